@@ -1,0 +1,102 @@
+import type {
+  BlobHash,
+  BlobInput,
+  CommitResult,
+  DeletionRecord,
+  EffectRecord,
+  EventRange,
+  JournalEvent,
+  ListSessionsOptions,
+  NewSession,
+  QuarantineNotice,
+  RetentionCandidate,
+  RetentionPolicy,
+  SessionId,
+  SessionLoad,
+  SessionPage,
+  SessionSummary,
+  StepCommit,
+  WorkspaceId,
+} from './types';
+
+/**
+ * The durable checkpoint store of one workspace (port; `LevelCheckpointStore` implements it).
+ *
+ * Model: a session index, an append-only event journal per session, state snapshots every N
+ * events, effect records keyed by (session, step, actionId), and a content-addressed blob store
+ * shared by all sessions. Every method that writes does so in ONE atomic LevelDB batch: after a
+ * crash a step is either wholly visible or not at all. Failures are `StoreError`s with a stable code.
+ */
+export interface CheckpointStore {
+  readonly workspaceId: WorkspaceId;
+  /** True when another process holds the database; reads work on a copy, writes throw READ_ONLY. */
+  readonly readOnly: boolean;
+
+  /** Creates a session and its index row atomically. */
+  createSession(input: NewSession): Promise<SessionSummary>;
+
+  /**
+   * Appends one step: events, blobs, effect records, an optional snapshot and the index row, in one
+   * atomic batch. Fails with HEAD_MISMATCH if `expectedHeadSeq` is stale (nothing is written), with
+   * DISK_FULL if the disk is full (nothing is written, the store stays usable). Not idempotent: a
+   * retry after an unknown outcome must first re-read the head.
+   */
+  commit(step: StepCommit): Promise<CommitResult>;
+
+  /** Index row, or undefined if there is no such session. */
+  getSession(id: SessionId): Promise<SessionSummary | undefined>;
+
+  /** Sessions by most recent update first, paged; never reads journals. */
+  listSessions(options?: ListSessionsOptions): Promise<SessionPage>;
+
+  /**
+   * What a resume needs: the index row, the latest valid snapshot and a stream of the events after
+   * it. Damaged records are quarantined and reported (see `damage()` and `onQuarantine`); the
+   * stream then ends at the last valid event instead of throwing.
+   */
+  loadSession<S = unknown>(id: SessionId): Promise<SessionLoad<S>>;
+
+  /** Streams a range of a session's journal, in seq order (or reverse). */
+  readEvents(id: SessionId, range?: EventRange): AsyncIterable<JournalEvent>;
+
+  /** The effect record for (session, step, actionId), if any phase was written. */
+  getEffect(id: SessionId, step: number, actionId: string): Promise<EffectRecord | undefined>;
+
+  /** All effect records of a session (optionally of one step), in (step, actionId) order. */
+  listEffects(id: SessionId, step?: number): Promise<EffectRecord[]>;
+
+  /** Stores blobs outside a step (deduplicated); returns their hashes. */
+  putBlobs(owner: SessionId, blobs: BlobInput[]): Promise<BlobHash[]>;
+
+  /** Full content of a blob; throws BLOB_NOT_FOUND or CORRUPT (the record is then quarantined). */
+  getBlob(hash: BlobHash): Promise<Uint8Array>;
+
+  hasBlob(hash: BlobHash): Promise<boolean>;
+
+  /** Updates index fields outside a step (pin, title, status), atomically. */
+  updateSession(id: SessionId, patch: Pick<StepCommit, 'summary'>['summary']): Promise<SessionSummary>;
+
+  /** What the policy would delete: finished, unpinned sessions only. Deletes nothing. */
+  planRetention(policy: RetentionPolicy, now?: number): Promise<RetentionCandidate[]>;
+
+  /**
+   * Deletes a session, its journal, snapshots, effects and the blobs no other session uses, and
+   * records a DeletionRecord. Interrupted deletions are finished by the next call of `vacuum()`.
+   */
+  deleteSession(id: SessionId, reason: string): Promise<DeletionRecord>;
+
+  /** Finishes interrupted deletions. Idempotent. */
+  vacuum(): Promise<number>;
+
+  /** Every deletion ever made, newest first: nothing is deleted silently. */
+  listDeletions(): Promise<DeletionRecord[]>;
+
+  /** Records quarantined so far (this store's lifetime and earlier ones). */
+  listQuarantine(): Promise<QuarantineNotice[]>;
+
+  /** Subscribes to quarantine notices as they happen. Returns an unsubscribe function. */
+  onQuarantine(listener: (notice: QuarantineNotice) => void): () => void;
+
+  /** Flushes and releases the database (and its lock). Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,347 @@
+import { monotonicFactory } from 'ulid';
+import { BlobStore } from './blobStore';
+import type { CheckpointStore } from './checkpointStore';
+import { RecordCodec } from './codec';
+import { StoreError } from './errors';
+import { JournalReader } from './journalReader';
+import { isValidActionId, isValidSessionId, keys } from './keys';
+import { Retention } from './retention';
+import { type BatchOp, type Db, StoreContext } from './storeContext';
+import type {
+  BlobHash,
+  BlobInput,
+  CommitResult,
+  DeletionRecord,
+  EffectRecord,
+  EventRange,
+  JournalEvent,
+  ListSessionsOptions,
+  NewSession,
+  QuarantineNotice,
+  RetentionCandidate,
+  RetentionPolicy,
+  SessionId,
+  SessionLoad,
+  SessionPage,
+  SessionSummary,
+  StepCommit,
+  SummaryPatch,
+  WorkspaceId,
+} from './types';
+
+/** Version of the key layout and record shapes. A store with a higher one is refused, never rewritten. */
+export const SCHEMA_VERSION = 1;
+
+export interface LevelStoreOptions {
+  db: Db;
+  readOnly?: boolean;
+  /** fsync each commit (survives power loss). Default true. */
+  syncWrites?: boolean;
+  /** Write a state snapshot when this many events have been appended since the last one. Default 64. */
+  snapshotEvery?: number;
+  /** Compress records at least this large. Default 512; 0 disables. */
+  compressMin?: number;
+  /** Encrypt new records (AES-256-GCM) with this 32-byte key. */
+  encryptionKey?: Uint8Array;
+  now?: () => number;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The CheckpointStore on any abstract-level database (classic-level on disk, memory-level in tests). */
+export class LevelCheckpointStore implements CheckpointStore {
+  private readonly ctx: StoreContext;
+  private readonly blobs: BlobStore;
+  private readonly reader: JournalReader;
+  private readonly retention: Retention;
+  private readonly snapshotEvery: number;
+  private readonly newId = monotonicFactory();
+  /** Index rows of sessions this process has touched; the store is single-writer (LevelDB's lock). */
+  private readonly heads = new Map<SessionId, SessionSummary>();
+  private readonly locks = new Map<SessionId, Promise<unknown>>();
+  private wsId: WorkspaceId | undefined;
+
+  /** Use `create`, which also checks the schema and the workspace id. */
+  constructor(options: LevelStoreOptions) {
+    const codecOptions = { compressMin: options.compressMin ?? 512, ...(options.encryptionKey ? { key: options.encryptionKey } : {}) };
+    this.ctx = new StoreContext({
+      db: options.db,
+      codec: new RecordCodec(codecOptions),
+      readOnly: options.readOnly ?? false,
+      syncWrites: options.syncWrites ?? true,
+      now: options.now ?? Date.now,
+    });
+    this.snapshotEvery = Math.max(1, options.snapshotEvery ?? 64);
+    this.blobs = new BlobStore(this.ctx);
+    this.reader = new JournalReader(this.ctx, (id) => this.requireSession(id));
+    this.retention = new Retention(this.ctx, this.blobs, (id) => this.heads.delete(id));
+  }
+
+  /** Opens the store on an already opened database: checks the schema and the workspace id. */
+  static async create<T extends LevelCheckpointStore>(
+    this: new (o: LevelStoreOptions) => T,
+    options: LevelStoreOptions,
+  ): Promise<T> {
+    const store = new this(options);
+    await store.init();
+    return store;
+  }
+
+  protected async init(): Promise<void> {
+    const meta = new RecordCodec({ compressMin: 0 });
+    const schemaRaw = await this.ctx.getRaw(keys.meta('schema'), 'opening the store');
+    const wsRaw = await this.ctx.getRaw(keys.meta('workspace'), 'opening the store');
+    if (schemaRaw !== undefined) {
+      const { version } = JSON.parse(meta.decode(schemaRaw).toString('utf8')) as { version: number };
+      if (version > SCHEMA_VERSION) {
+        throw new StoreError(
+          'SCHEMA_UNSUPPORTED',
+          `this store was written by a newer Savepoint (schema ${version}; this one reads up to ${SCHEMA_VERSION}). It was left untouched.`,
+        );
+      }
+    }
+    if (wsRaw !== undefined) {
+      this.wsId = JSON.parse(meta.decode(wsRaw).toString('utf8')).id as WorkspaceId;
+      return;
+    }
+    if (this.ctx.readOnly) {
+      throw new StoreError('READ_ONLY', 'the store has not been initialised and is open read-only');
+    }
+    const id = this.newId() as WorkspaceId;
+    const enc = (v: unknown) => meta.encode(Buffer.from(JSON.stringify(v)));
+    await this.ctx.write(
+      [
+        { type: 'put', key: keys.meta('schema'), value: enc({ version: SCHEMA_VERSION }) },
+        { type: 'put', key: keys.meta('workspace'), value: enc({ id, createdAt: this.ctx.now() }) },
+      ],
+      'initialising the store',
+    );
+    this.wsId = id;
+  }
+
+  get workspaceId(): WorkspaceId {
+    return this.wsId as WorkspaceId;
+  }
+
+  get readOnly(): boolean {
+    return this.ctx.readOnly;
+  }
+
+  async createSession(input: NewSession): Promise<SessionSummary> {
+    this.ctx.assertWritable();
+    const id = input.id ?? (this.newId() as SessionId);
+    if (!isValidSessionId(id)) throw new StoreError('INVALID_ARGUMENT', `invalid session id: ${JSON.stringify(id)}`);
+    if (typeof input.title !== 'string') throw new StoreError('INVALID_ARGUMENT', 'a session needs a title');
+    return this.exclusive(id, async () => {
+      if (await this.getSession(id)) throw new StoreError('INVALID_ARGUMENT', `session ${id} already exists`);
+      const now = this.ctx.now();
+      const summary: SessionSummary = {
+        id,
+        title: input.title,
+        status: input.status ?? 'running',
+        createdAt: now,
+        updatedAt: now,
+        stepCount: 0,
+        headSeq: 0,
+        snapshotSeq: 0,
+        tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+        costUsd: 0,
+        pendingApproval: null,
+        pinned: input.pinned ?? false,
+        parent: input.parent ?? null,
+        sizeBytes: 0,
+      };
+      await this.writeSummary(summary, undefined, []);
+      return summary;
+    });
+  }
+
+  async commit(step: StepCommit): Promise<CommitResult> {
+    this.ctx.assertWritable();
+    return this.exclusive(step.sessionId, async () => {
+      const prev = await this.requireSession(step.sessionId);
+      if (prev.headSeq !== step.expectedHeadSeq) {
+        throw new StoreError(
+          'HEAD_MISMATCH',
+          `session ${step.sessionId} is at seq ${prev.headSeq}, the commit expected ${step.expectedHeadSeq}`,
+        );
+      }
+      const sid = step.sessionId;
+      const now = this.ctx.now();
+      const ops: BatchOp[] = [];
+      let bytes = 0;
+      const put = (key: string, value: Uint8Array) => {
+        ops.push({ type: 'put', key, value });
+        bytes += key.length + value.length;
+      };
+      let seq = prev.headSeq;
+      for (const ev of step.events) {
+        if (typeof ev.type !== 'string' || !Number.isInteger(ev.step) || ev.step < 0) {
+          throw new StoreError('INVALID_ARGUMENT', 'an event needs a string type and a non-negative integer step');
+        }
+        seq++;
+        const event: JournalEvent = { seq, at: now, step: ev.step, type: ev.type, data: ev.data };
+        put(keys.event(sid, seq), this.ctx.encodeJson(event));
+      }
+      for (const ef of step.effects ?? []) {
+        if (!isValidActionId(ef.actionId) || !Number.isInteger(ef.step)) {
+          throw new StoreError('INVALID_ARGUMENT', `invalid effect key (${ef.step}, ${ef.actionId})`);
+        }
+        const phase = ef.phase === 'intent' ? 'i' : 'r';
+        put(keys.effect(sid, ef.step, ef.actionId, phase), this.ctx.encodeJson({ at: now, data: ef.data }));
+      }
+      const staged = await this.blobs.stage(sid, step.blobs ?? [], ops);
+      bytes += staged.bytes;
+      let snapshotSeq = prev.snapshotSeq;
+      const due = seq - prev.snapshotSeq >= this.snapshotEvery || step.forceSnapshot === true;
+      if (step.snapshot && due && seq > prev.snapshotSeq) {
+        put(keys.snapshot(sid, seq), this.ctx.encodeJson({ seq, state: step.snapshot() }));
+        snapshotSeq = seq;
+      }
+      const summary: SessionSummary = {
+        ...prev,
+        ...pickPatch(step.summary),
+        updatedAt: Math.max(now, prev.updatedAt),
+        headSeq: seq,
+        snapshotSeq,
+      };
+      summary.sizeBytes = prev.sizeBytes + bytes;
+      await this.writeSummary(summary, prev, ops);
+      staged.commit();
+      return { headSeq: seq, blobHashes: staged.hashes, snapshotWritten: snapshotSeq !== prev.snapshotSeq, bytesWritten: bytes, summary };
+    });
+  }
+
+  async updateSession(id: SessionId, patch: SummaryPatch | undefined): Promise<SessionSummary> {
+    this.ctx.assertWritable();
+    return this.exclusive(id, async () => {
+      const prev = await this.requireSession(id);
+      const summary = { ...prev, ...pickPatch(patch), updatedAt: Math.max(this.ctx.now(), prev.updatedAt) };
+      await this.writeSummary(summary, prev, []);
+      return summary;
+    });
+  }
+
+  /** Adds the index row (and its by-update key) to `ops`, writes the batch, then updates the cache. */
+  private async writeSummary(summary: SessionSummary, prev: SessionSummary | undefined, ops: BatchOp[]): Promise<void> {
+    if (prev && prev.updatedAt !== summary.updatedAt) ops.push({ type: 'del', key: keys.updated(prev.updatedAt, prev.id) });
+    ops.push({ type: 'put', key: keys.updated(summary.updatedAt, summary.id), value: EMPTY });
+    ops.push({ type: 'put', key: keys.session(summary.id), value: this.ctx.encodeJson(summary) });
+    await this.ctx.write(ops, `saving session ${summary.id}`);
+    this.heads.set(summary.id, summary);
+  }
+
+  async getSession(id: SessionId): Promise<SessionSummary | undefined> {
+    const cached = this.heads.get(id);
+    if (cached) return cached;
+    if (!isValidSessionId(id)) return undefined;
+    const { value } = await this.ctx.readJson<SessionSummary>(keys.session(id), 'reading a session');
+    if (value && !this.ctx.readOnly) this.heads.set(id, value);
+    return value;
+  }
+
+  private async requireSession(id: SessionId): Promise<SessionSummary> {
+    const s = await this.getSession(id);
+    if (!s) throw new StoreError('SESSION_NOT_FOUND', `no session ${id}`);
+    return s;
+  }
+
+  listSessions(options?: ListSessionsOptions): Promise<SessionPage> {
+    return this.reader.listSessions(options);
+  }
+
+  loadSession<S = unknown>(id: SessionId): Promise<SessionLoad<S>> {
+    return this.reader.loadSession<S>(id);
+  }
+
+  readEvents(id: SessionId, range?: EventRange): AsyncIterable<JournalEvent> {
+    return this.reader.readEvents(id, range);
+  }
+
+  getEffect(id: SessionId, step: number, actionId: string): Promise<EffectRecord | undefined> {
+    return this.reader.getEffect(id, step, actionId);
+  }
+
+  listEffects(id: SessionId, step?: number): Promise<EffectRecord[]> {
+    return this.reader.listEffects(id, step);
+  }
+
+  async putBlobs(owner: SessionId, inputs: BlobInput[]): Promise<BlobHash[]> {
+    this.ctx.assertWritable();
+    await this.requireSession(owner);
+    const ops: BatchOp[] = [];
+    const staged = await this.blobs.stage(owner, inputs, ops);
+    await this.ctx.write(ops, 'storing blobs');
+    staged.commit();
+    return staged.hashes;
+  }
+
+  getBlob(hash: BlobHash): Promise<Uint8Array> {
+    this.ctx.assertOpen();
+    return this.blobs.get(hash);
+  }
+
+  hasBlob(hash: BlobHash): Promise<boolean> {
+    this.ctx.assertOpen();
+    return this.blobs.has(hash);
+  }
+
+  planRetention(policy: RetentionPolicy, now?: number): Promise<RetentionCandidate[]> {
+    return this.retention.plan(policy, now ?? this.ctx.now());
+  }
+
+  async deleteSession(id: SessionId, reason: string): Promise<DeletionRecord> {
+    this.ctx.assertWritable();
+    return this.exclusive(id, async () => this.retention.deleteSession(await this.requireSession(id), reason));
+  }
+
+  vacuum(): Promise<number> {
+    this.ctx.assertWritable();
+    return this.retention.vacuum();
+  }
+
+  listDeletions(): Promise<DeletionRecord[]> {
+    return this.retention.listDeletions();
+  }
+
+  listQuarantine(): Promise<QuarantineNotice[]> {
+    return this.reader.listQuarantine();
+  }
+
+  onQuarantine(listener: (notice: QuarantineNotice) => void): () => void {
+    return this.ctx.onQuarantine(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.ctx.db.status === 'closed') return;
+    await Promise.allSettled([...this.locks.values()]);
+    this.ctx.markClosed();
+    await this.ctx.db.close();
+  }
+
+  /** Serialises writers of one session inside this process. */
+  private async exclusive<T>(id: SessionId, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(id) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(id, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(id) === tail) this.locks.delete(id);
+    }
+  }
+}
+
+function pickPatch(patch: SummaryPatch | undefined): SummaryPatch {
+  if (!patch) return {};
+  const out: SummaryPatch = {};
+  if (patch.title !== undefined) out.title = patch.title;
+  if (patch.status !== undefined) out.status = patch.status;
+  if (patch.stepCount !== undefined) out.stepCount = patch.stepCount;
+  if (patch.tokens !== undefined) out.tokens = { ...patch.tokens };
+  if (patch.costUsd !== undefined) out.costUsd = patch.costUsd;
+  if (patch.pendingApproval !== undefined) out.pendingApproval = patch.pendingApproval;
+  if (patch.pinned !== undefined) out.pinned = patch.pinned;
+  return out;
+}

@@ -1,0 +1,117 @@
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import { MemoryLevel } from 'memory-level';
+import type { KeyProvider } from './codec';
+import { StoreError, fromLevelError } from './errors';
+import { LevelCheckpointStore, type LevelStoreOptions } from './levelCheckpointStore';
+import type { Db } from './storeContext';
+
+export interface OpenStoreOptions {
+  /** The store's directory (the extension passes `<storageUri>/store`). Created if missing. */
+  dir: string;
+  /**
+   * What to do when another process holds the database: 'readonly' (default) opens a point-in-time
+   * copy that can be read but not written; 'fail' throws StoreError LOCKED.
+   */
+  onLocked?: 'readonly' | 'fail';
+  syncWrites?: boolean;
+  snapshotEvery?: number;
+  compressMin?: number;
+  /** Supplies the key when encryption at rest is on. */
+  keyProvider?: KeyProvider;
+  now?: () => number;
+}
+
+/** The store with what `openCheckpointStore` adds: where it lives and how to release a read-only copy. */
+export class DiskCheckpointStore extends LevelCheckpointStore {
+  dir = '';
+  /** Set when this is a read-only copy; removed on close. */
+  copyDir: string | undefined;
+
+  override async close(): Promise<void> {
+    await super.close();
+    if (this.copyDir) await rm(this.copyDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Opens (creating if needed) the store in `options.dir` on classic-level. Throws StoreError:
+ * LOCKED (only with onLocked 'fail'), SCHEMA_UNSUPPORTED, CORRUPT, KEY_UNAVAILABLE or IO.
+ */
+export async function openCheckpointStore(options: OpenStoreOptions): Promise<DiskCheckpointStore> {
+  const key = options.keyProvider ? await resolveKey(options.keyProvider) : undefined;
+  await mkdir(options.dir, { recursive: true });
+  const base = { ...storeOptions(options), ...(key ? { encryptionKey: key } : {}) };
+  try {
+    const store = await openAt(options.dir, { ...base, readOnly: false });
+    store.dir = options.dir;
+    return store;
+  } catch (e) {
+    if (!StoreError.is(e, 'LOCKED') || options.onLocked === 'fail') throw e;
+  }
+  // LevelDB has one opener per directory. A copy taken now is a consistent point in time as far
+  // as LevelDB's own recovery goes (a torn log tail is dropped), which is what a viewer needs.
+  const copyDir = await mkdtemp(join(tmpdir(), 'savepoint-readonly-'));
+  try {
+    await cp(options.dir, copyDir, { recursive: true, filter: (src) => !src.endsWith('LOCK') });
+    const store = await openAt(copyDir, { ...base, readOnly: true });
+    store.dir = options.dir;
+    store.copyDir = copyDir;
+    return store;
+  } catch (e) {
+    await rm(copyDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Promise<DiskCheckpointStore> {
+  const db = new ClassicLevel<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  try {
+    await db.open();
+  } catch (e) {
+    throw fromLevelError(e, `opening the store in ${dir}`);
+  }
+  try {
+    return await DiskCheckpointStore.create({ ...options, db: db as unknown as Db });
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** An in-memory store (memory-level) with the same behaviour, for tests and dry runs. */
+export async function openMemoryStore(
+  options: Omit<OpenStoreOptions, 'dir' | 'onLocked' | 'keyProvider'> & { encryptionKey?: Uint8Array; db?: Db } = {},
+): Promise<LevelCheckpointStore> {
+  const db = options.db ?? (new MemoryLevel<string, Uint8Array>({ keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Db);
+  await db.open();
+  return LevelCheckpointStore.create({
+    ...storeOptions(options),
+    ...(options.encryptionKey ? { encryptionKey: options.encryptionKey } : {}),
+    db,
+  });
+}
+
+function storeOptions(o: Omit<OpenStoreOptions, 'dir'>): Omit<LevelStoreOptions, 'db'> {
+  const out: Omit<LevelStoreOptions, 'db'> = {};
+  if (o.syncWrites !== undefined) out.syncWrites = o.syncWrites;
+  if (o.snapshotEvery !== undefined) out.snapshotEvery = o.snapshotEvery;
+  if (o.compressMin !== undefined) out.compressMin = o.compressMin;
+  if (o.now !== undefined) out.now = o.now;
+  return out;
+}
+
+async function resolveKey(provider: KeyProvider): Promise<Uint8Array> {
+  let key: Uint8Array;
+  try {
+    key = await provider.getKey();
+  } catch (e) {
+    throw new StoreError('KEY_UNAVAILABLE', 'the encryption key could not be read', { cause: e });
+  }
+  if (!(key instanceof Uint8Array) || key.length !== 32) {
+    throw new StoreError('KEY_UNAVAILABLE', 'the encryption key must be 32 bytes');
+  }
+  return key;
+}

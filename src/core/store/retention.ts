@@ -1,0 +1,148 @@
+import type { BlobStore } from './blobStore';
+import { keys } from './keys';
+import type { BatchOp, StoreContext } from './storeContext';
+import {
+  ACTIVE_STATUSES,
+  type BlobHash,
+  type DeletionRecord,
+  type RetentionCandidate,
+  type RetentionPolicy,
+  type SessionId,
+  type SessionSummary,
+} from './types';
+
+interface StoredDeletion extends DeletionRecord {
+  purged: boolean;
+}
+
+const CHUNK = 500;
+
+/**
+ * Retention works on whole sessions: a session's journal, snapshots and effects go together, so no
+ * snapshot + delta chain is ever cut in the middle, and blobs shared with other sessions (or used
+ * as a delta base) stay until their last reference goes. Active and pinned sessions are exempt.
+ */
+export class Retention {
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly blobs: BlobStore,
+    private readonly onDeleted: (id: SessionId) => void,
+  ) {}
+
+  async plan(policy: RetentionPolicy, now: number): Promise<RetentionCandidate[]> {
+    const all: SessionSummary[] = [];
+    for await (const [, raw] of this.ctx.prefix(keys.sessionPrefix)) {
+      try {
+        all.push(this.ctx.decodeJson<SessionSummary>(raw as Uint8Array));
+      } catch {
+        // A damaged index row is reported when it is read through the store; planning skips it.
+      }
+    }
+    all.sort((a, b) => b.updatedAt - a.updatedAt);
+    const chosen = new Map<SessionId, RetentionCandidate>();
+    const choose = (s: SessionSummary, reason: RetentionCandidate['reason']) => {
+      if (!chosen.has(s.id)) {
+        chosen.set(s.id, { sessionId: s.id, title: s.title, sizeBytes: s.sizeBytes, updatedAt: s.updatedAt, reason });
+      }
+    };
+    const eligible = all.filter((s) => !s.pinned && !ACTIVE_STATUSES.includes(s.status));
+    if (policy.maxAgeMs !== undefined && policy.maxAgeMs > 0) {
+      for (const s of eligible) if (now - s.updatedAt > (policy.maxAgeMs as number)) choose(s, 'maxAge');
+    }
+    if (policy.maxSessionBytes !== undefined && policy.maxSessionBytes > 0) {
+      for (const s of eligible) if (s.sizeBytes > (policy.maxSessionBytes as number)) choose(s, 'maxSessionBytes');
+    }
+    if (policy.keepLast !== undefined && policy.keepLast >= 0) {
+      eligible.slice(policy.keepLast).forEach((s) => choose(s, 'keepLast'));
+    }
+    if (policy.maxTotalBytes !== undefined && policy.maxTotalBytes > 0) {
+      let total = all.reduce((n, s) => n + (chosen.has(s.id) ? 0 : s.sizeBytes), 0);
+      for (let i = eligible.length - 1; i >= 0 && total > policy.maxTotalBytes; i--) {
+        const s = eligible[i] as SessionSummary;
+        if (chosen.has(s.id)) continue;
+        choose(s, 'maxTotalBytes');
+        total -= s.sizeBytes;
+      }
+    }
+    return [...chosen.values()];
+  }
+
+  /** Removes the session from the index atomically with its deletion record, then purges its data. */
+  async deleteSession(summary: SessionSummary, reason: string): Promise<DeletionRecord> {
+    const now = this.ctx.now();
+    const record: StoredDeletion = {
+      sessionId: summary.id,
+      title: summary.title,
+      reason,
+      deletedAt: now,
+      sizeBytes: summary.sizeBytes,
+      blobsFreed: 0,
+      purged: false,
+    };
+    const dKey = keys.deletion(now, summary.id);
+    await this.ctx.write(
+      [
+        { type: 'put', key: dKey, value: this.ctx.encodeJson(record) },
+        { type: 'del', key: keys.session(summary.id) },
+        { type: 'del', key: keys.updated(summary.updatedAt, summary.id) },
+      ],
+      `deleting session ${summary.id}`,
+    );
+    this.onDeleted(summary.id);
+    return this.purge(dKey, record);
+  }
+
+  async vacuum(): Promise<number> {
+    let finished = 0;
+    for (const [key, rec] of await this.deletions()) {
+      if (!rec.purged) {
+        await this.purge(key, rec);
+        finished++;
+      }
+    }
+    return finished;
+  }
+
+  async listDeletions(): Promise<DeletionRecord[]> {
+    return (await this.deletions()).map(([, { purged: _p, ...rec }]) => rec);
+  }
+
+  private async deletions(): Promise<[string, StoredDeletion][]> {
+    const out: [string, StoredDeletion][] = [];
+    for await (const [k, raw] of this.ctx.prefix(keys.deletionPrefix, { reverse: true })) {
+      const { value } = await this.ctx.decodeOrQuarantine<StoredDeletion>(k, raw as Uint8Array);
+      if (value) out.push([k, value]);
+    }
+    return out;
+  }
+
+  private async purge(dKey: string, record: StoredDeletion): Promise<DeletionRecord> {
+    const sid = record.sessionId;
+    for (const prefix of [keys.eventPrefix(sid), keys.snapshotPrefix(sid), keys.effectPrefix(sid)]) {
+      await this.deleteRange(prefix);
+    }
+    let freed = record.blobsFreed;
+    for (;;) {
+      const owned: string[] = [];
+      for await (const [k] of this.ctx.prefix(keys.ownedPrefix(sid), { values: false, limit: CHUNK })) owned.push(k);
+      if (owned.length === 0) break;
+      for (const k of owned) {
+        freed += await this.blobs.release(sid, k.slice(k.lastIndexOf('!') + 1) as BlobHash);
+        await this.ctx.write([{ type: 'del', key: k }], 'releasing a blob');
+      }
+    }
+    const done: StoredDeletion = { ...record, blobsFreed: freed, purged: true };
+    await this.ctx.write([{ type: 'put', key: dKey, value: this.ctx.encodeJson(done) }], 'recording a deletion');
+    const { purged: _p, ...out } = done;
+    return out;
+  }
+
+  private async deleteRange(prefix: string): Promise<void> {
+    for (;;) {
+      const ops: BatchOp[] = [];
+      for await (const [k] of this.ctx.prefix(prefix, { values: false, limit: CHUNK })) ops.push({ type: 'del', key: k });
+      if (ops.length === 0) return;
+      await this.ctx.write(ops, 'purging a deleted session');
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import type { AbstractLevel } from 'abstract-level';
+import { RecordCodec, jsonBytes, parseJson } from './codec';
+import { StoreError, fromLevelError } from './errors';
+import { END, keys, sessionOfKey } from './keys';
+import type { QuarantineNotice } from './types';
+
+/** The database as the store uses it: utf8 keys, raw byte values (framed by RecordCodec). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = AbstractLevel<any, string, Uint8Array>;
+
+export type BatchOp =
+  | { type: 'put'; key: string; value: Uint8Array }
+  | { type: 'del'; key: string };
+
+export interface ContextOptions {
+  db: Db;
+  codec: RecordCodec;
+  readOnly: boolean;
+  syncWrites: boolean;
+  now: () => number;
+}
+
+/** What every part of the store shares: the database, the codec, and quarantine reporting. */
+export class StoreContext {
+  readonly db: Db;
+  readonly codec: RecordCodec;
+  readonly readOnly: boolean;
+  readonly syncWrites: boolean;
+  readonly now: () => number;
+  private readonly listeners = new Set<(n: QuarantineNotice) => void>();
+  private closed = false;
+
+  constructor(o: ContextOptions) {
+    this.db = o.db;
+    this.codec = o.codec;
+    this.readOnly = o.readOnly;
+    this.syncWrites = o.syncWrites;
+    this.now = o.now;
+  }
+
+  markClosed(): void {
+    this.closed = true;
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new StoreError('CLOSED', 'the store is closed');
+  }
+
+  assertWritable(): void {
+    this.assertOpen();
+    if (this.readOnly) {
+      throw new StoreError('READ_ONLY', 'the store is open read-only because another window is using it');
+    }
+  }
+
+  encodeJson(value: unknown): Uint8Array {
+    return this.codec.encode(jsonBytes(value));
+  }
+
+  decodeJson<T>(raw: Uint8Array): T {
+    return parseJson<T>(this.codec.decode(raw));
+  }
+
+  /** classic-level's `sync` (fsync per batch); abstract-level's types do not know it. */
+  private batchOptions(): Record<string, never> {
+    return { sync: this.syncWrites } as unknown as Record<string, never>;
+  }
+
+  async write(ops: BatchOp[], what: string): Promise<void> {
+    this.assertWritable();
+    try {
+      await this.db.batch(ops, this.batchOptions());
+    } catch (e) {
+      throw fromLevelError(e, what);
+    }
+  }
+
+  async getRaw(key: string, what: string): Promise<Uint8Array | undefined> {
+    this.assertOpen();
+    try {
+      return await this.db.get(key);
+    } catch (e) {
+      throw fromLevelError(e, what);
+    }
+  }
+
+  /**
+   * Reads and decodes a JSON record. A record that fails its checksum or does not decode is
+   * quarantined and reported, and `undefined` is returned with the notice, so callers can fall back.
+   * Unsupported schema and missing keys are not corruption and are rethrown as they are.
+   */
+  async readJson<T>(key: string, what: string): Promise<{ value?: T; notice?: QuarantineNotice }> {
+    const raw = await this.getRaw(key, what);
+    if (raw === undefined) return {};
+    return this.decodeOrQuarantine<T>(key, raw);
+  }
+
+  async decodeOrQuarantine<T>(key: string, raw: Uint8Array): Promise<{ value?: T; notice?: QuarantineNotice }> {
+    try {
+      return { value: this.decodeJson<T>(raw) };
+    } catch (e) {
+      if (!StoreError.is(e, 'CORRUPT')) throw e;
+      return { notice: await this.quarantine(key, raw, e.message) };
+    }
+  }
+
+  /**
+   * Moves a damaged record aside (its raw bytes kept under q!) in one batch, and tells listeners.
+   * In read-only mode the record stays where it is and is only reported.
+   */
+  async quarantine(key: string, raw: Uint8Array | undefined, reason: string): Promise<QuarantineNotice> {
+    const notice: QuarantineNotice = { key, reason, at: this.now() };
+    const sid = sessionOfKey(key);
+    if (sid) notice.sessionId = sid;
+    if (!this.readOnly && !this.closed) {
+      const record = this.codec.encode(
+        jsonBytes({ ...notice, raw: raw ? Buffer.from(raw).toString('base64') : null }),
+      );
+      try {
+        await this.db.batch(
+          [
+            { type: 'put', key: keys.quarantine(notice.at, key), value: record },
+            { type: 'del', key },
+          ],
+          this.batchOptions(),
+        );
+      } catch {
+        // Reporting must not fail the read that found the damage; the record simply stays in place.
+      }
+    }
+    for (const l of this.listeners) l(notice);
+    return notice;
+  }
+
+  onQuarantine(listener: (n: QuarantineNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Keys (and values) of one table range, streamed. Iterator errors are mapped to StoreErrors. */
+  async *range(
+    gte: string,
+    lt: string,
+    opts: { reverse?: boolean; limit?: number; values?: boolean } = {},
+  ): AsyncGenerator<[string, Uint8Array | undefined]> {
+    this.assertOpen();
+    const it = this.db.iterator({
+      gte,
+      lt,
+      reverse: opts.reverse ?? false,
+      limit: opts.limit ?? -1,
+      values: opts.values ?? true,
+    });
+    try {
+      for (;;) {
+        let entries: [string, Uint8Array][];
+        try {
+          entries = (await it.nextv(256)) as [string, Uint8Array][];
+        } catch (e) {
+          throw fromLevelError(e, `reading ${gte}`);
+        }
+        if (entries.length === 0) return;
+        for (const entry of entries) yield entry;
+      }
+    } finally {
+      await it.close().catch(() => undefined);
+    }
+  }
+
+  async *prefix(p: string, opts: { reverse?: boolean; limit?: number; values?: boolean } = {}) {
+    yield* this.range(p, p + END, opts);
+  }
+}

@@ -1,0 +1,215 @@
+/** Plain data types of the durable checkpoint store. */
+
+export type Brand<T, B extends string> = T & { readonly __brand: B };
+
+/** Time-sortable session id (a ULID). */
+export type SessionId = Brand<string, 'SessionId'>;
+/** Lower-case hex sha-256 of a blob's full content. */
+export type BlobHash = Brand<string, 'BlobHash'>;
+/** Stable id of a workspace, created once and kept in its store. */
+export type WorkspaceId = Brand<string, 'WorkspaceId'>;
+
+export type SessionStatus =
+  | 'running'
+  | 'waiting'
+  | 'paused'
+  | 'interrupted'
+  | 'completed'
+  | 'failed';
+
+/** Statuses in which a session may still change on its own; retention never touches them. */
+export const ACTIVE_STATUSES: readonly SessionStatus[] = ['running', 'waiting', 'paused', 'interrupted'];
+
+export interface TokenUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export interface PendingApprovalSummary {
+  id: string;
+  tool: string;
+  summary: string;
+  requestedAt: number;
+}
+
+export interface SessionLink {
+  sessionId: SessionId;
+  seq: number;
+}
+
+/** One row of the session index. Updated in the same atomic batch as the step it describes. */
+export interface SessionSummary {
+  id: SessionId;
+  title: string;
+  status: SessionStatus;
+  createdAt: number;
+  updatedAt: number;
+  /** Number of completed steps (checkpoints) in the session. */
+  stepCount: number;
+  /** Seq of the last journal event (0 when the journal is empty). */
+  headSeq: number;
+  /** Seq of the latest state snapshot (0 when none). */
+  snapshotSeq: number;
+  tokens: TokenUsage;
+  costUsd: number;
+  pendingApproval: PendingApprovalSummary | null;
+  pinned: boolean;
+  parent: SessionLink | null;
+  /** Encoded bytes this session wrote (events, snapshots, effects, blobs it introduced). */
+  sizeBytes: number;
+}
+
+/** Fields a step may change in the index; the store owns id, createdAt, updatedAt, headSeq, snapshotSeq, sizeBytes. */
+export type SummaryPatch = Partial<
+  Pick<SessionSummary, 'title' | 'status' | 'stepCount' | 'tokens' | 'costUsd' | 'pendingApproval' | 'pinned'>
+>;
+
+export interface JournalEvent<T = unknown> {
+  /** Monotonic per session, starting at 1. */
+  seq: number;
+  /** Wall-clock time of the commit (ms since epoch). */
+  at: number;
+  /** The agent step this event belongs to. */
+  step: number;
+  type: string;
+  data: T;
+}
+
+export interface NewEvent<T = unknown> {
+  step: number;
+  type: string;
+  data: T;
+}
+
+/** Content to keep in the blob store. `deltaBase` lets the store keep it as a small delta against an earlier blob. */
+export interface BlobInput {
+  content: Uint8Array;
+  deltaBase?: BlobHash;
+}
+
+export type EffectPhase = 'intent' | 'result';
+
+/** A side-effect record (LangGraph putWrites / Temporal activity result), keyed by (session, step, actionId). */
+export interface EffectWrite<T = unknown> {
+  step: number;
+  actionId: string;
+  phase: EffectPhase;
+  data: T;
+}
+
+export interface EffectRecord<I = unknown, R = unknown> {
+  step: number;
+  actionId: string;
+  intent?: { at: number; data: I };
+  result?: { at: number; data: R };
+}
+
+export interface StepCommit {
+  sessionId: SessionId;
+  /** Optimistic concurrency: the headSeq the writer last saw. The commit fails with HEAD_MISMATCH otherwise. */
+  expectedHeadSeq: number;
+  events: NewEvent[];
+  blobs?: BlobInput[];
+  effects?: EffectWrite[];
+  summary?: SummaryPatch;
+  /**
+   * The session state after these events. Called only when the store's policy wants a snapshot
+   * (every `snapshotEvery` events), so callers never serialize state they do not need to.
+   */
+  snapshot?: () => unknown;
+  /** Force a snapshot regardless of policy (e.g. after a compaction). */
+  forceSnapshot?: boolean;
+}
+
+export interface CommitResult {
+  headSeq: number;
+  blobHashes: BlobHash[];
+  snapshotWritten: boolean;
+  bytesWritten: number;
+  summary: SessionSummary;
+}
+
+export interface NewSession {
+  title: string;
+  status?: SessionStatus;
+  parent?: SessionLink | null;
+  pinned?: boolean;
+  /** Use a given id (e.g. a CLI replaying a fixture); a fresh ULID otherwise. */
+  id?: SessionId;
+}
+
+export interface StoredSnapshot<S = unknown> {
+  seq: number;
+  state: S;
+}
+
+/** A record that failed its checksum or could not be decoded, moved aside and reported. */
+export interface QuarantineNotice {
+  key: string;
+  reason: string;
+  sessionId?: SessionId;
+  at: number;
+}
+
+export interface SessionLoad<S = unknown> {
+  summary: SessionSummary;
+  snapshot: StoredSnapshot<S> | undefined;
+  /** Events after the snapshot, streamed in seq order. Stops before the first damaged event. */
+  tail: AsyncIterable<JournalEvent>;
+  /** Set when part of the journal could not be read; the tail ends at the last valid event. */
+  damage: () => SessionDamage | undefined;
+}
+
+export interface SessionDamage {
+  /** The last seq that is readable and valid. */
+  lastValidSeq: number;
+  notices: QuarantineNotice[];
+}
+
+export interface ListSessionsOptions {
+  limit?: number;
+  /** Continue after this cursor (returned by a previous page). */
+  cursor?: string;
+}
+
+export interface SessionPage {
+  sessions: SessionSummary[];
+  cursor?: string;
+}
+
+export interface EventRange {
+  fromSeq?: number;
+  toSeq?: number;
+  limit?: number;
+  reverse?: boolean;
+}
+
+export interface RetentionPolicy {
+  /** Keep at most this many finished, unpinned sessions (most recently updated win). */
+  keepLast?: number;
+  /** Finished, unpinned sessions not updated for this long are removed. */
+  maxAgeMs?: number;
+  /** Finished, unpinned sessions larger than this are removed. */
+  maxSessionBytes?: number;
+  /** Oldest finished, unpinned sessions are removed until the total is below this. */
+  maxTotalBytes?: number;
+}
+
+export interface RetentionCandidate {
+  sessionId: SessionId;
+  title: string;
+  sizeBytes: number;
+  updatedAt: number;
+  reason: 'keepLast' | 'maxAge' | 'maxSessionBytes' | 'maxTotalBytes';
+}
+
+export interface DeletionRecord {
+  sessionId: SessionId;
+  title: string;
+  reason: string;
+  deletedAt: number;
+  sizeBytes: number;
+  blobsFreed: number;
+}
