@@ -95,7 +95,7 @@ export class JournalReader {
         return fail({ key: keys.event(id, expected), reason: e.message, sessionId: id, at: self.ctx.now() });
       }
       if (expected - 1 < summary.headSeq) {
-        fail({ key: keys.event(id, expected), reason: `journal ends at ${expected - 1}, the index says ${summary.headSeq}`, sessionId: id, at: self.ctx.now() });
+        fail({ key: keys.event(id, expected), reason: `journal event ${expected} is missing (the journal ends at ${expected - 1}, the index says ${summary.headSeq})`, sessionId: id, at: self.ctx.now() });
       } else if (damage) {
         damage = { ...damage, lastValidSeq: expected - 1 };
       }
