@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy, needsApproval } from '../../../src/core/runner/approvalPolicy';
+
+const cmd = (command: string) => needsApproval(DEFAULT_APPROVAL_POLICY, { name: 'run_command', category: 'mutate' }, { command });
+const autoAll: ApprovalPolicy = { categories: { read: 'auto', compute: 'auto', mutate: 'auto' }, alwaysAsk: [] };
+const autoCmd = (command: string) => needsApproval(autoAll, { name: 'run_command', category: 'mutate' }, { command });
+
+describe('approval policy', () => {
+  it('auto-approves reads and asks for writes and commands by default', () => {
+    assert.equal(needsApproval(DEFAULT_APPROVAL_POLICY, { name: 'read_file', category: 'read' }, { path: 'src/a.ts' }).ask, false);
+    assert.equal(needsApproval(DEFAULT_APPROVAL_POLICY, { name: 'write_file', category: 'mutate' }, { path: 'a.ts', content: 'x' }).ask, true);
+    assert.equal(cmd('npm test').ask, true);
+  });
+
+  it('always asks for destructive commands even when the category is auto', () => {
+    for (const c of [
+      'rm -rf build',
+      'rm -r -f dist',
+      'rm --recursive x',
+      'git push --force origin main',
+      'git push -f',
+      'git reset --hard HEAD~3',
+      'git clean -fdx',
+      'psql -c "DROP TABLE users"',
+      'sqlite3 db "delete from accounts"',
+      'psql -c "truncate table logs"',
+      'npm publish',
+      'cargo publish --allow-dirty',
+      'sudo apt-get install x',
+    ]) {
+      assert.equal(autoCmd(c).ask, true, c);
+    }
+    for (const c of ['npm test', 'git push origin feature', 'git reset --soft HEAD~1', 'rm build/a.js', 'echo drop the table']) {
+      assert.equal(autoCmd(c).ask, false, c);
+    }
+  });
+
+  it('asks for anything that leaves the workspace, but not for file contents that mention paths or SQL', () => {
+    assert.match(autoCmd('cat /etc/passwd').reasons.join(), /outside the workspace/);
+    assert.equal(autoCmd('ls ../other-project').ask, true);
+    assert.equal(autoCmd('cp x ~/backup').ask, true);
+    assert.equal(autoCmd('node script.js > /dev/null').ask, false);
+    const write = (content: string) => needsApproval(autoAll, { name: 'write_file', category: 'mutate' }, { path: 'migrations/001.sql', content });
+    assert.equal(write('DROP TABLE old_users; -- see ../docs and /usr/share').ask, false);
+    assert.equal(needsApproval(autoAll, { name: 'write_file', category: 'mutate' }, { path: '../outside.ts', content: '' }).ask, true);
+  });
+
+  it("honours the user's always-ask patterns, and fails closed on an invalid one", () => {
+    const policy: ApprovalPolicy = { ...autoAll, alwaysAsk: ['terraform\\s+apply', '('] };
+    const r = needsApproval(policy, { name: 'run_command', category: 'mutate' }, { command: 'terraform apply -auto-approve' });
+    assert.equal(r.ask, true);
+    assert.ok(r.reasons.some((x) => /terraform/.test(x)));
+    assert.ok(r.reasons.some((x) => /invalid/.test(x)));
+  });
+});

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { emptyCounters, exhausted, raise } from '../../../src/core/runner/budgets';
+import { callKey, detectLoop } from '../../../src/core/runner/loopDetector';
+
+const rec = (key: string, progressed = false) => ({ key, progressed });
+
+describe('budgets', () => {
+  it('reports the first exhausted budget and treats 0 as no limit', () => {
+    const c = { ...emptyCounters(), steps: 10, tokens: 5000, costUsd: 0.5, toolFailures: { run_command: 3 } };
+    assert.equal(exhausted({}, c), undefined);
+    assert.equal(exhausted({ maxSteps: 0, maxTokens: 0 }, c), undefined);
+    assert.deepEqual(exhausted({ maxSteps: 10 }, c), { kind: 'steps', limit: 10, used: 10 });
+    assert.equal(exhausted({ maxCostUsd: 0.5 }, c)?.kind, 'cost');
+    assert.deepEqual(exhausted({ maxToolFailures: 3 }, c), { kind: 'tool_failures', limit: 3, used: 3, tool: 'run_command' });
+  });
+
+  it('raises an exhausted budget past what was used', () => {
+    const c = { ...emptyCounters(), tokens: 9000 };
+    const e = exhausted({ maxTokens: 8000 }, c)!;
+    const b = raise({ maxTokens: 8000, maxSteps: 5 }, e);
+    assert.equal(b.maxTokens, 16000);
+    assert.equal(b.maxSteps, 5);
+    assert.equal(exhausted(b, c), undefined);
+  });
+});
+
+describe('loop detection', () => {
+  it('treats inputs with reordered keys as the same call', () => {
+    assert.equal(callKey('read_file', { path: 'a', lines: [1, 2] }), callKey('read_file', { lines: [1, 2], path: 'a' }));
+    assert.notEqual(callKey('read_file', { path: 'a' }), callKey('read_file', { path: 'b' }));
+  });
+
+  it('finds the same call repeated, even when it "progresses"', () => {
+    assert.equal(detectLoop([rec('a'), rec('b'), rec('b')]), undefined);
+    assert.deepEqual(detectLoop([rec('a'), rec('b', true), rec('b', true), rec('b', true)]), { kind: 'repeat', calls: ['b'], times: 3 });
+  });
+
+  it('finds a cycle without progress, and not one with progress', () => {
+    const cycle = ['x', 'y', 'z', 'x', 'y', 'z', 'x', 'y', 'z'].map((k) => rec(k));
+    assert.deepEqual(detectLoop(cycle), { kind: 'cycle', calls: ['x', 'y', 'z'], times: 3 });
+    const progressing = cycle.map((c, i) => (i === 4 ? { ...c, progressed: true } : c));
+    assert.equal(detectLoop(progressing), undefined);
+    assert.equal(detectLoop(['a', 'b', 'a', 'b', 'a', 'c'].map((k) => rec(k))), undefined);
+  });
+});
