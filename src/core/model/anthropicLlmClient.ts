@@ -1,0 +1,159 @@
+import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from './llmClient';
+import { ModelError } from './modelError';
+import { ModelPolicies, type ModelPolicyOptions } from './modelPolicy';
+import { type ModelInfo, costOf } from './models';
+import type { ContentBlock, StopReason } from './types';
+
+export interface AnthropicClientOptions {
+  apiKey: string;
+  /** Any Anthropic-compatible endpoint; the SDK default otherwise. */
+  baseURL?: string;
+  policy?: ModelPolicyOptions;
+  /** Mark the system prompt and the conversation prefix as cacheable. Default true. */
+  promptCaching?: boolean;
+  prices?: Record<string, ModelInfo>;
+  /** Per-request timeout in ms. Default 10 minutes. */
+  timeoutMs?: number;
+}
+
+type SdkParams = Anthropic.MessageStreamParams;
+
+/**
+ * LlmClient on `@anthropic-ai/sdk`, streaming. The SDK's own retries are off (maxRetries 0): every
+ * retry, including after a stream cut mid-message (which the SDK never retries), goes through our
+ * policy, so each one is reported and counted the same way.
+ */
+export class AnthropicLlmClient implements LlmClient {
+  private readonly sdk: Anthropic;
+  private readonly policies: ModelPolicies;
+
+  constructor(private readonly options: AnthropicClientOptions) {
+    this.sdk = new Anthropic({
+      apiKey: options.apiKey,
+      maxRetries: 0,
+      timeout: options.timeoutMs ?? 600_000,
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    });
+    this.policies = new ModelPolicies(options.baseURL ?? 'anthropic', options.policy);
+  }
+
+  async complete(request: LlmRequest, onEvent: (e: LlmEvent) => void = () => undefined): Promise<LlmResponse> {
+    if (request.models.length === 0) throw new ModelError('BAD_REQUEST', 'no model configured');
+    let lastError: unknown;
+    for (let i = 0; i < request.models.length; i++) {
+      const model = request.models[i] as string;
+      const next = request.models[i + 1];
+      if (this.policies.isOpen(model) && next) {
+        onEvent({ type: 'fallback', from: model, to: next, reason: `${model} is failing; its circuit is open` });
+        continue;
+      }
+      let attempts = 0;
+      try {
+        const response = await this.policies.run(model, request.signal, onEvent, async () => {
+          attempts++;
+          return this.once(model, request, onEvent);
+        });
+        return { ...response, attempts };
+      } catch (e) {
+        lastError = e;
+        if (!ModelError.is(e) || !(e.retryable || e.code === 'UNAVAILABLE') || !next) throw e;
+        onEvent({ type: 'fallback', from: model, to: next, reason: e.message });
+      }
+    }
+    throw lastError;
+  }
+
+  private async once(model: string, request: LlmRequest, onEvent: (e: LlmEvent) => void): Promise<Omit<LlmResponse, 'attempts'>> {
+    const params = this.params(model, request);
+    try {
+      const stream = this.sdk.messages.stream(params, request.signal ? { signal: request.signal } : {});
+      stream.on('text', (delta) => onEvent({ type: 'text', delta }));
+      stream.on('inputJson', (_partial, snapshot) => {
+        const block = stream.currentMessage?.content.at(-1);
+        if (block?.type === 'tool_use') onEvent({ type: 'tool_input', toolUseId: block.id, name: block.name, partial: snapshot });
+      });
+      const msg = await stream.finalMessage();
+      const usage = {
+        input: msg.usage.input_tokens,
+        output: msg.usage.output_tokens,
+        cacheRead: msg.usage.cache_read_input_tokens ?? 0,
+        cacheWrite: msg.usage.cache_creation_input_tokens ?? 0,
+      };
+      const content = msg.content.flatMap((b): ContentBlock[] =>
+        b.type === 'text' ? [{ type: 'text', text: b.text }] : b.type === 'tool_use' ? [{ type: 'tool_use', id: b.id, name: b.name, input: b.input }] : [],
+      );
+      const out: Omit<LlmResponse, 'attempts'> = {
+        content,
+        stopReason: (msg.stop_reason ?? 'end_turn') as StopReason,
+        usage,
+        model: msg.model || model,
+        costUsd: costOf(model, usage, this.options.prices),
+      };
+      const requestId = stream.request_id;
+      if (requestId) out.requestId = requestId;
+      return out;
+    } catch (e) {
+      throw toModelError(e, request.signal);
+    }
+  }
+
+  private params(model: string, request: LlmRequest): SdkParams {
+    const caching = this.options.promptCaching ?? true;
+    const messages = request.messages.map((m) => ({ role: m.role, content: m.content })) as Anthropic.MessageParam[];
+    if (caching) markLastBlockCacheable(messages);
+    const params: SdkParams = { model, max_tokens: request.maxTokens, messages };
+    if (request.system) {
+      params.system = [{ type: 'text', text: request.system, ...(caching ? { cache_control: { type: 'ephemeral' as const } } : {}) }];
+    }
+    if (request.tools?.length) params.tools = request.tools.map((t) => ({ ...t })) as Anthropic.Tool[];
+    return params;
+  }
+}
+
+/** A rolling cache breakpoint on the newest block: the whole prefix before it is reused next turn. */
+function markLastBlockCacheable(messages: Anthropic.MessageParam[]): void {
+  const last = messages.at(-1);
+  if (!last) return;
+  if (typeof last.content === 'string') {
+    last.content = [{ type: 'text', text: last.content, cache_control: { type: 'ephemeral' } }];
+    return;
+  }
+  const block = last.content.at(-1);
+  if (block && (block.type === 'text' || block.type === 'tool_result' || block.type === 'tool_use')) {
+    last.content = [...last.content.slice(0, -1), { ...block, cache_control: { type: 'ephemeral' } }];
+  }
+}
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const ms = headers?.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Number(ms);
+  const ra = headers?.get('retry-after');
+  if (!ra) return undefined;
+  if (Number.isFinite(Number(ra))) return Number(ra) * 1000;
+  const at = Date.parse(ra);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+export function toModelError(e: unknown, signal?: AbortSignal): ModelError {
+  if (e instanceof ModelError) return e;
+  if (e instanceof APIUserAbortError || signal?.aborted) return new ModelError('ABORTED', 'the request was cancelled', {}, { cause: e });
+  if (e instanceof APIConnectionError) return new ModelError('CONNECTION', `cannot reach the model: ${e.message}`, {}, { cause: e });
+  if (e instanceof APIError) {
+    const details: ModelError['details'] = {};
+    if (e.status !== undefined) details.status = e.status;
+    const ra = retryAfterMs(e.headers);
+    if (ra !== undefined) details.retryAfterMs = ra;
+    if (e.requestID) details.requestId = e.requestID;
+    const s = e.status;
+    if (s === undefined) return new ModelError('STREAM_INTERRUPTED', `the response stream failed: ${e.message}`, details, { cause: e });
+    if (s === 429) return new ModelError('RATE_LIMITED', 'rate limited by the model provider', details, { cause: e });
+    if (s === 529) return new ModelError('OVERLOADED', 'the model is overloaded', details, { cause: e });
+    if (s === 401 || s === 403) return new ModelError('AUTH', 'the API key was refused', details, { cause: e });
+    if (s === 408 || s === 409 || s >= 500) return new ModelError('SERVER', `the model provider failed (${s})`, details, { cause: e });
+    return new ModelError('BAD_REQUEST', `the request was refused (${s}): ${e.message}`, details, { cause: e });
+  }
+  // Anything else thrown while reading the stream (a socket closed mid-message, a malformed event).
+  return new ModelError('STREAM_INTERRUPTED', `the response stream broke: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+}
+

@@ -1,0 +1,35 @@
+export type ModelErrorCode =
+  | 'RATE_LIMITED'
+  | 'OVERLOADED'
+  | 'SERVER'
+  | 'CONNECTION'
+  /** The stream ended or errored after it started; the SDK does not retry these, we do. */
+  | 'STREAM_INTERRUPTED'
+  | 'BAD_REQUEST'
+  | 'AUTH'
+  | 'ABORTED'
+  /** Every model's circuit is open or every model gave up. */
+  | 'UNAVAILABLE';
+
+const RETRYABLE: ReadonlySet<ModelErrorCode> = new Set(['RATE_LIMITED', 'OVERLOADED', 'SERVER', 'CONNECTION', 'STREAM_INTERRUPTED']);
+
+export class ModelError extends Error {
+  override readonly name = 'ModelError';
+
+  constructor(
+    readonly code: ModelErrorCode,
+    message: string,
+    readonly details: { status?: number; retryAfterMs?: number; requestId?: string } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.code);
+  }
+
+  static is(e: unknown, code?: ModelErrorCode): e is ModelError {
+    return e instanceof ModelError && (code === undefined || e.code === code);
+  }
+}
