@@ -69,33 +69,33 @@ export class JournalReader {
     }
     let damage: SessionDamage | undefined = notices.length ? { lastValidSeq: summary.headSeq, notices } : undefined;
     const from = (snapshot?.seq ?? 0) + 1;
-    const self = this;
+    const ctx = this.ctx;
     async function* tail(): AsyncGenerator<JournalEvent> {
       let expected = from;
       const fail = (notice: QuarantineNotice) => {
         damage = { lastValidSeq: expected - 1, notices: [...notices, notice] };
       };
       try {
-        for await (const [k, raw] of self.ctx.range(keys.event(id, from), keys.event(id, summary.headSeq) + '\x00')) {
+        for await (const [k, raw] of ctx.range(keys.event(id, from), keys.event(id, summary.headSeq) + '\x00')) {
           const seq = seqOfKey(k);
           if (seq !== expected) {
-            fail({ key: keys.event(id, expected), reason: `journal event ${expected} is missing`, sessionId: id, at: self.ctx.now() });
+            fail({ key: keys.event(id, expected), reason: `journal event ${expected} is missing`, sessionId: id, at: ctx.now() });
             return;
           }
-          const { value, notice } = await self.ctx.decodeOrQuarantine<JournalEvent>(k, raw as Uint8Array);
+          const { value, notice } = await ctx.decodeOrQuarantine<JournalEvent>(k, raw as Uint8Array);
           if (notice) return fail(notice);
           if (!value || value.seq !== seq) {
-            return fail(await self.ctx.quarantine(k, raw, 'journal event does not match its key'));
+            return fail(await ctx.quarantine(k, raw, 'journal event does not match its key'));
           }
           yield value;
           expected++;
         }
       } catch (e) {
         if (!StoreError.is(e, 'CORRUPT')) throw e;
-        return fail({ key: keys.event(id, expected), reason: e.message, sessionId: id, at: self.ctx.now() });
+        return fail({ key: keys.event(id, expected), reason: e.message, sessionId: id, at: ctx.now() });
       }
       if (expected - 1 < summary.headSeq) {
-        fail({ key: keys.event(id, expected), reason: `journal event ${expected} is missing (the journal ends at ${expected - 1}, the index says ${summary.headSeq})`, sessionId: id, at: self.ctx.now() });
+        fail({ key: keys.event(id, expected), reason: `journal event ${expected} is missing (the journal ends at ${expected - 1}, the index says ${summary.headSeq})`, sessionId: id, at: ctx.now() });
       } else if (damage) {
         damage = { ...damage, lastValidSeq: expected - 1 };
       }

@@ -295,7 +295,7 @@ export class LevelCheckpointStore implements CheckpointStore {
     return this.exclusive(id, async () => this.retention.deleteSession(await this.requireSession(id), reason));
   }
 
-  vacuum(): Promise<number> {
+  async vacuum(): Promise<number> {
     this.ctx.assertWritable();
     return this.retention.vacuum();
   }

@@ -51,19 +51,42 @@ export async function openCheckpointStore(options: OpenStoreOptions): Promise<Di
   } catch (e) {
     if (!StoreError.is(e, 'LOCKED') || options.onLocked === 'fail') throw e;
   }
-  // LevelDB has one opener per directory. A copy taken now is a consistent point in time as far
-  // as LevelDB's own recovery goes (a torn log tail is dropped), which is what a viewer needs.
-  const copyDir = await mkdtemp(join(tmpdir(), 'savepoint-readonly-'));
-  try {
-    await cp(options.dir, copyDir, { recursive: true, filter: (src) => !src.endsWith('LOCK') });
-    const store = await openAt(copyDir, { ...base, readOnly: true });
-    store.dir = options.dir;
-    store.copyDir = copyDir;
-    return store;
-  } catch (e) {
-    await rm(copyDir, { recursive: true, force: true });
-    throw e;
+  return openReadOnlyCopy(options.dir, base);
+}
+
+const COPY_ATTEMPTS = 6;
+
+/**
+ * LevelDB has one opener per directory, so a second reader works on a point-in-time copy. The
+ * owner keeps writing while we copy: a log or table file can be compacted away between listing
+ * and copying it, or the copied MANIFEST can name a table that did not make it. Either way the
+ * copy is thrown away and taken again; LevelDB's own recovery drops a torn log tail, so a copy
+ * that opens is a consistent state as far as the store's atomic batches go.
+ */
+async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>): Promise<DiskCheckpointStore> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= COPY_ATTEMPTS; attempt++) {
+    const copyDir = await mkdtemp(join(tmpdir(), 'savepoint-readonly-'));
+    try {
+      await cp(dir, copyDir, { recursive: true, filter: (src) => !src.endsWith('LOCK') });
+      const store = await openAt(copyDir, { ...base, readOnly: true });
+      store.dir = dir;
+      store.copyDir = copyDir;
+      return store;
+    } catch (e) {
+      last = e;
+      await rm(copyDir, { recursive: true, force: true });
+      const retriable = errCode(e) === 'ENOENT' || StoreError.is(e, 'CORRUPT') || StoreError.is(e, 'IO');
+      if (!retriable) throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
   }
+  if (StoreError.is(last)) throw last;
+  throw new StoreError('IO', `could not take a read-only copy of the store in ${dir} while another window writes to it`, { cause: last });
+}
+
+function errCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
 
 async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Promise<DiskCheckpointStore> {

@@ -1,5 +1,5 @@
 import type { AbstractLevel } from 'abstract-level';
-import { RecordCodec, jsonBytes, parseJson } from './codec';
+import { type RecordCodec, jsonBytes, parseJson } from './codec';
 import { StoreError, fromLevelError } from './errors';
 import { END, keys, sessionOfKey } from './keys';
 import type { QuarantineNotice } from './types';

@@ -1,0 +1,126 @@
+import type { Usage, StopReason } from '../model/types';
+import type { BlobHash, SessionStatus } from '../store/types';
+import type { ApprovalPolicy, ToolCategory } from './approvalPolicy';
+import type { Budgets } from './budgets';
+
+/**
+ * The runner's journal. Message bodies live in the blob store (content-addressed, deduplicated);
+ * events carry their hashes plus the small facts the state needs, so snapshots stay small and no
+ * message is ever written twice.
+ */
+
+export interface SessionStartedData {
+  task: string;
+  system: string;
+  models: string[];
+  maxTokens: number;
+  budgets: Budgets;
+  policy: ApprovalPolicy;
+  /** The first user message (the task), as a blob. */
+  firstMessage: BlobHash;
+}
+
+export interface RetryNote {
+  model: string;
+  attempt: number;
+  delayMs: number;
+  code: string;
+  reason: string;
+}
+
+export interface ModelTurnData {
+  turn: number;
+  message: BlobHash;
+  calls: { id: string; name: string }[];
+  stopReason: StopReason;
+  usage: Usage;
+  costUsd: number;
+  model: string;
+  attempts: number;
+  retries: RetryNote[];
+}
+
+export interface PlannedMutation {
+  path: string;
+  beforeHash: string | null;
+  afterHash: string | null;
+}
+
+export interface ToolPlannedData {
+  callId: string;
+  name: string;
+  category: ToolCategory;
+  /** The input that will run (the model's, or the user's edit of it). */
+  input: unknown;
+  mutations?: PlannedMutation[];
+}
+
+export type ApprovalKind = 'tool' | 'conflict' | 'command_rerun' | 'budget' | 'loop';
+
+export interface ApprovalRequestedData {
+  approvalId: string;
+  kind: ApprovalKind;
+  /** The tool call it is about (absent for budget and loop approvals). */
+  callId?: string;
+  name?: string;
+  input?: unknown;
+  reasons: string[];
+}
+
+export type Decision = 'approve' | 'edit' | 'reject' | 'respond';
+
+export interface ApprovalDecidedData {
+  approvalId: string;
+  decision: Decision;
+  /** The edited input, for 'edit'. */
+  input?: unknown;
+  /** Feedback for 'reject', the human reply for 'respond'. */
+  text?: string;
+}
+
+export interface ToolResultData {
+  callId: string;
+  name: string;
+  /** Canonical key of the call that ran (loop detection). */
+  key: string;
+  isError: boolean;
+  /** What the model sees (already truncated). */
+  content: string;
+  /** The full output when `content` was truncated. */
+  outputBlob?: BlobHash;
+  /** The call changed the workspace. */
+  progressed: boolean;
+  /** How a call found in flight at resume was settled. */
+  recovered?: 'already_applied' | 'applied' | 'rerun' | 'skipped';
+}
+
+export interface MessageAddedData {
+  role: 'user' | 'assistant';
+  message: BlobHash;
+  reason: 'tool_results' | 'human';
+}
+
+export interface StatusData {
+  status: SessionStatus;
+  reason?: string;
+}
+
+export interface BudgetsChangedData {
+  budgets: Budgets;
+}
+
+export interface RunnerEventMap {
+  session_started: SessionStartedData;
+  model_turn: ModelTurnData;
+  tool_planned: ToolPlannedData;
+  approval_requested: ApprovalRequestedData;
+  approval_decided: ApprovalDecidedData;
+  tool_result: ToolResultData;
+  message_added: MessageAddedData;
+  status: StatusData;
+  budgets_changed: BudgetsChangedData;
+}
+
+export type RunnerEventType = keyof RunnerEventMap;
+
+export type RunnerEvent = { [K in RunnerEventType]: { type: K; data: RunnerEventMap[K] } }[RunnerEventType];

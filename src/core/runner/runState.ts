@@ -1,0 +1,124 @@
+import type { BlobHash, SessionStatus } from '../store/types';
+import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
+import { type BudgetCounters, type Budgets, emptyCounters } from './budgets';
+import type { CallRecord } from './loopDetector';
+import type {
+  ApprovalDecidedData,
+  ApprovalRequestedData,
+  RunnerEvent,
+  ToolPlannedData,
+  ToolResultData,
+} from './runEvents';
+
+export interface CallState {
+  id: string;
+  name: string;
+  planned?: ToolPlannedData;
+  approvalId?: string;
+  decision?: ApprovalDecidedData;
+  result?: ToolResultData;
+}
+
+/** Everything the driver needs to continue a session. Small: messages are blob hashes. */
+export interface RunState {
+  status: SessionStatus;
+  statusReason?: string;
+  task: string;
+  system: string;
+  models: string[];
+  maxTokens: number;
+  budgets: Budgets;
+  policy: ApprovalPolicy;
+  turn: number;
+  messages: BlobHash[];
+  /** The calls of the latest model turn, in the order the model made them. */
+  calls: CallState[];
+  /** Approvals asked and not yet decided. */
+  openApprovals: ApprovalRequestedData[];
+  counters: BudgetCounters;
+  /** The most recent calls, for loop detection. */
+  history: CallRecord[];
+}
+
+const HISTORY = 32;
+
+export function initialRunState(): RunState {
+  return {
+    status: 'running',
+    task: '',
+    system: '',
+    models: [],
+    maxTokens: 0,
+    budgets: {},
+    policy: DEFAULT_APPROVAL_POLICY,
+    turn: 0,
+    messages: [],
+    calls: [],
+    openApprovals: [],
+    counters: emptyCounters(),
+    history: [],
+  };
+}
+
+/** The pure step function: the state after one journal event. Never mutates its input. */
+export function reduce(s: RunState, e: RunnerEvent): RunState {
+  switch (e.type) {
+    case 'session_started': {
+      const d = e.data;
+      return { ...s, task: d.task, system: d.system, models: d.models, maxTokens: d.maxTokens, budgets: d.budgets, policy: d.policy, messages: [d.firstMessage], status: 'running' };
+    }
+    case 'model_turn': {
+      const d = e.data;
+      const counters: BudgetCounters = {
+        ...s.counters,
+        steps: s.counters.steps + 1,
+        tokens: s.counters.tokens + d.usage.input + d.usage.output + d.usage.cacheRead + d.usage.cacheWrite,
+        costUsd: s.counters.costUsd + d.costUsd,
+      };
+      return { ...s, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name })), counters };
+    }
+    case 'tool_planned':
+      return updateCall(s, e.data.callId, (c) => ({ ...c, planned: e.data }));
+    case 'approval_requested': {
+      const withCall = e.data.callId ? updateCall(s, e.data.callId, (c) => ({ ...c, approvalId: e.data.approvalId })) : s;
+      return { ...withCall, openApprovals: [...withCall.openApprovals, e.data], status: 'waiting' };
+    }
+    case 'approval_decided': {
+      const asked = s.openApprovals.find((a) => a.approvalId === e.data.approvalId);
+      const open = s.openApprovals.filter((a) => a.approvalId !== e.data.approvalId);
+      const withCall = asked?.callId ? updateCall(s, asked.callId, (c) => ({ ...c, decision: e.data })) : s;
+      return { ...withCall, openApprovals: open, status: open.length > 0 ? 'waiting' : 'running' };
+    }
+    case 'tool_result': {
+      const d = e.data;
+      const failures = d.isError ? { ...s.counters.toolFailures, [d.name]: (s.counters.toolFailures[d.name] ?? 0) + 1 } : s.counters.toolFailures;
+      const history = [...s.history, { key: d.key, progressed: d.progressed }].slice(-HISTORY);
+      return { ...updateCall(s, d.callId, (c) => ({ ...c, result: d })), history, counters: { ...s.counters, toolFailures: failures } };
+    }
+    case 'message_added':
+      return { ...s, messages: [...s.messages, e.data.message], calls: e.data.reason === 'tool_results' ? [] : s.calls };
+    case 'status': {
+      const next: RunState = { ...s, status: e.data.status };
+      if (e.data.reason !== undefined) next.statusReason = e.data.reason;
+      else delete next.statusReason;
+      return next;
+    }
+    case 'budgets_changed':
+      return { ...s, budgets: e.data.budgets };
+  }
+}
+
+function updateCall(s: RunState, id: string, f: (c: CallState) => CallState): RunState {
+  if (!s.calls.some((c) => c.id === id)) return s;
+  return { ...s, calls: s.calls.map((c) => (c.id === id ? f(c) : c)) };
+}
+
+/** The first call of the current turn without a result: what the driver does next. */
+export function nextOpenCall(s: RunState): CallState | undefined {
+  return s.calls.find((c) => !c.result);
+}
+
+/** All calls of the current turn have results: time to send them back to the model. */
+export function turnSettled(s: RunState): boolean {
+  return s.calls.length > 0 && s.calls.every((c) => c.result);
+}
