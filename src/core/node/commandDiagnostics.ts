@@ -1,0 +1,129 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic, Diagnostics, Severity } from '../ports/diagnostics';
+import type { ProcessRunner } from '../ports/processRunner';
+import { isInside, toPosix } from './confinedPath';
+
+export interface CommandDiagnosticsOptions {
+  /** The check command, run through the shell (e.g. `npx tsc --noEmit -p .`). */
+  command: string;
+  /** Absolute workspace root: the command runs there, and reported paths are made relative to it. */
+  root: string;
+  runner: ProcessRunner;
+  /** Default 5 minutes. */
+  timeoutMs?: number;
+}
+
+interface Parsed {
+  file: string;
+  line: number;
+  column: number;
+  severity: Severity;
+  message: string;
+  source?: string;
+  code?: string;
+}
+
+// tsc --pretty false:  src/a.ts(3,7): error TS2322: Type 'string' is not assignable...
+const TSC = /^(.+?)\((\d+),(\d+)\): (error|warning|info|message) (TS\d+): (.*)$/;
+// tsc --pretty:        src/a.ts:3:7 - error TS2322: ...
+const TSC_PRETTY = /^(.+?):(\d+):(\d+) - (error|warning|info|message) (TS\d+): (.*)$/;
+// gcc, clang, rustc-short, eslint -f unix:  file:line:col: [severity:] message [Error/rule]
+const UNIX = /^(.+?):(\d+):(\d+):\s*(.*)$/;
+const UNIX_SEVERITY = /^(fatal error|error|warning|note|info|hint|remark):\s*(.*)$/i;
+const ESLINT_TAIL = /^(.*?)\s*\[(Error|Warning)(?:\/([^\]]+))?\]$/;
+const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*[A-Za-z]`, 'g');
+
+function severityOf(word: string): Severity {
+  const w = word.toLowerCase();
+  if (w === 'error' || w === 'fatal error') return 'error';
+  if (w === 'warning') return 'warning';
+  if (w === 'hint') return 'hint';
+  return 'info';
+}
+
+/** One line of checker output as a finding, or undefined when it is not one. */
+export function parseDiagnosticLine(raw: string): Parsed | undefined {
+  const line = raw.replace(ANSI, '').trimEnd();
+  const ts = TSC.exec(line) ?? TSC_PRETTY.exec(line);
+  if (ts) {
+    const [, file, l, c, sev, code, message] = ts as unknown as [string, string, string, string, string, string, string];
+    return { file, line: Number(l), column: Number(c), severity: severityOf(sev), message, source: 'ts', code };
+  }
+  const u = UNIX.exec(line);
+  if (!u) return undefined;
+  const [, file, l, c, rest] = u as unknown as [string, string, string, string, string];
+  const sev = UNIX_SEVERITY.exec(rest);
+  if (sev) return { file, line: Number(l), column: Number(c), severity: severityOf(sev[1] as string), message: sev[2] as string };
+  const es = ESLINT_TAIL.exec(rest);
+  if (es) {
+    const rule = es[3];
+    return {
+      file,
+      line: Number(l),
+      column: Number(c),
+      severity: es[2] === 'Error' ? 'error' : 'warning',
+      message: es[1] as string,
+      source: 'eslint',
+      ...(rule !== undefined ? { code: rule } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** `sub` is `scope` or lies under it (both workspace-relative, `/`-separated). */
+function inScope(sub: string, scope: string): boolean {
+  return scope === '' || sub === scope || sub.startsWith(`${scope}/`);
+}
+
+function normalizeScope(p: string): string {
+  const n = path.posix.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
+  return n === '.' ? '' : n.replace(/^\.\//, '');
+}
+
+/**
+ * The `Diagnostics` port for the CLI and tests: runs a configured check command and parses its
+ * output (tsc, gcc/clang and `eslint -f unix` line formats). Findings outside the workspace are
+ * dropped. A command that fails without printing any finding (not installed, crashed) is an
+ * error, not "no problems". Not idempotent in cost: each call runs the command again.
+ */
+export class CommandDiagnostics implements Diagnostics {
+  private realRoot: Promise<string> | undefined;
+
+  constructor(private readonly options: CommandDiagnosticsOptions) {}
+
+  async collect(paths?: readonly string[], signal?: AbortSignal): Promise<Diagnostic[]> {
+    const { command, root, runner } = this.options;
+    const result = await runner.run(command, { cwd: root, timeoutMs: this.options.timeoutMs ?? 300_000, ...(signal ? { signal } : {}) });
+    if (result.aborted) throw signal?.reason ?? new Error('The check command was aborted.');
+    const text = Buffer.from(result.output).toString('utf8');
+    if (result.timedOut) throw new Error(`The check command \`${command}\` timed out.`);
+    const found: Diagnostic[] = [];
+    for (const line of text.split(/\r?\n/)) {
+      const p = parseDiagnosticLine(line);
+      if (!p) continue;
+      const rel = await this.relative(p.file);
+      if (rel === undefined) continue;
+      const { file: _file, ...rest } = p;
+      found.push({ ...rest, path: rel });
+    }
+    if (found.length === 0 && result.exitCode !== 0) {
+      const tail = text.trim().split(/\r?\n/).slice(-10).join('\n');
+      throw new Error(`The check command \`${command}\` failed (exit ${result.exitCode ?? result.signal}) without reporting any finding:\n${tail}`);
+    }
+    if (!paths || paths.length === 0) return found;
+    const scopes = paths.map(normalizeScope);
+    return found.filter((d) => scopes.some((s) => inScope(d.path, s)));
+  }
+
+  /** Workspace-relative form of a path the checker printed, or undefined when it is outside. */
+  private async relative(file: string): Promise<string | undefined> {
+    const root = this.options.root;
+    const abs = path.resolve(root, file);
+    if (isInside(root, abs)) return toPosix(path.relative(root, abs));
+    this.realRoot ??= realpath(root).catch(() => root);
+    const realRoot = await this.realRoot;
+    if (isInside(realRoot, abs)) return toPosix(path.relative(realRoot, abs));
+    return undefined;
+  }
+}

@@ -1,0 +1,101 @@
+import { lstat, readlink, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { WorkspaceError } from '../ports/workspace';
+
+export interface ConfinedPath {
+  /** The absolute path as written, normalised, inside the root. */
+  lexical: string;
+  /** The absolute real path (symlinks resolved as far as the path exists), inside the real root. */
+  real: string;
+  /** Workspace-relative, `/`-separated ('' for the root itself). */
+  rel: string;
+}
+
+const MAX_LINKS = 40;
+
+function errCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+/** `p` is `base` or below it. */
+export function isInside(base: string, p: string): boolean {
+  const r = path.relative(base, p);
+  return r === '' || !(r === '..' || r.startsWith(`..${path.sep}`) || path.isAbsolute(r));
+}
+
+export function toPosix(p: string): string {
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
+}
+
+/**
+ * The real path of `abs`, which need not exist: the realpath of its nearest existing ancestor with
+ * the missing tail appended. A dangling symlink is followed to where it points, so a write through
+ * it cannot land outside unnoticed.
+ */
+async function realpathLoose(abs: string, hops = 0): Promise<string> {
+  if (hops > MAX_LINKS) throw Object.assign(new Error(`too many symlinks at ${abs}`), { code: 'ELOOP' });
+  try {
+    return await realpath(abs);
+  } catch (e) {
+    const code = errCode(e);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+  }
+  const parent = path.dirname(abs);
+  if (parent === abs) return abs;
+  const realParent = await realpathLoose(parent, hops);
+  const here = path.join(realParent, path.basename(abs));
+  const st = await lstat(here).catch(() => undefined);
+  if (st?.isSymbolicLink()) return realpathLoose(path.resolve(realParent, await readlink(here)), hops + 1);
+  return here;
+}
+
+/** Maps caller paths to confined absolute paths for one root. */
+export class PathConfiner {
+  private realRoot: Promise<string> | undefined;
+
+  constructor(readonly root: string) {}
+
+  private getRealRoot(): Promise<string> {
+    this.realRoot ??= realpath(this.root);
+    return this.realRoot;
+  }
+
+  /** Throws OUTSIDE_WORKSPACE or INVALID_PATH; see the `Workspace` port. */
+  async confine(given: string): Promise<ConfinedPath> {
+    if (typeof given !== 'string' || given.length === 0) {
+      throw new WorkspaceError('INVALID_PATH', String(given), 'The path is empty.');
+    }
+    if (given.includes('\0')) throw new WorkspaceError('INVALID_PATH', given, 'The path contains a NUL byte.');
+    const realRoot = await this.getRealRoot();
+    const lexical = path.isAbsolute(given) ? path.normalize(given) : path.resolve(this.root, given);
+    const base = isInside(this.root, lexical) ? this.root : isInside(realRoot, lexical) ? realRoot : undefined;
+    if (base === undefined) {
+      throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} is outside the workspace.`);
+    }
+    let real: string;
+    try {
+      real = await realpathLoose(lexical);
+    } catch (e) {
+      if (errCode(e) === 'ELOOP') throw new WorkspaceError('INVALID_PATH', given, `The path ${given} is a symlink loop.`, { cause: e });
+      throw e;
+    }
+    if (!isInside(realRoot, real)) {
+      throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} leads outside the workspace through a symlink.`);
+    }
+    return { lexical, real, rel: toPosix(path.relative(base, lexical)) };
+  }
+
+  /**
+   * The directory entry itself (a symlink, not its target): real parent plus own name. Both the
+   * entry and what it resolves to must be inside the workspace.
+   */
+  async confineEntry(given: string): Promise<ConfinedPath & { entry: string }> {
+    const c = await this.confine(given);
+    if (c.rel === '') throw new WorkspaceError('IS_DIRECTORY', given, 'The path is the workspace root.');
+    const entry = path.join(await realpathLoose(path.dirname(c.lexical)), path.basename(c.lexical));
+    if (!isInside(await this.getRealRoot(), entry)) {
+      throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} leads outside the workspace through a symlink.`);
+    }
+    return { ...c, entry };
+  }
+}

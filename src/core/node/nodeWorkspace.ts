@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { WorkspaceError, type FileStat, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
+import { PathConfiner } from './confinedPath';
+import { loadGitignore, walk } from './gitignoreWalk';
+
+function errCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+/** fsync a directory so a rename in it survives a power loss; not every platform allows it. */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r').catch(() => undefined);
+  if (!fh) return;
+  try {
+    await fh.sync();
+  } catch {
+    // Some platforms and file systems refuse fsync on a directory; the rename itself is still atomic.
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The `Workspace` port on the local file system (tests, the CLI, and the extension's default). */
+export class NodeWorkspace implements Workspace {
+  readonly root: string;
+  private readonly confiner: PathConfiner;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.confiner = new PathConfiner(this.root);
+  }
+
+  async resolve(rel: string): Promise<string> {
+    return (await this.confiner.confine(rel)).real;
+  }
+
+  async readFile(rel: string): Promise<Uint8Array | undefined> {
+    const { real } = await this.confiner.confine(rel);
+    try {
+      const buf = await readFile(real);
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (e) {
+      const code = errCode(e);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      if (code === 'EISDIR') throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`, { cause: e });
+      throw e;
+    }
+  }
+
+  async writeFile(rel: string, bytes: Uint8Array): Promise<void> {
+    const { real } = await this.confiner.confine(rel);
+    const existing = await stat(real).catch((e: unknown) => {
+      if (errCode(e) === 'ENOENT') return undefined;
+      if (errCode(e) === 'ENOTDIR') throw new WorkspaceError('NOT_DIRECTORY', rel, `A parent of ${rel} is a file.`, { cause: e });
+      throw e;
+    });
+    if (existing?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`);
+    const dir = path.dirname(real);
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (e) {
+      if (errCode(e) === 'EEXIST' || errCode(e) === 'ENOTDIR') {
+        throw new WorkspaceError('NOT_DIRECTORY', rel, `A parent of ${rel} is a file.`, { cause: e });
+      }
+      throw e;
+    }
+    const tmp = path.join(dir, `.savepoint-${randomBytes(8).toString('hex')}.tmp`);
+    try {
+      const fh = await open(tmp, 'wx');
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      if (existing) await chmod(tmp, existing.mode & 0o7777);
+      await rename(tmp, real);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    await syncDir(dir);
+  }
+
+  async deleteFile(rel: string): Promise<boolean> {
+    const { entry } = await this.confiner.confineEntry(rel);
+    try {
+      await unlink(entry);
+    } catch (e) {
+      const code = errCode(e);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      if (code === 'EISDIR' || code === 'EPERM') {
+        const st = await stat(entry).catch(() => undefined);
+        if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`, { cause: e });
+      }
+      throw e;
+    }
+    await syncDir(path.dirname(entry));
+    return true;
+  }
+
+  async stat(rel: string): Promise<FileStat | undefined> {
+    const { real } = await this.confiner.confine(rel);
+    try {
+      const st = await stat(real);
+      const type = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+      return { type, size: st.size, mtimeMs: st.mtimeMs };
+    } catch (e) {
+      const code = errCode(e);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw e;
+    }
+  }
+
+  async list(dir: string, options: ListOptions = {}): Promise<ListResult> {
+    const { real, rel } = await this.confiner.confine(dir);
+    const st = await this.stat(dir);
+    if (!st) throw new WorkspaceError('NOT_FOUND', dir, `${dir} does not exist.`);
+    if (st.type !== 'directory') throw new WorkspaceError('NOT_DIRECTORY', dir, `${dir} is not a directory.`);
+    const matchers = options.respectGitignore === false ? undefined : await this.ancestorMatchers(rel);
+    return walk(real, rel, { recursive: options.recursive ?? false, limit: options.limit ?? 1000, matchers });
+  }
+
+  /** .gitignore rules of the root and of every directory down to `rel`, outermost first. */
+  private async ancestorMatchers(rel: string) {
+    const parts = rel === '' ? [] : rel.split('/');
+    const matchers = [];
+    for (let i = 0; i <= parts.length; i++) {
+      const base = parts.slice(0, i).join('/');
+      const { real } = await this.confiner.confine(base === '' ? '.' : base);
+      const m = await loadGitignore(real, base);
+      if (m) matchers.push(m);
+    }
+    return matchers;
+  }
+}

@@ -1,0 +1,24 @@
+/** Compiler and linter findings for the workspace (port): VS Code's diagnostics in the extension, a configured check command in the CLI. */
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface Diagnostic {
+  /** Workspace-relative, `/`-separated. */
+  path: string;
+  /** 1-based. */
+  line: number;
+  column: number;
+  severity: Severity;
+  message: string;
+  /** The tool that reported it (`ts`, `eslint`...) and its code, when known. */
+  source?: string;
+  code?: string;
+}
+
+export interface Diagnostics {
+  /**
+   * The current findings, for the given workspace-relative paths or for the whole workspace.
+   * Read-only with respect to the files. May take as long as a compile; honours the signal.
+   */
+  collect(paths?: readonly string[], signal?: AbortSignal): Promise<Diagnostic[]>;
+}

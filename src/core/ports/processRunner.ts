@@ -1,0 +1,36 @@
+/** Runs a shell command in the workspace (port). The Node implementation spawns a real process. */
+
+export interface RunOptions {
+  /** Absolute directory; the caller has already confined it to the workspace. */
+  cwd: string;
+  /** Kill the whole process group after this many milliseconds. */
+  timeoutMs: number;
+  /** Aborting kills the process group. */
+  signal?: AbortSignal;
+  /** Extra environment variables (merged over the runner's own environment). */
+  env?: Record<string, string>;
+  /** Keep at most this many bytes of combined output in memory; the rest is counted, not kept. */
+  maxOutputBytes?: number;
+}
+
+export interface RunResult {
+  /** Null when the process was killed by a signal. */
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  aborted: boolean;
+  /** stdout and stderr interleaved in arrival order (up to maxOutputBytes). */
+  output: Uint8Array;
+  /** Total bytes the process wrote, kept or not. */
+  outputBytes: number;
+  durationMs: number;
+}
+
+export interface ProcessRunner {
+  /**
+   * Runs `command` through the platform shell. Resolves when the process and its group have
+   * exited, with whatever output there was; rejects only when the process could not be started.
+   * Not idempotent: each call runs the command again.
+   */
+  run(command: string, options: RunOptions): Promise<RunResult>;
+}

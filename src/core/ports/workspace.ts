@@ -1,0 +1,112 @@
+/**
+ * The agent's view of the user's files. Every path a caller passes is workspace-relative (`/` or the
+ * platform separator; an absolute path is accepted only when it lies inside the root) and CONFINED:
+ * a path that leaves the root lexically (`..`), or really (through a symlink, including a symlinked
+ * parent directory), is refused with `WorkspaceError('OUTSIDE_WORKSPACE')` before anything is read
+ * or written. Confinement is checked on each call; a symlink swapped in between the check and the
+ * use (a race with another process) is not defended against.
+ */
+
+/** Stable codes of workspace failures the model can act on. Callers branch on these, never on text. */
+export type WorkspaceErrorCode =
+  /** The path leaves the workspace root, lexically or through a symlink. */
+  | 'OUTSIDE_WORKSPACE'
+  /** Empty, or contains a NUL byte. */
+  | 'INVALID_PATH'
+  | 'NOT_FOUND'
+  /** A file operation was asked of a directory. */
+  | 'IS_DIRECTORY'
+  /** A directory operation was asked of a file, or a parent of the path is a file. */
+  | 'NOT_DIRECTORY';
+
+export class WorkspaceError extends Error {
+  override readonly name = 'WorkspaceError';
+
+  constructor(
+    readonly code: WorkspaceErrorCode,
+    /** The path as the caller gave it. */
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  static is(e: unknown, code?: WorkspaceErrorCode): e is WorkspaceError {
+    return e instanceof WorkspaceError && (code === undefined || e.code === code);
+  }
+}
+
+export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface FileStat {
+  /** After following symlinks (a confined symlink to a file reports 'file'). */
+  type: Exclude<EntryType, 'symlink'>;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ListOptions {
+  /** Descend into subdirectories (never through symlinks). Default false. */
+  recursive?: boolean;
+  /** Stop after this many entries and report `truncated`. Default 1000. */
+  limit?: number;
+  /** Apply `.gitignore` files (the root's, the listed directory's ancestors' and nested ones). Default true. */
+  respectGitignore?: boolean;
+}
+
+export interface ListEntry {
+  /** Workspace-relative, `/`-separated. */
+  path: string;
+  /** Symlinks are reported as such and not followed. */
+  type: EntryType;
+}
+
+export interface ListResult {
+  /** Directories before files at each level, each group sorted by name; depth-first. */
+  entries: ListEntry[];
+  /** More entries existed than `limit`. */
+  truncated: boolean;
+}
+
+export interface Workspace {
+  /** Absolute path of the root directory (as configured, not necessarily its realpath). */
+  readonly root: string;
+
+  /**
+   * The absolute real path `rel` designates (symlinks resolved as far as the path exists).
+   * Pure with respect to the files: reads metadata only. Throws OUTSIDE_WORKSPACE, INVALID_PATH.
+   */
+  resolve(rel: string): Promise<string>;
+
+  /**
+   * The file's bytes, or `undefined` when nothing exists at the path. Throws IS_DIRECTORY for a
+   * directory, plus the confinement errors. Read-only.
+   */
+  readFile(rel: string): Promise<Uint8Array | undefined>;
+
+  /**
+   * Replaces the file's contents with `bytes`, creating missing parent directories.
+   * Atomic: the bytes go to a temporary file in the same directory, which is then renamed over
+   * the target, so a reader (or a crash) sees either the old or the new contents, never a mix.
+   * An existing file keeps its permission bits. Writing through a confined symlink writes its
+   * target. Idempotent: writing the same bytes twice leaves the same file.
+   * Throws IS_DIRECTORY, NOT_DIRECTORY (a parent is a file), and the confinement errors.
+   */
+  writeFile(rel: string, bytes: Uint8Array): Promise<void>;
+
+  /**
+   * Removes the file (a symlink itself, not its target). Returns whether something was removed.
+   * Idempotent: deleting a missing file returns false. Throws IS_DIRECTORY for a directory.
+   */
+  deleteFile(rel: string): Promise<boolean>;
+
+  /** Metadata of what is at the path (symlinks followed), or `undefined` when nothing is. */
+  stat(rel: string): Promise<FileStat | undefined>;
+
+  /**
+   * The entries under a directory. `.git` and `node_modules` are always skipped.
+   * Throws NOT_FOUND, NOT_DIRECTORY, and the confinement errors. Read-only.
+   */
+  list(dir: string, options?: ListOptions): Promise<ListResult>;
+}

@@ -1,0 +1,76 @@
+import type { ZodType } from 'zod';
+import type { ToolCategory } from '../runner/approvalPolicy';
+import type { Diagnostics } from '../ports/diagnostics';
+import type { ProcessRunner } from '../ports/processRunner';
+import type { Workspace } from '../ports/workspace';
+
+/** What every tool may use. Built once per session by the composition root (CLI or extension). */
+export interface ToolContext {
+  workspace: Workspace;
+  processes: ProcessRunner;
+  diagnostics: Diagnostics;
+  /** Aborted when the session is paused or cancelled; long-running tools stop early. */
+  signal: AbortSignal;
+}
+
+/** One file change a mutating file tool wants, computed without writing anything. */
+export interface FileChange {
+  /** Workspace-relative, `/`-separated. */
+  path: string;
+  /** The file's bytes now (null: the file does not exist). */
+  before: Uint8Array | null;
+  /** The bytes the file will hold (null: the file is deleted). */
+  after: Uint8Array | null;
+}
+
+/** What a tool gives back for the model. */
+export interface ToolOutput {
+  /** What the model sees: already cut to a size the model can take. */
+  content: string;
+  /** The tool failed in a way the model can act on (sent back with `is_error`). */
+  isError?: boolean;
+  /** The full output when `content` was cut; the runner keeps it as a blob. */
+  full?: Uint8Array;
+  /** The call changed the workspace (loop detection counts repeats without progress). */
+  progressed?: boolean;
+}
+
+/**
+ * A tool the model can call. Input is validated with `schema` (and described to the model by
+ * `inputSchema`) before anything runs; a validation failure is an `is_error` result.
+ *
+ * File-mutating tools (`edit_file`, `write_file`, `delete_file`) implement `plan`: it computes the
+ * changes without writing, and the RUNNER journals the before/after hashes and then applies them,
+ * so that a call found in flight at resume can be reconciled by comparing hashes. Such tools have
+ * no `run`. Every other tool implements `run`.
+ * Errors the model can act on (missing file, ambiguous edit, command failed) are returned as
+ * `ToolError` (thrown from `plan`/`run`) and become `is_error` results; anything else thrown is
+ * an infrastructure failure and stops the step.
+ */
+export interface Tool<I = unknown> {
+  /** snake_case verb for the model. */
+  readonly name: string;
+  readonly description: string;
+  readonly category: ToolCategory;
+  /** JSON schema sent to the model. */
+  readonly inputSchema: Record<string, unknown>;
+  readonly schema: ZodType<I>;
+  plan?(input: I, ctx: ToolContext): Promise<FileChange[]>;
+  run?(input: I, ctx: ToolContext): Promise<ToolOutput>;
+}
+
+/** A failure the model can act on; its message is what the model reads. */
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+
+  constructor(
+    readonly code: 'INVALID_INPUT' | 'NOT_FOUND' | 'NO_MATCH' | 'AMBIGUOUS' | 'OUTSIDE_WORKSPACE' | 'IS_DIRECTORY' | 'TIMEOUT' | 'FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static is(e: unknown, code?: ToolError['code']): e is ToolError {
+    return e instanceof ToolError && (code === undefined || e.code === code);
+  }
+}
