@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import { StoreError } from '../core/store/errors';
+import { type DiskCheckpointStore, openCheckpointStore } from '../core/store/openStore';
+import type { SessionSummary } from '../core/store/types';
+import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
+
+export interface StoreState {
+  store: DiskCheckpointStore | undefined;
+  readOnly: boolean;
+  /** User-facing reason the store could not be opened. */
+  error: string | null;
+}
+
+/**
+ * Owns the workspace's checkpoint store: opened on first use (not at activation), in the
+ * workspace storage folder (global storage when no folder is open), found again through the
+ * registry when the editor's storage folder changed. Closed on dispose.
+ */
+export class StoreHost implements vscode.Disposable {
+  private opening: Promise<StoreState> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get(): Promise<StoreState> {
+    this.opening ??= this.open();
+    return this.opening;
+  }
+
+  async listSessions(): Promise<SessionSummary[]> {
+    const { store } = await this.get();
+    if (!store) return [];
+    const out: SessionSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listSessions({ limit: 200, ...(cursor ? { cursor } : {}) });
+      out.push(...page.sessions);
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  }
+
+  /** Tell listeners (the sidebar) that sessions changed. */
+  notifyChanged(): void {
+    this.changed.fire();
+  }
+
+  private async open(): Promise<StoreState> {
+    const storage = this.context.storageUri ?? this.context.globalStorageUri;
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const registry = new WorkspaceRegistry(this.context.globalStorageUri.fsPath);
+    const config = vscode.workspace.getConfiguration('savepoint.store');
+    try {
+      const location = await registry.locate(storage.fsPath, folders);
+      if (location.adoptedFrom) this.log.info(`using the store of this workspace found through the registry: ${location.dir}`);
+      const store = await openCheckpointStore({
+        dir: location.dir,
+        onLocked: 'readonly',
+        syncWrites: config.get<boolean>('syncWrites', true),
+        snapshotEvery: config.get<number>('snapshotEvery', 64),
+      });
+      store.onQuarantine((n) => this.log.warn(`a damaged record was set aside: ${n.key} (${n.reason})`));
+      if (!store.readOnly) await registry.record(store.workspaceId, location.dir, folders).catch((e: unknown) => this.log.warn(`workspace registry not updated: ${String(e)}`));
+      this.log.info(`store open at ${location.dir}${store.readOnly ? ' (read-only: another window holds it)' : ''}`);
+      return { store, readOnly: store.readOnly, error: null };
+    } catch (e) {
+      this.log.error(`the store could not be opened: ${e instanceof Error ? e.message : String(e)}`);
+      return { store: undefined, readOnly: true, error: describeStoreError(e) };
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.changed.dispose();
+    const state = await this.opening;
+    await state?.store?.close();
+  }
+}
+
+/** User-facing wording lives here, not in core (style.md "Errors"). */
+export function describeStoreError(e: unknown): string {
+  if (StoreError.is(e, 'SCHEMA_UNSUPPORTED')) return 'These sessions were written by a newer Savepoint. Update the extension to open them; nothing was changed.';
+  if (StoreError.is(e, 'DISK_FULL')) return 'The disk is full: Savepoint cannot open its session store. Free some space and reload the window.';
+  if (StoreError.is(e, 'KEY_UNAVAILABLE')) return 'The encryption key of the session store is not available.';
+  if (StoreError.is(e, 'CORRUPT')) return 'The session store is damaged. Show Logs has the details; nothing was deleted.';
+  return `The session store could not be opened (${e instanceof Error ? e.message : String(e)}).`;
+}

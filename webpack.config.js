@@ -1,0 +1,58 @@
+// Two bundles: the extension host (Node, LevelDB's prebuilt binaries copied beside it so the
+// VSIX needs no node_modules) and the sidebar webview (browser).
+const path = require('node:path');
+const CopyPlugin = require('copy-webpack-plugin');
+
+const tsRule = (configFile) => ({
+  test: /\.ts$/,
+  exclude: /node_modules/,
+  // Type checking is `npm run typecheck`; the build only transpiles.
+  use: [{ loader: 'ts-loader', options: { configFile: path.resolve(__dirname, configFile), transpileOnly: true } }],
+});
+
+/** @type {(env: unknown, argv: { mode?: string }) => import('webpack').Configuration[]} */
+module.exports = (_env, argv) => {
+  const production = argv.mode === 'production';
+  const common = {
+    mode: production ? 'production' : 'development',
+    devtool: production ? 'hidden-source-map' : 'source-map',
+    resolve: { extensions: ['.ts', '.js'] },
+    infrastructureLogging: { level: 'warn' },
+    performance: { hints: false },
+  };
+  return [
+    {
+      ...common,
+      name: 'extension',
+      target: 'node',
+      entry: './src/extension/extension.ts',
+      output: { path: path.resolve(__dirname, 'dist'), filename: 'extension.js', libraryTarget: 'commonjs2', clean: { keep: /webview|codicons/ } },
+      externals: { vscode: 'commonjs vscode' },
+      resolve: { ...common.resolve, mainFields: ['main', 'module'] },
+      module: { rules: [tsRule('tsconfig.build.json')] },
+      // node-gyp-build(__dirname) must see the real dist/ directory to find the prebuilds.
+      node: { __dirname: false },
+      plugins: [
+        new CopyPlugin({
+          patterns: [{ from: 'node_modules/classic-level/prebuilds', to: 'prebuilds' }],
+        }),
+      ],
+    },
+    {
+      ...common,
+      name: 'webview',
+      target: 'web',
+      entry: './webview-ui/main.ts',
+      output: { path: path.resolve(__dirname, 'dist'), filename: 'webview.js' },
+      module: { rules: [tsRule('webview-ui/tsconfig.json')] },
+      plugins: [
+        new CopyPlugin({
+          patterns: [
+            { from: 'node_modules/@vscode/codicons/dist/codicon.css', to: 'codicons/' },
+            { from: 'node_modules/@vscode/codicons/dist/codicon.ttf', to: 'codicons/' },
+          ],
+        }),
+      ],
+    },
+  ];
+};
