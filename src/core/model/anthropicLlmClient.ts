@@ -146,6 +146,8 @@ export function toModelError(e: unknown, signal?: AbortSignal): ModelError {
     if (ra !== undefined) details.retryAfterMs = ra;
     if (e.requestID) details.requestId = e.requestID;
     const s = e.status;
+    // An `error` event mid-stream has no status; an overloaded_error there is the same outage as a 529.
+    if (s === undefined && e.type === 'overloaded_error') return new ModelError('OVERLOADED', 'the model is overloaded (mid-stream)', details, { cause: e });
     if (s === undefined) return new ModelError('STREAM_INTERRUPTED', `the response stream failed: ${e.message}`, details, { cause: e });
     if (s === 429) return new ModelError('RATE_LIMITED', 'rate limited by the model provider', details, { cause: e });
     if (s === 529) return new ModelError('OVERLOADED', 'the model is overloaded', details, { cause: e });

@@ -48,6 +48,21 @@ const isRetryable = (e: Error) => ModelError.is(e) && e.retryable;
 const isOutage = (e: Error) => ModelError.is(e) && (e.code === 'OVERLOADED' || e.code === 'SERVER' || e.code === 'CONNECTION');
 
 /**
+ * Settles like `run`, but rejects with ABORTED as soon as `signal` aborts: cockatiel's wait between
+ * attempts ignores the signal, so a cancel during a long `retry-after` would otherwise wait it out.
+ * The abandoned run still settles (its next attempt sees the aborted signal and sends nothing).
+ */
+function untilAborted<T>(run: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return run;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ModelError('ABORTED', 'the request was cancelled'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
  * Per-model resilience: a retry policy around a circuit breaker (every attempt counts toward the
  * breaker, and an open circuit ends the retries), one breaker per (endpoint, model)
  * for the life of the client, so a model that keeps failing is skipped for fallbacks until its
@@ -82,7 +97,8 @@ export class ModelPolicies {
     });
     this.listening.add(emit);
     try {
-      return await wrap(retryPolicy, this.breaker(model)).execute(({ attempt }) => fn(attempt), signal);
+      const run = wrap(retryPolicy, this.breaker(model)).execute(({ attempt }) => fn(attempt), signal);
+      return await untilAborted(run, signal);
     } catch (e) {
       if (e instanceof BrokenCircuitError) throw new ModelError('UNAVAILABLE', `${model}: circuit open after repeated failures`, {}, { cause: e });
       throw e;
