@@ -32,6 +32,8 @@ const TSC_PRETTY = /^(.+?):(\d+):(\d+) - (error|warning|info|message) (TS\d+): (
 const UNIX = /^(.+?):(\d+):(\d+):\s*(.*)$/;
 const UNIX_SEVERITY = /^(fatal error|error|warning|note|info|hint|remark):\s*(.*)$/i;
 const ESLINT_TAIL = /^(.*?)\s*\[(Error|Warning)(?:\/([^\]]+))?\]$/;
+/** Continuation lines stop being added to a message past this length. */
+const MAX_MESSAGE_CHARS = 2000;
 const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*[A-Za-z]`, 'g');
 
 function severityOf(word: string): Severity {
@@ -98,15 +100,7 @@ export class CommandDiagnostics implements Diagnostics {
     if (result.aborted) throw signal?.reason ?? new Error('The check command was aborted.');
     const text = Buffer.from(result.output).toString('utf8');
     if (result.timedOut) throw new Error(`The check command \`${command}\` timed out.`);
-    const found: Diagnostic[] = [];
-    for (const line of text.split(/\r?\n/)) {
-      const p = parseDiagnosticLine(line);
-      if (!p) continue;
-      const rel = await this.relative(p.file);
-      if (rel === undefined) continue;
-      const { file: _file, ...rest } = p;
-      found.push({ ...rest, path: rel });
-    }
+    const found = await this.parse(text);
     if (found.length === 0 && result.exitCode !== 0) {
       const tail = text.trim().split(/\r?\n/).slice(-10).join('\n');
       throw new Error(`The check command \`${command}\` failed (exit ${result.exitCode ?? result.signal}) without reporting any finding:\n${tail}`);
@@ -114,6 +108,27 @@ export class CommandDiagnostics implements Diagnostics {
     if (!paths || paths.length === 0) return found;
     const scopes = paths.map(normalizeScope);
     return found.filter((d) => scopes.some((s) => inScope(d.path, s)));
+  }
+
+  /** The findings in the output; indented lines after one (tsc's elaborations) are added to its message. */
+  private async parse(text: string): Promise<Diagnostic[]> {
+    const found: Diagnostic[] = [];
+    let last: Diagnostic | undefined;
+    for (const line of text.split(/\r?\n/)) {
+      if (last && /^\s+\S/.test(line) && last.message.length < MAX_MESSAGE_CHARS) {
+        last.message += `\n${line.replace(ANSI, '').trim()}`;
+        continue;
+      }
+      last = undefined;
+      const p = parseDiagnosticLine(line);
+      if (!p) continue;
+      const rel = await this.relative(p.file);
+      if (rel === undefined) continue;
+      const { file: _file, ...rest } = p;
+      last = { ...rest, path: rel };
+      found.push(last);
+    }
+    return found;
   }
 
   /** Workspace-relative form of a path the checker printed, or undefined when it is outside. */

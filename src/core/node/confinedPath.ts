@@ -56,7 +56,11 @@ export class PathConfiner {
   constructor(readonly root: string) {}
 
   private getRealRoot(): Promise<string> {
-    this.realRoot ??= realpath(this.root);
+    // A failure is not cached: the root may be created (or remounted) later.
+    this.realRoot ??= realpath(this.root).catch((e: unknown) => {
+      this.realRoot = undefined;
+      throw e;
+    });
     return this.realRoot;
   }
 

@@ -13,12 +13,16 @@ interface Matcher {
   ig: ignore.Ignore;
 }
 
-/** The rules of `<dirReal>/.gitignore` (a regular file only: a symlinked one is not followed). */
+/**
+ * The rules of `<dirReal>/.gitignore` (a regular file only: a symlinked one is not followed). An
+ * unreadable one is treated as absent, as git does, rather than failing the listing.
+ */
 export async function loadGitignore(dirReal: string, base: string): Promise<Matcher | undefined> {
   const file = path.join(dirReal, '.gitignore');
   const st = await lstat(file).catch(() => undefined);
   if (!st?.isFile()) return undefined;
-  return { base, ig: ignore().add(await readFile(file, 'utf8')) };
+  const rules = await readFile(file, 'utf8').catch(() => undefined);
+  return rules === undefined ? undefined : { base, ig: ignore().add(rules) };
 }
 
 /** Deepest .gitignore with an opinion wins, as in git. */

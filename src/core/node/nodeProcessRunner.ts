@@ -5,6 +5,8 @@ import type { ProcessRunner, RunOptions, RunResult } from '../ports/processRunne
 const CLOSE_GRACE_MS = 500;
 const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 const isWindows = process.platform === 'win32';
+/** setTimeout fires at once for delays past 2^31-1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function shellCommand(command: string): { file: string; args: string[] } {
   if (isWindows) return { file: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', `"${command}"`] };
@@ -68,70 +70,91 @@ export class NodeProcessRunner implements ProcessRunner {
     const started = Date.now();
     const out = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
     const { file, args } = shellCommand(command);
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: { ...this.baseEnv, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: !isWindows,
-      windowsHide: true,
-      windowsVerbatimArguments: isWindows,
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, {
+        cwd: options.cwd,
+        env: { ...this.baseEnv, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: !isWindows,
+        windowsHide: true,
+        windowsVerbatimArguments: isWindows,
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
 
-    return new Promise<RunResult>((resolve, reject) => {
-      let timedOut = false;
-      let aborted = false;
-      let exit: { code: number | null; signal: string | null } | undefined;
-      let settled = false;
-      let graceTimer: NodeJS.Timeout | undefined;
+    return new Supervision(child, options, out, started).result;
+  }
+}
 
-      const onAbort = () => {
-        aborted = true;
-        killTree(child);
-      };
-      const timer = setTimeout(() => {
-        timedOut = true;
-        killTree(child);
-      }, options.timeoutMs);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+/** Watches one running shell: its timer, the abort signal, its output, and the end of its group. */
+class Supervision {
+  readonly result: Promise<RunResult>;
+  private timedOut = false;
+  private aborted = false;
+  private exit: { code: number | null; signal: string | null } | undefined;
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private resolve!: (r: RunResult) => void;
+  private readonly onAbort = () => {
+    this.aborted = true;
+    killTree(this.child);
+  };
 
-      const cleanup = () => {
-        settled = true;
-        clearTimeout(timer);
-        if (graceTimer) clearTimeout(graceTimer);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
-      const finish = () => {
-        if (settled || !exit) return;
-        cleanup();
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        resolve({
-          exitCode: exit.code,
-          signal: exit.signal,
-          timedOut,
-          aborted,
-          output: out.bytes(),
-          outputBytes: out.total,
-          durationMs: Date.now() - started,
-        });
-      };
-
-      child.stdout?.on('data', (c: Buffer) => out.push(c));
-      child.stderr?.on('data', (c: Buffer) => out.push(c));
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly options: RunOptions,
+    private readonly out: OutputBuffer,
+    private readonly started: number,
+  ) {
+    this.result = new Promise<RunResult>((resolve, reject) => {
+      this.resolve = resolve;
       child.on('error', (e) => {
-        if (settled) return;
-        if (child.pid === undefined) {
-          cleanup();
-          reject(e);
-        }
+        // Only a failure to start rejects; later errors (a failed kill) change nothing.
+        if (this.settled || child.pid !== undefined) return;
+        this.cleanup();
+        reject(e);
       });
-      child.on('exit', (code, signal) => {
-        exit = { code, signal };
-        // Grandchildren may still hold the pipes: end them with the group, then give the pipes a moment to drain.
-        killTree(child);
-        graceTimer = setTimeout(finish, CLOSE_GRACE_MS);
-      });
-      child.on('close', finish);
+    });
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      killTree(child);
+    }, Math.min(Math.max(options.timeoutMs, 0), MAX_TIMER_MS));
+    options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    child.stderr?.on('data', (c: Buffer) => out.push(c));
+    child.on('exit', (code, signal) => {
+      this.exit = { code, signal };
+      // Grandchildren may still hold the pipes: end them with the group, then give the pipes a moment to drain.
+      killTree(child);
+      this.graceTimer = setTimeout(() => this.finish(), CLOSE_GRACE_MS);
+    });
+    child.on('close', () => this.finish());
+  }
+
+  private cleanup(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  private finish(): void {
+    const exit = this.exit;
+    if (this.settled || !exit) return;
+    this.cleanup();
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+    this.resolve({
+      exitCode: exit.code,
+      signal: exit.signal,
+      timedOut: this.timedOut,
+      aborted: this.aborted,
+      output: this.out.bytes(),
+      outputBytes: this.out.total,
+      durationMs: Date.now() - this.started,
     });
   }
 }

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { ToolError, type FileChange, type Tool } from './tool';
+import { jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
+
+const schema = z.strictObject({
+  path: z.string().min(1).describe('Workspace-relative path of the file to delete.'),
+});
+
+export type DeleteFileInput = z.infer<typeof schema>;
+
+export const deleteFileTool: Tool<DeleteFileInput> = {
+  name: 'delete_file',
+  description: 'Delete one file from the workspace (not a directory).',
+  category: 'mutate',
+  inputSchema: jsonInputSchema(schema),
+  schema,
+  async plan(input, ctx): Promise<FileChange[]> {
+    const file = await workspacePath(ctx.workspace, input.path);
+    if (file === '.') throw new ToolError('IS_DIRECTORY', 'The workspace root is a directory.');
+    const st = await workspaceCall(() => ctx.workspace.stat(file));
+    if (st === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist.`);
+    if (st.type === 'directory') throw new ToolError('IS_DIRECTORY', `${file} is a directory; delete_file deletes files only.`);
+    const before = await workspaceCall(() => ctx.workspace.readFile(file));
+    if (before === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist.`);
+    return [{ path: file, before, after: null }];
+  },
+};

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { ListEntry } from '../ports/workspace';
+import type { Tool, ToolOutput } from './tool';
+import { jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
+
+const schema = z.strictObject({
+  dir: z.string().min(1).default('.').describe("Workspace-relative directory. Default '.' (the workspace root)."),
+  recursive: z.boolean().default(false).describe('List subdirectories too. Default false.'),
+  limit: z.int().min(1).max(5000).default(500).describe('Stop after this many entries. Default 500.'),
+});
+
+export type ListFilesInput = z.infer<typeof schema>;
+
+function formatEntry(e: ListEntry): string {
+  switch (e.type) {
+    case 'directory':
+      return `${e.path}/`;
+    case 'symlink':
+      return `${e.path} (symlink)`;
+    case 'other':
+      return `${e.path} (special file)`;
+    case 'file':
+      return e.path;
+  }
+}
+
+export const listFilesTool: Tool<ListFilesInput> = {
+  name: 'list_files',
+  description:
+    'List the files and directories under a workspace directory (directories end with /). Paths are workspace-relative. ' +
+    'Entries ignored by .gitignore, and .git and node_modules, are left out.',
+  category: 'read',
+  inputSchema: jsonInputSchema(schema),
+  schema,
+  async run(input, ctx): Promise<ToolOutput> {
+    const dir = await workspacePath(ctx.workspace, input.dir);
+    const result = await workspaceCall(() => ctx.workspace.list(dir, { recursive: input.recursive, limit: input.limit }));
+    if (result.entries.length === 0) return { content: `[${dir} is empty (or everything in it is ignored).]` };
+    const lines = result.entries.map(formatEntry);
+    if (result.truncated) {
+      lines.push(`[Stopped at ${input.limit} entries; list a subdirectory${input.recursive ? ', or without recursive,' : ''} or raise limit to see more.]`);
+    }
+    return { content: lines.join('\n') };
+  },
+};

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { RunResult } from '../ports/processRunner';
+import { ToolError, type Tool, type ToolOutput } from './tool';
+import { headTail, jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
+
+export const COMMAND_DEFAULT_TIMEOUT_MS = 120_000;
+export const COMMAND_MAX_TIMEOUT_MS = 600_000;
+export const COMMAND_HEAD_BYTES = 8 * 1024;
+export const COMMAND_TAIL_BYTES = 8 * 1024;
+/** Output kept in memory (and in `full`); the rest is only counted. */
+const COMMAND_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+
+const schema = z.strictObject({
+  command: z.string().min(1).describe('The shell command line (run with /bin/sh -c; cmd.exe on Windows).'),
+  cwd: z.string().min(1).optional().describe("Workspace-relative directory to run in. Default '.' (the workspace root)."),
+  timeout_ms: z
+    .int()
+    .min(1)
+    .max(COMMAND_MAX_TIMEOUT_MS)
+    .optional()
+    .describe(`Kill the command after this many milliseconds. Default ${COMMAND_DEFAULT_TIMEOUT_MS}, at most ${COMMAND_MAX_TIMEOUT_MS}.`),
+});
+
+export type RunCommandInput = z.infer<typeof schema>;
+
+function statusLine(r: RunResult, timeoutMs: number): string {
+  if (r.timedOut) return `[Timed out after ${timeoutMs} ms; the command and its child processes were killed.]`;
+  if (r.aborted) return '[Cancelled; the command and its child processes were killed.]';
+  if (r.exitCode === null) return `[Killed by signal ${r.signal ?? 'unknown'}.]`;
+  return `[Exit code ${r.exitCode}.]`;
+}
+
+export const runCommandTool: Tool<RunCommandInput> = {
+  name: 'run_command',
+  description:
+    'Run a shell command in the workspace (build, test, git, ...) and get its combined stdout and stderr and exit code. ' +
+    'stdin is closed, so interactive commands cannot be answered. Long output is shortened to its beginning and end. ' +
+    'Background processes started by the command are killed when it exits.',
+  category: 'mutate',
+  inputSchema: jsonInputSchema(schema),
+  schema,
+  async run(input, ctx): Promise<ToolOutput> {
+    const dir = await workspacePath(ctx.workspace, input.cwd ?? '.');
+    const st = await workspaceCall(() => ctx.workspace.stat(dir));
+    if (st === undefined) throw new ToolError('NOT_FOUND', `The directory ${dir} does not exist.`);
+    if (st.type !== 'directory') throw new ToolError('INVALID_INPUT', `cwd ${dir} is not a directory.`);
+    const cwd = await workspaceCall(() => ctx.workspace.resolve(dir));
+    const timeoutMs = input.timeout_ms ?? COMMAND_DEFAULT_TIMEOUT_MS;
+    const r = await ctx.processes.run(input.command, { cwd, timeoutMs, signal: ctx.signal, maxOutputBytes: COMMAND_MAX_OUTPUT_BYTES });
+    const { text, cut } = headTail(r.output, COMMAND_HEAD_BYTES, COMMAND_TAIL_BYTES);
+    const parts: string[] = [];
+    if (r.outputBytes === 0) parts.push('[No output.]');
+    else parts.push(text.endsWith('\n') ? text.slice(0, -1) : text);
+    if (r.outputBytes > r.output.length) parts.push(`[Output was ${r.outputBytes} bytes; only the first ${r.output.length} were kept.]`);
+    parts.push(statusLine(r, timeoutMs));
+    const failed = r.timedOut || r.aborted || r.exitCode !== 0;
+    return {
+      content: parts.join('\n'),
+      ...(failed ? { isError: true } : {}),
+      ...(cut > 0 || r.outputBytes > r.output.length ? { full: r.output } : {}),
+      progressed: true,
+    };
+  },
+};

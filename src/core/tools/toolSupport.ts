@@ -1,0 +1,125 @@
+import path from 'node:path';
+import { z, type ZodType } from 'zod';
+import { WorkspaceError, type Workspace } from '../ports/workspace';
+import { ToolError } from './tool';
+
+/** The JSON schema the model sees, derived from the zod schema so the two cannot drift apart. */
+export function jsonInputSchema(schema: ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+  return rest;
+}
+
+function errCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+/** A workspace failure as the ToolError the model reads; anything else is returned unchanged. */
+export function toToolError(e: unknown): unknown {
+  if (WorkspaceError.is(e)) {
+    switch (e.code) {
+      case 'OUTSIDE_WORKSPACE':
+        return new ToolError('OUTSIDE_WORKSPACE', `${e.message} Only paths inside the workspace can be used.`);
+      case 'NOT_FOUND':
+        return new ToolError('NOT_FOUND', e.message);
+      case 'IS_DIRECTORY':
+        return new ToolError('IS_DIRECTORY', e.message);
+      case 'NOT_DIRECTORY':
+      case 'INVALID_PATH':
+        return new ToolError('INVALID_INPUT', e.message);
+    }
+  }
+  const code = errCode(e);
+  if (code === 'EACCES' || code === 'EPERM') return new ToolError('FAILED', `Permission denied: ${(e as Error).message}`);
+  return e;
+}
+
+/** Runs `fn`, turning workspace failures into ToolErrors. */
+export async function workspaceCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toToolError(e);
+  }
+}
+
+/**
+ * The canonical workspace-relative, `/`-separated form of a path the model gave, after checking
+ * it is confined (throws ToolError OUTSIDE_WORKSPACE otherwise).
+ */
+export async function workspacePath(ws: Workspace, given: string): Promise<string> {
+  const real = await workspaceCall(() => ws.resolve(given));
+  // On POSIX a backslash is an ordinary file-name character; only Windows separates with it.
+  const slashed = path.sep === '\\' ? given.replace(/\\/g, '/') : given;
+  if (!path.isAbsolute(given)) {
+    const norm = path.posix.normalize(slashed).replace(/\/+$/, '');
+    return norm === '' ? '.' : norm;
+  }
+  const inRoot = path.relative(ws.root, given);
+  const outside = inRoot === '..' || inRoot.startsWith(`..${path.sep}`) || path.isAbsolute(inRoot);
+  const rel = outside ? path.relative(await ws.resolve('.'), real) : inRoot;
+  return rel === '' ? '.' : rel.split(path.sep).join('/');
+}
+
+const BINARY_SNIFF_BYTES = 8000;
+
+/** Git's heuristic: a NUL byte near the start means binary. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, BINARY_SNIFF_BYTES);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const encoder = new TextEncoder();
+
+/** Text for display: invalid sequences become U+FFFD, a BOM is kept. */
+export function decodeText(bytes: Uint8Array): string {
+  return lenient.decode(bytes);
+}
+
+/** Text that will be written back: undefined when the bytes are not valid UTF-8 (rewriting them would corrupt them). */
+export function decodeExact(bytes: Uint8Array): string | undefined {
+  try {
+    return strict.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export function encodeText(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Offsets where each line starts; a trailing newline does not start a new line. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1 && i + 1 < text.length; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line number of `offset`, given `lineStarts(text)`. */
+export function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] as number) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** The first `head` and last `tail` bytes, with a marker in between saying how many were cut. */
+export function headTail(bytes: Uint8Array, head: number, tail: number): { text: string; cut: number } {
+  if (bytes.length <= head + tail) return { text: decodeText(bytes), cut: 0 };
+  const cut = bytes.length - head - tail;
+  const text = `${decodeText(bytes.subarray(0, head))}\n[... ${cut} bytes cut ...]\n${decodeText(bytes.subarray(bytes.length - tail))}`;
+  return { text, cut };
+}

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
+import { scratch } from '../tools/toolHarness';
+
+const out = (b: Uint8Array) => Buffer.from(b).toString('utf8');
+
+/** Whether a process with this pid is still running (a zombie nobody reaped yet counts as dead). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+describe('NodeProcessRunner (real child processes)', function () {
+  if (process.platform === 'win32') return;
+  const tmp = scratch('proc');
+  const runner = new NodeProcessRunner();
+  let cwd: string;
+
+  beforeEach(async () => {
+    cwd = await realpath(await tmp.make({ 'hello.txt': 'hi from file\n' }));
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('runs through the shell in cwd, with env, and reports the exit code', async () => {
+    const r = await runner.run('cat hello.txt; echo "$GREETING"; pwd; exit 3', { cwd, timeoutMs: 10_000, env: { GREETING: 'bonjour' } });
+    assert.equal(r.exitCode, 3);
+    assert.equal(r.signal, null);
+    assert.equal(r.timedOut, false);
+    assert.equal(r.aborted, false);
+    assert.equal(out(r.output), `hi from file\nbonjour\n${cwd}\n`);
+    assert.equal(r.outputBytes, r.output.length);
+  });
+
+  it('interleaves stdout and stderr in arrival order, and closes stdin', async () => {
+    const r = await runner.run('echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three; cat; echo after-cat', { cwd, timeoutMs: 10_000 });
+    assert.equal(out(r.output), 'one\ntwo\nthree\nafter-cat\n');
+    assert.equal(r.exitCode, 0);
+  });
+
+  it('keeps at most maxOutputBytes and counts the rest', async () => {
+    const r = await runner.run('head -c 100000 /dev/zero | tr "\\0" x', { cwd, timeoutMs: 10_000, maxOutputBytes: 1000 });
+    assert.equal(r.output.length, 1000);
+    assert.equal(r.outputBytes, 100_000);
+    assert.equal(out(r.output), 'x'.repeat(1000));
+  });
+
+  it('kills `sleep 30` on timeout, quickly', async () => {
+    const r = await runner.run('sleep 30', { cwd, timeoutMs: 300 });
+    assert.equal(r.timedOut, true);
+    assert.equal(r.exitCode, null);
+    assert.equal(r.signal, 'SIGKILL');
+    assert.ok(r.durationMs < 10_000, `took ${r.durationMs} ms`);
+  });
+
+  it('kills a grandchild that holds the pipes on timeout (sh -c "sleep 30 & wait")', async () => {
+    const r = await runner.run(`sh -c 'sleep 30 & echo $! > grandchild.pid; wait'`, { cwd, timeoutMs: 300 });
+    assert.equal(r.timedOut, true);
+    assert.ok(r.durationMs < 10_000, `took ${r.durationMs} ms`);
+    const pid = Number(readFileSync(`${cwd}/grandchild.pid`, 'utf8'));
+    await new Promise((res) => setTimeout(res, 100));
+    assert.equal(alive(pid), false, 'the grandchild sleep must be dead');
+  });
+
+  it('does not hang when the shell exits but leaves a background process holding the pipes', async () => {
+    const r = await runner.run('sleep 30 & echo $! > bg.pid; echo started', { cwd, timeoutMs: 60_000 });
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.timedOut, false);
+    assert.equal(out(r.output), 'started\n');
+    assert.ok(r.durationMs < 10_000, `took ${r.durationMs} ms`);
+    await new Promise((res) => setTimeout(res, 100));
+    assert.equal(alive(Number(readFileSync(`${cwd}/bg.pid`, 'utf8'))), false, 'the background sleep went with the group');
+  });
+
+  it('resolves after a short grace when a process outside the group keeps the pipes open', async function () {
+    if (!existsSync('/usr/bin/setsid') && !existsSync('/bin/setsid')) this.skip();
+    const r = await runner.run('setsid sleep 3 & echo detached', { cwd, timeoutMs: 60_000 });
+    assert.equal(r.exitCode, 0);
+    assert.equal(out(r.output), 'detached\n');
+    assert.ok(r.durationMs < 2_500, `took ${r.durationMs} ms`);
+  });
+
+  it('kills the group on abort, and does not start when already aborted', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const r = await runner.run('echo before; sleep 30 & wait', { cwd, timeoutMs: 60_000, signal: ac.signal });
+    assert.equal(r.aborted, true);
+    assert.equal(r.timedOut, false);
+    assert.equal(out(r.output), 'before\n');
+    assert.ok(r.durationMs < 10_000, `took ${r.durationMs} ms`);
+    const again = await runner.run('echo never > never.txt', { cwd, timeoutMs: 10_000, signal: ac.signal });
+    assert.equal(again.aborted, true);
+    assert.equal(again.output.length, 0);
+    await assert.rejects(realpath(`${cwd}/never.txt`));
+  });
+
+  it('rejects when the process cannot be started', async () => {
+    await assert.rejects(runner.run('echo hi', { cwd: `${cwd}/missing-dir`, timeoutMs: 10_000 }));
+  });
+});

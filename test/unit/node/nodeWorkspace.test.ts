@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { chmod, lstat, mkdir, readdir, readFile, readlink, stat, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { WorkspaceError } from '../../../src/core/ports/workspace';
+import { scratch } from '../tools/toolHarness';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+async function rejectsWith(p: Promise<unknown>, code: WorkspaceError['code']): Promise<void> {
+  await assert.rejects(p, (e: unknown) => WorkspaceError.is(e, code) || assert.fail(`expected ${code}, got ${String(e)}`));
+}
+
+describe('NodeWorkspace', () => {
+  const tmp = scratch('ws');
+  let root: string;
+  let outside: string;
+  let ws: NodeWorkspace;
+
+  beforeEach(async () => {
+    root = await tmp.make({ 'a.txt': 'A', 'src/b.ts': 'B', 'src/deep/c.ts': 'C' });
+    outside = await tmp.make({ 'secret.txt': 'S', 'dir/x.txt': 'X' });
+    ws = new NodeWorkspace(root);
+  });
+  afterEach(() => tmp.cleanup());
+
+  describe('confinement', () => {
+    it('reads inside, by relative, ./ and absolute paths', async () => {
+      assert.equal(Buffer.from((await ws.readFile('src/b.ts'))!).toString(), 'B');
+      assert.equal(Buffer.from((await ws.readFile('./src/../a.txt'))!).toString(), 'A');
+      assert.equal(Buffer.from((await ws.readFile(path.join(root, 'src/deep/c.ts')))!).toString(), 'C');
+      assert.equal(await ws.readFile('missing.txt'), undefined);
+    });
+
+    it('refuses .. and absolute paths that leave the root, before touching anything', async () => {
+      await rejectsWith(ws.readFile('../x'), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.readFile('src/../../x'), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.readFile(path.join(outside, 'secret.txt')), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.writeFile(`../${path.basename(outside)}/new.txt`, bytes('no')), 'OUTSIDE_WORKSPACE');
+      assert.deepEqual((await readdir(outside)).sort(), ['dir', 'secret.txt']);
+      await rejectsWith(ws.readFile(''), 'INVALID_PATH');
+      await rejectsWith(ws.readFile('a\0b'), 'INVALID_PATH');
+    });
+
+    it('refuses a symlinked directory that points outside, for read, write, list and delete', async () => {
+      await symlink(path.join(outside, 'dir'), path.join(root, 'out'));
+      await rejectsWith(ws.readFile('out/x.txt'), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.writeFile('out/x.txt', bytes('pwned')), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.writeFile('out/new/deeper.txt', bytes('pwned')), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.list('out'), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.deleteFile('out/x.txt'), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.stat('out'), 'OUTSIDE_WORKSPACE');
+      assert.equal(await readFile(path.join(outside, 'dir/x.txt'), 'utf8'), 'X');
+      assert.deepEqual(await readdir(path.join(outside, 'dir')), ['x.txt']);
+    });
+
+    it('refuses a symlinked file that points outside, and a dangling one', async () => {
+      await symlink(path.join(outside, 'secret.txt'), path.join(root, 'link.txt'));
+      await symlink(path.join(outside, 'not-yet.txt'), path.join(root, 'dangling.txt'));
+      await rejectsWith(ws.readFile('link.txt'), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.writeFile('link.txt', bytes('pwned')), 'OUTSIDE_WORKSPACE');
+      await rejectsWith(ws.writeFile('dangling.txt', bytes('pwned')), 'OUTSIDE_WORKSPACE');
+      assert.equal(await readFile(path.join(outside, 'secret.txt'), 'utf8'), 'S');
+      await assert.rejects(stat(path.join(outside, 'not-yet.txt')));
+    });
+
+    it('follows symlinks that stay inside, and writes their target', async () => {
+      await symlink('src', path.join(root, 'srclink'));
+      await symlink('a.txt', path.join(root, 'alink.txt'));
+      assert.equal(Buffer.from((await ws.readFile('srclink/b.ts'))!).toString(), 'B');
+      await ws.writeFile('alink.txt', bytes('A2'));
+      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A2');
+      assert.ok((await lstat(path.join(root, 'alink.txt'))).isSymbolicLink());
+      assert.equal(await ws.resolve('srclink/b.ts'), path.join(await ws.resolve('.'), 'src/b.ts'));
+    });
+
+    it('reports a symlink loop as an invalid path', async () => {
+      await symlink('loop2', path.join(root, 'loop1'));
+      await symlink('loop1', path.join(root, 'loop2'));
+      await rejectsWith(ws.readFile('loop1'), 'INVALID_PATH');
+    });
+  });
+
+  describe('writeFile', () => {
+    it('creates parents, overwrites atomically and leaves no temporary file', async () => {
+      await ws.writeFile('new/dir/f.txt', bytes('hello'));
+      assert.equal(await readFile(path.join(root, 'new/dir/f.txt'), 'utf8'), 'hello');
+      await ws.writeFile('new/dir/f.txt', bytes('bye'));
+      assert.equal(await readFile(path.join(root, 'new/dir/f.txt'), 'utf8'), 'bye');
+      assert.deepEqual(await readdir(path.join(root, 'new/dir')), ['f.txt']);
+    });
+
+    it('keeps the permission bits of an existing file', async () => {
+      const f = path.join(root, 'run.sh');
+      await ws.writeFile('run.sh', bytes('#!/bin/sh\n'));
+      await chmod(f, 0o751);
+      await ws.writeFile('run.sh', bytes('#!/bin/sh\necho hi\n'));
+      assert.equal((await stat(f)).mode & 0o777, 0o751);
+      assert.equal(await readFile(f, 'utf8'), '#!/bin/sh\necho hi\n');
+    });
+
+    it('refuses a directory and a path under a file', async () => {
+      await rejectsWith(ws.writeFile('src', bytes('x')), 'IS_DIRECTORY');
+      await rejectsWith(ws.writeFile('a.txt/child', bytes('x')), 'NOT_DIRECTORY');
+      await rejectsWith(ws.writeFile('a.txt/deeper/child', bytes('x')), 'NOT_DIRECTORY');
+    });
+  });
+
+  describe('deleteFile and stat', () => {
+    it('deletes a file once, and a symlink itself rather than its target', async () => {
+      assert.equal(await ws.deleteFile('a.txt'), true);
+      assert.equal(await ws.deleteFile('a.txt'), false);
+      await symlink('src/b.ts', path.join(root, 'blink'));
+      assert.equal(await ws.deleteFile('blink'), true);
+      assert.equal(await readFile(path.join(root, 'src/b.ts'), 'utf8'), 'B');
+      await rejectsWith(ws.deleteFile('src'), 'IS_DIRECTORY');
+      await rejectsWith(ws.deleteFile('.'), 'IS_DIRECTORY');
+    });
+
+    it('stats files and directories, following inside symlinks', async () => {
+      await symlink('src', path.join(root, 'srclink'));
+      assert.equal((await ws.stat('a.txt'))?.type, 'file');
+      assert.equal((await ws.stat('a.txt'))?.size, 1);
+      assert.equal((await ws.stat('srclink'))?.type, 'directory');
+      assert.equal(await ws.stat('nope'), undefined);
+      assert.equal(await ws.stat('a.txt/nope'), undefined);
+      assert.equal(await readlink(path.join(root, 'srclink')), 'src');
+    });
+  });
+});
+
+describe('NodeWorkspace on a root that appears later', () => {
+  const tmp = scratch('late');
+  afterEach(() => tmp.cleanup());
+
+  it('fails while the root is missing, and works once it exists', async () => {
+    const parent = await tmp.make();
+    const ws = new NodeWorkspace(path.join(parent, 'later'));
+    await assert.rejects(ws.readFile('a.txt'));
+    await mkdir(path.join(parent, 'later'));
+    await ws.writeFile('a.txt', bytes('now'));
+    assert.equal(Buffer.from((await ws.readFile('a.txt'))!).toString(), 'now');
+  });
+});

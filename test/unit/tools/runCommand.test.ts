@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { realpath, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { COMMAND_HEAD_BYTES, COMMAND_TAIL_BYTES, runCommandTool } from '../../../src/core/tools/runCommand';
+import { call, FakeDiagnostics, scratch, text, toolContext } from './toolHarness';
+
+describe('run_command', function () {
+  if (process.platform === 'win32') return;
+  const tmp = scratch('cmd');
+  afterEach(() => tmp.cleanup());
+
+  async function setup(signal?: AbortSignal) {
+    const root = await realpath(await tmp.make({ 'sub/f.txt': 'in sub\n' }));
+    return { root, ctx: toolContext(new NodeWorkspace(root), new FakeDiagnostics(), signal) };
+  }
+
+  it('runs in the workspace root, reports output and exit code, and counts as progress', async () => {
+    const { root, ctx } = await setup();
+    const r = await call(runCommandTool, { command: 'pwd; echo err >&2' }, ctx);
+    assert.equal(r.output?.content, `${root}\nerr\n[Exit code 0.]`);
+    assert.equal(r.output?.isError, undefined);
+    assert.equal(r.output?.progressed, true);
+    assert.equal(r.output?.full, undefined);
+  });
+
+  it('runs in a confined cwd, and refuses one outside or missing', async () => {
+    const { root, ctx } = await setup();
+    assert.equal((await call(runCommandTool, { command: 'cat f.txt', cwd: 'sub' }, ctx)).output?.content, 'in sub\n[Exit code 0.]');
+    const outside = await tmp.make();
+    await symlink(outside, path.join(root, 'out'));
+    assert.equal((await call(runCommandTool, { command: 'touch pwned', cwd: 'out' }, ctx)).error?.code, 'OUTSIDE_WORKSPACE');
+    assert.equal((await call(runCommandTool, { command: 'true', cwd: '..' }, ctx)).error?.code, 'OUTSIDE_WORKSPACE');
+    assert.equal((await call(runCommandTool, { command: 'true', cwd: 'nope' }, ctx)).error?.code, 'NOT_FOUND');
+    assert.equal((await call(runCommandTool, { command: 'true', cwd: 'sub/f.txt' }, ctx)).error?.code, 'INVALID_INPUT');
+  });
+
+  it('returns a non-zero exit as an error result the model can act on', async () => {
+    const { ctx } = await setup();
+    const r = await call(runCommandTool, { command: 'echo failing; exit 2' }, ctx);
+    assert.equal(r.output?.isError, true);
+    assert.equal(r.output?.content, 'failing\n[Exit code 2.]');
+    assert.equal((await call(runCommandTool, { command: 'true' }, ctx)).output?.content, '[No output.]\n[Exit code 0.]');
+  });
+
+  it('keeps the head and tail of long output, with a marker, and the whole output in full', async () => {
+    const { ctx } = await setup();
+    const r = await call(runCommandTool, { command: 'i=0; while [ $i -lt 5000 ]; do echo "line $i"; i=$((i+1)); done' }, ctx);
+    const content = r.output!.content;
+    assert.ok(content.startsWith('line 0\nline 1\n'));
+    assert.ok(content.includes('line 4999\n[Exit code 0.]'));
+    const marker = /\[\.\.\. (\d+) bytes cut \.\.\.\]/.exec(content);
+    assert.ok(marker, 'a cut marker');
+    const full = text(r.output?.full)!;
+    assert.equal(full.split('\n').length, 5001);
+    assert.equal(Number(marker[1]), full.length - COMMAND_HEAD_BYTES - COMMAND_TAIL_BYTES);
+    assert.ok(content.length < COMMAND_HEAD_BYTES + COMMAND_TAIL_BYTES + 200);
+  });
+
+  it('kills a command that times out, with its grandchildren, and says so', async () => {
+    const { ctx } = await setup();
+    const started = Date.now();
+    const r = await call(runCommandTool, { command: "sh -c 'sleep 30 & wait'", timeout_ms: 300 }, ctx);
+    assert.equal(r.output?.isError, true);
+    assert.match(r.output!.content, /Timed out after 300 ms/);
+    assert.ok(Date.now() - started < 10_000);
+    assert.equal((await call(runCommandTool, { command: 'true', timeout_ms: 600_001 }, ctx)).error?.code, 'INVALID_INPUT');
+  });
+
+  it('stops when the session is aborted', async () => {
+    const ac = new AbortController();
+    const { ctx } = await setup(ac.signal);
+    setTimeout(() => ac.abort(), 200);
+    const r = await call(runCommandTool, { command: 'sleep 30' }, ctx);
+    assert.equal(r.output?.isError, true);
+    assert.match(r.output!.content, /Cancelled/);
+  });
+});

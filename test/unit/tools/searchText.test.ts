@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { SEARCH_MAX_FILE_BYTES, searchTextTool } from '../../../src/core/tools/searchText';
+import { call, scratch, toolContext } from './toolHarness';
+
+describe('search_text', () => {
+  const tmp = scratch('search');
+  afterEach(() => tmp.cleanup());
+
+  async function setup() {
+    const root = await tmp.make({
+      '.gitignore': 'build/\n',
+      'src/a.ts': 'const total = price * qty;\nfunction Total() {}\n// a.b(c)\n',
+      'src/b.js': 'let total = 1;\r\n',
+      'docs/notes.md': 'The total is computed.\n',
+      'build/a.js': 'total in a build\n',
+      'bin.dat': new Uint8Array([116, 111, 116, 97, 108, 0, 1]),
+    });
+    return { root, ctx: toolContext(new NodeWorkspace(root)) };
+  }
+
+  it('finds literal text as path:line: text, skipping ignored, binary and large files', async () => {
+    const { ctx } = await setup();
+    const r = await call(searchTextTool, { pattern: 'total' }, ctx);
+    assert.equal(
+      r.output?.content,
+      ['docs/notes.md:1: The total is computed.', 'src/a.ts:1: const total = price * qty;', 'src/b.js:1: let total = 1;'].join('\n'),
+    );
+  });
+
+  it('treats the pattern literally unless regex is set, and honours case sensitivity', async () => {
+    const { ctx } = await setup();
+    assert.equal((await call(searchTextTool, { pattern: 'a.b(c)' }, ctx)).output?.content, 'src/a.ts:3: // a.b(c)');
+    assert.equal((await call(searchTextTool, { pattern: 'function\\s+T', regex: true }, ctx)).output?.content, 'src/a.ts:2: function Total() {}');
+    const ci = await call(searchTextTool, { pattern: 'TOTAL', case_sensitive: false, glob: 'src/**' }, ctx);
+    assert.equal(ci.output?.content.split('\n').length, 3);
+    const invalid = await call(searchTextTool, { pattern: '(', regex: true }, ctx);
+    assert.equal(invalid.error?.code, 'INVALID_INPUT');
+  });
+
+  it('filters with a glob (by name without a slash, by path with one) and a dir', async () => {
+    const { ctx } = await setup();
+    assert.equal((await call(searchTextTool, { pattern: 'total', glob: '*.md' }, ctx)).output?.content, 'docs/notes.md:1: The total is computed.');
+    assert.equal((await call(searchTextTool, { pattern: 'total', glob: 'src/*.js' }, ctx)).output?.content, 'src/b.js:1: let total = 1;');
+    assert.equal((await call(searchTextTool, { pattern: 'total', dir: 'docs' }, ctx)).output?.content, 'docs/notes.md:1: The total is computed.');
+    assert.match((await call(searchTextTool, { pattern: 'nothing-like-this' }, ctx)).output!.content, /^No matches/);
+    assert.equal((await call(searchTextTool, { pattern: 'total', dir: '../x' }, ctx)).error?.code, 'OUTSIDE_WORKSPACE');
+  });
+
+  it('stops at max_results and says so; skips large files and says so; shortens very long lines', async () => {
+    const root = await tmp.make({ 'huge.txt': `hit\n${'z'.repeat(SEARCH_MAX_FILE_BYTES)}`, 'many.txt': 'hit\n'.repeat(50), 'long.txt': `${'a'.repeat(1000)}NEEDLE${'b'.repeat(1000)}\n` });
+    const ctx = toolContext(new NodeWorkspace(root));
+    const r = await call(searchTextTool, { pattern: 'hit', max_results: 5 }, ctx);
+    assert.equal(r.output?.content.split('\n').length, 7);
+    assert.match(r.output!.content, /Stopped at 5 matches/);
+    assert.match(r.output!.content, /1 files over 1\.0 MB were skipped/);
+    const long = await call(searchTextTool, { pattern: 'NEEDLE' }, ctx);
+    assert.ok(long.output!.content.includes('NEEDLE'));
+    assert.ok(long.output!.content.length < 400);
+  });
+});
