@@ -55,6 +55,13 @@ export interface ToolPlannedData {
   mutations?: PlannedMutation[];
 }
 
+/** Written right before a tool runs, with the intent effect record: a call started and without a result is in flight. */
+export interface ToolStartedData {
+  callId: string;
+  /** For file tools: each file's hash now and the hash it will have (blobs of both are stored). */
+  mutations?: PlannedMutation[];
+}
+
 export type ApprovalKind = 'tool' | 'conflict' | 'command_rerun' | 'budget' | 'loop';
 
 export interface ApprovalRequestedData {
@@ -65,6 +72,9 @@ export interface ApprovalRequestedData {
   name?: string;
   input?: unknown;
   reasons: string[];
+  /** For file tools: the proposed change as unified diffs. */
+  diff?: string;
+  requestedAt: number;
 }
 
 export type Decision = 'approve' | 'edit' | 'reject' | 'respond';
@@ -91,7 +101,7 @@ export interface ToolResultData {
   /** The call changed the workspace. */
   progressed: boolean;
   /** How a call found in flight at resume was settled. */
-  recovered?: 'already_applied' | 'applied' | 'rerun' | 'skipped';
+  recovered?: 'already_applied' | 'applied' | 'rerun' | 'skipped' | 'overwritten';
 }
 
 export interface MessageAddedData {
@@ -113,6 +123,7 @@ export interface RunnerEventMap {
   session_started: SessionStartedData;
   model_turn: ModelTurnData;
   tool_planned: ToolPlannedData;
+  tool_started: ToolStartedData;
   approval_requested: ApprovalRequestedData;
   approval_decided: ApprovalDecidedData;
   tool_result: ToolResultData;

@@ -1,3 +1,4 @@
+import type { Usage } from '../model/types';
 import type { BlobHash, SessionStatus } from '../store/types';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
 import { type BudgetCounters, type Budgets, emptyCounters } from './budgets';
@@ -7,6 +8,7 @@ import type {
   ApprovalRequestedData,
   RunnerEvent,
   ToolPlannedData,
+  ToolStartedData,
   ToolResultData,
 } from './runEvents';
 
@@ -14,6 +16,7 @@ export interface CallState {
   id: string;
   name: string;
   planned?: ToolPlannedData;
+  started?: ToolStartedData;
   approvalId?: string;
   decision?: ApprovalDecidedData;
   result?: ToolResultData;
@@ -36,6 +39,8 @@ export interface RunState {
   /** Approvals asked and not yet decided. */
   openApprovals: ApprovalRequestedData[];
   counters: BudgetCounters;
+  /** Tokens by kind over the session (the index shows them). */
+  usage: Usage;
   /** The most recent calls, for loop detection. */
   history: CallRecord[];
 }
@@ -56,6 +61,7 @@ export function initialRunState(): RunState {
     calls: [],
     openApprovals: [],
     counters: emptyCounters(),
+    usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
     history: [],
   };
 }
@@ -75,10 +81,20 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
         tokens: s.counters.tokens + d.usage.input + d.usage.output + d.usage.cacheRead + d.usage.cacheWrite,
         costUsd: s.counters.costUsd + d.costUsd,
       };
-      return { ...s, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name })), counters };
+      const usage: Usage = {
+        input: s.usage.input + d.usage.input,
+        output: s.usage.output + d.usage.output,
+        cacheRead: s.usage.cacheRead + d.usage.cacheRead,
+        cacheWrite: s.usage.cacheWrite + d.usage.cacheWrite,
+      };
+      const status = d.calls.length === 0 ? 'completed' : s.status;
+      return { ...s, status, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name })), counters, usage };
     }
     case 'tool_planned':
-      return updateCall(s, e.data.callId, (c) => ({ ...c, planned: e.data }));
+      // A new plan (the user edited the input) replaces the old one and its decision.
+      return updateCall(s, e.data.callId, (c) => ({ id: c.id, name: c.name, planned: e.data }));
+    case 'tool_started':
+      return updateCall(s, e.data.callId, (c) => ({ ...c, started: e.data }));
     case 'approval_requested': {
       const withCall = e.data.callId ? updateCall(s, e.data.callId, (c) => ({ ...c, approvalId: e.data.approvalId })) : s;
       return { ...withCall, openApprovals: [...withCall.openApprovals, e.data], status: 'waiting' };
@@ -87,7 +103,9 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
       const asked = s.openApprovals.find((a) => a.approvalId === e.data.approvalId);
       const open = s.openApprovals.filter((a) => a.approvalId !== e.data.approvalId);
       const withCall = asked?.callId ? updateCall(s, asked.callId, (c) => ({ ...c, decision: e.data })) : s;
-      return { ...withCall, openApprovals: open, status: open.length > 0 ? 'waiting' : 'running' };
+      // Going on after a loop warning starts the loop count afresh.
+      const history = asked?.kind === 'loop' && e.data.decision !== 'reject' ? [] : withCall.history;
+      return { ...withCall, history, openApprovals: open, status: open.length > 0 ? 'waiting' : 'running' };
     }
     case 'tool_result': {
       const d = e.data;

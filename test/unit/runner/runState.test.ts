@@ -12,7 +12,7 @@ const journal: RunnerEvent[] = [
   { type: 'model_turn', data: { turn: 1, message: h('b'), calls: [{ id: 't1', name: 'read_file' }, { id: 't2', name: 'write_file' }], stopReason: 'tool_use', usage, costUsd: 0.01, model: 'm', attempts: 1, retries: [] } },
   { type: 'tool_planned', data: { callId: 't1', name: 'read_file', category: 'read', input: { path: 'a' } } },
   { type: 'tool_result', data: { callId: 't1', name: 'read_file', key: 'read_file {"path":"a"}', isError: false, content: 'x', progressed: false } },
-  { type: 'approval_requested', data: { approvalId: 'ap1', kind: 'tool', callId: 't2', name: 'write_file', input: { path: 'a' }, reasons: ['mutate'] } },
+  { type: 'approval_requested', data: { approvalId: 'ap1', kind: 'tool', callId: 't2', name: 'write_file', input: { path: 'a' }, reasons: ['mutate'], requestedAt: 1 } },
 ];
 
 describe('runner state (pure step function)', () => {

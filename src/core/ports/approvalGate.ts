@@ -1,0 +1,37 @@
+import type { ApprovalKind, Decision } from '../runner/runEvents';
+
+/** What the user is asked. Already journaled when a gate sees it: a gate never persists anything. */
+export interface ApprovalRequest {
+  sessionId: string;
+  /** Deterministic: the same request re-derived after a restart has the same id. */
+  approvalId: string;
+  kind: ApprovalKind;
+  /** The tool and its proposed input, for tool, conflict and command_rerun approvals. */
+  tool?: string;
+  input?: unknown;
+  /** Why the user is asked (policy reasons, the conflict, the exhausted budget, the loop). */
+  reasons: string[];
+  /** For file tools: the proposed change, as a unified diff per file. */
+  diff?: string;
+  requestedAt: number;
+}
+
+export interface ApprovalAnswer {
+  decision: Decision;
+  /** The changed input, for 'edit'. */
+  input?: unknown;
+  /** Feedback for 'reject'; the reply for 'respond'. */
+  text?: string;
+}
+
+/**
+ * Asks the user (port): VS Code notifications in the extension, the terminal or a later
+ * `savepoint approve` in the CLI, a script in tests.
+ * `ask` resolves with the user's answer, or with 'park' when nobody can answer now: the runner then
+ * leaves the session waiting (no process needs to stay alive) and whoever answers later records
+ * the decision in the journal. Aborting the signal (pause, shutdown) must settle the promise with 'park'.
+ * Asking twice with the same approvalId (after a restart) must not show two prompts for it.
+ */
+export interface ApprovalGate {
+  ask(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'>;
+}

@@ -1,0 +1,241 @@
+import type { LlmClient, LlmEvent } from '../model/llmClient';
+import { ModelError } from '../model/modelError';
+import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
+import type { ApprovalGate } from '../ports/approvalGate';
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { SessionId } from '../store/types';
+import { toolDefinitions } from '../tools/registry';
+import type { Tool, ToolContext } from '../tools/tool';
+import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
+import { type Budgets, exhausted, raise } from './budgets';
+import { type LoopOptions, detectLoop } from './loopDetector';
+import type { ApprovalRequestedData, RetryNote, RunnerEvent } from './runEvents';
+import { nextOpenCall, turnSettled } from './runState';
+import { RunnerError, SessionJournal, hashMessage } from './sessionJournal';
+import { ToolCalls } from './toolCalls';
+
+export interface RunnerDeps {
+  store: CheckpointStore;
+  llm: LlmClient;
+  tools: readonly Tool[];
+  /** The tools' view of the world; the runner adds the abort signal. */
+  toolContext: Omit<ToolContext, 'signal'>;
+  approvals: ApprovalGate;
+  now?: () => number;
+  loop?: LoopOptions;
+  /** Live progress for a UI: committed events, streamed text, retries. */
+  onEvent?: (e: RunnerNotice) => void;
+  /**
+   * Called at named points of the loop (after each commit, inside tool calls). Crash tests use it
+   * to SIGKILL the process at exact places; it has no effect otherwise.
+   */
+  probe?: (point: string) => void;
+}
+
+export type RunnerNotice =
+  | { type: 'committed'; sessionId: SessionId; events: RunnerEvent[] }
+  | { type: 'model'; sessionId: SessionId; event: LlmEvent };
+
+export interface StartOptions {
+  task: string;
+  title?: string;
+  system?: string;
+  models: string[];
+  maxTokens?: number;
+  budgets?: Budgets;
+  policy?: ApprovalPolicy;
+  /** A given session id (a test or a script replaying a fixture); a fresh ULID otherwise. */
+  id?: SessionId;
+}
+
+export interface RunOutcome {
+  sessionId: SessionId;
+  status: 'completed' | 'failed' | 'waiting' | 'paused';
+  reason?: string;
+}
+
+const DEFAULT_SYSTEM =
+  'You are a careful coding agent working in the user\'s workspace through the tools you are given. ' +
+  'Read before you edit, keep changes minimal, and say briefly what you did when you are done.';
+
+/**
+ * The durable agent loop. Every model turn, tool call, approval and decision is journaled before
+ * the loop moves past it, so `run` can be called again by any process after a crash: it continues
+ * from the journal and repeats nothing that completed (see ToolCalls for the call in flight).
+ */
+export class Runner {
+  private readonly now: () => number;
+  private readonly calls: ToolCalls;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.now = deps.now ?? Date.now;
+    this.calls = new ToolCalls(deps, this.now, (j, step, events, extras) => this.commit(j, step, events, extras));
+  }
+
+  /** Creates the session and journals its start. Nothing runs until `run`. */
+  async start(o: StartOptions): Promise<SessionId> {
+    if (!o.task.trim()) throw new RunnerError('INVALID', 'the task is empty');
+    if (o.models.length === 0) throw new RunnerError('INVALID', 'no model configured');
+    const title = o.title ?? (o.task.length > 80 ? `${o.task.slice(0, 77)}...` : o.task);
+    const summary = await this.deps.store.createSession({ title, status: 'running', ...(o.id ? { id: o.id } : {}) });
+    const first: Message = { role: 'user', content: o.task };
+    const j = await SessionJournal.open(this.deps.store, summary.id, this.now);
+    await this.commit(j, 0, [
+      {
+        type: 'session_started',
+        data: {
+          task: o.task,
+          system: o.system ?? DEFAULT_SYSTEM,
+          models: o.models,
+          maxTokens: o.maxTokens ?? 8192,
+          budgets: o.budgets ?? {},
+          policy: o.policy ?? DEFAULT_APPROVAL_POLICY,
+          firstMessage: hashMessage(first),
+        },
+      },
+    ], { messages: [first] });
+    return summary.id;
+  }
+
+  /** Runs (or resumes) the session until it completes, fails, waits for the user, or the signal pauses it. */
+  async run(id: SessionId, signal: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
+    const j = await SessionJournal.open(this.deps.store, id, this.now);
+    if (j.state.status === 'completed') return { sessionId: id, status: 'completed' };
+    if (j.state.status !== 'running' && j.state.status !== 'waiting') {
+      await this.commit(j, j.state.turn, [{ type: 'status', data: { status: j.state.openApprovals.length ? 'waiting' : 'running', reason: `resumed from ${j.state.status}` } }]);
+    }
+    const startedHere = new Set<string>();
+    try {
+      for (;;) {
+        const s = j.state;
+        if (s.status === 'completed') return { sessionId: id, status: 'completed' };
+        if (s.status === 'failed') return { sessionId: id, status: 'failed', ...(s.statusReason ? { reason: s.statusReason } : {}) };
+        if (signal.aborted) return await this.pause(j, signal);
+        const open = s.openApprovals[0];
+        if (open) {
+          const parked = await this.askUser(j, open, signal);
+          if (parked) return signal.aborted ? await this.pause(j, signal) : { sessionId: id, status: 'waiting' };
+          continue;
+        }
+        const call = nextOpenCall(s);
+        if (call) {
+          await this.calls.advance(j, call, startedHere, signal);
+          continue;
+        }
+        if (turnSettled(s)) {
+          await this.sendResults(j);
+          continue;
+        }
+        if (await this.checkGuards(j)) continue;
+        await this.modelTurn(j, signal);
+      }
+    } catch (e) {
+      if (signal.aborted && (ModelError.is(e, 'ABORTED') || (e instanceof Error && e.name === 'AbortError'))) return this.pause(j, signal);
+      if (ModelError.is(e)) {
+        const reason = `the model call failed after retries (${e.code}): ${e.message}`;
+        await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'failed', reason } }]);
+        return { sessionId: id, status: 'failed', reason };
+      }
+      throw e;
+    }
+  }
+
+  private async pause(j: SessionJournal, signal: AbortSignal): Promise<RunOutcome> {
+    const reason = typeof signal.reason === 'string' ? signal.reason : 'paused';
+    if (j.state.status !== 'paused') await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'paused', reason } }]);
+    return { sessionId: j.id, status: 'paused', reason };
+  }
+
+  /** Returns true when the session is parked (nobody can answer now, or the signal fired). */
+  private async askUser(j: SessionJournal, a: ApprovalRequestedData, signal: AbortSignal): Promise<boolean> {
+    const answer = await this.deps.approvals.ask(
+      {
+        sessionId: j.id,
+        approvalId: a.approvalId,
+        kind: a.kind,
+        reasons: a.reasons,
+        requestedAt: a.requestedAt,
+        ...(a.name !== undefined ? { tool: a.name } : {}),
+        ...(a.input !== undefined ? { input: a.input } : {}),
+        ...(a.diff !== undefined ? { diff: a.diff } : {}),
+      },
+      signal,
+    );
+    if (answer === 'park') return true;
+    const events: RunnerEvent[] = [{ type: 'approval_decided', data: { approvalId: a.approvalId, decision: answer.decision, ...(answer.input !== undefined ? { input: answer.input } : {}), ...(answer.text !== undefined ? { text: answer.text } : {}) } }];
+    const extras: { messages?: Message[] } = {};
+    if (a.kind === 'budget' && answer.decision !== 'reject') {
+      const over = exhausted(j.state.budgets, j.state.counters);
+      const asked = answer.decision === 'edit' ? (answer.input as Budgets | undefined) : undefined;
+      if (over) events.push({ type: 'budgets_changed', data: { budgets: asked && typeof asked === 'object' ? { ...j.state.budgets, ...asked } : raise(j.state.budgets, over) } });
+    }
+    if ((a.kind === 'budget' || a.kind === 'loop') && answer.decision === 'reject') {
+      events.push({ type: 'status', data: { status: 'failed', reason: `stopped by the user: ${a.reasons.join('; ')}${answer.text ? ` (${answer.text})` : ''}` } });
+    }
+    if (a.kind === 'loop' && answer.decision === 'respond' && answer.text) {
+      const m: Message = { role: 'user', content: answer.text };
+      events.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human' } });
+      extras.messages = [m];
+    }
+    await this.commit(j, j.state.turn, events, extras);
+    return false;
+  }
+
+  /** Budgets and loops escalate to the user instead of going on. True when an approval was asked. */
+  private async checkGuards(j: SessionJournal): Promise<boolean> {
+    const s = j.state;
+    const over = exhausted(s.budgets, s.counters);
+    const loop = over ? undefined : detectLoop(s.history, this.deps.loop);
+    if (!over && !loop) return false;
+    const reasons = over
+      ? [`${over.kind === 'tool_failures' ? `tool ${over.tool} failed` : `${over.kind} budget used:`} ${over.used}${over.kind === 'cost' ? ' USD' : ''} of ${over.limit}`]
+      : [`the agent seems to be looping: ${loop?.kind === 'repeat' ? 'the same call' : 'the same calls'} ${loop?.times} times without progress (${loop?.calls.join(' → ').slice(0, 300)})`];
+    await this.commit(j, s.turn, [
+      { type: 'approval_requested', data: { approvalId: `${over ? 'budget' : 'loop'}:${j.headSeq + 1}`, kind: over ? 'budget' : 'loop', reasons, requestedAt: this.now() } },
+    ]);
+    return true;
+  }
+
+  private async sendResults(j: SessionJournal): Promise<void> {
+    const s = j.state;
+    const content: ContentBlock[] = s.calls.map((c) => {
+      const r = c.result;
+      if (!r) throw new RunnerError('INVALID', `call ${c.id} has no result`);
+      return { type: 'tool_result', tool_use_id: c.id, content: r.content, ...(r.isError ? { is_error: true } : {}) };
+    });
+    const m: Message = { role: 'user', content };
+    await this.commit(j, s.turn, [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'tool_results' } }], { messages: [m] });
+  }
+
+  private async modelTurn(j: SessionJournal, signal: AbortSignal): Promise<void> {
+    const s = j.state;
+    const retries: RetryNote[] = [];
+    const response = await this.deps.llm.complete(
+      { models: s.models, system: s.system, messages: await j.conversation(), tools: toolDefinitions(this.deps.tools), maxTokens: s.maxTokens, signal },
+      (event) => {
+        if (event.type === 'retry') retries.push({ model: event.model, attempt: event.attempt, delayMs: event.delayMs, code: event.code, reason: event.reason });
+        this.deps.onEvent?.({ type: 'model', sessionId: j.id, event });
+      },
+    );
+    const m: Message = { role: 'assistant', content: response.content };
+    const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name }));
+    const turn = s.turn + 1;
+    await this.commit(
+      j,
+      turn,
+      [
+        {
+          type: 'model_turn',
+          data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries },
+        },
+      ],
+      { messages: [m] },
+    );
+  }
+
+  private async commit(j: SessionJournal, step: number, events: RunnerEvent[], extras?: Parameters<SessionJournal['append']>[2]): Promise<void> {
+    await j.append(step, events, extras);
+    this.deps.onEvent?.({ type: 'committed', sessionId: j.id, events });
+    for (const e of events) this.deps.probe?.(`after:${e.type}`);
+  }
+}

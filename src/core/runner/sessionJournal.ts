@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type { ContentBlock, Message } from '../model/types';
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { BlobHash, BlobInput, EffectWrite, SessionId, SessionSummary, SummaryPatch } from '../store/types';
+import type { RunnerEvent } from './runEvents';
+import { type RunState, initialRunState, reduce } from './runState';
+
+export class RunnerError extends Error {
+  override readonly name = 'RunnerError';
+
+  constructor(
+    readonly code: 'DAMAGED' | 'NOT_FOUND' | 'FINISHED' | 'INVALID',
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static is(e: unknown, code?: RunnerError['code']): e is RunnerError {
+    return e instanceof RunnerError && (code === undefined || e.code === code);
+  }
+}
+
+export const hashBytes = (b: Uint8Array): BlobHash => createHash('sha256').update(b).digest('hex') as BlobHash;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export interface AppendExtras {
+  blobs?: BlobInput[];
+  effects?: EffectWrite[];
+  /** Messages this commit introduces (stored as blobs in the same batch). */
+  messages?: Message[];
+}
+
+/**
+ * One session's journal as the runner sees it: the state (snapshot + replay of the tail), and
+ * `append`, which commits events and everything they reference in ONE atomic batch and only then
+ * moves the in-memory state on. Messages are content-addressed blobs, read back through a cache.
+ */
+export class SessionJournal {
+  private readonly messageCache = new Map<BlobHash, Message>();
+
+  private constructor(
+    private readonly store: CheckpointStore,
+    readonly id: SessionId,
+    private current: RunState,
+    private head: number,
+    private summaryRow: SessionSummary,
+    private readonly now: () => number,
+  ) {}
+
+  static async open(store: CheckpointStore, id: SessionId, now: () => number = Date.now): Promise<SessionJournal> {
+    const summary = await store.getSession(id);
+    if (!summary) throw new RunnerError('NOT_FOUND', `no session ${id} in this workspace`);
+    const load = await store.loadSession<RunState>(id);
+    let state = load.snapshot?.state ?? initialRunState();
+    let head = load.snapshot?.seq ?? 0;
+    for await (const e of load.tail) {
+      state = reduce(state, { type: e.type, data: e.data } as RunnerEvent);
+      head = e.seq;
+    }
+    const damage = load.damage();
+    if (damage || head !== load.summary.headSeq) {
+      throw new RunnerError(
+        'DAMAGED',
+        `session ${id}: the journal is readable up to event ${damage?.lastValidSeq ?? head} of ${load.summary.headSeq}` +
+          (damage ? ` (${damage.notices.map((n) => n.reason).join('; ')})` : ''),
+      );
+    }
+    return new SessionJournal(store, id, state, head, load.summary, now);
+  }
+
+  get state(): RunState {
+    return this.current;
+  }
+
+  get summary(): SessionSummary {
+    return this.summaryRow;
+  }
+
+  get headSeq(): number {
+    return this.head;
+  }
+
+  /** Commits `events` (and what they reference) atomically, then applies them to the state. */
+  async append(step: number, events: RunnerEvent[], extras: AppendExtras = {}): Promise<RunState> {
+    let next = this.current;
+    for (const e of events) next = reduce(next, e);
+    const blobs: BlobInput[] = [...(extras.blobs ?? [])];
+    for (const m of extras.messages ?? []) blobs.push({ content: encodeMessage(m) });
+    const after = next;
+    const result = await this.store.commit({
+      sessionId: this.id,
+      expectedHeadSeq: this.head,
+      events: events.map((e) => ({ step, type: e.type, data: e.data })),
+      blobs,
+      effects: extras.effects ?? [],
+      summary: summaryOf(after),
+      snapshot: () => after,
+    });
+    for (const m of extras.messages ?? []) this.messageCache.set(hashMessage(m), m);
+    this.current = next;
+    this.head = result.headSeq;
+    this.summaryRow = result.summary;
+    return next;
+  }
+
+  async message(hash: BlobHash): Promise<Message> {
+    const cached = this.messageCache.get(hash);
+    if (cached) return cached;
+    const m = JSON.parse(decoder.decode(await this.store.getBlob(hash))) as Message;
+    this.messageCache.set(hash, m);
+    return m;
+  }
+
+  /** The messages to send: consecutive messages of one role (tool results, then a human note) merged into one. */
+  async conversation(): Promise<Message[]> {
+    const all = await Promise.all(this.current.messages.map((h) => this.message(h)));
+    const out: Message[] = [];
+    for (const m of all) {
+      const prev = out[out.length - 1];
+      if (prev && prev.role === m.role) out[out.length - 1] = { role: m.role, content: [...blocks(prev), ...blocks(m)] };
+      else out.push(m);
+    }
+    return out;
+  }
+
+  getBlob(hash: BlobHash): Promise<Uint8Array> {
+    return this.store.getBlob(hash);
+  }
+}
+
+const blocks = (m: Message): ContentBlock[] => (typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content);
+
+export const encodeMessage = (m: Message): Uint8Array => encoder.encode(JSON.stringify(m));
+export const hashMessage = (m: Message): BlobHash => hashBytes(encodeMessage(m));
+
+function summaryOf(s: RunState): SummaryPatch {
+  const open = s.openApprovals[0];
+  return {
+    status: s.status,
+    stepCount: s.counters.steps,
+    tokens: s.usage,
+    costUsd: s.counters.costUsd,
+    pendingApproval: open ? { id: open.approvalId, tool: open.name ?? open.kind, summary: open.reasons.join('; '), requestedAt: open.requestedAt } : null,
+  };
+}

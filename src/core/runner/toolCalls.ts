@@ -1,0 +1,244 @@
+import { createTwoFilesPatch } from 'diff';
+import type { ContentBlock, Message } from '../model/types';
+import { validateInput } from '../tools/registry';
+import { type FileChange, type Tool, ToolError, type ToolOutput } from '../tools/tool';
+import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
+import { needsApproval } from './approvalPolicy';
+import { callKey } from './loopDetector';
+import type { PlannedMutation, RunnerEvent, ToolResultData } from './runEvents';
+import type { CallState } from './runState';
+import type { RunnerDeps } from './runner';
+import { RunnerError, type AppendExtras, type SessionJournal, hashBytes, hashMessage } from './sessionJournal';
+
+type Commit = (j: SessionJournal, step: number, events: RunnerEvent[], extras?: AppendExtras) => Promise<void>;
+
+const MAX_DIFF_CHARS = 20_000;
+
+/**
+ * Moves one tool call forward by one journaled stage: planned (validated, approval asked when the
+ * policy says so), started (intent record with the before/after hashes of every file it changes),
+ * result. A call found started without a result at resume was in flight when the last process
+ * died; it is reconciled, never guessed: reads run again, file changes are compared by hash,
+ * commands are never re-run without the user.
+ */
+export class ToolCalls {
+  constructor(
+    private readonly deps: RunnerDeps,
+    private readonly now: () => number,
+    private readonly commit: Commit,
+  ) {}
+
+  async advance(j: SessionJournal, call: CallState, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
+    const tool = this.deps.tools.find((t) => t.name === call.name);
+    if (!tool) return this.finish(j, call, { content: `There is no tool named "${call.name}". Available: ${this.deps.tools.map((t) => t.name).join(', ')}.`, isError: true }, null);
+    if (!call.planned) return this.plan(j, call, tool, await this.modelInput(j, call.id), false, startedHere, signal);
+    const latest = call.decision && call.decision.approvalId === call.approvalId ? call.decision : undefined;
+    if (call.approvalId && !latest) throw new RunnerError('INVALID', `call ${call.id} waits for approval ${call.approvalId}`);
+    if (latest && latest.decision !== 'approve' && latest.decision !== 'edit') return this.declined(j, call, latest.decision, latest.text);
+    if (latest?.decision === 'edit' && kindOf(latest.approvalId) === 'tool') return this.plan(j, call, tool, latest.input, true, startedHere, signal);
+    if (!call.started) return this.start(j, call, tool, call.planned.input, kindOf(latest?.approvalId) === 'conflict', startedHere, signal);
+    if (startedHere.has(call.id)) throw new RunnerError('INVALID', `call ${call.id} started in this process but has no result`);
+    return this.reconcile(j, call, tool, latest, signal);
+  }
+
+  /** The input the model gave, from the journaled assistant message. */
+  private async modelInput(j: SessionJournal, callId: string): Promise<unknown> {
+    const msgs = j.state.messages;
+    for (let i = msgs.length - 1; i >= 0; i--) {
+      const m: Message = await j.message(msgs[i] as BlobHash);
+      if (m.role !== 'assistant' || typeof m.content === 'string') continue;
+      const block = m.content.find((b) => b.type === 'tool_use' && b.id === callId);
+      if (block && block.type === 'tool_use') return block.input;
+      break;
+    }
+    throw new RunnerError('INVALID', `the tool_use ${callId} is not in the last assistant message`);
+  }
+
+  private async plan(j: SessionJournal, call: CallState, tool: Tool, raw: unknown, edited: boolean, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
+    const valid = validateInput(tool, raw);
+    if (!valid.ok) return this.finish(j, call, { content: `Invalid input for ${tool.name}: ${valid.message}`, isError: true }, raw);
+    let changes: FileChange[] | undefined;
+    try {
+      changes = tool.plan ? await tool.plan(valid.value, this.ctx(new AbortController().signal)) : undefined;
+    } catch (e) {
+      if (ToolError.is(e)) return this.finish(j, call, { content: e.message, isError: true }, valid.value);
+      throw e;
+    }
+    const mutations = changes?.map(toMutation);
+    const planned: RunnerEvent = { type: 'tool_planned', data: { callId: call.id, name: tool.name, category: tool.category, input: valid.value, ...(mutations ? { mutations } : {}) } };
+    const need = edited ? { ask: false, reasons: [] } : needsApproval(j.state.policy, tool, valid.value);
+    // Nothing to wait for: the plan and the intent go in one batch, then the call runs.
+    if (!need.ask) return this.begin(j, call, tool, valid.value, changes, startedHere, signal, [planned]);
+    const diff = changes ? unifiedDiff(changes) : undefined;
+    const asked: RunnerEvent = {
+      type: 'approval_requested',
+      data: { approvalId: `tool:${call.id}:${j.headSeq + 1}`, kind: 'tool', callId: call.id, name: tool.name, input: valid.value, reasons: need.reasons, requestedAt: this.now(), ...(diff ? { diff } : {}) },
+    };
+    await this.commit(j, j.state.turn, [planned, asked]);
+  }
+
+  private async declined(j: SessionJournal, call: CallState, decision: string, text: string | undefined): Promise<void> {
+    const kind = kindOf(call.approvalId);
+    const input = call.planned?.input ?? null;
+    if (decision === 'respond') return this.finish(j, call, { content: `The user answered instead of running ${call.name}: ${text ?? ''}` }, input, kind === 'tool' ? undefined : 'skipped');
+    const why =
+      kind === 'command_rerun'
+        ? 'The command was interrupted by a crash and may have partly run; the user chose not to run it again.'
+        : kind === 'conflict'
+          ? 'The file changed outside the session since this edit was planned; the user chose not to apply it.'
+          : 'The user rejected this call.';
+    return this.finish(j, call, { content: `${why}${text ? ` Feedback: ${text}` : ''}`, isError: true }, input, kind === 'tool' ? undefined : 'skipped');
+  }
+
+  private async start(j: SessionJournal, call: CallState, tool: Tool, input: unknown, overwrite: boolean, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
+    let changes: FileChange[] | undefined;
+    if (tool.plan) {
+      try {
+        changes = await tool.plan(input, this.ctx(signal));
+      } catch (e) {
+        if (ToolError.is(e)) return this.finish(j, call, { content: e.message, isError: true }, input);
+        throw e;
+      }
+      const approved = call.planned?.mutations ?? [];
+      const drifted = changes.filter((c) => approved.find((m) => m.path === c.path)?.beforeHash !== hashOrNull(c.before));
+      if (!overwrite && call.decision && drifted.length > 0) return this.askConflict(j, call, drifted.map((c) => `${c.path} changed since the edit was approved`), changes);
+    }
+    return this.begin(j, call, tool, input, changes, startedHere, signal, []);
+  }
+
+  /** Journals the intent (with `before` events in the same batch), runs the call, journals the result. */
+  private async begin(j: SessionJournal, call: CallState, tool: Tool, input: unknown, changes: FileChange[] | undefined, startedHere: Set<string>, signal: AbortSignal, before: RunnerEvent[]): Promise<void> {
+    const mutations = changes?.map(toMutation);
+    const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'intent', data: { name: tool.name, input, ...(mutations ? { mutations } : {}) } }];
+    await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}) } }], { effects, blobs: changes ? changeBlobs(changes) : [] });
+    startedHere.add(call.id);
+    this.deps.probe?.(`inside:${tool.name}`);
+    const out = changes ? await this.apply(j, changes) : await this.execute(tool, input, signal);
+    this.deps.probe?.(`applied:${tool.name}`);
+    return this.finish(j, call, out, input);
+  }
+
+  private async reconcile(j: SessionJournal, call: CallState, tool: Tool, latest: CallState['decision'], signal: AbortSignal): Promise<void> {
+    const input = call.planned?.input;
+    const mutations = call.started?.mutations;
+    if (mutations) {
+      const pending: PlannedMutation[] = [];
+      const conflicts: string[] = [];
+      for (const m of mutations) {
+        const now = hashOrNull(await this.deps.toolContext.workspace.readFile(m.path));
+        if (now === m.afterHash) continue;
+        if (now === m.beforeHash || (latest?.decision === 'approve' && kindOf(latest.approvalId) === 'conflict')) pending.push(m);
+        else conflicts.push(`${m.path} is neither as it was before the edit nor as the edit leaves it: it changed outside the session`);
+      }
+      if (conflicts.length > 0) return this.askConflict(j, call, conflicts);
+      const changes = await Promise.all(pending.map(async (m) => ({ path: m.path, before: null, after: m.afterHash ? await j.getBlob(m.afterHash as BlobHash) : null })));
+      const out = await this.apply(j, changes);
+      return this.finish(j, call, out, input, pending.length === 0 ? 'already_applied' : 'applied');
+    }
+    if (tool.name === 'run_command') {
+      if (!latest || kindOf(latest.approvalId) !== 'command_rerun') {
+        await this.commit(j, j.state.turn, [
+          {
+            type: 'approval_requested',
+            data: { approvalId: `command_rerun:${call.id}:${j.headSeq + 1}`, kind: 'command_rerun', callId: call.id, name: tool.name, input, reasons: ['the command was running when Savepoint stopped; it may have partly run. Run it again?'], requestedAt: this.now() },
+          },
+        ]);
+        return;
+      }
+      return this.finish(j, call, await this.execute(tool, input, signal), input, 'rerun');
+    }
+    // Reads and computations have no effect outside their result: run them again.
+    return this.finish(j, call, await this.execute(tool, input, signal), input, 'rerun');
+  }
+
+  private async askConflict(j: SessionJournal, call: CallState, reasons: string[], changes?: FileChange[]): Promise<void> {
+    const diff = changes ? unifiedDiff(changes) : undefined;
+    await this.commit(j, j.state.turn, [
+      {
+        type: 'approval_requested',
+        data: { approvalId: `conflict:${call.id}:${j.headSeq + 1}`, kind: 'conflict', callId: call.id, name: call.name, input: call.planned?.input, reasons, requestedAt: this.now(), ...(diff ? { diff } : {}) },
+      },
+    ]);
+  }
+
+  private async apply(j: SessionJournal, changes: { path: string; after: Uint8Array | null }[]): Promise<ToolOutput> {
+    const ws = this.deps.toolContext.workspace;
+    const done: string[] = [];
+    for (const c of changes) {
+      if (c.after === null) await ws.deleteFile(c.path);
+      else await ws.writeFile(c.path, c.after);
+      done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.after ? ` (${c.after.length} bytes)` : ''}`);
+    }
+    void j;
+    return { content: done.length ? done.join('\n') : 'no change was needed', progressed: true };
+  }
+
+  private async execute(tool: Tool, input: unknown, signal: AbortSignal): Promise<ToolOutput> {
+    if (!tool.run) throw new RunnerError('INVALID', `tool ${tool.name} has neither plan nor run`);
+    try {
+      return await tool.run(input, this.ctx(signal));
+    } catch (e) {
+      if (ToolError.is(e)) return { content: e.message, isError: true };
+      throw e;
+    }
+  }
+
+  private async finish(j: SessionJournal, call: CallState, out: ToolOutput, input: unknown, recovered?: ToolResultData['recovered']): Promise<void> {
+    const blobs: BlobInput[] = out.full ? [{ content: out.full }] : [];
+    const data: ToolResultData = {
+      callId: call.id,
+      name: call.name,
+      key: callKey(call.name, input),
+      isError: out.isError === true,
+      content: out.content,
+      progressed: out.progressed === true && out.isError !== true,
+      ...(out.full ? { outputBlob: hashBytes(out.full) } : {}),
+      ...(recovered ? { recovered } : {}),
+    };
+    const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'result', data: { isError: data.isError, ...(recovered ? { recovered } : {}) } }];
+    const events: RunnerEvent[] = [{ type: 'tool_result', data }];
+    const extras: AppendExtras = { blobs, effects };
+    // The turn's last result: the message back to the model goes in the same batch.
+    const calls = j.state.calls;
+    if (calls.every((c) => c.id === call.id || c.result)) {
+      const content: ContentBlock[] = calls.map((c) => {
+        const r = c.id === call.id ? data : (c.result as ToolResultData);
+        return { type: 'tool_result', tool_use_id: c.id, content: r.content, ...(r.isError ? { is_error: true } : {}) };
+      });
+      const m: Message = { role: 'user', content };
+      events.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'tool_results' } });
+      extras.messages = [m];
+    }
+    await this.commit(j, j.state.turn, events, extras);
+  }
+
+  private ctx(signal: AbortSignal) {
+    return { ...this.deps.toolContext, signal };
+  }
+}
+
+const kindOf = (approvalId: string | undefined): string | undefined => approvalId?.split(':')[0];
+
+const hashOrNull = (b: Uint8Array | null | undefined): string | null => (b ? hashBytes(b) : null);
+
+function toMutation(c: FileChange): PlannedMutation {
+  return { path: c.path, beforeHash: hashOrNull(c.before), afterHash: hashOrNull(c.after) };
+}
+
+/** Before and after contents go to the blob store (the after as a delta of the before), for resume and rewind. */
+function changeBlobs(changes: FileChange[]): BlobInput[] {
+  const out: BlobInput[] = [];
+  for (const c of changes) {
+    if (c.before) out.push({ content: c.before });
+    if (c.after) out.push({ content: c.after, ...(c.before ? { deltaBase: hashBytes(c.before) } : {}) });
+  }
+  return out;
+}
+
+function unifiedDiff(changes: FileChange[]): string {
+  const dec = new TextDecoder();
+  const text = changes
+    .map((c) => createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ? dec.decode(c.before) : '', c.after ? dec.decode(c.after) : '', undefined, undefined, { context: 3 }))
+    .join('\n');
+  return text.length > MAX_DIFF_CHARS ? `${text.slice(0, MAX_DIFF_CHARS)}\n... (diff cut at ${MAX_DIFF_CHARS} characters)` : text;
+}
