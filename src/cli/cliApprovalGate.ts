@@ -1,0 +1,62 @@
+import { createInterface } from 'node:readline/promises';
+import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
+
+export type ApprovalMode = 'prompt' | 'park' | 'yes';
+
+/**
+ * The terminal's approval gate. `prompt` asks on the terminal; `park` leaves the session waiting
+ * for a later `savepoint approve`; `yes` approves tool calls (for scripted runs) but still parks
+ * what only a person should decide: a command that may have partly run, a conflicting file.
+ */
+export class CliApprovalGate implements ApprovalGate {
+  constructor(
+    private readonly mode: ApprovalMode,
+    private readonly out: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  async ask(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
+    this.out.write(`\n${describeRequest(request)}\n`);
+    if (this.mode === 'yes' && (request.kind === 'tool' || request.kind === 'loop')) return { decision: 'approve' };
+    if (this.mode !== 'prompt' || !process.stdin.isTTY) {
+      this.out.write(`parked: answer later with \`savepoint approve ${request.sessionId}\` (--reject, --respond or --edit), then \`savepoint resume ${request.sessionId}\`\n`);
+      return 'park';
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      for (;;) {
+        const a = (await rl.question('[a]pprove, [r]eject, re[s]pond, [e]dit input, [p]ark? ', { signal })).trim().toLowerCase();
+        if (a === 'a') return { decision: 'approve' };
+        if (a === 'p' || a === '') return 'park';
+        if (a === 'r') return { decision: 'reject', text: await rl.question('feedback for the agent: ', { signal }) };
+        if (a === 's') return { decision: 'respond', text: await rl.question('your reply: ', { signal }) };
+        if (a === 'e') {
+          const text = await rl.question('new input (JSON): ', { signal });
+          try {
+            return { decision: 'edit', input: JSON.parse(text) as unknown };
+          } catch {
+            this.out.write('not valid JSON; nothing was changed\n');
+          }
+        }
+      }
+    } catch (e) {
+      if (signal.aborted) return 'park';
+      throw e;
+    } finally {
+      rl.close();
+    }
+  }
+}
+
+export function describeRequest(r: ApprovalRequest): string {
+  const head =
+    r.kind === 'tool'
+      ? `approval needed: ${r.tool ?? 'tool'} ${JSON.stringify(r.input ?? {}).slice(0, 300)}`
+      : r.kind === 'command_rerun'
+        ? `the command was interrupted and may have partly run: ${JSON.stringify(r.input ?? {}).slice(0, 300)}`
+        : r.kind === 'conflict'
+          ? `conflict: ${r.tool ?? 'an edit'} cannot be applied as planned`
+          : r.kind === 'budget'
+            ? 'budget exhausted: continue with a raised budget?'
+            : 'loop detected: let the agent go on?';
+  return [head, ...r.reasons.map((x) => `  - ${x}`), ...(r.diff ? [r.diff] : [])].join('\n');
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { type RunnerEvent } from '../core/runner/runEvents';
+import type { RunOutcome } from '../core/runner/runner';
+import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
+import { StoreError } from '../core/store/errors';
+import type { SessionId, SessionSummary } from '../core/store/types';
+import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
+import { type CliEnv, compose } from './compose';
+import { describeEvent, timelineLine } from './timeline';
+
+const USAGE = `savepoint — a durable coding agent (headless)
+
+  savepoint run "task"            start a session and run it
+  savepoint resume [SESSION]      continue a session (default: the latest unfinished one)
+  savepoint list                  sessions of the workspace
+  savepoint show SESSION          the session's timeline
+  savepoint approve SESSION [--reject TEXT | --respond TEXT | --edit JSON] [--resume]
+
+options:
+  --workspace DIR     the workspace (default: current directory)
+  --store DIR         where sessions are kept (default: per workspace in your data directory)
+  --model NAME        model; repeat for fallbacks (default claude-sonnet-4-6)
+  --base-url URL      any Anthropic-compatible endpoint (default: the API; key from ANTHROPIC_API_KEY)
+  --approvals MODE    prompt | park | yes (default: prompt on a terminal, park otherwise)
+  --max-steps N  --max-tokens N  --max-cost USD  --max-tool-failures N
+  --check-command CMD the command get_diagnostics runs (e.g. "npx tsc --noEmit -p .")
+`;
+
+const OPTIONS = {
+  workspace: { type: 'string' },
+  store: { type: 'string' },
+  model: { type: 'string', multiple: true },
+  'base-url': { type: 'string' },
+  approvals: { type: 'string' },
+  'max-steps': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'max-cost': { type: 'string' },
+  'max-tool-failures': { type: 'string' },
+  'check-command': { type: 'string' },
+  reject: { type: 'string' },
+  respond: { type: 'string' },
+  edit: { type: 'string' },
+  resume: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {}
+
+function num(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} needs a non-negative number, got "${v}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values: o, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [command, ...rest] = positionals;
+  if (o.help || !command) {
+    process.stdout.write(USAGE);
+    return command || o.help ? 0 : 2;
+  }
+  const mode = (o.approvals ?? (process.stdin.isTTY ? 'prompt' : 'park')) as ApprovalMode;
+  if (!['prompt', 'park', 'yes'].includes(mode)) throw new UsageError(`--approvals must be prompt, park or yes`);
+  const env: CliEnv = {
+    workspace: resolve(o.workspace ?? process.cwd()),
+    ...(o.store ? { store: resolve(o.store) } : {}),
+    ...(o['base-url'] ? { baseUrl: o['base-url'] } : process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}),
+    ...(o['check-command'] ? { checkCommand: o['check-command'] } : {}),
+  };
+  if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
+    throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
+  }
+  const app = await compose(env, new CliApprovalGate(mode), { onEvent: (e) => e.type === 'committed' && printEvents(e.events) });
+  const abort = new AbortController();
+  const onSignal = () => abort.abort('interrupted by the user (Ctrl+C); resume with `savepoint resume`');
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    switch (command) {
+      case 'run': {
+        const task = rest.join(' ').trim();
+        if (!task) throw new UsageError('run needs a task: savepoint run "what to do"');
+        const id = await app.runner.start({
+          task,
+          models: o.model?.length ? o.model : ['claude-sonnet-4-6'],
+          budgets: {
+            ...(o['max-steps'] ? { maxSteps: num(o['max-steps'], 'max-steps') } : {}),
+            ...(o['max-tokens'] ? { maxTokens: num(o['max-tokens'], 'max-tokens') } : {}),
+            ...(o['max-cost'] ? { maxCostUsd: num(o['max-cost'], 'max-cost') } : {}),
+            ...(o['max-tool-failures'] ? { maxToolFailures: num(o['max-tool-failures'], 'max-tool-failures') } : {}),
+          },
+        });
+        process.stderr.write(`session ${id}\n`);
+        return report(await app.runner.run(id, abort.signal));
+      }
+      case 'resume': {
+        const id = (rest[0] as SessionId | undefined) ?? (await latestUnfinished(app.store.listSessions.bind(app.store)));
+        if (!id) throw new UsageError('no unfinished session to resume');
+        return report(await app.runner.run(id, abort.signal));
+      }
+      case 'list': {
+        for (const s of await allSessions(app.store.listSessions.bind(app.store))) process.stdout.write(`${listLine(s)}\n`);
+        return 0;
+      }
+      case 'show': {
+        const id = rest[0] as SessionId | undefined;
+        if (!id) throw new UsageError('show needs a session id (see savepoint list)');
+        const s = await app.store.getSession(id);
+        if (!s) throw new UsageError(`no session ${id}`);
+        process.stdout.write(`${listLine(s)}\n`);
+        for await (const e of app.store.readEvents(id)) process.stdout.write(`${timelineLine(e)}\n`);
+        return 0;
+      }
+      case 'approve': {
+        const id = rest[0] as SessionId | undefined;
+        if (!id) throw new UsageError('approve needs a session id');
+        const j = await SessionJournal.open(app.store, id);
+        const open = j.state.openApprovals[0];
+        if (!open) throw new UsageError(`session ${id} is not waiting for an approval`);
+        const decided: RunnerEvent = o.reject !== undefined
+          ? { type: 'approval_decided', data: { approvalId: open.approvalId, decision: 'reject', text: o.reject } }
+          : o.respond !== undefined
+            ? { type: 'approval_decided', data: { approvalId: open.approvalId, decision: 'respond', text: o.respond } }
+            : o.edit !== undefined
+              ? { type: 'approval_decided', data: { approvalId: open.approvalId, decision: 'edit', input: parseJson(o.edit) } }
+              : { type: 'approval_decided', data: { approvalId: open.approvalId, decision: 'approve' } };
+        if (open.kind === 'budget' || open.kind === 'loop') {
+          // Budget and loop answers carry consequences the runner applies; let it record them.
+          const gate = { ask: async () => ({ decision: decided.data.decision, ...('text' in decided.data ? { text: decided.data.text } : {}), ...('input' in decided.data ? { input: decided.data.input } : {}) }) };
+          await app.close();
+          const once = await compose(env, gate as never);
+          try {
+            return report(await once.runner.run(id, abort.signal));
+          } finally {
+            await once.close();
+          }
+        }
+        await j.append(j.state.turn, [decided]);
+        printEvents([decided]);
+        if (!o.resume) return 0;
+        return report(await app.runner.run(id, abort.signal));
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } finally {
+    await app.close().catch(() => undefined);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError('--edit needs the new input as JSON');
+  }
+}
+
+type Lister = (o?: { limit?: number; cursor?: string }) => Promise<{ sessions: SessionSummary[]; cursor?: string }>;
+
+async function allSessions(list: Lister): Promise<SessionSummary[]> {
+  const out: SessionSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list({ limit: 200, ...(cursor ? { cursor } : {}) });
+    out.push(...page.sessions);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+async function latestUnfinished(list: Lister): Promise<SessionId | undefined> {
+  return (await allSessions(list)).find((s) => s.status !== 'completed')?.id;
+}
+
+function listLine(s: SessionSummary): string {
+  const tokens = s.tokens.input + s.tokens.output + s.tokens.cacheRead + s.tokens.cacheWrite;
+  const waiting = s.pendingApproval ? `  waiting: ${s.pendingApproval.summary.slice(0, 60)}` : '';
+  return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  $${s.costUsd.toFixed(4)}  ${new Date(s.updatedAt).toISOString()}  ${s.title}${waiting}`;
+}
+
+function printEvents(events: RunnerEvent[]): void {
+  for (const e of events) process.stderr.write(`${describeEvent(e)}\n`);
+}
+
+function report(r: RunOutcome): number {
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+  return r.status === 'completed' ? 0 : r.status === 'failed' ? 1 : r.status === 'waiting' ? 3 : 4;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`savepoint: ${e.message}\n`);
+      process.exitCode = 2;
+    } else if (StoreError.is(e, 'LOCKED')) {
+      process.stderr.write('savepoint: another process (an editor window or a CLI run) is using this workspace\'s sessions; try again when it is done\n');
+      process.exitCode = 5;
+    } else if (RunnerError.is(e) || StoreError.is(e)) {
+      process.stderr.write(`savepoint: ${e.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`savepoint: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

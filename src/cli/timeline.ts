@@ -1,0 +1,43 @@
+import type { RunnerEvent } from '../core/runner/runEvents';
+import type { JournalEvent } from '../core/store/types';
+
+const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** One line per journal event, for `savepoint show` and the demo. */
+export function timelineLine(e: JournalEvent): string {
+  const at = new Date(e.at).toISOString().slice(11, 19);
+  return `${String(e.seq).padStart(4)} ${at} step ${String(e.step).padStart(3)}  ${describeEvent({ type: e.type, data: e.data } as RunnerEvent)}`;
+}
+
+/** The event in words, without position or time. */
+export function describeEvent(ev: RunnerEvent): string {
+  const head = '';
+  switch (ev.type) {
+    case 'session_started':
+      return `${head}started: ${cut(ev.data.task, 100)} (models ${ev.data.models.join(', ')})`;
+    case 'model_turn': {
+      const d = ev.data;
+      const calls = d.calls.map((c) => c.name).join(', ') || 'no tool call';
+      const retries = d.retries.length ? `, ${d.retries.length} retr${d.retries.length === 1 ? 'y' : 'ies'} (${[...new Set(d.retries.map((r) => r.code))].join(', ')})` : '';
+      return `${head}model turn ${d.turn} [${d.model}]: ${calls}; ${d.usage.input}+${d.usage.output} tokens, $${d.costUsd.toFixed(4)}${retries}`;
+    }
+    case 'tool_planned':
+      return `${head}  plan ${ev.data.name} ${cut(JSON.stringify(ev.data.input), 120)}`;
+    case 'tool_started':
+      return `${head}  start ${ev.data.callId}${ev.data.mutations ? ` (${ev.data.mutations.map((m) => m.path).join(', ')})` : ''}`;
+    case 'approval_requested':
+      return `${head}  ASK ${ev.data.kind}${ev.data.name ? ` ${ev.data.name}` : ''}: ${cut(ev.data.reasons.join('; '), 140)}`;
+    case 'approval_decided':
+      return `${head}  decided: ${ev.data.decision}${ev.data.text ? ` "${cut(ev.data.text, 80)}"` : ''}`;
+    case 'tool_result':
+      return `${head}  ${ev.data.isError ? 'ERROR' : 'ok'} ${ev.data.name}${ev.data.recovered ? ` [recovered: ${ev.data.recovered}]` : ''}: ${cut(ev.data.content.replace(/\s+/g, ' '), 110)}`;
+    case 'message_added':
+      return `${head}  ${ev.data.reason === 'human' ? 'human message' : 'tool results sent'}`;
+    case 'status':
+      return `${head}status → ${ev.data.status}${ev.data.reason ? ` (${cut(ev.data.reason, 120)})` : ''}`;
+    case 'budgets_changed':
+      return `${head}budgets → ${JSON.stringify(ev.data.budgets)}`;
+    default:
+      return `${head}${(ev as { type: string }).type}`;
+  }
+}
