@@ -37,7 +37,7 @@ async function resume(dir: string, sid: SessionId): Promise<Record<string, unkno
     tail++;
   }
   const t2 = performance.now();
-  const blobs = await Promise.all(state.messages.map((h) => store.getBlob(h)));
+  const blobs = await store.getBlobs(state.messages);
   const conversation = blobs.map((b) => JSON.parse(td.decode(b)) as { role: string });
   const t3 = performance.now();
   const cpu = cpuMs(c0);
@@ -77,7 +77,8 @@ async function rewind(dir: string, sid: SessionId, workspace: string, step: numb
     }
   }
   const t2 = performance.now();
-  await Promise.all([...target].map(async ([path, hash]) => writeFile(join(workspace, path), await store.getBlob(hash))));
+  const contents = await store.getBlobs([...target.values()]);
+  await Promise.all([...target.keys()].map((path, i) => writeFile(join(workspace, path), contents[i] as Uint8Array)));
   const t3 = performance.now();
   const cpu = cpuMs(c0);
   await store.close();

@@ -81,13 +81,39 @@ export class BlobStore {
   }
 
   async get(hash: BlobHash): Promise<Uint8Array> {
-    if (!isBlobHash(hash)) throw new StoreError('INVALID_ARGUMENT', `not a blob hash: ${String(hash)}`);
+    assertBlobHash(hash);
     const found = await this.tryLoad(hash);
     if (!found) throw new StoreError('BLOB_NOT_FOUND', `blob ${hash} is not in the store`);
     return found.content;
   }
 
-  private async tryLoad(hash: BlobHash): Promise<Cached | undefined> {
+  /**
+   * Several blobs, in the order asked: the records not in the cache are read with one `getMany`,
+   * and only delta bases further down a chain are read one by one.
+   */
+  async getMany(hashes: readonly BlobHash[]): Promise<Uint8Array[]> {
+    hashes.forEach(assertBlobHash);
+    // Held here, not only in the cache: the cache may evict one before the last is loaded.
+    const found = new Map<BlobHash, Cached>();
+    const missing = new Set<BlobHash>();
+    for (const h of hashes) {
+      const hit = this.cache.get(h);
+      if (hit) found.set(h, hit);
+      else missing.add(h);
+    }
+    const toRead = [...missing];
+    const raws = await this.ctx.getManyRaw(toRead.map((h) => keys.blob(h)), 'reading blobs');
+    for (let i = 0; i < toRead.length; i++) {
+      const hash = toRead[i] as BlobHash;
+      const raw = raws[i];
+      if (raw === undefined) throw new StoreError('BLOB_NOT_FOUND', `blob ${hash} is not in the store`);
+      found.set(hash, (await this.tryLoad(hash, raw)) as Cached);
+    }
+    return hashes.map((h) => (found.get(h) as Cached).content);
+  }
+
+  /** Loads a blob (following its delta chain); `first` is its record when the caller has read it already. */
+  private async tryLoad(hash: BlobHash, first?: Uint8Array): Promise<Cached | undefined> {
     const hit = this.cache.get(hash);
     if (hit) return hit;
     // Walk down the delta chain, then apply the deltas back up.
@@ -101,7 +127,7 @@ export class BlobStore {
         base = cached;
         break;
       }
-      const raw = await this.ctx.getRaw(keys.blob(cur), 'reading a blob');
+      const raw = hop === 0 && first ? first : await this.ctx.getRaw(keys.blob(cur), 'reading a blob');
       if (raw === undefined) {
         if (cur === hash) return undefined;
         throw await this.damaged(hash, `the base ${cur} of blob ${hash} is missing`);
@@ -197,3 +223,7 @@ export class BlobStore {
 }
 
 const EMPTY = new Uint8Array(0);
+
+function assertBlobHash(hash: BlobHash): void {
+  if (!isBlobHash(hash)) throw new StoreError('INVALID_ARGUMENT', `not a blob hash: ${String(hash)}`);
+}

@@ -71,6 +71,14 @@ export interface CheckpointStore {
   /** Full content of a blob; throws BLOB_NOT_FOUND or CORRUPT (the record is then quarantined). */
   getBlob(hash: BlobHash): Promise<Uint8Array>;
 
+  /**
+   * Full contents of several blobs, in the order of `hashes` (duplicates allowed), read in one
+   * batch: what a resume or a rewind needs instead of one `getBlob` per message or file. All or
+   * nothing: throws INVALID_ARGUMENT for a malformed hash, BLOB_NOT_FOUND if any blob is missing, or
+   * CORRUPT (the damaged record is then quarantined). Read-only; an empty list gives an empty array.
+   */
+  getBlobs(hashes: readonly BlobHash[]): Promise<Uint8Array[]>;
+
   hasBlob(hash: BlobHash): Promise<boolean>;
 
   /** Updates index fields outside a step (pin, title, status), atomically. */

@@ -52,7 +52,7 @@ export class RecordCodec {
     let flags = 0;
     let body: Uint8Array = payload;
     if (this.options.compressMin > 0 && payload.length >= this.options.compressMin) {
-      const z = deflateRawSync(payload, { level: 6 });
+      const z = deflateRawSync(payload, deflateOptions(payload.length));
       if (z.length < payload.length - (payload.length >> 3)) {
         body = z;
         flags |= FLAG_DEFLATE;
@@ -109,6 +109,16 @@ export class RecordCodec {
       throw new StoreError('KEY_UNAVAILABLE', 'this record does not decrypt with the supplied key', { cause: e });
     }
   }
+}
+
+/**
+ * zlib allocates its window and hash table per call; a window no larger than the record (plus
+ * zlib's lookahead) finds the same matches with less to set up. The output is plain raw deflate,
+ * which `inflateRawSync` (default 15-bit window) reads whatever window wrote it: no format change.
+ */
+function deflateOptions(length: number): { level: number; windowBits: number; memLevel: number } {
+  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(length + 262))));
+  return { level: 6, windowBits, memLevel: Math.min(8, windowBits - 7) };
 }
 
 function checksum(framed: Buffer): number {

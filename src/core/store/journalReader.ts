@@ -27,30 +27,76 @@ export class JournalReader {
     private readonly requireSession: (id: SessionId) => Promise<SessionSummary>,
   ) {}
 
+  /**
+   * One reverse range scan of the by-update index, whose values are copies of the index rows.
+   * Keys written before those copies existed have an empty value; their rows are read in one
+   * `getMany`. A page is full when one more key exists after it, so an exact fit has no cursor.
+   */
   async listSessions(options: ListSessionsOptions = {}): Promise<SessionPage> {
     const limit = Math.max(1, Math.min(options.limit ?? 1000, 10_000));
-    const ids: SessionId[] = [];
-    let last: string | undefined;
     const lt = options.cursor && options.cursor.startsWith(keys.updatedPrefix) ? options.cursor : keys.updatedPrefix + END;
-    for await (const [k] of this.ctx.range(keys.updatedPrefix, lt, { reverse: true, limit, values: false })) {
-      ids.push(k.slice(k.lastIndexOf('!') + 1) as SessionId);
-      last = k;
+    const rows: (SessionSummary | SessionId)[] = [];
+    let last: string | undefined;
+    let more = false;
+    for await (const entries of this.ctx.rangeBatches(keys.updatedPrefix, lt, { reverse: true, limit: limit + 1 })) {
+      for (const [k, raw] of entries) {
+        if (rows.length === limit) {
+          more = true;
+          break;
+        }
+        last = k;
+        rows.push(this.indexCopy(k, raw) ?? (k.slice(k.lastIndexOf('!') + 1) as SessionId));
+      }
     }
-    const sessionKeys = ids.map((id) => keys.session(id));
-    let raws: (Uint8Array | undefined)[];
-    try {
-      raws = await this.ctx.db.getMany(sessionKeys);
-    } catch (e) {
-      throw new StoreError('IO', 'listing sessions failed', { cause: e });
-    }
+    const legacy = rows.filter((r): r is SessionId => typeof r === 'string');
+    const rowsById = await this.readRows(legacy);
     const sessions: SessionSummary[] = [];
+    for (const r of rows) {
+      const s = typeof r === 'string' ? rowsById.get(r) : r;
+      if (s) sessions.push(s);
+    }
+    return more && last ? { sessions, cursor: last } : { sessions };
+  }
+
+  /** The copy of the index row under a by-update key; undefined for an old empty key or a damaged copy (then s! decides). */
+  private indexCopy(key: string, raw: Uint8Array | undefined): SessionSummary | undefined {
+    if (!raw || raw.length === 0) return undefined;
+    try {
+      const s = this.ctx.decodeJson<SessionSummary>(raw);
+      return key.endsWith(`!${s.id}`) ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async readRows(ids: readonly SessionId[]): Promise<Map<SessionId, SessionSummary>> {
+    const out = new Map<SessionId, SessionSummary>();
+    const sessionKeys = ids.map((id) => keys.session(id));
+    const raws = await this.ctx.getManyRaw(sessionKeys, 'listing sessions');
     for (let i = 0; i < ids.length; i++) {
       const raw = raws[i];
       if (raw === undefined) continue;
       const { value } = await this.ctx.decodeOrQuarantine<SessionSummary>(sessionKeys[i] as string, raw);
-      if (value) sessions.push(value);
+      if (value) out.set(ids[i] as SessionId, value);
     }
-    return ids.length === limit && last ? { sessions, cursor: last } : { sessions };
+    return out;
+  }
+
+  /**
+   * When a session's index row is damaged (and was quarantined), its copy under the by-update key
+   * still describes it: put it back, so the session stays loadable. Scans the index; damage only.
+   */
+  async recoverSummary(id: SessionId): Promise<SessionSummary | undefined> {
+    for await (const [k, raw] of this.ctx.prefix(keys.updatedPrefix)) {
+      if (!k.endsWith(`!${id}`)) continue;
+      const copy = this.indexCopy(k, raw);
+      if (!copy) return undefined;
+      if (!this.ctx.readOnly) {
+        await this.ctx.write([{ type: 'put', key: keys.session(id), value: raw as Uint8Array }], `repairing session ${id}`).catch(() => undefined);
+      }
+      return copy;
+    }
+    return undefined;
   }
 
   async loadSession<S>(id: SessionId): Promise<SessionLoad<S>> {
@@ -76,19 +122,22 @@ export class JournalReader {
         damage = { lastValidSeq: expected - 1, notices: [...notices, notice] };
       };
       try {
-        for await (const [k, raw] of ctx.range(keys.event(id, from), keys.event(id, summary.headSeq) + '\x00')) {
-          const seq = seqOfKey(k);
-          if (seq !== expected) {
-            fail({ key: keys.event(id, expected), reason: `journal event ${expected} is missing`, sessionId: id, at: ctx.now() });
-            return;
+        for await (const entries of ctx.rangeBatches(keys.event(id, from), keys.event(id, summary.headSeq) + '\x00')) {
+          for (const [k, raw] of entries) {
+            const seq = seqOfKey(k);
+            if (seq !== expected) {
+              fail({ key: keys.event(id, expected), reason: `journal event ${expected} is missing`, sessionId: id, at: ctx.now() });
+              return;
+            }
+            const r = ctx.tryDecodeJson<JournalEvent>(raw as Uint8Array);
+            if ('damage' in r) return fail(await ctx.quarantine(k, raw, r.damage));
+            const value = r.value;
+            if (!value || value.seq !== seq) {
+              return fail(await ctx.quarantine(k, raw, 'journal event does not match its key'));
+            }
+            yield value;
+            expected++;
           }
-          const { value, notice } = await ctx.decodeOrQuarantine<JournalEvent>(k, raw as Uint8Array);
-          if (notice) return fail(notice);
-          if (!value || value.seq !== seq) {
-            return fail(await ctx.quarantine(k, raw, 'journal event does not match its key'));
-          }
-          yield value;
-          expected++;
         }
       } catch (e) {
         if (!StoreError.is(e, 'CORRUPT')) throw e;
@@ -109,10 +158,15 @@ export class JournalReader {
     if (to < from) return;
     const lt = to >= 1e10 ? keys.eventPrefix(id) + END : keys.event(id, to) + '\x00';
     const opts = { reverse: range.reverse ?? false, ...(range.limit !== undefined ? { limit: range.limit } : {}) };
-    for await (const [k, raw] of this.ctx.range(keys.event(id, from), lt, opts)) {
-      const { value, notice } = await this.ctx.decodeOrQuarantine<JournalEvent>(k, raw as Uint8Array);
-      if (notice) throw new StoreError('CORRUPT', `journal event ${k} is damaged and was quarantined: ${notice.reason}`);
-      if (value) yield value;
+    for await (const entries of this.ctx.rangeBatches(keys.event(id, from), lt, opts)) {
+      for (const [k, raw] of entries) {
+        const r = this.ctx.tryDecodeJson<JournalEvent>(raw as Uint8Array);
+        if ('damage' in r) {
+          const notice = await this.ctx.quarantine(k, raw, r.damage);
+          throw new StoreError('CORRUPT', `journal event ${k} is damaged and was quarantined: ${notice.reason}`);
+        }
+        if (r.value) yield r.value;
+      }
     }
   }
 

@@ -6,9 +6,9 @@ import type { BlobHash, SessionId } from './types';
  *
  *   m!<name>                         meta (schema version, workspace id)
  *   s!<sid>                          session index row
- *   u!<updatedAt:13>!<sid>           index by last update (empty value)
+ *   u!<updatedAt:13>!<sid>           index by last update; value: a copy of the s! row (empty in older stores)
  *   e!<sid>!<seq:10>                 journal event
- *   n!<sid>!<seq:10>                 state snapshot taken after event seq
+ *   n!<sid>!<seq:10>                 state snapshot taken after event seq (the latest two are kept)
  *   x!<sid>!<step:10>!<actionId>!i|r effect intent / result
  *   b!<hash>                         blob (full content or delta)
  *   r!<hash>!<owner>                 blob reference: a session id, or ~<hash> of a delta built on it

@@ -46,8 +46,6 @@ export interface LevelStoreOptions {
   now?: () => number;
 }
 
-const EMPTY = new Uint8Array(0);
-
 /** The CheckpointStore on any abstract-level database (classic-level on disk, memory-level in tests). */
 export class LevelCheckpointStore implements CheckpointStore {
   private readonly ctx: StoreContext;
@@ -197,6 +195,7 @@ export class LevelCheckpointStore implements CheckpointStore {
       if (step.snapshot && due && seq > prev.snapshotSeq) {
         put(keys.snapshot(sid, seq), this.ctx.encodeJson({ seq, state: step.snapshot() }));
         snapshotSeq = seq;
+        await this.dropOldSnapshots(sid, prev.snapshotSeq, ops);
       }
       const summary: SessionSummary = {
         ...prev,
@@ -212,6 +211,18 @@ export class LevelCheckpointStore implements CheckpointStore {
     });
   }
 
+  /**
+   * Deletes, in the batch that writes a new snapshot, every snapshot older than the previous one:
+   * the new one and the one before it remain (loadSession falls back to the older when the newer
+   * is damaged), so the store no longer grows with the square of the session length.
+   */
+  private async dropOldSnapshots(sid: SessionId, previousSeq: number, ops: BatchOp[]): Promise<void> {
+    if (previousSeq <= 0) return;
+    for await (const [k] of this.ctx.range(keys.snapshotPrefix(sid), keys.snapshot(sid, previousSeq), { values: false })) {
+      ops.push({ type: 'del', key: k });
+    }
+  }
+
   async updateSession(id: SessionId, patch: SummaryPatch | undefined): Promise<SessionSummary> {
     this.ctx.assertWritable();
     return this.exclusive(id, async () => {
@@ -222,11 +233,15 @@ export class LevelCheckpointStore implements CheckpointStore {
     });
   }
 
-  /** Adds the index row (and its by-update key) to `ops`, writes the batch, then updates the cache. */
+  /**
+   * Adds the index row and its by-update key to `ops`, writes the batch, then updates the cache.
+   * The by-update key carries a copy of the row, so that listing is one range scan.
+   */
   private async writeSummary(summary: SessionSummary, prev: SessionSummary | undefined, ops: BatchOp[]): Promise<void> {
     if (prev && prev.updatedAt !== summary.updatedAt) ops.push({ type: 'del', key: keys.updated(prev.updatedAt, prev.id) });
-    ops.push({ type: 'put', key: keys.updated(summary.updatedAt, summary.id), value: EMPTY });
-    ops.push({ type: 'put', key: keys.session(summary.id), value: this.ctx.encodeJson(summary) });
+    const row = this.ctx.encodeJson(summary);
+    ops.push({ type: 'put', key: keys.updated(summary.updatedAt, summary.id), value: row });
+    ops.push({ type: 'put', key: keys.session(summary.id), value: row });
     await this.ctx.write(ops, `saving session ${summary.id}`);
     this.heads.set(summary.id, summary);
   }
@@ -235,9 +250,10 @@ export class LevelCheckpointStore implements CheckpointStore {
     const cached = this.heads.get(id);
     if (cached) return cached;
     if (!isValidSessionId(id)) return undefined;
-    const { value } = await this.ctx.readJson<SessionSummary>(keys.session(id), 'reading a session');
-    if (value && !this.ctx.readOnly) this.heads.set(id, value);
-    return value;
+    const { value, notice } = await this.ctx.readJson<SessionSummary>(keys.session(id), 'reading a session');
+    const found = notice ? await this.reader.recoverSummary(id) : value;
+    if (found && !this.ctx.readOnly) this.heads.set(id, found);
+    return found;
   }
 
   private async requireSession(id: SessionId): Promise<SessionSummary> {
@@ -281,6 +297,11 @@ export class LevelCheckpointStore implements CheckpointStore {
     return this.blobs.get(hash);
   }
 
+  async getBlobs(hashes: readonly BlobHash[]): Promise<Uint8Array[]> {
+    this.ctx.assertOpen();
+    return this.blobs.getMany(hashes);
+  }
+
   hasBlob(hash: BlobHash): Promise<boolean> {
     this.ctx.assertOpen();
     return this.blobs.has(hash);
@@ -316,6 +337,7 @@ export class LevelCheckpointStore implements CheckpointStore {
     if (this.ctx.db.status === 'closed') return;
     await Promise.allSettled([...this.locks.values()]);
     this.ctx.markClosed();
+    await this.ctx.flushMemtable();
     await this.ctx.db.close();
   }
 

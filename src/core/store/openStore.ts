@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
@@ -54,7 +54,7 @@ export async function openCheckpointStore(options: OpenStoreOptions): Promise<Di
   return openReadOnlyCopy(options.dir, base);
 }
 
-const COPY_ATTEMPTS = 6;
+const COPY_ATTEMPTS = 8;
 
 /**
  * LevelDB has one opener per directory, so a second reader works on a point-in-time copy. The
@@ -68,7 +68,7 @@ async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>
   for (let attempt = 1; attempt <= COPY_ATTEMPTS; attempt++) {
     const copyDir = await mkdtemp(join(tmpdir(), 'savepoint-readonly-'));
     try {
-      await cp(dir, copyDir, { recursive: true, filter: (src) => !src.endsWith('LOCK') });
+      await copyStoreFiles(dir, copyDir);
       const store = await openAt(copyDir, { ...base, readOnly: true });
       store.dir = dir;
       store.copyDir = copyDir;
@@ -84,6 +84,34 @@ async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>
   if (StoreError.is(last)) throw last;
   throw new StoreError('IO', `could not take a read-only copy of the store in ${dir} while another window writes to it`, { cause: last });
 }
+
+/**
+ * The copy for a read-only open. CURRENT and the MANIFEST go first, then the tables, then the logs.
+ * Tables never change once written, so they are hard-linked when the file system allows: the copy
+ * then takes microseconds per table instead of a read and a write of each, which leaves the owner's
+ * compactions little time to delete a table the copied MANIFEST still names.
+ */
+async function copyStoreFiles(dir: string, copyDir: string): Promise<void> {
+  const rank = (name: string) => (name === 'CURRENT' || name.startsWith('MANIFEST-') ? 0 : isTable(name) ? 1 : 2);
+  const names = (await readdir(dir)).filter((n) => n !== 'LOCK' && n !== 'LOG' && n !== 'LOG.old').sort((a, b) => rank(a) - rank(b));
+  let canLink = true;
+  for (const name of names) {
+    const from = join(dir, name);
+    const to = join(copyDir, name);
+    if (canLink && isTable(name)) {
+      try {
+        await link(from, to);
+        continue;
+      } catch (e) {
+        if (errCode(e) === 'ENOENT') throw e;
+        canLink = false;
+      }
+    }
+    await copyFile(from, to);
+  }
+}
+
+const isTable = (name: string) => name.endsWith('.ldb') || name.endsWith('.sst');
 
 function errCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;

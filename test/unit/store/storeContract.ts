@@ -5,6 +5,7 @@ import type { Db } from '../../../src/core/store/storeContext';
 import type { SessionId } from '../../../src/core/store/types';
 import { bytes, collect, editLines, sourceFile, stepCommit, text } from '../builders';
 import { defineStoreContractMore } from './storeContractMore';
+import { defineStoreContractReads } from './storeContractReads';
 
 export type HarnessOptions = Omit<LevelStoreOptions, 'db'>;
 
@@ -195,5 +196,6 @@ export function defineStoreContract(name: string, makeHarness: () => Promise<Sto
     });
 
     defineStoreContractMore(() => ({ h, store, reopen }));
+    defineStoreContractReads(() => ({ h, store, reopen }));
   });
 }
