@@ -1,0 +1,78 @@
+import { type Outline, type SymbolInfo } from './outlineTypes';
+
+/** A symbol present on both sides of a step. */
+export interface SymbolPair {
+  before: SymbolInfo;
+  after: SymbolInfo;
+}
+
+/** What one step did to the symbols of one file. Every list is in document order of its side. */
+export interface SymbolDelta {
+  added: SymbolInfo[];
+  removed: SymbolInfo[];
+  /** Same qualified name and kind, different hash. */
+  changed: SymbolPair[];
+  /** Removed and added symbols of the same kind whose text differs only in their own name. */
+  renamed: SymbolPair[];
+}
+
+const key = (s: SymbolInfo): string => `${s.kind}\u0000${s.name}`;
+
+/** True when the outline says nothing about the file's symbols (not parsed at all). */
+function unparsed(outline: Outline): boolean {
+  return outline.parseError !== undefined || outline.skipped !== undefined;
+}
+
+/**
+ * The symbol changes from `before` to `after`. `null` stands for a file that does not exist on
+ * that side (created: everything added; deleted: everything removed). Symbols match by qualified
+ * name and kind; several symbols with the same name and kind (overloads, two `impl Foo` blocks)
+ * match in order. An outline that was not parsed (`parseError` or `skipped`) cannot be compared
+ * and gives an empty delta; one with syntax errors is compared as it is. Pure.
+ */
+export function symbolDelta(before: Outline | null, after: Outline | null): SymbolDelta {
+  const delta: SymbolDelta = { added: [], removed: [], changed: [], renamed: [] };
+  if ((before && unparsed(before)) || (after && unparsed(after))) return delta;
+
+  const unmatched = new Map<string, SymbolInfo[]>();
+  for (const symbol of before?.symbols ?? []) {
+    const group = unmatched.get(key(symbol));
+    if (group) group.push(symbol);
+    else unmatched.set(key(symbol), [symbol]);
+  }
+  const added: SymbolInfo[] = [];
+  for (const symbol of after?.symbols ?? []) {
+    const previous = unmatched.get(key(symbol))?.shift();
+    if (!previous) added.push(symbol);
+    else if (previous.hash !== symbol.hash) delta.changed.push({ before: previous, after: symbol });
+  }
+  const removed = (before?.symbols ?? []).filter((s) => unmatched.get(key(s))?.includes(s));
+
+  for (const symbol of added) {
+    const index = removed.findIndex((r) => r.kind === symbol.kind && r.bodyHash === symbol.bodyHash);
+    const original = index >= 0 ? removed.splice(index, 1)[0] : undefined;
+    if (original) delta.renamed.push({ before: original, after: symbol });
+    else delta.added.push(symbol);
+  }
+  delta.removed = removed;
+  return delta;
+}
+
+/** `function \`parseConfig\``, or just `` `impl Foo` `` when the name already says what it is. */
+function label(symbol: SymbolInfo): string {
+  return symbol.name.startsWith(`${symbol.kind} `) ? `\`${symbol.name}\`` : `${symbol.kind} \`${symbol.name}\``;
+}
+
+/**
+ * One line per change, for timelines and step summaries: `changed function \`parseConfig\` in
+ * src/config.ts`, `added class \`Cache\` in src/cache.ts`, `renamed function \`a\` to \`b\` in
+ * x.ts`. Changed first, then added, removed, renamed.
+ */
+export function describeDelta(path: string, delta: SymbolDelta): string[] {
+  return [
+    ...delta.changed.map(({ after }) => `changed ${label(after)} in ${path}`),
+    ...delta.added.map((s) => `added ${label(s)} in ${path}`),
+    ...delta.removed.map((s) => `removed ${label(s)} in ${path}`),
+    ...delta.renamed.map(({ before, after }) => `renamed ${label(before)} to \`${after.name}\` in ${path}`),
+  ];
+}

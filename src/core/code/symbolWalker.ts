@@ -1,0 +1,144 @@
+import { type Node } from 'web-tree-sitter';
+import { type SymbolInfo } from './outlineTypes';
+import { type TextCut, hashText, normalizeSymbolText } from './symbolHash';
+import { type LanguageSpec, type SymbolKind, type SymbolRule, byNameField } from './symbolRules';
+
+/** Containers whose functions are methods. */
+const METHOD_CONTAINERS: ReadonlySet<string> = new Set(['class', 'struct', 'union', 'interface', 'trait', 'impl', 'enum']);
+/** Containers that still count as top level for `topLevelOnly` rules. */
+const TOP_LEVEL_CONTAINERS: ReadonlySet<string> = new Set(['module', 'namespace']);
+
+interface Parent {
+  name: string;
+  kind: SymbolKind;
+}
+
+interface Walk {
+  spec: LanguageSpec;
+  source: string;
+  out: SymbolInfo[];
+}
+
+/**
+ * The symbols of a parsed file, in document order (a container before its members). Pure: reads
+ * the tree and the source it was parsed from, and nothing else.
+ */
+export function walkSymbols(root: Node, spec: LanguageSpec, source: string): SymbolInfo[] {
+  const walk: Walk = { spec, source, out: [] };
+  visitContainer(walk, root, null);
+  return walk.out;
+}
+
+/** The last row a node really covers (a node ending with its newline ends at column 0 of the next). */
+function lastRow(node: Node): number {
+  const end = node.endPosition;
+  return end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
+}
+
+function isLeading(node: Node, spec: LanguageSpec): boolean {
+  return node.type.endsWith('comment') || (spec.leading?.includes(node.type) ?? false);
+}
+
+/**
+ * Visits the declarations directly inside `container`. Comments (and `leading` nodes) on their own
+ * lines right above a declaration belong to it. Returns the text ranges the symbols took, which
+ * the parent cuts out of its own hash.
+ */
+function visitContainer(walk: Walk, container: Node, parent: Parent | null): TextCut[] {
+  const cuts: TextCut[] = [];
+  let lead: { start: number; lastRow: number } | null = null;
+  let previousRow = -1;
+  for (const child of container.namedChildren) {
+    if (isLeading(child, walk.spec)) {
+      const ownLine = child.startPosition.row > previousRow;
+      if (!ownLine) lead = null;
+      else if (lead && child.startPosition.row <= lead.lastRow + 1) lead.lastRow = lastRow(child);
+      else lead = { start: child.startIndex, lastRow: lastRow(child) };
+    } else {
+      const attached = lead !== null && child.startPosition.row <= lead.lastRow + 1;
+      const start = attached && lead ? lead.start : child.startIndex;
+      if (visitDeclaration(walk, child, start, parent)) cuts.push(memberCut(walk.source, child, start));
+      lead = null;
+    }
+    previousRow = lastRow(child);
+  }
+  return cuts;
+}
+
+/**
+ * What a member takes out of its container's text. The indentation before it goes with it, so
+ * removing `m() {}` from `class A { m() {} }` leaves `class A { }` whether the members were on one
+ * line or many; so does a `;` the grammar leaves outside the declaration (C++ `struct S {…};`).
+ */
+function memberCut(source: string, member: Node, start: number): TextCut {
+  let cutStart = start;
+  while (cutStart > 0 && (source[cutStart - 1] === ' ' || source[cutStart - 1] === '\t')) cutStart--;
+  const next = member.nextSibling;
+  const end = next && !next.isNamed && next.type === ';' ? next.endIndex : member.endIndex;
+  return { start: cutStart, end, replacement: '' };
+}
+
+/** Own properties only: a node type must not find `Object.prototype` members. */
+function lookup<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** Follows wrappers (`export`, decorators) to the declaration they hold. */
+function unwrap(node: Node, spec: LanguageSpec): Node | null {
+  let target: Node | null = node;
+  while (target) {
+    const wrapper: ((n: Node) => Node | null) | undefined = lookup(spec.wrappers, target.type);
+    if (!wrapper) return target;
+    target = wrapper(target);
+  }
+  return null;
+}
+
+function ruleKind(rule: SymbolRule, node: Node): SymbolKind {
+  return typeof rule.kind === 'function' ? rule.kind(node) : rule.kind;
+}
+
+function bodyOf(rule: SymbolRule, node: Node): Node | null {
+  if (rule.body === undefined) return null;
+  return typeof rule.body === 'string' ? node.childForFieldName(rule.body) : rule.body(node);
+}
+
+/** Records the symbols `outer` declares; true when it declared any. */
+function visitDeclaration(walk: Walk, outer: Node, hashStart: number, parent: Parent | null): boolean {
+  const target = unwrap(outer, walk.spec);
+  const rule = target ? lookup(walk.spec.rules, target.type) : undefined;
+  if (!target || !rule) return false;
+  if (rule.topLevelOnly && parent && !TOP_LEVEL_CONTAINERS.has(parent.kind)) return false;
+  const names = (rule.names ?? byNameField)(target);
+  for (const declared of names) {
+    let kind = declared.kind ?? ruleKind(rule, target);
+    if (kind === 'function' && parent && METHOD_CONTAINERS.has(parent.kind)) kind = 'method';
+    const name = parent ? `${parent.name}.${declared.name}` : declared.name;
+    const index = walk.out.length;
+    walk.out.push({ name, kind, startLine: 0, endLine: 0, hash: '', bodyHash: '' });
+
+    const body = names.length === 1 ? bodyOf(rule, target) : null;
+    const nested = body ? visitContainer(walk, body, { name, kind }) : [];
+    const span = declared.span ?? outer;
+    const start = declared.span ? span.startIndex : hashStart;
+    const nameNode = declared.nameNode;
+    const blanked: TextCut[] =
+      nameNode && nameNode.startIndex >= start && nameNode.endIndex <= span.endIndex
+        ? [{ start: nameNode.startIndex, end: nameNode.endIndex, replacement: '\u0000' }]
+        : [];
+    walk.out[index] = {
+      name,
+      kind,
+      startLine: span.startPosition.row + 1,
+      endLine: lastRow(span) + 1,
+      hash: hashText(normalizeSymbolText(walk.source, start, span.endIndex, nested)),
+      bodyHash: hashText(normalizeSymbolText(walk.source, start, span.endIndex, mergeCuts(nested, blanked))),
+    };
+  }
+  return names.length > 0;
+}
+
+function mergeCuts(a: readonly TextCut[], b: readonly TextCut[]): TextCut[] {
+  if (b.length === 0) return [...a];
+  return [...a, ...b].sort((x, y) => x.start - y.start);
+}
