@@ -25,7 +25,7 @@ function show(sessions: SessionRow[], store: StoreView): void {
     ui = { collapsed: [...collapsed] };
     api.setState(ui);
     show(sessions, store);
-  });
+  }, (command, sessionId) => send({ method: 'command/run', params: { command, ...(sessionId ? { sessionId } : {}) } }));
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {

@@ -8,7 +8,7 @@ import { StoreError } from '../core/store/errors';
 import type { SessionId, SessionSummary } from '../core/store/types';
 import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
 import { type CliEnv, compose } from './compose';
-import { describeEvent, timelineLine } from './timeline';
+import { describeEvent, timelineLine } from '../core/runner/timeline';
 
 const USAGE = `savepoint — a durable coding agent (headless)
 

@@ -1,21 +1,35 @@
 import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { NotificationApprovalGate } from './notificationApprovalGate';
+import { SESSION_SCHEME, SessionDocumentProvider } from './sessionDocument';
+import { SessionService } from './sessionService';
 import { SessionsViewProvider } from './sessionsViewProvider';
+import { readSettings } from './settings';
+import { ApprovalStatusBar } from './statusBar';
 import { StoreHost } from './storeHost';
 
+let sessions: SessionService | undefined;
 let stores: StoreHost | undefined;
 
 /** The composition root: everything is built and wired here, and disposed through the context. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Savepoint', { log: true });
   context.subscriptions.push(log);
-  stores = new StoreHost(context, log);
-  const host = stores;
-  context.subscriptions.push({ dispose: () => void host.dispose() });
-
-  const sessions = new SessionsViewProvider(context.extensionUri, host, log);
-  context.subscriptions.push(sessions, vscode.window.registerWebviewViewProvider(SessionsViewProvider.viewId, sessions));
-
+  const host = new StoreHost(context, log);
+  stores = host;
+  const service = new SessionService(host, context.secrets, new NotificationApprovalGate(), log);
+  sessions = service;
+  const documents = new SessionDocumentProvider(host);
+  const statusBar = new ApprovalStatusBar(host);
+  const view = new SessionsViewProvider(context.extensionUri, host, log);
   context.subscriptions.push(
+    { dispose: () => void host.dispose() },
+    service,
+    statusBar,
+    view,
+    vscode.window.registerWebviewViewProvider(SessionsViewProvider.viewId, view),
+    vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
+    host.onDidChange(() => void statusBar.refresh()),
     vscode.commands.registerCommand('savepoint.showLogs', () => log.show()),
     vscode.commands.registerCommand('savepoint.showStoreInfo', async () => {
       const state = await host.get();
@@ -27,12 +41,36 @@ export function activate(context: vscode.ExtensionContext): void {
       const mode = state.readOnly ? 'read-only (another window holds it)' : 'read-write';
       void vscode.window.showInformationMessage(`Savepoint: ${list.length} session(s), store ${mode} at ${state.store.dir}`);
     }),
+    ...registerCommands({ context, stores: host, sessions: service, documents, log }),
   );
   log.info(`Savepoint ${String(context.extension.packageJSON.version)} activated`);
+  void recover(service, statusBar, log);
 }
 
-/** Closes the store (flushing LevelDB) within VS Code's deactivation time. */
+/** After a crash or a restart: sessions that were running are interrupted; offer to resume them. */
+async function recover(service: SessionService, statusBar: ApprovalStatusBar, log: vscode.LogOutputChannel): Promise<void> {
+  try {
+    const interrupted = await service.recoverInterrupted();
+    await statusBar.refresh();
+    if (interrupted.length === 0) return;
+    log.info(`interrupted sessions: ${interrupted.join(', ')}`);
+    if (readSettings().autoResume) {
+      for (const id of interrupted) await service.resume(id);
+      return;
+    }
+    const what = interrupted.length === 1 ? 'A session was' : `${interrupted.length} sessions were`;
+    const a = await vscode.window.showWarningMessage(`Savepoint: ${what} interrupted when the editor stopped. Nothing is lost.`, 'Resume', 'Show');
+    if (a === 'Resume') for (const id of interrupted) await service.resume(id);
+    if (a === 'Show') await vscode.commands.executeCommand('savepoint.showSession', interrupted[0]);
+  } catch (e) {
+    log.warn(`restart recovery: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Pauses running sessions at a checkpoint (bounded), then closes the store. */
 export async function deactivate(): Promise<void> {
+  await sessions?.drain(3000);
   await stores?.dispose();
+  sessions = undefined;
   stores = undefined;
 }

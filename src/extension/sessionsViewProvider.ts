@@ -66,7 +66,7 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
         await this.post({ method: 'bootstrap', params: await this.snapshot() });
         break;
       case 'command/run':
-        await vscode.commands.executeCommand(`savepoint.${msg.params.command}`);
+        await vscode.commands.executeCommand(`savepoint.${msg.params.command}`, ...(msg.params.sessionId ? [msg.params.sessionId] : []));
         break;
     }
   }

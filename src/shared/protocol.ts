@@ -41,8 +41,11 @@ export interface HostNotifications {
 export type HostMessage = { [M in keyof HostNotifications]: { method: M; params: HostNotifications[M] } }[keyof HostNotifications];
 
 /** Webview -> host messages. The host validates them with `parseWebviewMessage` (protocolSchema.ts). */
+export const WEBVIEW_COMMANDS = ['showLogs', 'showStoreInfo', 'newSession', 'resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'answerApprovals'] as const;
+export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
+
 export type WebviewMessage =
   | { method: 'ready' }
-  | { method: 'command/run'; params: { command: 'showLogs' | 'showStoreInfo' } };
+  | { method: 'command/run'; params: { command: WebviewCommand; sessionId?: string } };
 
 export const STATUS_ORDER: readonly SessionStatusView[] = ['running', 'waiting', 'interrupted', 'paused', 'failed', 'completed'];

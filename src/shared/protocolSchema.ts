@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { WebviewMessage } from './protocol';
+import { WEBVIEW_COMMANDS, type WebviewMessage } from './protocol';
 
 /** The webview is untrusted input to the host: every message is checked before anything runs. */
 const webviewMessage = z.discriminatedUnion('method', [
   z.object({ method: z.literal('ready') }).strict(),
-  z.object({ method: z.literal('command/run'), params: z.object({ command: z.enum(['showLogs', 'showStoreInfo']) }).strict() }).strict(),
+  z.object({ method: z.literal('command/run'), params: z.object({ command: z.enum(WEBVIEW_COMMANDS), sessionId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional() }).strict() }).strict(),
 ]);
 
 // Keeps the schema and the protocol's type in step: a difference is a compile error.

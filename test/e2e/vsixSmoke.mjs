@@ -33,16 +33,31 @@ const ws = join(scratch, 'ws');
 mkdirSync(ws);
 writeFileSync(join(ws, 'hello.ts'), 'export const hello = 1;\n');
 mkdirSync(join(scratch, 'ud', 'User'), { recursive: true });
-writeFileSync(join(scratch, 'ud', 'User', 'settings.json'), JSON.stringify({ 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'update.mode': 'none' }));
+// The scripted model (never the real API): one edit of hello.ts, then a final answer.
+const scenario = [
+  { type: 'message', content: [{ type: 'text', text: 'I will bump the constant.' }, { type: 'tool_use', id: 'toolu_smoke_1', name: 'edit_file', input: { path: 'hello.ts', old_text: 'hello = 1', new_text: 'hello = 2' } }] },
+  { type: 'message', content: [{ type: 'text', text: 'Done: hello is now 2.' }], expect: { toolResultFor: 'toolu_smoke_1', toolResultIsError: false } },
+];
+writeFileSync(join(scratch, 'scenario.json'), JSON.stringify({ steps: scenario }));
 
 const step = (m) => console.log(`[smoke ${new Date().toISOString().slice(11, 19)}] ${m}`);
 let server;
 let browser;
+const children = [];
 const fail = (m) => { throw new Error(m); };
 try {
   if (!existsSync(vsix)) fail(`no VSIX at ${vsix}: run npm run package`);
   step(`installing ${vsix}`);
   execFileSync(cs, [...args, '--install-extension', vsix], { env, stdio: 'pipe' });
+  const model = spawn(process.execPath, [join(root, 'out', 'src', 'cli', 'scriptedServer.js'), join(scratch, 'scenario.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(model);
+  const modelUrl = await new Promise((res, rej) => {
+    let buf = '';
+    model.stdout.on('data', (d) => { buf += d; const m = /listening (http:\/\/127\.0\.0\.1:\d+)/.exec(buf); if (m) res(m[1]); });
+    model.on('exit', (c) => rej(new Error(`scripted model server exited (${c}); run npm run compile first`)));
+  });
+  step(`scripted model at ${modelUrl}`);
+  writeFileSync(join(scratch, 'ud', 'User', 'settings.json'), JSON.stringify({ 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'update.mode': 'none', 'savepoint.baseUrl': modelUrl }));
   const port = 18000 + Math.floor(Math.random() * 1000);
   server = spawn(cs, [...args, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ws], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -92,9 +107,47 @@ try {
   step(`notification: ${toast.replace(/\s+/g, ' ').slice(0, 200)}`);
   if (!/0 session\(s\), store read-write/.test(toast)) fail(`unexpected notification text: ${toast}`);
   await page.screenshot({ path: join(shots, '3-store-info.png') });
+
+  // A whole session through the UI: palette → task → approval notification → Approve → file changed.
+  const palette = async (command) => {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10000 });
+      await input.fill(`>${command}`);
+      try {
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: command.split(': ')[1] }).first().waitFor({ timeout: 10000 });
+        await page.keyboard.press('Enter');
+        return;
+      } catch (e) {
+        step(`palette attempt ${attempt} failed: ${e.message.split('\n')[0]}`);
+      }
+    }
+    fail(`palette: ${command} not found`);
+  };
+  await palette('Savepoint: New Session');
+  const taskBox = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-widget', { hasText: 'What should the agent do?' }).waitFor({ timeout: 10000 });
+  await taskBox.fill('Change hello to 2');
+  await page.keyboard.press('Enter');
+  const ask = page.locator('.notification-toast', { hasText: 'allow the agent to edit_file hello.ts' }).first();
+  await ask.waitFor({ timeout: 60000 });
+  step('approval notification shown');
+  await page.screenshot({ path: join(shots, '4-approval.png') });
+  await ask.getByRole('button', { name: 'Approve' }).click();
+  const done = page.locator('.notification-toast', { hasText: 'the session completed' }).first();
+  await done.waitFor({ timeout: 60000 });
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(join(ws, 'hello.ts'), 'utf8');
+  if (text !== 'export const hello = 2;\n') fail(`hello.ts is ${JSON.stringify(text)}`);
+  await web.locator('text=Completed (1)').waitFor({ timeout: 20000 });
+  step('session completed: hello.ts edited on disk, sidebar shows it under Completed');
+  await page.screenshot({ path: join(shots, '5-completed.png') });
   step(`OK, screenshots in ${shots}`);
 } finally {
   await browser?.close().catch(() => {});
   if (server?.pid) { try { process.kill(server.pid, 'SIGTERM'); } catch {} }
+  for (const c of children) { try { c.kill('SIGTERM'); } catch {} }
   rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
 }

@@ -97,6 +97,24 @@ export class Runner {
     return summary.id;
   }
 
+  /**
+   * Records that a session's process died while it was running (the editor crashed or was killed):
+   * its status becomes `interrupted` until someone resumes it. No-op for other statuses.
+   */
+  async markInterrupted(id: SessionId, reason: string): Promise<boolean> {
+    const j = await SessionJournal.open(this.deps.store, id, this.now);
+    if (j.state.status !== 'running') return false;
+    await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'interrupted', reason } }]);
+    return true;
+  }
+
+  /** Stops a session for good (the user cancelled it); it can still be resumed later as a retry. */
+  async cancel(id: SessionId, reason = 'cancelled by the user'): Promise<void> {
+    const j = await SessionJournal.open(this.deps.store, id, this.now);
+    if (j.state.status === 'completed' || j.state.status === 'failed') return;
+    await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'failed', reason } }]);
+  }
+
   /** Runs (or resumes) the session until it completes, fails, waits for the user, or the signal pauses it. */
   async run(id: SessionId, signal: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
     const j = await SessionJournal.open(this.deps.store, id, this.now);
@@ -220,22 +238,19 @@ export class Runner {
     const m: Message = { role: 'assistant', content: response.content };
     const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name }));
     const turn = s.turn + 1;
-    await this.commit(
-      j,
-      turn,
-      [
-        {
-          type: 'model_turn',
-          data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries },
-        },
-      ],
-      { messages: [m] },
-    );
+    const event: RunnerEvent = {
+      type: 'model_turn',
+      data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries },
+    };
+    // With tool calls, the turn goes out in one batch with the first call's plan and intent, before
+    // that call does anything; a crash in between loses only a response that was never acted on.
+    if (calls.length > 0) j.stage(turn, [event], { messages: [m] });
+    else await this.commit(j, turn, [event], { messages: [m] });
   }
 
   private async commit(j: SessionJournal, step: number, events: RunnerEvent[], extras?: Parameters<SessionJournal['append']>[2]): Promise<void> {
-    await j.append(step, events, extras);
-    this.deps.onEvent?.({ type: 'committed', sessionId: j.id, events });
-    for (const e of events) this.deps.probe?.(`after:${e.type}`);
+    const committed = await j.append(step, events, extras);
+    this.deps.onEvent?.({ type: 'committed', sessionId: j.id, events: committed });
+    for (const e of committed) this.deps.probe?.(`after:${e.type}`);
   }
 }

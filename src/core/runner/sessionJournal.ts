@@ -37,8 +37,16 @@ export interface AppendExtras {
  * `append`, which commits events and everything they reference in ONE atomic batch and only then
  * moves the in-memory state on. Messages are content-addressed blobs, read back through a cache.
  */
+interface Staged {
+  state: RunState;
+  events: { step: number; e: RunnerEvent }[];
+  blobs: BlobInput[];
+  effects: EffectWrite[];
+}
+
 export class SessionJournal {
   private readonly messageCache = new Map<BlobHash, Message>();
+  private staged: Staged | undefined;
 
   private constructor(
     private readonly store: CheckpointStore,
@@ -70,8 +78,9 @@ export class SessionJournal {
     return new SessionJournal(store, id, state, head, load.summary, now);
   }
 
+  /** The state including staged events. */
   get state(): RunState {
-    return this.current;
+    return this.staged?.state ?? this.current;
   }
 
   get summary(): SessionSummary {
@@ -82,27 +91,46 @@ export class SessionJournal {
     return this.head;
   }
 
-  /** Commits `events` (and what they reference) atomically, then applies them to the state. */
-  async append(step: number, events: RunnerEvent[], extras: AppendExtras = {}): Promise<RunState> {
-    let next = this.current;
-    for (const e of events) next = reduce(next, e);
-    const blobs: BlobInput[] = [...(extras.blobs ?? [])];
-    for (const m of extras.messages ?? []) blobs.push({ content: encodeMessage(m) });
-    const after = next;
+  /**
+   * Holds events back so that they go out in the same atomic batch as the next `append` (one
+   * fsync instead of two). Only for events nothing outside the process depends on until then: a
+   * crash before that append loses them, as if they had never happened.
+   */
+  stage(step: number, events: RunnerEvent[], extras: AppendExtras = {}): void {
+    let state = this.state;
+    for (const e of events) state = reduce(state, e);
+    for (const m of extras.messages ?? []) this.messageCache.set(hashMessage(m), m);
+    const prev = this.staged;
+    this.staged = {
+      state,
+      events: [...(prev?.events ?? []), ...events.map((e) => ({ step, e }))],
+      blobs: [...(prev?.blobs ?? []), ...(extras.blobs ?? []), ...(extras.messages ?? []).map((m) => ({ content: encodeMessage(m) }))],
+      effects: [...(prev?.effects ?? []), ...(extras.effects ?? [])],
+    };
+  }
+
+  /**
+   * Commits the staged events and `events` (and what they reference) in ONE atomic batch, then
+   * moves the state on. Returns every event it committed, staged ones first.
+   */
+  async append(step: number, events: RunnerEvent[], extras: AppendExtras = {}): Promise<RunnerEvent[]> {
+    this.stage(step, events, extras);
+    const batch = this.staged as Staged;
+    const after = batch.state;
     const result = await this.store.commit({
       sessionId: this.id,
       expectedHeadSeq: this.head,
-      events: events.map((e) => ({ step, type: e.type, data: e.data })),
-      blobs,
-      effects: extras.effects ?? [],
+      events: batch.events.map(({ step: s, e }) => ({ step: s, type: e.type, data: e.data })),
+      blobs: batch.blobs,
+      effects: batch.effects,
       summary: summaryOf(after),
       snapshot: () => after,
     });
-    for (const m of extras.messages ?? []) this.messageCache.set(hashMessage(m), m);
-    this.current = next;
+    this.staged = undefined;
+    this.current = after;
     this.head = result.headSeq;
     this.summaryRow = result.summary;
-    return next;
+    return batch.events.map(({ e }) => e);
   }
 
   async message(hash: BlobHash): Promise<Message> {

@@ -13,6 +13,7 @@ describe('webview protocol: inbound messages are validated at the host boundary'
       'ready',
       { method: 'approval/respond' },
       { method: 'command/run', params: { command: 'workbench.action.terminal.new' } },
+      { method: 'command/run', params: { command: 'resumeSession', sessionId: '../../x' } },
       { method: 'command/run', params: { command: 'showLogs', args: ['x'] } },
       { method: 'ready', extra: 1 },
       { method: 'command/run' },

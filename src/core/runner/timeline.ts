@@ -1,5 +1,5 @@
-import type { RunnerEvent } from '../core/runner/runEvents';
-import type { JournalEvent } from '../core/store/types';
+import type { RunnerEvent } from './runEvents';
+import type { JournalEvent } from '../store/types';
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 

@@ -1,0 +1,114 @@
+import * as vscode from 'vscode';
+import type { SessionId, SessionSummary } from '../core/store/types';
+import { SessionDocumentProvider } from './sessionDocument';
+import { API_KEY_SECRET, NotReady, type SessionService } from './sessionService';
+import type { StoreHost } from './storeHost';
+
+interface Deps {
+  context: vscode.ExtensionContext;
+  stores: StoreHost;
+  sessions: SessionService;
+  documents: SessionDocumentProvider;
+  log: vscode.LogOutputChannel;
+}
+
+const STATUS_ICON: Record<string, string> = { running: 'sync', waiting: 'bell', interrupted: 'debug-disconnect', paused: 'debug-pause', failed: 'error', completed: 'check' };
+
+async function pick(d: Deps, placeHolder: string, filter: (s: SessionSummary) => boolean): Promise<SessionId | undefined> {
+  const list = (await d.stores.listSessions()).filter(filter).sort((a, b) => b.updatedAt - a.updatedAt);
+  if (list.length === 0) {
+    void vscode.window.showInformationMessage('Savepoint: no session to choose from.');
+    return undefined;
+  }
+  const item = await vscode.window.showQuickPick(
+    list.map((s) => ({ label: `$(${STATUS_ICON[s.status] ?? 'circle'}) ${s.title}`, description: `${s.status} · ${s.stepCount} steps · $${s.costUsd.toFixed(2)}`, detail: s.pendingApproval ? `waiting: ${s.pendingApproval.summary}` : new Date(s.updatedAt).toLocaleString(), id: s.id })),
+    { placeHolder, matchOnDescription: true },
+  );
+  return item?.id;
+}
+
+/** Runs a command body, turning NotReady into a message with its fixing action. */
+function guarded(d: Deps, body: (...args: unknown[]) => Promise<unknown>) {
+  return async (...args: unknown[]) => {
+    try {
+      await body(...args);
+    } catch (e) {
+      if (e instanceof NotReady) {
+        const actions = e.action ? [e.action.title] : [];
+        const a = await vscode.window.showWarningMessage(`Savepoint: ${e.message}`, ...actions);
+        if (a && e.action) await vscode.commands.executeCommand(e.action.command);
+        return;
+      }
+      d.log.error(`command failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      void vscode.window.showErrorMessage(`Savepoint: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+}
+
+const idArg = (a: unknown): SessionId | undefined => (typeof a === 'string' && a ? (a as SessionId) : undefined);
+const unfinished = (s: SessionSummary) => s.status !== 'completed';
+
+export function registerCommands(d: Deps): vscode.Disposable[] {
+  const reg = (id: string, body: (...args: unknown[]) => Promise<unknown>) => vscode.commands.registerCommand(id, guarded(d, body));
+  return [
+    reg('savepoint.newSession', async (task?: unknown) => {
+      const text = typeof task === 'string' ? task : await vscode.window.showInputBox({ title: 'Savepoint: New Session', prompt: 'What should the agent do?', placeHolder: 'e.g. Add input validation to src/parser.ts and a test for it', ignoreFocusOut: true });
+      if (!text?.trim()) return;
+      const id = await d.sessions.start(text.trim());
+      void vscode.window.showInformationMessage(`Savepoint: session started.`, 'Show Session').then((a) => a && vscode.commands.executeCommand('savepoint.showSession', id));
+    }),
+    reg('savepoint.resumeSession', async (arg?: unknown) => {
+      const id = idArg(arg) ?? (await pick(d, 'Resume which session?', (s) => unfinished(s) && !d.sessions.isRunning(s.id)));
+      if (id) await d.sessions.resume(id);
+    }),
+    reg('savepoint.answerApprovals', async () => {
+      const id = await pick(d, 'Which session waits for you?', (s) => s.status === 'waiting');
+      if (id) await d.sessions.resume(id);
+    }),
+    reg('savepoint.pauseSession', async (arg?: unknown) => {
+      const id = idArg(arg) ?? (await pick(d, 'Pause which session?', (s) => d.sessions.isRunning(s.id)));
+      if (id && !d.sessions.pause(id)) void vscode.window.showInformationMessage('Savepoint: that session is not running.');
+    }),
+    reg('savepoint.cancelSession', async (arg?: unknown) => {
+      const id = idArg(arg) ?? (await pick(d, 'Cancel which session?', unfinished));
+      if (!id) return;
+      const ok = await vscode.window.showWarningMessage('Cancel this session? Its checkpoints are kept; you can retry it later.', { modal: true }, 'Cancel Session');
+      if (ok) await d.sessions.cancel(id);
+    }),
+    reg('savepoint.showSession', async (arg?: unknown) => {
+      const id = idArg(arg) ?? (await pick(d, 'Show which session?', () => true));
+      if (!id) return;
+      d.documents.refresh(id);
+      const doc = await vscode.workspace.openTextDocument(SessionDocumentProvider.uri(id));
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+    reg('savepoint.deleteSession', async (arg?: unknown) => {
+      const id = idArg(arg) ?? (await pick(d, 'Delete which session?', (s) => !d.sessions.isRunning(s.id)));
+      if (!id) return;
+      const ok = await vscode.window.showWarningMessage('Delete this session and its checkpoints? Files in your workspace are not touched.', { modal: true }, 'Delete');
+      if (!ok) return;
+      const { store } = await d.stores.get();
+      await store?.deleteSession(id, 'deleted by the user');
+      d.stores.notifyChanged();
+    }),
+    reg('savepoint.exportSession', async (arg?: unknown) => {
+      const id = idArg(arg) ?? (await pick(d, 'Export which session?', () => true));
+      const { store } = await d.stores.get();
+      if (!id || !store) return;
+      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`savepoint-${id}.json`), filters: { JSON: ['json'] } });
+      if (!target) return;
+      const events = [];
+      for await (const e of store.readEvents(id)) events.push(e);
+      const body = { format: 'savepoint-session/1', session: await store.getSession(id), events };
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(body, null, 2)));
+      void vscode.window.showInformationMessage(`Savepoint: exported ${events.length} events.`);
+    }),
+    reg('savepoint.setApiKey', async () => {
+      const key = await vscode.window.showInputBox({ title: 'Anthropic API key', prompt: 'Kept in VS Code\'s secret storage, never in settings or checkpoints. Leave empty to remove it.', password: true, ignoreFocusOut: true });
+      if (key === undefined) return;
+      if (key.trim()) await d.context.secrets.store(API_KEY_SECRET, key.trim());
+      else await d.context.secrets.delete(API_KEY_SECRET);
+      void vscode.window.showInformationMessage(key.trim() ? 'Savepoint: API key saved.' : 'Savepoint: API key removed.');
+    }),
+  ];
+}

@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
+
+/**
+ * Approvals as VS Code notifications: Approve / Edit / Reject / Respond. The request is already in
+ * the journal when this is called. Dismissing the notification does not decide anything: the
+ * session stays waiting, and the sidebar and the status bar offer it again.
+ */
+export class NotificationApprovalGate implements ApprovalGate {
+  private readonly showing = new Set<string>();
+
+  async ask(r: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
+    if (this.showing.has(r.approvalId)) return 'park';
+    this.showing.add(r.approvalId);
+    try {
+      const choice = await raceAbort(vscode.window.showWarningMessage(title(r), { modal: false, detail: r.reasons.join('\n') }, ...buttons(r)), signal);
+      if (!choice) return 'park';
+      if (choice === 'Approve' || choice === 'Run Again' || choice === 'Continue' || choice === 'Apply Anyway') return { decision: 'approve' };
+      if (choice === 'Edit') {
+        const text = await vscode.window.showInputBox({ title: `Edit the input of ${r.tool ?? 'the call'}`, value: JSON.stringify(r.input ?? {}), prompt: 'JSON input the tool will run with', validateInput: (v) => (isJson(v) ? null : 'Not valid JSON') });
+        return text === undefined ? 'park' : { decision: 'edit', input: JSON.parse(text) as unknown };
+      }
+      if (choice === 'Respond') {
+        const text = await vscode.window.showInputBox({ title: 'Your reply to the agent (instead of running the tool)' });
+        return text === undefined ? 'park' : { decision: 'respond', text };
+      }
+      const text = await vscode.window.showInputBox({ title: 'Why? (sent to the agent; optional)' });
+      return text === undefined ? 'park' : { decision: 'reject', text };
+    } finally {
+      this.showing.delete(r.approvalId);
+    }
+  }
+}
+
+function title(r: ApprovalRequest): string {
+  const input = r.input && typeof r.input === 'object' ? (r.input as Record<string, unknown>) : {};
+  const what = typeof input.command === 'string' ? `run \`${input.command}\`` : typeof input.path === 'string' ? `${r.tool ?? 'change'} ${input.path}` : (r.tool ?? 'continue');
+  switch (r.kind) {
+    case 'tool':
+      return `Savepoint: allow the agent to ${what}?`;
+    case 'command_rerun':
+      return `Savepoint: the command \`${String(input.command ?? '')}\` was interrupted and may have partly run. Run it again?`;
+    case 'conflict':
+      return `Savepoint: ${typeof input.path === 'string' ? input.path : 'a file'} changed outside the session. Apply the agent's edit anyway?`;
+    case 'budget':
+      return 'Savepoint: the session used up its budget. Continue with a raised budget?';
+    case 'loop':
+      return 'Savepoint: the agent seems to be going in circles. Let it continue?';
+  }
+}
+
+function buttons(r: ApprovalRequest): string[] {
+  switch (r.kind) {
+    case 'tool':
+      return ['Approve', 'Edit', 'Reject', 'Respond'];
+    case 'command_rerun':
+      return ['Run Again', 'Reject', 'Respond'];
+    case 'conflict':
+      return ['Apply Anyway', 'Reject', 'Respond'];
+    case 'budget':
+      return ['Continue', 'Reject'];
+    case 'loop':
+      return ['Continue', 'Respond', 'Reject'];
+  }
+}
+
+function isJson(v: string): boolean {
+  try {
+    JSON.parse(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function raceAbort<T>(p: Thenable<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

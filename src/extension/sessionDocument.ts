@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { timelineLine } from '../core/runner/timeline';
+import type { SessionId } from '../core/store/types';
+import type { StoreHost } from './storeHost';
+
+export const SESSION_SCHEME = 'savepoint-session';
+
+/** Read-only documents with a session's timeline: `savepoint-session:/<id>.log`. */
+export class SessionDocumentProvider implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly stores: StoreHost) {}
+
+  static uri(id: SessionId): vscode.Uri {
+    return vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${id}.log` });
+  }
+
+  refresh(id: SessionId): void {
+    this.changed.fire(SessionDocumentProvider.uri(id));
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const id = uri.path.replace(/^\//, '').replace(/\.log$/, '') as SessionId;
+    const { store } = await this.stores.get();
+    if (!store) return 'The session store is not available.';
+    const s = await store.getSession(id);
+    if (!s) return `No session ${id} in this workspace.`;
+    const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · $${s.costUsd.toFixed(4)} · session ${s.id}`, ''];
+    for await (const e of store.readEvents(id)) lines.push(timelineLine(e));
+    return `${lines.join('\n')}\n`;
+  }
+}

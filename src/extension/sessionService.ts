@@ -1,0 +1,173 @@
+import * as vscode from 'vscode';
+import { AnthropicLlmClient } from '../core/model/anthropicLlmClient';
+import { CommandDiagnostics } from '../core/node/commandDiagnostics';
+import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
+import { NodeWorkspace } from '../core/node/nodeWorkspace';
+import type { ApprovalGate } from '../core/ports/approvalGate';
+import { type RunOutcome, Runner } from '../core/runner/runner';
+import type { SessionId } from '../core/store/types';
+import { builtinTools } from '../core/tools/registry';
+import { readSettings } from './settings';
+import type { StoreHost } from './storeHost';
+import { VscodeDiagnostics } from './vscodeDiagnostics';
+
+export const API_KEY_SECRET = 'savepoint.anthropicApiKey';
+
+/** Why a session cannot run here, in words for the user, with the action that fixes it. */
+export class NotReady extends Error {
+  constructor(
+    message: string,
+    readonly action?: { title: string; command: string },
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs the workspace's sessions in the extension host: one runner per run, composed from the
+ * settings, the secret API key and the workspace's store. Sessions run in the background; each
+ * can be paused (at the next step boundary) or cancelled.
+ */
+export class SessionService implements vscode.Disposable {
+  private readonly running = new Map<SessionId, { abort: AbortController; done: Promise<RunOutcome | undefined> }>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private notifyTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly stores: StoreHost,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly gate: ApprovalGate,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  isRunning(id: SessionId): boolean {
+    return this.running.has(id);
+  }
+
+  async start(task: string): Promise<SessionId> {
+    const runner = await this.runner();
+    const s = readSettings();
+    const id = await runner.start({ task, models: s.models, maxTokens: s.maxTokens, budgets: s.budgets, policy: s.policy });
+    this.log.info(`session ${id} started: ${task}`);
+    this.launch(id, runner);
+    return id;
+  }
+
+  async resume(id: SessionId): Promise<void> {
+    if (this.running.has(id)) return;
+    this.launch(id, await this.runner());
+  }
+
+  pause(id: SessionId): boolean {
+    const r = this.running.get(id);
+    r?.abort.abort('paused by the user');
+    return !!r;
+  }
+
+  async cancel(id: SessionId): Promise<void> {
+    const r = this.running.get(id);
+    if (r) {
+      r.abort.abort('cancelled by the user');
+      await r.done;
+    }
+    await (await this.runner(false)).cancel(id);
+    this.soon();
+  }
+
+  /** Sessions journaled as running that no process runs any more (the editor died): mark them interrupted. */
+  async recoverInterrupted(): Promise<SessionId[]> {
+    const state = await this.stores.get();
+    if (!state.store || state.readOnly) return [];
+    const runner = await this.runner(false);
+    const marked: SessionId[] = [];
+    for (const s of await this.stores.listSessions()) {
+      if (s.status !== 'running' || this.running.has(s.id)) continue;
+      try {
+        if (await runner.markInterrupted(s.id, 'the editor stopped while the session was running')) marked.push(s.id);
+      } catch (e) {
+        this.log.warn(`could not mark ${s.id} interrupted: ${String(e)}`);
+      }
+    }
+    if (marked.length) this.soon();
+    return marked;
+  }
+
+  /** Pauses every running session and waits for them to reach a checkpoint, at most `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    const all = [...this.running.values()];
+    for (const r of all) r.abort.abort('the editor is closing');
+    await Promise.race([Promise.all(all.map((r) => r.done)), new Promise((r) => setTimeout(r, timeoutMs))]);
+  }
+
+  private launch(id: SessionId, runner: Runner): void {
+    const abort = new AbortController();
+    const done = runner.run(id, abort.signal).then(
+      (out) => {
+        this.report(out);
+        return out;
+      },
+      (e: unknown) => {
+        this.log.error(`session ${id} stopped on an error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        void vscode.window.showErrorMessage(`Savepoint: the session stopped on an error (${e instanceof Error ? e.message : String(e)}). It can be resumed.`, 'Show Logs').then((a) => a && this.log.show());
+        return undefined;
+      },
+    );
+    this.running.set(id, { abort, done });
+    void done.finally(() => {
+      this.running.delete(id);
+      this.soon();
+    });
+    this.soon();
+  }
+
+  private report(out: RunOutcome): void {
+    this.log.info(`session ${out.sessionId}: ${out.status}${out.reason ? ` (${out.reason})` : ''}`);
+    if (out.status === 'completed') void vscode.window.showInformationMessage('Savepoint: the session completed.');
+    if (out.status === 'failed') void vscode.window.showErrorMessage(`Savepoint: the session failed: ${out.reason ?? 'unknown reason'}. You can retry it with Resume Session.`);
+  }
+
+  /** Coalesced "sessions changed" for the sidebar and the status bar. */
+  private soon(): void {
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      this.changed.fire();
+      this.stores.notifyChanged();
+    }, 100);
+  }
+
+  private async runner(needsModel = true): Promise<Runner> {
+    if (!vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run agents in a restricted workspace. Trust the workspace to let the agent use tools.');
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder || folder.uri.scheme !== 'file') throw new NotReady('Open a folder first: the agent works inside a workspace folder.');
+    const state = await this.stores.get();
+    if (!state.store) throw new NotReady(state.error ?? 'The session store is not available.');
+    if (state.readOnly) throw new NotReady('Another window is using this workspace\'s sessions; they are shown read-only here.');
+    const s = readSettings();
+    const apiKey = (await this.secrets.get(API_KEY_SECRET)) ?? process.env.ANTHROPIC_API_KEY ?? '';
+    if (needsModel && !apiKey && !s.baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
+    const root = folder.uri.fsPath;
+    const processes = new NodeProcessRunner();
+    return new Runner({
+      store: state.store,
+      llm: new AnthropicLlmClient({ apiKey: apiKey || 'no-key', ...(s.baseUrl ? { baseURL: s.baseUrl } : {}) }),
+      tools: builtinTools(),
+      toolContext: {
+        workspace: new NodeWorkspace(root),
+        processes,
+        diagnostics: s.checkCommand ? new CommandDiagnostics({ command: s.checkCommand, root, runner: processes }) : new VscodeDiagnostics(root),
+      },
+      approvals: this.gate,
+      onEvent: (e) => {
+        if (e.type === 'committed') this.soon();
+      },
+    });
+  }
+
+  dispose(): void {
+    for (const r of this.running.values()) r.abort.abort('the extension was disposed');
+    this.changed.dispose();
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+  }
+}
