@@ -1,0 +1,77 @@
+import type { FileChange, FileVersion } from '../ports/changeCapture';
+
+/** What the capture knows of one side (before or after) of a path. */
+export interface Side extends FileVersion {
+  binary: boolean;
+  /** The bytes, when the side is a text file within the size limit and they are at hand. */
+  bytes?: Uint8Array;
+}
+
+/** A path whose state at `begin()` and at `end()` the capture compared. */
+export interface Comparison {
+  path: string;
+  before: Side | undefined;
+  after: Side | undefined;
+}
+
+/** git's binary test: a NUL byte in the first 8,000 bytes. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, 8000).indexOf(0) !== -1;
+}
+
+const version = (s: Side | undefined): FileVersion | null => (s ? { hash: s.hash, size: s.size } : null);
+
+function change(path: string, before: Side | undefined, after: Side | undefined, maxBytes: number, from?: string): FileChange {
+  const kind = from !== undefined ? 'renamed' : !before ? 'created' : !after ? 'deleted' : 'modified';
+  const c: FileChange = {
+    path,
+    kind,
+    before: version(before),
+    after: version(after),
+    binary: Boolean(before?.binary || after?.binary),
+    tooLarge: (before?.size ?? 0) > maxBytes || (after?.size ?? 0) > maxBytes,
+  };
+  if (from !== undefined) c.from = from;
+  if (after?.bytes && !after.binary && after.size <= maxBytes) c.afterBytes = after.bytes;
+  if (before?.bytes && !before.binary && before.size <= maxBytes) c.beforeBytes = before.bytes;
+  if (kind === 'renamed' && !c.beforeBytes && c.afterBytes) c.beforeBytes = c.afterBytes;
+  return c;
+}
+
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/**
+ * The change set of a capture: unchanged paths dropped, and each deleted file paired with a created
+ * file of the same (non-empty) content into a rename, preferring one with the same file name, then
+ * path order. Empty files are never paired, as in git. Sorted by path.
+ */
+export function buildChanges(comparisons: readonly Comparison[], maxBytes: number): FileChange[] {
+  const deleted: Comparison[] = [];
+  const created = new Map<string, Comparison[]>();
+  const out: FileChange[] = [];
+  const sorted = [...comparisons].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const c of sorted) {
+    if (c.before && c.after) {
+      if (c.before.hash !== c.after.hash) out.push(change(c.path, c.before, c.after, maxBytes));
+    } else if (c.before) {
+      deleted.push(c);
+    } else if (c.after) {
+      const list = created.get(c.after.hash) ?? [];
+      list.push(c);
+      created.set(c.after.hash, list);
+    }
+  }
+  for (const d of deleted) {
+    const before = d.before as Side;
+    const candidates = before.size > 0 ? created.get(before.hash) : undefined;
+    const pick = candidates?.find((c) => baseName(c.path) === baseName(d.path)) ?? candidates?.[0];
+    if (!pick || !candidates) {
+      out.push(change(d.path, before, undefined, maxBytes));
+      continue;
+    }
+    candidates.splice(candidates.indexOf(pick), 1);
+    out.push(change(pick.path, before, pick.after, maxBytes, d.path));
+  }
+  for (const list of created.values()) for (const c of list) out.push(change(c.path, undefined, c.after, maxBytes));
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

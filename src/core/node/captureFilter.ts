@@ -1,0 +1,101 @@
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { loadGitignore } from './gitignoreWalk';
+
+type Matcher = NonNullable<Awaited<ReturnType<typeof loadGitignore>>>;
+
+export interface CaptureFilterOptions {
+  /** Directory names skipped at any depth, besides `.git` (always). Default `['node_modules']`. */
+  excludeDirs?: readonly string[];
+  /** Globs (picomatch, dotfiles included) on workspace-relative paths; a matching directory is skipped whole. */
+  ignore?: readonly string[];
+  /** Apply the `.gitignore` files. Default true. */
+  respectGitignore?: boolean;
+}
+
+/**
+ * Which workspace paths the capture tracks. The `.gitignore` rules of each directory are loaded
+ * once (with the same loader as `NodeWorkspace.list`) and cached; `invalidate` drops a directory's
+ * rules after its `.gitignore` changed.
+ */
+export class CaptureFilter {
+  private readonly excludeDirs: ReadonlySet<string>;
+  private readonly globs: ((p: string) => boolean) | undefined;
+  private readonly respectGitignore: boolean;
+  private readonly chains = new Map<string, Promise<Matcher[]>>();
+
+  constructor(
+    private readonly rootAbs: string,
+    options: CaptureFilterOptions = {},
+  ) {
+    this.excludeDirs = new Set(options.excludeDirs ?? ['node_modules']);
+    const globs = options.ignore ?? [];
+    this.globs = globs.length > 0 ? picomatch([...globs], { dot: true }) : undefined;
+    this.respectGitignore = options.respectGitignore ?? true;
+  }
+
+  /**
+   * Whether `rel` (a child of the directory `dirRel`, which is itself tracked) is excluded. Only the
+   * last segment's own rules are tested: callers never descend into an excluded directory.
+   */
+  async excludes(dirRel: string, rel: string, isDir: boolean): Promise<boolean> {
+    const name = rel.slice(rel.lastIndexOf('/') + 1);
+    if (name === '.git') return true;
+    if (isDir && this.excludeDirs.has(name)) return true;
+    if (this.globs && (this.globs(rel) || (isDir && this.globs(`${rel}/`)))) return true;
+    if (!this.respectGitignore) return false;
+    return isIgnored(await this.chain(dirRel), rel, isDir);
+  }
+
+  /**
+   * Whether any segment of `rel` is excluded (for a path reported by the watcher or left in the
+   * index, whose ancestors may have become excluded since).
+   */
+  async excludesPath(rel: string, isDir: boolean): Promise<boolean> {
+    const parts = rel.split('/');
+    let dir = '';
+    for (let i = 0; i < parts.length; i++) {
+      const sub = dir === '' ? (parts[i] as string) : `${dir}/${parts[i] as string}`;
+      const last = i === parts.length - 1;
+      if (await this.excludes(dir, sub, last ? isDir : true)) return true;
+      dir = sub;
+    }
+    return false;
+  }
+
+  /** Forgets the rules of `dirRel` and of the directories below it. */
+  invalidate(dirRel: string): void {
+    for (const key of [...this.chains.keys()]) {
+      if (dirRel === '' || key === dirRel || key.startsWith(`${dirRel}/`)) this.chains.delete(key);
+    }
+  }
+
+  /** The matchers that apply inside `dirRel`, outermost first. */
+  private chain(dirRel: string): Promise<Matcher[]> {
+    let found = this.chains.get(dirRel);
+    if (!found) {
+      found = this.loadChain(dirRel);
+      this.chains.set(dirRel, found);
+    }
+    return found;
+  }
+
+  private async loadChain(dirRel: string): Promise<Matcher[]> {
+    const parent = dirRel === '' ? [] : await this.chain(dirRel.includes('/') ? dirRel.slice(0, dirRel.lastIndexOf('/')) : '');
+    const own = await loadGitignore(path.join(this.rootAbs, dirRel), dirRel);
+    return own ? [...parent, own] : parent;
+  }
+}
+
+/** Deepest .gitignore with an opinion wins, as in git (the rule of `gitignoreWalk`). */
+function isIgnored(matchers: readonly Matcher[], rel: string, isDir: boolean): boolean {
+  for (let i = matchers.length - 1; i >= 0; i--) {
+    const m = matchers[i] as Matcher;
+    if (m.base !== '' && !rel.startsWith(`${m.base}/`)) continue;
+    const sub = m.base === '' ? rel : rel.slice(m.base.length + 1);
+    const verdict = m.ig.test(isDir ? `${sub}/` : sub);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
+  }
+  return false;
+}

@@ -1,0 +1,90 @@
+import type { Stats } from 'node:fs';
+import path from 'node:path';
+import type { Comparison } from '../capture/changeSet';
+import { type IndexEntry, readEntry, statDiffers } from './captureRead';
+import { eachLimited } from './captureScan';
+
+/** A path to compare with the index: its lstat, or null when nothing tracked is there any more. */
+export type Candidates = Map<string, Stats | null>;
+
+/** The file clock's granularity, with a wide margin: an entry written this close to its read is re-hashed. */
+const RACY_MS = 50;
+
+/**
+ * The baseline index: path -> size, times, inode and hash of every tracked file (never the bytes).
+ * `compare` brings it up to date for a set of candidates and says what changed.
+ */
+export class CaptureIndex {
+  private readonly entries = new Map<string, IndexEntry>();
+  /** Number of entries below each directory, so `under` is free for a path that holds none. */
+  private readonly dirs = new Map<string, number>();
+
+  constructor(
+    private readonly rootAbs: string,
+    private readonly maxBytes: number,
+    private readonly concurrency: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(rel: string): IndexEntry | undefined {
+    return this.entries.get(rel);
+  }
+
+  paths(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  set(rel: string, e: IndexEntry): void {
+    const { bytes: _bytes, ...meta } = e;
+    if (!this.entries.has(rel)) this.count(rel, 1);
+    this.entries.set(rel, meta);
+  }
+
+  delete(rel: string): void {
+    if (this.entries.delete(rel)) this.count(rel, -1);
+  }
+
+  /** Tracked paths strictly under the directory `dirRel`. */
+  under(dirRel: string): string[] {
+    if (!this.dirs.has(dirRel)) return [];
+    const prefix = `${dirRel}/`;
+    return [...this.entries.keys()].filter((p) => p.startsWith(prefix));
+  }
+
+  private count(rel: string, delta: number): void {
+    for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
+      const dir = rel.slice(0, i);
+      const n = (this.dirs.get(dir) ?? 0) + delta;
+      if (n > 0) this.dirs.set(dir, n);
+      else this.dirs.delete(dir);
+    }
+  }
+
+  /**
+   * Updates the entries of `candidates` and returns those whose content changed (or appeared, or
+   * went). A file whose stat matches its entry (and is not racy) is not read. `hashed` counts reads.
+   */
+  async compare(candidates: Candidates): Promise<{ comparisons: Comparison[]; hashed: number }> {
+    const comparisons: Comparison[] = [];
+    let hashed = 0;
+    await eachLimited(candidates, this.concurrency, async ([rel, st]) => {
+      const before = this.entries.get(rel);
+      if (st && before && !statDiffers(before, st, RACY_MS)) return;
+      const after = st ? await this.read(rel) : undefined;
+      if (st) hashed++;
+      if (after) this.set(rel, after);
+      else this.delete(rel);
+      if (!before && !after) return;
+      if (before && after && before.hash === after.hash) return;
+      comparisons.push({ path: rel, before, after });
+    });
+    return { comparisons, hashed };
+  }
+
+  read(rel: string): Promise<IndexEntry | undefined> {
+    return readEntry(path.join(this.rootAbs, rel), this.maxBytes);
+  }
+}

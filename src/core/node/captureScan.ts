@@ -1,0 +1,68 @@
+import type { Dirent, Stats } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { CaptureFilter } from './captureFilter';
+
+export interface ScanOptions {
+  /** lstat every file found (a sweep needs it; the baseline reads through a descriptor instead). */
+  stat: boolean;
+  /** Called for every directory before it is read (the capture starts watching it there). */
+  onDir?: (dirRel: string, ino: number) => void;
+}
+
+/** Tracked regular files under `startRel`, with their lstat when asked for (else null). */
+export type ScanResult = Map<string, Stats | null>;
+
+async function readDir(abs: string): Promise<Dirent[]> {
+  try {
+    return await readdir(abs, { withFileTypes: true });
+  } catch (e) {
+    const code = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
+    // Removed meanwhile, or not readable: nothing under it can be tracked.
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') return [];
+    throw e;
+  }
+}
+
+/**
+ * The tracked files under the directory `startRel` (which the caller knows is tracked), skipping
+ * excluded paths and never entering symlinked directories. Directories are read concurrently.
+ */
+export async function scanTree(rootAbs: string, startRel: string, filter: CaptureFilter, options: ScanOptions): Promise<ScanResult> {
+  const found: ScanResult = new Map();
+  const visit = async (dirRel: string, ino: number): Promise<void> => {
+    options.onDir?.(dirRel, ino);
+    const abs = path.join(rootAbs, dirRel);
+    const children = await readDir(abs);
+    await Promise.all(
+      children.map(async (d) => {
+        const rel = dirRel === '' ? d.name : `${dirRel}/${d.name}`;
+        if (d.isDirectory()) {
+          if (await filter.excludes(dirRel, rel, true)) return;
+          const st = await lstat(path.join(abs, d.name)).catch(() => undefined);
+          if (st?.isDirectory()) await visit(rel, st.ino);
+        } else if (d.isFile()) {
+          if (await filter.excludes(dirRel, rel, false)) return;
+          if (!options.stat) {
+            found.set(rel, null);
+            return;
+          }
+          const st = await lstat(path.join(abs, d.name)).catch(() => undefined);
+          if (st?.isFile()) found.set(rel, st);
+        }
+      }),
+    );
+  };
+  const st = await lstat(path.join(rootAbs, startRel)).catch(() => undefined);
+  if (st?.isDirectory()) await visit(startRel, st.ino);
+  return found;
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight. */
+export async function eachLimited<T>(items: Iterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const it = items[Symbol.iterator]();
+  const worker = async (): Promise<void> => {
+    for (let n = it.next(); !n.done; n = it.next()) await fn(n.value);
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}

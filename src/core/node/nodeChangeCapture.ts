@@ -1,0 +1,311 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildChanges, type Comparison } from '../capture/changeSet';
+import { MemoryContentStore } from '../capture/memoryContentStore';
+import {
+  CaptureError,
+  type CaptureMark,
+  type CaptureMethod,
+  type ChangeCapture,
+  type ContentEntry,
+  type ContentStore,
+  type FileChangeSet,
+} from '../ports/changeCapture';
+import { CaptureFilter, type CaptureFilterOptions } from './captureFilter';
+import { type Candidates, CaptureIndex } from './captureIndex';
+import { lstatOrNone } from './captureRead';
+import { eachLimited, scanTree } from './captureScan';
+import { DirWatchers, nodeWatch, type WatchFunction } from './captureWatcher';
+
+export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
+  /** Where contents are kept by hash. Default: a `MemoryContentStore` of 128 MB. */
+  contentStore?: ContentStore;
+  /** Text files up to this size carry their bytes; larger ones only hash and size. Default 5 MB. */
+  maxFileBytes?: number;
+  /** Put the baseline's text files (within `maxFileBytes`) in the content store. Default true. */
+  keepBaselineContents?: boolean;
+  /** `fs.watch`, or false to run without a watcher (every capture then sweeps). */
+  watch?: WatchFunction | false;
+  /**
+   * More watcher events than this between two settles count as an overflow, and the capture sweeps.
+   * The kernel drops events silently when its queue fills (libuv does not report inotify's
+   * overflow), so the default is half the kernel's queue (`max_queued_events`), else 8,192.
+   */
+  maxEvents?: number;
+  /** Files read at once. Default 32. */
+  concurrency?: number;
+}
+
+export interface BaselineInfo {
+  files: number;
+  ms: number;
+  /** Bytes handed to the content store. */
+  keptBytes: number;
+  watchedDirs: number;
+}
+
+const KEEP_BATCH_BYTES = 8 * 1024 * 1024;
+
+function defaultMaxEvents(): number {
+  try {
+    const queued = Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8').trim());
+    return Number.isInteger(queued) && queued > 0 ? Math.floor(queued / 2) : 8192;
+  } catch {
+    return 8192;
+  }
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * `ChangeCapture` on the local file system: a baseline index built once in the background, one
+ * `fs.watch` per tracked directory recording dirty paths, and a stat-only sweep when the watcher is
+ * unavailable or overflowed. See the port for the contract.
+ */
+export class NodeChangeCapture implements ChangeCapture {
+  readonly root: string;
+  private readonly filter: CaptureFilter;
+  private readonly index: CaptureIndex;
+  private readonly store: ContentStore;
+  private readonly watchers: DirWatchers | undefined;
+  private readonly maxFileBytes: number;
+  private readonly maxEvents: number;
+  private readonly concurrency: number;
+  private dirty = new Set<string>();
+  private newDirs = new Set<string>();
+  private readonly attaching = new Set<Promise<void>>();
+  private events = 0;
+  private overflowed = false;
+  private watching: boolean;
+  private baseline: Promise<BaselineInfo> | undefined;
+  private open: CaptureMark | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  private disposed = false;
+
+  constructor(
+    root: string,
+    private readonly options: NodeChangeCaptureOptions = {},
+  ) {
+    this.root = path.resolve(root);
+    this.filter = new CaptureFilter(this.root, options);
+    this.maxFileBytes = options.maxFileBytes ?? 5 * 1024 * 1024;
+    this.maxEvents = options.maxEvents ?? defaultMaxEvents();
+    this.concurrency = options.concurrency ?? 32;
+    this.index = new CaptureIndex(this.root, this.maxFileBytes, this.concurrency);
+    this.store = options.contentStore ?? new MemoryContentStore();
+    const sink = { onEvent: this.onEvent.bind(this), onFailure: () => (this.watching = false) };
+    this.watchers = options.watch === false ? undefined : new DirWatchers(this.root, sink, options.watch ?? nodeWatch);
+    this.watching = this.watchers !== undefined;
+  }
+
+  /** Whether changes are found by the watcher (true) or by sweeping (false). */
+  get isWatching(): boolean {
+    return this.watching;
+  }
+
+  /**
+   * Starts the baseline in the background (watching first, so nothing done meanwhile is missed).
+   * Idempotent: later calls return the same promise. `begin()` calls it if nobody did.
+   */
+  start(): Promise<BaselineInfo> {
+    if (this.disposed) return Promise.reject(new CaptureError('DISPOSED', 'the capture was disposed'));
+    this.baseline ??= this.buildBaseline();
+    return this.baseline;
+  }
+
+  begin(): Promise<CaptureMark> {
+    return this.serial(async () => {
+      if (this.disposed) throw new CaptureError('DISPOSED', 'the capture was disposed');
+      if (this.open) throw new CaptureError('ALREADY_OPEN', `capture ${this.open.id} is still open`);
+      await this.start();
+      const { comparisons } = await this.settle();
+      await this.keep(comparisons);
+      this.open = { id: this.nextId++, startedAt: Date.now() };
+      return this.open;
+    });
+  }
+
+  end(mark: CaptureMark): Promise<FileChangeSet> {
+    return this.serial(async () => {
+      if (this.disposed) throw new CaptureError('DISPOSED', 'the capture was disposed');
+      if (!this.open || this.open.id !== mark.id) throw new CaptureError('NOT_OPEN', `capture ${mark.id} is not open`);
+      try {
+        const { comparisons, method, examined, hashed } = await this.settle();
+        await Promise.all(comparisons.map((c) => this.recallBefore(c)));
+        await this.keep(comparisons);
+        return { changes: buildChanges(comparisons, this.maxFileBytes), method, examined, hashed };
+      } finally {
+        this.open = undefined;
+      }
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.watchers?.close();
+    await this.baseline?.catch(() => undefined);
+    this.watchers?.close();
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async buildBaseline(): Promise<BaselineInfo> {
+    const t0 = performance.now();
+    const files = await scanTree(this.root, '', this.filter, { stat: false, onDir: (rel) => this.watchers?.add(rel) });
+    const keep = this.options.keepBaselineContents ?? true;
+    let batch: ContentEntry[] = [];
+    let batchBytes = 0;
+    let keptBytes = 0;
+    const flush = async () => {
+      const entries = batch;
+      batch = [];
+      batchBytes = 0;
+      if (entries.length > 0) await this.store.put(entries);
+    };
+    await eachLimited(files.keys(), this.concurrency, async (rel) => {
+      if (this.disposed) return;
+      const e = await this.index.read(rel);
+      if (!e) return;
+      this.index.set(rel, e);
+      if (keep && e.bytes) {
+        batch.push({ hash: e.hash, bytes: e.bytes });
+        batchBytes += e.bytes.length;
+        keptBytes += e.bytes.length;
+        if (batchBytes >= KEEP_BATCH_BYTES) await flush();
+      }
+    });
+    await flush();
+    return { files: this.index.size, ms: performance.now() - t0, keptBytes, watchedDirs: this.watchers?.count ?? 0 };
+  }
+
+  private onEvent(dirRel: string, event: string, name: string | null): void {
+    if (name === null) {
+      this.newDirs.add(dirRel);
+      return;
+    }
+    if (this.overflowed) return;
+    const rel = dirRel === '' ? name : `${dirRel}/${name}`;
+    this.dirty.add(rel);
+    if (++this.events > this.maxEvents) {
+      this.overflowed = true;
+      this.dirty = new Set();
+      return;
+    }
+    if (event === 'rename' && name !== '.git') this.track(this.attach(rel));
+  }
+
+  private track(p: Promise<void>): void {
+    // A failed attach only loses the early watch: the directory is still examined when dirty.
+    const safe = p.catch(() => undefined);
+    this.attaching.add(safe);
+    void safe.finally(() => this.attaching.delete(safe));
+  }
+
+  /**
+   * A 'rename' of a directory entry means a new directory there (made, moved in, or replaced): watch
+   * it now, so later writes in it are seen, and scan it whole at the next settle.
+   */
+  private async attach(rel: string): Promise<void> {
+    const st = await lstatOrNone(path.join(this.root, rel)).catch(() => undefined);
+    if (!st?.isDirectory() || !this.watchers) return;
+    if (await this.filter.excludesPath(rel, true)) return;
+    this.watchers.add(rel);
+    this.newDirs.add(rel);
+  }
+
+  /** Lets the watcher deliver what the kernel has queued, until a turn brings nothing new. */
+  private async drainEvents(): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      const before = this.dirty.size + this.newDirs.size + this.attaching.size;
+      await nextTurn();
+      await nextTurn();
+      await Promise.all([...this.attaching]);
+      if (this.dirty.size + this.newDirs.size + this.attaching.size === before) return;
+    }
+  }
+
+  /** Brings the index up to date with the disk and says what changed since the last settle. */
+  private async settle(): Promise<{ comparisons: Comparison[]; method: CaptureMethod; examined: number; hashed: number }> {
+    if (this.watching) await this.drainEvents();
+    const method: CaptureMethod = this.watching && !this.overflowed ? 'watch' : 'sweep';
+    const dirty = this.dirty;
+    const newDirs = this.newDirs;
+    this.dirty = new Set();
+    this.newDirs = new Set();
+    this.overflowed = false;
+    this.events = 0;
+    let found;
+    try {
+      const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
+      found = { candidates, ...(await this.index.compare(candidates)) };
+    } catch (e) {
+      // The dirty paths are lost with this attempt: the next settle sweeps instead.
+      this.overflowed = true;
+      throw e;
+    }
+    const { candidates, comparisons, hashed } = found;
+    for (const c of comparisons) {
+      if (path.posix.basename(c.path) === '.gitignore') this.filter.invalidate(path.posix.dirname(c.path).replace(/^\.$/, ''));
+    }
+    return { comparisons, method, examined: candidates.size, hashed };
+  }
+
+  private async sweepCandidates(): Promise<Candidates> {
+    const onDir = this.watching ? (rel: string) => this.watchers?.add(rel) : undefined;
+    const found: Candidates = await scanTree(this.root, '', this.filter, { stat: true, onDir });
+    for (const rel of this.index.paths()) if (!found.has(rel)) found.set(rel, null);
+    return found;
+  }
+
+  private async dirtyCandidates(dirty: Set<string>, newDirs: Set<string>): Promise<Candidates> {
+    const found: Candidates = new Map();
+    const gone = (rel: string) => {
+      found.set(rel, null);
+      for (const p of this.index.under(rel)) found.set(p, null);
+    };
+    await eachLimited(dirty, this.concurrency, async (rel) => {
+      const st = await lstatOrNone(path.join(this.root, rel));
+      if (!st || !(st.isFile() || st.isDirectory())) {
+        gone(rel);
+        this.watchers?.removeTree(rel);
+        return;
+      }
+      if (await this.filter.excludesPath(rel, st.isDirectory())) return;
+      if (st.isFile()) {
+        gone(rel);
+        found.set(rel, st);
+      } else {
+        if (this.index.get(rel)) found.set(rel, null);
+        this.watchers?.add(rel);
+        newDirs.add(rel);
+      }
+    });
+    for (const dir of newDirs) {
+      const files = await scanTree(this.root, dir, this.filter, { stat: true, onDir: (rel) => this.watchers?.add(rel) });
+      for (const p of dir === '' ? this.index.paths() : this.index.under(dir)) if (!files.has(p)) found.set(p, null);
+      for (const [p, st] of files) found.set(p, st);
+    }
+    return found;
+  }
+
+  /** Fills in the old bytes of a changed text file from the content store. */
+  private async recallBefore(c: Comparison): Promise<void> {
+    const b = c.before;
+    if (!b || b.binary || b.size > this.maxFileBytes || (c.after && c.after.hash === b.hash)) return;
+    const bytes = await this.store.get(b.hash);
+    if (bytes) c.before = { ...b, bytes };
+  }
+
+  /** Keeps the new contents, so that the next capture can give them as old bytes. */
+  private async keep(comparisons: readonly Comparison[]): Promise<void> {
+    const entries: ContentEntry[] = [];
+    for (const c of comparisons) if (c.after?.bytes) entries.push({ hash: c.after.hash, bytes: c.after.bytes });
+    if (entries.length > 0) await this.store.put(entries);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Capture of every file change a step makes, whoever makes it: the agent's own tools, a command it
+ * runs (formatters, generators, `npm install`, `sed -i`), or anything else writing in the workspace
+ * between `begin()` and `end()`. The capture only ever READS the workspace: it never writes a file in
+ * it, never looks inside `.git` and never runs git.
+ *
+ * Paths are workspace-relative and `/`-separated. Excluded, and so never reported nor hashed: any
+ * path with a `.git` segment, the configured directory names (`node_modules` by default), paths
+ * matched by the `.gitignore` files, and the user's ignore globs (`savepoint.ignore`). Only regular
+ * files are tracked: symlinks are neither followed nor reported.
+ */
+
+/** Lowercase hex sha-256 of a file's bytes: the same value the checkpoint store uses as a blob hash. */
+export type ContentHash = string;
+
+/** One version of a file. */
+export interface FileVersion {
+  hash: ContentHash;
+  size: number;
+}
+
+export type ChangeKind = 'created' | 'modified' | 'deleted' | 'renamed';
+
+export interface FileChange {
+  /** The path after the step (for 'deleted', the path the file had). */
+  path: string;
+  kind: ChangeKind;
+  /** 'renamed' only: the path before. A rename is a deletion and a creation of the same non-empty content within one capture. */
+  from?: string;
+  /** null for 'created'. */
+  before: FileVersion | null;
+  /** null for 'deleted'. */
+  after: FileVersion | null;
+  /**
+   * The old bytes, when that side is a text file within the size limit AND its content is still
+   * known (the baseline kept it in the `ContentStore`, or an earlier capture saw it). Absent
+   * otherwise: then only `before.hash` is known.
+   */
+  beforeBytes?: Uint8Array;
+  /** The new bytes, when that side is a text file within the size limit. */
+  afterBytes?: Uint8Array;
+  /** Either side contains a NUL byte in its first 8,000 bytes (git's test): recorded by hash and size only. */
+  binary: boolean;
+  /** Either side is larger than the size limit: that side is recorded by hash and size only. */
+  tooLarge: boolean;
+}
+
+/** How `end()` found the candidates. */
+export type CaptureMethod =
+  /** Only the paths the file watcher reported (plus new directories' contents) were examined. */
+  | 'watch'
+  /** Every tracked file was stat-ed and compared with the index (the watcher is unavailable or overflowed). */
+  | 'sweep';
+
+export interface FileChangeSet {
+  /** Sorted by path; at most one entry per path. */
+  changes: FileChange[];
+  method: CaptureMethod;
+  /** Paths stat-ed while capturing. */
+  examined: number;
+  /** Files read and hashed while capturing. */
+  hashed: number;
+}
+
+/** Opaque token of an open capture. */
+export interface CaptureMark {
+  readonly id: number;
+  /** Date.now() when the capture began. */
+  readonly startedAt: number;
+}
+
+/** Stable codes of capture failures. Callers branch on these, never on text. */
+export type CaptureErrorCode =
+  /** `begin()` while a capture is open, or `end()` with a mark that is not the open one. */
+  | 'NOT_OPEN'
+  | 'ALREADY_OPEN'
+  /** Used after `dispose()`. */
+  | 'DISPOSED';
+
+export class CaptureError extends Error {
+  override readonly name = 'CaptureError';
+
+  constructor(
+    readonly code: CaptureErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static is(e: unknown, code?: CaptureErrorCode): e is CaptureError {
+    return e instanceof CaptureError && (code === undefined || e.code === code);
+  }
+}
+
+export interface ContentEntry {
+  hash: ContentHash;
+  bytes: Uint8Array;
+}
+
+/**
+ * Where the capture keeps file contents by hash, so that it can give the old bytes of a file a
+ * command modified or deleted. In the extension it is the checkpoint store's blob table (durable,
+ * deduplicated across sessions); in tests and the CLI a bounded in-memory cache.
+ */
+export interface ContentStore {
+  /** Keeps the contents under their hashes. Idempotent. A cache may drop entries later. */
+  put(entries: readonly ContentEntry[]): Promise<void>;
+  /** The contents, or undefined when the store does not have them. Read-only. */
+  get(hash: ContentHash): Promise<Uint8Array | undefined>;
+}
+
+/**
+ * Captures the changes made between `begin()` and `end()`. One capture is open at a time.
+ *
+ * An implementation keeps an index (path -> size, times, inode, hash) built once in the background,
+ * and must not scan the whole tree per capture when it can avoid it.
+ */
+export interface ChangeCapture {
+  /**
+   * Opens a capture. Waits for the baseline index if it is still being built (so the first call may
+   * take as long as the remaining baseline). Changes made since the previous `end()` (by the user,
+   * between steps) are folded into the index here and are NOT reported by the next `end()`.
+   * Throws ALREADY_OPEN if a capture is open, DISPOSED after `dispose()`.
+   */
+  begin(): Promise<CaptureMark>;
+
+  /**
+   * Closes the capture and returns every change since `begin()`: the net effect per path (a file
+   * created and deleted within the capture is not reported; one modified and restored is not
+   * either). Postcondition: the index holds the current state, so the next capture reports only
+   * its own changes. Contents of changed text files within the size limit are put in the
+   * `ContentStore`. Throws NOT_OPEN for a mark that is not the open capture's.
+   */
+  end(mark: CaptureMark): Promise<FileChangeSet>;
+
+  /** Stops watching and the baseline. Idempotent. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { captureCommand, captureScratch, sh, snapshotTree, summary } from './captureHarness';
+
+describe('NodeChangeCapture: what is never reported', () => {
+  const tmp = captureScratch();
+  afterEach(() => tmp.cleanup());
+
+  it('never reports .git, and leaves the repository byte for byte as it was', async () => {
+    const root = await tmp.workspace({ 'src/a.ts': 'a\n', '.gitignore': 'dist/\n' });
+    await sh(root, 'git init -q && git -c user.email=t@t -c user.name=t add -A && git -c user.email=t@t -c user.name=t commit -qm init');
+    const gitBefore = await snapshotTree(path.join(root, '.git'));
+    const capture = tmp.capture(root);
+    const set = await captureCommand(capture, root, 'echo b >> src/a.ts && echo n > src/new.ts && rm src/new.ts && echo m > src/m.ts');
+    assert.deepEqual(summary(set), ['src/a.ts modified', 'src/m.ts created']);
+    await capture.dispose();
+    assert.deepEqual(await snapshotTree(path.join(root, '.git')), gitBefore);
+
+    const again = tmp.capture(root);
+    const gitWrites = await captureCommand(again, root, 'echo junk > .git/savepoint-test && echo x >> .git/description && mkdir -p sub/.git && echo y > sub/.git/HEAD');
+    assert.deepEqual(summary(gitWrites), []);
+  });
+
+  it('skips gitignored paths (root, nested, negated), node_modules and the user ignore globs', async () => {
+    const root = await tmp.workspace({
+      '.gitignore': '*.log\n/build\n',
+      'pkg/.gitignore': 'cache/\n!keep.log\n',
+      'src/a.ts': 'a\n',
+      'build/out.js': 'o\n',
+      'node_modules/x/index.js': 'x\n',
+    });
+    const capture = tmp.capture(root, { ignore: ['**/*.snap', 'secrets/**'] });
+    const script = [
+      'echo l > app.log',
+      'echo b >> build/out.js',
+      'echo c > build/new.js',
+      'mkdir -p pkg/cache/deep && echo c > pkg/cache/deep/c.ts',
+      'echo k > pkg/keep.log',
+      'echo o > pkg/other.log',
+      'npm_fake() { mkdir -p node_modules/y; echo y > node_modules/y/index.js; echo x2 >> node_modules/x/index.js; }; npm_fake',
+      'echo s > a.snap',
+      'mkdir -p secrets && echo k > secrets/key',
+      'echo ok > src/b.ts',
+    ].join(' && ');
+    const set = await captureCommand(capture, root, script);
+    assert.deepEqual(summary(set), ['pkg/keep.log created', 'src/b.ts created']);
+  });
+
+  it('tracks node_modules when it is not in the excluded directories', async () => {
+    const root = await tmp.workspace({ 'node_modules/x/index.js': 'x\n' });
+    const capture = tmp.capture(root, { excludeDirs: [] });
+    const set = await captureCommand(capture, root, 'echo 2 >> node_modules/x/index.js');
+    assert.deepEqual(summary(set), ['node_modules/x/index.js modified']);
+  });
+
+  it('neither follows nor reports symlinks', async () => {
+    const root = await tmp.workspace({ 'real/a.ts': 'a\n' });
+    const capture = tmp.capture(root);
+    const set = await captureCommand(capture, root, 'ln -s real link && ln -s real/a.ts alias.ts && echo b > real/b.ts');
+    assert.deepEqual(summary(set), ['real/b.ts created']);
+  });
+});

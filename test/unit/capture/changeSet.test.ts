@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { buildChanges, looksBinary, type Comparison, type Side } from '../../../src/core/capture/changeSet';
+import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import { sha, text } from './captureHarness';
+
+const side = (content: string, binary = false): Side => ({ hash: sha(content), size: content.length, binary, bytes: Buffer.from(content) });
+const cmp = (p: string, before?: string, after?: string): Comparison => ({
+  path: p,
+  before: before === undefined ? undefined : side(before),
+  after: after === undefined ? undefined : side(after),
+});
+const kinds = (cs: Comparison[]) => buildChanges(cs, 1024).map((c) => `${c.path} ${c.kind}${c.from !== undefined ? ` ${c.from}` : ''}`);
+
+describe('capture change sets', () => {
+  it('drops unchanged paths and sorts by path', () => {
+    assert.deepEqual(kinds([cmp('b', 'x', 'y'), cmp('a', undefined, 'n'), cmp('c', 'same', 'same'), cmp('d', 'gone')]), [
+      'a created',
+      'b modified',
+      'd deleted',
+    ]);
+  });
+
+  it('pairs a deletion and a creation of the same content into a rename, same file name first', () => {
+    const cs = [cmp('old/util.ts', 'U'), cmp('new/other.ts', undefined, 'U'), cmp('new/util.ts', undefined, 'U')];
+    assert.deepEqual(kinds(cs), ['new/other.ts created', 'new/util.ts renamed old/util.ts']);
+    const renamed = buildChanges(cs, 1024).find((c) => c.kind === 'renamed');
+    assert.equal(Buffer.from(renamed?.beforeBytes ?? []).toString(), 'U');
+    assert.deepEqual(renamed?.before, renamed?.after);
+  });
+
+  it('never pairs empty files, and pairs each file once', () => {
+    assert.deepEqual(kinds([cmp('a', ''), cmp('b', undefined, '')]), ['a deleted', 'b created']);
+    assert.deepEqual(kinds([cmp('a', 'X'), cmp('b', 'X'), cmp('c', undefined, 'X')]), ['b deleted', 'c renamed a']);
+  });
+
+  it('marks binary and oversized sides and leaves their bytes out', () => {
+    const big = 'x'.repeat(2000);
+    const [c] = buildChanges([{ path: 'f', before: side('text'), after: side(big) }], 1024);
+    assert.equal(c?.tooLarge, true);
+    assert.equal(c?.afterBytes, undefined);
+    assert.equal(Buffer.from(c?.beforeBytes ?? []).toString(), 'text');
+    const [b] = buildChanges([{ path: 'g', before: undefined, after: side('a\0b', true) }], 1024);
+    assert.equal(b?.binary, true);
+    assert.equal(b?.afterBytes, undefined);
+    assert.deepEqual(b?.after, { hash: sha('a\0b'), size: 3 });
+  });
+
+  it('looks for a NUL byte in the first 8,000 bytes, as git does', () => {
+    assert.equal(looksBinary(Buffer.from('plain text')), false);
+    assert.equal(looksBinary(Buffer.from([1, 0, 2])), true);
+    assert.equal(looksBinary(Buffer.concat([Buffer.alloc(8000, 65), Buffer.from([0])])), false);
+  });
+});
+
+describe('MemoryContentStore', () => {
+  it('drops the least recently used contents beyond its budget', async () => {
+    const store = new MemoryContentStore(10);
+    await store.put([{ hash: 'a', bytes: Buffer.from('aaaa') }, { hash: 'b', bytes: Buffer.from('bbbb') }]);
+    assert.ok(await store.get('a'));
+    await store.put([{ hash: 'c', bytes: Buffer.from('cccc') }]);
+    assert.equal(await store.get('b'), undefined);
+    assert.equal(text(await store.get('a')), 'aaaa');
+    assert.equal(store.size, 8);
+    await store.put([{ hash: 'huge', bytes: Buffer.alloc(11) }]);
+    assert.equal(await store.get('huge'), undefined);
+  });
+});

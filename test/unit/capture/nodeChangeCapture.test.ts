@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import { captureCommand, captureScratch, only, sh, sha, summary, text } from './captureHarness';
+
+describe('NodeChangeCapture: changes made by commands', () => {
+  const tmp = captureScratch();
+  afterEach(() => tmp.cleanup());
+
+  it('reports files a command creates, modifies and deletes, with their old and new bytes', async () => {
+    const root = await tmp.workspace({ 'a.txt': 'alpha\n', 'b.txt': 'beta\n', 'src/c.ts': 'export const c = 1;\n' });
+    const capture = tmp.capture(root);
+    const set = await captureCommand(capture, root, 'echo more >> a.txt && rm b.txt && echo new > src/d.ts');
+    assert.deepEqual(summary(set), ['a.txt modified', 'b.txt deleted', 'src/d.ts created']);
+    assert.equal(set.method, 'watch');
+    const a = only(set, 'a.txt');
+    assert.deepEqual(a.before, { hash: sha('alpha\n'), size: 6 });
+    assert.equal(text(a.beforeBytes), 'alpha\n');
+    assert.equal(text(a.afterBytes), 'alpha\nmore\n');
+    assert.equal(text(only(set, 'b.txt').beforeBytes), 'beta\n');
+    assert.equal(only(set, 'b.txt').after, null);
+    assert.equal(only(set, 'src/d.ts').before, null);
+    assert.equal(text(only(set, 'src/d.ts').afterBytes), 'new\n');
+  });
+
+  it('reports a move as a rename, and a moved directory as renames of its files', async () => {
+    const root = await tmp.workspace({ 'old.ts': 'x\n', 'lib/a.ts': 'A\n', 'lib/deep/b.ts': 'B\n' });
+    const capture = tmp.capture(root);
+    const set = await captureCommand(capture, root, 'mv old.ts new.ts && mv lib pkg');
+    assert.deepEqual(summary(set), ['new.ts renamed old.ts', 'pkg/a.ts renamed lib/a.ts', 'pkg/deep/b.ts renamed lib/deep/b.ts']);
+    assert.equal(text(only(set, 'new.ts').afterBytes), 'x\n');
+    const again = await captureCommand(capture, root, 'echo C >> pkg/deep/b.ts');
+    assert.deepEqual(summary(again), ['pkg/deep/b.ts modified']);
+    assert.equal(text(only(again, 'pkg/deep/b.ts').beforeBytes), 'B\n');
+  });
+
+  it('sees sed -i, which replaces the file by a new inode', async () => {
+    const root = await tmp.workspace({ 'conf.ini': 'name=old\nsize=1\n' });
+    const capture = tmp.capture(root);
+    const ino = (await stat(path.join(root, 'conf.ini'))).ino;
+    const set = await captureCommand(capture, root, "sed -i 's/old/new/' conf.ini");
+    assert.notEqual((await stat(path.join(root, 'conf.ini'))).ino, ino);
+    assert.deepEqual(summary(set), ['conf.ini modified']);
+    assert.equal(text(only(set, 'conf.ini').beforeBytes), 'name=old\nsize=1\n');
+    assert.equal(text(only(set, 'conf.ini').afterBytes), 'name=new\nsize=1\n');
+  });
+
+  it('captures a command writing 500 files into new nested directories', async () => {
+    const root = await tmp.workspace({ 'package.json': '{}\n' });
+    const capture = tmp.capture(root);
+    const script = 'for d in 0 1 2 3 4; do mkdir -p gen/$d/x; for i in $(seq 1 100); do echo "file $d $i" > gen/$d/x/f$i.ts; done; done';
+    const set = await captureCommand(capture, root, script);
+    assert.equal(set.changes.length, 500);
+    assert.ok(set.changes.every((c) => c.kind === 'created' && c.path.startsWith('gen/')));
+    assert.equal(text(only(set, 'gen/3/x/f42.ts').afterBytes), 'file 3 42\n');
+    const next = await captureCommand(capture, root, 'echo changed > gen/4/x/f100.ts && rm -r gen/0');
+    assert.equal(next.changes.length, 101);
+    assert.equal(text(only(next, 'gen/4/x/f100.ts').beforeBytes), 'file 4 100\n');
+    assert.equal(only(next, 'gen/0/x/f7.ts').kind, 'deleted');
+  });
+
+  it('reports a directory removed and recreated with partly different files', async () => {
+    const root = await tmp.workspace({ 'd/same.ts': 'same\n', 'd/changed.ts': 'one\n', 'd/removed.ts': 'r\n' });
+    const capture = tmp.capture(root);
+    const set = await captureCommand(capture, root, 'rm -rf d && mkdir d && echo same > d/same.ts && echo two > d/changed.ts && echo n > d/added.ts');
+    assert.deepEqual(summary(set), ['d/added.ts created', 'd/changed.ts modified', 'd/removed.ts deleted']);
+    const later = await captureCommand(capture, root, 'echo three > d/changed.ts');
+    assert.deepEqual(summary(later), ['d/changed.ts modified']);
+  });
+
+  it('reports a file replaced by a directory, and a directory replaced by a file', async () => {
+    const root = await tmp.workspace({ 'x': 'file\n', 'y/inner.ts': 'inner\n' });
+    const capture = tmp.capture(root);
+    const set = await captureCommand(capture, root, 'rm x && mkdir x && echo in > x/a.ts && rm -r y && echo other > y');
+    assert.deepEqual(summary(set), ['x deleted', 'x/a.ts created', 'y created', 'y/inner.ts deleted']);
+    assert.deepEqual(summary(await captureCommand(capture, root, 'echo more >> x/a.ts && echo more >> y')), ['x/a.ts modified', 'y modified']);
+  });
+
+  it('marks binary and oversized files and records them by hash and size only', async () => {
+    const big = 'y'.repeat(3000);
+    const root = await tmp.workspace({ 'img.bin': Buffer.from([137, 80, 0, 1]), 'big.log': big, 'small.txt': 's' });
+    const capture = tmp.capture(root, { maxFileBytes: 2048 });
+    const set = await captureCommand(capture, root, "printf '\\000\\001\\002' >> img.bin && echo z >> big.log && head -c 5000 big.log > copy.txt");
+    const bin = only(set, 'img.bin');
+    assert.equal(bin.binary, true);
+    assert.equal(bin.tooLarge, false);
+    assert.equal(bin.beforeBytes, undefined);
+    assert.equal(bin.afterBytes, undefined);
+    assert.deepEqual(bin.after, { hash: sha(Buffer.from([137, 80, 0, 1, 0, 1, 2])), size: 7 });
+    const log = only(set, 'big.log');
+    assert.equal(log.tooLarge, true);
+    assert.equal(log.binary, false);
+    assert.deepEqual(log.before, { hash: sha(big), size: 3000 });
+    assert.deepEqual(log.after, { hash: sha(`${big}z\n`), size: 3002 });
+    assert.equal(log.afterBytes, undefined);
+    assert.equal(only(set, 'copy.txt').tooLarge, true);
+  });
+
+  it('reports only its own changes in consecutive captures, not the edits made between them', async () => {
+    const root = await tmp.workspace({ 'a.txt': '1\n', 'b.txt': '1\n' });
+    const capture = tmp.capture(root);
+    void capture.start();
+    await sh(root, 'echo before-first >> b.txt');
+    const first = await captureCommand(capture, root, 'echo 2 >> a.txt');
+    assert.deepEqual(summary(first), ['a.txt modified']);
+    await sh(root, 'echo user >> b.txt && echo user > c.txt');
+    const second = await captureCommand(capture, root, 'echo 3 >> a.txt && echo step >> b.txt');
+    assert.deepEqual(summary(second), ['a.txt modified', 'b.txt modified']);
+    assert.equal(text(only(second, 'a.txt').beforeBytes), '1\n2\n');
+    assert.equal(text(only(second, 'b.txt').beforeBytes), '1\nbefore-first\nuser\n');
+    assert.deepEqual(summary(await captureCommand(capture, root, 'true')), []);
+    const undone = await captureCommand(capture, root, 'cp a.txt a.bak && echo x >> a.txt && mv a.bak a.txt && echo t > tmp && rm tmp');
+    assert.deepEqual(summary(undone), []);
+  });
+
+  it('gives no old bytes once the content store dropped them, but still the old hash', async () => {
+    const root = await tmp.workspace({ 'a.txt': 'a'.repeat(100), 'b.txt': 'b'.repeat(100) });
+    const capture = tmp.capture(root, { contentStore: new MemoryContentStore(150) });
+    const set = await captureCommand(capture, root, 'echo >> a.txt && echo >> b.txt');
+    const withBytes = set.changes.filter((c) => c.beforeBytes !== undefined);
+    assert.equal(withBytes.length, 1);
+    for (const c of set.changes) assert.equal(c.before?.size, 100);
+  });
+});
