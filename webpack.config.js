@@ -34,7 +34,16 @@ module.exports = (_env, argv) => {
       node: { __dirname: false },
       plugins: [
         new CopyPlugin({
-          patterns: [{ from: 'node_modules/classic-level/prebuilds', to: 'prebuilds' }],
+          patterns: [
+            { from: 'node_modules/classic-level/prebuilds', to: 'prebuilds' },
+            // tree-sitter's runtime next to the bundle, and the grammars of the languages whose symbols are tracked
+            // (C# and C++ are left out of the VSIX for size: 10 MB; their files are recorded by hash and diff only).
+            { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', to: '.' },
+            ...['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'php', 'ruby'].map((l) => ({
+              from: `node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-${l}.wasm`,
+              to: 'grammars/',
+            })),
+          ],
         }),
       ],
     },

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { MemoryContentStore } from '../core/capture/memoryContentStore';
+import { AstOutliner } from '../core/code/astOutline';
 import { AnthropicLlmClient } from '../core/model/anthropicLlmClient';
 import type { LlmClient } from '../core/model/llmClient';
 import type { ModelPolicyOptions } from '../core/model/modelPolicy';
 import { CommandDiagnostics } from '../core/node/commandDiagnostics';
+import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { ApprovalGate } from '../core/ports/approvalGate';
@@ -15,6 +18,8 @@ import { type DiskCheckpointStore, openCheckpointStore } from '../core/store/ope
 import { builtinTools } from '../core/tools/registry';
 
 export interface CliEnv {
+  /** Watch the workspace for what commands change, and outline changed symbols (run/resume only). */
+  codeAware?: boolean;
   workspace: string;
   /** The store directory; default: per workspace under the user's data directory. */
   store?: string;
@@ -53,13 +58,27 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
       ...(env.baseUrl ? { baseURL: env.baseUrl } : {}),
       ...(env.modelPolicy ? { policy: env.modelPolicy } : {}),
     });
+  const capture = env.codeAware ? new NodeChangeCapture(resolve(env.workspace), { contentStore: new MemoryContentStore() }) : undefined;
+  void capture?.start().catch(() => undefined);
+  const outliner = env.codeAware ? await AstOutliner.create().catch(() => undefined) : undefined;
   const runner = new Runner({
     store,
     llm,
     tools: builtinTools(),
     toolContext: { workspace, processes, diagnostics },
     approvals: gate,
+    ...(capture ? { capture } : {}),
+    ...(outliner ? { outliner } : {}),
     ...extra,
   });
-  return { store, runner, workspace, close: () => store.close() };
+  return {
+    store,
+    runner,
+    workspace,
+    close: async () => {
+      await capture?.dispose();
+      outliner?.dispose();
+      await store.close();
+    },
+  };
 }

@@ -69,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
     ...(o.store ? { store: resolve(o.store) } : {}),
     ...(o['base-url'] ? { baseUrl: o['base-url'] } : process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}),
     ...(o['check-command'] ? { checkCommand: o['check-command'] } : {}),
+    codeAware: command === 'run' || command === 'resume' || (command === 'approve' && o.resume === true),
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');

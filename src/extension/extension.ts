@@ -17,7 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   const host = new StoreHost(context, log);
   stores = host;
-  const service = new SessionService(host, context.secrets, new NotificationApprovalGate(), log);
+  const service = new SessionService(host, context.secrets, new NotificationApprovalGate(), log, context.extensionUri.fsPath);
   sessions = service;
   const documents = new SessionDocumentProvider(host);
   const statusBar = new ApprovalStatusBar(host);

@@ -1,6 +1,10 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { MemoryContentStore } from '../core/capture/memoryContentStore';
+import { AstOutliner } from '../core/code/astOutline';
 import { AnthropicLlmClient } from '../core/model/anthropicLlmClient';
 import { CommandDiagnostics } from '../core/node/commandDiagnostics';
+import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { ApprovalGate } from '../core/ports/approvalGate';
@@ -33,12 +37,15 @@ export class SessionService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private notifyTimer: NodeJS.Timeout | undefined;
+  private capture: NodeChangeCapture | undefined;
+  private outliner: Promise<AstOutliner | undefined> | undefined;
 
   constructor(
     private readonly stores: StoreHost,
     private readonly secrets: vscode.SecretStorage,
     private readonly gate: ApprovalGate,
     private readonly log: vscode.LogOutputChannel,
+    private readonly extensionPath: string,
   ) {}
 
   isRunning(id: SessionId): boolean {
@@ -149,6 +156,15 @@ export class SessionService implements vscode.Disposable {
     if (needsModel && !apiKey && !s.baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
     const root = folder.uri.fsPath;
     const processes = new NodeProcessRunner();
+    if (!this.capture) {
+      this.capture = new NodeChangeCapture(root, { contentStore: new MemoryContentStore(), ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []) });
+      this.capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
+    }
+    this.outliner ??= AstOutliner.create({ wasmDir: join(this.extensionPath, 'dist', 'grammars'), runtimeWasmPath: join(this.extensionPath, 'dist', 'web-tree-sitter.wasm') }).catch((e: unknown) => {
+      this.log.warn(`symbol outlines unavailable: ${String(e)}`);
+      return undefined;
+    });
+    const outliner = await this.outliner;
     return new Runner({
       store: state.store,
       llm: new AnthropicLlmClient({ apiKey: apiKey || 'no-key', ...(s.baseUrl ? { baseURL: s.baseUrl } : {}) }),
@@ -159,6 +175,8 @@ export class SessionService implements vscode.Disposable {
         diagnostics: s.checkCommand ? new CommandDiagnostics({ command: s.checkCommand, root, runner: processes }) : new VscodeDiagnostics(root),
       },
       approvals: this.gate,
+      capture: this.capture,
+      ...(outliner ? { outliner } : {}),
       onEvent: (e) => {
         if (e.type === 'committed') this.soon();
       },
@@ -167,6 +185,8 @@ export class SessionService implements vscode.Disposable {
 
   dispose(): void {
     for (const r of this.running.values()) r.abort.abort('the extension was disposed');
+    void this.capture?.dispose();
+    void this.outliner?.then((o) => o?.dispose());
     this.changed.dispose();
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
   }

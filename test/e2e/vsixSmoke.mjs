@@ -144,6 +144,11 @@ try {
   await web.locator('text=Completed (1)').waitFor({ timeout: 20000 });
   step('session completed: hello.ts edited on disk, sidebar shows it under Completed');
   await page.screenshot({ path: join(shots, '5-completed.png') });
+  // The timeline in a read-only editor, with the symbol the step changed (tree-sitter grammars from the VSIX).
+  await web.locator('li.session', { hasText: 'Change hello to 2' }).click();
+  await page.locator('.monaco-editor .view-lines', { hasText: 'changed constant `hello` in hello.ts' }).first().waitFor({ timeout: 30000 });
+  step('Show Session: timeline with "changed constant `hello` in hello.ts"');
+  await page.screenshot({ path: join(shots, '6-timeline.png') });
   step(`OK, screenshots in ${shots}`);
 } finally {
   await browser?.close().catch(() => {});

@@ -88,6 +88,18 @@ export interface ApprovalDecidedData {
   text?: string;
 }
 
+/** A file a command (or anything else during the call) changed, found by the change capture. */
+export interface SideEffect {
+  path: string;
+  kind: 'created' | 'modified' | 'deleted' | 'renamed';
+  from?: string;
+  beforeHash: string | null;
+  afterHash: string | null;
+  /** Recorded by hash and size only. */
+  binary?: boolean;
+  tooLarge?: boolean;
+}
+
 export interface ToolResultData {
   callId: string;
   name: string;
@@ -100,6 +112,10 @@ export interface ToolResultData {
   outputBlob?: BlobHash;
   /** The call changed the workspace. */
   progressed: boolean;
+  /** Files changed by a command, beyond its output. */
+  sideEffects?: SideEffect[];
+  /** Symbols the call added, removed or changed, in words. */
+  symbols?: string[];
   /** How a call found in flight at resume was settled. */
   recovered?: 'already_applied' | 'applied' | 'rerun' | 'skipped' | 'overwritten';
 }

@@ -2,6 +2,7 @@ import type { LlmClient, LlmEvent } from '../model/llmClient';
 import { ModelError } from '../model/modelError';
 import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
 import type { ApprovalGate } from '../ports/approvalGate';
+import type { ChangeCapture } from '../ports/changeCapture';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { SessionId } from '../store/types';
 import { toolDefinitions } from '../tools/registry';
@@ -12,6 +13,7 @@ import { type LoopOptions, detectLoop } from './loopDetector';
 import type { ApprovalRequestedData, RetryNote, RunnerEvent } from './runEvents';
 import { nextOpenCall, turnSettled } from './runState';
 import { RunnerError, SessionJournal, hashMessage } from './sessionJournal';
+import type { Outliner } from './stepEffects';
 import { ToolCalls } from './toolCalls';
 
 export interface RunnerDeps {
@@ -30,6 +32,10 @@ export interface RunnerDeps {
    * to SIGKILL the process at exact places; it has no effect otherwise.
    */
   probe?: (point: string) => void;
+  /** Captures what commands change besides their output (files created, modified, deleted, renamed). */
+  capture?: ChangeCapture;
+  /** Symbol outlines for the files a step changes. */
+  outliner?: Outliner;
 }
 
 export type RunnerNotice =

@@ -5,7 +5,8 @@ import { type FileChange, type Tool, ToolError, type ToolOutput } from '../tools
 import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval } from './approvalPolicy';
 import { callKey } from './loopDetector';
-import type { PlannedMutation, RunnerEvent, ToolResultData } from './runEvents';
+import { describeSideEffects, fromCapture, symbolLines } from './stepEffects';
+import type { PlannedMutation, RunnerEvent, SideEffect, ToolResultData } from './runEvents';
 import type { CallState } from './runState';
 import type { RunnerDeps } from './runner';
 import { RunnerError, type AppendExtras, type SessionJournal, hashBytes, hashMessage } from './sessionJournal';
@@ -113,9 +114,23 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}) } }], { effects, blobs: changes ? changeBlobs(changes) : [] });
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
-    const out = changes ? await this.apply(j, changes) : await this.execute(tool, input, signal);
+    if (changes) {
+      const out = await this.apply(j, changes);
+      this.deps.probe?.(`applied:${tool.name}`);
+      const symbols = symbolLines(this.deps.outliner, changes);
+      return this.finish(j, call, symbols.length ? { ...out, content: `${out.content}\n${symbols.join('\n')}` } : out, input, undefined, { symbols });
+    }
+    const capture = tool.category === 'mutate' ? this.deps.capture : undefined;
+    // Another session's command being captured at the same moment: this one goes uncaptured rather than waiting.
+    const mark = capture ? await capture.begin().catch(() => undefined) : undefined;
+    const out = await this.execute(tool, input, signal);
+    const set = capture && mark ? await capture.end(mark).catch(() => undefined) : undefined;
+    const found = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
-    return this.finish(j, call, out, input);
+    if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
+    const symbols = symbolLines(this.deps.outliner, found.files);
+    const content = `${out.content}${describeSideEffects(found.effects)}`;
+    return this.finish(j, call, { ...out, content, progressed: true }, input, undefined, { sideEffects: found.effects, symbols, blobs: found.blobs });
   }
 
   private async reconcile(j: SessionJournal, call: CallState, tool: Tool, latest: CallState['decision'], signal: AbortSignal): Promise<void> {
@@ -183,8 +198,15 @@ export class ToolCalls {
     }
   }
 
-  private async finish(j: SessionJournal, call: CallState, out: ToolOutput, input: unknown, recovered?: ToolResultData['recovered']): Promise<void> {
-    const blobs: BlobInput[] = out.full ? [{ content: out.full }] : [];
+  private async finish(
+    j: SessionJournal,
+    call: CallState,
+    out: ToolOutput,
+    input: unknown,
+    recovered?: ToolResultData['recovered'],
+    more: { sideEffects?: SideEffect[]; symbols?: string[]; blobs?: BlobInput[] } = {},
+  ): Promise<void> {
+    const blobs: BlobInput[] = [...(out.full ? [{ content: out.full }] : []), ...(more.blobs ?? [])];
     const data: ToolResultData = {
       callId: call.id,
       name: call.name,
@@ -194,6 +216,8 @@ export class ToolCalls {
       progressed: out.progressed === true && out.isError !== true,
       ...(out.full ? { outputBlob: hashBytes(out.full) } : {}),
       ...(recovered ? { recovered } : {}),
+      ...(more.sideEffects?.length ? { sideEffects: more.sideEffects } : {}),
+      ...(more.symbols?.length ? { symbols: more.symbols } : {}),
     };
     const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'result', data: { isError: data.isError, ...(recovered ? { recovered } : {}) } }];
     const events: RunnerEvent[] = [{ type: 'tool_result', data }];

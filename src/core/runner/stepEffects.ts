@@ -1,0 +1,68 @@
+import type { Outline } from '../code/outlineTypes';
+import { describeDelta, symbolDelta } from '../code/symbolDelta';
+import type { FileChangeSet } from '../ports/changeCapture';
+import type { BlobHash, BlobInput } from '../store/types';
+import type { SideEffect } from './runEvents';
+
+/** What the runner needs of a symbol outliner (AstOutliner implements it). */
+export interface Outliner {
+  outline(path: string, text: string): Outline;
+}
+
+export interface FileVersions {
+  path: string;
+  before: Uint8Array | null | undefined;
+  after: Uint8Array | null | undefined;
+}
+
+const MAX_SYMBOL_LINES = 40;
+const decoder = new TextDecoder();
+
+/** The journal form of a capture: hashes per file, plus the contents known, as blobs. */
+export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs: BlobInput[]; files: FileVersions[] } {
+  const effects: SideEffect[] = [];
+  const blobs: BlobInput[] = [];
+  const files: FileVersions[] = [];
+  for (const c of set.changes) {
+    effects.push({
+      path: c.path,
+      kind: c.kind,
+      ...(c.from ? { from: c.from } : {}),
+      beforeHash: c.before?.hash ?? null,
+      afterHash: c.after?.hash ?? null,
+      ...(c.binary ? { binary: true } : {}),
+      ...(c.tooLarge ? { tooLarge: true } : {}),
+    });
+    if (c.beforeBytes) blobs.push({ content: c.beforeBytes });
+    if (c.afterBytes) blobs.push({ content: c.afterBytes, ...(c.beforeBytes && c.before ? { deltaBase: c.before.hash as BlobHash } : {}) });
+    if (!c.binary) files.push({ path: c.path, before: c.beforeBytes, after: c.afterBytes });
+  }
+  return { effects, blobs, files };
+}
+
+/** "changed function `parse` in src/a.ts" lines for the files a step changed; parse failures are skipped, never fatal. */
+export function symbolLines(outliner: Outliner | undefined, files: readonly FileVersions[]): string[] {
+  if (!outliner) return [];
+  const lines: string[] = [];
+  for (const f of files) {
+    if (f.before === undefined || f.after === undefined) continue;
+    try {
+      const before = f.before ? outliner.outline(f.path, decoder.decode(f.before)) : null;
+      const after = f.after ? outliner.outline(f.path, decoder.decode(f.after)) : null;
+      if ((before ?? after)?.language == null) continue;
+      lines.push(...describeDelta(f.path, symbolDelta(before, after)));
+    } catch {
+      // A symbol outline is a convenience; a file it cannot read stays recorded by its hashes.
+    }
+    if (lines.length >= MAX_SYMBOL_LINES) break;
+  }
+  return lines.slice(0, MAX_SYMBOL_LINES);
+}
+
+/** One line for the model: what a command changed besides its output. */
+export function describeSideEffects(effects: readonly SideEffect[]): string {
+  if (effects.length === 0) return '';
+  const letter = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;
+  const shown = effects.slice(0, 30).map((e) => `${letter[e.kind]} ${e.from ? `${e.from} -> ` : ''}${e.path}${e.binary ? ' (binary)' : ''}`);
+  return `\n[files changed by the command: ${shown.join(', ')}${effects.length > 30 ? `, and ${effects.length - 30} more` : ''}]`;
+}

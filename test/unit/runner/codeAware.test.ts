@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import { AstOutliner } from '../../../src/core/code/astOutline';
+import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
+import type { ToolResultData } from '../../../src/core/runner/runEvents';
+import { ScriptedGate, finalText, harness, toolUse, type Harness } from './runnerHarness';
+
+describe('code-aware steps: what commands change is captured, symbol deltas are journaled', function () {
+  let h: Harness;
+  let capture: NodeChangeCapture | undefined;
+  afterEach(async () => {
+    await capture?.dispose();
+    await h?.close();
+  });
+
+  it('a command that creates, edits and deletes files is journaled with its side effects, their contents as blobs, and the symbols it changed', async () => {
+    h = await harness(
+      [
+        toolUse('c1', 'run_command', { command: "printf 'gen\\n' > gen.txt && sed -i 's/x = 1/x = 2/' src/a.ts && rm old.txt" }),
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'export const x = 2;', new_text: 'export const x = 2;\nexport function twice(n: number) {\n  return 2 * n;\n}' }, { toolResultFor: 'c1', lastUserContains: 'files changed by the command' }),
+        finalText('done', { toolResultFor: 'e1' }),
+      ],
+      { 'src/a.ts': 'export const x = 1;\n', 'old.txt': 'bye\n', '.gitignore': 'ignored/\n' },
+    );
+    capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await capture.start();
+    const outliner = await AstOutliner.create();
+    const runner = h.runner(new ScriptedGate(), { capture, outliner });
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const results = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : []));
+    const c1 = results.find((r) => r.callId === 'c1');
+    assert.deepEqual(c1?.sideEffects?.map((s) => [s.path, s.kind]), [['gen.txt', 'created'], ['old.txt', 'deleted'], ['src/a.ts', 'modified']]);
+    const modified = c1?.sideEffects?.find((s) => s.path === 'src/a.ts');
+    assert.equal(new TextDecoder().decode(await h.store.getBlob(modified?.afterHash as never)), 'export const x = 2;\n');
+    assert.equal(new TextDecoder().decode(await h.store.getBlob(modified?.beforeHash as never)), 'export const x = 1;\n', 'the old contents are kept for rewind');
+    assert.ok(c1?.symbols?.some((l) => /changed .*`x`.* in src\/a\.ts/.test(l)), JSON.stringify(c1?.symbols));
+    const e1 = results.find((r) => r.callId === 'e1');
+    assert.ok(e1?.symbols?.some((l) => /added function `twice` in src\/a\.ts/.test(l)), JSON.stringify(e1?.symbols));
+    assert.equal(e1?.sideEffects, undefined, 'edits by the file tools are journaled as mutations, not as side effects');
+    assert.deepEqual(h.server.violations(), []);
+    outliner.dispose();
+  });
+});
