@@ -123,6 +123,10 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
     }
     case 'budgets_changed':
       return { ...s, budgets: e.data.budgets };
+    default:
+      // Events other modules journal about the session (rewinds and their undo) record disk
+      // operations, not conversation: the runner's state does not change.
+      return s;
   }
 }
 

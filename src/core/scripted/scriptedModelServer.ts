@@ -46,6 +46,9 @@ export interface ScriptedServerOptions {
   onViolation?: (v: Violation) => void;
 }
 
+/** Counts and violations as JSON, for tests in another process. */
+export const STATS_PATH = '/_scripted/stats';
+
 /** Largest request body accepted. */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -106,6 +109,17 @@ export class ScriptedModelServer {
   }
 
   /** How many requests arrived (refused ones included). */
+  /** What a test in another process can ask at `GET /_scripted/stats`. */
+  stats(): { requests: number; answered: number; duplicateTurns: string[]; violations: Violation[]; remainingSteps: number } {
+    return {
+      requests: this.requestCount(),
+      answered: this.log.filter((r) => r.outcome === 'message').length,
+      duplicateTurns: this.duplicateTurns(),
+      violations: this.violations(),
+      remainingSteps: this.remainingSteps(),
+    };
+  }
+
   requestCount(): number {
     return this.log.length;
   }
@@ -159,6 +173,12 @@ export class ScriptedModelServer {
     res.on('close', () => abort.abort());
     const raw = await readBody(req).catch(() => undefined);
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (req.method === 'GET' && path === STATS_PATH) {
+      // For tests driving the server from another process (the real-editor suites); not recorded as a request.
+      this.inFlight.delete(abort);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.stats()));
+      return;
+    }
     const rec: RecordedRequest = { seq: this.log.length, at: Date.now(), method: req.method ?? '', path, body: tryJson(raw), stream: false, outcome: 'pending' };
     this.log.push(rec);
     const requestId = `req_scripted_${rec.seq}`;

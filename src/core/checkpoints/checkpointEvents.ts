@@ -1,0 +1,107 @@
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { BlobHash, JournalEvent, SessionId } from '../store/types';
+import type { RunnerEventType } from '../runner/runEvents';
+
+/**
+ * Journal events written by checkpoint operations (rewind and its undo), outside the runner. They
+ * are committed only while no runner drives the session; the runner's reducer treats them as no-ops.
+ */
+
+export interface RewoundFile {
+  path: string;
+  /** What the disk held before the operation (its contents are stored as a blob: the safety checkpoint). */
+  fromHash: BlobHash | null;
+  /** What the operation writes (null: the file is deleted). */
+  toHash: BlobHash | null;
+}
+
+export type RewindMode = 'files' | 'conversation' | 'both';
+
+/** Intent record of a rewind, committed (with the blobs of every `fromHash`) before any file is written. */
+export interface RewindData {
+  rewindId: string;
+  targetStep: number;
+  mode: RewindMode;
+  files: RewoundFile[];
+  /** Files the rewind would have changed but left alone (a conflict not listed for overwrite, or changed since the preview). */
+  skipped: string[];
+  /** The session the conversation continues in (conversation and both modes). */
+  forkId?: SessionId;
+  at: number;
+}
+
+/** Intent record of an undo, committed (with the blobs of every `fromHash`) before any file is written. */
+export interface RewindUndoneData {
+  rewindId: string;
+  files: RewoundFile[];
+  skipped: string[];
+  at: number;
+}
+
+export interface CheckpointEventMap {
+  rewind: RewindData;
+  rewind_undone: RewindUndoneData;
+}
+
+export type CheckpointEventType = keyof CheckpointEventMap;
+
+export const CHECKPOINT_EVENT_TYPES: readonly CheckpointEventType[] = ['rewind', 'rewind_undone'];
+
+/**
+ * The runner's own event types: what a fork copies and replays. A Record, so that a new runner event
+ * type fails compilation here until it is listed (checkpoint events are left out even if the
+ * runner's map comes to include them: they describe the source's disk, not the conversation).
+ */
+const RUNNER_EVENT_TYPES: Record<Exclude<RunnerEventType, CheckpointEventType>, true> = {
+  session_started: true,
+  model_turn: true,
+  tool_planned: true,
+  tool_started: true,
+  approval_requested: true,
+  approval_decided: true,
+  tool_result: true,
+  message_added: true,
+  status: true,
+  budgets_changed: true,
+};
+
+export const isRunnerEventType = (t: string): t is RunnerEventType => Object.hasOwn(RUNNER_EVENT_TYPES, t);
+
+export class CheckpointError extends Error {
+  override readonly name = 'CheckpointError';
+
+  constructor(
+    readonly code: 'NOT_FOUND' | 'BUSY' | 'STALE' | 'INVALID' | 'DAMAGED',
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static is(e: unknown, code?: CheckpointError['code']): e is CheckpointError {
+    return e instanceof CheckpointError && (code === undefined || e.code === code);
+  }
+}
+
+/** The whole journal of a session, in seq order. Throws NOT_FOUND for an unknown session. */
+export async function readJournal(store: CheckpointStore, id: SessionId): Promise<JournalEvent[]> {
+  const summary = await store.getSession(id);
+  if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
+  const out: JournalEvent[] = [];
+  for await (const e of store.readEvents(id)) out.push(e);
+  const last = out[out.length - 1];
+  if ((last?.seq ?? 0) !== summary.headSeq) {
+    throw new CheckpointError('DAMAGED', `session ${id}: the journal is readable up to event ${last?.seq ?? 0} of ${summary.headSeq}`);
+  }
+  return out;
+}
+
+/**
+ * Checkpoint events may only be appended while no runner drives the session: `running` means a
+ * runner may hold it now (a host that knows it crashed marks it `interrupted` first).
+ */
+export async function requireIdle(store: CheckpointStore, id: SessionId): Promise<number> {
+  const summary = await store.getSession(id);
+  if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
+  if (summary.status === 'running') throw new CheckpointError('BUSY', `session ${id} is running; pause it before rewinding`);
+  return summary.headSeq;
+}

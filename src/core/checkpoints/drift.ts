@@ -1,0 +1,103 @@
+import type { Workspace } from '../ports/workspace';
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { BlobHash, SessionId } from '../store/types';
+import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
+import { type FileHistory, loadFileHistory } from './fileHistory';
+
+export type DriftKind = 'unchanged' | 'changed' | 'deleted' | 'created';
+
+export interface FileDrift {
+  path: string;
+  kind: DriftKind;
+  /** What the session last saw or wrote (null: absent). */
+  knownHash: BlobHash | null;
+  /** What the disk holds now (null: absent). */
+  diskHash: BlobHash | null;
+  /** Unified diff known -> now, bounded; absent when unchanged. */
+  diff?: string;
+  /** The disk holds what a rewind (or undo) of the session wrote: the user's doing, through Savepoint. */
+  rewound?: boolean;
+}
+
+export interface DriftOptions {
+  /** A history already loaded (saves reading the journal twice). */
+  history?: FileHistory;
+  /**
+   * Count rewinds and undos as the session's own writes. Default false: compare with what the MODEL
+   * last saw (before a resume), so a rewind shows up as drift, marked `rewound`.
+   */
+  includeRewinds?: boolean;
+  /** Cap of each file's diff. */
+  maxDiffChars?: number;
+}
+
+/**
+ * Compares what the session last saw or wrote of each file it touched with the disk now. Reads only;
+ * files the session never touched are not looked at. An edit in flight at a crash counts as
+ * unchanged whether or not it reached the disk.
+ */
+export async function detectDrift(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, o: DriftOptions = {}): Promise<FileDrift[]> {
+  const history = o.history ?? (await loadFileHistory(store, sessionId));
+  const known = [...history.lastState(o.includeRewinds ?? false).values()];
+  const written = history.lastState(true);
+  const disk = await Promise.all(known.map((k) => readDisk(workspace, k.path)));
+  const drifted = known.map((k, i) => ({ k, d: disk[i] })).filter(({ k, d }) => d && d.hash !== k.hash && (k.inFlight === undefined || d.hash !== k.inFlight));
+  // A version a command produced may be kept by hash only (binary, too large): no diff from it then.
+  const kept = await Promise.all(drifted.map(({ k }) => (k.hash === null ? true : store.hasBlob(k.hash))));
+  const before = await blobsOf(store, drifted.map(({ k }, i) => (kept[i] ? k.hash : null)));
+  const diffs = new Map(
+    drifted.map(({ k, d }, i) => [
+      k.path,
+      kept[i] ? boundedDiff(k.path, before[i], d?.bytes, o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS) : `${k.path}: the earlier contents were recorded by hash only; no diff\n`,
+    ]),
+  );
+  return known.map((k, i): FileDrift => {
+    const diskHash = disk[i]?.hash ?? null;
+    const diff = diffs.get(k.path);
+    if (diff === undefined) return { path: k.path, kind: 'unchanged', knownHash: k.hash, diskHash };
+    const kind: DriftKind = diskHash === null ? 'deleted' : k.hash === null ? 'created' : 'changed';
+    const last = history.touchesOf(k.path).at(-1);
+    const rewound = (last?.kind === 'rewind' || last?.kind === 'undo') && written.get(k.path)?.hash === diskHash;
+    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound } : {}) };
+  });
+}
+
+export interface DescribeOptions {
+  /** Cap of the whole text (default 12,000 characters). */
+  maxChars?: number;
+}
+
+/**
+ * Text for the model about files changed outside the session, or undefined when nothing drifted.
+ * Bounded: diffs are already cut per file, and the whole text stops at `maxChars` with a count of
+ * the files left out.
+ */
+export function describeDrift(drift: readonly FileDrift[], o: DescribeOptions = {}): string | undefined {
+  const max = o.maxChars ?? 12_000;
+  const changed = drift.filter((d) => d.kind !== 'unchanged');
+  if (changed.length === 0) return undefined;
+  let text = 'While you were away, files you worked on were changed outside the session. Take this into account before editing them again.\n';
+  let shown = 0;
+  for (const d of changed) {
+    const head = d.rewound
+      ? `\n${d.path} was rewound by the user to an earlier checkpoint${d.kind === 'deleted' ? ', which deleted it.' : ':'}\n`
+      : d.kind === 'deleted'
+        ? `\n${d.path} was deleted outside the session.\n`
+        : d.kind === 'created'
+          ? `\n${d.path} was created outside the session:\n`
+          : `\n${d.path} was changed outside the session:\n`;
+    const body = d.kind === 'deleted' ? '' : `\`\`\`diff\n${d.diff ?? ''}\`\`\`\n`;
+    if (text.length + head.length + body.length > max) {
+      const rest = changed.length - shown;
+      const fits = text.length + head.length <= max - 80;
+      if (fits && d.kind !== 'deleted') text += `${head}(diff left out: too long)\n`;
+      else if (fits) text += head;
+      const left = rest - (fits ? 1 : 0);
+      if (left > 0) text += `\n... and ${left} more file(s) changed outside the session (not shown).\n`;
+      return text;
+    }
+    text += head + body;
+    shown++;
+  }
+  return text;
+}

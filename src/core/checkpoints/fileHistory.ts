@@ -1,0 +1,157 @@
+import type { ToolResultData, ToolStartedData } from '../runner/runEvents';
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { BlobHash, JournalEvent, SessionId } from '../store/types';
+import type { RewindData, RewindUndoneData } from './checkpointEvents';
+import { readJournal } from './checkpointEvents';
+
+/** applied: the result says it ran; not_applied: error or skipped; in_flight: started, no result (a crash). */
+export type TouchOutcome = 'applied' | 'not_applied' | 'in_flight';
+
+/**
+ * One change of one file: by a file tool (`tool`, from the intent record), by a command or anything
+ * else the change capture saw during a call (`command`, from the result's side effects), or by a
+ * rewind (or its undo) done on the session's behalf.
+ */
+export interface FileTouch {
+  path: string;
+  /** The step (model turn) of the event. */
+  step: number;
+  /** Seq of the `tool_started` (for side effects: `tool_result`; or `rewind` / `rewind_undone`) event. */
+  seq: number;
+  /** The tool call id, or the rewind id. */
+  callId: string;
+  kind: 'tool' | 'command' | 'rewind' | 'undo';
+  beforeHash: BlobHash | null;
+  afterHash: BlobHash | null;
+  outcome: TouchOutcome;
+}
+
+/** What the session knows a file holds. */
+export interface KnownState {
+  path: string;
+  hash: BlobHash | null;
+  /** An edit in flight at a crash: the file may hold this instead (both are the session's own). */
+  inFlight?: BlobHash | null;
+}
+
+export class FileHistory {
+  private readonly byPath = new Map<string, FileTouch[]>();
+
+  constructor(
+    readonly touches: readonly FileTouch[],
+    /** The step of the journal's last event. */
+    readonly lastStep: number,
+  ) {
+    for (const t of touches) {
+      const list = this.byPath.get(t.path) ?? [];
+      list.push(t);
+      this.byPath.set(t.path, list);
+    }
+  }
+
+  /** Every path a call of the session changed or planned to change, in order of first touch. */
+  get paths(): string[] {
+    return [...this.byPath.keys()];
+  }
+
+  touchesOf(path: string): readonly FileTouch[] {
+    return this.byPath.get(path) ?? [];
+  }
+
+  /**
+   * For each touched path, the hash it had at the end of `step` by the session's calls (rewinds do
+   * not count: steps are the model's history). Before the first touch: that touch's beforeHash.
+   */
+  stateAfter(step: number): Map<string, BlobHash | null> {
+    const out = new Map<string, BlobHash | null>();
+    for (const [path, list] of this.byPath) {
+      const tools = list.filter(byCall);
+      let hash = tools[0]?.beforeHash ?? null;
+      for (const t of tools) if (t.step <= step && t.outcome === 'applied') hash = t.afterHash;
+      out.set(path, hash);
+    }
+    return out;
+  }
+
+  /**
+   * What the session last saw or wrote for each touched path. With `includeRewinds` (default), the
+   * writes of rewinds and undos count as the session's own (conflict detection); without, only the
+   * calls do (what the model last saw).
+   */
+  lastState(includeRewinds = true): Map<string, KnownState> {
+    const out = new Map<string, KnownState>();
+    for (const [path, list] of this.byPath) {
+      const relevant = includeRewinds ? list : list.filter(byCall);
+      const state: KnownState = { path, hash: relevant[0]?.beforeHash ?? null };
+      for (const t of relevant) {
+        if (t.outcome === 'applied') {
+          state.hash = t.afterHash;
+          delete state.inFlight;
+        } else if (t.outcome === 'in_flight') state.inFlight = t.afterHash;
+      }
+      if (relevant.length > 0) out.set(path, state);
+    }
+    return out;
+  }
+}
+
+const byCall = (t: FileTouch): boolean => t.kind === 'tool' || t.kind === 'command';
+
+/** The fields of a result's captured side effects this history reads (a command's file changes). */
+interface CapturedChange {
+  path: string;
+  kind: 'created' | 'modified' | 'deleted' | 'renamed';
+  /** 'renamed': the path before (the file moved from there to `path`, content unchanged). */
+  from?: string;
+  beforeHash: string | null;
+  afterHash: string | null;
+}
+
+function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: CapturedChange[] }): FileTouch[] {
+  const touch = (path: string, before: string | null, after: string | null): FileTouch => ({
+    path,
+    step: e.step,
+    seq: e.seq,
+    callId: d.callId,
+    kind: 'command',
+    beforeHash: before as BlobHash | null,
+    afterHash: after as BlobHash | null,
+    // The capture saw the disk change: it happened, whatever the call's own outcome.
+    outcome: 'applied',
+  });
+  return (d.sideEffects ?? []).flatMap((c) =>
+    c.kind === 'renamed' && c.from !== undefined ? [touch(c.from, c.beforeHash, null), touch(c.path, null, c.afterHash)] : [touch(c.path, c.beforeHash, c.afterHash)],
+  );
+}
+
+/** The file history of a session's journal (pure). */
+export function buildFileHistory(events: readonly JournalEvent[]): FileHistory {
+  const touches: FileTouch[] = [];
+  // Open tool touches by call id, settled by the next tool_result of that call.
+  const open = new Map<string, FileTouch[]>();
+  for (const e of events) {
+    if (e.type === 'tool_started') {
+      const d = e.data as ToolStartedData;
+      const list = (d.mutations ?? []).map(
+        (m): FileTouch => ({ path: m.path, step: e.step, seq: e.seq, callId: d.callId, kind: 'tool', beforeHash: m.beforeHash as BlobHash | null, afterHash: m.afterHash as BlobHash | null, outcome: 'in_flight' }),
+      );
+      touches.push(...list);
+      open.set(d.callId, list);
+    } else if (e.type === 'tool_result') {
+      const d = e.data as ToolResultData;
+      const applied = !d.isError && d.recovered !== 'skipped';
+      for (const t of open.get(d.callId) ?? []) t.outcome = applied ? 'applied' : 'not_applied';
+      open.delete(d.callId);
+      touches.push(...sideEffectTouches(e, d));
+    } else if (e.type === 'rewind' || e.type === 'rewind_undone') {
+      const d = e.data as RewindData | RewindUndoneData;
+      const kind = e.type === 'rewind' ? 'rewind' : 'undo';
+      for (const f of d.files) touches.push({ path: f.path, step: e.step, seq: e.seq, callId: d.rewindId, kind, beforeHash: f.fromHash, afterHash: f.toHash, outcome: 'applied' });
+    }
+  }
+  return new FileHistory(touches, events[events.length - 1]?.step ?? 0);
+}
+
+export async function loadFileHistory(store: CheckpointStore, id: SessionId): Promise<FileHistory> {
+  return buildFileHistory(await readJournal(store, id));
+}

@@ -1,0 +1,119 @@
+import type { Message } from '../model/types';
+import type { MessageAddedData, ModelTurnData, RunnerEvent, ToolResultData, ToolStartedData } from '../runner/runEvents';
+import { type RunState, initialRunState, reduce } from '../runner/runState';
+import { encodeMessage, hashMessage } from '../runner/sessionJournal';
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { BlobHash, JournalEvent, NewEvent, SessionId, SessionSummary } from '../store/types';
+import { CheckpointError, isRunnerEventType, readJournal } from './checkpointEvents';
+
+/** Where a step ends: the last event of it (or an earlier step) after which the state is settled. */
+export interface StepBoundary {
+  /** Seq of that event (the fork's parent link points here). */
+  seq: number;
+  step: number;
+  /** The runner events up to it, in order. */
+  events: JournalEvent[];
+  state: RunState;
+}
+
+/**
+ * The end of `step`: the last runner event with `step <= step` after which no call is open and no
+ * approval is pending (the tool results went back to the model, or the turn made no calls). A step
+ * that never settled (a crash, a parked approval) ends where the previous one did.
+ */
+export function stepBoundary(journal: readonly JournalEvent[], step: number): StepBoundary {
+  let state = initialRunState();
+  let best: StepBoundary | undefined;
+  const events: JournalEvent[] = [];
+  for (const e of journal) {
+    if (e.step > step) break;
+    if (!isRunnerEventType(e.type)) continue;
+    state = reduce(state, { type: e.type, data: e.data } as RunnerEvent);
+    events.push(e);
+    if (state.calls.length === 0 && state.openApprovals.length === 0) best = { seq: e.seq, step: e.step, events: [...events], state };
+  }
+  if (!best) throw new CheckpointError('INVALID', `the journal has no settled point at or before step ${step}`);
+  return best;
+}
+
+export interface ForkOptions {
+  /** A user message the fork starts with (needed when the step ended the session). */
+  message?: string;
+  title?: string;
+  now?: () => number;
+}
+
+/**
+ * A new session whose journal is a copy of the source's runner events up to the end of `atStep`
+ * (see stepBoundary), linked to the source by `parent: {sessionId, seq}`; the source is not
+ * touched. The copy references the same blobs (messages, file contents, outputs) and takes a
+ * reference on each, so deleting the source never takes the fork's contents with it. One atomic
+ * commit, with a snapshot; the fork is `paused` and `Runner.run(fork)` continues from there.
+ */
+export async function forkSession(store: CheckpointStore, sourceId: SessionId, atStep: number, o: ForkOptions = {}): Promise<SessionSummary> {
+  const source = await store.getSession(sourceId);
+  if (!source) throw new CheckpointError('NOT_FOUND', `no session ${sourceId} in this workspace`);
+  const b = stepBoundary(await readJournal(store, sourceId), atStep);
+  if (b.state.status === 'completed' && o.message === undefined) {
+    throw new CheckpointError('INVALID', `step ${b.step} ended the session: a fork from it needs a message to continue with`);
+  }
+  const { events, state, messages } = forkJournal(b, sourceId, o.message);
+  const contents = await store.getBlobs(referencedBlobs(b.events));
+  const effects = (await store.listEffects(sourceId)).filter((r) => r.step <= b.step);
+  // Created 'failed' and made 'paused' by the commit: a crash in between leaves an empty, finished
+  // session that retention may remove, never one that looks resumable.
+  const fork = await store.createSession({ title: o.title ?? `${source.title} (fork at step ${b.step})`, status: 'failed', parent: { sessionId: sourceId, seq: b.seq } });
+  const done = await store.commit({
+    sessionId: fork.id,
+    expectedHeadSeq: 0,
+    events,
+    blobs: [...contents.map((content) => ({ content })), ...messages.map((m) => ({ content: encodeMessage(m) }))],
+    effects: effects.flatMap((r) => [
+      ...(r.intent ? [{ step: r.step, actionId: r.actionId, phase: 'intent' as const, data: r.intent.data }] : []),
+      ...(r.result ? [{ step: r.step, actionId: r.actionId, phase: 'result' as const, data: r.result.data }] : []),
+    ]),
+    summary: { status: state.status, stepCount: state.counters.steps, tokens: state.usage, costUsd: state.counters.costUsd, pendingApproval: null },
+    snapshot: () => state,
+    forceSnapshot: true,
+  });
+  return done.summary;
+}
+
+/** The fork's events: the copy, then the optional user message and a `paused` status (a fork is idle until a runner picks it up). */
+function forkJournal(b: StepBoundary, sourceId: SessionId, message: string | undefined): { events: NewEvent[]; state: RunState; messages: Message[] } {
+  const events: NewEvent[] = b.events.map((e) => ({ step: e.step, type: e.type, data: e.data }));
+  const extra: RunnerEvent[] = [];
+  const messages: Message[] = [];
+  if (message !== undefined) {
+    const m: Message = { role: 'user', content: message };
+    messages.push(m);
+    extra.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human' } });
+  }
+  extra.push({ type: 'status', data: { status: 'paused', reason: `forked from ${sourceId} at step ${b.step}` } });
+  let state = b.state;
+  for (const e of extra) {
+    state = reduce(state, e);
+    events.push({ step: b.step, type: e.type, data: e.data });
+  }
+  return { events, state, messages };
+}
+
+/** Every blob the events point at: messages, file contents before and after, full tool outputs. */
+function referencedBlobs(events: readonly JournalEvent[]): BlobHash[] {
+  const out = new Set<BlobHash>();
+  for (const e of events) {
+    if (e.type === 'session_started') out.add((e.data as { firstMessage: BlobHash }).firstMessage);
+    else if (e.type === 'model_turn') out.add((e.data as ModelTurnData).message);
+    else if (e.type === 'message_added') out.add((e.data as MessageAddedData).message);
+    else if (e.type === 'tool_result') {
+      const blob = (e.data as ToolResultData).outputBlob;
+      if (blob) out.add(blob);
+    } else if (e.type === 'tool_started') {
+      for (const m of (e.data as ToolStartedData).mutations ?? []) {
+        if (m.beforeHash) out.add(m.beforeHash as BlobHash);
+        if (m.afterHash) out.add(m.afterHash as BlobHash);
+      }
+    }
+  }
+  return [...out];
+}

@@ -1,0 +1,131 @@
+import type { Workspace } from '../ports/workspace';
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { BlobHash, SessionId } from '../store/types';
+import { CheckpointError, type RewindData, type RewindMode, type RewoundFile, readJournal } from './checkpointEvents';
+import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
+import { type KnownState, buildFileHistory } from './fileHistory';
+import { stepBoundary } from './fork';
+
+export type FileAction = 'restore' | 'delete' | 'create' | 'none';
+
+export interface RewindFilePlan {
+  path: string;
+  action: FileAction;
+  /** The disk now (null: absent). */
+  fromHash: BlobHash | null;
+  /** What the file will hold (null: deleted). */
+  toHash: BlobHash | null;
+  /** The disk differs from what the session last wrote: someone changed it outside the session. */
+  conflict: boolean;
+  /**
+   * The target contents are in the store. False for a version a command produced that the capture
+   * kept by hash only (binary or too large): such a file is reported and never written.
+   */
+  restorable: boolean;
+  /** Unified diff disk now -> target, bounded; empty for 'none'. */
+  diff: string;
+}
+
+export interface ConversationRewind {
+  /** The step whose end the conversation goes back to (earlier than asked when that step never settled). */
+  step: number;
+  /** Seq of the last event kept: the fork's parent link. */
+  seq: number;
+  /** The conversation (message blobs) at that point. */
+  messages: BlobHash[];
+}
+
+/** A preview: nothing is written until `applyRewind`. */
+export interface RewindPlan {
+  sessionId: SessionId;
+  targetStep: number;
+  mode: RewindMode;
+  /** The journal head the plan was made at; applying fails with STALE if the session moved on. */
+  headSeq: number;
+  /** Every file the session touched (files and both modes); empty for conversation mode. */
+  files: RewindFilePlan[];
+  conversation?: ConversationRewind;
+}
+
+export interface UndoPlan {
+  sessionId: SessionId;
+  rewindId: string;
+  headSeq: number;
+  files: RewindFilePlan[];
+}
+
+export interface PlanOptions {
+  mode?: RewindMode;
+  maxDiffChars?: number;
+}
+
+/**
+ * What rewinding the session to the end of `targetStep` would do. Reads only. Files: each file the
+ * session touched goes back to the hash it had after that step; nothing else is ever looked at.
+ * Conversation: where a fork continuing from that step would start. In `both` mode the files follow
+ * the conversation's step, so that disk and fork agree.
+ */
+export async function planRewind(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, targetStep: number, o: PlanOptions = {}): Promise<RewindPlan> {
+  const mode = o.mode ?? 'files';
+  const journal = await readJournal(store, sessionId);
+  const history = buildFileHistory(journal);
+  if (!Number.isInteger(targetStep) || targetStep < 0 || targetStep > history.lastStep) {
+    throw new CheckpointError('INVALID', `step ${targetStep} is not in session ${sessionId} (steps 0..${history.lastStep})`);
+  }
+  const boundary = mode === 'files' ? undefined : stepBoundary(journal, targetStep);
+  const plan: RewindPlan = { sessionId, targetStep, mode, headSeq: journal[journal.length - 1]?.seq ?? 0, files: [] };
+  if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages };
+  if (mode === 'conversation') return plan;
+  const target = history.stateAfter(boundary?.step ?? targetStep);
+  const last = history.lastState(true);
+  plan.files = await planFiles(
+    store,
+    workspace,
+    [...target].map(([path, toHash]) => ({ path, toHash, own: ownHashes(last.get(path)) })),
+    o.maxDiffChars,
+  );
+  return plan;
+}
+
+/**
+ * What undoing a rewind would do: each file it wrote goes back to what the disk held before (the
+ * safety checkpoint). A file that no longer holds what the rewind wrote is a conflict.
+ */
+export async function planUndo(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, rewindId: string, o: { maxDiffChars?: number } = {}): Promise<UndoPlan> {
+  const journal = await readJournal(store, sessionId);
+  const rewind = journal.find((e) => e.type === 'rewind' && (e.data as RewindData).rewindId === rewindId)?.data as RewindData | undefined;
+  if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
+  if (journal.some((e) => e.type === 'rewind_undone' && (e.data as { rewindId: string }).rewindId === rewindId)) {
+    throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
+  }
+  const files = await planFiles(
+    store,
+    workspace,
+    rewind.files.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, own: [f.toHash] })),
+    o.maxDiffChars,
+  );
+  return { sessionId, rewindId, headSeq: journal[journal.length - 1]?.seq ?? 0, files };
+}
+
+const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (k ? (k.inFlight !== undefined ? [k.hash, k.inFlight] : [k.hash]) : []);
+
+interface Wanted {
+  path: string;
+  toHash: BlobHash | null;
+  /** Hashes the session itself left there: anything else on disk is someone else's edit. */
+  own: (BlobHash | null)[];
+}
+
+async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], maxDiffChars = DEFAULT_MAX_DIFF_CHARS): Promise<RewindFilePlan[]> {
+  const disk = await Promise.all(wanted.map((w) => readDisk(workspace, w.path)));
+  const kept = await Promise.all(wanted.map((w) => (w.toHash === null ? true : store.hasBlob(w.toHash))));
+  const targets = await blobsOf(store, wanted.map((w, i) => (kept[i] ? w.toHash : null)));
+  return wanted.map((w, i): RewindFilePlan => {
+    const now = disk[i];
+    const fromHash = now?.hash ?? null;
+    const action: FileAction = fromHash === w.toHash ? 'none' : w.toHash === null ? 'delete' : fromHash === null ? 'create' : 'restore';
+    const restorable = kept[i] === true;
+    const diff = action === 'none' ? '' : restorable ? boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars) : `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
+    return { path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && !w.own.includes(fromHash), restorable, diff };
+  });
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectDrift } from '../../../src/core/checkpoints/drift';
+import { buildFileHistory, loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
+import { applyRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { openCheckpointStore, type DiskCheckpointStore } from '../../../src/core/store/openStore';
+import type { JournalEvent, NewEvent } from '../../../src/core/store/types';
+import { sha } from './checkpointHarness';
+
+/** A journal with one command whose result carries captured side effects (as the change capture records them). */
+const commandJournal = (): NewEvent[] => [
+  { step: 0, type: 'session_started', data: { task: 't' } },
+  { step: 1, type: 'tool_started', data: { callId: 'c1' } },
+  {
+    step: 1,
+    type: 'tool_result',
+    data: {
+      callId: 'c1',
+      name: 'run_command',
+      key: 'k',
+      isError: true,
+      content: 'exit 1',
+      progressed: true,
+      sideEffects: [
+        { path: 'gen.txt', kind: 'created', beforeHash: null, afterHash: sha('generated\n') },
+        { path: 'img.bin', kind: 'modified', beforeHash: sha('old binary'), afterHash: sha('new binary'), binary: true },
+        { path: 'new/name.ts', kind: 'renamed', from: 'old/name.ts', beforeHash: sha('moved\n'), afterHash: sha('moved\n') },
+      ],
+    },
+  },
+];
+
+describe('files changed by commands (captured side effects) are part of the history', function () {
+  let root: string | undefined;
+  let store: DiskCheckpointStore | undefined;
+  afterEach(async () => {
+    await store?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+    root = undefined;
+    store = undefined;
+  });
+
+  it('created, modified, deleted and renamed become touches of the step, applied even when the command failed', () => {
+    const events: JournalEvent[] = commandJournal().map((e, i) => ({ ...e, seq: i + 1, at: 0 }));
+    const fh = buildFileHistory(events);
+    assert.deepEqual(fh.paths, ['gen.txt', 'img.bin', 'old/name.ts', 'new/name.ts']);
+    assert.ok(fh.touches.every((t) => t.kind === 'command' && t.outcome === 'applied' && t.step === 1 && t.seq === 3));
+    assert.deepEqual(Object.fromEntries(fh.stateAfter(0)), { 'gen.txt': null, 'img.bin': sha('old binary'), 'old/name.ts': sha('moved\n'), 'new/name.ts': null });
+    assert.deepEqual(Object.fromEntries(fh.stateAfter(1)), { 'gen.txt': sha('generated\n'), 'img.bin': sha('new binary'), 'old/name.ts': null, 'new/name.ts': sha('moved\n') });
+  });
+
+  it('a rewind restores what the store kept and reports, never writes, a version kept by hash only', async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-ckpt-'));
+    const ws = join(root, 'ws');
+    await mkdir(ws);
+    store = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail', syncWrites: false });
+    const s = await store.createSession({ title: 'cmd', status: 'completed' });
+    // The capture kept the text contents (both sides of the rename) but only the hashes of the binary file.
+    await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events: commandJournal(), blobs: [{ content: Buffer.from('generated\n') }, { content: Buffer.from('moved\n') }] });
+    const workspace = new NodeWorkspace(ws);
+    await workspace.writeFile('gen.txt', Buffer.from('generated\n'));
+    await workspace.writeFile('img.bin', Buffer.from('new binary'));
+    await workspace.writeFile('new/name.ts', Buffer.from('moved\n'));
+
+    assert.equal((await loadFileHistory(store, s.id)).paths.length, 4);
+    const plan = await planRewind(store, workspace, s.id, 0);
+    assert.deepEqual(
+      plan.files.map((f) => [f.path, f.action, f.restorable, f.conflict]),
+      [
+        ['gen.txt', 'delete', true, false],
+        ['img.bin', 'restore', false, false],
+        ['old/name.ts', 'create', true, false],
+        ['new/name.ts', 'delete', true, false],
+      ],
+    );
+    const r = await applyRewind(store, workspace, plan);
+    assert.deepEqual(r.skipped, ['img.bin']);
+    assert.equal(await workspace.readFile('gen.txt'), undefined);
+    assert.equal(await readFile(join(ws, 'old/name.ts'), 'utf8'), 'moved\n');
+    assert.equal(await workspace.readFile('new/name.ts'), undefined);
+    assert.equal(await readFile(join(ws, 'img.bin'), 'utf8'), 'new binary');
+
+    await writeFile(join(ws, 'img.bin'), 'changed again');
+    const drift = await detectDrift(store, workspace, s.id);
+    assert.match(drift.find((d) => d.path === 'img.bin')?.diff ?? '', /recorded by hash only/);
+  });
+});

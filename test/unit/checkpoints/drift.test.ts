@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeDrift, detectDrift } from '../../../src/core/checkpoints/drift';
+import { applyRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
+import type { Harness } from '../runner/runnerHarness';
+import { A3, NEW, builtSession, sha } from './checkpointHarness';
+
+describe('drift: what changed outside the session since it last saw its files', function () {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('nothing changed: every touched file is unchanged and there is nothing to tell the model', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const drift = await detectDrift(h.store, b.ws, b.id);
+    assert.deepEqual(
+      drift.map((d) => [d.path, d.kind]),
+      [
+        ['src/new.ts', 'unchanged'],
+        ['src/a.ts', 'unchanged'],
+        ['notes.txt', 'unchanged'],
+      ],
+    );
+    assert.equal(describeDrift(drift), undefined);
+  });
+
+  it('changed (with a diff from the last known contents), deleted and created; untouched files are not looked at', async () => {
+    const b = await builtSession();
+    h = b.h;
+    await writeFile(join(h.workspace, 'src/a.ts'), A3.replace('return 20;', 'return 21; // user'));
+    await rm(join(h.workspace, 'src/new.ts'));
+    await writeFile(join(h.workspace, 'notes.txt'), 'new notes\n');
+    await writeFile(join(h.workspace, 'README.md'), 'edited too\n');
+    const drift = await detectDrift(h.store, b.ws, b.id);
+    const by = Object.fromEntries(drift.map((d) => [d.path, d]));
+    assert.deepEqual(Object.keys(by).sort(), ['notes.txt', 'src/a.ts', 'src/new.ts']);
+    assert.equal(by['src/a.ts']?.kind, 'changed');
+    assert.equal(by['src/a.ts']?.knownHash, sha(A3));
+    assert.match(by['src/a.ts']?.diff ?? '', /-  return 20;\n\+  return 21; \/\/ user/);
+    assert.equal(by['src/new.ts']?.kind, 'deleted');
+    assert.equal(by['src/new.ts']?.knownHash, sha(NEW));
+    assert.equal(by['src/new.ts']?.diskHash, null);
+    assert.equal(by['notes.txt']?.kind, 'created');
+    assert.match(by['notes.txt']?.diff ?? '', /\+new notes/);
+    const text = describeDrift(drift) ?? '';
+    assert.match(text, /^While you were away/);
+    assert.match(text, /src\/a\.ts was changed outside the session:\n```diff\n[\s\S]*\+  return 21; \/\/ user/);
+    assert.match(text, /src\/new\.ts was deleted outside the session/);
+    assert.match(text, /notes\.txt was created outside the session/);
+    assert.doesNotMatch(text, /README/);
+  });
+
+  it('stays bounded: each diff is cut, and the whole text stops at its cap with a count of what was left out', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const big = Array.from({ length: 5000 }, (_, i) => `line ${i} of a long generated file\n`).join('');
+    await writeFile(join(h.workspace, 'src/a.ts'), big);
+    await writeFile(join(h.workspace, 'src/new.ts'), big);
+    const drift = await detectDrift(h.store, b.ws, b.id, { maxDiffChars: 2000 });
+    for (const d of drift.filter((x) => x.kind === 'changed')) {
+      assert.ok((d.diff ?? '').length < 2200);
+      assert.match(d.diff ?? '', /diff cut at 2000/);
+    }
+    const text = describeDrift(drift, { maxChars: 3000 }) ?? '';
+    assert.ok(text.length <= 3000, `${text.length}`);
+    assert.match(text, /1 more file\(s\) changed outside the session \(not shown\)|diff left out/);
+  });
+
+  it('binary contents are named, not dumped', async () => {
+    const b = await builtSession();
+    h = b.h;
+    await writeFile(join(h.workspace, 'src/a.ts'), Buffer.from([0, 1, 2, 3, 0, 255]));
+    const drift = await detectDrift(h.store, b.ws, b.id);
+    assert.match(drift.find((d) => d.path === 'src/a.ts')?.diff ?? '', /^Binary file src\/a\.ts differs/);
+  });
+
+  it('after a files rewind, the model is told its files were rewound; as the session\'s own writes they are unchanged', async () => {
+    const b = await builtSession();
+    h = b.h;
+    await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 0));
+    const drift = await detectDrift(h.store, b.ws, b.id);
+    assert.deepEqual(
+      drift.map((d) => [d.path, d.kind, d.rewound ?? false]),
+      [
+        ['src/new.ts', 'deleted', true],
+        ['src/a.ts', 'changed', true],
+        ['notes.txt', 'created', true],
+      ],
+    );
+    const text = describeDrift(drift) ?? '';
+    assert.match(text, /src\/a\.ts was rewound by the user to an earlier checkpoint:\n```diff\n[\s\S]*-  return 20;/);
+    assert.match(text, /src\/new\.ts was rewound by the user to an earlier checkpoint, which deleted it\./);
+    assert.deepEqual((await detectDrift(h.store, b.ws, b.id, { includeRewinds: true })).map((d) => d.kind), ['unchanged', 'unchanged', 'unchanged']);
+    await writeFile(join(h.workspace, 'src/a.ts'), 'after\n');
+    assert.equal((await detectDrift(h.store, b.ws, b.id)).find((d) => d.path === 'src/a.ts')?.rewound, undefined, 'edited since: not the rewind\'s doing');
+  });
+});

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CheckpointError } from '../../../src/core/checkpoints/checkpointEvents';
+import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
+import { forkSession } from '../../../src/core/checkpoints/fork';
+import { applyRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { A0, A2, FILES, NOTES, STEPS, builtSession } from './checkpointHarness';
+
+describe('fork: a new session continuing from a step of another (real runner on the fork)', function () {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('copies the journal up to the end of the step, links the parent, runs to completion, and leaves the original intact', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const original = await h.events(b.id);
+    const originalRow = await h.store.getSession(b.id);
+    const fork = await forkSession(h.store, b.id, 2);
+    const cut = original.findIndex((e) => e.type === 'model_turn' && e.data.turn === 3);
+    assert.equal(fork.parent?.sessionId, b.id);
+    assert.equal(fork.parent?.seq, cut, 'the parent link points at the last event of step 2');
+    assert.equal(fork.status, 'paused');
+    assert.equal(fork.stepCount, 2);
+
+    h.server.push(toolUse('f1', 'write_file', { path: 'src/fork.ts', content: 'forked\n' }, { toolResultFor: 't2', toolResultIsError: false }));
+    h.server.push(finalText('fork done', { toolResultFor: 'f1', toolResultIsError: false }));
+    const out = await h.runner().run(fork.id);
+    assert.equal(out.status, 'completed');
+    assert.deepEqual(h.server.violations(), []);
+    assert.equal(await readFile(join(h.workspace, 'src/fork.ts'), 'utf8'), 'forked\n');
+
+    const forked = await h.events(fork.id);
+    assert.deepEqual(forked.slice(0, cut), original.slice(0, cut));
+    assert.deepEqual(await h.events(b.id), original, 'the original journal is untouched');
+    assert.deepEqual(await h.store.getSession(b.id), originalRow);
+    const fh = await loadFileHistory(h.store, fork.id);
+    assert.deepEqual(fh.paths, ['src/new.ts', 'src/a.ts', 'src/fork.ts']);
+    assert.equal((await h.store.getSession(fork.id))?.stepCount, 4);
+  });
+
+  it('keeps working after its source is deleted: the copy holds its own references to the blobs', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const fork = await forkSession(h.store, b.id, 1);
+    await h.store.deleteSession(b.id, 'test');
+    await h.store.vacuum();
+    h.server.push(finalText('nothing more', { toolResultFor: 't1' }));
+    assert.equal((await h.runner().run(fork.id)).status, 'completed');
+    assert.equal((await loadFileHistory(h.store, fork.id)).paths.length, 1);
+  });
+
+  it('a fork from the final step needs a message, which the model then receives', async () => {
+    const b = await builtSession();
+    h = b.h;
+    await assert.rejects(forkSession(h.store, b.id, 4), (e: unknown) => CheckpointError.is(e, 'INVALID'));
+    const fork = await forkSession(h.store, b.id, 4, { message: 'also rename beta' });
+    h.server.push(finalText('renamed', { lastUserContains: 'also rename beta' }));
+    assert.equal((await h.runner().run(fork.id)).status, 'completed');
+    assert.deepEqual(h.server.violations(), []);
+  });
+
+  it('a step that never settled (a crash inside it) forks from the end of the step before', async () => {
+    h = await harness(STEPS(), FILES);
+    const id = await h.start(h.runner());
+    await assert.rejects(h.runner(new ScriptedGate(), { probe: crashAt('inside:edit_file') }).run(id), Crash);
+    const fork = await forkSession(h.store, id, 2);
+    const source = await h.events(id);
+    assert.equal(fork.parent?.seq, source.findIndex((e) => e.type === 'model_turn' && e.data.turn === 2), 'cut before turn 2');
+    assert.equal(fork.stepCount, 1);
+    h.server.load([toolUse('t2b', 'edit_file', { path: 'src/a.ts', old_text: 'return 1;', new_text: 'return 11;' }, { toolResultFor: 't1' }), finalText('ok', { toolResultFor: 't2b' })]);
+    assert.equal((await h.runner().run(fork.id)).status, 'completed');
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A0.replace('return 1;', 'return 11;'));
+  });
+
+  it('a conversation+files rewind ("both") continues in a fork, with the disk at that step', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const ws = new NodeWorkspace(h.workspace);
+    const plan = await planRewind(h.store, ws, b.id, 2, { mode: 'both' });
+    assert.equal(plan.conversation?.step, 2);
+    assert.equal(plan.conversation?.messages.length, 5, 'task, turn 1, its results, turn 2, its results');
+    const r = await applyRewind(h.store, ws, plan);
+    assert.ok(r.forkId);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A2);
+    assert.equal(await readFile(join(h.workspace, 'notes.txt'), 'utf8'), NOTES);
+    // 'return 2;' exists only in the rewound file (step 3 made it 'return 20;').
+    h.server.push(toolUse('f1', 'edit_file', { path: 'src/a.ts', old_text: 'return 2;', new_text: 'return 200;' }, { toolResultFor: 't2' }));
+    h.server.push(finalText('done again', { toolResultFor: 'f1', toolResultIsError: false }));
+    assert.equal((await h.runner().run(r.forkId)).status, 'completed');
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A2.replace('return 2;', 'return 200;'));
+    assert.deepEqual(h.server.violations(), []);
+
+    const conv = await planRewind(h.store, ws, b.id, 1, { mode: 'conversation' });
+    assert.deepEqual(conv.files, [], 'conversation mode looks at no file');
+  });
+});

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CheckpointError, type RewindData } from '../../../src/core/checkpoints/checkpointEvents';
+import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
+import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
+import type { Harness } from '../runner/runnerHarness';
+import { A0, A2, A3, FILES, NEW, NOTES, builtSession, contents, sha, snapshotDir } from './checkpointHarness';
+
+const actions = (plan: { files: { path: string; action: string; conflict: boolean }[] }) => Object.fromEntries(plan.files.map((f) => [f.path, [f.action, f.conflict]]));
+
+describe('rewind and undo (real runner session, real files, real LevelDB)', function () {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('the preview writes nothing and says per file what would happen, with a diff', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const before = await snapshotDir(h.workspace);
+    const plan = await planRewind(h.store, b.ws, b.id, 2);
+    assert.deepEqual(actions(plan), { 'src/new.ts': ['none', false], 'src/a.ts': ['restore', false], 'notes.txt': ['create', false] });
+    const a = plan.files.find((f) => f.path === 'src/a.ts');
+    assert.deepEqual([a?.fromHash, a?.toHash], [sha(A3), sha(A2)]);
+    assert.match(a?.diff ?? '', /-  return 20;\n\+  return 2;/);
+    assert.deepEqual(await snapshotDir(h.workspace), before);
+    assert.equal(plan.conversation, undefined);
+    await assert.rejects(planRewind(h.store, b.ws, b.id, 9), (e: unknown) => CheckpointError.is(e, 'INVALID'));
+  });
+
+  it('rewinds to a middle step and back (undo), byte-exact, never touching a file the session did not touch', async () => {
+    const b = await builtSession();
+    h = b.h;
+    await writeFile(join(h.workspace, 'untracked.log'), 'the user made this during the session\n');
+    const before = await snapshotDir(h.workspace);
+
+    const r = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 2));
+    assert.deepEqual(r.written.sort(), ['notes.txt', 'src/a.ts']);
+    assert.deepEqual(r.skipped, []);
+    const mid = await snapshotDir(h.workspace);
+    assert.deepEqual(contents(mid), { 'README.md': FILES['README.md'], 'notes.txt': NOTES, 'src/a.ts': A2, 'src/new.ts': NEW, 'untracked.log': 'the user made this during the session\n' });
+    for (const p of ['README.md', 'untracked.log', 'src/new.ts']) assert.deepEqual(mid.get(p), before.get(p), `${p} untouched (bytes and mtime)`);
+
+    const undo = await planUndo(h.store, b.ws, b.id, r.rewindId);
+    assert.deepEqual(actions(undo), { 'src/a.ts': ['restore', false], 'notes.txt': ['delete', false] });
+    const u = await undoRewind(h.store, b.ws, undo);
+    assert.deepEqual(u.skipped, []);
+    const after = await snapshotDir(h.workspace);
+    assert.deepEqual(contents(after), contents(before));
+    for (const p of ['README.md', 'untracked.log', 'src/new.ts']) assert.deepEqual(after.get(p), before.get(p), `${p} untouched (bytes and mtime)`);
+    await assert.rejects(planUndo(h.store, b.ws, b.id, r.rewindId), (e: unknown) => CheckpointError.is(e, 'INVALID'));
+  });
+
+  it('rewinding to step 0 deletes what the session created and re-creates what it deleted', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const plan = await planRewind(h.store, b.ws, b.id, 0);
+    assert.deepEqual(actions(plan), { 'src/new.ts': ['delete', false], 'src/a.ts': ['restore', false], 'notes.txt': ['create', false] });
+    await applyRewind(h.store, b.ws, plan);
+    assert.deepEqual(contents(await snapshotDir(h.workspace)), contents(new Map(Object.entries(FILES).map(([p, t]) => [p, { bytes: Buffer.from(t) }]))));
+  });
+
+  it('records a rewind event with from/to hashes in the session journal; its writes count as the session\'s own', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const r = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 1));
+    const events = await h.events(b.id);
+    const last = events[events.length - 1] as unknown as { type: string; data: RewindData };
+    assert.equal(last.type, 'rewind');
+    assert.equal(last.data.rewindId, r.rewindId);
+    assert.deepEqual(
+      last.data.files.map((f) => [f.path, f.fromHash, f.toHash]),
+      [
+        ['src/a.ts', sha(A3), sha(A0)],
+        ['notes.txt', null, sha(NOTES)],
+      ],
+    );
+    // The rewind's writes are the session's own from now on: a second rewind sees no conflict.
+    const fh = await loadFileHistory(h.store, b.id);
+    assert.equal(fh.lastState().get('src/a.ts')?.hash, sha(A0));
+    assert.equal(fh.lastState(false).get('src/a.ts')?.hash, sha(A3), 'what the model last saw');
+    const again = await planRewind(h.store, b.ws, b.id, 3);
+    assert.ok(again.files.every((f) => !f.conflict));
+  });
+
+  it("a user's edit outside the session is a conflict: skipped unless listed, and an overwrite can be undone back to the user's text", async () => {
+    const b = await builtSession();
+    h = b.h;
+    const mine = A3.replace('return 20;', 'return 99; // mine');
+    await writeFile(join(h.workspace, 'src/a.ts'), mine);
+    const plan = await planRewind(h.store, b.ws, b.id, 1);
+    assert.deepEqual(actions(plan), { 'src/new.ts': ['none', false], 'src/a.ts': ['restore', true], 'notes.txt': ['create', false] });
+
+    const r1 = await applyRewind(h.store, b.ws, plan);
+    assert.deepEqual(r1.skipped, ['src/a.ts']);
+    assert.deepEqual(r1.written, ['notes.txt']);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), mine, 'not overwritten');
+
+    const plan2 = await planRewind(h.store, b.ws, b.id, 1);
+    assert.deepEqual(actions(plan2), { 'src/new.ts': ['none', false], 'src/a.ts': ['restore', true], 'notes.txt': ['none', false] });
+    const r2 = await applyRewind(h.store, b.ws, plan2, { overwriteConflicts: ['src/a.ts'] });
+    assert.deepEqual(r2.written, ['src/a.ts']);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A0);
+
+    const u = await undoRewind(h.store, b.ws, await planUndo(h.store, b.ws, b.id, r2.rewindId));
+    assert.deepEqual(u.written, ['src/a.ts']);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), mine, "the user's text is back");
+  });
+
+  it('undo follows the same conflict rule: an edit made after the rewind is kept unless listed', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const r = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 2));
+    await writeFile(join(h.workspace, 'src/a.ts'), 'after the rewind\n');
+    const undo = await planUndo(h.store, b.ws, b.id, r.rewindId);
+    assert.deepEqual(actions(undo), { 'src/a.ts': ['restore', true], 'notes.txt': ['delete', false] });
+    const u = await undoRewind(h.store, b.ws, undo);
+    assert.deepEqual([u.written, u.skipped], [['notes.txt'], ['src/a.ts']]);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), 'after the rewind\n');
+  });
+
+  it('refuses a stale preview and a running session, and skips a file changed after the preview', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const plan = await planRewind(h.store, b.ws, b.id, 2);
+    await writeFile(join(h.workspace, 'src/a.ts'), 'changed after the preview\n');
+    const r = await applyRewind(h.store, b.ws, plan);
+    assert.deepEqual([r.written, r.skipped], [['notes.txt'], ['src/a.ts']]);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), 'changed after the preview\n');
+    await assert.rejects(applyRewind(h.store, b.ws, plan), (e: unknown) => CheckpointError.is(e, 'STALE'));
+
+    await h.store.updateSession(b.id, { status: 'running' });
+    await assert.rejects(applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 0)), (e: unknown) => CheckpointError.is(e, 'BUSY'));
+  });
+});
