@@ -90,7 +90,7 @@ export class RecordCodec {
     if (flags & FLAG_AES) body = this.decrypt(body);
     if (flags & FLAG_DEFLATE) {
       try {
-        body = inflateRawSync(body);
+        body = inflateRawSync(body, { chunkSize: outputChunk(body.length * 3) });
       } catch (e) {
         throw new StoreError('CORRUPT', 'record does not decompress', { cause: e });
       }
@@ -116,9 +116,19 @@ export class RecordCodec {
  * zlib's lookahead) finds the same matches with less to set up. The output is plain raw deflate,
  * which `inflateRawSync` (default 15-bit window) reads whatever window wrote it: no format change.
  */
-function deflateOptions(length: number): { level: number; windowBits: number; memLevel: number } {
+function deflateOptions(length: number): { level: number; windowBits: number; memLevel: number; chunkSize: number } {
   const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(length + 262))));
-  return { level: 6, windowBits, memLevel: Math.min(8, windowBits - 7) };
+  return { level: 6, windowBits, memLevel: Math.min(8, windowBits - 7), chunkSize: outputChunk(length) };
+}
+
+/**
+ * zlib's one-shot calls allocate a 16 KB output buffer each, outside the small-buffer pool; for
+ * thousands of small records that allocation (and the garbage collections it brings) costs more
+ * than the compression. A chunk near the expected output size comes from the pool; an output that
+ * does not fit simply takes more chunks.
+ */
+function outputChunk(expected: number): number {
+  return Math.min(16 * 1024, Math.max(256, expected + 64));
 }
 
 function checksum(framed: Buffer): number {
