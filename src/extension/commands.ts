@@ -14,7 +14,10 @@ interface Deps {
 
 const STATUS_ICON: Record<string, string> = { running: 'sync', waiting: 'bell', interrupted: 'debug-disconnect', paused: 'debug-pause', failed: 'error', completed: 'check' };
 
-async function pick(d: Deps, placeHolder: string, filter: (s: SessionSummary) => boolean): Promise<SessionId | undefined> {
+/** A quick pick over all sessions (newest first). */
+export const sessionPicker = (stores: StoreHost) => (placeHolder: string) => pick({ stores } as Deps, placeHolder, () => true);
+
+async function pick(d: Pick<Deps, 'stores'>, placeHolder: string, filter: (s: SessionSummary) => boolean): Promise<SessionId | undefined> {
   const list = (await d.stores.listSessions()).filter(filter).sort((a, b) => b.updatedAt - a.updatedAt);
   if (list.length === 0) {
     void vscode.window.showInformationMessage('Savepoint: no session to choose from.');

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { registerCommands } from './commands';
+import { BLOB_SCHEME, BlobContentProvider, registerCheckpointCommands } from './checkpointCommands';
+import { registerCommands, sessionPicker } from './commands';
 import { NotificationApprovalGate } from './notificationApprovalGate';
 import { SESSION_SCHEME, SessionDocumentProvider } from './sessionDocument';
 import { SessionService } from './sessionService';
@@ -42,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showInformationMessage(`Savepoint: ${list.length} session(s), store ${mode} at ${state.store.dir}`);
     }),
     ...registerCommands({ context, stores: host, sessions: service, documents, log }),
+    vscode.workspace.registerTextDocumentContentProvider(BLOB_SCHEME, new BlobContentProvider(host)),
+    ...registerCheckpointCommands({ stores: host, sessions: service, pickSession: sessionPicker(host) }),
   );
   log.info(`Savepoint ${String(context.extension.packageJSON.version)} activated`);
   void recover(service, statusBar, log);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { StoreError } from '../core/store/errors';
-import { type DiskCheckpointStore, openCheckpointStore } from '../core/store/openStore';
+import { type DiskCheckpointStore, openCheckpointStore, repairCheckpointStore } from '../core/store/openStore';
 import type { SessionSummary } from '../core/store/types';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
 
@@ -69,7 +69,26 @@ export class StoreHost implements vscode.Disposable {
       return { store, readOnly: store.readOnly, error: null };
     } catch (e) {
       this.log.error(`the store could not be opened: ${e instanceof Error ? e.message : String(e)}`);
+      if (StoreError.is(e, 'CORRUPT')) void this.offerRepair(storage.fsPath, folders, registry);
       return { store: undefined, readOnly: true, error: describeStoreError(e) };
+    }
+  }
+
+  /** LevelDB refused a damaged store: offer LevelDB's repair, after a full backup copy. */
+  private async offerRepair(storageDir: string, folders: string[], registry: WorkspaceRegistry): Promise<void> {
+    const a = await vscode.window.showErrorMessage('Savepoint: the session store is damaged and cannot be opened.', { detail: 'Repair rebuilds what can be read. A full copy of the damaged store is kept first, so nothing is lost.' }, 'Repair', 'Show Logs');
+    if (a === 'Show Logs') this.log.show();
+    if (a !== 'Repair') return;
+    try {
+      const { dir } = await registry.locate(storageDir, folders);
+      const backup = await repairCheckpointStore(dir);
+      this.log.info(`store repaired; the damaged copy is kept in ${backup}`);
+      this.opening = undefined;
+      this.changed.fire();
+      void vscode.window.showInformationMessage(`Savepoint: the session store was repaired. The damaged copy is kept in ${backup}.`);
+    } catch (e) {
+      this.log.error(`repair failed: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`Savepoint: the repair failed (${e instanceof Error ? e.message : String(e)}). Nothing was deleted.`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { copyFile, link, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, copyFile, link, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
@@ -165,4 +165,21 @@ async function resolveKey(provider: KeyProvider): Promise<Uint8Array> {
     throw new StoreError('KEY_UNAVAILABLE', 'the encryption key must be 32 bytes');
   }
   return key;
+}
+
+/**
+ * Salvages a store LevelDB refuses to open (CORRUPT): the damaged directory is first copied to
+ * `<dir>.damaged-<time>` (nothing is lost, whatever repair decides), then LevelDB's repair rebuilds
+ * what it can read; records that fail the store's own checksums are quarantined on later reads as
+ * usual. Returns the backup's path. Call it only when the user asks for it.
+ */
+export async function repairCheckpointStore(dir: string, now: () => number = Date.now): Promise<string> {
+  const backup = `${dir}.damaged-${now()}`;
+  await cp(dir, backup, { recursive: true, errorOnExist: true, force: false });
+  try {
+    await ClassicLevel.repair(dir);
+  } catch (e) {
+    throw new StoreError('CORRUPT', `the store in ${dir} could not be repaired; the damaged copy is kept in ${backup}`, { cause: e });
+  }
+  return backup;
 }

@@ -14,6 +14,10 @@ export function tempDirs(prefix: string) {
       made.push(dir);
       return dir;
     },
+    /** Removes `dir` with the others at cleanup. */
+    adopt(dir: string): void {
+      made.push(dir);
+    },
     async cleanup(keep = false): Promise<void> {
       const dirs = made.splice(0);
       if (keep) {
