@@ -80,6 +80,7 @@ export async function startWorkbench({ vsix, files, settings, shots }) {
     server = spawn(codeServer, [...args, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ws], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout.on('data', (d) => (log += d));
     server.stderr.on('data', (d) => (log += d));
+    server.on('exit', (code, signal) => (log += `\n[code-server exited: ${code ?? signal}]\n`));
     for (let i = 0; ; i++) {
       try {
         if ((await fetch(`${url}/healthz`)).ok) return;
@@ -89,6 +90,13 @@ export async function startWorkbench({ vsix, files, settings, shots }) {
     }
   };
   await startServer();
+  /** Every live process under the current code-server. */
+  const tree = () => {
+    const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)).filter(Boolean).map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
+    const parent = new Map(rows.map((r) => [r.pid, r.ppid]));
+    const under = (pid) => { for (let p = parent.get(pid) ?? 0, i = 0; p > 1 && i < 50; p = parent.get(p) ?? 0, i++) if (p === server.pid) return true; return false; };
+    return rows.filter((r) => under(r.pid));
+  };
   const browser = await chromium.launchPersistentContext(join(scratch, 'chromium'), {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -112,23 +120,26 @@ export async function startWorkbench({ vsix, files, settings, shots }) {
     writeSettings,
     sidebar: () => page.frameLocator('iframe.webview.ready[src*="extensionId=savepoint.savepoint"]').frameLocator('#active-frame'),
     screenshot: async (name) => page.screenshot({ path: join(shots, `${String(++shot).padStart(2, '0')}-${name}.png`) }),
-    /** PIDs of the extension hosts code-server launched so far (newest last). */
-    extensionHostPids: () => [...log.matchAll(/(\d+) Launched Extension Host Process/g)].map((m) => Number(m[1])),
+    /** PIDs of this code-server's live extension hosts (processes under it started with --type=extensionHost). */
+    extensionHostPids: () => tree().filter((p) => /extensionHost/.test(p.args)).map((p) => p.pid),
+    serverLog: () => log,
     /** Kills the whole code-server (server, extension host and all) with SIGKILL and starts it again. */
     restartServer: async () => {
-      const pids = execFileSync('pgrep', ['-f', join(scratch, 'ud')], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-      for (const pid of pids) try { process.kill(pid, 'SIGKILL'); } catch {}
-      await sleep(500);
+      for (const p of [{ pid: server.pid }, ...tree()]) try { process.kill(p.pid, 'SIGKILL'); } catch {}
+      for (let i = 0; i < 50 && tree().length > 0; i++) await sleep(100);
+      await sleep(300);
       await startServer();
     },
     async palette(command) {
-      for (let attempt = 1; attempt <= 5; attempt++) {
-        await page.keyboard.press('Escape');
-        await page.keyboard.press('F1');
-        const input = page.locator('.quick-input-widget input');
-        await input.waitFor({ timeout: 10000 });
-        await input.fill(`>${command}`);
+      // A late workbench restore can close the palette or steal the focus: retry the whole thing.
+      for (let attempt = 1; attempt <= 6; attempt++) {
         try {
+          await page.keyboard.press('Escape');
+          await page.locator('.monaco-workbench').first().click({ position: { x: 700, y: 400 }, timeout: 5000 }).catch(() => {});
+          await page.keyboard.press('F1');
+          const input = page.locator('.quick-input-widget input');
+          await input.waitFor({ timeout: 10000 });
+          await input.fill(`>${command}`);
           await page.locator('.quick-input-list .monaco-list-row', { hasText: command.split(': ')[1] }).first().waitFor({ timeout: 10000 });
           await page.keyboard.press('Enter');
           return;

@@ -26,6 +26,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export interface AppendExtras {
+  /** No fsync for this batch (see StepCommit.deferSync): only for results the runner can reconcile. */
+  deferSync?: boolean;
   blobs?: BlobInput[];
   effects?: EffectWrite[];
   /** Messages this commit introduces (stored as blobs in the same batch). */
@@ -125,6 +127,7 @@ export class SessionJournal {
       effects: batch.effects,
       summary: summaryOf(after),
       snapshot: () => after,
+      ...(extras.deferSync ? { deferSync: true } : {}),
     });
     this.staged = undefined;
     this.current = after;

@@ -221,7 +221,11 @@ export class ToolCalls {
     };
     const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'result', data: { isError: data.isError, ...(recovered ? { recovered } : {}) } }];
     const events: RunnerEvent[] = [{ type: 'tool_result', data }];
-    const extras: AppendExtras = { blobs, effects };
+    // A result of a call that ran in this process is not fsynced on its own: a crash of the process
+    // keeps it (the OS has it), the next intent's fsync covers it, and a power loss in between
+    // leaves the call in flight, which resume reconciles. Not for commands: asking the user again
+    // about a command that ran is worse than one fsync.
+    const extras: AppendExtras = { blobs, effects, ...(call.name !== 'run_command' && !recovered ? { deferSync: true } : {}) };
     // The turn's last result: the message back to the model goes in the same batch.
     const calls = j.state.calls;
     if (calls.every((c) => c.id === call.id || c.result)) {

@@ -205,7 +205,7 @@ export class LevelCheckpointStore implements CheckpointStore {
         snapshotSeq,
       };
       summary.sizeBytes = prev.sizeBytes + bytes;
-      await this.writeSummary(summary, prev, ops);
+      await this.writeSummary(summary, prev, ops, step.deferSync === true);
       staged.commit();
       return { headSeq: seq, blobHashes: staged.hashes, snapshotWritten: snapshotSeq !== prev.snapshotSeq, bytesWritten: bytes, summary };
     });
@@ -237,12 +237,12 @@ export class LevelCheckpointStore implements CheckpointStore {
    * Adds the index row and its by-update key to `ops`, writes the batch, then updates the cache.
    * The by-update key carries a copy of the row, so that listing is one range scan.
    */
-  private async writeSummary(summary: SessionSummary, prev: SessionSummary | undefined, ops: BatchOp[]): Promise<void> {
+  private async writeSummary(summary: SessionSummary, prev: SessionSummary | undefined, ops: BatchOp[], deferSync = false): Promise<void> {
     if (prev && prev.updatedAt !== summary.updatedAt) ops.push({ type: 'del', key: keys.updated(prev.updatedAt, prev.id) });
     const row = this.ctx.encodeJson(summary);
     ops.push({ type: 'put', key: keys.updated(summary.updatedAt, summary.id), value: row });
     ops.push({ type: 'put', key: keys.session(summary.id), value: row });
-    await this.ctx.write(ops, `saving session ${summary.id}`);
+    await this.ctx.write(ops, `saving session ${summary.id}`, deferSync);
     this.heads.set(summary.id, summary);
   }
 

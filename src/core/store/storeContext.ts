@@ -73,14 +73,15 @@ export class StoreContext {
   }
 
   /** classic-level's `sync` (fsync per batch); abstract-level's types do not know it. */
-  private batchOptions(): Record<string, never> {
-    return { sync: this.syncWrites } as unknown as Record<string, never>;
+  private batchOptions(deferSync: boolean): Record<string, never> {
+    return { sync: this.syncWrites && !deferSync } as unknown as Record<string, never>;
   }
 
-  async write(ops: BatchOp[], what: string): Promise<void> {
+  /** One atomic batch. `deferSync`: no fsync for this one; the next synced batch makes it durable too (one log). */
+  async write(ops: BatchOp[], what: string, deferSync = false): Promise<void> {
     this.assertWritable();
     try {
-      await this.db.batch(ops, this.batchOptions());
+      await this.db.batch(ops, this.batchOptions(deferSync));
     } catch (e) {
       throw fromLevelError(e, what);
     }
@@ -172,7 +173,7 @@ export class StoreContext {
             { type: 'put', key: keys.quarantine(notice.at, key), value: record },
             { type: 'del', key },
           ],
-          this.batchOptions(),
+          this.batchOptions(false),
         );
       } catch {
         // Reporting must not fail the read that found the damage; the record simply stays in place.

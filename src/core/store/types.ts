@@ -121,6 +121,13 @@ export interface StepCommit {
   snapshot?: () => unknown;
   /** Force a snapshot regardless of policy (e.g. after a compaction). */
   forceSnapshot?: boolean;
+  /**
+   * Skip the fsync of this batch even with syncWrites on. It survives a crash of the process (the
+   * OS has it) but not a power loss until the next synced commit, which flushes the same log.
+   * For records whose loss the caller can reconcile (a result it can re-derive), never for an
+   * intent that precedes a side effect.
+   */
+  deferSync?: boolean;
 }
 
 export interface CommitResult {
