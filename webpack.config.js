@@ -26,7 +26,7 @@ module.exports = (_env, argv) => {
       name: 'extension',
       target: 'node',
       entry: './src/extension/extension.ts',
-      output: { path: path.resolve(__dirname, 'dist'), filename: 'extension.js', libraryTarget: 'commonjs2', clean: { keep: /webview|codicons/ } },
+      output: { path: path.resolve(__dirname, 'dist'), filename: 'extension.js', libraryTarget: 'commonjs2', clean: { keep: /webview|codicons|cli\.js/ } },
       externals: { vscode: 'commonjs vscode' },
       resolve: { ...common.resolve, mainFields: ['main', 'module'] },
       module: { rules: [tsRule('tsconfig.build.json')] },
@@ -46,6 +46,18 @@ module.exports = (_env, argv) => {
           ],
         }),
       ],
+    },
+    {
+      // The headless CLI as one file: loads in a fraction of the time of hundreds of modules, and
+      // shares dist/prebuilds and dist/grammars with the extension bundle.
+      ...common,
+      name: 'cli',
+      target: 'node',
+      entry: './src/cli/savepoint.ts',
+      output: { path: path.resolve(__dirname, 'dist'), filename: 'cli.js', libraryTarget: 'commonjs2' },
+      resolve: { ...common.resolve, mainFields: ['main', 'module'] },
+      module: { rules: [tsRule('tsconfig.build.json')] },
+      node: { __dirname: false },
     },
     {
       ...common,

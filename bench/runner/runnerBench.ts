@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,6 +45,21 @@ async function session(ws: string, store: CheckpointStore, server: ScriptedModel
   const id = await runner.start({ task: 'W1 session', models: ['claude-sonnet-4-6'], policy: AUTO });
   const out = await runner.run(id, ac.signal);
   return { id, out, ms: performance.now() - t0 };
+}
+
+const CLI = resolve('dist', 'cli.js');
+
+/** The product's own resume: the bundled CLI (npm run build), as a user runs it. */
+function spawnCliResume(store: string, ws: string, url: string, id: string): Promise<{ spawnedAt: number; status: string }> {
+  return new Promise((res, rej) => {
+    const spawnedAt = Date.now();
+    const child = spawn(process.execPath, [...(process.env.SAVEPOINT_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SAVEPOINT_CPU_PROF] : []), CLI, 'resume', id, '--workspace', ws, '--store', store, '--base-url', url, '--approvals', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => (code === 0 ? res({ spawnedAt, status: (JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { status: string }).status }) : rej(new Error(`cli resume failed (${code}): ${stderr.slice(-2000)}`))));
+  });
 }
 
 function spawnResume(args: string[]): Promise<{ spawnedAt: number; out: { status: string; importedMs: number; openedMs: number; firstRequestMs: number } }> {
@@ -111,20 +127,36 @@ async function main(): Promise<void> {
     inproc.push(out.firstRequestMs - out.importedMs);
     log(`resume ${r + 1}: first request ${req.at - spawnedAt} ms after spawn (in process: ${(out.firstRequestMs - out.importedMs).toFixed(1)} ms after imports, open ${(out.openedMs - out.importedMs).toFixed(1)} ms)`);
   }
+  const cliFirsts: number[] = [];
+  if (existsSync(CLI)) {
+    for (let r = 0; r < runs; r++) {
+      const dir = join(base, `store-cli-${r}`);
+      await cp(pausedDir, dir, { recursive: true });
+      const before = server.requestCount();
+      server.push({ type: 'message', content: [{ type: 'text', text: 'Done.' }] });
+      const { spawnedAt, status } = await spawnCliResume(dir, ws, server.url, paused.id);
+      const req = server.requests()[before];
+      if (status !== 'completed' || !req) throw new Error(`cli resume ${r}: ${status}`);
+      cliFirsts.push(req.at - spawnedAt);
+      log(`cli resume ${r + 1}: first request ${req.at - spawnedAt} ms after spawn`);
+    }
+  } else log('dist/cli.js not built (npm run build): the bundled CLI resume is not measured');
   await server.close();
   const overhead = ((median(on) - median(off)) / median(off)) * 100;
   const emptyNode = await emptyNodeMs();
   const { commit, dirty } = gitCommit(process.cwd());
   const result = {
     journal_overhead_pct: round(overhead, 2),
-    resume_first_request_ms: round(median(firsts), 1),
+    resume_first_request_ms: cliFirsts.length ? round(median(cliFirsts), 1) : round(median(firsts), 1),
+    resume_first_request_via: cliFirsts.length ? 'dist/cli.js resume (bundled CLI)' : 'out/ modules',
+    resume_first_request_unbundled_ms: round(median(firsts), 1),
     resume_first_request_inproc_ms: round(median(inproc), 1),
     empty_node_ms: round(emptyNode, 1),
     session_ms_journaled: round(median(on), 0),
     session_ms_unjournaled: round(median(off), 0),
     per_step_overhead_ms: round((median(on) - median(off)) / steps, 3),
     S: steps, F: files, model_latency_ms: latency, runs, node: process.version, commit, commit_dirty: dirty,
-    targets: { journal_overhead_pct: { target: 2, pass: overhead < 2 }, resume_first_request_ms: { target: 100, pass: median(firsts) <= 100 } },
+    targets: { journal_overhead_pct: { target: 2, pass: overhead < 2 }, resume_first_request_ms: { target: 100, pass: median(cliFirsts.length ? cliFirsts : firsts) <= 100 } },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   await rm(base, { recursive: true, force: true });

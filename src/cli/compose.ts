@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MemoryContentStore } from '../core/capture/memoryContentStore';
@@ -14,6 +15,7 @@ import type { ApprovalGate } from '../core/ports/approvalGate';
 import type { Diagnostics } from '../core/ports/diagnostics';
 import type { Workspace } from '../core/ports/workspace';
 import { Runner, type RunnerDeps } from '../core/runner/runner';
+import type { Outliner } from '../core/runner/stepEffects';
 import { type DiskCheckpointStore, openCheckpointStore } from '../core/store/openStore';
 import { builtinTools } from '../core/tools/registry';
 
@@ -59,8 +61,15 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
       ...(env.modelPolicy ? { policy: env.modelPolicy } : {}),
     });
   const capture = env.codeAware ? new NodeChangeCapture(resolve(env.workspace), { contentStore: new MemoryContentStore() }) : undefined;
-  void capture?.start().catch(() => undefined);
-  const outliner = env.codeAware ? await AstOutliner.create().catch(() => undefined) : undefined;
+  // The baseline scan reads the whole workspace: it runs while the model thinks, not before the first request.
+  let baselineStarted = false;
+  const startBaseline = () => {
+    if (baselineStarted) return;
+    baselineStarted = true;
+    void capture?.start().catch(() => undefined);
+    outliner?.load();
+  };
+  const outliner = env.codeAware ? lazyOutliner(() => AstOutliner.create(grammarLocation()).catch(() => undefined)) : undefined;
   const runner = new Runner({
     store,
     llm,
@@ -68,6 +77,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     toolContext: { workspace, processes, diagnostics },
     approvals: gate,
     ...(capture ? { capture } : {}),
+    ...(env.codeAware ? { onModelRequest: startBaseline } : {}),
     ...(outliner ? { outliner } : {}),
     ...extra,
   });
@@ -77,8 +87,32 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     workspace,
     close: async () => {
       await capture?.dispose();
-      outliner?.dispose();
+      await outliner?.dispose();
       await store.close();
     },
+  };
+}
+
+/** Inside the bundle (dist/cli.js) the grammars sit next to it; from out/ they come from node_modules. */
+function grammarLocation(): { wasmDir?: string; runtimeWasmPath?: string } {
+  const wasmDir = join(__dirname, 'grammars');
+  return existsSync(wasmDir) ? { wasmDir, runtimeWasmPath: join(__dirname, 'web-tree-sitter.wasm') } : {};
+}
+
+/**
+ * The outliner without waiting for it: loading tree-sitter must not delay the first model
+ * request of a resume. Until it is ready (well before a first tool call lands) steps get no symbol lines.
+ */
+function lazyOutliner(create: () => Promise<AstOutliner | undefined>): Outliner & { load(): void; dispose(): Promise<void> } {
+  let loading: Promise<AstOutliner | undefined> | undefined;
+  let ready: AstOutliner | undefined;
+  const load = () => {
+    loading ??= create().then((o) => (ready = o));
+    return loading;
+  };
+  return {
+    outline: (path, text) => (ready ? ready.outline(path, text) : { language: null, symbols: [], hasSyntaxErrors: false }),
+    load: () => void load(),
+    dispose: async () => (loading ? (await loading)?.dispose() : undefined),
   };
 }

@@ -36,6 +36,8 @@ export interface RunnerDeps {
   capture?: ChangeCapture;
   /** Symbol outlines for the files a step changes. */
   outliner?: Outliner;
+  /** Called as each model request goes out (work that can wait for the model, such as a capture's baseline, starts here). */
+  onModelRequest?: () => void;
 }
 
 export type RunnerNotice =
@@ -234,13 +236,15 @@ export class Runner {
   private async modelTurn(j: SessionJournal, signal: AbortSignal): Promise<void> {
     const s = j.state;
     const retries: RetryNote[] = [];
-    const response = await this.deps.llm.complete(
+    const pending = this.deps.llm.complete(
       { models: s.models, system: s.system, messages: await j.conversation(), tools: toolDefinitions(this.deps.tools), maxTokens: s.maxTokens, signal },
       (event) => {
         if (event.type === 'retry') retries.push({ model: event.model, attempt: event.attempt, delayMs: event.delayMs, code: event.code, reason: event.reason });
         this.deps.onEvent?.({ type: 'model', sessionId: j.id, event });
       },
     );
+    this.deps.onModelRequest?.();
+    const response = await pending;
     const m: Message = { role: 'assistant', content: response.content };
     const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name }));
     const turn = s.turn + 1;
