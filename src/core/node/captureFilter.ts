@@ -1,6 +1,6 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { loadGitignore } from './gitignoreWalk';
+import { isIgnored, loadGitignore } from './gitignoreWalk';
 
 type Matcher = NonNullable<Awaited<ReturnType<typeof loadGitignore>>>;
 
@@ -87,15 +87,3 @@ export class CaptureFilter {
   }
 }
 
-/** Deepest .gitignore with an opinion wins, as in git (the rule of `gitignoreWalk`). */
-function isIgnored(matchers: readonly Matcher[], rel: string, isDir: boolean): boolean {
-  for (let i = matchers.length - 1; i >= 0; i--) {
-    const m = matchers[i] as Matcher;
-    if (m.base !== '' && !rel.startsWith(`${m.base}/`)) continue;
-    const sub = m.base === '' ? rel : rel.slice(m.base.length + 1);
-    const verdict = m.ig.test(isDir ? `${sub}/` : sub);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
-  }
-  return false;
-}

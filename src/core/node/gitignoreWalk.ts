@@ -7,7 +7,7 @@ import type { EntryType, ListEntry, ListResult } from '../ports/workspace';
 /** Never listed, whatever the .gitignore files say. */
 const ALWAYS_SKIPPED: ReadonlySet<string> = new Set(['.git', 'node_modules']);
 
-interface Matcher {
+export interface Matcher {
   /** Workspace-relative directory of the .gitignore ('' for the root). */
   base: string;
   ig: ignore.Ignore;
@@ -26,7 +26,7 @@ export async function loadGitignore(dirReal: string, base: string): Promise<Matc
 }
 
 /** Deepest .gitignore with an opinion wins, as in git. */
-function isIgnored(matchers: readonly Matcher[], rel: string, isDir: boolean): boolean {
+export function isIgnored(matchers: readonly Matcher[], rel: string, isDir: boolean): boolean {
   for (let i = matchers.length - 1; i >= 0; i--) {
     const m = matchers[i] as Matcher;
     if (m.base !== '' && !rel.startsWith(`${m.base}/`)) continue;
