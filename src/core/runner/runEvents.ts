@@ -123,7 +123,8 @@ export interface ToolResultData {
 export interface MessageAddedData {
   role: 'user' | 'assistant';
   message: BlobHash;
-  reason: 'tool_results' | 'human';
+  /** tool_results: the results of a turn's calls; human: the user's words; drift: what changed on disk while the session was away. */
+  reason: 'tool_results' | 'human' | 'drift';
 }
 
 export interface StatusData {

@@ -1,3 +1,4 @@
+import { describeDrift, detectDrift } from '../checkpoints/drift';
 import type { LlmClient, LlmEvent } from '../model/llmClient';
 import { ModelError } from '../model/modelError';
 import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
@@ -131,6 +132,9 @@ export class Runner {
       await this.commit(j, j.state.turn, [{ type: 'status', data: { status: j.state.openApprovals.length ? 'waiting' : 'running', reason: `resumed from ${j.state.status}` } }]);
     }
     const startedHere = new Set<string>();
+    // Files the session worked on may have changed while it was away: the model hears about it
+    // before its next turn (not before, so that a pending call's results still come first).
+    let drift = j.state.turn > 0 ? await this.driftText(id) : undefined;
     try {
       for (;;) {
         const s = j.state;
@@ -153,6 +157,11 @@ export class Runner {
           continue;
         }
         if (await this.checkGuards(j)) continue;
+        if (drift) {
+          const m: Message = { role: 'user', content: [{ type: 'text', text: drift }] };
+          await this.commit(j, j.state.turn, [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'drift' } }], { messages: [m] });
+          drift = undefined;
+        }
         await this.modelTurn(j, signal);
       }
     } catch (e) {
@@ -163,6 +172,15 @@ export class Runner {
         return { sessionId: id, status: 'failed', reason };
       }
       throw e;
+    }
+  }
+
+  private async driftText(id: SessionId): Promise<string | undefined> {
+    try {
+      return describeDrift(await detectDrift(this.deps.store, this.deps.toolContext.workspace, id));
+    } catch {
+      // Telling the model about drift is a courtesy; a file that cannot be compared stays as it is.
+      return undefined;
     }
   }
 

@@ -32,7 +32,7 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'tool_result':
       return `${head}  ${ev.data.isError ? 'ERROR' : 'ok'} ${ev.data.name}${ev.data.recovered ? ` [recovered: ${ev.data.recovered}]` : ''}: ${cut(ev.data.content.replace(/\s+/g, ' '), 110)}`;
     case 'message_added':
-      return `${head}  ${ev.data.reason === 'human' ? 'human message' : 'tool results sent'}`;
+      return `${head}  ${ev.data.reason === 'human' ? 'human message' : ev.data.reason === 'drift' ? 'told the model what changed on disk while the session was away' : 'tool results sent'}`;
     case 'status':
       return `${head}status → ${ev.data.status}${ev.data.reason ? ` (${cut(ev.data.reason, 120)})` : ''}`;
     case 'budgets_changed':

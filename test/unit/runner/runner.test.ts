@@ -205,6 +205,26 @@ describe('durable runner (scripted model server, real LevelDB, real files and pr
     assert.equal(summary?.pendingApproval?.tool, 'budget');
   });
 
+  it('on resume, the model is told about files the session worked on that changed outside it, after the pending results', async () => {
+    h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'const x = 1;', new_text: 'const x = 2;' }),
+        toolUse('c1', 'run_command', { command: 'true' }, { toolResultFor: 'e1' }),
+        finalText('noted', { toolResultFor: 'c1', lastUserContains: 'src/a.ts was changed outside the session' }),
+      ],
+      FILES,
+    );
+    const first = h.runner(new ScriptedGate((r) => (r.tool === 'run_command' ? 'park' : { decision: 'approve' })));
+    const id = await h.start(first);
+    assert.equal((await first.run(id)).status, 'waiting');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(h.workspace, 'src/a.ts'), 'export const x = 2; // reviewed by me\n');
+    assert.equal((await h.runner().run(id)).status, 'completed');
+    assert.deepEqual(h.server.violations(), [], 'the drift note came after the tool results, in the same user message');
+    const drift = (await h.events(id)).filter((e) => e.type === 'message_added' && e.data.reason === 'drift');
+    assert.equal(drift.length, 1);
+  });
+
   it('an abort pauses at the next boundary; resume continues', async () => {
     h = await harness(MAIN(), FILES);
     const ac = new AbortController();
