@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { StoreError } from '../core/store/errors';
 import { type DiskCheckpointStore, openCheckpointStore, repairCheckpointStore } from '../core/store/openStore';
 import type { SessionSummary } from '../core/store/types';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
+
+const STORE_KEY_SECRET = 'savepoint.storeEncryptionKey';
 
 export interface StoreState {
   store: DiskCheckpointStore | undefined;
@@ -57,11 +60,13 @@ export class StoreHost implements vscode.Disposable {
     try {
       const location = await registry.locate(storage.fsPath, folders);
       if (location.adoptedFrom) this.log.info(`using the store of this workspace found through the registry: ${location.dir}`);
+      const encrypt = config.get<boolean>('encryptAtRest', false);
       const store = await openCheckpointStore({
         dir: location.dir,
         onLocked: 'readonly',
         syncWrites: config.get<boolean>('syncWrites', true),
         snapshotEvery: config.get<number>('snapshotEvery', 64),
+        ...(encrypt ? { keyProvider: { getKey: () => this.storeKey() } } : {}),
       });
       store.onQuarantine((n) => this.log.warn(`a damaged record was set aside: ${n.key} (${n.reason})`));
       if (!store.readOnly) await registry.record(store.workspaceId, location.dir, folders).catch((e: unknown) => this.log.warn(`workspace registry not updated: ${String(e)}`));
@@ -72,6 +77,19 @@ export class StoreHost implements vscode.Disposable {
       if (StoreError.is(e, 'CORRUPT')) void this.offerRepair(storage.fsPath, folders, registry);
       return { store: undefined, readOnly: true, error: describeStoreError(e) };
     }
+  }
+
+  /**
+   * The store's AES-256 key, kept in SecretStorage (never in settings or in the store); created on
+   * first use. Losing it makes encrypted checkpoints unreadable, so it is never replaced.
+   */
+  private async storeKey(): Promise<Uint8Array> {
+    const saved = await this.context.secrets.get(STORE_KEY_SECRET);
+    if (saved) return Uint8Array.from(Buffer.from(saved, 'base64'));
+    const key = randomBytes(32);
+    await this.context.secrets.store(STORE_KEY_SECRET, key.toString('base64'));
+    this.log.info('created the encryption key of the session store (kept in the secret storage)');
+    return Uint8Array.from(key);
   }
 
   /** LevelDB refused a damaged store: offer LevelDB's repair, after a full backup copy. */
@@ -103,7 +121,7 @@ export class StoreHost implements vscode.Disposable {
 export function describeStoreError(e: unknown): string {
   if (StoreError.is(e, 'SCHEMA_UNSUPPORTED')) return 'These sessions were written by a newer Savepoint. Update the extension to open them; nothing was changed.';
   if (StoreError.is(e, 'DISK_FULL')) return 'The disk is full: Savepoint cannot open its session store. Free some space and reload the window.';
-  if (StoreError.is(e, 'KEY_UNAVAILABLE')) return 'The encryption key of the session store is not available.';
+  if (StoreError.is(e, 'KEY_UNAVAILABLE')) return 'The session store is encrypted and its key is not available: turn savepoint.store.encryptAtRest on (the key is in this machine\'s secret storage).';
   if (StoreError.is(e, 'CORRUPT')) return 'The session store is damaged. Show Logs has the details; nothing was deleted.';
   return `The session store could not be opened (${e instanceof Error ? e.message : String(e)}).`;
 }

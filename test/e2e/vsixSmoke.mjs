@@ -2,7 +2,7 @@
 // bootstrap snapshot, a palette command answers, and a whole session runs through the UI
 // (palette → task → approval notification → Approve → file changed → timeline with the changed
 // symbol). Screenshots in .artifacts/vsix-smoke/.   node test/e2e/vsixSmoke.mjs [savepoint.vsix]
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fail, logger, requireTools, root, startScriptedModel, startWorkbench } from './workbench.mjs';
@@ -16,7 +16,7 @@ const model = await startScriptedModel(mkdtempSync(join(tmpdir(), 'savepoint-mod
   { type: 'message', content: [{ type: 'text', text: 'Done: hello is now 2.' }], expect: { toolResultFor: 'toolu_smoke_1', toolResultIsError: false } },
 ]);
 step(`scripted model at ${model.url}`);
-const wb = await startWorkbench({ vsix: resolve(process.argv[2] ?? join(root, 'savepoint.vsix')), files: { 'hello.ts': 'export const hello = 1;\n' }, settings: { 'savepoint.baseUrl': model.url }, shots });
+const wb = await startWorkbench({ vsix: resolve(process.argv[2] ?? join(root, 'savepoint.vsix')), files: { 'hello.ts': 'export const hello = 1;\n' }, settings: { 'savepoint.baseUrl': model.url, 'savepoint.store.encryptAtRest': true }, shots });
 try {
   const { page } = wb;
   step('activity-bar icon present');
@@ -53,6 +53,13 @@ try {
   await page.locator('.monaco-editor .view-lines', { hasText: 'changed constant `hello` in hello.ts' }).first().waitFor({ timeout: 30000 });
   step('Show Session: timeline with "changed constant `hello` in hello.ts"');
   await wb.screenshot('timeline');
+  // Encryption at rest (key in SecretStorage): the task's words are nowhere in the store's files.
+  const storeDir = /store read-write at (\S+)/.exec(toast)?.[1];
+  if (!storeDir) fail(`no store path in: ${toast}`);
+  await page.waitForTimeout(500);
+  const plain = readdirSync(storeDir).filter((f) => /\.(log|ldb)$/.test(f) && readFileSync(join(storeDir, f)).includes('Change hello to 2'));
+  if (plain.length) fail(`plaintext in the encrypted store: ${plain.join(', ')}`);
+  step('store encrypted at rest: no plaintext of the session in its files');
   const stats = await model.stats();
   if (stats.requests !== 2 || stats.violations.length || stats.duplicateTurns.length) fail(`model server: ${JSON.stringify(stats)}`);
   step(`OK (model requests ${stats.requests}, no violations); screenshots in ${shots}`);
