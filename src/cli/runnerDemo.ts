@@ -7,8 +7,8 @@ import type { StepInput } from '../core/scripted/scenario';
 
 /**
  * The offline demo (no API key, nothing leaves 127.0.0.1): the built-in scripted model plays a
- * small refactor in a demo workspace through the real CLI; the CLI process is SIGKILLed right after
- * its first file edit, then `savepoint resume` finishes the job. The timeline and the model
+ * small refactor in a demo workspace through the real CLI; the CLI process is SIGKILLed in the middle
+ * of its first file edit, then `savepoint resume` finishes the job. The timeline and the model
  * server's request count show that nothing was repeated.
  */
 
@@ -64,9 +64,9 @@ async function main(): Promise<number> {
   const say = (s: string) => process.stdout.write(`\n== ${s}\n`);
   try {
     say(`Offline demo: the built-in SCRIPTED model (not Claude) at ${server.url}; workspace ${ws}`);
-    say('1. savepoint run "Make divide() safe and add a test"   (killed with SIGKILL right after its first edit)');
+    say('1. savepoint run "Make divide() safe and add a test"   (killed with SIGKILL in the middle of its first edit)');
     const first = await cli([...common, '--approvals', 'yes', 'run', 'Make divide() safe and add a test'], (line, kill) => {
-      if (/ok edit_file/.test(line)) kill();
+      if (/start toolu_demo_3/.test(line)) kill();
     });
     if (first.signal !== 'SIGKILL') throw new Error(`the first run was expected to be killed; it ended with ${first.code}`);
     process.stdout.write(`   -> killed (${first.signal}). src/math.mjs on disk is ${(await readFile(join(ws, 'src/math.mjs'), 'utf8')) === FIXED ? 'already edited' : 'NOT edited'}; model requests so far: ${server.requestCount()}\n`);
