@@ -28,6 +28,8 @@ export interface CliEnv {
   baseUrl?: string;
   apiKey?: string;
   checkCommand?: string;
+  /** Run the check command after every step that changes files and journal the findings' delta. */
+  diagnoseSteps?: boolean;
   modelPolicy?: ModelPolicyOptions;
 }
 
@@ -79,6 +81,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     ...(capture ? { capture } : {}),
     ...(env.codeAware ? { onModelRequest: startBaseline } : {}),
     ...(outliner ? { outliner } : {}),
+    ...(env.checkCommand && env.diagnoseSteps ? { diagnoseSteps: true } : {}),
     ...extra,
   });
   return {

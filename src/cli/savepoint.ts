@@ -25,7 +25,10 @@ options:
   --base-url URL      any Anthropic-compatible endpoint (default: the API; key from ANTHROPIC_API_KEY)
   --approvals MODE    prompt | park | yes (default: prompt on a terminal, park otherwise)
   --max-steps N  --max-tokens N  --max-cost USD  --max-tool-failures N
-  --check-command CMD the command get_diagnostics runs (e.g. "npx tsc --noEmit -p .")
+  --check-command CMD the command get_diagnostics runs (e.g. "npx tsc --noEmit -p ."); it also runs
+                      after every step that changes files, and each step records the errors it
+                      introduced or fixed (shown by \`show\`)
+  --no-step-checks    with --check-command: do not run it after every step
 `;
 
 const OPTIONS = {
@@ -39,6 +42,7 @@ const OPTIONS = {
   'max-cost': { type: 'string' },
   'max-tool-failures': { type: 'string' },
   'check-command': { type: 'string' },
+  'no-step-checks': { type: 'boolean' },
   reject: { type: 'string' },
   respond: { type: 'string' },
   edit: { type: 'string' },
@@ -68,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     workspace: resolve(o.workspace ?? process.cwd()),
     ...(o.store ? { store: resolve(o.store) } : {}),
     ...(o['base-url'] ? { baseUrl: o['base-url'] } : process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}),
-    ...(o['check-command'] ? { checkCommand: o['check-command'] } : {}),
+    ...(o['check-command'] ? { checkCommand: o['check-command'], diagnoseSteps: o['no-step-checks'] !== true } : {}),
     codeAware: command === 'run' || command === 'resume' || (command === 'approve' && o.resume === true),
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {

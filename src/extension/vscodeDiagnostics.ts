@@ -9,9 +9,38 @@ const SEVERITY: Record<vscode.DiagnosticSeverity, Severity> = {
   [vscode.DiagnosticSeverity.Hint]: 'hint',
 };
 
+/** No diagnostics change for this long: the language servers have caught up. */
+const QUIET_MS = 500;
+/** A step never waits longer than this for them. */
+const MAX_WAIT_MS = 5000;
+const MAX_OPENED = 20;
+
 /** The Diagnostics port on VS Code's own problems (language servers, linters the user runs). */
 export class VscodeDiagnostics implements Diagnostics {
   constructor(private readonly root: string) {}
+
+  /**
+   * Language servers check open documents: the changed files are opened (not shown) so that their
+   * findings are computed, then this waits until no diagnostics have changed for a moment.
+   */
+  async settle(changed: readonly string[], signal?: AbortSignal): Promise<void> {
+    let last = Date.now();
+    const sub = vscode.languages.onDidChangeDiagnostics(() => {
+      last = Date.now();
+    });
+    try {
+      await Promise.all(
+        changed.slice(0, MAX_OPENED).map((p) => vscode.workspace.openTextDocument(vscode.Uri.file(path.join(this.root, p))).then(undefined, () => undefined)),
+      );
+      const opened = Date.now();
+      last = Math.max(last, opened);
+      while (!signal?.aborted && Date.now() - last < QUIET_MS && Date.now() - opened < MAX_WAIT_MS) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      sub.dispose();
+    }
+  }
 
   async collect(paths?: readonly string[]): Promise<Diagnostic[]> {
     const wanted = paths ? new Set(paths.map((p) => p.replace(/\\/g, '/'))) : undefined;

@@ -140,7 +140,15 @@ export function buildFileHistory(events: readonly JournalEvent[]): FileHistory {
     } else if (e.type === 'tool_result') {
       const d = e.data as ToolResultData;
       const applied = !d.isError && d.recovered !== 'skipped';
-      for (const t of open.get(d.callId) ?? []) t.outcome = applied ? 'applied' : 'not_applied';
+      for (const t of open.get(d.callId) ?? []) {
+        t.outcome = applied ? 'applied' : 'not_applied';
+        // Merged with an outside change at resume: the file went from the outside version to the merge.
+        const m = d.merged?.find((x) => x.path === t.path);
+        if (m) {
+          t.beforeHash = m.beforeHash as BlobHash | null;
+          t.afterHash = m.afterHash as BlobHash | null;
+        }
+      }
       open.delete(d.callId);
       touches.push(...sideEffectTouches(e, d));
     } else if (e.type === 'rewind' || e.type === 'rewind_undone') {

@@ -21,4 +21,9 @@ export interface Diagnostics {
    * Read-only with respect to the files. May take as long as a compile; honours the signal.
    */
   collect(paths?: readonly string[], signal?: AbortSignal): Promise<Diagnostic[]>;
+  /**
+   * Waits until the findings reflect changes just made to these files (a language server takes a
+   * moment to catch up with a write). Sources that compute on demand need not implement it.
+   */
+  settle?(changed: readonly string[], signal?: AbortSignal): Promise<void>;
 }

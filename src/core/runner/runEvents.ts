@@ -116,8 +116,40 @@ export interface ToolResultData {
   sideEffects?: SideEffect[];
   /** Symbols the call added, removed or changed, in words. */
   symbols?: string[];
+  /**
+   * A file edit in flight at a crash whose file had changed outside the session meanwhile, merged
+   * three-way: what the file held (before) and holds now (after), instead of the intent's hashes.
+   */
+  merged?: PlannedMutation[];
+  /** Compiler and linter findings after the call changed files, and the change against the step before. */
+  diagnostics?: StepDiagnostics;
   /** How a call found in flight at resume was settled. */
   recovered?: 'already_applied' | 'applied' | 'rerun' | 'skipped' | 'overwritten';
+}
+
+/** One finding, as the journal keeps it (the full list of a step is a blob). */
+export interface Finding {
+  path: string;
+  line: number;
+  column: number;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  code?: string;
+}
+
+export interface StepDiagnostics {
+  errors: number;
+  warnings: number;
+  /** Against the findings after the previous mutating step (or before this one, for the first). */
+  delta: { errors: number; warnings: number };
+  /** Errors and warnings that were not there before (at most 10 shown here; all are in the blob). */
+  introduced: Finding[];
+  introducedCount: number;
+  resolvedCount: number;
+  /** Every finding after the step, as JSON. */
+  blob: BlobHash;
+  /** The findings could not be collected (the check failed): counts are zero and say nothing. */
+  unavailable?: string;
 }
 
 export interface MessageAddedData {

@@ -43,6 +43,8 @@ export interface RunState {
   usage: Usage;
   /** The most recent calls, for loop detection. */
   history: CallRecord[];
+  /** The findings after the last step that changed files: the base of the next step's delta. */
+  diagnostics?: { errors: number; warnings: number; blob: BlobHash };
 }
 
 const HISTORY = 32;
@@ -111,7 +113,9 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
       const d = e.data;
       const failures = d.isError ? { ...s.counters.toolFailures, [d.name]: (s.counters.toolFailures[d.name] ?? 0) + 1 } : s.counters.toolFailures;
       const history = [...s.history, { key: d.key, progressed: d.progressed }].slice(-HISTORY);
-      return { ...updateCall(s, d.callId, (c) => ({ ...c, result: d })), history, counters: { ...s.counters, toolFailures: failures } };
+      const next: RunState = { ...updateCall(s, d.callId, (c) => ({ ...c, result: d })), history, counters: { ...s.counters, toolFailures: failures } };
+      if (d.diagnostics && !d.diagnostics.unavailable) next.diagnostics = { errors: d.diagnostics.errors, warnings: d.diagnostics.warnings, blob: d.diagnostics.blob };
+      return next;
     }
     case 'message_added':
       return { ...s, messages: [...s.messages, e.data.message], calls: e.data.reason === 'tool_results' ? [] : s.calls };

@@ -37,6 +37,11 @@ export interface RunnerDeps {
   capture?: ChangeCapture;
   /** Symbol outlines for the files a step changes. */
   outliner?: Outliner;
+  /**
+   * Record the compiler and linter findings (`toolContext.diagnostics`) after every step that
+   * changes files, with the delta against the step before. Off by default: a check command can be slow.
+   */
+  diagnoseSteps?: boolean;
   /** Called as each model request goes out (work that can wait for the model, such as a capture's baseline, starts here). */
   onModelRequest?: () => void;
 }

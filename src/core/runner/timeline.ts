@@ -1,4 +1,5 @@
 import type { RunnerEvent } from './runEvents';
+import { describeStepDiagnostics } from './stepDiagnostics';
 import type { JournalEvent } from '../store/types';
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -29,8 +30,11 @@ export function describeEvent(ev: RunnerEvent): string {
       return `${head}  ASK ${ev.data.kind}${ev.data.name ? ` ${ev.data.name}` : ''}: ${cut(ev.data.reasons.join('; '), 140)}`;
     case 'approval_decided':
       return `${head}  decided: ${ev.data.decision}${ev.data.text ? ` "${cut(ev.data.text, 80)}"` : ''}`;
-    case 'tool_result':
-      return `${head}  ${ev.data.isError ? 'ERROR' : 'ok'} ${ev.data.name}${ev.data.recovered ? ` [recovered: ${ev.data.recovered}]` : ''}: ${cut(ev.data.content.replace(/\s+/g, ' '), 110)}`;
+    case 'tool_result': {
+      const diag = ev.data.diagnostics ? describeStepDiagnostics(ev.data.diagnostics) : '';
+      const firstLine = ev.data.content.split('\n[diagnostics after this step')[0] ?? '';
+      return `${head}  ${ev.data.isError ? 'ERROR' : 'ok'} ${ev.data.name}${ev.data.recovered ? ` [recovered: ${ev.data.recovered}]` : ''}: ${cut(firstLine.replace(/\s+/g, ' '), 110)}${diag ? ` — ${diag}` : ''}`;
+    }
     case 'message_added':
       return `${head}  ${ev.data.reason === 'human' ? 'human message' : ev.data.reason === 'drift' ? 'told the model what changed on disk while the session was away' : 'tool results sent'}`;
     case 'status':

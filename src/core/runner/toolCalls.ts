@@ -6,7 +6,9 @@ import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval } from './approvalPolicy';
 import { callKey } from './loopDetector';
 import { describeSideEffects, fromCapture, symbolLines } from './stepEffects';
-import type { PlannedMutation, RunnerEvent, SideEffect, ToolResultData } from './runEvents';
+import { mergeStale } from './pendingMerge';
+import { collectBase, diagnoseStep, diagnosticsForModel, readFindings } from './stepDiagnostics';
+import type { PlannedMutation, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
 import type { CallState } from './runState';
 import type { RunnerDeps } from './runner';
 import { RunnerError, type AppendExtras, type SessionJournal, hashBytes, hashMessage } from './sessionJournal';
@@ -75,7 +77,8 @@ export class ToolCalls {
       type: 'approval_requested',
       data: { approvalId: `tool:${call.id}:${j.headSeq + 1}`, kind: 'tool', callId: call.id, name: tool.name, input: valid.value, reasons: need.reasons, requestedAt: this.now(), ...(diff ? { diff } : {}) },
     };
-    await this.commit(j, j.state.turn, [planned, asked]);
+    // The versions the approved change is made from and makes: a three-way merge needs them if the file changes while the user decides.
+    await this.commit(j, j.state.turn, [planned, asked], changes ? { blobs: changeBlobs(changes) } : undefined);
   }
 
   private async declined(j: SessionJournal, call: CallState, decision: string, text: string | undefined): Promise<void> {
@@ -102,23 +105,51 @@ export class ToolCalls {
       }
       const approved = call.planned?.mutations ?? [];
       const drifted = changes.filter((c) => approved.find((m) => m.path === c.path)?.beforeHash !== hashOrNull(c.before));
-      if (!overwrite && call.decision && drifted.length > 0) return this.askConflict(j, call, drifted.map((c) => `${c.path} changed since the edit was approved`), changes);
+      if (!overwrite && call.decision && drifted.length > 0) {
+        // The file changed while the user was deciding: merge the approved change into it when the lines do not overlap.
+        const outcomes = await Promise.all(
+          drifted.map((c) => {
+            const planned = approved.find((m) => m.path === c.path);
+            return planned ? mergeStale({ path: c.path, planned, disk: c.before }, (h) => j.getBlob(h)) : { path: c.path, conflict: `${c.path} was not part of the approved change` };
+          }),
+        );
+        const conflicts = outcomes.flatMap((o) => ('conflict' in o ? [o.conflict] : []));
+        if (conflicts.length > 0) return this.askConflict(j, call, conflicts, changes);
+        const merged = new Map(outcomes.flatMap((o) => ('merged' in o ? [[o.path, o.merged] as const] : [])));
+        changes = changes.map((c) => (merged.has(c.path) ? { ...c, after: merged.get(c.path) ?? null } : c));
+        const note = `merged with changes made outside the session since the edit was approved: ${[...merged.keys()].join(', ')}`;
+        return this.begin(j, call, tool, input, changes, startedHere, signal, [], note);
+      }
     }
     return this.begin(j, call, tool, input, changes, startedHere, signal, []);
   }
 
   /** Journals the intent (with `before` events in the same batch), runs the call, journals the result. */
-  private async begin(j: SessionJournal, call: CallState, tool: Tool, input: unknown, changes: FileChange[] | undefined, startedHere: Set<string>, signal: AbortSignal, before: RunnerEvent[]): Promise<void> {
+  private async begin(
+    j: SessionJournal,
+    call: CallState,
+    tool: Tool,
+    input: unknown,
+    changes: FileChange[] | undefined,
+    startedHere: Set<string>,
+    signal: AbortSignal,
+    before: RunnerEvent[],
+    note?: string,
+  ): Promise<void> {
     const mutations = changes?.map(toMutation);
     const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'intent', data: { name: tool.name, input, ...(mutations ? { mutations } : {}) } }];
     await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}) } }], { effects, blobs: changes ? changeBlobs(changes) : [] });
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
+    // The first step that changes files needs something to compare with: the findings before it.
+    const base = this.deps.diagnoseSteps && tool.category === 'mutate' ? await this.diagnosticsBase(j, signal) : undefined;
     if (changes) {
       const out = await this.apply(j, changes);
       this.deps.probe?.(`applied:${tool.name}`);
       const symbols = symbolLines(this.deps.outliner, changes);
-      return this.finish(j, call, symbols.length ? { ...out, content: `${out.content}\n${symbols.join('\n')}` } : out, input, undefined, { symbols });
+      const diag = base ? await this.diagnose(changes.map((c) => c.path), base, signal) : undefined;
+      const content = `${out.content}${note ? `\n(${note})` : ''}${symbols.length ? `\n${symbols.join('\n')}` : ''}${diag ? diagnosticsForModel(diag.record) : ''}`;
+      return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
     const capture = tool.category === 'mutate' ? this.deps.capture : undefined;
     // Another session's command being captured at the same moment: this one goes uncaptured rather than waiting.
@@ -129,8 +160,32 @@ export class ToolCalls {
     this.deps.probe?.(`applied:${tool.name}`);
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
     const symbols = symbolLines(this.deps.outliner, found.files);
-    const content = `${out.content}${describeSideEffects(found.effects)}`;
-    return this.finish(j, call, { ...out, content, progressed: true }, input, undefined, { sideEffects: found.effects, symbols, blobs: found.blobs });
+    const diag = base ? await this.diagnose(found.effects.map((e) => e.path), base, signal) : undefined;
+    const content = `${out.content}${describeSideEffects(found.effects)}${diag ? diagnosticsForModel(diag.record) : ''}`;
+    return this.finish(j, call, { ...out, content, progressed: true }, input, undefined, {
+      sideEffects: found.effects,
+      symbols,
+      blobs: [...found.blobs, ...(diag?.blobs ?? [])],
+      ...(diag ? { diagnostics: diag.record } : {}),
+    });
+  }
+
+  /** The findings the next delta is taken against: the last step's, or (first time) collected now, before the step runs. */
+  private async diagnosticsBase(j: SessionJournal, signal: AbortSignal) {
+    const source = this.deps.toolContext.diagnostics;
+    const last = j.state.diagnostics;
+    if (!last) return collectBase(source, signal);
+    try {
+      return { findings: readFindings(await j.getBlob(last.blob)), errors: last.errors, warnings: last.warnings };
+    } catch {
+      return collectBase(source, signal);
+    }
+  }
+
+  private async diagnose(changed: string[], base: Awaited<ReturnType<ToolCalls['diagnosticsBase']>>, signal: AbortSignal): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
+    if (!base) return undefined;
+    const { record, blob } = await diagnoseStep(this.deps.toolContext.diagnostics, changed, base, signal);
+    return { record, blobs: blob ? [blob] : [] };
   }
 
   private async reconcile(j: SessionJournal, call: CallState, tool: Tool, latest: CallState['decision'], signal: AbortSignal): Promise<void> {
@@ -139,16 +194,37 @@ export class ToolCalls {
     if (mutations) {
       const pending: PlannedMutation[] = [];
       const conflicts: string[] = [];
+      /** Files changed outside the session during the crash, with the session's edit merged in. */
+      const merged: { path: string; disk: Uint8Array; after: Uint8Array }[] = [];
+      const overwrite = latest?.decision === 'approve' && kindOf(latest.approvalId) === 'conflict';
       for (const m of mutations) {
-        const now = hashOrNull(await this.deps.toolContext.workspace.readFile(m.path));
+        const bytes = await this.deps.toolContext.workspace.readFile(m.path);
+        const now = hashOrNull(bytes);
         if (now === m.afterHash) continue;
-        if (now === m.beforeHash || (latest?.decision === 'approve' && kindOf(latest.approvalId) === 'conflict')) pending.push(m);
-        else conflicts.push(`${m.path} is neither as it was before the edit nor as the edit leaves it: it changed outside the session`);
+        if (now === m.beforeHash || overwrite) {
+          pending.push(m);
+          continue;
+        }
+        const o = await mergeStale({ path: m.path, planned: m, disk: bytes ?? null }, (h) => j.getBlob(h));
+        if ('merged' in o && bytes) merged.push({ path: m.path, disk: bytes, after: o.merged });
+        else conflicts.push('conflict' in o ? o.conflict : `${m.path} changed outside the session`);
       }
       if (conflicts.length > 0) return this.askConflict(j, call, conflicts);
-      const changes = await Promise.all(pending.map(async (m) => ({ path: m.path, before: null, after: m.afterHash ? await j.getBlob(m.afterHash as BlobHash) : null })));
+      const changes = [
+        ...(await Promise.all(pending.map(async (m) => ({ path: m.path, before: null, after: m.afterHash ? await j.getBlob(m.afterHash as BlobHash) : null })))),
+        ...merged.map((m) => ({ path: m.path, before: null, after: m.after })),
+      ];
       const out = await this.apply(j, changes);
-      return this.finish(j, call, out, input, pending.length === 0 ? 'already_applied' : 'applied');
+      if (merged.length > 0) {
+        const content = `${out.content}\n(merged with changes made outside the session while the edit was interrupted: ${merged.map((m) => m.path).join(', ')})`;
+        const record = merged.map((m) => ({ path: m.path, beforeHash: hashBytes(m.disk), afterHash: hashBytes(m.after) }));
+        return this.finish(j, call, { ...out, content }, input, 'applied', { merged: record, blobs: merged.flatMap((m) => [{ content: m.disk }, { content: m.after, deltaBase: hashBytes(m.disk) }]) });
+      }
+      // Findings can be compared only with a base journaled before the crash; the first step's own base died with the process.
+      const diag = this.deps.diagnoseSteps && j.state.diagnostics ? await this.diagnose(mutations.map((m) => m.path), await this.diagnosticsBase(j, signal), signal) : undefined;
+      const recovered = pending.length === 0 ? 'already_applied' : 'applied';
+      if (!diag) return this.finish(j, call, out, input, recovered);
+      return this.finish(j, call, { ...out, content: `${out.content}${diagnosticsForModel(diag.record)}` }, input, recovered, { diagnostics: diag.record, blobs: diag.blobs });
     }
     if (tool.name === 'run_command') {
       if (!latest || kindOf(latest.approvalId) !== 'command_rerun') {
@@ -204,7 +280,7 @@ export class ToolCalls {
     out: ToolOutput,
     input: unknown,
     recovered?: ToolResultData['recovered'],
-    more: { sideEffects?: SideEffect[]; symbols?: string[]; blobs?: BlobInput[] } = {},
+    more: { sideEffects?: SideEffect[]; symbols?: string[]; blobs?: BlobInput[]; diagnostics?: StepDiagnostics; merged?: PlannedMutation[] } = {},
   ): Promise<void> {
     const blobs: BlobInput[] = [...(out.full ? [{ content: out.full }] : []), ...(more.blobs ?? [])];
     const data: ToolResultData = {
@@ -218,6 +294,8 @@ export class ToolCalls {
       ...(recovered ? { recovered } : {}),
       ...(more.sideEffects?.length ? { sideEffects: more.sideEffects } : {}),
       ...(more.symbols?.length ? { symbols: more.symbols } : {}),
+      ...(more.diagnostics ? { diagnostics: more.diagnostics } : {}),
+      ...(more.merged?.length ? { merged: more.merged } : {}),
     };
     const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'result', data: { isError: data.isError, ...(recovered ? { recovered } : {}) } }];
     const events: RunnerEvent[] = [{ type: 'tool_result', data }];

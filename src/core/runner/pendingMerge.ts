@@ -1,0 +1,55 @@
+import { merge3 } from '../checkpoints/merge3';
+import type { BlobHash } from '../store/types';
+import type { PlannedMutation } from './runEvents';
+import { hashBytes } from './sessionJournal';
+
+/** A file the session means to change whose content on disk is no longer the one the change was made from. */
+export interface StaleChange {
+  path: string;
+  /** What the session's change was made from, and what it makes (hashes, with blobs in the store). */
+  planned: PlannedMutation;
+  /** The file on disk now (null: it does not exist). */
+  disk: Uint8Array | null;
+}
+
+export type MergeOutcome = { path: string; merged: Uint8Array } | { path: string; conflict: string };
+
+const encoder = new TextEncoder();
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+function text(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined;
+  try {
+    return strict.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Merges the session's change into a file that changed under it (base = what the change was made
+ * from, ours = what it makes, theirs = the disk now). Clean line merges of text files go ahead;
+ * everything else (overlapping lines, binary content, a file created or deleted on one side, the
+ * base no longer in the store) is a conflict for the user. Never applies a stale change blindly.
+ */
+export async function mergeStale(change: StaleChange, getBlob: (h: BlobHash) => Promise<Uint8Array>): Promise<MergeOutcome> {
+  const { path, planned, disk } = change;
+  if (disk && planned.afterHash && hashBytes(disk) === planned.afterHash) return { path, merged: disk };
+  const why = (reason: string) => ({ path, conflict: `${path} changed outside the session since the edit was planned, and ${reason}` });
+  if (planned.beforeHash === null || planned.afterHash === null || disk === null) return why('the edit creates or deletes the file, or the file is gone: no line merge applies');
+  let base: Uint8Array;
+  let ours: Uint8Array;
+  try {
+    [base, ours] = await Promise.all([getBlob(planned.beforeHash as BlobHash), getBlob(planned.afterHash as BlobHash)]);
+  } catch {
+    return why('the version the edit was made from is not in the store');
+  }
+  const [b, o, t] = [text(base), text(ours), text(disk)];
+  if (b === undefined || o === undefined || t === undefined) return why('it is not a text file');
+  const result = merge3(b, o, t);
+  if (!result.clean) {
+    const lines = result.conflicts.map((c) => `lines ${c.baseStart + 1}-${Math.max(c.baseStart + 1, c.baseEnd)}`).join(', ');
+    return why(`both changed the same lines (${lines})`);
+  }
+  return { path, merged: encoder.encode(result.text) };
+}

@@ -1,0 +1,125 @@
+import type { Diagnostic, Diagnostics } from '../ports/diagnostics';
+import type { BlobHash, BlobInput } from '../store/types';
+import type { Finding, StepDiagnostics } from './runEvents';
+import { hashBytes } from './sessionJournal';
+
+const SHOWN = 10;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The findings the session saw last: the base of the next step's delta. */
+export interface DiagnosticsBase {
+  errors: number;
+  warnings: number;
+  blob: BlobHash;
+}
+
+function toFinding(d: Diagnostic): Finding {
+  return { path: d.path, line: d.line, column: d.column, severity: d.severity, message: d.message, ...(d.code ? { code: d.code } : {}) };
+}
+
+/** Line numbers move when code above them changes; a finding is the same one while its file, kind and text are. */
+const identity = (f: Finding) => `${f.path}\u0000${f.severity}\u0000${f.code ?? ''}\u0000${f.message}`;
+
+const counted = (fs: readonly Finding[]) => fs.filter((f) => f.severity === 'error' || f.severity === 'warning');
+
+/** Findings in `after` that `before` does not have (as multisets), and how many of `before` went away. */
+export function compareFindings(before: readonly Finding[], after: readonly Finding[]): { introduced: Finding[]; resolved: number } {
+  const left = new Map<string, number>();
+  for (const f of counted(before)) left.set(identity(f), (left.get(identity(f)) ?? 0) + 1);
+  const introduced: Finding[] = [];
+  for (const f of counted(after)) {
+    const n = left.get(identity(f)) ?? 0;
+    if (n > 0) left.set(identity(f), n - 1);
+    else introduced.push(f);
+  }
+  let resolved = 0;
+  for (const n of left.values()) resolved += n;
+  return { introduced, resolved };
+}
+
+export function findingsBlob(findings: readonly Finding[]): BlobInput & { hash: BlobHash } {
+  const content = encoder.encode(JSON.stringify(findings));
+  return { content, hash: hashBytes(content) };
+}
+
+export function readFindings(bytes: Uint8Array): Finding[] {
+  return JSON.parse(decoder.decode(bytes)) as Finding[];
+}
+
+const tally = (fs: readonly Finding[]) => ({ errors: fs.filter((f) => f.severity === 'error').length, warnings: fs.filter((f) => f.severity === 'warning').length });
+
+/**
+ * Collects the findings after a step that changed files and compares them with the base (the
+ * previous step's, or a list collected before this step when the session has none yet). A
+ * checker that fails gives a record that says so, never a false "no errors".
+ */
+export async function diagnoseStep(
+  source: Diagnostics,
+  changed: readonly string[],
+  base: { findings: Finding[]; errors: number; warnings: number },
+  signal: AbortSignal,
+): Promise<{ record: StepDiagnostics; blob: BlobInput | undefined }> {
+  let after: Finding[];
+  try {
+    await source.settle?.(changed, signal);
+    after = (await source.collect(undefined, signal)).map(toFinding);
+  } catch (e) {
+    if (signal.aborted) throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    return { record: { errors: 0, warnings: 0, delta: { errors: 0, warnings: 0 }, introduced: [], introducedCount: 0, resolvedCount: 0, blob: '' as BlobHash, unavailable: why.slice(0, 500) }, blob: undefined };
+  }
+  const now = tally(after);
+  const { introduced, resolved } = compareFindings(base.findings, after);
+  const blob = findingsBlob(after);
+  return {
+    record: {
+      errors: now.errors,
+      warnings: now.warnings,
+      delta: { errors: now.errors - base.errors, warnings: now.warnings - base.warnings },
+      introduced: introduced.slice(0, SHOWN),
+      introducedCount: introduced.length,
+      resolvedCount: resolved,
+      blob: blob.hash,
+    },
+    blob: { content: blob.content },
+  };
+}
+
+/** The base for the first mutating step of a session: what the checker says before it runs. */
+export async function collectBase(source: Diagnostics, signal: AbortSignal): Promise<{ findings: Finding[]; errors: number; warnings: number } | undefined> {
+  try {
+    const findings = (await source.collect(undefined, signal)).map(toFinding);
+    return { findings, ...tally(findings) };
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return undefined;
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "introduced 3 errors, fixed 1" — the step's effect on the findings, in words; '' when nothing changed. */
+export function describeStepDiagnostics(d: StepDiagnostics): string {
+  if (d.unavailable) return `diagnostics unavailable (${d.unavailable.split('\n')[0]})`;
+  const parts: string[] = [];
+  const newErrors = d.introduced.filter((f) => f.severity === 'error').length;
+  const newWarnings = d.introduced.filter((f) => f.severity === 'warning').length;
+  const moreHidden = d.introducedCount - d.introduced.length;
+  if (d.introducedCount > 0) {
+    const what = moreHidden > 0 ? plural(d.introducedCount, 'new finding') : [newErrors ? plural(newErrors, 'error') : '', newWarnings ? plural(newWarnings, 'warning') : ''].filter(Boolean).join(' and ');
+    parts.push(`introduced ${what}`);
+  }
+  if (d.resolvedCount > 0) parts.push(`fixed ${d.resolvedCount}`);
+  if (parts.length === 0) return '';
+  return `${parts.join(', ')} (now ${plural(d.errors, 'error')}, ${plural(d.warnings, 'warning')})`;
+}
+
+/** What the model reads after the tool's own output: the new findings, with their places. */
+export function diagnosticsForModel(d: StepDiagnostics): string {
+  const summary = describeStepDiagnostics(d);
+  if (!summary) return '';
+  const lines = d.introduced.map((f) => `  ${f.path}:${f.line}:${f.column} ${f.severity} ${f.message.split('\n')[0]}${f.code ? ` [${f.code}]` : ''}`);
+  const more = d.introducedCount > d.introduced.length ? [`  ... and ${d.introducedCount - d.introduced.length} more (get_diagnostics lists them)`] : [];
+  return `\n[diagnostics after this step: ${summary}${lines.length ? ':' : ''}]${lines.length ? `\n${[...lines, ...more].join('\n')}` : ''}`;
+}

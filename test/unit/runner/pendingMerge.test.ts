@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildFileHistory } from '../../../src/core/checkpoints/fileHistory';
+import { readJournal } from '../../../src/core/checkpoints/checkpointEvents';
+import type { RunnerEvent, ToolResultData } from '../../../src/core/runner/runEvents';
+import { hashBytes } from '../../../src/core/runner/sessionJournal';
+import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
+
+const ORIGINAL = 'function one() {\n  return 1;\n}\n\nfunction two() {\n  return 2;\n}\n\nfunction three() {\n  return 3;\n}\n';
+const OURS = ORIGINAL.replace('return 1;', 'return 100;');
+const THEIRS_ELSEWHERE = ORIGINAL.replace('return 3;', 'return 3; // tuned by hand');
+const THEIRS_SAME = ORIGINAL.replace('return 1;', 'return -1; // mine');
+
+const results = (events: RunnerEvent[]) => events.flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : []));
+
+const STEPS = () => [toolUse('w1', 'write_file', { path: 'src/f.ts', content: OURS }), finalText('done', { toolResultFor: 'w1' })];
+
+describe('a pending edit whose file changed under it: merged three-way when clean, the user decides otherwise', function () {
+  this.timeout(30_000);
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  async function parkThenEdit(outside: string) {
+    h = await harness(STEPS(), { 'src/f.ts': ORIGINAL });
+    const id = await h.start(h.runner());
+    assert.equal((await h.runner(new ScriptedGate(() => 'park')).run(id)).status, 'waiting');
+    // While the approval waits, the user edits the file.
+    await writeFile(join(h.workspace, 'src/f.ts'), outside);
+    return id;
+  }
+
+  it('an approved edit is merged with an outside change to another function, and says so', async () => {
+    const id = await parkThenEdit(THEIRS_ELSEWHERE);
+    const gate = new ScriptedGate();
+    assert.equal((await h.runner(gate).run(id)).status, 'completed');
+    assert.deepEqual(gate.asked.map((a) => a.kind), ['tool'], 'the merge was clean: no conflict question');
+    assert.equal(await readFile(join(h.workspace, 'src/f.ts'), 'utf8'), OURS.replace('return 3;', 'return 3; // tuned by hand'));
+    const w1 = results(await h.events(id)).find((r) => r.callId === 'w1');
+    assert.match(w1?.content ?? '', /merged with changes made outside the session .*src\/f\.ts/);
+    // The journal records what was really written: the session's last known state is the merge, not a drift.
+    const last = buildFileHistory(await readJournal(h.store, id)).lastState().get('src/f.ts');
+    assert.equal(last?.hash, hashBytes(await readFile(join(h.workspace, 'src/f.ts'))));
+  });
+
+  it('an outside change to the same lines is a conflict: the user is asked with the lines named, and a rejection keeps their version', async () => {
+    const id = await parkThenEdit(THEIRS_SAME);
+    const gate = new ScriptedGate((r) => (r.kind === 'conflict' ? { decision: 'reject', text: 'keep mine' } : { decision: 'approve' }));
+    assert.equal((await h.runner(gate).run(id)).status, 'completed');
+    assert.deepEqual(gate.asked.map((a) => a.kind), ['tool', 'conflict']);
+    assert.match(gate.asked[1]?.reasons.join(' ') ?? '', /both changed the same lines \(lines 2-2\)/);
+    assert.equal(await readFile(join(h.workspace, 'src/f.ts'), 'utf8'), THEIRS_SAME);
+    assert.equal(results(await h.events(id)).find((r) => r.callId === 'w1')?.isError, true);
+  });
+
+  it('an edit in flight at a crash is merged with what changed on disk before the resume, and recorded as merged', async () => {
+    h = await harness(STEPS(), { 'src/f.ts': ORIGINAL });
+    const id = await h.start(h.runner());
+    await assert.rejects(h.runner(new ScriptedGate(), { probe: crashAt('inside:write_file') }).run(id), Crash);
+    await writeFile(join(h.workspace, 'src/f.ts'), THEIRS_ELSEWHERE);
+    const gate = new ScriptedGate();
+    assert.equal((await h.runner(gate).run(id)).status, 'completed');
+    const expected = OURS.replace('return 3;', 'return 3; // tuned by hand');
+    assert.equal(await readFile(join(h.workspace, 'src/f.ts'), 'utf8'), expected);
+    const w1 = results(await h.events(id)).find((r) => r.callId === 'w1');
+    assert.equal(w1?.recovered, 'applied');
+    assert.deepEqual(w1?.merged, [{ path: 'src/f.ts', beforeHash: hashBytes(new TextEncoder().encode(THEIRS_ELSEWHERE)), afterHash: hashBytes(new TextEncoder().encode(expected)) }]);
+    const last = buildFileHistory(await readJournal(h.store, id)).lastState().get('src/f.ts');
+    assert.equal(last?.hash, hashBytes(new TextEncoder().encode(expected)));
+    assert.deepEqual(h.server.duplicateTurns(), []);
+  });
+});
