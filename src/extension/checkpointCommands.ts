@@ -12,6 +12,8 @@ import type { StoreHost } from './storeHost';
 
 export const BLOB_SCHEME = 'savepoint-blob';
 
+const MAX_SHOWN_BYTES = 5 * 1024 * 1024;
+
 /** Read-only checkpoint contents for the diff editor: `savepoint-blob:/<hash or "none">/<path>`. */
 export class BlobContentProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly stores: StoreHost) {}
@@ -25,7 +27,16 @@ export class BlobContentProvider implements vscode.TextDocumentContentProvider {
     if (hash === 'none') return '';
     const { store } = await this.stores.get();
     if (!store) return '(the session store is not available)';
-    return new TextDecoder().decode(await store.getBlob(hash as BlobHash));
+    let bytes: Uint8Array;
+    try {
+      bytes = await store.getBlob(hash as BlobHash);
+    } catch {
+      // Binary and oversized files captured from commands are recorded by hash and size only.
+      return `(this version is recorded by its hash only: sha256 ${hash}; binary or over the size limit, its contents were not kept)`;
+    }
+    if (bytes.subarray(0, 8000).includes(0)) return `(binary file, ${bytes.length} bytes, sha256 ${hash})`;
+    if (bytes.length > MAX_SHOWN_BYTES) return `(file of ${bytes.length} bytes, over the ${MAX_SHOWN_BYTES / 1048576} MB shown in a diff; sha256 ${hash})`;
+    return new TextDecoder().decode(bytes);
   }
 }
 

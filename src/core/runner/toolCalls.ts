@@ -341,10 +341,26 @@ function changeBlobs(changes: FileChange[]): BlobInput[] {
   return out;
 }
 
+/** Files over this size are shown by hash and size in a proposed diff, never decoded. */
+const MAX_DIFF_FILE_BYTES = 5 * 1024 * 1024;
+
+const isBinary = (b: Uint8Array | null): boolean => b !== null && b.subarray(0, 8000).includes(0);
+
+function describeBytes(b: Uint8Array | null): string {
+  return b ? `${b.length} bytes, sha256 ${hashBytes(b).slice(0, 12)}` : 'absent';
+}
+
 function unifiedDiff(changes: FileChange[]): string {
   const dec = new TextDecoder();
   const text = changes
-    .map((c) => createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ? dec.decode(c.before) : '', c.after ? dec.decode(c.after) : '', undefined, undefined, { context: 3 }))
+    .map((c) => {
+      const size = Math.max(c.before?.length ?? 0, c.after?.length ?? 0);
+      if (isBinary(c.before) || isBinary(c.after) || size > MAX_DIFF_FILE_BYTES) {
+        const why = size > MAX_DIFF_FILE_BYTES ? 'too large to show' : 'binary';
+        return `${c.path} (${why}): ${describeBytes(c.before)} -> ${describeBytes(c.after)}\n`;
+      }
+      return createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ? dec.decode(c.before) : '', c.after ? dec.decode(c.after) : '', undefined, undefined, { context: 3 });
+    })
     .join('\n');
   return text.length > MAX_DIFF_CHARS ? `${text.slice(0, MAX_DIFF_CHARS)}\n... (diff cut at ${MAX_DIFF_CHARS} characters)` : text;
 }

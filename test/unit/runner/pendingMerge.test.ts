@@ -69,4 +69,15 @@ describe('a pending edit whose file changed under it: merged three-way when clea
     assert.equal(last?.hash, hashBytes(new TextEncoder().encode(expected)));
     assert.deepEqual(h.server.duplicateTurns(), []);
   });
+
+  it('a proposed change to a binary file is shown by size and hash, never decoded into the approval', async () => {
+    h = await harness([toolUse('w1', 'write_file', { path: 'logo.bin', content: 'now text' }), finalText('done', { toolResultFor: 'w1' })], {});
+    await writeFile(join(h.workspace, 'logo.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]));
+    const gate = new ScriptedGate();
+    const id = await h.start(h.runner());
+    assert.equal((await h.runner(gate).run(id)).status, 'completed');
+    const diff = (await h.events(id)).flatMap((e) => (e.type === 'approval_requested' ? [e.data.diff ?? ''] : []))[0] ?? '';
+    assert.match(diff, /^logo\.bin \(binary\): 7 bytes, sha256 [0-9a-f]{12} -> 8 bytes, sha256 [0-9a-f]{12}$/m);
+    assert.doesNotMatch(diff, /PNG/);
+  });
 });
