@@ -63,6 +63,10 @@ const RUNNER_EVENT_TYPES: Record<Exclude<RunnerEventType, CheckpointEventType>, 
   message_added: true,
   status: true,
   budgets_changed: true,
+  compacted: true,
+  compaction_undone: true,
+  fact_pinned: true,
+  fact_unpinned: true,
 };
 
 export const isRunnerEventType = (t: string): t is RunnerEventType => Object.hasOwn(RUNNER_EVENT_TYPES, t);

@@ -157,6 +157,40 @@ export interface MessageAddedData {
   message: BlobHash;
   /** tool_results: the results of a turn's calls; human: the user's words; drift: what changed on disk while the session was away. */
   reason: 'tool_results' | 'human' | 'drift';
+  /** The message's size in characters (context accounting; absent in older journals). */
+  chars?: number;
+}
+
+/** Older turns summarized by a model call; the summary took their place in the conversation. */
+export interface CompactedData {
+  compactionId: string;
+  /** The messages the summary replaced (a prefix of the conversation), kept for undo and for viewing. */
+  replaced: BlobHash[];
+  /** The message that took their place. */
+  summary: BlobHash;
+  tokensBefore: number;
+  /** Estimated size of the conversation after. */
+  tokensAfter: number;
+  usage: Usage;
+  costUsd: number;
+  model: string;
+}
+
+/** A compaction undone: the summary is replaced by the messages it stood for. */
+export interface CompactionUndoneData {
+  compactionId: string;
+  restore: BlobHash[];
+  tokensAfter: number;
+}
+
+/** A fact that goes verbatim with every request, whatever is compacted. */
+export interface FactPinnedData {
+  fact: string;
+  by: 'user' | 'model';
+}
+
+export interface FactUnpinnedData {
+  fact: string;
 }
 
 export interface StatusData {
@@ -179,6 +213,10 @@ export interface RunnerEventMap {
   message_added: MessageAddedData;
   status: StatusData;
   budgets_changed: BudgetsChangedData;
+  compacted: CompactedData;
+  compaction_undone: CompactionUndoneData;
+  fact_pinned: FactPinnedData;
+  fact_unpinned: FactUnpinnedData;
 }
 
 export type RunnerEventType = keyof RunnerEventMap;

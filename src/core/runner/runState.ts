@@ -43,6 +43,17 @@ export interface RunState {
   usage: Usage;
   /** The most recent calls, for loop detection. */
   history: CallRecord[];
+  /**
+   * Context accounting: the size of the last request plus its answer (from the API's usage, or
+   * an estimate after a compaction), characters added since, and the turn of the last compaction.
+   */
+  context: { tokens: number; charsSince: number; compactedAtTurn?: number };
+  /** Facts sent verbatim with every request. */
+  pinned: string[];
+  /** Calls whose output the model got cut, and the blob holding all of it (for `read_output`). */
+  outputs: Record<string, BlobHash>;
+  /** Compactions in force, oldest first. */
+  compactions: { id: string; summary: BlobHash }[];
   /** The findings after the last step that changed files: the base of the next step's delta. */
   diagnostics?: { errors: number; warnings: number; blob: BlobHash };
 }
@@ -65,6 +76,10 @@ export function initialRunState(): RunState {
     counters: emptyCounters(),
     usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
     history: [],
+    context: { tokens: 0, charsSince: 0 },
+    pinned: [],
+    outputs: {},
+    compactions: [],
   };
 }
 
@@ -90,7 +105,8 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
         cacheWrite: s.usage.cacheWrite + d.usage.cacheWrite,
       };
       const status = d.calls.length === 0 ? 'completed' : s.status;
-      return { ...s, status, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name })), counters, usage };
+      const context = { ...ctx(s), tokens: d.usage.input + d.usage.cacheRead + d.usage.cacheWrite + d.usage.output, charsSince: 0 };
+      return { ...s, status, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name })), counters, usage, context };
     }
     case 'tool_planned':
       // A new plan (the user edited the input) replaces the old one and its decision.
@@ -113,12 +129,46 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
       const d = e.data;
       const failures = d.isError ? { ...s.counters.toolFailures, [d.name]: (s.counters.toolFailures[d.name] ?? 0) + 1 } : s.counters.toolFailures;
       const history = [...s.history, { key: d.key, progressed: d.progressed }].slice(-HISTORY);
-      const next: RunState = { ...updateCall(s, d.callId, (c) => ({ ...c, result: d })), history, counters: { ...s.counters, toolFailures: failures } };
+      const context = { ...ctx(s), charsSince: ctx(s).charsSince + d.content.length };
+      const next: RunState = { ...updateCall(s, d.callId, (c) => ({ ...c, result: d })), history, counters: { ...s.counters, toolFailures: failures }, context };
+      if (d.outputBlob) next.outputs = { ...s.outputs, [d.callId]: d.outputBlob };
       if (d.diagnostics && !d.diagnostics.unavailable) next.diagnostics = { errors: d.diagnostics.errors, warnings: d.diagnostics.warnings, blob: d.diagnostics.blob };
       return next;
     }
-    case 'message_added':
-      return { ...s, messages: [...s.messages, e.data.message], calls: e.data.reason === 'tool_results' ? [] : s.calls };
+    case 'message_added': {
+      // Tool results were counted as they came in; other messages by their size.
+      const added = e.data.reason === 'tool_results' ? 0 : (e.data.chars ?? 0);
+      const context = { ...ctx(s), charsSince: ctx(s).charsSince + added };
+      return { ...s, messages: [...s.messages, e.data.message], calls: e.data.reason === 'tool_results' ? [] : s.calls, context };
+    }
+    case 'compacted': {
+      const d = e.data;
+      const counters: BudgetCounters = { ...s.counters, tokens: s.counters.tokens + d.usage.input + d.usage.output + d.usage.cacheRead + d.usage.cacheWrite, costUsd: s.counters.costUsd + d.costUsd };
+      const usage: Usage = { input: s.usage.input + d.usage.input, output: s.usage.output + d.usage.output, cacheRead: s.usage.cacheRead + d.usage.cacheRead, cacheWrite: s.usage.cacheWrite + d.usage.cacheWrite };
+      return {
+        ...s,
+        messages: [d.summary, ...s.messages.slice(d.replaced.length)],
+        counters,
+        usage,
+        context: { tokens: d.tokensAfter, charsSince: 0, compactedAtTurn: s.turn },
+        compactions: [...(s.compactions ?? []), { id: d.compactionId, summary: d.summary }],
+      };
+    }
+    case 'compaction_undone': {
+      const c = (s.compactions ?? []).find((x) => x.id === e.data.compactionId);
+      const at = c ? s.messages.indexOf(c.summary) : -1;
+      if (!c || at < 0) return s;
+      return {
+        ...s,
+        messages: [...s.messages.slice(0, at), ...e.data.restore, ...s.messages.slice(at + 1)],
+        context: { ...ctx(s), tokens: e.data.tokensAfter, charsSince: 0 },
+        compactions: (s.compactions ?? []).filter((x) => x.id !== c.id),
+      };
+    }
+    case 'fact_pinned':
+      return (s.pinned ?? []).includes(e.data.fact) ? s : { ...s, pinned: [...(s.pinned ?? []), e.data.fact] };
+    case 'fact_unpinned':
+      return { ...s, pinned: (s.pinned ?? []).filter((f) => f !== e.data.fact) };
     case 'status': {
       const next: RunState = { ...s, status: e.data.status };
       if (e.data.reason !== undefined) next.statusReason = e.data.reason;
@@ -133,6 +183,9 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
       return s;
   }
 }
+
+/** Snapshots written before context accounting existed have no `context`. */
+const ctx = (s: RunState): RunState['context'] => s.context ?? { tokens: 0, charsSince: 0 };
 
 function updateCall(s: RunState, id: string, f: (c: CallState) => CallState): RunState {
   if (!s.calls.some((c) => c.id === id)) return s;

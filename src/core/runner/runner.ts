@@ -5,17 +5,29 @@ import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
 import type { ApprovalGate } from '../ports/approvalGate';
 import type { ChangeCapture } from '../ports/changeCapture';
 import type { CheckpointStore } from '../store/checkpointStore';
-import type { SessionId } from '../store/types';
+import type { BlobHash, SessionId } from '../store/types';
 import { toolDefinitions } from '../tools/registry';
 import type { Tool, ToolContext } from '../tools/tool';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
 import { type Budgets, exhausted, raise } from './budgets';
 import { type LoopOptions, detectLoop } from './loopDetector';
-import type { ApprovalRequestedData, RetryNote, RunnerEvent } from './runEvents';
+import type { ApprovalRequestedData, CompactedData, RetryNote, RunnerEvent } from './runEvents';
 import { nextOpenCall, turnSettled } from './runState';
 import { RunnerError, SessionJournal, hashMessage } from './sessionJournal';
 import type { Outliner } from './stepEffects';
 import { ToolCalls } from './toolCalls';
+import {
+  type ContextOptions,
+  SUMMARY_SYSTEM,
+  estimateTokens,
+  messageChars,
+  needsCompaction,
+  projectedTokens,
+  compactionCut,
+  summaryMessage,
+  summaryRequest,
+  systemWithPins,
+} from './compaction';
 
 export interface RunnerDeps {
   store: CheckpointStore;
@@ -42,6 +54,8 @@ export interface RunnerDeps {
    * changes files, with the delta against the step before. Off by default: a check command can be slow.
    */
   diagnoseSteps?: boolean;
+  /** When older turns are summarized to stay inside the model's window; false: never. Default: on at 70 %. */
+  context?: ContextOptions | false;
   /** Called as each model request goes out (work that can wait for the model, such as a capture's baseline, starts here). */
   onModelRequest?: () => void;
 }
@@ -164,9 +178,10 @@ export class Runner {
         if (await this.checkGuards(j)) continue;
         if (drift) {
           const m: Message = { role: 'user', content: [{ type: 'text', text: drift }] };
-          await this.commit(j, j.state.turn, [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'drift' } }], { messages: [m] });
+          await this.commit(j, j.state.turn, [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'drift', chars: messageChars(m) } }], { messages: [m] });
           drift = undefined;
         }
+        if (this.deps.context !== false && needsCompaction(j.state, this.deps.context) && (await this.compact(j, signal))) continue;
         await this.modelTurn(j, signal);
       }
     } catch (e) {
@@ -223,7 +238,7 @@ export class Runner {
     }
     if (a.kind === 'loop' && answer.decision === 'respond' && answer.text) {
       const m: Message = { role: 'user', content: answer.text };
-      events.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human' } });
+      events.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human', chars: messageChars(m) } });
       extras.messages = [m];
     }
     await this.commit(j, j.state.turn, events, extras);
@@ -260,7 +275,7 @@ export class Runner {
     const s = j.state;
     const retries: RetryNote[] = [];
     const pending = this.deps.llm.complete(
-      { models: s.models, system: s.system, messages: await j.conversation(), tools: toolDefinitions(this.deps.tools), maxTokens: s.maxTokens, signal },
+      { models: s.models, system: systemWithPins(s.system, s.pinned), messages: await j.conversation(), tools: toolDefinitions(this.deps.tools), maxTokens: s.maxTokens, signal },
       (event) => {
         if (event.type === 'retry') retries.push({ model: event.model, attempt: event.attempt, delayMs: event.delayMs, code: event.code, reason: event.reason });
         this.deps.onEvent?.({ type: 'model', sessionId: j.id, event });
@@ -279,6 +294,86 @@ export class Runner {
     // that call does anything; a crash in between loses only a response that was never acted on.
     if (calls.length > 0) j.stage(turn, [event], { messages: [m] });
     else await this.commit(j, turn, [event], { messages: [m] });
+  }
+
+  /**
+   * Summarizes the turns before the last few by a model call and journals the summary in their
+   * place: the session's state shrinks for good (the originals stay in the journal, for viewing
+   * and undo). A crash before the journal write leaves nothing behind; resume decides again.
+   * False when there is nothing to summarize.
+   */
+  private async compact(j: SessionJournal, signal: AbortSignal): Promise<boolean> {
+    const s = j.state;
+    const o = this.deps.context || {};
+    const raw = await Promise.all(s.messages.map((h) => j.message(h)));
+    const cut = compactionCut(raw.map((m) => m.role), o.keepTurns);
+    if (cut === null) return false;
+    this.deps.probe?.('compaction:request');
+    const response = await this.deps.llm.complete(
+      { models: s.models, system: SUMMARY_SYSTEM, messages: [summaryRequest(s.task, raw.slice(0, cut))], maxTokens: o.summaryMaxTokens ?? 2048, signal },
+      (event) => this.deps.onEvent?.({ type: 'model', sessionId: j.id, event }),
+    );
+    this.deps.probe?.('compaction:answered');
+    const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
+    if (!text) return false;
+    const summary = summaryMessage(s.task, text, s.compactions.length + 1, cut);
+    const kept = raw.slice(cut);
+    const tokensAfter = estimateTokens(s.system.length + messageChars(summary) + kept.reduce((n, m) => n + messageChars(m), 0));
+    await this.commit(
+      j,
+      s.turn,
+      [
+        {
+          type: 'compacted',
+          data: {
+            compactionId: `compaction:${j.headSeq + 1}`,
+            replaced: s.messages.slice(0, cut),
+            summary: hashMessage(summary),
+            tokensBefore: projectedTokens(s),
+            tokensAfter,
+            usage: response.usage,
+            costUsd: response.costUsd,
+            model: response.model,
+          },
+        },
+      ],
+      { messages: [summary] },
+    );
+    return true;
+  }
+
+  /**
+   * Puts back the messages a compaction summarized (the latest one by default). A compaction whose
+   * summary a later one summarized again can only be undone after that one.
+   */
+  async undoCompaction(id: SessionId, compactionId?: string): Promise<{ compactionId: string; restored: number }> {
+    const j = await SessionJournal.open(this.deps.store, id, this.now);
+    const all = j.state.compactions;
+    const c = compactionId ? all.find((x) => x.id === compactionId) : all[all.length - 1];
+    if (!c) throw new RunnerError('NOT_FOUND', compactionId ? `no compaction ${compactionId} in force in session ${id}` : `session ${id} has no compaction to undo`);
+    if (!j.state.messages.includes(c.summary)) throw new RunnerError('INVALID', `${c.id} was summarized again by a later compaction: undo that one first`);
+    let restore: BlobHash[] | undefined;
+    for await (const e of this.deps.store.readEvents(id, { reverse: true })) {
+      if (e.type === 'compacted' && (e.data as CompactedData).compactionId === c.id) {
+        restore = (e.data as CompactedData).replaced;
+        break;
+      }
+    }
+    if (!restore) throw new RunnerError('NOT_FOUND', `the journal has no record of ${c.id}`);
+    const at = j.state.messages.indexOf(c.summary);
+    const after = [...j.state.messages.slice(0, at), ...restore, ...j.state.messages.slice(at + 1)];
+    const chars = (await Promise.all(after.map((h) => j.message(h)))).reduce((n, m) => n + messageChars(m), j.state.system.length);
+    await this.commit(j, j.state.turn, [{ type: 'compaction_undone', data: { compactionId: c.id, restore, tokensAfter: estimateTokens(chars) } }]);
+    return { compactionId: c.id, restored: restore.length };
+  }
+
+  /** Pins (or with `remove`, unpins) a fact the user wants sent verbatim with every request. */
+  async pinFact(id: SessionId, fact: string, remove = false): Promise<void> {
+    const text = fact.trim();
+    if (!text) throw new RunnerError('INVALID', 'the fact is empty');
+    const j = await SessionJournal.open(this.deps.store, id, this.now);
+    if (remove && !j.state.pinned.includes(text)) throw new RunnerError('NOT_FOUND', `"${text}" is not pinned in session ${id}`);
+    await this.commit(j, j.state.turn, [remove ? { type: 'fact_unpinned', data: { fact: text } } : { type: 'fact_pinned', data: { fact: text, by: 'user' } }]);
   }
 
   private async commit(j: SessionJournal, step: number, events: RunnerEvent[], extras?: Parameters<SessionJournal['append']>[2]): Promise<void> {

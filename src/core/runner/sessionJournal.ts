@@ -63,7 +63,8 @@ export class SessionJournal {
     const summary = await store.getSession(id);
     if (!summary) throw new RunnerError('NOT_FOUND', `no session ${id} in this workspace`);
     const load = await store.loadSession<RunState>(id);
-    let state = load.snapshot?.state ?? initialRunState();
+    // Snapshots from older versions lack newer fields: the defaults fill them in.
+    let state: RunState = { ...initialRunState(), ...load.snapshot?.state };
     let head = load.snapshot?.seq ?? 0;
     for await (const e of load.tail) {
       state = reduce(state, { type: e.type, data: e.data } as RunnerEvent);

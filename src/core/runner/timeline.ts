@@ -41,6 +41,14 @@ export function describeEvent(ev: RunnerEvent): string {
       return `${head}status → ${ev.data.status}${ev.data.reason ? ` (${cut(ev.data.reason, 120)})` : ''}`;
     case 'budgets_changed':
       return `${head}budgets → ${JSON.stringify(ev.data.budgets)}`;
+    case 'compacted':
+      return `${head}compacted ${ev.data.replaced.length} earlier messages into a summary (${ev.data.compactionId}): ~${ev.data.tokensBefore} → ~${ev.data.tokensAfter} tokens; undo restores them`;
+    case 'compaction_undone':
+      return `${head}compaction undone (${ev.data.compactionId}): ${ev.data.restore.length} messages restored, ~${ev.data.tokensAfter} tokens`;
+    case 'fact_pinned':
+      return `${head}pinned by the ${ev.data.by}: ${cut(ev.data.fact, 120)}`;
+    case 'fact_unpinned':
+      return `${head}unpinned: ${cut(ev.data.fact, 120)}`;
     default:
       return `${head}${(ev as { type: string }).type}`;
   }

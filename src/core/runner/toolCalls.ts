@@ -154,7 +154,7 @@ export class ToolCalls {
     const capture = tool.category === 'mutate' ? this.deps.capture : undefined;
     // Another session's command being captured at the same moment: this one goes uncaptured rather than waiting.
     const mark = capture ? await capture.begin().catch(() => undefined) : undefined;
-    const out = await this.execute(tool, input, signal);
+    const out = await this.execute(tool, input, signal, j);
     const set = capture && mark ? await capture.end(mark).catch(() => undefined) : undefined;
     const found = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
@@ -236,10 +236,10 @@ export class ToolCalls {
         ]);
         return;
       }
-      return this.finish(j, call, await this.execute(tool, input, signal), input, 'rerun');
+      return this.finish(j, call, await this.execute(tool, input, signal, j), input, 'rerun');
     }
     // Reads and computations have no effect outside their result: run them again.
-    return this.finish(j, call, await this.execute(tool, input, signal), input, 'rerun');
+    return this.finish(j, call, await this.execute(tool, input, signal, j), input, 'rerun');
   }
 
   private async askConflict(j: SessionJournal, call: CallState, reasons: string[], changes?: FileChange[]): Promise<void> {
@@ -264,10 +264,10 @@ export class ToolCalls {
     return { content: done.length ? done.join('\n') : 'no change was needed', progressed: true };
   }
 
-  private async execute(tool: Tool, input: unknown, signal: AbortSignal): Promise<ToolOutput> {
+  private async execute(tool: Tool, input: unknown, signal: AbortSignal, j?: SessionJournal): Promise<ToolOutput> {
     if (!tool.run) throw new RunnerError('INVALID', `tool ${tool.name} has neither plan nor run`);
     try {
-      return await tool.run(input, this.ctx(signal));
+      return await tool.run(input, this.ctx(signal, j));
     } catch (e) {
       if (ToolError.is(e)) return { content: e.message, isError: true };
       throw e;
@@ -288,7 +288,7 @@ export class ToolCalls {
       name: call.name,
       key: callKey(call.name, input),
       isError: out.isError === true,
-      content: out.content,
+      content: out.full ? `${out.content}\n[The whole output (${out.full.length} bytes) is kept: read_output with call_id "${call.id}" reads any part of it.]` : out.content,
       progressed: out.progressed === true && out.isError !== true,
       ...(out.full ? { outputBlob: hashBytes(out.full) } : {}),
       ...(recovered ? { recovered } : {}),
@@ -299,6 +299,7 @@ export class ToolCalls {
     };
     const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'result', data: { isError: data.isError, ...(recovered ? { recovered } : {}) } }];
     const events: RunnerEvent[] = [{ type: 'tool_result', data }];
+    if (out.pin && !data.isError) events.push({ type: 'fact_pinned', data: { fact: out.pin, by: 'model' } });
     // A result of a call that ran in this process is not fsynced on its own: a crash of the process
     // keeps it (the OS has it), the next intent's fsync covers it, and a power loss in between
     // leaves the call in flight, which resume reconciles. Not for commands: asking the user again
@@ -318,8 +319,9 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, events, extras);
   }
 
-  private ctx(signal: AbortSignal) {
-    return { ...this.deps.toolContext, signal };
+  private ctx(signal: AbortSignal, j?: SessionJournal) {
+    const outputs = j ? { read: async (callId: string) => (j.state.outputs[callId] ? j.getBlob(j.state.outputs[callId]) : undefined) } : undefined;
+    return { ...this.deps.toolContext, signal, ...(outputs ? { outputs } : {}) };
   }
 }
 

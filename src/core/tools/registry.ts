@@ -3,7 +3,9 @@ import { deleteFileTool } from './deleteFile';
 import { editFileTool } from './editFile';
 import { getDiagnosticsTool } from './getDiagnostics';
 import { listFilesTool } from './listFiles';
+import { pinFactTool } from './pinFact';
 import { readFileTool } from './readFile';
+import { readOutputTool } from './readOutput';
 import { runCommandTool } from './runCommand';
 import { searchTextTool } from './searchText';
 import type { Tool } from './tool';
@@ -11,7 +13,7 @@ import { writeFileTool } from './writeFile';
 
 /** Every tool the agent has, in the order they are described to the model. */
 export function builtinTools(): Tool[] {
-  return [readFileTool, listFilesTool, searchTextTool, editFileTool, writeFileTool, deleteFileTool, runCommandTool, getDiagnosticsTool];
+  return [readFileTool, listFilesTool, searchTextTool, editFileTool, writeFileTool, deleteFileTool, runCommandTool, getDiagnosticsTool, readOutputTool, pinFactTool];
 }
 
 /** The tools as the model API describes them. */

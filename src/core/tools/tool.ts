@@ -11,6 +11,14 @@ export interface ToolContext {
   diagnostics: Diagnostics;
   /** Aborted when the session is paused or cancelled; long-running tools stop early. */
   signal: AbortSignal;
+  /** Full outputs of earlier calls whose results were cut (the runner provides it). */
+  outputs?: OutputReader;
+}
+
+/** Reads back the whole output of an earlier call, kept in the store when the model got only part of it. */
+export interface OutputReader {
+  /** The output's bytes, or undefined when that call's output was never cut (or is unknown). */
+  read(callId: string): Promise<Uint8Array | undefined>;
 }
 
 /** One file change a mutating file tool wants, computed without writing anything. */
@@ -33,6 +41,8 @@ export interface ToolOutput {
   full?: Uint8Array;
   /** The call changed the workspace (loop detection counts repeats without progress). */
   progressed?: boolean;
+  /** A fact to pin: sent verbatim with every later request, whatever is compacted. */
+  pin?: string;
 }
 
 /**

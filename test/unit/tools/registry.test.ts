@@ -17,6 +17,8 @@ describe('tool registry', () => {
         'delete_file:mutate:plan',
         'run_command:mutate:run',
         'get_diagnostics:read:run',
+        'read_output:read:run',
+        'pin_fact:read:run',
       ],
     );
     for (const t of tools) assert.ok(Boolean(t.plan) !== Boolean(t.run), t.name);
