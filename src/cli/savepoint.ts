@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { type RunnerEvent } from '../core/runner/runEvents';
+import type { CompactedData, RunnerEvent } from '../core/runner/runEvents';
 import type { RunOutcome } from '../core/runner/runner';
 import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
 import { StoreError } from '../core/store/errors';
@@ -16,6 +16,9 @@ const USAGE = `savepoint — a durable coding agent (headless)
   savepoint resume [SESSION]      continue a session (default: the latest unfinished one)
   savepoint list                  sessions of the workspace
   savepoint show SESSION          the session's timeline
+  savepoint compacted SESSION [ID]   the messages a compaction summarized (default: the latest)
+  savepoint uncompact SESSION [ID]   undo a compaction: the summarized messages come back
+  savepoint pin SESSION "fact"    send a fact verbatim with every request (unpin to stop)
   savepoint approve SESSION [--reject TEXT | --respond TEXT | --edit JSON] [--resume]
 
 options:
@@ -119,6 +122,32 @@ async function main(argv: string[]): Promise<number> {
         for await (const e of app.store.readEvents(id)) process.stdout.write(`${timelineLine(e)}\n`);
         return 0;
       }
+      case 'compacted': {
+        const id = sessionArg(rest[0], 'compacted');
+        const j = await SessionJournal.open(app.store, id);
+        const wanted = rest[1] ?? j.state.compactions[j.state.compactions.length - 1]?.id;
+        let found: CompactedData | undefined;
+        for await (const e of app.store.readEvents(id)) if (e.type === 'compacted' && (!wanted || (e.data as CompactedData).compactionId === wanted)) found = e.data as CompactedData;
+        if (!found) throw new UsageError(wanted ? `no compaction ${wanted} in session ${id}` : `session ${id} was never compacted`);
+        process.stdout.write(`${found.compactionId}: ${found.replaced.length} messages, ~${found.tokensBefore} → ~${found.tokensAfter} tokens\n`);
+        for (const h of found.replaced) {
+          const m = await j.message(h);
+          process.stdout.write(`\n## ${m.role}\n${typeof m.content === 'string' ? m.content : JSON.stringify(m.content, null, 1)}\n`);
+        }
+        return 0;
+      }
+      case 'uncompact': {
+        const r = await app.runner.undoCompaction(sessionArg(rest[0], 'uncompact'), rest[1]);
+        process.stdout.write(`${r.compactionId} undone: ${r.restored} messages restored\n`);
+        return 0;
+      }
+      case 'pin':
+      case 'unpin': {
+        const fact = rest.slice(1).join(' ');
+        await app.runner.pinFact(sessionArg(rest[0], command), fact, command === 'unpin');
+        process.stdout.write(`${command === 'pin' ? 'pinned' : 'unpinned'}: ${fact.trim()}\n`);
+        return 0;
+      }
       case 'approve': {
         const id = rest[0] as SessionId | undefined;
         if (!id) throw new UsageError('approve needs a session id');
@@ -154,6 +183,11 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await app.close().catch(() => undefined);
   }
+}
+
+function sessionArg(v: string | undefined, command: string): SessionId {
+  if (!v) throw new UsageError(`${command} needs a session id (see savepoint list)`);
+  return v as SessionId;
 }
 
 function parseJson(text: string): unknown {

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
+import type { StepInput } from '../../../src/core/scripted/scenario';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
+
+/** Every `BROKEN(...)` in a .ts file is an error, in the gcc format the CLI's check command parser reads. */
+const CHECKER = `
+const fs = require('fs');
+let bad = 0;
+for (const f of fs.readdirSync('.')) if (f.endsWith('.ts')) fs.readFileSync(f, 'utf8').split('\\n').forEach((l, i) => {
+  const k = l.indexOf('BROKEN'); if (k >= 0) { bad++; console.log(f + ':' + (i + 1) + ':' + (k + 1) + ': error: broken'); }
+});
+process.exit(bad ? 2 : 0);
+`;
+
+const read = (id: string, input: number, expect?: Record<string, unknown>): StepInput => ({
+  type: 'message',
+  content: [{ type: 'tool_use', id, name: 'read_file', input: { path: 'a.ts' } }],
+  usage: { input_tokens: input, output_tokens: 10 },
+  ...(expect ? { expect } : {}),
+});
+
+describe('the savepoint CLI in a child process: step checks, compaction, pins', function () {
+  this.timeout(60_000);
+  let root: string;
+  let server: ScriptedModelServer;
+  afterEach(async () => {
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('shows the errors a step introduced, a compaction with its originals, undoes it, and pins a fact', async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
+    const ws = join(root, 'ws');
+    await mkdir(ws);
+    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
+    await writeFile(join(ws, 'check.cjs'), CHECKER);
+    server = await ScriptedModelServer.start([
+      { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = BROKEN;\n' } }] },
+      read('r1', 1000, { lastUserContains: 'introduced 1 error' }),
+      read('r2', 2000),
+      read('r3', 3000),
+      // 150,000 of a 200,000-token window: past 70 %, the next request is a summary.
+      read('r4', 150_000),
+      { type: 'message', content: [{ type: 'text', text: 'SUMMARY: wrote a.ts, read it four times.' }], expect: { systemContains: 'You summarize' } },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'r4' } },
+    ]);
+    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '' } });
+    const started = await cli('run', '--approvals', 'yes', '--check-command', 'node check.cjs', 'fix a.ts');
+    const outcome = JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string; status: string };
+    assert.equal(outcome.status, 'completed', started.stderr);
+    assert.deepEqual(server.violations(), []);
+    const id = outcome.sessionId;
+
+    const shown = (await cli('show', id)).stdout;
+    assert.match(shown, /ok write_file: .*introduced 1 error \(now 1 error, 0 warnings\)/);
+    assert.match(shown, /compacted 3 earlier messages into a summary \((compaction:\d+)\)/);
+    const compactionId = /\((compaction:\d+)\)/.exec(shown)?.[1] as string;
+
+    const originals = (await cli('compacted', id)).stdout;
+    assert.match(originals, new RegExp(`^${compactionId}: 3 messages`));
+    assert.match(originals, /## user\nfix a\.ts/);
+    assert.match(originals, /"name": "write_file"/);
+
+    assert.equal((await cli('uncompact', id)).stdout, `${compactionId} undone: 3 messages restored\n`);
+    await assert.rejects(cli('uncompact', id), (e: { stderr: string }) => /has no compaction to undo/.test(e.stderr));
+    assert.equal((await cli('pin', id, 'use', 'tabs')).stdout, 'pinned: use tabs\n');
+    assert.match((await cli('show', id)).stdout, /pinned by the user: use tabs/);
+    await assert.rejects(cli('unpin', id, 'use spaces'), (e: { stderr: string }) => /is not pinned/.test(e.stderr));
+  });
+});
