@@ -18,6 +18,9 @@ import { Runner, type RunnerDeps } from '../core/runner/runner';
 import type { Outliner } from '../core/runner/stepEffects';
 import { type DiskCheckpointStore, openCheckpointStore } from '../core/store/openStore';
 import { builtinTools } from '../core/tools/registry';
+import type { LongTermMemory } from '../core/memory/longTermMemory';
+import { memoryTools } from '../core/memory/memoryTools';
+import { openMemory } from '../core/memory/openMemory';
 
 export interface CliEnv {
   /** Watch the workspace for what commands change, and outline changed symbols (run/resume only). */
@@ -28,6 +31,8 @@ export interface CliEnv {
   baseUrl?: string;
   apiKey?: string;
   checkCommand?: string;
+  /** Long-term memory (workspace scope in the store, user scope under the data directory). */
+  memory?: boolean;
   /** Run the check command after every step that changes files and journal the findings' delta. */
   diagnoseSteps?: boolean;
   modelPolicy?: ModelPolicyOptions;
@@ -40,10 +45,16 @@ export function defaultStoreDir(workspace: string): string {
   return join(data, 'savepoint', 'workspaces', id);
 }
 
+/** Where the user-scope memory lives (shared by every workspace). */
+export function userMemoryDir(): string {
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'savepoint', 'user-memory');
+}
+
 const noDiagnostics: Diagnostics = { collect: async () => [] };
 
 export interface Composed {
   store: DiskCheckpointStore;
+  memory: LongTermMemory | undefined;
   runner: Runner;
   workspace: Workspace;
   close(): Promise<void>;
@@ -71,12 +82,14 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     void capture?.start().catch(() => undefined);
     outliner?.load();
   };
+  const mem = env.memory ? await openMemory(store, userMemoryDir()) : undefined;
   const outliner = env.codeAware ? lazyOutliner(() => AstOutliner.create(grammarLocation()).catch(() => undefined)) : undefined;
   const runner = new Runner({
     store,
     llm,
-    tools: builtinTools(),
+    tools: mem ? [...builtinTools(), ...memoryTools()] : builtinTools(),
     toolContext: { workspace, processes, diagnostics },
+    ...(mem ? { memory: mem.memory } : {}),
     approvals: gate,
     ...(capture ? { capture } : {}),
     ...(env.codeAware ? { onModelRequest: startBaseline } : {}),
@@ -86,11 +99,13 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
   });
   return {
     store,
+    memory: mem?.memory,
     runner,
     workspace,
     close: async () => {
       await capture?.dispose();
       await outliner?.dispose();
+      await mem?.close();
       await store.close();
     },
   };

@@ -7,7 +7,9 @@ import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
 import { StoreError } from '../core/store/errors';
 import type { SessionId, SessionSummary } from '../core/store/types';
 import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
-import { type CliEnv, compose } from './compose';
+import { type CliEnv, type Composed, compose } from './compose';
+import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
+import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
 import { describeEvent, timelineLine } from '../core/runner/timeline';
 
 const USAGE = `savepoint — a durable coding agent (headless)
@@ -19,6 +21,8 @@ const USAGE = `savepoint — a durable coding agent (headless)
   savepoint compacted SESSION [ID]   the messages a compaction summarized (default: the latest)
   savepoint uncompact SESSION [ID]   undo a compaction: the summarized messages come back
   savepoint pin SESSION "fact"    send a fact verbatim with every request (unpin to stop)
+  savepoint memory [list | show ID | recall QUERY | forget ID | reverts]
+                                  long-term memory (workspace and user scopes)
   savepoint approve SESSION [--reject TEXT | --respond TEXT | --edit JSON] [--resume]
 
 options:
@@ -77,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
     ...(o['base-url'] ? { baseUrl: o['base-url'] } : process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}),
     ...(o['check-command'] ? { checkCommand: o['check-command'], diagnoseSteps: o['no-step-checks'] !== true } : {}),
     codeAware: command === 'run' || command === 'resume' || (command === 'approve' && o.resume === true),
+    memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory',
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
@@ -148,6 +153,8 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${command === 'pin' ? 'pinned' : 'unpinned'}: ${fact.trim()}\n`);
         return 0;
       }
+      case 'memory':
+        return memoryCommand(app, rest);
       case 'approve': {
         const id = rest[0] as SessionId | undefined;
         if (!id) throw new UsageError('approve needs a session id');
@@ -182,6 +189,38 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await app.close().catch(() => undefined);
+  }
+}
+
+async function memoryCommand(app: Composed, args: string[]): Promise<number> {
+  const memory = app.memory;
+  if (!memory) throw new UsageError('long-term memory is not available');
+  const [sub = 'list', ...more] = args;
+  const arg = more.join(' ').trim();
+  const origin = { sessionId: 'cli' as SessionId, seq: 0 };
+  switch (sub) {
+    case 'list':
+      process.stdout.write(formatMemoryList(memory.list(), process.stdout.columns ?? 100));
+      return 0;
+    case 'show': {
+      if (!arg) throw new UsageError('memory show needs an id (see savepoint memory list)');
+      process.stdout.write(formatMemoryShow(memory.get(arg as MemoryId), await memory.history(arg as MemoryId)));
+      return 0;
+    }
+    case 'recall':
+      process.stdout.write(formatMemoryList(memory.recall(arg, { limit: 20 }).map((h) => h.entry), process.stdout.columns ?? 100));
+      return 0;
+    case 'forget': {
+      if (!arg) throw new UsageError('memory forget needs an id');
+      await memory.forget(arg as MemoryId, origin);
+      process.stdout.write(`forgotten: ${arg} (its versions stay in the history)\n`);
+      return 0;
+    }
+    case 'reverts':
+      process.stdout.write(formatMemoryReverts(await memory.listReverts()));
+      return 0;
+    default:
+      throw new UsageError(`unknown memory command "${sub}": list, show ID, recall QUERY, forget ID, reverts`);
   }
 }
 
@@ -241,7 +280,7 @@ main(process.argv.slice(2)).then(
     } else if (StoreError.is(e, 'LOCKED')) {
       process.stderr.write('savepoint: another process (an editor window or a CLI run) is using this workspace\'s sessions; try again when it is done\n');
       process.exitCode = 5;
-    } else if (RunnerError.is(e) || StoreError.is(e)) {
+    } else if (RunnerError.is(e) || StoreError.is(e) || e instanceof MemoryError) {
       process.stderr.write(`savepoint: ${e.message}\n`);
       process.exitCode = 1;
     } else {

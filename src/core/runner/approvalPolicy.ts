@@ -1,17 +1,18 @@
 /** Which tool calls must wait for the user. Pure: the runner journals what this decides. */
 
-export type ToolCategory = 'read' | 'compute' | 'mutate';
+/** memory: writes to long-term memory (not the workspace; undone with the session's rewind). */
+export type ToolCategory = 'read' | 'compute' | 'mutate' | 'memory';
 export type CategoryRule = 'auto' | 'ask';
 
 export interface ApprovalPolicy {
   /** Per category; reads are auto-approved and writes and commands ask by default. */
-  categories: Record<ToolCategory, CategoryRule>;
+  categories: Record<Exclude<ToolCategory, 'memory'>, CategoryRule> & { memory?: CategoryRule };
   /** Extra always-ask patterns (regular expression sources, case-insensitive) matched on the call's input. */
   alwaysAsk: string[];
 }
 
 export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
-  categories: { read: 'auto', compute: 'ask', mutate: 'ask' },
+  categories: { read: 'auto', compute: 'ask', mutate: 'ask', memory: 'auto' },
   alwaysAsk: [],
 };
 
@@ -67,7 +68,8 @@ export function needsApproval(policy: ApprovalPolicy, tool: { name: string; cate
   }
   if (paths.some((s) => OUTSIDE.test(s))) reasons.push('refers to a path outside the workspace');
   if (reasons.length > 0) return { ask: true, reasons };
-  const rule = policy.categories[tool.category] ?? 'ask';
+  // Policies journaled before memory existed have no rule for it: memory writes are undoable, so auto.
+  const rule = policy.categories[tool.category] ?? (tool.category === 'memory' ? 'auto' : 'ask');
   return rule === 'auto' ? { ask: false, reasons: [] } : { ask: true, reasons: [`${tool.category} tools ask first (approval policy)`] };
 }
 

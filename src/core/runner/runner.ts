@@ -5,6 +5,8 @@ import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
 import type { ApprovalGate } from '../ports/approvalGate';
 import type { ChangeCapture } from '../ports/changeCapture';
 import type { CheckpointStore } from '../store/checkpointStore';
+import type { MemoryPort } from '../memory/memoryPort';
+import type { WriteOrigin } from '../memory/memoryTypes';
 import type { BlobHash, SessionId } from '../store/types';
 import { toolDefinitions } from '../tools/registry';
 import type { Tool, ToolContext } from '../tools/tool';
@@ -54,11 +56,25 @@ export interface RunnerDeps {
    * changes files, with the delta against the step before. Off by default: a check command can be slow.
    */
   diagnoseSteps?: boolean;
+  /**
+   * Long-term memory: bound to each tool call (remember/recall/forget), consulted for the system
+   * prompt when a session starts, and given an episode when a session completes.
+   */
+  memory?: SessionMemory;
   /** When older turns are summarized to stay inside the model's window; false: never. Default: on at 70 %. */
   context?: ContextOptions | false;
   /** Called as each model request goes out (work that can wait for the model, such as a capture's baseline, starts here). */
   onModelRequest?: () => void;
 }
+
+/** What the runner needs of long-term memory (LongTermMemory implements it). */
+export interface SessionMemory {
+  port(origin: WriteOrigin): MemoryPort;
+  selectForPrompt(query: string, tokenBudget: number): { text: string };
+}
+
+/** Memories put into a new session's system prompt, at most this many tokens. */
+const MEMORY_PROMPT_TOKENS = 1500;
 
 export type RunnerNotice =
   | { type: 'committed'; sessionId: SessionId; events: RunnerEvent[] }
@@ -108,12 +124,14 @@ export class Runner {
     const summary = await this.deps.store.createSession({ title, status: 'running', ...(o.id ? { id: o.id } : {}) });
     const first: Message = { role: 'user', content: o.task };
     const j = await SessionJournal.open(this.deps.store, summary.id, this.now);
+    // Chosen once and journaled with the start, so a resume sends the very same prompt.
+    const remembered = this.deps.memory?.selectForPrompt(o.task, MEMORY_PROMPT_TOKENS).text;
     await this.commit(j, 0, [
       {
         type: 'session_started',
         data: {
           task: o.task,
-          system: o.system ?? DEFAULT_SYSTEM,
+          system: `${o.system ?? DEFAULT_SYSTEM}${remembered ? `\n\n${remembered}` : ''}`,
           models: o.models,
           maxTokens: o.maxTokens ?? 8192,
           budgets: o.budgets ?? {},
@@ -157,7 +175,10 @@ export class Runner {
     try {
       for (;;) {
         const s = j.state;
-        if (s.status === 'completed') return { sessionId: id, status: 'completed' };
+        if (s.status === 'completed') {
+          await this.rememberEpisode(j);
+          return { sessionId: id, status: 'completed' };
+        }
         if (s.status === 'failed') return { sessionId: id, status: 'failed', ...(s.statusReason ? { reason: s.statusReason } : {}) };
         if (signal.aborted) return await this.pause(j, signal);
         const open = s.openApprovals[0];
@@ -340,6 +361,23 @@ export class Runner {
       { messages: [summary] },
     );
     return true;
+  }
+
+  /**
+   * A short record of a finished session for later sessions (kind `episode`). Keyed by the session,
+   * so a second completion (a resume of a completed session) writes nothing again. Never fails the session.
+   */
+  private async rememberEpisode(j: SessionJournal): Promise<void> {
+    if (!this.deps.memory) return;
+    try {
+      const last = await j.message(j.state.messages[j.state.messages.length - 1] as BlobHash);
+      const text = typeof last.content === 'string' ? last.content : last.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join(' ');
+      const task = j.state.task.length > 300 ? `${j.state.task.slice(0, 297)}...` : j.state.task;
+      const outcome = text.length > 600 ? `${text.slice(0, 597)}...` : text;
+      await this.deps.memory.port({ sessionId: j.id, seq: j.headSeq, step: j.state.turn, opKey: 'episode' }).remember({ kind: 'episode', text: `Task: ${task}\nOutcome: ${outcome}`, tags: ['session'] });
+    } catch {
+      // Memory is a convenience for later sessions; this one is done either way.
+    }
   }
 
   /**

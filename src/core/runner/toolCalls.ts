@@ -154,7 +154,7 @@ export class ToolCalls {
     const capture = tool.category === 'mutate' ? this.deps.capture : undefined;
     // Another session's command being captured at the same moment: this one goes uncaptured rather than waiting.
     const mark = capture ? await capture.begin().catch(() => undefined) : undefined;
-    const out = await this.execute(tool, input, signal, j);
+    const out = await this.execute(tool, input, signal, j, call.id);
     const set = capture && mark ? await capture.end(mark).catch(() => undefined) : undefined;
     const found = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
@@ -236,10 +236,10 @@ export class ToolCalls {
         ]);
         return;
       }
-      return this.finish(j, call, await this.execute(tool, input, signal, j), input, 'rerun');
+      return this.finish(j, call, await this.execute(tool, input, signal, j, call.id), input, 'rerun');
     }
     // Reads and computations have no effect outside their result: run them again.
-    return this.finish(j, call, await this.execute(tool, input, signal, j), input, 'rerun');
+    return this.finish(j, call, await this.execute(tool, input, signal, j, call.id), input, 'rerun');
   }
 
   private async askConflict(j: SessionJournal, call: CallState, reasons: string[], changes?: FileChange[]): Promise<void> {
@@ -264,10 +264,10 @@ export class ToolCalls {
     return { content: done.length ? done.join('\n') : 'no change was needed', progressed: true };
   }
 
-  private async execute(tool: Tool, input: unknown, signal: AbortSignal, j?: SessionJournal): Promise<ToolOutput> {
+  private async execute(tool: Tool, input: unknown, signal: AbortSignal, j?: SessionJournal, callId?: string): Promise<ToolOutput> {
     if (!tool.run) throw new RunnerError('INVALID', `tool ${tool.name} has neither plan nor run`);
     try {
-      return await tool.run(input, this.ctx(signal, j));
+      return await tool.run(input, this.ctx(signal, j, callId));
     } catch (e) {
       if (ToolError.is(e)) return { content: e.message, isError: true };
       throw e;
@@ -319,9 +319,11 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, events, extras);
   }
 
-  private ctx(signal: AbortSignal, j?: SessionJournal) {
-    const outputs = j ? { read: async (callId: string) => (j.state.outputs[callId] ? j.getBlob(j.state.outputs[callId]) : undefined) } : undefined;
-    return { ...this.deps.toolContext, signal, ...(outputs ? { outputs } : {}) };
+  private ctx(signal: AbortSignal, j?: SessionJournal, callId?: string) {
+    const outputs = j ? { read: async (id: string) => (j.state.outputs[id] ? j.getBlob(j.state.outputs[id]) : undefined) } : undefined;
+    // Bound to the call: its id is the idempotency key, so a call run again at resume writes nothing twice.
+    const memory = j && callId && this.deps.memory ? this.deps.memory.port({ sessionId: j.id, seq: j.headSeq, step: j.state.turn, opKey: callId }) : undefined;
+    return { ...this.deps.toolContext, signal, ...(outputs ? { outputs } : {}), ...(memory ? { memory } : {}) };
   }
 }
 

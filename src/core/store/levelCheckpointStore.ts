@@ -246,6 +246,18 @@ export class LevelCheckpointStore implements CheckpointStore {
     this.heads.set(summary.id, summary);
   }
 
+  /**
+   * A context on the named sublevel of this store's database, for a module that keeps its own
+   * records beside the sessions (long-term memory). Same codec (encryption at rest covers it), same
+   * fsync policy and read-only state. Its keys carry the prefix `!name!`, which sorts before every
+   * table of the store, so no range the store reads ever sees them. Valid until the store closes.
+   */
+  openSpace(name: string): StoreContext {
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new StoreError('INVALID_ARGUMENT', `invalid space name: ${JSON.stringify(name)}`);
+    const db = this.ctx.db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as Db;
+    return new StoreContext({ db, codec: this.ctx.codec, readOnly: this.ctx.readOnly, syncWrites: this.ctx.syncWrites, now: this.ctx.now });
+  }
+
   async getSession(id: SessionId): Promise<SessionSummary | undefined> {
     const cached = this.heads.get(id);
     if (cached) return cached;

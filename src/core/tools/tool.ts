@@ -3,6 +3,7 @@ import type { ToolCategory } from '../runner/approvalPolicy';
 import type { Diagnostics } from '../ports/diagnostics';
 import type { ProcessRunner } from '../ports/processRunner';
 import type { Workspace } from '../ports/workspace';
+import type { MemoryPort } from '../memory/memoryPort';
 
 /** What every tool may use. Built once per session by the composition root (CLI or extension). */
 export interface ToolContext {
@@ -13,6 +14,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Full outputs of earlier calls whose results were cut (the runner provides it). */
   outputs?: OutputReader;
+  /** Long-term memory, bound to this call (the runner provides it when the session has memory). */
+  memory?: MemoryPort;
 }
 
 /** Reads back the whole output of an earlier call, kept in the store when the model got only part of it. */

@@ -1,0 +1,217 @@
+import type { SessionId } from '../store/types';
+import { MemoryIndex, type RecallHit, type RecallOptions } from './memoryIndex';
+import type { MemoryPort, RememberInput, RememberOutcome } from './memoryPort';
+import type { MemoryStore } from './memoryStore';
+import {
+  type MemoryChange,
+  type MemoryEntry,
+  MemoryError,
+  type MemoryId,
+  type MemoryPatch,
+  type MemoryRevert,
+  type MemoryScope,
+  type MemoryVersion,
+  type NewMemory,
+  type WriteOrigin,
+  type WriteResult,
+} from './memoryTypes';
+import { type PromptSelection, selectEntries } from './promptSelection';
+
+export interface LongTermMemoryOptions {
+  /** The workspace scope: `new MemoryStore('workspace', checkpointStore.openSpace('memory'))`. */
+  workspace: MemoryStore;
+  /** The user scope, in a store under global storage; without it, user-scope writes fail with SCOPE_UNAVAILABLE. */
+  user?: MemoryStore;
+  now?: () => number;
+}
+
+export interface OpenStats {
+  entries: number;
+  /** Time to read every current entry from LevelDB and build the search index. */
+  rebuildMs: number;
+}
+
+/**
+ * Long-term memory of both scopes behind one search index. The stores are the truth; the index is
+ * rebuilt from them at `open` and follows every write made through this object (writes made by
+ * another process are not seen until the next open: each store has a single writer, LevelDB's lock).
+ */
+export class LongTermMemory {
+  private readonly index = new MemoryIndex();
+  private readonly listeners = new Set<(changes: readonly MemoryChange[]) => void>();
+  private stats: OpenStats = { entries: 0, rebuildMs: 0 };
+
+  private constructor(private readonly stores: { workspace: MemoryStore; user?: MemoryStore }) {}
+
+  /** Reads every current entry of both scopes into the index. */
+  static async open(o: LongTermMemoryOptions): Promise<LongTermMemory> {
+    const m = new LongTermMemory({ workspace: o.workspace, ...(o.user ? { user: o.user } : {}) });
+    const start = performance.now();
+    for (const store of m.scopes()) for await (const batch of store.entries()) m.index.addAll(batch);
+    m.stats = { entries: m.index.size, rebuildMs: performance.now() - start };
+    return m;
+  }
+
+  get openStats(): OpenStats {
+    return this.stats;
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Subscribes to changes of current entries (writes, reverts). Returns an unsubscribe function. */
+  onDidChange(listener: (changes: readonly MemoryChange[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(id: MemoryId): MemoryEntry | undefined {
+    return this.index.get(id);
+  }
+
+  /** Current entries, most recently updated first. */
+  list(o: { scope?: MemoryScope; kind?: MemoryEntry['kind'] } = {}): MemoryEntry[] {
+    return [...this.index.all()]
+      .filter((e) => (o.scope === undefined || e.scope === o.scope) && (o.kind === undefined || e.kind === o.kind))
+      .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
+  }
+
+  /** Every version of an entry (the current one last), undone ones included. */
+  async history(id: MemoryId): Promise<MemoryVersion[]> {
+    for (const store of this.scopes()) {
+      const versions = await store.history(id);
+      if (versions.length) return versions;
+    }
+    return [];
+  }
+
+  recall(query: string, options?: RecallOptions): RecallHit[] {
+    return this.index.query(query, options);
+  }
+
+  /** Memories for the system prompt within `tokenBudget` (chars/4): procedures and pinned entries first, then the query's hits. */
+  selectForPrompt(query: string, tokenBudget: number, options: Omit<RecallOptions, 'limit'> = {}): PromptSelection {
+    const hits = this.index.query(query, { ...options, limit: 50 });
+    const candidates = [...this.index.all()].filter((e) => (!options.scopes || options.scopes.includes(e.scope)) && (!options.kinds || options.kinds.includes(e.kind)));
+    return selectEntries(candidates, hits, tokenBudget);
+  }
+
+  async remember(input: NewMemory, origin: WriteOrigin): Promise<WriteResult> {
+    return this.applied(await this.store(input.scope ?? 'workspace').create(input, origin));
+  }
+
+  async edit(id: MemoryId, patch: MemoryPatch, origin: WriteOrigin): Promise<WriteResult> {
+    return this.applied(await (await this.storeOf(id)).edit(id, patch, origin));
+  }
+
+  async forget(id: MemoryId, origin: WriteOrigin): Promise<WriteResult> {
+    return this.applied(await (await this.storeOf(id)).forget(id, origin));
+  }
+
+  /**
+   * Undoes the memory writes `sessionId` made after journal position `afterSeq` (up to
+   * `throughSeq` when given), in each scope: one atomic batch per scope, and idempotent, so a retry
+   * after a crash between the two finishes the job. A scope open read-only (another window holds
+   * the user store) is left alone and listed in `unavailable`: retry when it is writable. See
+   * MemoryStore.revertSessionAfter for what an undone write means.
+   */
+  async revertSessionAfter(sessionId: SessionId, afterSeq: number, throughSeq?: number): Promise<{ reverts: MemoryRevert[]; unavailable: MemoryScope[] }> {
+    const reverts: MemoryRevert[] = [];
+    const unavailable: MemoryScope[] = [];
+    for (const store of this.scopes()) {
+      if (store.readOnly) {
+        unavailable.push(store.scope);
+        continue;
+      }
+      const { revert, changes } = await store.revertSessionAfter(sessionId, afterSeq, throughSeq);
+      this.follow(changes);
+      if (revert) reverts.push(revert);
+    }
+    return { reverts, unavailable };
+  }
+
+  /** What `revertSessionAfter` would undo now, in both scopes, oldest first; writes nothing. */
+  async previewRevert(sessionId: SessionId, afterSeq: number, throughSeq?: number): Promise<MemoryVersion[]> {
+    const all = await Promise.all(this.scopes().map((s) => s.writesAfter(sessionId, afterSeq, throughSeq)));
+    return all.flat().sort((a, b) => a.provenance.seq - b.provenance.seq || a.at - b.at);
+  }
+
+  /** Re-applies what a revert undid (e.g. when the rewind that caused it is undone). */
+  async undoRevert(revertId: string): Promise<MemoryRevert> {
+    for (const store of this.scopes()) {
+      try {
+        const { revert, changes } = await store.undoRevert(revertId);
+        this.follow(changes);
+        return revert;
+      } catch (e) {
+        if (!MemoryError.is(e, 'NOT_FOUND')) throw e;
+      }
+    }
+    throw new MemoryError('NOT_FOUND', `no memory revert ${revertId}`);
+  }
+
+  /** Reverts of both scopes, oldest first. */
+  async listReverts(): Promise<MemoryRevert[]> {
+    const all = (await Promise.all(this.scopes().map((s) => s.listReverts()))).flat();
+    return all.sort((a, b) => a.at - b.at || (a.revertId < b.revertId ? -1 : 1));
+  }
+
+  /** The port one tool call uses: writes carry `origin` (session, seq, and the call id as op key). */
+  port(origin: WriteOrigin): MemoryPort {
+    return {
+      remember: (input) => this.rememberFor(input, origin),
+      recall: async (query, options) => this.recall(query, options),
+      forget: async (id) => {
+        const r = await this.forget(id, origin);
+        if (!r.previous) throw new MemoryError('NOT_FOUND', `no memory ${id}`);
+        return r.previous;
+      },
+    };
+  }
+
+  private async rememberFor(input: RememberInput, origin: WriteOrigin): Promise<RememberOutcome> {
+    if (input.id !== undefined) {
+      const patch: MemoryPatch = {
+        ...(input.kind !== undefined ? { kind: input.kind } : {}),
+        ...(input.text !== undefined ? { text: input.text } : {}),
+        ...(input.tags !== undefined ? { tags: input.tags } : {}),
+        ...(input.pinned !== undefined ? { pinned: input.pinned } : {}),
+      };
+      const r = await this.edit(input.id, patch, origin);
+      return { entry: r.entry as MemoryEntry, updated: true, replayed: r.replayed };
+    }
+    if (input.kind === undefined || input.text === undefined) throw new MemoryError('INVALID_ARGUMENT', 'a new memory needs a kind and a text');
+    const r = await this.remember({ ...input, kind: input.kind, text: input.text }, origin);
+    return { entry: r.entry as MemoryEntry, updated: false, replayed: r.replayed };
+  }
+
+  private applied(r: WriteResult): WriteResult {
+    if (!r.replayed) this.follow([{ id: (r.entry ?? r.previous)?.id as MemoryId, before: r.previous, after: r.entry }]);
+    return r;
+  }
+
+  private follow(changes: readonly MemoryChange[]): void {
+    if (changes.length === 0) return;
+    for (const c of changes) this.index.apply(c.id, c.after);
+    for (const l of this.listeners) l(changes);
+  }
+
+  private scopes(): MemoryStore[] {
+    return this.stores.user ? [this.stores.workspace, this.stores.user] : [this.stores.workspace];
+  }
+
+  private store(scope: MemoryScope): MemoryStore {
+    const s = this.stores[scope];
+    if (!s) throw new MemoryError('SCOPE_UNAVAILABLE', `no ${scope} memory is configured`);
+    return s;
+  }
+
+  /** The scope of an entry: from the index, or (a forgotten entry, e.g. a replayed forget) from its history. */
+  private async storeOf(id: MemoryId): Promise<MemoryStore> {
+    const e = this.index.get(id);
+    if (e) return this.store(e.scope);
+    for (const store of this.scopes()) if ((await store.history(id)).length) return store;
+    throw new MemoryError('NOT_FOUND', `no memory ${id}`);
+  }
+}

@@ -1,0 +1,27 @@
+import { type DiskCheckpointStore, openCheckpointStore } from '../store/openStore';
+import type { KeyProvider } from '../store/codec';
+import { LongTermMemory } from './longTermMemory';
+import { MemoryStore } from './memoryStore';
+
+export interface OpenedMemory {
+  memory: LongTermMemory;
+  /** Closes the user-scope store (the workspace scope lives in the session store, closed with it). */
+  close(): Promise<void>;
+}
+
+/**
+ * Long-term memory for a composition root: the workspace scope in the workspace's checkpoint store,
+ * the user scope in its own store under `userDir` (read-only when another process holds it). A
+ * user store that cannot be opened leaves that scope out rather than failing the session.
+ */
+export async function openMemory(workspaceStore: DiskCheckpointStore, userDir: string | undefined, keyProvider?: KeyProvider): Promise<OpenedMemory> {
+  let userStore: DiskCheckpointStore | undefined;
+  if (userDir) {
+    userStore = await openCheckpointStore({ dir: userDir, onLocked: 'readonly', ...(keyProvider ? { keyProvider } : {}) }).catch(() => undefined);
+  }
+  const memory = await LongTermMemory.open({
+    workspace: new MemoryStore('workspace', workspaceStore.openSpace('memory')),
+    ...(userStore ? { user: new MemoryStore('user', userStore.openSpace('memory')) } : {}),
+  });
+  return { memory, close: async () => userStore?.close() };
+}

@@ -1,0 +1,61 @@
+import type { RecallHit } from './memoryIndex';
+import type { MemoryEntry, MemoryId } from './memoryTypes';
+
+/** What goes into the system prompt: the entries chosen, rendered, and their approximate size. */
+export interface PromptSelection {
+  entries: MemoryEntry[];
+  /** Ready to append to the system prompt; empty when nothing was chosen. */
+  text: string;
+  /** Approximate tokens of `text` (see estimateTokens). */
+  tokens: number;
+  /** Candidates left out because they did not fit the budget. */
+  omitted: number;
+}
+
+/** The usual approximation for English and code: about four characters per token. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+export const PROMPT_HEADER = 'Long-term memory (from earlier sessions; ids are for the remember and forget tools):\n';
+
+/** One entry as the model reads it. */
+export function renderForPrompt(e: MemoryEntry): string {
+  const tags = e.tags.length ? ` [${e.tags.join(', ')}]` : '';
+  const scope = e.scope === 'user' ? ', user' : '';
+  return `- (${e.kind}${e.pinned ? ', pinned' : ''}${scope}) ${e.text}${tags} {${e.id}}\n`;
+}
+
+/**
+ * Chooses memories for the prompt within `tokenBudget` (header included): first procedures and
+ * pinned entries (pinned first, then by relevance to the query, then most recent), then the other
+ * recall hits by relevance. Greedy: an entry that does not fit is skipped and smaller ones after it
+ * may still go in. Pure: `candidates` are every current entry, `hits` the recall of the query.
+ */
+export function selectEntries(candidates: Iterable<MemoryEntry>, hits: readonly RecallHit[], tokenBudget: number): PromptSelection {
+  const score = new Map<MemoryId, number>(hits.map((h) => [h.entry.id, h.score]));
+  const first = [...candidates]
+    .filter((e) => e.kind === 'procedure' || e.pinned)
+    .sort((a, b) => Number(b.pinned) - Number(a.pinned) || (score.get(b.id) ?? 0) - (score.get(a.id) ?? 0) || b.updatedAt - a.updatedAt);
+  const seen = new Set(first.map((e) => e.id));
+  const ordered = [...first, ...hits.map((h) => h.entry).filter((e) => !seen.has(e.id))];
+
+  const entries: MemoryEntry[] = [];
+  let text = '';
+  let omitted = 0;
+  let used = estimateTokens(PROMPT_HEADER);
+  for (const e of ordered) {
+    const line = renderForPrompt(e);
+    const cost = estimateTokens(line);
+    if (used + cost > tokenBudget) {
+      omitted++;
+      continue;
+    }
+    used += cost;
+    entries.push(e);
+    text += line;
+  }
+  if (entries.length === 0) return { entries, text: '', tokens: 0, omitted };
+  const full = PROMPT_HEADER + text;
+  return { entries, text: full, tokens: estimateTokens(full), omitted };
+}

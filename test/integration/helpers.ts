@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { type DiskCheckpointStore, openCheckpointStore } from '../../src/core/store/openStore';
+import type { JournalEvent, SessionId, SessionSummary } from '../../src/core/store/types';
+
+export const EXTENSION_ID = 'savepoint.savepoint';
+
+/** What the launcher (run.mjs / runElectron.mjs) prepared; it sits next to the workspace folder. */
+export interface IntegrationConfig {
+  modelUrl: string;
+  seeded: { sessionId: SessionId; title: string; storeDir: string };
+  resultsFile: string;
+}
+
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the integration suite needs the fixture workspace open');
+  return folder.uri.fsPath;
+}
+
+let cached: IntegrationConfig | undefined;
+export function config(): IntegrationConfig {
+  cached ??= JSON.parse(readFileSync(join(dirname(workspaceRoot()), 'savepoint-integration.json'), 'utf8')) as IntegrationConfig;
+  return cached;
+}
+
+export async function activateExtension(): Promise<vscode.Extension<unknown>> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed in this extension host`);
+  await ext.activate();
+  return ext;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns something other than undefined; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    await sleep(200);
+  }
+}
+
+/**
+ * Reads the extension's store from the outside while the extension writes to it, on a copy of its
+ * LevelDB files. Never open the store's own directory from this process: LevelDB's lock is a
+ * POSIX record lock, which does not exclude a second opener in the same process, so a second
+ * handle here would corrupt the extension's store. A copy torn by a concurrent compaction fails
+ * to open or reads short; it is thrown away and taken again.
+ */
+export async function readStore<T>(dir: string, body: (s: DiskCheckpointStore) => Promise<T>): Promise<T> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    const copy = await mkdtemp(join(tmpdir(), 'savepoint-integ-copy-'));
+    try {
+      const rank = (n: string) => (n === 'CURRENT' || n.startsWith('MANIFEST-') ? 0 : n.endsWith('.ldb') ? 1 : 2);
+      const names = (await readdir(dir)).filter((n) => n !== 'LOCK' && n !== 'LOG' && n !== 'LOG.old').sort((a, b) => rank(a) - rank(b));
+      for (const n of names) await copyFile(join(dir, n), join(copy, n));
+      const store = await openCheckpointStore({ dir: copy, onLocked: 'fail' });
+      try {
+        return await body(store);
+      } finally {
+        await store.close();
+      }
+    } catch (e) {
+      last = e;
+      await sleep(50 * attempt);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  }
+  throw last instanceof Error ? last : new Error(String(last));
+}
+
+export async function sessions(dir: string): Promise<SessionSummary[]> {
+  return readStore(dir, async (s) => (await s.listSessions({ limit: 500 })).sessions);
+}
+
+export async function events(dir: string, id: SessionId): Promise<JournalEvent[]> {
+  return readStore(dir, async (s) => {
+    const out: JournalEvent[] = [];
+    for await (const e of s.readEvents(id)) out.push(e);
+    return out;
+  });
+}
+
+/** Waits until the session titled `title` satisfies `ok`. */
+export function waitForSession(dir: string, title: string, ok: (s: SessionSummary) => boolean, what: string, timeoutMs = 60000): Promise<SessionSummary> {
+  return waitFor(`session "${title}" ${what}`, async () => (await sessions(dir)).find((s) => s.title === title && ok(s)), timeoutMs);
+}
+
+/** Sets `savepoint.model` (user settings) for the sessions a suite starts; undefined restores the default. */
+export async function useModel(model: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('savepoint').update('model', model, vscode.ConfigurationTarget.Global);
+}
+
+export interface ModelStats {
+  requests: number;
+  answered: number;
+  duplicateTurns: string[];
+  violations: unknown[];
+  remainingSteps: number;
+}
+
+export async function modelStats(): Promise<ModelStats> {
+  return (await (await fetch(`${config().modelUrl}/_scripted/stats`)).json()) as ModelStats;
+}
+
+/** The directory of the store the running extension uses, as Show Store Info reports it. */
+export async function extensionStoreDir(ui: WindowStub): Promise<string> {
+  const seen = ui.calls.length;
+  await vscode.commands.executeCommand('savepoint.showStoreInfo');
+  const call = await waitFor('the Show Store Info notification', () => ui.calls.slice(seen).find((c) => c.kind === 'info' && /store read-write at /.test(c.message)));
+  const dir = /store read-write at (.+)$/.exec(call.message)?.[1];
+  if (!dir) throw new Error(`no store directory in: ${call.message}`);
+  return dir;
+}
+
+type Kind = 'info' | 'warning' | 'error' | 'quickPick' | 'inputBox';
+export interface UiCall {
+  kind: Kind;
+  message: string;
+  args: unknown[];
+}
+type Answer = (call: UiCall) => unknown;
+
+/**
+ * Replaces the notification, quick-pick and input-box functions of the `vscode.window` namespace
+ * this extension shares with its tests (the extension host hands one API object per extension),
+ * so the extension's own code — the notification approval gate included — gets scripted answers.
+ * Every call is recorded; a call no rule answers is dismissed (undefined), as a user closing it.
+ */
+export class WindowStub {
+  readonly calls: UiCall[] = [];
+  private rules: Array<{ kind: Kind; match: RegExp; answer: Answer }> = [];
+  private readonly saved: Partial<Record<string, unknown>> = {};
+  private static readonly names: Record<Kind, keyof typeof vscode.window> = {
+    info: 'showInformationMessage',
+    warning: 'showWarningMessage',
+    error: 'showErrorMessage',
+    quickPick: 'showQuickPick',
+    inputBox: 'showInputBox',
+  };
+
+  install(): this {
+    const w = vscode.window as unknown as Record<string, unknown>;
+    for (const [kind, name] of Object.entries(WindowStub.names) as Array<[Kind, string]>) {
+      this.saved[name] = w[name];
+      w[name] = (...args: unknown[]) => this.handle(kind, args);
+    }
+    return this;
+  }
+
+  restore(): void {
+    const w = vscode.window as unknown as Record<string, unknown>;
+    for (const [name, fn] of Object.entries(this.saved)) w[name] = fn;
+    this.rules = [];
+  }
+
+  /** Answers the next calls of `kind` whose message (or quick-pick placeholder) matches; later rules win. */
+  on(kind: Kind, match: RegExp, answer: Answer): this {
+    this.rules.unshift({ kind, match, answer });
+    return this;
+  }
+
+  errors(): string[] {
+    return this.calls.filter((c) => c.kind === 'error').map((c) => c.message);
+  }
+
+  private async handle(kind: Kind, args: unknown[]): Promise<unknown> {
+    let message = '';
+    if (kind === 'quickPick' || kind === 'inputBox') {
+      const opts = (kind === 'quickPick' ? args[1] : args[0]) as { placeHolder?: string; title?: string; prompt?: string } | undefined;
+      message = [opts?.title, opts?.placeHolder, opts?.prompt].filter(Boolean).join(' | ');
+      if (kind === 'quickPick') args = [await (args[0] as Thenable<unknown[]> | unknown[]), ...args.slice(1)];
+    } else {
+      message = String(args[0]);
+    }
+    const call = { kind, message, args };
+    this.calls.push(call);
+    const rule = this.rules.find((r) => r.kind === kind && r.match.test(message));
+    return rule ? rule.answer(call) : undefined;
+  }
+}
+
+/** A promise with its resolve function, to hold a dialog open while the test looks around. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}

@@ -1,0 +1,150 @@
+// npm run test:integration — the mocha suites of test/integration/suite inside the REAL extension
+// host, with the real `vscode` module: code-server 4.100.3 (VS Code 1.100.3, from .e2e-tools) opened
+// in headless Chromium with VS Code's extension-development payload in the URL (the way "Run
+// Extension Tests" opens a window): extensionDevelopmentPath = this repository (its built
+// dist/extension.js), extensionTestsPath = the compiled test/integration/index.js. The workbench
+// calls window.codeAutomationExit(code) when the suites end. Prints the spec output and a
+// `N passed, N failed` line; exits non-zero on failure or timeout. Everything binds to 127.0.0.1
+// and is stopped by PID.
+//   node test/integration/run.mjs            (SAVEPOINT_INTEG_OUT=.tmp/out-x for a private build,
+//                                             SAVEPOINT_INTEGRATION_GREP=pattern, SAVEPOINT_INTEG_TIMEOUT_S=300)
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { logger, requireTools } from '../e2e/workbench.mjs';
+import { compiledDir, prepare, root, summary } from './harness.mjs';
+
+requireTools('integration');
+const step = logger('integration');
+const started = Date.now();
+const timeoutMs = Number(process.env.SAVEPOINT_INTEG_TIMEOUT_S ?? 300) * 1000;
+const artifacts = join(root, '.artifacts', 'integration');
+mkdirSync(artifacts, { recursive: true });
+const tools = join(root, '.e2e-tools');
+const codeServer = join(tools, 'node_modules', '.bin', 'code-server');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const freePort = () =>
+  new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+
+/** Every live process below `pid` (code-server's extension host, watchers, pty host...). */
+function descendants(pid) {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const out = [];
+  const walk = (p) => {
+    for (const [child, parent] of rows) {
+      if (parent !== p || out.includes(child)) continue;
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+const outDir = compiledDir();
+const scratch = mkdtempSync(join(tmpdir(), 'savepoint-integ-'));
+const prep = await prepare(outDir, scratch);
+step(`scripted model at ${prep.model.url}; fixture workspace ${prep.ws}`);
+
+const env = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'xdg-config'), XDG_DATA_HOME: join(scratch, 'xdg-data'), XDG_CACHE_HOME: join(scratch, 'xdg-cache') };
+delete env.ANTHROPIC_API_KEY;
+// The extension host inherits this; the suites' reporter marks its lines with it (see index.ts).
+const TAG = '[savepoint-integration] ';
+env.SAVEPOINT_INTEG_TAG = TAG;
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const server = spawn(
+  codeServer,
+  ['--config', join(scratch, 'config.yaml'), '--user-data-dir', prep.ud, '--extensions-dir', prep.exts, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', prep.ws],
+  { env, stdio: ['ignore', 'pipe', 'pipe'] },
+);
+let serverLog = '';
+let consoleLog = '';
+server.stdout.on('data', (d) => (serverLog += d));
+server.stderr.on('data', (d) => (serverLog += d));
+
+let browser;
+let exitCode = 1;
+let why = '';
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {}
+    if (i > 150 || server.exitCode !== null) throw new Error(`code-server did not start:\n${serverLog}`);
+    await sleep(200);
+  }
+  step(`code-server ${url} (pid ${server.pid})`);
+
+  const { chromium } = createRequire(join(tools, 'package.json'))('playwright-core');
+  browser = await chromium.launchPersistentContext(join(scratch, 'chromium'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  let onExit;
+  const exited = new Promise((res) => (onExit = res));
+  // The workbench calls window.codeAutomationExit(code) when the extension tests end (0: run() resolved).
+  await page.exposeFunction('codeAutomationExit', (code) => onExit(Number(code)));
+  // The extension host's console (mocha's spec reporter) is forwarded to the page's console.
+  page.on('console', (m) => {
+    const text = m.text();
+    consoleLog += `${text}\n`;
+    const at = text.indexOf(TAG);
+    if (at >= 0) console.log(text.slice(at + TAG.length));
+  });
+  const host = new URL(url).host;
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://${host}${root}`],
+    ['extensionTestsPath', `vscode-remote://${host}${prep.entry}`],
+  ];
+  await page.goto(`${url}/?folder=${encodeURIComponent(prep.ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  step('workbench opened with the extension-development payload; the suites run in the extension host');
+  const timer = new Promise((res) => setTimeout(() => res('timeout'), Math.max(10000, timeoutMs - (Date.now() - started))));
+  const code = await Promise.race([exited, timer]);
+  if (code === 'timeout') {
+    why = `timed out after ${timeoutMs / 1000} s`;
+    await page.screenshot({ path: join(artifacts, 'timeout.png') }).catch(() => {});
+  } else {
+    exitCode = code === 0 ? 0 : 1;
+    if (exitCode !== 0) await page.screenshot({ path: join(artifacts, 'failure.png') }).catch(() => {});
+  }
+} catch (e) {
+  why = e instanceof Error ? e.message : String(e);
+} finally {
+  await browser?.close().catch(() => {});
+  const children = server.exitCode === null ? descendants(server.pid) : [];
+  try {
+    process.kill(server.pid, 'SIGTERM');
+  } catch {}
+  await sleep(500);
+  for (const pid of children) try { process.kill(pid, 'SIGKILL'); } catch {}
+  prep.model.stop();
+}
+
+const results = existsSync(prep.resultsFile) ? JSON.parse(readFileSync(prep.resultsFile, 'utf8')) : undefined;
+const { ok, text } = summary(results);
+writeFileSync(join(artifacts, 'code-server.log'), serverLog);
+writeFileSync(join(artifacts, 'browser-console.log'), consoleLog);
+if (results) writeFileSync(join(artifacts, 'results.json'), JSON.stringify(results, null, 1));
+if (prep.model.violations()) console.log(`[integration] model server: ${prep.model.violations().trim()}`);
+console.log(text);
+if (why) console.log(`[integration] FAILED: ${why}`);
+const pass = exitCode === 0 && ok && !why;
+step(`${pass ? 'OK' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s (logs in ${artifacts})`);
+if (pass) rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+else console.log(`[integration] scratch kept for inspection: ${scratch}`);
+process.exit(pass ? 0 : 1);

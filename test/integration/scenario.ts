@@ -1,0 +1,62 @@
+import type { StepInput } from '../../src/core/scripted/scenario';
+
+/**
+ * The fixture workspace and the scripted model's answers for the integration suites, shared by the
+ * launchers (which write them) and the suites (which check against them). Each suite that starts a
+ * session sets its own `savepoint.model`, and the scripted server gives a request only the steps of
+ * its model: the suites do not depend on each other's order or success.
+ */
+export const EDIT_TASK = 'Change hello to 2';
+export const REWRITE_TASK = 'Rewrite notes.txt';
+export const REJECT_TASK = 'Delete README.md';
+export const REJECT_REASON = 'keep the README';
+export const REJECT_MODEL = 'claude-sonnet-4-6-integration-reject';
+export const EDIT_MODEL = 'claude-sonnet-4-6-integration-edit';
+export const REWRITE_MODEL = 'claude-sonnet-4-6-integration-rewrite';
+/** The session the launcher leaves journaled as running before the editor starts. */
+export const SEEDED_TITLE = 'A session the editor was running when it stopped';
+
+/** A byte-exact restore is only proven on bytes a text round trip would change: BOM, CRLF, non-ASCII, no final newline. */
+export const NOTES_ORIGINAL = '\uFEFFNotes \u2014 caf\u00e9\r\nsecond line\r\n\tlast line without newline';
+export const NOTES_REWRITTEN = 'Rewritten by the agent.\n';
+
+export const FIXTURE_FILES: Record<string, string> = {
+  'hello.ts': 'export const hello = 1;\n',
+  'notes.txt': NOTES_ORIGINAL,
+  'README.md': '# Integration fixture\n\nA workspace the Savepoint integration suites work in.\n',
+};
+
+export const STEPS: StepInput[] = [
+  {
+    type: 'message',
+    model: EDIT_MODEL,
+    expect: { lastUserContains: EDIT_TASK },
+    content: [
+      { type: 'text', text: 'I will bump the constant.' },
+      { type: 'tool_use', id: 'toolu_integ_edit', name: 'edit_file', input: { path: 'hello.ts', old_text: 'hello = 1', new_text: 'hello = 2' } },
+    ],
+  },
+  { type: 'message', model: EDIT_MODEL, expect: { toolResultFor: 'toolu_integ_edit', toolResultIsError: false }, content: [{ type: 'text', text: 'Done: hello is 2.' }] },
+  {
+    type: 'message',
+    model: REWRITE_MODEL,
+    expect: { lastUserContains: REWRITE_TASK },
+    content: [
+      { type: 'text', text: 'Rewriting the notes.' },
+      { type: 'tool_use', id: 'toolu_integ_write', name: 'write_file', input: { path: 'notes.txt', content: NOTES_REWRITTEN } },
+    ],
+  },
+  { type: 'message', model: REWRITE_MODEL, expect: { toolResultFor: 'toolu_integ_write', toolResultIsError: false }, content: [{ type: 'text', text: 'Notes rewritten.' }] },
+  {
+    type: 'message',
+    model: REJECT_MODEL,
+    expect: { lastUserContains: REJECT_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_delete', name: 'delete_file', input: { path: 'README.md' } }],
+  },
+  {
+    type: 'message',
+    model: REJECT_MODEL,
+    expect: { toolResultFor: 'toolu_integ_delete', toolResultIsError: true, lastUserContains: REJECT_REASON },
+    content: [{ type: 'text', text: 'Understood, the README stays.' }],
+  },
+];

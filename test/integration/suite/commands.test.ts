@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, config, extensionStoreDir, sessions, WindowStub } from '../helpers';
+
+interface Contributed {
+  command: string;
+  title: string;
+  category?: string;
+}
+
+describe('Commands', () => {
+  let ui: WindowStub;
+  beforeEach(() => (ui = new WindowStub().install()));
+  afterEach(() => ui.restore());
+
+  it('activates in the real extension host, in a trusted workspace', async () => {
+    const ext = await activateExtension();
+    assert.equal(ext.isActive, true);
+    assert.ok(vscode.workspace.isTrusted, 'the fixture workspace is trusted');
+    console.log(`      (VS Code ${vscode.version}, ${vscode.env.appHost}, Node ${process.version})`);
+  });
+
+  it('registers every contributed command, each under the category Savepoint', async () => {
+    const ext = await activateExtension();
+    const contributed = (ext.packageJSON as { contributes: { commands: Contributed[] } }).contributes.commands;
+    assert.ok(contributed.length >= 10, `only ${contributed.length} commands contributed`);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((c) => !registered.has(c.command)).map((c) => c.command);
+    assert.deepEqual(missing, [], 'contributed but not registered');
+    const uncategorised = contributed.filter((c) => c.category !== 'Savepoint' || !c.command.startsWith('savepoint.')).map((c) => c.command);
+    assert.deepEqual(uncategorised, [], 'every command is savepoint.* in the category Savepoint');
+    for (const id of ['savepoint.newSession', 'savepoint.answerApprovals', 'savepoint.rewindSession', 'savepoint.resumeSession']) assert.ok(registered.has(id), id);
+  });
+
+  it('Show Store Info reports the store the extension opened: the seeded one, adopted through the workspace registry', async () => {
+    const dir = await extensionStoreDir(ui);
+    assert.equal(dir, config().seeded.storeDir);
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && /\d+ session\(s\), store read-write at /.test(c.message)));
+  });
+
+  it('New Session without a task asks for one, and dismissing the input box starts nothing', async () => {
+    const before = (await sessions(config().seeded.storeDir)).length;
+    await vscode.commands.executeCommand('savepoint.newSession');
+    const asked = ui.calls.find((c) => c.kind === 'inputBox');
+    assert.ok(asked, 'an input box was shown');
+    assert.match(asked.message, /What should the agent do\?/);
+    assert.equal((await sessions(config().seeded.storeDir)).length, before);
+    assert.deepEqual(ui.errors(), []);
+  });
+});

@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { activateExtension, config, modelStats, sleep, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
+import { EDIT_MODEL, EDIT_TASK, REJECT_MODEL, REJECT_REASON, REJECT_TASK } from '../scenario';
+
+/**
+ * Savepoint: New Session with a task, against the scripted model: the model asks to edit hello.ts,
+ * the notification approval gate asks the user. Dismissing the notification decides nothing (the
+ * session waits); Answer Waiting Approvals brings the question back, Approve applies the edit.
+ */
+describe('New Session', () => {
+  let ui: WindowStub;
+  after(() => useModel(undefined));
+  beforeEach(() => (ui = new WindowStub().install()));
+  afterEach(() => ui.restore());
+
+  it('runs the task against the model, waits on a dismissed approval, and edits the file once approved', async () => {
+    await activateExtension();
+    await useModel(EDIT_MODEL);
+    const { seeded } = config();
+    const file = join(workspaceRoot(), 'hello.ts');
+    const original = readFileSync(file);
+    const requestsBefore = (await modelStats()).requests;
+    const asked = () => ui.calls.filter((c) => c.kind === 'warning' && c.message.includes('allow the agent to edit_file hello.ts'));
+
+    await vscode.commands.executeCommand('savepoint.newSession', EDIT_TASK);
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && /session started/.test(c.message)), 'started notification');
+    const waiting = await waitForSession(seeded.storeDir, EDIT_TASK, (s) => s.status === 'waiting', 'to wait for the approval');
+    // The request is journaled (status waiting) before the gate shows it: wait for the notification too.
+    await waitFor('the approval notification', () => (asked().length === 1 ? true : undefined));
+    assert.deepEqual(asked()[0]?.args.slice(2), ['Approve', 'Edit', 'Reject', 'Respond']);
+    assert.equal(waiting.pendingApproval?.tool, 'edit_file');
+    assert.ok(readFileSync(file).equals(original), 'nothing is written before the approval');
+
+    ui.on('quickPick', /Which session waits for you\?/, (c) => (c.args[0] as Array<{ label: string; id: string }>).find((i) => i.label.includes(EDIT_TASK)));
+    ui.on('warning', /allow the agent to edit_file hello\.ts/, () => 'Approve');
+    // The parked run lets go of the session just after it is journaled as waiting; until then
+    // Answer Waiting Approvals has nothing to resume, so ask again until the question is back.
+    await waitFor('the approval asked again through Answer Waiting Approvals', async () => {
+      await vscode.commands.executeCommand('savepoint.answerApprovals');
+      if (asked().length < 2) await sleep(500);
+      return asked().length >= 2 ? true : undefined;
+    });
+    const done = await waitForSession(seeded.storeDir, EDIT_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish');
+    assert.equal(done.status, 'completed');
+    assert.equal(done.id, waiting.id);
+    assert.equal(asked().length, 2, 'asked again through Answer Waiting Approvals');
+    assert.equal(readFileSync(file, 'utf8'), 'export const hello = 2;\n');
+    await waitFor('the completion notification', () => ui.calls.find((c) => c.kind === 'info' && /the session completed/.test(c.message)));
+
+    const stats = await modelStats();
+    assert.equal(stats.requests - requestsBefore, 2, 'two model turns, none requested twice');
+    assert.deepEqual(stats.duplicateTurns, []);
+    assert.deepEqual(stats.violations, []);
+    assert.deepEqual(ui.errors(), []);
+  });
+
+  it('Reject with a reason in the notification: nothing is deleted and the model reads the reason as the tool\'s error', async () => {
+    await useModel(REJECT_MODEL);
+    const { seeded } = config();
+    const file = join(workspaceRoot(), 'README.md');
+    const before = readFileSync(file);
+    ui.on('warning', /allow the agent to delete_file README\.md/, () => 'Reject');
+    ui.on('inputBox', /Why\?/, () => REJECT_REASON);
+    await vscode.commands.executeCommand('savepoint.newSession', REJECT_TASK);
+    const done = await waitForSession(seeded.storeDir, REJECT_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish');
+    assert.equal(done.status, 'completed');
+    assert.ok(readFileSync(file).equals(before), 'README.md is untouched');
+    const stats = await modelStats();
+    assert.deepEqual(stats.violations, [], 'the model got the rejection as an error result carrying the reason');
+    assert.deepEqual(ui.errors(), []);
+  });
+});

@@ -1,0 +1,37 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, config, events, modelStats, waitForSession, WindowStub } from '../helpers';
+
+/**
+ * The launcher left a session journaled as `running` in a store before the editor started, as an
+ * editor killed in the middle of a step leaves it. Activation must mark it interrupted (not resume
+ * it on its own, not lose it) and offer to resume it.
+ */
+describe('Restart recovery', () => {
+  let ui: WindowStub;
+  beforeEach(() => (ui = new WindowStub().install()));
+  afterEach(() => ui.restore());
+
+  it('marks a session left running by a dead editor as interrupted on activation, without calling the model', async () => {
+    await activateExtension();
+    const { seeded } = config();
+    const s = await waitForSession(seeded.storeDir, seeded.title, (x) => x.status !== 'running', 'to leave running');
+    assert.equal(s.id, seeded.sessionId);
+    assert.equal(s.status, 'interrupted');
+    const status = (await events(seeded.storeDir, s.id)).filter((e) => e.type === 'status').map((e) => e.data as { status: string; reason?: string });
+    assert.deepEqual(status.at(-1), { status: 'interrupted', reason: 'the editor stopped while the session was running' });
+    assert.equal((await modelStats()).requests, 0, 'recovery does not run the session (savepoint.autoResume is off)');
+  });
+
+  it('offers the interrupted session in Resume Session', async () => {
+    const { seeded } = config();
+    let offered: Array<{ label: string; id?: string }> = [];
+    ui.on('quickPick', /Resume which session\?/, (c) => {
+      offered = c.args[0] as typeof offered;
+      return undefined;
+    });
+    await vscode.commands.executeCommand('savepoint.resumeSession');
+    assert.ok(offered.some((i) => i.id === seeded.sessionId && i.label.includes(seeded.title)), `offered: ${JSON.stringify(offered.map((i) => i.label))}`);
+    assert.deepEqual(ui.errors(), []);
+  });
+});

@@ -1,0 +1,145 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
+import { StoreHost } from '../../../src/extension/storeHost';
+import type { HostMessage } from '../../../src/shared/protocol';
+import { activateExtension, sleep, waitFor, WindowStub } from '../helpers';
+
+/** A context with its own storage folders: the provider under test gets a store of its own. */
+function contextIn(dir: string): vscode.ExtensionContext {
+  const secrets = new Map<string, string>();
+  const changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  return {
+    storageUri: vscode.Uri.file(join(dir, 'workspace-storage')),
+    globalStorageUri: vscode.Uri.file(join(dir, 'global-storage')),
+    secrets: {
+      get: async (k: string) => secrets.get(k),
+      store: async (k: string, v: string) => void secrets.set(k, v),
+      delete: async (k: string) => void secrets.delete(k),
+      onDidChange: changed.event,
+    },
+  } as unknown as vscode.ExtensionContext;
+}
+
+/** A WebviewView around a webview: the real one of a panel, or a recording fake. */
+function viewOf(webview: vscode.Webview, onDidDispose: vscode.Event<void>): vscode.WebviewView {
+  return { webview, onDidDispose, visible: true, viewType: SessionsViewProvider.viewId, onDidChangeVisibility: new vscode.EventEmitter<void>().event, show: () => undefined } as unknown as vscode.WebviewView;
+}
+
+/** Records what the provider posts, and forwards it to `target` when there is one. */
+function recording(target: vscode.Webview | undefined, posted: HostMessage[]): { webview: vscode.Webview; send: (m: unknown) => void } {
+  const inbound = new vscode.EventEmitter<unknown>();
+  const fake: Record<string, unknown> = { options: {}, html: '', cspSource: 'vscode-webview:', asWebviewUri: (u: vscode.Uri) => u, onDidReceiveMessage: inbound.event };
+  const webview = new Proxy((target ?? fake) as unknown as Record<string | symbol, unknown>, {
+    get(t, p) {
+      if (p === 'postMessage')
+        return async (m: HostMessage) => {
+          posted.push(m);
+          return target ? target.postMessage(m) : true;
+        };
+      const v = t[p];
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+    set(t, p, v) {
+      t[p] = v;
+      return true;
+    },
+  }) as unknown as vscode.Webview;
+  return { webview, send: (m) => inbound.fire(m) };
+}
+
+describe('Sidebar handshake', () => {
+  let dir: string;
+  let host: StoreHost;
+  let provider: SessionsViewProvider;
+  let log: vscode.LogOutputChannel;
+  const disposables: vscode.Disposable[] = [];
+
+  before(async () => {
+    const ext = await activateExtension();
+    dir = mkdtempSync(join(tmpdir(), 'savepoint-integ-sidebar-'));
+    log = vscode.window.createOutputChannel('Savepoint integration (sidebar)', { log: true });
+    host = new StoreHost(contextIn(dir), log);
+    provider = new SessionsViewProvider(ext.extensionUri, host, log);
+  });
+
+  after(async () => {
+    for (const d of disposables) d.dispose();
+    provider.dispose();
+    await host.dispose();
+    log.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends nothing before ready, answers ready with a bootstrap snapshot, drops malformed messages, sequences changes, runs commands', async () => {
+    const posted: HostMessage[] = [];
+    const { webview, send } = recording(undefined, posted);
+    const disposed = new vscode.EventEmitter<void>();
+    provider.resolveWebviewView(viewOf(webview, disposed.event));
+    assert.match(webview.html, /Content-Security-Policy/);
+    assert.equal((webview.options as vscode.WebviewOptions).enableScripts, true);
+
+    host.notifyChanged();
+    await sleep(300);
+    assert.equal(posted.length, 0, 'nothing is sent before the page says ready');
+
+    send({ method: 'ready', extra: 'not in the protocol' });
+    send({ method: 'command/run', params: { command: 'rm -rf /' } });
+    await sleep(300);
+    assert.equal(posted.length, 0, 'malformed messages are dropped');
+
+    send({ method: 'ready' });
+    const boot = await waitFor('the bootstrap', () => posted.find((m) => m.method === 'bootstrap'));
+    assert.ok(boot.method === 'bootstrap');
+    assert.deepEqual(boot.params.sessions, []);
+    assert.deepEqual(boot.params.store, { readOnly: false, error: null });
+    const seq0 = boot.params.seq;
+
+    const { store } = await host.get();
+    assert.ok(store, 'the store opened');
+    const created = await store.createSession({ title: 'made while the sidebar is open', status: 'running' });
+    host.notifyChanged();
+    const change = await waitFor('sessions/changed', () => posted.find((m) => m.method === 'sessions/changed'));
+    assert.ok(change.method === 'sessions/changed');
+    assert.equal(change.params.seq, seq0 + 1, 'the next seq');
+    assert.deepEqual(change.params.sessions.map((s) => [s.id, s.title, s.status]), [[created.id, 'made while the sidebar is open', 'running']]);
+
+    // A second ready means the page reloaded: a fresh snapshot, not a replay.
+    posted.length = 0;
+    send({ method: 'ready' });
+    const again = await waitFor('the second bootstrap', () => posted.find((m) => m.method === 'bootstrap'));
+    assert.ok(again.method === 'bootstrap');
+    assert.equal(again.params.sessions.length, 1);
+    assert.ok(again.params.seq >= seq0 + 1);
+
+    // The page's buttons run the extension's own commands through `command/run`.
+    const ui = new WindowStub().install();
+    try {
+      send({ method: 'command/run', params: { command: 'showStoreInfo' } });
+      await waitFor('Show Store Info run from the sidebar', () => ui.calls.find((c) => c.kind === 'info' && /store read-write at /.test(c.message)));
+    } finally {
+      ui.restore();
+    }
+
+    disposed.fire();
+    posted.length = 0;
+    host.notifyChanged();
+    await sleep(300);
+    assert.equal(posted.length, 0, 'a disposed view gets nothing');
+  });
+
+  it('the real sidebar page, loaded in a webview of this editor, says ready and gets its bootstrap', async () => {
+    const panel = vscode.window.createWebviewPanel('savepoint.integrationSidebar', 'Savepoint sidebar (integration test)', vscode.ViewColumn.One, { enableScripts: true });
+    disposables.push(panel);
+    const posted: HostMessage[] = [];
+    const { webview } = recording(panel.webview, posted);
+    provider.resolveWebviewView(viewOf(webview, panel.onDidDispose));
+    const boot = await waitFor('a bootstrap answering the page\'s own ready', () => posted.find((m) => m.method === 'bootstrap'), 60000);
+    assert.ok(boot.method === 'bootstrap');
+    assert.equal(boot.params.sessions.length, 1);
+    panel.dispose();
+  });
+});

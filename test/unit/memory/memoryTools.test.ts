@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { type MemoryToolContext, forgetTool, memoryTools, recallTool, rememberTool } from '../../../src/core/memory/memoryTools';
+import type { MemoryId } from '../../../src/core/memory/memoryTypes';
+import { ToolError, type Tool, type ToolContext } from '../../../src/core/tools/tool';
+import { tempDirs } from '../store/helpers/tmp';
+import { type OpenedMemory, at, openMemory } from './helpers';
+
+/** The tool context as the runner builds it for one call (only `memory` is used by these tools). */
+function ctxFor(m: OpenedMemory | undefined, seq: number, callId: string): MemoryToolContext {
+  const base = { signal: new AbortController().signal } as unknown as ToolContext;
+  return m ? { ...base, memory: m.memory.port({ ...at('tool-session', seq, callId), step: 1 }) } : base;
+}
+
+async function call<I>(tool: Tool<I>, input: unknown, ctx: ToolContext) {
+  const parsed = tool.schema.safeParse(input);
+  if (!parsed.success) throw new ToolError('INVALID_INPUT', parsed.error.message);
+  return (tool.run as NonNullable<Tool<I>['run']>)(parsed.data, ctx);
+}
+
+describe('memory tools', () => {
+  const tmp = tempDirs('memory-tools');
+  let m: OpenedMemory;
+  before(async () => {
+    m = await openMemory(await tmp.make(), { userDir: await tmp.make() });
+  });
+  after(async () => {
+    await m.close();
+    await tmp.cleanup();
+  });
+
+  it('declares snake_case names, categories and JSON schemas', () => {
+    assert.deepEqual(memoryTools().map((t) => [t.name, t.category]), [['remember', 'memory'], ['recall', 'read'], ['forget', 'memory']]);
+    for (const t of memoryTools()) assert.equal((t.inputSchema as { type: string }).type, 'object');
+  });
+
+  it('remember, recall, update by id and forget, through the port the runner binds per call', async () => {
+    const out = await call(rememberTool, { text: 'Run the e2e suite with npm run test:e2e', kind: 'procedure', tags: ['tests', 'e2e'] }, ctxFor(m, 10, 'toolu_a'));
+    const id = /Remembered ([0-9A-Z]{26})/.exec(out.content)?.[1] as MemoryId;
+    assert.ok(id, out.content);
+    assert.equal(out.progressed, true);
+    assert.deepEqual(m.memory.get(id)?.provenance, { sessionId: 'tool-session', seq: 10, step: 1 });
+
+    // The same call run again (a resume reran it) writes nothing.
+    const rerun = await call(rememberTool, { text: 'Run the e2e suite with npm run test:e2e', kind: 'procedure' }, ctxFor(m, 10, 'toolu_a'));
+    assert.equal(rerun.progressed, false);
+    assert.equal(m.memory.size, 1);
+
+    const found = await call(recallTool, { query: 'e2e suite' }, ctxFor(m, 11, 'toolu_b'));
+    assert.match(found.content, new RegExp(`\\{${id}\\}`));
+
+    const upd = await call(rememberTool, { id, text: 'Run the e2e suite with npm run test:e2e (needs a display)' }, ctxFor(m, 12, 'toolu_c'));
+    assert.match(upd.content, /^Updated/);
+    assert.equal(m.memory.get(id)?.kind, 'procedure');
+    assert.equal(m.memory.get(id)?.version, 2);
+
+    const user = await call(rememberTool, { text: 'Prefers terse answers', kind: 'fact', scope: 'user' }, ctxFor(m, 13, 'toolu_d'));
+    assert.match(user.content, /user/);
+
+    const gone = await call(forgetTool, { id }, ctxFor(m, 14, 'toolu_e'));
+    assert.match(gone.content, /^Forgot/);
+    assert.equal(m.memory.get(id), undefined);
+    const none = await call(recallTool, { query: 'e2e suite' }, ctxFor(m, 15, 'toolu_f'));
+    assert.match(none.content, /^No memory matches/);
+  });
+
+  it('turns what the model can fix into ToolErrors', async () => {
+    await assert.rejects(call(forgetTool, { id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, ctxFor(m, 20, 'toolu_g')), (e) => ToolError.is(e, 'NOT_FOUND'));
+    await assert.rejects(call(forgetTool, { id: 'not-an-id' }, ctxFor(m, 20, 'toolu_h')), (e) => ToolError.is(e, 'INVALID_INPUT'));
+    await assert.rejects(call(rememberTool, { text: 'no kind' }, ctxFor(m, 20, 'toolu_i')), (e) => ToolError.is(e, 'INVALID_INPUT'));
+    await assert.rejects(call(rememberTool, { text: 'x', kind: 'fact', tags: ['two words'] }, ctxFor(m, 20, 'toolu_j')), (e) => ToolError.is(e, 'INVALID_INPUT'));
+    await assert.rejects(call(recallTool, { query: 'x' }, ctxFor(undefined, 20, 'toolu_k')), (e) => ToolError.is(e, 'FAILED'));
+  });
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { memoryTools } from '../../../src/core/memory/memoryTools';
+import { type OpenedMemory, openMemory } from '../../../src/core/memory/openMemory';
+import type { ToolResultData } from '../../../src/core/runner/runEvents';
+import type { RunnerDeps } from '../../../src/core/runner/runner';
+import { builtinTools } from '../../../src/core/tools/registry';
+import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
+
+const REMEMBER = { kind: 'procedure', text: 'The project builds and tests with `make ci`.', tags: ['build'] };
+
+describe('long-term memory in sessions: remember in one, recall in the next, exactly once across a crash', function () {
+  this.timeout(30_000);
+  let h: Harness;
+  let mem: OpenedMemory | undefined;
+  afterEach(async () => {
+    await mem?.close();
+    mem = undefined;
+    await h?.close();
+  });
+
+  const deps = (m: OpenedMemory, extra: Partial<RunnerDeps> = {}): Partial<RunnerDeps> => ({ memory: m.memory, tools: [...builtinTools(), ...memoryTools()], ...extra });
+
+  it('a fact remembered in one session is in the next session\'s prompt and recall; a finished session leaves an episode', async () => {
+    h = await harness(
+      [
+        toolUse('m1', 'remember', REMEMBER),
+        finalText('Noted the build command.', { toolResultFor: 'm1' }),
+        // The second session: its system prompt carries the memory, and recall finds it.
+        toolUse('q1', 'recall', { query: 'how to build' }, { systemContains: 'make ci' }),
+        finalText('It builds with make ci.', { toolResultFor: 'q1', lastUserContains: 'make ci' }),
+      ],
+      {},
+    );
+    mem = await openMemory(h.store, undefined);
+    const first = h.runner(new ScriptedGate(), deps(mem));
+    const a = await h.start(first, 'find out how to build');
+    assert.equal((await first.run(a)).status, 'completed');
+    const gateB = new ScriptedGate();
+    const second = h.runner(gateB, deps(mem));
+    const b = await h.start(second, 'build the project');
+    assert.equal((await second.run(b)).status, 'completed');
+    assert.deepEqual(h.server.violations(), []);
+    assert.deepEqual(gateB.asked, [], 'memory reads and writes do not ask by default');
+    const procedures = mem.memory.list({ kind: 'procedure' });
+    assert.deepEqual(procedures.map((e) => [e.text, e.createdBy.sessionId]), [[REMEMBER.text, a]]);
+    const episodes = mem.memory.list({ kind: 'episode' });
+    assert.deepEqual(episodes.map((e) => e.createdBy.sessionId).sort(), [a, b].sort());
+    assert.match(episodes.find((e) => e.createdBy.sessionId === a)?.text ?? '', /Task: find out how to build\nOutcome: Noted the build command\./);
+    // Running a completed session again writes no second episode.
+    await first.run(a);
+    assert.equal(mem.memory.list({ kind: 'episode' }).length, 2);
+  });
+
+  it('a remember call in flight at a crash runs again at resume and writes nothing twice', async () => {
+    h = await harness([toolUse('m1', 'remember', REMEMBER), finalText('ok', { toolResultFor: 'm1' })], {});
+    mem = await openMemory(h.store, undefined);
+    const id = await h.start(h.runner(new ScriptedGate(), deps(mem)));
+    await assert.rejects(h.runner(new ScriptedGate(), deps(mem, { probe: crashAt('applied:remember') })).run(id), Crash);
+    assert.equal(mem.memory.list({ kind: 'procedure' }).length, 1, 'the write happened before the crash');
+    assert.equal((await h.runner(new ScriptedGate(), deps(mem)).run(id)).status, 'completed');
+    assert.equal(mem.memory.list({ kind: 'procedure' }).length, 1);
+    const m1 = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : [])).find((r) => r.callId === 'm1');
+    assert.equal(m1?.recovered, 'rerun');
+    assert.equal(m1?.isError, false);
+  });
+});
