@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'memory':
-        return memoryCommand(app, rest);
+        return await memoryCommand(app, rest);
       case 'approve': {
         const id = rest[0] as SessionId | undefined;
         if (!id) throw new UsageError('approve needs a session id');
@@ -200,7 +200,7 @@ async function memoryCommand(app: Composed, args: string[]): Promise<number> {
   const origin = { sessionId: 'cli' as SessionId, seq: 0 };
   switch (sub) {
     case 'list':
-      process.stdout.write(formatMemoryList(memory.list(), process.stdout.columns ?? 100));
+      process.stdout.write(formatMemoryList(memory.list(), process.stdout.columns ?? 160));
       return 0;
     case 'show': {
       if (!arg) throw new UsageError('memory show needs an id (see savepoint memory list)');
@@ -208,7 +208,7 @@ async function memoryCommand(app: Composed, args: string[]): Promise<number> {
       return 0;
     }
     case 'recall':
-      process.stdout.write(formatMemoryList(memory.recall(arg, { limit: 20 }).map((h) => h.entry), process.stdout.columns ?? 100));
+      process.stdout.write(formatMemoryList(memory.recall(arg, { limit: 20 }).map((h) => h.entry), process.stdout.columns ?? 160));
       return 0;
     case 'forget': {
       if (!arg) throw new UsageError('memory forget needs an id');

@@ -27,7 +27,7 @@ const read = (id: string, input: number, expect?: Record<string, unknown>): Step
   ...(expect ? { expect } : {}),
 });
 
-describe('the savepoint CLI in a child process: step checks, compaction, pins', function () {
+describe('the savepoint CLI in a child process: step checks, compaction, pins, memory', function () {
   this.timeout(60_000);
   let root: string;
   let server: ScriptedModelServer;
@@ -52,7 +52,7 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins', 
       { type: 'message', content: [{ type: 'text', text: 'SUMMARY: wrote a.ts, read it four times.' }], expect: { systemContains: 'You summarize' } },
       { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'r4' } },
     ]);
-    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '' } });
+    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
     const started = await cli('run', '--approvals', 'yes', '--check-command', 'node check.cjs', 'fix a.ts');
     const outcome = JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string; status: string };
     assert.equal(outcome.status, 'completed', started.stderr);
@@ -74,5 +74,14 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins', 
     assert.equal((await cli('pin', id, 'use', 'tabs')).stdout, 'pinned: use tabs\n');
     assert.match((await cli('show', id)).stdout, /pinned by the user: use tabs/);
     await assert.rejects(cli('unpin', id, 'use spaces'), (e: { stderr: string }) => /is not pinned/.test(e.stderr));
+
+    // The finished session left an episode in long-term memory; the user scope lives under the data directory.
+    const listed = (await cli('memory', 'list')).stdout;
+    assert.match(listed, /workspace +episode .*Task: fix a\.ts Outcome: done/);
+    const memoryId = /^([0-9A-Z]{26}) /m.exec(listed)?.[1] as string;
+    assert.match((await cli('memory', 'show', memoryId)).stdout, new RegExp(`created: .* by session ${id}`));
+    assert.match((await cli('memory', 'forget', memoryId)).stdout, /^forgotten: /);
+    assert.equal((await cli('memory', 'list')).stdout, 'No memories.\n');
+    await assert.rejects(cli('memory', 'forget', memoryId), (e: { stderr: string; code: number }) => e.code === 1 && /savepoint: /.test(e.stderr));
   });
 });
