@@ -1,52 +1,129 @@
-import type { HostMessage, SessionRow, StoreView, WebviewMessage } from '../src/shared/protocol';
-import { renderSessions } from './sessionList';
+import type { HostMessage, SessionRow, StoreView, TimelineSnapshot, WebviewMessage } from '../src/shared/protocol';
+import { SeqTracker } from '../src/shared/sequence';
+import './elements';
+import { SessionDetail } from './sessionDetail';
+import { type Act, renderSessions } from './sessionList';
 import { vscodeApi } from './vscodeApi';
 
-/** UI state only (style.md): which groups are folded. Sessions are always refetched from the host. */
+/**
+ * UI state only (style.md): folded groups, the open session, expanded texts. Sessions and
+ * timelines are always refetched from the host: after a reload the page asks for the open session
+ * in its `ready`.
+ */
 interface UiState {
   collapsed: string[];
+  open?: string | null;
+  expanded?: string[];
 }
 
+const MAX_EXPANDED = 200;
 const api = vscodeApi<UiState>();
-let seq = -1;
-let ui: UiState = api.getState() ?? { collapsed: [] };
+const saved = api.getState();
+let ui: UiState = { collapsed: saved?.collapsed ?? [], open: saved?.open ?? null, expanded: saved?.expanded ?? [] };
+const expanded = new Set(ui.expanded);
+const seq = new SeqTracker();
+let sessions: SessionRow[] = [];
+let store: StoreView = { readOnly: false, error: null };
+let detail: SessionDetail | undefined;
 
 function send(message: WebviewMessage): void {
   api.postMessage(message);
 }
 
-function show(sessions: SessionRow[], store: StoreView): void {
-  const root = document.getElementById('root');
-  if (!root) return;
-  renderSessions(root, sessions, store, new Set(ui.collapsed), (group) => {
+function saveUi(): void {
+  ui = { ...ui, expanded: [...expanded].slice(-MAX_EXPANDED) };
+  api.setState(ui);
+}
+
+const act: Act = (command, sessionId, step, path) =>
+  send({ method: 'command/run', params: { command, ...(sessionId ? { sessionId } : {}), ...(step !== undefined ? { step } : {}), ...(path !== undefined ? { path } : {}) } });
+
+function root(): HTMLElement | null {
+  return document.getElementById('root');
+}
+
+function showList(): void {
+  const r = root();
+  if (!r) return;
+  detail = undefined;
+  document.body.classList.remove('detail');
+  renderSessions(r, sessions, store, new Set(ui.collapsed), (group) => {
     const collapsed = new Set(ui.collapsed);
     if (collapsed.has(group)) collapsed.delete(group);
     else collapsed.add(group);
-    ui = { collapsed: [...collapsed] };
+    ui = { ...ui, collapsed: [...collapsed] };
     api.setState(ui);
-    show(sessions, store);
-  }, (command, sessionId) => send({ method: 'command/run', params: { command, ...(sessionId ? { sessionId } : {}) } }));
+    showList();
+  }, act, openSession);
+}
+
+function openSession(id: string): void {
+  ui = { ...ui, open: id };
+  api.setState(ui);
+  const r = root();
+  if (r) r.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Loading the timeline…' }));
+  send({ method: 'session/open', params: { sessionId: id } });
+}
+
+function back(): void {
+  ui = { ...ui, open: null };
+  api.setState(ui);
+  send({ method: 'session/close' });
+  showList();
+}
+
+function showDetail(t: TimelineSnapshot): void {
+  const r = root();
+  if (!r || ui.open !== t.sessionId) return;
+  document.body.classList.add('detail');
+  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back, expanded, saveUi });
+}
+
+function render(timeline: TimelineSnapshot | null): void {
+  if (ui.open && timeline?.sessionId === ui.open) showDetail(timeline);
+  else {
+    if (ui.open) back();
+    else showList();
+  }
+}
+
+/** True when the message is the next in sequence; on a gap, asks for a fresh snapshot. */
+function inSequence(next: number): boolean {
+  const verdict = seq.accept(next);
+  if (verdict === 'resync') send({ method: 'ready', params: ui.open ? { sessionId: ui.open } : {} });
+  return verdict === 'apply';
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const msg = event.data;
+  if (msg.method === 'bootstrap') {
+    seq.bootstrap(msg.params.seq);
+    sessions = msg.params.sessions;
+    store = msg.params.store;
+    render(msg.params.timeline);
+    return;
+  }
+  if (!inSequence(msg.params.seq)) return;
   switch (msg.method) {
-    case 'bootstrap':
-      seq = msg.params.seq;
-      show(msg.params.sessions, msg.params.store);
-      break;
     case 'sessions/changed':
-      if (seq >= 0 && msg.params.seq !== seq + 1) {
-        // A gap: something was missed, ask for a fresh snapshot.
-        seq = -1;
-        send({ method: 'ready' });
-        return;
-      }
-      seq = msg.params.seq;
-      show(msg.params.sessions, msg.params.store);
+      sessions = msg.params.sessions;
+      store = msg.params.store;
+      if (detail) detail.setRow(sessions.find((s) => s.id === detail?.sessionId));
+      else if (!ui.open) showList();
+      break;
+    case 'timeline/snapshot':
+      showDetail(msg.params.timeline);
+      break;
+    case 'timeline/changed':
+      if (detail?.sessionId === msg.params.sessionId) detail.update(msg.params.entries);
+      break;
+    case 'timeline/stream':
+      if (detail?.sessionId === msg.params.sessionId) detail.stream(msg.params);
       break;
   }
 });
 
-document.getElementById('logs')?.addEventListener('click', () => send({ method: 'command/run', params: { command: 'showLogs' } }));
-send({ method: 'ready' });
+// Elapsed times (an approval's wait, "updated 3m ago") move on without any message.
+setInterval(() => detail?.tick(), 15000);
+document.getElementById('logs')?.addEventListener('click', () => act('showLogs'));
+send({ method: 'ready', params: ui.open ? { sessionId: ui.open } : {} });

@@ -1,6 +1,7 @@
 import { STATUS_ORDER, type SessionRow, type SessionStatusView, type StoreView, type WebviewCommand } from '../src/shared/protocol';
+import { ago, button, el, iconAction, tokens } from './dom';
 
-const GROUP_LABEL: Record<SessionStatusView, string> = {
+export const GROUP_LABEL: Record<SessionStatusView, string> = {
   running: 'Running',
   waiting: 'Waiting for you',
   interrupted: 'Interrupted',
@@ -9,7 +10,7 @@ const GROUP_LABEL: Record<SessionStatusView, string> = {
   completed: 'Completed',
 };
 
-const STATUS_ICON: Record<SessionStatusView, string> = {
+export const STATUS_ICON: Record<SessionStatusView, string> = {
   running: 'sync',
   waiting: 'bell',
   interrupted: 'debug-disconnect',
@@ -18,28 +19,9 @@ const STATUS_ICON: Record<SessionStatusView, string> = {
   completed: 'check',
 };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+export type Act = (command: WebviewCommand, sessionId?: string, step?: number, path?: string) => void;
 
-export function ago(ms: number, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - ms) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.round(s / 60)}m ago`;
-  if (s < 86400) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86400)}d ago`;
-}
-
-function tokens(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(n >= 10000 ? 0 : 1)}k` : String(n);
-}
-
-export type Act = (command: WebviewCommand, sessionId?: string) => void;
-
-const ACTIONS: Record<SessionStatusView, [WebviewCommand, string, string][]> = {
+export const ACTIONS: Record<SessionStatusView, [WebviewCommand, string, string][]> = {
   running: [['pauseSession', 'debug-pause', 'Pause'], ['cancelSession', 'debug-stop', 'Cancel']],
   waiting: [['resumeSession', 'bell', 'Answer the waiting approval'], ['cancelSession', 'debug-stop', 'Cancel']],
   interrupted: [['resumeSession', 'debug-continue', 'Resume'], ['cancelSession', 'debug-stop', 'Cancel']],
@@ -48,27 +30,21 @@ const ACTIONS: Record<SessionStatusView, [WebviewCommand, string, string][]> = {
   completed: [],
 };
 
-function row(s: SessionRow, act: Act): HTMLElement {
+function row(s: SessionRow, act: Act, open: (id: string) => void): HTMLElement {
   const li = el('li', 'session');
   li.title = s.title;
   const icon = el('span', `codicon codicon-${STATUS_ICON[s.status]} status-${s.status}`);
   const title = el('span', 'title', s.title);
   const meta = el('span', 'meta', `${s.steps} step${s.steps === 1 ? "" : "s"} · ${tokens(s.tokens)} tokens · $${s.costUsd.toFixed(2)} · ${ago(s.updatedAt)}`);
   const actions = el('span', 'actions');
-  for (const [command, codicon, label] of ACTIONS[s.status]) {
-    const b = el('button', 'icon');
-    b.title = label;
-    b.setAttribute('aria-label', label);
-    b.append(el('span', `codicon codicon-${codicon}`));
-    b.addEventListener('click', (ev) => {
-      ev.stopPropagation();
-      act(command, s.id);
-    });
-    actions.append(b);
-  }
+  for (const [command, codicon, label] of ACTIONS[s.status]) actions.append(iconAction(codicon, label, () => act(command, s.id)));
   li.tabIndex = 0;
-  li.addEventListener('click', () => act('showSession', s.id));
-  li.addEventListener('keydown', (ev) => ev.key === 'Enter' && act('showSession', s.id));
+  li.setAttribute('role', 'button');
+  li.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
+  li.addEventListener('click', () => open(s.id));
+  li.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && ev.target === li) open(s.id);
+  });
   li.append(icon, title, actions, meta);
   if (s.pendingApproval) li.append(el('span', 'pending', `Waiting: ${s.pendingApproval.tool} — ${s.pendingApproval.summary}`));
   return li;
@@ -82,15 +58,14 @@ export function renderSessions(
   collapsed: ReadonlySet<string>,
   onToggle: (group: string) => void,
   act: Act,
+  openSession: (id: string) => void,
 ): void {
   root.replaceChildren();
   if (store.error) root.append(el('div', 'banner error', store.error));
   else if (store.readOnly) root.append(el('div', 'banner', 'Another window is using this workspace\'s sessions: shown read-only.'));
   if (sessions.length === 0 && !store.error) {
     root.append(el('p', 'empty', 'No sessions yet. Sessions you start appear here, and survive restarts.'));
-    const start = el('button', 'primary', 'New Session');
-    start.addEventListener('click', () => act('newSession'));
-    root.append(start);
+    root.append(button('New Session', 'add', () => act('newSession')));
     return;
   }
   for (const status of STATUS_ORDER) {
@@ -105,7 +80,7 @@ export function renderSessions(
     section.append(header);
     if (open) {
       const list = el('ul', 'sessions');
-      list.append(...group.map((s) => row(s, act)));
+      list.append(...group.map((s) => row(s, act, openSession)));
       section.append(list);
     }
     root.append(section);

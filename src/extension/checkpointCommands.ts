@@ -53,13 +53,20 @@ function workspace(): NodeWorkspace {
 }
 
 /** Steps that changed files, newest first, with what they changed. */
-async function pickStep(d: Deps, id: SessionId, placeHolder: string): Promise<{ step: number; touches: FileTouch[] } | undefined> {
+async function touchesBySteps(d: Deps, id: SessionId): Promise<[number, FileTouch[]][] | undefined> {
   const { store } = await d.stores.get();
   if (!store) return undefined;
   const history = await loadFileHistory(store, id);
   const bySteps = new Map<number, FileTouch[]>();
   for (const p of history.paths) for (const t of history.touchesOf(p)) if (t.outcome === 'applied' && (t.kind === 'tool' || t.kind === 'command')) bySteps.set(t.step, [...(bySteps.get(t.step) ?? []), t]);
-  const steps = [...bySteps.entries()].sort((a, b) => b[0] - a[0]);
+  return [...bySteps.entries()].sort((a, b) => b[0] - a[0]);
+}
+
+/** The step given by the caller (the sidebar passes it), or the one the user picks. */
+async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unknown): Promise<{ step: number; touches: FileTouch[] } | undefined> {
+  const steps = await touchesBySteps(d, id);
+  if (!steps) return undefined;
+  if (typeof given === 'number' && Number.isInteger(given) && given >= 0) return { step: given, touches: steps.find(([s]) => s === given)?.[1] ?? [] };
   const items = [
     ...steps.map(([step, touches]) => ({ label: `Step ${step}`, description: touches.map((t) => t.path).join(', '), step, touches })),
     { label: 'Before the session', description: 'every file as it was before the session touched it', step: 0, touches: [] as FileTouch[] },
@@ -69,14 +76,14 @@ async function pickStep(d: Deps, id: SessionId, placeHolder: string): Promise<{ 
 
 export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('savepoint.rewindSession', async (arg?: unknown) => {
+    vscode.commands.registerCommand('savepoint.rewindSession', async (arg?: unknown, stepArg?: unknown) => {
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Rewind which session?'));
       if (!id) return;
       if (d.sessions.isRunning(id)) {
         void vscode.window.showWarningMessage('Savepoint: pause the session before rewinding it.');
         return;
       }
-      const target = await pickStep(d, id, 'Restore the workspace to its state after which step?');
+      const target = await pickStep(d, id, 'Restore the workspace to its state after which step?', stepArg);
       if (!target) return;
       const mode = await vscode.window.showQuickPick(
         [
@@ -113,10 +120,10 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         void vscode.window.showInformationMessage(`Savepoint: rewind undone (${u.written.length} file(s) restored).`);
       }
     }),
-    vscode.commands.registerCommand('savepoint.forkSession', async (arg?: unknown) => {
+    vscode.commands.registerCommand('savepoint.forkSession', async (arg?: unknown, stepArg?: unknown) => {
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Fork which session?'));
       if (!id) return;
-      const target = await pickStep(d, id, 'Start the new session from the checkpoint after which step?');
+      const target = await pickStep(d, id, 'Start the new session from the checkpoint after which step?', stepArg);
       if (!target) return;
       const message = await vscode.window.showInputBox({ title: 'Savepoint: Fork', prompt: 'What should the new session do from there? (optional unless the session had finished)' });
       if (message === undefined) return;
@@ -132,12 +139,15 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         else throw e;
       }
     }),
-    vscode.commands.registerCommand('savepoint.openStepDiff', async (arg?: unknown) => {
+    vscode.commands.registerCommand('savepoint.openStepDiff', async (arg?: unknown, stepArg?: unknown, pathArg?: unknown) => {
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Diff of which session?'));
       if (!id) return;
-      const target = await pickStep(d, id, 'Which step?');
-      if (!target || target.touches.length === 0) return;
-      const t = target.touches.length === 1 ? target.touches[0] : (await vscode.window.showQuickPick(target.touches.map((x) => ({ label: x.path, t: x })), { placeHolder: 'Which file?' }))?.t;
+      const target = await pickStep(d, id, 'Which step?', stepArg);
+      if (!target || target.touches.length === 0) {
+        if (target) void vscode.window.showInformationMessage(`Savepoint: step ${target.step} changed no file.`);
+        return;
+      }
+      const t = target.touches.find((x) => x.path === pathArg) ?? (target.touches.length === 1 ? target.touches[0] : (await vscode.window.showQuickPick(target.touches.map((x) => ({ label: x.path, t: x })), { placeHolder: 'Which file?' }))?.t);
       if (!t) return;
       await vscode.commands.executeCommand('vscode.diff', BlobContentProvider.uri(t.beforeHash, t.path), BlobContentProvider.uri(t.afterHash, t.path), `${t.path} (step ${t.step})`, { preview: true });
     }),

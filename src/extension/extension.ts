@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ApprovalTimeoutScheduler } from './approvalTimeouts';
 import { BLOB_SCHEME, BlobContentProvider, registerCheckpointCommands } from './checkpointCommands';
 import { registerCommands, sessionPicker } from './commands';
 import { NotificationApprovalGate } from './notificationApprovalGate';
@@ -18,16 +19,18 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   const host = new StoreHost(context, log);
   stores = host;
-  const service = new SessionService(host, context.secrets, new NotificationApprovalGate(), log, context.extensionUri.fsPath);
+  const service = new SessionService(host, context.secrets, new NotificationApprovalGate(log), log, context.extensionUri.fsPath);
   sessions = service;
   const documents = new SessionDocumentProvider(host);
   const statusBar = new ApprovalStatusBar(host);
-  const view = new SessionsViewProvider(context.extensionUri, host, log);
+  const view = new SessionsViewProvider(context.extensionUri, host, log, service.onDidNotice);
+  const timeouts = new ApprovalTimeoutScheduler(host, service, log);
   context.subscriptions.push(
     { dispose: () => void host.dispose() },
     service,
     statusBar,
     view,
+    timeouts,
     vscode.window.registerWebviewViewProvider(SessionsViewProvider.viewId, view),
     vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
     host.onDidChange(() => void statusBar.refresh()),
@@ -47,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCheckpointCommands({ stores: host, sessions: service, pickSession: sessionPicker(host) }),
   );
   log.info(`Savepoint ${String(context.extension.packageJSON.version)} activated`);
-  void recover(service, statusBar, log);
+  void recover(service, statusBar, log).then(() => timeouts.refresh());
 }
 
 /** After a crash or a restart: sessions that were running are interrupted; offer to resume them. */

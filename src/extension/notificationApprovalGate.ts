@@ -1,19 +1,41 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
+import { type ApprovalTimeout, type TimedOutAnswer, timedOutAnswer, timeoutPlan } from '../shared/approvalTimeout';
+import { readApprovalTimeout } from './settings';
 
 /**
  * Approvals as VS Code notifications: Approve / Edit / Reject / Respond. The request is already in
  * the journal when this is called. Dismissing the notification does not decide anything: the
  * session stays waiting, and the sidebar and the status bar offer it again.
+ * With a timeout set, an approval still unanswered when it runs out (counted from the journaled
+ * `requestedAt`, so across restarts) gets the default answer, which the runner journals.
  */
 export class NotificationApprovalGate implements ApprovalGate {
   private readonly showing = new Set<string>();
 
+  constructor(
+    private readonly log?: vscode.LogOutputChannel,
+    private readonly timeout: () => ApprovalTimeout = readApprovalTimeout,
+    private readonly now: () => number = Date.now,
+  ) {}
+
   async ask(r: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
     if (this.showing.has(r.approvalId)) return 'park';
+    const t = this.timeout();
+    const plan = timeoutPlan(r, t, this.now());
+    if (plan.type === 'decide') return this.timedOut(r, plan.answer);
     this.showing.add(r.approvalId);
+    const deadline = new AbortController();
+    const timer = plan.type === 'wait' ? setTimeout(() => deadline.abort(), plan.ms) : undefined;
     try {
-      const choice = await raceAbort(vscode.window.showWarningMessage(title(r), { modal: false, detail: r.reasons.join('\n') }, ...buttons(r)), signal);
+      const shown = vscode.window.showWarningMessage(title(r), { modal: false, detail: r.reasons.join('\n') }, ...buttons(r));
+      const choice = await raceAbort(shown, AbortSignal.any([signal, deadline.signal]));
+      if (!choice && deadline.signal.aborted && !signal.aborted) {
+        const answer = timedOutAnswer(r.kind, t);
+        // VS Code cannot take a notification back: a late click on it is answered, not lost silently.
+        shown.then((late) => late && void vscode.window.showInformationMessage(`Savepoint: too late, that approval timed out and was ${answer.decision === 'approve' ? 'approved' : 'rejected'} already.`));
+        return this.timedOut(r, answer);
+      }
       if (!choice) return 'park';
       if (choice === 'Approve' || choice === 'Run Again' || choice === 'Continue' || choice === 'Apply Anyway') return { decision: 'approve' };
       if (choice === 'Edit') {
@@ -27,8 +49,15 @@ export class NotificationApprovalGate implements ApprovalGate {
       const text = await vscode.window.showInputBox({ title: 'Why? (sent to the agent; optional)' });
       return text === undefined ? 'park' : { decision: 'reject', text };
     } finally {
+      if (timer) clearTimeout(timer);
       this.showing.delete(r.approvalId);
     }
+  }
+
+  private timedOut(r: ApprovalRequest, answer: TimedOutAnswer): ApprovalAnswer {
+    this.log?.info(`approval ${r.approvalId} (${r.kind}${r.tool ? ` ${r.tool}` : ''}) timed out: ${answer.decision}`);
+    void vscode.window.showInformationMessage(`Savepoint: ${answer.text}`);
+    return { decision: answer.decision, text: answer.text };
   }
 }
 

@@ -8,7 +8,7 @@ import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { ApprovalGate } from '../core/ports/approvalGate';
-import { type RunOutcome, Runner } from '../core/runner/runner';
+import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
 import type { SessionId } from '../core/store/types';
 import { builtinTools } from '../core/tools/registry';
 import { readSettings } from './settings';
@@ -36,6 +36,9 @@ export class SessionService implements vscode.Disposable {
   private readonly running = new Map<SessionId, { abort: AbortController; done: Promise<RunOutcome | undefined> }>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly notices = new vscode.EventEmitter<RunnerNotice>();
+  /** Every runner notice as it happens: committed events and the model's streamed output (the sidebar's live timeline). */
+  readonly onDidNotice = this.notices.event;
   private notifyTimer: NodeJS.Timeout | undefined;
   private capture: NodeChangeCapture | undefined;
   private outliner: Promise<AstOutliner | undefined> | undefined;
@@ -179,6 +182,7 @@ export class SessionService implements vscode.Disposable {
       ...(outliner ? { outliner } : {}),
       onEvent: (e) => {
         if (e.type === 'committed') this.soon();
+        this.notices.fire(e);
       },
     });
   }
@@ -188,6 +192,7 @@ export class SessionService implements vscode.Disposable {
     void this.capture?.dispose();
     void this.outliner?.then((o) => o?.dispose());
     this.changed.dispose();
+    this.notices.dispose();
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
   }
 }

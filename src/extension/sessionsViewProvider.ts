@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
+import type { RunnerNotice } from '../core/runner/runner';
 import type { SessionSummary } from '../core/store/types';
-import type { Bootstrap, HostMessage, SessionRow, StoreView } from '../shared/protocol';
+import type { Bootstrap, HostMessage, SessionRow, StoreView, TimelineSnapshot } from '../shared/protocol';
 import { parseWebviewMessage } from '../shared/protocolSchema';
 import type { StoreHost } from './storeHost';
+import { type FeedMessage, TimelineFeed } from './timelineFeed';
 import { sidebarHtml } from './webviewHtml';
 
 export function toRow(s: SessionSummary): SessionRow {
@@ -20,37 +22,54 @@ export function toRow(s: SessionSummary): SessionRow {
 }
 
 /**
- * The sidebar's session list. Sends nothing until the page says `ready`, then a bootstrap
- * snapshot; later changes go out as sequenced notifications. No retainContextWhenHidden: a
- * hidden view is torn down and rebuilt from a fresh snapshot when shown again.
+ * The sidebar: the session list and one session's live timeline. Sends nothing until the page
+ * says `ready`, then a bootstrap snapshot; later changes go out as notifications with a monotonic
+ * `seq`. No retainContextWhenHidden: a hidden view is torn down and rebuilt from a fresh snapshot
+ * (the page remembers only which session was open).
  */
 export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'savepoint.sessions';
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private seq = 0;
+  private readonly feed: TimelineFeed;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly stores: StoreHost,
     private readonly log: vscode.LogOutputChannel,
+    /** The running sessions' live notices (none: the timeline follows the journal only). */
+    notices: vscode.Event<RunnerNotice> = () => ({ dispose: () => undefined }),
   ) {
-    this.disposables.push(stores.onDidChange(() => void this.pushChange()));
+    this.feed = new TimelineFeed(stores, notices, (m) => this.postFeed(m), log);
+    this.disposables.push(
+      this.feed,
+      stores.onDidChange(() => {
+        void this.pushChange();
+        // Changes from outside the runner (rewind, fork, delete) reach the timeline here.
+        this.feed.refresh();
+      }),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;
+    this.feed.close();
     view.webview.options = {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
     };
     view.webview.html = sidebarHtml(view.webview, this.extensionUri);
-    const sub = view.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw));
+    const sub = view.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw).catch((e: unknown) => this.log.warn(`sidebar: ${e instanceof Error ? e.message : String(e)}`)));
     view.onDidDispose(() => {
       sub.dispose();
-      if (this.view === view) this.view = undefined;
+      if (this.view === view) {
+        this.view = undefined;
+        this.ready = false;
+        this.feed.close();
+      }
     });
   }
 
@@ -61,19 +80,32 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
       return;
     }
     switch (msg.method) {
-      case 'ready':
+      case 'ready': {
         this.ready = true;
-        await this.post({ method: 'bootstrap', params: await this.snapshot() });
+        const { sessions, store } = await this.load();
+        const wanted = msg.params?.sessionId;
+        if (!wanted) this.feed.close();
+        const timeline = wanted ? await this.feed.open(wanted) : null;
+        const boot: Bootstrap = { seq: this.seq, sessions, store, timeline: timeline ? timeline() : null };
+        await this.post({ method: 'bootstrap', params: boot });
         break;
-      case 'command/run':
-        await vscode.commands.executeCommand(`savepoint.${msg.params.command}`, ...(msg.params.sessionId ? [msg.params.sessionId] : []));
+      }
+      case 'session/open': {
+        const timeline = await this.feed.open(msg.params.sessionId);
+        const snapshot: TimelineSnapshot = timeline ? timeline() : { sessionId: msg.params.sessionId, entries: [], live: { text: '', notes: [] } };
+        await this.post({ method: 'timeline/snapshot', params: { seq: ++this.seq, timeline: snapshot } });
         break;
+      }
+      case 'session/close':
+        this.feed.close();
+        break;
+      case 'command/run': {
+        const { command, sessionId, step, path } = msg.params;
+        const args = sessionId === undefined ? [] : step === undefined ? [sessionId] : path === undefined ? [sessionId, step] : [sessionId, step, path];
+        await vscode.commands.executeCommand(`savepoint.${command}`, ...args);
+        break;
+      }
     }
-  }
-
-  private async snapshot(): Promise<Bootstrap> {
-    const { sessions, store } = await this.load();
-    return { seq: this.seq, sessions, store };
   }
 
   private async load(): Promise<{ sessions: SessionRow[]; store: StoreView }> {
@@ -85,8 +117,12 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
   private async pushChange(): Promise<void> {
     if (!this.view || !this.ready) return;
     const { sessions, store } = await this.load();
-    this.seq++;
-    await this.post({ method: 'sessions/changed', params: { seq: this.seq, sessions, store } });
+    await this.post({ method: 'sessions/changed', params: { seq: ++this.seq, sessions, store } });
+  }
+
+  private postFeed(m: FeedMessage): void {
+    if (!this.view || !this.ready) return;
+    void this.post({ method: m.method, params: { ...m.params, seq: ++this.seq } } as HostMessage);
   }
 
   private async post(message: HostMessage): Promise<void> {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApprovalPolicy, CategoryRule } from '../core/runner/approvalPolicy';
 import type { Budgets } from '../core/runner/budgets';
+import { type ApprovalTimeout, approvalTimeoutFrom } from '../shared/approvalTimeout';
 
 export interface AgentSettings {
   models: string[];
@@ -10,6 +11,7 @@ export interface AgentSettings {
   policy: ApprovalPolicy;
   autoResume: boolean;
   checkCommand: string | undefined;
+  approvalTimeout: ApprovalTimeout;
 }
 
 const rule = (v: unknown, fallback: CategoryRule): CategoryRule => (v === 'auto' || v === 'ask' ? v : fallback);
@@ -44,5 +46,12 @@ export function readSettings(): AgentSettings {
     },
     autoResume: c.get<boolean>('autoResume', false),
     checkCommand: c.get<string>('checkCommand')?.trim() || undefined,
+    approvalTimeout: readApprovalTimeout(),
   };
+}
+
+/** `savepoint.approval.timeoutMinutes` and `.timeoutAction`; read on every ask, so a change applies to waiting approvals too. */
+export function readApprovalTimeout(): ApprovalTimeout {
+  const c = vscode.workspace.getConfiguration('savepoint.approval');
+  return approvalTimeoutFrom(c.get('timeoutMinutes'), c.get('timeoutAction'));
 }

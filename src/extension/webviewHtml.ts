@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 /**
  * The sidebar page: a strict CSP (scripts only with this page's nonce, styles and fonts only from
  * the extension's own files), theme variables for every colour, codicons from the bundled font.
+ * The @vscode-elements widgets style themselves with constructable stylesheets (adoptedStyleSheets),
+ * which the CSP does not govern; `<vscode-icon>` finds the codicon font through the link's id.
  */
 export function sidebarHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const joinPath = vscode.Uri.joinPath;
@@ -24,7 +26,7 @@ export function sidebarHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${codicons.toString()}">
+<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${codicons.toString()}">
 <link rel="stylesheet" href="${style.toString()}">
 <title>Savepoint sessions</title>
 </head>

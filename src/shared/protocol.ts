@@ -1,7 +1,11 @@
+import type { StreamBatch } from './textCoalescer';
+import type { TimelineEntry } from './timeline';
+
 /**
  * The one host <-> webview protocol (see ../shared/style.md "Host <-> webview").
  * The webview sends `ready` and gets a bootstrap snapshot; after that the host pushes sequenced
- * notifications. On a gap in `seq` the webview sends `ready` again. Plain data only.
+ * notifications, every one with the next `seq`. On a gap the webview sends `ready` again.
+ * Plain data only.
  */
 export type SessionStatusView = 'running' | 'waiting' | 'paused' | 'interrupted' | 'completed' | 'failed';
 
@@ -26,26 +30,60 @@ export interface StoreView {
   error: string | null;
 }
 
+/** The open session's whole timeline, and the model text streamed so far in the turn under way. */
+export interface TimelineSnapshot {
+  sessionId: string;
+  entries: TimelineEntry[];
+  live: LiveTurn;
+}
+
+/** The model turn under way, before it is journaled (void once the turn's entry arrives). */
+export interface LiveTurn {
+  text: string;
+  /** Retries and fail-overs of the request under way, in words. */
+  notes: string[];
+}
+
 export interface Bootstrap {
   seq: number;
   store: StoreView;
   sessions: SessionRow[];
+  /** The session the webview asked to show in its `ready`, when it exists. */
+  timeline: TimelineSnapshot | null;
 }
 
 /** Host -> webview notifications, by method. */
 export interface HostNotifications {
   'bootstrap': Bootstrap;
   'sessions/changed': { seq: number; sessions: SessionRow[]; store: StoreView };
+  /** The answer to `session/open`: the timeline from scratch. */
+  'timeline/snapshot': { seq: number; timeline: TimelineSnapshot };
+  /** Entries of the open session to insert or replace (by id). */
+  'timeline/changed': { seq: number; sessionId: string; entries: TimelineEntry[] };
+  /** Streamed model text, coalesced: `text` is appended to the live turn (after clearing it when `reset`). */
+  'timeline/stream': { seq: number; sessionId: string } & StreamBatch;
 }
 
 export type HostMessage = { [M in keyof HostNotifications]: { method: M; params: HostNotifications[M] } }[keyof HostNotifications];
 
 /** Webview -> host messages. The host validates them with `parseWebviewMessage` (protocolSchema.ts). */
-export const WEBVIEW_COMMANDS = ['showLogs', 'showStoreInfo', 'newSession', 'resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'answerApprovals'] as const;
+export const WEBVIEW_COMMANDS = ['showLogs', 'showStoreInfo', 'newSession', 'resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'answerApprovals', 'rewindSession', 'forkSession', 'openStepDiff'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
+/** Commands that take a step (and, for the diff, a file): rewind, fork and diff at that checkpoint. */
+export const STEP_COMMANDS: readonly WebviewCommand[] = ['rewindSession', 'forkSession', 'openStepDiff'];
+
+export interface CommandParams {
+  command: WebviewCommand;
+  sessionId?: string;
+  step?: number;
+  path?: string;
+}
+
 export type WebviewMessage =
-  | { method: 'ready' }
-  | { method: 'command/run'; params: { command: WebviewCommand; sessionId?: string } };
+  | { method: 'ready'; params?: { sessionId?: string } }
+  | { method: 'command/run'; params: CommandParams }
+  | { method: 'session/open'; params: { sessionId: string } }
+  | { method: 'session/close' };
 
 export const STATUS_ORDER: readonly SessionStatusView[] = ['running', 'waiting', 'interrupted', 'paused', 'failed', 'completed'];

@@ -1,10 +1,22 @@
 import { z } from 'zod';
-import { WEBVIEW_COMMANDS, type WebviewMessage } from './protocol';
+import { STEP_COMMANDS, WEBVIEW_COMMANDS, type WebviewMessage } from './protocol';
+
+const sessionId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/);
+/** A workspace-relative path as the journal records it: it only selects a file of a step, never opens one by itself. */
+const relPath = z.string().min(1).max(1024).refine((p) => !p.includes('\0') && !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'));
+
+const commandParams = z
+  .object({ command: z.enum(WEBVIEW_COMMANDS), sessionId: sessionId.optional(), step: z.number().int().min(0).max(1_000_000).optional(), path: relPath.optional() })
+  .strict()
+  .refine((p) => (p.step === undefined && p.path === undefined) || (STEP_COMMANDS.includes(p.command) && p.sessionId !== undefined), { message: 'step and path go with a session and a step command' })
+  .refine((p) => p.path === undefined || (p.command === 'openStepDiff' && p.step !== undefined), { message: 'a path goes with openStepDiff at a step' });
 
 /** The webview is untrusted input to the host: every message is checked before anything runs. */
 const webviewMessage = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('ready') }).strict(),
-  z.object({ method: z.literal('command/run'), params: z.object({ command: z.enum(WEBVIEW_COMMANDS), sessionId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional() }).strict() }).strict(),
+  z.object({ method: z.literal('ready'), params: z.object({ sessionId: sessionId.optional() }).strict().optional() }).strict(),
+  z.object({ method: z.literal('command/run'), params: commandParams }).strict(),
+  z.object({ method: z.literal('session/open'), params: z.object({ sessionId }).strict() }).strict(),
+  z.object({ method: z.literal('session/close') }).strict(),
 ]);
 
 // Keeps the schema and the protocol's type in step: a difference is a compile error.

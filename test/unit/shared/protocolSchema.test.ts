@@ -5,6 +5,39 @@ describe('webview protocol: inbound messages are validated at the host boundary'
   it('accepts the messages the sidebar sends', () => {
     assert.deepEqual(parseWebviewMessage({ method: 'ready' }), { method: 'ready' });
     assert.deepEqual(parseWebviewMessage({ method: 'command/run', params: { command: 'showLogs' } }), { method: 'command/run', params: { command: 'showLogs' } });
+    for (const ok of [
+      { method: 'ready', params: {} },
+      { method: 'ready', params: { sessionId: '01JABCDEF' } },
+      { method: 'session/open', params: { sessionId: '01JABCDEF' } },
+      { method: 'session/close' },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: '01JABCDEF', step: 3 } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: '01JABCDEF', step: 3, path: 'src/hello.ts' } },
+      { method: 'command/run', params: { command: 'rewindSession', sessionId: '01JABCDEF', step: 0 } },
+      { method: 'command/run', params: { command: 'forkSession', sessionId: '01JABCDEF' } },
+    ]) {
+      assert.deepEqual(parseWebviewMessage(ok), ok, JSON.stringify(ok));
+    }
+  });
+
+  it('drops steps and paths where they do not belong, and paths that leave the workspace', () => {
+    for (const bad of [
+      { method: 'command/run', params: { command: 'cancelSession', sessionId: 'a', step: 2 } },
+      { method: 'command/run', params: { command: 'openStepDiff', step: 2 } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: -1 } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1.5 } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: '2' } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', path: 'x.ts' } },
+      { method: 'command/run', params: { command: 'rewindSession', sessionId: 'a', step: 1, path: 'x.ts' } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, path: '../outside.ts' } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, path: '/etc/passwd' } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, path: 'C:\\x' } },
+      { method: 'session/open', params: {} },
+      { method: 'session/open', params: { sessionId: 'a/b' } },
+      { method: 'session/close', params: { sessionId: 'a' } },
+      { method: 'ready', params: { sessionId: 'a', more: 1 } },
+    ]) {
+      assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
+    }
   });
 
   it('drops unknown methods, unknown commands, extra fields and non-objects', () => {

@@ -1,0 +1,212 @@
+import { type ApprovalEntry, clip, type DiagnosticsDelta, type FileStat, type NoteEntry, type NoteTone, type TimelineEntry, type ToolEntry } from '../../shared/timeline';
+import type { JournalEvent } from '../store/types';
+import type { RunnerEvent, SideEffect, ToolStartedData } from './runEvents';
+import { describeEvent } from './timeline';
+
+/**
+ * Journal events -> sidebar timeline entries (pure, no I/O). The host loads what the journal keeps
+ * by hash (message texts, line counts of changed files) before folding: `blobsNeeded` says which.
+ */
+
+export interface LineStats {
+  added: number;
+  removed: number;
+}
+
+/** Synchronous lookups into what the host preloaded; undefined means "not loaded". */
+export interface TimelineLookups {
+  messageText(hash: string): string | undefined;
+  lineStats(before: string | null, after: string | null): LineStats | undefined;
+}
+
+export interface TimelineState {
+  entries: Map<string, TimelineEntry>;
+  /** The seq of the last event folded in. */
+  lastSeq: number;
+  /** Planned file mutations of calls whose result has not come yet. */
+  started: Map<string, FileStat[]>;
+}
+
+export interface ChangePair {
+  before: string | null;
+  after: string | null;
+}
+
+export const emptyTimeline = (): TimelineState => ({ entries: new Map(), lastSeq: 0, started: new Map() });
+
+/** Drift and human messages can be long; the note shows their start. */
+const NOTE_CHARS = 1000;
+
+const STATUS_NOTE: Record<string, [NoteTone, string]> = {
+  running: ['info', 'play'],
+  waiting: ['warning', 'bell'],
+  paused: ['info', 'debug-pause'],
+  interrupted: ['warning', 'debug-disconnect'],
+  completed: ['success', 'check'],
+  failed: ['error', 'error'],
+};
+
+/** The hashes the fold will look up for these events. */
+export function blobsNeeded(events: readonly JournalEvent[]): { messages: string[]; changes: ChangePair[] } {
+  const messages: string[] = [];
+  const changes: ChangePair[] = [];
+  for (const e of events) {
+    const ev = e as unknown as RunnerEvent;
+    if (ev.type === 'model_turn') messages.push(ev.data.message);
+    if (ev.type === 'message_added' && ev.data.reason !== 'tool_results') messages.push(ev.data.message);
+    if (ev.type === 'tool_started') for (const m of ev.data.mutations ?? []) changes.push({ before: m.beforeHash, after: m.afterHash });
+    if (ev.type === 'tool_result') for (const s of ev.data.sideEffects ?? []) if (!s.binary && !s.tooLarge) changes.push({ before: s.beforeHash, after: s.afterHash });
+  }
+  return { messages, changes };
+}
+
+/** Folds events (in seq order, after `state.lastSeq`) into the state; returns the ids of the entries that changed. */
+export function applyEvents(state: TimelineState, events: readonly JournalEvent[], look: TimelineLookups): Set<string> {
+  const changed = new Set<string>();
+  for (const e of events) {
+    if (e.seq <= state.lastSeq) continue;
+    state.lastSeq = e.seq;
+    for (const id of applyOne(state, e, look)) changed.add(id);
+  }
+  return changed;
+}
+
+function put<T extends TimelineEntry>(state: TimelineState, entry: T): string {
+  state.entries.set(entry.id, entry);
+  return entry.id;
+}
+
+function toolEntry(state: TimelineState, e: JournalEvent, callId: string, name: string): ToolEntry {
+  const existing = state.entries.get(`tool:${callId}`);
+  if (existing?.kind === 'tool') return existing;
+  const entry: ToolEntry = { kind: 'tool', id: `tool:${callId}`, order: e.seq, step: e.step, at: e.at, callId, name, input: clip(''), state: 'planned', result: null, recovered: null, files: [], symbols: [], diagnostics: null };
+  state.entries.set(entry.id, entry);
+  return entry;
+}
+
+function note(e: JournalEvent, tone: NoteTone, icon: string, text: string): NoteEntry {
+  return { kind: 'note', id: `note:${e.seq}`, order: e.seq, step: e.step, at: e.at, tone, icon, text };
+}
+
+function stat(path: string, kind: FileStat['kind'], before: string | null, after: string | null, look: TimelineLookups): FileStat {
+  const lines = look.lineStats(before, after);
+  return { path, kind, added: lines?.added ?? null, removed: lines?.removed ?? null };
+}
+
+function sideEffectStats(list: readonly SideEffect[], look: TimelineLookups): FileStat[] {
+  return list.map((s) => (s.binary || s.tooLarge ? { path: s.path, kind: s.kind, added: null, removed: null } : stat(s.path, s.kind, s.beforeHash, s.afterHash, look)));
+}
+
+function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups): string[] {
+  const ev = { type: e.type, data: e.data } as RunnerEvent;
+  switch (ev.type) {
+    case 'session_started':
+      return [put(state, { kind: 'start', id: `start:${e.seq}`, order: e.seq, step: e.step, at: e.at, task: clip(ev.data.task), models: ev.data.models })];
+    case 'model_turn': {
+      const d = ev.data;
+      return [put(state, {
+        kind: 'model', id: `turn:${e.seq}`, order: e.seq, step: e.step, at: e.at, turn: d.turn, model: d.model,
+        text: clip(look.messageText(d.message) ?? ''), calls: d.calls.map((c) => c.name),
+        tokensIn: d.usage.input, tokensOut: d.usage.output, costUsd: d.costUsd,
+        retries: d.retries.map((r) => ({ model: r.model, attempt: r.attempt, code: r.code, reason: r.reason, delayMs: r.delayMs })),
+      })];
+    }
+    case 'tool_planned':
+    case 'tool_started':
+    case 'tool_result':
+    case 'approval_requested':
+    case 'approval_decided':
+      return applyCallEvent(state, e, ev, look);
+    case 'message_added': {
+      const d = ev.data;
+      if (d.reason === 'tool_results') return [];
+      const text = look.messageText(d.message)?.slice(0, NOTE_CHARS);
+      if (d.reason === 'drift') return [put(state, note(e, 'warning', 'warning', text ? `Files changed on disk while the session was away: ${text}` : describeEvent(ev).trim()))];
+      return [put(state, note(e, 'info', 'comment', text ? `You: ${text}` : describeEvent(ev).trim()))];
+    }
+    case 'status': {
+      const [tone, icon] = STATUS_NOTE[ev.data.status] ?? ['info', 'info'];
+      return [put(state, note(e, tone, icon, describeEvent(ev).trim()))];
+    }
+    case 'budgets_changed':
+      return [put(state, note(e, 'info', 'dashboard', describeEvent(ev).trim()))];
+    default:
+      return [put(state, otherNote(e))];
+  }
+}
+
+/** Tool calls and approvals: a call's entry changes with each stage, and with the approval about it. */
+function applyCallEvent(state: TimelineState, e: JournalEvent, ev: RunnerEvent, look: TimelineLookups): string[] {
+  switch (ev.type) {
+    case 'tool_planned': {
+      const t = toolEntry(state, e, ev.data.callId, ev.data.name);
+      return [put(state, { ...t, name: ev.data.name, input: clip(JSON.stringify(ev.data.input, null, 2) ?? ''), state: t.state === 'waiting' ? 'waiting' : 'planned' })];
+    }
+    case 'tool_started':
+      return [started(state, e, ev.data, look)];
+    case 'tool_result': {
+      const d = ev.data;
+      const t = toolEntry(state, e, d.callId, d.name);
+      const applied = !d.isError && d.recovered !== 'skipped';
+      const planned = applied ? (state.started.get(d.callId) ?? []) : [];
+      state.started.delete(d.callId);
+      const files = [...planned, ...sideEffectStats(d.sideEffects ?? [], look)];
+      const toolState = d.recovered === 'skipped' ? 'skipped' : d.isError ? 'error' : 'done';
+      return [put(state, { ...t, state: toolState, result: clip(d.content), recovered: d.recovered ?? null, files, symbols: d.symbols ?? [], diagnostics: diagnosticsOf((d as { diagnostics?: unknown }).diagnostics) })];
+    }
+    case 'approval_requested': {
+      const d = ev.data;
+      const ids = d.callId ? [put(state, { ...toolEntry(state, e, d.callId, d.name ?? 'tool'), state: 'waiting' })] : [];
+      const entry: ApprovalEntry = { kind: 'approval', id: `approval:${d.approvalId}`, order: e.seq, step: e.step, at: e.at, approvalId: d.approvalId, approvalKind: d.kind, tool: d.name ?? null, reasons: d.reasons, requestedAt: d.requestedAt, decision: null, decidedAt: null, text: null };
+      return [...ids, put(state, entry)];
+    }
+    case 'approval_decided': {
+      const a = state.entries.get(`approval:${ev.data.approvalId}`);
+      if (a?.kind !== 'approval') return [put(state, note(e, 'info', 'check', describeEvent(ev).trim()))];
+      return [put(state, { ...a, decision: ev.data.decision, decidedAt: e.at, text: ev.data.text ?? null })];
+    }
+    default:
+      return [];
+  }
+}
+
+function started(state: TimelineState, e: JournalEvent, d: ToolStartedData, look: TimelineLookups): string {
+  const t = state.entries.get(`tool:${d.callId}`);
+  const files = (d.mutations ?? []).map((m) => stat(m.path, m.beforeHash === null ? 'created' : m.afterHash === null ? 'deleted' : 'modified', m.beforeHash, m.afterHash, look));
+  state.started.set(d.callId, files);
+  if (t?.kind !== 'tool') return put(state, { ...toolEntry(state, e, d.callId, 'tool'), state: 'running', files });
+  return put(state, { ...t, state: 'running', files });
+}
+
+/** Events written outside the runner (rewind, undo) and types this view does not know. */
+function otherNote(e: JournalEvent): NoteEntry {
+  const d = (e.data ?? {}) as { files?: unknown[]; targetStep?: number; skipped?: unknown[] };
+  const n = Array.isArray(d.files) ? d.files.length : 0;
+  if (e.type === 'rewind') return note(e, 'info', 'history', `Rewound ${n} file(s) to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${d.skipped?.length ? `, ${d.skipped.length} kept` : ''}`);
+  if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${n} file(s) restored`);
+  return note(e, 'info', 'circle-small', describeEvent({ type: e.type, data: e.data } as RunnerEvent).trim());
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** The step's findings, read defensively: the field is optional and older journals lack it. */
+export function diagnosticsOf(raw: unknown): DiagnosticsDelta | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const d = raw as { errors?: unknown; warnings?: unknown; delta?: { errors?: unknown; warnings?: unknown }; introduced?: unknown; introducedCount?: unknown; resolvedCount?: unknown; unavailable?: unknown };
+  const introduced = Array.isArray(d.introduced) ? d.introduced.slice(0, 10).map(findingLine) : [];
+  return {
+    errors: num(d.errors),
+    warnings: num(d.warnings),
+    deltaErrors: num(d.delta?.errors),
+    deltaWarnings: num(d.delta?.warnings),
+    introduced,
+    introducedCount: num(d.introducedCount) || introduced.length,
+    resolvedCount: num(d.resolvedCount),
+    unavailable: typeof d.unavailable === 'string' ? d.unavailable : null,
+  };
+}
+
+function findingLine(f: unknown): string {
+  const x = (f ?? {}) as { path?: unknown; line?: unknown; severity?: unknown; message?: unknown };
+  return `${String(x.path ?? '?')}:${num(x.line)} ${String(x.severity ?? '')}: ${String(x.message ?? '')}`.slice(0, 300);
+}

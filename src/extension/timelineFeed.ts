@@ -1,0 +1,128 @@
+import type * as vscode from 'vscode';
+import type { RunnerNotice } from '../core/runner/runner';
+import { TimelineViewLoader } from '../core/runner/timelineViewLoader';
+import type { SessionId } from '../core/store/types';
+import type { HostNotifications, LiveTurn, TimelineSnapshot } from '../shared/protocol';
+import { TextCoalescer } from '../shared/textCoalescer';
+import { sortEntries } from '../shared/timeline';
+import type { StoreHost } from './storeHost';
+
+type Unsequenced<M extends keyof HostNotifications> = { method: M; params: Omit<HostNotifications[M], 'seq'> };
+export type FeedMessage = Unsequenced<'timeline/changed'> | Unsequenced<'timeline/stream'>;
+
+/** How often streamed model text goes to the webview, at most. */
+export const STREAM_INTERVAL_MS = 50;
+
+/**
+ * The live timeline of the session open in the sidebar: journal changes as entry deltas, the
+ * model's streamed text coalesced to one message per STREAM_INTERVAL_MS. Journal reads are
+ * serialized, so deltas go out in journal order.
+ */
+export class TimelineFeed implements vscode.Disposable {
+  /** The session shown (set at once on open, before its journal is read). */
+  private shown: string | undefined;
+  private loader: TimelineViewLoader | undefined;
+  /** The turn under way of every running session, so a session opened mid-turn shows all of it. */
+  private readonly lives = new Map<string, LiveTurn>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly coalescer = new TextCoalescer((b) => {
+    if (this.shown && this.loader?.sessionId === this.shown) this.post({ method: 'timeline/stream', params: { sessionId: this.shown, ...b } });
+  }, STREAM_INTERVAL_MS);
+  private readonly sub: vscode.Disposable;
+
+  constructor(
+    private readonly stores: StoreHost,
+    notices: vscode.Event<RunnerNotice>,
+    private readonly post: (m: FeedMessage) => void,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.sub = notices((n) => this.onNotice(n));
+  }
+
+  /**
+   * Shows a session from scratch. Resolves with a builder to call right before posting: it takes
+   * the live text as it is at that moment and drops the batch not yet sent (the snapshot has it).
+   */
+  open(id: string): Promise<(() => TimelineSnapshot) | null> {
+    this.shown = id;
+    this.coalescer.dispose();
+    return this.serial(async () => {
+      const { store } = await this.stores.get();
+      if (this.shown !== id) return null;
+      if (!store || !(await store.getSession(id as SessionId))) {
+        this.loader = undefined;
+        return null;
+      }
+      const loader = this.loader?.sessionId === id ? this.loader : new TimelineViewLoader(store, id as SessionId);
+      await loader.catchUp();
+      if (this.shown !== id) return null;
+      this.loader = loader;
+      return () => {
+        this.coalescer.dispose();
+        const live = this.lives.get(id);
+        return { sessionId: id, entries: sortEntries(loader.state.entries.values()), live: { text: live?.text ?? '', notes: [...(live?.notes ?? [])] } };
+      };
+    });
+  }
+
+  close(): void {
+    this.shown = undefined;
+    this.loader = undefined;
+    this.coalescer.dispose();
+  }
+
+  /** Reads what was journaled since the last read and posts the entries that changed. */
+  refresh(): void {
+    void this.serial(async () => {
+      const loader = this.loader;
+      if (!loader) return;
+      const changed = await loader.catchUp();
+      if (this.loader !== loader || changed.size === 0) return;
+      const entries = sortEntries([...changed].flatMap((id) => loader.state.entries.get(id) ?? []));
+      this.coalescer.flushNow();
+      this.post({ method: 'timeline/changed', params: { sessionId: loader.sessionId, entries } });
+    });
+  }
+
+  private onNotice(n: RunnerNotice): void {
+    const shown = n.sessionId === this.shown;
+    if (n.type === 'committed') {
+      // A journaled turn replaces the text it was streamed from; a stop ends the turn under way.
+      if (n.events.some((e) => e.type === 'model_turn' || e.type === 'status')) {
+        this.lives.delete(n.sessionId);
+        if (shown) this.coalescer.dispose();
+      }
+      if (shown) this.refresh();
+      return;
+    }
+    const live = this.lives.get(n.sessionId) ?? { text: '', notes: [] };
+    this.lives.set(n.sessionId, live);
+    const e = n.event;
+    if (e.type === 'text') {
+      live.text += e.delta;
+      if (shown) this.coalescer.push(e.delta);
+    } else if (e.type === 'retry') {
+      const note = `Retrying ${e.model} in ${Math.round(e.delayMs / 100) / 10}s (attempt ${e.attempt}): ${e.reason}`;
+      live.text = '';
+      live.notes.push(note);
+      if (shown) this.coalescer.discard(note);
+    } else if (e.type === 'fallback' || e.type === 'breaker') {
+      const note = e.type === 'fallback' ? `Falling back from ${e.from} to ${e.to}: ${e.reason}` : `Circuit breaker for ${e.model}: ${e.state}`;
+      live.notes.push(note);
+      if (shown) this.coalescer.note(note);
+    }
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch((e: unknown) => this.log.warn(`sidebar timeline: ${e instanceof Error ? e.message : String(e)}`));
+    return run;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.coalescer.dispose();
+    this.lives.clear();
+    this.close();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * A session's timeline as the sidebar shows it: plain data built by the host from the journal
+ * (src/core/runner/timelineView.ts) and sent to the webview. Entries have stable ids, so a delta is
+ * a list of entries to insert or replace; `order` (the journal seq that opened the entry) sorts them.
+ */
+
+/** One file a step changed, with its line counts (null: binary, too large, or not counted yet). */
+export interface FileStat {
+  path: string;
+  kind: 'created' | 'modified' | 'deleted' | 'renamed';
+  added: number | null;
+  removed: number | null;
+}
+
+/** A long text cut for the wire: `full` is how long the original was. */
+export interface Clipped {
+  text: string;
+  full: number;
+}
+
+export interface RetryView {
+  model: string;
+  attempt: number;
+  code: string;
+  reason: string;
+  delayMs: number;
+}
+
+/** Compiler/linter findings after a step, and the change against the step before (when the journal records them). */
+export interface DiagnosticsDelta {
+  errors: number;
+  warnings: number;
+  deltaErrors: number;
+  deltaWarnings: number;
+  /** New findings, one line each (`path:line message`), at most a few. */
+  introduced: string[];
+  introducedCount: number;
+  resolvedCount: number;
+  /** Why nothing could be collected, when the check failed. */
+  unavailable: string | null;
+}
+
+interface EntryBase {
+  id: string;
+  /** Sort key: the seq of the journal event that opened the entry. */
+  order: number;
+  step: number;
+  at: number;
+}
+
+export interface StartEntry extends EntryBase {
+  kind: 'start';
+  task: Clipped;
+  models: string[];
+}
+
+export interface ModelEntry extends EntryBase {
+  kind: 'model';
+  turn: number;
+  model: string;
+  text: Clipped;
+  calls: string[];
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  retries: RetryView[];
+}
+
+export type ToolState = 'planned' | 'waiting' | 'running' | 'done' | 'error' | 'skipped';
+
+export interface ToolEntry extends EntryBase {
+  kind: 'tool';
+  callId: string;
+  name: string;
+  input: Clipped;
+  state: ToolState;
+  result: Clipped | null;
+  recovered: string | null;
+  files: FileStat[];
+  symbols: string[];
+  diagnostics: DiagnosticsDelta | null;
+}
+
+export interface ApprovalEntry extends EntryBase {
+  kind: 'approval';
+  approvalId: string;
+  approvalKind: string;
+  tool: string | null;
+  reasons: string[];
+  requestedAt: number;
+  decision: string | null;
+  decidedAt: number | null;
+  text: string | null;
+}
+
+export type NoteTone = 'info' | 'warning' | 'error' | 'success';
+
+/** Everything else: drift warnings, human messages, status changes, budgets, rewinds. */
+export interface NoteEntry extends EntryBase {
+  kind: 'note';
+  tone: NoteTone;
+  icon: string;
+  text: string;
+}
+
+export type TimelineEntry = StartEntry | ModelEntry | ToolEntry | ApprovalEntry | NoteEntry;
+
+/** Limits for text on the wire; the webview shows a shorter preview and expands to this. */
+export const CLIP_CHARS = 8000;
+
+export function clip(s: string, n = CLIP_CHARS): Clipped {
+  return { text: s.length > n ? s.slice(0, n) : s, full: s.length };
+}
+
+/** Sorts entries by their order (stable for equal orders). */
+export function sortEntries(entries: Iterable<TimelineEntry>): TimelineEntry[] {
+  return [...entries].sort((a, b) => a.order - b.order);
+}

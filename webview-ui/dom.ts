@@ -1,0 +1,65 @@
+/** DOM helpers. Text goes in through textContent only: nothing from a session is parsed as HTML. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** A codicon through `<vscode-icon>` (the font comes from the page's codicon stylesheet). */
+export function icon(name: string, opts: { spin?: boolean; cls?: string } = {}): HTMLElement {
+  const i = document.createElement('vscode-icon');
+  i.name = name;
+  if (opts.spin) i.spin = true;
+  if (opts.cls) i.className = opts.cls;
+  return i;
+}
+
+/** An icon-only action (`<vscode-icon action-icon>`), labelled for screen readers and hover. */
+export function iconAction(name: string, label: string, onClick: () => void): HTMLElement {
+  const i = document.createElement('vscode-icon');
+  i.name = name;
+  i.actionIcon = true;
+  i.label = label;
+  i.title = label;
+  i.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    onClick();
+  });
+  return i;
+}
+
+/** A `<vscode-button>` with a codicon and a label. */
+export function button(label: string, codicon: string, onClick: () => void, opts: { secondary?: boolean; title?: string } = {}): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.icon = codicon;
+  if (opts.secondary) b.secondary = true;
+  b.textContent = label;
+  if (opts.title) b.title = opts.title;
+  b.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    onClick();
+  });
+  return b;
+}
+
+export function ago(ms: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.round(s / 60)}m ago`;
+  if (s < 86400) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86400)}d ago`;
+}
+
+/** A duration in words: 0.4s, 12s, 3m 4s, 2h 5m. */
+export function duration(ms: number): string {
+  if (ms < 9950) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? ` ${s % 60}s` : ''}`;
+  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`;
+}
+
+export function tokens(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(n >= 10000 ? 0 : 1)}k` : String(n);
+}

@@ -1,0 +1,179 @@
+import type { LiveTurn, SessionRow, TimelineSnapshot, WebviewCommand } from '../src/shared/protocol';
+import type { StreamBatch } from '../src/shared/textCoalescer';
+import { sortEntries, type TimelineEntry } from '../src/shared/timeline';
+import { ago, button, el, icon, iconAction, tokens } from './dom';
+import { GROUP_LABEL, STATUS_ICON, type Act } from './sessionList';
+import { type EntryContext, renderEntry } from './timelineEntries';
+
+export interface DetailDeps {
+  act: Act;
+  back: () => void;
+  /** Ids of the texts and sections the user expanded (UI state, kept across reloads). */
+  expanded: Set<string>;
+  saveUi: () => void;
+}
+
+type Action = [WebviewCommand, string, string, boolean];
+
+/** The header's actions for a status: [command, codicon, label, primary]. */
+function actionsFor(row: SessionRow): Action[] {
+  const base: Action[] = [];
+  if (row.status === 'running') base.push(['pauseSession', 'debug-pause', 'Pause', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
+  else if (row.status === 'waiting') base.push(['resumeSession', 'bell', 'Answer', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
+  else if (row.status === 'interrupted' || row.status === 'paused') base.push(['resumeSession', 'debug-continue', 'Resume', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
+  else if (row.status === 'failed') base.push(['resumeSession', 'debug-restart', 'Retry', true]);
+  if (row.status !== 'running') base.push(['rewindSession', 'history', 'Rewind…', false]);
+  base.push(['forkSession', 'repo-forked', 'Fork…', false]);
+  return base;
+}
+
+/**
+ * One session's live timeline. Entries are keyed by id: a delta replaces or inserts only the
+ * entries it carries. The streamed text of the turn under way sits in its own block at the end.
+ */
+export class SessionDetail {
+  readonly sessionId: string;
+  private readonly entries = new Map<string, TimelineEntry>();
+  private live: LiveTurn = { text: '', notes: [] };
+  private row: SessionRow | undefined;
+  private readonly header = el('header', 'detail-header');
+  private readonly list = el('ol', 'timeline');
+  private readonly liveBox = el('li', 'entry entry-live');
+  private readonly liveText = el('pre', 'body prose');
+  private readonly liveNotes = el('ul', 'live-notes');
+
+  constructor(
+    private readonly root: HTMLElement,
+    snapshot: TimelineSnapshot,
+    row: SessionRow | undefined,
+    private readonly deps: DetailDeps,
+  ) {
+    this.sessionId = snapshot.sessionId;
+    this.row = row;
+    for (const e of snapshot.entries) this.entries.set(e.id, e);
+    this.live = { text: snapshot.live.text, notes: [...snapshot.live.notes] };
+    const liveHead = el('div', 'entry-head');
+    liveHead.append(icon('loading', { spin: true }), el('span', 'entry-title', 'Model is writing…'));
+    this.liveBox.append(liveHead, this.liveNotes, this.liveText);
+    this.liveBox.setAttribute('aria-live', 'off');
+    root.replaceChildren(this.header, this.list);
+    this.renderHeader();
+    this.list.replaceChildren(...sortEntries(this.entries.values()).map((e) => renderEntry(e, this.ctx())));
+    this.renderLive();
+    if (this.entries.size === 0 && !row) this.list.append(el('li', 'empty', 'This session no longer exists.'));
+  }
+
+  setRow(row: SessionRow | undefined): void {
+    this.row = row;
+    this.renderHeader();
+  }
+
+  /** Inserts or replaces entries (by id), in order. */
+  update(entries: readonly TimelineEntry[]): void {
+    const follow = this.atBottom();
+    const ctx = this.ctx();
+    for (const e of entries) {
+      // A newly journaled turn replaces the streamed text it was written from.
+      if (e.kind === 'model' && !this.entries.has(e.id)) this.live = { text: '', notes: [] };
+      this.entries.set(e.id, e);
+      const node = renderEntry(e, ctx);
+      const old = this.list.querySelector(`li[data-id="${CSS.escape(e.id)}"]`);
+      if (old) old.replaceWith(node);
+      else {
+        const after = [...this.list.querySelectorAll<HTMLLIElement>('li.entry[data-order]')].find((li) => Number(li.dataset.order) > e.order);
+        this.list.insertBefore(node, after ?? (this.liveBox.isConnected ? this.liveBox : null));
+      }
+    }
+    this.renderLive();
+    if (follow) this.scrollToEnd();
+  }
+
+  stream(batch: StreamBatch): void {
+    const follow = this.atBottom();
+    if (batch.reset) this.live.text = '';
+    this.live.text += batch.text;
+    this.live.notes.push(...batch.notes);
+    this.renderLive();
+    if (follow) this.scrollToEnd();
+  }
+
+  /** Re-renders what shows elapsed time: pending approvals (the header's buttons keep their focus). */
+  tick(): void {
+    const waiting = [...this.entries.values()].filter((e) => e.kind === 'approval' && e.decision === null);
+    if (waiting.length) this.update(waiting);
+  }
+
+  private renderLive(): void {
+    const show = this.live.text.length > 0 || this.live.notes.length > 0;
+    if (!show) {
+      this.liveBox.remove();
+      return;
+    }
+    this.liveText.textContent = this.live.text;
+    this.liveNotes.replaceChildren(...this.live.notes.slice(-5).map((n) => el('li', 'tone-warning', n)));
+    if (!this.liveBox.isConnected || this.liveBox !== this.list.lastElementChild) this.list.append(this.liveBox);
+  }
+
+  private renderHeader(): void {
+    const top = el('div', 'detail-top');
+    top.append(iconAction('arrow-left', 'Back to the sessions', () => this.deps.back()));
+    const r = this.row;
+    const title = el('h2', 'detail-title', r?.title ?? 'Session');
+    title.title = r?.title ?? '';
+    top.append(title);
+    if (r) top.append(iconAction('go-to-file', 'Open the timeline as a document', () => this.deps.act('showSession', r.id)));
+    const parts: HTMLElement[] = [top];
+    if (r) {
+      const meta = el('div', 'detail-meta');
+      const badge = document.createElement('vscode-badge');
+      badge.textContent = GROUP_LABEL[r.status];
+      badge.className = `status-badge status-${r.status}`;
+      meta.append(icon(STATUS_ICON[r.status], { spin: r.status === 'running', cls: `status-${r.status}` }), badge, el('span', '', `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · $${r.costUsd.toFixed(2)} · ${ago(r.updatedAt)}`));
+      const actions = el('div', 'detail-actions');
+      for (const [command, codicon, label, primary] of actionsFor(r)) actions.append(button(label, codicon, () => this.deps.act(command, r.id), { secondary: !primary }));
+      parts.push(meta, actions);
+    }
+    this.header.replaceChildren(...parts);
+  }
+
+  private ctx(): EntryContext {
+    const id = this.sessionId;
+    const { act, expanded, saveUi } = this.deps;
+    return {
+      sessionId: id,
+      expanded,
+      now: Date.now(),
+      toggle: (key) => {
+        if (expanded.has(key)) expanded.delete(key);
+        else expanded.add(key);
+        saveUi();
+        const entryId = [...this.entries.keys()].find((k) => key.startsWith(`${k}:`));
+        const e = entryId ? this.entries.get(entryId) : undefined;
+        if (e) this.update([e]);
+      },
+      remember: (key, open) => {
+        if (open) expanded.add(key);
+        else expanded.delete(key);
+        saveUi();
+      },
+      diff: (step, path) => act('openStepDiff', id, step, path),
+      rewind: (step) => act('rewindSession', id, step),
+      fork: (step) => act('forkSession', id, step),
+      answer: () => act('resumeSession', id),
+    };
+  }
+
+  private atBottom(): boolean {
+    const s = document.scrollingElement ?? document.documentElement;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < 40;
+  }
+
+  private scrollToEnd(): void {
+    const s = document.scrollingElement ?? document.documentElement;
+    s.scrollTop = s.scrollHeight;
+  }
+
+  dispose(): void {
+    this.root.replaceChildren();
+  }
+}

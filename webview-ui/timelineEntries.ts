@@ -1,0 +1,192 @@
+import type { ApprovalEntry, Clipped, FileStat, ModelEntry, TimelineEntry, ToolEntry, ToolState } from '../src/shared/timeline';
+import { duration, el, icon, iconAction, tokens } from './dom';
+
+/** What an entry's controls can do. `expanded` holds the ids of the texts shown in full. */
+export interface EntryContext {
+  sessionId: string;
+  expanded: ReadonlySet<string>;
+  /** Flips a "Show all" and re-renders the entry. */
+  toggle(key: string): void;
+  /** Records a widget's own open state (no re-render: the widget already shows it). */
+  remember(key: string, open: boolean): void;
+  diff(step: number, path?: string): void;
+  rewind(step: number): void;
+  fork(step: number): void;
+  answer(): void;
+  now: number;
+}
+
+const PREVIEW_CHARS = 600;
+
+const TOOL_ICON: Record<ToolState, [string, string]> = {
+  planned: ['circle-large-outline', 'Planned'],
+  waiting: ['bell', 'Waiting for your approval'],
+  running: ['loading', 'Running'],
+  done: ['pass', 'Done'],
+  error: ['error', 'Failed'],
+  skipped: ['circle-slash', 'Skipped'],
+};
+
+const DECISION_WORD: Record<string, string> = { approve: 'Approved', edit: 'Approved with an edited input', reject: 'Rejected', respond: 'Answered instead' };
+
+/** A long text with a preview; "Show all" expands it (and says when the host cut it too). */
+function clippedText(c: Clipped, key: string, ctx: EntryContext, cls = 'body'): HTMLElement {
+  const wrap = el('div', 'clipped');
+  const open = ctx.expanded.has(key);
+  const long = c.text.length > PREVIEW_CHARS;
+  wrap.append(el('pre', cls, open || !long ? c.text : `${c.text.slice(0, PREVIEW_CHARS)}…`));
+  if (long || c.full > c.text.length) {
+    const more = el('button', 'link more', open ? 'Show less' : `Show all (${c.full.toLocaleString()} chars)`);
+    more.setAttribute('aria-expanded', String(open));
+    more.addEventListener('click', () => ctx.toggle(key));
+    wrap.append(more);
+    if (open && c.full > c.text.length) wrap.append(el('div', 'hint', `Cut at ${c.text.length.toLocaleString()} characters; the full text is in the session document.`));
+  }
+  return wrap;
+}
+
+function head(iconName: string, title: string, meta: string, opts: { spin?: boolean; tone?: string; label?: string } = {}): HTMLElement {
+  const h = el('div', 'entry-head');
+  const i = icon(iconName, { spin: !!opts.spin, cls: opts.tone ? `tone-${opts.tone}` : '' });
+  if (opts.label) i.setAttribute('aria-label', opts.label);
+  const m = el('span', 'entry-meta', meta);
+  m.title = meta;
+  h.append(i, el('span', 'entry-title', title), m);
+  return h;
+}
+
+function modelEntry(e: ModelEntry, ctx: EntryContext): HTMLElement[] {
+  const out: HTMLElement[] = [head('sparkle', `Turn ${e.turn}`, `${tokens(e.tokensIn)} in, ${tokens(e.tokensOut)} out · $${e.costUsd.toFixed(4)} · ${e.model}`)];
+  if (e.retries.length) {
+    const r = el('div', 'retries tone-warning');
+    r.append(icon('sync'), el('span', '', ` ${e.retries.length} retr${e.retries.length === 1 ? 'y' : 'ies'}: ${e.retries.map((x) => `${x.code} (${x.model}, waited ${duration(x.delayMs)})`).join('; ')}`));
+    out.push(r);
+  }
+  if (e.text.full > 0) out.push(clippedText(e.text, `${e.id}:text`, ctx, 'body prose'));
+  else if (e.calls.length) out.push(el('div', 'hint', `Calls ${e.calls.join(', ')}`));
+  return out;
+}
+
+function inputSummary(t: ToolEntry): string {
+  try {
+    const v = JSON.parse(t.input.text) as Record<string, unknown>;
+    const pick = v.command ?? v.path ?? v.pattern ?? v.query;
+    return typeof pick === 'string' ? pick : '';
+  } catch {
+    return '';
+  }
+}
+
+function fileRow(f: FileStat, t: ToolEntry, ctx: EntryContext): HTMLElement {
+  const li = el('li', 'file');
+  li.append(icon(f.kind === 'created' ? 'diff-added' : f.kind === 'deleted' ? 'diff-removed' : f.kind === 'renamed' ? 'diff-renamed' : 'diff-modified', { cls: `kind-${f.kind}` }), el('span', 'path', f.path));
+  const stat = el('span', 'stat');
+  if (f.added === null || f.removed === null) stat.append(el('span', 'hint', f.kind));
+  else stat.append(el('span', 'added', `+${f.added}`), el('span', 'removed', `−${f.removed}`));
+  li.append(stat, iconAction('diff', `Open the diff of ${f.path} at step ${t.step}`, () => ctx.diff(t.step, f.path)));
+  return li;
+}
+
+function collapsible(heading: string, description: string, body: HTMLElement, key: string, ctx: EntryContext): HTMLElement {
+  const c = document.createElement('vscode-collapsible');
+  c.setAttribute('heading', heading);
+  c.setAttribute('description', description);
+  c.open = ctx.expanded.has(key);
+  c.addEventListener('vsc-collapsible-toggle', (ev) => ctx.remember(key, (ev as CustomEvent<{ open: boolean }>).detail.open));
+  body.classList.add('collapsible-body');
+  c.append(body);
+  return c;
+}
+
+function toolEntry(t: ToolEntry, ctx: EntryContext): HTMLElement[] {
+  const [iconName, label] = TOOL_ICON[t.state];
+  const summary = inputSummary(t);
+  const out: HTMLElement[] = [head(iconName, t.name, `${summary}${t.recovered ? ` · recovered: ${t.recovered}` : ''}`, { spin: t.state === 'running', tone: t.state === 'error' ? 'error' : t.state === 'waiting' ? 'warning' : t.state === 'done' ? 'success' : '', label })];
+  if (t.files.length) {
+    const box = el('div', 'files');
+    const added = t.files.reduce((n, f) => n + (f.added ?? 0), 0);
+    const removed = t.files.reduce((n, f) => n + (f.removed ?? 0), 0);
+    const bar = el('div', 'files-head');
+    bar.append(el('span', 'diffstat', `${t.files.length} file${t.files.length === 1 ? '' : 's'} changed`), el('span', 'added', ` +${added}`), el('span', 'removed', ` −${removed}`));
+    const tools = el('span', 'entry-actions');
+    tools.append(
+      iconAction('diff-multiple', `Open the diff of step ${t.step}`, () => ctx.diff(t.step)),
+      iconAction('history', `Rewind the workspace to after step ${t.step}`, () => ctx.rewind(t.step)),
+      iconAction('repo-forked', `Fork a new session from step ${t.step}`, () => ctx.fork(t.step)),
+    );
+    bar.append(tools);
+    const list = el('ul', 'file-list');
+    list.append(...t.files.map((f) => fileRow(f, t, ctx)));
+    box.append(bar, list);
+    out.push(box);
+  }
+  if (t.symbols.length) {
+    const s = el('ul', 'symbols');
+    for (const line of t.symbols) {
+      const li = el('li');
+      li.append(icon('symbol-method'), el('span', '', ` ${line}`));
+      s.append(li);
+    }
+    out.push(s);
+  }
+  if (t.diagnostics) out.push(diagnosticsLine(t));
+  out.push(collapsible('Input', `${t.input.full.toLocaleString()} chars`, clippedText(t.input, `${t.id}:input`, ctx), `${t.id}:input-open`, ctx));
+  if (t.result) out.push(collapsible(t.state === 'error' ? 'Error' : 'Result', `${t.result.full.toLocaleString()} chars`, clippedText(t.result, `${t.id}:result`, ctx), `${t.id}:result-open`, ctx));
+  return out;
+}
+
+function diagnosticsLine(t: ToolEntry): HTMLElement {
+  const d = t.diagnostics!;
+  const box = el('div', `diagnostics ${d.deltaErrors > 0 ? 'tone-error' : d.deltaErrors < 0 ? 'tone-success' : ''}`);
+  const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
+  const text = d.unavailable ? `Problems not checked: ${d.unavailable}` : `${d.errors} error${d.errors === 1 ? '' : 's'} (${sign(d.deltaErrors)}), ${d.warnings} warning${d.warnings === 1 ? '' : 's'} (${sign(d.deltaWarnings)})${d.resolvedCount ? `, ${d.resolvedCount} resolved` : ''}`;
+  box.append(icon(d.errors ? 'error' : 'check'), el('span', '', ` ${text}`));
+  if (d.introduced.length) {
+    const ul = el('ul', 'introduced');
+    ul.append(...d.introduced.map((l) => el('li', '', l)));
+    box.append(ul);
+  }
+  return box;
+}
+
+function approvalEntry(a: ApprovalEntry, ctx: EntryContext): HTMLElement[] {
+  const what = `${a.approvalKind === 'tool' ? 'Approval' : `Approval (${a.approvalKind.replace('_', ' ')})`}${a.tool ? `: ${a.tool}` : ''}`;
+  if (a.decision === null) {
+    const h = head('bell', what, '', { tone: 'warning' });
+    const act = el('div', 'entry-actions');
+    act.append(iconAction('bell-dot', 'Answer it now', () => ctx.answer()));
+    h.append(act);
+    return [h, el('div', 'verdict tone-warning', `Waiting for you for ${duration(ctx.now - a.requestedAt)}`), el('div', 'reasons', a.reasons.join('; '))];
+  }
+  const waited = a.decidedAt === null ? '' : ` after ${duration(a.decidedAt - a.requestedAt)}`;
+  const ok = a.decision === 'approve' || a.decision === 'edit';
+  const out = [head(ok ? 'check' : 'close', what, '', { tone: ok ? 'success' : 'warning' }), el('div', 'verdict', `${DECISION_WORD[a.decision] ?? a.decision}${waited}`), el('div', 'reasons', a.reasons.join('; '))];
+  if (a.text) out.push(el('div', 'decision-text', a.text));
+  return out;
+}
+
+/** One timeline entry as an `<li>` keyed by the entry id. */
+export function renderEntry(e: TimelineEntry, ctx: EntryContext): HTMLLIElement {
+  const li = el('li', `entry entry-${e.kind}${e.kind === 'note' ? ` tone-${e.tone}` : ''}`);
+  li.dataset.id = e.id;
+  li.dataset.order = String(e.order);
+  li.title = `step ${e.step} · ${new Date(e.at).toLocaleTimeString()}`;
+  switch (e.kind) {
+    case 'start':
+      li.append(head('rocket', 'Task', e.models.join(', ')), clippedText(e.task, `${e.id}:task`, ctx, 'body prose'));
+      break;
+    case 'model':
+      li.append(...modelEntry(e, ctx));
+      break;
+    case 'tool':
+      li.append(...toolEntry(e, ctx));
+      break;
+    case 'approval':
+      li.append(...approvalEntry(e, ctx));
+      break;
+    case 'note':
+      li.append(head(e.icon, e.text, '', { tone: e.tone }));
+      break;
+  }
+  return li;
+}
