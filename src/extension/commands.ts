@@ -106,6 +106,22 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(body, null, 2)));
       void vscode.window.showInformationMessage(`Savepoint: exported ${events.length} events.`);
     }),
+    reg('savepoint.undoCompaction', async (arg?: unknown) => {
+      const id = idArg(arg) ?? (await pick(d, 'Undo the latest compaction of which session?', (s) => !d.sessions.isRunning(s.id)));
+      if (!id) return;
+      const ok = await vscode.window.showWarningMessage('Put back the messages the latest compaction summarized? The next request will be larger again.', { modal: true }, 'Undo Compaction');
+      if (!ok) return;
+      const r = await d.sessions.undoCompaction(id);
+      void vscode.window.showInformationMessage(`Savepoint: ${r.restored} messages restored (${r.compactionId}).`);
+    }),
+    reg('savepoint.pinFact', async (arg?: unknown) => {
+      const id = idArg(arg) ?? (await pick(d, 'Pin a fact in which session?', (s) => !d.sessions.isRunning(s.id)));
+      if (!id) return;
+      const fact = await vscode.window.showInputBox({ title: 'Savepoint: Pin Fact', prompt: 'Sent verbatim with every later request of this session, whatever is compacted', placeHolder: 'e.g. Never edit files under vendor/', ignoreFocusOut: true });
+      if (!fact?.trim()) return;
+      await d.sessions.pinFact(id, fact);
+      void vscode.window.showInformationMessage('Savepoint: fact pinned.');
+    }),
     reg('savepoint.setApiKey', async () => {
       const key = await vscode.window.showInputBox({ title: 'Anthropic API key', prompt: 'Kept in VS Code\'s secret storage, never in settings or checkpoints. Leave empty to remove it.', password: true, ignoreFocusOut: true });
       if (key === undefined) return;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ApprovalTimeoutScheduler } from './approvalTimeouts';
 import { BLOB_SCHEME, BlobContentProvider, registerCheckpointCommands } from './checkpointCommands';
 import { registerCommands, sessionPicker } from './commands';
+import { MemoryViewProvider } from './memoryView';
 import { NotificationApprovalGate } from './notificationApprovalGate';
 import { SESSION_SCHEME, SessionDocumentProvider } from './sessionDocument';
 import { SessionService } from './sessionService';
@@ -25,7 +26,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new ApprovalStatusBar(host);
   const view = new SessionsViewProvider(context.extensionUri, host, log, service.onDidNotice);
   const timeouts = new ApprovalTimeoutScheduler(host, service, log);
+  const memoryView = new MemoryViewProvider(host);
   context.subscriptions.push(
+    memoryView,
+    ...memoryView.register(),
     { dispose: () => void host.dispose() },
     service,
     statusBar,

@@ -1,9 +1,14 @@
 import * as vscode from 'vscode';
+import type { Message } from '../core/model/types';
+import { transcript } from '../core/runner/compaction';
+import type { CompactedData } from '../core/runner/runEvents';
 import { timelineLine } from '../core/runner/timeline';
 import type { SessionId } from '../core/store/types';
 import type { StoreHost } from './storeHost';
 
 export const SESSION_SCHEME = 'savepoint-session';
+
+const decoder = new TextDecoder();
 
 /** Read-only documents with a session's timeline: `savepoint-session:/<id>.log`. */
 export class SessionDocumentProvider implements vscode.TextDocumentContentProvider {
@@ -27,7 +32,15 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
     const s = await store.getSession(id);
     if (!s) return `No session ${id} in this workspace.`;
     const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · $${s.costUsd.toFixed(4)} · session ${s.id}`, ''];
-    for await (const e of store.readEvents(id)) lines.push(timelineLine(e));
+    for await (const e of store.readEvents(id)) {
+      lines.push(timelineLine(e));
+      // What a compaction summarized stays readable here (Savepoint: Undo Compaction puts it back).
+      if (e.type === 'compacted') {
+        const d = e.data as CompactedData;
+        const messages = await Promise.all(d.replaced.map(async (h) => JSON.parse(decoder.decode(await store.getBlob(h))) as Message));
+        lines.push(...transcript(messages).split('\n').map((l) => `       │ ${l}`));
+      }
+    }
     return `${lines.join('\n')}\n`;
   }
 }

@@ -11,6 +11,7 @@ import type { ApprovalGate } from '../core/ports/approvalGate';
 import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
 import type { SessionId } from '../core/store/types';
 import { builtinTools } from '../core/tools/registry';
+import { memoryTools } from '../core/memory/memoryTools';
 import { readSettings } from './settings';
 import type { StoreHost } from './storeHost';
 import { VscodeDiagnostics } from './vscodeDiagnostics';
@@ -82,6 +83,23 @@ export class SessionService implements vscode.Disposable {
       await r.done;
     }
     await (await this.runner(false)).cancel(id);
+    this.soon();
+  }
+
+  /** Puts back the messages the latest compaction of a session summarized (not while it runs). */
+  async undoCompaction(id: SessionId): Promise<{ compactionId: string; restored: number }> {
+    if (this.running.has(id)) throw new NotReady('Pause the session first: its history cannot change while it runs.');
+    const r = await (await this.runner(false)).undoCompaction(id);
+    this.log.info(`session ${id}: ${r.compactionId} undone, ${r.restored} messages restored`);
+    this.soon();
+    return r;
+  }
+
+  /** Pins (or unpins) a fact sent verbatim with every later request of the session. */
+  async pinFact(id: SessionId, fact: string, remove = false): Promise<void> {
+    if (this.running.has(id)) throw new NotReady('Pause the session first: pins are added between runs.');
+    await (await this.runner(false)).pinFact(id, fact, remove);
+    this.log.info(`session ${id}: ${remove ? 'unpinned' : 'pinned'} "${fact.trim()}"`);
     this.soon();
   }
 
@@ -160,7 +178,7 @@ export class SessionService implements vscode.Disposable {
     const root = folder.uri.fsPath;
     const processes = new NodeProcessRunner();
     if (!this.capture) {
-      this.capture = new NodeChangeCapture(root, { contentStore: new MemoryContentStore(), ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []) });
+      this.capture = new NodeChangeCapture(root, { contentStore: new MemoryContentStore(), maxFileBytes: s.maxFileBytes, ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []) });
       this.capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
     }
     this.outliner ??= AstOutliner.create({ wasmDir: join(this.extensionPath, 'dist', 'grammars'), runtimeWasmPath: join(this.extensionPath, 'dist', 'web-tree-sitter.wasm') }).catch((e: unknown) => {
@@ -168,10 +186,14 @@ export class SessionService implements vscode.Disposable {
       return undefined;
     });
     const outliner = await this.outliner;
+    const memory = await this.stores.memory();
     return new Runner({
       store: state.store,
       llm: new AnthropicLlmClient({ apiKey: apiKey || 'no-key', ...(s.baseUrl ? { baseURL: s.baseUrl } : {}) }),
-      tools: builtinTools(),
+      tools: memory ? [...builtinTools(), ...memoryTools()] : builtinTools(),
+      ...(memory ? { memory } : {}),
+      diagnoseSteps: s.diagnoseSteps,
+      context: s.context,
       toolContext: {
         workspace: new NodeWorkspace(root),
         processes,

@@ -12,9 +12,16 @@ export interface AgentSettings {
   autoResume: boolean;
   checkCommand: string | undefined;
   approvalTimeout: ApprovalTimeout;
+  /** Record the compiler findings after every step that changes files. */
+  diagnoseSteps: boolean;
+  /** Compaction: the fraction of the window that triggers it, and the turns kept verbatim. */
+  context: { threshold: number; keepTurns: number };
+  /** Files over this size are recorded by hash and size only. */
+  maxFileBytes: number;
 }
 
 const rule = (v: unknown, fallback: CategoryRule): CategoryRule => (v === 'auto' || v === 'ask' ? v : fallback);
+const clamp = (v: number | undefined, min: number, max: number, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback);
 const positive = (v: number | undefined) => (typeof v === 'number' && v > 0 ? v : undefined);
 
 /** The `savepoint.*` settings as the core wants them. Invalid values fall back to the safe default. */
@@ -41,12 +48,16 @@ export function readSettings(): AgentSettings {
         read: rule(c.get('approval.read'), 'auto'),
         compute: rule(c.get('approval.compute'), 'ask'),
         mutate: rule(c.get('approval.mutate'), 'ask'),
+        memory: rule(c.get('approval.memory'), 'auto'),
       },
       alwaysAsk: c.get<string[]>('approval.alwaysAsk', []).filter((p) => typeof p === 'string'),
     },
     autoResume: c.get<boolean>('autoResume', false),
     checkCommand: c.get<string>('checkCommand')?.trim() || undefined,
     approvalTimeout: readApprovalTimeout(),
+    diagnoseSteps: c.get<boolean>('diagnostics.afterEachStep', true),
+    context: { threshold: clamp(c.get<number>('context.compactAtPercent'), 20, 95, 70) / 100, keepTurns: clamp(c.get<number>('context.keepTurns'), 1, 50, 4) },
+    maxFileBytes: clamp(c.get<number>('checkpoints.maxFileSizeMB'), 1, 1024, 5) * 1024 * 1024,
   };
 }
 

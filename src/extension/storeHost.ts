@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { LongTermMemory } from '../core/memory/longTermMemory';
+import { type OpenedMemory, openMemory } from '../core/memory/openMemory';
 import { StoreError } from '../core/store/errors';
 import { type DiskCheckpointStore, openCheckpointStore, repairCheckpointStore } from '../core/store/openStore';
 import type { SessionSummary } from '../core/store/types';
@@ -21,6 +24,7 @@ export interface StoreState {
  */
 export class StoreHost implements vscode.Disposable {
   private opening: Promise<StoreState> | undefined;
+  private memoryOpening: { store: DiskCheckpointStore; opened: Promise<OpenedMemory | undefined> } | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -45,6 +49,33 @@ export class StoreHost implements vscode.Disposable {
       cursor = page.cursor;
     } while (cursor);
     return out;
+  }
+
+  /**
+   * Long-term memory: the workspace scope inside the session store, the user scope in its own store
+   * in global storage (read-only when another window holds it). Undefined when the session store is
+   * not open or `savepoint.memory.enabled` is off. Opened once per store, on first use.
+   */
+  async memory(): Promise<LongTermMemory | undefined> {
+    if (!vscode.workspace.getConfiguration('savepoint.memory').get<boolean>('enabled', true)) return undefined;
+    const { store } = await this.get();
+    if (!store) return undefined;
+    if (this.memoryOpening?.store !== store) {
+      const encrypt = vscode.workspace.getConfiguration('savepoint.store').get<boolean>('encryptAtRest', false);
+      const userDir = join(this.context.globalStorageUri.fsPath, 'user-memory');
+      const opened = openMemory(store, userDir, encrypt ? { getKey: () => this.storeKey() } : undefined).then(
+        (m) => {
+          this.log.info(`long-term memory open: ${m.memory.openStats.entries} entries indexed in ${Math.round(m.memory.openStats.rebuildMs)} ms`);
+          return m;
+        },
+        (e: unknown) => {
+          this.log.warn(`long-term memory unavailable: ${e instanceof Error ? e.message : String(e)}`);
+          return undefined;
+        },
+      );
+      this.memoryOpening = { store, opened };
+    }
+    return (await this.memoryOpening.opened)?.memory;
   }
 
   /** Tell listeners (the sidebar) that sessions changed. */
@@ -112,6 +143,7 @@ export class StoreHost implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     this.changed.dispose();
+    await (await this.memoryOpening?.opened)?.close();
     const state = await this.opening;
     await state?.store?.close();
   }

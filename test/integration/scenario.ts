@@ -13,6 +13,10 @@ export const REJECT_REASON = 'keep the README';
 export const REJECT_MODEL = 'claude-sonnet-4-6-integration-reject';
 export const EDIT_MODEL = 'claude-sonnet-4-6-integration-edit';
 export const REWRITE_MODEL = 'claude-sonnet-4-6-integration-rewrite';
+export const MEMORY_MODEL = 'claude-sonnet-4-6-integration-memory';
+export const REMEMBER_TASK = 'Find out how this project builds';
+export const RECALL_TASK = 'Build the project';
+export const REMEMBERED = 'The integration fixture builds with `make ci`.';
 /** The session the launcher leaves journaled as running before the editor starts. */
 export const SEEDED_TITLE = 'A session the editor was running when it stopped';
 
@@ -59,4 +63,13 @@ export const STEPS: StepInput[] = [
     expect: { toolResultFor: 'toolu_integ_delete', toolResultIsError: true, lastUserContains: REJECT_REASON },
     content: [{ type: 'text', text: 'Understood, the README stays.' }],
   },
+  {
+    type: 'message',
+    model: MEMORY_MODEL,
+    expect: { lastUserContains: REMEMBER_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_remember', name: 'remember', input: { kind: 'procedure', text: REMEMBERED, tags: ['build'] } }],
+  },
+  { type: 'message', model: MEMORY_MODEL, expect: { toolResultFor: 'toolu_integ_remember', toolResultIsError: false }, content: [{ type: 'text', text: 'Remembered how to build.' }] },
+  // A later session starts with the memory in its system prompt.
+  { type: 'message', model: MEMORY_MODEL, expect: { lastUserContains: RECALL_TASK, systemContains: REMEMBERED }, content: [{ type: 'text', text: 'It builds with make ci.' }] },
 ];
