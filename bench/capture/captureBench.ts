@@ -52,12 +52,20 @@ async function makeWorkspace(root: string, files: number): Promise<void> {
   }
 }
 
-/** Run r touches 10 files: appends to 8, creates 1, deletes 1 (all different from other runs'). */
-function command(r: number, files: number): string {
+/** The files run r touches: 8 modified and 1 deleted (fixture indices, all different from other runs'), 1 created. */
+export function commandFiles(r: number, files: number): { modified: number[]; deleted: number; created: string } {
   const step = Math.floor(files / 10);
-  const mods = Array.from({ length: 8 }, (_, k) => relPath((r * 97 + k * step + 13) % files));
-  const del = relPath((r * 97 + 9 * step + 29) % files);
-  return [...mods.map((m) => `echo '// run ${r}' >> ${m}`), `echo 'export const run = ${r};' > src/new_${r}.ts`, `rm ${del}`].join(' && ');
+  return {
+    modified: Array.from({ length: 8 }, (_, k) => (r * 97 + k * step + 13) % files),
+    deleted: (r * 97 + 9 * step + 29) % files,
+    created: `src/new_${r}.ts`,
+  };
+}
+
+/** Run r touches 10 files: appends to 8, creates 1, deletes 1. */
+export function command(r: number, files: number): string {
+  const f = commandFiles(r, files);
+  return [...f.modified.map((m) => `echo '// run ${r}' >> ${relPath(m)}`), `echo 'export const run = ${r};' > ${f.created}`, `rm ${relPath(f.deleted)}`].join(' && ');
 }
 
 /** The floor under any baseline: plain `readFile` of every fixture file, 32 at a time, no hashing. */
@@ -77,7 +85,12 @@ const median = (xs: number[]) => {
 };
 const round = (x: number) => Math.round(x * 100) / 100;
 
-async function measure(root: string, files: number, runs: number, first: number, options: NodeChangeCaptureOptions) {
+/**
+ * One capture over the workspace at `root` (F files in the fixture layout): the baseline, then for
+ * r = first .. first+runs-1 `begin()`, the command of run r, and the timed `end()`, checked for
+ * 8 modified, 1 created, 1 deleted. The workspace is left as the commands changed it.
+ */
+export async function measure(root: string, files: number, runs: number, first: number, options: NodeChangeCaptureOptions) {
   const capture = new NodeChangeCapture(root, options);
   const rss0 = process.memoryUsage().rss;
   const baseline = await capture.start();
@@ -145,7 +158,10 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+// Imported by the checkpoints bench for `measure`: run only as a script.
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}

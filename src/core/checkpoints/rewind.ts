@@ -87,12 +87,39 @@ interface Write {
   current: Uint8Array | undefined;
 }
 
+/** Files read or written at once: the writes each wait on an fsync, which the disk can overlap. */
+const IO_CONCURRENCY = 8;
+
+/**
+ * `f` over `items`, at most `limit` at a time, results in order. After a failure no new item
+ * starts; the first error is thrown once the running ones have ended (nothing keeps writing after
+ * the caller has been told it failed).
+ */
+async function eachLimited<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failure: { e: unknown } | undefined;
+  const worker = async () => {
+    for (let i = next++; i < items.length && !failure; i = next++) {
+      try {
+        out[i] = await f(items[i] as T);
+      } catch (e) {
+        failure ??= { e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.e;
+  return out;
+}
+
 async function selectWrites(workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[]): Promise<{ write: Write[]; skipped: string[] }> {
+  const changing = files.filter((f) => f.action !== 'none');
+  const disk = await eachLimited(changing, IO_CONCURRENCY, (f) => readDisk(workspace, f.path));
   const write: Write[] = [];
   const skipped: string[] = [];
-  for (const f of files) {
-    if (f.action === 'none') continue;
-    const now = await readDisk(workspace, f.path);
+  for (const [i, f] of changing.entries()) {
+    const now = disk[i] as Awaited<ReturnType<typeof readDisk>>;
     if (!f.restorable || now.hash !== f.fromHash || (f.conflict && !overwrite.includes(f.path))) skipped.push(f.path);
     else write.push({ f, current: now.bytes });
   }
@@ -109,10 +136,13 @@ async function commitAndWrite(store: CheckpointStore, workspace: Workspace, id: 
     events: [{ step, type, data }],
     blobs: write.flatMap(({ current }) => (current ? [{ content: current }] : [])),
   });
-  for (const [i, { f }] of write.entries()) {
+  const missing = write.find(({ f }, i) => f.toHash !== null && !targets[i]);
+  if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.f.path} at ${missing.f.toHash} are missing from the store`);
+  // Distinct paths, so the order of the writes does not matter; the record above is already durable.
+  await eachLimited([...write.keys()], IO_CONCURRENCY, async (i) => {
+    const f = (write[i] as Write).f;
     const bytes = targets[i];
     if (f.toHash === null) await workspace.deleteFile(f.path);
     else if (bytes) await workspace.writeFile(f.path, bytes);
-    else throw new CheckpointError('DAMAGED', `the contents of ${f.path} at ${f.toHash} are missing from the store`);
-  }
+  });
 }
