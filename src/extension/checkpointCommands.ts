@@ -100,7 +100,12 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode });
       const changes = plan.files.filter((f) => f.action !== 'none');
       const conflicts = changes.filter((f) => f.conflict);
-      const preview = changes.map((f) => `${f.action} ${f.path}${f.conflict ? ' (changed outside the session)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}`).join('\n');
+      const memory = await d.stores.memory();
+      const memoryWrites = plan.conversation && memory ? await memory.previewRevert(id, plan.conversation.seq) : [];
+      const preview = [
+        ...changes.map((f) => `${f.action} ${f.path}${f.conflict ? ' (changed outside the session)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}`),
+        ...(memoryWrites.length ? [`${memoryWrites.length} long-term memory write(s) this session made after that step are undone too`] : []),
+      ].join('\n');
       const go = await vscode.window.showWarningMessage(
         `Savepoint: rewind to ${target.step === 0 ? 'before the session' : `step ${target.step}`}? ${changes.length} file(s) change; only files this session touched, and a safety checkpoint lets you undo it.`,
         { modal: true, detail: preview || 'No file changes.' },
@@ -112,11 +117,11 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         const picked = await vscode.window.showQuickPick(conflicts.map((f) => ({ label: f.path, picked: false })), { canPickMany: true, placeHolder: 'These files were edited outside the session. Tick the ones to overwrite anyway (others are kept).' });
         overwrite = (picked ?? []).map((p) => p.label);
       }
-      const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite });
+      const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
       d.stores.notifyChanged();
       const undo = await vscode.window.showInformationMessage(`Savepoint: rewound ${result.written.length} file(s)${result.skipped.length ? `, kept ${result.skipped.length} edited outside the session` : ''}${result.forkId ? '; a new session continues from there' : ''}.`, 'Undo');
       if (undo === 'Undo') {
-        const u = await undoRewind(store, ws, await planUndo(store, ws, id, result.rewindId));
+        const u = await undoRewind(store, ws, await planUndo(store, ws, id, result.rewindId), memory ? { memory } : {});
         void vscode.window.showInformationMessage(`Savepoint: rewind undone (${u.written.length} file(s) restored).`);
       }
     }),

@@ -27,6 +27,8 @@ export interface RewindData {
   skipped: string[];
   /** The session the conversation continues in (conversation and both modes). */
   forkId?: SessionId;
+  /** Long-term memory writes of the session after the target, undone with the conversation (their undo ids). */
+  memoryReverts?: string[];
   at: number;
 }
 

@@ -11,7 +11,15 @@ export interface ApplyOptions {
   overwriteConflicts?: readonly string[];
   /** Conversation and both modes: a user message the fork starts with (needed to rewind to the final step). */
   message?: string;
+  /** Long-term memory: the session's memory writes after the target go back with the conversation. */
+  memory?: RewindMemory;
   now?: () => number;
+}
+
+/** What a rewind needs of long-term memory (LongTermMemory implements it). */
+export interface RewindMemory {
+  revertSessionAfter(sessionId: SessionId, afterSeq: number): Promise<{ reverts: { revertId: string; versions: unknown[] }[] }>;
+  undoRevert(revertId: string): Promise<unknown>;
 }
 
 export interface RewindResult {
@@ -22,6 +30,8 @@ export interface RewindResult {
   skipped: string[];
   /** The session the conversation continues in (conversation and both modes). */
   forkId?: SessionId;
+  /** Memory writes undone with the conversation. */
+  memoryWritesUndone: number;
 }
 
 /**
@@ -38,6 +48,9 @@ export async function applyRewind(store: CheckpointStore, workspace: Workspace, 
   const { write, skipped } = await selectWrites(workspace, plan.files, o.overwriteConflicts ?? []);
   const fork = plan.mode === 'files' ? undefined : await forkSession(store, plan.sessionId, plan.targetStep, o.message !== undefined ? { message: o.message } : {});
   const rewindId = `rewind:${plan.sessionId}:${headSeq + 1}`;
+  // What the session put in long-term memory after the target goes back with its conversation
+  // (idempotent: a rewind retried after a crash here reverts nothing twice).
+  const reverts = fork && plan.conversation && o.memory ? (await o.memory.revertSessionAfter(plan.sessionId, plan.conversation.seq)).reverts : [];
   const data: RewindData = {
     rewindId,
     targetStep: plan.targetStep,
@@ -45,10 +58,12 @@ export async function applyRewind(store: CheckpointStore, workspace: Workspace, 
     files: write.map(({ f }) => ({ path: f.path, fromHash: f.fromHash, toHash: f.toHash })),
     skipped,
     ...(fork ? { forkId: fork.id } : {}),
+    ...(reverts.length ? { memoryReverts: reverts.map((r) => r.revertId) } : {}),
     at: (o.now ?? Date.now)(),
   };
   await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, write);
-  return { rewindId, written: data.files.map((f) => f.path), skipped, ...(fork ? { forkId: fork.id } : {}) };
+  const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
+  return { rewindId, written: data.files.map((f) => f.path), skipped, ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
 }
 
 export interface UndoResult {
@@ -72,6 +87,7 @@ export async function undoRewind(store: CheckpointStore, workspace: Workspace, p
     at: (o.now ?? Date.now)(),
   };
   await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, write);
+  for (const id of plan.memoryReverts) await o.memory?.undoRevert(id);
   return { rewindId: plan.rewindId, written: data.files.map((f) => f.path), skipped };
 }
 

@@ -52,6 +52,8 @@ export interface UndoPlan {
   rewindId: string;
   headSeq: number;
   files: RewindFilePlan[];
+  /** Memory reverts the rewind made, which the undo undoes. */
+  memoryReverts: string[];
 }
 
 export interface PlanOptions {
@@ -104,7 +106,7 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
     rewind.files.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, own: [f.toHash] })),
     o.maxDiffChars,
   );
-  return { sessionId, rewindId, headSeq: journal[journal.length - 1]?.seq ?? 0, files };
+  return { sessionId, rewindId, headSeq: journal[journal.length - 1]?.seq ?? 0, files, memoryReverts: rewind.memoryReverts ?? [] };
 }
 
 const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (k ? (k.inFlight !== undefined ? [k.hash, k.inFlight] : [k.hash]) : []);

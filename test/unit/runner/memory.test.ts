@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { memoryTools } from '../../../src/core/memory/memoryTools';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { type OpenedMemory, openMemory } from '../../../src/core/memory/openMemory';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
 import type { RunnerDeps } from '../../../src/core/runner/runner';
@@ -62,5 +65,32 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
     const m1 = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : [])).find((r) => r.callId === 'm1');
     assert.equal(m1?.recovered, 'rerun');
     assert.equal(m1?.isError, false);
+  });
+
+  it('rewinding the conversation undoes the memory writes the session made after the target, and undoing the rewind brings them back', async () => {
+    h = await harness(
+      [
+        toolUse('m1', 'remember', { kind: 'fact', text: 'The API lives in src/api.' }),
+        toolUse('m2', 'remember', { kind: 'fact', text: 'Tests are flaky on Fridays.' }, { toolResultFor: 'm1' }),
+        finalText('ok', { toolResultFor: 'm2' }),
+      ],
+      {},
+    );
+    mem = await openMemory(h.store, undefined);
+    const runner = h.runner(new ScriptedGate(), deps(mem));
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const facts = () => mem?.memory.list({ kind: 'fact' }).map((e) => e.text).sort();
+    assert.deepEqual(facts(), ['Tests are flaky on Fridays.', 'The API lives in src/api.']);
+    const ws = new NodeWorkspace(h.workspace);
+    const plan = await planRewind(h.store, ws, id, 1, { mode: 'conversation' });
+    assert.equal((await mem.memory.previewRevert(id, plan.conversation?.seq ?? -1)).length, 2, 'the second fact and the episode');
+    const result = await applyRewind(h.store, ws, plan, { memory: mem.memory });
+    assert.equal(result.memoryWritesUndone, 2);
+    assert.deepEqual(facts(), ['The API lives in src/api.'], 'what the session learnt after step 1 is gone with the conversation');
+    assert.equal(mem.memory.list({ kind: 'episode' }).length, 0);
+    await undoRewind(h.store, ws, await planUndo(h.store, ws, id, result.rewindId), { memory: mem.memory });
+    assert.deepEqual(facts(), ['Tests are flaky on Fridays.', 'The API lives in src/api.']);
+    assert.equal(mem.memory.list({ kind: 'episode' }).length, 1);
   });
 });
