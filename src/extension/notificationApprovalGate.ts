@@ -11,7 +11,8 @@ import { readApprovalTimeout } from './settings';
  * `requestedAt`, so across restarts) gets the default answer, which the runner journals.
  */
 export class NotificationApprovalGate implements ApprovalGate {
-  private readonly showing = new Set<string>();
+  /** Questions on screen now, by approval id: their session and how to show them once more. */
+  private readonly showing = new Map<string, { sessionId: string; again: () => void }>();
 
   constructor(
     private readonly log?: vscode.LogOutputChannel,
@@ -24,16 +25,31 @@ export class NotificationApprovalGate implements ApprovalGate {
     const t = this.timeout();
     const plan = timeoutPlan(r, t, this.now());
     if (plan.type === 'decide') return this.timedOut(r, plan.answer);
-    this.showing.add(r.approvalId);
     const deadline = new AbortController();
     const timer = plan.type === 'wait' ? setTimeout(() => deadline.abort(), plan.ms) : undefined;
+    // The same question may be on screen more than once (shown again after it slipped into the
+    // notification centre): the first answer counts; it is dismissed only when every copy is.
+    let open = 0;
+    let settle!: (v: string | undefined) => void;
+    const answered = new Promise<string | undefined>((resolve) => (settle = resolve));
+    const copies: Thenable<string | undefined>[] = [];
+    const show = () => {
+      open++;
+      const p = vscode.window.showWarningMessage(title(r), { modal: false, detail: r.reasons.join('\n') }, ...buttons(r));
+      copies.push(p);
+      p.then(
+        (v) => (v ? settle(v) : --open === 0 && settle(undefined)),
+        () => --open === 0 && settle(undefined),
+      );
+    };
+    this.showing.set(r.approvalId, { sessionId: r.sessionId, again: show });
     try {
-      const shown = vscode.window.showWarningMessage(title(r), { modal: false, detail: r.reasons.join('\n') }, ...buttons(r));
-      const choice = await raceAbort(shown, AbortSignal.any([signal, deadline.signal]));
+      show();
+      const choice = await raceAbort(answered, AbortSignal.any([signal, deadline.signal]));
       if (!choice && deadline.signal.aborted && !signal.aborted) {
         const answer = timedOutAnswer(r.kind, t);
         // VS Code cannot take a notification back: a late click on it is answered, not lost silently.
-        shown.then((late) => late && void vscode.window.showInformationMessage(`Savepoint: too late, that approval timed out and was ${answer.decision === 'approve' ? 'approved' : 'rejected'} already.`));
+        void Promise.race(copies).then((late) => late && void vscode.window.showInformationMessage(`Savepoint: too late, that approval timed out and was ${answer.decision === 'approve' ? 'approved' : 'rejected'} already.`));
         return this.timedOut(r, answer);
       }
       if (!choice) return 'park';
@@ -52,6 +68,12 @@ export class NotificationApprovalGate implements ApprovalGate {
       if (timer) clearTimeout(timer);
       this.showing.delete(r.approvalId);
     }
+  }
+
+  reshow(sessionId: string): boolean {
+    const mine = [...this.showing.values()].filter((s) => s.sessionId === sessionId);
+    for (const s of mine) s.again();
+    return mine.length > 0;
   }
 
   private timedOut(r: ApprovalRequest, answer: TimedOutAnswer): ApprovalAnswer {

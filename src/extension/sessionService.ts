@@ -66,7 +66,11 @@ export class SessionService implements vscode.Disposable {
   }
 
   async resume(id: SessionId): Promise<void> {
-    if (this.running.has(id)) return;
+    // Running and waiting on a question the user lost sight of: put it back on screen.
+    if (this.running.has(id)) {
+      if (this.gate.reshow?.(id)) this.log.info(`session ${id}: its pending approval was shown again`);
+      return;
+    }
     this.launch(id, await this.runner());
   }
 

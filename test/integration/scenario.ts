@@ -13,6 +13,8 @@ export const REJECT_REASON = 'keep the README';
 export const REJECT_MODEL = 'claude-sonnet-4-6-integration-reject';
 export const EDIT_MODEL = 'claude-sonnet-4-6-integration-edit';
 export const REWRITE_MODEL = 'claude-sonnet-4-6-integration-rewrite';
+export const RESHOW_MODEL = 'claude-sonnet-4-6-integration-reshow';
+export const RESHOW_TASK = 'Create reshow.txt';
 export const MEMORY_MODEL = 'claude-sonnet-4-6-integration-memory';
 export const REMEMBER_TASK = 'Find out how this project builds';
 export const RECALL_TASK = 'Build the project';
@@ -72,4 +74,11 @@ export const STEPS: StepInput[] = [
   { type: 'message', model: MEMORY_MODEL, expect: { toolResultFor: 'toolu_integ_remember', toolResultIsError: false }, content: [{ type: 'text', text: 'Remembered how to build.' }] },
   // A later session starts with the memory in its system prompt.
   { type: 'message', model: MEMORY_MODEL, expect: { lastUserContains: RECALL_TASK, systemContains: REMEMBERED }, content: [{ type: 'text', text: 'It builds with make ci.' }] },
+  {
+    type: 'message',
+    model: RESHOW_MODEL,
+    expect: { lastUserContains: RESHOW_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_reshow', name: 'write_file', input: { path: 'reshow.txt', content: 'shown again\n' } }],
+  },
+  { type: 'message', model: RESHOW_MODEL, expect: { toolResultFor: 'toolu_integ_reshow', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
 ];

@@ -34,4 +34,9 @@ export interface ApprovalAnswer {
  */
 export interface ApprovalGate {
   ask(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'>;
+  /**
+   * Puts a question this gate is asking for the session in front of the user again (a UI whose
+   * prompt can slip out of view). False when it asks nothing for that session now.
+   */
+  reshow?(sessionId: string): boolean;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, config, modelStats, sleep, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
-import { EDIT_MODEL, EDIT_TASK, REJECT_MODEL, REJECT_REASON, REJECT_TASK } from '../scenario';
+import { EDIT_MODEL, EDIT_TASK, REJECT_MODEL, REJECT_REASON, REJECT_TASK, RESHOW_MODEL, RESHOW_TASK } from '../scenario';
 
 /**
  * Savepoint: New Session with a task, against the scripted model: the model asks to edit hello.ts,
@@ -71,5 +71,25 @@ describe('New Session', () => {
     const stats = await modelStats();
     assert.deepEqual(stats.violations, [], 'the model got the rejection as an error result carrying the reason');
     assert.deepEqual(ui.errors(), []);
+  });
+
+  it('a question that slipped out of view while the session runs is shown again by Answer Waiting Approvals; the first answer counts', async () => {
+    await useModel(RESHOW_MODEL);
+    const { seeded } = config();
+    const file = join(workspaceRoot(), 'reshow.txt');
+    const asked = () => ui.calls.filter((c) => c.kind === 'warning' && c.message.includes('allow the agent to write_file reshow.txt'));
+    // The first notification is never answered nor dismissed: it sits in the notification centre.
+    ui.on('warning', /allow the agent to write_file reshow\.txt/, () => new Promise(() => undefined));
+    await vscode.commands.executeCommand('savepoint.newSession', RESHOW_TASK);
+    await waitFor('the first approval notification', () => (asked().length === 1 ? true : undefined));
+    await waitForSession(seeded.storeDir, RESHOW_TASK, (s) => s.status === 'waiting', 'to wait for the approval');
+    ui.on('warning', /allow the agent to write_file reshow\.txt/, () => 'Approve');
+    ui.on('quickPick', /Which session waits for you\?/, (c) => (c.args[0] as Array<{ label: string; id: string }>).find((i) => i.label.includes(RESHOW_TASK)));
+    await vscode.commands.executeCommand('savepoint.answerApprovals');
+    const done = await waitForSession(seeded.storeDir, RESHOW_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish');
+    assert.equal(done.status, 'completed');
+    assert.equal(asked().length, 2, 'the same question, shown a second time');
+    assert.equal(readFileSync(file, 'utf8'), 'shown again\n');
+    assert.deepEqual((await modelStats()).duplicateTurns, []);
   });
 });
