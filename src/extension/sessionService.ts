@@ -12,6 +12,7 @@ import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runne
 import type { SessionId } from '../core/store/types';
 import { builtinTools } from '../core/tools/registry';
 import { memoryTools } from '../core/memory/memoryTools';
+import { logNotice } from './sessionLog';
 import { readSettings } from './settings';
 import type { StoreHost } from './storeHost';
 import { VscodeDiagnostics } from './vscodeDiagnostics';
@@ -133,6 +134,7 @@ export class SessionService implements vscode.Disposable {
   }
 
   private launch(id: SessionId, runner: Runner): void {
+    this.log.info(`session ${id}: running from its latest checkpoint`);
     const abort = new AbortController();
     const done = runner.run(id, abort.signal).then(
       (out) => {
@@ -207,6 +209,7 @@ export class SessionService implements vscode.Disposable {
       capture: this.capture,
       ...(outliner ? { outliner } : {}),
       onEvent: (e) => {
+        logNotice(this.log, e);
         if (e.type === 'committed') this.soon();
         this.notices.fire(e);
       },
