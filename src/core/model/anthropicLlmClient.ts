@@ -135,6 +135,9 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** How the API words a request over the context window. */
+const CONTEXT_OVERFLOW = /prompt is too long|context (length|window)|too many (input )?tokens|maximum context/i;
+
 export function toModelError(e: unknown, signal?: AbortSignal): ModelError {
   if (e instanceof ModelError) return e;
   if (e instanceof APIUserAbortError || signal?.aborted) return new ModelError('ABORTED', 'the request was cancelled', {}, { cause: e });
@@ -153,6 +156,7 @@ export function toModelError(e: unknown, signal?: AbortSignal): ModelError {
     if (s === 529) return new ModelError('OVERLOADED', 'the model is overloaded', details, { cause: e });
     if (s === 401 || s === 403) return new ModelError('AUTH', 'the API key was refused', details, { cause: e });
     if (s === 408 || s === 409 || s >= 500) return new ModelError('SERVER', `the model provider failed (${s})`, details, { cause: e });
+    if ((s === 400 || s === 413) && CONTEXT_OVERFLOW.test(e.message)) return new ModelError('CONTEXT_OVERFLOW', `the conversation is larger than the model's context window: ${e.message}`, details, { cause: e });
     return new ModelError('BAD_REQUEST', `the request was refused (${s}): ${e.message}`, details, { cause: e });
   }
   // Anything else thrown while reading the stream (a socket closed mid-message, a malformed event).

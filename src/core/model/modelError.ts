@@ -6,6 +6,8 @@ export type ModelErrorCode =
   /** The stream ended or errored after it started; the SDK does not retry these, we do. */
   | 'STREAM_INTERRUPTED'
   | 'BAD_REQUEST'
+  /** The request is larger than the model's context window (a 400 that says so). */
+  | 'CONTEXT_OVERFLOW'
   | 'AUTH'
   | 'ABORTED'
   /** Every model's circuit is open or every model gave up. */

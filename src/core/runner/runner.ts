@@ -172,6 +172,8 @@ export class Runner {
     // Files the session worked on may have changed while it was away: the model hears about it
     // before its next turn (not before, so that a pending call's results still come first).
     let drift = j.state.turn > 0 ? await this.driftText(id) : undefined;
+    /** The turn at which compaction was tried and could not help (nothing to cut, or the summary failed): not again before the next turn. */
+    let compactionGaveUp = -1;
     try {
       for (;;) {
         const s = j.state;
@@ -202,8 +204,18 @@ export class Runner {
           await this.commit(j, j.state.turn, [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'drift', chars: messageChars(m) } }], { messages: [m] });
           drift = undefined;
         }
-        if (this.deps.context !== false && needsCompaction(j.state, this.deps.context) && (await this.compact(j, signal))) continue;
-        await this.modelTurn(j, signal);
+        if (this.deps.context !== false && compactionGaveUp !== j.state.turn && needsCompaction(j.state, this.deps.context)) {
+          if (await this.compact(j, signal)) continue;
+          compactionGaveUp = j.state.turn;
+        }
+        try {
+          await this.modelTurn(j, signal);
+        } catch (e) {
+          // The projection fell short (a huge tool result, another tokenizer): compact now and ask again, once per turn.
+          if (!ModelError.is(e, 'CONTEXT_OVERFLOW') || this.deps.context === false || compactionGaveUp === j.state.turn) throw e;
+          compactionGaveUp = j.state.turn;
+          if (!(await this.compact(j, signal))) throw e;
+        }
       }
     } catch (e) {
       if (signal.aborted && (ModelError.is(e, 'ABORTED') || (e instanceof Error && e.name === 'AbortError'))) return this.pause(j, signal);
@@ -330,10 +342,17 @@ export class Runner {
     const cut = compactionCut(raw.map((m) => m.role), o.keepTurns);
     if (cut === null) return false;
     this.deps.probe?.('compaction:request');
-    const response = await this.deps.llm.complete(
-      { models: s.models, system: SUMMARY_SYSTEM, messages: [summaryRequest(s.task, raw.slice(0, cut))], maxTokens: o.summaryMaxTokens ?? 2048, signal },
-      (event) => this.deps.onEvent?.({ type: 'model', sessionId: j.id, event }),
-    );
+    let response: Awaited<ReturnType<LlmClient['complete']>>;
+    try {
+      response = await this.deps.llm.complete(
+        { models: s.models, system: SUMMARY_SYSTEM, messages: [summaryRequest(s.task, raw.slice(0, cut))], maxTokens: o.summaryMaxTokens ?? 2048, signal },
+        (event) => this.deps.onEvent?.({ type: 'model', sessionId: j.id, event }),
+      );
+    } catch (e) {
+      // A summary that cannot be had is no reason to stop the session: it goes on uncompacted.
+      if (ModelError.is(e) && !ModelError.is(e, 'ABORTED')) return false;
+      throw e;
+    }
     this.deps.probe?.('compaction:answered');
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
     if (!text) return false;

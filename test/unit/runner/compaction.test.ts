@@ -5,6 +5,7 @@ import { SessionJournal } from '../../../src/core/runner/sessionJournal';
 import { describeEvent } from '../../../src/core/runner/timeline';
 import type { StepInput } from '../../../src/core/scripted/scenario';
 import type { SessionId } from '../../../src/core/store/types';
+import { errorStep } from '../../../src/core/scripted/scenario';
 import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
 
 /** A window of 1,000 tokens compacts at 700; the scripted usage walks the context up to it twice. */
@@ -144,5 +145,48 @@ describe('context window: compaction that lasts, survives a crash, and can be un
     const o1 = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : [])).find((r) => r.callId === 'o1');
     assert.equal(o1?.isError, false);
     assert.match(o1?.content ?? '', /\[bytes 30000-30060 of \d+; continue with offset 30060\]/);
+  });
+
+  it('a request the API refuses as over the context window is compacted and asked again, once', async () => {
+    h = await harness(
+      [
+        read('r1', 10),
+        read('r2', 10),
+        read('r3', 10),
+        errorStep(400, { errorType: 'invalid_request_error', message: 'prompt is too long: 212000 tokens > 200000 maximum' }),
+        finalText('SUMMARY: read notes three times.', { systemContains: 'You summarize' }),
+        finalText('done', { toolResultFor: 'r3', messageCount: 5 }),
+      ],
+      FILES,
+    );
+    const runner = h.runner(new ScriptedGate(), { context: CONTEXT });
+    const id = await h.start(runner);
+    const end = await runner.run(id);
+    assert.deepEqual(h.server.violations(), []);
+    assert.equal(end.status, 'completed', end.reason);
+    assert.equal((await state(h, id)).compactions.length, 1);
+  });
+
+  it('a summary that cannot be had leaves the session uncompacted, not failed; a second overflow fails it with the reason', async () => {
+    h = await harness(
+      [
+        read('r1', 10),
+        read('r2', 10),
+        read('r3', 900),
+        errorStep(400, { errorType: 'invalid_request_error', message: 'messages: malformed' }),
+        // No compaction this turn: the model is asked with the whole history.
+        { ...toolUse('r4', 'read_file', { path: 'notes.txt' }, { toolResultFor: 'r3', messageCount: 7 }), ...usage(10) },
+        errorStep(400, { errorType: 'invalid_request_error', message: 'prompt is too long: 250000 tokens > 200000 maximum' }),
+        errorStep(529),
+      ],
+      FILES,
+    );
+    const runner = h.runner(new ScriptedGate(), { context: CONTEXT });
+    const id = await h.start(runner);
+    const end = await runner.run(id);
+    assert.equal(end.status, 'failed');
+    assert.match(end.reason ?? '', /CONTEXT_OVERFLOW/);
+    assert.equal((await state(h, id)).compactions.length, 0);
+    assert.equal((await state(h, id)).counters.steps, 4);
   });
 });
