@@ -155,12 +155,21 @@ describe('AnthropicLlmClient against the scripted model server', () => {
   });
 
   it('does not retry a 400 (BAD_REQUEST)', async () => {
-    server = await ScriptedModelServer.start([errorStep(400, { message: 'prompt is too long' }), textStep('unused')]);
+    server = await ScriptedModelServer.start([errorStep(400, { message: 'messages.0.content: field required' }), textStep('unused')]);
     const e = await client()
       .complete(request(first))
       .catch((x: unknown) => x);
     assert.ok(ModelError.is(e, 'BAD_REQUEST'), String(e));
     assert.equal(e.details.status, 400);
+    assert.equal(server.requestCount(), 1);
+  });
+
+  it('tells a request over the context window (CONTEXT_OVERFLOW) from other 400s, and does not retry it', async () => {
+    server = await ScriptedModelServer.start([errorStep(400, { message: 'prompt is too long: 210000 tokens > 200000 maximum' }), textStep('unused')]);
+    const e = await client()
+      .complete(request(first))
+      .catch((x: unknown) => x);
+    assert.ok(ModelError.is(e, 'CONTEXT_OVERFLOW'), String(e));
     assert.equal(server.requestCount(), 1);
   });
 
