@@ -111,7 +111,8 @@ function toolEntry(t: ToolEntry, ctx: EntryContext): HTMLElement[] {
     const tools = el('span', 'entry-actions');
     tools.append(
       iconAction('diff-multiple', `Open the diff of step ${t.step}`, () => ctx.diff(t.step)),
-      iconAction('history', `Rewind the workspace to after step ${t.step}`, () => ctx.rewind(t.step)),
+      // On a step, rewinding means taking that step back: the files go to how they were before it.
+      iconAction('history', `Rewind the workspace to before step ${t.step} (undo this step and everything after it)`, () => ctx.rewind(Math.max(0, t.step - 1))),
       iconAction('repo-forked', `Fork a new session from step ${t.step}`, () => ctx.fork(t.step)),
     );
     bar.append(tools);

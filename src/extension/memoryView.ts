@@ -61,9 +61,13 @@ export class MemoryViewProvider implements vscode.TreeDataProvider<Node>, vscode
       return item;
     }
     const e = node.entry;
-    const item = new vscode.TreeItem(e.text.replace(/\s+/g, ' ').slice(0, 120), vscode.TreeItemCollapsibleState.None);
+    // A narrow sidebar shows ~30 characters: the first line (an episode's task) is the label, the rest follows dimmed.
+    const [first = '', ...rest] = e.text.split('\n');
+    const label = (e.kind === 'episode' ? first.replace(/^Task:\s*/, '') : first).trim().slice(0, 120);
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = e.id;
-    item.description = [e.scope === 'user' ? 'user' : '', e.pinned ? 'pinned' : '', e.tags.join(', ')].filter(Boolean).join(' · ');
+    const more = rest.join(' ').replace(/^Outcome:\s*/, '').replace(/\s+/g, ' ').trim();
+    item.description = [e.scope === 'user' ? 'user' : '', e.pinned ? 'pinned' : '', more.slice(0, 120)].filter(Boolean).join(' · ');
     item.tooltip = new vscode.MarkdownString().appendText(e.text).appendMarkdown(`\n\n*${e.scope} ${e.kind}, updated ${new Date(e.updatedAt).toLocaleString()}*`);
     item.iconPath = new vscode.ThemeIcon(e.pinned ? 'pinned' : KIND_ICON[e.kind]);
     item.contextValue = 'memoryEntry';

@@ -3,7 +3,11 @@
 // host, the approval is offered again (status bar), and approving it applies the edit once.
 // (2) A command is running when the WHOLE server is SIGKILLed: after a restart the session shows as
 // interrupted, Resume asks before re-running the command, the command ran once, the session completes.
-// Neither journey requests a journaled model turn twice. Screenshots in .artifacts/crash-journey/.
+// Neither journey requests a journaled model turn twice.
+// (6) A session edits greeting.ts twice; from the sidebar's session view, the rewind button of the
+// second edit ("before step 2", files only) puts the file back byte-exactly as the first edit left it, and the
+// notification's Undo brings the session's version back. Then the Memory view shows the episodes.
+// Screenshots in .artifacts/crash-journey/.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,10 +25,61 @@ const model = await startScriptedModel(mkdtempSync(join(tmpdir(), 'savepoint-mod
   { type: 'message', content: [{ type: 'text', text: 'Edited.' }], expect: { toolResultFor: 'toolu_j1_edit', toolResultIsError: false } },
   { type: 'message', content: [{ type: 'text', text: 'Running the slow job.' }, { type: 'tool_use', id: 'toolu_j2_cmd', name: 'run_command', input: { command: 'sleep 6 && echo ran >> job.log' } }] },
   { type: 'message', content: [{ type: 'text', text: 'Job handled.' }], expect: { toolResultFor: 'toolu_j2_cmd' } },
+  { type: 'message', content: [{ type: 'text', text: 'First edit.' }, { type: 'tool_use', id: 'toolu_j6_a', name: 'edit_file', input: { path: 'greeting.ts', old_text: '"one"', new_text: '"two"' } }] },
+  { type: 'message', content: [{ type: 'text', text: 'Second edit.' }, { type: 'tool_use', id: 'toolu_j6_b', name: 'edit_file', input: { path: 'greeting.ts', old_text: '"two"', new_text: '"three"' } }], expect: { toolResultFor: 'toolu_j6_a', toolResultIsError: false } },
+  { type: 'message', content: [{ type: 'text', text: 'Greeting edited twice.' }], expect: { toolResultFor: 'toolu_j6_b', toolResultIsError: false } },
 ]);
-const wb = await startWorkbench({ vsix, files: { 'hello.ts': 'export const hello = 1;\n' }, settings: { 'savepoint.baseUrl': model.url }, shots });
+// Journey 6's file: no trailing newline and a non-ASCII character, so "byte-exact" means something.
+const GREETING = (w) => `export const greeting = "${w}"; // grüße\n// end`;
+const wb = await startWorkbench({ vsix, files: { 'hello.ts': 'export const hello = 1;\n', 'greeting.ts': GREETING('one') }, settings: { 'savepoint.baseUrl': model.url }, shots });
 const { page } = wb;
 const toast = (text) => page.locator('.notification-toast', { hasText: text }).first();
+/** A toast whose fade-in animation is over (for screenshots). */
+const shownToast = (text) => page.locator('.notification-toast.notification-fade-in-done', { hasText: text }).first();
+const read = (p) => (existsSync(join(wb.ws, p)) ? readFileSync(join(wb.ws, p)) : Buffer.alloc(0));
+/** Waits until `p` holds exactly `text` (as UTF-8 bytes) on disk. */
+const fileIs = async (p, text, timeout = 30000) => {
+  const want = Buffer.from(text, 'utf8');
+  for (const end = Date.now() + timeout; Date.now() < end; await sleep(100)) if (read(p).equals(want)) return;
+  fail(`${p} is ${JSON.stringify(read(p).toString('utf8'))}, expected ${JSON.stringify(text)}`);
+};
+/**
+ * Approves the question `text` of session `title`: in its toast; else (the workbench does not toast
+ * a notification while the notification centre is open, nor more than 3 added within 800 ms) in
+ * the notification centre, where every notification is listed; else the status bar asks it again.
+ */
+const approve = async (text, title) => {
+  const inToast = page.locator('.notification-toast', { hasText: text }).last().getByRole('button', { name: 'Approve' });
+  const toastWait = process.env.SAVEPOINT_E2E_NO_TOAST === '1' ? 1 : 20000;
+  if (await inToast.waitFor({ timeout: toastWait }).then(() => true, () => false)) return inToast.click();
+  step(`no toast for "${text}" after ${toastWait / 1000} s: ${JSON.stringify(await notificationState())}`);
+  await wb.palette('Notifications: Show Notifications');
+  const inCenter = page.locator('.notifications-center .notification-list-item', { hasText: text }).first().getByRole('button', { name: 'Approve' });
+  if (await inCenter.waitFor({ timeout: 10000 }).then(() => true, () => false)) {
+    step('the question is in the notification centre: approved there');
+    await inCenter.click();
+    await hideCenter();
+    return;
+  }
+  step('not in the notification centre either: asking through the status bar');
+  await hideCenter();
+  await page.locator('.statusbar-item', { hasText: 'approval waiting' }).first().click({ timeout: 30000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 30000 });
+  await inToast.click({ timeout: 30000 });
+};
+const hideCenter = async () => {
+  const hide = page.locator('.notifications-center.visible .action-label[aria-label^="Hide Notifications"]').first();
+  if (await hide.isVisible()) await hide.click();
+};
+/** What the workbench knows about its notifications: for a toast that does not show. */
+const notificationState = () =>
+  page.evaluate(() => ({
+    focus: document.hasFocus(),
+    visibility: document.visibilityState,
+    toasts: [...document.querySelectorAll('.notification-toast')].map((t) => t.innerText.split('\n')[0].slice(0, 80)),
+    centerVisible: !!document.querySelector('.notifications-center.visible'),
+    bell: document.querySelector('.statusbar-item[id="status.notifications"]')?.getAttribute('aria-label') ?? null,
+  }));
 try {
   // Journey 1: the extension host dies while an approval is pending.
   await wb.icon.click();
@@ -60,17 +115,7 @@ try {
   await page.locator('.quick-input-widget', { hasText: 'What should the agent do?' }).waitFor({ timeout: 10000 });
   await page.locator('.quick-input-widget input').fill('Run the slow job');
   await page.keyboard.press('Enter');
-  const run = toast('allow the agent to run `sleep 6 && echo ran >> job.log`');
-  try {
-    await run.waitFor({ timeout: 30000 });
-  } catch {
-    // The toast can be hidden behind others: the status bar offers the same approval again.
-    step('no approval toast after 30 s: asking through the status bar');
-    await page.locator('.statusbar-item', { hasText: 'approval waiting' }).first().click({ timeout: 30000 });
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Run the slow job' }).first().click({ timeout: 30000 });
-    await run.waitFor({ timeout: 30000 });
-  }
-  await run.getByRole('button', { name: 'Approve' }).click();
+  await approve('allow the agent to run `sleep 6 && echo ran >> job.log`', 'Run the slow job');
   await sleep(1500);
   await wb.screenshot('command-running');
   await wb.restartServer();
@@ -96,13 +141,77 @@ try {
   await sleep(7000);
   const runs = readFileSync(join(wb.ws, 'job.log'), 'utf8').split('\n').filter(Boolean).length;
   if (runs !== 1) fail(`the command ran ${runs} times`);
-  await wb.icon.click();
+  await wb.showSidebar();
   await wb.sidebar().locator('text=Completed (2)').waitFor({ timeout: 30000 });
   await wb.screenshot('both-completed');
+  step('the command ran once; both sessions completed');
+
+  // Journey 6: rewind from the sidebar, and undo it.
+  await wb.palette('Notifications: Clear All Notifications');
+  await wb.palette('Savepoint: New Session');
+  await page.locator('.quick-input-widget', { hasText: 'What should the agent do?' }).waitFor({ timeout: 10000 });
+  await page.locator('.quick-input-widget input').fill('Edit the greeting twice');
+  await page.keyboard.press('Enter');
+  for (const word of ['two', 'three']) {
+    await approve('allow the agent to edit_file greeting.ts', 'Edit the greeting twice');
+    await fileIs('greeting.ts', GREETING(word));
+  }
+  await toast('the session completed').waitFor({ timeout: 60000 });
+  step('journey 6: greeting.ts edited twice ("one" → "two" → "three"), session completed');
+  await wb.palette('Notifications: Clear All Notifications');
+  await wb.showSidebar();
+  const web = wb.sidebar();
+  await web.locator('text=Completed (3)').waitFor({ timeout: 30000 });
+  await web.locator('li.session', { hasText: 'Edit the greeting twice' }).click();
+  await web.locator('.detail-title', { hasText: 'Edit the greeting twice' }).waitFor({ timeout: 20000 });
+  const edits = web.locator('li.entry-tool', { hasText: 'greeting.ts' });
+  await edits.nth(1).locator('li.file', { hasText: 'greeting.ts' }).waitFor({ timeout: 20000 });
+  // The second edit's rewind button takes that step back: the files go to how they were after the first edit.
+  const rewindButton = edits.nth(1).locator('vscode-icon[title^="Rewind the workspace to before step"]');
+  const rewindTitle = await rewindButton.getAttribute('title');
+  await wb.screenshot('rewind-session-view');
+  await rewindButton.click();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Files only' }).first().click({ timeout: 20000 });
+  const dialog = page.locator('.monaco-dialog-box', { hasText: 'rewind to step' });
+  await dialog.locator('.dialog-message-detail', { hasText: 'restore greeting.ts' }).waitFor({ timeout: 20000 });
+  const preview = (await dialog.locator('.dialog-message-container').innerText()).replace(/\s+/g, ' ');
+  if (!/1 file\(s\) change/.test(preview) || /hello\.ts|job\.log/.test(preview)) fail(`rewind preview: ${preview}`);
+  await wb.screenshot('rewind-preview');
+  if (!read('greeting.ts').equals(Buffer.from(GREETING('three')))) fail('the preview already changed greeting.ts');
+  await dialog.getByRole('button', { name: 'Rewind' }).click();
+  await fileIs('greeting.ts', GREETING('two'));
+  const rewound = toast('Savepoint: rewound 1 file(s)');
+  await shownToast('Savepoint: rewound 1 file(s)').getByRole('button', { name: 'Undo' }).waitFor({ timeout: 20000 });
+  if (read('hello.ts').toString() !== 'export const hello = 2;\n') fail('the rewind touched hello.ts (another session\'s file)');
+  step(`"${rewindTitle}" (files only): the preview said "${preview.slice(0, 120)}"; greeting.ts is byte-exactly "two" again`);
+  await wb.screenshot('rewound');
+  await rewound.getByRole('button', { name: 'Undo' }).click();
+  await fileIs('greeting.ts', GREETING('three'));
+  await shownToast('rewind undone (1 file(s) restored)').waitFor({ timeout: 20000 });
+  step('Undo: greeting.ts is byte-exactly the session\'s "three" again');
+  await wb.screenshot('rewind-undone');
+
+  // The Memory view: each completed session left an episode.
+  await web.locator('vscode-icon[title="Back to the sessions"]').click();
+  const memory = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Memory' }) });
+  const header = memory.locator('.pane-header').first();
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  await memory.locator('.monaco-list-row', { hasText: 'Episodes' }).waitFor({ timeout: 30000 });
+  const rows = await memory.locator('.monaco-list-row').allInnerTexts();
+  step(`Memory view: ${rows.map((r) => r.replace(/\s+/g, ' ').slice(0, 60)).join(' | ')}`);
+  // Hovered, an entry shows its inline actions (edit, pin, delete).
+  const entry = memory.locator('.monaco-list-row', { hasText: 'Edit the greeting twice' }).first();
+  await entry.hover();
+  const inline = await entry.locator('.actions .action-label').evaluateAll((a) => a.map((x) => x.getAttribute('aria-label') ?? x.title));
+  step(`Memory entry inline actions: ${inline.join(', ')}`);
+  await wb.screenshot('memory-view');
+  await page.locator('.part.sidebar').screenshot({ path: join(shots, 'memory-view-sidebar.png') });
+
   const stats = await model.stats();
-  if (stats.violations.length || stats.duplicateTurns.length || stats.requests !== 4) fail(`model server: ${JSON.stringify(stats)}`);
-  step(`OK: the command ran once, ${stats.requests} model requests for 4 turns, none twice; screenshots in ${shots}`);
+  if (stats.violations.length || stats.duplicateTurns.length || stats.requests !== 7) fail(`model server: ${JSON.stringify(stats)}`);
+  step(`OK: ${stats.requests} model requests for 7 turns, none twice; screenshots in ${shots}`);
 } catch (e) {
+  await wb.screenshot('failure').catch(() => {});
   console.error(`[crash] server log tail:\n${wb.serverLog().slice(-3000)}`);
   throw e;
 } finally {

@@ -118,6 +118,12 @@ export async function startWorkbench({ vsix, files, settings, shots }) {
     icon,
     open,
     writeSettings,
+    /** Opens the Savepoint container unless it already shows (a click on a shown one would hide it). */
+    async showSidebar() {
+      const shown = page.locator('.activitybar .action-item.checked a[aria-label^="Savepoint"], .activitybar .action-item.checked .action-label[aria-label^="Savepoint"]').first();
+      if (!(await shown.isVisible())) await icon.click();
+      await shown.waitFor({ timeout: 10000 });
+    },
     sidebar: () => page.frameLocator('iframe.webview.ready[src*="extensionId=savepoint.savepoint"]').frameLocator('#active-frame'),
     screenshot: async (name) => page.screenshot({ path: join(shots, `${String(++shot).padStart(2, '0')}-${name}.png`) }),
     /** PIDs of this code-server's live extension hosts (processes under it started with --type=extensionHost). */
