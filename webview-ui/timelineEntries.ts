@@ -139,8 +139,9 @@ function toolEntry(t: ToolEntry, ctx: EntryContext): HTMLElement[] {
 function diagnosticsLine(t: ToolEntry): HTMLElement {
   const d = t.diagnostics!;
   const box = el('div', `diagnostics ${d.deltaErrors > 0 ? 'tone-error' : d.deltaErrors < 0 ? 'tone-success' : ''}`);
-  const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
-  const text = d.unavailable ? `Problems not checked: ${d.unavailable}` : `${d.errors} error${d.errors === 1 ? '' : 's'} (${sign(d.deltaErrors)}), ${d.warnings} warning${d.warnings === 1 ? '' : 's'} (${sign(d.deltaWarnings)})${d.resolvedCount ? `, ${d.resolvedCount} resolved` : ''}`;
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+  const change = [d.introducedCount ? `introduced ${n(d.introducedCount, 'problem')}` : '', d.resolvedCount ? `fixed ${d.resolvedCount}` : ''].filter(Boolean).join(', ') || 'no new problems';
+  const text = d.unavailable ? `Problems not checked: ${d.unavailable}` : `${change[0]?.toUpperCase() ?? ''}${change.slice(1)} · now ${n(d.errors, 'error')}, ${n(d.warnings, 'warning')}`;
   box.append(icon(d.errors ? 'error' : 'check'), el('span', '', ` ${text}`));
   if (d.introduced.length) {
     const ul = el('ul', 'introduced');
