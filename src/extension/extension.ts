@@ -54,7 +54,11 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCheckpointCommands({ stores: host, sessions: service, pickSession: sessionPicker(host) }),
   );
   log.info(`Savepoint ${String(context.extension.packageJSON.version)} activated`);
-  void recover(service, statusBar, log).then(() => timeouts.refresh());
+  void recover(service, statusBar, log).then(() => {
+    void timeouts.refresh();
+    // Index long-term memory in the background, so that the first session does not wait for it.
+    void host.memory();
+  });
 }
 
 /** After a crash or a restart: sessions that were running are interrupted; offer to resume them. */
