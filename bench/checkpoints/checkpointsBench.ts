@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fsyncFloorMs, gitCommit, median, round } from '../store/measure';
+import { argReader, fsyncFloorMs, gitCommit, median, round } from '../store/measure';
 import { W1Scenario } from '../store/scenario';
 import { writeWorkspace } from '../store/workspace';
 import { type CaptureResult, measureCapture } from './captureRun';
@@ -29,16 +29,7 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, fallback: number): number => {
-    const v = value(name);
-    const n = v === undefined ? fallback : Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer (got ${v})`);
-    return n;
-  };
+  const { value, num } = argReader(argv);
   const only = value('only');
   const sizes = only === undefined ? SIZES : only.split(',').map((s) => Number(s.replace(/^F/i, '')));
   if (sizes.some((f) => !Number.isInteger(f) || f < 20)) throw new Error(`--only takes F2000, F20000 or a list (got ${only})`);

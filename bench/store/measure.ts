@@ -115,3 +115,18 @@ export function fsyncFloorMs(dir: string, count = 200, bytes = 4700): number {
   }
   return median(times);
 }
+
+/** `--name value` options of a bench command line: the raw value, and positive integers with a default. */
+export function argReader(argv: readonly string[]): { value: (name: string) => string | undefined; num: (name: string, fallback: number) => number } {
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (name: string, fallback: number): number => {
+    const v = value(name);
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer (got ${v})`);
+    return n;
+  };
+  return { value, num };
+}

@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildListStore } from './listFixture';
-import { gitCommit, median, round, runNode } from './measure';
+import { argReader, gitCommit, median, round, runNode } from './measure';
 import { W1Scenario } from './scenario';
 import { type RunResult, runOnce } from './sessionRun';
 import { writeWorkspace } from './workspace';
@@ -29,16 +29,7 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, fallback: number): number => {
-    const v = value(name);
-    const n = v === undefined ? fallback : Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer (got ${v})`);
-    return n;
-  };
+  const { value, num } = argReader(argv);
   const scale = argv.includes('--scale');
   return {
     files: num('files', scale ? 20_000 : 2000),

@@ -13,23 +13,13 @@ import type { Tool, ToolContext } from '../tools/tool';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
 import { type Budgets, exhausted, raise } from './budgets';
 import { type LoopOptions, detectLoop } from './loopDetector';
-import type { ApprovalRequestedData, CompactedData, RetryNote, RunnerEvent } from './runEvents';
+import type { ApprovalRequestedData, RetryNote, RunnerEvent } from './runEvents';
 import { nextOpenCall, turnSettled } from './runState';
 import { RunnerError, SessionJournal, hashMessage } from './sessionJournal';
 import type { Outliner } from './stepEffects';
+import { Compactor } from './compactor';
 import { ToolCalls } from './toolCalls';
-import {
-  type ContextOptions,
-  SUMMARY_SYSTEM,
-  estimateTokens,
-  messageChars,
-  needsCompaction,
-  projectedTokens,
-  compactionCut,
-  summaryMessage,
-  summaryRequest,
-  systemWithPins,
-} from './compaction';
+import { type ContextOptions, messageChars, needsCompaction, systemWithPins } from './compaction';
 
 export interface RunnerDeps {
   store: CheckpointStore;
@@ -110,10 +100,12 @@ const DEFAULT_SYSTEM =
 export class Runner {
   private readonly now: () => number;
   private readonly calls: ToolCalls;
+  private readonly compactor: Compactor;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? Date.now;
     this.calls = new ToolCalls(deps, this.now, (j, step, events, extras) => this.commit(j, step, events, extras));
+    this.compactor = new Compactor(deps, (j, step, events, extras) => this.commit(j, step, events, extras));
   }
 
   /** Creates the session and journals its start. Nothing runs until `run`. */
@@ -205,7 +197,7 @@ export class Runner {
           drift = undefined;
         }
         if (this.deps.context !== false && compactionGaveUp !== j.state.turn && needsCompaction(j.state, this.deps.context)) {
-          if (await this.compact(j, signal)) continue;
+          if (await this.compactor.compact(j, signal)) continue;
           compactionGaveUp = j.state.turn;
         }
         try {
@@ -214,7 +206,7 @@ export class Runner {
           // The projection fell short (a huge tool result, another tokenizer): compact now and ask again, once per turn.
           if (!ModelError.is(e, 'CONTEXT_OVERFLOW') || this.deps.context === false || compactionGaveUp === j.state.turn) throw e;
           compactionGaveUp = j.state.turn;
-          if (!(await this.compact(j, signal))) throw e;
+          if (!(await this.compactor.compact(j, signal))) throw e;
         }
       }
     } catch (e) {
@@ -330,59 +322,6 @@ export class Runner {
   }
 
   /**
-   * Summarizes the turns before the last few by a model call and journals the summary in their
-   * place: the session's state shrinks for good (the originals stay in the journal, for viewing
-   * and undo). A crash before the journal write leaves nothing behind; resume decides again.
-   * False when there is nothing to summarize.
-   */
-  private async compact(j: SessionJournal, signal: AbortSignal): Promise<boolean> {
-    const s = j.state;
-    const o = this.deps.context || {};
-    const raw = await Promise.all(s.messages.map((h) => j.message(h)));
-    const cut = compactionCut(raw.map((m) => m.role), o.keepTurns);
-    if (cut === null) return false;
-    this.deps.probe?.('compaction:request');
-    let response: Awaited<ReturnType<LlmClient['complete']>>;
-    try {
-      response = await this.deps.llm.complete(
-        { models: s.models, system: SUMMARY_SYSTEM, messages: [summaryRequest(s.task, raw.slice(0, cut))], maxTokens: o.summaryMaxTokens ?? 2048, signal },
-        (event) => this.deps.onEvent?.({ type: 'model', sessionId: j.id, event }),
-      );
-    } catch (e) {
-      // A summary that cannot be had is no reason to stop the session: it goes on uncompacted.
-      if (ModelError.is(e) && !ModelError.is(e, 'ABORTED')) return false;
-      throw e;
-    }
-    this.deps.probe?.('compaction:answered');
-    const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
-    if (!text) return false;
-    const summary = summaryMessage(s.task, text, s.compactions.length + 1, cut);
-    const kept = raw.slice(cut);
-    const tokensAfter = estimateTokens(s.system.length + messageChars(summary) + kept.reduce((n, m) => n + messageChars(m), 0));
-    await this.commit(
-      j,
-      s.turn,
-      [
-        {
-          type: 'compacted',
-          data: {
-            compactionId: `compaction:${j.headSeq + 1}`,
-            replaced: s.messages.slice(0, cut),
-            summary: hashMessage(summary),
-            tokensBefore: projectedTokens(s),
-            tokensAfter,
-            usage: response.usage,
-            costUsd: response.costUsd,
-            model: response.model,
-          },
-        },
-      ],
-      { messages: [summary] },
-    );
-    return true;
-  }
-
-  /**
    * A short record of a finished session for later sessions (kind `episode`). Keyed by the session,
    * so a second completion (a resume of a completed session) writes nothing again. Never fails the session.
    */
@@ -404,24 +343,7 @@ export class Runner {
    * summary a later one summarized again can only be undone after that one.
    */
   async undoCompaction(id: SessionId, compactionId?: string): Promise<{ compactionId: string; restored: number }> {
-    const j = await SessionJournal.open(this.deps.store, id, this.now);
-    const all = j.state.compactions;
-    const c = compactionId ? all.find((x) => x.id === compactionId) : all[all.length - 1];
-    if (!c) throw new RunnerError('NOT_FOUND', compactionId ? `no compaction ${compactionId} in force in session ${id}` : `session ${id} has no compaction to undo`);
-    if (!j.state.messages.includes(c.summary)) throw new RunnerError('INVALID', `${c.id} was summarized again by a later compaction: undo that one first`);
-    let restore: BlobHash[] | undefined;
-    for await (const e of this.deps.store.readEvents(id, { reverse: true })) {
-      if (e.type === 'compacted' && (e.data as CompactedData).compactionId === c.id) {
-        restore = (e.data as CompactedData).replaced;
-        break;
-      }
-    }
-    if (!restore) throw new RunnerError('NOT_FOUND', `the journal has no record of ${c.id}`);
-    const at = j.state.messages.indexOf(c.summary);
-    const after = [...j.state.messages.slice(0, at), ...restore, ...j.state.messages.slice(at + 1)];
-    const chars = (await Promise.all(after.map((h) => j.message(h)))).reduce((n, m) => n + messageChars(m), j.state.system.length);
-    await this.commit(j, j.state.turn, [{ type: 'compaction_undone', data: { compactionId: c.id, restore, tokensAfter: estimateTokens(chars) } }]);
-    return { compactionId: c.id, restored: restore.length };
+    return this.compactor.undo(await SessionJournal.open(this.deps.store, id, this.now), compactionId);
   }
 
   /** Pins (or with `remove`, unpins) a fact the user wants sent verbatim with every request. */

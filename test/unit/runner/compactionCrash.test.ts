@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RunState } from '../../../src/core/runner/runState';
 import { SessionJournal } from '../../../src/core/runner/sessionJournal';
 import type { StepInput } from '../../../src/core/scripted/scenario';
-import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
 import { FixtureProcess } from '../../fixtures/storeChild';
-import { crashFixtureFiles, crashScenario } from './crashScenario';
+import { type RunDir, crashScenario, prepareRun } from './crashScenario';
 
 const TURNS = 12;
 const SID = 'compaction-crash-session';
@@ -38,24 +36,7 @@ function scenario(lostSummary = 0): StepInput[] {
   return out;
 }
 
-interface RunDir {
-  root: string;
-  ws: string;
-  store: string;
-  logs: string;
-  server: ScriptedModelServer;
-}
-
-async function prepare(lostSummary = 0): Promise<RunDir> {
-  const root = await mkdtemp(join(tmpdir(), 'savepoint-compactcrash-'));
-  const ws = join(root, 'ws');
-  for (const [p, text] of Object.entries(crashFixtureFiles(TURNS))) {
-    await mkdir(dirname(join(ws, p)), { recursive: true });
-    await writeFile(join(ws, p), text);
-  }
-  await mkdir(join(root, 'logs'));
-  return { root, ws, store: join(root, 'store'), logs: join(root, 'logs'), server: await ScriptedModelServer.start(scenario(lostSummary)) };
-}
+const prepare = (lostSummary = 0): Promise<RunDir> => prepareRun('savepoint-compactcrash-', TURNS, scenario(lostSummary));
 
 async function child(d: RunDir, killAt: number) {
   const p = new FixtureProcess('runnerChild', [d.store, d.ws, d.server.url, SID, String(killAt), d.logs, CONTEXT]);

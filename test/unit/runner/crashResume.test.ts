@@ -1,37 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RunnerEvent } from '../../../src/core/runner/runEvents';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
-import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
 import { FixtureProcess } from '../../fixtures/storeChild';
-import { crashFixtureFiles, crashScenario } from './crashScenario';
+import { type RunDir, crashScenario, prepareRun } from './crashScenario';
 
 const TURNS = 32;
 const SID = 'crash-resume-session';
 /** Kill points run per CI pass; SAVEPOINT_CRASH_POINTS=all runs every probe point of the session. */
 const BUDGET = process.env.SAVEPOINT_CRASH_POINTS === 'all' ? Number.MAX_SAFE_INTEGER : Number(process.env.SAVEPOINT_CRASH_POINTS ?? 130);
 
-interface RunDir {
-  root: string;
-  ws: string;
-  store: string;
-  logs: string;
-  server: ScriptedModelServer;
-}
-
-async function prepare(): Promise<RunDir> {
-  const root = await mkdtemp(join(tmpdir(), 'savepoint-crashresume-'));
-  const ws = join(root, 'ws');
-  for (const [p, text] of Object.entries(crashFixtureFiles(TURNS))) {
-    await mkdir(dirname(join(ws, p)), { recursive: true });
-    await writeFile(join(ws, p), text);
-  }
-  await mkdir(join(root, 'logs'));
-  return { root, ws, store: join(root, 'store'), logs: join(root, 'logs'), server: await ScriptedModelServer.start(crashScenario(TURNS)) };
-}
+const prepare = (): Promise<RunDir> => prepareRun('savepoint-crashresume-', TURNS, crashScenario(TURNS));
 
 async function child(d: RunDir, killAt: number): Promise<{ lines: string[]; signal: string | null; code: number | null; stderr: string }> {
   const p = new FixtureProcess('runnerChild', [d.store, d.ws, d.server.url, SID, String(killAt), d.logs]);

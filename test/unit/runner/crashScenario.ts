@@ -1,4 +1,8 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { StepInput } from '../../../src/core/scripted/scenario';
+import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
 
 /** The workspace the crash-resume scenario starts from: four files with markers the edits replace. */
 export function crashFixtureFiles(turns: number): Record<string, string> {
@@ -55,4 +59,24 @@ export function crashScenario(turns: number): StepInput[] {
   }
   steps.push({ type: 'message', content: [{ type: 'text', text: 'All done.' }], expect: { toolResultFor: previous[previous.length - 1]?.id ?? '' } });
   return steps;
+}
+
+/** A temporary run of the crash fixture: workspace, store and log folders, and the model server playing `steps`. */
+export interface RunDir {
+  root: string;
+  ws: string;
+  store: string;
+  logs: string;
+  server: ScriptedModelServer;
+}
+
+export async function prepareRun(prefix: string, turns: number, steps: StepInput[]): Promise<RunDir> {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  const ws = join(root, 'ws');
+  for (const [p, text] of Object.entries(crashFixtureFiles(turns))) {
+    await mkdir(dirname(join(ws, p)), { recursive: true });
+    await writeFile(join(ws, p), text);
+  }
+  await mkdir(join(root, 'logs'));
+  return { root, ws, store: join(root, 'store'), logs: join(root, 'logs'), server: await ScriptedModelServer.start(steps) };
 }

@@ -1,0 +1,82 @@
+import { ModelError } from '../model/modelError';
+import type { LlmResponse } from '../model/llmClient';
+import type { BlobHash } from '../store/types';
+import { SUMMARY_SYSTEM, compactionCut, estimateTokens, messageChars, projectedTokens, summaryMessage, summaryRequest } from './compaction';
+import type { CompactedData, RunnerEvent } from './runEvents';
+import type { RunnerDeps } from './runner';
+import { type AppendExtras, RunnerError, type SessionJournal, hashMessage } from './sessionJournal';
+
+type Commit = (j: SessionJournal, step: number, events: RunnerEvent[], extras?: AppendExtras) => Promise<void>;
+
+/**
+ * Compaction of a session's history, journaled like any turn: a summary by a model call takes the
+ * place of the older turns in the state, and can be undone from the journal, which keeps them.
+ */
+export class Compactor {
+  constructor(
+    private readonly deps: RunnerDeps,
+    private readonly commit: Commit,
+  ) {}
+
+  /**
+   * Summarizes the turns before the last few and journals the summary in their place: the state
+   * shrinks for good. A crash before the journal write leaves nothing behind; resume decides again.
+   * False when there is nothing to summarize or the summary could not be had (the session goes on).
+   */
+  async compact(j: SessionJournal, signal: AbortSignal): Promise<boolean> {
+    const s = j.state;
+    const o = this.deps.context || {};
+    const raw = await Promise.all(s.messages.map((h) => j.message(h)));
+    const cut = compactionCut(raw.map((m) => m.role), o.keepTurns);
+    if (cut === null) return false;
+    this.deps.probe?.('compaction:request');
+    let response: LlmResponse;
+    try {
+      response = await this.deps.llm.complete(
+        { models: s.models, system: SUMMARY_SYSTEM, messages: [summaryRequest(s.task, raw.slice(0, cut))], maxTokens: o.summaryMaxTokens ?? 2048, signal },
+        (event) => this.deps.onEvent?.({ type: 'model', sessionId: j.id, event }),
+      );
+    } catch (e) {
+      if (ModelError.is(e) && !ModelError.is(e, 'ABORTED')) return false;
+      throw e;
+    }
+    this.deps.probe?.('compaction:answered');
+    const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
+    if (!text) return false;
+    const summary = summaryMessage(s.task, text, s.compactions.length + 1, cut);
+    const tokensAfter = estimateTokens(s.system.length + messageChars(summary) + raw.slice(cut).reduce((n, m) => n + messageChars(m), 0));
+    const data: CompactedData = {
+      compactionId: `compaction:${j.headSeq + 1}`,
+      replaced: s.messages.slice(0, cut),
+      summary: hashMessage(summary),
+      tokensBefore: projectedTokens(s),
+      tokensAfter,
+      usage: response.usage,
+      costUsd: response.costUsd,
+      model: response.model,
+    };
+    await this.commit(j, s.turn, [{ type: 'compacted', data }], { messages: [summary] });
+    return true;
+  }
+
+  /** Puts back the messages a compaction in force summarized (the latest by default), read from its journal record. */
+  async undo(j: SessionJournal, compactionId?: string): Promise<{ compactionId: string; restored: number }> {
+    const all = j.state.compactions;
+    const c = compactionId ? all.find((x) => x.id === compactionId) : all[all.length - 1];
+    if (!c) throw new RunnerError('NOT_FOUND', compactionId ? `no compaction ${compactionId} in force in session ${j.id}` : `session ${j.id} has no compaction to undo`);
+    const at = j.state.messages.indexOf(c.summary);
+    if (at < 0) throw new RunnerError('INVALID', `${c.id} was summarized again by a later compaction: undo that one first`);
+    let restore: BlobHash[] | undefined;
+    for await (const e of this.deps.store.readEvents(j.id, { reverse: true })) {
+      if (e.type === 'compacted' && (e.data as CompactedData).compactionId === c.id) {
+        restore = (e.data as CompactedData).replaced;
+        break;
+      }
+    }
+    if (!restore) throw new RunnerError('NOT_FOUND', `the journal has no record of ${c.id}`);
+    const after = [...j.state.messages.slice(0, at), ...restore, ...j.state.messages.slice(at + 1)];
+    const chars = (await Promise.all(after.map((h) => j.message(h)))).reduce((n, m) => n + messageChars(m), j.state.system.length);
+    await this.commit(j, j.state.turn, [{ type: 'compaction_undone', data: { compactionId: c.id, restore, tokensAfter: estimateTokens(chars) } }]);
+    return { compactionId: c.id, restored: restore.length };
+  }
+}
