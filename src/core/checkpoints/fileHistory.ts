@@ -2,7 +2,8 @@ import type { ToolResultData, ToolStartedData } from '../runner/runEvents';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId } from '../store/types';
 import type { RewindData, RewindUndoneData } from './checkpointEvents';
-import { readJournal } from './checkpointEvents';
+import { CheckpointError, readJournal } from './checkpointEvents';
+import { TOUCH_DIGEST } from './touchDigest';
 
 /** applied: the result says it ran; not_applied: error or skipped; in_flight: started, no result (a crash). */
 export type TouchOutcome = 'applied' | 'not_applied' | 'in_flight';
@@ -124,8 +125,11 @@ function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: 
   );
 }
 
-/** The file history of a session's journal (pure). */
-export function buildFileHistory(events: readonly JournalEvent[]): FileHistory {
+/**
+ * The file history of a session's journal (pure). `events` may be the whole journal or its touch
+ * digests (touchDigest.ts), which carry the same fields; `lastStep` is then the journal's, given.
+ */
+export function buildFileHistory(events: readonly JournalEvent[], lastStep = events[events.length - 1]?.step ?? 0): FileHistory {
   const touches: FileTouch[] = [];
   // Open tool touches by call id, settled by the next tool_result of that call.
   const open = new Map<string, FileTouch[]>();
@@ -157,9 +161,39 @@ export function buildFileHistory(events: readonly JournalEvent[]): FileHistory {
       for (const f of d.files) touches.push({ path: f.path, step: e.step, seq: e.seq, callId: d.rewindId, kind, beforeHash: f.fromHash, afterHash: f.toHash, outcome: 'applied' });
     }
   }
-  return new FileHistory(touches, events[events.length - 1]?.step ?? 0);
+  return new FileHistory(touches, lastStep);
+}
+
+/** The events that bear on files, with where the journal ends. */
+export interface TouchEvents {
+  events: JournalEvent[];
+  /** Seq and step of the journal's last event (of any type). */
+  headSeq: number;
+  lastStep: number;
+}
+
+/**
+ * The events the file history reads: the store's touch digests when it kept them for the whole
+ * session (a few hundred small records), the whole journal otherwise (an older session, or a
+ * damaged digest). Throws NOT_FOUND for an unknown session and DAMAGED as `readJournal` does.
+ */
+export async function readTouchEvents(store: CheckpointStore, id: SessionId): Promise<TouchEvents> {
+  const summary = await store.getSession(id);
+  if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
+  const digests = await store.readDigests(id, TOUCH_DIGEST.version);
+  if (digests) {
+    let lastStep = 0;
+    for await (const e of store.readEvents(id, { reverse: true, limit: 1 })) {
+      if (e.seq !== summary.headSeq) throw new CheckpointError('DAMAGED', `session ${id}: the journal ends at event ${e.seq} of ${summary.headSeq}`);
+      lastStep = e.step;
+    }
+    return { events: digests, headSeq: summary.headSeq, lastStep };
+  }
+  const events = await readJournal(store, id);
+  return { events, headSeq: events[events.length - 1]?.seq ?? 0, lastStep: events[events.length - 1]?.step ?? 0 };
 }
 
 export async function loadFileHistory(store: CheckpointStore, id: SessionId): Promise<FileHistory> {
-  return buildFileHistory(await readJournal(store, id));
+  const t = await readTouchEvents(store, id);
+  return buildFileHistory(t.events, t.lastStep);
 }

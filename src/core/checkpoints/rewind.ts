@@ -1,6 +1,7 @@
 import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { SessionId } from '../store/types';
+import { eachLimited } from '../util/eachLimited';
 import { CheckpointError, type RewindData, type RewindUndoneData, type RewoundFile, requireIdle } from './checkpointEvents';
 import { blobsOf, readDisk } from './fileContents';
 import { forkSession } from './fork';
@@ -106,29 +107,6 @@ interface Write {
 /** Files read or written at once: the writes each wait on an fsync, which the disk can overlap. */
 const IO_CONCURRENCY = 8;
 
-/**
- * `f` over `items`, at most `limit` at a time, results in order. After a failure no new item
- * starts; the first error is thrown once the running ones have ended (nothing keeps writing after
- * the caller has been told it failed).
- */
-async function eachLimited<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failure: { e: unknown } | undefined;
-  const worker = async () => {
-    for (let i = next++; i < items.length && !failure; i = next++) {
-      try {
-        out[i] = await f(items[i] as T);
-      } catch (e) {
-        failure ??= { e };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.e;
-  return out;
-}
-
 async function selectWrites(workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[]): Promise<{ write: Write[]; skipped: string[] }> {
   const changing = files.filter((f) => f.action !== 'none');
   const disk = await eachLimited(changing, IO_CONCURRENCY, (f) => readDisk(workspace, f.path));
@@ -155,10 +133,5 @@ async function commitAndWrite(store: CheckpointStore, workspace: Workspace, id: 
   const missing = write.find(({ f }, i) => f.toHash !== null && !targets[i]);
   if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.f.path} at ${missing.f.toHash} are missing from the store`);
   // Distinct paths, so the order of the writes does not matter; the record above is already durable.
-  await eachLimited([...write.keys()], IO_CONCURRENCY, async (i) => {
-    const f = (write[i] as Write).f;
-    const bytes = targets[i];
-    if (f.toHash === null) await workspace.deleteFile(f.path);
-    else if (bytes) await workspace.writeFile(f.path, bytes);
-  });
+  await workspace.writeFiles(write.map(({ f }, i) => ({ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array) })));
 }

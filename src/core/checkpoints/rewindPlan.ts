@@ -3,7 +3,7 @@ import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
 import { CheckpointError, type RewindData, type RewindMode, type RewoundFile, readJournal } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
-import { type KnownState, buildFileHistory } from './fileHistory';
+import { type KnownState, buildFileHistory, readTouchEvents } from './fileHistory';
 import { stepBoundary } from './fork';
 
 export type FileAction = 'restore' | 'delete' | 'create' | 'none';
@@ -69,13 +69,15 @@ export interface PlanOptions {
  */
 export async function planRewind(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, targetStep: number, o: PlanOptions = {}): Promise<RewindPlan> {
   const mode = o.mode ?? 'files';
-  const journal = await readJournal(store, sessionId);
-  const history = buildFileHistory(journal);
+  // Files only: the touch digests are enough. The conversation needs the whole journal.
+  const journal = mode === 'files' ? undefined : await readJournal(store, sessionId);
+  const touches = journal ? { events: journal, headSeq: journal[journal.length - 1]?.seq ?? 0, lastStep: journal[journal.length - 1]?.step ?? 0 } : await readTouchEvents(store, sessionId);
+  const history = buildFileHistory(touches.events, touches.lastStep);
   if (!Number.isInteger(targetStep) || targetStep < 0 || targetStep > history.lastStep) {
     throw new CheckpointError('INVALID', `step ${targetStep} is not in session ${sessionId} (steps 0..${history.lastStep})`);
   }
-  const boundary = mode === 'files' ? undefined : stepBoundary(journal, targetStep);
-  const plan: RewindPlan = { sessionId, targetStep, mode, headSeq: journal[journal.length - 1]?.seq ?? 0, files: [] };
+  const boundary = journal ? stepBoundary(journal, targetStep) : undefined;
+  const plan: RewindPlan = { sessionId, targetStep, mode, headSeq: touches.headSeq, files: [] };
   if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages };
   if (mode === 'conversation') return plan;
   const target = history.stateAfter(boundary?.step ?? targetStep);
@@ -94,7 +96,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
  * safety checkpoint). A file that no longer holds what the rewind wrote is a conflict.
  */
 export async function planUndo(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, rewindId: string, o: { maxDiffChars?: number } = {}): Promise<UndoPlan> {
-  const journal = await readJournal(store, sessionId);
+  const { events: journal, headSeq } = await readTouchEvents(store, sessionId);
   const rewind = journal.find((e) => e.type === 'rewind' && (e.data as RewindData).rewindId === rewindId)?.data as RewindData | undefined;
   if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
   if (journal.some((e) => e.type === 'rewind_undone' && (e.data as { rewindId: string }).rewindId === rewindId)) {
@@ -106,7 +108,7 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
     rewind.files.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, own: [f.toHash] })),
     o.maxDiffChars,
   );
-  return { sessionId, rewindId, headSeq: journal[journal.length - 1]?.seq ?? 0, files, memoryReverts: rewind.memoryReverts ?? [] };
+  return { sessionId, rewindId, headSeq, files, memoryReverts: rewind.memoryReverts ?? [] };
 }
 
 const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (k ? (k.inFlight !== undefined ? [k.hash, k.inFlight] : [k.hash]) : []);

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkspaceError, type FileStat, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
+import { WorkspaceError, type FileChangeRequest, type FileStat, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
 import { PathConfiner } from './confinedPath';
+import { eachLimited } from '../util/eachLimited';
 import { loadGitignore, walk } from './gitignoreWalk';
 
 function errCode(e: unknown): string | undefined {
@@ -21,6 +22,9 @@ async function syncDir(dir: string): Promise<void> {
     await fh.close();
   }
 }
+
+/** Files written at once by `writeFiles`: each waits on an fsync, which the disk can overlap. */
+const WRITE_CONCURRENCY = 8;
 
 /** The `Workspace` port on the local file system (tests, the CLI, and the extension's default). */
 export class NodeWorkspace implements Workspace {
@@ -50,6 +54,35 @@ export class NodeWorkspace implements Workspace {
   }
 
   async writeFile(rel: string, bytes: Uint8Array): Promise<void> {
+    await syncDir(await this.replace(rel, bytes));
+  }
+
+  async deleteFile(rel: string): Promise<boolean> {
+    const dir = await this.remove(rel);
+    if (dir !== undefined) await syncDir(dir);
+    return dir !== undefined;
+  }
+
+  async writeFiles(changes: readonly FileChangeRequest[]): Promise<void> {
+    const seen = new Set<string>();
+    for (const c of changes) {
+      if (seen.has(c.path)) throw new WorkspaceError('INVALID_PATH', c.path, `${c.path} is given twice.`);
+      seen.add(c.path);
+    }
+    const dirs = new Set<string>();
+    try {
+      await eachLimited(changes, WRITE_CONCURRENCY, async (c) => {
+        const dir = c.bytes === null ? await this.remove(c.path) : await this.replace(c.path, c.bytes);
+        if (dir !== undefined) dirs.add(dir);
+      });
+    } finally {
+      // What was done is made durable even when another change failed.
+      await Promise.all([...dirs].map(syncDir));
+    }
+  }
+
+  /** Replaces the contents through a synced temporary file and a rename; returns the directory to sync. */
+  private async replace(rel: string, bytes: Uint8Array): Promise<string> {
     const { real } = await this.confiner.confine(rel);
     const existing = await stat(real).catch((e: unknown) => {
       if (errCode(e) === 'ENOENT') return undefined;
@@ -58,47 +91,51 @@ export class NodeWorkspace implements Workspace {
     });
     if (existing?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`);
     const dir = path.dirname(real);
-    try {
-      await mkdir(dir, { recursive: true });
-    } catch (e) {
-      if (errCode(e) === 'EEXIST' || errCode(e) === 'ENOTDIR') {
-        throw new WorkspaceError('NOT_DIRECTORY', rel, `A parent of ${rel} is a file.`, { cause: e });
+    // An existing file's directory exists.
+    if (!existing) {
+      try {
+        await mkdir(dir, { recursive: true });
+      } catch (e) {
+        if (errCode(e) === 'EEXIST' || errCode(e) === 'ENOTDIR') {
+          throw new WorkspaceError('NOT_DIRECTORY', rel, `A parent of ${rel} is a file.`, { cause: e });
+        }
+        throw e;
       }
-      throw e;
     }
     const tmp = path.join(dir, `.savepoint-${randomBytes(8).toString('hex')}.tmp`);
     try {
       const fh = await open(tmp, 'wx');
       try {
         await fh.writeFile(bytes);
+        if (existing) await fh.chmod(existing.mode & 0o7777);
+        // Data and inode (size, mode); the rename is made durable by syncing the directory.
         await fh.sync();
       } finally {
         await fh.close();
       }
-      if (existing) await chmod(tmp, existing.mode & 0o7777);
       await rename(tmp, real);
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
     }
-    await syncDir(dir);
+    return dir;
   }
 
-  async deleteFile(rel: string): Promise<boolean> {
+  /** Unlinks the entry; returns the directory to sync, or undefined when nothing was there. */
+  private async remove(rel: string): Promise<string | undefined> {
     const { entry } = await this.confiner.confineEntry(rel);
     try {
       await unlink(entry);
     } catch (e) {
       const code = errCode(e);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       if (code === 'EISDIR' || code === 'EPERM') {
         const st = await stat(entry).catch(() => undefined);
         if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`, { cause: e });
       }
       throw e;
     }
-    await syncDir(path.dirname(entry));
-    return true;
+    return path.dirname(entry);
   }
 
   async stat(rel: string): Promise<FileStat | undefined> {

@@ -69,6 +69,12 @@ export interface ListResult {
   truncated: boolean;
 }
 
+export interface FileChangeRequest {
+  path: string;
+  /** The new contents; null deletes the file. */
+  bytes: Uint8Array | null;
+}
+
 export interface Workspace {
   /** Absolute path of the root directory (as configured, not necessarily its realpath). */
   readonly root: string;
@@ -94,6 +100,14 @@ export interface Workspace {
    * Throws IS_DIRECTORY, NOT_DIRECTORY (a parent is a file), and the confinement errors.
    */
   writeFile(rel: string, bytes: Uint8Array): Promise<void>;
+
+  /**
+   * Several `writeFile`s (bytes) and `deleteFile`s (null) at once, on distinct paths, each atomic
+   * as those are; every change is durable when it resolves (a directory is synced once, not once
+   * per file). A failure stops the changes not yet started and is thrown once the running ones
+   * end; the ones done stay done. Throws INVALID_PATH for a path given twice, before any change.
+   */
+  writeFiles(changes: readonly FileChangeRequest[]): Promise<void>;
 
   /**
    * Removes the file (a symlink itself, not its target). Returns whether something was removed.

@@ -89,7 +89,7 @@ export class BlobStore {
 
   /**
    * Several blobs, in the order asked: the records not in the cache are read with one `getMany`,
-   * and only delta bases further down a chain are read one by one.
+   * and the delta bases further down the chains are read side by side.
    */
   async getMany(hashes: readonly BlobHash[]): Promise<Uint8Array[]> {
     hashes.forEach(assertBlobHash);
@@ -103,12 +103,11 @@ export class BlobStore {
     }
     const toRead = [...missing];
     const raws = await this.ctx.getManyRaw(toRead.map((h) => keys.blob(h)), 'reading blobs');
-    for (let i = 0; i < toRead.length; i++) {
-      const hash = toRead[i] as BlobHash;
-      const raw = raws[i];
-      if (raw === undefined) throw new StoreError('BLOB_NOT_FOUND', `blob ${hash} is not in the store`);
-      found.set(hash, (await this.tryLoad(hash, raw)) as Cached);
-    }
+    const missingAt = toRead.findIndex((_, i) => raws[i] === undefined);
+    if (missingAt >= 0) throw new StoreError('BLOB_NOT_FOUND', `blob ${toRead[missingAt]} is not in the store`);
+    // The delta chains are walked side by side: each hop down a chain is a read of its own.
+    const loaded = await Promise.all(toRead.map((hash, i) => this.tryLoad(hash, raws[i])));
+    toRead.forEach((hash, i) => found.set(hash, loaded[i] as Cached));
     return hashes.map((h) => (found.get(h) as Cached).content);
   }
 

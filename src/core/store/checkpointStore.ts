@@ -59,6 +59,14 @@ export interface CheckpointStore {
   /** Streams a range of a session's journal, in seq order (or reverse). */
   readEvents(id: SessionId, range?: EventRange): AsyncIterable<JournalEvent>;
 
+  /**
+   * The digests of a session's events (see `EventDigest`), in seq order, each as an event whose
+   * `data` is the digest; events without one are absent. Undefined when they are not complete for
+   * the whole journal under `version` (the caller then reads the journal). A damaged digest is
+   * quarantined and gives undefined too.
+   */
+  readDigests(id: SessionId, version: string): Promise<JournalEvent[] | undefined>;
+
   /** The effect record for (session, step, actionId), if any phase was written. */
   getEffect(id: SessionId, step: number, actionId: string): Promise<EffectRecord | undefined>;
 

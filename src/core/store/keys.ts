@@ -9,6 +9,7 @@ import type { BlobHash, SessionId } from './types';
  *   u!<updatedAt:13>!<sid>           index by last update; value: a copy of the s! row (empty in older stores)
  *   e!<sid>!<seq:10>                 journal event
  *   n!<sid>!<seq:10>                 state snapshot taken after event seq (the latest two are kept)
+ *   t!<sid>!<seq:10>                 digest of event seq (LevelStoreOptions.digest), when it has one
  *   x!<sid>!<step:10>!<actionId>!i|r effect intent / result
  *   b!<hash>                         blob (full content or delta)
  *   r!<hash>!<owner>                 blob reference: a session id, or ~<hash> of a delta built on it
@@ -33,6 +34,8 @@ export const keys = {
   eventPrefix: (sid: SessionId) => `e!${sid}!`,
   snapshot: (sid: SessionId, seq: number) => `n!${sid}!${pad(seq, 10)}`,
   snapshotPrefix: (sid: SessionId) => `n!${sid}!`,
+  digest: (sid: SessionId, seq: number) => `t!${sid}!${pad(seq, 10)}`,
+  digestPrefix: (sid: SessionId) => `t!${sid}!`,
   effect: (sid: SessionId, step: number, actionId: string, phase: 'i' | 'r') =>
     `x!${sid}!${pad(step, 10)}!${actionId}!${phase}`,
   effectPrefix: (sid: SessionId, step?: number) => (step === undefined ? `x!${sid}!` : `x!${sid}!${pad(step, 10)}!`),
@@ -54,7 +57,7 @@ export function seqOfKey(key: string): number {
 
 /** The session id embedded in a session-scoped key, if any. */
 export function sessionOfKey(key: string): SessionId | undefined {
-  const m = /^[esnxo]!([^!]+)!/.exec(key) ?? /^s!([^!]+)$/.exec(key);
+  const m = /^[esntxo]!([^!]+)!/.exec(key) ?? /^s!([^!]+)$/.exec(key);
   return m ? (m[1] as SessionId) : undefined;
 }
 

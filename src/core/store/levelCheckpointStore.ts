@@ -5,6 +5,7 @@ import { RecordCodec } from './codec';
 import { StoreError } from './errors';
 import { JournalReader } from './journalReader';
 import { isValidActionId, isValidSessionId, keys } from './keys';
+import { TOUCH_DIGEST } from '../checkpoints/touchDigest';
 import { Retention } from './retention';
 import { type BatchOp, type Db, StoreContext } from './storeContext';
 import type {
@@ -13,6 +14,7 @@ import type {
   CommitResult,
   DeletionRecord,
   EffectRecord,
+  EventDigest,
   EventRange,
   JournalEvent,
   ListSessionsOptions,
@@ -43,6 +45,8 @@ export interface LevelStoreOptions {
   compressMin?: number;
   /** Encrypt new records (AES-256-GCM) with this 32-byte key. */
   encryptionKey?: Uint8Array;
+  /** Digests kept beside the events (`readDigests`). Default: the file-touch digest of checkpoints; false: none. */
+  digest?: EventDigest | false;
   now?: () => number;
 }
 
@@ -53,6 +57,7 @@ export class LevelCheckpointStore implements CheckpointStore {
   private readonly reader: JournalReader;
   private readonly retention: Retention;
   private readonly snapshotEvery: number;
+  private readonly digest: EventDigest | undefined;
   private readonly newId = monotonicFactory();
   /** Index rows of sessions this process has touched; the store is single-writer (LevelDB's lock). */
   private readonly heads = new Map<SessionId, SessionSummary>();
@@ -70,6 +75,7 @@ export class LevelCheckpointStore implements CheckpointStore {
       now: options.now ?? Date.now,
     });
     this.snapshotEvery = Math.max(1, options.snapshotEvery ?? 64);
+    this.digest = options.digest === false ? undefined : (options.digest ?? TOUCH_DIGEST);
     this.blobs = new BlobStore(this.ctx);
     this.reader = new JournalReader(this.ctx, (id) => this.requireSession(id));
     this.retention = new Retention(this.ctx, this.blobs, (id) => this.heads.delete(id));
@@ -173,6 +179,8 @@ export class LevelCheckpointStore implements CheckpointStore {
         bytes += key.length + value.length;
       };
       let seq = prev.headSeq;
+      const digest = this.digestFor(prev);
+      let digests = digest ? (prev.digests?.count ?? 0) : 0;
       for (const ev of step.events) {
         if (typeof ev.type !== 'string' || !Number.isInteger(ev.step) || ev.step < 0) {
           throw new StoreError('INVALID_ARGUMENT', 'an event needs a string type and a non-negative integer step');
@@ -180,6 +188,11 @@ export class LevelCheckpointStore implements CheckpointStore {
         seq++;
         const event: JournalEvent = { seq, at: now, step: ev.step, type: ev.type, data: ev.data };
         put(keys.event(sid, seq), this.ctx.encodeJson(event));
+        const d = digest?.of(ev.type, ev.data);
+        if (d !== undefined) {
+          put(keys.digest(sid, seq), this.ctx.encodeJson({ ...event, data: d }));
+          digests++;
+        }
       }
       for (const ef of step.effects ?? []) {
         if (!isValidActionId(ef.actionId) || !Number.isInteger(ef.step)) {
@@ -204,11 +217,23 @@ export class LevelCheckpointStore implements CheckpointStore {
         headSeq: seq,
         snapshotSeq,
       };
+      if (digest) summary.digests = { version: digest.version, seq, count: digests };
       summary.sizeBytes = prev.sizeBytes + bytes;
       await this.writeSummary(summary, prev, ops, step.deferSync === true);
       staged.commit();
       return { headSeq: seq, blobHashes: staged.hashes, snapshotWritten: snapshotSeq !== prev.snapshotSeq, bytesWritten: bytes, summary };
     });
+  }
+
+  /**
+   * The digest to keep for the next events of a session: only while its digests are complete (a
+   * session some event of which was written without them stays undigested, and is read whole).
+   */
+  private digestFor(prev: SessionSummary): EventDigest | undefined {
+    const d = this.digest;
+    if (!d) return undefined;
+    if (prev.headSeq === 0) return d;
+    return prev.digests?.version === d.version && prev.digests.seq === prev.headSeq ? d : undefined;
   }
 
   /**
@@ -284,6 +309,10 @@ export class LevelCheckpointStore implements CheckpointStore {
 
   readEvents(id: SessionId, range?: EventRange): AsyncIterable<JournalEvent> {
     return this.reader.readEvents(id, range);
+  }
+
+  readDigests(id: SessionId, version: string): Promise<JournalEvent[] | undefined> {
+    return this.reader.readDigests(id, version);
   }
 
   getEffect(id: SessionId, step: number, actionId: string): Promise<EffectRecord | undefined> {

@@ -118,7 +118,7 @@ export class Retention {
 
   private async purge(dKey: string, record: StoredDeletion): Promise<DeletionRecord> {
     const sid = record.sessionId;
-    for (const prefix of [keys.eventPrefix(sid), keys.snapshotPrefix(sid), keys.effectPrefix(sid)]) {
+    for (const prefix of [keys.eventPrefix(sid), keys.digestPrefix(sid), keys.snapshotPrefix(sid), keys.effectPrefix(sid)]) {
       await this.deleteRange(prefix);
     }
     let freed = record.blobsFreed;

@@ -59,6 +59,29 @@ export interface SessionSummary {
   parent: SessionLink | null;
   /** Encoded bytes this session wrote (events, snapshots, effects, blobs it introduced). */
   sizeBytes: number;
+  /**
+   * The event digests of this session are complete up to `seq` (there are `count` of them) under
+   * digest `version`. Stale (seq < headSeq) or absent when some event was written without one: an
+   * older Savepoint, or a store opened without the digest. Readers then fall back to the journal.
+   */
+  digests?: DigestCoverage;
+}
+
+export interface DigestCoverage {
+  version: string;
+  seq: number;
+  count: number;
+}
+
+/**
+ * A small extract of some journal events, written by the store in the same batch as the event (see
+ * `CheckpointStore.readDigests`): what a reader that needs only a few fields of a few event types
+ * reads instead of decoding the whole journal. Pure; `undefined` for an event without a digest.
+ */
+export interface EventDigest {
+  /** Names the extract's shape. A store never mixes versions within a session. */
+  version: string;
+  of(type: string, data: unknown): unknown;
 }
 
 /** Fields a step may change in the index; the store owns id, createdAt, updatedAt, headSeq, snapshotSeq, sizeBytes. */

@@ -106,6 +106,45 @@ describe('NodeWorkspace', () => {
     });
   });
 
+  describe('writeFiles', () => {
+    it('writes, creates and deletes several files at once, keeping modes and leaving no temporary file', async () => {
+      await chmod(path.join(root, 'src/b.ts'), 0o640);
+      await ws.writeFiles([
+        { path: 'a.txt', bytes: bytes('A2') },
+        { path: 'src/b.ts', bytes: bytes('B2') },
+        { path: 'src/deep/c.ts', bytes: null },
+        { path: 'fresh/dir/d.ts', bytes: bytes('') },
+        { path: 'never-there.txt', bytes: null },
+      ]);
+      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A2');
+      assert.equal(await readFile(path.join(root, 'src/b.ts'), 'utf8'), 'B2');
+      assert.equal((await stat(path.join(root, 'src/b.ts'))).mode & 0o777, 0o640);
+      assert.equal(await readFile(path.join(root, 'fresh/dir/d.ts'), 'utf8'), '');
+      assert.deepEqual(await readdir(path.join(root, 'src/deep')), []);
+      assert.deepEqual((await readdir(root)).sort(), ['a.txt', 'fresh', 'src']);
+      assert.deepEqual((await readdir(path.join(root, 'src'))).sort(), ['b.ts', 'deep']);
+    });
+
+    it('refuses a path given twice before changing anything', async () => {
+      await rejectsWith(ws.writeFiles([{ path: 'a.txt', bytes: bytes('1') }, { path: 'src/b.ts', bytes: null }, { path: 'a.txt', bytes: bytes('2') }]), 'INVALID_PATH');
+      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A');
+      assert.equal(await readFile(path.join(root, 'src/b.ts'), 'utf8'), 'B');
+    });
+
+    it('a change that fails is thrown; the others that ran are done, and an escape writes nothing outside', async () => {
+      const changes = [
+        { path: 'a.txt', bytes: bytes('A3') },
+        { path: 'src', bytes: bytes('not a dir') },
+        { path: `../${path.basename(outside)}/secret.txt`, bytes: bytes('pwned') },
+      ];
+      await assert.rejects(ws.writeFiles(changes), (e: unknown) => WorkspaceError.is(e));
+      assert.equal(await readFile(path.join(outside, 'secret.txt'), 'utf8'), 'S');
+      assert.equal((await stat(path.join(root, 'src'))).isDirectory(), true);
+      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A3');
+      assert.deepEqual((await readdir(root)).filter((n) => n.endsWith('.tmp')), []);
+    });
+  });
+
   describe('deleteFile and stat', () => {
     it('deletes a file once, and a symlink itself rather than its target', async () => {
       assert.equal(await ws.deleteFile('a.txt'), true);

@@ -1,0 +1,55 @@
+import type { SideEffect, ToolResultData, ToolStartedData } from '../runner/runEvents';
+import type { EventDigest } from '../store/types';
+import type { RewindData, RewindUndoneData } from './checkpointEvents';
+
+/**
+ * The part of each journal event that the file history reads (fileHistory.ts), kept by the store
+ * beside the event in the same atomic batch. A rewind, its undo and the drift check then read a few
+ * hundred small records instead of decoding the whole conversation: in W1 the journal of 200 steps
+ * is 1,003 events and ~0.8 MB, its digests ~300 records and ~25 KB.
+ *
+ * A digest is the event's own data with only the fields `buildFileHistory` and `planUndo` use, so
+ * the same code reads either. Bump `version` whenever a field is added here: the store then treats
+ * every existing session as undigested and its readers fall back to the journal.
+ */
+export const TOUCH_DIGEST: EventDigest = {
+  version: 'touch-1',
+  of(type: string, data: unknown): unknown {
+    switch (type) {
+      case 'tool_started': {
+        const d = data as ToolStartedData;
+        return d.mutations?.length ? { callId: d.callId, mutations: d.mutations.map(mutation) } : undefined;
+      }
+      case 'tool_result': {
+        const d = data as ToolResultData;
+        return {
+          callId: d.callId,
+          isError: d.isError,
+          ...(d.recovered !== undefined ? { recovered: d.recovered } : {}),
+          ...(d.merged?.length ? { merged: d.merged.map(mutation) } : {}),
+          ...(d.sideEffects?.length ? { sideEffects: d.sideEffects.map(sideEffect) } : {}),
+        };
+      }
+      case 'rewind': {
+        const d = data as RewindData;
+        return { rewindId: d.rewindId, files: d.files, ...(d.memoryReverts?.length ? { memoryReverts: d.memoryReverts } : {}) };
+      }
+      case 'rewind_undone': {
+        const d = data as RewindUndoneData;
+        return { rewindId: d.rewindId, files: d.files };
+      }
+      default:
+        return undefined;
+    }
+  },
+};
+
+const mutation = (m: { path: string; beforeHash: string | null; afterHash: string | null }) => ({ path: m.path, beforeHash: m.beforeHash, afterHash: m.afterHash });
+
+const sideEffect = (c: SideEffect) => ({
+  path: c.path,
+  kind: c.kind,
+  ...(c.from !== undefined ? { from: c.from } : {}),
+  beforeHash: c.beforeHash,
+  afterHash: c.afterHash,
+});
