@@ -1,6 +1,6 @@
 import type { ToolResultData, ToolStartedData } from '../runner/runEvents';
 import type { CheckpointStore } from '../store/checkpointStore';
-import type { BlobHash, JournalEvent, SessionId } from '../store/types';
+import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
 import type { RewindData, RewindUndoneData } from './checkpointEvents';
 import { CheckpointError, readJournal } from './checkpointEvents';
 import { TOUCH_DIGEST } from './touchDigest';
@@ -181,16 +181,19 @@ export async function readTouchEvents(store: CheckpointStore, id: SessionId): Pr
   const summary = await store.getSession(id);
   if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
   const digests = await store.readDigests(id, TOUCH_DIGEST.version);
-  if (digests) {
-    let lastStep = 0;
-    for await (const e of store.readEvents(id, { reverse: true, limit: 1 })) {
-      if (e.seq !== summary.headSeq) throw new CheckpointError('DAMAGED', `session ${id}: the journal ends at event ${e.seq} of ${summary.headSeq}`);
-      lastStep = e.step;
-    }
-    return { events: digests, headSeq: summary.headSeq, lastStep };
-  }
+  if (digests) return { events: digests, headSeq: summary.headSeq, lastStep: await lastStepOf(store, summary) };
   const events = await readJournal(store, id);
   return { events, headSeq: events[events.length - 1]?.seq ?? 0, lastStep: events[events.length - 1]?.step ?? 0 };
+}
+
+/** The step of the session's last event: kept in the session row, read from the journal for older rows. */
+export async function lastStepOf(store: CheckpointStore, summary: SessionSummary): Promise<number> {
+  if (summary.lastStep !== undefined || summary.headSeq === 0) return summary.lastStep ?? 0;
+  for await (const e of store.readEvents(summary.id, { reverse: true, limit: 1 })) {
+    if (e.seq !== summary.headSeq) throw new CheckpointError('DAMAGED', `session ${summary.id}: the journal ends at event ${e.seq} of ${summary.headSeq}`);
+    return e.step;
+  }
+  throw new CheckpointError('DAMAGED', `session ${summary.id}: the journal is empty, the index says ${summary.headSeq} events`);
 }
 
 export async function loadFileHistory(store: CheckpointStore, id: SessionId): Promise<FileHistory> {

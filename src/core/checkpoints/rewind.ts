@@ -4,6 +4,7 @@ import type { SessionId } from '../store/types';
 import { eachLimited } from '../util/eachLimited';
 import { CheckpointError, type RewindData, type RewindUndoneData, type RewoundFile, requireIdle } from './checkpointEvents';
 import { blobsOf, readDisk } from './fileContents';
+import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
 import type { RewindFilePlan, RewindPlan, UndoPlan } from './rewindPlan';
 
@@ -121,8 +122,9 @@ async function selectWrites(workspace: Workspace, files: readonly RewindFilePlan
 }
 
 async function commitAndWrite(store: CheckpointStore, workspace: Workspace, id: SessionId, headSeq: number, type: 'rewind' | 'rewind_undone', data: { files: RewoundFile[] }, write: Write[]): Promise<void> {
-  let step = 0;
-  for await (const e of store.readEvents(id, { reverse: true, limit: 1 })) step = e.step;
+  const summary = await store.getSession(id);
+  if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
+  const step = await lastStepOf(store, summary);
   const targets = await blobsOf(store, write.map(({ f }) => f.toHash));
   await store.commit({
     sessionId: id,

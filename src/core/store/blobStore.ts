@@ -1,4 +1,4 @@
-import { MAX_DELTA_DEPTH, applyDelta, decodeBlob, encodeDelta, encodeFull, hashBlob, isBlobHash } from './blobFormat';
+import { type DecodedBlob, MAX_DELTA_DEPTH, applyDelta, decodeBlob, encodeDelta, encodeFull, hashBlob, isBlobHash } from './blobFormat';
 import { StoreError } from './errors';
 import { keys } from './keys';
 import type { BatchOp, StoreContext } from './storeContext';
@@ -7,6 +7,17 @@ import type { BlobHash, BlobInput, SessionId } from './types';
 interface Cached {
   content: Uint8Array;
   depth: number;
+}
+
+type DeltaRecord = Extract<DecodedBlob, { kind: 'delta' }>;
+
+/** A blob being loaded: the deltas met so far going down its chain, and the version it rests on. */
+interface Walk {
+  hash: BlobHash;
+  /** The next hash down the chain. */
+  cur: BlobHash;
+  chain: { hash: BlobHash; delta: DeltaRecord }[];
+  base?: Cached;
 }
 
 /** Blobs staged in a batch; they enter the cache only once the batch is on disk. */
@@ -39,13 +50,16 @@ export class BlobStore {
       if (!(input.content instanceof Uint8Array)) {
         throw new StoreError('INVALID_ARGUMENT', 'blob content must be bytes');
       }
-      const hash = hashBlob(input.content);
-      hashes.push(hash);
+      hashes.push(hashBlob(input.content));
+    }
+    const stored = await this.which(hashes);
+    for (const [i, input] of inputs.entries()) {
+      const hash = hashes[i] as BlobHash;
       const refKey = keys.ref(hash, owner);
       const ownedKey = keys.owned(owner, hash);
       ops.push({ type: 'put', key: refKey, value: EMPTY }, { type: 'put', key: ownedKey, value: EMPTY });
       bytes += refKey.length + ownedKey.length;
-      if (fresh.has(hash) || (await this.has(hash))) continue;
+      if (fresh.has(hash) || stored.has(hash)) continue;
       let depth = 0;
       let payload: Uint8Array | undefined;
       if (input.deltaBase && input.deltaBase !== hash) {
@@ -75,6 +89,15 @@ export class BlobStore {
     };
   }
 
+  /** Which of `hashes` are stored: the cache, then ONE read for the rest. */
+  private async which(hashes: readonly BlobHash[]): Promise<Set<BlobHash>> {
+    const out = new Set<BlobHash>();
+    const ask = [...new Set(hashes.filter((h) => !(this.cache.has(h) && out.add(h))))];
+    const raws = await this.ctx.getManyRaw(ask.map((h) => keys.blob(h)), 'checking blobs');
+    ask.forEach((h, i) => raws[i] !== undefined && out.add(h));
+    return out;
+  }
+
   async has(hash: BlobHash): Promise<boolean> {
     if (this.cache.has(hash)) return true;
     return (await this.ctx.getRaw(keys.blob(hash), 'checking a blob')) !== undefined;
@@ -82,82 +105,95 @@ export class BlobStore {
 
   async get(hash: BlobHash): Promise<Uint8Array> {
     assertBlobHash(hash);
-    const found = await this.tryLoad(hash);
+    const [found] = await this.load([hash]);
     if (!found) throw new StoreError('BLOB_NOT_FOUND', `blob ${hash} is not in the store`);
     return found.content;
   }
 
-  /**
-   * Several blobs, in the order asked: the records not in the cache are read with one `getMany`,
-   * and the delta bases further down the chains are read side by side.
-   */
+  /** Several blobs, in the order asked (see `load`). */
   async getMany(hashes: readonly BlobHash[]): Promise<Uint8Array[]> {
     hashes.forEach(assertBlobHash);
-    // Held here, not only in the cache: the cache may evict one before the last is loaded.
-    const found = new Map<BlobHash, Cached>();
-    const missing = new Set<BlobHash>();
-    for (const h of hashes) {
-      const hit = this.cache.get(h);
-      if (hit) found.set(h, hit);
-      else missing.add(h);
-    }
-    const toRead = [...missing];
-    const raws = await this.ctx.getManyRaw(toRead.map((h) => keys.blob(h)), 'reading blobs');
-    const missingAt = toRead.findIndex((_, i) => raws[i] === undefined);
-    if (missingAt >= 0) throw new StoreError('BLOB_NOT_FOUND', `blob ${toRead[missingAt]} is not in the store`);
-    // The delta chains are walked side by side: each hop down a chain is a read of its own.
-    const loaded = await Promise.all(toRead.map((hash, i) => this.tryLoad(hash, raws[i])));
-    toRead.forEach((hash, i) => found.set(hash, loaded[i] as Cached));
-    return hashes.map((h) => (found.get(h) as Cached).content);
+    const found = await this.load(hashes);
+    return found.map((c, i) => {
+      if (!c) throw new StoreError('BLOB_NOT_FOUND', `blob ${hashes[i]} is not in the store`);
+      return c.content;
+    });
   }
 
-  /** Loads a blob (following its delta chain); `first` is its record when the caller has read it already. */
-  private async tryLoad(hash: BlobHash, first?: Uint8Array): Promise<Cached | undefined> {
-    const hit = this.cache.get(hash);
-    if (hit) return hit;
-    // Walk down the delta chain, then apply the deltas back up.
-    const chain: Extract<ReturnType<typeof decodeBlob>, { kind: 'delta' }>[] = [];
-    const chainHashes: BlobHash[] = [];
-    let cur = hash;
-    let base: Cached | undefined;
-    for (let hop = 0; hop <= MAX_DELTA_DEPTH + 1; hop++) {
-      const cached = this.cache.get(cur);
-      if (cached) {
-        base = cached;
-        break;
-      }
-      const raw = hop === 0 && first ? first : await this.ctx.getRaw(keys.blob(cur), 'reading a blob');
-      if (raw === undefined) {
-        if (cur === hash) return undefined;
-        throw await this.damaged(hash, `the base ${cur} of blob ${hash} is missing`);
-      }
-      let rec;
-      try {
-        rec = decodeBlob(this.ctx.codec.decode(raw));
-      } catch (e) {
-        if (!StoreError.is(e, 'CORRUPT')) throw e;
-        await this.ctx.quarantine(keys.blob(cur), raw, e.message);
-        throw new StoreError('CORRUPT', `blob ${cur} is damaged and was quarantined: ${e.message}`);
-      }
-      if (rec.kind === 'full') {
-        base = { content: rec.content, depth: 0 };
-        if (hashBlob(rec.content) !== cur) throw await this.damaged(cur, `blob ${cur} does not match its hash`, raw);
-        break;
-      }
-      chain.push(rec);
-      chainHashes.push(cur);
-      cur = rec.base;
+  private async tryLoad(hash: BlobHash): Promise<Cached | undefined> {
+    return (await this.load([hash]))[0];
+  }
+
+  /**
+   * Loads blobs (undefined: not in the store), following their delta chains. The chains are walked
+   * side by side, a level at a time: each level is ONE `getMany` of the records not yet known, so
+   * twenty files five deltas deep cost five reads, not a hundred. Each version is checked against
+   * its hash as it is rebuilt; a damaged record is quarantined and throws CORRUPT.
+   */
+  private async load(hashes: readonly BlobHash[]): Promise<(Cached | undefined)[]> {
+    // Held here, not only in the cache: the cache may evict one before the last is rebuilt.
+    const known = new Map<BlobHash, Cached>();
+    const absent = new Set<BlobHash>();
+    const walks = new Map<BlobHash, Walk>();
+    for (const h of hashes) {
+      const hit = this.cache.get(h);
+      if (hit) known.set(h, hit);
+      else if (!walks.has(h)) walks.set(h, { hash: h, cur: h, chain: [] });
     }
-    if (!base) throw await this.damaged(hash, `blob ${hash} has a delta chain that does not end`);
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const d = chain[i] as (typeof chain)[number];
-      const content = applyDelta(base.content, d);
-      const h = chainHashes[i] as BlobHash;
-      if (hashBlob(content) !== h) throw await this.damaged(h, `blob ${h} does not match its hash after applying its delta`);
-      base = { content, depth: d.depth };
-      this.remember(h, base);
+    let active = [...walks.values()];
+    for (let hop = 0; active.length > 0; hop++) {
+      if (hop > MAX_DELTA_DEPTH + 1) throw await this.damaged((active[0] as Walk).hash, `blob ${(active[0] as Walk).hash} has a delta chain that does not end`);
+      const need = [...new Set(active.filter((w) => !this.cache.has(w.cur)).map((w) => w.cur))];
+      const raws = await this.ctx.getManyRaw(need.map((h) => keys.blob(h)), 'reading blobs');
+      const records = new Map<BlobHash, DecodedBlob>();
+      for (const [i, h] of need.entries()) {
+        const raw = raws[i];
+        if (raw !== undefined) records.set(h, await this.decodeRecord(h, raw));
+      }
+      const next: Walk[] = [];
+      for (const w of active) {
+        const cached = this.cache.get(w.cur);
+        const rec = records.get(w.cur);
+        if (cached) w.base = cached;
+        else if (!rec) {
+          if (w.cur !== w.hash) throw await this.damaged(w.hash, `the base ${w.cur} of blob ${w.hash} is missing`);
+          absent.add(w.hash);
+        } else if (rec.kind === 'full') {
+          if (hashBlob(rec.content) !== w.cur) throw await this.damaged(w.cur, `blob ${w.cur} does not match its hash`, raws[need.indexOf(w.cur)]);
+          w.base = { content: rec.content, depth: 0 };
+        } else {
+          w.chain.push({ hash: w.cur, delta: rec });
+          w.cur = rec.base;
+          next.push(w);
+        }
+      }
+      active = next;
     }
-    return base;
+    for (const w of walks.values()) {
+      if (absent.has(w.hash)) continue;
+      let base = w.base as Cached;
+      if (w.chain.length === 0) this.remember(w.hash, base);
+      // Apply the deltas back up the chain.
+      for (let i = w.chain.length - 1; i >= 0; i--) {
+        const { hash: h, delta } = w.chain[i] as Walk['chain'][number];
+        const content = applyDelta(base.content, delta);
+        if (hashBlob(content) !== h) throw await this.damaged(h, `blob ${h} does not match its hash after applying its delta`);
+        base = { content, depth: delta.depth };
+        this.remember(h, base);
+      }
+      known.set(w.hash, base);
+    }
+    return hashes.map((h) => known.get(h));
+  }
+
+  private async decodeRecord(hash: BlobHash, raw: Uint8Array): Promise<DecodedBlob> {
+    try {
+      return decodeBlob(this.ctx.codec.decode(raw));
+    } catch (e) {
+      if (!StoreError.is(e, 'CORRUPT')) throw e;
+      await this.ctx.quarantine(keys.blob(hash), raw, e.message);
+      throw new StoreError('CORRUPT', `blob ${hash} is damaged and was quarantined: ${e.message}`);
+    }
   }
 
   private async damaged(hash: BlobHash, reason: string, raw?: Uint8Array): Promise<StoreError> {

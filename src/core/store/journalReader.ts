@@ -170,30 +170,6 @@ export class JournalReader {
     }
   }
 
-  async readDigests(id: SessionId, version: string): Promise<JournalEvent[] | undefined> {
-    const summary = await this.requireSession(id);
-    if (summary.headSeq === 0) return [];
-    const cover = summary.digests;
-    if (cover?.version !== version || cover.seq !== summary.headSeq) return undefined;
-    const out: JournalEvent[] = [];
-    for await (const entries of this.ctx.rangeBatches(keys.digestPrefix(id), keys.digest(id, summary.headSeq) + '\x00')) {
-      for (const [k, raw] of entries) {
-        const r = this.ctx.tryDecodeJson<JournalEvent>(raw as Uint8Array);
-        if ('damage' in r) {
-          await this.ctx.quarantine(k, raw, r.damage);
-          return undefined;
-        }
-        if (!r.value || r.value.seq !== seqOfKey(k)) {
-          await this.ctx.quarantine(k, raw, 'event digest does not match its key');
-          return undefined;
-        }
-        out.push(r.value);
-      }
-    }
-    // A digest missing (quarantined earlier, or lost) makes them incomplete: the journal decides.
-    return out.length === cover.count ? out : undefined;
-  }
-
   async getEffect(id: SessionId, step: number, actionId: string): Promise<EffectRecord | undefined> {
     if (!isValidActionId(actionId)) throw new StoreError('INVALID_ARGUMENT', `invalid action id ${JSON.stringify(actionId)}`);
     const ki = keys.effect(id, step, actionId, 'i');

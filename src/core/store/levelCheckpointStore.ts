@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { BlobStore } from './blobStore';
+import { DigestLog } from './digestLog';
 import type { CheckpointStore } from './checkpointStore';
 import { RecordCodec } from './codec';
 import { StoreError } from './errors';
@@ -57,7 +58,7 @@ export class LevelCheckpointStore implements CheckpointStore {
   private readonly reader: JournalReader;
   private readonly retention: Retention;
   private readonly snapshotEvery: number;
-  private readonly digest: EventDigest | undefined;
+  private readonly digests: DigestLog;
   private readonly newId = monotonicFactory();
   /** Index rows of sessions this process has touched; the store is single-writer (LevelDB's lock). */
   private readonly heads = new Map<SessionId, SessionSummary>();
@@ -75,10 +76,13 @@ export class LevelCheckpointStore implements CheckpointStore {
       now: options.now ?? Date.now,
     });
     this.snapshotEvery = Math.max(1, options.snapshotEvery ?? 64);
-    this.digest = options.digest === false ? undefined : (options.digest ?? TOUCH_DIGEST);
+    this.digests = new DigestLog(this.ctx, options.digest === false ? undefined : (options.digest ?? TOUCH_DIGEST));
     this.blobs = new BlobStore(this.ctx);
     this.reader = new JournalReader(this.ctx, (id) => this.requireSession(id));
-    this.retention = new Retention(this.ctx, this.blobs, (id) => this.heads.delete(id));
+    this.retention = new Retention(this.ctx, this.blobs, (id) => {
+      this.heads.delete(id);
+      this.digests.forget(id);
+    });
   }
 
   /** Opens the store on an already opened database: checks the schema and the workspace id. */
@@ -179,8 +183,7 @@ export class LevelCheckpointStore implements CheckpointStore {
         bytes += key.length + value.length;
       };
       let seq = prev.headSeq;
-      const digest = this.digestFor(prev);
-      let digests = digest ? (prev.digests?.count ?? 0) : 0;
+      const journal: JournalEvent[] = [];
       for (const ev of step.events) {
         if (typeof ev.type !== 'string' || !Number.isInteger(ev.step) || ev.step < 0) {
           throw new StoreError('INVALID_ARGUMENT', 'an event needs a string type and a non-negative integer step');
@@ -188,12 +191,9 @@ export class LevelCheckpointStore implements CheckpointStore {
         seq++;
         const event: JournalEvent = { seq, at: now, step: ev.step, type: ev.type, data: ev.data };
         put(keys.event(sid, seq), this.ctx.encodeJson(event));
-        const d = digest?.of(ev.type, ev.data);
-        if (d !== undefined) {
-          put(keys.digest(sid, seq), this.ctx.encodeJson({ ...event, data: d }));
-          digests++;
-        }
+        journal.push(event);
       }
+      const digested = await this.digests.stage(prev, journal, ops);
       for (const ef of step.effects ?? []) {
         if (!isValidActionId(ef.actionId) || !Number.isInteger(ef.step)) {
           throw new StoreError('INVALID_ARGUMENT', `invalid effect key (${ef.step}, ${ef.actionId})`);
@@ -217,23 +217,14 @@ export class LevelCheckpointStore implements CheckpointStore {
         headSeq: seq,
         snapshotSeq,
       };
-      if (digest) summary.digests = { version: digest.version, seq, count: digests };
-      summary.sizeBytes = prev.sizeBytes + bytes;
+      if (digested) summary.digests = digested.coverage;
+      if (journal.length) summary.lastStep = (journal[journal.length - 1] as JournalEvent).step;
+      summary.sizeBytes = prev.sizeBytes + bytes + digestBytes(ops);
       await this.writeSummary(summary, prev, ops, step.deferSync === true);
       staged.commit();
+      digested?.done();
       return { headSeq: seq, blobHashes: staged.hashes, snapshotWritten: snapshotSeq !== prev.snapshotSeq, bytesWritten: bytes, summary };
     });
-  }
-
-  /**
-   * The digest to keep for the next events of a session: only while its digests are complete (a
-   * session some event of which was written without them stays undigested, and is read whole).
-   */
-  private digestFor(prev: SessionSummary): EventDigest | undefined {
-    const d = this.digest;
-    if (!d) return undefined;
-    if (prev.headSeq === 0) return d;
-    return prev.digests?.version === d.version && prev.digests.seq === prev.headSeq ? d : undefined;
   }
 
   /**
@@ -311,8 +302,8 @@ export class LevelCheckpointStore implements CheckpointStore {
     return this.reader.readEvents(id, range);
   }
 
-  readDigests(id: SessionId, version: string): Promise<JournalEvent[] | undefined> {
-    return this.reader.readDigests(id, version);
+  async readDigests(id: SessionId, version: string): Promise<JournalEvent[] | undefined> {
+    return this.digests.read(await this.requireSession(id), version);
   }
 
   getEffect(id: SessionId, step: number, actionId: string): Promise<EffectRecord | undefined> {
@@ -394,6 +385,13 @@ export class LevelCheckpointStore implements CheckpointStore {
       if (this.locks.get(id) === tail) this.locks.delete(id);
     }
   }
+}
+
+/** Bytes of the digest records in a batch (the events' own are counted as they are put). */
+function digestBytes(ops: readonly BatchOp[]): number {
+  let n = 0;
+  for (const op of ops) if (op.type === 'put' && op.key.startsWith('t!')) n += op.key.length + op.value.length;
+  return n;
 }
 
 function pickPatch(patch: SummaryPatch | undefined): SummaryPatch {

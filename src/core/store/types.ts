@@ -65,12 +65,16 @@ export interface SessionSummary {
    * older Savepoint, or a store opened without the digest. Readers then fall back to the journal.
    */
   digests?: DigestCoverage;
+  /** The step of the last journal event (absent in rows written before it was kept, and before any event). */
+  lastStep?: number;
 }
 
 export interface DigestCoverage {
   version: string;
   seq: number;
   count: number;
+  /** How many of them, at the end, are not in a page yet. */
+  tail: number;
 }
 
 /**

@@ -170,6 +170,42 @@ describe('touch digests: the file history without decoding the conversation', fu
     await store.close();
   });
 
+  it('are gathered into pages as they accumulate, also by a store that reopens mid-page, and read back the same', async () => {
+    const db = await memoryDb();
+    let store = await LevelCheckpointStore.create({ db });
+    const s = await store.createSession({ title: 'long' });
+    // Each step: an edit (2 digests) and a read (1 digest: its result), with a model turn between.
+    const stepOf = (n: number): NewEvent[][] => [
+      [
+        { step: n, type: 'model_turn', data: { turn: n, text: big } },
+        { step: n, type: 'tool_started', data: { callId: `e${n}`, mutations: [{ path: `f${n % 7}.ts`, beforeHash: sha(`v${n - 1}`), afterHash: sha(`v${n}`) }] } },
+      ],
+      [{ step: n, type: 'tool_result', data: { callId: `e${n}`, name: 'edit_file', key: 'k', isError: false, content: big, progressed: true } }],
+      [
+        { step: n, type: 'tool_started', data: { callId: `r${n}` } },
+        { step: n, type: 'tool_result', data: { callId: `r${n}`, name: 'read_file', key: 'k', isError: false, content: big, progressed: false } },
+      ],
+    ];
+    for (let n = 1; n <= 50; n++) await writeJournal(store, s.id, stepOf(n));
+    // Reopened: the unpaged tail is read back from the store the first time a page is due.
+    await store.close();
+    await db.open();
+    store = await LevelCheckpointStore.create({ db });
+    for (let n = 51; n <= 100; n++) await writeJournal(store, s.id, stepOf(n));
+    const summary = await store.getSession(s.id);
+    assert.equal(summary?.digests?.count, 300);
+    assert.equal(summary?.lastStep, 100);
+    const records: string[] = [];
+    for await (const k of db.keys({ gte: `t!${s.id}!`, lt: `t!${s.id}!\xff` })) records.push(k);
+    assert.equal(records.length, Math.floor(300 / 64) + (summary?.digests?.tail ?? 0));
+    assert.ok((summary?.digests?.tail ?? 64) < 64);
+    const digests = await store.readDigests(s.id, TOUCH_DIGEST.version);
+    assert.deepEqual(digests?.map((d) => d.seq), [...(digests ?? [])].map((d) => d.seq).sort((a, b) => a - b));
+    assert.equal(new Set(digests?.map((d) => d.seq)).size, 300);
+    await assertSameHistory(store, s.id);
+    await store.close();
+  });
+
   it('deleting a session removes its digests', async () => {
     const db = await memoryDb();
     const store = await LevelCheckpointStore.create({ db });
