@@ -1,6 +1,6 @@
-import type { Workspace } from '../ports/workspace';
+import type { StagedFiles, Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
-import type { SessionId } from '../store/types';
+import type { SessionId, SessionSummary } from '../store/types';
 import { eachLimited } from '../util/eachLimited';
 import { CheckpointError, type RewindData, type RewindUndoneData, type RewoundFile, requireIdle } from './checkpointEvents';
 import { blobsOf, readDisk } from './fileContents';
@@ -38,21 +38,31 @@ export interface RewindResult {
 
 /**
  * Carries out a preview from `planRewind`. Order: (1) the fork, for conversation and both modes
- * (the source journal is never cut: the conversation continues in the fork); (2) ONE atomic commit
- * of the `rewind` record with the current contents of every file about to be written (the safety
- * checkpoint that `undoRewind` restores); (3) the writes. Only files in the plan are written, and
+ * (the source journal is never cut: the conversation continues in the fork); (2) the new contents
+ * staged beside their files (synced temporary files: a file that cannot be written fails the
+ * rewind here, with nothing recorded or changed); (3) ONE atomic commit of the `rewind` record with
+ * the current contents of every file about to be written (the safety checkpoint that `undoRewind`
+ * restores); (4) the renames. Only files in the plan are written, and
  * never a conflict not listed in `overwriteConflicts`, nor a file that changed since the preview.
  * Throws BUSY while a runner may drive the session, STALE when its journal moved since the plan.
- * A crash during (3) leaves a record whose undo still works (undo compares by hash).
+ * A crash during (4) leaves a record whose undo still works (undo compares by hash).
  */
 export async function applyRewind(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions = {}): Promise<RewindResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
-  const { write, skipped } = await selectWrites(workspace, plan.files, o.overwriteConflicts ?? []);
-  const fork = plan.mode === 'files' ? undefined : await forkSession(store, plan.sessionId, plan.targetStep, o.message !== undefined ? { message: o.message } : {});
+  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? []);
+  const { write, skipped } = prepared;
+  let fork: SessionSummary | undefined;
+  let reverts: { revertId: string; versions: unknown[] }[] = [];
+  try {
+    fork = plan.mode === 'files' ? undefined : await forkSession(store, plan.sessionId, plan.targetStep, o.message !== undefined ? { message: o.message } : {});
+    // What the session put in long-term memory after the target goes back with its conversation
+    // (idempotent: a rewind retried after a crash here reverts nothing twice).
+    reverts = fork && plan.conversation && o.memory ? (await o.memory.revertSessionAfter(plan.sessionId, plan.conversation.seq)).reverts : [];
+  } catch (e) {
+    await prepared.staged.discard();
+    throw e;
+  }
   const rewindId = `rewind:${plan.sessionId}:${headSeq + 1}`;
-  // What the session put in long-term memory after the target goes back with its conversation
-  // (idempotent: a rewind retried after a crash here reverts nothing twice).
-  const reverts = fork && plan.conversation && o.memory ? (await o.memory.revertSessionAfter(plan.sessionId, plan.conversation.seq)).reverts : [];
   const data: RewindData = {
     rewindId,
     targetStep: plan.targetStep,
@@ -63,7 +73,7 @@ export async function applyRewind(store: CheckpointStore, workspace: Workspace, 
     ...(reverts.length ? { memoryReverts: reverts.map((r) => r.revertId) } : {}),
     at: (o.now ?? Date.now)(),
   };
-  await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, write);
+  await commitAndWrite(store, plan.sessionId, headSeq, 'rewind', data, prepared);
   const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
   return { rewindId, written: data.files.map((f) => f.path), skipped, ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
 }
@@ -81,14 +91,15 @@ export interface UndoResult {
  */
 export async function undoRewind(store: CheckpointStore, workspace: Workspace, plan: UndoPlan, o: Omit<ApplyOptions, 'message'> = {}): Promise<UndoResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
-  const { write, skipped } = await selectWrites(workspace, plan.files, o.overwriteConflicts ?? []);
+  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? []);
+  const { write, skipped } = prepared;
   const data: RewindUndoneData = {
     rewindId: plan.rewindId,
     files: write.map(({ f }) => ({ path: f.path, fromHash: f.fromHash, toHash: f.toHash })),
     skipped,
     at: (o.now ?? Date.now)(),
   };
-  await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, write);
+  await commitAndWrite(store, plan.sessionId, headSeq, 'rewind_undone', data, prepared);
   for (const id of plan.memoryReverts) await o.memory?.undoRevert(id);
   return { rewindId: plan.rewindId, written: data.files.map((f) => f.path), skipped };
 }
@@ -108,32 +119,58 @@ interface Write {
 /** Files read or written at once: the writes each wait on an fsync, which the disk can overlap. */
 const IO_CONCURRENCY = 8;
 
-async function selectWrites(workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[]): Promise<{ write: Write[]; skipped: string[] }> {
-  const changing = files.filter((f) => f.action !== 'none');
-  const disk = await eachLimited(changing, IO_CONCURRENCY, (f) => readDisk(workspace, f.path));
-  const write: Write[] = [];
-  const skipped: string[] = [];
-  for (const [i, f] of changing.entries()) {
-    const now = disk[i] as Awaited<ReturnType<typeof readDisk>>;
-    if (!f.restorable || now.hash !== f.fromHash || (f.conflict && !overwrite.includes(f.path))) skipped.push(f.path);
-    else write.push({ f, current: now.bytes });
-  }
-  return { write, skipped };
+interface Prepared {
+  write: Write[];
+  skipped: string[];
+  /** The new contents of `write`, staged beside their files. */
+  staged: StagedFiles;
 }
 
-async function commitAndWrite(store: CheckpointStore, workspace: Workspace, id: SessionId, headSeq: number, type: 'rewind' | 'rewind_undone', data: { files: RewoundFile[] }, write: Write[]): Promise<void> {
-  const summary = await store.getSession(id);
-  if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
-  const step = await lastStepOf(store, summary);
-  const targets = await blobsOf(store, write.map(({ f }) => f.toHash));
-  await store.commit({
-    sessionId: id,
-    expectedHeadSeq: headSeq,
-    events: [{ step, type, data }],
-    blobs: write.flatMap(({ current }) => (current ? [{ content: current }] : [])),
-  });
-  const missing = write.find(({ f }, i) => f.toHash !== null && !targets[i]);
-  if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.f.path} at ${missing.f.toHash} are missing from the store`);
-  // Distinct paths, so the order of the writes does not matter; the record above is already durable.
-  await workspace.writeFiles(write.map(({ f }, i) => ({ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array) })));
+/**
+ * Which files to write, with their new contents staged. A file is left alone when its contents
+ * were not kept, when it is a conflict not listed in `overwrite`, or when the disk no longer holds
+ * what the preview saw. The disk is read (to check that) while the new contents are staged; the
+ * rare file that changed since the preview makes the staging start again without it.
+ */
+async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[]): Promise<Prepared> {
+  const changing = files.filter((f) => f.action !== 'none');
+  const candidates = changing.filter((f) => f.restorable && !(f.conflict && !overwrite.includes(f.path)));
+  const targets = await blobsOf(store, candidates.map((f) => f.toHash));
+  const missing = candidates.find((f, i) => f.toHash !== null && !targets[i]);
+  if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
+  const changes = (keep: (i: number) => boolean) => candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array) }] : []));
+  const [disk, staging] = await Promise.allSettled([eachLimited(candidates, IO_CONCURRENCY, (f) => readDisk(workspace, f.path)), workspace.stageFiles(changes(() => true))]);
+  if (disk.status === 'rejected') {
+    if (staging.status === 'fulfilled') await staging.value.discard();
+    throw disk.reason;
+  }
+  if (staging.status === 'rejected') throw staging.reason;
+  let staged = staging.value;
+  const same = candidates.map((f, i) => disk.value[i]?.hash === f.fromHash);
+  if (same.includes(false)) {
+    await staged.discard();
+    staged = await workspace.stageFiles(changes((i) => same[i] === true));
+  }
+  const write = candidates.flatMap((f, i): Write[] => (same[i] ? [{ f, current: disk.value[i]?.bytes }] : []));
+  const written = new Set(write.map(({ f }) => f.path));
+  return { write, skipped: changing.filter((f) => !written.has(f.path)).map((f) => f.path), staged };
+}
+
+/** Commits the record with the safety checkpoint (the contents about to be replaced), then makes the staged changes. */
+async function commitAndWrite(store: CheckpointStore, id: SessionId, headSeq: number, type: 'rewind' | 'rewind_undone', data: { files: RewoundFile[] }, prepared: Prepared): Promise<void> {
+  try {
+    const summary = await store.getSession(id);
+    if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
+    await store.commit({
+      sessionId: id,
+      expectedHeadSeq: headSeq,
+      events: [{ step: await lastStepOf(store, summary), type, data }],
+      blobs: prepared.write.flatMap(({ current }) => (current ? [{ content: current }] : [])),
+    });
+  } catch (e) {
+    await prepared.staged.discard();
+    throw e;
+  }
+  // The record is durable: the renames follow (distinct paths, any order).
+  await prepared.staged.apply();
 }

@@ -17,10 +17,43 @@ function errCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
 
+/**
+ * `p` relative to `base` when `p` is `base` or below it ('' for `base` itself), else undefined.
+ * Both are absolute. POSIX compares normalized strings: `path.relative` costs tens of microseconds
+ * a call, several per file in a rewind of many files. Elsewhere (drive letters, case-insensitive
+ * comparison) `path.relative` decides.
+ */
+export function relativeInside(base: string, p: string): string | undefined {
+  if (path.sep === '/') {
+    const b = normalPosix(base);
+    const q = normalPosix(p);
+    if (q === b) return '';
+    const prefix = b === '/' ? b : `${b}/`;
+    return q.startsWith(prefix) ? q.slice(prefix.length) : undefined;
+  }
+  const r = path.relative(base, p);
+  return r === '' || !(r === '..' || r.startsWith(`..${path.sep}`) || path.isAbsolute(r)) ? r : undefined;
+}
+
+/** A POSIX path without '.', '..', doubled or trailing slashes (`path.normalize` only when it has some). */
+function normalPosix(p: string): string {
+  const n = /\/\/|\/\.\.?(\/|$)/.test(p) ? path.normalize(p) : p;
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}
+
+/** `given` made absolute against `root` and normalized, as `path.resolve` would (without its cost for a plain relative path). */
+export function lexicalPath(root: string, given: string): string {
+  if (path.sep === '/' && root.startsWith('/') && !given.startsWith('/') && !/(^|\/)\.\.?(\/|$)|\/\//.test(given)) {
+    const r = normalPosix(root);
+    const g = given.endsWith('/') ? given.slice(0, -1) : given;
+    return r === '/' ? `/${g}` : `${r}/${g}`;
+  }
+  return path.isAbsolute(given) ? path.normalize(given) : path.resolve(root, given);
+}
+
 /** `p` is `base` or below it. */
 export function isInside(base: string, p: string): boolean {
-  const r = path.relative(base, p);
-  return r === '' || !(r === '..' || r.startsWith(`..${path.sep}`) || path.isAbsolute(r));
+  return relativeInside(base, p) !== undefined;
 }
 
 export function toPosix(p: string): string {
@@ -71,9 +104,9 @@ export class PathConfiner {
     }
     if (given.includes('\0')) throw new WorkspaceError('INVALID_PATH', given, 'The path contains a NUL byte.');
     const realRoot = await this.getRealRoot();
-    const lexical = path.isAbsolute(given) ? path.normalize(given) : path.resolve(this.root, given);
-    const base = isInside(this.root, lexical) ? this.root : isInside(realRoot, lexical) ? realRoot : undefined;
-    if (base === undefined) {
+    const lexical = lexicalPath(this.root, given);
+    const rel = relativeInside(this.root, lexical) ?? relativeInside(realRoot, lexical);
+    if (rel === undefined) {
       throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} is outside the workspace.`);
     }
     let real: string;
@@ -86,7 +119,7 @@ export class PathConfiner {
     if (!isInside(realRoot, real)) {
       throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} leads outside the workspace through a symlink.`);
     }
-    return { lexical, real, rel: toPosix(path.relative(base, lexical)) };
+    return { lexical, real, rel: toPosix(rel) };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkspaceError, type FileChangeRequest, type FileStat, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
+import { WorkspaceError, type FileChangeRequest, type FileStat, type StagedFiles, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
 import { PathConfiner } from './confinedPath';
 import { eachLimited } from '../util/eachLimited';
 import { loadGitignore, walk } from './gitignoreWalk';
@@ -64,25 +64,35 @@ export class NodeWorkspace implements Workspace {
   }
 
   async writeFiles(changes: readonly FileChangeRequest[]): Promise<void> {
+    await (await this.stageFiles(changes)).apply();
+  }
+
+  async stageFiles(changes: readonly FileChangeRequest[]): Promise<StagedFiles> {
     const seen = new Set<string>();
     for (const c of changes) {
       if (seen.has(c.path)) throw new WorkspaceError('INVALID_PATH', c.path, `${c.path} is given twice.`);
       seen.add(c.path);
     }
-    const dirs = new Set<string>();
+    // Where each change goes, all at once: metadata reads, before the fsyncs below fill the thread pool.
+    const targets = await Promise.all(changes.map((c) => (c.bytes === null ? this.deletionTarget(c.path) : this.writeTarget(c.path))));
+    const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     try {
-      await eachLimited(changes, WRITE_CONCURRENCY, async (c) => {
-        const dir = c.bytes === null ? await this.remove(c.path) : await this.replace(c.path, c.bytes);
-        if (dir !== undefined) dirs.add(dir);
+      await eachLimited([...changes.keys()], WRITE_CONCURRENCY, async (i) => {
+        const bytes = (changes[i] as FileChangeRequest).bytes;
+        const t = targets[i] as StageTarget;
+        if (bytes === null || t.kind !== 'write') return;
+        const tmp = path.join(t.dir, `.savepoint-${randomBytes(8).toString('hex')}.tmp`);
+        temps[i] = tmp;
+        await writeSynced(tmp, bytes, t.mode);
       });
-    } finally {
-      // What was done is made durable even when another change failed.
-      await Promise.all([...dirs].map(syncDir));
+    } catch (e) {
+      await removeTemps(temps);
+      throw e;
     }
+    return new NodeStagedFiles(targets, temps);
   }
 
-  /** Replaces the contents through a synced temporary file and a rename; returns the directory to sync. */
-  private async replace(rel: string, bytes: Uint8Array): Promise<string> {
+  private async writeTarget(rel: string): Promise<StageTarget> {
     const { real } = await this.confiner.confine(rel);
     const existing = await stat(real).catch((e: unknown) => {
       if (errCode(e) === 'ENOENT') return undefined;
@@ -92,50 +102,35 @@ export class NodeWorkspace implements Workspace {
     if (existing?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`);
     const dir = path.dirname(real);
     // An existing file's directory exists.
-    if (!existing) {
-      try {
-        await mkdir(dir, { recursive: true });
-      } catch (e) {
-        if (errCode(e) === 'EEXIST' || errCode(e) === 'ENOTDIR') {
-          throw new WorkspaceError('NOT_DIRECTORY', rel, `A parent of ${rel} is a file.`, { cause: e });
-        }
-        throw e;
-      }
-    }
-    const tmp = path.join(dir, `.savepoint-${randomBytes(8).toString('hex')}.tmp`);
+    if (!existing) await makeParents(rel, dir);
+    return { kind: 'write', real, dir, ...(existing ? { mode: existing.mode & 0o7777 } : {}) };
+  }
+
+  private async deletionTarget(rel: string): Promise<StageTarget> {
+    const { entry } = await this.confiner.confineEntry(rel);
+    const st = await lstat(entry).catch(() => undefined);
+    if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`);
+    return { kind: 'delete', rel, entry };
+  }
+
+  /** Replaces the contents through a synced temporary file and a rename; returns the directory to sync. */
+  private async replace(rel: string, bytes: Uint8Array): Promise<string> {
+    const t = (await this.writeTarget(rel)) as Extract<StageTarget, { kind: 'write' }>;
+    const tmp = path.join(t.dir, `.savepoint-${randomBytes(8).toString('hex')}.tmp`);
     try {
-      const fh = await open(tmp, 'wx');
-      try {
-        await fh.writeFile(bytes);
-        if (existing) await fh.chmod(existing.mode & 0o7777);
-        // Data and inode (size, mode); the rename is made durable by syncing the directory.
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, real);
+      await writeSynced(tmp, bytes, t.mode);
+      await rename(tmp, t.real);
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
     }
-    return dir;
+    return t.dir;
   }
 
   /** Unlinks the entry; returns the directory to sync, or undefined when nothing was there. */
   private async remove(rel: string): Promise<string | undefined> {
     const { entry } = await this.confiner.confineEntry(rel);
-    try {
-      await unlink(entry);
-    } catch (e) {
-      const code = errCode(e);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      if (code === 'EISDIR' || code === 'EPERM') {
-        const st = await stat(entry).catch(() => undefined);
-        if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`, { cause: e });
-      }
-      throw e;
-    }
-    return path.dirname(entry);
+    return unlinkEntry(rel, entry);
   }
 
   async stat(rel: string): Promise<FileStat | undefined> {
@@ -171,5 +166,86 @@ export class NodeWorkspace implements Workspace {
       if (m) matchers.push(m);
     }
     return matchers;
+  }
+}
+
+type StageTarget = { kind: 'write'; real: string; dir: string; mode?: number } | { kind: 'delete'; rel: string; entry: string };
+
+async function makeParents(rel: string, dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    if (errCode(e) === 'EEXIST' || errCode(e) === 'ENOTDIR') throw new WorkspaceError('NOT_DIRECTORY', rel, `A parent of ${rel} is a file.`, { cause: e });
+    throw e;
+  }
+}
+
+/** A new file with `bytes`, synced (data and inode), with `mode` when given. */
+async function writeSynced(file: string, bytes: Uint8Array, mode: number | undefined): Promise<void> {
+  const fh = await open(file, 'wx');
+  try {
+    await fh.writeFile(bytes);
+    if (mode !== undefined) await fh.chmod(mode);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function removeTemps(temps: readonly (string | undefined)[]): Promise<void> {
+  await Promise.all(temps.map((t) => (t ? rm(t, { force: true }) : undefined)));
+}
+
+/** Unlinks a confined entry; the directory to sync, or undefined when nothing was there. */
+async function unlinkEntry(rel: string, entry: string): Promise<string | undefined> {
+  try {
+    await unlink(entry);
+  } catch (e) {
+    const code = errCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'EISDIR' || code === 'EPERM') {
+      const st = await stat(entry).catch(() => undefined);
+      if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`, { cause: e });
+    }
+    throw e;
+  }
+  return path.dirname(entry);
+}
+
+class NodeStagedFiles implements StagedFiles {
+  private state: 'staged' | 'applied' | 'discarded' = 'staged';
+
+  constructor(
+    private readonly targets: readonly StageTarget[],
+    private readonly temps: (string | undefined)[],
+  ) {}
+
+  async apply(): Promise<void> {
+    if (this.state !== 'staged') throw new Error(`these changes were already ${this.state}`);
+    this.state = 'applied';
+    const dirs = new Set<string>();
+    const done = await Promise.allSettled(
+      this.targets.map(async (t, i) => {
+        if (t.kind === 'delete') {
+          const dir = await unlinkEntry(t.rel, t.entry);
+          if (dir !== undefined) dirs.add(dir);
+          return;
+        }
+        await rename(this.temps[i] as string, t.real);
+        this.temps[i] = undefined;
+        dirs.add(t.dir);
+      }),
+    );
+    // What was done is made durable, and what was not leaves no temporary file, even on a failure.
+    await Promise.all([...dirs].map(syncDir));
+    await removeTemps(this.temps);
+    const failed = done.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  async discard(): Promise<void> {
+    if (this.state !== 'staged') return;
+    this.state = 'discarded';
+    await removeTemps(this.temps);
   }
 }

@@ -75,6 +75,19 @@ export interface FileChangeRequest {
   bytes: Uint8Array | null;
 }
 
+/** Changes prepared by `Workspace.stageFiles`. */
+export interface StagedFiles {
+  /**
+   * Makes the changes: each temporary file is renamed over its target (atomic per file) and each
+   * deletion done, then their directories are synced, so every change is durable when it resolves.
+   * On a failure the changes not made are dropped (their temporary files removed) and the first
+   * error thrown. Once.
+   */
+  apply(): Promise<void>;
+  /** Removes the temporary files; no change is made. Idempotent; nothing to do after `apply`. */
+  discard(): Promise<void>;
+}
+
 export interface Workspace {
   /** Absolute path of the root directory (as configured, not necessarily its realpath). */
   readonly root: string;
@@ -102,12 +115,19 @@ export interface Workspace {
   writeFile(rel: string, bytes: Uint8Array): Promise<void>;
 
   /**
-   * Several `writeFile`s (bytes) and `deleteFile`s (null) at once, on distinct paths, each atomic
-   * as those are; every change is durable when it resolves (a directory is synced once, not once
-   * per file). A failure stops the changes not yet started and is thrown once the running ones
-   * end; the ones done stay done. Throws INVALID_PATH for a path given twice, before any change.
+   * Several `writeFile`s (bytes) and `deleteFile`s (null) on distinct paths: `stageFiles`, then
+   * `apply`. If any change cannot be staged, none is made.
    */
   writeFiles(changes: readonly FileChangeRequest[]): Promise<void>;
+
+  /**
+   * Prepares several changes without making any: each new content goes to a synced temporary file
+   * beside its target (missing parent directories are created for it), each deletion is checked.
+   * No file the user has changes until `apply`. If
+   * one change fails, what was staged is removed and the error thrown. Throws INVALID_PATH for a
+   * path given twice, IS_DIRECTORY, NOT_DIRECTORY and the confinement errors.
+   */
+  stageFiles(changes: readonly FileChangeRequest[]): Promise<StagedFiles>;
 
   /**
    * Removes the file (a symlink itself, not its target). Returns whether something was removed.

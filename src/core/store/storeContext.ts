@@ -30,6 +30,9 @@ export interface ContextOptions {
 }
 
 /** What every part of the store shares: the database, the codec, and quarantine reporting. */
+/** Up to this many keys are read with `getSync`, one after another, rather than sent to the thread pool. */
+const SYNC_GET_MANY = 32;
+
 export class StoreContext {
   readonly db: Db;
   readonly codec: RecordCodec;
@@ -100,12 +103,15 @@ export class StoreContext {
     }
   }
 
-  /** Many values in one read (one thread-pool trip on classic-level), in the order of `keys`. */
+  /**
+   * Many values in the order of `keys`: a few are read synchronously as `getRaw` does (a commit
+   * checking its blobs, a level of delta chains), more in one thread-pool trip.
+   */
   async getManyRaw(keyList: readonly string[], what: string): Promise<(Uint8Array | undefined)[]> {
     this.assertOpen();
     if (keyList.length === 0) return [];
     try {
-      if (this.hasGetSync && keyList.length === 1) return [this.db.getSync(keyList[0] as string)];
+      if (this.hasGetSync && keyList.length <= SYNC_GET_MANY) return keyList.map((k) => this.db.getSync(k));
       return await this.db.getMany(keyList as string[]);
     } catch (e) {
       throw fromLevelError(e, what);

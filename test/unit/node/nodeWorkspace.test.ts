@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, lstat, mkdir, readdir, readFile, readlink, stat, symlink } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { WorkspaceError } from '../../../src/core/ports/workspace';
@@ -131,7 +131,7 @@ describe('NodeWorkspace', () => {
       assert.equal(await readFile(path.join(root, 'src/b.ts'), 'utf8'), 'B');
     });
 
-    it('a change that fails is thrown; the others that ran are done, and an escape writes nothing outside', async () => {
+    it('a change that cannot be made fails them all before any is made, and leaves no temporary file', async () => {
       const changes = [
         { path: 'a.txt', bytes: bytes('A3') },
         { path: 'src', bytes: bytes('not a dir') },
@@ -140,7 +140,39 @@ describe('NodeWorkspace', () => {
       await assert.rejects(ws.writeFiles(changes), (e: unknown) => WorkspaceError.is(e));
       assert.equal(await readFile(path.join(outside, 'secret.txt'), 'utf8'), 'S');
       assert.equal((await stat(path.join(root, 'src'))).isDirectory(), true);
-      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A3');
+      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A');
+      assert.deepEqual((await readdir(root)).filter((n) => n.endsWith('.tmp')), []);
+    });
+
+    it('staged changes touch no file until applied, and discarding them leaves nothing behind', async () => {
+      const staged = await ws.stageFiles([
+        { path: 'a.txt', bytes: bytes('A4') },
+        { path: 'src/b.ts', bytes: null },
+      ]);
+      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A');
+      assert.equal(await readFile(path.join(root, 'src/b.ts'), 'utf8'), 'B');
+      assert.equal((await readdir(root)).filter((n) => n.endsWith('.tmp')).length, 1, 'the new content waits beside its file');
+      await staged.discard();
+      await staged.discard();
+      assert.deepEqual((await readdir(root)).sort(), ['a.txt', 'src']);
+      assert.equal(await readFile(path.join(root, 'src/b.ts'), 'utf8'), 'B');
+      await assert.rejects(staged.apply(), /already discarded/);
+
+      const again = await ws.stageFiles([{ path: 'a.txt', bytes: bytes('A5') }, { path: 'src/b.ts', bytes: null }]);
+      await again.apply();
+      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A5');
+      assert.deepEqual((await readdir(path.join(root, 'src'))).sort(), ['deep']);
+      assert.deepEqual((await readdir(root)).filter((n) => n.endsWith('.tmp')), []);
+    });
+
+    it('a file removed between staging and applying: the other changes are made, the error is thrown, no temporary file stays', async () => {
+      const staged = await ws.stageFiles([
+        { path: 'a.txt', bytes: bytes('A6') },
+        { path: 'src/deep/c.ts', bytes: bytes('C6') },
+      ]);
+      await rm(path.join(root, 'src/deep'), { recursive: true });
+      await assert.rejects(staged.apply(), (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT');
+      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A6');
       assert.deepEqual((await readdir(root)).filter((n) => n.endsWith('.tmp')), []);
     });
   });
