@@ -29,10 +29,10 @@ export interface ContextOptions {
   now: () => number;
 }
 
-/** What every part of the store shares: the database, the codec, and quarantine reporting. */
 /** Up to this many keys are read with `getSync`, one after another, rather than sent to the thread pool. */
 const SYNC_GET_MANY = 32;
 
+/** What every part of the store shares: the database, the codec, and quarantine reporting. */
 export class StoreContext {
   readonly db: Db;
   readonly codec: RecordCodec;
@@ -80,12 +80,22 @@ export class StoreContext {
     return { sync: this.syncWrites && !deferSync } as unknown as Record<string, never>;
   }
 
-  /** One atomic batch. `deferSync`: no fsync for this one; the next synced batch makes it durable too (one log). */
+  /**
+   * One atomic batch. `deferSync`: no fsync for this one; the next synced batch makes it durable too
+   * (one log). Built as a chained batch: abstract-level's array form copies and re-validates every
+   * operation, which cost twice as much per commit.
+   */
   async write(ops: BatchOp[], what: string, deferSync = false): Promise<void> {
     this.assertWritable();
+    const batch = this.db.batch();
     try {
-      await this.db.batch(ops, this.batchOptions(deferSync));
+      for (const op of ops) {
+        if (op.type === 'put') batch.put(op.key, op.value);
+        else batch.del(op.key);
+      }
+      await batch.write(this.batchOptions(deferSync));
     } catch (e) {
+      await batch.close().catch(() => undefined);
       throw fromLevelError(e, what);
     }
   }

@@ -209,11 +209,23 @@ describe('store lock: one writer per directory (real LevelDB, real processes)', 
     class FaultyLevel extends ClassicLevel<string, Uint8Array> {
       fault: Error | undefined;
 
-      // abstract-level's private write hook, called with the encoded batch after all validation.
+      // abstract-level's private write hooks, called with the encoded batch after all validation:
+      // the array form, and the chained batch the store builds.
       async _batch(operations: unknown, options: unknown): Promise<void> {
         if (this.fault) throw this.fault;
         const base = ClassicLevel.prototype as unknown as { _batch(o: unknown, p: unknown): Promise<void> };
         return base._batch.call(this, operations, options);
+      }
+
+      _chainedBatch(): unknown {
+        const base = ClassicLevel.prototype as unknown as { _chainedBatch(this: FaultyLevel): { _write(o: unknown): Promise<void> } };
+        const batch = base._chainedBatch.call(this);
+        const write = batch._write.bind(batch);
+        batch._write = async (options: unknown) => {
+          if (this.fault) throw this.fault;
+          return write(options);
+        };
+        return batch;
       }
     }
 

@@ -22,8 +22,17 @@ export function defineStoreContractMore(live: () => Live): void {
     await store.commit(stepCommit(s.id, 1, 0));
     const db = h.db();
     const realBatch = db.batch.bind(db);
-    (db as { batch: unknown }).batch = () =>
-      Promise.reject(Object.assign(new Error('IO error: /x/000005.log: No space left on device'), { code: 'LEVEL_IO_ERROR' }));
+    const fault = () => Object.assign(new Error('IO error: /x/000005.log: No space left on device'), { code: 'LEVEL_IO_ERROR' });
+    // Both forms fail as LevelDB does on a full disk: the array form, and a chained batch's write.
+    (db as { batch: unknown }).batch = (...args: unknown[]) => {
+      if (args.length) return Promise.reject(fault());
+      const batch = realBatch();
+      batch.write = async () => {
+        await batch.close();
+        throw fault();
+      };
+      return batch;
+    };
     const content = bytes(sourceFile(9));
     await assert.rejects(store.commit(stepCommit(s.id, 2, 2, { blobs: [{ content }] })), (e) => StoreError.is(e, 'DISK_FULL'));
     (db as { batch: unknown }).batch = realBatch;
