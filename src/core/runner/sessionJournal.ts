@@ -102,12 +102,18 @@ export class SessionJournal {
   stage(step: number, events: RunnerEvent[], extras: AppendExtras = {}): void {
     let state = this.state;
     for (const e of events) state = reduce(state, e);
-    for (const m of extras.messages ?? []) this.messageCache.set(hashMessage(m), m);
+    // Each message is serialized and hashed once, for the cache and for the store.
+    const messages = (extras.messages ?? []).map((m): BlobInput => {
+      const content = encodeMessage(m);
+      const hash = hashBytes(content);
+      this.messageCache.set(hash, m);
+      return { content, hash };
+    });
     const prev = this.staged;
     this.staged = {
       state,
       events: [...(prev?.events ?? []), ...events.map((e) => ({ step, e }))],
-      blobs: [...(prev?.blobs ?? []), ...(extras.blobs ?? []), ...(extras.messages ?? []).map((m) => ({ content: encodeMessage(m) }))],
+      blobs: [...(prev?.blobs ?? []), ...(extras.blobs ?? []), ...messages],
       effects: [...(prev?.effects ?? []), ...(extras.effects ?? [])],
     };
   }

@@ -50,7 +50,7 @@ export class BlobStore {
       if (!(input.content instanceof Uint8Array)) {
         throw new StoreError('INVALID_ARGUMENT', 'blob content must be bytes');
       }
-      hashes.push(hashBlob(input.content));
+      hashes.push(input.hash ?? hashBlob(input.content));
     }
     const stored = await this.which(hashes);
     for (const [i, input] of inputs.entries()) {

@@ -114,6 +114,12 @@ export interface NewEvent<T = unknown> {
 export interface BlobInput {
   content: Uint8Array;
   deltaBase?: BlobHash;
+  /**
+   * The sha-256 of `content`, when the caller has just computed it from these very bytes (the
+   * runner hashes each message it journals): the store then does not hash them again. A wrong
+   * value would break content addressing, so only pass one computed by `hashBlob`'s rule.
+   */
+  hash?: BlobHash;
 }
 
 export type EffectPhase = 'intent' | 'result';
