@@ -165,7 +165,8 @@ async function commitAndWrite(store: CheckpointStore, id: SessionId, headSeq: nu
       sessionId: id,
       expectedHeadSeq: headSeq,
       events: [{ step: await lastStepOf(store, summary), type, data }],
-      blobs: prepared.write.flatMap(({ current }) => (current ? [{ content: current }] : [])),
+      // The disk was hashed when it was checked against the preview: fromHash is what it holds.
+      blobs: prepared.write.flatMap(({ f, current }) => (current && f.fromHash ? [{ content: current, hash: f.fromHash }] : [])),
     });
   } catch (e) {
     await prepared.staged.discard();
