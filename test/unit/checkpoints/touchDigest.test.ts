@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { MemoryLevel } from 'memory-level';
 import { readJournal } from '../../../src/core/checkpoints/checkpointEvents';
-import { buildFileHistory, loadFileHistory, readTouchEvents } from '../../../src/core/checkpoints/fileHistory';
+import { buildFileHistory, lastStepOf, loadFileHistory, readTouchEvents } from '../../../src/core/checkpoints/fileHistory';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { TOUCH_DIGEST } from '../../../src/core/checkpoints/touchDigest';
@@ -203,6 +203,18 @@ describe('touch digests: the file history without decoding the conversation', fu
     assert.deepEqual(digests?.map((d) => d.seq), [...(digests ?? [])].map((d) => d.seq).sort((a, b) => a - b));
     assert.equal(new Set(digests?.map((d) => d.seq)).size, 300);
     await assertSameHistory(store, s.id);
+    await store.close();
+  });
+
+  it('the step of the last event comes from the session row, or from the journal for a row written before it was kept', async () => {
+    const store = await LevelCheckpointStore.create({ db: await memoryDb() });
+    const s = await store.createSession({ title: 'steps' });
+    await writeJournal(store, s.id, richJournal());
+    const row = await store.getSession(s.id);
+    assert.equal(row?.lastStep, 5);
+    const { lastStep: _kept, ...older } = row as NonNullable<typeof row>;
+    assert.equal(await lastStepOf(store, older), 5);
+    assert.equal(await lastStepOf(store, { ...older, headSeq: 0 }), 0);
     await store.close();
   });
 
