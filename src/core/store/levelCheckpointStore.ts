@@ -42,7 +42,11 @@ export interface LevelStoreOptions {
   syncWrites?: boolean;
   /** Write a state snapshot when this many events have been appended since the last one. Default 64. */
   snapshotEvery?: number;
-  /** Compress records at least this large. Default 512; 0 disables. */
+  /**
+   * Compress records at least this large. Default 2048: each deflate builds a new zlib stream, and
+   * below that size the setup costs more CPU per step than the bytes it saves are worth (W1: per-step
+   * CPU 1.22 -> 0.98 ms for 8% more disk). 0 disables.
+   */
   compressMin?: number;
   /** Encrypt new records (AES-256-GCM) with this 32-byte key. */
   encryptionKey?: Uint8Array;
@@ -67,7 +71,7 @@ export class LevelCheckpointStore implements CheckpointStore {
 
   /** Use `create`, which also checks the schema and the workspace id. */
   constructor(options: LevelStoreOptions) {
-    const codecOptions = { compressMin: options.compressMin ?? 512, ...(options.encryptionKey ? { key: options.encryptionKey } : {}) };
+    const codecOptions = { compressMin: options.compressMin ?? 2048, ...(options.encryptionKey ? { key: options.encryptionKey } : {}) };
     this.ctx = new StoreContext({
       db: options.db,
       codec: new RecordCodec(codecOptions),
