@@ -182,8 +182,13 @@ export async function readTouchEvents(store: CheckpointStore, id: SessionId): Pr
   if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
   const digests = await store.readDigests(id, TOUCH_DIGEST.version);
   if (digests) return { events: digests, headSeq: summary.headSeq, lastStep: await lastStepOf(store, summary) };
-  const events = await readJournal(store, id);
-  return { events, headSeq: events[events.length - 1]?.seq ?? 0, lastStep: events[events.length - 1]?.step ?? 0 };
+  return touchEventsOf(await readJournal(store, id));
+}
+
+/** A whole journal as the events the file history reads (it reads what it needs of each). */
+export function touchEventsOf(journal: JournalEvent[]): TouchEvents {
+  const last = journal[journal.length - 1];
+  return { events: journal, headSeq: last?.seq ?? 0, lastStep: last?.step ?? 0 };
 }
 
 /** The step of the session's last event: kept in the session row, read from the journal for older rows. */

@@ -3,7 +3,7 @@ import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
 import { CheckpointError, type RewindData, type RewindMode, type RewoundFile, readJournal } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
-import { type KnownState, buildFileHistory, readTouchEvents } from './fileHistory';
+import { type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
 
 export type FileAction = 'restore' | 'delete' | 'create' | 'none';
@@ -71,7 +71,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   const mode = o.mode ?? 'files';
   // Files only: the touch digests are enough. The conversation needs the whole journal.
   const journal = mode === 'files' ? undefined : await readJournal(store, sessionId);
-  const touches = journal ? { events: journal, headSeq: journal[journal.length - 1]?.seq ?? 0, lastStep: journal[journal.length - 1]?.step ?? 0 } : await readTouchEvents(store, sessionId);
+  const touches = journal ? touchEventsOf(journal) : await readTouchEvents(store, sessionId);
   const history = buildFileHistory(touches.events, touches.lastStep);
   if (!Number.isInteger(targetStep) || targetStep < 0 || targetStep > history.lastStep) {
     throw new CheckpointError('INVALID', `step ${targetStep} is not in session ${sessionId} (steps 0..${history.lastStep})`);

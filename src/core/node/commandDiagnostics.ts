@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Diagnostics, Severity } from '../ports/diagnostics';
 import type { ProcessRunner } from '../ports/processRunner';
-import { isInside, toPosix } from './confinedPath';
+import { relativeInside, toPosix } from './confinedPath';
 
 export interface CommandDiagnosticsOptions {
   /** The check command, run through the shell (e.g. `npx tsc --noEmit -p .`). */
@@ -135,10 +135,10 @@ export class CommandDiagnostics implements Diagnostics {
   private async relative(file: string): Promise<string | undefined> {
     const root = this.options.root;
     const abs = path.resolve(root, file);
-    if (isInside(root, abs)) return toPosix(path.relative(root, abs));
+    const rel = relativeInside(root, abs);
+    if (rel !== undefined) return toPosix(rel);
     this.realRoot ??= realpath(root).catch(() => root);
-    const realRoot = await this.realRoot;
-    if (isInside(realRoot, abs)) return toPosix(path.relative(realRoot, abs));
-    return undefined;
+    const inReal = relativeInside(await this.realRoot, abs);
+    return inReal === undefined ? undefined : toPosix(inReal);
   }
 }

@@ -54,7 +54,7 @@ export class NodeWorkspace implements Workspace {
   }
 
   async writeFile(rel: string, bytes: Uint8Array): Promise<void> {
-    await syncDir(await this.replace(rel, bytes));
+    await this.writeFiles([{ path: rel, bytes }]);
   }
 
   async deleteFile(rel: string): Promise<boolean> {
@@ -111,20 +111,6 @@ export class NodeWorkspace implements Workspace {
     const st = await lstat(entry).catch(() => undefined);
     if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`);
     return { kind: 'delete', rel, entry };
-  }
-
-  /** Replaces the contents through a synced temporary file and a rename; returns the directory to sync. */
-  private async replace(rel: string, bytes: Uint8Array): Promise<string> {
-    const t = (await this.writeTarget(rel)) as Extract<StageTarget, { kind: 'write' }>;
-    const tmp = path.join(t.dir, `.savepoint-${randomBytes(8).toString('hex')}.tmp`);
-    try {
-      await writeSynced(tmp, bytes, t.mode);
-      await rename(tmp, t.real);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
-    return t.dir;
   }
 
   /** Unlinks the entry; returns the directory to sync, or undefined when nothing was there. */

@@ -13,6 +13,8 @@ const isPage = (r: DigestRecord): r is { page: JournalEvent[] } => Array.isArray
 /** What a commit adds to the digests: its ops are already in the batch; `done` runs once the batch is on disk. */
 export interface StagedDigests {
   coverage: DigestCoverage;
+  /** Encoded bytes of the records it puts (the session's size counts them). */
+  bytes: number;
   done(): void;
 }
 
@@ -50,11 +52,17 @@ export class DigestLog {
     }
     const seq = (events[events.length - 1] as JournalEvent).seq;
     const tailLength = cover.tail ?? 0;
+    let bytes = 0;
+    const put = (key: string, value: Uint8Array) => {
+      ops.push({ type: 'put', key, value });
+      bytes += key.length + value.length;
+    };
     if (tailLength + fresh.length < DIGEST_PAGE) {
-      for (const f of fresh) ops.push({ type: 'put', key: keys.digest(sid, f.seq), value: this.ctx.encodeJson(f) });
+      for (const f of fresh) put(keys.digest(sid, f.seq), this.ctx.encodeJson(f));
       const cached = this.tails.get(sid);
       return {
         coverage: { version: d.version, seq, count: cover.count + fresh.length, tail: tailLength + fresh.length },
+        bytes,
         done: () => {
           if (cached && cached.length === tailLength) cached.push(...fresh);
           else this.tails.delete(sid);
@@ -66,9 +74,10 @@ export class DigestLog {
     const page = [...waiting, ...fresh];
     // The page takes the key of its first digest; the others it replaces go in the same batch.
     for (const w of waiting.slice(1)) ops.push({ type: 'del', key: keys.digest(sid, w.seq) });
-    ops.push({ type: 'put', key: keys.digest(sid, (page[0] as JournalEvent).seq), value: this.ctx.encodeJson({ page }) });
+    put(keys.digest(sid, (page[0] as JournalEvent).seq), this.ctx.encodeJson({ page }));
     return {
       coverage: { version: d.version, seq, count: cover.count + fresh.length, tail: 0 },
+      bytes,
       done: () => this.tails.set(sid, []),
     };
   }

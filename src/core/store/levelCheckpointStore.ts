@@ -8,6 +8,7 @@ import { JournalReader } from './journalReader';
 import { isValidActionId, isValidSessionId, keys } from './keys';
 import { TOUCH_DIGEST } from '../checkpoints/touchDigest';
 import { Retention } from './retention';
+import { readOrInitMeta } from './storeMeta';
 import { type BatchOp, type Db, StoreContext } from './storeContext';
 import type {
   BlobHash,
@@ -32,8 +33,7 @@ import type {
   WorkspaceId,
 } from './types';
 
-/** Version of the key layout and record shapes. A store with a higher one is refused, never rewritten. */
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION } from './storeMeta';
 
 export interface LevelStoreOptions {
   db: Db;
@@ -100,35 +100,7 @@ export class LevelCheckpointStore implements CheckpointStore {
   }
 
   protected async init(): Promise<void> {
-    const meta = new RecordCodec({ compressMin: 0 });
-    const schemaRaw = await this.ctx.getRaw(keys.meta('schema'), 'opening the store');
-    const wsRaw = await this.ctx.getRaw(keys.meta('workspace'), 'opening the store');
-    if (schemaRaw !== undefined) {
-      const { version } = JSON.parse(meta.decode(schemaRaw).toString('utf8')) as { version: number };
-      if (version > SCHEMA_VERSION) {
-        throw new StoreError(
-          'SCHEMA_UNSUPPORTED',
-          `this store was written by a newer Savepoint (schema ${version}; this one reads up to ${SCHEMA_VERSION}). It was left untouched.`,
-        );
-      }
-    }
-    if (wsRaw !== undefined) {
-      this.wsId = JSON.parse(meta.decode(wsRaw).toString('utf8')).id as WorkspaceId;
-      return;
-    }
-    if (this.ctx.readOnly) {
-      throw new StoreError('READ_ONLY', 'the store has not been initialised and is open read-only');
-    }
-    const id = this.newId() as WorkspaceId;
-    const enc = (v: unknown) => meta.encode(Buffer.from(JSON.stringify(v)));
-    await this.ctx.write(
-      [
-        { type: 'put', key: keys.meta('schema'), value: enc({ version: SCHEMA_VERSION }) },
-        { type: 'put', key: keys.meta('workspace'), value: enc({ id, createdAt: this.ctx.now() }) },
-      ],
-      'initialising the store',
-    );
-    this.wsId = id;
+    this.wsId = await readOrInitMeta(this.ctx, () => this.newId() as WorkspaceId);
   }
 
   get workspaceId(): WorkspaceId {
@@ -223,7 +195,7 @@ export class LevelCheckpointStore implements CheckpointStore {
       };
       if (digested) summary.digests = digested.coverage;
       if (journal.length) summary.lastStep = (journal[journal.length - 1] as JournalEvent).step;
-      summary.sizeBytes = prev.sizeBytes + bytes + digestBytes(ops);
+      summary.sizeBytes = prev.sizeBytes + bytes + (digested?.bytes ?? 0);
       await this.writeSummary(summary, prev, ops, step.deferSync === true);
       staged.commit();
       digested?.done();
@@ -389,13 +361,6 @@ export class LevelCheckpointStore implements CheckpointStore {
       if (this.locks.get(id) === tail) this.locks.delete(id);
     }
   }
-}
-
-/** Bytes of the digest records in a batch (the events' own are counted as they are put). */
-function digestBytes(ops: readonly BatchOp[]): number {
-  let n = 0;
-  for (const op of ops) if (op.type === 'put' && op.key.startsWith('t!')) n += op.key.length + op.value.length;
-  return n;
 }
 
 function pickPatch(patch: SummaryPatch | undefined): SummaryPatch {
