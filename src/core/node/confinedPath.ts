@@ -1,4 +1,4 @@
-import { lstat, readlink, realpath } from 'node:fs/promises';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { WorkspaceError } from '../ports/workspace';
 
@@ -63,47 +63,53 @@ export function toPosix(p: string): string {
 /**
  * The real path of `abs`, which need not exist: the realpath of its nearest existing ancestor with
  * the missing tail appended. A dangling symlink is followed to where it points, so a write through
- * it cannot land outside unnoticed.
+ * it cannot land outside unnoticed. Synchronous: each call is a metadata syscall of a few
+ * microseconds, where the promise form costs a thread-pool trip and more main-thread time than the
+ * call itself (a rewind confines each of its files several times).
  */
-async function realpathLoose(abs: string, hops = 0): Promise<string> {
+function realpathLoose(abs: string, hops = 0): string {
   if (hops > MAX_LINKS) throw Object.assign(new Error(`too many symlinks at ${abs}`), { code: 'ELOOP' });
   try {
-    return await realpath(abs);
+    return realpathSync.native(abs);
   } catch (e) {
     const code = errCode(e);
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
   }
   const parent = path.dirname(abs);
   if (parent === abs) return abs;
-  const realParent = await realpathLoose(parent, hops);
+  const realParent = realpathLoose(parent, hops);
   const here = path.join(realParent, path.basename(abs));
-  const st = await lstat(here).catch(() => undefined);
-  if (st?.isSymbolicLink()) return realpathLoose(path.resolve(realParent, await readlink(here)), hops + 1);
+  if (isSymlink(here)) return realpathLoose(path.resolve(realParent, readlinkSync(here)), hops + 1);
   return here;
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Maps caller paths to confined absolute paths for one root. */
 export class PathConfiner {
-  private realRoot: Promise<string> | undefined;
+  private realRoot: string | undefined;
 
   constructor(readonly root: string) {}
 
-  private getRealRoot(): Promise<string> {
+  private getRealRoot(): string {
     // A failure is not cached: the root may be created (or remounted) later.
-    this.realRoot ??= realpath(this.root).catch((e: unknown) => {
-      this.realRoot = undefined;
-      throw e;
-    });
+    this.realRoot ??= realpathSync.native(this.root);
     return this.realRoot;
   }
 
   /** Throws OUTSIDE_WORKSPACE or INVALID_PATH; see the `Workspace` port. */
-  async confine(given: string): Promise<ConfinedPath> {
+  confine(given: string): ConfinedPath {
     if (typeof given !== 'string' || given.length === 0) {
       throw new WorkspaceError('INVALID_PATH', String(given), 'The path is empty.');
     }
     if (given.includes('\0')) throw new WorkspaceError('INVALID_PATH', given, 'The path contains a NUL byte.');
-    const realRoot = await this.getRealRoot();
+    const realRoot = this.getRealRoot();
     const lexical = lexicalPath(this.root, given);
     const rel = relativeInside(this.root, lexical) ?? relativeInside(realRoot, lexical);
     if (rel === undefined) {
@@ -111,7 +117,7 @@ export class PathConfiner {
     }
     let real: string;
     try {
-      real = await realpathLoose(lexical);
+      real = realpathLoose(lexical);
     } catch (e) {
       if (errCode(e) === 'ELOOP') throw new WorkspaceError('INVALID_PATH', given, `The path ${given} is a symlink loop.`, { cause: e });
       throw e;
@@ -126,11 +132,11 @@ export class PathConfiner {
    * The directory entry itself (a symlink, not its target): real parent plus own name. Both the
    * entry and what it resolves to must be inside the workspace.
    */
-  async confineEntry(given: string): Promise<ConfinedPath & { entry: string }> {
-    const c = await this.confine(given);
+  confineEntry(given: string): ConfinedPath & { entry: string } {
+    const c = this.confine(given);
     if (c.rel === '') throw new WorkspaceError('IS_DIRECTORY', given, 'The path is the workspace root.');
-    const entry = path.join(await realpathLoose(path.dirname(c.lexical)), path.basename(c.lexical));
-    if (!isInside(await this.getRealRoot(), entry)) {
+    const entry = path.join(realpathLoose(path.dirname(c.lexical)), path.basename(c.lexical));
+    if (!isInside(this.getRealRoot(), entry)) {
       throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} leads outside the workspace through a symlink.`);
     }
     return { ...c, entry };

@@ -106,6 +106,23 @@ describe('NodeWorkspace', () => {
     });
   });
 
+    it('small files take the synchronous path and large ones the promise path, byte-exact both ways, with modes kept', async () => {
+      // 256 KB is where the two paths meet: one byte under, at, and over it, and a few megabytes.
+      for (const size of [0, 1, 256 * 1024 - 1, 256 * 1024, 256 * 1024 + 1, 3 * 1024 * 1024 + 7]) {
+        const content = new Uint8Array(size).map((_, i) => (i * 31 + size) & 0xff);
+        const f = path.join(root, `sized/${size}.bin`);
+        await ws.writeFile(`sized/${size}.bin`, content);
+        await chmod(f, 0o640);
+        assert.deepEqual(Buffer.from((await readFile(f)) as Uint8Array), Buffer.from(content), `written, ${size} bytes`);
+        const again = content.map((b) => b ^ 0x5a);
+        await ws.writeFile(`sized/${size}.bin`, again);
+        assert.equal((await stat(f)).mode & 0o777, 0o640, `mode kept, ${size} bytes`);
+        assert.ok(Buffer.from((await ws.readFile(`sized/${size}.bin`))!).equals(Buffer.from(again)), `read back, ${size} bytes`);
+      }
+      assert.equal((await readdir(path.join(root, 'sized'))).filter((n) => n.endsWith('.tmp')).length, 0);
+      await rejectsWith(ws.readFile('src'), 'IS_DIRECTORY');
+    });
+
   describe('writeFiles', () => {
     it('writes, creates and deletes several files at once, keeping modes and leaving no temporary file', async () => {
       await chmod(path.join(root, 'src/b.ts'), 0o640);
