@@ -127,14 +127,18 @@ export class BlobStore {
   /**
    * Loads blobs (undefined: not in the store), following their delta chains. The chains are walked
    * side by side, a level at a time: each level is ONE `getMany` of the records not yet known, so
-   * twenty files five deltas deep cost five reads, not a hundred. Each version is checked against
-   * its hash as it is rebuilt; a damaged record is quarantined and throws CORRUPT.
+   * twenty files five deltas deep cost five reads, not a hundred. Each record carries a checksum;
+   * the version asked for is checked against its hash once rebuilt, and only when it does not match
+   * is each version down its chain checked, to find the damaged record (quarantined; throws
+   * CORRUPT). Only checked versions enter the cache.
    */
   private async load(hashes: readonly BlobHash[]): Promise<(Cached | undefined)[]> {
     // Held here, not only in the cache: the cache may evict one before the last is rebuilt.
     const known = new Map<BlobHash, Cached>();
     const absent = new Set<BlobHash>();
     const walks = new Map<BlobHash, Walk>();
+    /** Full records read, for the quarantine of a damaged one. */
+    const fullRaw = new Map<BlobHash, Uint8Array>();
     for (const h of hashes) {
       const hit = this.cache.get(h);
       if (hit) known.set(h, hit);
@@ -148,7 +152,10 @@ export class BlobStore {
       const records = new Map<BlobHash, DecodedBlob>();
       for (const [i, h] of need.entries()) {
         const raw = raws[i];
-        if (raw !== undefined) records.set(h, await this.decodeRecord(h, raw));
+        if (raw === undefined) continue;
+        const rec = await this.decodeRecord(h, raw);
+        records.set(h, rec);
+        if (rec.kind === 'full') fullRaw.set(h, raw);
       }
       const next: Walk[] = [];
       for (const w of active) {
@@ -159,7 +166,6 @@ export class BlobStore {
           if (w.cur !== w.hash) throw await this.damaged(w.hash, `the base ${w.cur} of blob ${w.hash} is missing`);
           absent.add(w.hash);
         } else if (rec.kind === 'full') {
-          if (hashBlob(rec.content) !== w.cur) throw await this.damaged(w.cur, `blob ${w.cur} does not match its hash`, raws[need.indexOf(w.cur)]);
           w.base = { content: rec.content, depth: 0 };
         } else {
           w.chain.push({ hash: w.cur, delta: rec });
@@ -171,19 +177,32 @@ export class BlobStore {
     }
     for (const w of walks.values()) {
       if (absent.has(w.hash)) continue;
-      let base = w.base as Cached;
-      if (w.chain.length === 0) this.remember(w.hash, base);
-      // Apply the deltas back up the chain.
+      const base = w.base as Cached;
+      // Up the chain, keeping each version in case the last one does not match.
+      const versions: Cached[] = [base];
       for (let i = w.chain.length - 1; i >= 0; i--) {
-        const { hash: h, delta } = w.chain[i] as Walk['chain'][number];
-        const content = applyDelta(base.content, delta);
-        if (hashBlob(content) !== h) throw await this.damaged(h, `blob ${h} does not match its hash after applying its delta`);
-        base = { content, depth: delta.depth };
-        this.remember(h, base);
+        const { delta } = w.chain[i] as Walk['chain'][number];
+        versions.push({ content: applyDelta((versions[versions.length - 1] as Cached).content, delta), depth: delta.depth });
       }
-      known.set(w.hash, base);
+      const top = versions[versions.length - 1] as Cached;
+      if (hashBlob(top.content) !== w.hash) throw await this.findDamage(w, versions, fullRaw);
+      this.remember(w.hash, top);
+      known.set(w.hash, top);
     }
     return hashes.map((h) => known.get(h));
+  }
+
+  /** The version rebuilt for `w` does not match its hash: which record is damaged (bottom up). */
+  private async findDamage(w: Walk, versions: readonly Cached[], fullRaw: ReadonlyMap<BlobHash, Uint8Array>): Promise<StoreError> {
+    // versions[0] is the base (w.cur); versions[k] is chain[chain.length - k].
+    if (!this.cache.has(w.cur) && hashBlob((versions[0] as Cached).content) !== w.cur) {
+      return this.damaged(w.cur, `blob ${w.cur} does not match its hash`, fullRaw.get(w.cur));
+    }
+    for (let k = 1; k < versions.length; k++) {
+      const h = (w.chain[w.chain.length - k] as Walk['chain'][number]).hash;
+      if (hashBlob((versions[k] as Cached).content) !== h) return this.damaged(h, `blob ${h} does not match its hash after applying its delta`);
+    }
+    return this.damaged(w.hash, `blob ${w.hash} does not match its hash`);
   }
 
   private async decodeRecord(hash: BlobHash, raw: Uint8Array): Promise<DecodedBlob> {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { RecordCodec } from '../../../src/core/store/codec';
 import { StoreError } from '../../../src/core/store/errors';
 import { END, keys } from '../../../src/core/store/keys';
 import type { LevelCheckpointStore } from '../../../src/core/store/levelCheckpointStore';
@@ -52,6 +53,39 @@ export function defineStoreContractReads(live: () => Live): void {
     store = await live().reopen();
     await check('after reopen, nothing cached');
     assert.deepEqual(await store.getBlobs([]), []);
+  });
+
+  it('a version that does not rebuild to its hash names the damaged record down its chain, and quarantines a damaged base', async () => {
+    let store = live().store;
+    const s = await store.createSession({ title: 't' });
+    let src = sourceFile(7);
+    const versions = [src];
+    const [base] = await store.putBlobs(s.id, [{ content: bytes(src) }]);
+    const chain: BlobHash[] = [base!];
+    let head = 0;
+    for (let i = 1; i <= 4; i++) {
+      src = editLines(src, 10 + i * 7, 1, `v${i}`);
+      versions.push(src);
+      const r = await store.commit(stepCommit(s.id, i, head, { blobs: [{ content: bytes(src), deltaBase: chain.at(-1)! }] }));
+      head = r.headSeq;
+      chain.push(r.blobHashes[0]!);
+    }
+    // A record whose frame is sound (its checksum matches) but whose contents are wrong: only the hash can tell.
+    const codec = new RecordCodec({ compressMin: 0 });
+    const rewrite = async (hash: BlobHash) => {
+      const payload = Buffer.from(codec.decode((await live().h.db().get(keys.blob(hash))) as Uint8Array));
+      payload.writeUInt8(payload.readUInt8(payload.length - 1) ^ 0x20, payload.length - 1);
+      await live().h.db().put(keys.blob(hash), codec.encode(payload));
+    };
+    await rewrite(chain[2]!);
+    store = await live().reopen();
+    await assert.rejects(store.getBlob(chain[4]!), (e) => StoreError.is(e, 'CORRUPT') && e.message.includes(`blob ${chain[2]} does not match its hash after applying its delta`));
+    await assert.rejects(store.getBlob(chain[2]!), (e) => StoreError.is(e, 'CORRUPT'));
+    assert.equal(text(await store.getBlob(chain[1]!)), versions[1], 'a version below the damage still reads');
+    await rewrite(chain[0]!);
+    store = await live().reopen();
+    await assert.rejects(store.getBlob(chain[1]!), (e) => StoreError.is(e, 'CORRUPT') && e.message.includes(`blob ${chain[0]} does not match its hash`));
+    assert.ok((await store.listQuarantine()).some((q) => q.key === keys.blob(chain[0]!)), 'the damaged base is quarantined');
   });
 
   it('getBlobs fails as a whole on a missing blob or a malformed hash', async () => {
