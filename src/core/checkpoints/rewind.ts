@@ -139,7 +139,8 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
   const missing = candidates.find((f, i) => f.toHash !== null && !targets[i]);
   if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
   const changes = (keep: (i: number) => boolean) => candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array) }] : []));
-  const [disk, staging] = await Promise.allSettled([eachLimited(candidates, IO_CONCURRENCY, (f) => readDisk(workspace, f.path)), workspace.stageFiles(changes(() => true))]);
+  // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here.
+  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true)), eachLimited(candidates, IO_CONCURRENCY, (f) => readDisk(workspace, f.path))]);
   if (disk.status === 'rejected') {
     if (staging.status === 'fulfilled') await staging.value.discard();
     throw disk.reason;
