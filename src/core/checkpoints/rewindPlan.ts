@@ -121,14 +121,11 @@ interface Wanted {
 }
 
 async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], maxDiffChars = DEFAULT_MAX_DIFF_CHARS): Promise<RewindFilePlan[]> {
-  // The disk and the store are read at the same time.
-  const [disk, { kept, targets }] = await Promise.all([
-    Promise.all(wanted.map((w) => readDisk(workspace, w.path))),
-    (async () => {
-      const kept = await Promise.all(wanted.map((w) => (w.toHash === null ? true : store.hasBlob(w.toHash))));
-      return { kept, targets: await blobsOf(store, wanted.map((w, i) => (kept[i] ? w.toHash : null))) };
-    })(),
-  ]);
+  // The disk first: only the files that change need their target contents from the store.
+  const disk = await Promise.all(wanted.map((w) => readDisk(workspace, w.path)));
+  const changes = wanted.map((w, i) => (disk[i]?.hash ?? null) !== w.toHash);
+  const kept = await Promise.all(wanted.map((w, i) => (w.toHash === null || !changes[i] ? true : store.hasBlob(w.toHash))));
+  const targets = await blobsOf(store, wanted.map((w, i) => (changes[i] && kept[i] ? w.toHash : null)));
   return wanted.map((w, i): RewindFilePlan => {
     const now = disk[i];
     const fromHash = now?.hash ?? null;
