@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashBlob } from '../store/blobFormat';
 import type { ContentBlock, Message } from '../model/types';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, BlobInput, EffectWrite, SessionId, SessionSummary, SummaryPatch } from '../store/types';
@@ -20,7 +20,8 @@ export class RunnerError extends Error {
   }
 }
 
-export const hashBytes = (b: Uint8Array): BlobHash => createHash('sha256').update(b).digest('hex') as BlobHash;
+/** A blob's address (see `hashBlob`). */
+export const hashBytes = (b: Uint8Array): BlobHash => hashBlob(b);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { StoreError } from './errors';
 import type { BlobHash } from './types';
 
@@ -20,8 +20,12 @@ export type DecodedBlob =
   | { kind: 'full'; content: Uint8Array }
   | { kind: 'delta'; depth: number; base: BlobHash; start: number; deleteLength: number; insert: Uint8Array };
 
+/** Node's one-shot digest (20.12 and later): no Hash object per call, which matters for small blobs. */
+const oneShot = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
+/** The sha-256 of `content`, in hex: a blob's address. */
 export function hashBlob(content: Uint8Array): BlobHash {
-  return createHash('sha256').update(content).digest('hex') as BlobHash;
+  return (oneShot ? oneShot('sha256', content, 'hex') : crypto.createHash('sha256').update(content).digest('hex')) as BlobHash;
 }
 
 export function encodeFull(content: Uint8Array): Uint8Array {
