@@ -1,4 +1,5 @@
-import { cp, copyFile, link, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { cp, copyFile, link, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
@@ -42,7 +43,8 @@ export class DiskCheckpointStore extends LevelCheckpointStore {
  */
 export async function openCheckpointStore(options: OpenStoreOptions): Promise<DiskCheckpointStore> {
   const key = options.keyProvider ? await resolveKey(options.keyProvider) : undefined;
-  await mkdir(options.dir, { recursive: true });
+  // One or two metadata calls: not worth a trip through the thread pool.
+  mkdirSync(options.dir, { recursive: true });
   const base = { ...storeOptions(options), ...(key ? { encryptionKey: key } : {}) };
   try {
     const store = await openAt(options.dir, { ...base, readOnly: false });
