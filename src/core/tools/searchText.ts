@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { ToolError, type Tool, type ToolContext, type ToolOutput } from './tool';
 import { decodeText, formatBytes, jsonInputSchema, looksBinary, workspaceCall, workspacePath } from './toolSupport';
+import { LoopSlices } from '../util/loopSlices';
 
 export const SEARCH_MAX_FILE_BYTES = 1024 * 1024;
 const SEARCH_MAX_FILES = 50_000;
@@ -83,9 +84,12 @@ export const searchTextTool: Tool<SearchTextInput> = {
     const isMatch = input.glob === undefined ? () => true : picomatch(input.glob, { dot: true, basename: !input.glob.includes('/') });
     const listing = await workspaceCall(() => ctx.workspace.list(dir, { recursive: true, limit: SEARCH_MAX_FILES }));
     const scan: Scan = { lines: [], more: false, skippedLarge: 0 };
+    // Small files are read synchronously: the loop lets the event loop (and a cancel) in every few ms.
+    const slices = new LoopSlices();
     for (const entry of listing.entries) {
       if (scan.more) break;
       if (entry.type !== 'file' || !isMatch(entry.path)) continue;
+      await slices.next();
       ctx.signal.throwIfAborted();
       await workspaceCall(() => scanFile(ctx, entry.path, re, input.max_results, scan));
     }

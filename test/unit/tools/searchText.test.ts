@@ -58,4 +58,21 @@ describe('search_text', () => {
     assert.ok(long.output!.content.includes('NEEDLE'));
     assert.ok(long.output!.content.length < 400);
   });
+
+  it('a search over many files lets a cancel in while it runs (small files are read synchronously)', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 2000; i++) files[`src/m${i}.ts`] = `export const v${i} = ${i};\n`.repeat(40);
+    const root = await tmp.make(files);
+    const ac = new AbortController();
+    let reads = 0;
+    // The cancel is queued on the event loop once the scan has started: it lands only if the scan lets the loop run.
+    const ws = new (class extends NodeWorkspace {
+      override async readFile(rel: string) {
+        if (++reads === 5) setImmediate(() => ac.abort());
+        return super.readFile(rel);
+      }
+    })(root);
+    await assert.rejects(call(searchTextTool, { pattern: 'not there' }, toolContext(ws, undefined, ac.signal)), (e: unknown) => (e as Error).name === 'AbortError');
+    assert.ok(reads < 2000, `the scan stopped early (${reads} files read)`);
+  });
 });
