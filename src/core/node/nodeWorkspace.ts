@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type FileChangeRequest, type FileStat, type StagedFiles, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
@@ -74,12 +74,13 @@ export class NodeWorkspace implements Workspace {
   async readFile(rel: string): Promise<Uint8Array | undefined> {
     const { real } = this.confiner.confine(rel);
     try {
-      const buf = readSmall(real) ?? (await readFile(real));
+      const buf = readSmall(rel, real) ?? (await readFile(real));
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     } catch (e) {
       const code = errCode(e);
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       if (code === 'EISDIR') throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`, { cause: e });
+      if (code === 'ENXIO') throw notAFile(rel, e);
       throw e;
     }
   }
@@ -204,15 +205,23 @@ function makeParents(rel: string, dir: string): void {
   }
 }
 
+/** O_NONBLOCK does nothing for a regular file; where it does not exist (Windows) a pipe cannot be opened by path anyway. */
+const READ_FLAGS = constants.O_NONBLOCK === undefined ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NONBLOCK;
+
+const notAFile = (rel: string, cause?: unknown) =>
+  new WorkspaceError('NOT_A_FILE', rel, `${rel} is not a regular file (a pipe, socket or device).`, cause === undefined ? undefined : { cause });
+
 /**
  * The whole of a small file (see SYNC_IO_MAX), or undefined for a larger one, to be read with the
  * promise API. Throws as `readFile` does (ENOENT, EISDIR...).
  */
-function readSmall(file: string): Buffer | undefined {
-  const fd = openSync(file, 'r');
+function readSmall(rel: string, file: string): Buffer | undefined {
+  // Non-blocking, so that a named pipe is refused at once instead of holding the thread until a writer comes.
+  const fd = openSync(file, READ_FLAGS);
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${file}'`), { code: 'EISDIR' });
+    if (!st.isFile()) throw notAFile(rel);
     if (st.size > SYNC_IO_MAX) return undefined;
     // One byte more than the size: a file that grew since the stat is read to its end.
     let buf = Buffer.allocUnsafe(st.size + 1);

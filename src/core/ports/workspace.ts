@@ -17,7 +17,9 @@ export type WorkspaceErrorCode =
   /** A file operation was asked of a directory. */
   | 'IS_DIRECTORY'
   /** A directory operation was asked of a file, or a parent of the path is a file. */
-  | 'NOT_DIRECTORY';
+  | 'NOT_DIRECTORY'
+  /** A file's contents were asked of a pipe, a socket or a device. */
+  | 'NOT_A_FILE';
 
 export class WorkspaceError extends Error {
   override readonly name = 'WorkspaceError';
@@ -100,7 +102,8 @@ export interface Workspace {
 
   /**
    * The file's bytes, or `undefined` when nothing exists at the path. Throws IS_DIRECTORY for a
-   * directory, plus the confinement errors. Read-only.
+   * directory, NOT_A_FILE for a pipe, socket or device (never waiting on one), plus the
+   * confinement errors. Read-only.
    */
   readFile(rel: string): Promise<Uint8Array | undefined>;
 

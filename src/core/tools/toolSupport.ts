@@ -25,6 +25,7 @@ export function toToolError(e: unknown): unknown {
         return new ToolError('IS_DIRECTORY', e.message);
       case 'NOT_DIRECTORY':
       case 'INVALID_PATH':
+      case 'NOT_A_FILE':
         return new ToolError('INVALID_INPUT', e.message);
     }
   }

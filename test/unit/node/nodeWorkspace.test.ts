@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmod, lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { WorkspaceError } from '../../../src/core/ports/workspace';
+import { mkfifo } from '../tools/fifo';
 import { scratch } from '../tools/toolHarness';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -121,6 +123,17 @@ describe('NodeWorkspace', () => {
       }
       assert.equal((await readdir(path.join(root, 'sized'))).filter((n) => n.endsWith('.tmp')).length, 0);
       await rejectsWith(ws.readFile('src'), 'IS_DIRECTORY');
+    });
+
+    it('refuses a named pipe at once (NOT_A_FILE) instead of waiting for a writer', async function () {
+      if (!(await mkfifo(path.join(root, 'pipe')))) this.skip();
+      // In a child process: a read that waits for a writer would hang this one, timeouts and all.
+      const script = `const { NodeWorkspace } = require(${JSON.stringify(require.resolve('../../../src/core/node/nodeWorkspace'))});
+        const ws = new NodeWorkspace(${JSON.stringify(root)});
+        ws.readFile('pipe').then(() => console.log('read'), (e) => ws.readFile('a.txt').then((b) => console.log(e.code, Buffer.from(b).toString())));`;
+      const r = spawnSync(process.execPath, ['-e', script], { timeout: 10_000, encoding: 'utf8' });
+      assert.equal(r.error, undefined, 'the read waited for a writer (the child was stopped after 10 s)');
+      assert.equal(r.stdout.trim(), 'NOT_A_FILE A', r.stderr);
     });
 
   describe('writeFiles', () => {
