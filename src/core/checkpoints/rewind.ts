@@ -1,7 +1,6 @@
 import type { StagedFiles, Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { SessionId, SessionSummary } from '../store/types';
-import { eachLimited } from '../util/eachLimited';
 import { CheckpointError, type RewindData, type RewindUndoneData, type RewoundFile, requireIdle } from './checkpointEvents';
 import { blobsOf, readDisk } from './fileContents';
 import { lastStepOf } from './fileHistory';
@@ -116,9 +115,6 @@ interface Write {
   current: Uint8Array | undefined;
 }
 
-/** Files read or written at once: the writes each wait on an fsync, which the disk can overlap. */
-const IO_CONCURRENCY = 8;
-
 interface Prepared {
   write: Write[];
   skipped: string[];
@@ -139,8 +135,9 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
   const missing = candidates.find((f, i) => f.toHash !== null && !targets[i]);
   if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
   const changes = (keep: (i: number) => boolean) => candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array) }] : []));
-  // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here.
-  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true)), eachLimited(candidates, IO_CONCURRENCY, (f) => readDisk(workspace, f.path))]);
+  // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
+  // (the workspace limits its own writes at once; reads of small files do not wait on the disk).
+  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true)), Promise.all(candidates.map((f) => readDisk(workspace, f.path)))]);
   if (disk.status === 'rejected') {
     if (staging.status === 'fulfilled') await staging.value.discard();
     throw disk.reason;
