@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import type { Comparison } from '../capture/changeSet';
 import { type IndexEntry, readEntry, statDiffers } from './captureRead';
-import { eachLimited } from './captureScan';
+import { eachLimited } from '../util/eachLimited';
 
 /** A path to compare with the index: its lstat, or null when nothing tracked is there any more. */
 export type Candidates = Map<string, Stats | null>;

@@ -57,12 +57,3 @@ export async function scanTree(rootAbs: string, startRel: string, filter: Captur
   if (st?.isDirectory()) await visit(startRel, st.ino);
   return found;
 }
-
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-export async function eachLimited<T>(items: Iterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  const it = items[Symbol.iterator]();
-  const worker = async (): Promise<void> => {
-    for (let n = it.next(); !n.done; n = it.next()) await fn(n.value);
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-}

@@ -14,7 +14,8 @@ import {
 import { CaptureFilter, type CaptureFilterOptions } from './captureFilter';
 import { type Candidates, CaptureIndex } from './captureIndex';
 import { lstatOrNone } from './captureRead';
-import { eachLimited, scanTree } from './captureScan';
+import { scanTree } from './captureScan';
+import { eachLimited } from '../util/eachLimited';
 import { DirWatchers, nodeWatch, type WatchFunction } from './captureWatcher';
 
 export interface NodeChangeCaptureOptions extends CaptureFilterOptions {

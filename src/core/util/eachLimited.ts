@@ -3,7 +3,8 @@
  * starts; the first error is thrown once the running ones have ended (nothing keeps writing after
  * the caller has been told it failed).
  */
-export async function eachLimited<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+export async function eachLimited<T, R>(given: Iterable<T>, limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const items: readonly T[] = Array.isArray(given) ? (given as readonly T[]) : [...given];
   const out: R[] = new Array<R>(items.length);
   let next = 0;
   let failure: { e: unknown } | undefined;
