@@ -3,11 +3,12 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { argReader, fsyncFloorMs, gitCommit, median, round } from '../store/measure';
+import { argReader, gitCommit, median, round } from '../store/measure';
 import { W1Scenario } from '../store/scenario';
 import { writeWorkspace } from '../store/workspace';
 import { type CaptureResult, measureCapture } from './captureRun';
 import { type RunResult, resetHotFiles, runOnce } from './checkpointRun';
+import { type MachineFigures, measureMachine } from './machine';
 
 /**
  * Issue 4 §9: W1 (../../../shared/bench/W1.md) at F = 2,000 and F = 20,000 through the product's
@@ -68,7 +69,7 @@ async function ensureWorkspace(root: string, seed: number, files: number): Promi
 
 const target = (value: number, limit: number) => ({ value: round(value), target: limit, pass: value <= limit });
 
-function summarize(o: Options, files: number, runs: RunResult[], capture: CaptureResult, ws: Awaited<ReturnType<typeof ensureWorkspace>>, loadBefore: number[], floor: number) {
+function summarize(o: Options, files: number, runs: RunResult[], capture: CaptureResult, ws: Awaited<ReturnType<typeof ensureWorkspace>>, loadBefore: number[], machine: MachineFigures) {
   const m = (f: (r: RunResult) => number) => round(median(runs.map(f)));
   const metrics = {
     checkpoint_p50_ms: m((r) => r.checkpoint.p50),
@@ -94,7 +95,8 @@ function summarize(o: Options, files: number, runs: RunResult[], capture: Captur
         intent_p50_ms: m((r) => r.intent.p50),
         result_p50_ms: m((r) => r.result.p50),
         cpu_p50_ms: m((r) => r.cpuP50),
-        fdatasync_floor_p50_ms: round(floor),
+        ...machine,
+        above_leveldb_floor_ms: round(metrics.checkpoint_p50_ms - machine.leveldb_step_floor_ms),
         per_run: runs.map((r) => ({ p50: round(r.checkpoint.p50), p95: round(r.checkpoint.p95), max: round(r.checkpoint.max), mean: round(r.checkpoint.mean), intent_p50: round(r.intent.p50), result_p50: round(r.result.p50) })),
         store_bytes_allocated: m((r) => r.storeBytes),
       },
@@ -143,11 +145,11 @@ async function benchOne(o: Options, files: number) {
     if (!o.keep) await rm(storeDir, { recursive: true, force: true });
   }
   await resetHotFiles(scenario, workspace);
-  const floor = fsyncFloorMs(o.dir, o.steps);
+  const machine = await measureMachine(o.dir, o.steps);
   log(`F=${files} capture: baseline, then ${o.runs} commands`);
   const capture = await measureCapture(workspace, o.seed, files, o.runs);
   log(`  capture end() ${capture.ends.map((x) => x.toFixed(1)).join(', ')} ms (baseline ${(capture.baselineMs / 1000).toFixed(1)} s); without a watcher ${capture.sweepEnds.map((x) => x.toFixed(1)).join(', ')} ms`);
-  return summarize(o, files, runs, capture, ws, loadBefore, floor);
+  return summarize(o, files, runs, capture, ws, loadBefore, machine);
 }
 
 /** "Must not grow with F": the F=20,000 p50 within 25% (+0.05 ms of timer noise) of the F=2,000 p50. */
