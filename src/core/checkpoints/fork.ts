@@ -1,5 +1,5 @@
 import type { Message } from '../model/types';
-import type { MessageAddedData, ModelTurnData, RunnerEvent, ToolResultData, ToolStartedData } from '../runner/runEvents';
+import type { RunnerEvent } from '../runner/runEvents';
 import { type RunState, initialRunState, reduce } from '../runner/runState';
 import { encodeMessage, hashMessage } from '../runner/sessionJournal';
 import type { CheckpointStore } from '../store/checkpointStore';
@@ -58,7 +58,7 @@ export async function forkSession(store: CheckpointStore, sourceId: SessionId, a
     throw new CheckpointError('INVALID', `step ${b.step} ended the session: a fork from it needs a message to continue with`);
   }
   const { events, state, messages } = forkJournal(b, sourceId, o.message);
-  const contents = await store.getBlobs(referencedBlobs(b.events));
+  const contents = await forkContents(store, b.events);
   const effects = (await store.listEffects(sourceId)).filter((r) => r.step <= b.step);
   // Created 'failed' and made 'paused' by the commit: a crash in between leaves an empty, finished
   // session that retention may remove, never one that looks resumable.
@@ -98,22 +98,68 @@ function forkJournal(b: StepBoundary, sourceId: SessionId, message: string | und
   return { events, state, messages };
 }
 
-/** Every blob the events point at: messages, file contents before and after, full tool outputs. */
-function referencedBlobs(events: readonly JournalEvent[]): BlobHash[] {
-  const out = new Set<BlobHash>();
+/**
+ * Every blob the events point at. `required`: the conversation (messages, and the messages a
+ * compaction replaced or restored), without which the fork cannot run. `optional`: file contents
+ * (edits, merges, files a command changed), full tool outputs and compiler findings, which a step
+ * may have recorded by hash only (a binary or too-large file, a content no longer at hand when the
+ * command ended): the fork takes a reference on each one the store holds.
+ */
+export function referencedBlobs(events: readonly { type: string; data: unknown }[]): { required: BlobHash[]; optional: BlobHash[] } {
+  const required = new Set<BlobHash>();
+  const optional = new Set<BlobHash>();
+  const opt = (h: string | null | undefined) => {
+    if (h) optional.add(h as BlobHash);
+  };
   for (const e of events) {
-    if (e.type === 'session_started') out.add((e.data as { firstMessage: BlobHash }).firstMessage);
-    else if (e.type === 'model_turn') out.add((e.data as ModelTurnData).message);
-    else if (e.type === 'message_added') out.add((e.data as MessageAddedData).message);
-    else if (e.type === 'tool_result') {
-      const blob = (e.data as ToolResultData).outputBlob;
-      if (blob) out.add(blob);
-    } else if (e.type === 'tool_started') {
-      for (const m of (e.data as ToolStartedData).mutations ?? []) {
-        if (m.beforeHash) out.add(m.beforeHash as BlobHash);
-        if (m.afterHash) out.add(m.afterHash as BlobHash);
-      }
+    if (!isRunnerEventType(e.type)) continue;
+    const ev = e as RunnerEvent;
+    switch (ev.type) {
+      case 'session_started':
+        if (ev.data.firstMessage) required.add(ev.data.firstMessage);
+        break;
+      case 'model_turn':
+      case 'message_added':
+        required.add(ev.data.message);
+        break;
+      case 'compacted':
+        required.add(ev.data.summary);
+        ev.data.replaced.forEach((h) => required.add(h));
+        break;
+      case 'compaction_undone':
+        ev.data.restore.forEach((h) => required.add(h));
+        break;
+      case 'tool_planned':
+      case 'tool_started':
+        for (const m of ev.data.mutations ?? []) {
+          opt(m.beforeHash);
+          opt(m.afterHash);
+        }
+        break;
+      case 'tool_result':
+        opt(ev.data.outputBlob);
+        opt(ev.data.diagnostics?.blob);
+        for (const m of ev.data.merged ?? []) {
+          opt(m.beforeHash);
+          opt(m.afterHash);
+        }
+        for (const se of ev.data.sideEffects ?? []) {
+          if (se.binary || se.tooLarge) continue;
+          opt(se.beforeHash);
+          opt(se.afterHash);
+        }
+        break;
+      default:
+        break;
     }
   }
-  return [...out];
+  for (const h of required) optional.delete(h);
+  return { required: [...required], optional: [...optional] };
+}
+
+/** The contents of the blobs the fork must reference: all the required ones (or it fails), the optional ones the store has. */
+async function forkContents(store: CheckpointStore, events: readonly JournalEvent[]): Promise<Uint8Array[]> {
+  const refs = referencedBlobs(events);
+  const present = await Promise.all(refs.optional.map((h) => store.hasBlob(h)));
+  return store.getBlobs([...refs.required, ...refs.optional.filter((_, i) => present[i])]);
 }

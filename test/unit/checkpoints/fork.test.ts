@@ -3,12 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '../../../src/core/checkpoints/checkpointEvents';
 import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
-import { forkSession } from '../../../src/core/checkpoints/fork';
+import { forkSession, referencedBlobs } from '../../../src/core/checkpoints/fork';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
+import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import type { ToolResultData } from '../../../src/core/runner/runEvents';
 import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
-import { A0, A2, FILES, NOTES, STEPS, builtSession } from './checkpointHarness';
+import { A0, A2, FILES, NOTES, STEPS, builtSession, sha } from './checkpointHarness';
 
 describe('fork: a new session continuing from a step of another (real runner on the fork)', function () {
   let h: Harness | undefined;
@@ -54,6 +57,68 @@ describe('fork: a new session continuing from a step of another (real runner on 
     h.server.push(finalText('nothing more', { toolResultFor: 't1' }));
     assert.equal((await h.runner().run(fork.id)).status, 'completed');
     assert.equal((await loadFileHistory(h.store, fork.id)).paths.length, 1);
+  });
+
+  it('keeps the files a command changed after its source is deleted: a rewind of the fork restores them byte for byte', async () => {
+    h = await harness(
+      [
+        toolUse('c1', 'run_command', { command: "printf 'gen\\n' > gen.txt && sed -i 's/x = 1/x = 2/' src/a.ts" }),
+        finalText('done', { toolResultFor: 'c1' }),
+      ],
+      { 'src/a.ts': 'export const x = 1;\n' },
+    );
+    const capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await capture.start();
+    try {
+      const runner = h.runner(new ScriptedGate(), { capture });
+      const id = await h.start(runner);
+      assert.equal((await runner.run(id)).status, 'completed');
+      const effects = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? ((e.data as ToolResultData).sideEffects ?? []) : []));
+      assert.deepEqual(effects.map((e) => [e.path, e.kind]), [['gen.txt', 'created'], ['src/a.ts', 'modified']]);
+
+      const fork = await forkSession(h.store, id, 1, { message: 'go on' });
+      await h.store.deleteSession(id, 'test');
+      await h.store.vacuum();
+      for (const e of effects) for (const hash of [e.beforeHash, e.afterHash]) if (hash) assert.ok(await h.store.hasBlob(hash as never), `${e.path}: ${hash} kept for the fork`);
+
+      const ws = new NodeWorkspace(h.workspace);
+      const plan = await planRewind(h.store, ws, fork.id, 0);
+      assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.restorable]), [['gen.txt', 'delete', true], ['src/a.ts', 'restore', true]]);
+      await applyRewind(h.store, ws, plan);
+      assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), 'export const x = 1;\n');
+      await assert.rejects(readFile(join(h.workspace, 'gen.txt')), { code: 'ENOENT' });
+    } finally {
+      await capture.dispose();
+    }
+  });
+
+  it('references every blob its events point at: the conversation as required, file contents, outputs and findings when the store has them', () => {
+    const m = (t: string) => sha(t);
+    const refs = referencedBlobs([
+      { type: 'session_started', data: { firstMessage: m('first') } },
+      { type: 'model_turn', data: { message: m('turn') } },
+      { type: 'tool_started', data: { callId: 'a', mutations: [{ path: 'x', beforeHash: m('x0'), afterHash: m('x1') }, { path: 'y', beforeHash: null, afterHash: m('y1') }] } },
+      {
+        type: 'tool_result',
+        data: {
+          callId: 'a',
+          outputBlob: m('out'),
+          diagnostics: { blob: m('findings') },
+          merged: [{ path: 'x', beforeHash: m('x-disk'), afterHash: m('x-merged') }],
+          sideEffects: [
+            { path: 'g', kind: 'created', beforeHash: null, afterHash: m('g1') },
+            { path: 'img', kind: 'modified', beforeHash: m('img0'), afterHash: m('img1'), binary: true },
+            { path: 'big', kind: 'modified', beforeHash: m('big0'), afterHash: m('big1'), tooLarge: true },
+          ],
+        },
+      },
+      { type: 'message_added', data: { message: m('results') } },
+      { type: 'compacted', data: { summary: m('summary'), replaced: [m('first'), m('turn')] } },
+      { type: 'compaction_undone', data: { restore: [m('first'), m('turn'), m('results')] } },
+      { type: 'rewind', data: { files: [{ path: 'x', hash: m('not a runner event') }] } },
+    ]);
+    assert.deepEqual(new Set(refs.required), new Set([m('first'), m('turn'), m('results'), m('summary')]));
+    assert.deepEqual(new Set(refs.optional), new Set([m('x0'), m('x1'), m('y1'), m('out'), m('findings'), m('x-disk'), m('x-merged'), m('g1')]));
   });
 
   it('a fork from the final step needs a message, which the model then receives', async () => {
