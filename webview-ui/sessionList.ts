@@ -46,8 +46,32 @@ function row(s: SessionRow, act: Act, open: (id: string) => void): HTMLElement {
     if (ev.key === 'Enter' && ev.target === li) open(s.id);
   });
   li.append(icon, title, actions, meta);
+  if (s.forkOf) li.append(forkLine(s.forkOf, open));
   if (s.pendingApproval) li.append(el('span', 'pending', `Waiting: ${s.pendingApproval.tool} — ${s.pendingApproval.summary}`));
   return li;
+}
+
+/** "Fork of ‹title› at step N": the parent opens on click while it exists. */
+function forkLine(f: NonNullable<SessionRow['forkOf']>, open: (id: string) => void): HTMLElement {
+  const at = f.step === null ? '' : ` at step ${f.step}`;
+  const line = el('span', 'fork');
+  line.append(el('span', 'codicon codicon-repo-forked'));
+  if (f.title === null) {
+    line.append(el('span', '', `Fork of a deleted session${at}`));
+    return line;
+  }
+  const link = el('a', '', f.title);
+  link.href = '#';
+  link.title = `Open ${f.title}`;
+  link.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    ev.stopPropagation();
+    open(f.id);
+  });
+  link.addEventListener('keydown', (ev) => ev.stopPropagation());
+  line.append(el('span', '', 'Fork of'), link);
+  if (f.step !== null) line.append(el('span', '', `at step ${f.step}`));
+  return line;
 }
 
 /** Renders the sessions grouped by status (textContent only: nothing from a session is parsed as HTML). */

@@ -257,7 +257,8 @@ async function latestUnfinished(list: Lister): Promise<SessionId | undefined> {
 function listLine(s: SessionSummary): string {
   const tokens = s.tokens.input + s.tokens.output + s.tokens.cacheRead + s.tokens.cacheWrite;
   const waiting = s.pendingApproval ? `  waiting: ${s.pendingApproval.summary.slice(0, 60)}` : '';
-  return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  $${s.costUsd.toFixed(4)}  ${new Date(s.updatedAt).toISOString()}  ${s.title}${waiting}`;
+  const fork = s.parent ? `  (fork of ${s.parent.sessionId}${s.parent.step === undefined ? '' : ` at step ${s.parent.step}`})` : '';
+  return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  $${s.costUsd.toFixed(4)}  ${new Date(s.updatedAt).toISOString()}  ${s.title}${fork}${waiting}`;
 }
 
 function printEvents(events: RunnerEvent[]): void {

@@ -1,25 +1,11 @@
 import * as vscode from 'vscode';
 import type { RunnerNotice } from '../core/runner/runner';
-import type { SessionSummary } from '../core/store/types';
 import type { Bootstrap, HostMessage, SessionRow, StoreView, TimelineSnapshot } from '../shared/protocol';
 import { parseWebviewMessage } from '../shared/protocolSchema';
+import { toRows } from '../core/runner/sessionRows';
 import type { StoreHost } from './storeHost';
 import { type FeedMessage, TimelineFeed } from './timelineFeed';
 import { sidebarHtml } from './webviewHtml';
-
-export function toRow(s: SessionSummary): SessionRow {
-  return {
-    id: s.id,
-    title: s.title,
-    status: s.status,
-    createdAt: s.createdAt,
-    updatedAt: s.updatedAt,
-    steps: s.stepCount,
-    tokens: s.tokens.input + s.tokens.output + s.tokens.cacheRead + s.tokens.cacheWrite,
-    costUsd: s.costUsd,
-    pendingApproval: s.pendingApproval ? { tool: s.pendingApproval.tool, summary: s.pendingApproval.summary, requestedAt: s.pendingApproval.requestedAt } : null,
-  };
-}
 
 /**
  * The sidebar: the session list and one session's live timeline. Sends nothing until the page
@@ -110,7 +96,7 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
 
   private async load(): Promise<{ sessions: SessionRow[]; store: StoreView }> {
     const state = await this.stores.get();
-    const sessions = (await this.stores.listSessions()).map(toRow);
+    const sessions = toRows(await this.stores.listSessions());
     return { sessions, store: { readOnly: state.readOnly, error: state.error } };
   }
 

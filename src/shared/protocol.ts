@@ -21,6 +21,8 @@ export interface SessionRow {
   costUsd: number;
   /** What the session is waiting for, when it waits for the user. */
   pendingApproval: { tool: string; summary: string; requestedAt: number } | null;
+  /** The session this one was forked from: its title while it exists (null once deleted), and the step. */
+  forkOf: { id: string; title: string | null; step: number | null } | null;
 }
 
 export interface StoreView {

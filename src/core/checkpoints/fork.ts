@@ -45,7 +45,7 @@ export interface ForkOptions {
 
 /**
  * A new session whose journal is a copy of the source's runner events up to the end of `atStep`
- * (see stepBoundary), linked to the source by `parent: {sessionId, seq}`; the source is not
+ * (see stepBoundary), linked to the source by `parent: {sessionId, seq, step}`; the source is not
  * touched. The copy references the same blobs (messages, file contents, outputs) and takes a
  * reference on each, so deleting the source never takes the fork's contents with it. One atomic
  * commit, with a snapshot; the fork is `paused` and `Runner.run(fork)` continues from there.
@@ -62,7 +62,7 @@ export async function forkSession(store: CheckpointStore, sourceId: SessionId, a
   const effects = (await store.listEffects(sourceId)).filter((r) => r.step <= b.step);
   // Created 'failed' and made 'paused' by the commit: a crash in between leaves an empty, finished
   // session that retention may remove, never one that looks resumable.
-  const fork = await store.createSession({ title: o.title ?? `${source.title} (fork at step ${b.step})`, status: 'failed', parent: { sessionId: sourceId, seq: b.seq } });
+  const fork = await store.createSession({ title: o.title ?? `${source.title} (fork at step ${b.step})`, status: 'failed', parent: { sessionId: sourceId, seq: b.seq, step: b.step } });
   const done = await store.commit({
     sessionId: fork.id,
     expectedHeadSeq: 0,

@@ -37,6 +37,8 @@ export interface PendingApprovalSummary {
 export interface SessionLink {
   sessionId: SessionId;
   seq: number;
+  /** The step of that session the link starts after (absent in links recorded before it was kept). */
+  step?: number;
 }
 
 /** One row of the session index. Updated in the same atomic batch as the step it describes. */

@@ -29,6 +29,7 @@ describe('fork: a new session continuing from a step of another (real runner on 
     const cut = original.findIndex((e) => e.type === 'model_turn' && e.data.turn === 3);
     assert.equal(fork.parent?.sessionId, b.id);
     assert.equal(fork.parent?.seq, cut, 'the parent link points at the last event of step 2');
+    assert.equal(fork.parent?.step, 2);
     assert.equal(fork.status, 'paused');
     assert.equal(fork.stepCount, 2);
 

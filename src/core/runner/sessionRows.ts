@@ -1,0 +1,26 @@
+import type { SessionSummary } from '../store/types';
+import type { SessionRow } from '../../shared/protocol';
+
+/**
+ * The sidebar's rows. A fork names the session it came from (the title, looked up among the rows,
+ * null when that session was deleted) and the step, so the list shows the tree of sessions.
+ */
+export function toRows(list: readonly SessionSummary[]): SessionRow[] {
+  const titles = new Map<string, string>(list.map((s) => [s.id, s.title]));
+  return list.map((s) => toRow(s, titles));
+}
+
+export function toRow(s: SessionSummary, titles: ReadonlyMap<string, string> = new Map()): SessionRow {
+  return {
+    id: s.id,
+    title: s.title,
+    status: s.status,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    steps: s.stepCount,
+    tokens: s.tokens.input + s.tokens.output + s.tokens.cacheRead + s.tokens.cacheWrite,
+    costUsd: s.costUsd,
+    pendingApproval: s.pendingApproval ? { tool: s.pendingApproval.tool, summary: s.pendingApproval.summary, requestedAt: s.pendingApproval.requestedAt } : null,
+    forkOf: s.parent ? { id: s.parent.sessionId, title: titles.get(s.parent.sessionId) ?? null, step: s.parent.step ?? null } : null,
+  };
+}
