@@ -3,9 +3,10 @@ import { CheckpointError } from '../core/checkpoints/checkpointEvents';
 import { type FileTouch, loadFileHistory } from '../core/checkpoints/fileHistory';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { planRewind, planUndo } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, listRewinds, planRewind, planUndo } from '../core/checkpoints/rewindPlan';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
+import type { CheckpointStore } from '../core/store/checkpointStore';
 import type { BlobHash, SessionId } from '../core/store/types';
 import type { SessionService } from './sessionService';
 import type { StoreHost } from './storeHost';
@@ -14,30 +15,54 @@ export const BLOB_SCHEME = 'savepoint-blob';
 
 const MAX_SHOWN_BYTES = 5 * 1024 * 1024;
 
-/** Read-only checkpoint contents for the diff editor: `savepoint-blob:/<hash or "none">/<path>`. */
+/**
+ * Read-only contents for the diff editors: `savepoint-blob:/<path>?<hash>` is a checkpoint version,
+ * `?none` an absent file, `?disk` the workspace file as it is now. Both sides of a diff name the same
+ * path, so the multi-file diff editor shows a change of the file, not a rename.
+ */
 export class BlobContentProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly stores: StoreHost) {}
 
   static uri(hash: string | null, path: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: BLOB_SCHEME, path: `/${hash ?? 'none'}/${path}` });
+    return vscode.Uri.from({ scheme: BLOB_SCHEME, path: `/${path}`, query: hash ?? 'none' });
+  }
+
+  static disk(path: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: BLOB_SCHEME, path: `/${path}`, query: 'disk' });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const hash = uri.path.split('/')[1] ?? 'none';
-    if (hash === 'none') return '';
+    const key = uri.query;
+    if (key === 'none' || key === '') return '';
+    if (key === 'disk') return this.disk(uri.path.slice(1));
     const { store } = await this.stores.get();
     if (!store) return '(the session store is not available)';
     let bytes: Uint8Array;
     try {
-      bytes = await store.getBlob(hash as BlobHash);
+      bytes = await store.getBlob(key as BlobHash);
     } catch {
       // Binary and oversized files captured from commands are recorded by hash and size only.
-      return `(this version is recorded by its hash only: sha256 ${hash}; binary or over the size limit, its contents were not kept)`;
+      return `(this version is recorded by its hash only: sha256 ${key}; binary or over the size limit, its contents were not kept)`;
     }
-    if (bytes.subarray(0, 8000).includes(0)) return `(binary file, ${bytes.length} bytes, sha256 ${hash})`;
-    if (bytes.length > MAX_SHOWN_BYTES) return `(file of ${bytes.length} bytes, over the ${MAX_SHOWN_BYTES / 1048576} MB shown in a diff; sha256 ${hash})`;
-    return new TextDecoder().decode(bytes);
+    return shown(bytes, `sha256 ${key}`);
   }
+
+  private async disk(path: string): Promise<string> {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!root) return '';
+    try {
+      return shown(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, path)), 'on disk');
+    } catch {
+      return '';
+    }
+  }
+}
+
+/** Text as it is; a binary or oversized file as one line saying so. */
+function shown(bytes: Uint8Array, what: string): string {
+  if (bytes.subarray(0, 8000).includes(0)) return `(binary file, ${bytes.length} bytes, ${what})`;
+  if (bytes.length > MAX_SHOWN_BYTES) return `(file of ${bytes.length} bytes, over the ${MAX_SHOWN_BYTES / 1048576} MB shown in a diff; ${what})`;
+  return new TextDecoder().decode(bytes);
 }
 
 interface Deps {
@@ -46,10 +71,84 @@ interface Deps {
   pickSession: (placeHolder: string) => Promise<SessionId | undefined>;
 }
 
-function workspace(): NodeWorkspace {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new Error('open the workspace folder first');
-  return new NodeWorkspace(folder.uri.fsPath);
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  if (!f) throw new Error('open the workspace folder first');
+  return f.uri;
+}
+
+const workspace = (): NodeWorkspace => new NodeWorkspace(folder().fsPath);
+
+/** One line of a preview: what happens to the file, and why it may not. */
+const previewLine = (f: RewindFilePlan): string =>
+  `${f.action} ${f.path}${f.conflict ? ' (changed outside the session)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}`;
+
+/** The files side by side in the multi-file diff editor: the disk now (left), what the operation writes (right). */
+async function showChanges(title: string, files: readonly RewindFilePlan[]): Promise<void> {
+  const root = folder();
+  const rows = files.map((f) => [vscode.Uri.joinPath(root, f.path), f.fromHash === null ? BlobContentProvider.uri(null, f.path) : BlobContentProvider.disk(f.path), BlobContentProvider.uri(f.toHash, f.path)]);
+  await vscode.commands.executeCommand('vscode.changes', title, rows);
+}
+
+/** Closes the changes editor `showChanges` opened under `title` (the question it illustrated is answered). */
+async function closeChanges(title: string): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label.startsWith(title));
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
+
+const SHOW_CHANGES = 'Show Changes';
+
+/**
+ * The preview before anything is written: a modal with one line per file. "Show Changes" opens the
+ * files side by side and asks again in a notification, which leaves the diff editor usable (a modal
+ * would block it).
+ */
+async function confirmPlan(message: string, detail: string, files: readonly RewindFilePlan[], action: string, title: string): Promise<boolean> {
+  const changes = files.filter((f) => f.action !== 'none');
+  const go = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...(changes.length ? [action, SHOW_CHANGES] : [action]));
+  if (go !== SHOW_CHANGES) return go === action;
+  await showChanges(title, changes);
+  try {
+    return (await vscode.window.showWarningMessage(message, action)) === action;
+  } finally {
+    await closeChanges(title);
+  }
+}
+
+/** The files edited outside the session that the user ticks to overwrite anyway (none: all are kept). */
+async function pickOverwrites(files: readonly RewindFilePlan[], what: string): Promise<string[]> {
+  const conflicts = files.filter((f) => f.action !== 'none' && f.conflict);
+  if (!conflicts.length) return [];
+  const picked = await vscode.window.showQuickPick(conflicts.map((f) => ({ label: f.path, picked: false })), { canPickMany: true, placeHolder: `These files were edited outside the session. Tick the ones ${what} overwrites anyway (others are kept).` });
+  return (picked ?? []).map((p) => p.label);
+}
+
+/** Undoes a rewind from its safety checkpoint; with `preview`, shows what changes first. */
+async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: { rewindId: string; targetStep: number }, preview: boolean): Promise<void> {
+  const ws = workspace();
+  const plan = await planUndo(store, ws, id, rewind.rewindId);
+  const changes = plan.files.filter((f) => f.action !== 'none');
+  const at = rewind.targetStep === 0 ? 'before the session' : `step ${rewind.targetStep}`;
+  if (preview) {
+    const detail = [...changes.map(previewLine), ...(plan.memoryReverts.length ? [`${plan.memoryReverts.length} long-term memory write(s) the rewind took back are restored`] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
+    const message = `Savepoint: undo the rewind to ${at}? ${changes.length} file(s) go back to what they held before it.`;
+    if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`))) return;
+  }
+  const overwrite = await pickOverwrites(plan.files, 'the undo');
+  const memory = await d.stores.memory();
+  const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
+  d.stores.notifyChanged();
+  void vscode.window.showInformationMessage(`Savepoint: rewind undone (${u.written.length} file(s) restored${u.skipped.length ? `, kept ${u.skipped.length} edited outside the session` : ''}).`);
+}
+
+/** CheckpointErrors (a stale preview, a running session, nothing to undo) are the user's to read, not failures. */
+async function reporting(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (e) {
+    if (CheckpointError.is(e)) void vscode.window.showWarningMessage(`Savepoint: ${e.message}`);
+    else throw e;
+  }
 }
 
 /** Steps that changed files, newest first, with what they changed. */
@@ -96,34 +195,57 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       if (!mode) return;
       const { store } = await d.stores.get();
       if (!store) return;
-      const ws = workspace();
-      const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode });
-      const changes = plan.files.filter((f) => f.action !== 'none');
-      const conflicts = changes.filter((f) => f.conflict);
-      const memory = await d.stores.memory();
-      const memoryWrites = plan.conversation && memory ? await memory.previewRevert(id, plan.conversation.seq) : [];
-      const preview = [
-        ...changes.map((f) => `${f.action} ${f.path}${f.conflict ? ' (changed outside the session)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}`),
-        ...(memoryWrites.length ? [`${memoryWrites.length} long-term memory write(s) this session made after that step are undone too`] : []),
-      ].join('\n');
-      const go = await vscode.window.showWarningMessage(
-        `Savepoint: rewind to ${target.step === 0 ? 'before the session' : `step ${target.step}`}? ${changes.length} file(s) change; only files this session touched, and a safety checkpoint lets you undo it.`,
-        { modal: true, detail: preview || 'No file changes.' },
-        'Rewind',
-      );
-      if (go !== 'Rewind') return;
-      let overwrite: string[] = [];
-      if (conflicts.length) {
-        const picked = await vscode.window.showQuickPick(conflicts.map((f) => ({ label: f.path, picked: false })), { canPickMany: true, placeHolder: 'These files were edited outside the session. Tick the ones to overwrite anyway (others are kept).' });
-        overwrite = (picked ?? []).map((p) => p.label);
+      await reporting(async () => {
+        const ws = workspace();
+        const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode });
+        const changes = plan.files.filter((f) => f.action !== 'none');
+        const memory = await d.stores.memory();
+        const memoryWrites = plan.conversation && memory ? await memory.previewRevert(id, plan.conversation.seq) : [];
+        const preview = [
+          ...changes.map(previewLine),
+          ...(memoryWrites.length ? [`${memoryWrites.length} long-term memory write(s) this session made after that step are undone too`] : []),
+        ].join('\n');
+        const message = `Savepoint: rewind to ${target.step === 0 ? 'before the session' : `step ${target.step}`}? ${changes.length} file(s) change; only files this session touched, and a safety checkpoint lets you undo it.`;
+        const at = target.step === 0 ? 'before the session' : `step ${target.step}`;
+        if (!(await confirmPlan(message, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`))) return;
+        const overwrite = await pickOverwrites(plan.files, 'the rewind');
+        const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
+        d.stores.notifyChanged();
+        const undo = await vscode.window.showInformationMessage(
+          `Savepoint: rewound ${result.written.length} file(s)${result.skipped.length ? `, kept ${result.skipped.length} edited outside the session` : ''}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
+          'Undo',
+        );
+        if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: target.step }, false);
+      });
+    }),
+    vscode.commands.registerCommand('savepoint.undoRewind', async (arg?: unknown, rewindArg?: unknown) => {
+      const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Undo a rewind of which session?'));
+      if (!id) return;
+      if (d.sessions.isRunning(id)) {
+        void vscode.window.showWarningMessage('Savepoint: pause the session before undoing a rewind.');
+        return;
       }
-      const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
-      d.stores.notifyChanged();
-      const undo = await vscode.window.showInformationMessage(`Savepoint: rewound ${result.written.length} file(s)${result.skipped.length ? `, kept ${result.skipped.length} edited outside the session` : ''}${result.forkId ? '; a new session continues from there' : ''}.`, 'Undo');
-      if (undo === 'Undo') {
-        const u = await undoRewind(store, ws, await planUndo(store, ws, id, result.rewindId), memory ? { memory } : {});
-        void vscode.window.showInformationMessage(`Savepoint: rewind undone (${u.written.length} file(s) restored).`);
-      }
+      const { store } = await d.stores.get();
+      if (!store) return;
+      await reporting(async () => {
+        const rewinds = (await listRewinds(store, id)).filter((r) => !r.undone && r.files.length > 0);
+        if (!rewinds.length) {
+          void vscode.window.showInformationMessage('Savepoint: this session has no rewind of files left to undo.');
+          return;
+        }
+        const given = typeof rewindArg === 'string' ? rewinds.find((r) => r.rewindId === rewindArg) : undefined;
+        const r =
+          given ??
+          (rewinds.length === 1
+            ? rewinds[0]
+            : (
+                await vscode.window.showQuickPick(
+                  rewinds.map((x) => ({ label: `Rewind to ${x.targetStep === 0 ? 'before the session' : `step ${x.targetStep}`}`, description: new Date(x.at).toLocaleString(), detail: x.files.join(', '), r: x })),
+                  { placeHolder: 'Undo which rewind? (newest first)' },
+                )
+              )?.r);
+        if (r) await runUndo(d, store, id, r, true);
+      });
     }),
     vscode.commands.registerCommand('savepoint.forkSession', async (arg?: unknown, stepArg?: unknown) => {
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Fork which session?'));

@@ -177,8 +177,15 @@ try {
   const preview = (await dialog.locator('.dialog-message-container').innerText()).replace(/\s+/g, ' ');
   if (!/1 file\(s\) change/.test(preview) || /hello\.ts|job\.log/.test(preview)) fail(`rewind preview: ${preview}`);
   await wb.screenshot('rewind-preview');
+  // Show Changes: the files side by side in the multi-file diff editor, the question again in a toast.
+  await dialog.getByRole('button', { name: 'Show Changes' }).click();
+  await page.locator('.tab', { hasText: 'Rewind to step' }).first().waitFor({ timeout: 20000 });
+  const ask = shownToast('rewind to step');
+  await ask.waitFor({ timeout: 20000 });
+  await page.locator('.multiDiffEditor, .multi-diff-editor, .monaco-diff-editor').first().waitFor({ timeout: 20000 });
+  await wb.screenshot('rewind-show-changes');
   if (!read('greeting.ts').equals(Buffer.from(GREETING('three')))) fail('the preview already changed greeting.ts');
-  await dialog.getByRole('button', { name: 'Rewind' }).click();
+  await ask.getByRole('button', { name: 'Rewind' }).click();
   await fileIs('greeting.ts', GREETING('two'));
   const rewound = toast('Savepoint: rewound 1 file(s)');
   await shownToast('Savepoint: rewound 1 file(s)').getByRole('button', { name: 'Undo' }).waitFor({ timeout: 20000 });
@@ -190,6 +197,24 @@ try {
   await shownToast('rewind undone (1 file(s) restored)').waitFor({ timeout: 20000 });
   step('Undo: greeting.ts is byte-exactly the session\'s "three" again');
   await wb.screenshot('rewind-undone');
+
+  // Fork from the first edit: the new session is listed with where it came from.
+  await edits.nth(0).locator('vscode-icon[title^="Fork"]').click();
+  await page.locator('.quick-input-widget', { hasText: 'What should the new session do from there?' }).waitFor({ timeout: 20000 });
+  await page.locator('.quick-input-widget input').fill('Try another greeting');
+  await page.keyboard.press('Enter');
+  await shownToast('forked from step').waitFor({ timeout: 20000 });
+  await wb.palette('Notifications: Clear All Notifications');
+  await web.locator('vscode-icon[title="Back to the sessions"]').click();
+  const forkRow = web.locator('li.session', { hasText: 'Edit the greeting twice (fork at step' });
+  const forkLine = forkRow.locator('.fork');
+  await forkLine.waitFor({ timeout: 20000 });
+  const lineage = (await forkLine.innerText()).replace(/\s+/g, ' ').trim();
+  if (!/^Fork of Edit the greeting twice at step \d+$/.test(lineage)) fail(`fork line: "${lineage}"`);
+  step(`fork listed: "${lineage}"`);
+  await wb.screenshot('fork-in-list');
+  await forkLine.locator('a').click();
+  await web.locator('.detail-title', { hasText: /^Edit the greeting twice$/ }).waitFor({ timeout: 20000 });
 
   // The Memory view: each completed session left an episode.
   await web.locator('vscode-icon[title="Back to the sessions"]').click();

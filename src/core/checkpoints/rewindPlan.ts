@@ -145,3 +145,28 @@ function lazyDiff(f: Omit<RewindFilePlan, 'diff'>, compute: () => string): Rewin
   let diff: string | undefined;
   return Object.defineProperty(f, 'diff', { enumerable: true, get: () => (diff ??= compute()) }) as RewindFilePlan;
 }
+
+/** A rewind of a session, as the undo command lists them. */
+export interface RewindRecord {
+  rewindId: string;
+  targetStep: number;
+  mode: RewindMode;
+  /** The files it wrote (the safety checkpoint holds what they held before). */
+  files: string[];
+  at: number;
+  /** Undone already (an undo is one-shot: the undo itself is a journaled change the session keeps). */
+  undone: boolean;
+}
+
+/** Every rewind of the session, newest first, whether it was undone, and what it wrote. */
+export async function listRewinds(store: CheckpointStore, sessionId: SessionId): Promise<RewindRecord[]> {
+  const journal = await readJournal(store, sessionId);
+  const undone = new Set(journal.flatMap((e) => (e.type === 'rewind_undone' ? [(e.data as { rewindId: string }).rewindId] : [])));
+  return journal
+    .flatMap((e) => {
+      if (e.type !== 'rewind') return [];
+      const d = e.data as RewindData;
+      return [{ rewindId: d.rewindId, targetStep: d.targetStep, mode: d.mode, files: d.files.map((f) => f.path), at: d.at, undone: undone.has(d.rewindId) }];
+    })
+    .reverse();
+}

@@ -57,4 +57,49 @@ describe('Rewind', () => {
     assert.ok(readFileSync(file).equals(rewritten), `after the undo: ${JSON.stringify(readFileSync(file, 'utf8'))}`);
     assert.deepEqual(ui.errors(), []);
   });
+
+  it('Show Changes opens the files side by side before anything is written; Undo a Rewind takes a rewind back later, once', async () => {
+    const { seeded } = config();
+    const s = await waitForSession(seeded.storeDir, REWRITE_TASK, (x) => x.status === 'completed', 'to be there');
+    const file = join(workspaceRoot(), 'notes.txt');
+    const rewritten = readFileSync(file);
+    assert.equal(rewritten.toString('utf8'), NOTES_REWRITTEN, 'the first test left the session\'s version');
+
+    ui.on('quickPick', /Restore the workspace to its state after which step\?/, (c) => (c.args[0] as Array<{ step: number }>).find((i) => i.step === 0));
+    ui.on('quickPick', /What to rewind\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Files only'));
+    let diffTab: vscode.Tab | undefined;
+    let modal = 0;
+    ui.on('warning', /rewind to before the session\?/, async (c) => {
+      if (typeof c.args[1] === 'object') {
+        modal++;
+        return 'Show Changes';
+      }
+      // The question again, as a notification beside the diff editor.
+      diffTab = await waitFor('the changes editor', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /^Rewind to before the session: disk now/.test(t.label)));
+      assert.ok(readFileSync(file).equals(rewritten), 'nothing is written while the changes are shown');
+      return 'Rewind';
+    });
+    ui.on('info', /Savepoint: rewound /, () => undefined);
+    await vscode.commands.executeCommand('savepoint.rewindSession', s.id);
+    assert.equal(modal, 1);
+    assert.ok(diffTab, 'Show Changes opened the changes editor');
+    assert.ok(readFileSync(file).equals(Buffer.from(NOTES_ORIGINAL, 'utf8')), 'rewound after the second question');
+    assert.ok(!vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => /^Rewind to before the session/.test(t.label)), 'the changes editor closes with the answer');
+
+    let undoPreview = '';
+    ui.on('warning', /undo the rewind to before the session\?/, (c) => {
+      undoPreview = (c.args[1] as { detail?: string }).detail ?? '';
+      return 'Undo Rewind';
+    });
+    await vscode.commands.executeCommand('savepoint.undoRewind', s.id);
+    assert.match(undoPreview, /restore notes\.txt/);
+    assert.ok(readFileSync(file).equals(rewritten), `after Undo a Rewind: ${JSON.stringify(readFileSync(file, 'utf8'))}`);
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && /rewind undone \(1 file\(s\) restored\)/.test(c.message)));
+
+    // Both rewinds are undone now: nothing is offered, nothing changes.
+    await vscode.commands.executeCommand('savepoint.undoRewind', s.id);
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && /no rewind of files left to undo/.test(c.message)));
+    assert.ok(readFileSync(file).equals(rewritten));
+    assert.deepEqual(ui.errors(), []);
+  });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CheckpointError, type RewindData } from '../../../src/core/checkpoints/checkpointEvents';
 import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
-import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
+import { listRewinds, planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import type { Harness } from '../runner/runnerHarness';
 import { A0, A2, A3, FILES, NEW, NOTES, builtSession, contents, sha, snapshotDir } from './checkpointHarness';
 
@@ -52,6 +52,23 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     assert.deepEqual(contents(after), contents(before));
     for (const p of ['README.md', 'untracked.log', 'src/new.ts']) assert.deepEqual(after.get(p), before.get(p), `${p} untouched (bytes and mtime)`);
     await assert.rejects(planUndo(h.store, b.ws, b.id, r.rewindId), (e: unknown) => CheckpointError.is(e, 'INVALID'));
+  });
+
+  it('lists the rewinds of a session newest first, with the files each wrote and whether it was undone', async () => {
+    const b = await builtSession();
+    h = b.h;
+    assert.deepEqual(await listRewinds(h.store, b.id), []);
+    const first = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 2), { now: () => 1000 });
+    await undoRewind(h.store, b.ws, await planUndo(h.store, b.ws, b.id, first.rewindId));
+    const second = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 0), { now: () => 2000 });
+    const list = await listRewinds(h.store, b.id);
+    assert.deepEqual(
+      list.map((r) => [r.rewindId, r.targetStep, r.mode, [...r.files].sort(), r.at, r.undone]),
+      [
+        [second.rewindId, 0, 'files', [...second.written].sort(), 2000, false],
+        [first.rewindId, 2, 'files', ['notes.txt', 'src/a.ts'], 1000, true],
+      ],
+    );
   });
 
   it('rewinding to step 0 deletes what the session created and re-creates what it deleted', async () => {
