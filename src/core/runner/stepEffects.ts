@@ -40,7 +40,11 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
   return { effects, blobs, files };
 }
 
-/** "changed function `parse` in src/a.ts" lines for the files a step changed; parse failures are skipped, never fatal. */
+/**
+ * "changed function `parse` in src/a.ts" lines for the files a step changed. A file whose symbols
+ * could not be read gets a line saying so instead (never fatal: the file stays recorded by its
+ * hashes), and a file the step left with syntax errors says that its symbols are best effort.
+ */
 export function symbolLines(outliner: Outliner | undefined, files: readonly FileVersions[]): string[] {
   if (!outliner) return [];
   const lines: string[] = [];
@@ -50,9 +54,14 @@ export function symbolLines(outliner: Outliner | undefined, files: readonly File
       const before = f.before ? outliner.outline(f.path, decoder.decode(f.before)) : null;
       const after = f.after ? outliner.outline(f.path, decoder.decode(f.after)) : null;
       if ((before ?? after)?.language == null) continue;
-      lines.push(...describeDelta(f.path, symbolDelta(before, after)));
-    } catch {
-      // A symbol outline is a convenience; a file it cannot read stays recorded by its hashes.
+      const unread = [before, after].find((o) => o && (o.parseError !== undefined || o.skipped !== undefined));
+      if (unread) lines.push(`symbols of ${f.path} not read: ${unread.skipped === 'tooLarge' ? 'too large to parse' : `parse failed (${unread.parseError})`}`);
+      else {
+        lines.push(...describeDelta(f.path, symbolDelta(before, after)));
+        if (after?.hasSyntaxErrors && !before?.hasSyntaxErrors) lines.push(`${f.path} now has syntax errors: its symbols are read as far as the parser recovers`);
+      }
+    } catch (e) {
+      lines.push(`symbols of ${f.path} not read: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (lines.length >= MAX_SYMBOL_LINES) break;
   }
