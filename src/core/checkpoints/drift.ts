@@ -2,7 +2,7 @@ import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
 import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
-import { type FileHistory, loadFileHistory } from './fileHistory';
+import { type FileHistory, type KnownState, loadFileHistory } from './fileHistory';
 
 export type DriftKind = 'unchanged' | 'changed' | 'deleted' | 'created';
 
@@ -17,6 +17,8 @@ export interface FileDrift {
   diff?: string;
   /** The disk holds what a rewind (or undo) of the session wrote: the user's doing, through Savepoint. */
   rewound?: boolean;
+  /** What the session knows of the file is a read (read_file), not a write of its own. */
+  read?: boolean;
 }
 
 export interface DriftOptions {
@@ -31,14 +33,29 @@ export interface DriftOptions {
   maxDiffChars?: number;
 }
 
+type Known = KnownState & { read?: boolean };
+
 /**
- * Compares what the session last saw or wrote of each file it touched with the disk now. Reads only;
- * files the session never touched are not looked at. An edit in flight at a crash counts as
+ * Per file, what the session last knew of it: its own last write, or a later read (read_file) of
+ * it, and the files it only read. Reads after a write replace it: the model saw the file then.
+ */
+function lastKnown(history: FileHistory, includeRewinds: boolean): Known[] {
+  const out = new Map<string, Known>(history.lastState(includeRewinds));
+  for (const [path, s] of history.seen) {
+    const last = history.touchesOf(path).filter((t) => includeRewinds || t.kind === 'tool' || t.kind === 'command').at(-1);
+    if (!last || last.seq < s.seq) out.set(path, { path, hash: s.hash, read: true });
+  }
+  return [...out.values()];
+}
+
+/**
+ * Compares what the session last saw (read) or wrote of each file with the disk now. Reads only;
+ * files the session never read or wrote are not looked at. An edit in flight at a crash counts as
  * unchanged whether or not it reached the disk.
  */
 export async function detectDrift(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, o: DriftOptions = {}): Promise<FileDrift[]> {
   const history = o.history ?? (await loadFileHistory(store, sessionId));
-  const known = [...history.lastState(o.includeRewinds ?? false).values()];
+  const known = lastKnown(history, o.includeRewinds ?? false);
   const written = history.lastState(true);
   const disk = await Promise.all(known.map((k) => readDisk(workspace, k.path)));
   const drifted = known.map((k, i) => ({ k, d: disk[i] })).filter(({ k, d }) => d && d.hash !== k.hash && (k.inFlight === undefined || d.hash !== k.inFlight));
@@ -48,17 +65,22 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
   const diffs = new Map(
     drifted.map(({ k, d }, i) => [
       k.path,
-      kept[i] ? boundedDiff(k.path, before[i], d?.bytes, o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS) : `${k.path}: the earlier contents were recorded by hash only; no diff\n`,
+      kept[i]
+        ? boundedDiff(k.path, before[i], d?.bytes, o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS)
+        : k.read
+          ? `${k.path}: the version you read is too large to have been kept; no diff (read it again)\n`
+          : `${k.path}: the earlier contents were recorded by hash only; no diff\n`,
     ]),
   );
   return known.map((k, i): FileDrift => {
     const diskHash = disk[i]?.hash ?? null;
     const diff = diffs.get(k.path);
-    if (diff === undefined) return { path: k.path, kind: 'unchanged', knownHash: k.hash, diskHash };
+    const read = k.read ? { read: true } : {};
+    if (diff === undefined) return { path: k.path, kind: 'unchanged', knownHash: k.hash, diskHash, ...read };
     const kind: DriftKind = diskHash === null ? 'deleted' : k.hash === null ? 'created' : 'changed';
     const last = history.touchesOf(k.path).at(-1);
     const rewound = (last?.kind === 'rewind' || last?.kind === 'undo') && written.get(k.path)?.hash === diskHash;
-    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound } : {}) };
+    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound } : {}), ...read };
   });
 }
 
@@ -76,16 +98,18 @@ export function describeDrift(drift: readonly FileDrift[], o: DescribeOptions = 
   const max = o.maxChars ?? 12_000;
   const changed = drift.filter((d) => d.kind !== 'unchanged');
   if (changed.length === 0) return undefined;
-  let text = 'While you were away, files you worked on were changed outside the session. Take this into account before editing them again.\n';
+  let text = 'While you were away, files you worked on or read were changed outside the session. Take this into account before editing them or relying on what you read.\n';
   let shown = 0;
   for (const d of changed) {
     const head = d.rewound
       ? `\n${d.path} was rewound by the user to an earlier checkpoint${d.kind === 'deleted' ? ', which deleted it.' : ':'}\n`
       : d.kind === 'deleted'
-        ? `\n${d.path} was deleted outside the session.\n`
+        ? `\n${d.path} was deleted outside the session${d.read ? ' (you had read it)' : ''}.\n`
         : d.kind === 'created'
           ? `\n${d.path} was created outside the session:\n`
-          : `\n${d.path} was changed outside the session:\n`;
+          : d.read
+            ? `\n${d.path} was changed outside the session since you read it:\n`
+            : `\n${d.path} was changed outside the session:\n`;
     const body = d.kind === 'deleted' ? '' : `\`\`\`diff\n${d.diff ?? ''}\`\`\`\n`;
     if (text.length + head.length + body.length > max) {
       const rest = changed.length - shown;

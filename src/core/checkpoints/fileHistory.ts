@@ -35,6 +35,14 @@ export interface KnownState {
   inFlight?: BlobHash | null;
 }
 
+/** The last version of a file the model was shown (read_file), and where in the journal. */
+export interface SeenState {
+  path: string;
+  hash: BlobHash;
+  seq: number;
+  step: number;
+}
+
 export class FileHistory {
   private readonly byPath = new Map<string, FileTouch[]>();
 
@@ -42,6 +50,8 @@ export class FileHistory {
     readonly touches: readonly FileTouch[],
     /** The step of the journal's last event. */
     readonly lastStep: number,
+    /** Per path, the last version the model read (reads are not touches: a rewind never restores them). */
+    readonly seen: ReadonlyMap<string, SeenState> = new Map(),
   ) {
     for (const t of touches) {
       const list = this.byPath.get(t.path) ?? [];
@@ -131,6 +141,7 @@ function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: 
  */
 export function buildFileHistory(events: readonly JournalEvent[], lastStep = events[events.length - 1]?.step ?? 0): FileHistory {
   const touches: FileTouch[] = [];
+  const seen = new Map<string, SeenState>();
   // Open tool touches by call id, settled by the next tool_result of that call.
   const open = new Map<string, FileTouch[]>();
   for (const e of events) {
@@ -155,13 +166,14 @@ export function buildFileHistory(events: readonly JournalEvent[], lastStep = eve
       }
       open.delete(d.callId);
       touches.push(...sideEffectTouches(e, d));
+      if (!d.isError) for (const f of d.seen ?? []) seen.set(f.path, { path: f.path, hash: f.hash as BlobHash, seq: e.seq, step: e.step });
     } else if (e.type === 'rewind' || e.type === 'rewind_undone') {
       const d = e.data as RewindData | RewindUndoneData;
       const kind = e.type === 'rewind' ? 'rewind' : 'undo';
       for (const f of d.files) touches.push({ path: f.path, step: e.step, seq: e.seq, callId: d.rewindId, kind, beforeHash: f.fromHash, afterHash: f.toHash, outcome: 'applied' });
     }
   }
-  return new FileHistory(touches, lastStep);
+  return new FileHistory(touches, lastStep, seen);
 }
 
 /** The events that bear on files, with where the journal ends. */

@@ -101,7 +101,7 @@ function forkJournal(b: StepBoundary, sourceId: SessionId, message: string | und
 /**
  * Every blob the events point at. `required`: the conversation (messages, and the messages a
  * compaction replaced or restored), without which the fork cannot run. `optional`: file contents
- * (edits, merges, files a command changed), full tool outputs and compiler findings, which a step
+ * (edits, merges, files a command changed or the model read), full tool outputs and compiler findings, which a step
  * may have recorded by hash only (a binary or too-large file, a content no longer at hand when the
  * command ended): the fork takes a reference on each one the store holds.
  */
@@ -148,6 +148,7 @@ export function referencedBlobs(events: readonly { type: string; data: unknown }
           opt(se.beforeHash);
           opt(se.afterHash);
         }
+        for (const f of ev.data.seen ?? []) opt(f.hash);
         break;
       default:
         break;

@@ -13,7 +13,7 @@ import type { RewindData, RewindUndoneData } from './checkpointEvents';
  * every existing session as undigested and its readers fall back to the journal.
  */
 export const TOUCH_DIGEST: EventDigest = {
-  version: 'touch-1',
+  version: 'touch-2',
   of(type: string, data: unknown): unknown {
     switch (type) {
       case 'tool_started': {
@@ -28,6 +28,7 @@ export const TOUCH_DIGEST: EventDigest = {
           ...(d.recovered !== undefined ? { recovered: d.recovered } : {}),
           ...(d.merged?.length ? { merged: d.merged.map(mutation) } : {}),
           ...(d.sideEffects?.length ? { sideEffects: d.sideEffects.map(sideEffect) } : {}),
+          ...(d.seen?.length ? { seen: d.seen.map((f) => ({ path: f.path, hash: f.hash })) } : {}),
         };
       }
       case 'rewind': {

@@ -123,6 +123,11 @@ export interface ToolResultData {
   merged?: PlannedMutation[];
   /** Compiler and linter findings after the call changed files, and the change against the step before. */
   diagnostics?: StepDiagnostics;
+  /**
+   * Files the call showed the model (read_file), with the hash of what it read: the drift check
+   * tells the model when one changes afterwards. Their contents are kept as blobs up to a size.
+   */
+  seen?: { path: string; hash: string }[];
   /** How a call found in flight at resume was settled. */
   recovered?: 'already_applied' | 'applied' | 'rerun' | 'skipped' | 'overwritten';
 }

@@ -282,7 +282,13 @@ export class ToolCalls {
     recovered?: ToolResultData['recovered'],
     more: { sideEffects?: SideEffect[]; symbols?: string[]; blobs?: BlobInput[]; diagnostics?: StepDiagnostics; merged?: PlannedMutation[] } = {},
   ): Promise<void> {
-    const blobs: BlobInput[] = [...(out.full ? [{ content: out.full }] : []), ...(more.blobs ?? [])];
+    const seen = (out.seen ?? []).map((f) => ({ path: f.path, hash: hashBytes(f.bytes), bytes: f.bytes }));
+    const blobs: BlobInput[] = [
+      ...(out.full ? [{ content: out.full }] : []),
+      ...(more.blobs ?? []),
+      // What the model read, so that a later drift note can show what changed in it (bounded: a huge file is kept by hash).
+      ...seen.filter((f) => f.bytes.length <= SEEN_BLOB_MAX).map((f) => ({ content: f.bytes, hash: f.hash as BlobHash })),
+    ];
     const data: ToolResultData = {
       callId: call.id,
       name: call.name,
@@ -296,6 +302,7 @@ export class ToolCalls {
       ...(more.symbols?.length ? { symbols: more.symbols } : {}),
       ...(more.diagnostics ? { diagnostics: more.diagnostics } : {}),
       ...(more.merged?.length ? { merged: more.merged } : {}),
+      ...(seen.length ? { seen: seen.map((f) => ({ path: f.path, hash: f.hash })) } : {}),
     };
     const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'result', data: { isError: data.isError, ...(recovered ? { recovered } : {}) } }];
     const events: RunnerEvent[] = [{ type: 'tool_result', data }];
@@ -330,6 +337,9 @@ export class ToolCalls {
 const kindOf = (approvalId: string | undefined): string | undefined => approvalId?.split(':')[0];
 
 const hashOrNull = (b: Uint8Array | null | undefined): string | null => (b ? hashBytes(b) : null);
+
+/** A file read by the model is kept as a blob up to this size (content-addressed: a version already stored costs nothing). */
+const SEEN_BLOB_MAX = 1024 * 1024;
 
 function toMutation(c: FileChange): PlannedMutation {
   return { path: c.path, beforeHash: hashOrNull(c.before), afterHash: hashOrNull(c.after) };

@@ -61,9 +61,10 @@ export const readFileTool: Tool<ReadFileInput> = {
       return { content: `${file} is a binary file (${formatBytes(bytes.length)}); read_file shows text files only.`, isError: true };
     }
     const text = decodeText(bytes);
-    if (text === '') return { content: `[${file} is empty.]` };
+    const seen = [{ path: file, bytes }];
+    if (text === '') return { content: `[${file} is empty.]`, seen };
     const { body, note, capped } = selectLines(text, input.start_line ?? 1, input.end_line, file);
-    if (note === undefined) return { content: body };
-    return { content: `${body}${body.endsWith('\n') ? '' : '\n'}${note}`, ...(capped ? { full: bytes } : {}) };
+    if (note === undefined) return { content: body, seen };
+    return { content: `${body}${body.endsWith('\n') ? '' : '\n'}${note}`, ...(capped ? { full: bytes } : {}), seen };
   },
 };

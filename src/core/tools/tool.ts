@@ -46,6 +46,8 @@ export interface ToolOutput {
   progressed?: boolean;
   /** A fact to pin: sent verbatim with every later request, whatever is compacted. */
   pin?: string;
+  /** Files whose contents the call showed the model, as read: the drift check compares them with the disk later. */
+  seen?: { path: string; bytes: Uint8Array }[];
 }
 
 /**

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describeDrift, detectDrift } from '../../../src/core/checkpoints/drift';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
-import type { Harness } from '../runner/runnerHarness';
-import { A3, NEW, builtSession, sha } from './checkpointHarness';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { A0, A3, FILES, NEW, builtSession, sha } from './checkpointHarness';
 
 describe('drift: what changed outside the session since it last saw its files', function () {
   let h: Harness | undefined;
@@ -53,6 +54,41 @@ describe('drift: what changed outside the session since it last saw its files', 
     assert.match(text, /src\/new\.ts was deleted outside the session/);
     assert.match(text, /notes\.txt was created outside the session/);
     assert.doesNotMatch(text, /README/);
+  });
+
+  it('files the session only read count too ("last saw"): changed since the read, with the diff from what the model read; a read after a write replaces the write', async () => {
+    h = await harness(
+      [
+        toolUse('r1', 'read_file', { path: 'README.md' }),
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'return 1;', new_text: 'return 10;' }, { toolResultFor: 'r1' }),
+        toolUse('r2', 'read_file', { path: 'src/a.ts' }, { toolResultFor: 'e1' }),
+        toolUse('r3', 'read_file', { path: 'gone.txt' }, { toolResultFor: 'r2' }),
+        finalText('done', { toolResultFor: 'r3' }),
+      ],
+      { ...FILES, 'gone.txt': 'soon gone\n' },
+    );
+    const runner = h.runner();
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const ws = new NodeWorkspace(h.workspace);
+    const quiet = await detectDrift(h.store, ws, id);
+    assert.deepEqual(quiet.map((d) => [d.path, d.kind, d.read ?? false]), [['src/a.ts', 'unchanged', true], ['README.md', 'unchanged', true], ['gone.txt', 'unchanged', true]]);
+
+    await writeFile(join(h.workspace, 'README.md'), '# demo\nedited by the user\n');
+    await writeFile(join(h.workspace, 'src/a.ts'), A0.replace('return 1;', 'return 10; // user'));
+    await rm(join(h.workspace, 'gone.txt'));
+    await writeFile(join(h.workspace, 'notes.txt'), 'never read, never written by the session\n');
+    const drift = await detectDrift(h.store, ws, id);
+    const by = Object.fromEntries(drift.map((d) => [d.path, d]));
+    assert.deepEqual(Object.keys(by).sort(), ['README.md', 'gone.txt', 'src/a.ts']);
+    assert.deepEqual([by['README.md']?.kind, by['README.md']?.read, by['README.md']?.knownHash], ['changed', true, sha('# demo\n')]);
+    assert.match(by['README.md']?.diff ?? '', /\+edited by the user/);
+    assert.deepEqual([by['src/a.ts']?.kind, by['src/a.ts']?.read], ['changed', true], 'the read after the edit is what the model last saw');
+    assert.deepEqual([by['gone.txt']?.kind, by['gone.txt']?.read], ['deleted', true]);
+    const text = describeDrift(drift) ?? '';
+    assert.match(text, /README\.md was changed outside the session since you read it:\n```diff\n[\s\S]*\+edited by the user/);
+    assert.match(text, /gone\.txt was deleted outside the session \(you had read it\)/);
+    assert.doesNotMatch(text, /notes\.txt/);
   });
 
   it('stays bounded: each diff is cut, and the whole text stops at its cap with a count of what was left out', async () => {

@@ -60,6 +60,8 @@ const richJournal = (): NewEvent[][] => [
     // Merged three-way at resume: the file went from the outside version to the merge.
     { step: 3, type: 'tool_started', data: { callId: 'e4', mutations: [{ path: 'a.ts', beforeHash: sha('a1'), afterHash: sha('a2') }] } },
     { step: 3, type: 'tool_result', data: { callId: 'e4', name: 'edit_file', key: 'k5', isError: false, content: 'ok', progressed: true, recovered: 'applied', merged: [{ path: 'a.ts', beforeHash: sha('a1-outside'), afterHash: sha('a2-merged') }] } },
+    // A read: what the model was shown, for the drift check (not a touch).
+    { step: 3, type: 'tool_result', data: { callId: 'rd1', name: 'read_file', key: 'k6', isError: false, content: big, progressed: false, seen: [{ path: 'docs/x.md', hash: sha('x0') }] } },
   ],
   [
     { step: 3, type: 'rewind', data: { rewindId: 'rw1', targetStep: 1, mode: 'files', files: [{ path: 'a.ts', fromHash: sha('a2-merged'), toHash: sha('a1') }], skipped: [], memoryReverts: ['mv1'], at: 1 } },
@@ -85,6 +87,7 @@ async function assertSameHistory(store: LevelCheckpointStore, id: SessionId): Pr
   assert.deepEqual(fromStore.touches, whole.touches);
   assert.equal(fromStore.lastStep, whole.lastStep);
   assert.deepEqual(Object.fromEntries(fromStore.lastState()), Object.fromEntries(whole.lastState()));
+  assert.deepEqual(Object.fromEntries(fromStore.seen), Object.fromEntries(whole.seen));
 }
 
 describe('touch digests: the file history without decoding the conversation', function () {
@@ -103,7 +106,7 @@ describe('touch digests: the file history without decoding the conversation', fu
     const journal = await readJournal(store, s.id);
     assert.deepEqual(
       digests.map((d) => d.type),
-      ['tool_started', 'tool_result', 'tool_started', 'tool_result', 'tool_started', 'tool_result', 'tool_result', 'tool_started', 'tool_result', 'rewind', 'rewind_undone', 'tool_started'],
+      ['tool_started', 'tool_result', 'tool_started', 'tool_result', 'tool_started', 'tool_result', 'tool_result', 'tool_started', 'tool_result', 'tool_result', 'rewind', 'rewind_undone', 'tool_started'],
     );
     assert.ok(JSON.stringify(digests).length * 5 < JSON.stringify(journal).length, 'the bulk (texts, inputs) is left out');
     await assertSameHistory(store, s.id);
@@ -111,6 +114,8 @@ describe('touch digests: the file history without decoding the conversation', fu
     assert.deepEqual([t.headSeq, t.lastStep], [journal.length, 5]);
     const fh = buildFileHistory(t.events, t.lastStep);
     assert.deepEqual(fh.touchesOf('c.ts').map((x) => x.outcome), ['not_applied', 'in_flight']);
+    assert.deepEqual([...fh.seen.values()].map((x) => [x.path, x.hash, x.step]), [['docs/x.md', sha('x0'), 3]]);
+    assert.ok(!fh.paths.includes('docs/x.md'), 'a read is not a touch: a rewind never restores it');
     assert.deepEqual(fh.touchesOf('a.ts').map((x) => [x.kind, x.afterHash]), [['tool', sha('a1')], ['tool', sha('a2-merged')], ['rewind', sha('a1')], ['undo', sha('a2-merged')]]);
     await store.close();
   });
@@ -159,7 +164,7 @@ describe('touch digests: the file history without decoding the conversation', fu
     await writeJournal(store, s.id, richJournal());
     const digestKeys: string[] = [];
     for await (const k of db.keys({ gte: `t!${s.id}!`, lt: `t!${s.id}!\xff` })) digestKeys.push(k);
-    assert.equal(digestKeys.length, 12);
+    assert.equal(digestKeys.length, 13);
     await db.put(digestKeys[3] as string, new Uint8Array([1, 0, 0, 0, 0, 0, 9, 9]));
     assert.equal(await store.readDigests(s.id, TOUCH_DIGEST.version), undefined);
     assert.ok((await store.listQuarantine()).some((q) => q.key === digestKeys[3]));

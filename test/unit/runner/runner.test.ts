@@ -225,6 +225,28 @@ describe('durable runner (scripted model server, real LevelDB, real files and pr
     assert.equal(drift.length, 1);
   });
 
+  it('on resume, the model is also told about a file it only read that changed since, and the read is journaled with its hash', async () => {
+    h = await harness(
+      [
+        toolUse('r1', 'read_file', { path: 'src/a.ts' }),
+        toolUse('c1', 'run_command', { command: 'true' }, { toolResultFor: 'r1' }),
+        finalText('noted', { toolResultFor: 'c1', lastUserContains: 'src/a.ts was changed outside the session since you read it' }),
+      ],
+      FILES,
+    );
+    const first = h.runner(new ScriptedGate((r) => (r.tool === 'run_command' ? 'park' : { decision: 'approve' })));
+    const id = await h.start(first);
+    assert.equal((await first.run(id)).status, 'waiting');
+    const read = (await h.events(id)).find((e) => e.type === 'tool_result' && e.data.callId === 'r1');
+    const seen = (read?.data as { seen?: { path: string; hash: string }[] }).seen;
+    assert.deepEqual(seen?.map((s) => s.path), ['src/a.ts']);
+    assert.ok(await h.store.hasBlob(seen?.[0]?.hash as never), 'what the model read is kept, for the diff');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(h.workspace, 'src/a.ts'), 'export const x = 1; // changed by the user\n');
+    assert.equal((await h.runner().run(id)).status, 'completed');
+    assert.deepEqual(h.server.violations(), []);
+  });
+
   it('an abort pauses at the next boundary; resume continues', async () => {
     h = await harness(MAIN(), FILES);
     const ac = new AbortController();
