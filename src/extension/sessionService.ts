@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { MemoryContentStore } from '../core/capture/memoryContentStore';
+import { SerialCapture } from '../core/capture/serialCapture';
 import { AstOutliner } from '../core/code/astOutline';
 import { AnthropicLlmClient } from '../core/model/anthropicLlmClient';
 import { CommandDiagnostics } from '../core/node/commandDiagnostics';
@@ -43,6 +44,8 @@ export class SessionService implements vscode.Disposable {
   readonly onDidNotice = this.notices.event;
   private notifyTimer: NodeJS.Timeout | undefined;
   private capture: NodeChangeCapture | undefined;
+  /** The capture as the runners share it: one command at a time across sessions. */
+  private sharedCapture: SerialCapture | undefined;
   private outliner: Promise<AstOutliner | undefined> | undefined;
 
   constructor(
@@ -186,6 +189,7 @@ export class SessionService implements vscode.Disposable {
     if (!this.capture) {
       this.capture = new NodeChangeCapture(root, { contentStore: new MemoryContentStore(), maxFileBytes: s.maxFileBytes, ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []) });
       this.capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
+      this.sharedCapture = new SerialCapture(this.capture);
     }
     this.outliner ??= AstOutliner.create({ wasmDir: join(this.extensionPath, 'dist', 'grammars'), runtimeWasmPath: join(this.extensionPath, 'dist', 'web-tree-sitter.wasm') }).catch((e: unknown) => {
       this.log.warn(`symbol outlines unavailable: ${String(e)}`);
@@ -206,7 +210,7 @@ export class SessionService implements vscode.Disposable {
         diagnostics: s.checkCommand ? new CommandDiagnostics({ command: s.checkCommand, root, runner: processes }) : new VscodeDiagnostics(root),
       },
       approvals: this.gate,
-      capture: this.capture,
+      ...(this.sharedCapture ? { capture: this.sharedCapture } : {}),
       ...(outliner ? { outliner } : {}),
       onEvent: (e) => {
         logNotice(this.log, e);

@@ -152,12 +152,32 @@ export class ToolCalls {
       return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
     const capture = tool.category === 'mutate' ? this.deps.capture : undefined;
-    // Another session's command being captured at the same moment: this one goes uncaptured rather than waiting.
-    const mark = capture ? await capture.begin().catch(() => undefined) : undefined;
-    const out = await this.execute(tool, input, signal, j, call.id);
-    const set = capture && mark ? await capture.end(mark).catch(() => undefined) : undefined;
+    // A capture that cannot begin (disposed; or, without SerialCapture in front, another session's
+    // open) leaves this command unrecorded: said in its result, never silently.
+    let uncaptured: string | undefined;
+    const mark = capture
+      ? await capture.begin().catch((e: unknown) => {
+          uncaptured = e instanceof Error ? e.message : String(e);
+          return undefined;
+        })
+      : undefined;
+    let out: ToolOutput;
+    try {
+      out = await this.execute(tool, input, signal, j, call.id);
+    } catch (e) {
+      // Closed, not left open: an open capture would hold back every later command's.
+      if (capture && mark) await capture.end(mark).catch(() => undefined);
+      throw e;
+    }
+    const set = capture && mark
+      ? await capture.end(mark).catch((e: unknown) => {
+          uncaptured = e instanceof Error ? e.message : String(e);
+          return undefined;
+        })
+      : undefined;
     const found = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
+    if (uncaptured !== undefined) out = { ...out, content: `${out.content}\n[the files this command changed were not recorded: ${uncaptured}]` };
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
     const symbols = symbolLines(this.deps.outliner, found.files);
     const diag = base ? await this.diagnose(found.effects.map((e) => e.path), base, signal) : undefined;

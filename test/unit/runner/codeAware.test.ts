@@ -41,4 +41,23 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     assert.deepEqual(h.server.violations(), []);
     outliner.dispose();
   });
+
+  it('a command whose changes cannot be captured says so in its result (to the model and in the journal), never silently', async () => {
+    h = await harness(
+      [
+        toolUse('c1', 'run_command', { command: "printf 'gen\\n' > gen.txt" }),
+        finalText('done', { toolResultFor: 'c1', lastUserContains: 'the files this command changed were not recorded: the capture was disposed' }),
+      ],
+      { 'src/a.ts': 'export const x = 1;\n' },
+    );
+    capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await capture.dispose();
+    const runner = h.runner(new ScriptedGate(), { capture });
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const c1 = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : [])).find((r) => r.callId === 'c1');
+    assert.match(c1?.content ?? '', /not recorded: the capture was disposed/);
+    assert.equal(c1?.sideEffects, undefined);
+    assert.deepEqual(h.server.violations(), []);
+  });
 });

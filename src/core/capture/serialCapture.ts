@@ -1,0 +1,49 @@
+import type { CaptureMark, ChangeCapture, FileChangeSet } from '../ports/changeCapture';
+
+/**
+ * One change capture shared by every session of a workspace, one command at a time. A capture
+ * records everything that changes on disk while it is open, so two open at once would each take
+ * the other's changes (and a capture refuses a second `begin()` anyway, which left the second
+ * command unrecorded). Here a second `begin()` waits until the first capture has ended: a command
+ * of another session runs after the running one, and each records its own changes.
+ *
+ * The wait is bounded by the running command (commands have their own time limits). Writes by the
+ * file tools of another session while a command runs are still seen by that command's capture.
+ */
+export class SerialCapture implements ChangeCapture {
+  /** Settles when the last capture asked for has ended (or failed to begin). */
+  private tail: Promise<void> = Promise.resolve();
+  private readonly releases = new Map<number, () => void>();
+
+  constructor(private readonly inner: ChangeCapture) {}
+
+  async begin(): Promise<CaptureMark> {
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((r) => (release = r));
+    await previous;
+    try {
+      const mark = await this.inner.begin();
+      this.releases.set(mark.id, release);
+      return mark;
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  async end(mark: CaptureMark): Promise<FileChangeSet> {
+    try {
+      return await this.inner.end(mark);
+    } finally {
+      const release = this.releases.get(mark.id);
+      this.releases.delete(mark.id);
+      release?.();
+    }
+  }
+
+  /** Disposes the shared capture: every session's (a waiting `begin()` then fails with DISPOSED). */
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+}

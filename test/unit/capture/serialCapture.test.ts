@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import { SerialCapture } from '../../../src/core/capture/serialCapture';
+import { CaptureError } from '../../../src/core/ports/changeCapture';
+import { captureScratch, sh, summary } from './captureHarness';
+
+describe('SerialCapture: one command at a time across sessions, each with its own changes (real watcher, real files)', function () {
+  const scratch = captureScratch();
+  afterEach(() => scratch.cleanup());
+
+  it('a second session\'s capture waits for the first to end; neither reports the other\'s command', async () => {
+    const root = await scratch.workspace({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    const inner = scratch.capture(root, { contentStore: new MemoryContentStore() });
+    await inner.start();
+    const shared = new SerialCapture(inner);
+
+    const first = await shared.begin();
+    let secondBegan = false;
+    const second = shared.begin().then((m) => {
+      secondBegan = true;
+      return m;
+    });
+    await sh(root, "printf 'A\\n' > a.txt");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(secondBegan, false, 'the second command waits while the first one runs');
+    assert.deepEqual(summary(await shared.end(first)), ['a.txt modified']);
+
+    const mark = await second;
+    assert.ok(secondBegan);
+    await sh(root, "printf 'B\\n' > b.txt");
+    assert.deepEqual(summary(await shared.end(mark)), ['b.txt modified']);
+  });
+
+  it('a capture that fails to begin lets the next one through, and a disposed capture says so', async () => {
+    const root = await scratch.workspace({ 'a.txt': 'a\n' });
+    const inner = scratch.capture(root, { contentStore: new MemoryContentStore() });
+    await inner.start();
+    const shared = new SerialCapture(inner);
+    // Opened behind the queue's back: the queued begin() fails (ALREADY_OPEN) and must not block the next.
+    const stray = await inner.begin();
+    await assert.rejects(shared.begin(), (e: unknown) => CaptureError.is(e, 'ALREADY_OPEN'));
+    await inner.end(stray);
+    const mark = await shared.begin();
+    await sh(root, "printf 'x\\n' > a.txt");
+    assert.deepEqual(summary(await shared.end(mark)), ['a.txt modified']);
+    await shared.dispose();
+    await assert.rejects(shared.begin(), (e: unknown) => CaptureError.is(e, 'DISPOSED'));
+  });
+});
