@@ -211,6 +211,7 @@ export class SessionService implements vscode.Disposable {
       },
       approvals: this.gate,
       ...(this.sharedCapture ? { capture: this.sharedCapture } : {}),
+      maxFileBytes: s.maxFileBytes,
       ...(outliner ? { outliner } : {}),
       onEvent: (e) => {
         logNotice(this.log, e);

@@ -39,6 +39,11 @@ export interface RunnerDeps {
   probe?: (point: string) => void;
   /** Captures what commands change besides their output (files created, modified, deleted, renamed). */
   capture?: ChangeCapture;
+  /**
+   * Files over this size are kept by hash only where nothing needs their contents to replay a step:
+   * the old contents of a file a tool deletes (the capture has its own limit). Default 5 MB.
+   */
+  maxFileBytes?: number;
   /** Symbol outlines for the files a step changes. */
   outliner?: Outliner;
   /**

@@ -78,7 +78,7 @@ export class ToolCalls {
       data: { approvalId: `tool:${call.id}:${j.headSeq + 1}`, kind: 'tool', callId: call.id, name: tool.name, input: valid.value, reasons: need.reasons, requestedAt: this.now(), ...(diff ? { diff } : {}) },
     };
     // The versions the approved change is made from and makes: a three-way merge needs them if the file changes while the user decides.
-    await this.commit(j, j.state.turn, [planned, asked], changes ? { blobs: changeBlobs(changes) } : undefined);
+    await this.commit(j, j.state.turn, [planned, asked], changes ? { blobs: changeBlobs(changes, this.deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) } : undefined);
   }
 
   private async declined(j: SessionJournal, call: CallState, decision: string, text: string | undefined): Promise<void> {
@@ -138,7 +138,7 @@ export class ToolCalls {
   ): Promise<void> {
     const mutations = changes?.map(toMutation);
     const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'intent', data: { name: tool.name, input, ...(mutations ? { mutations } : {}) } }];
-    await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}) } }], { effects, blobs: changes ? changeBlobs(changes) : [] });
+    await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}) } }], { effects, blobs: changes ? changeBlobs(changes, this.deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) : [] });
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
     // The first step that changes files needs something to compare with: the findings before it.
@@ -365,11 +365,19 @@ function toMutation(c: FileChange): PlannedMutation {
   return { path: c.path, beforeHash: hashOrNull(c.before), afterHash: hashOrNull(c.after) };
 }
 
-/** Before and after contents go to the blob store (the after as a delta of the before), for resume and rewind. */
-function changeBlobs(changes: FileChange[]): BlobInput[] {
+/** The default of `RunnerDeps.maxFileBytes` (the setting savepoint.checkpoints.maxFileSizeMB). */
+export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Before and after contents go to the blob store (the after as a delta of the before), for resume
+ * and rewind. The old contents of a file the call deletes are kept by hash only over `maxBytes`:
+ * nothing replays them (a deletion in flight at a crash needs no contents), and keeping a large
+ * file the agent deleted would cost its full size; a rewind reports it as not restorable.
+ */
+function changeBlobs(changes: FileChange[], maxBytes: number): BlobInput[] {
   const out: BlobInput[] = [];
   for (const c of changes) {
-    if (c.before) out.push({ content: c.before });
+    if (c.before && (c.after !== null || c.before.length <= maxBytes)) out.push({ content: c.before });
     if (c.after) out.push({ content: c.after, ...(c.before ? { deltaBase: hashBytes(c.before) } : {}) });
   }
   return out;

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { applyRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
 import { AstOutliner } from '../../../src/core/code/astOutline';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
+import { sha } from '../checkpoints/checkpointHarness';
 import { ScriptedGate, finalText, harness, toolUse, type Harness } from './runnerHarness';
 
 describe('code-aware steps: what commands change is captured, symbol deltas are journaled', function () {
@@ -59,5 +65,29 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     assert.match(c1?.content ?? '', /not recorded: the capture was disposed/);
     assert.equal(c1?.sideEffects, undefined);
     assert.deepEqual(h.server.violations(), []);
+  });
+
+  it('a file a tool deletes is kept by hash only over the size limit; smaller ones stay restorable (rewind says which)', async () => {
+    const big = 'x'.repeat(3000) + '\n';
+    h = await harness(
+      [
+        toolUse('d1', 'delete_file', { path: 'big.txt' }),
+        toolUse('d2', 'delete_file', { path: 'small.txt' }, { toolResultFor: 'd1', toolResultIsError: false }),
+        finalText('done', { toolResultFor: 'd2', toolResultIsError: false }),
+      ],
+      { 'big.txt': big, 'small.txt': 'small\n' },
+    );
+    const runner = h.runner(new ScriptedGate(), { maxFileBytes: 1000 });
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    assert.equal(await h.store.hasBlob(sha(big) as never), false, 'the 3 KB file over the 1 KB limit is kept by hash only');
+    assert.equal(await h.store.hasBlob(sha('small\n') as never), true);
+    const ws = new NodeWorkspace(h.workspace);
+    const plan = await planRewind(h.store, ws, id, 0);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.restorable]), [['big.txt', 'create', false], ['small.txt', 'create', true]]);
+    const r = await applyRewind(h.store, ws, plan);
+    assert.deepEqual(r.written, ['small.txt']);
+    assert.equal(await readFile(join(h.workspace, 'small.txt'), 'utf8'), 'small\n');
+    await assert.rejects(readFile(join(h.workspace, 'big.txt')), { code: 'ENOENT' });
   });
 });
