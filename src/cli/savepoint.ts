@@ -11,6 +11,8 @@ import { type CliEnv, type Composed, compose } from './compose';
 import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
 import { describeEvent, timelineLine } from '../core/runner/timeline';
+import { stepDiffs } from '../core/checkpoints/stepDiffs';
+import { CheckpointError } from '../core/checkpoints/checkpointEvents';
 
 const USAGE = `savepoint — a durable coding agent (headless)
 
@@ -18,6 +20,7 @@ const USAGE = `savepoint — a durable coding agent (headless)
   savepoint resume [SESSION]      continue a session (default: the latest unfinished one)
   savepoint list                  sessions of the workspace
   savepoint show SESSION          the session's timeline
+  savepoint diff SESSION [STEP]   the unified diff of each file the session changed (one step, or all)
   savepoint compacted SESSION [ID]   the messages a compaction summarized (default: the latest)
   savepoint uncompact SESSION [ID]   undo a compaction: the summarized messages come back
   savepoint pin SESSION "fact"    send a fact verbatim with every request (unpin to stop)
@@ -125,6 +128,15 @@ async function main(argv: string[]): Promise<number> {
         if (!s) throw new UsageError(`no session ${id}`);
         process.stdout.write(`${listLine(s)}\n`);
         for await (const e of app.store.readEvents(id)) process.stdout.write(`${timelineLine(e)}\n`);
+        return 0;
+      }
+      case 'diff': {
+        const id = sessionArg(rest[0], 'diff');
+        const step = rest[1] === undefined ? undefined : num(rest[1], 'step');
+        if (step !== undefined && !Number.isInteger(step)) throw new UsageError(`diff takes a step number, got "${rest[1]}"`);
+        const diffs = await stepDiffs(app.store, id, step === undefined ? {} : { step });
+        if (diffs.length === 0) process.stdout.write(step === undefined ? 'the session changed no file\n' : `step ${step} changed no file\n`);
+        for (const d of diffs) process.stdout.write(`## step ${d.step} · ${d.path} (${d.kind === 'command' ? 'changed by a command' : 'edit'})\n${d.diff}${d.diff.endsWith('\n') ? '' : '\n'}`);
         return 0;
       }
       case 'compacted': {
@@ -281,7 +293,7 @@ main(process.argv.slice(2)).then(
     } else if (StoreError.is(e, 'LOCKED')) {
       process.stderr.write('savepoint: another process (an editor window or a CLI run) is using this workspace\'s sessions; try again when it is done\n');
       process.exitCode = 5;
-    } else if (RunnerError.is(e) || StoreError.is(e) || e instanceof MemoryError) {
+    } else if (RunnerError.is(e) || StoreError.is(e) || e instanceof MemoryError || CheckpointError.is(e)) {
       process.stderr.write(`savepoint: ${e.message}\n`);
       process.exitCode = 1;
     } else {

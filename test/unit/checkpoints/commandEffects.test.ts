@@ -6,6 +6,7 @@ import { detectDrift } from '../../../src/core/checkpoints/drift';
 import { buildFileHistory, loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
+import { stepDiffs } from '../../../src/core/checkpoints/stepDiffs';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { openCheckpointStore, type DiskCheckpointStore } from '../../../src/core/store/openStore';
 import type { JournalEvent, NewEvent } from '../../../src/core/store/types';
@@ -87,5 +88,13 @@ describe('files changed by commands (captured side effects) are part of the hist
     await writeFile(join(ws, 'img.bin'), 'changed again');
     const drift = await detectDrift(store, workspace, s.id);
     assert.match(drift.find((d) => d.path === 'img.bin')?.diff ?? '', /recorded by hash only/);
+
+    // The diffs of the step, from the same blobs: text shown, the binary named by its hashes.
+    const diffs = await stepDiffs(store, s.id);
+    assert.deepEqual(diffs.map((d) => [d.step, d.path, d.kind]), [[1, 'gen.txt', 'command'], [1, 'img.bin', 'command'], [1, 'old/name.ts', 'command'], [1, 'new/name.ts', 'command']]);
+    assert.match(diffs[0]?.diff ?? '', /--- \/dev\/null\n\+\+\+ b\/gen\.txt[\s\S]*\+generated/);
+    assert.match(diffs[1]?.diff ?? '', /^img\.bin: [0-9a-f]{64} -> [0-9a-f]{64} \(a version kept by hash only/);
+    assert.match(diffs[2]?.diff ?? '', /-moved/);
+    assert.deepEqual(await stepDiffs(store, s.id, { step: 0 }), []);
   });
 });

@@ -61,6 +61,10 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
 
     const shown = (await cli('show', id)).stdout;
     assert.match(shown, /ok write_file: .*introduced 1 error \(now 1 error, 0 warnings\)/);
+    const diff = (await cli('diff', id)).stdout;
+    assert.match(diff, /^## step 1 · a\.ts \(edit\)\n[\s\S]*-export const a = 1;\n\+export const a = BROKEN;\n/);
+    assert.equal((await cli('diff', id, '2')).stdout, 'step 2 changed no file\n');
+    await assert.rejects(cli('diff', 'nosuchsession'), (e: { code?: number; stderr?: string }) => e.code === 1 && /^savepoint: no session nosuchsession/.test(e.stderr ?? ''));
     assert.match(shown, /compacted 3 earlier messages into a summary \((compaction:\d+)\)/);
     const compactionId = /\((compaction:\d+)\)/.exec(shown)?.[1] as string;
 
