@@ -99,8 +99,10 @@ export interface ContentEntry {
 
 /**
  * Where the capture keeps file contents by hash, so that it can give the old bytes of a file a
- * command modified or deleted. In the extension it is the checkpoint store's blob table (durable,
- * deduplicated across sessions); in tests and the CLI a bounded in-memory cache.
+ * command modified or deleted. The extension and the CLI use a bounded in-memory cache
+ * (MemoryContentStore, 128 MB): the baseline of a large workspace is not copied into the store.
+ * A file whose old contents were dropped from the cache is recorded by its hashes only (its rewind
+ * reports it as not restorable). CheckpointContentStore keeps them durably as blobs instead.
  */
 export interface ContentStore {
   /** Keeps the contents under their hashes. Idempotent. A cache may drop entries later. */
