@@ -119,7 +119,9 @@ function grammarLocation(): { wasmDir?: string; runtimeWasmPath?: string } {
 
 /**
  * The outliner without waiting for it: loading tree-sitter must not delay the first model
- * request of a resume. Until it is ready (well before a first tool call lands) steps get no symbol lines.
+ * request of a resume. It starts loading with that request; a step that changes files waits for it
+ * (`ready`) before its symbol lines, so an edit applied before any request (`approve --resume`) has
+ * them too. A grammar that fails to load leaves the steps without symbol lines.
  */
 function lazyOutliner(create: () => Promise<AstOutliner | undefined>): Outliner & { load(): void; dispose(): Promise<void> } {
   let loading: Promise<AstOutliner | undefined> | undefined;
@@ -131,6 +133,9 @@ function lazyOutliner(create: () => Promise<AstOutliner | undefined>): Outliner 
   return {
     outline: (path, text) => (ready ? ready.outline(path, text) : { language: null, symbols: [], hasSyntaxErrors: false }),
     load: () => void load(),
+    ready: async () => {
+      await load();
+    },
     dispose: async () => (loading ? (await loading)?.dispose() : undefined),
   };
 }

@@ -7,6 +7,8 @@ import type { SideEffect } from './runEvents';
 /** What the runner needs of a symbol outliner (AstOutliner implements it). */
 export interface Outliner {
   outline(path: string, text: string): Outline;
+  /** An outliner that loads in the background: resolves once `outline` can answer (the runner waits before a step's symbols). */
+  ready?(): Promise<void>;
 }
 
 export interface FileVersions {

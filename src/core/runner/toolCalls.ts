@@ -146,6 +146,7 @@ export class ToolCalls {
     if (changes) {
       const out = await this.apply(j, changes);
       this.deps.probe?.(`applied:${tool.name}`);
+      await this.deps.outliner?.ready?.();
       const symbols = symbolLines(this.deps.outliner, changes);
       const diag = base ? await this.diagnose(changes.map((c) => c.path), base, signal) : undefined;
       const content = `${out.content}${note ? `\n(${note})` : ''}${symbols.length ? `\n${symbols.join('\n')}` : ''}${diag ? diagnosticsForModel(diag.record) : ''}`;
@@ -179,6 +180,7 @@ export class ToolCalls {
     this.deps.probe?.(`applied:${tool.name}`);
     if (uncaptured !== undefined) out = { ...out, content: `${out.content}\n[the files this command changed were not recorded: ${uncaptured}]` };
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
+    await this.deps.outliner?.ready?.();
     const symbols = symbolLines(this.deps.outliner, found.files);
     const diag = base ? await this.diagnose(found.effects.map((e) => e.path), base, signal) : undefined;
     const content = `${out.content}${describeSideEffects(found.effects)}${diag ? diagnosticsForModel(diag.record) : ''}`;

@@ -90,4 +90,32 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     assert.equal(await readFile(join(h.workspace, 'small.txt'), 'utf8'), 'small\n');
     await assert.rejects(readFile(join(h.workspace, 'big.txt')), { code: 'ENOENT' });
   });
+
+  it('an outliner still loading is waited for before a step\'s symbols (the CLI loads it in the background)', async () => {
+    h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'export const x = 1;', new_text: 'export const x = 1;\nexport function twice(n: number) {\n  return 2 * n;\n}' }),
+        finalText('done', { toolResultFor: 'e1' }),
+      ],
+      { 'src/a.ts': 'export const x = 1;\n' },
+    );
+    const real = await AstOutliner.create();
+    let loaded = false;
+    const slow = {
+      outline: (path: string, text: string) => (loaded ? real.outline(path, text) : { language: null, symbols: [], hasSyntaxErrors: false }),
+      ready: () =>
+        new Promise<void>((r) =>
+          setTimeout(() => {
+            loaded = true;
+            r();
+          }, 100),
+        ),
+    };
+    const runner = h.runner(new ScriptedGate(), { outliner: slow });
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const e1 = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : [])).find((r) => r.callId === 'e1');
+    assert.ok(e1?.symbols?.some((l) => /added function `twice` in src\/a\.ts/.test(l)), JSON.stringify(e1?.symbols));
+    real.dispose();
+  });
 });
