@@ -81,7 +81,10 @@ function fileRow(f: FileStat, t: ToolEntry, ctx: EntryContext): HTMLElement {
   const li = el('li', 'file');
   li.append(icon(f.kind === 'created' ? 'diff-added' : f.kind === 'deleted' ? 'diff-removed' : f.kind === 'renamed' ? 'diff-renamed' : 'diff-modified', { cls: `kind-${f.kind}` }), el('span', 'path', f.path));
   const stat = el('span', 'stat');
-  if (f.added === null || f.removed === null) stat.append(el('span', 'hint', f.kind));
+  if (f.hashOnly) {
+    stat.append(el('span', 'hint', `${f.kind} · ${f.hashOnly}, kept by hash`));
+    stat.title = `${f.path} is ${f.hashOnly === 'binary' ? 'a binary file' : 'over the size limit'}: recorded by its hash and size only, so it cannot be restored by a rewind`;
+  } else if (f.added === null || f.removed === null) stat.append(el('span', 'hint', f.kind));
   else stat.append(el('span', 'added', `+${f.added}`), el('span', 'removed', `−${f.removed}`));
   li.append(stat, iconAction('diff', `Open the diff of ${f.path} at step ${t.step}`, () => ctx.diff(t.step, f.path)));
   return li;

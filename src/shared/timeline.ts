@@ -10,6 +10,8 @@ export interface FileStat {
   kind: 'created' | 'modified' | 'deleted' | 'renamed';
   added: number | null;
   removed: number | null;
+  /** Recorded by hash and size only: a binary file, or one over the size limit. */
+  hashOnly?: 'binary' | 'too large';
 }
 
 /** A long text cut for the wire: `full` is how long the original was. */

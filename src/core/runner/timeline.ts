@@ -1,4 +1,4 @@
-import type { RunnerEvent } from './runEvents';
+import type { RunnerEvent, ToolResultData } from './runEvents';
 import { describeStepDiagnostics } from './stepDiagnostics';
 import type { JournalEvent } from '../store/types';
 
@@ -8,6 +8,18 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
 export function timelineLine(e: JournalEvent): string {
   const at = new Date(e.at).toISOString().slice(11, 19);
   return `${String(e.seq).padStart(4)} ${at} step ${String(e.step).padStart(3)}  ${describeEvent({ type: e.type, data: e.data } as RunnerEvent)}`;
+}
+
+const LETTER = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;
+const DETAIL_LINES = 10;
+
+/** Under a result: the files a command changed (binary and too-large ones marked) and the symbols the call changed, one per line. */
+function resultDetails(d: ToolResultData): string {
+  const files = (d.sideEffects ?? []).map((s) => `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${s.binary ? ' (binary: kept by hash only)' : s.tooLarge ? ' (over the size limit: kept by hash only)' : ''}`);
+  const lines = [...files, ...(d.symbols ?? [])];
+  if (lines.length === 0) return '';
+  const shown = lines.slice(0, DETAIL_LINES).map((l) => `\n        ${l}`).join('');
+  return lines.length > DETAIL_LINES ? `${shown}\n        … and ${lines.length - DETAIL_LINES} more` : shown;
 }
 
 /** The event in words, without position or time. */
@@ -33,7 +45,7 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'tool_result': {
       const diag = ev.data.diagnostics ? describeStepDiagnostics(ev.data.diagnostics) : '';
       const firstLine = ev.data.content.split('\n[diagnostics after this step')[0] ?? '';
-      return `${head}  ${ev.data.isError ? 'ERROR' : 'ok'} ${ev.data.name}${ev.data.recovered ? ` [recovered: ${ev.data.recovered}]` : ''}: ${cut(firstLine.replace(/\s+/g, ' '), 110)}${diag ? ` — ${diag}` : ''}`;
+      return `${head}  ${ev.data.isError ? 'ERROR' : 'ok'} ${ev.data.name}${ev.data.recovered ? ` [recovered: ${ev.data.recovered}]` : ''}: ${cut(firstLine.replace(/\s+/g, ' '), 110)}${diag ? ` — ${diag}` : ''}${resultDetails(ev.data)}`;
     }
     case 'message_added':
       return `${head}  ${ev.data.reason === 'human' ? 'human message' : ev.data.reason === 'drift' ? 'told the model what changed on disk while the session was away' : 'tool results sent'}`;

@@ -94,7 +94,9 @@ function stat(path: string, kind: FileStat['kind'], before: string | null, after
 }
 
 function sideEffectStats(list: readonly SideEffect[], look: TimelineLookups): FileStat[] {
-  return list.map((s) => (s.binary || s.tooLarge ? { path: s.path, kind: s.kind, added: null, removed: null } : stat(s.path, s.kind, s.beforeHash, s.afterHash, look)));
+  return list.map((s) =>
+    s.binary || s.tooLarge ? { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: s.binary ? 'binary' : 'too large' } : stat(s.path, s.kind, s.beforeHash, s.afterHash, look),
+  );
 }
 
 function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups): string[] {

@@ -51,7 +51,7 @@ describe('sidebar timeline view model (journal events -> entries)', () => {
     assert.deepEqual(edit?.files, [{ path: 'hello.ts', kind: 'modified', added: 1, removed: 1 }]);
     assert.deepEqual(edit?.symbols, ['changed constant `hello` in hello.ts']);
     assert.match(edit?.input.text ?? '', /"path": "hello.ts"/);
-    assert.deepEqual(cmd?.files, [{ path: 'gen.ts', kind: 'created', added: 12, removed: 0 }, { path: 'logo.png', kind: 'modified', added: null, removed: null }]);
+    assert.deepEqual(cmd?.files, [{ path: 'gen.ts', kind: 'created', added: 12, removed: 0 }, { path: 'logo.png', kind: 'modified', added: null, removed: null, hashOnly: 'binary' }]);
     assert.equal(cmd?.result?.full, 20_000, 'the result knows its full length');
     assert.equal(cmd?.result?.text.length, 8000, 'but is cut for the wire');
     const [approval] = byKind(entries, 'approval');
