@@ -159,6 +159,7 @@ export class SessionDetail {
       diff: (step, path) => act('openStepDiff', id, step, path),
       rewind: (step) => act('rewindSession', id, step),
       fork: (step) => act('forkSession', id, step),
+      undoRewind: (seq) => act('undoRewind', id, seq),
       answer: () => act('resumeSession', id),
     };
   }

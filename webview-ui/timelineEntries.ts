@@ -12,6 +12,8 @@ export interface EntryContext {
   diff(step: number, path?: string): void;
   rewind(step: number): void;
   fork(step: number): void;
+  /** Undo a rewind, given the seq of its journal event. */
+  undoRewind(seq: number): void;
   answer(): void;
   now: number;
 }
@@ -189,9 +191,13 @@ export function renderEntry(e: TimelineEntry, ctx: EntryContext): HTMLLIElement 
     case 'approval':
       li.append(...approvalEntry(e, ctx));
       break;
-    case 'note':
-      li.append(head(e.icon, e.text, '', { tone: e.tone }));
+    case 'note': {
+      const h = head(e.icon, e.text, '', { tone: e.tone });
+      const r = e.rewind;
+      if (r && !r.undone) h.append(iconAction('discard', 'Undo this rewind (the files go back to what they held before it)…', () => ctx.undoRewind(r.seq)));
+      li.append(h);
       break;
+    }
   }
   return li;
 }

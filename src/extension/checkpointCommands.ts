@@ -233,7 +233,12 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
           void vscode.window.showInformationMessage('Savepoint: this session has no rewind of files left to undo.');
           return;
         }
-        const given = typeof rewindArg === 'string' ? rewinds.find((r) => r.rewindId === rewindArg) : undefined;
+        // The sidebar names a rewind by the seq of its event; a caller may also give its id.
+        const given = rewinds.find((r) => r.rewindId === rewindArg || r.seq === rewindArg);
+        if (rewindArg !== undefined && !given) {
+          void vscode.window.showInformationMessage('Savepoint: that rewind was undone already.');
+          return;
+        }
         const r =
           given ??
           (rewinds.length === 1

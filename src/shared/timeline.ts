@@ -103,6 +103,8 @@ export interface NoteEntry extends EntryBase {
   tone: NoteTone;
   icon: string;
   text: string;
+  /** A rewind of files: its journal seq (what Undo a Rewind is given) and whether it was undone since. */
+  rewind?: { seq: number; id: string; undone: boolean };
 }
 
 export type TimelineEntry = StartEntry | ModelEntry | ToolEntry | ApprovalEntry | NoteEntry;

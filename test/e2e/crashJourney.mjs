@@ -192,10 +192,19 @@ try {
   if (read('hello.ts').toString() !== 'export const hello = 2;\n') fail('the rewind touched hello.ts (another session\'s file)');
   step(`"${rewindTitle}" (files only): the preview said "${preview.slice(0, 120)}"; greeting.ts is byte-exactly "two" again`);
   await wb.screenshot('rewound');
-  await rewound.getByRole('button', { name: 'Undo' }).click();
+  // Undo later, from the rewind's note in the timeline (the toast is gone by then): preview, then undo.
+  await wb.palette('Notifications: Clear All Notifications');
+  if ((await rewound.count()) > 0 && (await rewound.isVisible())) fail('the toast is still there');
+  const rewindNote = web.locator('li.entry-note', { hasText: 'Rewound 1 file(s) to step 1' });
+  await rewindNote.locator('vscode-icon[title^="Undo this rewind"]').click({ timeout: 20000 });
+  const undoDialog = page.locator('.monaco-dialog-box', { hasText: 'undo the rewind to step 1' });
+  await undoDialog.locator('.dialog-message-detail', { hasText: 'restore greeting.ts' }).waitFor({ timeout: 20000 });
+  await wb.screenshot('undo-rewind-preview');
+  await undoDialog.getByRole('button', { name: 'Undo Rewind' }).click();
   await fileIs('greeting.ts', GREETING('three'));
   await shownToast('rewind undone (1 file(s) restored)').waitFor({ timeout: 20000 });
-  step('Undo: greeting.ts is byte-exactly the session\'s "three" again');
+  await rewindNote.locator('vscode-icon[title^="Undo this rewind"]').waitFor({ state: 'detached', timeout: 20000 });
+  step('Undo from the timeline note (after the toast was gone): greeting.ts is byte-exactly the session\'s "three" again, and the note no longer offers it');
   await wb.screenshot('rewind-undone');
 
   // Fork from the first edit: the new session is listed with where it came from.

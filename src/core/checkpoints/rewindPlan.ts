@@ -149,6 +149,8 @@ function lazyDiff(f: Omit<RewindFilePlan, 'diff'>, compute: () => string): Rewin
 /** A rewind of a session, as the undo command lists them. */
 export interface RewindRecord {
   rewindId: string;
+  /** Seq of its journal event (the sidebar's Undo names a rewind by it). */
+  seq: number;
   targetStep: number;
   mode: RewindMode;
   /** The files it wrote (the safety checkpoint holds what they held before). */
@@ -166,7 +168,7 @@ export async function listRewinds(store: CheckpointStore, sessionId: SessionId):
     .flatMap((e) => {
       if (e.type !== 'rewind') return [];
       const d = e.data as RewindData;
-      return [{ rewindId: d.rewindId, targetStep: d.targetStep, mode: d.mode, files: d.files.map((f) => f.path), at: d.at, undone: undone.has(d.rewindId) }];
+      return [{ rewindId: d.rewindId, seq: e.seq, targetStep: d.targetStep, mode: d.mode, files: d.files.map((f) => f.path), at: d.at, undone: undone.has(d.rewindId) }];
     })
     .reverse();
 }

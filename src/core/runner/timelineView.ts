@@ -133,8 +133,20 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
     case 'budgets_changed':
       return [put(state, note(e, 'info', 'dashboard', describeEvent(ev).trim()))];
     default:
-      return [put(state, otherNote(e))];
+      return otherNotes(state, e);
   }
+}
+
+/** A rewind's note offers its undo; the undo's note takes that offer back from it. */
+function otherNotes(state: TimelineState, e: JournalEvent): string[] {
+  const changed = [put(state, otherNote(e))];
+  const id = (e.data as { rewindId?: unknown } | null)?.rewindId;
+  if (e.type === 'rewind_undone' && typeof id === 'string') {
+    for (const x of state.entries.values()) {
+      if (x.kind === 'note' && x.rewind?.id === id && !x.rewind.undone) changed.push(put(state, { ...x, rewind: { ...x.rewind, undone: true } }));
+    }
+  }
+  return changed;
 }
 
 /** Tool calls and approvals: a call's entry changes with each stage, and with the approval about it. */
@@ -182,9 +194,12 @@ function started(state: TimelineState, e: JournalEvent, d: ToolStartedData, look
 
 /** Events written outside the runner (rewind, undo) and types this view does not know. */
 function otherNote(e: JournalEvent): NoteEntry {
-  const d = (e.data ?? {}) as { files?: unknown[]; targetStep?: number; skipped?: unknown[] };
+  const d = (e.data ?? {}) as { files?: unknown[]; targetStep?: number; skipped?: unknown[]; rewindId?: unknown };
   const n = Array.isArray(d.files) ? d.files.length : 0;
-  if (e.type === 'rewind') return note(e, 'info', 'history', `Rewound ${n} file(s) to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${d.skipped?.length ? `, ${d.skipped.length} kept` : ''}`);
+  if (e.type === 'rewind') {
+    const entry = note(e, 'info', 'history', `Rewound ${n} file(s) to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${d.skipped?.length ? `, ${d.skipped.length} kept` : ''}`);
+    return n > 0 && typeof d.rewindId === 'string' ? { ...entry, rewind: { seq: e.seq, id: d.rewindId, undone: false } } : entry;
+  }
   if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${n} file(s) restored`);
   return note(e, 'info', 'circle-small', describeEvent({ type: e.type, data: e.data } as RunnerEvent).trim());
 }

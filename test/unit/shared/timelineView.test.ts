@@ -109,6 +109,16 @@ describe('sidebar timeline view model (journal events -> entries)', () => {
     assert.deepEqual(tool.diagnostics, { errors: 2, warnings: 1, deltaErrors: 1, deltaWarnings: 0, introduced: ['a.ts:3 error: Type error'], introducedCount: 1, resolvedCount: 0, unavailable: null });
     const notes = sortEntries(state.entries.values()).filter((e) => e.kind === 'note').map((e) => (e.kind === 'note' ? e.text : ''));
     assert.deepEqual(notes, ['Rewound 1 file(s) to step 1', 'something_new']);
+    const rewindNote = () => sortEntries(state.entries.values()).find((e) => e.kind === 'note' && e.text.startsWith('Rewound'));
+    const r = rewindNote();
+    assert.ok(r?.kind === 'note');
+    assert.deepEqual(r.rewind, { seq: 2, id: 'r', undone: false }, 'a rewind of files offers its undo, named by its seq');
+    // Its undo takes the offer back (the rewind's entry changes too, so the sidebar re-renders it).
+    const changed = applyEvents(state, [ev(3, 'rewind_undone', { rewindId: 'r', files: [{ path: 'a.ts', fromHash: 'y', toHash: 'x' }], skipped: [], at: 1 })], none);
+    const after = rewindNote();
+    assert.ok(after?.kind === 'note');
+    assert.deepEqual(after.rewind, { seq: 2, id: 'r', undone: true });
+    assert.ok(changed.has(after.id), JSON.stringify([...changed]));
   });
 
   it('says which blobs to preload: message texts (not tool results) and text changes (not binaries)', () => {
