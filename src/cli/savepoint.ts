@@ -12,7 +12,10 @@ import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
 import { describeEvent, timelineLine } from '../core/runner/timeline';
 import { stepDiffs } from '../core/checkpoints/stepDiffs';
-import { CheckpointError } from '../core/checkpoints/checkpointEvents';
+import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
+import { forkSession } from '../core/checkpoints/fork';
+import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
+import { type RewindFilePlan, listRewinds, planRewind, planUndo } from '../core/checkpoints/rewindPlan';
 
 const USAGE = `savepoint — a durable coding agent (headless)
 
@@ -21,6 +24,13 @@ const USAGE = `savepoint — a durable coding agent (headless)
   savepoint list                  sessions of the workspace
   savepoint show SESSION          the session's timeline
   savepoint diff SESSION [STEP]   the unified diff of each file the session changed (one step, or all)
+  savepoint rewind SESSION STEP [--mode files|both|conversation] [--yes] [--overwrite PATH]...
+                                  preview (and with --yes, do) a rewind to the end of STEP (0: before
+                                  the session); a safety checkpoint first, files edited outside the
+                                  session are kept unless listed with --overwrite
+  savepoint undo-rewind SESSION [REWIND_ID] [--yes]
+                                  preview (and with --yes, do) the undo of a rewind (default: the latest)
+  savepoint fork SESSION STEP ["message"]   a new session continuing from the end of STEP
   savepoint compacted SESSION [ID]   the messages a compaction summarized (default: the latest)
   savepoint uncompact SESSION [ID]   undo a compaction: the summarized messages come back
   savepoint pin SESSION "fact"    send a fact verbatim with every request (unpin to stop)
@@ -57,6 +67,9 @@ const OPTIONS = {
   respond: { type: 'string' },
   edit: { type: 'string' },
   resume: { type: 'boolean' },
+  mode: { type: 'string' },
+  yes: { type: 'boolean' },
+  overwrite: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
     ...(o['base-url'] ? { baseUrl: o['base-url'] } : process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}),
     ...(o['check-command'] ? { checkCommand: o['check-command'], diagnoseSteps: o['no-step-checks'] !== true } : {}),
     codeAware: command === 'run' || command === 'resume' || (command === 'approve' && o.resume === true),
-    memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory',
+    memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || command === 'rewind' || command === 'undo-rewind',
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
@@ -137,6 +150,44 @@ async function main(argv: string[]): Promise<number> {
         const diffs = await stepDiffs(app.store, id, step === undefined ? {} : { step });
         if (diffs.length === 0) process.stdout.write(step === undefined ? 'the session changed no file\n' : `step ${step} changed no file\n`);
         for (const d of diffs) process.stdout.write(`## step ${d.step} · ${d.path} (${d.kind === 'command' ? 'changed by a command' : 'edit'})\n${d.diff}${d.diff.endsWith('\n') ? '' : '\n'}`);
+        return 0;
+      }
+      case 'rewind': {
+        const id = sessionArg(rest[0], 'rewind');
+        const step = stepArg(rest[1], 'rewind');
+        const mode = (o.mode ?? 'files') as RewindMode;
+        if (!['files', 'both', 'conversation'].includes(mode)) throw new UsageError('--mode must be files, both or conversation');
+        const plan = await planRewind(app.store, app.workspace, id, step, { mode });
+        printPlan(plan.files);
+        if (!o.yes) {
+          process.stdout.write('nothing written: add --yes to rewind (a safety checkpoint lets you undo it)\n');
+          return 0;
+        }
+        const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}) });
+        process.stdout.write(`rewound ${r.written.length} file(s)${r.skipped.length ? `; kept ${r.skipped.join(', ')} (edited outside the session, or not restorable)` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\nundo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n`);
+        return 0;
+      }
+      case 'undo-rewind': {
+        const id = sessionArg(rest[0], 'undo-rewind');
+        const open = (await listRewinds(app.store, id)).filter((r) => !r.undone && r.files.length > 0);
+        const r = rest[1] === undefined ? open[0] : open.find((x) => x.rewindId === rest[1]);
+        if (!r) throw new UsageError(rest[1] === undefined ? `session ${id} has no rewind of files left to undo` : `no rewind ${rest[1]} left to undo in session ${id}`);
+        const plan = await planUndo(app.store, app.workspace, id, r.rewindId);
+        printPlan(plan.files);
+        if (!o.yes) {
+          process.stdout.write(`nothing written: add --yes to undo the rewind to ${r.targetStep === 0 ? 'before the session' : `step ${r.targetStep}`}\n`);
+          return 0;
+        }
+        const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}) });
+        process.stdout.write(`rewind undone: ${u.written.length} file(s) restored${u.skipped.length ? `; kept ${u.skipped.join(', ')}` : ''}\n`);
+        return 0;
+      }
+      case 'fork': {
+        const id = sessionArg(rest[0], 'fork');
+        const step = stepArg(rest[1], 'fork');
+        const message = rest.slice(2).join(' ').trim();
+        const fork = await forkSession(app.store, id, step, message ? { message } : {});
+        process.stdout.write(`${fork.id}  ${fork.title}\ncontinue it: savepoint resume ${fork.id}\n`);
         return 0;
       }
       case 'compacted': {
@@ -234,6 +285,19 @@ async function memoryCommand(app: Composed, args: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown memory command "${sub}": list, show ID, recall QUERY, forget ID, reverts`);
   }
+}
+
+function stepArg(v: string | undefined, command: string): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < 0) throw new UsageError(`${command} needs a step number (0: before the session), got ${v === undefined ? 'none' : `"${v}"`}`);
+  return n;
+}
+
+/** A rewind's or undo's preview: what happens to each file, and why it may not. */
+function printPlan(files: readonly RewindFilePlan[]): void {
+  const changes = files.filter((f) => f.action !== 'none');
+  if (changes.length === 0) process.stdout.write('no file changes\n');
+  for (const f of changes) process.stdout.write(`${f.action.padEnd(7)} ${f.path}${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}\n`);
 }
 
 function sessionArg(v: string | undefined, command: string): SessionId {

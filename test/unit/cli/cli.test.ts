@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -87,5 +87,42 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
     assert.match((await cli('memory', 'forget', memoryId)).stdout, /^forgotten: /);
     assert.equal((await cli('memory', 'list')).stdout, 'No memories.\n');
     await assert.rejects(cli('memory', 'forget', memoryId), (e: { stderr: string; code: number }) => e.code === 1 && /savepoint: /.test(e.stderr));
+  });
+
+  it('rewinds with a preview first, undoes the rewind, and forks, from the command line', async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
+    const ws = join(root, 'ws');
+    await mkdir(ws);
+    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
+    server = await ScriptedModelServer.start([
+      { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } },
+      { type: 'message', content: [{ type: 'text', text: 'forked and done' }], expect: { lastUserContains: 'try a 3 instead' } },
+    ]);
+    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+    const started = await cli('run', '--approvals', 'yes', 'set a to 2');
+    const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    const a = () => readFile(join(ws, 'a.ts'), 'utf8');
+    assert.equal(await a(), 'export const a = 2;\n');
+
+    const preview = await cli('rewind', id, '0');
+    assert.match(preview.stdout, /^restore a\.ts\nnothing written: add --yes/);
+    assert.equal(await a(), 'export const a = 2;\n', 'the preview writes nothing');
+    const done = await cli('rewind', id, '0', '--yes');
+    assert.match(done.stdout, /rewound 1 file\(s\)\nundo: savepoint undo-rewind \S+ \S+ --yes\n$/);
+    assert.equal(await a(), 'export const a = 1;\n');
+
+    assert.match((await cli('undo-rewind', id)).stdout, /^restore a\.ts\nnothing written/);
+    assert.equal((await cli('undo-rewind', id, '--yes')).stdout, 'restore a.ts\nrewind undone: 1 file(s) restored\n');
+    assert.equal(await a(), 'export const a = 2;\n');
+    await assert.rejects(cli('undo-rewind', id, '--yes'), (e: { code?: number; stderr?: string }) => e.code === 2 && /no rewind of files left to undo/.test(e.stderr ?? ''));
+    await assert.rejects(cli('rewind', id, 'two'), (e: { code?: number; stderr?: string }) => e.code === 2 && /rewind needs a step number/.test(e.stderr ?? ''));
+
+    const forked = await cli('fork', id, '1', 'try a 3 instead');
+    const forkId = forked.stdout.split(/\s+/)[0] as string;
+    assert.match((await cli('list')).stdout, new RegExp(`${forkId} .*\\(fork of ${id} at step 1\\)`));
+    const resumed = await cli('resume', forkId, '--approvals', 'yes');
+    assert.equal((JSON.parse(resumed.stdout.trim().split('\n').pop() as string) as { status: string }).status, 'completed');
+    assert.deepEqual(server.violations(), []);
   });
 });
