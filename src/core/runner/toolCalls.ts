@@ -1,21 +1,20 @@
-import { createTwoFilesPatch } from 'diff';
 import type { ContentBlock, Message } from '../model/types';
 import { validateInput } from '../tools/registry';
 import { type FileChange, type Tool, ToolError, type ToolOutput } from '../tools/tool';
 import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval } from './approvalPolicy';
+import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, changeBlobs, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
 import { callKey } from './loopDetector';
 import { describeSideEffects, fromCapture, symbolLines } from './stepEffects';
 import { mergeStale } from './pendingMerge';
 import { collectBase, diagnoseStep, diagnosticsForModel, readFindings } from './stepDiagnostics';
 import type { PlannedMutation, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
+import type { CaptureMark, FileChangeSet } from '../ports/changeCapture';
 import type { CallState } from './runState';
 import type { RunnerDeps } from './runner';
 import { RunnerError, type AppendExtras, type SessionJournal, hashBytes, hashMessage } from './sessionJournal';
 
 type Commit = (j: SessionJournal, step: number, events: RunnerEvent[], extras?: AppendExtras) => Promise<void>;
-
-const MAX_DIFF_CHARS = 20_000;
 
 /**
  * Moves one tool call forward by one journaled stage: planned (validated, approval asked when the
@@ -78,7 +77,7 @@ export class ToolCalls {
       data: { approvalId: `tool:${call.id}:${j.headSeq + 1}`, kind: 'tool', callId: call.id, name: tool.name, input: valid.value, reasons: need.reasons, requestedAt: this.now(), ...(diff ? { diff } : {}) },
     };
     // The versions the approved change is made from and makes: a three-way merge needs them if the file changes while the user decides.
-    await this.commit(j, j.state.turn, [planned, asked], changes ? { blobs: changeBlobs(changes, this.deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) } : undefined);
+    await this.commit(j, j.state.turn, [planned, asked], changes ? { blobs: this.blobsOf(changes) } : undefined);
   }
 
   private async declined(j: SessionJournal, call: CallState, decision: string, text: string | undefined): Promise<void> {
@@ -138,7 +137,7 @@ export class ToolCalls {
   ): Promise<void> {
     const mutations = changes?.map(toMutation);
     const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'intent', data: { name: tool.name, input, ...(mutations ? { mutations } : {}) } }];
-    await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}) } }], { effects, blobs: changes ? changeBlobs(changes, this.deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) : [] });
+    await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}) } }], { effects, blobs: changes ? this.blobsOf(changes) : [] });
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
     // The first step that changes files needs something to compare with: the findings before it.
@@ -152,33 +151,9 @@ export class ToolCalls {
       const content = `${out.content}${note ? `\n(${note})` : ''}${symbols.length ? `\n${symbols.join('\n')}` : ''}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
-    const capture = tool.category === 'mutate' ? this.deps.capture : undefined;
-    // A capture that cannot begin (disposed; or, without SerialCapture in front, another session's
-    // open) leaves this command unrecorded: said in its result, never silently.
-    let uncaptured: string | undefined;
-    const mark = capture
-      ? await capture.begin().catch((e: unknown) => {
-          uncaptured = e instanceof Error ? e.message : String(e);
-          return undefined;
-        })
-      : undefined;
-    let out: ToolOutput;
-    try {
-      out = await this.execute(tool, input, signal, j, call.id);
-    } catch (e) {
-      // Closed, not left open: an open capture would hold back every later command's.
-      if (capture && mark) await capture.end(mark).catch(() => undefined);
-      throw e;
-    }
-    const set = capture && mark
-      ? await capture.end(mark).catch((e: unknown) => {
-          uncaptured = e instanceof Error ? e.message : String(e);
-          return undefined;
-        })
-      : undefined;
+    const { out, set } = await this.captured(tool, () => this.execute(tool, input, signal, j, call.id));
     const found = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
-    if (uncaptured !== undefined) out = { ...out, content: `${out.content}\n[the files this command changed were not recorded: ${uncaptured}]` };
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
     await this.deps.outliner?.ready?.();
     const symbols = symbolLines(this.deps.outliner, found.files);
@@ -190,6 +165,41 @@ export class ToolCalls {
       blobs: [...found.blobs, ...(diag?.blobs ?? [])],
       ...(diag ? { diagnostics: diag.record } : {}),
     });
+  }
+
+  /** Contents of the files a call changes, as blobs, within the size limit. */
+  private blobsOf(changes: FileChange[]): BlobInput[] {
+    return changeBlobs(changes, this.deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  }
+
+  /**
+   * Runs a tool with the change capture around it when it may change files outside the file tools
+   * (a command). A capture that cannot begin or end (disposed; or, without SerialCapture in front,
+   * another session's open) leaves the command unrecorded, said in its result, never silently. A
+   * tool that throws closes its capture: an open one would hold back every later command's.
+   */
+  private async captured(tool: Tool, run: () => Promise<ToolOutput>): Promise<{ out: ToolOutput; set?: FileChangeSet }> {
+    const capture = tool.category === 'mutate' ? this.deps.capture : undefined;
+    if (!capture) return { out: await run() };
+    const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
+    let mark: CaptureMark;
+    try {
+      mark = await capture.begin();
+    } catch (e) {
+      return { out: unrecorded(await run(), why(e)) };
+    }
+    let out: ToolOutput;
+    try {
+      out = await run();
+    } catch (e) {
+      await capture.end(mark).catch(() => undefined);
+      throw e;
+    }
+    try {
+      return { out, set: await capture.end(mark) };
+    } catch (e) {
+      return { out: unrecorded(out, why(e)) };
+    }
   }
 
   /** The findings the next delta is taken against: the last step's, or (first time) collected now, before the step runs. */
@@ -358,53 +368,4 @@ export class ToolCalls {
 
 const kindOf = (approvalId: string | undefined): string | undefined => approvalId?.split(':')[0];
 
-const hashOrNull = (b: Uint8Array | null | undefined): string | null => (b ? hashBytes(b) : null);
-
-/** A file read by the model is kept as a blob up to this size (content-addressed: a version already stored costs nothing). */
-const SEEN_BLOB_MAX = 1024 * 1024;
-
-function toMutation(c: FileChange): PlannedMutation {
-  return { path: c.path, beforeHash: hashOrNull(c.before), afterHash: hashOrNull(c.after) };
-}
-
-/** The default of `RunnerDeps.maxFileBytes` (the setting savepoint.checkpoints.maxFileSizeMB). */
-export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
-
-/**
- * Before and after contents go to the blob store (the after as a delta of the before), for resume
- * and rewind. The old contents of a file the call deletes are kept by hash only over `maxBytes`:
- * nothing replays them (a deletion in flight at a crash needs no contents), and keeping a large
- * file the agent deleted would cost its full size; a rewind reports it as not restorable.
- */
-function changeBlobs(changes: FileChange[], maxBytes: number): BlobInput[] {
-  const out: BlobInput[] = [];
-  for (const c of changes) {
-    if (c.before && (c.after !== null || c.before.length <= maxBytes)) out.push({ content: c.before });
-    if (c.after) out.push({ content: c.after, ...(c.before ? { deltaBase: hashBytes(c.before) } : {}) });
-  }
-  return out;
-}
-
-/** Files over this size are shown by hash and size in a proposed diff, never decoded. */
-const MAX_DIFF_FILE_BYTES = 5 * 1024 * 1024;
-
-const isBinary = (b: Uint8Array | null): boolean => b !== null && b.subarray(0, 8000).includes(0);
-
-function describeBytes(b: Uint8Array | null): string {
-  return b ? `${b.length} bytes, sha256 ${hashBytes(b).slice(0, 12)}` : 'absent';
-}
-
-function unifiedDiff(changes: FileChange[]): string {
-  const dec = new TextDecoder();
-  const text = changes
-    .map((c) => {
-      const size = Math.max(c.before?.length ?? 0, c.after?.length ?? 0);
-      if (isBinary(c.before) || isBinary(c.after) || size > MAX_DIFF_FILE_BYTES) {
-        const why = size > MAX_DIFF_FILE_BYTES ? 'too large to show' : 'binary';
-        return `${c.path} (${why}): ${describeBytes(c.before)} -> ${describeBytes(c.after)}\n`;
-      }
-      return createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ? dec.decode(c.before) : '', c.after ? dec.decode(c.after) : '', undefined, undefined, { context: 3 });
-    })
-    .join('\n');
-  return text.length > MAX_DIFF_CHARS ? `${text.slice(0, MAX_DIFF_CHARS)}\n... (diff cut at ${MAX_DIFF_CHARS} characters)` : text;
-}
+const unrecorded = (out: ToolOutput, why: string): ToolOutput => ({ ...out, content: `${out.content}\n[the files this command changed were not recorded: ${why}]` });
