@@ -15,7 +15,7 @@ import { stepDiffs } from '../core/checkpoints/stepDiffs';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, listRewinds, planRewind, planUndo } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName } from '../core/checkpoints/rewindPlan';
 
 const USAGE = `savepoint — a durable coding agent (headless)
 
@@ -175,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId);
         printPlan(plan.files);
         if (!o.yes) {
-          process.stdout.write(`nothing written: add --yes to undo the rewind to ${r.targetStep === 0 ? 'before the session' : `step ${r.targetStep}`}\n`);
+          process.stdout.write(`nothing written: add --yes to undo the rewind to ${targetName(r.targetStep)}\n`);
           return 0;
         }
         const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}) });

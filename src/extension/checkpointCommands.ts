@@ -3,7 +3,7 @@ import { CheckpointError } from '../core/checkpoints/checkpointEvents';
 import { type FileTouch, loadFileHistory } from '../core/checkpoints/fileHistory';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, listRewinds, planRewind, planUndo } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName } from '../core/checkpoints/rewindPlan';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -128,7 +128,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const ws = workspace();
   const plan = await planUndo(store, ws, id, rewind.rewindId);
   const changes = plan.files.filter((f) => f.action !== 'none');
-  const at = rewind.targetStep === 0 ? 'before the session' : `step ${rewind.targetStep}`;
+  const at = targetName(rewind.targetStep);
   if (preview) {
     const detail = [...changes.map(previewLine), ...(plan.memoryReverts.length ? [`${plan.memoryReverts.length} long-term memory write(s) the rewind took back are restored`] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
     const message = `Savepoint: undo the rewind to ${at}? ${changes.length} file(s) go back to what they held before it.`;
@@ -173,15 +173,19 @@ async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unk
   return vscode.window.showQuickPick(items, { placeHolder });
 }
 
+/** The session given by the caller or picked, when it is not running (a running one is refused with `why`). */
+async function idleSession(d: Deps, arg: unknown, placeHolder: string, why: string): Promise<SessionId | undefined> {
+  const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession(placeHolder));
+  if (!id || !d.sessions.isRunning(id)) return id;
+  void vscode.window.showWarningMessage(`Savepoint: pause the session before ${why}.`);
+  return undefined;
+}
+
 export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('savepoint.rewindSession', async (arg?: unknown, stepArg?: unknown) => {
-      const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Rewind which session?'));
+      const id = await idleSession(d, arg, 'Rewind which session?', 'rewinding it');
       if (!id) return;
-      if (d.sessions.isRunning(id)) {
-        void vscode.window.showWarningMessage('Savepoint: pause the session before rewinding it.');
-        return;
-      }
       const target = await pickStep(d, id, 'Restore the workspace to its state after which step?', stepArg);
       if (!target) return;
       const mode = await vscode.window.showQuickPick(
@@ -205,8 +209,8 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
           ...changes.map(previewLine),
           ...(memoryWrites.length ? [`${memoryWrites.length} long-term memory write(s) this session made after that step are undone too`] : []),
         ].join('\n');
-        const message = `Savepoint: rewind to ${target.step === 0 ? 'before the session' : `step ${target.step}`}? ${changes.length} file(s) change; only files this session touched, and a safety checkpoint lets you undo it.`;
-        const at = target.step === 0 ? 'before the session' : `step ${target.step}`;
+        const at = targetName(target.step);
+        const message = `Savepoint: rewind to ${at}? ${changes.length} file(s) change; only files this session touched, and a safety checkpoint lets you undo it.`;
         if (!(await confirmPlan(message, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind');
         const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
@@ -219,12 +223,8 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       });
     }),
     vscode.commands.registerCommand('savepoint.undoRewind', async (arg?: unknown, rewindArg?: unknown) => {
-      const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Undo a rewind of which session?'));
+      const id = await idleSession(d, arg, 'Undo a rewind of which session?', 'undoing a rewind');
       if (!id) return;
-      if (d.sessions.isRunning(id)) {
-        void vscode.window.showWarningMessage('Savepoint: pause the session before undoing a rewind.');
-        return;
-      }
       const { store } = await d.stores.get();
       if (!store) return;
       await reporting(async () => {
@@ -245,7 +245,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
             ? rewinds[0]
             : (
                 await vscode.window.showQuickPick(
-                  rewinds.map((x) => ({ label: `Rewind to ${x.targetStep === 0 ? 'before the session' : `step ${x.targetStep}`}`, description: new Date(x.at).toLocaleString(), detail: x.files.join(', '), r: x })),
+                  rewinds.map((x) => ({ label: `Rewind to ${targetName(x.targetStep)}`, description: new Date(x.at).toLocaleString(), detail: x.files.join(', '), r: x })),
                   { placeHolder: 'Undo which rewind? (newest first)' },
                 )
               )?.r);

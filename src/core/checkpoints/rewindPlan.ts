@@ -146,6 +146,9 @@ function lazyDiff(f: Omit<RewindFilePlan, 'diff'>, compute: () => string): Rewin
   return Object.defineProperty(f, 'diff', { enumerable: true, get: () => (diff ??= compute()) }) as RewindFilePlan;
 }
 
+/** A rewind's target in words: "before the session" for step 0, "step N" otherwise. */
+export const targetName = (step: number): string => (step === 0 ? 'before the session' : `step ${step}`);
+
 /** A rewind of a session, as the undo command lists them. */
 export interface RewindRecord {
   rewindId: string;
