@@ -157,6 +157,7 @@ export class SessionDetail {
         saveUi();
       },
       diff: (step, path) => act('openStepDiff', id, step, path),
+      symbols: (step, path) => act('showStepSymbols', id, step, path),
       rewind: (step) => act('rewindSession', id, step),
       fork: (step) => act('forkSession', id, step),
       undoRewind: (seq) => act('undoRewind', id, seq),

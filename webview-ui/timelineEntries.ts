@@ -10,6 +10,8 @@ export interface EntryContext {
   /** Records a widget's own open state (no re-render: the widget already shows it). */
   remember(key: string, open: boolean): void;
   diff(step: number, path?: string): void;
+  /** The symbols of `path` as the step left it (its stored outline). */
+  symbols(step: number, path: string): void;
   rewind(step: number): void;
   fork(step: number): void;
   /** Undo a rewind, given the seq of its journal event. */
@@ -88,7 +90,9 @@ function fileRow(f: FileStat, t: ToolEntry, ctx: EntryContext): HTMLElement {
     stat.title = `${f.path} is ${f.hashOnly === 'binary' ? 'a binary file' : 'over the size limit'}: recorded by its hash and size only, so it cannot be restored by a rewind`;
   } else if (f.added === null || f.removed === null) stat.append(el('span', 'hint', f.kind));
   else stat.append(el('span', 'added', `+${f.added}`), el('span', 'removed', `−${f.removed}`));
-  li.append(stat, iconAction('diff', `Open the diff of ${f.path} at step ${t.step}`, () => ctx.diff(t.step, f.path)));
+  li.append(stat);
+  if (f.symbols !== undefined) li.append(iconAction('symbol-class', `Go to a symbol of ${f.path} as step ${t.step} left it (${f.symbols} symbol${f.symbols === 1 ? '' : 's'})`, () => ctx.symbols(t.step, f.path)));
+  li.append(iconAction('diff', `Open the diff of ${f.path} at step ${t.step}`, () => ctx.diff(t.step, f.path)));
   return li;
 }
 

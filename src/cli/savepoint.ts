@@ -12,6 +12,7 @@ import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
 import { describeEvent, timelineLine } from '../core/runner/timeline';
 import { stepDiffs } from '../core/checkpoints/stepDiffs';
+import { formatOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
@@ -24,6 +25,9 @@ const USAGE = `savepoint — a durable coding agent (headless)
   savepoint list                  sessions of the workspace
   savepoint show SESSION          the session's timeline
   savepoint diff SESSION [STEP]   the unified diff of each file the session changed (one step, or all)
+  savepoint outline SESSION STEP [PATH]
+                                  the symbols (with their hashes) of the files STEP changed, or of PATH
+                                  as it was at the end of STEP: the checkpoint's AST snapshot
   savepoint rewind SESSION STEP [--mode files|both|conversation] [--yes] [--overwrite PATH]...
                                   preview (and with --yes, do) a rewind to the end of STEP (0: before
                                   the session); a safety checkpoint first, files edited outside the
@@ -150,6 +154,12 @@ async function main(argv: string[]): Promise<number> {
         const diffs = await stepDiffs(app.store, id, step === undefined ? {} : { step });
         if (diffs.length === 0) process.stdout.write(step === undefined ? 'the session changed no file\n' : `step ${step} changed no file\n`);
         for (const d of diffs) process.stdout.write(`## step ${d.step} · ${d.path} (${d.kind === 'command' ? 'changed by a command' : 'edit'})\n${d.diff}${d.diff.endsWith('\n') ? '' : '\n'}`);
+        return 0;
+      }
+      case 'outline': {
+        const id = sessionArg(rest[0], 'outline');
+        const step = stepArg(rest[1], 'outline');
+        for (const o of await stepOutlines(app.store, id, step, rest[2])) process.stdout.write(formatOutline(o));
         return 0;
       }
       case 'rewind': {

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { CheckpointError } from '../core/checkpoints/checkpointEvents';
 import { type FileTouch, loadFileHistory } from '../core/checkpoints/fileHistory';
 import { forkSession } from '../core/checkpoints/fork';
+import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
+import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName } from '../core/checkpoints/rewindPlan';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
@@ -283,5 +285,57 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       if (!t) return;
       await vscode.commands.executeCommand('vscode.diff', BlobContentProvider.uri(t.beforeHash, t.path), BlobContentProvider.uri(t.afterHash, t.path), `${t.path} (step ${t.step})`, { preview: true });
     }),
+    vscode.commands.registerCommand('savepoint.showStepSymbols', async (arg?: unknown, stepArg?: unknown, pathArg?: unknown) => {
+      const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Symbols of which session?'));
+      if (!id) return;
+      const target = await pickStep(d, id, 'As which step left the files?', stepArg);
+      if (!target) return;
+      const { store } = await d.stores.get();
+      if (!store) return;
+      let outlines: StepOutline[];
+      try {
+        outlines = await stepOutlines(store, id, target.step, typeof pathArg === 'string' ? pathArg : undefined);
+      } catch (e) {
+        if (CheckpointError.is(e)) return void vscode.window.showWarningMessage(`Savepoint: ${e.message}`);
+        throw e;
+      }
+      // The symbols of the files the step left, from the checkpoint's outlines; picking one opens that version at it.
+      type Item = vscode.QuickPickItem & { o?: StepOutline; line?: number };
+      const items: Item[] = outlines.flatMap((o): Item[] => [
+        ...(outlines.length > 1 ? [{ label: o.path, kind: vscode.QuickPickItemKind.Separator }] : []),
+        ...(o.outline.parseError !== undefined || o.outline.skipped !== undefined
+          ? [{ label: `$(warning) symbols not read`, description: o.outline.skipped ? 'too large to parse' : o.outline.parseError, o, line: 1 }]
+          : o.outline.symbols.map((s) => ({ label: `$(${symbolIcon(s.kind)}) ${s.name}`, description: `${s.kind} · lines ${s.startLine}-${s.endLine}`, o, line: s.startLine }))),
+      ]);
+      const picked = await vscode.window.showQuickPick(items, {
+        title: `Savepoint: symbols at step ${target.step}${outlines.length === 1 ? ` · ${outlines[0]?.path}` : ''}${outlines.some((o) => o.outline.hasSyntaxErrors) ? ' (with syntax errors: best effort)' : ''}`,
+        placeHolder: 'Go to a symbol as the step left it',
+        matchOnDescription: true,
+      });
+      if (!picked?.o) return;
+      const line = Math.max(0, (picked.line ?? 1) - 1);
+      await vscode.window.showTextDocument(BlobContentProvider.uri(picked.o.file, picked.o.path), { preview: true, selection: new vscode.Range(line, 0, line, 0) });
+    }),
   ];
 }
+
+/** The codicon VS Code's own outline uses for each kind of symbol. */
+const SYMBOL_ICONS: Record<SymbolKind, string> = {
+  function: 'symbol-function',
+  method: 'symbol-method',
+  class: 'symbol-class',
+  interface: 'symbol-interface',
+  type: 'symbol-type-parameter',
+  enum: 'symbol-enum',
+  struct: 'symbol-struct',
+  union: 'symbol-struct',
+  trait: 'symbol-interface',
+  impl: 'symbol-class',
+  module: 'symbol-namespace',
+  namespace: 'symbol-namespace',
+  constant: 'symbol-constant',
+  variable: 'symbol-variable',
+  property: 'symbol-property',
+  macro: 'symbol-misc',
+};
+const symbolIcon = (kind: string): string => SYMBOL_ICONS[kind as SymbolKind] ?? 'symbol-misc';

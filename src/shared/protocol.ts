@@ -69,11 +69,11 @@ export interface HostNotifications {
 export type HostMessage = { [M in keyof HostNotifications]: { method: M; params: HostNotifications[M] } }[keyof HostNotifications];
 
 /** Webview -> host messages. The host validates them with `parseWebviewMessage` (protocolSchema.ts). */
-export const WEBVIEW_COMMANDS = ['showLogs', 'showStoreInfo', 'newSession', 'resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'answerApprovals', 'rewindSession', 'forkSession', 'openStepDiff', 'undoRewind'] as const;
+export const WEBVIEW_COMMANDS = ['showLogs', 'showStoreInfo', 'newSession', 'resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'answerApprovals', 'rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Commands that take a step (and, for the diff, a file): rewind, fork and diff at that checkpoint. */
-export const STEP_COMMANDS: readonly WebviewCommand[] = ['rewindSession', 'forkSession', 'openStepDiff', 'undoRewind'];
+export const STEP_COMMANDS: readonly WebviewCommand[] = ['rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols'];
 
 export interface CommandParams {
   command: WebviewCommand;

@@ -9,7 +9,7 @@ const commandParams = z
   .object({ command: z.enum(WEBVIEW_COMMANDS), sessionId: sessionId.optional(), step: z.number().int().min(0).max(1_000_000).optional(), path: relPath.optional() })
   .strict()
   .refine((p) => (p.step === undefined && p.path === undefined) || (STEP_COMMANDS.includes(p.command) && p.sessionId !== undefined), { message: 'step and path go with a session and a step command' })
-  .refine((p) => p.path === undefined || (p.command === 'openStepDiff' && p.step !== undefined), { message: 'a path goes with openStepDiff at a step' });
+  .refine((p) => p.path === undefined || ((p.command === 'openStepDiff' || p.command === 'showStepSymbols') && p.step !== undefined), { message: 'a path goes with openStepDiff or showStepSymbols at a step' });
 
 /** The webview is untrusted input to the host: every message is checked before anything runs. */
 const webviewMessage = z.discriminatedUnion('method', [

@@ -12,6 +12,8 @@ export interface FileStat {
   removed: number | null;
   /** Recorded by hash and size only: a binary file, or one over the size limit. */
   hashOnly?: 'binary' | 'too large';
+  /** The step kept this version's outline (its AST snapshot): how many symbols it has. */
+  symbols?: number;
 }
 
 /** A long text cut for the wire: `full` is how long the original was. */

@@ -207,6 +207,17 @@ try {
   step('Undo from the timeline note (after the toast was gone): greeting.ts is byte-exactly the session\'s "three" again, and the note no longer offers it');
   await wb.screenshot('rewind-undone');
 
+  // The first edit's AST snapshot: its symbols in a quick pick; one opens greeting.ts as that step left it.
+  await edits.nth(0).locator('li.file', { hasText: 'greeting.ts' }).locator('vscode-icon[title^="Go to a symbol of greeting.ts"]').click({ timeout: 20000 });
+  const symbolRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'greeting' }).first();
+  await symbolRow.waitFor({ timeout: 20000 });
+  await wb.screenshot('step-symbols');
+  await symbolRow.click();
+  await page.locator('.tab', { hasText: 'greeting.ts' }).first().waitFor({ timeout: 20000 });
+  await page.locator('.view-lines', { hasText: 'export const greeting = "two"' }).first().waitFor({ timeout: 20000 });
+  step('Go to a symbol at the first edit: the quick pick lists greeting.ts\'s symbols from the stored outline, and opens the version that step left ("two")');
+  await wb.screenshot('step-symbol-opened');
+
   // Fork from the first edit: the new session is listed with where it came from.
   await edits.nth(0).locator('vscode-icon[title^="Fork"]').click();
   await page.locator('.quick-input-widget', { hasText: 'What should the new session do from there?' }).waitFor({ timeout: 20000 });

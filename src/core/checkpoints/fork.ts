@@ -139,6 +139,7 @@ export function referencedBlobs(events: readonly { type: string; data: unknown }
       case 'tool_result':
         opt(ev.data.outputBlob);
         opt(ev.data.diagnostics?.blob);
+        for (const o of ev.data.outlines ?? []) opt(o.outline);
         for (const m of ev.data.merged ?? []) {
           opt(m.beforeHash);
           opt(m.afterHash);

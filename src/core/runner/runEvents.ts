@@ -100,6 +100,16 @@ export interface SideEffect {
   tooLarge?: boolean;
 }
 
+/** Where a checkpoint keeps the outline of one file version: the AST snapshot of that file after a step. */
+export interface OutlineRef {
+  path: string;
+  /** The blob hash of the file's contents the outline was read from. */
+  file: string;
+  /** The outline record (`encodeOutline`). */
+  outline: BlobHash;
+  symbols: number;
+}
+
 export interface ToolResultData {
   callId: string;
   name: string;
@@ -116,6 +126,8 @@ export interface ToolResultData {
   sideEffects?: SideEffect[];
   /** Symbols the call added, removed or changed, in words. */
   symbols?: string[];
+  /** The outline (symbols with their hashes) of each file version the call left, in a supported language. */
+  outlines?: OutlineRef[];
   /**
    * A file edit in flight at a crash whose file had changed outside the session meanwhile, merged
    * three-way: what the file held (before) and holds now (after), instead of the intent's hashes.

@@ -1,8 +1,10 @@
+import { encodeOutline } from '../code/outlineRecord';
 import type { Outline } from '../code/outlineTypes';
 import { describeDelta, symbolDelta } from '../code/symbolDelta';
 import type { FileChangeSet } from '../ports/changeCapture';
+import { hashBlob } from '../store/blobFormat';
 import type { BlobHash, BlobInput } from '../store/types';
-import type { SideEffect } from './runEvents';
+import type { OutlineRef, SideEffect } from './runEvents';
 
 /** What the runner needs of a symbol outliner (AstOutliner implements it). */
 export interface Outliner {
@@ -18,6 +20,8 @@ export interface FileVersions {
 }
 
 const MAX_SYMBOL_LINES = 40;
+/** A step that changes more files than this (a formatter over the tree) has the first ones outlined, and says so. */
+export const MAX_OUTLINED_FILES = 500;
 const decoder = new TextDecoder();
 
 /** The journal form of a capture: hashes per file, plus the contents known, as blobs. */
@@ -37,37 +41,68 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
     });
     if (c.beforeBytes) blobs.push({ content: c.beforeBytes });
     if (c.afterBytes) blobs.push({ content: c.afterBytes, ...(c.beforeBytes && c.before ? { deltaBase: c.before.hash as BlobHash } : {}) });
-    if (!c.binary) files.push({ path: c.path, before: c.beforeBytes, after: c.afterBytes });
+    // A side that does not exist is null (created, deleted); one whose bytes are not known is undefined (no symbols then).
+    if (!c.binary) files.push({ path: c.path, before: c.before === null ? null : c.beforeBytes, after: c.after === null ? null : c.afterBytes });
   }
   return { effects, blobs, files };
 }
 
+/** A step's symbols: the lines in words, and the outline of each changed file as it is after the step. */
+export interface SymbolSnapshot {
+  lines: string[];
+  /** One per file the step left in a supported language (deleted files have none). */
+  outlines: OutlineRef[];
+  /** The outline records referenced by `outlines`, each a delta against the file's outline before the step when that is stored. */
+  blobs: BlobInput[];
+}
+
 /**
- * "changed function `parse` in src/a.ts" lines for the files a step changed. A file whose symbols
- * could not be read gets a line saying so instead (never fatal: the file stays recorded by its
- * hashes), and a file the step left with syntax errors says that its symbols are best effort.
+ * The symbols of the files a step changed: "changed function `parse` in src/a.ts" lines, and the
+ * outline (symbols with their hashes) of every file version the step left, stored as a blob. A file
+ * whose symbols could not be read gets a line saying so, and its outline records why (never fatal:
+ * the file stays recorded by its hashes); a file the step left with syntax errors says that its
+ * symbols are best effort.
  */
-export function symbolLines(outliner: Outliner | undefined, files: readonly FileVersions[]): string[] {
-  if (!outliner) return [];
-  const lines: string[] = [];
-  for (const f of files) {
+export function symbolSnapshot(outliner: Outliner | undefined, files: readonly FileVersions[]): SymbolSnapshot {
+  const snap: SymbolSnapshot = { lines: [], outlines: [], blobs: [] };
+  if (!outliner) return snap;
+  const { lines } = snap;
+  let parsed = 0;
+  for (const [i, f] of files.entries()) {
     if (f.before === undefined || f.after === undefined) continue;
+    if (parsed++ === MAX_OUTLINED_FILES) {
+      lines.splice(MAX_SYMBOL_LINES - 1);
+      lines.push(`symbols of ${files.length - i} more files not read: the step changed more than ${MAX_OUTLINED_FILES} files`);
+      break;
+    }
     try {
       const before = f.before ? outliner.outline(f.path, decoder.decode(f.before)) : null;
       const after = f.after ? outliner.outline(f.path, decoder.decode(f.after)) : null;
       if ((before ?? after)?.language == null) continue;
+      if (f.after && after?.language != null) {
+        const content = encodeOutline(after);
+        const hash = hashBlob(content);
+        snap.blobs.push({ content, hash, ...(before?.language != null ? { deltaBase: hashBlob(encodeOutline(before)) } : {}) });
+        snap.outlines.push({ path: f.path, file: hashBlob(f.after), outline: hash, symbols: after.symbols.length });
+      }
       const unread = [before, after].find((o) => o && (o.parseError !== undefined || o.skipped !== undefined));
+      if (lines.length >= MAX_SYMBOL_LINES) continue;
       if (unread) lines.push(`symbols of ${f.path} not read: ${unread.skipped === 'tooLarge' ? 'too large to parse' : `parse failed (${unread.parseError})`}`);
       else {
         lines.push(...describeDelta(f.path, symbolDelta(before, after)));
         if (after?.hasSyntaxErrors && !before?.hasSyntaxErrors) lines.push(`${f.path} now has syntax errors: its symbols are read as far as the parser recovers`);
       }
     } catch (e) {
-      lines.push(`symbols of ${f.path} not read: ${e instanceof Error ? e.message : String(e)}`);
+      if (lines.length < MAX_SYMBOL_LINES) lines.push(`symbols of ${f.path} not read: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (lines.length >= MAX_SYMBOL_LINES) break;
   }
-  return lines.slice(0, MAX_SYMBOL_LINES);
+  snap.lines = lines.slice(0, MAX_SYMBOL_LINES);
+  return snap;
+}
+
+/** The lines of `symbolSnapshot` alone. */
+export function symbolLines(outliner: Outliner | undefined, files: readonly FileVersions[]): string[] {
+  return symbolSnapshot(outliner, files).lines;
 }
 
 /** One line for the model: what a command changed besides its output. */

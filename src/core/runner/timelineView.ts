@@ -164,7 +164,8 @@ function applyCallEvent(state: TimelineState, e: JournalEvent, ev: RunnerEvent, 
       const applied = !d.isError && d.recovered !== 'skipped';
       const planned = applied ? (state.started.get(d.callId) ?? []) : [];
       state.started.delete(d.callId);
-      const files = [...planned, ...sideEffectStats(d.sideEffects ?? [], look)];
+      const outlined = new Map((d.outlines ?? []).map((o) => [o.path, o.symbols]));
+      const files = [...planned, ...sideEffectStats(d.sideEffects ?? [], look)].map((f) => (outlined.has(f.path) ? { ...f, symbols: outlined.get(f.path) as number } : f));
       const toolState = d.recovered === 'skipped' ? 'skipped' : d.isError ? 'error' : 'done';
       return [put(state, { ...t, state: toolState, result: clip(d.content), recovered: d.recovered ?? null, files, symbols: d.symbols ?? [], diagnostics: diagnosticsOf((d as { diagnostics?: unknown }).diagnostics) })];
     }

@@ -5,7 +5,7 @@ import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval } from './approvalPolicy';
 import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, changeBlobs, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
 import { callKey } from './loopDetector';
-import { describeSideEffects, fromCapture, symbolLines } from './stepEffects';
+import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, symbolSnapshot } from './stepEffects';
 import { mergeStale } from './pendingMerge';
 import { collectBase, diagnoseStep, diagnosticsForModel, readFindings } from './stepDiagnostics';
 import type { PlannedMutation, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
@@ -145,18 +145,16 @@ export class ToolCalls {
     if (changes) {
       const out = await this.apply(j, changes);
       this.deps.probe?.(`applied:${tool.name}`);
-      await this.deps.outliner?.ready?.();
-      const symbols = symbolLines(this.deps.outliner, changes);
+      const symbols = await this.symbols(changes);
       const diag = base ? await this.diagnose(changes.map((c) => c.path), base, signal) : undefined;
-      const content = `${out.content}${note ? `\n(${note})` : ''}${symbols.length ? `\n${symbols.join('\n')}` : ''}${diag ? diagnosticsForModel(diag.record) : ''}`;
+      const content = `${out.content}${note ? `\n(${note})` : ''}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
     const { out, set } = await this.captured(tool, () => this.execute(tool, input, signal, j, call.id));
     const found = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
-    await this.deps.outliner?.ready?.();
-    const symbols = symbolLines(this.deps.outliner, found.files);
+    const symbols = await this.symbols(found.files);
     const diag = base ? await this.diagnose(found.effects.map((e) => e.path), base, signal) : undefined;
     const content = `${out.content}${describeSideEffects(found.effects)}${diag ? diagnosticsForModel(diag.record) : ''}`;
     return this.finish(j, call, { ...out, content, progressed: true }, input, undefined, {
@@ -165,6 +163,12 @@ export class ToolCalls {
       blobs: [...found.blobs, ...(diag?.blobs ?? [])],
       ...(diag ? { diagnostics: diag.record } : {}),
     });
+  }
+
+  /** The symbols of the files a call changed (the outliner may still be loading: it is waited for). */
+  private async symbols(files: readonly FileVersions[]): Promise<SymbolSnapshot> {
+    await this.deps.outliner?.ready?.();
+    return symbolSnapshot(this.deps.outliner, files);
   }
 
   /** Contents of the files a call changes, as blobs, within the size limit. */
@@ -247,16 +251,25 @@ export class ToolCalls {
         ...merged.map((m) => ({ path: m.path, before: null, after: m.after })),
       ];
       const out = await this.apply(j, changes);
+      // The result died with the process: the step's symbols are read again from the journaled contents.
+      const blob = (h: string | null) => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(null));
+      const versions: FileVersions[] = await Promise.all(
+        mutations.map(async (m) => {
+          const mergedHere = merged.find((x) => x.path === m.path);
+          return mergedHere ? { path: m.path, before: mergedHere.disk, after: mergedHere.after } : { path: m.path, before: await blob(m.beforeHash), after: await blob(m.afterHash) };
+        }),
+      );
+      const symbols = await this.symbols(versions);
       if (merged.length > 0) {
-        const content = `${out.content}\n(merged with changes made outside the session while the edit was interrupted: ${merged.map((m) => m.path).join(', ')})`;
+        const content = `${out.content}\n(merged with changes made outside the session while the edit was interrupted: ${merged.map((m) => m.path).join(', ')})${withSymbols(symbols)}`;
         const record = merged.map((m) => ({ path: m.path, beforeHash: hashBytes(m.disk), afterHash: hashBytes(m.after) }));
-        return this.finish(j, call, { ...out, content }, input, 'applied', { merged: record, blobs: merged.flatMap((m) => [{ content: m.disk }, { content: m.after, deltaBase: hashBytes(m.disk) }]) });
+        return this.finish(j, call, { ...out, content }, input, 'applied', { merged: record, symbols, blobs: merged.flatMap((m) => [{ content: m.disk }, { content: m.after, deltaBase: hashBytes(m.disk) }]) });
       }
       // Findings can be compared only with a base journaled before the crash; the first step's own base died with the process.
       const diag = this.deps.diagnoseSteps && j.state.diagnostics ? await this.diagnose(mutations.map((m) => m.path), await this.diagnosticsBase(j, signal), signal) : undefined;
       const recovered = pending.length === 0 ? 'already_applied' : 'applied';
-      if (!diag) return this.finish(j, call, out, input, recovered);
-      return this.finish(j, call, { ...out, content: `${out.content}${diagnosticsForModel(diag.record)}` }, input, recovered, { diagnostics: diag.record, blobs: diag.blobs });
+      const content = `${out.content}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
+      return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
     if (tool.name === 'run_command') {
       if (!latest || kindOf(latest.approvalId) !== 'command_rerun') {
@@ -312,12 +325,13 @@ export class ToolCalls {
     out: ToolOutput,
     input: unknown,
     recovered?: ToolResultData['recovered'],
-    more: { sideEffects?: SideEffect[]; symbols?: string[]; blobs?: BlobInput[]; diagnostics?: StepDiagnostics; merged?: PlannedMutation[] } = {},
+    more: { sideEffects?: SideEffect[]; symbols?: SymbolSnapshot; blobs?: BlobInput[]; diagnostics?: StepDiagnostics; merged?: PlannedMutation[] } = {},
   ): Promise<void> {
     const seen = (out.seen ?? []).map((f) => ({ path: f.path, hash: hashBytes(f.bytes), bytes: f.bytes }));
     const blobs: BlobInput[] = [
       ...(out.full ? [{ content: out.full }] : []),
       ...(more.blobs ?? []),
+      ...(more.symbols?.blobs ?? []),
       // What the model read, so that a later drift note can show what changed in it (bounded: a huge file is kept by hash).
       ...seen.filter((f) => f.bytes.length <= SEEN_BLOB_MAX).map((f) => ({ content: f.bytes, hash: f.hash as BlobHash })),
     ];
@@ -331,7 +345,8 @@ export class ToolCalls {
       ...(out.full ? { outputBlob: hashBytes(out.full) } : {}),
       ...(recovered ? { recovered } : {}),
       ...(more.sideEffects?.length ? { sideEffects: more.sideEffects } : {}),
-      ...(more.symbols?.length ? { symbols: more.symbols } : {}),
+      ...(more.symbols?.lines.length ? { symbols: more.symbols.lines } : {}),
+      ...(more.symbols?.outlines.length ? { outlines: more.symbols.outlines } : {}),
       ...(more.diagnostics ? { diagnostics: more.diagnostics } : {}),
       ...(more.merged?.length ? { merged: more.merged } : {}),
       ...(seen.length ? { seen: seen.map((f) => ({ path: f.path, hash: f.hash })) } : {}),
@@ -367,5 +382,7 @@ export class ToolCalls {
 }
 
 const kindOf = (approvalId: string | undefined): string | undefined => approvalId?.split(':')[0];
+
+const withSymbols = (s: SymbolSnapshot): string => (s.lines.length ? `\n${s.lines.join('\n')}` : '');
 
 const unrecorded = (out: ToolOutput, why: string): ToolOutput => ({ ...out, content: `${out.content}\n[the files this command changed were not recorded: ${why}]` });

@@ -50,6 +50,19 @@ describe('New Session', () => {
     assert.equal(readFileSync(file, 'utf8'), 'export const hello = 2;\n');
     await waitFor('the completion notification', () => ui.calls.find((c) => c.kind === 'info' && /the session completed/.test(c.message)));
 
+    // The step's AST snapshot: its symbols in a quick pick; picking one opens the version the step left, at the symbol.
+    let offered: string[] = [];
+    ui.on('quickPick', /Go to a symbol as the step left it/, (c) => {
+      const items = c.args[0] as Array<{ label: string; description?: string }>;
+      offered = items.map((i) => `${i.label} · ${i.description ?? ''}`);
+      return items.find((i) => i.label.includes('hello'));
+    });
+    await vscode.commands.executeCommand('savepoint.showStepSymbols', done.id, 1, 'hello.ts');
+    assert.deepEqual(offered, ['$(symbol-constant) hello · constant · lines 1-1']);
+    const shown = await waitFor('the version at the step', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'savepoint-blob' ? vscode.window.activeTextEditor : undefined));
+    assert.equal(shown.document.getText(), 'export const hello = 2;\n');
+    assert.equal(shown.document.languageId, 'typescript');
+
     const stats = await modelStats();
     assert.equal(stats.requests - requestsBefore, 2, 'two model turns, none requested twice');
     assert.deepEqual(stats.duplicateTurns, []);

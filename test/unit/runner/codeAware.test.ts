@@ -9,7 +9,10 @@ import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
 import { sha } from '../checkpoints/checkpointHarness';
-import { ScriptedGate, finalText, harness, toolUse, type Harness } from './runnerHarness';
+import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
+import { stepOutlines } from '../../../src/core/checkpoints/stepOutlines';
+import { referencedBlobs } from '../../../src/core/checkpoints/fork';
+import { CheckpointError, readJournal } from '../../../src/core/checkpoints/checkpointEvents';
 
 describe('code-aware steps: what commands change is captured, symbol deltas are journaled', function () {
   let h: Harness;
@@ -45,6 +48,63 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     assert.ok(e1?.symbols?.some((l) => /added function `twice` in src\/a\.ts/.test(l)), JSON.stringify(e1?.symbols));
     assert.equal(e1?.sideEffects, undefined, 'edits by the file tools are journaled as mutations, not as side effects');
     assert.deepEqual(h.server.violations(), []);
+    outliner.dispose();
+  });
+
+  it('each step keeps the outline of the files it left (the AST snapshot), readable by step or by file, and a fork keeps them', async () => {
+    h = await harness(
+      [
+        toolUse('c1', 'run_command', { command: "sed -i 's/x = 1/x = 2/' src/a.ts && printf 'def f():\\n    return 1\\n' > tool.py" }),
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'export const x = 2;', new_text: 'export const x = 2;\nexport function twice(n: number) {\n  return 2 * n;\n}' }, { toolResultFor: 'c1' }),
+        toolUse('d1', 'delete_file', { path: 'src/a.ts' }, { toolResultFor: 'e1' }),
+        finalText('done', { toolResultFor: 'd1' }),
+      ],
+      { 'src/a.ts': 'export const x = 1;\n' },
+    );
+    capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await capture.start();
+    const outliner = await AstOutliner.create();
+    const runner = h.runner(new ScriptedGate(), { capture, outliner });
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const events = await readJournal(h.store, id);
+    const result = (callId: string) => events.find((e) => e.type === 'tool_result' && (e.data as ToolResultData).callId === callId) as unknown as { step: number; data: ToolResultData };
+    const [c1, e1, d1] = [result('c1'), result('e1'), result('d1')];
+    assert.deepEqual(c1.data.outlines?.map((o) => [o.path, o.symbols]), [['src/a.ts', 1], ['tool.py', 1]], 'a command\'s changes are outlined too');
+    assert.deepEqual(e1.data.outlines?.map((o) => [o.path, o.symbols]), [['src/a.ts', 2]]);
+    assert.equal(d1.data.outlines, undefined, 'a deleted file has no outline after the step');
+
+    const atE1 = await stepOutlines(h.store, id, e1.step);
+    assert.deepEqual(atE1.map((o) => [o.path, o.outline.symbols.map((s) => `${s.kind} ${s.name}`)]), [['src/a.ts', ['constant x', 'function twice']]]);
+    assert.deepEqual(atE1[0]?.outline, outliner.outline('src/a.ts', 'export const x = 2;\nexport function twice(n: number) {\n  return 2 * n;\n}\n'), 'the stored outline is the outline of that version, hashes included');
+    const byFile = await stepOutlines(h.store, id, c1.step, 'src/a.ts');
+    assert.deepEqual(byFile.map((o) => [o.step, o.outline.symbols.map((s) => s.name)]), [[c1.step, ['x']]]);
+    await assert.rejects(stepOutlines(h.store, id, d1.step, 'src/a.ts'), (e: unknown) => CheckpointError.is(e, 'INVALID') && /did not exist at the end of step/.test(e.message));
+    await assert.rejects(stepOutlines(h.store, id, d1.step, 'src/none.ts'), /never changed src\/none\.ts/);
+    await assert.rejects(stepOutlines(h.store, id, d1.step), /recorded no outline/);
+
+    const refs = referencedBlobs(events);
+    for (const o of [...(c1.data.outlines ?? []), ...(e1.data.outlines ?? [])]) assert.ok(refs.optional.includes(o.outline), `a fork references ${o.path}'s outline`);
+    assert.deepEqual(h.server.violations(), []);
+    outliner.dispose();
+  });
+
+  it('an edit settled at resume after a crash (the result died with the process) gets its symbols and outline too', async () => {
+    const steps = () => [
+      toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'export const x = 1;', new_text: 'export const x = 1;\nexport function twice(n: number) {\n  return 2 * n;\n}' }),
+      finalText('done', { toolResultFor: 'e1' }),
+    ];
+    h = await harness(steps(), { 'src/a.ts': 'export const x = 1;\n' });
+    const outliner = await AstOutliner.create();
+    const id = await h.start(h.runner(new ScriptedGate(), { outliner }));
+    await assert.rejects(h.runner(new ScriptedGate(), { outliner, probe: crashAt('applied:edit_file') }).run(id), Crash);
+    assert.equal((await h.runner(new ScriptedGate(), { outliner }).run(id)).status, 'completed');
+    const e1 = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : [])).filter((r) => r.callId === 'e1');
+    assert.equal(e1.length, 1);
+    assert.equal(e1[0]?.recovered, 'already_applied');
+    assert.ok(e1[0]?.symbols?.some((l) => /added function `twice` in src\/a\.ts/.test(l)), JSON.stringify(e1[0]?.symbols));
+    assert.match(e1[0]?.content ?? '', /added function `twice`/, 'the model is told as well');
+    assert.deepEqual(e1[0]?.outlines?.map((o) => [o.path, o.symbols]), [['src/a.ts', 2]]);
     outliner.dispose();
   });
 

@@ -1,0 +1,69 @@
+import { decodeOutline } from '../code/outlineRecord';
+import type { Outline } from '../code/outlineTypes';
+import type { OutlineRef, ToolResultData } from '../runner/runEvents';
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { BlobHash, SessionId } from '../store/types';
+import { CheckpointError, readJournal } from './checkpointEvents';
+import { buildFileHistory } from './fileHistory';
+
+/** The outline of one file version as a checkpoint keeps it. */
+export interface StepOutline {
+  /** The step whose result recorded it. */
+  step: number;
+  path: string;
+  /** The blob hash of the file's contents it was read from. */
+  file: BlobHash;
+  outline: Outline;
+}
+
+/**
+ * The AST snapshots of a session's checkpoints. Without `path`: the outline of every file version
+ * step `step` left (files it changed, in a supported language). With `path`: the outline of that
+ * file as it was at the end of `step`, recorded by that step or an earlier one. Reads only.
+ * Throws CheckpointError INVALID when there is nothing to show, saying why.
+ */
+export async function stepOutlines(store: CheckpointStore, sessionId: SessionId, step: number, path?: string): Promise<StepOutline[]> {
+  const events = await readJournal(store, sessionId);
+  const recorded: (OutlineRef & { step: number })[] = [];
+  for (const e of events) {
+    if (e.type !== 'tool_result') continue;
+    for (const o of (e.data as ToolResultData).outlines ?? []) recorded.push({ ...o, step: e.step });
+  }
+  let refs: (OutlineRef & { step: number })[];
+  if (path === undefined) {
+    refs = recorded.filter((r) => r.step === step);
+    if (refs.length === 0) throw new CheckpointError('INVALID', `step ${step} recorded no outline: it changed no file in a supported language`);
+  } else {
+    const hash = buildFileHistory(events).stateAfter(step).get(path);
+    if (hash === undefined) throw new CheckpointError('INVALID', `the session never changed ${path}`);
+    if (hash === null) throw new CheckpointError('INVALID', `${path} did not exist at the end of step ${step}`);
+    // The same contents have the same outline, whichever step recorded it: the latest at or before `step` is shown.
+    const found = recorded.filter((r) => r.path === path && r.file === hash && r.step <= step).pop() ?? recorded.find((r) => r.path === path && r.file === hash);
+    if (!found) throw new CheckpointError('INVALID', `no outline of ${path} as it was at the end of step ${step}: its language is not supported, or that version was not read by the outliner`);
+    refs = [found];
+  }
+  const blobs = await store.getBlobs(refs.map((r) => r.outline));
+  return refs.map((r, i) => {
+    try {
+      return { step: r.step, path: r.path, file: r.file as BlobHash, outline: decodeOutline(blobs[i] as Uint8Array) };
+    } catch (e) {
+      throw new CheckpointError('DAMAGED', `the outline of ${r.path} at step ${r.step}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+}
+
+/** An outline as text: one symbol per line, members indented under their container, with lines and hash. */
+export function formatOutline(o: StepOutline): string {
+  const { outline } = o;
+  const head = `## step ${o.step} · ${o.path} (${outline.language ?? 'unknown language'}, ${outline.symbols.length} symbol${outline.symbols.length === 1 ? '' : 's'}${outline.hasSyntaxErrors ? ', with syntax errors: best effort' : ''})`;
+  if (outline.parseError !== undefined) return `${head}\n  not parsed: ${outline.parseError}\n`;
+  if (outline.skipped !== undefined) return `${head}\n  not parsed: too large\n`;
+  const open: { end: number }[] = [];
+  const lines = outline.symbols.map((s) => {
+    while (open.length && (open[open.length - 1] as { end: number }).end < s.startLine) open.pop();
+    const depth = open.length;
+    open.push({ end: s.endLine });
+    return `${'  '.repeat(depth + 1)}${s.kind} ${s.name}  lines ${s.startLine}-${s.endLine}  ${s.hash}`;
+  });
+  return `${head}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+}
