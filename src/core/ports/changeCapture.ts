@@ -137,4 +137,12 @@ export interface ChangeCapture {
 
   /** Stops watching and the baseline. Idempotent. */
   dispose(): Promise<void>;
+
+  /**
+   * A file tool is about to write `path` (the hash of what it writes; null: it deletes the file).
+   * Such writes are journaled by the tool's own session; a capture open meanwhile (another
+   * session's command) leaves them out, unless the file changed again after. Optional: a capture
+   * used by one session at a time needs no notes.
+   */
+  noteToolWrite?(path: string, hash: ContentHash | null): void;
 }

@@ -301,6 +301,8 @@ export class ToolCalls {
     const ws = this.deps.toolContext.workspace;
     const done: string[] = [];
     for (const c of changes) {
+      // Another session's command may be running: its capture must not take this write for its own.
+      this.deps.capture?.noteToolWrite?.(c.path, c.after === null ? null : hashBytes(c.after));
       if (c.after === null) await ws.deleteFile(c.path);
       else await ws.writeFile(c.path, c.after);
       done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.after ? ` (${c.after.length} bytes)` : ''}`);

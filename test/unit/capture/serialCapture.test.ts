@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
 import { SerialCapture } from '../../../src/core/capture/serialCapture';
 import { CaptureError } from '../../../src/core/ports/changeCapture';
@@ -29,6 +32,32 @@ describe('SerialCapture: one command at a time across sessions, each with its ow
     assert.ok(secondBegan);
     await sh(root, "printf 'B\\n' > b.txt");
     assert.deepEqual(summary(await shared.end(mark)), ['b.txt modified']);
+  });
+
+  it('files another session\'s tools write during a command are not the command\'s, unless they change again', async () => {
+    const root = await scratch.workspace({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n', 'gone.txt': 'x\n' });
+    const inner = scratch.capture(root, { contentStore: new MemoryContentStore() });
+    await inner.start();
+    const shared = new SerialCapture(inner);
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+
+    shared.noteToolWrite('b.txt', sha('ignored\n'));
+    const mark = await shared.begin();
+    await sh(root, "printf 'A\\n' > a.txt");
+    // Session B's edit_file and delete_file while A's command runs (as the runner does: note, then write).
+    shared.noteToolWrite('b.txt', sha('B\n'));
+    await writeFile(join(root, 'b.txt'), 'B\n');
+    shared.noteToolWrite('gone.txt', null);
+    await rm(join(root, 'gone.txt'));
+    // B writes c.txt, then A's command changes it again: the command's change.
+    shared.noteToolWrite('c.txt', sha('C\n'));
+    await writeFile(join(root, 'c.txt'), 'C\n');
+    await sh(root, "printf 'C2\\n' > c.txt");
+    assert.deepEqual(summary(await shared.end(mark)), ['a.txt modified', 'c.txt modified']);
+
+    const next = await shared.begin();
+    await sh(root, "printf 'B2\\n' > b.txt");
+    assert.deepEqual(summary(await shared.end(next)), ['b.txt modified'], 'notes end with their capture');
   });
 
   it('a capture that fails to begin lets the next one through, and a disposed capture says so', async () => {

@@ -108,6 +108,25 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     outliner.dispose();
   });
 
+  it('the file tools tell the shared capture what they write, so that another session\'s command does not take it for its own', async () => {
+    h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'x = 1', new_text: 'x = 2' }),
+        toolUse('d1', 'delete_file', { path: 'old.txt' }, { toolResultFor: 'e1' }),
+        finalText('done', { toolResultFor: 'd1' }),
+      ],
+      { 'src/a.ts': 'export const x = 1;\n', 'old.txt': 'bye\n' },
+    );
+    capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    const real = capture;
+    const notes: [string, string | null][] = [];
+    const spy = { begin: () => real.begin(), end: (m: Parameters<typeof real.end>[0]) => real.end(m), dispose: () => real.dispose(), noteToolWrite: (p: string, hash: string | null) => void notes.push([p, hash]) };
+    const runner = h.runner(new ScriptedGate(), { capture: spy });
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    assert.deepEqual(notes, [['src/a.ts', sha('export const x = 2;\n')], ['old.txt', null]]);
+  });
+
   it('a command whose changes cannot be captured says so in its result (to the model and in the journal), never silently', async () => {
     h = await harness(
       [
