@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AstOutliner } from '../../src/core/code/astOutline';
 import { NodeWorkspace } from '../../src/core/node/nodeWorkspace';
 import { openCheckpointStore } from '../../src/core/store/openStore';
 import type { SessionId } from '../../src/core/store/types';
@@ -76,7 +77,9 @@ export async function writeSession(cfg: RunConfig): Promise<{ id: SessionId; tim
   const store = await openCheckpointStore({ dir: cfg.storeDir, onLocked: 'fail', syncWrites: true, snapshotEvery: 64 });
   const ws = new NodeWorkspace(cfg.workspace);
   const model = new HotFileModel(cfg.scenario.seed);
-  const session = await RunnerSession.start(store, `W1: refactor ${cfg.scenario.fileCount} files, ${cfg.steps} steps`);
+  // The extension's outliner (web-tree-sitter): every edit step keeps the file's outline, as the runner's do.
+  const outliner = await AstOutliner.create();
+  const session = await RunnerSession.start(store, `W1: refactor ${cfg.scenario.fileCount} files, ${cfg.steps} steps`, outliner);
   const timings: StepTiming[] = [];
   let atTarget = model.texts(cfg.scenario.hot);
   for (let step = 1; step <= cfg.steps; step++) {
@@ -91,6 +94,7 @@ export async function writeSession(cfg: RunConfig): Promise<{ id: SessionId; tim
     if (step === cfg.rewindTo) atTarget = model.texts(cfg.scenario.hot);
   }
   await session.pause();
+  outliner.dispose();
   await store.close();
   return { id: session.id, timings, atTarget };
 }

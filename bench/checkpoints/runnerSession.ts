@@ -4,6 +4,7 @@ import { callKey } from '../../src/core/runner/loopDetector';
 import type { Finding, PlannedMutation, RunnerEvent, StepDiagnostics, ToolResultData } from '../../src/core/runner/runEvents';
 import { type AppendExtras, SessionJournal, hashBytes, hashMessage } from '../../src/core/runner/sessionJournal';
 import { compareFindings, findingsBlob } from '../../src/core/runner/stepDiagnostics';
+import { type Outliner, type SymbolSnapshot, symbolSnapshot } from '../../src/core/runner/stepEffects';
 import type { CheckpointStore } from '../../src/core/store/checkpointStore';
 import type { BlobInput, EffectWrite, SessionId } from '../../src/core/store/types';
 import type { StepPlan } from '../store/scenario';
@@ -16,9 +17,10 @@ import type { StepPlan } from '../store/scenario';
  *      `tool_started` with `mutations`, the intent effect, and the file's before/after contents as
  *      blobs, the after with `deltaBase` = the before, as `changeBlobs` does);
  *   3. the edit is written to disk;
- *   4. the result goes out (`tool_result` with the step's diagnostics + `message_added` with the
- *      tool_result message as a blob, the result effect), with `deferSync` as `finish` does for
- *      every call but `run_command`.
+ *   4. the result goes out (`tool_result` with the step's diagnostics and, for an edit, the symbol
+ *      lines and the file's outline as a blob (the AST snapshot, read by the real outliner before
+ *      the append, as the runner does) + `message_added` with the tool_result message as a blob,
+ *      the result effect), with `deferSync` as `finish` does for every call but `run_command`.
  * A step's checkpoint time is (2) + (4): everything the journal costs for the step.
  */
 const MODEL = 'claude-sonnet-4-5';
@@ -58,14 +60,17 @@ const time = async (f: () => Promise<unknown>): Promise<number> => {
 export class RunnerSession {
   private lastFindings: Finding[] = [];
 
-  private constructor(private readonly j: SessionJournal) {}
+  private constructor(
+    private readonly j: SessionJournal,
+    private readonly outliner: Outliner | undefined,
+  ) {}
 
   get id(): SessionId {
     return this.j.id;
   }
 
   /** Creates the session and journals its start, as `Runner.start` does. */
-  static async start(store: CheckpointStore, title: string): Promise<RunnerSession> {
+  static async start(store: CheckpointStore, title: string, outliner?: Outliner): Promise<RunnerSession> {
     const summary = await store.createSession({ title, status: 'running' });
     const j = await SessionJournal.open(store, summary.id);
     const first: Message = { role: 'user', content: title };
@@ -75,7 +80,7 @@ export class RunnerSession {
         data: { task: title, system: SYSTEM, models: [MODEL], maxTokens: 8192, budgets: {}, policy: DEFAULT_APPROVAL_POLICY, firstMessage: hashMessage(first) },
       },
     ], { messages: [first] });
-    return new RunnerSession(j);
+    return new RunnerSession(j, outliner);
   }
 
   /** One W1 step; `applyEdit` writes the edit to disk between the intent and the result (not timed). */
@@ -100,7 +105,9 @@ export class RunnerSession {
       effects: [{ step: plan.step, actionId: call.id, phase: 'intent', data: { name: call.name, input, ...(mutations ? { mutations } : {}) } }],
       blobs: edit ? [{ content: edit.before }, { content: edit.after, deltaBase: hashBytes(edit.before) }] : [],
     };
-    const result = this.result(plan, call, input, user, edit !== undefined);
+    // The outline is read after the edit and before the result, outside the timed appends (so is the runner's).
+    const symbols = edit ? symbolSnapshot(this.outliner, [{ path: edit.path, before: edit.before, after: edit.after }]) : undefined;
+    const result = this.result(plan, call, input, user, edit !== undefined, symbols);
     const c0 = process.cpuUsage();
     const intentMs = await time(() => this.j.append(plan.step, intent, intentExtras));
     let cpu = process.cpuUsage(c0);
@@ -117,7 +124,7 @@ export class RunnerSession {
     await this.j.append(this.j.state.turn, [{ type: 'status', data: { status: 'paused', reason: 'bench' } }]);
   }
 
-  private result(plan: StepPlan, call: { id: string; name: string }, input: unknown, user: Message, mutated: boolean): { events: RunnerEvent[]; extras: AppendExtras } {
+  private result(plan: StepPlan, call: { id: string; name: string }, input: unknown, user: Message, mutated: boolean, symbols: SymbolSnapshot | undefined): { events: RunnerEvent[]; extras: AppendExtras } {
     const block = Array.isArray(user.content) ? user.content[0] : undefined;
     const content = block && block.type === 'tool_result' ? block.content : '';
     const blobs: BlobInput[] = [];
@@ -131,7 +138,18 @@ export class RunnerSession {
       diagnostics = { errors: findings.length, warnings: 0, delta: { errors: findings.length - before, warnings: 0 }, introduced: introduced.slice(0, 10), introducedCount: introduced.length, resolvedCount: resolved, blob: blob.hash };
       this.lastFindings = findings;
     }
-    const data: ToolResultData = { callId: call.id, name: call.name, key: callKey(call.name, input), isError: false, content, progressed: mutated, ...(diagnostics ? { diagnostics } : {}) };
+    if (symbols) blobs.push(...symbols.blobs);
+    const data: ToolResultData = {
+      callId: call.id,
+      name: call.name,
+      key: callKey(call.name, input),
+      isError: false,
+      content,
+      progressed: mutated,
+      ...(symbols?.lines.length ? { symbols: symbols.lines } : {}),
+      ...(symbols?.outlines.length ? { outlines: symbols.outlines } : {}),
+      ...(diagnostics ? { diagnostics } : {}),
+    };
     const effects: EffectWrite[] = [{ step: plan.step, actionId: call.id, phase: 'result', data: { isError: false } }];
     return {
       events: [
