@@ -16,6 +16,7 @@ import { type Candidates, CaptureIndex } from './captureIndex';
 import { lstatOrNone } from './captureRead';
 import { scanTree } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
+import { GitContents } from './gitContents';
 import { DirWatchers, nodeWatch, type WatchFunction } from './captureWatcher';
 
 export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
@@ -35,6 +36,11 @@ export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
   maxEvents?: number;
   /** Files read at once. Default 32. */
   concurrency?: number;
+  /**
+   * Old contents the content store no longer has are looked for in the workspace's git repository
+   * (index, then HEAD; used only when their hash matches), read-only. Default true; false: never.
+   */
+  gitContents?: boolean;
 }
 
 export interface BaselineInfo {
@@ -83,6 +89,8 @@ export class NodeChangeCapture implements ChangeCapture {
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
   private disposed = false;
+  /** Reads old contents from git when the content store dropped them (made on first need). */
+  private git: GitContents | undefined;
 
   constructor(
     root: string,
@@ -134,6 +142,7 @@ export class NodeChangeCapture implements ChangeCapture {
       try {
         const { comparisons, method, examined, hashed } = await this.settle();
         await Promise.all(comparisons.map((c) => this.recallBefore(c)));
+        await this.recallFromGit(comparisons);
         await this.keep(comparisons);
         return { changes: buildChanges(comparisons, this.maxFileBytes), method, examined, hashed };
       } finally {
@@ -295,12 +304,34 @@ export class NodeChangeCapture implements ChangeCapture {
     return found;
   }
 
+  /** A changed text file within the size limit: its old bytes are kept (for rewind and diffs). */
+  private wantsBefore(c: Comparison): boolean {
+    const b = c.before;
+    return b !== undefined && !b.binary && b.size <= this.maxFileBytes && !(c.after && c.after.hash === b.hash);
+  }
+
   /** Fills in the old bytes of a changed text file from the content store. */
   private async recallBefore(c: Comparison): Promise<void> {
     const b = c.before;
-    if (!b || b.binary || b.size > this.maxFileBytes || (c.after && c.after.hash === b.hash)) return;
+    if (!b || !this.wantsBefore(c)) return;
     const bytes = await this.store.get(b.hash);
     if (bytes) c.before = { ...b, bytes };
+  }
+
+  /**
+   * The old bytes the content store dropped (a workspace larger than its budget), from git when
+   * the file was unchanged against the index or HEAD: then a rewind can still restore it.
+   */
+  private async recallFromGit(comparisons: readonly Comparison[]): Promise<void> {
+    if (this.options.gitContents === false) return;
+    const missing = comparisons.filter((c) => this.wantsBefore(c) && !c.before?.bytes);
+    if (missing.length === 0) return;
+    this.git ??= new GitContents(this.root);
+    const found = await this.git.recall(missing.map((c) => ({ path: c.path, hash: (c.before as NonNullable<Comparison['before']>).hash })));
+    for (const c of missing) {
+      const bytes = found.get(c.path);
+      if (bytes && c.before) c.before = { ...c.before, bytes };
+    }
   }
 
   /** Keeps the new contents, so that the next capture can give them as old bytes. */

@@ -101,8 +101,10 @@ export interface ContentEntry {
  * Where the capture keeps file contents by hash, so that it can give the old bytes of a file a
  * command modified or deleted. The extension and the CLI use a bounded in-memory cache
  * (MemoryContentStore, 128 MB): the baseline of a large workspace is not copied into the store.
- * A file whose old contents were dropped from the cache is recorded by its hashes only (its rewind
- * reports it as not restorable). CheckpointContentStore keeps them durably as blobs instead.
+ * A file whose old contents were dropped from the cache is looked for in the workspace's git
+ * repository (NodeChangeCapture's `gitContents`: index or HEAD, by hash); if git does not have that
+ * version either, it is recorded by its hashes only (its rewind reports it as not restorable).
+ * CheckpointContentStore keeps them durably as blobs instead.
  */
 export interface ContentStore {
   /** Keeps the contents under their hashes. Idempotent. A cache may drop entries later. */

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import { GitContents } from '../../../src/core/node/gitContents';
+import { captureCommand, captureScratch, sh, only, sha, summary, text } from './captureHarness';
+
+const GIT = 'git -c user.name=t -c user.email=t@example.invalid -c commit.gpgsign=false';
+
+/** Every file under .git with its size and mtime: what "never touching .git" is checked against. */
+async function gitTree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const p = join(e.parentPath, e.name);
+    const s = await stat(p);
+    out.push(`${p} ${s.size} ${s.mtimeMs}`);
+  }
+  return out.sort();
+}
+
+describe('old contents from git when the capture\'s cache dropped them (real git, read-only)', function () {
+  this.timeout(30_000);
+  const scratch = captureScratch();
+  afterEach(() => scratch.cleanup());
+
+  it('a committed or staged file a command changes is restorable although the cache kept nothing; an unsaved edit is not, and .git is untouched', async () => {
+    const root = await scratch.workspace({ 'a.ts': 'export const a = 1;\n', 'b.txt': 'b\n', 'c.txt': 'c\n', 'd.txt': 'd\n', 'sub/e.txt': 'e\n' });
+    await sh(root, `git init -q && ${GIT} add -A && ${GIT} commit -qm init && printf 'c local\\n' > c.txt && printf 'd staged\\n' > d.txt && git add d.txt`);
+    // A cache of 1 byte: like a workspace far over the 128 MB budget, no old contents are at hand.
+    const capture = scratch.capture(root, { contentStore: new MemoryContentStore(1) });
+    await capture.start();
+    const before = await gitTree(join(root, '.git'));
+    const set = await captureCommand(capture, root, "printf 'export const a = 2;\\n' > a.ts && rm b.txt && printf 'C\\n' > c.txt && printf 'D\\n' > d.txt && (cd sub && printf 'E\\n' > e.txt)");
+    assert.deepEqual(summary(set), ['a.ts modified', 'b.txt deleted', 'c.txt modified', 'd.txt modified', 'sub/e.txt modified']);
+    assert.equal(text(only(set, 'a.ts').beforeBytes), 'export const a = 1;\n', 'HEAD had it');
+    assert.equal(text(only(set, 'b.txt').beforeBytes), 'b\n', 'a deleted file too');
+    assert.equal(text(only(set, 'd.txt').beforeBytes), 'd staged\n', 'the index had it (staged, not committed)');
+    assert.equal(text(only(set, 'sub/e.txt').beforeBytes), 'e\n');
+    assert.equal(only(set, 'c.txt').beforeBytes, undefined, 'an edit never committed nor staged is not in git: hash only');
+    assert.equal(only(set, 'c.txt').before?.hash, sha('c local\n'));
+    assert.deepEqual(await gitTree(join(root, '.git')), before, 'nothing under .git was written');
+    await capture.dispose();
+  });
+
+  it('off, outside a repository, or without git: hash only, no error', async () => {
+    const repo = await scratch.workspace({ 'a.txt': 'a\n' });
+    await sh(repo, `git init -q && ${GIT} add -A && ${GIT} commit -qm init`);
+    const off = scratch.capture(repo, { contentStore: new MemoryContentStore(1), gitContents: false });
+    await off.start();
+    assert.equal(only(await captureCommand(off, repo, "printf 'A\\n' > a.txt"), 'a.txt').beforeBytes, undefined);
+    await off.dispose();
+
+    const plain = await scratch.workspace({ 'a.txt': 'a\n' });
+    const capture = scratch.capture(plain, { contentStore: new MemoryContentStore(1) });
+    await capture.start();
+    assert.equal(only(await captureCommand(capture, plain, "printf 'A\\n' > a.txt"), 'a.txt').beforeBytes, undefined);
+    await capture.dispose();
+
+    assert.equal((await new GitContents(repo, { git: '/nonexistent/git' }).recall([{ path: 'a.txt', hash: sha('A\n') }])).size, 0);
+    const wrong = await new GitContents(repo).recall([{ path: 'a.txt', hash: sha('not what git has\n') }, { path: 'line\nbreak.txt', hash: sha('x') }]);
+    assert.equal(wrong.size, 0, 'a version whose hash differs is never used');
+  });
+});
