@@ -106,7 +106,7 @@ export class RunnerSession {
       blobs: edit ? [{ content: edit.before }, { content: edit.after, deltaBase: hashBytes(edit.before) }] : [],
     };
     // The outline is read after the edit and before the result, outside the timed appends (so is the runner's).
-    const symbols = edit ? symbolSnapshot(this.outliner, [{ path: edit.path, before: edit.before, after: edit.after }]) : undefined;
+    const symbols = edit ? await symbolSnapshot(this.outliner, [{ path: edit.path, before: edit.before, after: edit.after }]) : undefined;
     const result = this.result(plan, call, input, user, edit !== undefined, symbols);
     const c0 = process.cpuUsage();
     const intentMs = await time(() => this.j.append(plan.step, intent, intentExtras));

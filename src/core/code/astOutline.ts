@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -25,6 +26,8 @@ export interface AstOutlinerOptions {
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/** Outlines kept for reuse (a few KB each). */
+const RECENT_OUTLINES = 256;
 
 // web-tree-sitter's emscripten module is process-wide: it is initialized once, and the
 // runtimeWasmPath of the first outliner created wins.
@@ -55,6 +58,11 @@ function describeError(e: unknown): string {
 export class AstOutliner {
   private readonly parser = new Parser();
   private readonly languages = new Map<string, Language | Error>();
+  /**
+   * Recent outlines by grammar and text hash: a step's "before" is usually the previous step's
+   * "after", and parsing (milliseconds per file) is what a step's symbols cost.
+   */
+  private readonly recent = new Map<string, Outline>();
   private readonly wasmDir: string;
   private readonly maxFileBytes: number;
 
@@ -98,7 +106,8 @@ export class AstOutliner {
   /**
    * The outline of one file version. Never throws: an unsupported extension gives
    * `language: null`, an oversized file `skipped`, a grammar or parser failure `parseError`, and
-   * a file with syntax errors a best-effort outline with `hasSyntaxErrors: true`.
+   * a file with syntax errors a best-effort outline with `hasSyntaxErrors: true`. The same text
+   * in the same language gives the same object (recent outlines are reused): do not mutate it.
    */
   outline(path: string, text: string): Outline {
     const spec = languageForPath(path);
@@ -109,12 +118,22 @@ export class AstOutliner {
     }
     const language = this.language(spec);
     if (language instanceof Error) return failed(`cannot load ${spec.grammar}: ${language.message}`);
+    const key = `${spec.id}\u0000${spec.grammar}\u0000${createHash('sha256').update(text).digest('hex')}`;
+    const known = this.recent.get(key);
+    if (known) {
+      this.recent.delete(key);
+      this.recent.set(key, known);
+      return known;
+    }
     try {
       this.parser.setLanguage(language);
       const tree = this.parser.parse(text);
       if (!tree) return failed('the parser returned no tree');
       try {
-        return { language: spec.id, symbols: walkSymbols(tree.rootNode, spec, text), hasSyntaxErrors: tree.rootNode.hasError };
+        const outline: Outline = { language: spec.id, symbols: walkSymbols(tree.rootNode, spec, text), hasSyntaxErrors: tree.rootNode.hasError };
+        this.recent.set(key, outline);
+        if (this.recent.size > RECENT_OUTLINES) this.recent.delete(this.recent.keys().next().value as string);
+        return outline;
       } finally {
         tree.delete();
       }
@@ -127,6 +146,7 @@ export class AstOutliner {
   dispose(): void {
     this.parser.delete();
     this.languages.clear();
+    this.recent.clear();
   }
 
   private language(spec: LanguageSpec): Language | Error {

@@ -22,6 +22,8 @@ export interface FileVersions {
 const MAX_SYMBOL_LINES = 40;
 /** A step that changes more files than this (a formatter over the tree) has the first ones outlined, and says so. */
 export const MAX_OUTLINED_FILES = 500;
+/** Outlining yields to the event loop after this much work in one go. */
+const YIELD_AFTER_MS = 16;
 const decoder = new TextDecoder();
 
 /** The journal form of a capture: hashes per file, plus the contents known, as blobs. */
@@ -63,13 +65,19 @@ export interface SymbolSnapshot {
  * the file stays recorded by its hashes); a file the step left with syntax errors says that its
  * symbols are best effort.
  */
-export function symbolSnapshot(outliner: Outliner | undefined, files: readonly FileVersions[]): SymbolSnapshot {
+export async function symbolSnapshot(outliner: Outliner | undefined, files: readonly FileVersions[]): Promise<SymbolSnapshot> {
   const snap: SymbolSnapshot = { lines: [], outlines: [], blobs: [] };
   if (!outliner) return snap;
   const { lines } = snap;
   let parsed = 0;
+  let since = performance.now();
   for (const [i, f] of files.entries()) {
     if (f.before === undefined || f.after === undefined) continue;
+    // Parsing is synchronous (a few ms per file): a step that changed many files lets the editor breathe between them.
+    if (performance.now() - since > YIELD_AFTER_MS) {
+      await new Promise<void>((r) => setImmediate(r));
+      since = performance.now();
+    }
     if (parsed++ === MAX_OUTLINED_FILES) {
       lines.splice(MAX_SYMBOL_LINES - 1);
       lines.push(`symbols of ${files.length - i} more files not read: the step changed more than ${MAX_OUTLINED_FILES} files`);
@@ -101,8 +109,8 @@ export function symbolSnapshot(outliner: Outliner | undefined, files: readonly F
 }
 
 /** The lines of `symbolSnapshot` alone. */
-export function symbolLines(outliner: Outliner | undefined, files: readonly FileVersions[]): string[] {
-  return symbolSnapshot(outliner, files).lines;
+export async function symbolLines(outliner: Outliner | undefined, files: readonly FileVersions[]): Promise<string[]> {
+  return (await symbolSnapshot(outliner, files)).lines;
 }
 
 /** One line for the model: what a command changed besides its output. */

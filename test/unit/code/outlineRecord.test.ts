@@ -26,15 +26,22 @@ describe('stored outlines: the AST snapshot of a file version', function () {
     assert.deepEqual(decodeOutline(encodeOutline(skipped)), skipped);
   });
 
+  it('the outliner reuses the outline of a text it parsed recently (a step\'s before is the last step\'s after), per language', () => {
+    const first = outliner.outline('src/config.ts', SRC);
+    assert.equal(outliner.outline('src/other.ts', SRC), first, 'same text, same language: not parsed again');
+    assert.notEqual(outliner.outline('src/config.js', SRC), first, 'another language parses on its own');
+    assert.notEqual(outliner.outline('src/config.ts', `${SRC}\n`), first);
+  });
+
   it('a record it cannot read fails with what is wrong: not JSON, a wrong shape, a newer format', () => {
     assert.throws(() => decodeOutline(enc.encode('{"v":1,')), /not JSON/);
     assert.throws(() => decodeOutline(enc.encode('{"v":1,"language":"ts","syntaxErrors":false,"symbols":[["a","function",1]]}')), /not valid/);
     assert.throws(() => decodeOutline(enc.encode('{"v":7,"language":"ts","syntaxErrors":false,"symbols":[],"more":1}')), /format 7, newer than this Savepoint/);
   });
 
-  it('a step keeps the outline of each file version it left, as a delta against the version before; deleted and unsupported files have none', () => {
+  it('a step keeps the outline of each file version it left, as a delta against the version before; deleted and unsupported files have none', async () => {
     const after = SRC.replace('return k;', 'return k.trim();');
-    const snap = symbolSnapshot(outliner, [
+    const snap = await symbolSnapshot(outliner, [
       { path: 'src/config.ts', before: enc.encode(SRC), after: enc.encode(after) },
       { path: 'src/gone.ts', before: enc.encode('export const a = 1;\n'), after: null },
       { path: 'notes.txt', before: enc.encode('a\n'), after: enc.encode('b\n') },
@@ -50,9 +57,9 @@ describe('stored outlines: the AST snapshot of a file version', function () {
     assert.equal(snap.blobs.find((b) => b.hash === py?.outline)?.deltaBase, undefined, 'a created file has no outline before it');
   });
 
-  it(`a step that changes more than ${MAX_OUTLINED_FILES} files outlines the first ones and says how many it left`, () => {
+  it(`a step that changes more than ${MAX_OUTLINED_FILES} files outlines the first ones and says how many it left`, async () => {
     const files = Array.from({ length: MAX_OUTLINED_FILES + 3 }, (_, i) => ({ path: `src/f${i}.ts`, before: enc.encode(`export const v${i} = 1;\n`), after: enc.encode(`export const v${i} = 2;\n`) }));
-    const snap = symbolSnapshot(outliner, files);
+    const snap = await symbolSnapshot(outliner, files);
     assert.equal(snap.outlines.length, MAX_OUTLINED_FILES);
     assert.equal(snap.lines.length, 40);
     assert.equal(snap.lines[39], `symbols of 3 more files not read: the step changed more than ${MAX_OUTLINED_FILES} files`);

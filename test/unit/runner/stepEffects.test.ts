@@ -19,23 +19,23 @@ describe('symbol lines of a step: what changed, and what could not be read', fun
   });
   after(() => outliner.dispose());
 
-  it('a file whose outline failed, was skipped, or threw is recorded as not read, and the others still get their lines', () => {
+  it('a file whose outline failed, was skipped, or threw is recorded as not read, and the others still get their lines', async () => {
     const ts = file('src/ok.ts', 'export function f() {\n  return 1;\n}\n', 'export function f() {\n  return 2;\n}\n');
-    assert.deepEqual(symbolLines(fake({ parseError: 'no tree' }), [file('a.py', 'x = 1\n', 'x = 2\n')]), ['symbols of a.py not read: parse failed (no tree)']);
-    assert.deepEqual(symbolLines(fake({ skipped: 'tooLarge' }), [file('big.py', 'x = 1\n', 'x = 2\n')]), ['symbols of big.py not read: too large to parse']);
-    assert.deepEqual(symbolLines(fake(new Error('grammar crashed')), [file('c.py', 'x = 1\n', null)]), ['symbols of c.py not read: grammar crashed']);
+    assert.deepEqual(await symbolLines(fake({ parseError: 'no tree' }), [file('a.py', 'x = 1\n', 'x = 2\n')]), ['symbols of a.py not read: parse failed (no tree)']);
+    assert.deepEqual(await symbolLines(fake({ skipped: 'tooLarge' }), [file('big.py', 'x = 1\n', 'x = 2\n')]), ['symbols of big.py not read: too large to parse']);
+    assert.deepEqual(await symbolLines(fake(new Error('grammar crashed')), [file('c.py', 'x = 1\n', null)]), ['symbols of c.py not read: grammar crashed']);
     const both: Outliner = { outline: (path, text) => (path.endsWith('.py') ? fake({ parseError: 'no tree' }).outline(path, text) : outliner.outline(path, text)) };
-    assert.deepEqual(symbolLines(both, [file('a.py', 'x = 1\n', 'x = 2\n'), ts]), ['symbols of a.py not read: parse failed (no tree)', ...symbolLines(outliner, [ts])]);
-    assert.match(symbolLines(outliner, [ts])[0] ?? '', /changed function `f` in src\/ok\.ts/);
+    assert.deepEqual(await symbolLines(both, [file('a.py', 'x = 1\n', 'x = 2\n'), ts]), ['symbols of a.py not read: parse failed (no tree)', ...(await symbolLines(outliner, [ts]))]);
+    assert.match((await symbolLines(outliner, [ts]))[0] ?? '', /changed function `f` in src\/ok\.ts/);
   });
 
-  it('a step that leaves a file with syntax errors says so (the real TypeScript grammar); one that was broken before does not repeat it', () => {
+  it('a step that leaves a file with syntax errors says so (the real TypeScript grammar); one that was broken before does not repeat it', async () => {
     const good = 'export function f() {\n  return 1;\n}\nexport function g() {\n  return 2;\n}\n';
     const broken = 'export function f() {\n  return 1;\n}\nexport function g( {\n  return 2;\n}\n';
-    const lines = symbolLines(outliner, [file('src/x.ts', good, broken)]);
+    const lines = await symbolLines(outliner, [file('src/x.ts', good, broken)]);
     assert.ok(lines.includes('src/x.ts now has syntax errors: its symbols are read as far as the parser recovers'), JSON.stringify(lines));
-    const again = symbolLines(outliner, [file('src/x.ts', broken, broken.replace('return 1', 'return 3'))]);
+    const again = await symbolLines(outliner, [file('src/x.ts', broken, broken.replace('return 1', 'return 3'))]);
     assert.ok(!again.some((l) => /syntax errors/.test(l)), JSON.stringify(again));
-    assert.deepEqual(symbolLines(outliner, [file('notes.txt', 'a\n', 'b\n')]), [], 'an unsupported file type has no symbol lines');
+    assert.deepEqual(await symbolLines(outliner, [file('notes.txt', 'a\n', 'b\n')]), [], 'an unsupported file type has no symbol lines');
   });
 });
