@@ -3,6 +3,7 @@ import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
 import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, loadFileHistory } from './fileHistory';
+import { type Outliner, symbolSnapshot } from '../runner/stepEffects';
 
 export type DriftKind = 'unchanged' | 'changed' | 'deleted' | 'created';
 
@@ -19,6 +20,8 @@ export interface FileDrift {
   rewound?: boolean;
   /** What the session knows of the file is a read (read_file), not a write of its own. */
   read?: boolean;
+  /** The symbols the change outside added, removed or changed ("changed function `parse` in a.ts"), with an outliner. */
+  symbols?: string[];
 }
 
 export interface DriftOptions {
@@ -31,6 +34,8 @@ export interface DriftOptions {
   includeRewinds?: boolean;
   /** Cap of each file's diff. */
   maxDiffChars?: number;
+  /** Reads the symbols of each drifted file on both sides, so the model is told which ones changed. */
+  outliner?: Outliner;
 }
 
 type Known = KnownState & { read?: boolean };
@@ -72,15 +77,24 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
           : `${k.path}: the earlier contents were recorded by hash only; no diff\n`,
     ]),
   );
+  const symbols = new Map<string, string[]>();
+  if (o.outliner) {
+    for (const [i, { k, d }] of drifted.entries()) {
+      if (!kept[i]) continue;
+      const lines = (await symbolSnapshot(o.outliner, [{ path: k.path, before: k.hash === null ? null : before[i], after: d?.bytes ?? null }])).lines;
+      if (lines.length) symbols.set(k.path, lines);
+    }
+  }
   return known.map((k, i): FileDrift => {
     const diskHash = disk[i]?.hash ?? null;
     const diff = diffs.get(k.path);
+    const syms = symbols.get(k.path);
     const read = k.read ? { read: true } : {};
     if (diff === undefined) return { path: k.path, kind: 'unchanged', knownHash: k.hash, diskHash, ...read };
     const kind: DriftKind = diskHash === null ? 'deleted' : k.hash === null ? 'created' : 'changed';
     const last = history.touchesOf(k.path).at(-1);
     const rewound = (last?.kind === 'rewind' || last?.kind === 'undo') && written.get(k.path)?.hash === diskHash;
-    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound } : {}), ...read };
+    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound } : {}), ...read, ...(syms ? { symbols: syms } : {}) };
   });
 }
 
@@ -110,11 +124,12 @@ export function describeDrift(drift: readonly FileDrift[], o: DescribeOptions = 
           : d.read
             ? `\n${d.path} was changed outside the session since you read it:\n`
             : `\n${d.path} was changed outside the session:\n`;
-    const body = d.kind === 'deleted' ? '' : `\`\`\`diff\n${d.diff ?? ''}\`\`\`\n`;
+    const symbols = d.symbols?.length && d.kind !== 'deleted' ? `${d.symbols.join('\n')}\n` : '';
+    const body = d.kind === 'deleted' ? '' : `${symbols}\`\`\`diff\n${d.diff ?? ''}\`\`\`\n`;
     if (text.length + head.length + body.length > max) {
       const rest = changed.length - shown;
       const fits = text.length + head.length <= max - 80;
-      if (fits && d.kind !== 'deleted') text += `${head}(diff left out: too long)\n`;
+      if (fits && d.kind !== 'deleted') text += `${head}${symbols && text.length + head.length + symbols.length <= max - 80 ? symbols : ''}(diff left out: too long)\n`;
       else if (fits) text += head;
       const left = rest - (fits ? 1 : 0);
       if (left > 0) text += `\n... and ${left} more file(s) changed outside the session (not shown).\n`;

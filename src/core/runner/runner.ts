@@ -227,7 +227,9 @@ export class Runner {
 
   private async driftText(id: SessionId): Promise<string | undefined> {
     try {
-      return describeDrift(await detectDrift(this.deps.store, this.deps.toolContext.workspace, id));
+      await this.deps.outliner?.ready?.();
+      const outliner = this.deps.outliner;
+      return describeDrift(await detectDrift(this.deps.store, this.deps.toolContext.workspace, id, outliner ? { outliner } : {}));
     } catch {
       // Telling the model about drift is a courtesy; a file that cannot be compared stays as it is.
       return undefined;

@@ -5,6 +5,7 @@ import { describeDrift, detectDrift } from '../../../src/core/checkpoints/drift'
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { AstOutliner } from '../../../src/core/code/astOutline';
 import { finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
 import { A0, A3, FILES, NEW, builtSession, sha } from './checkpointHarness';
 
@@ -54,6 +55,26 @@ describe('drift: what changed outside the session since it last saw its files', 
     assert.match(text, /src\/new\.ts was deleted outside the session/);
     assert.match(text, /notes\.txt was created outside the session/);
     assert.doesNotMatch(text, /README/);
+  });
+
+  it('with an outliner, the model is also told which symbols the change outside touched, even when the diff is left out', async () => {
+    const b = await builtSession();
+    h = b.h;
+    await writeFile(join(h.workspace, 'src/a.ts'), A3.replace('return 20;', 'return 21; // user'));
+    await writeFile(join(h.workspace, 'src/new.ts'), `${NEW}export function added() {\n  return 0;\n}\n`);
+    const outliner = await AstOutliner.create();
+    try {
+      const drift = await detectDrift(h.store, b.ws, b.id, { outliner });
+      const by = Object.fromEntries(drift.map((d) => [d.path, d]));
+      assert.deepEqual(by['src/a.ts']?.symbols, ['changed function `beta` in src/a.ts']);
+      assert.deepEqual(by['src/new.ts']?.symbols, ['added function `added` in src/new.ts']);
+      assert.equal(by['notes.txt']?.symbols, undefined, 'not a language the outliner reads');
+      assert.match(describeDrift(drift) ?? '', /src\/a\.ts was changed outside the session:\nchanged function `beta` in src\/a\.ts\n```diff\n/);
+      const short = describeDrift(drift, { maxChars: 400 }) ?? '';
+      assert.match(short, /src\/new\.ts was changed outside the session:\nadded function `added` in src\/new\.ts\n\(diff left out: too long\)/);
+    } finally {
+      outliner.dispose();
+    }
   });
 
   it('files the session only read count too ("last saw"): changed since the read, with the diff from what the model read; a read after a write replaces the write', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { AstOutliner } from '../../../src/core/code/astOutline';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
@@ -210,7 +211,7 @@ describe('durable runner (scripted model server, real LevelDB, real files and pr
       [
         toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'const x = 1;', new_text: 'const x = 2;' }),
         toolUse('c1', 'run_command', { command: 'true' }, { toolResultFor: 'e1' }),
-        finalText('noted', { toolResultFor: 'c1', lastUserContains: 'src/a.ts was changed outside the session' }),
+        finalText('noted', { toolResultFor: 'c1', lastUserContains: 'src/a.ts was changed outside the session:\nadded function `reviewed` in src/a.ts\n' }),
       ],
       FILES,
     );
@@ -218,8 +219,10 @@ describe('durable runner (scripted model server, real LevelDB, real files and pr
     const id = await h.start(first);
     assert.equal((await first.run(id)).status, 'waiting');
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(h.workspace, 'src/a.ts'), 'export const x = 2; // reviewed by me\n');
-    assert.equal((await h.runner().run(id)).status, 'completed');
+    await writeFile(join(h.workspace, 'src/a.ts'), 'export const x = 2; // reviewed by me\nexport function reviewed() {\n  return true;\n}\n');
+    const outliner = await AstOutliner.create();
+    assert.equal((await h.runner(undefined, { outliner }).run(id)).status, 'completed');
+    outliner.dispose();
     assert.deepEqual(h.server.violations(), [], 'the drift note came after the tool results, in the same user message');
     const drift = (await h.events(id)).filter((e) => e.type === 'message_added' && e.data.reason === 'drift');
     assert.equal(drift.length, 1);
