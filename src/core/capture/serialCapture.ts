@@ -27,12 +27,14 @@ export class SerialCapture implements ChangeCapture {
     let release!: () => void;
     this.tail = new Promise<void>((r) => (release = r));
     await previous;
+    // Noted from here: a tool may write while the capture settles in begin(), and that write may be seen as the command's.
+    this.toolWrites = new Map();
     try {
       const mark = await this.inner.begin();
       this.releases.set(mark.id, release);
-      this.toolWrites = new Map();
       return mark;
     } catch (e) {
+      this.toolWrites = undefined;
       release();
       throw e;
     }

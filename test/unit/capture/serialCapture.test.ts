@@ -60,6 +60,37 @@ describe('SerialCapture: one command at a time across sessions, each with its ow
     assert.deepEqual(summary(await shared.end(next)), ['b.txt modified'], 'notes end with their capture');
   });
 
+  it('a tool write while the capture is still beginning is noted too', async () => {
+    const root = await scratch.workspace({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    const inner = scratch.capture(root, { contentStore: new MemoryContentStore() });
+    await inner.start();
+    let letBegin!: () => void;
+    const held = new Promise<void>((r) => (letBegin = r));
+    let settled!: () => void;
+    const innerBegan = new Promise<void>((r) => (settled = r));
+    // The inner capture has settled its index, but begin() has not returned yet.
+    const slow = {
+      begin: async () => {
+        const m = await inner.begin();
+        settled();
+        await held;
+        return m;
+      },
+      end: inner.end.bind(inner),
+      dispose: inner.dispose.bind(inner),
+    };
+    const shared = new SerialCapture(slow);
+    const beginning = shared.begin();
+    await innerBegan;
+    // Another session's edit lands while the command's capture settles.
+    shared.noteToolWrite('b.txt', createHash('sha256').update('B\n').digest('hex'));
+    await writeFile(join(root, 'b.txt'), 'B\n');
+    letBegin();
+    const mark = await beginning;
+    await sh(root, "printf 'A\\n' > a.txt");
+    assert.deepEqual(summary(await shared.end(mark)), ['a.txt modified']);
+  });
+
   it('a capture that fails to begin lets the next one through, and a disposed capture says so', async () => {
     const root = await scratch.workspace({ 'a.txt': 'a\n' });
     const inner = scratch.capture(root, { contentStore: new MemoryContentStore() });
