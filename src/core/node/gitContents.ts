@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 
-/** One file whose old contents are wanted: its path in the workspace and the sha-256 they had. */
+/** One file whose old contents are wanted: its path in the workspace, the sha-256 and the size they had. */
 export interface WantedContent {
   path: string;
   hash: string;
+  size: number;
 }
 
 export interface GitContentsOptions {
@@ -18,9 +19,10 @@ export interface GitContentsOptions {
  * Old contents of files from the workspace's git repository, read-only: when the capture's content
  * cache dropped a file that a command then changed, the version in the index or in HEAD is very
  * often the one it had. A version is used only when its sha-256 is the hash the capture recorded,
- * so a wrong one can never be restored. One `git cat-file --batch` per lookup, with optional locks
- * off: nothing in `.git` is written, locked or refreshed. Without git, outside a repository, or on
- * any failure, the answer is simply empty.
+ * so a wrong one can never be restored. Two `git cat-file` runs per lookup: `--batch-check` for what
+ * git has under each name, then `--batch` for the blobs of the right size only, each once. Optional
+ * locks and the fsmonitor hook are off: nothing in `.git` is written, locked or refreshed, and no
+ * hook runs. Without git, outside a repository, or on any failure, the answer is simply empty.
  */
 export class GitContents {
   private readonly git: string;
@@ -40,32 +42,38 @@ export class GitContents {
     // A path with a line break cannot go through the batch protocol; `./` keeps paths relative to the workspace, not to the repository.
     const asked = wanted.filter((w) => !/[\n\r]/.test(w.path) && !w.path.startsWith('/'));
     if (asked.length === 0) return found;
-    const specs = asked.flatMap((w) => [`:./${w.path}`, `HEAD:./${w.path}`]);
-    let objects: (Buffer | undefined)[];
     try {
-      objects = await this.catFile(specs);
-    } catch {
-      return found;
-    }
-    asked.forEach((w, i) => {
-      for (const bytes of [objects[2 * i], objects[2 * i + 1]]) {
-        if (bytes && createHash('sha256').update(bytes).digest('hex') === w.hash) {
-          found.set(w.path, bytes);
-          return;
+      // First only what git has under each name (ids, types, sizes); then the contents of the blobs of the right size, each once.
+      const infos = await this.run('--batch-check', asked.flatMap((w) => [`:./${w.path}`, `HEAD:./${w.path}`]), false);
+      const ids = new Map<string, number>();
+      asked.forEach((w, i) => {
+        for (const info of [infos[2 * i], infos[2 * i + 1]]) if (info && info.type === 'blob' && info.size === w.size) ids.set(info.id, info.size);
+      });
+      if (ids.size === 0) return found;
+      const objects = await this.run('--batch', [...ids.keys()], true);
+      const byId = new Map([...ids.keys()].map((id, i) => [id, objects[i]?.bytes]));
+      asked.forEach((w, i) => {
+        for (const info of [infos[2 * i], infos[2 * i + 1]]) {
+          const bytes = info ? byId.get(info.id) : undefined;
+          if (bytes && createHash('sha256').update(bytes).digest('hex') === w.hash) {
+            found.set(w.path, bytes);
+            return;
+          }
         }
-      }
-    });
+      });
+    } catch {
+      // No git, not a repository, a timeout: the files stay recorded by hash.
+    }
     return found;
   }
 
-  /** `git cat-file --batch` for `specs`: each object's bytes, or undefined when git has none for it. */
-  private catFile(specs: readonly string[]): Promise<(Buffer | undefined)[]> {
+  /** One `git cat-file` batch over `specs`: per spec what git has (undefined: nothing), with the bytes when `contents`. */
+  private run(mode: '--batch' | '--batch-check', specs: readonly string[], contents: boolean): Promise<(GitObject | undefined)[]> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.git, ['-c', 'core.quotePath=false', 'cat-file', '--batch'], {
-        cwd: this.root,
-        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-        stdio: ['pipe', 'pipe', 'ignore'],
-      });
+      // Nothing that runs code or writes: no fsmonitor hook (reading the index would start it), no optional locks, no prompts.
+      const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+      for (const v of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES']) delete env[v];
+      const child = spawn(this.git, ['-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false', 'cat-file', mode], { cwd: this.root, env, stdio: ['pipe', 'pipe', 'ignore'] });
       const chunks: Buffer[] = [];
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -80,7 +88,7 @@ export class GitContents {
         clearTimeout(timer);
         if (code !== 0) return reject(new Error(`git cat-file exited with ${code}`));
         try {
-          resolve(parseBatch(Buffer.concat(chunks), specs.length));
+          resolve(parseBatch(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), specs.length, contents));
         } catch (e) {
           reject(e);
         }
@@ -91,27 +99,39 @@ export class GitContents {
   }
 }
 
+interface GitObject {
+  id: string;
+  type: string;
+  size: number;
+  /** With `--batch`, for a blob. */
+  bytes?: Buffer;
+}
+
 /**
- * The output of `cat-file --batch`: per request either `<oid> <type> <size>\n<bytes>\n` or a line
- * saying why there is no object (`<spec> missing`, `ambiguous`…). Only blobs are kept.
+ * The output of `cat-file --batch` (`contents`) or `--batch-check`: per request either
+ * `<id> <type> <size>` (followed, with contents, by the bytes and a newline) or a line saying why
+ * git has no object for it (`<spec> missing`, `ambiguous`…).
  */
-function parseBatch(out: Buffer, count: number): (Buffer | undefined)[] {
-  const objects: (Buffer | undefined)[] = [];
+function parseBatch(out: Buffer, count: number, contents: boolean): (GitObject | undefined)[] {
+  const objects: (GitObject | undefined)[] = [];
   let at = 0;
   for (let i = 0; i < count; i++) {
     const eol = out.indexOf(0x0a, at);
     if (eol < 0) throw new Error('git cat-file output ended early');
     const header = out.subarray(at, eol).toString('utf8');
     at = eol + 1;
-    const m = /^[0-9a-f]{40,64} (\w+) (\d+)$/.exec(header);
+    const m = /^([0-9a-f]{40,64}) (\w+) (\d+)$/.exec(header);
     if (!m) {
       objects.push(undefined);
       continue;
     }
-    const size = Number(m[2]);
-    if (at + size > out.length) throw new Error('git cat-file output ended inside an object');
-    objects.push(m[1] === 'blob' ? out.subarray(at, at + size) : undefined);
-    at += size + 1;
+    const object: GitObject = { id: m[1] as string, type: m[2] as string, size: Number(m[3]) };
+    if (contents) {
+      if (at + object.size > out.length) throw new Error('git cat-file output ended inside an object');
+      if (object.type === 'blob') object.bytes = out.subarray(at, at + object.size);
+      at += object.size + 1;
+    }
+    objects.push(object);
   }
   return objects;
 }

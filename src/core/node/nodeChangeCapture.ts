@@ -327,7 +327,7 @@ export class NodeChangeCapture implements ChangeCapture {
     const missing = comparisons.filter((c) => this.wantsBefore(c) && !c.before?.bytes);
     if (missing.length === 0) return;
     this.git ??= new GitContents(this.root);
-    const found = await this.git.recall(missing.map((c) => ({ path: c.path, hash: (c.before as NonNullable<Comparison['before']>).hash })));
+    const found = await this.git.recall(missing.map((c) => ({ path: c.path, hash: (c.before as NonNullable<Comparison['before']>).hash, size: (c.before as NonNullable<Comparison['before']>).size })));
     for (const c of missing) {
       const bytes = found.get(c.path);
       if (bytes && c.before) c.before = { ...c.before, bytes };

@@ -43,6 +43,18 @@ describe('old contents from git when the capture\'s cache dropped them (real git
     await capture.dispose();
   });
 
+  it('a workspace in a subfolder of the repository: paths are the workspace\'s; no fsmonitor hook runs', async () => {
+    const repo = await scratch.workspace({ 'pkg/a.ts': 'export const a = 1;\n', 'a.ts': 'the root one\n', 'odd name: @{1}.txt': 'odd\n' });
+    await sh(repo, `git init -q && ${GIT} add -A && ${GIT} commit -qm init && git config core.fsmonitor "touch fsmonitor-ran"`);
+    const git = new GitContents(join(repo, 'pkg'));
+    const got = await git.recall([{ path: 'a.ts', hash: sha('export const a = 1;\n'), size: 20 }]);
+    assert.equal(text(got.get('a.ts')), 'export const a = 1;\n', 'pkg/a.ts, not the root a.ts');
+    const odd = await new GitContents(repo).recall([{ path: 'odd name: @{1}.txt', hash: sha('odd\n'), size: 4 }]);
+    assert.equal(text(odd.get('odd name: @{1}.txt')), 'odd\n');
+    await assert.rejects(stat(join(repo, 'fsmonitor-ran')), 'the fsmonitor hook did not run');
+    await assert.rejects(stat(join(repo, 'pkg', 'fsmonitor-ran')));
+  });
+
   it('off, outside a repository, or without git: hash only, no error', async () => {
     const repo = await scratch.workspace({ 'a.txt': 'a\n' });
     await sh(repo, `git init -q && ${GIT} add -A && ${GIT} commit -qm init`);
@@ -57,8 +69,8 @@ describe('old contents from git when the capture\'s cache dropped them (real git
     assert.equal(only(await captureCommand(capture, plain, "printf 'A\\n' > a.txt"), 'a.txt').beforeBytes, undefined);
     await capture.dispose();
 
-    assert.equal((await new GitContents(repo, { git: '/nonexistent/git' }).recall([{ path: 'a.txt', hash: sha('A\n') }])).size, 0);
-    const wrong = await new GitContents(repo).recall([{ path: 'a.txt', hash: sha('not what git has\n') }, { path: 'line\nbreak.txt', hash: sha('x') }]);
+    assert.equal((await new GitContents(repo, { git: '/nonexistent/git' }).recall([{ path: 'a.txt', hash: sha('A\n'), size: 2 }])).size, 0);
+    const wrong = await new GitContents(repo).recall([{ path: 'a.txt', hash: sha('not what git has\n'), size: 2 }, { path: 'line\nbreak.txt', hash: sha('x'), size: 1 }]);
     assert.equal(wrong.size, 0, 'a version whose hash differs is never used');
   });
 });
