@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MemoryContentStore } from '../core/capture/memoryContentStore';
 import { AstOutliner } from '../core/code/astOutline';
+import { languageForPath } from '../core/code/languages';
 import { AnthropicLlmClient } from '../core/model/anthropicLlmClient';
 import type { LlmClient } from '../core/model/llmClient';
 import type { ModelPolicyOptions } from '../core/model/modelPolicy';
@@ -132,6 +133,7 @@ function lazyOutliner(create: () => Promise<AstOutliner | undefined>): Outliner 
   };
   return {
     outline: (path, text) => (ready ? ready.outline(path, text) : { language: null, symbols: [], hasSyntaxErrors: false }),
+    supports: (path) => languageForPath(path) !== null,
     load: () => void load(),
     ready: async () => {
       await load();

@@ -34,7 +34,7 @@ export interface DriftOptions {
   includeRewinds?: boolean;
   /** Cap of each file's diff. */
   maxDiffChars?: number;
-  /** Reads the symbols of each drifted file on both sides, so the model is told which ones changed. */
+  /** Reads the symbols of each drifted file on both sides, so the model is told which ones changed (waited for only if a file drifted). */
   outliner?: Outliner;
 }
 
@@ -78,7 +78,9 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
     ]),
   );
   const symbols = new Map<string, string[]>();
-  if (o.outliner) {
+  if (o.outliner && drifted.length > 0) {
+    // An outliner loading in the background is waited for only when there is something to outline.
+    await o.outliner.ready?.();
     for (const [i, { k, d }] of drifted.entries()) {
       if (!kept[i]) continue;
       const lines = (await symbolSnapshot(o.outliner, [{ path: k.path, before: k.hash === null ? null : before[i], after: d?.bytes ?? null }])).lines;

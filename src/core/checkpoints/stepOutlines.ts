@@ -30,11 +30,15 @@ export async function stepOutlines(store: CheckpointStore, sessionId: SessionId,
     for (const o of (e.data as ToolResultData).outlines ?? []) recorded.push({ ...o, step: e.step });
   }
   let refs: (OutlineRef & { step: number })[];
+  const state = buildFileHistory(events).stateAfter(step);
   if (path === undefined) {
-    refs = recorded.filter((r) => r.step === step);
-    if (refs.length === 0) throw new CheckpointError('INVALID', `step ${step} recorded no outline: it changed no file in a supported language`);
+    // The versions the step left: per file its last call's (an earlier call's version was replaced), none for a file it deleted.
+    const last = new Map(recorded.filter((r) => r.step === step).map((r) => [r.path, r]));
+    if (last.size === 0) throw new CheckpointError('INVALID', `step ${step} recorded no outline: it changed no file in a supported language`);
+    refs = [...last.values()].filter((r) => state.get(r.path) === r.file);
+    if (refs.length === 0) throw new CheckpointError('INVALID', `the files step ${step} outlined do not exist at its end (deleted or replaced within the step)`);
   } else {
-    const hash = buildFileHistory(events).stateAfter(step).get(path);
+    const hash = state.get(path);
     if (hash === undefined) throw new CheckpointError('INVALID', `the session never changed ${path}`);
     if (hash === null) throw new CheckpointError('INVALID', `${path} did not exist at the end of step ${step}`);
     // The same contents have the same outline, whichever step recorded it: the latest at or before `step` is shown.
@@ -42,7 +46,12 @@ export async function stepOutlines(store: CheckpointStore, sessionId: SessionId,
     if (!found) throw new CheckpointError('INVALID', `no outline of ${path} as it was at the end of step ${step}: its language is not supported, or that version was not read by the outliner`);
     refs = [found];
   }
-  const blobs = await store.getBlobs(refs.map((r) => r.outline));
+  let blobs: Uint8Array[];
+  try {
+    blobs = await store.getBlobs(refs.map((r) => r.outline));
+  } catch (e) {
+    throw new CheckpointError('DAMAGED', `an outline of step ${step} is missing from the store: ${e instanceof Error ? e.message : String(e)}`);
+  }
   return refs.map((r, i) => {
     try {
       return { step: r.step, path: r.path, file: r.file as BlobHash, outline: decodeOutline(blobs[i] as Uint8Array) };

@@ -142,6 +142,11 @@ export class AstOutliner {
     }
   }
 
+  /** Whether `path` is in a language it reads (by its extension). */
+  supports(path: string): boolean {
+    return languageForPath(path) !== null;
+  }
+
   /** Frees the parser. The outliner must not be used afterwards. */
   dispose(): void {
     this.parser.delete();

@@ -227,7 +227,6 @@ export class Runner {
 
   private async driftText(id: SessionId): Promise<string | undefined> {
     try {
-      await this.deps.outliner?.ready?.();
       const outliner = this.deps.outliner;
       return describeDrift(await detectDrift(this.deps.store, this.deps.toolContext.workspace, id, outliner ? { outliner } : {}));
     } catch {

@@ -11,6 +11,8 @@ export interface Outliner {
   outline(path: string, text: string): Outline;
   /** An outliner that loads in the background: resolves once `outline` can answer (the runner waits before a step's symbols). */
   ready?(): Promise<void>;
+  /** Whether `path` is in a language it reads (files it does not read are not decoded nor counted). Default: all. */
+  supports?(path: string): boolean;
 }
 
 export interface FileVersions {
@@ -69,22 +71,24 @@ export async function symbolSnapshot(outliner: Outliner | undefined, files: read
   const snap: SymbolSnapshot = { lines: [], outlines: [], blobs: [] };
   if (!outliner) return snap;
   const { lines } = snap;
-  let parsed = 0;
+  const say = (line: string) => void (lines.length < MAX_SYMBOL_LINES && lines.push(line));
+  // Only files in a language the outliner reads count (and are decoded): a step of 500 .md files leaves the .ts ones their outline.
+  const outlinable = files.filter((f) => f.after !== undefined && (outliner.supports?.(f.path) ?? true));
   let since = performance.now();
-  for (const [i, f] of files.entries()) {
-    if (f.before === undefined || f.after === undefined) continue;
+  for (const [i, f] of outlinable.entries()) {
+    if (i === MAX_OUTLINED_FILES) {
+      lines.splice(MAX_SYMBOL_LINES - 1);
+      lines.push(`symbols of ${outlinable.length - i} more files not read: the step changed more than ${MAX_OUTLINED_FILES} files`);
+      break;
+    }
     // Parsing is synchronous (a few ms per file): a step that changed many files lets the editor breathe between them.
     if (performance.now() - since > YIELD_AFTER_MS) {
       await new Promise<void>((r) => setImmediate(r));
       since = performance.now();
     }
-    if (parsed++ === MAX_OUTLINED_FILES) {
-      lines.splice(MAX_SYMBOL_LINES - 1);
-      lines.push(`symbols of ${files.length - i} more files not read: the step changed more than ${MAX_OUTLINED_FILES} files`);
-      break;
-    }
     try {
-      const before = f.before ? outliner.outline(f.path, decoder.decode(f.before)) : null;
+      // undefined: the version before is not known (a command changed a file whose old contents were not kept).
+      const before = f.before ? outliner.outline(f.path, decoder.decode(f.before)) : f.before;
       const after = f.after ? outliner.outline(f.path, decoder.decode(f.after)) : null;
       if ((before ?? after)?.language == null) continue;
       if (f.after && after?.language != null) {
@@ -94,17 +98,16 @@ export async function symbolSnapshot(outliner: Outliner | undefined, files: read
         snap.outlines.push({ path: f.path, file: hashBlob(f.after), outline: hash, symbols: after.symbols.length });
       }
       const unread = [before, after].find((o) => o && (o.parseError !== undefined || o.skipped !== undefined));
-      if (lines.length >= MAX_SYMBOL_LINES) continue;
-      if (unread) lines.push(`symbols of ${f.path} not read: ${unread.skipped === 'tooLarge' ? 'too large to parse' : `parse failed (${unread.parseError})`}`);
+      if (unread) say(`symbols of ${f.path} not read: ${unread.skipped === 'tooLarge' ? 'too large to parse' : `parse failed (${unread.parseError})`}`);
+      else if (before === undefined) say(`symbols of ${f.path} before the step not known (its earlier contents were not kept): its outline after is recorded`);
       else {
-        lines.push(...describeDelta(f.path, symbolDelta(before, after)));
-        if (after?.hasSyntaxErrors && !before?.hasSyntaxErrors) lines.push(`${f.path} now has syntax errors: its symbols are read as far as the parser recovers`);
+        for (const line of describeDelta(f.path, symbolDelta(before, after))) say(line);
+        if (after?.hasSyntaxErrors && !before?.hasSyntaxErrors) say(`${f.path} now has syntax errors: its symbols are read as far as the parser recovers`);
       }
     } catch (e) {
-      if (lines.length < MAX_SYMBOL_LINES) lines.push(`symbols of ${f.path} not read: ${e instanceof Error ? e.message : String(e)}`);
+      say(`symbols of ${f.path} not read: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  snap.lines = lines.slice(0, MAX_SYMBOL_LINES);
   return snap;
 }
 

@@ -57,8 +57,18 @@ describe('stored outlines: the AST snapshot of a file version', function () {
     assert.equal(snap.blobs.find((b) => b.hash === py?.outline)?.deltaBase, undefined, 'a created file has no outline before it');
   });
 
+  it('a file whose earlier contents were not kept still gets the outline of the version the step left, and says why there is no delta', async () => {
+    const snap = await symbolSnapshot(outliner, [{ path: 'src/config.ts', before: undefined, after: enc.encode(SRC) }]);
+    assert.deepEqual(snap.lines, ['symbols of src/config.ts before the step not known (its earlier contents were not kept): its outline after is recorded']);
+    assert.deepEqual(snap.outlines.map((o) => [o.path, o.symbols]), [['src/config.ts', 3]]);
+    assert.equal(snap.blobs[0]?.deltaBase, undefined);
+  });
+
   it(`a step that changes more than ${MAX_OUTLINED_FILES} files outlines the first ones and says how many it left`, async () => {
-    const files = Array.from({ length: MAX_OUTLINED_FILES + 3 }, (_, i) => ({ path: `src/f${i}.ts`, before: enc.encode(`export const v${i} = 1;\n`), after: enc.encode(`export const v${i} = 2;\n`) }));
+    const docs = Array.from({ length: MAX_OUTLINED_FILES }, (_, i) => ({ path: `docs/d${i}.md`, before: enc.encode('a\n'), after: enc.encode('b\n') }));
+    const ts = Array.from({ length: MAX_OUTLINED_FILES + 3 }, (_, i) => ({ path: `src/f${i}.ts`, before: enc.encode(`export const v${i} = 1;\n`), after: enc.encode(`export const v${i} = 2;\n`) }));
+    // Files in languages the outliner does not read do not count against the cap (nor in what is left).
+    const files = [...docs, ...ts];
     const snap = await symbolSnapshot(outliner, files);
     assert.equal(snap.outlines.length, MAX_OUTLINED_FILES);
     assert.equal(snap.lines.length, 40);

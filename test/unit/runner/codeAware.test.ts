@@ -82,6 +82,10 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     await assert.rejects(stepOutlines(h.store, id, d1.step, 'src/a.ts'), (e: unknown) => CheckpointError.is(e, 'INVALID') && /did not exist at the end of step/.test(e.message));
     await assert.rejects(stepOutlines(h.store, id, d1.step, 'src/none.ts'), /never changed src\/none\.ts/);
     await assert.rejects(stepOutlines(h.store, id, d1.step), /recorded no outline/);
+    // A store that lost an outline blob: reported as damage, not as a raw store error.
+    const lossy = Object.create(h.store) as typeof h.store;
+    lossy.getBlobs = () => Promise.reject(new Error('blob gone'));
+    await assert.rejects(stepOutlines(lossy, id, e1.step), (e: unknown) => CheckpointError.is(e, 'DAMAGED') && /missing from the store: blob gone/.test(e.message));
 
     const refs = referencedBlobs(events);
     for (const o of [...(c1.data.outlines ?? []), ...(e1.data.outlines ?? [])]) assert.ok(refs.optional.includes(o.outline), `a fork references ${o.path}'s outline`);
