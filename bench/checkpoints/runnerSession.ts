@@ -105,13 +105,13 @@ export class RunnerSession {
       effects: [{ step: plan.step, actionId: call.id, phase: 'intent', data: { name: call.name, input, ...(mutations ? { mutations } : {}) } }],
       blobs: edit ? [{ content: edit.before }, { content: edit.after, deltaBase: hashBytes(edit.before) }] : [],
     };
-    // The outline is read after the edit and before the result, outside the timed appends (so is the runner's).
-    const symbols = edit ? await symbolSnapshot(this.outliner, [{ path: edit.path, before: edit.before, after: edit.after }]) : undefined;
-    const result = this.result(plan, call, input, user, edit !== undefined, symbols);
     const c0 = process.cpuUsage();
     const intentMs = await time(() => this.j.append(plan.step, intent, intentExtras));
     let cpu = process.cpuUsage(c0);
     await applyEdit();
+    // As the runner does: the outline is read once the edit is on disk, before the result is journaled (not timed).
+    const symbols = edit ? await symbolSnapshot(this.outliner, [{ path: edit.path, before: edit.before, after: edit.after }]) : undefined;
+    const result = this.result(plan, call, input, user, edit !== undefined, symbols);
     const c1 = process.cpuUsage();
     const resultMs = await time(() => this.j.append(plan.step, result.events, result.extras));
     const cpu2 = process.cpuUsage(c1);
