@@ -58,6 +58,8 @@ export interface Composed {
   memory: LongTermMemory | undefined;
   runner: Runner;
   workspace: Workspace;
+  /** The runner's outliner (loads in the background; `ready()` waits for it), when code-aware. */
+  outliner: Outliner | undefined;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     memory: mem?.memory,
     runner,
     workspace,
+    outliner,
     close: async () => {
       await capture?.dispose();
       await outliner?.dispose();

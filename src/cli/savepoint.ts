@@ -8,6 +8,7 @@ import { StoreError } from '../core/store/errors';
 import type { SessionId, SessionSummary } from '../core/store/types';
 import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
 import { type CliEnv, type Composed, compose } from './compose';
+import type { Outliner } from '../core/runner/stepEffects';
 import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
 import { describeEvent, timelineLine } from '../core/runner/timeline';
@@ -100,7 +101,8 @@ async function main(argv: string[]): Promise<number> {
     ...(o.store ? { store: resolve(o.store) } : {}),
     ...(o['base-url'] ? { baseUrl: o['base-url'] } : process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}),
     ...(o['check-command'] ? { checkCommand: o['check-command'], diagnoseSteps: o['no-step-checks'] !== true } : {}),
-    codeAware: command === 'run' || command === 'resume' || (command === 'approve' && o.resume === true),
+    // A rewind's preview names the symbols each file change touches: it needs the outliner too.
+    codeAware: command === 'run' || command === 'resume' || command === 'rewind' || command === 'undo-rewind' || (command === 'approve' && o.resume === true),
     memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || command === 'rewind' || command === 'undo-rewind',
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
@@ -167,7 +169,8 @@ async function main(argv: string[]): Promise<number> {
         const step = stepArg(rest[1], 'rewind');
         const mode = (o.mode ?? 'files') as RewindMode;
         if (!['files', 'both', 'conversation'].includes(mode)) throw new UsageError('--mode must be files, both or conversation');
-        const plan = await planRewind(app.store, app.workspace, id, step, { mode });
+        const outliner = await symbolsOf(app);
+        const plan = await planRewind(app.store, app.workspace, id, step, { mode, ...(outliner ? { outliner } : {}) });
         printPlan(plan.files);
         if (!o.yes) {
           process.stdout.write('nothing written: add --yes to rewind (a safety checkpoint lets you undo it)\n');
@@ -182,7 +185,8 @@ async function main(argv: string[]): Promise<number> {
         const open = (await listRewinds(app.store, id)).filter((r) => !r.undone && r.files.length > 0);
         const r = rest[1] === undefined ? open[0] : open.find((x) => x.rewindId === rest[1]);
         if (!r) throw new UsageError(rest[1] === undefined ? `session ${id} has no rewind of files left to undo` : `no rewind ${rest[1]} left to undo in session ${id}`);
-        const plan = await planUndo(app.store, app.workspace, id, r.rewindId);
+        const outliner = await symbolsOf(app);
+        const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
         printPlan(plan.files);
         if (!o.yes) {
           process.stdout.write(`nothing written: add --yes to undo the rewind to ${targetName(r.targetStep)}\n`);
@@ -307,7 +311,19 @@ function stepArg(v: string | undefined, command: string): number {
 function printPlan(files: readonly RewindFilePlan[]): void {
   const changes = files.filter((f) => f.action !== 'none');
   if (changes.length === 0) process.stdout.write('no file changes\n');
-  for (const f of changes) process.stdout.write(`${f.action.padEnd(7)} ${f.path}${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}\n`);
+  for (const f of changes) {
+    process.stdout.write(`${f.action.padEnd(7)} ${f.path}${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}\n`);
+    for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
+    if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${f.symbols.length - MAX_PREVIEW_SYMBOLS} more symbol change(s)\n`);
+  }
+}
+
+const MAX_PREVIEW_SYMBOLS = 8;
+
+/** The outliner for a preview's symbol lines, once it has loaded (undefined when the CLI is not code-aware or it failed to load). */
+async function symbolsOf(app: Composed): Promise<Outliner | undefined> {
+  await app.outliner?.ready?.();
+  return app.outliner;
 }
 
 function sessionArg(v: string | undefined, command: string): SessionId {

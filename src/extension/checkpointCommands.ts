@@ -83,7 +83,14 @@ const workspace = (): NodeWorkspace => new NodeWorkspace(folder().fsPath);
 
 /** One line of a preview: what happens to the file, and why it may not. */
 const previewLine = (f: RewindFilePlan): string =>
-  `${f.action} ${f.path}${f.conflict ? ' (changed outside the session)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}`;
+  `${f.action} ${f.path}${f.conflict ? ' (changed outside the session)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
+
+/** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */
+function symbolsNote(lines: readonly string[]): string {
+  if (lines.length === 0) return '';
+  const shown = lines.slice(0, 3).join(', ');
+  return ` — ${shown}${lines.length > 3 ? `, and ${lines.length - 3} more` : ''}`;
+}
 
 /** The files side by side in the multi-file diff editor: the disk now (left), what the operation writes (right). */
 async function showChanges(title: string, files: readonly RewindFilePlan[]): Promise<void> {
@@ -128,7 +135,8 @@ async function pickOverwrites(files: readonly RewindFilePlan[], what: string): P
 /** Undoes a rewind from its safety checkpoint; with `preview`, shows what changes first. */
 async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: { rewindId: string; targetStep: number }, preview: boolean): Promise<void> {
   const ws = workspace();
-  const plan = await planUndo(store, ws, id, rewind.rewindId);
+  const outliner = await d.sessions.symbolOutliner();
+  const plan = await planUndo(store, ws, id, rewind.rewindId, outliner ? { outliner } : {});
   const changes = plan.files.filter((f) => f.action !== 'none');
   const at = targetName(rewind.targetStep);
   if (preview) {
@@ -203,7 +211,8 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       if (!store) return;
       await reporting(async () => {
         const ws = workspace();
-        const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode });
+        const outliner = await d.sessions.symbolOutliner();
+        const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode, ...(outliner ? { outliner } : {}) });
         const changes = plan.files.filter((f) => f.action !== 'none');
         const memory = await d.stores.memory();
         const memoryWrites = plan.conversation && memory ? await memory.previewRevert(id, plan.conversation.seq) : [];

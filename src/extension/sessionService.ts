@@ -191,11 +191,7 @@ export class SessionService implements vscode.Disposable {
       this.capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
       this.sharedCapture = new SerialCapture(this.capture);
     }
-    this.outliner ??= AstOutliner.create({ wasmDir: join(this.extensionPath, 'dist', 'grammars'), runtimeWasmPath: join(this.extensionPath, 'dist', 'web-tree-sitter.wasm') }).catch((e: unknown) => {
-      this.log.warn(`symbol outlines unavailable: ${String(e)}`);
-      return undefined;
-    });
-    const outliner = await this.outliner;
+    const outliner = await this.symbolOutliner();
     const memory = await this.stores.memory();
     return new Runner({
       store: state.store,
@@ -219,6 +215,15 @@ export class SessionService implements vscode.Disposable {
         this.notices.fire(e);
       },
     });
+  }
+
+  /** The symbol outliner the runners and the rewind previews share (loaded once; undefined if it cannot load). */
+  symbolOutliner(): Promise<AstOutliner | undefined> {
+    this.outliner ??= AstOutliner.create({ wasmDir: join(this.extensionPath, 'dist', 'grammars'), runtimeWasmPath: join(this.extensionPath, 'dist', 'web-tree-sitter.wasm') }).catch((e: unknown) => {
+      this.log.warn(`symbol outlines unavailable: ${String(e)}`);
+      return undefined;
+    });
+    return this.outliner;
   }
 
   dispose(): void {

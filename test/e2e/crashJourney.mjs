@@ -176,6 +176,7 @@ try {
   await dialog.locator('.dialog-message-detail', { hasText: 'restore greeting.ts' }).waitFor({ timeout: 20000 });
   const preview = (await dialog.locator('.dialog-message-container').innerText()).replace(/\s+/g, ' ');
   if (!/1 file\(s\) change/.test(preview) || /hello\.ts|job\.log/.test(preview)) fail(`rewind preview: ${preview}`);
+  if (!/restore greeting\.ts — changed constant `greeting`/.test(preview)) fail(`the rewind preview does not name the symbol going back: ${preview}`);
   await wb.screenshot('rewind-preview');
   // Show Changes: the files side by side in the multi-file diff editor, the question again in a toast.
   await dialog.getByRole('button', { name: 'Show Changes' }).click();

@@ -5,6 +5,8 @@ import { CheckpointError, type RewindData, type RewindMode, type RewoundFile, re
 import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
+import { describeDelta, symbolDelta } from '../code/symbolDelta';
+import type { Outliner } from '../runner/stepEffects';
 
 export type FileAction = 'restore' | 'delete' | 'create' | 'none';
 
@@ -24,6 +26,11 @@ export interface RewindFilePlan {
   restorable: boolean;
   /** Unified diff disk now -> target, bounded; empty for 'none'. */
   diff: string;
+  /**
+   * With an outliner: what the change does to the file's symbols ("changed function `parse`"),
+   * disk now -> target; empty for 'none', for files in other languages, and without an outliner.
+   */
+  symbols: string[];
 }
 
 export interface ConversationRewind {
@@ -59,6 +66,8 @@ export interface UndoPlan {
 export interface PlanOptions {
   mode?: RewindMode;
   maxDiffChars?: number;
+  /** Reads the symbols each file change touches, for the preview (`symbols`). */
+  outliner?: Outliner;
 }
 
 /**
@@ -86,7 +95,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
     store,
     workspace,
     [...target].map(([path, toHash]) => ({ path, toHash, own: ownHashes(last.get(path)) })),
-    o.maxDiffChars,
+    o,
   );
   return plan;
 }
@@ -95,7 +104,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
  * What undoing a rewind would do: each file it wrote goes back to what the disk held before (the
  * safety checkpoint). A file that no longer holds what the rewind wrote is a conflict.
  */
-export async function planUndo(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, rewindId: string, o: { maxDiffChars?: number } = {}): Promise<UndoPlan> {
+export async function planUndo(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, rewindId: string, o: Omit<PlanOptions, 'mode'> = {}): Promise<UndoPlan> {
   const { events: journal, headSeq } = await readTouchEvents(store, sessionId);
   const rewind = journal.find((e) => e.type === 'rewind' && (e.data as RewindData).rewindId === rewindId)?.data as RewindData | undefined;
   if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
@@ -106,7 +115,7 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
     store,
     workspace,
     rewind.files.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, own: [f.toHash] })),
-    o.maxDiffChars,
+    o,
   );
   return { sessionId, rewindId, headSeq, files, memoryReverts: rewind.memoryReverts ?? [] };
 }
@@ -120,7 +129,8 @@ interface Wanted {
   own: (BlobHash | null)[];
 }
 
-async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], maxDiffChars = DEFAULT_MAX_DIFF_CHARS): Promise<RewindFilePlan[]> {
+async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], o: Omit<PlanOptions, 'mode'>): Promise<RewindFilePlan[]> {
+  const maxDiffChars = o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
   // The disk first: only the files that change need their target contents from the store.
   const disk = await Promise.all(wanted.map((w) => readDisk(workspace, w.path)));
   const changes = wanted.map((w, i) => (disk[i]?.hash ?? null) !== w.toHash);
@@ -132,18 +142,36 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const action: FileAction = fromHash === w.toHash ? 'none' : w.toHash === null ? 'delete' : fromHash === null ? 'create' : 'restore';
     const restorable = kept[i] === true;
     const diff = action === 'none' ? () => '' : restorable ? () => boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars) : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
-    return lazyDiff({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && !w.own.includes(fromHash), restorable }, diff);
+    const symbols = action === 'none' || !restorable || !o.outliner ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
+    return lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && !w.own.includes(fromHash), restorable }, diff, symbols);
   });
 }
 
+const decoder = new TextDecoder();
+
+/** "changed function `parse`" lines for one file going from `from` to `to` (null: absent); none when either side cannot be read. */
+function symbolChanges(outliner: Outliner, path: string, from: Uint8Array | null, to: Uint8Array | null): string[] {
+  try {
+    const before = from ? outliner.outline(path, decoder.decode(from)) : null;
+    const after = to ? outliner.outline(path, decoder.decode(to)) : null;
+    if ((before ?? after)?.language == null) return [];
+    const suffix = ` in ${path}`;
+    return describeDelta(path, symbolDelta(before, after)).map((l) => (l.endsWith(suffix) ? l.slice(0, -suffix.length) : l));
+  } catch {
+    return [];
+  }
+}
+
 /**
- * The plan's `diff`, computed on first read (then kept): the diffs were a quarter of a 20-file plan's
- * time in a fresh process, and applying a plan never reads them. An enumerable getter, so the plan
- * still serializes and compares as plain data.
+ * The plan's `diff` and `symbols`, computed on first read (then kept): the diffs were a quarter of
+ * a 20-file plan's time in a fresh process, and applying a plan never reads them. Enumerable
+ * getters, so the plan still serializes and compares as plain data.
  */
-function lazyDiff(f: Omit<RewindFilePlan, 'diff'>, compute: () => string): RewindFilePlan {
+function lazy(f: Omit<RewindFilePlan, 'diff' | 'symbols'>, diffOf: () => string, symbolsOf: () => string[]): RewindFilePlan {
   let diff: string | undefined;
-  return Object.defineProperty(f, 'diff', { enumerable: true, get: () => (diff ??= compute()) }) as RewindFilePlan;
+  let symbols: string[] | undefined;
+  Object.defineProperty(f, 'diff', { enumerable: true, get: () => (diff ??= diffOf()) });
+  return Object.defineProperty(f, 'symbols', { enumerable: true, get: () => (symbols ??= symbolsOf()) }) as RewindFilePlan;
 }
 
 /** A rewind's target in words: "before the session" for step 0, "step N" otherwise. */

@@ -6,6 +6,7 @@ import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { listRewinds, planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import type { Harness } from '../runner/runnerHarness';
+import { AstOutliner } from '../../../src/core/code/astOutline';
 import { A0, A2, A3, FILES, NEW, NOTES, builtSession, contents, sha, snapshotDir } from './checkpointHarness';
 
 const actions = (plan: { files: { path: string; action: string; conflict: boolean }[] }) => Object.fromEntries(plan.files.map((f) => [f.path, [f.action, f.conflict]]));
@@ -29,6 +30,22 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     assert.deepEqual(await snapshotDir(h.workspace), before);
     assert.equal(plan.conversation, undefined);
     await assert.rejects(planRewind(h.store, b.ws, b.id, 9), (e: unknown) => CheckpointError.is(e, 'INVALID'));
+  });
+
+  it('with an outliner, the preview names the symbols each file change touches (disk now -> target)', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const outliner = await AstOutliner.create();
+    try {
+      const plan = await planRewind(h.store, b.ws, b.id, 0, { outliner });
+      const symbols = Object.fromEntries(plan.files.map((f) => [f.path, f.symbols]));
+      assert.deepEqual(symbols['src/a.ts'], ['changed function `alpha`', 'changed function `beta`']);
+      assert.deepEqual(symbols['src/new.ts'], ['removed constant `n`'], 'a file the rewind deletes');
+      assert.deepEqual(symbols['notes.txt'], [], 'not a language the outliner reads');
+      assert.deepEqual((await planRewind(h.store, b.ws, b.id, 0)).files.find((f) => f.path === 'src/a.ts')?.symbols, [], 'none without an outliner');
+    } finally {
+      outliner.dispose();
+    }
   });
 
   it('rewinds to a middle step and back (undo), byte-exact, never touching a file the session did not touch', async () => {
