@@ -3,7 +3,7 @@ import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
 import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, loadFileHistory } from './fileHistory';
-import { type Outliner, symbolSnapshot } from '../runner/stepEffects';
+import { type Outliner, fileSymbols } from '../runner/stepEffects';
 
 export type DriftKind = 'unchanged' | 'changed' | 'deleted' | 'created';
 
@@ -83,7 +83,8 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
     await o.outliner.ready?.();
     for (const [i, { k, d }] of drifted.entries()) {
       if (!kept[i]) continue;
-      const lines = (await symbolSnapshot(o.outliner, [{ path: k.path, before: k.hash === null ? null : before[i], after: d?.bytes ?? null }])).lines;
+      // The lines only: a drift note stores no outline.
+      const lines = fileSymbols(o.outliner, { path: k.path, before: k.hash === null ? null : before[i], after: d?.bytes ?? null }).lines;
       if (lines.length) symbols.set(k.path, lines);
     }
   }

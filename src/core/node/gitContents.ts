@@ -45,13 +45,13 @@ export class GitContents {
     try {
       // First only what git has under each name (ids, types, sizes); then the contents of the blobs of the right size, each once.
       const infos = await this.run('--batch-check', asked.flatMap((w) => [`:./${w.path}`, `HEAD:./${w.path}`]), false);
-      const ids = new Map<string, number>();
+      const ids = new Set<string>();
       asked.forEach((w, i) => {
-        for (const info of [infos[2 * i], infos[2 * i + 1]]) if (info && info.type === 'blob' && info.size === w.size) ids.set(info.id, info.size);
+        for (const info of [infos[2 * i], infos[2 * i + 1]]) if (info && info.type === 'blob' && info.size === w.size) ids.add(info.id);
       });
       if (ids.size === 0) return found;
-      const objects = await this.run('--batch', [...ids.keys()], true);
-      const byId = new Map([...ids.keys()].map((id, i) => [id, objects[i]?.bytes]));
+      const objects = await this.run('--batch', [...ids], true);
+      const byId = new Map([...ids].map((id, i) => [id, objects[i]?.bytes]));
       asked.forEach((w, i) => {
         for (const info of [infos[2 * i], infos[2 * i + 1]]) {
           const bytes = info ? byId.get(info.id) : undefined;

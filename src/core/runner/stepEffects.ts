@@ -86,29 +86,38 @@ export async function symbolSnapshot(outliner: Outliner | undefined, files: read
       await new Promise<void>((r) => setImmediate(r));
       since = performance.now();
     }
-    try {
-      // undefined: the version before is not known (a command changed a file whose old contents were not kept).
-      const before = f.before ? outliner.outline(f.path, decoder.decode(f.before)) : f.before;
-      const after = f.after ? outliner.outline(f.path, decoder.decode(f.after)) : null;
-      if ((before ?? after)?.language == null) continue;
-      if (f.after && after?.language != null) {
-        const content = encodeOutline(after);
-        const hash = hashBlob(content);
-        snap.blobs.push({ content, hash, ...(before?.language != null ? { deltaBase: hashBlob(encodeOutline(before)) } : {}) });
-        snap.outlines.push({ path: f.path, file: hashBlob(f.after), outline: hash, symbols: after.symbols.length });
-      }
-      const unread = [before, after].find((o) => o && (o.parseError !== undefined || o.skipped !== undefined));
-      if (unread) say(`symbols of ${f.path} not read: ${unread.skipped === 'tooLarge' ? 'too large to parse' : `parse failed (${unread.parseError})`}`);
-      else if (before === undefined) say(`symbols of ${f.path} before the step not known (its earlier contents were not kept): its outline after is recorded`);
-      else {
-        for (const line of describeDelta(f.path, symbolDelta(before, after))) say(line);
-        if (after?.hasSyntaxErrors && !before?.hasSyntaxErrors) say(`${f.path} now has syntax errors: its symbols are read as far as the parser recovers`);
-      }
-    } catch (e) {
-      say(`symbols of ${f.path} not read: ${e instanceof Error ? e.message : String(e)}`);
+    const { before, after, lines: fileLines } = fileSymbols(outliner, f);
+    if (f.after && after?.language != null) {
+      const content = encodeOutline(after);
+      const hash = hashBlob(content);
+      snap.blobs.push({ content, hash, ...(before?.language != null ? { deltaBase: hashBlob(encodeOutline(before)) } : {}) });
+      snap.outlines.push({ path: f.path, file: hashBlob(f.after), outline: hash, symbols: after.symbols.length });
     }
+    for (const line of fileLines) say(line);
   }
   return snap;
+}
+
+/**
+ * One file's outlines on both sides (`before` undefined: that version is not known; null: the file
+ * did not exist) and its lines: the symbol changes, or why they could not be read. No outlines and
+ * no lines for a file in a language the outliner does not read. Never throws.
+ */
+export function fileSymbols(outliner: Outliner, f: FileVersions): { before?: Outline | null; after?: Outline | null; lines: string[] } {
+  if (f.after === undefined || outliner.supports?.(f.path) === false) return { lines: [] };
+  try {
+    const before = f.before ? outliner.outline(f.path, decoder.decode(f.before)) : f.before;
+    const after = f.after ? outliner.outline(f.path, decoder.decode(f.after)) : null;
+    if ((before ?? after)?.language == null) return { lines: [] };
+    const unread = [before, after].find((o) => o && (o.parseError !== undefined || o.skipped !== undefined));
+    if (unread) return { before, after, lines: [`symbols of ${f.path} not read: ${unread.skipped === 'tooLarge' ? 'too large to parse' : `parse failed (${unread.parseError})`}`] };
+    if (before === undefined) return { before, after, lines: [`symbols of ${f.path} before the step not known (its earlier contents were not kept): its outline after is recorded`] };
+    const lines = describeDelta(f.path, symbolDelta(before, after));
+    if (after?.hasSyntaxErrors && !before?.hasSyntaxErrors) lines.push(`${f.path} now has syntax errors: its symbols are read as far as the parser recovers`);
+    return { before, after, lines };
+  } catch (e) {
+    return { lines: [`symbols of ${f.path} not read: ${e instanceof Error ? e.message : String(e)}`] };
+  }
 }
 
 /** The lines of `symbolSnapshot` alone. */
