@@ -22,6 +22,17 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     await h?.close();
   });
 
+  /** Runs the scripted session to completion with the real change capture and the real outliner. */
+  async function runWithCaptureAndOutliner() {
+    capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await capture.start();
+    const outliner = await AstOutliner.create();
+    const runner = h.runner(new ScriptedGate(), { capture, outliner });
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    return { id, outliner };
+  }
+
   it('a command that creates, edits and deletes files is journaled with its side effects, their contents as blobs, and the symbols it changed', async () => {
     h = await harness(
       [
@@ -31,12 +42,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
       ],
       { 'src/a.ts': 'export const x = 1;\n', 'old.txt': 'bye\n', '.gitignore': 'ignored/\n' },
     );
-    capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
-    await capture.start();
-    const outliner = await AstOutliner.create();
-    const runner = h.runner(new ScriptedGate(), { capture, outliner });
-    const id = await h.start(runner);
-    assert.equal((await runner.run(id)).status, 'completed');
+    const { id, outliner } = await runWithCaptureAndOutliner();
     const results = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : []));
     const c1 = results.find((r) => r.callId === 'c1');
     assert.deepEqual(c1?.sideEffects?.map((s) => [s.path, s.kind]), [['gen.txt', 'created'], ['old.txt', 'deleted'], ['src/a.ts', 'modified']]);
@@ -61,12 +67,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
       ],
       { 'src/a.ts': 'export const x = 1;\n' },
     );
-    capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
-    await capture.start();
-    const outliner = await AstOutliner.create();
-    const runner = h.runner(new ScriptedGate(), { capture, outliner });
-    const id = await h.start(runner);
-    assert.equal((await runner.run(id)).status, 'completed');
+    const { id, outliner } = await runWithCaptureAndOutliner();
     const events = await readJournal(h.store, id);
     const result = (callId: string) => events.find((e) => e.type === 'tool_result' && (e.data as ToolResultData).callId === callId) as unknown as { step: number; data: ToolResultData };
     const [c1, e1, d1] = [result('c1'), result('e1'), result('d1')];
