@@ -34,7 +34,7 @@ async function levelFloor(dir: string, steps: number): Promise<{ synced: number;
   await db.open();
   const synced: number[] = [];
   const unsynced: number[] = [];
-  // Random bytes, so that LevelDB's compression has nothing to gain (the store's records are compressed already).
+  // Random bytes: the write path alone, with nothing for LevelDB's compression to do when it writes its tables.
   const intent = Buffer.alloc(INTENT_BYTES);
   const result = Buffer.alloc(RESULT_BYTES);
   try {
