@@ -1,11 +1,16 @@
 import type { ContentEntry, ContentHash, ContentStore } from '../ports/changeCapture';
 
 /**
- * A `ContentStore` in memory, bounded by a byte budget: when full, the least recently used
- * contents are dropped (`get` then answers undefined, and the capture reports the hash only).
+ * A `ContentStore` in memory, bounded by a byte budget. When full, it drops first the contents
+ * marked `spare` (git has them: the capture can read them back from the repository), least
+ * recently used first, and only then the others, least recently used first. `get` then answers
+ * undefined, and the capture looks in git or reports the hash only.
  */
 export class MemoryContentStore implements ContentStore {
-  private readonly entries = new Map<ContentHash, Uint8Array>();
+  /** Contents nothing else holds, least recently used first. */
+  private readonly kept = new Map<ContentHash, Uint8Array>();
+  /** Contents git holds too, least recently used first: dropped before any of `kept`. */
+  private readonly spare = new Map<ContentHash, Uint8Array>();
   private bytes = 0;
 
   constructor(readonly budgetBytes = 128 * 1024 * 1024) {}
@@ -18,28 +23,40 @@ export class MemoryContentStore implements ContentStore {
   async put(entries: readonly ContentEntry[]): Promise<void> {
     for (const e of entries) {
       if (e.bytes.length > this.budgetBytes) continue;
-      const old = this.entries.get(e.hash);
-      if (old) {
-        this.entries.delete(e.hash);
-        this.entries.set(e.hash, old);
+      const kept = this.kept.get(e.hash);
+      const spare = this.spare.get(e.hash);
+      if (kept || spare) {
+        // Touched: most recently used. Once kept without the flag, the contents stay among the kept.
+        this.kept.delete(e.hash);
+        this.spare.delete(e.hash);
+        if (kept || !e.spare) this.kept.set(e.hash, (kept ?? spare) as Uint8Array);
+        else this.spare.set(e.hash, spare as Uint8Array);
         continue;
       }
-      this.entries.set(e.hash, e.bytes);
+      (e.spare ? this.spare : this.kept).set(e.hash, e.bytes);
       this.bytes += e.bytes.length;
     }
-    for (const [hash, b] of this.entries) {
-      if (this.bytes <= this.budgetBytes) break;
-      this.entries.delete(hash);
-      this.bytes -= b.length;
-    }
+    this.evict(this.spare);
+    this.evict(this.kept);
   }
 
   async get(hash: ContentHash): Promise<Uint8Array | undefined> {
-    const b = this.entries.get(hash);
-    if (b) {
-      this.entries.delete(hash);
-      this.entries.set(hash, b);
+    for (const tier of [this.kept, this.spare]) {
+      const b = tier.get(hash);
+      if (b) {
+        tier.delete(hash);
+        tier.set(hash, b);
+        return b;
+      }
     }
-    return b;
+    return undefined;
+  }
+
+  private evict(tier: Map<ContentHash, Uint8Array>): void {
+    for (const [hash, b] of tier) {
+      if (this.bytes <= this.budgetBytes) return;
+      tier.delete(hash);
+      this.bytes -= b.length;
+    }
   }
 }

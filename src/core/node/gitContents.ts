@@ -67,17 +67,44 @@ export class GitContents {
     return found;
   }
 
+  /**
+   * Git's object id for each file of the index under the workspace (stage 0, regular files), by
+   * workspace path: which files' current bytes git could give back (`blobId` of the bytes equals
+   * the id). One `git ls-files`, read-only like the rest. Empty without git, outside a repository,
+   * or on any failure.
+   */
+  async indexIds(): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    try {
+      const out = await this.exec(['ls-files', '--stage', '-z', '--', '.'], '');
+      for (const entry of out.toString('utf8').split('\0')) {
+        // <mode> <id> <stage>\t<path>
+        const m = /^(100644|100755) ([0-9a-f]{40,64}) 0\t(.+)$/s.exec(entry);
+        if (m) ids.set(m[3] as string, m[2] as string);
+      }
+    } catch {
+      // No git, not a repository, a timeout: nothing is known to be in git.
+    }
+    return ids;
+  }
+
   /** One `git cat-file` batch over `specs`: per spec what git has (undefined: nothing), with the bytes when `contents`. */
-  private run(mode: '--batch' | '--batch-check', specs: readonly string[], contents: boolean): Promise<(GitObject | undefined)[]> {
+  private async run(mode: '--batch' | '--batch-check', specs: readonly string[], contents: boolean): Promise<(GitObject | undefined)[]> {
+    const out = await this.exec(['cat-file', mode], specs.map((s) => `${s}\n`).join(''));
+    return parseBatch(out, specs.length, contents);
+  }
+
+  /** Runs git in the workspace with `input` on its stdin; its stdout, or a rejection on failure, a non-zero exit or the timeout. */
+  private exec(args: readonly string[], input: string): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       // Nothing that runs code or writes: no fsmonitor hook (reading the index would start it), no optional locks, no prompts.
       const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
       for (const v of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES']) delete env[v];
-      const child = spawn(this.git, ['-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false', 'cat-file', mode], { cwd: this.root, env, stdio: ['pipe', 'pipe', 'ignore'] });
+      const child = spawn(this.git, ['-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false', ...args], { cwd: this.root, env, stdio: ['pipe', 'pipe', 'ignore'] });
       const chunks: Buffer[] = [];
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`git cat-file took over ${this.timeoutMs} ms`));
+        reject(new Error(`git ${args[0]} took over ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       child.on('error', (e) => {
         clearTimeout(timer);
@@ -86,17 +113,24 @@ export class GitContents {
       child.stdout.on('data', (c: Buffer) => chunks.push(c));
       child.on('close', (code) => {
         clearTimeout(timer);
-        if (code !== 0) return reject(new Error(`git cat-file exited with ${code}`));
-        try {
-          resolve(parseBatch(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), specs.length, contents));
-        } catch (e) {
-          reject(e);
-        }
+        if (code !== 0) return reject(new Error(`git ${args[0]} exited with ${code}`));
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
       });
       child.stdin.on('error', () => undefined);
-      child.stdin.end(specs.map((s) => `${s}\n`).join(''));
+      child.stdin.end(input);
     });
   }
+}
+
+/**
+ * Git's id of a blob holding `bytes`: sha-1 of the header and the bytes, or sha-256 in a
+ * repository that uses it (`like`: an id of that repository, whose length tells which).
+ */
+export function blobId(bytes: Uint8Array, like: string): string {
+  return createHash(like.length === 64 ? 'sha256' : 'sha1')
+    .update(`blob ${bytes.length}\0`)
+    .update(bytes)
+    .digest('hex');
 }
 
 interface GitObject {

@@ -16,7 +16,7 @@ import { type Candidates, CaptureIndex } from './captureIndex';
 import { lstatOrNone } from './captureRead';
 import { scanTree } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
-import { GitContents } from './gitContents';
+import { GitContents, blobId } from './gitContents';
 import { DirWatchers, nodeWatch, type WatchFunction } from './captureWatcher';
 
 export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
@@ -48,6 +48,8 @@ export interface BaselineInfo {
   ms: number;
   /** Bytes handed to the content store. */
   keptBytes: number;
+  /** Of those, bytes the workspace's git index holds too (the cache drops them first). */
+  spareBytes: number;
   watchedDirs: number;
 }
 
@@ -167,11 +169,15 @@ export class NodeChangeCapture implements ChangeCapture {
 
   private async buildBaseline(): Promise<BaselineInfo> {
     const t0 = performance.now();
-    const files = await scanTree(this.root, '', this.filter, { stat: false, onDir: (rel) => this.watchers?.add(rel) });
     const keep = this.options.keepBaselineContents ?? true;
+    // What git holds of the workspace, asked while the tree is scanned: those contents the cache drops first.
+    const inGit = keep && this.options.gitContents !== false ? (this.git ??= new GitContents(this.root)).indexIds() : undefined;
+    const files = await scanTree(this.root, '', this.filter, { stat: false, onDir: (rel) => this.watchers?.add(rel) });
+    const gitIds = (await inGit) ?? new Map<string, string>();
     let batch: ContentEntry[] = [];
     let batchBytes = 0;
     let keptBytes = 0;
+    let spareBytes = 0;
     const flush = async () => {
       const entries = batch;
       batch = [];
@@ -184,14 +190,17 @@ export class NodeChangeCapture implements ChangeCapture {
       if (!e) return;
       this.index.set(rel, e);
       if (keep && e.bytes) {
-        batch.push({ hash: e.hash, bytes: e.bytes });
+        const id = gitIds.get(rel);
+        const spare = id !== undefined && blobId(e.bytes, id) === id;
+        if (spare) spareBytes += e.bytes.length;
+        batch.push({ hash: e.hash, bytes: e.bytes, ...(spare ? { spare } : {}) });
         batchBytes += e.bytes.length;
         keptBytes += e.bytes.length;
         if (batchBytes >= KEEP_BATCH_BYTES) await flush();
       }
     });
     await flush();
-    return { files: this.index.size, ms: performance.now() - t0, keptBytes, watchedDirs: this.watchers?.count ?? 0 };
+    return { files: this.index.size, ms: performance.now() - t0, keptBytes, spareBytes, watchedDirs: this.watchers?.count ?? 0 };
   }
 
   private onEvent(dirRel: string, event: string, name: string | null): void {

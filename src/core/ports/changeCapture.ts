@@ -95,13 +95,21 @@ export class CaptureError extends Error {
 export interface ContentEntry {
   hash: ContentHash;
   bytes: Uint8Array;
+  /**
+   * These very bytes are in the workspace's git repository (its index): a bounded cache drops
+   * them before any contents git could not give back. Keeping the same bytes again without the
+   * flag clears it.
+   */
+  spare?: boolean;
 }
 
 /**
  * Where the capture keeps file contents by hash, so that it can give the old bytes of a file a
  * command modified or deleted. The extension and the CLI use a bounded in-memory cache
  * (MemoryContentStore, 128 MB): the baseline of a large workspace is not copied into the store.
- * A file whose old contents were dropped from the cache is looked for in the workspace's git
+ * When full, the cache drops first the contents git's index holds too (`spare`), so that what only
+ * the cache has (unsaved and untracked work) stays. A file whose old contents were dropped from the
+ * cache is looked for in the workspace's git
  * repository (NodeChangeCapture's `gitContents`: index or HEAD, by hash); if git does not have that
  * version either, it is recorded by its hashes only (its rewind reports it as not restorable).
  * CheckpointContentStore keeps them durably as blobs instead.

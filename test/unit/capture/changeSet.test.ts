@@ -64,4 +64,28 @@ describe('MemoryContentStore', () => {
     await store.put([{ hash: 'huge', bytes: Buffer.alloc(11) }]);
     assert.equal(await store.get('huge'), undefined);
   });
+
+  it('drops the contents git holds (spare) before any other, however recently used', async () => {
+    const store = new MemoryContentStore(12);
+    await store.put([{ hash: 'old', bytes: Buffer.from('oooo') }]);
+    await store.put([{ hash: 's1', bytes: Buffer.from('1111'), spare: true }, { hash: 's2', bytes: Buffer.from('2222'), spare: true }]);
+    assert.ok(await store.get('s1'), 'read: the most recently used of all');
+    await store.put([{ hash: 'new', bytes: Buffer.from('nnnn') }]);
+    assert.equal(await store.get('s2'), undefined, 'the older spare went first');
+    await store.put([{ hash: 'newer', bytes: Buffer.from('wwww') }]);
+    assert.equal(await store.get('s1'), undefined, 'then the other spare, though read last');
+    assert.deepEqual([text(await store.get('old')), text(await store.get('new')), text(await store.get('newer'))], ['oooo', 'nnnn', 'wwww']);
+    assert.equal(store.size, 12);
+  });
+
+  it('contents kept without the flag are no longer spare; kept ones stay kept when flagged again', async () => {
+    const store = new MemoryContentStore(8);
+    await store.put([{ hash: 'a', bytes: Buffer.from('aaaa'), spare: true }, { hash: 'k', bytes: Buffer.from('kkkk') }]);
+    await store.put([{ hash: 'a', bytes: Buffer.from('aaaa') }, { hash: 'k', bytes: Buffer.from('kkkk'), spare: true }]);
+    await store.put([{ hash: 's', bytes: Buffer.from('ssss'), spare: true }]);
+    assert.equal(await store.get('s'), undefined, 'the only spare left is the one dropped');
+    assert.equal(text(await store.get('a')), 'aaaa');
+    assert.equal(text(await store.get('k')), 'kkkk');
+    assert.equal(store.size, 8);
+  });
 });

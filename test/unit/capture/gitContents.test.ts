@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
-import { GitContents } from '../../../src/core/node/gitContents';
+import { GitContents, blobId } from '../../../src/core/node/gitContents';
 import { captureCommand, captureScratch, sh, only, sha, summary, text } from './captureHarness';
 
 const GIT = 'git -c user.name=t -c user.email=t@example.invalid -c commit.gpgsign=false';
@@ -41,6 +41,36 @@ describe('old contents from git when the capture\'s cache dropped them (real git
     assert.equal(only(set, 'c.txt').before?.hash, sha('c local\n'));
     assert.deepEqual(await gitTree(join(root, '.git')), before, 'nothing under .git was written');
     await capture.dispose();
+  });
+
+  it('over its budget, the cache keeps what git cannot give back: unsaved and untracked files keep their old bytes, the rest come from git', async () => {
+    const files: Record<string, string> = { 'edited.txt': 'edited, committed\n', 'staged.txt': 'staged, committed\n' };
+    for (let i = 0; i < 20; i++) files[`clean/c${String(i).padStart(2, '0')}.txt`] = `clean ${i} `.padEnd(9, '.') + '\n';
+    const root = await scratch.workspace(files);
+    await sh(root, `git init -q && ${GIT} add -A && ${GIT} commit -qm init && printf 'edited, not committed\n' > edited.txt && printf 'never added\n' > untracked.txt && printf 'staged, not committed\n' > staged.txt && git add staged.txt`);
+    // Room for the two files git does not have (22 + 12 bytes), not for the 200 bytes of clean files and the staged file beside them.
+    const capture = scratch.capture(root, { contentStore: new MemoryContentStore(40) });
+    const baseline = await capture.start();
+    assert.equal(baseline.spareBytes, 200 + 'staged, not committed\n'.length, 'the clean files and the staged one are in the index');
+    const before = await gitTree(join(root, '.git'));
+    const set = await captureCommand(capture, root, "for f in edited.txt untracked.txt staged.txt clean/c03.txt clean/c17.txt; do printf 'changed\\n' > $f; done");
+    assert.deepEqual(summary(set), ['clean/c03.txt modified', 'clean/c17.txt modified', 'edited.txt modified', 'staged.txt modified', 'untracked.txt modified']);
+    assert.equal(text(only(set, 'edited.txt').beforeBytes), 'edited, not committed\n', 'kept by the cache: git has only the committed version');
+    assert.equal(text(only(set, 'untracked.txt').beforeBytes), 'never added\n', 'kept by the cache: git has nothing');
+    assert.equal(text(only(set, 'staged.txt').beforeBytes), 'staged, not committed\n', 'from the index');
+    assert.equal(text(only(set, 'clean/c03.txt').beforeBytes), files['clean/c03.txt']);
+    assert.equal(text(only(set, 'clean/c17.txt').beforeBytes), files['clean/c17.txt']);
+    assert.deepEqual(await gitTree(join(root, '.git')), before, 'nothing under .git was written');
+    await capture.dispose();
+  });
+
+  it('the index ids: git\'s ids of the workspace\'s files, by workspace path (a subfolder sees its own)', async () => {
+    const repo = await scratch.workspace({ 'pkg/a.ts': 'export const a = 1;\n', 'a.ts': 'the root one\n', 'pkg/odd name.txt': 'odd\n' });
+    await sh(repo, `git init -q && ${GIT} add -A && ${GIT} commit -qm init && ln -s a.ts pkg/link.ts && git add pkg/link.ts`);
+    const ids = await new GitContents(join(repo, 'pkg')).indexIds();
+    assert.deepEqual([...ids.keys()].sort(), ['a.ts', 'odd name.txt'], 'regular files only, relative to the workspace');
+    assert.equal(ids.get('a.ts'), blobId(Buffer.from('export const a = 1;\n'), ids.get('a.ts') as string));
+    assert.equal((await new GitContents(repo, { git: '/nonexistent/git' }).indexIds()).size, 0);
   });
 
   it('a workspace in a subfolder of the repository: paths are the workspace\'s; no fsmonitor hook runs', async () => {
