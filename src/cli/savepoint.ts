@@ -28,7 +28,8 @@ const USAGE = `savepoint — a durable coding agent (headless)
   savepoint diff SESSION [STEP]   the unified diff of each file the session changed (one step, or all)
   savepoint outline SESSION STEP [PATH]
                                   the symbols (with their hashes) of the files STEP changed, or of PATH
-                                  as it was at the end of STEP: the checkpoint's AST snapshot
+                                  as it was at the end of STEP: the checkpoint's AST snapshot (STEP 0:
+                                  PATH before the session changed it, read from the stored version)
   savepoint rewind SESSION STEP [--mode files|both|conversation] [--yes] [--overwrite PATH]...
                                   preview (and with --yes, do) a rewind to the end of STEP (0: before
                                   the session); a safety checkpoint first, files edited outside the
@@ -101,8 +102,8 @@ async function main(argv: string[]): Promise<number> {
     ...(o.store ? { store: resolve(o.store) } : {}),
     ...(o['base-url'] ? { baseUrl: o['base-url'] } : process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}),
     ...(o['check-command'] ? { checkCommand: o['check-command'], diagnoseSteps: o['no-step-checks'] !== true } : {}),
-    // A rewind's preview names the symbols each file change touches: it needs the outliner too.
-    codeAware: command === 'run' || command === 'resume' || command === 'rewind' || command === 'undo-rewind' || (command === 'approve' && o.resume === true),
+    // A rewind's preview names the symbols each file change touches, and `outline` reads a version no step outlined: they need the outliner too.
+    codeAware: command === 'run' || command === 'resume' || command === 'rewind' || command === 'undo-rewind' || command === 'outline' || (command === 'approve' && o.resume === true),
     memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || command === 'rewind' || command === 'undo-rewind',
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
@@ -161,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
       case 'outline': {
         const id = sessionArg(rest[0], 'outline');
         const step = stepArg(rest[1], 'outline');
-        for (const o of await stepOutlines(app.store, id, step, rest[2])) process.stdout.write(formatOutline(o));
+        for (const o of await stepOutlines(app.store, id, step, rest[2], { outliner: () => symbolsOf(app) })) process.stdout.write(formatOutline(o));
         return 0;
       }
       case 'rewind': {

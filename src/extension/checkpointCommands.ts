@@ -303,7 +303,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       if (!store) return;
       let outlines: StepOutline[];
       try {
-        outlines = await stepOutlines(store, id, target.step, typeof pathArg === 'string' ? pathArg : undefined);
+        outlines = await stepOutlines(store, id, target.step, typeof pathArg === 'string' ? pathArg : undefined, { outliner: () => d.sessions.symbolOutliner() });
       } catch (e) {
         if (CheckpointError.is(e)) return void vscode.window.showWarningMessage(`Savepoint: ${e.message}`);
         throw e;

@@ -1,6 +1,7 @@
 import { decodeOutline } from '../code/outlineRecord';
 import type { Outline } from '../code/outlineTypes';
 import type { OutlineRef, ToolResultData } from '../runner/runEvents';
+import type { Outliner } from '../runner/stepEffects';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
 import { CheckpointError, readJournal } from './checkpointEvents';
@@ -14,15 +15,31 @@ export interface StepOutline {
   /** The blob hash of the file's contents it was read from. */
   file: BlobHash;
   outline: Outline;
+  /**
+   * No step recorded an outline of this version (the file as it was before the session first
+   * changed it, or a version kept before outlines were): it was read now from its stored contents.
+   */
+  readNow?: true;
+}
+
+export interface StepOutlineOptions {
+  /**
+   * The outliner, asked for only when a version has no recorded outline: it is read from its stored
+   * contents (`readNow`). Without it, such a version is refused.
+   */
+  outliner?: () => Promise<Outliner | undefined>;
 }
 
 /**
  * The AST snapshots of a session's checkpoints. Without `path`: the outline of every file version
  * step `step` left (files it changed, in a supported language). With `path`: the outline of that
- * file as it was at the end of `step`, recorded by that step or an earlier one. Reads only.
+ * file as it was at the end of `step`, recorded by that step or an earlier one, or (with an
+ * outliner) read now from the stored version when no step recorded it, such as the file before
+ * the session first changed it. Step 0 without `path`, with an outliner: every file the session
+ * changed, as it was before. Reads only.
  * Throws CheckpointError INVALID when there is nothing to show, saying why.
  */
-export async function stepOutlines(store: CheckpointStore, sessionId: SessionId, step: number, path?: string): Promise<StepOutline[]> {
+export async function stepOutlines(store: CheckpointStore, sessionId: SessionId, step: number, path?: string, o: StepOutlineOptions = {}): Promise<StepOutline[]> {
   const events = await readJournal(store, sessionId);
   const recorded: (OutlineRef & { step: number })[] = [];
   for (const e of events) {
@@ -31,6 +48,20 @@ export async function stepOutlines(store: CheckpointStore, sessionId: SessionId,
   }
   let refs: (OutlineRef & { step: number })[];
   const state = buildFileHistory(events).stateAfter(step);
+  if (path === undefined && step === 0 && o.outliner) {
+    // Before the session: every file it changed as it was then, read from the stored versions (files it created did not exist).
+    const originals: StepOutline[] = [];
+    for (const [p, hash] of state) {
+      if (hash === null) continue;
+      try {
+        originals.push(await readNow(store, p, hash, 0, o.outliner));
+      } catch (e) {
+        if (!CheckpointError.is(e, 'INVALID')) throw e;
+      }
+    }
+    if (originals.length === 0) throw new CheckpointError('INVALID', 'no file the session changed was there before it in a supported language with its contents kept');
+    return originals;
+  }
   if (path === undefined) {
     // The versions the step left: per file its last call's (an earlier call's version was replaced), none for a file it deleted.
     const last = new Map(recorded.filter((r) => r.step === step).map((r) => [r.path, r]));
@@ -43,7 +74,7 @@ export async function stepOutlines(store: CheckpointStore, sessionId: SessionId,
     if (hash === null) throw new CheckpointError('INVALID', `${path} did not exist at the end of step ${step}`);
     // The same contents have the same outline, whichever step recorded it: the latest at or before `step` is shown.
     const found = recorded.filter((r) => r.path === path && r.file === hash && r.step <= step).pop() ?? recorded.find((r) => r.path === path && r.file === hash);
-    if (!found) throw new CheckpointError('INVALID', `no outline of ${path} as it was at the end of step ${step}: its language is not supported, or that version was not read by the outliner`);
+    if (!found) return [await readNow(store, path, hash, step, o.outliner)];
     refs = [found];
   }
   let blobs: Uint8Array[];
@@ -61,10 +92,23 @@ export async function stepOutlines(store: CheckpointStore, sessionId: SessionId,
   });
 }
 
+/** A version no step outlined, read from its stored contents; INVALID with the reason when it cannot be. */
+async function readNow(store: CheckpointStore, path: string, hash: BlobHash, step: number, load: StepOutlineOptions['outliner']): Promise<StepOutline> {
+  const none = `no outline of ${path} as it was at the end of step ${step}`;
+  const outliner = await load?.();
+  if (!outliner) throw new CheckpointError('INVALID', `${none}: no step recorded one, and no outliner is at hand to read it`);
+  if (outliner.supports && !outliner.supports(path)) throw new CheckpointError('INVALID', `${none}: its language is not supported`);
+  if (!(await store.hasBlob(hash))) throw new CheckpointError('INVALID', `${none}: that version was kept by hash only (binary, too large, or its earlier contents were not at hand)`);
+  await outliner.ready?.();
+  const outline = outliner.outline(path, new TextDecoder().decode(await store.getBlob(hash)));
+  if (outline.language == null) throw new CheckpointError('INVALID', `${none}: its language is not supported, or its grammar did not load`);
+  return { step, path, file: hash, outline, readNow: true };
+}
+
 /** An outline as text: one symbol per line, members indented under their container, with lines and hash. */
 export function formatOutline(o: StepOutline): string {
   const { outline } = o;
-  const head = `## step ${o.step} · ${o.path} (${outline.language ?? 'unknown language'}, ${outline.symbols.length} symbol${outline.symbols.length === 1 ? '' : 's'}${outline.hasSyntaxErrors ? ', with syntax errors: best effort' : ''})`;
+  const head = `## step ${o.step} · ${o.path} (${outline.language ?? 'unknown language'}, ${outline.symbols.length} symbol${outline.symbols.length === 1 ? '' : 's'}${outline.hasSyntaxErrors ? ', with syntax errors: best effort' : ''}${o.readNow ? '; read now from the stored version, no step recorded its outline' : ''})`;
   if (outline.parseError !== undefined) return `${head}\n  not parsed: ${outline.parseError}\n`;
   if (outline.skipped !== undefined) return `${head}\n  not parsed: too large\n`;
   const open: { end: number }[] = [];

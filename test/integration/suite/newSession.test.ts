@@ -62,6 +62,11 @@ describe('New Session', () => {
     const shown = await waitFor('the version at the step', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'savepoint-blob' ? vscode.window.activeTextEditor : undefined));
     assert.equal(shown.document.getText(), 'export const hello = 2;\n');
     assert.equal(shown.document.languageId, 'typescript');
+    // Before the session: no step outlined that version, so it is read from the stored contents.
+    offered = [];
+    await vscode.commands.executeCommand('savepoint.showStepSymbols', done.id, 0, 'hello.ts');
+    assert.deepEqual(offered, ['$(symbol-constant) hello · constant · lines 1-1']);
+    await waitFor('the version before the session', () => (vscode.window.activeTextEditor?.document.getText() === original.toString('utf8') ? true : undefined));
 
     const stats = await modelStats();
     assert.equal(stats.requests - requestsBefore, 2, 'two model turns, none requested twice');

@@ -67,6 +67,7 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
     assert.match((await cli('outline', id, '1')).stdout, /^## step 1 · a\.ts \(typescript, 1 symbol\)\n {2}constant a {2}lines 1-1 {2}[0-9a-f]{16}\n$/, 'the AST snapshot of the step');
     assert.equal((await cli('outline', id, '3', 'a.ts')).stdout, (await cli('outline', id, '1')).stdout, 'a file as it was at a later step: the outline the step that last changed it recorded');
     await assert.rejects(cli('outline', id, '2'), (e: { code?: number; stderr?: string }) => e.code === 1 && /step 2 recorded no outline/.test(e.stderr ?? ''));
+    assert.match((await cli('outline', id, '0', 'a.ts')).stdout, /^## step 0 · a\.ts \(typescript, 1 symbol; read now from the stored version, no step recorded its outline\)\n {2}constant a {2}lines 1-1 {2}[0-9a-f]{16}\n$/, 'the file before the session changed it');
     await assert.rejects(cli('outline', id, 'x'), (e: { code?: number; stderr?: string }) => e.code === 2 && /outline needs a step number/.test(e.stderr ?? ''));
     await assert.rejects(cli('diff', 'nosuchsession'), (e: { code?: number; stderr?: string }) => e.code === 1 && /^savepoint: no session nosuchsession/.test(e.stderr ?? ''));
     assert.match(shown, /compacted 3 earlier messages into a summary \((compaction:\d+)\)/);

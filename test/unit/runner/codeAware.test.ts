@@ -10,7 +10,7 @@ import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
 import { sha } from '../checkpoints/checkpointHarness';
 import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
-import { stepOutlines } from '../../../src/core/checkpoints/stepOutlines';
+import { type StepOutline, formatOutline, stepOutlines } from '../../../src/core/checkpoints/stepOutlines';
 import { referencedBlobs } from '../../../src/core/checkpoints/fork';
 import { CheckpointError, readJournal } from '../../../src/core/checkpoints/checkpointEvents';
 
@@ -83,6 +83,19 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     await assert.rejects(stepOutlines(h.store, id, d1.step, 'src/a.ts'), (e: unknown) => CheckpointError.is(e, 'INVALID') && /did not exist at the end of step/.test(e.message));
     await assert.rejects(stepOutlines(h.store, id, d1.step, 'src/none.ts'), /never changed src\/none\.ts/);
     await assert.rejects(stepOutlines(h.store, id, d1.step), /recorded no outline/);
+    // The file before the session changed it: no step outlined that version; with an outliner it is read from the stored contents.
+    await assert.rejects(stepOutlines(h.store, id, 0, 'src/a.ts'), (e: unknown) => CheckpointError.is(e, 'INVALID') && /no outline of src\/a\.ts as it was at the end of step 0: no step recorded one/.test(e.message));
+    const original = await stepOutlines(h.store, id, 0, 'src/a.ts', { outliner: async () => outliner });
+    assert.deepEqual(original.map((o) => [o.step, o.readNow, o.file, o.outline.symbols.map((s) => `${s.kind} ${s.name}`)]), [[0, true, sha('export const x = 1;\n'), ['constant x']]]);
+    assert.match(formatOutline(original[0] as StepOutline), /^## step 0 · src\/a\.ts \(typescript, 1 symbol; read now from the stored version, no step recorded its outline\)\n {2}constant x {2}lines 1-1 /);
+    const before = await stepOutlines(h.store, id, 0, undefined, { outliner: async () => outliner });
+    assert.deepEqual(before.map((o) => [o.path, o.readNow]), [['src/a.ts', true]], 'before the session: the files it changed that were there (tool.py was created by it)');
+    await assert.rejects(stepOutlines(h.store, id, 0), /step 0 recorded no outline/, 'without an outliner');
+    const recorded = await stepOutlines(h.store, id, c1.step, 'src/a.ts', { outliner: () => Promise.reject(new Error('not asked for a recorded outline')) });
+    assert.equal(recorded[0]?.readNow, undefined);
+    const hashOnly = Object.create(h.store) as typeof h.store;
+    hashOnly.hasBlob = async () => false;
+    await assert.rejects(stepOutlines(hashOnly, id, 0, 'src/a.ts', { outliner: async () => outliner }), /kept by hash only/);
     // A store that lost an outline blob: reported as damage, not as a raw store error.
     const lossy = Object.create(h.store) as typeof h.store;
     lossy.getBlobs = () => Promise.reject(new Error('blob gone'));
