@@ -3,6 +3,7 @@ import { AstOutliner } from '../../../src/core/code/astOutline';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
+import { DEFAULT_APPROVAL_POLICY } from '../../../src/core/runner/approvalPolicy';
 import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
 
 const FILES = { 'src/a.ts': 'export const x = 1;\n', 'README.md': '# demo\n' };
@@ -108,6 +109,24 @@ describe('durable runner (scripted model server, real LevelDB, real files and pr
     assert.deepEqual(gate.asked.map((a) => a.kind), ['command_rerun']);
     assert.match(gate.asked[0]?.reasons.join(' ') ?? '', /may have partly run/);
     assert.equal(await readFile(join(h.workspace, 'log.txt'), 'utf8'), 'ran\n', 'ran once');
+  });
+
+  it('fsyncs every intent before its call runs, a read\'s too: it carries the paid model turn', async () => {
+    // Edits and commands on auto: each intent goes out with its model turn, not after a synced approval.
+    h = await harness([toolUse('r1', 'read_file', { path: 'src/a.ts' }), toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'const x = 1;', new_text: 'const x = 2;' }, { toolResultFor: 'r1' }), toolUse('c1', 'run_command', { command: 'echo ran >> log.txt' }, { toolResultFor: 'e1' }), finalText('done', { toolResultFor: 'c1' })], FILES);
+    const commits: { types: string[]; deferSync: boolean }[] = [];
+    const commit = h.store.commit.bind(h.store);
+    h.store.commit = (step) => {
+      commits.push({ types: step.events.map((e) => (e.type === 'tool_started' ? `tool_started ${(e.data as { callId: string }).callId}` : e.type)), deferSync: step.deferSync === true });
+      return commit(step);
+    };
+    const policy = { ...DEFAULT_APPROVAL_POLICY, categories: { ...DEFAULT_APPROVAL_POLICY.categories, mutate: 'auto' as const } };
+    const id = await h.runner().start({ task: 'bump x and log it', models: ['claude-sonnet-4-6'], policy });
+    assert.equal((await h.runner().run(id)).status, 'completed');
+    const of = (what: string) => commits.filter((c) => c.types.includes(what));
+    for (const call of ['r1', 'e1', 'c1']) assert.deepEqual(of(`tool_started ${call}`).map((c) => [c.types.includes('model_turn'), c.deferSync]), [[true, false]], `${call}: intent and model turn in one fsynced batch`);
+    assert.ok(commits.some((c) => c.deferSync), 'results are not fsynced on their own (the next intent covers them)');
+    assert.deepEqual(results(await h.events(id)).map((r) => r.callId), ['r1', 'e1', 'c1']);
   });
 
   it('a read in flight at a crash simply runs again', async () => {
