@@ -6,6 +6,11 @@ export interface WantedContent {
   path: string;
   hash: string;
   size: number;
+  /**
+   * Git's id of those bytes, when known (the baseline saw them in the index): tried too, so that
+   * a checkout, stash or reset that moved both the index and HEAD away from them does not lose them.
+   */
+  id?: string;
 }
 
 export interface GitContentsOptions {
@@ -19,7 +24,9 @@ export interface GitContentsOptions {
  * Old contents of files from the workspace's git repository, read-only: when the capture's content
  * cache dropped a file that a command then changed, the version in the index or in HEAD is very
  * often the one it had. A version is used only when its sha-256 is the hash the capture recorded,
- * so a wrong one can never be restored. Two `git cat-file` runs per lookup: `--batch-check` for what
+ * so a wrong one can never be restored. Besides the index and HEAD, a blob id the caller saw in the
+ * index earlier is tried (a checkout may have moved both since; the object stays until git's gc).
+ * Two `git cat-file` runs per lookup: `--batch-check` for what
  * git has under each name, then `--batch` for the blobs of the right size only, each once. Optional
  * locks and the fsmonitor hook are off: nothing in `.git` is written, locked or refreshed, and no
  * hook runs. Without git, outside a repository, or on any failure, the answer is simply empty.
@@ -36,24 +43,32 @@ export class GitContents {
     this.timeoutMs = o.timeoutMs ?? 10_000;
   }
 
-  /** The contents found, by path: the index's version, else HEAD's, whichever has the wanted hash. */
+  /** The contents found, by path: the index's version, else HEAD's, else the blob `id` names, whichever has the wanted hash. */
   async recall(wanted: readonly WantedContent[]): Promise<Map<string, Uint8Array>> {
     const found = new Map<string, Uint8Array>();
     // A path with a line break cannot go through the batch protocol; `./` keeps paths relative to the workspace, not to the repository.
     const asked = wanted.filter((w) => !/[\n\r]/.test(w.path) && !w.path.startsWith('/'));
     if (asked.length === 0) return found;
+    const specsOf = (w: WantedContent) => [`:./${w.path}`, `HEAD:./${w.path}`, ...(w.id && /^[0-9a-f]{40,64}$/.test(w.id) ? [w.id] : [])];
     try {
       // First only what git has under each name (ids, types, sizes); then the contents of the blobs of the right size, each once.
-      const infos = await this.run('--batch-check', asked.flatMap((w) => [`:./${w.path}`, `HEAD:./${w.path}`]), false);
+      const specs = asked.map(specsOf);
+      const infos = await this.run('--batch-check', specs.flat(), false);
+      const perWanted: (GitObject | undefined)[][] = [];
+      let at = 0;
+      for (const list of specs) {
+        perWanted.push(infos.slice(at, at + list.length));
+        at += list.length;
+      }
       const ids = new Set<string>();
       asked.forEach((w, i) => {
-        for (const info of [infos[2 * i], infos[2 * i + 1]]) if (info && info.type === 'blob' && info.size === w.size) ids.add(info.id);
+        for (const info of perWanted[i] ?? []) if (info && info.type === 'blob' && info.size === w.size) ids.add(info.id);
       });
       if (ids.size === 0) return found;
       const objects = await this.run('--batch', [...ids], true);
       const byId = new Map([...ids].map((id, i) => [id, objects[i]?.bytes]));
       asked.forEach((w, i) => {
-        for (const info of [infos[2 * i], infos[2 * i + 1]]) {
+        for (const info of perWanted[i] ?? []) {
           const bytes = info ? byId.get(info.id) : undefined;
           if (bytes && createHash('sha256').update(bytes).digest('hex') === w.hash) {
             found.set(w.path, bytes);

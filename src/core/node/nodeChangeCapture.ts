@@ -93,6 +93,8 @@ export class NodeChangeCapture implements ChangeCapture {
   private disposed = false;
   /** Reads old contents from git when the content store dropped them (made on first need). */
   private git: GitContents | undefined;
+  /** Git's blob id of the contents the baseline found in the index, by their sha-256: the cache may drop them, git keeps the object. */
+  private readonly gitBlobs = new Map<string, string>();
 
   constructor(
     root: string,
@@ -192,7 +194,10 @@ export class NodeChangeCapture implements ChangeCapture {
       if (keep && e.bytes) {
         const id = gitIds.get(rel);
         const spare = id !== undefined && blobId(e.bytes, id) === id;
-        if (spare) spareBytes += e.bytes.length;
+        if (spare) {
+          spareBytes += e.bytes.length;
+          this.gitBlobs.set(e.hash, id);
+        }
         batch.push({ hash: e.hash, bytes: e.bytes, ...(spare ? { spare } : {}) });
         batchBytes += e.bytes.length;
         keptBytes += e.bytes.length;
@@ -329,14 +334,21 @@ export class NodeChangeCapture implements ChangeCapture {
 
   /**
    * The old bytes the content store dropped (a workspace larger than its budget), from git when
-   * the file was unchanged against the index or HEAD: then a rewind can still restore it.
+   * the file was unchanged against the index or HEAD, or was a blob the baseline saw in the index
+   * (a checkout or stash since): then a rewind can still restore it.
    */
   private async recallFromGit(comparisons: readonly Comparison[]): Promise<void> {
     if (this.options.gitContents === false) return;
     const missing = comparisons.filter((c) => this.wantsBefore(c) && !c.before?.bytes);
     if (missing.length === 0) return;
     this.git ??= new GitContents(this.root);
-    const found = await this.git.recall(missing.map((c) => ({ path: c.path, hash: (c.before as NonNullable<Comparison['before']>).hash, size: (c.before as NonNullable<Comparison['before']>).size })));
+    const found = await this.git.recall(
+      missing.map((c) => {
+        const { hash, size } = c.before as NonNullable<Comparison['before']>;
+        const id = this.gitBlobs.get(hash);
+        return { path: c.path, hash, size, ...(id ? { id } : {}) };
+      }),
+    );
     for (const c of missing) {
       const bytes = found.get(c.path);
       if (bytes && c.before) c.before = { ...c.before, bytes };

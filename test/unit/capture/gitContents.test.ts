@@ -64,6 +64,18 @@ describe('old contents from git when the capture\'s cache dropped them (real git
     await capture.dispose();
   });
 
+  it('a checkout that moves both the index and HEAD: the dropped old contents come back by the blob id the baseline saw', async () => {
+    const root = await scratch.workspace({ 'a.txt': 'on main\n', 'b.txt': 'same\n' });
+    await sh(root, `git init -q -b main && ${GIT} add -A && ${GIT} commit -qm init && git checkout -qb other && printf 'on other\n' > a.txt && ${GIT} commit -qam other && git checkout -q main`);
+    const capture = scratch.capture(root, { contentStore: new MemoryContentStore(1) });
+    assert.equal((await capture.start()).spareBytes, 'on main\n'.length + 'same\n'.length);
+    const set = await captureCommand(capture, root, 'git checkout -q other');
+    assert.deepEqual(summary(set), ['a.txt modified']);
+    assert.equal(text(only(set, 'a.txt').afterBytes), 'on other\n');
+    assert.equal(text(only(set, 'a.txt').beforeBytes), 'on main\n', 'neither the index nor HEAD has it now: the blob id does');
+    await capture.dispose();
+  });
+
   it('the index ids: git\'s ids of the workspace\'s files, by workspace path (a subfolder sees its own)', async () => {
     const repo = await scratch.workspace({ 'pkg/a.ts': 'export const a = 1;\n', 'a.ts': 'the root one\n', 'pkg/odd name.txt': 'odd\n' });
     await sh(repo, `git init -q && ${GIT} add -A && ${GIT} commit -qm init && ln -s a.ts pkg/link.ts && git add pkg/link.ts`);
