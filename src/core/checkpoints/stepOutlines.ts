@@ -99,8 +99,14 @@ async function readNow(store: CheckpointStore, path: string, hash: BlobHash, ste
   if (!outliner) throw new CheckpointError('INVALID', `${none}: no step recorded one, and no outliner is at hand to read it`);
   if (outliner.supports && !outliner.supports(path)) throw new CheckpointError('INVALID', `${none}: its language is not supported`);
   if (!(await store.hasBlob(hash))) throw new CheckpointError('INVALID', `${none}: that version was kept by hash only (binary, too large, or its earlier contents were not at hand)`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.getBlob(hash);
+  } catch (e) {
+    throw new CheckpointError('DAMAGED', `the contents of ${path} at step ${step} are missing from the store: ${e instanceof Error ? e.message : String(e)}`);
+  }
   await outliner.ready?.();
-  const outline = outliner.outline(path, new TextDecoder().decode(await store.getBlob(hash)));
+  const outline = outliner.outline(path, new TextDecoder().decode(bytes));
   if (outline.language == null) throw new CheckpointError('INVALID', `${none}: its language is not supported, or its grammar did not load`);
   return { step, path, file: hash, outline, readNow: true };
 }

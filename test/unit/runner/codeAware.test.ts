@@ -96,6 +96,9 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     const hashOnly = Object.create(h.store) as typeof h.store;
     hashOnly.hasBlob = async () => false;
     await assert.rejects(stepOutlines(hashOnly, id, 0, 'src/a.ts', { outliner: async () => outliner }), /kept by hash only/);
+    const unreadable = Object.create(h.store) as typeof h.store;
+    unreadable.getBlob = () => Promise.reject(new Error('blob gone'));
+    await assert.rejects(stepOutlines(unreadable, id, 0, undefined, { outliner: async () => outliner }), (e: unknown) => CheckpointError.is(e, 'DAMAGED') && /src\/a\.ts at step 0 are missing from the store: blob gone/.test(e.message));
     // A store that lost an outline blob: reported as damage, not as a raw store error.
     const lossy = Object.create(h.store) as typeof h.store;
     lossy.getBlobs = () => Promise.reject(new Error('blob gone'));
