@@ -137,6 +137,19 @@ export function defineStoreContract(name: string, makeHarness: () => Promise<Sto
       assert.equal(text(await store.getBlob(r1.blobHashes[0]!)), sourceFile(1));
     });
 
+    it('deflates a large file version (64 KB and more), not the small records of every step', async () => {
+      const s = await store.createSession({ title: 't' });
+      const large = bytes(Array.from({ length: 24 }, (_, i) => sourceFile(i)).join(''));
+      assert.ok(large.length >= 64 * 1024);
+      const big = await store.commit(stepCommit(s.id, 1, 0, { blobs: [{ content: large }] }));
+      assert.ok(big.bytesWritten < large.length / 2, `${big.bytesWritten} bytes for ${large.length}`);
+      const small = bytes(sourceFile(99));
+      const step = await store.commit(stepCommit(s.id, 2, big.headSeq, { blobs: [{ content: small }] }));
+      assert.ok(step.bytesWritten > small.length, `a ${small.length}-byte version is stored as is (${step.bytesWritten} bytes with its event)`);
+      await reopen();
+      assert.ok(Buffer.from(await store.getBlob(big.blobHashes[0]!)).equals(Buffer.from(large)));
+    });
+
     it('keeps file versions as deltas, byte-exact through long chains and after reopen', async () => {
       const s = await store.createSession({ title: 't' });
       let src = sourceFile(2);
