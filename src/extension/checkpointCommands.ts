@@ -317,8 +317,8 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
           : o.outline.symbols.map((s) => ({ label: `$(${symbolIcon(s.kind)}) ${s.name}`, description: `${s.kind} · lines ${s.startLine}-${s.endLine}`, o, line: s.startLine }))),
       ]);
       const picked = await vscode.window.showQuickPick(items, {
-        title: `Savepoint: symbols at step ${target.step}${outlines.length === 1 ? ` · ${outlines[0]?.path}` : ''}${outlines.some((o) => o.outline.hasSyntaxErrors) ? ' (with syntax errors: best effort)' : ''}`,
-        placeHolder: 'Go to a symbol as the step left it',
+        title: `Savepoint: symbols ${target.step === 0 ? 'before the session' : `at step ${target.step}`}${outlines.length === 1 ? ` · ${outlines[0]?.path}` : ''}${outlines.some((o) => o.outline.hasSyntaxErrors) ? ' (with syntax errors: best effort)' : ''}`,
+        placeHolder: target.step === 0 ? 'Go to a symbol as it was before the session' : 'Go to a symbol as the step left it',
         matchOnDescription: true,
       });
       if (!picked?.o) return;

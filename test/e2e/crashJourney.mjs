@@ -219,6 +219,19 @@ try {
   step('Go to a symbol at the first edit: the quick pick lists greeting.ts\'s symbols from the stored outline, and opens the version that step left ("two")');
   await wb.screenshot('step-symbol-opened');
 
+  // Before the session: no step outlined greeting.ts as it was then; Go to Symbol reads that version from the store.
+  await wb.palette('Savepoint: Go to Symbol at Checkpoint');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Edit the greeting twice' }).first().click({ timeout: 20000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Before the session' }).first().click({ timeout: 20000 });
+  await page.locator('.quick-input-widget', { hasText: 'symbols before the session' }).waitFor({ timeout: 20000 });
+  const originalRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'greeting' }).first();
+  await originalRow.waitFor({ timeout: 20000 });
+  await wb.screenshot('step0-symbols');
+  await originalRow.click();
+  await page.locator('.view-lines', { hasText: 'export const greeting = "one"' }).first().waitFor({ timeout: 20000 });
+  step('Go to Symbol at Checkpoint, before the session: the quick pick lists greeting.ts\'s symbols read from the stored original, and opens it ("one")');
+  await wb.screenshot('step0-symbol-opened');
+
   // Fork from the first edit: the new session is listed with where it came from.
   await edits.nth(0).locator('vscode-icon[title^="Fork"]').click();
   await page.locator('.quick-input-widget', { hasText: 'What should the new session do from there?' }).waitFor({ timeout: 20000 });

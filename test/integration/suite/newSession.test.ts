@@ -52,7 +52,7 @@ describe('New Session', () => {
 
     // The step's AST snapshot: its symbols in a quick pick; picking one opens the version the step left, at the symbol.
     let offered: string[] = [];
-    ui.on('quickPick', /Go to a symbol as the step left it/, (c) => {
+    ui.on('quickPick', /Go to a symbol as (the step left it|it was before the session)/, (c) => {
       const items = c.args[0] as Array<{ label: string; description?: string }>;
       offered = items.map((i) => `${i.label} · ${i.description ?? ''}`);
       return items.find((i) => i.label.includes('hello'));
