@@ -35,6 +35,16 @@ const RANGE_BATCH_BYTES = 1024 * 1024;
 /** Up to this many keys are read with `getSync`, one after another, rather than sent to the thread pool. */
 const SYNC_GET_MANY = 32;
 
+/** Deferred (unsynced) batches waiting beyond this many bytes make the next batch a synced one. */
+export const MAX_DEFERRED_BYTES = 1024 * 1024;
+
+interface Deferred {
+  ops: BatchOp[];
+  bytes: number;
+}
+
+const opsBytes = (ops: readonly BatchOp[]): number => ops.reduce((n, op) => n + op.key.length + (op.type === 'put' ? op.value.length : 0), 0);
+
 /** What every part of the store shares: the database, the codec, and quarantine reporting. */
 export class StoreContext {
   readonly db: Db;
@@ -45,6 +55,9 @@ export class StoreContext {
   private readonly listeners = new Set<(n: QuarantineNotice) => void>();
   private readonly hasGetSync: boolean;
   private closed = false;
+  /** Batches written without an fsync since the last synced one (see `write`). */
+  private deferred: Deferred[] = [];
+  private deferredBytes = 0;
 
   constructor(o: ContextOptions) {
     this.db = o.db;
@@ -78,29 +91,57 @@ export class StoreContext {
     return parseJson<T>(this.codec.decode(raw));
   }
 
-  /** classic-level's `sync` (fsync per batch); abstract-level's types do not know it. */
-  private batchOptions(deferSync: boolean): Record<string, never> {
-    return { sync: this.syncWrites && !deferSync } as unknown as Record<string, never>;
-  }
-
   /**
-   * One atomic batch. `deferSync`: no fsync for this one; the next synced batch makes it durable too
-   * (one log). Built as a chained batch: abstract-level's array form copies and re-validates every
-   * operation, which cost twice as much per commit.
+   * One atomic batch. Built as a chained batch: abstract-level's array form copies and re-validates
+   * every operation, which cost twice as much per commit.
+   *
+   * `deferSync`: no fsync for this one; the next synced batch makes it durable too. Not by sharing
+   * the log alone: when LevelDB's memtable fills, it starts a new log and closes the old one
+   * without an fsync, so a power loss before that memtable reaches a table could lose a deferred
+   * batch while keeping a later synced one (a gap in a journal). The next synced batch therefore
+   * repeats every deferred batch since the last synced one, in order, before its own operations:
+   * the same puts and deletes again, so the outcome is unchanged and whatever survives is a prefix.
+   * Deferred batches are tracked from their start, so that a synced one written meanwhile by
+   * another session carries them too. Beyond `MAX_DEFERRED_BYTES` waiting, a batch is synced.
    */
   async write(ops: BatchOp[], what: string, deferSync = false): Promise<void> {
     this.assertWritable();
+    const bytes = opsBytes(ops);
+    const defer = this.syncWrites && deferSync && this.deferredBytes + bytes <= MAX_DEFERRED_BYTES;
+    const sync = this.syncWrites && !defer;
+    const own: Deferred = { ops, bytes };
+    let repeated: Deferred[] = [];
+    if (defer) this.setDeferred([...this.deferred, own]);
+    else if (sync) {
+      repeated = this.deferred;
+      this.setDeferred([]);
+    }
     const batch = this.db.batch();
     try {
-      for (const op of ops) {
-        if (op.type === 'put') batch.put(op.key, op.value);
-        else batch.del(op.key);
+      for (const part of [...repeated.map((r) => r.ops), ops]) {
+        for (const op of part) {
+          if (op.type === 'put') batch.put(op.key, op.value);
+          else batch.del(op.key);
+        }
       }
-      await batch.write(this.batchOptions(deferSync));
+      await batch.write({ sync } as unknown as Record<string, never>);
     } catch (e) {
+      // Not written: a deferred batch is no longer waiting; the ones a synced batch repeated still are.
+      if (defer) this.setDeferred(this.deferred.filter((d) => d !== own));
+      else if (repeated.length) this.setDeferred([...repeated, ...this.deferred]);
       await batch.close().catch(() => undefined);
       throw fromLevelError(e, what);
     }
+  }
+
+  /** Deferred batches not yet repeated in a synced one (see `write`). */
+  get deferredCount(): number {
+    return this.deferred.length;
+  }
+
+  private setDeferred(list: Deferred[]): void {
+    this.deferred = list;
+    this.deferredBytes = list.reduce((n, d) => n + d.bytes, 0);
   }
 
   /**
@@ -192,7 +233,7 @@ export class StoreContext {
             { type: 'put', key: keys.quarantine(notice.at, key), value: record },
             { type: 'del', key },
           ],
-          this.batchOptions(false),
+          { sync: this.syncWrites } as unknown as Record<string, never>,
         );
       } catch {
         // Reporting must not fail the read that found the damage; the record simply stays in place.
