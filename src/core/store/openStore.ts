@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { cp, copyFile, link, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, copyFile, link, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
@@ -7,6 +7,7 @@ import { MemoryLevel } from 'memory-level';
 import type { KeyProvider } from './codec';
 import { StoreError, fromLevelError } from './errors';
 import { LevelCheckpointStore, type LevelStoreOptions } from './levelCheckpointStore';
+import { type ManifestTables, readManifest } from './leveldbManifest';
 import type { Db } from './storeContext';
 
 export interface OpenStoreOptions {
@@ -89,27 +90,46 @@ async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>
 
 /**
  * The copy for a read-only open. CURRENT and the MANIFEST go first, then the tables, then the logs.
- * Tables never change once written, so they are hard-linked when the file system allows: the copy
- * then takes microseconds per table instead of a read and a write of each, which leaves the owner's
- * compactions little time to delete a table the copied MANIFEST still names.
+ * Only the tables live in the copied MANIFEST are taken: they never change again, so they are
+ * hard-linked when the file system allows (microseconds per table instead of a read and a write,
+ * which leaves the owner's compactions little time to delete a table the copy still names). A table
+ * the owner is still writing is never linked: the copy's own recovery may create a file of the same
+ * number, and through a link it would truncate the owner's. When the MANIFEST cannot be read, every
+ * table is copied, not linked.
  */
 async function copyStoreFiles(dir: string, copyDir: string): Promise<void> {
   const rank = (name: string) => (name === 'CURRENT' || name.startsWith('MANIFEST-') ? 0 : isTable(name) ? 1 : 2);
   const names = (await readdir(dir)).filter((n) => n !== 'LOCK' && n !== 'LOG' && n !== 'LOG.old').sort((a, b) => rank(a) - rank(b));
   let canLink = true;
+  let tables: ManifestTables | undefined | null = null;
   for (const name of names) {
     const from = join(dir, name);
     const to = join(copyDir, name);
-    if (canLink && isTable(name)) {
-      try {
-        await link(from, to);
-        continue;
-      } catch (e) {
-        if (errCode(e) === 'ENOENT') throw e;
-        canLink = false;
+    if (isTable(name)) {
+      tables ??= await copiedTables(copyDir);
+      if (tables && !tables.live.has(Number.parseInt(name, 10))) continue;
+      if (tables && canLink) {
+        try {
+          await link(from, to);
+          continue;
+        } catch (e) {
+          if (errCode(e) === 'ENOENT') throw e;
+          canLink = false;
+        }
       }
     }
     await copyFile(from, to);
+  }
+}
+
+/** The tables of the MANIFEST that the copied CURRENT names (undefined when it cannot be read). */
+async function copiedTables(copyDir: string): Promise<ManifestTables | undefined> {
+  try {
+    const current = (await readFile(join(copyDir, 'CURRENT'), 'utf8')).trim();
+    if (!/^MANIFEST-\d+$/.test(current)) return undefined;
+    return readManifest(await readFile(join(copyDir, current)));
+  } catch {
+    return undefined;
   }
 }
 
