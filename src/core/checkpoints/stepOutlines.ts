@@ -51,10 +51,11 @@ export async function stepOutlines(store: CheckpointStore, sessionId: SessionId,
   if (path === undefined && step === 0 && o.outliner) {
     // Before the session: every file it changed as it was then, read from the stored versions (files it created did not exist).
     const originals: StepOutline[] = [];
+    const outliner = await o.outliner();
     for (const [p, hash] of state) {
       if (hash === null) continue;
       try {
-        originals.push(await readNow(store, p, hash, 0, o.outliner));
+        originals.push(await readNow(store, p, hash, 0, async () => outliner));
       } catch (e) {
         if (!CheckpointError.is(e, 'INVALID')) throw e;
       }

@@ -98,28 +98,27 @@ async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>
  * table is copied, not linked.
  */
 async function copyStoreFiles(dir: string, copyDir: string): Promise<void> {
-  const rank = (name: string) => (name === 'CURRENT' || name.startsWith('MANIFEST-') ? 0 : isTable(name) ? 1 : 2);
-  const names = (await readdir(dir)).filter((n) => n !== 'LOCK' && n !== 'LOG' && n !== 'LOG.old').sort((a, b) => rank(a) - rank(b));
+  const names = (await readdir(dir)).filter((n) => n !== 'LOCK' && n !== 'LOG' && n !== 'LOG.old');
+  const meta = names.filter((n) => n === 'CURRENT' || n.startsWith('MANIFEST-'));
+  for (const name of meta) await copyFile(join(dir, name), join(copyDir, name));
+  const tables = await copiedTables(copyDir);
   let canLink = true;
-  let tables: ManifestTables | undefined | null = null;
-  for (const name of names) {
+  for (const name of names.filter(isTable)) {
+    if (tables && !tables.live.has(Number.parseInt(name, 10))) continue;
     const from = join(dir, name);
     const to = join(copyDir, name);
-    if (isTable(name)) {
-      tables ??= await copiedTables(copyDir);
-      if (tables && !tables.live.has(Number.parseInt(name, 10))) continue;
-      if (tables && canLink) {
-        try {
-          await link(from, to);
-          continue;
-        } catch (e) {
-          if (errCode(e) === 'ENOENT') throw e;
-          canLink = false;
-        }
+    if (tables && canLink) {
+      try {
+        await link(from, to);
+        continue;
+      } catch (e) {
+        if (errCode(e) === 'ENOENT') throw e;
+        canLink = false;
       }
     }
     await copyFile(from, to);
   }
+  for (const name of names.filter((n) => !meta.includes(n) && !isTable(n))) await copyFile(join(dir, name), join(copyDir, name));
 }
 
 /** The tables of the MANIFEST that the copied CURRENT names (undefined when it cannot be read). */

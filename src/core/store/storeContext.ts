@@ -43,6 +43,9 @@ interface Deferred {
   bytes: number;
 }
 
+/** classic-level's `sync` (fsync the batch); abstract-level's types do not know it. */
+const syncOption = (sync: boolean): Record<string, never> => ({ sync }) as unknown as Record<string, never>;
+
 const opsBytes = (ops: readonly BatchOp[]): number => ops.reduce((n, op) => n + op.key.length + (op.type === 'put' ? op.value.length : 0), 0);
 
 /** What every part of the store shares: the database, the codec, and quarantine reporting. */
@@ -124,7 +127,7 @@ export class StoreContext {
           else batch.del(op.key);
         }
       }
-      await batch.write({ sync } as unknown as Record<string, never>);
+      await batch.write(syncOption(sync));
     } catch (e) {
       // Not written: a deferred batch is no longer waiting; the ones a synced batch repeated still are.
       if (defer) this.setDeferred(this.deferred.filter((d) => d !== own));
@@ -233,7 +236,7 @@ export class StoreContext {
             { type: 'put', key: keys.quarantine(notice.at, key), value: record },
             { type: 'del', key },
           ],
-          { sync: this.syncWrites } as unknown as Record<string, never>,
+          syncOption(this.syncWrites),
         );
       } catch {
         // Reporting must not fail the read that found the damage; the record simply stays in place.
