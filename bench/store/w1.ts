@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildListStore } from './listFixture';
-import { argReader, gitCommit, median, round, runNode } from './measure';
+import { argReader, gitCommit, median, round, runNode, syncDirTree } from './measure';
 import { W1Scenario } from './scenario';
 import { type RunResult, runOnce } from './sessionRun';
 import { writeWorkspace } from './workspace';
@@ -84,9 +84,10 @@ async function measureList(o: Options, childScript: string): Promise<{ ms: numbe
   log(`  built in ${(fixture.buildMs / 1000).toFixed(1)} s`);
   const detail: ListOut[] = [];
   for (let r = 0; r < o.runs; r++) {
-    // Every run sees the store as its writer left it (LevelDB converts the log on the first open).
+    // Every run sees the store as its writer left it (LevelDB converts the log on the first open), at rest on disk.
     await rm(dir, { recursive: true, force: true });
     await cp(source, dir, { recursive: true });
+    syncDirTree(dir);
     const { out } = await runNode<ListOut>([childScript, 'list', dir]);
     if (out.sessions !== o.sessions || out.ids !== o.sessions || !out.sorted || out.steps !== o.sessions * 20) {
       throw new Error(`list verification failed: ${JSON.stringify(out)}`);
