@@ -258,7 +258,9 @@ export class StoreContext {
 
   /**
    * The same range in the batches LevelDB hands over (up to 256 entries): a reader that walks many
-   * small records pays one async step per batch instead of one per record.
+   * small records pays one async step per batch instead of one per record. The next batch is asked
+   * for before this one is handed over, so LevelDB reads it in the thread pool while the caller
+   * decodes this one (listing 1,000 sessions spends as long decoding as reading).
    */
   async *rangeBatches(gte: string, lt: string, opts: RangeOptions = {}): AsyncGenerator<[string, Uint8Array | undefined][]> {
     this.assertOpen();
@@ -272,18 +274,30 @@ export class StoreContext {
       // 1,000 rows of 433 bytes. A batch is still at most 256 entries.
       highWaterMarkBytes: RANGE_BATCH_BYTES,
     } as Parameters<Db['iterator']>[0]);
+    const ask = () => {
+      const p = it.nextv(256) as Promise<[string, Uint8Array][]>;
+      // Awaited below, or in `finally` when the caller stops early: never an unhandled rejection.
+      p.catch(() => undefined);
+      return p;
+    };
+    let pending: Promise<[string, Uint8Array][]> | undefined = ask();
     try {
       for (;;) {
         let entries: [string, Uint8Array][];
         try {
-          entries = (await it.nextv(256)) as [string, Uint8Array][];
+          entries = await (pending as Promise<[string, Uint8Array][]>);
         } catch (e) {
           throw fromLevelError(e, `reading ${gte}`);
+        } finally {
+          pending = undefined;
         }
         if (entries.length === 0) return;
+        pending = ask();
         yield entries;
       }
     } finally {
+      // An iterator refuses to close while a read is in flight.
+      if (pending) await pending.catch(() => undefined);
       await it.close().catch(() => undefined);
     }
   }
