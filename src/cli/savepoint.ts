@@ -18,6 +18,7 @@ import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpoint
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName } from '../core/checkpoints/rewindPlan';
+import { count } from '../core/util/plural';
 
 const USAGE = `savepoint — a durable coding agent (headless)
 
@@ -178,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}) });
-        process.stdout.write(`rewound ${r.written.length} file(s)${r.skipped.length ? `; kept ${r.skipped.join(', ')} (edited outside the session, or not restorable)` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\nundo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n`);
+        process.stdout.write(`rewound ${count(r.written.length, 'file')}${r.skipped.length ? `; kept ${r.skipped.join(', ')} (edited outside the session, or not restorable)` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\nundo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n`);
         return 0;
       }
       case 'undo-rewind': {
@@ -194,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}) });
-        process.stdout.write(`rewind undone: ${u.written.length} file(s) restored${u.skipped.length ? `; kept ${u.skipped.join(', ')}` : ''}\n`);
+        process.stdout.write(`rewind undone: ${count(u.written.length, 'file')} restored${u.skipped.length ? `; kept ${u.skipped.join(', ')}` : ''}\n`);
         return 0;
       }
       case 'fork': {
@@ -315,7 +316,7 @@ function printPlan(files: readonly RewindFilePlan[]): void {
   for (const f of changes) {
     process.stdout.write(`${f.action.padEnd(7)} ${f.path}${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
-    if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${f.symbols.length - MAX_PREVIEW_SYMBOLS} more symbol change(s)\n`);
+    if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
   }
 }
 

@@ -12,6 +12,7 @@ import type { CheckpointStore } from '../core/store/checkpointStore';
 import type { BlobHash, SessionId } from '../core/store/types';
 import type { SessionService } from './sessionService';
 import type { StoreHost } from './storeHost';
+import { count } from '../core/util/plural';
 
 export const BLOB_SCHEME = 'savepoint-blob';
 
@@ -140,15 +141,15 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const changes = plan.files.filter((f) => f.action !== 'none');
   const at = targetName(rewind.targetStep);
   if (preview) {
-    const detail = [...changes.map(previewLine), ...(plan.memoryReverts.length ? [`${plan.memoryReverts.length} long-term memory write(s) the rewind took back are restored`] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
-    const message = `Savepoint: undo the rewind to ${at}? ${changes.length} file(s) go back to what they held before it.`;
+    const detail = [...changes.map(previewLine), ...(plan.memoryReverts.length ? [`Restores ${count(plan.memoryReverts.length, 'long-term memory write')} the rewind took back.`] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
+    const message = `Savepoint: undo the rewind to ${at}? It restores what ${count(changes.length, 'file')} held before it.`;
     if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`))) return;
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo');
   const memory = await d.stores.memory();
   const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
   d.stores.notifyChanged();
-  void vscode.window.showInformationMessage(`Savepoint: rewind undone (${u.written.length} file(s) restored${u.skipped.length ? `, kept ${u.skipped.length} edited outside the session` : ''}).`);
+  void vscode.window.showInformationMessage(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${u.skipped.length ? `, kept ${u.skipped.length} edited outside the session` : ''}).`);
 }
 
 /** CheckpointErrors (a stale preview, a running session, nothing to undo) are the user's to read, not failures. */
@@ -218,16 +219,16 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         const memoryWrites = plan.conversation && memory ? await memory.previewRevert(id, plan.conversation.seq) : [];
         const preview = [
           ...changes.map(previewLine),
-          ...(memoryWrites.length ? [`${memoryWrites.length} long-term memory write(s) this session made after that step are undone too`] : []),
+          ...(memoryWrites.length ? [`Also undoes ${count(memoryWrites.length, 'long-term memory write')} this session made after that step.`] : []),
         ].join('\n');
         const at = targetName(target.step);
-        const message = `Savepoint: rewind to ${at}? ${changes.length} file(s) change; only files this session touched, and a safety checkpoint lets you undo it.`;
+        const message = `Savepoint: rewind to ${at}? ${count(changes.length, 'file')} will change; only files this session touched, and a safety checkpoint lets you undo it.`;
         if (!(await confirmPlan(message, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind');
         const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
         d.stores.notifyChanged();
         const undo = await vscode.window.showInformationMessage(
-          `Savepoint: rewound ${result.written.length} file(s)${result.skipped.length ? `, kept ${result.skipped.length} edited outside the session` : ''}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
+          `Savepoint: rewound ${count(result.written.length, 'file')}${result.skipped.length ? `, kept ${result.skipped.length} edited outside the session` : ''}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
           'Undo',
         );
         if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: target.step }, false);

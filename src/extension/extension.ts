@@ -10,6 +10,7 @@ import { SessionsViewProvider } from './sessionsViewProvider';
 import { readSettings } from './settings';
 import { ApprovalStatusBar } from './statusBar';
 import { StoreHost } from './storeHost';
+import { count } from '../core/util/plural';
 
 let sessions: SessionService | undefined;
 let stores: StoreHost | undefined;
@@ -47,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       const list = await host.listSessions();
       const mode = state.readOnly ? 'read-only (another window holds it)' : 'read-write';
-      void vscode.window.showInformationMessage(`Savepoint: ${list.length} session(s), store ${mode} at ${state.store.dir}`);
+      void vscode.window.showInformationMessage(`Savepoint: ${count(list.length, 'session')}, store ${mode} at ${state.store.dir}`);
     }),
     ...registerCommands({ context, stores: host, sessions: service, documents, log }),
     vscode.workspace.registerTextDocumentContentProvider(BLOB_SCHEME, new BlobContentProvider(host)),

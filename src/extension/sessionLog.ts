@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { RunnerNotice } from '../core/runner/runner';
 import { describeEvent } from '../core/runner/timeline';
+import { count } from '../core/util/plural';
 
 /** Events worth a line at info level; the rest of every checkpoint is logged at debug. */
 const NOTABLE = new Set(['approval_requested', 'approval_decided', 'status', 'compacted', 'compaction_undone', 'fact_pinned', 'budgets_changed']);
@@ -12,7 +13,7 @@ const NOTABLE = new Set(['approval_requested', 'approval_decided', 'status', 'co
  */
 export function logNotice(log: vscode.LogOutputChannel, e: RunnerNotice): void {
   if (e.type === 'committed') {
-    log.debug(`checkpoint saved: session ${e.sessionId}, ${e.events.length} event(s): ${e.events.map((x) => x.type).join(', ')}`);
+    log.debug(`checkpoint saved: session ${e.sessionId}, ${count(e.events.length, 'event')}: ${e.events.map((x) => x.type).join(', ')}`);
     for (const ev of e.events) if (NOTABLE.has(ev.type)) log.info(`session ${e.sessionId}: ${describeEvent(ev).trim()}`);
     return;
   }

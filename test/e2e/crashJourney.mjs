@@ -8,7 +8,7 @@
 // second edit ("before step 2", files only) puts the file back byte-exactly as the first edit left it, and the
 // notification's Undo brings the session's version back. Then the Memory view shows the episodes.
 // Screenshots in .artifacts/crash-journey/.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fail, logger, requireTools, root, startScriptedModel, startWorkbench } from './workbench.mjs';
@@ -16,6 +16,8 @@ import { fail, logger, requireTools, root, startScriptedModel, startWorkbench } 
 requireTools('crash');
 const step = logger('crash');
 const shots = join(root, '.artifacts', 'crash-journey');
+// Only this run's screenshots: one left from an earlier run under another name would pass for this one's.
+rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 const vsix = resolve(process.argv[2] ?? join(root, 'savepoint.vsix'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -175,7 +177,7 @@ try {
   const dialog = page.locator('.monaco-dialog-box', { hasText: 'rewind to step' });
   await dialog.locator('.dialog-message-detail', { hasText: 'restore greeting.ts' }).waitFor({ timeout: 20000 });
   const preview = (await dialog.locator('.dialog-message-container').innerText()).replace(/\s+/g, ' ');
-  if (!/1 file\(s\) change/.test(preview) || /hello\.ts|job\.log/.test(preview)) fail(`rewind preview: ${preview}`);
+  if (!/1 file will change/.test(preview) || /hello\.ts|job\.log/.test(preview)) fail(`rewind preview: ${preview}`);
   if (!/restore greeting\.ts — changed constant `greeting`/.test(preview)) fail(`the rewind preview does not name the symbol going back: ${preview}`);
   await wb.screenshot('rewind-preview');
   // Show Changes: the files side by side in the multi-file diff editor, the question again in a toast.
@@ -188,22 +190,22 @@ try {
   if (!read('greeting.ts').equals(Buffer.from(GREETING('three')))) fail('the preview already changed greeting.ts');
   await ask.getByRole('button', { name: 'Rewind' }).click();
   await fileIs('greeting.ts', GREETING('two'));
-  const rewound = toast('Savepoint: rewound 1 file(s)');
-  await shownToast('Savepoint: rewound 1 file(s)').getByRole('button', { name: 'Undo' }).waitFor({ timeout: 20000 });
+  const rewound = toast('Savepoint: rewound 1 file');
+  await shownToast('Savepoint: rewound 1 file').getByRole('button', { name: 'Undo' }).waitFor({ timeout: 20000 });
   if (read('hello.ts').toString() !== 'export const hello = 2;\n') fail('the rewind touched hello.ts (another session\'s file)');
   step(`"${rewindTitle}" (files only): the preview said "${preview.slice(0, 120)}"; greeting.ts is byte-exactly "two" again`);
   await wb.screenshot('rewound');
   // Undo later, from the rewind's note in the timeline (the toast is gone by then): preview, then undo.
   await wb.palette('Notifications: Clear All Notifications');
   if ((await rewound.count()) > 0 && (await rewound.isVisible())) fail('the toast is still there');
-  const rewindNote = web.locator('li.entry-note', { hasText: 'Rewound 1 file(s) to step 1' });
+  const rewindNote = web.locator('li.entry-note', { hasText: 'Rewound 1 file to step 1' });
   await rewindNote.locator('vscode-icon[title^="Undo this rewind"]').click({ timeout: 20000 });
   const undoDialog = page.locator('.monaco-dialog-box', { hasText: 'undo the rewind to step 1' });
   await undoDialog.locator('.dialog-message-detail', { hasText: 'restore greeting.ts' }).waitFor({ timeout: 20000 });
   await wb.screenshot('undo-rewind-preview');
   await undoDialog.getByRole('button', { name: 'Undo Rewind' }).click();
   await fileIs('greeting.ts', GREETING('three'));
-  await shownToast('rewind undone (1 file(s) restored)').waitFor({ timeout: 20000 });
+  await shownToast('rewind undone (1 file restored)').waitFor({ timeout: 20000 });
   await rewindNote.locator('vscode-icon[title^="Undo this rewind"]').waitFor({ state: 'detached', timeout: 20000 });
   step('Undo from the timeline note (after the toast was gone): greeting.ts is byte-exactly the session\'s "three" again, and the note no longer offers it');
   await wb.screenshot('rewind-undone');

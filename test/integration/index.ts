@@ -32,5 +32,5 @@ export async function run(): Promise<void> {
   } catch (e) {
     console.error(`could not write the results file: ${String(e)}`);
   }
-  if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
+  if (failures > 0) throw new Error(`${failures} integration test${failures === 1 ? '' : 's'} failed`);
 }

@@ -1,4 +1,5 @@
 import type { MemoryEntry, MemoryRevert, MemoryVersion } from './memoryTypes';
+import { count } from '../util/plural';
 
 /** Plain-text views of long-term memory for the CLI (`savepoint memory list|show`). No colours, no editor. */
 
@@ -59,7 +60,7 @@ export function formatMemoryReverts(reverts: readonly MemoryRevert[]): string {
     .map((r) => {
       const range = r.throughSeq === undefined ? `after event ${r.afterSeq}` : `in events ${r.afterSeq + 1}-${r.throughSeq}`;
       const undone = r.undoneAt !== undefined ? `  (undone ${iso(r.undoneAt)})` : '';
-      return `${r.revertId}  ${iso(r.at)}  ${r.scope.padEnd(9)} session ${r.sessionId} ${range}: ${r.versions.length} write(s)${undone}`;
+      return `${r.revertId}  ${iso(r.at)}  ${r.scope.padEnd(9)} session ${r.sessionId} ${range}: ${count(r.versions.length, 'write')}${undone}`;
     })
     .join('\n')}\n`;
 }

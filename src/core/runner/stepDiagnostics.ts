@@ -2,6 +2,7 @@ import type { Diagnostic, Diagnostics } from '../ports/diagnostics';
 import type { BlobHash, BlobInput } from '../store/types';
 import type { Finding, StepDiagnostics } from './runEvents';
 import { hashBytes } from './sessionJournal';
+import { count as plural } from '../util/plural';
 
 const SHOWN = 10;
 const encoder = new TextEncoder();
@@ -96,8 +97,6 @@ export async function collectBase(source: Diagnostics, signal: AbortSignal): Pro
     return undefined;
   }
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "introduced 3 errors, fixed 1" — the step's effect on the findings, in words; '' when nothing changed. */
 export function describeStepDiagnostics(d: StepDiagnostics): string {

@@ -2,6 +2,7 @@ import { type ApprovalEntry, clip, type DiagnosticsDelta, type FileStat, type No
 import type { JournalEvent } from '../store/types';
 import type { RunnerEvent, SideEffect, ToolStartedData } from './runEvents';
 import { describeEvent } from './timeline';
+import { count } from '../util/plural';
 
 /**
  * Journal events -> sidebar timeline entries (pure, no I/O). The host loads what the journal keeps
@@ -198,10 +199,10 @@ function otherNote(e: JournalEvent): NoteEntry {
   const d = (e.data ?? {}) as { files?: unknown[]; targetStep?: number; skipped?: unknown[]; rewindId?: unknown };
   const n = Array.isArray(d.files) ? d.files.length : 0;
   if (e.type === 'rewind') {
-    const entry = note(e, 'info', 'history', `Rewound ${n} file(s) to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${d.skipped?.length ? `, ${d.skipped.length} kept` : ''}`);
+    const entry = note(e, 'info', 'history', `Rewound ${count(n, 'file')} to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${d.skipped?.length ? `, ${d.skipped.length} kept` : ''}`);
     return n > 0 && typeof d.rewindId === 'string' ? { ...entry, rewind: { seq: e.seq, id: d.rewindId, undone: false } } : entry;
   }
-  if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${n} file(s) restored`);
+  if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${count(n, 'file')} restored`);
   return note(e, 'info', 'circle-small', describeEvent({ type: e.type, data: e.data } as RunnerEvent).trim());
 }
 

@@ -94,7 +94,7 @@ describe('Rewind', () => {
     await vscode.commands.executeCommand('savepoint.undoRewind', s.id);
     assert.match(undoPreview, /restore notes\.txt/);
     assert.ok(readFileSync(file).equals(rewritten), `after Undo a Rewind: ${JSON.stringify(readFileSync(file, 'utf8'))}`);
-    assert.ok(ui.calls.some((c) => c.kind === 'info' && /rewind undone \(1 file\(s\) restored\)/.test(c.message)));
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && /rewind undone \(1 file restored\)/.test(c.message)));
 
     // Both rewinds are undone now: nothing is offered, nothing changes.
     await vscode.commands.executeCommand('savepoint.undoRewind', s.id);
