@@ -1,11 +1,12 @@
 import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
-import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
+import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, loadFileHistory } from './fileHistory';
 import { type Outliner, fileSymbols } from '../runner/stepEffects';
+import { count } from '../util/plural';
 
-export type DriftKind = 'unchanged' | 'changed' | 'deleted' | 'created';
+export type DriftKind = 'unchanged' | 'changed' | 'deleted' | 'created' | 'unreadable';
 
 export interface FileDrift {
   path: string;
@@ -22,6 +23,8 @@ export interface FileDrift {
   read?: boolean;
   /** The symbols the change outside added, removed or changed ("changed function `parse` in a.ts"), with an outliner. */
   symbols?: string[];
+  /** Kind 'unreadable': why the path cannot be read now (it became a directory, a pipe, a link out of the workspace, no permission). */
+  reason?: string;
 }
 
 export interface DriftOptions {
@@ -62,8 +65,12 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
   const history = o.history ?? (await loadFileHistory(store, sessionId));
   const known = lastKnown(history, o.includeRewinds ?? false);
   const written = history.lastState(true);
-  const disk = await Promise.all(known.map((k) => readDisk(workspace, k.path)));
-  const drifted = known.map((k, i) => ({ k, d: disk[i] })).filter(({ k, d }) => d && d.hash !== k.hash && (k.inFlight === undefined || d.hash !== k.inFlight));
+  // One path that cannot be read is reported as such; it must not hide what happened to the others.
+  const disk = await Promise.all(known.map((k) => readDisk(workspace, k.path).catch((e: unknown) => ({ reason: e instanceof Error ? e.message : String(e) }))));
+  const readable = (d: (typeof disk)[number] | undefined): d is DiskFile => d !== undefined && !('reason' in d);
+  const drifted = known
+    .map((k, i) => ({ k, d: disk[i] }))
+    .filter((x): x is { k: Known; d: DiskFile } => readable(x.d) && x.d.hash !== x.k.hash && (x.k.inFlight === undefined || x.d.hash !== x.k.inFlight));
   // A version a command produced may be kept by hash only (binary, too large): no diff from it then.
   const kept = await Promise.all(drifted.map(({ k }) => (k.hash === null ? true : store.hasBlob(k.hash))));
   const before = await blobsOf(store, drifted.map(({ k }, i) => (kept[i] ? k.hash : null)));
@@ -89,7 +96,9 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
     }
   }
   return known.map((k, i): FileDrift => {
-    const diskHash = disk[i]?.hash ?? null;
+    const now = disk[i];
+    if (now && 'reason' in now) return { path: k.path, kind: 'unreadable', knownHash: k.hash, diskHash: null, reason: now.reason, ...(k.read ? { read: true } : {}) };
+    const diskHash = now?.hash ?? null;
     const diff = diffs.get(k.path);
     const syms = symbols.get(k.path);
     const read = k.read ? { read: true } : {};
@@ -118,7 +127,9 @@ export function describeDrift(drift: readonly FileDrift[], o: DescribeOptions = 
   let text = 'While you were away, files you worked on or read were changed outside the session. Take this into account before editing them or relying on what you read.\n';
   let shown = 0;
   for (const d of changed) {
-    const head = d.rewound
+    const head = d.kind === 'unreadable'
+      ? `\n${d.path} can no longer be read as a file (${d.reason ?? 'unknown reason'}); it was changed outside the session.\n`
+      : d.rewound
       ? `\n${d.path} was rewound by the user to an earlier checkpoint${d.kind === 'deleted' ? ', which deleted it.' : ':'}\n`
       : d.kind === 'deleted'
         ? `\n${d.path} was deleted outside the session${d.read ? ' (you had read it)' : ''}.\n`
@@ -127,15 +138,16 @@ export function describeDrift(drift: readonly FileDrift[], o: DescribeOptions = 
           : d.read
             ? `\n${d.path} was changed outside the session since you read it:\n`
             : `\n${d.path} was changed outside the session:\n`;
-    const symbols = d.symbols?.length && d.kind !== 'deleted' ? `${d.symbols.join('\n')}\n` : '';
-    const body = d.kind === 'deleted' ? '' : `${symbols}\`\`\`diff\n${d.diff ?? ''}\`\`\`\n`;
+    const noDiff = d.kind === 'deleted' || d.kind === 'unreadable';
+    const symbols = d.symbols?.length && !noDiff ? `${d.symbols.join('\n')}\n` : '';
+    const body = noDiff ? '' : `${symbols}\`\`\`diff\n${d.diff ?? ''}\`\`\`\n`;
     if (text.length + head.length + body.length > max) {
       const rest = changed.length - shown;
       const fits = text.length + head.length <= max - 80;
-      if (fits && d.kind !== 'deleted') text += `${head}${symbols && text.length + head.length + symbols.length <= max - 80 ? symbols : ''}(diff left out: too long)\n`;
+      if (fits && !noDiff) text += `${head}${symbols && text.length + head.length + symbols.length <= max - 80 ? symbols : ''}(diff left out: too long)\n`;
       else if (fits) text += head;
       const left = rest - (fits ? 1 : 0);
-      if (left > 0) text += `\n... and ${left} more file(s) changed outside the session (not shown).\n`;
+      if (left > 0) text += `\n... and ${count(left, 'more file')} changed outside the session (not shown).\n`;
       return text;
     }
     text += head + body;

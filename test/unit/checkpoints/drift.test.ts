@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeDrift, detectDrift } from '../../../src/core/checkpoints/drift';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
@@ -55,6 +55,24 @@ describe('drift: what changed outside the session since it last saw its files', 
     assert.match(text, /src\/new\.ts was deleted outside the session/);
     assert.match(text, /notes\.txt was created outside the session/);
     assert.doesNotMatch(text, /README/);
+  });
+
+  it('a path that can no longer be read (now a directory) is reported as such, and the other files are still compared', async () => {
+    const b = await builtSession();
+    h = b.h;
+    await writeFile(join(h.workspace, 'src/a.ts'), A3.replace('return 20;', 'return 21; // user'));
+    await rm(join(h.workspace, 'src/new.ts'));
+    await mkdir(join(h.workspace, 'src/new.ts'));
+    const drift = await detectDrift(h.store, b.ws, b.id);
+    const by = Object.fromEntries(drift.map((d) => [d.path, d]));
+    assert.equal(by['src/a.ts']?.kind, 'changed');
+    assert.equal(by['src/new.ts']?.kind, 'unreadable');
+    assert.equal(by['src/new.ts']?.knownHash, sha(NEW));
+    assert.match(by['src/new.ts']?.reason ?? '', /directory/);
+    assert.equal(by['notes.txt']?.kind, 'unchanged');
+    const text = describeDrift(drift) ?? '';
+    assert.match(text, /src\/a\.ts was changed outside the session:\n```diff\n[\s\S]*\+  return 21; \/\/ user/);
+    assert.match(text, /src\/new\.ts can no longer be read as a file \([^)]*directory[^)]*\); it was changed outside the session\./);
   });
 
   it('with an outliner, the model is also told which symbols the change outside touched, even when the diff is left out', async () => {
@@ -125,7 +143,7 @@ describe('drift: what changed outside the session since it last saw its files', 
     }
     const text = describeDrift(drift, { maxChars: 3000 }) ?? '';
     assert.ok(text.length <= 3000, `${text.length}`);
-    assert.match(text, /1 more file\(s\) changed outside the session \(not shown\)|diff left out/);
+    assert.match(text, /1 more file changed outside the session \(not shown\)|diff left out/);
   });
 
   it('binary contents are named, not dumped', async () => {
