@@ -15,7 +15,8 @@ export interface StaleChange {
 export type MergeOutcome = { path: string; merged: Uint8Array } | { path: string; conflict: string };
 
 const encoder = new TextEncoder();
-const strict = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte-order mark as a character of the text, so a merged file keeps it (or loses it) as the sides do.
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function text(bytes: Uint8Array): string | undefined {
   if (bytes.includes(0)) return undefined;

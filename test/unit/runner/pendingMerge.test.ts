@@ -5,6 +5,7 @@ import { buildFileHistory } from '../../../src/core/checkpoints/fileHistory';
 import { readJournal } from '../../../src/core/checkpoints/checkpointEvents';
 import type { RunnerEvent, ToolResultData } from '../../../src/core/runner/runEvents';
 import { hashBytes } from '../../../src/core/runner/sessionJournal';
+import { mergeStale } from '../../../src/core/runner/pendingMerge';
 import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
 
 const ORIGINAL = 'function one() {\n  return 1;\n}\n\nfunction two() {\n  return 2;\n}\n\nfunction three() {\n  return 3;\n}\n';
@@ -79,5 +80,22 @@ describe('a pending edit whose file changed under it: merged three-way when clea
     const diff = (await h.events(id)).flatMap((e) => (e.type === 'approval_requested' ? [e.data.diff ?? ''] : []))[0] ?? '';
     assert.match(diff, /^logo\.bin \(binary\): 7 bytes, sha256 [0-9a-f]{12} -> 8 bytes, sha256 [0-9a-f]{12}$/m);
     assert.doesNotMatch(diff, /PNG/);
+  });
+});
+
+describe('mergeStale: the bytes of a clean merge', () => {
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+  const withBom = (s: string) => new Uint8Array(Buffer.concat([BOM, Buffer.from(s)]));
+
+  it('keeps a UTF-8 byte-order mark that every side has', async () => {
+    const base = withBom(ORIGINAL);
+    const ours = withBom(OURS);
+    const blobs = new Map([
+      [hashBytes(base), base],
+      [hashBytes(ours), ours],
+    ]);
+    const out = await mergeStale({ path: 'src/f.cs', planned: { path: 'src/f.cs', beforeHash: hashBytes(base), afterHash: hashBytes(ours) }, disk: withBom(THEIRS_ELSEWHERE) }, async (h) => blobs.get(h) as Uint8Array);
+    assert.ok('merged' in out, 'the merge is clean');
+    assert.deepEqual(Buffer.from(out.merged), Buffer.from(withBom(OURS.replace('return 3;', 'return 3; // tuned by hand'))));
   });
 });
