@@ -72,9 +72,9 @@ export async function applyRewind(store: CheckpointStore, workspace: Workspace, 
     ...(reverts.length ? { memoryReverts: reverts.map((r) => r.revertId) } : {}),
     at: (o.now ?? Date.now)(),
   };
-  await commitAndWrite(store, plan.sessionId, headSeq, 'rewind', data, prepared);
+  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared);
   const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
-  return { rewindId, written: data.files.map((f) => f.path), skipped, ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
+  return { rewindId, written: data.files.map((f) => f.path).filter((p) => !late.includes(p)), skipped: [...skipped, ...late], ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
 }
 
 export interface UndoResult {
@@ -98,9 +98,9 @@ export async function undoRewind(store: CheckpointStore, workspace: Workspace, p
     skipped,
     at: (o.now ?? Date.now)(),
   };
-  await commitAndWrite(store, plan.sessionId, headSeq, 'rewind_undone', data, prepared);
+  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared);
   for (const id of plan.memoryReverts) await o.memory?.undoRevert(id);
-  return { rewindId: plan.rewindId, written: data.files.map((f) => f.path), skipped };
+  return { rewindId: plan.rewindId, written: data.files.map((f) => f.path).filter((p) => !late.includes(p)), skipped: [...skipped, ...late] };
 }
 
 async function checkHead(store: CheckpointStore, id: SessionId, planned: number): Promise<number> {
@@ -154,8 +154,23 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
   return { write, skipped: changing.filter((f) => !written.has(f.path)).map((f) => f.path), staged };
 }
 
-/** Commits the record with the safety checkpoint (the contents about to be replaced), then makes the staged changes. */
-async function commitAndWrite(store: CheckpointStore, id: SessionId, headSeq: number, type: 'rewind' | 'rewind_undone', data: { files: RewoundFile[] }, prepared: Prepared): Promise<void> {
+/**
+ * Commits the record with the safety checkpoint (the contents about to be replaced), then makes the
+ * staged changes. Each file is read again just before its rename: one saved since `prepareWrites`
+ * read it (an editor's autosave during the commit, the fork or the memory revert) holds contents the
+ * safety checkpoint does not have, so it is left as it is. Returns those files. The record still
+ * lists them: a later rewind or undo then sees a file that holds neither side's version, a conflict
+ * that is never overwritten without the user's OK.
+ */
+async function commitAndWrite(
+  store: CheckpointStore,
+  workspace: Workspace,
+  id: SessionId,
+  headSeq: number,
+  type: 'rewind' | 'rewind_undone',
+  data: { files: RewoundFile[] },
+  prepared: Prepared,
+): Promise<string[]> {
   try {
     const summary = await store.getSession(id);
     if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
@@ -171,5 +186,7 @@ async function commitAndWrite(store: CheckpointStore, id: SessionId, headSeq: nu
     throw e;
   }
   // The record is durable: the renames follow (distinct paths, any order).
-  await prepared.staged.apply();
+  const read = new Map(prepared.write.map(({ f }) => [f.path, f.fromHash]));
+  const { skipped } = await prepared.staged.apply({ unchanged: async (path) => (await readDisk(workspace, path).catch(() => undefined))?.hash === read.get(path) });
+  return skipped;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkspaceError, type FileChangeRequest, type FileStat, type StagedFiles, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
+import { WorkspaceError, type ApplyGuard, type FileChangeRequest, type FileStat, type StagedFiles, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
 import { PathConfiner } from './confinedPath';
 import { eachLimited } from '../util/eachLimited';
 import { loadGitignore, walk } from './gitignoreWalk';
@@ -137,7 +137,7 @@ export class NodeWorkspace implements Workspace {
     const dir = path.dirname(real);
     // An existing file's directory exists.
     if (!existing) makeParents(rel, dir);
-    return { kind: 'write', real, dir, ...(existing ? { mode: existing.mode & 0o7777 } : {}) };
+    return { kind: 'write', rel, real, dir, ...(existing ? { mode: existing.mode & 0o7777 } : {}) };
   }
 
   private deletionTarget(rel: string): StageTarget {
@@ -194,7 +194,7 @@ export class NodeWorkspace implements Workspace {
   }
 }
 
-type StageTarget = { kind: 'write'; real: string; dir: string; mode?: number } | { kind: 'delete'; rel: string; entry: string };
+type StageTarget = { kind: 'write'; rel: string; real: string; dir: string; mode?: number } | { kind: 'delete'; rel: string; entry: string };
 
 function makeParents(rel: string, dir: string): void {
   try {
@@ -291,12 +291,18 @@ class NodeStagedFiles implements StagedFiles {
     private readonly temps: (string | undefined)[],
   ) {}
 
-  async apply(): Promise<void> {
+  async apply(guard?: ApplyGuard): Promise<{ skipped: string[] }> {
     if (this.state !== 'staged') throw new Error(`these changes were already ${this.state}`);
     this.state = 'applied';
     const dirs = new Set<string>();
+    const skipped: string[] = [];
     const done = await Promise.allSettled(
       this.targets.map(async (t, i) => {
+        // A change left out keeps its temporary file until `removeTemps` below.
+        if (guard && !(await guard.unchanged(t.rel))) {
+          skipped.push(t.rel);
+          return;
+        }
         if (t.kind === 'delete') {
           const dir = unlinkEntry(t.rel, t.entry);
           if (dir !== undefined) dirs.add(dir);
@@ -312,6 +318,7 @@ class NodeStagedFiles implements StagedFiles {
     await removeTemps(this.temps);
     const failed = done.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    return { skipped };
   }
 
   async discard(): Promise<void> {

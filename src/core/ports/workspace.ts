@@ -77,15 +77,22 @@ export interface FileChangeRequest {
   bytes: Uint8Array | null;
 }
 
+/** Asked right before each staged change is made (see `StagedFiles.apply`). */
+export interface ApplyGuard {
+  /** False: the target no longer holds what the caller expects, and this change is not made. */
+  unchanged(path: string): Promise<boolean>;
+}
+
 /** Changes prepared by `Workspace.stageFiles`. */
 export interface StagedFiles {
   /**
    * Makes the changes: each temporary file is renamed over its target (atomic per file) and each
    * deletion done, then their directories are synced, so every change is durable when it resolves.
-   * On a failure the changes not made are dropped (their temporary files removed) and the first
-   * error thrown. Once.
+   * With a guard, each change is made only if the guard, asked just before, says its target is
+   * unchanged; the others are dropped and returned in `skipped`. On a failure the changes not made
+   * are dropped (their temporary files removed) and the first error thrown. Once.
    */
-  apply(): Promise<void>;
+  apply(guard?: ApplyGuard): Promise<{ skipped: string[] }>;
   /** Removes the temporary files; no change is made. Idempotent; nothing to do after `apply`. */
   discard(): Promise<void>;
 }

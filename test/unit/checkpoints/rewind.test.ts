@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, type RewindData } from '../../../src/core/checkpoints/checkpointEvents';
 import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
@@ -154,6 +154,33 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     const u = await undoRewind(h.store, b.ws, undo);
     assert.deepEqual([u.written, u.skipped], [['notes.txt'], ['src/a.ts']]);
     assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), 'after the rewind\n');
+  });
+
+  it('a file saved while the rewind commits its record is not overwritten, and neither the rewind nor its undo touches it', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const plan = await planRewind(h.store, b.ws, b.id, 2);
+    const store = h.store;
+    const commit = store.commit.bind(store);
+    const saved = 'saved by the editor while the rewind was being recorded\n';
+    const file = join(h.workspace, 'src/a.ts');
+    // The save lands after the rewind has read the disk and staged the new contents, before the renames.
+    store.commit = async (c) => {
+      if (c.events[0]?.type === 'rewind') await writeFile(file, saved);
+      return commit(c);
+    };
+    const r = await applyRewind(store, b.ws, plan);
+    store.commit = commit;
+    assert.deepEqual([r.written, r.skipped], [['notes.txt'], ['src/a.ts']]);
+    assert.equal(await readFile(file, 'utf8'), saved);
+    // The record lists the file (it was committed first); the undo sees a file holding neither side's version.
+    const undo = await planUndo(store, b.ws, b.id, r.rewindId);
+    assert.deepEqual(actions(undo), { 'src/a.ts': ['restore', true], 'notes.txt': ['delete', false] });
+    const u = await undoRewind(store, b.ws, undo);
+    assert.deepEqual([u.written, u.skipped], [['notes.txt'], ['src/a.ts']]);
+    assert.equal(await readFile(file, 'utf8'), saved);
+    const left = (await readdir(join(h.workspace, 'src'))).filter((n) => n.startsWith('.savepoint-'));
+    assert.deepEqual(left, [], 'no temporary file left behind');
   });
 
   it('refuses a stale preview and a running session, and skips a file changed after the preview', async () => {
