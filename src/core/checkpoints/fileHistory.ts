@@ -31,7 +31,10 @@ export interface FileTouch {
 export interface KnownState {
   path: string;
   hash: BlobHash | null;
-  /** An edit in flight at a crash: the file may hold this instead (both are the session's own). */
+  /**
+   * An edit in flight at a crash, or the version a rewind (or undo) replaces, whose renames a crash
+   * may have stopped: the file may hold this instead (both are the session's own).
+   */
   inFlight?: BlobHash | null;
 }
 
@@ -98,6 +101,9 @@ export class FileHistory {
         if (t.outcome === 'applied') {
           state.hash = t.afterHash;
           delete state.inFlight;
+          // A rewind's record is committed before its renames: after a crash between the two, the
+          // file still holds what it held before, which the record's safety checkpoint kept.
+          if ((t.kind === 'rewind' || t.kind === 'undo') && t.beforeHash !== t.afterHash) state.inFlight = t.beforeHash;
         } else if (t.outcome === 'in_flight') state.inFlight = t.afterHash;
       }
       if (relevant.length > 0) out.set(path, state);

@@ -183,6 +183,26 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     assert.deepEqual(left, [], 'no temporary file left behind');
   });
 
+  it('after a crash between the rewind record and its renames, the rewind done again writes the files it did not, without calling them conflicts', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const before = contents(await snapshotDir(h.workspace));
+    const plan = await planRewind(h.store, b.ws, b.id, 1);
+    // The record is committed, then the process dies before any rename: the staged changes are never applied.
+    const crashed = Object.create(b.ws, {
+      stageFiles: { value: async (changes: Parameters<typeof b.ws.stageFiles>[0]) => Object.assign(await b.ws.stageFiles(changes), { apply: async () => Promise.reject(new Error('killed')) }) },
+    }) as typeof b.ws;
+    await assert.rejects(applyRewind(h.store, crashed, plan), /killed/);
+    // (The killed process leaves its synced temporary files; only the files themselves are compared.)
+    const files = (snap: Record<string, string>) => Object.fromEntries(Object.entries(snap).filter(([p]) => !/(^|\/)\.savepoint-[0-9a-f]+\.tmp$/.test(p)));
+    assert.deepEqual(files(contents(await snapshotDir(h.workspace))), before, 'nothing renamed');
+    const again = await planRewind(h.store, b.ws, b.id, 1);
+    assert.deepEqual(actions(again), actions(plan), 'the same actions, and no conflict');
+    const r = await applyRewind(h.store, b.ws, again);
+    assert.deepEqual(r.skipped, []);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A0);
+  });
+
   it('refuses a stale preview and a running session, and skips a file changed after the preview', async () => {
     const b = await builtSession();
     h = b.h;
