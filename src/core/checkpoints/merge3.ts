@@ -3,7 +3,9 @@ import { diffArrays } from 'diff';
 /**
  * Line-based three-way merge (diff3) for an edit whose base changed under it: `ours` is the
  * session's version, `theirs` the disk now, both derived from `base`. Changes to separate regions
- * combine; a region both sides changed differently is a conflict. Pure.
+ * combine; a region both sides changed differently is a conflict. Changes to adjacent lines are one
+ * region, and a deletion or insertion inside a run of equal lines covers the whole run, where the
+ * diff might as well have put it: a clean result is then the one `git merge-file` gives. Pure.
  */
 
 export interface Merge3Conflict {
@@ -30,6 +32,13 @@ interface Hunk {
   start: number;
   end: number;
   lines: string[];
+  /**
+   * Where else the diff could have put it: a deletion or insertion inside a run of equal lines can
+   * slide along the run ([lo, hi) of base, at least [start, end)). Which line of `\n\n\n` a side
+   * deleted is a choice of the diff, not a fact.
+   */
+  lo: number;
+  hi: number;
 }
 
 export const splitLines = (text: string): string[] => (text === '' ? [] : text.split(/(?<=\n)/));
@@ -37,11 +46,14 @@ export const splitLines = (text: string): string[] => (text === '' ? [] : text.s
 function hunks(base: string[], other: string[], side: Hunk['side']): Hunk[] {
   const out: Hunk[] = [];
   let i = 0;
-  let open: Hunk | undefined;
+  let open: Omit<Hunk, 'lo' | 'hi'> | undefined;
+  const close = () => {
+    if (open) out.push({ ...open, ...slideRange(base, open) });
+    open = undefined;
+  };
   for (const c of diffArrays(base, other)) {
     if (!c.added && !c.removed) {
-      if (open) out.push(open);
-      open = undefined;
+      close();
       i += c.value.length;
       continue;
     }
@@ -51,15 +63,31 @@ function hunks(base: string[], other: string[], side: Hunk['side']): Hunk[] {
       open.end = i;
     } else open.lines.push(...c.value);
   }
-  if (open) out.push(open);
+  close();
   return out;
+}
+
+/** How far a pure deletion or insertion could slide up and down along equal lines of base (a replacement stays). */
+function slideRange(base: readonly string[], h: Omit<Hunk, 'lo' | 'hi'>): { lo: number; hi: number } {
+  let up = 0;
+  let down = 0;
+  if (h.lines.length === 0 && h.end > h.start) {
+    while (h.start - up - 1 >= 0 && base[h.start - up - 1] === base[h.end - up - 1]) up++;
+    while (h.end + down < base.length && base[h.end + down] === base[h.start + down]) down++;
+  } else if (h.start === h.end && h.lines.length > 0) {
+    const n = h.lines.length;
+    while (h.start - up - 1 >= 0 && base[h.start - up - 1] === h.lines[(((n - 1 - up) % n) + n) % n]) up++;
+    while (h.start + down < base.length && base[h.start + down] === h.lines[down % n]) down++;
+  }
+  return { lo: h.start - up, hi: h.end + down };
 }
 
 /** The region [start, end) of base with one side's hunks (all inside it) applied. */
 function applyIn(base: string[], start: number, end: number, hs: readonly Hunk[]): string[] {
   const out: string[] = [];
   let i = start;
-  for (const h of hs) {
+  // In base order: a group is sorted by where its hunks could slide to, not where they are.
+  for (const h of [...hs].sort((a, b) => a.start - b.start || a.end - b.end)) {
     out.push(...base.slice(i, h.start), ...h.lines);
     i = h.end;
   }
@@ -67,20 +95,23 @@ function applyIn(base: string[], start: number, end: number, hs: readonly Hunk[]
   return out;
 }
 
-/** Hunks of both sides grouped where they overlap (or insert at the same place). */
+/**
+ * Hunks of both sides grouped where they touch: they overlap, or nothing of base lies between them
+ * (as git merges, changes to adjacent lines are one region), counting where each could slide. A
+ * region both sides changed is clean only when both made the same change there.
+ */
 function groups(all: Hunk[]): Hunk[][] {
-  const sorted = [...all].sort((a, b) => a.start - b.start || a.end - b.end);
+  const sorted = [...all].sort((a, b) => a.lo - b.lo || a.start - b.start || a.end - b.end);
   const out: Hunk[][] = [];
   let cur: Hunk[] = [];
-  let end = -1;
+  let hi = -1;
   for (const h of sorted) {
-    const touches = cur.length > 0 && (h.start < end || (h.start === end && (h.start === h.end || cur.some((c) => c.end === end && c.start === c.end))));
-    if (!touches && cur.length > 0) {
+    if (cur.length > 0 && h.lo > hi) {
       out.push(cur);
       cur = [];
     }
     cur.push(h);
-    end = cur.length === 1 ? h.end : Math.max(end, h.end);
+    hi = Math.max(cur.length === 1 ? h.hi : hi, h.hi);
   }
   if (cur.length > 0) out.push(cur);
   return out;

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { merge3 } from '../../../src/core/checkpoints/merge3';
 
 const BASE = [
@@ -95,6 +99,67 @@ describe('merge3 (line-based three-way merge)', () => {
       // Both edits are in the result: it equals theirs' edit applied to ours.
       const expected = [...ours.slice(0, ours.length - (base.length - 12)), ...theirs.slice(12)].join('');
       assert.equal(m.text, expected);
+    }
+  });
+
+  it('a change inside a run of equal lines is never merged by guessing which line it was: the session deletes a blank line, the user changes another', () => {
+    // The diff may call the user's change "insert X, delete a blank" and the session's "delete a blank":
+    // the same deletion on both sides on paper, and the session's deletion was silently lost.
+    assert.equal(merge3('a\n\n\n\nb\n', 'a\n\n\nb\n', 'a\n\nX\n\nb\n').clean, false);
+    const seven = 'l0\n'.repeat(7);
+    assert.equal(merge3(seven, 'l0\n'.repeat(6), `y1\n${'l0\n'.repeat(6)}`).clean, false);
+  });
+
+  it('changes to adjacent lines are one region (as git has it); one line between them keeps them apart', () => {
+    const lines = Array.from({ length: 9 }, (_, k) => `line ${k}\n`);
+    const edit = (k: number, tag: string) => lines.map((l, i) => (i === k ? `${tag}\n` : l)).join('');
+    assert.equal(merge3(lines.join(''), edit(3, 'ours'), edit(4, 'theirs')).clean, false);
+    assert.deepEqual(merge3(lines.join(''), edit(3, 'ours'), edit(5, 'theirs')), { clean: true, text: lines.map((l, i) => (i === 3 ? 'ours\n' : i === 5 ? 'theirs\n' : l)).join('') });
+  });
+
+  it('on code-like files with repeated lines (blanks, closing braces), every clean merge is the one git merge-file makes', function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'savepoint-merge3-'));
+    try {
+      let seed = 11;
+      const rnd = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const line = () => {
+        const r = rnd(10);
+        return r < 2 ? '\n' : r < 4 ? '}\n' : `stmt${rnd(60)};\n`;
+      };
+      const mutate = (l: string[]) => {
+        const o = [...l];
+        const at = rnd(o.length);
+        const op = rnd(3);
+        if (op === 0) o.splice(at, 1 + rnd(2));
+        else if (op === 1) o.splice(at, 0, `new${rnd(9)};\n`);
+        else o[at] = `changed${rnd(9)};\n`;
+        return o;
+      };
+      let clean = 0;
+      for (let n = 0; n < 300; n++) {
+        const base = Array.from({ length: 24 }, line);
+        const [b, o, t] = [base, mutate(base), mutate(base)].map((x) => x.join('')) as [string, string, string];
+        const m = merge3(b, o, t);
+        if (!m.clean) continue;
+        clean++;
+        writeFileSync(join(dir, 'base'), b);
+        writeFileSync(join(dir, 'ours'), o);
+        writeFileSync(join(dir, 'theirs'), t);
+        let git: string;
+        try {
+          git = execFileSync('git', ['merge-file', '-p', join(dir, 'ours'), join(dir, 'base'), join(dir, 'theirs')], { encoding: 'utf8' });
+        } catch {
+          assert.fail(`merge3 merged cleanly where git sees a conflict:\n${JSON.stringify({ b, o, t })}`);
+        }
+        assert.equal(m.text, git, JSON.stringify({ b, o, t }));
+      }
+      assert.ok(clean > 200, `only ${clean} of 300 merged cleanly`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
