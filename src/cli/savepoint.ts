@@ -17,7 +17,7 @@ import { formatOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { count } from '../core/util/plural';
 
 const USAGE = `savepoint — a durable coding agent (headless)
@@ -184,9 +184,9 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'undo-rewind': {
         const id = sessionArg(rest[0], 'undo-rewind');
-        const open = (await listRewinds(app.store, id)).filter((r) => !r.undone && r.files.length > 0);
+        const open = (await listRewinds(app.store, id)).filter(undoable);
         const r = rest[1] === undefined ? open[0] : open.find((x) => x.rewindId === rest[1]);
-        if (!r) throw new UsageError(rest[1] === undefined ? `session ${id} has no rewind of files left to undo` : `no rewind ${rest[1]} left to undo in session ${id}`);
+        if (!r) throw new UsageError(rest[1] === undefined ? `session ${id} has no rewind left to undo` : `no rewind ${rest[1]} left to undo in session ${id}`);
         const outliner = await symbolsOf(app);
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
         printPlan(plan.files);

@@ -5,7 +5,7 @@ import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -141,7 +141,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const changes = plan.files.filter((f) => f.action !== 'none');
   const at = targetName(rewind.targetStep);
   if (preview) {
-    const detail = [...changes.map(previewLine), ...(plan.memoryReverts.length ? [`Restores ${count(plan.memoryReverts.length, 'long-term memory write')} the rewind took back.`] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
+    const detail = [...changes.map(previewLine), ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
     const message = `Savepoint: undo the rewind to ${at}? It restores what ${count(changes.length, 'file')} held before it.`;
     if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`))) return;
   }
@@ -240,9 +240,9 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       const { store } = await d.stores.get();
       if (!store) return;
       await reporting(async () => {
-        const rewinds = (await listRewinds(store, id)).filter((r) => !r.undone && r.files.length > 0);
+        const rewinds = (await listRewinds(store, id)).filter(undoable);
         if (!rewinds.length) {
-          void vscode.window.showInformationMessage('Savepoint: this session has no rewind of files left to undo.');
+          void vscode.window.showInformationMessage('Savepoint: this session has no rewind left to undo.');
           return;
         }
         // The sidebar names a rewind by the seq of its event; a caller may also give its id.

@@ -90,6 +90,10 @@ export interface UndoResult {
  */
 export async function undoRewind(store: CheckpointStore, workspace: Workspace, plan: UndoPlan, o: Omit<ApplyOptions, 'message'> = {}): Promise<UndoResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
+  // Marked undone without them, the memory writes the rewind took back would stay reverted for good.
+  if (plan.memoryReverts.length > 0 && !o.memory) {
+    throw new CheckpointError('INVALID', 'this rewind also took back long-term memory writes, and long-term memory is not available now: turn it on (or close the other window that holds it) and undo again');
+  }
   const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? []);
   const { write, skipped } = prepared;
   const data: RewindUndoneData = {

@@ -186,10 +186,15 @@ export interface RewindRecord {
   mode: RewindMode;
   /** The files it wrote (the safety checkpoint holds what they held before). */
   files: string[];
+  /** The long-term memory reverts it made (a conversation rewind takes back the session's later memory writes); its undo re-applies them. */
+  memoryReverts: string[];
   at: number;
   /** Undone already (an undo is one-shot: the undo itself is a journaled change the session keeps). */
   undone: boolean;
 }
+
+/** A rewind its undo still has something to give back for: files it wrote, or memory writes it took back. */
+export const undoable = (r: RewindRecord): boolean => !r.undone && (r.files.length > 0 || r.memoryReverts.length > 0);
 
 /** Every rewind of the session, newest first, whether it was undone, and what it wrote. */
 export async function listRewinds(store: CheckpointStore, sessionId: SessionId): Promise<RewindRecord[]> {
@@ -199,7 +204,7 @@ export async function listRewinds(store: CheckpointStore, sessionId: SessionId):
     .flatMap((e) => {
       if (e.type !== 'rewind') return [];
       const d = e.data as RewindData;
-      return [{ rewindId: d.rewindId, seq: e.seq, targetStep: d.targetStep, mode: d.mode, files: d.files.map((f) => f.path), at: d.at, undone: undone.has(d.rewindId) }];
+      return [{ rewindId: d.rewindId, seq: e.seq, targetStep: d.targetStep, mode: d.mode, files: d.files.map((f) => f.path), memoryReverts: d.memoryReverts ?? [], at: d.at, undone: undone.has(d.rewindId) }];
     })
     .reverse();
 }

@@ -196,11 +196,11 @@ function started(state: TimelineState, e: JournalEvent, d: ToolStartedData, look
 
 /** Events written outside the runner (rewind, undo) and types this view does not know. */
 function otherNote(e: JournalEvent): NoteEntry {
-  const d = (e.data ?? {}) as { files?: unknown[]; targetStep?: number; skipped?: unknown[]; rewindId?: unknown };
+  const d = (e.data ?? {}) as { files?: unknown[]; targetStep?: number; skipped?: unknown[]; rewindId?: unknown; memoryReverts?: unknown[] };
   const n = Array.isArray(d.files) ? d.files.length : 0;
   if (e.type === 'rewind') {
     const entry = note(e, 'info', 'history', `Rewound ${count(n, 'file')} to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${d.skipped?.length ? `, ${d.skipped.length} kept` : ''}`);
-    return n > 0 && typeof d.rewindId === 'string' ? { ...entry, rewind: { seq: e.seq, id: d.rewindId, undone: false } } : entry;
+    return (n > 0 || (d.memoryReverts?.length ?? 0) > 0) && typeof d.rewindId === 'string' ? { ...entry, rewind: { seq: e.seq, id: d.rewindId, undone: false } } : entry;
   }
   if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${count(n, 'file')} restored`);
   return note(e, 'info', 'circle-small', describeEvent({ type: e.type, data: e.data } as RunnerEvent).trim());

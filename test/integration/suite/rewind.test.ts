@@ -98,7 +98,7 @@ describe('Rewind', () => {
 
     // Both rewinds are undone now: nothing is offered, nothing changes.
     await vscode.commands.executeCommand('savepoint.undoRewind', s.id);
-    assert.ok(ui.calls.some((c) => c.kind === 'info' && /no rewind of files left to undo/.test(c.message)));
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && /no rewind left to undo/.test(c.message)));
     assert.ok(readFileSync(file).equals(rewritten));
     assert.deepEqual(ui.errors(), []);
   });

@@ -120,7 +120,7 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
     assert.match((await cli('undo-rewind', id)).stdout, /^restore a\.ts\n {10}changed constant `a`\nnothing written/);
     assert.equal((await cli('undo-rewind', id, '--yes')).stdout, 'restore a.ts\n          changed constant `a`\nrewind undone: 1 file restored\n');
     assert.equal(await a(), 'export const a = 2;\n');
-    await assert.rejects(cli('undo-rewind', id, '--yes'), (e: { code?: number; stderr?: string }) => e.code === 2 && /no rewind of files left to undo/.test(e.stderr ?? ''));
+    await assert.rejects(cli('undo-rewind', id, '--yes'), (e: { code?: number; stderr?: string }) => e.code === 2 && /no rewind left to undo/.test(e.stderr ?? ''));
     await assert.rejects(cli('rewind', id, 'two'), (e: { code?: number; stderr?: string }) => e.code === 2 && /rewind needs a step number/.test(e.stderr ?? ''));
 
     const forked = await cli('fork', id, '1', 'try a 3 instead');

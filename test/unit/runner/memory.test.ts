@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
-import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
+import { listRewinds, planRewind, planUndo, undoable } from '../../../src/core/checkpoints/rewindPlan';
+import { CheckpointError } from '../../../src/core/checkpoints/checkpointEvents';
 import { memoryTools } from '../../../src/core/memory/memoryTools';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { type OpenedMemory, openMemory } from '../../../src/core/memory/openMemory';
@@ -89,8 +90,16 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
     assert.equal(result.memoryWritesUndone, 2);
     assert.deepEqual(facts(), ['The API lives in src/api.'], 'what the session learnt after step 1 is gone with the conversation');
     assert.equal(mem.memory.list({ kind: 'episode' }).length, 0);
-    await undoRewind(h.store, ws, await planUndo(h.store, ws, id, result.rewindId), { memory: mem.memory });
+    // A conversation rewind writes no file, yet it has something to undo: it stays on offer.
+    const [listed] = await listRewinds(h.store, id);
+    assert.deepEqual([listed?.files, listed?.memoryReverts.length, listed && undoable(listed)], [[], 1, true]);
+    // Without long-term memory at hand, the undo is refused rather than done without the memory writes.
+    const undo = await planUndo(h.store, ws, id, result.rewindId);
+    await assert.rejects(undoRewind(h.store, ws, undo), (e: unknown) => CheckpointError.is(e, 'INVALID') && /took back long-term memory writes/.test((e as Error).message));
+    assert.ok(listed && undoable((await listRewinds(h.store, id))[0] as typeof listed), 'still not undone');
+    await undoRewind(h.store, ws, undo, { memory: mem.memory });
     assert.deepEqual(facts(), ['Tests are flaky on Fridays.', 'The API lives in src/api.']);
     assert.equal(mem.memory.list({ kind: 'episode' }).length, 1);
+    assert.equal(undoable((await listRewinds(h.store, id))[0] as typeof listed & object), false);
   });
 });
