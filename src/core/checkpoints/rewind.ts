@@ -5,7 +5,7 @@ import { CheckpointError, type RewindData, type RewindUndoneData, type RewoundFi
 import { blobsOf, readDisk } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
-import type { RewindFilePlan, RewindPlan, UndoPlan } from './rewindPlan';
+import { type RewindFilePlan, type RewindPlan, type UndoPlan, plannedContents } from './rewindPlan';
 
 export interface ApplyOptions {
   /** Conflicting paths the user chose to overwrite; every other conflict is skipped. */
@@ -135,7 +135,9 @@ interface Prepared {
 async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[]): Promise<Prepared> {
   const changing = files.filter((f) => f.action !== 'none');
   const candidates = changing.filter((f) => f.restorable && !(f.conflict && !overwrite.includes(f.path)));
-  const targets = await blobsOf(store, candidates.map((f) => f.toHash));
+  // What the plan read, else the store (a plan that went through a copy carries no contents).
+  const fromStore = await blobsOf(store, candidates.map((f) => (plannedContents(f) ? null : f.toHash)));
+  const targets = candidates.map((f, i) => plannedContents(f) ?? fromStore[i]);
   const missing = candidates.find((f, i) => f.toHash !== null && !targets[i]);
   if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
   const changes = (keep: (i: number) => boolean) => candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array) }] : []));

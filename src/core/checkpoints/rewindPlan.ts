@@ -129,13 +129,27 @@ interface Wanted {
   own: (BlobHash | null)[];
 }
 
+/** The contents each planned file goes to, as the plan read them (see `plannedContents`). */
+const planned = new WeakMap<RewindFilePlan, Uint8Array>();
+
+/**
+ * The target contents of a planned restore or create, when the plan that made it read them: the
+ * apply then needs no second read of the store, and contents kept by hash only that the plan found on
+ * disk under another path (a binary file a command moved) come back too. Content-addressed: what the
+ * plan read is what `toHash` names, whatever the disk does meanwhile.
+ */
+export const plannedContents = (f: RewindFilePlan): Uint8Array | undefined => planned.get(f);
+
 async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], o: Omit<PlanOptions, 'mode'>): Promise<RewindFilePlan[]> {
   const maxDiffChars = o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
   // The disk first: only the files that change need their target contents from the store.
   const disk = await Promise.all(wanted.map((w) => readDisk(workspace, w.path)));
   const changes = wanted.map((w, i) => (disk[i]?.hash ?? null) !== w.toHash);
-  const kept = await Promise.all(wanted.map((w, i) => (w.toHash === null || !changes[i] ? true : store.hasBlob(w.toHash))));
-  const targets = await blobsOf(store, wanted.map((w, i) => (changes[i] && kept[i] ? w.toHash : null)));
+  // A version the store has by hash only may be on disk under another of the session's paths (a move).
+  const onDisk = new Map(disk.flatMap((d) => (d.hash !== null && d.bytes ? [[d.hash, d.bytes] as const] : [])));
+  const kept = await Promise.all(wanted.map((w, i) => (w.toHash === null || !changes[i] || onDisk.has(w.toHash) ? true : store.hasBlob(w.toHash))));
+  const stored = await blobsOf(store, wanted.map((w, i) => (changes[i] && kept[i] && !(w.toHash !== null && onDisk.has(w.toHash)) ? w.toHash : null)));
+  const targets = wanted.map((w, i) => (changes[i] && w.toHash !== null ? (onDisk.get(w.toHash) ?? stored[i]) : undefined));
   return wanted.map((w, i): RewindFilePlan => {
     const now = disk[i];
     const fromHash = now?.hash ?? null;
@@ -143,7 +157,10 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const restorable = kept[i] === true;
     const diff = action === 'none' ? () => '' : restorable ? () => boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars) : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
     const symbols = action === 'none' || !restorable || !o.outliner ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
-    return lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && !w.own.includes(fromHash), restorable }, diff, symbols);
+    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && !w.own.includes(fromHash), restorable }, diff, symbols);
+    const bytes = targets[i];
+    if (bytes && restorable) planned.set(f, bytes);
+    return f;
   });
 }
 

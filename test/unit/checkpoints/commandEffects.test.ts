@@ -10,6 +10,7 @@ import { stepDiffs } from '../../../src/core/checkpoints/stepDiffs';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { openCheckpointStore, type DiskCheckpointStore } from '../../../src/core/store/openStore';
 import type { JournalEvent, NewEvent } from '../../../src/core/store/types';
+import { hashBytes } from '../../../src/core/runner/sessionJournal';
 import { sha } from './checkpointHarness';
 
 /** A journal with one command whose result carries captured side effects (as the change capture records them). */
@@ -96,5 +97,34 @@ describe('files changed by commands (captured side effects) are part of the hist
     assert.match(diffs[1]?.diff ?? '', /^img\.bin: [0-9a-f]{64} -> [0-9a-f]{64} \(a version kept by hash only/);
     assert.match(diffs[2]?.diff ?? '', /-moved/);
     assert.deepEqual(await stepDiffs(store, s.id, { step: 0 }), []);
+  });
+
+  it('a binary file a command moved comes back to its old path from the disk, although the store has it by hash only', async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-ckpt-'));
+    const ws = join(root, 'ws');
+    await mkdir(ws);
+    store = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail', syncWrites: false });
+    const s = await store.createSession({ title: 'moved binary', status: 'completed' });
+    const bin = Buffer.from('PNG\0binary');
+    const binHash = hashBytes(bin);
+    const events = commandJournal();
+    (events[2]?.data as { sideEffects: unknown[] }).sideEffects = [{ path: 'assets/img/logo.png', kind: 'renamed', from: 'assets/logo.png', beforeHash: binHash, afterHash: binHash, binary: true }];
+    await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events });
+    const workspace = new NodeWorkspace(ws);
+    await workspace.writeFile('assets/img/logo.png', bin);
+    assert.equal(await store.hasBlob(binHash), false, 'kept by hash only');
+
+    const plan = await planRewind(store, workspace, s.id, 0);
+    assert.deepEqual(
+      plan.files.map((f) => [f.path, f.action, f.restorable]),
+      [
+        ['assets/logo.png', 'create', true],
+        ['assets/img/logo.png', 'delete', true],
+      ],
+    );
+    const r = await applyRewind(store, workspace, plan);
+    assert.deepEqual([r.written.sort(), r.skipped], [['assets/img/logo.png', 'assets/logo.png'], []]);
+    assert.deepEqual(await readFile(join(ws, 'assets/logo.png')), bin);
+    assert.equal(await workspace.readFile('assets/img/logo.png'), undefined);
   });
 });
