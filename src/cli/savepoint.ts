@@ -179,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}) });
-        process.stdout.write(`rewound ${count(r.written.length, 'file')}${r.skipped.length ? `; kept ${r.skipped.join(', ')} (edited outside the session, or not restorable)` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\nundo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n`);
+        process.stdout.write(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\nundo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n`);
         return 0;
       }
       case 'undo-rewind': {
@@ -195,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}) });
-        process.stdout.write(`rewind undone: ${count(u.written.length, 'file')} restored${u.skipped.length ? `; kept ${u.skipped.join(', ')}` : ''}\n`);
+        process.stdout.write(`rewind undone: ${count(u.written.length, 'file')} restored${keptLine(u)}\n`);
         return 0;
       }
       case 'fork': {
@@ -310,6 +310,12 @@ function stepArg(v: string | undefined, command: string): number {
 }
 
 /** A rewind's or undo's preview: what happens to each file, and why it may not. */
+/** "; kept a.ts (edited outside the session); not restorable: logo.png (kept by hash only)" */
+function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[] }): string {
+  const edited = r.skipped.filter((p) => !r.notRestorable.includes(p));
+  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}`;
+}
+
 function printPlan(files: readonly RewindFilePlan[]): void {
   const changes = files.filter((f) => f.action !== 'none');
   if (changes.length === 0) process.stdout.write('no file changes\n');

@@ -106,6 +106,12 @@ async function closeChanges(title: string): Promise<void> {
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
+/** ", kept 2 edited outside the session, 1 not restorable (kept by hash only)" for what a rewind or its undo left alone. */
+function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[] }): string {
+  const edited = r.skipped.length - r.notRestorable.length;
+  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}`;
+}
+
 const SHOW_CHANGES = 'Show Changes';
 
 /**
@@ -149,7 +155,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const memory = await d.stores.memory();
   const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
   d.stores.notifyChanged();
-  void vscode.window.showInformationMessage(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${u.skipped.length ? `, kept ${u.skipped.length} edited outside the session` : ''}).`);
+  void vscode.window.showInformationMessage(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${keptNote(u)}).`);
 }
 
 /** CheckpointErrors (a stale preview, a running session, nothing to undo) are the user's to read, not failures. */
@@ -228,7 +234,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
         d.stores.notifyChanged();
         const undo = await vscode.window.showInformationMessage(
-          `Savepoint: rewound ${count(result.written.length, 'file')}${result.skipped.length ? `, kept ${result.skipped.length} edited outside the session` : ''}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
+          `Savepoint: rewound ${count(result.written.length, 'file')}${keptNote(result)}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
           'Undo',
         );
         if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: target.step }, false);

@@ -29,6 +29,8 @@ export interface RewindResult {
   written: string[];
   /** Conflicts not listed for overwrite, files changed since the preview, and files whose contents were not kept. */
   skipped: string[];
+  /** Of `skipped`, the files whose contents were kept by hash only: nothing to restore them from. */
+  notRestorable: string[];
   /** The session the conversation continues in (conversation and both modes). */
   forkId?: SessionId;
   /** Memory writes undone with the conversation. */
@@ -74,14 +76,25 @@ export async function applyRewind(store: CheckpointStore, workspace: Workspace, 
   };
   const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared);
   const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
-  return { rewindId, written: data.files.map((f) => f.path).filter((p) => !late.includes(p)), skipped: [...skipped, ...late], ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
+  return {
+    rewindId,
+    written: data.files.map((f) => f.path).filter((p) => !late.includes(p)),
+    skipped: [...skipped, ...late],
+    notRestorable: notRestorable(plan.files),
+    ...(fork ? { forkId: fork.id } : {}),
+    memoryWritesUndone,
+  };
 }
 
 export interface UndoResult {
   rewindId: string;
   written: string[];
   skipped: string[];
+  /** Of `skipped`, the files whose contents were kept by hash only. */
+  notRestorable: string[];
 }
+
+const notRestorable = (files: readonly RewindFilePlan[]): string[] => files.filter((f) => f.action !== 'none' && !f.restorable).map((f) => f.path);
 
 /**
  * Carries out a preview from `planUndo`: restores what the disk held before the rewind, with the
@@ -104,7 +117,7 @@ export async function undoRewind(store: CheckpointStore, workspace: Workspace, p
   };
   const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared);
   for (const id of plan.memoryReverts) await o.memory?.undoRevert(id);
-  return { rewindId: plan.rewindId, written: data.files.map((f) => f.path).filter((p) => !late.includes(p)), skipped: [...skipped, ...late] };
+  return { rewindId: plan.rewindId, written: data.files.map((f) => f.path).filter((p) => !late.includes(p)), skipped: [...skipped, ...late], notRestorable: notRestorable(plan.files) };
 }
 
 async function checkHead(store: CheckpointStore, id: SessionId, planned: number): Promise<number> {

@@ -80,7 +80,7 @@ describe('files changed by commands (captured side effects) are part of the hist
       ],
     );
     const r = await applyRewind(store, workspace, plan);
-    assert.deepEqual(r.skipped, ['img.bin']);
+    assert.deepEqual([r.skipped, r.notRestorable], [['img.bin'], ['img.bin']]);
     assert.equal(await workspace.readFile('gen.txt'), undefined);
     assert.equal(await readFile(join(ws, 'old/name.ts'), 'utf8'), 'moved\n');
     assert.equal(await workspace.readFile('new/name.ts'), undefined);
