@@ -1,5 +1,6 @@
 import type { StagedFiles, Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
+import { StoreError } from '../store/errors';
 import type { SessionId, SessionSummary } from '../store/types';
 import { CheckpointError, type RewindData, type RewindUndoneData, type RewoundFile, requireIdle } from './checkpointEvents';
 import { blobsOf, readDisk } from './fileContents';
@@ -202,6 +203,8 @@ async function commitAndWrite(
     });
   } catch (e) {
     await prepared.staged.discard();
+    // Another rewind, undo or run of the session committed first (the check at the start passed for both).
+    if (StoreError.is(e, 'HEAD_MISMATCH')) throw new CheckpointError('STALE', `session ${id} moved on while this was being applied (another rewind, undo or run of it was recorded first); no file was written: preview again`);
     throw e;
   }
   // The record is durable: the renames follow (distinct paths, any order).

@@ -203,6 +203,21 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A0);
   });
 
+  it('two rewinds of one session at once: one is applied, the other is refused as stale with nothing written', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const [p0, p2] = [await planRewind(h.store, b.ws, b.id, 0), await planRewind(h.store, b.ws, b.id, 2)];
+    const [r0, r2] = await Promise.allSettled([applyRewind(h.store, b.ws, p0), applyRewind(h.store, b.ws, p2)]);
+    const done = [r0, r2].filter((r) => r.status === 'fulfilled');
+    const refused = [r0, r2].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    assert.equal(done.length, 1);
+    assert.equal(refused.length, 1);
+    assert.ok(CheckpointError.is(refused[0], 'STALE'), String(refused[0]));
+    assert.equal((await listRewinds(h.store, b.id)).length, 1);
+    const left = (await readdir(join(h.workspace, 'src'))).filter((n) => n.startsWith('.savepoint-'));
+    assert.deepEqual(left, []);
+  });
+
   it('refuses a stale preview and a running session, and skips a file changed after the preview', async () => {
     const b = await builtSession();
     h = b.h;
