@@ -148,7 +148,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const at = targetName(rewind.targetStep);
   if (preview) {
     const detail = [...changes.map(previewLine), ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
-    const message = `Savepoint: undo the rewind to ${at}? It restores what ${count(changes.length, 'file')} held before it.`;
+    const message = `Savepoint: undo the rewind to ${at}? ${changes.length === 1 ? '1 file goes back to what it held' : `${changes.length} files go back to what they held`} before the rewind.`;
     if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`))) return;
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo');
