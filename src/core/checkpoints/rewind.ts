@@ -6,7 +6,7 @@ import { CheckpointError, type RewindData, type RewindUndoneData, type RewoundFi
 import { blobsOf, readDisk } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
-import { type RewindFilePlan, type RewindPlan, type UndoPlan, plannedContents } from './rewindPlan';
+import { type RewindFilePlan, type RewindPlan, type UndoPlan, listRewinds, plannedContents } from './rewindPlan';
 
 export interface ApplyOptions {
   /** Conflicting paths the user chose to overwrite; every other conflict is skipped. */
@@ -22,6 +22,8 @@ export interface ApplyOptions {
 export interface RewindMemory {
   revertSessionAfter(sessionId: SessionId, afterSeq: number): Promise<{ reverts: { revertId: string; versions: unknown[] }[] }>;
   undoRevert(revertId: string): Promise<unknown>;
+  /** Every revert, to find one a crashed attempt of the same rewind made (its undo must bring it back too). */
+  listReverts?(): Promise<{ revertId: string; sessionId: SessionId; afterSeq: number; throughSeq?: number; undoneAt?: number; versions: unknown[] }[]>;
 }
 
 export interface RewindResult {
@@ -59,7 +61,7 @@ export async function applyRewind(store: CheckpointStore, workspace: Workspace, 
     fork = plan.mode === 'files' ? undefined : await forkSession(store, plan.sessionId, plan.targetStep, o.message !== undefined ? { message: o.message } : {});
     // What the session put in long-term memory after the target goes back with its conversation
     // (idempotent: a rewind retried after a crash here reverts nothing twice).
-    reverts = fork && plan.conversation && o.memory ? (await o.memory.revertSessionAfter(plan.sessionId, plan.conversation.seq)).reverts : [];
+    reverts = fork && plan.conversation && o.memory ? await revertMemory(store, o.memory, plan.sessionId, plan.conversation.seq) : [];
   } catch (e) {
     await prepared.staged.discard();
     throw e;
@@ -85,6 +87,19 @@ export async function applyRewind(store: CheckpointStore, workspace: Workspace, 
     ...(fork ? { forkId: fork.id } : {}),
     memoryWritesUndone,
   };
+}
+
+/**
+ * The memory reverts of a conversation rewind: the ones made now, and the ones an attempt of the same
+ * rewind made before a crash stopped it short of its record (the revert is idempotent, so a retry
+ * finds nothing left to revert, and without them the undo could never bring those writes back).
+ */
+async function revertMemory(store: CheckpointStore, memory: RewindMemory, sessionId: SessionId, afterSeq: number): Promise<{ revertId: string; versions: unknown[] }[]> {
+  const made = (await memory.revertSessionAfter(sessionId, afterSeq)).reverts;
+  if (!memory.listReverts) return made;
+  const claimed = new Set([...made.map((r) => r.revertId), ...(await listRewinds(store, sessionId)).flatMap((r) => r.memoryReverts)]);
+  const orphans = (await memory.listReverts()).filter((r) => r.sessionId === sessionId && r.afterSeq === afterSeq && r.throughSeq === undefined && r.undoneAt === undefined && !claimed.has(r.revertId));
+  return [...made, ...orphans];
 }
 
 export interface UndoResult {

@@ -102,4 +102,34 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
     assert.equal(mem.memory.list({ kind: 'episode' }).length, 1);
     assert.equal(undoable((await listRewinds(h.store, id))[0] as typeof listed & object), false);
   });
+
+  it('a conversation rewind retried after a crash between its memory revert and its record still takes those writes into its record, so its undo brings them back', async () => {
+    h = await harness(
+      [
+        toolUse('m1', 'remember', { kind: 'fact', text: 'The API lives in src/api.' }),
+        toolUse('m2', 'remember', { kind: 'fact', text: 'Tests are flaky on Fridays.' }, { toolResultFor: 'm1' }),
+        finalText('ok', { toolResultFor: 'm2' }),
+      ],
+      {},
+    );
+    mem = await openMemory(h.store, undefined);
+    const runner = h.runner(new ScriptedGate(), deps(mem));
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const facts = () => mem?.memory.list({ kind: 'fact' }).map((e) => e.text).sort();
+    const ws = new NodeWorkspace(h.workspace);
+    const plan = await planRewind(h.store, ws, id, 1, { mode: 'conversation' });
+    // The first attempt reverted the memory writes, then the process died before the rewind record.
+    await mem.memory.revertSessionAfter(id, plan.conversation?.seq ?? -1);
+    assert.deepEqual(facts(), ['The API lives in src/api.']);
+    const result = await applyRewind(h.store, ws, plan, { memory: mem.memory });
+    assert.equal(result.memoryWritesUndone, 2, 'the writes the first attempt reverted belong to this rewind');
+    await undoRewind(h.store, ws, await planUndo(h.store, ws, id, result.rewindId), { memory: mem.memory });
+    assert.deepEqual(facts(), ['Tests are flaky on Fridays.', 'The API lives in src/api.']);
+    // Rewinding again takes them back again, under a new revert, and no older one is claimed twice.
+    const again = await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 1, { mode: 'conversation' }), { memory: mem.memory });
+    assert.equal(again.memoryWritesUndone, 2);
+    const listed = await listRewinds(h.store, id);
+    assert.equal(new Set(listed.flatMap((r) => r.memoryReverts)).size, listed.flatMap((r) => r.memoryReverts).length);
+  });
 });
