@@ -22,6 +22,8 @@ export interface ApplyOptions {
 export interface RewindMemory {
   revertSessionAfter(sessionId: SessionId, afterSeq: number): Promise<{ reverts: { revertId: string; versions: unknown[] }[] }>;
   undoRevert(revertId: string): Promise<unknown>;
+  /** Whether `undoRevert` can write now (false: its scope is read-only here, or it is unknown). */
+  canUndoRevert?(revertId: string): Promise<boolean>;
   /** Every revert, to find one a crashed attempt of the same rewind made (its undo must bring it back too). */
   listReverts?(): Promise<{ revertId: string; sessionId: SessionId; afterSeq: number; throughSeq?: number; undoneAt?: number; versions: unknown[] }[]>;
 }
@@ -120,8 +122,12 @@ const notRestorable = (files: readonly RewindFilePlan[]): string[] => files.filt
 export async function undoRewind(store: CheckpointStore, workspace: Workspace, plan: UndoPlan, o: Omit<ApplyOptions, 'message'> = {}): Promise<UndoResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
   // Marked undone without them, the memory writes the rewind took back would stay reverted for good.
-  if (plan.memoryReverts.length > 0 && !o.memory) {
-    throw new CheckpointError('INVALID', 'this rewind also took back long-term memory writes, and long-term memory is not available now: turn it on (or close the other window that holds it) and undo again');
+  const memory = o.memory;
+  const canUndo = async (id: string) => (memory?.canUndoRevert ? memory.canUndoRevert(id) : memory !== undefined);
+  for (const id of plan.memoryReverts) {
+    if (!(await canUndo(id))) {
+      throw new CheckpointError('INVALID', 'this rewind also took back long-term memory writes, and long-term memory cannot write them back now (it is off, or another window holds it): turn it on or close the other window, then undo again');
+    }
   }
   const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? []);
   const { write, skipped } = prepared;

@@ -137,6 +137,15 @@ export class LongTermMemory {
     return all.flat().sort((a, b) => a.provenance.seq - b.provenance.seq || a.at - b.at);
   }
 
+  /**
+   * Whether `undoRevert(revertId)` can write now: false when the scope that holds the revert is open
+   * read-only (another window holds the user store), or no scope holds it.
+   */
+  async canUndoRevert(revertId: string): Promise<boolean> {
+    for (const store of this.scopes()) if (await store.hasRevert(revertId)) return !store.readOnly;
+    return false;
+  }
+
   /** Re-applies what a revert undid (e.g. when the rewind that caused it is undone). */
   async undoRevert(revertId: string): Promise<MemoryRevert> {
     for (const store of this.scopes()) {

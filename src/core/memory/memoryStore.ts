@@ -204,6 +204,11 @@ export class MemoryStore {
   }
 
   /** Reverts of this scope, oldest first. */
+  /** Whether this scope holds the revert `revertId` (one read). */
+  async hasRevert(revertId: string): Promise<boolean> {
+    return (await this.ctx.getRaw(K.revert(revertId), 'reading a memory revert')) !== undefined;
+  }
+
   async listReverts(): Promise<MemoryRevert[]> {
     const out: MemoryRevert[] = [];
     for await (const [key, raw] of this.ctx.prefix(K.revertPrefix)) {

@@ -4,6 +4,8 @@ import { listRewinds, planRewind, planUndo, undoable } from '../../../src/core/c
 import { CheckpointError } from '../../../src/core/checkpoints/checkpointEvents';
 import { memoryTools } from '../../../src/core/memory/memoryTools';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { openCheckpointStore } from '../../../src/core/store/openStore';
+import { join } from 'node:path';
 import { type OpenedMemory, openMemory } from '../../../src/core/memory/openMemory';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
 import type { RunnerDeps } from '../../../src/core/runner/runner';
@@ -131,5 +133,39 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
     assert.equal(again.memoryWritesUndone, 2);
     const listed = await listRewinds(h.store, id);
     assert.equal(new Set(listed.flatMap((r) => r.memoryReverts)).size, listed.flatMap((r) => r.memoryReverts).length);
+  });
+
+  it('the undo of a conversation rewind is refused, with nothing written, while another window holds the user memory it must write back to', async () => {
+    h = await harness(
+      [
+        toolUse('m1', 'remember', { kind: 'fact', text: 'A workspace fact.' }),
+        toolUse('m2', 'remember', { kind: 'fact', text: 'User likes tabs.', scope: 'user' }, { toolResultFor: 'm1' }),
+        finalText('ok', { toolResultFor: 'm2' }),
+      ],
+      {},
+    );
+    const userDir = join(h.root, 'user-memory');
+    mem = await openMemory(h.store, userDir);
+    const runner = h.runner(new ScriptedGate(), deps(mem));
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const ws = new NodeWorkspace(h.workspace);
+    const r = await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 1, { mode: 'conversation' }), { memory: mem.memory });
+    assert.ok(r.memoryWritesUndone >= 1);
+    await mem.close();
+    // Another window holds the user store: this one reads a copy.
+    const other = await openCheckpointStore({ dir: userDir, onLocked: 'fail', syncWrites: false });
+    try {
+      mem = await openMemory(h.store, userDir);
+      const undo = await planUndo(h.store, ws, id, r.rewindId);
+      await assert.rejects(undoRewind(h.store, ws, undo, { memory: mem.memory }), (e: unknown) => CheckpointError.is(e, 'INVALID') && /another window holds it/.test((e as Error).message));
+      assert.equal((await listRewinds(h.store, id))[0]?.undone, false, 'not marked undone');
+      await mem.close();
+    } finally {
+      await other.close();
+    }
+    mem = await openMemory(h.store, userDir);
+    await undoRewind(h.store, ws, await planUndo(h.store, ws, id, r.rewindId), { memory: mem.memory });
+    assert.deepEqual(mem.memory.list({ kind: 'fact' }).map((e) => e.text).sort(), ['A workspace fact.', 'User likes tabs.']);
   });
 });
