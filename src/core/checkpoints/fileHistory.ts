@@ -99,11 +99,13 @@ export class FileHistory {
       const state: KnownState = { path, hash: relevant[0]?.beforeHash ?? null };
       for (const t of relevant) {
         if (t.outcome === 'applied') {
+          // A rewind's record is committed before its renames: after a crash between the two, the
+          // file still holds what it held before. That counts as the session's own only if it was
+          // already: a user's edit a rewind overwrote with their OK must be asked about again.
+          const wasOwn = t.beforeHash === state.hash || (state.inFlight !== undefined && t.beforeHash === state.inFlight);
           state.hash = t.afterHash;
           delete state.inFlight;
-          // A rewind's record is committed before its renames: after a crash between the two, the
-          // file still holds what it held before, which the record's safety checkpoint kept.
-          if ((t.kind === 'rewind' || t.kind === 'undo') && t.beforeHash !== t.afterHash) state.inFlight = t.beforeHash;
+          if ((t.kind === 'rewind' || t.kind === 'undo') && t.beforeHash !== t.afterHash && wasOwn) state.inFlight = t.beforeHash;
         } else if (t.outcome === 'in_flight') state.inFlight = t.afterHash;
       }
       if (relevant.length > 0) out.set(path, state);

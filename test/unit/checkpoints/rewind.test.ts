@@ -203,6 +203,22 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A0);
   });
 
+  it("a user's version a rewind overwrote with their OK is a conflict again when it comes back", async () => {
+    const b = await builtSession();
+    h = b.h;
+    const file = join(h.workspace, 'src/a.ts');
+    const mine = '// my own rewrite\nexport const mine = 1;\n';
+    await writeFile(file, mine);
+    await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 2), { overwriteConflicts: ['src/a.ts'] });
+    // The user brings their version back (an editor's undo and save, or git).
+    await writeFile(file, mine);
+    const again = await planRewind(h.store, b.ws, b.id, 0);
+    assert.deepEqual(actions(again)['src/a.ts'], ['restore', true]);
+    const r = await applyRewind(h.store, b.ws, again);
+    assert.ok(r.skipped.includes('src/a.ts'));
+    assert.equal(await readFile(file, 'utf8'), mine);
+  });
+
   it('two rewinds of one session at once: one is applied, the other is refused as stale with nothing written', async () => {
     const b = await builtSession();
     h = b.h;
