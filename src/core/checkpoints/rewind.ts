@@ -6,7 +6,7 @@ import { CheckpointError, type RewindData, type RewindUndoneData, type RewoundFi
 import { blobsOf, readDisk } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
-import { type RewindFilePlan, type RewindPlan, type UndoPlan, listRewinds, plannedContents } from './rewindPlan';
+import { type RewindFilePlan, type RewindPlan, type UndoPlan, plannedContents } from './rewindPlan';
 
 export interface ApplyOptions {
   /** Conflicting paths the user chose to overwrite; every other conflict is skipped. */
@@ -53,17 +53,43 @@ export interface RewindResult {
  * Throws BUSY while a runner may drive the session, STALE when its journal moved since the plan.
  * A crash during (4) leaves a record whose undo still works (undo compares by hash).
  */
-export async function applyRewind(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions = {}): Promise<RewindResult> {
+export function applyRewind(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions = {}): Promise<RewindResult> {
+  return oneAtATime(store, plan.sessionId, () => apply(store, workspace, plan, o));
+}
+
+/**
+ * Rewinds and undos of one session in this process, one after the other: the second then finds the
+ * session moved on (STALE) before it forks or reverts memory, instead of after. Other processes
+ * cannot write the store (one writer per store).
+ */
+const running = new WeakMap<CheckpointStore, Map<SessionId, Promise<unknown>>>();
+
+async function oneAtATime<T>(store: CheckpointStore, id: SessionId, fn: () => Promise<T>): Promise<T> {
+  const bySession = running.get(store) ?? new Map<SessionId, Promise<unknown>>();
+  running.set(store, bySession);
+  const prev = bySession.get(id) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  bySession.set(id, tail);
+  try {
+    return await run;
+  } finally {
+    if (bySession.get(id) === tail) bySession.delete(id);
+  }
+}
+
+async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions): Promise<RewindResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
   const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? []);
   const { write, skipped } = prepared;
   let fork: SessionSummary | undefined;
   let reverts: { revertId: string; versions: unknown[] }[] = [];
+  let made: string[] = [];
   try {
     fork = plan.mode === 'files' ? undefined : await forkSession(store, plan.sessionId, plan.targetStep, o.message !== undefined ? { message: o.message } : {});
     // What the session put in long-term memory after the target goes back with its conversation
     // (idempotent: a rewind retried after a crash here reverts nothing twice).
-    reverts = fork && plan.conversation && o.memory ? await revertMemory(store, o.memory, plan.sessionId, plan.conversation.seq) : [];
+    if (fork && plan.conversation && o.memory) ({ reverts, made } = await revertMemory(store, o.memory, plan.sessionId, plan.conversation.seq, headSeq));
   } catch (e) {
     await prepared.staged.discard();
     throw e;
@@ -79,7 +105,16 @@ export async function applyRewind(store: CheckpointStore, workspace: Workspace, 
     ...(reverts.length ? { memoryReverts: reverts.map((r) => r.revertId) } : {}),
     at: (o.now ?? Date.now)(),
   };
-  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared);
+  let late: string[];
+  try {
+    late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared);
+  } catch (e) {
+    // Not recorded (another rewind or run of the session came first): what this attempt did to
+    // memory and the session list is taken back, best effort, so that nothing of it is left unclaimed.
+    for (const id of made) await o.memory?.undoRevert(id).catch(() => undefined);
+    if (fork) await store.deleteSession(fork.id, 'the rewind that made this fork was not applied').catch(() => undefined);
+    throw e;
+  }
   const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
   return {
     rewindId,
@@ -96,12 +131,23 @@ export async function applyRewind(store: CheckpointStore, workspace: Workspace, 
  * rewind made before a crash stopped it short of its record (the revert is idempotent, so a retry
  * finds nothing left to revert, and without them the undo could never bring those writes back).
  */
-async function revertMemory(store: CheckpointStore, memory: RewindMemory, sessionId: SessionId, afterSeq: number): Promise<{ revertId: string; versions: unknown[] }[]> {
+async function revertMemory(
+  store: CheckpointStore,
+  memory: RewindMemory,
+  sessionId: SessionId,
+  afterSeq: number,
+  headSeq: number,
+): Promise<{ reverts: { revertId: string; versions: unknown[] }[]; made: string[] }> {
   const made = (await memory.revertSessionAfter(sessionId, afterSeq)).reverts;
-  if (!memory.listReverts) return made;
-  const claimed = new Set([...made.map((r) => r.revertId), ...(await listRewinds(store, sessionId)).flatMap((r) => r.memoryReverts)]);
+  const ids = made.map((r) => r.revertId);
+  if (!memory.listReverts) return { reverts: made, made: ids };
+  // The records up to the head this rewind checked: one committed meanwhile makes its commit fail anyway.
+  const claimed = new Set(ids);
+  for await (const e of store.readEvents(sessionId, { toSeq: headSeq })) {
+    if (e.type === 'rewind') for (const id of (e.data as RewindData).memoryReverts ?? []) claimed.add(id);
+  }
   const orphans = (await memory.listReverts()).filter((r) => r.sessionId === sessionId && r.afterSeq === afterSeq && r.throughSeq === undefined && r.undoneAt === undefined && !claimed.has(r.revertId));
-  return [...made, ...orphans];
+  return { reverts: [...made, ...orphans], made: ids };
 }
 
 export interface UndoResult {
@@ -119,7 +165,11 @@ const notRestorable = (files: readonly RewindFilePlan[]): string[] => files.filt
  * same rule for conflicts (a file that no longer holds what the rewind wrote is skipped unless
  * listed). The undo is itself recorded (`rewind_undone`, with the contents it replaces) first.
  */
-export async function undoRewind(store: CheckpointStore, workspace: Workspace, plan: UndoPlan, o: Omit<ApplyOptions, 'message'> = {}): Promise<UndoResult> {
+export function undoRewind(store: CheckpointStore, workspace: Workspace, plan: UndoPlan, o: Omit<ApplyOptions, 'message'> = {}): Promise<UndoResult> {
+  return oneAtATime(store, plan.sessionId, () => undo(store, workspace, plan, o));
+}
+
+async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan, o: Omit<ApplyOptions, 'message'>): Promise<UndoResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
   // Marked undone without them, the memory writes the rewind took back would stay reverted for good.
   const memory = o.memory;

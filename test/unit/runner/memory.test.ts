@@ -168,4 +168,31 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
     await undoRewind(h.store, ws, await planUndo(h.store, ws, id, r.rewindId), { memory: mem.memory });
     assert.deepEqual(mem.memory.list({ kind: 'fact' }).map((e) => e.text).sort(), ['A workspace fact.', 'User likes tabs.']);
   });
+
+  it('two conversation rewinds of one session at once: one is recorded with every memory revert it made, the other is refused before it forks or reverts anything', async () => {
+    h = await harness(
+      [
+        toolUse('m1', 'remember', { kind: 'fact', text: 'F1' }),
+        toolUse('m2', 'remember', { kind: 'fact', text: 'F2' }, { toolResultFor: 'm1' }),
+        toolUse('m3', 'remember', { kind: 'fact', text: 'F3' }, { toolResultFor: 'm2' }),
+        finalText('ok', { toolResultFor: 'm3' }),
+      ],
+      {},
+    );
+    mem = await openMemory(h.store, undefined);
+    const runner = h.runner(new ScriptedGate(), deps(mem));
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const ws = new NodeWorkspace(h.workspace);
+    const [p1, p2] = [await planRewind(h.store, ws, id, 1, { mode: 'conversation' }), await planRewind(h.store, ws, id, 2, { mode: 'conversation' })];
+    const rs = await Promise.allSettled([applyRewind(h.store, ws, p1, { memory: mem.memory }), applyRewind(h.store, ws, p2, { memory: mem.memory })]);
+    assert.deepEqual(rs.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    const refused = rs.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as unknown;
+    assert.ok(CheckpointError.is(refused, 'STALE'), String(refused));
+    const records = await listRewinds(h.store, id);
+    assert.equal(records.length, 1);
+    const claimed = new Set(records.flatMap((r) => r.memoryReverts));
+    for (const r of await mem.memory.listReverts()) assert.ok(claimed.has(r.revertId), `revert ${r.revertId} belongs to no rewind`);
+    assert.equal((await h.store.listSessions()).sessions.length, 2, 'the session and one fork');
+  });
 });
