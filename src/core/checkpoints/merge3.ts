@@ -4,8 +4,8 @@ import { diffArrays } from 'diff';
  * Line-based three-way merge (diff3) for an edit whose base changed under it: `ours` is the
  * session's version, `theirs` the disk now, both derived from `base`. Changes to separate regions
  * combine; a region both sides changed differently is a conflict. Changes to adjacent lines are one
- * region, and a deletion or insertion inside a run of equal lines covers the whole run, where the
- * diff might as well have put it: a clean result is then the one `git merge-file` gives. Pure.
+ * region, and a change inside a run of equal lines covers the whole run, where the diff might as
+ * well have put it: the diff's arbitrary choices make conflicts, not silent results. Pure.
  */
 
 export interface Merge3Conflict {
@@ -67,17 +67,26 @@ function hunks(base: string[], other: string[], side: Hunk['side']): Hunk[] {
   return out;
 }
 
-/** How far a pure deletion or insertion could slide up and down along equal lines of base (a replacement stays). */
+/**
+ * How far a hunk could slide up and down along equal lines of base: the lines it removes (as a
+ * deletion would), and the lines it inserts (as an insertion would). A replacement gets both, so a
+ * move the diff reads as "delete here, replace there" covers the run it moves along.
+ */
 function slideRange(base: readonly string[], h: Omit<Hunk, 'lo' | 'hi'>): { lo: number; hi: number } {
   let up = 0;
   let down = 0;
-  if (h.lines.length === 0 && h.end > h.start) {
+  if (h.end > h.start) {
     while (h.start - up - 1 >= 0 && base[h.start - up - 1] === base[h.end - up - 1]) up++;
     while (h.end + down < base.length && base[h.end + down] === base[h.start + down]) down++;
-  } else if (h.start === h.end && h.lines.length > 0) {
-    const n = h.lines.length;
-    while (h.start - up - 1 >= 0 && base[h.start - up - 1] === h.lines[(((n - 1 - up) % n) + n) % n]) up++;
-    while (h.start + down < base.length && base[h.start + down] === h.lines[down % n]) down++;
+  }
+  const n = h.lines.length;
+  if (n > 0) {
+    let i = 0;
+    while (h.start - i - 1 >= 0 && base[h.start - i - 1] === h.lines[(((n - 1 - i) % n) + n) % n]) i++;
+    let j = 0;
+    while (h.end + j < base.length && base[h.end + j] === h.lines[j % n]) j++;
+    up = Math.max(up, i);
+    down = Math.max(down, j);
   }
   return { lo: h.start - up, hi: h.end + down };
 }

@@ -108,6 +108,10 @@ describe('merge3 (line-based three-way merge)', () => {
     assert.equal(merge3('a\n\n\n\nb\n', 'a\n\n\nb\n', 'a\n\nX\n\nb\n').clean, false);
     const seven = 'l0\n'.repeat(7);
     assert.equal(merge3(seven, 'l0\n'.repeat(6), `y1\n${'l0\n'.repeat(6)}`).clean, false);
+    // A move the diff reads as "delete s5, replace a blank by s5", against the user's deletion of s5:
+    // the session's s5 must not come back unasked.
+    const base = 's7\n\n\ns7\ns5\n\n\ns1\ns5\n}\n';
+    assert.equal(merge3(base, 's7\n\n\ns7\n\ns5\ns1\ns5\n}\n', 's7\n\n\ns7\n\n\ns1\nc1\nc3\n').clean, false);
   });
 
   it('changes to adjacent lines are one region (as git has it); one line between them keeps them apart', () => {
