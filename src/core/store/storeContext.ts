@@ -296,7 +296,7 @@ export class StoreContext {
         yield entries;
       }
     } finally {
-      // An iterator refuses to close while a read is in flight.
+      // The read in flight settles first (close would wait for it anyway); its failure is nobody's now.
       if (pending) await pending.catch(() => undefined);
       await it.close().catch(() => undefined);
     }

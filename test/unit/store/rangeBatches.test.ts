@@ -79,7 +79,7 @@ describe('StoreContext.rangeBatches: the next batch is read while the caller wor
     await db.close();
   });
 
-  it('a caller that stops early leaves no read in flight: the iterator closes and the database closes', async () => {
+  it('a caller that stops early, with the next batch already asked for: the iterator and the database close, and nothing is left unhandled', async () => {
     const probe: Probe = { calls: [], received: 0 };
     const { db, ctx } = await probed(dir, probe);
     let got = 0;
