@@ -45,7 +45,7 @@ try {
   const info = page.locator('.notification-toast', { hasText: 'Savepoint:' }).first();
   await info.waitFor({ timeout: 20000 });
   const toast = await info.innerText();
-  if (!/0 session\(s\), store read-write/.test(toast)) fail(`unexpected notification text: ${toast}`);
+  if (!/0 sessions, store read-write/.test(toast)) fail(`unexpected notification text: ${toast}`);
   step(`notification: ${toast.replace(/\s+/g, ' ').slice(0, 160)}`);
   await wb.screenshot('store-info');
 
