@@ -17,7 +17,8 @@ import { formatOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { keptLine, printPlan } from './rewindText';
 import { count } from '../core/util/plural';
 
 const USAGE = `savepoint — a durable coding agent (headless)
@@ -309,24 +310,6 @@ function stepArg(v: string | undefined, command: string): number {
   return n;
 }
 
-/** A rewind's or undo's preview: what happens to each file, and why it may not. */
-/** "; kept a.ts (edited outside the session); not restorable: logo.png (kept by hash only)" */
-function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[] }): string {
-  const edited = r.skipped.filter((p) => !r.notRestorable.includes(p));
-  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}`;
-}
-
-function printPlan(files: readonly RewindFilePlan[]): void {
-  const changes = files.filter((f) => f.action !== 'none');
-  if (changes.length === 0) process.stdout.write('no file changes\n');
-  for (const f of changes) {
-    process.stdout.write(`${f.action.padEnd(7)} ${f.path}${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}\n`);
-    for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
-    if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
-  }
-}
-
-const MAX_PREVIEW_SYMBOLS = 8;
 
 /** The outliner for a preview's symbol lines, once it has loaded (undefined when the CLI is not code-aware or it failed to load). */
 async function symbolsOf(app: Composed): Promise<Outliner | undefined> {

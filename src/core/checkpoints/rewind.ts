@@ -116,14 +116,7 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
     throw e;
   }
   const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
-  return {
-    rewindId,
-    written: data.files.map((f) => f.path).filter((p) => !late.includes(p)),
-    skipped: [...skipped, ...late],
-    notRestorable: notRestorable(plan.files),
-    ...(fork ? { forkId: fork.id } : {}),
-    memoryWritesUndone,
-  };
+  return { rewindId, ...outcome(data, skipped, late, plan.files), ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
 }
 
 /**
@@ -158,7 +151,14 @@ export interface UndoResult {
   notRestorable: string[];
 }
 
-const notRestorable = (files: readonly RewindFilePlan[]): string[] => files.filter((f) => f.action !== 'none' && !f.restorable).map((f) => f.path);
+/** What was written and what was left alone: before the record (`skipped`), at the renames (`late`), and why. */
+function outcome(data: { files: RewoundFile[] }, skipped: string[], late: string[], files: readonly RewindFilePlan[]): Pick<UndoResult, 'written' | 'skipped' | 'notRestorable'> {
+  return {
+    written: data.files.map((f) => f.path).filter((p) => !late.includes(p)),
+    skipped: [...skipped, ...late],
+    notRestorable: files.filter((f) => f.action !== 'none' && !f.restorable).map((f) => f.path),
+  };
+}
 
 /**
  * Carries out a preview from `planUndo`: restores what the disk held before the rewind, with the
@@ -189,7 +189,7 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
   };
   const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared);
   for (const id of plan.memoryReverts) await o.memory?.undoRevert(id);
-  return { rewindId: plan.rewindId, written: data.files.map((f) => f.path).filter((p) => !late.includes(p)), skipped: [...skipped, ...late], notRestorable: notRestorable(plan.files) };
+  return { rewindId: plan.rewindId, ...outcome(data, skipped, late, plan.files) };
 }
 
 async function checkHead(store: CheckpointStore, id: SessionId, planned: number): Promise<number> {
@@ -221,8 +221,9 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
   const changing = files.filter((f) => f.action !== 'none');
   const candidates = changing.filter((f) => f.restorable && !(f.conflict && !overwrite.includes(f.path)));
   // What the plan read, else the store (a plan that went through a copy carries no contents).
-  const fromStore = await blobsOf(store, candidates.map((f) => (plannedContents(f) ? null : f.toHash)));
-  const targets = candidates.map((f, i) => plannedContents(f) ?? fromStore[i]);
+  const carried = candidates.map(plannedContents);
+  const fromStore = await blobsOf(store, candidates.map((f, i) => (carried[i] ? null : f.toHash)));
+  const targets = candidates.map((_, i) => carried[i] ?? fromStore[i]);
   const missing = candidates.find((f, i) => f.toHash !== null && !targets[i]);
   if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
   const changes = (keep: (i: number) => boolean) => candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array) }] : []));

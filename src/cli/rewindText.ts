@@ -1,0 +1,23 @@
+import type { RewindFilePlan } from '../core/checkpoints/rewindPlan';
+import { count } from '../core/util/plural';
+
+/** The CLI's words for rewinds and their undos: the preview of each file, and what was left alone. */
+
+const MAX_PREVIEW_SYMBOLS = 8;
+
+/** A rewind's or undo's preview: what happens to each file, and why it may not. */
+export function printPlan(files: readonly RewindFilePlan[]): void {
+  const changes = files.filter((f) => f.action !== 'none');
+  if (changes.length === 0) process.stdout.write('no file changes\n');
+  for (const f of changes) {
+    process.stdout.write(`${f.action.padEnd(7)} ${f.path}${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}\n`);
+    for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
+    if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
+  }
+}
+
+/** "; kept a.ts (edited outside the session); not restorable: logo.png (kept by hash only)" */
+export function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[] }): string {
+  const edited = r.skipped.filter((p) => !r.notRestorable.includes(p));
+  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}`;
+}
