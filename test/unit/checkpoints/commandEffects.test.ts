@@ -46,6 +46,16 @@ describe('files changed by commands (captured side effects) are part of the hist
     store = undefined;
   });
 
+  /** A workspace folder and a store in a fresh temporary folder, with one finished session. */
+  async function commandSession(title: string) {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-ckpt-'));
+    const ws = join(root, 'ws');
+    await mkdir(ws);
+    const opened = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail', syncWrites: false });
+    store = opened;
+    return { ws, store: opened, s: await opened.createSession({ title, status: 'completed' }) };
+  }
+
   it('created, modified, deleted and renamed become touches of the step, applied even when the command failed', () => {
     const events: JournalEvent[] = commandJournal().map((e, i) => ({ ...e, seq: i + 1, at: 0 }));
     const fh = buildFileHistory(events);
@@ -56,11 +66,7 @@ describe('files changed by commands (captured side effects) are part of the hist
   });
 
   it('a rewind restores what the store kept and reports, never writes, a version kept by hash only', async () => {
-    root = await mkdtemp(join(tmpdir(), 'savepoint-ckpt-'));
-    const ws = join(root, 'ws');
-    await mkdir(ws);
-    store = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail', syncWrites: false });
-    const s = await store.createSession({ title: 'cmd', status: 'completed' });
+    const { ws, store, s } = await commandSession('cmd');
     // The capture kept the text contents (both sides of the rename) but only the hashes of the binary file.
     await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events: commandJournal(), blobs: [{ content: Buffer.from('generated\n') }, { content: Buffer.from('moved\n') }] });
     const workspace = new NodeWorkspace(ws);
@@ -100,11 +106,7 @@ describe('files changed by commands (captured side effects) are part of the hist
   });
 
   it('a binary file a command moved comes back to its old path from the disk, although the store has it by hash only', async () => {
-    root = await mkdtemp(join(tmpdir(), 'savepoint-ckpt-'));
-    const ws = join(root, 'ws');
-    await mkdir(ws);
-    store = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail', syncWrites: false });
-    const s = await store.createSession({ title: 'moved binary', status: 'completed' });
+    const { ws, store, s } = await commandSession('moved binary');
     const bin = Buffer.from('PNG\0binary');
     const binHash = hashBytes(bin);
     const events = commandJournal();

@@ -26,6 +26,17 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
 
   const deps = (m: OpenedMemory, extra: Partial<RunnerDeps> = {}): Partial<RunnerDeps> => ({ memory: m.memory, tools: [...builtinTools(), ...memoryTools()], ...extra });
 
+  /** A session that remembers each input in its own turn (one step each), run to completion; `userDir` gives it a user memory store. */
+  async function rememberingSession(inputs: Record<string, unknown>[], userDir?: (root: string) => string) {
+    const steps = inputs.map((input, i) => toolUse(`m${i + 1}`, 'remember', input, i > 0 ? { toolResultFor: `m${i}` } : undefined));
+    h = await harness([...steps, finalText('ok', { toolResultFor: `m${inputs.length}` })], {});
+    mem = await openMemory(h.store, userDir?.(h.root));
+    const runner = h.runner(new ScriptedGate(), deps(mem));
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    return { h, mem, id, ws: new NodeWorkspace(h.workspace) };
+  }
+
   it('a fact remembered in one session is in the next session\'s prompt and recall; a finished session leaves an episode', async () => {
     h = await harness(
       [
@@ -71,21 +82,12 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
   });
 
   it('rewinding the conversation undoes the memory writes the session made after the target, and undoing the rewind brings them back', async () => {
-    h = await harness(
-      [
-        toolUse('m1', 'remember', { kind: 'fact', text: 'The API lives in src/api.' }),
-        toolUse('m2', 'remember', { kind: 'fact', text: 'Tests are flaky on Fridays.' }, { toolResultFor: 'm1' }),
-        finalText('ok', { toolResultFor: 'm2' }),
-      ],
-      {},
-    );
-    mem = await openMemory(h.store, undefined);
-    const runner = h.runner(new ScriptedGate(), deps(mem));
-    const id = await h.start(runner);
-    assert.equal((await runner.run(id)).status, 'completed');
-    const facts = () => mem?.memory.list({ kind: 'fact' }).map((e) => e.text).sort();
+    const { h, mem, id, ws } = await rememberingSession([
+      { kind: 'fact', text: 'The API lives in src/api.' },
+      { kind: 'fact', text: 'Tests are flaky on Fridays.' },
+    ]);
+    const facts = () => mem.memory.list({ kind: 'fact' }).map((e) => e.text).sort();
     assert.deepEqual(facts(), ['Tests are flaky on Fridays.', 'The API lives in src/api.']);
-    const ws = new NodeWorkspace(h.workspace);
     const plan = await planRewind(h.store, ws, id, 1, { mode: 'conversation' });
     assert.equal((await mem.memory.previewRevert(id, plan.conversation?.seq ?? -1)).length, 2, 'the second fact and the episode');
     const result = await applyRewind(h.store, ws, plan, { memory: mem.memory });
@@ -106,20 +108,11 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
   });
 
   it('a conversation rewind retried after a crash between its memory revert and its record still takes those writes into its record, so its undo brings them back', async () => {
-    h = await harness(
-      [
-        toolUse('m1', 'remember', { kind: 'fact', text: 'The API lives in src/api.' }),
-        toolUse('m2', 'remember', { kind: 'fact', text: 'Tests are flaky on Fridays.' }, { toolResultFor: 'm1' }),
-        finalText('ok', { toolResultFor: 'm2' }),
-      ],
-      {},
-    );
-    mem = await openMemory(h.store, undefined);
-    const runner = h.runner(new ScriptedGate(), deps(mem));
-    const id = await h.start(runner);
-    assert.equal((await runner.run(id)).status, 'completed');
-    const facts = () => mem?.memory.list({ kind: 'fact' }).map((e) => e.text).sort();
-    const ws = new NodeWorkspace(h.workspace);
+    const { h, mem, id, ws } = await rememberingSession([
+      { kind: 'fact', text: 'The API lives in src/api.' },
+      { kind: 'fact', text: 'Tests are flaky on Fridays.' },
+    ]);
+    const facts = () => mem.memory.list({ kind: 'fact' }).map((e) => e.text).sort();
     const plan = await planRewind(h.store, ws, id, 1, { mode: 'conversation' });
     // The first attempt reverted the memory writes, then the process died before the rewind record.
     await mem.memory.revertSessionAfter(id, plan.conversation?.seq ?? -1);
@@ -136,23 +129,18 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
   });
 
   it('the undo of a conversation rewind is refused, with nothing written, while another window holds the user memory it must write back to', async () => {
-    h = await harness(
+    const first = await rememberingSession(
       [
-        toolUse('m1', 'remember', { kind: 'fact', text: 'A workspace fact.' }),
-        toolUse('m2', 'remember', { kind: 'fact', text: 'User likes tabs.', scope: 'user' }, { toolResultFor: 'm1' }),
-        finalText('ok', { toolResultFor: 'm2' }),
+        { kind: 'fact', text: 'A workspace fact.' },
+        { kind: 'fact', text: 'User likes tabs.', scope: 'user' },
       ],
-      {},
+      (root) => join(root, 'user-memory'),
     );
+    const { h, id, ws } = first;
     const userDir = join(h.root, 'user-memory');
-    mem = await openMemory(h.store, userDir);
-    const runner = h.runner(new ScriptedGate(), deps(mem));
-    const id = await h.start(runner);
-    assert.equal((await runner.run(id)).status, 'completed');
-    const ws = new NodeWorkspace(h.workspace);
-    const r = await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 1, { mode: 'conversation' }), { memory: mem.memory });
+    const r = await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 1, { mode: 'conversation' }), { memory: first.mem.memory });
     assert.ok(r.memoryWritesUndone >= 1);
-    await mem.close();
+    await first.mem.close();
     // Another window holds the user store: this one reads a copy.
     const other = await openCheckpointStore({ dir: userDir, onLocked: 'fail', syncWrites: false });
     try {
@@ -170,20 +158,11 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
   });
 
   it('two conversation rewinds of one session at once: one is recorded with every memory revert it made, the other is refused before it forks or reverts anything', async () => {
-    h = await harness(
-      [
-        toolUse('m1', 'remember', { kind: 'fact', text: 'F1' }),
-        toolUse('m2', 'remember', { kind: 'fact', text: 'F2' }, { toolResultFor: 'm1' }),
-        toolUse('m3', 'remember', { kind: 'fact', text: 'F3' }, { toolResultFor: 'm2' }),
-        finalText('ok', { toolResultFor: 'm3' }),
-      ],
-      {},
-    );
-    mem = await openMemory(h.store, undefined);
-    const runner = h.runner(new ScriptedGate(), deps(mem));
-    const id = await h.start(runner);
-    assert.equal((await runner.run(id)).status, 'completed');
-    const ws = new NodeWorkspace(h.workspace);
+    const { h, mem, id, ws } = await rememberingSession([
+      { kind: 'fact', text: 'F1' },
+      { kind: 'fact', text: 'F2' },
+      { kind: 'fact', text: 'F3' },
+    ]);
     const [p1, p2] = [await planRewind(h.store, ws, id, 1, { mode: 'conversation' }), await planRewind(h.store, ws, id, 2, { mode: 'conversation' })];
     const rs = await Promise.allSettled([applyRewind(h.store, ws, p1, { memory: mem.memory }), applyRewind(h.store, ws, p2, { memory: mem.memory })]);
     assert.deepEqual(rs.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
