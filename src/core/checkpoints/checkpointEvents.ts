@@ -13,6 +13,10 @@ export interface RewoundFile {
   fromHash: BlobHash | null;
   /** What the operation writes (null: the file is deleted). */
   toHash: BlobHash | null;
+  /** The file it deletes had an execute bit (its undo sets it again). */
+  fromExec?: true;
+  /** The file it creates gets an execute bit. */
+  toExec?: true;
 }
 
 export type RewindMode = 'files' | 'conversation' | 'both';

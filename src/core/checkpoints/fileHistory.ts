@@ -24,6 +24,9 @@ export interface FileTouch {
   kind: 'tool' | 'command' | 'rewind' | 'undo';
   beforeHash: BlobHash | null;
   afterHash: BlobHash | null;
+  /** Whether the file had / has an execute bit on that side; undefined: not known (a file tool's edit, which keeps the mode). */
+  beforeExec?: boolean;
+  afterExec?: boolean;
   outcome: TouchOutcome;
 }
 
@@ -88,6 +91,33 @@ export class FileHistory {
   }
 
   /**
+   * The touched paths whose file has an execute bit at the end of `step` (as `stateAfter`): what a
+   * rewind sets again on a file it re-creates. A command's capture records the bit on both sides; a
+   * file tool's edit keeps the mode, so across one the bit is the same before and after (known from
+   * either side); a file a tool creates has none.
+   */
+  execAfter(step: number): Set<string> {
+    const out = new Set<string>();
+    for (const [path, list] of this.byPath) {
+      const calls = list.filter(byCall);
+      const applied = calls.filter((t) => t.outcome === 'applied');
+      // exec[0]: before the first change; exec[k]: after the k-th applied change. keeps[k]: the k-th kept the mode.
+      const exec: (boolean | undefined)[] = [calls[0]?.beforeExec];
+      const keeps = [false];
+      for (const [i, t] of applied.entries()) {
+        if (exec[i] === undefined && t.beforeExec !== undefined) exec[i] = t.beforeExec;
+        exec.push(t.afterHash === null ? false : (t.afterExec ?? (t.beforeHash === null ? false : undefined)));
+        keeps.push(t.afterHash !== null && t.beforeHash !== null && t.afterExec === undefined);
+      }
+      for (let k = 1; k < exec.length; k++) if (exec[k] === undefined && keeps[k]) exec[k] = exec[k - 1];
+      for (let k = exec.length - 1; k > 0; k--) if (exec[k - 1] === undefined && keeps[k]) exec[k - 1] = exec[k];
+      const at = applied.filter((t) => t.step <= step).length;
+      if (exec[at] === true) out.add(path);
+    }
+    return out;
+  }
+
+  /**
    * What the session last saw or wrote for each touched path. With `includeRewinds` (default), the
    * writes of rewinds and undos count as the session's own (conflict detection); without, only the
    * calls do (what the model last saw).
@@ -124,10 +154,12 @@ interface CapturedChange {
   from?: string;
   beforeHash: string | null;
   afterHash: string | null;
+  beforeExec?: boolean;
+  afterExec?: boolean;
 }
 
 function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: CapturedChange[] }): FileTouch[] {
-  const touch = (path: string, before: string | null, after: string | null): FileTouch => ({
+  const touch = (path: string, before: string | null, after: string | null, beforeExec: boolean, afterExec: boolean): FileTouch => ({
     path,
     step: e.step,
     seq: e.seq,
@@ -135,12 +167,15 @@ function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: 
     kind: 'command',
     beforeHash: before as BlobHash | null,
     afterHash: after as BlobHash | null,
+    beforeExec,
+    afterExec,
     // The capture saw the disk change: it happened, whatever the call's own outcome.
     outcome: 'applied',
   });
-  return (d.sideEffects ?? []).flatMap((c) =>
-    c.kind === 'renamed' && c.from !== undefined ? [touch(c.from, c.beforeHash, null), touch(c.path, null, c.afterHash)] : [touch(c.path, c.beforeHash, c.afterHash)],
-  );
+  return (d.sideEffects ?? []).flatMap((c) => {
+    const [bx, ax] = [c.beforeExec === true, c.afterExec === true];
+    return c.kind === 'renamed' && c.from !== undefined ? [touch(c.from, c.beforeHash, null, bx, false), touch(c.path, null, c.afterHash, false, ax)] : [touch(c.path, c.beforeHash, c.afterHash, bx, ax)];
+  });
 }
 
 /**

@@ -99,7 +99,7 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
     rewindId,
     targetStep: plan.targetStep,
     mode: plan.mode,
-    files: write.map(({ f }) => ({ path: f.path, fromHash: f.fromHash, toHash: f.toHash })),
+    files: write.map(({ f }) => rewound(f)),
     skipped,
     ...(fork ? { forkId: fork.id } : {}),
     ...(reverts.length ? { memoryReverts: reverts.map((r) => r.revertId) } : {}),
@@ -183,7 +183,7 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
   const { write, skipped } = prepared;
   const data: RewindUndoneData = {
     rewindId: plan.rewindId,
-    files: write.map(({ f }) => ({ path: f.path, fromHash: f.fromHash, toHash: f.toHash })),
+    files: write.map(({ f }) => rewound(f)),
     skipped,
     at: (o.now ?? Date.now)(),
   };
@@ -191,6 +191,9 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
   for (const id of plan.memoryReverts) await o.memory?.undoRevert(id);
   return { rewindId: plan.rewindId, ...outcome(data, skipped, late, plan.files) };
 }
+
+/** What the record keeps of a file it changes: the hashes, and the execute bits a later undo or rewind sets again. */
+const rewound = (f: RewindFilePlan): RewoundFile => ({ path: f.path, fromHash: f.fromHash, toHash: f.toHash, ...(f.fromExec ? { fromExec: true } : {}), ...(f.toExec ? { toExec: true } : {}) });
 
 async function checkHead(store: CheckpointStore, id: SessionId, planned: number): Promise<number> {
   const headSeq = await requireIdle(store, id);
@@ -226,7 +229,8 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
   const targets = candidates.map((_, i) => carried[i] ?? fromStore[i]);
   const missing = candidates.find((f, i) => f.toHash !== null && !targets[i]);
   if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
-  const changes = (keep: (i: number) => boolean) => candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array) }] : []));
+  const changes = (keep: (i: number) => boolean) =>
+    candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array), ...(f.toExec ? { executable: true } : {}) }] : []));
   // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
   // (the workspace limits its own writes at once; reads of small files do not wait on the disk).
   const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true)), Promise.all(candidates.map((f) => readDisk(workspace, f.path)))]);

@@ -24,6 +24,10 @@ export interface RewindFilePlan {
    * kept by hash only (binary or too large): such a file is reported and never written.
    */
   restorable: boolean;
+  /** 'delete': the file on disk has an execute bit (the safety checkpoint keeps it for the undo). */
+  fromExec?: true;
+  /** 'create': the file is created with an execute bit, as it had at the target. */
+  toExec?: true;
   /** Unified diff disk now -> target, bounded; empty for 'none'. */
   diff: string;
   /**
@@ -90,11 +94,12 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages };
   if (mode === 'conversation') return plan;
   const target = history.stateAfter(boundary?.step ?? targetStep);
+  const exec = history.execAfter(boundary?.step ?? targetStep);
   const last = history.lastState(true);
   plan.files = await planFiles(
     store,
     workspace,
-    [...target].map(([path, toHash]) => ({ path, toHash, own: ownHashes(last.get(path)) })),
+    [...target].map(([path, toHash]) => ({ path, toHash, exec: exec.has(path), own: ownHashes(last.get(path)) })),
     o,
   );
   return plan;
@@ -114,7 +119,7 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   const files = await planFiles(
     store,
     workspace,
-    rewind.files.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, own: [f.toHash] })),
+    rewind.files.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, own: [f.toHash] })),
     o,
   );
   return { sessionId, rewindId, headSeq, files, memoryReverts: rewind.memoryReverts ?? [] };
@@ -125,6 +130,8 @@ const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (k ? (k.in
 interface Wanted {
   path: string;
   toHash: BlobHash | null;
+  /** The target version has an execute bit (set on a file the rewind creates). */
+  exec: boolean;
   /** Hashes the session itself left there: anything else on disk is someone else's edit. */
   own: (BlobHash | null)[];
 }
@@ -150,14 +157,21 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   const kept = await Promise.all(wanted.map((w, i) => (w.toHash === null || !changes[i] || onDisk.has(w.toHash) ? true : store.hasBlob(w.toHash))));
   const stored = await blobsOf(store, wanted.map((w, i) => (changes[i] && kept[i] && !(w.toHash !== null && onDisk.has(w.toHash)) ? w.toHash : null)));
   const targets = wanted.map((w, i) => (changes[i] && w.toHash !== null ? (onDisk.get(w.toHash) ?? stored[i]) : undefined));
+  const actions = wanted.map((w, i): FileAction => {
+    const fromHash = disk[i]?.hash ?? null;
+    return fromHash === w.toHash ? 'none' : w.toHash === null ? 'delete' : fromHash === null ? 'create' : 'restore';
+  });
+  // A file about to be deleted: whether it is executable, for the undo that re-creates it.
+  const deletedExec = await Promise.all(wanted.map(async (w, i) => actions[i] === 'delete' && (await workspace.stat(w.path).catch(() => undefined))?.executable === true));
   return wanted.map((w, i): RewindFilePlan => {
     const now = disk[i];
     const fromHash = now?.hash ?? null;
-    const action: FileAction = fromHash === w.toHash ? 'none' : w.toHash === null ? 'delete' : fromHash === null ? 'create' : 'restore';
+    const action = actions[i] as FileAction;
     const restorable = kept[i] === true;
     const diff = action === 'none' ? () => '' : restorable ? () => boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars) : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
     const symbols = action === 'none' || !restorable || !o.outliner ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
-    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && !w.own.includes(fromHash), restorable }, diff, symbols);
+    const execBits = { ...(deletedExec[i] ? { fromExec: true as const } : {}), ...(action === 'create' && w.exec ? { toExec: true as const } : {}) };
+    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && !w.own.includes(fromHash), restorable, ...execBits }, diff, symbols);
     const bytes = targets[i];
     if (bytes && restorable) planned.set(f, bytes);
     return f;

@@ -9,8 +9,10 @@ import type { RewindData, RewindUndoneData } from './checkpointEvents';
  * is 1,003 events and ~0.8 MB, its digests ~300 records and ~25 KB.
  *
  * A digest is the event's own data with only the fields `buildFileHistory` and `planUndo` use, so
- * the same code reads either. Bump `version` whenever a field is added here: the store then treats
- * every existing session as undigested and its readers fall back to the journal.
+ * the same code reads either. Bump `version` whenever a field that existing events may carry is
+ * added here: the store then treats every existing session as undigested and its readers fall back
+ * to the journal. A field new to the events themselves (the exec bits) needs no bump: no older event
+ * has it, in its digest or in the journal.
  */
 export const TOUCH_DIGEST: EventDigest = {
   version: 'touch-2',
@@ -53,4 +55,6 @@ const sideEffect = (c: SideEffect) => ({
   ...(c.from !== undefined ? { from: c.from } : {}),
   beforeHash: c.beforeHash,
   afterHash: c.afterHash,
+  ...(c.beforeExec ? { beforeExec: true } : {}),
+  ...(c.afterExec ? { afterExec: true } : {}),
 });

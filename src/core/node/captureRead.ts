@@ -85,7 +85,7 @@ export async function readEntry(abs: string, maxBytes: number): Promise<IndexEnt
   try {
     const st = await fstatFd(fd);
     if (!st.isFile()) return undefined;
-    const meta = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt };
+    const meta = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, ...(isExecutable(st.mode) ? { exec: true as const } : {}) };
     if (st.size > maxBytes) return { ...meta, ...(await hashChunks(fd)) };
     const buf = Buffer.allocUnsafeSlow(st.size);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, await fill(fd, buf));
@@ -99,6 +99,9 @@ export async function readEntry(abs: string, maxBytes: number): Promise<IndexEnt
     await closeFd(fd);
   }
 }
+
+/** An execute bit is set; never on Windows, whose modes have none to keep. */
+export const isExecutable = (mode: number): boolean => process.platform !== 'win32' && (mode & 0o111) !== 0;
 
 /** Whether the file at `st` may differ from `e` without a hash: git's stat test, racy entries included. */
 export function statDiffers(e: IndexEntry, st: Stats, racyMs: number): boolean {

@@ -4,6 +4,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type ApplyGuard, type FileChangeRequest, type FileStat, type StagedFiles, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
 import { PathConfiner } from './confinedPath';
+import { isExecutable } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
 import { loadGitignore, walk } from './gitignoreWalk';
 
@@ -106,7 +107,7 @@ export class NodeWorkspace implements Workspace {
       seen.add(c.path);
     }
     // Where each change goes: metadata reads, before any file is written.
-    const targets = changes.map((c) => (c.bytes === null ? this.deletionTarget(c.path) : this.writeTarget(c.path)));
+    const targets = changes.map((c) => (c.bytes === null ? this.deletionTarget(c.path) : this.writeTarget(c.path, c.executable === true)));
     const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     try {
       await eachLimited([...changes.keys()], WRITE_CONCURRENCY, async (i) => {
@@ -115,7 +116,7 @@ export class NodeWorkspace implements Workspace {
         if (bytes === null || t.kind !== 'write') return;
         const tmp = path.join(t.dir, `.savepoint-${randomBytes(8).toString('hex')}.tmp`);
         temps[i] = tmp;
-        await writeSynced(tmp, bytes, t.mode);
+        await writeSynced(tmp, bytes, t.mode ?? (t.executable ? 'executable' : undefined));
       });
     } catch (e) {
       await removeTemps(temps);
@@ -124,7 +125,7 @@ export class NodeWorkspace implements Workspace {
     return new NodeStagedFiles(targets, temps);
   }
 
-  private writeTarget(rel: string): StageTarget {
+  private writeTarget(rel: string, executable: boolean): StageTarget {
     const { real } = this.confiner.confine(rel);
     let existing;
     try {
@@ -137,7 +138,8 @@ export class NodeWorkspace implements Workspace {
     const dir = path.dirname(real);
     // An existing file's directory exists.
     if (!existing) makeParents(rel, dir);
-    return { kind: 'write', rel, real, dir, ...(existing ? { mode: existing.mode & 0o7777 } : {}) };
+    if (existing) return { kind: 'write', rel, real, dir, mode: existing.mode & 0o7777 };
+    return { kind: 'write', rel, real, dir, ...(executable && process.platform !== 'win32' ? { executable: true } : {}) };
   }
 
   private deletionTarget(rel: string): StageTarget {
@@ -163,7 +165,7 @@ export class NodeWorkspace implements Workspace {
     try {
       const st = statSync(real);
       const type = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
-      return { type, size: st.size, mtimeMs: st.mtimeMs };
+      return { type, size: st.size, mtimeMs: st.mtimeMs, ...(type === 'file' && isExecutable(st.mode) ? { executable: true as const } : {}) };
     } catch (e) {
       const code = errCode(e);
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -194,7 +196,8 @@ export class NodeWorkspace implements Workspace {
   }
 }
 
-type StageTarget = { kind: 'write'; rel: string; real: string; dir: string; mode?: number } | { kind: 'delete'; rel: string; entry: string };
+/** A write keeps the mode of the file it replaces; a new file has the default one, with execute bits when asked. */
+type StageTarget = { kind: 'write'; rel: string; real: string; dir: string; mode?: number; executable?: true } | { kind: 'delete'; rel: string; entry: string };
 
 function makeParents(rel: string, dir: string): void {
   try {
@@ -239,24 +242,27 @@ function readSmall(rel: string, file: string): Buffer | undefined {
   }
 }
 
-/** A new file with `bytes`, synced (data and inode), with `mode` when given. */
-async function writeSynced(file: string, bytes: Uint8Array, mode: number | undefined): Promise<void> {
+/** The default mode of a new file (the umask applied) with an execute bit wherever it has a read bit, as `chmod +x`. */
+const withExec = (mode: number): number => (mode & 0o7777) | ((mode & 0o444) >> 2);
+
+/** A new file with `bytes`, synced (data and inode), with `mode` when given ('executable': the default one plus execute bits). */
+async function writeSynced(file: string, bytes: Uint8Array, mode: number | 'executable' | undefined): Promise<void> {
   if (bytes.length > SYNC_IO_MAX) return writeSyncedLarge(file, bytes, mode);
   const fd = await createFd(file);
   try {
     for (let n = 0; n < bytes.length; ) n += writeSync(fd, bytes, n, bytes.length - n);
-    if (mode !== undefined) fchmodSync(fd, mode);
+    if (mode !== undefined) fchmodSync(fd, mode === 'executable' ? withExec(fstatSync(fd).mode) : mode);
     await fsyncFd(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-async function writeSyncedLarge(file: string, bytes: Uint8Array, mode: number | undefined): Promise<void> {
+async function writeSyncedLarge(file: string, bytes: Uint8Array, mode: number | 'executable' | undefined): Promise<void> {
   const fh = await open(file, 'wx');
   try {
     await fh.writeFile(bytes);
-    if (mode !== undefined) await fh.chmod(mode);
+    if (mode !== undefined) await fh.chmod(mode === 'executable' ? withExec((await fh.stat()).mode) : mode);
     await fh.sync();
   } finally {
     await fh.close();

@@ -17,6 +17,8 @@ export type ContentHash = string;
 export interface FileVersion {
   hash: ContentHash;
   size: number;
+  /** An execute bit is set (POSIX): a rewind that re-creates this version sets it again. Absent: not executable, or unknown. */
+  exec?: true;
 }
 
 export type ChangeKind = 'created' | 'modified' | 'deleted' | 'renamed';

@@ -46,6 +46,8 @@ export interface FileStat {
   type: Exclude<EntryType, 'symlink'>;
   size: number;
   mtimeMs: number;
+  /** A file with an execute bit (POSIX; never set on Windows). */
+  executable?: true;
 }
 
 export interface ListOptions {
@@ -75,6 +77,11 @@ export interface FileChangeRequest {
   path: string;
   /** The new contents; null deletes the file. */
   bytes: Uint8Array | null;
+  /**
+   * A file this change creates gets execute bits where it has read bits (POSIX; ignored on Windows).
+   * A file that exists keeps its mode either way.
+   */
+  executable?: boolean;
 }
 
 /** Asked right before each staged change is made (see `StagedFiles.apply`). */

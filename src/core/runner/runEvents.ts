@@ -98,6 +98,9 @@ export interface SideEffect {
   /** Recorded by hash and size only. */
   binary?: boolean;
   tooLarge?: boolean;
+  /** The file had (before) or has (after) an execute bit: a rewind that re-creates it sets it again. */
+  beforeExec?: true;
+  afterExec?: true;
 }
 
 /** Where a checkpoint keeps the outline of one file version: the AST snapshot of that file after a step. */

@@ -42,6 +42,8 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
       afterHash: c.after?.hash ?? null,
       ...(c.binary ? { binary: true } : {}),
       ...(c.tooLarge ? { tooLarge: true } : {}),
+      ...(c.before?.exec ? { beforeExec: true } : {}),
+      ...(c.after?.exec ? { afterExec: true } : {}),
     });
     if (c.beforeBytes) blobs.push({ content: c.beforeBytes });
     if (c.afterBytes) blobs.push({ content: c.afterBytes, ...(c.beforeBytes && c.before ? { deltaBase: c.before.hash as BlobHash } : {}) });

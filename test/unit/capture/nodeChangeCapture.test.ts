@@ -24,6 +24,20 @@ describe('NodeChangeCapture: changes made by commands', () => {
     assert.equal(text(only(set, 'src/d.ts').afterBytes), 'new\n');
   });
 
+  it('records the execute bit of each side, so that a rewind can set it again (POSIX)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const root = await tmp.workspace({ 'run.sh': 'echo run\n', 'plain.txt': 'p\n' });
+    const capture = tmp.capture(root);
+    const set = await captureCommand(capture, root, 'chmod +x run.sh && echo more >> run.sh && rm run.sh && echo g > gen.sh && chmod 755 gen.sh && echo q >> plain.txt');
+    assert.deepEqual(summary(set), ['gen.sh created', 'plain.txt modified', 'run.sh deleted']);
+    assert.deepEqual(only(set, 'gen.sh').after, { hash: sha('g\n'), size: 2, exec: true });
+    assert.equal(only(set, 'plain.txt').after?.exec, undefined);
+    // The bit the baseline saw: run.sh was made executable and deleted within the command.
+    assert.equal(only(set, 'run.sh').before?.exec, undefined);
+    const again = await captureCommand(capture, root, 'rm gen.sh');
+    assert.deepEqual(only(again, 'gen.sh').before, { hash: sha('g\n'), size: 2, exec: true });
+  });
+
   it('reports a move as a rename, and a moved directory as renames of its files', async () => {
     const root = await tmp.workspace({ 'old.ts': 'x\n', 'lib/a.ts': 'A\n', 'lib/deep/b.ts': 'B\n' });
     const capture = tmp.capture(root);

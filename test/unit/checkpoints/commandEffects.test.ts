@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectDrift } from '../../../src/core/checkpoints/drift';
 import { buildFileHistory, loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
-import { applyRewind } from '../../../src/core/checkpoints/rewind';
-import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
+import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { stepDiffs } from '../../../src/core/checkpoints/stepDiffs';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { openCheckpointStore, type DiskCheckpointStore } from '../../../src/core/store/openStore';
@@ -103,6 +103,77 @@ describe('files changed by commands (captured side effects) are part of the hist
     assert.match(diffs[1]?.diff ?? '', /^img\.bin: [0-9a-f]{64} -> [0-9a-f]{64} \(a version kept by hash only/);
     assert.match(diffs[2]?.diff ?? '', /-moved/);
     assert.deepEqual(await stepDiffs(store, s.id, { step: 0 }), []);
+  });
+
+  it('knows which files were executable at each step, through file tools that keep the mode', () => {
+    const events: JournalEvent[] = (
+      [
+        { step: 0, type: 'session_started', data: { task: 't' } },
+        { step: 1, type: 'tool_started', data: { callId: 'c1', mutations: [{ path: 'run.sh', beforeHash: sha('v0'), afterHash: sha('v1') }] } },
+        { step: 1, type: 'tool_result', data: { callId: 'c1', isError: false } },
+        {
+          step: 2,
+          type: 'tool_result',
+          data: {
+            callId: 'c2',
+            isError: false,
+            sideEffects: [
+              { path: 'new.sh', kind: 'created', beforeHash: null, afterHash: sha('n'), afterExec: true },
+              { path: 'run.sh', kind: 'deleted', beforeHash: sha('v1'), afterHash: null, beforeExec: true },
+            ],
+          },
+        },
+        { step: 3, type: 'tool_started', data: { callId: 'c3', mutations: [{ path: 'new.sh', beforeHash: sha('n'), afterHash: sha('n2') }] } },
+        { step: 3, type: 'tool_result', data: { callId: 'c3', isError: false } },
+        { step: 4, type: 'tool_started', data: { callId: 'c4', mutations: [{ path: 'tool.sh', beforeHash: null, afterHash: sha('t') }] } },
+        { step: 4, type: 'tool_result', data: { callId: 'c4', isError: false } },
+      ] as NewEvent[]
+    ).map((e, i) => ({ ...e, seq: i + 1, at: 0 }));
+    const fh = buildFileHistory(events);
+    assert.deepEqual([0, 1, 2, 3, 4].map((step) => [...fh.execAfter(step)].sort()), [['run.sh'], ['run.sh'], ['new.sh'], ['new.sh'], ['new.sh']]);
+  });
+
+  it('a file re-created by a rewind or by its undo gets its execute bit back (POSIX)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const { ws, store, s } = await commandSession('exec bits');
+    const events = commandJournal();
+    (events[2]?.data as { sideEffects: unknown[] }).sideEffects = [
+      { path: 'bin/run.sh', kind: 'deleted', beforeHash: sha('echo run\n'), afterHash: null, beforeExec: true },
+      { path: 'tools/gen.sh', kind: 'created', beforeHash: null, afterHash: sha('echo gen\n'), afterExec: true },
+    ];
+    await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events, blobs: [{ content: Buffer.from('echo run\n') }, { content: Buffer.from('echo gen\n') }] });
+    const workspace = new NodeWorkspace(ws);
+    await workspace.writeFile('tools/gen.sh', Buffer.from('echo gen\n'));
+    await chmod(join(ws, 'tools/gen.sh'), 0o750);
+    const mode = async (p: string) => (await stat(join(ws, p))).mode & 0o777;
+
+    const plan = await planRewind(store, workspace, s.id, 0);
+    assert.deepEqual(
+      plan.files.map((f) => [f.path, f.action, f.fromExec, f.toExec]),
+      [
+        ['bin/run.sh', 'create', undefined, true],
+        ['tools/gen.sh', 'delete', true, undefined],
+      ],
+    );
+    const r = await applyRewind(store, workspace, plan);
+    assert.deepEqual(r.written.sort(), ['bin/run.sh', 'tools/gen.sh']);
+    assert.equal(await readFile(join(ws, 'bin/run.sh'), 'utf8'), 'echo run\n');
+    const created = await mode('bin/run.sh');
+    // The default mode of a new file (the umask applied), with an execute bit wherever it can be read.
+    assert.equal(created & 0o111, (created & 0o444) >> 2);
+    assert.notEqual(created & 0o100, 0);
+
+    const undo = await planUndo(store, workspace, s.id, r.rewindId);
+    assert.deepEqual(undo.files.map((f) => [f.path, f.action, f.toExec]), [['bin/run.sh', 'delete', undefined], ['tools/gen.sh', 'create', true]]);
+    await undoRewind(store, workspace, undo);
+    assert.equal(await readFile(join(ws, 'tools/gen.sh'), 'utf8'), 'echo gen\n');
+    assert.notEqual((await mode('tools/gen.sh')) & 0o100, 0);
+    assert.equal(await workspace.readFile('bin/run.sh'), undefined);
+    // A file that exists keeps its own mode: a rewind writes its contents only.
+    await writeFile(join(ws, 'tools/gen.sh'), 'echo gen\n');
+    await chmod(join(ws, 'tools/gen.sh'), 0o600);
+    await workspace.writeFiles([{ path: 'tools/gen.sh', bytes: Buffer.from('changed\n'), executable: true }]);
+    assert.equal(await mode('tools/gen.sh'), 0o600);
   });
 
   it('a binary file a command moved comes back to its old path from the disk, although the store has it by hash only', async () => {

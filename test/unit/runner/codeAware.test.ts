@@ -36,7 +36,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
   it('a command that creates, edits and deletes files is journaled with its side effects, their contents as blobs, and the symbols it changed', async () => {
     h = await harness(
       [
-        toolUse('c1', 'run_command', { command: "printf 'gen\\n' > gen.txt && sed -i 's/x = 1/x = 2/' src/a.ts && rm old.txt" }),
+        toolUse('c1', 'run_command', { command: "printf 'gen\\n' > gen.txt && chmod +x gen.txt && sed -i 's/x = 1/x = 2/' src/a.ts && rm old.txt" }),
         toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'export const x = 2;', new_text: 'export const x = 2;\nexport function twice(n: number) {\n  return 2 * n;\n}' }, { toolResultFor: 'c1', lastUserContains: 'files changed by the command' }),
         finalText('done', { toolResultFor: 'e1' }),
       ],
@@ -46,6 +46,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     const results = (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : []));
     const c1 = results.find((r) => r.callId === 'c1');
     assert.deepEqual(c1?.sideEffects?.map((s) => [s.path, s.kind]), [['gen.txt', 'created'], ['old.txt', 'deleted'], ['src/a.ts', 'modified']]);
+    assert.equal(c1?.sideEffects?.find((s) => s.path === 'gen.txt')?.afterExec, true, 'the execute bit a rewind sets again');
     const modified = c1?.sideEffects?.find((s) => s.path === 'src/a.ts');
     assert.equal(new TextDecoder().decode(await h.store.getBlob(modified?.afterHash as never)), 'export const x = 2;\n');
     assert.equal(new TextDecoder().decode(await h.store.getBlob(modified?.beforeHash as never)), 'export const x = 1;\n', 'the old contents are kept for rewind');
