@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId } from '../store/types';
 import type { RunnerEventType } from '../runner/runEvents';
@@ -44,14 +45,45 @@ export interface RewindUndoneData {
   at: number;
 }
 
+/**
+ * Written once the renames of a rewind or undo are done (not synced: losing it loses only what it
+ * says). A record without one was cut short by a crash: its temporary files may be left beside its
+ * files, and the next rewind or undo of the session removes them.
+ */
+export interface RewindSettledData {
+  /** The rewind the record is about (for an undo's record, the rewind it undid, with `undo`). */
+  rewindId: string;
+  undo?: true;
+  /** Files of the record left alone at the last moment: each changed after it was checked (an editor's save). */
+  notWritten: string[];
+}
+
 export interface CheckpointEventMap {
   rewind: RewindData;
   rewind_undone: RewindUndoneData;
+  rewind_settled: RewindSettledData;
 }
 
 export type CheckpointEventType = keyof CheckpointEventMap;
 
-export const CHECKPOINT_EVENT_TYPES: readonly CheckpointEventType[] = ['rewind', 'rewind_undone'];
+export const CHECKPOINT_EVENT_TYPES: readonly CheckpointEventType[] = ['rewind', 'rewind_undone', 'rewind_settled'];
+
+/** Names the temporary files a rewind (or its undo) stages, so that those a crash leaves can be found. */
+export const stagingTag = (rewindId: string, undo: boolean): string => createHash('sha256').update(`${undo ? 'undo' : 'rewind'}:${rewindId}`).digest('hex').slice(0, 16);
+
+/** For each record of a rewind or undo, its settlement, if written (see `RewindSettledData`). */
+export function settlements(events: readonly JournalEvent[]): Map<string, RewindSettledData> {
+  const out = new Map<string, RewindSettledData>();
+  for (const e of events) {
+    if (e.type !== 'rewind_settled') continue;
+    const d = e.data as RewindSettledData;
+    out.set(`${d.undo ? 'undo' : 'rewind'}:${d.rewindId}`, d);
+  }
+  return out;
+}
+
+/** The key of a rewind or undo record in `settlements`. */
+export const recordKey = (type: 'rewind' | 'rewind_undone', rewindId: string): string => `${type === 'rewind_undone' ? 'undo' : 'rewind'}:${rewindId}`;
 
 /**
  * The runner's own event types: what a fork copies and replays. A Record, so that a new runner event

@@ -1,7 +1,7 @@
 import type { ToolResultData, ToolStartedData } from '../runner/runEvents';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
-import type { RewindData, RewindUndoneData } from './checkpointEvents';
+import type { RewindData, RewindSettledData, RewindUndoneData } from './checkpointEvents';
 import { CheckpointError, readJournal } from './checkpointEvents';
 import { TOUCH_DIGEST } from './touchDigest';
 
@@ -214,6 +214,11 @@ export function buildFileHistory(events: readonly JournalEvent[], lastStep = eve
       const d = e.data as RewindData | RewindUndoneData;
       const kind = e.type === 'rewind' ? 'rewind' : 'undo';
       for (const f of d.files) touches.push({ path: f.path, step: e.step, seq: e.seq, callId: d.rewindId, kind, beforeHash: f.fromHash, afterHash: f.toHash, outcome: 'applied' });
+    } else if (e.type === 'rewind_settled') {
+      // A file the record lists but left alone at the last moment was never written.
+      const d = e.data as RewindSettledData;
+      const kind = d.undo ? 'undo' : 'rewind';
+      for (const t of touches) if (t.kind === kind && t.callId === d.rewindId && d.notWritten.includes(t.path)) t.outcome = 'not_applied';
     }
   }
   return new FileHistory(touches, lastStep, seen);

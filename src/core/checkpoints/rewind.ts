@@ -2,11 +2,11 @@ import type { StagedFiles, Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import { StoreError } from '../store/errors';
 import type { SessionId, SessionSummary } from '../store/types';
-import { CheckpointError, type RewindData, type RewindUndoneData, type RewoundFile, requireIdle } from './checkpointEvents';
+import { CheckpointError, type RewindData, type RewindSettledData, type RewindUndoneData, type RewoundFile, requireIdle, stagingTag } from './checkpointEvents';
 import { blobsOf, readDisk } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
-import { type RewindFilePlan, type RewindPlan, type UndoPlan, plannedContents } from './rewindPlan';
+import { type RewindFilePlan, type RewindPlan, type UndoPlan, type Unsettled, plannedContents } from './rewindPlan';
 
 export interface ApplyOptions {
   /** Conflicting paths the user chose to overwrite; every other conflict is skipped. */
@@ -80,7 +80,9 @@ async function oneAtATime<T>(store: CheckpointStore, id: SessionId, fn: () => Pr
 
 async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions): Promise<RewindResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
-  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? []);
+  await removeLeftovers(workspace, plan.unsettled);
+  const rewindId = `rewind:${plan.sessionId}:${headSeq + 1}`;
+  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], stagingTag(rewindId, false));
   const { write, skipped } = prepared;
   let fork: SessionSummary | undefined;
   let reverts: { revertId: string; versions: unknown[] }[] = [];
@@ -94,7 +96,6 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
     await prepared.staged.discard();
     throw e;
   }
-  const rewindId = `rewind:${plan.sessionId}:${headSeq + 1}`;
   const data: RewindData = {
     rewindId,
     targetStep: plan.targetStep,
@@ -179,7 +180,8 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
       throw new CheckpointError('INVALID', 'this rewind also took back long-term memory writes, and long-term memory cannot write them back now (it is off, or another window holds it): turn it on or close the other window, then undo again');
     }
   }
-  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? []);
+  await removeLeftovers(workspace, plan.unsettled);
+  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], stagingTag(plan.rewindId, true));
   const { write, skipped } = prepared;
   const data: RewindUndoneData = {
     rewindId: plan.rewindId,
@@ -194,6 +196,14 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
 
 /** What the record keeps of a file it changes: the hashes, and the execute bits a later undo or rewind sets again. */
 const rewound = (f: RewindFilePlan): RewoundFile => ({ path: f.path, fromHash: f.fromHash, toHash: f.toHash, ...(f.fromExec ? { fromExec: true } : {}), ...(f.toExec ? { toExec: true } : {}) });
+
+/**
+ * Removes the temporary files that earlier rewinds or undos of the session left when a crash cut them
+ * short (each is named by its record, see `stagingTag`). Best effort: a leftover is never in the way.
+ */
+async function removeLeftovers(workspace: Workspace, unsettled: readonly Unsettled[] | undefined): Promise<void> {
+  for (const u of unsettled ?? []) await workspace.removeStaged(u.tag, u.paths).catch(() => undefined);
+}
 
 async function checkHead(store: CheckpointStore, id: SessionId, planned: number): Promise<number> {
   const headSeq = await requireIdle(store, id);
@@ -220,7 +230,7 @@ interface Prepared {
  * what the preview saw. The disk is read (to check that) while the new contents are staged; the
  * rare file that changed since the preview makes the staging start again without it.
  */
-async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[]): Promise<Prepared> {
+async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[], tag: string): Promise<Prepared> {
   const changing = files.filter((f) => f.action !== 'none');
   const candidates = changing.filter((f) => f.restorable && !(f.conflict && !overwrite.includes(f.path)));
   // What the plan read, else the store (a plan that went through a copy carries no contents).
@@ -233,7 +243,7 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
     candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array), ...(f.toExec ? { executable: true } : {}) }] : []));
   // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
   // (the workspace limits its own writes at once; reads of small files do not wait on the disk).
-  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true)), Promise.all(candidates.map((f) => readDisk(workspace, f.path)))]);
+  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true), { tag }), Promise.all(candidates.map((f) => readDisk(workspace, f.path)))]);
   if (disk.status === 'rejected') {
     if (staging.status === 'fulfilled') await staging.value.discard();
     throw disk.reason;
@@ -243,7 +253,7 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
   const same = candidates.map((f, i) => disk.value[i]?.hash === f.fromHash);
   if (same.includes(false)) {
     await staged.discard();
-    staged = await workspace.stageFiles(changes((i) => same[i] === true));
+    staged = await workspace.stageFiles(changes((i) => same[i] === true), { tag });
   }
   const write = candidates.flatMap((f, i): Write[] => (same[i] ? [{ f, current: disk.value[i]?.bytes }] : []));
   const written = new Set(write.map(({ f }) => f.path));
@@ -254,9 +264,9 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
  * Commits the record with the safety checkpoint (the contents about to be replaced), then makes the
  * staged changes. Each file is read again just before its rename: one saved since `prepareWrites`
  * read it (an editor's autosave during the commit, the fork or the memory revert) holds contents the
- * safety checkpoint does not have, so it is left as it is. Returns those files. The record still
- * lists them: a later rewind or undo then sees a file that holds neither side's version, a conflict
- * that is never overwritten without the user's OK.
+ * safety checkpoint does not have, so it is left as it is. Returns those files, which the
+ * settlement written after the renames names (`RewindSettledData`), so that the record's undo and the
+ * timeline leave them out.
  */
 async function commitAndWrite(
   store: CheckpointStore,
@@ -264,16 +274,18 @@ async function commitAndWrite(
   id: SessionId,
   headSeq: number,
   type: 'rewind' | 'rewind_undone',
-  data: { files: RewoundFile[] },
+  data: { rewindId: string; files: RewoundFile[] },
   prepared: Prepared,
 ): Promise<string[]> {
+  let step: number;
   try {
     const summary = await store.getSession(id);
     if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
+    step = await lastStepOf(store, summary);
     await store.commit({
       sessionId: id,
       expectedHeadSeq: headSeq,
-      events: [{ step: await lastStepOf(store, summary), type, data }],
+      events: [{ step, type, data }],
       // The disk was hashed when it was checked against the preview: fromHash is what it holds.
       blobs: prepared.write.flatMap(({ f, current }) => (current && f.fromHash ? [{ content: current, hash: f.fromHash }] : [])),
     });
@@ -286,5 +298,11 @@ async function commitAndWrite(
   // The record is durable: the renames follow (distinct paths, any order).
   const read = new Map(prepared.write.map(({ f }) => [f.path, f.fromHash]));
   const { skipped } = await prepared.staged.apply({ unchanged: async (path) => (await readDisk(workspace, path).catch(() => undefined))?.hash === read.get(path) });
+  // Done: the record is settled, with the files it lists but left alone. Not synced, and best effort:
+  // without it, the record counts them as written (a later undo then sees a conflict and asks).
+  if (data.files.length > 0) {
+    const settled: RewindSettledData = { rewindId: data.rewindId, ...(type === 'rewind_undone' ? { undo: true as const } : {}), notWritten: skipped };
+    await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], deferSync: true }).catch(() => undefined);
+  }
   return skipped;
 }

@@ -1,7 +1,7 @@
 import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
-import type { BlobHash, SessionId } from '../store/types';
-import { CheckpointError, type RewindData, type RewindMode, type RewoundFile, readJournal } from './checkpointEvents';
+import type { BlobHash, JournalEvent, SessionId } from '../store/types';
+import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements, stagingTag } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
@@ -56,6 +56,14 @@ export interface RewindPlan {
   /** Every file the session touched (files and both modes); empty for conversation mode. */
   files: RewindFilePlan[];
   conversation?: ConversationRewind;
+  /** Earlier rewinds and undos of the session a crash cut short: the apply removes the temporary files they left. */
+  unsettled: Unsettled[];
+}
+
+/** A rewind or undo record with no settlement: its staging tag and its files. */
+export interface Unsettled {
+  tag: string;
+  paths: string[];
 }
 
 export interface UndoPlan {
@@ -65,6 +73,8 @@ export interface UndoPlan {
   files: RewindFilePlan[];
   /** Memory reverts the rewind made, which the undo undoes. */
   memoryReverts: string[];
+  /** As `RewindPlan.unsettled`. */
+  unsettled: Unsettled[];
 }
 
 export interface PlanOptions {
@@ -90,7 +100,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
     throw new CheckpointError('INVALID', `step ${targetStep} is not in session ${sessionId} (steps 0..${history.lastStep})`);
   }
   const boundary = journal ? stepBoundary(journal, targetStep) : undefined;
-  const plan: RewindPlan = { sessionId, targetStep, mode, headSeq: touches.headSeq, files: [] };
+  const plan: RewindPlan = { sessionId, targetStep, mode, headSeq: touches.headSeq, files: [], unsettled: unsettledOf(touches.events) };
   if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages };
   if (mode === 'conversation') return plan;
   const target = history.stateAfter(boundary?.step ?? targetStep);
@@ -116,13 +126,25 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   if (journal.some((e) => e.type === 'rewind_undone' && (e.data as { rewindId: string }).rewindId === rewindId)) {
     throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
   }
+  const notWritten = settlements(journal).get(recordKey('rewind', rewindId))?.notWritten ?? [];
   const files = await planFiles(
     store,
     workspace,
-    rewind.files.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, own: [f.toHash] })),
+    rewind.files.filter((f) => !notWritten.includes(f.path)).map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, own: [f.toHash] })),
     o,
   );
-  return { sessionId, rewindId, headSeq, files, memoryReverts: rewind.memoryReverts ?? [] };
+  return { sessionId, rewindId, headSeq, files, memoryReverts: rewind.memoryReverts ?? [], unsettled: unsettledOf(journal) };
+}
+
+/** The session's rewind and undo records that have no settlement (a crash cut them short), newest last. */
+function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
+  const settled = settlements(events);
+  return events.flatMap((e) => {
+    if (e.type !== 'rewind' && e.type !== 'rewind_undone') return [];
+    const d = e.data as RewindData | RewindUndoneData;
+    if (d.files.length === 0 || settled.has(recordKey(e.type, d.rewindId))) return [];
+    return [{ tag: stagingTag(d.rewindId, e.type === 'rewind_undone'), paths: d.files.map((f) => f.path) }];
+  });
 }
 
 const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (k ? (k.inFlight !== undefined ? [k.hash, k.inFlight] : [k.hash]) : []);
@@ -231,11 +253,13 @@ export const undoable = (r: RewindRecord): boolean => !r.undone && (r.files.leng
 export async function listRewinds(store: CheckpointStore, sessionId: SessionId): Promise<RewindRecord[]> {
   const journal = await readJournal(store, sessionId);
   const undone = new Set(journal.flatMap((e) => (e.type === 'rewind_undone' ? [(e.data as { rewindId: string }).rewindId] : [])));
+  const settled = settlements(journal);
   return journal
     .flatMap((e) => {
       if (e.type !== 'rewind') return [];
       const d = e.data as RewindData;
-      return [{ rewindId: d.rewindId, seq: e.seq, targetStep: d.targetStep, mode: d.mode, files: d.files.map((f) => f.path), memoryReverts: d.memoryReverts ?? [], at: d.at, undone: undone.has(d.rewindId) }];
+      const notWritten = settled.get(recordKey('rewind', d.rewindId))?.notWritten ?? [];
+      return [{ rewindId: d.rewindId, seq: e.seq, targetStep: d.targetStep, mode: d.mode, files: d.files.map((f) => f.path).filter((p) => !notWritten.includes(p)), memoryReverts: d.memoryReverts ?? [], at: d.at, undone: undone.has(d.rewindId) }];
     })
     .reverse();
 }

@@ -41,6 +41,8 @@ export const TOUCH_DIGEST: EventDigest = {
         const d = data as RewindUndoneData;
         return { rewindId: d.rewindId, files: d.files };
       }
+      case 'rewind_settled':
+        return data;
       default:
         return undefined;
     }

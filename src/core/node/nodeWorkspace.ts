@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkspaceError, type ApplyGuard, type FileChangeRequest, type FileStat, type StagedFiles, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
+import { WorkspaceError, type ApplyGuard, type FileChangeRequest, type FileStat, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
 import { PathConfiner } from './confinedPath';
 import { isExecutable } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
@@ -100,7 +100,8 @@ export class NodeWorkspace implements Workspace {
     await (await this.stageFiles(changes)).apply();
   }
 
-  async stageFiles(changes: readonly FileChangeRequest[]): Promise<StagedFiles> {
+  async stageFiles(changes: readonly FileChangeRequest[], options: StageOptions = {}): Promise<StagedFiles> {
+    const prefix = tempPrefix(options.tag);
     const seen = new Set<string>();
     for (const c of changes) {
       if (seen.has(c.path)) throw new WorkspaceError('INVALID_PATH', c.path, `${c.path} is given twice.`);
@@ -114,7 +115,7 @@ export class NodeWorkspace implements Workspace {
         const bytes = (changes[i] as FileChangeRequest).bytes;
         const t = targets[i] as StageTarget;
         if (bytes === null || t.kind !== 'write') return;
-        const tmp = path.join(t.dir, `.savepoint-${randomBytes(8).toString('hex')}.tmp`);
+        const tmp = path.join(t.dir, `${prefix}${randomBytes(8).toString('hex')}${TEMP_SUFFIX}`);
         temps[i] = tmp;
         await writeSynced(tmp, bytes, t.mode ?? (t.executable ? 'executable' : undefined));
       });
@@ -123,6 +124,30 @@ export class NodeWorkspace implements Workspace {
       throw e;
     }
     return new NodeStagedFiles(targets, temps);
+  }
+
+  async removeStaged(tag: string, paths: readonly string[]): Promise<number> {
+    const prefix = tempPrefix(tag);
+    const dirs = new Set<string>();
+    for (const p of paths) {
+      try {
+        // Beside the file a write went to: the link's target when the path is a symlink.
+        dirs.add(path.dirname(this.confiner.confineEntry(p).entry));
+        dirs.add(path.dirname(this.confiner.confine(p).real));
+      } catch {
+        // A path that is no longer inside the workspace has nothing of ours beside it to remove.
+      }
+    }
+    let removed = 0;
+    for (const dir of dirs) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names) {
+        if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
+        await rm(path.join(dir, name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   private writeTarget(rel: string, executable: boolean): StageTarget {
@@ -194,6 +219,15 @@ export class NodeWorkspace implements Workspace {
     }
     return matchers;
   }
+}
+
+const TEMP_SUFFIX = '.tmp';
+
+/** The start of a staged file's name: `.savepoint-` then the tag, if any (letters and digits only). */
+function tempPrefix(tag: string | undefined): string {
+  if (tag === undefined) return '.savepoint-';
+  if (!/^[A-Za-z0-9]{1,64}$/.test(tag)) throw new Error(`invalid staging tag ${JSON.stringify(tag)}: letters and digits only`);
+  return `.savepoint-${tag}-`;
 }
 
 /** A write keeps the mode of the file it replaces; a new file has the default one, with execute bits when asked. */

@@ -84,6 +84,11 @@ export interface FileChangeRequest {
   executable?: boolean;
 }
 
+export interface StageOptions {
+  /** Letters and digits naming the operation in its temporary files' names, for `removeStaged` after a crash. */
+  tag?: string;
+}
+
 /** Asked right before each staged change is made (see `StagedFiles.apply`). */
 export interface ApplyGuard {
   /** False: the target no longer holds what the caller expects, and this change is not made. */
@@ -144,7 +149,13 @@ export interface Workspace {
    * one change fails, what was staged is removed and the error thrown. Throws INVALID_PATH for a
    * path given twice, IS_DIRECTORY, NOT_DIRECTORY and the confinement errors.
    */
-  stageFiles(changes: readonly FileChangeRequest[]): Promise<StagedFiles>;
+  stageFiles(changes: readonly FileChangeRequest[], options?: StageOptions): Promise<StagedFiles>;
+
+  /**
+   * Removes the temporary files a `stageFiles` with this tag left beside these paths (a crash between
+   * the staging and its apply or discard). Never touches anything else. Returns how many it removed.
+   */
+  removeStaged(tag: string, paths: readonly string[]): Promise<number>;
 
   /**
    * Removes the file (a symlink itself, not its target). Returns whether something was removed.

@@ -3,6 +3,7 @@ import type { JournalEvent } from '../store/types';
 import type { RunnerEvent, SideEffect, ToolStartedData } from './runEvents';
 import { describeEvent } from './timeline';
 import { count } from '../util/plural';
+import { recordKey } from '../checkpoints/checkpointEvents';
 
 /**
  * Journal events -> sidebar timeline entries (pure, no I/O). The host loads what the journal keeps
@@ -26,6 +27,8 @@ export interface TimelineState {
   lastSeq: number;
   /** Planned file mutations of calls whose result has not come yet. */
   started: Map<string, FileStat[]>;
+  /** Rewind and undo records by `recordKey`: their settlement may say that fewer files were written. */
+  records: Map<string, JournalEvent>;
 }
 
 export interface ChangePair {
@@ -33,7 +36,7 @@ export interface ChangePair {
   after: string | null;
 }
 
-export const emptyTimeline = (): TimelineState => ({ entries: new Map(), lastSeq: 0, started: new Map() });
+export const emptyTimeline = (): TimelineState => ({ entries: new Map(), lastSeq: 0, started: new Map(), records: new Map() });
 
 /** Drift and human messages can be long; the note shows their start. */
 const NOTE_CHARS = 1000;
@@ -138,10 +141,23 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
   }
 }
 
-/** A rewind's note offers its undo; the undo's note takes that offer back from it. */
+/**
+ * A rewind's note offers its undo; the undo's note takes that offer back from it. A settlement that
+ * names files left alone at the last moment corrects its record's note, and has none of its own.
+ */
 function otherNotes(state: TimelineState, e: JournalEvent): string[] {
-  const changed = [put(state, otherNote(e))];
   const id = (e.data as { rewindId?: unknown } | null)?.rewindId;
+  if (e.type === 'rewind_settled') {
+    const d = e.data as { undo?: unknown; notWritten?: unknown };
+    const late = Array.isArray(d.notWritten) ? d.notWritten.length : 0;
+    const record = typeof id === 'string' ? state.records.get(recordKey(d.undo === true ? 'rewind_undone' : 'rewind', id)) : undefined;
+    const was = record && state.entries.get(`note:${record.seq}`);
+    if (!record || was?.kind !== 'note' || late === 0) return [];
+    const fixed = otherNote(record, late);
+    return [put(state, fixed.rewind && was.rewind ? { ...fixed, rewind: { ...fixed.rewind, undone: was.rewind.undone } } : fixed)];
+  }
+  if ((e.type === 'rewind' || e.type === 'rewind_undone') && typeof id === 'string') state.records.set(recordKey(e.type, id), e);
+  const changed = [put(state, otherNote(e))];
   if (e.type === 'rewind_undone' && typeof id === 'string') {
     for (const x of state.entries.values()) {
       if (x.kind === 'note' && x.rewind?.id === id && !x.rewind.undone) changed.push(put(state, { ...x, rewind: { ...x.rewind, undone: true } }));
@@ -194,15 +210,16 @@ function started(state: TimelineState, e: JournalEvent, d: ToolStartedData, look
   return put(state, { ...t, state: 'running', files });
 }
 
-/** Events written outside the runner (rewind, undo) and types this view does not know. */
-function otherNote(e: JournalEvent): NoteEntry {
+/** Events written outside the runner (rewind, undo) and types this view does not know. `late`: files the record lists but did not write. */
+function otherNote(e: JournalEvent, late = 0): NoteEntry {
   const d = (e.data ?? {}) as { files?: unknown[]; targetStep?: number; skipped?: unknown[]; rewindId?: unknown; memoryReverts?: unknown[] };
-  const n = Array.isArray(d.files) ? d.files.length : 0;
+  const n = (Array.isArray(d.files) ? d.files.length : 0) - late;
+  const kept = (Array.isArray(d.skipped) ? d.skipped.length : 0) + late;
   if (e.type === 'rewind') {
-    const entry = note(e, 'info', 'history', `Rewound ${count(n, 'file')} to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${d.skipped?.length ? `, ${d.skipped.length} kept` : ''}`);
+    const entry = note(e, 'info', 'history', `Rewound ${count(n, 'file')} to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${kept ? `, ${kept} kept` : ''}`);
     return (n > 0 || (d.memoryReverts?.length ?? 0) > 0) && typeof d.rewindId === 'string' ? { ...entry, rewind: { seq: e.seq, id: d.rewindId, undone: false } } : entry;
   }
-  if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${count(n, 'file')} restored`);
+  if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${count(n, 'file')} restored${late ? `, ${late} kept` : ''}`);
   return note(e, 'info', 'circle-small', describeEvent({ type: e.type, data: e.data } as RunnerEvent).trim());
 }
 

@@ -7,6 +7,7 @@ import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { listRewinds, planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import type { Harness } from '../runner/runnerHarness';
 import { AstOutliner } from '../../../src/core/code/astOutline';
+import { TimelineViewLoader } from '../../../src/core/runner/timelineViewLoader';
 import { A0, A2, A3, FILES, NEW, NOTES, builtSession, contents, sha, snapshotDir } from './checkpointHarness';
 
 const actions = (plan: { files: { path: string; action: string; conflict: boolean }[] }) => Object.fromEntries(plan.files.map((f) => [f.path, [f.action, f.conflict]]));
@@ -102,8 +103,10 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     h = b.h;
     const r = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 1));
     const events = await h.events(b.id);
-    const last = events[events.length - 1] as unknown as { type: string; data: RewindData };
+    const last = events[events.length - 2] as unknown as { type: string; data: RewindData };
     assert.equal(last.type, 'rewind');
+    // Then, once the renames are done, its settlement: every file was written.
+    assert.deepEqual([events[events.length - 1]?.type, events[events.length - 1]?.data], ['rewind_settled', { rewindId: r.rewindId, notWritten: [] }]);
     assert.equal(last.data.rewindId, r.rewindId);
     assert.deepEqual(
       last.data.files.map((f) => [f.path, f.fromHash, f.toHash]),
@@ -173,11 +176,17 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     store.commit = commit;
     assert.deepEqual([r.written, r.skipped], [['notes.txt'], ['src/a.ts']]);
     assert.equal(await readFile(file, 'utf8'), saved);
-    // The record lists the file (it was committed first); the undo sees a file holding neither side's version.
+    // The record lists the file (it was committed first); its settlement says it was not written, so
+    // the list of rewinds, the timeline and the undo leave it out.
+    assert.deepEqual((await listRewinds(store, b.id))[0]?.files, ['notes.txt']);
+    const view = new TimelineViewLoader(store, b.id);
+    await view.catchUp();
+    const notes = [...view.state.entries.values()].flatMap((x) => (x.kind === 'note' ? [x.text] : []));
+    assert.ok(notes.includes('Rewound 1 file to step 2, 1 kept'), JSON.stringify(notes));
     const undo = await planUndo(store, b.ws, b.id, r.rewindId);
-    assert.deepEqual(actions(undo), { 'src/a.ts': ['restore', true], 'notes.txt': ['delete', false] });
+    assert.deepEqual(actions(undo), { 'notes.txt': ['delete', false] });
     const u = await undoRewind(store, b.ws, undo);
-    assert.deepEqual([u.written, u.skipped], [['notes.txt'], ['src/a.ts']]);
+    assert.deepEqual([u.written, u.skipped], [['notes.txt'], []]);
     assert.equal(await readFile(file, 'utf8'), saved);
     const left = (await readdir(join(h.workspace, 'src'))).filter((n) => n.startsWith('.savepoint-'));
     assert.deepEqual(left, [], 'no temporary file left behind');
@@ -190,17 +199,24 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     const plan = await planRewind(h.store, b.ws, b.id, 1);
     // The record is committed, then the process dies before any rename: the staged changes are never applied.
     const crashed = Object.create(b.ws, {
-      stageFiles: { value: async (changes: Parameters<typeof b.ws.stageFiles>[0]) => Object.assign(await b.ws.stageFiles(changes), { apply: async () => Promise.reject(new Error('killed')) }) },
+      stageFiles: {
+        value: async (...args: Parameters<typeof b.ws.stageFiles>) => Object.assign(await b.ws.stageFiles(...args), { apply: async () => Promise.reject(new Error('killed')) }),
+      },
     }) as typeof b.ws;
     await assert.rejects(applyRewind(h.store, crashed, plan), /killed/);
-    // (The killed process leaves its synced temporary files; only the files themselves are compared.)
-    const files = (snap: Record<string, string>) => Object.fromEntries(Object.entries(snap).filter(([p]) => !/(^|\/)\.savepoint-[0-9a-f]+\.tmp$/.test(p)));
+    // The killed process leaves its synced temporary files beside the files.
+    const root = h.workspace;
+    const temps = async () => Object.keys(contents(await snapshotDir(root))).filter((p) => /(^|\/)\.savepoint-[0-9a-f]+-[0-9a-f]+\.tmp$/.test(p));
+    assert.equal((await temps()).length, 2);
+    const files = (snap: Record<string, string>) => Object.fromEntries(Object.entries(snap).filter(([p]) => !/(^|\/)\.savepoint-/.test(p)));
     assert.deepEqual(files(contents(await snapshotDir(h.workspace))), before, 'nothing renamed');
     const again = await planRewind(h.store, b.ws, b.id, 1);
     assert.deepEqual(actions(again), actions(plan), 'the same actions, and no conflict');
+    assert.equal(again.unsettled.length, 1, 'the record with no settlement');
     const r = await applyRewind(h.store, b.ws, again);
     assert.deepEqual(r.skipped, []);
     assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A0);
+    assert.deepEqual(await temps(), [], 'the next rewind removed what the crashed one left');
   });
 
   it("a user's version a rewind overwrote with their OK is a conflict again when it comes back", async () => {

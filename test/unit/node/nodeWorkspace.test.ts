@@ -195,6 +195,24 @@ describe('NodeWorkspace', () => {
       assert.deepEqual((await readdir(root)).filter((n) => n.endsWith('.tmp')), []);
     });
 
+    it('removeStaged removes only the temporary files its tag names, beside the given paths', async () => {
+      // A crash between staging and applying: nothing removes these but removeStaged.
+      await ws.stageFiles([{ path: 'a.txt', bytes: bytes('A7') }, { path: 'src/deep/c.ts', bytes: bytes('C7') }], { tag: 'abc123' });
+      await ws.stageFiles([{ path: 'a.txt', bytes: bytes('other') }], { tag: 'other9' });
+      await ws.stageFiles([{ path: 'a.txt', bytes: bytes('untagged') }]);
+      const temps = async (dir: string) => (await readdir(path.join(root, dir))).filter((n) => n.endsWith('.tmp')).sort();
+      assert.equal((await temps('.')).length, 3);
+      assert.match((await temps('src/deep'))[0] ?? '', /^\.savepoint-abc123-[0-9a-f]+\.tmp$/);
+      assert.equal(await ws.removeStaged('abc123', ['a.txt', 'src/deep/c.ts', 'gone/x.ts']), 2);
+      assert.deepEqual(await temps('src/deep'), []);
+      const left = await temps('.');
+      assert.equal(left.length, 2);
+      assert.ok(left.every((n) => !n.includes('abc123')));
+      assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A', 'no file of the user is touched');
+      assert.equal(await ws.removeStaged('abc123', ['a.txt']), 0);
+      await assert.rejects(ws.stageFiles([{ path: 'a.txt', bytes: bytes('x') }], { tag: '../x' }), /invalid staging tag/);
+    });
+
     it('a file removed between staging and applying: the other changes are made, the error is thrown, no temporary file stays', async () => {
       const staged = await ws.stageFiles([
         { path: 'a.txt', bytes: bytes('A6') },
