@@ -1,13 +1,34 @@
 import type { RunnerEvent, ToolResultData } from './runEvents';
 import { describeStepDiagnostics } from './stepDiagnostics';
 import type { JournalEvent } from '../store/types';
+import { count } from '../util/plural';
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** One line per journal event, for `savepoint show` and the demo. */
 export function timelineLine(e: JournalEvent): string {
   const at = new Date(e.at).toISOString().slice(11, 19);
-  return `${String(e.seq).padStart(4)} ${at} step ${String(e.step).padStart(3)}  ${describeEvent({ type: e.type, data: e.data } as RunnerEvent)}`;
+  return `${String(e.seq).padStart(4)} ${at} step ${String(e.step).padStart(3)}  ${checkpointText(e) ?? describeEvent({ type: e.type, data: e.data } as RunnerEvent)}`;
+}
+
+/** Rewinds, their undos and settlements (written outside the runner), read defensively; undefined for other events. */
+function checkpointText(e: JournalEvent): string | undefined {
+  const d = (e.data ?? {}) as { files?: unknown[]; skipped?: unknown[]; targetStep?: unknown; undo?: unknown; notWritten?: unknown[] };
+  const files = count(Array.isArray(d.files) ? d.files.length : 0, 'file');
+  const kept = Array.isArray(d.skipped) && d.skipped.length ? `, ${d.skipped.length} kept` : '';
+  switch (e.type) {
+    case 'rewind':
+      return `rewind to ${typeof d.targetStep === 'number' && d.targetStep > 0 ? `step ${d.targetStep}` : 'before the session'}: ${files}${kept}`;
+    case 'rewind_undone':
+      return `rewind undone: ${files}${kept}`;
+    case 'rewind_settled': {
+      const late = Array.isArray(d.notWritten) ? d.notWritten.filter((p): p is string => typeof p === 'string') : [];
+      const what = d.undo === true ? 'undo' : 'rewind';
+      return late.length ? `${what} done; left alone (changed during it): ${cut(late.join(', '), 100)}` : `${what} done`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 const LETTER = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
-import { describeEvent } from '../../../src/core/runner/timeline';
+import { describeEvent, timelineLine } from '../../../src/core/runner/timeline';
+import type { JournalEvent } from '../../../src/core/store/types';
 
 const result = (more: Partial<ToolResultData>): ToolResultData => ({ callId: 'c1', name: 'run_command', key: 'k', isError: false, content: 'exit 0\nmore output', progressed: true, ...more });
 
@@ -36,5 +37,17 @@ describe('savepoint show: a result\'s files and symbols under its line', functio
     const many = describeEvent({ type: 'tool_result', data: result({ symbols: Array.from({ length: 14 }, (_, i) => `changed function \`f${i}\` in a.ts`) }) });
     assert.equal(many.split('\n').length, 12);
     assert.match(many, /… and 4 more$/);
+  });
+});
+
+describe('savepoint show: rewinds, their undos and settlements in words', function () {
+  const line = (seq: number, type: string, data: unknown) => timelineLine({ seq, step: 2, at: Date.UTC(2026, 0, 1, 10, 0, 0), type, data } as JournalEvent);
+  it('names the target, the files and what was left alone', () => {
+    const file = { path: 'a.ts', fromHash: 'x', toHash: 'y' };
+    assert.equal(line(7, 'rewind', { rewindId: 'r', targetStep: 1, mode: 'files', files: [file, file], skipped: ['c.ts'], at: 0 }), '   7 10:00:00 step   2  rewind to step 1: 2 files, 1 kept');
+    assert.equal(line(8, 'rewind_settled', { rewindId: 'r', notWritten: ['b.ts'] }), '   8 10:00:00 step   2  rewind done; left alone (changed during it): b.ts');
+    assert.equal(line(9, 'rewind_undone', { rewindId: 'r', files: [file], skipped: [], at: 0 }), '   9 10:00:00 step   2  rewind undone: 1 file');
+    assert.equal(line(10, 'rewind_settled', { rewindId: 'r', undo: true, notWritten: [] }), '  10 10:00:00 step   2  undo done');
+    assert.equal(line(11, 'rewind', { targetStep: 0, files: [] }), '  11 10:00:00 step   2  rewind to before the session: 0 files');
   });
 });
