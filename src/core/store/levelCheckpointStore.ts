@@ -70,7 +70,8 @@ export class LevelCheckpointStore implements CheckpointStore {
   private readonly retention: Retention;
   private readonly snapshotEvery: number;
   private readonly digests: DigestLog;
-  private readonly newId = monotonicFactory();
+  /** Made on first use: ulid looks for its random source then (Web Crypto, loaded on demand), which a store that only reads and commits never needs. */
+  private idFactory: (() => string) | undefined;
   /** Index rows of sessions this process has touched; the store is single-writer (LevelDB's lock). */
   private readonly heads = new Map<SessionId, SessionSummary>();
   private readonly locks = new Map<SessionId, Promise<unknown>>();
@@ -354,6 +355,11 @@ export class LevelCheckpointStore implements CheckpointStore {
     this.ctx.markClosed();
     await this.ctx.flushMemtable();
     await this.ctx.db.close();
+  }
+
+  private newId(): string {
+    this.idFactory ??= monotonicFactory();
+    return this.idFactory();
   }
 
   /** Serialises writers of one session inside this process. */

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { cp, copyFile, link, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,7 +141,11 @@ function errCode(e: unknown): string | undefined {
 async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Promise<DiskCheckpointStore> {
   const db = new ClassicLevel<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
   try {
-    await db.open();
+    // The directory exists (both callers make it). Asked to create a missing database, classic-level
+    // first makes the directory again with the promise API, a thread-pool trip in every open. LevelDB
+    // creates a database only where CURRENT is missing, so with CURRENT there the flag changes nothing
+    // else.
+    await db.open({ createIfMissing: !existsSync(join(dir, 'CURRENT')) });
   } catch (e) {
     throw fromLevelError(e, `opening the store in ${dir}`);
   }
