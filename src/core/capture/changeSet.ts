@@ -38,6 +38,9 @@ function change(path: string, before: Side | undefined, after: Side | undefined,
   return c;
 }
 
+/** Whether both sides agree on the execute bit. */
+export const sameExec = (a: Side, b: Side): boolean => (a.exec === true) === (b.exec === true);
+
 const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
 /**
@@ -52,7 +55,8 @@ export function buildChanges(comparisons: readonly Comparison[], maxBytes: numbe
   const sorted = [...comparisons].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const c of sorted) {
     if (c.before && c.after) {
-      if (c.before.hash !== c.after.hash) out.push(change(c.path, c.before, c.after, maxBytes));
+      // A mode-only change (chmod +x) counts: a rewind re-creating the file must know its bit.
+      if (c.before.hash !== c.after.hash || !sameExec(c.before, c.after)) out.push(change(c.path, c.before, c.after, maxBytes));
     } else if (c.before) {
       deleted.push(c);
     } else if (c.after) {

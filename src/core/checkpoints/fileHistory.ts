@@ -92,27 +92,34 @@ export class FileHistory {
 
   /**
    * The touched paths whose file has an execute bit at the end of `step` (as `stateAfter`): what a
-   * rewind sets again on a file it re-creates. A command's capture records the bit on both sides; a
-   * file tool's edit keeps the mode, so across one the bit is the same before and after (known from
-   * either side); a file a tool creates has none.
+   * rewind sets again on a file it re-creates. Observed bits come first: a command's capture records
+   * both sides (a mode-only change too), a file tool records the bit of a file it deletes. A file
+   * tool's edit keeps the mode, so across one the bit is the same before and after (known from either
+   * side), as long as the history is unbroken (the edit started from the version the last change left).
+   * Where nothing was observed (a file a tool created, or one from before these bits were recorded),
+   * the file has none.
    */
   execAfter(step: number): Set<string> {
     const out = new Set<string>();
     for (const [path, list] of this.byPath) {
       const calls = list.filter(byCall);
       const applied = calls.filter((t) => t.outcome === 'applied');
-      // exec[0]: before the first change; exec[k]: after the k-th applied change. keeps[k]: the k-th kept the mode.
-      const exec: (boolean | undefined)[] = [calls[0]?.beforeExec];
+      // Slot 0: before the first change; slot k: after the k-th applied change.
+      const seen: (boolean | undefined)[] = [calls[0]?.beforeExec];
+      // keeps[k]: the k-th change kept the mode of the version before it.
       const keeps = [false];
+      let prev = calls[0]?.beforeHash ?? null;
       for (const [i, t] of applied.entries()) {
-        if (exec[i] === undefined && t.beforeExec !== undefined) exec[i] = t.beforeExec;
-        exec.push(t.afterHash === null ? false : (t.afterExec ?? (t.beforeHash === null ? false : undefined)));
-        keeps.push(t.afterHash !== null && t.beforeHash !== null && t.afterExec === undefined);
+        // The latest observation of a slot wins (the bit may have changed without a recorded change).
+        if (t.beforeExec !== undefined) seen[i] = t.beforeExec;
+        seen.push(t.afterHash === null ? false : t.afterExec);
+        keeps.push(t.afterHash !== null && t.beforeHash !== null && t.afterExec === undefined && t.beforeHash === prev);
+        prev = t.afterHash;
       }
-      for (let k = 1; k < exec.length; k++) if (exec[k] === undefined && keeps[k]) exec[k] = exec[k - 1];
-      for (let k = exec.length - 1; k > 0; k--) if (exec[k - 1] === undefined && keeps[k]) exec[k - 1] = exec[k];
+      for (let k = 1; k < seen.length; k++) if (seen[k] === undefined && keeps[k]) seen[k] = seen[k - 1];
+      for (let k = seen.length - 1; k > 0; k--) if (seen[k - 1] === undefined && keeps[k]) seen[k - 1] = seen[k];
       const at = applied.filter((t) => t.step <= step).length;
-      if (exec[at] === true) out.add(path);
+      if (seen[at] === true) out.add(path);
     }
     return out;
   }
@@ -191,7 +198,17 @@ export function buildFileHistory(events: readonly JournalEvent[], lastStep = eve
     if (e.type === 'tool_started') {
       const d = e.data as ToolStartedData;
       const list = (d.mutations ?? []).map(
-        (m): FileTouch => ({ path: m.path, step: e.step, seq: e.seq, callId: d.callId, kind: 'tool', beforeHash: m.beforeHash as BlobHash | null, afterHash: m.afterHash as BlobHash | null, outcome: 'in_flight' }),
+        (m): FileTouch => ({
+          path: m.path,
+          step: e.step,
+          seq: e.seq,
+          callId: d.callId,
+          kind: 'tool',
+          beforeHash: m.beforeHash as BlobHash | null,
+          afterHash: m.afterHash as BlobHash | null,
+          ...(m.beforeExec !== undefined ? { beforeExec: m.beforeExec } : {}),
+          outcome: 'in_flight',
+        }),
       );
       touches.push(...list);
       open.set(d.callId, list);

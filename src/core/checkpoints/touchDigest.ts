@@ -1,4 +1,4 @@
-import type { SideEffect, ToolResultData, ToolStartedData } from '../runner/runEvents';
+import type { PlannedMutation, SideEffect, ToolResultData, ToolStartedData } from '../runner/runEvents';
 import type { EventDigest } from '../store/types';
 import type { RewindData, RewindUndoneData } from './checkpointEvents';
 
@@ -49,7 +49,7 @@ export const TOUCH_DIGEST: EventDigest = {
   },
 };
 
-const mutation = (m: { path: string; beforeHash: string | null; afterHash: string | null }) => ({ path: m.path, beforeHash: m.beforeHash, afterHash: m.afterHash });
+const mutation = (m: PlannedMutation) => ({ path: m.path, beforeHash: m.beforeHash, afterHash: m.afterHash, ...(m.beforeExec !== undefined ? { beforeExec: m.beforeExec } : {}) });
 
 const sideEffect = (c: SideEffect) => ({
   path: c.path,

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import type { Comparison } from '../capture/changeSet';
+import { type Comparison, sameExec } from '../capture/changeSet';
 import { type IndexEntry, readEntry, statDiffers } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
 
@@ -78,7 +78,7 @@ export class CaptureIndex {
       if (after) this.set(rel, after);
       else this.delete(rel);
       if (!before && !after) return;
-      if (before && after && before.hash === after.hash) return;
+      if (before && after && before.hash === after.hash && sameExec(before, after)) return;
       comparisons.push({ path: rel, before, after });
     });
     return { comparisons, hashed };

@@ -21,7 +21,7 @@ const MAX_DIFF_CHARS = 20_000;
 export const hashOrNull = (b: Uint8Array | null | undefined): string | null => (b ? hashBytes(b) : null);
 
 export function toMutation(c: FileChange): PlannedMutation {
-  return { path: c.path, beforeHash: hashOrNull(c.before), afterHash: hashOrNull(c.after) };
+  return { path: c.path, beforeHash: hashOrNull(c.before), afterHash: hashOrNull(c.after), ...(c.beforeExec !== undefined ? { beforeExec: c.beforeExec } : {}) };
 }
 
 /**

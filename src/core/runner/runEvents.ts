@@ -44,6 +44,8 @@ export interface PlannedMutation {
   path: string;
   beforeHash: string | null;
   afterHash: string | null;
+  /** A deletion: whether the file had an execute bit (absent: not recorded). */
+  beforeExec?: boolean;
 }
 
 export interface ToolPlannedData {

@@ -32,6 +32,8 @@ export interface FileChange {
   before: Uint8Array | null;
   /** The bytes the file will hold (null: the file is deleted). */
   after: Uint8Array | null;
+  /** A file the change deletes: whether it has an execute bit (a rewind that re-creates it sets it again). */
+  beforeExec?: boolean;
 }
 
 /** What a tool gives back for the model. */

@@ -36,6 +36,11 @@ describe('NodeChangeCapture: changes made by commands', () => {
     assert.equal(only(set, 'run.sh').before?.exec, undefined);
     const again = await captureCommand(capture, root, 'rm gen.sh');
     assert.deepEqual(only(again, 'gen.sh').before, { hash: sha('g\n'), size: 2, exec: true });
+    // A mode-only change is a change: a rewind to after it must know the bit.
+    const chmodded = await captureCommand(capture, root, 'chmod +x plain.txt');
+    assert.deepEqual(summary(chmodded), ['plain.txt modified']);
+    assert.deepEqual([only(chmodded, 'plain.txt').before?.exec, only(chmodded, 'plain.txt').after?.exec], [undefined, true]);
+    assert.equal(only(chmodded, 'plain.txt').before?.hash, only(chmodded, 'plain.txt').after?.hash);
   });
 
   it('reports a move as a rename, and a moved directory as renames of its files', async () => {

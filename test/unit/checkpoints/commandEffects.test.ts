@@ -133,6 +133,49 @@ describe('files changed by commands (captured side effects) are part of the hist
     assert.deepEqual([0, 1, 2, 3, 4].map((step) => [...fh.execAfter(step)].sort()), [['run.sh'], ['run.sh'], ['new.sh'], ['new.sh'], ['new.sh']]);
   });
 
+  it('the execute bit: what was observed last wins, and a tool edit carries it only along an unbroken history', () => {
+    const history = (list: NewEvent[]) => buildFileHistory(list.map((e, i) => ({ ...e, seq: i + 1, at: 0 })));
+    const start: NewEvent = { step: 0, type: 'session_started', data: { task: 't' } };
+    const tool = (step: number, callId: string, m: Record<string, unknown>): NewEvent[] => [
+      { step, type: 'tool_started', data: { callId, mutations: [m] } },
+      { step, type: 'tool_result', data: { callId, isError: false } },
+    ];
+    const command = (step: number, callId: string, sideEffects: unknown[]): NewEvent => ({ step, type: 'tool_result', data: { callId, isError: false, sideEffects } });
+    // A tool creates build.sh; a chmod the capture did not see as a change (older journals); then rm sees it executable.
+    const created = history([
+      start,
+      ...tool(1, 'w1', { path: 'build.sh', beforeHash: null, afterHash: sha('b') }),
+      command(2, 'c2', []),
+      command(3, 'c3', [{ path: 'build.sh', kind: 'deleted', beforeHash: sha('b'), afterHash: null, beforeExec: true }]),
+    ]);
+    assert.deepEqual([...created.execAfter(2)], ['build.sh']);
+    // The same with the chmod recorded (a mode-only change): exact at each step.
+    const chmodded = history([
+      start,
+      ...tool(1, 'w1', { path: 'build.sh', beforeHash: null, afterHash: sha('b') }),
+      command(2, 'c2', [{ path: 'build.sh', kind: 'modified', beforeHash: sha('b'), afterHash: sha('b'), afterExec: true }]),
+      ...tool(3, 'd3', { path: 'build.sh', beforeHash: sha('b'), afterHash: null, beforeExec: true }),
+    ]);
+    assert.deepEqual([1, 2, 3].map((s) => [...chmodded.execAfter(s)]), [[], ['build.sh'], []]);
+    // Deleted executable at step 1; back from outside the session (v0 again) and edited by a tool at
+    // step 2, deleted by delete_file at step 3: the deletion's bit counts, not the step-1 deletion's.
+    const broken = history([
+      start,
+      command(1, 'c1', [{ path: 'run.sh', kind: 'deleted', beforeHash: sha('v0'), afterHash: null, beforeExec: true }]),
+      ...tool(2, 'e2', { path: 'run.sh', beforeHash: sha('v0'), afterHash: sha('v2') }),
+      ...tool(3, 'd3', { path: 'run.sh', beforeHash: sha('v2'), afterHash: null, beforeExec: true }),
+    ]);
+    assert.deepEqual([0, 1, 2].map((s) => [...broken.execAfter(s)]), [['run.sh'], [], ['run.sh']]);
+    // Without the deletion's bit, nothing says what the edited file held: no bit.
+    const unknown = history([
+      start,
+      command(1, 'c1', [{ path: 'run.sh', kind: 'deleted', beforeHash: sha('v0'), afterHash: null }]),
+      ...tool(2, 'e2', { path: 'run.sh', beforeHash: sha('v0'), afterHash: sha('v2') }),
+      ...tool(3, 'd3', { path: 'run.sh', beforeHash: sha('v2'), afterHash: null }),
+    ]);
+    assert.deepEqual([...unknown.execAfter(2)], []);
+  });
+
   it('a file re-created by a rewind or by its undo gets its execute bit back (POSIX)', async function () {
     if (process.platform === 'win32') this.skip();
     const { ws, store, s } = await commandSession('exec bits');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, symlink } from 'node:fs/promises';
+import { chmod, readdir, readFile, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { deleteFileTool } from '../../../src/core/tools/deleteFile';
@@ -50,8 +50,16 @@ describe('write_file and delete_file', () => {
   it('delete_file deletes a file with its bytes as before', async () => {
     const { root, ctx } = await setup();
     const r = await call(deleteFileTool, { path: 'src/b.ts' }, ctx);
-    assert.deepEqual(r.changes?.map((c) => [c.path, text(c.before), c.after]), [['src/b.ts', 'B', null]]);
+    assert.deepEqual(r.changes?.map((c) => [c.path, text(c.before), c.after, c.beforeExec]), [['src/b.ts', 'B', null, false]]);
     await assert.rejects(stat(path.join(root, 'src/b.ts')));
+  });
+
+  it('delete_file records that the file it deletes is executable, for a rewind that re-creates it (POSIX)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const { root, ctx } = await setup();
+    await chmod(path.join(root, 'a.txt'), 0o755);
+    const r = await call(deleteFileTool, { path: 'a.txt' }, ctx);
+    assert.deepEqual(r.changes?.map((c) => [c.path, c.beforeExec]), [['a.txt', true]]);
   });
 
   it('delete_file says NOT_FOUND, IS_DIRECTORY, OUTSIDE_WORKSPACE', async () => {
