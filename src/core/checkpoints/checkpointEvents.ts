@@ -34,6 +34,8 @@ export interface RewindData {
   forkId?: SessionId;
   /** Long-term memory writes of the session after the target, undone with the conversation (their undo ids). */
   memoryReverts?: string[];
+  /** Names its temporary files (`stagingTag`), when it wrote any: a crash before its settlement may leave them. */
+  tag?: string;
   at: number;
 }
 
@@ -42,13 +44,17 @@ export interface RewindUndoneData {
   rewindId: string;
   files: RewoundFile[];
   skipped: string[];
+  /** As `RewindData.tag`. */
+  tag?: string;
   at: number;
 }
 
 /**
- * Written once the renames of a rewind or undo are done (not synced: losing it loses only what it
- * says). A record without one was cut short by a crash: its temporary files may be left beside its
- * files, and the next rewind or undo of the session removes them.
+ * Written once the renames of a rewind or undo are done (not synced, and best effort: losing it, or
+ * losing a race with another commit, loses only what it says). A record with a `tag` and no
+ * settlement may have been cut short by a crash: its temporary files may be left beside its files,
+ * and each later rewind or undo of the session removes them. Records written before settlements
+ * existed have no tag and are left alone (their temporary files had no tag to find them by).
  */
 export interface RewindSettledData {
   /** The rewind the record is about (for an undo's record, the rewind it undid, with `undo`). */

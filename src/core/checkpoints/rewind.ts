@@ -82,7 +82,8 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
   await removeLeftovers(workspace, plan.unsettled);
   const rewindId = `rewind:${plan.sessionId}:${headSeq + 1}`;
-  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], stagingTag(rewindId, false));
+  const tag = stagingTag(rewindId, false);
+  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], tag);
   const { write, skipped } = prepared;
   let fork: SessionSummary | undefined;
   let reverts: { revertId: string; versions: unknown[] }[] = [];
@@ -104,18 +105,24 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
     skipped,
     ...(fork ? { forkId: fork.id } : {}),
     ...(reverts.length ? { memoryReverts: reverts.map((r) => r.revertId) } : {}),
+    ...(write.length ? { tag } : {}),
     at: (o.now ?? Date.now)(),
   };
   let late: string[];
+  let recorded = false;
   try {
-    late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared);
+    late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared, () => (recorded = true));
   } catch (e) {
     // Not recorded (another rewind or run of the session came first): what this attempt did to
     // memory and the session list is taken back, best effort, so that nothing of it is left unclaimed.
-    for (const id of made) await o.memory?.undoRevert(id).catch(() => undefined);
-    if (fork) await store.deleteSession(fork.id, 'the rewind that made this fork was not applied').catch(() => undefined);
+    // Recorded, and a rename failed: the record names the fork and the reverts, which its undo takes back.
+    if (!recorded) {
+      for (const id of made) await o.memory?.undoRevert(id).catch(() => undefined);
+      if (fork) await store.deleteSession(fork.id, 'the rewind that made this fork was not applied').catch(() => undefined);
+    }
     throw e;
   }
+  removeOwnLeftovers(workspace, tag, write);
   const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
   return { rewindId, ...outcome(data, skipped, late, plan.files), ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
 }
@@ -181,15 +188,18 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
     }
   }
   await removeLeftovers(workspace, plan.unsettled);
-  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], stagingTag(plan.rewindId, true));
+  const tag = stagingTag(plan.rewindId, true);
+  const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], tag);
   const { write, skipped } = prepared;
   const data: RewindUndoneData = {
     rewindId: plan.rewindId,
     files: write.map(({ f }) => rewound(f)),
     skipped,
+    ...(write.length ? { tag } : {}),
     at: (o.now ?? Date.now)(),
   };
   const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared);
+  removeOwnLeftovers(workspace, tag, write);
   for (const id of plan.memoryReverts) await o.memory?.undoRevert(id);
   return { rewindId: plan.rewindId, ...outcome(data, skipped, late, plan.files) };
 }
@@ -203,6 +213,16 @@ const rewound = (f: RewindFilePlan): RewoundFile => ({ path: f.path, fromHash: f
  */
 async function removeLeftovers(workspace: Workspace, unsettled: readonly Unsettled[] | undefined): Promise<void> {
   for (const u of unsettled ?? []) await workspace.removeStaged(u.tag, u.paths).catch(() => undefined);
+}
+
+/**
+ * After a rewind or undo: the temporary files an attempt of the same operation left when a crash cut
+ * it short before its record (the retry has the same id, so the same tag; no record names them). In
+ * the background, off the operation's time: none of them is in anyone's way, and this one's own
+ * temporary files are all renamed or removed by now.
+ */
+function removeOwnLeftovers(workspace: Workspace, tag: string, write: readonly Write[]): void {
+  if (write.length > 0) void workspace.removeStaged(tag, write.map(({ f }) => f.path)).catch(() => undefined);
 }
 
 async function checkHead(store: CheckpointStore, id: SessionId, planned: number): Promise<number> {
@@ -276,6 +296,7 @@ async function commitAndWrite(
   type: 'rewind' | 'rewind_undone',
   data: { rewindId: string; files: RewoundFile[] },
   prepared: Prepared,
+  onRecorded?: () => void,
 ): Promise<string[]> {
   let step: number;
   try {
@@ -296,6 +317,7 @@ async function commitAndWrite(
     throw e;
   }
   // The record is durable: the renames follow (distinct paths, any order).
+  onRecorded?.();
   const read = new Map(prepared.write.map(({ f }) => [f.path, f.fromHash]));
   const { skipped } = await prepared.staged.apply({ unchanged: async (path) => (await readDisk(workspace, path).catch(() => undefined))?.hash === read.get(path) });
   // Done: the record is settled, with the files it lists but left alone. Not synced, and best effort:

@@ -1,7 +1,7 @@
 import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId } from '../store/types';
-import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements, stagingTag } from './checkpointEvents';
+import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
@@ -142,8 +142,8 @@ function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
   return events.flatMap((e) => {
     if (e.type !== 'rewind' && e.type !== 'rewind_undone') return [];
     const d = e.data as RewindData | RewindUndoneData;
-    if (d.files.length === 0 || settled.has(recordKey(e.type, d.rewindId))) return [];
-    return [{ tag: stagingTag(d.rewindId, e.type === 'rewind_undone'), paths: d.files.map((f) => f.path) }];
+    if (!d.tag || d.files.length === 0 || settled.has(recordKey(e.type, d.rewindId))) return [];
+    return [{ tag: d.tag, paths: d.files.map((f) => f.path) }];
   });
 }
 

@@ -35,11 +35,11 @@ export const TOUCH_DIGEST: EventDigest = {
       }
       case 'rewind': {
         const d = data as RewindData;
-        return { rewindId: d.rewindId, files: d.files, ...(d.memoryReverts?.length ? { memoryReverts: d.memoryReverts } : {}) };
+        return { rewindId: d.rewindId, files: d.files, ...(d.memoryReverts?.length ? { memoryReverts: d.memoryReverts } : {}), ...(d.tag ? { tag: d.tag } : {}) };
       }
       case 'rewind_undone': {
         const d = data as RewindUndoneData;
-        return { rewindId: d.rewindId, files: d.files };
+        return { rewindId: d.rewindId, files: d.files, ...(d.tag ? { tag: d.tag } : {}) };
       }
       case 'rewind_settled':
         return data;

@@ -145,8 +145,8 @@ export class NodeWorkspace implements Workspace {
       const names = await readdir(dir).catch(() => [] as string[]);
       for (const name of names) {
         if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
-        await rm(path.join(dir, name), { force: true });
-        removed++;
+        // One that cannot be removed (held open elsewhere) does not stop the others.
+        if (await rm(path.join(dir, name), { force: true }).then(() => true, () => false)) removed++;
       }
     }
     return removed;

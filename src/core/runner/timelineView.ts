@@ -219,7 +219,7 @@ function otherNote(e: JournalEvent, late = 0): NoteEntry {
     const entry = note(e, 'info', 'history', `Rewound ${count(n, 'file')} to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${kept ? `, ${kept} kept` : ''}`);
     return (n > 0 || (d.memoryReverts?.length ?? 0) > 0) && typeof d.rewindId === 'string' ? { ...entry, rewind: { seq: e.seq, id: d.rewindId, undone: false } } : entry;
   }
-  if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${count(n, 'file')} restored${late ? `, ${late} kept` : ''}`);
+  if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${count(n, 'file')} restored${kept ? `, ${kept} kept` : ''}`);
   return note(e, 'info', 'circle-small', describeEvent({ type: e.type, data: e.data } as RunnerEvent).trim());
 }
 

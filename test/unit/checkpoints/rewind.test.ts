@@ -219,6 +219,57 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     assert.deepEqual(await temps(), [], 'the next rewind removed what the crashed one left');
   });
 
+  it('after a crash before the rewind record, the rewind done again removes the temporary files the first attempt left', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const root = h.workspace;
+    // (Listed by name only: the removal runs while this polls.)
+    const temps = async () => (await readdir(root, { recursive: true })).filter((p) => /(^|\/)\.savepoint-/.test(p));
+    const plan = await planRewind(h.store, b.ws, b.id, 1);
+    // The process dies after staging, before its record: nothing discards the staged files.
+    const dying = Object.create(b.ws, {
+      stageFiles: { value: async (...args: Parameters<typeof b.ws.stageFiles>) => Object.assign(await b.ws.stageFiles(...args), { discard: async () => undefined }) },
+    }) as typeof b.ws;
+    const store = h.store;
+    const commit = store.commit.bind(store);
+    store.commit = async (c) => (c.events[0]?.type === 'rewind' ? Promise.reject(new Error('killed')) : commit(c));
+    await assert.rejects(applyRewind(store, dying, plan), /killed/);
+    store.commit = commit;
+    assert.equal((await temps()).length, 2);
+    const again = await planRewind(store, b.ws, b.id, 1);
+    assert.deepEqual(again.unsettled, [], 'no record names them');
+    await applyRewind(store, b.ws, again);
+    // The same operation (same id, same tag) removes them once it is done, in the background.
+    for (let i = 0; i < 100 && (await temps()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(await temps(), []);
+    assert.equal(await readFile(join(root, 'src/a.ts'), 'utf8'), A0);
+  });
+
+  it('a rename that fails after the record of a "both" rewind keeps the fork the record names', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const plan = await planRewind(h.store, b.ws, b.id, 2, { mode: 'both' });
+    const failing = Object.create(b.ws, {
+      stageFiles: { value: async (...args: Parameters<typeof b.ws.stageFiles>) => Object.assign(await b.ws.stageFiles(...args), { apply: async () => Promise.reject(new Error('EPERM: locked')) }) },
+    }) as typeof b.ws;
+    await assert.rejects(applyRewind(h.store, failing, plan), /locked/);
+    const record = ((await h.events(b.id)) as unknown as { type: string; data: unknown }[]).find((e) => e.type === 'rewind')?.data as RewindData | undefined;
+    assert.ok(record?.forkId, 'recorded, with its fork');
+    assert.ok(await h.store.getSession(record.forkId), 'the fork the record names still exists');
+  });
+
+  it('records written before settlements (no tag) are not taken for crashed ones', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const r = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 1));
+    // A record as older versions wrote it: no tag, no settlement.
+    const journal = (await h.events(b.id)) as unknown as { type: string; data: unknown }[];
+    const old = { ...(journal.find((e) => e.type === 'rewind')?.data as RewindData), rewindId: `${r.rewindId}:old` };
+    delete old.tag;
+    await h.store.commit({ sessionId: b.id, expectedHeadSeq: journal.length, events: [{ step: 3, type: 'rewind', data: old }] });
+    assert.deepEqual((await planRewind(h.store, b.ws, b.id, 2)).unsettled, []);
+  });
+
   it("a user's version a rewind overwrote with their OK is a conflict again when it comes back", async () => {
     const b = await builtSession();
     h = b.h;
