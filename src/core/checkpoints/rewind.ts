@@ -222,7 +222,10 @@ async function removeLeftovers(workspace: Workspace, unsettled: readonly Unsettl
  * temporary files are all renamed or removed by now.
  */
 function removeOwnLeftovers(workspace: Workspace, tag: string, write: readonly Write[]): void {
-  if (write.length > 0) void workspace.removeStaged(tag, write.map(({ f }) => f.path)).catch(() => undefined);
+  if (write.length === 0) return;
+  const paths = write.map(({ f }) => f.path);
+  // After the caller has its result: the path checks of removeStaged run before its first await.
+  setImmediate(() => void workspace.removeStaged(tag, paths).catch(() => undefined));
 }
 
 async function checkHead(store: CheckpointStore, id: SessionId, planned: number): Promise<number> {
