@@ -1,6 +1,7 @@
 import type { StagedFiles, Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import { StoreError } from '../store/errors';
+import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { SessionId, SessionSummary } from '../store/types';
 import { CheckpointError, type RewindData, type RewindSettledData, type RewindUndoneData, type RewoundFile, requireIdle, stagingTag } from './checkpointEvents';
 import { blobsOf, readDisk } from './fileContents';
@@ -54,28 +55,7 @@ export interface RewindResult {
  * A crash during (4) leaves a record whose undo still works (undo compares by hash).
  */
 export function applyRewind(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions = {}): Promise<RewindResult> {
-  return oneAtATime(store, plan.sessionId, () => apply(store, workspace, plan, o));
-}
-
-/**
- * Rewinds and undos of one session in this process, one after the other: the second then finds the
- * session moved on (STALE) before it forks or reverts memory, instead of after. Other processes
- * cannot write the store (one writer per store).
- */
-const running = new WeakMap<CheckpointStore, Map<SessionId, Promise<unknown>>>();
-
-async function oneAtATime<T>(store: CheckpointStore, id: SessionId, fn: () => Promise<T>): Promise<T> {
-  const bySession = running.get(store) ?? new Map<SessionId, Promise<unknown>>();
-  running.set(store, bySession);
-  const prev = bySession.get(id) ?? Promise.resolve();
-  const run = prev.then(fn, fn);
-  const tail = run.catch(() => undefined);
-  bySession.set(id, tail);
-  try {
-    return await run;
-  } finally {
-    if (bySession.get(id) === tail) bySession.delete(id);
-  }
+  return oneSessionOpAtATime(store, plan.sessionId, () => apply(store, workspace, plan, o));
 }
 
 async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions): Promise<RewindResult> {
@@ -174,7 +154,7 @@ function outcome(data: { files: RewoundFile[] }, skipped: string[], late: string
  * listed). The undo is itself recorded (`rewind_undone`, with the contents it replaces) first.
  */
 export function undoRewind(store: CheckpointStore, workspace: Workspace, plan: UndoPlan, o: Omit<ApplyOptions, 'message'> = {}): Promise<UndoResult> {
-  return oneAtATime(store, plan.sessionId, () => undo(store, workspace, plan, o));
+  return oneSessionOpAtATime(store, plan.sessionId, () => undo(store, workspace, plan, o));
 }
 
 async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan, o: Omit<ApplyOptions, 'message'>): Promise<UndoResult> {

@@ -8,6 +8,7 @@ import type { CheckpointStore } from '../store/checkpointStore';
 import type { MemoryPort } from '../memory/memoryPort';
 import type { WriteOrigin } from '../memory/memoryTypes';
 import type { BlobHash, SessionId } from '../store/types';
+import { oneSessionOpAtATime } from '../store/sessionOps';
 import { toolDefinitions } from '../tools/registry';
 import type { Tool, ToolContext } from '../tools/tool';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
@@ -160,11 +161,16 @@ export class Runner {
 
   /** Runs (or resumes) the session until it completes, fails, waits for the user, or the signal pauses it. */
   async run(id: SessionId, signal: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
-    const j = await SessionJournal.open(this.deps.store, id, this.now);
+    // Taken up after a rewind or undo of the session in progress here (and before the next): its
+    // records and the runner's status do not race to the journal, and a rewind then finds it running.
+    const j = await oneSessionOpAtATime(this.deps.store, id, async () => {
+      const opened = await SessionJournal.open(this.deps.store, id, this.now);
+      if (opened.state.status !== 'completed' && opened.state.status !== 'running' && opened.state.status !== 'waiting') {
+        await this.commit(opened, opened.state.turn, [{ type: 'status', data: { status: opened.state.openApprovals.length ? 'waiting' : 'running', reason: `resumed from ${opened.state.status}` } }]);
+      }
+      return opened;
+    });
     if (j.state.status === 'completed') return { sessionId: id, status: 'completed' };
-    if (j.state.status !== 'running' && j.state.status !== 'waiting') {
-      await this.commit(j, j.state.turn, [{ type: 'status', data: { status: j.state.openApprovals.length ? 'waiting' : 'running', reason: `resumed from ${j.state.status}` } }]);
-    }
     const startedHere = new Set<string>();
     // Files the session worked on may have changed while it was away: the model hears about it
     // before its next turn (not before, so that a pending call's results still come first).

@@ -145,6 +145,43 @@ describe('fork: a new session continuing from a step of another (real runner on 
     assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A0.replace('return 1;', 'return 11;'));
   });
 
+  it('a runner taking a session up during its rewind waits: the rewind settles first, then the run starts', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const harness = h;
+    const ws = new NodeWorkspace(h.workspace);
+    const fork = await forkSession(h.store, b.id, 2);
+    const plan = await planRewind(h.store, ws, fork.id, 1);
+    // Resume is asked for right after the rewind's record, while its renames (made slow here) go on.
+    const slow = Object.create(ws, {
+      stageFiles: {
+        value: async (...args: Parameters<typeof ws.stageFiles>) => {
+          const staged = await ws.stageFiles(...args);
+          const apply = staged.apply.bind(staged);
+          return Object.assign(staged, { apply: async (g?: Parameters<typeof apply>[0]) => (await new Promise((r) => setTimeout(r, 150)), apply(g)) });
+        },
+      },
+    }) as typeof ws;
+    const store = h.store;
+    const commit = store.commit.bind(store);
+    let run: Promise<unknown> | undefined;
+    store.commit = async (c) => {
+      const done = await commit(c);
+      if (c.events[0]?.type === 'rewind') run = harness.runner().run(fork.id);
+      return done;
+    };
+    h.server.push(finalText('done again', { toolResultFor: 't2' }));
+    // (The disk holds what the source session left, not the fork: its own version to overwrite.)
+    assert.deepEqual(plan.files.filter((f) => f.action !== 'none').map((f) => [f.path, f.conflict]), [['src/a.ts', true]]);
+    const r = await applyRewind(store, slow, plan, { overwriteConflicts: ['src/a.ts'] });
+    store.commit = commit;
+    assert.deepEqual(await run, { sessionId: fork.id, status: 'completed' });
+    assert.deepEqual([r.written, r.skipped], [['src/a.ts'], []]);
+    const types = (await h.events(fork.id)).map((e) => e.type as string);
+    const at = types.indexOf('rewind');
+    assert.deepEqual(types.slice(at, at + 3), ['rewind', 'rewind_settled', 'status'], types.join(' '));
+  });
+
   it('a conversation+files rewind ("both") continues in a fork, with the disk at that step', async () => {
     const b = await builtSession();
     h = b.h;

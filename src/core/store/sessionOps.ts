@@ -1,0 +1,24 @@
+import type { CheckpointStore } from './checkpointStore';
+import type { SessionId } from './types';
+
+/**
+ * Operations on one session of one store, in this process, one after the other: rewinds and their
+ * undos, and a runner taking a session up. Each checks the session (idle, at the head it planned
+ * for) and then writes; run one after the other, the second sees what the first wrote instead of
+ * racing it to the journal. Other processes cannot write the store (one writer per store).
+ */
+const queues = new WeakMap<CheckpointStore, Map<SessionId, Promise<unknown>>>();
+
+export async function oneSessionOpAtATime<T>(store: CheckpointStore, id: SessionId, fn: () => Promise<T>): Promise<T> {
+  const bySession = queues.get(store) ?? new Map<SessionId, Promise<unknown>>();
+  queues.set(store, bySession);
+  const prev = bySession.get(id) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  bySession.set(id, tail);
+  try {
+    return await run;
+  } finally {
+    if (bySession.get(id) === tail) bySession.delete(id);
+  }
+}
