@@ -1,4 +1,4 @@
-// Two bundles: the extension host (Node, LevelDB's prebuilt binaries copied beside it so the
+// The bundles: the extension host (Node, LevelDB's prebuilt binaries copied beside it so the
 // VSIX needs no node_modules) and the sidebar webview (browser).
 const path = require('node:path');
 const CopyPlugin = require('copy-webpack-plugin');
@@ -26,7 +26,7 @@ module.exports = (_env, argv) => {
       name: 'extension',
       target: 'node',
       entry: './src/extension/extension.ts',
-      output: { path: path.resolve(__dirname, 'dist'), filename: 'extension.js', libraryTarget: 'commonjs2', clean: { keep: /webview|codicons|cli\.js/ } },
+      output: { path: path.resolve(__dirname, 'dist'), filename: 'extension.js', libraryTarget: 'commonjs2', clean: { keep: /webview|codicons|cli\.js|repairWorker\.js/ } },
       externals: { vscode: 'commonjs vscode' },
       resolve: { ...common.resolve, mainFields: ['main', 'module'] },
       module: { rules: [tsRule('tsconfig.build.json')] },
@@ -55,6 +55,17 @@ module.exports = (_env, argv) => {
       target: 'node',
       entry: './src/cli/savepoint.ts',
       output: { path: path.resolve(__dirname, 'dist'), filename: 'cli.js', libraryTarget: 'commonjs2' },
+      resolve: { ...common.resolve, mainFields: ['main', 'module'] },
+      module: { rules: [tsRule('tsconfig.build.json')] },
+      node: { __dirname: false },
+    },
+    {
+      // LevelDB's repair in a process of its own (src/core/store/openStore.ts): its repairer can abort.
+      ...common,
+      name: 'repairWorker',
+      target: 'node',
+      entry: './src/core/store/repairWorker.ts',
+      output: { path: path.resolve(__dirname, 'dist'), filename: 'repairWorker.js', libraryTarget: 'commonjs2' },
       resolve: { ...common.resolve, mainFields: ['main', 'module'] },
       module: { rules: [tsRule('tsconfig.build.json')] },
       node: { __dirname: false },

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { cp, copyFile, link, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -202,9 +203,31 @@ export async function repairCheckpointStore(dir: string, now: () => number = Dat
   const backup = `${dir}.damaged-${now()}`;
   await cp(dir, backup, { recursive: true, errorOnExist: true, force: false });
   try {
-    await ClassicLevel.repair(dir);
+    await repairInChild(dir);
   } catch (e) {
     throw new StoreError('CORRUPT', `the store in ${dir} could not be repaired; the damaged copy is kept in ${backup}`, { cause: e });
   }
   return backup;
 }
+
+/**
+ * LevelDB's repair in a child process: on some damage its repairer aborts on an assertion, which
+ * in this process would take the editor's extension host (or the CLI) down with it. The worker is
+ * beside this module (out/, tests) or beside the bundle (dist/repairWorker.js).
+ */
+function repairInChild(dir: string): Promise<void> {
+  const worker = join(__dirname, 'repairWorker.js');
+  return new Promise((resolve, reject) => {
+    // In the editor, execPath is Electron's: it runs the worker as plain Node.
+    const child = spawn(process.execPath, [worker, dir], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr = (stderr + d).slice(-2000)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(signal ? `LevelDB's repair stopped the process that ran it (${signal}): ${lastLine(stderr)}` : `LevelDB's repair failed: ${lastLine(stderr)}`));
+    });
+  });
+}
+
+const lastLine = (s: string): string => s.trim().split('\n').pop() ?? '';

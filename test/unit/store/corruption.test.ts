@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { cp, open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { StoreError } from '../../../src/core/store/errors';
 import { type DiskCheckpointStore, openCheckpointStore, repairCheckpointStore } from '../../../src/core/store/openStore';
 import type { JournalEvent, SessionId, SessionLoad } from '../../../src/core/store/types';
@@ -123,7 +123,7 @@ describe('store corruption: bytes flipped in the LevelDB files (real classic-lev
     const sizes = await Promise.all(files.map(async (f) => (await stat(join(pristine, f))).size));
     const seed = Number(process.env.SAVEPOINT_CORRUPT_SEED ?? 20261124);
     const rnd = makeRandom(seed);
-    const outcomes: Record<Outcome, number> = { intact: 0, 'damage reported': 0, 'refused to open': 0, 'readable after repair': 0 };
+    const outcomes: Record<Outcome | 'repair refused', number> = { intact: 0, 'damage reported': 0, 'refused to open': 0, 'readable after repair': 0, 'repair refused': 0 };
     for (let t = 0; t < TRIALS; t++) {
       const dir = await tmp.make();
       await cp(pristine, dir, { recursive: true });
@@ -148,7 +148,20 @@ describe('store corruption: bytes flipped in the LevelDB files (real classic-lev
       outcomes[outcome]++;
       if (outcome === 'refused to open') {
         // The user's way out: repair keeps a backup, then what is readable is readable again, and still checked.
-        const backup = await repairCheckpointStore(dir);
+        // LevelDB's repairer itself may give up (on some damage it aborts: it runs in a child process): a typed refusal.
+        const repaired = await repairCheckpointStore(dir).then(
+          (backup) => ({ backup }),
+          (e: unknown) => {
+            assert.ok(StoreError.is(e, 'CORRUPT'), `${where}: repair failed with ${String(e)}`);
+            return { refused: e as StoreError };
+          },
+        );
+        if ('refused' in repaired) {
+          for (const n of await readdir(dirname(dir))) if (n.startsWith(`${basename(dir)}.damaged-`)) tmp.adopt(join(dirname(dir), n));
+          outcomes['repair refused']++;
+          continue;
+        }
+        const { backup } = repaired;
         assert.ok((await readdir(backup)).length > 0, `${where}: no backup of the damaged store`);
         tmp.adopt(backup);
         // LevelDB's repair rebuilds what it can; when it cannot, opening is still a typed refusal (inspect checks).
