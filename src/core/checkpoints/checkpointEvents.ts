@@ -74,8 +74,15 @@ export type CheckpointEventType = keyof CheckpointEventMap;
 
 export const CHECKPOINT_EVENT_TYPES: readonly CheckpointEventType[] = ['rewind', 'rewind_undone', 'rewind_settled'];
 
+/** Names a rewind or undo record: the key of its settlement in `settlements`, and what its staging tag is drawn from. */
+export const recordKey = (type: 'rewind' | 'rewind_undone', rewindId: string): string => `${type === 'rewind_undone' ? 'undo' : 'rewind'}:${rewindId}`;
+
 /** Names the temporary files a rewind (or its undo) stages, so that those a crash leaves can be found. */
-export const stagingTag = (rewindId: string, undo: boolean): string => createHash('sha256').update(`${undo ? 'undo' : 'rewind'}:${rewindId}`).digest('hex').slice(0, 16);
+export const stagingTag = (rewindId: string, undo: boolean): string =>
+  createHash('sha256')
+    .update(recordKey(undo ? 'rewind_undone' : 'rewind', rewindId))
+    .digest('hex')
+    .slice(0, 16);
 
 /** For each record of a rewind or undo, its settlement, if written (see `RewindSettledData`). */
 export function settlements(events: readonly JournalEvent[]): Map<string, RewindSettledData> {
@@ -83,13 +90,10 @@ export function settlements(events: readonly JournalEvent[]): Map<string, Rewind
   for (const e of events) {
     if (e.type !== 'rewind_settled') continue;
     const d = e.data as RewindSettledData;
-    out.set(`${d.undo ? 'undo' : 'rewind'}:${d.rewindId}`, d);
+    out.set(recordKey(d.undo ? 'rewind_undone' : 'rewind', d.rewindId), d);
   }
   return out;
 }
-
-/** The key of a rewind or undo record in `settlements`. */
-export const recordKey = (type: 'rewind' | 'rewind_undone', rewindId: string): string => `${type === 'rewind_undone' ? 'undo' : 'rewind'}:${rewindId}`;
 
 /**
  * The runner's own event types: what a fork copies and replays. A Record, so that a new runner event
