@@ -1,7 +1,7 @@
 import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
-import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, blobsOf, boundedDiff, readDisk } from './fileContents';
+import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, loadFileHistory } from './fileHistory';
 import { type Outliner, fileSymbols } from '../runner/stepEffects';
 import { count } from '../util/plural';
@@ -68,6 +68,9 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
   // One path that cannot be read is reported as such; it must not hide what happened to the others.
   const disk = await Promise.all(known.map((k) => readDisk(workspace, k.path).catch((e: unknown) => ({ reason: e instanceof Error ? e.message : String(e) }))));
   const readable = (d: (typeof disk)[number] | undefined): d is DiskFile => d !== undefined && !('reason' in d);
+  // Two of the session's paths that are one file (an older session's edit through a symlink): one history.
+  const aliases = await aliasNames(workspace, disk.filter(readable));
+  if (aliases.size > 0) return detectDrift(store, workspace, sessionId, { ...o, history: history.renamed(aliases) });
   const drifted = known
     .map((k, i) => ({ k, d: disk[i] }))
     .filter((x): x is { k: Known; d: DiskFile } => readable(x.d) && x.d.hash !== x.k.hash && (x.k.inFlight === undefined || x.d.hash !== x.k.inFlight));

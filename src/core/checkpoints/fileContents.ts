@@ -3,6 +3,7 @@ import type { Workspace } from '../ports/workspace';
 import { hashBytes } from '../runner/sessionJournal';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash } from '../store/types';
+import { filePath } from '../util/filePath';
 
 /** A file as it is on disk now (bytes undefined: absent). */
 export interface DiskFile {
@@ -14,6 +15,29 @@ export interface DiskFile {
 export async function readDisk(workspace: Workspace, path: string): Promise<DiskFile> {
   const bytes = await workspace.readFile(path);
   return { path, bytes, hash: bytes ? hashBytes(bytes) : null };
+}
+
+/**
+ * Paths of the session that are one file now (a symlink and its target, such as CLAUDE.md ->
+ * AGENTS.md), each mapped to the target's path. Sessions recorded the link's path for a file tool's
+ * edit and the target's for a command's, two histories of one file. Only paths whose disk contents
+ * are the same as another's are resolved, so a session without links pays nothing.
+ */
+export async function aliasNames(workspace: Workspace, disk: readonly { path: string; hash: BlobHash | null }[]): Promise<Map<string, string>> {
+  const byHash = new Map<BlobHash, string[]>();
+  for (const d of disk) if (d.hash !== null) byHash.set(d.hash, [...(byHash.get(d.hash) ?? []), d.path]);
+  const names = new Map<string, string>();
+  for (const paths of byHash.values()) {
+    if (paths.length < 2) continue;
+    const real = await Promise.all(paths.map((p) => filePath(workspace, p).catch(() => p)));
+    const counts = new Map<string, number>();
+    for (const r of real) counts.set(r, (counts.get(r) ?? 0) + 1);
+    paths.forEach((p, i) => {
+      const r = real[i] as string;
+      if (r !== p && (counts.get(r) ?? 0) > 1) names.set(p, r);
+    });
+  }
+  return names;
 }
 
 /** Contents of several hashes (null: absent file), in one store read. */

@@ -66,6 +66,24 @@ export class FileHistory {
     }
   }
 
+  /**
+   * The same history with paths renamed: names that are one file (a symlink and its target) merge
+   * into one history, in journal order. The model's last read of the merged file is the latest one.
+   */
+  renamed(names: ReadonlyMap<string, string>): FileHistory {
+    const seen = new Map<string, SeenState>();
+    for (const s of this.seen.values()) {
+      const name = names.get(s.path) ?? s.path;
+      const prev = seen.get(name);
+      if (!prev || prev.seq <= s.seq) seen.set(name, { ...s, path: name });
+    }
+    const touches = this.touches.map((t) => {
+      const name = names.get(t.path);
+      return name === undefined ? t : { ...t, path: name };
+    });
+    return new FileHistory(touches, this.lastStep, seen);
+  }
+
   /** Every path a call of the session changed or planned to change, in order of first touch. */
   get paths(): string[] {
     return [...this.byPath.keys()];

@@ -2,8 +2,8 @@ import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId } from '../store/types';
 import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
-import { DEFAULT_MAX_DIFF_CHARS, blobsOf, boundedDiff, readDisk } from './fileContents';
-import { type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
+import { DEFAULT_MAX_DIFF_CHARS, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
+import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
 import { describeDelta, symbolDelta } from '../code/symbolDelta';
 import type { Outliner } from '../runner/stepEffects';
@@ -103,15 +103,16 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   const plan: RewindPlan = { sessionId, targetStep, mode, headSeq: touches.headSeq, files: [], unsettled: unsettledOf(touches.events) };
   if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages };
   if (mode === 'conversation') return plan;
-  const target = history.stateAfter(boundary?.step ?? targetStep);
-  const exec = history.execAfter(boundary?.step ?? targetStep);
-  const last = history.lastState(true);
-  plan.files = await planFiles(
-    store,
-    workspace,
-    [...target].map(([path, toHash]) => ({ path, toHash, exec: exec.has(path), own: ownHashes(last.get(path)) })),
-    o,
-  );
+  const step = boundary?.step ?? targetStep;
+  const wanted = (h: FileHistory): Wanted[] => {
+    const exec = h.execAfter(step);
+    const last = h.lastState(true);
+    return [...h.stateAfter(step)].map(([path, toHash]) => ({ path, toHash, exec: exec.has(path), own: ownHashes(last.get(path)) }));
+  };
+  plan.files = await planFiles(store, workspace, wanted(history), o);
+  // Two of the session's paths that are one file (an older session's edit through a symlink): one history.
+  const aliases = await aliasNames(workspace, plan.files.map((f) => ({ path: f.path, hash: f.fromHash })));
+  if (aliases.size > 0) plan.files = await planFiles(store, workspace, wanted(history.renamed(aliases)), o);
   return plan;
 }
 

@@ -1,6 +1,8 @@
 import type { ContentBlock, Message } from '../model/types';
 import { validateInput } from '../tools/registry';
 import { type FileChange, type Tool, ToolError, type ToolOutput } from '../tools/tool';
+import { workspaceCall } from '../tools/toolSupport';
+import { filePath } from '../util/filePath';
 import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval } from './approvalPolicy';
 import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, changeBlobs, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
@@ -61,7 +63,7 @@ export class ToolCalls {
     if (!valid.ok) return this.finish(j, call, { content: `Invalid input for ${tool.name}: ${valid.message}`, isError: true }, raw);
     let changes: FileChange[] | undefined;
     try {
-      changes = tool.plan ? await tool.plan(valid.value, this.ctx(new AbortController().signal)) : undefined;
+      changes = tool.plan ? await this.planChanges(tool, valid.value, new AbortController().signal) : undefined;
     } catch (e) {
       if (ToolError.is(e)) return this.finish(j, call, { content: e.message, isError: true }, valid.value);
       throw e;
@@ -97,7 +99,7 @@ export class ToolCalls {
     let changes: FileChange[] | undefined;
     if (tool.plan) {
       try {
-        changes = await tool.plan(input, this.ctx(signal));
+        changes = await this.planChanges(tool, input, signal);
       } catch (e) {
         if (ToolError.is(e)) return this.finish(j, call, { content: e.message, isError: true }, input);
         throw e;
@@ -297,7 +299,7 @@ export class ToolCalls {
     ]);
   }
 
-  private async apply(j: SessionJournal, changes: { path: string; after: Uint8Array | null }[]): Promise<ToolOutput> {
+  private async apply(j: SessionJournal, changes: { path: string; after: Uint8Array | null; via?: string }[]): Promise<ToolOutput> {
     const ws = this.deps.toolContext.workspace;
     const done: string[] = [];
     for (const c of changes) {
@@ -305,7 +307,7 @@ export class ToolCalls {
       this.deps.capture?.noteToolWrite?.(c.path, c.after === null ? null : hashBytes(c.after));
       if (c.after === null) await ws.deleteFile(c.path);
       else await ws.writeFile(c.path, c.after);
-      done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.after ? ` (${c.after.length} bytes)` : ''}`);
+      done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.via ? ` (through the symlink ${c.via})` : ''}${c.after ? ` (${c.after.length} bytes)` : ''}`);
     }
     void j;
     return { content: done.length ? done.join('\n') : 'no change was needed', progressed: true };
@@ -329,7 +331,7 @@ export class ToolCalls {
     recovered?: ToolResultData['recovered'],
     more: { sideEffects?: SideEffect[]; symbols?: SymbolSnapshot; blobs?: BlobInput[]; diagnostics?: StepDiagnostics; merged?: PlannedMutation[] } = {},
   ): Promise<void> {
-    const seen = (out.seen ?? []).map((f) => ({ path: f.path, hash: hashBytes(f.bytes), bytes: f.bytes }));
+    const seen = await Promise.all((out.seen ?? []).map(async (f) => ({ path: await this.realPath(f.path), hash: hashBytes(f.bytes), bytes: f.bytes })));
     const blobs: BlobInput[] = [
       ...(out.full ? [{ content: out.full }] : []),
       ...(more.blobs ?? []),
@@ -373,6 +375,29 @@ export class ToolCalls {
       extras.messages = [m];
     }
     await this.commit(j, j.state.turn, events, extras);
+  }
+
+  /**
+   * The tool's changes, each file it writes named by its real path (`filePath`): through a symlink
+   * such as CLAUDE.md -> AGENTS.md the session records AGENTS.md, the file a command's capture
+   * reports, so the rewind and the drift check see one history per file. Deleting a symlink deletes
+   * the link, so a deletion keeps the path given.
+   */
+  private async planChanges(tool: Tool, input: unknown, signal: AbortSignal): Promise<FileChange[]> {
+    const changes = await (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal));
+    const ws = this.deps.toolContext.workspace;
+    return Promise.all(
+      changes.map(async (c) => {
+        if (c.after === null) return c;
+        const real = await workspaceCall(() => filePath(ws, c.path));
+        return real === c.path ? c : { ...c, path: real, via: c.path };
+      }),
+    );
+  }
+
+  /** The real path of a file a tool showed the model (see `planChanges`); the path given when it cannot be resolved. */
+  private async realPath(rel: string): Promise<string> {
+    return filePath(this.deps.toolContext.workspace, rel).catch(() => rel);
   }
 
   private ctx(signal: AbortSignal, j?: SessionJournal, callId?: string) {

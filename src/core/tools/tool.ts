@@ -34,6 +34,8 @@ export interface FileChange {
   after: Uint8Array | null;
   /** A file the change deletes: whether it has an execute bit (a rewind that re-creates it sets it again). */
   beforeExec?: boolean;
+  /** The path the tool was given, when it is a symlink to `path` (the runner names a written file by its target). */
+  via?: string;
 }
 
 /** What a tool gives back for the model. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectDrift } from '../../../src/core/checkpoints/drift';
@@ -103,6 +103,40 @@ describe('files changed by commands (captured side effects) are part of the hist
     assert.match(diffs[1]?.diff ?? '', /^img\.bin: [0-9a-f]{64} -> [0-9a-f]{64} \(a version kept by hash only/);
     assert.match(diffs[2]?.diff ?? '', /-moved/);
     assert.deepEqual(await stepDiffs(store, s.id, { step: 0 }), []);
+  });
+
+  it('a session recorded before edits through a symlink were named by its target: the link and its target rewind and drift as one file', async () => {
+    const { ws, store, s } = await commandSession('alias');
+    // Then a file tool's edit of CLAUDE.md (a link to AGENTS.md) kept the link's path, the capture of a command the target's.
+    const v = ['one\n', 'one (edited)\n', 'one (edited)\ntwo\n'];
+    await store.commit({
+      sessionId: s.id,
+      expectedHeadSeq: 0,
+      events: [
+        { step: 0, type: 'session_started', data: { task: 't' } },
+        { step: 1, type: 'tool_started', data: { callId: 'e1', mutations: [{ path: 'CLAUDE.md', beforeHash: sha(v[0] as string), afterHash: sha(v[1] as string) }] } },
+        { step: 1, type: 'tool_result', data: { callId: 'e1', name: 'edit_file', key: 'k1', isError: false, content: 'wrote CLAUDE.md', progressed: true } },
+        { step: 2, type: 'tool_started', data: { callId: 'c1' } },
+        {
+          step: 2,
+          type: 'tool_result',
+          data: { callId: 'c1', name: 'run_command', key: 'k2', isError: false, content: 'exit 0', progressed: true, sideEffects: [{ path: 'AGENTS.md', kind: 'modified', beforeHash: sha(v[1] as string), afterHash: sha(v[2] as string) }] },
+        },
+      ],
+      blobs: v.map((t) => ({ content: Buffer.from(t) })),
+    });
+    await writeFile(join(ws, 'AGENTS.md'), v[2] as string);
+    await symlink('AGENTS.md', join(ws, 'CLAUDE.md'));
+    const workspace = new NodeWorkspace(ws);
+    assert.deepEqual((await detectDrift(store, workspace, s.id)).map((d) => [d.path, d.kind]), [['AGENTS.md', 'unchanged']]);
+
+    const plan = await planRewind(store, workspace, s.id, 1);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.toHash, f.conflict]), [['AGENTS.md', 'restore', sha(v[1] as string), false]]);
+    await applyRewind(store, workspace, plan);
+    assert.equal(await readFile(join(ws, 'CLAUDE.md'), 'utf8'), v[1]);
+    assert.ok((await lstat(join(ws, 'CLAUDE.md'))).isSymbolicLink(), 'the link stays a link');
+    const start = await planRewind(store, workspace, s.id, 0);
+    assert.deepEqual(start.files.map((f) => [f.path, f.action, f.toHash, f.conflict]), [['AGENTS.md', 'restore', sha(v[0] as string), false]]);
   });
 
   it('knows which files were executable at each step, through file tools that keep the mode', () => {

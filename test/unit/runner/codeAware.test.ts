@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyRewind } from '../../../src/core/checkpoints/rewind';
-import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
+import { detectDrift } from '../../../src/core/checkpoints/drift';
+import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
+import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { AstOutliner } from '../../../src/core/code/astOutline';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
@@ -147,6 +149,45 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     const id = await h.start(runner);
     assert.equal((await runner.run(id)).status, 'completed');
     assert.deepEqual(notes, [['src/a.ts', sha('export const x = 2;\n')], ['old.txt', null]]);
+  });
+
+  it('a file edited through a symlink (CLAUDE.md -> AGENTS.md) and by a command has one history: drift, rewind and undo agree', async () => {
+    h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'CLAUDE.md', old_text: 'one', new_text: 'one (edited)' }),
+        toolUse('c1', 'run_command', { command: "printf 'two\\n' >> AGENTS.md" }, { toolResultFor: 'e1' }),
+        toolUse('r1', 'read_file', { path: 'CLAUDE.md' }, { toolResultFor: 'c1' }),
+        finalText('done', { toolResultFor: 'r1' }),
+      ],
+      { 'AGENTS.md': 'one\n' },
+    );
+    await symlink('AGENTS.md', join(h.workspace, 'CLAUDE.md'));
+    const { id, outliner } = await runWithCaptureAndOutliner();
+    outliner.dispose();
+    const events = await h.events(id);
+    const e1 = events.flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : [])).find((r) => r.callId === 'e1');
+    assert.match(e1?.content ?? '', /wrote AGENTS\.md \(through the symlink CLAUDE\.md\)/, 'the model is told which file changed');
+    const history = await loadFileHistory(h.store, id);
+    assert.deepEqual(history.paths, ['AGENTS.md'], 'the edit is recorded under the file the command changed too');
+    assert.deepEqual([...history.seen.keys()], ['AGENTS.md']);
+    const ws = new NodeWorkspace(h.workspace);
+    assert.deepEqual((await detectDrift(h.store, ws, id)).map((d) => [d.path, d.kind]), [['AGENTS.md', 'unchanged']], 'nothing changed outside the session');
+
+    const plan = await planRewind(h.store, ws, id, 1);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.conflict]), [['AGENTS.md', 'restore', false]]);
+    const done = await applyRewind(h.store, ws, plan);
+    assert.deepEqual(done.written, ['AGENTS.md']);
+    assert.equal(await readFile(join(h.workspace, 'AGENTS.md'), 'utf8'), 'one (edited)\n');
+    assert.ok((await lstat(join(h.workspace, 'CLAUDE.md'))).isSymbolicLink(), 'the link stays a link');
+
+    const undo = await planUndo(h.store, ws, id, done.rewindId);
+    assert.deepEqual(undo.files.map((f) => [f.path, f.action, f.conflict]), [['AGENTS.md', 'restore', false]]);
+    await undoRewind(h.store, ws, undo);
+    assert.equal(await readFile(join(h.workspace, 'CLAUDE.md'), 'utf8'), 'one (edited)\ntwo\n');
+    const before = await planRewind(h.store, ws, id, 0);
+    assert.deepEqual(before.files.map((f) => [f.path, f.action, f.conflict]), [['AGENTS.md', 'restore', false]]);
+    await applyRewind(h.store, ws, before);
+    assert.equal(await readFile(join(h.workspace, 'CLAUDE.md'), 'utf8'), 'one\n');
   });
 
   it('a command whose changes cannot be captured says so in its result (to the model and in the journal), never silently', async () => {
