@@ -41,6 +41,13 @@ export interface ForkOptions {
   message?: string;
   title?: string;
   now?: () => number;
+  /**
+   * The fork's id, fixed by the caller (a rewind's fork, so that the rewind retried after a crash
+   * finds the fork its first attempt made instead of making another). When a session with this id
+   * exists: the very fork, untouched since, is returned as it is; one a crash stopped between its
+   * two writes is completed; anything else (the user went on in it) is kept, and the fork gets a new id.
+   */
+  id?: SessionId;
 }
 
 /**
@@ -62,7 +69,18 @@ export async function forkSession(store: CheckpointStore, sourceId: SessionId, a
   const effects = (await store.listEffects(sourceId)).filter((r) => r.step <= b.step);
   // Created 'failed' and made 'paused' by the commit: a crash in between leaves an empty, finished
   // session that retention may remove, never one that looks resumable.
-  const fork = await store.createSession({ title: o.title ?? `${source.title} (fork at step ${b.step})`, status: 'failed', parent: { sessionId: sourceId, seq: b.seq, step: b.step } });
+  const existing = o.id === undefined ? undefined : await store.getSession(o.id);
+  const sameFork = existing?.parent?.sessionId === sourceId && existing.parent.seq === b.seq;
+  if (existing && sameFork && existing.headSeq === events.length && existing.status === state.status) return existing;
+  const fork =
+    existing && sameFork && existing.headSeq === 0
+      ? existing
+      : await store.createSession({
+          ...(o.id !== undefined && !existing ? { id: o.id } : {}),
+          title: o.title ?? `${source.title} (fork at step ${b.step})`,
+          status: 'failed',
+          parent: { sessionId: sourceId, seq: b.seq, step: b.step },
+        });
   const done = await store.commit({
     sessionId: fork.id,
     expectedHeadSeq: 0,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { StagedFiles, Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import { StoreError } from '../store/errors';
@@ -69,7 +70,7 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
   let reverts: { revertId: string; versions: unknown[] }[] = [];
   let made: string[] = [];
   try {
-    fork = plan.mode === 'files' ? undefined : await forkSession(store, plan.sessionId, plan.targetStep, o.message !== undefined ? { message: o.message } : {});
+    fork = plan.mode === 'files' ? undefined : await forkSession(store, plan.sessionId, plan.targetStep, { id: forkIdOf(rewindId, o.message), ...(o.message !== undefined ? { message: o.message } : {}) });
     // What the session put in long-term memory after the target goes back with its conversation
     // (idempotent: a rewind retried after a crash here reverts nothing twice).
     if (fork && plan.conversation && o.memory) ({ reverts, made } = await revertMemory(store, o.memory, plan.sessionId, plan.conversation.seq, headSeq));
@@ -105,6 +106,14 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
   removeOwnLeftovers(workspace, tag, write);
   const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
   return { rewindId, ...outcome(data, skipped, late, plan.files), ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
+}
+
+/**
+ * The id of a rewind's fork: the same for the same rewind (session, journal head) with the same
+ * message, so that a retry after a crash between the fork and the record finds that fork.
+ */
+function forkIdOf(rewindId: string, message: string | undefined): SessionId {
+  return `fork-${createHash('sha256').update(`${rewindId}\0${message ?? ''}`).digest('hex').slice(0, 32)}` as SessionId;
 }
 
 /**

@@ -10,6 +10,7 @@ import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
+import type { SessionId } from '../../../src/core/store/types';
 import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
 import { A0, A2, FILES, NOTES, STEPS, builtSession, sha } from './checkpointHarness';
 
@@ -180,6 +181,37 @@ describe('fork: a new session continuing from a step of another (real runner on 
     const types = (await h.events(fork.id)).map((e) => e.type as string);
     const at = types.indexOf('rewind');
     assert.deepEqual(types.slice(at, at + 3), ['rewind', 'rewind_settled', 'status'], types.join(' '));
+  });
+
+  it('a conversation rewind retried after a crash between its fork and its record finds that fork instead of making another', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const store = h.store;
+    const ws = new NodeWorkspace(h.workspace);
+    const sessions = async () => (await store.listSessions()).sessions.map((s) => s.id).sort();
+    const before = await sessions();
+    // The process dies when it commits the record: nothing after the fork runs, its clean-up neither.
+    const dying = Object.create(store, {
+      commit: { value: async (c: Parameters<typeof store.commit>[0]) => (c.events.some((e) => e.type === 'rewind') ? Promise.reject(new Error('killed')) : store.commit(c)) },
+      deleteSession: { value: async () => Promise.reject(new Error('killed')) },
+    }) as typeof store;
+    await assert.rejects(applyRewind(dying, ws, await planRewind(store, ws, b.id, 2, { mode: 'conversation' })), /killed/);
+    const left = (await sessions()).filter((id) => !before.includes(id));
+    assert.equal(left.length, 1, 'the crashed attempt left its fork');
+    const r = await applyRewind(store, ws, await planRewind(store, ws, b.id, 2, { mode: 'conversation' }));
+    assert.equal(r.forkId, left[0], 'the retry recorded the fork the first attempt made');
+    assert.deepEqual(await sessions(), [...before, r.forkId].sort());
+    h.server.push(finalText('done again', { toolResultFor: 't2' }));
+    assert.equal((await h.runner().run(r.forkId as SessionId)).status, 'completed', 'and it runs');
+
+    // A fork the user went on in after the crash is theirs: a retry leaves it and makes another.
+    await assert.rejects(applyRewind(dying, ws, await planRewind(store, ws, b.id, 2, { mode: 'conversation' })), /killed/);
+    const orphan = (await sessions()).filter((id) => !before.includes(id))[0] as SessionId;
+    const worked = await store.getSession(orphan);
+    await store.commit({ sessionId: orphan, expectedHeadSeq: worked?.headSeq ?? -1, events: [{ step: 2, type: 'status', data: { status: 'paused', reason: 'the user was here' } }] });
+    const again = await applyRewind(store, ws, await planRewind(store, ws, b.id, 2, { mode: 'conversation' }));
+    assert.notEqual(again.forkId, orphan);
+    assert.equal((await store.getSession(orphan))?.headSeq, (worked?.headSeq ?? 0) + 1, 'the fork the user worked in is untouched');
   });
 
   it('a conversation+files rewind ("both") continues in a fork, with the disk at that step', async () => {
