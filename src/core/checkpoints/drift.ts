@@ -68,8 +68,8 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
   // One path that cannot be read is reported as such; it must not hide what happened to the others.
   const disk = await Promise.all(known.map((k) => readDisk(workspace, k.path).catch((e: unknown) => ({ reason: e instanceof Error ? e.message : String(e) }))));
   const readable = (d: (typeof disk)[number] | undefined): d is DiskFile => d !== undefined && !('reason' in d);
-  // Two of the session's paths that are one file (an older session's edit through a symlink): one history.
-  const aliases = await aliasNames(workspace, disk.filter(readable));
+  // Two of the session's paths that are one file (an older session's edit through a symlink): one history, when their changes chain.
+  const aliases = history.chained(await aliasNames(workspace, disk.filter(readable)));
   if (aliases.size > 0) return detectDrift(store, workspace, sessionId, { ...o, history: history.renamed(aliases) });
   const drifted = known
     .map((k, i) => ({ k, d: disk[i] }))

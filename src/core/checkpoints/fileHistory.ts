@@ -84,6 +84,31 @@ export class FileHistory {
     return new FileHistory(touches, this.lastStep, seen);
   }
 
+  /**
+   * Of `names` (a path -> the name it would merge into), the ones whose merged history is one
+   * unbroken chain: each change starts from the version the one before it left. Two files the user
+   * made one afterwards (CLAUDE.md replaced by a link to AGENTS.md) have two chains that do not meet,
+   * and must stay two histories, or a rewind would write one file's contents into the other.
+   */
+  chained(names: ReadonlyMap<string, string>): Map<string, string> {
+    const groups = new Map<string, Set<string>>();
+    for (const [path, name] of names) groups.set(name, (groups.get(name) ?? new Set([name])).add(path));
+    const out = new Map<string, string>();
+    for (const [name, members] of groups) {
+      let prev: FileTouch | undefined;
+      let unbroken = true;
+      for (const t of this.touches) {
+        if (!members.has(t.path) || t.outcome !== 'applied') continue;
+        // One rewind (or call) that wrote both names of the file is one change.
+        if (prev && prev.callId === t.callId && prev.beforeHash === t.beforeHash && prev.afterHash === t.afterHash) continue;
+        if (prev && t.beforeHash !== prev.afterHash) unbroken = false;
+        prev = t;
+      }
+      if (unbroken) for (const path of members) if (path !== name) out.set(path, name);
+    }
+    return out;
+  }
+
   /** Every path a call of the session changed or planned to change, in order of first touch. */
   get paths(): string[] {
     return [...this.byPath.keys()];

@@ -110,8 +110,8 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
     return [...h.stateAfter(step)].map(([path, toHash]) => ({ path, toHash, exec: exec.has(path), own: ownHashes(last.get(path)) }));
   };
   plan.files = await planFiles(store, workspace, wanted(history), o);
-  // Two of the session's paths that are one file (an older session's edit through a symlink): one history.
-  const aliases = await aliasNames(workspace, plan.files.map((f) => ({ path: f.path, hash: f.fromHash })));
+  // Two of the session's paths that are one file (an older session's edit through a symlink): one history, when their changes chain.
+  const aliases = history.chained(await aliasNames(workspace, plan.files.map((f) => ({ path: f.path, hash: f.fromHash }))));
   if (aliases.size > 0) plan.files = await planFiles(store, workspace, wanted(history.renamed(aliases)), o);
   return plan;
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { ContentBlock, Message } from '../model/types';
 import { validateInput } from '../tools/registry';
 import { type FileChange, type Tool, ToolError, type ToolOutput } from '../tools/tool';
@@ -104,13 +105,14 @@ export class ToolCalls {
         if (ToolError.is(e)) return this.finish(j, call, { content: e.message, isError: true }, input);
         throw e;
       }
-      const approved = call.planned?.mutations ?? [];
-      const drifted = changes.filter((c) => approved.find((m) => m.path === c.path)?.beforeHash !== hashOrNull(c.before));
+      // An approval given before writes were named by their real path has the path the tool was given.
+      const approvedOf = (c: FileChange) => (call.planned?.mutations ?? []).find((m) => m.path === c.path || (c.via !== undefined && m.path === c.via));
+      const drifted = changes.filter((c) => approvedOf(c)?.beforeHash !== hashOrNull(c.before));
       if (!overwrite && call.decision && drifted.length > 0) {
         // The file changed while the user was deciding: merge the approved change into it when the lines do not overlap.
         const outcomes = await Promise.all(
           drifted.map((c) => {
-            const planned = approved.find((m) => m.path === c.path);
+            const planned = approvedOf(c);
             return planned ? mergeStale({ path: c.path, planned, disk: c.before }, (h) => j.getBlob(h)) : { path: c.path, conflict: `${c.path} was not part of the approved change` };
           }),
         );
@@ -307,7 +309,7 @@ export class ToolCalls {
       this.deps.capture?.noteToolWrite?.(c.path, c.after === null ? null : hashBytes(c.after));
       if (c.after === null) await ws.deleteFile(c.path);
       else await ws.writeFile(c.path, c.after);
-      done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.via ? ` (through the symlink ${c.via})` : ''}${c.after ? ` (${c.after.length} bytes)` : ''}`);
+      done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.via ? ` (the path given, ${c.via}, leads there through a symlink)` : ''}${c.after ? ` (${c.after.length} bytes)` : ''}`);
     }
     void j;
     return { content: done.length ? done.join('\n') : 'no change was needed', progressed: true };
@@ -381,15 +383,16 @@ export class ToolCalls {
    * The tool's changes, each file it writes named by its real path (`filePath`): through a symlink
    * such as CLAUDE.md -> AGENTS.md the session records AGENTS.md, the file a command's capture
    * reports, so the rewind and the drift check see one history per file. Deleting a symlink deletes
-   * the link, so a deletion keeps the path given.
+   * the link, so a deletion follows only the directories on its way (lib/x.ts -> src/lib/x.ts).
    */
   private async planChanges(tool: Tool, input: unknown, signal: AbortSignal): Promise<FileChange[]> {
     const changes = await (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal));
     const ws = this.deps.toolContext.workspace;
     return Promise.all(
       changes.map(async (c) => {
-        if (c.after === null) return c;
-        const real = await workspaceCall(() => filePath(ws, c.path));
+        const dir = posix.dirname(c.path);
+        // A deletion removes the entry itself: only the directories on its way are followed.
+        const real = c.after !== null ? await workspaceCall(() => filePath(ws, c.path)) : dir === '.' ? c.path : `${await workspaceCall(() => filePath(ws, dir))}/${posix.basename(c.path)}`;
         return real === c.path ? c : { ...c, path: real, via: c.path };
       }),
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
-import { lstat, readFile, symlink } from 'node:fs/promises';
+import { lstat, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { detectDrift } from '../../../src/core/checkpoints/drift';
 import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
@@ -10,6 +10,8 @@ import { AstOutliner } from '../../../src/core/code/astOutline';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
+import { ToolCalls } from '../../../src/core/runner/toolCalls';
+import type { Tool } from '../../../src/core/tools/tool';
 import { sha } from '../checkpoints/checkpointHarness';
 import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
 import { type StepOutline, formatOutline, stepOutlines } from '../../../src/core/checkpoints/stepOutlines';
@@ -166,7 +168,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     outliner.dispose();
     const events = await h.events(id);
     const e1 = events.flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : [])).find((r) => r.callId === 'e1');
-    assert.match(e1?.content ?? '', /wrote AGENTS\.md \(through the symlink CLAUDE\.md\)/, 'the model is told which file changed');
+    assert.match(e1?.content ?? '', /wrote AGENTS\.md \(the path given, CLAUDE\.md, leads there through a symlink\)/, 'the model is told which file changed');
     const history = await loadFileHistory(h.store, id);
     assert.deepEqual(history.paths, ['AGENTS.md'], 'the edit is recorded under the file the command changed too');
     assert.deepEqual([...history.seen.keys()], ['AGENTS.md']);
@@ -188,6 +190,93 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     assert.deepEqual(before.files.map((f) => [f.path, f.action, f.conflict]), [['AGENTS.md', 'restore', false]]);
     await applyRewind(h.store, ws, before);
     assert.equal(await readFile(join(h.workspace, 'CLAUDE.md'), 'utf8'), 'one\n');
+  });
+
+  it('a file edited and deleted through a symlinked directory (lib -> src/lib) has one history too', async () => {
+    h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'lib/x.ts', old_text: 'one', new_text: 'two' }),
+        toolUse('d1', 'delete_file', { path: 'lib/x.ts' }, { toolResultFor: 'e1' }),
+        finalText('done', { toolResultFor: 'd1' }),
+      ],
+      { 'src/lib/x.ts': 'one\n' },
+    );
+    await symlink('src/lib', join(h.workspace, 'lib'));
+    const { id, outliner } = await runWithCaptureAndOutliner();
+    outliner.dispose();
+    const ws = new NodeWorkspace(h.workspace);
+    assert.deepEqual((await loadFileHistory(h.store, id)).paths, ['src/lib/x.ts']);
+    assert.deepEqual((await detectDrift(h.store, ws, id)).map((d) => [d.path, d.kind]), [['src/lib/x.ts', 'unchanged']]);
+    const plan = await planRewind(h.store, ws, id, 1);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.toHash, f.conflict]), [['src/lib/x.ts', 'create', sha('two\n'), false]]);
+  });
+
+  it('two files the model made one (CLAUDE.md replaced by a link to AGENTS.md) keep two histories: a rewind never writes one into the other', async () => {
+    h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'CLAUDE.md', old_text: 'claude', new_text: 'claude2' }),
+        toolUse('c1', 'run_command', { command: 'rm CLAUDE.md && ln -s AGENTS.md CLAUDE.md' }, { toolResultFor: 'e1' }),
+        toolUse('e2', 'edit_file', { path: 'AGENTS.md', old_text: 'agents', new_text: 'agents2' }, { toolResultFor: 'c1' }),
+        finalText('done', { toolResultFor: 'e2' }),
+      ],
+      { 'AGENTS.md': 'agents\n', 'CLAUDE.md': 'claude\n' },
+    );
+    const { id, outliner } = await runWithCaptureAndOutliner();
+    outliner.dispose();
+    const ws = new NodeWorkspace(h.workspace);
+    for (const step of [0, 1, 2]) {
+      const plan = await planRewind(h.store, ws, id, step);
+      const agents = plan.files.find((f) => f.path === 'AGENTS.md');
+      assert.deepEqual([agents?.action, agents?.toHash], ['restore', sha('agents\n')], `step ${step}: AGENTS.md goes back to its own text`);
+      assert.ok(plan.files.find((f) => f.path === 'CLAUDE.md')?.conflict, `step ${step}: the link where CLAUDE.md was is not the session's to overwrite`);
+    }
+  });
+
+  it('two files the user made one after the session keep two histories', async () => {
+    h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'CLAUDE.md', old_text: 'claude', new_text: 'claude2' }),
+        toolUse('e2', 'edit_file', { path: 'AGENTS.md', old_text: 'agents', new_text: 'agents2' }, { toolResultFor: 'e1' }),
+        finalText('done', { toolResultFor: 'e2' }),
+      ],
+      { 'AGENTS.md': 'agents\n', 'CLAUDE.md': 'claude\n' },
+    );
+    const { id, outliner } = await runWithCaptureAndOutliner();
+    outliner.dispose();
+    await rm(join(h.workspace, 'CLAUDE.md'));
+    await symlink('AGENTS.md', join(h.workspace, 'CLAUDE.md'));
+    const ws = new NodeWorkspace(h.workspace);
+    const plan = await planRewind(h.store, ws, id, 0);
+    assert.deepEqual(
+      plan.files.map((f) => [f.path, f.toHash, f.conflict]),
+      [
+        ['CLAUDE.md', sha('claude\n'), true],
+        ['AGENTS.md', sha('agents\n'), false],
+      ],
+    );
+    assert.deepEqual((await detectDrift(h.store, ws, id)).map((d) => [d.path, d.kind]), [['CLAUDE.md', 'changed'], ['AGENTS.md', 'unchanged']]);
+  });
+
+  it('a write through a link approved before writes were named by their target is applied with that approval, not asked again', async () => {
+    h = await harness([toolUse('w1', 'write_file', { path: 'CLAUDE.md', content: 'new\n' }), finalText('done', { toolResultFor: 'w1' })], { 'AGENTS.md': 'old\n' });
+    await symlink('AGENTS.md', join(h.workspace, 'CLAUDE.md'));
+    // The earlier version planned the change under the path given.
+    const proto = ToolCalls.prototype as unknown as { planChanges: unknown; ctx(s: AbortSignal): unknown };
+    const real = proto.planChanges;
+    proto.planChanges = async function (this: typeof proto, tool: Tool, input: unknown, signal: AbortSignal) {
+      return (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal) as never);
+    };
+    let id;
+    try {
+      id = await h.start(h.runner());
+      assert.equal((await h.runner(new ScriptedGate(() => 'park')).run(id)).status, 'waiting');
+    } finally {
+      proto.planChanges = real;
+    }
+    const gate = new ScriptedGate();
+    assert.equal((await h.runner(gate).run(id)).status, 'completed');
+    assert.deepEqual(gate.asked.map((a) => a.kind), ['tool'], 'only the approval parked before');
+    assert.equal(await readFile(join(h.workspace, 'AGENTS.md'), 'utf8'), 'new\n');
   });
 
   it('a command whose changes cannot be captured says so in its result (to the model and in the journal), never silently', async () => {
