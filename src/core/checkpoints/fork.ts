@@ -45,7 +45,8 @@ export interface ForkOptions {
    * The fork's id, fixed by the caller (a rewind's fork, so that the rewind retried after a crash
    * finds the fork its first attempt made instead of making another). When a session with this id
    * exists: the very fork, untouched since, is returned as it is; one a crash stopped between its
-   * two writes is completed; anything else (the user went on in it) is kept, and the fork gets a new id.
+   * two writes is completed; anything else (the user went on in it, renamed or pinned it) is kept, and
+   * the fork gets a new id, as it does when a session with this id was deleted before.
    */
   id?: SessionId;
 }
@@ -69,15 +70,20 @@ export async function forkSession(store: CheckpointStore, sourceId: SessionId, a
   const effects = (await store.listEffects(sourceId)).filter((r) => r.step <= b.step);
   // Created 'failed' and made 'paused' by the commit: a crash in between leaves an empty, finished
   // session that retention may remove, never one that looks resumable.
+  const title = o.title ?? `${source.title} (fork at step ${b.step})`;
   const existing = o.id === undefined ? undefined : await store.getSession(o.id);
-  const sameFork = existing?.parent?.sessionId === sourceId && existing.parent.seq === b.seq;
+  // The very fork: same source and point, and nothing the user did to it since (run, renamed, pinned).
+  const sameFork = existing?.parent?.sessionId === sourceId && existing.parent.seq === b.seq && existing.title === title && !existing.pinned;
   if (existing && sameFork && existing.headSeq === events.length && existing.status === state.status) return existing;
+  // An id deleted before is never given out again: what is kept per session id elsewhere (long-term
+  // memory, a deletion not yet purged) would then belong to the new session.
+  const reusable = o.id !== undefined && !existing && !(await store.listDeletions()).some((d) => d.sessionId === o.id);
   const fork =
     existing && sameFork && existing.headSeq === 0
       ? existing
       : await store.createSession({
-          ...(o.id !== undefined && !existing ? { id: o.id } : {}),
-          title: o.title ?? `${source.title} (fork at step ${b.step})`,
+          ...(reusable ? { id: o.id } : {}),
+          title,
           status: 'failed',
           parent: { sessionId: sourceId, seq: b.seq, step: b.step },
         });

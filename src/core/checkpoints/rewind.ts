@@ -69,8 +69,11 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
   let fork: SessionSummary | undefined;
   let reverts: { revertId: string; versions: unknown[] }[] = [];
   let made: string[] = [];
+  const forkId = forkIdOf(rewindId, o.message);
+  // A fork an earlier attempt made and left (a crash before its record) is not this attempt's to delete.
+  const earlier = plan.mode === 'files' ? undefined : await store.getSession(forkId);
   try {
-    fork = plan.mode === 'files' ? undefined : await forkSession(store, plan.sessionId, plan.targetStep, { id: forkIdOf(rewindId, o.message), ...(o.message !== undefined ? { message: o.message } : {}) });
+    fork = plan.mode === 'files' ? undefined : await forkSession(store, plan.sessionId, plan.targetStep, { id: forkId, ...(o.message !== undefined ? { message: o.message } : {}) });
     // What the session put in long-term memory after the target goes back with its conversation
     // (idempotent: a rewind retried after a crash here reverts nothing twice).
     if (fork && plan.conversation && o.memory) ({ reverts, made } = await revertMemory(store, o.memory, plan.sessionId, plan.conversation.seq, headSeq));
@@ -99,7 +102,7 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
     // Recorded, and a rename failed: the record names the fork and the reverts, which its undo takes back.
     if (!recorded) {
       for (const id of made) await o.memory?.undoRevert(id).catch(() => undefined);
-      if (fork) await store.deleteSession(fork.id, 'the rewind that made this fork was not applied').catch(() => undefined);
+      if (fork && !(fork.id === forkId && earlier && earlier.headSeq > 0)) await store.deleteSession(fork.id, 'the rewind that made this fork was not applied').catch(() => undefined);
     }
     throw e;
   }
@@ -113,7 +116,8 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
  * message, so that a retry after a crash between the fork and the record finds that fork.
  */
 function forkIdOf(rewindId: string, message: string | undefined): SessionId {
-  return `fork-${createHash('sha256').update(`${rewindId}\0${message ?? ''}`).digest('hex').slice(0, 32)}` as SessionId;
+  // As long as a ULID (the CLI's list lines up), in characters a ULID may hold.
+  return createHash('sha256').update(JSON.stringify([rewindId, message ?? null])).digest('hex').slice(0, 26).toUpperCase() as SessionId;
 }
 
 /**

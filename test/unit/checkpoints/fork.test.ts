@@ -206,12 +206,45 @@ describe('fork: a new session continuing from a step of another (real runner on 
 
     // A fork the user went on in after the crash is theirs: a retry leaves it and makes another.
     await assert.rejects(applyRewind(dying, ws, await planRewind(store, ws, b.id, 2, { mode: 'conversation' })), /killed/);
-    const orphan = (await sessions()).filter((id) => !before.includes(id))[0] as SessionId;
+    const orphan = (await sessions()).find((id) => !before.includes(id) && id !== r.forkId) as SessionId;
+    assert.ok(orphan);
     const worked = await store.getSession(orphan);
     await store.commit({ sessionId: orphan, expectedHeadSeq: worked?.headSeq ?? -1, events: [{ step: 2, type: 'status', data: { status: 'paused', reason: 'the user was here' } }] });
     const again = await applyRewind(store, ws, await planRewind(store, ws, b.id, 2, { mode: 'conversation' }));
-    assert.notEqual(again.forkId, orphan);
+    assert.ok(again.forkId && again.forkId !== orphan && again.forkId !== r.forkId);
     assert.equal((await store.getSession(orphan))?.headSeq, (worked?.headSeq ?? 0) + 1, 'the fork the user worked in is untouched');
+  });
+
+  it('a rewind retried after a crash never takes a fork the user pinned or deleted meanwhile: it makes a new one, and its failure leaves theirs alone', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const store = h.store;
+    const ws = new NodeWorkspace(h.workspace);
+    const ids = async () => (await store.listSessions()).sessions.map((s) => s.id);
+    const before = await ids();
+    const failing = (why: string) =>
+      Object.create(store, {
+        commit: { value: async (c: Parameters<typeof store.commit>[0]) => (c.events.some((e) => e.type === 'rewind') ? Promise.reject(new Error(why)) : store.commit(c)) },
+        deleteSession: { value: async () => Promise.reject(new Error(why)) },
+      }) as typeof store;
+    const plan = () => planRewind(store, ws, b.id, 2, { mode: 'conversation' });
+    await assert.rejects(applyRewind(failing('killed'), ws, await plan()), /killed/);
+    const orphan = (await ids()).find((id) => !before.includes(id)) as SessionId;
+    await store.updateSession(orphan, { pinned: true });
+    // The record fails again (no space left): the pinned fork was not this attempt's, and stays.
+    const enospc = Object.create(store, { commit: { value: async (c: Parameters<typeof store.commit>[0]) => (c.events.some((e) => e.type === 'rewind') ? Promise.reject(new Error('ENOSPC')) : store.commit(c)) } }) as typeof store;
+    await assert.rejects(applyRewind(enospc, ws, await plan()), /ENOSPC/);
+    assert.ok(await store.getSession(orphan), 'the pinned fork is still there');
+    const r = await applyRewind(store, ws, await plan());
+    assert.ok(r.forkId && r.forkId !== orphan, 'a pinned fork is not taken over');
+
+    // Deleted by the user: its id is not given out again (what is kept per session id would come back with it).
+    const known = await ids();
+    await assert.rejects(applyRewind(failing('killed'), ws, await plan()), /killed/);
+    const deleted = (await ids()).find((id) => !known.includes(id)) as SessionId;
+    await store.deleteSession(deleted, 'deleted by the user');
+    const next = await applyRewind(store, ws, await plan());
+    assert.ok(next.forkId && next.forkId !== deleted, 'a new id');
   });
 
   it('a conversation+files rewind ("both") continues in a fork, with the disk at that step', async () => {
