@@ -1,4 +1,5 @@
 import type { Workspace } from '../ports/workspace';
+import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId } from '../store/types';
 import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
@@ -64,6 +65,8 @@ export interface RewindPlan {
 export interface Unsettled {
   tag: string;
   paths: string[];
+  /** Seq of the record. */
+  seq: number;
 }
 
 export interface UndoPlan {
@@ -144,8 +147,38 @@ function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
     if (e.type !== 'rewind' && e.type !== 'rewind_undone') return [];
     const d = e.data as RewindData | RewindUndoneData;
     if (!d.tag || d.files.length === 0 || settled.has(recordKey(e.type, d.rewindId))) return [];
-    return [{ tag: d.tag, paths: d.files.map((f) => f.path) }];
+    return [{ tag: d.tag, paths: d.files.map((f) => f.path), seq: e.seq }];
   });
+}
+
+/**
+ * Removes the temporary files that rewinds and undos a crash cut short left beside the user's files
+ * (see `Unsettled`): the session's own, and those of the rewind of its parent that made this fork,
+ * whose retry or undo would remove them but whose conversation goes on here. Each session's part runs
+ * in that session's queue, after a rewind of it in progress here. For a runner taking a session up,
+ * in the background: a damaged or deleted journal simply has nothing to remove.
+ */
+export async function clearCrashLeftovers(store: CheckpointStore, workspace: Workspace, sessionId: SessionId): Promise<number> {
+  const remove = (owner: SessionId, list: readonly Unsettled[]) =>
+    list.length === 0 ? Promise.resolve(0) : oneSessionOpAtATime(store, owner, async () => {
+      let n = 0;
+      for (const u of list) n += await workspace.removeStaged(u.tag, u.paths).catch(() => 0);
+      return n;
+    });
+  const own = await readTouchEvents(store, sessionId).then((t) => unsettledOf(t.events), () => []);
+  let removed = await remove(sessionId, own);
+  const parent = (await store.getSession(sessionId))?.parent;
+  if (parent) {
+    const origin: Unsettled[] = [];
+    // The digests do not keep a record's fork: the parent's few unsettled records are read whole.
+    for (const u of await readTouchEvents(store, parent.sessionId).then((t) => unsettledOf(t.events), () => [])) {
+      for await (const e of store.readEvents(parent.sessionId, { fromSeq: u.seq, toSeq: u.seq })) {
+        if (e.type === 'rewind' && (e.data as RewindData).forkId === sessionId) origin.push(u);
+      }
+    }
+    removed += await remove(parent.sessionId, origin);
+  }
+  return removed;
 }
 
 const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (k ? (k.inFlight !== undefined ? [k.hash, k.inFlight] : [k.hash]) : []);
