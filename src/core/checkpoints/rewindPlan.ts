@@ -1,4 +1,4 @@
-import type { Workspace } from '../ports/workspace';
+import { WorkspaceError, type Workspace } from '../ports/workspace';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId } from '../store/types';
@@ -206,7 +206,7 @@ export const plannedContents = (f: RewindFilePlan): Uint8Array | undefined => pl
 async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], o: Omit<PlanOptions, 'mode'>): Promise<RewindFilePlan[]> {
   const maxDiffChars = o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
   // The disk first: only the files that change need their target contents from the store.
-  const disk = await Promise.all(wanted.map((w) => readDisk(workspace, w.path)));
+  const disk = await Promise.all(wanted.map((w) => readDisk(workspace, w.path).catch((e: unknown) => Promise.reject(directoryNow(e, w.path)))));
   const changes = wanted.map((w, i) => (disk[i]?.hash ?? null) !== w.toHash);
   // A version the store has by hash only may be on disk under another of the session's paths (a move).
   const onDisk = new Map(disk.flatMap((d) => (d.hash !== null && d.bytes ? [[d.hash, d.bytes] as const] : [])));
@@ -235,6 +235,15 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
 }
 
 const decoder = new TextDecoder();
+
+/** A path the session knew as a file that is a directory now (a command swapped them): said so, with what to do. */
+function directoryNow(e: unknown, path: string): unknown {
+  if (!WorkspaceError.is(e, 'IS_DIRECTORY')) return e;
+  return new CheckpointError(
+    'INVALID',
+    `${path} was a file in this session and is a directory now: a rewind does not replace a directory with a file. Move or remove the directory ${path}, then try again. Nothing was changed.`,
+  );
+}
 
 /** "changed function `parse`" lines for one file going from `from` to `to` (null: absent); none when either side cannot be read. */
 function symbolChanges(outliner: Outliner, path: string, from: Uint8Array | null, to: Uint8Array | null): string[] {

@@ -279,6 +279,21 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     assert.equal(await readFile(join(h.workspace, 'AGENTS.md'), 'utf8'), 'new\n');
   });
 
+  it('a file a command replaced with a directory: the rewind says what to do and changes nothing', async () => {
+    h = await harness([toolUse('c1', 'run_command', { command: 'rm cfg && mkdir cfg && echo x > cfg/a' }), finalText('done', { toolResultFor: 'c1' })], { cfg: 'old\n' });
+    const { id, outliner } = await runWithCaptureAndOutliner();
+    outliner.dispose();
+    const ws = new NodeWorkspace(h.workspace);
+    await assert.rejects(planRewind(h.store, ws, id, 0), (e: unknown) => CheckpointError.is(e, 'INVALID') && /cfg was a file in this session and is a directory now.*Move or remove the directory cfg/.test(e.message));
+    assert.equal(await readFile(join(h.workspace, 'cfg/a'), 'utf8'), 'x\n');
+    // Moved away by the user: the rewind brings the file back.
+    await rm(join(h.workspace, 'cfg'), { recursive: true });
+    const plan = await planRewind(h.store, ws, id, 0);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action]), [['cfg', 'create'], ['cfg/a', 'none']]);
+    await applyRewind(h.store, ws, plan);
+    assert.equal(await readFile(join(h.workspace, 'cfg'), 'utf8'), 'old\n');
+  });
+
   it('a command whose changes cannot be captured says so in its result (to the model and in the journal), never silently', async () => {
     h = await harness(
       [
