@@ -67,6 +67,7 @@ async function recover(service: SessionService, statusBar: ApprovalStatusBar, lo
   try {
     const interrupted = await service.recoverInterrupted();
     await statusBar.refresh();
+    void service.sweepCrashLeftovers().catch((e: unknown) => log.warn(`clean-up after a crashed rewind: ${e instanceof Error ? e.message : String(e)}`));
     if (interrupted.length === 0) return;
     log.info(`interrupted sessions: ${interrupted.join(', ')}`);
     if (readSettings().autoResume) {

@@ -8,6 +8,7 @@ import { CommandDiagnostics } from '../core/node/commandDiagnostics';
 import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
+import { sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
 import type { ApprovalGate } from '../core/ports/approvalGate';
 import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
 import type { SessionId } from '../core/store/types';
@@ -127,6 +128,20 @@ export class SessionService implements vscode.Disposable {
     }
     if (marked.length) this.soon();
     return marked;
+  }
+
+  /**
+   * After a restart: removes the temporary files that a rewind cut short by the crash left beside the
+   * workspace's files (see `sweepCrashLeftovers`). Only Savepoint's own `.savepoint-<tag>-*.tmp` files
+   * named by those rewinds' records; nothing in a restricted workspace.
+   */
+  async sweepCrashLeftovers(): Promise<number> {
+    const state = await this.stores.get();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!state.store || state.readOnly || !vscode.workspace.isTrusted || !folder || folder.uri.scheme !== 'file') return 0;
+    const removed = await sweepCrashLeftovers(state.store, new NodeWorkspace(folder.uri.fsPath), await this.stores.listSessions());
+    if (removed) this.log.info(`removed ${removed} temporary file(s) left by a rewind the editor's stop cut short`);
+    return removed;
   }
 
   /** Pauses every running session and waits for them to reach a checkpoint, at most `timeoutMs`. */

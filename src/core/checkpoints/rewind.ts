@@ -290,7 +290,7 @@ async function commitAndWrite(
   id: SessionId,
   headSeq: number,
   type: 'rewind' | 'rewind_undone',
-  data: { rewindId: string; files: RewoundFile[] },
+  data: { rewindId: string; files: RewoundFile[]; tag?: string },
   prepared: Prepared,
   onRecorded?: () => void,
 ): Promise<string[]> {
@@ -305,6 +305,8 @@ async function commitAndWrite(
       events: [{ step, type, data }],
       // The disk was hashed when it was checked against the preview: fromHash is what it holds.
       blobs: prepared.write.flatMap(({ f, current }) => (current && f.fromHash ? [{ content: current, hash: f.fromHash }] : [])),
+      // Renames under way (see SessionSummary.unsettled). The leftovers of earlier ones were removed before this.
+      ...(data.tag ? { summary: { unsettled: [data.tag] } } : {}),
     });
   } catch (e) {
     await prepared.staged.discard();
@@ -320,7 +322,7 @@ async function commitAndWrite(
   // without it, the record counts them as written (a later undo then sees a conflict and asks).
   if (data.files.length > 0) {
     const settled: RewindSettledData = { rewindId: data.rewindId, ...(type === 'rewind_undone' ? { undo: true as const } : {}), notWritten: skipped };
-    await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], deferSync: true }).catch(() => undefined);
+    await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], summary: { unsettled: [] }, deferSync: true }).catch(() => undefined);
   }
   return skipped;
 }

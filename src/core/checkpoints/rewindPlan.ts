@@ -1,7 +1,7 @@
 import { WorkspaceError, type Workspace } from '../ports/workspace';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
-import type { BlobHash, JournalEvent, SessionId } from '../store/types';
+import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
 import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
@@ -65,8 +65,6 @@ export interface RewindPlan {
 export interface Unsettled {
   tag: string;
   paths: string[];
-  /** Seq of the record. */
-  seq: number;
 }
 
 export interface UndoPlan {
@@ -147,36 +145,29 @@ function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
     if (e.type !== 'rewind' && e.type !== 'rewind_undone') return [];
     const d = e.data as RewindData | RewindUndoneData;
     if (!d.tag || d.files.length === 0 || settled.has(recordKey(e.type, d.rewindId))) return [];
-    return [{ tag: d.tag, paths: d.files.map((f) => f.path), seq: e.seq }];
+    return [{ tag: d.tag, paths: d.files.map((f) => f.path) }];
   });
 }
 
 /**
- * Removes the temporary files that rewinds and undos a crash cut short left beside the user's files
- * (see `Unsettled`): the session's own, and those of the rewind of its parent that made this fork,
- * whose retry or undo would remove them but whose conversation goes on here. Each session's part runs
- * in that session's queue, after a rewind of it in progress here. For a runner taking a session up,
- * in the background: a damaged or deleted journal simply has nothing to remove.
+ * After a restart: removes the temporary files that rewinds and undos a crash cut short left beside
+ * the user's files, for each session whose row says one was under way (`SessionSummary.unsettled`):
+ * a conversation rewind's session too, although its conversation goes on in the fork, and a finished
+ * session nobody takes up again. The journal names the files (the unsettled records, `Unsettled`).
+ * Each session's part runs in its queue, after any rewind of it in progress here. The row keeps its
+ * tags until the session's next rewind or undo (writing it would move the session in the list), so
+ * a later start-up looks again and finds nothing. Returns how many files it removed.
  */
-export async function clearCrashLeftovers(store: CheckpointStore, workspace: Workspace, sessionId: SessionId): Promise<number> {
-  const remove = (owner: SessionId, list: readonly Unsettled[]) =>
-    list.length === 0 ? Promise.resolve(0) : oneSessionOpAtATime(store, owner, async () => {
+export async function sweepCrashLeftovers(store: CheckpointStore, workspace: Workspace, sessions: readonly SessionSummary[]): Promise<number> {
+  let removed = 0;
+  for (const s of sessions) {
+    if (!s.unsettled?.length) continue;
+    const unsettled = await readTouchEvents(store, s.id).then((t) => unsettledOf(t.events), () => []);
+    removed += await oneSessionOpAtATime(store, s.id, async () => {
       let n = 0;
-      for (const u of list) n += await workspace.removeStaged(u.tag, u.paths).catch(() => 0);
+      for (const u of unsettled) n += await workspace.removeStaged(u.tag, u.paths).catch(() => 0);
       return n;
     });
-  const own = await readTouchEvents(store, sessionId).then((t) => unsettledOf(t.events), () => []);
-  let removed = await remove(sessionId, own);
-  const parent = (await store.getSession(sessionId))?.parent;
-  if (parent) {
-    const origin: Unsettled[] = [];
-    // The digests do not keep a record's fork: the parent's few unsettled records are read whole.
-    for (const u of await readTouchEvents(store, parent.sessionId).then((t) => unsettledOf(t.events), () => [])) {
-      for await (const e of store.readEvents(parent.sessionId, { fromSeq: u.seq, toSeq: u.seq })) {
-        if (e.type === 'rewind' && (e.data as RewindData).forkId === sessionId) origin.push(u);
-      }
-    }
-    removed += await remove(parent.sessionId, origin);
   }
   return removed;
 }

@@ -1,5 +1,4 @@
 import { describeDrift, detectDrift } from '../checkpoints/drift';
-import { clearCrashLeftovers } from '../checkpoints/rewindPlan';
 import type { LlmClient, LlmEvent } from '../model/llmClient';
 import { ModelError } from '../model/modelError';
 import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
@@ -172,9 +171,6 @@ export class Runner {
       return opened;
     });
     if (j.state.status === 'completed') return { sessionId: id, status: 'completed' };
-    // Temporary files a rewind cut short by a crash left beside the user's files (this session's, or
-    // those of its parent's rewind that made this fork): removed in the background.
-    void clearCrashLeftovers(this.deps.store, this.deps.toolContext.workspace, id).catch(() => undefined);
     const startedHere = new Set<string>();
     // Files the session worked on may have changed while it was away: the model hears about it
     // before its next turn (not before, so that a pending call's results still come first).

@@ -386,5 +386,7 @@ function pickPatch(patch: SummaryPatch | undefined): SummaryPatch {
   if (patch.costUsd !== undefined) out.costUsd = patch.costUsd;
   if (patch.pendingApproval !== undefined) out.pendingApproval = patch.pendingApproval;
   if (patch.pinned !== undefined) out.pinned = patch.pinned;
+  // An empty list leaves the field out of the row.
+  if (patch.unsettled !== undefined) out.unsettled = patch.unsettled.length ? [...patch.unsettled] : undefined;
   return out;
 }

@@ -69,6 +69,12 @@ export interface SessionSummary {
   digests?: DigestCoverage;
   /** The step of the last journal event (absent in rows written before it was kept, and before any event). */
   lastStep?: number;
+  /**
+   * Staging tags of the session's rewind (or undo) whose renames were under way: set with its record,
+   * cleared by its settlement. Still set after a restart, a crash cut that rewind short and its
+   * temporary files may be beside the user's files: start-up looks for them (`sweepCrashLeftovers`).
+   */
+  unsettled?: string[];
 }
 
 export interface DigestCoverage {
@@ -92,7 +98,7 @@ export interface EventDigest {
 
 /** Fields a step may change in the index; the store owns id, createdAt, updatedAt, headSeq, snapshotSeq, sizeBytes. */
 export type SummaryPatch = Partial<
-  Pick<SessionSummary, 'title' | 'status' | 'stepCount' | 'tokens' | 'costUsd' | 'pendingApproval' | 'pinned'>
+  Pick<SessionSummary, 'title' | 'status' | 'stepCount' | 'tokens' | 'costUsd' | 'pendingApproval' | 'pinned' | 'unsettled'>
 >;
 
 export interface JournalEvent<T = unknown> {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { CheckpointError, type RewindData } from '../../../src/core/checkpoints/checkpointEvents';
 import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
-import { listRewinds, planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
-import { type Harness, finalText } from '../runner/runnerHarness';
+import { listRewinds, planRewind, planUndo, sweepCrashLeftovers } from '../../../src/core/checkpoints/rewindPlan';
+import type { Harness } from '../runner/runnerHarness';
 import { AstOutliner } from '../../../src/core/code/astOutline';
 import { TimelineViewLoader } from '../../../src/core/runner/timelineViewLoader';
 import { A0, A2, A3, FILES, NEW, NOTES, builtSession, contents, sha, snapshotDir } from './checkpointHarness';
@@ -245,28 +245,27 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     assert.equal(await readFile(join(root, 'src/a.ts'), 'utf8'), A0);
   });
 
-  it('the temporary files of a crashed "both" rewind are removed when the fork it made is taken up, as the conversation goes on there', async () => {
+  it('after a restart, the temporary files of rewinds a crash cut short are removed, a finished session\'s and a conversation rewind\'s too', async () => {
     const b = await builtSession();
     h = b.h;
+    const store = h.store;
     const root = h.workspace;
     const temps = async () => (await readdir(root, { recursive: true })).filter((p) => /(^|\/)\.savepoint-/.test(p));
-    const gone = async () => {
-      for (let i = 0; i < 200 && (await temps()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
-      return temps();
-    };
     // The record is committed, then the process dies before any rename.
     const crashed = Object.create(b.ws, {
       stageFiles: { value: async (...args: Parameters<typeof b.ws.stageFiles>) => Object.assign(await b.ws.stageFiles(...args), { apply: async () => Promise.reject(new Error('killed')) }) },
     }) as typeof b.ws;
-    await assert.rejects(applyRewind(h.store, crashed, await planRewind(h.store, b.ws, b.id, 1, { mode: 'both' })), /killed/);
+    await assert.rejects(applyRewind(store, crashed, await planRewind(store, b.ws, b.id, 1, { mode: 'both' })), /killed/);
     assert.equal((await temps()).length, 2);
-    const forkId = ((await h.events(b.id)) as unknown as { type: string; data: RewindData }[]).find((e) => e.type === 'rewind')?.data.forkId;
-    assert.ok(forkId);
-    // The conversation goes on in the fork: taking it up clears what its parent's rewind left.
-    h.server.push(finalText('done in the fork', { toolResultFor: 't1' }));
-    assert.equal((await h.runner().run(forkId)).status, 'completed');
-    assert.deepEqual(await gone(), []);
-
+    const row = await store.getSession(b.id);
+    assert.equal(row?.status, 'completed', 'a finished session: nothing takes it up again');
+    assert.equal(row?.unsettled?.length, 1, 'its row says renames were under way');
+    assert.equal(await sweepCrashLeftovers(store, b.ws, (await store.listSessions()).sessions), 2);
+    assert.deepEqual(await temps(), []);
+    assert.equal(await sweepCrashLeftovers(store, b.ws, (await store.listSessions()).sessions), 0, 'a later start-up finds nothing');
+    // The next rewind of the session settles, and its row no longer says anything is under way.
+    await applyRewind(store, b.ws, await planRewind(store, b.ws, b.id, 2));
+    assert.equal((await store.getSession(b.id))?.unsettled, undefined);
   });
 
   it('a rename that fails after the record of a "both" rewind keeps the fork the record names', async () => {
