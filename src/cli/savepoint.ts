@@ -17,7 +17,7 @@ import { formatOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { listRewinds, planRewind, planUndo, sweepCrashLeftovers, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { keptLine, printPlan } from './rewindText';
 import { count } from '../core/util/plural';
 
@@ -112,6 +112,8 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
   }
   const app = await compose(env, new CliApprovalGate(mode), { onEvent: (e) => e.type === 'committed' && printEvents(e.events) });
+  // The temporary files of a rewind a crash cut short (in an earlier run of the CLI), before anything else writes.
+  if (['run', 'resume', 'rewind', 'undo-rewind', 'fork', 'approve'].includes(command)) await sweepCrashLeftovers(app.store, app.workspace, await allSessions(app.store.listSessions.bind(app.store)));
   const abort = new AbortController();
   const onSignal = () => abort.abort('interrupted by the user (Ctrl+C); resume with `savepoint resume`');
   process.once('SIGINT', onSignal);

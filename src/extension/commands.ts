@@ -91,6 +91,7 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       const ok = await vscode.window.showWarningMessage('Delete this session and its checkpoints? Files in your workspace are not touched.', { modal: true }, 'Delete');
       if (!ok) return;
       const { store } = await d.stores.get();
+      await d.sessions.removeCrashLeftovers(id);
       await store?.deleteSession(id, 'deleted by the user');
       d.stores.notifyChanged();
     }),

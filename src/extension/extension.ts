@@ -65,9 +65,10 @@ export function activate(context: vscode.ExtensionContext): void {
 /** After a crash or a restart: sessions that were running are interrupted; offer to resume them. */
 async function recover(service: SessionService, statusBar: ApprovalStatusBar, log: vscode.LogOutputChannel): Promise<void> {
   try {
+    // On its own: a failure of what follows does not stop it.
+    void service.sweepCrashLeftovers().catch((e: unknown) => log.warn(`clean-up after a crashed rewind: ${e instanceof Error ? e.message : String(e)}`));
     const interrupted = await service.recoverInterrupted();
     await statusBar.refresh();
-    void service.sweepCrashLeftovers().catch((e: unknown) => log.warn(`clean-up after a crashed rewind: ${e instanceof Error ? e.message : String(e)}`));
     if (interrupted.length === 0) return;
     log.info(`interrupted sessions: ${interrupted.join(', ')}`);
     if (readSettings().autoResume) {

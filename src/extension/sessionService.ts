@@ -8,10 +8,11 @@ import { CommandDiagnostics } from '../core/node/commandDiagnostics';
 import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
-import { sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
+import { removeCrashLeftovers, sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
 import type { ApprovalGate } from '../core/ports/approvalGate';
 import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
 import type { SessionId } from '../core/store/types';
+import type { CheckpointStore } from '../core/store/checkpointStore';
 import { builtinTools } from '../core/tools/registry';
 import { memoryTools } from '../core/memory/memoryTools';
 import { logNotice } from './sessionLog';
@@ -136,12 +137,24 @@ export class SessionService implements vscode.Disposable {
    * named by those rewinds' records; nothing in a restricted workspace.
    */
   async sweepCrashLeftovers(): Promise<number> {
-    const state = await this.stores.get();
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!state.store || state.readOnly || !vscode.workspace.isTrusted || !folder || folder.uri.scheme !== 'file') return 0;
-    const removed = await sweepCrashLeftovers(state.store, new NodeWorkspace(folder.uri.fsPath), await this.stores.listSessions());
+    const at = await this.leftoversHome();
+    if (!at) return 0;
+    const removed = await sweepCrashLeftovers(at.store, at.workspace, await this.stores.listSessions());
     if (removed) this.log.info(`removed ${removed} temporary file(s) left by a rewind the editor's stop cut short`);
     return removed;
+  }
+
+  /** Before a session is deleted: the temporary files of its crashed rewinds, which nothing would name afterwards. */
+  async removeCrashLeftovers(id: SessionId): Promise<void> {
+    const at = await this.leftoversHome();
+    if (at) await removeCrashLeftovers(at.store, at.workspace, id).catch((e: unknown) => this.log.warn(`clean-up before deleting ${id}: ${String(e)}`));
+  }
+
+  private async leftoversHome(): Promise<{ store: CheckpointStore; workspace: NodeWorkspace } | undefined> {
+    const state = await this.stores.get();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!state.store || state.readOnly || !vscode.workspace.isTrusted || !folder || folder.uri.scheme !== 'file') return undefined;
+    return { store: state.store, workspace: new NodeWorkspace(folder.uri.fsPath) };
   }
 
   /** Pauses every running session and waits for them to reach a checkpoint, at most `timeoutMs`. */

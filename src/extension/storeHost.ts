@@ -6,6 +6,7 @@ import { type OpenedMemory, openMemory } from '../core/memory/openMemory';
 import { StoreError } from '../core/store/errors';
 import { type DiskCheckpointStore, openCheckpointStore, repairCheckpointStore } from '../core/store/openStore';
 import type { SessionSummary } from '../core/store/types';
+import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
 
 const STORE_KEY_SECRET = 'savepoint.storeEncryptionKey';
@@ -145,6 +146,8 @@ export class StoreHost implements vscode.Disposable {
     this.changed.dispose();
     await (await this.memoryOpening?.opened)?.close();
     const state = await this.opening;
+    // A rewind under way finishes first (bounded: the editor gives deactivation a few seconds).
+    if (state?.store) await Promise.race([sessionOpsDone(state.store), new Promise((r) => setTimeout(r, 2000).unref())]);
     await state?.store?.close();
   }
 }

@@ -61,7 +61,7 @@ export function applyRewind(store: CheckpointStore, workspace: Workspace, plan: 
 
 async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions): Promise<RewindResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
-  await removeLeftovers(workspace, plan.unsettled);
+  const stillThere = await removeLeftovers(workspace, plan.unsettled);
   const rewindId = `rewind:${plan.sessionId}:${headSeq + 1}`;
   const tag = stagingTag(rewindId, false);
   const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], tag);
@@ -95,7 +95,7 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
   let late: string[];
   let recorded = false;
   try {
-    late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared, () => (recorded = true));
+    late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared, stillThere, () => (recorded = true));
   } catch (e) {
     // Not recorded (another rewind or run of the session came first): what this attempt did to
     // memory and the session list is taken back, best effort, so that nothing of it is left unclaimed.
@@ -180,7 +180,7 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
       throw new CheckpointError('INVALID', 'this rewind also took back long-term memory writes, and long-term memory cannot write them back now (it is off, or another window holds it): turn it on or close the other window, then undo again');
     }
   }
-  await removeLeftovers(workspace, plan.unsettled);
+  const stillThere = await removeLeftovers(workspace, plan.unsettled);
   const tag = stagingTag(plan.rewindId, true);
   const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], tag);
   const { write, skipped } = prepared;
@@ -191,7 +191,7 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
     ...(write.length ? { tag } : {}),
     at: (o.now ?? Date.now)(),
   };
-  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared);
+  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared, stillThere);
   removeOwnLeftovers(workspace, tag, write);
   for (const id of plan.memoryReverts) await o.memory?.undoRevert(id);
   return { rewindId: plan.rewindId, ...outcome(data, skipped, late, plan.files) };
@@ -204,8 +204,14 @@ const rewound = (f: RewindFilePlan): RewoundFile => ({ path: f.path, fromHash: f
  * Removes the temporary files that earlier rewinds or undos of the session left when a crash cut them
  * short (each is named by its record, see `stagingTag`). Best effort: a leftover is never in the way.
  */
-async function removeLeftovers(workspace: Workspace, unsettled: readonly Unsettled[] | undefined): Promise<void> {
-  for (const u of unsettled ?? []) await workspace.removeStaged(u.tag, u.paths).catch(() => undefined);
+/** Removes what crashed rewinds and undos of the session left (see `Unsettled`); returns the tags whose files are still there. */
+async function removeLeftovers(workspace: Workspace, unsettled: readonly Unsettled[] | undefined): Promise<string[]> {
+  const still: string[] = [];
+  for (const u of unsettled ?? []) {
+    const { left } = await workspace.removeStaged(u.tag, u.paths).catch(() => ({ left: 1 }));
+    if (left > 0) still.push(u.tag);
+  }
+  return still;
 }
 
 /**
@@ -292,6 +298,8 @@ async function commitAndWrite(
   type: 'rewind' | 'rewind_undone',
   data: { rewindId: string; files: RewoundFile[]; tag?: string },
   prepared: Prepared,
+  /** Tags of earlier crashed rewinds whose files could not be removed: the row keeps naming them. */
+  stillThere: readonly string[],
   onRecorded?: () => void,
 ): Promise<string[]> {
   let step: number;
@@ -305,8 +313,8 @@ async function commitAndWrite(
       events: [{ step, type, data }],
       // The disk was hashed when it was checked against the preview: fromHash is what it holds.
       blobs: prepared.write.flatMap(({ f, current }) => (current && f.fromHash ? [{ content: current, hash: f.fromHash }] : [])),
-      // Renames under way (see SessionSummary.unsettled). The leftovers of earlier ones were removed before this.
-      ...(data.tag ? { summary: { unsettled: [data.tag] } } : {}),
+      // Renames under way (see SessionSummary.unsettled); earlier ones' leftovers were removed before this, as far as they could be.
+      summary: { unsettled: [...stillThere, ...(data.tag ? [data.tag] : [])] },
     });
   } catch (e) {
     await prepared.staged.discard();
@@ -322,7 +330,7 @@ async function commitAndWrite(
   // without it, the record counts them as written (a later undo then sees a conflict and asks).
   if (data.files.length > 0) {
     const settled: RewindSettledData = { rewindId: data.rewindId, ...(type === 'rewind_undone' ? { undo: true as const } : {}), notWritten: skipped };
-    await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], summary: { unsettled: [] }, deferSync: true }).catch(() => undefined);
+    await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], summary: { unsettled: [...stillThere] }, deferSync: true }).catch(() => undefined);
   }
   return skipped;
 }

@@ -160,16 +160,21 @@ function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
  */
 export async function sweepCrashLeftovers(store: CheckpointStore, workspace: Workspace, sessions: readonly SessionSummary[]): Promise<number> {
   let removed = 0;
-  for (const s of sessions) {
-    if (!s.unsettled?.length) continue;
-    const unsettled = await readTouchEvents(store, s.id).then((t) => unsettledOf(t.events), () => []);
-    removed += await oneSessionOpAtATime(store, s.id, async () => {
-      let n = 0;
-      for (const u of unsettled) n += await workspace.removeStaged(u.tag, u.paths).catch(() => 0);
-      return n;
-    });
-  }
+  for (const s of sessions) if (s.unsettled?.length) removed += await removeCrashLeftovers(store, workspace, s.id);
   return removed;
+}
+
+/**
+ * One session's part of `sweepCrashLeftovers`, whatever its row says: also before the session is
+ * deleted, after which nothing would name those files any more.
+ */
+export async function removeCrashLeftovers(store: CheckpointStore, workspace: Workspace, id: SessionId): Promise<number> {
+  return oneSessionOpAtATime(store, id, async () => {
+    const unsettled = await readTouchEvents(store, id).then((t) => unsettledOf(t.events), () => []);
+    let n = 0;
+    for (const u of unsettled) n += (await workspace.removeStaged(u.tag, u.paths).catch(() => ({ removed: 0 }))).removed;
+    return n;
+  });
 }
 
 const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (k ? (k.inFlight !== undefined ? [k.hash, k.inFlight] : [k.hash]) : []);

@@ -128,7 +128,7 @@ export class NodeWorkspace implements Workspace {
     return new NodeStagedFiles(targets, temps);
   }
 
-  async removeStaged(tag: string, paths: readonly string[]): Promise<number> {
+  async removeStaged(tag: string, paths: readonly string[]): Promise<{ removed: number; left: number }> {
     const prefix = tempPrefix(tag);
     const dirs = new Set<string>();
     for (const p of paths) {
@@ -141,15 +141,17 @@ export class NodeWorkspace implements Workspace {
       }
     }
     let removed = 0;
+    let left = 0;
     for (const dir of dirs) {
       const names = await readdir(dir).catch(() => [] as string[]);
       for (const name of names) {
         if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
         // One that cannot be removed (held open elsewhere) does not stop the others.
         if (await rm(path.join(dir, name), { force: true }).then(() => true, () => false)) removed++;
+        else left++;
       }
     }
-    return removed;
+    return { removed, left };
   }
 
   private writeTarget(rel: string, executable: boolean): StageTarget {

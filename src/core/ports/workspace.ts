@@ -153,9 +153,10 @@ export interface Workspace {
 
   /**
    * Removes the temporary files a `stageFiles` with this tag left beside these paths (a crash between
-   * the staging and its apply or discard). Never touches anything else. Returns how many it removed.
+   * the staging and its apply or discard). Never touches anything else. Returns how many it removed,
+   * and how many it found but could not remove (held open elsewhere, no permission).
    */
-  removeStaged(tag: string, paths: readonly string[]): Promise<number>;
+  removeStaged(tag: string, paths: readonly string[]): Promise<{ removed: number; left: number }>;
 
   /**
    * Removes the file (a symlink itself, not its target). Returns whether something was removed.

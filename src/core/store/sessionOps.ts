@@ -9,6 +9,14 @@ import type { SessionId } from './types';
  */
 const queues = new WeakMap<CheckpointStore, Map<SessionId, Promise<unknown>>>();
 
+/**
+ * Settles when the operations queued on the store's sessions now have ended: a rewind between its
+ * record and its renames finishes before the store closes (and its lock lets another window in).
+ */
+export async function sessionOpsDone(store: CheckpointStore): Promise<void> {
+  await Promise.all([...(queues.get(store)?.values() ?? [])]);
+}
+
 export async function oneSessionOpAtATime<T>(store: CheckpointStore, id: SessionId, fn: () => Promise<T>): Promise<T> {
   const bySession = queues.get(store) ?? new Map<SessionId, Promise<unknown>>();
   queues.set(store, bySession);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CheckpointError, type RewindData } from '../../../src/core/checkpoints/checkpointEvents';
 import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
-import { listRewinds, planRewind, planUndo, sweepCrashLeftovers } from '../../../src/core/checkpoints/rewindPlan';
+import { listRewinds, planRewind, planUndo, removeCrashLeftovers, sweepCrashLeftovers } from '../../../src/core/checkpoints/rewindPlan';
 import type { Harness } from '../runner/runnerHarness';
 import { AstOutliner } from '../../../src/core/code/astOutline';
 import { TimelineViewLoader } from '../../../src/core/runner/timelineViewLoader';
@@ -266,6 +266,19 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     // The next rewind of the session settles, and its row no longer says anything is under way.
     await applyRewind(store, b.ws, await planRewind(store, b.ws, b.id, 2));
     assert.equal((await store.getSession(b.id))?.unsettled, undefined);
+
+    // Crashed again; the next rewind cannot remove those files (held open elsewhere): the row keeps naming them.
+    await assert.rejects(applyRewind(store, crashed, await planRewind(store, b.ws, b.id, 1)), /killed/);
+    const crashedTag = (await store.getSession(b.id))?.unsettled?.[0];
+    const held = Object.create(b.ws, { removeStaged: { value: async (tag: string, paths: string[]) => (tag === crashedTag ? { removed: 0, left: 1 } : b.ws.removeStaged(tag, paths)) } }) as typeof b.ws;
+    const heldPlan = await planRewind(store, b.ws, b.id, 1);
+    assert.ok(heldPlan.files.some((f) => f.action !== 'none'), 'this rewind writes files, and settles');
+    await applyRewind(store, held, heldPlan);
+    assert.deepEqual((await store.getSession(b.id))?.unsettled, [crashedTag]);
+    assert.ok((await temps()).length > 0);
+    // Before the session is deleted, nothing else would name them.
+    assert.ok((await removeCrashLeftovers(store, b.ws, b.id)) > 0);
+    assert.deepEqual(await temps(), []);
   });
 
   it('a rename that fails after the record of a "both" rewind keeps the fork the record names', async () => {

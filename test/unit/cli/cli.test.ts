@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { applyRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
+import { openCheckpointStore } from '../../../src/core/store/openStore';
+import type { SessionId } from '../../../src/core/store/types';
 import type { StepInput } from '../../../src/core/scripted/scenario';
 
 const run = promisify(execFile);
@@ -129,5 +134,31 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
     const resumed = await cli('resume', forkId, '--approvals', 'yes');
     assert.equal((JSON.parse(resumed.stdout.trim().split('\n').pop() as string) as { status: string }).status, 'completed');
     assert.deepEqual(server.violations(), []);
+  });
+  it('removes what a rewind cut short by a crash left beside the files, before a command that writes', async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
+    const ws = join(root, 'ws');
+    await mkdir(ws);
+    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
+    server = await ScriptedModelServer.start([
+      { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } },
+    ]);
+    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+    const started = await cli('run', '--approvals', 'yes', 'set a to 2');
+    const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: SessionId }).sessionId;
+    // A rewind whose process died after its record, before its rename (done here in-process).
+    const store = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail' });
+    const workspace = new NodeWorkspace(ws);
+    const crashed = Object.create(workspace, {
+      stageFiles: { value: async (...args: Parameters<typeof workspace.stageFiles>) => Object.assign(await workspace.stageFiles(...args), { apply: async () => Promise.reject(new Error('killed')) }) },
+    }) as typeof workspace;
+    await assert.rejects(applyRewind(store, crashed, await planRewind(store, workspace, id, 0)), /killed/);
+    await store.close();
+    const temps = async () => (await readdir(ws)).filter((n) => n.startsWith('.savepoint-'));
+    assert.equal((await temps()).length, 1);
+    await cli('rewind', id, '0');
+    assert.deepEqual(await temps(), []);
+    assert.equal(await readFile(join(ws, 'a.ts'), 'utf8'), 'export const a = 2;\n', 'the preview wrote nothing');
   });
 });

@@ -203,13 +203,13 @@ describe('NodeWorkspace', () => {
       const temps = async (dir: string) => (await readdir(path.join(root, dir))).filter((n) => n.endsWith('.tmp')).sort();
       assert.equal((await temps('.')).length, 3);
       assert.match((await temps('src/deep'))[0] ?? '', /^\.savepoint-abc123-[0-9a-f]+\.tmp$/);
-      assert.equal(await ws.removeStaged('abc123', ['a.txt', 'src/deep/c.ts', 'gone/x.ts']), 2);
+      assert.deepEqual(await ws.removeStaged('abc123', ['a.txt', 'src/deep/c.ts', 'gone/x.ts']), { removed: 2, left: 0 });
       assert.deepEqual(await temps('src/deep'), []);
       const left = await temps('.');
       assert.equal(left.length, 2);
       assert.ok(left.every((n) => !n.includes('abc123')));
       assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'A', 'no file of the user is touched');
-      assert.equal(await ws.removeStaged('abc123', ['a.txt']), 0);
+      assert.deepEqual(await ws.removeStaged('abc123', ['a.txt']), { removed: 0, left: 0 });
       await assert.rejects(ws.stageFiles([{ path: 'a.txt', bytes: bytes('x') }], { tag: '../x' }), /invalid staging tag/);
     });
 
