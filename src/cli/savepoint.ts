@@ -112,13 +112,14 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
   }
   const app = await compose(env, new CliApprovalGate(mode), { onEvent: (e) => e.type === 'committed' && printEvents(e.events) });
-  // The temporary files of a rewind a crash cut short (in an earlier run of the CLI), before anything else writes.
-  if (['run', 'resume', 'rewind', 'undo-rewind', 'fork', 'approve'].includes(command)) await sweepCrashLeftovers(app.store, app.workspace, await allSessions(app.store.listSessions.bind(app.store)));
   const abort = new AbortController();
   const onSignal = () => abort.abort('interrupted by the user (Ctrl+C); resume with `savepoint resume`');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    // The temporary files of a rewind a crash cut short (in an earlier run of the CLI, whose store the
+    // editor never sees), before a command that runs a session or rewinds one (a preview too).
+    if (['run', 'resume', 'rewind', 'undo-rewind', 'fork', 'approve'].includes(command)) await sweepCrashLeftovers(app.store, app.workspace, await allSessions(app.store.listSessions.bind(app.store)));
     switch (command) {
       case 'run': {
         const task = rest.join(' ').trim();

@@ -144,10 +144,10 @@ export class StoreHost implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     this.changed.dispose();
-    await (await this.memoryOpening?.opened)?.close();
     const state = await this.opening;
-    // A rewind under way finishes first (bounded: the editor gives deactivation a few seconds).
+    // A rewind or undo under way finishes first, long-term memory included (bounded: the editor gives deactivation a few seconds).
     if (state?.store) await Promise.race([sessionOpsDone(state.store), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await (await this.memoryOpening?.opened)?.close();
     await state?.store?.close();
   }
 }

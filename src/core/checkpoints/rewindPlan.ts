@@ -172,7 +172,17 @@ export async function removeCrashLeftovers(store: CheckpointStore, workspace: Wo
   return oneSessionOpAtATime(store, id, async () => {
     const unsettled = await readTouchEvents(store, id).then((t) => unsettledOf(t.events), () => []);
     let n = 0;
-    for (const u of unsettled) n += (await workspace.removeStaged(u.tag, u.paths).catch(() => ({ removed: 0 }))).removed;
+    const still: string[] = [];
+    for (const u of unsettled) {
+      const { removed, left } = await workspace.removeStaged(u.tag, u.paths).catch(() => ({ removed: 0, left: 1 }));
+      n += removed;
+      if (left > 0) still.push(u.tag);
+    }
+    // The row names only what is still there, so that the next start-up does not look again.
+    const row = await store.getSession(id).catch(() => undefined);
+    if (row?.unsettled && !store.readOnly && row.unsettled.some((t) => !still.includes(t))) {
+      await store.updateSession(id, { unsettled: row.unsettled.filter((t) => still.includes(t)) }, { keepUpdatedAt: true }).catch(() => undefined);
+    }
     return n;
   });
 }

@@ -143,7 +143,11 @@ export class NodeWorkspace implements Workspace {
     let removed = 0;
     let left = 0;
     for (const dir of dirs) {
-      const names = await readdir(dir).catch(() => [] as string[]);
+      // A folder that is gone has nothing left in it; one that cannot be read may.
+      const names = await readdir(dir).catch((e: unknown) => {
+        if (errCode(e) !== 'ENOENT' && errCode(e) !== 'ENOTDIR') left++;
+        return [] as string[];
+      });
       for (const name of names) {
         if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
         // One that cannot be removed (held open elsewhere) does not stop the others.

@@ -90,7 +90,7 @@ export interface CheckpointStore {
   hasBlob(hash: BlobHash): Promise<boolean>;
 
   /** Updates index fields outside a step (pin, title, status), atomically. */
-  updateSession(id: SessionId, patch: Pick<StepCommit, 'summary'>['summary']): Promise<SessionSummary>;
+  updateSession(id: SessionId, patch: Pick<StepCommit, 'summary'>['summary'], options?: { keepUpdatedAt?: boolean }): Promise<SessionSummary>;
 
   /** What the policy would delete: finished, unpinned sessions only. Deletes nothing. */
   planRetention(policy: RetentionPolicy, now?: number): Promise<RetentionCandidate[]>;

@@ -223,11 +223,12 @@ export class LevelCheckpointStore implements CheckpointStore {
     }
   }
 
-  async updateSession(id: SessionId, patch: SummaryPatch | undefined): Promise<SessionSummary> {
+  async updateSession(id: SessionId, patch: SummaryPatch | undefined, options: { keepUpdatedAt?: boolean } = {}): Promise<SessionSummary> {
     this.ctx.assertWritable();
     return this.exclusive(id, async () => {
       const prev = await this.requireSession(id);
-      const summary = { ...prev, ...pickPatch(patch), updatedAt: Math.max(this.ctx.now(), prev.updatedAt) };
+      // Housekeeping the user did not do (a clean-up after a crash) leaves the session where it is in the list.
+      const summary = { ...prev, ...pickPatch(patch), updatedAt: options.keepUpdatedAt ? prev.updatedAt : Math.max(this.ctx.now(), prev.updatedAt) };
       await this.writeSummary(summary, prev, []);
       return summary;
     });

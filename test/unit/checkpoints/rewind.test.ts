@@ -262,7 +262,9 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     assert.equal(row?.unsettled?.length, 1, 'its row says renames were under way');
     assert.equal(await sweepCrashLeftovers(store, b.ws, (await store.listSessions()).sessions), 2);
     assert.deepEqual(await temps(), []);
-    assert.equal(await sweepCrashLeftovers(store, b.ws, (await store.listSessions()).sessions), 0, 'a later start-up finds nothing');
+    const swept = await store.getSession(b.id);
+    assert.equal(swept?.unsettled, undefined, 'the row no longer names them: the next start-up does not look again');
+    assert.equal(swept?.updatedAt, row?.updatedAt, 'and the session keeps its place in the list');
     // The next rewind of the session settles, and its row no longer says anything is under way.
     await applyRewind(store, b.ws, await planRewind(store, b.ws, b.id, 2));
     assert.equal((await store.getSession(b.id))?.unsettled, undefined);
@@ -279,6 +281,7 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     // Before the session is deleted, nothing else would name them.
     assert.ok((await removeCrashLeftovers(store, b.ws, b.id)) > 0);
     assert.deepEqual(await temps(), []);
+    assert.equal((await store.getSession(b.id))?.unsettled, undefined);
   });
 
   it('a rename that fails after the record of a "both" rewind keeps the fork the record names', async () => {
