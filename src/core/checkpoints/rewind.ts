@@ -8,7 +8,7 @@ import { CheckpointError, type RewindData, type RewindSettledData, type RewindUn
 import { blobsOf, readDisk } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
-import { type RewindFilePlan, type RewindPlan, type UndoPlan, type Unsettled, plannedContents } from './rewindPlan';
+import { type RewindFilePlan, type RewindPlan, type UndoPlan, plannedContents, removeUnsettled } from './rewindPlan';
 
 export interface ApplyOptions {
   /** Conflicting paths the user chose to overwrite; every other conflict is skipped. */
@@ -61,7 +61,7 @@ export function applyRewind(store: CheckpointStore, workspace: Workspace, plan: 
 
 async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions): Promise<RewindResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
-  const stillThere = await removeLeftovers(workspace, plan.unsettled);
+  const stillThere = (await removeUnsettled(workspace, plan.unsettled)).still;
   const rewindId = `rewind:${plan.sessionId}:${headSeq + 1}`;
   const tag = stagingTag(rewindId, false);
   const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], tag);
@@ -180,7 +180,7 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
       throw new CheckpointError('INVALID', 'this rewind also took back long-term memory writes, and long-term memory cannot write them back now (it is off, or another window holds it): turn it on or close the other window, then undo again');
     }
   }
-  const stillThere = await removeLeftovers(workspace, plan.unsettled);
+  const stillThere = (await removeUnsettled(workspace, plan.unsettled)).still;
   const tag = stagingTag(plan.rewindId, true);
   const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], tag);
   const { write, skipped } = prepared;
@@ -199,20 +199,6 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
 
 /** What the record keeps of a file it changes: the hashes, and the execute bits a later undo or rewind sets again. */
 const rewound = (f: RewindFilePlan): RewoundFile => ({ path: f.path, fromHash: f.fromHash, toHash: f.toHash, ...(f.fromExec ? { fromExec: true } : {}), ...(f.toExec ? { toExec: true } : {}) });
-
-/**
- * Removes the temporary files that earlier rewinds or undos of the session left when a crash cut them
- * short (each is named by its record, see `stagingTag`). Best effort: a leftover is never in the way.
- */
-/** Removes what crashed rewinds and undos of the session left (see `Unsettled`); returns the tags whose files are still there. */
-async function removeLeftovers(workspace: Workspace, unsettled: readonly Unsettled[] | undefined): Promise<string[]> {
-  const still: string[] = [];
-  for (const u of unsettled ?? []) {
-    const { left } = await workspace.removeStaged(u.tag, u.paths).catch(() => ({ left: 1 }));
-    if (left > 0) still.push(u.tag);
-  }
-  return still;
-}
 
 /**
  * After a rewind or undo: the temporary files an attempt of the same operation left when a crash cut

@@ -154,9 +154,8 @@ function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
  * the user's files, for each session whose row says one was under way (`SessionSummary.unsettled`):
  * a conversation rewind's session too, although its conversation goes on in the fork, and a finished
  * session nobody takes up again. The journal names the files (the unsettled records, `Unsettled`).
- * Each session's part runs in its queue, after any rewind of it in progress here. The row keeps its
- * tags until the session's next rewind or undo (writing it would move the session in the list), so
- * a later start-up looks again and finds nothing. Returns how many files it removed.
+ * Each session's part runs in its queue, after any rewind of it in progress here. Returns how many
+ * files it removed.
  */
 export async function sweepCrashLeftovers(store: CheckpointStore, workspace: Workspace, sessions: readonly SessionSummary[]): Promise<number> {
   let removed = 0;
@@ -170,21 +169,29 @@ export async function sweepCrashLeftovers(store: CheckpointStore, workspace: Wor
  */
 export async function removeCrashLeftovers(store: CheckpointStore, workspace: Workspace, id: SessionId): Promise<number> {
   return oneSessionOpAtATime(store, id, async () => {
-    const unsettled = await readTouchEvents(store, id).then((t) => unsettledOf(t.events), () => []);
-    let n = 0;
-    const still: string[] = [];
-    for (const u of unsettled) {
-      const { removed, left } = await workspace.removeStaged(u.tag, u.paths).catch(() => ({ removed: 0, left: 1 }));
-      n += removed;
-      if (left > 0) still.push(u.tag);
-    }
+    const { removed, still } = await removeUnsettled(workspace, await readTouchEvents(store, id).then((t) => unsettledOf(t.events), () => []));
     // The row names only what is still there, so that the next start-up does not look again.
     const row = await store.getSession(id).catch(() => undefined);
     if (row?.unsettled && !store.readOnly && row.unsettled.some((t) => !still.includes(t))) {
       await store.updateSession(id, { unsettled: row.unsettled.filter((t) => still.includes(t)) }, { keepUpdatedAt: true }).catch(() => undefined);
     }
-    return n;
+    return removed;
   });
+}
+
+/**
+ * Removes the temporary files of these crashed records (best effort: a leftover is never in the
+ * way). Returns how many it removed and the tags whose files are still there.
+ */
+export async function removeUnsettled(workspace: Workspace, unsettled: readonly Unsettled[]): Promise<{ removed: number; still: string[] }> {
+  let removed = 0;
+  const still: string[] = [];
+  for (const u of unsettled) {
+    const r = await workspace.removeStaged(u.tag, u.paths).catch(() => ({ removed: 0, left: 1 }));
+    removed += r.removed;
+    if (r.left > 0) still.push(u.tag);
+  }
+  return { removed, still };
 }
 
 const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (k ? (k.inFlight !== undefined ? [k.hash, k.inFlight] : [k.hash]) : []);

@@ -1,5 +1,9 @@
+import { posix } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import type { Workspace } from '../ports/workspace';
 import type { FileChange } from '../tools/tool';
+import { workspaceCall } from '../tools/toolSupport';
+import { filePath } from '../util/filePath';
 import type { BlobInput } from '../store/types';
 import type { PlannedMutation } from './runEvents';
 import { hashBytes } from './sessionJournal';
@@ -19,6 +23,22 @@ export const SEEN_BLOB_MAX = 1024 * 1024;
 const MAX_DIFF_CHARS = 20_000;
 
 export const hashOrNull = (b: Uint8Array | null | undefined): string | null => (b ? hashBytes(b) : null);
+
+/**
+ * A tool's changes, each file it writes named by its real path (`filePath`): through a symlink such
+ * as CLAUDE.md -> AGENTS.md the session records AGENTS.md, the file a command's capture reports, so
+ * the rewind and the drift check see one history per file. Deleting a symlink deletes the link, so a
+ * deletion follows only the directories on its way (lib/x.ts -> src/lib/x.ts).
+ */
+export function byRealPath(ws: Workspace, changes: FileChange[]): Promise<FileChange[]> {
+  return Promise.all(
+    changes.map(async (c) => {
+      const dir = posix.dirname(c.path);
+      const real = c.after !== null ? await workspaceCall(() => filePath(ws, c.path)) : dir === '.' ? c.path : `${await workspaceCall(() => filePath(ws, dir))}/${posix.basename(c.path)}`;
+      return real === c.path ? c : { ...c, path: real, via: c.path };
+    }),
+  );
+}
 
 export function toMutation(c: FileChange): PlannedMutation {
   return { path: c.path, beforeHash: hashOrNull(c.before), afterHash: hashOrNull(c.after), ...(c.beforeExec !== undefined ? { beforeExec: c.beforeExec } : {}) };

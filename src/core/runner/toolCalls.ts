@@ -1,12 +1,10 @@
-import { posix } from 'node:path';
 import type { ContentBlock, Message } from '../model/types';
 import { validateInput } from '../tools/registry';
 import { type FileChange, type Tool, ToolError, type ToolOutput } from '../tools/tool';
-import { workspaceCall } from '../tools/toolSupport';
 import { filePath } from '../util/filePath';
 import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval } from './approvalPolicy';
-import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, changeBlobs, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
+import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
 import { callKey } from './loopDetector';
 import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, symbolSnapshot } from './stepEffects';
 import { mergeStale } from './pendingMerge';
@@ -333,7 +331,8 @@ export class ToolCalls {
     recovered?: ToolResultData['recovered'],
     more: { sideEffects?: SideEffect[]; symbols?: SymbolSnapshot; blobs?: BlobInput[]; diagnostics?: StepDiagnostics; merged?: PlannedMutation[] } = {},
   ): Promise<void> {
-    const seen = await Promise.all((out.seen ?? []).map(async (f) => ({ path: await this.realPath(f.path), hash: hashBytes(f.bytes), bytes: f.bytes })));
+    // Under its real path, as the writes (see `byRealPath`); the path given when it cannot be resolved.
+    const seen = await Promise.all((out.seen ?? []).map(async (f) => ({ path: await filePath(this.deps.toolContext.workspace, f.path).catch(() => f.path), hash: hashBytes(f.bytes), bytes: f.bytes })));
     const blobs: BlobInput[] = [
       ...(out.full ? [{ content: out.full }] : []),
       ...(more.blobs ?? []),
@@ -379,28 +378,9 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, events, extras);
   }
 
-  /**
-   * The tool's changes, each file it writes named by its real path (`filePath`): through a symlink
-   * such as CLAUDE.md -> AGENTS.md the session records AGENTS.md, the file a command's capture
-   * reports, so the rewind and the drift check see one history per file. Deleting a symlink deletes
-   * the link, so a deletion follows only the directories on its way (lib/x.ts -> src/lib/x.ts).
-   */
+  /** The tool's changes, each file named by its real path (`byRealPath`). */
   private async planChanges(tool: Tool, input: unknown, signal: AbortSignal): Promise<FileChange[]> {
-    const changes = await (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal));
-    const ws = this.deps.toolContext.workspace;
-    return Promise.all(
-      changes.map(async (c) => {
-        const dir = posix.dirname(c.path);
-        // A deletion removes the entry itself: only the directories on its way are followed.
-        const real = c.after !== null ? await workspaceCall(() => filePath(ws, c.path)) : dir === '.' ? c.path : `${await workspaceCall(() => filePath(ws, dir))}/${posix.basename(c.path)}`;
-        return real === c.path ? c : { ...c, path: real, via: c.path };
-      }),
-    );
-  }
-
-  /** The real path of a file a tool showed the model (see `planChanges`); the path given when it cannot be resolved. */
-  private async realPath(rel: string): Promise<string> {
-    return filePath(this.deps.toolContext.workspace, rel).catch(() => rel);
+    return byRealPath(this.deps.toolContext.workspace, await (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal)));
   }
 
   private ctx(signal: AbortSignal, j?: SessionJournal, callId?: string) {

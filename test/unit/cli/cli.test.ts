@@ -25,6 +25,20 @@ for (const f of fs.readdirSync('.')) if (f.endsWith('.ts')) fs.readFileSync(f, '
 process.exit(bad ? 2 : 0);
 `;
 
+/** The workspace folder under `root`, holding a.ts. */
+async function workspaceWithA(root: string): Promise<string> {
+  const ws = join(root, 'ws');
+  await mkdir(ws);
+  await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
+  return ws;
+}
+
+/** The CLI in a child process on that workspace, a store under `root`, and the scripted model at `url`. */
+const cliOn =
+  (root: string, ws: string, url: string) =>
+  (...args: string[]) =>
+    run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+
 const read = (id: string, input: number, expect?: Record<string, unknown>): StepInput => ({
   type: 'message',
   content: [{ type: 'tool_use', id, name: 'read_file', input: { path: 'a.ts' } }],
@@ -43,9 +57,7 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
 
   it('shows the errors a step introduced, a compaction with its originals, undoes it, and pins a fact', async () => {
     root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
-    const ws = join(root, 'ws');
-    await mkdir(ws);
-    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
+    const ws = await workspaceWithA(root);
     await writeFile(join(ws, 'check.cjs'), CHECKER);
     server = await ScriptedModelServer.start([
       { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = BROKEN;\n' } }] },
@@ -57,7 +69,7 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
       { type: 'message', content: [{ type: 'text', text: 'SUMMARY: wrote a.ts, read it four times.' }], expect: { systemContains: 'You summarize' } },
       { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'r4' } },
     ]);
-    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+    const cli = cliOn(root, ws, server.url);
     const started = await cli('run', '--approvals', 'yes', '--check-command', 'node check.cjs', 'fix a.ts');
     const outcome = JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string; status: string };
     assert.equal(outcome.status, 'completed', started.stderr);
@@ -101,15 +113,13 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
 
   it('rewinds with a preview first, undoes the rewind, and forks, from the command line', async () => {
     root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
-    const ws = join(root, 'ws');
-    await mkdir(ws);
-    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
+    const ws = await workspaceWithA(root);
     server = await ScriptedModelServer.start([
       { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
       { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } },
       { type: 'message', content: [{ type: 'text', text: 'forked and done' }], expect: { lastUserContains: 'try a 3 instead' } },
     ]);
-    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+    const cli = cliOn(root, ws, server.url);
     const started = await cli('run', '--approvals', 'yes', 'set a to 2');
     const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
     const a = () => readFile(join(ws, 'a.ts'), 'utf8');
@@ -137,14 +147,12 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
   });
   it('removes what a rewind cut short by a crash left beside the files, before a command that writes', async () => {
     root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
-    const ws = join(root, 'ws');
-    await mkdir(ws);
-    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
+    const ws = await workspaceWithA(root);
     server = await ScriptedModelServer.start([
       { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
       { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } },
     ]);
-    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+    const cli = cliOn(root, ws, server.url);
     const started = await cli('run', '--approvals', 'yes', 'set a to 2');
     const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: SessionId }).sessionId;
     // A rewind whose process died after its record, before its rename (done here in-process).
