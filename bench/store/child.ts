@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readListSnapshot } from '../../src/core/store/listSnapshot';
 import { openCheckpointStore } from '../../src/core/store/openStore';
 import type { BlobHash, SessionId } from '../../src/core/store/types';
 import { type ConversationState, EVENT, type FileVersionEvent, applyEvent } from './checkpoint';
@@ -11,7 +12,8 @@ import { type ConversationState, EVENT, type FileVersionEvent, applyEvent } from
  * new editor window would do, and prints one JSON line. Verification is done after the clock stops.
  *   node child.js resume STORE SESSION
  *   node child.js rewind STORE SESSION WORKSPACE STEP
- *   node child.js list   STORE
+ *   node child.js list   STORE          (as `savepoint list`: the store's list at rest when it is valid)
+ *   node child.js list-store STORE     (always through the store)
  */
 const td = new TextDecoder();
 
@@ -85,34 +87,46 @@ async function rewind(dir: string, sid: SessionId, workspace: string, step: numb
   return { ms: t3 - t0, cpu_ms: cpu, open_ms: t1 - t0, journal_ms: t2 - t1, restore_ms: t3 - t2, files: target.size };
 }
 
-async function list(dir: string): Promise<Record<string, unknown>> {
+/**
+ * As `savepoint list` lists: the rows the store's last clean close left beside it (listSnapshot.ts)
+ * while nothing has opened it since, else through the store. `throughStore` skips the first.
+ */
+async function list(dir: string, throughStore: boolean): Promise<Record<string, unknown>> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const store = await openCheckpointStore({ dir, onLocked: 'fail' });
-  const t1 = performance.now();
   const rows: { id: string; title: string; steps: number; updated: number }[] = [];
-  let cursor: string | undefined;
+  const atRest = throughStore ? undefined : readListSnapshot(dir);
+  let t1 = performance.now();
   let pages = 0;
-  do {
-    const page = await store.listSessions(cursor === undefined ? {} : { cursor });
-    for (const s of page.sessions) rows.push({ id: s.id, title: s.title, steps: s.stepCount, updated: s.updatedAt });
-    cursor = page.cursor;
-    pages++;
-  } while (cursor !== undefined);
+  let cleanUp: () => Promise<void> = async () => undefined;
+  if (atRest) {
+    for (const s of atRest) rows.push({ id: s.id, title: s.title, steps: s.stepCount, updated: s.updatedAt });
+  } else {
+    const store = await openCheckpointStore({ dir, onLocked: 'fail' });
+    t1 = performance.now();
+    let cursor: string | undefined;
+    do {
+      const page = await store.listSessions(cursor === undefined ? {} : { cursor });
+      for (const s of page.sessions) rows.push({ id: s.id, title: s.title, steps: s.stepCount, updated: s.updatedAt });
+      cursor = page.cursor;
+      pages++;
+    } while (cursor !== undefined);
+    cleanUp = () => store.close();
+  }
   const t2 = performance.now();
   const cpu = cpuMs(c0);
-  await store.close();
+  await cleanUp();
   const sorted = rows.every((r, i) => i === 0 || (rows[i - 1]?.updated ?? 0) >= r.updated);
   const steps = rows.reduce((n, r) => n + r.steps, 0);
-  return { ms: t2 - t0, cpu_ms: cpu, open_ms: t1 - t0, list_ms: t2 - t1, pages, sessions: rows.length, steps, sorted, ids: new Set(rows.map((r) => r.id)).size };
+  return { ms: t2 - t0, cpu_ms: cpu, via: atRest ? 'snapshot' : 'store', open_ms: t1 - t0, list_ms: t2 - t1, pages, sessions: rows.length, steps, sorted, ids: new Set(rows.map((r) => r.id)).size };
 }
 
 async function main(): Promise<Record<string, unknown>> {
   const [mode, dir, sid, workspace, step] = process.argv.slice(2);
   if (mode === 'resume' && dir && sid) return resume(dir, sid as SessionId);
   if (mode === 'rewind' && dir && sid && workspace && step) return rewind(dir, sid as SessionId, workspace, Number(step));
-  if (mode === 'list' && dir) return list(dir);
-  throw new Error(`usage: child.js resume|rewind|list ... (got ${process.argv.slice(2).join(' ')})`);
+  if ((mode === 'list' || mode === 'list-store') && dir) return list(dir, mode === 'list-store');
+  throw new Error(`usage: child.js resume|rewind|list|list-store ... (got ${process.argv.slice(2).join(' ')})`);
 }
 
 main().then(

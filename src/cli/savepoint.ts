@@ -7,7 +7,8 @@ import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
 import { StoreError } from '../core/store/errors';
 import type { SessionId, SessionSummary } from '../core/store/types';
 import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
-import { type CliEnv, type Composed, compose } from './compose';
+import { type CliEnv, type Composed, compose, defaultStoreDir } from './compose';
+import { readListSnapshot } from '../core/store/listSnapshot';
 import type { Outliner } from '../core/runner/stepEffects';
 import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
@@ -110,6 +111,14 @@ async function main(argv: string[]): Promise<number> {
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
+  }
+  if (command === 'list') {
+    // A store at rest: the rows its last clean close left beside it, without opening LevelDB (see listSnapshot.ts).
+    const rows = readListSnapshot(env.store ?? defaultStoreDir(env.workspace));
+    if (rows) {
+      for (const s of rows) process.stdout.write(`${listLine(s)}\n`);
+      return 0;
+    }
   }
   const app = await compose(env, new CliApprovalGate(mode), { onEvent: (e) => e.type === 'committed' && printEvents(e.events) });
   const abort = new AbortController();

@@ -353,9 +353,35 @@ export class LevelCheckpointStore implements CheckpointStore {
   async close(): Promise<void> {
     if (this.ctx.db.status === 'closed') return;
     await Promise.allSettled([...this.locks.values()]);
+    const rows = this.onCleanClose && !this.ctx.readOnly ? await this.rowsAtClose() : undefined;
     this.ctx.markClosed();
     await this.ctx.flushMemtable();
+    if (rows) this.onCleanClose?.(rows);
     await this.ctx.db.close();
+  }
+
+  /**
+   * Set by a store on disk: receives every index row (newest update first) when the store closes
+   * cleanly, before the database does (see listSnapshot.ts).
+   */
+  protected onCleanClose: ((rows: SessionSummary[]) => void) | undefined;
+
+  /** Every index row, or undefined when anything wrote while they were read (the rows might miss it). */
+  private async rowsAtClose(): Promise<SessionSummary[] | undefined> {
+    const mark = this.ctx.writeMark;
+    if (mark === undefined) return undefined;
+    const rows: SessionSummary[] = [];
+    try {
+      let cursor: string | undefined;
+      do {
+        const page = await this.reader.listSessions({ limit: 10_000, ...(cursor ? { cursor } : {}) });
+        rows.push(...page.sessions);
+        cursor = page.cursor;
+      } while (cursor);
+    } catch {
+      return undefined;
+    }
+    return this.ctx.writeMark === mark && this.locks.size === 0 ? rows : undefined;
   }
 
   private newId(): string {

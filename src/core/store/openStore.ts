@@ -9,6 +9,7 @@ import type { KeyProvider } from './codec';
 import { StoreError, fromLevelError } from './errors';
 import { LevelCheckpointStore, type LevelStoreOptions } from './levelCheckpointStore';
 import { type ManifestTables, readManifest } from './leveldbManifest';
+import { writeListSnapshot } from './listSnapshot';
 import type { Db } from './storeContext';
 
 export interface OpenStoreOptions {
@@ -32,6 +33,12 @@ export class DiskCheckpointStore extends LevelCheckpointStore {
   dir = '';
   /** Set when this is a read-only copy; removed on close. */
   copyDir: string | undefined;
+
+  constructor(options: LevelStoreOptions) {
+    super(options);
+    // A clean close leaves the session list beside the database, for a process that only lists.
+    this.onCleanClose = (rows) => writeListSnapshot(this.dir, rows, options.encryptionKey);
+  }
 
   override async close(): Promise<void> {
     await super.close();

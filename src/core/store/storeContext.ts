@@ -61,6 +61,9 @@ export class StoreContext {
   /** Batches written without an fsync since the last synced one (see `write`). */
   private deferred: Deferred[] = [];
   private deferredBytes = 0;
+  /** Writes begun, and writes not yet settled: a reader can tell whether anything wrote while it read. */
+  private writesBegun = 0;
+  private writesInFlight = 0;
 
   constructor(o: ContextOptions) {
     this.db = o.db;
@@ -109,6 +112,24 @@ export class StoreContext {
    */
   async write(ops: BatchOp[], what: string, deferSync = false): Promise<void> {
     this.assertWritable();
+    this.writesBegun++;
+    this.writesInFlight++;
+    try {
+      await this.writeBatch(ops, what, deferSync);
+    } finally {
+      this.writesInFlight--;
+    }
+  }
+
+  /**
+   * A mark that changes with every write begun, or undefined while one is under way: equal marks
+   * before and after a read mean nothing was written meanwhile (see `LevelCheckpointStore.close`).
+   */
+  get writeMark(): number | undefined {
+    return this.writesInFlight > 0 ? undefined : this.writesBegun;
+  }
+
+  private async writeBatch(ops: BatchOp[], what: string, deferSync: boolean): Promise<void> {
     const bytes = opsBytes(ops);
     const defer = this.syncWrites && deferSync && this.deferredBytes + bytes <= MAX_DEFERRED_BYTES;
     const sync = this.syncWrites && !defer;
@@ -227,9 +248,11 @@ export class StoreContext {
     const sid = sessionOfKey(key);
     if (sid) notice.sessionId = sid;
     if (!this.readOnly && !this.closed) {
+      this.writesBegun++;
       const record = this.codec.encode(
         jsonBytes({ ...notice, raw: raw ? Buffer.from(raw).toString('base64') : null }),
       );
+      this.writesInFlight++;
       try {
         await this.db.batch(
           [
@@ -240,6 +263,8 @@ export class StoreContext {
         );
       } catch {
         // Reporting must not fail the read that found the damage; the record simply stays in place.
+      } finally {
+        this.writesInFlight--;
       }
     }
     for (const l of this.listeners) l(notice);

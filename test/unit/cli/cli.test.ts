@@ -4,10 +4,12 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ClassicLevel } from 'classic-level';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
+import { readListSnapshot, writeListSnapshot } from '../../../src/core/store/listSnapshot';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
 import type { StepInput } from '../../../src/core/scripted/scenario';
@@ -168,5 +170,37 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
     await cli('rewind', id, '0');
     assert.deepEqual(await temps(), []);
     assert.equal(await readFile(join(ws, 'a.ts'), 'utf8'), 'export const a = 2;\n', 'the preview wrote nothing');
+  });
+});
+
+describe('savepoint list: a store at rest is listed from what its last clean close left', function () {
+  this.timeout(60_000);
+  let root: string;
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('lists without opening the store while nothing has, and through the store once anything has', async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
+    const ws = await workspaceWithA(root);
+    const dir = join(root, 'store');
+    const store = await openCheckpointStore({ dir, onLocked: 'fail' });
+    const a = await store.createSession({ title: 'first task' });
+    const b = await store.createSession({ title: 'second task' });
+    await store.close();
+    const cli = cliOn(root, ws, 'http://127.0.0.1:9');
+    const ids = (out: string) => out.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    assert.deepEqual(ids((await cli('list')).stdout), [b.id, a.id]);
+    // The file decides while CURRENT names its MANIFEST: a row only it holds is listed.
+    writeListSnapshot(dir, [{ ...b, id: 'ONLY-IN-THE-FILE' as SessionId, title: 'from the file' }]);
+    const listed = (await cli('list')).stdout;
+    assert.deepEqual(ids(listed), ['ONLY-IN-THE-FILE']);
+    assert.match(listed, /from the file/);
+    // Any opener makes it stale (here LevelDB alone, as an older version would): the store is read, and its close writes the file again.
+    const raw = new ClassicLevel(dir);
+    await raw.open();
+    await raw.close();
+    assert.deepEqual(ids((await cli('list')).stdout), [b.id, a.id]);
+    assert.deepEqual(readListSnapshot(dir)?.map((s) => s.id), [b.id, a.id]);
   });
 });
