@@ -54,3 +54,30 @@ export async function mergeStale(change: StaleChange, getBlob: (h: BlobHash) => 
   }
   return { path, merged: encoder.encode(result.text) };
 }
+
+/**
+ * The changes the user approved, made from the files as they are now (for a tool that no longer
+ * plans against them): undefined unless a file changed since the plan, or when a version is no
+ * longer kept or a file cannot be read.
+ */
+export async function approvedFromDisk(
+  mutations: readonly PlannedMutation[],
+  readFile: (path: string) => Promise<Uint8Array | undefined>,
+  getBlob: (h: BlobHash) => Promise<Uint8Array>,
+): Promise<{ path: string; before: Uint8Array | null; after: Uint8Array | null }[] | undefined> {
+  const out: { path: string; before: Uint8Array | null; after: Uint8Array | null }[] = [];
+  let drifted = false;
+  for (const m of mutations) {
+    let disk: Uint8Array | null;
+    let after: Uint8Array | null;
+    try {
+      disk = (await readFile(m.path)) ?? null;
+      after = m.afterHash ? await getBlob(m.afterHash as BlobHash) : null;
+    } catch {
+      return undefined;
+    }
+    if ((disk === null ? null : hashBytes(disk)) !== m.beforeHash) drifted = true;
+    out.push({ path: m.path, before: disk, after });
+  }
+  return drifted ? out : undefined;
+}

@@ -7,7 +7,7 @@ import { needsApproval } from './approvalPolicy';
 import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
 import { callKey } from './loopDetector';
 import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, symbolSnapshot } from './stepEffects';
-import { mergeStale } from './pendingMerge';
+import { approvedFromDisk, mergeStale } from './pendingMerge';
 import { collectBase, diagnoseStep, diagnosticsForModel, readFindings } from './stepDiagnostics';
 import type { PlannedMutation, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
 import type { CaptureMark, FileChangeSet } from '../ports/changeCapture';
@@ -100,8 +100,12 @@ export class ToolCalls {
       try {
         changes = await this.planChanges(tool, input, signal);
       } catch (e) {
-        if (ToolError.is(e)) return this.finish(j, call, { content: e.message, isError: true }, input);
-        throw e;
+        if (!ToolError.is(e)) throw e;
+        // An approved edit_file whose lines, or whose file, changed while the user decided no longer
+        // plans ("old_text was not found"): the approved versions decide then, merged or asked about
+        // as below, never a tool error the model would answer by editing over the user's change.
+        changes = call.decision ? await approvedFromDisk(call.planned?.mutations ?? [], (p) => this.deps.toolContext.workspace.readFile(p), (h) => j.getBlob(h)) : undefined;
+        if (!changes) return this.finish(j, call, { content: e.message, isError: true }, input);
       }
       // An approval given before writes were named by their real path has the path the tool was given.
       const approvedOf = (c: FileChange) => (call.planned?.mutations ?? []).find((m) => m.path === c.path || (c.via !== undefined && m.path === c.via));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildFileHistory } from '../../../src/core/checkpoints/fileHistory';
 import { readJournal } from '../../../src/core/checkpoints/checkpointEvents';
@@ -69,6 +69,39 @@ describe('a pending edit whose file changed under it: merged three-way when clea
     const last = buildFileHistory(await readJournal(h.store, id)).lastState().get('src/f.ts');
     assert.equal(last?.hash, hashBytes(new TextEncoder().encode(expected)));
     assert.deepEqual(h.server.duplicateTurns(), []);
+  });
+
+  describe('an approved edit_file whose lines or file changed while the user decided', () => {
+    const EDIT = () => [toolUse('e1', 'edit_file', { path: 'src/f.ts', old_text: 'return 1;', new_text: 'return 100;' }), finalText('done', { toolResultFor: 'e1' })];
+    async function parkEdit(outside: string | null) {
+      h = await harness(EDIT(), { 'src/f.ts': ORIGINAL });
+      const id = await h.start(h.runner());
+      assert.equal((await h.runner(new ScriptedGate(() => 'park')).run(id)).status, 'waiting');
+      if (outside === null) await rm(join(h.workspace, 'src/f.ts'));
+      else await writeFile(join(h.workspace, 'src/f.ts'), outside);
+      return id;
+    }
+
+    it('the same lines changed: the user is asked (not the model told old_text is gone), and a rejection keeps their version', async () => {
+      const id = await parkEdit(THEIRS_SAME);
+      const gate = new ScriptedGate((r) => (r.kind === 'conflict' ? { decision: 'reject', text: 'keep mine' } : { decision: 'approve' }));
+      assert.equal((await h.runner(gate).run(id)).status, 'completed');
+      assert.deepEqual(gate.asked.map((a) => a.kind), ['tool', 'conflict']);
+      assert.match(gate.asked[1]?.reasons.join(' ') ?? '', /both changed the same lines \(lines 2-2\)/);
+      assert.equal(await readFile(join(h.workspace, 'src/f.ts'), 'utf8'), THEIRS_SAME);
+      const e1 = results(await h.events(id)).find((r) => r.callId === 'e1');
+      assert.match(e1?.content ?? '', /changed outside the session .* the user chose not to apply it\. Feedback: keep mine/);
+      assert.doesNotMatch(e1?.content ?? '', /old_text/);
+    });
+
+    it('the file deleted: the user is asked, and approving writes the version they approved', async () => {
+      const id = await parkEdit(null);
+      const gate = new ScriptedGate();
+      assert.equal((await h.runner(gate).run(id)).status, 'completed');
+      assert.deepEqual(gate.asked.map((a) => a.kind), ['tool', 'conflict']);
+      assert.match(gate.asked[1]?.reasons.join(' ') ?? '', /the file is gone/);
+      assert.equal(await readFile(join(h.workspace, 'src/f.ts'), 'utf8'), OURS);
+    });
   });
 
   it('a proposed change to a binary file is shown by size and hash, never decoded into the approval', async () => {
