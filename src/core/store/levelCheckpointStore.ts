@@ -353,18 +353,22 @@ export class LevelCheckpointStore implements CheckpointStore {
   async close(): Promise<void> {
     if (this.ctx.db.status === 'closed') return;
     await Promise.allSettled([...this.locks.values()]);
-    const rows = this.onCleanClose && !this.ctx.readOnly ? await this.rowsAtClose() : undefined;
+    const atRest = this.ctx.readOnly ? undefined : this.listAtRest;
+    const rows = atRest ? await this.rowsAtClose() : undefined;
     this.ctx.markClosed();
-    await this.ctx.flushMemtable();
-    if (rows) this.onCleanClose?.(rows);
+    const flushed = await this.ctx.flushMemtable();
+    const token = atRest?.before();
     await this.ctx.db.close();
+    // Only rows nothing can still lose: an unflushed memtable's log may not be synced.
+    atRest?.after(token, flushed ? rows : undefined);
   }
 
   /**
-   * Set by a store on disk: receives every index row (newest update first) when the store closes
-   * cleanly, before the database does (see listSnapshot.ts).
+   * Set by a store on disk (see listSnapshot.ts): `before` runs while the database is still open
+   * and held, `after` once it has closed, with every index row (newest update first) when the close
+   * can vouch for them. Neither may throw.
    */
-  protected onCleanClose: ((rows: SessionSummary[]) => void) | undefined;
+  protected listAtRest: { before(): string | undefined; after(token: string | undefined, rows: SessionSummary[] | undefined): void } | undefined;
 
   /** Every index row, or undefined when anything wrote while they were read (the rows might miss it). */
   private async rowsAtClose(): Promise<SessionSummary[] | undefined> {

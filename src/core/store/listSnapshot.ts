@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordCodec, jsonBytes, parseJson } from './codec';
 import type { SessionSummary } from './types';
@@ -7,46 +7,88 @@ import type { SessionSummary } from './types';
  * The session list of a store at rest, for a process that only lists (`savepoint list`): opening
  * LevelDB costs 5-9 ms before the first read (it writes and syncs a new MANIFEST), and reading 1,000
  * index rows through it 10-15 ms more. A store that closes cleanly leaves its rows in one file
- * beside LevelDB's, with the name of the MANIFEST in force when it closed. Every open of the
- * database, by any process or version, writes a new MANIFEST and names it in CURRENT; so while
- * CURRENT still names the recorded one, nothing has opened the store since, and the rows are
- * exactly what the store holds. After a crash, or while a writer has the store open, the names
- * differ and the caller reads the store itself.
+ * beside LevelDB's, with what the database was when it closed: the MANIFEST CURRENT named (its
+ * name, size, inode and modification time) and every table and log file with its size.
+ *
+ * Every open of the database, by any process or version, writes a new MANIFEST and names it in
+ * CURRENT; a store made afresh in the same folder starts with a MANIFEST of the same name but not
+ * the same file. So while all of that is as recorded, nothing has opened the store since and the
+ * rows are exactly what it holds; a missing or truncated table shows too. Otherwise (a crash, a
+ * writer with the store open, a damaged file) the caller reads the store itself. Savepoint also
+ * removes the file when it opens the store for writing, and when a close cannot vouch for it.
  *
  * LevelDB leaves files it does not name alone (its clean-up only touches its own numbered files).
  * The file is framed by the store's codec: checksummed, and encrypted when the store is.
  */
 export const LIST_SNAPSHOT = 'SAVEPOINT-LIST';
-const FORMAT = 1;
+const FORMAT = 2;
 
-interface SnapshotFile {
-  format: number;
-  /** CURRENT's content when the store closed (`MANIFEST-000123`). */
+interface DbState {
+  /** CURRENT's content (`MANIFEST-000123`). */
   manifest: string;
-  rows: readonly SessionSummary[];
+  /** That MANIFEST's size, inode and modification time. */
+  manifestStat: [number, number, number];
+  /** Tables and logs, sorted, with their sizes. */
+  files: [string, number][];
 }
+
+interface SnapshotFile extends DbState {
+  format: number;
+  rows: SessionSummary[];
+}
+
+const isDataFile = (name: string) => /^\d+\.(ldb|sst|log)$/.test(name);
 
 function readCurrent(dir: string): string | undefined {
   try {
-    return readFileSync(join(dir, 'CURRENT'), 'utf8').trim();
+    const name = readFileSync(join(dir, 'CURRENT'), 'utf8').trim();
+    return /^MANIFEST-\d+$/.test(name) ? name : undefined;
   } catch {
     return undefined;
   }
 }
 
+function dbState(dir: string, manifest: string): DbState {
+  const m = statSync(join(dir, manifest));
+  const files = readdirSync(dir)
+    .filter(isDataFile)
+    .sort()
+    .map((name): [string, number] => [name, statSync(join(dir, name)).size]);
+  return { manifest, manifestStat: [m.size, m.ino, m.mtimeMs], files };
+}
+
+const sameState = (a: DbState, b: DbState) =>
+  a.manifest === b.manifest && a.manifestStat.every((x, i) => x === b.manifestStat[i]) && a.files.length === b.files.length && a.files.every(([n, s], i) => b.files[i]?.[0] === n && b.files[i]?.[1] === s);
+
+/** CURRENT's content while the writer still holds the database (no other process can open it before it closes). */
+export function currentManifest(dir: string): string | undefined {
+  return readCurrent(dir);
+}
+
+/** Removes the file; never throws (a file left behind is stale, and readers find it so). */
+export function removeListSnapshot(dir: string): void {
+  for (const f of [join(dir, `${LIST_SNAPSHOT}.tmp`), join(dir, LIST_SNAPSHOT)]) {
+    try {
+      rmSync(f, { force: true });
+    } catch {
+      // Read-only or locked: the check at read time still refuses it.
+    }
+  }
+}
+
 /**
- * Writes the rows (newest update first) while the writer still holds the database, after its last
- * write: CURRENT cannot change before it closes. Never throws: without the file, listing reads the
- * store as before.
+ * Writes the rows (newest update first) once the database has closed, with `manifest` read before
+ * it closed. Without rows, or with a CURRENT that changed meanwhile (another process opened the
+ * store), removes the file instead. Never throws: without the file, listing reads the store.
  */
-export function writeListSnapshot(dir: string, rows: readonly SessionSummary[], key?: Uint8Array): void {
-  const file = join(dir, LIST_SNAPSHOT);
-  const tmp = `${file}.tmp`;
+export function writeListSnapshot(dir: string, manifest: string | undefined, rows: readonly SessionSummary[] | undefined, key?: Uint8Array): void {
   try {
-    const manifest = readCurrent(dir);
-    if (!manifest || !/^MANIFEST-\d+$/.test(manifest)) throw new Error('no CURRENT');
+    if (!rows || !manifest || readCurrent(dir) !== manifest) throw new Error('nothing to vouch for');
+    const file = join(dir, LIST_SNAPSHOT);
+    const tmp = `${file}.tmp`;
+    const snap: SnapshotFile = { format: FORMAT, ...dbState(dir, manifest), rows: [...rows] };
     // Not deflated: the file is read far more often than written, and reading it whole is cheaper than inflating it.
-    const body = new RecordCodec({ compressMin: 0, ...(key ? { key } : {}) }).encode(jsonBytes({ format: FORMAT, manifest, rows } satisfies SnapshotFile));
+    const body = new RecordCodec({ compressMin: 0, ...(key ? { key } : {}) }).encode(jsonBytes(snap));
     const fd = openSync(tmp, 'w');
     try {
       for (let n = 0; n < body.length; ) n += writeSync(fd, body, n, body.length - n);
@@ -56,9 +98,7 @@ export function writeListSnapshot(dir: string, rows: readonly SessionSummary[], 
     }
     renameSync(tmp, file);
   } catch {
-    rmSync(tmp, { force: true });
-    // An older snapshot is harmless (its MANIFEST is no longer CURRENT's), but there is no reason to keep it.
-    rmSync(file, { force: true });
+    removeListSnapshot(dir);
   }
 }
 
@@ -76,10 +116,11 @@ export function readListSnapshot(dir: string, key?: Uint8Array): SessionSummary[
   }
   try {
     const snap = parseJson<SnapshotFile>(new RecordCodec({ compressMin: 0, ...(key ? { key } : {}) }).decode(raw));
-    if (snap.format !== FORMAT || !Array.isArray(snap.rows)) return undefined;
-    // Read after the file: a writer that opened the store meanwhile has named its own MANIFEST by now.
-    if (snap.manifest !== readCurrent(dir)) return undefined;
-    return [...snap.rows];
+    if (snap.format !== FORMAT || !Array.isArray(snap.rows) || !Array.isArray(snap.files) || !Array.isArray(snap.manifestStat)) return undefined;
+    // Checked after the file is read: a writer that opened the store meanwhile has named its own MANIFEST by now.
+    const manifest = readCurrent(dir);
+    if (manifest !== snap.manifest || !sameState(snap, dbState(dir, manifest))) return undefined;
+    return snap.rows;
   } catch {
     return undefined;
   }

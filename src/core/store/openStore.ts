@@ -9,7 +9,7 @@ import type { KeyProvider } from './codec';
 import { StoreError, fromLevelError } from './errors';
 import { LevelCheckpointStore, type LevelStoreOptions } from './levelCheckpointStore';
 import { type ManifestTables, readManifest } from './leveldbManifest';
-import { writeListSnapshot } from './listSnapshot';
+import { currentManifest, removeListSnapshot, writeListSnapshot } from './listSnapshot';
 import type { Db } from './storeContext';
 
 export interface OpenStoreOptions {
@@ -37,7 +37,7 @@ export class DiskCheckpointStore extends LevelCheckpointStore {
   constructor(options: LevelStoreOptions) {
     super(options);
     // A clean close leaves the session list beside the database, for a process that only lists.
-    this.onCleanClose = (rows) => writeListSnapshot(this.dir, rows, options.encryptionKey);
+    this.listAtRest = { before: () => currentManifest(this.dir), after: (manifest, rows) => writeListSnapshot(this.dir, manifest, rows, options.encryptionKey) };
   }
 
   override async close(): Promise<void> {
@@ -58,6 +58,8 @@ export async function openCheckpointStore(options: OpenStoreOptions): Promise<Di
   try {
     const store = await openAt(options.dir, { ...base, readOnly: false });
     store.dir = options.dir;
+    // From now on the list at rest is not the store's; its close writes it again.
+    removeListSnapshot(options.dir);
     return store;
   } catch (e) {
     if (!StoreError.is(e, 'LOCKED') || options.onLocked === 'fail') throw e;

@@ -200,16 +200,19 @@ export class StoreContext {
    * Writes the memtable out to a table file, so that the next open has no log to replay (LevelDB
    * converts a non-empty log into a table, with several fsyncs, on open). `compactRange` flushes the
    * memtable whatever the range; the range below sorts before every key, so no table is rewritten.
-   * Best effort: a failure leaves the log, which the next open replays as before.
+   * Best effort: a failure leaves the log, which the next open replays as before. True when the
+   * memtable reached a table (synced), so nothing written is only in an unsynced log.
    */
-  async flushMemtable(): Promise<void> {
-    if (this.readOnly) return;
+  async flushMemtable(): Promise<boolean> {
+    if (this.readOnly) return false;
     const db = this.db as Db & { compactRange?: (start: string, end: string) => Promise<void> };
-    if (db.status !== 'open' || typeof db.compactRange !== 'function' || !db.supports.additionalMethods['compactRange']) return;
+    if (db.status !== 'open' || typeof db.compactRange !== 'function' || !db.supports.additionalMethods['compactRange']) return false;
     try {
       await db.compactRange(FLUSH_KEY, FLUSH_KEY);
+      return true;
     } catch {
       // The log is still there and is as durable as the table would have been.
+      return false;
     }
   }
 

@@ -9,7 +9,7 @@ import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
-import { readListSnapshot, writeListSnapshot } from '../../../src/core/store/listSnapshot';
+import { currentManifest, readListSnapshot, writeListSnapshot } from '../../../src/core/store/listSnapshot';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
 import type { StepInput } from '../../../src/core/scripted/scenario';
@@ -192,7 +192,7 @@ describe('savepoint list: a store at rest is listed from what its last clean clo
     const ids = (out: string) => out.trim().split('\n').map((l) => l.split(/\s+/)[0]);
     assert.deepEqual(ids((await cli('list')).stdout), [b.id, a.id]);
     // The file decides while CURRENT names its MANIFEST: a row only it holds is listed.
-    writeListSnapshot(dir, [{ ...b, id: 'ONLY-IN-THE-FILE' as SessionId, title: 'from the file' }]);
+    writeListSnapshot(dir, currentManifest(dir), [{ ...b, id: 'ONLY-IN-THE-FILE' as SessionId, title: 'from the file' }]);
     const listed = (await cli('list')).stdout;
     assert.deepEqual(ids(listed), ['ONLY-IN-THE-FILE']);
     assert.match(listed, /from the file/);

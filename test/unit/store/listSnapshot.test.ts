@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { LIST_SNAPSHOT, readListSnapshot } from '../../../src/core/store/listSnapshot';
@@ -84,6 +84,45 @@ describe('disk store: the session list a clean close leaves beside it (real Leve
     bytes.writeUInt8((bytes.at(-3) as number) ^ 0x20, bytes.length - 3);
     await writeFile(file, bytes);
     assert.equal(readListSnapshot(dir), undefined);
+  });
+
+  it('is not used when a table or log of the store is missing or truncated, or the folder holds a new store', async () => {
+    const dir = await tmp.make();
+    await storeWith(dir, 3);
+    const table = (await readdir(dir)).find((n) => n.endsWith('.ldb')) as string;
+    const bytes = await readFile(join(dir, table));
+    await writeFile(join(dir, table), bytes.subarray(0, bytes.length - 1));
+    assert.equal(readListSnapshot(dir), undefined, 'a truncated table');
+    await rm(join(dir, table));
+    assert.equal(readListSnapshot(dir), undefined, 'a missing table');
+    // The folder emptied by LevelDB's destroy (which leaves files it does not name) and a new database made in it by another program:
+    // its MANIFEST has the name the old one had, not the same file.
+    const again = await tmp.make();
+    await storeWith(again, 2);
+    const kept = await readFile(join(again, LIST_SNAPSHOT));
+    for (const n of await readdir(again)) await rm(join(again, n), { recursive: true, force: true });
+    const fresh = new ClassicLevel(again);
+    await fresh.open();
+    await fresh.put('x', 'y');
+    await fresh.close();
+    await writeFile(join(again, LIST_SNAPSHOT), kept);
+    assert.equal(readListSnapshot(again), undefined);
+  });
+
+  it('is removed when the store opens for writing, and its close never fails on it', async () => {
+    const dir = await tmp.make();
+    await storeWith(dir, 2);
+    const store = await openCheckpointStore({ dir, onLocked: 'fail' });
+    assert.ok(!(await readdir(dir)).includes(LIST_SNAPSHOT), 'gone while the store is open');
+    // Something the store cannot replace sits where the file goes: the close still closes the database.
+    await mkdir(join(dir, LIST_SNAPSHOT));
+    await writeFile(join(dir, LIST_SNAPSHOT, 'x'), 'x');
+    await store.close();
+    assert.equal(readListSnapshot(dir), undefined);
+    const reopened = await openCheckpointStore({ dir, onLocked: 'fail' });
+    assert.equal(reopened.readOnly, false, 'the lock was released');
+    assert.equal((await everyRow(reopened)).length, 2);
+    await reopened.close();
   });
 
   it('is encrypted with the store: unreadable without its key, and no title in the clear', async () => {
