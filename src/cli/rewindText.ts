@@ -10,14 +10,15 @@ export function printPlan(files: readonly RewindFilePlan[]): void {
   const changes = files.filter((f) => f.action !== 'none');
   if (changes.length === 0) process.stdout.write('no file changes\n');
   for (const f of changes) {
-    process.stdout.write(`${f.action.padEnd(7)} ${f.path}${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}\n`);
+    const why = f.link !== undefined ? `  (a symlink now, to ${f.link}: never written through; remove the link, then rewind again)` : `${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
+    process.stdout.write(`${f.action.padEnd(7)} ${f.path}${why}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
     if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
   }
 }
 
-/** "; kept a.ts (edited outside the session); not restorable: logo.png (kept by hash only)" */
-export function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[] }): string {
-  const edited = r.skipped.filter((p) => !r.notRestorable.includes(p));
-  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}`;
+/** "; kept a.ts (edited outside the session); not restorable: logo.png (kept by hash only); kept cfg (a symlink now)" */
+export function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[] }): string {
+  const edited = r.skipped.filter((p) => !r.notRestorable.includes(p) && !r.linked.includes(p));
+  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}${r.linked.length ? `; kept ${r.linked.join(', ')} (a symlink now: never written through)` : ''}`;
 }

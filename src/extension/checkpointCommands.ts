@@ -84,7 +84,9 @@ const workspace = (): NodeWorkspace => new NodeWorkspace(folder().fsPath);
 
 /** One line of a preview: what happens to the file, and why it may not. */
 const previewLine = (f: RewindFilePlan): string =>
-  `${f.action} ${f.path}${f.conflict ? ' (changed outside the session)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
+  f.link !== undefined
+    ? `${f.action} ${f.path} (a symlink now, to ${f.link}: never written through; remove the link, then rewind again)`
+    : `${f.action} ${f.path}${f.conflict ? ' (changed outside the session)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
 
 /** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */
 function symbolsNote(lines: readonly string[]): string {
@@ -107,9 +109,9 @@ async function closeChanges(title: string): Promise<void> {
 }
 
 /** ", kept 2 edited outside the session, 1 not restorable (kept by hash only)" for what a rewind or its undo left alone. */
-function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[] }): string {
-  const edited = r.skipped.length - r.notRestorable.length;
-  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}`;
+function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[] }): string {
+  const edited = r.skipped.length - r.notRestorable.length - r.linked.length;
+  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}${r.linked.length ? `, kept ${r.linked.length} that ${r.linked.length === 1 ? 'is a symlink' : 'are symlinks'} now` : ''}`;
 }
 
 const SHOW_CHANGES = 'Show Changes';

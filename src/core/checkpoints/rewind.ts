@@ -38,6 +38,8 @@ export interface RewindResult {
   skipped: string[];
   /** Of `skipped`, the files whose contents were kept by hash only: nothing to restore them from. */
   notRestorable: string[];
+  /** Of `skipped`, the paths that are symlinks now: a rewind never writes through a link. */
+  linked: string[];
   /** The session the conversation continues in (conversation and both modes). */
   forkId?: SessionId;
   /** Memory writes undone with the conversation. */
@@ -150,14 +152,18 @@ export interface UndoResult {
   skipped: string[];
   /** Of `skipped`, the files whose contents were kept by hash only. */
   notRestorable: string[];
+  /** Of `skipped`, the paths that are symlinks now (never written through). */
+  linked: string[];
 }
 
 /** What was written and what was left alone: before the record (`skipped`), at the renames (`late`), and why. */
-function outcome(data: { files: RewoundFile[] }, skipped: string[], late: string[], files: readonly RewindFilePlan[]): Pick<UndoResult, 'written' | 'skipped' | 'notRestorable'> {
+function outcome(data: { files: RewoundFile[] }, skipped: string[], late: string[], files: readonly RewindFilePlan[]): Pick<UndoResult, 'written' | 'skipped' | 'notRestorable' | 'linked'> {
+  const linked = files.filter((f) => f.link !== undefined).map((f) => f.path);
   return {
     written: data.files.map((f) => f.path).filter((p) => !late.includes(p)),
     skipped: [...skipped, ...late],
-    notRestorable: files.filter((f) => f.action !== 'none' && !f.restorable).map((f) => f.path),
+    notRestorable: files.filter((f) => f.action !== 'none' && !f.restorable && f.link === undefined).map((f) => f.path),
+    linked,
   };
 }
 
@@ -240,7 +246,7 @@ interface Prepared {
  */
 async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[], tag: string): Promise<Prepared> {
   const changing = files.filter((f) => f.action !== 'none');
-  const candidates = changing.filter((f) => f.restorable && !(f.conflict && !overwrite.includes(f.path)));
+  const candidates = changing.filter((f) => f.restorable && f.link === undefined && !(f.conflict && !overwrite.includes(f.path)));
   // What the plan read, else the store (a plan that went through a copy carries no contents).
   const carried = candidates.map(plannedContents);
   const fromStore = await blobsOf(store, candidates.map((f, i) => (carried[i] ? null : f.toHash)));

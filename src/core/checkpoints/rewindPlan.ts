@@ -3,7 +3,7 @@ import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
 import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
-import { DEFAULT_MAX_DIFF_CHARS, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
+import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
 import { describeDelta, symbolDelta } from '../code/symbolDelta';
@@ -25,6 +25,12 @@ export interface RewindFilePlan {
    * kept by hash only (binary or too large): such a file is reported and never written.
    */
   restorable: boolean;
+  /**
+   * The path is a symlink now (its text): a rewind never writes through a link (its target may be a
+   * file the session never touched) nor replaces one, so the file is left as it is, whatever
+   * `overwriteConflicts` says. Removing the link lets a later rewind bring the file back.
+   */
+  link?: string;
   /** 'delete': the file on disk has an execute bit (the safety checkpoint keeps it for the undo). */
   fromExec?: true;
   /** 'create': the file is created with an execute bit, as it had at the target. */
@@ -112,7 +118,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   };
   plan.files = await planFiles(store, workspace, wanted(history), o);
   // Two of the session's paths that are one file (an older session's edit through a symlink): one history, when their changes chain.
-  const aliases = history.chained(await aliasNames(workspace, plan.files.map((f) => ({ path: f.path, hash: f.fromHash }))));
+  const aliases = history.chained(await aliasNames(workspace, plan.files.map((f) => ({ path: f.path, hash: f.link === undefined ? f.fromHash : (linkLeadsTo.get(f) ?? null) }))));
   if (aliases.size > 0) plan.files = await planFiles(store, workspace, wanted(history.renamed(aliases)), o);
   return plan;
 }
@@ -205,6 +211,9 @@ interface Wanted {
   own: (BlobHash | null)[];
 }
 
+/** For a path that is a symlink: the hash of what it leads to (null: nothing, or outside the workspace). */
+const linkLeadsTo = new WeakMap<RewindFilePlan, BlobHash | null>();
+
 /** The contents each planned file goes to, as the plan read them (see `plannedContents`). */
 const planned = new WeakMap<RewindFilePlan, Uint8Array>();
 
@@ -218,20 +227,27 @@ export const plannedContents = (f: RewindFilePlan): Uint8Array | undefined => pl
 
 async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], o: Omit<PlanOptions, 'mode'>): Promise<RewindFilePlan[]> {
   const maxDiffChars = o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
+  // A path that is a symlink now is not read through (it may point anywhere): nothing is written to it.
+  const links = await Promise.all(wanted.map((w) => workspace.readLink(w.path).catch(() => undefined)));
   // The disk first: only the files that change need their target contents from the store.
-  const disk = await Promise.all(wanted.map((w) => readDisk(workspace, w.path).catch((e: unknown) => Promise.reject(directoryNow(e, w.path)))));
-  const changes = wanted.map((w, i) => (disk[i]?.hash ?? null) !== w.toHash);
+  const disk = await Promise.all(
+    wanted.map((w, i): Promise<DiskFile> => (links[i] !== undefined ? Promise.resolve({ path: w.path, bytes: undefined, hash: null }) : readDisk(workspace, w.path).catch((e: unknown) => Promise.reject(directoryNow(e, w.path))))),
+  );
+  // What a link leads to, inside the workspace: only to recognise an older session's two names of one file (`aliasNames`).
+  const through = await Promise.all(wanted.map((w, i) => (links[i] === undefined ? undefined : readDisk(workspace, w.path).then((d) => d.hash, () => null))));
+  const changes = wanted.map((w, i) => links[i] === undefined && (disk[i]?.hash ?? null) !== w.toHash);
   // A version the store has by hash only may be on disk under another of the session's paths (a move).
   const onDisk = new Map(disk.flatMap((d) => (d.hash !== null && d.bytes ? [[d.hash, d.bytes] as const] : [])));
   const kept = await Promise.all(wanted.map((w, i) => (w.toHash === null || !changes[i] || onDisk.has(w.toHash) ? true : store.hasBlob(w.toHash))));
   const stored = await blobsOf(store, wanted.map((w, i) => (changes[i] && kept[i] && !(w.toHash !== null && onDisk.has(w.toHash)) ? w.toHash : null)));
   const targets = wanted.map((w, i) => (changes[i] && w.toHash !== null ? (onDisk.get(w.toHash) ?? stored[i]) : undefined));
   const actions = wanted.map((w, i): FileAction => {
+    if (links[i] !== undefined) return w.toHash === null ? 'delete' : 'restore';
     const fromHash = disk[i]?.hash ?? null;
     return fromHash === w.toHash ? 'none' : w.toHash === null ? 'delete' : fromHash === null ? 'create' : 'restore';
   });
   // A file about to be deleted: whether it is executable, for the undo that re-creates it.
-  const deletedExec = await Promise.all(wanted.map(async (w, i) => actions[i] === 'delete' && (await workspace.stat(w.path).catch(() => undefined))?.executable === true));
+  const deletedExec = await Promise.all(wanted.map(async (w, i) => actions[i] === 'delete' && links[i] === undefined && (await workspace.stat(w.path).catch(() => undefined))?.executable === true));
   return wanted.map((w, i): RewindFilePlan => {
     const now = disk[i];
     const fromHash = now?.hash ?? null;
@@ -240,6 +256,13 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const diff = action === 'none' ? () => '' : restorable ? () => boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars) : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
     const symbols = action === 'none' || !restorable || !o.outliner ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
     const execBits = { ...(deletedExec[i] ? { fromExec: true as const } : {}), ...(action === 'create' && w.exec ? { toExec: true as const } : {}) };
+    const link = links[i];
+    if (link !== undefined) {
+      const note = () => `${w.path} is a symlink now (to ${link}): a rewind never writes through a link, nor replaces one. Remove the link, then rewind again.\n`;
+      const f = lazy({ path: w.path, action, fromHash: null, toHash: w.toHash, conflict: false, restorable, link }, note, () => []);
+      linkLeadsTo.set(f, through[i] ?? null);
+      return f;
+    }
     const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && !w.own.includes(fromHash), restorable, ...execBits }, diff, symbols);
     const bytes = targets[i];
     if (bytes && restorable) planned.set(f, bytes);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, readlinkSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type ApplyGuard, type FileChangeRequest, type FileStat, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
@@ -191,6 +191,16 @@ export class NodeWorkspace implements Workspace {
   private remove(rel: string): string | undefined {
     const { entry } = this.confiner.confineEntry(rel);
     return unlinkEntry(rel, entry);
+  }
+
+  async readLink(rel: string): Promise<string | undefined> {
+    const { entry } = this.confiner.entryOf(rel);
+    try {
+      return lstatSync(entry).isSymbolicLink() ? readlinkSync(entry) : undefined;
+    } catch (e) {
+      if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') return undefined;
+      throw e;
+    }
   }
 
   async stat(rel: string): Promise<FileStat | undefined> {

@@ -168,6 +168,13 @@ export interface Workspace {
   stat(rel: string): Promise<FileStat | undefined>;
 
   /**
+   * The text of the symlink the path itself is (not followed; it may point anywhere, or nowhere),
+   * or `undefined` when the entry is not a symlink or nothing is there. Throws INVALID_PATH and
+   * OUTSIDE_WORKSPACE for the path itself (or a folder on its way) only.
+   */
+  readLink(rel: string): Promise<string | undefined>;
+
+  /**
    * The entries under a directory. `.git` and `node_modules` are always skipped.
    * Throws NOT_FOUND, NOT_DIRECTORY, and the confinement errors. Read-only.
    */

@@ -277,4 +277,42 @@ describe('files changed by commands (captured side effects) are part of the hist
     assert.deepEqual(await readFile(join(ws, 'assets/logo.png')), bin);
     assert.equal(await workspace.readFile('assets/img/logo.png'), undefined);
   });
+  it('a path that is a symlink now is never written through nor replaced: the file it points to stays as it is', async () => {
+    const { ws, store, s } = await commandSession('link');
+    // A command replaced a.txt with a link to b.txt (the capture saw a.txt deleted); later the user linked cfg.txt, which the session deleted, to a folder that does not exist.
+    await store.commit({
+      sessionId: s.id,
+      expectedHeadSeq: 0,
+      events: [
+        { step: 0, type: 'session_started', data: { task: 't' } },
+        { step: 1, type: 'tool_started', data: { callId: 'c1' } },
+        {
+          step: 1,
+          type: 'tool_result',
+          data: { callId: 'c1', name: 'run_command', key: 'k', isError: false, content: 'exit 0', progressed: true, sideEffects: [{ path: 'a.txt', kind: 'deleted', beforeHash: sha('A original\n'), afterHash: null }, { path: 'cfg.txt', kind: 'deleted', beforeHash: sha('cfg\n'), afterHash: null }] },
+        },
+      ],
+      blobs: [{ content: Buffer.from('A original\n') }, { content: Buffer.from('cfg\n') }],
+    });
+    await writeFile(join(ws, 'b.txt'), 'B, never touched by the session\n');
+    await symlink('b.txt', join(ws, 'a.txt'));
+    await symlink('secret/other.txt', join(ws, 'cfg.txt'));
+    const workspace = new NodeWorkspace(ws);
+    const plan = await planRewind(store, workspace, s.id, 0);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.link, f.conflict]), [['a.txt', 'restore', 'b.txt', false], ['cfg.txt', 'restore', 'secret/other.txt', false]]);
+    assert.match(plan.files[0]?.diff ?? '', /a\.txt is a symlink now \(to b\.txt\): a rewind never writes through a link/);
+    // Not even when the user asks to overwrite.
+    const r = await applyRewind(store, workspace, plan, { overwriteConflicts: ['a.txt', 'cfg.txt'] });
+    assert.deepEqual([r.written, r.skipped, r.linked], [[], ['a.txt', 'cfg.txt'], ['a.txt', 'cfg.txt']]);
+    assert.equal(await readFile(join(ws, 'b.txt'), 'utf8'), 'B, never touched by the session\n');
+    assert.ok((await lstat(join(ws, 'a.txt'))).isSymbolicLink());
+    await assert.rejects(stat(join(ws, 'secret')), /ENOENT/, 'nothing was created where the dangling link points');
+    // Once the user removes the link, the rewind brings the file back.
+    await rm(join(ws, 'a.txt'));
+    const again = await planRewind(store, workspace, s.id, 0);
+    const done = await applyRewind(store, workspace, again);
+    assert.ok(done.written.includes('a.txt'));
+    assert.equal(await readFile(join(ws, 'a.txt'), 'utf8'), 'A original\n');
+    assert.equal(await readFile(join(ws, 'b.txt'), 'utf8'), 'B, never touched by the session\n');
+  });
 });
