@@ -53,6 +53,15 @@ export class DirWatchers {
     }
   }
 
+  has(dirRel: string): boolean {
+    return this.watched.has(dirRel);
+  }
+
+  /** The watched directories at or below `dirRel`. */
+  under(dirRel: string): string[] {
+    return [...this.watched.keys()].filter((rel) => dirRel === '' || rel === dirRel || rel.startsWith(`${dirRel}/`));
+  }
+
   /** Stops watching `dirRel` and every directory below it. */
   removeTree(dirRel: string): void {
     for (const [rel, w] of this.watched) {

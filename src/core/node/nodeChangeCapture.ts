@@ -14,6 +14,7 @@ import {
 import { CaptureFilter, type CaptureFilterOptions } from './captureFilter';
 import { type Candidates, CaptureIndex } from './captureIndex';
 import { lstatOrNone } from './captureRead';
+import { rescope, ruleDirs } from './captureRescope';
 import { scanTree } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
 import { GitContents, blobId } from './gitContents';
@@ -176,6 +177,16 @@ export class NodeChangeCapture implements ChangeCapture {
     const inGit = keep && this.options.gitContents !== false ? (this.git ??= new GitContents(this.root)).indexIds() : undefined;
     const files = await scanTree(this.root, '', this.filter, { stat: false, onDir: (rel) => this.watchers?.add(rel) });
     const gitIds = (await inGit) ?? new Map<string, string>();
+    const { keptBytes, spareBytes } = await this.absorb(files.keys(), gitIds);
+    return { files: this.index.size, ms: performance.now() - t0, keptBytes, spareBytes, watchedDirs: this.watchers?.count ?? 0 };
+  }
+
+  /**
+   * Reads `paths` into the index as baseline (nothing reports them) and, unless told not to, their
+   * contents into the content store. `gitIds`: git's blob ids of what its index holds, by path.
+   */
+  private async absorb(paths: Iterable<string>, gitIds: ReadonlyMap<string, string>): Promise<{ keptBytes: number; spareBytes: number }> {
+    const keep = this.options.keepBaselineContents ?? true;
     let batch: ContentEntry[] = [];
     let batchBytes = 0;
     let keptBytes = 0;
@@ -186,7 +197,7 @@ export class NodeChangeCapture implements ChangeCapture {
       batchBytes = 0;
       if (entries.length > 0) await this.store.put(entries);
     };
-    await eachLimited(files.keys(), this.concurrency, async (rel) => {
+    await eachLimited(paths, this.concurrency, async (rel) => {
       if (this.disposed) return;
       const e = await this.index.read(rel);
       if (!e) return;
@@ -205,7 +216,7 @@ export class NodeChangeCapture implements ChangeCapture {
       }
     });
     await flush();
-    return { files: this.index.size, ms: performance.now() - t0, keptBytes, spareBytes, watchedDirs: this.watchers?.count ?? 0 };
+    return { keptBytes, spareBytes };
   }
 
   private onEvent(dirRel: string, event: string, name: string | null): void {
@@ -268,16 +279,26 @@ export class NodeChangeCapture implements ChangeCapture {
     try {
       const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
       found = { candidates, ...(await this.index.compare(candidates)) };
+      await this.rescope(found.comparisons);
     } catch (e) {
       // The dirty paths are lost with this attempt: the next settle sweeps instead.
       this.overflowed = true;
       throw e;
     }
     const { candidates, comparisons, hashed } = found;
-    for (const c of comparisons) {
-      if (path.posix.basename(c.path) === '.gitignore') this.filter.invalidate(path.posix.dirname(c.path).replace(/^\.$/, ''));
-    }
     return { comparisons, method, examined: candidates.size, hashed };
+  }
+
+  /**
+   * After a `.gitignore` changed, what its directory holds is tracked by the new rules from now on
+   * (this settle's candidates were chosen by the old ones). Only then is the directory scanned.
+   */
+  private async rescope(comparisons: readonly Comparison[]): Promise<void> {
+    for (const dir of ruleDirs(comparisons.map((c) => c.path))) {
+      this.filter.invalidate(dir);
+      const added = await rescope(this.root, dir, this.filter, this.index, this.watching ? this.watchers : undefined);
+      await this.absorb(added, new Map());
+    }
   }
 
   private async sweepCandidates(): Promise<Candidates> {

@@ -1,0 +1,46 @@
+import type { CaptureFilter } from './captureFilter';
+import type { CaptureIndex } from './captureIndex';
+import { scanTree } from './captureScan';
+import type { DirWatchers } from './captureWatcher';
+
+/**
+ * The directories whose `.gitignore` is among `paths`, outermost only: the rules of a directory
+ * apply below it, so rescoping it covers the nested ones too.
+ */
+export function ruleDirs(paths: Iterable<string>): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    const slash = p.lastIndexOf('/');
+    if (p.slice(slash + 1) === '.gitignore') dirs.add(slash < 0 ? '' : p.slice(0, slash));
+  }
+  const covers = (outer: string, d: string) => outer !== d && (outer === '' || d.startsWith(`${outer}/`));
+  return [...dirs].filter((d) => ![...dirs].some((outer) => covers(outer, d)));
+}
+
+/**
+ * Brings what is tracked under the tracked directory `dirRel` in line with its rules, which the
+ * caller has just invalidated. Directories now tracked are watched; files now excluded leave the
+ * index and directories now excluded stop being watched, without being reported (they are still
+ * there). Returns the files now tracked that the index lacks, for the caller to read into it as
+ * baseline: they existed before, ignored, so no step created them.
+ */
+export async function rescope(
+  rootAbs: string,
+  dirRel: string,
+  filter: CaptureFilter,
+  index: CaptureIndex,
+  watchers: DirWatchers | undefined,
+): Promise<string[]> {
+  // Directories already watched keep their watch: replacing it could miss an event meanwhile.
+  const onDir = (rel: string) => void (watchers && !watchers.has(rel) && watchers.add(rel));
+  const files = await scanTree(rootAbs, dirRel, filter, { stat: false, onDir });
+  for (const dir of watchers?.under(dirRel) ?? []) {
+    if (dir !== dirRel && (await filter.excludesPath(dir, true))) watchers?.removeTree(dir);
+  }
+  const tracked = dirRel === '' ? [...index.paths()] : index.under(dirRel);
+  for (const rel of tracked) {
+    // One missing but not excluded was deleted: its event (or the next sweep) reports it.
+    if (!files.has(rel) && (await filter.excludesPath(rel, false))) index.delete(rel);
+  }
+  return [...files.keys()].filter((rel) => !index.get(rel));
+}
