@@ -228,7 +228,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
       const plan = await planRewind(h.store, ws, id, step);
       const agents = plan.files.find((f) => f.path === 'AGENTS.md');
       assert.deepEqual([agents?.action, agents?.toHash], ['restore', sha('agents\n')], `step ${step}: AGENTS.md goes back to its own text`);
-      assert.ok(plan.files.find((f) => f.path === 'CLAUDE.md')?.conflict, `step ${step}: the link where CLAUDE.md was is not the session's to overwrite`);
+      assert.equal(plan.files.find((f) => f.path === 'CLAUDE.md')?.link, 'AGENTS.md', `step ${step}: the link where CLAUDE.md was is never written through`);
     }
   });
 
@@ -248,10 +248,10 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     const ws = new NodeWorkspace(h.workspace);
     const plan = await planRewind(h.store, ws, id, 0);
     assert.deepEqual(
-      plan.files.map((f) => [f.path, f.toHash, f.conflict]),
+      plan.files.map((f) => [f.path, f.toHash, f.conflict, f.link]),
       [
-        ['CLAUDE.md', sha('claude\n'), true],
-        ['AGENTS.md', sha('agents\n'), false],
+        ['CLAUDE.md', sha('claude\n'), false, 'AGENTS.md'],
+        ['AGENTS.md', sha('agents\n'), false, undefined],
       ],
     );
     assert.deepEqual((await detectDrift(h.store, ws, id)).map((d) => [d.path, d.kind]), [['CLAUDE.md', 'changed'], ['AGENTS.md', 'unchanged']]);
