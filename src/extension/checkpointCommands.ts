@@ -265,7 +265,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
             ? rewinds[0]
             : (
                 await vscode.window.showQuickPick(
-                  rewinds.map((x) => ({ label: `Rewind to ${targetName(x.targetStep)}`, description: new Date(x.at).toLocaleString(), detail: x.files.join(', '), r: x })),
+                  rewinds.map((x) => ({ label: `Rewind to ${targetName(x.targetStep)}`, description: new Date(x.at).toLocaleString(), detail: (x.left.length < x.files.length ? [...x.left, '(the rest given back already)'] : x.files).join(', '), r: x })),
                   { placeHolder: 'Undo which rewind? (newest first)' },
                 )
               )?.r);

@@ -131,17 +131,37 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   const { events: journal, headSeq } = await readTouchEvents(store, sessionId);
   const rewind = journal.find((e) => e.type === 'rewind' && (e.data as RewindData).rewindId === rewindId)?.data as RewindData | undefined;
   if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
-  if (journal.some((e) => e.type === 'rewind_undone' && (e.data as { rewindId: string }).rewindId === rewindId)) {
-    throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
+  const { left, undoneBefore } = leftToUndo(journal, rewind);
+  if (undoneBefore && left.length === 0) throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
+  const files = await planFiles(store, workspace, left.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, own: [f.toHash] })), o);
+  // Memory writes go back with the first undo; a later one only gives back the files it left.
+  return { sessionId, rewindId, headSeq, files, memoryReverts: undoneBefore ? [] : (rewind.memoryReverts ?? []), unsettled: unsettledOf(journal) };
+}
+
+/**
+ * The files of a rewind its undos have not given back yet: an undo that left a file alone (edited
+ * since, and not to be overwritten) leaves it to a later undo, whose safety checkpoint still holds
+ * what the file had before the rewind. Files the rewind itself did not write are not its to give back.
+ */
+function leftToUndo(journal: readonly JournalEvent[], rewind: RewindData): { left: RewoundFile[]; undoneBefore: boolean } {
+  const id = rewind.rewindId;
+  const done = new Set<string>();
+  let undoneBefore = false;
+  let last: string[] = [];
+  for (const e of journal) {
+    const d = e.data as { rewindId?: string; undo?: boolean; notWritten?: string[]; files?: RewoundFile[] };
+    if (d?.rewindId !== id) continue;
+    if (e.type === 'rewind_undone') {
+      undoneBefore = true;
+      last = (d.files ?? []).map((f) => f.path);
+      for (const p of last) done.add(p);
+    } else if (e.type === 'rewind_settled' && d.undo === true) {
+      // Left alone at the last moment by the undo just before: still the rewind's to give back.
+      for (const p of d.notWritten ?? []) if (last.includes(p)) done.delete(p);
+    }
   }
-  const notWritten = settlements(journal).get(recordKey('rewind', rewindId))?.notWritten ?? [];
-  const files = await planFiles(
-    store,
-    workspace,
-    rewind.files.filter((f) => !notWritten.includes(f.path)).map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, own: [f.toHash] })),
-    o,
-  );
-  return { sessionId, rewindId, headSeq, files, memoryReverts: rewind.memoryReverts ?? [], unsettled: unsettledOf(journal) };
+  const notWritten = settlements(journal).get(recordKey('rewind', id))?.notWritten ?? [];
+  return { left: rewind.files.filter((f) => !notWritten.includes(f.path) && !done.has(f.path)), undoneBefore };
 }
 
 /** The session's rewind and undo records that have no settlement (a crash cut them short), newest last. */
@@ -318,27 +338,43 @@ export interface RewindRecord {
   mode: RewindMode;
   /** The files it wrote (the safety checkpoint holds what they held before). */
   files: string[];
+  /** Of `files`, those no undo has given back yet (all of them until one is undone). */
+  left: string[];
   /** The long-term memory reverts it made (a conversation rewind takes back the session's later memory writes); its undo re-applies them. */
   memoryReverts: string[];
   at: number;
-  /** Undone already (an undo is one-shot: the undo itself is a journaled change the session keeps). */
+  /**
+   * Undone already, every file of it. An undo that left files alone (edited since) leaves the rewind
+   * open for those: a later undo gives them back from the same safety checkpoint.
+   */
   undone: boolean;
 }
 
 /** A rewind its undo still has something to give back for: files it wrote, or memory writes it took back. */
-export const undoable = (r: RewindRecord): boolean => !r.undone && (r.files.length > 0 || r.memoryReverts.length > 0);
+export const undoable = (r: RewindRecord): boolean => !r.undone && (r.left.length > 0 || r.memoryReverts.length > 0);
 
 /** Every rewind of the session, newest first, whether it was undone, and what it wrote. */
 export async function listRewinds(store: CheckpointStore, sessionId: SessionId): Promise<RewindRecord[]> {
   const journal = await readJournal(store, sessionId);
-  const undone = new Set(journal.flatMap((e) => (e.type === 'rewind_undone' ? [(e.data as { rewindId: string }).rewindId] : [])));
-  const settled = settlements(journal);
   return journal
     .flatMap((e) => {
       if (e.type !== 'rewind') return [];
       const d = e.data as RewindData;
-      const notWritten = settled.get(recordKey('rewind', d.rewindId))?.notWritten ?? [];
-      return [{ rewindId: d.rewindId, seq: e.seq, targetStep: d.targetStep, mode: d.mode, files: d.files.map((f) => f.path).filter((p) => !notWritten.includes(p)), memoryReverts: d.memoryReverts ?? [], at: d.at, undone: undone.has(d.rewindId) }];
+      const notWritten = settlements(journal).get(recordKey('rewind', d.rewindId))?.notWritten ?? [];
+      const { left, undoneBefore } = leftToUndo(journal, d);
+      return [
+        {
+          rewindId: d.rewindId,
+          seq: e.seq,
+          targetStep: d.targetStep,
+          mode: d.mode,
+          files: d.files.map((f) => f.path).filter((p) => !notWritten.includes(p)),
+          left: left.map((f) => f.path),
+          memoryReverts: d.memoryReverts ?? [],
+          at: d.at,
+          undone: undoneBefore && left.length === 0,
+        },
+      ];
     })
     .reverse();
 }

@@ -158,7 +158,9 @@ function otherNotes(state: TimelineState, e: JournalEvent): string[] {
   }
   if ((e.type === 'rewind' || e.type === 'rewind_undone') && typeof id === 'string') state.records.set(recordKey(e.type, id), e);
   const changed = [put(state, otherNote(e))];
-  if (e.type === 'rewind_undone' && typeof id === 'string') {
+  // An undo that left files alone leaves the rewind's offer standing: a later undo gives them back.
+  const left = (e.data as { skipped?: unknown } | null)?.skipped;
+  if (e.type === 'rewind_undone' && typeof id === 'string' && !(Array.isArray(left) && left.length > 0)) {
     for (const x of state.entries.values()) {
       if (x.kind === 'note' && x.rewind?.id === id && !x.rewind.undone) changed.push(put(state, { ...x, rewind: { ...x.rewind, undone: true } }));
     }

@@ -157,6 +157,34 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     const u = await undoRewind(h.store, b.ws, undo);
     assert.deepEqual([u.written, u.skipped], [['notes.txt'], ['src/a.ts']]);
     assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), 'after the rewind\n');
+    // The file the undo left alone is still the rewind's to give back: a later undo does, from the same safety checkpoint, and nothing else.
+    assert.deepEqual((await listRewinds(h.store, b.id)).map((x) => [x.rewindId, x.left, x.undone]), [[r.rewindId, ['src/a.ts'], false]]);
+    const again = await planUndo(h.store, b.ws, b.id, r.rewindId);
+    assert.deepEqual(actions(again), { 'src/a.ts': ['restore', true] });
+    const u2 = await undoRewind(h.store, b.ws, again, { overwriteConflicts: ['src/a.ts'] });
+    assert.deepEqual([u2.written, u2.skipped], [['src/a.ts'], []]);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A3, 'what the file held before the rewind');
+    assert.equal(await readFile(join(h.workspace, 'notes.txt'), 'utf8').catch(() => 'absent'), 'absent', 'the first undo\'s file stays as it left it');
+    assert.deepEqual((await listRewinds(h.store, b.id)).map((x) => [x.left, x.undone]), [[[], true]]);
+    await assert.rejects(planUndo(h.store, b.ws, b.id, r.rewindId), /already undone/);
+  });
+
+  it('an undo that left every file alone uses nothing up: the user can still get their text back', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const mine = A3.replace('return 20;', 'return 99; // USER WORK');
+    await writeFile(join(h.workspace, 'src/a.ts'), mine);
+    const r = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 1), { overwriteConflicts: ['src/a.ts'] });
+    assert.ok(r.written.includes('src/a.ts'));
+    // A formatter touches the file; an undo without an overwrite keeps it, writes nothing for it.
+    const formatted = `${await readFile(join(h.workspace, 'src/a.ts'), 'utf8')}\n`;
+    await writeFile(join(h.workspace, 'src/a.ts'), formatted);
+    const u1 = await undoRewind(h.store, b.ws, await planUndo(h.store, b.ws, b.id, r.rewindId));
+    assert.ok(u1.skipped.includes('src/a.ts'));
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), formatted);
+    const u2 = await undoRewind(h.store, b.ws, await planUndo(h.store, b.ws, b.id, r.rewindId), { overwriteConflicts: ['src/a.ts'] });
+    assert.deepEqual(u2.written, ['src/a.ts']);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), mine, "the user's text is back");
   });
 
   it('a file saved while the rewind commits its record is not overwritten, and neither the rewind nor its undo touches it', async () => {

@@ -113,8 +113,11 @@ describe('sidebar timeline view model (journal events -> entries)', () => {
     const r = rewindNote();
     assert.ok(r?.kind === 'note');
     assert.deepEqual(r.rewind, { seq: 2, id: 'r', undone: false }, 'a rewind of files offers its undo, named by its seq');
-    // Its undo takes the offer back (the rewind's entry changes too, so the sidebar re-renders it).
-    const changed = applyEvents(state, [ev(3, 'rewind_undone', { rewindId: 'r', files: [{ path: 'a.ts', fromHash: 'y', toHash: 'x' }], skipped: [], at: 1 })], none);
+    // An undo that left a file alone (edited since) leaves the offer: a later undo gives that file back.
+    applyEvents(state, [ev(3, 'rewind_undone', { rewindId: 'r', files: [], skipped: ['a.ts'], at: 1 })], none);
+    assert.deepEqual((rewindNote() as { rewind?: unknown }).rewind, { seq: 2, id: 'r', undone: false });
+    // The undo that gives back the rest takes the offer back (the rewind's entry changes too, so the sidebar re-renders it).
+    const changed = applyEvents(state, [ev(4, 'rewind_undone', { rewindId: 'r', files: [{ path: 'a.ts', fromHash: 'y', toHash: 'x' }], skipped: [], at: 1 })], none);
     const after = rewindNote();
     assert.ok(after?.kind === 'note');
     assert.deepEqual(after.rewind, { seq: 2, id: 'r', undone: true });
