@@ -11,7 +11,8 @@ export function printPlan(files: readonly RewindFilePlan[]): void {
   if (changes.length === 0) process.stdout.write('no file changes\n');
   for (const f of changes) {
     const why = f.link !== undefined ? `  (a symlink now, to ${f.link}: never written through; remove the link, then rewind again)` : `${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
-    process.stdout.write(`${f.action.padEnd(7)} ${f.path}${why}\n`);
+    const mode = f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)';
+    process.stdout.write(`${f.action.padEnd(7)} ${f.path}${mode}${why}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
     if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
   }

@@ -14,10 +14,12 @@ export interface RewoundFile {
   fromHash: BlobHash | null;
   /** What the operation writes (null: the file is deleted). */
   toHash: BlobHash | null;
-  /** The file it deletes had an execute bit (its undo sets it again). */
+  /** The file it deletes, or whose execute bit it changes (`setExec`), had an execute bit (its undo sets it again). */
   fromExec?: true;
   /** The file it creates gets an execute bit. */
   toExec?: true;
+  /** The execute bit it sets (true) or clears (false) on a file that stays (a `chmod` it takes back). */
+  setExec?: boolean;
 }
 
 export type RewindMode = 'files' | 'conversation' | 'both';

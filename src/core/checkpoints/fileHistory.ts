@@ -143,7 +143,32 @@ export class FileHistory {
    * the file has none.
    */
   execAfter(step: number): Set<string> {
-    const out = new Set<string>();
+    return new Set([...this.execKnownAfter(step)].flatMap(([path, exec]) => (exec ? [path] : [])));
+  }
+
+  /**
+   * The execute bit the session's own changes (calls, rewinds, undos) last left on each path that
+   * exists, where known: a different bit on disk was set by someone else. A new file without a
+   * recorded bit has none; a change that records none keeps the mode it found.
+   */
+  lastExec(): Map<string, boolean> {
+    const out = new Map<string, boolean>();
+    for (const t of [...this.touches].sort((a, b) => a.seq - b.seq)) {
+      if (t.outcome !== 'applied') continue;
+      if (t.afterHash === null) out.delete(t.path);
+      else if (t.afterExec !== undefined) out.set(t.path, t.afterExec);
+      else if (t.beforeHash === null) out.set(t.path, false);
+    }
+    return out;
+  }
+
+  /**
+   * As `execAfter`, for the paths whose bit is known at the end of `step`, either way: what a
+   * rewind sets or clears on a file that exists (a `chmod` it takes back). A path missing here is
+   * left with the mode it has.
+   */
+  execKnownAfter(step: number): Map<string, boolean> {
+    const out = new Map<string, boolean>();
     for (const [path, list] of this.byPath) {
       const calls = list.filter(byCall);
       const applied = calls.filter((t) => t.outcome === 'applied');
@@ -162,7 +187,8 @@ export class FileHistory {
       for (let k = 1; k < seen.length; k++) if (seen[k] === undefined && keeps[k]) seen[k] = seen[k - 1];
       for (let k = seen.length - 1; k > 0; k--) if (seen[k - 1] === undefined && keeps[k]) seen[k - 1] = seen[k];
       const at = applied.filter((t) => t.step <= step).length;
-      if (seen[at] === true) out.add(path);
+      const known = seen[at];
+      if (known !== undefined) out.set(path, known);
     }
     return out;
   }
@@ -273,7 +299,10 @@ export function buildFileHistory(events: readonly JournalEvent[], lastStep = eve
     } else if (e.type === 'rewind' || e.type === 'rewind_undone') {
       const d = e.data as RewindData | RewindUndoneData;
       const kind = e.type === 'rewind' ? 'rewind' : 'undo';
-      for (const f of d.files) touches.push({ path: f.path, step: e.step, seq: e.seq, callId: d.rewindId, kind, beforeHash: f.fromHash, afterHash: f.toHash, outcome: 'applied' });
+      for (const f of d.files) {
+        const afterExec = f.setExec ?? (f.toExec ? true : undefined);
+        touches.push({ path: f.path, step: e.step, seq: e.seq, callId: d.rewindId, kind, beforeHash: f.fromHash, afterHash: f.toHash, outcome: 'applied', ...(afterExec !== undefined ? { afterExec } : {}) });
+      }
     } else if (e.type === 'rewind_settled') {
       // A file the record lists but left alone at the last moment was never written.
       const d = e.data as RewindSettledData;

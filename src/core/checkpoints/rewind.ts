@@ -204,7 +204,14 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
 }
 
 /** What the record keeps of a file it changes: the hashes, and the execute bits a later undo or rewind sets again. */
-const rewound = (f: RewindFilePlan): RewoundFile => ({ path: f.path, fromHash: f.fromHash, toHash: f.toHash, ...(f.fromExec ? { fromExec: true } : {}), ...(f.toExec ? { toExec: true } : {}) });
+const rewound = (f: RewindFilePlan): RewoundFile => ({
+  path: f.path,
+  fromHash: f.fromHash,
+  toHash: f.toHash,
+  ...(f.fromExec ? { fromExec: true } : {}),
+  ...(f.toExec ? { toExec: true } : {}),
+  ...(f.setExec !== undefined ? { setExec: f.setExec } : {}),
+});
 
 /**
  * After a rewind or undo: the temporary files an attempt of the same operation left when a crash cut
@@ -254,7 +261,7 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
   const missing = candidates.find((f, i) => f.toHash !== null && !targets[i]);
   if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
   const changes = (keep: (i: number) => boolean) =>
-    candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array), ...(f.toExec ? { executable: true } : {}) }] : []));
+    candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array), ...(f.toExec ? { executable: true } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}) }] : []));
   // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
   // (the workspace limits its own writes at once; reads of small files do not wait on the disk).
   const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true), { tag }), Promise.all(candidates.map((f) => readDisk(workspace, f.path)))]);

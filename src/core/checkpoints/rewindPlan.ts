@@ -35,6 +35,8 @@ export interface RewindFilePlan {
   fromExec?: true;
   /** 'create': the file is created with an execute bit, as it had at the target. */
   toExec?: true;
+  /** 'restore': the execute bit is set (true) or cleared (false), as it was at the target; alone when the contents are the same. */
+  setExec?: boolean;
   /** Unified diff disk now -> target, bounded; empty for 'none'. */
   diff: string;
   /**
@@ -112,9 +114,10 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   if (mode === 'conversation') return plan;
   const step = boundary?.step ?? targetStep;
   const wanted = (h: FileHistory): Wanted[] => {
-    const exec = h.execAfter(step);
+    const known = h.execKnownAfter(step);
     const last = h.lastState(true);
-    return [...h.stateAfter(step)].map(([path, toHash]) => ({ path, toHash, exec: exec.has(path), own: ownHashes(last.get(path)) }));
+    const lastExec = h.lastExec();
+    return [...h.stateAfter(step)].map(([path, toHash]) => ({ path, toHash, exec: known.get(path) === true, execKnown: known.get(path), ownExec: lastExec.get(path), own: ownHashes(last.get(path)) }));
   };
   plan.files = await planFiles(store, workspace, wanted(history), o);
   // Two of the session's paths that are one file (an older session's edit through a symlink): one history, when their changes chain.
@@ -133,7 +136,7 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
   const { left, undoneBefore } = leftToUndo(journal, rewind);
   if (undoneBefore && left.length === 0) throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
-  const files = await planFiles(store, workspace, left.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, own: [f.toHash] })), o);
+  const files = await planFiles(store, workspace, left.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, ...(f.setExec !== undefined ? { execKnown: f.fromExec === true, ownExec: f.setExec } : {}), own: [f.toHash] })), o);
   // Memory writes go back with the first undo; a later one only gives back the files it left.
   return { sessionId, rewindId, headSeq, files, memoryReverts: undoneBefore ? [] : (rewind.memoryReverts ?? []), unsettled: unsettledOf(journal) };
 }
@@ -227,6 +230,10 @@ interface Wanted {
   toHash: BlobHash | null;
   /** The target version has an execute bit (set on a file the rewind creates). */
   exec: boolean;
+  /** The target's execute bit when it is known either way: set or cleared on a file that stays (undefined: its mode is left). */
+  execKnown?: boolean;
+  /** The execute bit the session itself last left there, where known: another one on disk is someone else's chmod. */
+  ownExec?: boolean;
   /** Hashes the session itself left there: anything else on disk is someone else's edit. */
   own: (BlobHash | null)[];
 }
@@ -261,21 +268,33 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   const kept = await Promise.all(wanted.map((w, i) => (w.toHash === null || !changes[i] || onDisk.has(w.toHash) ? true : store.hasBlob(w.toHash))));
   const stored = await blobsOf(store, wanted.map((w, i) => (changes[i] && kept[i] && !(w.toHash !== null && onDisk.has(w.toHash)) ? w.toHash : null)));
   const targets = wanted.map((w, i) => (changes[i] && w.toHash !== null ? (onDisk.get(w.toHash) ?? stored[i]) : undefined));
+  // The execute bit of a file that is there, where it matters: one to delete (its undo re-creates
+  // it), one whose target bit is known (a chmod to take back, with the contents or alone).
+  const diskExec = await Promise.all(
+    wanted.map(async (w, i) => (links[i] === undefined && (disk[i]?.hash ?? null) !== null && (w.toHash === null || w.execKnown !== undefined) ? (await workspace.stat(w.path).catch(() => undefined))?.executable === true : undefined)),
+  );
+  const setExec = wanted.map((w, i) => (w.toHash !== null && w.execKnown !== undefined && diskExec[i] !== undefined && diskExec[i] !== w.execKnown ? w.execKnown : undefined));
   const actions = wanted.map((w, i): FileAction => {
     if (links[i] !== undefined) return w.toHash === null ? 'delete' : 'restore';
     const fromHash = disk[i]?.hash ?? null;
-    return fromHash === w.toHash ? 'none' : w.toHash === null ? 'delete' : fromHash === null ? 'create' : 'restore';
+    if (fromHash === w.toHash) return setExec[i] === undefined ? 'none' : 'restore';
+    return w.toHash === null ? 'delete' : fromHash === null ? 'create' : 'restore';
   });
-  // A file about to be deleted: whether it is executable, for the undo that re-creates it.
-  const deletedExec = await Promise.all(wanted.map(async (w, i) => actions[i] === 'delete' && links[i] === undefined && (await workspace.stat(w.path).catch(() => undefined))?.executable === true));
   return wanted.map((w, i): RewindFilePlan => {
     const now = disk[i];
     const fromHash = now?.hash ?? null;
     const action = actions[i] as FileAction;
     const restorable = kept[i] === true;
-    const diff = action === 'none' ? () => '' : restorable ? () => boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars) : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
-    const symbols = action === 'none' || !restorable || !o.outliner ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
-    const execBits = { ...(deletedExec[i] ? { fromExec: true as const } : {}), ...(action === 'create' && w.exec ? { toExec: true as const } : {}) };
+    const modeOnly = action === 'restore' && fromHash === w.toHash;
+    const set = setExec[i];
+    const modeNote = set === undefined ? '' : `${w.path}: execute bit ${set ? 'set' : 'cleared'}${modeOnly ? ' (contents unchanged)' : ''}\n`;
+    const diff = action === 'none' ? () => '' : modeOnly ? () => modeNote : restorable ? () => `${modeNote}${boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars)}` : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
+    const symbols = action === 'none' || modeOnly || !restorable || !o.outliner ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
+    const execBits = {
+      ...(diskExec[i] === true && (action === 'delete' || set !== undefined) ? { fromExec: true as const } : {}),
+      ...(action === 'create' && w.exec ? { toExec: true as const } : {}),
+      ...(set !== undefined && action === 'restore' ? { setExec: set } : {}),
+    };
     const link = links[i];
     if (link !== undefined) {
       const note = () => `${w.path} is a symlink now (to ${link}): a rewind never writes through a link, nor replaces one. Remove the link, then rewind again.\n`;
@@ -283,8 +302,11 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
       linkLeadsTo.set(f, through[i] ?? null);
       return f;
     }
-    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && !w.own.includes(fromHash), restorable, ...execBits }, diff, symbols);
-    const bytes = targets[i];
+    // A bit the session did not leave there (or cannot tell) is someone else's chmod: an edit too.
+    const modeConflict = set !== undefined && (w.ownExec === undefined || diskExec[i] !== w.ownExec);
+    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && (!w.own.includes(fromHash) || modeConflict), restorable, ...execBits }, diff, symbols);
+    // A mode-only change writes the contents the file has (they are the target's).
+    const bytes = modeOnly ? now?.bytes : targets[i];
     if (bytes && restorable) planned.set(f, bytes);
     return f;
   });

@@ -108,7 +108,7 @@ export class NodeWorkspace implements Workspace {
       seen.add(c.path);
     }
     // Where each change goes: metadata reads, before any file is written.
-    const targets = changes.map((c) => (c.bytes === null ? this.deletionTarget(c.path) : this.writeTarget(c.path, c.executable === true)));
+    const targets = changes.map((c) => (c.bytes === null ? this.deletionTarget(c.path) : this.writeTarget(c.path, c.executable === true, c.setExec)));
     const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     // One random part for the batch, numbered per file: each randomBytes call costs about 20 µs.
     const batch = randomBytes(8).toString('hex');
@@ -158,7 +158,7 @@ export class NodeWorkspace implements Workspace {
     return { removed, left };
   }
 
-  private writeTarget(rel: string, executable: boolean): StageTarget {
+  private writeTarget(rel: string, executable: boolean, setExec?: boolean): StageTarget {
     const { real } = this.confiner.confine(rel);
     let existing;
     try {
@@ -171,7 +171,10 @@ export class NodeWorkspace implements Workspace {
     const dir = path.dirname(real);
     // An existing file's directory exists.
     if (!existing) makeParents(rel, dir);
-    if (existing) return { kind: 'write', rel, real, dir, mode: existing.mode & 0o7777 };
+    if (existing) {
+      const mode = existing.mode & 0o7777;
+      return { kind: 'write', rel, real, dir, mode: setExec === undefined || process.platform === 'win32' ? mode : setExec ? withExec(mode) : mode & ~0o111 };
+    }
     return { kind: 'write', rel, real, dir, ...(executable && process.platform !== 'win32' ? { executable: true } : {}) };
   }
 

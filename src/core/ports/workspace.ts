@@ -82,6 +82,8 @@ export interface FileChangeRequest {
    * A file that exists keeps its mode either way.
    */
   executable?: boolean;
+  /** A file that exists gets execute bits where it has read bits (true), or loses every execute bit (false); its other bits stay. */
+  setExec?: boolean;
 }
 
 export interface StageOptions {

@@ -253,6 +253,44 @@ describe('files changed by commands (captured side effects) are part of the hist
     assert.equal(await mode('tools/gen.sh'), 0o600);
   });
 
+  it("a chmod the session's command made is taken back by a rewind (contents unchanged) and redone by its undo; a chmod made outside the session is a conflict", async function () {
+    if (process.platform === 'win32') this.skip();
+    const { ws, store, s } = await commandSession('chmod');
+    const events = commandJournal();
+    (events[2]?.data as { sideEffects: unknown[] }).sideEffects = [
+      { path: 'run.sh', kind: 'modified', beforeHash: sha('echo run\n'), afterHash: sha('echo run\n'), afterExec: true },
+      { path: 'tool.sh', kind: 'created', beforeHash: null, afterHash: sha('echo tool\n') },
+    ];
+    await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events, blobs: [{ content: Buffer.from('echo run\n') }, { content: Buffer.from('echo tool\n') }] });
+    await writeFile(join(ws, 'run.sh'), 'echo run\n');
+    await chmod(join(ws, 'run.sh'), 0o755);
+    await writeFile(join(ws, 'tool.sh'), 'echo tool\n');
+    // After the session, the user makes tool.sh executable.
+    await chmod(join(ws, 'tool.sh'), 0o755);
+    const workspace = new NodeWorkspace(ws);
+    const mode = async (p: string) => (await stat(join(ws, p))).mode & 0o777;
+
+    const plan = await planRewind(store, workspace, s.id, 1);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.setExec, f.conflict]), [['run.sh', 'none', undefined, false], ['tool.sh', 'restore', false, true]]);
+    assert.match(plan.files[1]?.diff ?? '', /tool\.sh: execute bit cleared \(contents unchanged\)/);
+    const kept = await applyRewind(store, workspace, plan);
+    assert.deepEqual([kept.written, kept.skipped], [[], ['tool.sh']]);
+    assert.equal(await mode('tool.sh'), 0o755, "the user's chmod is kept");
+
+    const start = await planRewind(store, workspace, s.id, 0);
+    assert.deepEqual(start.files.map((f) => [f.path, f.action, f.setExec, f.fromExec]), [['run.sh', 'restore', false, true], ['tool.sh', 'delete', undefined, true]]);
+    const r = await applyRewind(store, workspace, start, { overwriteConflicts: ['tool.sh'] });
+    assert.deepEqual(r.written.sort(), ['run.sh', 'tool.sh']);
+    assert.equal(await mode('run.sh'), 0o644);
+    assert.equal(await readFile(join(ws, 'run.sh'), 'utf8'), 'echo run\n');
+
+    const undo = await planUndo(store, workspace, s.id, r.rewindId);
+    assert.deepEqual(undo.files.map((f) => [f.path, f.action, f.setExec, f.conflict]), [['run.sh', 'restore', true, false], ['tool.sh', 'create', undefined, false]]);
+    await undoRewind(store, workspace, undo);
+    assert.equal(await mode('run.sh'), 0o755);
+    assert.notEqual((await mode('tool.sh')) & 0o100, 0, 'tool.sh comes back executable, as the rewind found it');
+  });
+
   it('a binary file a command moved comes back to its old path from the disk, although the store has it by hash only', async () => {
     const { ws, store, s } = await commandSession('moved binary');
     const bin = Buffer.from('PNG\0binary');
