@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StagedFiles, Workspace } from '../ports/workspace';
+import { type StagedFiles, type Workspace, WorkspaceError } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import { StoreError } from '../store/errors';
 import { oneSessionOpAtATime } from '../store/sessionOps';
@@ -269,7 +269,7 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
     if (staging.status === 'fulfilled') await staging.value.discard();
     throw disk.reason;
   }
-  if (staging.status === 'rejected') throw staging.reason;
+  if (staging.status === 'rejected') throw await fileWhereFolderWas(workspace, staging.reason);
   let staged = staging.value;
   const same = candidates.map((f, i) => disk.value[i]?.hash === f.fromHash);
   if (same.includes(false)) {
@@ -332,4 +332,22 @@ async function commitAndWrite(
     await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], summary: { unsettled: [...stillThere] }, deferSync: true }).catch(() => undefined);
   }
   return skipped;
+}
+
+/**
+ * A file to write inside a folder that is a file now (a command swapped them, `rm -r d && echo > d`):
+ * said so, with what to do, instead of the staging's "a parent is a file". Nothing was written.
+ */
+async function fileWhereFolderWas(workspace: Workspace, e: unknown): Promise<unknown> {
+  if (!WorkspaceError.is(e, 'NOT_DIRECTORY')) return e;
+  let dir = e.path;
+  do {
+    const slash = dir.lastIndexOf('/');
+    dir = slash < 0 ? '' : dir.slice(0, slash);
+  } while (dir !== '' && (await workspace.stat(dir).catch(() => undefined))?.type !== 'file');
+  if (dir === '') return e;
+  return new CheckpointError(
+    'INVALID',
+    `${dir} is a file now where the session had a folder (${e.path} was in it): a rewind does not replace a file with a folder. Move or remove the file ${dir}, then try again. Nothing was changed.`,
+  );
 }

@@ -291,6 +291,28 @@ describe('files changed by commands (captured side effects) are part of the hist
     assert.notEqual((await mode('tool.sh')) & 0o100, 0, 'tool.sh comes back executable, as the rewind found it');
   });
 
+  it('a folder a command replaced with a file: the rewind says so and changes nothing, and works once the file is moved away', async () => {
+    const { ws, store, s } = await commandSession('swap');
+    const events = commandJournal();
+    (events[2]?.data as { sideEffects: unknown[] }).sideEffects = [
+      { path: 'src/sub/b.ts', kind: 'deleted', beforeHash: sha('export const b = 1;\n'), afterHash: null },
+      { path: 'src/sub', kind: 'created', beforeHash: null, afterHash: sha('file\n') },
+    ];
+    await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events, blobs: [{ content: Buffer.from('export const b = 1;\n') }, { content: Buffer.from('file\n') }] });
+    await mkdir(join(ws, 'src'));
+    await writeFile(join(ws, 'src/sub'), 'file\n');
+    const workspace = new NodeWorkspace(ws);
+    await assert.rejects(applyRewind(store, workspace, await planRewind(store, workspace, s.id, 0)), (e: unknown) => {
+      assert.ok(e instanceof Error && e.name === 'CheckpointError', String(e));
+      assert.match(e.message, /^src\/sub is a file now where the session had a folder \(src\/sub\/b\.ts was in it\).*Move or remove the file src\/sub, then try again\. Nothing was changed\.$/);
+      return true;
+    });
+    assert.equal(await readFile(join(ws, 'src/sub'), 'utf8'), 'file\n');
+    await rm(join(ws, 'src/sub'));
+    await applyRewind(store, workspace, await planRewind(store, workspace, s.id, 0));
+    assert.equal(await readFile(join(ws, 'src/sub/b.ts'), 'utf8'), 'export const b = 1;\n');
+  });
+
   it('a binary file a command moved comes back to its old path from the disk, although the store has it by hash only', async () => {
     const { ws, store, s } = await commandSession('moved binary');
     const bin = Buffer.from('PNG\0binary');
