@@ -8,7 +8,8 @@ import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, hashOrN
 import { callKey } from './loopDetector';
 import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, symbolSnapshot } from './stepEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
-import { collectBase, diagnoseStep, diagnosticsForModel, readFindings } from './stepDiagnostics';
+import { diagnosticsForModel } from './stepDiagnostics';
+import { StepChecks } from './stepChecks';
 import type { PlannedMutation, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
 import type { CaptureMark, FileChangeSet } from '../ports/changeCapture';
 import type { CallState } from './runState';
@@ -25,11 +26,15 @@ type Commit = (j: SessionJournal, step: number, events: RunnerEvent[], extras?: 
  * commands are never re-run without the user.
  */
 export class ToolCalls {
+  private readonly checks: StepChecks;
+
   constructor(
     private readonly deps: RunnerDeps,
     private readonly now: () => number,
     private readonly commit: Commit,
-  ) {}
+  ) {
+    this.checks = new StepChecks(() => deps.toolContext.diagnostics);
+  }
 
   async advance(j: SessionJournal, call: CallState, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
     const tool = this.deps.tools.find((t) => t.name === call.name);
@@ -147,12 +152,12 @@ export class ToolCalls {
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
     // The first step that changes files needs something to compare with: the findings before it.
-    const base = this.deps.diagnoseSteps && tool.category === 'mutate' ? await this.diagnosticsBase(j, signal) : undefined;
+    const base = this.deps.diagnoseSteps && tool.category === 'mutate' ? await this.checks.base(j, signal) : undefined;
     if (changes) {
       const out = await this.apply(j, changes);
       this.deps.probe?.(`applied:${tool.name}`);
       const symbols = await this.symbols(changes);
-      const diag = base ? await this.diagnose(changes.map((c) => c.path), base, signal) : undefined;
+      const diag = base ? await this.checks.diagnose(changes.map((c) => c.path), base, signal) : undefined;
       const content = `${out.content}${note ? `\n(${note})` : ''}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
@@ -161,7 +166,7 @@ export class ToolCalls {
     this.deps.probe?.(`applied:${tool.name}`);
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
     const symbols = await this.symbols(found.files);
-    const diag = base ? await this.diagnose(found.effects.map((e) => e.path), base, signal) : undefined;
+    const diag = base ? await this.checks.diagnose(found.effects.map((e) => e.path), base, signal) : undefined;
     const content = `${out.content}${describeSideEffects(found.effects)}${diag ? diagnosticsForModel(diag.record) : ''}`;
     return this.finish(j, call, { ...out, content, progressed: true }, input, undefined, {
       sideEffects: found.effects,
@@ -212,24 +217,6 @@ export class ToolCalls {
     }
   }
 
-  /** The findings the next delta is taken against: the last step's, or (first time) collected now, before the step runs. */
-  private async diagnosticsBase(j: SessionJournal, signal: AbortSignal) {
-    const source = this.deps.toolContext.diagnostics;
-    const last = j.state.diagnostics;
-    if (!last) return collectBase(source, signal);
-    try {
-      return { findings: readFindings(await j.getBlob(last.blob)), errors: last.errors, warnings: last.warnings };
-    } catch {
-      return collectBase(source, signal);
-    }
-  }
-
-  private async diagnose(changed: string[], base: Awaited<ReturnType<ToolCalls['diagnosticsBase']>>, signal: AbortSignal): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
-    if (!base) return undefined;
-    const { record, blob } = await diagnoseStep(this.deps.toolContext.diagnostics, changed, base, signal);
-    return { record, blobs: blob ? [blob] : [] };
-  }
-
   private async reconcile(j: SessionJournal, call: CallState, tool: Tool, latest: CallState['decision'], signal: AbortSignal): Promise<void> {
     const input = call.planned?.input;
     const mutations = call.started?.mutations;
@@ -272,7 +259,7 @@ export class ToolCalls {
         return this.finish(j, call, { ...out, content }, input, 'applied', { merged: record, symbols, blobs: merged.flatMap((m) => [{ content: m.disk }, { content: m.after, deltaBase: hashBytes(m.disk) }]) });
       }
       // Findings can be compared only with a base journaled before the crash; the first step's own base died with the process.
-      const diag = this.deps.diagnoseSteps && j.state.diagnostics ? await this.diagnose(mutations.map((m) => m.path), await this.diagnosticsBase(j, signal), signal) : undefined;
+      const diag = this.deps.diagnoseSteps && j.state.diagnostics ? await this.checks.diagnose(mutations.map((m) => m.path), await this.checks.base(j, signal, true), signal) : undefined;
       const recovered = pending.length === 0 ? 'already_applied' : 'applied';
       const content = `${out.content}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });

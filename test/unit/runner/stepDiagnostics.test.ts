@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import { CommandDiagnostics } from '../../../src/core/node/commandDiagnostics';
@@ -121,6 +123,26 @@ describe('compiler output per step: findings after each step that changes files,
     assert.equal(r[1]?.recovered, 'applied', 'the write was in flight at the crash and is settled by hash');
     assert.deepEqual(r[1]?.diagnostics?.delta, { errors: 1, warnings: 0 });
     assert.deepEqual(h.server.violations(), []);
+  });
+
+  it('errors the user made while the session waited are not blamed on its next step', async () => {
+    const steps = [
+      toolUse('e1', 'write_file', { path: 'a.ts', content: 'fine\n' }),
+      toolUse('e2', 'write_file', { path: 'c.ts', content: 'also fine\n' }, { toolResultFor: 'e1' }),
+      finalText('done', { toolResultFor: 'e2' }),
+    ];
+    h = await harness(steps, { 'check.cjs': CHECKER });
+    const id = await h.start(h.runner(new ScriptedGate(), diagnosticsDeps(h)));
+    // The first write is approved; the second waits, and meanwhile the user breaks a file the session never touched.
+    let asked = 0;
+    const parking = h.runner(new ScriptedGate(() => (asked++ === 0 ? { decision: 'approve' } : 'park')), diagnosticsDeps(h));
+    assert.equal((await parking.run(id)).status, 'waiting');
+    await writeFile(join(h.workspace, 'b.ts'), 'BROKEN(mine)\n');
+    assert.equal((await h.runner(new ScriptedGate(), diagnosticsDeps(h)).run(id)).status, 'completed');
+    const r = results(await h.events(id));
+    assert.deepEqual(r[1]?.diagnostics?.delta, { errors: 0, warnings: 0 }, JSON.stringify(r[1]?.diagnostics));
+    assert.equal(r[1]?.diagnostics?.errors, 1, 'the error is there, and counted');
+    assert.equal(r[1]?.diagnostics?.introducedCount, 0);
   });
 
   it('compares findings as multisets that ignore line moves', () => {
