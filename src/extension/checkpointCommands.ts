@@ -5,7 +5,7 @@ import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, linkWords, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -85,7 +85,7 @@ const workspace = (): NodeWorkspace => new NodeWorkspace(folder().fsPath);
 /** One line of a preview: what happens to the file, and why it may not. */
 const previewLine = (f: RewindFilePlan): string =>
   f.link !== undefined
-    ? `${f.action} ${f.path} (a symlink now, to ${f.link}: never written through; remove the link, then rewind again)`
+    ? `${f.action} ${f.path} (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)`
     : `${f.action} ${f.path}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? ' (changed outside the session)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
 
 /** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */

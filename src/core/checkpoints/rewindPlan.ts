@@ -1,4 +1,4 @@
-import { WorkspaceError, type Workspace } from '../ports/workspace';
+import { type LinkOnWay, WorkspaceError, type Workspace } from '../ports/workspace';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
@@ -26,11 +26,11 @@ export interface RewindFilePlan {
    */
   restorable: boolean;
   /**
-   * The path is a symlink now (its text): a rewind never writes through a link (its target may be a
-   * file the session never touched) nor replaces one, so the file is left as it is, whatever
-   * `overwriteConflicts` says. Removing the link lets a later rewind bring the file back.
+   * The path, or a folder on its way, is a symlink now: a rewind never writes through a link (its
+   * target may be a file the session never touched) nor replaces one, so the file is left as it is,
+   * whatever `overwriteConflicts` says. Removing the link lets a later rewind bring the file back.
    */
-  link?: string;
+  link?: LinkOnWay;
   /** 'delete': the file on disk has an execute bit (the safety checkpoint keeps it for the undo). */
   fromExec?: true;
   /** 'create': the file is created with an execute bit, as it had at the target. */
@@ -255,7 +255,7 @@ export const plannedContents = (f: RewindFilePlan): Uint8Array | undefined => pl
 async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], o: Omit<PlanOptions, 'mode'>): Promise<RewindFilePlan[]> {
   const maxDiffChars = o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
   // A path that is a symlink now is not read through (it may point anywhere): nothing is written to it.
-  const links = await Promise.all(wanted.map((w) => workspace.readLink(w.path).catch(() => undefined)));
+  const links = await workspace.linksOnWay(wanted.map((w) => w.path)).catch(() => wanted.map(() => undefined));
   // The disk first: only the files that change need their target contents from the store.
   const disk = await Promise.all(
     wanted.map((w, i): Promise<DiskFile> => (links[i] !== undefined ? Promise.resolve({ path: w.path, bytes: undefined, hash: null }) : readDisk(workspace, w.path).catch((e: unknown) => Promise.reject(directoryNow(e, w.path))))),
@@ -297,7 +297,7 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     };
     const link = links[i];
     if (link !== undefined) {
-      const note = () => `${w.path} is a symlink now (to ${link}): a rewind never writes through a link, nor replaces one. Remove the link, then rewind again.\n`;
+      const note = () => `${linkWords(w.path, link)}: a rewind never writes through a link, nor replaces one. Remove the link, then rewind again.\n`;
       const f = lazy({ path: w.path, action, fromHash: null, toHash: w.toHash, conflict: false, restorable, link }, note, () => []);
       linkLeadsTo.set(f, through[i] ?? null);
       return f;
@@ -400,3 +400,7 @@ export async function listRewinds(store: CheckpointStore, sessionId: SessionId):
     })
     .reverse();
 }
+
+/** "a.txt is a symlink now (to b.txt)", or "conf, a folder on the way to conf/cfg.txt, is a symlink now (to secret)". */
+export const linkWords = (path: string, link: LinkOnWay): string =>
+  link.path === path ? `${path} is a symlink now (to ${link.to})` : `${link.path}, a folder on the way to ${path}, is a symlink now (to ${link.to})`;

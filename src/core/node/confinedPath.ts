@@ -129,23 +129,6 @@ export class PathConfiner {
   }
 
   /**
-   * The directory entry itself, whatever it is (a symlink is not followed, wherever it points):
-   * real parent plus own name, inside the workspace. For looking at the entry, never for a write.
-   */
-  entryOf(given: string): { rel: string; entry: string } {
-    if (typeof given !== 'string' || given.length === 0) throw new WorkspaceError('INVALID_PATH', String(given), 'The path is empty.');
-    if (given.includes('\0')) throw new WorkspaceError('INVALID_PATH', given, 'The path contains a NUL byte.');
-    const realRoot = this.getRealRoot();
-    const lexical = lexicalPath(this.root, given);
-    const rel = relativeInside(this.root, lexical) ?? relativeInside(realRoot, lexical);
-    if (rel === undefined) throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} is outside the workspace.`);
-    if (rel === '') throw new WorkspaceError('IS_DIRECTORY', given, 'The path is the workspace root.');
-    const entry = path.join(realpathLoose(path.dirname(lexical)), path.basename(lexical));
-    if (!isInside(realRoot, entry)) throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} leads outside the workspace through a symlink.`);
-    return { rel: toPosix(rel), entry };
-  }
-
-  /**
    * The directory entry itself (a symlink, not its target): real parent plus own name. Both the
    * entry and what it resolves to must be inside the workspace.
    */

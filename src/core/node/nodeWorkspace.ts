@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, readlinkSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkspaceError, type ApplyGuard, type FileChangeRequest, type FileStat, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
-import { PathConfiner } from './confinedPath';
+import { WorkspaceError, type ApplyGuard, type FileChangeRequest, type FileStat, type LinkOnWay, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
+import { PathConfiner, lexicalPath, relativeInside, toPosix } from './confinedPath';
 import { isExecutable } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
 import { loadGitignore, walk } from './gitignoreWalk';
@@ -196,14 +196,35 @@ export class NodeWorkspace implements Workspace {
     return unlinkEntry(rel, entry);
   }
 
-  async readLink(rel: string): Promise<string | undefined> {
-    const { entry } = this.confiner.entryOf(rel);
-    try {
-      return lstatSync(entry).isSymbolicLink() ? readlinkSync(entry) : undefined;
-    } catch (e) {
-      if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') return undefined;
-      throw e;
-    }
+  async linksOnWay(rels: readonly string[]): Promise<(LinkOnWay | undefined)[]> {
+    // Paths of one workspace share folders: each prefix is looked at once.
+    const seen = new Map<string, LinkOnWay | null | undefined>();
+    const at = (prefix: string): LinkOnWay | null | undefined => {
+      if (!seen.has(prefix)) {
+        let found: LinkOnWay | null | undefined;
+        try {
+          const abs = path.join(this.root, ...prefix.split('/'));
+          found = lstatSync(abs).isSymbolicLink() ? { path: prefix, to: readlinkSync(abs) } : undefined;
+        } catch {
+          // Nothing there (or not readable): nothing further on the way either.
+          found = null;
+        }
+        seen.set(prefix, found);
+      }
+      return seen.get(prefix);
+    };
+    return rels.map((rel) => {
+      // The path as written: a link on the way may lead anywhere, even outside the workspace.
+      const lexical = typeof rel === 'string' && rel !== '' ? relativeInside(this.root, lexicalPath(this.root, rel)) : undefined;
+      if (!lexical) return undefined;
+      const parts = toPosix(lexical).split('/');
+      for (let i = 1; i <= parts.length; i++) {
+        const found = at(parts.slice(0, i).join('/'));
+        if (found === null) return undefined;
+        if (found) return found;
+      }
+      return undefined;
+    });
   }
 
   async stat(rel: string): Promise<FileStat | undefined> {

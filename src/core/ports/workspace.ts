@@ -41,6 +41,14 @@ export class WorkspaceError extends Error {
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
 
+/** A symlink on the way to a path (see `Workspace.linksOnWay`). */
+export interface LinkOnWay {
+  /** Workspace-relative, `/`-separated: the path itself, or a folder on its way. */
+  path: string;
+  /** The link's text. */
+  to: string;
+}
+
 export interface FileStat {
   /** After following symlinks (a confined symlink to a file reports 'file'). */
   type: Exclude<EntryType, 'symlink'>;
@@ -170,11 +178,11 @@ export interface Workspace {
   stat(rel: string): Promise<FileStat | undefined>;
 
   /**
-   * The text of the symlink the path itself is (not followed; it may point anywhere, or nowhere),
-   * or `undefined` when the entry is not a symlink or nothing is there. Throws INVALID_PATH and
-   * OUTSIDE_WORKSPACE for the path itself (or a folder on its way) only.
+   * For each path, the first symlink on its way from the root: a folder on the way, or the entry
+   * itself, with its text (not followed; it may point anywhere, or nowhere). `undefined` where there
+   * is none (or nothing is there, or the path is not one of the workspace's). Reads metadata only.
    */
-  readLink(rel: string): Promise<string | undefined>;
+  linksOnWay(rels: readonly string[]): Promise<(LinkOnWay | undefined)[]>;
 
   /**
    * The entries under a directory. `.git` and `node_modules` are always skipped.

@@ -109,12 +109,19 @@ export class ToolCalls {
         // An approved edit_file whose lines, or whose file, changed while the user decided no longer
         // plans ("old_text was not found"): the approved versions decide then, merged or asked about
         // as below, never a tool error the model would answer by editing over the user's change.
-        changes = call.decision ? await approvedFromDisk(call.planned?.mutations ?? [], (p) => this.deps.toolContext.workspace.readFile(p), (h) => j.getBlob(h)) : undefined;
+        const approved = call.decision ? await approvedFromDisk(call.planned?.mutations ?? [], (p) => this.deps.toolContext.workspace.readFile(p), (h) => j.getBlob(h)) : undefined;
+        // Named by the file they reach, as the tool's own plan is (a path may have become a symlink).
+        changes = approved ? await byRealPath(this.deps.toolContext.workspace, approved).catch(() => undefined) : undefined;
         if (!changes) return this.finish(j, call, { content: e.message, isError: true }, input);
       }
       // An approval given before writes were named by their real path has the path the tool was given.
       const approvedOf = (c: FileChange) => (call.planned?.mutations ?? []).find((m) => m.path === c.path || (c.via !== undefined && m.path === c.via));
       const drifted = changes.filter((c) => approvedOf(c)?.beforeHash !== hashOrNull(c.before));
+      // A file approved by one name that leads elsewhere now (replaced by a symlink meanwhile): never merged into the other file unasked.
+      const relinked = drifted.filter((c) => c.via !== undefined && approvedOf(c)?.path === c.via);
+      if (!overwrite && call.decision && relinked.length > 0) {
+        return this.askConflict(j, call, relinked.map((c) => `${c.via} is a symlink now (to ${c.path}): the edit was approved for ${c.via}, and approving it again writes it into ${c.path}`), changes);
+      }
       if (!overwrite && call.decision && drifted.length > 0) {
         // The file changed while the user was deciding: merge the approved change into it when the lines do not overlap.
         const outcomes = await Promise.all(

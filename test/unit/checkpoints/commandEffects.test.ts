@@ -253,6 +253,37 @@ describe('files changed by commands (captured side effects) are part of the hist
     assert.equal(await mode('tools/gen.sh'), 0o600);
   });
 
+  it('a folder on the way that is a symlink now is not written through either: nothing lands where it points', async () => {
+    const { ws, store, s } = await commandSession('folder link');
+    await store.commit({
+      sessionId: s.id,
+      expectedHeadSeq: 0,
+      events: [
+        { step: 0, type: 'session_started', data: { task: 't' } },
+        { step: 1, type: 'tool_started', data: { callId: 'c1' } },
+        {
+          step: 1,
+          type: 'tool_result',
+          data: { callId: 'c1', name: 'run_command', key: 'k', isError: false, content: 'exit 0', progressed: true, sideEffects: [{ path: 'conf/cfg.txt', kind: 'deleted', beforeHash: sha('cfg\n'), afterHash: null }, { path: 'a/x.txt', kind: 'modified', beforeHash: sha('X original\n'), afterHash: sha('X new\n') }] },
+        },
+      ],
+      blobs: [{ content: Buffer.from('cfg\n') }, { content: Buffer.from('X original\n') }, { content: Buffer.from('X new\n') }],
+    });
+    // The user made conf a dangling link, and a a link to another folder holding an x.txt of its own.
+    await symlink('secret', join(ws, 'conf'));
+    await mkdir(join(ws, 'b'));
+    await writeFile(join(ws, 'b/x.txt'), 'B own x\n');
+    await symlink('b', join(ws, 'a'));
+    const workspace = new NodeWorkspace(ws);
+    const plan = await planRewind(store, workspace, s.id, 0);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.link]), [['conf/cfg.txt', { path: 'conf', to: 'secret' }], ['a/x.txt', { path: 'a', to: 'b' }]]);
+    assert.match(plan.files[1]?.diff ?? '', /^a, a folder on the way to a\/x\.txt, is a symlink now \(to b\)/);
+    const r = await applyRewind(store, workspace, plan, { overwriteConflicts: ['conf/cfg.txt', 'a/x.txt'] });
+    assert.deepEqual([r.written, r.linked], [[], ['conf/cfg.txt', 'a/x.txt']]);
+    assert.equal(await readFile(join(ws, 'b/x.txt'), 'utf8'), 'B own x\n');
+    await assert.rejects(stat(join(ws, 'secret')), /ENOENT/);
+  });
+
   it("a chmod the session's command made is taken back by a rewind (contents unchanged) and redone by its undo; a chmod made outside the session is a conflict", async function () {
     if (process.platform === 'win32') this.skip();
     const { ws, store, s } = await commandSession('chmod');
@@ -359,7 +390,7 @@ describe('files changed by commands (captured side effects) are part of the hist
     await symlink('secret/other.txt', join(ws, 'cfg.txt'));
     const workspace = new NodeWorkspace(ws);
     const plan = await planRewind(store, workspace, s.id, 0);
-    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.link, f.conflict]), [['a.txt', 'restore', 'b.txt', false], ['cfg.txt', 'restore', 'secret/other.txt', false]]);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.link, f.conflict]), [['a.txt', 'restore', { path: 'a.txt', to: 'b.txt' }, false], ['cfg.txt', 'restore', { path: 'cfg.txt', to: 'secret/other.txt' }, false]]);
     assert.match(plan.files[0]?.diff ?? '', /a\.txt is a symlink now \(to b\.txt\): a rewind never writes through a link/);
     // Not even when the user asks to overwrite.
     const r = await applyRewind(store, workspace, plan, { overwriteConflicts: ['a.txt', 'cfg.txt'] });

@@ -228,7 +228,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
       const plan = await planRewind(h.store, ws, id, step);
       const agents = plan.files.find((f) => f.path === 'AGENTS.md');
       assert.deepEqual([agents?.action, agents?.toHash], ['restore', sha('agents\n')], `step ${step}: AGENTS.md goes back to its own text`);
-      assert.equal(plan.files.find((f) => f.path === 'CLAUDE.md')?.link, 'AGENTS.md', `step ${step}: the link where CLAUDE.md was is never written through`);
+      assert.deepEqual(plan.files.find((f) => f.path === 'CLAUDE.md')?.link, { path: 'CLAUDE.md', to: 'AGENTS.md' }, `step ${step}: the link where CLAUDE.md was is never written through`);
     }
   });
 
@@ -250,7 +250,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     assert.deepEqual(
       plan.files.map((f) => [f.path, f.toHash, f.conflict, f.link]),
       [
-        ['CLAUDE.md', sha('claude\n'), false, 'AGENTS.md'],
+        ['CLAUDE.md', sha('claude\n'), false, { path: 'CLAUDE.md', to: 'AGENTS.md' }],
         ['AGENTS.md', sha('agents\n'), false, undefined],
       ],
     );

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildFileHistory } from '../../../src/core/checkpoints/fileHistory';
 import { readJournal } from '../../../src/core/checkpoints/checkpointEvents';
@@ -92,6 +92,19 @@ describe('a pending edit whose file changed under it: merged three-way when clea
       const e1 = results(await h.events(id)).find((r) => r.callId === 'e1');
       assert.match(e1?.content ?? '', /changed outside the session .* the user chose not to apply it\. Feedback: keep mine/);
       assert.doesNotMatch(e1?.content ?? '', /old_text/);
+    });
+
+    it('the file replaced by a symlink to another file: the user is asked, never merged into that file unasked', async () => {
+      h = await harness(EDIT(), { 'src/f.ts': ORIGINAL, 'src/g.ts': THEIRS_ELSEWHERE });
+      const id = await h.start(h.runner());
+      assert.equal((await h.runner(new ScriptedGate(() => 'park')).run(id)).status, 'waiting');
+      await rm(join(h.workspace, 'src/f.ts'));
+      await symlink('g.ts', join(h.workspace, 'src/f.ts'));
+      const gate = new ScriptedGate((r) => (r.kind === 'conflict' ? { decision: 'reject', text: 'no' } : { decision: 'approve' }));
+      assert.equal((await h.runner(gate).run(id)).status, 'completed');
+      assert.deepEqual(gate.asked.map((a) => a.kind), ['tool', 'conflict']);
+      assert.match(gate.asked[1]?.reasons.join(' ') ?? '', /src\/f\.ts is a symlink now \(to src\/g\.ts\)/);
+      assert.equal(await readFile(join(h.workspace, 'src/g.ts'), 'utf8'), THEIRS_ELSEWHERE, 'the other file is untouched');
     });
 
     it('the file deleted: the user is asked, and approving writes the version they approved', async () => {
