@@ -44,8 +44,15 @@ export interface RewindData {
 /** Intent record of an undo, committed (with the blobs of every `fromHash`) before any file is written. */
 export interface RewindUndoneData {
   rewindId: string;
+  /**
+   * Which undo of the rewind this is, from 2 (absent: the first). An undo that leaves files alone
+   * (edited since) leaves them to a later one, from the same safety checkpoint.
+   */
+  part?: number;
   files: RewoundFile[];
   skipped: string[];
+  /** Files that already held what the undo gives back: given back too, with nothing to write. */
+  already?: string[];
   /** As `RewindData.tag`. */
   tag?: string;
   at: number;
@@ -62,6 +69,8 @@ export interface RewindSettledData {
   /** The rewind the record is about (for an undo's record, the rewind it undid, with `undo`). */
   rewindId: string;
   undo?: true;
+  /** As `RewindUndoneData.part`. */
+  part?: number;
   /** Files of the record left alone at the last moment: each changed after it was checked (an editor's save). */
   notWritten: string[];
 }
@@ -77,12 +86,13 @@ export type CheckpointEventType = keyof CheckpointEventMap;
 export const CHECKPOINT_EVENT_TYPES: readonly CheckpointEventType[] = ['rewind', 'rewind_undone', 'rewind_settled'];
 
 /** Names a rewind or undo record: the key of its settlement in `settlements`, and what its staging tag is drawn from. */
-export const recordKey = (type: 'rewind' | 'rewind_undone', rewindId: string): string => `${type === 'rewind_undone' ? 'undo' : 'rewind'}:${rewindId}`;
+export const recordKey = (type: 'rewind' | 'rewind_undone', rewindId: string, part?: number): string =>
+  `${type === 'rewind_undone' ? 'undo' : 'rewind'}:${rewindId}${part !== undefined && part > 1 ? `#${part}` : ''}`;
 
 /** Names the temporary files a rewind (or its undo) stages, so that those a crash leaves can be found. */
-export const stagingTag = (rewindId: string, undo: boolean): string =>
+export const stagingTag = (rewindId: string, undo: boolean, part?: number): string =>
   createHash('sha256')
-    .update(recordKey(undo ? 'rewind_undone' : 'rewind', rewindId))
+    .update(recordKey(undo ? 'rewind_undone' : 'rewind', rewindId, part))
     .digest('hex')
     .slice(0, 16);
 
@@ -92,7 +102,7 @@ export function settlements(events: readonly JournalEvent[]): Map<string, Rewind
   for (const e of events) {
     if (e.type !== 'rewind_settled') continue;
     const d = e.data as RewindSettledData;
-    out.set(recordKey(d.undo ? 'rewind_undone' : 'rewind', d.rewindId), d);
+    out.set(recordKey(d.undo ? 'rewind_undone' : 'rewind', d.rewindId, d.part), d);
   }
   return out;
 }

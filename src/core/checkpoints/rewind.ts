@@ -187,13 +187,16 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
     }
   }
   const stillThere = (await removeUnsettled(workspace, plan.unsettled)).still;
-  const tag = stagingTag(plan.rewindId, true);
+  const tag = stagingTag(plan.rewindId, true, plan.part);
   const prepared = await prepareWrites(store, workspace, plan.files, o.overwriteConflicts ?? [], tag);
   const { write, skipped } = prepared;
+  const already = plan.files.filter((f) => f.action === 'none').map((f) => f.path);
   const data: RewindUndoneData = {
     rewindId: plan.rewindId,
+    ...(plan.part > 1 ? { part: plan.part } : {}),
     files: write.map(({ f }) => rewound(f)),
     skipped,
+    ...(already.length ? { already } : {}),
     ...(write.length ? { tag } : {}),
     at: (o.now ?? Date.now)(),
   };
@@ -295,7 +298,7 @@ async function commitAndWrite(
   id: SessionId,
   headSeq: number,
   type: 'rewind' | 'rewind_undone',
-  data: { rewindId: string; files: RewoundFile[]; tag?: string },
+  data: { rewindId: string; part?: number; files: RewoundFile[]; tag?: string },
   prepared: Prepared,
   /** Tags of earlier crashed rewinds whose files could not be removed: the row keeps naming them. */
   stillThere: readonly string[],
@@ -328,7 +331,7 @@ async function commitAndWrite(
   // Done: the record is settled, with the files it lists but left alone. Not synced, and best effort:
   // without it, the record counts them as written (a later undo then sees a conflict and asks).
   if (data.files.length > 0) {
-    const settled: RewindSettledData = { rewindId: data.rewindId, ...(type === 'rewind_undone' ? { undo: true as const } : {}), notWritten: skipped };
+    const settled: RewindSettledData = { rewindId: data.rewindId, ...(type === 'rewind_undone' ? { undo: true as const } : {}), ...(data.part ? { part: data.part } : {}), notWritten: skipped };
     await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], summary: { unsettled: [...stillThere] }, deferSync: true }).catch(() => undefined);
   }
   return skipped;

@@ -80,7 +80,9 @@ export interface UndoPlan {
   rewindId: string;
   headSeq: number;
   files: RewindFilePlan[];
-  /** Memory reverts the rewind made, which the undo undoes. */
+  /** Which undo of the rewind this is (as `RewindUndoneData.part`). */
+  part: number;
+  /** Memory reverts the rewind made, which the undo undoes (the first undo only). */
   memoryReverts: string[];
   /** As `RewindPlan.unsettled`. */
   unsettled: Unsettled[];
@@ -134,11 +136,11 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   const { events: journal, headSeq } = await readTouchEvents(store, sessionId);
   const rewind = journal.find((e) => e.type === 'rewind' && (e.data as RewindData).rewindId === rewindId)?.data as RewindData | undefined;
   if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
-  const { left, undoneBefore } = leftToUndo(journal, rewind);
+  const { left, undoneBefore, parts } = leftToUndo(journal, rewind);
   if (undoneBefore && left.length === 0) throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
   const files = await planFiles(store, workspace, left.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, ...(f.setExec !== undefined ? { execKnown: f.fromExec === true, ownExec: f.setExec } : {}), own: [f.toHash] })), o);
   // Memory writes go back with the first undo; a later one only gives back the files it left.
-  return { sessionId, rewindId, headSeq, files, memoryReverts: undoneBefore ? [] : (rewind.memoryReverts ?? []), unsettled: unsettledOf(journal) };
+  return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: undoneBefore ? [] : (rewind.memoryReverts ?? []), unsettled: unsettledOf(journal) };
 }
 
 /**
@@ -146,25 +148,25 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
  * since, and not to be overwritten) leaves it to a later undo, whose safety checkpoint still holds
  * what the file had before the rewind. Files the rewind itself did not write are not its to give back.
  */
-function leftToUndo(journal: readonly JournalEvent[], rewind: RewindData): { left: RewoundFile[]; undoneBefore: boolean } {
+function leftToUndo(journal: readonly JournalEvent[], rewind: RewindData): { left: RewoundFile[]; undoneBefore: boolean; parts: number } {
   const id = rewind.rewindId;
+  const settled = settlements(journal);
   const done = new Set<string>();
-  let undoneBefore = false;
-  let last: string[] = [];
+  let parts = 0;
   for (const e of journal) {
-    const d = e.data as { rewindId?: string; undo?: boolean; notWritten?: string[]; files?: RewoundFile[] };
-    if (d?.rewindId !== id) continue;
-    if (e.type === 'rewind_undone') {
-      undoneBefore = true;
-      last = (d.files ?? []).map((f) => f.path);
-      for (const p of last) done.add(p);
-    } else if (e.type === 'rewind_settled' && d.undo === true) {
-      // Left alone at the last moment by the undo just before: still the rewind's to give back.
-      for (const p of d.notWritten ?? []) if (last.includes(p)) done.delete(p);
-    }
+    if (e.type !== 'rewind_undone' || (e.data as RewindUndoneData).rewindId !== id) continue;
+    const d = e.data as RewindUndoneData;
+    parts++;
+    for (const p of d.already ?? []) done.add(p);
+    // An undo a crash cut short (a tag, no settlement) may not have written its files: a later undo
+    // finds those it did already holding what it gives back, and says so (`already`). A record from
+    // before settlements existed (no tag) wrote its files.
+    const settlement = settled.get(recordKey('rewind_undone', id, d.part));
+    if (d.tag && !settlement) continue;
+    for (const f of d.files) if (!settlement?.notWritten.includes(f.path)) done.add(f.path);
   }
-  const notWritten = settlements(journal).get(recordKey('rewind', id))?.notWritten ?? [];
-  return { left: rewind.files.filter((f) => !notWritten.includes(f.path) && !done.has(f.path)), undoneBefore };
+  const notWritten = settled.get(recordKey('rewind', id))?.notWritten ?? [];
+  return { left: rewind.files.filter((f) => !notWritten.includes(f.path) && !done.has(f.path)), undoneBefore: parts > 0, parts };
 }
 
 /** The session's rewind and undo records that have no settlement (a crash cut them short), newest last. */
@@ -173,7 +175,7 @@ function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
   return events.flatMap((e) => {
     if (e.type !== 'rewind' && e.type !== 'rewind_undone') return [];
     const d = e.data as RewindData | RewindUndoneData;
-    if (!d.tag || d.files.length === 0 || settled.has(recordKey(e.type, d.rewindId))) return [];
+    if (!d.tag || d.files.length === 0 || settled.has(recordKey(e.type, d.rewindId, e.type === 'rewind_undone' ? (d as RewindUndoneData).part : undefined))) return [];
     return [{ tag: d.tag, paths: d.files.map((f) => f.path) }];
   });
 }

@@ -145,18 +145,23 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
  * A rewind's note offers its undo; the undo's note takes that offer back from it. A settlement that
  * names files left alone at the last moment corrects its record's note, and has none of its own.
  */
+const partOf = (d: unknown): number | undefined => {
+  const part = (d as { part?: unknown } | null)?.part;
+  return typeof part === 'number' ? part : undefined;
+};
+
 function otherNotes(state: TimelineState, e: JournalEvent): string[] {
   const id = (e.data as { rewindId?: unknown } | null)?.rewindId;
   if (e.type === 'rewind_settled') {
-    const d = e.data as { undo?: unknown; notWritten?: unknown };
+    const d = e.data as { undo?: unknown; notWritten?: unknown; part?: unknown };
     const late = Array.isArray(d.notWritten) ? d.notWritten.length : 0;
-    const record = typeof id === 'string' ? state.records.get(recordKey(d.undo === true ? 'rewind_undone' : 'rewind', id)) : undefined;
+    const record = typeof id === 'string' ? state.records.get(recordKey(d.undo === true ? 'rewind_undone' : 'rewind', id, partOf(d))) : undefined;
     const was = record && state.entries.get(`note:${record.seq}`);
     if (!record || was?.kind !== 'note' || late === 0) return [];
     const fixed = otherNote(record, late);
     return [put(state, fixed.rewind && was.rewind ? { ...fixed, rewind: { ...fixed.rewind, undone: was.rewind.undone } } : fixed)];
   }
-  if ((e.type === 'rewind' || e.type === 'rewind_undone') && typeof id === 'string') state.records.set(recordKey(e.type, id), e);
+  if ((e.type === 'rewind' || e.type === 'rewind_undone') && typeof id === 'string') state.records.set(recordKey(e.type, id, partOf(e.data)), e);
   const changed = [put(state, otherNote(e))];
   // An undo that left files alone leaves the rewind's offer standing: a later undo gives them back.
   const left = (e.data as { skipped?: unknown } | null)?.skipped;

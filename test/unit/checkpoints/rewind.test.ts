@@ -169,6 +169,44 @@ describe('rewind and undo (real runner session, real files, real LevelDB)', func
     await assert.rejects(planUndo(h.store, b.ws, b.id, r.rewindId), /already undone/);
   });
 
+  it('a later undo cut short by a crash: its temporary files are swept, and its files stay the rewind\'s to give back', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const store = h.store;
+    const r = await applyRewind(store, b.ws, await planRewind(store, b.ws, b.id, 2));
+    await writeFile(join(h.workspace, 'src/a.ts'), 'after the rewind\n');
+    // Undo 1 gives back notes.txt and leaves src/a.ts (edited since); undo 2, told to overwrite it, dies after its record.
+    await undoRewind(store, b.ws, await planUndo(store, b.ws, b.id, r.rewindId));
+    const crashed = Object.create(b.ws, {
+      stageFiles: { value: async (...args: Parameters<typeof b.ws.stageFiles>) => Object.assign(await b.ws.stageFiles(...args), { apply: async () => Promise.reject(new Error('killed')) }) },
+    }) as typeof b.ws;
+    const second = await planUndo(store, b.ws, b.id, r.rewindId);
+    assert.equal(second.part, 2);
+    await assert.rejects(undoRewind(store, crashed, second, { overwriteConflicts: ['src/a.ts'] }), /killed/);
+    const temps = async () => (await readdir(h?.workspace as string, { recursive: true })).filter((p) => /(^|\/)\.savepoint-/.test(p));
+    assert.equal((await temps()).length, 1);
+    assert.equal(await sweepCrashLeftovers(store, b.ws, (await store.listSessions()).sessions), 1);
+    assert.deepEqual(await temps(), []);
+    // Nothing was written: src/a.ts is still the rewind's to give back, and a third undo does.
+    assert.deepEqual((await listRewinds(store, b.id)).map((x) => [x.left, x.undone]), [[['src/a.ts'], false]]);
+    const third = await planUndo(store, b.ws, b.id, r.rewindId);
+    assert.equal(third.part, 3);
+    assert.deepEqual((await undoRewind(store, b.ws, third, { overwriteConflicts: ['src/a.ts'] })).written, ['src/a.ts']);
+    assert.equal(await readFile(join(h.workspace, 'src/a.ts'), 'utf8'), A3);
+    assert.deepEqual((await listRewinds(store, b.id)).map((x) => x.undone), [true]);
+  });
+
+  it('a file the user already put back counts as given back: the rewind does not stay open for it', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const r = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 2));
+    await writeFile(join(h.workspace, 'src/a.ts'), A3);
+    const plan = await planUndo(h.store, b.ws, b.id, r.rewindId);
+    assert.deepEqual(actions(plan), { 'src/a.ts': ['none', false], 'notes.txt': ['delete', false] });
+    await undoRewind(h.store, b.ws, plan);
+    assert.deepEqual((await listRewinds(h.store, b.id)).map((x) => [x.left, x.undone]), [[[], true]]);
+  });
+
   it('an undo that left every file alone uses nothing up: the user can still get their text back', async () => {
     const b = await builtSession();
     h = b.h;
