@@ -45,7 +45,7 @@ export class BlobContentProvider implements vscode.TextDocumentContentProvider {
       bytes = await store.getBlob(key as BlobHash);
     } catch {
       // Binary and oversized files captured from commands are recorded by hash and size only.
-      return `(this version is recorded by its hash only: sha256 ${key}; binary or over the size limit, its contents were not kept)`;
+      return `(this version is recorded by its hash only: sha256 ${key}; binary, over the size limit, or not at hand when a command changed it: its contents were not kept)`;
     }
     return shown(bytes, `sha256 ${key}`);
   }

@@ -33,7 +33,7 @@ export async function stepDiffs(store: CheckpointStore, sessionId: SessionId, o:
   return touches.map((t): StepFileDiff => {
     const missing = [t.beforeHash, t.afterHash].some((h) => h !== null && !contents.has(h));
     const diff = missing
-      ? `${t.path}: ${t.beforeHash ?? 'absent'} -> ${t.afterHash ?? 'absent'} (a version kept by hash only: binary or over the size limit; no diff)\n`
+      ? `${t.path}: ${t.beforeHash ?? 'absent'} -> ${t.afterHash ?? 'absent'} (a version kept by hash only: binary, over the size limit, or its contents not at hand when a command changed it; no diff)\n`
       : boundedDiff(t.path, t.beforeHash ? contents.get(t.beforeHash) : undefined, t.afterHash ? contents.get(t.afterHash) : undefined, o.maxDiffChars ?? MAX_DIFF_CHARS);
     return { step: t.step, path: t.path, kind: t.kind, diff };
   });

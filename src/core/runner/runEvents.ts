@@ -100,6 +100,12 @@ export interface SideEffect {
   /** Recorded by hash and size only. */
   binary?: boolean;
   tooLarge?: boolean;
+  /**
+   * A text file within the size limit whose earlier contents were not at hand when the command
+   * changed it (the capture's copies are bounded: in a workspace of more text than its budget, and
+   * not in git, some are dropped): that version is kept by hash only, and cannot be restored.
+   */
+  unkept?: true;
   /** The file had (before) or has (after) an execute bit: a rewind that re-creates it sets it again. */
   beforeExec?: true;
   afterExec?: true;

@@ -42,6 +42,7 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
       afterHash: c.after?.hash ?? null,
       ...(c.binary ? { binary: true } : {}),
       ...(c.tooLarge ? { tooLarge: true } : {}),
+      ...(c.before && !c.beforeBytes && !c.binary && !c.tooLarge ? { unkept: true as const } : {}),
       ...(c.before?.exec ? { beforeExec: true } : {}),
       ...(c.after?.exec ? { afterExec: true } : {}),
     });

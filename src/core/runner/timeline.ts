@@ -36,7 +36,7 @@ const DETAIL_LINES = 10;
 
 /** Under a result: the files a command changed (binary and too-large ones marked) and the symbols the call changed, one per line. */
 function resultDetails(d: ToolResultData): string {
-  const files = (d.sideEffects ?? []).map((s) => `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${s.binary ? ' (binary: kept by hash only)' : s.tooLarge ? ' (over the size limit: kept by hash only)' : ''}`);
+  const files = (d.sideEffects ?? []).map((s) => `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${s.binary ? ' (binary: kept by hash only)' : s.tooLarge ? ' (over the size limit: kept by hash only)' : s.unkept ? ' (its earlier contents were not at hand: kept by hash only)' : ''}`);
   const lines = [...files, ...(d.symbols ?? [])];
   if (lines.length === 0) return '';
   const shown = lines.slice(0, DETAIL_LINES).map((l) => `\n        ${l}`).join('');

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { buildChanges, looksBinary, type Comparison, type Side } from '../../../src/core/capture/changeSet';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
-import { sha, text } from './captureHarness';
+import { captureCommand, captureScratch, sha, text } from './captureHarness';
+import { fromCapture } from '../../../src/core/runner/stepEffects';
+import { describeEvent } from '../../../src/core/runner/timeline';
 
 const side = (content: string, binary = false): Side => ({ hash: sha(content), size: content.length, binary, bytes: Buffer.from(content) });
 const cmp = (p: string, before?: string, after?: string): Comparison => ({
@@ -87,5 +89,25 @@ describe('MemoryContentStore', () => {
     assert.equal(text(await store.get('a')), 'aaaa');
     assert.equal(text(await store.get('k')), 'kkkk');
     assert.equal(store.size, 8);
+  });
+});
+
+describe('a file whose earlier contents the capture no longer had (its copies are bounded)', function () {
+  this.timeout(30_000);
+  const scratch = captureScratch();
+  afterEach(() => scratch.cleanup());
+
+  it('is marked as such in the step (not as binary or too large), and the timeline says why it is kept by hash only', async () => {
+    const root = await scratch.workspace({ 'a.txt': `${'a'.repeat(99)}\n`, 'b.txt': `${'b'.repeat(99)}\n` });
+    // Room for one of the two: the other's baseline copy is dropped.
+    const capture = scratch.capture(root, { contentStore: new MemoryContentStore(150), gitContents: false });
+    await capture.start();
+    const set = await captureCommand(capture, root, 'echo more >> a.txt && echo more >> b.txt');
+    const { effects } = fromCapture(set);
+    const unkept = effects.filter((e) => e.unkept).map((e) => e.path);
+    assert.equal(unkept.length, 1, JSON.stringify(effects));
+    assert.ok(effects.every((e) => !e.binary && !e.tooLarge));
+    const line = describeEvent({ type: 'tool_result', data: { callId: 'c', name: 'run_command', key: 'k', isError: false, content: 'ok', progressed: true, sideEffects: effects } });
+    assert.match(line, new RegExp(`M ${unkept[0]} \\(its earlier contents were not at hand: kept by hash only\\)`));
   });
 });
