@@ -36,6 +36,13 @@ const variables: SymbolRule = {
 };
 
 const jsRules: Record<string, SymbolRule> = {
+  // Reached only through `export default` (see `defaultExport`): elsewhere they are parts of expressions.
+  function_expression: { kind: 'function', names: defaultName },
+  function: { kind: 'function', names: defaultName },
+  generator_function: { kind: 'function', names: defaultName },
+  arrow_function: { kind: 'function', names: defaultName },
+  class: { kind: 'class', body: 'body', names: defaultName },
+  object: { kind: 'constant', names: defaultName },
   function_declaration: { kind: 'function' },
   generator_function_declaration: { kind: 'function' },
   class_declaration: { kind: 'class', body: 'body' },
@@ -58,8 +65,23 @@ const tsRules: Record<string, SymbolRule> = {
   module: { kind: 'module', body: 'body' },
 };
 
+/** What `export default` may hold that is a symbol of its own (named `default` when anonymous). */
+const DEFAULT_EXPORTS = new Set([...FUNCTION_VALUES, 'class', 'object']);
+
+/** `export default function () {}`, `export default class {}`, `export default {…}`: the value, when it is one of those. */
+function defaultExport(node: Node): Node | null {
+  const value = node.childForFieldName('value');
+  return value && DEFAULT_EXPORTS.has(value.type) && node.children.some((c) => c?.type === 'default') ? value : null;
+}
+
+/** A default export's own name when it has one (`export default class Foo {}` as an expression), else `default`. */
+function defaultName(node: Node): SymbolName[] {
+  const nameNode = node.childForFieldName('name');
+  return [{ name: nameNode?.text ?? 'default', nameNode }];
+}
+
 const jsWrappers: Record<string, (node: Node) => Node | null> = {
-  export_statement: (node) => node.childForFieldName('declaration'),
+  export_statement: (node) => node.childForFieldName('declaration') ?? defaultExport(node),
 };
 
 const tsWrappers: Record<string, (node: Node) => Node | null> = {

@@ -55,6 +55,17 @@ describe('AstOutliner', () => {
       );
     });
 
+    it('an anonymous default export is the symbol `default` (function, arrow function, class with its methods, object); other expressions are not symbols', () => {
+      assert.deepEqual(labels(outliner.outline('a.js', 'export default function () { return 1; }\n')), ['function default']);
+      assert.deepEqual(labels(outliner.outline('a.ts', 'export default () => 1;\n')), ['function default']);
+      assert.deepEqual(labels(outliner.outline('a.js', 'export default class { m() {} }\n')), ['class default', 'method default.m']);
+      assert.deepEqual(labels(outliner.outline('a.ts', 'export default { a: 1 };\n')), ['constant default']);
+      assert.deepEqual(labels(outliner.outline('a.js', 'export default compute;\n(function () {})();\nconst o = { a: 1 };\n')), ['constant o']);
+      const before = outliner.outline('a.js', 'export default function () { return 1; }\n');
+      const after = outliner.outline('a.js', 'export default function () { return 2; }\n');
+      assert.notEqual(hashOf(before, 'default'), hashOf(after, 'default'), 'a change of its body changes its hash');
+    });
+
     it('a lone const holding an arrow function is a function, a class field holding one a method', () => {
       assert.deepEqual(labels(outliner.outline('a.ts', 'export const parse = (s: string) => s;')), ['function parse']);
       const fields = 'class A {\n  static h = () => 1;\n  x = 2;\n  #p = function () {};\n}\n';
