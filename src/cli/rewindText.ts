@@ -10,7 +10,7 @@ export function printPlan(files: readonly RewindFilePlan[]): void {
   const changes = files.filter((f) => f.action !== 'none');
   if (changes.length === 0) process.stdout.write('no file changes\n');
   for (const f of changes) {
-    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : `${f.conflict ? '  (edited outside the session: kept unless --overwrite)' : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
+    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : `${f.conflict ? `  (${f.fromHash === null ? 'deleted' : 'edited'} outside the session: kept unless --overwrite)` : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
     const mode = f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)';
     process.stdout.write(`${f.action.padEnd(7)} ${f.path}${mode}${why}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);

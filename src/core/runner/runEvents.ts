@@ -106,6 +106,9 @@ export interface SideEffect {
    * not in git, some are dropped): that version is kept by hash only, and cannot be restored.
    */
   unkept?: true;
+  /** For a change kept by hash only (binary, tooLarge, unkept): the sizes of its sides in bytes (absent: the side does not exist). */
+  beforeSize?: number;
+  afterSize?: number;
   /** The file had (before) or has (after) an execute bit: a rewind that re-creates it sets it again. */
   beforeExec?: true;
   afterExec?: true;

@@ -43,6 +43,8 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
       ...(c.binary ? { binary: true } : {}),
       ...(c.tooLarge ? { tooLarge: true } : {}),
       ...(c.before && !c.beforeBytes && !c.binary && !c.tooLarge ? { unkept: true as const } : {}),
+      ...((c.binary || c.tooLarge || (c.before && !c.beforeBytes)) && c.before ? { beforeSize: c.before.size } : {}),
+      ...((c.binary || c.tooLarge || (c.before && !c.beforeBytes)) && c.after ? { afterSize: c.after.size } : {}),
       ...(c.before?.exec ? { beforeExec: true } : {}),
       ...(c.after?.exec ? { afterExec: true } : {}),
     });

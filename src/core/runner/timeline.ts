@@ -1,4 +1,4 @@
-import type { RunnerEvent, ToolResultData } from './runEvents';
+import type { RunnerEvent, SideEffect, ToolResultData } from './runEvents';
 import { describeStepDiagnostics } from './stepDiagnostics';
 import type { JournalEvent } from '../store/types';
 import { count } from '../util/plural';
@@ -32,11 +32,19 @@ function checkpointText(e: JournalEvent): string | undefined {
 }
 
 const LETTER = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;
+
+/** " (binary: kept by hash and size only, 7 -> 9 bytes)" for a change whose contents were not kept. */
+function hashOnly(s: SideEffect): string {
+  const why = s.binary ? 'binary' : s.tooLarge ? 'over the size limit' : s.unkept ? 'its earlier contents were not at hand' : undefined;
+  if (!why) return '';
+  const sizes = s.beforeSize !== undefined || s.afterSize !== undefined ? `, ${s.beforeSize ?? 'none'} -> ${s.afterSize ?? 'none'} bytes` : '';
+  return ` (${why}: kept by hash${sizes ? ' and size' : ''} only${sizes})`;
+}
 const DETAIL_LINES = 10;
 
 /** Under a result: the files a command changed (binary and too-large ones marked) and the symbols the call changed, one per line. */
 function resultDetails(d: ToolResultData): string {
-  const files = (d.sideEffects ?? []).map((s) => `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${s.binary ? ' (binary: kept by hash only)' : s.tooLarge ? ' (over the size limit: kept by hash only)' : s.unkept ? ' (its earlier contents were not at hand: kept by hash only)' : ''}`);
+  const files = (d.sideEffects ?? []).map((s) => `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${hashOnly(s)}`);
   const lines = [...files, ...(d.symbols ?? [])];
   if (lines.length === 0) return '';
   const shown = lines.slice(0, DETAIL_LINES).map((l) => `\n        ${l}`).join('');

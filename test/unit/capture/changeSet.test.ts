@@ -108,6 +108,6 @@ describe('a file whose earlier contents the capture no longer had (its copies ar
     assert.equal(unkept.length, 1, JSON.stringify(effects));
     assert.ok(effects.every((e) => !e.binary && !e.tooLarge));
     const line = describeEvent({ type: 'tool_result', data: { callId: 'c', name: 'run_command', key: 'k', isError: false, content: 'ok', progressed: true, sideEffects: effects } });
-    assert.match(line, new RegExp(`M ${unkept[0]} \\(its earlier contents were not at hand: kept by hash only\\)`));
+    assert.match(line, new RegExp(`M ${unkept[0]} \\(its earlier contents were not at hand: kept by hash and size only, 100 -> 105 bytes\\)`));
   });
 });
