@@ -8,26 +8,27 @@ import type { SessionSummary } from './types';
  * LevelDB costs 5-9 ms before the first read (it writes and syncs a new MANIFEST), and reading 1,000
  * index rows through it 10-15 ms more. A store that closes cleanly leaves its rows in one file
  * beside LevelDB's, with what the database was when it closed: the MANIFEST CURRENT named (its
- * name, size, inode and modification time) and every table and log file with its size.
+ * name and size) and every table and log file with its size.
  *
  * Every open of the database, by any process or version, writes a new MANIFEST and names it in
- * CURRENT; a store made afresh in the same folder starts with a MANIFEST of the same name but not
- * the same file. So while all of that is as recorded, nothing has opened the store since and the
- * rows are exactly what it holds; a missing or truncated table shows too. Otherwise (a crash, a
- * writer with the store open, a damaged file) the caller reads the store itself. Savepoint also
- * removes the file when it opens the store for writing, and when a close cannot vouch for it.
+ * CURRENT. A store made afresh in the same folder starts with a MANIFEST of the same name, but not
+ * with the same MANIFEST, tables and logs to the byte. So while all of that is as recorded, nothing
+ * has opened the store since and the rows are exactly what it holds (a copy of the folder is the
+ * same store); a missing or truncated table shows too. Otherwise (a crash, a writer with the store
+ * open, a damaged file) the caller reads the store itself. Savepoint also removes the file when it
+ * opens the store for writing, and when a close cannot vouch for it.
  *
  * LevelDB leaves files it does not name alone (its clean-up only touches its own numbered files).
  * The file is framed by the store's codec: checksummed, and encrypted when the store is.
  */
 export const LIST_SNAPSHOT = 'SAVEPOINT-LIST';
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface DbState {
   /** CURRENT's content (`MANIFEST-000123`). */
   manifest: string;
-  /** That MANIFEST's size, inode and modification time. */
-  manifestStat: [number, number, number];
+  /** That MANIFEST's size (a copy of the folder is the same store at rest). */
+  manifestStat: [number];
   /** Tables and logs, sorted, with their sizes. */
   files: [string, number][];
 }
@@ -54,7 +55,7 @@ function dbState(dir: string, manifest: string): DbState {
     .filter(isDataFile)
     .sort()
     .map((name): [string, number] => [name, statSync(join(dir, name)).size]);
-  return { manifest, manifestStat: [m.size, m.ino, m.mtimeMs], files };
+  return { manifest, manifestStat: [m.size], files };
 }
 
 const sameState = (a: DbState, b: DbState) =>
