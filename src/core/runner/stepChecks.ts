@@ -8,33 +8,45 @@ type Base = Awaited<ReturnType<typeof collectBase>>;
 
 /** The compiler findings of the steps that change files: each step's delta against the findings before it. */
 export class StepChecks {
-  /** The runs (one journal each) whose steps' findings are a base for the next step: see `base`. */
-  private readonly basedRuns = new WeakSet<SessionJournal>();
+  /** Runs (one journal each) in which a step recorded findings: the next step's base is those. */
+  private readonly recorded = new WeakSet<SessionJournal>();
+  /** A base collected in a run before any step of it recorded findings (a first call that changed nothing keeps it). */
+  private readonly collected = new WeakMap<SessionJournal, NonNullable<Base>>();
 
   constructor(private readonly sourceOf: () => Diagnostics) {}
 
   /**
-   * The findings the next delta is taken against, before the step runs: the last step's, within
-   * the run that found them. Across a pause, a crash or an approval's wait the user may have changed
-   * files, and their errors are not the step's, so the first step of a run collects them again.
+   * The findings the next delta is taken against, before the step runs: the last step's, once a
+   * step of this run recorded them. Across a pause, a crash or an approval's wait the user may have
+   * changed files, and their errors are not the step's, so a run collects them afresh first.
    * `journaled`: the last step's whatever the run (a step a crash cut short, settled on resume:
    * its files have already changed, so the findings before it are the journaled ones).
    */
   async base(j: SessionJournal, signal: AbortSignal, journaled = false): Promise<Base> {
     const last = j.state.diagnostics;
-    const sameRun = journaled || this.basedRuns.has(j);
-    this.basedRuns.add(j);
-    if (!last || !sameRun) return collectBase(this.sourceOf(), signal);
-    try {
-      return { findings: readFindings(await j.getBlob(last.blob)), errors: last.errors, warnings: last.warnings };
-    } catch {
-      return collectBase(this.sourceOf(), signal);
+    if (last && (journaled || this.recorded.has(j))) {
+      try {
+        return { findings: readFindings(await j.getBlob(last.blob)), errors: last.errors, warnings: last.warnings };
+      } catch {
+        // Not in the store any more: collected below.
+      }
     }
+    const kept = this.collected.get(j);
+    if (kept) return kept;
+    const fresh = await collectBase(this.sourceOf(), signal);
+    if (fresh) this.collected.set(j, fresh);
+    return fresh;
   }
 
-  async diagnose(changed: string[], base: Base, signal: AbortSignal): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
+  /** The step's findings and delta against `base`; from now on this run's next step compares with them. */
+  async diagnose(j: SessionJournal, changed: string[], base: Base, signal: AbortSignal): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
     if (!base) return undefined;
     const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal);
+    // Findings the journal keeps as the next base (a checker that failed records none).
+    if (!record.unavailable) {
+      this.recorded.add(j);
+      this.collected.delete(j);
+    }
     return { record, blobs: blob ? [blob] : [] };
   }
 }

@@ -145,6 +145,30 @@ describe('compiler output per step: findings after each step that changes files,
     assert.equal(r[1]?.diagnostics?.introducedCount, 0);
   });
 
+  it('nor when the first call of the resumed run changed nothing: the base collected for it still counts', async () => {
+    const steps = [
+      toolUse('e1', 'write_file', { path: 'a.ts', content: 'fine\n' }),
+      toolUse('c1', 'run_command', { command: 'true' }, { toolResultFor: 'e1' }),
+      toolUse('e2', 'write_file', { path: 'c.ts', content: 'also fine\n' }, { toolResultFor: 'c1' }),
+      finalText('done', { toolResultFor: 'e2' }),
+    ];
+    h = await harness(steps, { 'check.cjs': CHECKER });
+    const capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await capture.start();
+    try {
+      const id = await h.start(h.runner(new ScriptedGate(), { ...diagnosticsDeps(h), capture }));
+      let asked = 0;
+      assert.equal((await h.runner(new ScriptedGate(() => (asked++ === 0 ? { decision: 'approve' } : 'park')), { ...diagnosticsDeps(h), capture }).run(id)).status, 'waiting');
+      await writeFile(join(h.workspace, 'b.ts'), 'BROKEN(mine)\n');
+      assert.equal((await h.runner(new ScriptedGate(), { ...diagnosticsDeps(h), capture }).run(id)).status, 'completed');
+      const e2 = results(await h.events(id)).find((r) => r.callId === 'e2');
+      assert.deepEqual(e2?.diagnostics?.delta, { errors: 0, warnings: 0 }, JSON.stringify(e2?.diagnostics));
+      assert.doesNotMatch(e2?.content ?? '', /broken mine/);
+    } finally {
+      await capture.dispose();
+    }
+  });
+
   it('compares findings as multisets that ignore line moves', () => {
     const f = (line: number, message: string) => ({ path: 'a.ts', line, column: 1, severity: 'error' as const, message });
     assert.deepEqual(compareFindings([f(1, 'x'), f(2, 'x')], [f(5, 'x'), f(6, 'y')]), { introduced: [f(6, 'y')], resolved: 1 });
