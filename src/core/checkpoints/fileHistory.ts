@@ -235,7 +235,7 @@ interface CapturedChange {
 }
 
 function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: CapturedChange[] }): FileTouch[] {
-  const touch = (path: string, before: string | null, after: string | null, beforeExec: boolean, afterExec: boolean): FileTouch => ({
+  const touch = (path: string, before: string | null, after: string | null, beforeExec: boolean | undefined, afterExec: boolean | undefined): FileTouch => ({
     path,
     step: e.step,
     seq: e.seq,
@@ -243,13 +243,15 @@ function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: 
     kind: 'command',
     beforeHash: before as BlobHash | null,
     afterHash: after as BlobHash | null,
-    beforeExec,
-    afterExec,
+    ...(beforeExec !== undefined ? { beforeExec } : {}),
+    ...(afterExec !== undefined ? { afterExec } : {}),
     // The capture saw the disk change: it happened, whatever the call's own outcome.
     outcome: 'applied',
   });
   return (d.sideEffects ?? []).flatMap((c) => {
-    const [bx, ax] = [c.beforeExec === true, c.afterExec === true];
+    // A record says "no execute bit" only when it carries the bits (`modes`); an older one knows only those it names.
+    const bit = (x: true | undefined): boolean | undefined => (x ? true : c.modes ? false : undefined);
+    const [bx, ax] = [bit(c.beforeExec), bit(c.afterExec)];
     return c.kind === 'renamed' && c.from !== undefined ? [touch(c.from, c.beforeHash, null, bx, false), touch(c.path, null, c.afterHash, false, ax)] : [touch(c.path, c.beforeHash, c.afterHash, bx, ax)];
   });
 }

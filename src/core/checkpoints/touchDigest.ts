@@ -59,4 +59,5 @@ const sideEffect = (c: SideEffect) => ({
   afterHash: c.afterHash,
   ...(c.beforeExec ? { beforeExec: true } : {}),
   ...(c.afterExec ? { afterExec: true } : {}),
+  ...(c.modes ? { modes: true } : {}),
 });

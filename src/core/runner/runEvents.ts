@@ -112,6 +112,11 @@ export interface SideEffect {
   /** The file had (before) or has (after) an execute bit: a rewind that re-creates it sets it again. */
   beforeExec?: true;
   afterExec?: true;
+  /**
+   * The record carries both bits: an absent one is "no execute bit". Records from before it (absent)
+   * know only the bits they name, and a rewind leaves the mode of such a file as it finds it.
+   */
+  modes?: true;
 }
 
 /** Where a checkpoint keeps the outline of one file version: the AST snapshot of that file after a step. */

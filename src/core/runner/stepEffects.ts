@@ -47,6 +47,7 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
       ...((c.binary || c.tooLarge || (c.before && !c.beforeBytes)) && c.after ? { afterSize: c.after.size } : {}),
       ...(c.before?.exec ? { beforeExec: true } : {}),
       ...(c.after?.exec ? { afterExec: true } : {}),
+      modes: true,
     });
     if (c.beforeBytes) blobs.push({ content: c.beforeBytes });
     if (c.afterBytes) blobs.push({ content: c.afterBytes, ...(c.beforeBytes && c.before ? { deltaBase: c.before.hash as BlobHash } : {}) });

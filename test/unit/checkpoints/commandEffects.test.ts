@@ -289,10 +289,14 @@ describe('files changed by commands (captured side effects) are part of the hist
     const { ws, store, s } = await commandSession('chmod');
     const events = commandJournal();
     (events[2]?.data as { sideEffects: unknown[] }).sideEffects = [
-      { path: 'run.sh', kind: 'modified', beforeHash: sha('echo run\n'), afterHash: sha('echo run\n'), afterExec: true },
-      { path: 'tool.sh', kind: 'created', beforeHash: null, afterHash: sha('echo tool\n') },
+      { path: 'run.sh', kind: 'modified', beforeHash: sha('echo run\n'), afterHash: sha('echo run\n'), afterExec: true, modes: true },
+      { path: 'tool.sh', kind: 'created', beforeHash: null, afterHash: sha('echo tool\n'), modes: true },
+      // Recorded before records carried both bits: its execute bit is unknown, and its mode is left as it is.
+      { path: 'old.sh', kind: 'modified', beforeHash: sha('echo old\n'), afterHash: sha('echo old 2\n') },
     ];
-    await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events, blobs: [{ content: Buffer.from('echo run\n') }, { content: Buffer.from('echo tool\n') }] });
+    await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events, blobs: ['echo run\n', 'echo tool\n', 'echo old\n', 'echo old 2\n'].map((t) => ({ content: Buffer.from(t) })) });
+    await writeFile(join(ws, 'old.sh'), 'echo old 2\n');
+    await chmod(join(ws, 'old.sh'), 0o755);
     await writeFile(join(ws, 'run.sh'), 'echo run\n');
     await chmod(join(ws, 'run.sh'), 0o755);
     await writeFile(join(ws, 'tool.sh'), 'echo tool\n');
@@ -302,21 +306,23 @@ describe('files changed by commands (captured side effects) are part of the hist
     const mode = async (p: string) => (await stat(join(ws, p))).mode & 0o777;
 
     const plan = await planRewind(store, workspace, s.id, 1);
-    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.setExec, f.conflict]), [['run.sh', 'none', undefined, false], ['tool.sh', 'restore', false, true]]);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.setExec, f.conflict]), [['run.sh', 'none', undefined, false], ['tool.sh', 'restore', false, true], ['old.sh', 'none', undefined, false]]);
     assert.match(plan.files[1]?.diff ?? '', /tool\.sh: execute bit cleared \(contents unchanged\)/);
     const kept = await applyRewind(store, workspace, plan);
     assert.deepEqual([kept.written, kept.skipped], [[], ['tool.sh']]);
     assert.equal(await mode('tool.sh'), 0o755, "the user's chmod is kept");
 
     const start = await planRewind(store, workspace, s.id, 0);
-    assert.deepEqual(start.files.map((f) => [f.path, f.action, f.setExec, f.fromExec]), [['run.sh', 'restore', false, true], ['tool.sh', 'delete', undefined, true]]);
+    assert.deepEqual(start.files.map((f) => [f.path, f.action, f.setExec, f.fromExec, f.conflict]), [['run.sh', 'restore', false, true, false], ['tool.sh', 'delete', undefined, true, false], ['old.sh', 'restore', undefined, undefined, false]]);
     const r = await applyRewind(store, workspace, start, { overwriteConflicts: ['tool.sh'] });
-    assert.deepEqual(r.written.sort(), ['run.sh', 'tool.sh']);
+    assert.deepEqual(r.written.sort(), ['old.sh', 'run.sh', 'tool.sh']);
     assert.equal(await mode('run.sh'), 0o644);
+    assert.equal(await mode('old.sh'), 0o755, 'its contents go back, its mode stays');
+    assert.equal(await readFile(join(ws, 'old.sh'), 'utf8'), 'echo old\n');
     assert.equal(await readFile(join(ws, 'run.sh'), 'utf8'), 'echo run\n');
 
     const undo = await planUndo(store, workspace, s.id, r.rewindId);
-    assert.deepEqual(undo.files.map((f) => [f.path, f.action, f.setExec, f.conflict]), [['run.sh', 'restore', true, false], ['tool.sh', 'create', undefined, false]]);
+    assert.deepEqual(undo.files.map((f) => [f.path, f.action, f.setExec, f.conflict]), [['run.sh', 'restore', true, false], ['tool.sh', 'create', undefined, false], ['old.sh', 'restore', undefined, false]]);
     await undoRewind(store, workspace, undo);
     assert.equal(await mode('run.sh'), 0o755);
     assert.notEqual((await mode('tool.sh')) & 0o100, 0, 'tool.sh comes back executable, as the rewind found it');
