@@ -157,18 +157,34 @@ function otherNotes(state: TimelineState, e: JournalEvent): string[] {
     const late = Array.isArray(d.notWritten) ? d.notWritten.length : 0;
     const record = typeof id === 'string' ? state.records.get(recordKey(d.undo === true ? 'rewind_undone' : 'rewind', id, partOf(d))) : undefined;
     const was = record && state.entries.get(`note:${record.seq}`);
-    if (!record || was?.kind !== 'note' || late === 0) return [];
+    // An undo's renames done, every file written: the rewind has nothing left to give back.
+    const done = d.undo === true && record && late === 0 && !leftAlone(record) && typeof id === 'string' ? takeBackOffer(state, id) : [];
+    if (!record || was?.kind !== 'note' || late === 0) return done;
     const fixed = otherNote(record, late);
-    return [put(state, fixed.rewind && was.rewind ? { ...fixed, rewind: { ...fixed.rewind, undone: was.rewind.undone } } : fixed)];
+    return [...done, put(state, fixed.rewind && was.rewind ? { ...fixed, rewind: { ...fixed.rewind, undone: was.rewind.undone } } : fixed)];
   }
   if ((e.type === 'rewind' || e.type === 'rewind_undone') && typeof id === 'string') state.records.set(recordKey(e.type, id, partOf(e.data)), e);
   const changed = [put(state, otherNote(e))];
   // An undo that left files alone leaves the rewind's offer standing: a later undo gives them back.
-  const left = (e.data as { skipped?: unknown } | null)?.skipped;
-  if (e.type === 'rewind_undone' && typeof id === 'string' && !(Array.isArray(left) && left.length > 0)) {
-    for (const x of state.entries.values()) {
-      if (x.kind === 'note' && x.rewind?.id === id && !x.rewind.undone) changed.push(put(state, { ...x, rewind: { ...x.rewind, undone: true } }));
-    }
+  // One with renames to do takes the offer back with its settlement (a crash may cut them short).
+  if (e.type === 'rewind_undone' && typeof id === 'string' && !leftAlone(e)) {
+    const d = e.data as { tag?: unknown; files?: unknown };
+    if (!(typeof d.tag === 'string' && Array.isArray(d.files) && d.files.length > 0)) changed.push(...takeBackOffer(state, id));
+  }
+  return changed;
+}
+
+/** An undo record that left some of the rewind's files alone. */
+function leftAlone(record: JournalEvent): boolean {
+  const skipped = (record.data as { skipped?: unknown } | null)?.skipped;
+  return Array.isArray(skipped) && skipped.length > 0;
+}
+
+/** The rewind's note no longer offers its undo. */
+function takeBackOffer(state: TimelineState, rewindId: string): string[] {
+  const changed: string[] = [];
+  for (const x of state.entries.values()) {
+    if (x.kind === 'note' && x.rewind?.id === rewindId && !x.rewind.undone) changed.push(put(state, { ...x, rewind: { ...x.rewind, undone: true } }));
   }
   return changed;
 }

@@ -116,8 +116,14 @@ describe('sidebar timeline view model (journal events -> entries)', () => {
     // An undo that left a file alone (edited since) leaves the offer: a later undo gives that file back.
     applyEvents(state, [ev(3, 'rewind_undone', { rewindId: 'r', files: [], skipped: ['a.ts'], at: 1 })], none);
     assert.deepEqual((rewindNote() as { rewind?: unknown }).rewind, { seq: 2, id: 'r', undone: false });
-    // The undo that gives back the rest takes the offer back (the rewind's entry changes too, so the sidebar re-renders it).
-    const changed = applyEvents(state, [ev(4, 'rewind_undone', { rewindId: 'r', files: [{ path: 'a.ts', fromHash: 'y', toHash: 'x' }], skipped: [], at: 1 })], none);
+    // One with renames to do whose settlement never came (a crash), or says a file was left at the last moment: the offer stands.
+    applyEvents(state, [ev(4, 'rewind_undone', { rewindId: 'r', part: 2, files: [{ path: 'a.ts', fromHash: 'y', toHash: 'x' }], skipped: [], tag: 't2', at: 1 })], none);
+    assert.deepEqual((rewindNote() as { rewind?: unknown }).rewind, { seq: 2, id: 'r', undone: false }, 'no settlement yet');
+    applyEvents(state, [ev(5, 'rewind_settled', { rewindId: 'r', undo: true, part: 2, notWritten: ['a.ts'] })], none);
+    assert.deepEqual((rewindNote() as { rewind?: unknown }).rewind, { seq: 2, id: 'r', undone: false }, 'a.ts was not written');
+    applyEvents(state, [ev(6, 'rewind_undone', { rewindId: 'r', part: 3, files: [{ path: 'a.ts', fromHash: 'y', toHash: 'x' }], skipped: [], tag: 't3', at: 1 })], none);
+    // The undo that gives back the rest takes the offer back once settled (the rewind's entry changes too, so the sidebar re-renders it).
+    const changed = applyEvents(state, [ev(7, 'rewind_settled', { rewindId: 'r', undo: true, part: 3, notWritten: [] })], none);
     const after = rewindNote();
     assert.ok(after?.kind === 'note');
     assert.deepEqual(after.rewind, { seq: 2, id: 'r', undone: true });
