@@ -5,10 +5,11 @@ import type { CompactedData, RunnerEvent } from '../core/runner/runEvents';
 import type { RunOutcome } from '../core/runner/runner';
 import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
 import { StoreError } from '../core/store/errors';
-import type { SessionId, SessionSummary } from '../core/store/types';
+import type { ListSessionsOptions, SessionId, SessionPage, SessionSummary } from '../core/store/types';
 import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
 import { type CliEnv, type Composed, compose, defaultStoreDir } from './compose';
 import { readListSnapshot } from '../core/store/listSnapshot';
+import { allSessions } from '../core/store/allSessions';
 import type { Outliner } from '../core/runner/stepEffects';
 import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
@@ -342,18 +343,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-type Lister = (o?: { limit?: number; cursor?: string }) => Promise<{ sessions: SessionSummary[]; cursor?: string }>;
-
-async function allSessions(list: Lister): Promise<SessionSummary[]> {
-  const out: SessionSummary[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list({ limit: 200, ...(cursor ? { cursor } : {}) });
-    out.push(...page.sessions);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
+type Lister = (o: ListSessionsOptions) => Promise<SessionPage>;
 
 async function latestUnfinished(list: Lister): Promise<SessionId | undefined> {
   return (await allSessions(list)).find((s) => s.status !== 'completed')?.id;

@@ -6,6 +6,7 @@ import { type OpenedMemory, openMemory } from '../core/memory/openMemory';
 import { StoreError } from '../core/store/errors';
 import { type DiskCheckpointStore, openCheckpointStore, repairCheckpointStore } from '../core/store/openStore';
 import type { SessionSummary } from '../core/store/types';
+import { allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
 
@@ -42,14 +43,7 @@ export class StoreHost implements vscode.Disposable {
   async listSessions(): Promise<SessionSummary[]> {
     const { store } = await this.get();
     if (!store) return [];
-    const out: SessionSummary[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.listSessions({ limit: 200, ...(cursor ? { cursor } : {}) });
-      out.push(...page.sessions);
-      cursor = page.cursor;
-    } while (cursor);
-    return out;
+    return allSessions((o) => store.listSessions(o));
   }
 
   /**

@@ -2,6 +2,7 @@ import { type LinkOnWay, WorkspaceError, type Workspace } from '../ports/workspa
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
+import { leftToUndo } from './rewindRecords';
 import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
@@ -143,31 +144,6 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: undoneBefore ? [] : (rewind.memoryReverts ?? []), unsettled: unsettledOf(journal) };
 }
 
-/**
- * The files of a rewind its undos have not given back yet: an undo that left a file alone (edited
- * since, and not to be overwritten) leaves it to a later undo, whose safety checkpoint still holds
- * what the file had before the rewind. Files the rewind itself did not write are not its to give back.
- */
-function leftToUndo(journal: readonly JournalEvent[], rewind: RewindData): { left: RewoundFile[]; undoneBefore: boolean; parts: number } {
-  const id = rewind.rewindId;
-  const settled = settlements(journal);
-  const done = new Set<string>();
-  let parts = 0;
-  for (const e of journal) {
-    if (e.type !== 'rewind_undone' || (e.data as RewindUndoneData).rewindId !== id) continue;
-    const d = e.data as RewindUndoneData;
-    parts++;
-    for (const p of d.already ?? []) done.add(p);
-    // An undo a crash cut short (a tag, no settlement) may not have written its files: a later undo
-    // finds those it did already holding what it gives back, and says so (`already`). A record from
-    // before settlements existed (no tag) wrote its files.
-    const settlement = settled.get(recordKey('rewind_undone', id, d.part));
-    if (d.tag && !settlement) continue;
-    for (const f of d.files) if (!settlement?.notWritten.includes(f.path)) done.add(f.path);
-  }
-  const notWritten = settled.get(recordKey('rewind', id))?.notWritten ?? [];
-  return { left: rewind.files.filter((f) => !notWritten.includes(f.path) && !done.has(f.path)), undoneBefore: parts > 0, parts };
-}
 
 /** The session's rewind and undo records that have no settlement (a crash cut them short), newest last. */
 function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
@@ -350,58 +326,11 @@ function lazy(f: Omit<RewindFilePlan, 'diff' | 'symbols'>, diffOf: () => string,
   return Object.defineProperty(f, 'symbols', { enumerable: true, get: () => (symbols ??= symbolsOf()) }) as RewindFilePlan;
 }
 
+export { type RewindRecord, listRewinds, undoable } from './rewindRecords';
+
 /** A rewind's target in words: "before the session" for step 0, "step N" otherwise. */
 export const targetName = (step: number): string => (step === 0 ? 'before the session' : `step ${step}`);
 
-/** A rewind of a session, as the undo command lists them. */
-export interface RewindRecord {
-  rewindId: string;
-  /** Seq of its journal event (the sidebar's Undo names a rewind by it). */
-  seq: number;
-  targetStep: number;
-  mode: RewindMode;
-  /** The files it wrote (the safety checkpoint holds what they held before). */
-  files: string[];
-  /** Of `files`, those no undo has given back yet (all of them until one is undone). */
-  left: string[];
-  /** The long-term memory reverts it made (a conversation rewind takes back the session's later memory writes); its undo re-applies them. */
-  memoryReverts: string[];
-  at: number;
-  /**
-   * Undone already, every file of it. An undo that left files alone (edited since) leaves the rewind
-   * open for those: a later undo gives them back from the same safety checkpoint.
-   */
-  undone: boolean;
-}
-
-/** A rewind its undo still has something to give back for: files it wrote, or memory writes it took back. */
-export const undoable = (r: RewindRecord): boolean => !r.undone && (r.left.length > 0 || r.memoryReverts.length > 0);
-
-/** Every rewind of the session, newest first, whether it was undone, and what it wrote. */
-export async function listRewinds(store: CheckpointStore, sessionId: SessionId): Promise<RewindRecord[]> {
-  const journal = await readJournal(store, sessionId);
-  return journal
-    .flatMap((e) => {
-      if (e.type !== 'rewind') return [];
-      const d = e.data as RewindData;
-      const notWritten = settlements(journal).get(recordKey('rewind', d.rewindId))?.notWritten ?? [];
-      const { left, undoneBefore } = leftToUndo(journal, d);
-      return [
-        {
-          rewindId: d.rewindId,
-          seq: e.seq,
-          targetStep: d.targetStep,
-          mode: d.mode,
-          files: d.files.map((f) => f.path).filter((p) => !notWritten.includes(p)),
-          left: left.map((f) => f.path),
-          memoryReverts: d.memoryReverts ?? [],
-          at: d.at,
-          undone: undoneBefore && left.length === 0,
-        },
-      ];
-    })
-    .reverse();
-}
 
 /** "a.txt is a symlink now (to b.txt)", or "conf, a folder on the way to conf/cfg.txt, is a symlink now (to secret)". */
 export const linkWords = (path: string, link: LinkOnWay): string =>

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, readlinkSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type ApplyGuard, type FileChangeRequest, type FileStat, type LinkOnWay, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
-import { PathConfiner, lexicalPath, relativeInside, toPosix } from './confinedPath';
+import { PathConfiner } from './confinedPath';
+import { linksOnWay } from './linksOnWay';
 import { isExecutable } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
 import { loadGitignore, walk } from './gitignoreWalk';
@@ -197,34 +198,7 @@ export class NodeWorkspace implements Workspace {
   }
 
   async linksOnWay(rels: readonly string[]): Promise<(LinkOnWay | undefined)[]> {
-    // Paths of one workspace share folders: each prefix is looked at once.
-    const seen = new Map<string, LinkOnWay | null | undefined>();
-    const at = (prefix: string): LinkOnWay | null | undefined => {
-      if (!seen.has(prefix)) {
-        let found: LinkOnWay | null | undefined;
-        try {
-          const abs = path.join(this.root, ...prefix.split('/'));
-          found = lstatSync(abs).isSymbolicLink() ? { path: prefix, to: readlinkSync(abs) } : undefined;
-        } catch {
-          // Nothing there (or not readable): nothing further on the way either.
-          found = null;
-        }
-        seen.set(prefix, found);
-      }
-      return seen.get(prefix);
-    };
-    return rels.map((rel) => {
-      // The path as written: a link on the way may lead anywhere, even outside the workspace.
-      const lexical = typeof rel === 'string' && rel !== '' ? relativeInside(this.root, lexicalPath(this.root, rel)) : undefined;
-      if (!lexical) return undefined;
-      const parts = toPosix(lexical).split('/');
-      for (let i = 1; i <= parts.length; i++) {
-        const found = at(parts.slice(0, i).join('/'));
-        if (found === null) return undefined;
-        if (found) return found;
-      }
-      return undefined;
-    });
+    return linksOnWay(this.root, rels);
   }
 
   async stat(rel: string): Promise<FileStat | undefined> {

@@ -1,4 +1,6 @@
 import { monotonicFactory } from 'ulid';
+import { allSessions } from './allSessions';
+import { pickPatch } from './summaryPatch';
 import { BlobStore } from './blobStore';
 import { DigestLog } from './digestLog';
 import type { CheckpointStore } from './checkpointStore';
@@ -374,18 +376,8 @@ export class LevelCheckpointStore implements CheckpointStore {
   private async rowsAtClose(): Promise<SessionSummary[] | undefined> {
     const mark = this.ctx.writeMark;
     if (mark === undefined) return undefined;
-    const rows: SessionSummary[] = [];
-    try {
-      let cursor: string | undefined;
-      do {
-        const page = await this.reader.listSessions({ limit: 10_000, ...(cursor ? { cursor } : {}) });
-        rows.push(...page.sessions);
-        cursor = page.cursor;
-      } while (cursor);
-    } catch {
-      return undefined;
-    }
-    return this.ctx.writeMark === mark && this.locks.size === 0 ? rows : undefined;
+    const rows = await allSessions((o) => this.reader.listSessions(o), 10_000).catch(() => undefined);
+    return rows && this.ctx.writeMark === mark && this.locks.size === 0 ? rows : undefined;
   }
 
   private newId(): string {
@@ -405,19 +397,4 @@ export class LevelCheckpointStore implements CheckpointStore {
       if (this.locks.get(id) === tail) this.locks.delete(id);
     }
   }
-}
-
-function pickPatch(patch: SummaryPatch | undefined): SummaryPatch {
-  if (!patch) return {};
-  const out: SummaryPatch = {};
-  if (patch.title !== undefined) out.title = patch.title;
-  if (patch.status !== undefined) out.status = patch.status;
-  if (patch.stepCount !== undefined) out.stepCount = patch.stepCount;
-  if (patch.tokens !== undefined) out.tokens = { ...patch.tokens };
-  if (patch.costUsd !== undefined) out.costUsd = patch.costUsd;
-  if (patch.pendingApproval !== undefined) out.pendingApproval = patch.pendingApproval;
-  if (patch.pinned !== undefined) out.pinned = patch.pinned;
-  // An empty list leaves the field out of the row.
-  if (patch.unsettled !== undefined) out.unsettled = patch.unsettled.length ? [...patch.unsettled] : undefined;
-  return out;
 }

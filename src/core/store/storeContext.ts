@@ -112,24 +112,6 @@ export class StoreContext {
    */
   async write(ops: BatchOp[], what: string, deferSync = false): Promise<void> {
     this.assertWritable();
-    this.writesBegun++;
-    this.writesInFlight++;
-    try {
-      await this.writeBatch(ops, what, deferSync);
-    } finally {
-      this.writesInFlight--;
-    }
-  }
-
-  /**
-   * A mark that changes with every write begun, or undefined while one is under way: equal marks
-   * before and after a read mean nothing was written meanwhile (see `LevelCheckpointStore.close`).
-   */
-  get writeMark(): number | undefined {
-    return this.writesInFlight > 0 ? undefined : this.writesBegun;
-  }
-
-  private async writeBatch(ops: BatchOp[], what: string, deferSync: boolean): Promise<void> {
     const bytes = opsBytes(ops);
     const defer = this.syncWrites && deferSync && this.deferredBytes + bytes <= MAX_DEFERRED_BYTES;
     const sync = this.syncWrites && !defer;
@@ -141,6 +123,8 @@ export class StoreContext {
       this.setDeferred([]);
     }
     const batch = this.db.batch();
+    this.writesBegun++;
+    this.writesInFlight++;
     try {
       for (const part of [...repeated.map((r) => r.ops), ops]) {
         for (const op of part) {
@@ -155,7 +139,17 @@ export class StoreContext {
       else if (repeated.length) this.setDeferred([...repeated, ...this.deferred]);
       await batch.close().catch(() => undefined);
       throw fromLevelError(e, what);
+    } finally {
+      this.writesInFlight--;
     }
+  }
+
+  /**
+   * A mark that changes with every write begun, or undefined while one is under way: equal marks
+   * before and after a read mean nothing was written meanwhile (see `LevelCheckpointStore.close`).
+   */
+  get writeMark(): number | undefined {
+    return this.writesInFlight > 0 ? undefined : this.writesBegun;
   }
 
   /** Deferred batches not yet repeated in a synced one (see `write`). */

@@ -9,7 +9,7 @@ import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { stepDiffs } from '../../../src/core/checkpoints/stepDiffs';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { openCheckpointStore, type DiskCheckpointStore } from '../../../src/core/store/openStore';
-import type { JournalEvent, NewEvent } from '../../../src/core/store/types';
+import type { JournalEvent, NewEvent, SessionId } from '../../../src/core/store/types';
 import { hashBytes } from '../../../src/core/runner/sessionJournal';
 import { sha } from './checkpointHarness';
 
@@ -54,6 +54,13 @@ describe('files changed by commands (captured side effects) are part of the hist
     const opened = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail', syncWrites: false });
     store = opened;
     return { ws, store: opened, s: await opened.createSession({ title, status: 'completed' }) };
+  }
+
+  /** Commits one command's captured side effects (as `commandJournal`, with these) and the texts the store keeps. */
+  async function commitCommand(into: DiskCheckpointStore, sessionId: SessionId, sideEffects: unknown[], texts: readonly string[] = []) {
+    const events = commandJournal();
+    (events[2]?.data as { sideEffects: unknown[] }).sideEffects = sideEffects;
+    await into.commit({ sessionId, expectedHeadSeq: 0, events, blobs: texts.map((t) => ({ content: Buffer.from(t) })) });
   }
 
   it('created, modified, deleted and renamed become touches of the step, applied even when the command failed', () => {
@@ -255,20 +262,15 @@ describe('files changed by commands (captured side effects) are part of the hist
 
   it('a folder on the way that is a symlink now is not written through either: nothing lands where it points', async () => {
     const { ws, store, s } = await commandSession('folder link');
-    await store.commit({
-      sessionId: s.id,
-      expectedHeadSeq: 0,
-      events: [
-        { step: 0, type: 'session_started', data: { task: 't' } },
-        { step: 1, type: 'tool_started', data: { callId: 'c1' } },
-        {
-          step: 1,
-          type: 'tool_result',
-          data: { callId: 'c1', name: 'run_command', key: 'k', isError: false, content: 'exit 0', progressed: true, sideEffects: [{ path: 'conf/cfg.txt', kind: 'deleted', beforeHash: sha('cfg\n'), afterHash: null }, { path: 'a/x.txt', kind: 'modified', beforeHash: sha('X original\n'), afterHash: sha('X new\n') }] },
-        },
+    await commitCommand(
+      store,
+      s.id,
+      [
+        { path: 'conf/cfg.txt', kind: 'deleted', beforeHash: sha('cfg\n'), afterHash: null },
+        { path: 'a/x.txt', kind: 'modified', beforeHash: sha('X original\n'), afterHash: sha('X new\n') },
       ],
-      blobs: [{ content: Buffer.from('cfg\n') }, { content: Buffer.from('X original\n') }, { content: Buffer.from('X new\n') }],
-    });
+      ['cfg\n', 'X original\n', 'X new\n'],
+    );
     // The user made conf a dangling link, and a a link to another folder holding an x.txt of its own.
     await symlink('secret', join(ws, 'conf'));
     await mkdir(join(ws, 'b'));
@@ -287,14 +289,17 @@ describe('files changed by commands (captured side effects) are part of the hist
   it("a chmod the session's command made is taken back by a rewind (contents unchanged) and redone by its undo; a chmod made outside the session is a conflict", async function () {
     if (process.platform === 'win32') this.skip();
     const { ws, store, s } = await commandSession('chmod');
-    const events = commandJournal();
-    (events[2]?.data as { sideEffects: unknown[] }).sideEffects = [
-      { path: 'run.sh', kind: 'modified', beforeHash: sha('echo run\n'), afterHash: sha('echo run\n'), afterExec: true, modes: true },
-      { path: 'tool.sh', kind: 'created', beforeHash: null, afterHash: sha('echo tool\n'), modes: true },
-      // Recorded before records carried both bits: its execute bit is unknown, and its mode is left as it is.
-      { path: 'old.sh', kind: 'modified', beforeHash: sha('echo old\n'), afterHash: sha('echo old 2\n') },
-    ];
-    await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events, blobs: ['echo run\n', 'echo tool\n', 'echo old\n', 'echo old 2\n'].map((t) => ({ content: Buffer.from(t) })) });
+    await commitCommand(
+      store,
+      s.id,
+      [
+        { path: 'run.sh', kind: 'modified', beforeHash: sha('echo run\n'), afterHash: sha('echo run\n'), afterExec: true, modes: true },
+        { path: 'tool.sh', kind: 'created', beforeHash: null, afterHash: sha('echo tool\n'), modes: true },
+        // Recorded before records carried both bits: its execute bit is unknown, and its mode is left as it is.
+        { path: 'old.sh', kind: 'modified', beforeHash: sha('echo old\n'), afterHash: sha('echo old 2\n') },
+      ],
+      ['echo run\n', 'echo tool\n', 'echo old\n', 'echo old 2\n'],
+    );
     await writeFile(join(ws, 'old.sh'), 'echo old 2\n');
     await chmod(join(ws, 'old.sh'), 0o755);
     await writeFile(join(ws, 'run.sh'), 'echo run\n');
@@ -330,12 +335,15 @@ describe('files changed by commands (captured side effects) are part of the hist
 
   it('a folder a command replaced with a file: the rewind says so and changes nothing, and works once the file is moved away', async () => {
     const { ws, store, s } = await commandSession('swap');
-    const events = commandJournal();
-    (events[2]?.data as { sideEffects: unknown[] }).sideEffects = [
-      { path: 'src/sub/b.ts', kind: 'deleted', beforeHash: sha('export const b = 1;\n'), afterHash: null },
-      { path: 'src/sub', kind: 'created', beforeHash: null, afterHash: sha('file\n') },
-    ];
-    await store.commit({ sessionId: s.id, expectedHeadSeq: 0, events, blobs: [{ content: Buffer.from('export const b = 1;\n') }, { content: Buffer.from('file\n') }] });
+    await commitCommand(
+      store,
+      s.id,
+      [
+        { path: 'src/sub/b.ts', kind: 'deleted', beforeHash: sha('export const b = 1;\n'), afterHash: null },
+        { path: 'src/sub', kind: 'created', beforeHash: null, afterHash: sha('file\n') },
+      ],
+      ['export const b = 1;\n', 'file\n'],
+    );
     await mkdir(join(ws, 'src'));
     await writeFile(join(ws, 'src/sub'), 'file\n');
     const workspace = new NodeWorkspace(ws);
@@ -377,20 +385,15 @@ describe('files changed by commands (captured side effects) are part of the hist
   it('a path that is a symlink now is never written through nor replaced: the file it points to stays as it is', async () => {
     const { ws, store, s } = await commandSession('link');
     // A command replaced a.txt with a link to b.txt (the capture saw a.txt deleted); later the user linked cfg.txt, which the session deleted, to a folder that does not exist.
-    await store.commit({
-      sessionId: s.id,
-      expectedHeadSeq: 0,
-      events: [
-        { step: 0, type: 'session_started', data: { task: 't' } },
-        { step: 1, type: 'tool_started', data: { callId: 'c1' } },
-        {
-          step: 1,
-          type: 'tool_result',
-          data: { callId: 'c1', name: 'run_command', key: 'k', isError: false, content: 'exit 0', progressed: true, sideEffects: [{ path: 'a.txt', kind: 'deleted', beforeHash: sha('A original\n'), afterHash: null }, { path: 'cfg.txt', kind: 'deleted', beforeHash: sha('cfg\n'), afterHash: null }] },
-        },
+    await commitCommand(
+      store,
+      s.id,
+      [
+        { path: 'a.txt', kind: 'deleted', beforeHash: sha('A original\n'), afterHash: null },
+        { path: 'cfg.txt', kind: 'deleted', beforeHash: sha('cfg\n'), afterHash: null },
       ],
-      blobs: [{ content: Buffer.from('A original\n') }, { content: Buffer.from('cfg\n') }],
-    });
+      ['A original\n', 'cfg\n'],
+    );
     await writeFile(join(ws, 'b.txt'), 'B, never touched by the session\n');
     await symlink('b.txt', join(ws, 'a.txt'));
     await symlink('secret/other.txt', join(ws, 'cfg.txt'));

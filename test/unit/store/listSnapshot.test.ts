@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
+import { allSessions } from '../../../src/core/store/allSessions';
 import { LIST_SNAPSHOT, readListSnapshot } from '../../../src/core/store/listSnapshot';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
@@ -9,16 +10,7 @@ import type { SessionSummary } from '../../../src/core/store/types';
 import { stepCommit } from '../builders';
 import { tempDirs } from './helpers/tmp';
 
-async function everyRow(store: CheckpointStore): Promise<SessionSummary[]> {
-  const out: SessionSummary[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listSessions({ limit: 7, ...(cursor ? { cursor } : {}) });
-    out.push(...page.sessions);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
+const everyRow = (store: CheckpointStore): Promise<SessionSummary[]> => allSessions((o) => store.listSessions(o), 7);
 
 /** A store with `n` sessions of two steps each, updated in an order other than creation's; returns its rows as listed. */
 async function storeWith(dir: string, n: number, o: { key?: Uint8Array } = {}): Promise<SessionSummary[]> {
