@@ -174,7 +174,7 @@ export class JournalReader {
     if (!isValidActionId(actionId)) throw new StoreError('INVALID_ARGUMENT', `invalid action id ${JSON.stringify(actionId)}`);
     const ki = keys.effect(id, step, actionId, 'i');
     const kr = keys.effect(id, step, actionId, 'r');
-    const [ri, rr] = await this.ctx.db.getMany([ki, kr]);
+    const [ri, rr] = await this.ctx.getManyRaw([ki, kr], 'reading an effect');
     if (ri === undefined && rr === undefined) return undefined;
     const record: EffectRecord = { step, actionId };
     if (ri !== undefined) record.intent = await this.decodePhase(ki, ri);

@@ -3,6 +3,7 @@ import { allSessions } from './allSessions';
 import { pickPatch } from './summaryPatch';
 import { BlobStore } from './blobStore';
 import { DigestLog } from './digestLog';
+import type { WriteAheadLog } from './writeAheadLog';
 import type { CheckpointStore } from './checkpointStore';
 import { RecordCodec } from './codec';
 import { StoreError } from './errors';
@@ -10,6 +11,7 @@ import { JournalReader } from './journalReader';
 import { isValidActionId, isValidSessionId, keys } from './keys';
 import { TOUCH_DIGEST } from '../checkpoints/touchDigest';
 import { Retention } from './retention';
+import { SessionLocks } from './sessionLocks';
 import { readOrInitMeta } from './storeMeta';
 import { type BatchOp, type Db, StoreContext } from './storeContext';
 import type {
@@ -59,6 +61,8 @@ export interface LevelStoreOptions {
   /** Digests kept beside the events (`readDigests`). Default: the file-touch digest of checkpoints; false: none. */
   digest?: EventDigest | false;
   now?: () => number;
+  /** The write-ahead log of a writable store on disk (see writeAheadLog.ts); the store closes it. */
+  log?: WriteAheadLog;
 }
 
 /** Records at least this large are deflated in a plain store (see `compressMin`). */
@@ -76,7 +80,7 @@ export class LevelCheckpointStore implements CheckpointStore {
   private idFactory: (() => string) | undefined;
   /** Index rows of sessions this process has touched; the store is single-writer (LevelDB's lock). */
   private readonly heads = new Map<SessionId, SessionSummary>();
-  private readonly locks = new Map<SessionId, Promise<unknown>>();
+  private readonly locks = new SessionLocks();
   private wsId: WorkspaceId | undefined;
 
   /** Use `create`, which also checks the schema and the workspace id. */
@@ -88,6 +92,7 @@ export class LevelCheckpointStore implements CheckpointStore {
       readOnly: options.readOnly ?? false,
       syncWrites: options.syncWrites ?? true,
       now: options.now ?? Date.now,
+      ...(options.log ? { log: options.log } : {}),
     });
     this.snapshotEvery = Math.max(1, options.snapshotEvery ?? 64);
     this.digests = new DigestLog(this.ctx, options.digest === false ? undefined : (options.digest ?? TOUCH_DIGEST));
@@ -354,13 +359,13 @@ export class LevelCheckpointStore implements CheckpointStore {
 
   async close(): Promise<void> {
     if (this.ctx.db.status === 'closed') return;
-    await Promise.allSettled([...this.locks.values()]);
+    await Promise.allSettled([this.locks.idle(), this.ctx.settled()]);
     const atRest = this.ctx.readOnly ? undefined : this.listAtRest;
     const rows = atRest ? await this.rowsAtClose() : undefined;
     this.ctx.markClosed();
     const flushed = await this.ctx.flushMemtable();
     const token = atRest?.before();
-    await this.ctx.db.close();
+    await this.ctx.db.close().finally(() => this.ctx.closeLog(flushed));
     // Only rows nothing can still lose: an unflushed memtable's log may not be synced.
     atRest?.after(token, flushed ? rows : undefined);
   }
@@ -377,7 +382,7 @@ export class LevelCheckpointStore implements CheckpointStore {
     const mark = this.ctx.writeMark;
     if (mark === undefined) return undefined;
     const rows = await allSessions((o) => this.reader.listSessions(o), 10_000).catch(() => undefined);
-    return rows && this.ctx.writeMark === mark && this.locks.size === 0 ? rows : undefined;
+    return rows && this.ctx.writeMark === mark && this.locks.busy === 0 ? rows : undefined;
   }
 
   private newId(): string {
@@ -385,16 +390,7 @@ export class LevelCheckpointStore implements CheckpointStore {
     return this.idFactory();
   }
 
-  /** Serialises writers of one session inside this process. */
-  private async exclusive<T>(id: SessionId, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(id) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(id, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(id) === tail) this.locks.delete(id);
-    }
+  private exclusive<T>(id: SessionId, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(id, fn);
   }
 }

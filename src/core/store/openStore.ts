@@ -11,6 +11,7 @@ import { LevelCheckpointStore, type LevelStoreOptions } from './levelCheckpointS
 import { type ManifestTables, readManifest } from './leveldbManifest';
 import { currentManifest, removeListSnapshot, writeListSnapshot } from './listSnapshot';
 import type { Db } from './storeContext';
+import { LOG_PREFIX, WriteAheadLog, readLog } from './writeAheadLog';
 
 export interface OpenStoreOptions {
   /** The store's directory (the extension passes `<storageUri>/store`). Created if missing. */
@@ -108,7 +109,10 @@ async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>
  * table is copied, not linked.
  */
 async function copyStoreFiles(dir: string, copyDir: string): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => n !== 'LOCK' && n !== 'LOG' && n !== 'LOG.old');
+  // The owner's write-ahead log stays behind: the copy is LevelDB's state of the moment (every batch
+  // reaches LevelDB within a few milliseconds of its commit), and replaying a log copied a moment
+  // after the tables could mix two moments.
+  const names = (await readdir(dir)).filter((n) => n !== 'LOCK' && n !== 'LOG' && n !== 'LOG.old' && !n.startsWith(LOG_PREFIX));
   const meta = names.filter((n) => n === 'CURRENT' || n.startsWith('MANIFEST-'));
   for (const name of meta) await copyFile(join(dir, name), join(copyDir, name));
   const tables = await copiedTables(copyDir);
@@ -159,12 +163,42 @@ async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Prom
   } catch (e) {
     throw fromLevelError(e, `opening the store in ${dir}`);
   }
+  let log: WriteAheadLog | undefined;
   try {
-    return await DiskCheckpointStore.create({ ...options, db: db as unknown as Db });
+    // A read-only copy has no log (see copyStoreFiles); a store that does not sync keeps none.
+    if (!options.readOnly && options.syncWrites !== false) log = await replayLog(dir, db as unknown as Db);
+    return await DiskCheckpointStore.create({ ...options, db: db as unknown as Db, ...(log ? { log } : {}) });
   } catch (e) {
+    log?.close(false);
     await db.close().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * Applies what the write-ahead log holds (after a crash; a clean close leaves none), in order and
+ * whatever LevelDB already kept of it, writes the memtable out to a synced table, and only then
+ * removes the replayed segments. A damaged segment stays aside, and is reported by the error only
+ * if nothing can be opened; what it held before the damage is applied.
+ */
+async function replayLog(dir: string, db: Db): Promise<WriteAheadLog> {
+  let found: ReturnType<typeof readLog>;
+  try {
+    found = readLog(dir);
+  } catch (e) {
+    throw new StoreError('IO', `reading the store's log in ${dir}: ${(e as Error).message}`, { cause: e });
+  }
+  const log = new WriteAheadLog(dir, found.segments);
+  if (found.segments.length === 0) return log;
+  try {
+    for (const ops of found.batches) await db.batch(ops as never, { sync: false } as never);
+    await (db as Db & { compactRange(a: string, b: string): Promise<void> }).compactRange('\x00', '\x00');
+  } catch (e) {
+    log.close(false);
+    throw fromLevelError(e, `applying the store's log in ${dir}`);
+  }
+  log.dropOlder();
+  return log;
 }
 
 /** An in-memory store (memory-level) with the same behaviour, for tests and dry runs. */

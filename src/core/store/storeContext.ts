@@ -3,6 +3,10 @@ import { type RecordCodec, jsonBytes, parseJson } from './codec';
 import { StoreError, fromLevelError } from './errors';
 import { END, keys, sessionOfKey } from './keys';
 import type { QuarantineNotice } from './types';
+import { LoggedWrites, MAX_DEFERRED_BYTES, opsBytes, syncOption } from './loggedWrites';
+import type { WriteAheadLog } from './writeAheadLog';
+
+export { MAX_DEFERRED_BYTES };
 
 /** The database as the store uses it: utf8 keys, raw byte values (framed by RecordCodec). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +31,8 @@ export interface ContextOptions {
   readOnly: boolean;
   syncWrites: boolean;
   now: () => number;
+  /** The store's write-ahead log (a writable store on disk that syncs): see `write`. */
+  log?: WriteAheadLog;
 }
 
 /** How many bytes of entries a range batch may gather before it is handed over (see `rangeBatches`). */
@@ -35,18 +41,11 @@ const RANGE_BATCH_BYTES = 1024 * 1024;
 /** Up to this many keys are read with `getSync`, one after another, rather than sent to the thread pool. */
 const SYNC_GET_MANY = 32;
 
-/** Deferred (unsynced) batches waiting beyond this many bytes make the next batch a synced one. */
-export const MAX_DEFERRED_BYTES = 1024 * 1024;
-
 interface Deferred {
   ops: BatchOp[];
   bytes: number;
 }
 
-/** classic-level's `sync` (fsync the batch); abstract-level's types do not know it. */
-const syncOption = (sync: boolean): Record<string, never> => ({ sync }) as unknown as Record<string, never>;
-
-const opsBytes = (ops: readonly BatchOp[]): number => ops.reduce((n, op) => n + op.key.length + (op.type === 'put' ? op.value.length : 0), 0);
 
 /** What every part of the store shares: the database, the codec, and quarantine reporting. */
 export class StoreContext {
@@ -64,6 +63,8 @@ export class StoreContext {
   /** Writes begun, and writes not yet settled: a reader can tell whether anything wrote while it read. */
   private writesBegun = 0;
   private writesInFlight = 0;
+  /** With a write-ahead log: the batches it holds on their way to LevelDB. */
+  private readonly logged: LoggedWrites | undefined;
 
   constructor(o: ContextOptions) {
     this.db = o.db;
@@ -71,6 +72,7 @@ export class StoreContext {
     this.readOnly = o.readOnly;
     this.syncWrites = o.syncWrites;
     this.now = o.now;
+    this.logged = o.log ? new LoggedWrites(o.db, o.log, () => this.flushTables()) : undefined;
     this.hasGetSync = (o.db.supports as { getSync?: boolean }).getSync === true && typeof o.db.getSync === 'function';
   }
 
@@ -101,6 +103,9 @@ export class StoreContext {
    * One atomic batch. Built as a chained batch: abstract-level's array form copies and re-validates
    * every operation, which cost twice as much per commit.
    *
+   * A store with a write-ahead log hands the batch to LoggedWrites. Without one (a read-only copy
+   * never writes; a store that does not sync; a space of the store), the rest of this applies.
+   *
    * `deferSync`: no fsync for this one; the next synced batch makes it durable too. Not by sharing
    * the log alone: when LevelDB's memtable fills, it starts a new log and closes the old one
    * without an fsync, so a power loss before that memtable reaches a table could lose a deferred
@@ -112,6 +117,10 @@ export class StoreContext {
    */
   async write(ops: BatchOp[], what: string, deferSync = false): Promise<void> {
     this.assertWritable();
+    if (this.logged) {
+      this.writesBegun++;
+      return this.logged.write(ops, what, deferSync);
+    }
     const bytes = opsBytes(ops);
     const defer = this.syncWrites && deferSync && this.deferredBytes + bytes <= MAX_DEFERRED_BYTES;
     const sync = this.syncWrites && !defer;
@@ -144,12 +153,25 @@ export class StoreContext {
     }
   }
 
+  /** Waits for the batches of the log handed to LevelDB so far (see LoggedWrites.settled). */
+  async settled(): Promise<void> {
+    await this.logged?.settled();
+  }
+
+  /**
+   * After the database closed: the log goes when `flushed` (the memtable reached a synced table with
+   * every batch), else it stays for the next open to replay. Never throws.
+   */
+  closeLog(flushed: boolean): void {
+    this.logged?.close(flushed);
+  }
+
   /**
    * A mark that changes with every write begun, or undefined while one is under way: equal marks
    * before and after a read mean nothing was written meanwhile (see `LevelCheckpointStore.close`).
    */
   get writeMark(): number | undefined {
-    return this.writesInFlight > 0 ? undefined : this.writesBegun;
+    return this.writesInFlight > 0 || (this.logged?.pending ?? 0) > 0 ? undefined : this.writesBegun;
   }
 
   /** Deferred batches not yet repeated in a synced one (see `write`). */
@@ -168,6 +190,8 @@ export class StoreContext {
    */
   async getRaw(key: string, what: string): Promise<Uint8Array | undefined> {
     this.assertOpen();
+    const queued = this.logged?.valueOf(key);
+    if (queued) return queued.value;
     try {
       return this.hasGetSync ? this.db.getSync(key) : await this.db.get(key);
     } catch (e) {
@@ -183,6 +207,15 @@ export class StoreContext {
     this.assertOpen();
     if (keyList.length === 0) return [];
     try {
+      const logged = this.logged;
+      if (logged && logged.pending > 0) {
+        // Keys a queued batch wrote come from the queue (LevelDB may not have them yet), the others from LevelDB.
+        const queued = keyList.map((k) => logged.valueOf(k));
+        const rest = keyList.filter((_, i) => !queued[i]);
+        const got = rest.length === 0 ? [] : this.hasGetSync && rest.length <= SYNC_GET_MANY ? rest.map((k) => this.db.getSync(k)) : await this.db.getMany(rest);
+        let next = 0;
+        return queued.map((q) => (q ? q.value : got[next++]));
+      }
       if (this.hasGetSync && keyList.length <= SYNC_GET_MANY) return keyList.map((k) => this.db.getSync(k));
       return await this.db.getMany(keyList as string[]);
     } catch (e) {
@@ -199,6 +232,14 @@ export class StoreContext {
    */
   async flushMemtable(): Promise<boolean> {
     if (this.readOnly) return false;
+    const applied = await this.settled().then(
+      () => true,
+      () => false,
+    );
+    return applied && (await this.flushTables());
+  }
+
+  private async flushTables(): Promise<boolean> {
     const db = this.db as Db & { compactRange?: (start: string, end: string) => Promise<void> };
     if (db.status !== 'open' || typeof db.compactRange !== 'function' || !db.supports.additionalMethods['compactRange']) return false;
     try {
@@ -286,6 +327,7 @@ export class StoreContext {
    */
   async *rangeBatches(gte: string, lt: string, opts: RangeOptions = {}): AsyncGenerator<[string, Uint8Array | undefined][]> {
     this.assertOpen();
+    if (this.logged && this.logged.pending > 0) await this.logged.settled();
     const it = this.db.iterator({
       gte,
       lt,

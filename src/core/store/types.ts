@@ -164,10 +164,11 @@ export interface StepCommit {
   forceSnapshot?: boolean;
   /**
    * Skip the fsync of this batch even with syncWrites on. It survives a crash of the process (the
-   * OS has it) but not a power loss until the next synced commit, which repeats it (the store
-   * cannot rely on LevelDB's log alone: see StoreContext.write). A power loss thus loses at most
-   * the deferred commits since the last synced one, never one before a kept commit. For records whose loss the caller can reconcile (a result it can re-derive), never for an
-   * intent that precedes a side effect.
+   * OS has it) but not a power loss until the next synced commit, or the store's own sync of its
+   * log a moment later (see LoggedWrites; without the log, the next synced commit repeats it: see
+   * StoreContext.write). A power loss thus loses at most the deferred commits since the last synced
+   * one, never one before a kept commit. For records whose loss the caller can reconcile (a result
+   * it can re-derive), never for an intent that precedes a side effect.
    */
   deferSync?: boolean;
 }

@@ -1,0 +1,323 @@
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { BatchOp } from './storeContext';
+
+/**
+ * The store's own write-ahead log: every batch of a writable store on disk is appended here first
+ * (one `write`, and one `fdatasync` for a synced batch, both on this thread), then handed to LevelDB
+ * without an fsync. A synced commit costs an append and an fdatasync, not a trip through LevelDB's
+ * thread pool with its own fsync, and a deferred one only the append.
+ *
+ * What makes it safe: LevelDB only ever receives a batch once the log holds it on disk (a deferred
+ * batch waits for the next fdatasync: a synced batch's, a read's, or the idle one). So after any crash, or a power loss, the log's records in
+ * order are a superset of whatever LevelDB kept, and replaying all of them, in order, over what
+ * LevelDB kept gives exactly the state after the last record: each key ends with the value of the
+ * last record that wrote it, and keys no record wrote are as they were when the log began. The log
+ * begins at a point where LevelDB had everything on disk (its memtable written out to a synced
+ * table), and its older segments are removed only at such a point.
+ *
+ * Files: `SAVEPOINT-WAL-<n>` (n ascending), which LevelDB does not take for its own. Each starts with
+ * MAGIC; each record is [length u32][crc32 u32][payload], the payload [count u32] then per operation
+ * [type u8 (1 put, 2 del)][key length u32][key][value length u32][value] (a put's value only).
+ */
+export const LOG_PREFIX = 'SAVEPOINT-WAL-';
+const MAGIC = Buffer.from('SPWAL01\n', 'latin1');
+const HEAD = 8;
+const PUT = 1;
+const DEL = 2;
+
+/** A segment grows to this size, then a new one starts and the old goes once LevelDB has it in a table. */
+export const SEGMENT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The file is extended with zeros this far ahead of the appends. An append into bytes the file
+ * already has changes no metadata, so its fdatasync writes the record and nothing else; one that
+ * grows the file commits the file system's journal too, which also writes out every other file's
+ * pending data (ext4's ordered mode): in W1, 0.45 ms instead of 0.25.
+ */
+const ROOM = 1024 * 1024;
+const ZEROS = Buffer.alloc(64 * 1024);
+
+export interface LogContents {
+  /** Every whole record of every segment, oldest first: what the store replays at open. */
+  batches: BatchOp[][];
+  /** A segment whose records stop at a damaged one (not a torn last record): the damaged file is kept aside under this name. */
+  damaged: string[];
+}
+
+const segmentName = (n: number) => `${LOG_PREFIX}${String(n).padStart(6, '0')}`;
+const segmentNumber = (name: string): number | undefined => {
+  const m = /^SAVEPOINT-WAL-(\d{6,})$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** Serialises one batch as a record (header included). */
+export function encodeRecord(ops: readonly BatchOp[]): Buffer {
+  let size = 8 + 4;
+  for (const op of ops) size += 1 + 4 + Buffer.byteLength(op.key) + (op.type === 'put' ? 4 + op.value.length : 0);
+  const buf = Buffer.allocUnsafe(size);
+  let at = 8;
+  buf.writeUInt32BE(ops.length, at);
+  at += 4;
+  for (const op of ops) {
+    buf[at++] = op.type === 'put' ? PUT : DEL;
+    const klen = buf.write(op.key, at + 4, 'utf8');
+    buf.writeUInt32BE(klen, at);
+    at += 4 + klen;
+    if (op.type === 'put') {
+      buf.writeUInt32BE(op.value.length, at);
+      buf.set(op.value, at + 4);
+      at += 4 + op.value.length;
+    }
+  }
+  buf.writeUInt32BE(size - 8, 0);
+  buf.writeUInt32BE(crc32(buf.subarray(8)), 4);
+  return buf;
+}
+
+/**
+ * The records of one segment's bytes. They end at a record header of zeros (the room made ahead of
+ * the appends, see `WriteAheadLog.makeRoom`) or at the file's end (`clean`). A record that is
+ * incomplete, or fails its checksum with nothing but zeros after it, is the torn last append of a
+ * crash (`torn`); one that fails with more written after it is `damaged`.
+ */
+export function decodeSegment(bytes: Buffer): { batches: BatchOp[][]; end: 'clean' | 'torn' | 'damaged' } {
+  const batches: BatchOp[][] = [];
+  if (bytes.length < HEAD) return { batches, end: MAGIC.subarray(0, bytes.length).equals(bytes) ? 'torn' : 'damaged' };
+  if (!bytes.subarray(0, HEAD).equals(MAGIC)) return { batches, end: 'damaged' };
+  let at = HEAD;
+  while (at < bytes.length) {
+    if (bytes.length - at < 8) return { batches, end: zerosFrom(bytes, at) ? 'clean' : 'torn' };
+    const len = bytes.readUInt32BE(at);
+    const sum = bytes.readUInt32BE(at + 4);
+    if (len === 0 && sum === 0) return { batches, end: 'clean' };
+    if (bytes.length - at - 8 < len) return { batches, end: 'torn' };
+    const payload = bytes.subarray(at + 8, at + 8 + len);
+    const ops = crc32(payload) === sum ? decodePayload(payload) : undefined;
+    if (!ops) return { batches, end: zerosFrom(bytes, at + 8 + len) ? 'torn' : 'damaged' };
+    batches.push(ops);
+    at += 8 + len;
+  }
+  return { batches, end: 'clean' };
+}
+
+function zerosFrom(bytes: Buffer, at: number): boolean {
+  for (let i = at; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+function decodePayload(p: Buffer): BatchOp[] | undefined {
+  try {
+    const count = p.readUInt32BE(0);
+    let at = 4;
+    const ops: BatchOp[] = [];
+    for (let i = 0; i < count; i++) {
+      const type = p[at++];
+      const klen = p.readUInt32BE(at);
+      const key = p.toString('utf8', at + 4, at + 4 + klen);
+      at += 4 + klen;
+      if (type === PUT) {
+        const vlen = p.readUInt32BE(at);
+        if (at + 4 + vlen > p.length) return undefined;
+        // A copy: the record's buffer is dropped once the batch is replayed.
+        ops.push({ type: 'put', key, value: new Uint8Array(p.subarray(at + 4, at + 4 + vlen)) });
+        at += 4 + vlen;
+      } else if (type === DEL) ops.push({ type: 'del', key });
+      else return undefined;
+    }
+    return at === p.length ? ops : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads every segment in `dir`, oldest first. A torn last record (a crash while appending) ends its
+ * segment quietly: it was never reported written. A damaged record stops the replay there, since what
+ * follows would be applied over a gap: that segment and every later one are renamed aside
+ * (`.damaged-<time>`), never deleted.
+ */
+export function readLog(dir: string, now: () => number = Date.now): LogContents & { segments: number[] } {
+  const found = readdirSync(dir).map(segmentNumber).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+  const out: LogContents & { segments: number[] } = { batches: [], damaged: [], segments: [] };
+  for (const [i, n] of found.entries()) {
+    const { batches, end } = decodeSegment(readFileSync(join(dir, segmentName(n))));
+    out.batches.push(...batches);
+    if (end !== 'damaged') {
+      out.segments.push(n);
+      continue;
+    }
+    const at = now();
+    for (const m of found.slice(i)) {
+      const aside = `${segmentName(m)}.damaged-${at}`;
+      renameSync(join(dir, segmentName(m)), join(dir, aside));
+      out.damaged.push(aside);
+    }
+    break;
+  }
+  return out;
+}
+
+/** Appends records to the newest segment; see the module comment. Not for concurrent processes (LevelDB's lock keeps one writer). */
+export class WriteAheadLog {
+  private fd: number | undefined;
+  private segment: number;
+  /** Segments older than the current one, kept until LevelDB has their records in a table. */
+  private older: number[];
+  private bytes = 0;
+  /** The file's length: zeros from `bytes` on. */
+  private room = 0;
+  private appended = 0;
+  private synced = 0;
+  private unsynced = 0;
+  private broken: Error | undefined;
+
+  /** `segments`: those found at open (see `readLog`); they stay until `dropOlder` or `removeAll`. */
+  constructor(
+    private readonly dir: string,
+    segments: number[],
+  ) {
+    this.older = [...segments];
+    this.segment = (segments.at(-1) ?? 0) + 1;
+  }
+
+  /** Bytes appended and not yet on disk. */
+  get unsyncedBytes(): number {
+    return this.unsynced;
+  }
+
+  /** Whether the current segment has grown past SEGMENT_BYTES (see `rotate`). */
+  get full(): boolean {
+    return this.bytes >= SEGMENT_BYTES;
+  }
+
+  /** Appends one batch; with `sync`, it is on disk when this returns. Returns the record's number. Throws when the file cannot be written (nothing of the record stays). */
+  append(ops: readonly BatchOp[], sync: boolean): number {
+    if (this.broken) throw this.broken;
+    const record = encodeRecord(ops);
+    const fd = this.fd ?? this.create();
+    const before = this.bytes;
+    try {
+      this.makeRoom(fd, before + record.length);
+      for (let at = 0; at < record.length; ) at += writeSync(fd, record, at, record.length - at, before + at);
+    } catch (e) {
+      this.undo(fd, before);
+      throw e;
+    }
+    this.bytes += record.length;
+    this.unsynced += record.length;
+    const n = ++this.appended;
+    if (sync) {
+      fdatasyncSync(fd);
+      this.synced = n;
+      this.unsynced = 0;
+    }
+    return n;
+  }
+
+  /** The number of the last record known to be on disk. */
+  get syncedThrough(): number {
+    return this.synced;
+  }
+
+  /** Puts every record appended so far on disk (one fdatasync, on this thread). */
+  sync(): void {
+    if (this.synced === this.appended) return;
+    if (this.fd !== undefined) fdatasyncSync(this.fd);
+    this.synced = this.appended;
+    this.unsynced = 0;
+  }
+
+  /** Starts a new segment (the current one synced and closed); returns the number of the last record in older segments. */
+  rotate(): number {
+    if (this.fd !== undefined) {
+      fdatasyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = undefined;
+      this.synced = this.appended;
+      this.unsynced = 0;
+      this.older.push(this.segment);
+      this.segment++;
+      this.bytes = 0;
+      this.room = 0;
+    }
+    return this.appended;
+  }
+
+  /** Removes the segments older than the current one: LevelDB has their records in a synced table. */
+  dropOlder(upTo = Number.POSITIVE_INFINITY): void {
+    for (const n of this.older.filter((s) => s <= upTo)) {
+      try {
+        unlinkSync(join(this.dir, segmentName(n)));
+      } catch {
+        // Replaying it again at the next open changes nothing.
+      }
+    }
+    this.older = this.older.filter((s) => s > upTo);
+  }
+
+  /** Closes the log; with `remove`, every segment goes (the database has every record in a table). */
+  close(remove: boolean): void {
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // Nothing left to lose: every record was on disk or is about to be removed.
+      }
+      this.fd = undefined;
+    }
+    if (!remove) return;
+    this.older.push(this.segment);
+    this.dropOlder();
+  }
+
+  /** The newest segment's number (the one being appended to). */
+  get current(): number {
+    return this.segment;
+  }
+
+  private create(): number {
+    const fd = openSync(join(this.dir, segmentName(this.segment)), 'wx');
+    try {
+      writeSync(fd, MAGIC, 0, MAGIC.length, 0);
+      fdatasyncSync(fd);
+      syncDir(this.dir);
+    } catch (e) {
+      closeSync(fd);
+      unlinkSync(join(this.dir, segmentName(this.segment)));
+      throw e;
+    }
+    this.fd = fd;
+    this.bytes = HEAD;
+    this.room = HEAD;
+    return fd;
+  }
+
+  /** Extends the file with zeros to ROOM past `end` when `end` is beyond it (see ROOM). */
+  private makeRoom(fd: number, end: number): void {
+    if (end <= this.room) return;
+    const target = end + ROOM;
+    while (this.room < target) this.room += writeSync(fd, ZEROS, 0, Math.min(ZEROS.length, target - this.room), this.room);
+  }
+
+  /** Takes a half-written record back off the file; if that fails too, the log takes no more records. */
+  private undo(fd: number, size: number): void {
+    try {
+      ftruncateSync(fd, size);
+      this.room = size;
+    } catch (e) {
+      this.broken = new Error(`the store's log could not be written, nor a half-written record taken back: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Makes a new file's name durable (its directory entry). */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
