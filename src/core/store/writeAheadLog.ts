@@ -37,6 +37,12 @@ export const SEGMENT_BYTES = 8 * 1024 * 1024;
  * pending data (ext4's ordered mode): in W1, 0.45 ms instead of 0.25.
  */
 const ROOM = 1024 * 1024;
+/**
+ * The first room is this small, and each next one as large as the segment so far (up to ROOM): the
+ * zeros are written out by the next fdatasync, so a process that commits once (a rewind, the CLI)
+ * writes 64 KB of them, not a megabyte.
+ */
+const FIRST_ROOM = 64 * 1024;
 const ZEROS = Buffer.alloc(64 * 1024);
 
 export interface LogContents {
@@ -294,10 +300,10 @@ export class WriteAheadLog {
     return fd;
   }
 
-  /** Extends the file with zeros to ROOM past `end` when `end` is beyond it (see ROOM). */
+  /** Extends the file with zeros past `end` when `end` is beyond it (see ROOM). */
   private makeRoom(fd: number, end: number): void {
     if (end <= this.room) return;
-    const target = end + ROOM;
+    const target = end + Math.min(ROOM, Math.max(FIRST_ROOM, end));
     while (this.room < target) this.room += writeSync(fd, ZEROS, 0, Math.min(ZEROS.length, target - this.room), this.room);
   }
 
