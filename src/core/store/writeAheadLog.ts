@@ -172,6 +172,8 @@ export class WriteAheadLog {
   /** Segments older than the current one, kept until LevelDB has their records in a table. */
   private older: number[];
   private bytes = 0;
+  /** Whether the current segment's name is on disk (see `flush`). */
+  private named = true;
   /** The file's length: zeros from `bytes` on. */
   private room = 0;
   private appended = 0;
@@ -207,18 +209,18 @@ export class WriteAheadLog {
     try {
       this.makeRoom(fd, before + record.length);
       for (let at = 0; at < record.length; ) at += writeSync(fd, record, at, record.length - at, before + at);
+      // A record whose sync failed is taken back too: reported failed, it must not come back at the next open.
+      if (sync) this.flush(fd);
     } catch (e) {
       this.undo(fd, before);
       throw e;
     }
     this.bytes += record.length;
-    this.unsynced += record.length;
     const n = ++this.appended;
     if (sync) {
-      fdatasyncSync(fd);
       this.synced = n;
       this.unsynced = 0;
-    }
+    } else this.unsynced += record.length;
     return n;
   }
 
@@ -230,7 +232,7 @@ export class WriteAheadLog {
   /** Puts every record appended so far on disk (one fdatasync, on this thread). */
   sync(): void {
     if (this.synced === this.appended) return;
-    if (this.fd !== undefined) fdatasyncSync(this.fd);
+    if (this.fd !== undefined) this.flush(this.fd);
     this.synced = this.appended;
     this.unsynced = 0;
   }
@@ -238,7 +240,7 @@ export class WriteAheadLog {
   /** Starts a new segment (the current one synced and closed); returns the number of the last record in older segments. */
   rotate(): number {
     if (this.fd !== undefined) {
-      fdatasyncSync(this.fd);
+      this.flush(this.fd);
       closeSync(this.fd);
       this.fd = undefined;
       this.synced = this.appended;
@@ -287,17 +289,28 @@ export class WriteAheadLog {
     const fd = openSync(join(this.dir, segmentName(this.segment)), 'wx');
     try {
       writeSync(fd, MAGIC, 0, MAGIC.length, 0);
-      fdatasyncSync(fd);
-      syncDir(this.dir);
     } catch (e) {
       closeSync(fd);
       unlinkSync(join(this.dir, segmentName(this.segment)));
       throw e;
     }
     this.fd = fd;
+    this.named = false;
     this.bytes = HEAD;
     this.room = HEAD;
     return fd;
+  }
+
+  /**
+   * fdatasync, and the first time for a new segment an fsync of the folder too, so that its name
+   * survives a power loss: one sync of the new file's contents and size covers the magic, the room
+   * and the record, where a sync at creation would cost one more.
+   */
+  private flush(fd: number): void {
+    fdatasyncSync(fd);
+    if (this.named) return;
+    syncDir(this.dir);
+    this.named = true;
   }
 
   /** Extends the file with zeros past `end` when `end` is beyond it (see ROOM). */
@@ -318,12 +331,16 @@ export class WriteAheadLog {
   }
 }
 
-/** Makes a new file's name durable (its directory entry). */
+/** Makes a new file's name durable (its directory entry). Some file systems refuse an fsync of a folder: the name then is as durable as they make it. */
 function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+  let fd: number | undefined;
   try {
+    fd = openSync(dir, 'r');
     fsyncSync(fd);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'ENOTSUP') throw e;
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
