@@ -1,6 +1,6 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { isIgnored, loadGitignore } from './gitignoreWalk';
+import { isIgnored, loadGitignore, loadRootRules } from './gitignoreWalk';
 
 type Matcher = NonNullable<Awaited<ReturnType<typeof loadGitignore>>>;
 
@@ -81,7 +81,8 @@ export class CaptureFilter {
   }
 
   private async loadChain(dirRel: string): Promise<Matcher[]> {
-    const parent = dirRel === '' ? [] : await this.chain(dirRel.includes('/') ? dirRel.slice(0, dirRel.lastIndexOf('/')) : '');
+    if (dirRel === '') return loadRootRules(this.rootAbs);
+    const parent = await this.chain(dirRel.includes('/') ? dirRel.slice(0, dirRel.lastIndexOf('/')) : '');
     const own = await loadGitignore(path.join(this.rootAbs, dirRel), dirRel);
     return own ? [...parent, own] : parent;
   }

@@ -25,7 +25,36 @@ export async function loadGitignore(dirReal: string, base: string): Promise<Matc
   return rules === undefined ? undefined : { base, ig: ignore().add(rules) };
 }
 
-/** Deepest .gitignore with an opinion wins, as in git. */
+/**
+ * The rules that apply from the workspace root: the repository's `info/exclude` (the user's own
+ * ignores, which git reads below every .gitignore), then the root's `.gitignore`. The repository is
+ * `<root>/.git`, or where a `.git` file's `gitdir:` line points (a worktree or a submodule), whose
+ * `commondir` holds `info/` for a worktree. Unreadable files count as absent, as in git.
+ */
+export async function loadRootRules(rootReal: string): Promise<Matcher[]> {
+  const [exclude, own] = await Promise.all([loadInfoExclude(rootReal), loadGitignore(rootReal, '')]);
+  return [exclude, own].filter((m): m is Matcher => m !== undefined);
+}
+
+async function loadInfoExclude(rootReal: string): Promise<Matcher | undefined> {
+  const gitDir = await repositoryDir(rootReal);
+  if (gitDir === undefined) return undefined;
+  const common = (await readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined))?.trim();
+  const infoDir = common ? path.resolve(gitDir, common, 'info') : path.join(gitDir, 'info');
+  const rules = await readFile(path.join(infoDir, 'exclude'), 'utf8').catch(() => undefined);
+  return rules === undefined ? undefined : { base: '', ig: ignore().add(rules) };
+}
+
+async function repositoryDir(rootReal: string): Promise<string | undefined> {
+  const dotGit = path.join(rootReal, '.git');
+  const st = await lstat(dotGit).catch(() => undefined);
+  if (st?.isDirectory()) return dotGit;
+  if (!st?.isFile()) return undefined;
+  const line = /^gitdir:\s*(.+?)\s*$/m.exec((await readFile(dotGit, 'utf8').catch(() => '')) ?? '');
+  return line ? path.resolve(rootReal, line[1] as string) : undefined;
+}
+
+/** Deepest .gitignore with an opinion wins, as in git (the repository's info/exclude comes below them all). */
 export function isIgnored(matchers: readonly Matcher[], rel: string, isDir: boolean): boolean {
   for (let i = matchers.length - 1; i >= 0; i--) {
     const m = matchers[i] as Matcher;

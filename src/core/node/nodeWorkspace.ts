@@ -7,7 +7,7 @@ import { PathConfiner } from './confinedPath';
 import { linksOnWay } from './linksOnWay';
 import { isExecutable } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
-import { loadGitignore, walk } from './gitignoreWalk';
+import { loadGitignore, loadRootRules, walk } from './gitignoreWalk';
 
 function errCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
@@ -223,11 +223,11 @@ export class NodeWorkspace implements Workspace {
     return walk(real, rel, { recursive: options.recursive ?? false, limit: options.limit ?? 1000, matchers });
   }
 
-  /** .gitignore rules of the root and of every directory down to `rel`, outermost first. */
+  /** The repository's info/exclude, then the .gitignore rules of the root and of every directory down to `rel`, outermost first. */
   private async ancestorMatchers(rel: string) {
     const parts = rel === '' ? [] : rel.split('/');
-    const matchers = [];
-    for (let i = 0; i <= parts.length; i++) {
+    const matchers = await loadRootRules(this.confiner.confine('.').real);
+    for (let i = 1; i <= parts.length; i++) {
       const base = parts.slice(0, i).join('/');
       const { real } = this.confiner.confine(base === '' ? '.' : base);
       const m = await loadGitignore(real, base);

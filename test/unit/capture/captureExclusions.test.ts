@@ -46,6 +46,13 @@ describe('NodeChangeCapture: what is never reported', () => {
     assert.deepEqual(summary(set), ['pkg/keep.log created', 'src/b.ts created']);
   });
 
+  it("skips what the repository's .git/info/exclude ignores, unless a .gitignore says otherwise", async () => {
+    const root = await tmp.workspace({ '.git/info/exclude': 'scratch/\n*.local\n', '.gitignore': '!keep.local\n', 'src/a.ts': 'a\n' });
+    const capture = tmp.capture(root);
+    const set = await captureCommand(capture, root, 'mkdir -p scratch && echo n > scratch/notes.md && echo l > a.local && echo k > keep.local && echo b >> src/a.ts');
+    assert.deepEqual(summary(set), ['keep.local created', 'src/a.ts modified']);
+  });
+
   it('tracks node_modules when it is not in the excluded directories', async () => {
     const root = await tmp.workspace({ 'node_modules/x/index.js': 'x\n' });
     const capture = tmp.capture(root, { excludeDirs: [] });

@@ -69,6 +69,26 @@ describe('NodeWorkspace.list (.gitignore walk)', () => {
     ]);
   });
 
+  it("applies the repository's .git/info/exclude below every .gitignore, also through a worktree's .git file", async () => {
+    const root = await tmp.make({
+      '.git/info/exclude': '# the user\'s own\nscratch/\n*.local\n',
+      '.gitignore': '!keep.local\n',
+      'scratch/notes.md': '',
+      'a.local': '',
+      'keep.local': '',
+      'src/b.local': '',
+      'src/main.ts': '',
+    });
+    const ws = new NodeWorkspace(root);
+    assert.deepEqual(await paths(ws, '.'), ['src', 'src/main.ts', '.gitignore', 'keep.local']);
+    assert.deepEqual(await paths(ws, 'src'), ['src/main.ts']);
+    // A worktree: .git is a file naming the worktree's folder, whose commondir leads to the repository that holds info/exclude.
+    const repo = await tmp.make({ 'info/exclude': 'scratch/\n', 'worktrees/wt/commondir': '../..\n' });
+    const wt = await tmp.make({ 'scratch/x': '', 'main.ts': '' });
+    await writeTree(wt, { '.git': `gitdir: ${path.join(repo, 'worktrees/wt')}\n` });
+    assert.deepEqual(await paths(new NodeWorkspace(wt), '.'), ['main.ts']);
+  });
+
   it('stops at the limit and says so', async () => {
     const root = await tmp.make({ 'a/1': '', 'a/2': '', 'b/3': '' });
     const ws = new NodeWorkspace(root);
