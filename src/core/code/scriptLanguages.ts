@@ -12,7 +12,16 @@ function assignmentNames(node: Node): SymbolName[] {
     .map((c) => ({ name: c.text, nameNode: c }));
 }
 
-/** Python: def (function, or method in a class), class, module-level assignments; decorators included. */
+/** The blocks of a Python compound statement and of its clauses (`elif`, `else`, `except`, `finally`). */
+function pythonBlocks(node: Node): Node[] {
+  return node.namedChildren.flatMap((c) => (c.type === 'block' ? [c] : c.type.endsWith('_clause') ? c.namedChildren.filter((b) => b.type === 'block') : []));
+}
+
+/**
+ * Python: def (function, or method in a class), class, module-level assignments; decorators
+ * included. Definitions under an `if`, `try` or `with` at module or class level
+ * (`if TYPE_CHECKING:`, `try: … except ImportError:`) are the module's or the class's.
+ */
 export const python: LanguageSpec = {
   id: 'python',
   grammar: 'tree-sitter-python.wasm',
@@ -28,6 +37,7 @@ export const python: LanguageSpec = {
       return inner?.type === 'assignment' ? inner : null;
     },
   },
+  transparent: { if_statement: pythonBlocks, try_statement: pythonBlocks, with_statement: pythonBlocks },
 };
 
 /** Ruby `def self.name` is reported as `self.name`. */

@@ -59,6 +59,11 @@ export interface LanguageSpec {
   wrappers?: Readonly<Record<string, (node: Node) => Node | null>>;
   /** Sibling nodes that belong to the next declaration besides comments (Rust `#[derive]`). */
   leading?: readonly string[];
+  /**
+   * Statements whose blocks declare symbols of the container they sit in (Python's `if`, `try` and
+   * `with` at module or class level): the declarations in the blocks returned are the container's.
+   */
+  transparent?: Readonly<Record<string, (node: Node) => Node[]>>;
 }
 
 /** Collapses runs of whitespace: names built from source text (`impl Foo<T>`) stay one line. */

@@ -58,6 +58,7 @@ function visitContainer(walk: Walk, container: Node, parent: Parent | null): Tex
       const attached = lead !== null && child.startPosition.row <= lead.lastRow + 1;
       const start = attached && lead ? lead.start : child.startIndex;
       if (visitDeclaration(walk, child, start, parent)) cuts.push(memberCut(walk.source, child, start));
+      else for (const block of lookup(walk.spec.transparent, child.type)?.(child) ?? []) cuts.push(...visitContainer(walk, block, parent));
       lead = null;
     }
     previousRow = lastRow(child);

@@ -117,6 +117,39 @@ describe('AstOutliner', () => {
       assert.equal(o.symbols[1]?.startLine, 2, 'a decorated def starts at its decorator');
     });
 
+    it('Python: defs and classes under a module- or class-level if, try or with are the module\'s or the class\'s; a def inside a function stays part of it', () => {
+      const src = [
+        'import sys',
+        'if sys.version_info >= (3, 11):',
+        '    def parse(text):',
+        '        return 1',
+        'elif sys.platform == "win32":',
+        '    def parse(text):',
+        '        return 2',
+        'else:',
+        '    MODE = "old"',
+        'try:',
+        '    import json',
+        'except ImportError:',
+        '    json = None',
+        'finally:',
+        '    class Loader:',
+        '        if True:',
+        '            def load(self):',
+        '                pass',
+        'def outer():',
+        '    if True:',
+        '        def hidden():',
+        '            pass',
+        '',
+      ].join('\n');
+      const o = outliner.outline('m.py', src);
+      assert.deepEqual(labels(o), ['function parse', 'function parse', 'variable MODE', 'variable json', 'class Loader', 'method Loader.load', 'function outer']);
+      const changed = outliner.outline('m.py', src.replace('return 2', 'return 3'));
+      assert.notEqual(changed.symbols[1]?.hash, o.symbols[1]?.hash, 'the second parse changed');
+      assert.equal(changed.symbols[0]?.hash, o.symbols[0]?.hash, 'the first did not');
+    });
+
     it('C++: namespaces, classes, out-of-line definitions, templates, anonymous namespaces', () => {
       const o = outliner.outline(
         'a.hpp',
