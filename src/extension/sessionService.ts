@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { MemoryContentStore } from '../core/capture/memoryContentStore';
+import { CaptureSlot } from '../core/capture/captureSlot';
 import { SerialCapture } from '../core/capture/serialCapture';
 import { AstOutliner } from '../core/code/astOutline';
 import { AnthropicLlmClient } from '../core/model/anthropicLlmClient';
@@ -45,9 +46,9 @@ export class SessionService implements vscode.Disposable {
   /** Every runner notice as it happens: committed events and the model's streamed output (the sidebar's live timeline). */
   readonly onDidNotice = this.notices.event;
   private notifyTimer: NodeJS.Timeout | undefined;
-  private capture: NodeChangeCapture | undefined;
-  /** The capture as the runners share it: one command at a time across sessions. */
-  private sharedCapture: SerialCapture | undefined;
+  /** The workspace's change capture as the runners share it (one command at a time across sessions), made again after its settings change. */
+  private readonly capture = new CaptureSlot(() => this.makeCapture());
+  private readonly configWatch: vscode.Disposable;
   private outliner: Promise<AstOutliner | undefined> | undefined;
 
   constructor(
@@ -56,19 +57,40 @@ export class SessionService implements vscode.Disposable {
     private readonly gate: ApprovalGate,
     private readonly log: vscode.LogOutputChannel,
     private readonly extensionPath: string,
-  ) {}
+  ) {
+    this.configWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('savepoint.ignore') && !e.affectsConfiguration('savepoint.checkpoints.maxFileSizeMB')) return;
+      if (this.capture.made) this.log.info(`the change capture's settings changed: it starts again with them${this.running.size > 0 ? ' once the running sessions stop' : ''}`);
+      this.capture.invalidate();
+    });
+  }
+
+  /** A change capture of the first workspace folder, with the settings of the moment. */
+  private makeCapture(): { capture: NodeChangeCapture; shared: SerialCapture; dispose(): Promise<void> } {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    const capture = new NodeChangeCapture(root, { contentStore: new MemoryContentStore(), maxFileBytes: readSettings().maxFileBytes, ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []) });
+    capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
+    return { capture, shared: new SerialCapture(capture), dispose: () => capture.dispose() };
+  }
 
   isRunning(id: SessionId): boolean {
     return this.running.has(id);
   }
 
   async start(task: string): Promise<SessionId> {
-    const runner = await this.runner();
-    const s = readSettings();
-    const id = await runner.start({ task, models: s.models, maxTokens: s.maxTokens, budgets: s.budgets, policy: s.policy });
-    this.log.info(`session ${id} started: ${task}`);
-    this.launch(id, runner);
-    return id;
+    // Claimed before the runner takes the capture: a settings change meanwhile does not drop it under the run.
+    const ended = this.capture.begin();
+    try {
+      const runner = await this.runner();
+      const s = readSettings();
+      const id = await runner.start({ task, models: s.models, maxTokens: s.maxTokens, budgets: s.budgets, policy: s.policy });
+      this.log.info(`session ${id} started: ${task}`);
+      this.launch(id, runner, ended);
+      return id;
+    } catch (e) {
+      ended();
+      throw e;
+    }
   }
 
   async resume(id: SessionId): Promise<void> {
@@ -77,7 +99,13 @@ export class SessionService implements vscode.Disposable {
       if (this.gate.reshow?.(id)) this.log.info(`session ${id}: its pending approval was shown again`);
       return;
     }
-    this.launch(id, await this.runner());
+    const ended = this.capture.begin();
+    try {
+      this.launch(id, await this.runner(), ended);
+    } catch (e) {
+      ended();
+      throw e;
+    }
   }
 
   pause(id: SessionId): boolean {
@@ -164,7 +192,8 @@ export class SessionService implements vscode.Disposable {
     await Promise.race([Promise.all(all.map((r) => r.done)), new Promise((r) => setTimeout(r, timeoutMs))]);
   }
 
-  private launch(id: SessionId, runner: Runner): void {
+  /** `ended`: the run's claim on the change capture (see CaptureSlot), released when the run stops. */
+  private launch(id: SessionId, runner: Runner, ended: () => void): void {
     this.log.info(`session ${id}: running from its latest checkpoint`);
     const abort = new AbortController();
     const done = runner.run(id, abort.signal).then(
@@ -181,6 +210,7 @@ export class SessionService implements vscode.Disposable {
     this.running.set(id, { abort, done });
     void done.finally(() => {
       this.running.delete(id);
+      ended();
       this.soon();
     });
     this.soon();
@@ -214,11 +244,7 @@ export class SessionService implements vscode.Disposable {
     if (needsModel && !apiKey && !s.baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
     const root = folder.uri.fsPath;
     const processes = new NodeProcessRunner();
-    if (!this.capture) {
-      this.capture = new NodeChangeCapture(root, { contentStore: new MemoryContentStore(), maxFileBytes: s.maxFileBytes, ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []) });
-      this.capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
-      this.sharedCapture = new SerialCapture(this.capture);
-    }
+    const capture = this.capture.get().shared;
     const outliner = await this.symbolOutliner();
     const memory = await this.stores.memory();
     return new Runner({
@@ -234,7 +260,7 @@ export class SessionService implements vscode.Disposable {
         diagnostics: s.checkCommand ? new CommandDiagnostics({ command: s.checkCommand, root, runner: processes }) : new VscodeDiagnostics(root),
       },
       approvals: this.gate,
-      ...(this.sharedCapture ? { capture: this.sharedCapture } : {}),
+      capture,
       maxFileBytes: s.maxFileBytes,
       ...(outliner ? { outliner } : {}),
       onEvent: (e) => {
@@ -256,7 +282,8 @@ export class SessionService implements vscode.Disposable {
 
   dispose(): void {
     for (const r of this.running.values()) r.abort.abort('the extension was disposed');
-    void this.capture?.dispose();
+    void this.capture.dispose();
+    this.configWatch.dispose();
     void this.outliner?.then((o) => o?.dispose());
     this.changed.dispose();
     this.notices.dispose();
