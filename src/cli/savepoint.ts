@@ -171,7 +171,7 @@ async function main(argv: string[]): Promise<number> {
         if (step !== undefined && !Number.isInteger(step)) throw new UsageError(`diff takes a step number, got "${rest[1]}"`);
         const diffs = await stepDiffs(app.store, id, step === undefined ? {} : { step });
         if (diffs.length === 0) process.stdout.write(step === undefined ? 'the session changed no file\n' : `step ${step} changed no file\n`);
-        for (const d of diffs) process.stdout.write(`## step ${d.step} · ${d.path} (${d.kind === 'command' ? 'changed by a command' : 'edit'})\n${d.diff}${d.diff.endsWith('\n') ? '' : '\n'}`);
+        for (const d of diffs) process.stdout.write(`## step ${d.step} · ${d.from ? `${d.from} -> ` : ''}${d.path} (${d.from ? 'moved by a command' : d.kind === 'command' ? 'changed by a command' : 'edit'})\n${d.diff}${d.diff.endsWith('\n') ? '' : '\n'}`);
         return 0;
       }
       case 'outline': {

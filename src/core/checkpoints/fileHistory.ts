@@ -27,6 +27,9 @@ export interface FileTouch {
   /** Whether the file had / has an execute bit on that side; undefined: not known (a file tool's edit, which keeps the mode). */
   beforeExec?: boolean;
   afterExec?: boolean;
+  /** The two halves of a rename a command made: the old path's touch names the new path, the new path's the old one. */
+  movedTo?: string;
+  movedFrom?: string;
   outcome: TouchOutcome;
 }
 
@@ -252,7 +255,11 @@ function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: 
     // A record says "no execute bit" only when it carries the bits (`modes`); an older one knows only those it names.
     const bit = (x: true | undefined): boolean | undefined => (x ? true : c.modes ? false : undefined);
     const [bx, ax] = [bit(c.beforeExec), bit(c.afterExec)];
-    return c.kind === 'renamed' && c.from !== undefined ? [touch(c.from, c.beforeHash, null, bx, false), touch(c.path, null, c.afterHash, false, ax)] : [touch(c.path, c.beforeHash, c.afterHash, bx, ax)];
+    if (c.kind !== 'renamed' || c.from === undefined) return [touch(c.path, c.beforeHash, c.afterHash, bx, ax)];
+    return [
+      { ...touch(c.from, c.beforeHash, null, bx, false), movedTo: c.path },
+      { ...touch(c.path, null, c.afterHash, false, ax), movedFrom: c.from },
+    ];
   });
 }
 

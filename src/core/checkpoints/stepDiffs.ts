@@ -8,6 +8,8 @@ export interface StepFileDiff {
   path: string;
   /** 'tool': a file tool's edit; 'command': a change a command made, found by the capture. */
   kind: FileTouch['kind'];
+  /** A rename a command made: the path the file moved from (to `path`, its contents unchanged). */
+  from?: string;
   /** Unified diff before -> after (bounded), or a line saying why there is none. */
   diff: string;
 }
@@ -18,19 +20,25 @@ const MAX_DIFF_CHARS = 20_000;
 /**
  * The unified diff of every file change the session's calls made, in journal order (one step, or
  * all), rebuilt from the before/after blobs of its checkpoints. A version kept by hash only (binary
- * or over the size limit) is named, not shown. Reads only.
+ * or over the size limit) is named, not shown; a file a command moved is one rename (git's form),
+ * not a deletion and a creation. Reads only.
  */
 export async function stepDiffs(store: CheckpointStore, sessionId: SessionId, o: { step?: number; maxDiffChars?: number } = {}): Promise<StepFileDiff[]> {
   const history = await loadFileHistory(store, sessionId);
-  const touches = history.touches
-    .filter((t) => (t.kind === 'tool' || t.kind === 'command') && t.outcome === 'applied' && (o.step === undefined || t.step === o.step))
-    .sort((a, b) => a.seq - b.seq);
+  const all = history.touches.filter((t) => (t.kind === 'tool' || t.kind === 'command') && t.outcome === 'applied' && (o.step === undefined || t.step === o.step));
+  // A rename is shown once, as a rename: its deleting half goes when its creating half is there.
+  const renamed = new Set(all.filter((t) => t.movedFrom !== undefined).map((t) => `${t.seq}\u0000${t.movedFrom as string}`));
+  const touches = all.filter((t) => t.movedTo === undefined || !renamed.has(`${t.seq}\u0000${t.path}`)).sort((a, b) => a.seq - b.seq);
   const hashes = [...new Set(touches.flatMap((t) => [t.beforeHash, t.afterHash]).filter((h): h is BlobHash => h !== null))];
   const kept = await Promise.all(hashes.map((h) => store.hasBlob(h)));
   const present = hashes.filter((_, i) => kept[i]);
   const got = await store.getBlobs(present);
   const contents = new Map(present.map((h, i) => [h, got[i]]));
   return touches.map((t): StepFileDiff => {
+    if (t.movedFrom !== undefined) {
+      const diff = `diff --git a/${t.movedFrom} b/${t.path}\nsimilarity index 100%\nrename from ${t.movedFrom}\nrename to ${t.path}\n`;
+      return { step: t.step, path: t.path, kind: t.kind, from: t.movedFrom, diff };
+    }
     const missing = [t.beforeHash, t.afterHash].some((h) => h !== null && !contents.has(h));
     const diff = missing
       ? `${t.path}: ${t.beforeHash ?? 'absent'} -> ${t.afterHash ?? 'absent'} (a version kept by hash only: binary, over the size limit, or its contents not at hand when a command changed it; no diff)\n`
