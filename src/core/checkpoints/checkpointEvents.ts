@@ -18,6 +18,9 @@ export interface RewoundFile {
   fromExec?: true;
   /** The file it creates gets an execute bit. */
   toExec?: true;
+  /** The permission bits of the file it deletes (its undo gives them back), and of the file it creates. */
+  fromMode?: number;
+  toMode?: number;
   /** The execute bit it sets (true) or clears (false) on a file that stays (a `chmod` it takes back). */
   setExec?: boolean;
 }

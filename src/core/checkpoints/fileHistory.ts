@@ -27,6 +27,8 @@ export interface FileTouch {
   /** Whether the file had / has an execute bit on that side; undefined: not known (a file tool's edit, which keeps the mode). */
   beforeExec?: boolean;
   afterExec?: boolean;
+  /** A file tool's deletion: the file's permission bits before it (POSIX). */
+  beforeMode?: number;
   /** The two halves of a rename a command made: the old path's touch names the new path, the new path's the old one. */
   movedTo?: string;
   movedFrom?: string;
@@ -197,6 +199,21 @@ export class FileHistory {
   }
 
   /**
+   * The permission bits of the files the session's file tools deleted after `step`, as the first
+   * such deletion of each path found them: what a rewind to `step` gives a file it re-creates. A
+   * file a command deleted, or one deleted before this was recorded, is not here (it gets the
+   * default mode, with its execute bit as `execKnownAfter` says).
+   */
+  deletedModesAfter(step: number): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [path, list] of this.byPath) {
+      const first = list.find((t) => byCall(t) && t.outcome === 'applied' && t.step > step && t.afterHash === null);
+      if (first?.beforeMode !== undefined) out.set(path, first.beforeMode);
+    }
+    return out;
+  }
+
+  /**
    * What the session last saw or wrote for each touched path. With `includeRewinds` (default), the
    * writes of rewinds and undos count as the session's own (conflict detection); without, only the
    * calls do (what the model last saw).
@@ -285,6 +302,7 @@ export function buildFileHistory(events: readonly JournalEvent[], lastStep = eve
           beforeHash: m.beforeHash as BlobHash | null,
           afterHash: m.afterHash as BlobHash | null,
           ...(m.beforeExec !== undefined ? { beforeExec: m.beforeExec } : {}),
+          ...(m.beforeMode !== undefined ? { beforeMode: m.beforeMode } : {}),
           outcome: 'in_flight',
         }),
       );

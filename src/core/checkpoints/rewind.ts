@@ -213,6 +213,8 @@ const rewound = (f: RewindFilePlan): RewoundFile => ({
   toHash: f.toHash,
   ...(f.fromExec ? { fromExec: true } : {}),
   ...(f.toExec ? { toExec: true } : {}),
+  ...(f.fromMode !== undefined ? { fromMode: f.fromMode } : {}),
+  ...(f.toMode !== undefined ? { toMode: f.toMode } : {}),
   ...(f.setExec !== undefined ? { setExec: f.setExec } : {}),
 });
 
@@ -264,7 +266,7 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
   const missing = candidates.find((f, i) => f.toHash !== null && !targets[i]);
   if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
   const changes = (keep: (i: number) => boolean) =>
-    candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array), ...(f.toExec ? { executable: true } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}) }] : []));
+    candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array), ...(f.toExec ? { executable: true } : {}), ...(f.toMode !== undefined ? { mode: f.toMode } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}) }] : []));
   // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
   // (the workspace limits its own writes at once; reads of small files do not wait on the disk).
   const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true), { tag }), Promise.all(candidates.map((f) => readDisk(workspace, f.path)))]);

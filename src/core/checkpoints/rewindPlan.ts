@@ -36,6 +36,10 @@ export interface RewindFilePlan {
   fromExec?: true;
   /** 'create': the file is created with an execute bit, as it had at the target. */
   toExec?: true;
+  /** 'delete': the file's permission bits on disk (the undo gives them back). */
+  fromMode?: number;
+  /** 'create': the file's permission bits when the session deleted it (a file tool's deletion records them). */
+  toMode?: number;
   /** 'restore': the execute bit is set (true) or cleared (false), as it was at the target; alone when the contents are the same. */
   setExec?: boolean;
   /** Unified diff disk now -> target, bounded; empty for 'none'. */
@@ -120,7 +124,8 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
     const known = h.execKnownAfter(step);
     const last = h.lastState(true);
     const lastExec = h.lastExec();
-    return [...h.stateAfter(step)].map(([path, toHash]) => ({ path, toHash, exec: known.get(path) === true, execKnown: known.get(path), ownExec: lastExec.get(path), own: ownHashes(last.get(path)) }));
+    const modes = h.deletedModesAfter(step);
+    return [...h.stateAfter(step)].map(([path, toHash]) => ({ path, toHash, exec: known.get(path) === true, mode: modes.get(path), execKnown: known.get(path), ownExec: lastExec.get(path), own: ownHashes(last.get(path)) }));
   };
   plan.files = await planFiles(store, workspace, wanted(history), o);
   // Two of the session's paths that are one file (an older session's edit through a symlink): one history, when their changes chain.
@@ -139,7 +144,7 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
   const { left, undoneBefore, parts } = leftToUndo(journal, rewind);
   if (undoneBefore && left.length === 0) throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
-  const files = await planFiles(store, workspace, left.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, ...(f.setExec !== undefined ? { execKnown: f.fromExec === true, ownExec: f.setExec } : {}), own: [f.toHash] })), o);
+  const files = await planFiles(store, workspace, left.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, mode: f.fromMode, ...(f.setExec !== undefined ? { execKnown: f.fromExec === true, ownExec: f.setExec } : {}), own: [f.toHash] })), o);
   // Memory writes go back with the first undo; a later one only gives back the files it left.
   return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: undoneBefore ? [] : (rewind.memoryReverts ?? []), unsettled: unsettledOf(journal) };
 }
@@ -208,6 +213,8 @@ interface Wanted {
   toHash: BlobHash | null;
   /** The target version has an execute bit (set on a file the rewind creates). */
   exec: boolean;
+  /** The target version's permission bits, where recorded (given to a file the rewind creates). */
+  mode?: number | undefined;
   /** The target's execute bit when it is known either way: set or cleared on a file that stays (undefined: its mode is left). */
   execKnown?: boolean;
   /** The execute bit the session itself last left there, where known: another one on disk is someone else's chmod. */
@@ -248,9 +255,9 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   const targets = wanted.map((w, i) => (changes[i] && w.toHash !== null ? (onDisk.get(w.toHash) ?? stored[i]) : undefined));
   // The execute bit of a file that is there, where it matters: one to delete (its undo re-creates
   // it), one whose target bit is known (a chmod to take back, with the contents or alone).
-  const diskExec = await Promise.all(
-    wanted.map(async (w, i) => (links[i] === undefined && (disk[i]?.hash ?? null) !== null && (w.toHash === null || w.execKnown !== undefined) ? (await workspace.stat(w.path).catch(() => undefined))?.executable === true : undefined)),
-  );
+  const statted = wanted.map((w, i) => links[i] === undefined && (disk[i]?.hash ?? null) !== null && (w.toHash === null || w.execKnown !== undefined));
+  const diskStat = await Promise.all(wanted.map((w, i) => (statted[i] ? workspace.stat(w.path).catch(() => undefined) : undefined)));
+  const diskExec = wanted.map((_, i) => (statted[i] ? diskStat[i]?.executable === true : undefined));
   const setExec = wanted.map((w, i) => (w.toHash !== null && w.execKnown !== undefined && diskExec[i] !== undefined && diskExec[i] !== w.execKnown ? w.execKnown : undefined));
   const actions = wanted.map((w, i): FileAction => {
     if (links[i] !== undefined) return w.toHash === null ? 'delete' : 'restore';
@@ -271,6 +278,8 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const execBits = {
       ...(diskExec[i] === true && (action === 'delete' || set !== undefined) ? { fromExec: true as const } : {}),
       ...(action === 'create' && w.exec ? { toExec: true as const } : {}),
+      ...(action === 'delete' && diskStat[i]?.mode !== undefined ? { fromMode: diskStat[i]?.mode as number } : {}),
+      ...(action === 'create' && w.mode !== undefined ? { toMode: w.mode } : {}),
       ...(set !== undefined && action === 'restore' ? { setExec: set } : {}),
     };
     const link = links[i];

@@ -49,7 +49,13 @@ export const TOUCH_DIGEST: EventDigest = {
   },
 };
 
-const mutation = (m: PlannedMutation) => ({ path: m.path, beforeHash: m.beforeHash, afterHash: m.afterHash, ...(m.beforeExec !== undefined ? { beforeExec: m.beforeExec } : {}) });
+const mutation = (m: PlannedMutation) => ({
+  path: m.path,
+  beforeHash: m.beforeHash,
+  afterHash: m.afterHash,
+  ...(m.beforeExec !== undefined ? { beforeExec: m.beforeExec } : {}),
+  ...(m.beforeMode !== undefined ? { beforeMode: m.beforeMode } : {}),
+});
 
 const sideEffect = (c: SideEffect) => ({
   path: c.path,

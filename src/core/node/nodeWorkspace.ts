@@ -109,7 +109,7 @@ export class NodeWorkspace implements Workspace {
       seen.add(c.path);
     }
     // Where each change goes: metadata reads, before any file is written.
-    const targets = changes.map((c) => (c.bytes === null ? this.deletionTarget(c.path) : this.writeTarget(c.path, c.executable === true, c.setExec)));
+    const targets = changes.map((c) => (c.bytes === null ? this.deletionTarget(c.path) : this.writeTarget(c.path, c.executable === true, c.setExec, c.mode)));
     const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     // One random part for the batch, numbered per file: each randomBytes call costs about 20 µs.
     const batch = randomBytes(8).toString('hex');
@@ -159,7 +159,7 @@ export class NodeWorkspace implements Workspace {
     return { removed, left };
   }
 
-  private writeTarget(rel: string, executable: boolean, setExec?: boolean): StageTarget {
+  private writeTarget(rel: string, executable: boolean, setExec?: boolean, createMode?: number): StageTarget {
     const { real } = this.confiner.confine(rel);
     let existing;
     try {
@@ -176,6 +176,7 @@ export class NodeWorkspace implements Workspace {
       const mode = existing.mode & 0o7777;
       return { kind: 'write', rel, real, dir, mode: setExec === undefined || process.platform === 'win32' ? mode : setExec ? withExec(mode) : mode & ~0o111 };
     }
+    if (createMode !== undefined && process.platform !== 'win32') return { kind: 'write', rel, real, dir, mode: createMode & 0o7777 };
     return { kind: 'write', rel, real, dir, ...(executable && process.platform !== 'win32' ? { executable: true } : {}) };
   }
 
@@ -206,7 +207,8 @@ export class NodeWorkspace implements Workspace {
     try {
       const st = statSync(real);
       const type = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
-      return { type, size: st.size, mtimeMs: st.mtimeMs, ...(type === 'file' && isExecutable(st.mode) ? { executable: true as const } : {}) };
+      const file = type === 'file' && process.platform !== 'win32';
+      return { type, size: st.size, mtimeMs: st.mtimeMs, ...(type === 'file' && isExecutable(st.mode) ? { executable: true as const } : {}), ...(file ? { mode: st.mode & 0o7777 } : {}) };
     } catch (e) {
       const code = errCode(e);
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -56,6 +56,8 @@ export interface FileStat {
   mtimeMs: number;
   /** A file with an execute bit (POSIX; never set on Windows). */
   executable?: true;
+  /** A file's permission bits (POSIX; never set on Windows). */
+  mode?: number;
 }
 
 export interface ListOptions {
@@ -92,6 +94,8 @@ export interface FileChangeRequest {
   executable?: boolean;
   /** A file that exists gets execute bits where it has read bits (true), or loses every execute bit (false); its other bits stay. */
   setExec?: boolean;
+  /** A file this change creates gets exactly these permission bits (POSIX; ignored on Windows), before `executable`. */
+  mode?: number;
 }
 
 export interface StageOptions {

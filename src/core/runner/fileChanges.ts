@@ -41,7 +41,13 @@ export function byRealPath(ws: Workspace, changes: FileChange[]): Promise<FileCh
 }
 
 export function toMutation(c: FileChange): PlannedMutation {
-  return { path: c.path, beforeHash: hashOrNull(c.before), afterHash: hashOrNull(c.after), ...(c.beforeExec !== undefined ? { beforeExec: c.beforeExec } : {}) };
+  return {
+    path: c.path,
+    beforeHash: hashOrNull(c.before),
+    afterHash: hashOrNull(c.after),
+    ...(c.beforeExec !== undefined ? { beforeExec: c.beforeExec } : {}),
+    ...(c.beforeMode !== undefined ? { beforeMode: c.beforeMode } : {}),
+  };
 }
 
 /**

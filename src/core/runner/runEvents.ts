@@ -46,6 +46,8 @@ export interface PlannedMutation {
   afterHash: string | null;
   /** A deletion: whether the file had an execute bit (absent: not recorded). */
   beforeExec?: boolean;
+  /** A deletion: the file's permission bits (absent: not recorded, or not POSIX). */
+  beforeMode?: number;
 }
 
 export interface ToolPlannedData {

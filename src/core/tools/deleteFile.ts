@@ -22,6 +22,6 @@ export const deleteFileTool: Tool<DeleteFileInput> = {
     if (st.type === 'directory') throw new ToolError('IS_DIRECTORY', `${file} is a directory; delete_file deletes files only.`);
     const before = await workspaceCall(() => ctx.workspace.readFile(file));
     if (before === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist.`);
-    return [{ path: file, before, after: null, beforeExec: st.executable === true }];
+    return [{ path: file, before, after: null, beforeExec: st.executable === true, ...(st.mode !== undefined ? { beforeMode: st.mode } : {}) }];
   },
 };

@@ -34,6 +34,8 @@ export interface FileChange {
   after: Uint8Array | null;
   /** A file the change deletes: whether it has an execute bit (a rewind that re-creates it sets it again). */
   beforeExec?: boolean;
+  /** A file the change deletes: its permission bits (POSIX), which a rewind that re-creates it gives it again. */
+  beforeMode?: number;
   /** The path the tool was given, when it is a symlink to `path` (the runner names a written file by its target). */
   via?: string;
 }

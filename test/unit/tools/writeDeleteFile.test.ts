@@ -54,12 +54,16 @@ describe('write_file and delete_file', () => {
     await assert.rejects(stat(path.join(root, 'src/b.ts')));
   });
 
-  it('delete_file records that the file it deletes is executable, for a rewind that re-creates it (POSIX)', async function () {
+  it('delete_file records that the file it deletes is executable, and its permission bits, for a rewind that re-creates it (POSIX)', async function () {
     if (process.platform === 'win32') this.skip();
     const { root, ctx } = await setup();
     await chmod(path.join(root, 'a.txt'), 0o755);
     const r = await call(deleteFileTool, { path: 'a.txt' }, ctx);
-    assert.deepEqual(r.changes?.map((c) => [c.path, c.beforeExec]), [['a.txt', true]]);
+    assert.deepEqual(r.changes?.map((c) => [c.path, c.beforeExec, c.beforeMode]), [['a.txt', true, 0o755]]);
+    // And its permission bits: a private file comes back private.
+    await chmod(path.join(root, 'src/b.ts'), 0o600);
+    const b = await call(deleteFileTool, { path: 'src/b.ts' }, ctx);
+    assert.deepEqual(b.changes?.map((c) => [c.path, c.beforeExec, c.beforeMode]), [['src/b.ts', false, 0o600]]);
   });
 
   it('delete_file says NOT_FOUND, IS_DIRECTORY, OUTSIDE_WORKSPACE', async () => {
