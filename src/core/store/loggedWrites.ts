@@ -8,6 +8,9 @@ export const MAX_DEFERRED_BYTES = 1024 * 1024;
 /** A deferred batch waits this long for a synced one (or a read) before the log is synced for it anyway. */
 const IDLE_SYNC_MS = 100;
 
+/** Batches that may wait for LevelDB before a commit waits with them (see `write`). */
+const MAX_QUEUED = 64;
+
 /** classic-level's `sync` (fsync the batch); abstract-level's types do not know it. */
 export const syncOption = (sync: boolean): Record<string, never> => ({ sync }) as unknown as Record<string, never>;
 
@@ -60,6 +63,7 @@ export class LoggedWrites {
     } catch (e) {
       return Promise.reject(fromLevelError(e, `${what} (the store's log)`));
     }
+    // From here the batch is committed: nothing below may fail the call.
     this.queue.push({ ops, n, what });
     if (log.full) this.rotate();
     if (log.syncedThrough >= n) this.pumpSoon();
@@ -69,6 +73,9 @@ export class LoggedWrites {
         this.syncLog();
         void this.pump();
       }, IDLE_SYNC_MS).unref();
+    // A writer that never lets the event loop turn (commits whose awaits all resolve at once) would
+    // otherwise queue without end: past MAX_QUEUED, a commit waits for LevelDB to catch up.
+    if (this.queue.length > MAX_QUEUED) return this.settled().catch(() => undefined);
     return Promise.resolve();
   }
 
@@ -159,7 +166,12 @@ export class LoggedWrites {
   /** A new segment; the older ones go once LevelDB has their records in a synced table. */
   private rotate(): void {
     const log = this.log;
-    log.rotate();
+    try {
+      log.rotate();
+    } catch {
+      // The segment could not be synced and closed: it stays the current one, and a later commit tries again.
+      return;
+    }
     const older = log.current - 1;
     void this.settled()
       .then(async () => {

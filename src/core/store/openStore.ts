@@ -11,7 +11,7 @@ import { LevelCheckpointStore, type LevelStoreOptions } from './levelCheckpointS
 import { type ManifestTables, readManifest } from './leveldbManifest';
 import { currentManifest, removeListSnapshot, writeListSnapshot } from './listSnapshot';
 import type { Db } from './storeContext';
-import { LOG_PREFIX, WriteAheadLog, readLog } from './writeAheadLog';
+import { LOG_PREFIX, WriteAheadLog, readLog, setLogAside } from './writeAheadLog';
 
 export interface OpenStoreOptions {
   /** The store's directory (the extension passes `<storageUri>/store`). Created if missing. */
@@ -109,10 +109,13 @@ async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>
  * table is copied, not linked.
  */
 async function copyStoreFiles(dir: string, copyDir: string): Promise<void> {
-  // The owner's write-ahead log stays behind: the copy is LevelDB's state of the moment (every batch
-  // reaches LevelDB within a few milliseconds of its commit), and replaying a log copied a moment
-  // after the tables could mix two moments.
-  const names = (await readdir(dir)).filter((n) => n !== 'LOCK' && n !== 'LOG' && n !== 'LOG.old' && !n.startsWith(LOG_PREFIX));
+  // The owner's write-ahead log is copied last (the copy replays it): it holds every batch since
+  // LevelDB last had all of them in tables, some of which LevelDB may not have yet. A segment listed
+  // now and gone by then was dropped after such a point the copied tables may predate: the copy is
+  // taken again.
+  const listed = await readdir(dir);
+  const logs = listed.filter((n) => n.startsWith(LOG_PREFIX) && !n.includes('.'));
+  const names = listed.filter((n) => n !== 'LOCK' && n !== 'LOG' && n !== 'LOG.old' && !n.startsWith(LOG_PREFIX));
   const meta = names.filter((n) => n === 'CURRENT' || n.startsWith('MANIFEST-'));
   for (const name of meta) await copyFile(join(dir, name), join(copyDir, name));
   const tables = await copiedTables(copyDir);
@@ -133,6 +136,9 @@ async function copyStoreFiles(dir: string, copyDir: string): Promise<void> {
     await copyFile(from, to);
   }
   for (const name of names.filter((n) => !meta.includes(n) && !isTable(n))) await copyFile(join(dir, name), join(copyDir, name));
+  const now = (await readdir(dir)).filter((n) => n.startsWith(LOG_PREFIX) && !n.includes('.'));
+  if (logs.some((n) => !now.includes(n))) throw Object.assign(new Error('a log segment was removed while the copy was taken'), { code: 'ENOENT' });
+  for (const name of now) await copyFile(join(dir, name), join(copyDir, name));
 }
 
 /** The tables of the MANIFEST that the copied CURRENT names (undefined when it cannot be read). */
@@ -165,8 +171,10 @@ async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Prom
   }
   let log: WriteAheadLog | undefined;
   try {
-    // A read-only copy has no log (see copyStoreFiles); a store that does not sync keeps none.
-    if (!options.readOnly && options.syncWrites !== false) log = await replayLog(dir, db as unknown as Db);
+    // Every open applies what a log left by a crash holds (a read-only copy into its own copy), even
+    // one that will not sync: a log left behind would later be replayed over newer commits.
+    const found = await replayLog(dir, db as unknown as Db, !options.readOnly);
+    if (!options.readOnly && options.syncWrites !== false) log = new WriteAheadLog(dir, found);
     return await DiskCheckpointStore.create({ ...options, db: db as unknown as Db, ...(log ? { log } : {}) });
   } catch (e) {
     log?.close(false);
@@ -177,28 +185,29 @@ async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Prom
 
 /**
  * Applies what the write-ahead log holds (after a crash; a clean close leaves none), in order and
- * whatever LevelDB already kept of it, writes the memtable out to a synced table, and only then
- * removes the replayed segments. A damaged segment stays aside, and is reported by the error only
- * if nothing can be opened; what it held before the damage is applied.
+ * whatever LevelDB already kept of it. With `settle` (the store's own directory), LevelDB's memtable
+ * then goes to a synced table and only then are the segments removed; returns the segments left. A
+ * damaged log is refused (CORRUPT, files untouched): `repairCheckpointStore` sets it aside.
  */
-async function replayLog(dir: string, db: Db): Promise<WriteAheadLog> {
+async function replayLog(dir: string, db: Db, settle: boolean): Promise<number[]> {
   let found: ReturnType<typeof readLog>;
   try {
-    found = readLog(dir);
+    found = readLog(dir, { trimTornTail: true });
   } catch (e) {
     throw new StoreError('IO', `reading the store's log in ${dir}: ${(e as Error).message}`, { cause: e });
   }
-  const log = new WriteAheadLog(dir, found.segments);
-  if (found.segments.length === 0) return log;
+  if (found.damage) throw new StoreError('CORRUPT', `the store's log in ${dir} is damaged (${found.damage}); repairing the store keeps a copy of it and opens what the database holds`);
+  if (found.segments.length === 0) return [];
   try {
     for (const ops of found.batches) await db.batch(ops as never, { sync: false } as never);
+    if (!settle) return found.segments;
     await (db as Db & { compactRange(a: string, b: string): Promise<void> }).compactRange('\x00', '\x00');
   } catch (e) {
-    log.close(false);
     throw fromLevelError(e, `applying the store's log in ${dir}`);
   }
+  const log = new WriteAheadLog(dir, found.segments);
   log.dropOlder();
-  return log;
+  return log.leftOver;
 }
 
 /** An in-memory store (memory-level) with the same behaviour, for tests and dry runs. */
@@ -247,6 +256,9 @@ export async function repairCheckpointStore(dir: string, now: () => number = Dat
   await cp(dir, backup, { recursive: true, errorOnExist: true, force: false });
   try {
     await repairInChild(dir);
+    // A damaged log cannot be replayed safely: it is set aside (a copy is in the backup too), and
+    // the store opens with what LevelDB kept. An intact one is replayed by the next open.
+    if (readLog(dir).damage) setLogAside(dir, now);
   } catch (e) {
     throw new StoreError('CORRUPT', `the store in ${dir} could not be repaired; the damaged copy is kept in ${backup}`, { cause: e });
   }

@@ -48,8 +48,10 @@ const ZEROS = Buffer.alloc(64 * 1024);
 export interface LogContents {
   /** Every whole record of every segment, oldest first: what the store replays at open. */
   batches: BatchOp[][];
-  /** A segment whose records stop at a damaged one (not a torn last record): the damaged file is kept aside under this name. */
-  damaged: string[];
+  /** The segments found, oldest first. */
+  segments: number[];
+  /** Set when a segment is damaged (see `readLog`); `batches` is then empty. */
+  damage?: string;
 }
 
 const segmentName = (n: number) => `${LOG_PREFIX}${String(n).padStart(6, '0')}`;
@@ -88,24 +90,25 @@ export function encodeRecord(ops: readonly BatchOp[]): Buffer {
  * incomplete, or fails its checksum with nothing but zeros after it, is the torn last append of a
  * crash (`torn`); one that fails with more written after it is `damaged`.
  */
-export function decodeSegment(bytes: Buffer): { batches: BatchOp[][]; end: 'clean' | 'torn' | 'damaged' } {
+export function decodeSegment(bytes: Buffer): { batches: BatchOp[][]; end: 'clean' | 'torn' | 'damaged'; clean: number } {
   const batches: BatchOp[][] = [];
-  if (bytes.length < HEAD) return { batches, end: MAGIC.subarray(0, bytes.length).equals(bytes) ? 'torn' : 'damaged' };
-  if (!bytes.subarray(0, HEAD).equals(MAGIC)) return { batches, end: 'damaged' };
+  const done = (end: 'clean' | 'torn' | 'damaged', clean: number) => ({ batches, end, clean });
+  if (bytes.length < HEAD) return done(MAGIC.subarray(0, bytes.length).equals(bytes) ? 'torn' : 'damaged', 0);
+  if (!bytes.subarray(0, HEAD).equals(MAGIC)) return done('damaged', 0);
   let at = HEAD;
   while (at < bytes.length) {
-    if (bytes.length - at < 8) return { batches, end: zerosFrom(bytes, at) ? 'clean' : 'torn' };
+    if (bytes.length - at < 8) return done(zerosFrom(bytes, at) ? 'clean' : 'torn', at);
     const len = bytes.readUInt32BE(at);
     const sum = bytes.readUInt32BE(at + 4);
-    if (len === 0 && sum === 0) return { batches, end: 'clean' };
-    if (bytes.length - at - 8 < len) return { batches, end: 'torn' };
+    if (len === 0 && sum === 0) return done('clean', at);
+    if (bytes.length - at - 8 < len) return done('torn', at);
     const payload = bytes.subarray(at + 8, at + 8 + len);
     const ops = crc32(payload) === sum ? decodePayload(payload) : undefined;
-    if (!ops) return { batches, end: zerosFrom(bytes, at + 8 + len) ? 'torn' : 'damaged' };
+    if (!ops) return done(zerosFrom(bytes, at + 8 + len) ? 'torn' : 'damaged', at);
     batches.push(ops);
     at += 8 + len;
   }
-  return { batches, end: 'clean' };
+  return done('clean', at);
 }
 
 function zerosFrom(bytes: Buffer, at: number): boolean {
@@ -139,30 +142,53 @@ function decodePayload(p: Buffer): BatchOp[] | undefined {
 }
 
 /**
- * Reads every segment in `dir`, oldest first. A torn last record (a crash while appending) ends its
- * segment quietly: it was never reported written. A damaged record stops the replay there, since what
- * follows would be applied over a gap: that segment and every later one are renamed aside
- * (`.damaged-<time>`), never deleted.
+ * Reads every segment in `dir`, oldest first. A torn last record of the newest segment (a crash
+ * while appending: never reported written) ends it quietly, and with `trimTornTail` is cut off the
+ * file, so that a segment cut short can only mean damage once a newer one follows it. A damaged
+ * record, or a segment cut short before a newer one (each is synced and closed before the next
+ * begins), is `damage`: nothing is returned to replay, since what LevelDB holds may be later than
+ * the damage, and applying only what precedes it would not give any state the store ever had.
  */
-export function readLog(dir: string, now: () => number = Date.now): LogContents & { segments: number[] } {
-  const found = readdirSync(dir).map(segmentNumber).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
-  const out: LogContents & { segments: number[] } = { batches: [], damaged: [], segments: [] };
-  for (const [i, n] of found.entries()) {
-    const { batches, end } = decodeSegment(readFileSync(join(dir, segmentName(n))));
-    out.batches.push(...batches);
-    if (end !== 'damaged') {
-      out.segments.push(n);
-      continue;
+export function readLog(dir: string, o: { trimTornTail?: boolean } = {}): LogContents {
+  const segments = listSegments(dir);
+  const batches: BatchOp[][] = [];
+  for (const [i, n] of segments.entries()) {
+    const file = join(dir, segmentName(n));
+    const read = decodeSegment(readFileSync(file));
+    const newest = i === segments.length - 1;
+    if (read.end === 'damaged' || (read.end === 'torn' && !newest)) {
+      return { batches: [], segments, damage: `${segmentName(n)}: ${read.end === 'damaged' ? 'a record fails its checksum' : 'cut short before a newer segment'} at byte ${read.clean}` };
     }
-    const at = now();
-    for (const m of found.slice(i)) {
-      const aside = `${segmentName(m)}.damaged-${at}`;
-      renameSync(join(dir, segmentName(m)), join(dir, aside));
-      out.damaged.push(aside);
-    }
-    break;
+    batches.push(...read.batches);
+    if (read.end === 'torn' && o.trimTornTail) trimTo(file, read.clean);
   }
-  return out;
+  return { batches, segments };
+}
+
+const listSegments = (dir: string): number[] =>
+  readdirSync(dir)
+    .map(segmentNumber)
+    .filter((n): n is number => n !== undefined)
+    .sort((a, b) => a - b);
+
+function trimTo(file: string, size: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    ftruncateSync(fd, size);
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Renames every segment aside (`.damaged-<time>`), never deleting one: after a repair, the store opens with what LevelDB kept. */
+export function setLogAside(dir: string, now: () => number = Date.now): string[] {
+  const at = now();
+  return listSegments(dir).map((n) => {
+    const aside = `${segmentName(n)}.damaged-${at}`;
+    renameSync(join(dir, segmentName(n)), join(dir, aside));
+    return aside;
+  });
 }
 
 /** Appends records to the newest segment; see the module comment. Not for concurrent processes (LevelDB's lock keeps one writer). */
@@ -241,7 +267,11 @@ export class WriteAheadLog {
   rotate(): number {
     if (this.fd !== undefined) {
       this.flush(this.fd);
-      closeSync(this.fd);
+      try {
+        closeSync(this.fd);
+      } catch {
+        // Synced: the file has every record, whatever close says.
+      }
       this.fd = undefined;
       this.synced = this.appended;
       this.unsynced = 0;
@@ -253,16 +283,21 @@ export class WriteAheadLog {
     return this.appended;
   }
 
-  /** Removes the segments older than the current one: LevelDB has their records in a synced table. */
+  /**
+   * Removes the segments older than the current one (up to `upTo`), oldest first: LevelDB has
+   * their records in a synced table. One that cannot be removed stays, with every later one, for a
+   * later try: what remains is always a run of segments up to the newest, which replays safely
+   * (a lone older segment replayed over newer state would put old values back).
+   */
   dropOlder(upTo = Number.POSITIVE_INFINITY): void {
-    for (const n of this.older.filter((s) => s <= upTo)) {
+    for (const n of this.older.filter((s) => s <= upTo).sort((a, b) => a - b)) {
       try {
         unlinkSync(join(this.dir, segmentName(n)));
-      } catch {
-        // Replaying it again at the next open changes nothing.
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return;
       }
+      this.older = this.older.filter((s) => s !== n);
     }
-    this.older = this.older.filter((s) => s > upTo);
   }
 
   /** Closes the log; with `remove`, every segment goes (the database has every record in a table). */
@@ -278,6 +313,11 @@ export class WriteAheadLog {
     if (!remove) return;
     this.older.push(this.segment);
     this.dropOlder();
+  }
+
+  /** The segments not yet removed, oldest first (see `dropOlder`). */
+  get leftOver(): number[] {
+    return [...this.older].sort((a, b) => a - b);
   }
 
   /** The newest segment's number (the one being appended to). */
@@ -307,7 +347,13 @@ export class WriteAheadLog {
    * and the record, where a sync at creation would cost one more.
    */
   private flush(fd: number): void {
-    fdatasyncSync(fd);
+    try {
+      fdatasyncSync(fd);
+    } catch (e) {
+      // After a failed fdatasync the kernel may have dropped earlier pages too: nothing more goes in until the store opens again.
+      this.broken ??= Object.assign(new Error(`the store's log could not be synced (${(e as Error).message}); open the store again`), { code: (e as NodeJS.ErrnoException).code });
+      throw e;
+    }
     if (this.named) return;
     syncDir(this.dir);
     this.named = true;

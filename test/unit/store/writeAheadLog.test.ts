@@ -9,7 +9,7 @@ import { LevelCheckpointStore } from '../../../src/core/store/levelCheckpointSto
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { BatchOp, Db } from '../../../src/core/store/storeContext';
 import type { SessionId } from '../../../src/core/store/types';
-import { LOG_PREFIX, WriteAheadLog, decodeSegment, encodeRecord, readLog } from '../../../src/core/store/writeAheadLog';
+import { LOG_PREFIX, WriteAheadLog, decodeSegment, encodeRecord, readLog, setLogAside } from '../../../src/core/store/writeAheadLog';
 import { FixtureProcess } from '../../fixtures/storeChild';
 import { assertWorkloadSteps } from '../../fixtures/storeVerify';
 import { EVENTS_PER_STEP, type WorkState, buildStep, hashOf, initialState } from '../../fixtures/storeWorkload';
@@ -65,28 +65,35 @@ describe("the store's write-ahead log: segments", () => {
   it('a torn last record (cut short, or half written into the zeros) ends the segment quietly; the records before it stay', () => {
     const [a, b, c] = RECORDS.map((r) => encodeRecord(r)) as [Buffer, Buffer, Buffer];
     const cut = decodeSegment(segment(a, b, c.subarray(0, c.length - 100)));
-    assert.deepEqual(cut, { batches: RECORDS.slice(0, 2), end: 'torn' });
+    assert.deepEqual(cut, { batches: RECORDS.slice(0, 2), end: 'torn', clean: MAGIC.length + a.length + b.length });
     const half = Buffer.from(c);
     half.fill(0, 2000);
     const intoZeros = decodeSegment(Buffer.concat([segment(a, b, half), Buffer.alloc(8192)]));
-    assert.deepEqual(intoZeros, { batches: RECORDS.slice(0, 2), end: 'torn' });
+    assert.deepEqual(intoZeros, { batches: RECORDS.slice(0, 2), end: 'torn', clean: MAGIC.length + a.length + b.length });
   });
 
-  it('a damaged record with more written after it stops the replay there, and that segment and every later one are kept aside, never deleted', async () => {
+  it('a damaged record, or a segment cut short before a newer one, is damage: nothing is given to replay, and setting the log aside renames every segment, deleting none', async () => {
     const [a, b, c] = RECORDS.map((r) => encodeRecord(r)) as [Buffer, Buffer, Buffer];
     const bad = Buffer.from(b);
     bad.writeUInt8((bad.at(-1) as number) ^ 0xff, bad.length - 1);
-    assert.deepEqual(decodeSegment(segment(a, bad, c)), { batches: RECORDS.slice(0, 1), end: 'damaged' });
+    assert.deepEqual(decodeSegment(segment(a, bad, c)), { batches: RECORDS.slice(0, 1), end: 'damaged', clean: MAGIC.length + a.length });
     const dir = await tmp.make();
     await writeFile(join(dir, `${LOG_PREFIX}000001`), segment(a));
     await writeFile(join(dir, `${LOG_PREFIX}000002`), segment(a, bad, c));
     await writeFile(join(dir, `${LOG_PREFIX}000003`), segment(c));
-    const found = readLog(dir, () => 42);
-    assert.deepEqual(found.batches, [RECORDS[0], RECORDS[0]]);
-    assert.deepEqual(found.segments, [1]);
-    assert.deepEqual((await readdir(dir)).sort(), [`${LOG_PREFIX}000001`, `${LOG_PREFIX}000002.damaged-42`, `${LOG_PREFIX}000003.damaged-42`]);
-    // The new log starts after every segment number in use.
-    assert.equal(new WriteAheadLog(dir, found.segments).current, 2);
+    const found = readLog(dir);
+    assert.deepEqual([found.batches, found.segments], [[], [1, 2, 3]]);
+    assert.match(found.damage ?? '', /SAVEPOINT-WAL-000002: a record fails its checksum at byte/);
+    // Segment 2 cut short: with segment 3 after it, that is damage too (each segment is synced and closed before the next).
+    await writeFile(join(dir, `${LOG_PREFIX}000002`), segment(a, b.subarray(0, 10)));
+    assert.match(readLog(dir).damage ?? '', /SAVEPOINT-WAL-000002: cut short before a newer segment/);
+    assert.deepEqual(setLogAside(dir, () => 42), [`${LOG_PREFIX}000001.damaged-42`, `${LOG_PREFIX}000002.damaged-42`, `${LOG_PREFIX}000003.damaged-42`]);
+    assert.deepEqual(readLog(dir), { batches: [], segments: [] });
+    // The newest segment's torn tail is cut off the file when asked, so that a later segment after it reads as clean.
+    await writeFile(join(dir, `${LOG_PREFIX}000004`), segment(a, b.subarray(0, 10)));
+    assert.deepEqual(readLog(dir, { trimTornTail: true }), { batches: [RECORDS[0]], segments: [4] });
+    assert.deepEqual(await readFile(join(dir, `${LOG_PREFIX}000004`)), segment(a));
+    assert.equal(new WriteAheadLog(dir, [4]).current, 5);
   });
 });
 
