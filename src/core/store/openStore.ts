@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { cp, copyFile, link, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, copyFile, link, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
@@ -95,8 +95,10 @@ async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>
       await new Promise((r) => setTimeout(r, 20 * attempt));
     }
   }
-  if (StoreError.is(last)) throw last;
-  throw new StoreError('IO', `could not take a read-only copy of the store in ${dir} while another window writes to it`, { cause: last });
+  // A copy that reads as damaged says nothing sure about the owner's files, and the owner holds
+  // them: not CORRUPT, which would offer to repair a store another window is using.
+  if (StoreError.is(last) && !StoreError.is(last, 'CORRUPT')) throw last;
+  throw new StoreError('IO', `could not take a read-only copy of the store in ${dir} while another window writes to it${last instanceof Error ? ` (${last.message})` : ''}`, { cause: last });
 }
 
 /**
@@ -137,8 +139,25 @@ async function copyStoreFiles(dir: string, copyDir: string): Promise<void> {
   }
   for (const name of names.filter((n) => !meta.includes(n) && !isTable(n))) await copyFile(join(dir, name), join(copyDir, name));
   const now = (await readdir(dir)).filter((n) => n.startsWith(LOG_PREFIX) && !n.includes('.'));
+  if (logs.length === 0 && now.length === 0) return;
+  // A segment is removed only after a memtable flush, which appends to the MANIFEST, and a new owner
+  // writes a new MANIFEST (and may reuse a segment's name): unchanged since it was copied, nothing
+  // the copied tables lack can have left the log.
+  const changed = () => Object.assign(new Error('the database changed while the copy was taken'), { code: 'ENOENT' });
+  if (!(await sameManifest(dir, copyDir))) throw changed();
   if (logs.some((n) => !now.includes(n))) throw Object.assign(new Error('a log segment was removed while the copy was taken'), { code: 'ENOENT' });
   for (const name of now) await copyFile(join(dir, name), join(copyDir, name));
+  if (!(await sameManifest(dir, copyDir))) throw changed();
+}
+
+/** Whether `dir`'s CURRENT still names the MANIFEST the copy has, at the copy's size. */
+async function sameManifest(dir: string, copyDir: string): Promise<boolean> {
+  try {
+    const [a, b] = [(await readFile(join(dir, 'CURRENT'), 'utf8')).trim(), (await readFile(join(copyDir, 'CURRENT'), 'utf8')).trim()];
+    return a === b && (await stat(join(dir, a))).size === (await stat(join(copyDir, b))).size;
+  } catch {
+    return false;
+  }
 }
 
 /** The tables of the MANIFEST that the copied CURRENT names (undefined when it cannot be read). */
@@ -174,7 +193,8 @@ async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Prom
     // Every open applies what a log left by a crash holds (a read-only copy into its own copy), even
     // one that will not sync: a log left behind would later be replayed over newer commits.
     const found = await replayLog(dir, db as unknown as Db, !options.readOnly);
-    if (!options.readOnly && options.syncWrites !== false) log = new WriteAheadLog(dir, found);
+    // A segment that could not be removed must go through a log's close, or a later open replays it over newer commits.
+    if (!options.readOnly && (options.syncWrites !== false || found.length > 0)) log = new WriteAheadLog(dir, found);
     return await DiskCheckpointStore.create({ ...options, db: db as unknown as Db, ...(log ? { log } : {}) });
   } catch (e) {
     log?.close(false);
@@ -252,6 +272,14 @@ async function resolveKey(provider: KeyProvider): Promise<Uint8Array> {
  * usual. Returns the backup's path. Call it only when the user asks for it.
  */
 export async function repairCheckpointStore(dir: string, now: () => number = Date.now): Promise<string> {
+  // LevelDB's repair takes no lock: never under a process that holds the store.
+  const probe = new ClassicLevel(dir);
+  try {
+    await probe.open({ createIfMissing: false });
+    await probe.close();
+  } catch (e) {
+    if (StoreError.is(fromLevelError(e, 'repair'), 'LOCKED')) throw new StoreError('LOCKED', `the store in ${dir} is in use by another window or process: it is not repaired`, { cause: e });
+  }
   const backup = `${dir}.damaged-${now()}`;
   await cp(dir, backup, { recursive: true, errorOnExist: true, force: false });
   try {

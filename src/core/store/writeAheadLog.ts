@@ -1,6 +1,7 @@
 import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { StoreError } from './errors';
 import type { BatchOp } from './storeContext';
 
 /**
@@ -351,8 +352,9 @@ export class WriteAheadLog {
       fdatasyncSync(fd);
     } catch (e) {
       // After a failed fdatasync the kernel may have dropped earlier pages too: nothing more goes in until the store opens again.
-      this.broken ??= Object.assign(new Error(`the store's log could not be synced (${(e as Error).message}); open the store again`), { code: (e as NodeJS.ErrnoException).code });
-      throw e;
+      // IO, not the errno's code: an ENOSPC here is not 'nothing written, retry once there is space'.
+      this.broken ??= new StoreError('IO', `the store's log could not be synced (${(e as Error).message}); open the store again`, { cause: e });
+      throw this.broken;
     }
     if (this.named) return;
     syncDir(this.dir);
