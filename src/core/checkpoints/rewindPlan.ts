@@ -125,7 +125,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
     const last = h.lastState(true);
     const lastExec = h.lastExec();
     const modes = h.deletedModesAfter(step);
-    return [...h.stateAfter(step)].map(([path, toHash]) => ({ path, toHash, exec: known.get(path) === true, mode: modes.get(path), execKnown: known.get(path), ownExec: lastExec.get(path), own: ownHashes(last.get(path)) }));
+    return [...h.stateAfter(step)].map(([path, toHash]) => ({ path, toHash, exec: known.get(path) === true, mode: withBit(modes.get(path), known.get(path)), execKnown: known.get(path), ownExec: lastExec.get(path), own: ownHashes(last.get(path)) }));
   };
   plan.files = await planFiles(store, workspace, wanted(history), o);
   // Two of the session's paths that are one file (an older session's edit through a symlink): one history, when their changes chain.
@@ -221,6 +221,15 @@ interface Wanted {
   ownExec?: boolean;
   /** Hashes the session itself left there: anything else on disk is someone else's edit. */
   own: (BlobHash | null)[];
+}
+
+/**
+ * A recorded mode with the execute bit the target had, where known: the mode is the one a later
+ * deletion found, after any `chmod` the history recorded since the target.
+ */
+function withBit(mode: number | undefined, exec: boolean | undefined): number | undefined {
+  if (mode === undefined || exec === undefined) return mode;
+  return exec ? mode | ((mode & 0o444) >> 2) : mode & ~0o111;
 }
 
 /** For a path that is a symlink: the hash of what it leads to (null: nothing, or outside the workspace). */

@@ -26,8 +26,8 @@ function unparsed(outline: Outline): boolean {
 /**
  * The symbol changes from `before` to `after`. `null` stands for a file that does not exist on
  * that side (created: everything added; deleted: everything removed). Symbols match by qualified
- * name and kind; several symbols with the same name and kind (overloads, two `impl Foo` blocks)
- * match in order. An outline that was not parsed (`parseError` or `skipped`) cannot be compared
+ * name and kind; several symbols with the same name and kind (overloads, two `impl Foo` blocks,
+ * a def in each branch of an `if`) match their unchanged twins first, then in order. An outline that was not parsed (`parseError` or `skipped`) cannot be compared
  * and gives an empty delta; one with syntax errors is compared as it is. Pure.
  */
 export function symbolDelta(before: Outline | null, after: Outline | null): SymbolDelta {
@@ -40,8 +40,18 @@ export function symbolDelta(before: Outline | null, after: Outline | null): Symb
     if (group) group.push(symbol);
     else unmatched.set(key(symbol), [symbol]);
   }
+  // Same name and kind: an unchanged one pairs with its twin first (another branch's `def parse`
+  // added above it is an addition, not a change of every one after it), then the rest in order.
+  const afterSymbols = after?.symbols ?? [];
+  const pairedWith = new Map<SymbolInfo, SymbolInfo>();
+  for (const symbol of afterSymbols) {
+    const group = unmatched.get(key(symbol));
+    const twin = group?.findIndex((s) => s.hash === symbol.hash) ?? -1;
+    if (group && twin >= 0) pairedWith.set(symbol, group.splice(twin, 1)[0] as SymbolInfo);
+  }
   const added: SymbolInfo[] = [];
-  for (const symbol of after?.symbols ?? []) {
+  for (const symbol of afterSymbols) {
+    if (pairedWith.has(symbol)) continue;
     const previous = unmatched.get(key(symbol))?.shift();
     if (!previous) added.push(symbol);
     else if (previous.hash !== symbol.hash) delta.changed.push({ before: previous, after: symbol });

@@ -44,9 +44,9 @@ function isLeading(node: Node, spec: LanguageSpec): boolean {
  * lines right above a declaration belong to it. Returns the text ranges the symbols took, which
  * the parent cuts out of its own hash.
  */
-function visitContainer(walk: Walk, container: Node, parent: Parent | null): TextCut[] {
+function visitContainer(walk: Walk, container: Node, parent: Parent | null, leadIn: Lead | null = null): TextCut[] {
   const cuts: TextCut[] = [];
-  let lead: { start: number; lastRow: number } | null = null;
+  let lead: Lead | null = leadIn;
   let previousRow = -1;
   for (const child of container.namedChildren) {
     if (isLeading(child, walk.spec)) {
@@ -58,12 +58,37 @@ function visitContainer(walk: Walk, container: Node, parent: Parent | null): Tex
       const attached = lead !== null && child.startPosition.row <= lead.lastRow + 1;
       const start = attached && lead ? lead.start : child.startIndex;
       if (visitDeclaration(walk, child, start, parent)) cuts.push(memberCut(walk.source, child, start));
-      else for (const block of lookup(walk.spec.transparent, child.type)?.(child) ?? []) cuts.push(...visitContainer(walk, block, parent));
+      else for (const block of lookup(walk.spec.transparent, child.type)?.(child) ?? []) cuts.push(...visitContainer(walk, block, parent, leadBefore(walk, block)));
       lead = null;
     }
     previousRow = lastRow(child);
   }
   return cuts;
+}
+
+interface Lead {
+  start: number;
+  lastRow: number;
+}
+
+/**
+ * The comments on their own lines right above a block of a transparent statement (the grammar may
+ * hang them on the statement, as Python's does under `if X:`): the lead of the block's first
+ * declaration, as comments above a top-level one are.
+ */
+function leadBefore(walk: Walk, block: Node): Lead | null {
+  let start = -1;
+  let last = -1;
+  let nextRow = block.startPosition.row;
+  for (let prev = block.previousNamedSibling; prev && isLeading(prev, walk.spec); prev = prev.previousNamedSibling) {
+    const before = prev.previousSibling;
+    // Only comments on lines of their own, with no blank line between them and what follows.
+    if ((before && before.endPosition.row === prev.startPosition.row) || lastRow(prev) + 1 < nextRow) break;
+    if (last < 0) last = lastRow(prev);
+    start = prev.startIndex;
+    nextRow = prev.startPosition.row;
+  }
+  return start < 0 ? null : { start, lastRow: last };
 }
 
 /**

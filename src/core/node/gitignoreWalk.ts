@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { EntryType, ListEntry, ListResult } from '../ports/workspace';
@@ -47,7 +47,8 @@ async function loadInfoExclude(rootReal: string): Promise<Matcher | undefined> {
 
 async function repositoryDir(rootReal: string): Promise<string | undefined> {
   const dotGit = path.join(rootReal, '.git');
-  const st = await lstat(dotGit).catch(() => undefined);
+  // A .git that is a link to the repository is followed, as git does.
+  const st = await stat(dotGit).catch(() => undefined);
   if (st?.isDirectory()) return dotGit;
   if (!st?.isFile()) return undefined;
   const line = /^gitdir:\s*(.+?)\s*$/m.exec((await readFile(dotGit, 'utf8').catch(() => '')) ?? '');

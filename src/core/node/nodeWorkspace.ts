@@ -31,9 +31,15 @@ function fsyncFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
 }
 
-function createFd(file: string): Promise<number> {
-  return new Promise((resolve, reject) => openCb(file, 'wx', (e, fd) => (e ? reject(e) : resolve(fd))));
+function createFd(file: string, mode = 0o666): Promise<number> {
+  return new Promise((resolve, reject) => openCb(file, 'wx', mode, (e, fd) => (e ? reject(e) : resolve(fd))));
 }
+
+/**
+ * The mode a staged file is created with: for a known mode, its owner's bits only, so that a private
+ * file's contents are never readable by others, not even until the chmod that follows.
+ */
+const createMode = (mode: number | 'executable' | undefined): number | undefined => (typeof mode === 'number' ? mode & 0o700 : undefined);
 
 function renameFile(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => renameCb(from, to, (e) => (e ? reject(e) : resolve())));
@@ -300,7 +306,7 @@ const withExec = (mode: number): number => (mode & 0o7777) | ((mode & 0o444) >> 
 /** A new file with `bytes`, synced (data and inode), with `mode` when given ('executable': the default one plus execute bits). */
 async function writeSynced(file: string, bytes: Uint8Array, mode: number | 'executable' | undefined): Promise<void> {
   if (bytes.length > SYNC_IO_MAX) return writeSyncedLarge(file, bytes, mode);
-  const fd = await createFd(file);
+  const fd = await createFd(file, createMode(mode));
   try {
     for (let n = 0; n < bytes.length; ) n += writeSync(fd, bytes, n, bytes.length - n);
     if (mode !== undefined) fchmodSync(fd, mode === 'executable' ? withExec(fstatSync(fd).mode) : mode);
@@ -311,7 +317,7 @@ async function writeSynced(file: string, bytes: Uint8Array, mode: number | 'exec
 }
 
 async function writeSyncedLarge(file: string, bytes: Uint8Array, mode: number | 'executable' | undefined): Promise<void> {
-  const fh = await open(file, 'wx');
+  const fh = await open(file, 'wx', createMode(mode));
   try {
     await fh.writeFile(bytes);
     if (mode !== undefined) await fh.chmod(mode === 'executable' ? withExec((await fh.stat()).mode) : mode);

@@ -89,6 +89,13 @@ describe('NodeWorkspace.list (.gitignore walk)', () => {
     assert.deepEqual(await paths(new NodeWorkspace(wt), '.'), ['main.ts']);
   });
 
+  it('a .git that is a symlink to the repository folder (git follows it) has its info/exclude read', async () => {
+    const repo = await tmp.make({ 'info/exclude': 'scratch/\n' });
+    const ws = await tmp.make({ 'scratch/x': '', 'main.ts': '' });
+    await symlink(repo, path.join(ws, '.git'));
+    assert.deepEqual(await paths(new NodeWorkspace(ws), '.'), ['main.ts']);
+  });
+
   it('stops at the limit and says so', async () => {
     const root = await tmp.make({ 'a/1': '', 'a/2': '', 'b/3': '' });
     const ws = new NodeWorkspace(root);
