@@ -1,6 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { isIgnored, loadGitignore, loadRootRules } from './gitignoreWalk';
+import { stat } from 'node:fs/promises';
+import { infoExcludePath, isIgnored, loadGitignore, loadRootRules } from './gitignoreWalk';
 
 type Matcher = NonNullable<Awaited<ReturnType<typeof loadGitignore>>>;
 
@@ -23,6 +24,8 @@ export class CaptureFilter {
   private readonly globs: ((p: string) => boolean) | undefined;
   private readonly respectGitignore: boolean;
   private readonly chains = new Map<string, Promise<Matcher[]>>();
+  /** The repository's info/exclude as the root's rules last read it. */
+  private excludeSeen: { file: string; stamp: string } | undefined;
 
   constructor(
     private readonly rootAbs: string,
@@ -80,11 +83,33 @@ export class CaptureFilter {
     return found;
   }
 
+  /**
+   * Whether the repository's info/exclude changed since the root's rules were read (its rules are
+   * then dropped, for the caller to rescope the whole workspace). Nothing watches `.git`, so the
+   * capture asks at each settle: one stat.
+   */
+  async rootRulesChanged(): Promise<boolean> {
+    const seen = this.excludeSeen;
+    if (!this.respectGitignore || seen === undefined || !this.chains.has('')) return false;
+    if ((await stampOf(seen.file)) === seen.stamp) return false;
+    this.invalidate('');
+    return true;
+  }
+
   private async loadChain(dirRel: string): Promise<Matcher[]> {
-    if (dirRel === '') return loadRootRules(this.rootAbs);
+    if (dirRel === '') {
+      const file = await infoExcludePath(this.rootAbs);
+      this.excludeSeen = file === undefined ? undefined : { file, stamp: await stampOf(file) };
+      return loadRootRules(this.rootAbs);
+    }
     const parent = await this.chain(dirRel.includes('/') ? dirRel.slice(0, dirRel.lastIndexOf('/')) : '');
     const own = await loadGitignore(path.join(this.rootAbs, dirRel), dirRel);
     return own ? [...parent, own] : parent;
   }
 }
 
+/** What tells a version of a file from another without reading it (or 'none' when it is missing). */
+async function stampOf(file: string): Promise<string> {
+  const st = await stat(file).catch(() => undefined);
+  return st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : 'none';
+}

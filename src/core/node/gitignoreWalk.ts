@@ -37,12 +37,17 @@ export async function loadRootRules(rootReal: string): Promise<Matcher[]> {
 }
 
 async function loadInfoExclude(rootReal: string): Promise<Matcher | undefined> {
+  const file = await infoExcludePath(rootReal);
+  const rules = file === undefined ? undefined : await readFile(file, 'utf8').catch(() => undefined);
+  return rules === undefined ? undefined : { base: '', ig: ignore().add(rules) };
+}
+
+/** Where the repository of the workspace root keeps `info/exclude`, or undefined outside a repository. */
+export async function infoExcludePath(rootReal: string): Promise<string | undefined> {
   const gitDir = await repositoryDir(rootReal);
   if (gitDir === undefined) return undefined;
   const common = (await readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined))?.trim();
-  const infoDir = common ? path.resolve(gitDir, common, 'info') : path.join(gitDir, 'info');
-  const rules = await readFile(path.join(infoDir, 'exclude'), 'utf8').catch(() => undefined);
-  return rules === undefined ? undefined : { base: '', ig: ignore().add(rules) };
+  return path.join(common ? path.resolve(gitDir, common) : gitDir, 'info', 'exclude');
 }
 
 async function repositoryDir(rootReal: string): Promise<string | undefined> {

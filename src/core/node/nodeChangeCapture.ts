@@ -277,6 +277,8 @@ export class NodeChangeCapture implements ChangeCapture {
     this.events = 0;
     let found;
     try {
+      // The repository's info/exclude changed (nothing watches .git): the whole workspace goes by the new rules from here.
+      if (await this.filter.rootRulesChanged()) await this.rescopeDir('');
       const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
       found = { candidates, ...(await this.index.compare(candidates)) };
       await this.rescope(found.comparisons);
@@ -294,11 +296,13 @@ export class NodeChangeCapture implements ChangeCapture {
    * (this settle's candidates were chosen by the old ones). Only then is the directory scanned.
    */
   private async rescope(comparisons: readonly Comparison[]): Promise<void> {
-    for (const dir of ruleDirs(comparisons.map((c) => c.path))) {
-      this.filter.invalidate(dir);
-      const added = await rescope(this.root, dir, this.filter, this.index, this.watching ? this.watchers : undefined);
-      await this.absorb(added, new Map());
-    }
+    for (const dir of ruleDirs(comparisons.map((c) => c.path))) await this.rescopeDir(dir);
+  }
+
+  private async rescopeDir(dir: string): Promise<void> {
+    this.filter.invalidate(dir);
+    const added = await rescope(this.root, dir, this.filter, this.index, this.watching ? this.watchers : undefined);
+    await this.absorb(added, new Map());
   }
 
   private async sweepCandidates(): Promise<Candidates> {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { captureCommand, captureScratch, sh, snapshotTree, summary } from './captureHarness';
 
@@ -52,6 +53,24 @@ describe('NodeChangeCapture: what is never reported', () => {
     const set = await captureCommand(capture, root, 'mkdir -p scratch && echo n > scratch/notes.md && echo l > a.local && echo k > keep.local && echo b >> src/a.ts');
     assert.deepEqual(summary(set), ['keep.local created', 'src/a.ts modified']);
   });
+
+  for (const [mode, options] of [
+    ['with the watcher', {}],
+    ['without it', { watch: false }],
+  ] as const) {
+    it(`a path added to .git/info/exclude between commands stops being captured, as one added to the root .gitignore does, ${mode}`, async () => {
+      const root = await tmp.workspace({ '.git/info/exclude': '# none\n', 'src/a.ts': 'a\n' });
+      const capture = tmp.capture(root, options);
+      assert.deepEqual(summary(await captureCommand(capture, root, 'echo b >> src/a.ts')), ['src/a.ts modified']);
+      await writeFile(path.join(root, '.git/info/exclude'), 'secrets/\n');
+      const set = await captureCommand(capture, root, 'mkdir -p secrets && echo k > secrets/key && echo c >> src/a.ts');
+      assert.deepEqual(summary(set), ['src/a.ts modified']);
+      // And taken out again: the folder is tracked from then on (what it holds is baseline, not a change).
+      await writeFile(path.join(root, '.git/info/exclude'), '# none\n');
+      const later = await captureCommand(capture, root, 'echo k2 > secrets/key && echo d >> src/a.ts');
+      assert.deepEqual(summary(later), ['secrets/key modified', 'src/a.ts modified']);
+    });
+  }
 
   it('tracks node_modules when it is not in the excluded directories', async () => {
     const root = await tmp.workspace({ 'node_modules/x/index.js': 'x\n' });
