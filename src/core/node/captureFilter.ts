@@ -99,7 +99,9 @@ export class CaptureFilter {
   private async loadChain(dirRel: string): Promise<Matcher[]> {
     if (dirRel === '') {
       const file = await infoExcludePath(this.rootAbs);
-      this.excludeSeen = file === undefined ? undefined : { file, stamp: await stampOf(file) };
+      // Outside a repository, .git itself: a repository made later is then noticed too.
+      const watched = file ?? path.join(this.rootAbs, '.git');
+      this.excludeSeen = { file: watched, stamp: await stampOf(watched) };
       return loadRootRules(this.rootAbs);
     }
     const parent = await this.chain(dirRel.includes('/') ? dirRel.slice(0, dirRel.lastIndexOf('/')) : '');

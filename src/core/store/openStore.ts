@@ -272,16 +272,21 @@ async function resolveKey(provider: KeyProvider): Promise<Uint8Array> {
  * usual. Returns the backup's path. Call it only when the user asks for it.
  */
 export async function repairCheckpointStore(dir: string, now: () => number = Date.now): Promise<string> {
+  if (!existsSync(dir)) throw new StoreError('IO', `there is no store in ${dir} to repair`);
+  // The backup first: opening LevelDB (the lock probe) already changes the directory (LOCK, LOG rotated).
+  const backup = `${dir}.damaged-${now()}`;
+  await cp(dir, backup, { recursive: true, errorOnExist: true, force: false });
   // LevelDB's repair takes no lock: never under a process that holds the store.
   const probe = new ClassicLevel(dir);
   try {
     await probe.open({ createIfMissing: false });
     await probe.close();
   } catch (e) {
-    if (StoreError.is(fromLevelError(e, 'repair'), 'LOCKED')) throw new StoreError('LOCKED', `the store in ${dir} is in use by another window or process: it is not repaired`, { cause: e });
+    if (StoreError.is(fromLevelError(e, 'repair'), 'LOCKED')) {
+      await rm(backup, { recursive: true, force: true });
+      throw new StoreError('LOCKED', `the store in ${dir} is in use by another window or process: it is not repaired`, { cause: e });
+    }
   }
-  const backup = `${dir}.damaged-${now()}`;
-  await cp(dir, backup, { recursive: true, errorOnExist: true, force: false });
   try {
     await repairInChild(dir);
     // A damaged log cannot be replayed safely: it is set aside (a copy is in the backup too), and

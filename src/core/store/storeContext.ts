@@ -119,7 +119,7 @@ export class StoreContext {
     this.assertWritable();
     if (this.logged) {
       this.writesBegun++;
-      return this.logged.write(ops, what, deferSync);
+      return this.logged.write(ops, what, deferSync || !this.syncWrites);
     }
     const bytes = opsBytes(ops);
     const defer = this.syncWrites && deferSync && this.deferredBytes + bytes <= MAX_DEFERRED_BYTES;
