@@ -8,17 +8,12 @@ import type { SessionId } from '../../../src/core/store/types';
 import { LOG_PREFIX } from '../../../src/core/store/writeAheadLog';
 import { FixtureProcess } from '../../fixtures/storeChild';
 import { assertWorkloadSteps } from '../../fixtures/storeVerify';
-import { type WorkState, applyEvent, buildStep, initialState } from '../../fixtures/storeWorkload';
+import { buildStep } from '../../fixtures/storeWorkload';
 import { tempDirs } from './helpers/tmp';
+import { walSession } from './helpers/walSession';
 
 const SID = 'rv3' as SessionId;
-
-async function stateOf(store: LevelCheckpointStore): Promise<WorkState> {
-  const load = await store.loadSession<WorkState>(SID);
-  let state = load.snapshot?.state ?? initialState();
-  for await (const e of load.tail) state = applyEvent(state, e);
-  return state;
-}
+const { stateOf } = walSession(SID);
 
 describe("the store's repair and log: a backup of the directory as it was, a store that does not sync, read-only opens under a busy owner", function () {
   this.timeout(120_000);

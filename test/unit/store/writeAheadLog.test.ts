@@ -12,10 +12,12 @@ import type { SessionId } from '../../../src/core/store/types';
 import { LOG_PREFIX, WriteAheadLog, decodeSegment, encodeRecord, readLog, setLogAside } from '../../../src/core/store/writeAheadLog';
 import { FixtureProcess } from '../../fixtures/storeChild';
 import { assertWorkloadSteps } from '../../fixtures/storeVerify';
-import { EVENTS_PER_STEP, type WorkState, buildStep, hashOf, initialState } from '../../fixtures/storeWorkload';
+import { EVENTS_PER_STEP, buildStep, hashOf, initialState } from '../../fixtures/storeWorkload';
 import { tempDirs } from './helpers/tmp';
+import { logFiles, walSession } from './helpers/walSession';
 
 const SID = 'wal-session' as SessionId;
+const { commitSteps } = walSession(SID);
 const MAGIC = Buffer.from('SPWAL01\n', 'latin1');
 const bytes = (s: string) => new Uint8Array(Buffer.from(s));
 const RECORDS: BatchOp[][] = [
@@ -27,17 +29,6 @@ const RECORDS: BatchOp[][] = [
   [{ type: 'put', key: 'b!x', value: new Uint8Array(randomBytes(3000)) }],
 ];
 const segment = (...records: Buffer[]) => Buffer.concat([MAGIC, ...records]);
-const logFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.startsWith(LOG_PREFIX)).sort();
-
-/** Commits workload steps from..to (with `commit` options added) and returns the state after them. */
-async function commitSteps(store: LevelCheckpointStore, from: number, to: number, state: WorkState): Promise<WorkState> {
-  for (let step = from; step <= to; step++) {
-    const b = buildStep(SID, step, state);
-    await store.commit(b.commit);
-    state = b.next;
-  }
-  return state;
-}
 
 /** A copy of the store's files (LevelDB's, and the log's when `withLog`), as a crash would leave them. */
 async function copyStore(from: string, to: string, withLog: boolean): Promise<void> {

@@ -9,39 +9,12 @@ import type { SessionId } from '../../../src/core/store/types';
 import { LOG_PREFIX } from '../../../src/core/store/writeAheadLog';
 import { FixtureProcess } from '../../fixtures/storeChild';
 import { assertWorkloadSteps } from '../../fixtures/storeVerify';
-import { type WorkState, applyEvent, buildStep, initialState } from '../../fixtures/storeWorkload';
+import { buildStep, initialState } from '../../fixtures/storeWorkload';
 import { tempDirs } from './helpers/tmp';
+import { logFiles, walSession } from './helpers/walSession';
 
 const SID = 'wal-crash' as SessionId;
-const logFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.startsWith(LOG_PREFIX) && !n.includes('.')).sort();
-
-async function stateOf(store: LevelCheckpointStore): Promise<WorkState> {
-  const load = await store.loadSession<WorkState>(SID);
-  let state = load.snapshot?.state ?? initialState();
-  for await (const e of load.tail) state = applyEvent(state, e);
-  return state;
-}
-
-async function commitSteps(store: LevelCheckpointStore, from: number, to: number, state: WorkState): Promise<WorkState> {
-  for (let step = from; step <= to; step++) {
-    const b = buildStep(SID, step, state);
-    await store.commit(b.commit);
-    state = b.next;
-  }
-  return state;
-}
-
-/** SIGKILLs a syncing writer right after step `k` resolved: step k is in the store's log only. */
-async function crashAfter(dir: string, k: number): Promise<void> {
-  process.env['KILL_AFTER'] = String(k);
-  try {
-    const w = new FixtureProcess('storeWriter', [dir, SID, '1', '8', '0']);
-    const exit = await w.exited;
-    assert.equal(exit.signal, 'SIGKILL', exit.stderr);
-  } finally {
-    delete process.env['KILL_AFTER'];
-  }
-}
+const { stateOf, commitSteps, crashAfter } = walSession(SID);
 
 /**
  * The store's write-ahead log against crashes and failures around it (found by review): an open that
