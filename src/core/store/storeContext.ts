@@ -46,7 +46,6 @@ interface Deferred {
   bytes: number;
 }
 
-
 /** What every part of the store shares: the database, the codec, and quarantine reporting. */
 export class StoreContext {
   readonly db: Db;
@@ -207,17 +206,14 @@ export class StoreContext {
     this.assertOpen();
     if (keyList.length === 0) return [];
     try {
+      // Keys a queued batch of the log wrote come from the queue (LevelDB may not have them yet), the others from LevelDB.
       const logged = this.logged;
-      if (logged && logged.pending > 0) {
-        // Keys a queued batch wrote come from the queue (LevelDB may not have them yet), the others from LevelDB.
-        const queued = keyList.map((k) => logged.valueOf(k));
-        const rest = keyList.filter((_, i) => !queued[i]);
-        const got = rest.length === 0 ? [] : this.hasGetSync && rest.length <= SYNC_GET_MANY ? rest.map((k) => this.db.getSync(k)) : await this.db.getMany(rest);
-        let next = 0;
-        return queued.map((q) => (q ? q.value : got[next++]));
-      }
-      if (this.hasGetSync && keyList.length <= SYNC_GET_MANY) return keyList.map((k) => this.db.getSync(k));
-      return await this.db.getMany(keyList as string[]);
+      const queued = logged && logged.pending > 0 ? keyList.map((k) => logged.valueOf(k)) : undefined;
+      const rest = queued ? keyList.filter((_, i) => !queued[i]) : keyList;
+      const got = rest.length === 0 ? [] : this.hasGetSync && rest.length <= SYNC_GET_MANY ? rest.map((k) => this.db.getSync(k)) : await this.db.getMany(rest as string[]);
+      if (!queued) return got;
+      let next = 0;
+      return queued.map((q) => (q ? q.value : got[next++]));
     } catch (e) {
       throw fromLevelError(e, what);
     }
