@@ -19,7 +19,7 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, 8000).indexOf(0) !== -1;
 }
 
-const version = (s: Side | undefined): FileVersion | null => (s ? { hash: s.hash, size: s.size, ...(s.exec ? { exec: true as const } : {}) } : null);
+const version = (s: Side | undefined): FileVersion | null => (s ? { hash: s.hash, size: s.size, ...(s.exec ? { exec: true as const } : {}), ...(s.mode !== undefined ? { mode: s.mode } : {}) } : null);
 
 function change(path: string, before: Side | undefined, after: Side | undefined, maxBytes: number, from?: string): FileChange {
   const kind = from !== undefined ? 'renamed' : !before ? 'created' : !after ? 'deleted' : 'modified';

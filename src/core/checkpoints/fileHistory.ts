@@ -27,7 +27,7 @@ export interface FileTouch {
   /** Whether the file had / has an execute bit on that side; undefined: not known (a file tool's edit, which keeps the mode). */
   beforeExec?: boolean;
   afterExec?: boolean;
-  /** A file tool's deletion: the file's permission bits before it (POSIX). */
+  /** A deletion (by a file tool, or a command's deletion or move): the file's permission bits before it (POSIX). */
   beforeMode?: number;
   /** The two halves of a rename a command made: the old path's touch names the new path, the new path's the old one. */
   movedTo?: string;
@@ -199,10 +199,10 @@ export class FileHistory {
   }
 
   /**
-   * The permission bits of the files the session's file tools deleted after `step`, as the first
-   * such deletion of each path found them: what a rewind to `step` gives a file it re-creates. A
-   * file a command deleted, or one deleted before this was recorded, is not here (it gets the
-   * default mode, with its execute bit as `execKnownAfter` says).
+   * The permission bits of the files the session deleted after `step` (by a file tool, or by a
+   * command: a deletion or a move), as the first such deletion of each path found them: what a
+   * rewind to `step` gives a file it re-creates. A file deleted before this was recorded is not here
+   * (it gets the default mode, with its execute bit as `execKnownAfter` says).
    */
   deletedModesAfter(step: number): Map<string, number> {
     const out = new Map<string, number>();
@@ -252,6 +252,8 @@ interface CapturedChange {
   afterHash: string | null;
   beforeExec?: boolean;
   afterExec?: boolean;
+  /** 'deleted' and 'renamed': the permission bits the file had before. */
+  beforeMode?: number;
 }
 
 function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: CapturedChange[] }): FileTouch[] {
@@ -272,9 +274,10 @@ function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: 
     // A record says "no execute bit" only when it carries the bits (`modes`); an older one knows only those it names.
     const bit = (x: true | undefined): boolean | undefined => (x ? true : c.modes ? false : undefined);
     const [bx, ax] = [bit(c.beforeExec), bit(c.afterExec)];
-    if (c.kind !== 'renamed' || c.from === undefined) return [touch(c.path, c.beforeHash, c.afterHash, bx, ax)];
+    const mode = c.beforeMode !== undefined ? { beforeMode: c.beforeMode } : {};
+    if (c.kind !== 'renamed' || c.from === undefined) return [{ ...touch(c.path, c.beforeHash, c.afterHash, bx, ax), ...(c.afterHash === null ? mode : {}) }];
     return [
-      { ...touch(c.from, c.beforeHash, null, bx, false), movedTo: c.path },
+      { ...touch(c.from, c.beforeHash, null, bx, false), ...mode, movedTo: c.path },
       { ...touch(c.path, null, c.afterHash, false, ax), movedFrom: c.from },
     ];
   });

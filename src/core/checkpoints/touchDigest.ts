@@ -65,5 +65,6 @@ const sideEffect = (c: SideEffect) => ({
   afterHash: c.afterHash,
   ...(c.beforeExec ? { beforeExec: true } : {}),
   ...(c.afterExec ? { afterExec: true } : {}),
+  ...(c.beforeMode !== undefined ? { beforeMode: c.beforeMode } : {}),
   ...(c.modes ? { modes: true } : {}),
 });

@@ -85,7 +85,7 @@ export async function readEntry(abs: string, maxBytes: number): Promise<IndexEnt
   try {
     const st = await fstatFd(fd);
     if (!st.isFile()) return undefined;
-    const meta = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, ...(isExecutable(st.mode) ? { exec: true as const } : {}) };
+    const meta = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, ...(isExecutable(st.mode) ? { exec: true as const } : {}), ...(process.platform === 'win32' ? {} : { mode: st.mode & 0o7777 }) };
     if (st.size > maxBytes) return { ...meta, ...(await hashChunks(fd)) };
     const buf = Buffer.allocUnsafeSlow(st.size);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, await fill(fd, buf));

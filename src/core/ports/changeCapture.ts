@@ -19,6 +19,12 @@ export interface FileVersion {
   size: number;
   /** An execute bit is set (POSIX): a rewind that re-creates this version sets it again. Absent: not executable, or unknown. */
   exec?: true;
+  /**
+   * The permission bits (POSIX, `mode & 0o7777`), as the capture last read them; absent on Windows.
+   * Journaled for the side that a deletion or a move removes: a rewind that re-creates that file
+   * gives them back (a private 0600 file is not re-created readable by everyone).
+   */
+  mode?: number;
 }
 
 export type ChangeKind = 'created' | 'modified' | 'deleted' | 'renamed';

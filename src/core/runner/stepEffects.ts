@@ -47,6 +47,7 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
       ...((c.binary || c.tooLarge || (c.before && !c.beforeBytes)) && c.after ? { afterSize: c.after.size } : {}),
       ...(c.before?.exec ? { beforeExec: true } : {}),
       ...(c.after?.exec ? { afterExec: true } : {}),
+      ...((c.kind === 'deleted' || c.kind === 'renamed') && c.before?.mode !== undefined ? { beforeMode: c.before.mode } : {}),
       modes: true,
     });
     if (c.beforeBytes) blobs.push({ content: c.beforeBytes });

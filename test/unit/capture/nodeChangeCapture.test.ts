@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import type { FileVersion } from '../../../src/core/ports/changeCapture';
 import { captureCommand, captureScratch, only, sh, sha, summary, text } from './captureHarness';
+
+/** A version without its permission bits (they depend on the umask; the test of modes checks them). */
+const bits = (v: FileVersion | null | undefined) => {
+  if (!v) return v;
+  const { mode: _mode, ...rest } = v;
+  return rest;
+};
 
 describe('NodeChangeCapture: changes made by commands', () => {
   const tmp = captureScratch();
@@ -15,7 +23,7 @@ describe('NodeChangeCapture: changes made by commands', () => {
     assert.deepEqual(summary(set), ['a.txt modified', 'b.txt deleted', 'src/d.ts created']);
     assert.equal(set.method, 'watch');
     const a = only(set, 'a.txt');
-    assert.deepEqual(a.before, { hash: sha('alpha\n'), size: 6 });
+    assert.deepEqual(bits(a.before), { hash: sha('alpha\n'), size: 6 });
     assert.equal(text(a.beforeBytes), 'alpha\n');
     assert.equal(text(a.afterBytes), 'alpha\nmore\n');
     assert.equal(text(only(set, 'b.txt').beforeBytes), 'beta\n');
@@ -30,17 +38,36 @@ describe('NodeChangeCapture: changes made by commands', () => {
     const capture = tmp.capture(root);
     const set = await captureCommand(capture, root, 'chmod +x run.sh && echo more >> run.sh && rm run.sh && echo g > gen.sh && chmod 755 gen.sh && echo q >> plain.txt');
     assert.deepEqual(summary(set), ['gen.sh created', 'plain.txt modified', 'run.sh deleted']);
-    assert.deepEqual(only(set, 'gen.sh').after, { hash: sha('g\n'), size: 2, exec: true });
+    assert.deepEqual(bits(only(set, 'gen.sh').after), { hash: sha('g\n'), size: 2, exec: true });
     assert.equal(only(set, 'plain.txt').after?.exec, undefined);
     // The bit the baseline saw: run.sh was made executable and deleted within the command.
     assert.equal(only(set, 'run.sh').before?.exec, undefined);
     const again = await captureCommand(capture, root, 'rm gen.sh');
-    assert.deepEqual(only(again, 'gen.sh').before, { hash: sha('g\n'), size: 2, exec: true });
+    assert.deepEqual(bits(only(again, 'gen.sh').before), { hash: sha('g\n'), size: 2, exec: true });
     // A mode-only change is a change: a rewind to after it must know the bit.
     const chmodded = await captureCommand(capture, root, 'chmod +x plain.txt');
     assert.deepEqual(summary(chmodded), ['plain.txt modified']);
     assert.deepEqual([only(chmodded, 'plain.txt').before?.exec, only(chmodded, 'plain.txt').after?.exec], [undefined, true]);
     assert.equal(only(chmodded, 'plain.txt').before?.hash, only(chmodded, 'plain.txt').after?.hash);
+  });
+
+  it('records the permission bits of each side, so that a rewind re-creating a file a command deleted or moved gives them back (POSIX)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const root = await tmp.workspace({ 'secret.env': 'TOKEN=1\n', 'id.key': 'KEY\n', 'tool.sh': 'echo\n' });
+    const capture = tmp.capture(root);
+    // Modes set before the baseline, and one changed between captures (chmod only: no change to report).
+    await captureCommand(capture, root, 'chmod 600 secret.env && chmod 640 id.key && chmod 750 tool.sh');
+    const set = await captureCommand(capture, root, 'rm secret.env && mv id.key moved.key && rm tool.sh && echo n > new.txt && chmod 604 new.txt');
+    assert.deepEqual(summary(set), ['moved.key renamed id.key', 'new.txt created', 'secret.env deleted', 'tool.sh deleted']);
+    assert.deepEqual(
+      ['secret.env', 'moved.key', 'tool.sh', 'new.txt'].map((p) => [p, only(set, p).before?.mode, only(set, p).after?.mode]),
+      [
+        ['secret.env', 0o600, undefined],
+        ['moved.key', 0o640, 0o640],
+        ['tool.sh', 0o750, undefined],
+        ['new.txt', undefined, 0o604],
+      ],
+    );
   });
 
   it('reports a move as a rename, and a moved directory as renames of its files', async () => {
@@ -106,12 +133,12 @@ describe('NodeChangeCapture: changes made by commands', () => {
     assert.equal(bin.tooLarge, false);
     assert.equal(bin.beforeBytes, undefined);
     assert.equal(bin.afterBytes, undefined);
-    assert.deepEqual(bin.after, { hash: sha(Buffer.from([137, 80, 0, 1, 0, 1, 2])), size: 7 });
+    assert.deepEqual(bits(bin.after), { hash: sha(Buffer.from([137, 80, 0, 1, 0, 1, 2])), size: 7 });
     const log = only(set, 'big.log');
     assert.equal(log.tooLarge, true);
     assert.equal(log.binary, false);
-    assert.deepEqual(log.before, { hash: sha(big), size: 3000 });
-    assert.deepEqual(log.after, { hash: sha(`${big}z\n`), size: 3002 });
+    assert.deepEqual(bits(log.before), { hash: sha(big), size: 3000 });
+    assert.deepEqual(bits(log.after), { hash: sha(`${big}z\n`), size: 3002 });
     assert.equal(log.afterBytes, undefined);
     assert.equal(only(set, 'copy.txt').tooLarge, true);
   });

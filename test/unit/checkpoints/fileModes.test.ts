@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
-import { finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
+import { ScriptedGate, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
 
 /**
  * The permission bits of a file the session deleted come back with it: a private file (0600) that
@@ -16,7 +18,10 @@ describe('rewind and undo keep a re-created file\'s permission bits (real runner
   before(function () {
     if (process.platform === 'win32') this.skip();
   });
+  let capture: NodeChangeCapture | undefined;
   afterEach(async () => {
+    await capture?.dispose();
+    capture = undefined;
     await h?.close();
     h = undefined;
   });
@@ -57,5 +62,46 @@ describe('rewind and undo keep a re-created file\'s permission bits (real runner
     assert.equal(await readFile(join(h.workspace, 'key.pem'), 'utf8'), 'KEY\n');
     assert.equal(await mode('key.pem'), 0o640);
     assert.equal(await ws.readFile('secret.env'), undefined);
+  });
+
+  it('files a command deleted or moved come back from a rewind with their permission bits (the capture records them)', async () => {
+    h = await harness(
+      [
+        toolUse('c1', 'run_command', { command: 'rm secret.env && mv id.key moved.key && rm run.sh' }),
+        finalText('done', { toolResultFor: 'c1' }),
+      ],
+      { 'secret.env': 'TOKEN=1\n', 'id.key': 'KEY\n', 'run.sh': 'echo run\n' },
+    );
+    await chmod(join(h.workspace, 'secret.env'), 0o600);
+    await chmod(join(h.workspace, 'id.key'), 0o640);
+    await chmod(join(h.workspace, 'run.sh'), 0o750);
+    capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await capture.start();
+    const runner = h.runner(new ScriptedGate(), { capture });
+    const id = await h.start(runner, 'tidy');
+    assert.equal((await runner.run(id)).status, 'completed');
+    const ws = new NodeWorkspace(h.workspace);
+
+    const plan = await planRewind(h.store, ws, id, 0);
+    assert.deepEqual(
+      plan.files.map((f) => [f.path, f.action, f.toMode]).sort(),
+      [
+        ['id.key', 'create', 0o640],
+        ['moved.key', 'delete', undefined],
+        ['run.sh', 'create', 0o750],
+        ['secret.env', 'create', 0o600],
+      ],
+    );
+    const r = await applyRewind(h.store, ws, plan);
+    assert.deepEqual(r.written.sort(), ['id.key', 'moved.key', 'run.sh', 'secret.env']);
+    assert.deepEqual(
+      await Promise.all(['secret.env', 'id.key', 'run.sh'].map(async (p) => [await readFile(join(h?.workspace as string, p), 'utf8'), await mode(p)])),
+      [
+        ['TOKEN=1\n', 0o600],
+        ['KEY\n', 0o640],
+        ['echo run\n', 0o750],
+      ],
+      'not the default mode of a new file',
+    );
   });
 });
