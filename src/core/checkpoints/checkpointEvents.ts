@@ -23,6 +23,10 @@ export interface RewoundFile {
   toMode?: number;
   /** The execute bit it sets (true) or clears (false) on a file that stays (a `chmod` it takes back). */
   setExec?: boolean;
+  /** The path was this symlink before (the operation removed or replaced the link, never its target; its undo makes it again). */
+  fromLink?: string;
+  /** The path becomes this symlink (a link the session's delete_file removed, made again). */
+  toLink?: string;
 }
 
 export type RewindMode = 'files' | 'conversation' | 'both';

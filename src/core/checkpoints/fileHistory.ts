@@ -29,6 +29,10 @@ export interface FileTouch {
   afterExec?: boolean;
   /** A deletion (by a file tool, or a command's deletion or move): the file's permission bits before it (POSIX). */
   beforeMode?: number;
+  /** The path was this symlink before the touch (a file tool deleted the link, or a rewind removed or replaced it). */
+  beforeLink?: string;
+  /** A rewind or undo made the path this symlink. */
+  afterLink?: string;
   /** The two halves of a rename a command made: the old path's touch names the new path, the new path's the old one. */
   movedTo?: string;
   movedFrom?: string;
@@ -214,6 +218,34 @@ export class FileHistory {
   }
 
   /**
+   * The symlinks the session's file tools deleted after `step` whose state at `step` they were (the
+   * deletion's before is the version `stateAfter(step)` gives): a rewind to `step` makes the link
+   * again, not a file holding what it led to.
+   */
+  deletedLinksAfter(step: number): Map<string, string> {
+    const out = new Map<string, string>();
+    const at = this.stateAfter(step);
+    for (const [path, list] of this.byPath) {
+      const first = list.find((t) => byCall(t) && t.outcome === 'applied' && t.step > step && t.afterHash === null);
+      if (first?.beforeLink !== undefined && first.beforeHash === at.get(path)) out.set(path, first.beforeLink);
+    }
+    return out;
+  }
+
+  /**
+   * Per path, the symlink the session's last applied change there left (a rewind or undo that made
+   * it): that link on disk is the session's own, which a later rewind or undo may remove or replace.
+   */
+  ownLinks(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [path, list] of this.byPath) {
+      const last = list.filter((t) => t.outcome === 'applied').at(-1);
+      if (last?.afterLink !== undefined) out.set(path, last.afterLink);
+    }
+    return out;
+  }
+
+  /**
    * What the session last saw or wrote for each touched path. With `includeRewinds` (default), the
    * writes of rewinds and undos count as the session's own (conflict detection); without, only the
    * calls do (what the model last saw).
@@ -306,6 +338,7 @@ export function buildFileHistory(events: readonly JournalEvent[], lastStep = eve
           afterHash: m.afterHash as BlobHash | null,
           ...(m.beforeExec !== undefined ? { beforeExec: m.beforeExec } : {}),
           ...(m.beforeMode !== undefined ? { beforeMode: m.beforeMode } : {}),
+          ...(m.beforeLink !== undefined ? { beforeLink: m.beforeLink } : {}),
           outcome: 'in_flight',
         }),
       );
@@ -331,7 +364,8 @@ export function buildFileHistory(events: readonly JournalEvent[], lastStep = eve
       const kind = e.type === 'rewind' ? 'rewind' : 'undo';
       for (const f of d.files) {
         const afterExec = f.setExec ?? (f.toExec ? true : undefined);
-        touches.push({ path: f.path, step: e.step, seq: e.seq, callId: d.rewindId, kind, beforeHash: f.fromHash, afterHash: f.toHash, outcome: 'applied', ...(afterExec !== undefined ? { afterExec } : {}) });
+        const links = { ...(f.fromLink !== undefined ? { beforeLink: f.fromLink } : {}), ...(f.toLink !== undefined ? { afterLink: f.toLink } : {}) };
+        touches.push({ path: f.path, step: e.step, seq: e.seq, callId: d.rewindId, kind, beforeHash: f.fromHash, afterHash: f.toHash, outcome: 'applied', ...(afterExec !== undefined ? { afterExec } : {}), ...links });
       }
     } else if (e.type === 'rewind_settled') {
       // A file the record lists but left alone at the last moment was never written.

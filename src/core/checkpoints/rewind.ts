@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { type StagedFiles, type Workspace, WorkspaceError } from '../ports/workspace';
+import { type FileChangeRequest, type StagedFiles, type Workspace, WorkspaceError } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import { StoreError } from '../store/errors';
 import { oneSessionOpAtATime } from '../store/sessionOps';
-import type { SessionId, SessionSummary } from '../store/types';
+import type { BlobHash, SessionId, SessionSummary } from '../store/types';
 import { CheckpointError, type RewindData, type RewindSettledData, type RewindUndoneData, type RewoundFile, requireIdle, stagingTag } from './checkpointEvents';
 import { blobsOf, readDisk } from './fileContents';
 import { lastStepOf } from './fileHistory';
@@ -216,6 +216,8 @@ const rewound = (f: RewindFilePlan): RewoundFile => ({
   ...(f.fromMode !== undefined ? { fromMode: f.fromMode } : {}),
   ...(f.toMode !== undefined ? { toMode: f.toMode } : {}),
   ...(f.setExec !== undefined ? { setExec: f.setExec } : {}),
+  ...(f.fromLink !== undefined ? { fromLink: f.fromLink } : {}),
+  ...(f.toLink !== undefined ? { toLink: f.toLink } : {}),
 });
 
 /**
@@ -261,15 +263,21 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
   const candidates = changing.filter((f) => f.restorable && f.link === undefined && !(f.conflict && !overwrite.includes(f.path)));
   // What the plan read, else the store (a plan that went through a copy carries no contents).
   const carried = candidates.map(plannedContents);
-  const fromStore = await blobsOf(store, candidates.map((f, i) => (carried[i] ? null : f.toHash)));
+  // A link to make needs no contents.
+  const fromStore = await blobsOf(store, candidates.map((f, i) => (carried[i] || f.toLink !== undefined ? null : f.toHash)));
   const targets = candidates.map((_, i) => carried[i] ?? fromStore[i]);
-  const missing = candidates.find((f, i) => f.toHash !== null && !targets[i]);
+  const missing = candidates.find((f, i) => f.toHash !== null && f.toLink === undefined && !targets[i]);
   if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
   const changes = (keep: (i: number) => boolean) =>
-    candidates.flatMap((f, i) => (keep(i) ? [{ path: f.path, bytes: f.toHash === null ? null : (targets[i] as Uint8Array), ...(f.toExec ? { executable: true } : {}), ...(f.toMode !== undefined ? { mode: f.toMode } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}) }] : []));
+    candidates.flatMap((f, i): FileChangeRequest[] => {
+      if (!keep(i)) return [];
+      if (f.toLink !== undefined) return [{ path: f.path, bytes: null, link: f.toLink }];
+      const bytes = f.toHash === null ? null : (targets[i] as Uint8Array);
+      return [{ path: f.path, bytes, ...(f.toExec ? { executable: true } : {}), ...(f.toMode !== undefined ? { mode: f.toMode } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}), ...(f.fromLink !== undefined && bytes !== null ? { replaceLink: true as const } : {}) }];
+    });
   // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
   // (the workspace limits its own writes at once; reads of small files do not wait on the disk).
-  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true), { tag }), Promise.all(candidates.map((f) => readDisk(workspace, f.path)))]);
+  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true), { tag }), Promise.all(candidates.map((f) => readPlanned(workspace, f)))]);
   if (disk.status === 'rejected') {
     if (staging.status === 'fulfilled') await staging.value.discard();
     throw disk.reason;
@@ -329,7 +337,8 @@ async function commitAndWrite(
   // The record is durable: the renames follow (distinct paths, any order).
   onRecorded?.();
   const read = new Map(prepared.write.map(({ f }) => [f.path, f.fromHash]));
-  const { skipped } = await prepared.staged.apply({ unchanged: async (path) => (await readDisk(workspace, path).catch(() => undefined))?.hash === read.get(path) });
+  const planned = new Map(prepared.write.map(({ f }) => [f.path, f]));
+  const { skipped } = await prepared.staged.apply({ unchanged: async (path) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === read.get(path) });
   // Done: the record is settled, with the files it lists but left alone. Not synced, and best effort:
   // without it, the record counts them as written (a later undo then sees a conflict and asks).
   if (data.files.length > 0) {
@@ -337,6 +346,17 @@ async function commitAndWrite(
     await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], summary: { unsettled: [...stillThere] }, deferSync: true }).catch(() => undefined);
   }
   return skipped;
+}
+
+/**
+ * The disk at a planned file, as the plan saw it: through `readDisk`, except where the plan found the
+ * session's own link (`fromLink`), which holds no contents of its own (hash null while it is that
+ * link; anything else there is a change since the preview).
+ */
+async function readPlanned(workspace: Workspace, f: RewindFilePlan): Promise<{ hash: BlobHash | null | 'changed'; bytes?: Uint8Array | undefined }> {
+  if (f.fromLink === undefined) return readDisk(workspace, f.path);
+  const [link] = await workspace.linksOnWay([f.path]);
+  return { hash: link?.path === f.path && link.to === f.fromLink ? null : 'changed' };
 }
 
 /**

@@ -42,6 +42,10 @@ export interface RewindFilePlan {
   toMode?: number;
   /** 'restore': the execute bit is set (true) or cleared (false), as it was at the target; alone when the contents are the same. */
   setExec?: boolean;
+  /** The path is this symlink now, one the session itself made (a rewind's or undo's): removed or replaced, never written through. */
+  fromLink?: string;
+  /** The path becomes this symlink again ('create' or 'restore'): at the target it was a link, which the session's delete_file removed. */
+  toLink?: string;
   /** Unified diff disk now -> target, bounded; empty for 'none'. */
   diff: string;
   /**
@@ -125,7 +129,19 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
     const last = h.lastState(true);
     const lastExec = h.lastExec();
     const modes = h.deletedModesAfter(step);
-    return [...h.stateAfter(step)].map(([path, toHash]) => ({ path, toHash, exec: known.get(path) === true, mode: withBit(modes.get(path), known.get(path)), execKnown: known.get(path), ownExec: lastExec.get(path), own: ownHashes(last.get(path)) }));
+    const links = h.deletedLinksAfter(step);
+    const ownLinks = h.ownLinks();
+    return [...h.stateAfter(step)].map(([path, toHash]) => ({
+      path,
+      toHash,
+      exec: known.get(path) === true,
+      mode: withBit(modes.get(path), known.get(path)),
+      execKnown: known.get(path),
+      ownExec: lastExec.get(path),
+      own: ownHashes(last.get(path)),
+      ...(toHash !== null && links.has(path) ? { link: links.get(path) } : {}),
+      ...(ownLinks.has(path) ? { ownLink: ownLinks.get(path) } : {}),
+    }));
   };
   plan.files = await planFiles(store, workspace, wanted(history), o);
   // Two of the session's paths that are one file (an older session's edit through a symlink): one history, when their changes chain.
@@ -144,7 +160,21 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
   const { left, undoneBefore, parts } = leftToUndo(journal, rewind);
   if (undoneBefore && left.length === 0) throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
-  const files = await planFiles(store, workspace, left.map((f: RewoundFile) => ({ path: f.path, toHash: f.fromHash, exec: f.fromExec === true, mode: f.fromMode, ...(f.setExec !== undefined ? { execKnown: f.fromExec === true, ownExec: f.setExec } : {}), own: [f.toHash] })), o);
+  const files = await planFiles(
+    store,
+    workspace,
+    left.map((f: RewoundFile) => ({
+      path: f.path,
+      toHash: f.fromHash,
+      exec: f.fromExec === true,
+      mode: f.fromMode,
+      ...(f.setExec !== undefined ? { execKnown: f.fromExec === true, ownExec: f.setExec } : {}),
+      own: [f.toHash],
+      ...(f.fromLink !== undefined ? { link: f.fromLink } : {}),
+      ...(f.toLink !== undefined ? { ownLink: f.toLink } : {}),
+    })),
+    o,
+  );
   // Memory writes go back with the first undo; a later one only gives back the files it left.
   return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: undoneBefore ? [] : (rewind.memoryReverts ?? []), unsettled: unsettledOf(journal) };
 }
@@ -221,6 +251,10 @@ interface Wanted {
   ownExec?: boolean;
   /** Hashes the session itself left there: anything else on disk is someone else's edit. */
   own: (BlobHash | null)[];
+  /** The target is this symlink (see `RewindFilePlan.toLink`). */
+  link?: string;
+  /** A symlink the session itself left at the path: that link on disk is not someone else's, and may be removed or replaced. */
+  ownLink?: string;
 }
 
 /**
@@ -250,13 +284,21 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   const maxDiffChars = o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
   // A path that is a symlink now is not read through (it may point anywhere): nothing is written to it.
   const links = await workspace.linksOnWay(wanted.map((w) => w.path)).catch(() => wanted.map(() => undefined));
+  // The path itself a link the session made, or the very link the target is: removed or replaced as
+  // an entry (never written through). Any other link is someone else's, and a barrier.
+  const fromLink = wanted.map((w, i) => {
+    const l = links[i];
+    return l !== undefined && l.path === w.path && (l.to === w.ownLink || l.to === w.link) ? l.to : undefined;
+  });
+  const barrier = wanted.map((_, i) => links[i] !== undefined && fromLink[i] === undefined);
   // The disk first: only the files that change need their target contents from the store.
   const disk = await Promise.all(
     wanted.map((w, i): Promise<DiskFile> => (links[i] !== undefined ? Promise.resolve({ path: w.path, bytes: undefined, hash: null }) : readDisk(workspace, w.path).catch((e: unknown) => Promise.reject(directoryNow(e, w.path))))),
   );
   // What a link leads to, inside the workspace: only to recognise an older session's two names of one file (`aliasNames`).
-  const through = await Promise.all(wanted.map((w, i) => (links[i] === undefined ? undefined : readDisk(workspace, w.path).then((d) => d.hash, () => null))));
-  const changes = wanted.map((w, i) => links[i] === undefined && (disk[i]?.hash ?? null) !== w.toHash);
+  const through = await Promise.all(wanted.map((w, i) => (!barrier[i] ? undefined : readDisk(workspace, w.path).then((d) => d.hash, () => null))));
+  // A target that is a link needs no contents; a file replacing the session's own link does.
+  const changes = wanted.map((w, i) => !barrier[i] && w.link === undefined && (fromLink[i] !== undefined || (disk[i]?.hash ?? null) !== w.toHash));
   // A version the store has by hash only may be on disk under another of the session's paths (a move).
   const onDisk = new Map(disk.flatMap((d) => (d.hash !== null && d.bytes ? [[d.hash, d.bytes] as const] : [])));
   const kept = await Promise.all(wanted.map((w, i) => (w.toHash === null || !changes[i] || onDisk.has(w.toHash) ? true : store.hasBlob(w.toHash))));
@@ -269,8 +311,10 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   const diskExec = wanted.map((_, i) => (statted[i] ? diskStat[i]?.executable === true : undefined));
   const setExec = wanted.map((w, i) => (w.toHash !== null && w.execKnown !== undefined && diskExec[i] !== undefined && diskExec[i] !== w.execKnown ? w.execKnown : undefined));
   const actions = wanted.map((w, i): FileAction => {
-    if (links[i] !== undefined) return w.toHash === null ? 'delete' : 'restore';
+    if (barrier[i]) return w.toHash === null ? 'delete' : 'restore';
     const fromHash = disk[i]?.hash ?? null;
+    if (w.link !== undefined) return fromLink[i] === w.link ? 'none' : fromLink[i] !== undefined || fromHash !== null ? 'restore' : 'create';
+    if (fromLink[i] !== undefined) return w.toHash === null ? 'delete' : 'restore';
     if (fromHash === w.toHash) return setExec[i] === undefined ? 'none' : 'restore';
     return w.toHash === null ? 'delete' : fromHash === null ? 'create' : 'restore';
   });
@@ -282,16 +326,20 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const modeOnly = action === 'restore' && fromHash === w.toHash;
     const set = setExec[i];
     const modeNote = set === undefined ? '' : `${w.path}: execute bit ${set ? 'set' : 'cleared'}${modeOnly ? ' (contents unchanged)' : ''}\n`;
-    const diff = action === 'none' ? () => '' : modeOnly ? () => modeNote : restorable ? () => `${modeNote}${boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars)}` : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
-    const symbols = action === 'none' || modeOnly || !restorable || !o.outliner ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
+    const entry = fromLink[i];
+    const linkNote = entry !== undefined || w.link !== undefined ? `${w.path}: ${entry !== undefined ? `the symlink to ${entry}` : 'the file'} ${w.link !== undefined ? `is made a symlink to ${w.link} again` : w.toHash === null ? 'is removed' : 'is replaced by the file it was'}\n` : undefined;
+    const diff = action === 'none' ? () => '' : linkNote !== undefined && (w.link !== undefined || w.toHash === null) ? () => linkNote : modeOnly ? () => modeNote : restorable ? () => `${linkNote ?? ''}${modeNote}${boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars)}` : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
+    const symbols = action === 'none' || modeOnly || !restorable || !o.outliner || w.link !== undefined ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
     const execBits = {
       ...(diskExec[i] === true && (action === 'delete' || set !== undefined) ? { fromExec: true as const } : {}),
-      ...(action === 'create' && w.exec ? { toExec: true as const } : {}),
+      ...(action === 'create' && w.exec && w.link === undefined ? { toExec: true as const } : {}),
       ...(action === 'delete' && diskStat[i]?.mode !== undefined ? { fromMode: diskStat[i]?.mode as number } : {}),
       ...(action === 'create' && w.mode !== undefined ? { toMode: w.mode } : {}),
       ...(set !== undefined && action === 'restore' ? { setExec: set } : {}),
+      ...(entry !== undefined && action !== 'none' ? { fromLink: entry } : {}),
+      ...(w.link !== undefined && action !== 'none' ? { toLink: w.link } : {}),
     };
-    const link = links[i];
+    const link = barrier[i] ? links[i] : undefined;
     if (link !== undefined) {
       const note = () => `${linkWords(w.path, link)}: a rewind never writes through a link, nor replaces one. Remove the link, then rewind again.\n`;
       const f = lazy({ path: w.path, action, fromHash: null, toHash: w.toHash, conflict: false, restorable, link }, note, () => []);
@@ -300,7 +348,9 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     }
     // A bit the session did not leave there (or cannot tell) is someone else's chmod: an edit too.
     const modeConflict = set !== undefined && (w.ownExec === undefined || diskExec[i] !== w.ownExec);
-    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict: action !== 'none' && (!w.own.includes(fromHash) || modeConflict), restorable, ...execBits }, diff, symbols);
+    // The session's own link is no one else's edit; the link the target is, found there, changes nothing.
+    const conflict = action !== 'none' && (entry !== undefined ? entry !== w.ownLink : !w.own.includes(fromHash) || modeConflict);
+    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict, restorable, ...execBits }, diff, symbols);
     // A mode-only change writes the contents the file has (they are the target's).
     const bytes = modeOnly ? now?.bytes : targets[i];
     if (bytes && restorable) planned.set(f, bytes);

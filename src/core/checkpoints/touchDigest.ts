@@ -55,6 +55,7 @@ const mutation = (m: PlannedMutation) => ({
   afterHash: m.afterHash,
   ...(m.beforeExec !== undefined ? { beforeExec: m.beforeExec } : {}),
   ...(m.beforeMode !== undefined ? { beforeMode: m.beforeMode } : {}),
+  ...(m.beforeLink !== undefined ? { beforeLink: m.beforeLink } : {}),
 });
 
 const sideEffect = (c: SideEffect) => ({

@@ -1,65 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
-import { open, readFile, readdir, rm } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, statSync, symlinkSync } from 'node:fs';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkspaceError, type ApplyGuard, type FileChangeRequest, type FileStat, type LinkOnWay, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
+import { WorkspaceError, type FileChangeRequest, type FileStat, type LinkOnWay, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
 import { PathConfiner } from './confinedPath';
 import { linksOnWay } from './linksOnWay';
 import { isExecutable } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
 import { loadGitignore, loadRootRules, walk } from './gitignoreWalk';
 
+import { NodeStagedFiles, SYNC_IO_MAX, type StageTarget, removeTemps, syncDir, unlinkEntry, withExec, writeSynced } from './stagedFiles';
 function errCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-}
-
-/**
- * Files up to this size are read and written with synchronous calls; only the calls that wait on
- * the disk (below) go to the thread pool. From the page cache such a call takes microseconds, where
- * the promise API costs a thread-pool trip per open, stat, read, write and close, and more
- * main-thread time than the I/O itself (a rewind of 20 files made about 300 such trips). Larger
- * files keep the promise API, so that no single call holds the event loop for long.
- */
-const SYNC_IO_MAX = 256 * 1024;
-
-/**
- * The calls that wait on the disk go to the thread pool, in the callback form (lighter than the
- * promise API): fsync, and the creation and renaming of files, which took 100 µs and more each on
- * ext4 right after other files were synced, and overlap well across the pool's threads.
- */
-function fsyncFd(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
-}
-
-function createFd(file: string, mode = 0o666): Promise<number> {
-  return new Promise((resolve, reject) => openCb(file, 'wx', mode, (e, fd) => (e ? reject(e) : resolve(fd))));
-}
-
-/**
- * The mode a staged file is created with: for a known mode, its owner's bits only, so that a private
- * file's contents are never readable by others, not even until the chmod that follows.
- */
-const createMode = (mode: number | 'executable' | undefined): number | undefined => (typeof mode === 'number' ? mode & 0o700 : undefined);
-
-function renameFile(from: string, to: string): Promise<void> {
-  return new Promise((resolve, reject) => renameCb(from, to, (e) => (e ? reject(e) : resolve())));
-}
-
-/** fsync a directory so a rename in it survives a power loss; not every platform allows it. */
-async function syncDir(dir: string): Promise<void> {
-  let fd: number;
-  try {
-    fd = openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    await fsyncFd(fd);
-  } catch {
-    // Some platforms and file systems refuse fsync on a directory; the rename itself is still atomic.
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Files written at once by `writeFiles`: each waits on an fsync, which the disk can overlap. */
@@ -115,7 +67,7 @@ export class NodeWorkspace implements Workspace {
       seen.add(c.path);
     }
     // Where each change goes: metadata reads, before any file is written.
-    const targets = changes.map((c) => (c.bytes === null ? this.deletionTarget(c.path) : this.writeTarget(c.path, c.executable === true, c.setExec, c.mode)));
+    const targets = changes.map((c) => (c.link !== undefined ? this.linkTarget(c) : c.bytes === null ? this.deletionTarget(c.path) : c.replaceLink ? this.entryTarget(c) : this.writeTarget(c.path, c.executable === true, c.setExec, c.mode)));
     const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     // One random part for the batch, numbered per file: each randomBytes call costs about 20 µs.
     const batch = randomBytes(8).toString('hex');
@@ -123,10 +75,12 @@ export class NodeWorkspace implements Workspace {
       await eachLimited([...changes.keys()], WRITE_CONCURRENCY, async (i) => {
         const bytes = (changes[i] as FileChangeRequest).bytes;
         const t = targets[i] as StageTarget;
-        if (bytes === null || t.kind !== 'write') return;
+        if (t.kind === 'delete') return;
         const tmp = path.join(t.dir, `${prefix}${batch}${i.toString(16).padStart(4, '0')}${TEMP_SUFFIX}`);
         temps[i] = tmp;
-        await writeSynced(tmp, bytes, t.mode ?? (t.executable ? 'executable' : undefined));
+        // A link's text is metadata: the directory's sync after the rename makes it durable.
+        if (t.kind === 'link') symlinkSync(t.to, tmp);
+        else await writeSynced(tmp, bytes as Uint8Array, t.mode ?? (t.executable ? 'executable' : undefined));
       });
     } catch (e) {
       await removeTemps(temps);
@@ -184,6 +138,24 @@ export class NodeWorkspace implements Workspace {
     }
     if (createMode !== undefined && process.platform !== 'win32') return { kind: 'write', rel, real, dir, mode: createMode & 0o7777 };
     return { kind: 'write', rel, real, dir, ...(executable && process.platform !== 'win32' ? { executable: true } : {}) };
+  }
+
+  /** A symlink to make at the entry itself (the folders on its way followed, the entry never). */
+  private linkTarget(c: FileChangeRequest): StageTarget {
+    if (c.bytes !== null) throw new WorkspaceError('INVALID_PATH', c.path, `${c.path}: a link is made without contents.`);
+    const { real, dir } = this.entryTarget(c) as { real: string; dir: string };
+    return { kind: 'link', rel: c.path, real, dir, to: c.link as string };
+  }
+
+  /** A change that replaces the entry at `c.path` (a file or a link), never what a link there leads to. */
+  private entryTarget(c: FileChangeRequest): StageTarget {
+    const { entry } = this.confiner.confineEntry(c.path);
+    const st = lstatSync(entry, { throwIfNoEntry: false });
+    if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', c.path, `${c.path} is a directory.`);
+    const dir = path.dirname(entry);
+    if (!st) makeParents(c.path, dir);
+    const mode = c.mode !== undefined && process.platform !== 'win32' ? { mode: c.mode & 0o7777 } : {};
+    return { kind: 'write', rel: c.path, real: entry, dir, ...mode, ...(c.executable && !('mode' in mode) && process.platform !== 'win32' ? { executable: true as const } : {}) };
   }
 
   private deletionTarget(rel: string): StageTarget {
@@ -254,9 +226,6 @@ function tempPrefix(tag: string | undefined): string {
   return `.savepoint-${tag}-`;
 }
 
-/** A write keeps the mode of the file it replaces; a new file has the default one, with execute bits when asked. */
-type StageTarget = { kind: 'write'; rel: string; real: string; dir: string; mode?: number; executable?: true } | { kind: 'delete'; rel: string; entry: string };
-
 function makeParents(rel: string, dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
@@ -300,94 +269,3 @@ function readSmall(rel: string, file: string): Buffer | undefined {
   }
 }
 
-/** The default mode of a new file (the umask applied) with an execute bit wherever it has a read bit, as `chmod +x`. */
-const withExec = (mode: number): number => (mode & 0o7777) | ((mode & 0o444) >> 2);
-
-/** A new file with `bytes`, synced (data and inode), with `mode` when given ('executable': the default one plus execute bits). */
-async function writeSynced(file: string, bytes: Uint8Array, mode: number | 'executable' | undefined): Promise<void> {
-  if (bytes.length > SYNC_IO_MAX) return writeSyncedLarge(file, bytes, mode);
-  const fd = await createFd(file, createMode(mode));
-  try {
-    for (let n = 0; n < bytes.length; ) n += writeSync(fd, bytes, n, bytes.length - n);
-    if (mode !== undefined) fchmodSync(fd, mode === 'executable' ? withExec(fstatSync(fd).mode) : mode);
-    await fsyncFd(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-async function writeSyncedLarge(file: string, bytes: Uint8Array, mode: number | 'executable' | undefined): Promise<void> {
-  const fh = await open(file, 'wx', createMode(mode));
-  try {
-    await fh.writeFile(bytes);
-    if (mode !== undefined) await fh.chmod(mode === 'executable' ? withExec((await fh.stat()).mode) : mode);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function removeTemps(temps: readonly (string | undefined)[]): Promise<void> {
-  await Promise.all(temps.map((t) => (t ? rm(t, { force: true }) : undefined)));
-}
-
-/** Unlinks a confined entry; the directory to sync, or undefined when nothing was there. */
-function unlinkEntry(rel: string, entry: string): string | undefined {
-  try {
-    unlinkSync(entry);
-  } catch (e) {
-    const code = errCode(e);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    if (code === 'EISDIR' || code === 'EPERM') {
-      const st = statSync(entry, { throwIfNoEntry: false });
-      if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`, { cause: e });
-    }
-    throw e;
-  }
-  return path.dirname(entry);
-}
-
-class NodeStagedFiles implements StagedFiles {
-  private state: 'staged' | 'applied' | 'discarded' = 'staged';
-
-  constructor(
-    private readonly targets: readonly StageTarget[],
-    private readonly temps: (string | undefined)[],
-  ) {}
-
-  async apply(guard?: ApplyGuard): Promise<{ skipped: string[] }> {
-    if (this.state !== 'staged') throw new Error(`these changes were already ${this.state}`);
-    this.state = 'applied';
-    const dirs = new Set<string>();
-    const skipped: string[] = [];
-    const done = await Promise.allSettled(
-      this.targets.map(async (t, i) => {
-        // A change left out keeps its temporary file until `removeTemps` below.
-        if (guard && !(await guard.unchanged(t.rel))) {
-          skipped.push(t.rel);
-          return;
-        }
-        if (t.kind === 'delete') {
-          const dir = unlinkEntry(t.rel, t.entry);
-          if (dir !== undefined) dirs.add(dir);
-          return;
-        }
-        await renameFile(this.temps[i] as string, t.real);
-        this.temps[i] = undefined;
-        dirs.add(t.dir);
-      }),
-    );
-    // What was done is made durable, and what was not leaves no temporary file, even on a failure.
-    await Promise.all([...dirs].map(syncDir));
-    await removeTemps(this.temps);
-    const failed = done.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    return { skipped };
-  }
-
-  async discard(): Promise<void> {
-    if (this.state !== 'staged') return;
-    this.state = 'discarded';
-    await removeTemps(this.temps);
-  }
-}

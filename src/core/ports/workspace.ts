@@ -96,6 +96,16 @@ export interface FileChangeRequest {
   setExec?: boolean;
   /** A file this change creates gets exactly these permission bits (POSIX; ignored on Windows), before `executable`. */
   mode?: number;
+  /**
+   * The path becomes a symlink with this text (`bytes` must be null): made beside the entry and
+   * renamed over it, so a link or file there is replaced, never written through.
+   */
+  link?: string;
+  /**
+   * The path is a symlink now, and the file written (`bytes`) replaces the link itself instead of
+   * going where it leads.
+   */
+  replaceLink?: true;
 }
 
 export interface StageOptions {

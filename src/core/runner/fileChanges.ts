@@ -47,6 +47,7 @@ export function toMutation(c: FileChange): PlannedMutation {
     afterHash: hashOrNull(c.after),
     ...(c.beforeExec !== undefined ? { beforeExec: c.beforeExec } : {}),
     ...(c.beforeMode !== undefined ? { beforeMode: c.beforeMode } : {}),
+    ...(c.beforeLink !== undefined ? { beforeLink: c.beforeLink } : {}),
   };
 }
 

@@ -48,6 +48,8 @@ export interface PlannedMutation {
   beforeExec?: boolean;
   /** A deletion: the file's permission bits (absent: not recorded, or not POSIX). */
   beforeMode?: number;
+  /** A deletion of a symlink: the link's text (a rewind re-creates the link). */
+  beforeLink?: string;
 }
 
 export interface ToolPlannedData {

@@ -22,6 +22,9 @@ export const deleteFileTool: Tool<DeleteFileInput> = {
     if (st.type === 'directory') throw new ToolError('IS_DIRECTORY', `${file} is a directory; delete_file deletes files only.`);
     const before = await workspaceCall(() => ctx.workspace.readFile(file));
     if (before === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist.`);
-    return [{ path: file, before, after: null, beforeExec: st.executable === true, ...(st.mode !== undefined ? { beforeMode: st.mode } : {}) }];
+    // The path itself a symlink: the deletion removes the link, and a rewind re-creates the link (not a copy of what it led to).
+    const [link] = await workspaceCall(() => ctx.workspace.linksOnWay([file]));
+    const beforeLink = link?.path === file ? link.to : undefined;
+    return [{ path: file, before, after: null, beforeExec: st.executable === true, ...(st.mode !== undefined && beforeLink === undefined ? { beforeMode: st.mode } : {}), ...(beforeLink !== undefined ? { beforeLink } : {}) }];
   },
 };

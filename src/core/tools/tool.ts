@@ -36,6 +36,8 @@ export interface FileChange {
   beforeExec?: boolean;
   /** A file the change deletes: its permission bits (POSIX), which a rewind that re-creates it gives it again. */
   beforeMode?: number;
+  /** A deletion of a symlink (the link, never its target): the link's text, which a rewind that re-creates it gives it again. */
+  beforeLink?: string;
   /** The path the tool was given, when it is a symlink to `path` (the runner names a written file by its target). */
   via?: string;
 }
