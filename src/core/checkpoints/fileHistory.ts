@@ -233,14 +233,18 @@ export class FileHistory {
   }
 
   /**
-   * Per path, the symlink the session's last applied change there left (a rewind or undo that made
-   * it): that link on disk is the session's own, which a later rewind or undo may remove or replace.
+   * Per path, the symlinks on disk that are the session's own, which a later rewind or undo may
+   * remove or replace: the one its last applied change there left (a rewind or undo that made it),
+   * and the one that change removed or replaced, if a rewind or undo (its record is committed before
+   * its renames: after a crash between the two, that link is still there, as `lastState`'s inFlight).
    */
-  ownLinks(): Map<string, string> {
-    const out = new Map<string, string>();
+  ownLinks(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
     for (const [path, list] of this.byPath) {
       const last = list.filter((t) => t.outcome === 'applied').at(-1);
-      if (last?.afterLink !== undefined) out.set(path, last.afterLink);
+      const inFlight = last && (last.kind === 'rewind' || last.kind === 'undo') ? last.beforeLink : undefined;
+      const links = [last?.afterLink, inFlight].filter((l): l is string => l !== undefined);
+      if (links.length > 0) out.set(path, links);
     }
     return out;
   }

@@ -1,4 +1,4 @@
-import { type LinkOnWay, WorkspaceError, type Workspace } from '../ports/workspace';
+import type { LinkOnWay, Workspace } from '../ports/workspace';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
@@ -7,7 +7,7 @@ import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneDat
 import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
-import { describeDelta, symbolDelta } from '../code/symbolDelta';
+import { directoryNow, linkWords, symbolChanges } from './planText';
 import type { Outliner } from '../runner/stepEffects';
 
 export type FileAction = 'restore' | 'delete' | 'create' | 'none';
@@ -140,7 +140,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
       ownExec: lastExec.get(path),
       own: ownHashes(last.get(path)),
       ...(toHash !== null && links.has(path) ? { link: links.get(path) } : {}),
-      ...(ownLinks.has(path) ? { ownLink: ownLinks.get(path) } : {}),
+      ...(ownLinks.has(path) ? { ownLinks: ownLinks.get(path) } : {}),
     }));
   };
   plan.files = await planFiles(store, workspace, wanted(history), o);
@@ -171,7 +171,7 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
       ...(f.setExec !== undefined ? { execKnown: f.fromExec === true, ownExec: f.setExec } : {}),
       own: [f.toHash],
       ...(f.fromLink !== undefined ? { link: f.fromLink } : {}),
-      ...(f.toLink !== undefined ? { ownLink: f.toLink } : {}),
+      ...(f.toLink !== undefined ? { ownLinks: [f.toLink] } : {}),
     })),
     o,
   );
@@ -253,8 +253,8 @@ interface Wanted {
   own: (BlobHash | null)[];
   /** The target is this symlink (see `RewindFilePlan.toLink`). */
   link?: string;
-  /** A symlink the session itself left at the path: that link on disk is not someone else's, and may be removed or replaced. */
-  ownLink?: string;
+  /** Symlinks the session itself left at the path: such a link on disk is not someone else's, and may be removed or replaced. */
+  ownLinks?: string[];
 }
 
 /**
@@ -288,7 +288,7 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   // an entry (never written through). Any other link is someone else's, and a barrier.
   const fromLink = wanted.map((w, i) => {
     const l = links[i];
-    return l !== undefined && l.path === w.path && (l.to === w.ownLink || l.to === w.link) ? l.to : undefined;
+    return l !== undefined && l.path === w.path && (w.ownLinks?.includes(l.to) === true || l.to === w.link) ? l.to : undefined;
   });
   const barrier = wanted.map((_, i) => links[i] !== undefined && fromLink[i] === undefined);
   // The disk first: only the files that change need their target contents from the store.
@@ -306,10 +306,11 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   const targets = wanted.map((w, i) => (changes[i] && w.toHash !== null ? (onDisk.get(w.toHash) ?? stored[i]) : undefined));
   // The execute bit of a file that is there, where it matters: one to delete (its undo re-creates
   // it), one whose target bit is known (a chmod to take back, with the contents or alone).
-  const statted = wanted.map((w, i) => links[i] === undefined && (disk[i]?.hash ?? null) !== null && (w.toHash === null || w.execKnown !== undefined));
+  // A file a link replaces is statted too: the undo writes it back with its bits.
+  const statted = wanted.map((w, i) => links[i] === undefined && (disk[i]?.hash ?? null) !== null && (w.toHash === null || w.execKnown !== undefined || w.link !== undefined));
   const diskStat = await Promise.all(wanted.map((w, i) => (statted[i] ? workspace.stat(w.path).catch(() => undefined) : undefined)));
   const diskExec = wanted.map((_, i) => (statted[i] ? diskStat[i]?.executable === true : undefined));
-  const setExec = wanted.map((w, i) => (w.toHash !== null && w.execKnown !== undefined && diskExec[i] !== undefined && diskExec[i] !== w.execKnown ? w.execKnown : undefined));
+  const setExec = wanted.map((w, i) => (w.toHash !== null && w.link === undefined && w.execKnown !== undefined && diskExec[i] !== undefined && diskExec[i] !== w.execKnown ? w.execKnown : undefined));
   const actions = wanted.map((w, i): FileAction => {
     if (barrier[i]) return w.toHash === null ? 'delete' : 'restore';
     const fromHash = disk[i]?.hash ?? null;
@@ -330,11 +331,15 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const linkNote = entry !== undefined || w.link !== undefined ? `${w.path}: ${entry !== undefined ? `the symlink to ${entry}` : 'the file'} ${w.link !== undefined ? `is made a symlink to ${w.link} again` : w.toHash === null ? 'is removed' : 'is replaced by the file it was'}\n` : undefined;
     const diff = action === 'none' ? () => '' : linkNote !== undefined && (w.link !== undefined || w.toHash === null) ? () => linkNote : modeOnly ? () => modeNote : restorable ? () => `${linkNote ?? ''}${modeNote}${boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars)}` : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
     const symbols = action === 'none' || modeOnly || !restorable || !o.outliner || w.link !== undefined ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
+    // A file that goes (deleted, or replaced by a link) keeps its bits for the undo; a file that is
+    // made new (created, or put in place of the session's own link) gets the target's bits.
+    const goes = action === 'delete' || (action === 'restore' && w.link !== undefined && entry === undefined);
+    const made = action === 'create' || (action === 'restore' && entry !== undefined && w.link === undefined);
     const execBits = {
-      ...(diskExec[i] === true && (action === 'delete' || set !== undefined) ? { fromExec: true as const } : {}),
-      ...(action === 'create' && w.exec && w.link === undefined ? { toExec: true as const } : {}),
-      ...(action === 'delete' && diskStat[i]?.mode !== undefined ? { fromMode: diskStat[i]?.mode as number } : {}),
-      ...(action === 'create' && w.mode !== undefined ? { toMode: w.mode } : {}),
+      ...(diskExec[i] === true && (goes || set !== undefined) ? { fromExec: true as const } : {}),
+      ...(made && w.exec && w.link === undefined ? { toExec: true as const } : {}),
+      ...(goes && diskStat[i]?.mode !== undefined ? { fromMode: diskStat[i]?.mode as number } : {}),
+      ...(made && w.mode !== undefined && w.link === undefined ? { toMode: w.mode } : {}),
       ...(set !== undefined && action === 'restore' ? { setExec: set } : {}),
       ...(entry !== undefined && action !== 'none' ? { fromLink: entry } : {}),
       ...(w.link !== undefined && action !== 'none' ? { toLink: w.link } : {}),
@@ -349,37 +354,13 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     // A bit the session did not leave there (or cannot tell) is someone else's chmod: an edit too.
     const modeConflict = set !== undefined && (w.ownExec === undefined || diskExec[i] !== w.ownExec);
     // The session's own link is no one else's edit; the link the target is, found there, changes nothing.
-    const conflict = action !== 'none' && (entry !== undefined ? entry !== w.ownLink : !w.own.includes(fromHash) || modeConflict);
+    const conflict = action !== 'none' && (entry !== undefined ? w.ownLinks?.includes(entry) !== true : !w.own.includes(fromHash) || modeConflict);
     const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict, restorable, ...execBits }, diff, symbols);
     // A mode-only change writes the contents the file has (they are the target's).
     const bytes = modeOnly ? now?.bytes : targets[i];
     if (bytes && restorable) planned.set(f, bytes);
     return f;
   });
-}
-
-const decoder = new TextDecoder();
-
-/** A path the session knew as a file that is a directory now (a command swapped them): said so, with what to do. */
-function directoryNow(e: unknown, path: string): unknown {
-  if (!WorkspaceError.is(e, 'IS_DIRECTORY')) return e;
-  return new CheckpointError(
-    'INVALID',
-    `${path} was a file in this session and is a directory now: a rewind does not replace a directory with a file. Move or remove the directory ${path}, then try again. Nothing was changed.`,
-  );
-}
-
-/** "changed function `parse`" lines for one file going from `from` to `to` (null: absent); none when either side cannot be read. */
-function symbolChanges(outliner: Outliner, path: string, from: Uint8Array | null, to: Uint8Array | null): string[] {
-  try {
-    const before = from ? outliner.outline(path, decoder.decode(from)) : null;
-    const after = to ? outliner.outline(path, decoder.decode(to)) : null;
-    if ((before ?? after)?.language == null) return [];
-    const suffix = ` in ${path}`;
-    return describeDelta(path, symbolDelta(before, after)).map((l) => (l.endsWith(suffix) ? l.slice(0, -suffix.length) : l));
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -395,11 +376,4 @@ function lazy(f: Omit<RewindFilePlan, 'diff' | 'symbols'>, diffOf: () => string,
 }
 
 export { type RewindRecord, listRewinds, undoable } from './rewindRecords';
-
-/** A rewind's target in words: "before the session" for step 0, "step N" otherwise. */
-export const targetName = (step: number): string => (step === 0 ? 'before the session' : `step ${step}`);
-
-
-/** "a.txt is a symlink now (to b.txt)", or "conf, a folder on the way to conf/cfg.txt, is a symlink now (to secret)". */
-export const linkWords = (path: string, link: LinkOnWay): string =>
-  link.path === path ? `${path} is a symlink now (to ${link.to})` : `${link.path}, a folder on the way to ${path}, is a symlink now (to ${link.to})`;
+export { linkWords, targetName } from './planText';
