@@ -1,55 +1,22 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MemoryContentStore } from '../core/capture/memoryContentStore';
-import { AstOutliner } from '../core/code/astOutline';
+import type { AstOutliner } from '../core/code/astOutline';
 import { languageForPath } from '../core/code/languages';
-import { AnthropicLlmClient } from '../core/model/anthropicLlmClient';
 import type { LlmClient } from '../core/model/llmClient';
-import type { ModelPolicyOptions } from '../core/model/modelPolicy';
 import { CommandDiagnostics } from '../core/node/commandDiagnostics';
-import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { ApprovalGate } from '../core/ports/approvalGate';
 import type { Diagnostics } from '../core/ports/diagnostics';
 import type { Workspace } from '../core/ports/workspace';
-import { Runner, type RunnerDeps } from '../core/runner/runner';
+import type { Runner, RunnerDeps } from '../core/runner/runner';
 import type { Outliner } from '../core/runner/stepEffects';
 import { type DiskCheckpointStore, openCheckpointStore } from '../core/store/openStore';
-import { builtinTools } from '../core/tools/registry';
 import type { LongTermMemory } from '../core/memory/longTermMemory';
-import { memoryTools } from '../core/memory/memoryTools';
 import { openMemory } from '../core/memory/openMemory';
+import { type CliEnv, defaultStoreDir, userMemoryDir } from './cliEnv';
 
-export interface CliEnv {
-  /** Watch the workspace for what commands change, and outline changed symbols (run/resume only). */
-  codeAware?: boolean;
-  workspace: string;
-  /** The store directory; default: per workspace under the user's data directory. */
-  store?: string;
-  baseUrl?: string;
-  apiKey?: string;
-  checkCommand?: string;
-  /** Long-term memory (workspace scope in the store, user scope under the data directory). */
-  memory?: boolean;
-  /** Run the check command after every step that changes files and journal the findings' delta. */
-  diagnoseSteps?: boolean;
-  modelPolicy?: ModelPolicyOptions;
-}
-
-/** Where the CLI keeps a workspace's sessions when --store is not given. */
-export function defaultStoreDir(workspace: string): string {
-  const data = process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
-  const id = createHash('sha256').update(resolve(workspace)).digest('hex').slice(0, 16);
-  return join(data, 'savepoint', 'workspaces', id);
-}
-
-/** Where the user-scope memory lives (shared by every workspace). */
-export function userMemoryDir(): string {
-  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'savepoint', 'user-memory');
-}
+export { type CliEnv, defaultStoreDir, userMemoryDir } from './cliEnv';
 
 const noDiagnostics: Diagnostics = { collect: async () => [] };
 
@@ -69,14 +36,8 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
   const workspace = extra.toolContext?.workspace ?? new NodeWorkspace(env.workspace);
   const processes = new NodeProcessRunner();
   const diagnostics = env.checkCommand ? new CommandDiagnostics({ command: env.checkCommand, root: resolve(env.workspace), runner: processes }) : noDiagnostics;
-  const llm: LlmClient =
-    extra.llm ??
-    new AnthropicLlmClient({
-      apiKey: env.apiKey ?? process.env.ANTHROPIC_API_KEY ?? '',
-      ...(env.baseUrl ? { baseURL: env.baseUrl } : {}),
-      ...(env.modelPolicy ? { policy: env.modelPolicy } : {}),
-    });
-  const capture = env.codeAware ? new NodeChangeCapture(resolve(env.workspace), { contentStore: new MemoryContentStore() }) : undefined;
+  // Loaded only where used: the model client, the runner and tree-sitter were most of a command's start-up.
+  const capture = env.codeAware && env.runs ? await captureFor(env.workspace) : undefined;
   // The baseline scan reads the whole workspace: it runs while the model thinks, not before the first request.
   let baselineStarted = false;
   const startBaseline = () => {
@@ -86,11 +47,20 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     outliner?.load();
   };
   const mem = env.memory ? await openMemory(store, userMemoryDir()) : undefined;
-  const outliner = env.codeAware ? lazyOutliner(() => AstOutliner.create(grammarLocation()).catch(() => undefined)) : undefined;
-  const runner = new Runner({
+  const outliner = env.codeAware ? lazyOutliner(() => import('../core/code/astOutline').then(({ AstOutliner }) => AstOutliner.create(grammarLocation())).catch(() => undefined)) : undefined;
+  const made = env.runs ? await runnerModules() : undefined;
+  const llm: LlmClient | undefined =
+    extra.llm ??
+    (made &&
+      new made.AnthropicLlmClient({
+        apiKey: env.apiKey ?? process.env.ANTHROPIC_API_KEY ?? '',
+        ...(env.baseUrl ? { baseURL: env.baseUrl } : {}),
+        ...(env.modelPolicy ? { policy: env.modelPolicy } : {}),
+      }));
+  const runner = made && llm && new made.Runner({
     store,
     llm,
-    tools: mem ? [...builtinTools(), ...memoryTools()] : builtinTools(),
+    tools: mem ? [...made.builtinTools(), ...made.memoryTools()] : made.builtinTools(),
     toolContext: { workspace, processes, diagnostics },
     ...(mem ? { memory: mem.memory } : {}),
     approvals: gate,
@@ -103,7 +73,10 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
   return {
     store,
     memory: mem?.memory,
-    runner,
+    get runner(): Runner {
+      if (!runner) throw new Error('internal: this command was composed without the runner (CliEnv.runs)');
+      return runner;
+    },
     workspace,
     outliner,
     close: async () => {
@@ -113,6 +86,21 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
       await store.close();
     },
   };
+}
+
+async function runnerModules() {
+  const [{ Runner }, { AnthropicLlmClient }, { builtinTools }, { memoryTools }] = await Promise.all([
+    import('../core/runner/runner'),
+    import('../core/model/anthropicLlmClient'),
+    import('../core/tools/registry'),
+    import('../core/memory/memoryTools'),
+  ]);
+  return { Runner, AnthropicLlmClient, builtinTools, memoryTools };
+}
+
+async function captureFor(workspace: string) {
+  const [{ NodeChangeCapture }, { MemoryContentStore }] = await Promise.all([import('../core/node/nodeChangeCapture'), import('../core/capture/memoryContentStore')]);
+  return new NodeChangeCapture(resolve(workspace), { contentStore: new MemoryContentStore() });
 }
 
 /** Inside the bundle (dist/cli.js) the grammars sit next to it; from out/ they come from node_modules. */

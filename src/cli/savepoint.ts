@@ -7,15 +7,14 @@ import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
 import { StoreError } from '../core/store/errors';
 import type { ListSessionsOptions, SessionId, SessionPage, SessionSummary } from '../core/store/types';
 import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
-import { type CliEnv, type Composed, compose, defaultStoreDir } from './compose';
+import { type CliEnv, defaultStoreDir } from './cliEnv';
+import type { Composed } from './compose';
 import { readListSnapshot } from '../core/store/listSnapshot';
 import { allSessions } from '../core/store/allSessions';
 import type { Outliner } from '../core/runner/stepEffects';
 import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
 import { describeEvent, timelineLine } from '../core/runner/timeline';
-import { stepDiffs } from '../core/checkpoints/stepDiffs';
-import { formatOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
@@ -109,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
     // A rewind's preview names the symbols each file change touches, and `outline` reads a version no step outlined: they need the outliner too.
     codeAware: command === 'run' || command === 'resume' || command === 'rewind' || command === 'undo-rewind' || command === 'outline' || (command === 'approve' && o.resume === true),
     memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || command === 'rewind' || command === 'undo-rewind',
+    runs: ['run', 'resume', 'approve', 'uncompact', 'pin', 'unpin'].includes(command),
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
@@ -121,6 +121,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
   }
+  // Loaded here, not at start-up: `list` from the rows at rest needs none of it.
+  const { compose } = await import('./compose');
   const app = await compose(env, new CliApprovalGate(mode), { onEvent: (e) => e.type === 'committed' && printEvents(e.events) });
   const abort = new AbortController();
   const onSignal = () => abort.abort('interrupted by the user (Ctrl+C); resume with `savepoint resume`');
@@ -169,6 +171,7 @@ async function main(argv: string[]): Promise<number> {
         const id = sessionArg(rest[0], 'diff');
         const step = rest[1] === undefined ? undefined : num(rest[1], 'step');
         if (step !== undefined && !Number.isInteger(step)) throw new UsageError(`diff takes a step number, got "${rest[1]}"`);
+        const { stepDiffs } = await import('../core/checkpoints/stepDiffs');
         const diffs = await stepDiffs(app.store, id, step === undefined ? {} : { step });
         if (diffs.length === 0) process.stdout.write(step === undefined ? 'the session changed no file\n' : `step ${step} changed no file\n`);
         for (const d of diffs) process.stdout.write(`## step ${d.step} · ${d.from ? `${d.from} -> ` : ''}${d.path} (${d.from ? 'moved by a command' : d.kind === 'command' ? 'changed by a command' : 'edit'})\n${d.diff}${d.diff.endsWith('\n') ? '' : '\n'}`);
@@ -177,6 +180,8 @@ async function main(argv: string[]): Promise<number> {
       case 'outline': {
         const id = sessionArg(rest[0], 'outline');
         const step = stepArg(rest[1], 'outline');
+        // Loaded here: the outline records' schema library is a large part of the CLI's start-up.
+        const { formatOutline, stepOutlines } = await import('../core/checkpoints/stepOutlines');
         for (const o of await stepOutlines(app.store, id, step, rest[2], { outliner: () => symbolsOf(app) })) process.stdout.write(formatOutline(o));
         return 0;
       }

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ModelPolicyOptions } from '../core/model/modelPolicy';
+
+/**
+ * What a CLI command runs with, and where it keeps things: light on purpose (no runner, model
+ * client or parser), so that a command that only reads, such as `list`, loads none of them.
+ */
+
+export interface CliEnv {
+  /** The command runs the agent (run, resume, approve...): only then are the runner and the model client loaded. */
+  runs?: boolean;
+  /** Watch the workspace for what commands change, and outline changed symbols (run/resume only). */
+  codeAware?: boolean;
+  workspace: string;
+  /** The store directory; default: per workspace under the user's data directory. */
+  store?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  checkCommand?: string;
+  /** Long-term memory (workspace scope in the store, user scope under the data directory). */
+  memory?: boolean;
+  /** Run the check command after every step that changes files and journal the findings' delta. */
+  diagnoseSteps?: boolean;
+  modelPolicy?: ModelPolicyOptions;
+}
+
+/** Where the CLI keeps a workspace's sessions when --store is not given. */
+export function defaultStoreDir(workspace: string): string {
+  const data = process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
+  const id = createHash('sha256').update(resolve(workspace)).digest('hex').slice(0, 16);
+  return join(data, 'savepoint', 'workspaces', id);
+}
+
+/** Where the user-scope memory lives (shared by every workspace). */
+export function userMemoryDir(): string {
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'savepoint', 'user-memory');
+}
