@@ -60,6 +60,12 @@ export interface RewindUndoneData {
   skipped: string[];
   /** Files that already held what the undo gives back: given back too, with nothing to write. */
   already?: string[];
+  /**
+   * The rewind's long-term memory reverts this undo re-applies, after its files and before its
+   * settlement, which says so (`memory`): until then a later undo re-applies them (idempotent), so a
+   * crash in between loses none. Absent in records from before: their memory went back with them.
+   */
+  memoryReverts?: string[];
   /** As `RewindData.tag`. */
   tag?: string;
   at: number;
@@ -80,6 +86,8 @@ export interface RewindSettledData {
   part?: number;
   /** Files of the record left alone at the last moment: each changed after it was checked (an editor's save). */
   notWritten: string[];
+  /** An undo's record: its memory reverts (`RewindUndoneData.memoryReverts`) were re-applied. */
+  memory?: true;
 }
 
 export interface CheckpointEventMap {

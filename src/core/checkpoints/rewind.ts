@@ -197,12 +197,19 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
     files: write.map(({ f }) => rewound(f)),
     skipped,
     ...(already.length ? { already } : {}),
+    ...(plan.memoryReverts.length ? { memoryReverts: plan.memoryReverts } : {}),
     ...(write.length ? { tag } : {}),
     at: (o.now ?? Date.now)(),
   };
-  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared, stillThere);
+  // The memory after the files, before the settlement that says it is done (a crash between: the next undo does it).
+  const reapply =
+    memory && plan.memoryReverts.length
+      ? async () => {
+          for (const id of plan.memoryReverts) await memory.undoRevert(id);
+        }
+      : undefined;
+  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared, stillThere, undefined, reapply);
   removeOwnLeftovers(workspace, tag, write);
-  for (const id of plan.memoryReverts) await o.memory?.undoRevert(id);
   return { rewindId: plan.rewindId, ...outcome(data, skipped, late, plan.files) };
 }
 
@@ -313,6 +320,8 @@ async function commitAndWrite(
   /** Tags of earlier crashed rewinds whose files could not be removed: the row keeps naming them. */
   stillThere: readonly string[],
   onRecorded?: () => void,
+  /** An undo's memory: after the renames, before the settlement, which then says it was done. */
+  beforeSettle?: () => Promise<void>,
 ): Promise<string[]> {
   let step: number;
   try {
@@ -341,8 +350,9 @@ async function commitAndWrite(
   const { skipped } = await prepared.staged.apply({ unchanged: async (path) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === read.get(path) });
   // Done: the record is settled, with the files it lists but left alone. Not synced, and best effort:
   // without it, the record counts them as written (a later undo then sees a conflict and asks).
-  if (data.files.length > 0) {
-    const settled: RewindSettledData = { rewindId: data.rewindId, ...(type === 'rewind_undone' ? { undo: true as const } : {}), ...(data.part ? { part: data.part } : {}), notWritten: skipped };
+  await beforeSettle?.();
+  if (data.files.length > 0 || beforeSettle) {
+    const settled: RewindSettledData = { rewindId: data.rewindId, ...(type === 'rewind_undone' ? { undo: true as const } : {}), ...(data.part ? { part: data.part } : {}), notWritten: skipped, ...(beforeSettle ? { memory: true as const } : {}) };
     await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], summary: { unsettled: [...stillThere] }, deferSync: true }).catch(() => undefined);
   }
   return skipped;

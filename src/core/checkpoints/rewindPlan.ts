@@ -91,7 +91,7 @@ export interface UndoPlan {
   files: RewindFilePlan[];
   /** Which undo of the rewind this is (as `RewindUndoneData.part`). */
   part: number;
-  /** Memory reverts the rewind made, which the undo undoes (the first undo only). */
+  /** Memory reverts the rewind made that no settled undo re-applied yet: this undo re-applies them. */
   memoryReverts: string[];
   /** As `RewindPlan.unsettled`. */
   unsettled: Unsettled[];
@@ -158,8 +158,8 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   const { events: journal, headSeq } = await readTouchEvents(store, sessionId);
   const rewind = journal.find((e) => e.type === 'rewind' && (e.data as RewindData).rewindId === rewindId)?.data as RewindData | undefined;
   if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
-  const { left, undoneBefore, parts } = leftToUndo(journal, rewind);
-  if (undoneBefore && left.length === 0) throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
+  const { left, undoneBefore, parts, memoryLeft } = leftToUndo(journal, rewind);
+  if (undoneBefore && left.length === 0 && memoryLeft.length === 0) throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
   const files = await planFiles(
     store,
     workspace,
@@ -175,8 +175,8 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
     })),
     o,
   );
-  // Memory writes go back with the first undo; a later one only gives back the files it left.
-  return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: undoneBefore ? [] : (rewind.memoryReverts ?? []), unsettled: unsettledOf(journal) };
+  // Memory writes go back with the first undo that settles; a later one gives back only the files left (and the memory, after a crash).
+  return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: memoryLeft, unsettled: unsettledOf(journal) };
 }
 
 

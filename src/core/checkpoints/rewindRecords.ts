@@ -7,11 +7,12 @@ import { type RewindData, type RewindMode, type RewindUndoneData, type RewoundFi
  * since, and not to be overwritten) leaves it to a later undo, whose safety checkpoint still holds
  * what the file had before the rewind. Files the rewind itself did not write are not its to give back.
  */
-export function leftToUndo(journal: readonly JournalEvent[], rewind: RewindData): { left: RewoundFile[]; undoneBefore: boolean; parts: number } {
+export function leftToUndo(journal: readonly JournalEvent[], rewind: RewindData): { left: RewoundFile[]; undoneBefore: boolean; parts: number; memoryLeft: string[] } {
   const id = rewind.rewindId;
   const settled = settlements(journal);
   const done = new Set<string>();
   let parts = 0;
+  let memoryLeft = rewind.memoryReverts ?? [];
   for (const e of journal) {
     if (e.type !== 'rewind_undone' || (e.data as RewindUndoneData).rewindId !== id) continue;
     const d = e.data as RewindUndoneData;
@@ -21,11 +22,14 @@ export function leftToUndo(journal: readonly JournalEvent[], rewind: RewindData)
     // finds those it did already holding what it gives back, and says so (`already`). A record from
     // before settlements existed (no tag) wrote its files.
     const settlement = settled.get(recordKey('rewind_undone', id, d.part));
+    // Memory: re-applied once the settlement says so; a record without the field re-applied all of it (older code).
+    const reapplied = d.memoryReverts;
+    memoryLeft = reapplied === undefined ? [] : settlement?.memory ? memoryLeft.filter((r) => !reapplied.includes(r)) : memoryLeft;
     if (d.tag && !settlement) continue;
     for (const f of d.files) if (!settlement?.notWritten.includes(f.path)) done.add(f.path);
   }
   const notWritten = settled.get(recordKey('rewind', id))?.notWritten ?? [];
-  return { left: rewind.files.filter((f) => !notWritten.includes(f.path) && !done.has(f.path)), undoneBefore: parts > 0, parts };
+  return { left: rewind.files.filter((f) => !notWritten.includes(f.path) && !done.has(f.path)), undoneBefore: parts > 0, parts, memoryLeft };
 }
 
 /** A rewind of a session, as the undo command lists them. */
@@ -60,7 +64,7 @@ export async function listRewinds(store: CheckpointStore, sessionId: SessionId):
       if (e.type !== 'rewind') return [];
       const d = e.data as RewindData;
       const notWritten = settlements(journal).get(recordKey('rewind', d.rewindId))?.notWritten ?? [];
-      const { left, undoneBefore } = leftToUndo(journal, d);
+      const { left, undoneBefore, memoryLeft } = leftToUndo(journal, d);
       return [
         {
           rewindId: d.rewindId,
@@ -71,7 +75,7 @@ export async function listRewinds(store: CheckpointStore, sessionId: SessionId):
           left: left.map((f) => f.path),
           memoryReverts: d.memoryReverts ?? [],
           at: d.at,
-          undone: undoneBefore && left.length === 0,
+          undone: undoneBefore && left.length === 0 && memoryLeft.length === 0,
         },
       ];
     })

@@ -39,7 +39,7 @@ export const TOUCH_DIGEST: EventDigest = {
       }
       case 'rewind_undone': {
         const d = data as RewindUndoneData;
-        return { rewindId: d.rewindId, ...(d.part ? { part: d.part } : {}), files: d.files, ...(d.already?.length ? { already: d.already } : {}), ...(d.tag ? { tag: d.tag } : {}) };
+        return { rewindId: d.rewindId, ...(d.part ? { part: d.part } : {}), files: d.files, ...(d.already?.length ? { already: d.already } : {}), ...(d.memoryReverts?.length ? { memoryReverts: d.memoryReverts } : {}), ...(d.tag ? { tag: d.tag } : {}) };
       }
       case 'rewind_settled':
         return data;
