@@ -1,27 +1,7 @@
-import path from 'node:path';
-import { eachLimited } from '../util/eachLimited';
 import type { CaptureFilter } from './captureFilter';
-import type { Comparison } from '../capture/changeSet';
 import type { CaptureIndex } from './captureIndex';
-import { lstatOrNone } from './captureRead';
 import { scanTree } from './captureScan';
 import type { DirWatchers } from './captureWatcher';
-
-/**
- * Of `rels`, the files born after `since` (a `Date.now()`), by their birth time. Never one born
- * before: `Date.now()` drops the fraction of its millisecond, hence the 1 ms. The file clock may lag
- * by a kernel tick, so a file made within a few milliseconds of `since` can pass for older: the safe
- * side, as where the file system keeps no birth time (0): an older file is never a step's creation,
- * which a rewind would remove.
- */
-async function bornSince(rootAbs: string, rels: readonly string[], since: number, concurrency: number): Promise<Set<string>> {
-  const born = new Set<string>();
-  await eachLimited(rels, concurrency, async (rel) => {
-    const st = await lstatOrNone(path.join(rootAbs, rel)).catch(() => undefined);
-    if (st?.isFile() && st.birthtimeMs > 0 && st.birthtimeMs >= since + 1) born.add(rel);
-  });
-  return born;
-}
 
 /**
  * The directories whose `.gitignore` is among `paths`, outermost only: the rules of a directory
@@ -63,20 +43,4 @@ export async function rescope(
     if (!files.has(rel) && (await filter.excludesPath(rel, false))) index.delete(rel);
   }
   return [...files.keys()].filter((rel) => !index.get(rel));
-}
-
-/**
- * Splits files a rescope brought in: those born after `since`, read into the index and returned as
- * creations (with their contents), and the older ones, for the caller to take as baseline.
- */
-export async function madeSince(rootAbs: string, rels: readonly string[], since: number, index: CaptureIndex, concurrency: number): Promise<{ made: Comparison[]; older: string[] }> {
-  const born = await bornSince(rootAbs, rels, since, concurrency);
-  const made: Comparison[] = [];
-  await eachLimited(born, concurrency, async (rel) => {
-    const after = await index.read(rel);
-    if (!after) return;
-    index.set(rel, after);
-    made.push({ path: rel, before: undefined, after });
-  });
-  return { made, older: rels.filter((rel) => !born.has(rel)) };
 }

@@ -14,7 +14,7 @@ import {
 import { CaptureFilter, type CaptureFilterOptions } from './captureFilter';
 import { type Candidates, CaptureIndex } from './captureIndex';
 import { lstatOrNone } from './captureRead';
-import { madeSince, rescope, ruleDirs } from './captureRescope';
+import { rescope, ruleDirs } from './captureRescope';
 import { scanTree } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
 import { GitContents, blobId } from './gitContents';
@@ -276,13 +276,12 @@ export class NodeChangeCapture implements ChangeCapture {
     this.overflowed = false;
     this.events = 0;
     let found;
-    const since = this.open?.startedAt; // within a step: files a change of the rules brings in, born since, are its creations
     try {
       // The repository's info/exclude changed (nothing watches .git): the whole workspace goes by the new rules from here.
-      const made = (await this.filter.rootRulesChanged()) ? await this.rescopeDir('', since) : [];
+      if (await this.filter.rootRulesChanged()) await this.rescopeDir('');
       const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
       found = { candidates, ...(await this.index.compare(candidates)) };
-      found.comparisons.push(...made, ...(await this.rescope(found.comparisons, since)));
+      await this.rescope(found.comparisons);
     } catch (e) {
       // The dirty paths are lost with this attempt: the next settle sweeps instead.
       this.overflowed = true;
@@ -296,24 +295,14 @@ export class NodeChangeCapture implements ChangeCapture {
    * After a `.gitignore` changed, what its directory holds is tracked by the new rules from now on
    * (this settle's candidates were chosen by the old ones). Only then is the directory scanned.
    */
-  private async rescope(comparisons: readonly Comparison[], since: number | undefined): Promise<Comparison[]> {
-    const made: Comparison[] = [];
-    for (const dir of ruleDirs(comparisons.map((c) => c.path))) made.push(...(await this.rescopeDir(dir, since)));
-    return made;
+  private async rescope(comparisons: readonly Comparison[]): Promise<void> {
+    for (const dir of ruleDirs(comparisons.map((c) => c.path))) await this.rescopeDir(dir);
   }
 
-  /**
-   * The files the new rules bring in are baseline (there before, ignored; what they held is unknown),
-   * except those born since `since` (the step's begin): a command that un-ignores a folder and writes
-   * into it made them, and they are returned as its creations, which a rewind removes. One that was
-   * there before and changed stays baseline: a rewind removing it would lose it.
-   */
-  private async rescopeDir(dir: string, since?: number): Promise<Comparison[]> {
+  private async rescopeDir(dir: string): Promise<void> {
     this.filter.invalidate(dir);
     const added = await rescope(this.root, dir, this.filter, this.index, this.watching ? this.watchers : undefined);
-    const { made, older } = since === undefined ? { made: [], older: added } : await madeSince(this.root, added, since, this.index, this.concurrency);
-    await this.absorb(older, new Map());
-    return made;
+    await this.absorb(added, new Map());
   }
 
   private async sweepCandidates(): Promise<Candidates> {

@@ -23,14 +23,6 @@ describe("NodeChangeCapture and .git/info/exclude: a repository made later, no r
       const set = await captureCommand(capture, root, 'mkdir -p secrets && echo k > secrets/key && echo c >> src/a.ts');
       assert.deepEqual(summary(set), ['src/a.ts modified']);
     });
-
-    it(`a command that takes a folder out of info/exclude and writes into it: its new files are the step's creations, ${mode}`, async () => {
-      const root = await tmp.workspace({ '.git/HEAD': 'ref: refs/heads/main\n', '.git/info/exclude': 'out/\n', 'out/old.txt': 'old\n', 'a.txt': 'a\n' });
-      const capture = tmp.capture(root, options);
-      const set = await captureCommand(capture, root, "sleep 0.05 && printf '' > .git/info/exclude && echo n > out/new.txt && echo more >> out/old.txt");
-      assert.deepEqual(summary(set), ['out/new.txt created']);
-      assert.deepEqual(summary(await captureCommand(capture, root, 'echo again >> out/old.txt')), ['out/old.txt modified']);
-    });
   }
 
   it('rootRulesChanged is false on every settle while nothing changes (missing exclude, missing info/)', async () => {
