@@ -32,6 +32,9 @@ export interface RewindOut {
   plan_ms: number;
   apply_ms: number;
   close_ms: number;
+  /** In the same process after the timed rewind: its undo, then the same rewind again (store open, code run once). */
+  undo_ms: number;
+  warm_ms: number;
   files: number;
   actions: Record<string, number>;
   conflicts: number;

@@ -107,6 +107,11 @@ function summarize(o: Options, files: number, runs: RunResult[], capture: Captur
         apply_ms: m((r) => r.rewind.apply_ms),
         cpu_ms: m((r) => r.rewind.cpu_ms),
         wall_ms: m((r) => r.rewind.wallMs),
+        after_in_same_process: {
+          what: 'not the target: in the same process after the timed rewind, as in the editor (store open, code run once): its undo, then the same rewind again, each preview + apply',
+          undo_ms: m((r) => r.rewind.undo_ms),
+          rewind_again_ms: m((r) => r.rewind.warm_ms),
+        },
         files_in_plan: runs[0]?.rewind.files,
         actions: runs[0]?.rewind.actions,
         written: runs[0]?.rewind.written,
