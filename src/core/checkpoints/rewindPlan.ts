@@ -129,7 +129,8 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
     const last = h.lastState(true);
     const lastExec = h.lastExec();
     const modes = h.deletedModesAfter(step);
-    const links = h.deletedLinksAfter(step);
+    // Where no link can be made, the file a deleted link led to comes back as a copy (the contents are kept).
+    const links = workspace.canMakeLinks?.() === false ? new Map<string, string>() : h.deletedLinksAfter(step);
     const ownLinks = h.ownLinks();
     return [...h.stateAfter(step)].map(([path, toHash]) => ({
       path,

@@ -180,6 +180,10 @@ export class NodeWorkspace implements Workspace {
     return linksOnWay(this.root, rels);
   }
 
+  canMakeLinks(): boolean {
+    return process.platform !== 'win32';
+  }
+
   async stat(rel: string): Promise<FileStat | undefined> {
     const { real } = this.confiner.confine(rel);
     try {

@@ -199,6 +199,13 @@ export interface Workspace {
   linksOnWay(rels: readonly string[]): Promise<(LinkOnWay | undefined)[]>;
 
   /**
+   * Whether a staged change may make a symlink (`FileChangeRequest.link`). False where making one
+   * needs a privilege most users lack (Windows): a rewind then puts back the file a link led to, as
+   * a copy, instead of failing. Absent: true.
+   */
+  canMakeLinks?(): boolean;
+
+  /**
    * The entries under a directory. `.git` and `node_modules` are always skipped.
    * Throws NOT_FOUND, NOT_DIRECTORY, and the confinement errors. Read-only.
    */

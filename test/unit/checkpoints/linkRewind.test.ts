@@ -97,4 +97,17 @@ describe('rewind of a symlink delete_file removed (real runner session, real fil
     assert.equal(await kind('CLAUDE.md'), 'link to other.md');
     assert.equal(await kind('other.md'), 'file other\n');
   });
+
+  it('where no link can be made (Windows without the privilege), the rewind puts back a copy of the file the link led to instead of failing', async () => {
+    const { id, store } = await session();
+    const noLinks = new (class extends NodeWorkspace {
+      override canMakeLinks(): boolean {
+        return false;
+      }
+    })(h?.workspace as string);
+    const plan = await planRewind(store, noLinks, id, 0);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.toLink]), [['CLAUDE.md', 'create', undefined]]);
+    assert.deepEqual((await applyRewind(store, noLinks, plan)).written, ['CLAUDE.md']);
+    assert.equal(await kind('CLAUDE.md'), 'file rules\n');
+  });
 });
