@@ -22,9 +22,11 @@ export function leftToUndo(journal: readonly JournalEvent[], rewind: RewindData)
     // finds those it did already holding what it gives back, and says so (`already`). A record from
     // before settlements existed (no tag) wrote its files.
     const settlement = settled.get(recordKey('rewind_undone', id, d.part));
-    // Memory: re-applied once the settlement says so; a record without the field re-applied all of it (older code).
+    // Memory: re-applied once the settlement says so. A record from before the field: the first undo
+    // re-applied all of it, after its settlement; one with a tag and none stopped before (its memory is left).
     const reapplied = d.memoryReverts;
-    memoryLeft = reapplied === undefined ? [] : settlement?.memory ? memoryLeft.filter((r) => !reapplied.includes(r)) : memoryLeft;
+    if (reapplied !== undefined) memoryLeft = settlement?.memory ? memoryLeft.filter((r) => !reapplied.includes(r)) : memoryLeft;
+    else if (parts === 1 && !(d.tag && !settlement)) memoryLeft = [];
     if (d.tag && !settlement) continue;
     for (const f of d.files) if (!settlement?.notWritten.includes(f.path)) done.add(f.path);
   }

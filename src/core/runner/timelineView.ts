@@ -166,10 +166,12 @@ function otherNotes(state: TimelineState, e: JournalEvent): string[] {
   if ((e.type === 'rewind' || e.type === 'rewind_undone') && typeof id === 'string') state.records.set(recordKey(e.type, id, partOf(e.data)), e);
   const changed = [put(state, otherNote(e))];
   // An undo that left files alone leaves the rewind's offer standing: a later undo gives them back.
-  // One with renames to do takes the offer back with its settlement (a crash may cut them short).
+  // One with renames or memory to do takes the offer back with its settlement (a crash may cut them short).
   if (e.type === 'rewind_undone' && typeof id === 'string' && !leftAlone(e)) {
-    const d = e.data as { tag?: unknown; files?: unknown };
-    if (!(typeof d.tag === 'string' && Array.isArray(d.files) && d.files.length > 0)) changed.push(...takeBackOffer(state, id));
+    const d = e.data as { tag?: unknown; files?: unknown; memoryReverts?: unknown };
+    const renames = typeof d.tag === 'string' && Array.isArray(d.files) && d.files.length > 0;
+    const memory = Array.isArray(d.memoryReverts) && d.memoryReverts.length > 0;
+    if (!renames && !memory) changed.push(...takeBackOffer(state, id));
   }
   return changed;
 }
