@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordCodec, jsonBytes, parseJson } from './codec';
 import type { SessionSummary } from './types';
@@ -66,11 +66,15 @@ export function currentManifest(dir: string): string | undefined {
   return readCurrent(dir);
 }
 
-/** Removes the file; never throws (a file left behind is stale, and readers find it so). */
+/**
+ * Removes the file; never throws (a file left behind is stale, and readers find it so). `unlinkSync`,
+ * not `rmSync`: the first call of the latter costs most of a millisecond in a fresh process, in
+ * every open of the store.
+ */
 export function removeListSnapshot(dir: string): void {
   for (const f of [join(dir, `${LIST_SNAPSHOT}.tmp`), join(dir, LIST_SNAPSHOT)]) {
     try {
-      rmSync(f, { force: true });
+      unlinkSync(f);
     } catch {
       // Read-only or locked: the check at read time still refuses it.
     }
