@@ -4,6 +4,7 @@ import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store
 import type { RewindData, RewindSettledData, RewindUndoneData } from './checkpointEvents';
 import { CheckpointError, readJournal } from './checkpointEvents';
 import { TOUCH_DIGEST } from './touchDigest';
+import { sideEffectTouches } from './sideEffectTouches';
 
 /** applied: the result says it ran; not_applied: error or skipped; in_flight: started, no result (a crash). */
 export type TouchOutcome = 'applied' | 'not_applied' | 'in_flight';
@@ -277,47 +278,6 @@ export class FileHistory {
 }
 
 const byCall = (t: FileTouch): boolean => t.kind === 'tool' || t.kind === 'command';
-
-/** The fields of a result's captured side effects this history reads (a command's file changes). */
-interface CapturedChange {
-  path: string;
-  kind: 'created' | 'modified' | 'deleted' | 'renamed';
-  /** 'renamed': the path before (the file moved from there to `path`, content unchanged). */
-  from?: string;
-  beforeHash: string | null;
-  afterHash: string | null;
-  beforeExec?: boolean;
-  afterExec?: boolean;
-  /** 'deleted' and 'renamed': the permission bits the file had before. */
-  beforeMode?: number;
-}
-
-function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: CapturedChange[] }): FileTouch[] {
-  const touch = (path: string, before: string | null, after: string | null, beforeExec: boolean | undefined, afterExec: boolean | undefined): FileTouch => ({
-    path,
-    step: e.step,
-    seq: e.seq,
-    callId: d.callId,
-    kind: 'command',
-    beforeHash: before as BlobHash | null,
-    afterHash: after as BlobHash | null,
-    ...(beforeExec !== undefined ? { beforeExec } : {}),
-    ...(afterExec !== undefined ? { afterExec } : {}),
-    // The capture saw the disk change: it happened, whatever the call's own outcome.
-    outcome: 'applied',
-  });
-  return (d.sideEffects ?? []).flatMap((c) => {
-    // A record says "no execute bit" only when it carries the bits (`modes`); an older one knows only those it names.
-    const bit = (x: true | undefined): boolean | undefined => (x ? true : c.modes ? false : undefined);
-    const [bx, ax] = [bit(c.beforeExec), bit(c.afterExec)];
-    const mode = c.beforeMode !== undefined ? { beforeMode: c.beforeMode } : {};
-    if (c.kind !== 'renamed' || c.from === undefined) return [{ ...touch(c.path, c.beforeHash, c.afterHash, bx, ax), ...(c.afterHash === null ? mode : {}) }];
-    return [
-      { ...touch(c.from, c.beforeHash, null, bx, false), ...mode, movedTo: c.path },
-      { ...touch(c.path, null, c.afterHash, false, ax), movedFrom: c.from },
-    ];
-  });
-}
 
 /**
  * The file history of a session's journal (pure). `events` may be the whole journal or its touch

@@ -1,0 +1,45 @@
+import type { ToolResultData } from '../runner/runEvents';
+import type { BlobHash, JournalEvent } from '../store/types';
+import type { FileTouch } from './fileHistory';
+
+/** The fields of a result's captured side effects this history reads (a command's file changes). */
+interface CapturedChange {
+  path: string;
+  kind: 'created' | 'modified' | 'deleted' | 'renamed';
+  /** 'renamed': the path before (the file moved from there to `path`, content unchanged). */
+  from?: string;
+  beforeHash: string | null;
+  afterHash: string | null;
+  beforeExec?: boolean;
+  afterExec?: boolean;
+  /** 'deleted' and 'renamed': the permission bits the file had before. */
+  beforeMode?: number;
+}
+
+/** The touches of a result's captured side effects: a command's file changes, a move as its two halves. */
+export function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEffects?: CapturedChange[] }): FileTouch[] {
+  const touch = (path: string, before: string | null, after: string | null, beforeExec: boolean | undefined, afterExec: boolean | undefined): FileTouch => ({
+    path,
+    step: e.step,
+    seq: e.seq,
+    callId: d.callId,
+    kind: 'command',
+    beforeHash: before as BlobHash | null,
+    afterHash: after as BlobHash | null,
+    ...(beforeExec !== undefined ? { beforeExec } : {}),
+    ...(afterExec !== undefined ? { afterExec } : {}),
+    // The capture saw the disk change: it happened, whatever the call's own outcome.
+    outcome: 'applied',
+  });
+  return (d.sideEffects ?? []).flatMap((c) => {
+    // A record says "no execute bit" only when it carries the bits (`modes`); an older one knows only those it names.
+    const bit = (x: true | undefined): boolean | undefined => (x ? true : c.modes ? false : undefined);
+    const [bx, ax] = [bit(c.beforeExec), bit(c.afterExec)];
+    const mode = c.beforeMode !== undefined ? { beforeMode: c.beforeMode } : {};
+    if (c.kind !== 'renamed' || c.from === undefined) return [{ ...touch(c.path, c.beforeHash, c.afterHash, bx, ax), ...(c.afterHash === null ? mode : {}) }];
+    return [
+      { ...touch(c.from, c.beforeHash, null, bx, false), ...mode, movedTo: c.path },
+      { ...touch(c.path, null, c.afterHash, false, ax), movedFrom: c.from },
+    ];
+  });
+}
