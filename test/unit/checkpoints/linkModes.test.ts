@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmod, lstat, mkdir, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { entryKind, linkSession } from './helpers/linkSession';
 
 /** Permission bits where a rewind makes a link over a file, or puts a file in place of the session's own link; and a crash between the record and the renames. */
 describe('modes and links: a link a rewind makes over a file, a file put back in place of one (real runner session, real files; POSIX)', function () {
@@ -17,35 +18,27 @@ describe('modes and links: a link a rewind makes over a file, a file put back in
     h = undefined;
   });
   const at = (p: string) => join(h?.workspace as string, p);
-  const kind = async (p: string) => {
-    const st = await lstat(at(p)).catch(() => undefined);
-    return !st ? 'absent' : st.isSymbolicLink() ? `link to ${await readlink(at(p))}` : `file ${await readFile(at(p), 'utf8')}`;
-  };
+  const kind = (p: string) => entryKind(h?.workspace as string, p);
   const mode = async (p: string) => (await stat(at(p))).mode & 0o7777;
 
   it('a 0600 file a rewind replaced by a link comes back from the undo with its bits', async () => {
-    h = await harness(
+    const { h: made, id, ws } = await linkSession(
       [toolUse('d1', 'delete_file', { path: 'CLAUDE.md' }), finalText('done', { toolResultFor: 'd1', toolResultIsError: false })],
-      { 'AGENTS.md': 'rules\n' },
+      (x) => (h = x),
     );
-    await symlink('AGENTS.md', at('CLAUDE.md'));
-    const runner = h.runner();
-    const id = await h.start(runner, 'tidy');
-    assert.equal((await runner.run(id)).status, 'completed');
-    const ws = new NodeWorkspace(h.workspace);
     // The user's private file where the link was.
     await writeFile(at('CLAUDE.md'), 'TOKEN=secret\n');
     await chmod(at('CLAUDE.md'), 0o600);
-    const r = await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 0), { overwriteConflicts: ['CLAUDE.md'] });
+    const r = await applyRewind(made.store, ws, await planRewind(made.store, ws, id, 0), { overwriteConflicts: ['CLAUDE.md'] });
     assert.deepEqual(r.written, ['CLAUDE.md']);
     assert.equal(await kind('CLAUDE.md'), 'link to AGENTS.md');
-    await undoRewind(h.store, ws, await planUndo(h.store, ws, id, r.rewindId));
+    await undoRewind(made.store, ws, await planUndo(made.store, ws, id, r.rewindId));
     assert.equal(await kind('CLAUDE.md'), 'file TOKEN=secret\n');
     assert.equal(await mode('CLAUDE.md'), 0o600, 'the undo gave the private file back readable by everyone');
   });
 
   it('a file a rewind puts in place of the session\'s own link gets the bits a re-created file gets (0600 here)', async () => {
-    h = await harness(
+    const { h: made, id, ws } = await linkSession(
       [
         toolUse('d1', 'delete_file', { path: 'CLAUDE.md' }),
         toolUse('w2', 'write_file', { path: 'CLAUDE.md', content: 'TOKEN=1\n' }, { toolResultFor: 'd1', toolResultIsError: false }),
@@ -53,57 +46,47 @@ describe('modes and links: a link a rewind makes over a file, a file put back in
         toolUse('d4', 'delete_file', { path: 'CLAUDE.md' }, { toolResultFor: 'c3' }),
         finalText('done', { toolResultFor: 'd4', toolResultIsError: false }),
       ],
-      { 'AGENTS.md': 'rules\n' },
+      (x) => (h = x),
     );
-    await symlink('AGENTS.md', at('CLAUDE.md'));
-    const runner = h.runner();
-    const id = await h.start(runner, 'tidy');
-    assert.equal((await runner.run(id)).status, 'completed');
     assert.equal(await kind('CLAUDE.md'), 'absent');
-    const ws = new NodeWorkspace(h.workspace);
 
     // Control: from nothing, the file of step 3 is re-created 0600 (delete_file at step 4 recorded it).
-    const direct = await planRewind(h.store, ws, id, 3);
+    const direct = await planRewind(made.store, ws, id, 3);
     assert.deepEqual(direct.files.map((f) => [f.path, f.action, f.toMode]), [['CLAUDE.md', 'create', 0o600]]);
 
     // Rewind to 0: the session's own link is made; then to 3: the link is replaced by the file.
-    await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 0));
+    await applyRewind(made.store, ws, await planRewind(made.store, ws, id, 0));
     assert.equal(await kind('CLAUDE.md'), 'link to AGENTS.md');
-    const plan = await planRewind(h.store, ws, id, 3);
+    const plan = await planRewind(made.store, ws, id, 3);
     assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.fromLink]), [['CLAUDE.md', 'restore', 'AGENTS.md']]);
-    await applyRewind(h.store, ws, plan);
+    await applyRewind(made.store, ws, plan);
     assert.equal(await kind('CLAUDE.md'), 'file TOKEN=1\n');
     assert.equal(await kind('AGENTS.md'), 'file rules\n');
     assert.equal(await mode('CLAUDE.md'), 0o600, 'the file that replaced the link got the default mode, not its recorded 0600');
   });
 
   it('after a crash between the record and the renames of a rewind that replaces the session\'s own link, the rewind done again still replaces it', async () => {
-    h = await harness(
+    const { h: made, id, ws } = await linkSession(
       [
         toolUse('d1', 'delete_file', { path: 'CLAUDE.md' }),
         toolUse('w2', 'write_file', { path: 'CLAUDE.md', content: 'notes\n' }, { toolResultFor: 'd1', toolResultIsError: false }),
         finalText('done', { toolResultFor: 'w2', toolResultIsError: false }),
       ],
-      { 'AGENTS.md': 'rules\n' },
+      (x) => (h = x),
     );
-    await symlink('AGENTS.md', at('CLAUDE.md'));
-    const runner = h.runner();
-    const id = await h.start(runner, 'tidy');
-    assert.equal((await runner.run(id)).status, 'completed');
-    const ws = new NodeWorkspace(h.workspace);
-    await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 0));
+    await applyRewind(made.store, ws, await planRewind(made.store, ws, id, 0));
     assert.equal(await kind('CLAUDE.md'), 'link to AGENTS.md');
-    const plan = await planRewind(h.store, ws, id, 2);
+    const plan = await planRewind(made.store, ws, id, 2);
     assert.deepEqual(plan.files.map((f) => [f.action, f.fromLink, f.conflict, f.link]), [['restore', 'AGENTS.md', false, undefined]]);
     // The record is committed, then the process dies before the rename.
     const crashed = Object.create(ws, {
       stageFiles: { value: async (...args: Parameters<typeof ws.stageFiles>) => Object.assign(await ws.stageFiles(...args), { apply: async () => Promise.reject(new Error('killed')) }) },
     }) as typeof ws;
-    await assert.rejects(applyRewind(h.store, crashed, plan), /killed/);
+    await assert.rejects(applyRewind(made.store, crashed, plan), /killed/);
     assert.equal(await kind('CLAUDE.md'), 'link to AGENTS.md', 'nothing renamed');
-    const again = await planRewind(h.store, ws, id, 2);
+    const again = await planRewind(made.store, ws, id, 2);
     assert.deepEqual(again.files.map((f) => [f.action, f.fromLink, f.conflict, f.link]), [['restore', 'AGENTS.md', false, undefined]], 'the session\'s own link is still its own, not a barrier');
-    await applyRewind(h.store, ws, again);
+    await applyRewind(made.store, ws, again);
     assert.equal(await kind('CLAUDE.md'), 'file notes\n');
     assert.equal(await kind('AGENTS.md'), 'file rules\n');
   });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { lstat, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
-import { finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { finalText, toolUse, type Harness } from '../runner/runnerHarness';
+import { entryKind, linkSession } from './helpers/linkSession';
 
 /**
  * A symlink the session's delete_file removed (the link, never its target) comes back from a rewind
@@ -21,23 +22,13 @@ describe('rewind of a symlink delete_file removed (real runner session, real fil
     h = undefined;
   });
   const at = (p: string) => join(h?.workspace as string, p);
-  const kind = async (p: string) => {
-    const st = await lstat(at(p)).catch(() => undefined);
-    return !st ? 'absent' : st.isSymbolicLink() ? `link to ${await readlink(at(p))}` : `file ${await readFile(at(p), 'utf8')}`;
-  };
+  const kind = (p: string) => entryKind(h?.workspace as string, p);
 
   async function session() {
-    h = await harness(
-      [toolUse('d1', 'delete_file', { path: 'CLAUDE.md' }), finalText('done', { toolResultFor: 'd1', toolResultIsError: false })],
-      { 'AGENTS.md': 'rules\n' },
-    );
-    await symlink('AGENTS.md', at('CLAUDE.md'));
-    const runner = h.runner();
-    const id = await h.start(runner, 'tidy');
-    assert.equal((await runner.run(id)).status, 'completed');
+    const { id, ws } = await linkSession([toolUse('d1', 'delete_file', { path: 'CLAUDE.md' }), finalText('done', { toolResultFor: 'd1', toolResultIsError: false })], (made) => (h = made));
     assert.equal(await kind('CLAUDE.md'), 'absent', 'delete_file removed the link');
     assert.equal(await kind('AGENTS.md'), 'file rules\n', 'and not what it led to');
-    return { id, ws: new NodeWorkspace(h.workspace), store: h.store };
+    return { id, ws, store: (h as Harness).store };
   }
 
   it('the rewind makes the link again and its undo removes it; a second rewind makes it again', async () => {
