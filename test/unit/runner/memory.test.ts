@@ -107,36 +107,6 @@ describe('long-term memory in sessions: remember in one, recall in the next, exa
     assert.equal(undoable((await listRewinds(h.store, id))[0] as typeof listed & object), false);
   });
 
-  it('an undo stopped between its record and the memory it re-applies (before it, or after it and before its settlement) is finished by the next undo: no memory write is left taken back', async () => {
-    const { h, mem, id, ws } = await rememberingSession([
-      { kind: 'fact', text: 'The API lives in src/api.' },
-      { kind: 'fact', text: 'Tests are flaky on Fridays.' },
-    ]);
-    const facts = () => mem.memory.list({ kind: 'fact' }).map((e) => e.text).sort();
-    for (const stop of ['before', 'after'] as const) {
-      const result = await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 1, { mode: 'conversation' }), { memory: mem.memory });
-      assert.deepEqual(facts(), ['The API lives in src/api.']);
-      // The process dies at that point: here, the memory port fails there.
-      const dying = {
-        revertSessionAfter: (s: typeof id, seq: number) => mem!.memory.revertSessionAfter(s, seq),
-        undoRevert: async (revertId: string) => {
-          if (stop === 'after') await mem!.memory.undoRevert(revertId);
-          throw new Error('killed');
-        },
-      };
-      await assert.rejects(undoRewind(h.store, ws, await planUndo(h.store, ws, id, result.rewindId), { memory: dying }), /killed/);
-      assert.deepEqual(facts(), stop === 'before' ? ['The API lives in src/api.'] : ['Tests are flaky on Fridays.', 'The API lives in src/api.']);
-      const [listed] = await listRewinds(h.store, id);
-      assert.ok(listed && undoable(listed), `still to undo (stopped ${stop} the memory)`);
-      const again = await planUndo(h.store, ws, id, result.rewindId);
-      assert.deepEqual([again.part, again.memoryReverts.length], [2, 1]);
-      await undoRewind(h.store, ws, again, { memory: mem.memory });
-      assert.deepEqual(facts(), ['Tests are flaky on Fridays.', 'The API lives in src/api.']);
-      assert.equal(undoable((await listRewinds(h.store, id))[0] as NonNullable<typeof listed>), false);
-      await assert.rejects(planUndo(h.store, ws, id, result.rewindId), (e: unknown) => CheckpointError.is(e, 'INVALID') && /already undone/.test((e as Error).message));
-    }
-  });
-
   it('a conversation rewind retried after a crash between its memory revert and its record still takes those writes into its record, so its undo brings them back', async () => {
     const { h, mem, id, ws } = await rememberingSession([
       { kind: 'fact', text: 'The API lives in src/api.' },

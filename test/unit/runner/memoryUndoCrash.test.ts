@@ -58,12 +58,32 @@ describe('an undo stopped between its record and its memory: the sidebar keeps o
     return !notes[0]?.undone;
   };
 
-  const dying = (m: OpenedMemory): RewindMemory => ({
+  /** The process dies at that point of the undo: here, the memory port fails there (`after`: once it re-applied the revert). */
+  const dying = (m: OpenedMemory, after = false): RewindMemory => ({
     revertSessionAfter: (s, seq) => m.memory.revertSessionAfter(s, seq),
     canUndoRevert: (r) => m.memory.canUndoRevert(r),
-    undoRevert: async () => {
+    undoRevert: async (revertId) => {
+      if (after) await m.memory.undoRevert(revertId);
       throw new Error('killed');
     },
+  });
+
+  it('an undo stopped between its record and the memory it re-applies (before it, or after it and before its settlement) is finished by the next undo: no memory write is left taken back', async () => {
+    const { id, ws, m, facts } = await session();
+    for (const stop of ['before', 'after'] as const) {
+      const result = await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 1, { mode: 'conversation' }), { memory: m.memory });
+      assert.deepEqual(facts(), ['The API lives in src/api.']);
+      await assert.rejects(undoRewind(h.store, ws, await planUndo(h.store, ws, id, result.rewindId), { memory: dying(m, stop === 'after') }), /killed/);
+      assert.deepEqual(facts(), stop === 'before' ? ['The API lives in src/api.'] : ['Tests are flaky on Fridays.', 'The API lives in src/api.']);
+      const [listed] = await listRewinds(h.store, id);
+      assert.ok(listed && undoable(listed), `still to undo (stopped ${stop} the memory)`);
+      const again = await planUndo(h.store, ws, id, result.rewindId);
+      assert.deepEqual([again.part, again.memoryReverts.length], [2, 1]);
+      await undoRewind(h.store, ws, again, { memory: m.memory });
+      assert.deepEqual(facts(), ['Tests are flaky on Fridays.', 'The API lives in src/api.']);
+      assert.equal(undoable((await listRewinds(h.store, id))[0] as NonNullable<typeof listed>), false);
+      await assert.rejects(planUndo(h.store, ws, id, result.rewindId), (e: unknown) => CheckpointError.is(e, 'INVALID') && /already undone/.test((e as Error).message));
+    }
   });
 
   it('the sidebar keeps offering the undo of a conversation rewind whose undo stopped before its memory (as listRewinds and the Undo a Rewind command do)', async () => {
