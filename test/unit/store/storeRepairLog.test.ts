@@ -3,14 +3,12 @@ import fs from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openCheckpointStore, repairCheckpointStore } from '../../../src/core/store/openStore';
-import type { LevelCheckpointStore } from '../../../src/core/store/levelCheckpointStore';
 import type { SessionId } from '../../../src/core/store/types';
-import { LOG_PREFIX } from '../../../src/core/store/writeAheadLog';
 import { FixtureProcess } from '../../fixtures/storeChild';
 import { assertWorkloadSteps } from '../../fixtures/storeVerify';
 import { buildStep } from '../../fixtures/storeWorkload';
 import { tempDirs } from './helpers/tmp';
-import { walSession } from './helpers/walSession';
+import { walSession, withSegmentRemovalFailing } from './helpers/walSession';
 
 const SID = 'rv3' as SessionId;
 const { stateOf } = walSession(SID);
@@ -54,17 +52,7 @@ describe("the store's repair and log: a backup of the directory as it was, a sto
     children.push(w);
     assert.equal((await w.exited).signal, 'SIGKILL');
     delete process.env['KILL_AFTER'];
-    const original = fs.unlinkSync;
-    (fs as { unlinkSync: unknown }).unlinkSync = (p: fs.PathLike) => {
-      if (String(p).includes(LOG_PREFIX)) throw Object.assign(new Error('EBUSY'), { code: 'EBUSY' });
-      return original(p);
-    };
-    let plain: LevelCheckpointStore;
-    try {
-      plain = await openCheckpointStore({ dir, onLocked: 'fail', syncWrites: false, snapshotEvery: 8 });
-    } finally {
-      (fs as { unlinkSync: unknown }).unlinkSync = original;
-    }
+    const plain = await withSegmentRemovalFailing(() => openCheckpointStore({ dir, onLocked: 'fail', syncWrites: false, snapshotEvery: 8 }));
     let state = await stateOf(plain);
     const sync = fs.fdatasyncSync;
     let syncs = 0;

@@ -4,14 +4,13 @@ import fs from 'node:fs';
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openCheckpointStore, repairCheckpointStore } from '../../../src/core/store/openStore';
-import type { LevelCheckpointStore } from '../../../src/core/store/levelCheckpointStore';
 import type { SessionId } from '../../../src/core/store/types';
 import { LOG_PREFIX } from '../../../src/core/store/writeAheadLog';
 import { FixtureProcess } from '../../fixtures/storeChild';
 import { assertWorkloadSteps } from '../../fixtures/storeVerify';
 import { buildStep, initialState } from '../../fixtures/storeWorkload';
 import { tempDirs } from './helpers/tmp';
-import { logFiles, walSession } from './helpers/walSession';
+import { logFiles, walSession, withSegmentRemovalFailing } from './helpers/walSession';
 
 const SID = 'wal-crash' as SessionId;
 const { stateOf, commitSteps, crashAfter } = walSession(SID);
@@ -143,18 +142,8 @@ describe("the store's write-ahead log: crashes and failures around it (real Leve
   it('a segment that could not be removed stays with every later one, and is never replayed alone over newer state', async () => {
     const dir = await tmp.make();
     await crashAfter(dir, 3);
-    const original = fs.unlinkSync;
-    (fs as { unlinkSync: unknown }).unlinkSync = (p: fs.PathLike) => {
-      // A transient failure, as on Windows when another program has the file open.
-      if (String(p).includes(LOG_PREFIX)) throw Object.assign(new Error(`EBUSY: resource busy or locked, unlink '${String(p)}'`), { code: 'EBUSY' });
-      return original(p);
-    };
-    let store: LevelCheckpointStore;
-    try {
-      store = await openCheckpointStore({ dir, onLocked: 'fail', snapshotEvery: 8 });
-    } finally {
-      (fs as { unlinkSync: unknown }).unlinkSync = original;
-    }
+    // A transient failure, as on Windows when another program has the file open.
+    const store = await withSegmentRemovalFailing(() => openCheckpointStore({ dir, onLocked: 'fail', snapshotEvery: 8 }));
     await assertWorkloadSteps(store, SID, 3, 'after the replay');
     await commitSteps(store, 4, 5, await stateOf(store));
     await store.close();

@@ -4,12 +4,11 @@ import fsp from 'node:fs/promises';
 import { openCheckpointStore, repairCheckpointStore } from '../../../src/core/store/openStore';
 import type { LevelCheckpointStore } from '../../../src/core/store/levelCheckpointStore';
 import type { SessionId } from '../../../src/core/store/types';
-import { LOG_PREFIX } from '../../../src/core/store/writeAheadLog';
 import { FixtureProcess } from '../../fixtures/storeChild';
 import { assertWorkloadSteps } from '../../fixtures/storeVerify';
 import { buildStep, initialState } from '../../fixtures/storeWorkload';
 import { tempDirs } from './helpers/tmp';
-import { logFiles, walSession } from './helpers/walSession';
+import { flipBitInSecondRecord, logFiles, walSession, withSegmentRemovalFailing } from './helpers/walSession';
 
 const SID = 'wal-shared' as SessionId;
 const { stateOf, commitSteps, crashAfter } = walSession(SID);
@@ -30,17 +29,7 @@ describe("the store's write-ahead log: other processes and failures (real LevelD
   it('an open with syncWrites:false keeps a replayed segment it could not remove until its close removes it: the next open does not replay it over the commits made since', async () => {
     const dir = await tmp.make();
     await crashAfter(dir, 5);
-    const original = fs.unlinkSync;
-    (fs as { unlinkSync: unknown }).unlinkSync = (p: fs.PathLike) => {
-      if (String(p).includes(LOG_PREFIX)) throw Object.assign(new Error(`EBUSY: resource busy or locked, unlink '${String(p)}'`), { code: 'EBUSY' });
-      return original(p);
-    };
-    let plain: LevelCheckpointStore;
-    try {
-      plain = await openCheckpointStore({ dir, onLocked: 'fail', syncWrites: false, snapshotEvery: 8 });
-    } finally {
-      (fs as { unlinkSync: unknown }).unlinkSync = original;
-    }
+    const plain = await withSegmentRemovalFailing(() => openCheckpointStore({ dir, onLocked: 'fail', syncWrites: false, snapshotEvery: 8 }));
     await assertWorkloadSteps(plain, SID, 5, 'after the replay');
     await commitSteps(plain, 6, 7, await stateOf(plain));
     await assertWorkloadSteps(plain, SID, 7, 'before closing');
@@ -108,11 +97,7 @@ describe("the store's write-ahead log: other processes and failures (real LevelD
       // One bit of an early record of A's (live, current) segment flips on disk; A never reads its log back.
       const [seg] = await logFiles(dir);
       const file = `${dir}/${seg as string}`;
-      const buf = fs.readFileSync(file);
-      const at = 8 + 8 + buf.readUInt32BE(8) + 8 + 20; // inside the second record's payload
-      const fd = fs.openSync(file, 'r+');
-      fs.writeSync(fd, Buffer.from([(buf[at] as number) ^ 1]), 0, 1, at);
-      fs.closeSync(fd);
+      flipBitInSecondRecord(file); // inside the second record's payload
       await assert.rejects(openCheckpointStore({ dir }), (e: Error & { code?: string }) => e.code === 'IO' && /read-only copy/.test(e.message));
       await assert.rejects(repairCheckpointStore(dir), (e: Error & { code?: string }) => e.code === 'LOCKED');
       assert.deepEqual(await logFiles(dir), [seg], "the owner's files are untouched");
@@ -128,11 +113,7 @@ describe("the store's write-ahead log: other processes and failures (real LevelD
       await a.waitFor(/^committed 4$/);
       const [seg] = await logFiles(dir);
       const file = `${dir}/${seg as string}`;
-      const buf = fs.readFileSync(file);
-      const at = 8 + 8 + buf.readUInt32BE(8) + 8 + 20;
-      const fd = fs.openSync(file, 'r+');
-      fs.writeSync(fd, Buffer.from([(buf[at] as number) ^ 1]), 0, 1, at);
-      fs.closeSync(fd);
+      flipBitInSecondRecord(file); // inside the second record's payload
       try {
         tmp.adopt(await repairCheckpointStore(dir));
       } catch (e) {

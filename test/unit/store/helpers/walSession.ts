@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import type { LevelCheckpointStore } from '../../../../src/core/store/levelCheckpointStore';
 import type { SessionId } from '../../../../src/core/store/types';
@@ -42,4 +43,27 @@ export function walSession(sid: SessionId) {
       }
     },
   };
+}
+
+/** Runs `open` while every removal of a log segment fails EBUSY (as on Windows while another program holds the file open). */
+export async function withSegmentRemovalFailing<T>(open: () => Promise<T>): Promise<T> {
+  const original = fs.unlinkSync;
+  (fs as { unlinkSync: unknown }).unlinkSync = (p: fs.PathLike) => {
+    if (String(p).includes(LOG_PREFIX)) throw Object.assign(new Error(`EBUSY: resource busy or locked, unlink '${String(p)}'`), { code: 'EBUSY' });
+    return original(p);
+  };
+  try {
+    return await open();
+  } finally {
+    (fs as { unlinkSync: unknown }).unlinkSync = original;
+  }
+}
+
+/** Flips one bit on disk inside the payload of the second record of the log segment `file`. */
+export function flipBitInSecondRecord(file: string): void {
+  const buf = fs.readFileSync(file);
+  const at = 8 + 8 + buf.readUInt32BE(8) + 8 + 20;
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, Buffer.from([(buf[at] as number) ^ 1]), 0, 1, at);
+  fs.closeSync(fd);
 }
