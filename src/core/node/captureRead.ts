@@ -3,6 +3,7 @@ import fs, { type Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { looksBinary, type Side } from '../capture/changeSet';
+import { errCode } from '../util/errCode';
 
 /** What the index keeps per tracked file. */
 export interface IndexEntry extends Side {
@@ -14,10 +15,6 @@ export interface IndexEntry extends Side {
 }
 
 const CHUNK = 1024 * 1024;
-
-function errCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-}
 
 const GONE = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'EISDIR']);
 

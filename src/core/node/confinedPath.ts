@@ -1,6 +1,7 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { WorkspaceError } from '../ports/workspace';
+import { errCode } from '../util/errCode';
 
 export interface ConfinedPath {
   /** The absolute path as written, normalised, inside the root. */
@@ -12,10 +13,6 @@ export interface ConfinedPath {
 }
 
 const MAX_LINKS = 40;
-
-function errCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-}
 
 /**
  * `p` relative to `base` when `p` is `base` or below it ('' for `base` itself), else undefined.

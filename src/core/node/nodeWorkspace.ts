@@ -10,10 +10,7 @@ import { eachLimited } from '../util/eachLimited';
 import { loadGitignore, loadRootRules, walk } from './gitignoreWalk';
 
 import { NodeStagedFiles, SYNC_IO_MAX, type StageTarget, removeTemps, syncDir, unlinkEntry, withExec, writeSynced } from './stagedFiles';
-function errCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-}
-
+import { errCode } from '../util/errCode';
 /** Files written at once by `writeFiles`: each waits on an fsync, which the disk can overlap. */
 const WRITE_CONCURRENCY = 8;
 

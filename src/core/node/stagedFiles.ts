@@ -2,12 +2,9 @@ import { closeSync, fchmodSync, fstatSync, fsync, open as openCb, openSync, rena
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type ApplyGuard, type StagedFiles } from '../ports/workspace';
+import { errCode } from '../util/errCode';
 
 /** The writing side of `NodeWorkspace`: staged files (synced temporary files beside their targets), their renames and the directory syncs. */
-
-function errCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-}
 
 /**
  * Files up to this size are read and written with synchronous calls; only the calls that wait on

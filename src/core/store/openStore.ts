@@ -12,6 +12,7 @@ import { type ManifestTables, readManifest } from './leveldbManifest';
 import { currentManifest, removeListSnapshot, writeListSnapshot } from './listSnapshot';
 import type { Db } from './storeContext';
 import { LOG_PREFIX, WriteAheadLog, readLog, setLogAside } from './writeAheadLog';
+import { errCode } from '../util/errCode';
 
 export interface OpenStoreOptions {
   /** The store's directory (the extension passes `<storageUri>/store`). Created if missing. */
@@ -172,10 +173,6 @@ async function copiedTables(copyDir: string): Promise<ManifestTables | undefined
 }
 
 const isTable = (name: string) => name.endsWith('.ldb') || name.endsWith('.sst');
-
-function errCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-}
 
 async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Promise<DiskCheckpointStore> {
   const db = new ClassicLevel<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });

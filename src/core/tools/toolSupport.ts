@@ -2,15 +2,12 @@ import path from 'node:path';
 import { z, type ZodType } from 'zod';
 import { WorkspaceError, type Workspace } from '../ports/workspace';
 import { ToolError } from './tool';
+import { errCode } from '../util/errCode';
 
 /** The JSON schema the model sees, derived from the zod schema so the two cannot drift apart. */
 export function jsonInputSchema(schema: ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
   return rest;
-}
-
-function errCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
 
 /** A workspace failure as the ToolError the model reads; anything else is returned unchanged. */
