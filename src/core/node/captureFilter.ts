@@ -1,7 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { stat } from 'node:fs/promises';
-import { infoExcludePath, isIgnored, loadGitignore, loadRootRules } from './gitignoreWalk';
+import { infoExcludePath, isIgnored, loadGitignore, rootRulesWith } from './gitignoreWalk';
 
 type Matcher = NonNullable<Awaited<ReturnType<typeof loadGitignore>>>;
 
@@ -102,7 +102,7 @@ export class CaptureFilter {
       // Outside a repository, .git itself: a repository made later is then noticed too.
       const watched = file ?? path.join(this.rootAbs, '.git');
       this.excludeSeen = { file: watched, stamp: await stampOf(watched) };
-      return loadRootRules(this.rootAbs);
+      return rootRulesWith(this.rootAbs, file);
     }
     const parent = await this.chain(dirRel.includes('/') ? dirRel.slice(0, dirRel.lastIndexOf('/')) : '');
     const own = await loadGitignore(path.join(this.rootAbs, dirRel), dirRel);

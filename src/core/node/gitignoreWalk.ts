@@ -21,6 +21,11 @@ export async function loadGitignore(dirReal: string, base: string): Promise<Matc
   const file = path.join(dirReal, '.gitignore');
   const st = await lstat(file).catch(() => undefined);
   if (!st?.isFile()) return undefined;
+  return rulesIn(file, base);
+}
+
+/** The rules of an ignore file, applying below `base`; undefined when it cannot be read. */
+async function rulesIn(file: string, base: string): Promise<Matcher | undefined> {
   const rules = await readFile(file, 'utf8').catch(() => undefined);
   return rules === undefined ? undefined : { base, ig: ignore().add(rules) };
 }
@@ -32,14 +37,13 @@ export async function loadGitignore(dirReal: string, base: string): Promise<Matc
  * `commondir` holds `info/` for a worktree. Unreadable files count as absent, as in git.
  */
 export async function loadRootRules(rootReal: string): Promise<Matcher[]> {
-  const [exclude, own] = await Promise.all([loadInfoExclude(rootReal), loadGitignore(rootReal, '')]);
-  return [exclude, own].filter((m): m is Matcher => m !== undefined);
+  return rootRulesWith(rootReal, await infoExcludePath(rootReal));
 }
 
-async function loadInfoExclude(rootReal: string): Promise<Matcher | undefined> {
-  const file = await infoExcludePath(rootReal);
-  const rules = file === undefined ? undefined : await readFile(file, 'utf8').catch(() => undefined);
-  return rules === undefined ? undefined : { base: '', ig: ignore().add(rules) };
+/** As `loadRootRules`, with the repository's `info/exclude` already found (`infoExcludePath`; undefined outside a repository). */
+export async function rootRulesWith(rootReal: string, excludeFile: string | undefined): Promise<Matcher[]> {
+  const [exclude, own] = await Promise.all([excludeFile === undefined ? undefined : rulesIn(excludeFile, ''), loadGitignore(rootReal, '')]);
+  return [exclude, own].filter((m): m is Matcher => m !== undefined);
 }
 
 /** Where the repository of the workspace root keeps `info/exclude`, or undefined outside a repository. */
