@@ -10,7 +10,7 @@ import { StoreError, fromLevelError } from './errors';
 import { LevelCheckpointStore, type LevelStoreOptions } from './levelCheckpointStore';
 import { type ManifestTables, readManifest } from './leveldbManifest';
 import { currentManifest, removeListSnapshot, writeListSnapshot } from './listSnapshot';
-import type { Db } from './storeContext';
+import { type Db, flushToTables } from './storeContext';
 import { LOG_PREFIX, WriteAheadLog, readLog, setLogAside } from './writeAheadLog';
 import { errCode } from '../util/errCode';
 
@@ -218,7 +218,7 @@ async function replayLog(dir: string, db: Db, settle: boolean): Promise<number[]
   try {
     for (const ops of found.batches) await db.batch(ops as never, { sync: false } as never);
     if (!settle) return found.segments;
-    await (db as Db & { compactRange(a: string, b: string): Promise<void> }).compactRange('\x00', '\x00');
+    await flushToTables(db);
   } catch (e) {
     throw fromLevelError(e, `applying the store's log in ${dir}`);
   }

@@ -15,6 +15,14 @@ export type Db = AbstractLevel<any, string, Uint8Array>;
 /** Sorts before every key of the store (all start with a table letter): see `flushMemtable`. */
 const FLUSH_KEY = '\x00';
 
+/**
+ * LevelDB's memtable to a synced table: a compaction of a range that sorts before every key, so no
+ * table is rewritten. Throws what LevelDB throws.
+ */
+export function flushToTables(db: Db): Promise<void> {
+  return (db as Db & { compactRange(start: string, end: string): Promise<void> }).compactRange(FLUSH_KEY, FLUSH_KEY);
+}
+
 export interface RangeOptions {
   reverse?: boolean;
   limit?: number;
@@ -239,7 +247,7 @@ export class StoreContext {
     const db = this.db as Db & { compactRange?: (start: string, end: string) => Promise<void> };
     if (db.status !== 'open' || typeof db.compactRange !== 'function' || !db.supports.additionalMethods['compactRange']) return false;
     try {
-      await db.compactRange(FLUSH_KEY, FLUSH_KEY);
+      await flushToTables(this.db);
       return true;
     } catch {
       // The log is still there and is as durable as the table would have been.
