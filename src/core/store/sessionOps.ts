@@ -1,4 +1,5 @@
 import type { CheckpointStore } from './checkpointStore';
+import { SessionLocks } from './sessionLocks';
 import type { SessionId } from './types';
 
 /**
@@ -7,26 +8,18 @@ import type { SessionId } from './types';
  * for) and then writes; run one after the other, the second sees what the first wrote instead of
  * racing it to the journal. Other processes cannot write the store (one writer per store).
  */
-const queues = new WeakMap<CheckpointStore, Map<SessionId, Promise<unknown>>>();
+const queues = new WeakMap<CheckpointStore, SessionLocks>();
 
 /**
  * Settles when the operations queued on the store's sessions now have ended: a rewind between its
  * record and its renames finishes before the store closes (and its lock lets another window in).
  */
 export async function sessionOpsDone(store: CheckpointStore): Promise<void> {
-  await Promise.all([...(queues.get(store)?.values() ?? [])]);
+  await queues.get(store)?.idle();
 }
 
-export async function oneSessionOpAtATime<T>(store: CheckpointStore, id: SessionId, fn: () => Promise<T>): Promise<T> {
-  const bySession = queues.get(store) ?? new Map<SessionId, Promise<unknown>>();
-  queues.set(store, bySession);
-  const prev = bySession.get(id) ?? Promise.resolve();
-  const run = prev.then(fn, fn);
-  const tail = run.catch(() => undefined);
-  bySession.set(id, tail);
-  try {
-    return await run;
-  } finally {
-    if (bySession.get(id) === tail) bySession.delete(id);
-  }
+export function oneSessionOpAtATime<T>(store: CheckpointStore, id: SessionId, fn: () => Promise<T>): Promise<T> {
+  let locks = queues.get(store);
+  if (!locks) queues.set(store, (locks = new SessionLocks()));
+  return locks.run(id, fn);
 }
