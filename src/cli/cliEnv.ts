@@ -28,12 +28,14 @@ export interface CliEnv {
 
 /** Where the CLI keeps a workspace's sessions when --store is not given. */
 export function defaultStoreDir(workspace: string): string {
-  const data = process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
   const id = createHash('sha256').update(resolve(workspace)).digest('hex').slice(0, 16);
-  return join(data, 'savepoint', 'workspaces', id);
+  return join(dataDir(), 'workspaces', id);
 }
 
 /** Where the user-scope memory lives (shared by every workspace). */
 export function userMemoryDir(): string {
-  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'savepoint', 'user-memory');
+  return join(dataDir(), 'user-memory');
 }
+
+/** Savepoint's folder in the user's data directory (XDG_DATA_HOME, else ~/.local/share). */
+const dataDir = (): string => join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'savepoint');
