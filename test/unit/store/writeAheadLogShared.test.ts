@@ -18,6 +18,13 @@ const { stateOf, commitSteps, crashAfter } = walSession(SID);
  * review): a segment an open that does not sync cannot remove, a read-only copy taken while owners
  * change, a repair asked for while another process holds the store, a failed fdatasync.
  */
+/** One bit of an early record of the owner's (live, current) segment flips on disk (the owner never reads its log back); returns the segment. */
+async function damageLiveSegment(dir: string): Promise<string | undefined> {
+  const [seg] = await logFiles(dir);
+  flipBitInSecondRecord(`${dir}/${seg as string}`);
+  return seg;
+}
+
 describe("the store's write-ahead log: other processes and failures (real LevelDB, real processes)", function () {
   this.timeout(60_000);
   const tmp = tempDirs('wal-shared');
@@ -94,10 +101,7 @@ describe("the store's write-ahead log: other processes and failures (real LevelD
     const a = new FixtureProcess('walStepper', [dir, SID, '4']);
     try {
       await a.waitFor(/^committed 4$/);
-      // One bit of an early record of A's (live, current) segment flips on disk; A never reads its log back.
-      const [seg] = await logFiles(dir);
-      const file = `${dir}/${seg as string}`;
-      flipBitInSecondRecord(file); // inside the second record's payload
+      const seg = await damageLiveSegment(dir);
       await assert.rejects(openCheckpointStore({ dir }), (e: Error & { code?: string }) => e.code === 'IO' && /read-only copy/.test(e.message));
       await assert.rejects(repairCheckpointStore(dir), (e: Error & { code?: string }) => e.code === 'LOCKED');
       assert.deepEqual(await logFiles(dir), [seg], "the owner's files are untouched");
@@ -111,9 +115,7 @@ describe("the store's write-ahead log: other processes and failures (real LevelD
     const a = new FixtureProcess('walStepper', [dir, SID, '4']);
     try {
       await a.waitFor(/^committed 4$/);
-      const [seg] = await logFiles(dir);
-      const file = `${dir}/${seg as string}`;
-      flipBitInSecondRecord(file); // inside the second record's payload
+      await damageLiveSegment(dir);
       try {
         tmp.adopt(await repairCheckpointStore(dir));
       } catch (e) {
