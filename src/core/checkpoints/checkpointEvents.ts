@@ -161,6 +161,11 @@ export class CheckpointError extends Error {
   }
 }
 
+/** Throws INVALID unless `step` is one of the session's steps (0: before its first). */
+export function requireStep(sessionId: SessionId, step: number, lastStep: number): void {
+  if (!Number.isInteger(step) || step < 0 || step > lastStep) throw new CheckpointError('INVALID', `step ${step} is not in session ${sessionId} (steps 0..${lastStep})`);
+}
+
 /** The whole journal of a session, in seq order. Throws NOT_FOUND for an unknown session. */
 export async function readJournal(store: CheckpointStore, id: SessionId): Promise<JournalEvent[]> {
   const summary = await store.getSession(id);

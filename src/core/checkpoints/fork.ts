@@ -4,7 +4,7 @@ import { type RunState, initialRunState, reduce } from '../runner/runState';
 import { encodeMessage, hashMessage } from '../runner/sessionJournal';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, NewEvent, SessionId, SessionSummary } from '../store/types';
-import { CheckpointError, isRunnerEventType, readJournal } from './checkpointEvents';
+import { CheckpointError, isRunnerEventType, readJournal, requireStep } from './checkpointEvents';
 
 /** Where a step ends: the last event of it (or an earlier step) after which the state is settled. */
 export interface StepBoundary {
@@ -61,7 +61,9 @@ export interface ForkOptions {
 export async function forkSession(store: CheckpointStore, sourceId: SessionId, atStep: number, o: ForkOptions = {}): Promise<SessionSummary> {
   const source = await store.getSession(sourceId);
   if (!source) throw new CheckpointError('NOT_FOUND', `no session ${sourceId} in this workspace`);
-  const b = stepBoundary(await readJournal(store, sourceId), atStep);
+  const journal = await readJournal(store, sourceId);
+  requireStep(sourceId, atStep, journal.at(-1)?.step ?? 0);
+  const b = stepBoundary(journal, atStep);
   if (b.state.status === 'completed' && o.message === undefined) {
     throw new CheckpointError('INVALID', `step ${b.step} ended the session: a fork from it needs a message to continue with`);
   }

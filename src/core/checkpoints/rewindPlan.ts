@@ -3,7 +3,7 @@ import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
 import { leftToUndo } from './rewindRecords';
-import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
+import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, requireStep, settlements } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
@@ -116,9 +116,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   const journal = mode === 'files' ? undefined : await readJournal(store, sessionId);
   const touches = journal ? touchEventsOf(journal) : await readTouchEvents(store, sessionId);
   const history = buildFileHistory(touches.events, touches.lastStep);
-  if (!Number.isInteger(targetStep) || targetStep < 0 || targetStep > history.lastStep) {
-    throw new CheckpointError('INVALID', `step ${targetStep} is not in session ${sessionId} (steps 0..${history.lastStep})`);
-  }
+  requireStep(sessionId, targetStep, history.lastStep);
   const boundary = journal ? stepBoundary(journal, targetStep) : undefined;
   const plan: RewindPlan = { sessionId, targetStep, mode, headSeq: touches.headSeq, files: [], unsettled: unsettledOf(touches.events) };
   if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages };

@@ -1,5 +1,6 @@
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
+import { requireStep } from './checkpointEvents';
 import { boundedDiff } from './fileContents';
 import { type FileTouch, loadFileHistory } from './fileHistory';
 
@@ -25,6 +26,7 @@ const MAX_DIFF_CHARS = 20_000;
  */
 export async function stepDiffs(store: CheckpointStore, sessionId: SessionId, o: { step?: number; maxDiffChars?: number } = {}): Promise<StepFileDiff[]> {
   const history = await loadFileHistory(store, sessionId);
+  if (o.step !== undefined) requireStep(sessionId, o.step, history.lastStep);
   const all = history.touches.filter((t) => (t.kind === 'tool' || t.kind === 'command') && t.outcome === 'applied' && (o.step === undefined || t.step === o.step));
   // A rename is shown once, as a rename: its deleting half goes when its creating half is there.
   const renamed = new Set(all.filter((t) => t.movedFrom !== undefined).map((t) => `${t.seq}\u0000${t.movedFrom as string}`));

@@ -4,7 +4,7 @@ import type { OutlineRef, ToolResultData } from '../runner/runEvents';
 import type { Outliner } from '../runner/stepEffects';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
-import { CheckpointError, readJournal } from './checkpointEvents';
+import { CheckpointError, readJournal, requireStep } from './checkpointEvents';
 import { buildFileHistory } from './fileHistory';
 
 /** The outline of one file version as a checkpoint keeps it. */
@@ -41,6 +41,7 @@ export interface StepOutlineOptions {
  */
 export async function stepOutlines(store: CheckpointStore, sessionId: SessionId, step: number, path?: string, o: StepOutlineOptions = {}): Promise<StepOutline[]> {
   const events = await readJournal(store, sessionId);
+  requireStep(sessionId, step, events.at(-1)?.step ?? 0);
   const recorded: (OutlineRef & { step: number })[] = [];
   for (const e of events) {
     if (e.type !== 'tool_result') continue;
