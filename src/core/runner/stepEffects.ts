@@ -17,6 +17,8 @@ export interface Outliner {
 
 export interface FileVersions {
   path: string;
+  /** A file moved: the path `before` was at (its language is read from that name). */
+  from?: string;
   before: Uint8Array | null | undefined;
   after: Uint8Array | null | undefined;
 }
@@ -53,7 +55,7 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
     if (c.beforeBytes) blobs.push({ content: c.beforeBytes });
     if (c.afterBytes) blobs.push({ content: c.afterBytes, ...(c.beforeBytes && c.before ? { deltaBase: c.before.hash as BlobHash } : {}) });
     // A side that does not exist is null (created, deleted); one whose bytes are not known is undefined (no symbols then).
-    if (!c.binary) files.push({ path: c.path, before: c.before === null ? null : c.beforeBytes, after: c.after === null ? null : c.afterBytes });
+    if (!c.binary) files.push({ path: c.path, ...(c.from ? { from: c.from } : {}), before: c.before === null ? null : c.beforeBytes, after: c.after === null ? null : c.afterBytes });
   }
   return { effects, blobs, files };
 }
@@ -77,15 +79,14 @@ export interface SymbolSnapshot {
 export async function symbolSnapshot(outliner: Outliner | undefined, files: readonly FileVersions[]): Promise<SymbolSnapshot> {
   const snap: SymbolSnapshot = { lines: [], outlines: [], blobs: [] };
   if (!outliner) return snap;
-  const { lines } = snap;
-  const say = (line: string) => void (lines.length < MAX_SYMBOL_LINES && lines.push(line));
+  const perFile: { path: string; lines: readonly string[] }[] = [];
+  let notRead: string | undefined;
   // Only files in a language the outliner reads count (and are decoded): a step of 500 .md files leaves the .ts ones their outline.
-  const outlinable = files.filter((f) => f.after !== undefined && (outliner.supports?.(f.path) ?? true));
+  const outlinable = files.filter((f) => f.after !== undefined && (readable(outliner, f.path) || (f.from !== undefined && readable(outliner, f.from))));
   let since = performance.now();
   for (const [i, f] of outlinable.entries()) {
     if (i === MAX_OUTLINED_FILES) {
-      lines.splice(MAX_SYMBOL_LINES - 1);
-      lines.push(`symbols of ${outlinable.length - i} more files not read: the step changed more than ${MAX_OUTLINED_FILES} files`);
+      notRead = `symbols of ${outlinable.length - i} more files not read: the step changed more than ${MAX_OUTLINED_FILES} files`;
       break;
     }
     // Parsing is synchronous (a few ms per file): a step that changed many files lets the editor breathe between them.
@@ -100,9 +101,34 @@ export async function symbolSnapshot(outliner: Outliner | undefined, files: read
       snap.blobs.push({ content, hash, ...(before?.language != null ? { deltaBase: hashBlob(encodeOutline(before)) } : {}) });
       snap.outlines.push({ path: f.path, file: hashBlob(f.after), outline: hash, symbols: after.symbols.length });
     }
-    for (const line of fileLines) say(line);
+    if (fileLines.length) perFile.push({ path: f.path, lines: fileLines });
   }
+  snap.lines = cappedLines(perFile, notRead === undefined ? MAX_SYMBOL_LINES : MAX_SYMBOL_LINES - 1);
+  if (notRead !== undefined) snap.lines.push(notRead);
   return snap;
+}
+
+/**
+ * At most `max` lines, in file order. When there are more, each file keeps a share (taken in turns,
+ * a line each), so that one file with many changes does not hide every other file's, and the last
+ * line says how many were left out and where.
+ */
+export function cappedLines(perFile: readonly { path: string; lines: readonly string[] }[], max: number): string[] {
+  const total = perFile.reduce((n, f) => n + f.lines.length, 0);
+  if (total <= max) return perFile.flatMap((f) => f.lines);
+  const keep = perFile.map(() => 0);
+  for (let left = max - 1; left > 0; ) {
+    for (const [i, f] of perFile.entries()) {
+      if (left > 0 && (keep[i] as number) < f.lines.length) {
+        keep[i] = (keep[i] as number) + 1;
+        left--;
+      }
+    }
+  }
+  const cut = perFile.filter((f, i) => keep[i] !== f.lines.length).map((f) => f.path);
+  const where = cut.length === 1 ? cut[0] : `${cut[0]} and ${cut.length - 1} more ${cut.length === 2 ? 'file' : 'files'}`;
+  const omitted = total - (max - 1);
+  return [...perFile.flatMap((f, i) => f.lines.slice(0, keep[i])), `… and ${omitted} more symbol ${omitted === 1 ? 'change' : 'changes'} in ${where}`];
 }
 
 /**
@@ -111,21 +137,29 @@ export async function symbolSnapshot(outliner: Outliner | undefined, files: read
  * no lines for a file in a language the outliner does not read. Never throws.
  */
 export function fileSymbols(outliner: Outliner, f: FileVersions): { before?: Outline | null; after?: Outline | null; lines: string[] } {
-  if (f.after === undefined || outliner.supports?.(f.path) === false) return { lines: [] };
+  const from = f.from ?? f.path;
+  const reads = { before: readable(outliner, from), after: readable(outliner, f.path) };
+  if (f.after === undefined || (!reads.before && !reads.after)) return { lines: [] };
+  // A file moved to or from a name in a language not read is, for its symbols, deleted or created.
+  const fromSide = reads.before ? f.before : null;
+  const toSide = reads.after ? f.after : null;
   try {
-    const before = f.before ? outliner.outline(f.path, decoder.decode(f.before)) : f.before;
-    const after = f.after ? outliner.outline(f.path, decoder.decode(f.after)) : null;
+    const before = fromSide ? outliner.outline(from, decoder.decode(fromSide)) : fromSide;
+    const after = toSide ? outliner.outline(f.path, decoder.decode(toSide)) : null;
     if ((before ?? after)?.language == null) return { lines: [] };
     const unread = [before, after].find((o) => o && (o.parseError !== undefined || o.skipped !== undefined));
     if (unread) return { before, after, lines: [`symbols of ${f.path} not read: ${unread.skipped === 'tooLarge' ? 'too large to parse' : `parse failed (${unread.parseError})`}`] };
     if (before === undefined) return { before, after, lines: [`symbols of ${f.path} before the step not known (its earlier contents were not kept): its outline after is recorded`] };
-    const lines = describeDelta(f.path, symbolDelta(before, after));
+    // Symbols that went with a file moved out of the languages read are named where they were.
+    const lines = describeDelta(after === null && f.from !== undefined ? from : f.path, symbolDelta(before, after));
     if (after?.hasSyntaxErrors && !before?.hasSyntaxErrors) lines.push(`${f.path} now has syntax errors: its symbols are read as far as the parser recovers`);
     return { before, after, lines };
   } catch (e) {
     return { lines: [`symbols of ${f.path} not read: ${e instanceof Error ? e.message : String(e)}`] };
   }
 }
+
+const readable = (outliner: Outliner, path: string) => outliner.supports?.(path) ?? true;
 
 /** The lines of `symbolSnapshot` alone. */
 export async function symbolLines(outliner: Outliner | undefined, files: readonly FileVersions[]): Promise<string[]> {
