@@ -152,11 +152,17 @@ export class SessionJournal {
     return m;
   }
 
-  /** The messages to send: consecutive messages of one role (tool results, then a human note) merged into one. */
+  /**
+   * The messages to send: consecutive messages of one role (tool results, then a human note) merged
+   * into one. A message without content is left out: the model does end a turn with none (after tool
+   * results), and the API refuses an empty message anywhere but last, so a session continued after
+   * one (a fork of its last step, a new message) could never be sent again.
+   */
   async conversation(): Promise<Message[]> {
     const all = await Promise.all(this.current.messages.map((h) => this.message(h)));
     const out: Message[] = [];
     for (const m of all) {
+      if (m.content.length === 0) continue;
       const prev = out[out.length - 1];
       if (prev && prev.role === m.role) out[out.length - 1] = { role: m.role, content: [...blocks(prev), ...blocks(m)] };
       else out.push(m);
