@@ -45,8 +45,11 @@ export class Compactor {
     if (!text) return false;
     const summary = summaryMessage(s.task, text, s.compactions.length + 1, cut);
     const tokensAfter = estimateTokens(s.system.length + messageChars(summary) + raw.slice(cut).reduce((n, m) => n + messageChars(m), 0));
+    // Named by its event; a fork renumbers the events it copies but keeps their compactions' names, so a name taken is told apart.
+    let compactionId = `compaction:${j.headSeq + 1}`;
+    for (let n = 2; (s.compactions ?? []).some((c) => c.id === compactionId); n++) compactionId = `compaction:${j.headSeq + 1}:${n}`;
     const data: CompactedData = {
-      compactionId: `compaction:${j.headSeq + 1}`,
+      compactionId,
       replaced: s.messages.slice(0, cut),
       summary: hashMessage(summary),
       tokensBefore: projectedTokens(s),
