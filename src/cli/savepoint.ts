@@ -33,10 +33,11 @@ const USAGE = `savepoint — a durable coding agent (headless)
                                   the symbols (with their hashes) of the files STEP changed, or of PATH
                                   as it was at the end of STEP: the checkpoint's AST snapshot (STEP 0:
                                   PATH before the session changed it, read from the stored version)
-  savepoint rewind SESSION STEP [--mode files|both|conversation] [--yes] [--overwrite PATH]...
+  savepoint rewind SESSION STEP [--mode files|both|conversation] [--yes] [--overwrite PATH]... [--message TEXT]
                                   preview (and with --yes, do) a rewind to the end of STEP (0: before
                                   the session); a safety checkpoint first, files edited outside the
-                                  session are kept unless listed with --overwrite
+                                  session are kept unless listed with --overwrite; --message: what the
+                                  conversation (both, conversation) goes on with (needed from the last step)
   savepoint undo-rewind SESSION [REWIND_ID] [--yes]
                                   preview (and with --yes, do) the undo of a rewind (default: the latest)
   savepoint fork SESSION STEP ["message"]   a new session continuing from the end of STEP
@@ -79,6 +80,7 @@ const OPTIONS = {
   mode: { type: 'string' },
   yes: { type: 'boolean' },
   overwrite: { type: 'string', multiple: true },
+  message: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -190,6 +192,7 @@ async function main(argv: string[]): Promise<number> {
         const step = stepArg(rest[1], 'rewind');
         const mode = (o.mode ?? 'files') as RewindMode;
         if (!['files', 'both', 'conversation'].includes(mode)) throw new UsageError('--mode must be files, both or conversation');
+        if (o.message !== undefined && mode === 'files') throw new UsageError('--message goes with --mode both or conversation: a files-only rewind starts no new conversation');
         const outliner = await symbolsOf(app);
         const plan = await planRewind(app.store, app.workspace, id, step, { mode, ...(outliner ? { outliner } : {}) });
         printPlan(plan.files);
@@ -197,8 +200,10 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write('nothing written: add --yes to rewind (a safety checkpoint lets you undo it)\n');
           return 0;
         }
-        const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}) });
-        process.stdout.write(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\nundo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n`);
+        const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
+        // The undo offered only when there is something to undo (a conversation rewind with no memory write to give back has none).
+        const canUndo = (await listRewinds(app.store, id)).some((x) => x.rewindId === r.rewindId && undoable(x));
+        process.stdout.write(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
         return 0;
       }
       case 'undo-rewind': {

@@ -216,6 +216,9 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         { placeHolder: 'What to rewind?' },
       );
       if (!mode) return;
+      // A conversation rewind continues in a fork: as for Fork, what it goes on with (needed from a finished session's last step).
+      const message = mode.mode === 'files' ? '' : await vscode.window.showInputBox({ title: 'Savepoint: Rewind', prompt: 'What should the new session do from there? (optional unless the session had finished)' });
+      if (message === undefined) return;
       const { store } = await d.stores.get();
       if (!store) return;
       await reporting(async () => {
@@ -229,17 +232,18 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
           ...changes.map(previewLine),
           ...(memoryWrites.length ? [`Also undoes ${count(memoryWrites.length, 'long-term memory write')} this session made after that step.`] : []),
         ].join('\n');
-        const at = targetName(target.step);
-        const message = `Savepoint: rewind to ${at}? ${count(changes.length, 'file')} will change; only files this session touched, and a safety checkpoint lets you undo it.`;
-        if (!(await confirmPlan(message, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`))) return;
+        // The step the plan goes back to: one that never settled goes back to the end of the step before.
+        const at = targetName(plan.targetStep);
+        const question = `Savepoint: rewind to ${at}? ${count(changes.length, 'file')} will change; only files this session touched, and a safety checkpoint lets you undo it.`;
+        if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind');
-        const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}) });
+        const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}) });
         d.stores.notifyChanged();
         const undo = await vscode.window.showInformationMessage(
           `Savepoint: rewound ${count(result.written.length, 'file')}${keptNote(result)}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
           'Undo',
         );
-        if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: target.step }, false);
+        if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep }, false);
       });
     }),
     vscode.commands.registerCommand('savepoint.undoRewind', async (arg?: unknown, rewindArg?: unknown) => {
@@ -284,7 +288,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       try {
         const fork = await forkSession(store, id, target.step, message.trim() ? { message: message.trim() } : {});
         d.stores.notifyChanged();
-        const a = await vscode.window.showInformationMessage(`Savepoint: new session "${fork.title}" forked from step ${target.step}; the original is unchanged.`, 'Resume It');
+        const a = await vscode.window.showInformationMessage(`Savepoint: new session "${fork.title}" forked from step ${fork.parent?.step ?? target.step}; the original is unchanged.`, 'Resume It');
         if (a) await d.sessions.resume(fork.id);
       } catch (e) {
         if (CheckpointError.is(e)) void vscode.window.showWarningMessage(`Savepoint: ${e.message}`);

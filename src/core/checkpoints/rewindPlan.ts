@@ -118,7 +118,8 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   const history = buildFileHistory(touches.events, touches.lastStep);
   requireStep(sessionId, targetStep, history.lastStep);
   const boundary = journal ? stepBoundary(journal, targetStep) : undefined;
-  const plan: RewindPlan = { sessionId, targetStep, mode, headSeq: touches.headSeq, files: [], unsettled: unsettledOf(touches.events) };
+  // The step the rewind goes back to: a step that never settled (a crash, a question left open) goes back to the end of the one before.
+  const plan: RewindPlan = { sessionId, targetStep: boundary?.step ?? targetStep, mode, headSeq: touches.headSeq, files: [], unsettled: unsettledOf(touches.events) };
   if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages };
   if (mode === 'conversation') return plan;
   const step = boundary?.step ?? targetStep;
