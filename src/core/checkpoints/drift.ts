@@ -25,6 +25,8 @@ export interface FileDrift {
   symbols?: string[];
   /** Kind 'unreadable': why the path cannot be read now (it became a directory, a pipe, a link out of the workspace, no permission). */
   reason?: string;
+  /** With `keepBytes`, a file that drifted: what the disk holds now. */
+  diskBytes?: Uint8Array;
 }
 
 export interface DriftOptions {
@@ -39,6 +41,8 @@ export interface DriftOptions {
   maxDiffChars?: number;
   /** Reads the symbols of each drifted file on both sides, so the model is told which ones changed (waited for only if a file drifted). */
   outliner?: Outliner;
+  /** Return the disk's bytes of each file that drifted (`diskBytes`), for a caller that keeps what it told the model. */
+  keepBytes?: boolean;
 }
 
 type Known = KnownState & { read?: boolean };
@@ -51,7 +55,7 @@ function lastKnown(history: FileHistory, includeRewinds: boolean): Known[] {
   const out = new Map<string, Known>(history.lastState(includeRewinds));
   for (const [path, s] of history.seen) {
     const last = history.touchesOf(path).filter((t) => includeRewinds || t.kind === 'tool' || t.kind === 'command').at(-1);
-    if (!last || last.seq < s.seq) out.set(path, { path, hash: s.hash, read: true });
+    if (!last || last.seq < s.seq) out.set(path, { path, hash: s.hash, ...(s.told ? {} : { read: true }) });
   }
   return [...out.values()];
 }
@@ -109,7 +113,8 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
     const kind: DriftKind = diskHash === null ? 'deleted' : k.hash === null ? 'created' : 'changed';
     const last = history.touchesOf(k.path).at(-1);
     const rewound = (last?.kind === 'rewind' || last?.kind === 'undo') && written.get(k.path)?.hash === diskHash;
-    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound } : {}), ...read, ...(syms ? { symbols: syms } : {}) };
+    const bytes = o.keepBytes && now?.bytes ? { diskBytes: now.bytes } : {};
+    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound } : {}), ...read, ...(syms ? { symbols: syms } : {}), ...bytes };
   });
 }
 
@@ -124,11 +129,16 @@ export interface DescribeOptions {
  * the files left out.
  */
 export function describeDrift(drift: readonly FileDrift[], o: DescribeOptions = {}): string | undefined {
+  return driftNote(drift, o)?.text;
+}
+
+/** `describeDrift`'s text, and the files it names (the ones left out of it are only counted). */
+export function driftNote(drift: readonly FileDrift[], o: DescribeOptions = {}): { text: string; told: FileDrift[] } | undefined {
   const max = o.maxChars ?? 12_000;
   const changed = drift.filter((d) => d.kind !== 'unchanged');
   if (changed.length === 0) return undefined;
   let text = 'While you were away, files you worked on or read were changed outside the session. Take this into account before editing them or relying on what you read.\n';
-  let shown = 0;
+  const told: FileDrift[] = [];
   for (const d of changed) {
     const head = d.kind === 'unreadable'
       ? `\n${d.path} can no longer be read as a file (${d.reason ?? 'unknown reason'}); it was changed outside the session.\n`
@@ -145,16 +155,17 @@ export function describeDrift(drift: readonly FileDrift[], o: DescribeOptions = 
     const symbols = d.symbols?.length && !noDiff ? `${d.symbols.join('\n')}\n` : '';
     const body = noDiff ? '' : `${symbols}\`\`\`diff\n${d.diff ?? ''}\`\`\`\n`;
     if (text.length + head.length + body.length > max) {
-      const rest = changed.length - shown;
+      const rest = changed.length - told.length;
       const fits = text.length + head.length <= max - 80;
       if (fits && !noDiff) text += `${head}${symbols && text.length + head.length + symbols.length <= max - 80 ? symbols : ''}(diff left out: too long)\n`;
       else if (fits) text += head;
+      if (fits) told.push(d);
       const left = rest - (fits ? 1 : 0);
       if (left > 0) text += `\n... and ${count(left, 'more file')} changed outside the session (not shown).\n`;
-      return text;
+      return { text, told };
     }
     text += head + body;
-    shown++;
+    told.push(d);
   }
-  return text;
+  return { text, told };
 }

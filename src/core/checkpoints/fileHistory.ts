@@ -1,4 +1,4 @@
-import type { ToolResultData, ToolStartedData } from '../runner/runEvents';
+import type { MessageAddedData, ToolResultData, ToolStartedData } from '../runner/runEvents';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
 import type { RewindData, RewindSettledData, RewindUndoneData } from './checkpointEvents';
@@ -54,9 +54,12 @@ export interface KnownState {
 /** The last version of a file the model was shown (read_file), and where in the journal. */
 export interface SeenState {
   path: string;
-  hash: BlobHash;
+  /** null: the model was told the file was gone. */
+  hash: BlobHash | null;
   seq: number;
   step: number;
+  /** Seen through a drift note (what changed while the session was away), not read by the model. */
+  told?: true;
 }
 
 export class FileHistory {
@@ -323,6 +326,9 @@ export function buildFileHistory(events: readonly JournalEvent[], lastStep = eve
       open.delete(d.callId);
       touches.push(...sideEffectTouches(e, d));
       if (!d.isError) for (const f of d.seen ?? []) seen.set(f.path, { path: f.path, hash: f.hash as BlobHash, seq: e.seq, step: e.step });
+    } else if (e.type === 'message_added') {
+      const d = e.data as MessageAddedData;
+      for (const f of d.seen ?? []) seen.set(f.path, { path: f.path, hash: f.hash as BlobHash | null, seq: e.seq, step: e.step, told: true });
     } else if (e.type === 'rewind' || e.type === 'rewind_undone') {
       const d = e.data as RewindData | RewindUndoneData;
       const kind = e.type === 'rewind' ? 'rewind' : 'undo';

@@ -145,8 +145,12 @@ export function referencedBlobs(events: readonly { type: string; data: unknown }
         if (ev.data.firstMessage) required.add(ev.data.firstMessage);
         break;
       case 'model_turn':
+        required.add(ev.data.message);
+        break;
       case 'message_added':
         required.add(ev.data.message);
+        // A drift note's disk versions: the next drift check diffs from them.
+        for (const f of ev.data.seen ?? []) opt(f.hash);
         break;
       case 'compacted':
         required.add(ev.data.summary);

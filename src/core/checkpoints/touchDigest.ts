@@ -1,4 +1,4 @@
-import type { PlannedMutation, SideEffect, ToolResultData, ToolStartedData } from '../runner/runEvents';
+import type { MessageAddedData, PlannedMutation, SideEffect, ToolResultData, ToolStartedData } from '../runner/runEvents';
 import type { EventDigest } from '../store/types';
 import type { RewindData, RewindUndoneData } from './checkpointEvents';
 
@@ -40,6 +40,11 @@ export const TOUCH_DIGEST: EventDigest = {
       case 'rewind_undone': {
         const d = data as RewindUndoneData;
         return { rewindId: d.rewindId, ...(d.part ? { part: d.part } : {}), files: d.files, ...(d.already?.length ? { already: d.already } : {}), ...(d.memoryReverts?.length ? { memoryReverts: d.memoryReverts } : {}), ...(d.tag ? { tag: d.tag } : {}) };
+      }
+      case 'message_added': {
+        // What a drift note told the model (the drift check's own starting point next time).
+        const d = data as MessageAddedData;
+        return d.seen?.length ? { reason: d.reason, seen: d.seen } : undefined;
       }
       case 'rewind_settled':
         return data;

@@ -201,6 +201,11 @@ export interface MessageAddedData {
   reason: 'tool_results' | 'human' | 'drift';
   /** The message's size in characters (context accounting; absent in older journals). */
   chars?: number;
+  /**
+   * drift: the disk versions the note told the model about (null: deleted), so that the next drift
+   * check compares with them and the same change is not told again (absent in older journals).
+   */
+  seen?: { path: string; hash: string | null }[];
 }
 
 /** Older turns summarized by a model call; the summary took their place in the conversation. */

@@ -1,4 +1,4 @@
-import { describeDrift, detectDrift } from '../checkpoints/drift';
+import { detectDrift, driftNote } from '../checkpoints/drift';
 import type { LlmClient, LlmEvent } from '../model/llmClient';
 import { ModelError } from '../model/modelError';
 import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
@@ -7,7 +7,7 @@ import type { ChangeCapture } from '../ports/changeCapture';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { MemoryPort } from '../memory/memoryPort';
 import type { WriteOrigin } from '../memory/memoryTypes';
-import type { BlobHash, SessionId } from '../store/types';
+import type { BlobHash, BlobInput, SessionId } from '../store/types';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import { toolDefinitions } from '../tools/registry';
 import type { Tool, ToolContext } from '../tools/tool';
@@ -21,6 +21,7 @@ import type { Outliner } from './stepEffects';
 import { Compactor } from './compactor';
 import { ToolCalls } from './toolCalls';
 import { type ContextOptions, messageChars, needsCompaction, systemWithPins } from './compaction';
+import { SEEN_BLOB_MAX } from './fileChanges';
 
 export interface RunnerDeps {
   store: CheckpointStore;
@@ -203,8 +204,10 @@ export class Runner {
         }
         if (await this.checkGuards(j)) continue;
         if (drift) {
-          const m: Message = { role: 'user', content: [{ type: 'text', text: drift }] };
-          await this.commit(j, j.state.turn, [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'drift', chars: messageChars(m) } }], { messages: [m] });
+          const m: Message = { role: 'user', content: [{ type: 'text', text: drift.text }] };
+          // What the note told is where the next drift check starts, so the same change is not told twice; what the disk held then is kept to diff from.
+          const data = { role: 'user' as const, message: hashMessage(m), reason: 'drift' as const, chars: messageChars(m), ...(drift.seen.length ? { seen: drift.seen } : {}) };
+          await this.commit(j, j.state.turn, [{ type: 'message_added', data }], { messages: [m], blobs: drift.blobs });
           drift = undefined;
         }
         if (this.deps.context !== false && compactionGaveUp !== j.state.turn && needsCompaction(j.state, this.deps.context)) {
@@ -231,10 +234,15 @@ export class Runner {
     }
   }
 
-  private async driftText(id: SessionId): Promise<string | undefined> {
+  private async driftText(id: SessionId): Promise<{ text: string; seen: { path: string; hash: BlobHash | null }[]; blobs: BlobInput[] } | undefined> {
     try {
       const outliner = this.deps.outliner;
-      return describeDrift(await detectDrift(this.deps.store, this.deps.toolContext.workspace, id, outliner ? { outliner } : {}));
+      const note = driftNote(await detectDrift(this.deps.store, this.deps.toolContext.workspace, id, { keepBytes: true, ...(outliner ? { outliner } : {}) }));
+      if (!note) return undefined;
+      // A path that cannot be read is told again next time: nothing is known of what it holds.
+      const told = note.told.filter((d) => d.kind !== 'unreadable');
+      const blobs = told.flatMap((d) => (d.diskBytes && d.diskHash && d.diskBytes.length <= SEEN_BLOB_MAX ? [{ content: d.diskBytes, hash: d.diskHash }] : []));
+      return { text: note.text, seen: told.map((d) => ({ path: d.path, hash: d.diskHash })), blobs };
     } catch {
       // Telling the model about drift is a courtesy; a file that cannot be compared stays as it is.
       return undefined;
