@@ -72,9 +72,9 @@ interface Lead {
 }
 
 /**
- * The comments on their own lines right above a block of a transparent statement (the grammar may
- * hang them on the statement, as Python's does under `if X:`): the lead of the block's first
- * declaration, as comments above a top-level one are.
+ * The comments on their own lines right above a block (the grammar may hang them on the statement
+ * or declaration that owns the block, as Python's does under `if X:` and `class A:`): the lead of
+ * the block's first declaration, as comments above its second one are.
  */
 function leadBefore(walk: Walk, block: Node): Lead | null {
   let start = -1;
@@ -144,7 +144,7 @@ function visitDeclaration(walk: Walk, outer: Node, hashStart: number, parent: Pa
     walk.out.push({ name, kind, startLine: 0, endLine: 0, hash: '', bodyHash: '' });
 
     const body = names.length === 1 ? bodyOf(rule, target) : null;
-    const nested = body ? visitContainer(walk, body, { name, kind }) : [];
+    const nested = body ? visitContainer(walk, body, { name, kind }, leadBefore(walk, body)) : [];
     const span = declared.span ?? outer;
     const start = declared.span ? span.startIndex : hashStart;
     const nameNode = declared.nameNode;
