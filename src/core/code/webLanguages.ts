@@ -58,6 +58,9 @@ const tsRules: Record<string, SymbolRule> = {
   public_field_definition: { kind: 'method', names: functionField('name') },
   abstract_class_declaration: { kind: 'class', body: 'body' },
   abstract_method_signature: { kind: 'method' },
+  // An overload signature in a class (`f(a: string): void;`) is a method of that name of its own,
+  // paired with the same name's other signatures and body in order, as top-level function overloads are.
+  method_signature: { kind: 'method' },
   interface_declaration: { kind: 'interface' },
   type_alias_declaration: { kind: 'type' },
   enum_declaration: { kind: 'enum' },

@@ -10,6 +10,7 @@ describe('symbol deltas: class leads, overload signatures, CommonJS exports, mul
   after(() => outliner.dispose());
 
   const delta = (path: string, a: string, b: string) => describeDelta(path, symbolDelta(outliner.outline(path, a), outliner.outline(path, b)));
+  const names = (path: string, text: string) => outliner.outline(path, text).symbols.map((s) => `${s.kind} ${s.name}`);
 
   describe('python: a comment above the first method of a class', () => {
     const cls = (c: string) => `class A:\n    # ${c}\n    def m(self):\n        return 1\n\n    # ${c}\n    def n(self):\n        return 2\n`;
@@ -36,6 +37,22 @@ describe('symbol deltas: class leads, overload signatures, CommonJS exports, mul
     it('ruby, whose grammar does the same: the comment belongs to the first method', () => {
       const a = 'class A\n  # doc\n  def m\n    1\n  end\nend\n';
       assert.deepEqual(delta('a.rb', a, a.replace('# doc', '# DOC')), ['changed method `A.m` in a.rb']);
+    });
+  });
+
+  describe('typescript: a method overload signature in a class', () => {
+    const before = 'class A {\n  f(a: string): void;\n  f(a: any) {\n    return a;\n  }\n}\n';
+
+    it('is a method of its own name, so changing it changes the method, not the class', () => {
+      const after = 'class A {\n  f(a: number): void;\n  f(a: any) {\n    return a;\n  }\n}\n';
+      assert.deepEqual(names('a.ts', before), ['class A', 'method A.f', 'method A.f']);
+      assert.deepEqual(delta('a.ts', before, after), ['changed method `A.f` in a.ts']);
+    });
+
+    it('adding one is an added method; the class and the other overloads stay unchanged', () => {
+      const after = before.replace('  f(a: string): void;\n', '  f(a: string): void;\n  f(a: number): void;\n');
+      assert.deepEqual(delta('a.ts', before, after), ['added method `A.f` in a.ts']);
+      assert.deepEqual(delta('a.ts', before, before), []);
     });
   });
 });
