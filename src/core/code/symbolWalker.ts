@@ -94,13 +94,14 @@ function leadBefore(walk: Walk, block: Node): Lead | null {
 /**
  * What a member takes out of its container's text. The indentation before it goes with it, so
  * removing `m() {}` from `class A { m() {} }` leaves `class A { }` whether the members were on one
- * line or many; so does a `;` the grammar leaves outside the declaration (C++ `struct S {…};`).
+ * line or many; so does a `;` the grammar leaves outside the declaration (C++ `struct S {…};`),
+ * and the `,` after a member of an object (`module.exports = { parse() {}, load() {} }`).
  */
 function memberCut(source: string, member: Node, start: number): TextCut {
   let cutStart = start;
   while (cutStart > 0 && (source[cutStart - 1] === ' ' || source[cutStart - 1] === '\t')) cutStart--;
   const next = member.nextSibling;
-  const end = next && !next.isNamed && next.type === ';' ? next.endIndex : member.endIndex;
+  const end = next && !next.isNamed && (next.type === ';' || next.type === ',') ? next.endIndex : member.endIndex;
   return { start: cutStart, end, replacement: '' };
 }
 

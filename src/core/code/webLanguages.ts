@@ -29,6 +29,36 @@ function functionField(nameField: string) {
   };
 }
 
+/** `exports` or `module.exports`: the objects a CommonJS module exports through. */
+function isExportsObject(node: Node): boolean {
+  if (node.type === 'identifier') return node.text === 'exports';
+  return node.type === 'member_expression' && node.childForFieldName('object')?.text === 'module' && node.childForFieldName('property')?.text === 'exports';
+}
+
+/**
+ * CommonJS exports at module level: `exports.parse = function …` and `module.exports.load = () => …`
+ * are `parse` and `load`, and `module.exports = …` is `module.exports`; other assignments are not
+ * symbols. A function value makes a function, a class a class, anything else a variable.
+ */
+function exportAssignment(node: Node): SymbolName[] {
+  const left = node.childForFieldName('left');
+  const value = node.childForFieldName('right');
+  if (!left || !value) return [];
+  const kind: SymbolKind = FUNCTION_VALUES.has(value.type) ? 'function' : value.type === 'class' ? 'class' : 'variable';
+  if (isExportsObject(left) && left.type === 'member_expression') return [{ name: 'module.exports', nameNode: left, kind }];
+  const object = left.type === 'member_expression' ? left.childForFieldName('object') : null;
+  const property = left.childForFieldName('property');
+  if (!object || !isExportsObject(object) || property?.type !== 'property_identifier') return [];
+  return [{ name: property.text, nameNode: property, kind }];
+}
+
+/** The members of an exported object literal or class are symbols of their own (`module.exports = { parse() {} }`). */
+function exportedMembers(node: Node): Node | null {
+  const value = node.childForFieldName('right');
+  if (value?.type === 'object') return value;
+  return value?.type === 'class' ? value.childForFieldName('body') : null;
+}
+
 const variables: SymbolRule = {
   kind: 'variable',
   topLevelOnly: true,
@@ -50,6 +80,9 @@ const jsRules: Record<string, SymbolRule> = {
   field_definition: { kind: 'method', names: functionField('property') },
   lexical_declaration: variables,
   variable_declaration: variables,
+  assignment_expression: { kind: 'variable', topLevelOnly: true, names: exportAssignment, body: exportedMembers },
+  // Reached only inside an exported object (see `exportedMembers`): `parse: () => …` is a method.
+  pair: { kind: 'method', names: functionField('key') },
 };
 
 const tsRules: Record<string, SymbolRule> = {
@@ -83,8 +116,15 @@ function defaultName(node: Node): SymbolName[] {
   return [{ name: nameNode?.text ?? 'default', nameNode }];
 }
 
+/** The assignment a statement consists of (`exports.parse = …;`), for `exportAssignment` to judge. */
+function assignmentStatement(node: Node): Node | null {
+  const inner = node.firstNamedChild;
+  return inner?.type === 'assignment_expression' ? inner : null;
+}
+
 const jsWrappers: Record<string, (node: Node) => Node | null> = {
   export_statement: (node) => node.childForFieldName('declaration') ?? defaultExport(node),
+  expression_statement: assignmentStatement,
 };
 
 const tsWrappers: Record<string, (node: Node) => Node | null> = {
@@ -93,7 +133,7 @@ const tsWrappers: Record<string, (node: Node) => Node | null> = {
   // `namespace X {}` parses as an expression statement holding an internal_module.
   expression_statement: (node) => {
     const inner = node.firstNamedChild;
-    return inner?.type === 'internal_module' ? inner : null;
+    return inner?.type === 'internal_module' ? inner : assignmentStatement(node);
   },
 };
 

@@ -1,6 +1,7 @@
 /**
  * One before/after source pair per language, each with exactly one added, one removed and one
- * changed symbol (an added container brings its members), and the expected delta as `kind name`.
+ * changed symbol (an added container brings its members; JavaScript's exports the added one, which
+ * changes its `module.exports` too), and the expected delta as `kind name`.
  */
 export interface LanguagePair {
   language: string;
@@ -136,7 +137,8 @@ module.exports = { add, Queue, ids };
 `,
     added: ['function ids'],
     removed: ['variable counter'],
-    changed: ['function add'],
+    // Exporting the added function changes what `module.exports` holds: a second change, on purpose.
+    changed: ['function add', 'variable module.exports'],
   },
   {
     language: 'python',

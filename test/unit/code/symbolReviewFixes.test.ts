@@ -55,4 +55,29 @@ describe('symbol deltas: class leads, overload signatures, CommonJS exports, mul
       assert.deepEqual(delta('a.ts', before, before), []);
     });
   });
+
+  describe('javascript: CommonJS exports at module level', () => {
+    const lib = "exports.parse = function (text) {\n  return text.trim();\n};\nmodule.exports.load = (p) => require('fs').readFileSync(p, 'utf8');\n";
+
+    it('exports.parse = function … is a symbol, and an edit inside it is reported', () => {
+      const after = lib.replace('text.trim()', 'text.trim().toLowerCase()');
+      assert.deepEqual(names('lib.js', lib), ['function parse', 'function load']);
+      assert.deepEqual(delta('lib.js', lib, after), ['changed function `parse` in lib.js']);
+      assert.deepEqual(delta('lib.cjs', lib, lib), []);
+    });
+
+    it('other values are variables or classes; assignments to anything but exports are not symbols', () => {
+      const text = 'exports.LIMIT = 3;\nexports.Cache = class {\n  get() {}\n};\nconfig.debug = true;\nexports = {};\nif (x) {\n  exports.late = 1;\n}\n';
+      assert.deepEqual(names('lib.cjs', text), ['variable LIMIT', 'class Cache', 'method Cache.get']);
+      assert.deepEqual(names('lib.ts', text), ['variable LIMIT', 'class Cache', 'method Cache.get']);
+    });
+
+    it('module.exports = { … }: its methods and function-valued properties are symbols of their own', () => {
+      const before = 'module.exports = {\n  // reads\n  parse(t) {\n    return t;\n  },\n  load: (p) => p,\n  limit: 3,\n};\n';
+      assert.deepEqual(names('lib.js', before), ['variable module.exports', 'method module.exports.parse', 'method module.exports.load']);
+      assert.deepEqual(delta('lib.js', before, before.replace('// reads', '// parses')), ['changed method `module.exports.parse` in lib.js']);
+      assert.deepEqual(delta('lib.js', before, before.replace('  load: (p) => p,\n', '')), ['removed method `module.exports.load` in lib.js']);
+      assert.deepEqual(delta('lib.js', before, before.replace('limit: 3', 'limit: 4')), ['changed variable `module.exports` in lib.js']);
+    });
+  });
 });
