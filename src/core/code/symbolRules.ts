@@ -28,6 +28,18 @@ export interface SymbolName {
   nameNode?: Node | null;
   /** Overrides the rule's kind (Go `type X struct` is a struct, `type X int` a type). */
   kind?: SymbolKind;
+  /**
+   * The parts of the declaration that belong to other symbols (the other declarators of
+   * `export const a = 1, b = 2`). When set, the hash covers the whole declaration with these cut
+   * out, so its head (`export const`, the comments above) and its `;` are part of every symbol.
+   */
+  others?: readonly TextRange[];
+}
+
+/** A range of UTF-16 indexes into the source, as tree-sitter reports them. */
+export interface TextRange {
+  start: number;
+  end: number;
 }
 
 /** How one node type of a grammar becomes symbols. */
@@ -90,7 +102,9 @@ export function byNameFieldWithBody(node: Node): SymbolName[] {
 
 /**
  * One symbol per declarator of a declaration node (`const a = 1, b = 2`). With one declarator the
- * whole declaration (with `export`) is the symbol; with several, each declarator is.
+ * whole declaration (with `export`) is the symbol; with several, each declarator's lines are its
+ * own, and its hash is the declaration's without the other declarators: un-exporting the line
+ * changes every one of them, and `export const a = 1, b = 2;` minus `b` leaves `a` as it was.
  */
 export function declaratorNames(
   node: Node,
@@ -99,10 +113,19 @@ export function declaratorNames(
 ): SymbolName[] {
   const declarators = node.namedChildren.filter((c) => c.type === declaratorType);
   const single = declarators.length === 1;
+  const first = declarators[0];
+  const last = declarators[declarators.length - 1];
   return declarators.flatMap((d) => {
     const nameNode = d.childForFieldName('name');
-    if (!nameNode) return [];
-    return [{ name: oneLine(nameNode.text), nameNode, kind: kindOf(d, single), ...(single ? {} : { span: d }) }];
+    if (!nameNode || !first || !last) return [];
+    const name = oneLine(nameNode.text);
+    if (single) return [{ name, nameNode, kind: kindOf(d, single) }];
+    // The declarators before this one with their commas, and the ones after it.
+    const others = [
+      ...(d.startIndex > first.startIndex ? [{ start: first.startIndex, end: d.startIndex }] : []),
+      ...(d.endIndex < last.endIndex ? [{ start: d.endIndex, end: last.endIndex }] : []),
+    ];
+    return [{ name, nameNode, kind: kindOf(d, single), span: d, others }];
   });
 }
 

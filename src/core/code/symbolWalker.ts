@@ -147,10 +147,14 @@ function visitDeclaration(walk: Walk, outer: Node, hashStart: number, parent: Pa
     const body = names.length === 1 ? bodyOf(rule, target) : null;
     const nested = body ? visitContainer(walk, body, { name, kind }, leadBefore(walk, body)) : [];
     const span = declared.span ?? outer;
-    const start = declared.span ? span.startIndex : hashStart;
+    // A symbol that shares its declaration with others hashes the whole of it minus theirs.
+    const whole = !declared.span || declared.others !== undefined;
+    const start = whole ? hashStart : span.startIndex;
+    const end = whole ? outer.endIndex : span.endIndex;
+    const own = mergeCuts(nested, (declared.others ?? []).map((r) => ({ ...r, replacement: '' })));
     const nameNode = declared.nameNode;
     const blanked: TextCut[] =
-      nameNode && nameNode.startIndex >= start && nameNode.endIndex <= span.endIndex
+      nameNode && nameNode.startIndex >= start && nameNode.endIndex <= end
         ? [{ start: nameNode.startIndex, end: nameNode.endIndex, replacement: '\u0000' }]
         : [];
     walk.out[index] = {
@@ -158,8 +162,8 @@ function visitDeclaration(walk: Walk, outer: Node, hashStart: number, parent: Pa
       kind,
       startLine: span.startPosition.row + 1,
       endLine: lastRow(span) + 1,
-      hash: hashText(normalizeSymbolText(walk.source, start, span.endIndex, nested)),
-      bodyHash: hashText(normalizeSymbolText(walk.source, start, span.endIndex, mergeCuts(nested, blanked))),
+      hash: hashText(normalizeSymbolText(walk.source, start, end, own)),
+      bodyHash: hashText(normalizeSymbolText(walk.source, start, end, mergeCuts(own, blanked))),
     };
   }
   return names.length > 0;

@@ -80,4 +80,25 @@ describe('symbol deltas: class leads, overload signatures, CommonJS exports, mul
       assert.deepEqual(delta('lib.js', before, before.replace('limit: 3', 'limit: 4')), ['changed variable `module.exports` in lib.js']);
     });
   });
+
+  describe('typescript and javascript: a declaration of several constants', () => {
+    it('un-exporting `export const a = 1, b = 2` changes both, as un-exporting `export const a = 1` changes `a`', () => {
+      assert.deepEqual(delta('a.ts', 'export const a = 1;\n', 'const a = 1;\n'), ['changed constant `a` in a.ts']);
+      assert.deepEqual(delta('a.ts', 'export const a = 1, b = 2;\n', 'const a = 1, b = 2;\n'), ['changed constant `a` in a.ts', 'changed constant `b` in a.ts']);
+      assert.deepEqual(delta('a.js', 'export let a = 1, b = 2;\n', 'export var a = 1, b = 2;\n'), ['changed variable `a` in a.js', 'changed variable `b` in a.js']);
+    });
+
+    it('the comment above the line is part of each; editing one declarator changes only it', () => {
+      const before = '// limits\nexport const a = 1,\n  b = 2,\n  c = 3;\n';
+      assert.deepEqual(delta('a.ts', before, before.replace('limits', 'bounds')), ['changed constant `a` in a.ts', 'changed constant `b` in a.ts', 'changed constant `c` in a.ts']);
+      assert.deepEqual(delta('a.ts', before, before.replace('b = 2', 'b = 20')), ['changed constant `b` in a.ts']);
+      assert.deepEqual(delta('a.ts', before, before), []);
+    });
+
+    it('dropping one declarator leaves the others as they were, down to a single one', () => {
+      assert.deepEqual(delta('a.ts', 'export const a = 1, b = 2, c = 3;\n', 'export const a = 1, c = 3;\n'), ['removed constant `b` in a.ts']);
+      assert.deepEqual(delta('a.ts', 'export const a = 1, b = 2;\n', 'export const a = 1;\n'), ['removed constant `b` in a.ts']);
+    });
+  });
 });
+
