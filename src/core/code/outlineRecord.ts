@@ -8,6 +8,9 @@ import type { Outline, SymbolInfo } from './outlineTypes';
  * symbols stays a few KB.
  *   {"v":1,"language":"typescript","syntaxErrors":false,"symbols":[[name,kind,start,end,hash,bodyHash],...]}
  * plus `parseError` or `skipped` when the file was not parsed (the failure is recorded, not lost).
+ * The version is of the record's shape, not of how hashes are computed: stored hashes are shown,
+ * never compared, since every symbol delta outlines both file versions again from their bytes. A
+ * change to the hashing needs no new version (an old step's outline just keeps its old hashes).
  */
 export const OUTLINE_RECORD_VERSION = 1;
 
