@@ -32,6 +32,12 @@ const TSC_PRETTY = /^(.+?):(\d+):(\d+) - (error|warning|info|message) (TS\d+): (
 const UNIX = /^(.+?):(\d+):(\d+):\s*(.*)$/;
 const UNIX_SEVERITY = /^(fatal error|error|warning|note|info|hint|remark):\s*(.*)$/i;
 const ESLINT_TAIL = /^(.*?)\s*\[(Error|Warning)(?:\/([^\]]+))?\]$/;
+// A code frame: gcc 9+ and clang `    2 |   int x = y;`, `      |           ^~`, `  +++ |+#include <stdio.h>`,
+// rustc's `  |` and ` --> src/main.rs:2:13`. It shows the line number and the code, which change
+// when the code around a finding moves, so it must not become part of the message (a finding's identity).
+const FRAME = /^\s*(?:\d+\s*|\+\+\+\s*)?\||^\s*(?:-->|:::)\s/;
+// The caret under an older clang's (or mypy --pretty's) copy of the source line: `    ~~~~^~~~`.
+const CARET = /^\s*[~^][~^\s]*$/;
 /** Continuation lines stop being added to a message past this length. */
 const MAX_MESSAGE_CHARS = 2000;
 const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*[A-Za-z]`, 'g');
@@ -110,13 +116,22 @@ export class CommandDiagnostics implements Diagnostics {
     return found.filter((d) => scopes.some((s) => inScope(d.path, s)));
   }
 
-  /** The findings in the output; indented lines after one (tsc's elaborations) are added to its message. */
+  /**
+   * The findings in the output. Indented lines after one (tsc's elaborations) are added to its
+   * message, up to its code frame: the frame and anything after it (fix-it hints) are left out.
+   */
   private async parse(text: string): Promise<Diagnostic[]> {
-    const found: Diagnostic[] = [];
-    let last: Diagnostic | undefined;
-    for (const line of text.split(/\r?\n/)) {
-      if (last && /^\s+\S/.test(line) && last.message.length < MAX_MESSAGE_CHARS) {
-        last.message += `\n${line.replace(ANSI, '').trim()}`;
+    const found: { finding: Diagnostic; extra: string[]; framed: boolean }[] = [];
+    let last: (typeof found)[number] | undefined;
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.replace(ANSI, '');
+      if (last && /^\s+\S/.test(line)) {
+        if (FRAME.test(line)) last.framed = true;
+        else if (CARET.test(line)) {
+          // Older clang prints the source line bare, then the caret: the line before was code, not text.
+          if (!last.framed) last.extra.pop();
+          last.framed = true;
+        } else if (!last.framed) last.extra.push(line.trim());
         continue;
       }
       last = undefined;
@@ -125,10 +140,16 @@ export class CommandDiagnostics implements Diagnostics {
       const rel = await this.relative(p.file);
       if (rel === undefined) continue;
       const { file: _file, ...rest } = p;
-      last = { ...rest, path: rel };
+      last = { finding: { ...rest, path: rel }, extra: [], framed: false };
       found.push(last);
     }
-    return found;
+    return found.map(({ finding, extra }) => {
+      for (const more of extra) {
+        if (finding.message.length >= MAX_MESSAGE_CHARS) break;
+        finding.message += `\n${more}`;
+      }
+      return finding;
+    });
   }
 
   /** Workspace-relative form of a path the checker printed, or undefined when it is outside. */

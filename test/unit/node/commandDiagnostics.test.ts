@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { CommandDiagnostics, parseDiagnosticLine } from '../../../src/core/node/commandDiagnostics';
 import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
+import { compareFindings } from '../../../src/core/runner/stepDiagnostics';
 import { scratch, writeTree } from '../tools/toolHarness';
 
 /** A shell command that prints `lines` (through a file, to stay clear of quoting). */
@@ -81,5 +82,56 @@ describe('CommandDiagnostics', function () {
     await assert.rejects(broken.collect(), /exit 127[\s\S]*command not found/);
     const slow = new CommandDiagnostics({ command: 'sleep 30', root, runner: new NodeProcessRunner(), timeoutMs: 200 });
     await assert.rejects(slow.collect(), /timed out/);
+  });
+
+  it("leaves gcc's code frame out of the message, so the same error one line lower is not fixed and introduced", async () => {
+    // gcc 12 (clang alike): the finding, then a frame that starts with the line number.
+    const gcc = (line: number) =>
+      [
+        "a.c: In function 'main':",
+        `a.c:${line}:11: error: 'y' undeclared (first use in this function)`,
+        `    ${line} |   int x = y;`,
+        '      |           ^',
+        '      |           ;',
+        "a.c:9:3: warning: implicit declaration of function 'f' [-Wimplicit-function-declaration]",
+        '    9 |   f();',
+        '      |   ^',
+        '  +++ |+#include <stdio.h>',
+      ].join('\n');
+    const root = await tmp.make();
+    const before = await new CommandDiagnostics({ command: await printer(root, [gcc(2)], 1), root, runner: new NodeProcessRunner() }).collect();
+    const after = await new CommandDiagnostics({ command: await printer(root, [gcc(3)], 1), root, runner: new NodeProcessRunner() }).collect();
+    assert.deepEqual(
+      before.map((d) => d.message),
+      ["'y' undeclared (first use in this function)", "implicit declaration of function 'f' [-Wimplicit-function-declaration]"],
+    );
+    const { introduced, resolved } = compareFindings(before, after);
+    assert.deepEqual({ introduced: introduced.length, resolved }, { introduced: 0, resolved: 0 });
+  });
+
+  it("leaves an older clang's bare source line and caret out, and keeps tsc's elaborations", async () => {
+    const root = await tmp.make();
+    const command = await printer(
+      root,
+      [
+        "a.c:2:11: error: use of undeclared identifier 'y'",
+        '  int x = y;',
+        '          ^',
+        '          ;',
+        "src/a.ts(3,7): error TS2322: Type '{ a: string; }' is not assignable to type 'B'.",
+        "  Types of property 'a' are incompatible.",
+        "    Type 'string' is not assignable to type 'number'.",
+        'Found 2 errors.',
+      ],
+      2,
+    );
+    const found = await new CommandDiagnostics({ command, root, runner: new NodeProcessRunner() }).collect();
+    assert.deepEqual(
+      found.map((d) => d.message),
+      [
+        "use of undeclared identifier 'y'",
+        "Type '{ a: string; }' is not assignable to type 'B'.\nTypes of property 'a' are incompatible.\nType 'string' is not assignable to type 'number'.",
+      ],
+    );
   });
 });
