@@ -93,7 +93,8 @@ function normalizeScope(p: string): string {
  * The `Diagnostics` port for the CLI and tests: runs a configured check command and parses its
  * output (tsc, gcc/clang and `eslint -f unix` line formats). Findings outside the workspace are
  * dropped. A command that fails without printing any finding (not installed, crashed) is an
- * error, not "no problems". Not idempotent in cost: each call runs the command again.
+ * error, not "no problems"; so is one whose output passed the runner's cap, whatever it printed,
+ * since its list may be partial. Not idempotent in cost: each call runs the command again.
  */
 export class CommandDiagnostics implements Diagnostics {
   private realRoot: Promise<string> | undefined;
@@ -106,6 +107,10 @@ export class CommandDiagnostics implements Diagnostics {
     if (result.aborted) throw signal?.reason ?? new Error('The check command was aborted.');
     const text = Buffer.from(result.output).toString('utf8');
     if (result.timedOut) throw new Error(`The check command \`${command}\` timed out.`);
+    // Findings are compared with the previous list: a partial list would count the rest as fixed.
+    if (result.outputBytes > result.output.length) {
+      throw new Error(`The check command \`${command}\` printed ${result.outputBytes} bytes, more than the ${result.output.length} kept: its list of findings would be incomplete.`);
+    }
     const found = await this.parse(text);
     if (found.length === 0 && result.exitCode !== 0) {
       const tail = text.trim().split(/\r?\n/).slice(-10).join('\n');
