@@ -89,12 +89,25 @@ function normalizeScope(p: string): string {
   return n === '.' ? '' : n.replace(/^\.\//, '');
 }
 
+/** The last lines of the output, for an error that has to say why. */
+const tailOf = (text: string) => text.trim().split(/\r?\n/).slice(-10).join('\n');
+
+/**
+ * The signal a shell's exit code says its command died of (`sh -c` reports 128+n for a child killed
+ * by signal n), or undefined for an ordinary exit: checkers exit 1 or 2 when they find errors.
+ */
+function shellReportedSignal(exitCode: number | null): string | undefined {
+  if (exitCode === null || exitCode <= 128 || exitCode > 128 + 64) return undefined;
+  return `signal ${exitCode - 128}`;
+}
+
 /**
  * The `Diagnostics` port for the CLI and tests: runs a configured check command and parses its
  * output (tsc, gcc/clang and `eslint -f unix` line formats). Findings outside the workspace are
  * dropped. A command that fails without printing any finding (not installed, crashed) is an
- * error, not "no problems"; so is one whose output passed the runner's cap, whatever it printed,
- * since its list may be partial. Not idempotent in cost: each call runs the command again.
+ * error, not "no problems"; so is one killed by a signal or whose output passed the runner's cap,
+ * whatever it printed, since its list may be partial. Not idempotent in cost: each call runs the
+ * command again.
  */
 export class CommandDiagnostics implements Diagnostics {
   private realRoot: Promise<string> | undefined;
@@ -108,13 +121,14 @@ export class CommandDiagnostics implements Diagnostics {
     const text = Buffer.from(result.output).toString('utf8');
     if (result.timedOut) throw new Error(`The check command \`${command}\` timed out.`);
     // Findings are compared with the previous list: a partial list would count the rest as fixed.
+    const killedBy = result.signal ?? shellReportedSignal(result.exitCode);
+    if (killedBy !== undefined) throw new Error(`The check command \`${command}\` was killed (${killedBy}) before it finished:\n${tailOf(text)}`);
     if (result.outputBytes > result.output.length) {
       throw new Error(`The check command \`${command}\` printed ${result.outputBytes} bytes, more than the ${result.output.length} kept: its list of findings would be incomplete.`);
     }
     const found = await this.parse(text);
     if (found.length === 0 && result.exitCode !== 0) {
-      const tail = text.trim().split(/\r?\n/).slice(-10).join('\n');
-      throw new Error(`The check command \`${command}\` failed (exit ${result.exitCode ?? result.signal}) without reporting any finding:\n${tail}`);
+      throw new Error(`The check command \`${command}\` failed (exit ${result.exitCode}) without reporting any finding:\n${tailOf(text)}`);
     }
     if (!paths || paths.length === 0) return found;
     const scopes = paths.map(normalizeScope);
