@@ -24,7 +24,33 @@ export type Merge3Result =
       conflicts: Merge3Conflict[];
       /** The merge with git-style conflict markers in place of each conflict. */
       text: string;
+      /** The diff gave up (too many lines differ, see `lineDiffLimits`): one conflict covers the whole file. */
+      tooManyChanges?: true;
     };
+
+/** Most lines a diff of two long texts adds plus removes before it gives up (see `lineDiffLimits`). */
+export const MAX_DIFF_EDIT_LINES = 1_000;
+/** Longest a diff may block the event loop before it gives up, in milliseconds. */
+export const MAX_DIFF_MS = 1_000;
+
+/**
+ * Bounds for the `diff` package's line diffs of `a` lines against `b` lines; with them a diff
+ * returns undefined instead of its result when it gives up. Its time grows with the number of lines
+ * that differ times the shorter side's lines (at most): two versions of an 8,000-line file that
+ * differ on every line (line endings converted, the file reformatted) blocked the extension host for
+ * 11 s. For two long texts, a thousand changed lines is more than an ordinary edit and costs a few
+ * hundred milliseconds at worst. A short side allows more in the same time (a one-line file that
+ * became 5,000 lines still diffs); an empty side, all of it, as that diff is linear. The timeout
+ * catches the rest (a very long file with changes all over it).
+ */
+export function lineDiffLimits(a: number, b: number): { maxEditLength: number; timeout: number } {
+  const short = Math.min(a, b);
+  const max = MAX_DIFF_EDIT_LINES;
+  // The same work as `max` changes between long texts (about max * max / 2 steps): past the first
+  // `short` changes, each further one costs about `short` steps.
+  const edits = short === 0 ? a + b : short >= max ? max : Math.floor((max * max + short * short) / (2 * short));
+  return { maxEditLength: edits, timeout: MAX_DIFF_MS };
+}
 
 interface Hunk {
   side: 'ours' | 'theirs';
@@ -43,7 +69,10 @@ interface Hunk {
 
 export const splitLines = (text: string): string[] => (text === '' ? [] : text.split(/(?<=\n)/));
 
-function hunks(base: string[], other: string[], side: Hunk['side']): Hunk[] {
+/** The changes from base to other, or undefined when the diff gives up (too many lines differ). */
+function hunks(base: string[], other: string[], side: Hunk['side']): Hunk[] | undefined {
+  const changes = diffArrays(base, other, lineDiffLimits(base.length, other.length));
+  if (!changes) return undefined;
   const out: Hunk[] = [];
   let i = 0;
   let open: Omit<Hunk, 'lo' | 'hi'> | undefined;
@@ -51,7 +80,7 @@ function hunks(base: string[], other: string[], side: Hunk['side']): Hunk[] {
     if (open) out.push({ ...open, ...slideRange(base, open) });
     open = undefined;
   };
-  for (const c of diffArrays(base, other)) {
+  for (const c of changes) {
     if (!c.added && !c.removed) {
       close();
       i += c.value.length;
@@ -127,8 +156,15 @@ function groups(all: Hunk[]): Hunk[][] {
 }
 
 export function merge3(baseText: string, oursText: string, theirsText: string): Merge3Result {
+  // A side that changed nothing leaves the other's change whole, however large: no diff to give up on.
+  if (theirsText === baseText || oursText === theirsText) return { clean: true, text: oursText };
+  if (oursText === baseText) return { clean: true, text: theirsText };
   const base = splitLines(baseText);
-  const all = [...hunks(base, splitLines(oursText), 'ours'), ...hunks(base, splitLines(theirsText), 'theirs')];
+  const ourHunks = hunks(base, splitLines(oursText), 'ours');
+  const theirHunks = ourHunks && hunks(base, splitLines(theirsText), 'theirs');
+  // Too many lines differ to tell which ones each side changed: the user decides, never a guess.
+  if (!ourHunks || !theirHunks) return wholeFileConflict(baseText, oursText, theirsText, base.length);
+  const all = [...ourHunks, ...theirHunks];
   const out: string[] = [];
   const conflicts: Merge3Conflict[] = [];
   let i = 0;
@@ -145,12 +181,19 @@ export function merge3(baseText: string, oursText: string, theirsText: string): 
     else {
       const c: Merge3Conflict = { baseStart: start, baseEnd: end, base: base.slice(start, end).join(''), ours: ours.join(''), theirs: theirs.join('') };
       conflicts.push(c);
-      out.push('<<<<<<< session\n', ...withEol(c.ours), '||||||| base\n', ...withEol(c.base), '=======\n', ...withEol(c.theirs), '>>>>>>> disk\n');
+      out.push(...markers(c));
     }
   }
   out.push(...base.slice(i));
   const text = out.join('');
   return conflicts.length === 0 ? { clean: true, text } : { clean: false, conflicts, text };
 }
+
+function wholeFileConflict(base: string, ours: string, theirs: string, baseLines: number): Merge3Result {
+  const c: Merge3Conflict = { baseStart: 0, baseEnd: baseLines, base, ours, theirs };
+  return { clean: false, conflicts: [c], text: markers(c).join(''), tooManyChanges: true };
+}
+
+const markers = (c: Merge3Conflict): string[] => ['<<<<<<< session\n', ...withEol(c.ours), '||||||| base\n', ...withEol(c.base), '=======\n', ...withEol(c.theirs), '>>>>>>> disk\n'];
 
 const withEol = (s: string): string[] => (s === '' || s.endsWith('\n') ? [s] : [s, '\n']);

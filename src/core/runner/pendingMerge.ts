@@ -1,4 +1,4 @@
-import { merge3 } from '../checkpoints/merge3';
+import { merge3, splitLines } from '../checkpoints/merge3';
 import type { BlobHash } from '../store/types';
 import type { PlannedMutation } from './runEvents';
 import { hashBytes } from './sessionJournal';
@@ -49,6 +49,7 @@ export async function mergeStale(change: StaleChange, getBlob: (h: BlobHash) => 
   if (b === undefined || o === undefined || t === undefined) return why('it is not a text file');
   const result = merge3(b, o, t);
   if (!result.clean) {
+    if (result.tooManyChanges) return why(`too many of its ${splitLines(b).length} lines changed to merge line by line`);
     const lines = result.conflicts.map((c) => `lines ${c.baseStart + 1}-${Math.max(c.baseStart + 1, c.baseEnd)}`).join(', ');
     return why(`both changed the same lines (${lines})`);
   }
