@@ -4,6 +4,7 @@ import { hashBytes } from '../runner/sessionJournal';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash } from '../store/types';
 import { filePath } from '../util/filePath';
+import { lineDiffLimits } from './merge3';
 
 /** A file as it is on disk now (bytes undefined: absent). */
 export interface DiskFile {
@@ -54,9 +55,27 @@ const isBinary = (b: Uint8Array | undefined): boolean => b !== undefined && b.su
 
 export const DEFAULT_MAX_DIFF_CHARS = 4_000;
 
-/** A unified diff from `a` to `b` (undefined: absent), cut at `maxChars`; binary contents are named, not shown. */
+/** Lines of a text as the diff counts them (a last line without a newline counts). */
+const lineCount = (t: string): number => (t === '' ? 0 : (t.match(/\n/g)?.length ?? 0) + (t.endsWith('\n') ? 0 : 1));
+
+/**
+ * A unified diff from `a` to `b` (undefined: absent), cut at `maxChars`; binary contents are named,
+ * not shown. When too many lines differ for a line diff in bounded time (see `lineDiffLimits`), a
+ * short note with both sizes instead.
+ */
 export function boundedDiff(path: string, a: Uint8Array | undefined, b: Uint8Array | undefined, maxChars = DEFAULT_MAX_DIFF_CHARS): string {
   if (isBinary(a) || isBinary(b)) return `Binary file ${path} differs (${a?.length ?? 0} -> ${b?.length ?? 0} bytes)\n`;
-  const patch = createTwoFilesPatch(a ? `a/${path}` : '/dev/null', b ? `b/${path}` : '/dev/null', a ? decoder.decode(a) : '', b ? decoder.decode(b) : '', undefined, undefined, { context: 3 });
+  const [before, after] = [a ? decoder.decode(a) : '', b ? decoder.decode(b) : ''];
+  const [linesBefore, linesAfter] = [lineCount(before), lineCount(after)];
+  const patch = createTwoFilesPatch(a ? `a/${path}` : '/dev/null', b ? `b/${path}` : '/dev/null', before, after, undefined, undefined, { context: 3, ...lineDiffLimits(linesBefore, linesAfter) });
+  if (patch === undefined) return `${path}: too many lines differ to show a line diff (${linesBefore} lines, ${a?.length ?? 0} bytes -> ${linesAfter} lines, ${b?.length ?? 0} bytes)${eolNote(before, after)}\n`;
   return patch.length > maxChars ? `${patch.slice(0, maxChars)}\n... (diff cut at ${maxChars} of ${patch.length} characters)\n` : patch;
+}
+
+/** Line endings converted (by an editor or a formatter) change every line: say so, since no diff will. */
+function eolNote(before: string, after: string): string {
+  const lf = (t: string) => t.replace(/\r\n/g, '\n');
+  if (before === after || lf(before) !== lf(after)) return '';
+  const now = !after.includes('\r\n') ? ' (now LF)' : !before.includes('\r\n') ? ' (now CRLF)' : '';
+  return `; only the line endings changed${now}`;
 }

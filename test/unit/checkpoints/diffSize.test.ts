@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { detectDrift } from '../../../src/core/checkpoints/drift';
+import { boundedDiff } from '../../../src/core/checkpoints/fileContents';
 import { merge3 } from '../../../src/core/checkpoints/merge3';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { mergeStale } from '../../../src/core/runner/pendingMerge';
 import { hashBytes } from '../../../src/core/runner/sessionJournal';
 import type { BlobHash } from '../../../src/core/store/types';
+import { finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
 
 const lines = (n: number, eol = '\n') => Array.from({ length: n }, (_, i) => `  const value${i} = compute(${i}); // line ${i}${eol}`).join('');
 // ~380 KB: far below the 5 MB kept for a file edit and the 1 MB kept for a read.
@@ -22,6 +28,11 @@ function timed<T>(f: () => T): { value: T; ms: number } {
 
 describe('diffs of large files: bounded in time, still exact for ordinary edits', function () {
   this.timeout(120_000);
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
 
   it('merge3: a stale edit to an 8,000-line file whose line endings the user converted is a conflict over the whole file, not a wait', () => {
     const ours = BIG.replace('value5 =', 'value5 = 1 +');
@@ -55,4 +66,43 @@ describe('diffs of large files: bounded in time, still exact for ordinary edits'
     assert.deepEqual(out, { path: 'gen.ts', conflict: 'gen.ts changed outside the session since the edit was planned, and too many of its 8000 lines changed to merge line by line' });
   });
 
+  it('boundedDiff: an 8,000-line file with its line endings converted gets a short note with both sizes, not a wait', () => {
+    const { value: d, ms } = timed(() => boundedDiff('gen.ts', enc(BIG), enc(CRLF)));
+    assert.equal(d, `gen.ts: too many lines differ to show a line diff (8000 lines, ${BIG.length} bytes -> 8000 lines, ${CRLF.length} bytes); only the line endings changed (now CRLF)\n`);
+    assert.ok(ms < SLOW_MS, `boundedDiff blocked the event loop for ${ms} ms`);
+  });
+
+  it('boundedDiff: a file rewritten on every line gets the note without a line-ending remark', () => {
+    const other = BIG.replace(/value/g, 'v');
+    const d = boundedDiff('gen.ts', enc(BIG), enc(other));
+    assert.match(d, /^gen\.ts: too many lines differ to show a line diff \(8000 lines, \d+ bytes -> 8000 lines, \d+ bytes\)\n$/);
+  });
+
+  it('boundedDiff: a few lines edited in a 20,000-line file still show as a line diff', () => {
+    const after = HUGE.replace('value10 =', 'value10 = 1 +').replace('value10000 =', 'value10000 = 2 +').replace('// line 19990\n', '// line 19990, by hand\n');
+    const { value: d, ms } = timed(() => boundedDiff('gen.ts', enc(HUGE), enc(after)));
+    assert.match(d, /\n--- a\/gen\.ts\t?\n\+\+\+ b\/gen\.ts\t?\n@@ -8,7 \+8,7 @@\n/);
+    assert.deepEqual(d.match(/^@@ .* @@$/gm), ['@@ -8,7 +8,7 @@', '@@ -9998,7 +9998,7 @@', '@@ -19988,7 +19988,7 @@']);
+    assert.match(d, /\n- {2}const value10000 = compute\(10000\); \/\/ line 10000\n\+ {2}const value10000 = 2 \+ compute\(10000\); \/\/ line 10000\n/);
+    assert.ok(ms < SLOW_MS, `boundedDiff took ${ms} ms`);
+  });
+
+  it('boundedDiff: a created or deleted 20,000-line file still shows as a diff (all added or all removed is cheap)', () => {
+    assert.match(boundedDiff('gen.ts', undefined, enc(HUGE)), /\n--- \/dev\/null\t?\n\+\+\+ b\/gen\.ts\t?\n@@ -0,0 \+1,20000 @@\n\+ {2}const value0/);
+    assert.match(boundedDiff('gen.ts', enc(HUGE), undefined), /\n--- a\/gen\.ts\t?\n\+\+\+ \/dev\/null\t?\n@@ -1,20000 \+0,0 @@\n- {2}const value0/);
+  });
+
+  it('drift on resume: an 8,000-line file the session read, whose line endings the user converted, is reported changed with the short note', async () => {
+    h = await harness([toolUse('r1', 'read_file', { path: 'gen.ts' }), finalText('done', { toolResultFor: 'r1' })], { 'gen.ts': BIG });
+    const id = await h.start(h.runner());
+    assert.equal((await h.runner().run(id)).status, 'completed');
+    await writeFile(join(h.workspace, 'gen.ts'), CRLF);
+    const t0 = Date.now();
+    const drift = await detectDrift(h.store, new NodeWorkspace(h.workspace), id);
+    const ms = Date.now() - t0;
+    const gen = drift.find((d) => d.path === 'gen.ts');
+    assert.equal(gen?.kind, 'changed');
+    assert.match(gen?.diff ?? '', /^gen\.ts: too many lines differ to show a line diff \(8000 lines, \d+ bytes -> 8000 lines, \d+ bytes\); only the line endings changed \(now CRLF\)\n$/);
+    assert.ok(ms < SLOW_MS, `detectDrift blocked the event loop for ${ms} ms`);
+  });
 });
