@@ -1,4 +1,4 @@
-import { merge3, splitLines } from '../checkpoints/merge3';
+import { type Merge3Conflict, merge3, splitLines } from '../checkpoints/merge3';
 import type { BlobHash } from '../store/types';
 import type { PlannedMutation } from './runEvents';
 import { hashBytes } from './sessionJournal';
@@ -49,11 +49,22 @@ export async function mergeStale(change: StaleChange, getBlob: (h: BlobHash) => 
   if (b === undefined || o === undefined || t === undefined) return why('it is not a text file');
   const result = merge3(b, o, t);
   if (!result.clean) {
-    if (result.tooManyChanges) return why(`too many of its ${splitLines(b).length} lines changed to merge line by line`);
-    const lines = result.conflicts.map((c) => `lines ${c.baseStart + 1}-${Math.max(c.baseStart + 1, c.baseEnd)}`).join(', ');
-    return why(`both changed the same lines (${lines})`);
+    const baseLines = splitLines(b).length;
+    if (result.tooManyChanges) return why(`too many of its ${baseLines} lines changed to merge line by line`);
+    return why(`both changed the same lines (${result.conflicts.map((c) => place(c, baseLines)).join(', ')})`);
   }
   return { path, merged: encoder.encode(result.text) };
+}
+
+/**
+ * Where a conflict is, in 1-based lines of the base: the lines both sides changed, or for two
+ * insertions at one place (no line of the base replaced), the line they both follow. "lines 4-4"
+ * of a 3-line file named a line that does not exist, "lines 2-2" one neither side touched.
+ */
+function place(c: Merge3Conflict, baseLines: number): string {
+  if (c.baseEnd > c.baseStart) return `lines ${c.baseStart + 1}-${c.baseEnd}`;
+  if (c.baseStart === 0) return 'at the start of the file';
+  return c.baseStart >= baseLines ? `at the end of the file, after line ${c.baseStart}` : `after line ${c.baseStart}`;
 }
 
 /**
