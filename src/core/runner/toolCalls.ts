@@ -8,10 +8,10 @@ import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, hashOrN
 import { callKey } from './loopDetector';
 import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, symbolSnapshot } from './stepEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
+import { captured } from './capturedRun';
 import { diagnosticsForModel } from './stepDiagnostics';
 import { StepChecks } from './stepChecks';
 import type { PlannedMutation, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
-import type { CaptureMark, FileChangeSet } from '../ports/changeCapture';
 import type { CallState } from './runState';
 import type { RunnerDeps } from './runner';
 import { RunnerError, type AppendExtras, type SessionJournal, hashBytes, hashMessage } from './sessionJournal';
@@ -168,7 +168,7 @@ export class ToolCalls {
       const content = `${out.content}${note ? `\n(${note})` : ''}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
-    const { out, set } = await this.captured(tool, () => this.execute(tool, input, signal, j, call.id));
+    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id));
     const found = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
@@ -192,36 +192,6 @@ export class ToolCalls {
   /** Contents of the files a call changes, as blobs, within the size limit. */
   private blobsOf(changes: FileChange[]): BlobInput[] {
     return changeBlobs(changes, this.deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-  }
-
-  /**
-   * Runs a tool with the change capture around it when it may change files outside the file tools
-   * (a command). A capture that cannot begin or end (disposed; or, without SerialCapture in front,
-   * another session's open) leaves the command unrecorded, said in its result, never silently. A
-   * tool that throws closes its capture: an open one would hold back every later command's.
-   */
-  private async captured(tool: Tool, run: () => Promise<ToolOutput>): Promise<{ out: ToolOutput; set?: FileChangeSet }> {
-    const capture = tool.category === 'mutate' ? this.deps.capture : undefined;
-    if (!capture) return { out: await run() };
-    const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
-    let mark: CaptureMark;
-    try {
-      mark = await capture.begin();
-    } catch (e) {
-      return { out: unrecorded(await run(), why(e)) };
-    }
-    let out: ToolOutput;
-    try {
-      out = await run();
-    } catch (e) {
-      await capture.end(mark).catch(() => undefined);
-      throw e;
-    }
-    try {
-      return { out, set: await capture.end(mark) };
-    } catch (e) {
-      return { out: unrecorded(out, why(e)) };
-    }
   }
 
   private async reconcile(j: SessionJournal, call: CallState, tool: Tool, latest: CallState['decision'], signal: AbortSignal): Promise<void> {
@@ -392,5 +362,3 @@ export class ToolCalls {
 const kindOf = (approvalId: string | undefined): string | undefined => approvalId?.split(':')[0];
 
 const withSymbols = (s: SymbolSnapshot): string => (s.lines.length ? `\n${s.lines.join('\n')}` : '');
-
-const unrecorded = (out: ToolOutput, why: string): ToolOutput => ({ ...out, content: `${out.content}\n[the files this command changed were not recorded: ${why}]` });
