@@ -9,6 +9,7 @@ import { callKey } from './loopDetector';
 import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, symbolSnapshot } from './stepEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
 import { captured } from './capturedRun';
+import { mergedNote } from './outsideChanges';
 import { diagnosticsForModel } from './stepDiagnostics';
 import { StepChecks } from './stepChecks';
 import type { PlannedMutation, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
@@ -133,9 +134,10 @@ export class ToolCalls {
         const conflicts = outcomes.flatMap((o) => ('conflict' in o ? [o.conflict] : []));
         if (conflicts.length > 0) return this.askConflict(j, call, conflicts, changes);
         const merged = new Map(outcomes.flatMap((o) => ('merged' in o ? [[o.path, o.merged] as const] : [])));
+        // What the user changed meanwhile (from the version the edit was made from), for the model.
+        const outside = await Promise.all(drifted.filter((c) => merged.has(c.path)).map(async (c) => ({ path: c.path, base: await kept(j, approvedOf(c)?.beforeHash), disk: c.before ?? new Uint8Array() })));
         changes = changes.map((c) => (merged.has(c.path) ? { ...c, after: merged.get(c.path) ?? null } : c));
-        const note = `merged with changes made outside the session since the edit was approved: ${[...merged.keys()].join(', ')}`;
-        return this.begin(j, call, tool, input, changes, startedHere, signal, [], note);
+        return this.begin(j, call, tool, input, changes, startedHere, signal, [], mergedNote(outside, 'since the edit was approved'));
       }
     }
     return this.begin(j, call, tool, input, changes, startedHere, signal, []);
@@ -165,7 +167,7 @@ export class ToolCalls {
       this.deps.probe?.(`applied:${tool.name}`);
       const symbols = await this.symbols(changes);
       const diag = base ? await this.checks.diagnose(j, changes.map((c) => c.path), base, signal) : undefined;
-      const content = `${out.content}${note ? `\n(${note})` : ''}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
+      const content = `${out.content}${note ? `\n${note}` : ''}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
     const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id));
@@ -201,7 +203,7 @@ export class ToolCalls {
       const pending: PlannedMutation[] = [];
       const conflicts: string[] = [];
       /** Files changed outside the session during the crash, with the session's edit merged in. */
-      const merged: { path: string; disk: Uint8Array; after: Uint8Array }[] = [];
+      const merged: { path: string; base: string | null; disk: Uint8Array; after: Uint8Array }[] = [];
       const overwrite = latest?.decision === 'approve' && kindOf(latest.approvalId) === 'conflict';
       for (const m of mutations) {
         const bytes = await this.deps.toolContext.workspace.readFile(m.path);
@@ -212,7 +214,7 @@ export class ToolCalls {
           continue;
         }
         const o = await mergeStale({ path: m.path, planned: m, disk: bytes ?? null }, (h) => j.getBlob(h));
-        if ('merged' in o && bytes) merged.push({ path: m.path, disk: bytes, after: o.merged });
+        if ('merged' in o && bytes) merged.push({ path: m.path, base: m.beforeHash, disk: bytes, after: o.merged });
         else conflicts.push('conflict' in o ? o.conflict : `${m.path} changed outside the session`);
       }
       if (conflicts.length > 0) return this.askConflict(j, call, conflicts);
@@ -231,7 +233,8 @@ export class ToolCalls {
       );
       const symbols = await this.symbols(versions);
       if (merged.length > 0) {
-        const content = `${out.content}\n(merged with changes made outside the session while the edit was interrupted: ${merged.map((m) => m.path).join(', ')})${withSymbols(symbols)}`;
+        const outside = await Promise.all(merged.map(async (m) => ({ path: m.path, base: await kept(j, m.base), disk: m.disk })));
+        const content = `${out.content}\n${mergedNote(outside, 'while the edit was interrupted')}${withSymbols(symbols)}`;
         const record = merged.map((m) => ({ path: m.path, beforeHash: hashBytes(m.disk), afterHash: hashBytes(m.after) }));
         return this.finish(j, call, { ...out, content }, input, 'applied', { merged: record, symbols, blobs: merged.flatMap((m) => [{ content: m.disk }, { content: m.after, deltaBase: hashBytes(m.disk) }]) });
       }
@@ -360,5 +363,8 @@ export class ToolCalls {
 }
 
 const kindOf = (approvalId: string | undefined): string | undefined => approvalId?.split(':')[0];
+
+/** A version's contents, when it is kept (undefined otherwise). */
+const kept = (j: SessionJournal, h: string | null | undefined): Promise<Uint8Array | undefined> => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(undefined));
 
 const withSymbols = (s: SymbolSnapshot): string => (s.lines.length ? `\n${s.lines.join('\n')}` : '');

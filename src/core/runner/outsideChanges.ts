@@ -1,0 +1,32 @@
+import { DEFAULT_MAX_DIFF_CHARS, boundedDiff } from '../checkpoints/fileContents';
+
+/** A file an approved edit was merged into: the version the session last knew, and the disk before the merge. */
+export interface MergedFile {
+  path: string;
+  base: Uint8Array | undefined;
+  disk: Uint8Array;
+}
+
+/** The note is cut at this many characters, as a drift note is; each file's diff at DEFAULT_MAX_DIFF_CHARS. */
+const MAX_NOTE_CHARS = 12_000;
+
+/**
+ * What the model is told after its edit was merged with changes made outside the session: which
+ * files, and what those changes were (bounded diffs). Without the diff the model believes the file
+ * holds its own version, and a later whole-file write from memory would undo the user's change.
+ */
+export function mergedNote(files: readonly MergedFile[], when: string): string {
+  let text =
+    `(merged with changes made outside the session ${when}: ${files.map((f) => f.path).join(', ')})\n` +
+    `Each of these files now holds both your edit and the outside change below (from the version you last knew to the one found on disk); ` +
+    `build on it, never write a file back from your memory of it.\n`;
+  let shown = 0;
+  for (const f of files) {
+    const diff = f.base ? boundedDiff(f.path, f.base, f.disk, DEFAULT_MAX_DIFF_CHARS) : `${f.path}: the version you last knew is no longer kept; read the file to see the outside change\n`;
+    if (shown > 0 && text.length + diff.length > MAX_NOTE_CHARS) break;
+    text += `\n${diff}`;
+    shown++;
+  }
+  const left = files.length - shown;
+  return left > 0 ? `${text}\n(${left} more merged file${left === 1 ? '' : 's'} not shown: read them before editing)` : text.trimEnd();
+}
