@@ -80,6 +80,13 @@ export interface ApprovalRequestedData {
   reasons: string[];
   /** For file tools: the proposed change as unified diffs. */
   diff?: string;
+  /**
+   * For a conflict question: the version on disk of each file its diff was made from (hash; null:
+   * the file was absent). Approving it writes over these versions only: a file changed again while
+   * the question waited is merged when clean, asked about anew otherwise. Absent from questions
+   * journaled before it was kept (see `approvedDisk`).
+   */
+  shownDisk?: { path: string; hash: string | null }[];
   requestedAt: number;
 }
 

@@ -9,6 +9,7 @@ import { callKey } from './loopDetector';
 import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, symbolSnapshot } from './stepEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
 import { captured } from './capturedRun';
+import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflictQuestion } from './conflictQuestion';
 import { mergedNote } from './outsideChanges';
 import { diagnosticsForModel } from './stepDiagnostics';
 import { StepChecks } from './stepChecks';
@@ -45,7 +46,7 @@ export class ToolCalls {
     if (call.approvalId && !latest) throw new RunnerError('INVALID', `call ${call.id} waits for approval ${call.approvalId}`);
     if (latest && latest.decision !== 'approve' && latest.decision !== 'edit') return this.declined(j, call, latest.decision, latest.text);
     if (latest?.decision === 'edit' && kindOf(latest.approvalId) === 'tool') return this.plan(j, call, tool, latest.input, true, startedHere, signal);
-    if (!call.started) return this.start(j, call, tool, call.planned.input, kindOf(latest?.approvalId) === 'conflict', startedHere, signal);
+    if (!call.started) return this.start(j, call, tool, call.planned.input, await approvedDisk(this.deps.store, j, latest, ['approve', 'edit']), startedHere, signal);
     if (startedHere.has(call.id)) throw new RunnerError('INVALID', `call ${call.id} started in this process but has no result`);
     return this.reconcile(j, call, tool, latest, signal);
   }
@@ -100,7 +101,7 @@ export class ToolCalls {
     return this.finish(j, call, { content: `${why}${text ? ` Feedback: ${text}` : ''}`, isError: true }, input, kind === 'tool' ? undefined : 'skipped');
   }
 
-  private async start(j: SessionJournal, call: CallState, tool: Tool, input: unknown, overwrite: boolean, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
+  private async start(j: SessionJournal, call: CallState, tool: Tool, input: unknown, approved: ApprovedDisk, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
     let changes: FileChange[] | undefined;
     if (tool.plan) {
       try {
@@ -117,13 +118,14 @@ export class ToolCalls {
       }
       // An approval given before writes were named by their real path has the path the tool was given.
       const approvedOf = (c: FileChange) => (call.planned?.mutations ?? []).find((m) => m.path === c.path || (c.via !== undefined && m.path === c.via));
-      const drifted = changes.filter((c) => approvedOf(c)?.beforeHash !== hashOrNull(c.before));
+      // A file still as the approved conflict question showed it is written as shown; one changed since is merged or asked about again.
+      const drifted = changes.filter((c) => approvedOf(c)?.beforeHash !== hashOrNull(c.before) && !approvedAt(approved, c.path, hashOrNull(c.before)));
       // A file approved by one name that leads elsewhere now (replaced by a symlink meanwhile): never merged into the other file unasked.
       const relinked = drifted.filter((c) => c.via !== undefined && approvedOf(c)?.path === c.via);
-      if (!overwrite && call.decision && relinked.length > 0) {
+      if (call.decision && relinked.length > 0) {
         return this.askConflict(j, call, relinked.map((c) => `${c.via} is a symlink now (to ${c.path}): the edit was approved for ${c.via}, and approving it again writes it into ${c.path}`), changes);
       }
-      if (!overwrite && call.decision && drifted.length > 0) {
+      if (call.decision && drifted.length > 0) {
         // The file changed while the user was deciding: merge the approved change into it when the lines do not overlap.
         const outcomes = await Promise.all(
           drifted.map((c) => {
@@ -204,12 +206,15 @@ export class ToolCalls {
       const conflicts: string[] = [];
       /** Files changed outside the session during the crash, with the session's edit merged in. */
       const merged: { path: string; base: string | null; disk: Uint8Array; after: Uint8Array }[] = [];
-      const overwrite = latest?.decision === 'approve' && kindOf(latest.approvalId) === 'conflict';
+      /** Files not yet as the edit makes them: what a conflict question shows and records. */
+      const unwritten: { m: PlannedMutation; disk: Uint8Array | null }[] = [];
+      const approved = await approvedDisk(this.deps.store, j, latest, ['approve']);
       for (const m of mutations) {
         const bytes = await this.deps.toolContext.workspace.readFile(m.path);
         const now = hashOrNull(bytes);
         if (now === m.afterHash) continue;
-        if (now === m.beforeHash || overwrite) {
+        unwritten.push({ m, disk: bytes ?? null });
+        if (now === m.beforeHash || approvedAt(approved, m.path, now)) {
           pending.push(m);
           continue;
         }
@@ -217,7 +222,10 @@ export class ToolCalls {
         if ('merged' in o && bytes) merged.push({ path: m.path, base: m.beforeHash, disk: bytes, after: o.merged });
         else conflicts.push('conflict' in o ? o.conflict : `${m.path} changed outside the session`);
       }
-      if (conflicts.length > 0) return this.askConflict(j, call, conflicts);
+      if (conflicts.length > 0) {
+        const shown = await Promise.all(unwritten.map(async ({ m, disk }): Promise<ShownChange> => ({ path: m.path, before: disk, after: m.afterHash ? await j.getBlob(m.afterHash as BlobHash) : null })));
+        return this.askConflict(j, call, conflicts, shown);
+      }
       const changes = [
         ...(await Promise.all(pending.map(async (m) => ({ path: m.path, before: null, after: m.afterHash ? await j.getBlob(m.afterHash as BlobHash) : null })))),
         ...merged.map((m) => ({ path: m.path, before: null, after: m.after })),
@@ -260,14 +268,8 @@ export class ToolCalls {
     return this.finish(j, call, await this.execute(tool, input, signal, j, call.id), input, 'rerun');
   }
 
-  private async askConflict(j: SessionJournal, call: CallState, reasons: string[], changes?: FileChange[]): Promise<void> {
-    const diff = changes ? unifiedDiff(changes) : undefined;
-    await this.commit(j, j.state.turn, [
-      {
-        type: 'approval_requested',
-        data: { approvalId: `conflict:${call.id}:${j.headSeq + 1}`, kind: 'conflict', callId: call.id, name: call.name, input: call.planned?.input, reasons, requestedAt: this.now(), ...(diff ? { diff } : {}) },
-      },
-    ]);
+  private async askConflict(j: SessionJournal, call: CallState, reasons: string[], shown: readonly ShownChange[]): Promise<void> {
+    await this.commit(j, j.state.turn, [conflictQuestion(j, call, reasons, shown, this.now())]);
   }
 
   private async apply(j: SessionJournal, changes: { path: string; after: Uint8Array | null; via?: string }[]): Promise<ToolOutput> {
