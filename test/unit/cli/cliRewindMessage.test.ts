@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
-import { errorStep } from '../../../src/core/scripted/scenario';
+import { type StepInput, errorStep } from '../../../src/core/scripted/scenario';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
@@ -19,29 +19,36 @@ describe('the CLI conversation rewind', function () {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('prints an undo command only when there is something to undo, and the one it prints works', async () => {
+  /** A workspace with a.ts, the scripted model (its first turn writes a = 2, then `rest`), and the CLI on both. */
+  async function setUp(rest: StepInput[]) {
     root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
     const ws = join(root, 'ws');
     await mkdir(ws);
     await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
     server = await ScriptedModelServer.start([
       { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
+      ...rest,
+    ]);
+    const cli = (...args: string[]) =>
+      run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+    /** Exit code and output of a command, whether it failed or not. */
+    const outcome = (p: Promise<{ stdout: string }>) => p.then((x) => ({ code: 0, out: x.stdout }), (e: { code: number; stderr: string }) => ({ code: e.code, out: e.stderr }));
+    return { ws, cli, outcome };
+  }
+
+  it('prints an undo command only when there is something to undo, and the one it prints works', async () => {
+    const { ws, cli, outcome } = await setUp([
       { type: 'message', content: [{ type: 'tool_use', id: 'r2', name: 'read_file', input: { path: 'a.ts' } }], expect: { toolResultFor: 'w1' } },
       // The model call of step 3 fails for good: the session stops (failed) with two steps done.
       errorStep(400, { errorType: 'invalid_request_error', message: 'bad request' }),
     ]);
-    const cli = (...args: string[]) =>
-      run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
     const started = await cli('run', '--approvals', 'yes', 'set a to 2').catch((e: { stdout: string }) => e);
     const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
     const done = await cli('rewind', id, '1', '--mode', 'conversation', '--yes');
     assert.equal(await readFile(join(ws, 'a.ts'), 'utf8'), 'export const a = 2;\n', 'conversation mode writes no file');
     // A conversation rewind with no memory write to give back has nothing to undo: no undo command is offered.
     assert.doesNotMatch(done.stdout, /undo:/, done.stdout);
-    const r = await cli('undo-rewind', id, '--yes').then(
-      (x) => ({ code: 0, out: x.stdout }),
-      (e: { code: number; stderr: string }) => ({ code: e.code, out: e.stderr }),
-    );
+    const r = await outcome(cli('undo-rewind', id, '--yes'));
     assert.equal(r.code, 2);
     assert.match(r.out, /has no rewind left to undo/);
     // A files rewind has: the command it prints works.
@@ -54,25 +61,15 @@ describe('the CLI conversation rewind', function () {
   });
 
   it('continues from the last step of a finished session with --message, and refuses --message for a files-only rewind', async () => {
-    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
-    const ws = join(root, 'ws');
-    await mkdir(ws);
-    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
-    server = await ScriptedModelServer.start([
-      { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
-      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } },
-    ]);
-    const cli = (...args: string[]) =>
-      run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
-    const fail = (p: Promise<unknown>) => p.then(() => ({ code: 0, err: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, err: e.stderr }));
+    const { cli, outcome } = await setUp([{ type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } }]);
     const started = await cli('run', '--approvals', 'yes', 'set a to 2');
     const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string; status: string }).sessionId;
-    const without = await fail(cli('rewind', id, '2', '--mode', 'both', '--yes'));
+    const without = await outcome(cli('rewind', id, '2', '--mode', 'both', '--yes'));
     assert.equal(without.code, 1);
-    assert.match(without.err, /ended the session: a fork from it needs a message/);
-    const files = await fail(cli('rewind', id, '1', '--message', 'go on', '--yes'));
+    assert.match(without.out, /ended the session: a fork from it needs a message/);
+    const files = await outcome(cli('rewind', id, '1', '--message', 'go on', '--yes'));
     assert.equal(files.code, 2);
-    assert.match(files.err, /--message goes with --mode both or conversation/);
+    assert.match(files.out, /--message goes with --mode both or conversation/);
     const done = await cli('rewind', id, '2', '--mode', 'both', '--message', 'now set it to 3', '--yes');
     assert.match(done.stdout, /the conversation continues in session (\S+)/);
   });
