@@ -1,7 +1,7 @@
 import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
-import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
+import { DEFAULT_MAX_DIFF_CHARS, DEFAULT_MAX_NOTE_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, loadFileHistory } from './fileHistory';
 import { type Outliner, fileSymbols } from '../runner/stepEffects';
 import { count } from '../util/plural';
@@ -134,7 +134,7 @@ export function describeDrift(drift: readonly FileDrift[], o: DescribeOptions = 
 
 /** `describeDrift`'s text, and the files it names (the ones left out of it are only counted). */
 export function driftNote(drift: readonly FileDrift[], o: DescribeOptions = {}): { text: string; told: FileDrift[] } | undefined {
-  const max = o.maxChars ?? 12_000;
+  const max = o.maxChars ?? DEFAULT_MAX_NOTE_CHARS;
   const changed = drift.filter((d) => d.kind !== 'unchanged');
   if (changed.length === 0) return undefined;
   let text = 'While you were away, files you worked on or read were changed outside the session. Take this into account before editing them or relying on what you read.\n';

@@ -54,6 +54,8 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 const isBinary = (b: Uint8Array | undefined): boolean => b !== undefined && b.subarray(0, 8000).includes(0);
 
 export const DEFAULT_MAX_DIFF_CHARS = 4_000;
+/** Cap of a whole note of such diffs told to the model (drift, outside changes merged in). */
+export const DEFAULT_MAX_NOTE_CHARS = 12_000;
 
 /** Lines of a text as the diff counts them (a last line without a newline counts). */
 const lineCount = (t: string): number => (t === '' ? 0 : (t.match(/\n/g)?.length ?? 0) + (t.endsWith('\n') ? 0 : 1));

@@ -1,4 +1,5 @@
-import { DEFAULT_MAX_DIFF_CHARS, boundedDiff } from '../checkpoints/fileContents';
+import { DEFAULT_MAX_DIFF_CHARS, DEFAULT_MAX_NOTE_CHARS, boundedDiff } from '../checkpoints/fileContents';
+import { count } from '../util/plural';
 
 /** A file an approved edit was merged into: the version the session last knew, and the disk before the merge. */
 export interface MergedFile {
@@ -6,9 +7,6 @@ export interface MergedFile {
   base: Uint8Array | undefined;
   disk: Uint8Array;
 }
-
-/** The note is cut at this many characters, as a drift note is; each file's diff at DEFAULT_MAX_DIFF_CHARS. */
-const MAX_NOTE_CHARS = 12_000;
 
 /**
  * What the model is told after its edit was merged with changes made outside the session: which
@@ -23,10 +21,11 @@ export function mergedNote(files: readonly MergedFile[], when: string): string {
   let shown = 0;
   for (const f of files) {
     const diff = f.base ? boundedDiff(f.path, f.base, f.disk, DEFAULT_MAX_DIFF_CHARS) : `${f.path}: the version you last knew is no longer kept; read the file to see the outside change\n`;
-    if (shown > 0 && text.length + diff.length > MAX_NOTE_CHARS) break;
+    // Cut as a drift note is: each diff at DEFAULT_MAX_DIFF_CHARS, the whole at DEFAULT_MAX_NOTE_CHARS.
+    if (shown > 0 && text.length + diff.length > DEFAULT_MAX_NOTE_CHARS) break;
     text += `\n${diff}`;
     shown++;
   }
   const left = files.length - shown;
-  return left > 0 ? `${text}\n(${left} more merged file${left === 1 ? '' : 's'} not shown: read them before editing)` : text.trimEnd();
+  return left > 0 ? `${text}\n(${count(left, 'more merged file')} not shown: read them before editing)` : text.trimEnd();
 }
