@@ -57,8 +57,8 @@ export const DEFAULT_MAX_DIFF_CHARS = 4_000;
 /** Cap of a whole note of such diffs told to the model (drift, outside changes merged in). */
 export const DEFAULT_MAX_NOTE_CHARS = 12_000;
 
-/** Lines of a text as the diff counts them (a last line without a newline counts). */
-const lineCount = (t: string): number => (t === '' ? 0 : (t.match(/\n/g)?.length ?? 0) + (t.endsWith('\n') ? 0 : 1));
+/** Lines of a text as a line diff counts them (a last line without a newline counts). */
+export const lineCount = (t: string): number => (t === '' ? 0 : (t.match(/\n/g)?.length ?? 0) + (t.endsWith('\n') ? 0 : 1));
 
 /**
  * A unified diff from `a` to `b` (undefined: absent), cut at `maxChars`; binary contents are named,

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { boundedDiff } from '../checkpoints/fileContents';
 import type { Workspace } from '../ports/workspace';
 import type { FileChange } from '../tools/tool';
 import { workspaceCall } from '../tools/toolSupport';
@@ -76,7 +76,6 @@ function describeBytes(b: Uint8Array | null): string {
 }
 
 export function unifiedDiff(changes: FileChange[]): string {
-  const dec = new TextDecoder();
   const text = changes
     .map((c) => {
       const size = Math.max(c.before?.length ?? 0, c.after?.length ?? 0);
@@ -84,7 +83,7 @@ export function unifiedDiff(changes: FileChange[]): string {
         const why = size > MAX_DIFF_FILE_BYTES ? 'too large to show' : 'binary';
         return `${c.path} (${why}): ${describeBytes(c.before)} -> ${describeBytes(c.after)}\n`;
       }
-      return createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ? dec.decode(c.before) : '', c.after ? dec.decode(c.after) : '', undefined, undefined, { context: 3 });
+      return boundedDiff(c.path, c.before ?? undefined, c.after ?? undefined, MAX_DIFF_CHARS);
     })
     .join('\n');
   return text.length > MAX_DIFF_CHARS ? `${text.slice(0, MAX_DIFF_CHARS)}\n... (diff cut at ${MAX_DIFF_CHARS} characters)` : text;

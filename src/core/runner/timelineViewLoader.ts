@@ -1,4 +1,6 @@
 import { diffLines } from 'diff';
+import { lineCount } from '../checkpoints/fileContents';
+import { lineDiffLimits } from '../checkpoints/merge3';
 import type { Message } from '../model/types';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId } from '../store/types';
@@ -13,11 +15,16 @@ export function messageTextOf(m: Message): string {
   return m.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n\n');
 }
 
-/** Line counts of a text change (what `git diff --stat` counts). */
-export function countLines(before: string, after: string): LineStats {
+/**
+ * Line counts of a text change (what `git diff --stat` counts); undefined when too many lines
+ * differ to diff them in bounded time (see `lineDiffLimits`), and the file is listed without counts.
+ */
+export function countLines(before: string, after: string): LineStats | undefined {
   let added = 0;
   let removed = 0;
-  for (const part of diffLines(before, after)) {
+  const parts = diffLines(before, after, lineDiffLimits(lineCount(before), lineCount(after)));
+  if (!parts) return undefined;
+  for (const part of parts) {
     if (part.added) added += part.count ?? 0;
     else if (part.removed) removed += part.count ?? 0;
   }
@@ -80,7 +87,7 @@ export class TimelineViewLoader {
       const before = p.before === null ? new Uint8Array() : byHash.get(p.before);
       const after = p.after === null ? new Uint8Array() : byHash.get(p.after);
       const countable = before && after && before.length <= MAX_COUNTED_BYTES && after.length <= MAX_COUNTED_BYTES && !before.includes(0) && !after.includes(0);
-      this.counts.set(pairKey(p.before, p.after), countable ? countLines(this.decoder.decode(before), this.decoder.decode(after)) : null);
+      this.counts.set(pairKey(p.before, p.after), countable ? (countLines(this.decoder.decode(before), this.decoder.decode(after)) ?? null) : null);
     }
   }
 
