@@ -150,7 +150,8 @@ function diagnosticsLine(t: ToolEntry): HTMLElement {
   const box = el('div', `diagnostics ${d.deltaErrors > 0 ? 'tone-error' : d.deltaErrors < 0 ? 'tone-success' : ''}`);
   const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
   const change = [d.introducedCount ? `introduced ${n(d.introducedCount, 'problem')}` : '', d.resolvedCount ? `fixed ${d.resolvedCount}` : ''].filter(Boolean).join(', ') || 'no new problems';
-  const text = d.unavailable ? `Problems not checked: ${d.unavailable}` : `${change[0]?.toUpperCase() ?? ''}${change.slice(1)} · now ${n(d.errors, 'error')}, ${n(d.warnings, 'warning')}`;
+  const unchecked = d.unchecked.length ? ` · ${d.unchecked.length === 1 ? d.unchecked[0] : n(d.unchecked.length, 'file')} not checked before this step (its problems are not counted as new)` : '';
+  const text = d.unavailable ? `Problems not checked: ${d.unavailable}` : `${change[0]?.toUpperCase() ?? ''}${change.slice(1)} · now ${n(d.errors, 'error')}, ${n(d.warnings, 'warning')}${unchecked}`;
   box.append(icon(d.errors ? 'error' : 'check'), el('span', '', ` ${text}`));
   if (d.introduced.length) {
     const ul = el('ul', 'introduced');

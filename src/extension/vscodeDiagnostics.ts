@@ -24,13 +24,29 @@ export class VscodeDiagnostics implements Diagnostics {
    * findings are computed, then this waits until no diagnostics have changed for a moment.
    */
   async settle(changed: readonly string[], signal?: AbortSignal): Promise<void> {
+    await this.openAndWait(changed, signal);
+  }
+
+  /** Before a step changes them: the files not open yet are opened, and their findings waited for. */
+  async prepare(paths: readonly string[], signal?: AbortSignal): Promise<void> {
+    const closed = paths.filter((p) => !this.reports(p));
+    if (closed.length > 0) await this.openAndWait(closed, signal);
+  }
+
+  /** Problems are known for the documents open in the editor, and for files a linter or task reported on. */
+  reports(rel: string): boolean {
+    const uri = vscode.Uri.file(path.join(this.root, rel));
+    return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) || vscode.languages.getDiagnostics(uri).length > 0;
+  }
+
+  private async openAndWait(paths: readonly string[], signal?: AbortSignal): Promise<void> {
     let last = Date.now();
     const sub = vscode.languages.onDidChangeDiagnostics(() => {
       last = Date.now();
     });
     try {
       await Promise.all(
-        changed.slice(0, MAX_OPENED).map((p) => vscode.workspace.openTextDocument(vscode.Uri.file(path.join(this.root, p))).then(undefined, () => undefined)),
+        paths.slice(0, MAX_OPENED).map((p) => vscode.workspace.openTextDocument(vscode.Uri.file(path.join(this.root, p))).then(undefined, () => undefined)),
       );
       const opened = Date.now();
       last = Math.max(last, opened);

@@ -42,6 +42,8 @@ export interface DiagnosticsDelta {
   resolvedCount: number;
   /** Why nothing could be collected, when the check failed. */
   unavailable: string | null;
+  /** Files the step changed whose findings no one had seen before it (not open in the editor): not counted as new. */
+  unchecked: string[];
 }
 
 interface EntryBase {

@@ -26,4 +26,16 @@ export interface Diagnostics {
    * moment to catch up with a write). Sources that compute on demand need not implement it.
    */
   settle?(changed: readonly string[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Sources that report on some files only (a language server: the documents open in the editor)
+   * say which. A file not reported on keeps its last known findings (it was closed, not fixed), and
+   * one first reported on after a step changed it had findings no one saw before (not the step's).
+   * Absent: the source reports on every file.
+   */
+  reports?(path: string): boolean;
+  /**
+   * Such a source starts reporting on these files, which a step is about to change, and waits until
+   * their findings are in: so the findings before the step include theirs.
+   */
+  prepare?(paths: readonly string[], signal?: AbortSignal): Promise<void>;
 }

@@ -199,6 +199,11 @@ export interface StepDiagnostics {
   blob: BlobHash;
   /** The findings could not be collected (the check failed): counts are zero and say nothing. */
   unavailable?: string;
+  /**
+   * Files the step changed that the source did not report on before it (VS Code: not open in the
+   * editor), whose findings were first seen after the step: not counted as introduced (absent: none).
+   */
+  unchecked?: string[];
 }
 
 export interface MessageAddedData {

@@ -2,7 +2,7 @@ import type { Diagnostics } from '../ports/diagnostics';
 import type { BlobInput } from '../store/types';
 import type { StepDiagnostics } from './runEvents';
 import type { SessionJournal } from './sessionJournal';
-import { collectBase, diagnoseStep, readFindings } from './stepDiagnostics';
+import { collectBase, diagnoseStep, prepareBase, readFindings } from './stepDiagnostics';
 
 type Base = Awaited<ReturnType<typeof collectBase>>;
 
@@ -38,10 +38,16 @@ export class StepChecks {
     return fresh;
   }
 
-  /** The step's findings and delta against `base`; from now on this run's next step compares with them. */
-  async diagnose(j: SessionJournal, changed: string[], base: Base, signal: AbortSignal): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
+  /** The base before a step that changes `paths` (when known), with their findings now when the source checks some files only (`prepareBase`). */
+  async before(j: SessionJournal, signal: AbortSignal, paths?: readonly string[]): Promise<Base> {
+    const base = await this.base(j, signal);
+    return base && paths?.length ? prepareBase(this.sourceOf(), paths, base, signal) : base;
+  }
+
+  /** The step's findings and delta against `base`; from now on this run's next step compares with them. `created`: files the step created. */
+  async diagnose(j: SessionJournal, changed: string[], base: Base, signal: AbortSignal, created: readonly string[] = []): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
     if (!base) return undefined;
-    const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal);
+    const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal, created);
     // Findings the journal keeps as the next base (a checker that failed records none).
     if (!record.unavailable) {
       this.recorded.add(j);

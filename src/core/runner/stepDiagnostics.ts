@@ -50,17 +50,23 @@ export function readFindings(bytes: Uint8Array): Finding[] {
 
 const tally = (fs: readonly Finding[]) => ({ errors: fs.filter((f) => f.severity === 'error').length, warnings: fs.filter((f) => f.severity === 'warning').length });
 
+type Base = { findings: Finding[]; errors: number; warnings: number };
+
 /**
  * Collects the findings after a step that changed files and compares them with the base (the
  * previous step's, or a list collected before this step when the session has none yet). A
  * checker that fails gives a record that says so, never a false "no errors".
+ *
+ * A source that reports on some files only (`Diagnostics.reports`) is read with that in mind: a file
+ * it no longer reports on and the step did not change keeps its findings from the base (the editor
+ * closed it; nothing was fixed), and a file the step changed (`created`: those that did not exist
+ * before) that it did not report on before, with no findings known, had its findings first seen now:
+ * they are added to the base and the file is listed as unchecked, not blamed on the step.
  */
-export async function diagnoseStep(
-  source: Diagnostics,
-  changed: readonly string[],
-  base: { findings: Finding[]; errors: number; warnings: number },
-  signal: AbortSignal,
-): Promise<{ record: StepDiagnostics; blob: BlobInput | undefined }> {
+export async function diagnoseStep(source: Diagnostics, changed: readonly string[], base: Base, signal: AbortSignal, created: readonly string[] = []): Promise<{ record: StepDiagnostics; blob: BlobInput | undefined }> {
+  const reports = source.reports?.bind(source);
+  const known = new Set(base.findings.map((f) => f.path));
+  const unseen = new Set(reports ? changed.filter((p) => !created.includes(p) && !known.has(p) && !reports(p)) : []);
   let after: Finding[];
   try {
     await source.settle?.(changed, signal);
@@ -70,21 +76,58 @@ export async function diagnoseStep(
     const why = e instanceof Error ? e.message : String(e);
     return { record: { errors: 0, warnings: 0, delta: { errors: 0, warnings: 0 }, introduced: [], introducedCount: 0, resolvedCount: 0, blob: '' as BlobHash, unavailable: why.slice(0, 500) }, blob: undefined };
   }
+  if (reports) {
+    const touched = new Set(changed);
+    after.push(...base.findings.filter((f) => !touched.has(f.path) && !reports(f.path)));
+  }
+  const firstSeen = after.filter((f) => unseen.has(f.path));
+  const before = firstSeen.length ? withFindings(base, firstSeen) : base;
+  const unchecked = [...new Set(firstSeen.map((f) => f.path))];
   const now = tally(after);
-  const { introduced, resolved } = compareFindings(base.findings, after);
+  const { introduced, resolved } = compareFindings(before.findings, after);
   const blob = findingsBlob(after);
   return {
     record: {
       errors: now.errors,
       warnings: now.warnings,
-      delta: { errors: now.errors - base.errors, warnings: now.warnings - base.warnings },
+      delta: { errors: now.errors - before.errors, warnings: now.warnings - before.warnings },
       introduced: introduced.slice(0, SHOWN),
       introducedCount: introduced.length,
       resolvedCount: resolved,
       blob: blob.hash,
+      ...(unchecked.length ? { unchecked } : {}),
     },
     blob: { content: blob.content },
   };
+}
+
+/** The base with more findings in it (counts too). */
+function withFindings(base: Base, more: readonly Finding[]): Base {
+  const findings = [...base.findings, ...more];
+  const added = tally(more);
+  return { findings, errors: base.errors + added.errors, warnings: base.warnings + added.warnings };
+}
+
+/**
+ * The base before a step that is about to change `paths`, from a source that reports on some files
+ * only: it is asked to report on them (`Diagnostics.prepare`), and their findings now replace what
+ * the base had for them. So errors a file already had are not the step's. The base as it was when
+ * the source cannot (no `prepare`, or it failed).
+ */
+export async function prepareBase(source: Diagnostics, paths: readonly string[], base: Base, signal: AbortSignal): Promise<Base> {
+  const reports = source.reports?.bind(source);
+  const wanted = reports ? paths.filter((p) => !reports(p)) : [];
+  if (!source.prepare || wanted.length === 0) return base;
+  try {
+    await source.prepare(wanted, signal);
+    const now = (await source.collect(wanted, signal)).map(toFinding);
+    const replaced = new Set(wanted);
+    const kept = base.findings.filter((f) => !replaced.has(f.path));
+    return withFindings({ findings: kept, ...tally(kept) }, now);
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return base;
+  }
 }
 
 /** The base for the first mutating step of a session: what the checker says before it runs. */
@@ -110,8 +153,16 @@ export function describeStepDiagnostics(d: StepDiagnostics): string {
     parts.push(`introduced ${what}`);
   }
   if (d.resolvedCount > 0) parts.push(`fixed ${d.resolvedCount}`);
-  if (parts.length === 0) return '';
-  return `${parts.join(', ')} (now ${plural(d.errors, 'error')}, ${plural(d.warnings, 'warning')})`;
+  const unchecked = d.unchecked?.length ? `${uncheckedFiles(d.unchecked)} not checked before this step: ${d.unchecked.length === 1 ? 'its findings are' : 'their findings are'} not counted as new` : '';
+  if (parts.length === 0 && !unchecked) return '';
+  const now = `(now ${plural(d.errors, 'error')}, ${plural(d.warnings, 'warning')})`;
+  return parts.length === 0 ? `${unchecked} ${now}` : `${parts.join(', ')} ${now}${unchecked ? `; ${unchecked}` : ''}`;
+}
+
+function uncheckedFiles(paths: readonly string[]): string {
+  const shown = paths.slice(0, 3).join(', ');
+  if (paths.length === 1) return `${shown} was`;
+  return `${paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown} were`;
 }
 
 /** What the model reads after the tool's own output: the new findings, with their places. */

@@ -253,7 +253,7 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 /** The step's findings, read defensively: the field is optional and older journals lack it. */
 export function diagnosticsOf(raw: unknown): DiagnosticsDelta | null {
   if (!raw || typeof raw !== 'object') return null;
-  const d = raw as { errors?: unknown; warnings?: unknown; delta?: { errors?: unknown; warnings?: unknown }; introduced?: unknown; introducedCount?: unknown; resolvedCount?: unknown; unavailable?: unknown };
+  const d = raw as { errors?: unknown; warnings?: unknown; delta?: { errors?: unknown; warnings?: unknown }; introduced?: unknown; introducedCount?: unknown; resolvedCount?: unknown; unavailable?: unknown; unchecked?: unknown };
   const introduced = Array.isArray(d.introduced) ? d.introduced.slice(0, 10).map(findingLine) : [];
   return {
     errors: num(d.errors),
@@ -264,6 +264,7 @@ export function diagnosticsOf(raw: unknown): DiagnosticsDelta | null {
     introducedCount: num(d.introducedCount) || introduced.length,
     resolvedCount: num(d.resolvedCount),
     unavailable: typeof d.unavailable === 'string' ? d.unavailable : null,
+    unchecked: Array.isArray(d.unchecked) ? d.unchecked.filter((p): p is string => typeof p === 'string').slice(0, 10) : [],
   };
 }
 

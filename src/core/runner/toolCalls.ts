@@ -163,12 +163,13 @@ export class ToolCalls {
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
     // The first step that changes files needs something to compare with: the findings before it.
-    const base = this.deps.diagnoseSteps && tool.category === 'mutate' ? await this.checks.base(j, signal) : undefined;
+    // An edit tool names its files first: a source that checks open files only is asked about them before they change.
+    const base = this.deps.diagnoseSteps && tool.category === 'mutate' ? await this.checks.before(j, signal, changes?.map((c) => c.path)) : undefined;
     if (changes) {
       const out = await this.apply(j, changes);
       this.deps.probe?.(`applied:${tool.name}`);
       const symbols = await this.symbols(changes);
-      const diag = base ? await this.checks.diagnose(j, changes.map((c) => c.path), base, signal) : undefined;
+      const diag = base ? await this.checks.diagnose(j, changes.map((c) => c.path), base, signal, changes.flatMap((c) => (c.before === null ? [c.path] : []))) : undefined;
       const content = `${out.content}${note ? `\n${note}` : ''}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
@@ -177,7 +178,7 @@ export class ToolCalls {
     this.deps.probe?.(`applied:${tool.name}`);
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
     const symbols = await this.symbols(found.files);
-    const diag = base ? await this.checks.diagnose(j, found.effects.map((e) => e.path), base, signal) : undefined;
+    const diag = base ? await this.checks.diagnose(j, found.effects.map((e) => e.path), base, signal, found.effects.flatMap((e) => (e.kind === 'created' ? [e.path] : []))) : undefined;
     const content = `${out.content}${describeSideEffects(found.effects)}${diag ? diagnosticsForModel(diag.record) : ''}`;
     return this.finish(j, call, { ...out, content, progressed: true }, input, undefined, {
       sideEffects: found.effects,
@@ -247,7 +248,7 @@ export class ToolCalls {
         return this.finish(j, call, { ...out, content }, input, 'applied', { merged: record, symbols, blobs: merged.flatMap((m) => [{ content: m.disk }, { content: m.after, deltaBase: hashBytes(m.disk) }]) });
       }
       // Findings can be compared only with a base journaled before the crash; the first step's own base died with the process.
-      const diag = this.deps.diagnoseSteps && j.state.diagnostics ? await this.checks.diagnose(j, mutations.map((m) => m.path), await this.checks.base(j, signal, true), signal) : undefined;
+      const diag = this.deps.diagnoseSteps && j.state.diagnostics ? await this.checks.diagnose(j, mutations.map((m) => m.path), await this.checks.base(j, signal, true), signal, mutations.flatMap((m) => (m.beforeHash === null ? [m.path] : []))) : undefined;
       const recovered = pending.length === 0 ? 'already_applied' : 'applied';
       const content = `${out.content}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
