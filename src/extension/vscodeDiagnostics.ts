@@ -20,33 +20,18 @@ export class VscodeDiagnostics implements Diagnostics {
   constructor(private readonly root: string) {}
 
   /**
-   * Language servers check open documents: the changed files are opened (not shown) so that their
-   * findings are computed, then this waits until no diagnostics have changed for a moment.
+   * The changed files are opened (not shown): linters that check open documents compute their
+   * problems. Then this waits until no diagnostics have changed for a moment (language servers catch
+   * up with a write to a file shown in a tab).
    */
   async settle(changed: readonly string[], signal?: AbortSignal): Promise<void> {
-    await this.openAndWait(changed, signal);
-  }
-
-  /** Before a step changes them: the files not open yet are opened, and their findings waited for. */
-  async prepare(paths: readonly string[], signal?: AbortSignal): Promise<void> {
-    const closed = paths.filter((p) => !this.reports(p));
-    if (closed.length > 0) await this.openAndWait(closed, signal);
-  }
-
-  /** Problems are known for the documents open in the editor, and for files a linter or task reported on. */
-  reports(rel: string): boolean {
-    const uri = vscode.Uri.file(path.join(this.root, rel));
-    return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) || vscode.languages.getDiagnostics(uri).length > 0;
-  }
-
-  private async openAndWait(paths: readonly string[], signal?: AbortSignal): Promise<void> {
     let last = Date.now();
     const sub = vscode.languages.onDidChangeDiagnostics(() => {
       last = Date.now();
     });
     try {
       await Promise.all(
-        paths.slice(0, MAX_OPENED).map((p) => vscode.workspace.openTextDocument(vscode.Uri.file(path.join(this.root, p))).then(undefined, () => undefined)),
+        changed.slice(0, MAX_OPENED).map((p) => vscode.workspace.openTextDocument(vscode.Uri.file(path.join(this.root, p))).then(undefined, () => undefined)),
       );
       const opened = Date.now();
       last = Math.max(last, opened);
@@ -56,6 +41,19 @@ export class VscodeDiagnostics implements Diagnostics {
     } finally {
       sub.dispose();
     }
+  }
+
+  /**
+   * Problems are known for the files shown in editor tabs (the TypeScript server, like most language
+   * servers, checks only those: a document opened without a tab gets none) and for files something
+   * reported on. A step's other files are not checked: their problems are neither blamed on the step
+   * nor counted as fixed by it (see `diagnoseStep`).
+   */
+  reports(rel: string): boolean {
+    const uri = vscode.Uri.file(path.join(this.root, rel));
+    const key = uri.toString();
+    const inTab = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+    return inTab || vscode.languages.getDiagnostics(uri).length > 0;
   }
 
   async collect(paths?: readonly string[]): Promise<Diagnostic[]> {

@@ -33,9 +33,4 @@ export interface Diagnostics {
    * Absent: the source reports on every file.
    */
   reports?(path: string): boolean;
-  /**
-   * Such a source starts reporting on these files, which a step is about to change, and waits until
-   * their findings are in: so the findings before the step include theirs.
-   */
-  prepare?(paths: readonly string[], signal?: AbortSignal): Promise<void>;
 }

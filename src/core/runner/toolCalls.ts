@@ -163,8 +163,7 @@ export class ToolCalls {
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
     // The first step that changes files needs something to compare with: the findings before it.
-    // An edit tool names its files first: a source that checks open files only is asked about them before they change.
-    const base = this.deps.diagnoseSteps && tool.category === 'mutate' ? await this.checks.before(j, signal, changes?.map((c) => c.path)) : undefined;
+    const base = this.deps.diagnoseSteps && tool.category === 'mutate' ? await this.checks.base(j, signal) : undefined;
     if (changes) {
       const out = await this.apply(j, changes);
       this.deps.probe?.(`applied:${tool.name}`);

@@ -14,8 +14,8 @@ import { ScriptedGate, finalText, harness, toolUse, type Harness } from './runne
 /**
  * A source that works as VS Code's problems do: findings only for the documents open in the editor
  * (a language server checks those), read from the real files: a line holding `BROKEN(<why>)` is an
- * error. `settle` opens the changed files; `prepare` opens files before a step changes them. With
- * `disposeOthers`, opening files closes the rest, as the editor disposes documents it does not show.
+ * error. `settle` opens the changed files. With `disposeOthers`, opening files closes the rest, as
+ * the editor closes a tab.
  */
 class OpenDocuments implements Diagnostics {
   readonly open = new Set<string>();
@@ -27,9 +27,6 @@ class OpenDocuments implements Diagnostics {
   private openOnly(paths: readonly string[]): void {
     if (this.disposeOthers) this.open.clear();
     for (const p of paths) this.open.add(p);
-  }
-  async prepare(paths: readonly string[]): Promise<void> {
-    this.openOnly(paths);
   }
   async settle(changed: readonly string[]): Promise<void> {
     this.openOnly(changed);
@@ -62,7 +59,7 @@ describe('findings of a source that reports only open files (VS Code): a step is
     return h.runner(new ScriptedGate(), { diagnoseSteps: true, toolContext: { workspace: new NodeWorkspace(h.workspace), processes: new NodeProcessRunner(), diagnostics: source }, ...extra });
   }
 
-  it('an edit to a file that already had an error (not open) introduces nothing; a real new error still counts', async () => {
+  it('an edit to a file that already had an error (not open) introduces nothing, and says the file was not checked before; a real new error still counts', async () => {
     h = await harness(
       [
         toolUse('e1', 'edit_file', { path: 'src/b.ts', old_text: '// header', new_text: '// header, edited' }),
@@ -80,6 +77,8 @@ describe('findings of a source that reports only open files (VS Code): a step is
     assert.equal(e1?.diagnostics?.introducedCount, 0, JSON.stringify(e1?.diagnostics));
     assert.deepEqual(e1?.diagnostics?.delta, { errors: 0, warnings: 0 });
     assert.doesNotMatch(e1?.content ?? '', /introduced/);
+    assert.deepEqual(e1?.diagnostics?.unchecked, ['src/b.ts']);
+    assert.match(e1?.content ?? '', /src\/b\.ts was not checked before this step: its findings are not counted as new \(now 1 error, 0 warnings\)/);
     assert.equal(e2?.diagnostics?.introducedCount, 1);
     assert.equal(e2?.diagnostics?.introduced[0]?.message, 'broken two');
   });
@@ -93,7 +92,9 @@ describe('findings of a source that reports only open files (VS Code): a step is
       ],
       { 'a.ts': 'ok\n' },
     );
-    const r = runner(new OpenDocuments(h.workspace, true));
+    const source = new OpenDocuments(h.workspace, true);
+    source.open.add('a.ts');
+    const r = runner(source);
     const id = await h.start(r);
     assert.equal((await r.run(id)).status, 'completed');
     const [e1, e2] = results(await h.events(id));

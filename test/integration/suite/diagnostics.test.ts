@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { collectBase, diagnoseStep } from '../../../src/core/runner/stepDiagnostics';
+import { VscodeDiagnostics } from '../../../src/extension/vscodeDiagnostics';
+import { waitFor, workspaceRoot } from '../helpers';
+
+/**
+ * VS Code's problems come from language servers, and the editor's TypeScript server checks only the
+ * files shown in tabs. A step is compared on what is known: a file in a tab exactly (an error it
+ * already had is not the step's, a new one is); a file not in a tab is not checked, so its old
+ * errors are not blamed on the step; a tab closed since keeps its last known problems (not "fixed").
+ */
+describe('Diagnostics from the editor', () => {
+  const signal = new AbortController().signal;
+  const legacy = "export const legacy: number = 'text';\nexport const ok = 1;\n";
+  let root: string;
+  let source: VscodeDiagnostics;
+  const write = (rel: string, text: string) => writeFileSync(join(root, rel), text);
+  const errorsIn = (rel: string) => vscode.languages.getDiagnostics(vscode.Uri.file(join(root, rel))).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+
+  before(() => {
+    root = workspaceRoot();
+    mkdirSync(join(root, 'diag'), { recursive: true });
+    source = new VscodeDiagnostics(root);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(vscode.Uri.file(join(root, 'diag')), { recursive: true });
+  });
+
+  it('a file shown in a tab: its existing error is not the step\'s, a new one is; closing its tab fixes nothing', async () => {
+    const rel = 'diag/shown.ts';
+    write(rel, `// shown\n${legacy}`);
+    await vscode.window.showTextDocument(vscode.Uri.file(join(root, rel)), { preview: false, preserveFocus: true });
+    await waitFor('the TypeScript server to report the existing error', () => (errorsIn(rel).length === 1 ? true : undefined), 60_000);
+    assert.equal(source.reports(rel), true);
+    const base = await collectBase(source, signal);
+    assert.ok(base);
+    assert.deepEqual(base.findings.filter((f) => f.path === rel).map((f) => f.code), ['2322']);
+
+    write(rel, `// shown, with a comment the step added\n${legacy}`);
+    const first = await diagnoseStep(source, [rel], base, signal);
+    assert.equal(first.record.introducedCount, 0, JSON.stringify(first.record));
+
+    write(rel, `// shown, with a comment the step added\n${legacy}export const two: string = 2;\n`);
+    const findings1 = { findings: base.findings, errors: base.errors, warnings: base.warnings };
+    const second = await diagnoseStep(source, [rel], findings1, signal);
+    assert.equal(second.record.introducedCount, 1, JSON.stringify(second.record));
+    assert.equal(second.record.introduced[0]?.line, 4);
+    assert.equal(second.record.introduced[0]?.code, '2322');
+
+    // The tab is closed (the server drops the file's problems when its document closes, minutes later
+    // for one the settle opened; as long as they are shown they count). A step on another file does not "fix" them.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const afterSecond = { findings: [...base.findings, ...second.record.introduced], errors: second.record.errors, warnings: second.record.warnings };
+    write('diag/other.ts', 'export const other = 1;\n');
+    const third = await diagnoseStep(source, ['diag/other.ts'], afterSecond, signal, ['diag/other.ts']);
+    assert.equal(third.record.resolvedCount, 0, JSON.stringify(third.record));
+    assert.equal(third.record.errors, second.record.errors);
+  });
+
+  it('a file not in a tab is not checked: the errors it already had are not blamed on the step', async () => {
+    const rel = 'diag/hidden.ts';
+    write(rel, legacy);
+    assert.equal(source.reports(rel), false);
+    const base = await collectBase(source, signal);
+    assert.ok(base);
+    write(rel, `// edited\n${legacy}`);
+    const step = await diagnoseStep(source, [rel], base, signal);
+    assert.equal(step.record.introducedCount, 0, JSON.stringify(step.record));
+    assert.deepEqual(step.record.delta, { errors: 0, warnings: 0 });
+  });
+});
