@@ -65,6 +65,14 @@ export class SessionService implements vscode.Disposable {
     });
   }
 
+  /**
+   * A rewind or undo of a session is about to write this file: a command another session runs
+   * meanwhile does not take the write for its own (see SerialCapture.noteToolWrite).
+   */
+  readonly noteWrite = (path: string, hash: string | null): void => {
+    if (this.capture.made) this.capture.get().shared.noteToolWrite(path, hash);
+  };
+
   /** A change capture of the first workspace folder, with the settings of the moment. */
   private makeCapture(): { capture: NodeChangeCapture; shared: SerialCapture; dispose(): Promise<void> } {
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';

@@ -18,6 +18,11 @@ export interface ApplyOptions {
   /** Long-term memory: the session's memory writes after the target go back with the conversation. */
   memory?: RewindMemory;
   now?: () => number;
+  /**
+   * Told each file about to be written (its hash after, null: deleted) just before the writes: a
+   * change capture shared with other sessions leaves them out of the command it records meanwhile.
+   */
+  noteWrite?: (path: string, hash: BlobHash | null) => void;
 }
 
 /** What a rewind needs of long-term memory (LongTermMemory implements it). */
@@ -97,7 +102,7 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
   let late: string[];
   let recorded = false;
   try {
-    late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared, stillThere, () => (recorded = true));
+    late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared, stillThere, { onRecorded: () => (recorded = true), ...(o.noteWrite ? { noteWrite: o.noteWrite } : {}) });
   } catch (e) {
     // Not recorded (another rewind or run of the session came first): what this attempt did to
     // memory and the session list is taken back, best effort, so that nothing of it is left unclaimed.
@@ -208,7 +213,7 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
           for (const id of plan.memoryReverts) await memory.undoRevert(id);
         }
       : undefined;
-  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared, stillThere, undefined, reapply);
+  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared, stillThere, { ...(reapply ? { beforeSettle: reapply } : {}), ...(o.noteWrite ? { noteWrite: o.noteWrite } : {}) });
   removeOwnLeftovers(workspace, tag, write);
   return { rewindId: plan.rewindId, ...outcome(data, skipped, late, plan.files) };
 }
@@ -319,9 +324,8 @@ async function commitAndWrite(
   prepared: Prepared,
   /** Tags of earlier crashed rewinds whose files could not be removed: the row keeps naming them. */
   stillThere: readonly string[],
-  onRecorded?: () => void,
-  /** An undo's memory: after the renames, before the settlement, which then says it was done. */
-  beforeSettle?: () => Promise<void>,
+  /** beforeSettle: an undo's memory, after the renames, before the settlement, which then says it was done. */
+  { onRecorded, beforeSettle, noteWrite }: { onRecorded?: () => void; beforeSettle?: () => Promise<void>; noteWrite?: ApplyOptions['noteWrite'] },
 ): Promise<string[]> {
   let step: number;
   try {
@@ -345,6 +349,7 @@ async function commitAndWrite(
   }
   // The record is durable: the renames follow (distinct paths, any order).
   onRecorded?.();
+  for (const { f } of prepared.write) noteWrite?.(f.path, f.toHash);
   const read = new Map(prepared.write.map(({ f }) => [f.path, f.fromHash]));
   const planned = new Map(prepared.write.map(({ f }) => [f.path, f]));
   const { skipped } = await prepared.staged.apply({ unchanged: async (path) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === read.get(path) });
