@@ -1,4 +1,5 @@
 import type { Message } from '../model/types';
+import { messageChars } from '../runner/compaction';
 import type { RunnerEvent } from '../runner/runEvents';
 import { type RunState, initialRunState, reduce } from '../runner/runState';
 import { encodeMessage, hashMessage } from '../runner/sessionJournal';
@@ -113,7 +114,7 @@ function forkJournal(b: StepBoundary, sourceId: SessionId, message: string | und
   if (message !== undefined) {
     const m: Message = { role: 'user', content: message };
     messages.push(m);
-    extra.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human' } });
+    extra.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human', chars: messageChars(m) } });
   }
   extra.push({ type: 'status', data: { status: 'paused', reason: `forked from ${sourceId} at step ${b.step}` } });
   let state = b.state;

@@ -9,6 +9,7 @@ import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { messageChars } from '../../../src/core/runner/compaction';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
 import type { SessionId } from '../../../src/core/store/types';
 import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
@@ -92,6 +93,16 @@ describe('fork: a new session continuing from a step of another (real runner on 
     } finally {
       await capture.dispose();
     }
+  });
+
+  it('counts the first message of a fork in its context size, as a message the user adds to a session is', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const message = 'Carry on, but keep the old API. '.repeat(1000);
+    const fork = await forkSession(h.store, b.id, 2, { message });
+    const added = (await h.events(fork.id)).filter((e) => e.type === 'message_added' && e.data.reason === 'human');
+    assert.equal(added.length, 1);
+    assert.equal(added[0]?.type === 'message_added' ? added[0].data.chars : undefined, messageChars({ role: 'user', content: message }));
   });
 
   it('references every blob its events point at: the conversation as required, file contents, outputs and findings when the store has them', () => {
