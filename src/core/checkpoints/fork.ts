@@ -175,8 +175,8 @@ export function referencedBlobs(events: readonly { type: string; data: unknown }
           opt(m.beforeHash);
           opt(m.afterHash);
         }
+        // A binary (or too large) side may still have its old bytes kept: optional refs are taken only when the store has them.
         for (const se of ev.data.sideEffects ?? []) {
-          if (se.binary || se.tooLarge) continue;
           opt(se.beforeHash);
           opt(se.afterHash);
         }

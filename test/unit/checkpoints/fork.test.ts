@@ -131,7 +131,7 @@ describe('fork: a new session continuing from a step of another (real runner on 
       { type: 'rewind', data: { files: [{ path: 'x', hash: m('not a runner event') }] } },
     ]);
     assert.deepEqual(new Set(refs.required), new Set([m('first'), m('turn'), m('results'), m('summary')]));
-    assert.deepEqual(new Set(refs.optional), new Set([m('x0'), m('x1'), m('y1'), m('out'), m('findings'), m('x-disk'), m('x-merged'), m('g1')]));
+    assert.deepEqual(new Set(refs.optional), new Set([m('x0'), m('x1'), m('y1'), m('out'), m('findings'), m('x-disk'), m('x-merged'), m('g1'), m('img0'), m('img1'), m('big0'), m('big1')]));
   });
 
   it('a fork from the final step needs a message, which the model then receives', async () => {
