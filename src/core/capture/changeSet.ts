@@ -3,7 +3,7 @@ import type { FileChange, FileVersion } from '../ports/changeCapture';
 /** What the capture knows of one side (before or after) of a path. */
 export interface Side extends FileVersion {
   binary: boolean;
-  /** The bytes, when the side is a text file within the size limit and they are at hand. */
+  /** The bytes, when the side is a file within the size limit (text or binary) and they are at hand. */
   bytes?: Uint8Array;
 }
 
@@ -33,7 +33,8 @@ function change(path: string, before: Side | undefined, after: Side | undefined,
   };
   if (from !== undefined) c.from = from;
   if (after?.bytes && !after.binary && after.size <= maxBytes) c.afterBytes = after.bytes;
-  if (before?.bytes && !before.binary && before.size <= maxBytes) c.beforeBytes = before.bytes;
+  // A binary file's old bytes too: a rewind restores them; its diff stays hash-only (no after bytes).
+  if (before?.bytes && before.size <= maxBytes) c.beforeBytes = before.bytes;
   if (kind === 'renamed' && !c.beforeBytes && c.afterBytes) c.beforeBytes = c.afterBytes;
   return c;
 }

@@ -65,8 +65,8 @@ async function hashChunks(fd: number): Promise<{ hash: string; size: number; bin
 /**
  * Reads and hashes the regular file at `abs` (through one descriptor, so the stat and the bytes
  * belong to the same inode, and the stat comes first: a write during the read changes mtime, and
- * the next comparison re-reads). The bytes are kept when the file is text and within `maxBytes`; a
- * larger file is hashed in chunks. Undefined when the path is no longer a regular file. An
+ * the next comparison re-reads). The bytes are kept when the file is within `maxBytes`, binary or
+ * not (a rewind restores either); a larger file is hashed in chunks. Undefined when the path is no longer a regular file. An
  * unreadable file (EACCES) is treated as absent: the capture cannot say what it holds.
  */
 export async function readEntry(abs: string, maxBytes: number): Promise<IndexEntry | undefined> {
@@ -87,8 +87,7 @@ export async function readEntry(abs: string, maxBytes: number): Promise<IndexEnt
     const buf = Buffer.allocUnsafeSlow(st.size);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, await fill(fd, buf));
     const hash = createHash('sha256').update(bytes).digest('hex');
-    const binary = looksBinary(bytes);
-    return binary ? { ...meta, hash, size: bytes.length, binary } : { ...meta, hash, size: bytes.length, binary, bytes };
+    return { ...meta, hash, size: bytes.length, binary: looksBinary(bytes), bytes };
   } catch (e) {
     if (errCode(e) === 'EISDIR') return undefined;
     throw e;

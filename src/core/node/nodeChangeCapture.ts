@@ -23,9 +23,9 @@ import { DirWatchers, nodeWatch, type WatchFunction } from './captureWatcher';
 export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
   /** Where contents are kept by hash. Default: a `MemoryContentStore` of 128 MB. */
   contentStore?: ContentStore;
-  /** Text files up to this size carry their bytes; larger ones only hash and size. Default 5 MB. */
+  /** Files up to this size (text or binary) carry their bytes; larger ones only hash and size. Default 5 MB. */
   maxFileBytes?: number;
-  /** Put the baseline's text files (within `maxFileBytes`) in the content store. Default true. */
+  /** Put the baseline's files (within `maxFileBytes`) in the content store. Default true. */
   keepBaselineContents?: boolean;
   /** `fs.watch`, or false to run without a watcher (every capture then sweeps). */
   watch?: WatchFunction | false;
@@ -343,13 +343,13 @@ export class NodeChangeCapture implements ChangeCapture {
     return found;
   }
 
-  /** A changed text file within the size limit: its old bytes are kept (for rewind and diffs). */
+  /** A changed file within the size limit: its old bytes are kept (for rewind; a binary one is never shown as a diff). */
   private wantsBefore(c: Comparison): boolean {
     const b = c.before;
-    return b !== undefined && !b.binary && b.size <= this.maxFileBytes && !(c.after && c.after.hash === b.hash);
+    return b !== undefined && b.size <= this.maxFileBytes && !(c.after && c.after.hash === b.hash);
   }
 
-  /** Fills in the old bytes of a changed text file from the content store. */
+  /** Fills in the old bytes of a changed file from the content store. */
   private async recallBefore(c: Comparison): Promise<void> {
     const b = c.before;
     if (!b || !this.wantsBefore(c)) return;

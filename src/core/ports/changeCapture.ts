@@ -40,14 +40,18 @@ export interface FileChange {
   /** null for 'deleted'. */
   after: FileVersion | null;
   /**
-   * The old bytes, when that side is a text file within the size limit AND its content is still
+   * The old bytes, when that side is a file (text or binary) within the size limit AND its content is still
    * known (the baseline kept it in the `ContentStore`, or an earlier capture saw it). Absent
    * otherwise: then only `before.hash` is known.
    */
   beforeBytes?: Uint8Array;
   /** The new bytes, when that side is a text file within the size limit. */
   afterBytes?: Uint8Array;
-  /** Either side contains a NUL byte in its first 8,000 bytes (git's test): recorded by hash and size only. */
+  /**
+   * Either side contains a NUL byte in its first 8,000 bytes (git's test): never shown as a diff, and
+   * the new side is recorded by hash and size only; the old side's bytes are in `beforeBytes` as for
+   * text, so that a rewind can restore it.
+   */
   binary: boolean;
   /** Either side is larger than the size limit: that side is recorded by hash and size only. */
   tooLarge: boolean;
@@ -148,7 +152,7 @@ export interface ChangeCapture {
    * Closes the capture and returns every change since `begin()`: the net effect per path (a file
    * created and deleted within the capture is not reported; one modified and restored is not
    * either). Postcondition: the index holds the current state, so the next capture reports only
-   * its own changes. Contents of changed text files within the size limit are put in the
+   * its own changes. Contents of changed files within the size limit are put in the
    * `ContentStore`. Throws NOT_OPEN for a mark that is not the open capture's.
    */
   end(mark: CaptureMark): Promise<FileChangeSet>;

@@ -35,7 +35,7 @@ describe('capture change sets', () => {
     assert.deepEqual(kinds([cmp('a', 'X'), cmp('b', 'X'), cmp('c', undefined, 'X')]), ['b deleted', 'c renamed a']);
   });
 
-  it('marks binary and oversized sides and leaves their bytes out', () => {
+  it('marks binary and oversized sides and leaves their bytes out, except a binary old side within the limit (a rewind restores it)', () => {
     const big = 'x'.repeat(2000);
     const [c] = buildChanges([{ path: 'f', before: side('text'), after: side(big) }], 1024);
     assert.equal(c?.tooLarge, true);
@@ -45,6 +45,11 @@ describe('capture change sets', () => {
     assert.equal(b?.binary, true);
     assert.equal(b?.afterBytes, undefined);
     assert.deepEqual(b?.after, { hash: sha('a\0b'), size: 3 });
+    const [d] = buildChanges([{ path: 'h', before: side('x\0y', true), after: undefined }], 1024);
+    assert.equal(d?.binary, true);
+    assert.equal(Buffer.from(d?.beforeBytes ?? []).toString(), 'x\0y');
+    const [o] = buildChanges([{ path: 'i', before: side(`\0${big}`, true), after: undefined }], 1024);
+    assert.deepEqual([o?.binary, o?.tooLarge, o?.beforeBytes], [true, true, undefined]);
   });
 
   it('looks for a NUL byte in the first 8,000 bytes, as git does', () => {
