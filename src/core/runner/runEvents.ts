@@ -108,7 +108,7 @@ export interface SideEffect {
   from?: string;
   beforeHash: string | null;
   afterHash: string | null;
-  /** Recorded by hash and size only. */
+  /** Either side is binary: shown by hash and size only, never as a diff (its old bytes within the size limit are still kept for a rewind). */
   binary?: boolean;
   tooLarge?: boolean;
   /**

@@ -33,12 +33,16 @@ function checkpointText(e: JournalEvent): string | undefined {
 
 const LETTER = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;
 
-/** " (binary: kept by hash and size only, 7 -> 9 bytes)" for a change whose contents were not kept. */
+/**
+ * " (over the size limit: kept by hash and size only, 7 -> 9 bytes)" for a change whose contents were
+ * not kept; " (binary: shown by hash only)" for a binary one within the limit, whose old bytes a
+ * rewind restores but no diff shows.
+ */
 function hashOnly(s: SideEffect): string {
-  const why = s.binary ? 'binary' : s.tooLarge ? 'over the size limit' : s.unkept ? 'its earlier contents were not at hand' : undefined;
+  const why = s.tooLarge ? `${s.binary ? 'binary, ' : ''}over the size limit` : s.binary ? 'binary' : s.unkept ? 'its earlier contents were not at hand' : undefined;
   if (!why) return '';
   const sizes = s.beforeSize !== undefined || s.afterSize !== undefined ? `, ${s.beforeSize ?? 'none'} -> ${s.afterSize ?? 'none'} bytes` : '';
-  return ` (${why}: kept by hash${sizes ? ' and size' : ''} only${sizes})`;
+  return ` (${why}: ${s.binary && !s.tooLarge ? 'shown' : 'kept'} by hash${sizes ? ' and size' : ''} only${sizes})`;
 }
 const DETAIL_LINES = 10;
 

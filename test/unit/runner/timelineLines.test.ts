@@ -6,7 +6,7 @@ import type { JournalEvent } from '../../../src/core/store/types';
 const result = (more: Partial<ToolResultData>): ToolResultData => ({ callId: 'c1', name: 'run_command', key: 'k', isError: false, content: 'exit 0\nmore output', progressed: true, ...more });
 
 describe('savepoint show: a result\'s files and symbols under its line', function () {
-  it('lists the files a command changed (binary and too-large ones marked as kept by hash) and the symbols, one per line', () => {
+  it('lists the files a command changed (binary ones marked as shown by hash, too-large ones as kept by hash) and the symbols, one per line', () => {
     const text = describeEvent({
       type: 'tool_result',
       data: result({
@@ -14,6 +14,7 @@ describe('savepoint show: a result\'s files and symbols under its line', functio
           { path: 'gen.ts', kind: 'created', beforeHash: null, afterHash: 'a' },
           { path: 'logo.png', kind: 'modified', beforeHash: 'b', afterHash: 'c', binary: true },
           { path: 'dump.sql', kind: 'modified', beforeHash: 'd', afterHash: 'e', tooLarge: true },
+          { path: 'movie.mp4', kind: 'deleted', beforeHash: 'g', afterHash: null, binary: true, tooLarge: true },
           { path: 'new/n.ts', kind: 'renamed', from: 'old/n.ts', beforeHash: 'f', afterHash: 'f' },
         ],
         symbols: ['added function `gen` in gen.ts'],
@@ -24,8 +25,9 @@ describe('savepoint show: a result\'s files and symbols under its line', functio
       [
         '  ok run_command: exit 0 more output',
         '        A gen.ts',
-        '        M logo.png (binary: kept by hash only)',
+        '        M logo.png (binary: shown by hash only)',
         '        M dump.sql (over the size limit: kept by hash only)',
+        '        D movie.mp4 (binary, over the size limit: kept by hash only)',
         '        R old/n.ts -> new/n.ts',
         '        added function `gen` in gen.ts',
       ].join('\n'),
