@@ -28,9 +28,9 @@ interface Parsed {
 const TSC = /^(.+?)\((\d+),(\d+)\): (error|warning|info|message) (TS\d+): (.*)$/;
 // tsc --pretty:        src/a.ts:3:7 - error TS2322: ...
 const TSC_PRETTY = /^(.+?):(\d+):(\d+) - (error|warning|info|message) (TS\d+): (.*)$/;
-// gcc, clang, rustc-short, eslint -f unix:  file:line:col: [severity:] message [Error/rule]
+// gcc, clang, rustc-short, eslint -f unix:  file:line:col: [severity[\[rustc code\]]:] message [Error/rule]
 const UNIX = /^(.+?):(\d+):(\d+):\s*(.*)$/;
-const UNIX_SEVERITY = /^(fatal error|error|warning|note|info|hint|remark):\s*(.*)$/i;
+const UNIX_SEVERITY = /^(fatal error|error|warning|note|info|hint|remark)(?:\[(E\d{4})\])?:\s*(.*)$/i;
 const ESLINT_TAIL = /^(.*?)\s*\[(Error|Warning)(?:\/([^\]]+))?\]$/;
 // A code frame: gcc 9+ and clang `    2 |   int x = y;`, `      |           ^~`, `  +++ |+#include <stdio.h>`,
 // rustc's `  |` and ` --> src/main.rs:2:13`. It shows the line number and the code, which change
@@ -62,7 +62,10 @@ export function parseDiagnosticLine(raw: string): Parsed | undefined {
   if (!u) return undefined;
   const [, file, l, c, rest] = u as unknown as [string, string, string, string, string];
   const sev = UNIX_SEVERITY.exec(rest);
-  if (sev) return { file, line: Number(l), column: Number(c), severity: severityOf(sev[1] as string), message: sev[2] as string };
+  if (sev) {
+    const [, word, code, message] = sev as unknown as [string, string, string | undefined, string];
+    return { file, line: Number(l), column: Number(c), severity: severityOf(word), message, ...(code !== undefined ? { source: 'rustc', code } : {}) };
+  }
   const es = ESLINT_TAIL.exec(rest);
   if (es) {
     const rule = es[3];
