@@ -32,6 +32,11 @@ const TSC_PRETTY = /^(.+?):(\d+):(\d+) - (error|warning|info|message) (TS\d+): (
 const UNIX = /^(.+?):(\d+):(\d+):\s*(.*)$/;
 const UNIX_SEVERITY = /^(fatal error|error|warning|note|info|hint|remark)(?:\[(E\d{4})\])?:\s*(.*)$/i;
 const ESLINT_TAIL = /^(.*?)\s*\[(Error|Warning)(?:\/([^\]]+))?\]$/;
+// rustc/cargo's default (human) format states a finding in two lines: `error[E0425]: message`, then
+// ` --> src/main.rs:2:13`. Its `note:`/`help:` children are neither errors nor warnings, and its
+// summaries (`error: could not compile…`) have no location line: neither is a finding.
+const RUSTC_HEADER = /^(error|warning)(?:\[(E\d{4})\])?: (.*)$/;
+const RUSTC_LOCATION = /^\s*--> (.+?):(\d+):(\d+)$/;
 // A code frame: gcc 9+ and clang `    2 |   int x = y;`, `      |           ^~`, `  +++ |+#include <stdio.h>`,
 // rustc's `  |` and ` --> src/main.rs:2:13`. It shows the line number and the code, which change
 // when the code around a finding moves, so it must not become part of the message (a finding's identity).
@@ -41,6 +46,9 @@ const CARET = /^\s*[~^][~^\s]*$/;
 /** Continuation lines stop being added to a message past this length. */
 const MAX_MESSAGE_CHARS = 2000;
 const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*[A-Za-z]`, 'g');
+
+/** The rustc error code (`E0425`) of a finding, when it has one. */
+const rustcCode = (code: string | undefined) => (code === undefined ? {} : { source: 'rustc', code });
 
 function severityOf(word: string): Severity {
   const w = word.toLowerCase();
@@ -64,7 +72,7 @@ export function parseDiagnosticLine(raw: string): Parsed | undefined {
   const sev = UNIX_SEVERITY.exec(rest);
   if (sev) {
     const [, word, code, message] = sev as unknown as [string, string, string | undefined, string];
-    return { file, line: Number(l), column: Number(c), severity: severityOf(word), message, ...(code !== undefined ? { source: 'rustc', code } : {}) };
+    return { file, line: Number(l), column: Number(c), severity: severityOf(word), message, ...rustcCode(code) };
   }
   const es = ESLINT_TAIL.exec(rest);
   if (es) {
@@ -80,6 +88,16 @@ export function parseDiagnosticLine(raw: string): Parsed | undefined {
     };
   }
   return undefined;
+}
+
+/** The finding a rustc header and the location line right after it make, or undefined when they do not. */
+function parseRustcFinding(header: string, next: string): Parsed | undefined {
+  const at = RUSTC_LOCATION.exec(next.trimEnd());
+  const h = at && RUSTC_HEADER.exec(header.trimEnd());
+  if (!at || !h) return undefined;
+  const [, file, l, c] = at as unknown as [string, string, string, string];
+  const [, word, code, message] = h as unknown as [string, string, string | undefined, string];
+  return { file, line: Number(l), column: Number(c), severity: severityOf(word), message, ...rustcCode(code) };
 }
 
 /** `sub` is `scope` or lies under it (both workspace-relative, `/`-separated). */
@@ -106,11 +124,11 @@ function shellReportedSignal(exitCode: number | null): string | undefined {
 
 /**
  * The `Diagnostics` port for the CLI and tests: runs a configured check command and parses its
- * output (tsc, gcc/clang and `eslint -f unix` line formats). Findings outside the workspace are
- * dropped. A command that fails without printing any finding (not installed, crashed) is an
- * error, not "no problems"; so is one killed by a signal or whose output passed the runner's cap,
- * whatever it printed, since its list may be partial. Not idempotent in cost: each call runs the
- * command again.
+ * output (tsc, gcc/clang, rustc/cargo and `eslint -f unix` formats). Findings outside the
+ * workspace are dropped. A command that fails without printing any finding (not installed,
+ * crashed) is an error, not "no problems"; so is one killed by a signal or whose output passed the
+ * runner's cap, whatever it printed, since its list may be partial. Not idempotent in cost: each
+ * call runs the command again.
  */
 export class CommandDiagnostics implements Diagnostics {
   private realRoot: Promise<string> | undefined;
@@ -141,13 +159,17 @@ export class CommandDiagnostics implements Diagnostics {
   /**
    * The findings in the output. Indented lines after one (tsc's elaborations) are added to its
    * message, up to its code frame: the frame and anything after it (fix-it hints) are left out.
+   * A rustc finding starts at its location line, so its frame and notes are all left out.
    */
   private async parse(text: string): Promise<Diagnostic[]> {
     const found: { finding: Diagnostic; extra: string[]; framed: boolean }[] = [];
     let last: (typeof found)[number] | undefined;
+    let previous = '';
     for (const raw of text.split(/\r?\n/)) {
       const line = raw.replace(ANSI, '');
-      if (last && /^\s+\S/.test(line)) {
+      const rustc = parseRustcFinding(previous, line);
+      previous = line;
+      if (!rustc && last && /^\s+\S/.test(line)) {
         if (FRAME.test(line)) last.framed = true;
         else if (CARET.test(line)) {
           // Older clang prints the source line bare, then the caret: the line before was code, not text.
@@ -157,12 +179,12 @@ export class CommandDiagnostics implements Diagnostics {
         continue;
       }
       last = undefined;
-      const p = parseDiagnosticLine(line);
+      const p = rustc ?? parseDiagnosticLine(line);
       if (!p) continue;
       const rel = await this.relative(p.file);
       if (rel === undefined) continue;
       const { file: _file, ...rest } = p;
-      last = { finding: { ...rest, path: rel }, extra: [], framed: false };
+      last = { finding: { ...rest, path: rel }, extra: [], framed: rustc !== undefined };
       found.push(last);
     }
     return found.map(({ finding, extra }) => {
