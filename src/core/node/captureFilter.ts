@@ -1,7 +1,8 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { stat } from 'node:fs/promises';
-import { infoExcludePath, isIgnored, loadGitignore, rootRulesWith } from './gitignoreWalk';
+import { isIgnored, loadGitignore } from './gitignoreWalk';
+import { findRootRuleSources, readRootRules } from './repositoryRules';
 
 type Matcher = NonNullable<Awaited<ReturnType<typeof loadGitignore>>>;
 
@@ -24,8 +25,8 @@ export class CaptureFilter {
   private readonly globs: ((p: string) => boolean) | undefined;
   private readonly respectGitignore: boolean;
   private readonly chains = new Map<string, Promise<Matcher[]>>();
-  /** The repository's info/exclude as the root's rules last read it. */
-  private excludeSeen: { file: string; stamp: string } | undefined;
+  /** The files the root's rules come from outside the workspace (info/exclude, enclosing .gitignore files), as last read. */
+  private rootSourcesSeen: { file: string; stamp: string }[] | undefined;
 
   constructor(
     private readonly rootAbs: string,
@@ -84,25 +85,27 @@ export class CaptureFilter {
   }
 
   /**
-   * Whether the repository's info/exclude changed since the root's rules were read (its rules are
-   * then dropped, for the caller to rescope the whole workspace). Nothing watches `.git`, so the
-   * capture asks at each settle: one stat.
+   * Whether a file the root's rules come from outside the workspace changed since they were read
+   * (the repository's info/exclude, the .gitignore of a folder above the root when the workspace is
+   * a folder of a repository, `<root>/.git`): the root's rules are then dropped, for the caller to
+   * rescope the whole workspace. Nothing watches `.git` or the folders above the root, so the
+   * capture asks at each settle: one stat per file.
    */
   async rootRulesChanged(): Promise<boolean> {
-    const seen = this.excludeSeen;
+    const seen = this.rootSourcesSeen;
     if (!this.respectGitignore || seen === undefined || !this.chains.has('')) return false;
-    if ((await stampOf(seen.file)) === seen.stamp) return false;
+    const stamps = await Promise.all(seen.map((s) => stampOf(s.file)));
+    if (stamps.every((stamp, i) => stamp === seen[i]?.stamp)) return false;
     this.invalidate('');
     return true;
   }
 
   private async loadChain(dirRel: string): Promise<Matcher[]> {
     if (dirRel === '') {
-      const file = await infoExcludePath(this.rootAbs);
-      // Outside a repository, .git itself: a repository made later is then noticed too.
-      const watched = file ?? path.join(this.rootAbs, '.git');
-      this.excludeSeen = { file: watched, stamp: await stampOf(watched) };
-      return rootRulesWith(this.rootAbs, file);
+      const sources = await findRootRuleSources(this.rootAbs);
+      // Stamped before they are read: a change made meanwhile is seen at the next settle.
+      this.rootSourcesSeen = await Promise.all(sources.files.map(async (file) => ({ file, stamp: await stampOf(file) })));
+      return readRootRules(sources);
     }
     const parent = await this.chain(dirRel.includes('/') ? dirRel.slice(0, dirRel.lastIndexOf('/')) : '');
     const own = await loadGitignore(path.join(this.rootAbs, dirRel), dirRel);

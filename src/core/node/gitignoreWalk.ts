@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { EntryType, ListEntry, ListResult } from '../ports/workspace';
@@ -11,6 +11,12 @@ export interface Matcher {
   /** Workspace-relative directory of the .gitignore ('' for the root). */
   base: string;
   ig: ignore.Ignore;
+  /**
+   * For an ignore file above the workspace root (an enclosing repository's): the path from its
+   * directory down to the root, with a trailing '/'. Paths are tested under it, so the patterns
+   * (anchored, with a slash inside, `**`, negations) match exactly what git matches.
+   */
+  prefix?: string;
 }
 
 /**
@@ -21,47 +27,13 @@ export async function loadGitignore(dirReal: string, base: string): Promise<Matc
   const file = path.join(dirReal, '.gitignore');
   const st = await lstat(file).catch(() => undefined);
   if (!st?.isFile()) return undefined;
-  return rulesIn(file, base);
+  return loadIgnoreFile(file, base);
 }
 
 /** The rules of an ignore file, applying below `base`; undefined when it cannot be read. */
-async function rulesIn(file: string, base: string): Promise<Matcher | undefined> {
+export async function loadIgnoreFile(file: string, base: string): Promise<Matcher | undefined> {
   const rules = await readFile(file, 'utf8').catch(() => undefined);
   return rules === undefined ? undefined : { base, ig: ignore().add(rules) };
-}
-
-/**
- * The rules that apply from the workspace root: the repository's `info/exclude` (the user's own
- * ignores, which git reads below every .gitignore), then the root's `.gitignore`. The repository is
- * `<root>/.git`, or where a `.git` file's `gitdir:` line points (a worktree or a submodule), whose
- * `commondir` holds `info/` for a worktree. Unreadable files count as absent, as in git.
- */
-export async function loadRootRules(rootReal: string): Promise<Matcher[]> {
-  return rootRulesWith(rootReal, await infoExcludePath(rootReal));
-}
-
-/** As `loadRootRules`, with the repository's `info/exclude` already found (`infoExcludePath`; undefined outside a repository). */
-export async function rootRulesWith(rootReal: string, excludeFile: string | undefined): Promise<Matcher[]> {
-  const [exclude, own] = await Promise.all([excludeFile === undefined ? undefined : rulesIn(excludeFile, ''), loadGitignore(rootReal, '')]);
-  return [exclude, own].filter((m): m is Matcher => m !== undefined);
-}
-
-/** Where the repository of the workspace root keeps `info/exclude`, or undefined outside a repository. */
-export async function infoExcludePath(rootReal: string): Promise<string | undefined> {
-  const gitDir = await repositoryDir(rootReal);
-  if (gitDir === undefined) return undefined;
-  const common = (await readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined))?.trim();
-  return path.join(common ? path.resolve(gitDir, common) : gitDir, 'info', 'exclude');
-}
-
-async function repositoryDir(rootReal: string): Promise<string | undefined> {
-  const dotGit = path.join(rootReal, '.git');
-  // A .git that is a link to the repository is followed, as git does.
-  const st = await stat(dotGit).catch(() => undefined);
-  if (st?.isDirectory()) return dotGit;
-  if (!st?.isFile()) return undefined;
-  const line = /^gitdir:\s*(.+?)\s*$/m.exec((await readFile(dotGit, 'utf8').catch(() => '')) ?? '');
-  return line ? path.resolve(rootReal, line[1] as string) : undefined;
 }
 
 /** Deepest .gitignore with an opinion wins, as in git (the repository's info/exclude comes below them all). */
@@ -69,7 +41,7 @@ export function isIgnored(matchers: readonly Matcher[], rel: string, isDir: bool
   for (let i = matchers.length - 1; i >= 0; i--) {
     const m = matchers[i] as Matcher;
     if (m.base !== '' && !rel.startsWith(`${m.base}/`)) continue;
-    const sub = m.base === '' ? rel : rel.slice(m.base.length + 1);
+    const sub = (m.prefix ?? '') + (m.base === '' ? rel : rel.slice(m.base.length + 1));
     const verdict = m.ig.test(isDir ? `${sub}/` : sub);
     if (verdict.ignored) return true;
     if (verdict.unignored) return false;

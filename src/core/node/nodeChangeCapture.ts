@@ -277,7 +277,7 @@ export class NodeChangeCapture implements ChangeCapture {
     this.events = 0;
     let found;
     try {
-      // The repository's info/exclude changed (nothing watches .git): the whole workspace goes by the new rules from here.
+      // The repository's info/exclude or a .gitignore above the root changed (nothing watches those): the whole workspace goes by the new rules from here.
       if (await this.filter.rootRulesChanged()) await this.rescopeDir('');
       const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
       found = { candidates, ...(await this.index.compare(candidates)) };

@@ -7,7 +7,8 @@ import { PathConfiner } from './confinedPath';
 import { linksOnWay } from './linksOnWay';
 import { isExecutable } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
-import { loadGitignore, loadRootRules, walk } from './gitignoreWalk';
+import { loadGitignore, walk } from './gitignoreWalk';
+import { loadRootRules } from './repositoryRules';
 
 import { NodeStagedFiles, SYNC_IO_MAX, type StageTarget, removeTemps, syncDir, unlinkEntry, withExec, writeSynced } from './stagedFiles';
 import { errCode } from '../util/errCode';
@@ -204,7 +205,7 @@ export class NodeWorkspace implements Workspace {
     return walk(real, rel, { recursive: options.recursive ?? false, limit: options.limit ?? 1000, matchers });
   }
 
-  /** The repository's info/exclude, then the .gitignore rules of the root and of every directory down to `rel`, outermost first. */
+  /** The repository's info/exclude, the .gitignore files above the root (a folder of a repository), then those of the root and of every directory down to `rel`, outermost first. */
   private async ancestorMatchers(rel: string) {
     const parts = rel === '' ? [] : rel.split('/');
     const matchers = await loadRootRules(this.confiner.confine('.').real);
