@@ -89,6 +89,24 @@ describe('NodeWorkspace.list (.gitignore walk)', () => {
     assert.deepEqual(await paths(new NodeWorkspace(wt), '.'), ['main.ts']);
   });
 
+  it('in a workspace that is a folder of a repository, applies the info/exclude and the .gitignore files from the repository top down', async () => {
+    const repo = await tmp.make({
+      '.git/info/exclude': 'scratch/\n',
+      '.gitignore': 'dist/\n*.log\n/app/built\n',
+      'app/.gitignore': '!keep.log\n',
+      'app/dist/o.js': '',
+      'app/built/b.js': '',
+      'app/src/built/keep.ts': '',
+      'app/scratch/x': '',
+      'app/x.log': '',
+      'app/keep.log': '',
+      'app/src/a.ts': '',
+    });
+    const ws = new NodeWorkspace(path.join(repo, 'app'));
+    assert.deepEqual(await paths(ws, '.'), ['src', 'src/built', 'src/built/keep.ts', 'src/a.ts', '.gitignore', 'keep.log']);
+    assert.deepEqual(await paths(ws, 'src'), ['src/built', 'src/built/keep.ts', 'src/a.ts']);
+  });
+
   it('a .git that is a symlink to the repository folder (git follows it) has its info/exclude read', async () => {
     const repo = await tmp.make({ 'info/exclude': 'scratch/\n' });
     const ws = await tmp.make({ 'scratch/x': '', 'main.ts': '' });
