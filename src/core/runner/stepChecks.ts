@@ -4,14 +4,15 @@ import type { StepDiagnostics } from './runEvents';
 import type { SessionJournal } from './sessionJournal';
 import { collectBase, diagnoseStep, readFindings } from './stepDiagnostics';
 
-type Base = Awaited<ReturnType<typeof collectBase>>;
+/** The findings a step's delta is taken against (undefined: no source of findings). */
+export type StepBase = Awaited<ReturnType<typeof collectBase>>;
 
 /** The compiler findings of the steps that change files: each step's delta against the findings before it. */
 export class StepChecks {
   /** Runs (one journal each) in which a step recorded findings: the next step's base is those. */
   private readonly recorded = new WeakSet<SessionJournal>();
   /** A base collected in a run before any step of it recorded findings (a first call that changed nothing keeps it). */
-  private readonly collected = new WeakMap<SessionJournal, NonNullable<Base>>();
+  private readonly collected = new WeakMap<SessionJournal, NonNullable<StepBase>>();
 
   constructor(private readonly sourceOf: () => Diagnostics) {}
 
@@ -22,7 +23,7 @@ export class StepChecks {
    * `journaled`: the last step's whatever the run (a step a crash cut short, settled on resume:
    * its files have already changed, so the findings before it are the journaled ones).
    */
-  async base(j: SessionJournal, signal: AbortSignal, journaled = false): Promise<Base> {
+  async base(j: SessionJournal, signal: AbortSignal, journaled = false): Promise<StepBase> {
     const last = j.state.diagnostics;
     if (last && (journaled || this.recorded.has(j))) {
       try {
@@ -39,7 +40,7 @@ export class StepChecks {
   }
 
   /** The step's findings and delta against `base`; from now on this run's next step compares with them. `created`: files the step created. */
-  async diagnose(j: SessionJournal, changed: string[], base: Base, signal: AbortSignal, created: readonly string[] = []): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
+  async diagnose(j: SessionJournal, changed: string[], base: StepBase, signal: AbortSignal, created: readonly string[] = []): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
     if (!base) return undefined;
     const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal, created);
     // Findings the journal keeps as the next base (a checker that failed records none).

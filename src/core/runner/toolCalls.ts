@@ -12,7 +12,7 @@ import { captured } from './capturedRun';
 import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflictQuestion } from './conflictQuestion';
 import { mergedNote } from './outsideChanges';
 import { diagnosticsForModel } from './stepDiagnostics';
-import { StepChecks } from './stepChecks';
+import { type StepBase, StepChecks } from './stepChecks';
 import type { PlannedMutation, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
 import type { CallState } from './runState';
 import type { RunnerDeps } from './runner';
@@ -163,7 +163,7 @@ export class ToolCalls {
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
     // The first step that changes files needs something to compare with: the findings before it.
-    const base = this.deps.diagnoseSteps && tool.category === 'mutate' ? await this.checks.base(j, signal) : undefined;
+    const base = await this.stepBase(j, tool, signal);
     if (changes) {
       const out = await this.apply(j, changes);
       this.deps.probe?.(`applied:${tool.name}`);
@@ -172,14 +172,28 @@ export class ToolCalls {
       const content = `${out.content}${note ? `\n${note}` : ''}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
+    return this.runCaptured(j, call, tool, input, signal, base);
+  }
+
+  /** The findings a step that changes files is compared with, taken before it runs (none for a read, or when steps are not checked). */
+  private async stepBase(j: SessionJournal, tool: Tool, signal: AbortSignal): Promise<StepBase> {
+    return this.deps.diagnoseSteps && tool.category === 'mutate' ? this.checks.base(j, signal) : undefined;
+  }
+
+  /**
+   * Runs a call that plans no file changes (a command, a read), a command inside the change capture,
+   * and journals its result with what the capture found: the files it changed (side effects and
+   * their versions), their symbols and the step's findings. A first run and a re-run after a crash alike.
+   */
+  private async runCaptured(j: SessionJournal, call: CallState, tool: Tool, input: unknown, signal: AbortSignal, base: StepBase, recovered?: ToolResultData['recovered']): Promise<void> {
     const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id));
     const found = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
-    if (!found || found.effects.length === 0) return this.finish(j, call, out, input);
+    if (!found || found.effects.length === 0) return this.finish(j, call, out, input, recovered);
     const symbols = await this.symbols(found.files);
     const diag = base ? await this.checks.diagnose(j, found.effects.map((e) => e.path), base, signal, found.effects.flatMap((e) => (e.kind === 'created' ? [e.path] : []))) : undefined;
     const content = `${out.content}${describeSideEffects(found.effects)}${diag ? diagnosticsForModel(diag.record) : ''}`;
-    return this.finish(j, call, { ...out, content, progressed: true }, input, undefined, {
+    return this.finish(j, call, { ...out, content, progressed: true }, input, recovered, {
       sideEffects: found.effects,
       symbols,
       blobs: [...found.blobs, ...(diag?.blobs ?? [])],
@@ -252,20 +266,18 @@ export class ToolCalls {
       const content = `${out.content}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
-    if (tool.name === 'run_command') {
-      if (!latest || kindOf(latest.approvalId) !== 'command_rerun') {
-        await this.commit(j, j.state.turn, [
-          {
-            type: 'approval_requested',
-            data: { approvalId: `command_rerun:${call.id}:${j.headSeq + 1}`, kind: 'command_rerun', callId: call.id, name: tool.name, input, reasons: ['the command was running when Savepoint stopped; it may have partly run. Run it again?'], requestedAt: this.now() },
-          },
-        ]);
-        return;
-      }
-      return this.finish(j, call, await this.execute(tool, input, signal, j, call.id), input, 'rerun');
+    if (tool.name === 'run_command' && (!latest || kindOf(latest.approvalId) !== 'command_rerun')) {
+      await this.commit(j, j.state.turn, [
+        {
+          type: 'approval_requested',
+          data: { approvalId: `command_rerun:${call.id}:${j.headSeq + 1}`, kind: 'command_rerun', callId: call.id, name: tool.name, input, reasons: ['the command was running when Savepoint stopped; it may have partly run. Run it again?'], requestedAt: this.now() },
+        },
+      ]);
+      return;
     }
-    // Reads and computations have no effect outside their result: run them again.
-    return this.finish(j, call, await this.execute(tool, input, signal, j, call.id), input, 'rerun');
+    // Reads and computations have no effect outside their result: run them again. A command the
+    // user said to run again is run as a first run is: the files it changes are captured and journaled.
+    return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal), 'rerun');
   }
 
   private async askConflict(j: SessionJournal, call: CallState, reasons: string[], shown: readonly ShownChange[]): Promise<void> {
