@@ -22,7 +22,7 @@ const MAX_DIFF_CHARS = 20_000;
  * The unified diff of every file change the session's calls made, in journal order (one step, or
  * all), rebuilt from the before/after blobs of its checkpoints. A version kept by hash only (binary
  * or over the size limit) is named, not shown; a file a command moved is one rename (git's form),
- * not a deletion and a creation. Reads only.
+ * not a deletion and a creation; an execute bit set or cleared is git's old and new mode. Reads only.
  */
 export async function stepDiffs(store: CheckpointStore, sessionId: SessionId, o: { step?: number; maxDiffChars?: number } = {}): Promise<StepFileDiff[]> {
   const history = await loadFileHistory(store, sessionId);
@@ -42,9 +42,22 @@ export async function stepDiffs(store: CheckpointStore, sessionId: SessionId, o:
       return { step: t.step, path: t.path, kind: t.kind, from: t.movedFrom, diff };
     }
     const missing = [t.beforeHash, t.afterHash].some((h) => h !== null && !contents.has(h));
-    const diff = missing
+    const mode = modeChange(t);
+    // A mode-only change (chmod +x) is just git's mode lines: the contents have no diff.
+    if (mode && t.beforeHash === t.afterHash) return { step: t.step, path: t.path, kind: t.kind, diff: mode };
+    const lines = missing
       ? `${t.path}: ${t.beforeHash ?? 'absent'} -> ${t.afterHash ?? 'absent'} (a version kept by hash only: binary, over the size limit, or its contents not at hand when a command changed it; no diff)\n`
       : boundedDiff(t.path, t.beforeHash ? contents.get(t.beforeHash) : undefined, t.afterHash ? contents.get(t.afterHash) : undefined, o.maxDiffChars ?? MAX_DIFF_CHARS);
-    return { step: t.step, path: t.path, kind: t.kind, diff };
+    return { step: t.step, path: t.path, kind: t.kind, diff: `${mode}${lines}` };
   });
+}
+
+/**
+ * git's lines for an execute bit set or cleared on a file that is there before and after (chmod +x),
+ * with the header they belong under; '' when the mode did not change or a side's is not known.
+ */
+function modeChange(t: FileTouch): string {
+  if (t.beforeHash === null || t.afterHash === null || t.beforeExec === undefined || t.afterExec === undefined || t.beforeExec === t.afterExec) return '';
+  const mode = (exec: boolean) => (exec ? '100755' : '100644');
+  return `diff --git a/${t.path} b/${t.path}\nold mode ${mode(t.beforeExec)}\nnew mode ${mode(t.afterExec)}\n`;
 }
