@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic, Diagnostics, Severity } from '../core/ports/diagnostics';
+import { TsServerFiles } from './tsServerFiles';
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, Severity> = {
   [vscode.DiagnosticSeverity.Error]: 'error',
@@ -15,9 +16,22 @@ const QUIET_MS = 500;
 const MAX_WAIT_MS = 5000;
 const MAX_OPENED = 20;
 
-/** The Diagnostics port on VS Code's own problems (language servers, linters the user runs). */
+/**
+ * The Diagnostics port on VS Code's own problems (language servers, linters the user runs), and on
+ * the TypeScript server asked directly about the scripts the session changes (`TsServerFiles`): it
+ * puts in the Problems view only files shown in tabs.
+ */
 export class VscodeDiagnostics implements Diagnostics {
-  constructor(private readonly root: string) {}
+  private readonly scripts: TsServerFiles;
+
+  constructor(private readonly root: string) {
+    this.scripts = new TsServerFiles(vscode.Uri.file(root));
+  }
+
+  /** Before a step changes them: the scripts among them are asked about from now on (the others are as `reports` says). */
+  async prepare(paths: readonly string[]): Promise<void> {
+    this.scripts.track(paths);
+  }
 
   /**
    * The changed files are opened (not shown): linters that check open documents compute their
@@ -25,6 +39,7 @@ export class VscodeDiagnostics implements Diagnostics {
    * up with a write to a file shown in a tab).
    */
   async settle(changed: readonly string[], signal?: AbortSignal): Promise<void> {
+    this.scripts.track(changed);
     let last = Date.now();
     const sub = vscode.languages.onDidChangeDiagnostics(() => {
       last = Date.now();
@@ -44,31 +59,44 @@ export class VscodeDiagnostics implements Diagnostics {
   }
 
   /**
-   * Problems are known for the files shown in editor tabs (the TypeScript server, like most language
-   * servers, checks only those: a document opened without a tab gets none) and for files something
-   * reported on. A step's other files are not checked: their problems are neither blamed on the step
-   * nor counted as fixed by it (see `diagnoseStep`).
+   * Problems are known for the files shown in editor tabs (language servers check those: a document
+   * opened without a tab gets none), for files something reported on, and for the scripts the
+   * TypeScript server is asked about. A step's other files are not checked: their problems are
+   * neither blamed on the step nor counted as fixed by it (see `diagnoseStep`).
    */
   reports(rel: string): boolean {
     const uri = vscode.Uri.file(path.join(this.root, rel));
-    const key = uri.toString();
-    const inTab = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
-    return inTab || vscode.languages.getDiagnostics(uri).length > 0;
+    return this.scripts.has(rel) || inTab(uri) || vscode.languages.getDiagnostics(uri).length > 0;
   }
 
   async collect(paths?: readonly string[]): Promise<Diagnostic[]> {
     const wanted = paths ? new Set(paths.map((p) => p.replace(/\\/g, '/'))) : undefined;
     const out: Diagnostic[] = [];
+    // Scripts not in a tab: the server's answer replaces whatever TypeScript problems the view has of them.
+    const asked = new Set<string>();
+    for (const rel of this.scripts.files(wanted)) {
+      if (inTab(vscode.Uri.file(path.join(this.root, rel)))) continue;
+      const found = await this.scripts.problems(rel);
+      if (!found) continue;
+      asked.add(rel);
+      out.push(...found);
+    }
     for (const [uri, list] of vscode.languages.getDiagnostics()) {
       if (uri.scheme !== 'file') continue;
       const rel = path.relative(this.root, uri.fsPath).split(path.sep).join('/');
       if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
       if (wanted && !wanted.has(rel)) continue;
       for (const d of list) {
+        if (asked.has(rel) && d.source === 'ts') continue;
         const code = typeof d.code === 'object' ? String(d.code.value) : d.code !== undefined ? String(d.code) : undefined;
         out.push({ path: rel, line: d.range.start.line + 1, column: d.range.start.character + 1, severity: SEVERITY[d.severity], message: d.message, ...(d.source ? { source: d.source } : {}), ...(code ? { code } : {}) });
       }
     }
     return out;
   }
+}
+
+function inTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
 }

@@ -33,4 +33,9 @@ export interface Diagnostics {
    * Absent: the source reports on every file.
    */
   reports?(path: string): boolean;
+  /**
+   * Such a source starts reporting on these files, which a step is about to change (those it can:
+   * `reports` says which it does after), so that the findings before the step include theirs.
+   */
+  prepare?(paths: readonly string[], signal?: AbortSignal): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { Diagnostics } from '../ports/diagnostics';
 import type { BlobInput } from '../store/types';
 import type { StepDiagnostics } from './runEvents';
 import type { SessionJournal } from './sessionJournal';
-import { collectBase, diagnoseStep, readFindings } from './stepDiagnostics';
+import { collectBase, diagnoseStep, prepareBase, readFindings } from './stepDiagnostics';
 
 /** The findings a step's delta is taken against (undefined: no source of findings). */
 export type StepBase = Awaited<ReturnType<typeof collectBase>>;
@@ -37,6 +37,12 @@ export class StepChecks {
     const fresh = await collectBase(this.sourceOf(), signal);
     if (fresh) this.collected.set(j, fresh);
     return fresh;
+  }
+
+  /** The base before a step that changes `paths` (when known): with their findings now when the source can report on them (`prepareBase`). */
+  async before(j: SessionJournal, signal: AbortSignal, paths?: readonly string[]): Promise<StepBase> {
+    const base = await this.base(j, signal);
+    return base && paths?.length ? prepareBase(this.sourceOf(), paths, base, signal) : base;
   }
 
   /** The step's findings and delta against `base`; from now on this run's next step compares with them. `created`: files the step created. */

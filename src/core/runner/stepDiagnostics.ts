@@ -108,6 +108,31 @@ function withFindings(base: Base, more: readonly Finding[]): Base {
   return { findings, errors: base.errors + added.errors, warnings: base.warnings + added.warnings };
 }
 
+/**
+ * The base before a step that is about to change `paths`, from a source that reports on some files
+ * only: it is asked to report on those it does not yet (`Diagnostics.prepare`), and their findings
+ * now replace what the base had for them, so errors a file already had are not the step's. The base
+ * as it was when the source cannot (no `prepare`, or it failed).
+ */
+export async function prepareBase(source: Diagnostics, paths: readonly string[], base: Base, signal: AbortSignal): Promise<Base> {
+  const reports = source.reports?.bind(source);
+  if (!source.prepare || !reports) return base;
+  const wanted = paths.filter((p) => !reports(p));
+  if (wanted.length === 0) return base;
+  try {
+    await source.prepare(wanted, signal);
+    const now = wanted.filter((p) => reports(p));
+    if (now.length === 0) return base;
+    const found = (await source.collect(now, signal)).map(toFinding);
+    const replaced = new Set(now);
+    const kept = base.findings.filter((f) => !replaced.has(f.path));
+    return withFindings({ findings: kept, ...tally(kept) }, found);
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return base;
+  }
+}
+
 /** The base for the first mutating step of a session: what the checker says before it runs. */
 export async function collectBase(source: Diagnostics, signal: AbortSignal): Promise<{ findings: Finding[]; errors: number; warnings: number } | undefined> {
   try {

@@ -163,7 +163,7 @@ export class ToolCalls {
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
     // The first step that changes files needs something to compare with: the findings before it.
-    const base = await this.stepBase(j, tool, signal);
+    const base = await this.stepBase(j, tool, signal, changes?.map((c) => c.path));
     if (changes) {
       const out = await this.apply(j, changes);
       this.deps.probe?.(`applied:${tool.name}`);
@@ -175,9 +175,9 @@ export class ToolCalls {
     return this.runCaptured(j, call, tool, input, signal, base);
   }
 
-  /** The findings a step that changes files is compared with, taken before it runs (none for a read, or when steps are not checked). */
-  private async stepBase(j: SessionJournal, tool: Tool, signal: AbortSignal): Promise<StepBase> {
-    return this.deps.diagnoseSteps && tool.category === 'mutate' ? this.checks.base(j, signal) : undefined;
+  /** The findings a step that changes files is compared with, taken before it runs (none for a read, or when steps are not checked); `paths`: the files an edit tool will change. */
+  private async stepBase(j: SessionJournal, tool: Tool, signal: AbortSignal, paths?: readonly string[]): Promise<StepBase> {
+    return this.deps.diagnoseSteps && tool.category === 'mutate' ? this.checks.before(j, signal, paths) : undefined;
   }
 
   /**

@@ -2,15 +2,15 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { collectBase, diagnoseStep } from '../../../src/core/runner/stepDiagnostics';
+import { collectBase, diagnoseStep, prepareBase } from '../../../src/core/runner/stepDiagnostics';
 import { VscodeDiagnostics } from '../../../src/extension/vscodeDiagnostics';
 import { waitFor, workspaceRoot } from '../helpers';
 
 /**
  * VS Code's problems come from language servers, and the editor's TypeScript server checks only the
- * files shown in tabs. A step is compared on what is known: a file in a tab exactly (an error it
- * already had is not the step's, a new one is); a file not in a tab is not checked, so its old
- * errors are not blamed on the step; a tab closed since keeps its last known problems (not "fixed").
+ * files shown in tabs: a file in a tab is compared through the Problems view (an error it already
+ * had is not the step's, a new one is, closing the tab fixes nothing); a script not in a tab through
+ * the TypeScript server, asked directly before and after the step.
  */
 describe('Diagnostics from the editor', () => {
   const signal = new AbortController().signal;
@@ -61,15 +61,30 @@ describe('Diagnostics from the editor', () => {
     assert.equal(third.record.errors, second.record.errors);
   });
 
-  it('a file not in a tab is not checked: the errors it already had are not blamed on the step', async () => {
+  it('a script not in a tab: the TypeScript server is asked about it before and after the step, exactly', async () => {
     const rel = 'diag/hidden.ts';
     write(rel, legacy);
-    assert.equal(source.reports(rel), false);
-    const base = await collectBase(source, signal);
-    assert.ok(base);
+    assert.equal(source.reports(rel), false, 'not shown, nothing reported');
+    const before = await collectBase(source, signal);
+    assert.ok(before);
+    const base = await prepareBase(source, [rel], before, signal);
+    assert.equal(source.reports(rel), true, 'asked about from now on');
+    assert.deepEqual(base.findings.filter((f) => f.path === rel).map((f) => [f.line, f.code]), [[1, '2322']], 'the error it already had is in the base');
+    assert.equal(errorsIn(rel).length, 0, 'and still nothing in the Problems view: the server was asked directly');
+
     write(rel, `// edited\n${legacy}`);
-    const step = await diagnoseStep(source, [rel], base, signal);
-    assert.equal(step.record.introducedCount, 0, JSON.stringify(step.record));
-    assert.deepEqual(step.record.delta, { errors: 0, warnings: 0 });
+    const first = await diagnoseStep(source, [rel], base, signal);
+    assert.equal(first.record.introducedCount, 0, JSON.stringify(first.record));
+    assert.equal(first.record.errors, base.errors);
+    assert.equal(first.record.unchecked, undefined);
+
+    write(rel, `// edited\n${legacy}export const two: string = 2;\n`);
+    const second = await diagnoseStep(source, [rel], base, signal);
+    assert.equal(second.record.introducedCount, 1, JSON.stringify(second.record));
+    assert.deepEqual([second.record.introduced[0]?.path, second.record.introduced[0]?.line, second.record.introduced[0]?.code], [rel, 4, '2322']);
+
+    write(rel, 'export const fixed = 1;\n');
+    const third = await diagnoseStep(source, [rel], { findings: [...base.findings, ...second.record.introduced], errors: second.record.errors, warnings: second.record.warnings }, signal);
+    assert.equal(third.record.resolvedCount, 2, JSON.stringify(third.record));
   });
 });

@@ -48,6 +48,13 @@ class OpenDocuments implements Diagnostics {
   }
 }
 
+/** The same, able to start reporting on files before a step changes them (as VS Code asks the TypeScript server). */
+class PreparedDocuments extends OpenDocuments {
+  async prepare(paths: readonly string[]): Promise<void> {
+    for (const p of paths) this.open.add(p);
+  }
+}
+
 const results = (events: RunnerEvent[]) => events.flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : []));
 
 describe('findings of a source that reports only open files (VS Code): a step is blamed only for what it did', function () {
@@ -81,6 +88,24 @@ describe('findings of a source that reports only open files (VS Code): a step is
     assert.match(e1?.content ?? '', /src\/b\.ts was not checked before this step: its findings are not counted as new \(now 1 error, 0 warnings\)/);
     assert.equal(e2?.diagnostics?.introducedCount, 1);
     assert.equal(e2?.diagnostics?.introduced[0]?.message, 'broken two');
+  });
+
+  it('a source that can report on a file before the edit: its existing error is in the base, exactly, and nothing is unchecked', async () => {
+    h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'src/b.ts', old_text: '// header', new_text: '// header, edited' }),
+        toolUse('e2', 'edit_file', { path: 'src/b.ts', old_text: 'export const ok = 1;', new_text: 'export const ok = BROKEN(two);' }, { toolResultFor: 'e1' }),
+        finalText('done', { toolResultFor: 'e2', lastUserContains: 'introduced 1 error (now 2 errors' }),
+      ],
+      { 'src/b.ts': '// header\nexport const legacy = BROKEN(legacy);\nexport const ok = 1;\n' },
+    );
+    const r = runner(new PreparedDocuments(h.workspace));
+    const id = await h.start(r);
+    assert.equal((await r.run(id)).status, 'completed');
+    assert.deepEqual(h.server.violations(), []);
+    const [e1, e2] = results(await h.events(id));
+    assert.deepEqual(e1?.diagnostics && { errors: e1.diagnostics.errors, delta: e1.diagnostics.delta, introduced: e1.diagnostics.introducedCount, unchecked: e1.diagnostics.unchecked }, { errors: 1, delta: { errors: 0, warnings: 0 }, introduced: 0, unchecked: undefined });
+    assert.equal(e2?.diagnostics?.introducedCount, 1);
   });
 
   it('a document the editor closed since is not "fixed": its last known findings are kept', async () => {
