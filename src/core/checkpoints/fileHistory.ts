@@ -101,13 +101,15 @@ export class FileHistory {
    * Of `names` (a path -> the name it would merge into), the ones whose merged history is one
    * unbroken chain: each change starts from the version the one before it left. Two files the user
    * made one afterwards (CLAUDE.md replaced by a link to AGENTS.md) have two chains that do not meet,
-   * and must stay two histories, or a rewind would write one file's contents into the other.
+   * and must stay two histories, or a rewind would write one file's contents into the other. So do
+   * the two ends of a move (`mv src src2 && ln -s src2 src`): their halves chain, but are two paths.
    */
   chained(names: ReadonlyMap<string, string>): Map<string, string> {
     const groups = new Map<string, Set<string>>();
     for (const [path, name] of names) groups.set(name, (groups.get(name) ?? new Set([name])).add(path));
     const out = new Map<string, string>();
     for (const [name, members] of groups) {
+      if ([...members].some((p) => this.touchesOf(p).some((t) => t.movedTo !== undefined && members.has(t.movedTo)))) continue;
       let prev: FileTouch | undefined;
       let unbroken = true;
       for (const t of this.touches) {

@@ -36,3 +36,7 @@ export const targetName = (step: number): string => (step === 0 ? 'before the se
 /** "a.txt is a symlink now (to b.txt)", or "conf, a folder on the way to conf/cfg.txt, is a symlink now (to secret)". */
 export const linkWords = (path: string, link: LinkOnWay): string =>
   link.path === path ? `${path} is a symlink now (to ${link.to})` : `${link.path}, a folder on the way to ${path}, is a symlink now (to ${link.to})`;
+
+/** Why a deletion of a rewind is left out (`RewindFilePlan.keptFor`), and what the user can do. */
+export const keptWords = (path: string, k: { path: string; link: LinkOnWay }): string =>
+  `${path} is kept: the session moved ${k.path} there, and ${k.path} cannot come back (${linkWords(k.path, k.link)}, which a rewind never replaces); deleting ${path} would leave neither copy. Remove the link ${k.link.path}, then rewind again`;

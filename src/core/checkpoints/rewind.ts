@@ -43,7 +43,10 @@ export interface RewindResult {
   skipped: string[];
   /** Of `skipped`, the files whose contents were kept by hash only: nothing to restore them from. */
   notRestorable: string[];
-  /** Of `skipped`, the paths that are symlinks now: a rewind never writes through a link. */
+  /**
+   * Of `skipped`, the paths a symlink is in the way of: a rewind never writes through a link, and
+   * keeps where a move put a file while the link blocks the way back (`RewindFilePlan.keptFor`).
+   */
   linked: string[];
   /** The session the conversation continues in (conversation and both modes). */
   forkId?: SessionId;
@@ -163,7 +166,7 @@ export interface UndoResult {
 
 /** What was written and what was left alone: before the record (`skipped`), at the renames (`late`), and why. */
 function outcome(data: { files: RewoundFile[] }, skipped: string[], late: string[], files: readonly RewindFilePlan[]): Pick<UndoResult, 'written' | 'skipped' | 'notRestorable' | 'linked'> {
-  const linked = files.filter((f) => f.link !== undefined).map((f) => f.path);
+  const linked = files.filter((f) => f.link !== undefined || f.keptFor !== undefined).map((f) => f.path);
   return {
     written: data.files.map((f) => f.path).filter((p) => !late.includes(p)),
     skipped: [...skipped, ...late],
@@ -272,7 +275,7 @@ interface Prepared {
  */
 async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[], tag: string): Promise<Prepared> {
   const changing = files.filter((f) => f.action !== 'none');
-  const candidates = changing.filter((f) => f.restorable && f.link === undefined && !(f.conflict && !overwrite.includes(f.path)));
+  const candidates = changing.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && !(f.conflict && !overwrite.includes(f.path)));
   // What the plan read, else the store (a plan that went through a copy carries no contents).
   const carried = candidates.map(plannedContents);
   // A link to make needs no contents.

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
 import { directoryNow, linkWords, symbolChanges } from './planText';
+import { type KeptForMove, keepBlockedMoves } from './blockedMoves';
 import type { Outliner } from '../runner/stepEffects';
 
 export type FileAction = 'restore' | 'delete' | 'create' | 'none';
@@ -32,6 +33,12 @@ export interface RewindFilePlan {
    * whatever `overwriteConflicts` says. Removing the link lets a later rewind bring the file back.
    */
   link?: LinkOnWay;
+  /**
+   * 'delete' left alone: the file is where a move of the session put it, and the move's way back (the
+   * path it came from) is blocked by `link`: deleted, the file would have no copy on disk. Removing
+   * the link lets a later rewind take the whole move back.
+   */
+  keptFor?: KeptForMove;
   /** 'delete': the file on disk has an execute bit (the safety checkpoint keeps it for the undo). */
   fromExec?: true;
   /** 'create': the file is created with an execute bit, as it had at the target. */
@@ -146,7 +153,9 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   plan.files = await planFiles(store, workspace, wanted(history), o);
   // Two of the session's paths that are one file (an older session's edit through a symlink): one history, when their changes chain.
   const aliases = history.chained(await aliasNames(workspace, plan.files.map((f) => ({ path: f.path, hash: f.link === undefined ? f.fromHash : (linkLeadsTo.get(f) ?? null) }))));
-  if (aliases.size > 0) plan.files = await planFiles(store, workspace, wanted(history.renamed(aliases)), o);
+  const final = aliases.size > 0 ? history.renamed(aliases) : history;
+  if (aliases.size > 0) plan.files = await planFiles(store, workspace, wanted(final), o);
+  keepBlockedMoves(final, step, plan.files);
   return plan;
 }
 
@@ -371,9 +380,9 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
 function lazy(f: Omit<RewindFilePlan, 'diff' | 'symbols'>, diffOf: () => string, symbolsOf: () => string[]): RewindFilePlan {
   let diff: string | undefined;
   let symbols: string[] | undefined;
-  Object.defineProperty(f, 'diff', { enumerable: true, get: () => (diff ??= diffOf()) });
-  return Object.defineProperty(f, 'symbols', { enumerable: true, get: () => (symbols ??= symbolsOf()) }) as RewindFilePlan;
+  Object.defineProperty(f, 'diff', { enumerable: true, configurable: true, get: () => (diff ??= diffOf()) });
+  return Object.defineProperty(f, 'symbols', { enumerable: true, configurable: true, get: () => (symbols ??= symbolsOf()) }) as RewindFilePlan;
 }
 
 export { type RewindRecord, listRewinds, undoable } from './rewindRecords';
-export { linkWords, targetName } from './planText';
+export { keptWords, linkWords, targetName } from './planText';

@@ -1,0 +1,66 @@
+import type { LinkOnWay } from '../ports/workspace';
+import type { FileHistory } from './fileHistory';
+import { keptWords } from './planText';
+
+/** The fields of a planned file this reads (a `RewindFilePlan`). */
+interface PlannedFile {
+  path: string;
+  action: 'restore' | 'delete' | 'create' | 'none';
+  toHash: string | null;
+  link?: LinkOnWay;
+  keptFor?: KeptForMove;
+}
+
+/** Why a deletion is left out: the path the move would bring the file back to, and the link in the way there. */
+export interface KeptForMove {
+  path: string;
+  link: LinkOnWay;
+}
+
+/**
+ * The deletions a rewind to `step` must leave out: a rewind takes a move back (`mv src src2`) by
+ * making the old path again and deleting the new one. Where a symlink blocks the old path (`ln -s
+ * src2 src` after the move), making it is left out, and deleting the new path would leave no copy of
+ * the file on disk: that half is kept too. Moves chain (`mv a b && mv b c`): the paths of one
+ * chain after `step` are one file's. Returns, per path to keep, the blocked path of its chain.
+ */
+function keptForMoves(history: FileHistory, step: number, files: readonly PlannedFile[]): Map<string, KeptForMove> {
+  const root = new Map<string, string>();
+  const find = (p: string): string => {
+    const r = root.get(p);
+    if (r === undefined || r === p) return p;
+    const top = find(r);
+    root.set(p, top);
+    return top;
+  };
+  for (const t of history.touches) {
+    if (t.step > step && t.outcome === 'applied' && t.movedTo !== undefined) root.set(find(t.path), find(t.movedTo));
+  }
+  if (root.size === 0) return new Map();
+  const blocked = new Map<string, KeptForMove>();
+  for (const f of files) {
+    if (f.link !== undefined && f.toHash !== null && f.action !== 'none' && !blocked.has(find(f.path))) blocked.set(find(f.path), { path: f.path, link: f.link });
+  }
+  const out = new Map<string, KeptForMove>();
+  for (const f of files) {
+    const by = f.action === 'delete' && f.link === undefined ? blocked.get(find(f.path)) : undefined;
+    if (by !== undefined) out.set(f.path, by);
+  }
+  return out;
+}
+
+/**
+ * Marks the deletions `keptForMoves` finds (`RewindFilePlan.keptFor`): the apply leaves them alone,
+ * and their preview says why instead of showing the deletion (`diff` and `symbols` are the plan's
+ * lazy, configurable getters).
+ */
+export function keepBlockedMoves(history: FileHistory, step: number, files: PlannedFile[]): void {
+  const kept = keptForMoves(history, step, files);
+  for (const f of files) {
+    const k = kept.get(f.path);
+    if (k === undefined) continue;
+    f.keptFor = k;
+    Object.defineProperty(f, 'diff', { enumerable: true, value: `${keptWords(f.path, k)}\n` });
+    Object.defineProperty(f, 'symbols', { enumerable: true, value: [] });
+  }
+}
