@@ -1,4 +1,4 @@
-import { type RewindFilePlan, linkWords } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, keptWords, linkWords } from '../core/checkpoints/rewindPlan';
 import { count } from '../core/util/plural';
 
 /** The CLI's words for rewinds and their undos: the preview of each file, and what was left alone. */
@@ -10,16 +10,16 @@ export function printPlan(files: readonly RewindFilePlan[]): void {
   const changes = files.filter((f) => f.action !== 'none');
   if (changes.length === 0) process.stdout.write('no file changes\n');
   for (const f of changes) {
-    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : `${f.conflict ? `  (${f.fromHash === null ? 'deleted' : 'edited'} outside the session: kept unless --overwrite)` : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
+    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${f.fromHash === null ? 'deleted' : 'edited'} outside the session: kept unless --overwrite)` : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
     const mode = f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)';
-    process.stdout.write(`${f.action.padEnd(7)} ${f.path}${mode}${why}\n`);
+    process.stdout.write(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${f.path}${mode}${why}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
     if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
   }
 }
 
-/** "; kept a.ts (edited outside the session); not restorable: logo.png (kept by hash only); kept cfg (a symlink now)" */
+/** "; kept a.ts (edited outside the session); not restorable: logo.png (kept by hash only); kept cfg (a symlink in the way)" */
 export function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[] }): string {
   const edited = r.skipped.filter((p) => !r.notRestorable.includes(p) && !r.linked.includes(p));
-  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}${r.linked.length ? `; kept ${r.linked.join(', ')} (a symlink now: never written through)` : ''}`;
+  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}${r.linked.length ? `; kept ${r.linked.join(', ')} (a symlink in the way: never written through)` : ''}`;
 }

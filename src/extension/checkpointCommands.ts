@@ -5,7 +5,7 @@ import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, linkWords, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, keptWords, linkWords, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -86,7 +86,9 @@ const workspace = (): NodeWorkspace => new NodeWorkspace(folder().fsPath);
 const previewLine = (f: RewindFilePlan): string =>
   f.link !== undefined
     ? `${f.action} ${f.path} (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)`
-    : `${f.action} ${f.path}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
+    : f.keptFor !== undefined
+      ? `keep ${f.path} (${keptWords(f.path, f.keptFor)})`
+      : `${f.action} ${f.path}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
 
 /** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */
 function symbolsNote(lines: readonly string[]): string {
@@ -111,7 +113,7 @@ async function closeChanges(title: string): Promise<void> {
 /** ", kept 2 edited outside the session, 1 not restorable (kept by hash only)" for what a rewind or its undo left alone. */
 function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[] }): string {
   const edited = r.skipped.length - r.notRestorable.length - r.linked.length;
-  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}${r.linked.length ? `, kept ${r.linked.length} that ${r.linked.length === 1 ? 'is a symlink' : 'are symlinks'} now` : ''}`;
+  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}${r.linked.length ? `, kept ${r.linked.length} that a symlink is in the way of` : ''}`;
 }
 
 const SHOW_CHANGES = 'Show Changes';
@@ -125,7 +127,8 @@ async function confirmPlan(message: string, detail: string, files: readonly Rewi
   const changes = files.filter((f) => f.action !== 'none');
   const go = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...(changes.length ? [action, SHOW_CHANGES] : [action]));
   if (go !== SHOW_CHANGES) return go === action;
-  await showChanges(title, changes);
+  // A file kept where a move put it changes nothing: no side by side for it.
+  await showChanges(title, changes.filter((f) => f.keptFor === undefined));
   try {
     return (await vscode.window.showWarningMessage(message, action)) === action;
   } finally {
