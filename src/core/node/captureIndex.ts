@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { type Comparison, sameExec } from '../capture/changeSet';
-import { type IndexEntry, readEntry, statDiffers } from './captureRead';
+import { type AdmitBinary, type IndexEntry, readEntry, statDiffers } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
 
 /** A path to compare with the index: its lstat, or null when nothing tracked is there any more. */
@@ -66,14 +66,15 @@ export class CaptureIndex {
   /**
    * Updates the entries of `candidates` and returns those whose content changed (or appeared, or
    * went). A file whose stat matches its entry (and is not racy) is not read. `hashed` counts reads.
+   * `admitBinary`: whether the new bytes of a binary file are kept (see readEntry).
    */
-  async compare(candidates: Candidates): Promise<{ comparisons: Comparison[]; hashed: number }> {
+  async compare(candidates: Candidates, admitBinary?: AdmitBinary): Promise<{ comparisons: Comparison[]; hashed: number }> {
     const comparisons: Comparison[] = [];
     let hashed = 0;
     await eachLimited(candidates, this.concurrency, async ([rel, st]) => {
       const before = this.entries.get(rel);
       if (st && before && !statDiffers(before, st, RACY_MS)) return;
-      const after = st ? await this.read(rel) : undefined;
+      const after = st ? await this.read(rel, admitBinary) : undefined;
       if (st) hashed++;
       if (after) this.set(rel, after);
       else this.delete(rel);
@@ -84,7 +85,7 @@ export class CaptureIndex {
     return { comparisons, hashed };
   }
 
-  read(rel: string): Promise<IndexEntry | undefined> {
-    return readEntry(path.join(this.rootAbs, rel), this.maxBytes);
+  read(rel: string, admitBinary?: AdmitBinary): Promise<IndexEntry | undefined> {
+    return readEntry(path.join(this.rootAbs, rel), this.maxBytes, admitBinary);
   }
 }

@@ -45,31 +45,63 @@ async function fill(fd: number, buf: Buffer): Promise<number> {
   return got;
 }
 
-/** Hashes a file larger than the limit in chunks, keeping no bytes. */
+/** Chunk buffers no read is using: reused, so that hashing many large files leaves no garbage behind. */
+const freeChunks: Buffer[] = [];
+
+/** Hashes a file in chunks, keeping no bytes (larger than the limit, or binary past the capture's budget). */
 async function hashChunks(fd: number): Promise<{ hash: string; size: number; binary: boolean }> {
   const h = createHash('sha256');
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let size = 0;
-  let binary = false;
-  for (;;) {
-    const { bytesRead } = await readFd(fd, buf, 0, CHUNK, size);
-    if (bytesRead === 0) break;
-    const chunk = buf.subarray(0, bytesRead);
-    if (size === 0) binary = looksBinary(chunk);
-    h.update(chunk);
-    size += bytesRead;
+  const buf = freeChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+  try {
+    let size = 0;
+    let binary = false;
+    for (;;) {
+      const { bytesRead } = await readFd(fd, buf, 0, CHUNK, size);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      if (size === 0) binary = looksBinary(chunk);
+      h.update(chunk);
+      size += bytesRead;
+    }
+    return { hash: h.digest('hex'), size, binary };
+  } finally {
+    if (freeChunks.length < 64) freeChunks.push(buf);
   }
-  return { hash: h.digest('hex'), size, binary };
+}
+
+/** The first bytes of the file, as many as `looksBinary` looks at. */
+async function head(fd: number, size: number): Promise<Buffer> {
+  const buf = Buffer.alloc(Math.min(size, BINARY_PROBE));
+  return buf.subarray(0, await fill(fd, buf));
+}
+
+const BINARY_PROBE = 8000;
+
+/**
+ * Whether the bytes of a binary file of `size` bytes may be kept: the capture's budget for them.
+ * A text file within the limit always is (its diff is shown).
+ */
+export type AdmitBinary = (size: number) => boolean;
+
+/** Admits binary files' bytes while `budget` bytes last (one budget per side of a capture). */
+export function admitWithin(budget: number): AdmitBinary {
+  let left = budget;
+  return (size) => {
+    if (size > left) return false;
+    left -= size;
+    return true;
+  };
 }
 
 /**
  * Reads and hashes the regular file at `abs` (through one descriptor, so the stat and the bytes
  * belong to the same inode, and the stat comes first: a write during the read changes mtime, and
  * the next comparison re-reads). The bytes are kept when the file is within `maxBytes`, binary or
- * not (a rewind restores either); a larger file is hashed in chunks. Undefined when the path is no longer a regular file. An
+ * not (a rewind restores either), unless it is binary and `admitBinary` refuses its size; a larger
+ * file is hashed in chunks. Undefined when the path is no longer a regular file. An
  * unreadable file (EACCES) is treated as absent: the capture cannot say what it holds.
  */
-export async function readEntry(abs: string, maxBytes: number): Promise<IndexEntry | undefined> {
+export async function readEntry(abs: string, maxBytes: number, admitBinary?: AdmitBinary): Promise<IndexEntry | undefined> {
   const readAt = Date.now();
   let fd: number;
   try {
@@ -84,6 +116,7 @@ export async function readEntry(abs: string, maxBytes: number): Promise<IndexEnt
     if (!st.isFile()) return undefined;
     const meta = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, ...(isExecutable(st.mode) ? { exec: true as const } : {}), ...(process.platform === 'win32' ? {} : { mode: st.mode & 0o7777 }) };
     if (st.size > maxBytes) return { ...meta, ...(await hashChunks(fd)) };
+    if (admitBinary && st.size > BINARY_PROBE && looksBinary(await head(fd, st.size)) && !admitBinary(st.size)) return { ...meta, ...(await hashChunks(fd)) };
     const buf = Buffer.allocUnsafeSlow(st.size);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, await fill(fd, buf));
     const hash = createHash('sha256').update(bytes).digest('hex');

@@ -13,7 +13,7 @@ import {
 } from '../ports/changeCapture';
 import { CaptureFilter, type CaptureFilterOptions } from './captureFilter';
 import { type Candidates, CaptureIndex } from './captureIndex';
-import { lstatOrNone } from './captureRead';
+import { admitWithin, lstatOrNone } from './captureRead';
 import { rescope, ruleDirs } from './captureRescope';
 import { scanTree } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
@@ -27,6 +27,12 @@ export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
   maxFileBytes?: number;
   /** Put the baseline's files (within `maxFileBytes`) in the content store. Default true. */
   keepBaselineContents?: boolean;
+  /**
+   * Bytes of binary files one capture holds, for each side (new bytes read, old bytes read back
+   * from git), so that a command rewriting hundreds of MB of assets is not held in memory at once.
+   * Past it, a binary file is recorded by hash and size only. Default 32 MB.
+   */
+  binaryBytesPerCapture?: number;
   /** `fs.watch`, or false to run without a watcher (every capture then sweeps). */
   watch?: WatchFunction | false;
   /**
@@ -81,6 +87,7 @@ export class NodeChangeCapture implements ChangeCapture {
   private readonly maxFileBytes: number;
   private readonly maxEvents: number;
   private readonly concurrency: number;
+  private readonly binaryBudget: number;
   private dirty = new Set<string>();
   private newDirs = new Set<string>();
   private readonly attaching = new Set<Promise<void>>();
@@ -106,6 +113,7 @@ export class NodeChangeCapture implements ChangeCapture {
     this.maxFileBytes = options.maxFileBytes ?? 5 * 1024 * 1024;
     this.maxEvents = options.maxEvents ?? defaultMaxEvents();
     this.concurrency = options.concurrency ?? 32;
+    this.binaryBudget = options.binaryBytesPerCapture ?? 32 * 1024 * 1024;
     this.index = new CaptureIndex(this.root, this.maxFileBytes, this.concurrency);
     this.store = options.contentStore ?? new MemoryContentStore();
     const sink = { onEvent: this.onEvent.bind(this), onFailure: () => (this.watching = false) };
@@ -209,7 +217,7 @@ export class NodeChangeCapture implements ChangeCapture {
           spareBytes += e.bytes.length;
           this.gitBlobs.set(e.hash, id);
         }
-        batch.push({ hash: e.hash, bytes: e.bytes, ...(spare ? { spare } : {}) });
+        batch.push({ hash: e.hash, bytes: e.bytes, ...(spare ? { spare } : {}), ...(e.binary ? { binary: true } : {}) });
         batchBytes += e.bytes.length;
         keptBytes += e.bytes.length;
         if (batchBytes >= KEEP_BATCH_BYTES) await flush();
@@ -280,7 +288,7 @@ export class NodeChangeCapture implements ChangeCapture {
       // The repository's info/exclude or a .gitignore above the root changed (nothing watches those): the whole workspace goes by the new rules from here.
       if (await this.filter.rootRulesChanged()) await this.rescopeDir('');
       const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
-      found = { candidates, ...(await this.index.compare(candidates)) };
+      found = { candidates, ...(await this.index.compare(candidates, admitWithin(this.binaryBudget))) };
       await this.rescope(found.comparisons);
     } catch (e) {
       // The dirty paths are lost with this attempt: the next settle sweeps instead.
@@ -364,7 +372,8 @@ export class NodeChangeCapture implements ChangeCapture {
    */
   private async recallFromGit(comparisons: readonly Comparison[]): Promise<void> {
     if (this.options.gitContents === false) return;
-    const missing = comparisons.filter((c) => this.wantsBefore(c) && !c.before?.bytes);
+    const admit = admitWithin(this.binaryBudget);
+    const missing = comparisons.filter((c) => this.wantsBefore(c) && !c.before?.bytes && (!c.before?.binary || admit(c.before.size)));
     if (missing.length === 0) return;
     this.git ??= new GitContents(this.root);
     const found = await this.git.recall(
@@ -383,7 +392,7 @@ export class NodeChangeCapture implements ChangeCapture {
   /** Keeps the new contents, so that the next capture can give them as old bytes. */
   private async keep(comparisons: readonly Comparison[]): Promise<void> {
     const entries: ContentEntry[] = [];
-    for (const c of comparisons) if (c.after?.bytes) entries.push({ hash: c.after.hash, bytes: c.after.bytes });
+    for (const c of comparisons) if (c.after?.bytes) entries.push({ hash: c.after.hash, bytes: c.after.bytes, ...(c.after.binary ? { binary: true } : {}) });
     if (entries.length > 0) await this.store.put(entries);
   }
 }

@@ -113,6 +113,11 @@ export interface ContentEntry {
    * flag clears it.
    */
   spare?: boolean;
+  /**
+   * The bytes of a binary file: a bounded cache drops them before anything else, so that a
+   * workspace's assets never push its sources out (their old bytes give the diffs).
+   */
+  binary?: boolean;
 }
 
 /**
