@@ -14,7 +14,11 @@ export class StepChecks {
   /** A base collected in a run before any step of it recorded findings (a first call that changed nothing keeps it). */
   private readonly collected = new WeakMap<SessionJournal, NonNullable<StepBase>>();
 
-  constructor(private readonly sourceOf: () => Diagnostics) {}
+  /** `exists`: whether a file is in the workspace now (the findings of a file gone are not carried forward). */
+  constructor(
+    private readonly sourceOf: () => Diagnostics,
+    private readonly exists?: (path: string) => Promise<boolean>,
+  ) {}
 
   /**
    * The findings the next delta is taken against, before the step runs: the last step's, once a
@@ -48,7 +52,7 @@ export class StepChecks {
   /** The step's findings and delta against `base`; from now on this run's next step compares with them. `created`: files the step created. */
   async diagnose(j: SessionJournal, changed: string[], base: StepBase, signal: AbortSignal, created: readonly string[] = []): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
     if (!base) return undefined;
-    const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal, created);
+    const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal, created, this.exists);
     // Findings the journal keeps as the next base (a checker that failed records none).
     if (!record.unavailable) {
       this.recorded.add(j);

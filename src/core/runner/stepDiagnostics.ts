@@ -61,9 +61,11 @@ type Base = { findings: Finding[]; errors: number; warnings: number };
  * it no longer reports on and the step did not change keeps its findings from the base (the editor
  * closed it; nothing was fixed), and a file the step changed (`created`: those that did not exist
  * before) that it did not report on before, with no findings known, had its findings first seen now:
- * they are added to the base and the file is listed as unchecked, not blamed on the step.
+ * they are added to the base and the file is listed as unchecked, not blamed on the step. A file
+ * not reported on that no longer exists (`exists`) is carried forward no more: its findings leave
+ * the base too, neither fixed nor blamed on the step.
  */
-export async function diagnoseStep(source: Diagnostics, changed: readonly string[], base: Base, signal: AbortSignal, created: readonly string[] = []): Promise<{ record: StepDiagnostics; blob: BlobInput | undefined }> {
+export async function diagnoseStep(source: Diagnostics, changed: readonly string[], base: Base, signal: AbortSignal, created: readonly string[] = [], exists?: (path: string) => Promise<boolean>): Promise<{ record: StepDiagnostics; blob: BlobInput | undefined }> {
   const reports = source.reports?.bind(source);
   const known = new Set(base.findings.map((f) => f.path));
   const unseen = new Set(reports ? changed.filter((p) => !created.includes(p) && !known.has(p) && !reports(p)) : []);
@@ -76,12 +78,18 @@ export async function diagnoseStep(source: Diagnostics, changed: readonly string
     const why = e instanceof Error ? e.message : String(e);
     return { record: { errors: 0, warnings: 0, delta: { errors: 0, warnings: 0 }, introduced: [], introducedCount: 0, resolvedCount: 0, blob: '' as BlobHash, unavailable: why.slice(0, 500) }, blob: undefined };
   }
+  let counted = base;
   if (reports) {
     const touched = new Set(changed);
-    after.push(...base.findings.filter((f) => !touched.has(f.path) && !reports(f.path)));
+    const carried = base.findings.filter((f) => !touched.has(f.path) && !reports(f.path));
+    // A file removed outside the step (the user deleted it) has no findings any more, and losing them is not the step's doing.
+    const gone = new Set<string>();
+    if (exists) for (const p of new Set(carried.map((f) => f.path))) if (!(await exists(p))) gone.add(p);
+    after.push(...carried.filter((f) => !gone.has(f.path)));
+    if (gone.size) counted = withFindings({ findings: [], errors: 0, warnings: 0 }, base.findings.filter((f) => !gone.has(f.path)));
   }
   const firstSeen = after.filter((f) => unseen.has(f.path));
-  const before = firstSeen.length ? withFindings(base, firstSeen) : base;
+  const before = firstSeen.length ? withFindings(counted, firstSeen) : counted;
   const unchecked = [...new Set(firstSeen.map((f) => f.path))];
   const now = tally(after);
   const { introduced, resolved } = compareFindings(before.findings, after);

@@ -35,7 +35,10 @@ export class ToolCalls {
     private readonly now: () => number,
     private readonly commit: Commit,
   ) {
-    this.checks = new StepChecks(() => deps.toolContext.diagnostics);
+    this.checks = new StepChecks(
+      () => deps.toolContext.diagnostics,
+      (p) => deps.toolContext.workspace.stat(p).then((st) => st !== undefined, () => true),
+    );
   }
 
   async advance(j: SessionJournal, call: CallState, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
@@ -191,7 +194,7 @@ export class ToolCalls {
     this.deps.probe?.(`applied:${tool.name}`);
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input, recovered);
     const symbols = await this.symbols(found.files);
-    const diag = base ? await this.checks.diagnose(j, found.effects.map((e) => e.path), base, signal, found.effects.flatMap((e) => (e.kind === 'created' ? [e.path] : []))) : undefined;
+    const diag = base ? await this.checks.diagnose(j, found.effects.flatMap((e) => (e.from !== undefined ? [e.path, e.from] : [e.path])), base, signal, found.effects.flatMap((e) => (e.kind === 'created' ? [e.path] : []))) : undefined;
     const content = `${out.content}${describeSideEffects(found.effects)}${diag ? diagnosticsForModel(diag.record) : ''}`;
     return this.finish(j, call, { ...out, content, progressed: true }, input, recovered, {
       sideEffects: found.effects,
