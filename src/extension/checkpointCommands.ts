@@ -158,7 +158,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo');
   const memory = await d.stores.memory();
-  const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), noteWrite: d.sessions.noteWrite });
+  const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), holdWrites: d.sessions.holdWrites });
   d.stores.notifyChanged();
   void vscode.window.showInformationMessage(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${keptNote(u)}).`);
 }
@@ -240,7 +240,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         const question = `Savepoint: rewind to ${at}? ${count(changes.length, 'file')} will change; only files this session touched, and a safety checkpoint lets you undo it.`;
         if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind');
-        const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), noteWrite: d.sessions.noteWrite });
+        const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), holdWrites: d.sessions.holdWrites });
         d.stores.notifyChanged();
         const undo = await vscode.window.showInformationMessage(
           `Savepoint: rewound ${count(result.written.length, 'file')}${keptNote(result)}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { MemoryContentStore } from '../core/capture/memoryContentStore';
 import { CaptureSlot } from '../core/capture/captureSlot';
 import { SerialCapture } from '../core/capture/serialCapture';
+import type { HeldWrite } from '../core/ports/changeCapture';
 import { AstOutliner } from '../core/code/astOutline';
 import { AnthropicLlmClient } from '../core/model/anthropicLlmClient';
 import { CommandDiagnostics } from '../core/node/commandDiagnostics';
@@ -66,12 +67,10 @@ export class SessionService implements vscode.Disposable {
   }
 
   /**
-   * A rewind or undo of a session is about to write this file: a command another session runs
-   * meanwhile does not take the write for its own (see SerialCapture.noteToolWrite).
+   * A rewind or undo of a session is about to write these files: a command another session runs
+   * meanwhile does not take the writes for its own (see SerialCapture.holdWrites). Returns the release.
    */
-  readonly noteWrite = (path: string, hash: string | null): void => {
-    if (this.capture.made) this.capture.get().shared.noteToolWrite(path, hash);
-  };
+  readonly holdWrites = (writes: readonly HeldWrite[]): (() => void) => (this.capture.made ? this.capture.get().shared.holdWrites(writes) : () => undefined);
 
   /** A change capture of the first workspace folder, with the settings of the moment. */
   private makeCapture(): { capture: NodeChangeCapture; shared: SerialCapture; dispose(): Promise<void> } {

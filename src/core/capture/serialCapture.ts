@@ -1,4 +1,4 @@
-import type { CaptureMark, ChangeCapture, FileChangeSet } from '../ports/changeCapture';
+import type { CaptureMark, ChangeCapture, FileChangeSet, HeldWrite } from '../ports/changeCapture';
 
 /**
  * One change capture shared by every session of a workspace, one command at a time. A capture
@@ -8,17 +8,20 @@ import type { CaptureMark, ChangeCapture, FileChangeSet } from '../ports/changeC
  * of another session runs after the running one, and each records its own changes.
  *
  * The wait is bounded by the running command (commands have their own time limits). Writes by the
- * file tools of another session while a command runs are noted (`noteToolWrite`) and left out of
- * that command's changes when the file still holds what the tool wrote: they are the other
- * session's, journaled as its edits. An edit by the user in the editor meanwhile is still the
- * command's (nothing tells them apart on disk).
+ * file tools, rewinds and undos of another session while a command runs are held (`holdWrites`)
+ * and left out of that command's changes when the file still holds what was written: they are the
+ * other session's, journaled by it. A hold covers the capture open when it is made and any that
+ * begins before its release (a rewind's renames may land after a command began). An edit by the
+ * user in the editor meanwhile is still the command's (nothing tells them apart on disk).
  */
 export class SerialCapture implements ChangeCapture {
   /** Settles when the last capture asked for has ended (or failed to begin). */
   private tail: Promise<void> = Promise.resolve();
   private readonly releases = new Map<number, () => void>();
-  /** While a capture is open: the files tools wrote meanwhile, with what they wrote. */
+  /** While a capture is open: the files written meanwhile by other sessions, with what they wrote. */
   private toolWrites: Map<string, string | null> | undefined;
+  /** Writes held now (not yet released). */
+  private readonly holds = new Set<readonly HeldWrite[]>();
 
   constructor(private readonly inner: ChangeCapture) {}
 
@@ -29,6 +32,7 @@ export class SerialCapture implements ChangeCapture {
     await previous;
     // Noted from here: a tool may write while the capture settles in begin(), and that write may be seen as the command's.
     this.toolWrites = new Map();
+    for (const hold of this.holds) for (const w of hold) this.toolWrites.set(w.path, w.hash);
     try {
       const mark = await this.inner.begin();
       this.releases.set(mark.id, release);
@@ -54,8 +58,11 @@ export class SerialCapture implements ChangeCapture {
     }
   }
 
-  noteToolWrite(path: string, hash: string | null): void {
-    this.toolWrites?.set(path, hash);
+  holdWrites(writes: readonly HeldWrite[]): () => void {
+    const hold = [...writes];
+    this.holds.add(hold);
+    for (const w of hold) this.toolWrites?.set(w.path, w.hash);
+    return () => void this.holds.delete(hold);
   }
 
   /** Disposes the shared capture: every session's (a waiting `begin()` then fails with DISPOSED). */

@@ -19,10 +19,11 @@ export interface ApplyOptions {
   memory?: RewindMemory;
   now?: () => number;
   /**
-   * Told each file about to be written (its hash after, null: deleted) just before the writes: a
-   * change capture shared with other sessions leaves them out of the command it records meanwhile.
+   * Told the files about to be written (their hash after, null: deleted) before the writes, and
+   * released once they are done: a change capture shared with other sessions leaves them out of the
+   * command it records meanwhile (ChangeCapture.holdWrites).
    */
-  noteWrite?: (path: string, hash: BlobHash | null) => void;
+  holdWrites?: (writes: readonly { path: string; hash: BlobHash | null }[]) => () => void;
 }
 
 /** What a rewind needs of long-term memory (LongTermMemory implements it). */
@@ -105,7 +106,7 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
   let late: string[];
   let recorded = false;
   try {
-    late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared, stillThere, { onRecorded: () => (recorded = true), ...(o.noteWrite ? { noteWrite: o.noteWrite } : {}) });
+    late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind', data, prepared, stillThere, { onRecorded: () => (recorded = true), ...(o.holdWrites ? { holdWrites: o.holdWrites } : {}) });
   } catch (e) {
     // Not recorded (another rewind or run of the session came first): what this attempt did to
     // memory and the session list is taken back, best effort, so that nothing of it is left unclaimed.
@@ -216,7 +217,7 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
           for (const id of plan.memoryReverts) await memory.undoRevert(id);
         }
       : undefined;
-  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared, stillThere, { ...(reapply ? { beforeSettle: reapply } : {}), ...(o.noteWrite ? { noteWrite: o.noteWrite } : {}) });
+  const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared, stillThere, { ...(reapply ? { beforeSettle: reapply } : {}), ...(o.holdWrites ? { holdWrites: o.holdWrites } : {}) });
   removeOwnLeftovers(workspace, tag, write);
   return { rewindId: plan.rewindId, ...outcome(data, skipped, late, plan.files) };
 }
@@ -328,7 +329,7 @@ async function commitAndWrite(
   /** Tags of earlier crashed rewinds whose files could not be removed: the row keeps naming them. */
   stillThere: readonly string[],
   /** beforeSettle: an undo's memory, after the renames, before the settlement, which then says it was done. */
-  { onRecorded, beforeSettle, noteWrite }: { onRecorded?: () => void; beforeSettle?: () => Promise<void>; noteWrite?: ApplyOptions['noteWrite'] },
+  { onRecorded, beforeSettle, holdWrites }: { onRecorded?: () => void; beforeSettle?: () => Promise<void>; holdWrites?: ApplyOptions['holdWrites'] },
 ): Promise<string[]> {
   let step: number;
   try {
@@ -352,10 +353,11 @@ async function commitAndWrite(
   }
   // The record is durable: the renames follow (distinct paths, any order).
   onRecorded?.();
-  for (const { f } of prepared.write) noteWrite?.(f.path, f.toHash);
   const read = new Map(prepared.write.map(({ f }) => [f.path, f.fromHash]));
   const planned = new Map(prepared.write.map(({ f }) => [f.path, f]));
-  const { skipped } = await prepared.staged.apply({ unchanged: async (path) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === read.get(path) });
+  const release = holdWrites?.(prepared.write.map(({ f }) => ({ path: f.path, hash: f.toHash })));
+  const unchanged = async (path: string) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === read.get(path);
+  const { skipped } = await prepared.staged.apply({ unchanged }).finally(() => release?.());
   // Done: the record is settled, with the files it lists but left alone. Not synced, and best effort:
   // without it, the record counts them as written (a later undo then sees a conflict and asks).
   await beforeSettle?.();

@@ -16,6 +16,12 @@ export interface CaptureFilterOptions {
 }
 
 /**
+ * A file Savepoint stages before renaming it into place (NodeWorkspace.stageFiles: `.savepoint-`,
+ * the tag if any, random hex, `.tmp`): another session's rewind or write, never a command's change.
+ */
+const STAGED = /^\.savepoint-[A-Za-z0-9-]+\.tmp$/;
+
+/**
  * Which workspace paths the capture tracks. The `.gitignore` rules of each directory are loaded
  * once (with the same loader as `NodeWorkspace.list`) and cached; `invalidate` drops a directory's
  * rules after its `.gitignore` changed.
@@ -45,6 +51,7 @@ export class CaptureFilter {
   async excludes(dirRel: string, rel: string, isDir: boolean): Promise<boolean> {
     const name = rel.slice(rel.lastIndexOf('/') + 1);
     if (name === '.git') return true;
+    if (!isDir && STAGED.test(name)) return true;
     if (isDir && this.excludeDirs.has(name)) return true;
     if (this.globs && (this.globs(rel) || (isDir && this.globs(`${rel}/`)))) return true;
     if (!this.respectGitignore) return false;

@@ -166,10 +166,17 @@ export interface ChangeCapture {
   dispose(): Promise<void>;
 
   /**
-   * A file tool is about to write `path` (the hash of what it writes; null: it deletes the file).
-   * Such writes are journaled by the tool's own session; a capture open meanwhile (another
-   * session's command) leaves them out, unless the file changed again after. Optional: a capture
-   * used by one session at a time needs no notes.
+   * A file tool, a rewind or an undo is about to write these files (the hash of what it writes;
+   * null: it deletes the file). Such writes are journaled by their own session; a capture open while
+   * they are held (another session's command: open already, or begun before the release) leaves them
+   * out, unless the file changed again after. Returns the release, to call once the writes are done.
+   * Optional: a capture used by one session at a time needs no notes.
    */
-  noteToolWrite?(path: string, hash: ContentHash | null): void;
+  holdWrites?(writes: readonly HeldWrite[]): () => void;
+}
+
+/** A write about to happen (see ChangeCapture.holdWrites). */
+export interface HeldWrite {
+  path: string;
+  hash: ContentHash | null;
 }

@@ -290,12 +290,16 @@ export class ToolCalls {
   private async apply(j: SessionJournal, changes: { path: string; after: Uint8Array | null; via?: string }[]): Promise<ToolOutput> {
     const ws = this.deps.toolContext.workspace;
     const done: string[] = [];
-    for (const c of changes) {
-      // Another session's command may be running: its capture must not take this write for its own.
-      this.deps.capture?.noteToolWrite?.(c.path, c.after === null ? null : hashBytes(c.after));
-      if (c.after === null) await ws.deleteFile(c.path);
-      else await ws.writeFile(c.path, c.after);
-      done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.via ? ` (the path given, ${c.via}, leads there through a symlink)` : ''}${c.after ? ` (${c.after.length} bytes)` : ''}`);
+    // Another session's command may be running, or begin meanwhile: its capture must not take these writes for its own.
+    const release = this.deps.capture?.holdWrites?.(changes.map((c) => ({ path: c.path, hash: c.after === null ? null : hashBytes(c.after) })));
+    try {
+      for (const c of changes) {
+        if (c.after === null) await ws.deleteFile(c.path);
+        else await ws.writeFile(c.path, c.after);
+        done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.via ? ` (the path given, ${c.via}, leads there through a symlink)` : ''}${c.after ? ` (${c.after.length} bytes)` : ''}`);
+      }
+    } finally {
+      release?.();
     }
     void j;
     return { content: done.length ? done.join('\n') : 'no change was needed', progressed: true };

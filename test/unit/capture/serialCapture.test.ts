@@ -41,16 +41,20 @@ describe('SerialCapture: one command at a time across sessions, each with its ow
     const shared = new SerialCapture(inner);
     const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
-    shared.noteToolWrite('b.txt', sha('ignored\n'));
+    // A hold released before the capture begins is not the capture's.
+    shared.holdWrites([{ path: 'b.txt', hash: sha('ignored\n') }])();
     const mark = await shared.begin();
     await sh(root, "printf 'A\\n' > a.txt");
-    // Session B's edit_file and delete_file while A's command runs (as the runner does: note, then write).
-    shared.noteToolWrite('b.txt', sha('B\n'));
+    // Session B's edit_file and delete_file while A's command runs (as the runner does: hold, write, release).
+    const held = shared.holdWrites([
+      { path: 'b.txt', hash: sha('B\n') },
+      { path: 'gone.txt', hash: null },
+    ]);
     await writeFile(join(root, 'b.txt'), 'B\n');
-    shared.noteToolWrite('gone.txt', null);
     await rm(join(root, 'gone.txt'));
+    held();
     // B writes c.txt, then A's command changes it again: the command's change.
-    shared.noteToolWrite('c.txt', sha('C\n'));
+    shared.holdWrites([{ path: 'c.txt', hash: sha('C\n') }])();
     await writeFile(join(root, 'c.txt'), 'C\n');
     await sh(root, "printf 'C2\\n' > c.txt");
     assert.deepEqual(summary(await shared.end(mark)), ['a.txt modified', 'c.txt modified']);
@@ -83,12 +87,34 @@ describe('SerialCapture: one command at a time across sessions, each with its ow
     const beginning = shared.begin();
     await innerBegan;
     // Another session's edit lands while the command's capture settles.
-    shared.noteToolWrite('b.txt', createHash('sha256').update('B\n').digest('hex'));
+    const release = shared.holdWrites([{ path: 'b.txt', hash: createHash('sha256').update('B\n').digest('hex') }]);
     await writeFile(join(root, 'b.txt'), 'B\n');
+    release();
     letBegin();
     const mark = await beginning;
     await sh(root, "printf 'A\\n' > a.txt");
     assert.deepEqual(summary(await shared.end(mark)), ['a.txt modified']);
+  });
+
+  it('a write held before a capture begins and landing after is not the capture\'s; once released, the next capture takes such a change', async () => {
+    const root = await scratch.workspace({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    const inner = scratch.capture(root, { contentStore: new MemoryContentStore() });
+    await inner.start();
+    const shared = new SerialCapture(inner);
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    // Another session's rewind holds b.txt; the command begins before its rename lands.
+    const release = shared.holdWrites([{ path: 'b.txt', hash: sha('B\n') }]);
+    const mark = await shared.begin();
+    await writeFile(join(root, 'b.txt'), 'B\n');
+    release();
+    await sh(root, "printf 'A\\n' > a.txt");
+    assert.deepEqual(summary(await shared.end(mark)), ['a.txt modified']);
+    // Released: the same contents written by a later command are that command's.
+    await writeFile(join(root, 'b.txt'), 'b\n');
+    const next = await shared.begin();
+    await sh(root, "printf 'B\\n' > b.txt");
+    assert.deepEqual(summary(await shared.end(next)), ['b.txt modified']);
+    await shared.dispose();
   });
 
   it('a capture that fails to begin lets the next one through, and a disposed capture says so', async () => {

@@ -146,7 +146,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     capture = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
     const real = capture;
     const notes: [string, string | null][] = [];
-    const spy = { begin: () => real.begin(), end: (m: Parameters<typeof real.end>[0]) => real.end(m), dispose: () => real.dispose(), noteToolWrite: (p: string, hash: string | null) => void notes.push([p, hash]) };
+    const spy = { begin: () => real.begin(), end: (m: Parameters<typeof real.end>[0]) => real.end(m), dispose: () => real.dispose(), holdWrites: (w: readonly { path: string; hash: string | null }[]) => (w.forEach((x) => notes.push([x.path, x.hash])), () => undefined) };
     const runner = h.runner(new ScriptedGate(), { capture: spy });
     const id = await h.start(runner);
     assert.equal((await runner.run(id)).status, 'completed');
