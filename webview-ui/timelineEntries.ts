@@ -86,8 +86,11 @@ function fileRow(f: FileStat, t: ToolEntry, ctx: EntryContext): HTMLElement {
   li.append(icon(f.kind === 'created' ? 'diff-added' : f.kind === 'deleted' ? 'diff-removed' : f.kind === 'renamed' ? 'diff-renamed' : 'diff-modified', { cls: `kind-${f.kind}` }), el('span', 'path', f.path));
   const stat = el('span', 'stat');
   if (f.hashOnly) {
-    stat.append(el('span', 'hint', `${f.kind} · ${f.hashOnly}, kept by hash`));
-    stat.title = `${f.path} is ${f.hashOnly === 'binary' ? 'a binary file' : 'over the size limit'}: recorded by its hash and size only, so it cannot be restored by a rewind`;
+    const restorable = f.hashOnly === 'binary' && !f.unkept;
+    stat.append(el('span', 'hint', `${f.kind} · ${f.hashOnly}, ${restorable ? 'shown' : 'kept'} by hash`));
+    stat.title = restorable
+      ? `${f.path} is a binary file: shown by its hash and size only; a rewind restores it`
+      : `${f.path} ${f.hashOnly === 'binary' ? 'is a binary file whose earlier contents were not at hand' : 'is over the size limit'}: recorded by its hash and size only, so it cannot be restored by a rewind`;
   } else if (f.added === null || f.removed === null) stat.append(el('span', 'hint', f.kind));
   else stat.append(el('span', 'added', `+${f.added}`), el('span', 'removed', `−${f.removed}`));
   li.append(stat);

@@ -10,8 +10,10 @@ export interface FileStat {
   kind: 'created' | 'modified' | 'deleted' | 'renamed';
   added: number | null;
   removed: number | null;
-  /** Recorded by hash and size only: a binary file, or one over the size limit. */
+  /** Shown by hash and size only: a binary file (a rewind restores it unless `unkept`), or one over the size limit (kept by hash only). */
   hashOnly?: 'binary' | 'too large';
+  /** A binary file whose earlier contents were not at hand (kept by hash only): a rewind cannot restore that version. */
+  unkept?: true;
   /** The step kept this version's outline (its AST snapshot): how many symbols it has. */
   symbols?: number;
 }

@@ -45,7 +45,7 @@ async function fill(fd: number, buf: Buffer): Promise<number> {
   return got;
 }
 
-/** Chunk buffers no read is using: reused, so that hashing many large files leaves no garbage behind. */
+/** Chunk buffers no read is using (a few, kept for good): reused, so that hashing many large files leaves less garbage behind. */
 const freeChunks: Buffer[] = [];
 
 /** Hashes a file in chunks, keeping no bytes (larger than the limit, or binary past the capture's budget). */
@@ -65,7 +65,7 @@ async function hashChunks(fd: number): Promise<{ hash: string; size: number; bin
     }
     return { hash: h.digest('hex'), size, binary };
   } finally {
-    if (freeChunks.length < 64) freeChunks.push(buf);
+    if (freeChunks.length < 4) freeChunks.push(buf);
   }
 }
 

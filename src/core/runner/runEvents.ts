@@ -112,9 +112,10 @@ export interface SideEffect {
   binary?: boolean;
   tooLarge?: boolean;
   /**
-   * A text file within the size limit whose earlier contents were not at hand when the command
-   * changed it (the capture's copies are bounded: in a workspace of more text than its budget, and
-   * not in git, some are dropped): that version is kept by hash only, and cannot be restored.
+   * A file within the size limit whose earlier contents were not at hand when the command changed
+   * it (the capture's copies are bounded: in a workspace of more than its budget, and not in git,
+   * some are dropped; the bytes of binary files also by a budget per capture): that version is kept
+   * by hash only, and cannot be restored.
    */
   unkept?: true;
   /** For a change kept by hash only (binary, tooLarge, unkept): the sizes of its sides in bytes (absent: the side does not exist). */

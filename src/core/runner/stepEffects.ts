@@ -44,7 +44,7 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
       afterHash: c.after?.hash ?? null,
       ...(c.binary ? { binary: true } : {}),
       ...(c.tooLarge ? { tooLarge: true } : {}),
-      ...(c.before && !c.beforeBytes && !c.binary && !c.tooLarge ? { unkept: true as const } : {}),
+      ...(c.before && !c.beforeBytes && !c.tooLarge ? { unkept: true as const } : {}),
       ...((c.binary || c.tooLarge || (c.before && !c.beforeBytes)) && c.before ? { beforeSize: c.before.size } : {}),
       ...((c.binary || c.tooLarge || (c.before && !c.beforeBytes)) && c.after ? { afterSize: c.after.size } : {}),
       ...(c.before?.exec ? { beforeExec: true } : {}),

@@ -36,13 +36,14 @@ const LETTER = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as co
 /**
  * " (over the size limit: kept by hash and size only, 7 -> 9 bytes)" for a change whose contents were
  * not kept; " (binary: shown by hash only)" for a binary one within the limit, whose old bytes a
- * rewind restores but no diff shows.
+ * rewind restores but no diff shows (kept by hash only when they were not at hand: `unkept`).
  */
 function hashOnly(s: SideEffect): string {
-  const why = s.tooLarge ? `${s.binary ? 'binary, ' : ''}over the size limit` : s.binary ? 'binary' : s.unkept ? 'its earlier contents were not at hand' : undefined;
+  const unkept = s.unkept ? 'its earlier contents were not at hand' : undefined;
+  const why = s.tooLarge ? `${s.binary ? 'binary, ' : ''}over the size limit` : s.binary ? (unkept ? `binary, ${unkept}` : 'binary') : unkept;
   if (!why) return '';
   const sizes = s.beforeSize !== undefined || s.afterSize !== undefined ? `, ${s.beforeSize ?? 'none'} -> ${s.afterSize ?? 'none'} bytes` : '';
-  return ` (${why}: ${s.binary && !s.tooLarge ? 'shown' : 'kept'} by hash${sizes ? ' and size' : ''} only${sizes})`;
+  return ` (${why}: ${s.binary && !s.tooLarge && !s.unkept ? 'shown' : 'kept'} by hash${sizes ? ' and size' : ''} only${sizes})`;
 }
 const DETAIL_LINES = 10;
 

@@ -99,7 +99,7 @@ function stat(path: string, kind: FileStat['kind'], before: string | null, after
 
 function sideEffectStats(list: readonly SideEffect[], look: TimelineLookups): FileStat[] {
   return list.map((s) =>
-    s.binary || s.tooLarge ? { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: s.binary ? 'binary' : 'too large' } : stat(s.path, s.kind, s.beforeHash, s.afterHash, look),
+    s.binary || s.tooLarge ? { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: s.binary ? 'binary' : 'too large', ...(s.binary && !s.tooLarge && s.unkept ? { unkept: true as const } : {}) } : stat(s.path, s.kind, s.beforeHash, s.afterHash, look),
   );
 }
 
