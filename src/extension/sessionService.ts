@@ -70,7 +70,7 @@ export class SessionService implements vscode.Disposable {
    * A rewind or undo of a session is about to write these files: a command another session runs
    * meanwhile does not take the writes for its own (see SerialCapture.holdWrites). Returns the release.
    */
-  readonly holdWrites = (writes: readonly HeldWrite[]): (() => void) => (this.capture.made ? this.capture.get().shared.holdWrites(writes) : () => undefined);
+  readonly holdWrites = (writes: readonly HeldWrite[]): ((notWritten?: readonly string[]) => void) => (this.capture.made ? this.capture.get().shared.holdWrites(writes) : () => undefined);
 
   /** A change capture of the first workspace folder, with the settings of the moment. */
   private makeCapture(): { capture: NodeChangeCapture; shared: SerialCapture; dispose(): Promise<void> } {

@@ -1,4 +1,4 @@
-import type { CaptureMark, ChangeCapture, FileChangeSet, HeldWrite } from '../ports/changeCapture';
+import type { CaptureMark, ChangeCapture, FileChange, FileChangeSet, HeldWrite } from '../ports/changeCapture';
 
 /**
  * One change capture shared by every session of a workspace, one command at a time. A capture
@@ -49,7 +49,7 @@ export class SerialCapture implements ChangeCapture {
       const set = await this.inner.end(mark);
       const written = this.toolWrites;
       if (!written?.size) return set;
-      return { ...set, changes: set.changes.filter((c) => !written.has(c.path) || written.get(c.path) !== (c.after?.hash ?? null)) };
+      return { ...set, changes: withoutHeld(set.changes, (p, hash) => written.has(p) && written.get(p) === hash) };
     } finally {
       this.toolWrites = undefined;
       const release = this.releases.get(mark.id);
@@ -58,15 +58,45 @@ export class SerialCapture implements ChangeCapture {
     }
   }
 
-  holdWrites(writes: readonly HeldWrite[]): () => void {
+  holdWrites(writes: readonly HeldWrite[]): (notWritten?: readonly string[]) => void {
     const hold = [...writes];
     this.holds.add(hold);
     for (const w of hold) this.toolWrites?.set(w.path, w.hash);
-    return () => void this.holds.delete(hold);
+    return (notWritten = []) => {
+      this.holds.delete(hold);
+      // What was not written is not left out of the open capture, unless another hold still covers it.
+      for (const p of notWritten) {
+        if (!this.toolWrites?.has(p)) continue;
+        this.toolWrites.delete(p);
+        for (const other of this.holds) for (const w of other) if (w.path === p) this.toolWrites.set(p, w.hash);
+      }
+    };
   }
 
   /** Disposes the shared capture: every session's (a waiting `begin()` then fails with DISPOSED). */
   dispose(): Promise<void> {
     return this.inner.dispose();
   }
+}
+
+/**
+ * The changes without the sides another session wrote (`held`: the path holds what it wrote; null,
+ * it deleted the file). A rename whose one end is held is split: the other end (a deletion or a
+ * creation) is the command's own.
+ */
+function withoutHeld(changes: readonly FileChange[], held: (path: string, hash: string | null) => boolean): FileChange[] {
+  const out: FileChange[] = [];
+  for (const c of changes) {
+    const to = held(c.path, c.after?.hash ?? null);
+    if (c.kind !== 'renamed' || c.from === undefined) {
+      if (!to) out.push(c);
+      continue;
+    }
+    const from = held(c.from, null);
+    const { from: oldPath, beforeBytes, afterBytes, ...rest } = c;
+    if (to && !from) out.push({ ...rest, path: oldPath, kind: 'deleted', after: null, ...(beforeBytes ? { beforeBytes } : {}) });
+    else if (from && !to) out.push({ ...rest, kind: 'created', before: null, ...(afterBytes ? { afterBytes } : {}) });
+    else if (!to) out.push(c);
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -23,7 +23,7 @@ export interface ApplyOptions {
    * released once they are done: a change capture shared with other sessions leaves them out of the
    * command it records meanwhile (ChangeCapture.holdWrites).
    */
-  holdWrites?: (writes: readonly { path: string; hash: BlobHash | null }[]) => () => void;
+  holdWrites?: (writes: readonly { path: string; hash: BlobHash | null }[]) => (notWritten?: readonly string[]) => void;
 }
 
 /** What a rewind needs of long-term memory (LongTermMemory implements it). */
@@ -357,7 +357,9 @@ async function commitAndWrite(
   const planned = new Map(prepared.write.map(({ f }) => [f.path, f]));
   const release = holdWrites?.(prepared.write.map(({ f }) => ({ path: f.path, hash: f.toHash })));
   const unchanged = async (path: string) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === read.get(path);
+  // Released whatever happens; then the files it skipped (changed meanwhile) are no longer left out of a command's capture.
   const { skipped } = await prepared.staged.apply({ unchanged }).finally(() => release?.());
+  release?.(skipped);
   // Done: the record is settled, with the files it lists but left alone. Not synced, and best effort:
   // without it, the record counts them as written (a later undo then sees a conflict and asks).
   await beforeSettle?.();

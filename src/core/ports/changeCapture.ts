@@ -169,10 +169,11 @@ export interface ChangeCapture {
    * A file tool, a rewind or an undo is about to write these files (the hash of what it writes;
    * null: it deletes the file). Such writes are journaled by their own session; a capture open while
    * they are held (another session's command: open already, or begun before the release) leaves them
-   * out, unless the file changed again after. Returns the release, to call once the writes are done.
+   * out, unless the file changed again after. Returns the release, to call once the writes are done,
+   * with the paths it did not write after all (those are not left out: a change there is not theirs).
    * Optional: a capture used by one session at a time needs no notes.
    */
-  holdWrites?(writes: readonly HeldWrite[]): () => void;
+  holdWrites?(writes: readonly HeldWrite[]): (notWritten?: readonly string[]) => void;
 }
 
 /** A write about to happen (see ChangeCapture.holdWrites). */

@@ -299,7 +299,7 @@ export class ToolCalls {
         done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.via ? ` (the path given, ${c.via}, leads there through a symlink)` : ''}${c.after ? ` (${c.after.length} bytes)` : ''}`);
       }
     } finally {
-      release?.();
+      release?.(changes.slice(done.length).map((c) => c.path));
     }
     void j;
     return { content: done.length ? done.join('\n') : 'no change was needed', progressed: true };
