@@ -2,7 +2,7 @@ import type { Diagnostics } from '../ports/diagnostics';
 import type { BlobInput } from '../store/types';
 import type { StepDiagnostics } from './runEvents';
 import type { SessionJournal } from './sessionJournal';
-import { collectBase, diagnoseStep, prepareBase, readFindings } from './stepDiagnostics';
+import { collectBase, diagnoseStep, prepareBase, readFindings, type StepPaths } from './stepDiagnostics';
 
 /** The findings a step's delta is taken against (undefined: no source of findings). */
 export type StepBase = Awaited<ReturnType<typeof collectBase>>;
@@ -49,10 +49,10 @@ export class StepChecks {
     return base && paths?.length ? prepareBase(this.sourceOf(), paths, base, signal) : base;
   }
 
-  /** The step's findings and delta against `base`; from now on this run's next step compares with them. `created`: files the step created. */
-  async diagnose(j: SessionJournal, changed: string[], base: StepBase, signal: AbortSignal, created: readonly string[] = []): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
+  /** The step's findings and delta against `base`; from now on this run's next step compares with them. `step`: the files it created or moved. */
+  async diagnose(j: SessionJournal, changed: string[], base: StepBase, signal: AbortSignal, step: Omit<StepPaths, 'exists'> = {}): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
     if (!base) return undefined;
-    const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal, created, this.exists);
+    const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal, { ...step, ...(this.exists ? { exists: this.exists } : {}) });
     // Findings the journal keeps as the next base (a checker that failed records none).
     if (!record.unavailable) {
       this.recorded.add(j);

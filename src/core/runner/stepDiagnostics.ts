@@ -63,12 +63,17 @@ type Base = { findings: Finding[]; errors: number; warnings: number };
  * before) that it did not report on before, with no findings known, had its findings first seen now:
  * they are added to the base and the file is listed as unchecked, not blamed on the step. A file
  * not reported on that no longer exists (`exists`) is carried forward no more: its findings leave
- * the base too, neither fixed nor blamed on the step.
+ * the base too, neither fixed nor blamed on the step. A file the step moved (`renamed`: new path ->
+ * old path; both are in `changed`) takes its findings in the base with it: a move fixes nothing.
  */
-export async function diagnoseStep(source: Diagnostics, changed: readonly string[], base: Base, signal: AbortSignal, created: readonly string[] = [], exists?: (path: string) => Promise<boolean>): Promise<{ record: StepDiagnostics; blob: BlobInput | undefined }> {
+export async function diagnoseStep(source: Diagnostics, changed: readonly string[], given: Base, signal: AbortSignal, step: StepPaths = {}): Promise<{ record: StepDiagnostics; blob: BlobInput | undefined }> {
+  const { created = [], renamed, exists } = step;
+  const base = renamed?.size ? moved(given, renamed) : given;
   const reports = source.reports?.bind(source);
   const known = new Set(base.findings.map((f) => f.path));
-  const unseen = new Set(reports ? changed.filter((p) => !created.includes(p) && !known.has(p) && !reports(p)) : []);
+  // A moved file was seen before where its old path was.
+  const seen = (p: string) => known.has(p) || (reports !== undefined && (reports(p) || (renamed?.has(p) === true && reports(renamed.get(p) as string))));
+  const unseen = new Set(reports ? changed.filter((p) => !created.includes(p) && !seen(p)) : []);
   let after: Finding[];
   try {
     await source.settle?.(changed, signal);
@@ -107,6 +112,19 @@ export async function diagnoseStep(source: Diagnostics, changed: readonly string
     },
     blob: { content: blob.content },
   };
+}
+
+/** What a step changed besides its paths: files it created, moved (new path -> old path), and a test of what exists now. */
+export interface StepPaths {
+  created?: readonly string[];
+  renamed?: ReadonlyMap<string, string>;
+  exists?: (path: string) => Promise<boolean>;
+}
+
+/** The base with the findings of moved files at their new paths. */
+function moved(base: Base, renamed: ReadonlyMap<string, string>): Base {
+  const to = new Map([...renamed].map(([now, was]) => [was, now]));
+  return { ...base, findings: base.findings.map((f) => (to.has(f.path) ? { ...f, path: to.get(f.path) as string } : f)) };
 }
 
 /** The base with more findings in it (counts too). */

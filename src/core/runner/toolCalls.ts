@@ -171,7 +171,7 @@ export class ToolCalls {
       const out = await this.apply(j, changes);
       this.deps.probe?.(`applied:${tool.name}`);
       const symbols = await this.symbols(changes);
-      const diag = base ? await this.checks.diagnose(j, changes.map((c) => c.path), base, signal, changes.flatMap((c) => (c.before === null ? [c.path] : []))) : undefined;
+      const diag = base ? await this.checks.diagnose(j, changes.map((c) => c.path), base, signal, { created: changes.flatMap((c) => (c.before === null ? [c.path] : [])) }) : undefined;
       const content = `${out.content}${note ? `\n${note}` : ''}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
@@ -194,7 +194,8 @@ export class ToolCalls {
     this.deps.probe?.(`applied:${tool.name}`);
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input, recovered);
     const symbols = await this.symbols(found.files);
-    const diag = base ? await this.checks.diagnose(j, found.effects.flatMap((e) => (e.from !== undefined ? [e.path, e.from] : [e.path])), base, signal, found.effects.flatMap((e) => (e.kind === 'created' ? [e.path] : []))) : undefined;
+    const renamed = new Map(found.effects.flatMap((e) => (e.from !== undefined ? [[e.path, e.from] as const] : [])));
+    const diag = base ? await this.checks.diagnose(j, found.effects.flatMap((e) => (e.from !== undefined ? [e.path, e.from] : [e.path])), base, signal, { created: found.effects.flatMap((e) => (e.kind === 'created' ? [e.path] : [])), renamed }) : undefined;
     const content = `${out.content}${describeSideEffects(found.effects)}${diag ? diagnosticsForModel(diag.record) : ''}`;
     return this.finish(j, call, { ...out, content, progressed: true }, input, recovered, {
       sideEffects: found.effects,
@@ -264,7 +265,7 @@ export class ToolCalls {
         return this.finish(j, call, { ...out, content }, input, 'applied', { merged: record, symbols, blobs: merged.flatMap((m) => [{ content: m.disk }, { content: m.after, deltaBase: hashBytes(m.disk) }]) });
       }
       // Findings can be compared only with a base journaled before the crash; the first step's own base died with the process.
-      const diag = this.deps.diagnoseSteps && j.state.diagnostics ? await this.checks.diagnose(j, mutations.map((m) => m.path), await this.checks.base(j, signal, true), signal, mutations.flatMap((m) => (m.beforeHash === null ? [m.path] : []))) : undefined;
+      const diag = this.deps.diagnoseSteps && j.state.diagnostics ? await this.checks.diagnose(j, mutations.map((m) => m.path), await this.checks.base(j, signal, true), signal, { created: mutations.flatMap((m) => (m.beforeHash === null ? [m.path] : [])) }) : undefined;
       const recovered = pending.length === 0 ? 'already_applied' : 'applied';
       const content = `${out.content}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });

@@ -56,7 +56,7 @@ describe('Diagnostics from the editor', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const afterSecond = { findings: [...base.findings, ...second.record.introduced], errors: second.record.errors, warnings: second.record.warnings };
     write('diag/other.ts', 'export const other = 1;\n');
-    const third = await diagnoseStep(source, ['diag/other.ts'], afterSecond, signal, ['diag/other.ts']);
+    const third = await diagnoseStep(source, ['diag/other.ts'], afterSecond, signal, { created: ['diag/other.ts'] });
     assert.equal(third.record.resolvedCount, 0, JSON.stringify(third.record));
     assert.equal(third.record.errors, second.record.errors);
   });
@@ -86,5 +86,18 @@ describe('Diagnostics from the editor', () => {
     write(rel, 'export const fixed = 1;\n');
     const third = await diagnoseStep(source, [rel], { findings: [...base.findings, ...second.record.introduced], errors: second.record.errors, warnings: second.record.warnings }, signal);
     assert.equal(third.record.resolvedCount, 2, JSON.stringify(third.record));
+  });
+
+  it('a file shown only in a diff editor counts as shown: its problems are reported, and it is not asked about again', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const rel = 'diag/diffed.ts';
+    write(rel, legacy);
+    write('diag/diffed.orig.txt', 'export const legacy = 1;\n');
+    assert.equal(source.reports(rel), false, 'not shown yet');
+    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(join(root, 'diag/diffed.orig.txt')), vscode.Uri.file(join(root, rel)), 'diffed.ts (review)');
+    await waitFor('the TypeScript server to report the file shown in the diff', () => (errorsIn(rel).length === 1 ? true : undefined), 60_000);
+    assert.equal(source.reports(rel), true, 'the modified side of a diff tab is shown');
+    const base = await collectBase(source, signal);
+    assert.deepEqual(base?.findings.filter((f) => f.path === rel).map((f) => f.code), ['2322']);
   });
 });
