@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { LinkOnWay } from '../ports/workspace';
 import type { FileHistory } from './fileHistory';
 import { keptWords } from './planText';
@@ -36,17 +37,30 @@ function keptForMoves(history: FileHistory, step: number, files: readonly Planne
   for (const t of history.touches) {
     if (t.step > step && t.outcome === 'applied' && t.movedTo !== undefined) root.set(find(t.path), find(t.movedTo));
   }
-  if (root.size === 0) return new Map();
   const blocked = new Map<string, KeptForMove>();
+  // Where a blocked path leads through its link: the same file (a folder moved and its files edited, `mv src lib && sed -i … lib/a.ts && ln -s lib src`, pairs no move).
+  const through = new Map<string, KeptForMove>();
   for (const f of files) {
-    if (f.link !== undefined && f.toHash !== null && f.action !== 'none' && !blocked.has(find(f.path))) blocked.set(find(f.path), { path: f.path, link: f.link });
+    if (f.link === undefined || f.toHash === null || f.action === 'none') continue;
+    if (!blocked.has(find(f.path))) blocked.set(find(f.path), { path: f.path, link: f.link });
+    const alias = resolvedThrough(f.path, f.link);
+    if (alias !== undefined && !through.has(alias)) through.set(alias, { path: f.path, link: f.link });
   }
   const out = new Map<string, KeptForMove>();
   for (const f of files) {
-    const by = f.action === 'delete' && f.link === undefined ? blocked.get(find(f.path)) : undefined;
+    const by = f.action === 'delete' && f.link === undefined ? (blocked.get(find(f.path)) ?? through.get(f.path)) : undefined;
     if (by !== undefined) out.set(f.path, by);
   }
   return out;
+}
+
+/** The workspace path `p` leads to through `link` (a folder on its way, or itself); undefined when outside the workspace. */
+function resolvedThrough(p: string, link: LinkOnWay): string | undefined {
+  if (link.to.startsWith('/') || /^[A-Za-z]:/.test(link.to)) return undefined;
+  const rest = p.slice(link.path.length);
+  const parent = link.path.includes('/') ? link.path.slice(0, link.path.lastIndexOf('/')) : '';
+  const joined = posix.normalize(posix.join(parent, link.to.replace(/\\/g, '/')) + rest);
+  return joined === '..' || joined.startsWith('../') || joined === '.' ? undefined : joined;
 }
 
 /**

@@ -68,4 +68,16 @@ describe('a command moves a folder and leaves a symlink in its place', function 
     await undoRewind(s.h.store, s.ws, await planUndo(s.h.store, s.ws, s.id, back.rewindId));
     assert.deepEqual(await disk(s.h.workspace), [['src/a.ts', 'absent'], ['src/b.ts', 'absent'], ['src2/a.ts', 'file a\n'], ['src2/b.ts', 'file b\n']]);
   });
+
+  it('a folder moved and its files edited in the same command (no move paired for them): the rewind keeps the edited file the link leads to, never neither copy', async () => {
+    const s = await commandSession(["mv src lib && sed -i 's/^a$/a edited/' lib/a.ts && ln -s lib src"], { prepare, keep });
+    const plan = await planRewind(s.h.store, s.ws, s.id, 0);
+    const lib = plan.files.find((f) => f.path === 'lib/a.ts');
+    assert.equal(lib?.action, 'delete');
+    assert.equal(lib?.keptFor?.path, 'src/a.ts', JSON.stringify(plan.files.map((f) => [f.path, f.action, f.link?.path, f.keptFor?.path])));
+    assert.match(lib?.diff ?? '', /lib\/a\.ts is kept: .*Remove the link src, then rewind again/);
+    await applyRewind(s.h.store, s.ws, plan);
+    assert.equal(await entryKind(s.h.workspace, 'lib/a.ts'), 'file a edited\n');
+    assert.equal(await entryKind(s.h.workspace, 'src'), 'link to lib');
+  });
 });
