@@ -96,7 +96,11 @@ export class VscodeDiagnostics implements Diagnostics {
   }
 }
 
+/** Shown in a tab: as a text editor, or as a side of a diff editor (its documents are open too, and checked). */
 function inTab(uri: vscode.Uri): boolean {
   const key = uri.toString();
-  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+  const shows = (input: unknown): boolean =>
+    (input instanceof vscode.TabInputText && input.uri.toString() === key) ||
+    (input instanceof vscode.TabInputTextDiff && (input.modified.toString() === key || input.original.toString() === key));
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => shows(t.input)));
 }
