@@ -18,7 +18,7 @@ import { describeEvent, timelineLine } from '../core/runner/timeline';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { listRewinds, planRewind, planUndo, sweepCrashLeftovers, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { laterName, listRewinds, planRewind, planUndo, sweepCrashLeftovers, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { keptLine, printPlan } from './rewindText';
 import { count } from '../core/util/plural';
 
@@ -214,6 +214,7 @@ async function main(argv: string[]): Promise<number> {
         const outliner = await symbolsOf(app);
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
         printPlan(plan.files);
+        for (const l of plan.laterRewound ?? []) process.stdout.write(`  later  ${l.path}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
         if (!o.yes) {
           process.stdout.write(`nothing written: add --yes to undo the rewind to ${targetName(r.targetStep)}\n`);
           return 0;

@@ -5,7 +5,7 @@ import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, keptWords, linkWords, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, keptWords, laterName, linkWords, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -152,7 +152,8 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const changes = plan.files.filter((f) => f.action !== 'none');
   const at = targetName(rewind.targetStep);
   if (preview) {
-    const detail = [...changes.map(previewLine), ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
+    const later = (plan.laterRewound ?? []).map((l) => `${l.path}: left for now, rewound again by ${laterName([l.targetStep])} (undo that one first)`);
+    const detail = [...changes.map(previewLine), ...later, ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
     const message = `Savepoint: undo the rewind to ${at}? ${changes.length === 1 ? '1 file goes back to what it held' : `${changes.length} files go back to what they held`} before the rewind.`;
     if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`))) return;
   }

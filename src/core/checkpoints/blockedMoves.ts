@@ -10,6 +10,7 @@ interface PlannedFile {
   toHash: string | null;
   link?: LinkOnWay;
   keptFor?: KeptForMove;
+  movedFrom?: string;
 }
 
 /** Why a deletion is left out: the path the move would bring the file back to, and the link in the way there. */
@@ -26,17 +27,7 @@ export interface KeptForMove {
  * chain after `step` are one file's. Returns, per path to keep, the blocked path of its chain.
  */
 function keptForMoves(history: FileHistory, step: number, files: readonly PlannedFile[]): Map<string, KeptForMove> {
-  const root = new Map<string, string>();
-  const find = (p: string): string => {
-    const r = root.get(p);
-    if (r === undefined || r === p) return p;
-    const top = find(r);
-    root.set(p, top);
-    return top;
-  };
-  for (const t of history.touches) {
-    if (t.step > step && t.outcome === 'applied' && t.movedTo !== undefined) root.set(find(t.path), find(t.movedTo));
-  }
+  const find = moveChains(history, step);
   const blocked = new Map<string, KeptForMove>();
   // Where a blocked path leads through its link: the same file (a folder moved and its files edited, `mv src lib && sed -i … lib/a.ts && ln -s lib src`, pairs no move).
   const through = new Map<string, KeptForMove>();
@@ -54,6 +45,22 @@ function keptForMoves(history: FileHistory, step: number, files: readonly Planne
   return out;
 }
 
+/** The moves after `step` as chains (`mv a b && mv b c`): the paths of one chain have one root. */
+function moveChains(history: FileHistory, step: number): (path: string) => string {
+  const root = new Map<string, string>();
+  const find = (p: string): string => {
+    const r = root.get(p);
+    if (r === undefined || r === p) return p;
+    const top = find(r);
+    root.set(p, top);
+    return top;
+  };
+  for (const t of history.touches) {
+    if (t.step > step && t.outcome === 'applied' && t.movedTo !== undefined) root.set(find(t.path), find(t.movedTo));
+  }
+  return find;
+}
+
 /** The workspace path `p` leads to through `link` (a folder on its way, or itself); undefined when outside the workspace. */
 function resolvedThrough(p: string, link: LinkOnWay): string | undefined {
   if (link.to.startsWith('/') || /^[A-Za-z]:/.test(link.to)) return undefined;
@@ -69,6 +76,13 @@ function resolvedThrough(p: string, link: LinkOnWay): string | undefined {
  * lazy, configurable getters).
  */
 export function keepBlockedMoves(history: FileHistory, step: number, files: PlannedFile[]): void {
+  // The deletions that take a move back name the path the file goes back to (`RewindFilePlan.movedFrom`).
+  const find = moveChains(history, step);
+  const back = new Map(files.filter((f) => f.toHash !== null && f.action !== 'none').map((f) => [find(f.path), f.path]));
+  for (const f of files) {
+    const to = f.action === 'delete' ? back.get(find(f.path)) : undefined;
+    if (to !== undefined && to !== f.path) f.movedFrom = to;
+  }
   const kept = keptForMoves(history, step, files);
   for (const f of files) {
     const k = kept.get(f.path);

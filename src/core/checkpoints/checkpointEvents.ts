@@ -189,3 +189,13 @@ export async function requireIdle(store: CheckpointStore, id: SessionId): Promis
   if (summary.status === 'running') throw new CheckpointError('BUSY', `session ${id} is running; pause it before rewinding`);
   return summary.headSeq;
 }
+
+/** What a rewind needs of long-term memory (LongTermMemory implements it). */
+export interface RewindMemory {
+  revertSessionAfter(sessionId: SessionId, afterSeq: number): Promise<{ reverts: { revertId: string; versions: unknown[] }[] }>;
+  undoRevert(revertId: string): Promise<unknown>;
+  /** Whether `undoRevert` can write now (false: its scope is read-only here, or it is unknown). */
+  canUndoRevert?(revertId: string): Promise<boolean>;
+  /** Every revert, to find one a crashed attempt of the same rewind made (its undo must bring it back too). */
+  listReverts?(): Promise<{ revertId: string; sessionId: SessionId; afterSeq: number; throughSeq?: number; undoneAt?: number; versions: unknown[] }[]>;
+}

@@ -4,7 +4,7 @@ import type { CheckpointStore } from '../store/checkpointStore';
 import { StoreError } from '../store/errors';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { BlobHash, SessionId, SessionSummary } from '../store/types';
-import { CheckpointError, type RewindData, type RewindSettledData, type RewindUndoneData, type RewoundFile, requireIdle, stagingTag } from './checkpointEvents';
+import { CheckpointError, type RewindData, type RewindMemory, type RewindSettledData, type RewindUndoneData, type RewoundFile, requireIdle, stagingTag } from './checkpointEvents';
 import { blobsOf, readDisk } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
@@ -24,16 +24,6 @@ export interface ApplyOptions {
    * command it records meanwhile (ChangeCapture.holdWrites).
    */
   holdWrites?: (writes: readonly { path: string; hash: BlobHash | null }[]) => (notWritten?: readonly string[]) => void;
-}
-
-/** What a rewind needs of long-term memory (LongTermMemory implements it). */
-export interface RewindMemory {
-  revertSessionAfter(sessionId: SessionId, afterSeq: number): Promise<{ reverts: { revertId: string; versions: unknown[] }[] }>;
-  undoRevert(revertId: string): Promise<unknown>;
-  /** Whether `undoRevert` can write now (false: its scope is read-only here, or it is unknown). */
-  canUndoRevert?(revertId: string): Promise<boolean>;
-  /** Every revert, to find one a crashed attempt of the same rewind made (its undo must bring it back too). */
-  listReverts?(): Promise<{ revertId: string; sessionId: SessionId; afterSeq: number; throughSeq?: number; undoneAt?: number; versions: unknown[] }[]>;
 }
 
 export interface RewindResult {
@@ -270,13 +260,15 @@ interface Prepared {
 
 /**
  * Which files to write, with their new contents staged. A file is left alone when its contents
- * were not kept, when it is a conflict not listed in `overwrite`, or when the disk no longer holds
+ * were not kept, when it is a conflict not listed in `overwrite` (with the deletion that would take
+ * its move back, `movedFrom`), or when the disk no longer holds
  * what the preview saw. The disk is read (to check that) while the new contents are staged; the
  * rare file that changed since the preview makes the staging start again without it.
  */
 async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[], tag: string): Promise<Prepared> {
   const changing = files.filter((f) => f.action !== 'none');
-  const candidates = changing.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && !(f.conflict && !overwrite.includes(f.path)));
+  const kept = new Set(changing.filter((f) => f.conflict && !overwrite.includes(f.path)).map((f) => f.path));
+  const candidates = changing.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && !kept.has(f.path) && !(f.movedFrom !== undefined && kept.has(f.movedFrom)));
   // What the plan read, else the store (a plan that went through a copy carries no contents).
   const carried = candidates.map(plannedContents);
   // A link to make needs no contents.

@@ -1,8 +1,8 @@
-import type { LinkOnWay, Workspace } from '../ports/workspace';
+import { type LinkOnWay, type Workspace, WorkspaceError } from '../ports/workspace';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
-import { leftToUndo } from './rewindRecords';
+import { laterFirst, leftToUndo, rewoundLater } from './rewindRecords';
 import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, requireStep, settlements } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
@@ -39,6 +39,11 @@ export interface RewindFilePlan {
    * the link lets a later rewind take the whole move back.
    */
   keptFor?: KeptForMove;
+  /**
+   * 'delete' that takes back a move of the session: the path the file goes back to. Left alone when
+   * that path is not written (a conflict the user keeps): the file would have no copy on disk.
+   */
+  movedFrom?: string;
   /** 'delete': the file on disk has an execute bit (the safety checkpoint keeps it for the undo). */
   fromExec?: true;
   /** 'create': the file is created with an execute bit, as it had at the target. */
@@ -96,6 +101,8 @@ export interface UndoPlan {
   rewindId: string;
   headSeq: number;
   files: RewindFilePlan[];
+  /** Files of the rewind a later rewind wrote again (not undone): left for after that one's undo, with its target step. */
+  laterRewound?: { path: string; targetStep: number | undefined }[];
   /** Which undo of the rewind this is (as `RewindUndoneData.part`). */
   part: number;
   /** Memory reverts the rewind made that no settled undo re-applied yet: this undo re-applies them. */
@@ -165,10 +172,14 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
  */
 export async function planUndo(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, rewindId: string, o: Omit<PlanOptions, 'mode'> = {}): Promise<UndoPlan> {
   const { events: journal, headSeq } = await readTouchEvents(store, sessionId);
-  const rewind = journal.find((e) => e.type === 'rewind' && (e.data as RewindData).rewindId === rewindId)?.data as RewindData | undefined;
-  if (!rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
-  const { left, undoneBefore, parts, memoryLeft } = leftToUndo(journal, rewind);
-  if (undoneBefore && left.length === 0 && memoryLeft.length === 0) throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
+  const record = journal.find((e) => e.type === 'rewind' && (e.data as RewindData).rewindId === rewindId);
+  const rewind = record?.data as RewindData | undefined;
+  if (!record || !rewind) throw new CheckpointError('NOT_FOUND', `no rewind ${rewindId} in session ${sessionId}`);
+  const { left: open, undoneBefore, parts, memoryLeft } = leftToUndo(journal, rewind);
+  if (undoneBefore && open.length === 0 && memoryLeft.length === 0) throw new CheckpointError('INVALID', `rewind ${rewindId} was already undone`);
+  const later = rewoundLater(journal, record.seq, open);
+  const left = open.filter((f) => !later.has(f.path));
+  if (open.length > 0 && left.length === 0 && memoryLeft.length === 0) throw laterFirst(open, later);
   const files = await planFiles(
     store,
     workspace,
@@ -185,9 +196,8 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
     o,
   );
   // Memory writes go back with the first undo that settles; a later one gives back only the files left (and the memory, after a crash).
-  return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: memoryLeft, unsettled: unsettledOf(journal) };
+  return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: memoryLeft, unsettled: unsettledOf(journal), ...(later.size ? { laterRewound: [...later].map(([path, targetStep]) => ({ path, targetStep })) } : {}) };
 }
-
 
 /** The session's rewind and undo records that have no settlement (a crash cut them short), newest last. */
 function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
@@ -300,9 +310,11 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     return l !== undefined && l.path === w.path && (w.ownLinks?.includes(l.to) === true || l.to === w.link) ? l.to : undefined;
   });
   const barrier = wanted.map((_, i) => links[i] !== undefined && fromLink[i] === undefined);
-  // The disk first: only the files that change need their target contents from the store.
+  // The disk first: only the files that change need their target contents from the store. A folder
+  // where the target has no file is no file there (someone else's, left alone); where it has one, the rewind refuses.
+  const absent = (path: string): DiskFile => ({ path, bytes: undefined, hash: null });
   const disk = await Promise.all(
-    wanted.map((w, i): Promise<DiskFile> => (links[i] !== undefined ? Promise.resolve({ path: w.path, bytes: undefined, hash: null }) : readDisk(workspace, w.path).catch((e: unknown) => Promise.reject(directoryNow(e, w.path))))),
+    wanted.map((w, i): Promise<DiskFile> => (links[i] !== undefined ? Promise.resolve(absent(w.path)) : readDisk(workspace, w.path).catch((e: unknown) => (w.toHash === null && WorkspaceError.is(e, 'IS_DIRECTORY') ? absent(w.path) : Promise.reject(directoryNow(e, w.path)))))),
   );
   // What a link leads to, inside the workspace: only to recognise an older session's two names of one file (`aliasNames`).
   const through = await Promise.all(wanted.map((w, i) => (!barrier[i] ? undefined : readDisk(workspace, w.path).then((d) => d.hash, () => null))));
@@ -384,5 +396,5 @@ function lazy(f: Omit<RewindFilePlan, 'diff' | 'symbols'>, diffOf: () => string,
   return Object.defineProperty(f, 'symbols', { enumerable: true, configurable: true, get: () => (symbols ??= symbolsOf()) }) as RewindFilePlan;
 }
 
-export { type RewindRecord, listRewinds, undoable } from './rewindRecords';
+export { type RewindRecord, laterName, listRewinds, undoable } from './rewindRecords';
 export { keptWords, linkWords, targetName } from './planText';

@@ -1,6 +1,7 @@
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { JournalEvent, SessionId } from '../store/types';
-import { type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
+import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
+import { targetName } from './planText';
 
 /**
  * The files of a rewind its undos have not given back yet: an undo that left a file alone (edited
@@ -32,6 +33,36 @@ export function leftToUndo(journal: readonly JournalEvent[], rewind: RewindData)
   }
   const notWritten = settled.get(recordKey('rewind', id))?.notWritten ?? [];
   return { left: rewind.files.filter((f) => !notWritten.includes(f.path) && !done.has(f.path)), undoneBefore: parts > 0, parts, memoryLeft };
+}
+
+/**
+ * Of `files` (a rewind's, recorded at `seq`), those a later rewind of the session wrote again and no
+ * undo of it gave back yet, with that rewind's target step (unknown in a digest written before it was kept). Undone now, such a file would be taken
+ * for given back while the later rewind's undo then writes the first rewind's result again: it waits
+ * for that undo (undos go in the reverse order of their rewinds, file by file).
+ */
+export function rewoundLater(journal: readonly JournalEvent[], seq: number, files: readonly RewoundFile[]): Map<string, number | undefined> {
+  const out = new Map<string, number | undefined>();
+  const wanted = new Set(files.map((f) => f.path));
+  for (const e of journal) {
+    if (e.type !== 'rewind' || e.seq <= seq) continue;
+    const d = e.data as RewindData;
+    for (const f of leftToUndo(journal, d).left) if (wanted.has(f.path) && !out.has(f.path)) out.set(f.path, d.targetStep);
+  }
+  return out;
+}
+
+/** The undo of a rewind whose every file a later rewind wrote again (`rewoundLater`) refuses, saying which to undo first. */
+export function laterFirst(files: readonly RewoundFile[], later: ReadonlyMap<string, number | undefined>): CheckpointError {
+  const one = files.length === 1;
+  return new CheckpointError('INVALID', `${files.map((f) => f.path).join(', ')} ${one ? 'was' : 'were'} rewound again by ${laterName([...later.values()])}, which is not undone: undo that one first, then this one gives ${one ? 'it' : 'them'} back. Nothing was changed.`);
+}
+
+/** "the rewind to step 3", "the rewinds to step 3, the start", or "a later rewind" when a step is not known. */
+export function laterName(steps: readonly (number | undefined)[]): string {
+  const known = [...new Set(steps)];
+  if (known.includes(undefined)) return known.length === 1 ? 'a later rewind' : 'later rewinds';
+  return `the rewind${known.length > 1 ? 's' : ''} to ${known.map((s) => targetName(s as number)).join(', ')}`;
 }
 
 /** A rewind of a session, as the undo command lists them. */

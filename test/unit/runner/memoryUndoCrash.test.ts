@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyRewind, type RewindMemory, undoRewind } from '../../../src/core/checkpoints/rewind';
+import type { RewindMemory } from '../../../src/core/checkpoints/checkpointEvents';
+import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { listRewinds, planRewind, planUndo, undoable } from '../../../src/core/checkpoints/rewindPlan';
 import { CheckpointError, type RewindData, type RewindUndoneData, stagingTag } from '../../../src/core/checkpoints/checkpointEvents';
 import { memoryTools } from '../../../src/core/memory/memoryTools';
