@@ -154,7 +154,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   if (preview) {
     const later = (plan.laterRewound ?? []).map((l) => `${l.path}: left for now, rewound again by ${laterName([l.targetStep])} (undo that one first)`);
     const detail = [...changes.map(previewLine), ...later, ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
-    const message = `Savepoint: undo the rewind to ${at}? ${changes.length === 1 ? '1 file goes back to what it held' : `${changes.length} files go back to what they held`} before the rewind.`;
+    const message = `Savepoint: undo the rewind to ${at}? Files go back to what they held before the rewind: ${changeCount(changes)}.`;
     if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`))) return;
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo');
@@ -238,7 +238,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         ].join('\n');
         // The step the plan goes back to: one that never settled goes back to the end of the step before.
         const at = targetName(plan.targetStep);
-        const question = `Savepoint: rewind to ${at}? ${count(changes.length, 'file')} will change; only files this session touched, and a safety checkpoint lets you undo it.`;
+        const question = `Savepoint: rewind to ${at}? ${changeCount(changes)}; only files this session touched, and a safety checkpoint lets you undo it.`;
         if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind');
         const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), holdWrites: d.sessions.holdWrites });
@@ -365,3 +365,16 @@ const SYMBOL_ICONS: Record<SymbolKind, string> = {
   macro: 'symbol-misc',
 };
 const symbolIcon = (kind: string): string => SYMBOL_ICONS[kind as SymbolKind] ?? 'symbol-misc';
+
+/**
+ * "3 files will change", and how many only if the user picks them next (changed outside the session,
+ * with a move that waits on one of those), and how many are kept whatever (a link in the way, contents
+ * kept by hash only): the count says what the rewind will do, not what the plan lists.
+ */
+function changeCount(changes: readonly RewindFilePlan[]): string {
+  const conflicts = new Set(changes.filter((f) => f.conflict).map((f) => f.path));
+  const kept = changes.filter((f) => !f.restorable || f.link !== undefined || f.keptFor !== undefined).length;
+  const asked = changes.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && (conflicts.has(f.path) || (f.movedFrom !== undefined && conflicts.has(f.movedFrom)))).length;
+  const sure = changes.length - kept - asked;
+  return [`${count(sure, 'file')} will change`, ...(asked ? [`${asked} more only if you choose to overwrite ${asked === 1 ? 'it' : 'them'} next`] : []), ...(kept ? [`${kept} cannot (shown below)`] : [])].join(', ');
+}
