@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { CaptureFilter } from './captureFilter';
+import { lstatOrNone } from './captureRead';
 import type { CaptureIndex } from './captureIndex';
 import { scanTree } from './captureScan';
 import type { DirWatchers } from './captureWatcher';
@@ -43,4 +45,16 @@ export async function rescope(
     if (!files.has(rel) && (await filter.excludesPath(rel, false))) index.delete(rel);
   }
   return [...files.keys()].filter((rel) => !index.get(rel));
+}
+
+/** The file clock's coarse granularity: a file born this close before a capture began counts as born in it. */
+const BIRTH_SLACK_MS = 10;
+
+/**
+ * Of `paths`, those born since `since` (ms): by their birth time, where the file system keeps one.
+ * Where it does not (0), none: a file it cannot tell about is taken as there before, never as created.
+ */
+export async function bornSince(rootAbs: string, paths: readonly string[], since: number): Promise<Set<string>> {
+  const births = await Promise.all(paths.map(async (rel) => (await lstatOrNone(path.join(rootAbs, rel)))?.birthtimeMs ?? 0));
+  return new Set(paths.filter((_, i) => (births[i] ?? 0) > 0 && (births[i] ?? 0) >= since - BIRTH_SLACK_MS));
 }

@@ -1,4 +1,4 @@
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { watch as fsWatch, type FSWatcher, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** `fs.watch` as the watcher uses it; tests inject one that fails. */
@@ -81,5 +81,15 @@ export class DirWatchers {
     this.failed = true;
     this.close();
     this.sink.onFailure(e);
+  }
+}
+
+/** More watcher events than this between two settles count as an overflow: half the kernel's queue (`max_queued_events`), else 8,192. */
+export function defaultMaxEvents(): number {
+  try {
+    const queued = Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8').trim());
+    return Number.isInteger(queued) && queued > 0 ? Math.floor(queued / 2) : 8192;
+  } catch {
+    return 8192;
   }
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildChanges, type Comparison } from '../capture/changeSet';
 import { MemoryContentStore } from '../capture/memoryContentStore';
@@ -14,11 +13,11 @@ import {
 import { CaptureFilter, type CaptureFilterOptions } from './captureFilter';
 import { type Candidates, CaptureIndex } from './captureIndex';
 import { admitWithin, lstatOrNone } from './captureRead';
-import { rescope, ruleDirs } from './captureRescope';
+import { bornSince, rescope, ruleDirs } from './captureRescope';
 import { scanTree } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
 import { GitContents, blobId } from './gitContents';
-import { DirWatchers, nodeWatch, type WatchFunction } from './captureWatcher';
+import { DirWatchers, defaultMaxEvents, nodeWatch, type WatchFunction } from './captureWatcher';
 
 export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
   /** Where contents are kept by hash. Default: a `MemoryContentStore` of 128 MB. */
@@ -61,15 +60,6 @@ export interface BaselineInfo {
 }
 
 const KEEP_BATCH_BYTES = 8 * 1024 * 1024;
-
-function defaultMaxEvents(): number {
-  try {
-    const queued = Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8').trim());
-    return Number.isInteger(queued) && queued > 0 ? Math.floor(queued / 2) : 8192;
-  } catch {
-    return 8192;
-  }
-}
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -289,7 +279,7 @@ export class NodeChangeCapture implements ChangeCapture {
       if (await this.filter.rootRulesChanged()) await this.rescopeDir('');
       const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
       found = { candidates, ...(await this.index.compare(candidates, admitWithin(this.binaryBudget))) };
-      await this.rescope(found.comparisons);
+      found.comparisons.push(...(await this.rescope(found.comparisons)));
     } catch (e) {
       // The dirty paths are lost with this attempt: the next settle sweeps instead.
       this.overflowed = true;
@@ -303,14 +293,25 @@ export class NodeChangeCapture implements ChangeCapture {
    * After a `.gitignore` changed, what its directory holds is tracked by the new rules from now on
    * (this settle's candidates were chosen by the old ones). Only then is the directory scanned.
    */
-  private async rescope(comparisons: readonly Comparison[]): Promise<void> {
-    for (const dir of ruleDirs(comparisons.map((c) => c.path))) await this.rescopeDir(dir);
+  /**
+   * After a `.gitignore` changed, the files its rules no longer exclude are tracked: as baseline when
+   * they were there before, but as created (returned) when they were born during the open capture (a
+   * checkout of a branch that commits `dist/` creates it and un-ignores it at once).
+   */
+  private async rescope(comparisons: readonly Comparison[]): Promise<Comparison[]> {
+    const born: Comparison[] = [];
+    for (const dir of ruleDirs(comparisons.map((c) => c.path))) born.push(...(await this.rescopeDir(dir, this.open?.startedAt)));
+    return born;
   }
 
-  private async rescopeDir(dir: string): Promise<void> {
+  private async rescopeDir(dir: string, since?: number): Promise<Comparison[]> {
     this.filter.invalidate(dir);
     const added = await rescope(this.root, dir, this.filter, this.index, this.watching ? this.watchers : undefined);
-    await this.absorb(added, new Map());
+    const born = since === undefined ? new Set<string>() : await bornSince(this.root, added, since);
+    await this.absorb(added.filter((rel) => !born.has(rel)), new Map());
+    const created = await Promise.all([...born].map(async (rel) => ({ path: rel, before: undefined, after: await this.index.read(rel, admitWithin(this.binaryBudget)) })));
+    for (const c of created) if (c.after) this.index.set(c.path, c.after);
+    return created.filter((c) => c.after !== undefined);
   }
 
   private async sweepCandidates(): Promise<Candidates> {

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import type { NodeChangeCaptureOptions } from '../../../src/core/node/nodeChangeCapture';
+import { captureCommand, captureScratch, sh, summary } from './captureHarness';
+
+const modes: [string, NodeChangeCaptureOptions][] = [
+  ['with the watcher', {}],
+  ['without it', { watch: false }],
+];
+
+/**
+ * A command that creates files AND changes the rules so that they are tracked (a checkout of a branch
+ * that commits what the other ignores): the files, chosen by the old rules, are read in when the
+ * rules change, and those born during the command are its creations (a rewind removes them). A file
+ * that was there before, ignored, is baseline: the step did not create it.
+ */
+describe('files a command creates while it un-ignores them', () => {
+  const tmp = captureScratch();
+  afterEach(() => tmp.cleanup());
+
+  for (const [mode, options] of modes) {
+    it(`git checkout of a branch that commits dist/ (ignored on main) reports dist/app.js created, ${mode}`, async () => {
+      const root = await tmp.workspace();
+      await sh(
+        root,
+        [
+          'git init -q -b main && git config user.email a@b && git config user.name a',
+          "printf 'dist/\\n' > .gitignore && echo a > a.ts && git add -A && git commit -qm main",
+          "git checkout -qb release && printf 'tmp/\\n' > .gitignore && mkdir dist && echo bundle > dist/app.js && git add -A && git commit -qm release",
+          'git checkout -q main',
+        ].join(' && '),
+      );
+      const capture = tmp.capture(root, options);
+      const set = await captureCommand(capture, root, 'git checkout -q release');
+      assert.deepEqual(summary(set), ['.gitignore modified', 'dist/app.js created']);
+    });
+
+    it(`a folder removed and made again without its .gitignore reports the files created where it ignored them, ${mode}`, async () => {
+      const root = await tmp.workspace({ 'pkg/.gitignore': 'gen/\n', 'pkg/i.ts': 'i\n' });
+      const capture = tmp.capture(root, options);
+      const set = await captureCommand(capture, root, 'rm -rf pkg && mkdir -p pkg/gen && echo i > pkg/i.ts && echo x > pkg/gen/x.ts');
+      assert.deepEqual(summary(set), ['pkg/.gitignore deleted', 'pkg/gen/x.ts created']);
+    });
+
+    it(`a file that was there before, ignored, and that the command un-ignores is not reported as created, ${mode}`, async () => {
+      const root = await tmp.workspace({ '.gitignore': 'build/\n', 'build/out.js': 'old\n', 'a.ts': 'a\n' });
+      await new Promise((r) => setTimeout(r, 50));
+      const capture = tmp.capture(root, options);
+      const set = await captureCommand(capture, root, "printf '' > .gitignore");
+      assert.deepEqual(summary(set), ['.gitignore modified']);
+    });
+  }
+});
