@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { type Comparison, sameExec } from '../capture/changeSet';
-import { type AdmitBinary, type IndexEntry, readEntry, statDiffers } from './captureRead';
+import { type AdmitBinary, type IndexEntry, lstatOrNone, readEntry, statDiffers } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
 
 /** A path to compare with the index: its lstat, or null when nothing tracked is there any more. */
@@ -76,6 +76,8 @@ export class CaptureIndex {
       if (st && before && !statDiffers(before, st, RACY_MS)) return;
       const after = st ? await this.read(rel, admitBinary) : undefined;
       if (st) hashed++;
+      // There but unreadable (chmod 000): what it holds is not known, and it is not gone either.
+      if (st && !after && before && (await lstatOrNone(path.join(this.rootAbs, rel)))?.isFile()) return;
       if (after) this.set(rel, after);
       else this.delete(rel);
       if (!before && !after) return;

@@ -8,17 +8,23 @@ export interface ScanOptions {
   stat: boolean;
   /** Called for every directory before it is read (the capture starts watching it there). */
   onDir?: (dirRel: string, ino: number) => void;
+  /** Called for a directory that cannot be read (EACCES): what is tracked under it is not known now, not gone. */
+  onDenied?: (dirRel: string) => void;
 }
+
+/** Whether `rel` is under one of `dirs` (workspace-relative; '' is the root). */
+export const underAny = (dirs: readonly string[], rel: string): boolean => dirs.some((d) => d === '' || rel.startsWith(`${d}/`));
 
 /** Tracked regular files under `startRel`, with their lstat when asked for (else null). */
 export type ScanResult = Map<string, Stats | null>;
 
-async function readDir(abs: string): Promise<Dirent[]> {
+async function readDir(abs: string, denied: () => void): Promise<Dirent[]> {
   try {
     return await readdir(abs, { withFileTypes: true });
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
-    // Removed meanwhile, or not readable: nothing under it can be tracked.
+    // Removed meanwhile, or not readable: nothing under it can be tracked (and what was is said to be unknown).
+    if (code === 'EACCES' || code === 'EPERM') denied();
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') return [];
     throw e;
   }
@@ -33,7 +39,7 @@ export async function scanTree(rootAbs: string, startRel: string, filter: Captur
   const visit = async (dirRel: string, ino: number): Promise<void> => {
     options.onDir?.(dirRel, ino);
     const abs = path.join(rootAbs, dirRel);
-    const children = await readDir(abs);
+    const children = await readDir(abs, () => options.onDenied?.(dirRel));
     await Promise.all(
       children.map(async (d) => {
         const rel = dirRel === '' ? d.name : `${dirRel}/${d.name}`;

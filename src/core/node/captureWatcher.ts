@@ -93,3 +93,6 @@ export function defaultMaxEvents(): number {
     return 8192;
   }
 }
+
+/** One turn of the event loop (the watcher's callbacks run in it). */
+export const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));

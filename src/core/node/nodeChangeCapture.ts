@@ -14,10 +14,10 @@ import { CaptureFilter, type CaptureFilterOptions } from './captureFilter';
 import { type Candidates, CaptureIndex } from './captureIndex';
 import { admitWithin, lstatOrNone } from './captureRead';
 import { bornSince, rescope, ruleDirs } from './captureRescope';
-import { scanTree } from './captureScan';
+import { scanTree, underAny } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
 import { GitContents, blobId } from './gitContents';
-import { DirWatchers, defaultMaxEvents, nodeWatch, type WatchFunction } from './captureWatcher';
+import { DirWatchers, defaultMaxEvents, nextTurn, nodeWatch, type WatchFunction } from './captureWatcher';
 
 export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
   /** Where contents are kept by hash. Default: a `MemoryContentStore` of 128 MB. */
@@ -60,8 +60,6 @@ export interface BaselineInfo {
 }
 
 const KEEP_BATCH_BYTES = 8 * 1024 * 1024;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * `ChangeCapture` on the local file system: a baseline index built once in the background, one
@@ -316,8 +314,9 @@ export class NodeChangeCapture implements ChangeCapture {
 
   private async sweepCandidates(): Promise<Candidates> {
     const onDir = this.watching ? (rel: string) => this.watchers?.add(rel) : undefined;
-    const found: Candidates = await scanTree(this.root, '', this.filter, { stat: true, onDir });
-    for (const rel of this.index.paths()) if (!found.has(rel)) found.set(rel, null);
+    const denied: string[] = [];
+    const found: Candidates = await scanTree(this.root, '', this.filter, { stat: true, onDir, onDenied: (d) => denied.push(d) });
+    for (const rel of this.index.paths()) if (!found.has(rel) && !underAny(denied, rel)) found.set(rel, null);
     return found;
   }
 
@@ -345,8 +344,9 @@ export class NodeChangeCapture implements ChangeCapture {
       }
     });
     for (const dir of newDirs) {
-      const files = await scanTree(this.root, dir, this.filter, { stat: true, onDir: (rel) => this.watchers?.add(rel) });
-      for (const p of dir === '' ? this.index.paths() : this.index.under(dir)) if (!files.has(p)) found.set(p, null);
+      const denied: string[] = [];
+      const files = await scanTree(this.root, dir, this.filter, { stat: true, onDir: (rel) => this.watchers?.add(rel), onDenied: (d) => denied.push(d) });
+      for (const p of dir === '' ? this.index.paths() : this.index.under(dir)) if (!files.has(p) && !underAny(denied, p)) found.set(p, null);
       for (const [p, st] of files) found.set(p, st);
     }
     return found;
