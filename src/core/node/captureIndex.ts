@@ -47,6 +47,20 @@ export class CaptureIndex {
     if (this.entries.delete(rel)) this.count(rel, -1);
   }
 
+  /**
+   * Adds to `found` the other tracked names of its hard-linked files (a link count above 1): a write
+   * through one name changes them all, and the watcher reports only the name written through.
+   */
+  async addLinkedNames(found: Candidates): Promise<void> {
+    const inodes = new Set([...found.values()].flatMap((st) => (st && st.nlink > 1 ? [st.ino] : [])));
+    if (inodes.size === 0) return;
+    for (const [rel, e] of this.entries) {
+      if (!inodes.has(e.ino) || found.has(rel)) continue;
+      const st = await lstatOrNone(path.join(this.rootAbs, rel));
+      found.set(rel, st?.isFile() ? st : null);
+    }
+  }
+
   /** Tracked paths strictly under the directory `dirRel`. */
   under(dirRel: string): string[] {
     if (!this.dirs.has(dirRel)) return [];

@@ -349,6 +349,7 @@ export class NodeChangeCapture implements ChangeCapture {
       for (const p of dir === '' ? this.index.paths() : this.index.under(dir)) if (!files.has(p) && !underAny(denied, p)) found.set(p, null);
       for (const [p, st] of files) found.set(p, st);
     }
+    await this.index.addLinkedNames(found);
     return found;
   }
 
