@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { type RewindFilePlan, keptWords, linkWords } from '../core/checkpoints/rewindPlan';
 import { count } from '../core/util/plural';
 
@@ -10,7 +11,8 @@ export function printPlan(files: readonly RewindFilePlan[]): void {
   const changes = files.filter((f) => f.action !== 'none');
   if (changes.length === 0) process.stdout.write('no file changes\n');
   for (const f of changes) {
-    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${f.fromHash === null ? 'deleted' : 'edited'} outside the session: kept unless --overwrite)` : ''}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
+    const waits = f.movedFrom !== undefined && files.some((g) => g.path === f.movedFrom && g.conflict) ? `  (the way back of a move: kept unless --overwrite ${f.movedFrom})` : '';
+    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${f.fromHash === null ? 'deleted' : 'edited'} outside the session: kept unless --overwrite)` : waits}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
     const mode = f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)';
     process.stdout.write(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${f.path}${mode}${why}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
@@ -22,4 +24,20 @@ export function printPlan(files: readonly RewindFilePlan[]): void {
 export function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[] }): string {
   const edited = r.skipped.filter((p) => !r.notRestorable.includes(p) && !r.linked.includes(p));
   return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}${r.linked.length ? `; kept ${r.linked.join(', ')} (a symlink in the way: never written through)` : ''}`;
+}
+
+/**
+ * The --overwrite paths as the plan names its files (`./a.ts`, `a\b.ts`, `a.ts/` come to `a.ts`);
+ * one that names no file the plan finds changed outside the session is said to be ignored on stderr,
+ * never dropped silently.
+ */
+export function overwritePaths(given: readonly string[] | undefined, files: readonly RewindFilePlan[]): string[] {
+  const conflicts = new Set(files.filter((f) => f.conflict).map((f) => f.path));
+  const out: string[] = [];
+  for (const g of given ?? []) {
+    const p = posix.normalize(g.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/+$/, '');
+    if (conflicts.has(p)) out.push(p);
+    else process.stderr.write(`--overwrite ${g}: not a file changed outside the session here (${conflicts.size ? `those are: ${[...conflicts].join(', ')}` : 'there are none'}); ignored\n`);
+  }
+  return out;
 }

@@ -19,7 +19,7 @@ import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpoint
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { laterName, listRewinds, planRewind, planUndo, sweepCrashLeftovers, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { keptLine, printPlan } from './rewindText';
+import { keptLine, overwritePaths, printPlan } from './rewindText';
 import { count } from '../core/util/plural';
 
 const USAGE = `savepoint — a durable coding agent (headless)
@@ -200,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write('nothing written: add --yes to rewind (a safety checkpoint lets you undo it)\n');
           return 0;
         }
-        const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
+        const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: overwritePaths(o.overwrite, plan.files), ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
         // The undo offered only when there is something to undo (a conversation rewind with no memory write to give back has none).
         const canUndo = (await listRewinds(app.store, id)).some((x) => x.rewindId === r.rewindId && undoable(x));
         process.stdout.write(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
@@ -219,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(`nothing written: add --yes to undo the rewind to ${targetName(r.targetStep)}\n`);
           return 0;
         }
-        const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: o.overwrite ?? [], ...(app.memory ? { memory: app.memory } : {}) });
+        const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: overwritePaths(o.overwrite, plan.files), ...(app.memory ? { memory: app.memory } : {}) });
         process.stdout.write(`rewind undone: ${count(u.written.length, 'file')} restored${keptLine(u)}\n`);
         return 0;
       }

@@ -73,4 +73,17 @@ describe('the CLI conversation rewind', function () {
     const done = await cli('rewind', id, '2', '--mode', 'both', '--message', 'now set it to 3', '--yes');
     assert.match(done.stdout, /the conversation continues in session (\S+)/);
   });
+
+  it('--overwrite takes a conflict written as ./a.ts, and says on stderr that a path which is no conflict is ignored', async () => {
+    const { ws, cli } = await setUp([{ type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } }]);
+    const started = await cli('run', '--approvals', 'yes', 'set a to 2');
+    const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    await writeFile(join(ws, 'a.ts'), 'export const a = 9; // the user\'s\n');
+    const preview = await cli('rewind', id, '0');
+    assert.match(preview.stdout, /restore +a\.ts +\(edited outside the session: kept unless --overwrite\)/);
+    const done = await cli('rewind', id, '0', '--yes', '--overwrite', './a.ts', '--overwrite', 'b.ts');
+    assert.equal(await readFile(join(ws, 'a.ts'), 'utf8'), 'export const a = 1;\n', './a.ts names the conflict a.ts');
+    assert.match(done.stderr, /--overwrite b\.ts: not a file changed outside the session here \(those are: a\.ts\); ignored/);
+    assert.match(done.stdout, /rewound 1 file/);
+  });
 });
