@@ -45,6 +45,8 @@ export interface RewindData {
   memoryReverts?: string[];
   /** Names its temporary files (`stagingTag`), when it wrote any: a crash before its settlement may leave them. */
   tag?: string;
+  /** The folders it made for the files it brought back (the topmost of each branch): its undo removes them once empty. */
+  madeDirs?: string[];
   at: number;
 }
 

@@ -91,6 +91,7 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
     ...(fork ? { forkId: fork.id } : {}),
     ...(reverts.length ? { memoryReverts: reverts.map((r) => r.revertId) } : {}),
     ...(write.length ? { tag } : {}),
+    ...(prepared.staged.madeDirs?.length ? { madeDirs: [...prepared.staged.madeDirs] } : {}),
     at: (o.now ?? Date.now)(),
   };
   let late: string[];
@@ -209,6 +210,8 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
       : undefined;
   const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared, stillThere, { ...(reapply ? { beforeSettle: reapply } : {}), ...(o.holdWrites ? { holdWrites: o.holdWrites } : {}) });
   removeOwnLeftovers(workspace, tag, write);
+  // The folders the rewind made for the files it brought back go with them, once empty.
+  if (plan.madeDirs?.length) await workspace.pruneEmptyDirs?.(plan.madeDirs).catch(() => undefined);
   return { rewindId: plan.rewindId, ...outcome(data, skipped, late, plan.files) };
 }
 

@@ -101,7 +101,8 @@ export interface UndoPlan {
   rewindId: string;
   headSeq: number;
   files: RewindFilePlan[];
-  /** Files of the rewind a later rewind wrote again (not undone): left for after that one's undo, with its target step. */
+  /** The folders the rewind made (removed once empty after the undo), and its files a later rewind wrote again (not undone): those wait for that one's undo. */
+  madeDirs?: string[];
   laterRewound?: { path: string; targetStep: number | undefined }[];
   /** Which undo of the rewind this is (as `RewindUndoneData.part`). */
   part: number;
@@ -196,7 +197,7 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
     o,
   );
   // Memory writes go back with the first undo that settles; a later one gives back only the files left (and the memory, after a crash).
-  return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: memoryLeft, unsettled: unsettledOf(journal), ...(later.size ? { laterRewound: [...later].map(([path, targetStep]) => ({ path, targetStep })) } : {}) };
+  return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: memoryLeft, unsettled: unsettledOf(journal), ...(rewind.madeDirs?.length ? { madeDirs: rewind.madeDirs } : {}), ...(later.size ? { laterRewound: [...later].map(([path, targetStep]) => ({ path, targetStep })) } : {}) };
 }
 
 /** The session's rewind and undo records that have no settlement (a crash cut them short), newest last. */
@@ -385,9 +386,8 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
 }
 
 /**
- * The plan's `diff` and `symbols`, computed on first read (then kept): the diffs were a quarter of
- * a 20-file plan's time in a fresh process, and applying a plan never reads them. Enumerable
- * getters, so the plan still serializes and compares as plain data.
+ * The plan's `diff` and `symbols`, computed on first read (then kept): the diffs were a quarter of a 20-file plan's
+ * time in a fresh process, and applying a plan never reads them. Enumerable getters: the plan serializes as plain data.
  */
 function lazy(f: Omit<RewindFilePlan, 'diff' | 'symbols'>, diffOf: () => string, symbolsOf: () => string[]): RewindFilePlan {
   let diff: string | undefined;

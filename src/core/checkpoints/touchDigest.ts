@@ -35,7 +35,7 @@ export const TOUCH_DIGEST: EventDigest = {
       }
       case 'rewind': {
         const d = data as RewindData;
-        return { rewindId: d.rewindId, targetStep: d.targetStep, files: d.files, ...(d.memoryReverts?.length ? { memoryReverts: d.memoryReverts } : {}), ...(d.tag ? { tag: d.tag } : {}) };
+        return { rewindId: d.rewindId, targetStep: d.targetStep, files: d.files, ...(d.madeDirs?.length ? { madeDirs: d.madeDirs } : {}), ...(d.memoryReverts?.length ? { memoryReverts: d.memoryReverts } : {}), ...(d.tag ? { tag: d.tag } : {}) };
       }
       case 'rewind_undone': {
         const d = data as RewindUndoneData;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, statSync, symlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, rmdirSync, statSync, symlinkSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type FileChangeRequest, type FileStat, type LinkOnWay, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
@@ -19,6 +19,8 @@ const WRITE_CONCURRENCY = 8;
 export class NodeWorkspace implements Workspace {
   readonly root: string;
   private readonly confiner: PathConfiner;
+  /** Folders the target computation of the staging under way made (see makeParents). */
+  private readonly made: (string | undefined)[] = [];
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -40,6 +42,23 @@ export class NodeWorkspace implements Workspace {
       if (code === 'EISDIR') throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`, { cause: e });
       if (code === 'ENXIO') throw notAFile(rel, e);
       throw e;
+    }
+  }
+
+  async pruneEmptyDirs(rels: readonly string[]): Promise<void> {
+    const prune = (abs: string): boolean => {
+      let empty = true;
+      for (const d of readdirSync(abs, { withFileTypes: true })) empty = d.isDirectory() && !d.isSymbolicLink() ? prune(path.join(abs, d.name)) && empty : false;
+      if (empty) rmdirSync(abs);
+      return empty;
+    };
+    for (const rel of rels) {
+      try {
+        const { entry } = this.confiner.confineEntry(rel);
+        if (lstatSync(entry, { throwIfNoEntry: false })?.isDirectory()) prune(entry);
+      } catch {
+        // Gone, or no longer inside the workspace: nothing of ours to prune.
+      }
     }
   }
 
@@ -66,6 +85,9 @@ export class NodeWorkspace implements Workspace {
     }
     // Where each change goes: metadata reads, before any file is written.
     const targets = changes.map((c) => (c.link !== undefined ? this.linkTarget(c) : c.bytes === null ? this.deletionTarget(c.path) : c.replaceLink ? this.entryTarget(c) : this.writeTarget(c.path, c.executable === true, c.setExec, c.mode)));
+    // The folders those made (taken at once: the targets are computed synchronously, one staging at a time).
+    const root = this.confiner.confine('.').real;
+    const madeDirs = this.made.splice(0).flatMap((d) => (d === undefined ? [] : [path.relative(root, d).split(path.sep).join('/')]));
     const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     // One random part for the batch, numbered per file: each randomBytes call costs about 20 µs.
     const batch = randomBytes(8).toString('hex');
@@ -84,7 +106,7 @@ export class NodeWorkspace implements Workspace {
       await removeTemps(temps);
       throw e;
     }
-    return new NodeStagedFiles(targets, temps);
+    return new NodeStagedFiles(targets, temps, madeDirs);
   }
 
   async removeStaged(tag: string, paths: readonly string[]): Promise<{ removed: number; left: number }> {
@@ -129,7 +151,7 @@ export class NodeWorkspace implements Workspace {
     if (existing?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`);
     const dir = path.dirname(real);
     // An existing file's directory exists.
-    if (!existing) makeParents(rel, dir);
+    if (!existing) this.made.push(makeParents(rel, dir));
     if (existing) {
       const mode = existing.mode & 0o7777;
       return { kind: 'write', rel, real, dir, mode: setExec === undefined || process.platform === 'win32' ? mode : setExec ? withExec(mode) : mode & ~0o111 };
@@ -151,7 +173,7 @@ export class NodeWorkspace implements Workspace {
     const st = lstatSync(entry, { throwIfNoEntry: false });
     if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', c.path, `${c.path} is a directory.`);
     const dir = path.dirname(entry);
-    if (!st) makeParents(c.path, dir);
+    if (!st) this.made.push(makeParents(c.path, dir));
     const mode = c.mode !== undefined && process.platform !== 'win32' ? { mode: c.mode & 0o7777 } : {};
     return { kind: 'write', rel: c.path, real: entry, dir, ...mode, ...(c.executable && !('mode' in mode) && process.platform !== 'win32' ? { executable: true as const } : {}) };
   }
@@ -228,9 +250,10 @@ function tempPrefix(tag: string | undefined): string {
   return `.savepoint-${tag}-`;
 }
 
-function makeParents(rel: string, dir: string): void {
+/** Makes the missing folders of `dir`; returns the topmost one it made (undefined: none). */
+function makeParents(rel: string, dir: string): string | undefined {
   try {
-    mkdirSync(dir, { recursive: true });
+    return mkdirSync(dir, { recursive: true });
   } catch (e) {
     if (errCode(e) === 'EEXIST' || errCode(e) === 'ENOTDIR') throw new WorkspaceError('NOT_DIRECTORY', rel, `A parent of ${rel} is a file.`, { cause: e });
     throw e;

@@ -115,6 +115,7 @@ export class NodeStagedFiles implements StagedFiles {
   constructor(
     private readonly targets: readonly StageTarget[],
     private readonly temps: (string | undefined)[],
+    readonly madeDirs: readonly string[] = [],
   ) {}
 
   async apply(guard?: ApplyGuard): Promise<{ skipped: string[] }> {

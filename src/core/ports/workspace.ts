@@ -131,6 +131,8 @@ export interface StagedFiles {
   apply(guard?: ApplyGuard): Promise<{ skipped: string[] }>;
   /** Removes the temporary files; no change is made. Idempotent; nothing to do after `apply`. */
   discard(): Promise<void>;
+  /** The topmost folder of each branch of folders the staging made for new files (workspace-relative; made even if discarded). */
+  readonly madeDirs?: readonly string[];
 }
 
 export interface Workspace {
@@ -142,6 +144,12 @@ export interface Workspace {
    * Pure with respect to the files: reads metadata only. Throws OUTSIDE_WORKSPACE, INVALID_PATH.
    */
   resolve(rel: string): Promise<string>;
+
+  /**
+   * Removes each folder of `rels` and the folders in it when they hold nothing but empty folders
+   * (a rewind's undo takes back the folders the rewind made); one holding anything stays. Best effort.
+   */
+  pruneEmptyDirs?(rels: readonly string[]): Promise<void>;
 
   /**
    * The file's bytes, or `undefined` when nothing exists at the path. Throws IS_DIRECTORY for a
