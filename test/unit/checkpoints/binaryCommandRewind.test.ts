@@ -7,10 +7,8 @@ import { forkSession } from '../../../src/core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { stepDiffs } from '../../../src/core/checkpoints/stepDiffs';
-import type { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
-import type { Harness } from '../runner/runnerHarness';
-import { type CommandSession, commandSession } from './helpers/commandSession';
+import { type CommandSession, commandSession, keptSessions } from './helpers/commandSession';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 
@@ -19,15 +17,7 @@ const outcome = (r: { written: string[]; notRestorable: string[] }) => ({ writte
 
 describe('binary files a command deleted or overwrote: a rewind restores them', function () {
   this.timeout(60_000);
-  let h: Harness | undefined;
-  let capture: NodeChangeCapture | undefined;
-  const keep = (p: { h: Harness; capture?: NodeChangeCapture }) => ({ h, capture } = p);
-  afterEach(async () => {
-    await capture?.dispose();
-    await h?.close();
-    h = undefined;
-    capture = undefined;
-  });
+  const keep = keptSessions();
 
   it('a small binary file a command deletes comes back byte-exact; one over the size limit stays hash-only and is reported', async () => {
     const big = Buffer.concat([Buffer.from([0]), Buffer.alloc(4096, 7)]);

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
-import type { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
 import { describeEvent } from '../../../src/core/runner/timeline';
-import { commandSession } from './helpers/commandSession';
-import type { Harness } from '../runner/runnerHarness';
+import { commandSession, keptSessions } from './helpers/commandSession';
 
 /**
  * A binary asset a command rewrote past the capture's binary budget is recorded by hash only. When
@@ -16,15 +14,7 @@ import type { Harness } from '../runner/runnerHarness';
  */
 describe('a binary file past the capture budget, then deleted', function () {
   this.timeout(60_000);
-  let h: Harness | undefined;
-  let capture: NodeChangeCapture | undefined;
-  const keep = (p: { h: Harness; capture?: NodeChangeCapture }) => ({ h, capture } = p);
-  afterEach(async () => {
-    await capture?.dispose();
-    await h?.close();
-    h = undefined;
-    capture = undefined;
-  });
+  const keep = keptSessions();
 
   it('the timeline of the deleting step says the asset cannot be restored, as the rewind preview does', async () => {
     // 64 KB of binary; the budget stands for the default 32 MB against hundreds of MB of assets.

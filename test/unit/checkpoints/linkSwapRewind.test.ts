@@ -3,9 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
-import type { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
-import type { Harness } from '../runner/runnerHarness';
-import { commandSession } from './helpers/commandSession';
+import { commandSession, keptSessions } from './helpers/commandSession';
 import { entryKind } from './helpers/linkSession';
 
 /** src/a.ts and src/b.ts before the session. */
@@ -19,15 +17,7 @@ const FILES = ['src/a.ts', 'src/b.ts', 'src2/a.ts', 'src2/b.ts'];
 
 describe('a command moves a folder and leaves a symlink in its place', function () {
   this.timeout(60_000);
-  let h: Harness | undefined;
-  let capture: NodeChangeCapture | undefined;
-  const keep = (p: { h: Harness; capture?: NodeChangeCapture }) => ({ h, capture } = p);
-  afterEach(async () => {
-    await capture?.dispose();
-    await h?.close();
-    h = undefined;
-    capture = undefined;
-  });
+  const keep = keptSessions();
 
   const disk = async (root: string) => Promise.all(FILES.map(async (p) => [p, await entryKind(root, p)]));
 

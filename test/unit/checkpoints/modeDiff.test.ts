@@ -2,21 +2,12 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stepDiffs } from '../../../src/core/checkpoints/stepDiffs';
-import type { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
-import type { Harness } from '../runner/runnerHarness';
-import { commandSession } from './helpers/commandSession';
+import { commandSession, keptSessions } from './helpers/commandSession';
 
 describe('the diff of a step that changed a file mode', function () {
   this.timeout(60_000);
-  let h: Harness | undefined;
-  let capture: NodeChangeCapture | undefined;
-  const keep = (p: { h: Harness; capture?: NodeChangeCapture }) => ({ h, capture } = p);
-  afterEach(async () => {
-    await capture?.dispose();
-    await h?.close();
-    h = capture = undefined;
-  });
+  const keep = keptSessions();
 
   it('chmod +x shows as git shows it: the old and new mode, not an empty diff', async () => {
     const s = await commandSession(['chmod +x run.sh'], { prepare: (root) => writeFile(join(root, 'run.sh'), 'echo hi\n', { mode: 0o644 }), keep });

@@ -3,23 +3,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
-import type { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
-import type { Harness } from '../runner/runnerHarness';
-import { commandSession } from './helpers/commandSession';
+import { commandSession, keptSessions } from './helpers/commandSession';
 import { diskTree } from './helpers/diskTree';
 
 /** What the user put at the session's paths since is kept, and never costs the session's own files. */
 describe('a rewind around what the user put at the session\'s paths', function () {
   this.timeout(60_000);
-  let h: Harness | undefined;
-  let capture: NodeChangeCapture | undefined;
-  afterEach(async () => {
-    await capture?.dispose();
-    await h?.close();
-    h = undefined;
-    capture = undefined;
-  });
-  const keep = (p: { h: Harness; capture?: NodeChangeCapture }) => ({ h, capture } = p);
+  const keep = keptSessions();
 
   it('a move whose way back is a conflict the user keeps: the moved file is kept too, never on disk nowhere', async () => {
     const s = await commandSession(['mv a.txt b.txt'], { prepare: (ws) => writeFile(join(ws, 'a.txt'), 'the original text\n'), keep });

@@ -3,23 +3,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
-import type { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
-import type { Harness } from '../runner/runnerHarness';
-import { commandSession } from './helpers/commandSession';
+import { commandSession, keptSessions } from './helpers/commandSession';
 import { diskTree } from './helpers/diskTree';
 
 /** The undo of a rewind gives the tree back as it was, folders too: those the rewind made for the files it brought back go once empty. */
 describe('the folders a rewind makes', function () {
   this.timeout(60_000);
-  let h: Harness | undefined;
-  let capture: NodeChangeCapture | undefined;
-  afterEach(async () => {
-    await capture?.dispose();
-    await h?.close();
-    h = undefined;
-    capture = undefined;
-  });
-  const keep = (p: { h: Harness; capture?: NodeChangeCapture }) => ({ h, capture } = p);
+  const keep = keptSessions();
 
   it('a folder a command removed whole comes back with the rewind, and goes again with its undo', async () => {
     const s = await commandSession(['rm -r d'], {

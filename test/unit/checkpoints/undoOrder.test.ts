@@ -3,9 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { listRewinds, planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
-import type { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
-import type { Harness } from '../runner/runnerHarness';
-import { type CommandSession, commandSession } from './helpers/commandSession';
+import { type CommandSession, commandSession, keptSessions } from './helpers/commandSession';
 import { diskTree } from './helpers/diskTree';
 
 /**
@@ -17,15 +15,7 @@ import { diskTree } from './helpers/diskTree';
  */
 describe('undoing two rewinds of a session, the older first', function () {
   this.timeout(60_000);
-  let h: Harness | undefined;
-  let capture: NodeChangeCapture | undefined;
-  afterEach(async () => {
-    await capture?.dispose();
-    await h?.close();
-    h = undefined;
-    capture = undefined;
-  });
-  const keep = (p: { h: Harness; capture?: NodeChangeCapture }) => ({ h, capture } = p);
+  const keep = keptSessions();
   const rewind = async (s: CommandSession, step: number) => applyRewind(s.h.store, s.ws, await planRewind(s.h.store, s.ws, s.id, step));
   const undo = async (s: CommandSession, rewindId: string) => undoRewind(s.h.store, s.ws, await planUndo(s.h.store, s.ws, s.id, rewindId));
   const undone = async (s: CommandSession) => (await listRewinds(s.h.store, s.id)).map((r) => r.undone).sort();

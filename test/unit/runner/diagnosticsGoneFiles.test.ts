@@ -46,7 +46,7 @@ class OpenDocuments implements Diagnostics {
 
 const results = (events: RunnerEvent[]) => events.flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : []));
 
-describe('step findings: files that no longer exist are not carried forward', function () {
+describe('step findings of files a command renamed or the user deleted', function () {
   this.timeout(60_000);
   let h: Harness | undefined;
   let capture: NodeChangeCapture | undefined;
@@ -57,7 +57,7 @@ describe('step findings: files that no longer exist are not carried forward', fu
     h = undefined;
   });
 
-  it('a command that renames a file with an error: the error is counted once (at its new path), not also at the old path forever', async () => {
+  it('a command that renames a file with an error: the error moves with it (counted once, at its new path), and the rename introduces and fixes nothing', async () => {
     h = await harness(
       [
         toolUse('e1', 'edit_file', { path: 'a.ts', old_text: 'ok', new_text: 'BROKEN(one)' }),
@@ -78,6 +78,8 @@ describe('step findings: files that no longer exist are not carried forward', fu
     assert.deepEqual(c1?.sideEffects?.map((s) => `${s.kind} ${s.from ?? ''}->${s.path}`), ['renamed a.ts->b.ts']);
     // One error exists in the workspace (b.ts line 1). The step and the next say how many there are now.
     assert.deepEqual({ afterRename: c1?.diagnostics?.errors, afterNextStep: w1?.diagnostics?.errors }, { afterRename: 1, afterNextStep: 1 }, JSON.stringify({ c1: c1?.diagnostics, w1: w1?.diagnostics }));
+    const d = c1?.diagnostics;
+    assert.deepEqual({ introduced: d?.introducedCount, resolved: d?.resolvedCount }, { introduced: 0, resolved: 0 }, `the rename is reported as ${JSON.stringify(d)}; the model reads: ${JSON.stringify(c1?.content ?? '')}`);
   });
 
   it('a file with a known error that the user deletes between steps (no tab open on it): its error is not counted on and on', async () => {

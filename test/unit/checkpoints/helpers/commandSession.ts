@@ -35,3 +35,19 @@ export async function commandSession(
   assert.equal(out.status, 'completed', JSON.stringify(out));
   return { h, id, ws: new NodeWorkspace(h.workspace), capture };
 }
+
+/**
+ * For a `describe` of command sessions: registers the afterEach that disposes each test's capture and
+ * closes its harness, and returns the `keep` to give `commandSession`.
+ */
+export function keptSessions(): (parts: { h: Harness; capture?: NodeChangeCapture }) => void {
+  let h: Harness | undefined;
+  let capture: NodeChangeCapture | undefined;
+  afterEach(async () => {
+    await capture?.dispose();
+    await h?.close();
+    h = undefined;
+    capture = undefined;
+  });
+  return (parts) => ({ h, capture } = parts);
+}
