@@ -69,7 +69,9 @@ export async function openCheckpointStore(options: OpenStoreOptions): Promise<Di
   return openReadOnlyCopy(options.dir, base);
 }
 
+/** Copies taken before giving up, for at least this long: a busy owner on a loaded machine rotates its log often. */
 const COPY_ATTEMPTS = 8;
+const COPY_PATIENCE_MS = 5_000;
 
 /**
  * LevelDB has one opener per directory, so a second reader works on a point-in-time copy. The
@@ -80,7 +82,8 @@ const COPY_ATTEMPTS = 8;
  */
 async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>): Promise<DiskCheckpointStore> {
   let last: unknown;
-  for (let attempt = 1; attempt <= COPY_ATTEMPTS; attempt++) {
+  const since = Date.now();
+  for (let attempt = 1; attempt <= COPY_ATTEMPTS || Date.now() - since < COPY_PATIENCE_MS; attempt++) {
     const copyDir = await mkdtemp(join(tmpdir(), 'savepoint-readonly-'));
     try {
       await copyStoreFiles(dir, copyDir);
@@ -93,7 +96,7 @@ async function openReadOnlyCopy(dir: string, base: Omit<LevelStoreOptions, 'db'>
       await rm(copyDir, { recursive: true, force: true });
       const retriable = errCode(e) === 'ENOENT' || StoreError.is(e, 'CORRUPT') || StoreError.is(e, 'IO');
       if (!retriable) throw e;
-      await new Promise((r) => setTimeout(r, 20 * attempt));
+      await new Promise((r) => setTimeout(r, Math.min(20 * attempt, 200)));
     }
   }
   // A copy that reads as damaged says nothing sure about the owner's files, and the owner holds
