@@ -20,10 +20,11 @@ export function printPlan(files: readonly RewindFilePlan[]): void {
   }
 }
 
-/** "; kept a.ts (edited outside the session); not restorable: logo.png (kept by hash only); kept cfg (a symlink in the way)" */
-export function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[] }): string {
-  const edited = r.skipped.filter((p) => !r.notRestorable.includes(p) && !r.linked.includes(p));
-  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}${r.linked.length ? `; kept ${r.linked.join(', ')} (a symlink in the way: never written through)` : ''}`;
+/** "; kept a.ts (edited outside the session); kept b.ts (where a move put it: its way back is kept); not restorable: logo.png (kept by hash only); kept cfg (a symlink in the way)" */
+export function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[]; moveKept?: readonly string[] }): string {
+  const moved = r.moveKept ?? [];
+  const edited = r.skipped.filter((p) => !r.notRestorable.includes(p) && !r.linked.includes(p) && !moved.includes(p));
+  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${moved.length ? `; kept ${moved.join(', ')} (where a move put it: its way back is kept)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}${r.linked.length ? `; kept ${r.linked.join(', ')} (a symlink in the way: never written through)` : ''}`;
 }
 
 /**

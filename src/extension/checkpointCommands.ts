@@ -111,9 +111,10 @@ async function closeChanges(title: string): Promise<void> {
 }
 
 /** ", kept 2 edited outside the session, 1 not restorable (kept by hash only)" for what a rewind or its undo left alone. */
-function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[] }): string {
-  const edited = r.skipped.length - r.notRestorable.length - r.linked.length;
-  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}${r.linked.length ? `, kept ${r.linked.length} that a symlink is in the way of` : ''}`;
+function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[]; moveKept?: readonly string[] }): string {
+  const moved = r.moveKept?.length ?? 0;
+  const edited = r.skipped.length - r.notRestorable.length - r.linked.length - moved;
+  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${moved > 0 ? `, kept ${moved} where a move put ${moved === 1 ? 'it' : 'them'} (the way back is kept)` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}${r.linked.length ? `, kept ${r.linked.length} that a symlink is in the way of` : ''}`;
 }
 
 const SHOW_CHANGES = 'Show Changes';

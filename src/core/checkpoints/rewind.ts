@@ -39,6 +39,8 @@ export interface RewindResult {
    * keeps where a move put a file while the link blocks the way back (`RewindFilePlan.keptFor`).
    */
   linked: string[];
+  /** Of `skipped`, where a move put a file whose way back (`RewindFilePlan.movedFrom`) the user kept: it stays there. */
+  moveKept: string[];
   /** The session the conversation continues in (conversation and both modes). */
   forkId?: SessionId;
   /** Memory writes undone with the conversation. */
@@ -157,9 +159,10 @@ export interface UndoResult {
 }
 
 /** What was written and what was left alone: before the record (`skipped`), at the renames (`late`), and why. */
-function outcome(data: { files: RewoundFile[] }, skipped: string[], late: string[], files: readonly RewindFilePlan[]): Pick<UndoResult, 'written' | 'skipped' | 'notRestorable' | 'linked'> {
+function outcome(data: { files: RewoundFile[] }, skipped: string[], late: string[], files: readonly RewindFilePlan[]): Pick<UndoResult, 'written' | 'skipped' | 'notRestorable' | 'linked'> & Pick<RewindResult, 'moveKept'> {
   const linked = files.filter((f) => f.link !== undefined || f.keptFor !== undefined).map((f) => f.path);
   return {
+    moveKept: files.filter((f) => f.movedFrom !== undefined && skipped.includes(f.path) && skipped.includes(f.movedFrom)).map((f) => f.path),
     written: data.files.map((f) => f.path).filter((p) => !late.includes(p)),
     skipped: [...skipped, ...late],
     notRestorable: files.filter((f) => f.action !== 'none' && !f.restorable && f.link === undefined).map((f) => f.path),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { keptLine } from '../../../src/cli/rewindText';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
 import { commandSession, keptSessions } from './helpers/commandSession';
@@ -23,7 +24,8 @@ describe('a rewind around what the user put at the session\'s paths', function (
       ],
     );
     const r = await applyRewind(s.h.store, s.ws, plan);
-    assert.deepEqual(r.skipped, ['a.txt', 'b.txt']);
+    assert.deepEqual({ skipped: r.skipped, moveKept: r.moveKept }, { skipped: ['a.txt', 'b.txt'], moveKept: ['b.txt'] });
+    assert.equal(keptLine(r), '; kept a.txt (edited outside the session); kept b.txt (where a move put it: its way back is kept)');
     assert.deepEqual(await diskTree(s.h.workspace), { 'a.txt': '"a new file of the user\\n"', 'b.txt': '"the original text\\n"' });
   });
 
