@@ -24,10 +24,10 @@ export interface KeptForMove {
  * making the old path again and deleting the new one. Where a symlink blocks the old path (`ln -s
  * src2 src` after the move), making it is left out, and deleting the new path would leave no copy of
  * the file on disk: that half is kept too. Moves chain (`mv a b && mv b c`): the paths of one
- * chain after `step` are one file's. Returns, per path to keep, the blocked path of its chain.
+ * chain after the target step are one file's (`find`, its root). Returns, per path to keep, the
+ * blocked path of its chain.
  */
-function keptForMoves(history: FileHistory, step: number, files: readonly PlannedFile[]): Map<string, KeptForMove> {
-  const find = moveChains(history, step);
+function keptForMoves(find: (path: string) => string, files: readonly PlannedFile[]): Map<string, KeptForMove> {
   const blocked = new Map<string, KeptForMove>();
   // Where a blocked path leads through its link: the same file (a folder moved and its files edited, `mv src lib && sed -i … lib/a.ts && ln -s lib src`, pairs no move).
   const through = new Map<string, KeptForMove>();
@@ -83,7 +83,7 @@ export function keepBlockedMoves(history: FileHistory, step: number, files: Plan
     const to = f.action === 'delete' ? back.get(find(f.path)) : undefined;
     if (to !== undefined && to !== f.path) f.movedFrom = to;
   }
-  const kept = keptForMoves(history, step, files);
+  const kept = keptForMoves(find, files);
   for (const f of files) {
     const k = kept.get(f.path);
     if (k === undefined) continue;

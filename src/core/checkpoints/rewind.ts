@@ -240,9 +240,8 @@ const rewound = (f: RewindFilePlan): RewoundFile => ({
  */
 function removeOwnLeftovers(workspace: Workspace, tag: string, write: readonly Write[]): void {
   if (write.length === 0) return;
-  const paths = write.map(({ f }) => f.path);
   // After the caller has its result: the path checks of removeStaged run before its first await.
-  setImmediate(() => void workspace.removeStaged(tag, paths).catch(() => undefined));
+  setImmediate(() => void workspace.removeStaged(tag, write.map(({ f }) => f.path)).catch(() => undefined));
 }
 
 async function checkHead(store: CheckpointStore, id: SessionId, planned: number): Promise<number> {
@@ -351,13 +350,16 @@ async function commitAndWrite(
   }
   // The record is durable: the renames follow (distinct paths, any order).
   onRecorded?.();
-  const read = new Map(prepared.write.map(({ f }) => [f.path, f.fromHash]));
   const planned = new Map(prepared.write.map(({ f }) => [f.path, f]));
+  const unchanged = async (path: string) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === planned.get(path)?.fromHash;
+  // Held until the renames are done, then released with the files skipped (changed meanwhile): those are not left out of a command's capture.
   const release = holdWrites?.(prepared.write.map(({ f }) => ({ path: f.path, hash: f.toHash })));
-  const unchanged = async (path: string) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === read.get(path);
-  // Released whatever happens; then the files it skipped (changed meanwhile) are no longer left out of a command's capture.
-  const { skipped } = await prepared.staged.apply({ unchanged }).finally(() => release?.());
-  release?.(skipped);
+  let skipped: string[] = [];
+  try {
+    ({ skipped } = await prepared.staged.apply({ unchanged }));
+  } finally {
+    release?.(skipped);
+  }
   // Done: the record is settled, with the files it lists but left alone. Not synced, and best effort:
   // without it, the record counts them as written (a later undo then sees a conflict and asks).
   await beforeSettle?.();

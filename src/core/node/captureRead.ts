@@ -34,9 +34,9 @@ const fstatFd = promisify(fs.fstat);
 const readFd = promisify(fs.read);
 const closeFd = promisify(fs.close);
 
-/** Reads from `fd` into `buf` from offset 0 until it is full or the file ends; returns the bytes read. */
-async function fill(fd: number, buf: Buffer): Promise<number> {
-  let got = 0;
+/** Reads from `fd` into `buf` from offset `from` (of both) until it is full or the file ends; returns the bytes in `buf`. */
+async function fill(fd: number, buf: Buffer, from = 0): Promise<number> {
+  let got = from;
   while (got < buf.length) {
     const { bytesRead } = await readFd(fd, buf, got, buf.length - got, got);
     if (bytesRead === 0) break;
@@ -70,8 +70,8 @@ async function hashChunks(fd: number): Promise<{ hash: string; size: number; bin
 }
 
 /** The first bytes of the file, as many as `looksBinary` looks at. */
-async function head(fd: number, size: number): Promise<Buffer> {
-  const buf = Buffer.alloc(Math.min(size, BINARY_PROBE));
+async function head(fd: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(BINARY_PROBE);
   return buf.subarray(0, await fill(fd, buf));
 }
 
@@ -116,9 +116,12 @@ export async function readEntry(abs: string, maxBytes: number, admitBinary?: Adm
     if (!st.isFile()) return undefined;
     const meta = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, ...(isExecutable(st.mode) ? { exec: true as const } : {}), ...(process.platform === 'win32' ? {} : { mode: st.mode & 0o7777 }) };
     if (st.size > maxBytes) return { ...meta, ...(await hashChunks(fd)) };
-    if (admitBinary && st.size > BINARY_PROBE && looksBinary(await head(fd, st.size)) && !admitBinary(st.size)) return { ...meta, ...(await hashChunks(fd)) };
+    // A large file's first bytes first: a binary one past the budget is hashed without holding its bytes; otherwise they start the read.
+    const first = admitBinary && st.size > BINARY_PROBE ? await head(fd) : undefined;
+    if (first && admitBinary && looksBinary(first) && !admitBinary(st.size)) return { ...meta, ...(await hashChunks(fd)) };
     const buf = Buffer.allocUnsafeSlow(st.size);
-    const bytes = new Uint8Array(buf.buffer, buf.byteOffset, await fill(fd, buf));
+    if (first) first.copy(buf);
+    const bytes = new Uint8Array(buf.buffer, buf.byteOffset, await fill(fd, buf, first?.length ?? 0));
     const hash = createHash('sha256').update(bytes).digest('hex');
     return { ...meta, hash, size: bytes.length, binary: looksBinary(bytes), bytes };
   } catch (e) {

@@ -12,7 +12,7 @@ import {
 } from '../ports/changeCapture';
 import { CaptureFilter, type CaptureFilterOptions } from './captureFilter';
 import { type Candidates, CaptureIndex } from './captureIndex';
-import { admitWithin, lstatOrNone } from './captureRead';
+import { type AdmitBinary, admitWithin, lstatOrNone } from './captureRead';
 import { bornSince, rescope, ruleDirs } from './captureRescope';
 import { scanTree, underAny } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
@@ -276,8 +276,10 @@ export class NodeChangeCapture implements ChangeCapture {
       // The repository's info/exclude or a .gitignore above the root changed (nothing watches those): the whole workspace goes by the new rules from here.
       if (await this.filter.rootRulesChanged()) await this.rescopeDir('');
       const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
-      found = { candidates, ...(await this.index.compare(candidates, admitWithin(this.binaryBudget))) };
-      found.comparisons.push(...(await this.rescope(found.comparisons)));
+      // One budget for the new bytes of binary files this settle reads.
+      const admit = admitWithin(this.binaryBudget);
+      found = { candidates, ...(await this.index.compare(candidates, admit)) };
+      found.comparisons.push(...(await this.rescope(found.comparisons, admit)));
     } catch (e) {
       // The dirty paths are lost with this attempt: the next settle sweeps instead.
       this.overflowed = true;
@@ -289,25 +291,23 @@ export class NodeChangeCapture implements ChangeCapture {
 
   /**
    * After a `.gitignore` changed, what its directory holds is tracked by the new rules from now on
-   * (this settle's candidates were chosen by the old ones). Only then is the directory scanned.
+   * (this settle's candidates were chosen by the old ones). Only then is the directory scanned: the
+   * files the rules no longer exclude are baseline when they were there before, but created
+   * (returned) when born during the open capture (a checkout of a branch that commits `dist/` creates
+   * it and un-ignores it at once).
    */
-  /**
-   * After a `.gitignore` changed, the files its rules no longer exclude are tracked: as baseline when
-   * they were there before, but as created (returned) when they were born during the open capture (a
-   * checkout of a branch that commits `dist/` creates it and un-ignores it at once).
-   */
-  private async rescope(comparisons: readonly Comparison[]): Promise<Comparison[]> {
+  private async rescope(comparisons: readonly Comparison[], admit: AdmitBinary): Promise<Comparison[]> {
     const born: Comparison[] = [];
-    for (const dir of ruleDirs(comparisons.map((c) => c.path))) born.push(...(await this.rescopeDir(dir, this.open?.startedAt)));
+    for (const dir of ruleDirs(comparisons.map((c) => c.path))) born.push(...(await this.rescopeDir(dir, this.open?.startedAt, admit)));
     return born;
   }
 
-  private async rescopeDir(dir: string, since?: number): Promise<Comparison[]> {
+  private async rescopeDir(dir: string, since?: number, admit?: AdmitBinary): Promise<Comparison[]> {
     this.filter.invalidate(dir);
     const added = await rescope(this.root, dir, this.filter, this.index, this.watching ? this.watchers : undefined);
     const born = since === undefined ? new Set<string>() : await bornSince(this.root, added, since);
     await this.absorb(added.filter((rel) => !born.has(rel)), new Map());
-    const created = await Promise.all([...born].map(async (rel) => ({ path: rel, before: undefined, after: await this.index.read(rel, admitWithin(this.binaryBudget)) })));
+    const created = await Promise.all([...born].map(async (rel) => ({ path: rel, before: undefined, after: await this.index.read(rel, admit) })));
     for (const c of created) if (c.after) this.index.set(c.path, c.after);
     return created.filter((c) => c.after !== undefined);
   }

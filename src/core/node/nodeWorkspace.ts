@@ -19,8 +19,6 @@ const WRITE_CONCURRENCY = 8;
 export class NodeWorkspace implements Workspace {
   readonly root: string;
   private readonly confiner: PathConfiner;
-  /** Folders the target computation of the staging under way made (see makeParents). */
-  private readonly made: (string | undefined)[] = [];
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -85,9 +83,6 @@ export class NodeWorkspace implements Workspace {
     }
     // Where each change goes: metadata reads, before any file is written.
     const targets = changes.map((c) => (c.link !== undefined ? this.linkTarget(c) : c.bytes === null ? this.deletionTarget(c.path) : c.replaceLink ? this.entryTarget(c) : this.writeTarget(c.path, c.executable === true, c.setExec, c.mode)));
-    // The folders those made (taken at once: the targets are computed synchronously, one staging at a time).
-    const root = this.confiner.confine('.').real;
-    const madeDirs = this.made.splice(0).flatMap((d) => (d === undefined ? [] : [path.relative(root, d).split(path.sep).join('/')]));
     const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     // One random part for the batch, numbered per file: each randomBytes call costs about 20 µs.
     const batch = randomBytes(8).toString('hex');
@@ -106,6 +101,8 @@ export class NodeWorkspace implements Workspace {
       await removeTemps(temps);
       throw e;
     }
+    const root = this.confiner.confine('.').real;
+    const madeDirs = targets.flatMap((t) => (t.kind !== 'delete' && t.made !== undefined ? [path.relative(root, t.made).split(path.sep).join('/')] : []));
     return new NodeStagedFiles(targets, temps, madeDirs);
   }
 
@@ -151,20 +148,21 @@ export class NodeWorkspace implements Workspace {
     if (existing?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`);
     const dir = path.dirname(real);
     // An existing file's directory exists.
-    if (!existing) this.made.push(makeParents(rel, dir));
+    const made = existing ? undefined : makeParents(rel, dir);
     if (existing) {
       const mode = existing.mode & 0o7777;
       return { kind: 'write', rel, real, dir, mode: setExec === undefined || process.platform === 'win32' ? mode : setExec ? withExec(mode) : mode & ~0o111 };
     }
-    if (createMode !== undefined && process.platform !== 'win32') return { kind: 'write', rel, real, dir, mode: createMode & 0o7777 };
-    return { kind: 'write', rel, real, dir, ...(executable && process.platform !== 'win32' ? { executable: true } : {}) };
+    const fresh = { kind: 'write' as const, rel, real, dir, ...(made !== undefined ? { made } : {}) };
+    if (createMode !== undefined && process.platform !== 'win32') return { ...fresh, mode: createMode & 0o7777 };
+    return { ...fresh, ...(executable && process.platform !== 'win32' ? { executable: true } : {}) };
   }
 
   /** A symlink to make at the entry itself (the folders on its way followed, the entry never). */
   private linkTarget(c: FileChangeRequest): StageTarget {
     if (c.bytes !== null) throw new WorkspaceError('INVALID_PATH', c.path, `${c.path}: a link is made without contents.`);
-    const { real, dir } = this.entryTarget(c) as { real: string; dir: string };
-    return { kind: 'link', rel: c.path, real, dir, to: c.link as string };
+    const { real, dir, made } = this.entryTarget(c) as { real: string; dir: string; made?: string };
+    return { kind: 'link', rel: c.path, real, dir, to: c.link as string, ...(made !== undefined ? { made } : {}) };
   }
 
   /** A change that replaces the entry at `c.path` (a file or a link), never what a link there leads to. */
@@ -173,9 +171,9 @@ export class NodeWorkspace implements Workspace {
     const st = lstatSync(entry, { throwIfNoEntry: false });
     if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', c.path, `${c.path} is a directory.`);
     const dir = path.dirname(entry);
-    if (!st) this.made.push(makeParents(c.path, dir));
+    const made = st ? undefined : makeParents(c.path, dir);
     const mode = c.mode !== undefined && process.platform !== 'win32' ? { mode: c.mode & 0o7777 } : {};
-    return { kind: 'write', rel: c.path, real: entry, dir, ...mode, ...(c.executable && !('mode' in mode) && process.platform !== 'win32' ? { executable: true as const } : {}) };
+    return { kind: 'write', rel: c.path, real: entry, dir, ...(made !== undefined ? { made } : {}), ...mode, ...(c.executable && !('mode' in mode) && process.platform !== 'win32' ? { executable: true as const } : {}) };
   }
 
   private deletionTarget(rel: string): StageTarget {

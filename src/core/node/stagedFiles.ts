@@ -56,9 +56,10 @@ export async function syncDir(dir: string): Promise<void> {
 }
 
 /** A write keeps the mode of the file it replaces; a new file has the default one, with execute bits when asked. */
+/** `made`: the topmost folder the staging made for the file (absolute), when it made any. */
 export type StageTarget =
-  | { kind: 'write'; rel: string; real: string; dir: string; mode?: number; executable?: true }
-  | { kind: 'link'; rel: string; real: string; dir: string; to: string }
+  | { kind: 'write'; rel: string; real: string; dir: string; mode?: number; executable?: true; made?: string }
+  | { kind: 'link'; rel: string; real: string; dir: string; to: string; made?: string }
   | { kind: 'delete'; rel: string; entry: string };
 
 
