@@ -245,7 +245,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), holdWrites: d.sessions.holdWrites });
         d.stores.notifyChanged();
         const undo = await vscode.window.showInformationMessage(
-          `Savepoint: rewound ${count(result.written.length, 'file')}${keptNote(result)}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
+          `Savepoint: rewound ${count(result.written.length, 'file')}${keptNote(result)}${result.removedDirs ? `, removed ${count(result.removedDirs.length, 'emptied folder')} made ${plan.targetStep === 0 ? 'during the session' : `after ${at}`}` : ''}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
           'Undo',
         );
         if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep }, false);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type FileChangeRequest, type StagedFiles, type Workspace, WorkspaceError } from '../ports/workspace';
+import type { FileChangeRequest, StagedFiles, Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import { StoreError } from '../store/errors';
 import { oneSessionOpAtATime } from '../store/sessionOps';
@@ -8,6 +8,7 @@ import { CheckpointError, type RewindData, type RewindMemory, type RewindSettled
 import { blobsOf, readDisk } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
+import { fileWhereFolderWas, removeEmptiedFolders } from './rewindFolders';
 import { type RewindFilePlan, type RewindPlan, type UndoPlan, plannedContents, removeUnsettled } from './rewindPlan';
 
 export interface ApplyOptions {
@@ -41,6 +42,8 @@ export interface RewindResult {
   linked: string[];
   /** Of `skipped`, where a move put a file whose way back (`RewindFilePlan.movedFrom`) the user kept: it stays there. */
   moveKept: string[];
+  /** The folders its deletions emptied that a step after the target made (`removeEmptiedFolders`): removed too. */
+  removedDirs?: string[];
   /** The session the conversation continues in (conversation and both modes). */
   forkId?: SessionId;
   /** Memory writes undone with the conversation. */
@@ -111,8 +114,10 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
     throw e;
   }
   removeOwnLeftovers(workspace, tag, write);
+  const done = outcome(data, skipped, late, plan.files);
+  const removedDirs = await removeEmptiedFolders(store, workspace, plan, done.written);
   const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
-  return { rewindId, ...outcome(data, skipped, late, plan.files), ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
+  return { rewindId, ...done, ...(removedDirs.length ? { removedDirs } : {}), ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
 }
 
 /**
@@ -379,22 +384,4 @@ async function readPlanned(workspace: Workspace, f: RewindFilePlan): Promise<{ h
   if (f.fromLink === undefined) return readDisk(workspace, f.path);
   const [link] = await workspace.linksOnWay([f.path]);
   return { hash: link?.path === f.path && link.to === f.fromLink ? null : 'changed' };
-}
-
-/**
- * A file to write inside a folder that is a file now (a command swapped them, `rm -r d && echo > d`):
- * said so, with what to do, instead of the staging's "a parent is a file". Nothing was written.
- */
-async function fileWhereFolderWas(workspace: Workspace, e: unknown): Promise<unknown> {
-  if (!WorkspaceError.is(e, 'NOT_DIRECTORY')) return e;
-  let dir = e.path;
-  do {
-    const slash = dir.lastIndexOf('/');
-    dir = slash < 0 ? '' : dir.slice(0, slash);
-  } while (dir !== '' && (await workspace.stat(dir).catch(() => undefined))?.type !== 'file');
-  if (dir === '') return e;
-  return new CheckpointError(
-    'INVALID',
-    `${dir} is a file now where the session had a folder (${e.path} was in it): a rewind does not replace a file with a folder. Move or remove the file ${dir}, then try again. Nothing was changed.`,
-  );
 }

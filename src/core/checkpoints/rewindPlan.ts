@@ -1,9 +1,10 @@
 import { type LinkOnWay, type Workspace, WorkspaceError } from '../ports/workspace';
-import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { CheckpointStore } from '../store/checkpointStore';
-import type { BlobHash, JournalEvent, SessionId, SessionSummary } from '../store/types';
+import type { BlobHash, SessionId } from '../store/types';
 import { laterFirst, leftToUndo, rewoundLater } from './rewindRecords';
-import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, requireStep, settlements } from './checkpointEvents';
+import { type Unsettled, unsettledOf } from './rewindLeftovers';
+import { stepEndedAt } from './rewindFolders';
+import { CheckpointError, type RewindData, type RewindMode, type RewoundFile, readJournal, requireStep } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
@@ -88,12 +89,8 @@ export interface RewindPlan {
   conversation?: ConversationRewind;
   /** Earlier rewinds and undos of the session a crash cut short: the apply removes the temporary files they left. */
   unsettled: Unsettled[];
-}
-
-/** A rewind or undo record with no settlement: its staging tag and its files. */
-export interface Unsettled {
-  tag: string;
-  paths: string[];
+  /** When the target step was over (`stepEndedAt`): a folder born later that the rewind empties is removed. */
+  stepEndedAt?: number;
 }
 
 export interface UndoPlan {
@@ -134,7 +131,8 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   requireStep(sessionId, targetStep, history.lastStep);
   const boundary = journal ? stepBoundary(journal, targetStep) : undefined;
   // The step the rewind goes back to: a step that never settled (a crash, a question left open) goes back to the end of the one before.
-  const plan: RewindPlan = { sessionId, targetStep: boundary?.step ?? targetStep, mode, headSeq: touches.headSeq, files: [], unsettled: unsettledOf(touches.events) };
+  const ended = stepEndedAt(touches.events, boundary?.step ?? targetStep);
+  const plan: RewindPlan = { sessionId, targetStep: boundary?.step ?? targetStep, mode, headSeq: touches.headSeq, files: [], unsettled: unsettledOf(touches.events), ...(ended !== undefined ? { stepEndedAt: ended } : {}) };
   if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages };
   if (mode === 'conversation') return plan;
   const step = boundary?.step ?? targetStep;
@@ -198,62 +196,6 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   );
   // Memory writes go back with the first undo that settles; a later one gives back only the files left (and the memory, after a crash).
   return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: memoryLeft, unsettled: unsettledOf(journal), ...(rewind.madeDirs?.length ? { madeDirs: rewind.madeDirs } : {}), ...(later.size ? { laterRewound: [...later].map(([path, targetStep]) => ({ path, targetStep })) } : {}) };
-}
-
-/** The session's rewind and undo records that have no settlement (a crash cut them short), newest last. */
-function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
-  const settled = settlements(events);
-  return events.flatMap((e) => {
-    if (e.type !== 'rewind' && e.type !== 'rewind_undone') return [];
-    const d = e.data as RewindData | RewindUndoneData;
-    if (!d.tag || d.files.length === 0 || settled.has(recordKey(e.type, d.rewindId, e.type === 'rewind_undone' ? (d as RewindUndoneData).part : undefined))) return [];
-    return [{ tag: d.tag, paths: d.files.map((f) => f.path) }];
-  });
-}
-
-/**
- * After a restart: removes the temporary files that rewinds and undos a crash cut short left beside
- * the user's files, for each session whose row says one was under way (`SessionSummary.unsettled`):
- * a conversation rewind's session too, although its conversation goes on in the fork, and a finished
- * session nobody takes up again. The journal names the files (the unsettled records, `Unsettled`).
- * Each session's part runs in its queue, after any rewind of it in progress here. Returns how many
- * files it removed.
- */
-export async function sweepCrashLeftovers(store: CheckpointStore, workspace: Workspace, sessions: readonly SessionSummary[]): Promise<number> {
-  let removed = 0;
-  for (const s of sessions) if (s.unsettled?.length) removed += await removeCrashLeftovers(store, workspace, s.id);
-  return removed;
-}
-
-/**
- * One session's part of `sweepCrashLeftovers`, whatever its row says: also before the session is
- * deleted, after which nothing would name those files any more.
- */
-export async function removeCrashLeftovers(store: CheckpointStore, workspace: Workspace, id: SessionId): Promise<number> {
-  return oneSessionOpAtATime(store, id, async () => {
-    const { removed, still } = await removeUnsettled(workspace, await readTouchEvents(store, id).then((t) => unsettledOf(t.events), () => []));
-    // The row names only what is still there, so that the next start-up does not look again.
-    const row = await store.getSession(id).catch(() => undefined);
-    if (row?.unsettled && !store.readOnly && row.unsettled.some((t) => !still.includes(t))) {
-      await store.updateSession(id, { unsettled: row.unsettled.filter((t) => still.includes(t)) }, { keepUpdatedAt: true }).catch(() => undefined);
-    }
-    return removed;
-  });
-}
-
-/**
- * Removes the temporary files of these crashed records (best effort: a leftover is never in the
- * way). Returns how many it removed and the tags whose files are still there.
- */
-export async function removeUnsettled(workspace: Workspace, unsettled: readonly Unsettled[]): Promise<{ removed: number; still: string[] }> {
-  let removed = 0;
-  const still: string[] = [];
-  for (const u of unsettled) {
-    const r = await workspace.removeStaged(u.tag, u.paths).catch(() => ({ removed: 0, left: 1 }));
-    removed += r.removed;
-    if (r.left > 0) still.push(u.tag);
-  }
-  return { removed, still };
 }
 
 const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (k ? (k.inFlight !== undefined ? [k.hash, k.inFlight] : [k.hash]) : []);
@@ -398,3 +340,4 @@ function lazy(f: Omit<RewindFilePlan, 'diff' | 'symbols'>, diffOf: () => string,
 
 export { type RewindRecord, laterName, listRewinds, undoable } from './rewindRecords';
 export { keptWords, linkWords, targetName } from './planText';
+export { type Unsettled, removeCrashLeftovers, removeUnsettled, sweepCrashLeftovers } from './rewindLeftovers';

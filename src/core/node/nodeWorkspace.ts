@@ -60,6 +60,26 @@ export class NodeWorkspace implements Workspace {
     }
   }
 
+  async removeEmptiedDirs(files: readonly string[], bornAfter: number): Promise<string[]> {
+    const dirs = new Set<string>();
+    for (const f of files) for (let d = path.posix.dirname(f); d !== '.' && d !== '/' && d !== ''; d = path.posix.dirname(d)) dirs.add(d);
+    const removed: string[] = [];
+    // Deepest first: a folder that held only emptied folders is empty once they are gone.
+    for (const rel of [...dirs].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1))) {
+      try {
+        const { entry } = this.confiner.confineEntry(rel);
+        const st = lstatSync(entry, { throwIfNoEntry: false });
+        // A birth time equal to the change time is none: where statx is missing, libuv gives the change time.
+        if (!st?.isDirectory() || !(st.birthtimeMs > bornAfter) || st.birthtimeMs === st.ctimeMs) continue;
+        rmdirSync(entry);
+        removed.push(rel);
+      } catch {
+        // Not empty, gone, or no longer inside the workspace: it stays.
+      }
+    }
+    return removed.sort();
+  }
+
   async writeFile(rel: string, bytes: Uint8Array): Promise<void> {
     await this.writeFiles([{ path: rel, bytes }]);
   }

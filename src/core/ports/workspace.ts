@@ -152,6 +152,14 @@ export interface Workspace {
   pruneEmptyDirs?(rels: readonly string[]): Promise<void>;
 
   /**
+   * Removes the folders on the way to `files` (a rewind just deleted them) that hold nothing now and
+   * were born after `bornAfter` (ms since the epoch), deepest first: they were not there at the step
+   * the rewind went back to. A folder whose birth the file system does not keep stays, and so does a
+   * symlink. Returns the removed folders (workspace-relative). Best effort.
+   */
+  removeEmptiedDirs?(files: readonly string[], bornAfter: number): Promise<string[]>;
+
+  /**
    * The file's bytes, or `undefined` when nothing exists at the path. Throws IS_DIRECTORY for a
    * directory, NOT_A_FILE for a pipe, socket or device (never waiting on one), plus the
    * confinement errors. Read-only.

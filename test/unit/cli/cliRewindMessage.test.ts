@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +72,19 @@ describe('the CLI conversation rewind', function () {
     assert.match(files.out, /--message goes with --mode both or conversation/);
     const done = await cli('rewind', id, '2', '--mode', 'both', '--message', 'now set it to 3', '--yes');
     assert.match(done.stdout, /the conversation continues in session (\S+)/);
+  });
+
+  it('says which folders the rewind removed: those a later step made, which its deletions emptied', async () => {
+    const { ws, cli } = await setUp([
+      // Step 2 comes later than the file clock's granularity after step 1: its folder is born after step 1 ended.
+      { type: 'message', delayMs: 100, content: [{ type: 'tool_use', id: 'w2', name: 'write_file', input: { path: 'gen/out/b.ts', content: 'export const b = 1;\n' } }], expect: { toolResultFor: 'w1' } },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w2' } },
+    ]);
+    const started = await cli('run', '--approvals', 'yes', 'add b');
+    const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    const done = await cli('rewind', id, '1', '--yes');
+    assert.match(done.stdout, /rewound 1 file; removed the folders it emptied that steps after 1 had made: gen, gen\/out\n/);
+    assert.deepEqual(await readdir(ws), ['a.ts']);
   });
 
   it('--overwrite takes a conflict written as ./a.ts, and says on stderr that a path which is no conflict is ignored', async () => {
