@@ -81,16 +81,21 @@ function inputSummary(t: ToolEntry): string {
   }
 }
 
+/** Why a file is kept by hash only, after its path: "is over the size limit". */
+function hashOnlyWhy(f: FileStat): string {
+  if (f.hashOnly === 'too large') return 'is over the size limit';
+  const why = [f.unkept ? 'its earlier contents were not at hand' : '', f.afterUnkept ? "its new contents were not kept, being over the capture's text budget" : ''].filter(Boolean).join(', and ');
+  return f.hashOnly === 'binary' ? `is a binary file whose earlier contents were not at hand` : `changed, but ${why}`;
+}
+
 function fileRow(f: FileStat, t: ToolEntry, ctx: EntryContext): HTMLElement {
   const li = el('li', 'file');
   li.append(icon(f.kind === 'created' ? 'diff-added' : f.kind === 'deleted' ? 'diff-removed' : f.kind === 'renamed' ? 'diff-renamed' : 'diff-modified', { cls: `kind-${f.kind}` }), el('span', 'path', f.path));
   const stat = el('span', 'stat');
   if (f.hashOnly) {
     const restorable = f.hashOnly === 'binary' && !f.unkept;
-    stat.append(el('span', 'hint', `${f.kind} · ${f.hashOnly}, ${restorable ? 'shown' : 'kept'} by hash`));
-    stat.title = restorable
-      ? `${f.path} is a binary file: shown by its hash and size only; a rewind restores it`
-      : `${f.path} ${f.hashOnly === 'binary' ? 'is a binary file whose earlier contents were not at hand' : 'is over the size limit'}: recorded by its hash and size only, so it cannot be restored by a rewind`;
+    stat.append(el('span', 'hint', `${f.kind} · ${f.hashOnly === 'not kept' ? 'contents not kept' : f.hashOnly}, ${restorable ? 'shown' : 'kept'} by hash`));
+    stat.title = restorable ? `${f.path} is a binary file: shown by its hash and size only; a rewind restores it` : `${f.path} ${hashOnlyWhy(f)}: recorded by its hash and size only, so a rewind cannot restore that version`;
   } else if (f.added === null || f.removed === null) stat.append(el('span', 'hint', f.kind));
   else stat.append(el('span', 'added', `+${f.added}`), el('span', 'removed', `−${f.removed}`));
   li.append(stat);

@@ -10,10 +10,15 @@ export interface FileStat {
   kind: 'created' | 'modified' | 'deleted' | 'renamed';
   added: number | null;
   removed: number | null;
-  /** Shown by hash and size only: a binary file (a rewind restores it unless `unkept`), or one over the size limit (kept by hash only). */
-  hashOnly?: 'binary' | 'too large';
-  /** A binary file whose earlier contents were not at hand (kept by hash only): a rewind cannot restore that version. */
+  /**
+   * Shown by hash and size only: a binary file (a rewind restores it unless `unkept`), one over the
+   * size limit, or a text file whose contents were not kept (`unkept`, `afterUnkept`): kept by hash only.
+   */
+  hashOnly?: 'binary' | 'too large' | 'not kept';
+  /** A binary or text file whose earlier contents were not at hand (kept by hash only): a rewind cannot restore that version. */
   unkept?: true;
+  /** A text file whose new contents were not kept (the step changed more text than the capture holds at once). */
+  afterUnkept?: true;
   /** The step kept this version's outline (its AST snapshot): how many symbols it has. */
   symbols?: number;
 }

@@ -33,6 +33,7 @@ function change(path: string, before: Side | undefined, after: Side | undefined,
   };
   if (from !== undefined) c.from = from;
   if (after?.bytes && !after.binary && after.size <= maxBytes) c.afterBytes = after.bytes;
+  else if (after && !after.binary && after.size <= maxBytes) c.afterUnkept = true;
   // A binary file's old bytes too: a rewind restores them; its diff stays hash-only (no after bytes).
   if (before?.bytes && before.size <= maxBytes) c.beforeBytes = before.bytes;
   if (kind === 'renamed' && !c.beforeBytes && c.afterBytes) c.beforeBytes = c.afterBytes;

@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { type Comparison, sameExec } from '../capture/changeSet';
-import { type AdmitBinary, type IndexEntry, lstatOrNone, readEntry, statDiffers } from './captureRead';
+import { type AdmitBytes, type IndexEntry, lstatOrNone, readEntry, statDiffers } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
 
 /** A path to compare with the index: its lstat, or null when nothing tracked is there any more. */
@@ -80,15 +80,15 @@ export class CaptureIndex {
   /**
    * Updates the entries of `candidates` and returns those whose content changed (or appeared, or
    * went). A file whose stat matches its entry (and is not racy) is not read. `hashed` counts reads.
-   * `admitBinary`: whether the new bytes of a binary file are kept (see readEntry).
+   * `admit`: whether the new bytes of a file are kept (the capture's budgets, see readEntry).
    */
-  async compare(candidates: Candidates, admitBinary?: AdmitBinary): Promise<{ comparisons: Comparison[]; hashed: number }> {
+  async compare(candidates: Candidates, admit?: AdmitBytes): Promise<{ comparisons: Comparison[]; hashed: number }> {
     const comparisons: Comparison[] = [];
     let hashed = 0;
     await eachLimited(candidates, this.concurrency, async ([rel, st]) => {
       const before = this.entries.get(rel);
       if (st && before && !statDiffers(before, st, RACY_MS)) return;
-      const after = st ? await this.read(rel, admitBinary) : undefined;
+      const after = st ? await this.read(rel, admit) : undefined;
       if (st) hashed++;
       // There but unreadable (chmod 000): what it holds is not known, and it is not gone either.
       if (st && !after && before && (await lstatOrNone(path.join(this.rootAbs, rel)))?.isFile()) return;
@@ -101,7 +101,7 @@ export class CaptureIndex {
     return { comparisons, hashed };
   }
 
-  read(rel: string, admitBinary?: AdmitBinary): Promise<IndexEntry | undefined> {
-    return readEntry(path.join(this.rootAbs, rel), this.maxBytes, admitBinary);
+  read(rel: string, admit?: AdmitBytes): Promise<IndexEntry | undefined> {
+    return readEntry(path.join(this.rootAbs, rel), this.maxBytes, admit);
   }
 }

@@ -48,7 +48,7 @@ async function fill(fd: number, buf: Buffer, from = 0): Promise<number> {
 /** Chunk buffers no read is using (a few, kept for good): reused, so that hashing many large files leaves less garbage behind. */
 const freeChunks: Buffer[] = [];
 
-/** Hashes a file in chunks, keeping no bytes (larger than the limit, or binary past the capture's budget). */
+/** Hashes a file in chunks, keeping no bytes (larger than the limit, or past the capture's budget). */
 async function hashChunks(fd: number): Promise<{ hash: string; size: number; binary: boolean }> {
   const h = createHash('sha256');
   const buf = freeChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
@@ -78,17 +78,18 @@ async function head(fd: number): Promise<Buffer> {
 const BINARY_PROBE = 8000;
 
 /**
- * Whether the bytes of a binary file of `size` bytes may be kept: the capture's budget for them.
- * A text file within the limit always is (its diff is shown).
+ * Whether the bytes of a file of `size` bytes within the size limit may be kept: the capture's
+ * budgets for them, one for binary files and a larger one for text.
  */
-export type AdmitBinary = (size: number) => boolean;
+export type AdmitBytes = (size: number, binary: boolean) => boolean;
 
-/** Admits binary files' bytes while `budget` bytes last (one budget per side of a capture). */
-export function admitWithin(budget: number): AdmitBinary {
-  let left = budget;
-  return (size) => {
-    if (size > left) return false;
-    left -= size;
+/** Admits files' bytes while their budget lasts: `binary` bytes of binary files, `text` of text files (one pair per side of a capture). */
+export function admitWithin(budgets: { binary: number; text: number }): AdmitBytes {
+  const left = { ...budgets };
+  return (size, binary) => {
+    const kind = binary ? 'binary' : 'text';
+    if (size > left[kind]) return false;
+    left[kind] -= size;
     return true;
   };
 }
@@ -97,11 +98,11 @@ export function admitWithin(budget: number): AdmitBinary {
  * Reads and hashes the regular file at `abs` (through one descriptor, so the stat and the bytes
  * belong to the same inode, and the stat comes first: a write during the read changes mtime, and
  * the next comparison re-reads). The bytes are kept when the file is within `maxBytes`, binary or
- * not (a rewind restores either), unless it is binary and `admitBinary` refuses its size; a larger
- * file is hashed in chunks. Undefined when the path is no longer a regular file. An
- * unreadable file (EACCES) is treated as absent: the capture cannot say what it holds.
+ * not (a rewind restores either), unless `admit` refuses its size; a larger file is hashed in
+ * chunks. Undefined when the path is no longer a regular file. An unreadable file (EACCES) is
+ * treated as absent: the capture cannot say what it holds.
  */
-export async function readEntry(abs: string, maxBytes: number, admitBinary?: AdmitBinary): Promise<IndexEntry | undefined> {
+export async function readEntry(abs: string, maxBytes: number, admit?: AdmitBytes): Promise<IndexEntry | undefined> {
   const readAt = Date.now();
   let fd: number;
   try {
@@ -116,14 +117,17 @@ export async function readEntry(abs: string, maxBytes: number, admitBinary?: Adm
     if (!st.isFile()) return undefined;
     const meta = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, ...(isExecutable(st.mode) ? { exec: true as const } : {}), ...(process.platform === 'win32' ? {} : { mode: st.mode & 0o7777 }) };
     if (st.size > maxBytes) return { ...meta, ...(await hashChunks(fd)) };
-    // A large file's first bytes first: a binary one past the budget is hashed without holding its bytes; otherwise they start the read.
-    const first = admitBinary && st.size > BINARY_PROBE ? await head(fd) : undefined;
-    if (first && admitBinary && looksBinary(first) && !admitBinary(st.size)) return { ...meta, ...(await hashChunks(fd)) };
+    // A large file's first bytes first: one past its budget is hashed without holding its bytes; otherwise they start the read.
+    const first = admit && st.size > BINARY_PROBE ? await head(fd) : undefined;
+    if (first && admit && !admit(st.size, looksBinary(first))) return { ...meta, ...(await hashChunks(fd)) };
     const buf = Buffer.allocUnsafeSlow(st.size);
     if (first) first.copy(buf);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, await fill(fd, buf, first?.length ?? 0));
     const hash = createHash('sha256').update(bytes).digest('hex');
-    return { ...meta, hash, size: bytes.length, binary: looksBinary(bytes), bytes };
+    const binary = looksBinary(bytes);
+    // A small file is read whole first; past its budget, its bytes are dropped all the same.
+    if (admit && !first && !admit(bytes.length, binary)) return { ...meta, hash, size: bytes.length, binary };
+    return { ...meta, hash, size: bytes.length, binary, bytes };
   } catch (e) {
     if (errCode(e) === 'EISDIR') return undefined;
     throw e;

@@ -10,44 +10,17 @@ import {
   type ContentStore,
   type FileChangeSet,
 } from '../ports/changeCapture';
-import { CaptureFilter, type CaptureFilterOptions } from './captureFilter';
+import { CaptureFilter } from './captureFilter';
+import type { NodeChangeCaptureOptions } from './captureOptions';
 import { type Candidates, CaptureIndex } from './captureIndex';
-import { type AdmitBinary, admitWithin, lstatOrNone } from './captureRead';
+import { type AdmitBytes, admitWithin, lstatOrNone } from './captureRead';
 import { bornSince, rescope, ruleDirs } from './captureRescope';
 import { scanTree, underAny } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
 import { GitContents, blobId } from './gitContents';
-import { DirWatchers, defaultMaxEvents, nextTurn, nodeWatch, type WatchFunction } from './captureWatcher';
+import { DirWatchers, defaultMaxEvents, nextTurn, nodeWatch } from './captureWatcher';
 
-export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
-  /** Where contents are kept by hash. Default: a `MemoryContentStore` of 128 MB. */
-  contentStore?: ContentStore;
-  /** Files up to this size (text or binary) carry their bytes; larger ones only hash and size. Default 5 MB. */
-  maxFileBytes?: number;
-  /** Put the baseline's files (within `maxFileBytes`) in the content store. Default true. */
-  keepBaselineContents?: boolean;
-  /**
-   * Bytes of binary files one capture holds, for each side (new bytes read, old bytes read back
-   * from git), so that a command rewriting hundreds of MB of assets is not held in memory at once.
-   * Past it, a binary file is recorded by hash and size only. Default 32 MB.
-   */
-  binaryBytesPerCapture?: number;
-  /** `fs.watch`, or false to run without a watcher (every capture then sweeps). */
-  watch?: WatchFunction | false;
-  /**
-   * More watcher events than this between two settles count as an overflow, and the capture sweeps.
-   * The kernel drops events silently when its queue fills (libuv does not report inotify's
-   * overflow), so the default is half the kernel's queue (`max_queued_events`), else 8,192.
-   */
-  maxEvents?: number;
-  /** Files read at once. Default 32. */
-  concurrency?: number;
-  /**
-   * Old contents the content store no longer has are looked for in the workspace's git repository
-   * (index, then HEAD; used only when their hash matches), read-only. Default true; false: never.
-   */
-  gitContents?: boolean;
-}
+export type { NodeChangeCaptureOptions } from './captureOptions';
 
 export interface BaselineInfo {
   files: number;
@@ -75,7 +48,7 @@ export class NodeChangeCapture implements ChangeCapture {
   private readonly maxFileBytes: number;
   private readonly maxEvents: number;
   private readonly concurrency: number;
-  private readonly binaryBudget: number;
+  private readonly budgets: { binary: number; text: number };
   private dirty = new Set<string>();
   private newDirs = new Set<string>();
   private readonly attaching = new Set<Promise<void>>();
@@ -101,7 +74,7 @@ export class NodeChangeCapture implements ChangeCapture {
     this.maxFileBytes = options.maxFileBytes ?? 5 * 1024 * 1024;
     this.maxEvents = options.maxEvents ?? defaultMaxEvents();
     this.concurrency = options.concurrency ?? 32;
-    this.binaryBudget = options.binaryBytesPerCapture ?? 32 * 1024 * 1024;
+    this.budgets = { binary: options.binaryBytesPerCapture ?? 32 * 1024 * 1024, text: options.textBytesPerCapture ?? 256 * 1024 * 1024 };
     this.index = new CaptureIndex(this.root, this.maxFileBytes, this.concurrency);
     this.store = options.contentStore ?? new MemoryContentStore();
     const sink = { onEvent: this.onEvent.bind(this), onFailure: () => (this.watching = false) };
@@ -276,8 +249,8 @@ export class NodeChangeCapture implements ChangeCapture {
       // The repository's info/exclude or a .gitignore above the root changed (nothing watches those): the whole workspace goes by the new rules from here.
       if (await this.filter.rootRulesChanged()) await this.rescopeDir('');
       const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
-      // One budget for the new bytes of binary files this settle reads.
-      const admit = admitWithin(this.binaryBudget);
+      // One pair of budgets for the new bytes this settle reads.
+      const admit = admitWithin(this.budgets);
       found = { candidates, ...(await this.index.compare(candidates, admit)) };
       found.comparisons.push(...(await this.rescope(found.comparisons, admit)));
     } catch (e) {
@@ -296,13 +269,13 @@ export class NodeChangeCapture implements ChangeCapture {
    * (returned) when born during the open capture (a checkout of a branch that commits `dist/` creates
    * it and un-ignores it at once).
    */
-  private async rescope(comparisons: readonly Comparison[], admit: AdmitBinary): Promise<Comparison[]> {
+  private async rescope(comparisons: readonly Comparison[], admit: AdmitBytes): Promise<Comparison[]> {
     const born: Comparison[] = [];
     for (const dir of ruleDirs(comparisons.map((c) => c.path))) born.push(...(await this.rescopeDir(dir, this.open?.startedAt, admit)));
     return born;
   }
 
-  private async rescopeDir(dir: string, since?: number, admit?: AdmitBinary): Promise<Comparison[]> {
+  private async rescopeDir(dir: string, since?: number, admit?: AdmitBytes): Promise<Comparison[]> {
     this.filter.invalidate(dir);
     const added = await rescope(this.root, dir, this.filter, this.index, this.watching ? this.watchers : undefined);
     const born = since === undefined ? new Set<string>() : await bornSince(this.root, added, since);
@@ -374,8 +347,8 @@ export class NodeChangeCapture implements ChangeCapture {
    */
   private async recallFromGit(comparisons: readonly Comparison[]): Promise<void> {
     if (this.options.gitContents === false) return;
-    const admit = admitWithin(this.binaryBudget);
-    const missing = comparisons.filter((c) => this.wantsBefore(c) && !c.before?.bytes && (!c.before?.binary || admit(c.before.size)));
+    const admit = admitWithin(this.budgets);
+    const missing = comparisons.filter((c) => this.wantsBefore(c) && !c.before?.bytes && c.before !== undefined && admit(c.before.size, c.before.binary));
     if (missing.length === 0) return;
     this.git ??= new GitContents(this.root);
     const found = await this.git.recall(

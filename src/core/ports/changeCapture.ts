@@ -55,6 +55,11 @@ export interface FileChange {
   binary: boolean;
   /** Either side is larger than the size limit: that side is recorded by hash and size only. */
   tooLarge: boolean;
+  /**
+   * A text file within the size limit whose new bytes the capture did not keep: the step changed more
+   * than its budget for text (`textBytesPerCapture`). The new side is recorded by hash and size only.
+   */
+  afterUnkept?: true;
 }
 
 /** How `end()` found the candidates. */

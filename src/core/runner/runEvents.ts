@@ -118,7 +118,13 @@ export interface SideEffect {
    * by hash only, and cannot be restored.
    */
   unkept?: true;
-  /** For a change kept by hash only (binary, tooLarge, unkept): the sizes of its sides in bytes (absent: the side does not exist). */
+  /**
+   * A text file within the size limit whose new contents the capture did not keep: the step changed
+   * more text than its budget per capture. That version is kept by hash only (a rewind to after the
+   * step cannot restore it), and no diff is shown.
+   */
+  afterUnkept?: true;
+  /** For a change kept by hash only (binary, tooLarge, unkept, afterUnkept): the sizes of its sides in bytes (absent: the side does not exist). */
   beforeSize?: number;
   afterSize?: number;
   /** The file had (before) or has (after) an execute bit: a rewind that re-creates it sets it again. */

@@ -39,7 +39,7 @@ const LETTER = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as co
  * rewind restores but no diff shows (kept by hash only when they were not at hand: `unkept`).
  */
 function hashOnly(s: SideEffect): string {
-  const unkept = s.unkept ? 'its earlier contents were not at hand' : undefined;
+  const unkept = s.afterUnkept ? `${s.unkept ? 'its earlier contents were not at hand, and ' : ''}its new contents were not kept, being over the capture's text budget` : s.unkept ? 'its earlier contents were not at hand' : undefined;
   const why = s.tooLarge ? `${s.binary ? 'binary, ' : ''}over the size limit` : s.binary ? (unkept ? `binary, ${unkept}` : 'binary') : unkept;
   if (!why) return '';
   const sizes = s.beforeSize !== undefined || s.afterSize !== undefined ? `, ${s.beforeSize ?? 'none'} -> ${s.afterSize ?? 'none'} bytes` : '';

@@ -98,9 +98,12 @@ function stat(path: string, kind: FileStat['kind'], before: string | null, after
 }
 
 function sideEffectStats(list: readonly SideEffect[], look: TimelineLookups): FileStat[] {
-  return list.map((s) =>
-    s.binary || s.tooLarge ? { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: s.binary ? 'binary' : 'too large', ...(s.binary && !s.tooLarge && s.unkept ? { unkept: true as const } : {}) } : stat(s.path, s.kind, s.beforeHash, s.afterHash, look),
-  );
+  return list.map((s): FileStat => {
+    if (s.binary || s.tooLarge) return { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: s.binary ? 'binary' : 'too large', ...(s.binary && !s.tooLarge && s.unkept ? { unkept: true as const } : {}) };
+    // A text file with a side not kept has no line counts: one side is a hash.
+    if (s.unkept || s.afterUnkept) return { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: 'not kept', ...(s.unkept ? { unkept: true as const } : {}), ...(s.afterUnkept ? { afterUnkept: true as const } : {}) };
+    return stat(s.path, s.kind, s.beforeHash, s.afterHash, look);
+  });
 }
 
 function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups): string[] {
