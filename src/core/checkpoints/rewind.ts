@@ -291,7 +291,7 @@ async function prepareWrites(store: CheckpointStore, workspace: Workspace, files
       if (!keep(i)) return [];
       if (f.toLink !== undefined) return [{ path: f.path, bytes: null, link: f.toLink }];
       const bytes = f.toHash === null ? null : (targets[i] as Uint8Array);
-      return [{ path: f.path, bytes, ...(f.toExec ? { executable: true } : {}), ...(f.toMode !== undefined ? { mode: f.toMode } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}), ...(f.fromLink !== undefined && bytes !== null ? { replaceLink: true as const } : {}) }];
+      return [{ path: f.path, bytes, ...(f.toExec ? { executable: true } : {}), ...(f.toMode !== undefined ? { mode: f.toMode } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}), ...(f.fromLink !== undefined ? { replaceLink: true as const } : {}) }];
     });
   // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
   // (the workspace limits its own writes at once; reads of small files do not wait on the disk).

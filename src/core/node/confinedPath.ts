@@ -138,4 +138,22 @@ export class PathConfiner {
     }
     return { ...c, entry };
   }
+
+  /**
+   * The directory entry itself when it is a symlink to be replaced or removed as an entry: its
+   * folders must lead inside the workspace, where the link leads does not matter (it is never
+   * followed, read nor written). Throws as `confine` for a path that leaves the root lexically.
+   */
+  confineLinkEntry(given: string): { rel: string; entry: string } {
+    if (typeof given !== 'string' || given.length === 0 || given.includes('\0')) return this.confineEntry(given);
+    const lexical = lexicalPath(this.root, given);
+    const rel = relativeInside(this.root, lexical) ?? relativeInside(this.getRealRoot(), lexical);
+    if (rel === undefined) throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} is outside the workspace.`);
+    if (rel === '') throw new WorkspaceError('IS_DIRECTORY', given, 'The path is the workspace root.');
+    const entry = path.join(realpathLoose(path.dirname(lexical)), path.basename(lexical));
+    if (!isInside(this.getRealRoot(), entry) || entry === this.getRealRoot()) {
+      throw new WorkspaceError('OUTSIDE_WORKSPACE', given, `The path ${given} leads outside the workspace through a symlink.`);
+    }
+    return { rel: toPosix(rel), entry };
+  }
 }

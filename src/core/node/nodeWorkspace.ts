@@ -102,7 +102,7 @@ export class NodeWorkspace implements Workspace {
       seen.add(c.path);
     }
     // Where each change goes: metadata reads, before any file is written.
-    const targets = changes.map((c) => (c.link !== undefined ? this.linkTarget(c) : c.bytes === null ? this.deletionTarget(c.path) : c.replaceLink ? this.entryTarget(c) : this.writeTarget(c.path, c.executable === true, c.setExec, c.mode)));
+    const targets = changes.map((c) => (c.link !== undefined ? this.linkTarget(c) : c.bytes === null ? this.deletionTarget(c.path, c.replaceLink) : c.replaceLink ? this.entryTarget(c) : this.writeTarget(c.path, c.executable === true, c.setExec, c.mode)));
     const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     // One random part for the batch, numbered per file: each randomBytes call costs about 20 µs.
     const batch = randomBytes(8).toString('hex');
@@ -185,9 +185,9 @@ export class NodeWorkspace implements Workspace {
     return { kind: 'link', rel: c.path, real, dir, to: c.link as string, ...(made !== undefined ? { made } : {}) };
   }
 
-  /** A change that replaces the entry at `c.path` (a file or a link), never what a link there leads to. */
+  /** A change that replaces the entry at `c.path` (a file or a link, wherever it leads), never what a link there leads to. */
   private entryTarget(c: FileChangeRequest): StageTarget {
-    const { entry } = this.confiner.confineEntry(c.path);
+    const { entry } = this.confiner.confineLinkEntry(c.path);
     const st = lstatSync(entry, { throwIfNoEntry: false });
     if (st?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', c.path, `${c.path} is a directory.`);
     const dir = path.dirname(entry);
@@ -196,8 +196,9 @@ export class NodeWorkspace implements Workspace {
     return { kind: 'write', rel: c.path, real: entry, dir, ...(made !== undefined ? { made } : {}), ...mode, ...(c.executable && !('mode' in mode) && process.platform !== 'win32' ? { executable: true as const } : {}) };
   }
 
-  private deletionTarget(rel: string): StageTarget {
-    const { entry } = this.confiner.confineEntry(rel);
+  /** `link`: the entry is a symlink, removed itself wherever it leads (never followed). */
+  private deletionTarget(rel: string, link?: true): StageTarget {
+    const { entry } = link ? this.confiner.confineLinkEntry(rel) : this.confiner.confineEntry(rel);
     let st;
     try {
       st = lstatSync(entry, { throwIfNoEntry: false });

@@ -103,7 +103,8 @@ export interface FileChangeRequest {
   link?: string;
   /**
    * The path is a symlink now, and the file written (`bytes`) replaces the link itself instead of
-   * going where it leads.
+   * going where it leads; with `bytes` null, the link itself is removed. Either way the link may
+   * lead anywhere, outside the workspace too: it is never followed, read nor written through.
    */
   replaceLink?: true;
 }
