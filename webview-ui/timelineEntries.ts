@@ -1,3 +1,4 @@
+import { linkNote } from '../src/shared/linkNote';
 import type { ApprovalEntry, Clipped, FileStat, ModelEntry, TimelineEntry, ToolEntry, ToolState } from '../src/shared/timeline';
 import { duration, el, icon, iconAction, tokens } from './dom';
 
@@ -92,7 +93,11 @@ function fileRow(f: FileStat, t: ToolEntry, ctx: EntryContext): HTMLElement {
   const li = el('li', 'file');
   li.append(icon(f.kind === 'created' ? 'diff-added' : f.kind === 'deleted' ? 'diff-removed' : f.kind === 'renamed' ? 'diff-renamed' : 'diff-modified', { cls: `kind-${f.kind}` }), el('span', 'path', f.path));
   const stat = el('span', 'stat');
-  if (f.hashOnly) {
+  const link = f.links ? linkNote(f.kind, f.links) : undefined;
+  if (link !== undefined) {
+    stat.append(el('span', 'hint', `${f.kind} · ${link}`));
+    stat.title = `${f.path}: ${link} (the link itself, never what it leads to; a rewind makes, retargets or removes it)`;
+  } else if (f.hashOnly) {
     const restorable = f.hashOnly === 'binary' && !f.unkept;
     stat.append(el('span', 'hint', `${f.kind} · ${f.hashOnly === 'not kept' ? 'contents not kept' : f.hashOnly}, ${restorable ? 'shown' : 'kept'} by hash`));
     stat.title = restorable ? `${f.path} is a binary file: shown by its hash and size only; a rewind restores it` : `${f.path} ${hashOnlyWhy(f)}: recorded by its hash and size only, so a rewind cannot restore that version`;

@@ -4,6 +4,8 @@
  * a list of entries to insert or replace; `order` (the journal seq that opened the entry) sorts them.
  */
 
+import type { LinkSides } from './linkNote';
+
 /** One file a step changed, with its line counts (null: binary, too large, or not counted yet). */
 export interface FileStat {
   path: string;
@@ -19,6 +21,8 @@ export interface FileStat {
   unkept?: true;
   /** A text file whose new contents were not kept (the step changed more text than the capture holds at once). */
   afterUnkept?: true;
+  /** A side that is a symlink (its text, never followed): the row says so instead of line counts. */
+  links?: LinkSides;
   /** The step kept this version's outline (its AST snapshot): how many symbols it has. */
   symbols?: number;
 }

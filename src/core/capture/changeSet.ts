@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FileChange, FileVersion } from '../ports/changeCapture';
 
 /** What the capture knows of one side (before or after) of a path. */
@@ -14,12 +15,19 @@ export interface Comparison {
   after: Side | undefined;
 }
 
+/**
+ * The hash of a symlink's version: of its text behind a prefix no text file starts with, so that a
+ * link never has the hash of a file holding its target's name (nor of its target's contents).
+ */
+export const linkHash = (to: string): string => createHash('sha256').update(`\0symlink\0${to}`).digest('hex');
+
 /** git's binary test: a NUL byte in the first 8,000 bytes. */
 export function looksBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, 8000).indexOf(0) !== -1;
 }
 
-const version = (s: Side | undefined): FileVersion | null => (s ? { hash: s.hash, size: s.size, ...(s.exec ? { exec: true as const } : {}), ...(s.mode !== undefined ? { mode: s.mode } : {}) } : null);
+const version = (s: Side | undefined): FileVersion | null =>
+  s ? { hash: s.hash, size: s.size, ...(s.exec ? { exec: true as const } : {}), ...(s.mode !== undefined ? { mode: s.mode } : {}), ...(s.link !== undefined ? { link: s.link } : {}) } : null;
 
 function change(path: string, before: Side | undefined, after: Side | undefined, maxBytes: number, from?: string): FileChange {
   const kind = from !== undefined ? 'renamed' : !before ? 'created' : !after ? 'deleted' : 'modified';
@@ -33,7 +41,8 @@ function change(path: string, before: Side | undefined, after: Side | undefined,
   };
   if (from !== undefined) c.from = from;
   if (after?.bytes && !after.binary && after.size <= maxBytes) c.afterBytes = after.bytes;
-  else if (after && !after.binary && after.size <= maxBytes) c.afterUnkept = true;
+  // A link side holds no bytes: it is its text.
+  else if (after && !after.binary && after.link === undefined && after.size <= maxBytes) c.afterUnkept = true;
   // A binary file's old bytes too: a rewind restores them; its diff stays hash-only (no after bytes).
   if (before?.bytes && before.size <= maxBytes) c.beforeBytes = before.bytes;
   if (kind === 'renamed' && !c.beforeBytes && c.afterBytes) c.beforeBytes = c.afterBytes;
@@ -48,7 +57,8 @@ const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 /**
  * The change set of a capture: unchanged paths dropped, and each deleted file paired with a created
  * file of the same (non-empty) content into a rename, preferring one with the same file name, then
- * path order. Empty files are never paired, as in git. Sorted by path.
+ * path order. Empty files are never paired, as in git, nor symlinks (a link moved is one deleted and
+ * one created: each is made or removed as an entry). Sorted by path.
  */
 export function buildChanges(comparisons: readonly Comparison[], maxBytes: number): FileChange[] {
   const deleted: Comparison[] = [];
@@ -69,7 +79,7 @@ export function buildChanges(comparisons: readonly Comparison[], maxBytes: numbe
   }
   for (const d of deleted) {
     const before = d.before as Side;
-    const candidates = before.size > 0 ? created.get(before.hash) : undefined;
+    const candidates = before.size > 0 && before.link === undefined ? created.get(before.hash) : undefined;
     const pick = candidates?.find((c) => baseName(c.path) === baseName(d.path)) ?? candidates?.[0];
     if (!pick || !candidates) {
       out.push(change(d.path, before, undefined, maxBytes));

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { LinkOnWay } from '../ports/workspace';
 import type { FileHistory } from './fileHistory';
-import { keptWords } from './planText';
+import { keptWords, ownLinkKeptWords } from './planText';
 
 /** The fields of a planned file this reads (a `RewindFilePlan`). */
 interface PlannedFile {
@@ -11,6 +11,8 @@ interface PlannedFile {
   link?: LinkOnWay;
   keptFor?: KeptForMove;
   movedFrom?: string;
+  fromLink?: string;
+  conflict: boolean;
 }
 
 /** Why a deletion is left out: the path the move would bring the file back to, and the link in the way there. */
@@ -61,6 +63,26 @@ function moveChains(history: FileHistory, step: number): (path: string) => strin
   return find;
 }
 
+/**
+ * A symlink of the session's own (one a command made, `ln -s src2 src`) that other files of the
+ * rewind are on the way through (src/a.ts, to come back under a folder src) is left as it is, like
+ * any link in the way: removing it and making the folder in one rewind would need the link gone
+ * before the files are staged. The files stay reachable through it; once the user removes it, a
+ * rewind takes the rest back. Its preview says so.
+ */
+function keepLinksInTheWay(files: PlannedFile[]): void {
+  for (const f of files) {
+    const to = f.fromLink;
+    const under = to === undefined || f.action === 'none' ? undefined : files.find((g) => g !== f && g.action !== 'none' && g.link?.path === f.path);
+    if (to === undefined || under === undefined) continue;
+    f.link = { path: f.path, to };
+    f.conflict = false;
+    delete f.fromLink;
+    Object.defineProperty(f, 'diff', { enumerable: true, value: `${ownLinkKeptWords(f.path, to, under.path)}\n` });
+    Object.defineProperty(f, 'symbols', { enumerable: true, value: [] });
+  }
+}
+
 /** The workspace path `p` leads to through `link` (a folder on its way, or itself); undefined when outside the workspace. */
 function resolvedThrough(p: string, link: LinkOnWay): string | undefined {
   if (link.to.startsWith('/') || /^[A-Za-z]:/.test(link.to)) return undefined;
@@ -76,6 +98,7 @@ function resolvedThrough(p: string, link: LinkOnWay): string | undefined {
  * lazy, configurable getters).
  */
 export function keepBlockedMoves(history: FileHistory, step: number, files: PlannedFile[]): void {
+  keepLinksInTheWay(files);
   // The deletions that take a move back name the path the file goes back to (`RewindFilePlan.movedFrom`).
   const find = moveChains(history, step);
   const back = new Map(files.filter((f) => f.toHash !== null && f.action !== 'none').map((f) => [find(f.path), f.path]));

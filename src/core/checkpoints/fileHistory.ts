@@ -28,7 +28,7 @@ export interface FileTouch {
   /** Whether the file had / has an execute bit on that side; undefined: not known (a file tool's edit, which keeps the mode). */
   beforeExec?: boolean;
   afterExec?: boolean;
-  /** A deletion (by a file tool, or a command's deletion or move): the file's permission bits before it (POSIX). */
+  /** A deletion (by a file tool, or a command's deletion, move, or link put in its place): the file's permission bits before it (POSIX). */
   beforeMode?: number;
   /** The path was this symlink before the touch (a file tool deleted the link, or a rewind removed or replaced it). */
   beforeLink?: string;
@@ -210,14 +210,14 @@ export class FileHistory {
 
   /**
    * The permission bits of the files the session deleted after `step` (by a file tool, or by a
-   * command: a deletion or a move), as the first such deletion of each path found them: what a
+   * command: a deletion, a move, or a link put in its place), as the first such deletion of each path found them: what a
    * rewind to `step` gives a file it re-creates. A file deleted before this was recorded is not here
    * (it gets the default mode, with its execute bit as `execKnownAfter` says).
    */
   deletedModesAfter(step: number): Map<string, number> {
     const out = new Map<string, number>();
     for (const [path, list] of this.byPath) {
-      const first = list.find((t) => byCall(t) && t.outcome === 'applied' && t.step > step && t.afterHash === null);
+      const first = list.find((t) => byCall(t) && t.outcome === 'applied' && t.step > step && (t.afterHash === null || t.afterLink !== undefined));
       if (first?.beforeMode !== undefined) out.set(path, first.beforeMode);
     }
     return out;

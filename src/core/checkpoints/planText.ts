@@ -37,6 +37,10 @@ export const targetName = (step: number): string => (step === 0 ? 'before the se
 export const linkWords = (path: string, link: LinkOnWay): string =>
   link.path === path ? `${path} is a symlink now (to ${link.to})` : `${link.path}, a folder on the way to ${path}, is a symlink now (to ${link.to})`;
 
+/** Why a rewind leaves the session's own link in place (see blockedMoves' keepLinksInTheWay). */
+export const ownLinkKeptWords = (path: string, to: string, under: string): string =>
+  `${path} is kept: it is a symlink the session made (to ${to}), and ${under} is on the way through it; a rewind never writes through a link. Remove the link ${path}, then rewind again`;
+
 /** Why a deletion of a rewind is left out (`RewindFilePlan.keptFor`), and what the user can do. */
 export const keptWords = (path: string, k: { path: string; link: LinkOnWay }): string =>
   `${path} is kept: the session moved ${k.path} there, and ${k.path} cannot come back (${linkWords(k.path, k.link)}, which a rewind never replaces); deleting ${path} would leave neither copy. Remove the link ${k.link.path}, then rewind again`;

@@ -10,6 +10,7 @@ import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, t
 import { stepBoundary } from './fork';
 import { directoryNow, linkWords, symbolChanges } from './planText';
 import { type KeptForMove, keepBlockedMoves } from './blockedMoves';
+import { linksAt } from './historyLinks';
 import type { Outliner } from '../runner/stepEffects';
 
 export type FileAction = 'restore' | 'delete' | 'create' | 'none';
@@ -141,8 +142,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
     const last = h.lastState(true);
     const lastExec = h.lastExec();
     const modes = h.deletedModesAfter(step);
-    // Where no link can be made, the file a deleted link led to comes back as a copy (the contents are kept).
-    const links = workspace.canMakeLinks?.() === false ? new Map<string, string>() : h.deletedLinksAfter(step);
+    const links = linksAt(h, step, workspace.canMakeLinks?.() !== false);
     const ownLinks = h.ownLinks();
     return [...h.stateAfter(step)].map(([path, toHash]) => ({
       path,

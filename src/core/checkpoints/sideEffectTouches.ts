@@ -12,8 +12,11 @@ interface CapturedChange {
   afterHash: string | null;
   beforeExec?: boolean;
   afterExec?: boolean;
-  /** 'deleted' and 'renamed': the permission bits the file had before. */
+  /** 'deleted' and 'renamed', and a file a link replaced: the permission bits the file had before. */
   beforeMode?: number;
+  /** That side was a symlink with this text (never a rename: links are not paired). */
+  beforeLink?: string;
+  afterLink?: string;
 }
 
 /** The touches of a result's captured side effects: a command's file changes, a move as its two halves. */
@@ -36,7 +39,8 @@ export function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEff
     const bit = (x: true | undefined): boolean | undefined => (x ? true : c.modes ? false : undefined);
     const [bx, ax] = [bit(c.beforeExec), bit(c.afterExec)];
     const mode = c.beforeMode !== undefined ? { beforeMode: c.beforeMode } : {};
-    if (c.kind !== 'renamed' || c.from === undefined) return [{ ...touch(c.path, c.beforeHash, c.afterHash, bx, ax), ...(c.afterHash === null ? mode : {}) }];
+    const links = { ...(c.beforeLink !== undefined ? { beforeLink: c.beforeLink } : {}), ...(c.afterLink !== undefined ? { afterLink: c.afterLink } : {}) };
+    if (c.kind !== 'renamed' || c.from === undefined) return [{ ...touch(c.path, c.beforeHash, c.afterHash, bx, ax), ...(c.afterHash === null || c.afterLink !== undefined ? mode : {}), ...links }];
     return [
       { ...touch(c.from, c.beforeHash, null, bx, false), ...mode, movedTo: c.path },
       { ...touch(c.path, null, c.afterHash, false, ax), movedFrom: c.from },

@@ -1,6 +1,7 @@
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
 import { requireStep } from './checkpointEvents';
+import { linkNote } from '../../shared/linkNote';
 import { boundedDiff } from './fileContents';
 import { type FileTouch, loadFileHistory } from './fileHistory';
 
@@ -41,6 +42,7 @@ export async function stepDiffs(store: CheckpointStore, sessionId: SessionId, o:
       const diff = `diff --git a/${t.movedFrom} b/${t.path}\nsimilarity index 100%\nrename from ${t.movedFrom}\nrename to ${t.path}\n`;
       return { step: t.step, path: t.path, kind: t.kind, from: t.movedFrom, diff };
     }
+    if (t.kind === 'command' && (t.beforeLink !== undefined || t.afterLink !== undefined)) return { step: t.step, path: t.path, kind: t.kind, diff: linkDiff(t, contents, o.maxDiffChars ?? MAX_DIFF_CHARS) };
     const missing = [t.beforeHash, t.afterHash].some((h) => h !== null && !contents.has(h));
     const mode = modeChange(t);
     // A mode-only change (chmod +x) is just git's mode lines: the contents have no diff.
@@ -50,6 +52,18 @@ export async function stepDiffs(store: CheckpointStore, sessionId: SessionId, o:
       : boundedDiff(t.path, t.beforeHash ? contents.get(t.beforeHash) : undefined, t.afterHash ? contents.get(t.afterHash) : undefined, o.maxDiffChars ?? MAX_DIFF_CHARS);
     return { step: t.step, path: t.path, kind: t.kind, diff: `${mode}${lines}` };
   });
+}
+
+/**
+ * A command's change of a symlink: a line naming it (the link's text, never what it leads to), then
+ * the diff of each side as git shows a link (its text) or a file (its contents, when kept).
+ */
+function linkDiff(t: FileTouch, contents: ReadonlyMap<BlobHash, Uint8Array | undefined>, max: number): string {
+  const kind = t.beforeHash === null ? 'created' : t.afterHash === null ? 'deleted' : 'modified';
+  const side = (link: string | undefined, hash: BlobHash | null) => (link !== undefined ? new TextEncoder().encode(link) : hash !== null ? contents.get(hash) : undefined);
+  const note = `${t.path}: ${linkNote(kind, t) ?? ''}\n`;
+  const missing = [[t.beforeLink, t.beforeHash] as const, [t.afterLink, t.afterHash] as const].some(([l, h]) => l === undefined && h !== null && !contents.has(h));
+  return missing ? note : `${note}${boundedDiff(t.path, side(t.beforeLink, t.beforeHash), side(t.afterLink, t.afterHash), max)}`;
 }
 
 /**

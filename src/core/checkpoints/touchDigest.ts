@@ -73,4 +73,6 @@ const sideEffect = (c: SideEffect) => ({
   ...(c.afterExec ? { afterExec: true } : {}),
   ...(c.beforeMode !== undefined ? { beforeMode: c.beforeMode } : {}),
   ...(c.modes ? { modes: true } : {}),
+  ...(c.beforeLink !== undefined ? { beforeLink: c.beforeLink } : {}),
+  ...(c.afterLink !== undefined ? { afterLink: c.afterLink } : {}),
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs, { type Stats } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstat, readlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { looksBinary, type Side } from '../capture/changeSet';
+import { linkHash, looksBinary, type Side } from '../capture/changeSet';
 import { errCode } from '../util/errCode';
 
 /** What the index keeps per tracked file. */
@@ -94,21 +94,47 @@ export function admitWithin(budgets: { binary: number; text: number }): AdmitByt
   };
 }
 
+/** Never follows a symlink at the path itself (POSIX): opening one fails (ELOOP; EMLINK on FreeBSD), and it is read as a link. */
+const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
+/**
+ * The symlink at `abs` as an entry: its text (readlink), hashed by `linkHash`, never followed. Its
+ * stat is the link's own (lstat). Undefined when the path is not a symlink (any more).
+ */
+export async function readLinkEntry(abs: string): Promise<IndexEntry | undefined> {
+  const readAt = Date.now();
+  const st = await lstatOrNone(abs);
+  if (!st?.isSymbolicLink()) return undefined;
+  let to: string;
+  try {
+    to = await readlink(abs);
+  } catch (e) {
+    if (GONE.has(errCode(e) ?? '') || errCode(e) === 'EINVAL' || errCode(e) === 'EACCES') return undefined;
+    throw e;
+  }
+  return { hash: linkHash(to), size: st.size, binary: false, link: to, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt };
+}
+
 /**
  * Reads and hashes the regular file at `abs` (through one descriptor, so the stat and the bytes
  * belong to the same inode, and the stat comes first: a write during the read changes mtime, and
  * the next comparison re-reads). The bytes are kept when the file is within `maxBytes`, binary or
  * not (a rewind restores either), unless `admit` refuses its size; a larger file is hashed in
  * chunks. Undefined when the path is no longer a regular file. An unreadable file (EACCES) is
- * treated as absent: the capture cannot say what it holds.
+ * treated as absent: the capture cannot say what it holds. A symlink at `abs` is never followed:
+ * it is read as a link (`readLinkEntry`).
  */
 export async function readEntry(abs: string, maxBytes: number, admit?: AdmitBytes): Promise<IndexEntry | undefined> {
   const readAt = Date.now();
+  // Without O_NOFOLLOW (Windows) a link is told by its lstat first.
+  const link = NOFOLLOW === 0 ? await readLinkEntry(abs) : undefined;
+  if (link) return link;
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO swapped in after the lstat must not hang the capture.
-    fd = await openFd(abs, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    fd = await openFd(abs, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | NOFOLLOW);
   } catch (e) {
+    if (errCode(e) === 'ELOOP' || errCode(e) === 'EMLINK') return readLinkEntry(abs);
     if (GONE.has(errCode(e) ?? '') || errCode(e) === 'EACCES') return undefined;
     throw e;
   }

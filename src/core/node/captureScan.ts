@@ -15,7 +15,7 @@ export interface ScanOptions {
 /** Whether `rel` is under one of `dirs` (workspace-relative; '' is the root). */
 export const underAny = (dirs: readonly string[], rel: string): boolean => dirs.some((d) => d === '' || rel.startsWith(`${d}/`));
 
-/** Tracked regular files under `startRel`, with their lstat when asked for (else null). */
+/** Tracked regular files and symlinks under `startRel`, with their lstat when asked for (else null). */
 export type ScanResult = Map<string, Stats | null>;
 
 async function readDir(abs: string, denied: () => void): Promise<Dirent[]> {
@@ -31,7 +31,7 @@ async function readDir(abs: string, denied: () => void): Promise<Dirent[]> {
 }
 
 /**
- * The tracked files under the directory `startRel` (which the caller knows is tracked), skipping
+ * The tracked files and symlinks under the directory `startRel` (which the caller knows is tracked), skipping
  * excluded paths and never entering symlinked directories. Directories are read concurrently.
  */
 export async function scanTree(rootAbs: string, startRel: string, filter: CaptureFilter, options: ScanOptions): Promise<ScanResult> {
@@ -47,14 +47,15 @@ export async function scanTree(rootAbs: string, startRel: string, filter: Captur
           if (await filter.excludes(dirRel, rel, true)) return;
           const st = await lstat(path.join(abs, d.name)).catch(() => undefined);
           if (st?.isDirectory()) await visit(rel, st.ino);
-        } else if (d.isFile()) {
+        } else if (d.isFile() || d.isSymbolicLink()) {
+          // A symlink is an entry of its own, never followed (not even into a linked folder).
           if (await filter.excludes(dirRel, rel, false)) return;
           if (!options.stat) {
             found.set(rel, null);
             return;
           }
           const st = await lstat(path.join(abs, d.name)).catch(() => undefined);
-          if (st?.isFile()) found.set(rel, st);
+          if (st?.isFile() || st?.isSymbolicLink()) found.set(rel, st);
         }
       }),
     );

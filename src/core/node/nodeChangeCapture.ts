@@ -301,13 +301,13 @@ export class NodeChangeCapture implements ChangeCapture {
     };
     await eachLimited(dirty, this.concurrency, async (rel) => {
       const st = await lstatOrNone(path.join(this.root, rel));
-      if (!st || !(st.isFile() || st.isDirectory())) {
+      if (!st || !(st.isFile() || st.isSymbolicLink() || st.isDirectory())) {
         gone(rel);
         this.watchers?.removeTree(rel);
         return;
       }
       if (await this.filter.excludesPath(rel, st.isDirectory())) return;
-      if (st.isFile()) {
+      if (!st.isDirectory()) {
         gone(rel);
         found.set(rel, st);
       } else {
@@ -329,7 +329,7 @@ export class NodeChangeCapture implements ChangeCapture {
   /** A changed file within the size limit: its old bytes are kept (for rewind; a binary one is never shown as a diff). */
   private wantsBefore(c: Comparison): boolean {
     const b = c.before;
-    return b !== undefined && b.size <= this.maxFileBytes && !(c.after && c.after.hash === b.hash);
+    return b !== undefined && b.link === undefined && b.size <= this.maxFileBytes && !(c.after && c.after.hash === b.hash);
   }
 
   /** Fills in the old bytes of a changed file from the content store. */

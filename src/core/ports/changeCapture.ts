@@ -6,8 +6,9 @@
  *
  * Paths are workspace-relative and `/`-separated. Excluded, and so never reported nor hashed: any
  * path with a `.git` segment, the configured directory names (`node_modules` by default), paths
- * matched by the `.gitignore` files, and the user's ignore globs (`savepoint.ignore`). Only regular
- * files are tracked: symlinks are neither followed nor reported.
+ * matched by the `.gitignore` files, and the user's ignore globs (`savepoint.ignore`). Regular files
+ * and symlinks are tracked. A symlink is tracked as an entry of its own (its text, `FileVersion.link`):
+ * it is never followed, neither to read what it leads to nor into a linked folder.
  */
 
 /** Lowercase hex sha-256 of a file's bytes: the same value the checkpoint store uses as a blob hash. */
@@ -25,6 +26,12 @@ export interface FileVersion {
    * gives them back (a private 0600 file is not re-created readable by everyone).
    */
   mode?: number;
+  /**
+   * This side is a symlink with this text (its target, as `readlink` gives it, never followed):
+   * `hash` is then `linkHash(link)` and `size` the text's length in bytes; it has no bytes, no
+   * execute bit and no mode.
+   */
+  link?: string;
 }
 
 export type ChangeKind = 'created' | 'modified' | 'deleted' | 'renamed';

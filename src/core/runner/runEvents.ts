@@ -130,8 +130,14 @@ export interface SideEffect {
   /** The file had (before) or has (after) an execute bit: a rewind that re-creates it sets it again. */
   beforeExec?: true;
   afterExec?: true;
-  /** 'deleted' and 'renamed': the permission bits the file had before (POSIX), which a rewind re-creating it gives back. */
+  /** 'deleted' and 'renamed', and a file a link replaced: the permission bits the file had before (POSIX), which a rewind re-creating it gives back. */
   beforeMode?: number;
+  /**
+   * That side is a symlink with this text (never followed: its hash is `linkHash` of the text, no
+   * contents are kept): a rewind makes, retargets or removes the link itself.
+   */
+  beforeLink?: string;
+  afterLink?: string;
   /**
    * The record carries both bits: an absent one is "no execute bit". Records from before it (absent)
    * know only the bits they name, and a rewind leaves the mode of such a file as it finds it.

@@ -4,6 +4,7 @@ import { describeDelta, symbolDelta } from '../code/symbolDelta';
 import type { FileChangeSet } from '../ports/changeCapture';
 import { hashBlob } from '../store/blobFormat';
 import type { BlobHash, BlobInput } from '../store/types';
+import { linkNote } from '../../shared/linkNote';
 import type { OutlineRef, SideEffect } from './runEvents';
 
 /** What the runner needs of a symbol outliner (AstOutliner implements it). */
@@ -36,6 +37,9 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
   const blobs: BlobInput[] = [];
   const files: FileVersions[] = [];
   for (const c of set.changes) {
+    // A link side holds no contents: it is its text, never a version kept by hash only.
+    const [bl, al] = [c.before?.link, c.after?.link];
+    const hashOnly = c.binary || c.tooLarge || c.afterUnkept || (c.before && !c.beforeBytes && bl === undefined);
     effects.push({
       path: c.path,
       kind: c.kind,
@@ -44,13 +48,16 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
       afterHash: c.after?.hash ?? null,
       ...(c.binary ? { binary: true } : {}),
       ...(c.tooLarge ? { tooLarge: true } : {}),
-      ...(c.before && !c.beforeBytes && !c.tooLarge ? { unkept: true as const } : {}),
+      ...(c.before && !c.beforeBytes && !c.tooLarge && bl === undefined ? { unkept: true as const } : {}),
       ...(c.afterUnkept ? { afterUnkept: true as const } : {}),
-      ...((c.binary || c.tooLarge || c.afterUnkept || (c.before && !c.beforeBytes)) && c.before ? { beforeSize: c.before.size } : {}),
-      ...((c.binary || c.tooLarge || c.afterUnkept || (c.before && !c.beforeBytes)) && c.after ? { afterSize: c.after.size } : {}),
+      ...(hashOnly && c.before ? { beforeSize: c.before.size } : {}),
+      ...(hashOnly && c.after ? { afterSize: c.after.size } : {}),
+      ...(bl !== undefined ? { beforeLink: bl } : {}),
+      ...(al !== undefined ? { afterLink: al } : {}),
       ...(c.before?.exec ? { beforeExec: true } : {}),
       ...(c.after?.exec ? { afterExec: true } : {}),
-      ...((c.kind === 'deleted' || c.kind === 'renamed') && c.before?.mode !== undefined ? { beforeMode: c.before.mode } : {}),
+      // A file a link replaces goes too: its bits come back with it.
+      ...((c.kind === 'deleted' || c.kind === 'renamed' || (al !== undefined && bl === undefined)) && c.before?.mode !== undefined ? { beforeMode: c.before.mode } : {}),
       modes: true,
     });
     if (c.beforeBytes) blobs.push({ content: c.beforeBytes });
@@ -171,6 +178,9 @@ export async function symbolLines(outliner: Outliner | undefined, files: readonl
 export function describeSideEffects(effects: readonly SideEffect[]): string {
   if (effects.length === 0) return '';
   const letter = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;
-  const shown = effects.slice(0, 30).map((e) => `${letter[e.kind]} ${e.from ? `${e.from} -> ` : ''}${e.path}${e.binary ? ' (binary)' : ''}`);
+  const shown = effects.slice(0, 30).map((e) => {
+    const link = linkNote(e.kind, e);
+    return `${letter[e.kind]} ${e.from ? `${e.from} -> ` : ''}${e.path}${e.binary ? ' (binary)' : ''}${link !== undefined ? ` (${link})` : ''}`;
+  });
   return `\n[files changed by the command: ${shown.join(', ')}${effects.length > 30 ? `, and ${effects.length - 30} more` : ''}]`;
 }

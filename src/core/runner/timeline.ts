@@ -1,3 +1,4 @@
+import { linkNote } from '../../shared/linkNote';
 import type { RunnerEvent, SideEffect, ToolResultData } from './runEvents';
 import { describeStepDiagnostics } from './stepDiagnostics';
 import type { JournalEvent } from '../store/types';
@@ -49,7 +50,10 @@ const DETAIL_LINES = 10;
 
 /** Under a result: the files a command changed (binary and too-large ones marked) and the symbols the call changed, one per line. */
 function resultDetails(d: ToolResultData): string {
-  const files = (d.sideEffects ?? []).map((s) => `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${hashOnly(s)}`);
+  const files = (d.sideEffects ?? []).map((s) => {
+    const link = linkNote(s.kind, s);
+    return `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${link !== undefined ? ` (${link})` : hashOnly(s)}`;
+  });
   const lines = [...files, ...(d.symbols ?? [])];
   if (lines.length === 0) return '';
   const shown = lines.slice(0, DETAIL_LINES).map((l) => `\n        ${l}`).join('');

@@ -59,7 +59,7 @@ export function blobsNeeded(events: readonly JournalEvent[]): { messages: string
     if (ev.type === 'model_turn') messages.push(ev.data.message);
     if (ev.type === 'message_added' && ev.data.reason !== 'tool_results') messages.push(ev.data.message);
     if (ev.type === 'tool_started') for (const m of ev.data.mutations ?? []) changes.push({ before: m.beforeHash, after: m.afterHash });
-    if (ev.type === 'tool_result') for (const s of ev.data.sideEffects ?? []) if (!s.binary && !s.tooLarge) changes.push({ before: s.beforeHash, after: s.afterHash });
+    if (ev.type === 'tool_result') for (const s of ev.data.sideEffects ?? []) if (!s.binary && !s.tooLarge && s.beforeLink === undefined && s.afterLink === undefined) changes.push({ before: s.beforeHash, after: s.afterHash });
   }
   return { messages, changes };
 }
@@ -99,6 +99,7 @@ function stat(path: string, kind: FileStat['kind'], before: string | null, after
 
 function sideEffectStats(list: readonly SideEffect[], look: TimelineLookups): FileStat[] {
   return list.map((s): FileStat => {
+    if (s.beforeLink !== undefined || s.afterLink !== undefined) return { path: s.path, kind: s.kind, added: null, removed: null, links: { ...(s.beforeLink !== undefined ? { beforeLink: s.beforeLink } : {}), ...(s.afterLink !== undefined ? { afterLink: s.afterLink } : {}) } };
     if (s.binary || s.tooLarge) return { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: s.binary ? 'binary' : 'too large', ...(s.binary && !s.tooLarge && s.unkept ? { unkept: true as const } : {}) };
     // A text file with a side not kept has no line counts: one side is a hash.
     if (s.unkept || s.afterUnkept) return { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: 'not kept', ...(s.unkept ? { unkept: true as const } : {}), ...(s.afterUnkept ? { afterUnkept: true as const } : {}) };

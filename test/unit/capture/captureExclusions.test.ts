@@ -79,10 +79,11 @@ describe('NodeChangeCapture: what is never reported', () => {
     assert.deepEqual(summary(set), ['node_modules/x/index.js modified']);
   });
 
-  it('neither follows nor reports symlinks', async () => {
+  it('never follows symlinks: a link is reported as itself, never entered nor read through', async () => {
     const root = await tmp.workspace({ 'real/a.ts': 'a\n' });
     const capture = tmp.capture(root);
     const set = await captureCommand(capture, root, 'ln -s real link && ln -s real/a.ts alias.ts && echo b > real/b.ts');
-    assert.deepEqual(summary(set), ['real/b.ts created']);
+    assert.deepEqual(summary(set), ['alias.ts created', 'link created', 'real/b.ts created']);
+    assert.deepEqual(set.changes.map((c) => [c.after?.link, c.afterBytes === undefined]), [['real/a.ts', true], ['real', true], [undefined, false]]);
   });
 });

@@ -29,6 +29,8 @@ describe('a command moves a folder and leaves a symlink in its place', function 
     const plan = await planRewind(s.h.store, s.ws, s.id, 0);
     const rows = plan.files.map((f) => [f.path, f.action, f.link?.path ?? null, f.keptFor?.path ?? null]);
     assert.deepEqual(rows, [
+      // The link the command made is the session's own, but files are on the way through it: it stays too.
+      ['src', 'delete', 'src', null],
       ['src/a.ts', 'restore', 'src', null],
       ['src2/a.ts', 'delete', null, 'src/a.ts'],
       ['src/b.ts', 'restore', 'src', null],
@@ -38,16 +40,18 @@ describe('a command moves a folder and leaves a symlink in its place', function 
     const kept = plan.files.find((f) => f.path === 'src2/a.ts');
     assert.match(kept?.diff ?? '', /src2\/a\.ts is kept: .*src\/a\.ts cannot come back.*Remove the link src, then rewind again/);
     assert.deepEqual(kept?.symbols, []);
+    assert.match(plan.files[0]?.diff ?? '', /^src is kept: it is a symlink the session made \(to src2\), and src\/a\.ts is on the way through it.*Remove the link src, then rewind again/);
 
     const r = await applyRewind(s.h.store, s.ws, plan);
     assert.deepEqual(r.written, []);
-    assert.deepEqual([...r.linked].sort(), ['src/a.ts', 'src/b.ts', 'src2/a.ts', 'src2/b.ts']);
+    assert.deepEqual([...r.linked].sort(), ['src', 'src/a.ts', 'src/b.ts', 'src2/a.ts', 'src2/b.ts']);
     assert.deepEqual([await entryKind(s.h.workspace, 'src'), ...(await disk(s.h.workspace))], moved);
 
     // With the link gone, the whole move goes back; the undo puts the files where the move left them.
     await rm(join(s.h.workspace, 'src'));
     const again = await planRewind(s.h.store, s.ws, s.id, 0);
     assert.deepEqual(again.files.map((f) => [f.path, f.action, f.keptFor ?? null]), [
+      ['src', 'none', null],
       ['src/a.ts', 'create', null],
       ['src2/a.ts', 'delete', null],
       ['src/b.ts', 'create', null],

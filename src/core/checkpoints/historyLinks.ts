@@ -1,0 +1,26 @@
+import type { FileHistory, FileTouch } from './fileHistory';
+
+const byCall = (t: FileTouch): boolean => t.kind === 'tool' || t.kind === 'command';
+
+/**
+ * The symlinks the session's calls left at the end of `step`, by path (their text): what a rewind to
+ * `step` makes again as links, never as files holding what they led to. Two sources: a link a file
+ * tool deleted after `step` (`FileHistory.deletedLinksAfter`), and the state the capture recorded for
+ * a command's changes (a link a command created, retargeted, removed or replaced, `afterLink` and
+ * `beforeLink` of its touches). Rewinds and undos do not count: steps are the model's history.
+ * `canMakeLinks` false (Windows without the privilege): none, and the file a deleted link led to
+ * comes back as a copy (its contents are kept).
+ */
+export function linksAt(history: FileHistory, step: number, canMakeLinks = true): Map<string, string> {
+  if (!canMakeLinks) return new Map();
+  const out = history.deletedLinksAfter(step);
+  for (const path of history.paths) {
+    const calls = history.touchesOf(path).filter(byCall);
+    const first = calls[0];
+    // Before the first change: a link only when a command saw one there (a file tool's deletion is the case above).
+    let link = first?.kind === 'command' ? first.beforeLink : undefined;
+    for (const t of calls) if (t.step <= step && t.outcome === 'applied') link = t.kind === 'command' ? t.afterLink : undefined;
+    if (link !== undefined && !out.has(path)) out.set(path, link);
+  }
+  return out;
+}
