@@ -3,6 +3,7 @@ import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
 import { DEFAULT_MAX_DIFF_CHARS, DEFAULT_MAX_NOTE_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, loadFileHistory } from './fileHistory';
+import { linksOnDisk } from './historyLinks';
 import { type Outliner, fileSymbols } from '../runner/stepEffects';
 import { count } from '../util/plural';
 
@@ -70,7 +71,9 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
   const known = lastKnown(history, o.includeRewinds ?? false);
   const written = history.lastState(true);
   // One path that cannot be read is reported as such; it must not hide what happened to the others.
-  const disk = await Promise.all(known.map((k) => readDisk(workspace, k.path).catch((e: unknown) => ({ reason: e instanceof Error ? e.message : String(e) }))));
+  // A link the session left is compared as that link, never followed.
+  const links = await linksOnDisk(workspace, history, known);
+  const disk = await Promise.all(known.map((k, i) => links[i] ?? readDisk(workspace, k.path).catch((e: unknown) => ({ reason: e instanceof Error ? e.message : String(e) }))));
   const readable = (d: (typeof disk)[number] | undefined): d is DiskFile => d !== undefined && !('reason' in d);
   // Two of the session's paths that are one file (an older session's edit through a symlink): one history, when their changes chain.
   const aliases = history.chained(await aliasNames(workspace, disk.filter(readable)));
@@ -84,7 +87,9 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
   const diffs = new Map(
     drifted.map(({ k, d }, i) => [
       k.path,
-      kept[i]
+      'link' in d
+        ? `${k.path} is a symlink to ${String(d.link)} now\n`
+        : kept[i]
         ? boundedDiff(k.path, before[i], d?.bytes, o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS)
         : k.read
           ? `${k.path}: the version you read is too large to have been kept; no diff (read it again)\n`
@@ -96,7 +101,7 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
     // An outliner loading in the background is waited for only when there is something to outline.
     await o.outliner.ready?.();
     for (const [i, { k, d }] of drifted.entries()) {
-      if (!kept[i]) continue;
+      if (!kept[i] || 'link' in d) continue;
       // The lines only: a drift note stores no outline.
       const lines = fileSymbols(o.outliner, { path: k.path, before: k.hash === null ? null : before[i], after: d?.bytes ?? null }).lines;
       if (lines.length) symbols.set(k.path, lines);

@@ -1,4 +1,8 @@
-import type { FileHistory, FileTouch } from './fileHistory';
+import { linkHash } from '../capture/changeSet';
+import type { Workspace } from '../ports/workspace';
+import type { BlobHash } from '../store/types';
+import type { DiskFile } from './fileContents';
+import type { FileHistory, FileTouch, KnownState } from './fileHistory';
 
 const byCall = (t: FileTouch): boolean => t.kind === 'tool' || t.kind === 'command';
 
@@ -23,4 +27,23 @@ export function linksAt(history: FileHistory, step: number, canMakeLinks = true)
     if (link !== undefined && !out.has(path)) out.set(path, link);
   }
   return out;
+}
+
+/** A path that is a symlink on disk, read as the link itself: its text and `linkHash`, no bytes. */
+export type LinkOnDisk = DiskFile & { link: string };
+
+/**
+ * For each of `known`, the symlink on disk at the path itself, where the session's own changes left a
+ * link there or the known version is that very link (`linkHash`): the drift check compares it as a
+ * link, never following it (it may lead out of the workspace). Undefined elsewhere: read as a file.
+ */
+export async function linksOnDisk(workspace: Workspace, history: FileHistory, known: readonly KnownState[]): Promise<(LinkOnDisk | undefined)[]> {
+  const links = await workspace.linksOnWay(known.map((k) => k.path)).catch(() => known.map(() => undefined));
+  const own = history.ownLinks();
+  return known.map((k, i) => {
+    const l = links[i];
+    if (l?.path !== k.path) return undefined;
+    const hash = linkHash(l.to) as BlobHash;
+    return own.has(k.path) || hash === k.hash ? { path: k.path, bytes: undefined, hash, link: l.to } : undefined;
+  });
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { detectDrift } from '../../../src/core/checkpoints/drift';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { stepDiffs } from '../../../src/core/checkpoints/stepDiffs';
@@ -161,5 +162,22 @@ describe('rewind and undo of symlinks a command made, retargeted or removed (rea
     assert.deepEqual([r.written, r.linked], [[], ['l']]);
     assert.equal(await entryKind(s.h.workspace, 'l'), 'link to b.txt');
     assert.equal(await entryKind(s.h.workspace, 'b.txt'), 'file b\n');
+  });
+});
+
+describe('the drift check and links a command left (real runner session; POSIX)', function () {
+  this.timeout(60_000);
+  const keep = keptSessions();
+  before(function () {
+    if (process.platform === 'win32') this.skip();
+  });
+
+  it('a link the session left as it was is no drift (inside or out of the workspace); retargeted by someone else, it is', async () => {
+    const s = await commandSession(['ln -s a.txt l && ln -s /nonexistent-savepoint/x out'], { prepare, keep });
+    const drift = async () => (await detectDrift(s.h.store, s.ws, s.id)).map((d) => [d.path, d.kind]);
+    assert.deepEqual(await drift(), [['l', 'unchanged'], ['out', 'unchanged']]);
+    await rm(join(s.h.workspace, 'l'));
+    await symlink('b.txt', join(s.h.workspace, 'l'));
+    assert.deepEqual(await drift(), [['l', 'changed'], ['out', 'unchanged']]);
   });
 });
