@@ -1,4 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
+import { linkHash } from '../capture/changeSet';
 import type { Workspace } from '../ports/workspace';
 import { hashBytes } from '../runner/sessionJournal';
 import type { CheckpointStore } from '../store/checkpointStore';
@@ -81,3 +82,6 @@ function eolNote(before: string, after: string): string {
   const now = !after.includes('\r\n') ? ' (now LF)' : !before.includes('\r\n') ? ' (now CRLF)' : '';
   return `; only the line endings changed${now}`;
 }
+
+/** The hash the change capture sees at a path a rewind writes: a symlink's own (`linkHash`, never what it leads to), else the contents'. */
+export const writtenHash = (f: { toHash: BlobHash | null; toLink?: string }): BlobHash | null => (f.toLink !== undefined ? (linkHash(f.toLink) as BlobHash) : f.toHash);

@@ -5,7 +5,7 @@ import { StoreError } from '../store/errors';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { BlobHash, SessionId, SessionSummary } from '../store/types';
 import { CheckpointError, type RewindData, type RewindMemory, type RewindSettledData, type RewindUndoneData, type RewoundFile, requireIdle, stagingTag } from './checkpointEvents';
-import { blobsOf, readDisk } from './fileContents';
+import { blobsOf, readDisk, writtenHash } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
 import { fileWhereFolderWas, removeEmptiedFolders } from './rewindFolders';
@@ -357,8 +357,8 @@ async function commitAndWrite(
   onRecorded?.();
   const planned = new Map(prepared.write.map(({ f }) => [f.path, f]));
   const unchanged = async (path: string) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === planned.get(path)?.fromHash;
-  // Held until the renames are done, then released with the files skipped (changed meanwhile): those are not left out of a command's capture.
-  const release = holdWrites?.(prepared.write.map(({ f }) => ({ path: f.path, hash: f.toHash })));
+  // Held until the renames are done (a link by its own hash, as the capture sees it), then released with the files skipped (changed meanwhile): those are not left out of a command's capture.
+  const release = holdWrites?.(prepared.write.map(({ f }) => ({ path: f.path, hash: writtenHash(f) })));
   let skipped: string[] = [];
   try {
     ({ skipped } = await prepared.staged.apply({ unchanged }));
