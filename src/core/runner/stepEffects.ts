@@ -62,8 +62,8 @@ export function fromCapture(set: FileChangeSet): { effects: SideEffect[]; blobs:
     });
     if (c.beforeBytes) blobs.push({ content: c.beforeBytes });
     if (c.afterBytes) blobs.push({ content: c.afterBytes, ...(c.beforeBytes && c.before ? { deltaBase: c.before.hash as BlobHash } : {}) });
-    // A side that does not exist is null (created, deleted); one whose bytes are not known is undefined (no symbols then).
-    if (!c.binary) files.push({ path: c.path, ...(c.from ? { from: c.from } : {}), before: c.before === null ? null : c.beforeBytes, after: c.after === null ? null : c.afterBytes });
+    // A side that does not exist, or is a symlink (no symbols of its own), is null; one whose bytes are not known is undefined (no symbols then).
+    if (!c.binary) files.push({ path: c.path, ...(c.from ? { from: c.from } : {}), before: c.before === null || bl !== undefined ? null : c.beforeBytes, after: c.after === null || al !== undefined ? null : c.afterBytes });
   }
   return { effects, blobs, files };
 }
