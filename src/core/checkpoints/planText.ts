@@ -8,11 +8,12 @@ import type { Outliner } from '../runner/stepEffects';
 const decoder = new TextDecoder();
 
 /** A path the session knew as a file that is a directory now (a command swapped them): said so, with what to do. */
-export function directoryNow(e: unknown, path: string): unknown {
+export function directoryNow(e: unknown, path: string, link?: string): unknown {
   if (!WorkspaceError.is(e, 'IS_DIRECTORY')) return e;
+  const what = link !== undefined ? 'a symlink' : 'a file';
   return new CheckpointError(
     'INVALID',
-    `${path} was a file in this session and is a directory now: a rewind does not replace a directory with a file. Move or remove the directory ${path}, then try again. Nothing was changed.`,
+    `${path} was ${what}${link !== undefined ? ` (to ${link})` : ''} in this session and is a directory now: a rewind does not replace a directory with ${what}. Move or remove the directory ${path}, then try again. Nothing was changed.`,
   );
 }
 

@@ -257,7 +257,7 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   // where the target has no file is no file there (someone else's, left alone); where it has one, the rewind refuses.
   const absent = (path: string): DiskFile => ({ path, bytes: undefined, hash: null });
   const disk = await Promise.all(
-    wanted.map((w, i): Promise<DiskFile> => (links[i] !== undefined ? Promise.resolve(absent(w.path)) : readDisk(workspace, w.path).catch((e: unknown) => (w.toHash === null && WorkspaceError.is(e, 'IS_DIRECTORY') ? absent(w.path) : Promise.reject(directoryNow(e, w.path)))))),
+    wanted.map((w, i): Promise<DiskFile> => (links[i] !== undefined ? Promise.resolve(absent(w.path)) : readDisk(workspace, w.path).catch((e: unknown) => (w.toHash === null && WorkspaceError.is(e, 'IS_DIRECTORY') ? absent(w.path) : Promise.reject(directoryNow(e, w.path, w.link)))))),
   );
   // What a link leads to, inside the workspace: only to recognise an older session's two names of one file (`aliasNames`).
   const through = await Promise.all(wanted.map((w, i) => (!barrier[i] ? undefined : readDisk(workspace, w.path).then((d) => d.hash, () => null))));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectDrift } from '../../../src/core/checkpoints/drift';
@@ -150,6 +150,12 @@ describe('rewind and undo of symlinks a command made, retargeted or removed (rea
     assert.deepEqual((await applyRewind(s.h.store, s.ws, plan)).skipped, ['out']);
     assert.equal(await kind('out'), 'file user data\n');
     assert.equal(await readFile(join(outside, 'secret.txt'), 'utf8'), 'secret\n');
+  });
+
+  it('a link a directory replaced: the rewind refuses, saying so, and changes nothing', async () => {
+    const s = await commandSession(['ln -s sub l', 'rm l && mkdir l && echo x > l/f'], { prepare: (w) => mkdir(join(w, 'sub')).then(() => undefined), keep });
+    await assert.rejects(planRewind(s.h.store, s.ws, s.id, 1), /^CheckpointError: l was a symlink \(to sub\) in this session and is a directory now: a rewind does not replace a directory with a symlink\. Move or remove the directory l, then try again\. Nothing was changed\.$/);
+    assert.equal(await entryKind(s.h.workspace, 'l/f'), 'file x\n');
   });
 
   it("a link the user retargeted after the session is someone else's: left alone, never written through", async () => {
