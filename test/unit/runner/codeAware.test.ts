@@ -211,7 +211,7 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.toHash, f.conflict]), [['src/lib/x.ts', 'create', sha('two\n'), false]]);
   });
 
-  it('two files the model made one (CLAUDE.md replaced by a link to AGENTS.md) keep two histories: a rewind never writes one into the other', async () => {
+  it('two files the model made one (CLAUDE.md replaced by a link to AGENTS.md) keep two histories: a rewind never writes one into the other, and puts the file back in place of the link', async () => {
     h = await harness(
       [
         toolUse('e1', 'edit_file', { path: 'CLAUDE.md', old_text: 'claude', new_text: 'claude2' }),
@@ -224,12 +224,18 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     const { id, outliner } = await runWithCaptureAndOutliner();
     outliner.dispose();
     const ws = new NodeWorkspace(h.workspace);
+    // The link is the session's own (its command made it): replaced by the file it was, never written through; at step 2 it is what the step left.
+    const claude = [['restore', sha('claude\n'), 'AGENTS.md'], ['restore', sha('claude2\n'), 'AGENTS.md'], ['none', null, undefined]];
     for (const step of [0, 1, 2]) {
       const plan = await planRewind(h.store, ws, id, step);
       const agents = plan.files.find((f) => f.path === 'AGENTS.md');
       assert.deepEqual([agents?.action, agents?.toHash], ['restore', sha('agents\n')], `step ${step}: AGENTS.md goes back to its own text`);
-      assert.deepEqual(plan.files.find((f) => f.path === 'CLAUDE.md')?.link, { path: 'CLAUDE.md', to: 'AGENTS.md' }, `step ${step}: the link where CLAUDE.md was is never written through`);
+      const c = plan.files.find((f) => f.path === 'CLAUDE.md');
+      assert.deepEqual([c?.action, step === 2 ? null : c?.toHash, c?.fromLink, c?.link, c?.conflict], [...(claude[step] ?? []), undefined, false], `step ${step}: CLAUDE.md`);
     }
+    await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 0));
+    assert.equal((await lstat(join(h.workspace, 'CLAUDE.md'))).isFile(), true);
+    assert.deepEqual([await readFile(join(h.workspace, 'CLAUDE.md'), 'utf8'), await readFile(join(h.workspace, 'AGENTS.md'), 'utf8')], ['claude\n', 'agents\n']);
   });
 
   it('two files the user made one after the session keep two histories', async () => {
