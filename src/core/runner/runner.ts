@@ -174,8 +174,9 @@ export class Runner {
     if (j.state.status === 'completed') return { sessionId: id, status: 'completed' };
     const startedHere = new Set<string>();
     // Files the session worked on may have changed while it was away: the model hears about it
-    // before its next turn (not before, so that a pending call's results still come first).
-    let drift = j.state.turn > 0 ? await this.driftText(id) : undefined;
+    // before its next turn (not before, so that a pending call's results still come first). Checked
+    // then, not now: a pending edit merged into a changed file is the session's own write.
+    let checkDrift = j.state.turn > 0;
     /** The turn at which compaction was tried and could not help (nothing to cut, or the summary failed): not again before the next turn. */
     let compactionGaveUp = -1;
     try {
@@ -203,12 +204,13 @@ export class Runner {
           continue;
         }
         if (await this.checkGuards(j)) continue;
+        const drift = checkDrift ? await this.driftText(id) : undefined;
+        checkDrift = false;
         if (drift) {
           const m: Message = { role: 'user', content: [{ type: 'text', text: drift.text }] };
           // What the note told is where the next drift check starts, so the same change is not told twice; what the disk held then is kept to diff from.
           const data = { role: 'user' as const, message: hashMessage(m), reason: 'drift' as const, chars: messageChars(m), ...(drift.seen.length ? { seen: drift.seen } : {}) };
           await this.commit(j, j.state.turn, [{ type: 'message_added', data }], { messages: [m], blobs: drift.blobs });
-          drift = undefined;
         }
         if (this.deps.context !== false && compactionGaveUp !== j.state.turn && needsCompaction(j.state, this.deps.context)) {
           if (await this.compactor.compact(j, signal)) continue;
