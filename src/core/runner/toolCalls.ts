@@ -122,7 +122,8 @@ export class ToolCalls {
       // An approval given before writes were named by their real path has the path the tool was given.
       const approvedOf = (c: FileChange) => (call.planned?.mutations ?? []).find((m) => m.path === c.path || (c.via !== undefined && m.path === c.via));
       // A file still as the approved conflict question showed it is written as shown; one changed since is merged or asked about again.
-      const drifted = changes.filter((c) => approvedOf(c)?.beforeHash !== hashOrNull(c.before) && !approvedAt(approved, c.path, hashOrNull(c.before)));
+      // A file gone that the change deletes (the user deleted it too) has nothing to merge or ask about.
+      const drifted = changes.filter((c) => approvedOf(c)?.beforeHash !== hashOrNull(c.before) && !approvedAt(approved, c.path, hashOrNull(c.before)) && (c.before !== null || c.after !== null));
       // A file approved by one name that leads elsewhere now (replaced by a symlink meanwhile): never merged into the other file unasked.
       const relinked = drifted.filter((c) => c.via !== undefined && approvedOf(c)?.path === c.via);
       if (call.decision && relinked.length > 0) {
