@@ -5,7 +5,7 @@ import { detectDrift } from '../../../src/core/checkpoints/drift';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import type { BlobHash } from '../../../src/core/store/types';
 import { A0, FILES } from '../checkpoints/checkpointHarness';
-import { ScriptedGate, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
 
 describe('review: the drift note of a resume that merged a pending edit', function () {
   this.timeout(60_000);
@@ -40,6 +40,26 @@ describe('review: the drift note of a resume that merged a pending edit', functi
     const [d] = (await detectDrift(h.store, new NodeWorkspace(h.workspace), id)).filter((x) => x.path === 'src/a.ts');
     assert.equal(d?.kind, 'unchanged', `the session's own edit is reported as an outside change:\n${d?.diff ?? ''}`);
     // And so the model is not told, on the next resume, that its own edit was made outside the session.
+    assert.equal((await h.runner().run(id)).status, 'completed');
+    const notes = (await h.events(id)).flatMap((e) => (e.type === 'message_added' && e.data.reason === 'drift' ? [e.data.message] : []));
+    for (const n of notes) assert.doesNotMatch(new TextDecoder().decode(await h.store.getBlob(n as BlobHash)), /\+ +return 20;/, 'a drift note tells the model its own edit was made outside the session');
+  });
+
+  it('an edit in flight at a crash, merged at resume with the user\'s change, is not reported as an outside change next time', async () => {
+    h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'return 2;', new_text: 'return 20;' }),
+        toolUse('c1', 'run_command', { command: 'true' }, { toolResultFor: 'e1' }),
+        finalText('done', { toolResultFor: 'c1' }),
+      ],
+      FILES,
+    );
+    const id = await h.start(h.runner());
+    await assert.rejects(h.runner(new ScriptedGate(), { probe: crashAt('inside:edit_file') }).run(id), Crash);
+    const file = join(h.workspace, 'src/a.ts');
+    await writeFile(file, `// reviewed\n${A0}`);
+    assert.equal((await h.runner(new ScriptedGate((r) => (r.approvalId.includes(':c1:') ? 'park' : { decision: 'approve' }))).run(id)).status, 'waiting');
+    assert.equal(await readFile(file, 'utf8'), `// reviewed\n${A0.replace('return 2;', 'return 20;')}`);
     assert.equal((await h.runner().run(id)).status, 'completed');
     const notes = (await h.events(id)).flatMap((e) => (e.type === 'message_added' && e.data.reason === 'drift' ? [e.data.message] : []));
     for (const n of notes) assert.doesNotMatch(new TextDecoder().decode(await h.store.getBlob(n as BlobHash)), /\+ +return 20;/, 'a drift note tells the model its own edit was made outside the session');
