@@ -20,6 +20,8 @@ export interface FileDrift {
   diff?: string;
   /** The disk holds what a rewind (or undo) of the session wrote: the user's doing, through Savepoint. */
   rewound?: boolean;
+  /** With `rewound`: it was the undo of a rewind, which gave back what the file held before that rewind. */
+  undone?: boolean;
   /** What the session knows of the file is a read (read_file), not a write of its own. */
   read?: boolean;
   /** The symbols the change outside added, removed or changed ("changed function `parse` in a.ts"), with an outliner. */
@@ -119,7 +121,8 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
     const last = history.touchesOf(k.path).at(-1);
     const rewound = (last?.kind === 'rewind' || last?.kind === 'undo') && written.get(k.path)?.hash === diskHash;
     const bytes = o.keepBytes && now?.bytes ? { diskBytes: now.bytes } : {};
-    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound } : {}), ...read, ...(syms ? { symbols: syms } : {}), ...bytes };
+    const undone = rewound && last?.kind === 'undo' ? { undone: true } : {};
+    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound, ...undone } : {}), ...read, ...(syms ? { symbols: syms } : {}), ...bytes };
   });
 }
 
@@ -148,7 +151,7 @@ export function driftNote(drift: readonly FileDrift[], o: DescribeOptions = {}):
     const head = d.kind === 'unreadable'
       ? `\n${d.path} can no longer be read as a file (${d.reason ?? 'unknown reason'}); it was changed outside the session.\n`
       : d.rewound
-      ? `\n${d.path} was rewound by the user to an earlier checkpoint${d.kind === 'deleted' ? ', which deleted it.' : ':'}\n`
+      ? `\n${d.path} was ${d.undone ? 'given back by the user, who undid a rewind, to what it held before that rewind' : 'rewound by the user to an earlier checkpoint'}${d.kind === 'deleted' ? ', which deleted it.' : ':'}\n`
       : d.kind === 'deleted'
         ? `\n${d.path} was deleted outside the session${d.read ? ' (you had read it)' : ''}.\n`
         : d.kind === 'created'
