@@ -80,8 +80,8 @@ export class NodeWorkspace implements Workspace {
     return removed.sort();
   }
 
-  async writeFile(rel: string, bytes: Uint8Array): Promise<void> {
-    await this.writeFiles([{ path: rel, bytes }]);
+  async writeFile(rel: string, bytes: Uint8Array, options: StageOptions = {}): Promise<void> {
+    await (await this.stageFiles([{ path: rel, bytes }], options)).apply();
   }
 
   async deleteFile(rel: string): Promise<boolean> {

@@ -174,8 +174,10 @@ export interface Workspace {
    * An existing file keeps its permission bits. Writing through a confined symlink writes its
    * target. Idempotent: writing the same bytes twice leaves the same file.
    * Throws IS_DIRECTORY, NOT_DIRECTORY (a parent is a file), and the confinement errors.
+   * `options.tag` names the temporary file, as for `stageFiles`: a crash before the rename leaves
+   * it, and `removeStaged` with the same tag finds it.
    */
-  writeFile(rel: string, bytes: Uint8Array): Promise<void>;
+  writeFile(rel: string, bytes: Uint8Array, options?: StageOptions): Promise<void>;
 
   /**
    * Several `writeFile`s (bytes) and `deleteFile`s (null) on distinct paths: `stageFiles`, then

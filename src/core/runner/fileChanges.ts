@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { boundedDiff } from '../checkpoints/fileContents';
 import type { Workspace } from '../ports/workspace';
@@ -88,3 +89,9 @@ export function unifiedDiff(changes: FileChange[]): string {
     .join('\n');
   return text.length > MAX_DIFF_CHARS ? `${text.slice(0, MAX_DIFF_CHARS)}\n... (diff cut at ${MAX_DIFF_CHARS} characters)` : text;
 }
+
+/**
+ * Names the temporary files of a file tool's writes (`Workspace.writeFile`): the resume of a call a
+ * crash cut short removes those its staging left beside the files (`Workspace.removeStaged`).
+ */
+export const editStagingTag = (sessionId: string, callId: string): string => createHash('sha256').update(`edit:${sessionId}:${callId}`).digest('hex').slice(0, 16);

@@ -4,7 +4,7 @@ import { type FileChange, type Tool, ToolError, type ToolOutput } from '../tools
 import { filePath } from '../util/filePath';
 import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval } from './approvalPolicy';
-import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
+import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, editStagingTag, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
 import { callKey } from './loopDetector';
 import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, symbolSnapshot } from './stepEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
@@ -169,7 +169,7 @@ export class ToolCalls {
     // The first step that changes files needs something to compare with: the findings before it.
     const base = await this.stepBase(j, tool, signal, changes?.map((c) => c.path));
     if (changes) {
-      const out = await this.apply(j, changes);
+      const out = await this.apply(j, call, changes);
       this.deps.probe?.(`applied:${tool.name}`);
       const symbols = await this.symbols(changes);
       const diag = base ? await this.checks.diagnose(j, changes.map((c) => c.path), base, signal, { created: changes.flatMap((c) => (c.before === null ? [c.path] : [])) }) : undefined;
@@ -221,6 +221,8 @@ export class ToolCalls {
     const input = call.planned?.input;
     const mutations = call.started?.mutations;
     if (mutations) {
+      // A crash inside the write may have left its staged copy beside the file: never the user's to find.
+      await this.deps.toolContext.workspace.removeStaged(editStagingTag(j.id, call.id), mutations.map((m) => m.path)).catch(() => undefined);
       const pending: PlannedMutation[] = [];
       const conflicts: string[] = [];
       /** Files changed outside the session during the crash, with the session's edit merged in. */
@@ -249,7 +251,7 @@ export class ToolCalls {
         ...(await Promise.all(pending.map(async (m) => ({ path: m.path, before: null, after: m.afterHash ? await j.getBlob(m.afterHash as BlobHash) : null })))),
         ...merged.map((m) => ({ path: m.path, before: null, after: m.after })),
       ];
-      const out = await this.apply(j, changes);
+      const out = await this.apply(j, call, changes);
       // The result died with the process: the step's symbols are read again from the journaled contents.
       const blob = (h: string | null) => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(null));
       const versions: FileVersions[] = await Promise.all(
@@ -289,7 +291,7 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, [conflictQuestion(j, call, reasons, shown, this.now())]);
   }
 
-  private async apply(j: SessionJournal, changes: { path: string; after: Uint8Array | null; via?: string }[]): Promise<ToolOutput> {
+  private async apply(j: SessionJournal, call: CallState, changes: { path: string; after: Uint8Array | null; via?: string }[]): Promise<ToolOutput> {
     const ws = this.deps.toolContext.workspace;
     const done: string[] = [];
     // Another session's command may be running, or begin meanwhile: its capture must not take these writes for its own.
@@ -297,13 +299,12 @@ export class ToolCalls {
     try {
       for (const c of changes) {
         if (c.after === null) await ws.deleteFile(c.path);
-        else await ws.writeFile(c.path, c.after);
+        else await ws.writeFile(c.path, c.after, { tag: editStagingTag(j.id, call.id) });
         done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.via ? ` (the path given, ${c.via}, leads there through a symlink)` : ''}${c.after ? ` (${c.after.length} bytes)` : ''}`);
       }
     } finally {
       release?.(changes.slice(done.length).map((c) => c.path));
     }
-    void j;
     return { content: done.length ? done.join('\n') : 'no change was needed', progressed: true };
   }
 
