@@ -1,6 +1,9 @@
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { openCheckpointStore } from '../../../src/core/store/openStore';
+import type { SessionId } from '../../../src/core/store/types';
 import type { StepInput } from '../../../src/core/scripted/scenario';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
 import { FixtureProcess } from '../../fixtures/storeChild';
@@ -35,4 +38,31 @@ export function runChild(d: CrashDir, kill: 'apply' | 'none', rerun: 'approve' |
 /** Savepoint's staged files anywhere under `dir`. */
 export async function tempsUnder(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true })).filter((p) => /(^|\/)\.savepoint-[^/]*\.tmp$/.test(p)).sort();
+}
+
+/** A session on disk whose store a child process opens (`rewindChild`). */
+export interface Killed {
+  root: string;
+  ws: string;
+  store: string;
+  id: SessionId;
+  done(): Promise<void>;
+}
+
+/** A `rewindChild` run: its exit, and its result when it was not killed. */
+export async function child(k: Killed, op: 'rewind' | 'undo', kill: string, target = 0, mode = 'files', message?: string): Promise<{ signal: string | null; code: number | null; stderr: string; out?: Record<string, unknown> }> {
+  const p = new FixtureProcess('rewindChild', [k.store, k.ws, k.id, op, kill, String(target), mode, ...(message ? [message] : [])]);
+  const e = await p.exited;
+  const last = p.lines.filter(Boolean).at(-1);
+  return { ...e, ...(e.code === 0 && last ? { out: JSON.parse(last) as Record<string, unknown> } : {}) };
+}
+
+/** Opens the session's store (the child's is closed or killed) for `f`, then closes it. */
+export async function withStore<T>(k: Killed, f: (s: Awaited<ReturnType<typeof openCheckpointStore>>, ws: NodeWorkspace) => Promise<T>): Promise<T> {
+  const s = await openCheckpointStore({ dir: k.store, onLocked: 'fail' });
+  try {
+    return await f(s, new NodeWorkspace(k.ws));
+  } finally {
+    await s.close();
+  }
 }
