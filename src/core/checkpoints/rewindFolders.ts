@@ -31,7 +31,9 @@ export function stepEndedAt(events: readonly JournalEvent[], step: number): numb
 export async function removeEmptiedFolders(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, written: readonly string[]): Promise<string[]> {
   if (!workspace.removeEmptiedDirs) return [];
   const deletions = new Set(plan.files.filter((f) => f.action === 'delete').map((f) => f.path));
-  const deleted = written.filter((p) => deletions.has(p));
+  // The deletions of an earlier attempt a crash cut short (its record, no settlement): done again, the rewind finds those files gone.
+  const crashed = new Set(plan.unsettled.flatMap((u) => u.deleted ?? []));
+  const deleted = [...written.filter((p) => deletions.has(p)), ...plan.files.filter((f) => f.action === 'none' && f.toHash === null && crashed.has(f.path)).map((f) => f.path)];
   if (deleted.length === 0) return [];
   const since = plan.stepEndedAt ?? (await store.getSession(plan.sessionId).catch(() => undefined))?.createdAt;
   if (since === undefined) return [];

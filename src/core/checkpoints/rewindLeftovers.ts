@@ -11,6 +11,8 @@ import { readTouchEvents } from './fileHistory';
 export interface Unsettled {
   tag: string;
   paths: string[];
+  /** A rewind's: the files it deletes (gone already, maybe, with the folders they emptied left). */
+  deleted?: string[];
 }
 
 /** The session's rewind and undo records that have no settlement (a crash cut them short), newest last. */
@@ -20,7 +22,8 @@ export function unsettledOf(events: readonly JournalEvent[]): Unsettled[] {
     if (e.type !== 'rewind' && e.type !== 'rewind_undone') return [];
     const d = e.data as RewindData | RewindUndoneData;
     if (!d.tag || d.files.length === 0 || settled.has(recordKey(e.type, d.rewindId, e.type === 'rewind_undone' ? (d as RewindUndoneData).part : undefined))) return [];
-    return [{ tag: d.tag, paths: d.files.map((f) => f.path) }];
+    const deleted = e.type === 'rewind' ? d.files.filter((f) => f.toHash === null).map((f) => f.path) : [];
+    return [{ tag: d.tag, paths: d.files.map((f) => f.path), ...(deleted.length ? { deleted } : {}) }];
   });
 }
 
