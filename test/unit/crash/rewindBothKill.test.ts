@@ -47,7 +47,7 @@ async function undoAll(k: Killed): Promise<void> {
 
 describe("a 'both' rewind (fork + memory) SIGKILLed at each point (real process, real LevelDB)", function () {
   this.timeout(120_000);
-  for (const kill of ['forked', 'reverted', 'recorded', 'settle']) {
+  for (const kill of ['created', 'forked', 'reverted', 'recorded', 'settle']) {
     it(`killed at ${kill}: done again, one fork per record, B taken back; undone, a.txt and B come back`, async () => {
       const k = await session();
       try {
@@ -57,7 +57,23 @@ describe("a 'both' rewind (fork + memory) SIGKILLed at each point (real process,
         assert.equal(await readFile(join(k.ws, 'a.txt'), 'utf8'), 'one\n');
         assert.deepEqual(await facts(k), ['A']);
         // Killed after its record, the rewind was done (its fork made): the retry is a second rewind, with its own fork.
-        assert.equal(await forks(k), kill === 'forked' || kill === 'reverted' ? 1 : 2);
+        assert.equal(await forks(k), ['created', 'forked', 'reverted'].includes(kill) ? 1 : 2);
+        await undoAll(k);
+        assert.equal(await readFile(join(k.ws, 'a.txt'), 'utf8'), 'two\n');
+        assert.deepEqual(await facts(k), ['A', 'B']);
+      } finally {
+        await k.done();
+      }
+    });
+  }
+
+  for (const kill of ['staged', 'recorded', 'rename:1', 'settle']) {
+    it(`its undo killed at ${kill}: the undo done again brings a.txt and B back, and nothing is left to undo`, async () => {
+      const k = await session();
+      try {
+        assert.equal((await child(k, 'rewind', 'none', 1, 'both')).code, 0);
+        assert.deepEqual(await facts(k), ['A']);
+        assert.equal((await child(k, 'undo', kill)).signal, 'SIGKILL');
         await undoAll(k);
         assert.equal(await readFile(join(k.ws, 'a.txt'), 'utf8'), 'two\n');
         assert.deepEqual(await facts(k), ['A', 'B']);
