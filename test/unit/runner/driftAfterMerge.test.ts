@@ -5,7 +5,7 @@ import { detectDrift } from '../../../src/core/checkpoints/drift';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import type { BlobHash } from '../../../src/core/store/types';
 import { A0, FILES } from '../checkpoints/checkpointHarness';
-import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
 
 describe('review: the drift note of a resume that merged a pending edit', function () {
   this.timeout(60_000);

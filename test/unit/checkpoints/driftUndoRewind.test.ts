@@ -5,7 +5,7 @@ import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import type { BlobHash } from '../../../src/core/store/types';
-import { A2, FILES } from '../checkpoints/checkpointHarness';
+import { A2, FILES } from './checkpointHarness';
 import { ScriptedGate, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
 
 describe('review: the drift note after a rewind and its undo', function () {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ScriptedGate, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { ScriptedGate, finalText, harness, toolUse, type Harness } from './runnerHarness';
 
 describe('review: a pending delete of a file the user deleted meanwhile', function () {
   this.timeout(60_000);
