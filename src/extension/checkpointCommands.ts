@@ -30,6 +30,11 @@ export class BlobContentProvider implements vscode.TextDocumentContentProvider {
     return vscode.Uri.from({ scheme: BLOB_SCHEME, path: `/${path}`, query: hash ?? 'none' });
   }
 
+  /** A side that is a symlink: its text, never what it leads to. */
+  static link(to: string, path: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: BLOB_SCHEME, path: `/${path}`, query: `link=${to}` });
+  }
+
   static disk(path: string): vscode.Uri {
     return vscode.Uri.from({ scheme: BLOB_SCHEME, path: `/${path}`, query: 'disk' });
   }
@@ -38,6 +43,8 @@ export class BlobContentProvider implements vscode.TextDocumentContentProvider {
     const key = uri.query;
     if (key === 'none' || key === '') return '';
     if (key === 'disk') return this.disk(uri.path.slice(1));
+    // The target on a line of its own, so that a retargeted link's diff shows the change.
+    if (key.startsWith('link=')) return `symlink to ${key.slice('link='.length)}\n\n(a link holds no contents of its own; Savepoint never follows it)\n`;
     const { store } = await this.stores.get();
     if (!store) return '(the session store is not available)';
     let bytes: Uint8Array;
@@ -310,7 +317,8 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       }
       const t = target.touches.find((x) => x.path === pathArg) ?? (target.touches.length === 1 ? target.touches[0] : (await vscode.window.showQuickPick(target.touches.map((x) => ({ label: x.path, t: x })), { placeHolder: 'Which file?' }))?.t);
       if (!t) return;
-      await vscode.commands.executeCommand('vscode.diff', BlobContentProvider.uri(t.beforeHash, t.path), BlobContentProvider.uri(t.afterHash, t.path), `${t.path} (step ${t.step})`, { preview: true });
+      const side = (hash: string | null, link: string | undefined) => (link !== undefined ? BlobContentProvider.link(link, t.path) : BlobContentProvider.uri(hash, t.path));
+      await vscode.commands.executeCommand('vscode.diff', side(t.beforeHash, t.beforeLink), side(t.afterHash, t.afterLink), `${t.path} (step ${t.step})`, { preview: true });
     }),
     vscode.commands.registerCommand('savepoint.showStepSymbols', async (arg?: unknown, stepArg?: unknown, pathArg?: unknown) => {
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Symbols of which session?'));
