@@ -8,7 +8,7 @@ import type { BlobHash } from '../../../src/core/store/types';
 import { A2, FILES } from './checkpointHarness';
 import { ScriptedGate, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
 
-describe('review: the drift note after a rewind and its undo', function () {
+describe('the drift note after a rewind and its undo', function () {
   this.timeout(60_000);
   let h: Harness | undefined;
   afterEach(async () => {

@@ -7,7 +7,7 @@ import type { BlobHash } from '../../../src/core/store/types';
 import { A0, FILES } from '../checkpoints/checkpointHarness';
 import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
 
-describe('review: the drift note of a resume that merged a pending edit', function () {
+describe('the drift note of a resume that merged a pending edit', function () {
   this.timeout(60_000);
   let h: Harness | undefined;
   afterEach(async () => {

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ScriptedGate, finalText, harness, toolUse, type Harness } from './runnerHarness';
 
-describe('review: a pending delete of a file the user deleted meanwhile', function () {
+describe('a pending delete of a file the user deleted meanwhile', function () {
   this.timeout(60_000);
   let h: Harness | undefined;
   afterEach(async () => {
