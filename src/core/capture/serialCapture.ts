@@ -25,7 +25,7 @@ export class SerialCapture implements ChangeCapture {
 
   constructor(private readonly inner: ChangeCapture) {}
 
-  async begin(): Promise<CaptureMark> {
+  async begin(label?: string): Promise<CaptureMark> {
     const previous = this.tail;
     let release!: () => void;
     this.tail = new Promise<void>((r) => (release = r));
@@ -34,7 +34,7 @@ export class SerialCapture implements ChangeCapture {
     this.toolWrites = new Map();
     for (const hold of this.holds) for (const w of hold) this.toolWrites.set(w.path, w.hash);
     try {
-      const mark = await this.inner.begin();
+      const mark = await this.inner.begin(label);
       this.releases.set(mark.id, release);
       return mark;
     } catch (e) {
@@ -71,6 +71,14 @@ export class SerialCapture implements ChangeCapture {
         for (const other of this.holds) for (const w of other) if (w.path === p) this.toolWrites.set(p, w.hash);
       }
     };
+  }
+
+  recover(label: string): Promise<FileChangeSet | undefined> {
+    return this.inner.recover ? this.inner.recover(label) : Promise.resolve(undefined);
+  }
+
+  forget(label: string): Promise<void> {
+    return this.inner.forget ? this.inner.forget(label) : Promise.resolve();
   }
 
   /** Disposes the shared capture: every session's (a waiting `begin()` then fails with DISPOSED). */

@@ -37,6 +37,11 @@ export class CaptureIndex {
     return this.entries.keys();
   }
 
+  /** Every entry, by path (what the capture's log keeps of the index). */
+  all(): IterableIterator<[string, IndexEntry]> {
+    return this.entries.entries();
+  }
+
   set(rel: string, e: IndexEntry): void {
     const { bytes: _bytes, ...meta } = e;
     if (!this.entries.has(rel)) this.count(rel, 1);

@@ -37,4 +37,9 @@ export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
    * (index, then HEAD; used only when their hash matches), read-only. Default true; false: never.
    */
   gitContents?: boolean;
+  /**
+   * A folder for the capture's log (the index on disk, see CaptureLog): a command cut off by a crash
+   * can then be recorded by the next process (`recover`). Absent: no log, nothing to recover.
+   */
+  logDir?: string;
 }

@@ -17,8 +17,11 @@ import { type AdmitBytes, admitWithin, lstatOrNone } from './captureRead';
 import { bornSince, rescope, ruleDirs } from './captureRescope';
 import { scanTree, underAny } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
-import { GitContents, blobId } from './gitContents';
+import { blobId } from './gitContents';
+import { OldBytes } from './captureOldBytes';
 import { DirWatchers, defaultMaxEvents, nextTurn, nodeWatch } from './captureWatcher';
+import { CaptureLog } from './captureLog';
+import { interruptedComparisons } from './captureRecovery';
 
 export type { NodeChangeCaptureOptions } from './captureOptions';
 
@@ -60,10 +63,10 @@ export class NodeChangeCapture implements ChangeCapture {
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
   private disposed = false;
-  /** Reads old contents from git when the content store dropped them (made on first need). */
-  private git: GitContents | undefined;
-  /** Git's blob id of the contents the baseline found in the index, by their sha-256: the cache may drop them, git keeps the object. */
-  private readonly gitBlobs = new Map<string, string>();
+  /** Where the old bytes of changed files are found: the content store, then git. */
+  private readonly old: OldBytes;
+  /** The index on disk (`logDir`), for a command a crash cuts off; undefined once it failed (nothing to recover then). */
+  private log: Promise<CaptureLog | undefined> | undefined;
 
   constructor(
     root: string,
@@ -77,9 +80,11 @@ export class NodeChangeCapture implements ChangeCapture {
     this.budgets = { binary: options.binaryBytesPerCapture ?? 32 * 1024 * 1024, text: options.textBytesPerCapture ?? 256 * 1024 * 1024 };
     this.index = new CaptureIndex(this.root, this.maxFileBytes, this.concurrency);
     this.store = options.contentStore ?? new MemoryContentStore();
+    this.old = new OldBytes(this.root, this.store, this.maxFileBytes, this.budgets, options.gitContents !== false);
     const sink = { onEvent: this.onEvent.bind(this), onFailure: () => (this.watching = false) };
     this.watchers = options.watch === false ? undefined : new DirWatchers(this.root, sink, options.watch ?? nodeWatch);
     this.watching = this.watchers !== undefined;
+    if (options.logDir !== undefined) this.log = CaptureLog.create(options.logDir).catch(() => undefined);
   }
 
   /** Whether changes are found by the watcher (true) or by sweeping (false). */
@@ -97,15 +102,23 @@ export class NodeChangeCapture implements ChangeCapture {
     return this.baseline;
   }
 
-  begin(): Promise<CaptureMark> {
+  begin(label?: string): Promise<CaptureMark> {
     return this.serial(async () => {
       if (this.disposed) throw new CaptureError('DISPOSED', 'the capture was disposed');
       if (this.open) throw new CaptureError('ALREADY_OPEN', `capture ${this.open.id} is still open`);
       await this.start();
       const { comparisons } = await this.settle();
       await this.keep(comparisons);
-      this.open = { id: this.nextId++, startedAt: Date.now() };
-      return this.open;
+      const mark = { id: this.nextId++, startedAt: Date.now() };
+      // Durable before the command runs: the index it starts from, for the next process if this one dies.
+      if (label !== undefined) {
+        await this.logged(async (log) => {
+          if (log.wantsSnapshot) await log.snapshot(this.index.all());
+          await log.opened(label, mark.startedAt);
+        });
+      }
+      this.open = mark;
+      return mark;
     });
   }
 
@@ -115,8 +128,8 @@ export class NodeChangeCapture implements ChangeCapture {
       if (!this.open || this.open.id !== mark.id) throw new CaptureError('NOT_OPEN', `capture ${mark.id} is not open`);
       try {
         const { comparisons, method, examined, hashed } = await this.settle();
-        await Promise.all(comparisons.map((c) => this.recallBefore(c)));
-        await this.recallFromGit(comparisons);
+        await this.logged((log) => log.closed());
+        await this.old.fill(comparisons);
         await this.keep(comparisons);
         return { changes: buildChanges(comparisons, this.maxFileBytes), method, examined, hashed };
       } finally {
@@ -131,6 +144,39 @@ export class NodeChangeCapture implements ChangeCapture {
     this.watchers?.close();
     await this.baseline?.catch(() => undefined);
     this.watchers?.close();
+    await this.logged((log) => log.close());
+  }
+
+  /**
+   * What the command `label` changed when a crash cut it off (the process that ran it died before
+   * its changes were recorded): the index as it began, from the log, against the disk now. Changes
+   * made after the crash, before this call, are among them: nothing tells them apart. Undefined when
+   * no log holds that command (no `logDir`, or the log was lost).
+   */
+  async recover(label: string): Promise<FileChangeSet | undefined> {
+    const found = await (await this.log)?.find(label);
+    if (!found) return undefined;
+    await this.start();
+    const { comparisons, examined, hashed } = await interruptedComparisons(found.index, this.index, this.root, this.concurrency, admitWithin(this.budgets));
+    await this.old.fill(comparisons);
+    return { changes: buildChanges(comparisons, this.maxFileBytes), method: 'sweep', examined, hashed };
+  }
+
+  /** The command `label` is recorded: the logs of dead processes kept for it can go. */
+  async forget(label: string): Promise<void> {
+    await (await this.log)?.forget(label);
+  }
+
+  /** Runs `f` on the log; a log that fails is dropped (the capture goes on; a crash then cannot be recovered). */
+  private async logged(f: (log: CaptureLog) => unknown): Promise<void> {
+    const log = await this.log;
+    if (!log) return;
+    try {
+      await f(log);
+    } catch {
+      this.log = Promise.resolve(undefined);
+      await log.close().catch(() => undefined);
+    }
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -143,10 +189,11 @@ export class NodeChangeCapture implements ChangeCapture {
     const t0 = performance.now();
     const keep = this.options.keepBaselineContents ?? true;
     // What git holds of the workspace, asked while the tree is scanned: those contents the cache drops first.
-    const inGit = keep && this.options.gitContents !== false ? (this.git ??= new GitContents(this.root)).indexIds() : undefined;
+    const inGit = keep && this.options.gitContents !== false ? this.old.git().indexIds() : undefined;
     const files = await scanTree(this.root, '', this.filter, { stat: false, onDir: (rel) => this.watchers?.add(rel) });
     const gitIds = (await inGit) ?? new Map<string, string>();
     const { keptBytes, spareBytes } = await this.absorb(files.keys(), gitIds);
+    await this.logged((log) => log.snapshot(this.index.all()));
     return { files: this.index.size, ms: performance.now() - t0, keptBytes, spareBytes, watchedDirs: this.watchers?.count ?? 0 };
   }
 
@@ -176,7 +223,7 @@ export class NodeChangeCapture implements ChangeCapture {
         const spare = id !== undefined && blobId(e.bytes, id) === id;
         if (spare) {
           spareBytes += e.bytes.length;
-          this.gitBlobs.set(e.hash, id);
+          this.old.gitBlobs.set(e.hash, id);
         }
         batch.push({ hash: e.hash, bytes: e.bytes, ...(spare ? { spare } : {}), ...(e.binary ? { binary: true } : {}) });
         batchBytes += e.bytes.length;
@@ -259,6 +306,7 @@ export class NodeChangeCapture implements ChangeCapture {
       throw e;
     }
     const { candidates, comparisons, hashed } = found;
+    void this.logged((log) => log.note(comparisons));
     return { comparisons, method, examined: candidates.size, hashed };
   }
 
@@ -280,6 +328,7 @@ export class NodeChangeCapture implements ChangeCapture {
     const added = await rescope(this.root, dir, this.filter, this.index, this.watching ? this.watchers : undefined);
     const born = since === undefined ? new Set<string>() : await bornSince(this.root, added, since);
     await this.absorb(added.filter((rel) => !born.has(rel)), new Map());
+    void this.logged((log) => log.note(added.map((rel) => ({ path: rel, after: this.index.get(rel) }))));
     const created = await Promise.all([...born].map(async (rel) => ({ path: rel, before: undefined, after: await this.index.read(rel, admit) })));
     for (const c of created) if (c.after) this.index.set(c.path, c.after);
     return created.filter((c) => c.after !== undefined);
@@ -324,44 +373,6 @@ export class NodeChangeCapture implements ChangeCapture {
     }
     await this.index.addLinkedNames(found);
     return found;
-  }
-
-  /** A changed file within the size limit: its old bytes are kept (for rewind; a binary one is never shown as a diff). */
-  private wantsBefore(c: Comparison): boolean {
-    const b = c.before;
-    return b !== undefined && b.link === undefined && b.size <= this.maxFileBytes && !(c.after && c.after.hash === b.hash);
-  }
-
-  /** Fills in the old bytes of a changed file from the content store. */
-  private async recallBefore(c: Comparison): Promise<void> {
-    const b = c.before;
-    if (!b || !this.wantsBefore(c)) return;
-    const bytes = await this.store.get(b.hash);
-    if (bytes) c.before = { ...b, bytes };
-  }
-
-  /**
-   * The old bytes the content store dropped (a workspace larger than its budget), from git when
-   * the file was unchanged against the index or HEAD, or was a blob the baseline saw in the index
-   * (a checkout or stash since): then a rewind can still restore it.
-   */
-  private async recallFromGit(comparisons: readonly Comparison[]): Promise<void> {
-    if (this.options.gitContents === false) return;
-    const admit = admitWithin(this.budgets);
-    const missing = comparisons.filter((c) => this.wantsBefore(c) && !c.before?.bytes && c.before !== undefined && admit(c.before.size, c.before.binary));
-    if (missing.length === 0) return;
-    this.git ??= new GitContents(this.root);
-    const found = await this.git.recall(
-      missing.map((c) => {
-        const { hash, size } = c.before as NonNullable<Comparison['before']>;
-        const id = this.gitBlobs.get(hash);
-        return { path: c.path, hash, size, ...(id ? { id } : {}) };
-      }),
-    );
-    for (const c of missing) {
-      const bytes = found.get(c.path);
-      if (bytes && c.before) c.before = { ...c.before, bytes };
-    }
   }
 
   /** Keeps the new contents, so that the next capture can give them as old bytes. */

@@ -162,8 +162,12 @@ export interface ChangeCapture {
    * take as long as the remaining baseline). Changes made since the previous `end()` (by the user,
    * between steps) are folded into the index here and are NOT reported by the next `end()`.
    * Throws ALREADY_OPEN if a capture is open, DISPOSED after `dispose()`.
+   *
+   * `label` names what runs inside (a session's call): an implementation that keeps its index on
+   * disk makes it durable under that label before returning, so that `recover(label)` can find what
+   * the call changed if the process dies before `end()`.
    */
-  begin(): Promise<CaptureMark>;
+  begin(label?: string): Promise<CaptureMark>;
 
   /**
    * Closes the capture and returns every change since `begin()`: the net effect per path (a file
@@ -186,6 +190,16 @@ export interface ChangeCapture {
    * Optional: a capture used by one session at a time needs no notes.
    */
   holdWrites?(writes: readonly HeldWrite[]): (notWritten?: readonly string[]) => void;
+
+  /**
+   * What the capture begun with `label` changed, when the process that began it died before its
+   * changes were recorded: its index at `begin()` against the disk now. What changed after the crash
+   * (before this call) is among it. Undefined when nothing durable is known of that label. Optional.
+   */
+  recover?(label: string): Promise<FileChangeSet | undefined>;
+
+  /** The changes of `label` are recorded: what was kept on disk for `recover` can go. Optional. */
+  forget?(label: string): Promise<void>;
 }
 
 /** A write about to happen (see ChangeCapture.holdWrites). */

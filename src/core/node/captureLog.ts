@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Side } from '../capture/changeSet';
+import { errCode } from '../util/errCode';
+
+/**
+ * What the log keeps of a tracked file: its version, never its bytes (`Side` without them).
+ * The capture's index lives in memory; this is what survives the process.
+ */
+export type LoggedSide = Omit<Side, 'bytes'>;
+
+/** The index as a command began (by its label), read back after the process that ran it died. */
+export interface LoggedOpen {
+  label: string;
+  /** Date.now() when the capture began. */
+  at: number;
+  index: Map<string, LoggedSide>;
+}
+
+type Line =
+  | { t: 'reset' }
+  | { t: 'set'; e: [string, LoggedSide][] }
+  | { t: 'del'; p: string[] }
+  | { t: 'open'; label: string; at: number }
+  | { t: 'close'; label: string };
+
+const SUFFIX = '.capture.log';
+/** Snapshot lines hold this many entries each. */
+const CHUNK = 2000;
+/** Logs of dead processes with no command left open, or older than this, are removed at start. */
+const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * The change capture's index on disk, so that a command cut off by a crash (the editor killed
+ * while it ran) can still be recorded: the index as the command began is read back by the next
+ * process and compared with the disk then (`NodeChangeCapture.recover`).
+ *
+ * One append-only file per process in `dir` (the store's folder): a snapshot of the index once the
+ * baseline is built, the changes each settle found, and an `open` line, synced, before each
+ * command runs (its one fdatasync also makes everything before it durable). A torn last line (a
+ * crash in a write) is ignored. The file is rewritten from the index when it has grown past a few
+ * times its snapshot. A process's file is removed when it ends with nothing to recover, and at a
+ * later start when its process is gone and no command of it was left open.
+ */
+export class CaptureLog {
+  private fh: FileHandle | undefined;
+  private bytes = 0;
+  private snapshotBytes = 0;
+  private pending: Line[] = [];
+  private openLabel: string | undefined;
+  private readonly file: string;
+
+  private constructor(
+    readonly dir: string,
+    name: string,
+  ) {
+    this.file = path.join(dir, name);
+  }
+
+  /** A log for this process in `dir` (made if missing); removes in the background the logs nobody needs any more. */
+  static async create(dir: string): Promise<CaptureLog> {
+    await mkdir(dir, { recursive: true });
+    const log = new CaptureLog(dir, `${process.pid}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}${SUFFIX}`);
+    void log.sweep().catch(() => undefined);
+    return log;
+  }
+
+  /** Starts the file afresh with the whole index (after the baseline, and when it has grown). */
+  async snapshot(entries: Iterable<[string, LoggedSide]>): Promise<void> {
+    const lines: string[] = [JSON.stringify({ t: 'reset' })];
+    let chunk: [string, LoggedSide][] = [];
+    for (const [p, e] of entries) {
+      chunk.push([p, strip(e)]);
+      if (chunk.length === CHUNK) {
+        lines.push(JSON.stringify({ t: 'set', e: chunk }));
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) lines.push(JSON.stringify({ t: 'set', e: chunk }));
+    const text = `${lines.join('\n')}\n`;
+    const tmp = `${this.file}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(text);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, this.file);
+    await this.fh?.close();
+    this.fh = await open(this.file, 'a');
+    this.bytes = this.snapshotBytes = Buffer.byteLength(text);
+    this.pending = [];
+  }
+
+  /** Whether the file has grown enough to be rewritten from the index. */
+  get wantsSnapshot(): boolean {
+    return this.fh !== undefined && this.bytes > Math.max(4 * 1024 * 1024, 3 * this.snapshotBytes);
+  }
+
+  /** Changes a settle found (written with the next `opened`, or when the log is closed). */
+  note(changes: readonly { path: string; after: LoggedSide | undefined }[]): void {
+    if (!this.fh || changes.length === 0) return;
+    const set = changes.flatMap((c) => (c.after ? [[c.path, strip(c.after)] as [string, LoggedSide]] : []));
+    const del = changes.flatMap((c) => (c.after ? [] : [c.path]));
+    if (set.length > 0) this.pending.push({ t: 'set', e: set });
+    if (del.length > 0) this.pending.push({ t: 'del', p: del });
+  }
+
+  /** A command labelled `label` begins now: durable before it runs. False when the log has no snapshot yet. */
+  async opened(label: string, at: number): Promise<boolean> {
+    if (!this.fh) return false;
+    // A capture whose end failed left its label open: it is over all the same (one capture is open at a time).
+    const over: Line[] = this.openLabel !== undefined ? [{ t: 'close', label: this.openLabel }] : [];
+    await this.write([...over, ...this.pending, { t: 'open', label, at }]);
+    this.pending = [];
+    await this.fh.datasync();
+    this.openLabel = label;
+    return true;
+  }
+
+  /** The capture ended and its changes were settled (not synced: a crash before the step's record is recovered all the same). */
+  async closed(): Promise<void> {
+    if (!this.fh) return;
+    const label = this.openLabel;
+    this.openLabel = undefined;
+    await this.write([...this.pending, ...(label !== undefined ? [{ t: 'close' as const, label }] : [])]);
+    this.pending = [];
+  }
+
+  /** The index as the command `label` began, from any process's log in the folder (the latest such command). */
+  async find(label: string): Promise<LoggedOpen | undefined> {
+    let best: LoggedOpen | undefined;
+    for (const name of await logNames(this.dir)) {
+      const found = replay(await readText(path.join(this.dir, name)), label).open;
+      if (found && (!best || found.at > best.at)) best = found;
+    }
+    return best;
+  }
+
+  /**
+   * The command `label` is recorded now: the logs of dead processes that kept it open are not needed
+   * for it any more (removed when nothing else is left open in them).
+   */
+  async forget(label: string): Promise<void> {
+    for (const name of await logNames(this.dir)) {
+      const file = path.join(this.dir, name);
+      if (file === this.file) continue;
+      const { unclosed } = replay(await readText(file), label);
+      if (unclosed.size === 1 && unclosed.has(label) && !alive(name)) await unlink(file).catch(() => undefined);
+    }
+  }
+
+  /** Closes the file; removed when no command is left open in it (a clean stop). */
+  async close(): Promise<void> {
+    const fh = this.fh;
+    this.fh = undefined;
+    if (!fh) return;
+    await fh.close().catch(() => undefined);
+    if (this.openLabel === undefined) await unlink(this.file).catch(() => undefined);
+  }
+
+  private async write(lines: Line[]): Promise<void> {
+    if (lines.length === 0) return;
+    const text = `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
+    await this.fh?.write(text);
+    this.bytes += Buffer.byteLength(text);
+  }
+
+  /** Removes the logs of processes that are gone and left no command open (or are very old). */
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    for (const name of await logNames(this.dir)) {
+      const file = path.join(this.dir, name);
+      if (file === this.file || alive(name)) continue;
+      const st = await stat(file).catch(() => undefined);
+      if (!st) continue;
+      if (now - st.mtimeMs > MAX_AGE_MS || replay(await readText(file)).unclosed.size === 0) await unlink(file).catch(() => undefined);
+    }
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      const file = path.join(this.dir, name);
+      if (name.endsWith(`${SUFFIX}.tmp`) && file !== `${this.file}.tmp` && !alive(name)) await unlink(file).catch(() => undefined);
+    }
+  }
+}
+
+/** Reads a log: the index as `label` opened (the last time), and the labels left open at its end. */
+export function replay(text: string, label?: string): { open?: LoggedOpen; unclosed: Set<string> } {
+  const index = new Map<string, LoggedSide>();
+  const unclosed = new Set<string>();
+  let open: LoggedOpen | undefined;
+  for (const raw of text.split('\n')) {
+    if (raw === '') continue;
+    let line: Line;
+    try {
+      line = JSON.parse(raw) as Line;
+    } catch {
+      break; // a torn last line: what follows was never made durable
+    }
+    if (line.t === 'reset') index.clear();
+    else if (line.t === 'set') for (const [p, e] of line.e) index.set(p, e);
+    else if (line.t === 'del') for (const p of line.p) index.delete(p);
+    else if (line.t === 'open') {
+      unclosed.add(line.label);
+      if (line.label === label) open = { label, at: line.at, index: new Map(index) };
+    } else if (line.t === 'close') unclosed.delete(line.label);
+  }
+  return { ...(open ? { open } : {}), unclosed };
+}
+
+const strip = (e: LoggedSide & { mtimeMs?: number; ctimeMs?: number; ino?: number; readAt?: number; bytes?: Uint8Array }): LoggedSide => {
+  const { mtimeMs: _m, ctimeMs: _c, ino: _i, readAt: _r, bytes: _b, ...side } = e;
+  return side;
+};
+
+async function logNames(dir: string): Promise<string[]> {
+  return (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(SUFFIX));
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    if (errCode(e) === 'ENOENT') return '';
+    throw e;
+  }
+}
+
+/** Whether the process that wrote the log `name` (its pid leads the name) still runs. */
+function alive(name: string): boolean {
+  const pid = Number(name.slice(0, name.indexOf('-')));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  // This process writes only its own log (the callers skip it): another with its pid is an earlier one, gone.
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errCode(e) === 'EPERM';
+  }
+}
