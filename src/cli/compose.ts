@@ -32,12 +32,13 @@ export interface Composed {
 
 /** The CLI's composition root: the same core as the extension, with the plain-Node ports. */
 export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<RunnerDeps> = {}): Promise<Composed> {
-  const store = await openCheckpointStore({ dir: env.store ?? defaultStoreDir(env.workspace), onLocked: 'fail' });
+  const storeDir = resolve(env.store ?? defaultStoreDir(env.workspace));
+  const store = await openCheckpointStore({ dir: storeDir, onLocked: 'fail' });
   const workspace = extra.toolContext?.workspace ?? new NodeWorkspace(env.workspace);
   const processes = new NodeProcessRunner();
   const diagnostics = env.checkCommand ? new CommandDiagnostics({ command: env.checkCommand, root: resolve(env.workspace), runner: processes }) : noDiagnostics;
   // Loaded only where used: the model client, the runner and tree-sitter were most of a command's start-up.
-  const capture = env.codeAware && env.runs ? await captureFor(env.workspace) : undefined;
+  const capture = env.codeAware && env.runs ? await captureFor(env.workspace, `${storeDir}-capture-log`) : undefined;
   // The baseline scan reads the whole workspace: it runs while the model thinks, not before the first request.
   let baselineStarted = false;
   const startBaseline = () => {
@@ -98,9 +99,10 @@ async function runnerModules() {
   return { Runner, AnthropicLlmClient, builtinTools, memoryTools };
 }
 
-async function captureFor(workspace: string) {
+/** The workspace's change capture, its log (for a command a crash cuts off) in `logDir`, beside the store. */
+async function captureFor(workspace: string, logDir: string) {
   const [{ NodeChangeCapture }, { MemoryContentStore }] = await Promise.all([import('../core/node/nodeChangeCapture'), import('../core/capture/memoryContentStore')]);
-  return new NodeChangeCapture(resolve(workspace), { contentStore: new MemoryContentStore() });
+  return new NodeChangeCapture(resolve(workspace), { contentStore: new MemoryContentStore(), logDir });
 }
 
 /** Inside the bundle (dist/cli.js) the grammars sit next to it; from out/ they come from node_modules. */

@@ -75,7 +75,12 @@ export class SessionService implements vscode.Disposable {
   /** A change capture of the first workspace folder, with the settings of the moment. */
   private makeCapture(): { capture: NodeChangeCapture; shared: SerialCapture; dispose(): Promise<void> } {
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-    const capture = new NodeChangeCapture(root, { contentStore: new MemoryContentStore(), maxFileBytes: readSettings().maxFileBytes, ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []) });
+    const capture = new NodeChangeCapture(root, {
+      contentStore: new MemoryContentStore(),
+      maxFileBytes: readSettings().maxFileBytes,
+      ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []),
+      logDir: this.stores.captureLogDir,
+    });
     capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
     return { capture, shared: new SerialCapture(capture), dispose: () => capture.dispose() };
   }

@@ -35,6 +35,11 @@ export class StoreHost implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** The change capture's log (its index on disk, so that a command a crash cuts off can be recorded at resume), beside the store. */
+  get captureLogDir(): string {
+    return join((this.context.storageUri ?? this.context.globalStorageUri).fsPath, 'capture-log');
+  }
+
   get(): Promise<StoreState> {
     this.opening ??= this.open();
     return this.opening;

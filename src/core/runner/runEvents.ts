@@ -87,6 +87,12 @@ export interface ApprovalRequestedData {
    * journaled before it was kept (see `approvedDisk`).
    */
   shownDisk?: { path: string; hash: string | null }[];
+  /**
+   * For a 'command_rerun' question: what the command had changed when a crash cut it off (found at
+   * resume from the change capture's log). The call's result records them, whatever the answer (a
+   * run again adds its own changes on top).
+   */
+  interrupted?: SideEffect[];
   requestedAt: number;
 }
 

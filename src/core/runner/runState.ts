@@ -7,6 +7,7 @@ import type {
   ApprovalDecidedData,
   ApprovalRequestedData,
   RunnerEvent,
+  SideEffect,
   ToolPlannedData,
   ToolStartedData,
   ToolResultData,
@@ -20,6 +21,8 @@ export interface CallState {
   approvalId?: string;
   decision?: ApprovalDecidedData;
   result?: ToolResultData;
+  /** A command cut off by a crash: what it had changed by then (from its 'command_rerun' question). */
+  interrupted?: SideEffect[];
 }
 
 /** Everything the driver needs to continue a session. Small: messages are blob hashes. */
@@ -114,7 +117,8 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
     case 'tool_started':
       return updateCall(s, e.data.callId, (c) => ({ ...c, started: e.data }));
     case 'approval_requested': {
-      const withCall = e.data.callId ? updateCall(s, e.data.callId, (c) => ({ ...c, approvalId: e.data.approvalId })) : s;
+      const interrupted = e.data.interrupted;
+      const withCall = e.data.callId ? updateCall(s, e.data.callId, (c) => ({ ...c, approvalId: e.data.approvalId, ...(interrupted ? { interrupted } : {}) })) : s;
       return { ...withCall, openApprovals: [...withCall.openApprovals, e.data], status: 'waiting' };
     }
     case 'approval_decided': {

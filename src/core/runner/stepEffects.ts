@@ -176,11 +176,15 @@ export async function symbolLines(outliner: Outliner | undefined, files: readonl
 
 /** One line for the model: what a command changed besides its output. */
 export function describeSideEffects(effects: readonly SideEffect[]): string {
-  if (effects.length === 0) return '';
+  return effects.length === 0 ? '' : `\n[files changed by the command: ${listEffects(effects, 30)}]`;
+}
+
+/** `M a.txt, A gen/x.ts (binary), and 3 more`: the changes as the model and the user read them. */
+export function listEffects(effects: readonly SideEffect[], max = 10): string {
   const letter = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;
-  const shown = effects.slice(0, 30).map((e) => {
+  const shown = effects.slice(0, max).map((e) => {
     const link = linkNote(e.kind, e);
     return `${letter[e.kind]} ${e.from ? `${e.from} -> ` : ''}${e.path}${e.binary ? ' (binary)' : ''}${link !== undefined ? ` (${link})` : ''}`;
   });
-  return `\n[files changed by the command: ${shown.join(', ')}${effects.length > 30 ? `, and ${effects.length - 30} more` : ''}]`;
+  return `${shown.join(', ')}${effects.length > max ? `, and ${effects.length - max} more` : ''}`;
 }

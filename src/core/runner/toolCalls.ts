@@ -6,7 +6,9 @@ import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval } from './approvalPolicy';
 import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, editStagingTag, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
 import { callKey } from './loopDetector';
-import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, symbolSnapshot } from './stepEffects';
+import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, listEffects, symbolSnapshot } from './stepEffects';
+import { type Interrupted, captureLabel, recoverInterrupted, rerunQuestion } from './interruptedCommand';
+import { composeEffects } from './composeEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
 import { captured } from './capturedRun';
 import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflictQuestion } from './conflictQuestion';
@@ -101,7 +103,10 @@ export class ToolCalls {
         : kind === 'conflict'
           ? 'The file changed outside the session since this edit was planned; the user chose not to apply it.'
           : 'The user rejected this call.';
-    return this.finish(j, call, { content: `${why}${text ? ` Feedback: ${text}` : ''}`, isError: true }, input, kind === 'tool' ? undefined : 'skipped');
+    // What a command cut off by a crash had changed stays the step's: a rewind can take it back.
+    const had = kind === 'command_rerun' && call.interrupted?.length ? call.interrupted : undefined;
+    const changed = had ? `\n[files the interrupted run had changed: ${listEffects(had, 30)}]` : '';
+    return this.finish(j, call, { content: `${why}${text ? ` Feedback: ${text}` : ''}${changed}`, isError: true }, input, kind === 'tool' ? undefined : 'skipped', had ? { sideEffects: had } : {});
   }
 
   private async start(j: SessionJournal, call: CallState, tool: Tool, input: unknown, approved: ApprovedDisk, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
@@ -189,10 +194,11 @@ export class ToolCalls {
    * and journals its result with what the capture found: the files it changed (side effects and
    * their versions), their symbols and the step's findings. A first run and a re-run after a crash alike.
    */
-  private async runCaptured(j: SessionJournal, call: CallState, tool: Tool, input: unknown, signal: AbortSignal, base: StepBase, recovered?: ToolResultData['recovered']): Promise<void> {
-    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id));
-    const found = set ? fromCapture(set) : undefined;
+  private async runCaptured(j: SessionJournal, call: CallState, tool: Tool, input: unknown, signal: AbortSignal, base: StepBase, recovered?: ToolResultData['recovered'], earlier?: Interrupted): Promise<void> {
+    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id));
+    const ran = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
+    const found = earlier?.effects.length ? { files: ran?.files ?? [], effects: composeEffects(earlier.effects, ran?.effects ?? []), blobs: [...earlier.blobs, ...(ran?.blobs ?? [])] } : ran;
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input, recovered);
     const symbols = await this.symbols(found.files);
     const renamed = new Map(found.effects.flatMap((e) => (e.from !== undefined ? [[e.path, e.from] as const] : [])));
@@ -273,18 +279,18 @@ export class ToolCalls {
       const content = `${out.content}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
+    // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer.
+    const found = tool.category === 'mutate' ? await recoverInterrupted(this.deps.capture, j, call.id) : undefined;
     if (tool.name === 'run_command' && (!latest || kindOf(latest.approvalId) !== 'command_rerun')) {
-      await this.commit(j, j.state.turn, [
-        {
-          type: 'approval_requested',
-          data: { approvalId: `command_rerun:${call.id}:${j.headSeq + 1}`, kind: 'command_rerun', callId: call.id, name: tool.name, input, reasons: ['the command was running when Savepoint stopped; it may have partly run. Run it again?'], requestedAt: this.now() },
-        },
-      ]);
+      await this.commit(j, j.state.turn, [rerunQuestion(j, call, input, found, this.now())], found ? { blobs: found.blobs } : undefined);
+      if (found) await this.deps.capture?.forget?.(captureLabel(j, call.id)).catch(() => undefined);
       return;
     }
     // Reads and computations have no effect outside their result: run them again. A command the
-    // user said to run again is run as a first run is: the files it changes are captured and journaled.
-    return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal), 'rerun');
+    // user said to run again is run as a first run is: the files it changes are captured and journaled,
+    // on top of what its cut-off runs had changed (the one asked about, and a run again cut off too).
+    const earlier = { effects: composeEffects(call.interrupted ?? [], found?.effects ?? []), blobs: found?.blobs ?? [] };
+    return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal), 'rerun', earlier);
   }
 
   private async askConflict(j: SessionJournal, call: CallState, reasons: string[], shown: readonly ShownChange[]): Promise<void> {

@@ -1,0 +1,51 @@
+import type { ChangeCapture } from '../ports/changeCapture';
+import type { BlobHash, BlobInput } from '../store/types';
+import type { RunnerEvent, SideEffect } from './runEvents';
+import type { CallState } from './runState';
+import type { SessionJournal } from './sessionJournal';
+import { fromCapture, listEffects } from './stepEffects';
+
+/** The label a call's change capture begins under: what `recover` finds it by after a crash. */
+export const captureLabel = (j: SessionJournal, callId: string): string => `${j.id}/${callId}`;
+
+/** What a command cut off by a crash had changed, as the step's side effects, with the contents to keep. */
+export interface Interrupted {
+  effects: SideEffect[];
+  blobs: BlobInput[];
+}
+
+/**
+ * What the command `callId` had changed when the process that ran it died (its change capture's
+ * index as it began, logged, against the disk now): undefined when nothing durable is known of it.
+ * An old version the capture no longer has, but the session's store does (a version it wrote or
+ * read), is taken from there: a rewind can then restore it.
+ */
+export async function recoverInterrupted(capture: ChangeCapture | undefined, j: SessionJournal, callId: string): Promise<Interrupted | undefined> {
+  const set = await capture?.recover?.(captureLabel(j, callId)).catch(() => undefined);
+  if (!set) return undefined;
+  for (const c of set.changes) {
+    if (!c.before || c.beforeBytes || c.before.link !== undefined || c.tooLarge) continue;
+    const bytes = await j.getBlob(c.before.hash as BlobHash).catch(() => undefined);
+    if (bytes) c.beforeBytes = bytes;
+  }
+  const { effects, blobs } = fromCapture(set);
+  return { effects, blobs };
+}
+
+/** The question asked after a crash cut a command off: run it again? With what it had changed by then, which the step keeps either way. */
+export function rerunQuestion(j: SessionJournal, call: CallState, input: unknown, found: Interrupted | undefined, now: number): RunnerEvent {
+  const changed = found?.effects.length ? ` By then it had changed ${listEffects(found.effects)}; the step records these either way.` : '';
+  return {
+    type: 'approval_requested',
+    data: {
+      approvalId: `command_rerun:${call.id}:${j.headSeq + 1}`,
+      kind: 'command_rerun',
+      callId: call.id,
+      name: call.name,
+      input,
+      reasons: [`the command was running when Savepoint stopped; it may have partly run.${changed} Run it again?`],
+      requestedAt: now,
+      ...(found?.effects.length ? { interrupted: found.effects } : {}),
+    },
+  };
+}
