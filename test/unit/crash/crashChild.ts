@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
 import type { StepInput } from '../../../src/core/scripted/scenario';
+import { builtSession } from '../checkpoints/checkpointHarness';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
 import { FixtureProcess } from '../../fixtures/storeChild';
 
@@ -47,6 +48,13 @@ export interface Killed {
   store: string;
   id: SessionId;
   done(): Promise<void>;
+}
+
+/** The four-step session of checkpointHarness, on disk, its store closed (a child process opens it). */
+export async function builtKilled(): Promise<Killed> {
+  const b = await builtSession();
+  await b.h.store.close();
+  return { root: b.h.root, ws: b.h.workspace, store: join(b.h.root, 'store'), id: b.id, done: async () => { await b.h.server.close(); await rm(b.h.root, { recursive: true, force: true }); } };
 }
 
 /** A `rewindChild` run: its exit, and its result when it was not killed. */

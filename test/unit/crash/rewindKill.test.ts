@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listRewinds, planRewind, planUndo, undoable } from '../../../src/core/checkpoints/rewindPlan';
-import { A0, A3, NEW, NOTES, builtSession, contents, snapshotDir } from '../checkpoints/checkpointHarness';
-import { type Killed, child, tempsUnder, withStore } from './crashChild';
-
-/** The four-step session of checkpointHarness, on disk, its store closed (a child process opens it). */
-async function session(): Promise<Killed> {
-  const b = await builtSession();
-  await b.h.store.close();
-  return { root: b.h.root, ws: b.h.workspace, store: join(b.h.root, 'store'), id: b.id, done: async () => { await b.h.server.close(); await rm(b.h.root, { recursive: true, force: true }); } };
-}
+import { A0, A3, NEW, NOTES, contents, snapshotDir } from '../checkpoints/checkpointHarness';
+import { builtKilled as session, child, tempsUnder, withStore } from './crashChild';
 
 const files = async (ws: string) => Object.fromEntries(Object.entries(contents(await snapshotDir(ws))).filter(([p]) => !p.includes('.savepoint-')));
 /** After the session: step 3 left these. */
