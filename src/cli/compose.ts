@@ -6,6 +6,9 @@ import type { LlmClient } from '../core/model/llmClient';
 import { CommandDiagnostics } from '../core/node/commandDiagnostics';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
+import { sweepStaleStaging } from '../core/node/staleStaging';
+import { sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
+import { allSessions } from '../core/store/allSessions';
 import type { ApprovalGate } from '../core/ports/approvalGate';
 import type { Diagnostics } from '../core/ports/diagnostics';
 import type { Workspace } from '../core/ports/workspace';
@@ -27,6 +30,12 @@ export interface Composed {
   workspace: Workspace;
   /** The runner's outliner (loads in the background; `ready()` waits for it), when code-aware. */
   outliner: Outliner | undefined;
+  /**
+   * What crashed rewinds and writes left beside the workspace's files: those their records name
+   * (`sweepCrashLeftovers`), before it returns; and, in the background while the command runs, the
+   * stale staged files no record names (`sweepStaleStaging`), which `close` waits for.
+   */
+  sweepLeftovers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +80,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     ...(env.checkCommand && env.diagnoseSteps ? { diagnoseSteps: true } : {}),
     ...extra,
   });
+  let staleSweep: Promise<unknown> | undefined;
   return {
     store,
     memory: mem?.memory,
@@ -80,7 +90,12 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     },
     workspace,
     outliner,
+    sweepLeftovers: async () => {
+      staleSweep ??= sweepStaleStaging(env.workspace).catch(() => undefined);
+      await sweepCrashLeftovers(store, workspace, await allSessions(store.listSessions.bind(store)));
+    },
     close: async () => {
+      await staleSweep;
       await capture?.dispose();
       await outliner?.dispose();
       await mem?.close();

@@ -18,7 +18,7 @@ import { describeEvent, timelineLine } from '../core/runner/timeline';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { laterName, listRewinds, planRewind, planUndo, sweepCrashLeftovers, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { keptLine, overwritePaths, printPlan } from './rewindText';
 import { count } from '../core/util/plural';
 
@@ -131,9 +131,9 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    // The temporary files of a rewind a crash cut short (in an earlier run of the CLI, whose store the
-    // editor never sees), before a command that runs a session or rewinds one (a preview too).
-    if (['run', 'resume', 'rewind', 'undo-rewind', 'fork', 'approve'].includes(command)) await sweepCrashLeftovers(app.store, app.workspace, await allSessions(app.store.listSessions.bind(app.store)));
+    // The temporary files of rewinds and writes a crash cut short (in an earlier run of the CLI, whose store
+    // the editor never sees), at a command that runs a session or rewinds one (a preview too).
+    if (['run', 'resume', 'rewind', 'undo-rewind', 'fork', 'approve'].includes(command)) await app.sweepLeftovers();
     switch (command) {
       case 'run': {
         const task = rest.join(' ').trim();

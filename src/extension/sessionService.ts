@@ -10,6 +10,7 @@ import { CommandDiagnostics } from '../core/node/commandDiagnostics';
 import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
+import { sweepStaleStaging } from '../core/node/staleStaging';
 import { removeCrashLeftovers, sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
 import type { ApprovalGate } from '../core/ports/approvalGate';
 import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
@@ -172,16 +173,18 @@ export class SessionService implements vscode.Disposable {
   }
 
   /**
-   * After a restart: removes the temporary files that a rewind cut short by the crash left beside the
-   * workspace's files (see `sweepCrashLeftovers`). Only Savepoint's own `.savepoint-<tag>-*.tmp` files
-   * named by those rewinds' records; nothing in a restricted workspace.
+   * After a restart: removes the temporary files that rewinds and writes cut short by a crash left
+   * beside the workspace's files: those named by their records (`sweepCrashLeftovers`), and those no
+   * record names, 10 minutes old or more (`sweepStaleStaging`). Only Savepoint's own
+   * `.savepoint-*.tmp` files; nothing in a restricted workspace.
    */
   async sweepCrashLeftovers(): Promise<number> {
     const at = await this.leftoversHome();
     if (!at) return 0;
-    const removed = await sweepCrashLeftovers(at.store, at.workspace, await this.stores.listSessions());
-    if (removed) this.log.info(`removed ${removed} temporary file(s) left by a rewind the editor's stop cut short`);
-    return removed;
+    const [named, stale] = await Promise.all([sweepCrashLeftovers(at.store, at.workspace, await this.stores.listSessions()), sweepStaleStaging(at.workspace.root)]);
+    if (named) this.log.info(`removed ${named} temporary file(s) left by a rewind the editor's stop cut short`);
+    if (stale.length) this.log.info(`removed ${stale.length} temporary file(s) left by a rewind or write a crash cut short before its record: ${stale.join(', ')}`);
+    return named + stale.length;
   }
 
   /** Before a session is deleted: the temporary files of its crashed rewinds, which nothing would name afterwards. */

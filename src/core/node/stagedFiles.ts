@@ -38,6 +38,15 @@ function renameFile(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => renameCb(from, to, (e) => (e ? reject(e) : resolve())));
 }
 
+/**
+ * The name of a staged file, exactly as `NodeWorkspace.stageFiles` makes it: `.savepoint-`, the tag
+ * and a dash when there is one (letters and digits), the batch's 16 random hex digits, the file's
+ * number in the batch (4 hex digits, more past 65535), `.tmp`. A user's `.savepoint-notes.tmp` is not one.
+ */
+const STAGING_NAME = /^\.savepoint-(?:[A-Za-z0-9]{1,64}-)?[0-9a-f]{20,28}\.tmp$/;
+
+export const isStagingName = (name: string): boolean => STAGING_NAME.test(name);
+
 /** fsync a directory so a rename in it survives a power loss; not every platform allows it. */
 export async function syncDir(dir: string): Promise<void> {
   let fd: number;
