@@ -90,7 +90,7 @@ function title(r: ApprovalRequest): string {
     case 'tool':
       return `Savepoint: allow the agent to ${what}?`;
     case 'command_rerun':
-      return `Savepoint: the command \`${String(input.command ?? '')}\` was interrupted and may have partly run. Run it again?`;
+      return `Savepoint: the command \`${String(input.command ?? '')}\` was interrupted and may have partly run${r.changed ? ` (changed since it began: ${r.changed}; the step records these either way)` : ''}. Run it again?`;
     case 'conflict':
       return `Savepoint: ${typeof input.path === 'string' ? input.path : 'a file'} changed outside the session. Apply the agent's edit anyway?`;
     case 'budget':

@@ -2,7 +2,8 @@
 // model. (1) An approval is pending when the extension host is SIGKILLed: after VS Code restarts the
 // host, the approval is offered again (status bar), and approving it applies the edit once.
 // (2) A command is running when the WHOLE server is SIGKILLed: after a restart the session shows as
-// interrupted, Resume asks before re-running the command, the command ran once, the session completes.
+// interrupted, Resume asks before re-running the command (naming the file its cut-off run had made),
+// the command ran once, the session completes.
 // Neither journey requests a journaled model turn twice.
 // (6) A session edits greeting.ts twice; from the sidebar's session view, the rewind button of the
 // second edit ("before step 2", files only) puts the file back byte-exactly as the first edit left it, and the
@@ -25,7 +26,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const model = await startScriptedModel(mkdtempSync(join(tmpdir(), 'savepoint-model-')), [
   { type: 'message', content: [{ type: 'text', text: 'Editing.' }, { type: 'tool_use', id: 'toolu_j1_edit', name: 'edit_file', input: { path: 'hello.ts', old_text: 'hello = 1', new_text: 'hello = 2' } }] },
   { type: 'message', content: [{ type: 'text', text: 'Edited.' }], expect: { toolResultFor: 'toolu_j1_edit', toolResultIsError: false } },
-  { type: 'message', content: [{ type: 'text', text: 'Running the slow job.' }, { type: 'tool_use', id: 'toolu_j2_cmd', name: 'run_command', input: { command: 'sleep 6 && echo ran >> job.log' } }] },
+  { type: 'message', content: [{ type: 'text', text: 'Running the slow job.' }, { type: 'tool_use', id: 'toolu_j2_cmd', name: 'run_command', input: { command: 'printf "partial\\n" > partial.txt && sleep 6 && echo ran >> job.log' } }] },
   { type: 'message', content: [{ type: 'text', text: 'Job handled.' }], expect: { toolResultFor: 'toolu_j2_cmd' } },
   { type: 'message', content: [{ type: 'text', text: 'First edit.' }, { type: 'tool_use', id: 'toolu_j6_a', name: 'edit_file', input: { path: 'greeting.ts', old_text: '"one"', new_text: '"two"' } }] },
   { type: 'message', content: [{ type: 'text', text: 'Second edit.' }, { type: 'tool_use', id: 'toolu_j6_b', name: 'edit_file', input: { path: 'greeting.ts', old_text: '"two"', new_text: '"three"' } }], expect: { toolResultFor: 'toolu_j6_a', toolResultIsError: false } },
@@ -117,7 +118,7 @@ try {
   await page.locator('.quick-input-widget', { hasText: 'What should the agent do?' }).waitFor({ timeout: 10000 });
   await page.locator('.quick-input-widget input').fill('Run the slow job');
   await page.keyboard.press('Enter');
-  await approve('allow the agent to run `sleep 6 && echo ran >> job.log`', 'Run the slow job');
+  await approve('allow the agent to run `printf "partial\\n" > partial.txt && sleep 6 && echo ran >> job.log`', 'Run the slow job');
   await sleep(1500);
   await wb.screenshot('command-running');
   await wb.restartServer();
@@ -131,6 +132,10 @@ try {
   await interrupted.getByRole('button', { name: 'Resume' }).click();
   const rerun = toast('was interrupted and may have partly run');
   await rerun.waitFor({ timeout: 60000 });
+  // What the cut-off run had changed, found from the change capture's log, is named in the question.
+  const asked = (await rerun.textContent()) ?? '';
+  if (!asked.includes('changed since it began: A partial.txt')) fail(`the rerun question does not name what the interrupted run changed: ${asked}`);
+  await shownToast('was interrupted and may have partly run').waitFor({ timeout: 10000 }).catch(() => undefined);
   await wb.screenshot('rerun-question');
   const log = existsSync(join(wb.ws, 'job.log')) ? readFileSync(join(wb.ws, 'job.log'), 'utf8') : '';
   step(`the command ${log.includes('ran') ? 'had finished before the kill: Reject' : 'had not finished: Run Again'}`);

@@ -13,6 +13,8 @@ export interface ApprovalRequest {
   reasons: string[];
   /** For file tools: the proposed change, as a unified diff per file. */
   diff?: string;
+  /** For command_rerun: the files changed since the interrupted run began (`M a.txt, A gen/x.ts`), which the step records either way. */
+  changed?: string;
   requestedAt: number;
 }
 

@@ -34,7 +34,8 @@ export async function recoverInterrupted(capture: ChangeCapture | undefined, j: 
 
 /** The question asked after a crash cut a command off: run it again? With what it had changed by then, which the step keeps either way. */
 export function rerunQuestion(j: SessionJournal, call: CallState, input: unknown, found: Interrupted | undefined, now: number): RunnerEvent {
-  const changed = found?.effects.length ? ` By then it had changed ${listEffects(found.effects)}; the step records these either way.` : '';
+  // Nothing tells the command's changes from ones made after the crash, before the resume: said as such.
+  const changed = found?.effects.length ? ` Since it began, these files changed (by it, or by anyone after Savepoint stopped): ${listEffects(found.effects)}; the step records them either way.` : '';
   return {
     type: 'approval_requested',
     data: {

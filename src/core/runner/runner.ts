@@ -17,7 +17,7 @@ import { type LoopOptions, detectLoop } from './loopDetector';
 import type { ApprovalRequestedData, RetryNote, RunnerEvent } from './runEvents';
 import { nextOpenCall, turnSettled } from './runState';
 import { RunnerError, SessionJournal, hashMessage } from './sessionJournal';
-import type { Outliner } from './stepEffects';
+import { type Outliner, listEffects } from './stepEffects';
 import { Compactor } from './compactor';
 import { ToolCalls } from './toolCalls';
 import { type ContextOptions, messageChars, needsCompaction, systemWithPins } from './compaction';
@@ -269,6 +269,7 @@ export class Runner {
         ...(a.name !== undefined ? { tool: a.name } : {}),
         ...(a.input !== undefined ? { input: a.input } : {}),
         ...(a.diff !== undefined ? { diff: a.diff } : {}),
+        ...(a.interrupted?.length ? { changed: listEffects(a.interrupted) } : {}),
       },
       signal,
     );

@@ -105,7 +105,7 @@ export class ToolCalls {
           : 'The user rejected this call.';
     // What a command cut off by a crash had changed stays the step's: a rewind can take it back.
     const had = kind === 'command_rerun' && call.interrupted?.length ? call.interrupted : undefined;
-    const changed = had ? `\n[files the interrupted run had changed: ${listEffects(had, 30)}]` : '';
+    const changed = had ? `\n[files changed since the interrupted run began: ${listEffects(had, 30)}]` : '';
     return this.finish(j, call, { content: `${why}${text ? ` Feedback: ${text}` : ''}${changed}`, isError: true }, input, kind === 'tool' ? undefined : 'skipped', had ? { sideEffects: had } : {});
   }
 

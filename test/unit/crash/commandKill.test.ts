@@ -55,14 +55,14 @@ describe('a command SIGKILLed mid-run (real process, real LevelDB)', function ()
   }
 
   it('"it already ran": the step records what the command had changed, the question names it, and a rewind to before it takes it back', async () => {
-    d = await killedMidCommand('reject', 'files the interrupted run had changed: M a.txt');
+    d = await killedMidCommand('reject', 'files changed since the interrupted run began: M a.txt');
     const second = runChild(d, 'none', 'reject');
     const out = await second.exited;
     assert.equal(out.code, 0, out.stderr);
     assert.ok(second.lines.includes('asked command_rerun'));
     const journal = await events(d);
     const asked = journal.find((e) => e.type === 'approval_requested' && (e.data as ApprovalRequestedData).kind === 'command_rerun')?.data as ApprovalRequestedData;
-    assert.match(asked.reasons[0] ?? '', /By then it had changed M a\.txt, D b\.txt, A gen\/x\.ts; the step records these either way/);
+    assert.match(asked.reasons[0] ?? '', /Since it began, these files changed \(by it, or by anyone after Savepoint stopped\): M a\.txt, D b\.txt, A gen\/x\.ts; the step records them either way/);
     const result = journal.find((e) => e.type === 'tool_result' && (e.data as ToolResultData).callId === 'c1')?.data as ToolResultData;
     assert.equal(result.recovered, 'skipped');
     assert.deepEqual(result.sideEffects?.map((s) => `${s.kind} ${s.path}`), ['modified a.txt', 'deleted b.txt', 'created gen/x.ts']);
