@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import { stat } from 'node:fs/promises';
 import { isIgnored, loadGitignore } from './gitignoreWalk';
 import { findRootRuleSources, readRootRules } from './repositoryRules';
+import { isStagingName } from './stagedFiles';
 
 type Matcher = NonNullable<Awaited<ReturnType<typeof loadGitignore>>>;
 
@@ -15,11 +16,6 @@ export interface CaptureFilterOptions {
   respectGitignore?: boolean;
 }
 
-/**
- * A file Savepoint stages before renaming it into place (NodeWorkspace.stageFiles: `.savepoint-`,
- * the tag if any, random hex, `.tmp`): another session's rewind or write, never a command's change.
- */
-const STAGED = /^\.savepoint-[A-Za-z0-9-]+\.tmp$/;
 
 /**
  * Which workspace paths the capture tracks. The `.gitignore` rules of each directory are loaded
@@ -51,7 +47,8 @@ export class CaptureFilter {
   async excludes(dirRel: string, rel: string, isDir: boolean): Promise<boolean> {
     const name = rel.slice(rel.lastIndexOf('/') + 1);
     if (name === '.git') return true;
-    if (!isDir && STAGED.test(name)) return true;
+    // A file Savepoint stages before renaming it into place (another session's rewind or write), never a command's change; a user's look-alike name is tracked.
+    if (!isDir && isStagingName(name)) return true;
     if (isDir && this.excludeDirs.has(name)) return true;
     if (this.globs && (this.globs(rel) || (isDir && this.globs(`${rel}/`)))) return true;
     if (!this.respectGitignore) return false;

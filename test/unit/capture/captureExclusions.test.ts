@@ -72,6 +72,13 @@ describe('NodeChangeCapture: what is never reported', () => {
     });
   }
 
+  it("leaves out Savepoint's own staged files by their exact name, and tracks a user's look-alike", async () => {
+    const root = await tmp.workspace({ 'a.txt': 'a\n' });
+    const capture = tmp.capture(root);
+    const set = await captureCommand(capture, root, 'echo s > .savepoint-0123456789abcdef01234567.tmp && echo t > .savepoint-s1c1-0123456789abcdef01234567.tmp && echo n > .savepoint-notes.tmp && echo b > .savepoint-backup-1.tmp');
+    assert.deepEqual(summary(set), ['.savepoint-backup-1.tmp created', '.savepoint-notes.tmp created']);
+  });
+
   it('tracks node_modules when it is not in the excluded directories', async () => {
     const root = await tmp.workspace({ 'node_modules/x/index.js': 'x\n' });
     const capture = tmp.capture(root, { excludeDirs: [] });
