@@ -100,7 +100,8 @@ export async function measure(root: string, files: number, runs: number, first: 
   let last: FileChangeSet | undefined;
   for (let r = first; r < first + runs; r++) {
     const t0 = performance.now();
-    const mark = await capture.begin();
+    // Labelled as the runner labels a command: with a log (`logDir`), begin() makes the index durable first.
+    const mark = await capture.begin(`bench/run-${r}`);
     begins.push(performance.now() - t0);
     await exec('sh', ['-c', command(r, files)], { cwd: root });
     const t1 = performance.now();
