@@ -42,6 +42,8 @@ export class NotReady extends Error {
  */
 export class SessionService implements vscode.Disposable {
   private readonly running = new Map<SessionId, { abort: AbortController; done: Promise<RunOutcome | undefined> }>();
+  /** Sessions whose run is being set up (the runner is composed asynchronously): a second resume meanwhile starts nothing. */
+  private readonly starting = new Set<SessionId>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly notices = new vscode.EventEmitter<RunnerNotice>();
@@ -87,7 +89,7 @@ export class SessionService implements vscode.Disposable {
   }
 
   isRunning(id: SessionId): boolean {
-    return this.running.has(id);
+    return this.running.has(id) || this.starting.has(id);
   }
 
   async start(task: string): Promise<SessionId> {
@@ -108,16 +110,19 @@ export class SessionService implements vscode.Disposable {
 
   async resume(id: SessionId): Promise<void> {
     // Running and waiting on a question the user lost sight of: put it back on screen.
-    if (this.running.has(id)) {
+    if (this.isRunning(id)) {
       if (this.gate.reshow?.(id)) this.log.info(`session ${id}: its pending approval was shown again`);
       return;
     }
+    this.starting.add(id);
     const ended = this.capture.begin();
     try {
       this.launch(id, await this.runner(), ended);
     } catch (e) {
       ended();
       throw e;
+    } finally {
+      this.starting.delete(id);
     }
   }
 
@@ -222,9 +227,10 @@ export class SessionService implements vscode.Disposable {
         return undefined;
       },
     );
-    this.running.set(id, { abort, done });
+    const run = { abort, done };
+    this.running.set(id, run);
     void done.finally(() => {
-      this.running.delete(id);
+      if (this.running.get(id) === run) this.running.delete(id);
       ended();
       this.soon();
     });

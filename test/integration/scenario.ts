@@ -15,6 +15,8 @@ export const EDIT_MODEL = 'claude-sonnet-4-6-integration-edit';
 export const REWRITE_MODEL = 'claude-sonnet-4-6-integration-rewrite';
 export const RESHOW_MODEL = 'claude-sonnet-4-6-integration-reshow';
 export const RESHOW_TASK = 'Create reshow.txt';
+export const TWICE_MODEL = 'claude-sonnet-4-6-integration-twice';
+export const TWICE_TASK = 'Create twice.txt';
 export const MEMORY_MODEL = 'claude-sonnet-4-6-integration-memory';
 export const REMEMBER_TASK = 'Find out how this project builds';
 export const RECALL_TASK = 'Build the project';
@@ -81,4 +83,11 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_reshow', name: 'write_file', input: { path: 'reshow.txt', content: 'shown again\n' } }],
   },
   { type: 'message', model: RESHOW_MODEL, expect: { toolResultFor: 'toolu_integ_reshow', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
+  {
+    type: 'message',
+    model: TWICE_MODEL,
+    expect: { lastUserContains: TWICE_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_twice', name: 'write_file', input: { path: 'twice.txt', content: 'resumed twice\n' } }],
+  },
+  { type: 'message', model: TWICE_MODEL, expect: { toolResultFor: 'toolu_integ_twice', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
 ];

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, config, modelStats, sleep, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
-import { EDIT_MODEL, EDIT_TASK, REJECT_MODEL, REJECT_REASON, REJECT_TASK, RESHOW_MODEL, RESHOW_TASK } from '../scenario';
+import { EDIT_MODEL, EDIT_TASK, REJECT_MODEL, REJECT_REASON, REJECT_TASK, RESHOW_MODEL, RESHOW_TASK, TWICE_MODEL, TWICE_TASK } from '../scenario';
 
 /**
  * Savepoint: New Session with a task, against the scripted model: the model asks to edit hello.ts,
@@ -108,6 +108,32 @@ describe('New Session', () => {
     assert.equal(done.status, 'completed');
     assert.equal(asked().length, 2, 'the same question, shown a second time');
     assert.equal(readFileSync(file, 'utf8'), 'shown again\n');
+    assert.deepEqual((await modelStats()).duplicateTurns, []);
+  });
+
+  it('Resume Session sent twice at once (a double click; the timeout scheduler and the user): one run asks, and Answer Waiting Approvals can still show the question again', async () => {
+    await useModel(TWICE_MODEL);
+    const { seeded } = config();
+    const asked = () => ui.calls.filter((c) => c.kind === 'warning' && c.message.includes('allow the agent to write_file twice.txt'));
+    // The first notification is dismissed: the session waits with no run.
+    await vscode.commands.executeCommand('savepoint.newSession', TWICE_TASK);
+    const waiting = await waitForSession(seeded.storeDir, TWICE_TASK, (s) => s.status === 'waiting', 'to wait for the approval');
+    await waitFor('the first notification', () => (asked().length === 1 ? true : undefined));
+    await sleep(1000);
+    // Shown again, then left in the notification centre.
+    ui.on('warning', /allow the agent to write_file twice\.txt/, () => new Promise(() => undefined));
+    await Promise.all([vscode.commands.executeCommand('savepoint.resumeSession', waiting.id), vscode.commands.executeCommand('savepoint.resumeSession', waiting.id)]);
+    await waitFor('the question shown again', () => (asked().length === 2 ? true : undefined));
+    await sleep(1000);
+    assert.equal(asked().length, 2, 'one run asks');
+    // The question slipped out of view: Answer Waiting Approvals brings it back, and this time the user approves.
+    ui.on('warning', /allow the agent to write_file twice\.txt/, () => 'Approve');
+    ui.on('quickPick', /Which session waits for you\?/, (c) => (c.args[0] as Array<{ label: string; id: string }>).find((i) => i.label.includes(TWICE_TASK)));
+    await vscode.commands.executeCommand('savepoint.answerApprovals');
+    await waitFor('the question shown a third time', () => (asked().length === 3 ? true : undefined), 10000);
+    const done = await waitForSession(seeded.storeDir, TWICE_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish');
+    assert.equal(done.status, 'completed');
+    assert.equal(readFileSync(join(workspaceRoot(), 'twice.txt'), 'utf8'), 'resumed twice\n');
     assert.deepEqual((await modelStats()).duplicateTurns, []);
   });
 });
