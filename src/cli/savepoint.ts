@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import type { ApprovalAnswer } from '../core/ports/approvalGate';
 import type { CompactedData, RunnerEvent } from '../core/runner/runEvents';
 import type { RunOutcome } from '../core/runner/runner';
 import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
@@ -265,26 +266,17 @@ async function main(argv: string[]): Promise<number> {
         const j = await SessionJournal.open(app.store, id);
         const open = j.state.openApprovals[0];
         if (!open) throw new UsageError(`session ${id} is not waiting for an approval`);
-        const decided: RunnerEvent = o.reject !== undefined
-          ? { type: 'approval_decided', data: { approvalId: open.approvalId, decision: 'reject', text: o.reject } }
-          : o.respond !== undefined
-            ? { type: 'approval_decided', data: { approvalId: open.approvalId, decision: 'respond', text: o.respond } }
-            : o.edit !== undefined
-              ? { type: 'approval_decided', data: { approvalId: open.approvalId, decision: 'edit', input: parseJson(o.edit) } }
-              : { type: 'approval_decided', data: { approvalId: open.approvalId, decision: 'approve' } };
-        if (open.kind === 'budget' || open.kind === 'loop') {
-          // Budget and loop answers carry consequences the runner applies; let it record them.
-          const gate = { ask: async () => ({ decision: decided.data.decision, ...('text' in decided.data ? { text: decided.data.text } : {}), ...('input' in decided.data ? { input: decided.data.input } : {}) }) };
-          await app.close();
-          const once = await compose(env, gate as never);
-          try {
-            return report(await once.runner.run(id, abort.signal));
-          } finally {
-            await once.close();
-          }
-        }
-        await j.append(j.state.turn, [decided]);
-        printEvents([decided]);
+        const answer: ApprovalAnswer =
+          o.reject !== undefined
+            ? { decision: 'reject', text: o.reject }
+            : o.respond !== undefined
+              ? { decision: 'respond', text: o.respond }
+              : o.edit !== undefined
+                ? { decision: 'edit', input: parseJson(o.edit) }
+                : { decision: 'approve' };
+        // The runner records the answer with what it entails (a raised budget, a stop, a reply to the
+        // model), for this question only: later questions of the run are asked as any are.
+        await app.runner.decide(id, open.approvalId, answer);
         if (!o.resume) return 0;
         return report(await app.runner.run(id, abort.signal));
       }

@@ -66,6 +66,11 @@ export interface ToolStartedData {
   callId: string;
   /** For file tools: each file's hash now and the hash it will have (blobs of both are stored). */
   mutations?: PlannedMutation[];
+  /**
+   * The call runs again after a crash cut it off, as the user answered (or with the input they
+   * edited): that answer is used up, and a crash during this run asks again.
+   */
+  rerun?: true;
 }
 
 export type ApprovalKind = 'tool' | 'conflict' | 'command_rerun' | 'budget' | 'loop';

@@ -115,7 +115,12 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
       // A new plan (the user edited the input) replaces the old one and its decision.
       return updateCall(s, e.data.callId, (c) => ({ id: c.id, name: c.name, planned: e.data }));
     case 'tool_started':
-      return updateCall(s, e.data.callId, (c) => ({ ...c, started: e.data }));
+      // A run again, or a run of the input the user edited (kept in tool_planned), uses up the answer that let it run: a crash during it is reconciled, or asked about, anew.
+      return updateCall(s, e.data.callId, (c) => {
+        if (!e.data.rerun && c.decision?.decision !== 'edit') return { ...c, started: e.data };
+        const { decision: _d, approvalId: _a, ...rest } = c;
+        return { ...rest, started: e.data };
+      });
     case 'approval_requested': {
       const interrupted = e.data.interrupted;
       const withCall = e.data.callId ? updateCall(s, e.data.callId, (c) => ({ ...c, approvalId: e.data.approvalId, ...(interrupted ? { interrupted } : {}) })) : s;
@@ -131,7 +136,10 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
     }
     case 'tool_result': {
       const d = e.data;
-      const failures = d.isError ? { ...s.counters.toolFailures, [d.name]: (s.counters.toolFailures[d.name] ?? 0) + 1 } : s.counters.toolFailures;
+      // A call the user turned down did not fail: the tool-failure budget is about the tool.
+      const call = s.calls.find((c) => c.id === d.callId);
+      const rejected = call?.decision?.decision === 'reject' && call.decision.approvalId === call.approvalId;
+      const failures = d.isError && !rejected ? { ...s.counters.toolFailures, [d.name]: (s.counters.toolFailures[d.name] ?? 0) + 1 } : s.counters.toolFailures;
       const history = [...s.history, { key: d.key, progressed: d.progressed }].slice(-HISTORY);
       const context = { ...ctx(s), charsSince: ctx(s).charsSince + d.content.length };
       const next: RunState = { ...updateCall(s, d.callId, (c) => ({ ...c, result: d })), history, counters: { ...s.counters, toolFailures: failures }, context };

@@ -2,7 +2,7 @@ import { detectDrift, driftNote } from '../checkpoints/drift';
 import type { LlmClient, LlmEvent } from '../model/llmClient';
 import { ModelError } from '../model/modelError';
 import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
-import type { ApprovalGate } from '../ports/approvalGate';
+import type { ApprovalAnswer, ApprovalGate } from '../ports/approvalGate';
 import type { ChangeCapture } from '../ports/changeCapture';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { MemoryPort } from '../memory/memoryPort';
@@ -12,7 +12,8 @@ import { oneSessionOpAtATime } from '../store/sessionOps';
 import { toolDefinitions } from '../tools/registry';
 import type { Tool, ToolContext } from '../tools/tool';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
-import { type Budgets, exhausted, raise } from './budgets';
+import { type Budgets, exhausted } from './budgets';
+import { answerEvents } from './approvalAnswer';
 import { type LoopOptions, detectLoop } from './loopDetector';
 import type { ApprovalRequestedData, RetryNote, RunnerEvent } from './runEvents';
 import { nextOpenCall, turnSettled } from './runState';
@@ -187,11 +188,12 @@ export class Runner {
           return { sessionId: id, status: 'completed' };
         }
         if (s.status === 'failed') return { sessionId: id, status: 'failed', ...(s.statusReason ? { reason: s.statusReason } : {}) };
-        if (signal.aborted) return await this.pause(j, signal);
         const open = s.openApprovals[0];
+        // A session at a question stays 'waiting' when stopped (the editor closing, a pause, Ctrl+C): the question is still the user's to answer, and is found as such after a restart.
+        if (signal.aborted) return open ? { sessionId: id, status: 'waiting' } : await this.pause(j, signal);
         if (open) {
           const parked = await this.askUser(j, open, signal);
-          if (parked) return signal.aborted ? await this.pause(j, signal) : { sessionId: id, status: 'waiting' };
+          if (parked) return { sessionId: id, status: 'waiting' };
           continue;
         }
         const call = nextOpenCall(s);
@@ -274,23 +276,28 @@ export class Runner {
       signal,
     );
     if (answer === 'park') return true;
-    const events: RunnerEvent[] = [{ type: 'approval_decided', data: { approvalId: a.approvalId, decision: answer.decision, ...(answer.input !== undefined ? { input: answer.input } : {}), ...(answer.text !== undefined ? { text: answer.text } : {}) } }];
-    const extras: { messages?: Message[] } = {};
-    if (a.kind === 'budget' && answer.decision !== 'reject') {
-      const over = exhausted(j.state.budgets, j.state.counters);
-      const asked = answer.decision === 'edit' ? (answer.input as Budgets | undefined) : undefined;
-      if (over) events.push({ type: 'budgets_changed', data: { budgets: asked && typeof asked === 'object' ? { ...j.state.budgets, ...asked } : raise(j.state.budgets, over) } });
-    }
-    if ((a.kind === 'budget' || a.kind === 'loop') && answer.decision === 'reject') {
-      events.push({ type: 'status', data: { status: 'failed', reason: `stopped by the user: ${a.reasons.join('; ')}${answer.text ? ` (${answer.text})` : ''}` } });
-    }
-    if (a.kind === 'loop' && answer.decision === 'respond' && answer.text) {
-      const m: Message = { role: 'user', content: answer.text };
-      events.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human', chars: messageChars(m) } });
-      extras.messages = [m];
-    }
-    await this.commit(j, j.state.turn, events, extras);
+    await this.record(j, a, answer);
     return false;
+  }
+
+  /**
+   * Journals the user's answer to the session's open approval `approvalId` (with what it entails:
+   * a raised budget, a stop, a reply to the model) without running anything: an answer given
+   * outside a run (`savepoint approve`). Refused when that approval is not the one open now.
+   */
+  async decide(id: SessionId, approvalId: string, answer: ApprovalAnswer): Promise<void> {
+    await oneSessionOpAtATime(this.deps.store, id, async () => {
+      const j = await SessionJournal.open(this.deps.store, id, this.now);
+      const open = j.state.openApprovals[0];
+      if (!open || open.approvalId !== approvalId) throw new RunnerError('INVALID', `session ${id} is not waiting for approval ${approvalId}${open ? ` (it waits for ${open.approvalId})` : ''}`);
+      await this.record(j, open, answer);
+    });
+  }
+
+  /** The decision and its consequences, in one batch. */
+  private async record(j: SessionJournal, a: ApprovalRequestedData, answer: ApprovalAnswer): Promise<void> {
+    const { events, messages } = answerEvents(j.state, a, answer);
+    await this.commit(j, j.state.turn, events, messages.length ? { messages } : {});
   }
 
   /** Budgets and loops escalate to the user instead of going on. True when an approval was asked. */

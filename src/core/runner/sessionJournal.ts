@@ -152,6 +152,19 @@ export class SessionJournal {
     return m;
   }
 
+  /** The input the model gave the tool call `callId`, from the last assistant message. */
+  async toolUseInput(callId: string): Promise<unknown> {
+    const msgs = this.state.messages;
+    for (let i = msgs.length - 1; i >= 0; i--) {
+      const m = await this.message(msgs[i] as BlobHash);
+      if (m.role !== 'assistant' || typeof m.content === 'string') continue;
+      const block = m.content.find((b) => b.type === 'tool_use' && b.id === callId);
+      if (block && block.type === 'tool_use') return block.input;
+      break;
+    }
+    throw new RunnerError('INVALID', `the tool_use ${callId} is not in the last assistant message`);
+  }
+
   /**
    * The messages to send: consecutive messages of one role (tool results, then a human note) merged
    * into one. A message without content is left out: the model does end a turn with none (after tool

@@ -46,27 +46,15 @@ export class ToolCalls {
   async advance(j: SessionJournal, call: CallState, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
     const tool = this.deps.tools.find((t) => t.name === call.name);
     if (!tool) return this.finish(j, call, { content: `There is no tool named "${call.name}". Available: ${this.deps.tools.map((t) => t.name).join(', ')}.`, isError: true }, null);
-    if (!call.planned) return this.plan(j, call, tool, await this.modelInput(j, call.id), false, startedHere, signal);
+    if (!call.planned) return this.plan(j, call, tool, await j.toolUseInput(call.id), false, startedHere, signal);
     const latest = call.decision && call.decision.approvalId === call.approvalId ? call.decision : undefined;
     if (call.approvalId && !latest) throw new RunnerError('INVALID', `call ${call.id} waits for approval ${call.approvalId}`);
     if (latest && latest.decision !== 'approve' && latest.decision !== 'edit') return this.declined(j, call, latest.decision, latest.text);
-    if (latest?.decision === 'edit' && kindOf(latest.approvalId) === 'tool') return this.plan(j, call, tool, latest.input, true, startedHere, signal);
+    // The input the user edited runs, whichever question they answered with it (the call, a command to run again, a conflict).
+    if (latest?.decision === 'edit' && latest.input !== undefined && ['tool', 'command_rerun', 'conflict'].includes(kindOf(latest.approvalId) ?? '')) return this.plan(j, call, tool, latest.input, true, startedHere, signal);
     if (!call.started) return this.start(j, call, tool, call.planned.input, await approvedDisk(this.deps.store, j, latest, ['approve', 'edit']), startedHere, signal);
     if (startedHere.has(call.id)) throw new RunnerError('INVALID', `call ${call.id} started in this process but has no result`);
     return this.reconcile(j, call, tool, latest, signal);
-  }
-
-  /** The input the model gave, from the journaled assistant message. */
-  private async modelInput(j: SessionJournal, callId: string): Promise<unknown> {
-    const msgs = j.state.messages;
-    for (let i = msgs.length - 1; i >= 0; i--) {
-      const m: Message = await j.message(msgs[i] as BlobHash);
-      if (m.role !== 'assistant' || typeof m.content === 'string') continue;
-      const block = m.content.find((b) => b.type === 'tool_use' && b.id === callId);
-      if (block && block.type === 'tool_use') return block.input;
-      break;
-    }
-    throw new RunnerError('INVALID', `the tool_use ${callId} is not in the last assistant message`);
   }
 
   private async plan(j: SessionJournal, call: CallState, tool: Tool, raw: unknown, edited: boolean, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
@@ -168,7 +156,8 @@ export class ToolCalls {
   ): Promise<void> {
     const mutations = changes?.map(toMutation);
     const effects: EffectWrite[] = [{ step: j.state.turn, actionId: call.id, phase: 'intent', data: { name: tool.name, input, ...(mutations ? { mutations } : {}) } }];
-    await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}) } }], { effects, blobs: changes ? this.blobsOf(changes) : [] });
+    const rerun = call.started ? { rerun: true as const } : {};
+    await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}), ...rerun } }], { effects, blobs: changes ? this.blobsOf(changes) : [] });
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
     // The first step that changes files needs something to compare with: the findings before it.
@@ -198,6 +187,8 @@ export class ToolCalls {
     const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id));
     const ran = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
+    // An edited run again after a crash: what the cut-off run had changed is the step's too.
+    earlier ??= call.interrupted?.length ? { effects: call.interrupted, blobs: [] } : undefined;
     const found = earlier?.effects.length ? { files: ran?.files ?? [], effects: composeEffects(earlier.effects, ran?.effects ?? []), blobs: [...earlier.blobs, ...(ran?.blobs ?? [])] } : ran;
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input, recovered);
     const symbols = await this.symbols(found.files);
@@ -282,7 +273,8 @@ export class ToolCalls {
     // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer.
     const found = tool.category === 'mutate' ? await recoverInterrupted(this.deps.capture, j, call.id) : undefined;
     if (tool.name === 'run_command' && (!latest || kindOf(latest.approvalId) !== 'command_rerun')) {
-      await this.commit(j, j.state.turn, [rerunQuestion(j, call, input, found, this.now())], found ? { blobs: found.blobs } : undefined);
+      const since = found && call.interrupted?.length ? { ...found, effects: composeEffects(call.interrupted, found.effects) } : found;
+      await this.commit(j, j.state.turn, [rerunQuestion(j, call, input, since, this.now())], found ? { blobs: found.blobs } : undefined);
       if (found) await this.deps.capture?.forget?.(captureLabel(j, call.id)).catch(() => undefined);
       return;
     }
@@ -290,7 +282,8 @@ export class ToolCalls {
     // user said to run again is run as a first run is: the files it changes are captured and journaled,
     // on top of what its cut-off runs had changed (the one asked about, and a run again cut off too).
     const earlier = { effects: composeEffects(call.interrupted ?? [], found?.effects ?? []), blobs: found?.blobs ?? [] };
-    return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal), 'rerun', earlier);
+    await this.commit(j, j.state.turn, [{ type: 'tool_started', data: { callId: call.id, rerun: true } }], earlier.blobs.length ? { blobs: earlier.blobs } : undefined);
+    return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal), 'rerun', { effects: earlier.effects, blobs: [] });
   }
 
   private async askConflict(j: SessionJournal, call: CallState, reasons: string[], shown: readonly ShownChange[]): Promise<void> {

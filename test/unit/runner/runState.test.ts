@@ -28,14 +28,14 @@ describe('runner state (pure step function)', () => {
     assert.equal(s.openApprovals.length, 1);
   });
 
-  it('continues after a decision, counts tool failures, and closes the turn with the results message', () => {
+  it('continues after a decision, does not count a rejected call as a tool failure, and closes the turn with the results message', () => {
     let s = journal.reduce(reduce, initialRunState());
     s = reduce(s, { type: 'approval_decided', data: { approvalId: 'ap1', decision: 'reject', text: 'no' } });
     assert.equal(s.status, 'running');
     assert.equal(s.calls[1]?.decision?.decision, 'reject');
     s = reduce(s, { type: 'tool_result', data: { callId: 't2', name: 'write_file', key: 'k', isError: true, content: 'rejected: no', progressed: false } });
     assert.equal(turnSettled(s), true);
-    assert.deepEqual(s.counters.toolFailures, { write_file: 1 });
+    assert.deepEqual(s.counters.toolFailures, {}, 'the user said no: the tool did not fail');
     s = reduce(s, { type: 'message_added', data: { role: 'user', message: h('c'), reason: 'tool_results' } });
     assert.deepEqual(s.calls, []);
     assert.equal(s.messages.length, 3);

@@ -1,0 +1,31 @@
+import type { Message } from '../model/types';
+import type { ApprovalAnswer } from '../ports/approvalGate';
+import { type Budgets, exhausted, raise } from './budgets';
+import { messageChars } from './compaction';
+import type { ApprovalRequestedData, RunnerEvent } from './runEvents';
+import type { RunState } from './runState';
+import { hashMessage } from './sessionJournal';
+
+/**
+ * The events that record the user's answer to `asked`, with what the answer entails: a raised
+ * budget, a stop, a reply to the model. Pure: the answer goes in the journal as one batch, whoever
+ * took it (the gate during a run, or `savepoint approve` between runs).
+ */
+export function answerEvents(s: RunState, asked: ApprovalRequestedData, answer: ApprovalAnswer): { events: RunnerEvent[]; messages: Message[] } {
+  const events: RunnerEvent[] = [{ type: 'approval_decided', data: { approvalId: asked.approvalId, decision: answer.decision, ...(answer.input !== undefined ? { input: answer.input } : {}), ...(answer.text !== undefined ? { text: answer.text } : {}) } }];
+  const messages: Message[] = [];
+  if (asked.kind === 'budget' && answer.decision !== 'reject') {
+    const over = exhausted(s.budgets, s.counters);
+    const edited = answer.decision === 'edit' ? (answer.input as Budgets | undefined) : undefined;
+    if (over) events.push({ type: 'budgets_changed', data: { budgets: edited && typeof edited === 'object' ? { ...s.budgets, ...edited } : raise(s.budgets, over) } });
+  }
+  if ((asked.kind === 'budget' || asked.kind === 'loop') && answer.decision === 'reject') {
+    events.push({ type: 'status', data: { status: 'failed', reason: `stopped by the user: ${asked.reasons.join('; ')}${answer.text ? ` (${answer.text})` : ''}` } });
+  }
+  if (asked.kind === 'loop' && answer.decision === 'respond' && answer.text) {
+    const m: Message = { role: 'user', content: answer.text };
+    events.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human', chars: messageChars(m) } });
+    messages.push(m);
+  }
+  return { events, messages };
+}
