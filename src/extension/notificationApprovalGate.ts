@@ -47,7 +47,7 @@ export class NotificationApprovalGate implements ApprovalGate {
       show();
       const choice = await raceAbort(answered, AbortSignal.any([signal, deadline.signal]));
       if (!choice && deadline.signal.aborted && !signal.aborted) {
-        const answer = timedOutAnswer(r.kind, t);
+        const answer = timedOutAnswer(r.kind, t, r.userOnly === true);
         // VS Code cannot take a notification back: a late click on it is answered, not lost silently.
         void Promise.race(copies).then((late) => late && void vscode.window.showInformationMessage(`Savepoint: too late, that approval timed out and was ${answer.decision === 'approve' ? 'approved' : 'rejected'} already.`));
         return this.timedOut(r, answer);

@@ -29,19 +29,20 @@ export function approvalTimeoutFrom(minutes: unknown, action: unknown): Approval
 }
 
 /**
- * The answer a timed-out approval gets. Only tool calls may be approved by a timeout: a conflict,
- * a command re-run, an exhausted budget or a loop always gets the safe answer (reject).
+ * The answer a timed-out approval gets. Only tool calls may be approved by a timeout, and not those
+ * only the user may approve (`userOnly`: destructive, an always-ask pattern, outside the workspace):
+ * those, a conflict, a command re-run, an exhausted budget or a loop always get the safe answer (reject).
  */
-export function timedOutAnswer(kind: string, t: ApprovalTimeout): TimedOutAnswer {
-  const decision = t.action === 'approve' && kind === 'tool' ? 'approve' : 'reject';
+export function timedOutAnswer(kind: string, t: ApprovalTimeout, userOnly = false): TimedOutAnswer {
+  const decision = t.action === 'approve' && kind === 'tool' && !userOnly ? 'approve' : 'reject';
   const seconds = Math.round(t.minutes * 60);
   const after = seconds < 60 ? `${seconds} second${seconds === 1 ? '' : 's'}` : t.minutes === 1 ? '1 minute' : `${Math.round(t.minutes * 10) / 10} minutes`;
   return { decision, text: `No answer within ${after}: ${decision === 'approve' ? 'approved' : 'rejected'} automatically (setting savepoint.approval.timeoutAction).` };
 }
 
 /** What to do about a pending approval now: nothing, wait `ms`, or decide. */
-export function timeoutPlan(request: { kind: string; requestedAt: number }, t: ApprovalTimeout, now: number): TimeoutPlan {
+export function timeoutPlan(request: { kind: string; requestedAt: number; userOnly?: boolean }, t: ApprovalTimeout, now: number): TimeoutPlan {
   if (t.minutes <= 0) return { type: 'never' };
   const left = request.requestedAt + t.minutes * 60_000 - now;
-  return left > 0 ? { type: 'wait', ms: left } : { type: 'decide', answer: timedOutAnswer(request.kind, t) };
+  return left > 0 ? { type: 'wait', ms: left } : { type: 'decide', answer: timedOutAnswer(request.kind, t, request.userOnly === true) };
 }

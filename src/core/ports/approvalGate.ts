@@ -15,6 +15,8 @@ export interface ApprovalRequest {
   diff?: string;
   /** For command_rerun: the files changed since the interrupted run began (`M a.txt, A gen/x.ts`), which the step records either way. */
   changed?: string;
+  /** Only the user may approve it (a destructive call, an always-ask pattern, a path outside the workspace): a timeout rejects it whatever its setting. */
+  userOnly?: true;
   requestedAt: number;
 }
 

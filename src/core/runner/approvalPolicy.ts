@@ -40,6 +40,8 @@ export interface ApprovalDecisionNeed {
   ask: boolean;
   /** Why the call must be asked about (shown to the user), when it must. */
   reasons: string[];
+  /** Destructive, an always-ask pattern, or outside the workspace: only the user may approve it (never a timeout). */
+  always?: true;
 }
 
 /**
@@ -67,7 +69,7 @@ export function needsApproval(policy: ApprovalPolicy, tool: { name: string; cate
     if (strings.some((s) => re.test(s))) reasons.push(`matches always-ask pattern ${JSON.stringify(src)}`);
   }
   if (paths.some((s) => OUTSIDE.test(s))) reasons.push('refers to a path outside the workspace');
-  if (reasons.length > 0) return { ask: true, reasons };
+  if (reasons.length > 0) return { ask: true, reasons, always: true };
   // Policies journaled before memory existed have no rule for it: memory writes are undoable, so auto.
   const rule = policy.categories[tool.category] ?? (tool.category === 'memory' ? 'auto' : 'ask');
   return rule === 'auto' ? { ask: false, reasons: [] } : { ask: true, reasons: [`${tool.category} tools ask first (approval policy)`] };

@@ -98,6 +98,8 @@ export interface ApprovalRequestedData {
    * run again adds its own changes on top).
    */
   interrupted?: SideEffect[];
+  /** A call the policy always asks about (destructive, an always-ask pattern, outside the workspace): only the user may approve it, never a timeout. */
+  userOnly?: true;
   requestedAt: number;
 }
 

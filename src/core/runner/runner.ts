@@ -272,6 +272,7 @@ export class Runner {
         ...(a.input !== undefined ? { input: a.input } : {}),
         ...(a.diff !== undefined ? { diff: a.diff } : {}),
         ...(a.interrupted?.length ? { changed: listEffects(a.interrupted) } : {}),
+        ...(a.userOnly ? { userOnly: true as const } : {}),
       },
       signal,
     );

@@ -75,7 +75,7 @@ export class ToolCalls {
     const diff = changes ? unifiedDiff(changes) : undefined;
     const asked: RunnerEvent = {
       type: 'approval_requested',
-      data: { approvalId: `tool:${call.id}:${j.headSeq + 1}`, kind: 'tool', callId: call.id, name: tool.name, input: valid.value, reasons: need.reasons, requestedAt: this.now(), ...(diff ? { diff } : {}) },
+      data: { approvalId: `tool:${call.id}:${j.headSeq + 1}`, kind: 'tool', callId: call.id, name: tool.name, input: valid.value, reasons: need.reasons, requestedAt: this.now(), ...(diff ? { diff } : {}), ...(need.always ? { userOnly: true as const } : {}) },
     };
     // The versions the approved change is made from and makes: a three-way merge needs them if the file changes while the user decides.
     await this.commit(j, j.state.turn, [planned, asked], changes ? { blobs: this.blobsOf(changes) } : undefined);

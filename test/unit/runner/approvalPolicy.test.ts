@@ -29,7 +29,9 @@ describe('approval policy', () => {
       'sudo apt-get install x',
     ]) {
       assert.equal(autoCmd(c).ask, true, c);
+      assert.equal(autoCmd(c).always, true, `${c}: only the user may approve it (never a timeout)`);
     }
+    assert.equal(cmd('npm test').always, undefined, 'asked by the category rule: a timeout may approve it');
     for (const c of ['npm test', 'git push origin feature', 'git reset --soft HEAD~1', 'rm build/a.js', 'echo drop the table']) {
       assert.equal(autoCmd(c).ask, false, c);
     }

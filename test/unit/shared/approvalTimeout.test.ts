@@ -34,6 +34,14 @@ describe('approval timeout: the default action, counted from the journaled reque
     for (const kind of ['conflict', 'command_rerun', 'budget', 'loop']) assert.equal(timedOutAnswer(kind, t).decision, 'reject', kind);
   });
 
+  it('approve never applies to a call only the user may approve (destructive, an always-ask pattern, outside the workspace)', () => {
+    const t = approvalTimeoutFrom(1, 'approve');
+    const plan = timeoutPlan({ kind: 'tool', requestedAt: 0, userOnly: true }, t, 2 * MIN);
+    assert.ok(plan.type === 'decide');
+    assert.equal(plan.answer.decision, 'reject');
+    assert.equal(timedOutAnswer('tool', t, true).decision, 'reject');
+  });
+
   it('says how long it waited in words that fit the setting', () => {
     assert.match(timedOutAnswer('tool', approvalTimeoutFrom(0.05, 'reject')).text, /^No answer within 3 seconds: rejected/);
     assert.match(timedOutAnswer('tool', approvalTimeoutFrom(90, 'reject')).text, /^No answer within 90 minutes/);
