@@ -22,7 +22,8 @@ export function answerEvents(s: RunState, asked: ApprovalRequestedData, answer: 
   if ((asked.kind === 'budget' || asked.kind === 'loop') && answer.decision === 'reject') {
     events.push({ type: 'status', data: { status: 'failed', reason: `stopped by the user: ${asked.reasons.join('; ')}${answer.text ? ` (${answer.text})` : ''}` } });
   }
-  if (asked.kind === 'loop' && answer.decision === 'respond' && answer.text) {
+  // A reply to a budget or loop question goes to the model with the go-ahead (a budget is raised as for approve).
+  if ((asked.kind === 'loop' || asked.kind === 'budget') && answer.decision === 'respond' && answer.text) {
     const m: Message = { role: 'user', content: answer.text };
     events.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human', chars: messageChars(m) } });
     messages.push(m);

@@ -290,6 +290,8 @@ export class Runner {
     await oneSessionOpAtATime(this.deps.store, id, async () => {
       const j = await SessionJournal.open(this.deps.store, id, this.now);
       const open = j.state.openApprovals[0];
+      // A cancelled (failed) or finished session has nothing left to answer: an answer would set it going again with no run behind it.
+      if (j.state.status === 'failed' || j.state.status === 'completed') throw new RunnerError('INVALID', `session ${id} is ${j.state.status === 'failed' ? 'stopped' : 'completed'}: there is no question to answer`);
       if (!open || open.approvalId !== approvalId) throw new RunnerError('INVALID', `session ${id} is not waiting for approval ${approvalId}${open ? ` (it waits for ${open.approvalId})` : ''}`);
       await this.record(j, open, answer);
     });

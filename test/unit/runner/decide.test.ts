@@ -44,4 +44,20 @@ describe('an answer given between runs (Runner.decide, as savepoint approve give
     assert.equal((await runner.run(id)).status, 'completed');
     assert.deepEqual(gate.asked.map((a) => a.approvalId), [asked]);
   });
+
+  it("a reply to a budget question raises the budget and reaches the model; a cancelled session's question cannot be answered", async () => {
+    h = await harness([toolUse('r1', 'read_file', { path: 'f.txt' }), finalText('done', { toolResultFor: 'r1', lastUserContains: 'only one more file' })], { 'f.txt': 'x\n' });
+    const runner = h.runner(new ScriptedGate(() => 'park'));
+    const id = await runner.start({ task: 'read', models: ['claude-sonnet-4-6'], budgets: { maxSteps: 1 } });
+    assert.equal((await runner.run(id)).status, 'waiting');
+    const asked = (await h.store.getSession(id))?.pendingApproval?.id as string;
+    await runner.decide(id, asked, { decision: 'respond', text: 'go on, but read only one more file' });
+    assert.deepEqual((await h.events(id)).slice(-3).map((e) => e.type), ['approval_decided', 'budgets_changed', 'message_added']);
+    assert.equal((await runner.run(id)).status, 'completed', 'the model got the reply (the script checks it)');
+
+    const other = await runner.start({ task: 'read', models: ['claude-sonnet-4-6'], budgets: { maxSteps: 1 } });
+    await h.store.getSession(other);
+    await runner.cancel(other);
+    await assert.rejects(runner.decide(other, 'budget:1', { decision: 'approve' }), /is stopped: there is no question to answer/);
+  });
 });
