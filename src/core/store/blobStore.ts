@@ -24,7 +24,10 @@ interface Walk {
 export interface StagedBlobs {
   hashes: BlobHash[];
   bytes: number;
+  /** The batch is written: the new blobs enter the cache. */
   commit(): void;
+  /** The batch is written, or given up: call it either way, once it is one or the other (see `release`). */
+  settle(): void;
 }
 
 const CACHE_BYTES = 16 * 1024 * 1024;
@@ -38,6 +41,20 @@ export class BlobStore {
   /** Recently written or read blobs, so that a delta against the previous version needs no read. */
   private readonly cache = new Map<BlobHash, Cached>();
   private cacheBytes = 0;
+  /**
+   * A release counts a blob's references, then deletes it; a commit of another session that stages
+   * the blob in between sees it stored and writes only a reference to it. So a release keeps a blob
+   * that a batch not yet written has staged (`staging`: how many such batches), or that was staged
+   * after its count began (`lastStaged`, kept while releases run); and a commit stores afresh a
+   * blob whose deletion is being written (`freeing`).
+   */
+  private readonly staging = new Map<BlobHash, number>();
+  private readonly lastStaged = new Map<BlobHash, number>();
+  private epoch = 0;
+  private releasing = 0;
+  private readonly freeing = new Set<BlobHash>();
+  /** One release at a time: two that each count the other's reference would both keep the blob. */
+  private releases: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly ctx: StoreContext) {}
 
@@ -52,6 +69,44 @@ export class BlobStore {
       }
       hashes.push(input.hash ?? hashBlob(input.content));
     }
+    const held = [...hashes, ...inputs.flatMap((input) => (input.deltaBase ? [input.deltaBase] : []))];
+    for (const h of held) this.hold(h);
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      for (const h of held) this.unhold(h);
+    };
+    try {
+      bytes = await this.stageOps(owner, inputs, hashes, fresh, ops);
+    } catch (e) {
+      settle();
+      throw e;
+    }
+    return {
+      hashes,
+      bytes,
+      commit: () => {
+        for (const [h, c] of fresh) this.remember(h, c);
+      },
+      settle,
+    };
+  }
+
+  private hold(hash: BlobHash): void {
+    this.staging.set(hash, (this.staging.get(hash) ?? 0) + 1);
+    if (this.releasing > 0) this.lastStaged.set(hash, ++this.epoch);
+  }
+
+  private unhold(hash: BlobHash): void {
+    const n = (this.staging.get(hash) ?? 1) - 1;
+    if (n > 0) this.staging.set(hash, n);
+    else this.staging.delete(hash);
+  }
+
+  /** The puts of `stage`; returns their bytes. */
+  private async stageOps(owner: SessionId, inputs: readonly BlobInput[], hashes: readonly BlobHash[], fresh: Map<BlobHash, Cached>, ops: BatchOp[]): Promise<number> {
+    let bytes = 0;
     const stored = await this.which(hashes);
     for (const [i, input] of inputs.entries()) {
       const hash = hashes[i] as BlobHash;
@@ -63,7 +118,7 @@ export class BlobStore {
       let depth = 0;
       let payload: Uint8Array | undefined;
       if (input.deltaBase && input.deltaBase !== hash) {
-        const base = fresh.get(input.deltaBase) ?? (await this.tryLoad(input.deltaBase));
+        const base = fresh.get(input.deltaBase) ?? (this.freeing.has(input.deltaBase) ? undefined : await this.tryLoad(input.deltaBase));
         if (base) {
           payload = encodeDelta(input.content, base.content, input.deltaBase, base.depth);
           if (payload) {
@@ -80,13 +135,7 @@ export class BlobStore {
       bytes += key.length + value.length;
       fresh.set(hash, { content: input.content, depth });
     }
-    return {
-      hashes,
-      bytes,
-      commit: () => {
-        for (const [h, c] of fresh) this.remember(h, c);
-      },
-    };
+    return bytes;
   }
 
   /** Which of `hashes` are stored: the cache, then ONE read for the rest. */
@@ -95,6 +144,8 @@ export class BlobStore {
     const ask = [...new Set(hashes.filter((h) => !(this.cache.has(h) && out.add(h))))];
     const raws = await this.ctx.getManyRaw(ask.map((h) => keys.blob(h)), 'checking blobs');
     ask.forEach((h, i) => raws[i] !== undefined && out.add(h));
+    // Being deleted: stored again rather than only referenced.
+    for (const h of hashes) if (this.freeing.has(h)) out.delete(h);
     return out;
   }
 
@@ -243,28 +294,51 @@ export class BlobStore {
    * Drops `owner`'s reference to `hash` and frees the blob (and, transitively, delta bases) once
    * nothing references it. Returns how many blobs were freed.
    */
-  async release(owner: string, hash: BlobHash): Promise<number> {
-    const ops: BatchOp[] = [{ type: 'del', key: keys.ref(hash, owner) }];
-    let freed = 0;
-    let next: BlobHash | undefined;
-    const remaining = await this.hasRefsOtherThan(hash, owner);
-    if (!remaining) {
-      const raw = await this.ctx.getRaw(keys.blob(hash), 'reading a blob');
-      ops.push({ type: 'del', key: keys.blob(hash) });
-      freed = raw === undefined ? 0 : 1;
-      if (raw) {
-        try {
-          const rec = decodeBlob(this.ctx.codec.decode(raw));
-          if (rec.kind === 'delta') next = rec.base;
-        } catch {
-          // A damaged blob is freed all the same; its base keeps its other references.
+  release(owner: string, hash: BlobHash): Promise<number> {
+    const run = this.releases.then(() => this.releaseOne(owner, hash));
+    this.releases = run.catch(() => undefined);
+    return run;
+  }
+
+  private async releaseOne(owner: string, hash: BlobHash): Promise<number> {
+    this.releasing++;
+    try {
+      const since = this.epoch;
+      const ops: BatchOp[] = [{ type: 'del', key: keys.ref(hash, owner) }];
+      let freed = 0;
+      let next: BlobHash | undefined;
+      const remaining = await this.hasRefsOtherThan(hash, owner);
+      const raw = remaining ? undefined : await this.ctx.getRaw(keys.blob(hash), 'reading a blob');
+      // From the count to the write nothing else runs: a commit that staged the blob meanwhile has it.
+      const free = !remaining && !this.stagedSince(hash, since);
+      if (free) {
+        ops.push({ type: 'del', key: keys.blob(hash) });
+        freed = raw === undefined ? 0 : 1;
+        if (raw) {
+          try {
+            const rec = decodeBlob(this.ctx.codec.decode(raw));
+            if (rec.kind === 'delta') next = rec.base;
+          } catch {
+            // A damaged blob is freed all the same; its base keeps its other references.
+          }
         }
+        this.forget(hash);
+        this.freeing.add(hash);
       }
+      try {
+        await this.ctx.write(ops, 'freeing a blob');
+      } finally {
+        if (free) this.freeing.delete(hash);
+      }
+      if (next) freed += await this.releaseOne(`~${hash}`, next);
+      return freed;
+    } finally {
+      if (--this.releasing === 0) this.lastStaged.clear();
     }
-    await this.ctx.write(ops, 'freeing a blob');
-    this.forget(hash);
-    if (next) freed += await this.release(`~${hash}`, next);
-    return freed;
+  }
+
+  private stagedSince(hash: BlobHash, since: number): boolean {
+    return this.staging.has(hash) || (this.lastStaged.get(hash) ?? -1) > since;
   }
 
   private async hasRefsOtherThan(hash: BlobHash, owner: string): Promise<boolean> {

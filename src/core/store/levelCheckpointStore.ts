@@ -193,28 +193,33 @@ export class LevelCheckpointStore implements CheckpointStore {
         put(keys.effect(sid, ef.step, ef.actionId, phase), this.ctx.encodeJson({ at: now, data: ef.data }));
       }
       const staged = await this.blobs.stage(sid, step.blobs ?? [], ops);
-      bytes += staged.bytes;
-      let snapshotSeq = prev.snapshotSeq;
-      const due = seq - prev.snapshotSeq >= this.snapshotEvery || step.forceSnapshot === true;
-      if (step.snapshot && due && seq > prev.snapshotSeq) {
-        put(keys.snapshot(sid, seq), this.ctx.encodeJson({ seq, state: step.snapshot() }));
-        snapshotSeq = seq;
-        await this.dropOldSnapshots(sid, prev.snapshotSeq, ops);
+      // Settled whatever happens: until then a deletion freeing these blobs keeps them (see BlobStore.release).
+      try {
+        bytes += staged.bytes;
+        let snapshotSeq = prev.snapshotSeq;
+        const due = seq - prev.snapshotSeq >= this.snapshotEvery || step.forceSnapshot === true;
+        if (step.snapshot && due && seq > prev.snapshotSeq) {
+          put(keys.snapshot(sid, seq), this.ctx.encodeJson({ seq, state: step.snapshot() }));
+          snapshotSeq = seq;
+          await this.dropOldSnapshots(sid, prev.snapshotSeq, ops);
+        }
+        const summary: SessionSummary = {
+          ...prev,
+          ...pickPatch(step.summary),
+          updatedAt: Math.max(now, prev.updatedAt),
+          headSeq: seq,
+          snapshotSeq,
+        };
+        if (digested) summary.digests = digested.coverage;
+        if (journal.length) summary.lastStep = (journal[journal.length - 1] as JournalEvent).step;
+        summary.sizeBytes = prev.sizeBytes + bytes + (digested?.bytes ?? 0);
+        await this.writeSummary(summary, prev, ops, step.deferSync === true);
+        staged.commit();
+        digested?.done();
+        return { headSeq: seq, blobHashes: staged.hashes, snapshotWritten: snapshotSeq !== prev.snapshotSeq, bytesWritten: bytes, summary };
+      } finally {
+        staged.settle();
       }
-      const summary: SessionSummary = {
-        ...prev,
-        ...pickPatch(step.summary),
-        updatedAt: Math.max(now, prev.updatedAt),
-        headSeq: seq,
-        snapshotSeq,
-      };
-      if (digested) summary.digests = digested.coverage;
-      if (journal.length) summary.lastStep = (journal[journal.length - 1] as JournalEvent).step;
-      summary.sizeBytes = prev.sizeBytes + bytes + (digested?.bytes ?? 0);
-      await this.writeSummary(summary, prev, ops, step.deferSync === true);
-      staged.commit();
-      digested?.done();
-      return { headSeq: seq, blobHashes: staged.hashes, snapshotWritten: snapshotSeq !== prev.snapshotSeq, bytesWritten: bytes, summary };
     });
   }
 
@@ -311,7 +316,11 @@ export class LevelCheckpointStore implements CheckpointStore {
     await this.requireSession(owner);
     const ops: BatchOp[] = [];
     const staged = await this.blobs.stage(owner, inputs, ops);
-    await this.ctx.write(ops, 'storing blobs');
+    try {
+      await this.ctx.write(ops, 'storing blobs');
+    } finally {
+      staged.settle();
+    }
     staged.commit();
     return staged.hashes;
   }
