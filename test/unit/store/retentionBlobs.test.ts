@@ -5,6 +5,7 @@ import { LevelCheckpointStore } from '../../../src/core/store/levelCheckpointSto
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { Db } from '../../../src/core/store/storeContext';
 import type { BlobHash, SessionId } from '../../../src/core/store/types';
+import { StoreError } from '../../../src/core/store/errors';
 import { bytes, sourceFile, stepCommit, text } from '../builders';
 import { tempDirs } from './helpers/tmp';
 
@@ -86,5 +87,32 @@ describe('retention and shared blobs: what a deletion frees while other sessions
     assert.equal(await store.hasBlob(hash), false, 'no session references the file any more, yet it stays in the store for good (vacuum does not find it either)');
     assert.equal(ra.blobsFreed + rb.blobsFreed, 1);
     await store.close();
+  });
+
+  it('with the default disk store: deleting a session while another commits the same file at every moment of the deletion never loses the file', async () => {
+    const dir = await tmp.make();
+    const store = await openCheckpointStore({ dir });
+    const lost: number[] = [];
+    for (let delay = 0; delay < Number(process.env.DELAYS ?? 300); delay++) {
+      const content = bytes(`${sourceFile(100 + delay)}`);
+      const b = await store.createSession({ title: `old ${delay}`, status: 'completed' });
+      const a = await store.createSession({ title: `resumed ${delay}` });
+      const [hash] = (await store.commit(stepCommit(b.id, 1, 0, { blobs: [{ content }] }))).blobHashes as [BlobHash];
+      const later = async () => {
+        for (let i = 0; i < delay; i++) await new Promise((r) => setImmediate(r));
+        return store.commit(stepCommit(a.id, 1, 0, { blobs: [{ content }] }));
+      };
+      await Promise.all([store.deleteSession(b.id, 'retention'), later()]);
+      const readable = await store.getBlob(hash).then(
+        () => true,
+        (e: unknown) => {
+          if (!StoreError.is(e, 'BLOB_NOT_FOUND')) throw e;
+          return false;
+        },
+      );
+      if (!readable) lost.push(delay);
+    }
+    await store.close();
+    assert.deepEqual(lost, [], `session A's committed file was deleted with session B when A committed it after ${lost.join(', ')} turns of the event loop`);
   });
 });
