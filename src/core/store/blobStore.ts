@@ -291,22 +291,23 @@ export class BlobStore {
   }
 
   /**
-   * Drops `owner`'s reference to `hash` and frees the blob (and, transitively, delta bases) once
-   * nothing references it. Returns how many blobs were freed.
+   * Drops `owner`'s reference to `hash` and frees the blob once nothing references it. Returns how
+   * many blobs were freed (0 or 1). A freed delta's reference on its base becomes `owner`'s, owned
+   * key and all, in the same batch: the caller's loop over `owner`'s blobs (retention's purge) then
+   * releases the base too, and after a crash in between finds it again.
    */
-  release(owner: string, hash: BlobHash): Promise<number> {
+  release(owner: SessionId, hash: BlobHash): Promise<number> {
     const run = this.releases.then(() => this.releaseOne(owner, hash));
     this.releases = run.catch(() => undefined);
     return run;
   }
 
-  private async releaseOne(owner: string, hash: BlobHash): Promise<number> {
+  private async releaseOne(owner: SessionId, hash: BlobHash): Promise<number> {
     this.releasing++;
     try {
       const since = this.epoch;
       const ops: BatchOp[] = [{ type: 'del', key: keys.ref(hash, owner) }];
       let freed = 0;
-      let next: BlobHash | undefined;
       const remaining = await this.hasRefsOtherThan(hash, owner);
       const raw = remaining ? undefined : await this.ctx.getRaw(keys.blob(hash), 'reading a blob');
       // From the count to the write nothing else runs: a commit that staged the blob meanwhile has it.
@@ -317,7 +318,13 @@ export class BlobStore {
         if (raw) {
           try {
             const rec = decodeBlob(this.ctx.codec.decode(raw));
-            if (rec.kind === 'delta') next = rec.base;
+            if (rec.kind === 'delta') {
+              ops.push(
+                { type: 'del', key: keys.ref(rec.base, `~${hash}`) },
+                { type: 'put', key: keys.ref(rec.base, owner), value: EMPTY },
+                { type: 'put', key: keys.owned(owner, rec.base), value: EMPTY },
+              );
+            }
           } catch {
             // A damaged blob is freed all the same; its base keeps its other references.
           }
@@ -330,7 +337,6 @@ export class BlobStore {
       } finally {
         if (free) this.freeing.delete(hash);
       }
-      if (next) freed += await this.releaseOne(`~${hash}`, next);
       return freed;
     } finally {
       if (--this.releasing === 0) this.lastStaged.clear();

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { openCheckpointStore } from '../../../src/core/store/openStore';
+import type { BlobHash, SessionId } from '../../../src/core/store/types';
+import { FixtureProcess } from '../../fixtures/storeChild';
+import { tempDirs } from './helpers/tmp';
+
+const SID = 'deleted-session' as SessionId;
+
+/** Runs deleteKiller until its SIGKILL (or its end); returns the hashes of the session's two file versions. */
+async function deleteKilledAt(dir: string, kill: 'after-delta-freed' | 'before-purge'): Promise<{ full: BlobHash; delta: BlobHash }> {
+  const child = new FixtureProcess('deleteKiller', [dir, SID, kill]);
+  const line = await child.waitFor(/^hashes /);
+  const exit = await child.exited;
+  assert.equal(exit.signal, 'SIGKILL', `the child was to kill itself at ${kill}; stderr: ${exit.stderr}`);
+  const [, full, delta] = line.split(' ') as [string, BlobHash, BlobHash];
+  return { full, delta };
+}
+
+describe('a session deletion SIGKILLed part way (real process, real LevelDB)', function () {
+  this.timeout(60_000);
+  const tmp = tempDirs('deletion-crash');
+  afterEach(async function () {
+    await tmp.cleanup(this.currentTest?.state === 'failed');
+  });
+
+  it('killed right after the delta version of a file is freed: vacuum then frees the version it was built on too, nothing is left', async () => {
+    const dir = await tmp.make();
+    const { full, delta } = await deleteKilledAt(dir, 'after-delta-freed');
+
+    const store = await openCheckpointStore({ dir, onLocked: 'fail' });
+    assert.equal(await store.getSession(SID), undefined, 'the session is gone from the index');
+    assert.equal(await store.vacuum(), 1, 'the unfinished deletion is finished');
+    assert.equal(await store.hasBlob(delta), false);
+    assert.equal(await store.hasBlob(full), false, 'the first version of the file, which only the deleted session used, stays in the store for good');
+    await store.close();
+  });
+});
