@@ -133,6 +133,8 @@ export class LevelCheckpointStore implements CheckpointStore {
     if (typeof input.title !== 'string') throw new StoreError('INVALID_ARGUMENT', 'a session needs a title');
     return this.exclusive(id, async () => {
       if (await this.getSession(id)) throw new StoreError('INVALID_ARGUMENT', `session ${id} already exists`);
+      // A deletion of this id a crash cut short: its records go first, or they would be the new session's.
+      await this.retention.finish(id);
       const now = this.ctx.now();
       const summary: SessionSummary = {
         id,
@@ -351,7 +353,9 @@ export class LevelCheckpointStore implements CheckpointStore {
 
   async vacuum(): Promise<number> {
     this.ctx.assertWritable();
-    return this.retention.vacuum();
+    let finished = 0;
+    for (const id of await this.retention.unpurgedSessions()) finished += await this.exclusive(id, () => this.retention.finish(id));
+    return finished;
   }
 
   listDeletions(): Promise<DeletionRecord[]> {

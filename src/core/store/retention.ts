@@ -23,6 +23,9 @@ const CHUNK = 500;
  * as a delta base) stay until their last reference goes. Active and pinned sessions are exempt.
  */
 export class Retention {
+  /** Sessions with a deletion not yet purged (a crash cut it short), read once. */
+  private unpurged: Promise<Set<SessionId>> | undefined;
+
   constructor(
     private readonly ctx: StoreContext,
     private readonly blobs: BlobStore,
@@ -89,18 +92,45 @@ export class Retention {
       `deleting session ${summary.id}`,
     );
     this.onDeleted(summary.id);
-    return this.purge(dKey, record);
+    const pending = await this.unpurgedIds();
+    pending.add(summary.id);
+    const done = await this.purge(dKey, record);
+    pending.delete(summary.id);
+    return done;
   }
 
-  async vacuum(): Promise<number> {
+  /** The sessions whose deletion is not purged yet (see `finish`). */
+  async unpurgedSessions(): Promise<SessionId[]> {
+    return [...(await this.unpurgedIds())];
+  }
+
+  /**
+   * Purges what the deletions of `id` left (a crash cut them short); returns how many were finished.
+   * Run under the session's lock, and before a session takes the id again: the records are keyed by
+   * the id, whichever session holds it.
+   */
+  async finish(id: SessionId): Promise<number> {
+    const pending = await this.unpurgedIds();
+    if (!pending.has(id)) return 0;
     let finished = 0;
     for (const [key, rec] of await this.deletions()) {
-      if (!rec.purged) {
-        await this.purge(key, rec);
-        finished++;
-      }
+      if (rec.purged || rec.sessionId !== id) continue;
+      await this.purge(key, rec);
+      finished++;
     }
+    pending.delete(id);
     return finished;
+  }
+
+  private unpurgedIds(): Promise<Set<SessionId>> {
+    this.unpurged ??= this.deletions().then(
+      (all) => new Set(all.filter(([, rec]) => !rec.purged).map(([, rec]) => rec.sessionId)),
+      (e: unknown) => {
+        this.unpurged = undefined;
+        throw e;
+      },
+    );
+    return this.unpurged;
   }
 
   async listDeletions(): Promise<DeletionRecord[]> {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { BlobHash, SessionId } from '../../../src/core/store/types';
 import { FixtureProcess } from '../../fixtures/storeChild';
+import { collect, stepCommit } from '../builders';
 import { tempDirs } from './helpers/tmp';
 
 const SID = 'deleted-session' as SessionId;
@@ -32,6 +33,27 @@ describe('a session deletion SIGKILLed part way (real process, real LevelDB)', f
     assert.equal(await store.vacuum(), 1, 'the unfinished deletion is finished');
     assert.equal(await store.hasBlob(delta), false);
     assert.equal(await store.hasBlob(full), false, 'the first version of the file, which only the deleted session used, stays in the store for good');
+    await store.close();
+  });
+
+  it('killed before its purge, then a new session takes the same id: the new session reads none of the old one, and vacuum leaves it whole', async () => {
+    const dir = await tmp.make();
+    await deleteKilledAt(dir, 'before-purge');
+
+    const store = await openCheckpointStore({ dir, onLocked: 'fail' });
+    assert.equal(await store.getSession(SID), undefined);
+    // A caller-chosen id (the runner's `start({ id })`, a deterministic fork id) is free again.
+    await store.createSession({ id: SID, title: 'new session, same id' });
+    assert.equal(await store.getEffect(SID, 1, 'act'), undefined, 'the new session has no record of an effect at step 1 yet');
+    await store.commit(stepCommit(SID, 1, 0, { effects: [{ step: 1, actionId: 'act', phase: 'intent', data: 'new 1' }] }));
+    await store.vacuum();
+
+    const load = await store.loadSession(SID);
+    const events = await collect(load.tail);
+    assert.equal(load.damage(), undefined, 'the new session is whole after vacuum');
+    assert.deepEqual(events.map((e) => e.seq), [1, 2]);
+    assert.deepEqual((await collect(store.readEvents(SID))).map((e) => e.seq), [1, 2], 'the old session\'s events 3 and 4 are not the new one\'s');
+    assert.deepEqual((await store.listEffects(SID)).map((r) => [r.step, r.intent?.data, r.result?.data]), [[1, 'new 1', undefined]]);
     await store.close();
   });
 });
