@@ -216,6 +216,7 @@ async function replayLog(dir: string, db: Db, settle: boolean): Promise<number[]
   } catch (e) {
     throw new StoreError('IO', `reading the store's log in ${dir}: ${(e as Error).message}`, { cause: e });
   }
+  if (found.newer) throw new StoreError('SCHEMA_UNSUPPORTED', `this store's log (${found.newer}) was written by a newer Savepoint, in a format this one cannot read. It was left untouched.`);
   if (found.damage) throw new StoreError('CORRUPT', `the store's log in ${dir} is damaged (${found.damage}); repairing the store keeps a copy of it and opens what the database holds`);
   if (found.segments.length === 0) return [];
   try {

@@ -53,6 +53,8 @@ export interface LogContents {
   segments: number[];
   /** Set when a segment is damaged (see `readLog`); `batches` is then empty. */
   damage?: string;
+  /** Set when a segment starts with a later version of the magic (a newer Savepoint wrote it); `batches` is then empty. */
+  newer?: string;
 }
 
 const segmentName = (n: number) => `${LOG_PREFIX}${String(n).padStart(6, '0')}`;
@@ -91,11 +93,11 @@ export function encodeRecord(ops: readonly BatchOp[]): Buffer {
  * incomplete, or fails its checksum with nothing but zeros after it, is the torn last append of a
  * crash (`torn`); one that fails with more written after it is `damaged`.
  */
-export function decodeSegment(bytes: Buffer): { batches: BatchOp[][]; end: 'clean' | 'torn' | 'damaged'; clean: number } {
+export function decodeSegment(bytes: Buffer): { batches: BatchOp[][]; end: 'clean' | 'torn' | 'damaged' | 'newer'; clean: number } {
   const batches: BatchOp[][] = [];
-  const done = (end: 'clean' | 'torn' | 'damaged', clean: number) => ({ batches, end, clean });
+  const done = (end: 'clean' | 'torn' | 'damaged' | 'newer', clean: number) => ({ batches, end, clean });
   if (bytes.length < HEAD) return done(MAGIC.subarray(0, bytes.length).equals(bytes) ? 'torn' : 'damaged', 0);
-  if (!bytes.subarray(0, HEAD).equals(MAGIC)) return done('damaged', 0);
+  if (!bytes.subarray(0, HEAD).equals(MAGIC)) return done(newerMagic(bytes.subarray(0, HEAD)) ? 'newer' : 'damaged', 0);
   let at = HEAD;
   while (at < bytes.length) {
     if (bytes.length - at < 8) return done(zerosFrom(bytes, at) ? 'clean' : 'torn', at);
@@ -110,6 +112,12 @@ export function decodeSegment(bytes: Buffer): { batches: BatchOp[][]; end: 'clea
     at += 8 + len;
   }
   return done('clean', at);
+}
+
+/** `SPWALnn` with nn above this version's: a log format this version does not know, not damage. */
+function newerMagic(head: Buffer): boolean {
+  const m = /^SPWAL(\d\d)\n$/.exec(head.toString('latin1'));
+  return m !== null && Number(m[1]) > Number(MAGIC.toString('latin1').slice(5, 7));
 }
 
 function zerosFrom(bytes: Buffer, at: number): boolean {
@@ -156,6 +164,7 @@ export function readLog(dir: string, o: { trimTornTail?: boolean } = {}): LogCon
   for (const [i, n] of segments.entries()) {
     const file = join(dir, segmentName(n));
     const read = decodeSegment(readFileSync(file));
+    if (read.end === 'newer') return { batches: [], segments, newer: segmentName(n) };
     const newest = i === segments.length - 1;
     if (read.end === 'damaged' || (read.end === 'torn' && !newest)) {
       return { batches: [], segments, damage: `${segmentName(n)}: ${read.end === 'damaged' ? 'a record fails its checksum' : 'cut short before a newer segment'} at byte ${read.clean}` };
