@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { cp, copyFile, link, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,14 +177,24 @@ async function copiedTables(copyDir: string): Promise<ManifestTables | undefined
 
 const isTable = (name: string) => name.endsWith('.ldb') || name.endsWith('.sst');
 
+/** LevelDB's tables, logs and MANIFESTs, and the store's own log: a database has been here. */
+const isDatabaseFile = (name: string) => isTable(name) || /^\d+\.log$/.test(name) || name.startsWith('MANIFEST-') || name.startsWith(LOG_PREFIX);
+
 async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Promise<DiskCheckpointStore> {
+  // Without CURRENT but with the files of a database, creating one would make an empty store whose
+  // clean-up deletes the old tables: that is damage, for a repair to rebuild from them. Checked before
+  // the ClassicLevel is made: one not opened in the same tick opens itself, creating a database.
+  const fresh = !existsSync(join(dir, 'CURRENT'));
+  if (fresh && readdirSync(dir).some(isDatabaseFile)) {
+    throw new StoreError('CORRUPT', `the store in ${dir} has lost its CURRENT file; repairing the store keeps a copy of it and rebuilds it from its tables`);
+  }
   const db = new ClassicLevel<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
   try {
     // The directory exists (both callers make it). Asked to create a missing database, classic-level
     // first makes the directory again with the promise API, a thread-pool trip in every open. LevelDB
     // creates a database only where CURRENT is missing, so with CURRENT there the flag changes nothing
-    // else.
-    await db.open({ createIfMissing: !existsSync(join(dir, 'CURRENT')) });
+    // else (see `fresh` above).
+    await db.open({ createIfMissing: fresh });
   } catch (e) {
     throw fromLevelError(e, `opening the store in ${dir}`);
   }

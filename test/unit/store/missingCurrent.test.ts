@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { StoreError } from '../../../src/core/store/errors';
+import { openCheckpointStore, repairCheckpointStore } from '../../../src/core/store/openStore';
+import type { SessionId } from '../../../src/core/store/types';
+import { stepCommit } from '../builders';
+import { tempDirs } from './helpers/tmp';
+
+const tables = (dir: string) => readdirSync(dir).filter((n) => /\.(ldb|sst)$/.test(n)).sort();
+
+describe('a store whose CURRENT file is gone (real LevelDB)', function () {
+  this.timeout(60_000);
+  const tmp = tempDirs('missing-current');
+  afterEach(async function () {
+    await tmp.cleanup(this.currentTest?.state === 'failed');
+  });
+
+  it('is refused as CORRUPT, its tables left where they are, not opened as a new empty store; a repair then brings the sessions back', async () => {
+    const dir = await tmp.make();
+    const store = await openCheckpointStore({ dir });
+    const ids: SessionId[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await store.createSession({ title: `session ${i}` });
+      await store.commit(stepCommit(s.id, 1, 0));
+      ids.push(s.id);
+    }
+    const workspaceId = store.workspaceId;
+    await store.close();
+    const before = tables(dir);
+    assert.ok(before.length > 0, 'the close wrote the sessions to a table');
+    unlinkSync(join(dir, 'CURRENT'));
+
+    const opened = await openCheckpointStore({ dir }).then(
+      async (s) => {
+        const found = (await s.listSessions()).sessions.length;
+        const ws = s.workspaceId;
+        await s.close();
+        return `opened as a store with ${found} sessions and workspace id ${ws === workspaceId ? 'the same' : 'a new one'}`;
+      },
+      (e: unknown) => e,
+    );
+    assert.ok(StoreError.is(opened, 'CORRUPT'), `expected CORRUPT, got: ${opened instanceof Error ? opened.message : String(opened)}`);
+    assert.deepEqual(tables(dir), before, 'the tables holding the sessions are still there');
+
+    tmp.adopt(await repairCheckpointStore(dir));
+    const repaired = await openCheckpointStore({ dir });
+    assert.deepEqual((await repaired.listSessions()).sessions.map((s) => s.id).sort(), [...ids].sort());
+    assert.equal(repaired.workspaceId, workspaceId);
+    await repaired.close();
+  });
+});
