@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync as readFileNow, readdirSync } from 'node:fs';
 import { cp, copyFile, link, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +177,16 @@ async function copiedTables(copyDir: string): Promise<ManifestTables | undefined
 
 const isTable = (name: string) => name.endsWith('.ldb') || name.endsWith('.sst');
 
+/** Whether CURRENT names a MANIFEST that is not there (damage a repair rebuilds, not an I/O failure). */
+function manifestMissing(dir: string): boolean {
+  try {
+    const name = readFileNow(join(dir, 'CURRENT'), 'utf8').trim();
+    return /^MANIFEST-\d+$/.test(name) && !existsSync(join(dir, name));
+  } catch {
+    return false;
+  }
+}
+
 /** LevelDB's tables, logs and MANIFESTs, and the store's own log: a database has been here. */
 const isDatabaseFile = (name: string) => isTable(name) || /^\d+\.log$/.test(name) || name.startsWith('MANIFEST-') || name.startsWith(LOG_PREFIX);
 
@@ -196,7 +206,11 @@ async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Prom
     // else (see `fresh` above).
     await db.open({ createIfMissing: fresh });
   } catch (e) {
-    throw fromLevelError(e, `opening the store in ${dir}`);
+    const err = fromLevelError(e, `opening the store in ${dir}`);
+    if (StoreError.is(err, 'IO') && manifestMissing(dir)) {
+      throw new StoreError('CORRUPT', `the store in ${dir} has lost the MANIFEST its CURRENT file names; repairing the store keeps a copy of it and rebuilds it from its tables`, { cause: e });
+    }
+    throw err;
   }
   let log: WriteAheadLog | undefined;
   try {

@@ -9,7 +9,7 @@ import { tempDirs } from './helpers/tmp';
 
 const tables = (dir: string) => readdirSync(dir).filter((n) => /\.(ldb|sst)$/.test(n)).sort();
 
-describe('a store whose CURRENT file is gone (real LevelDB)', function () {
+describe('a store whose CURRENT or MANIFEST file is gone (real LevelDB)', function () {
   this.timeout(60_000);
   const tmp = tempDirs('missing-current');
   afterEach(async function () {
@@ -47,6 +47,29 @@ describe('a store whose CURRENT file is gone (real LevelDB)', function () {
     const repaired = await openCheckpointStore({ dir });
     assert.deepEqual((await repaired.listSessions()).sessions.map((s) => s.id).sort(), [...ids].sort());
     assert.equal(repaired.workspaceId, workspaceId);
+    await repaired.close();
+  });
+
+  it('a store whose MANIFEST is gone is refused as CORRUPT (the repair the editor offers for it then brings the sessions back), not as an IO failure', async () => {
+    const dir = await tmp.make();
+    const store = await openCheckpointStore({ dir });
+    const s = await store.createSession({ title: 'kept' });
+    await store.close();
+    const manifest = readdirSync(dir).find((n) => n.startsWith('MANIFEST-')) as string;
+    unlinkSync(join(dir, manifest));
+
+    const opened = await openCheckpointStore({ dir }).then(
+      async (o) => {
+        await o.close();
+        return 'opened';
+      },
+      (e: unknown) => e,
+    );
+    assert.ok(StoreError.is(opened, 'CORRUPT'), `expected CORRUPT, the code the editor offers a repair for; got: ${opened instanceof Error ? `${(opened as StoreError).code} ${opened.message}` : String(opened)}`);
+
+    tmp.adopt(await repairCheckpointStore(dir));
+    const repaired = await openCheckpointStore({ dir });
+    assert.deepEqual((await repaired.listSessions()).sessions.map((r) => r.id), [s.id]);
     await repaired.close();
   });
 });
