@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { WorkspaceId } from './types';
 
@@ -16,35 +16,37 @@ export interface StoreLocation {
   adoptedFrom?: RegistryEntry;
 }
 
+/** The registry of earlier versions: one file for every workspace, still read. */
 const FILE = 'workspaces.json';
+/** One file per workspace: windows starting together each write their own, never each other's. */
+const DIR = 'workspaces';
 
 /**
  * Remembers, in a global directory, which store holds which workspace's sessions. The editor's
  * per-workspace storage folder changes when a workspace is reopened under another identity
  * (a .code-workspace file instead of the folder, a moved folder); the registry finds the old
- * store by folder path so sessions do not vanish. Writes are atomic (temp file + rename).
+ * store by folder path so sessions do not vanish. Each workspace has its own entry file, written
+ * atomically (temp file + rename): windows that record at the same moment keep every entry.
  */
 export class WorkspaceRegistry {
   private readonly file: string;
+  private readonly dir: string;
 
   constructor(private readonly globalDir: string) {
     this.file = join(globalDir, FILE);
+    this.dir = join(globalDir, DIR);
   }
 
+  /** Every workspace's entry, the latest one of each (an entry file beats the older single file). */
   async entries(): Promise<RegistryEntry[]> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch {
-      return [];
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const own = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => readEntries(join(this.dir, n))));
+    const latest = new Map<string, RegistryEntry>();
+    for (const e of [...(await readEntries(this.file)), ...own.flat()]) {
+      const seen = latest.get(e.workspaceId);
+      if (!seen || (e.lastOpenedAt ?? 0) >= (seen.lastOpenedAt ?? 0)) latest.set(e.workspaceId, e);
     }
-    try {
-      const parsed = JSON.parse(text) as { entries?: RegistryEntry[] };
-      return Array.isArray(parsed.entries) ? parsed.entries.filter(isEntry) : [];
-    } catch {
-      // A damaged registry only loses the ability to find moved stores; it is rewritten on the next record().
-      return [];
-    }
+    return [...latest.values()];
   }
 
   /**
@@ -68,12 +70,22 @@ export class WorkspaceRegistry {
 
   /** Records that `workspaceId`'s store at `storeDir` serves `folders`. */
   async record(workspaceId: WorkspaceId, storeDir: string, folders: readonly string[], now = Date.now()): Promise<void> {
-    const entries = (await this.entries()).filter((e) => e.workspaceId !== workspaceId);
-    entries.push({ workspaceId, storeDir: resolve(storeDir), folders: folders.map((f) => resolve(f)), lastOpenedAt: now });
-    await mkdir(this.globalDir, { recursive: true });
-    const tmp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify({ version: 1, entries }, null, 1));
-    await rename(tmp, this.file);
+    const entry: RegistryEntry = { workspaceId, storeDir: resolve(storeDir), folders: folders.map((f) => resolve(f)), lastOpenedAt: now };
+    await mkdir(this.dir, { recursive: true });
+    const file = join(this.dir, `${createHash('sha256').update(workspaceId).digest('hex').slice(0, 32)}.json`);
+    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, JSON.stringify({ version: 1, entries: [entry] }, null, 1));
+    await rename(tmp, file);
+  }
+}
+
+/** The entries of one registry file; none when it is missing or damaged (that only loses finding moved stores). */
+async function readEntries(file: string): Promise<RegistryEntry[]> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { entries?: RegistryEntry[] };
+    return Array.isArray(parsed.entries) ? parsed.entries.filter(isEntry) : [];
+  } catch {
+    return [];
   }
 }
 

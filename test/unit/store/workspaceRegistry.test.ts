@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import { WorkspaceRegistry } from '../../../src/core/store/workspaceRegistry';
+import { FixtureProcess } from '../../fixtures/storeChild';
 
 describe('WorkspaceRegistry: sessions survive a change of the editor storage folder', () => {
   let root: string;
@@ -44,9 +45,37 @@ describe('WorkspaceRegistry: sessions survive a change of the editor storage fol
     await own.close();
     await registry.record(own.workspaceId, join(root, 'storageZ', 'store'), [folder]);
     assert.equal((await registry.locate(join(root, 'storageA'), [folder])).dir, join(root, 'storageA', 'store'));
+    // Every registry file damaged: the single file of earlier versions and the per-workspace ones.
     await writeFile(join(root, 'global', 'workspaces.json'), '{ not json');
+    for (const f of await readdir(join(root, 'global', 'workspaces'))) await writeFile(join(root, 'global', 'workspaces', f), '{ not json');
     assert.deepEqual(await registry.entries(), []);
     await registry.record(own.workspaceId, join(root, 'storageA', 'store'), [folder]);
     assert.equal((await registry.entries()).length, 1);
+  });
+
+  it('editor windows starting at the same moment (real processes) each keep their entry: none is overwritten by another window\'s', async () => {
+    const globalDir = join(root, 'global');
+    const windows = Array.from({ length: 8 }, (_, i) => new FixtureProcess('registryRecorder', [globalDir, `ws-${i}`, join(root, `storage${i}`, 'store'), join(root, `project${i}`)]));
+    try {
+      await Promise.all(windows.map((w) => w.waitFor(/^ready$/)));
+      for (const w of windows) w.send('go');
+      await Promise.all(windows.map((w) => w.waitFor(/^recorded$/)));
+      const ids = (await new WorkspaceRegistry(globalDir).entries()).map((e) => e.workspaceId).sort();
+      assert.deepEqual(ids, windows.map((_, i) => `ws-${i}`).sort(), 'every window that recorded its store is in the registry');
+    } finally {
+      await Promise.all(windows.map((w) => w.kill()));
+    }
+  });
+
+  it('still finds a store through the single registry file earlier versions wrote', async () => {
+    const folder = join(root, 'project');
+    const old = await openCheckpointStore({ dir: join(root, 'storageOld', 'store'), syncWrites: false });
+    await old.close();
+    const entry = { workspaceId: old.workspaceId, storeDir: join(root, 'storageOld', 'store'), folders: [folder], lastOpenedAt: 1 };
+    await mkdir(join(root, 'global'), { recursive: true });
+    await writeFile(join(root, 'global', 'workspaces.json'), JSON.stringify({ version: 1, entries: [entry] }));
+    const found = await new WorkspaceRegistry(join(root, 'global')).locate(join(root, 'storageNew'), [folder]);
+    assert.equal(found.dir, entry.storeDir);
+    assert.equal(found.adoptedFrom?.workspaceId, old.workspaceId);
   });
 });
