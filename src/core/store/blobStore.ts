@@ -294,15 +294,16 @@ export class BlobStore {
    * Drops `owner`'s reference to `hash` and frees the blob once nothing references it. Returns how
    * many blobs were freed (0 or 1). A freed delta's reference on its base becomes `owner`'s, owned
    * key and all, in the same batch: the caller's loop over `owner`'s blobs (retention's purge) then
-   * releases the base too, and after a crash in between finds it again.
+   * releases the base too, and after a crash in between finds it again. `also`: operations for the
+   * same batch, given how many blobs it frees (the caller's record of its progress).
    */
-  release(owner: SessionId, hash: BlobHash): Promise<number> {
-    const run = this.releases.then(() => this.releaseOne(owner, hash));
+  release(owner: SessionId, hash: BlobHash, also: (freed: number) => BatchOp[] = () => []): Promise<number> {
+    const run = this.releases.then(() => this.releaseOne(owner, hash, also));
     this.releases = run.catch(() => undefined);
     return run;
   }
 
-  private async releaseOne(owner: SessionId, hash: BlobHash): Promise<number> {
+  private async releaseOne(owner: SessionId, hash: BlobHash, also: (freed: number) => BatchOp[]): Promise<number> {
     this.releasing++;
     try {
       const since = this.epoch;
@@ -333,7 +334,7 @@ export class BlobStore {
         this.freeing.add(hash);
       }
       try {
-        await this.ctx.write(ops, 'freeing a blob');
+        await this.ctx.write([...ops, ...also(freed)], 'freeing a blob');
       } finally {
         if (free) this.freeing.delete(hash);
       }

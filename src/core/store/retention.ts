@@ -157,8 +157,12 @@ export class Retention {
       for await (const [k] of this.ctx.prefix(keys.ownedPrefix(sid), { values: false, limit: CHUNK })) owned.push(k);
       if (owned.length === 0) break;
       for (const k of owned) {
-        freed += await this.blobs.release(sid, k.slice(k.lastIndexOf('!') + 1) as BlobHash);
-        await this.ctx.write([{ type: 'del', key: k }], 'releasing a blob');
+        // The owned key and the count so far go in the batch that frees the blob: a crash loses neither.
+        const progress = (n: number): BatchOp[] => [
+          { type: 'del', key: k },
+          { type: 'put', key: dKey, value: this.ctx.encodeJson({ ...record, blobsFreed: freed + n }) },
+        ];
+        freed += await this.blobs.release(sid, k.slice(k.lastIndexOf('!') + 1) as BlobHash, progress);
       }
     }
     const done: StoredDeletion = { ...record, blobsFreed: freed, purged: true };

@@ -36,6 +36,18 @@ describe('a session deletion SIGKILLed part way (real process, real LevelDB)', f
     await store.close();
   });
 
+  it('killed right after the delta version of a file is freed: the deletion record, once vacuum finishes it, counts both versions freed', async () => {
+    const dir = await tmp.make();
+    await deleteKilledAt(dir, 'after-delta-freed');
+
+    const store = await openCheckpointStore({ dir, onLocked: 'fail' });
+    await store.vacuum();
+    const [deletion] = await store.listDeletions();
+    assert.equal(deletion?.sessionId, SID);
+    assert.equal(deletion?.blobsFreed, 2, 'the version freed before the crash is counted too');
+    await store.close();
+  });
+
   it('killed before its purge, then a new session takes the same id: the new session reads none of the old one, and vacuum leaves it whole', async () => {
     const dir = await tmp.make();
     await deleteKilledAt(dir, 'before-purge');
