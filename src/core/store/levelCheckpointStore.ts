@@ -3,7 +3,6 @@ import { allSessions } from './allSessions';
 import { pickPatch } from './summaryPatch';
 import { BlobStore } from './blobStore';
 import { DigestLog } from './digestLog';
-import type { WriteAheadLog } from './writeAheadLog';
 import type { CheckpointStore } from './checkpointStore';
 import { RecordCodec } from './codec';
 import { StoreError } from './errors';
@@ -14,13 +13,13 @@ import { Retention } from './retention';
 import { SessionLocks } from './sessionLocks';
 import { readOrInitMeta } from './storeMeta';
 import { type BatchOp, type Db, StoreContext } from './storeContext';
+import type { LevelStoreOptions } from './levelStoreOptions';
 import type {
   BlobHash,
   BlobInput,
   CommitResult,
   DeletionRecord,
   EffectRecord,
-  EventDigest,
   EventRange,
   JournalEvent,
   ListSessionsOptions,
@@ -39,31 +38,7 @@ import type {
 
 export { SCHEMA_VERSION } from './storeMeta';
 
-export interface LevelStoreOptions {
-  db: Db;
-  readOnly?: boolean;
-  /** fsync each commit (survives power loss). Default true. */
-  syncWrites?: boolean;
-  /** Write a state snapshot when this many events have been appended since the last one. Default 64. */
-  snapshotEvery?: number;
-  /**
-   * Deflate records at least this large before they are stored. 0 disables. Default: 64 KB for a
-   * plain store, whose tables LevelDB compresses itself (snappy, in its own thread, when the
-   * memtable is written out): deflating every record of a step cost 0.1-0.2 ms of each and bought
-   * 12% of disk (W1: 1.17 -> 1.04 MB), while a large file's version is still deflated so that it
-   * does not reach LevelDB's log and memtable (and the session's size) three times its deflated
-   * size. 2048 for an encrypted store, whose ciphertext does not compress (below that size zlib's
-   * setup costs more than the bytes saved).
-   */
-  compressMin?: number;
-  /** Encrypt new records (AES-256-GCM) with this 32-byte key. */
-  encryptionKey?: Uint8Array;
-  /** Digests kept beside the events (`readDigests`). Default: the file-touch digest of checkpoints; false: none. */
-  digest?: EventDigest | false;
-  now?: () => number;
-  /** The write-ahead log of a writable store on disk (see writeAheadLog.ts); the store closes it. */
-  log?: WriteAheadLog;
-}
+export type { LevelStoreOptions } from './levelStoreOptions';
 
 /** Records at least this large are deflated in a plain store (see `compressMin`). */
 const LARGE_RECORD = 64 * 1024;
