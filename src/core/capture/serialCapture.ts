@@ -36,6 +36,7 @@ export class SerialCapture implements ChangeCapture {
     try {
       const mark = await this.inner.begin(label);
       this.releases.set(mark.id, release);
+      this.inner.noteHeld?.([...this.holds].flat());
       return mark;
     } catch (e) {
       this.toolWrites = undefined;
@@ -62,6 +63,7 @@ export class SerialCapture implements ChangeCapture {
     const hold = [...writes];
     this.holds.add(hold);
     for (const w of hold) this.toolWrites?.set(w.path, w.hash);
+    if (this.toolWrites) this.inner.noteHeld?.(hold);
     return (notWritten = []) => {
       this.holds.delete(hold);
       // What was not written is not left out of the open capture, unless another hold still covers it.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, appendFile, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Side } from '../capture/changeSet';
 import { errCode } from '../util/errCode';
@@ -16,6 +16,8 @@ export interface LoggedOpen {
   /** Date.now() when the capture began. */
   at: number;
   index: Map<string, LoggedSide>;
+  /** Writes another session held while the command ran (path -> the hash it wrote; null: deleted): journaled by that session, not the command's. */
+  held: Map<string, string | null>;
 }
 
 type Line =
@@ -23,7 +25,8 @@ type Line =
   | { t: 'set'; e: [string, LoggedSide][] }
   | { t: 'del'; p: string[] }
   | { t: 'open'; label: string; at: number }
-  | { t: 'close'; label: string };
+  | { t: 'close'; label: string }
+  | { t: 'held'; label: string; w: [string, string | null][] };
 
 const SUFFIX = '.capture.log';
 /** Snapshot lines hold this many entries each. */
@@ -48,7 +51,10 @@ export class CaptureLog {
   private bytes = 0;
   private snapshotBytes = 0;
   private pending: Line[] = [];
-  private openLabel: string | undefined;
+  /** Commands opened here whose changes are not recorded yet (`forget`): their `open` lines must stay. */
+  private readonly unrecorded = new Set<string>();
+  /** Labels `find` found: `forget` looks for them in the logs of dead processes. */
+  private readonly found = new Set<string>();
   private readonly file: string;
 
   private constructor(
@@ -66,7 +72,10 @@ export class CaptureLog {
     return log;
   }
 
-  /** Starts the file afresh with the whole index (after the baseline, and when it has grown). */
+  /**
+   * Starts the file afresh with the whole index (after the baseline, and when it has grown). While a
+   * command opened here is not recorded, its `open` line is kept: the index is appended instead.
+   */
   async snapshot(entries: Iterable<[string, LoggedSide]>): Promise<void> {
     const lines: string[] = [JSON.stringify({ t: 'reset' })];
     let chunk: [string, LoggedSide][] = [];
@@ -79,6 +88,12 @@ export class CaptureLog {
     }
     if (chunk.length > 0) lines.push(JSON.stringify({ t: 'set', e: chunk }));
     const text = `${lines.join('\n')}\n`;
+    if (this.fh && this.unrecorded.size > 0) {
+      await this.fh.write(text);
+      this.bytes += Buffer.byteLength(text);
+      this.pending = [];
+      return;
+    }
     const tmp = `${this.file}.tmp`;
     const fh = await open(tmp, 'w');
     try {
@@ -96,7 +111,7 @@ export class CaptureLog {
 
   /** Whether the file has grown enough to be rewritten from the index. */
   get wantsSnapshot(): boolean {
-    return this.fh !== undefined && this.bytes > Math.max(4 * 1024 * 1024, 3 * this.snapshotBytes);
+    return this.fh !== undefined && this.unrecorded.size === 0 && this.bytes > Math.max(4 * 1024 * 1024, 3 * this.snapshotBytes);
   }
 
   /** Changes a settle found (written with the next `opened`, or when the log is closed). */
@@ -111,21 +126,29 @@ export class CaptureLog {
   /** A command labelled `label` begins now: durable before it runs. False when the log has no snapshot yet. */
   async opened(label: string, at: number): Promise<boolean> {
     if (!this.fh) return false;
-    // A capture whose end failed left its label open: it is over all the same (one capture is open at a time).
-    const over: Line[] = this.openLabel !== undefined ? [{ t: 'close', label: this.openLabel }] : [];
-    await this.write([...over, ...this.pending, { t: 'open', label, at }]);
+    await this.write([...this.pending, { t: 'open', label, at }]);
     this.pending = [];
     await this.fh.datasync();
-    this.openLabel = label;
+    this.unrecorded.add(label);
     return true;
   }
 
-  /** The capture ended and its changes were settled (not synced: a crash before the step's record is recovered all the same). */
+  /**
+   * Another session is about to write these files while the command `label` runs (a file tool, a
+   * rewind): recovered, they are not the command's when the file still holds what was written. Not
+   * synced: written before the write it announces, so a crash keeps it (a power loss may not).
+   */
+  async held(label: string, writes: readonly { path: string; hash: string | null }[]): Promise<void> {
+    if (this.fh && writes.length > 0) await this.write([{ t: 'held', label, w: writes.map((w) => [w.path, w.hash]) }]);
+  }
+
+  /**
+   * The capture ended and its changes were settled (not synced). Its `open` line stays until its
+   * changes are recorded (`forget`): a crash before the step's record is recovered all the same.
+   */
   async closed(): Promise<void> {
     if (!this.fh) return;
-    const label = this.openLabel;
-    this.openLabel = undefined;
-    await this.write([...this.pending, ...(label !== undefined ? [{ t: 'close' as const, label }] : [])]);
+    await this.write(this.pending);
     this.pending = [];
   }
 
@@ -136,19 +159,25 @@ export class CaptureLog {
       const found = replay(await readText(path.join(this.dir, name)), label).open;
       if (found && (!best || found.at > best.at)) best = found;
     }
+    if (best) this.found.add(label);
     return best;
   }
 
   /**
-   * The command `label` is recorded now: the logs of dead processes that kept it open are not needed
-   * for it any more (removed when nothing else is left open in them).
+   * The command `label` is recorded now: this log closes it, and the logs of dead processes that
+   * `find` found it in are not needed for it any more (removed when nothing else is left open in
+   * them, else closed there too).
    */
   async forget(label: string): Promise<void> {
+    if (this.unrecorded.delete(label) && this.fh) await this.write([{ t: 'close', label }]);
+    if (!this.found.delete(label)) return;
     for (const name of await logNames(this.dir)) {
       const file = path.join(this.dir, name);
-      if (file === this.file) continue;
+      if (file === this.file || alive(name)) continue;
       const { unclosed } = replay(await readText(file), label);
-      if (unclosed.size === 1 && unclosed.has(label) && !alive(name)) await unlink(file).catch(() => undefined);
+      if (!unclosed.has(label)) continue;
+      if (unclosed.size === 1) await unlink(file).catch(() => undefined);
+      else await appendFile(file, `${JSON.stringify({ t: 'close', label })}\n`).catch(() => undefined);
     }
   }
 
@@ -158,7 +187,7 @@ export class CaptureLog {
     this.fh = undefined;
     if (!fh) return;
     await fh.close().catch(() => undefined);
-    if (this.openLabel === undefined) await unlink(this.file).catch(() => undefined);
+    if (this.unrecorded.size === 0) await unlink(this.file).catch(() => undefined);
   }
 
   private async write(lines: Line[]): Promise<void> {
@@ -203,8 +232,9 @@ export function replay(text: string, label?: string): { open?: LoggedOpen; unclo
     else if (line.t === 'del') for (const p of line.p) index.delete(p);
     else if (line.t === 'open') {
       unclosed.add(line.label);
-      if (line.label === label) open = { label, at: line.at, index: new Map(index) };
+      if (line.label === label) open = { label, at: line.at, index: new Map(index), held: new Map() };
     } else if (line.t === 'close') unclosed.delete(line.label);
+    else if (line.t === 'held' && open && line.label === open.label) for (const [p, h] of line.w) open.held.set(p, h);
   }
   return { ...(open ? { open } : {}), unclosed };
 }

@@ -15,6 +15,7 @@ import { type AdmitBytes, lstatOrNone } from './captureRead';
  */
 export async function interruptedComparisons(
   then: ReadonlyMap<string, LoggedSide>,
+  held: ReadonlyMap<string, string | null>,
   index: CaptureIndex,
   root: string,
   concurrency: number,
@@ -33,6 +34,8 @@ export async function interruptedComparisons(
     if (!after && before && (await lstatOrNone(path.join(root, rel)))) return undefined;
     if (!before && !after) return undefined;
     if (before && after && before.hash === after.hash && sameExec(before, after)) return undefined;
+    // Another session's write while the command ran (journaled by it), still as it wrote it: not the command's.
+    if (held.has(rel) && held.get(rel) === (after?.hash ?? null)) return undefined;
     return { path: rel, before: before ? { ...before } : undefined, after };
   });
   return { comparisons: found.filter((c): c is Comparison => c !== undefined), examined: paths.size, hashed };

@@ -9,6 +9,7 @@ import {
   type ContentEntry,
   type ContentStore,
   type FileChangeSet,
+  type HeldWrite,
 } from '../ports/changeCapture';
 import { CaptureFilter } from './captureFilter';
 import type { NodeChangeCaptureOptions } from './captureOptions';
@@ -60,6 +61,7 @@ export class NodeChangeCapture implements ChangeCapture {
   private watching: boolean;
   private baseline: Promise<BaselineInfo> | undefined;
   private open: CaptureMark | undefined;
+  private openLabel: string | undefined; // the open capture's label (a command's, for the log)
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
   private disposed = false;
@@ -67,6 +69,8 @@ export class NodeChangeCapture implements ChangeCapture {
   private readonly old: OldBytes;
   /** The index on disk (`logDir`), for a command a crash cuts off; undefined once it failed (nothing to recover then). */
   private log: Promise<CaptureLog | undefined> | undefined;
+  /** A settle failed after updating part of the index: what it found never reached the log, which is rewritten at the next command. */
+  private logBehind = false;
 
   constructor(
     root: string,
@@ -113,11 +117,13 @@ export class NodeChangeCapture implements ChangeCapture {
       // Durable before the command runs: the index it starts from, for the next process if this one dies.
       if (label !== undefined) {
         await this.logged(async (log) => {
-          if (log.wantsSnapshot) await log.snapshot(this.index.all());
+          if (log.wantsSnapshot || this.logBehind) await log.snapshot(this.index.all());
+          this.logBehind = false;
           await log.opened(label, mark.startedAt);
         });
       }
       this.open = mark;
+      this.openLabel = label;
       return mark;
     });
   }
@@ -157,9 +163,14 @@ export class NodeChangeCapture implements ChangeCapture {
     const found = await (await this.log)?.find(label);
     if (!found) return undefined;
     await this.start();
-    const { comparisons, examined, hashed } = await interruptedComparisons(found.index, this.index, this.root, this.concurrency, admitWithin(this.budgets));
+    const { comparisons, examined, hashed } = await interruptedComparisons(found.index, found.held, this.index, this.root, this.concurrency, admitWithin(this.budgets));
     await this.old.fill(comparisons);
     return { changes: buildChanges(comparisons, this.maxFileBytes), method: 'sweep', examined, hashed };
+  }
+
+  noteHeld(writes: readonly HeldWrite[]): void {
+    const label = this.open ? this.openLabel : undefined;
+    if (label !== undefined) void this.logged((log) => log.held(label, writes));
   }
 
   /** The command `label` is recorded: the logs of dead processes kept for it can go. */
@@ -301,8 +312,10 @@ export class NodeChangeCapture implements ChangeCapture {
       found = { candidates, ...(await this.index.compare(candidates, admit)) };
       found.comparisons.push(...(await this.rescope(found.comparisons, admit)));
     } catch (e) {
-      // The dirty paths are lost with this attempt: the next settle sweeps instead.
+      // The dirty paths are lost with this attempt: the next settle sweeps instead. The index may
+      // have taken some of them already, unlogged: the log is rewritten from it before the next command.
       this.overflowed = true;
+      this.logBehind = true;
       throw e;
     }
     const { candidates, comparisons, hashed } = found;
@@ -325,10 +338,13 @@ export class NodeChangeCapture implements ChangeCapture {
 
   private async rescopeDir(dir: string, since?: number, admit?: AdmitBytes): Promise<Comparison[]> {
     this.filter.invalidate(dir);
+    const tracked = dir === '' ? [...this.index.paths()] : this.index.under(dir);
     const added = await rescope(this.root, dir, this.filter, this.index, this.watching ? this.watchers : undefined);
     const born = since === undefined ? new Set<string>() : await bornSince(this.root, added, since);
     await this.absorb(added.filter((rel) => !born.has(rel)), new Map());
-    void this.logged((log) => log.note(added.map((rel) => ({ path: rel, after: this.index.get(rel) }))));
+    // The files the new rules exclude left the index: they leave the log too.
+    const excluded = tracked.filter((rel) => !this.index.get(rel));
+    void this.logged((log) => log.note([...excluded, ...added].map((rel) => ({ path: rel, after: this.index.get(rel) }))));
     const created = await Promise.all([...born].map(async (rel) => ({ path: rel, before: undefined, after: await this.index.read(rel, admit) })));
     for (const c of created) if (c.after) this.index.set(c.path, c.after);
     return created.filter((c) => c.after !== undefined);

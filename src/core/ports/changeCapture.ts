@@ -198,6 +198,12 @@ export interface ChangeCapture {
    */
   recover?(label: string): Promise<FileChangeSet | undefined>;
 
+  /**
+   * Writes another session holds while the open capture runs (SerialCapture tells the capture behind
+   * it): kept with what `recover` reads, so that a crash does not turn them into the command's. Optional.
+   */
+  noteHeld?(writes: readonly HeldWrite[]): void;
+
   /** The changes of `label` are recorded: what was kept on disk for `recover` can go. Optional. */
   forget?(label: string): Promise<void>;
 }

@@ -184,6 +184,12 @@ export class ToolCalls {
    * their versions), their symbols and the step's findings. A first run and a re-run after a crash alike.
    */
   private async runCaptured(j: SessionJournal, call: CallState, tool: Tool, input: unknown, signal: AbortSignal, base: StepBase, recovered?: ToolResultData['recovered'], earlier?: Interrupted): Promise<void> {
+    await this.recordCaptured(j, call, tool, input, signal, base, recovered, earlier);
+    // Recorded: the capture's log (this process's, and a dead one's a run again was found in) need not keep the call's index any more.
+    if (tool.category === 'mutate') await this.deps.capture?.forget?.(captureLabel(j, call.id)).catch(() => undefined);
+  }
+
+  private async recordCaptured(j: SessionJournal, call: CallState, tool: Tool, input: unknown, signal: AbortSignal, base: StepBase, recovered?: ToolResultData['recovered'], earlier?: Interrupted): Promise<void> {
     const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id));
     const ran = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);

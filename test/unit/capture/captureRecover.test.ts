@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFile, mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { captureScratch, only, sh, summary, text } from './captureHarness';
+import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
+import { SerialCapture } from '../../../src/core/capture/serialCapture';
+import type { ContentEntry } from '../../../src/core/ports/changeCapture';
+import { captureScratch, only, sh, sha, summary, text } from './captureHarness';
 
 /**
  * A command cut off by a crash: the capture's index as it began is on disk (its log), so the next
@@ -114,5 +117,63 @@ describe('capture: what a command cut off by a crash changed is recovered from t
     await unlink(path.join(logDir, 'unrelated.txt')).catch(() => undefined);
     await rm(logDir, { recursive: true, force: true });
     void readFile;
+  });
+
+  it("another session's held write while the command ran is not the command's after a crash either (as end() leaves it out)", async () => {
+    const root = await tmp.workspace({ 'a.txt': 'a1\n', 'other.txt': 'o1\n' });
+    const logDir = path.join(await tmp.workspace(), 'log');
+    const shared = new SerialCapture(tmp.capture(root, { logDir, gitContents: false, watch: false }));
+    await shared.begin('s1/c1');
+    // Session s2's edit_file while s1's command runs: held, written, released; journaled by s2.
+    const release = shared.holdWrites([{ path: 'other.txt', hash: sha('o2 by s2\n') }]);
+    await writeFile(path.join(root, 'other.txt'), 'o2 by s2\n');
+    release();
+    await sh(root, 'printf "a2\\n" > a.txt'); // s1's command
+    await shared.dispose(); // the process dies with s1's command open
+
+    const next = tmp.capture(root, { logDir, gitContents: false, watch: false });
+    const set = await next.recover('s1/c1');
+    assert.deepEqual(set && summary(set), ['a.txt modified'], "other.txt is s2's: a rewind of s1's step must not take it back");
+  });
+
+  it('a settle that throws after updating part of the index: what it had found before the next command is still in the logged index (not taken for that command\'s changes)', async () => {
+    const root = await tmp.workspace({ 'a.txt': 'a1\n', 'x.log': 'x\n', '.gitignore': '*.log\n' });
+    const logDir = path.join(await tmp.workspace(), 'log');
+    let failing = false;
+    const store = new (class extends MemoryContentStore {
+      override async put(entries: readonly ContentEntry[]): Promise<void> {
+        if (failing) throw new Error('the content store is unavailable');
+        return super.put(entries);
+      }
+    })();
+    const first = tmp.capture(root, { logDir, gitContents: false, watch: false, contentStore: store });
+    await first.start();
+    // Between commands: the user edits a.txt and un-ignores x.log; the next begin() fails in its settle (the store).
+    await sh(root, 'printf "a2\\n" > a.txt && printf "" > .gitignore');
+    failing = true;
+    await assert.rejects(first.begin('s/c1'));
+    failing = false;
+    await first.begin('s/c2');
+    await sh(root, 'printf "c\\n" > c.txt'); // the command
+    await first.dispose(); // the process dies with c2 open
+
+    const next = tmp.capture(root, { logDir, gitContents: false, watch: false });
+    const set = await next.recover('s/c2');
+    assert.deepEqual(set && summary(set), ['c.txt created'], 'the edits before c2 began are not its own');
+  });
+
+  it('files a .gitignore change excluded before the command began leave the logged index too: their deletion by the command is not recovered as its change (end() does not report it)', async () => {
+    const root = await tmp.workspace({ 'a.txt': 'a1\n', 'build/out.js': 'built\n', '.gitignore': '' });
+    const logDir = path.join(await tmp.workspace(), 'log');
+    const first = tmp.capture(root, { logDir, gitContents: false, watch: false });
+    await first.start();
+    await writeFile(path.join(root, '.gitignore'), 'build/\n'); // by the user, between commands
+    await first.begin('s/c1');
+    await sh(root, 'rm -rf build && printf "c\\n" > c.txt'); // the command: a clean, and a file
+    await first.dispose(); // the process dies with c1 open
+
+    const next = tmp.capture(root, { logDir, gitContents: false, watch: false });
+    const set = await next.recover('s/c1');
+    assert.deepEqual(set && summary(set), ['c.txt created'], 'build/ is ignored: not tracked, so not the step\'s to restore');
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
@@ -102,5 +102,63 @@ describe('a command SIGKILLed mid-run (real process, real LevelDB)', function ()
     } finally {
       await store.close();
     }
+  });
+
+  it('killed after the command ended, before its result was journaled: the resume still finds what it changed (its log is not swept as "nothing open")', async () => {
+    d = await crashDir(
+      [
+        toolUse('c1', 'run_command', { command: "printf 'a2\\n' > a.txt && printf 'n\\n' > new.txt" }),
+        finalText('done', { toolResultFor: 'c1', lastUserContains: 'files the interrupted run had changed: M a.txt, A new.txt' }),
+      ],
+      { 'a.txt': 'a1\n' },
+    );
+    const first = await runChild(d, 'ended').exited;
+    assert.equal(first.signal, 'SIGKILL', 'killed between the end of the capture and the result');
+    const out = await runChild(d, 'none', 'reject').exited;
+    const journal = await events(d);
+    const asked = journal.find((e) => e.type === 'approval_requested' && (e.data as ApprovalRequestedData).kind === 'command_rerun')?.data as ApprovalRequestedData;
+    assert.ok(asked, 'the command was asked about');
+    assert.deepEqual(asked.interrupted?.map((s) => `${s.kind} ${s.path}`), ['modified a.txt', 'created new.txt'], 'the question names what the command changed');
+    const result = journal.find((e) => e.type === 'tool_result' && (e.data as ToolResultData).callId === 'c1')?.data as ToolResultData;
+    assert.deepEqual(result.sideEffects?.map((s) => `${s.kind} ${s.path}`), ['modified a.txt', 'created new.txt'], 'the step records them: a rewind can take them back');
+    assert.equal(out.code, 0, out.stderr);
+  });
+
+  it('a run again SIGKILLed too, then one that ends: the step is recorded, and no dead process\'s log is kept for it any more', async () => {
+    d = await killedMidCommand('approve', 'files changed by the command: M a.txt');
+    // The run again (the user said yes) is killed mid-command as well.
+    await unlink(join(d.sig, 'ran'));
+    const second = runChild(d, 'none', 'approve');
+    for (let i = 0; i < 400 && !(await exists(join(d.sig, 'ran'))); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(await exists(join(d.sig, 'ran')), 'the run again ran');
+    second.child.kill('SIGKILL');
+    assert.equal((await second.exited).signal, 'SIGKILL');
+    await writeFile(join(d.sig, 'again'), '');
+    const out = await runChild(d, 'none', 'approve').exited;
+    assert.equal(out.code, 0, out.stderr);
+    const journal = await events(d);
+    const result = journal.find((e) => e.type === 'tool_result' && (e.data as ToolResultData).callId === 'c1')?.data as ToolResultData;
+    assert.deepEqual(result.sideEffects?.map((s) => `${s.kind} ${s.path}`), ['modified a.txt', 'deleted b.txt', 'created gen/x.ts', 'created late.txt']);
+    const logs = (await readdir(`${d.store}-capture-log`)).filter((n) => n.endsWith('.capture.log'));
+    assert.deepEqual(logs, [], 'every command in the logs is recorded: nothing left to recover (kept 30 days otherwise, and read at every recover)');
+  });
+
+  it("a file the user writes after the crash, before the resume, is not taken for the command's: a rewind to before the step does not delete it without a question", async () => {
+    d = await killedMidCommand('reject', 'files the interrupted run had changed: M a.txt');
+    // The editor is down; the user goes on working, then resumes the session (a day later, say).
+    await writeFile(join(d.ws, 'notes.md'), 'my notes, written after the crash\n');
+    const out = await runChild(d, 'none', 'reject').exited;
+    assert.equal(out.code, 0, out.stderr);
+    const store = await openCheckpointStore({ dir: d.store, onLocked: 'fail' });
+    try {
+      const ws = new NodeWorkspace(d.ws);
+      const plan = await planRewind(store, ws, SID as SessionId, 1);
+      const notes = plan.files.find((f) => f.path === 'notes.md');
+      assert.ok(!notes || notes.conflict, `notes.md is deleted by the rewind, unasked: ${JSON.stringify(notes)}`);
+      await applyRewind(store, ws, plan);
+    } finally {
+      await store.close();
+    }
+    assert.equal(await readFile(join(d.ws, 'notes.md'), 'utf8'), 'my notes, written after the crash\n');
   });
 });

@@ -32,7 +32,7 @@ export async function crashDir(steps: StepInput[], files: Record<string, string>
 
 export const SID = 'crash-at-session';
 
-export function runChild(d: CrashDir, kill: 'apply' | 'none', rerun: 'approve' | 'reject' = 'approve'): FixtureProcess {
+export function runChild(d: CrashDir, kill: 'apply' | 'ended' | 'none', rerun: 'approve' | 'reject' = 'approve'): FixtureProcess {
   return new FixtureProcess('crashAtChild', [d.store, d.ws, d.server.url, SID, kill, rerun]);
 }
 
