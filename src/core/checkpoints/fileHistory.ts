@@ -37,6 +37,8 @@ export interface FileTouch {
   /** The two halves of a rename a command made: the old path's touch names the new path, the new path's the old one. */
   movedTo?: string;
   movedFrom?: string;
+  /** A command's change found at a resume after a crash: it may be someone else's made meanwhile (see SideEffect.uncertain). */
+  uncertain?: true;
   outcome: TouchOutcome;
 }
 
@@ -49,6 +51,8 @@ export interface KnownState {
    * may have stopped: the file may hold this instead (both are the session's own).
    */
   inFlight?: BlobHash | null;
+  /** The last change was found after a crash and may be someone else's: not surely the session's own version. */
+  uncertain?: true;
 }
 
 /** The last version of a file the model was shown (read_file), and where in the journal. */
@@ -273,6 +277,8 @@ export class FileHistory {
           const wasOwn = t.beforeHash === state.hash || (state.inFlight !== undefined && t.beforeHash === state.inFlight);
           state.hash = t.afterHash;
           delete state.inFlight;
+          if (t.uncertain) state.uncertain = true;
+          else delete state.uncertain;
           if ((t.kind === 'rewind' || t.kind === 'undo') && t.beforeHash !== t.afterHash && wasOwn) state.inFlight = t.beforeHash;
         } else if (t.outcome === 'in_flight') state.inFlight = t.afterHash;
       }

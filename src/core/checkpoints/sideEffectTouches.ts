@@ -17,6 +17,8 @@ interface CapturedChange {
   /** That side was a symlink with this text (never a rename: links are not paired). */
   beforeLink?: string;
   afterLink?: string;
+  /** Found after a crash: maybe not the command's (see SideEffect.uncertain). */
+  uncertain?: true;
 }
 
 /** The touches of a result's captured side effects: a command's file changes, a move as its two halves. */
@@ -40,10 +42,11 @@ export function sideEffectTouches(e: JournalEvent, d: ToolResultData & { sideEff
     const [bx, ax] = [bit(c.beforeExec), bit(c.afterExec)];
     const mode = c.beforeMode !== undefined ? { beforeMode: c.beforeMode } : {};
     const links = { ...(c.beforeLink !== undefined ? { beforeLink: c.beforeLink } : {}), ...(c.afterLink !== undefined ? { afterLink: c.afterLink } : {}) };
-    if (c.kind !== 'renamed' || c.from === undefined) return [{ ...touch(c.path, c.beforeHash, c.afterHash, bx, ax), ...(c.afterHash === null || c.afterLink !== undefined ? mode : {}), ...links }];
+    const maybe = c.uncertain ? { uncertain: true as const } : {};
+    if (c.kind !== 'renamed' || c.from === undefined) return [{ ...touch(c.path, c.beforeHash, c.afterHash, bx, ax), ...(c.afterHash === null || c.afterLink !== undefined ? mode : {}), ...links, ...maybe }];
     return [
-      { ...touch(c.from, c.beforeHash, null, bx, false), ...mode, movedTo: c.path },
-      { ...touch(c.path, null, c.afterHash, false, ax), movedFrom: c.from },
+      { ...touch(c.from, c.beforeHash, null, bx, false), ...mode, movedTo: c.path, ...maybe },
+      { ...touch(c.path, null, c.afterHash, false, ax), movedFrom: c.from, ...maybe },
     ];
   });
 }

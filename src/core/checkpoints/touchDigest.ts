@@ -75,4 +75,5 @@ const sideEffect = (c: SideEffect) => ({
   ...(c.modes ? { modes: true } : {}),
   ...(c.beforeLink !== undefined ? { beforeLink: c.beforeLink } : {}),
   ...(c.afterLink !== undefined ? { afterLink: c.afterLink } : {}),
+  ...(c.uncertain ? { uncertain: true } : {}),
 });

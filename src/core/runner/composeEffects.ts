@@ -10,6 +10,7 @@ interface Half {
   binary?: true;
   tooLarge?: true;
   modes?: true;
+  uncertain?: true;
 }
 
 const pick = <K extends keyof SideEffect>(e: SideEffect, keys: readonly K[]): Pick<SideEffect, K> =>
@@ -20,7 +21,12 @@ const AFTER = ['afterHash', 'afterUnkept', 'afterSize', 'afterExec', 'afterLink'
 
 function halves(effects: readonly SideEffect[]): Map<string, Half> {
   const out = new Map<string, Half>();
-  const flags = (e: SideEffect) => ({ ...(e.binary ? { binary: true as const } : {}), ...(e.tooLarge ? { tooLarge: true as const } : {}), ...(e.modes ? { modes: true as const } : {}) });
+  const flags = (e: SideEffect) => ({
+    ...(e.binary ? { binary: true as const } : {}),
+    ...(e.tooLarge ? { tooLarge: true as const } : {}),
+    ...(e.modes ? { modes: true as const } : {}),
+    ...(e.uncertain ? { uncertain: true as const } : {}),
+  });
   effects.forEach((e, i) => {
     const before = e.beforeHash === null && e.beforeLink === undefined ? undefined : pick(e, BEFORE);
     const after = e.afterHash === null && e.afterLink === undefined ? undefined : pick(e, AFTER);
@@ -74,6 +80,7 @@ export function composeEffects(first: readonly SideEffect[], then: readonly Side
       ...(before ? { ...before, beforeHash: before.beforeHash } : {}),
       ...(after ? { ...after, afterHash: after.afterHash } : {}),
       ...(modes ? { modes: true as const } : {}),
+      ...(x?.uncertain || y?.uncertain ? { uncertain: true as const } : {}),
     });
   }
   return out.sort((l, r) => (l.path < r.path ? -1 : l.path > r.path ? 1 : 0));

@@ -29,7 +29,7 @@ export async function recoverInterrupted(capture: ChangeCapture | undefined, j: 
     if (bytes) c.beforeBytes = bytes;
   }
   const { effects, blobs } = fromCapture(set);
-  return { effects, blobs };
+  return { effects: effects.map((e) => ({ ...e, uncertain: true as const })), blobs };
 }
 
 /** The question asked after a crash cut a command off: run it again? With what it had changed by then, which the step keeps either way. */

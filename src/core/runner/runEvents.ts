@@ -152,6 +152,12 @@ export interface SideEffect {
   beforeLink?: string;
   afterLink?: string;
   /**
+   * Found at a resume, after a crash cut the command off: the disk then against the index as the
+   * command began, so the change may include edits made after Savepoint stopped. A rewind asks before
+   * it overwrites or deletes such a version (it is not surely the session's own).
+   */
+  uncertain?: true;
+  /**
    * The record carries both bits: an absent one is "no execute bit". Records from before it (absent)
    * know only the bits they name, and a rewind leaves the mode of such a file as it finds it.
    */

@@ -69,14 +69,18 @@ describe('a command SIGKILLed mid-run (real process, real LevelDB)', function ()
     assert.equal(result.sideEffects?.[0]?.unkept, undefined, "a.txt's old contents come from the session's store (the model read them)");
     assert.equal(result.sideEffects?.[1]?.unkept, true, "b.txt's died with the process: kept by hash only, and said so");
 
-    // The rewind to the step before the command: a.txt back, gen/x.ts gone; b.txt reported, not invented.
+    // The rewind to the step before the command: a.txt back, gen/x.ts gone (with the user's OK); b.txt reported, not invented.
     const store = await openCheckpointStore({ dir: d.store, onLocked: 'fail' });
     try {
       const ws = new NodeWorkspace(d.ws);
       const plan = await planRewind(store, ws, SID as SessionId, 1);
       const byPath = new Map(plan.files.map((f) => [f.path, f]));
       assert.equal(byPath.get('b.txt')?.restorable, false);
-      await applyRewind(store, ws, plan);
+      // Found after the crash, so maybe not the command's: each is asked about, and taken back with the user's OK.
+      assert.deepEqual(plan.files.filter((f) => f.conflict).map((f) => f.path), ['a.txt', 'b.txt', 'gen/x.ts']);
+      const asked = await applyRewind(store, ws, plan);
+      assert.deepEqual([...asked.skipped].sort(), ['a.txt', 'b.txt', 'gen/x.ts'], 'nothing found after a crash is overwritten unasked');
+      await applyRewind(store, ws, await planRewind(store, ws, SID as SessionId, 1), { overwriteConflicts: ['a.txt', 'gen/x.ts'] });
     } finally {
       await store.close();
     }
@@ -108,7 +112,7 @@ describe('a command SIGKILLed mid-run (real process, real LevelDB)', function ()
     d = await crashDir(
       [
         toolUse('c1', 'run_command', { command: "printf 'a2\\n' > a.txt && printf 'n\\n' > new.txt" }),
-        finalText('done', { toolResultFor: 'c1', lastUserContains: 'files the interrupted run had changed: M a.txt, A new.txt' }),
+        finalText('done', { toolResultFor: 'c1', lastUserContains: 'files changed since the interrupted run began: M a.txt, A new.txt' }),
       ],
       { 'a.txt': 'a1\n' },
     );
@@ -144,7 +148,7 @@ describe('a command SIGKILLed mid-run (real process, real LevelDB)', function ()
   });
 
   it("a file the user writes after the crash, before the resume, is not taken for the command's: a rewind to before the step does not delete it without a question", async () => {
-    d = await killedMidCommand('reject', 'files the interrupted run had changed: M a.txt');
+    d = await killedMidCommand('reject', 'files changed since the interrupted run began: M a.txt');
     // The editor is down; the user goes on working, then resumes the session (a day later, say).
     await writeFile(join(d.ws, 'notes.md'), 'my notes, written after the crash\n');
     const out = await runChild(d, 'none', 'reject').exited;
