@@ -11,6 +11,8 @@ import type { ModelPolicyOptions } from '../core/model/modelPolicy';
 export interface CliEnv {
   /** The command runs the agent (run, resume, approve...): only then are the runner and the model client loaded. */
   runs?: boolean;
+  /** The command only reads (list, show, diff, outline, compacted): while another process (the editor) holds the store, it reads a point-in-time copy. */
+  readsOnly?: boolean;
   /** Watch the workspace for what commands change, and outline changed symbols (run/resume only). */
   codeAware?: boolean;
   workspace: string;

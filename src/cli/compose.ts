@@ -42,7 +42,8 @@ export interface Composed {
 /** The CLI's composition root: the same core as the extension, with the plain-Node ports. */
 export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<RunnerDeps> = {}): Promise<Composed> {
   const storeDir = resolve(env.store ?? defaultStoreDir(env.workspace));
-  const store = await openCheckpointStore({ dir: storeDir, onLocked: 'fail' });
+  // A command that only reads works on a copy while the editor holds the store; one that writes is refused (LOCKED) and says so.
+  const store = await openCheckpointStore({ dir: storeDir, onLocked: env.readsOnly ? 'readonly' : 'fail' });
   const workspace = extra.toolContext?.workspace ?? new NodeWorkspace(env.workspace);
   const processes = new NodeProcessRunner();
   const diagnostics = env.checkCommand ? new CommandDiagnostics({ command: env.checkCommand, root: resolve(env.workspace), runner: processes }) : noDiagnostics;

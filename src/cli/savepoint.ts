@@ -112,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
     codeAware: command === 'run' || command === 'resume' || command === 'rewind' || command === 'undo-rewind' || command === 'outline' || (command === 'approve' && o.resume === true),
     memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || command === 'rewind' || command === 'undo-rewind',
     runs: ['run', 'resume', 'approve', 'uncompact', 'pin', 'unpin'].includes(command),
+    readsOnly: ['list', 'show', 'diff', 'outline', 'compacted'].includes(command),
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
@@ -127,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
   // Loaded here, not at start-up: `list` from the rows at rest needs none of it.
   const { compose } = await import('./compose');
   const app = await compose(env, new CliApprovalGate(mode), { onEvent: (e) => e.type === 'committed' && printEvents(e.events) });
+  if (app.store.readOnly) process.stderr.write("(another process, such as the editor, is using this workspace's sessions: showing them as they are now, from a copy)\n");
   const abort = new AbortController();
   const onSignal = () => abort.abort('interrupted by the user (Ctrl+C); resume with `savepoint resume`');
   process.once('SIGINT', onSignal);

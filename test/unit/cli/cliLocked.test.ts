@@ -20,22 +20,26 @@ describe('the savepoint CLI while another process (the editor) holds the store (
     await tmp.cleanup(this.currentTest?.state === 'failed');
   });
 
-  it('list and resume exit 5 saying another process uses the sessions; the holder loses nothing and keeps committing', async () => {
+  it('list reads a copy while the editor holds the store; resume exits 5 saying another process uses the sessions; the holder loses nothing and keeps committing', async () => {
     const root = await tmp.make();
     const ws = join(root, 'ws');
     await mkdir(ws);
     const dir = join(root, 'store');
     const editor = new FixtureProcess('storeHolder', [dir, SID, '3']);
     await editor.waitFor(/^ready 3$/);
-    for (const args of [['list'], ['resume', SID]]) {
-      const r = await run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', dir, '--base-url', 'http://127.0.0.1:9'], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } }).then(
-        () => assert.fail(`${args[0]} succeeded while the store was held`),
-        (e: { code?: number; stderr?: string }) => e,
-      );
-      assert.equal(r.code, 5, `${args[0]}: ${r.stderr}`);
-      assert.match(r.stderr ?? '', /another process .* is using this workspace's sessions; try again/);
-      assert.doesNotMatch(r.stderr ?? '', /unexpected|at .*\.js:\d+/, 'no stack trace');
+    const cli = (args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', dir, '--base-url', 'http://127.0.0.1:9'], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+    for (const args of [['list']]) {
+      const r = await cli(args);
+      assert.match(r.stdout, new RegExp(SID), `${args[0]} lists the editor's session: ${r.stdout}`);
+      assert.match(r.stderr, /another process, such as the editor, is using this workspace's sessions: showing them as they are now, from a copy/);
     }
+    const r = await cli(['resume', SID]).then(
+      () => assert.fail('resume succeeded while the store was held'),
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr ?? '', /another process .* is using this workspace's sessions; try again/);
+    assert.doesNotMatch(r.stderr ?? '', /unexpected|at .*\.js:\d+/, 'no stack trace');
     editor.send('commit 2');
     await editor.waitFor(/^committed 5$/);
     editor.send('close');
