@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreError } from '../../../src/core/store/errors';
 import { openCheckpointStore, repairCheckpointStore } from '../../../src/core/store/openStore';
@@ -14,6 +14,17 @@ describe('a store whose CURRENT or MANIFEST file is gone (real LevelDB)', functi
   const tmp = tempDirs('missing-current');
   afterEach(async function () {
     await tmp.cleanup(this.currentTest?.state === 'failed');
+  });
+
+  it("a first open killed before LevelDB wrote CURRENT (a MANIFEST and a .dbtmp, nothing else) is created again, not refused", async () => {
+    const dir = await tmp.make();
+    writeFileSync(join(dir, 'MANIFEST-000001'), Buffer.from([0x56, 0x00, 0x00, 0x00]));
+    writeFileSync(join(dir, '000001.dbtmp'), 'MANIFEST-000001\n');
+    const store = await openCheckpointStore({ dir });
+    const s = await store.createSession({ title: 'after a killed first open' });
+    await store.commit(stepCommit(s.id, 1, 0));
+    assert.equal((await store.listSessions()).sessions.length, 1);
+    await store.close();
   });
 
   it('is refused as CORRUPT, its tables left where they are, not opened as a new empty store; a repair then brings the sessions back', async () => {
