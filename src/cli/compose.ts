@@ -6,7 +6,7 @@ import type { LlmClient } from '../core/model/llmClient';
 import { CommandDiagnostics } from '../core/node/commandDiagnostics';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
-import { sweepStaleStaging } from '../core/node/staleStaging';
+import { STALE_SWEEP_MARKER, sweepStaleStagingWhenDue } from '../core/node/staleStaging';
 import { sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
 import { allSessions } from '../core/store/allSessions';
 import type { ApprovalGate } from '../core/ports/approvalGate';
@@ -33,7 +33,8 @@ export interface Composed {
   /**
    * What crashed rewinds and writes left beside the workspace's files: those their records name
    * (`sweepCrashLeftovers`), before it returns; and, in the background while the command runs, the
-   * stale staged files no record names (`sweepStaleStaging`), which `close` waits for.
+   * stale staged files no record names (`sweepStaleStagingWhenDue`: a walk of the whole workspace, at
+   * most once a day), which `close` waits for.
    */
   sweepLeftovers(): Promise<void>;
   close(): Promise<void>;
@@ -48,7 +49,8 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
   const processes = new NodeProcessRunner();
   const diagnostics = env.checkCommand ? new CommandDiagnostics({ command: env.checkCommand, root: resolve(env.workspace), runner: processes }) : noDiagnostics;
   // Loaded only where used: the model client, the runner and tree-sitter were most of a command's start-up.
-  const capture = env.codeAware && env.runs ? await captureFor(env.workspace, `${storeDir}-capture-log`) : undefined;
+  const logDir = `${storeDir}-capture-log`;
+  const capture = env.codeAware && env.runs ? await captureFor(env.workspace, logDir) : undefined;
   // The baseline scan reads the whole workspace: it runs while the model thinks, not before the first request.
   let baselineStarted = false;
   const startBaseline = () => {
@@ -92,7 +94,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     workspace,
     outliner,
     sweepLeftovers: async () => {
-      staleSweep ??= sweepStaleStaging(env.workspace).catch(() => undefined);
+      staleSweep ??= sweepStaleStagingWhenDue(env.workspace, join(logDir, STALE_SWEEP_MARKER)).catch(() => undefined);
       await sweepCrashLeftovers(store, workspace, await allSessions(store.listSessions.bind(store)));
     },
     close: async () => {

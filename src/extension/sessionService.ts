@@ -10,7 +10,7 @@ import { CommandDiagnostics } from '../core/node/commandDiagnostics';
 import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
-import { sweepStaleStaging } from '../core/node/staleStaging';
+import { STALE_SWEEP_MARKER, sweepStaleStagingWhenDue } from '../core/node/staleStaging';
 import { removeCrashLeftovers, sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
 import type { ApprovalGate } from '../core/ports/approvalGate';
 import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
@@ -180,13 +180,14 @@ export class SessionService implements vscode.Disposable {
   /**
    * After a restart: removes the temporary files that rewinds and writes cut short by a crash left
    * beside the workspace's files: those named by their records (`sweepCrashLeftovers`), and those no
-   * record names, 10 minutes old or more (`sweepStaleStaging`). Only Savepoint's own
+   * record names, 10 minutes old or more (`sweepStaleStagingWhenDue`: a walk of the whole workspace, at
+   * most once a day). Only Savepoint's own
    * `.savepoint-*.tmp` files; nothing in a restricted workspace.
    */
   async sweepCrashLeftovers(): Promise<number> {
     const at = await this.leftoversHome();
     if (!at) return 0;
-    const [named, stale] = await Promise.all([sweepCrashLeftovers(at.store, at.workspace, await this.stores.listSessions()), sweepStaleStaging(at.workspace.root)]);
+    const [named, stale] = await Promise.all([sweepCrashLeftovers(at.store, at.workspace, await this.stores.listSessions()), sweepStaleStagingWhenDue(at.workspace.root, join(this.stores.captureLogDir, STALE_SWEEP_MARKER)).then((r) => r ?? [])]);
     if (named) this.log.info(`removed ${named} temporary file(s) left by a rewind the editor's stop cut short`);
     if (stale.length) this.log.info(`removed ${stale.length} temporary file(s) left by a rewind or write a crash cut short before its record: ${stale.join(', ')}`);
     return named + stale.length;

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isStagingName } from './stagedFiles';
 
@@ -35,6 +35,45 @@ export interface StaleStagingOptions {
  * stays. Returns the workspace-relative paths removed. Idempotent; safe beside a running process.
  */
 export async function sweepStaleStaging(root: string, options: StaleStagingOptions = {}): Promise<string[]> {
+  return (await sweep(root, options)).removed;
+}
+
+/**
+ * How often a workspace is walked for stale staged files: the walk visits every folder (a large
+ * workspace's take seconds), and there is something to find only after a crash between an
+ * operation's staging and its record.
+ */
+export const STALE_SWEEP_EVERY_MS = 24 * 60 * 60_000;
+
+/** The marker's name, in the folder of the capture's log beside the store (whose own files end in `.capture.log`). */
+export const STALE_SWEEP_MARKER = 'staging-swept';
+
+export interface ThrottledSweepOptions extends StaleStagingOptions {
+  /** Default `STALE_SWEEP_EVERY_MS`. */
+  everyMs?: number;
+}
+
+/**
+ * `sweepStaleStaging`, at most once per `everyMs`, remembered by the mtime of `marker` (a file
+ * beside the store; one per workspace). The marker is written only after a walk that kept no staged
+ * file for being too young: one that did runs again at the next start, so that a crash's leftovers
+ * go once they turn stale rather than a day later. A marker from the future (a clock set back) does
+ * not hold the walk back. Returns the paths removed; undefined when the walk was not due.
+ */
+export async function sweepStaleStagingWhenDue(root: string, marker: string, options: ThrottledSweepOptions = {}): Promise<string[] | undefined> {
+  const now = options.now ?? Date.now();
+  const last = await stat(marker).then((s) => s.mtimeMs, () => undefined);
+  if (last !== undefined && now >= last && now - last < (options.everyMs ?? STALE_SWEEP_EVERY_MS)) return undefined;
+  const { removed, young } = await sweep(root, options);
+  if (young === 0) {
+    await mkdir(path.dirname(marker), { recursive: true });
+    await writeFile(marker, 'the last walk of the workspace for stale staged files (see staleStaging.ts)\n');
+    if (options.now !== undefined) await utimes(marker, now / 1000, now / 1000);
+  }
+  return removed;
+}
+
+async function sweep(root: string, options: StaleStagingOptions): Promise<{ removed: string[]; young: number }> {
   const abs = path.resolve(root);
   const found: string[] = [];
   const visit = async (rel: string): Promise<void> => {
@@ -52,16 +91,21 @@ export async function sweepStaleStaging(root: string, options: StaleStagingOptio
   return removeStaleStaged(abs, found, options);
 }
 
-/** Of the workspace-relative `rels`, which have a staged file's name, removes the stale ones; returns them, sorted. */
-async function removeStaleStaged(root: string, rels: readonly string[], options: StaleStagingOptions): Promise<string[]> {
+/** Of the workspace-relative `rels`, which have a staged file's name, removes the stale ones; returns them, sorted, and how many were kept for being young. */
+async function removeStaleStaged(root: string, rels: readonly string[], options: StaleStagingOptions): Promise<{ removed: string[]; young: number }> {
   const now = options.now ?? Date.now();
   const removed: string[] = [];
+  let young = 0;
   for (const rel of rels) {
     const file = path.join(root, rel);
     const st = await lstat(file).catch(() => undefined);
     // A future mtime (a clock set back) counts as fresh.
-    if (!st || !(st.isFile() || st.isSymbolicLink()) || !(now - st.mtimeMs >= STALE_STAGING_MS)) continue;
+    if (!st || !(st.isFile() || st.isSymbolicLink())) continue;
+    if (!(now - st.mtimeMs >= STALE_STAGING_MS)) {
+      young++;
+      continue;
+    }
     if (await unlink(file).then(() => true, () => false)) removed.push(rel);
   }
-  return removed.sort();
+  return { removed: removed.sort(), young };
 }

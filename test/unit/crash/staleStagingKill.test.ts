@@ -47,7 +47,7 @@ describe('a rewind, an undo or an edit SIGKILLed after staging, before its recor
     });
   }
 
-  it('the CLI started right after the kill keeps the staged files: they may be another process\'s, still at work', async () => {
+  it('the CLI started right after the kill keeps the staged files (they may be another process\'s, still at work), and the next command removes them once stale', async () => {
     const k = await builtKilled();
     try {
       assert.equal((await child(k, 'rewind', 'staged')).signal, 'SIGKILL');
@@ -56,6 +56,11 @@ describe('a rewind, an undo or an edit SIGKILLed after staging, before its recor
       await age(k, 2);
       await cliPreview(k);
       assert.deepEqual(await tempsUnder(k.ws), left);
+      assert.deepEqual(await files(k.ws), AFTER);
+      // The walk that kept them is not remembered as done (the next one is not a day away): the next command removes them once stale.
+      await age(k, 11);
+      await cliPreview(k);
+      assert.deepEqual(await tempsUnder(k.ws), []);
       assert.deepEqual(await files(k.ws), AFTER);
     } finally {
       await k.done();

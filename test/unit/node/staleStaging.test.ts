@@ -3,7 +3,7 @@ import { lstat, lutimes, mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
-import { STALE_STAGING_MS, sweepStaleStaging } from '../../../src/core/node/staleStaging';
+import { STALE_STAGING_MS, STALE_SWEEP_EVERY_MS, sweepStaleStaging, sweepStaleStagingWhenDue } from '../../../src/core/node/staleStaging';
 import { isStagingName } from '../../../src/core/node/stagedFiles';
 
 const MIN = 60_000;
@@ -110,5 +110,32 @@ describe('sweepStaleStaging: the staged files no record names, by exact name and
     for (const n of names) assert.ok(isStagingName(n), n);
     await staged.discard();
     await untagged.discard();
+  });
+
+  describe('sweepStaleStagingWhenDue: the walk at most once a day, by a marker beside the store', () => {
+    const marker = () => join(root, 'store-capture-log', 'staging-swept');
+
+    it('walks when no walk is remembered, then not again within the day; the day after, it does', async () => {
+      await put(TAGGED, 11);
+      assert.deepEqual(await sweepStaleStagingWhenDue(root, marker()), [TAGGED]);
+      await put(`src/${UNTAGGED}`, 60);
+      assert.equal(await sweepStaleStagingWhenDue(root, marker()), undefined, 'a second command the same day walks the workspace again');
+      assert.ok((await left()).includes(`src/${UNTAGGED}`));
+      assert.deepEqual(await sweepStaleStagingWhenDue(root, marker(), { now: Date.now() + STALE_SWEEP_EVERY_MS + MIN }), [`src/${UNTAGGED}`]);
+    });
+
+    it('walks again at the next start while a staged file it saw was too young to remove, and removes it once stale', async () => {
+      await put(`src/${UNTAGGED}`, 2);
+      assert.deepEqual(await sweepStaleStagingWhenDue(root, marker()), []);
+      await assert.rejects(lstat(marker()), 'a walk that kept a young staged file is remembered: a crash\'s leftover would stay a day');
+      assert.deepEqual(await sweepStaleStagingWhenDue(root, marker(), { now: Date.now() + STALE_STAGING_MS }), [`src/${UNTAGGED}`]);
+      assert.ok(await lstat(marker()));
+    });
+
+    it('walks when the remembered walk is in the future (a clock set back)', async () => {
+      assert.deepEqual(await sweepStaleStagingWhenDue(root, marker(), { now: Date.now() + 60 * MIN }), []);
+      await put(TAGGED, 11);
+      assert.deepEqual(await sweepStaleStagingWhenDue(root, marker()), [TAGGED]);
+    });
   });
 });
