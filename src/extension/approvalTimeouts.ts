@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type ApprovalTimeout, timeoutPlan } from '../shared/approvalTimeout';
+import { approvalKind } from '../core/runner/runEvents';
 import type { SessionService } from './sessionService';
 import { readApprovalTimeout } from './settings';
 import type { StoreHost } from './storeHost';
@@ -41,7 +42,7 @@ export class ApprovalTimeoutScheduler implements vscode.Disposable {
     let next = Infinity;
     for (const s of await this.stores.listSessions()) {
       if (s.status !== 'waiting' || !s.pendingApproval || this.sessions.isRunning(s.id)) continue;
-      const plan = timeoutPlan({ kind: s.pendingApproval.id.split(':')[0] ?? 'tool', requestedAt: s.pendingApproval.requestedAt }, t, this.now());
+      const plan = timeoutPlan({ kind: approvalKind(s.pendingApproval.id) ?? 'tool', requestedAt: s.pendingApproval.requestedAt }, t, this.now());
       if (plan.type === 'wait') next = Math.min(next, plan.ms);
       if (plan.type !== 'decide') continue;
       this.log.info(`approval ${s.pendingApproval.id} of session ${s.id} is overdue: resuming the session to apply the timeout`);

@@ -1,7 +1,7 @@
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { FileChange } from '../tools/tool';
 import { hashOrNull, unifiedDiff } from './fileChanges';
-import type { ApprovalDecidedData, ApprovalRequestedData, RunnerEvent } from './runEvents';
+import { type ApprovalDecidedData, type ApprovalRequestedData, type RunnerEvent, approvalKind, question } from './runEvents';
 import type { CallState } from './runState';
 import type { SessionJournal } from './sessionJournal';
 
@@ -22,20 +22,16 @@ export type ShownChange = Pick<FileChange, 'path' | 'before' | 'after'>;
 /** The conflict question for `call` (its id made from the seq it is journaled at, as every approval's). */
 export function conflictQuestion(j: SessionJournal, call: CallState, reasons: string[], shown: readonly ShownChange[], requestedAt: number): RunnerEvent {
   const diff = shown.length > 0 ? unifiedDiff([...shown]) : undefined;
-  return {
-    type: 'approval_requested',
-    data: {
-      approvalId: `conflict:${call.id}:${j.headSeq + 1}`,
-      kind: 'conflict',
-      callId: call.id,
-      name: call.name,
-      input: call.planned?.input,
-      reasons,
-      requestedAt,
-      ...(diff ? { diff } : {}),
-      shownDisk: shown.map((c) => ({ path: c.path, hash: hashOrNull(c.before) })),
-    },
-  };
+  return question(j.headSeq + 1, {
+    kind: 'conflict',
+    callId: call.id,
+    name: call.name,
+    input: call.planned?.input,
+    reasons,
+    requestedAt,
+    ...(diff ? { diff } : {}),
+    shownDisk: shown.map((c) => ({ path: c.path, hash: hashOrNull(c.before) })),
+  });
 }
 
 /**
@@ -46,7 +42,7 @@ export function conflictQuestion(j: SessionJournal, call: CallState, reasons: st
  * more costs a click where writing over an edit the user never saw costs their work.
  */
 export async function approvedDisk(store: CheckpointStore, j: SessionJournal, decision: ApprovalDecidedData | undefined, accept: readonly string[]): Promise<ApprovedDisk> {
-  if (!decision || decision.approvalId.split(':')[0] !== 'conflict' || !accept.includes(decision.decision)) return NOTHING_APPROVED;
+  if (!decision || approvalKind(decision.approvalId) !== 'conflict' || !accept.includes(decision.decision)) return NOTHING_APPROVED;
   // Newest first: the question is a few events before the head.
   for await (const e of store.readEvents(j.id, { reverse: true })) {
     if (e.type !== 'approval_requested') continue;

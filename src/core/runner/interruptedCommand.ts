@@ -1,6 +1,6 @@
 import type { ChangeCapture } from '../ports/changeCapture';
 import type { BlobHash, BlobInput } from '../store/types';
-import type { RunnerEvent, SideEffect } from './runEvents';
+import { type RunnerEvent, type SideEffect, question } from './runEvents';
 import type { CallState } from './runState';
 import type { SessionJournal } from './sessionJournal';
 import { fromCapture, listEffects } from './stepEffects';
@@ -36,17 +36,13 @@ export async function recoverInterrupted(capture: ChangeCapture | undefined, j: 
 export function rerunQuestion(j: SessionJournal, call: CallState, input: unknown, found: Interrupted | undefined, now: number): RunnerEvent {
   // Nothing tells the command's changes from ones made after the crash, before the resume: said as such.
   const changed = found?.effects.length ? ` Since it began, these files changed (by it, or by anyone after Savepoint stopped): ${listEffects(found.effects)}; the step records them either way.` : '';
-  return {
-    type: 'approval_requested',
-    data: {
-      approvalId: `command_rerun:${call.id}:${j.headSeq + 1}`,
-      kind: 'command_rerun',
-      callId: call.id,
-      name: call.name,
-      input,
-      reasons: [`the command was running when Savepoint stopped; it may have partly run.${changed} Run it again?`],
-      requestedAt: now,
-      ...(found?.effects.length ? { interrupted: found.effects } : {}),
-    },
-  };
+  return question(j.headSeq + 1, {
+    kind: 'command_rerun',
+    callId: call.id,
+    name: call.name,
+    input,
+    reasons: [`the command was running when Savepoint stopped; it may have partly run.${changed} Run it again?`],
+    requestedAt: now,
+    ...(found?.effects.length ? { interrupted: found.effects } : {}),
+  });
 }

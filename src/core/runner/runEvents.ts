@@ -313,3 +313,15 @@ export interface RunnerEventMap {
 export type RunnerEventType = keyof RunnerEventMap;
 
 export type RunnerEvent = { [K in RunnerEventType]: { type: K; data: RunnerEventMap[K] } }[RunnerEventType];
+
+/**
+ * The approval question journaled at `seq` (the journal's next event): its id is its kind, the call
+ * it is about (none for budget and loop questions) and that seq, so that an answer names the very
+ * question it answers, and `approvalKind` reads the kind back from an id.
+ */
+export function question(seq: number, data: Omit<ApprovalRequestedData, 'approvalId'>): RunnerEvent {
+  return { type: 'approval_requested', data: { approvalId: [data.kind, ...(data.callId !== undefined ? [data.callId] : []), seq].join(':'), ...data } };
+}
+
+/** The kind of question an approval id names (see `question`). */
+export const approvalKind = (approvalId: string | undefined): string | undefined => approvalId?.split(':')[0];

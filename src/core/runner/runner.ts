@@ -15,7 +15,7 @@ import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
 import { type Budgets, exhausted } from './budgets';
 import { answerEvents } from './approvalAnswer';
 import { type LoopOptions, detectLoop } from './loopDetector';
-import type { ApprovalRequestedData, RetryNote, RunnerEvent } from './runEvents';
+import { type ApprovalRequestedData, type RetryNote, type RunnerEvent, question } from './runEvents';
 import { nextOpenCall, turnSettled } from './runState';
 import { RunnerError, SessionJournal, hashMessage } from './sessionJournal';
 import { type Outliner, listEffects } from './stepEffects';
@@ -312,9 +312,7 @@ export class Runner {
     const reasons = over
       ? [`${over.kind === 'tool_failures' ? `tool ${over.tool} failed` : `${over.kind} budget used:`} ${over.used}${over.kind === 'cost' ? ' USD' : ''} of ${over.limit}`]
       : [`the agent seems to be looping: ${loop?.kind === 'repeat' ? 'the same call' : 'the same calls'} ${loop?.times} times without progress (${loop?.calls.join(' → ').slice(0, 300)})`];
-    await this.commit(j, s.turn, [
-      { type: 'approval_requested', data: { approvalId: `${over ? 'budget' : 'loop'}:${j.headSeq + 1}`, kind: over ? 'budget' : 'loop', reasons, requestedAt: this.now() } },
-    ]);
+    await this.commit(j, s.turn, [question(j.headSeq + 1, { kind: over ? 'budget' : 'loop', reasons, requestedAt: this.now() })]);
     return true;
   }
 

@@ -15,7 +15,7 @@ import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflict
 import { mergedNote } from './outsideChanges';
 import { diagnosticsForModel } from './stepDiagnostics';
 import { type StepBase, StepChecks } from './stepChecks';
-import type { PlannedMutation, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
+import { type PlannedMutation, type RunnerEvent, type SideEffect, type StepDiagnostics, type ToolResultData, approvalKind, question } from './runEvents';
 import type { CallState } from './runState';
 import type { RunnerDeps } from './runner';
 import { RunnerError, type AppendExtras, type SessionJournal, hashBytes, hashMessage } from './sessionJournal';
@@ -51,7 +51,7 @@ export class ToolCalls {
     if (call.approvalId && !latest) throw new RunnerError('INVALID', `call ${call.id} waits for approval ${call.approvalId}`);
     if (latest && latest.decision !== 'approve' && latest.decision !== 'edit') return this.declined(j, call, latest.decision, latest.text);
     // The input the user edited runs, whichever question they answered with it (the call, a command to run again, a conflict).
-    if (latest?.decision === 'edit' && latest.input !== undefined && ['tool', 'command_rerun', 'conflict'].includes(kindOf(latest.approvalId) ?? '')) return this.plan(j, call, tool, latest.input, true, startedHere, signal);
+    if (latest?.decision === 'edit' && latest.input !== undefined && ['tool', 'command_rerun', 'conflict'].includes(approvalKind(latest.approvalId) ?? '')) return this.plan(j, call, tool, latest.input, true, startedHere, signal);
     if (!call.started) return this.start(j, call, tool, call.planned.input, await approvedDisk(this.deps.store, j, latest, ['approve', 'edit']), startedHere, signal);
     if (startedHere.has(call.id)) throw new RunnerError('INVALID', `call ${call.id} started in this process but has no result`);
     return this.reconcile(j, call, tool, latest, signal);
@@ -73,16 +73,13 @@ export class ToolCalls {
     // Nothing to wait for: the plan and the intent go in one batch, then the call runs.
     if (!need.ask) return this.begin(j, call, tool, valid.value, changes, startedHere, signal, [planned]);
     const diff = changes ? unifiedDiff(changes) : undefined;
-    const asked: RunnerEvent = {
-      type: 'approval_requested',
-      data: { approvalId: `tool:${call.id}:${j.headSeq + 1}`, kind: 'tool', callId: call.id, name: tool.name, input: valid.value, reasons: need.reasons, requestedAt: this.now(), ...(diff ? { diff } : {}), ...(need.always ? { userOnly: true as const } : {}) },
-    };
+    const asked = question(j.headSeq + 1, { kind: 'tool', callId: call.id, name: tool.name, input: valid.value, reasons: need.reasons, requestedAt: this.now(), ...(diff ? { diff } : {}), ...(need.always ? { userOnly: true as const } : {}) });
     // The versions the approved change is made from and makes: a three-way merge needs them if the file changes while the user decides.
     await this.commit(j, j.state.turn, [planned, asked], changes ? { blobs: this.blobsOf(changes) } : undefined);
   }
 
   private async declined(j: SessionJournal, call: CallState, decision: string, text: string | undefined): Promise<void> {
-    const kind = kindOf(call.approvalId);
+    const kind = approvalKind(call.approvalId);
     const input = call.planned?.input ?? null;
     if (decision === 'respond') return this.finish(j, call, { content: `The user answered instead of running ${call.name}: ${text ?? ''}` }, input, kind === 'tool' ? undefined : 'skipped');
     const why =
@@ -278,7 +275,7 @@ export class ToolCalls {
     }
     // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer.
     const found = tool.category === 'mutate' ? await recoverInterrupted(this.deps.capture, j, call.id) : undefined;
-    if (tool.name === 'run_command' && (!latest || kindOf(latest.approvalId) !== 'command_rerun')) {
+    if (tool.name === 'run_command' && (!latest || approvalKind(latest.approvalId) !== 'command_rerun')) {
       const since = found && call.interrupted?.length ? { ...found, effects: composeEffects(call.interrupted, found.effects) } : found;
       await this.commit(j, j.state.turn, [rerunQuestion(j, call, input, since, this.now())], found ? { blobs: found.blobs } : undefined);
       if (found) await this.deps.capture?.forget?.(captureLabel(j, call.id)).catch(() => undefined);
@@ -391,7 +388,6 @@ export class ToolCalls {
   }
 }
 
-const kindOf = (approvalId: string | undefined): string | undefined => approvalId?.split(':')[0];
 
 /** A version's contents, when it is kept (undefined otherwise). */
 const kept = (j: SessionJournal, h: string | null | undefined): Promise<Uint8Array | undefined> => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(undefined));
