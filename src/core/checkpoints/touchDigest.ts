@@ -17,6 +17,8 @@ import type { RewindData, RewindUndoneData } from './checkpointEvents';
 export const TOUCH_DIGEST: EventDigest = {
   version: 'touch-2',
   of(type: string, data: unknown): unknown {
+    // An event another writer committed in its own format (no data, or not an object) touches no file.
+    if (!data || typeof data !== 'object') return type === 'rewind_settled' ? data : undefined;
     switch (type) {
       case 'tool_started': {
         const d = data as ToolStartedData;

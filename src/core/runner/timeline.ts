@@ -9,8 +9,24 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
 /** One line per journal event, for `savepoint show` and the demo. */
 export function timelineLine(e: JournalEvent): string {
   const at = new Date(e.at).toISOString().slice(11, 19);
-  return `${String(e.seq).padStart(4)} ${at} step ${String(e.step).padStart(3)}  ${checkpointText(e) ?? describeEvent({ type: e.type, data: e.data } as RunnerEvent)}`;
+  return `${String(e.seq).padStart(4)} ${at} step ${String(e.step).padStart(3)}  ${checkpointText(e) ?? describeStored(e)}`;
 }
+
+/**
+ * A stored event in words. The store holds what any writer committed (another tool, a version of
+ * Savepoint with other fields): an event not in the runner's format is shown as it is, where it
+ * used to fail the whole listing.
+ */
+function describeStored(e: Pick<JournalEvent, 'type' | 'data'>): string {
+  try {
+    return describeEvent({ type: e.type, data: e.data } as RunnerEvent);
+  } catch {
+    return foreignEventText(e);
+  }
+}
+
+/** An event the runner did not write in its format, as it is. */
+export const foreignEventText = (e: Pick<JournalEvent, 'type' | 'data'>): string => `${e.type} (not in the runner's format): ${cut(JSON.stringify(e.data) ?? String(e.data), 120)}`;
 
 /** Rewinds, their undos and settlements (written outside the runner), read defensively; undefined for other events. */
 function checkpointText(e: JournalEvent): string | undefined {

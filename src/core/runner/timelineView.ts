@@ -1,7 +1,7 @@
 import { type ApprovalEntry, clip, type DiagnosticsDelta, type FileStat, type NoteEntry, type NoteTone, type TimelineEntry, type ToolEntry } from '../../shared/timeline';
 import type { JournalEvent } from '../store/types';
 import type { RunnerEvent, SideEffect, ToolStartedData } from './runEvents';
-import { describeEvent } from './timeline';
+import { describeEvent, foreignEventText } from './timeline';
 import { count } from '../util/plural';
 import { recordKey } from '../checkpoints/checkpointEvents';
 
@@ -56,8 +56,10 @@ export function blobsNeeded(events: readonly JournalEvent[]): { messages: string
   const changes: ChangePair[] = [];
   for (const e of events) {
     const ev = e as unknown as RunnerEvent;
-    if (ev.type === 'model_turn') messages.push(ev.data.message);
-    if (ev.type === 'message_added' && ev.data.reason !== 'tool_results') messages.push(ev.data.message);
+    // Read defensively: an event another writer committed may lack the fields (see `foreignEventText`).
+    if (!ev.data || typeof ev.data !== 'object') continue;
+    if (ev.type === 'model_turn' && typeof ev.data.message === 'string') messages.push(ev.data.message);
+    if (ev.type === 'message_added' && ev.data.reason !== 'tool_results' && typeof ev.data.message === 'string') messages.push(ev.data.message);
     if (ev.type === 'tool_started') for (const m of ev.data.mutations ?? []) changes.push({ before: m.beforeHash, after: m.afterHash });
     if (ev.type === 'tool_result') for (const s of ev.data.sideEffects ?? []) if (!s.binary && !s.tooLarge && s.beforeLink === undefined && s.afterLink === undefined) changes.push({ before: s.beforeHash, after: s.afterHash });
   }
@@ -70,7 +72,14 @@ export function applyEvents(state: TimelineState, events: readonly JournalEvent[
   for (const e of events) {
     if (e.seq <= state.lastSeq) continue;
     state.lastSeq = e.seq;
-    for (const id of applyOne(state, e, look)) changed.add(id);
+    let ids: string[];
+    try {
+      ids = applyOne(state, e, look);
+    } catch {
+      // Not in the runner's format (another writer's event): one plain line, the rest of the timeline intact.
+      ids = [put(state, note(e, 'info', 'circle-small', foreignEventText(e)))];
+    }
+    for (const id of ids) changed.add(id);
   }
   return changed;
 }

@@ -203,4 +203,29 @@ describe('savepoint list: a store at rest is listed from what its last clean clo
     assert.deepEqual(ids((await cli('list')).stdout), [b.id, a.id]);
     assert.deepEqual(readListSnapshot(dir)?.map((s) => s.id), [b.id, a.id]);
   });
+
+  it('shows a session another writer committed (events not in the runner\'s format) line by line, where it failed with an unexpected error', async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
+    const ws = await workspaceWithA(root);
+    const store = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail' });
+    const s = await store.createSession({ title: 'written by another tool' });
+    await store.commit({
+      sessionId: s.id,
+      expectedHeadSeq: s.headSeq,
+      events: [
+        { step: 1, type: 'model_turn', data: { text: 'reading the parser' } },
+        { step: 1, type: 'tool_result', data: { ok: true } },
+        { step: 1, type: 'message_added', data: null },
+      ],
+      summary: { stepCount: 1 },
+    });
+    await store.close();
+    const out = await cliOn(root, ws, 'http://127.0.0.1:9')('show', s.id);
+    const lines = out.stdout.trim().split('\n');
+    assert.match(lines[0] ?? '', /written by another tool/);
+    assert.match(lines[1] ?? '', /step {3}1 {2}model_turn \(not in the runner's format\): \{"text":"reading the parser"\}$/);
+    assert.match(lines[2] ?? '', /tool_result \(not in the runner's format\): \{"ok":true\}$/);
+    assert.match(lines[3] ?? '', /message_added \(not in the runner's format\): null$/);
+    assert.equal(out.stderr, '');
+  });
 });

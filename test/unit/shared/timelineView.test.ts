@@ -176,4 +176,22 @@ describe('sidebar timeline view model (journal events -> entries)', () => {
       await store.close();
     }
   });
+
+  it("shows events another writer committed (not in the runner's format) as plain notes, the rest of the timeline intact", () => {
+    seq = 0;
+    const events = [
+      ev(0, 'session_started', { task: 'Change hello to 2', system: '', models: ['m1'], maxTokens: 100, budgets: {}, policy: {}, firstMessage: 'h0' }),
+      ev(1, 'model_turn', { text: 'thinking' }),
+      ev(1, 'message_added', null),
+      ev(1, 'file_change', { path: 'a.ts' }),
+      ev(2, 'status', { status: 'completed' }),
+    ];
+    assert.deepEqual(blobsNeeded(events).messages, []);
+    const state = emptyTimeline();
+    applyEvents(state, events, none);
+    const entries = sortEntries([...state.entries.values()]);
+    assert.deepEqual(entries.map((e) => e.kind), ['start', 'note', 'note', 'note', 'note']);
+    const notes = byKind(entries, 'note').map((n) => n.text);
+    assert.deepEqual(notes.slice(0, 3), [`model_turn (not in the runner's format): {"text":"thinking"}`, "message_added (not in the runner's format): null", 'file_change']);
+  });
 });
