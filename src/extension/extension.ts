@@ -21,7 +21,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   const host = new StoreHost(context, log);
   stores = host;
-  const service = new SessionService(host, context.secrets, new NotificationApprovalGate(log), log, context.extensionUri.fsPath);
+  const gate = new NotificationApprovalGate(log);
+  const service = new SessionService(host, context.secrets, gate, log, context.extensionUri.fsPath);
+  gate.lateAnswers = (r, answer) => service.answerLate(r, answer);
   sessions = service;
   const documents = new SessionDocumentProvider(host);
   const statusBar = new ApprovalStatusBar(host);

@@ -11,8 +11,15 @@ import { readApprovalTimeout } from './settings';
  * `requestedAt`, so across restarts) gets the default answer, which the runner journals.
  */
 export class NotificationApprovalGate implements ApprovalGate {
-  /** Questions on screen now, by approval id: their session and how to show them once more. */
-  private readonly showing = new Map<string, { sessionId: string; again: () => void }>();
+  /** Questions on screen now, by approval id: their session, how to show them once more, and how to answer them. */
+  private readonly showing = new Map<string, { sessionId: string; again: () => void; choose: (choice: string) => void }>();
+
+  /**
+   * Where a click on a question's notification goes once its run has stopped (a pause, a cancel):
+   * VS Code cannot take a notification back, and a click on it used to do nothing and say nothing.
+   * The session service journals it (`SessionService.answerLate`).
+   */
+  lateAnswers?: (r: ApprovalRequest, answer: ApprovalAnswer) => Promise<void>;
 
   constructor(
     private readonly log?: vscode.LogOutputChannel,
@@ -42,7 +49,7 @@ export class NotificationApprovalGate implements ApprovalGate {
         () => --open === 0 && settle(undefined),
       );
     };
-    this.showing.set(r.approvalId, { sessionId: r.sessionId, again: show });
+    this.showing.set(r.approvalId, { sessionId: r.sessionId, again: show, choose: (c) => settle(c) });
     try {
       show();
       const choice = await raceAbort(answered, AbortSignal.any([signal, deadline.signal]));
@@ -52,22 +59,29 @@ export class NotificationApprovalGate implements ApprovalGate {
         void Promise.race(copies).then((late) => late && void vscode.window.showInformationMessage(`Savepoint: too late, that approval timed out and was ${answer.decision === 'approve' ? 'approved' : 'rejected'} already.`));
         return this.timedOut(r, answer);
       }
-      if (!choice) return 'park';
-      if (choice === 'Approve' || choice === 'Run Again' || choice === 'Continue' || choice === 'Apply Anyway') return { decision: 'approve' };
-      if (choice === 'Edit') {
-        const text = await vscode.window.showInputBox({ title: `Edit the input of ${r.tool ?? 'the call'}`, value: JSON.stringify(r.input ?? {}), prompt: 'JSON input the tool will run with', validateInput: (v) => (isJson(v) ? null : 'Not valid JSON') });
-        return text === undefined ? 'park' : { decision: 'edit', input: JSON.parse(text) as unknown };
+      if (!choice) {
+        if (signal.aborted) void answered.then((late) => (late ? this.late(r, late) : undefined));
+        return 'park';
       }
-      if (choice === 'Respond') {
-        const text = await vscode.window.showInputBox({ title: 'Your reply to the agent (instead of running the tool)' });
-        return text === undefined ? 'park' : { decision: 'respond', text };
-      }
-      const text = await vscode.window.showInputBox({ title: 'Why? (sent to the agent; optional)' });
-      return text === undefined ? 'park' : { decision: 'reject', text };
+      return await answerFor(r, choice);
     } finally {
       if (timer) clearTimeout(timer);
       this.showing.delete(r.approvalId);
     }
+  }
+
+  /**
+   * A click on the notification of a run that stopped: given to the same question if a later run
+   * shows it now, else journaled by the session service (the question is still open: the resume
+   * then goes on without asking it again).
+   */
+  private async late(r: ApprovalRequest, choice: string): Promise<void> {
+    const live = this.showing.get(r.approvalId);
+    if (live) return live.choose(choice);
+    const answer = await answerFor(r, choice);
+    if (answer === 'park') return;
+    if (!this.lateAnswers) return void vscode.window.showInformationMessage('Savepoint: that session stopped while the question was open, so the answer was not recorded. Resume the session to answer it.');
+    await this.lateAnswers(r, answer).catch((e: unknown) => this.log?.warn(`a late answer to ${r.approvalId}: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   reshow(sessionId: string): boolean {
@@ -81,6 +95,21 @@ export class NotificationApprovalGate implements ApprovalGate {
     void vscode.window.showInformationMessage(`Savepoint: ${answer.text}`);
     return { decision: answer.decision, text: answer.text };
   }
+}
+
+/** The answer a button stands for, with what the user types for Edit, Respond and Reject ('park': they closed the box). */
+async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAnswer | 'park'> {
+  if (choice === 'Approve' || choice === 'Run Again' || choice === 'Continue' || choice === 'Apply Anyway') return { decision: 'approve' };
+  if (choice === 'Edit') {
+    const text = await vscode.window.showInputBox({ title: `Edit the input of ${r.tool ?? 'the call'}`, value: JSON.stringify(r.input ?? {}), prompt: 'JSON input the tool will run with', validateInput: (v) => (isJson(v) ? null : 'Not valid JSON') });
+    return text === undefined ? 'park' : { decision: 'edit', input: JSON.parse(text) as unknown };
+  }
+  if (choice === 'Respond') {
+    const text = await vscode.window.showInputBox({ title: 'Your reply to the agent (instead of running the tool)' });
+    return text === undefined ? 'park' : { decision: 'respond', text };
+  }
+  const text = await vscode.window.showInputBox({ title: 'Why? (sent to the agent; optional)' });
+  return text === undefined ? 'park' : { decision: 'reject', text };
 }
 
 function title(r: ApprovalRequest): string {

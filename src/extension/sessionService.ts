@@ -12,7 +12,7 @@ import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import { STALE_SWEEP_MARKER, sweepStaleStagingWhenDue } from '../core/node/staleStaging';
 import { removeCrashLeftovers, sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
-import type { ApprovalGate } from '../core/ports/approvalGate';
+import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
 import type { SessionId } from '../core/store/types';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -140,6 +140,26 @@ export class SessionService implements vscode.Disposable {
     }
     await (await this.runner(false)).cancel(id);
     this.soon();
+  }
+
+  /**
+   * An answer clicked on a question's notification after its run stopped (a pause): journaled as
+   * `savepoint approve` does, so that the resume goes on without asking again; then the user is
+   * offered the resume. A question no longer open (the session cancelled, or answered meanwhile)
+   * records nothing, and says so.
+   */
+  async answerLate(r: ApprovalRequest, answer: ApprovalAnswer): Promise<void> {
+    if (this.isRunning(r.sessionId as SessionId)) return void vscode.window.showInformationMessage('Savepoint: that session is running again and has asked anew; answer the new question.');
+    try {
+      await (await this.runner(false)).decide(r.sessionId as SessionId, r.approvalId, answer);
+    } catch (e) {
+      this.log.info(`a late answer to ${r.approvalId}: ${e instanceof Error ? e.message : String(e)}`);
+      return void vscode.window.showInformationMessage(`Savepoint: that question is no longer open, so your answer was not recorded (${e instanceof Error ? e.message : String(e)}).`);
+    }
+    this.log.info(`session ${r.sessionId}: answer '${answer.decision}' to ${r.approvalId} recorded after its run stopped`);
+    this.soon();
+    const go = await vscode.window.showInformationMessage(`Savepoint: your answer (${answer.decision}) is recorded. The session is paused: resume it to go on.`, 'Resume Session');
+    if (go) await this.resume(r.sessionId as SessionId);
   }
 
   /** Puts back the messages the latest compaction of a session summarized (not while it runs). */

@@ -17,6 +17,8 @@ export const RESHOW_MODEL = 'claude-sonnet-4-6-integration-reshow';
 export const RESHOW_TASK = 'Create reshow.txt';
 export const TWICE_MODEL = 'claude-sonnet-4-6-integration-twice';
 export const TWICE_TASK = 'Create twice.txt';
+export const LATE_MODEL = 'claude-sonnet-4-6-integration-late';
+export const LATE_TASK = 'Create late.txt';
 export const MEMORY_MODEL = 'claude-sonnet-4-6-integration-memory';
 export const REMEMBER_TASK = 'Find out how this project builds';
 export const RECALL_TASK = 'Build the project';
@@ -90,4 +92,11 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_twice', name: 'write_file', input: { path: 'twice.txt', content: 'resumed twice\n' } }],
   },
   { type: 'message', model: TWICE_MODEL, expect: { toolResultFor: 'toolu_integ_twice', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
+  {
+    type: 'message',
+    model: LATE_MODEL,
+    expect: { lastUserContains: LATE_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_late', name: 'write_file', input: { path: 'late.txt', content: 'approved after the pause\n' } }],
+  },
+  { type: 'message', model: LATE_MODEL, expect: { toolResultFor: 'toolu_integ_late', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
 ];

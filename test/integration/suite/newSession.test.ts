@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, config, modelStats, sleep, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
-import { EDIT_MODEL, EDIT_TASK, REJECT_MODEL, REJECT_REASON, REJECT_TASK, RESHOW_MODEL, RESHOW_TASK, TWICE_MODEL, TWICE_TASK } from '../scenario';
+import { activateExtension, config, deferred, events, modelStats, sleep, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
+import { EDIT_MODEL, EDIT_TASK, LATE_MODEL, LATE_TASK, REJECT_MODEL, REJECT_REASON, REJECT_TASK, RESHOW_MODEL, RESHOW_TASK, TWICE_MODEL, TWICE_TASK } from '../scenario';
 
 /**
  * Savepoint: New Session with a task, against the scripted model: the model asks to edit hello.ts,
@@ -135,5 +135,31 @@ describe('New Session', () => {
     assert.equal(done.status, 'completed');
     assert.equal(readFileSync(join(workspaceRoot(), 'twice.txt'), 'utf8'), 'resumed twice\n');
     assert.deepEqual((await modelStats()).duplicateTurns, []);
+  });
+
+  it('Approve clicked on the notification after the session was paused is recorded, and the resume it offers runs the call without asking again', async () => {
+    await useModel(LATE_MODEL);
+    const { seeded } = config();
+    const asked = () => ui.calls.filter((c) => c.kind === 'warning' && c.message.includes('allow the agent to write_file late.txt'));
+    // The notification stays on screen; the user pauses the session from the sidebar meanwhile.
+    const click = deferred<string | undefined>();
+    ui.on('warning', /allow the agent to write_file late\.txt/, () => click.promise);
+    ui.on('info', /your answer \(approve\) is recorded/, () => 'Resume Session');
+    await vscode.commands.executeCommand('savepoint.newSession', LATE_TASK);
+    const waiting = await waitForSession(seeded.storeDir, LATE_TASK, (s) => s.status === 'waiting', 'to wait for the approval');
+    await waitFor('the approval notification', () => (asked().length === 1 ? true : undefined));
+    await vscode.commands.executeCommand('savepoint.pauseSession', waiting.id);
+    await sleep(1000);
+    // The old notification, clicked now: it used to do nothing and say nothing.
+    click.resolve('Approve');
+    const done = await waitForSession(seeded.storeDir, LATE_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish after the late answer');
+    assert.equal(done.status, 'completed');
+    assert.equal(readFileSync(join(workspaceRoot(), 'late.txt'), 'utf8'), 'approved after the pause\n');
+    assert.equal(asked().length, 1, 'the question answered on the old notification is not asked again');
+    const decided = (await events(seeded.storeDir, done.id)).filter((e) => e.type === 'approval_decided');
+    assert.deepEqual(decided.map((e) => (e.data as { decision: string }).decision), ['approve']);
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && /your answer \(approve\) is recorded\. The session is paused/.test(c.message)));
+    assert.deepEqual((await modelStats()).duplicateTurns, []);
+    assert.deepEqual(ui.errors(), []);
   });
 });
