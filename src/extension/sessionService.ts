@@ -83,6 +83,7 @@ export class SessionService implements vscode.Disposable {
       maxFileBytes: readSettings().maxFileBytes,
       ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []),
       logDir: this.stores.captureLogDir,
+      logKey: () => this.stores.captureLogKey(),
     });
     capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
     return { capture, shared: new SerialCapture(capture), dispose: () => capture.dispose() };

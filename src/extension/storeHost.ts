@@ -114,7 +114,26 @@ export class StoreHost implements vscode.Disposable {
    * The store's AES-256 key, kept in SecretStorage (never in settings or in the store); created on
    * first use. Losing it makes encrypted checkpoints unreadable, so it is never replaced.
    */
-  private async storeKey(): Promise<Uint8Array> {
+  /**
+   * With `savepoint.store.encryptAtRest` on: the store's key, which also seals the change capture's
+   * log (its paths and content hashes). Undefined when encryption is off.
+   */
+  captureLogKey(): Promise<Uint8Array | undefined> {
+    return vscode.workspace.getConfiguration('savepoint.store').get<boolean>('encryptAtRest', false) ? this.storeKey() : Promise.resolve(undefined);
+  }
+
+  /** One key per machine, read (or made) once per window: the store and the capture's log asking at once must not make two. */
+  private storeKey(): Promise<Uint8Array> {
+    this.keyRead ??= this.readOrMakeKey().catch((e: unknown) => {
+      this.keyRead = undefined;
+      throw e;
+    });
+    return this.keyRead;
+  }
+
+  private keyRead: Promise<Uint8Array> | undefined;
+
+  private async readOrMakeKey(): Promise<Uint8Array> {
     const saved = await this.context.secrets.get(STORE_KEY_SECRET);
     if (saved) return Uint8Array.from(Buffer.from(saved, 'base64'));
     const key = randomBytes(32);

@@ -3,6 +3,7 @@ import { type FileHandle, appendFile, mkdir, open, readFile, readdir, rename, st
 import path from 'node:path';
 import type { Side } from '../capture/changeSet';
 import { errCode } from '../util/errCode';
+import { type LineSeal, PLAIN_LINES, sealedLines } from './captureLogSeal';
 
 /**
  * What the log keeps of a tracked file: its version, never its bytes (`Side` without them).
@@ -60,14 +61,18 @@ export class CaptureLog {
   private constructor(
     readonly dir: string,
     name: string,
+    private readonly lines: LineSeal,
   ) {
     this.file = path.join(dir, name);
   }
 
-  /** A log for this process in `dir` (made if missing); removes in the background the logs nobody needs any more. */
-  static async create(dir: string): Promise<CaptureLog> {
+  /**
+   * A log for this process in `dir` (made if missing), its lines sealed by `lines` (with the store's
+   * key under encryption at rest); removes in the background the logs nobody needs any more.
+   */
+  static async create(dir: string, lines: LineSeal = PLAIN_LINES): Promise<CaptureLog> {
     await mkdir(dir, { recursive: true });
-    const log = new CaptureLog(dir, `${process.pid}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}${SUFFIX}`);
+    const log = new CaptureLog(dir, `${process.pid}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}${SUFFIX}`, lines);
     void log.sweep().catch(() => undefined);
     return log;
   }
@@ -77,16 +82,16 @@ export class CaptureLog {
    * command opened here is not recorded, its `open` line is kept: the index is appended instead.
    */
   async snapshot(entries: Iterable<[string, LoggedSide]>): Promise<void> {
-    const lines: string[] = [JSON.stringify({ t: 'reset' })];
+    const lines: string[] = [this.lines.seal(JSON.stringify({ t: 'reset' }))];
     let chunk: [string, LoggedSide][] = [];
     for (const [p, e] of entries) {
       chunk.push([p, strip(e)]);
       if (chunk.length === CHUNK) {
-        lines.push(JSON.stringify({ t: 'set', e: chunk }));
+        lines.push(this.lines.seal(JSON.stringify({ t: 'set', e: chunk })));
         chunk = [];
       }
     }
-    if (chunk.length > 0) lines.push(JSON.stringify({ t: 'set', e: chunk }));
+    if (chunk.length > 0) lines.push(this.lines.seal(JSON.stringify({ t: 'set', e: chunk })));
     const text = `${lines.join('\n')}\n`;
     if (this.fh && this.unrecorded.size > 0) {
       await this.fh.write(text);
@@ -156,7 +161,7 @@ export class CaptureLog {
   async find(label: string): Promise<LoggedOpen | undefined> {
     let best: LoggedOpen | undefined;
     for (const name of await logNames(this.dir)) {
-      const found = replay(await readText(path.join(this.dir, name)), label).open;
+      const found = replay(await readText(path.join(this.dir, name)), label, this.lines).open;
       if (found && (!best || found.at > best.at)) best = found;
     }
     if (best) this.found.add(label);
@@ -174,10 +179,10 @@ export class CaptureLog {
     for (const name of await logNames(this.dir)) {
       const file = path.join(this.dir, name);
       if (file === this.file || alive(name)) continue;
-      const { unclosed } = replay(await readText(file), label);
+      const { unclosed } = replay(await readText(file), label, this.lines);
       if (!unclosed.has(label)) continue;
       if (unclosed.size === 1) await unlink(file).catch(() => undefined);
-      else await appendFile(file, `${JSON.stringify({ t: 'close', label })}\n`).catch(() => undefined);
+      else await appendFile(file, `${this.lines.seal(JSON.stringify({ t: 'close', label }))}\n`).catch(() => undefined);
     }
   }
 
@@ -192,7 +197,7 @@ export class CaptureLog {
 
   private async write(lines: Line[]): Promise<void> {
     if (lines.length === 0) return;
-    const text = `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
+    const text = `${lines.map((l) => this.lines.seal(JSON.stringify(l))).join('\n')}\n`;
     await this.fh?.write(text);
     this.bytes += Buffer.byteLength(text);
   }
@@ -205,7 +210,9 @@ export class CaptureLog {
       if (file === this.file || alive(name)) continue;
       const st = await stat(file).catch(() => undefined);
       if (!st) continue;
-      if (now - st.mtimeMs > MAX_AGE_MS || replay(await readText(file)).unclosed.size === 0) await unlink(file).catch(() => undefined);
+      const read = replay(await readText(file), undefined, this.lines);
+      // A log sealed with a key this process lacks (encryption turned off since) is not known to be done with: it waits out its age.
+      if (now - st.mtimeMs > MAX_AGE_MS || (!read.sealed && read.unclosed.size === 0)) await unlink(file).catch(() => undefined);
     }
     for (const name of await readdir(this.dir).catch(() => [] as string[])) {
       const file = path.join(this.dir, name);
@@ -214,16 +221,41 @@ export class CaptureLog {
   }
 }
 
-/** Reads a log: the index as `label` opened (the last time), and the labels left open at its end. */
-export function replay(text: string, label?: string): { open?: LoggedOpen; unclosed: Set<string> } {
+/**
+ * The log of this process in `dir`, its lines sealed with the key `key` resolves to, if any. Undefined
+ * when it cannot be made, the key included (never a plain log in its place): nothing is recoverable
+ * then, as without a log.
+ */
+export async function openCaptureLog(dir: string, key?: () => Promise<Uint8Array | undefined>): Promise<CaptureLog | undefined> {
+  try {
+    const k = await key?.();
+    return await CaptureLog.create(dir, k ? sealedLines(k) : PLAIN_LINES);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a log: the index as `label` opened (the last time), and the labels left open at its end. It
+ * stops at the first line it cannot read: a torn last line, or one sealed with a key it lacks (an
+ * index read without those lines would be wrong).
+ */
+export function replay(text: string, label?: string, lines: LineSeal = PLAIN_LINES): { open?: LoggedOpen; unclosed: Set<string>; sealed?: true } {
   const index = new Map<string, LoggedSide>();
   const unclosed = new Set<string>();
   let open: LoggedOpen | undefined;
-  for (const raw of text.split('\n')) {
+  const all = text.split('\n');
+  let last = all.length - 1;
+  while (last >= 0 && all[last] === '') last--;
+  for (const [i, raw] of all.entries()) {
     if (raw === '') continue;
+    const json = lines.open(raw);
+    // The last line torn by a crash; any other that does not open was sealed with a key not at hand.
+    if (json === undefined && i === last) break;
+    if (json === undefined) return { unclosed: new Set(), sealed: true };
     let line: Line;
     try {
-      line = JSON.parse(raw) as Line;
+      line = JSON.parse(json) as Line;
     } catch {
       break; // a torn last line: what follows was never made durable
     }

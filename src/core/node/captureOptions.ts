@@ -42,4 +42,9 @@ export interface NodeChangeCaptureOptions extends CaptureFilterOptions {
    * can then be recorded by the next process (`recover`). Absent: no log, nothing to recover.
    */
   logDir?: string;
+  /**
+   * With encryption at rest: the store's key (32 bytes), which seals each line of the log (it holds
+   * the workspace's paths and content hashes). Absent or resolving undefined: plain lines.
+   */
+  logKey?: () => Promise<Uint8Array | undefined>;
 }

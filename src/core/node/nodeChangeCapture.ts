@@ -21,7 +21,7 @@ import { eachLimited } from '../util/eachLimited';
 import { blobId } from './gitContents';
 import { OldBytes } from './captureOldBytes';
 import { DirWatchers, defaultMaxEvents, nextTurn, nodeWatch } from './captureWatcher';
-import { CaptureLog } from './captureLog';
+import { type CaptureLog, openCaptureLog } from './captureLog';
 import { interruptedComparisons } from './captureRecovery';
 
 export type { NodeChangeCaptureOptions } from './captureOptions';
@@ -88,7 +88,7 @@ export class NodeChangeCapture implements ChangeCapture {
     const sink = { onEvent: this.onEvent.bind(this), onFailure: () => (this.watching = false) };
     this.watchers = options.watch === false ? undefined : new DirWatchers(this.root, sink, options.watch ?? nodeWatch);
     this.watching = this.watchers !== undefined;
-    if (options.logDir !== undefined) this.log = CaptureLog.create(options.logDir).catch(() => undefined);
+    if (options.logDir !== undefined) this.log = openCaptureLog(options.logDir, options.logKey);
   }
 
   /** Whether changes are found by the watcher (true) or by sweeping (false). */

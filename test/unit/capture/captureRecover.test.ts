@@ -176,4 +176,38 @@ describe('capture: what a command cut off by a crash changed is recovered from t
     const set = await next.recover('s/c1');
     assert.deepEqual(set && summary(set), ['c.txt created'], 'build/ is ignored: not tracked, so not the step\'s to restore');
   });
+
+  it('with a key (encryption at rest), no line of the log shows a path or a hash, and the next process with the key recovers the command; without it, nothing', async () => {
+    const root = await tmp.workspace({ 'secret-plan.txt': 'p1\n', 'b.txt': 'b1\n' });
+    const logDir = path.join(await tmp.workspace(), 'log');
+    const key = Uint8Array.from(Array.from({ length: 32 }, (_, i) => i * 7));
+    const logKey = () => Promise.resolve(key);
+    const first = tmp.capture(root, { logDir, logKey, gitContents: false, watch: false });
+    await first.start();
+    await first.begin('s/c1');
+    await sh(root, 'printf "p2\\n" > secret-plan.txt && rm b.txt');
+    await first.dispose(); // the command left open, as a crash leaves it
+    const [name] = await logFiles(logDir);
+    const raw = await readFile(path.join(logDir, name as string), 'utf8');
+    assert.ok(raw.length > 0);
+    for (const line of raw.trim().split('\n')) assert.match(line, /^~[A-Za-z0-9+/=]+$/, 'every line sealed');
+    assert.ok(!raw.includes('secret-plan') && !raw.includes(sha('p1\n')) && !raw.includes('s/c1'), 'no path, hash or label in the clear');
+
+    const withKey = tmp.capture(root, { logDir, logKey, gitContents: false, watch: false });
+    const set = await withKey.recover('s/c1');
+    assert.deepEqual(set && summary(set), ['b.txt deleted', 'secret-plan.txt modified']);
+    await withKey.dispose();
+    const withoutKey = tmp.capture(root, { logDir, gitContents: false, watch: false });
+    await withoutKey.start();
+    assert.equal(await withoutKey.recover('s/c1'), undefined, 'a sealed log read without its key is no index (never a wrong one)');
+    await withoutKey.dispose();
+    assert.deepEqual(await logFiles(logDir), [name], 'a process without the key (encryption turned off) does not take the sealed log for one with nothing open: it stays');
+    const again = tmp.capture(root, { logDir, logKey, gitContents: false, watch: false });
+    const recovered = await again.recover('s/c1');
+    assert.deepEqual(recovered && summary(recovered), ['b.txt deleted', 'secret-plan.txt modified'], 'turned on again, the command is recovered');
+    await again.dispose();
+    const otherKey = tmp.capture(root, { logDir, logKey: () => Promise.resolve(new Uint8Array(32)), gitContents: false, watch: false });
+    assert.equal(await otherKey.recover('s/c1'), undefined);
+    await otherKey.dispose();
+  });
 });
