@@ -196,6 +196,8 @@ export async function requireIdle(store: CheckpointStore, id: SessionId): Promis
 export interface RewindMemory {
   revertSessionAfter(sessionId: SessionId, afterSeq: number): Promise<{ reverts: { revertId: string; versions: unknown[] }[] }>;
   undoRevert(revertId: string): Promise<unknown>;
+  /** The scopes that hold writes `revertSessionAfter` would undo but cannot write now (read-only here): the rewind is refused. */
+  revertBlockedIn?(sessionId: SessionId, afterSeq: number): Promise<string[]>;
   /** Whether `undoRevert` can write now (false: its scope is read-only here, or it is unknown). */
   canUndoRevert?(revertId: string): Promise<boolean>;
   /** Every revert, to find one a crashed attempt of the same rewind made (its undo must bring it back too). */

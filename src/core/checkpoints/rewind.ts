@@ -67,6 +67,11 @@ export function applyRewind(store: CheckpointStore, workspace: Workspace, plan: 
 
 async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindPlan, o: ApplyOptions): Promise<RewindResult> {
   const headSeq = await checkHead(store, plan.sessionId, plan.headSeq);
+  // Reverted in one scope only, the writes in the other would stay in force for good: refused first, as the undo is.
+  const blocked = plan.mode !== 'files' && plan.conversation && o.memory?.revertBlockedIn ? await o.memory.revertBlockedIn(plan.sessionId, plan.conversation.seq) : [];
+  if (blocked.length) {
+    throw new CheckpointError('INVALID', `this rewind would also take back long-term memory writes in the ${blocked.join(' and ')} memory, which another window holds: close it, then rewind again. Nothing was changed.`);
+  }
   const stillThere = (await removeUnsettled(workspace, plan.unsettled)).still;
   const rewindId = `rewind:${plan.sessionId}:${headSeq + 1}`;
   const tag = stagingTag(rewindId, false);

@@ -131,6 +131,16 @@ export class LongTermMemory {
     return { reverts, unavailable };
   }
 
+  /**
+   * The scopes open read-only here (another window holds the user store) that hold writes
+   * `revertSessionAfter` would undo: it would leave those in force. Reads only.
+   */
+  async revertBlockedIn(sessionId: SessionId, afterSeq: number, throughSeq?: number): Promise<MemoryScope[]> {
+    const out: MemoryScope[] = [];
+    for (const store of this.scopes()) if (store.readOnly && (await store.writesAfter(sessionId, afterSeq, throughSeq)).length > 0) out.push(store.scope);
+    return out;
+  }
+
   /** What `revertSessionAfter` would undo now, in both scopes, oldest first; writes nothing. */
   async previewRevert(sessionId: SessionId, afterSeq: number, throughSeq?: number): Promise<MemoryVersion[]> {
     const all = await Promise.all(this.scopes().map((s) => s.writesAfter(sessionId, afterSeq, throughSeq)));
