@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { type RewindFilePlan, keptWords, linkWords } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, keptWords, linkWords, targetName } from '../core/checkpoints/rewindPlan';
+import type { MemoryVersion } from '../core/memory/memoryTypes';
 import { count } from '../core/util/plural';
 
 /** The CLI's words for rewinds and their undos: the preview of each file, and what was left alone. */
@@ -17,6 +18,16 @@ export function printPlan(files: readonly RewindFilePlan[]): void {
     process.stdout.write(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${f.path}${mode}${why}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
     if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
+  }
+}
+
+/** The long-term memory writes a conversation rewind takes back with the conversation (see LongTermMemory.previewRevert), one line each. */
+export function printMemoryPreview(writes: readonly MemoryVersion[], targetStep: number): void {
+  if (writes.length === 0) return;
+  process.stdout.write(`also takes back ${count(writes.length, 'long-term memory write')} this session made ${targetStep === 0 ? 'since it started' : `after ${targetName(targetStep)}`}:\n`);
+  for (const v of writes) {
+    const text = v.entry ? v.entry.text.replace(/\s+/g, ' ').trim() : '';
+    process.stdout.write(`memory  ${v.op.padEnd(6)} ${v.id}${text ? `  ${text.length > 80 ? `${text.slice(0, 79)}…` : text}` : ''}\n`);
   }
 }
 

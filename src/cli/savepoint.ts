@@ -20,7 +20,7 @@ import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpoint
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { keptLine, overwritePaths, printPlan } from './rewindText';
+import { keptLine, overwritePaths, printMemoryPreview, printPlan } from './rewindText';
 import { count } from '../core/util/plural';
 
 const USAGE = `savepoint — a durable coding agent (headless)
@@ -199,6 +199,7 @@ async function main(argv: string[]): Promise<number> {
         const outliner = await symbolsOf(app);
         const plan = await planRewind(app.store, app.workspace, id, step, { mode, ...(outliner ? { outliner } : {}) });
         printPlan(plan.files);
+        if (plan.conversation && app.memory) printMemoryPreview(await app.memory.previewRevert(id, plan.conversation.seq), plan.targetStep);
         if (!o.yes) {
           process.stdout.write('nothing written: add --yes to rewind (a safety checkpoint lets you undo it)\n');
           return 0;
@@ -206,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
         const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: overwritePaths(o.overwrite, plan.files), ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
         // The undo offered only when there is something to undo (a conversation rewind with no memory write to give back has none).
         const canUndo = (await listRewinds(app.store, id)).some((x) => x.rewindId === r.rewindId && undoable(x));
-        process.stdout.write(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.join(', ')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
+        process.stdout.write(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.join(', ')}` : ''}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
         return 0;
       }
       case 'undo-rewind': {

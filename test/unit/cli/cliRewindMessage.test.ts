@@ -99,4 +99,21 @@ describe('the CLI conversation rewind', function () {
     assert.match(done.stderr, /--overwrite b\.ts: not a file changed outside the session here \(those are: a\.ts\); ignored/);
     assert.match(done.stdout, /rewound 1 file/);
   });
+  it('a conversation rewind\'s preview names the long-term memory writes it would take back, and its result says how many it took back', async () => {
+    const { cli } = await setUp([
+      { type: 'message', content: [{ type: 'tool_use', id: 'm2', name: 'remember', input: { kind: 'fact', text: 'The answer is 42.' } }], expect: { toolResultFor: 'w1' } },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'm2' } },
+    ]);
+    const started = await cli('run', '--approvals', 'yes', 'set a to 2');
+    const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    const before = await cli('memory', 'list');
+    assert.match(before.stdout, /The answer is 42\./);
+    const preview = await cli('rewind', id, '1', '--mode', 'conversation');
+    assert.match(preview.stdout, /takes back 2 long-term memory writes this session made after step 1/, preview.stdout);
+    assert.match(preview.stdout, /The answer is 42\./, preview.stdout);
+    assert.match((await cli('memory', 'list')).stdout, /The answer is 42\./, 'the preview wrote nothing');
+    const done = await cli('rewind', id, '1', '--mode', 'conversation', '--yes');
+    assert.match(done.stdout, /took back 2 long-term memory writes/, done.stdout);
+    assert.doesNotMatch((await cli('memory', 'list')).stdout, /The answer is 42\./);
+  });
 });
