@@ -41,7 +41,8 @@ const USAGE = `savepoint — a durable coding agent (headless)
                                   conversation (both, conversation) goes on with (needed from the last step)
   savepoint undo-rewind SESSION [REWIND_ID] [--yes]
                                   preview (and with --yes, do) the undo of a rewind (default: the latest)
-  savepoint fork SESSION STEP ["message"]   a new session continuing from the end of STEP
+  savepoint fork SESSION STEP ["message" | --message TEXT]
+                                  a new session continuing from the end of STEP
   savepoint compacted SESSION [ID]   the messages a compaction summarized (default: the latest)
   savepoint uncompact SESSION [ID]   undo a compaction: the summarized messages come back
   savepoint pin SESSION "fact"    send a fact verbatim with every request (unpin to stop)
@@ -230,7 +231,10 @@ async function main(argv: string[]): Promise<number> {
       case 'fork': {
         const id = sessionArg(rest[0], 'fork');
         const step = stepArg(rest[1], 'fork');
-        const message = rest.slice(2).join(' ').trim();
+        const words = rest.slice(2).join(' ').trim();
+        // As rewind takes it (--message), or after the step: one or the other, never one dropped for the other.
+        if (words && o.message !== undefined) throw new UsageError('fork takes one message: after the step, or with --message');
+        const message = (o.message ?? words).trim();
         const fork = await forkSession(app.store, id, step, message ? { message } : {});
         process.stdout.write(`${fork.id}  ${fork.title}\ncontinue it: savepoint resume ${fork.id}\n`);
         return 0;

@@ -116,4 +116,21 @@ describe('the CLI conversation rewind', function () {
     assert.match(done.stdout, /took back 2 long-term memory writes/, done.stdout);
     assert.doesNotMatch((await cli('memory', 'list')).stdout, /The answer is 42\./);
   });
+  it('fork takes its message from --message too, as rewind does, instead of dropping it and starting a fork with no message', async () => {
+    const { cli, outcome } = await setUp([
+      { type: 'message', content: [{ type: 'tool_use', id: 'r2', name: 'read_file', input: { path: 'a.ts' } }], expect: { toolResultFor: 'w1' } },
+      errorStep(400, { errorType: 'invalid_request_error', message: 'bad request' }),
+      { type: 'message', content: [{ type: 'text', text: 'forked and done' }], expect: { lastUserContains: 'try a 3 instead' } },
+    ]);
+    const started = await cli('run', '--approvals', 'yes', 'set a to 2').catch((e: { stdout: string }) => e);
+    const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    const forked = await cli('fork', id, '1', '--message', 'try a 3 instead');
+    const forkId = forked.stdout.split(/\s+/)[0] as string;
+    const resumed = await cli('resume', forkId, '--approvals', 'yes');
+    assert.equal((JSON.parse(resumed.stdout.trim().split('\n').pop() as string) as { status: string }).status, 'completed');
+    assert.deepEqual(server.violations(), [], 'the model got the message given with --message');
+    const both = await outcome(cli('fork', id, '1', 'one message', '--message', 'another'));
+    assert.equal(both.code, 2);
+    assert.match(both.out, /fork takes one message/);
+  });
 });
