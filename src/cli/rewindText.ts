@@ -31,6 +31,12 @@ export function printMemoryPreview(writes: readonly MemoryVersion[], targetStep:
   }
 }
 
+/** How many long-term memory writes the memory reverts `ids` (an undo's `memoryReverts`) took back: what the undo brings back. */
+export async function writesTakenBack(memory: { listReverts(): Promise<{ revertId: string; versions: unknown[] }[]> } | undefined, ids: readonly string[]): Promise<number> {
+  if (!memory || ids.length === 0) return 0;
+  return (await memory.listReverts()).filter((r) => ids.includes(r.revertId)).reduce((n, r) => n + r.versions.length, 0);
+}
+
 /** "; kept a.ts (edited outside the session); kept b.ts (where a move put it: its way back is kept); not restorable: logo.png (kept by hash only); kept cfg (a symlink in the way)" */
 export function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[]; moveKept?: readonly string[] }): string {
   const moved = r.moveKept ?? [];

@@ -20,7 +20,7 @@ import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpoint
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { keptLine, overwritePaths, printMemoryPreview, printPlan } from './rewindText';
+import { keptLine, overwritePaths, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 
 const USAGE = `savepoint — a durable coding agent (headless)
@@ -220,12 +220,14 @@ async function main(argv: string[]): Promise<number> {
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
         printPlan(plan.files);
         for (const l of plan.laterRewound ?? []) process.stdout.write(`  later  ${l.path}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
+        const back = await writesTakenBack(app.memory, plan.memoryReverts);
+        if (back) process.stdout.write(`also brings back ${count(back, 'long-term memory write')} the rewind took back\n`);
         if (!o.yes) {
           process.stdout.write(`nothing written: add --yes to undo the rewind to ${targetName(r.targetStep)}\n`);
           return 0;
         }
         const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: overwritePaths(o.overwrite, plan.files), ...(app.memory ? { memory: app.memory } : {}) });
-        process.stdout.write(`rewind undone: ${count(u.written.length, 'file')} restored${keptLine(u)}\n`);
+        process.stdout.write(`rewind undone: ${count(u.written.length, 'file')} restored${keptLine(u)}${back ? `; brought back ${count(back, 'long-term memory write')}` : ''}\n`);
         return 0;
       }
       case 'fork': {

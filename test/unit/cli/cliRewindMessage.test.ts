@@ -116,6 +116,22 @@ describe('the CLI conversation rewind', function () {
     assert.match(done.stdout, /took back 2 long-term memory writes/, done.stdout);
     assert.doesNotMatch((await cli('memory', 'list')).stdout, /The answer is 42\./);
   });
+
+  it('the undo of a conversation rewind previews the long-term memory writes it brings back, and says it brought them back', async () => {
+    const { cli } = await setUp([
+      { type: 'message', content: [{ type: 'tool_use', id: 'm2', name: 'remember', input: { kind: 'fact', text: 'The answer is 42.' } }], expect: { toolResultFor: 'w1' } },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'm2' } },
+    ]);
+    const started = await cli('run', '--approvals', 'yes', 'set a to 2');
+    const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    await cli('rewind', id, '1', '--mode', 'conversation', '--yes');
+    const preview = await cli('undo-rewind', id);
+    assert.match(preview.stdout, /brings back 2 long-term memory writes the rewind took back/, preview.stdout);
+    assert.doesNotMatch((await cli('memory', 'list')).stdout, /The answer is 42\./, 'the preview wrote nothing');
+    const done = await cli('undo-rewind', id, '--yes');
+    assert.match(done.stdout, /rewind undone: 0 files restored; brought back 2 long-term memory writes\n/, done.stdout);
+    assert.match((await cli('memory', 'list')).stdout, /The answer is 42\./);
+  });
   it('fork takes its message from --message too, as rewind does, instead of dropping it and starting a fork with no message', async () => {
     const { cli, outcome } = await setUp([
       { type: 'message', content: [{ type: 'tool_use', id: 'r2', name: 'read_file', input: { path: 'a.ts' } }], expect: { toolResultFor: 'w1' } },
