@@ -66,6 +66,7 @@ export interface RewindUndoneData {
    * The rewind's long-term memory reverts this undo re-applies, after its files and before its
    * settlement, which says so (`memory`): until then a later undo re-applies them (idempotent), so a
    * crash in between loses none. Absent in records from before: their memory went back with them.
+   * Empty when the rewind has reverts that all wait for a later rewind's undo (`memoryWaiting`).
    */
   memoryReverts?: string[];
   /** As `RewindData.tag`. */
@@ -201,5 +202,5 @@ export interface RewindMemory {
   /** Whether `undoRevert` can write now (false: its scope is read-only here, or it is unknown). */
   canUndoRevert?(revertId: string): Promise<boolean>;
   /** Every revert, to find one a crashed attempt of the same rewind made (its undo must bring it back too). */
-  listReverts?(): Promise<{ revertId: string; sessionId: SessionId; afterSeq: number; throughSeq?: number; undoneAt?: number; versions: unknown[] }[]>;
+  listReverts?(): Promise<{ revertId: string; sessionId: SessionId; afterSeq: number; throughSeq?: number; undoneAt?: number; versions: { id: string }[] }[]>;
 }

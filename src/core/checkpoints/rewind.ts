@@ -9,6 +9,7 @@ import { blobsOf, readDisk, writtenHash } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { forkSession } from './fork';
 import { fileWhereFolderWas, removeEmptiedFolders } from './rewindFolders';
+import { memoryWaiting } from './rewindRecords';
 import { type RewindFilePlan, type RewindPlan, type UndoPlan, plannedContents, removeUnsettled } from './rewindPlan';
 
 export interface ApplyOptions {
@@ -194,7 +195,12 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
   // Marked undone without them, the memory writes the rewind took back would stay reverted for good.
   const memory = o.memory;
   const canUndo = async (id: string) => (memory?.canUndoRevert ? memory.canUndoRevert(id) : memory !== undefined);
-  for (const id of plan.memoryReverts) {
+  const waiting = await memoryWaiting(memory, plan.memoryReverts, plan.laterMemory ?? []);
+  const reverts = plan.memoryReverts.filter((id) => !waiting.has(id));
+  if (reverts.length === 0 && waiting.size > 0 && plan.files.length === 0) {
+    throw new CheckpointError('INVALID', 'the long-term memory writes this rewind took back were taken back again by a later rewind, which is not undone: undo that one first, then this one brings them back. Nothing was changed.');
+  }
+  for (const id of reverts) {
     if (!(await canUndo(id))) {
       throw new CheckpointError('INVALID', 'this rewind also took back long-term memory writes, and long-term memory cannot write them back now (it is off, or another window holds it): turn it on or close the other window, then undo again');
     }
@@ -210,15 +216,16 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
     files: write.map(({ f }) => rewound(f)),
     skipped,
     ...(already.length ? { already } : {}),
-    ...(plan.memoryReverts.length ? { memoryReverts: plan.memoryReverts } : {}),
+    // Recorded even when empty (all held back): an undo record without the field re-applied all of them.
+    ...(plan.memoryReverts.length ? { memoryReverts: reverts } : {}),
     ...(write.length ? { tag } : {}),
     at: (o.now ?? Date.now)(),
   };
   // The memory after the files, before the settlement that says it is done (a crash between: the next undo does it).
   const reapply =
-    memory && plan.memoryReverts.length
+    memory && reverts.length
       ? async () => {
-          for (const id of plan.memoryReverts) await memory.undoRevert(id);
+          for (const id of reverts) await memory.undoRevert(id);
         }
       : undefined;
   const late = await commitAndWrite(store, workspace, plan.sessionId, headSeq, 'rewind_undone', data, prepared, stillThere, { ...(reapply ? { beforeSettle: reapply } : {}), ...(o.holdWrites ? { holdWrites: o.holdWrites } : {}) });

@@ -1,7 +1,7 @@
 import { type LinkOnWay, type Workspace, WorkspaceError } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
-import { laterFirst, leftToUndo, rewoundLater } from './rewindRecords';
+import { laterFirst, laterMemoryReverts, leftToUndo, rewoundLater } from './rewindRecords';
 import { type Unsettled, unsettledOf } from './rewindLeftovers';
 import { stepEndedAt } from './rewindFolders';
 import { CheckpointError, type RewindData, type RewindMode, type RewoundFile, readJournal, requireStep } from './checkpointEvents';
@@ -104,8 +104,10 @@ export interface UndoPlan {
   laterRewound?: { path: string; targetStep: number | undefined }[];
   /** Which undo of the rewind this is (as `RewindUndoneData.part`). */
   part: number;
-  /** Memory reverts the rewind made that no settled undo re-applied yet: this undo re-applies them. */
+  /** Memory reverts the rewind made that no settled undo re-applied yet: this undo re-applies them (but those `memoryWaiting` holds back). */
   memoryReverts: string[];
+  /** The memory reverts of later rewinds not undone yet (`laterMemoryReverts`). */
+  laterMemory?: string[];
   /** As `RewindPlan.unsettled`. */
   unsettled: Unsettled[];
 }
@@ -195,7 +197,8 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
     o,
   );
   // Memory writes go back with the first undo that settles; a later one gives back only the files left (and the memory, after a crash).
-  return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: memoryLeft, unsettled: unsettledOf(journal), ...(rewind.madeDirs?.length ? { madeDirs: rewind.madeDirs } : {}), ...(later.size ? { laterRewound: [...later].map(([path, targetStep]) => ({ path, targetStep })) } : {}) };
+  const laterMemory = memoryLeft.length ? laterMemoryReverts(journal, record.seq) : [];
+  return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: memoryLeft, ...(laterMemory.length ? { laterMemory } : {}), unsettled: unsettledOf(journal), ...(rewind.madeDirs?.length ? { madeDirs: rewind.madeDirs } : {}), ...(later.size ? { laterRewound: [...later].map(([path, targetStep]) => ({ path, targetStep })) } : {}) };
 }
 
 /** The versions on disk that are surely the session's own: none when the last was found after a crash (it may be the user's, made meanwhile: asked about). */

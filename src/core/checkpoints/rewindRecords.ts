@@ -1,6 +1,6 @@
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { JournalEvent, SessionId } from '../store/types';
-import { CheckpointError, type RewindData, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
+import { CheckpointError, type RewindData, type RewindMemory, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
 import { targetName } from './planText';
 
 /**
@@ -50,6 +50,24 @@ export function rewoundLater(journal: readonly JournalEvent[], seq: number, file
     for (const f of leftToUndo(journal, d).left) if (wanted.has(f.path) && !out.has(f.path)) out.set(f.path, d.targetStep);
   }
   return out;
+}
+
+/** The memory reverts of the rewinds recorded after `seq` that no undo has re-applied yet (see `memoryWaiting`). */
+export function laterMemoryReverts(journal: readonly JournalEvent[], seq: number): string[] {
+  return journal.flatMap((e) => (e.type === 'rewind' && e.seq > seq ? leftToUndo(journal, e.data as RewindData).memoryLeft : []));
+}
+
+/**
+ * Of an undo's memory reverts, those that took back a version of an entry a later rewind (not undone)
+ * took back too: re-applied now, the entry would come back while that rewind, which went back
+ * further, is in force. As a file a later rewind wrote again, it waits for that rewind's undo.
+ */
+export async function memoryWaiting(memory: RewindMemory | undefined, ids: readonly string[], later: readonly string[]): Promise<Set<string>> {
+  if (!memory?.listReverts || ids.length === 0 || later.length === 0) return new Set();
+  const all = await memory.listReverts();
+  const entries = (of: readonly string[]) => new Set(all.filter((r) => of.includes(r.revertId) && r.undoneAt === undefined).flatMap((r) => r.versions.map((v) => v.id)));
+  const taken = entries(later);
+  return new Set(ids.filter((id) => [...entries([id])].some((e) => taken.has(e))));
 }
 
 /** The undo of a rewind whose every file a later rewind wrote again (`rewoundLater`) refuses, saying which to undo first. */

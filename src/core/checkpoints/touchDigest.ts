@@ -41,7 +41,8 @@ export const TOUCH_DIGEST: EventDigest = {
       }
       case 'rewind_undone': {
         const d = data as RewindUndoneData;
-        return { rewindId: d.rewindId, ...(d.part ? { part: d.part } : {}), files: d.files, ...(d.already?.length ? { already: d.already } : {}), ...(d.memoryReverts?.length ? { memoryReverts: d.memoryReverts } : {}), ...(d.tag ? { tag: d.tag } : {}) };
+        // memoryReverts even when empty (an undo that held them all back): without the field, an undo re-applied all of them.
+        return { rewindId: d.rewindId, ...(d.part ? { part: d.part } : {}), files: d.files, ...(d.already?.length ? { already: d.already } : {}), ...(d.memoryReverts !== undefined ? { memoryReverts: d.memoryReverts } : {}), ...(d.tag ? { tag: d.tag } : {}) };
       }
       case 'message_added': {
         // What a drift note told the model (the drift check's own starting point next time).
