@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { type RewindFilePlan, keptWords, linkWords, targetName } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, type RewindPlan, keptWords, linkWords, targetName } from '../core/checkpoints/rewindPlan';
 import type { MemoryVersion } from '../core/memory/memoryTypes';
 import { count } from '../core/util/plural';
 
@@ -29,6 +29,17 @@ export function printMemoryPreview(writes: readonly MemoryVersion[], targetStep:
     const text = v.entry ? v.entry.text.replace(/\s+/g, ' ').trim() : '';
     process.stdout.write(`memory  ${v.op.padEnd(6)} ${v.id}${text ? `  ${text.length > 80 ? `${text.slice(0, 79)}…` : text}` : ''}\n`);
   }
+}
+
+/**
+ * The end of a rewind's preview (nothing written yet): where the conversation goes back to when the
+ * step asked for never finished, and what the rewind still needs (--message from a step that ended the session) or --yes.
+ */
+export function previewEnd(plan: RewindPlan, asked: number, hasMessage: boolean): string {
+  const c = plan.conversation;
+  const back = c && c.step !== asked ? `step ${asked} never finished: the conversation goes back to ${c.step === 0 ? 'its start' : `the end of step ${c.step}`}\n` : '';
+  if (c?.ended && !hasMessage) return `${back}${targetName(c.step)} ended the session: add --message TEXT (what the new session goes on with) to rewind the conversation to it\n`;
+  return `${back}nothing written: add --yes to rewind (a safety checkpoint lets you undo it)\n`;
 }
 
 /** How many long-term memory writes the memory reverts `ids` (an undo's `memoryReverts`) took back: what the undo brings back. */

@@ -20,7 +20,7 @@ import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpoint
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { keptLine, overwritePaths, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
+import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 
 const USAGE = `savepoint — a durable coding agent (headless)
@@ -202,7 +202,7 @@ async function main(argv: string[]): Promise<number> {
         printPlan(plan.files);
         if (plan.conversation && app.memory) printMemoryPreview(await app.memory.previewRevert(id, plan.conversation.seq), plan.targetStep);
         if (!o.yes) {
-          process.stdout.write('nothing written: add --yes to rewind (a safety checkpoint lets you undo it)\n');
+          process.stdout.write(previewEnd(plan, step, o.message !== undefined));
           return 0;
         }
         const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: overwritePaths(o.overwrite, plan.files), ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });

@@ -76,6 +76,8 @@ export interface ConversationRewind {
   seq: number;
   /** The conversation (message blobs) at that point. */
   messages: BlobHash[];
+  /** That step ended the session: the fork needs a message to go on with (`ApplyOptions.message`). */
+  ended?: true;
 }
 
 /** A preview: nothing is written until `applyRewind`. */
@@ -136,7 +138,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   // The step the rewind goes back to: a step that never settled (a crash, a question left open) goes back to the end of the one before.
   const ended = stepEndedAt(touches.events, boundary?.step ?? targetStep);
   const plan: RewindPlan = { sessionId, targetStep: boundary?.step ?? targetStep, mode, headSeq: touches.headSeq, files: [], unsettled: unsettledOf(touches.events), ...(ended !== undefined ? { stepEndedAt: ended } : {}) };
-  if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages };
+  if (boundary) plan.conversation = { step: boundary.step, seq: boundary.seq, messages: boundary.state.messages, ...(boundary.state.status === 'completed' ? { ended: true as const } : {}) };
   if (mode === 'conversation') return plan;
   const step = boundary?.step ?? targetStep;
   const wanted = (h: FileHistory): Wanted[] => {

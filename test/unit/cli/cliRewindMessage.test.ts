@@ -64,6 +64,10 @@ describe('the CLI conversation rewind', function () {
     const { cli, outcome } = await setUp([{ type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } }]);
     const started = await cli('run', '--approvals', 'yes', 'set a to 2');
     const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string; status: string }).sessionId;
+    // The preview says so first, instead of telling the user to add --yes, which is then refused.
+    const preview = await cli('rewind', id, '2', '--mode', 'both');
+    assert.match(preview.stdout, /step 2 ended the session: add --message TEXT/, preview.stdout);
+    assert.doesNotMatch(preview.stdout, /add --yes/, preview.stdout);
     const without = await outcome(cli('rewind', id, '2', '--mode', 'both', '--yes'));
     assert.equal(without.code, 1);
     assert.match(without.out, /ended the session: a fork from it needs a message/);
@@ -148,5 +152,12 @@ describe('the CLI conversation rewind', function () {
     const both = await outcome(cli('fork', id, '1', 'one message', '--message', 'another'));
     assert.equal(both.code, 2);
     assert.match(both.out, /fork takes one message/);
+  });
+  it('the preview of a conversation rewind to a step that never finished (a question parked) says where the conversation goes back to', async () => {
+    const { cli } = await setUp([]);
+    const parked = await cli('run', '--approvals', 'park', 'set a to 2').catch((e: { stdout: string }) => e);
+    const id = (JSON.parse(parked.stdout.trim().split('\n').pop() as string) as { sessionId: string; status: string }).sessionId;
+    const preview = await cli('rewind', id, '1', '--mode', 'conversation');
+    assert.match(preview.stdout, /step 1 never finished: the conversation goes back to its start\nnothing written: add --yes/, preview.stdout);
   });
 });
