@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
-import { type RewindFilePlan, type RewindPlan, keptWords, linkWords, targetName } from '../core/checkpoints/rewindPlan';
+import type { RewindMemory } from '../core/checkpoints/checkpointEvents';
+import { type RewindFilePlan, type RewindPlan, type UndoPlan, keptWords, linkWords, targetName } from '../core/checkpoints/rewindPlan';
+import { memoryWaiting } from '../core/checkpoints/rewindRecords';
 import type { MemoryVersion } from '../core/memory/memoryTypes';
 import { count } from '../core/util/plural';
 
@@ -42,9 +44,11 @@ export function previewEnd(plan: RewindPlan, asked: number, hasMessage: boolean)
   return `${back}nothing written: add --yes to rewind (a safety checkpoint lets you undo it)\n`;
 }
 
-/** How many long-term memory writes the memory reverts `ids` (an undo's `memoryReverts`) took back: what the undo brings back. */
-export async function writesTakenBack(memory: { listReverts(): Promise<{ revertId: string; versions: unknown[] }[]> } | undefined, ids: readonly string[]): Promise<number> {
-  if (!memory || ids.length === 0) return 0;
+/** How many long-term memory writes an undo brings back: those its memory reverts took back, but those waiting for a later rewind's undo (`memoryWaiting`). */
+export async function writesTakenBack(memory: RewindMemory | undefined, plan: Pick<UndoPlan, 'memoryReverts' | 'laterMemory'>): Promise<number> {
+  if (!memory?.listReverts || plan.memoryReverts.length === 0) return 0;
+  const waiting = await memoryWaiting(memory, plan.memoryReverts, plan.laterMemory ?? []);
+  const ids = plan.memoryReverts.filter((id) => !waiting.has(id));
   return (await memory.listReverts()).filter((r) => ids.includes(r.revertId)).reduce((n, r) => n + r.versions.length, 0);
 }
 

@@ -220,7 +220,7 @@ async function main(argv: string[]): Promise<number> {
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
         printPlan(plan.files);
         for (const l of plan.laterRewound ?? []) process.stdout.write(`  later  ${l.path}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
-        const back = await writesTakenBack(app.memory, plan.memoryReverts);
+        const back = await writesTakenBack(app.memory, plan);
         if (back) process.stdout.write(`also brings back ${count(back, 'long-term memory write')} the rewind took back\n`);
         if (!o.yes) {
           process.stdout.write(`nothing written: add --yes to undo the rewind to ${targetName(r.targetStep)}\n`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CheckpointError } from '../../../src/core/checkpoints/checkpointEvents';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { listRewinds, planRewind, planUndo, undoable } from '../../../src/core/checkpoints/rewindPlan';
+import { writesTakenBack } from '../../../src/cli/rewindText';
 import { memoryTools } from '../../../src/core/memory/memoryTools';
 import { type OpenedMemory, openMemory } from '../../../src/core/memory/openMemory';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
@@ -49,14 +50,18 @@ describe('undoing an older conversation rewind while a later one that went furth
     await applyRewind(h.store, ws, await planRewind(h.store, ws, id, 1, { mode: 'conversation' }), { memory: m });
     assert.deepEqual(fact(), []);
     // Undoing the first while the second is in force would bring the memory back with the conversation still before step 2.
-    await assert.rejects(undoRewind(h.store, ws, await planUndo(h.store, ws, id, r1.rewindId), { memory: m }), (e: unknown) => CheckpointError.is(e, 'INVALID') && /undo that one first/.test((e as Error).message));
+    const early = await planUndo(h.store, ws, id, r1.rewindId);
+    assert.equal(await writesTakenBack(m, early), 0, 'the CLI preview promises nothing it will not bring back');
+    await assert.rejects(undoRewind(h.store, ws, early, { memory: m }), (e: unknown) => CheckpointError.is(e, 'INVALID') && /undo that one first/.test((e as Error).message));
     assert.deepEqual(fact(), [], 'nothing was brought back');
     assert.ok(undoable((await listRewinds(h.store, id)).find((r) => r.rewindId === r1.rewindId) as never), 'still on offer');
     // In order: the later one first, then the first.
     const [later] = await listRewinds(h.store, id);
     await undoRewind(h.store, ws, await planUndo(h.store, ws, id, later?.rewindId as string), { memory: m });
     assert.deepEqual(fact(), ['Indent with tabs.']);
-    await undoRewind(h.store, ws, await planUndo(h.store, ws, id, r1.rewindId), { memory: m });
+    const now = await planUndo(h.store, ws, id, r1.rewindId);
+    assert.equal(await writesTakenBack(m, now), 2, 'the edit and the episode');
+    await undoRewind(h.store, ws, now, { memory: m });
     assert.deepEqual(fact(), ['Indent with two spaces.']);
   });
   it('a both-mode undo gives its files back now and leaves such a memory for a later undo, once the later rewind is undone', async () => {
