@@ -48,13 +48,13 @@ export interface DriftOptions {
   keepBytes?: boolean;
 }
 
-type Known = KnownState & { read?: boolean };
+export type Known = KnownState & { read?: boolean };
 
 /**
  * Per file, what the session last knew of it: its own last write, or a later read (read_file) of
  * it, and the files it only read. Reads after a write replace it: the model saw the file then.
  */
-function lastKnown(history: FileHistory, includeRewinds: boolean): Known[] {
+export function lastKnown(history: FileHistory, includeRewinds: boolean): Known[] {
   const out = new Map<string, Known>(history.lastState(includeRewinds));
   for (const [path, s] of history.seen) {
     const last = history.touchesOf(path).filter((t) => includeRewinds || t.kind === 'tool' || t.kind === 'command').at(-1);

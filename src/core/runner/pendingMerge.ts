@@ -36,8 +36,8 @@ function text(bytes: Uint8Array): string | undefined {
 export async function mergeStale(change: StaleChange, getBlob: (h: BlobHash) => Promise<Uint8Array>): Promise<MergeOutcome> {
   const { path, planned, disk } = change;
   if (disk && planned.afterHash && hashBytes(disk) === planned.afterHash) return { path, merged: disk };
-  const why = (reason: string) => ({ path, conflict: `${path} changed outside the session since the edit was planned, and ${reason}` });
-  if (planned.beforeHash === null || planned.afterHash === null || disk === null) return why('the edit creates or deletes the file, or the file is gone: no line merge applies');
+  const why = conflictWhy(path, 'since the edit was planned');
+  if (planned.beforeHash === null || planned.afterHash === null || disk === null) return why(NO_LINE_MERGE);
   let base: Uint8Array;
   let ours: Uint8Array;
   try {
@@ -45,6 +45,21 @@ export async function mergeStale(change: StaleChange, getBlob: (h: BlobHash) => 
   } catch {
     return why('the version the edit was made from is not in the store');
   }
+  return mergeVersions(path, base, ours, disk, 'since the edit was planned');
+}
+
+const NO_LINE_MERGE = 'the edit creates or deletes the file, or the file is gone: no line merge applies';
+
+const conflictWhy = (path: string, since: string) => (reason: string) => ({ path, conflict: `${path} changed outside the session ${since}, and ${reason}` });
+
+/**
+ * As `mergeStale`, from the contents themselves (null: absent), `since` saying from when the disk
+ * changed ("since the edit was planned"), for the conflict's wording.
+ */
+export function mergeVersions(path: string, base: Uint8Array | null, ours: Uint8Array | null, disk: Uint8Array | null, since: string): MergeOutcome {
+  if (disk && ours && hashBytes(disk) === hashBytes(ours)) return { path, merged: disk };
+  const why = conflictWhy(path, since);
+  if (base === null || ours === null || disk === null) return why(NO_LINE_MERGE);
   const [b, o, t] = [text(base), text(ours), text(disk)];
   if (b === undefined || o === undefined || t === undefined) return why('it is not a text file');
   const result = merge3(b, o, t);

@@ -13,6 +13,8 @@ import { approvedFromDisk, mergeStale } from './pendingMerge';
 import { captured } from './capturedRun';
 import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflictQuestion } from './conflictQuestion';
 import { mergedNote } from './outsideChanges';
+import { mergeWithLastSeen } from './lastSeenMerge';
+import { type FileWrite, applyChanges } from './applyChanges';
 import { diagnosticsForModel } from './stepDiagnostics';
 import { type StepBase, StepChecks } from './stepChecks';
 import { type PlannedMutation, type RunnerEvent, type SideEffect, type StepDiagnostics, type ToolResultData, approvalKind, question } from './runEvents';
@@ -67,11 +69,16 @@ export class ToolCalls {
       if (ToolError.is(e)) return this.finish(j, call, { content: e.message, isError: true }, valid.value);
       throw e;
     }
+    // A call asked for before the user changed its files (queued behind a question, or after a crash): merged with their change, or asked about.
+    const stale = changes && !edited ? await mergeWithLastSeen(this.deps.store, j.id, changes) : undefined;
+    changes = stale?.changes ?? changes;
     const mutations = changes?.map(toMutation);
     const planned: RunnerEvent = { type: 'tool_planned', data: { callId: call.id, name: tool.name, category: tool.category, input: valid.value, ...(mutations ? { mutations } : {}) } };
-    const need = edited ? { ask: false, reasons: [] } : needsApproval(j.state.policy, tool, valid.value);
+    const policy = edited ? { ask: false, reasons: [] } : needsApproval(j.state.policy, tool, valid.value);
+    // Writing over lines the user changed is theirs to allow, whatever the policy (and never a timeout's).
+    const need = stale?.conflicts.length ? { ask: true, reasons: [...stale.conflicts, ...policy.reasons], always: true as const } : policy;
     // Nothing to wait for: the plan and the intent go in one batch, then the call runs.
-    if (!need.ask) return this.begin(j, call, tool, valid.value, changes, startedHere, signal, [planned]);
+    if (!need.ask) return this.begin(j, call, tool, valid.value, changes, startedHere, signal, [planned], stale?.note);
     const diff = changes ? unifiedDiff(changes) : undefined;
     const asked = question(j.headSeq + 1, { kind: 'tool', callId: call.id, name: tool.name, input: valid.value, reasons: need.reasons, requestedAt: this.now(), ...(diff ? { diff } : {}), ...(need.always ? { userOnly: true as const } : {}) });
     // The versions the approved change is made from and makes: a three-way merge needs them if the file changes while the user decides.
@@ -111,6 +118,9 @@ export class ToolCalls {
       }
       // An approval given before writes were named by their real path has the path the tool was given.
       const approvedOf = (c: FileChange) => (call.planned?.mutations ?? []).find((m) => m.path === c.path || (c.via !== undefined && m.path === c.via));
+      // A file still as planned, changed outside since the model saw it: merged as the approved plan was (lines that did not merge were asked about then, and allowed).
+      const stale = await mergeWithLastSeen(this.deps.store, j.id, changes, (c) => approvedOf(c)?.beforeHash === hashOrNull(c.before));
+      changes = stale.changes;
       // A file still as the approved conflict question showed it is written as shown; one changed since is merged or asked about again.
       // A file gone that the change deletes (the user deleted it too) has nothing to merge or ask about.
       const drifted = changes.filter((c) => approvedOf(c)?.beforeHash !== hashOrNull(c.before) && !approvedAt(approved, c.path, hashOrNull(c.before)) && (c.before !== null || c.after !== null));
@@ -133,8 +143,9 @@ export class ToolCalls {
         // What the user changed meanwhile (from the version the edit was made from), for the model.
         const outside = await Promise.all(drifted.filter((c) => merged.has(c.path)).map(async (c) => ({ path: c.path, base: await kept(j, approvedOf(c)?.beforeHash), disk: c.before ?? new Uint8Array() })));
         changes = changes.map((c) => (merged.has(c.path) ? { ...c, after: merged.get(c.path) ?? null } : c));
-        return this.begin(j, call, tool, input, changes, startedHere, signal, [], mergedNote(outside, 'since the edit was approved'));
+        return this.begin(j, call, tool, input, changes, startedHere, signal, [], [stale.note, mergedNote(outside, 'since the edit was approved')].filter(Boolean).join('\n'));
       }
+      return this.begin(j, call, tool, input, changes, startedHere, signal, [], stale.note);
     }
     return this.begin(j, call, tool, input, changes, startedHere, signal, []);
   }
@@ -293,21 +304,8 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, [conflictQuestion(j, call, reasons, shown, this.now())]);
   }
 
-  private async apply(j: SessionJournal, call: CallState, changes: { path: string; after: Uint8Array | null; via?: string }[]): Promise<ToolOutput> {
-    const ws = this.deps.toolContext.workspace;
-    const done: string[] = [];
-    // Another session's command may be running, or begin meanwhile: its capture must not take these writes for its own.
-    const release = this.deps.capture?.holdWrites?.(changes.map((c) => ({ path: c.path, hash: c.after === null ? null : hashBytes(c.after) })));
-    try {
-      for (const c of changes) {
-        if (c.after === null) await ws.deleteFile(c.path);
-        else await ws.writeFile(c.path, c.after, { tag: editStagingTag(j.id, call.id) });
-        done.push(`${c.after === null ? 'deleted' : 'wrote'} ${c.path}${c.via ? ` (the path given, ${c.via}, leads there through a symlink)` : ''}${c.after ? ` (${c.after.length} bytes)` : ''}`);
-      }
-    } finally {
-      release?.(changes.slice(done.length).map((c) => c.path));
-    }
-    return { content: done.length ? done.join('\n') : 'no change was needed', progressed: true };
+  private apply(j: SessionJournal, call: CallState, changes: FileWrite[]): Promise<ToolOutput> {
+    return applyChanges(this.deps.toolContext.workspace, this.deps.capture, j.id, call.id, changes);
   }
 
   private async execute(tool: Tool, input: unknown, signal: AbortSignal, j?: SessionJournal, callId?: string): Promise<ToolOutput> {
