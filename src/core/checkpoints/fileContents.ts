@@ -64,23 +64,26 @@ export const lineCount = (t: string): number => (t === '' ? 0 : (t.match(/\n/g)?
 /**
  * A unified diff from `a` to `b` (undefined: absent), cut at `maxChars`; binary contents are named,
  * not shown. When too many lines differ for a line diff in bounded time (see `lineDiffLimits`), a
- * short note with both sizes instead.
+ * short note with both sizes instead; when only the line endings changed, a note saying so.
  */
 export function boundedDiff(path: string, a: Uint8Array | undefined, b: Uint8Array | undefined, maxChars = DEFAULT_MAX_DIFF_CHARS): string {
   if (isBinary(a) || isBinary(b)) return `Binary file ${path} differs (${a?.length ?? 0} -> ${b?.length ?? 0} bytes)\n`;
   const [before, after] = [a ? decoder.decode(a) : '', b ? decoder.decode(b) : ''];
   const [linesBefore, linesAfter] = [lineCount(before), lineCount(after)];
   const patch = createTwoFilesPatch(a ? `a/${path}` : '/dev/null', b ? `b/${path}` : '/dev/null', before, after, undefined, undefined, { context: 3, ...lineDiffLimits(linesBefore, linesAfter) });
-  if (patch === undefined) return `${path}: too many lines differ to show a line diff (${linesBefore} lines, ${a?.length ?? 0} bytes -> ${linesAfter} lines, ${b?.length ?? 0} bytes)${eolNote(before, after)}\n`;
+  const eol = eolNote(before, after);
+  if (patch === undefined) return `${path}: too many lines differ to show a line diff (${linesBefore} lines, ${a?.length ?? 0} bytes -> ${linesAfter} lines, ${b?.length ?? 0} bytes)${eol ? `; ${eol}` : ''}\n`;
+  // Such a diff takes every line out and puts it back looking the same: say what happened instead.
+  if (eol) return `${path}: ${eol}; the text is the same\n`;
   return patch.length > maxChars ? `${patch.slice(0, maxChars)}\n... (diff cut at ${maxChars} of ${patch.length} characters)\n` : patch;
 }
 
-/** Line endings converted (by an editor or a formatter) change every line: say so, since no diff will. */
+/** Line endings converted (by an editor or a formatter) change every line: say so, since no diff shows it. */
 function eolNote(before: string, after: string): string {
   const lf = (t: string) => t.replace(/\r\n/g, '\n');
   if (before === after || lf(before) !== lf(after)) return '';
   const now = !after.includes('\r\n') ? ' (now LF)' : !before.includes('\r\n') ? ' (now CRLF)' : '';
-  return `; only the line endings changed${now}`;
+  return `only the line endings changed${now}`;
 }
 
 /** The hash the change capture sees at a path a rewind writes: a symlink's own (`linkHash`, never what it leads to), else the contents'. */

@@ -154,6 +154,18 @@ describe('drift: what changed outside the session since it last saw its files', 
     assert.match(drift.find((d) => d.path === 'src/a.ts')?.diff ?? '', /^Binary file src\/a\.ts differs/);
   });
 
+  it('line endings converted by the user (a short file): the model is told that only they changed, not shown every line taken out and put back the same', async () => {
+    const b = await builtSession();
+    h = b.h;
+    await writeFile(join(h.workspace, 'src/a.ts'), A3.replace(/\n/g, '\r\n'));
+    const drift = await detectDrift(h.store, b.ws, b.id);
+    const a = drift.find((d) => d.path === 'src/a.ts');
+    assert.equal(a?.kind, 'changed');
+    assert.match(a?.diff ?? '', /only the line endings changed \(now CRLF\)/);
+    assert.doesNotMatch(a?.diff ?? '', /^-export/m, 'every line shown as removed and added again, looking the same');
+    assert.match(describeDrift(drift) ?? '', /src\/a\.ts was changed outside the session:\n```diff\nsrc\/a\.ts: only the line endings changed/);
+  });
+
   it('after a files rewind, the model is told its files were rewound; as the session\'s own writes they are unchanged', async () => {
     const b = await builtSession();
     h = b.h;
