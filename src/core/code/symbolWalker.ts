@@ -48,13 +48,17 @@ function visitContainer(walk: Walk, container: Node, parent: Parent | null, lead
   const cuts: TextCut[] = [];
   let lead: Lead | null = leadIn;
   let previousRow = -1;
+  // Whether the child before this one was part of `lead`: `@a() @b()` or `#[a] #[b]` share a line.
+  let inLead = false;
   for (const child of container.namedChildren) {
     if (isLeading(child, walk.spec)) {
       const ownLine = child.startPosition.row > previousRow;
-      if (!ownLine) lead = null;
+      if (!ownLine && !(inLead && lead)) lead = null;
       else if (lead && child.startPosition.row <= lead.lastRow + 1) lead.lastRow = lastRow(child);
       else lead = { start: child.startIndex, lastRow: lastRow(child) };
+      inLead = lead !== null;
     } else {
+      inLead = false;
       const attached = lead !== null && child.startPosition.row <= lead.lastRow + 1;
       const start = attached && lead ? lead.start : child.startIndex;
       if (visitDeclaration(walk, child, start, parent)) cuts.push(memberCut(walk.source, child, start));

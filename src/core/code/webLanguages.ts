@@ -142,6 +142,8 @@ export const typescript: LanguageSpec = {
   grammar: 'tree-sitter-typescript.wasm',
   rules: tsRules,
   wrappers: tsWrappers,
+  // A class member's decorators are the class body's children before it (`@Get() list() {}`).
+  leading: ['decorator'],
 };
 
 export const tsx: LanguageSpec = { ...typescript, id: 'tsx', grammar: 'tree-sitter-tsx.wasm' };
