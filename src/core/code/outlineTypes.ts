@@ -17,6 +17,12 @@ export interface SymbolInfo {
   hash: string;
   /** The same hash with the symbol's own name blanked: equal across a pure rename. */
   bodyHash: string;
+  /**
+   * Set when the symbol names itself or a container of it again (a recursive call, `this.poll()`,
+   * `new Foo()` in a method of `Foo`): `bodyHash` with those names blanked too, equal across a rename
+   * that renamed them as well. Not stored in outline records: deltas outline both versions afresh.
+   */
+  refsHash?: string;
 }
 
 /** Why a file has no outline although its language is supported. */

@@ -12,11 +12,16 @@ export interface SymbolDelta {
   removed: SymbolInfo[];
   /** Same qualified name and kind, different hash. */
   changed: SymbolPair[];
-  /** Removed and added symbols of the same kind whose text differs only in their own name. */
+  /** Removed and added symbols of the same kind whose text differs only in their own name (and in their references to it). */
   renamed: SymbolPair[];
 }
 
 const key = (s: SymbolInfo): string => `${s.kind}\u0000${s.name}`;
+
+/** Equal but for the name, or but for the name and the symbol's references to itself (absent: it has none). */
+function sameBody(a: SymbolInfo, b: SymbolInfo): boolean {
+  return a.bodyHash === b.bodyHash || (a.refsHash ?? a.bodyHash) === (b.refsHash ?? b.bodyHash);
+}
 
 /** True when the outline says nothing about the file's symbols (not parsed at all). */
 function unparsed(outline: Outline): boolean {
@@ -59,7 +64,7 @@ export function symbolDelta(before: Outline | null, after: Outline | null): Symb
   const removed = (before?.symbols ?? []).filter((s) => unmatched.get(key(s))?.includes(s));
 
   for (const symbol of added) {
-    const index = removed.findIndex((r) => r.kind === symbol.kind && r.bodyHash === symbol.bodyHash);
+    const index = removed.findIndex((r) => r.kind === symbol.kind && sameBody(r, symbol));
     const original = index >= 0 ? removed.splice(index, 1)[0] : undefined;
     if (original) delta.renamed.push({ before: original, after: symbol });
     else delta.added.push(symbol);

@@ -1,5 +1,6 @@
 import { type Node } from 'web-tree-sitter';
 import { type SymbolInfo } from './outlineTypes';
+import { selfReferences } from './selfReferences';
 import { type TextCut, hashText, normalizeSymbolText } from './symbolHash';
 import { type LanguageSpec, type SymbolKind, type SymbolRule, byNameField } from './symbolRules';
 
@@ -11,6 +12,8 @@ const TOP_LEVEL_CONTAINERS: ReadonlySet<string> = new Set(['module', 'namespace'
 interface Parent {
   name: string;
   kind: SymbolKind;
+  /** The names it and its containers are declared with (`Foo` for `Foo.make`): references to them are blanked in `bodyHash`. */
+  declaredNames: readonly string[];
 }
 
 interface Walk {
@@ -148,26 +151,31 @@ function visitDeclaration(walk: Walk, outer: Node, hashStart: number, parent: Pa
     const index = walk.out.length;
     walk.out.push({ name, kind, startLine: 0, endLine: 0, hash: '', bodyHash: '' });
 
+    const nameNode = declared.nameNode;
+    const declaredNames = [...(parent?.declaredNames ?? []), ...(nameNode ? [nameNode.text] : [])];
     const body = names.length === 1 ? bodyOf(rule, target) : null;
-    const nested = body ? visitContainer(walk, body, { name, kind }, leadBefore(walk, body)) : [];
+    const nested = body ? visitContainer(walk, body, { name, kind, declaredNames }, leadBefore(walk, body)) : [];
     const span = declared.span ?? outer;
     // A symbol that shares its declaration with others hashes the whole of it minus theirs.
     const whole = !declared.span || declared.others !== undefined;
     const start = whole ? hashStart : span.startIndex;
     const end = whole ? outer.endIndex : span.endIndex;
     const own = mergeCuts(nested, (declared.others ?? []).map((r) => ({ ...r, replacement: '' })));
-    const nameNode = declared.nameNode;
     const blanked: TextCut[] =
       nameNode && nameNode.startIndex >= start && nameNode.endIndex <= end
         ? [{ start: nameNode.startIndex, end: nameNode.endIndex, replacement: '\u0000' }]
         : [];
+    // A rename usually renames the symbol's references to itself (a recursive call, `new Foo()` in Foo's method) too.
+    const refs = selfReferences(walk.source, outer, start, end, new Set(declaredNames), mergeCuts(own, blanked));
+    const bodyHash = hashText(normalizeSymbolText(walk.source, start, end, mergeCuts(own, blanked)));
     walk.out[index] = {
       name,
       kind,
       startLine: span.startPosition.row + 1,
       endLine: lastRow(span) + 1,
       hash: hashText(normalizeSymbolText(walk.source, start, end, own)),
-      bodyHash: hashText(normalizeSymbolText(walk.source, start, end, mergeCuts(own, blanked))),
+      bodyHash,
+      ...(refs.length ? { refsHash: hashText(normalizeSymbolText(walk.source, start, end, mergeCuts(mergeCuts(own, blanked), refs))) } : {}),
     };
   }
   return names.length > 0;
