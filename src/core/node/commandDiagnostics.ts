@@ -32,6 +32,16 @@ const TSC_PRETTY = /^(.+?):(\d+):(\d+) - (error|warning|info|message) (TS\d+): (
 const UNIX = /^(.+?):(\d+):(\d+):\s*(.*)$/;
 const UNIX_SEVERITY = /^(fatal error|error|warning|note|info|hint|remark)(?:\[(E\d{4})\])?:\s*(.*)$/i;
 const ESLINT_TAIL = /^(.*?)\s*\[(Error|Warning)(?:\/([^\]]+))?\]$/;
+// flake8 and ruff (concise): `app.py:1:1: F401 'os' imported but unused`, ruff adding `[*]` when it can fix it.
+const LINT_CODE = /^([A-Z]{1,3}\d{2,4})\s+(?:\[\*\]\s+)?(.*)$/;
+// go build / go vet: `./main.go:5:2: undefined: foo`, with no severity (vet may prefix `vet: `).
+const GO_FILE = /\.go$/;
+const GO_VET = /^vet: /;
+// mypy without --show-column-numbers: `src/app.py:3: error: Incompatible types…  [assignment]`.
+const NO_COLUMN = /^(.+?):(\d+): (error|warning|note): (.*)$/;
+const MYPY_CODE = /^(.*?)\s+\[([a-z][a-z0-9-]*)\]$/;
+// pyright, indented under its file: `  /w/src/app.py:3:5 - error: "foo" is not defined (reportUndefinedVariable)`.
+const PYRIGHT = /^\s*(.+?):(\d+):(\d+) - (error|warning|information): (.*?)(?: \((report\w+)\))?$/;
 // rustc/cargo's default (human) format states a finding in two lines: `error[E0425]: message`, then
 // ` --> src/main.rs:2:13`. Its `note:`/`help:` children are neither errors nor warnings, and its
 // summaries (`error: could not compile…`) have no location line: neither is a finding.
@@ -66,8 +76,13 @@ export function parseDiagnosticLine(raw: string): Parsed | undefined {
     const [, file, l, c, sev, code, message] = ts as unknown as [string, string, string, string, string, string, string];
     return { file, line: Number(l), column: Number(c), severity: severityOf(sev), message, source: 'ts', code };
   }
-  const u = UNIX.exec(line);
-  if (!u) return undefined;
+  const py = PYRIGHT.exec(line);
+  if (py) {
+    const [, file, l, c, sev, message, rule] = py as unknown as [string, string, string, string, string, string, string | undefined];
+    return { file: file.trim(), line: Number(l), column: Number(c), severity: severityOf(sev), message, ...(rule !== undefined ? { source: 'pyright', code: rule } : {}) };
+  }
+  const u = UNIX.exec(line.replace(GO_VET, ''));
+  if (!u) return parseNoColumn(line);
   const [, file, l, c, rest] = u as unknown as [string, string, string, string, string];
   const sev = UNIX_SEVERITY.exec(rest);
   if (sev) {
@@ -87,7 +102,23 @@ export function parseDiagnosticLine(raw: string): Parsed | undefined {
       ...(rule !== undefined ? { code: rule } : {}),
     };
   }
+  const lint = LINT_CODE.exec(rest);
+  if (lint) {
+    const [, code, message] = lint as unknown as [string, string, string];
+    return { file, line: Number(l), column: Number(c), severity: code.startsWith('W') ? 'warning' : 'error', message, code };
+  }
+  // The Go toolchain states no severity: what go build and go vet print fails the command.
+  if (GO_FILE.test(file)) return { file, line: Number(l), column: Number(c), severity: 'error', message: rest, source: 'go' };
   return undefined;
+}
+
+/** A `file:line: severity: message` line (mypy), tried only when the line has no column. */
+function parseNoColumn(line: string): Parsed | undefined {
+  const m = NO_COLUMN.exec(line);
+  if (!m) return undefined;
+  const [, file, l, sev, text] = m as unknown as [string, string, string, string, string];
+  const coded = MYPY_CODE.exec(text);
+  return { file, line: Number(l), column: 1, severity: severityOf(sev), message: coded?.[1] ?? text, ...(coded ? { source: 'mypy', code: coded[2] as string } : {}) };
 }
 
 /** The finding a rustc header and the location line right after it make, or undefined when they do not. */
@@ -124,7 +155,7 @@ function shellReportedSignal(exitCode: number | null): string | undefined {
 
 /**
  * The `Diagnostics` port for the CLI and tests: runs a configured check command and parses its
- * output (tsc, gcc/clang, rustc/cargo and `eslint -f unix` formats). Findings outside the
+ * output (tsc, gcc/clang, rustc/cargo, `eslint -f unix`, go build/vet, mypy, pyright, flake8 and ruff formats). Findings outside the
  * workspace are dropped. A command that fails without printing any finding (not installed,
  * crashed) is an error, not "no problems"; so is one killed by a signal or whose output passed the
  * runner's cap, whatever it printed, since its list may be partial. Not idempotent in cost: each
@@ -169,7 +200,9 @@ export class CommandDiagnostics implements Diagnostics {
       const line = raw.replace(ANSI, '');
       const rustc = parseRustcFinding(previous, line);
       previous = line;
-      if (!rustc && last && /^\s+\S/.test(line)) {
+      // An indented line is a finding of its own when it reads as one (pyright indents them all under their file).
+      const p = rustc ?? parseDiagnosticLine(line);
+      if (!p && last && /^\s+\S/.test(line)) {
         if (FRAME.test(line)) last.framed = true;
         else if (CARET.test(line)) {
           // Older clang prints the source line bare, then the caret: the line before was code, not text.
@@ -179,7 +212,6 @@ export class CommandDiagnostics implements Diagnostics {
         continue;
       }
       last = undefined;
-      const p = rustc ?? parseDiagnosticLine(line);
       if (!p) continue;
       const rel = await this.relative(p.file);
       if (rel === undefined) continue;
