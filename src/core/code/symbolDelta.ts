@@ -14,6 +14,13 @@ export interface SymbolDelta {
   changed: SymbolPair[];
   /** Removed and added symbols of the same kind whose text differs only in their own name (and in their references to it). */
   renamed: SymbolPair[];
+  /**
+   * In place of `removed` when the file has syntax errors after: symbols the parser no longer finds,
+   * which the errors may hide (an unclosed brace swallows everything after it) as much as the step removed them.
+   */
+  hidden?: SymbolInfo[];
+  /** In place of `added` when the file had syntax errors before: symbols that may have been there, hidden by them. */
+  surfaced?: SymbolInfo[];
 }
 
 const key = (s: SymbolInfo): string => `${s.kind}\u0000${s.name}`;
@@ -33,7 +40,7 @@ function unparsed(outline: Outline): boolean {
  * that side (created: everything added; deleted: everything removed). Symbols match by qualified
  * name and kind; several symbols with the same name and kind (overloads, two `impl Foo` blocks,
  * a def in each branch of an `if`) match their unchanged twins first, then in order. An outline that was not parsed (`parseError` or `skipped`) cannot be compared
- * and gives an empty delta; one with syntax errors is compared as it is. Pure.
+ * and gives an empty delta; one with syntax errors is compared as it is, except that what it lacks (`hidden`) or gained since one with errors (`surfaced`) is not called removed or added. Pure.
  */
 export function symbolDelta(before: Outline | null, after: Outline | null): SymbolDelta {
   const delta: SymbolDelta = { added: [], removed: [], changed: [], renamed: [] };
@@ -70,6 +77,8 @@ export function symbolDelta(before: Outline | null, after: Outline | null): Symb
     else delta.added.push(symbol);
   }
   delta.removed = removed;
+  if (after?.hasSyntaxErrors && delta.removed.length) [delta.hidden, delta.removed] = [delta.removed, []];
+  if (before?.hasSyntaxErrors && delta.added.length) [delta.surfaced, delta.added] = [delta.added, []];
   return delta;
 }
 
@@ -81,7 +90,8 @@ function label(symbol: SymbolInfo): string {
 /**
  * One line per change, for timelines and step summaries: `changed function \`parseConfig\` in
  * src/config.ts`, `added class \`Cache\` in src/cache.ts`, `renamed function \`a\` to \`b\` in
- * x.ts`. Changed first, then added, removed, renamed.
+ * x.ts`. Changed first, then added, removed, renamed, then one line for the symbols syntax errors
+ * may hide (`function \`c\` in x.ts not found: removed, or hidden by its syntax errors`).
  */
 export function describeDelta(path: string, delta: SymbolDelta): string[] {
   return [
@@ -89,5 +99,15 @@ export function describeDelta(path: string, delta: SymbolDelta): string[] {
     ...delta.added.map((s) => `added ${label(s)} in ${path}`),
     ...delta.removed.map((s) => `removed ${label(s)} in ${path}`),
     ...delta.renamed.map(({ before, after }) => `renamed ${label(before)} to \`${after.name}\` in ${path}`),
+    ...(delta.hidden?.length ? [`${labels(delta.hidden)} in ${path} not found: removed, or hidden by its syntax errors`] : []),
+    ...(delta.surfaced?.length ? [`${labels(delta.surfaced)} in ${path} found: added, or hidden before by its syntax errors`] : []),
   ];
+}
+
+const LISTED = 5;
+
+/** `function \`a\`, function \`b\` and 3 more`. */
+function labels(symbols: readonly SymbolInfo[]): string {
+  const shown = symbols.slice(0, LISTED).map(label).join(', ');
+  return symbols.length > LISTED ? `${shown} and ${symbols.length - LISTED} more` : shown;
 }
