@@ -13,6 +13,8 @@ export class StepChecks {
   private readonly recorded = new WeakSet<SessionJournal>();
   /** A base collected in a run before any step of it recorded findings (a first call that changed nothing keeps it). */
   private readonly collected = new WeakMap<SessionJournal, NonNullable<StepBase>>();
+  /** The base of a step whose check failed: the next one's when no fresh base can be collected. */
+  private readonly failedAfter = new WeakMap<SessionJournal, NonNullable<StepBase>>();
 
   /** `exists`: whether a file is in the workspace now (the findings of a file gone are not carried forward). */
   constructor(
@@ -24,8 +26,9 @@ export class StepChecks {
    * The findings the next delta is taken against, before the step runs: the last step's, once a
    * step of this run recorded them. Across a pause, a crash or an approval's wait the user may have
    * changed files, and their errors are not the step's, so a run collects them afresh first.
-   * `journaled`: the last step's whatever the run (a step a crash cut short, settled on resume:
-   * its files have already changed, so the findings before it are the journaled ones).
+   * After a step whose check failed, the findings are collected afresh too (the files changed since
+   * the last list). `journaled`: the last step's whatever the run (a step a crash cut short, settled
+   * on resume: its files have already changed, so the findings before it are the journaled ones).
    */
   async base(j: SessionJournal, signal: AbortSignal, journaled = false): Promise<StepBase> {
     const last = j.state.diagnostics;
@@ -40,7 +43,7 @@ export class StepChecks {
     if (kept) return kept;
     const fresh = await collectBase(this.sourceOf(), signal);
     if (fresh) this.collected.set(j, fresh);
-    return fresh;
+    return fresh ?? this.failedAfter.get(j);
   }
 
   /** The base before a step that changes `paths` (when known): with their findings now when the source can report on them (`prepareBase`). */
@@ -53,11 +56,15 @@ export class StepChecks {
   async diagnose(j: SessionJournal, changed: string[], base: StepBase, signal: AbortSignal, step: Omit<StepPaths, 'exists'> = {}): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
     if (!base) return undefined;
     const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal, { ...step, ...(this.exists ? { exists: this.exists } : {}) });
-    // Findings the journal keeps as the next base (a checker that failed records none).
-    if (!record.unavailable) {
-      this.recorded.add(j);
-      this.collected.delete(j);
-    }
+    // Findings the journal keeps as the next base. A checker that failed records none, and the list
+    // before this step no longer describes the files: the next step collects a base of its own first,
+    // so that the errors this step made are not counted as that step's.
+    if (!record.unavailable) this.recorded.add(j);
+    else this.recorded.delete(j);
+    this.collected.delete(j);
+    // Kept for when that fresh base cannot be had either (the checker still fails on the files as they are).
+    if (record.unavailable) this.failedAfter.set(j, base);
+    else this.failedAfter.delete(j);
     return { record, blobs: blob ? [blob] : [] };
   }
 }
