@@ -50,7 +50,22 @@ export async function blobsOf(store: CheckpointStore, hashes: readonly (BlobHash
   return hashes.map((h) => (h === null ? undefined : byHash.get(h)));
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
+// A BOM is kept (a change adding or removing one is a change), and invalid bytes are not made one U+FFFD each.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Both sides as text for a line diff, and a note when they are not both UTF-8: then byte for byte as
+ * Latin-1, so that a change of a letter in a Windows-1252 file shows on its line (as UTF-8, every
+ * invalid byte decoded to the same U+FFFD, and such a change showed as a diff with no lines).
+ */
+function texts(a: Uint8Array | undefined, b: Uint8Array | undefined): { before: string; after: string; note: string } {
+  try {
+    return { before: a ? utf8.decode(a) : '', after: b ? utf8.decode(b) : '', note: '' };
+  } catch {
+    const latin1 = (x: Uint8Array | undefined) => (x ? Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('latin1') : '');
+    return { before: latin1(a), after: latin1(b), note: 'not valid UTF-8: shown byte for byte as Latin-1' };
+  }
+}
 
 const isBinary = (b: Uint8Array | undefined): boolean => b !== undefined && b.subarray(0, 8000).includes(0);
 
@@ -68,14 +83,15 @@ export const lineCount = (t: string): number => (t === '' ? 0 : (t.match(/\n/g)?
  */
 export function boundedDiff(path: string, a: Uint8Array | undefined, b: Uint8Array | undefined, maxChars = DEFAULT_MAX_DIFF_CHARS): string {
   if (isBinary(a) || isBinary(b)) return `Binary file ${path} differs (${a?.length ?? 0} -> ${b?.length ?? 0} bytes)\n`;
-  const [before, after] = [a ? decoder.decode(a) : '', b ? decoder.decode(b) : ''];
+  const { before, after, note } = texts(a, b);
   const [linesBefore, linesAfter] = [lineCount(before), lineCount(after)];
   const patch = createTwoFilesPatch(a ? `a/${path}` : '/dev/null', b ? `b/${path}` : '/dev/null', before, after, undefined, undefined, { context: 3, ...lineDiffLimits(linesBefore, linesAfter) });
-  const eol = eolNote(before, after);
-  if (patch === undefined) return `${path}: too many lines differ to show a line diff (${linesBefore} lines, ${a?.length ?? 0} bytes -> ${linesAfter} lines, ${b?.length ?? 0} bytes)${eol ? `; ${eol}` : ''}\n`;
+  const eol = eolNote(before, after) || bomNote(before, after);
+  if (patch === undefined) return `${path}: too many lines differ to show a line diff (${linesBefore} lines, ${a?.length ?? 0} bytes -> ${linesAfter} lines, ${b?.length ?? 0} bytes)${eol ? `; ${eol}` : ''}${note ? `; ${note}` : ''}\n`;
   // Such a diff takes every line out and puts it back looking the same: say what happened instead.
   if (eol) return `${path}: ${eol}; the text is the same\n`;
-  return patch.length > maxChars ? `${patch.slice(0, maxChars)}\n... (diff cut at ${maxChars} of ${patch.length} characters)\n` : patch;
+  const shown = note ? `${path}: ${note}\n${patch}` : patch;
+  return shown.length > maxChars ? `${shown.slice(0, maxChars)}\n... (diff cut at ${maxChars} of ${shown.length} characters)\n` : shown;
 }
 
 /** Line endings converted (by an editor or a formatter) change every line: say so, since no diff shows it. */
@@ -84,6 +100,13 @@ function eolNote(before: string, after: string): string {
   if (before === after || lf(before) !== lf(after)) return '';
   const now = !after.includes('\r\n') ? ' (now LF)' : !before.includes('\r\n') ? ' (now CRLF)' : '';
   return `only the line endings changed${now}`;
+}
+
+/** A byte order mark added or removed, alone: the lines look the same, so say so. */
+function bomNote(before: string, after: string): string {
+  const strip = (t: string) => (t.startsWith('\uFEFF') ? t.slice(1) : t);
+  if (before === after || strip(before) !== strip(after)) return '';
+  return `only a byte order mark was ${after.startsWith('\uFEFF') ? 'added' : 'removed'}`;
 }
 
 /** The hash the change capture sees at a path a rewind writes: a symlink's own (`linkHash`, never what it leads to), else the contents'. */
