@@ -1,3 +1,5 @@
+import type { SideEffect, ToolResultData } from '../runner/runEvents';
+import { hashOnly } from '../runner/timeline';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, SessionId } from '../store/types';
 import { requireStep } from './checkpointEvents';
@@ -37,18 +39,22 @@ export async function stepDiffs(store: CheckpointStore, sessionId: SessionId, o:
   const present = hashes.filter((_, i) => kept[i]);
   const got = await store.getBlobs(present);
   const contents = new Map(present.map((h, i) => [h, got[i]]));
+  const isMissing = (t: FileTouch) => [t.beforeHash, t.afterHash].some((h) => h !== null && !contents.has(h));
+  const captured = await capturedChanges(store, sessionId, touches.filter((t) => t.kind === 'command' && isMissing(t)));
   return touches.map((t): StepFileDiff => {
     if (t.movedFrom !== undefined) {
       const diff = `diff --git a/${t.movedFrom} b/${t.path}\nsimilarity index 100%\nrename from ${t.movedFrom}\nrename to ${t.path}\n`;
       return { step: t.step, path: t.path, kind: t.kind, from: t.movedFrom, diff };
     }
     if (t.kind === 'command' && (t.beforeLink !== undefined || t.afterLink !== undefined)) return { step: t.step, path: t.path, kind: t.kind, diff: linkDiff(t, contents, o.maxDiffChars ?? MAX_DIFF_CHARS) };
-    const missing = [t.beforeHash, t.afterHash].some((h) => h !== null && !contents.has(h));
+    const missing = isMissing(t);
     const mode = modeChange(t);
     // A mode-only change (chmod +x) is just git's mode lines: the contents have no diff.
     if (mode && t.beforeHash === t.afterHash) return { step: t.step, path: t.path, kind: t.kind, diff: mode };
+    // A command's change says why, with the sizes (as the timeline does); the digests the history reads keep neither.
+    const why = t.kind === 'command' ? hashOnly(captured.get(`${t.seq}\u0000${t.path}`) ?? {}) : '';
     const lines = missing
-      ? `${t.path}: ${t.beforeHash ?? 'absent'} -> ${t.afterHash ?? 'absent'} (a version kept by hash only: binary, over the size limit, or its contents not at hand when a command changed it; no diff)\n`
+      ? `${t.path}: ${t.beforeHash ?? 'absent'} -> ${t.afterHash ?? 'absent'}${why || ' (a version kept by hash only: binary, over the size limit, or its contents not at hand when a command changed it)'}; no diff\n`
       : boundedDiff(t.path, t.beforeHash ? contents.get(t.beforeHash) : undefined, t.afterHash ? contents.get(t.afterHash) : undefined, o.maxDiffChars ?? MAX_DIFF_CHARS);
     return { step: t.step, path: t.path, kind: t.kind, diff: `${mode}${lines}` };
   });
@@ -74,4 +80,15 @@ function modeChange(t: FileTouch): string {
   if (t.beforeHash === null || t.afterHash === null || t.beforeExec === undefined || t.afterExec === undefined || t.beforeExec === t.afterExec) return '';
   const mode = (exec: boolean) => (exec ? '100755' : '100644');
   return `diff --git a/${t.path} b/${t.path}\nold mode ${mode(t.beforeExec)}\nnew mode ${mode(t.afterExec)}\n`;
+}
+
+/** The captured changes (from their `tool_result` events) behind `touches`, by seq and path. */
+async function capturedChanges(store: CheckpointStore, sessionId: SessionId, touches: readonly FileTouch[]): Promise<Map<string, Pick<SideEffect, 'binary' | 'tooLarge' | 'unkept' | 'afterUnkept' | 'beforeSize' | 'afterSize'>>> {
+  const out = new Map<string, SideEffect>();
+  for (const seq of new Set(touches.map((t) => t.seq))) {
+    for await (const e of store.readEvents(sessionId, { fromSeq: seq, toSeq: seq })) {
+      if (e.type === 'tool_result') for (const c of (e.data as ToolResultData).sideEffects ?? []) out.set(`${seq}\u0000${c.path}`, c);
+    }
+  }
+  return out;
 }

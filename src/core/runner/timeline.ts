@@ -55,7 +55,7 @@ const LETTER = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as co
  * not kept; " (binary: shown by hash only)" for a binary one within the limit, whose old bytes a
  * rewind restores but no diff shows (kept by hash only when they were not at hand: `unkept`).
  */
-function hashOnly(s: SideEffect): string {
+export function hashOnly(s: Pick<SideEffect, 'binary' | 'tooLarge' | 'unkept' | 'afterUnkept' | 'beforeSize' | 'afterSize'>): string {
   const unkept = s.afterUnkept ? `${s.unkept ? 'its earlier contents were not at hand, and ' : ''}its new contents were not kept, being over the capture's text budget` : s.unkept ? 'its earlier contents were not at hand' : undefined;
   const why = s.tooLarge ? `${s.binary ? 'binary, ' : ''}over the size limit` : s.binary ? (unkept ? `binary, ${unkept}` : 'binary') : unkept;
   if (!why) return '';

@@ -30,7 +30,7 @@ describe('binary files a command deleted or overwrote: a rewind restores them', 
     assert.deepEqual(effects.map((e) => [e.path, e.binary, e.tooLarge ?? false]), [['big.bin', true, true], ['logo.png', true, false]]);
     const diffs = await stepDiffs(s.h.store, s.id);
     assert.match(diffs.find((d) => d.path === 'logo.png')?.diff ?? '', /^Binary file logo\.png differs \(16 -> 0 bytes\)\n$/);
-    assert.match(diffs.find((d) => d.path === 'big.bin')?.diff ?? '', /kept by hash only/);
+    assert.match(diffs.find((d) => d.path === 'big.bin')?.diff ?? '', /\(binary, over the size limit: kept by hash and size only, 4097 -> none bytes\); no diff\n$/);
 
     const plan = await planRewind(s.h.store, s.ws, s.id, 0);
     assert.deepEqual(plan.files.map((f) => [f.path, f.restorable]), [['big.bin', false], ['logo.png', true]]);

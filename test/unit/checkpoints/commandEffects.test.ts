@@ -107,7 +107,7 @@ describe('files changed by commands (captured side effects) are part of the hist
     const diffs = await stepDiffs(store, s.id);
     assert.deepEqual(diffs.map((d) => [d.step, d.path, d.kind, d.from]), [[1, 'gen.txt', 'command', undefined], [1, 'img.bin', 'command', undefined], [1, 'new/name.ts', 'command', 'old/name.ts']]);
     assert.match(diffs[0]?.diff ?? '', /--- \/dev\/null\n\+\+\+ b\/gen\.txt[\s\S]*\+generated/);
-    assert.match(diffs[1]?.diff ?? '', /^img\.bin: [0-9a-f]{64} -> [0-9a-f]{64} \(a version kept by hash only/);
+    assert.match(diffs[1]?.diff ?? '', /^img\.bin: [0-9a-f]{64} -> [0-9a-f]{64} \(binary: shown by hash only\); no diff\n$/);
     // A rename is one entry, as git writes it, not a deletion of every line and a creation.
     assert.equal(diffs[2]?.diff, 'diff --git a/old/name.ts b/new/name.ts\nsimilarity index 100%\nrename from old/name.ts\nrename to new/name.ts\n');
     assert.deepEqual(await stepDiffs(store, s.id, { step: 0 }), []);
