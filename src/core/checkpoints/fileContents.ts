@@ -82,6 +82,8 @@ export const lineCount = (t: string): number => (t === '' ? 0 : (t.match(/\n/g)?
  * short note with both sizes instead; when only the line endings changed, a note saying so.
  */
 export function boundedDiff(path: string, a: Uint8Array | undefined, b: Uint8Array | undefined, maxChars = DEFAULT_MAX_DIFF_CHARS): string {
+  // A write of the contents the file had: no diff has lines for it, and a binary one does not differ.
+  if (a && b && a.length === b.length && Buffer.compare(a, b) === 0) return `${path}: the contents are the same (${a.length} bytes); nothing changed\n`;
   if (isBinary(a) || isBinary(b)) return `Binary file ${path} differs (${a?.length ?? 0} -> ${b?.length ?? 0} bytes)\n`;
   const { before, after, note } = texts(a, b);
   const [linesBefore, linesAfter] = [lineCount(before), lineCount(after)];
