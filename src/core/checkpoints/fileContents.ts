@@ -84,6 +84,9 @@ export const lineCount = (t: string): number => (t === '' ? 0 : (t.match(/\n/g)?
 export function boundedDiff(path: string, a: Uint8Array | undefined, b: Uint8Array | undefined, maxChars = DEFAULT_MAX_DIFF_CHARS): string {
   // A write of the contents the file had: no diff has lines for it, and a binary one does not differ.
   if (a && b && a.length === b.length && Buffer.compare(a, b) === 0) return `${path}: the contents are the same (${a.length} bytes); nothing changed\n`;
+  // An empty file made or removed has no line to show: a bare diff header would not say what happened.
+  if (!a && b?.length === 0) return `${path}: created, empty\n`;
+  if (!b && a?.length === 0) return `${path}: deleted (it was empty)\n`;
   if (isBinary(a) || isBinary(b)) return `Binary file ${path} differs (${a?.length ?? 0} -> ${b?.length ?? 0} bytes)\n`;
   const { before, after, note } = texts(a, b);
   const [linesBefore, linesAfter] = [lineCount(before), lineCount(after)];
