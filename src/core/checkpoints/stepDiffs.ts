@@ -52,7 +52,8 @@ export async function stepDiffs(store: CheckpointStore, sessionId: SessionId, o:
     // A mode-only change (chmod +x) is just git's mode lines: the contents have no diff.
     if (mode && t.beforeHash === t.afterHash) return { step: t.step, path: t.path, kind: t.kind, diff: mode };
     // A command's change says why, with the sizes (as the timeline does); the digests the history reads keep neither.
-    const why = t.kind === 'command' ? hashOnly(captured.get(`${t.seq}\u0000${t.path}`) ?? {}) : '';
+    // A file tool's version goes unkept only for a deletion over the size limit (`changeBlobs`).
+    const why = t.kind === 'command' ? hashOnly(captured.get(`${t.seq}\u0000${t.path}`) ?? {}) : t.afterHash === null ? ' (over the size limit when delete_file removed it: kept by hash only)' : '';
     const lines = missing
       ? `${t.path}: ${t.beforeHash ?? 'absent'} -> ${t.afterHash ?? 'absent'}${why || ' (a version kept by hash only: binary, over the size limit, or its contents not at hand when a command changed it)'}; no diff\n`
       : boundedDiff(t.path, t.beforeHash ? contents.get(t.beforeHash) : undefined, t.afterHash ? contents.get(t.afterHash) : undefined, o.maxDiffChars ?? MAX_DIFF_CHARS);
