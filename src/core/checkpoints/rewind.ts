@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { FileChangeRequest, StagedFiles, Workspace } from '../ports/workspace';
+import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
-import { StoreError } from '../store/errors';
 import { oneSessionOpAtATime } from '../store/sessionOps';
-import type { BlobHash, SessionId, SessionSummary } from '../store/types';
-import { CheckpointError, type RewindData, type RewindMemory, type RewindSettledData, type RewindUndoneData, type RewoundFile, requireIdle, stagingTag } from './checkpointEvents';
-import { blobsOf, readDisk, writtenHash } from './fileContents';
-import { lastStepOf } from './fileHistory';
+import type { SessionId, SessionSummary } from '../store/types';
+import { CheckpointError, type RewindData, type RewindMemory, type RewindUndoneData, type RewoundFile, requireIdle, stagingTag } from './checkpointEvents';
 import { forkSession } from './fork';
-import { fileWhereFolderWas, removeEmptiedFolders } from './rewindFolders';
+import { removeEmptiedFolders } from './rewindFolders';
 import { memoryWaiting } from './rewindRecords';
-import { type RewindFilePlan, type RewindPlan, type UndoPlan, plannedContents, removeUnsettled } from './rewindPlan';
+import { type RewindFilePlan, type RewindPlan, type UndoPlan, removeUnsettled } from './rewindPlan';
+import { type HoldWrites, commitAndWrite, prepareWrites, removeOwnLeftovers, rewound } from './rewindWrites';
 
 export interface ApplyOptions {
   /** Conflicting paths the user chose to overwrite; every other conflict is skipped. */
@@ -20,12 +18,8 @@ export interface ApplyOptions {
   /** Long-term memory: the session's memory writes after the target go back with the conversation. */
   memory?: RewindMemory;
   now?: () => number;
-  /**
-   * Told the files about to be written (their hash after, null: deleted) before the writes, and
-   * released once they are done: a change capture shared with other sessions leaves them out of the
-   * command it records meanwhile (ChangeCapture.holdWrites).
-   */
-  holdWrites?: (writes: readonly { path: string; hash: BlobHash | null }[]) => (notWritten?: readonly string[]) => void;
+  /** Told the files about to be written before the writes, released once they are done (`HoldWrites`). */
+  holdWrites?: HoldWrites;
 }
 
 export interface RewindResult {
@@ -235,165 +229,9 @@ async function undo(store: CheckpointStore, workspace: Workspace, plan: UndoPlan
   return { rewindId: plan.rewindId, ...outcome(data, skipped, late, plan.files) };
 }
 
-/** What the record keeps of a file it changes: the hashes, and the execute bits a later undo or rewind sets again. */
-const rewound = (f: RewindFilePlan): RewoundFile => ({
-  path: f.path,
-  fromHash: f.fromHash,
-  toHash: f.toHash,
-  ...(f.fromExec ? { fromExec: true } : {}),
-  ...(f.toExec ? { toExec: true } : {}),
-  ...(f.fromMode !== undefined ? { fromMode: f.fromMode } : {}),
-  ...(f.toMode !== undefined ? { toMode: f.toMode } : {}),
-  ...(f.setExec !== undefined ? { setExec: f.setExec } : {}),
-  ...(f.fromLink !== undefined ? { fromLink: f.fromLink } : {}),
-  ...(f.toLink !== undefined ? { toLink: f.toLink } : {}),
-});
-
-/**
- * After a rewind or undo: the temporary files an attempt of the same operation left when a crash cut
- * it short before its record (the retry has the same id, so the same tag; no record names them). In
- * the background, off the operation's time: none of them is in anyone's way, and this one's own
- * temporary files are all renamed or removed by now.
- */
-function removeOwnLeftovers(workspace: Workspace, tag: string, write: readonly Write[]): void {
-  if (write.length === 0) return;
-  // After the caller has its result: the path checks of removeStaged run before its first await.
-  setImmediate(() => void workspace.removeStaged(tag, write.map(({ f }) => f.path)).catch(() => undefined));
-}
-
 async function checkHead(store: CheckpointStore, id: SessionId, planned: number): Promise<number> {
   const headSeq = await requireIdle(store, id);
   if (headSeq !== planned) throw new CheckpointError('STALE', `session ${id} moved on since the preview (event ${planned} -> ${headSeq}); preview again`);
   return headSeq;
 }
 
-interface Write {
-  f: RewindFilePlan;
-  /** The disk contents now (undefined: absent). */
-  current: Uint8Array | undefined;
-}
-
-interface Prepared {
-  write: Write[];
-  skipped: string[];
-  /** The new contents of `write`, staged beside their files. */
-  staged: StagedFiles;
-}
-
-/**
- * Which files to write, with their new contents staged. A file is left alone when its contents
- * were not kept, when it is a conflict not listed in `overwrite` (with the deletion that would take
- * its move back, `movedFrom`), or when the disk no longer holds
- * what the preview saw. The disk is read (to check that) while the new contents are staged; the
- * rare file that changed since the preview makes the staging start again without it.
- */
-async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[], tag: string): Promise<Prepared> {
-  const changing = files.filter((f) => f.action !== 'none');
-  const kept = new Set(changing.filter((f) => f.conflict && !overwrite.includes(f.path)).map((f) => f.path));
-  const candidates = changing.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && !kept.has(f.path) && !(f.movedFrom !== undefined && kept.has(f.movedFrom)));
-  // What the plan read, else the store (a plan that went through a copy carries no contents).
-  const carried = candidates.map(plannedContents);
-  // A link to make needs no contents.
-  const fromStore = await blobsOf(store, candidates.map((f, i) => (carried[i] || f.toLink !== undefined ? null : f.toHash)));
-  const targets = candidates.map((_, i) => carried[i] ?? fromStore[i]);
-  const missing = candidates.find((f, i) => f.toHash !== null && f.toLink === undefined && !targets[i]);
-  if (missing) throw new CheckpointError('DAMAGED', `the contents of ${missing.path} at ${missing.toHash} are missing from the store`);
-  const changes = (keep: (i: number) => boolean) =>
-    candidates.flatMap((f, i): FileChangeRequest[] => {
-      if (!keep(i)) return [];
-      if (f.toLink !== undefined) return [{ path: f.path, bytes: null, link: f.toLink }];
-      const bytes = f.toHash === null ? null : (targets[i] as Uint8Array);
-      return [{ path: f.path, bytes, ...(f.toExec ? { executable: true } : {}), ...(f.toMode !== undefined ? { mode: f.toMode } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}), ...(f.fromLink !== undefined ? { replaceLink: true as const } : {}) }];
-    });
-  // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
-  // (the workspace limits its own writes at once; reads of small files do not wait on the disk).
-  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true), { tag }), Promise.all(candidates.map((f) => readPlanned(workspace, f)))]);
-  if (disk.status === 'rejected') {
-    if (staging.status === 'fulfilled') await staging.value.discard();
-    throw disk.reason;
-  }
-  if (staging.status === 'rejected') throw await fileWhereFolderWas(workspace, staging.reason);
-  let staged = staging.value;
-  const same = candidates.map((f, i) => disk.value[i]?.hash === f.fromHash);
-  if (same.includes(false)) {
-    await staged.discard();
-    staged = await workspace.stageFiles(changes((i) => same[i] === true), { tag });
-  }
-  const write = candidates.flatMap((f, i): Write[] => (same[i] ? [{ f, current: disk.value[i]?.bytes }] : []));
-  const written = new Set(write.map(({ f }) => f.path));
-  return { write, skipped: changing.filter((f) => !written.has(f.path)).map((f) => f.path), staged };
-}
-
-/**
- * Commits the record with the safety checkpoint (the contents about to be replaced), then makes the
- * staged changes. Each file is read again just before its rename: one saved since `prepareWrites`
- * read it (an editor's autosave during the commit, the fork or the memory revert) holds contents the
- * safety checkpoint does not have, so it is left as it is. Returns those files, which the
- * settlement written after the renames names (`RewindSettledData`), so that the record's undo and the
- * timeline leave them out.
- */
-async function commitAndWrite(
-  store: CheckpointStore,
-  workspace: Workspace,
-  id: SessionId,
-  headSeq: number,
-  type: 'rewind' | 'rewind_undone',
-  data: { rewindId: string; part?: number; files: RewoundFile[]; tag?: string },
-  prepared: Prepared,
-  /** Tags of earlier crashed rewinds whose files could not be removed: the row keeps naming them. */
-  stillThere: readonly string[],
-  /** beforeSettle: an undo's memory, after the renames, before the settlement, which then says it was done. */
-  { onRecorded, beforeSettle, holdWrites }: { onRecorded?: () => void; beforeSettle?: () => Promise<void>; holdWrites?: ApplyOptions['holdWrites'] },
-): Promise<string[]> {
-  let step: number;
-  try {
-    const summary = await store.getSession(id);
-    if (!summary) throw new CheckpointError('NOT_FOUND', `no session ${id} in this workspace`);
-    step = await lastStepOf(store, summary);
-    await store.commit({
-      sessionId: id,
-      expectedHeadSeq: headSeq,
-      events: [{ step, type, data }],
-      // The disk was hashed when it was checked against the preview: fromHash is what it holds.
-      blobs: prepared.write.flatMap(({ f, current }) => (current && f.fromHash ? [{ content: current, hash: f.fromHash }] : [])),
-      // Renames under way (see SessionSummary.unsettled); earlier ones' leftovers were removed before this, as far as they could be.
-      summary: { unsettled: [...stillThere, ...(data.tag ? [data.tag] : [])] },
-    });
-  } catch (e) {
-    await prepared.staged.discard();
-    // Another rewind, undo or run of the session committed first (the check at the start passed for both).
-    if (StoreError.is(e, 'HEAD_MISMATCH')) throw new CheckpointError('STALE', `session ${id} moved on while this was being applied (another rewind, undo or run of it was recorded first); no file was written: preview again`);
-    throw e;
-  }
-  // The record is durable: the renames follow (distinct paths, any order).
-  onRecorded?.();
-  const planned = new Map(prepared.write.map(({ f }) => [f.path, f]));
-  const unchanged = async (path: string) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === planned.get(path)?.fromHash;
-  // Held until the renames are done (a link by its own hash, as the capture sees it), then released with the files skipped (changed meanwhile): those are not left out of a command's capture.
-  const release = holdWrites?.(prepared.write.map(({ f }) => ({ path: f.path, hash: writtenHash(f) })));
-  let skipped: string[] = [];
-  try {
-    ({ skipped } = await prepared.staged.apply({ unchanged }));
-  } finally {
-    release?.(skipped);
-  }
-  // Done: the record is settled, with the files it lists but left alone. Not synced, and best effort:
-  // without it, the record counts them as written (a later undo then sees a conflict and asks).
-  await beforeSettle?.();
-  if (data.files.length > 0 || beforeSettle) {
-    const settled: RewindSettledData = { rewindId: data.rewindId, ...(type === 'rewind_undone' ? { undo: true as const } : {}), ...(data.part ? { part: data.part } : {}), notWritten: skipped, ...(beforeSettle ? { memory: true as const } : {}) };
-    await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], summary: { unsettled: [...stillThere] }, deferSync: true }).catch(() => undefined);
-  }
-  return skipped;
-}
-
-/**
- * The disk at a planned file, as the plan saw it: through `readDisk`, except where the plan found the
- * session's own link (`fromLink`), which holds no contents of its own (hash null while it is that
- * link; anything else there is a change since the preview).
- */
-async function readPlanned(workspace: Workspace, f: RewindFilePlan): Promise<{ hash: BlobHash | null | 'changed'; bytes?: Uint8Array | undefined }> {
-  if (f.fromLink === undefined) return readDisk(workspace, f.path);
-  const [link] = await workspace.linksOnWay([f.path]);
-  return { hash: link?.path === f.path && link.to === f.fromLink ? null : 'changed' };
-}
