@@ -60,6 +60,11 @@ export interface RewindFilePlan {
   fromLink?: string;
   /** The path becomes this symlink again ('create' or 'restore'): at the target it was a link, which the session's delete_file removed. */
   toLink?: string;
+  /**
+   * 'create' where a folder is now that holds nothing but files this plan deletes (a command made
+   * the file a folder): the folder goes once they are deleted, and the file takes its place.
+   */
+  replacesDir?: true;
   /** Unified diff disk now -> target, bounded; empty for 'none'. */
   diff: string;
   /**
@@ -262,8 +267,18 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   // The disk first: only the files that change need their target contents from the store. A folder
   // where the target has no file is no file there (someone else's, left alone); where it has one, the rewind refuses.
   const absent = (path: string): DiskFile => ({ path, bytes: undefined, hash: null });
+  // A folder where the target has a file may go, if the rewind empties it (checked below).
+  const dirNow = new Set<number>();
   const disk = await Promise.all(
-    wanted.map((w, i): Promise<DiskFile> => (links[i] !== undefined ? Promise.resolve(absent(w.path)) : readDisk(workspace, w.path).catch((e: unknown) => (w.toHash === null && WorkspaceError.is(e, 'IS_DIRECTORY') ? absent(w.path) : Promise.reject(directoryNow(e, w.path, w.link)))))),
+    wanted.map((w, i): Promise<DiskFile> =>
+      links[i] !== undefined
+        ? Promise.resolve(absent(w.path))
+        : readDisk(workspace, w.path).catch((e: unknown) => {
+            if (!WorkspaceError.is(e, 'IS_DIRECTORY') || (w.toHash !== null && w.link !== undefined)) return Promise.reject(directoryNow(e, w.path, w.link));
+            if (w.toHash !== null) dirNow.add(i);
+            return absent(w.path);
+          }),
+    ),
   );
   // What a link leads to, inside the workspace: only to recognise an older session's two names of one file (`aliasNames`).
   const through = await Promise.all(wanted.map((w, i) => (!barrier[i] ? undefined : readDisk(workspace, w.path).then((d) => d.hash, () => null))));
@@ -289,6 +304,7 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     if (fromHash === w.toHash) return setExec[i] === undefined ? 'none' : 'restore';
     return w.toHash === null ? 'delete' : fromHash === null ? 'create' : 'restore';
   });
+  await folderEmptied(workspace, wanted, dirNow, actions, barrier);
   return wanted.map((w, i): RewindFilePlan => {
     const now = disk[i];
     const fromHash = now?.hash ?? null;
@@ -299,7 +315,8 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const modeNote = set === undefined ? '' : `${w.path}: execute bit ${set ? 'set' : 'cleared'}${modeOnly ? ' (contents unchanged)' : ''}\n`;
     const entry = fromLink[i];
     const linkNote = entry !== undefined || w.link !== undefined ? `${w.path}: ${entry !== undefined ? `the symlink to ${entry}` : 'the file'} ${w.link !== undefined ? `is made a symlink to ${w.link} again` : w.toHash === null ? 'is removed' : 'is replaced by the file it was'}\n` : undefined;
-    const diff = action === 'none' ? () => '' : linkNote !== undefined && (w.link !== undefined || w.toHash === null) ? () => linkNote : modeOnly ? () => modeNote : restorable ? () => `${linkNote ?? ''}${modeNote}${boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars)}` : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
+    const dirNote = dirNow.has(i) ? `${w.path}: the folder ${w.path} goes (the files in it are deleted), and the file takes its place\n` : '';
+    const diff = action === 'none' ? () => '' : dirNote ? () => `${dirNote}${boundedDiff(w.path, undefined, targets[i], maxDiffChars)}` : linkNote !== undefined && (w.link !== undefined || w.toHash === null) ? () => linkNote : modeOnly ? () => modeNote : restorable ? () => `${linkNote ?? ''}${modeNote}${boundedDiff(w.path, now?.bytes, targets[i], maxDiffChars)}` : () => `${w.path}: the contents to restore (${w.toHash}) were recorded by hash only\n`;
     const symbols = action === 'none' || modeOnly || !restorable || !o.outliner || w.link !== undefined ? () => [] : () => symbolChanges(o.outliner as Outliner, w.path, now?.bytes ?? null, targets[i] ?? null);
     // A file that goes (deleted, or replaced by a link) keeps its bits for the undo; a file that is
     // made new (created, or put in place of the session's own link) gets the target's bits.
@@ -325,12 +342,31 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const modeConflict = set !== undefined && (w.ownExec === undefined || diskExec[i] !== w.ownExec);
     // The session's own link is no one else's edit; the link the target is, found there, changes nothing.
     const conflict = action !== 'none' && (entry !== undefined ? w.ownLinks?.includes(entry) !== true : !w.own.includes(fromHash) || modeConflict);
-    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict, restorable, ...execBits }, diff, symbols);
+    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict, restorable, ...execBits, ...(dirNow.has(i) ? { replacesDir: true as const } : {}) }, diff, symbols);
     // A mode-only change writes the contents the file has (they are the target's).
     const bytes = modeOnly ? now?.bytes : targets[i];
     if (bytes && restorable) planned.set(f, bytes);
     return f;
   });
+}
+
+/**
+ * A folder where the target has a file (`dirNow`) goes only when it holds files this plan deletes,
+ * and nothing else but folders: anything else in it is someone else's, and so is a folder without
+ * any of the session's files (an empty one too). The rewind refuses then.
+ */
+async function folderEmptied(workspace: Workspace, wanted: readonly Wanted[], dirNow: ReadonlySet<number>, actions: readonly FileAction[], barrier: readonly boolean[]): Promise<void> {
+  if (dirNow.size === 0) return;
+  const deleted = new Set(wanted.flatMap((w, i) => (actions[i] === 'delete' && !barrier[i] ? [w.path] : [])));
+  for (const i of dirNow) {
+    const w = wanted[i] as Wanted;
+    const listed = await workspace.list(w.path, { recursive: true, respectGitignore: false, limit: 1000 });
+    const other = listed.entries.find((e) => e.type !== 'directory' && !deleted.has(e.path));
+    if (other || listed.truncated || !listed.entries.some((e) => deleted.has(e.path))) {
+      const held = other ? `, holding ${other.path}, which this rewind does not remove` : '';
+      throw new CheckpointError('INVALID', `${w.path} was a file in this session and is a directory now${held}: a rewind does not replace a directory with a file. Move or remove the directory ${w.path}, then try again. Nothing was changed.`);
+    }
+  }
 }
 
 /**

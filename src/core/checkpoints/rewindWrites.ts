@@ -1,4 +1,4 @@
-import type { FileChangeRequest, StagedFiles, Workspace } from '../ports/workspace';
+import { type FileChangeRequest, type StagedFiles, type Workspace, WorkspaceError } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import { StoreError } from '../store/errors';
 import type { BlobHash, SessionId } from '../store/types';
@@ -66,7 +66,8 @@ export interface Prepared {
 export async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[], tag: string): Promise<Prepared> {
   const changing = files.filter((f) => f.action !== 'none');
   const kept = new Set(changing.filter((f) => f.conflict && !overwrite.includes(f.path)).map((f) => f.path));
-  const candidates = changing.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && !kept.has(f.path) && !(f.movedFrom !== undefined && kept.has(f.movedFrom)));
+  const writable = changing.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && !kept.has(f.path) && !(f.movedFrom !== undefined && kept.has(f.movedFrom)));
+  const candidates = swappable(changing, writable);
   // What the plan read, else the store (a plan that went through a copy carries no contents).
   const carried = candidates.map(plannedContents);
   // A link to make needs no contents.
@@ -79,7 +80,7 @@ export async function prepareWrites(store: CheckpointStore, workspace: Workspace
       if (!keep(i)) return [];
       if (f.toLink !== undefined) return [{ path: f.path, bytes: null, link: f.toLink }];
       const bytes = f.toHash === null ? null : (targets[i] as Uint8Array);
-      return [{ path: f.path, bytes, ...(f.toExec ? { executable: true } : {}), ...(f.toMode !== undefined ? { mode: f.toMode } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}), ...(f.fromLink !== undefined ? { replaceLink: true as const } : {}) }];
+      return [{ path: f.path, bytes, ...(f.toExec ? { executable: true } : {}), ...(f.toMode !== undefined ? { mode: f.toMode } : {}), ...(f.setExec !== undefined ? { setExec: f.setExec } : {}), ...(f.fromLink !== undefined ? { replaceLink: true as const } : {}), ...(f.replacesDir ? { replaceDir: true as const } : {}) }];
     });
   // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
   // (the workspace limits its own writes at once; reads of small files do not wait on the disk).
@@ -98,6 +99,23 @@ export async function prepareWrites(store: CheckpointStore, workspace: Workspace
   const write = candidates.flatMap((f, i): Write[] => (same[i] ? [{ f, current: disk.value[i]?.bytes }] : []));
   const written = new Set(write.map(({ f }) => f.path));
   return { write, skipped: changing.filter((f) => !written.has(f.path)).map((f) => f.path), staged };
+}
+
+/**
+ * A swap of a file and a folder is written whole or not at all: a file replacing a folder waits for
+ * the deletion of every file the plan deletes in it, and a file in a folder that a file stands in
+ * for now waits for that file's deletion. One of them left alone (a conflict kept, contents not
+ * kept) leaves the other alone too.
+ */
+function swappable(changing: readonly RewindFilePlan[], writable: readonly RewindFilePlan[]): RewindFilePlan[] {
+  const ok = new Set(writable);
+  const held = new Set(changing.filter((f) => !ok.has(f)).map((f) => f.path));
+  const heldUnder = (dir: string) => [...held].some((p) => p.startsWith(`${dir}/`));
+  const heldAbove = (p: string) => {
+    for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) if (held.has(p.slice(0, i))) return true;
+    return false;
+  };
+  return writable.filter((f) => !(f.replacesDir && heldUnder(f.path)) && !(held.size > 0 && f.action !== 'delete' && heldAbove(f.path)));
 }
 
 /**
@@ -169,6 +187,8 @@ export async function commitAndWrite(
  * link; anything else there is a change since the preview).
  */
 async function readPlanned(workspace: Workspace, f: RewindFilePlan): Promise<{ hash: BlobHash | null | 'changed'; bytes?: Uint8Array | undefined }> {
+  // The folder a file replaces holds no contents of its own: the staging's apply checks it is emptied.
+  if (f.replacesDir) return readDisk(workspace, f.path).catch((e: unknown) => (WorkspaceError.is(e, 'IS_DIRECTORY') ? { hash: null } : Promise.reject(e)));
   if (f.fromLink === undefined) return readDisk(workspace, f.path);
   const [link] = await workspace.linksOnWay([f.path]);
   return { hash: link?.path === f.path && link.to === f.fromLink ? null : 'changed' };

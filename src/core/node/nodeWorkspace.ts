@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, rmdirSync, statSync, symlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, rmdirSync, statSync, symlinkSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type FileChangeRequest, type FileStat, type LinkOnWay, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
@@ -10,7 +10,7 @@ import { eachLimited } from '../util/eachLimited';
 import { loadGitignore, walk } from './gitignoreWalk';
 import { loadRootRules } from './repositoryRules';
 
-import { NodeStagedFiles, SYNC_IO_MAX, type StageTarget, removeTemps, syncDir, unlinkEntry, withExec, writeSynced } from './stagedFiles';
+import { NodeStagedFiles, SYNC_IO_MAX, type StageTarget, removeEmptyTree, removeTemps, syncDir, unlinkEntry, withExec, writeSynced } from './stagedFiles';
 import { errCode } from '../util/errCode';
 /** Files written at once by `writeFiles`: each waits on an fsync, which the disk can overlap. */
 const WRITE_CONCURRENCY = 8;
@@ -44,16 +44,10 @@ export class NodeWorkspace implements Workspace {
   }
 
   async pruneEmptyDirs(rels: readonly string[]): Promise<void> {
-    const prune = (abs: string): boolean => {
-      let empty = true;
-      for (const d of readdirSync(abs, { withFileTypes: true })) empty = d.isDirectory() && !d.isSymbolicLink() ? prune(path.join(abs, d.name)) && empty : false;
-      if (empty) rmdirSync(abs);
-      return empty;
-    };
     for (const rel of rels) {
       try {
         const { entry } = this.confiner.confineEntry(rel);
-        if (lstatSync(entry, { throwIfNoEntry: false })?.isDirectory()) prune(entry);
+        if (lstatSync(entry, { throwIfNoEntry: false })?.isDirectory()) removeEmptyTree(entry);
       } catch {
         // Gone, or no longer inside the workspace: nothing of ours to prune.
       }
@@ -102,7 +96,9 @@ export class NodeWorkspace implements Workspace {
       seen.add(c.path);
     }
     // Where each change goes: metadata reads, before any file is written.
-    const targets = changes.map((c) => (c.link !== undefined ? this.linkTarget(c) : c.bytes === null ? this.deletionTarget(c.path, c.replaceLink) : c.replaceLink ? this.entryTarget(c) : this.writeTarget(c.path, c.executable === true, c.setExec, c.mode)));
+    // A write may go where a file the batch deletes stands in for a folder now (made once it is gone).
+    const deleting = new Set(changes.flatMap((c) => (c.bytes === null && c.link === undefined ? [c.path] : [])));
+    const targets = changes.map((c) => (c.link !== undefined ? this.linkTarget(c) : c.bytes === null ? this.deletionTarget(c.path, c.replaceLink) : c.replaceLink ? this.entryTarget(c) : this.writeTarget(c, deleting)));
     const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     // One random part for the batch, numbered per file: each randomBytes call costs about 20 µs.
     const batch = randomBytes(8).toString('hex');
@@ -111,7 +107,7 @@ export class NodeWorkspace implements Workspace {
         const bytes = (changes[i] as FileChangeRequest).bytes;
         const t = targets[i] as StageTarget;
         if (t.kind === 'delete') return;
-        const tmp = path.join(t.dir, `${prefix}${batch}${i.toString(16).padStart(4, '0')}${TEMP_SUFFIX}`);
+        const tmp = path.join((t.kind === 'write' ? t.stageDir : undefined) ?? t.dir, `${prefix}${batch}${i.toString(16).padStart(4, '0')}${TEMP_SUFFIX}`);
         temps[i] = tmp;
         // A link's text is metadata: the directory's sync after the rename makes it durable.
         if (t.kind === 'link') symlinkSync(t.to, tmp);
@@ -156,26 +152,42 @@ export class NodeWorkspace implements Workspace {
     return { removed, left };
   }
 
-  private writeTarget(rel: string, executable: boolean, setExec?: boolean, createMode?: number): StageTarget {
+  /** `deleting`: the paths the batch deletes (see `FileChangeRequest.replaceDir`). */
+  private writeTarget(c: FileChangeRequest, deleting: ReadonlySet<string>): StageTarget {
+    const rel = c.path;
     const { real } = this.confiner.confine(rel);
+    const dir = path.dirname(real);
+    const blocker = this.deletedFileOnWay(rel, deleting);
     let existing;
     try {
-      existing = statSync(real, { throwIfNoEntry: false });
+      existing = blocker ? undefined : statSync(real, { throwIfNoEntry: false });
     } catch (e) {
       if (errCode(e) === 'ENOTDIR') throw new WorkspaceError('NOT_DIRECTORY', rel, `A parent of ${rel} is a file.`, { cause: e });
       throw e;
     }
-    if (existing?.isDirectory()) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`);
-    const dir = path.dirname(real);
-    // An existing file's directory exists.
-    const made = existing ? undefined : makeParents(rel, dir);
-    if (existing) {
+    const replacing = existing?.isDirectory() === true;
+    if (replacing && !c.replaceDir) throw new WorkspaceError('IS_DIRECTORY', rel, `${rel} is a directory.`);
+    if (existing && !replacing) {
       const mode = existing.mode & 0o7777;
-      return { kind: 'write', rel, real, dir, mode: setExec === undefined || process.platform === 'win32' ? mode : setExec ? withExec(mode) : mode & ~0o111 };
+      return { kind: 'write', rel, real, dir, mode: c.setExec === undefined || process.platform === 'win32' ? mode : c.setExec ? withExec(mode) : mode & ~0o111 };
     }
-    const fresh = { kind: 'write' as const, rel, real, dir, ...(made !== undefined ? { made } : {}) };
-    if (createMode !== undefined && process.platform !== 'win32') return { ...fresh, mode: createMode & 0o7777 };
-    return { ...fresh, ...(executable && process.platform !== 'win32' ? { executable: true } : {}) };
+    // An existing file's directory exists; so does a replaced folder's; one a deleted file stands in for is made by the apply.
+    const made = blocker ?? (existing ? undefined : makeParents(rel, dir));
+    const swap = blocker ? { swap: 'mkdir' as const, stageDir: path.dirname(blocker) } : replacing ? { swap: 'rmdir' as const } : {};
+    const fresh = { kind: 'write' as const, rel, real, dir, ...(made !== undefined ? { made } : {}), ...swap };
+    if (c.mode !== undefined && process.platform !== 'win32') return { ...fresh, mode: c.mode & 0o7777 };
+    return { ...fresh, ...(c.executable === true && process.platform !== 'win32' ? { executable: true } : {}) };
+  }
+
+  /** The entry (absolute) of a file the batch deletes that stands where a folder on the way to `rel` goes; undefined when there is none. */
+  private deletedFileOnWay(rel: string, deleting: ReadonlySet<string>): string | undefined {
+    for (let d = path.posix.dirname(rel); d !== '.' && d !== '/' && d !== ''; d = path.posix.dirname(d)) {
+      if (!deleting.has(d)) continue;
+      const { entry } = this.confiner.confineEntry(d);
+      const st = lstatSync(entry, { throwIfNoEntry: false });
+      if (st && !st.isDirectory()) return entry;
+    }
+    return undefined;
   }
 
   /** A symlink to make at the entry itself (the folders on its way followed, the entry never). */

@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fstatSync, fsync, open as openCb, openSync, rename as renameCb, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readdirSync, rename as renameCb, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type ApplyGuard, type StagedFiles } from '../ports/workspace';
@@ -64,10 +64,16 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** A write keeps the mode of the file it replaces; a new file has the default one, with execute bits when asked. */
-/** `made`: the topmost folder the staging made for the file (absolute), when it made any. */
+/**
+ * A write keeps the mode of the file it replaces; a new file has the default one, with execute bits when asked.
+ * `made`: the topmost folder the staging made for the file (absolute), when it made any, or the one
+ * its apply makes (`swap` 'mkdir').
+ * `swap`: made after the batch's deletions. 'mkdir': the file goes where a file the batch deletes
+ * stands in for a folder now; staged in `stageDir` (that file's folder), its folders are made once
+ * that file is gone. 'rmdir': the file replaces a folder the batch's deletions empty, removed first.
+ */
 export type StageTarget =
-  | { kind: 'write'; rel: string; real: string; dir: string; mode?: number; executable?: true; made?: string }
+  | { kind: 'write'; rel: string; real: string; dir: string; mode?: number; executable?: true; made?: string; swap?: 'mkdir' | 'rmdir'; stageDir?: string }
   | { kind: 'link'; rel: string; real: string; dir: string; to: string; made?: string }
   | { kind: 'delete'; rel: string; entry: string };
 
@@ -119,6 +125,38 @@ export function unlinkEntry(rel: string, entry: string): string | undefined {
   return path.dirname(entry);
 }
 
+/**
+ * Removes the folder `abs` if it holds nothing but folders holding nothing (removed too, deepest
+ * first). A folder holding anything else stays, with what it holds; its emptied subfolders go.
+ */
+export function removeEmptyTree(abs: string): boolean {
+  let empty = true;
+  for (const d of readdirSync(abs, { withFileTypes: true })) empty = d.isDirectory() && !d.isSymbolicLink() ? removeEmptyTree(path.join(abs, d.name)) && empty : false;
+  if (empty) rmdirSync(abs);
+  return empty;
+}
+
+/**
+ * The way to a swap's file (`StageTarget.swap`), once the batch's deletions are done: the folder it
+ * replaces removed, or the folders it goes in made, their parents to sync added to `dirs`. False
+ * when the way is not free (something left in the folder, or the file that stood in for the folder
+ * still there): the change is then skipped.
+ */
+function makeWay(t: Extract<StageTarget, { kind: 'write' }>, dirs: Set<string>): boolean {
+  try {
+    if (t.swap === 'rmdir') return !lstatSync(t.real, { throwIfNoEntry: false })?.isDirectory() || removeEmptyTree(t.real);
+    mkdirSync(t.dir, { recursive: true });
+  } catch (e) {
+    const code = errCode(e);
+    if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'EACCES' || code === 'EPERM') return false;
+    throw e;
+  }
+  const top = t.stageDir ?? t.dir;
+  for (let d = t.dir; d.startsWith(top) && d !== path.dirname(d); d = path.dirname(d)) dirs.add(d);
+  dirs.add(top);
+  return true;
+}
+
 export class NodeStagedFiles implements StagedFiles {
   private state: 'staged' | 'applied' | 'discarded' = 'staged';
 
@@ -133,27 +171,33 @@ export class NodeStagedFiles implements StagedFiles {
     this.state = 'applied';
     const dirs = new Set<string>();
     const skipped: string[] = [];
-    const done = await Promise.allSettled(
-      this.targets.map(async (t, i) => {
-        // A change left out keeps its temporary file until `removeTemps` below.
-        if (guard && !(await guard.unchanged(t.rel))) {
-          skipped.push(t.rel);
-          return;
-        }
-        if (t.kind === 'delete') {
-          const dir = unlinkEntry(t.rel, t.entry);
-          if (dir !== undefined) dirs.add(dir);
-          return;
-        }
-        await renameFile(this.temps[i] as string, t.real);
-        this.temps[i] = undefined;
-        dirs.add(t.dir);
-      }),
-    );
+    const one = async (t: StageTarget, i: number) => {
+      // A change left out keeps its temporary file until `removeTemps` below.
+      if (guard && !(await guard.unchanged(t.rel))) {
+        skipped.push(t.rel);
+        return;
+      }
+      if (t.kind === 'delete') {
+        const dir = unlinkEntry(t.rel, t.entry);
+        if (dir !== undefined) dirs.add(dir);
+        return;
+      }
+      if (t.kind === 'write' && t.swap !== undefined && !makeWay(t, dirs)) {
+        skipped.push(t.rel);
+        return;
+      }
+      await renameFile(this.temps[i] as string, t.real);
+      this.temps[i] = undefined;
+      dirs.add(t.dir);
+    };
+    // The swaps once every deletion is done: they need the paths those free.
+    const swap = (t: StageTarget) => t.kind === 'write' && t.swap !== undefined;
+    const done = await Promise.allSettled(this.targets.map((t, i) => (swap(t) ? undefined : one(t, i))));
+    const swapped = await Promise.allSettled(this.targets.map((t, i) => (swap(t) ? one(t, i) : undefined)));
     // What was done is made durable, and what was not leaves no temporary file, even on a failure.
     await Promise.all([...dirs].map(syncDir));
     await removeTemps(this.temps);
-    const failed = done.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const failed = [...done, ...swapped].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     return { skipped };
   }

@@ -107,6 +107,15 @@ export interface FileChangeRequest {
    * lead anywhere, outside the workspace too: it is never followed, read nor written through.
    */
   replaceLink?: true;
+  /**
+   * The path is a folder now that holds nothing but files this same batch deletes (and folders they
+   * leave empty): once they are deleted, the emptied folders are removed and the file takes the
+   * path. Anything else found in the folder then keeps it, and this change is skipped (see
+   * `StagedFiles.apply`): nothing of anyone's is removed with it.
+   * Without it, a write under a file that the batch deletes (a folder that a file stands in for now)
+   * is staged beside that file and made once it is deleted, the folders made on the way.
+   */
+  replaceDir?: true;
 }
 
 export interface StageOptions {
@@ -126,7 +135,8 @@ export interface StagedFiles {
    * Makes the changes: each temporary file is renamed over its target (atomic per file) and each
    * deletion done, then their directories are synced, so every change is durable when it resolves.
    * With a guard, each change is made only if the guard, asked just before, says its target is
-   * unchanged; the others are dropped and returned in `skipped`. On a failure the changes not made
+   * unchanged; the others are dropped and returned in `skipped`, as is a `replaceDir` change whose
+   * folder still holds something once the batch's deletions are done. On a failure the changes not made
    * are dropped (their temporary files removed) and the first error thrown. Once.
    */
   apply(guard?: ApplyGuard): Promise<{ skipped: string[] }>;

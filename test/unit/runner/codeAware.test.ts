@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
-import { lstat, readFile, rm, symlink } from 'node:fs/promises';
+import { lstat, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { detectDrift } from '../../../src/core/checkpoints/drift';
 import { loadFileHistory } from '../../../src/core/checkpoints/fileHistory';
@@ -285,17 +285,18 @@ describe('code-aware steps: what commands change is captured, symbol deltas are 
     assert.equal(await readFile(join(h.workspace, 'AGENTS.md'), 'utf8'), 'new\n');
   });
 
-  it('a file a command replaced with a directory: the rewind says what to do and changes nothing', async () => {
+  it('a file a command replaced with a directory: the rewind swaps them back, and refuses while a file of the user is in it', async () => {
     h = await harness([toolUse('c1', 'run_command', { command: 'rm cfg && mkdir cfg && echo x > cfg/a' }), finalText('done', { toolResultFor: 'c1' })], { cfg: 'old\n' });
     const { id, outliner } = await runWithCaptureAndOutliner();
     outliner.dispose();
     const ws = new NodeWorkspace(h.workspace);
-    await assert.rejects(planRewind(h.store, ws, id, 0), (e: unknown) => CheckpointError.is(e, 'INVALID') && /cfg was a file in this session and is a directory now.*Move or remove the directory cfg/.test(e.message));
+    await writeFile(join(h.workspace, 'cfg/mine.txt'), "the user's\n");
+    await assert.rejects(planRewind(h.store, ws, id, 0), (e: unknown) => CheckpointError.is(e, 'INVALID') && /cfg was a file in this session and is a directory now, holding cfg\/mine\.txt.*Move or remove the directory cfg/.test(e.message));
     assert.equal(await readFile(join(h.workspace, 'cfg/a'), 'utf8'), 'x\n');
-    // Moved away by the user: the rewind brings the file back.
-    await rm(join(h.workspace, 'cfg'), { recursive: true });
+    // Moved away by the user: the rewind deletes the session's file in the folder, removes it, and brings the file back.
+    await rm(join(h.workspace, 'cfg/mine.txt'));
     const plan = await planRewind(h.store, ws, id, 0);
-    assert.deepEqual(plan.files.map((f) => [f.path, f.action]), [['cfg', 'create'], ['cfg/a', 'none']]);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action]), [['cfg', 'create'], ['cfg/a', 'delete']]);
     await applyRewind(h.store, ws, plan);
     assert.equal(await readFile(join(h.workspace, 'cfg'), 'utf8'), 'old\n');
   });
