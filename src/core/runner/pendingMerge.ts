@@ -1,4 +1,5 @@
-import { type Merge3Conflict, merge3, splitLines } from '../checkpoints/merge3';
+import { diffArrays } from 'diff';
+import { type Merge3Conflict, lineDiffLimits, merge3, splitLines } from '../checkpoints/merge3';
 import type { BlobHash } from '../store/types';
 import type { PlannedMutation } from './runEvents';
 import { hashBytes } from './sessionJournal';
@@ -107,4 +108,37 @@ export async function approvedFromDisk(
     out.push({ path: m.path, before: disk, after });
   }
   return drifted ? out : undefined;
+}
+
+/**
+ * An edit in flight at a crash whose file is neither as before it nor as it makes it: either the
+ * edit never reached the disk and someone changed the file from before, or it reached it and they
+ * changed it after; exactly one is so. True for the second when the disk differs from the edit's
+ * result in fewer lines than from its base (the first is merged, or asked about, as a stale change).
+ * Text files only; a tie is not.
+ */
+export function changedAfterEdit(before: Uint8Array, after: Uint8Array, disk: Uint8Array): boolean {
+  const [b, a, d] = [text(before), text(after), text(disk)];
+  if (b === undefined || a === undefined || d === undefined) return false;
+  const fromAfter = changedLines(a, d);
+  return fromAfter !== undefined && fromAfter < (changedLines(b, d) ?? Number.POSITIVE_INFINITY);
+}
+
+/** Lines removed plus lines added from `x` to `y`; undefined past the diff's limits. */
+function changedLines(x: string, y: string): number | undefined {
+  const [xs, ys] = [splitLines(x), splitLines(y)];
+  const parts = diffArrays(xs, ys, lineDiffLimits(xs.length, ys.length));
+  return parts?.reduce((n, p) => n + (p.added || p.removed ? p.value.length : 0), 0);
+}
+
+/** `changedAfterEdit` for a mutation in flight at a crash: the file, from the edit's result (`base`) to the disk; undefined when not so, or when its versions are not kept. */
+export async function changedAfterWrite(m: PlannedMutation, disk: Uint8Array, getBlob: (h: BlobHash) => Promise<Uint8Array>): Promise<{ path: string; base: Uint8Array; disk: Uint8Array } | undefined> {
+  if (m.afterHash === null) return undefined;
+  try {
+    // A file the edit created was nothing before it.
+    const [before, after] = await Promise.all([m.beforeHash === null ? new Uint8Array() : getBlob(m.beforeHash as BlobHash), getBlob(m.afterHash as BlobHash)]);
+    return changedAfterEdit(before, after, disk) ? { path: m.path, base: after, disk } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -12,7 +12,8 @@ import { composeEffects } from './composeEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
 import { captured } from './capturedRun';
 import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflictQuestion } from './conflictQuestion';
-import { mergedNote } from './outsideChanges';
+import { changedAfterEditNote, mergedNote } from './outsideChanges';
+import { inFlightFiles } from './inFlightEdits';
 import { mergeWithLastSeen } from './lastSeenMerge';
 import { type FileWrite, applyChanges } from './applyChanges';
 import { diagnosticsForModel } from './stepDiagnostics';
@@ -234,26 +235,8 @@ export class ToolCalls {
     if (mutations) {
       // A crash inside the write may have left its staged copy beside the file: never the user's to find.
       await this.deps.toolContext.workspace.removeStaged(editStagingTag(j.id, call.id), mutations.map((m) => m.path)).catch(() => undefined);
-      const pending: PlannedMutation[] = [];
-      const conflicts: string[] = [];
-      /** Files changed outside the session during the crash, with the session's edit merged in. */
-      const merged: { path: string; base: string | null; disk: Uint8Array; after: Uint8Array }[] = [];
-      /** Files not yet as the edit makes them: what a conflict question shows and records. */
-      const unwritten: { m: PlannedMutation; disk: Uint8Array | null }[] = [];
       const approved = await approvedDisk(this.deps.store, j, latest, ['approve']);
-      for (const m of mutations) {
-        const bytes = await this.deps.toolContext.workspace.readFile(m.path);
-        const now = hashOrNull(bytes);
-        if (now === m.afterHash) continue;
-        unwritten.push({ m, disk: bytes ?? null });
-        if (now === m.beforeHash || approvedAt(approved, m.path, now)) {
-          pending.push(m);
-          continue;
-        }
-        const o = await mergeStale({ path: m.path, planned: m, disk: bytes ?? null }, (h) => j.getBlob(h));
-        if ('merged' in o && bytes) merged.push({ path: m.path, base: m.beforeHash, disk: bytes, after: o.merged });
-        else conflicts.push('conflict' in o ? o.conflict : `${m.path} changed outside the session`);
-      }
+      const { pending, conflicts, merged, unwritten, after } = await inFlightFiles(mutations, (p) => this.deps.toolContext.workspace.readFile(p), (h) => j.getBlob(h), approved);
       if (conflicts.length > 0) {
         const shown = await Promise.all(unwritten.map(async ({ m, disk }): Promise<ShownChange> => ({ path: m.path, before: disk, after: m.afterHash ? await j.getBlob(m.afterHash as BlobHash) : null })));
         return this.askConflict(j, call, conflicts, shown);
@@ -272,16 +255,19 @@ export class ToolCalls {
         }),
       );
       const symbols = await this.symbols(versions);
+      // The model knows those files as they are now: what it is told is what it last saw.
+      const told = after.length ? `\n${changedAfterEditNote(after)}` : '';
+      if (after.length) out.seen = [...(out.seen ?? []), ...after.map((f) => ({ path: f.path, bytes: f.disk }))];
       if (merged.length > 0) {
         const outside = await Promise.all(merged.map(async (m) => ({ path: m.path, base: await kept(j, m.base), disk: m.disk })));
-        const content = `${out.content}\n${mergedNote(outside, 'while the edit was interrupted')}${withSymbols(symbols)}`;
+        const content = `${out.content}\n${mergedNote(outside, 'while the edit was interrupted')}${told}${withSymbols(symbols)}`;
         const record = merged.map((m) => ({ path: m.path, beforeHash: hashBytes(m.disk), afterHash: hashBytes(m.after) }));
         return this.finish(j, call, { ...out, content }, input, 'applied', { merged: record, symbols, blobs: merged.flatMap((m) => [{ content: m.disk }, { content: m.after, deltaBase: hashBytes(m.disk) }]) });
       }
       // Findings can be compared only with a base journaled before the crash; the first step's own base died with the process.
       const diag = this.deps.diagnoseSteps && j.state.diagnostics ? await this.checks.diagnose(j, mutations.map((m) => m.path), await this.checks.base(j, signal, true), signal, { created: mutations.flatMap((m) => (m.beforeHash === null ? [m.path] : [])) }) : undefined;
       const recovered = pending.length === 0 ? 'already_applied' : 'applied';
-      const content = `${out.content}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
+      const content = `${out.content}${told}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
     // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer.

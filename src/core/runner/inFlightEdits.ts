@@ -1,0 +1,50 @@
+import type { BlobHash } from '../store/types';
+import { type ApprovedDisk, approvedAt } from './conflictQuestion';
+import { hashOrNull } from './fileChanges';
+import type { MergedFile } from './outsideChanges';
+import { changedAfterWrite, mergeStale } from './pendingMerge';
+import type { PlannedMutation } from './runEvents';
+
+/** Where each file of an edit in flight at a crash stands, as the resume finds the disk. */
+export interface InFlightFiles {
+  /** Still as before the edit (or as an approved question showed it): the edit is made now. */
+  pending: PlannedMutation[];
+  /** Lines that did not merge, for the user. */
+  conflicts: string[];
+  /** Changed outside the session during the crash, with the session's edit merged in. */
+  merged: { path: string; base: string | null; disk: Uint8Array; after: Uint8Array }[];
+  /** Not yet as the edit makes them: what a conflict question shows and records. */
+  unwritten: { m: PlannedMutation; disk: Uint8Array | null }[];
+  /** The edit had reached them, and they were changed outside after it (`changedAfterEdit`): done; the model is told that change. */
+  after: MergedFile[];
+}
+
+/** Reads each file of the edit and sorts it (files already as the edit makes them are in none of the lists). */
+export async function inFlightFiles(
+  mutations: readonly PlannedMutation[],
+  readFile: (path: string) => Promise<Uint8Array | undefined>,
+  getBlob: (h: BlobHash) => Promise<Uint8Array>,
+  approved: ApprovedDisk,
+): Promise<InFlightFiles> {
+  const out: InFlightFiles = { pending: [], conflicts: [], merged: [], unwritten: [], after: [] };
+  for (const m of mutations) {
+    const bytes = await readFile(m.path);
+    const now = hashOrNull(bytes);
+    if (now === m.afterHash) continue;
+    const asked = approvedAt(approved, m.path, now);
+    const mine = bytes && now !== m.beforeHash && !asked ? await changedAfterWrite(m, bytes, getBlob) : undefined;
+    if (mine) {
+      out.after.push(mine);
+      continue;
+    }
+    out.unwritten.push({ m, disk: bytes ?? null });
+    if (now === m.beforeHash || asked) {
+      out.pending.push(m);
+      continue;
+    }
+    const o = await mergeStale({ path: m.path, planned: m, disk: bytes ?? null }, getBlob);
+    if ('merged' in o && bytes) out.merged.push({ path: m.path, base: m.beforeHash, disk: bytes, after: o.merged });
+    else out.conflicts.push('conflict' in o ? o.conflict : `${m.path} changed outside the session`);
+  }
+  return out;
+}
