@@ -23,7 +23,11 @@ export interface SymbolDelta {
   surfaced?: SymbolInfo[];
 }
 
-const key = (s: SymbolInfo): string => `${s.kind}\u0000${s.name}`;
+/**
+ * What a symbol is matched by: kind and qualified name. A Go method's receiver made a pointer
+ * (`(Server).Start` to `(*Server).Start`) is the same method (Go allows no method of one name on both).
+ */
+const key = (s: SymbolInfo): string => `${s.kind}\u0000${s.name.startsWith('(*') ? `(${s.name.slice(2)}` : s.name}`;
 
 /** Equal but for the name, or but for the name and the symbol's references to itself (absent: it has none). */
 function sameBody(a: SymbolInfo, b: SymbolInfo): boolean {
@@ -94,11 +98,12 @@ function label(symbol: SymbolInfo): string {
  * may hide (`function \`c\` in x.ts not found: removed, or hidden by its syntax errors`).
  */
 export function describeDelta(path: string, delta: SymbolDelta): string[] {
+  const { shown, members } = foldMembers(delta.renamed);
   return [
-    ...delta.changed.map(({ after }) => `changed ${label(after)} in ${path}`),
+    ...delta.changed.map(({ before, after }) => `changed ${label(after)} in ${path}${before.name !== after.name ? ` (was \`${before.name}\`)` : ''}`),
     ...delta.added.map((s) => `added ${label(s)} in ${path}`),
     ...delta.removed.map((s) => `removed ${label(s)} in ${path}`),
-    ...delta.renamed.map(({ before, after }) => `renamed ${label(before)} to \`${after.name}\` in ${path}`),
+    ...shown.map((p) => `renamed ${label(p.before)} to \`${p.after.name}\` in ${path}${withMembers(members.get(p) ?? 0)}`),
     ...(delta.hidden?.length ? [`${labels(delta.hidden)} in ${path} not found: removed, or hidden by its syntax errors`] : []),
     ...(delta.surfaced?.length ? [`${labels(delta.surfaced)} in ${path} found: added, or hidden before by its syntax errors`] : []),
   ];
@@ -111,3 +116,25 @@ function labels(symbols: readonly SymbolInfo[]): string {
   const shown = symbols.slice(0, LISTED).map(label).join(', ');
   return symbols.length > LISTED ? `${shown} and ${symbols.length - LISTED} more` : shown;
 }
+
+/**
+ * Renames that only follow their container's (`Foo.make` to `Bar.make` when class `Foo` became
+ * `Bar`) are said with it, counted; a member renamed in its own right is still said.
+ */
+function foldMembers(renamed: readonly SymbolPair[]): { shown: SymbolPair[]; members: Map<SymbolPair, number> } {
+  const members = new Map<SymbolPair, number>();
+  const shown = renamed.filter((p) => {
+    const container = renamed.find((c) => c !== p && followsContainer(c, p));
+    if (container) members.set(container, (members.get(container) ?? 0) + 1);
+    return !container;
+  });
+  return { shown, members };
+}
+
+/** `member` is `container`'s before name and after name, each with the same member name after a dot. */
+function followsContainer(container: SymbolPair, member: SymbolPair): boolean {
+  const [b, a] = [`${container.before.name}.`, `${container.after.name}.`];
+  return member.before.name.startsWith(b) && member.after.name.startsWith(a) && member.before.name.slice(b.length) === member.after.name.slice(a.length);
+}
+
+const withMembers = (n: number): string => (n === 0 ? '' : n === 1 ? ' (with its member)' : ` (with its ${n} members)`);
