@@ -1,11 +1,18 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { stat } from 'node:fs/promises';
+import { GitContents } from './gitContents';
 import { isIgnored, loadGitignore } from './gitignoreWalk';
 import { findRootRuleSources, readRootRules } from './repositoryRules';
 import { isStagingName } from './stagedFiles';
 
 type Matcher = NonNullable<Awaited<ReturnType<typeof loadGitignore>>>;
+
+/** Files git tracks although the rules ignore them, and the folders on their way. */
+interface Forced {
+  files: ReadonlySet<string>;
+  dirs: ReadonlySet<string>;
+}
 
 export interface CaptureFilterOptions {
   /** Directory names skipped at any depth, besides `.git` (always). Default `['node_modules']`. */
@@ -29,6 +36,12 @@ export class CaptureFilter {
   private readonly chains = new Map<string, Promise<Matcher[]>>();
   /** The files the root's rules come from outside the workspace (info/exclude, enclosing .gitignore files), as last read. */
   private rootSourcesSeen: { file: string; stamp: string }[] | undefined;
+  /** The repository's index (undefined outside one), as the root's rules were read. */
+  private indexFile: string | undefined;
+  /** Git's rules never apply to what git tracks: those files stay captured, as git shows their changes. Loaded on the first ignored path. */
+  private forced: Promise<Forced> | undefined;
+  /** The index's stamp as `forced` was asked for. */
+  private indexSeen: string | undefined;
 
   constructor(
     private readonly rootAbs: string,
@@ -52,7 +65,9 @@ export class CaptureFilter {
     if (isDir && this.excludeDirs.has(name)) return true;
     if (this.globs && (this.globs(rel) || (isDir && this.globs(`${rel}/`)))) return true;
     if (!this.respectGitignore) return false;
-    return isIgnored(await this.chain(dirRel), rel, isDir);
+    if (!isIgnored(await this.chain(dirRel), rel, isDir)) return false;
+    const forced = await this.forcedPaths();
+    return !(isDir ? forced.dirs : forced.files).has(rel);
   }
 
   /**
@@ -73,6 +88,8 @@ export class CaptureFilter {
 
   /** Forgets the rules of `dirRel` and of the directories below it. */
   invalidate(dirRel: string): void {
+    // Changed rules may ignore other tracked files.
+    this.forced = undefined;
     for (const key of [...this.chains.keys()]) {
       if (dirRel === '' || key === dirRel || key.startsWith(`${dirRel}/`)) this.chains.delete(key);
     }
@@ -91,22 +108,49 @@ export class CaptureFilter {
   /**
    * Whether a file the root's rules come from outside the workspace changed since they were read
    * (the repository's info/exclude, the .gitignore of a folder above the root when the workspace is
-   * a folder of a repository, `<root>/.git`): the root's rules are then dropped, for the caller to
-   * rescope the whole workspace. Nothing watches `.git` or the folders above the root, so the
-   * capture asks at each settle: one stat per file.
+   * a folder of a repository, `<root>/.git`), or git's index changed which ignored files it tracks
+   * (`git add -f`, a checkout): the root's rules are then dropped, for the caller to rescope the
+   * whole workspace. Nothing watches `.git` or the folders above the root, so the capture asks at
+   * each settle: one stat per file, and one `git ls-files` when the index changed.
    */
   async rootRulesChanged(): Promise<boolean> {
     const seen = this.rootSourcesSeen;
     if (!this.respectGitignore || seen === undefined || !this.chains.has('')) return false;
     const stamps = await Promise.all(seen.map((s) => stampOf(s.file)));
-    if (stamps.every((stamp, i) => stamp === seen[i]?.stamp)) return false;
+    if (stamps.every((stamp, i) => stamp === seen[i]?.stamp) && !(await this.forcedChanged())) return false;
     this.invalidate('');
     return true;
+  }
+
+  /** Whether the index changed since the forced files were listed, and lists other ones now. */
+  private async forcedChanged(): Promise<boolean> {
+    const asked = this.forced;
+    if (asked === undefined || this.indexFile === undefined || (await stampOf(this.indexFile)) === this.indexSeen) return false;
+    const before = (await asked).files;
+    this.forced = undefined;
+    const after = (await this.forcedPaths()).files;
+    return before.size !== after.size || [...after].some((p) => !before.has(p));
+  }
+
+  private forcedPaths(): Promise<Forced> {
+    this.forced ??= this.listForced();
+    return this.forced;
+  }
+
+  private async listForced(): Promise<Forced> {
+    await this.chain('');
+    // Stamped before git reads it: a change made meanwhile is seen at the next settle.
+    this.indexSeen = this.indexFile === undefined ? undefined : await stampOf(this.indexFile);
+    const files = this.indexFile === undefined ? [] : await new GitContents(this.rootAbs).ignoredTracked();
+    const dirs = new Set<string>();
+    for (const f of files) for (let i = f.indexOf('/'); i > 0; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
+    return { files: new Set(files), dirs };
   }
 
   private async loadChain(dirRel: string): Promise<Matcher[]> {
     if (dirRel === '') {
       const sources = await findRootRuleSources(this.rootAbs);
+      this.indexFile = sources.repository?.index;
       // Stamped before they are read: a change made meanwhile is seen at the next settle.
       this.rootSourcesSeen = await Promise.all(sources.files.map(async (file) => ({ file, stamp: await stampOf(file) })));
       return readRootRules(sources);

@@ -103,6 +103,20 @@ export class GitContents {
     return ids;
   }
 
+  /**
+   * The files git tracks under the workspace although its ignore rules match them (force-added, or
+   * committed before a rule named them), by workspace path: git's rules leave tracked files alone.
+   * One `git ls-files`, read-only like the rest. Empty without git, outside a repository, or on any failure.
+   */
+  async ignoredTracked(): Promise<string[]> {
+    try {
+      const out = await this.exec(['ls-files', '-z', '--cached', '--ignored', '--exclude-standard', '--', '.'], '');
+      return out.toString('utf8').split('\0').filter((p) => p !== '');
+    } catch {
+      return [];
+    }
+  }
+
   /** One `git cat-file` batch over `specs`: per spec what git has (undefined: nothing), with the bytes when `contents`. */
   private async run(mode: '--batch' | '--batch-check', specs: readonly string[], contents: boolean): Promise<(GitObject | undefined)[]> {
     const out = await this.exec(['cat-file', mode], specs.map((s) => `${s}\n`).join(''));

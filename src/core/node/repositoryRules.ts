@@ -12,9 +12,9 @@ export interface RootRuleSources {
   /**
    * The repository holding the root, undefined outside one: its working tree's top (the root
    * itself, or an enclosing folder when the workspace is a folder of the repository) and its
-   * `info/exclude`.
+   * `info/exclude`, and the index of the working tree (what git tracks).
    */
-  repository: { top: string; exclude: string } | undefined;
+  repository: { top: string; exclude: string; index: string } | undefined;
   /**
    * Every file outside the workspace's own tree whose change alters the rules: the `info/exclude`,
    * `<root>/.git` when the root has none (a repository made there later), and the `.gitignore` of each folder
@@ -42,7 +42,7 @@ export async function findRootRuleSources(root: string): Promise<RootRuleSources
       const exclude = await infoExcludeOf(found);
       const above = foldersAbove(dir, rootReal).map((d) => path.join(d, '.gitignore'));
       // `<root>/.git` only when it is absent: git writes in its own directory all the time.
-      return { rootReal, repository: { top: dir, exclude }, files: dir === rootReal ? [exclude] : [own, exclude, ...above] };
+      return { rootReal, repository: { top: dir, exclude, index: path.join(found, 'index') }, files: dir === rootReal ? [exclude] : [own, exclude, ...above] };
     }
     const parent = path.dirname(dir);
     if (parent === dir) break;

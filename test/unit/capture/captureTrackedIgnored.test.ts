@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { NodeChangeCaptureOptions } from '../../../src/core/node/nodeChangeCapture';
+import { captureCommand, captureScratch, only, sh, summary, text } from './captureHarness';
+
+const modes: [string, NodeChangeCaptureOptions][] = [
+  ['with the watcher', {}],
+  ['without it', { watch: false }],
+];
+
+const commit = 'git -c user.email=t@t -c user.name=t commit -qm c';
+
+/** Git's ignore rules apply to untracked files only: a file git tracks is the user's work whatever they say. */
+describe('NodeChangeCapture: files git tracks although its rules ignore them', () => {
+  const tmp = captureScratch();
+  afterEach(() => tmp.cleanup());
+
+  for (const [mode, options] of modes) {
+    it(`a command's edits of force-added and committed-then-ignored files are captured, the untracked ignored ones still not, ${mode}`, async () => {
+      const root = await tmp.workspace({ '.gitignore': 'dist/\n*.local\n', 'dist/index.js': 'v1\n', 'dist/lib/util.js': 'u1\n', 'app.local': 'a1\n', 'src/a.ts': 'a\n' });
+      await sh(root, `git init -q && git add -A && git add -f dist app.local && ${commit} && echo junk > dist/cache.tmp`);
+      const capture = tmp.capture(root, options);
+      await capture.start();
+      const index = await stat(path.join(root, '.git', 'index'));
+      const set = await captureCommand(capture, root, 'echo v2 > dist/index.js && echo u2 > dist/lib/util.js && echo a2 > app.local && echo n > dist/new.js && rm dist/cache.tmp');
+      assert.deepEqual(summary(set), ['app.local modified', 'dist/index.js modified', 'dist/lib/util.js modified']);
+      assert.equal(text(only(set, 'dist/index.js').beforeBytes), 'v1\n');
+      assert.equal(text(only(set, 'app.local').afterBytes), 'a2\n');
+      assert.equal((await stat(path.join(root, '.git', 'index'))).mtimeMs, index.mtimeMs);
+    });
+
+    it(`a file force-added between steps, or tracked and then ignored by a step, is captured from the next step on, ${mode}`, async () => {
+      const root = await tmp.workspace({ '.gitignore': 'gen/\n', 'gen/schema.ts': 's1\n', 'secret.txt': 'k1\n', 'src/a.ts': 'a\n' });
+      await sh(root, `git init -q && git add -A && ${commit}`);
+      const capture = tmp.capture(root, options);
+      await capture.start();
+      assert.deepEqual(summary(await captureCommand(capture, root, 'echo secret.txt >> .gitignore')), ['.gitignore modified']);
+      await sh(root, 'git add -f gen/schema.ts');
+      const set = await captureCommand(capture, root, 'echo s2 > gen/schema.ts && echo k2 > secret.txt');
+      assert.deepEqual(summary(set), ['gen/schema.ts modified', 'secret.txt modified']);
+      assert.equal(text(only(set, 'gen/schema.ts').beforeBytes), 's1\n');
+      assert.equal(text(only(set, 'secret.txt').beforeBytes), 'k1\n');
+    });
+  }
+});
