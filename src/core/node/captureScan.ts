@@ -1,5 +1,5 @@
 import type { Dirent, Stats } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaptureFilter } from './captureFilter';
 
@@ -32,7 +32,7 @@ async function readDir(abs: string, denied: () => void): Promise<Dirent[]> {
 
 /**
  * The tracked files and symlinks under the directory `startRel` (which the caller knows is tracked), skipping
- * excluded paths and never entering symlinked directories. Directories are read concurrently.
+ * excluded paths and never entering symlinked directories below the root. Directories are read concurrently.
  */
 export async function scanTree(rootAbs: string, startRel: string, filter: CaptureFilter, options: ScanOptions): Promise<ScanResult> {
   const found: ScanResult = new Map();
@@ -60,7 +60,8 @@ export async function scanTree(rootAbs: string, startRel: string, filter: Captur
       }),
     );
   };
-  const st = await lstat(path.join(rootAbs, startRel)).catch(() => undefined);
+  // The workspace root may be opened through a symlink (a linked projects folder): it is followed there, and only there.
+  const st = await (startRel === '' ? stat : lstat)(path.join(rootAbs, startRel)).catch(() => undefined);
   if (st?.isDirectory()) await visit(startRel, st.ino);
   return found;
 }

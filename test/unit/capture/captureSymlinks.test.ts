@@ -69,6 +69,19 @@ describe('NodeChangeCapture: symlinks a command makes, removes or retargets (POS
       const c = only(toFile, 'a.txt');
       assert.deepEqual([c.kind, c.before?.link, c.after?.link, Buffer.from(c.afterBytes ?? []).toString()], ['modified', 'target.txt', undefined, 'again\n']);
     });
+
+    it(`captures a workspace opened through a symlinked path (a linked home or projects folder), still never entering links inside it (${mode})`, async () => {
+      const real = await tmp.workspace({ '.gitignore': 'gen/\n', 'a.txt': 'a\n', 'gen/g.js': 'g\n', 'd/e.txt': 'e\n' });
+      outside = await mkdtemp(path.join(tmpdir(), 'savepoint-outside-'));
+      const root = path.join(outside, 'project');
+      await sh(outside, `ln -s '${real}' project && mkdir elsewhere && echo s > elsewhere/s.txt`);
+      const capture = tmp.capture(root, options);
+      assert.equal((await capture.start()).files, 3);
+      const set = await captureCommand(capture, root, `echo 2 >> a.txt && echo 2 >> gen/g.js && echo n > d/n.txt && mv d d2 && ln -s '${outside}/elsewhere' lnk`);
+      assert.deepEqual(summary(set), ['a.txt modified', 'd2/e.txt renamed d/e.txt', 'd2/n.txt created', 'lnk created']);
+      assert.equal(Buffer.from(only(set, 'a.txt').beforeBytes ?? []).toString(), 'a\n');
+      assert.deepEqual(summary(await captureCommand(capture, root, 'echo 3 >> d2/n.txt && echo t >> lnk/s.txt')), ['d2/n.txt modified']);
+    });
   }
 
   it('a link that existed before the baseline is tracked from it; a moved link is a deletion and a creation', async () => {
