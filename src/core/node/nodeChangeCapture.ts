@@ -13,10 +13,11 @@ import {
 } from '../ports/changeCapture';
 import { CaptureFilter } from './captureFilter';
 import type { NodeChangeCaptureOptions } from './captureOptions';
-import { type Candidates, CaptureIndex } from './captureIndex';
+import { CaptureIndex } from './captureIndex';
+import { dirtyCandidates, sweepCandidates } from './captureCandidates';
 import { type AdmitBytes, admitWithin, lstatOrNone } from './captureRead';
 import { bornSince, rescope, ruleDirs } from './captureRescope';
-import { scanTree, underAny } from './captureScan';
+import { scanTree } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
 import { blobId } from './gitContents';
 import { OldBytes } from './captureOldBytes';
@@ -306,7 +307,8 @@ export class NodeChangeCapture implements ChangeCapture {
     try {
       // The repository's info/exclude or a .gitignore above the root changed (nothing watches those): the whole workspace goes by the new rules from here.
       if (await this.filter.rootRulesChanged()) await this.rescopeDir('');
-      const candidates = method === 'watch' ? await this.dirtyCandidates(dirty, newDirs) : await this.sweepCandidates();
+      const ctx = { root: this.root, filter: this.filter, index: this.index, concurrency: this.concurrency, watchers: this.watching ? this.watchers : undefined };
+      const candidates = method === 'watch' ? await dirtyCandidates(ctx, dirty, newDirs) : await sweepCandidates(ctx);
       // One pair of budgets for the new bytes this settle reads.
       const admit = admitWithin(this.budgets);
       found = { candidates, ...(await this.index.compare(candidates, admit)) };
@@ -348,47 +350,6 @@ export class NodeChangeCapture implements ChangeCapture {
     const created = await Promise.all([...born].map(async (rel) => ({ path: rel, before: undefined, after: await this.index.read(rel, admit) })));
     for (const c of created) if (c.after) this.index.set(c.path, c.after);
     return created.filter((c) => c.after !== undefined);
-  }
-
-  private async sweepCandidates(): Promise<Candidates> {
-    const onDir = this.watching ? (rel: string) => this.watchers?.add(rel) : undefined;
-    const denied: string[] = [];
-    const found: Candidates = await scanTree(this.root, '', this.filter, { stat: true, onDir, onDenied: (d) => denied.push(d) });
-    for (const rel of this.index.paths()) if (!found.has(rel) && !underAny(denied, rel)) found.set(rel, null);
-    return found;
-  }
-
-  private async dirtyCandidates(dirty: Set<string>, newDirs: Set<string>): Promise<Candidates> {
-    const found: Candidates = new Map();
-    const gone = (rel: string) => {
-      found.set(rel, null);
-      for (const p of this.index.under(rel)) found.set(p, null);
-    };
-    await eachLimited(dirty, this.concurrency, async (rel) => {
-      const st = await lstatOrNone(path.join(this.root, rel));
-      if (!st || !(st.isFile() || st.isSymbolicLink() || st.isDirectory())) {
-        gone(rel);
-        this.watchers?.removeTree(rel);
-        return;
-      }
-      if (await this.filter.excludesPath(rel, st.isDirectory())) return;
-      if (!st.isDirectory()) {
-        gone(rel);
-        found.set(rel, st);
-      } else {
-        if (this.index.get(rel)) found.set(rel, null);
-        this.watchers?.add(rel);
-        newDirs.add(rel);
-      }
-    });
-    for (const dir of newDirs) {
-      const denied: string[] = [];
-      const files = await scanTree(this.root, dir, this.filter, { stat: true, onDir: (rel) => this.watchers?.add(rel), onDenied: (d) => denied.push(d) });
-      for (const p of dir === '' ? this.index.paths() : this.index.under(dir)) if (!files.has(p) && !underAny(denied, p)) found.set(p, null);
-      for (const [p, st] of files) found.set(p, st);
-    }
-    await this.index.addLinkedNames(found);
-    return found;
   }
 
   /** Keeps the new contents, so that the next capture can give them as old bytes. */

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { eachLimited } from '../util/eachLimited';
+import type { CaptureFilter } from './captureFilter';
+import type { Candidates, CaptureIndex } from './captureIndex';
+import { lstatOrNone } from './captureRead';
+import { scanTree, underAny } from './captureScan';
+import type { DirWatchers } from './captureWatcher';
+
+/** What a settle looks at to choose the paths it compares with the index. */
+export interface CandidateContext {
+  root: string;
+  filter: CaptureFilter;
+  index: CaptureIndex;
+  concurrency: number;
+  /** Started on every tracked directory found; undefined when the capture does not watch. */
+  watchers: DirWatchers | undefined;
+}
+
+/** Every tracked path, by a stat of the whole tree (no watcher, or it overflowed); what is tracked under an unreadable folder is left out. */
+export async function sweepCandidates(ctx: CandidateContext): Promise<Candidates> {
+  const { root, filter, index, watchers } = ctx;
+  const onDir = watchers ? (rel: string) => watchers.add(rel) : undefined;
+  const denied: string[] = [];
+  const found: Candidates = await scanTree(root, '', filter, { stat: true, onDir, onDenied: (d) => denied.push(d) });
+  for (const rel of index.paths()) if (!found.has(rel) && !underAny(denied, rel)) found.set(rel, null);
+  return found;
+}
+
+/**
+ * The paths the watcher reported (`dirty`), with what is tracked under them, and every path under
+ * the directories made or moved in since (`newDirs`, scanned whole; the dirty directories join it).
+ */
+export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>, newDirs: Set<string>): Promise<Candidates> {
+  const { root, filter, index, watchers } = ctx;
+  const found: Candidates = new Map();
+  const gone = (rel: string) => {
+    found.set(rel, null);
+    for (const p of index.under(rel)) found.set(p, null);
+  };
+  await eachLimited(dirty, ctx.concurrency, async (rel) => {
+    const st = await lstatOrNone(path.join(root, rel));
+    if (!st || !(st.isFile() || st.isSymbolicLink() || st.isDirectory())) {
+      gone(rel);
+      watchers?.removeTree(rel);
+      return;
+    }
+    if (await filter.excludesPath(rel, st.isDirectory())) return;
+    if (!st.isDirectory()) {
+      gone(rel);
+      found.set(rel, st);
+    } else {
+      if (index.get(rel)) found.set(rel, null);
+      watchers?.add(rel);
+      newDirs.add(rel);
+    }
+  });
+  for (const dir of newDirs) {
+    const denied: string[] = [];
+    const files = await scanTree(root, dir, filter, { stat: true, onDir: (rel) => watchers?.add(rel), onDenied: (d) => denied.push(d) });
+    for (const p of dir === '' ? index.paths() : index.under(dir)) if (!files.has(p) && !underAny(denied, p)) found.set(p, null);
+    for (const [p, st] of files) found.set(p, st);
+  }
+  await index.addLinkedNames(found);
+  return found;
+}
