@@ -44,7 +44,11 @@ export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>,
       watchers?.removeTree(rel);
       return;
     }
-    if (await filter.excludesPath(rel, st.isDirectory())) return;
+    if (await filter.excludesPath(rel, st.isDirectory())) {
+      // A tracked file replaced by a folder the rules exclude (`out/` ignored): the file is gone all the same, as a sweep finds.
+      if (st.isDirectory() && index.get(rel)) found.set(rel, null);
+      return;
+    }
     if (!st.isDirectory()) {
       gone(rel);
       found.set(rel, st);

@@ -47,6 +47,20 @@ describe('NodeChangeCapture: what is never reported', () => {
     assert.deepEqual(summary(set), ['pkg/keep.log created', 'src/b.ts created']);
   });
 
+  for (const [mode, options] of [
+    ['with the watcher', {}],
+    ['without it', { watch: false }],
+  ] as const) {
+    it(`a tracked file replaced by a folder the rules ignore (out made out/, with out/ ignored) is reported deleted in that step, ${mode}`, async () => {
+      const root = await tmp.workspace({ '.gitignore': 'out/\n', out: 'notes\n', 'a.txt': 'a\n' });
+      const capture = tmp.capture(root, options);
+      await capture.start();
+      const set = await captureCommand(capture, root, 'rm out && mkdir out && echo 1 > out/x.js');
+      assert.deepEqual(summary(set), ['out deleted']);
+      assert.deepEqual(summary(await captureCommand(capture, root, 'echo 2 >> a.txt && echo 2 > out/x.js')), ['a.txt modified']);
+    });
+  }
+
   it("skips what the repository's .git/info/exclude ignores, unless a .gitignore says otherwise", async () => {
     const root = await tmp.workspace({ '.git/info/exclude': 'scratch/\n*.local\n', '.gitignore': '!keep.local\n', 'src/a.ts': 'a\n' });
     const capture = tmp.capture(root);
