@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { eachLimited } from '../util/eachLimited';
+import { errCode } from '../util/errCode';
 import type { CaptureFilter } from './captureFilter';
 import type { Candidates, CaptureIndex } from './captureIndex';
 import { lstatOrNone } from './captureRead';
@@ -38,7 +39,12 @@ export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>,
     for (const p of index.under(rel)) found.set(p, null);
   };
   await eachLimited(dirty, ctx.concurrency, async (rel) => {
-    const st = await lstatOrNone(path.join(root, rel));
+    const st = await lstatOrNone(path.join(root, rel)).catch((e: unknown) => {
+      // Under a folder made unsearchable (chmod 000): what is there is not known now, not gone.
+      if (errCode(e) === 'EACCES' || errCode(e) === 'EPERM') return 'denied' as const;
+      throw e;
+    });
+    if (st === 'denied') return;
     if (!st || !(st.isFile() || st.isSymbolicLink() || st.isDirectory())) {
       gone(rel);
       watchers?.removeTree(rel);

@@ -1,5 +1,6 @@
 import { watch as fsWatch, type FSWatcher, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { errCode } from '../util/errCode';
 
 /** `fs.watch` as the watcher uses it; tests inject one that fails. */
 export type WatchFunction = (abs: string, listener: (event: string, name: string | Buffer | null) => void) => FSWatcher;
@@ -34,7 +35,9 @@ export class DirWatchers {
 
   /**
    * (Re)starts watching `dirRel`, replacing any earlier watcher there: a directory removed and made
-   * again may get the same inode number while the old watch is dead. False once the watcher failed.
+   * again may get the same inode number while the old watch is dead. False once the watcher failed,
+   * and for a directory that cannot be watched (unreadable, or removed meanwhile): the rest stays
+   * watched, and its parent's watcher reports it made readable or made again.
    */
   add(dirRel: string): boolean {
     if (this.failed) return false;
@@ -48,7 +51,8 @@ export class DirWatchers {
       this.watched.set(dirRel, watcher);
       return true;
     } catch (e) {
-      this.fail(e);
+      const code = errCode(e);
+      if (code !== 'EACCES' && code !== 'EPERM' && code !== 'ENOENT' && code !== 'ENOTDIR') this.fail(e);
       return false;
     }
   }
