@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import path from 'node:path';
 
 /** One file whose old contents are wanted: its path in the workspace, the sha-256 and the size they had. */
 export interface WantedContent {
@@ -115,6 +117,20 @@ export class GitContents {
     } catch {
       return [];
     }
+  }
+
+  /**
+   * The user's own ignore file, as git finds it: `core.excludesFile` (any config level, `~`
+   * expanded), else `$XDG_CONFIG_HOME/git/ignore`, else `~/.config/git/ignore`. It need not exist.
+   */
+  async excludesFile(): Promise<string> {
+    try {
+      const out = (await this.exec(['config', '--path', '--get', 'core.excludesFile'], '')).toString('utf8').trim();
+      if (out !== '') return path.resolve(this.root, out);
+    } catch {
+      // Not set (git exits with 1), or no git: git's default file.
+    }
+    return path.join(process.env.XDG_CONFIG_HOME || path.join(homedir(), '.config'), 'git', 'ignore');
   }
 
   /** One `git cat-file` batch over `specs`: per spec what git has (undefined: nothing), with the bytes when `contents`. */

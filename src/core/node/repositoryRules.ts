@@ -1,5 +1,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { GitContents } from './gitContents';
 import { loadGitignore, loadIgnoreFile, type Matcher } from './gitignoreWalk';
 
 /**
@@ -12,11 +13,12 @@ export interface RootRuleSources {
   /**
    * The repository holding the root, undefined outside one: its working tree's top (the root
    * itself, or an enclosing folder when the workspace is a folder of the repository) and its
-   * `info/exclude`, and the index of the working tree (what git tracks).
+   * `info/exclude`, the user's own ignore file (`core.excludesFile`, which git applies in every
+   * repository), and the index of the working tree (what git tracks).
    */
-  repository: { top: string; exclude: string; index: string } | undefined;
+  repository: { top: string; exclude: string; excludesFile: string; index: string } | undefined;
   /**
-   * Every file outside the workspace's own tree whose change alters the rules: the `info/exclude`,
+   * Every file outside the workspace's own tree whose change alters the rules: the `info/exclude`, the user's ignore file,
    * `<root>/.git` when the root has none (a repository made there later), and the `.gitignore` of each folder
    * from the repository's top down to the root's parent. The root's own `.gitignore` is a
    * workspace file, seen as one.
@@ -39,10 +41,11 @@ export async function findRootRuleSources(root: string): Promise<RootRuleSources
     const found = await gitDirAt(dir);
     if (found === 'invalid') break;
     if (found !== undefined) {
-      const exclude = await infoExcludeOf(found);
+      const [exclude, excludesFile] = await Promise.all([infoExcludeOf(found), new GitContents(rootReal).excludesFile()]);
       const above = foldersAbove(dir, rootReal).map((d) => path.join(d, '.gitignore'));
       // `<root>/.git` only when it is absent: git writes in its own directory all the time.
-      return { rootReal, repository: { top: dir, exclude, index: path.join(found, 'index') }, files: dir === rootReal ? [exclude] : [own, exclude, ...above] };
+      const repository = { top: dir, exclude, excludesFile, index: path.join(found, 'index') };
+      return { rootReal, repository, files: dir === rootReal ? [exclude, excludesFile] : [own, exclude, excludesFile, ...above] };
     }
     const parent = path.dirname(dir);
     if (parent === dir) break;
@@ -53,8 +56,8 @@ export async function findRootRuleSources(root: string): Promise<RootRuleSources
 }
 
 /**
- * The rules that apply from the workspace root, outermost (weakest) first: the repository's
- * `info/exclude`, the `.gitignore` files from the repository's top down to the root's parent
+ * The rules that apply from the workspace root, outermost (weakest) first: the user's ignore file
+ * (`core.excludesFile`), the repository's `info/exclude`, the `.gitignore` files from the repository's top down to the root's parent
  * (each matching under its `prefix`), then the root's own `.gitignore`. Unreadable files count as
  * absent, as in git. When the repository's rules ignore the root folder itself, git would ignore
  * the whole workspace; the rules above the root are then left out instead, so that what is in the
@@ -65,13 +68,14 @@ export async function readRootRules(sources: RootRuleSources): Promise<Matcher[]
   const own = await loadGitignore(rootReal, '');
   const above: Matcher[] = [];
   if (repository) {
-    const exclude = await loadIgnoreFile(repository.exclude, '');
+    const [exclude, global] = await Promise.all([loadIgnoreFile(repository.exclude, ''), loadIgnoreFile(repository.excludesFile, '')]);
     const levels: Level[] = [];
     for (const dir of foldersAbove(repository.top, rootReal)) {
       const m = await loadGitignore(dir, '');
       if (m) levels.push({ dir, m });
     }
-    if (!rootIgnored(exclude, levels, repository.top, rootReal)) {
+    if (!rootIgnored([exclude, global], levels, repository.top, rootReal)) {
+      if (global) above.push({ ...global, prefix: prefixFrom(repository.top, rootReal) });
       if (exclude) above.push({ ...exclude, prefix: prefixFrom(repository.top, rootReal) });
       for (const { dir, m } of levels) above.push({ ...m, prefix: prefixFrom(dir, rootReal) });
     }
@@ -127,9 +131,10 @@ interface Level {
 /**
  * Whether git takes the root folder, or a folder on the way to it, for ignored: each folder below
  * the top, outermost first, is tested against the `.gitignore` files of the folders above it (the
- * deepest with an opinion wins), then against info/exclude, as git does before it looks inside.
+ * deepest with an opinion wins), then against info/exclude, then the user's ignore file, as git
+ * does before it looks inside.
  */
-function rootIgnored(exclude: Matcher | undefined, levels: readonly Level[], top: string, rootReal: string): boolean {
+function rootIgnored(repositoryWide: readonly (Matcher | undefined)[], levels: readonly Level[], top: string, rootReal: string): boolean {
   const folders = top === rootReal ? [] : [...foldersAbove(top, rootReal).slice(1), rootReal];
   for (const folder of folders) {
     let verdict: { ignored: boolean; unignored: boolean } = { ignored: false, unignored: false };
@@ -137,7 +142,7 @@ function rootIgnored(exclude: Matcher | undefined, levels: readonly Level[], top
       const { dir, m } = levels[i] as Level;
       if (isWithin(dir, folder) && dir !== folder) verdict = m.ig.test(prefixFrom(dir, folder));
     }
-    if (!verdict.ignored && !verdict.unignored && exclude) verdict = exclude.ig.test(prefixFrom(top, folder));
+    for (const m of repositoryWide) if (!verdict.ignored && !verdict.unignored && m) verdict = m.ig.test(prefixFrom(top, folder));
     if (verdict.ignored) return true;
   }
   return false;
