@@ -1,6 +1,6 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { GitContents } from './gitContents';
 import { isIgnored, loadGitignore } from './gitignoreWalk';
 import { findRootRuleSources, readRootRules } from './repositoryRules';
@@ -155,8 +155,14 @@ export class CaptureFilter {
       this.rootSourcesSeen = await Promise.all(sources.files.map(async (file) => ({ file, stamp: await stampOf(file) })));
       return readRootRules(sources);
     }
+    const abs = path.join(this.rootAbs, dirRel);
+    // A repository of its own (a submodule, a project cloned into the workspace): git applies only its rules inside it.
+    if (await lstat(path.join(abs, '.git')).then(() => true, () => false)) {
+      const sources = await findRootRuleSources(abs);
+      if (sources.repository?.top === sources.rootReal) return (await readRootRules(sources)).map((m) => ({ ...m, base: dirRel }));
+    }
     const parent = await this.chain(dirRel.includes('/') ? dirRel.slice(0, dirRel.lastIndexOf('/')) : '');
-    const own = await loadGitignore(path.join(this.rootAbs, dirRel), dirRel);
+    const own = await loadGitignore(abs, dirRel);
     return own ? [...parent, own] : parent;
   }
 }
