@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -49,21 +50,31 @@ function repoRoot(): string {
 }
 const load = () => loadavg().map((x) => round(x, 2));
 
-/** Writes the workspace unless the same (seed, F) is already there (the marker is written last). */
+/**
+ * Writes the workspace unless the same (seed, F) is already there (the marker is written last): a git
+ * repository, as W1 has it, with every file committed (the capture reads the repository's rules and
+ * asks git which tracked files they ignore). Its `.git` is in the marker's folder, so the marker is
+ * ignored by a `.git/info/exclude` line, as the hot files' edits are left uncommitted by the runs.
+ */
 async function ensureWorkspace(root: string, seed: number, files: number): Promise<{ bytes: number; reused: boolean; ms: number }> {
   const marker = join(root, '.w1-fixture.json');
   try {
-    const m = JSON.parse(await readFile(marker, 'utf8')) as { seed: number; files: number; bytes: number };
-    if (m.seed === seed && m.files === files) return { bytes: m.bytes, reused: true, ms: 0 };
+    const m = JSON.parse(await readFile(marker, 'utf8')) as { seed: number; files: number; bytes: number; git?: boolean };
+    if (m.seed === seed && m.files === files && m.git === true && existsSync(join(root, '.git'))) return { bytes: m.bytes, reused: true, ms: 0 };
   } catch {
     // No fixture yet (or a damaged marker): write a fresh one.
   }
   await rm(root, { recursive: true, force: true });
   const t0 = performance.now();
   const info = await writeWorkspace(root, seed, files);
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=w1', '-c', 'user.email=w1@localhost', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'ignore' });
+  git('init', '-q');
+  await writeFile(join(root, '.git', 'info', 'exclude'), '.w1-fixture.json\n');
+  git('add', '-A');
+  git('commit', '-q', '-m', `W1 fixture: seed ${seed}, ${files} files`);
   const ms = performance.now() - t0;
-  log(`workspace: ${files} files, ${(info.bytes / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s`);
-  await writeFile(marker, JSON.stringify({ seed, files, bytes: info.bytes }));
+  log(`workspace: ${files} files, ${(info.bytes / 1e6).toFixed(1)} MB, committed to git, in ${(ms / 1000).toFixed(1)} s`);
+  await writeFile(marker, JSON.stringify({ seed, files, bytes: info.bytes, git: true }));
   return { bytes: info.bytes, reused: false, ms };
 }
 
@@ -130,7 +141,7 @@ function summarize(o: Options, files: number, runs: RunResult[], capture: Captur
         sweep_runs_ms: capture.sweepEnds.map((x) => round(x)),
         sweep_examined: capture.sweepExamined,
       },
-      workspace: { bytes: ws.bytes, reused: ws.reused, git_repo: false },
+      workspace: { bytes: ws.bytes, reused: ws.reused, git_repo: true },
       load_average_before: loadBefore,
       load_average_after: load(),
     },
