@@ -5,7 +5,8 @@ import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, keptWords, laterName, linkWords, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { changeCount, keptNote, previewLine, rewoundMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -89,21 +90,6 @@ function folder(): vscode.Uri {
 
 const workspace = (): NodeWorkspace => new NodeWorkspace(folder().fsPath);
 
-/** One line of a preview: what happens to the file, and why it may not. */
-const previewLine = (f: RewindFilePlan): string =>
-  f.link !== undefined
-    ? `${f.action} ${f.path} (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)`
-    : f.keptFor !== undefined
-      ? `keep ${f.path} (${keptWords(f.path, f.keptFor)})`
-      : `${f.action} ${f.path}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
-
-/** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */
-function symbolsNote(lines: readonly string[]): string {
-  if (lines.length === 0) return '';
-  const shown = lines.slice(0, 3).join(', ');
-  return ` — ${shown}${lines.length > 3 ? `, and ${lines.length - 3} more` : ''}`;
-}
-
 /** The files side by side in the multi-file diff editor: the disk now (left), what the operation writes (right). */
 async function showChanges(title: string, files: readonly RewindFilePlan[]): Promise<void> {
   const root = folder();
@@ -115,13 +101,6 @@ async function showChanges(title: string, files: readonly RewindFilePlan[]): Pro
 async function closeChanges(title: string): Promise<void> {
   const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label.startsWith(title));
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
-}
-
-/** ", kept 2 edited outside the session, 1 not restorable (kept by hash only)" for what a rewind or its undo left alone. */
-function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[]; moveKept?: readonly string[] }): string {
-  const moved = r.moveKept?.length ?? 0;
-  const edited = r.skipped.length - r.notRestorable.length - r.linked.length - moved;
-  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${moved > 0 ? `, kept ${moved} where a move put ${moved === 1 ? 'it' : 'them'} (the way back is kept)` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}${r.linked.length ? `, kept ${r.linked.length} that a symlink is in the way of` : ''}`;
 }
 
 const SHOW_CHANGES = 'Show Changes';
@@ -251,10 +230,8 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         const overwrite = await pickOverwrites(plan.files, 'the rewind');
         const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), holdWrites: d.sessions.holdWrites });
         d.stores.notifyChanged();
-        const undo = await vscode.window.showInformationMessage(
-          `Savepoint: rewound ${count(result.written.length, 'file')}${keptNote(result)}${result.removedDirs ? `, removed ${count(result.removedDirs.length, 'emptied folder')} made ${plan.targetStep === 0 ? 'during the session' : `after ${at}`}` : ''}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
-          'Undo',
-        );
+        const done = rewoundMessage(plan, result);
+        const undo = done.offerUndo ? await vscode.window.showInformationMessage(done.text, 'Undo') : (void vscode.window.showInformationMessage(done.text), undefined);
         if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep }, false);
       });
     }),
@@ -374,16 +351,3 @@ const SYMBOL_ICONS: Record<SymbolKind, string> = {
   macro: 'symbol-misc',
 };
 const symbolIcon = (kind: string): string => SYMBOL_ICONS[kind as SymbolKind] ?? 'symbol-misc';
-
-/**
- * "3 files will change", and how many only if the user picks them next (changed outside the session,
- * with a move that waits on one of those), and how many are kept whatever (a link in the way, contents
- * kept by hash only): the count says what the rewind will do, not what the plan lists.
- */
-function changeCount(changes: readonly RewindFilePlan[]): string {
-  const conflicts = new Set(changes.filter((f) => f.conflict).map((f) => f.path));
-  const kept = changes.filter((f) => !f.restorable || f.link !== undefined || f.keptFor !== undefined).length;
-  const asked = changes.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && (conflicts.has(f.path) || (f.movedFrom !== undefined && conflicts.has(f.movedFrom)))).length;
-  const sure = changes.length - kept - asked;
-  return [`${count(sure, 'file')} will change`, ...(asked ? [`${asked} more only if you choose to overwrite ${asked === 1 ? 'it' : 'them'} next`] : []), ...(kept ? [`${kept} cannot (shown below)`] : [])].join(', ');
-}

@@ -1,0 +1,53 @@
+import { count } from '../util/plural';
+import type { RewindResult } from './rewind';
+import { type RewindFilePlan, type RewindPlan, keptWords, linkWords, targetName } from './rewindPlan';
+
+/**
+ * The words of a rewind's preview and of its outcome, as the editor shows them (plain strings, so
+ * that what the preview promises and what the outcome reports can be checked without an editor).
+ */
+
+/** One line of a preview: what happens to the file, and why it may not. */
+export const previewLine = (f: RewindFilePlan): string =>
+  f.link !== undefined
+    ? `${f.action} ${f.path} (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)`
+    : f.keptFor !== undefined
+      ? `keep ${f.path} (${keptWords(f.path, f.keptFor)})`
+      : `${f.action} ${f.path}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
+
+/** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */
+function symbolsNote(lines: readonly string[]): string {
+  if (lines.length === 0) return '';
+  const shown = lines.slice(0, 3).join(', ');
+  return ` — ${shown}${lines.length > 3 ? `, and ${lines.length - 3} more` : ''}`;
+}
+
+/** ", kept 2 edited outside the session, 1 not restorable (kept by hash only)" for what a rewind or its undo left alone. */
+export function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[]; moveKept?: readonly string[] }): string {
+  const moved = r.moveKept?.length ?? 0;
+  const edited = r.skipped.length - r.notRestorable.length - r.linked.length - moved;
+  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${moved > 0 ? `, kept ${moved} where a move put ${moved === 1 ? 'it' : 'them'} (the way back is kept)` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}${r.linked.length ? `, kept ${r.linked.length} that a symlink is in the way of` : ''}`;
+}
+
+/**
+ * "3 files will change", and how many only if the user picks them next (changed outside the session,
+ * with a move that waits on one of those), and how many are kept whatever (a link in the way, contents
+ * kept by hash only): the count says what the rewind will do, not what the plan lists.
+ */
+export function changeCount(changes: readonly RewindFilePlan[]): string {
+  const conflicts = new Set(changes.filter((f) => f.conflict).map((f) => f.path));
+  const kept = changes.filter((f) => !f.restorable || f.link !== undefined || f.keptFor !== undefined).length;
+  const asked = changes.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && (conflicts.has(f.path) || (f.movedFrom !== undefined && conflicts.has(f.movedFrom)))).length;
+  const sure = changes.length - kept - asked;
+  return [`${count(sure, 'file')} will change`, ...(asked ? [`${asked} more only if you choose to overwrite ${asked === 1 ? 'it' : 'them'} next`] : []), ...(kept ? [`${kept} cannot (shown below)`] : [])].join(', ');
+}
+
+/** What a rewind did, in one notification, and whether that notification offers its Undo. */
+export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'>, result: RewindResult): { text: string; offerUndo: boolean } {
+  const at = targetName(plan.targetStep);
+  const dirs = result.removedDirs ? `, removed ${count(result.removedDirs.length, 'emptied folder')} made ${plan.targetStep === 0 ? 'during the session' : `after ${at}`}` : '';
+  return {
+    text: `Savepoint: rewound ${count(result.written.length, 'file')}${keptNote(result)}${dirs}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
+    offerUndo: true,
+  };
+}
