@@ -42,12 +42,18 @@ export function changeCount(changes: readonly RewindFilePlan[]): string {
   return [`${count(sure, 'file')} will change`, ...(asked ? [`${asked} more only if you choose to overwrite ${asked === 1 ? 'it' : 'them'} next`] : []), ...(kept ? [`${kept} cannot (shown below)`] : [])].join(', ');
 }
 
-/** What a rewind did, in one notification, and whether that notification offers its Undo. */
+/**
+ * What a rewind did, in one notification, and whether that notification offers its Undo: only when
+ * the undo has something to give back (files written, memory writes taken back). A rewind that
+ * changed nothing on disk (conversation only, or every file kept) says so instead of "rewound 0 files".
+ */
 export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'>, result: RewindResult): { text: string; offerUndo: boolean } {
   const at = targetName(plan.targetStep);
+  const offerUndo = result.written.length > 0 || result.memoryWritesUndone > 0;
   const dirs = result.removedDirs ? `, removed ${count(result.removedDirs.length, 'emptied folder')} made ${plan.targetStep === 0 ? 'during the session' : `after ${at}`}` : '';
-  return {
-    text: `Savepoint: rewound ${count(result.written.length, 'file')}${keptNote(result)}${dirs}${result.forkId ? '; a new session continues from there' : ''}. Undo it now or later with Savepoint: Undo a Rewind.`,
-    offerUndo: true,
-  };
+  const memory = result.memoryWritesUndone > 0 ? `, took back ${count(result.memoryWritesUndone, 'long-term memory write')}` : '';
+  const files = result.written.length > 0 ? `rewound ${count(result.written.length, 'file')}` : 'no file was changed';
+  const fork = result.forkId ? `; a new session continues from ${at}` : '';
+  const undo = offerUndo ? ' Undo it now or later with Savepoint: Undo a Rewind.' : '';
+  return { text: `Savepoint: ${files}${keptNote(result)}${dirs}${memory}${fork}.${undo}`, offerUndo };
 }
