@@ -250,11 +250,15 @@ function started(state: TimelineState, e: JournalEvent, d: ToolStartedData, look
 
 /** Events written outside the runner (rewind, undo) and types this view does not know. `late`: files the record lists but did not write. */
 function otherNote(e: JournalEvent, late = 0): NoteEntry {
-  const d = (e.data ?? {}) as { files?: unknown[]; targetStep?: number; skipped?: unknown[]; rewindId?: unknown; memoryReverts?: unknown[] };
+  const d = (e.data ?? {}) as { files?: unknown[]; targetStep?: number; skipped?: unknown[]; rewindId?: unknown; memoryReverts?: unknown[]; mode?: unknown; forkId?: unknown };
   const n = (Array.isArray(d.files) ? d.files.length : 0) - late;
   const kept = (Array.isArray(d.skipped) ? d.skipped.length : 0) + late;
   if (e.type === 'rewind') {
-    const entry = note(e, 'info', 'history', `Rewound ${count(n, 'file')} to ${d.targetStep ? `step ${d.targetStep}` : 'before the session'}${kept ? `, ${kept} kept` : ''}`);
+    const to = d.targetStep ? `step ${d.targetStep}` : 'before the session';
+    // The conversation goes on in a fork: the note says so, instead of "Rewound 0 files".
+    const fork = typeof d.forkId === 'string' ? '; it continues in a new session' : '';
+    const what = d.mode === 'conversation' ? `Conversation rewound to ${to}${fork}` : `Rewound ${count(n, 'file')}${d.mode === 'both' ? ' and the conversation' : ''} to ${to}${kept ? `, ${kept} kept` : ''}${fork}`;
+    const entry = note(e, 'info', 'history', what);
     return (n > 0 || (d.memoryReverts?.length ?? 0) > 0) && typeof d.rewindId === 'string' ? { ...entry, rewind: { seq: e.seq, id: d.rewindId, undone: false } } : entry;
   }
   if (e.type === 'rewind_undone') return note(e, 'info', 'discard', `Rewind undone: ${count(n, 'file')} restored${kept ? `, ${kept} kept` : ''}`);
