@@ -35,8 +35,8 @@ function saveUi(): void {
   api.setState(ui);
 }
 
-const act: Act = (command, sessionId, step, path) =>
-  send({ method: 'command/run', params: { command, ...(sessionId ? { sessionId } : {}), ...(step !== undefined ? { step } : {}), ...(path !== undefined ? { path } : {}) } });
+const act: Act = (command, sessionId, step, path, callId) =>
+  send({ method: 'command/run', params: { command, ...(sessionId ? { sessionId } : {}), ...(step !== undefined ? { step } : {}), ...(path !== undefined ? { path } : {}), ...(callId !== undefined ? { callId } : {}) } });
 
 function root(): HTMLElement | null {
   return document.getElementById('root');

@@ -156,7 +156,7 @@ export class SessionDetail {
         else expanded.delete(key);
         saveUi();
       },
-      diff: (step, path) => act('openStepDiff', id, step, path),
+      diff: (step, path, callId) => act('openStepDiff', id, step, path, callId),
       symbols: (step, path) => act('showStepSymbols', id, step, path),
       rewind: (step) => act('rewindSession', id, step),
       fork: (step) => act('forkSession', id, step),

@@ -19,7 +19,7 @@ export const STATUS_ICON: Record<SessionStatusView, string> = {
   completed: 'check',
 };
 
-export type Act = (command: WebviewCommand, sessionId?: string, step?: number, path?: string) => void;
+export type Act = (command: WebviewCommand, sessionId?: string, step?: number, path?: string, callId?: string) => void;
 
 export const ACTIONS: Record<SessionStatusView, [WebviewCommand, string, string][]> = {
   running: [['pauseSession', 'debug-pause', 'Pause'], ['cancelSession', 'debug-stop', 'Cancel']],

@@ -10,7 +10,8 @@ export interface EntryContext {
   toggle(key: string): void;
   /** Records a widget's own open state (no re-render: the widget already shows it). */
   remember(key: string, open: boolean): void;
-  diff(step: number, path?: string): void;
+  /** The diff of a step, of one of its files, or of one call's change of that file. */
+  diff(step: number, path?: string, callId?: string): void;
   /** The symbols of `path` as the step left it (its stored outline). */
   symbols(step: number, path: string): void;
   rewind(step: number): void;
@@ -105,7 +106,7 @@ function fileRow(f: FileStat, t: ToolEntry, ctx: EntryContext): HTMLElement {
   else stat.append(el('span', 'added', `+${f.added}`), el('span', 'removed', `−${f.removed}`));
   li.append(stat);
   if (f.symbols !== undefined) li.append(iconAction('symbol-class', `Go to a symbol of ${f.path} as step ${t.step} left it (${f.symbols} symbol${f.symbols === 1 ? '' : 's'})`, () => ctx.symbols(t.step, f.path)));
-  li.append(iconAction('diff', `Open the diff of ${f.path} at step ${t.step}`, () => ctx.diff(t.step, f.path)));
+  li.append(iconAction('diff', `Open the diff of ${f.path} at step ${t.step}`, () => ctx.diff(t.step, f.path, t.callId)));
   return li;
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CheckpointError } from '../core/checkpoints/checkpointEvents';
-import { type FileTouch, loadFileHistory } from '../core/checkpoints/fileHistory';
+import { loadFileHistory } from '../core/checkpoints/fileHistory';
+import { type StepChanges, changeOf, stepChanges } from '../core/checkpoints/stepChanges';
 import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import type { SymbolKind } from '../core/code/symbolRules';
@@ -161,26 +162,17 @@ async function reporting(work: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Steps that changed files, newest first, with what they changed. */
-async function touchesBySteps(d: Deps, id: SessionId): Promise<[number, FileTouch[]][] | undefined> {
+/** The step given by the caller (the sidebar passes it), or the one the user picks, with the changes of files it made. */
+async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unknown): Promise<StepChanges | undefined> {
   const { store } = await d.stores.get();
   if (!store) return undefined;
-  const history = await loadFileHistory(store, id);
-  const bySteps = new Map<number, FileTouch[]>();
-  for (const p of history.paths) for (const t of history.touchesOf(p)) if (t.outcome === 'applied' && (t.kind === 'tool' || t.kind === 'command')) bySteps.set(t.step, [...(bySteps.get(t.step) ?? []), t]);
-  return [...bySteps.entries()].sort((a, b) => b[0] - a[0]);
-}
-
-/** The step given by the caller (the sidebar passes it), or the one the user picks. */
-async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unknown): Promise<{ step: number; touches: FileTouch[] } | undefined> {
-  const steps = await touchesBySteps(d, id);
-  if (!steps) return undefined;
-  if (typeof given === 'number' && Number.isInteger(given) && given >= 0) return { step: given, touches: steps.find(([s]) => s === given)?.[1] ?? [] };
+  const steps = stepChanges(await loadFileHistory(store, id));
+  if (typeof given === 'number' && Number.isInteger(given) && given >= 0) return steps.find((s) => s.step === given) ?? { step: given, calls: [], files: [] };
   const items = [
-    ...steps.map(([step, touches]) => ({ label: `Step ${step}`, description: touches.map((t) => t.path).join(', '), step, touches })),
-    { label: 'Before the session', description: 'every file as it was before the session touched it', step: 0, touches: [] as FileTouch[] },
+    ...steps.map((s) => ({ label: `Step ${s.step}`, description: s.files.map((t) => t.path).join(', '), step: s.step, s })),
+    { label: 'Before the session', description: 'every file as it was before the session touched it', step: 0, s: { step: 0, calls: [], files: [] } as StepChanges },
   ];
-  return vscode.window.showQuickPick(items, { placeHolder });
+  return (await vscode.window.showQuickPick(items, { placeHolder }))?.s;
 }
 
 /** The session given by the caller or picked, when it is not running (a running one is refused with `why`). */
@@ -284,15 +276,17 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         else throw e;
       }
     }),
-    vscode.commands.registerCommand('savepoint.openStepDiff', async (arg?: unknown, stepArg?: unknown, pathArg?: unknown) => {
+    vscode.commands.registerCommand('savepoint.openStepDiff', async (arg?: unknown, stepArg?: unknown, pathArg?: unknown, callArg?: unknown) => {
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Diff of which session?'));
       if (!id) return;
       const target = await pickStep(d, id, 'Which step?', stepArg);
-      if (!target || target.touches.length === 0) {
+      if (!target || target.files.length === 0) {
         if (target) void vscode.window.showInformationMessage(`Savepoint: step ${target.step} changed no file.`);
         return;
       }
-      const t = target.touches.find((x) => x.path === pathArg) ?? (target.touches.length === 1 ? target.touches[0] : (await vscode.window.showQuickPick(target.touches.map((x) => ({ label: x.path, t: x })), { placeHolder: 'Which file?' }))?.t);
+      // The sidebar's row of a call names the call: a step may change the file in two calls.
+      const given = typeof pathArg === 'string' ? changeOf(target, pathArg, typeof callArg === 'string' ? callArg : undefined) : undefined;
+      const t = given ?? (target.files.length === 1 ? target.files[0] : (await vscode.window.showQuickPick(target.files.map((x) => ({ label: x.path, t: x })), { placeHolder: 'Which file?' }))?.t);
       if (!t) return;
       const side = (hash: string | null, link: string | undefined) => (link !== undefined ? BlobContentProvider.link(link, t.path) : BlobContentProvider.uri(hash, t.path));
       await vscode.commands.executeCommand('vscode.diff', side(t.beforeHash, t.beforeLink), side(t.afterHash, t.afterLink), `${t.path} (step ${t.step})`, { preview: true });

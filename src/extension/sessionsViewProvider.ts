@@ -86,8 +86,8 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
         this.feed.close();
         break;
       case 'command/run': {
-        const { command, sessionId, step, path } = msg.params;
-        const args = sessionId === undefined ? [] : step === undefined ? [sessionId] : path === undefined ? [sessionId, step] : [sessionId, step, path];
+        const { command, sessionId, step, path, callId } = msg.params;
+        const args = sessionId === undefined ? [] : step === undefined ? [sessionId] : path === undefined ? [sessionId, step] : callId === undefined ? [sessionId, step, path] : [sessionId, step, path, callId];
         await vscode.commands.executeCommand(`savepoint.${command}`, ...args);
         break;
       }

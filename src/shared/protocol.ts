@@ -80,6 +80,8 @@ export interface CommandParams {
   sessionId?: string;
   step?: number;
   path?: string;
+  /** With a path: the call whose change of the file to show (a step may change a file in two calls). */
+  callId?: string;
 }
 
 export type WebviewMessage =

@@ -5,11 +5,15 @@ const sessionId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/);
 /** A workspace-relative path as the journal records it: it only selects a file of a step, never opens one by itself. */
 const relPath = z.string().min(1).max(1024).refine((p) => !p.includes('\0') && !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'));
 
+/** A tool call's id as the model gave it: it only selects a change among a step's, never runs anything. */
+const callId = z.string().regex(/^[0-9A-Za-z_:.-]{1,128}$/);
+
 const commandParams = z
-  .object({ command: z.enum(WEBVIEW_COMMANDS), sessionId: sessionId.optional(), step: z.number().int().min(0).max(1_000_000).optional(), path: relPath.optional() })
+  .object({ command: z.enum(WEBVIEW_COMMANDS), sessionId: sessionId.optional(), step: z.number().int().min(0).max(1_000_000).optional(), path: relPath.optional(), callId: callId.optional() })
   .strict()
   .refine((p) => (p.step === undefined && p.path === undefined) || (STEP_COMMANDS.includes(p.command) && p.sessionId !== undefined), { message: 'step and path go with a session and a step command' })
-  .refine((p) => p.path === undefined || ((p.command === 'openStepDiff' || p.command === 'showStepSymbols') && p.step !== undefined), { message: 'a path goes with openStepDiff or showStepSymbols at a step' });
+  .refine((p) => p.path === undefined || ((p.command === 'openStepDiff' || p.command === 'showStepSymbols') && p.step !== undefined), { message: 'a path goes with openStepDiff or showStepSymbols at a step' })
+  .refine((p) => p.callId === undefined || (p.command === 'openStepDiff' && p.path !== undefined), { message: 'a call goes with openStepDiff of a path' });
 
 /** The webview is untrusted input to the host: every message is checked before anything runs. */
 const webviewMessage = z.discriminatedUnion('method', [

@@ -13,6 +13,8 @@ describe('webview protocol: inbound messages are validated at the host boundary'
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: '01JABCDEF', step: 3 } },
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: '01JABCDEF', step: 3, path: 'src/hello.ts' } },
       { method: 'command/run', params: { command: 'rewindSession', sessionId: '01JABCDEF', step: 0 } },
+      // The diff of one call's change of a file (a step may change a file in two calls).
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: '01JABCDEF', step: 3, path: 'src/hello.ts', callId: 'toolu_01AbC-d_9' } },
       { method: 'command/run', params: { command: 'forkSession', sessionId: '01JABCDEF' } },
     ]) {
       assert.deepEqual(parseWebviewMessage(ok), ok, JSON.stringify(ok));
@@ -31,6 +33,9 @@ describe('webview protocol: inbound messages are validated at the host boundary'
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, path: '../outside.ts' } },
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, path: '/etc/passwd' } },
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, path: 'C:\\x' } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, callId: 'c1' } },
+      { method: 'command/run', params: { command: 'rewindSession', sessionId: 'a', step: 1, path: 'x.ts', callId: 'c1' } },
+      { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, path: 'x.ts', callId: 'c 1\n' } },
       { method: 'session/open', params: {} },
       { method: 'session/open', params: { sessionId: 'a/b' } },
       { method: 'session/close', params: { sessionId: 'a' } },
