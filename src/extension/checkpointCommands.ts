@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CheckpointError } from '../core/checkpoints/checkpointEvents';
+import { editorText } from '../core/checkpoints/fileContents';
 import { loadFileHistory } from '../core/checkpoints/fileHistory';
 import { type StepChanges, changeOf, stepChanges } from '../core/checkpoints/stepChanges';
 import { forkSession } from '../core/checkpoints/fork';
@@ -74,7 +75,7 @@ export class BlobContentProvider implements vscode.TextDocumentContentProvider {
 function shown(bytes: Uint8Array, what: string): string {
   if (bytes.subarray(0, 8000).includes(0)) return `(binary file, ${bytes.length} bytes, ${what})`;
   if (bytes.length > MAX_SHOWN_BYTES) return `(file of ${bytes.length} bytes, over the ${MAX_SHOWN_BYTES / 1048576} MB shown in a diff; ${what})`;
-  return new TextDecoder().decode(bytes);
+  return editorText(bytes);
 }
 
 interface Deps {

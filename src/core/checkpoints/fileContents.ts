@@ -58,7 +58,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Latin-1, so that a change of a letter in a Windows-1252 file shows on its line (as UTF-8, every
  * invalid byte decoded to the same U+FFFD, and such a change showed as a diff with no lines).
  */
-function texts(a: Uint8Array | undefined, b: Uint8Array | undefined): { before: string; after: string; note: string } {
+export function textSides(a: Uint8Array | undefined, b: Uint8Array | undefined): { before: string; after: string; note: string } {
   try {
     return { before: a ? utf8.decode(a) : '', after: b ? utf8.decode(b) : '', note: '' };
   } catch {
@@ -66,6 +66,13 @@ function texts(a: Uint8Array | undefined, b: Uint8Array | undefined): { before: 
     return { before: latin1(a), after: latin1(b), note: 'not valid UTF-8: shown byte for byte as Latin-1' };
   }
 }
+
+/**
+ * One version as a read-only editor shows it: UTF-8 with its BOM kept, otherwise byte for byte as
+ * Latin-1 (as `textSides` does), so that two versions that differ never look alike. No note line is
+ * added: a line number in the version (a symbol's) stays that line.
+ */
+export const editorText = (bytes: Uint8Array): string => textSides(bytes, undefined).before;
 
 const isBinary = (b: Uint8Array | undefined): boolean => b !== undefined && b.subarray(0, 8000).includes(0);
 
@@ -88,7 +95,7 @@ export function boundedDiff(path: string, a: Uint8Array | undefined, b: Uint8Arr
   if (!a && b?.length === 0) return `${path}: created, empty\n`;
   if (!b && a?.length === 0) return `${path}: deleted (it was empty)\n`;
   if (isBinary(a) || isBinary(b)) return `Binary file ${path} differs (${a?.length ?? 0} -> ${b?.length ?? 0} bytes)\n`;
-  const { before, after, note } = texts(a, b);
+  const { before, after, note } = textSides(a, b);
   const [linesBefore, linesAfter] = [lineCount(before), lineCount(after)];
   const patch = createTwoFilesPatch(a ? `a/${path}` : '/dev/null', b ? `b/${path}` : '/dev/null', before, after, undefined, undefined, { context: 3, ...lineDiffLimits(linesBefore, linesAfter) });
   const eol = eolNote(before, after) || bomNote(before, after);

@@ -1,5 +1,5 @@
 import { diffLines } from 'diff';
-import { lineCount } from '../checkpoints/fileContents';
+import { lineCount, textSides } from '../checkpoints/fileContents';
 import { lineDiffLimits } from '../checkpoints/merge3';
 import type { Message } from '../model/types';
 import type { CheckpointStore } from '../store/checkpointStore';
@@ -87,7 +87,9 @@ export class TimelineViewLoader {
       const before = p.before === null ? new Uint8Array() : byHash.get(p.before);
       const after = p.after === null ? new Uint8Array() : byHash.get(p.after);
       const countable = before && after && before.length <= MAX_COUNTED_BYTES && after.length <= MAX_COUNTED_BYTES && !before.includes(0) && !after.includes(0);
-      this.counts.set(pairKey(p.before, p.after), countable ? (countLines(this.decoder.decode(before), this.decoder.decode(after)) ?? null) : null);
+      // As the diffs read them: a change of a letter in a file that is not UTF-8, or of its BOM, is counted.
+      const text = countable ? textSides(before, after) : undefined;
+      this.counts.set(pairKey(p.before, p.after), text ? (countLines(text.before, text.after) ?? null) : null);
     }
   }
 
