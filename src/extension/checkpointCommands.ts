@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CheckpointError } from '../core/checkpoints/checkpointEvents';
 import { editorText } from '../core/checkpoints/fileContents';
 import { loadFileHistory } from '../core/checkpoints/fileHistory';
+import { conflictsToAsk, overwritesChosen } from '../core/checkpoints/overwriteChoice';
 import { type StepChanges, changeOf, stepChanges } from '../core/checkpoints/stepChanges';
 import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
@@ -125,12 +126,17 @@ async function confirmPlan(message: string, detail: string, files: readonly Rewi
   }
 }
 
-/** The files edited outside the session that the user ticks to overwrite anyway (none: all are kept). */
-async function pickOverwrites(files: readonly RewindFilePlan[], what: string): Promise<string[]> {
-  const conflicts = files.filter((f) => f.action !== 'none' && f.conflict);
-  if (!conflicts.length) return [];
-  const picked = await vscode.window.showQuickPick(conflicts.map((f) => ({ label: f.path, picked: false })), { canPickMany: true, placeHolder: `These files were edited outside the session. Tick the ones ${what} overwrites anyway (others are kept).` });
-  return (picked ?? []).map((p) => p.label);
+/**
+ * The files edited outside the session that the user ticks to overwrite anyway (none: all are kept);
+ * undefined when the user dismissed the question: then nothing is written, and that is said.
+ */
+async function pickOverwrites(files: readonly RewindFilePlan[], what: string): Promise<string[] | undefined> {
+  const asked = conflictsToAsk(files);
+  if (!asked.length) return [];
+  const picked = await vscode.window.showQuickPick(asked.map((label) => ({ label, picked: false })), { canPickMany: true, placeHolder: `These files were edited outside the session. Tick the ones ${what} overwrites anyway (others are kept; Escape cancels).` });
+  const chosen = overwritesChosen(asked, picked?.map((p) => p.label));
+  if (!chosen) void vscode.window.showInformationMessage(`Savepoint: ${what} was cancelled; nothing was changed.`);
+  return chosen;
 }
 
 /** Undoes a rewind from its safety checkpoint; with `preview`, shows what changes first. */
@@ -147,6 +153,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
     if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`))) return;
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo');
+  if (!overwrite) return;
   const memory = await d.stores.memory();
   const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), holdWrites: d.sessions.holdWrites });
   d.stores.notifyChanged();
@@ -221,6 +228,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         const question = `Savepoint: rewind to ${at}? ${changeCount(changes)}; only files this session touched, and a safety checkpoint lets you undo it.`;
         if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind');
+        if (!overwrite) return;
         const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), holdWrites: d.sessions.holdWrites });
         d.stores.notifyChanged();
         const done = rewoundMessage(plan, result);

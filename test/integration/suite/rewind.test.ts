@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, config, deferred, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
+import { activateExtension, config, deferred, events, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
 import { NOTES_ORIGINAL, NOTES_REWRITTEN, REWRITE_MODEL, REWRITE_TASK } from '../scenario';
 
 /**
@@ -101,5 +101,33 @@ describe('Rewind', () => {
     assert.ok(ui.calls.some((c) => c.kind === 'info' && /no rewind left to undo/.test(c.message)));
     assert.ok(readFileSync(file).equals(rewritten));
     assert.deepEqual(ui.errors(), []);
+  });
+
+  it('Escape on the question which edited files to overwrite cancels the rewind: nothing is written or recorded', async () => {
+    const { seeded } = config();
+    const s = await waitForSession(seeded.storeDir, REWRITE_TASK, (x) => x.status === 'completed', 'to be there');
+    const file = join(workspaceRoot(), 'notes.txt');
+    const mine = 'edited by the user after the session\n';
+    writeFileSync(file, mine);
+    const rewindsBefore = (await events(seeded.storeDir, s.id)).filter((e) => e.type === 'rewind').length;
+    try {
+      ui.on('quickPick', /Restore the workspace to its state after which step\?/, (c) => (c.args[0] as Array<{ step: number }>).find((i) => i.step === 0));
+      ui.on('quickPick', /What to rewind\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Files only'));
+      ui.on('warning', /rewind to before the session\?/, () => 'Rewind');
+      let asked = false;
+      ui.on('quickPick', /edited outside the session/, () => {
+        asked = true;
+        return undefined;
+      });
+      await vscode.commands.executeCommand('savepoint.rewindSession', s.id);
+      assert.ok(asked, 'the overwrite question was asked');
+      assert.equal(readFileSync(file, 'utf8'), mine);
+      assert.deepEqual(ui.calls.filter((c) => c.kind === 'info' && /rewound|no file was changed/.test(c.message)).map((c) => c.message), [], 'no rewind was reported');
+      assert.ok(ui.calls.some((c) => c.kind === 'info' && /cancelled/.test(c.message)), 'the cancel is said');
+      assert.equal((await events(seeded.storeDir, s.id)).filter((e) => e.type === 'rewind').length, rewindsBefore, 'no rewind recorded');
+      assert.deepEqual(ui.errors(), []);
+    } finally {
+      writeFileSync(file, NOTES_REWRITTEN);
+    }
   });
 });
