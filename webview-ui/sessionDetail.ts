@@ -1,4 +1,5 @@
-import type { LiveTurn, SessionRow, TimelineSnapshot, WebviewCommand } from '../src/shared/protocol';
+import type { LiveTurn, SessionRow, TimelineSnapshot } from '../src/shared/protocol';
+import { detailActions } from '../src/shared/sessionActions';
 import type { StreamBatch } from '../src/shared/textCoalescer';
 import { sortEntries, type TimelineEntry } from '../src/shared/timeline';
 import { ago, button, el, icon, iconAction, tokens } from './dom';
@@ -11,20 +12,6 @@ export interface DetailDeps {
   /** Ids of the texts and sections the user expanded (UI state, kept across reloads). */
   expanded: Set<string>;
   saveUi: () => void;
-}
-
-type Action = [WebviewCommand, string, string, boolean];
-
-/** The header's actions for a status: [command, codicon, label, primary]. */
-function actionsFor(row: SessionRow): Action[] {
-  const base: Action[] = [];
-  if (row.status === 'running') base.push(['pauseSession', 'debug-pause', 'Pause', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
-  else if (row.status === 'waiting') base.push(['resumeSession', 'bell', 'Answer', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
-  else if (row.status === 'interrupted' || row.status === 'paused') base.push(['resumeSession', 'debug-continue', 'Resume', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
-  else if (row.status === 'failed') base.push(['resumeSession', 'debug-restart', 'Retry', true]);
-  if (row.status !== 'running') base.push(['rewindSession', 'history', 'Rewind…', false]);
-  base.push(['forkSession', 'repo-forked', 'Fork…', false]);
-  return base;
 }
 
 /**
@@ -130,7 +117,7 @@ export class SessionDetail {
       badge.className = `status-badge status-${r.status}`;
       meta.append(icon(STATUS_ICON[r.status], { spin: r.status === 'running', cls: `status-${r.status}` }), badge, el('span', '', `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · $${r.costUsd.toFixed(2)} · ${ago(r.updatedAt)}`));
       const actions = el('div', 'detail-actions');
-      for (const [command, codicon, label, primary] of actionsFor(r)) actions.append(button(label, codicon, () => this.deps.act(command, r.id), { secondary: !primary }));
+      for (const [command, codicon, label, primary] of detailActions(r)) actions.append(button(label, codicon, () => this.deps.act(command, r.id), { secondary: !primary }));
       parts.push(meta, actions);
     }
     this.header.replaceChildren(...parts);

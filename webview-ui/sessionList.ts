@@ -1,4 +1,5 @@
 import { STATUS_ORDER, type SessionRow, type SessionStatusView, type StoreView, type WebviewCommand } from '../src/shared/protocol';
+import { LIST_ACTIONS } from '../src/shared/sessionActions';
 import { ago, button, el, iconAction, tokens } from './dom';
 
 export const GROUP_LABEL: Record<SessionStatusView, string> = {
@@ -21,15 +22,6 @@ export const STATUS_ICON: Record<SessionStatusView, string> = {
 
 export type Act = (command: WebviewCommand, sessionId?: string, step?: number, path?: string, callId?: string) => void;
 
-export const ACTIONS: Record<SessionStatusView, [WebviewCommand, string, string][]> = {
-  running: [['pauseSession', 'debug-pause', 'Pause'], ['cancelSession', 'debug-stop', 'Cancel']],
-  waiting: [['resumeSession', 'bell', 'Answer the waiting approval'], ['cancelSession', 'debug-stop', 'Cancel']],
-  interrupted: [['resumeSession', 'debug-continue', 'Resume'], ['cancelSession', 'debug-stop', 'Cancel']],
-  paused: [['resumeSession', 'debug-continue', 'Resume'], ['cancelSession', 'debug-stop', 'Cancel']],
-  failed: [['resumeSession', 'debug-restart', 'Retry from the last checkpoint']],
-  completed: [],
-};
-
 function row(s: SessionRow, act: Act, open: (id: string) => void): HTMLElement {
   const li = el('li', 'session');
   li.title = s.title;
@@ -37,7 +29,7 @@ function row(s: SessionRow, act: Act, open: (id: string) => void): HTMLElement {
   const title = el('span', 'title', s.title);
   const meta = el('span', 'meta', `${s.steps} step${s.steps === 1 ? "" : "s"} · ${tokens(s.tokens)} tokens · $${s.costUsd.toFixed(2)} · ${ago(s.updatedAt)}`);
   const actions = el('span', 'actions');
-  for (const [command, codicon, label] of ACTIONS[s.status]) actions.append(iconAction(codicon, label, () => act(command, s.id)));
+  for (const [command, codicon, label] of LIST_ACTIONS[s.status]) actions.append(iconAction(codicon, label, () => act(command, s.id)));
   li.tabIndex = 0;
   li.setAttribute('role', 'button');
   li.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
