@@ -187,14 +187,14 @@ async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unk
 async function idleSession(d: Deps, arg: unknown, placeHolder: string, why: string): Promise<SessionId | undefined> {
   const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession(placeHolder));
   if (!id || !d.sessions.isRunning(id)) return id;
-  void vscode.window.showWarningMessage(`Savepoint: pause the session before ${why}.`);
+  void vscode.window.showWarningMessage(`Savepoint: the session is running or waiting for your answer: pause it first (Pause in the sidebar, or Savepoint: Pause Session), then try ${why} again.`);
   return undefined;
 }
 
 export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('savepoint.rewindSession', async (arg?: unknown, stepArg?: unknown) => {
-      const id = await idleSession(d, arg, 'Rewind which session?', 'rewinding it');
+      const id = await idleSession(d, arg, 'Rewind which session?', 'the rewind');
       if (!id) return;
       const target = await pickStep(d, id, 'Restore the workspace to its state after which step?', stepArg);
       if (!target) return;
@@ -237,7 +237,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       });
     }),
     vscode.commands.registerCommand('savepoint.undoRewind', async (arg?: unknown, rewindArg?: unknown) => {
-      const id = await idleSession(d, arg, 'Undo a rewind of which session?', 'undoing a rewind');
+      const id = await idleSession(d, arg, 'Undo a rewind of which session?', 'the undo');
       if (!id) return;
       const { store } = await d.stores.get();
       if (!store) return;
