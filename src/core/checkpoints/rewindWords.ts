@@ -13,7 +13,7 @@ export const previewLine = (f: RewindFilePlan): string =>
     ? `${f.action} ${f.path} (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)`
     : f.keptFor !== undefined
       ? `keep ${f.path} (${keptWords(f.path, f.keptFor)})`
-      : `${f.action} ${f.path}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
+      : `${f.action} ${f.path}${f.replacesDir ? ` (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
 
 /** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */
 function symbolsNote(lines: readonly string[]): string {

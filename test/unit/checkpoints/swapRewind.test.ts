@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
+import { previewLine } from '../../../src/core/checkpoints/rewindWords';
 import { commandSession, keptSessions } from './helpers/commandSession';
 import { diskTree } from './helpers/diskTree';
 
@@ -37,6 +38,7 @@ describe('a rewind across a file that became a folder, or a folder that became a
     assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.conflict]).sort(), [['cfg', 'create', false], ['cfg/sub/x.ts', 'delete', false], ['cfg/y.ts', 'delete', false]]);
     const cfg = plan.files.find((f) => f.path === 'cfg');
     assert.match(cfg?.diff ?? '', /^cfg: the folder cfg goes \(the files in it are deleted\), and the file takes its place\n/);
+    assert.equal(previewLine(cfg as NonNullable<typeof cfg>), 'create cfg (in place of the folder cfg, emptied by this rewind)');
     const r = await applyRewind(s.h.store, s.ws, plan);
     assert.deepEqual([r.written.sort(), r.skipped], [['cfg', 'cfg/sub/x.ts', 'cfg/y.ts'], []]);
     assert.deepEqual(await diskTree(s.h.workspace), { cfg: '"one\\n"' });
