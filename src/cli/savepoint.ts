@@ -22,78 +22,7 @@ import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
-
-const USAGE = `savepoint — a durable coding agent (headless)
-
-  savepoint run "task"            start a session and run it
-  savepoint resume [SESSION]      continue a session (default: the latest unfinished one)
-  savepoint list                  sessions of the workspace
-  savepoint show SESSION          the session's timeline
-  savepoint diff SESSION [STEP]   the unified diff of each file the session changed (one step, or all)
-  savepoint outline SESSION STEP [PATH]
-                                  the symbols (with their hashes) of the files STEP changed, or of PATH
-                                  as it was at the end of STEP: the checkpoint's AST snapshot (STEP 0:
-                                  PATH before the session changed it, read from the stored version)
-  savepoint rewind SESSION STEP [--mode files|both|conversation] [--yes] [--overwrite PATH]... [--message TEXT]
-                                  preview (and with --yes, do) a rewind to the end of STEP (0: before
-                                  the session); a safety checkpoint first, files edited outside the
-                                  session are kept unless listed with --overwrite; --message: what the
-                                  conversation (both, conversation) goes on with (needed from the last step)
-  savepoint undo-rewind SESSION [REWIND_ID] [--yes]
-                                  preview (and with --yes, do) the undo of a rewind (default: the latest)
-  savepoint fork SESSION STEP ["message" | --message TEXT]
-                                  a new session continuing from the end of STEP
-  savepoint compacted SESSION [ID]   the messages a compaction summarized (default: the latest)
-  savepoint uncompact SESSION [ID]   undo a compaction: the summarized messages come back
-  savepoint pin SESSION "fact"    send a fact verbatim with every request (unpin to stop)
-  savepoint memory [list | show ID | recall QUERY | forget ID | reverts]
-                                  long-term memory (workspace and user scopes)
-  savepoint approve SESSION [--reject TEXT | --respond TEXT | --edit JSON] [--resume]
-
-options:
-  --workspace DIR     the workspace (default: current directory)
-  --store DIR         where sessions are kept (default: per workspace in your data directory)
-  --model NAME        model; repeat for fallbacks (default claude-sonnet-4-6)
-  --base-url URL      any Anthropic-compatible endpoint (default: the API; key from ANTHROPIC_API_KEY)
-  --approvals MODE    prompt | park | yes (default: prompt on a terminal, park otherwise)
-  --max-steps N  --max-tokens N  --max-cost USD  --max-tool-failures N
-  --check-command CMD the command get_diagnostics runs (e.g. "npx tsc --noEmit -p ."); it also runs
-                      after every step that changes files, and each step records the errors it
-                      introduced or fixed (shown by \`show\`)
-  --no-step-checks    with --check-command: do not run it after every step
-`;
-
-const OPTIONS = {
-  workspace: { type: 'string' },
-  store: { type: 'string' },
-  model: { type: 'string', multiple: true },
-  'base-url': { type: 'string' },
-  approvals: { type: 'string' },
-  'max-steps': { type: 'string' },
-  'max-tokens': { type: 'string' },
-  'max-cost': { type: 'string' },
-  'max-tool-failures': { type: 'string' },
-  'check-command': { type: 'string' },
-  'no-step-checks': { type: 'boolean' },
-  reject: { type: 'string' },
-  respond: { type: 'string' },
-  edit: { type: 'string' },
-  resume: { type: 'boolean' },
-  mode: { type: 'string' },
-  yes: { type: 'boolean' },
-  overwrite: { type: 'string', multiple: true },
-  message: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-class UsageError extends Error {}
-
-function num(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} needs a non-negative number, got "${v}"`);
-  return n;
-}
+import { OPTIONS, USAGE, UsageError, num, parseJson, sessionArg, stepArg } from './cliArgs';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -329,30 +258,10 @@ async function memoryCommand(app: Composed, args: string[]): Promise<number> {
   }
 }
 
-function stepArg(v: string | undefined, command: string): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < 0) throw new UsageError(`${command} needs a step number (0: before the session), got ${v === undefined ? 'none' : `"${v}"`}`);
-  return n;
-}
-
-
 /** The outliner for a preview's symbol lines, once it has loaded (undefined when the CLI is not code-aware or it failed to load). */
 async function symbolsOf(app: Composed): Promise<Outliner | undefined> {
   await app.outliner?.ready?.();
   return app.outliner;
-}
-
-function sessionArg(v: string | undefined, command: string): SessionId {
-  if (!v) throw new UsageError(`${command} needs a session id (see savepoint list)`);
-  return v as SessionId;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new UsageError('--edit needs the new input as JSON');
-  }
 }
 
 type Lister = (o: ListSessionsOptions) => Promise<SessionPage>;
