@@ -75,10 +75,10 @@ export function num(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** A step as the user writes it: digits only (Number() would read "" as 0, "0x10" as 16 and "1e3" as 1000). */
 export function stepArg(v: string | undefined, command: string): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < 0) throw new UsageError(`${command} needs a step number (0: before the session), got ${v === undefined ? 'none' : `"${v}"`}`);
-  return n;
+  if (v === undefined || !/^[0-9]+$/.test(v)) throw new UsageError(`${command} needs a step number (0: before the session), got ${v === undefined ? 'none' : `"${v}"`}`);
+  return Number(v);
 }
 
 export function sessionArg(v: string | undefined, command: string): SessionId {

@@ -104,8 +104,7 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'diff': {
         const id = sessionArg(rest[0], 'diff');
-        const step = rest[1] === undefined ? undefined : num(rest[1], 'step');
-        if (step !== undefined && !Number.isInteger(step)) throw new UsageError(`diff takes a step number, got "${rest[1]}"`);
+        const step = rest[1] === undefined ? undefined : stepArg(rest[1], 'diff');
         const { stepDiffs } = await import('../core/checkpoints/stepDiffs');
         const diffs = await stepDiffs(app.store, id, step === undefined ? {} : { step });
         if (diffs.length === 0) process.stdout.write(step === undefined ? 'the session changed no file\n' : `step ${step} changed no file\n`);

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
+
+interface Refusal {
+  code?: number;
+  stdout?: string;
+  stderr?: string;
+}
+
+describe('the savepoint CLI refuses a command line it cannot take whole, before it writes anything (child process)', function () {
+  this.timeout(90_000);
+  let root: string;
+  let ws: string;
+  let id: string;
+  const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', 'http://127.0.0.1:9'], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+  const refused = (args: string[], message: RegExp) =>
+    assert.rejects(cli(...args), (e: Refusal) => {
+      assert.equal(e.code, 2, `${args.join(' ')}: ${e.stderr}`);
+      assert.match(e.stderr ?? '', message, args.join(' '));
+      assert.doesNotMatch(e.stderr ?? '', /unexpected|at .*\.js:\d+/, 'no stack trace');
+      assert.equal(e.stdout, '', `${args.join(' ')} printed nothing`);
+      return true;
+    });
+  const a = () => readFile(join(ws, 'a.ts'), 'utf8');
+  const sessions = async () => (await cli('list')).stdout.trim().split('\n').length;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-args-'));
+    ws = join(root, 'ws');
+    await mkdir(ws);
+    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
+    const server = await ScriptedModelServer.start([
+      { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
+      { type: 'message', content: [{ type: 'tool_use', id: 'w2', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 3;\n' } }] },
+      { type: 'message', content: [{ type: 'text', text: 'done' }] },
+    ]);
+    try {
+      const started = await run(process.execPath, [CLI, 'run', '--approvals', 'yes', 'count up', '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+      id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    } finally {
+      await server.close();
+    }
+    assert.equal(await a(), 'export const a = 3;\n');
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('takes a step only as a plain whole number: an empty one, hex, an exponent or a sign is refused, not read as step 0, 16 or 1000', async () => {
+    for (const step of ['', ' ', '0x1', '1e0', '+1', '1.0']) {
+      await refused(['rewind', id, step, '--yes'], /rewind needs a step number \(0: before the session\), got "/);
+      await refused(['fork', id, step], /fork needs a step number/);
+      await refused(['outline', id, step], /outline needs a step number/);
+      await refused(['diff', id, step], /diff needs a step number/);
+    }
+    assert.equal(await a(), 'export const a = 3;\n', 'no rewind ran');
+    assert.equal(await sessions(), 1, 'no fork was made');
+    assert.match((await cli('diff', id, '02')).stdout, /^## step 2 /, 'leading zeros are still a number');
+  });
+});
