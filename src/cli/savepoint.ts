@@ -22,6 +22,7 @@ import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
+import { errCode } from '../core/util/errCode';
 import { OPTIONS, USAGE, UsageError, num, parseJson, sessionArg, stepArg } from './cliArgs';
 
 async function main(argv: string[]): Promise<number> {
@@ -283,6 +284,14 @@ function printEvents(events: RunnerEvent[]): void {
 function report(r: RunOutcome): number {
   process.stdout.write(`${JSON.stringify(r)}\n`);
   return r.status === 'completed' ? 0 : r.status === 'failed' ? 1 : r.status === 'waiting' ? 3 : 4;
+}
+
+// A reader that stops early (`| head -1`) closes the pipe: the output ends there, the command does not.
+// Left to throw, EPIPE killed the process with a stack trace, a rewind with --yes halfway through.
+for (const out of [process.stdout, process.stderr]) {
+  out.on('error', (e: unknown) => {
+    if (errCode(e) !== 'EPIPE') throw e;
+  });
 }
 
 main(process.argv.slice(2)).then(

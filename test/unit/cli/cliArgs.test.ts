@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,17 @@ describe('the savepoint CLI refuses a command line it cannot take whole, before 
     });
   const a = () => readFile(join(ws, 'a.ts'), 'utf8');
   const sessions = async () => (await cli('list')).stdout.trim().split('\n').length;
+
+  /** The CLI with its output going to a reader that has already gone (as in `| head -1` once head has its line). */
+  const toClosedPipe = (...args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((done, fail) => {
+      const child = spawn(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store')], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code, stderr }));
+    });
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'savepoint-cli-args-'));
@@ -64,5 +75,19 @@ describe('the savepoint CLI refuses a command line it cannot take whole, before 
     assert.equal(await a(), 'export const a = 3;\n', 'no rewind ran');
     assert.equal(await sessions(), 1, 'no fork was made');
     assert.match((await cli('diff', id, '02')).stdout, /^## step 2 /, 'leading zeros are still a number');
+  });
+
+  it('output to a closed pipe (| head -1) ends the output, not the command: no EPIPE stack, and a rewind with --yes is done whole', async () => {
+    for (const args of [['show', id], ['diff', id], ['list']]) {
+      const r = await toClosedPipe(...args);
+      assert.equal(r.stderr, '', `${args[0]}: nothing on stderr`);
+      assert.equal(r.code, 0, args[0]);
+    }
+    const r = await toClosedPipe('rewind', id, '1', '--yes');
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    assert.equal(await a(), 'export const a = 2;\n', 'the rewind was done');
+    assert.match((await cli('undo-rewind', id, '--yes')).stdout, /rewind undone: 1 file restored/, 'and recorded whole: its undo works');
+    assert.equal(await a(), 'export const a = 3;\n');
   });
 });
