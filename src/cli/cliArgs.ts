@@ -18,7 +18,7 @@ export const USAGE = `savepoint — a durable coding agent (headless)
                                   the session); a safety checkpoint first, files edited outside the
                                   session are kept unless listed with --overwrite; --message: what the
                                   conversation (both, conversation) goes on with (needed from the last step)
-  savepoint undo-rewind SESSION [REWIND_ID] [--yes]
+  savepoint undo-rewind SESSION [REWIND_ID] [--yes] [--overwrite PATH]...
                                   preview (and with --yes, do) the undo of a rewind (default: the latest)
   savepoint fork SESSION STEP ["message" | --message TEXT]
                                   a new session continuing from the end of STEP
@@ -67,6 +67,43 @@ export const OPTIONS = {
 
 /** A mistake in the command line: reported without a stack, exit code 2. */
 export class UsageError extends Error {}
+
+/** The arguments each command takes (named as in USAGE, with how many at most) and the options only it takes. */
+const TAKES: Record<string, { args: string; max: number; options?: readonly string[] }> = {
+  run: { args: '"task"', max: Infinity },
+  resume: { args: '[SESSION]', max: 1 },
+  list: { args: '', max: 0 },
+  show: { args: 'SESSION', max: 1 },
+  diff: { args: 'SESSION [STEP]', max: 2 },
+  outline: { args: 'SESSION STEP [PATH]', max: 3 },
+  rewind: { args: 'SESSION STEP', max: 2, options: ['mode', 'yes', 'overwrite', 'message'] },
+  'undo-rewind': { args: 'SESSION [REWIND_ID]', max: 2, options: ['yes', 'overwrite'] },
+  fork: { args: 'SESSION STEP ["message"]', max: Infinity, options: ['message'] },
+  compacted: { args: 'SESSION [ID]', max: 2 },
+  uncompact: { args: 'SESSION [ID]', max: 2 },
+  pin: { args: 'SESSION "fact"', max: Infinity },
+  unpin: { args: 'SESSION "fact"', max: Infinity },
+  memory: { args: '[list | show ID | recall QUERY | forget ID | reverts]', max: Infinity },
+  approve: { args: 'SESSION', max: 1, options: ['reject', 'respond', 'edit', 'resume'] },
+};
+
+/**
+ * Refuses, before anything is opened or written, an unknown command, an argument left over and an
+ * option the command does not take: ignored, `rewind S 1 --yes 2` rewound to step 1 and
+ * `undo-rewind S --mode both` ran as if the option were not there. The model, endpoint, approval
+ * and budget options are taken by every command (scripts pass them to all).
+ */
+export function checkTakes(command: string, rest: readonly string[], given: Readonly<Record<string, unknown>>): void {
+  const takes = TAKES[command];
+  if (!takes) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  const over = rest.slice(takes.max);
+  if (over.length) throw new UsageError(`${command} takes ${takes.args || 'no argument'}; left over: ${over.map((a) => `"${a}"`).join(' ')} (nothing was done)`);
+  for (const [name, value] of Object.entries(given)) {
+    if (value === undefined || takes.options?.includes(name)) continue;
+    const by = Object.keys(TAKES).filter((c) => TAKES[c]?.options?.includes(name));
+    if (by.length) throw new UsageError(`${command} does not take --${name} (${by.join(', ')} does); nothing was done`);
+  }
+}
 
 export function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;

@@ -23,7 +23,7 @@ import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } fr
 import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
-import { OPTIONS, USAGE, UsageError, num, parseJson, sessionArg, stepArg } from './cliArgs';
+import { OPTIONS, USAGE, UsageError, checkTakes, num, parseJson, sessionArg, stepArg } from './cliArgs';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command || o.help ? 0 : 2;
   }
+  checkTakes(command, rest, o);
   const mode = (o.approvals ?? (process.stdin.isTTY ? 'prompt' : 'park')) as ApprovalMode;
   if (!['prompt', 'park', 'yes'].includes(mode)) throw new UsageError(`--approvals must be prompt, park or yes`);
   const env: CliEnv = {

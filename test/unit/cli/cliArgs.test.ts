@@ -90,4 +90,20 @@ describe('the savepoint CLI refuses a command line it cannot take whole, before 
     assert.match((await cli('undo-rewind', id, '--yes')).stdout, /rewind undone: 1 file restored/, 'and recorded whole: its undo works');
     assert.equal(await a(), 'export const a = 3;\n');
   });
+
+  it('refuses an argument left over or an option the command does not take, instead of ignoring it: `rewind S 1 --yes 2` rewound to step 1', async () => {
+    await refused(['rewind', id, '1', '--yes', '2'], /^savepoint: rewind takes SESSION STEP; left over: "2" \(nothing was done\)\n$/);
+    await refused(['fork', id, '1', '--yes'], /^savepoint: fork does not take --yes \(rewind, undo-rewind does\); nothing was done\n$/);
+    await refused(['undo-rewind', id, '--mode', 'both'], /undo-rewind does not take --mode \(rewind does\)/);
+    await refused(['diff', id, '1', 'a.ts'], /diff takes SESSION \[STEP\]; left over: "a\.ts"/);
+    await refused(['outline', id, '1', 'a.ts', 'b.ts'], /left over: "b\.ts"/);
+    await refused(['show', id, '--message', 'hi'], /show does not take --message/);
+    await refused(['list', id], /list takes no argument; left over/);
+    await refused(['rewnd', id, '1'], /unknown command "rewnd"/);
+    assert.equal(await a(), 'export const a = 3;\n', 'no rewind ran');
+    assert.equal(await sessions(), 1, 'no fork was made');
+    // What the commands take is still taken, with the options every command accepts.
+    assert.match((await cli('rewind', id, '1', '--mode', 'files', '--model', 'm')).stdout, /nothing written: add --yes/);
+    assert.match((await cli('fork', id, '1', 'go', 'on', 'now')).stdout, /continue it: savepoint resume/);
+  });
 });
