@@ -55,7 +55,14 @@ export class DiskCheckpointStore extends LevelCheckpointStore {
 export async function openCheckpointStore(options: OpenStoreOptions): Promise<DiskCheckpointStore> {
   const key = options.keyProvider ? await resolveKey(options.keyProvider) : undefined;
   // One or two metadata calls: not worth a trip through the thread pool.
-  mkdirSync(options.dir, { recursive: true });
+  try {
+    mkdirSync(options.dir, { recursive: true });
+  } catch (e) {
+    // A file where the folder goes (a --store naming one) left Node's EEXIST/ENOTDIR unexplained.
+    const code = errCode(e);
+    const what = code === 'EEXIST' ? 'it is a file, not a folder' : code === 'ENOTDIR' ? 'a file is where one of its folders goes' : `cannot create the folder (${code ?? String(e)})`;
+    throw new StoreError('IO', `opening the store in ${options.dir}: ${what}`, { cause: e });
+  }
   const base = { ...storeOptions(options), ...(key ? { encryptionKey: key } : {}) };
   try {
     const store = await openAt(options.dir, { ...base, readOnly: false });

@@ -106,4 +106,17 @@ describe('the savepoint CLI refuses a command line it cannot take whole, before 
     assert.match((await cli('rewind', id, '1', '--mode', 'files', '--model', 'm')).stdout, /nothing written: add --yes/);
     assert.match((await cli('fork', id, '1', 'go', 'on', 'now')).stdout, /continue it: savepoint resume/);
   });
+
+  it('--store naming a file, not a folder, says so (exit 1) where it was an unexpected failure with a stack trace', async () => {
+    const file = join(root, 'not-a-folder');
+    await writeFile(file, 'mine\n');
+    for (const args of [['show', id], ['list'], ['rewind', id, '1']]) {
+      await assert.rejects(run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', file], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } }), (e: Refusal) => {
+        assert.equal(e.code, 1, e.stderr);
+        assert.equal(e.stderr, `savepoint: opening the store in ${file}: it is a file, not a folder\n`);
+        return true;
+      });
+    }
+    assert.equal(await readFile(file, 'utf8'), 'mine\n', 'the file is left as it was');
+  });
 });
