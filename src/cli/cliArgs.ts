@@ -40,6 +40,11 @@ options:
                       after every step that changes files, and each step records the errors it
                       introduced or fixed (shown by \`show\`)
   --no-step-checks    with --check-command: do not run it after every step
+
+exit codes: 0 done (a preview too), 1 failed (no such session or step, a conflict, the store), 2 the
+  command line is wrong or has nothing to act on (no rewind left to undo, no approval waiting; nothing
+  was done), 3 the session waits for an approval, 4 it paused or a budget stopped it, 5 another
+  process (the editor) is using the workspace's sessions
 `;
 
 export const OPTIONS = {

@@ -99,7 +99,8 @@ async function main(argv: string[]): Promise<number> {
         const id = rest[0] as SessionId | undefined;
         if (!id) throw new UsageError('show needs a session id (see savepoint list)');
         const s = await app.store.getSession(id);
-        if (!s) throw new UsageError(`no session ${id}`);
+        // As every other command reports it (exit 1): the command line was well formed.
+        if (!s) throw new StoreError('SESSION_NOT_FOUND', `no session ${id} in this workspace`);
         process.stdout.write(`${listLine(s)}\n`);
         for await (const e of app.store.readEvents(id)) process.stdout.write(`${timelineLine(e)}\n`);
         return 0;

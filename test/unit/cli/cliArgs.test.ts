@@ -119,4 +119,16 @@ describe('the savepoint CLI refuses a command line it cannot take whole, before 
     }
     assert.equal(await readFile(file, 'utf8'), 'mine\n', 'the file is left as it was');
   });
+
+  it('a session that is not there is exit 1 for show as for every other command (show said exit 2, a wrong command line), and the exit codes are in the usage', async () => {
+    for (const args of [['show', 'nosuch'], ['diff', 'nosuch'], ['outline', 'nosuch', '1'], ['rewind', 'nosuch', '1'], ['undo-rewind', 'nosuch'], ['fork', 'nosuch', '1']]) {
+      await assert.rejects(cli(...args), (e: Refusal) => {
+        assert.equal(e.code, 1, `${args[0]}: ${e.stderr}`);
+        assert.equal(e.stderr, 'savepoint: no session nosuch in this workspace\n', args[0]);
+        return true;
+      });
+    }
+    const usage = (await cli('--help')).stdout;
+    assert.match(usage, /\nexit codes: 0 done \(a preview too\), 1 failed \(no such session or step[\s\S]* 2 the\s+command line is wrong or has nothing to act on \(no rewind left to undo[\s\S]* 3 [\s\S]* 5 another\s+process/);
+  });
 });
