@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
@@ -49,9 +50,17 @@ async function main(argv: string[]): Promise<number> {
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
   }
+  const storeDir = env.store ?? defaultStoreDir(env.workspace);
+  // Opening makes a store: a command on a session (or `list`) in a workspace that has none (the wrong
+  // folder, a mistyped --workspace) left an empty one behind, and said only "no session X".
+  if (command !== 'run' && command !== 'memory' && !existsSync(storeDir)) {
+    if (command === 'list') return 0;
+    if (command === 'resume' && rest[0] === undefined) throw new UsageError('no unfinished session to resume');
+    throw new StoreError('SESSION_NOT_FOUND', `no session ${sessionArg(rest[0], command)} in this workspace: ${env.workspace} has no sessions${env.store ? ` in ${storeDir}` : ''} (is --workspace${env.store ? ' or --store' : ''} right?)`);
+  }
   if (command === 'list') {
     // A store at rest: the rows its last clean close left beside it, without opening LevelDB (see listSnapshot.ts).
-    const rows = readListSnapshot(env.store ?? defaultStoreDir(env.workspace));
+    const rows = readListSnapshot(storeDir);
     if (rows) {
       for (const s of rows) process.stdout.write(`${listLine(s)}\n`);
       return 0;

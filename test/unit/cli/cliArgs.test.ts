@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,5 +131,27 @@ describe('the savepoint CLI refuses a command line it cannot take whole, before 
     }
     const usage = (await cli('--help')).stdout;
     assert.match(usage, /\nexit codes: 0 done \(a preview too\), 1 failed \(no such session or step[\s\S]* 2 the\s+command line is wrong or has nothing to act on \(no rewind left to undo[\s\S]* 3 [\s\S]* 5 another\s+process/);
+  });
+
+  it('a command on a session in a workspace with no sessions says so and leaves no store behind (it made an empty one, and said only "no session")', async () => {
+    const elsewhere = join(root, 'elsewhere');
+    await mkdir(elsewhere);
+    const data = join(root, 'data-elsewhere');
+    const there = (store: string[], ...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', elsewhere, '--base-url', 'http://127.0.0.1:9', ...store], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: data } });
+    const missing = join(root, 'no-store-here');
+    for (const store of [[], ['--store', missing]]) {
+      for (const args of [['show', id], ['diff', id, '1'], ['outline', id, '1'], ['rewind', id, '1', '--yes'], ['undo-rewind', id], ['fork', id, '1'], ['compacted', id], ['approve', id]]) {
+        await assert.rejects(there(store, ...args), (e: Refusal) => {
+          assert.equal(e.code, 1, `${args[0]}: ${e.stderr}`);
+          const where = store.length ? ` in ${missing} (is --workspace or --store right?)` : ' (is --workspace right?)';
+          assert.equal(e.stderr, `savepoint: no session ${id} in this workspace: ${elsewhere} has no sessions${where}\n`, args[0]);
+          return true;
+        });
+      }
+      assert.equal((await there(store, 'list')).stdout, '');
+      await assert.rejects(there(store, 'resume'), (e: Refusal) => e.code === 2 && /no unfinished session to resume/.test(e.stderr ?? ''));
+      await assert.rejects(there(store, 'show'), (e: Refusal) => e.code === 2 && /show needs a session id/.test(e.stderr ?? ''));
+    }
+    assert.deepEqual([existsSync(missing), existsSync(join(data, 'savepoint', 'workspaces'))], [false, false], 'no store was made');
   });
 });
