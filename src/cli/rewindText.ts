@@ -16,7 +16,7 @@ export function printPlan(files: readonly RewindFilePlan[]): void {
   for (const f of changes) {
     const waits = f.movedFrom !== undefined && files.some((g) => g.path === f.movedFrom && g.conflict) ? `  (the way back of a move: kept unless --overwrite ${f.movedFrom})` : '';
     const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${f.fromHash === null ? 'deleted' : 'edited'} outside the session: kept unless --overwrite)` : waits}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
-    const mode = f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)';
+    const mode = `${f.replacesDir ? `  (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)'}`;
     process.stdout.write(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${f.path}${mode}${why}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
     if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
