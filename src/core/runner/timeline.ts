@@ -98,7 +98,9 @@ export function describeEvent(ev: RunnerEvent): string {
       return `${head}  decided: ${ev.data.decision}${ev.data.text ? ` "${cut(ev.data.text, 80)}"` : ''}`;
     case 'tool_result': {
       const diag = ev.data.diagnostics ? describeStepDiagnostics(ev.data.diagnostics) : '';
-      const firstLine = ev.data.content.split('\n[diagnostics after this step')[0] ?? '';
+      // The symbol lines the content carries for the model are said once, under the line (`resultDetails`).
+      const symbolLines = new Set(ev.data.symbols ?? []);
+      const firstLine = (ev.data.content.split('\n[diagnostics after this step')[0] ?? '').split('\n').filter((l) => !symbolLines.has(l)).join('\n');
       return `${head}  ${ev.data.isError ? 'ERROR' : 'ok'} ${ev.data.name}${ev.data.recovered ? ` [recovered: ${ev.data.recovered}]` : ''}: ${cut(firstLine.replace(/\s+/g, ' '), 110)}${diag ? ` — ${diag}` : ''}${resultDetails(ev.data)}`;
     }
     case 'message_added':

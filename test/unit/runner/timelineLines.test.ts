@@ -34,6 +34,11 @@ describe('savepoint show: a result\'s files and symbols under its line', functio
     );
   });
 
+  it("an edit's symbol lines, which its content carries for the model, are said once, under its line", () => {
+    const text = describeEvent({ type: 'tool_result', data: result({ name: 'write_file', content: 'Wrote a.ts (3 lines)\nchanged constant `a` in a.ts', symbols: ['changed constant `a` in a.ts'] }) });
+    assert.equal(text, ['  ok write_file: Wrote a.ts (3 lines)', '        changed constant `a` in a.ts'].join('\n'));
+  });
+
   it('a plain result stays one line; a long list is cut with a count', () => {
     assert.equal(describeEvent({ type: 'tool_result', data: result({}) }), '  ok run_command: exit 0 more output');
     const many = describeEvent({ type: 'tool_result', data: result({ symbols: Array.from({ length: 14 }, (_, i) => `changed function \`f${i}\` in a.ts`) }) });
