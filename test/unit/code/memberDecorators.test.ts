@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
-import { AstOutliner } from '../../../src/core/code/astOutline';
-import { describeDelta, symbolDelta } from '../../../src/core/code/symbolDelta';
+import { deltaSuite } from './deltaSuite';
 
 describe('symbol deltas: decorators and attributes above a member', () => {
-  let outliner: AstOutliner;
-  before(async () => {
-    outliner = await AstOutliner.create();
-  });
-  after(() => outliner.dispose());
-
-  const delta = (path: string, a: string, b: string) => describeDelta(path, symbolDelta(outliner.outline(path, a), outliner.outline(path, b)));
+  const { delta } = deltaSuite();
 
   it('typescript: a decorator above a method is part of the method, not of its class', () => {
     const before = 'class A {\n  @Get("/a")\n  list() {\n    return 1;\n  }\n\n  @Post("/a")\n  create() {\n    return 2;\n  }\n}\n';

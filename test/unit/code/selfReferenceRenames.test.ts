@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
-import { AstOutliner } from '../../../src/core/code/astOutline';
-import { describeDelta, symbolDelta } from '../../../src/core/code/symbolDelta';
+import { deltaSuite } from './deltaSuite';
 
 describe('symbol deltas: a rename that also renames the symbol\'s references to itself', () => {
-  let outliner: AstOutliner;
-  before(async () => {
-    outliner = await AstOutliner.create();
-  });
-  after(() => outliner.dispose());
-
-  const delta = (path: string, a: string, b: string) => describeDelta(path, symbolDelta(outliner.outline(path, a), outliner.outline(path, b)));
+  const { delta } = deltaSuite();
 
   it('typescript: a recursive function renamed with its recursive call is a rename', () => {
     const before = 'export function fact(n: number): number {\n  return n <= 1 ? 1 : n * fact(n - 1);\n}\n';

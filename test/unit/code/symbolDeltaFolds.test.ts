@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
-import { AstOutliner } from '../../../src/core/code/astOutline';
-import { describeDelta, symbolDelta } from '../../../src/core/code/symbolDelta';
+import { deltaSuite } from './deltaSuite';
 
 describe('symbol deltas: a Go receiver made a pointer, and the members of a renamed container', () => {
-  let outliner: AstOutliner;
-  before(async () => {
-    outliner = await AstOutliner.create();
-  });
-  after(() => outliner.dispose());
-
-  const delta = (path: string, a: string, b: string) => describeDelta(path, symbolDelta(outliner.outline(path, a), outliner.outline(path, b)));
+  const { delta } = deltaSuite();
 
   it('go: a method whose receiver becomes a pointer is the same method, changed', () => {
     const value = 'package p\n\ntype Server struct{ n int }\n\nfunc (s Server) Start() int {\n\treturn s.n\n}\n';

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { AstOutliner } from '../../../src/core/code/astOutline';
-import { describeDelta, symbolDelta } from '../../../src/core/code/symbolDelta';
+import { deltaSuite } from './deltaSuite';
 
 describe('symbol deltas: class leads, overload signatures, CommonJS exports, multi-declarator heads', () => {
-  let outliner: AstOutliner;
-  before(async () => {
-    outliner = await AstOutliner.create();
-  });
-  after(() => outliner.dispose());
-
-  const delta = (path: string, a: string, b: string) => describeDelta(path, symbolDelta(outliner.outline(path, a), outliner.outline(path, b)));
-  const names = (path: string, text: string) => outliner.outline(path, text).symbols.map((s) => `${s.kind} ${s.name}`);
+  const { delta, outliner } = deltaSuite();
+  const names = (path: string, text: string) => outliner().outline(path, text).symbols.map((s) => `${s.kind} ${s.name}`);
 
   describe('python: a comment above the first method of a class', () => {
     const cls = (c: string) => `class A:\n    # ${c}\n    def m(self):\n        return 1\n\n    # ${c}\n    def n(self):\n        return 2\n`;

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { AstOutliner } from '../../../src/core/code/astOutline';
-import { describeDelta, symbolDelta } from '../../../src/core/code/symbolDelta';
+import { deltaSuite } from './deltaSuite';
 
 describe('symbol deltas: a file a step leaves with syntax errors, and the step that fixes it', () => {
-  let outliner: AstOutliner;
-  before(async () => {
-    outliner = await AstOutliner.create();
-  });
-  after(() => outliner.dispose());
-
-  const delta = (path: string, a: string, b: string) => describeDelta(path, symbolDelta(outliner.outline(path, a), outliner.outline(path, b)));
+  const { delta, outliner } = deltaSuite();
   const ts = 'function a() {\n  return 1;\n}\n\nfunction b() {\n  return 2;\n}\n\nfunction c() {\n  return 3;\n}\n';
   const broken = ts.replace('return 1;\n}', 'return 1;\n');
 
   it('symbols the parser no longer finds after an unclosed brace are not said to be removed', () => {
-    assert.equal(outliner.outline('a.ts', broken).hasSyntaxErrors, true);
+    assert.equal(outliner().outline('a.ts', broken).hasSyntaxErrors, true);
     const lines = delta('a.ts', ts, broken);
     assert.equal(lines.filter((l) => l.startsWith('removed')).length, 0, lines.join('\n'));
     assert.deepEqual(lines, ['function `a`, function `b`, function `c` in a.ts not found: removed, or hidden by its syntax errors']);
