@@ -3,13 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CaptureFilter } from '../../../src/core/node/captureFilter';
-import type { NodeChangeCaptureOptions } from '../../../src/core/node/nodeChangeCapture';
-import { captureCommand, captureScratch, snapshotTree, summary } from './captureHarness';
-
-const modes: [string, NodeChangeCaptureOptions][] = [
-  ['with the watcher', {}],
-  ['without it', { watch: false }],
-];
+import { CAPTURE_MODES, captureCommand, captureScratch, snapshotTree, summary } from './captureHarness';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 
@@ -32,7 +26,7 @@ describe('NodeChangeCapture in a workspace that is a folder of a repository: the
   const tmp = captureScratch();
   afterEach(() => tmp.cleanup());
 
-  for (const [mode, options] of modes) {
+  for (const [mode, options] of CAPTURE_MODES) {
     it(`build output and logs the repository root's .gitignore names are not taken as a command's changes, and nothing in .git is written, ${mode}`, async () => {
       const repo = await tmp.workspace({ '.gitignore': 'dist/\n*.log\n', 'app/src/a.ts': 'a\n' });
       git(repo, 'init', '-q');

@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { NodeChangeCaptureOptions } from '../../../src/core/node/nodeChangeCapture';
-import { captureCommand, captureScratch, sh, summary } from './captureHarness';
-
-const modes: [string, NodeChangeCaptureOptions][] = [
-  ['with the watcher', {}],
-  ['without it', { watch: false }],
-];
+import { CAPTURE_MODES, captureCommand, captureScratch, sh, summary } from './captureHarness';
 
 /** The user's own ignore file (core.excludesFile, by default ~/.config/git/ignore) applies in every repository, as in git. */
 describe("NodeChangeCapture: the user's global git ignore file", () => {
@@ -23,7 +17,7 @@ describe("NodeChangeCapture: the user's global git ignore file", () => {
     config = undefined;
   });
 
-  for (const [mode, options] of modes) {
+  for (const [mode, options] of CAPTURE_MODES) {
     it(`editor and system files core.excludesFile names are not a command's changes, and a change to that file applies from the next step, ${mode}`, async () => {
       config = await mkdtemp(path.join(tmpdir(), 'savepoint-gitconfig-'));
       const excludes = path.join(config, 'my ignore');

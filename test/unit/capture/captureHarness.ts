@@ -9,6 +9,12 @@ import type { FileChange, FileChangeSet } from '../../../src/core/ports/changeCa
 
 const exec = promisify(execFile);
 
+/** The two ways the capture finds a command's changes, for a test to run in each: the watcher's dirty paths, and the stat-only sweep. */
+export const CAPTURE_MODES: [string, NodeChangeCaptureOptions][] = [
+  ['with the watcher', {}],
+  ['without it', { watch: false }],
+];
+
 /** Temporary workspaces and the captures on them, removed by `cleanup`. */
 export function captureScratch() {
   const dirs: string[] = [];

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
-import type { NodeChangeCaptureOptions } from '../../../src/core/node/nodeChangeCapture';
-import { captureCommand, captureScratch, only, summary, text } from './captureHarness';
-
-const modes: [string, NodeChangeCaptureOptions][] = [
-  ['with the watcher', {}],
-  ['without it', { watch: false }],
-];
+import { CAPTURE_MODES, captureCommand, captureScratch, only, summary, text } from './captureHarness';
 
 describe('NodeChangeCapture: when the .gitignore rules change', () => {
   const tmp = captureScratch();
   afterEach(() => tmp.cleanup());
 
-  for (const [mode, options] of modes) {
+  for (const [mode, options] of CAPTURE_MODES) {
     it(`tracks a directory that is no longer ignored from the next step on, ${mode}`, async () => {
       const root = await tmp.workspace({ '.gitignore': 'build/\n', 'build/o.js': 'o\n', 'build/sub/q.js': 'q\n', 'src/a.ts': 'a\n' });
       const capture = tmp.capture(root, options);

@@ -1,11 +1,5 @@
 import assert from 'node:assert/strict';
-import type { NodeChangeCaptureOptions } from '../../../src/core/node/nodeChangeCapture';
-import { captureCommand, captureScratch, sh, summary } from './captureHarness';
-
-const modes: [string, NodeChangeCaptureOptions][] = [
-  ['with the watcher', {}],
-  ['without it', { watch: false }],
-];
+import { CAPTURE_MODES, captureCommand, captureScratch, sh, summary } from './captureHarness';
 
 /**
  * A command that creates files AND changes the rules so that they are tracked (a checkout of a branch
@@ -17,7 +11,7 @@ describe('files a command creates while it un-ignores them', () => {
   const tmp = captureScratch();
   afterEach(() => tmp.cleanup());
 
-  for (const [mode, options] of modes) {
+  for (const [mode, options] of CAPTURE_MODES) {
     it(`git checkout of a branch that commits dist/ (ignored on main) reports dist/app.js created, ${mode}`, async () => {
       const root = await tmp.workspace();
       await sh(

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import type { NodeChangeCaptureOptions } from '../../../src/core/node/nodeChangeCapture';
-import { captureCommand, captureScratch, sh, summary } from './captureHarness';
-
-const modes: [string, NodeChangeCaptureOptions][] = [
-  ['with the watcher', {}],
-  ['without it', { watch: false }],
-];
+import { CAPTURE_MODES, captureCommand, captureScratch, sh, summary } from './captureHarness';
 
 /** Inside a repository of its own (a submodule, a project cloned into the workspace) git applies that repository's rules only. */
 describe('NodeChangeCapture: a repository inside the workspace', () => {
   const tmp = captureScratch();
   afterEach(() => tmp.cleanup());
 
-  for (const [mode, options] of modes) {
+  for (const [mode, options] of CAPTURE_MODES) {
     it(`goes by its own .gitignore and info/exclude, not by the enclosing repository's, ${mode}`, async () => {
       const root = await tmp.workspace({
         '.gitignore': 'dist/\n*.log\n',

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { NodeChangeCaptureOptions } from '../../../src/core/node/nodeChangeCapture';
-import { captureCommand, captureScratch, only, sh, summary, text } from './captureHarness';
-
-const modes: [string, NodeChangeCaptureOptions][] = [
-  ['with the watcher', {}],
-  ['without it', { watch: false }],
-];
+import { CAPTURE_MODES, captureCommand, captureScratch, only, sh, summary, text } from './captureHarness';
 
 const commit = 'git -c user.email=t@t -c user.name=t commit -qm c';
 
@@ -16,7 +10,7 @@ describe('NodeChangeCapture: files git tracks although its rules ignore them', (
   const tmp = captureScratch();
   afterEach(() => tmp.cleanup());
 
-  for (const [mode, options] of modes) {
+  for (const [mode, options] of CAPTURE_MODES) {
     it(`a command's edits of force-added and committed-then-ignored files are captured, the untracked ignored ones still not, ${mode}`, async () => {
       const root = await tmp.workspace({ '.gitignore': 'dist/\n*.local\n', 'dist/index.js': 'v1\n', 'dist/lib/util.js': 'u1\n', 'app.local': 'a1\n', 'src/a.ts': 'a\n' });
       await sh(root, `git init -q && git add -A && git add -f dist app.local && ${commit} && echo junk > dist/cache.tmp`);
