@@ -3,7 +3,7 @@ import { CheckpointError } from '../core/checkpoints/checkpointEvents';
 import { editorText } from '../core/checkpoints/fileContents';
 import { loadFileHistory } from '../core/checkpoints/fileHistory';
 import { conflictsToAsk, overwritesChosen } from '../core/checkpoints/overwriteChoice';
-import { type StepChanges, changeOf, stepChanges } from '../core/checkpoints/stepChanges';
+import { type StepChanges, changeOf, stepChanges, stepChoices } from '../core/checkpoints/stepChanges';
 import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import type { SymbolKind } from '../core/code/symbolRules';
@@ -171,15 +171,18 @@ async function reporting(work: () => Promise<void>): Promise<void> {
 }
 
 /** The step given by the caller (the sidebar passes it), or the one the user picks, with the changes of files it made. */
-async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unknown): Promise<StepChanges | undefined> {
+async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unknown, every = false): Promise<StepChanges | undefined> {
   const { store } = await d.stores.get();
   if (!store) return undefined;
-  const steps = stepChanges(await loadFileHistory(store, id));
+  // `every` checkpoint (to rewind or fork to: a step that changed no file is one for the conversation), or the steps that changed files and the start.
+  const history = await loadFileHistory(store, id);
+  const steps = every ? stepChoices(history) : [...stepChanges(history), { step: 0, calls: [], files: [] }];
   if (typeof given === 'number' && Number.isInteger(given) && given >= 0) return steps.find((s) => s.step === given) ?? { step: given, calls: [], files: [] };
-  const items = [
-    ...steps.map((s) => ({ label: `Step ${s.step}`, description: s.files.map((t) => t.path).join(', '), step: s.step, s })),
-    { label: 'Before the session', description: 'every file as it was before the session touched it', step: 0, s: { step: 0, calls: [], files: [] } as StepChanges },
-  ];
+  const items = steps.map((s) =>
+    s.step === 0
+      ? { label: 'Before the session', description: 'every file as it was before the session touched it', step: 0, s }
+      : { label: `Step ${s.step}`, description: s.files.length ? s.files.map((t) => t.path).join(', ') : 'no file changed', step: s.step, s },
+  );
   return (await vscode.window.showQuickPick(items, { placeHolder }))?.s;
 }
 
@@ -196,7 +199,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('savepoint.rewindSession', async (arg?: unknown, stepArg?: unknown) => {
       const id = await idleSession(d, arg, 'Rewind which session?', 'the rewind');
       if (!id) return;
-      const target = await pickStep(d, id, 'Restore the workspace to its state after which step?', stepArg);
+      const target = await pickStep(d, id, 'Restore the workspace to its state after which step?', stepArg, true);
       if (!target) return;
       const mode = await vscode.window.showQuickPick(
         [
@@ -269,7 +272,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('savepoint.forkSession', async (arg?: unknown, stepArg?: unknown) => {
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Fork which session?'));
       if (!id) return;
-      const target = await pickStep(d, id, 'Start the new session from the checkpoint after which step?', stepArg);
+      const target = await pickStep(d, id, 'Start the new session from the checkpoint after which step?', stepArg, true);
       if (!target) return;
       const message = await vscode.window.showInputBox({ title: 'Savepoint: Fork', prompt: 'What should the new session do from there? (optional unless the session had finished)' });
       if (message === undefined) return;

@@ -39,3 +39,15 @@ function netByPath(calls: readonly FileTouch[]): FileTouch[] {
 export function changeOf(s: StepChanges, path: string, callId?: string): FileTouch | undefined {
   return (callId !== undefined ? s.calls.find((t) => t.path === path && t.callId === callId) : undefined) ?? s.files.find((t) => t.path === path);
 }
+
+/**
+ * Every checkpoint of the session, newest first, for a picker of where to rewind or fork: each step
+ * up to the last, with its file changes (none for a step that only read, ran nothing that changed
+ * a file, or ended the session), then the start, before any step. Reads only the history.
+ */
+export function stepChoices(history: FileHistory): StepChanges[] {
+  const changed = new Map(stepChanges(history).map((s) => [s.step, s]));
+  const out: StepChanges[] = [];
+  for (let step = history.lastStep; step >= 0; step--) out.push(changed.get(step) ?? { step, calls: [], files: [] });
+  return out;
+}

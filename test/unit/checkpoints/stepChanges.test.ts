@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { FileHistory, type FileTouch } from '../../../src/core/checkpoints/fileHistory';
-import { changeOf, stepChanges } from '../../../src/core/checkpoints/stepChanges';
+import { changeOf, stepChanges, stepChoices } from '../../../src/core/checkpoints/stepChanges';
 import type { BlobHash } from '../../../src/core/store/types';
 
 const h = (s: string) => s as BlobHash;
@@ -29,6 +29,10 @@ describe('the file changes of a step, for its diff', () => {
     const one = steps.find((s) => s.step === 1);
     assert.deepEqual(one?.files.map((f) => f.path), ['a.ts', 'b.ts']);
     assert.equal(one?.calls.length, 3);
+  });
+
+  it('offers every checkpoint to rewind or fork to, newest first: steps that changed no file too, and the start', () => {
+    assert.deepEqual(stepChoices(history).map((s) => [s.step, s.files.map((f) => f.path)]), [[3, []], [2, ['a.ts']], [1, ['a.ts', 'b.ts']], [0, []]]);
   });
 
   it("a call's row shows that call's own change", () => {
