@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
 import { boundedDiff } from '../../../src/core/checkpoints/fileContents';
 import { stepDiffs } from '../../../src/core/checkpoints/stepDiffs';
-import { finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { finalText, harnessPerTest, toolUse } from '../runner/runnerHarness';
 
 /**
  * A write_file that gave a file the contents it already had: `savepoint diff` showed the step's
  * entry for it as a bare diff header with no lines, which reads as a change that cannot be seen.
  */
 describe('step diffs of a file written with the contents it had (real runner session)', function () {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const makeHarness = harnessPerTest();
 
   it('say the contents did not change, with their size', async () => {
-    h = await harness(
+    const h = await makeHarness(
       [toolUse('t1', 'write_file', { path: 'same.txt', content: 'kept\r\n' }), finalText('done', { toolResultFor: 't1', toolResultIsError: false })],
       { 'same.txt': 'kept\r\n' },
     );

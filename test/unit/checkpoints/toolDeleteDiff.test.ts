@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { stepDiffs } from '../../../src/core/checkpoints/stepDiffs';
-import { ScriptedGate, finalText, harness, toolUse, type Harness } from '../runner/runnerHarness';
+import { ScriptedGate, finalText, harnessPerTest, toolUse } from '../runner/runnerHarness';
 
 /**
  * A file over the size limit that delete_file removed is kept by hash only: `savepoint diff` said it
@@ -8,14 +8,10 @@ import { ScriptedGate, finalText, harness, toolUse, type Harness } from '../runn
  * no command touched it and the reason is known.
  */
 describe('step diff of a file over the size limit that delete_file removed (real runner session)', function () {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const makeHarness = harnessPerTest();
 
   it('names the reason: over the size limit, kept by hash only', async () => {
-    h = await harness([toolUse('d1', 'delete_file', { path: 'big.txt' }), finalText('done', { toolResultFor: 'd1', toolResultIsError: false })], { 'big.txt': `${'x'.repeat(3000)}\n` });
+    const h = await makeHarness([toolUse('d1', 'delete_file', { path: 'big.txt' }), finalText('done', { toolResultFor: 'd1', toolResultIsError: false })], { 'big.txt': `${'x'.repeat(3000)}\n` });
     const runner = h.runner(new ScriptedGate(), { maxFileBytes: 1000 });
     const id = await h.start(runner);
     assert.equal((await runner.run(id)).status, 'completed');

@@ -5,7 +5,7 @@ import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import type { RunnerEvent, ToolResultData } from '../../../src/core/runner/runEvents';
-import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
+import { Crash, ScriptedGate, crashAt, finalText, harnessPerTest, toolUse } from './runnerHarness';
 
 const ORIGINAL = 'function one() {\n  return 1;\n}\n\nfunction two() {\n  return 2;\n}\n';
 const OURS = ORIGINAL.replace('return 1;', 'return 100;');
@@ -19,14 +19,10 @@ const results = (events: RunnerEvent[]) => events.flatMap((e) => (e.type === 'to
  */
 describe('an edit written before a crash, then changed next to it by the user', function () {
   this.timeout(60_000);
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const makeHarness = harnessPerTest();
 
   async function crashedAfterWrite(outside: (ours: string) => string) {
-    h = await harness([toolUse('w1', 'write_file', { path: 'src/f.ts', content: OURS }), finalText('done', { toolResultFor: 'w1' })], { 'src/f.ts': ORIGINAL });
+    const h = await makeHarness([toolUse('w1', 'write_file', { path: 'src/f.ts', content: OURS }), finalText('done', { toolResultFor: 'w1' })], { 'src/f.ts': ORIGINAL });
     const id = await h.start(h.runner());
     await assert.rejects(h.runner(new ScriptedGate(), { probe: crashAt('applied:write_file') }).run(id), Crash);
     const file = join(h.workspace, 'src/f.ts');
@@ -56,7 +52,7 @@ describe('an edit written before a crash, then changed next to it by the user', 
   });
 
   it('a file the edit created, changed by the user after the crash: found done too', async () => {
-    h = await harness([toolUse('w1', 'write_file', { path: 'src/new.ts', content: OURS }), finalText('done', { toolResultFor: 'w1' })]);
+    const h = await makeHarness([toolUse('w1', 'write_file', { path: 'src/new.ts', content: OURS }), finalText('done', { toolResultFor: 'w1' })]);
     const id = await h.start(h.runner());
     await assert.rejects(h.runner(new ScriptedGate(), { probe: crashAt('applied:write_file') }).run(id), Crash);
     const file = join(h.workspace, 'src/new.ts');

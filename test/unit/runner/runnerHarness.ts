@@ -36,6 +36,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * For a `describe` whose tests each make one harness: the returned function makes it (as `harness`
+ * does), and the afterEach registered here closes it after the test.
+ */
+export function harnessPerTest(): (steps: StepInput[], files?: Record<string, string>) => Promise<Harness> {
+  let open: Harness | undefined;
+  afterEach(async () => {
+    await open?.close();
+    open = undefined;
+  });
+  return async (steps, files) => (open = await harness(steps, files));
+}
+
 export async function harness(steps: StepInput[], files: Record<string, string> = {}): Promise<Harness> {
   const root = await mkdtemp(join(tmpdir(), 'savepoint-runner-'));
   const workspace = join(root, 'ws');
