@@ -48,6 +48,9 @@ export const STALE_SWEEP_EVERY_MS = 24 * 60 * 60_000;
 /** The marker's name, in the folder of the capture's log beside the store (whose own files end in `.capture.log`). */
 export const STALE_SWEEP_MARKER = 'staging-swept';
 
+/** How far ahead of this process's clock a marker may be and still count as now (see `sweepStaleStagingWhenDue`). */
+const CLOCK_SLACK_MS = 5_000;
+
 export interface ThrottledSweepOptions extends StaleStagingOptions {
   /** Default `STALE_SWEEP_EVERY_MS`. */
   everyMs?: number;
@@ -63,12 +66,14 @@ export interface ThrottledSweepOptions extends StaleStagingOptions {
 export async function sweepStaleStagingWhenDue(root: string, marker: string, options: ThrottledSweepOptions = {}): Promise<string[] | undefined> {
   const now = options.now ?? Date.now();
   const last = await stat(marker).then((s) => s.mtimeMs, () => undefined);
-  if (last !== undefined && now >= last && now - last < (options.everyMs ?? STALE_SWEEP_EVERY_MS)) return undefined;
+  // A marker a little ahead of this clock is not a clock set back: file times and Date.now() may come from clocks that differ slightly.
+  if (last !== undefined && now >= last - CLOCK_SLACK_MS && now - last < (options.everyMs ?? STALE_SWEEP_EVERY_MS)) return undefined;
   const { removed, young } = await sweep(root, options);
   if (young === 0) {
     await mkdir(path.dirname(marker), { recursive: true });
     await writeFile(marker, 'the last walk of the workspace for stale staged files (see staleStaging.ts)\n');
-    if (options.now !== undefined) await utimes(marker, now / 1000, now / 1000);
+    // The time the walk began, by this process's clock, not the file system's.
+    await utimes(marker, now / 1000, now / 1000);
   }
   return removed;
 }
