@@ -1,6 +1,10 @@
+import { parseArgs } from 'node:util';
 import type { SessionId } from '../core/store/types';
 
 /** The CLI's command line: its usage text, its options, and the checks of its arguments (a failed check is a UsageError: exit 2). */
+
+/** The fewest characters of a session id taken as its start (`resolveSessionArg`): fewer would match a step number typed in the wrong place. */
+export const MIN_PREFIX = 4;
 
 export const USAGE = `savepoint — a durable coding agent (headless)
 
@@ -41,6 +45,8 @@ options:
                       introduced or fixed (shown by \`show\`)
   --no-step-checks    with --check-command: do not run it after every step
 
+SESSION: an id as savepoint list shows it, or its start (${MIN_PREFIX} characters or more) when no other id begins so
+
 exit codes: 0 done (a preview too), 1 failed (no such session or step, a conflict, the store), 2 the
   command line is wrong or has nothing to act on (no rewind left to undo, no approval waiting; nothing
   was done), 3 the session waits for an approval, 4 it paused or a budget stopped it, 5 another
@@ -72,6 +78,21 @@ export const OPTIONS = {
 
 /** A mistake in the command line: reported without a stack, exit code 2. */
 export class UsageError extends Error {}
+
+/**
+ * The options and positionals. A negative step (`rewind S -1`, for "the step before the last") is
+ * read by Node's parser as an unknown option, and its advice to write `-- "-1"` only led to a second
+ * refusal: it is refused as a step here, saying steps count from 0.
+ */
+export function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    const negative = e instanceof Error && /^Unknown option '(-[0-9]+)'/.exec(e.message)?.[1];
+    if (negative) throw new UsageError(`a step is a whole number counted from the start (0: before the session), got "${negative}"; savepoint show SESSION lists the steps`);
+    throw e;
+  }
+}
 
 /** The arguments each command takes (named as in USAGE, with how many at most) and the options only it takes. */
 const TAKES: Record<string, { args: string; max: number; options?: readonly string[] }> = {
@@ -109,6 +130,9 @@ export function checkTakes(command: string, rest: readonly string[], given: Read
     if (by.length) throw new UsageError(`${command} does not take --${name} (${by.join(', ')} does); nothing was done`);
   }
 }
+
+/** The command's first argument is a session id (or the start of one: `resolveSessionArg`). */
+export const takesSession = (command: string): boolean => /^\[?SESSION\b/.test(TAKES[command]?.args ?? '');
 
 export function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
 import type { CompactedData, RunnerEvent } from '../core/runner/runEvents';
@@ -24,10 +23,11 @@ import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } fr
 import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
-import { OPTIONS, USAGE, UsageError, checkTakes, num, parseJson, sessionArg, stepArg } from './cliArgs';
+import { USAGE, UsageError, checkTakes, num, parseCommandLine, parseJson, sessionArg, stepArg, takesSession } from './cliArgs';
+import { resolveSessionArg } from './sessionPrefix';
 
 async function main(argv: string[]): Promise<number> {
-  const { values: o, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const { values: o, positionals } = parseCommandLine(argv);
   const [command, ...rest] = positionals;
   if (o.help || !command) {
     process.stdout.write(USAGE);
@@ -78,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
     // The temporary files of rewinds and writes a crash cut short (in an earlier run of the CLI, whose store
     // the editor never sees), at a command that runs a session or rewinds one (a preview too).
     if (['run', 'resume', 'rewind', 'undo-rewind', 'fork', 'approve'].includes(command)) await app.sweepLeftovers();
+    // The start of an id names the one session whose id begins so (as in `git`).
+    if (takesSession(command) && rest[0]) rest[0] = await resolveSessionArg(app.store, rest[0]);
     switch (command) {
       case 'run': {
         const task = rest.join(' ').trim();
