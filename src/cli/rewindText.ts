@@ -10,12 +10,13 @@ import { count } from '../core/util/plural';
 const MAX_PREVIEW_SYMBOLS = 8;
 
 /** A rewind's or undo's preview: what happens to each file, and why it may not. */
-export function printPlan(files: readonly RewindFilePlan[]): void {
+export function printPlan(files: readonly RewindFilePlan[], overwrite: readonly string[] = []): void {
   const changes = files.filter((f) => f.action !== 'none');
   if (changes.length === 0) process.stdout.write('no file changes\n');
   for (const f of changes) {
-    const waits = f.movedFrom !== undefined && files.some((g) => g.path === f.movedFrom && g.conflict) ? `  (the way back of a move: kept unless --overwrite ${f.movedFrom})` : '';
-    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${f.fromHash === null ? 'deleted' : 'edited'} outside the session: kept unless --overwrite)` : waits}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
+    const waits = f.movedFrom !== undefined && files.some((g) => g.path === f.movedFrom && g.conflict) ? `  (the way back of a move: ${overwrite.includes(f.movedFrom) ? `goes with --overwrite ${f.movedFrom}` : `kept unless --overwrite ${f.movedFrom}`})` : '';
+    const outside = `${f.fromHash === null ? 'deleted' : 'edited'} outside the session: ${overwrite.includes(f.path) ? 'overwritten, as --overwrite asks' : 'kept unless --overwrite'}`;
+    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${outside})` : waits}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
     const mode = `${f.replacesDir ? `  (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)'}`;
     process.stdout.write(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${f.path}${mode}${why}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);

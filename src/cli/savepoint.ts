@@ -141,13 +141,15 @@ async function main(argv: string[]): Promise<number> {
         if (o.message !== undefined && mode === 'files') throw new UsageError('--message goes with --mode both or conversation: a files-only rewind starts no new conversation');
         const outliner = await symbolsOf(app);
         const plan = await planRewind(app.store, app.workspace, id, step, { mode, ...(outliner ? { outliner } : {}) });
-        printPlan(plan.files);
+        // Checked at the preview too: an --overwrite that names no conflict is said to be ignored before --yes is added.
+        const overwrite = overwritePaths(o.overwrite, plan.files);
+        printPlan(plan.files, overwrite);
         if (plan.conversation && app.memory) printMemoryPreview(await app.memory.previewRevert(id, plan.conversation.seq), plan.targetStep);
         if (!o.yes) {
           process.stdout.write(previewEnd(plan, step, o.message !== undefined));
           return 0;
         }
-        const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: overwritePaths(o.overwrite, plan.files), ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
+        const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: overwrite, ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
         // The undo offered only when there is something to undo (a conversation rewind with no memory write to give back has none).
         const canUndo = (await listRewinds(app.store, id)).some((x) => x.rewindId === r.rewindId && undoable(x));
         process.stdout.write(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.join(', ')}` : ''}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
@@ -160,7 +162,8 @@ async function main(argv: string[]): Promise<number> {
         if (!r) throw new UsageError(rest[1] === undefined ? `session ${id} has no rewind left to undo` : `no rewind ${rest[1]} left to undo in session ${id}`);
         const outliner = await symbolsOf(app);
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
-        printPlan(plan.files);
+        const overwrite = overwritePaths(o.overwrite, plan.files);
+        printPlan(plan.files, overwrite);
         for (const l of plan.laterRewound ?? []) process.stdout.write(`  later  ${l.path}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
         const back = await writesTakenBack(app.memory, plan);
         if (back) process.stdout.write(`also brings back ${count(back, 'long-term memory write')} the rewind took back\n`);
@@ -168,7 +171,7 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(`nothing written: add --yes to undo the rewind to ${targetName(r.targetStep)}\n`);
           return 0;
         }
-        const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: overwritePaths(o.overwrite, plan.files), ...(app.memory ? { memory: app.memory } : {}) });
+        const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: overwrite, ...(app.memory ? { memory: app.memory } : {}) });
         process.stdout.write(`rewind undone: ${count(u.written.length, 'file')} restored${keptLine(u)}${back ? `; brought back ${count(back, 'long-term memory write')}` : ''}\n`);
         return 0;
       }

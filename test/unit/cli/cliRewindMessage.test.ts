@@ -91,13 +91,19 @@ describe('the CLI conversation rewind', function () {
     assert.deepEqual(await readdir(ws), ['a.ts']);
   });
 
-  it('--overwrite takes a conflict written as ./a.ts, and says on stderr that a path which is no conflict is ignored', async () => {
+  it('--overwrite takes a conflict written as ./a.ts, and says on stderr that a path which is no conflict is ignored, at the preview too, which says the conflict would be overwritten', async () => {
     const { ws, cli } = await setUp([{ type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } }]);
     const started = await cli('run', '--approvals', 'yes', 'set a to 2');
     const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
     await writeFile(join(ws, 'a.ts'), 'export const a = 9; // the user\'s\n');
     const preview = await cli('rewind', id, '0');
     assert.match(preview.stdout, /restore +a\.ts +\(edited outside the session: kept unless --overwrite\)/);
+    // The preview with --overwrite says what the rewind would do with it, and checks the paths before --yes.
+    const asked = await cli('rewind', id, '0', '--overwrite', 'a.ts', '--overwrite', 'b.ts');
+    assert.match(asked.stdout, /restore +a\.ts +\(edited outside the session: overwritten, as --overwrite asks\)/);
+    assert.match(asked.stdout, /nothing written: add --yes/);
+    assert.match(asked.stderr, /--overwrite b\.ts: not a file changed outside the session here \(those are: a\.ts\); ignored/);
+    assert.equal(await readFile(join(ws, 'a.ts'), 'utf8'), 'export const a = 9; // the user\'s\n', 'a preview writes nothing');
     const done = await cli('rewind', id, '0', '--yes', '--overwrite', './a.ts', '--overwrite', 'b.ts');
     assert.equal(await readFile(join(ws, 'a.ts'), 'utf8'), 'export const a = 1;\n', './a.ts names the conflict a.ts');
     assert.match(done.stderr, /--overwrite b\.ts: not a file changed outside the session here \(those are: a\.ts\); ignored/);
