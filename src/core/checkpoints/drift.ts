@@ -30,6 +30,11 @@ export interface FileDrift {
   reason?: string;
   /** With `keepBytes`, a file that drifted: what the disk holds now. */
   diskBytes?: Uint8Array;
+  /**
+   * A file this session never knew, which the session it was forked from changed after the fork
+   * point: compared with what it held there (`knownHash`: null, it was not there).
+   */
+  sinceFork?: true;
 }
 
 export interface DriftOptions {
@@ -48,7 +53,7 @@ export interface DriftOptions {
   keepBytes?: boolean;
 }
 
-export type Known = KnownState & { read?: boolean };
+export type Known = KnownState & { read?: boolean; sinceFork?: true };
 
 /**
  * Per file, what the session last knew of it: its own last write, or a later read (read_file) of
@@ -70,7 +75,8 @@ export function lastKnown(history: FileHistory, includeRewinds: boolean): Known[
  */
 export async function detectDrift(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, o: DriftOptions = {}): Promise<FileDrift[]> {
   const history = o.history ?? (await loadFileHistory(store, sessionId));
-  const known = lastKnown(history, o.includeRewinds ?? false);
+  const own = lastKnown(history, o.includeRewinds ?? false);
+  const known = [...own, ...(await changedSinceFork(store, sessionId, new Set(own.map((k) => k.path))))];
   const written = history.lastState(true);
   // One path that cannot be read is reported as such; it must not hide what happened to the others.
   // A link the session left is compared as that link, never followed.
@@ -122,8 +128,27 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
     const rewound = (last?.kind === 'rewind' || last?.kind === 'undo') && written.get(k.path)?.hash === diskHash;
     const bytes = o.keepBytes && now?.bytes ? { diskBytes: now.bytes } : {};
     const undone = rewound && last?.kind === 'undo' ? { undone: true } : {};
-    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound, ...undone } : {}), ...read, ...(syms ? { symbols: syms } : {}), ...bytes };
+    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound, ...undone } : {}), ...read, ...(syms ? { symbols: syms } : {}), ...bytes, ...(k.sinceFork ? { sinceFork: true as const } : {}) };
   });
+}
+
+/**
+ * For a fork: the files its source changed after the fork point that the fork itself never read or
+ * wrote (a fork leaves the files as they are), each as it was at the fork point, the state before
+ * the source's first change of it after that point. Without them a fork resumed from step 3 of a
+ * session that went on to create src/util.ts was never told the file is there. Empty for a session
+ * that is no fork, or whose source is gone or unreadable (telling is a courtesy).
+ */
+async function changedSinceFork(store: CheckpointStore, sessionId: SessionId, known: ReadonlySet<string>): Promise<Known[]> {
+  const parent = (await store.getSession(sessionId))?.parent;
+  if (!parent || !(await store.getSession(parent.sessionId))) return [];
+  const source = await loadFileHistory(store, parent.sessionId).catch(() => undefined);
+  const first = new Map<string, Known>();
+  for (const t of source?.touches ?? []) {
+    if (t.seq <= parent.seq || t.outcome === 'not_applied' || known.has(t.path) || first.has(t.path)) continue;
+    first.set(t.path, { path: t.path, hash: t.beforeHash, sinceFork: true });
+  }
+  return [...first.values()];
 }
 
 export interface DescribeOptions {
@@ -145,11 +170,15 @@ export function driftNote(drift: readonly FileDrift[], o: DescribeOptions = {}):
   const max = o.maxChars ?? DEFAULT_MAX_NOTE_CHARS;
   const changed = drift.filter((d) => d.kind !== 'unchanged');
   if (changed.length === 0) return undefined;
-  let text = 'While you were away, files you worked on or read were changed outside the session. Take this into account before editing them or relying on what you read.\n';
+  let text = changed.some((d) => d.sinceFork)
+    ? 'While you were away, files were changed outside this session: files you worked on or read, or files the session this one was forked from changed after the point it was forked at. Take this into account before editing them or relying on what you read.\n'
+    : 'While you were away, files you worked on or read were changed outside the session. Take this into account before editing them or relying on what you read.\n';
   const told: FileDrift[] = [];
   for (const d of changed) {
     const head = d.kind === 'unreadable'
       ? `\n${d.path} can no longer be read as a file (${d.reason ?? 'unknown reason'}); it was changed outside the session.\n`
+      : d.sinceFork
+      ? `\n${d.path} was ${d.kind === 'deleted' ? 'deleted' : d.kind === 'created' ? 'created' : 'changed'} after the point this session was forked at (by the session it was forked from, or outside it)${d.kind === 'deleted' ? '.' : ':'}\n`
       : d.rewound
       ? `\n${d.path} was ${d.undone ? 'given back by the user, who undid a rewind, to what it held before that rewind' : 'rewound by the user to an earlier checkpoint'}${d.kind === 'deleted' ? ', which deleted it.' : ':'}\n`
       : d.kind === 'deleted'
