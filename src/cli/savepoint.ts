@@ -62,7 +62,8 @@ async function main(argv: string[]): Promise<number> {
     // A store at rest: the rows its last clean close left beside it, without opening LevelDB (see listSnapshot.ts).
     const rows = readListSnapshot(storeDir);
     if (rows) {
-      for (const s of rows) process.stdout.write(`${listLine(s)}\n`);
+      const ids = new Set(rows.map((r) => r.id));
+      for (const s of rows) process.stdout.write(`${listLine(s, ids)}\n`);
       return 0;
     }
   }
@@ -103,7 +104,9 @@ async function main(argv: string[]): Promise<number> {
         return report(await app.runner.run(id, abort.signal));
       }
       case 'list': {
-        for (const s of await allSessions(app.store.listSessions.bind(app.store))) process.stdout.write(`${listLine(s)}\n`);
+        const all = await allSessions(app.store.listSessions.bind(app.store));
+        const ids = new Set(all.map((r) => r.id));
+        for (const s of all) process.stdout.write(`${listLine(s, ids)}\n`);
         return 0;
       }
       case 'show': {
@@ -112,7 +115,8 @@ async function main(argv: string[]): Promise<number> {
         const s = await app.store.getSession(id);
         // As every other command reports it (exit 1): the command line was well formed.
         if (!s) throw new StoreError('SESSION_NOT_FOUND', `no session ${id} in this workspace`);
-        process.stdout.write(`${listLine(s)}\n`);
+        const parent = s.parent && (await app.store.getSession(s.parent.sessionId));
+        process.stdout.write(`${listLine(s, new Set(parent ? [parent.id] : []))}\n`);
         for await (const e of app.store.readEvents(id)) process.stdout.write(`${timelineLine(e)}\n`);
         return 0;
       }
@@ -286,10 +290,11 @@ async function latestUnfinished(list: Lister): Promise<SessionId | undefined> {
   return (await allSessions(list)).find((s) => s.status !== 'completed')?.id;
 }
 
-function listLine(s: SessionSummary): string {
+/** One session's line; `ids`: the sessions there are (a fork whose source was deleted says so, as the sidebar does). */
+function listLine(s: SessionSummary, ids: ReadonlySet<string>): string {
   const tokens = s.tokens.input + s.tokens.output + s.tokens.cacheRead + s.tokens.cacheWrite;
   const waiting = s.pendingApproval ? `  waiting: ${s.pendingApproval.summary.slice(0, 60)}` : '';
-  const fork = s.parent ? `  (fork of ${s.parent.sessionId}${s.parent.step === undefined ? '' : ` at step ${s.parent.step}`})` : '';
+  const fork = s.parent ? `  (fork of ${ids.has(s.parent.sessionId) ? '' : 'a deleted session, '}${s.parent.sessionId}${s.parent.step === undefined ? '' : ` at step ${s.parent.step}`})` : '';
   return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  $${s.costUsd.toFixed(4)}  ${new Date(s.updatedAt).toISOString()}  ${s.title}${fork}${waiting}`;
 }
 

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
+import { openCheckpointStore } from '../../../src/core/store/openStore';
+import type { SessionId } from '../../../src/core/store/types';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
@@ -22,7 +24,7 @@ const shared = (a: string, b: string): string => {
   return a.slice(0, i);
 };
 
-describe('the savepoint CLI takes the start of a session id, as git takes a commit (child process)', function () {
+describe('the savepoint CLI names sessions: by the start of an id, as git takes a commit; a fork of a deleted session says so (child process)', function () {
   this.timeout(90_000);
   let root: string;
   let ws: string;
@@ -115,5 +117,20 @@ describe('the savepoint CLI takes the start of a session id, as git takes a comm
       return true;
     });
     assert.equal(await a(), before);
+  });
+
+  it('list and show say "fork of a deleted session" for a fork whose source is gone (they named it as if it were there)', async () => {
+    const [first, fork] = ids as [string, string];
+    assert.match((await cli('show', fork)).stdout.split('\n')[0] as string, new RegExp(`\\(fork of ${first} at step 1\\)`));
+    const store = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail' });
+    try {
+      await store.deleteSession(first as SessionId, 'test');
+    } finally {
+      await store.close();
+    }
+    ids = ids.filter((x) => x !== first);
+    const line = (await listed()).find((l) => l.startsWith(fork));
+    assert.match(line ?? '', new RegExp(`\\(fork of a deleted session, ${first} at step 1\\)`));
+    assert.match((await cli('show', fork)).stdout.split('\n')[0] as string, new RegExp(`\\(fork of a deleted session, ${first} at step 1\\)`));
   });
 });
