@@ -61,8 +61,24 @@ function head(iconName: string, title: string, meta: string, opts: { spin?: bool
   return h;
 }
 
+/** Rewind and Fork at a step: on every settled step's turn, and on each call of it that changed files. */
+function stepActions(step: number, ctx: EntryContext): HTMLElement[] {
+  return [
+    // On a step, rewinding means taking that step back: the files go to how they were before it.
+    iconAction('history', `Rewind the workspace to before step ${step} (undo this step and everything after it)`, () => ctx.rewind(Math.max(0, step - 1))),
+    iconAction('repo-forked', `Fork a new session from step ${step}`, () => ctx.fork(step)),
+  ];
+}
+
 function modelEntry(e: ModelEntry, ctx: EntryContext): HTMLElement[] {
-  const out: HTMLElement[] = [head('sparkle', `Turn ${e.turn}`, `${tokens(e.tokensIn)} in, ${tokens(e.tokensOut)} out · $${e.costUsd.toFixed(4)} · ${e.model}`)];
+  const h = head('sparkle', `Turn ${e.turn}`, `${tokens(e.tokensIn)} in, ${tokens(e.tokensOut)} out · $${e.costUsd.toFixed(4)} · ${e.model}`);
+  // A step still under way (calls running, an approval open) is no checkpoint yet.
+  if (e.settled) {
+    const actions = el('span', 'entry-actions');
+    actions.append(...stepActions(e.step, ctx));
+    h.append(actions);
+  }
+  const out: HTMLElement[] = [h];
   if (e.retries.length) {
     const r = el('div', 'retries tone-warning');
     r.append(icon('sync'), el('span', '', ` ${e.retries.length} retr${e.retries.length === 1 ? 'y' : 'ies'}: ${e.retries.map((x) => `${x.code} (${x.model}, waited ${duration(x.delayMs)})`).join('; ')}`));
@@ -132,12 +148,7 @@ function toolEntry(t: ToolEntry, ctx: EntryContext): HTMLElement[] {
     const bar = el('div', 'files-head');
     bar.append(el('span', 'diffstat', `${t.files.length} file${t.files.length === 1 ? '' : 's'} changed`), el('span', 'added', ` +${added}`), el('span', 'removed', ` −${removed}`));
     const tools = el('span', 'entry-actions');
-    tools.append(
-      iconAction('diff-multiple', `Open the diff of step ${t.step}`, () => ctx.diff(t.step)),
-      // On a step, rewinding means taking that step back: the files go to how they were before it.
-      iconAction('history', `Rewind the workspace to before step ${t.step} (undo this step and everything after it)`, () => ctx.rewind(Math.max(0, t.step - 1))),
-      iconAction('repo-forked', `Fork a new session from step ${t.step}`, () => ctx.fork(t.step)),
-    );
+    tools.append(iconAction('diff-multiple', `Open the diff of step ${t.step}`, () => ctx.diff(t.step)), ...stepActions(t.step, ctx));
     bar.append(tools);
     const list = el('ul', 'file-list');
     list.append(...t.files.map((f) => fileRow(f, t, ctx)));

@@ -81,6 +81,8 @@ export interface ModelEntry extends EntryBase {
   tokensOut: number;
   costUsd: number;
   retries: RetryView[];
+  /** The step's calls all came back (or it made none): a checkpoint to rewind or fork to. */
+  settled: boolean;
 }
 
 export type ToolState = 'planned' | 'waiting' | 'running' | 'done' | 'error' | 'skipped';

@@ -29,6 +29,8 @@ export interface TimelineState {
   started: Map<string, FileStat[]>;
   /** Rewind and undo records by `recordKey`: their settlement may say that fewer files were written. */
   records: Map<string, JournalEvent>;
+  /** The id of the latest model turn's entry: its step settles when the turn's results go back. */
+  lastTurn?: string;
 }
 
 export interface ChangePair {
@@ -123,11 +125,14 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
       return [put(state, { kind: 'start', id: `start:${e.seq}`, order: e.seq, step: e.step, at: e.at, task: clip(ev.data.task), models: ev.data.models })];
     case 'model_turn': {
       const d = ev.data;
+      state.lastTurn = `turn:${e.seq}`;
       return [put(state, {
         kind: 'model', id: `turn:${e.seq}`, order: e.seq, step: e.step, at: e.at, turn: d.turn, model: d.model,
         text: clip(look.messageText(d.message) ?? ''), calls: d.calls.map((c) => c.name),
         tokensIn: d.usage.input, tokensOut: d.usage.output, costUsd: d.costUsd,
         retries: d.retries.map((r) => ({ model: r.model, attempt: r.attempt, code: r.code, reason: r.reason, delayMs: r.delayMs })),
+        // A turn without calls is its step's end; one with calls ends when their results go back.
+        settled: d.calls.length === 0,
       })];
     }
     case 'tool_planned':
@@ -138,7 +143,7 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
       return applyCallEvent(state, e, ev, look);
     case 'message_added': {
       const d = ev.data;
-      if (d.reason === 'tool_results') return [];
+      if (d.reason === 'tool_results') return settleTurn(state);
       const text = look.messageText(d.message)?.slice(0, NOTE_CHARS);
       if (d.reason === 'drift') return [put(state, note(e, 'warning', 'warning', text ? `Files changed on disk while the session was away: ${text}` : describeEvent(ev).trim()))];
       return [put(state, note(e, 'info', 'comment', text ? `You: ${text}` : describeEvent(ev).trim()))];
@@ -152,6 +157,13 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
     default:
       return otherNotes(state, e);
   }
+}
+
+/** The latest turn's calls came back: its step is a checkpoint now. */
+function settleTurn(state: TimelineState): string[] {
+  const turn = state.lastTurn === undefined ? undefined : state.entries.get(state.lastTurn);
+  if (turn?.kind !== 'model' || turn.settled) return [];
+  return [put(state, { ...turn, settled: true })];
 }
 
 /**
