@@ -4,7 +4,7 @@ import type { Bootstrap, HostMessage, SessionRow, StoreView, TimelineSnapshot } 
 import { parseWebviewMessage } from '../shared/protocolSchema';
 import { toRows } from '../core/runner/sessionRows';
 import type { StoreHost } from './storeHost';
-import { type FeedMessage, TimelineFeed } from './timelineFeed';
+import { type FeedMessage, TimelineFeed } from '../core/runner/timelineFeed';
 import { sidebarHtml } from './webviewHtml';
 
 /**

@@ -1,11 +1,18 @@
-import type * as vscode from 'vscode';
-import type { RunnerNotice } from '../core/runner/runner';
-import { TimelineViewLoader } from '../core/runner/timelineViewLoader';
-import type { SessionId } from '../core/store/types';
-import type { HostNotifications, LiveTurn, TimelineSnapshot } from '../shared/protocol';
-import { TextCoalescer } from '../shared/textCoalescer';
-import { sortEntries } from '../shared/timeline';
-import type { StoreHost } from './storeHost';
+import type { HostNotifications, LiveTurn, TimelineSnapshot } from '../../shared/protocol';
+import { TextCoalescer } from '../../shared/textCoalescer';
+import { sortEntries } from '../../shared/timeline';
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { SessionId } from '../store/types';
+import type { RunnerNotice } from './runner';
+import { TimelineViewLoader } from './timelineViewLoader';
+
+/** Where the feed finds the store (the extension's StoreHost): none while it is not open. */
+export interface FeedStores {
+  get(): Promise<{ store?: CheckpointStore | null | undefined }>;
+}
+
+/** The running sessions' notices, as an event (the extension's `vscode.Event`). */
+export type FeedNotices = (listener: (n: RunnerNotice) => void) => { dispose(): void };
 
 type Unsequenced<M extends keyof HostNotifications> = { method: M; params: Omit<HostNotifications[M], 'seq'> };
 export type FeedMessage = Unsequenced<'timeline/changed'> | Unsequenced<'timeline/stream'>;
@@ -18,7 +25,7 @@ export const STREAM_INTERVAL_MS = 50;
  * model's streamed text coalesced to one message per STREAM_INTERVAL_MS. Journal reads are
  * serialized, so deltas go out in journal order.
  */
-export class TimelineFeed implements vscode.Disposable {
+export class TimelineFeed {
   /** The session shown (set at once on open, before its journal is read). */
   private shown: string | undefined;
   private loader: TimelineViewLoader | undefined;
@@ -28,13 +35,13 @@ export class TimelineFeed implements vscode.Disposable {
   private readonly coalescer = new TextCoalescer((b) => {
     if (this.shown && this.loader?.sessionId === this.shown) this.post({ method: 'timeline/stream', params: { sessionId: this.shown, ...b } });
   }, STREAM_INTERVAL_MS);
-  private readonly sub: vscode.Disposable;
+  private readonly sub: { dispose(): void };
 
   constructor(
-    private readonly stores: StoreHost,
-    notices: vscode.Event<RunnerNotice>,
+    private readonly stores: FeedStores,
+    notices: FeedNotices,
     private readonly post: (m: FeedMessage) => void,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly log: { warn(message: string): void },
   ) {
     this.sub = notices((n) => this.onNotice(n));
   }
