@@ -47,12 +47,19 @@ export class SessionDetail {
     this.renderHeader();
     this.list.replaceChildren(...sortEntries(this.entries.values()).map((e) => renderEntry(e, this.ctx())));
     this.renderLive();
-    if (this.entries.size === 0 && !row) this.list.append(el('li', 'empty', 'This session no longer exists.'));
+    this.renderGone();
   }
 
   setRow(row: SessionRow | undefined): void {
     this.row = row;
     this.renderHeader();
+    this.renderGone();
+  }
+
+  /** A deleted session: the host sends its timeline empty, and the list no longer has it. */
+  private renderGone(): void {
+    if (this.entries.size > 0 || this.row || this.list.querySelector('li.gone')) return;
+    this.list.replaceChildren(el('li', 'empty gone', 'This session no longer exists.'));
   }
 
   /** Inserts or replaces entries (by id), in order. */

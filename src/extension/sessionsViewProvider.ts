@@ -34,7 +34,7 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
       stores.onDidChange(() => {
         void this.pushChange();
         // Changes from outside the runner (rewind, fork, delete) reach the timeline here.
-        this.feed.refresh();
+        void this.feed.refresh();
       }),
     );
   }

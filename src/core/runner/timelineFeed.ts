@@ -15,7 +15,7 @@ export interface FeedStores {
 export type FeedNotices = (listener: (n: RunnerNotice) => void) => { dispose(): void };
 
 type Unsequenced<M extends keyof HostNotifications> = { method: M; params: Omit<HostNotifications[M], 'seq'> };
-export type FeedMessage = Unsequenced<'timeline/changed'> | Unsequenced<'timeline/stream'>;
+export type FeedMessage = Unsequenced<'timeline/snapshot'> | Unsequenced<'timeline/changed'> | Unsequenced<'timeline/stream'>;
 
 /** How often streamed model text goes to the webview, at most. */
 export const STREAM_INTERVAL_MS = 50;
@@ -78,17 +78,33 @@ export class TimelineFeed {
     this.coalescer.dispose();
   }
 
-  /** Reads what was journaled since the last read and posts the entries that changed. */
-  refresh(): void {
-    void this.serial(async () => {
+  /**
+   * Reads what was journaled since the last read and posts the entries that changed. A session
+   * deleted meanwhile gets an empty timeline (the page says it no longer exists) and is no longer followed.
+   */
+  refresh(): Promise<void> {
+    return this.serial(async () => {
       const loader = this.loader;
       if (!loader) return;
       const changed = await loader.catchUp();
-      if (this.loader !== loader || changed.size === 0) return;
+      if (this.loader !== loader) return;
+      if (changed.size === 0 && !(await this.exists(loader.sessionId))) {
+        if (this.loader !== loader) return;
+        this.close();
+        this.lives.delete(loader.sessionId);
+        this.post({ method: 'timeline/snapshot', params: { timeline: { sessionId: loader.sessionId, entries: [], live: { text: '', notes: [] } } } });
+        return;
+      }
+      if (changed.size === 0) return;
       const entries = sortEntries([...changed].flatMap((id) => loader.state.entries.get(id) ?? []));
       this.coalescer.flushNow();
       this.post({ method: 'timeline/changed', params: { sessionId: loader.sessionId, entries } });
     });
+  }
+
+  private async exists(id: string): Promise<boolean> {
+    const { store } = await this.stores.get();
+    return !!store && !!(await store.getSession(id as SessionId));
   }
 
   private onNotice(n: RunnerNotice): void {
@@ -99,7 +115,7 @@ export class TimelineFeed {
         this.lives.delete(n.sessionId);
         if (shown) this.coalescer.dispose();
       }
-      if (shown) this.refresh();
+      if (shown) void this.refresh();
       return;
     }
     const live = this.lives.get(n.sessionId) ?? { text: '', notes: [] };
