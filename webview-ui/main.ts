@@ -76,7 +76,7 @@ function showDetail(t: TimelineSnapshot): void {
   const r = root();
   if (!r || ui.open !== t.sessionId) return;
   document.body.classList.add('detail');
-  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back, expanded, saveUi });
+  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back, expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }) });
 }
 
 function render(timeline: TimelineSnapshot | null): void {
@@ -116,6 +116,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'timeline/changed':
       if (detail?.sessionId === msg.params.sessionId) detail.update(msg.params.entries);
+      break;
+    case 'timeline/earlier':
+      if (detail?.sessionId === msg.params.sessionId) detail.prepend(msg.params.entries, msg.params.earlier);
       break;
     case 'timeline/stream':
       if (detail?.sessionId === msg.params.sessionId) detail.stream(msg.params);

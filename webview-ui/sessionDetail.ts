@@ -6,17 +6,23 @@ import { ago, button, el, icon, iconAction, tokens } from './dom';
 import { GROUP_LABEL, STATUS_ICON, type Act } from './sessionList';
 import { type EntryContext, renderEntry } from './timelineEntries';
 
+/** How many entries a page brings (the host's page size; only for the button's words). */
+const PAGE_HINT = 200;
+
 export interface DetailDeps {
   act: Act;
   back: () => void;
   /** Ids of the texts and sections the user expanded (UI state, kept across reloads). */
   expanded: Set<string>;
   saveUi: () => void;
+  /** Asks the host for the entries before the one whose order is `before`. */
+  earlier: (before: number) => void;
 }
 
 /**
  * One session's live timeline. Entries are keyed by id: a delta replaces or inserts only the
  * entries it carries. The streamed text of the turn under way sits in its own block at the end.
+ * A long session comes a page at a time: the newest entries, then earlier ones when the user asks.
  */
 export class SessionDetail {
   readonly sessionId: string;
@@ -28,6 +34,9 @@ export class SessionDetail {
   private readonly liveBox = el('li', 'entry entry-live');
   private readonly liveText = el('pre', 'body prose');
   private readonly liveNotes = el('ul', 'live-notes');
+  /** Entries before the first one shown, not loaded yet. */
+  private earlier: number;
+  private readonly moreBox = el('li', 'more-earlier');
 
   constructor(
     private readonly root: HTMLElement,
@@ -39,6 +48,7 @@ export class SessionDetail {
     this.row = row;
     for (const e of snapshot.entries) this.entries.set(e.id, e);
     this.live = { text: snapshot.live.text, notes: [...snapshot.live.notes] };
+    this.earlier = snapshot.earlier;
     const liveHead = el('div', 'entry-head');
     liveHead.append(icon('loading', { spin: true }), el('span', 'entry-title', 'Model is writing…'));
     this.liveBox.append(liveHead, this.liveNotes, this.liveText);
@@ -46,6 +56,7 @@ export class SessionDetail {
     root.replaceChildren(this.header, this.list);
     this.renderHeader();
     this.list.replaceChildren(...sortEntries(this.entries.values()).map((e) => renderEntry(e, this.ctx())));
+    this.renderMore();
     this.renderLive();
     this.renderGone();
   }
@@ -66,7 +77,10 @@ export class SessionDetail {
   update(entries: readonly TimelineEntry[]): void {
     const follow = this.atBottom();
     const ctx = this.ctx();
+    const first = this.firstOrder();
     for (const e of entries) {
+      // An entry among the earlier ones not loaded yet: it comes with its page, as it is then.
+      if (this.earlier > 0 && !this.entries.has(e.id) && e.order < first) continue;
       // A newly journaled turn replaces the streamed text it was written from.
       if (e.kind === 'model' && !this.entries.has(e.id)) this.live = { text: '', notes: [] };
       this.entries.set(e.id, e);
@@ -80,6 +94,43 @@ export class SessionDetail {
     }
     this.renderLive();
     if (follow) this.scrollToEnd();
+  }
+
+  /** A page of earlier entries, above the ones shown; what the user was looking at stays in place. */
+  prepend(entries: readonly TimelineEntry[], earlier: number): void {
+    const s = document.scrollingElement ?? document.documentElement;
+    const height = s.scrollHeight;
+    const top = s.scrollTop;
+    const ctx = this.ctx();
+    const fresh = sortEntries(entries.filter((e) => !this.entries.has(e.id)));
+    for (const e of fresh) this.entries.set(e.id, e);
+    const nodes = fresh.map((e) => renderEntry(e, ctx));
+    if (this.moreBox.isConnected) this.moreBox.after(...nodes);
+    else this.list.prepend(...nodes);
+    this.earlier = earlier;
+    this.renderMore();
+    s.scrollTop = top + (s.scrollHeight - height);
+  }
+
+  private firstOrder(): number {
+    let first = Infinity;
+    for (const e of this.entries.values()) first = Math.min(first, e.order);
+    return first;
+  }
+
+  /** "Show earlier entries" at the top while some are not loaded. */
+  private renderMore(): void {
+    if (this.earlier <= 0) {
+      this.moreBox.remove();
+      return;
+    }
+    const label = `Show ${Math.min(this.earlier, PAGE_HINT).toLocaleString()} earlier entries (${this.earlier.toLocaleString()} before these)`;
+    const b = button(label, 'fold-up', () => {
+      b.setAttribute('disabled', '');
+      this.deps.earlier(this.firstOrder());
+    }, { secondary: true });
+    this.moreBox.replaceChildren(b);
+    if (this.list.firstElementChild !== this.moreBox) this.list.prepend(this.moreBox);
   }
 
   stream(batch: StreamBatch): void {

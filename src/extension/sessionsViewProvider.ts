@@ -78,8 +78,13 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
       }
       case 'session/open': {
         const timeline = await this.feed.open(msg.params.sessionId);
-        const snapshot: TimelineSnapshot = timeline ? timeline() : { sessionId: msg.params.sessionId, entries: [], live: { text: '', notes: [] } };
+        const snapshot: TimelineSnapshot = timeline ? timeline() : { sessionId: msg.params.sessionId, entries: [], earlier: 0, live: { text: '', notes: [] } };
         await this.post({ method: 'timeline/snapshot', params: { seq: ++this.seq, timeline: snapshot } });
+        break;
+      }
+      case 'timeline/earlier': {
+        const page = await this.feed.earlier(msg.params.sessionId, msg.params.before);
+        if (page) await this.post({ method: 'timeline/earlier', params: { seq: ++this.seq, sessionId: msg.params.sessionId, ...page } });
         break;
       }
       case 'session/close':

@@ -32,10 +32,12 @@ export interface StoreView {
   error: string | null;
 }
 
-/** The open session's whole timeline, and the model text streamed so far in the turn under way. */
+/** The open session's newest entries, and the model text streamed so far in the turn under way. */
 export interface TimelineSnapshot {
   sessionId: string;
   entries: TimelineEntry[];
+  /** How many entries come before `entries` (a long session is sent a page at a time: `timeline/earlier`). */
+  earlier: number;
   live: LiveTurn;
 }
 
@@ -62,6 +64,8 @@ export interface HostNotifications {
   'timeline/snapshot': { seq: number; timeline: TimelineSnapshot };
   /** Entries of the open session to insert or replace (by id). */
   'timeline/changed': { seq: number; sessionId: string; entries: TimelineEntry[] };
+  /** The answer to `timeline/earlier`: the page of entries before the ones the webview has, and how many are left before it. */
+  'timeline/earlier': { seq: number; sessionId: string; entries: TimelineEntry[]; earlier: number };
   /** Streamed model text, coalesced: `text` is appended to the live turn (after clearing it when `reset`). */
   'timeline/stream': { seq: number; sessionId: string } & StreamBatch;
 }
@@ -88,6 +92,8 @@ export type WebviewMessage =
   | { method: 'ready'; params?: { sessionId?: string } }
   | { method: 'command/run'; params: CommandParams }
   | { method: 'session/open'; params: { sessionId: string } }
+  /** The page of the open session's entries before the one whose order is `before`. */
+  | { method: 'timeline/earlier'; params: { sessionId: string; before: number } }
   | { method: 'session/close' };
 
 export const STATUS_ORDER: readonly SessionStatusView[] = ['running', 'waiting', 'interrupted', 'paused', 'failed', 'completed'];

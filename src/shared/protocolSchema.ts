@@ -21,6 +21,7 @@ const webviewMessage = z.discriminatedUnion('method', [
   z.object({ method: z.literal('command/run'), params: commandParams }).strict(),
   z.object({ method: z.literal('session/open'), params: z.object({ sessionId }).strict() }).strict(),
   z.object({ method: z.literal('session/close') }).strict(),
+  z.object({ method: z.literal('timeline/earlier'), params: z.object({ sessionId, before: z.number().int().min(0) }).strict() }).strict(),
 ]);
 
 // Keeps the schema and the protocol's type in step: a difference is a compile error.

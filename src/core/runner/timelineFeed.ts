@@ -1,6 +1,6 @@
 import type { HostNotifications, LiveTurn, TimelineSnapshot } from '../../shared/protocol';
 import { TextCoalescer } from '../../shared/textCoalescer';
-import { sortEntries } from '../../shared/timeline';
+import { sortEntries, type TimelineEntry } from '../../shared/timeline';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { SessionId } from '../store/types';
 import type { RunnerNotice } from './runner';
@@ -16,6 +16,15 @@ export type FeedNotices = (listener: (n: RunnerNotice) => void) => { dispose(): 
 
 type Unsequenced<M extends keyof HostNotifications> = { method: M; params: Omit<HostNotifications[M], 'seq'> };
 export type FeedMessage = Unsequenced<'timeline/snapshot'> | Unsequenced<'timeline/changed'> | Unsequenced<'timeline/stream'>;
+
+/** Entries sent at once: a session's newest on open, then the earlier ones a page at a time on request. */
+export const TIMELINE_PAGE = 200;
+
+/** The last `TIMELINE_PAGE` of the (sorted) entries, and how many come before them. */
+function lastPage<T>(sorted: readonly T[]): { entries: T[]; earlier: number } {
+  const earlier = Math.max(0, sorted.length - TIMELINE_PAGE);
+  return { entries: sorted.slice(earlier), earlier };
+}
 
 /** How often streamed model text goes to the webview, at most. */
 export const STREAM_INTERVAL_MS = 50;
@@ -67,8 +76,18 @@ export class TimelineFeed {
       return () => {
         this.coalescer.dispose();
         const live = this.lives.get(id);
-        return { sessionId: id, entries: sortEntries(loader.state.entries.values()), live: { text: live?.text ?? '', notes: [...(live?.notes ?? [])] } };
+        // A long session is sent a page at a time: the webview asks for earlier ones when the user wants them.
+        return { sessionId: id, ...lastPage(sortEntries(loader.state.entries.values())), live: { text: live?.text ?? '', notes: [...(live?.notes ?? [])] } };
       };
+    });
+  }
+
+  /** The page of the shown session's entries before the one whose order is `before` (null: not shown now). */
+  earlier(id: string, before: number): Promise<{ entries: TimelineEntry[]; earlier: number } | null> {
+    return this.serial(async () => {
+      const loader = this.loader;
+      if (!loader || loader.sessionId !== id || this.shown !== id) return null;
+      return lastPage(sortEntries([...loader.state.entries.values()].filter((e) => e.order < before)));
     });
   }
 
@@ -92,7 +111,7 @@ export class TimelineFeed {
         if (this.loader !== loader) return;
         this.close();
         this.lives.delete(loader.sessionId);
-        this.post({ method: 'timeline/snapshot', params: { timeline: { sessionId: loader.sessionId, entries: [], live: { text: '', notes: [] } } } });
+        this.post({ method: 'timeline/snapshot', params: { timeline: { sessionId: loader.sessionId, entries: [], earlier: 0, live: { text: '', notes: [] } } } });
         return;
       }
       if (changed.size === 0) return;

@@ -10,7 +10,7 @@ const usage = { input: 10, output: 2, cacheRead: 0, cacheWrite: 0 };
 const message = { role: 'assistant' as const, content: [{ type: 'text' as const, text: 'Reading it.' }] };
 
 /** The events of one step that reads a file: its turn, the call, its result, the results sent back. */
-function readStep(step: number): NewEvent[] {
+export function readStep(step: number): NewEvent[] {
   const callId = `r${step}`;
   return [
     { step, type: 'model_turn', data: { turn: step, message: hashMessage(message), calls: [{ id: callId, name: 'read_file' }], stopReason: 'tool_use', usage, costUsd: 0, model: 'm1', attempts: 1, retries: [] } },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TimelineSnapshot } from '../../../src/shared/protocol';
-import { FeedHarness } from './feedHarness';
+import { TIMELINE_PAGE } from '../../../src/core/runner/timelineFeed';
+import { FeedHarness, readStep } from './feedHarness';
 
 describe('sidebar timeline feed: the open session', () => {
   let h: FeedHarness;
@@ -22,5 +23,44 @@ describe('sidebar timeline feed: the open session', () => {
     h.posted.length = 0;
     await h.feed.refresh();
     assert.deepEqual(h.posted, [], 'nothing more about the deleted session');
+  });
+});
+
+describe('sidebar timeline feed: a long session (2,000 steps)', () => {
+  let h: FeedHarness;
+  before(async () => (h = await FeedHarness.open()));
+  after(async () => h.close());
+
+  it('opens with the newest page of entries, not the whole timeline; earlier pages come on request, in order, each entry once; a new step sends only its own entries', async () => {
+    const id = await h.session(2000);
+    const build = await h.feed.open(id);
+    assert.ok(build);
+    const snap = build() as TimelineSnapshot & { earlier?: number };
+    const all = 1 + 2 * 2000; // the task, and each step's turn and call
+    assert.ok(snap.entries.length <= TIMELINE_PAGE, `the first message holds at most a page (${snap.entries.length} of ${all} entries)`);
+    assert.equal(snap.earlier, all - snap.entries.length, 'and says how many came before it');
+    assert.equal(snap.entries.at(-1)?.step, 2000, 'the newest entries');
+    // Page back to the start, as the page's "Show earlier entries" does.
+    const seen = [...snap.entries];
+    let earlier = snap.earlier ?? 0;
+    while (earlier > 0) {
+      const page = await h.feed.earlier(id, seen[0]?.order ?? 0);
+      assert.ok(page && page.entries.length > 0 && page.entries.length <= TIMELINE_PAGE);
+      assert.equal(page.earlier, earlier - page.entries.length);
+      seen.unshift(...page.entries);
+      earlier = page.earlier;
+    }
+    assert.equal(seen.length, all);
+    assert.equal(new Set(seen.map((e) => e.id)).size, all, 'no entry twice');
+    assert.deepEqual(seen.map((e) => e.order), [...seen.map((e) => e.order)].sort((a, b) => a - b), 'in journal order');
+    assert.equal(seen[0]?.kind, 'start');
+    // A live session's next step: only what it changed goes out.
+    await h.store.commit({ sessionId: id as never, expectedHeadSeq: (await h.store.getSession(id as never))?.headSeq ?? 0, events: readStep(2001) });
+    h.posted.length = 0;
+    await h.feed.refresh();
+    assert.equal(h.posted.length, 1);
+    const delta = h.posted[0];
+    assert.ok(delta?.method === 'timeline/changed');
+    assert.deepEqual(delta.params.entries.map((e) => [e.kind, e.step]), [['model', 2001], ['tool', 2001]], 'the new turn and its call, nothing else');
   });
 });
