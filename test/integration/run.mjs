@@ -52,6 +52,32 @@ function descendants(pid) {
   return out;
 }
 
+/**
+ * Waits for (`wait`) or clicks (`click`) the first element a selector finds in any frame, the webviews'
+ * too, then takes a screenshot (`shot`) of the page or of the element `of`.
+ */
+async function uiRequest(page, req) {
+  const answer = (r) => writeFileSync(join(artifacts, `ui-${req.id}.json`), JSON.stringify(r));
+  const shoot = () => (req.of ? page.locator(req.of).first() : page).screenshot({ path: join(artifacts, `${req.shot}.png`) });
+  const selector = req.click ?? req.wait;
+  try {
+    for (let tries = 0; selector; tries++) {
+      let hit;
+      for (const f of page.frames()) if (await f.locator(selector).count().catch(() => 0)) hit = f;
+      if (hit) {
+        if (req.click) await hit.locator(selector).first().click({ timeout: 10000 });
+        break;
+      }
+      if (tries > 120) throw new Error(`nothing on the page matches ${selector}`);
+      await sleep(250);
+    }
+    if (req.shot) await shoot();
+    answer({ ok: true });
+  } catch (e) {
+    answer({ ok: false, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
 const outDir = compiledDir();
 const scratch = mkdtempSync(join(tmpdir(), 'savepoint-integ-'));
 const prep = await prepare(outDir, scratch);
@@ -62,6 +88,9 @@ delete env.ANTHROPIC_API_KEY;
 // The extension host inherits this; the suites' reporter marks its lines with it (see index.ts).
 const TAG = '[savepoint-integration] ';
 env.SAVEPOINT_INTEG_TAG = TAG;
+// A suite asks the browser for a screenshot or a click (helpers.ts `workbenchUi`); the answer is a file in artifacts.
+const UI_TAG = '[savepoint-integration-ui] ';
+env.SAVEPOINT_INTEG_UI = artifacts;
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const server = spawn(
@@ -103,6 +132,8 @@ try {
   page.on('console', (m) => {
     const text = m.text();
     consoleLog += `${text}\n`;
+    const ui = text.indexOf(UI_TAG);
+    if (ui >= 0) void uiRequest(page, JSON.parse(text.slice(ui + UI_TAG.length)));
     const at = text.indexOf(TAG);
     if (at >= 0) console.log(text.slice(at + TAG.length));
   });

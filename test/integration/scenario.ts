@@ -23,6 +23,9 @@ export const MEMORY_MODEL = 'claude-sonnet-4-6-integration-memory';
 export const REMEMBER_TASK = 'Find out how this project builds';
 export const RECALL_TASK = 'Build the project';
 export const REMEMBERED = 'The integration fixture builds with `make ci`.';
+/** A session whose first step only reads a file: a checkpoint that changed nothing, forked from the sidebar. */
+export const READ_MODEL = 'claude-sonnet-4-6-integration-read';
+export const READ_TASK = 'Read the README';
 /** The session the launcher leaves journaled as running before the editor starts. */
 export const SEEDED_TITLE = 'A session the editor was running when it stopped';
 
@@ -99,4 +102,14 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_late', name: 'write_file', input: { path: 'late.txt', content: 'approved after the pause\n' } }],
   },
   { type: 'message', model: LATE_MODEL, expect: { toolResultFor: 'toolu_integ_late', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
+  {
+    type: 'message',
+    model: READ_MODEL,
+    expect: { lastUserContains: READ_TASK },
+    content: [
+      { type: 'text', text: 'Reading the README.' },
+      { type: 'tool_use', id: 'toolu_integ_read', name: 'read_file', input: { path: 'README.md' } },
+    ],
+  },
+  { type: 'message', model: READ_MODEL, expect: { toolResultFor: 'toolu_integ_read', toolResultIsError: false }, content: [{ type: 'text', text: 'It is the fixture README.' }] },
 ];
