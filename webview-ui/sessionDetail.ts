@@ -6,6 +6,8 @@ import { ago, button, el, icon, iconAction, tokens } from './dom';
 import { GROUP_LABEL, STATUS_ICON, type Act } from './sessionList';
 import { type EntryContext, renderEntry } from './timelineEntries';
 
+const metaLine = (r: SessionRow): string => `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · $${r.costUsd.toFixed(2)} · ${ago(r.updatedAt)}`;
+
 /** How many entries a page brings (the host's page size; only for the button's words). */
 const PAGE_HINT = 200;
 
@@ -37,6 +39,9 @@ export class SessionDetail {
   /** Entries before the first one shown, not loaded yet. */
   private earlier: number;
   private readonly moreBox = el('li', 'more-earlier');
+  /** What the header's buttons were built for, and its line of counts (written again on every change). */
+  private headerKey: string | undefined;
+  private headerMeta: HTMLElement | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -159,10 +164,22 @@ export class SessionDetail {
     if (!this.liveBox.isConnected || this.liveBox !== this.list.lastElementChild) this.list.append(this.liveBox);
   }
 
+  /**
+   * The header, rebuilt only when what its buttons do changes (the session, its status, its title):
+   * a running session changes at every step, and a button replaced under the pointer or the focus
+   * would lose the click or the keyboard. Otherwise only the counts are written again.
+   */
   private renderHeader(): void {
+    const r = this.row;
+    const key = r ? JSON.stringify([r.id, r.status, r.title]) : '';
+    if (key === this.headerKey && this.headerMeta && r) {
+      this.headerMeta.textContent = metaLine(r);
+      return;
+    }
+    this.headerKey = key;
+    this.headerMeta = undefined;
     const top = el('div', 'detail-top');
     top.append(iconAction('arrow-left', 'Back to the sessions', () => this.deps.back()));
-    const r = this.row;
     const title = el('h2', 'detail-title', r?.title ?? 'Session');
     title.title = r?.title ?? '';
     top.append(title);
@@ -173,7 +190,8 @@ export class SessionDetail {
       const badge = document.createElement('vscode-badge');
       badge.textContent = GROUP_LABEL[r.status];
       badge.className = `status-badge status-${r.status}`;
-      meta.append(icon(STATUS_ICON[r.status], { spin: r.status === 'running', cls: `status-${r.status}` }), badge, el('span', '', `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · $${r.costUsd.toFixed(2)} · ${ago(r.updatedAt)}`));
+      this.headerMeta = el('span', '', metaLine(r));
+      meta.append(icon(STATUS_ICON[r.status], { spin: r.status === 'running', cls: `status-${r.status}` }), badge, this.headerMeta);
       const actions = el('div', 'detail-actions');
       for (const [command, codicon, label, primary] of detailActions(r)) actions.append(button(label, codicon, () => this.deps.act(command, r.id), { secondary: !primary }));
       parts.push(meta, actions);

@@ -199,18 +199,19 @@ let uiRequests = 0;
 /**
  * Asks the launcher's browser to wait for (`wait`) or click (`click`) the first element a selector
  * finds in any frame, webviews included, and then (or only) to take a screenshot (`shot`, of the
- * element `of` or the page, saved in the integration artifacts). False when the launcher has no browser (the Electron runner): the caller does it another way.
+ * element `of` or the page, saved in the integration artifacts); `mark` and `count` see run.mjs.
+ * Undefined when the launcher has no browser (the Electron runner): the caller does it another way.
  */
-export async function workbenchUi(req: { shot?: string; of?: string; click?: string; wait?: string }): Promise<boolean> {
+export async function workbenchUi(req: { shot?: string; of?: string; click?: string; wait?: string; mark?: string; count?: string }): Promise<{ count?: number } | undefined> {
   const dir = process.env.SAVEPOINT_INTEG_UI;
-  if (!dir) return false;
+  if (!dir) return undefined;
   const id = `${process.pid}-${++uiRequests}`;
   console.log(`[savepoint-integration-ui] ${JSON.stringify({ ...req, id })}`);
   const file = join(dir, `ui-${id}.json`);
-  const what = req.click ? `click ${req.click}` : req.wait ? `find ${req.wait}` : `take ${req.shot}`;
-  const answer = await waitFor(`the browser to ${what}`, () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; error?: string }) : undefined), 60000);
+  const what = req.click ? `click ${req.click}` : req.wait ? `find ${req.wait}` : req.mark ? `mark ${req.mark}` : req.count ? `count ${req.count}` : `take ${req.shot}`;
+  const answer = await waitFor(`the browser to ${what}`, () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; error?: string; count?: number }) : undefined), 60000);
   if (!answer.ok) throw new Error(`the browser could not ${what}: ${answer.error}`);
-  return true;
+  return answer;
 }
 
 /** A promise with its resolve function, to hold a dialog open while the test looks around. */

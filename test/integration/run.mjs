@@ -54,18 +54,27 @@ function descendants(pid) {
 
 /**
  * Waits for (`wait`) or clicks (`click`) the first element a selector finds in any frame, the webviews'
- * too, then takes a screenshot (`shot`) of the page or of the element `of`.
+ * too, or marks it with a `data-probe` attribute (`mark`: is it the same element later?), then takes a
+ * screenshot (`shot`) of the page or of the element `of`. `count` answers how many elements match, in
+ * the frame with the most.
  */
 async function uiRequest(page, req) {
   const answer = (r) => writeFileSync(join(artifacts, `ui-${req.id}.json`), JSON.stringify(r));
   const shoot = () => (req.of ? page.locator(req.of).first() : page).screenshot({ path: join(artifacts, `${req.shot}.png`) });
-  const selector = req.click ?? req.wait;
+  const selector = req.click ?? req.wait ?? req.mark;
   try {
+    if (req.count) {
+      let count = 0;
+      for (const f of page.frames()) count = Math.max(count, await f.locator(req.count).count().catch(() => 0));
+      answer({ ok: true, count });
+      return;
+    }
     for (let tries = 0; selector; tries++) {
       let hit;
       for (const f of page.frames()) if (await f.locator(selector).count().catch(() => 0)) hit = f;
       if (hit) {
         if (req.click) await hit.locator(selector).first().click({ timeout: 10000 });
+        if (req.mark) await hit.locator(selector).first().evaluate((e) => e.setAttribute('data-probe', '1'));
         break;
       }
       if (tries > 120) throw new Error(`nothing on the page matches ${selector}`);

@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
 import { StoreHost } from '../../../src/extension/storeHost';
 import type { HostMessage } from '../../../src/shared/protocol';
-import { activateExtension, sleep, waitFor, WindowStub } from '../helpers';
+import { encodeMessage, hashMessage } from '../../../src/core/runner/sessionJournal';
+import type { NewEvent } from '../../../src/core/store/types';
+import { activateExtension, sleep, waitFor, WindowStub, workbenchUi } from '../helpers';
 
 /** A context with its own storage folders: the provider under test gets a store of its own. */
 function contextIn(dir: string): vscode.ExtensionContext {
@@ -49,6 +51,21 @@ function recording(target: vscode.Webview | undefined, posted: HostMessage[]): {
     },
   }) as unknown as vscode.Webview;
   return { webview, send: (m) => inbound.fire(m) };
+}
+
+const said = { role: 'assistant' as const, content: [{ type: 'text' as const, text: 'Reading it.' }] };
+const usage = { input: 10, output: 2, cacheRead: 0, cacheWrite: 0 };
+
+/** One step that reads a file: its turn, the call, the result, the results sent back (two entries). */
+function readStep(step: number): NewEvent[] {
+  const callId = `r${step}`;
+  return [
+    { step, type: 'model_turn', data: { turn: step, message: hashMessage(said), calls: [{ id: callId, name: 'read_file' }], stopReason: 'tool_use', usage, costUsd: 0, model: 'm1', attempts: 1, retries: [] } },
+    { step, type: 'tool_planned', data: { callId, name: 'read_file', category: 'read', input: { path: `f${step}.ts` } } },
+    { step, type: 'tool_started', data: { callId } },
+    { step, type: 'tool_result', data: { callId, name: 'read_file', key: `k${step}`, isError: false, content: `contents of f${step}.ts`, progressed: true } },
+    { step, type: 'message_added', data: { role: 'user', message: hashMessage(said), reason: 'tool_results' } },
+  ];
 }
 
 describe('Sidebar handshake', () => {
@@ -140,6 +157,54 @@ describe('Sidebar handshake', () => {
     const boot = await waitFor('a bootstrap answering the page\'s own ready', () => posted.find((m) => m.method === 'bootstrap'), 60000);
     assert.ok(boot.method === 'bootstrap');
     assert.equal(boot.params.sessions.length, 1);
+    panel.dispose();
+  });
+
+  it('the real page: a long session opens with its newest entries and shows earlier ones on request; the header keeps its buttons across changes; a deleted session says it is gone', async function () {
+    const { store } = await host.get();
+    assert.ok(store);
+    const long = await store.createSession({ title: 'A long session', status: 'running' });
+    const first: NewEvent = { step: 0, type: 'session_started', data: { task: 'A long session', system: '', models: ['m1'], maxTokens: 100, budgets: {}, policy: {}, firstMessage: hashMessage(said) } };
+    let head = 0;
+    for (let from = 1; from <= 300; from += 100) {
+      const events = [...(head === 0 ? [first] : []), ...Array.from({ length: 100 }, (_, i) => readStep(from + i)).flat()];
+      head = (await store.commit({ sessionId: long.id, expectedHeadSeq: head, events, blobs: head === 0 ? [{ content: encodeMessage(said) }] : [], snapshot: () => ({}) })).headSeq;
+    }
+    host.notifyChanged();
+    const panel = vscode.window.createWebviewPanel('savepoint.integrationSidebar', 'Savepoint sidebar (long session)', vscode.ViewColumn.One, { enableScripts: true });
+    disposables.push(panel);
+    const posted: HostMessage[] = [];
+    provider.resolveWebviewView(viewOf(recording(panel.webview, posted).webview, panel.onDidDispose));
+    await waitFor('the bootstrap', () => posted.find((m) => m.method === 'bootstrap'), 60000);
+    if (!(await workbenchUi({ click: 'li.session[title="A long session"]' }))) {
+      panel.dispose();
+      this.skip();
+    }
+    // 601 entries: the task, and a turn and a call per step. The page gets and builds the newest 200.
+    const snap = await waitFor('the snapshot', () => posted.find((m) => m.method === 'timeline/snapshot'));
+    assert.ok(snap.method === 'timeline/snapshot');
+    assert.equal(snap.params.timeline.entries.length, 200);
+    assert.equal(snap.params.timeline.earlier, 401);
+    await workbenchUi({ wait: 'li.more-earlier vscode-button', shot: 'sidebar-long-session', of: '.editor-group-container' });
+    assert.equal((await workbenchUi({ count: 'li.entry' }))?.count, 200);
+    await workbenchUi({ click: 'li.more-earlier vscode-button' });
+    await waitFor('the earlier page', () => posted.find((m) => m.method === 'timeline/earlier'));
+    await waitFor('400 entries on the page', async () => ((await workbenchUi({ count: 'li.entry' }))?.count === 400 ? true : undefined));
+
+    // A change of the running session (a step, its counts) leaves the header's buttons where they are.
+    await workbenchUi({ mark: '.detail-actions vscode-button' });
+    const changes = posted.filter((m) => m.method === 'sessions/changed').length;
+    await store.updateSession(long.id, { stepCount: 301 });
+    host.notifyChanged();
+    await waitFor('the change', () => (posted.filter((m) => m.method === 'sessions/changed').length > changes ? true : undefined));
+    await workbenchUi({ wait: '.detail-meta:has-text("301 steps")' });
+    assert.equal((await workbenchUi({ count: '.detail-actions vscode-button[data-probe]' }))?.count, 1, 'the Pause button is the same element: a click on it is not lost');
+
+    // Deleted while open: the page says so instead of showing the timeline as if nothing happened.
+    await store.deleteSession(long.id, 'deleted by the user');
+    host.notifyChanged();
+    await workbenchUi({ wait: 'li.gone', shot: 'sidebar-deleted-session', of: '.editor-group-container' });
+    assert.equal((await workbenchUi({ count: 'li.entry' }))?.count, 0);
     panel.dispose();
   });
 });

@@ -26,7 +26,7 @@ describe('Sidebar step actions', () => {
     await vscode.commands.executeCommand('workbench.view.extension.savepoint');
     const fork = 'li.entry-model vscode-icon[title="Fork a new session from step 1"]';
     // In the browser: open the session in the sidebar, look at the step's actions, click Fork.
-    const inBrowser = await workbenchUi({ click: `li.session[title="${READ_TASK}"]` });
+    const inBrowser = !!(await workbenchUi({ click: `li.session[title="${READ_TASK}"]` }));
     if (inBrowser) {
       await workbenchUi({ wait: 'li.entry-model vscode-icon[title="Rewind the workspace to before step 1 (undo this step and everything after it)"]' });
       await workbenchUi({ wait: 'li.entry-model vscode-icon[title="Fork a new session from step 2"]', shot: 'sidebar-fork-every-step', of: '.part.sidebar' });
