@@ -15,7 +15,7 @@ import {
   type WriteOrigin,
   type WriteResult,
 } from './memoryTypes';
-import { type PromptSelection, selectEntries } from './promptSelection';
+import { type PromptSelection, promptQuery, selectEntries } from './promptSelection';
 
 export interface LongTermMemoryOptions {
   /** The workspace scope: `new MemoryStore('workspace', checkpointStore.openSpace('memory'))`. */
@@ -90,9 +90,12 @@ export class LongTermMemory {
     return this.index.query(query, options);
   }
 
-  /** Memories for the system prompt within `tokenBudget` (chars/4): procedures and pinned entries first, then the query's hits. */
+  /**
+   * Memories for the system prompt within `tokenBudget` (chars/4): procedures and pinned entries
+   * first, then the hits of the query's first distinct words (`promptQuery`).
+   */
   selectForPrompt(query: string, tokenBudget: number, options: Omit<RecallOptions, 'limit'> = {}): PromptSelection {
-    const hits = this.index.query(query, { ...options, limit: 50 });
+    const hits = this.index.query(promptQuery(query), { ...options, limit: 50 });
     const candidates = [...this.index.all()].filter((e) => (!options.scopes || options.scopes.includes(e.scope)) && (!options.kinds || options.kinds.includes(e.kind)));
     return selectEntries(candidates, hits, tokenBudget);
   }

@@ -17,6 +17,27 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+/** The most distinct words of a task the prompt's memory search looks for. */
+export const MAX_PROMPT_QUERY_TERMS = 64;
+
+/**
+ * The search for a session's prompt memories, from its task: the first distinct words only. The
+ * search costs time per word (prefix and fuzzy matching), and a task can hold a pasted log of
+ * thousands of words: searched whole, it blocked the start of a session for seconds.
+ */
+export function promptQuery(task: string, maxTerms = MAX_PROMPT_QUERY_TERMS): string {
+  const terms: string[] = [];
+  const seen = new Set<string>();
+  for (const word of task.split(/[\n\r\p{Z}\p{P}]+/u)) {
+    const term = word.toLowerCase();
+    if (term === '' || seen.has(term)) continue;
+    seen.add(term);
+    terms.push(term);
+    if (terms.length >= maxTerms) break;
+  }
+  return terms.join(' ');
+}
+
 export const PROMPT_HEADER = 'Long-term memory (from earlier sessions; ids are for the remember and forget tools):\n';
 
 /** One entry as the model reads it. */
