@@ -200,6 +200,11 @@ export class LongTermMemory {
         ...(input.tags !== undefined ? { tags: input.tags } : {}),
         ...(input.pinned !== undefined ? { pinned: input.pinned } : {}),
       };
+      if (Object.keys(patch).length === 0) throw new MemoryError('INVALID_ARGUMENT', `nothing to change in memory ${input.id}: give its new text, kind, tags or pinned`);
+      const scope = this.index.get(input.id)?.scope;
+      if (input.scope !== undefined && scope !== undefined && input.scope !== scope) {
+        throw new MemoryError('INVALID_ARGUMENT', `memory ${input.id} is in the ${scope} scope, which an update cannot change: remember it anew with scope ${input.scope}, then forget this one`);
+      }
       const r = await this.edit(input.id, patch, origin);
       return { entry: r.entry as MemoryEntry, updated: true, replayed: r.replayed };
     }

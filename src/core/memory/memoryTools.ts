@@ -42,7 +42,7 @@ const rememberSchema = z.strictObject({
   tags: z.array(z.string().min(1).max(48)).max(MAX_MEMORY_TAGS).optional().describe('A few short keywords that help recall it (e.g. "build", "tests").'),
   pinned: z.boolean().optional().describe('Pinned memories are always in the prompt. Use sparingly.'),
   scope: scope.optional().describe("workspace (default): this project only; user: every project of this user (preferences)."),
-  id: memoryId.optional().describe('Update this existing memory instead of creating one; only the given fields change.'),
+  id: memoryId.optional().describe('Update this existing memory instead of creating one; only the given fields change (its scope stays).'),
 });
 export type RememberToolInput = z.infer<typeof rememberSchema>;
 

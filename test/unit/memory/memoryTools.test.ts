@@ -71,3 +71,34 @@ describe('memory tools', () => {
     await assert.rejects(call(recallTool, { query: 'x' }, ctxFor(undefined, 20, 'toolu_k')), (e) => ToolError.is(e, 'FAILED'));
   });
 });
+
+describe('memory tools: an update by id that cannot do what the model asks', () => {
+  const tmp = tempDirs('memory-tools-update');
+  let m: OpenedMemory;
+  before(async () => {
+    m = await openMemory(await tmp.make(), { userDir: await tmp.make() });
+  });
+  after(async () => {
+    await m.close();
+    await tmp.cleanup();
+  });
+
+  it('an update with nothing to change is an error, and writes no version', async () => {
+    const out = await call(rememberTool, { text: 'Build with npm run build', kind: 'procedure' }, ctxFor(m, 1, 'toolu_1'));
+    const id = /Remembered ([0-9A-Z]{26})/.exec(out.content)?.[1] as MemoryId;
+    await assert.rejects(call(rememberTool, { id }, ctxFor(m, 2, 'toolu_2')), (e) => ToolError.is(e, 'INVALID_INPUT') && /nothing to change/.test(e.message));
+    assert.equal(m.memory.get(id)?.version, 1);
+    assert.deepEqual((await m.memory.history(id)).map((v) => v.op), ['create']);
+  });
+
+  it('an update cannot move a memory to the other scope: an error, and the memory is as it was', async () => {
+    const out = await call(rememberTool, { text: 'Prefers tabs', kind: 'fact' }, ctxFor(m, 3, 'toolu_3'));
+    const id = /Remembered ([0-9A-Z]{26})/.exec(out.content)?.[1] as MemoryId;
+    await assert.rejects(call(rememberTool, { id, text: 'Prefers tabs everywhere', scope: 'user' }, ctxFor(m, 4, 'toolu_4')), (e) => ToolError.is(e, 'INVALID_INPUT') && /workspace scope/.test(e.message));
+    assert.equal(m.memory.get(id)?.text, 'Prefers tabs');
+    assert.equal(m.memory.list({ scope: 'user' }).length, 0);
+    // The same scope, said again, is fine.
+    const ok = await call(rememberTool, { id, text: 'Prefers tabs everywhere', scope: 'workspace' }, ctxFor(m, 5, 'toolu_5'));
+    assert.match(ok.content, /^Updated/);
+  });
+});
