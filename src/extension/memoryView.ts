@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { LongTermMemory } from '../core/memory/longTermMemory';
 import { formatMemoryShow } from '../core/memory/memoryFormat';
-import type { MemoryEntry, MemoryId, MemoryKind } from '../core/memory/memoryTypes';
+import { MAX_MEMORY_TEXT, type MemoryEntry, MemoryError, type MemoryId, type MemoryKind } from '../core/memory/memoryTypes';
+import { StoreError } from '../core/store/errors';
 import type { SessionId } from '../core/store/types';
 import type { StoreHost } from './storeHost';
 
@@ -13,6 +14,39 @@ const USER_ORIGIN = { sessionId: 'user' as SessionId, seq: 0 };
 const KIND_LABEL: Record<MemoryKind, string> = { fact: 'Facts', procedure: 'Procedures', episode: 'Episodes' };
 const KIND_ICON: Record<MemoryKind, string> = { fact: 'lightbulb', procedure: 'checklist', episode: 'history' };
 const KINDS: MemoryKind[] = ['procedure', 'fact', 'episode'];
+
+/** What the input box says of a text that cannot be saved (the store's own limits). */
+function memoryTextProblem(v: string): string | undefined {
+  const n = v.trim().length;
+  if (n === 0) return 'A memory cannot be empty; delete it instead.';
+  if (n > MAX_MEMORY_TEXT) return `A memory holds at most ${MAX_MEMORY_TEXT} characters (this is ${n}).`;
+  return undefined;
+}
+
+async function offerCopy(message: string, text: string): Promise<void> {
+  if ((await vscode.window.showErrorMessage(message, 'Copy My Text')) === 'Copy My Text') await vscode.env.clipboard.writeText(text);
+}
+
+/**
+ * A write the user asked for from the view: 'changed' when the entry moved on since they read it
+ * (the caller asks again); any other failure is said in words, with their text offered for copying.
+ */
+async function userWrite(write: () => Promise<unknown>, text?: string): Promise<'done' | 'changed' | 'failed'> {
+  try {
+    await write();
+    return 'done';
+  } catch (e) {
+    if (MemoryError.is(e, 'CHANGED')) return 'changed';
+    let why: string;
+    if (MemoryError.is(e, 'NOT_FOUND')) why = 'This memory was deleted meanwhile (a session forgot it, or a rewind took it back).';
+    else if (StoreError.is(e, 'READ_ONLY')) why = 'This memory is read-only in this window: another window holds it. Make the change there.';
+    else if (MemoryError.is(e)) why = `The memory was not saved: ${e.message}.`;
+    else throw e;
+    if (text === undefined) void vscode.window.showErrorMessage(why);
+    else await offerCopy(`${why} Your edit was not saved.`, text);
+    return 'failed';
+  }
+}
 
 type Node = { kind: MemoryKind; count: number } | { entry: MemoryEntry };
 
@@ -95,27 +129,66 @@ export class MemoryViewProvider implements vscode.TreeDataProvider<Node>, vscode
         this.docChanged.fire(uri);
         await vscode.window.showTextDocument(uri, { preview: true });
       }),
-      vscode.commands.registerCommand('savepoint.memory.edit', async (node: unknown) => {
-        const e = entryOf(node);
-        const m = await this.memory();
-        if (!e || !m) return;
-        const text = await vscode.window.showInputBox({ title: `Edit ${e.kind}`, value: e.text, prompt: 'The memory as the agent will read it', validateInput: (v) => (v.trim() ? undefined : 'A memory cannot be empty; delete it instead.') });
-        if (text === undefined || text.trim() === e.text) return;
-        await m.edit(e.id, { text: text.trim() }, USER_ORIGIN);
-      }),
-      vscode.commands.registerCommand('savepoint.memory.togglePin', async (node: unknown) => {
-        const e = entryOf(node);
-        const m = await this.memory();
-        if (e && m) await m.edit(e.id, { pinned: !e.pinned }, USER_ORIGIN);
-      }),
-      vscode.commands.registerCommand('savepoint.memory.delete', async (node: unknown) => {
-        const e = entryOf(node);
-        const m = await this.memory();
-        if (!e || !m) return;
-        const ok = await vscode.window.showWarningMessage(`Delete this ${e.kind} from long-term memory?`, { modal: true, detail: e.text.slice(0, 300) }, 'Delete');
-        if (ok === 'Delete') await m.forget(e.id, USER_ORIGIN);
-      }),
+      vscode.commands.registerCommand('savepoint.memory.edit', (node: unknown) => this.editEntry(entryOf(node))),
+      vscode.commands.registerCommand('savepoint.memory.togglePin', (node: unknown) => this.togglePin(entryOf(node))),
+      vscode.commands.registerCommand('savepoint.memory.delete', (node: unknown) => this.deleteEntry(entryOf(node))),
     ];
+  }
+
+  /**
+   * The entry as it reads now: a tree item can be older than a write a session made since. Undefined
+   * (and the user told) when it is gone.
+   */
+  private async fresh(shown: MemoryEntry | undefined): Promise<{ m: LongTermMemory; e: MemoryEntry } | undefined> {
+    const m = await this.memory();
+    if (!shown || !m) return undefined;
+    const e = m.get(shown.id);
+    if (!e) {
+      this.refresh();
+      void vscode.window.showInformationMessage('This memory was deleted meanwhile (a session forgot it, or a rewind took it back).');
+      return undefined;
+    }
+    return { m, e };
+  }
+
+  /** The user's text is kept: a write that fails offers to copy it, an entry a session changed meanwhile is shown before it is overwritten. */
+  private async editEntry(shown: MemoryEntry | undefined): Promise<void> {
+    let cur = await this.fresh(shown);
+    if (!cur) return;
+    const text = await vscode.window.showInputBox({ title: `Edit ${cur.e.kind}`, value: cur.e.text, prompt: 'The memory as the agent will read it', validateInput: memoryTextProblem });
+    if (text === undefined || text.trim() === cur.e.text) return;
+    for (;;) {
+      const { m, e } = cur;
+      if ((await userWrite(() => m.edit(e.id, { text: text.trim() }, USER_ORIGIN, { ifVersion: e.version }), text)) !== 'changed') return;
+      const now = await this.fresh(e);
+      if (!now) return offerCopy('Your edit was not saved.', text);
+      const choice = await vscode.window.showWarningMessage('This memory changed while you were editing it. Save your text over the new one?', { modal: true, detail: `Now: ${now.e.text.slice(0, 300)}` }, 'Save Mine', 'Copy My Text');
+      if (choice === 'Copy My Text') await vscode.env.clipboard.writeText(text);
+      if (choice !== 'Save Mine') return;
+      cur = now;
+    }
+  }
+
+  private async togglePin(shown: MemoryEntry | undefined): Promise<void> {
+    const cur = await this.fresh(shown);
+    if (!cur) return;
+    // The state it is in now decides, not the one the tree showed (a session may have pinned it since).
+    if ((await userWrite(() => cur.m.edit(cur.e.id, { pinned: !cur.e.pinned }, USER_ORIGIN, { ifVersion: cur.e.version }))) === 'changed') {
+      void vscode.window.showInformationMessage('This memory changed meanwhile; nothing was changed. Look at it again and retry.');
+    }
+  }
+
+  private async deleteEntry(shown: MemoryEntry | undefined): Promise<void> {
+    const cur = await this.fresh(shown);
+    if (!cur) return;
+    const { e, m } = cur;
+    const what = e.pinned ? `pinned ${e.kind} (it goes into every session's prompt)` : e.kind;
+    const ok = await vscode.window.showWarningMessage(`Delete this ${what} from long-term memory?`, { modal: true, detail: e.text.slice(0, 300) }, 'Delete');
+    if (ok !== 'Delete') return;
+    // Only what the user saw and confirmed is deleted: a version written since is asked about again.
+    if ((await userWrite(() => m.forget(e.id, USER_ORIGIN, { ifVersion: e.version }))) === 'changed') {
+      void vscode.window.showInformationMessage('This memory changed while you were deciding; it was not deleted. Look at it again.');
+    }
   }
 
   dispose(): void {

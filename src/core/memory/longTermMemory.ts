@@ -12,6 +12,7 @@ import {
   type MemoryScope,
   type MemoryVersion,
   type NewMemory,
+  type WriteCondition,
   type WriteOrigin,
   type WriteResult,
 } from './memoryTypes';
@@ -104,12 +105,13 @@ export class LongTermMemory {
     return this.applied(await this.store(input.scope ?? 'workspace').create(input, origin));
   }
 
-  async edit(id: MemoryId, patch: MemoryPatch, origin: WriteOrigin): Promise<WriteResult> {
-    return this.applied(await (await this.storeOf(id)).edit(id, patch, origin));
+  /** With `cond.ifVersion`: only while the entry is still at that version (else MemoryError CHANGED, nothing written). */
+  async edit(id: MemoryId, patch: MemoryPatch, origin: WriteOrigin, cond: WriteCondition = {}): Promise<WriteResult> {
+    return this.applied(await (await this.storeOf(id)).edit(id, patch, origin, cond));
   }
 
-  async forget(id: MemoryId, origin: WriteOrigin): Promise<WriteResult> {
-    return this.applied(await (await this.storeOf(id)).forget(id, origin));
+  async forget(id: MemoryId, origin: WriteOrigin, cond: WriteCondition = {}): Promise<WriteResult> {
+    return this.applied(await (await this.storeOf(id)).forget(id, origin, cond));
   }
 
   /**

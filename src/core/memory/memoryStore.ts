@@ -13,6 +13,7 @@ import {
   type MemoryScope,
   type MemoryVersion,
   type NewMemory,
+  type WriteCondition,
   type WriteOrigin,
   type WriteResult,
   MEMORY_KINDS,
@@ -35,6 +36,12 @@ function checkOrigin(o: WriteOrigin): void {
   if (!isValidSessionId(o.sessionId)) throw new MemoryError('INVALID_ARGUMENT', `invalid session id ${JSON.stringify(o.sessionId)}`);
   if (!Number.isInteger(o.seq) || o.seq < 0) throw new MemoryError('INVALID_ARGUMENT', `invalid journal seq ${o.seq}`);
   if (o.opKey !== undefined && !/^[A-Za-z0-9_.:-]{1,128}$/.test(o.opKey)) throw new MemoryError('INVALID_ARGUMENT', `invalid op key ${JSON.stringify(o.opKey)}`);
+}
+
+/** The entry a write changes is there, and (with `ifVersion`) still as the writer read it. */
+function checkCondition(id: MemoryId, prev: MemoryEntry | null, cond: WriteCondition): asserts prev is MemoryEntry {
+  if (!prev) throw new MemoryError('NOT_FOUND', `no memory ${id}`);
+  if (cond.ifVersion !== undefined && prev.version !== cond.ifVersion) throw new MemoryError('CHANGED', `memory ${id} changed (version ${prev.version}, not ${cond.ifVersion})`);
 }
 
 const provenanceOf = (o: WriteOrigin) => ({ sessionId: o.sessionId, seq: o.seq, ...(o.step !== undefined ? { step: o.step } : {}) });
@@ -106,12 +113,12 @@ export class MemoryStore {
     });
   }
 
-  async edit(id: MemoryId, patch: MemoryPatch, origin: WriteOrigin): Promise<WriteResult> {
+  async edit(id: MemoryId, patch: MemoryPatch, origin: WriteOrigin, cond: WriteCondition = {}): Promise<WriteResult> {
     if (patch.kind !== undefined && !MEMORY_KINDS.includes(patch.kind)) throw new MemoryError('INVALID_ARGUMENT', `unknown memory kind ${JSON.stringify(patch.kind)}`);
     const text = patch.text === undefined ? undefined : checkText(patch.text);
     const tags = patch.tags === undefined ? undefined : normalizeTags(patch.tags);
     return this.write(id, origin, (prev, version, at) => {
-      if (!prev) throw new MemoryError('NOT_FOUND', `no memory ${id}`);
+      checkCondition(id, prev, cond);
       const entry: MemoryEntry = {
         ...prev,
         ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
@@ -126,9 +133,9 @@ export class MemoryStore {
     });
   }
 
-  async forget(id: MemoryId, origin: WriteOrigin): Promise<WriteResult> {
+  async forget(id: MemoryId, origin: WriteOrigin, cond: WriteCondition = {}): Promise<WriteResult> {
     return this.write(id, origin, (prev) => {
-      if (!prev) throw new MemoryError('NOT_FOUND', `no memory ${id}`);
+      checkCondition(id, prev, cond);
       return { op: 'forget', entry: null };
     });
   }

@@ -79,6 +79,12 @@ export interface WriteOrigin extends MemoryProvenance {
   opKey?: string;
 }
 
+/** A write that only applies to the entry as the writer last read it (a user's edit made from a view). */
+export interface WriteCondition {
+  /** The entry's current version must be this one, or the write fails with CHANGED and writes nothing. */
+  ifVersion?: number;
+}
+
 export interface WriteResult {
   /** The entry after the write (null after a forget). */
   entry: MemoryEntry | null;
@@ -113,7 +119,9 @@ export type MemoryErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_ARGUMENT'
   /** The scope has no store (e.g. no user store configured). */
-  | 'SCOPE_UNAVAILABLE';
+  | 'SCOPE_UNAVAILABLE'
+  /** The entry is no longer at the version the write expected (`WriteCondition.ifVersion`): someone else wrote it meanwhile. */
+  | 'CHANGED';
 
 export class MemoryError extends Error {
   override readonly name = 'MemoryError';
