@@ -23,6 +23,12 @@ export interface LongTermMemoryOptions {
   workspace: MemoryStore;
   /** The user scope, in a store under global storage; without it, user-scope writes fail with SCOPE_UNAVAILABLE. */
   user?: MemoryStore;
+  /**
+   * When the user scope is a read-only copy (another window held its store): opens the store for
+   * writing, or resolves undefined while it is still held. Tried again before each write that
+   * needs the user scope, so a window gets it back once the one that held it has closed.
+   */
+  reopenUser?: () => Promise<MemoryStore | undefined>;
   now?: () => number;
 }
 
@@ -42,11 +48,16 @@ export class LongTermMemory {
   private readonly listeners = new Set<(changes: readonly MemoryChange[]) => void>();
   private stats: OpenStats = { entries: 0, rebuildMs: 0 };
 
-  private constructor(private readonly stores: { workspace: MemoryStore; user?: MemoryStore }) {}
+  private reopening: Promise<void> | undefined;
+
+  private constructor(
+    private readonly stores: { workspace: MemoryStore; user?: MemoryStore },
+    private readonly reopenUser?: () => Promise<MemoryStore | undefined>,
+  ) {}
 
   /** Reads every current entry of both scopes into the index. */
   static async open(o: LongTermMemoryOptions): Promise<LongTermMemory> {
-    const m = new LongTermMemory({ workspace: o.workspace, ...(o.user ? { user: o.user } : {}) });
+    const m = new LongTermMemory({ workspace: o.workspace, ...(o.user ? { user: o.user } : {}) }, o.reopenUser);
     const start = performance.now();
     for (const store of m.scopes()) for await (const batch of store.entries()) m.index.addAll(batch);
     m.stats = { entries: m.index.size, rebuildMs: performance.now() - start };
@@ -102,6 +113,7 @@ export class LongTermMemory {
   }
 
   async remember(input: NewMemory, origin: WriteOrigin): Promise<WriteResult> {
+    if (input.scope === 'user') await this.claimUser();
     return this.applied(await this.store(input.scope ?? 'workspace').create(input, origin));
   }
 
@@ -122,6 +134,7 @@ export class LongTermMemory {
    * MemoryStore.revertSessionAfter for what an undone write means.
    */
   async revertSessionAfter(sessionId: SessionId, afterSeq: number, throughSeq?: number): Promise<{ reverts: MemoryRevert[]; unavailable: MemoryScope[] }> {
+    await this.claimUser();
     const reverts: MemoryRevert[] = [];
     const unavailable: MemoryScope[] = [];
     for (const store of this.scopes()) {
@@ -141,6 +154,7 @@ export class LongTermMemory {
    * `revertSessionAfter` would undo: it would leave those in force. Reads only.
    */
   async revertBlockedIn(sessionId: SessionId, afterSeq: number, throughSeq?: number): Promise<MemoryScope[]> {
+    await this.claimUser();
     const out: MemoryScope[] = [];
     for (const store of this.scopes()) if (store.readOnly && (await store.writesAfter(sessionId, afterSeq, throughSeq)).length > 0) out.push(store.scope);
     return out;
@@ -157,12 +171,14 @@ export class LongTermMemory {
    * read-only (another window holds the user store), or no scope holds it.
    */
   async canUndoRevert(revertId: string): Promise<boolean> {
+    await this.claimUser();
     for (const store of this.scopes()) if (await store.hasRevert(revertId)) return !store.readOnly;
     return false;
   }
 
   /** Re-applies what a revert undid (e.g. when the rewind that caused it is undone). */
   async undoRevert(revertId: string): Promise<MemoryRevert> {
+    await this.claimUser();
     for (const store of this.scopes()) {
       try {
         const { revert, changes } = await store.undoRevert(revertId);
@@ -226,6 +242,27 @@ export class LongTermMemory {
     for (const l of this.listeners) l(changes);
   }
 
+  /**
+   * The user scope open for writing, when it is a read-only copy and its store is free now (the
+   * window that held it has closed): the copy's entries in the index give way to the store's.
+   */
+  private async claimUser(): Promise<void> {
+    const reopen = this.reopenUser;
+    if (!reopen || !this.stores.user?.readOnly) return;
+    this.reopening ??= (async () => {
+      const fresh = await reopen().catch(() => undefined);
+      if (!fresh) return;
+      this.stores.user = fresh;
+      const now = new Map<MemoryId, MemoryEntry>();
+      for await (const batch of fresh.entries()) for (const e of batch) now.set(e.id, e);
+      const changes: MemoryChange[] = [];
+      for (const e of this.list({ scope: 'user' })) if (!now.has(e.id)) changes.push({ id: e.id, before: e, after: null });
+      for (const [id, e] of now) if (this.index.get(id)?.version !== e.version) changes.push({ id, before: this.index.get(id) ?? null, after: e });
+      this.follow(changes);
+    })().finally(() => (this.reopening = undefined));
+    await this.reopening;
+  }
+
   private scopes(): MemoryStore[] {
     return this.stores.user ? [this.stores.workspace, this.stores.user] : [this.stores.workspace];
   }
@@ -238,6 +275,12 @@ export class LongTermMemory {
 
   /** The scope of an entry: from the index, or (a forgotten entry, e.g. a replayed forget) from its history. */
   private async storeOf(id: MemoryId): Promise<MemoryStore> {
+    const store = await this.findStoreOf(id);
+    if (store.scope === 'user') await this.claimUser();
+    return this.store(store.scope);
+  }
+
+  private async findStoreOf(id: MemoryId): Promise<MemoryStore> {
     const e = this.index.get(id);
     if (e) return this.store(e.scope);
     for (const store of this.scopes()) if ((await store.history(id)).length) return store;

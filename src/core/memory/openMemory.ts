@@ -16,12 +16,24 @@ export interface OpenedMemory {
  */
 export async function openMemory(workspaceStore: DiskCheckpointStore, userDir: string | undefined, keyProvider?: KeyProvider): Promise<OpenedMemory> {
   let userStore: DiskCheckpointStore | undefined;
+  const key = keyProvider ? { keyProvider } : {};
   if (userDir) {
-    userStore = await openCheckpointStore({ dir: userDir, onLocked: 'readonly', ...(keyProvider ? { keyProvider } : {}) }).catch(() => undefined);
+    userStore = await openCheckpointStore({ dir: userDir, onLocked: 'readonly', ...key }).catch(() => undefined);
   }
+  // A read-only copy gives way to the store itself once the window that held it has closed.
+  const reopenUser = async (): Promise<MemoryStore | undefined> => {
+    if (!userDir || !userStore?.copyDir) return undefined;
+    const own = await openCheckpointStore({ dir: userDir, onLocked: 'fail', ...key }).catch(() => undefined);
+    if (!own) return undefined;
+    const copy = userStore;
+    userStore = own;
+    await copy.close().catch(() => undefined);
+    return new MemoryStore('user', own.openSpace('memory'));
+  };
   const memory = await LongTermMemory.open({
     workspace: new MemoryStore('workspace', workspaceStore.openSpace('memory')),
     ...(userStore ? { user: new MemoryStore('user', userStore.openSpace('memory')) } : {}),
+    reopenUser,
   });
   return { memory, close: async () => userStore?.close() };
 }
