@@ -259,12 +259,13 @@ export class MemoryStore {
     build: (prev: MemoryEntry | null, version: number, at: number) => { op: MemoryVersion['op']; entry: MemoryEntry | null },
   ): Promise<WriteResult> {
     checkOrigin(origin);
-    this.assertWritable();
     return this.exclusive(async () => {
+      // A write made before (a call run again at resume) is answered even where the store is read-only.
       if (origin.opKey !== undefined) {
         const replay = await this.replay(origin.sessionId, origin.opKey);
         if (replay) return replay;
       }
+      this.assertWritable();
       const prev = (await this.get(id)) ?? null;
       const last = await this.lastVersion(id);
       const at = this.ctx.now();
