@@ -40,11 +40,12 @@ export function promptQuery(task: string, maxTerms = MAX_PROMPT_QUERY_TERMS): st
 
 export const PROMPT_HEADER = 'Long-term memory (from earlier sessions; ids are for the remember and forget tools):\n';
 
-/** One entry as the model reads it. */
+/** One entry as the model reads it: one item of a list, its further lines indented under it. */
 export function renderForPrompt(e: MemoryEntry): string {
   const tags = e.tags.length ? ` [${e.tags.join(', ')}]` : '';
   const scope = e.scope === 'user' ? ', user' : '';
-  return `- (${e.kind}${e.pinned ? ', pinned' : ''}${scope}) ${e.text}${tags} {${e.id}}\n`;
+  const text = e.text.replace(/\r?\n/g, '\n  ');
+  return `- (${e.kind}${e.pinned ? ', pinned' : ''}${scope}) ${text}${tags} {${e.id}}\n`;
 }
 
 /**
