@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LongTermMemory } from '../core/memory/longTermMemory';
-import { formatMemoryShow } from '../core/memory/memoryFormat';
+import { LINE_BREAK_MARK, formatMemoryShow, fromOneLine, toOneLine } from '../core/memory/memoryFormat';
 import { MAX_MEMORY_TEXT, type MemoryEntry, MemoryError, type MemoryId, type MemoryKind } from '../core/memory/memoryTypes';
 import { StoreError } from '../core/store/errors';
 import type { SessionId } from '../core/store/types';
@@ -155,11 +155,14 @@ export class MemoryViewProvider implements vscode.TreeDataProvider<Node>, vscode
   private async editEntry(shown: MemoryEntry | undefined): Promise<void> {
     let cur = await this.fresh(shown);
     if (!cur) return;
-    const text = await vscode.window.showInputBox({ title: `Edit ${cur.e.kind}`, value: cur.e.text, prompt: 'The memory as the agent will read it', validateInput: memoryTextProblem });
-    if (text === undefined || text.trim() === cur.e.text) return;
+    // One line: the input box would drop the line breaks of a memory of several lines (an episode), even unchanged.
+    const typed = await vscode.window.showInputBox({ title: `Edit ${cur.e.kind}`, value: toOneLine(cur.e.text), prompt: `The memory as the agent will read it (${LINE_BREAK_MARK} is a line break)`, validateInput: (v) => memoryTextProblem(fromOneLine(v)) });
+    if (typed === undefined) return;
+    const text = fromOneLine(typed);
+    if (text === cur.e.text.replace(/\r\n/g, '\n')) return;
     for (;;) {
       const { m, e } = cur;
-      if ((await userWrite(() => m.edit(e.id, { text: text.trim() }, USER_ORIGIN, { ifVersion: e.version }), text)) !== 'changed') return;
+      if ((await userWrite(() => m.edit(e.id, { text }, USER_ORIGIN, { ifVersion: e.version }), text)) !== 'changed') return;
       const now = await this.fresh(e);
       if (!now) return offerCopy('Your edit was not saved.', text);
       const choice = await vscode.window.showWarningMessage('This memory changed while you were editing it. Save your text over the new one?', { modal: true, detail: `Now: ${now.e.text.slice(0, 300)}` }, 'Save Mine', 'Copy My Text');

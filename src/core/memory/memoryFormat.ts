@@ -10,6 +10,22 @@ function oneLine(text: string, max: number): string {
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(1, max - 1))}…`;
 }
 
+/** Stands for a line break in a one-line input box. */
+export const LINE_BREAK_MARK = '⏎';
+
+/**
+ * A memory's text for a one-line input box (the editor's input box is an HTML text input, which
+ * drops line breaks from its value): each line break shown as ⏎. `fromOneLine` takes it back.
+ */
+export function toOneLine(text: string): string {
+  return text.replace(/\r?\n/g, ` ${LINE_BREAK_MARK} `);
+}
+
+/** The text the user typed in a one-line input box, with its ⏎ marks turned back into line breaks. */
+export function fromOneLine(value: string): string {
+  return value.replace(new RegExp(` ?${LINE_BREAK_MARK} ?`, 'g'), '\n').trim();
+}
+
 /** One line per entry: id, scope, kind, pin, last update, text (cut to fit `width`), tags. */
 export function formatMemoryList(entries: readonly MemoryEntry[], width = 100): string {
   if (entries.length === 0) return 'No memories.\n';
