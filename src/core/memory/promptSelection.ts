@@ -48,35 +48,45 @@ export function renderForPrompt(e: MemoryEntry): string {
   return `- (${e.kind}${e.pinned ? ', pinned' : ''}${scope}) ${text}${tags} {${e.id}}\n`;
 }
 
+/** The share of the budget procedures take for being procedures; more of them go in only as hits of the query. */
+export const PROCEDURE_SHARE = 0.5;
+
 /**
- * Chooses memories for the prompt within `tokenBudget` (header included): first procedures and
- * pinned entries (pinned first, then by relevance to the query, then most recent), then the other
- * recall hits by relevance. Greedy: an entry that does not fit is skipped and smaller ones after it
- * may still go in. Pure: `candidates` are every current entry, `hits` the recall of the query.
+ * Chooses memories for the prompt within `tokenBudget` (header included): pinned entries first,
+ * then procedures (by relevance to the query, then most recent) within PROCEDURE_SHARE of the
+ * budget, then the recall hits by relevance (procedures left out before included). Greedy: an entry
+ * that does not fit is skipped and smaller ones after it may still go in. Pure: `candidates` are
+ * every current entry, `hits` the recall of the query.
  */
 export function selectEntries(candidates: Iterable<MemoryEntry>, hits: readonly RecallHit[], tokenBudget: number): PromptSelection {
   const score = new Map<MemoryId, number>(hits.map((h) => [h.entry.id, h.score]));
-  const first = [...candidates]
-    .filter((e) => e.kind === 'procedure' || e.pinned)
-    .sort((a, b) => Number(b.pinned) - Number(a.pinned) || (score.get(b.id) ?? 0) - (score.get(a.id) ?? 0) || b.updatedAt - a.updatedAt);
-  const seen = new Set(first.map((e) => e.id));
-  const ordered = [...first, ...hits.map((h) => h.entry).filter((e) => !seen.has(e.id))];
+  const byRelevance = (a: MemoryEntry, b: MemoryEntry) => (score.get(b.id) ?? 0) - (score.get(a.id) ?? 0) || b.updatedAt - a.updatedAt;
+  const all = [...candidates];
+  const pinned = all.filter((e) => e.pinned).sort(byRelevance);
+  const procedures = all.filter((e) => !e.pinned && e.kind === 'procedure').sort(byRelevance);
 
+  const chosen = new Set<MemoryId>();
   const entries: MemoryEntry[] = [];
   let text = '';
-  let omitted = 0;
   let used = estimateTokens(PROMPT_HEADER);
-  for (const e of ordered) {
-    const line = renderForPrompt(e);
-    const cost = estimateTokens(line);
-    if (used + cost > tokenBudget) {
-      omitted++;
-      continue;
+  const take = (list: readonly MemoryEntry[], budget: number) => {
+    const start = used;
+    for (const e of list) {
+      if (chosen.has(e.id)) continue;
+      const line = renderForPrompt(e);
+      const cost = estimateTokens(line);
+      if (used + cost > tokenBudget || used - start + cost > budget) continue;
+      used += cost;
+      chosen.add(e.id);
+      entries.push(e);
+      text += line;
     }
-    used += cost;
-    entries.push(e);
-    text += line;
-  }
+  };
+  take(pinned, tokenBudget);
+  take(procedures, Math.floor(tokenBudget * PROCEDURE_SHARE));
+  take(hits.map((h) => h.entry), tokenBudget);
+  const considered = new Set([...pinned, ...procedures, ...hits.map((h) => h.entry)].map((e) => e.id));
+  const omitted = considered.size - chosen.size;
   if (entries.length === 0) return { entries, text: '', tokens: 0, omitted };
   const full = PROMPT_HEADER + text;
   return { entries, text: full, tokens: estimateTokens(full), omitted };
