@@ -29,6 +29,8 @@ export interface LongTermMemoryOptions {
    * needs the user scope, so a window gets it back once the one that held it has closed.
    */
   reopenUser?: () => Promise<MemoryStore | undefined>;
+  /** Why the user store could not be opened (no `user` then): what a user-scope write is told. */
+  userProblem?: string;
   now?: () => number;
 }
 
@@ -49,6 +51,7 @@ export class LongTermMemory {
   private stats: OpenStats = { entries: 0, rebuildMs: 0 };
 
   private reopening: Promise<void> | undefined;
+  private userProblem: string | undefined;
 
   private constructor(
     private readonly stores: { workspace: MemoryStore; user?: MemoryStore },
@@ -58,6 +61,7 @@ export class LongTermMemory {
   /** Reads every current entry of both scopes into the index. */
   static async open(o: LongTermMemoryOptions): Promise<LongTermMemory> {
     const m = new LongTermMemory({ workspace: o.workspace, ...(o.user ? { user: o.user } : {}) }, o.reopenUser);
+    m.userProblem = o.user ? undefined : o.userProblem;
     const start = performance.now();
     for (const store of m.scopes()) for await (const batch of store.entries()) m.index.addAll(batch);
     m.stats = { entries: m.index.size, rebuildMs: performance.now() - start };
@@ -244,14 +248,22 @@ export class LongTermMemory {
 
   /**
    * The user scope open for writing, when it is a read-only copy and its store is free now (the
-   * window that held it has closed): the copy's entries in the index give way to the store's.
+   * window that held it has closed), or opened at all when it could not be before: the copy's
+   * entries in the index give way to the store's.
    */
   private async claimUser(): Promise<void> {
     const reopen = this.reopenUser;
-    if (!reopen || !this.stores.user?.readOnly) return;
+    if (!reopen || (this.stores.user && !this.stores.user.readOnly)) return;
     this.reopening ??= (async () => {
-      const fresh = await reopen().catch(() => undefined);
+      let fresh: MemoryStore | undefined;
+      try {
+        fresh = await reopen();
+      } catch (e) {
+        this.userProblem = e instanceof Error ? e.message : String(e);
+        return;
+      }
       if (!fresh) return;
+      this.userProblem = undefined;
       this.stores.user = fresh;
       const now = new Map<MemoryId, MemoryEntry>();
       for await (const batch of fresh.entries()) for (const e of batch) now.set(e.id, e);
@@ -269,7 +281,7 @@ export class LongTermMemory {
 
   private store(scope: MemoryScope): MemoryStore {
     const s = this.stores[scope];
-    if (!s) throw new MemoryError('SCOPE_UNAVAILABLE', `no ${scope} memory is configured`);
+    if (!s) throw new MemoryError('SCOPE_UNAVAILABLE', scope === 'user' && this.userProblem !== undefined ? `the user memory could not be opened: ${this.userProblem}` : `no ${scope} memory is configured`);
     return s;
   }
 
