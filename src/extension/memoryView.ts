@@ -48,6 +48,8 @@ async function userWrite(write: () => Promise<unknown>, text?: string): Promise<
   }
 }
 
+const memoryUri = (id: MemoryId) => vscode.Uri.from({ scheme: MEMORY_SCHEME, path: `/${id}.txt` });
+
 type Node = { kind: MemoryKind; count: number } | { entry: MemoryEntry };
 
 /**
@@ -70,7 +72,11 @@ export class MemoryViewProvider implements vscode.TreeDataProvider<Node>, vscode
     if (m && m !== this.watched) {
       this.unsubscribe?.();
       this.watched = m;
-      this.unsubscribe = m.onDidChange(() => this.refresh());
+      this.unsubscribe = m.onDidChange((changes) => {
+        this.refresh();
+        // An entry open in an editor shows what it reads now (the editor asks again only for open documents).
+        for (const c of changes) this.docChanged.fire(memoryUri(c.id));
+      });
     }
     return m;
   }
@@ -125,7 +131,7 @@ export class MemoryViewProvider implements vscode.TreeDataProvider<Node>, vscode
       vscode.commands.registerCommand('savepoint.memory.open', async (node: unknown) => {
         const e = entryOf(node);
         if (!e) return;
-        const uri = vscode.Uri.from({ scheme: MEMORY_SCHEME, path: `/${e.id}.txt` });
+        const uri = memoryUri(e.id);
         this.docChanged.fire(uri);
         await vscode.window.showTextDocument(uri, { preview: true });
       }),
