@@ -25,6 +25,13 @@ interface Doc {
   kind: MemoryKind;
 }
 
+/**
+ * Longer words are matched exactly only: typo matching costs memory in the square of a word's
+ * length (a 200 KB blob in a task threw a RangeError and the session could not start), and no
+ * memory holds a word that long to be near.
+ */
+const MAX_LOOSE_TERM = 64;
+
 /** Tags weigh more than text: a query naming a tag is about that entry. */
 const FIELD_BOOST = { tags: 2.5, kind: 1.5, text: 1 };
 
@@ -75,8 +82,8 @@ export class MemoryIndex {
       ? [...this.entries.values()].filter((e) => matches(e, o)).sort((a, b) => b.updatedAt - a.updatedAt).map((e) => ({ id: e.id, score: 0, terms: [] as string[] }))
       : this.search.search(text, {
           boost: FIELD_BOOST,
-          prefix: (term) => term.length >= 3,
-          fuzzy: (term) => (term.length >= 4 ? 0.25 : false),
+          prefix: (term) => term.length >= 3 && term.length <= MAX_LOOSE_TERM,
+          fuzzy: (term) => (term.length >= 4 && term.length <= MAX_LOOSE_TERM ? 0.25 : false),
           combineWith: 'OR',
           filter,
           boostDocument: (id) => (this.entries.get(id as MemoryId)?.pinned ? 1.25 : 1),
