@@ -53,6 +53,12 @@ const RUSTC_LOCATION = /^\s*--> (.+?):(\d+):(\d+)$/;
 const FRAME = /^\s*(?:\d+\s*|\+\+\+\s*)?\||^\s*(?:-->|:::)\s/;
 // The caret under an older clang's (or mypy --pretty's) copy of the source line: `    ~~~~^~~~`.
 const CARET = /^\s*[~^][~^\s]*$/;
+// ESLint's default (stylish) format: the file's absolute path alone on a line, then its findings
+// indented under it, `  1:7  error  'x' is assigned a value but never used  no-unused-vars` (the
+// rule after two spaces or more; none for a parsing error).
+const STYLISH_FILE = /^(?:\/|[A-Za-z]:[\\/]|\\\\)\S.*$/;
+const STYLISH_ROW = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.*)$/;
+const STYLISH_RULE = /^(.*?)\s{2,}((?:@[\w.-]+\/)?[\w-]+(?:\/[\w-]+)*)$/;
 /** Continuation lines stop being added to a message past this length. */
 const MAX_MESSAGE_CHARS = 2000;
 const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*[A-Za-z]`, 'g');
@@ -121,6 +127,16 @@ function parseNoColumn(line: string): Parsed | undefined {
   return { file, line: Number(l), column: 1, severity: severityOf(sev), message: coded?.[1] ?? text, ...(coded ? { source: 'mypy', code: coded[2] as string } : {}) };
 }
 
+/** A row of ESLint's stylish format under `file` (the path alone on the line before its rows), or undefined when the line is not one. */
+export function parseStylishRow(raw: string, file: string): Parsed | undefined {
+  const row = STYLISH_ROW.exec(raw.replace(ANSI, '').trimEnd());
+  if (!row) return undefined;
+  const [, l, c, sev, text] = row as unknown as [string, string, string, string, string];
+  const ruled = STYLISH_RULE.exec(text);
+  // ESLint says 0:0 for a finding about the whole file.
+  return { file, line: Math.max(1, Number(l)), column: Math.max(1, Number(c)), severity: severityOf(sev), message: ruled?.[1] ?? text, source: 'eslint', ...(ruled ? { code: ruled[2] as string } : {}) };
+}
+
 /** The finding a rustc header and the location line right after it make, or undefined when they do not. */
 function parseRustcFinding(header: string, next: string): Parsed | undefined {
   const at = RUSTC_LOCATION.exec(next.trimEnd());
@@ -155,7 +171,7 @@ function shellReportedSignal(exitCode: number | null): string | undefined {
 
 /**
  * The `Diagnostics` port for the CLI and tests: runs a configured check command and parses its
- * output (tsc, gcc/clang, rustc/cargo, `eslint -f unix`, go build/vet, mypy, pyright, flake8 and ruff formats). Findings outside the
+ * output (tsc, gcc/clang, rustc/cargo, ESLint's default and `-f unix` formats, go build/vet, mypy, pyright, flake8 and ruff formats). Findings outside the
  * workspace are dropped. A command that fails without printing any finding (not installed,
  * crashed) is an error, not "no problems"; so is one killed by a signal or whose output passed the
  * runner's cap, whatever it printed, since its list may be partial. Not idempotent in cost: each
@@ -196,12 +212,18 @@ export class CommandDiagnostics implements Diagnostics {
     const found: { finding: Diagnostic; extra: string[]; framed: boolean }[] = [];
     let last: (typeof found)[number] | undefined;
     let previous = '';
+    // The file ESLint's stylish rows are under: its path alone on a line, until a line that is no row.
+    let stylishFile: string | undefined;
     for (const raw of text.split(/\r?\n/)) {
       const line = raw.replace(ANSI, '');
       const rustc = parseRustcFinding(previous, line);
       previous = line;
       // An indented line is a finding of its own when it reads as one (pyright indents them all under their file).
-      const p = rustc ?? parseDiagnosticLine(line);
+      const plain = rustc ?? parseDiagnosticLine(line);
+      const row = !plain && stylishFile !== undefined ? parseStylishRow(line, stylishFile) : undefined;
+      const p = plain ?? row;
+      // Rows keep their file; a path alone on a line starts one; any other line ends it.
+      if (!row) stylishFile = !plain && STYLISH_FILE.test(line.trimEnd()) ? line.trimEnd() : undefined;
       if (!p && last && /^\s+\S/.test(line)) {
         if (FRAME.test(line)) last.framed = true;
         else if (CARET.test(line)) {
