@@ -1,6 +1,6 @@
 import type { Diagnostics } from '../ports/diagnostics';
 import type { BlobInput } from '../store/types';
-import type { StepDiagnostics } from './runEvents';
+import type { SideEffect, StepDiagnostics } from './runEvents';
 import type { SessionJournal } from './sessionJournal';
 import { collectBase, diagnoseStep, prepareBase, readFindings, type StepPaths } from './stepDiagnostics';
 
@@ -46,9 +46,12 @@ export class StepChecks {
     return fresh ?? this.failedAfter.get(j);
   }
 
-  /** The base before a step that changes `paths` (when known): with their findings now when the source can report on them (`prepareBase`). */
-  async before(j: SessionJournal, signal: AbortSignal, paths?: readonly string[]): Promise<StepBase> {
-    const base = await this.base(j, signal);
+  /**
+   * The base before a step that changes `paths` (when known): with their findings now when the source can report on them (`prepareBase`).
+   * `journaled`: the step already changed files before it began here (a command a crash cut off, run again): the last step's, as `base` says.
+   */
+  async before(j: SessionJournal, signal: AbortSignal, paths?: readonly string[], journaled = false): Promise<StepBase> {
+    const base = await this.base(j, signal, journaled);
     return base && paths?.length ? prepareBase(this.sourceOf(), paths, base, signal) : base;
   }
 
@@ -66,5 +69,12 @@ export class StepChecks {
     if (record.unavailable) this.failedAfter.set(j, base);
     else this.failedAfter.delete(j);
     return { record, blobs: blob ? [blob] : [] };
+  }
+
+  /** `diagnose` for a step known by the files it changed (a command's side effects): a moved file counts at both its paths. */
+  diagnoseEffects(j: SessionJournal, effects: readonly SideEffect[], base: StepBase, signal: AbortSignal): ReturnType<StepChecks['diagnose']> {
+    const changed = effects.flatMap((e) => (e.from !== undefined ? [e.path, e.from] : [e.path]));
+    const renamed = new Map(effects.flatMap((e) => (e.from !== undefined ? [[e.path, e.from] as const] : [])));
+    return this.diagnose(j, changed, base, signal, { created: effects.flatMap((e) => (e.kind === 'created' ? [e.path] : [])), renamed });
   }
 }

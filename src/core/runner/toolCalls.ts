@@ -52,7 +52,7 @@ export class ToolCalls {
     if (!call.planned) return this.plan(j, call, tool, await j.toolUseInput(call.id), false, startedHere, signal);
     const latest = call.decision && call.decision.approvalId === call.approvalId ? call.decision : undefined;
     if (call.approvalId && !latest) throw new RunnerError('INVALID', `call ${call.id} waits for approval ${call.approvalId}`);
-    if (latest && latest.decision !== 'approve' && latest.decision !== 'edit') return this.declined(j, call, latest.decision, latest.text);
+    if (latest && latest.decision !== 'approve' && latest.decision !== 'edit') return this.declined(j, call, latest.decision, latest.text, signal);
     // The input the user edited runs, whichever question they answered with it (the call, a command to run again, a conflict).
     if (latest?.decision === 'edit' && latest.input !== undefined && ['tool', 'command_rerun', 'conflict'].includes(approvalKind(latest.approvalId) ?? '')) return this.plan(j, call, tool, latest.input, true, startedHere, signal);
     if (!call.started) return this.start(j, call, tool, call.planned.input, await approvedDisk(this.deps.store, j, latest, ['approve', 'edit']), startedHere, signal);
@@ -86,7 +86,7 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, [planned, asked], changes ? { blobs: this.blobsOf(changes) } : undefined);
   }
 
-  private async declined(j: SessionJournal, call: CallState, decision: string, text: string | undefined): Promise<void> {
+  private async declined(j: SessionJournal, call: CallState, decision: string, text: string | undefined, signal: AbortSignal): Promise<void> {
     const kind = approvalKind(call.approvalId);
     const input = call.planned?.input ?? null;
     if (decision === 'respond') return this.finish(j, call, { content: `The user answered instead of running ${call.name}: ${text ?? ''}` }, input, kind === 'tool' ? undefined : 'skipped');
@@ -99,7 +99,10 @@ export class ToolCalls {
     // What a command cut off by a crash had changed stays the step's: a rewind can take it back.
     const had = kind === 'command_rerun' && call.interrupted?.length ? call.interrupted : undefined;
     const changed = had ? `\n[files changed since the interrupted run began: ${listEffects(had, 30)}]` : '';
-    return this.finish(j, call, { content: `${why}${text ? ` Feedback: ${text}` : ''}${changed}`, isError: true }, input, kind === 'tool' ? undefined : 'skipped', had ? { sideEffects: had } : {});
+    // Its findings are the step's too, against the last step's (the list before it died with the process).
+    const diag = had && this.deps.diagnoseSteps && j.state.diagnostics ? await this.checks.diagnoseEffects(j, had, await this.checks.base(j, signal, true), signal) : undefined;
+    const content = `${why}${text ? ` Feedback: ${text}` : ''}${changed}${diag ? diagnosticsForModel(diag.record) : ''}`;
+    return this.finish(j, call, { content, isError: true }, input, kind === 'tool' ? undefined : 'skipped', had ? { sideEffects: had, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) } : {});
   }
 
   private async start(j: SessionJournal, call: CallState, tool: Tool, input: unknown, approved: ApprovedDisk, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
@@ -183,8 +186,8 @@ export class ToolCalls {
   }
 
   /** The findings a step that changes files is compared with, taken before it runs (none for a read, or when steps are not checked); `paths`: the files an edit tool will change. */
-  private async stepBase(j: SessionJournal, tool: Tool, signal: AbortSignal, paths?: readonly string[]): Promise<StepBase> {
-    return this.deps.diagnoseSteps && tool.category === 'mutate' ? this.checks.before(j, signal, paths) : undefined;
+  private async stepBase(j: SessionJournal, tool: Tool, signal: AbortSignal, paths?: readonly string[], journaled = false): Promise<StepBase> {
+    return this.deps.diagnoseSteps && tool.category === 'mutate' ? this.checks.before(j, signal, paths, journaled) : undefined;
   }
 
   /**
@@ -207,8 +210,7 @@ export class ToolCalls {
     const found = earlier?.effects.length ? { files: ran?.files ?? [], effects: composeEffects(earlier.effects, ran?.effects ?? []), blobs: [...earlier.blobs, ...(ran?.blobs ?? [])] } : ran;
     if (!found || found.effects.length === 0) return this.finish(j, call, out, input, recovered);
     const symbols = await this.symbols(found.files);
-    const renamed = new Map(found.effects.flatMap((e) => (e.from !== undefined ? [[e.path, e.from] as const] : [])));
-    const diag = base ? await this.checks.diagnose(j, found.effects.flatMap((e) => (e.from !== undefined ? [e.path, e.from] : [e.path])), base, signal, { created: found.effects.flatMap((e) => (e.kind === 'created' ? [e.path] : [])), renamed }) : undefined;
+    const diag = base ? await this.checks.diagnoseEffects(j, found.effects, base, signal) : undefined;
     const content = `${out.content}${describeSideEffects(found.effects)}${diag ? diagnosticsForModel(diag.record) : ''}`;
     return this.finish(j, call, { ...out, content, progressed: true }, input, recovered, {
       sideEffects: found.effects,
@@ -283,7 +285,8 @@ export class ToolCalls {
     // on top of what its cut-off runs had changed (the one asked about, and a run again cut off too).
     const earlier = { effects: composeEffects(call.interrupted ?? [], found?.effects ?? []), blobs: found?.blobs ?? [] };
     await this.commit(j, j.state.turn, [{ type: 'tool_started', data: { callId: call.id, rerun: true } }], earlier.blobs.length ? { blobs: earlier.blobs } : undefined);
-    return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal), 'rerun', { effects: earlier.effects, blobs: [] });
+    // The files the cut-off runs changed are the step's: its findings are compared with the last step's, not with a list taken after them.
+    return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal, undefined, earlier.effects.length > 0), 'rerun', { effects: earlier.effects, blobs: [] });
   }
 
   private async askConflict(j: SessionJournal, call: CallState, reasons: string[], shown: readonly ShownChange[]): Promise<void> {
