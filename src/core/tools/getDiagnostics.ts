@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Diagnostic } from '../ports/diagnostics';
+import type { Diagnostic, Diagnostics } from '../ports/diagnostics';
+import type { Workspace } from '../ports/workspace';
 import { ToolError, type Tool, type ToolOutput } from './tool';
 import { jsonInputSchema, workspacePath } from './toolSupport';
 
@@ -28,19 +29,47 @@ export const getDiagnosticsTool: Tool<GetDiagnosticsInput> = {
   schema,
   async run(input, ctx): Promise<ToolOutput> {
     const paths = input.paths ? await Promise.all(input.paths.map((p) => workspacePath(ctx.workspace, p))) : undefined;
+    const scoped = paths && !paths.includes('.') ? paths : undefined;
+    const source = ctx.diagnostics;
     let found: Diagnostic[];
     try {
-      found = await ctx.diagnostics.collect(paths && !paths.includes('.') ? paths : undefined, ctx.signal);
+      // A source that reports on some files only (the editor's open files) is asked to check the named ones first.
+      const unseen = scoped && source.reports ? scoped.filter((p) => !source.reports?.(p)) : [];
+      // One it could not ask about is said to be unchecked below.
+      if (unseen.length && source.prepare) await source.prepare(unseen, ctx.signal).catch((e: unknown) => {
+        if (ctx.signal.aborted) throw e;
+      });
+      found = await source.collect(scoped, ctx.signal);
     } catch (e) {
       if (ctx.signal.aborted) throw e;
       throw new ToolError('FAILED', `Diagnostics are not available: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const scope = paths ? paths.join(', ') : 'the workspace';
-    if (found.length === 0) return { content: `No problems found in ${scope}.` };
+    const { unchecked, note } = source.reports ? await coverage(ctx.workspace, source, scoped, found) : { unchecked: [], note: '' };
+    const partly = note ? `\n[${note}.]` : '';
+    const checked = paths?.filter((p) => !unchecked.includes(p));
+    const scope = checked ? checked.join(', ') : 'the workspace';
+    if (found.length === 0) return { content: checked?.length === 0 ? `${note[0]?.toUpperCase() ?? ''}${note.slice(1)}.` : `No problems found in ${scope}.${partly}` };
     const sorted = [...found].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column);
     const lines = sorted.slice(0, input.max_results).map(formatDiagnostic);
     const errors = found.filter((d) => d.severity === 'error').length;
-    lines.push(`[${found.length} findings (${errors} errors) in ${scope}${found.length > input.max_results ? `; showing the first ${input.max_results}` : ''}.]`);
+    lines.push(`[${found.length} findings (${errors} errors) in ${scope}${found.length > input.max_results ? `; showing the first ${input.max_results}` : ''}.]${partly}`);
     return { content: lines.join('\n') };
   },
 };
+
+/**
+ * What a source that reports on some files only did not check: the named files it does not report on,
+ * and, for a folder or the whole workspace, that only some of the files in it were checked (`note` '' when all were).
+ */
+async function coverage(ws: Workspace, source: Diagnostics, scoped: readonly string[] | undefined, found: readonly Diagnostic[]): Promise<{ unchecked: string[]; note: string }> {
+  const notes: string[] = [];
+  const folders: string[] = [];
+  const unchecked: string[] = [];
+  for (const p of scoped ?? []) {
+    if ((await ws.stat(p).catch(() => undefined))?.type === 'directory') folders.push(p);
+    else if (!source.reports?.(p) && !found.some((d) => d.path === p)) unchecked.push(p);
+  }
+  if (unchecked.length) notes.push(`not checked: ${unchecked.join(', ')} (the editor has no findings for ${unchecked.length === 1 ? 'it' : 'them'}: not open in it, nor a script it could be asked about)`);
+  if (!scoped || folders.length) notes.push(`in ${scoped ? folders.join(', ') : 'the workspace'}, only the files open in the editor and the scripts this session changed or named were checked; name a script in paths to have it checked`);
+  return { unchecked, note: notes.join('; ') };
+}
