@@ -3,6 +3,7 @@ import type { Diagnostic, Diagnostics } from '../ports/diagnostics';
 import type { Workspace } from '../ports/workspace';
 import { ToolError, type Tool, type ToolOutput } from './tool';
 import { jsonInputSchema, workspacePath } from './toolSupport';
+import { count } from '../util/plural';
 
 const schema = z.strictObject({
   paths: z.array(z.string().min(1)).max(100).optional().describe('Workspace-relative files or directories to report on. Default: the whole workspace.'),
@@ -52,7 +53,7 @@ export const getDiagnosticsTool: Tool<GetDiagnosticsInput> = {
     const sorted = [...found].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column);
     const lines = sorted.slice(0, input.max_results).map(formatDiagnostic);
     const errors = found.filter((d) => d.severity === 'error').length;
-    lines.push(`[${found.length} findings (${errors} errors) in ${scope}${found.length > input.max_results ? `; showing the first ${input.max_results}` : ''}.]${partly}`);
+    lines.push(`[${count(found.length, 'finding')} (${count(errors, 'error')}) in ${scope}${found.length > input.max_results ? `; showing the first ${input.max_results}` : ''}.]${partly}`);
     return { content: lines.join('\n') };
   },
 };

@@ -29,7 +29,7 @@ describe('get_diagnostics', () => {
     const ctx = toolContext(new NodeWorkspace(await tmp.make()), found);
     const r = await call(getDiagnosticsTool, { paths: ['./src/'], max_results: 1 }, ctx);
     assert.deepEqual(found.calls.at(-1), ['src']);
-    assert.equal(r.output?.content, 'src/a.ts:3:7 error bad type [ts TS2322]\n[2 findings (1 errors) in src; showing the first 1.]');
+    assert.equal(r.output?.content, 'src/a.ts:3:7 error bad type [ts TS2322]\n[2 findings (1 error) in src; showing the first 1.]');
     assert.equal((await call(getDiagnosticsTool, { paths: ['../other'] }, ctx)).error?.code, 'OUTSIDE_WORKSPACE');
     assert.match((await call(getDiagnosticsTool, { paths: ['docs'] }, ctx)).output!.content, /No problems found in docs/);
   });
@@ -48,6 +48,6 @@ describe('get_diagnostics', () => {
     const command = `printf '%s\\n' "src/a.ts(2,5): error TS2304: Cannot find name 'foo'." 'Found 1 error.'; exit 2`;
     const ctx = toolContext(new NodeWorkspace(root), new CommandDiagnostics({ command, root, runner: new NodeProcessRunner() }));
     const r = await call(getDiagnosticsTool, { paths: ['src/a.ts'] }, ctx);
-    assert.equal(r.output?.content, "src/a.ts:2:5 error Cannot find name 'foo'. [ts TS2304]\n[1 findings (1 errors) in src/a.ts.]");
+    assert.equal(r.output?.content, "src/a.ts:2:5 error Cannot find name 'foo'. [ts TS2304]\n[1 finding (1 error) in src/a.ts.]");
   });
 });

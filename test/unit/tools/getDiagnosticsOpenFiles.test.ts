@@ -42,7 +42,7 @@ describe('get_diagnostics with a source that reports on some files only (the edi
     const source = new EditorProblems(root);
     source.open.add('src/a.ts');
     const r = await call(getDiagnosticsTool, { paths: ['src/b.ts'] }, toolContext(new NodeWorkspace(root), source));
-    assert.equal(r.output?.content, 'src/b.ts:1:1 error broken\n[1 findings (1 errors) in src/b.ts.]');
+    assert.equal(r.output?.content, 'src/b.ts:1:1 error broken\n[1 finding (1 error) in src/b.ts.]');
   });
 
   it('a named file it cannot check, and the whole workspace, are said to be unchecked or partly checked, never "no problems" alone', async () => {
