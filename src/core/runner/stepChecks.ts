@@ -2,19 +2,19 @@ import type { Diagnostics } from '../ports/diagnostics';
 import type { BlobInput } from '../store/types';
 import type { SideEffect, StepDiagnostics } from './runEvents';
 import type { SessionJournal } from './sessionJournal';
-import { collectBase, diagnoseStep, prepareBase, readFindings, type StepPaths } from './stepDiagnostics';
+import { type Base, collectOrWhy, diagnoseStep, prepareBase, readFindings, type StepPaths, unavailableRecord } from './stepDiagnostics';
 
-/** The findings a step's delta is taken against (undefined: no source of findings). */
-export type StepBase = Awaited<ReturnType<typeof collectBase>>;
+/** The findings a step's delta is taken against; `unavailable`: why they could not be collected; undefined: the step is not checked. */
+export type StepBase = Base | { unavailable: string } | undefined;
 
 /** The compiler findings of the steps that change files: each step's delta against the findings before it. */
 export class StepChecks {
   /** Runs (one journal each) in which a step recorded findings: the next step's base is those. */
   private readonly recorded = new WeakSet<SessionJournal>();
   /** A base collected in a run before any step of it recorded findings (a first call that changed nothing keeps it). */
-  private readonly collected = new WeakMap<SessionJournal, NonNullable<StepBase>>();
+  private readonly collected = new WeakMap<SessionJournal, Base>();
   /** The base of a step whose check failed: the next one's when no fresh base can be collected. */
-  private readonly failedAfter = new WeakMap<SessionJournal, NonNullable<StepBase>>();
+  private readonly failedAfter = new WeakMap<SessionJournal, Base>();
 
   /** `exists`: whether a file is in the workspace now (the findings of a file gone are not carried forward). */
   constructor(
@@ -41,9 +41,10 @@ export class StepChecks {
     }
     const kept = this.collected.get(j);
     if (kept) return kept;
-    const fresh = await collectBase(this.sourceOf(), signal);
-    if (fresh) this.collected.set(j, fresh);
-    return fresh ?? this.failedAfter.get(j);
+    const fresh = await collectOrWhy(this.sourceOf(), signal);
+    if ('unavailable' in fresh) return this.failedAfter.get(j) ?? fresh;
+    this.collected.set(j, fresh);
+    return fresh;
   }
 
   /**
@@ -52,12 +53,18 @@ export class StepChecks {
    */
   async before(j: SessionJournal, signal: AbortSignal, paths?: readonly string[], journaled = false): Promise<StepBase> {
     const base = await this.base(j, signal, journaled);
-    return base && paths?.length ? prepareBase(this.sourceOf(), paths, base, signal) : base;
+    return base && !('unavailable' in base) && paths?.length ? prepareBase(this.sourceOf(), paths, base, signal) : base;
   }
 
   /** The step's findings and delta against `base`; from now on this run's next step compares with them. `step`: the files it created or moved. */
   async diagnose(j: SessionJournal, changed: string[], base: StepBase, signal: AbortSignal, step: Omit<StepPaths, 'exists'> = {}): Promise<{ record: StepDiagnostics; blobs: BlobInput[] } | undefined> {
     if (!base) return undefined;
+    // Nothing to compare with: the checker failed before the step too. Said so, never as "no errors";
+    // the next step collects a list of its own first.
+    if ('unavailable' in base) {
+      this.recorded.delete(j);
+      return { record: unavailableRecord(`before this step: ${base.unavailable}`), blobs: [] };
+    }
     const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal, { ...step, ...(this.exists ? { exists: this.exists } : {}) });
     // Findings the journal keeps as the next base. A checker that failed records none, and the list
     // before this step no longer describes the files: the next step collects a base of its own first,

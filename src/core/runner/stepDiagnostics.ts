@@ -50,7 +50,8 @@ export function readFindings(bytes: Uint8Array): Finding[] {
 
 const tally = (fs: readonly Finding[]) => ({ errors: fs.filter((f) => f.severity === 'error').length, warnings: fs.filter((f) => f.severity === 'warning').length });
 
-type Base = { findings: Finding[]; errors: number; warnings: number };
+/** The findings a step's delta is taken against. */
+export type Base = { findings: Finding[]; errors: number; warnings: number };
 
 /**
  * Collects the findings after a step that changed files and compares them with the base (the
@@ -80,8 +81,7 @@ export async function diagnoseStep(source: Diagnostics, changed: readonly string
     after = (await source.collect(undefined, signal)).map(toFinding);
   } catch (e) {
     if (signal.aborted) throw e;
-    const why = e instanceof Error ? e.message : String(e);
-    return { record: { errors: 0, warnings: 0, delta: { errors: 0, warnings: 0 }, introduced: [], introducedCount: 0, resolvedCount: 0, blob: '' as BlobHash, unavailable: why.slice(0, 500) }, blob: undefined };
+    return { record: unavailableRecord(reasonOf(e)), blob: undefined };
   }
   let counted = base;
   if (reports) {
@@ -112,6 +112,13 @@ export async function diagnoseStep(source: Diagnostics, changed: readonly string
     },
     blob: { content: blob.content },
   };
+}
+
+const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The record of a step whose findings could not be had: `why`, never a count of 0 errors. */
+export function unavailableRecord(why: string): StepDiagnostics {
+  return { errors: 0, warnings: 0, delta: { errors: 0, warnings: 0 }, introduced: [], introducedCount: 0, resolvedCount: 0, blob: '' as BlobHash, unavailable: why.slice(0, 500) };
 }
 
 /** What a step changed besides its paths: files it created, moved (new path -> old path), and a test of what exists now. */
@@ -159,14 +166,20 @@ export async function prepareBase(source: Diagnostics, paths: readonly string[],
   }
 }
 
-/** The base for the first mutating step of a session: what the checker says before it runs. */
-export async function collectBase(source: Diagnostics, signal: AbortSignal): Promise<{ findings: Finding[]; errors: number; warnings: number } | undefined> {
+/** The base for the first mutating step of a session: what the checker says before it runs (undefined when it fails). */
+export async function collectBase(source: Diagnostics, signal: AbortSignal): Promise<Base | undefined> {
+  const got = await collectOrWhy(source, signal);
+  return 'unavailable' in got ? undefined : got;
+}
+
+/** `collectBase`, saying why when the checker fails. */
+export async function collectOrWhy(source: Diagnostics, signal: AbortSignal): Promise<Base | { unavailable: string }> {
   try {
     const findings = (await source.collect(undefined, signal)).map(toFinding);
     return { findings, ...tally(findings) };
   } catch (e) {
     if (signal.aborted) throw e;
-    return undefined;
+    return { unavailable: reasonOf(e) };
   }
 }
 
