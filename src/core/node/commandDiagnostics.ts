@@ -196,7 +196,8 @@ export class CommandDiagnostics implements Diagnostics {
     }
     const found = await this.parse(text);
     if (found.length === 0 && result.exitCode !== 0) {
-      throw new Error(`The check command \`${command}\` failed (exit ${result.exitCode}) without reporting any finding:\n${tailOf(text)}`);
+      const tail = tailOf(text);
+      throw new Error(`The check command \`${command}\` failed (exit ${result.exitCode}) without reporting any finding${tail ? `:\n${tail}` : ', and printed nothing'}`);
     }
     if (!paths || paths.length === 0) return found;
     const scopes = paths.map(normalizeScope);

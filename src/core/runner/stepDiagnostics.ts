@@ -185,7 +185,7 @@ export async function collectOrWhy(source: Diagnostics, signal: AbortSignal): Pr
 
 /** "introduced 3 errors, fixed 1" — the step's effect on the findings, in words; '' when nothing changed. */
 export function describeStepDiagnostics(d: StepDiagnostics): string {
-  if (d.unavailable) return `diagnostics unavailable (${d.unavailable.split('\n')[0]})`;
+  if (d.unavailable) return `diagnostics unavailable (${unavailableReason(d.unavailable)})`;
   const parts: string[] = [];
   const newErrors = d.introduced.filter((f) => f.severity === 'error').length;
   const newWarnings = d.introduced.filter((f) => f.severity === 'warning').length;
@@ -199,6 +199,20 @@ export function describeStepDiagnostics(d: StepDiagnostics): string {
   if (parts.length === 0 && !unchecked) return '';
   const now = `(now ${plural(d.errors, 'error')}, ${plural(d.warnings, 'warning')})`;
   return parts.length === 0 ? `${unchecked} ${now}` : `${parts.join(', ')} ${now}${unchecked ? `; ${unchecked}` : ''}`;
+}
+
+/** A line of a checker's output that says what went wrong (`tsc: not found`, `Error: Cannot find module…`). */
+const TELLING = /error|not found|cannot|can't|no such|denied|not recognized|missing|invalid/i;
+
+/**
+ * Why a check failed, on one line: the first line of the reason and, when it introduces the command's
+ * output (ends with ':'), the line of that output that says what went wrong, else its last.
+ */
+function unavailableReason(why: string): string {
+  const [first = '', ...rest] = why.split('\n');
+  const output = rest.map((l) => l.trim()).filter(Boolean);
+  if (!first.endsWith(':') || output.length === 0) return first;
+  return `${first} ${output.find((l) => TELLING.test(l)) ?? output[output.length - 1]}`;
 }
 
 function uncheckedFiles(paths: readonly string[]): string {

@@ -29,4 +29,17 @@ describe('a step whose check command fails: that it failed, and why, is said in 
     assert.match(line, /— diagnostics unavailable \(/);
     assert.match(told, /\[diagnostics after this step: diagnostics unavailable/);
   });
+
+  const reasons = [
+    { label: 'not installed', command: 'tsc-not-installed-here --noEmit', why: /tsc-not-installed-here: not found\)/ },
+    { label: 'a script that throws', command: 'node missing-check.cjs', why: /finding: Error: Cannot find module .*missing-check\.cjs.\)/ },
+    { label: 'a command that fails silently', command: "node -e 'process.exit(2)'", why: /failed \(exit 2\) without reporting any finding, and printed nothing\)/ },
+  ];
+  for (const { label, command, why } of reasons) {
+    it(`says why, on the same line: ${label}`, async () => {
+      const { line, told } = await failedStep(command);
+      assert.match(line, why);
+      assert.match(told, why);
+    });
+  }
 });
