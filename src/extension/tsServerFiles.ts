@@ -52,9 +52,9 @@ export class TsServerFiles {
     return this.tracked.has(rel);
   }
 
-  /** The tracked files among `wanted` (all when undefined). */
-  files(wanted?: ReadonlySet<string>): string[] {
-    return [...this.tracked].filter((p) => !wanted || wanted.has(p));
+  /** The tracked files `wanted` takes (all when undefined). */
+  files(wanted?: (rel: string) => boolean): string[] {
+    return [...this.tracked].filter((p) => !wanted || wanted(p));
   }
 
   /** The server's problems in a tracked file now; undefined (and the file dropped) when it could not be asked. */

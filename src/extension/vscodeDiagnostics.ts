@@ -69,8 +69,10 @@ export class VscodeDiagnostics implements Diagnostics {
     return this.scripts.has(rel) || inTab(uri) || vscode.languages.getDiagnostics(uri).length > 0;
   }
 
+  /** `paths`: files or folders (the problems of the files under them). */
   async collect(paths?: readonly string[]): Promise<Diagnostic[]> {
-    const wanted = paths ? new Set(paths.map((p) => p.replace(/\\/g, '/'))) : undefined;
+    const scopes = paths?.map((p) => p.replace(/\\/g, '/').replace(/\/+$/, ''));
+    const wanted = scopes ? (rel: string) => scopes.some((s) => s === '' || s === '.' || rel === s || rel.startsWith(`${s}/`)) : undefined;
     const out: Diagnostic[] = [];
     // Scripts not in a tab: the server's answer replaces whatever TypeScript problems the view has of them.
     const asked = new Set<string>();
@@ -85,7 +87,7 @@ export class VscodeDiagnostics implements Diagnostics {
       if (uri.scheme !== 'file') continue;
       const rel = path.relative(this.root, uri.fsPath).split(path.sep).join('/');
       if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      if (wanted && !wanted.has(rel)) continue;
+      if (wanted && !wanted(rel)) continue;
       for (const d of list) {
         if (asked.has(rel) && d.source === 'ts') continue;
         const code = typeof d.code === 'object' ? String(d.code.value) : d.code !== undefined ? String(d.code) : undefined;

@@ -88,6 +88,18 @@ describe('Diagnostics from the editor', () => {
     assert.equal(third.record.resolvedCount, 2, JSON.stringify(third.record));
   });
 
+  it('problems asked for by folder (get_diagnostics paths: a folder) are those of the files under it', async () => {
+    mkdirSync(join(root, 'diag/sub'), { recursive: true });
+    const rel = 'diag/sub/inner.ts';
+    write(rel, legacy);
+    await source.prepare([rel]);
+    assert.equal(source.reports(rel), true, 'asked about from now on');
+    for (const scope of ['diag/sub', 'diag/sub/', 'diag']) {
+      assert.deepEqual((await source.collect([scope])).filter((f) => f.path === rel).map((f) => [f.line, f.code]), [[1, '2322']], scope);
+    }
+    assert.deepEqual((await source.collect(['diag/su'])).filter((f) => f.path === rel), [], 'a folder is not a prefix of a name');
+  });
+
   it('a file shown only in a diff editor counts as shown, with no problems too: the server checks it, so none means none', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const rel = 'diag/diffed.ts';
