@@ -194,8 +194,9 @@ export class CommandDiagnostics implements Diagnostics {
     if (result.outputBytes > result.output.length) {
       throw new Error(`The check command \`${command}\` printed ${result.outputBytes} bytes, more than the ${result.output.length} kept: its list of findings would be incomplete.`);
     }
-    const found = await this.parse(text);
-    if (found.length === 0 && result.exitCode !== 0) {
+    const { found, outside } = await this.parse(text);
+    // Findings all outside the workspace (a sibling package the project takes in) are a list: none here.
+    if (found.length === 0 && outside === 0 && result.exitCode !== 0) {
       const tail = tailOf(text);
       throw new Error(`The check command \`${command}\` failed (exit ${result.exitCode}) without reporting any finding${tail ? `:\n${tail}` : ', and printed nothing'}`);
     }
@@ -208,9 +209,11 @@ export class CommandDiagnostics implements Diagnostics {
    * The findings in the output. Indented lines after one (tsc's elaborations) are added to its
    * message, up to its code frame: the frame and anything after it (fix-it hints) are left out.
    * A rustc finding starts at its location line, so its frame and notes are all left out.
+   * `outside`: how many findings were about files outside the workspace (left out).
    */
-  private async parse(text: string): Promise<Diagnostic[]> {
+  private async parse(text: string): Promise<{ found: Diagnostic[]; outside: number }> {
     const found: { finding: Diagnostic; extra: string[]; framed: boolean }[] = [];
+    let outside = 0;
     let last: (typeof found)[number] | undefined;
     let previous = '';
     // The file ESLint's stylish rows are under: its path alone on a line, until a line that is no row.
@@ -237,18 +240,22 @@ export class CommandDiagnostics implements Diagnostics {
       last = undefined;
       if (!p) continue;
       const rel = await this.relative(p.file);
-      if (rel === undefined) continue;
+      if (rel === undefined) {
+        outside++;
+        continue;
+      }
       const { file: _file, ...rest } = p;
       last = { finding: { ...rest, path: rel }, extra: [], framed: rustc !== undefined };
       found.push(last);
     }
-    return found.map(({ finding, extra }) => {
+    const findings = found.map(({ finding, extra }) => {
       for (const more of extra) {
         if (finding.message.length >= MAX_MESSAGE_CHARS) break;
         finding.message += `\n${more}`;
       }
       return finding;
     });
+    return { found: findings, outside };
   }
 
   /** Workspace-relative form of a path the checker printed, or undefined when it is outside. */
