@@ -25,7 +25,8 @@ export class StepChecks {
   /**
    * The findings the next delta is taken against, before the step runs: the last step's, once a
    * step of this run recorded them. Across a pause, a crash or an approval's wait the user may have
-   * changed files, and their errors are not the step's, so a run collects them afresh first.
+   * changed files, and their errors are not the step's, so a run collects them afresh first (as does a
+   * step that waited for an approval in the run: `waited`).
    * After a step whose check failed, the findings are collected afresh too (the files changed since
    * the last list). `journaled`: the last step's whatever the run (a step a crash cut short, settled
    * on resume: its files have already changed, so the findings before it are the journaled ones).
@@ -45,6 +46,11 @@ export class StepChecks {
     if ('unavailable' in fresh) return this.failedAfter.get(j) ?? fresh;
     this.collected.set(j, fresh);
     return fresh;
+  }
+
+  /** The step about to run waited for the user (an approval): files may have changed meanwhile, so its base is collected afresh. */
+  waited(j: SessionJournal): void {
+    this.recorded.delete(j);
   }
 
   /**

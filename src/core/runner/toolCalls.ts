@@ -172,7 +172,8 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, [...before, { type: 'tool_started', data: { callId: call.id, ...(mutations ? { mutations } : {}), ...rerun } }], { effects, blobs: changes ? this.blobsOf(changes) : [] });
     startedHere.add(call.id);
     this.deps.probe?.(`inside:${tool.name}`);
-    // The first step that changes files needs something to compare with: the findings before it.
+    // The first step that changes files needs something to compare with: the findings before it (afresh after the user's answer: they may have edited meanwhile).
+    if (call.decision) this.checks.waited(j);
     const base = await this.stepBase(j, tool, signal, changes?.map((c) => c.path));
     if (changes) {
       const out = await this.apply(j, call, changes);
