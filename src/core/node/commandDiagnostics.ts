@@ -184,10 +184,15 @@ export class CommandDiagnostics implements Diagnostics {
 
   async collect(paths?: readonly string[], signal?: AbortSignal): Promise<Diagnostic[]> {
     const { command, root, runner } = this.options;
-    const result = await runner.run(command, { cwd: root, timeoutMs: this.options.timeoutMs ?? 300_000, ...(signal ? { signal } : {}) });
+    const limit = this.options.timeoutMs ?? 300_000;
+    const result = await runner.run(command, { cwd: root, timeoutMs: limit, ...(signal ? { signal } : {}) });
     if (result.aborted) throw signal?.reason ?? new Error('The check command was aborted.');
     const text = Buffer.from(result.output).toString('utf8');
-    if (result.timedOut) throw new Error(`The check command \`${command}\` timed out.`);
+    // What it printed tells why (a `--watch` that never ends, a prompt waiting for input).
+    if (result.timedOut) {
+      const tail = tailOf(text);
+      throw new Error(`The check command \`${command}\` did not finish within ${limit / 1000} s and was stopped with the processes it started${tail ? `:\n${tail}` : ', having printed nothing'}`);
+    }
     // Findings are compared with the previous list: a partial list would count the rest as fixed.
     const killedBy = result.signal ?? shellReportedSignal(result.exitCode);
     if (killedBy !== undefined) throw new Error(`The check command \`${command}\` was killed (${killedBy}) before it finished:\n${tailOf(text)}`);
