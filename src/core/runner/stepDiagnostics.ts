@@ -19,19 +19,26 @@ function toFinding(d: Diagnostic): Finding {
   return { path: d.path, line: d.line, column: d.column, severity: d.severity, message: d.message, ...(d.code ? { code: d.code } : {}) };
 }
 
-/** Line numbers move when code above them changes; a finding is the same one while its file, kind and text are. */
-const identity = (f: Finding) => `${f.path}\u0000${f.severity}\u0000${f.code ?? ''}\u0000${f.message}`;
+/**
+ * Line numbers move when code above them changes; a finding is the same one while its file, kind and
+ * text are. In a file whose lines did not move (`moved` says no: the step did not change it), its line too.
+ */
+const identity = (f: Finding, moved?: (path: string) => boolean) => `${f.path}\u0000${f.severity}\u0000${f.code ?? ''}\u0000${f.message}${moved && !moved(f.path) ? `\u0000${f.line}` : ''}`;
 
 const counted = (fs: readonly Finding[]) => fs.filter((f) => f.severity === 'error' || f.severity === 'warning');
 
-/** Findings in `after` that `before` does not have (as multisets), and how many of `before` went away. */
-export function compareFindings(before: readonly Finding[], after: readonly Finding[]): { introduced: Finding[]; resolved: number } {
+/**
+ * Findings in `after` that `before` does not have (as multisets), and how many of `before` went away.
+ * `moved`: the files whose lines may have moved (all when absent); in the others, the same error on
+ * another line is another error (one fixed, one made), not the same one.
+ */
+export function compareFindings(before: readonly Finding[], after: readonly Finding[], moved?: (path: string) => boolean): { introduced: Finding[]; resolved: number } {
   const left = new Map<string, number>();
-  for (const f of counted(before)) left.set(identity(f), (left.get(identity(f)) ?? 0) + 1);
+  for (const f of counted(before)) left.set(identity(f, moved), (left.get(identity(f, moved)) ?? 0) + 1);
   const introduced: Finding[] = [];
   for (const f of counted(after)) {
-    const n = left.get(identity(f)) ?? 0;
-    if (n > 0) left.set(identity(f), n - 1);
+    const n = left.get(identity(f, moved)) ?? 0;
+    if (n > 0) left.set(identity(f, moved), n - 1);
     else introduced.push(f);
   }
   let resolved = 0;
@@ -84,8 +91,8 @@ export async function diagnoseStep(source: Diagnostics, changed: readonly string
     return { record: unavailableRecord(reasonOf(e)), blob: undefined };
   }
   let counted = base;
+  const touched = new Set(changed);
   if (reports) {
-    const touched = new Set(changed);
     const carried = base.findings.filter((f) => !touched.has(f.path) && !reports(f.path));
     // A file removed outside the step (the user deleted it) has no findings any more, and losing them is not the step's doing.
     const gone = new Set<string>();
@@ -97,7 +104,8 @@ export async function diagnoseStep(source: Diagnostics, changed: readonly string
   const before = firstSeen.length ? withFindings(counted, firstSeen) : counted;
   const unchecked = [...new Set(firstSeen.map((f) => f.path))];
   const now = tally(after);
-  const { introduced, resolved } = compareFindings(before.findings, after);
+  // Only the files the step changed can have had their lines moved (a moved file is changed at both paths).
+  const { introduced, resolved } = compareFindings(before.findings, after, (p) => touched.has(p));
   const blob = findingsBlob(after);
   return {
     record: {
