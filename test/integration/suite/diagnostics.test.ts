@@ -2,7 +2,10 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { collectBase, diagnoseStep, prepareBase } from '../../../src/core/runner/stepDiagnostics';
+import { getDiagnosticsTool } from '../../../src/core/tools/getDiagnostics';
 import { VscodeDiagnostics } from '../../../src/extension/vscodeDiagnostics';
 import { waitFor, workspaceRoot } from '../helpers';
 
@@ -98,6 +101,15 @@ describe('Diagnostics from the editor', () => {
       assert.deepEqual((await source.collect([scope])).filter((f) => f.path === rel).map((f) => [f.line, f.code]), [[1, '2322']], scope);
     }
     assert.deepEqual((await source.collect(['diag/su'])).filter((f) => f.path === rel), [], 'a folder is not a prefix of a name');
+  });
+
+  it('get_diagnostics naming a script not open: the TypeScript server is asked about it, and its error listed', async () => {
+    const rel = 'diag/named.ts';
+    write(rel, legacy);
+    const editor = new VscodeDiagnostics(root);
+    assert.equal(editor.reports(rel), false, 'not shown, nothing reported');
+    const out = await getDiagnosticsTool.run!({ paths: [rel], max_results: 200 }, { workspace: new NodeWorkspace(root), processes: new NodeProcessRunner(), diagnostics: editor, signal });
+    assert.match(out.content, /^diag\/named\.ts:1:\d+ error .*\[ts 2322\]\n\[1 finding \(1 error\) in diag\/named\.ts\.\]$/, out.content);
   });
 
   it('a file shown only in a diff editor counts as shown, with no problems too: the server checks it, so none means none', async () => {
