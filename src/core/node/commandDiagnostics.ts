@@ -41,7 +41,8 @@ const GO_VET = /^vet: /;
 const NO_COLUMN = /^(.+?):(\d+): (error|warning|note): (.*)$/;
 const MYPY_CODE = /^(.*?)\s+\[([a-z][a-z0-9-]*)\]$/;
 // pyright, indented under its file: `  /w/src/app.py:3:5 - error: "foo" is not defined (reportUndefinedVariable)`.
-const PYRIGHT = /^\s*(.+?):(\d+):(\d+) - (error|warning|information): (.*?)(?: \((report\w+)\))?$/;
+// Its path starts at a non-blank: leading blanks that either part could take made a run of them quadratic.
+const PYRIGHT = /^\s*(\S.*?):(\d+):(\d+) - (error|warning|information): (.*?)(?: \((report\w+)\))?$/;
 // rustc/cargo's default (human) format states a finding in two lines: `error[E0425]: message`, then
 // ` --> src/main.rs:2:13`. Its `note:`/`help:` children are neither errors nor warnings, and its
 // summaries (`error: could not compile…`) have no location line: neither is a finding.
@@ -58,7 +59,7 @@ const CARET = /^\s*[~^][~^\s]*$/;
 // rule after two spaces or more; none for a parsing error).
 const STYLISH_FILE = /^(?:\/|[A-Za-z]:[\\/]|\\\\)\S.*$/;
 const STYLISH_ROW = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.*)$/;
-const STYLISH_RULE = /^(.*?)\s{2,}((?:@[\w.-]+\/)?[\w-]+(?:\/[\w-]+)*)$/;
+const STYLISH_RULE = /^(.*\S)\s{2,}((?:@[\w.-]+\/)?[\w-]+(?:\/[\w-]+)*)$/;
 /** Continuation lines stop being added to a message past this length. */
 const MAX_MESSAGE_CHARS = 2000;
 const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*[A-Za-z]`, 'g');
