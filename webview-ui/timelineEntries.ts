@@ -1,5 +1,5 @@
 import { linkNote } from '../src/shared/linkNote';
-import type { ApprovalEntry, Clipped, FileStat, ModelEntry, TimelineEntry, ToolEntry, ToolState } from '../src/shared/timeline';
+import { type ApprovalEntry, type Clipped, type FileStat, type ModelEntry, type TimelineEntry, type ToolEntry, type ToolState, diagnosticsLook } from '../src/shared/timeline';
 import { duration, el, icon, iconAction, tokens } from './dom';
 
 /** What an entry's controls can do. `expanded` holds the ids of the texts shown in full. */
@@ -172,12 +172,13 @@ function toolEntry(t: ToolEntry, ctx: EntryContext): HTMLElement[] {
 
 function diagnosticsLine(t: ToolEntry): HTMLElement {
   const d = t.diagnostics!;
-  const box = el('div', `diagnostics ${d.deltaErrors > 0 ? 'tone-error' : d.deltaErrors < 0 ? 'tone-success' : ''}`);
+  const look = diagnosticsLook(d);
+  const box = el('div', `diagnostics ${look.tone}`);
   const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
   const change = [d.introducedCount ? `introduced ${n(d.introducedCount, 'problem')}` : '', d.resolvedCount ? `fixed ${d.resolvedCount}` : ''].filter(Boolean).join(', ') || 'no new problems';
   const unchecked = d.unchecked.length ? ` · ${d.unchecked.length === 1 ? d.unchecked[0] : n(d.unchecked.length, 'file')} not checked before this step (its problems are not counted as new)` : '';
   const text = d.unavailable ? `Problems not checked: ${d.unavailable}` : `${change[0]?.toUpperCase() ?? ''}${change.slice(1)} · now ${n(d.errors, 'error')}, ${n(d.warnings, 'warning')}${unchecked}`;
-  box.append(icon(d.errors ? 'error' : 'check'), el('span', '', ` ${text}`));
+  box.append(icon(look.icon), el('span', '', ` ${text}`));
   if (d.introduced.length) {
     const ul = el('ul', 'introduced');
     ul.append(...d.introduced.map((l) => el('li', '', l)));

@@ -57,6 +57,15 @@ export interface DiagnosticsDelta {
   unchecked: string[];
 }
 
+/**
+ * How a step's findings line looks: a check that could not run is a warning (it says nothing of the
+ * code), never the green check of "no errors"; otherwise errors now, or none.
+ */
+export function diagnosticsLook(d: DiagnosticsDelta): { icon: 'warning' | 'error' | 'check'; tone: 'tone-warning' | 'tone-error' | 'tone-success' | '' } {
+  if (d.unavailable) return { icon: 'warning', tone: 'tone-warning' };
+  return { icon: d.errors ? 'error' : 'check', tone: d.deltaErrors > 0 ? 'tone-error' : d.deltaErrors < 0 ? 'tone-success' : '' };
+}
+
 interface EntryBase {
   id: string;
   /** Sort key: the seq of the journal event that opened the entry. */
