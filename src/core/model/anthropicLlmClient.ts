@@ -50,10 +50,16 @@ export class AnthropicLlmClient implements LlmClient {
       }
       let attempts = 0;
       try {
-        const response = await this.policies.run(model, request.signal, onEvent, async () => {
-          attempts++;
-          return this.once(model, request, onEvent);
-        });
+        const response = await this.policies.run(
+          model,
+          request.signal,
+          onEvent,
+          async () => {
+            attempts++;
+            return this.once(model, request, onEvent);
+          },
+          next !== undefined,
+        );
         return { ...response, attempts };
       } catch (e) {
         lastError = e;

@@ -16,30 +16,42 @@ import type { LlmEvent } from './llmClient';
 import { ModelError } from './modelError';
 
 export interface ModelPolicyOptions {
-  /** Attempts per model, the first included. Default 5. */
+  /**
+   * Attempts per model, the first included. Default 10: with the default delays an outage is waited
+   * out for about two minutes (four at most) before the turn fails, not a few seconds.
+   */
   maxAttempts?: number;
-  /** First backoff ceiling; full jitter picks a wait in [0, ceiling). Default 500 ms. */
+  /** First backoff ceiling; full jitter picks a wait in [0, ceiling). Default 1 s. */
   initialDelayMs?: number;
-  /** Longest wait between attempts, `retry-after` included. Default 60 s. */
+  /** Longest backoff between attempts. Default 60 s. */
   maxDelayMs?: number;
+  /**
+   * Longest wait a server's `retry-after` is honoured for (when it asks for more than `maxDelayMs`:
+   * trying sooner would only be refused again). Default 5 minutes.
+   */
+  maxRetryAfterMs?: number;
   /** Consecutive outage-type failures that open a model's circuit. Default 5. */
   breakerThreshold?: number;
   /** How long an open circuit waits before one trial request. Default 30 s. */
   halfOpenAfterMs?: number;
 }
 
-/** Full-jitter exponential backoff that never waits less than the server's `retry-after`. */
+/** Full-jitter exponential backoff that never waits less than the server's `retry-after` (up to `maxRetryAfterMs`). */
 class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   constructor(
     private readonly inner: IBackoffFactory<unknown>,
     private readonly maxDelayMs: number,
+    private readonly maxRetryAfterMs: number,
   ) {}
 
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
     const jittered = this.inner.next(context);
     const error = 'error' in context.result ? context.result.error : undefined;
-    const floor = ModelError.is(error) ? (error.details.retryAfterMs ?? 0) : 0;
-    return { duration: Math.min(this.maxDelayMs, Math.max(jittered.duration, floor)), next: (c) => new RetryAfterBackoff(jittered, this.maxDelayMs).next(c) };
+    const floor = Math.min(this.maxRetryAfterMs, ModelError.is(error) ? (error.details.retryAfterMs ?? 0) : 0);
+    return {
+      duration: Math.max(Math.min(this.maxDelayMs, jittered.duration), floor),
+      next: (c) => new RetryAfterBackoff(jittered, this.maxDelayMs, this.maxRetryAfterMs).next(c),
+    };
   }
 }
 
@@ -66,7 +78,8 @@ function untilAborted<T>(run: Promise<T>, signal: AbortSignal | undefined): Prom
  * Per-model resilience: a retry policy around a circuit breaker (every attempt counts toward the
  * breaker, and an open circuit ends the retries), one breaker per (endpoint, model)
  * for the life of the client, so a model that keeps failing is skipped for fallbacks until its
- * half-open trial succeeds.
+ * half-open trial succeeds. The breaker is there to fail over: for the last model of a request
+ * there is nothing to fail over to, and its retries are not cut short by it.
  */
 export class ModelPolicies {
   private readonly breakers = new Map<string, ReturnType<typeof circuitBreaker>>();
@@ -77,13 +90,15 @@ export class ModelPolicies {
     private readonly options: ModelPolicyOptions = {},
   ) {}
 
-  async run<T>(model: string, signal: AbortSignal | undefined, emit: (e: LlmEvent) => void, fn: (attempt: number) => Promise<T>): Promise<T> {
+  /** `failover`: a fallback model follows this one, so an open circuit may end its retries. */
+  async run<T>(model: string, signal: AbortSignal | undefined, emit: (e: LlmEvent) => void, fn: (attempt: number) => Promise<T>, failover = true): Promise<T> {
     const maxDelayMs = this.options.maxDelayMs ?? 60_000;
     const backoff = new RetryAfterBackoff(
-      new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: this.options.initialDelayMs ?? 500, maxDelay: maxDelayMs }),
+      new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: this.options.initialDelayMs ?? 1_000, maxDelay: maxDelayMs }),
       maxDelayMs,
+      this.options.maxRetryAfterMs ?? 300_000,
     );
-    const retryPolicy = retry(handleWhen(isRetryable), { maxAttempts: (this.options.maxAttempts ?? 5) - 1, backoff });
+    const retryPolicy = retry(handleWhen(isRetryable), { maxAttempts: (this.options.maxAttempts ?? 10) - 1, backoff });
     const sub = retryPolicy.onRetry((r) => {
       const err = 'error' in r ? r.error : undefined;
       emit({
@@ -97,7 +112,7 @@ export class ModelPolicies {
     });
     this.listening.add(emit);
     try {
-      const run = wrap(retryPolicy, this.breaker(model)).execute(({ attempt }) => fn(attempt), signal);
+      const run = (failover ? wrap(retryPolicy, this.breaker(model)) : retryPolicy).execute(({ attempt }) => fn(attempt), signal);
       return await untilAborted(run, signal);
     } catch (e) {
       if (e instanceof BrokenCircuitError) throw new ModelError('UNAVAILABLE', `${model}: circuit open after repeated failures`, {}, { cause: e });

@@ -82,6 +82,24 @@ describe('AnthropicLlmClient against the scripted model server', () => {
     assert.equal(server.requestCount(), 2);
   });
 
+  it('honours a retry-after longer than the backoff cap: trying sooner would only be refused again', async () => {
+    server = await ScriptedModelServer.start([errorStep(429, { retryAfter: 0.3 }), textStep('done')]);
+    const { events, on } = collect();
+    const r = await client({ initialDelayMs: 5, maxDelayMs: 40 }).complete(request(first), on);
+    assert.equal(r.attempts, 2);
+    const retry = events.find((e) => e.type === 'retry');
+    assert.ok(retry?.type === 'retry' && retry.delayMs >= 300, `waited ${retry?.type === 'retry' ? retry.delayMs : '?'} ms`);
+  });
+
+  it('waits out a 529 storm longer than the breaker threshold when there is no fallback model to fail over to', async () => {
+    server = await ScriptedModelServer.start([...Array.from({ length: 6 }, () => errorStep(529)), textStep('after the storm')]);
+    const { events, on } = collect();
+    const r = await client({ ...FAST, breakerThreshold: 3 }).complete(request(first), on);
+    assert.deepEqual(r.content, [{ type: 'text', text: 'after the storm' }]);
+    assert.equal(r.attempts, 7);
+    assert.ok(!events.some((e) => e.type === 'breaker'), 'no circuit to open: nothing to fail over to');
+  });
+
   it('retries a stream cut mid-message and returns the whole message', async () => {
     const text = 'A long answer that the connection drops half way through.';
     server = await ScriptedModelServer.start([textStep(text, { cut: { afterEvents: 4 } }), textStep(text)]);
