@@ -22,12 +22,13 @@ export class Compactor {
    * Summarizes the turns before the last few and journals the summary in their place: the state
    * shrinks for good. A crash before the journal write leaves nothing behind; resume decides again.
    * False when there is nothing to summarize or the summary could not be had (the session goes on).
+   * `keepTurns`: fewer turns kept than the setting's (the API refused the request as too long).
    */
-  async compact(j: SessionJournal, signal: AbortSignal): Promise<boolean> {
+  async compact(j: SessionJournal, signal: AbortSignal, keepTurns?: number): Promise<boolean> {
     const s = j.state;
     const o = this.deps.context || {};
     const raw = await Promise.all(s.messages.map((h) => j.message(h)));
-    const cut = compactionCut(raw.map((m) => m.role), o.keepTurns);
+    const cut = compactionCut(raw.map((m) => m.role), keepTurns ?? o.keepTurns);
     if (cut === null) return false;
     this.deps.probe?.('compaction:request');
     let response: LlmResponse;

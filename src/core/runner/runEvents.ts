@@ -31,7 +31,12 @@ export interface RetryNote {
 export interface ModelTurnData {
   turn: number;
   message: BlobHash;
-  calls: { id: string; name: string }[];
+  /**
+   * The tool calls, in order. `cut`: the response hit max_tokens inside this call's input (the
+   * last block of a max_tokens answer), so the input is incomplete: the call is answered with an
+   * error and never run (absent in journals written before this was told apart).
+   */
+  calls: { id: string; name: string; cut?: true }[];
   stopReason: StopReason;
   usage: Usage;
   costUsd: number;

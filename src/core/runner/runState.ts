@@ -23,6 +23,8 @@ export interface CallState {
   result?: ToolResultData;
   /** A command cut off by a crash: what it had changed by then (from its 'command_rerun' question). */
   interrupted?: SideEffect[];
+  /** Its input was cut off by max_tokens: it is answered with an error, never run. */
+  cut?: true;
 }
 
 /** Everything the driver needs to continue a session. Small: messages are blob hashes. */
@@ -109,7 +111,7 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
       };
       const status = d.calls.length === 0 ? 'completed' : s.status;
       const context = { ...ctx(s), tokens: d.usage.input + d.usage.cacheRead + d.usage.cacheWrite + d.usage.output, charsSince: 0 };
-      return { ...s, status, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name })), counters, usage, context };
+      return { ...s, status, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name, ...(c.cut ? { cut: true as const } : {}) })), counters, usage, context };
     }
     case 'tool_planned':
       // A new plan (the user edited the input) replaces the old one and its decision.
@@ -139,7 +141,8 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
       // A call the user turned down did not fail: the tool-failure budget is about the tool.
       const call = s.calls.find((c) => c.id === d.callId);
       const rejected = call?.decision?.decision === 'reject' && call.decision.approvalId === call.approvalId;
-      const failures = d.isError && !rejected ? { ...s.counters.toolFailures, [d.name]: (s.counters.toolFailures[d.name] ?? 0) + 1 } : s.counters.toolFailures;
+      // Nor did a call whose input max_tokens cut off: it never reached the tool.
+      const failures = d.isError && !rejected && !call?.cut ? { ...s.counters.toolFailures, [d.name]: (s.counters.toolFailures[d.name] ?? 0) + 1 } : s.counters.toolFailures;
       const history = [...s.history, { key: d.key, progressed: d.progressed }].slice(-HISTORY);
       const context = { ...ctx(s), charsSince: ctx(s).charsSince + d.content.length };
       const next: RunState = { ...updateCall(s, d.callId, (c) => ({ ...c, result: d })), history, counters: { ...s.counters, toolFailures: failures }, context };

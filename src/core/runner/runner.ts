@@ -96,6 +96,9 @@ export interface RunOutcome {
   reason?: string;
 }
 
+/** Dollars as a person reads them (not 0.10350000000000001): cents from a dollar, four places from a cent, two digits below. */
+const usd = (n: number): string => `$${n >= 1 ? n.toFixed(2) : n >= 0.01 ? n.toFixed(4) : Number(n.toPrecision(2)).toString()}`;
+
 const DEFAULT_SYSTEM =
   'You are a careful coding agent working in the user\'s workspace through the tools you are given. ' +
   'Read before you edit, keep changes minimal, and say briefly what you did when you are done.';
@@ -180,6 +183,8 @@ export class Runner {
     let checkDrift = j.state.turn > 0;
     /** The turn at which compaction was tried and could not help (nothing to cut, or the summary failed): not again before the next turn. */
     let compactionGaveUp = -1;
+    /** Requests of this turn the API refused as over the context window. */
+    const overflow = { turn: -1, times: 0 };
     try {
       for (;;) {
         const s = j.state;
@@ -221,16 +226,23 @@ export class Runner {
         try {
           await this.modelTurn(j, signal);
         } catch (e) {
-          // The projection fell short (a huge tool result, another tokenizer): compact now and ask again, once per turn.
-          if (!ModelError.is(e, 'CONTEXT_OVERFLOW') || this.deps.context === false || compactionGaveUp === j.state.turn) throw e;
+          // The projection fell short (a huge tool result, another tokenizer): compact now and ask
+          // again. Refused again (the turns kept verbatim are too large themselves), only the last
+          // turn is kept; a third refusal fails the session.
+          if (!ModelError.is(e, 'CONTEXT_OVERFLOW') || this.deps.context === false) throw e;
+          if (overflow.turn !== j.state.turn) Object.assign(overflow, { turn: j.state.turn, times: 0 });
+          overflow.times++;
           compactionGaveUp = j.state.turn;
-          if (!(await this.compactor.compact(j, signal))) throw e;
+          const compacted =
+            (overflow.times === 1 && (await this.compactor.compact(j, signal))) ||
+            (overflow.times <= 2 && (await this.compactor.compact(j, signal, 1)));
+          if (!compacted) throw e;
         }
       }
     } catch (e) {
       if (signal.aborted && (ModelError.is(e, 'ABORTED') || (e instanceof Error && e.name === 'AbortError'))) return this.pause(j, signal);
       if (ModelError.is(e)) {
-        const reason = `the model call failed after retries (${e.code}): ${e.message}`;
+        const reason = e.retryable || e.code === 'UNAVAILABLE' ? `the model call failed after retries (${e.code}): ${e.message}; resume the session to try again` : `the model call failed (${e.code}): ${e.message}`;
         await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'failed', reason } }]);
         return { sessionId: id, status: 'failed', reason };
       }
@@ -310,7 +322,7 @@ export class Runner {
     const loop = over ? undefined : detectLoop(s.history, this.deps.loop);
     if (!over && !loop) return false;
     const reasons = over
-      ? [`${over.kind === 'tool_failures' ? `tool ${over.tool} failed` : `${over.kind} budget used:`} ${over.used}${over.kind === 'cost' ? ' USD' : ''} of ${over.limit}`]
+      ? [over.kind === 'tool_failures' ? `tool ${over.tool} failed ${over.used} of ${over.limit}` : over.kind === 'cost' ? `cost budget used: ${usd(over.used)} of ${usd(over.limit)}` : `${over.kind} budget used: ${over.used} of ${over.limit}`]
       : [`the agent seems to be looping: ${loop?.kind === 'repeat' ? 'the same call' : 'the same calls'} ${loop?.times} times without progress (${loop?.calls.join(' → ').slice(0, 300)})`];
     await this.commit(j, s.turn, [question(j.headSeq + 1, { kind: over ? 'budget' : 'loop', reasons, requestedAt: this.now() })]);
     return true;
@@ -340,7 +352,11 @@ export class Runner {
     this.deps.onModelRequest?.();
     const response = await pending;
     const m: Message = { role: 'assistant', content: response.content };
-    const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name }));
+    // max_tokens ending the answer inside a tool_use block leaves that call's input incomplete (the
+    // SDK drops an unfinished value, so it may even validate: a command without its cwd): never run.
+    const last = response.content.at(-1);
+    const cutId = response.stopReason === 'max_tokens' && last?.type === 'tool_use' ? last.id : undefined;
+    const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name, ...(b.id === cutId ? { cut: true as const } : {}) }));
     const turn = s.turn + 1;
     const event: RunnerEvent = {
       type: 'model_turn',

@@ -87,6 +87,11 @@ export class SessionJournal {
     return this.staged?.state ?? this.current;
   }
 
+  /** Events are staged (held back for the next `append`). */
+  get hasStaged(): boolean {
+    return this.staged !== undefined;
+  }
+
   get summary(): SessionSummary {
     return this.summaryRow;
   }

@@ -47,6 +47,7 @@ export class ToolCalls {
   }
 
   async advance(j: SessionJournal, call: CallState, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
+    if (call.cut && !call.planned) return this.finish(j, call, { content: cutCallMessage(j.state.maxTokens), isError: true }, await j.toolUseInput(call.id));
     const tool = this.deps.tools.find((t) => t.name === call.name);
     if (!tool) return this.finish(j, call, { content: `There is no tool named "${call.name}". Available: ${this.deps.tools.map((t) => t.name).join(', ')}.`, isError: true }, null);
     if (!call.planned) return this.plan(j, call, tool, await j.toolUseInput(call.id), false, startedHere, signal);
@@ -347,8 +348,10 @@ export class ToolCalls {
     // A result of a call that ran in this process is not fsynced on its own: a crash of the process
     // keeps it (the OS has it), the next intent's fsync covers it, and a power loss in between
     // leaves the call in flight, which resume reconciles. Not for commands: asking the user again
-    // about a command that ran is worse than one fsync.
-    const extras: AppendExtras = { blobs, effects, ...(call.name !== 'run_command' && !recovered ? { deferSync: true } : {}) };
+    // about a command that ran is worse than one fsync. Nor for a result that goes out with the
+    // (paid) model turn still staged (a call refused before it started: invalid input, an unknown
+    // tool, an input max_tokens cut off): nothing else would fsync that turn.
+    const extras: AppendExtras = { blobs, effects, ...(call.name !== 'run_command' && !recovered && !j.hasStaged ? { deferSync: true } : {}) };
     // The turn's last result: the message back to the model goes in the same batch.
     const calls = j.state.calls;
     if (calls.every((c) => c.id === call.id || c.result)) {
@@ -376,6 +379,11 @@ export class ToolCalls {
   }
 }
 
+
+/** What the model is told about a call whose input max_tokens cut off. */
+const cutCallMessage = (maxTokens: number): string =>
+  `Not run: your answer reached its output limit (max_tokens ${maxTokens}) while this call's input was being written, so the input is incomplete. ` +
+  'Make the call again with a smaller input (for a large file: write a first part, then add the rest in further calls).';
 
 /** A version's contents, when it is kept (undefined otherwise). */
 const kept = (j: SessionJournal, h: string | null | undefined): Promise<Uint8Array | undefined> => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(undefined));

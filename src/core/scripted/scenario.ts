@@ -14,6 +14,11 @@ const toolUseBlockSchema = z.strictObject({
   id: z.string().min(1),
   name: z.string().min(1),
   input: z.record(z.string(), z.unknown()),
+  /**
+   * Streaming only: the raw JSON text sent for the input instead of `input`'s (e.g. cut short, as the
+   * API sends it when max_tokens ends the message inside this block). Non-streaming answers send `input`.
+   */
+  inputJson: z.string().optional(),
 });
 const replyBlockSchema = z.discriminatedUnion('type', [textBlockSchema, toolUseBlockSchema]);
 

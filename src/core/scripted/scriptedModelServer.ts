@@ -243,7 +243,9 @@ function answerJson(res: ServerResponse, rec: RecordedRequest, requestId: string
     return 'stream_error';
   }
   rec.status = 200;
-  sendJson(res, requestId, apiMessage(step, body.model, `msg_scripted_${rec.seq}`));
+  const message = apiMessage(step, body.model, `msg_scripted_${rec.seq}`);
+  // A tool input's raw JSON (`inputJson`) is for streams; a whole answer has the input itself.
+  sendJson(res, requestId, { ...message, content: message.content.map((b) => (b.type === 'tool_use' ? { type: b.type, id: b.id, name: b.name, input: b.input } : b)) });
   return 'message';
 }
 

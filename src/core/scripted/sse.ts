@@ -45,9 +45,10 @@ function blockEvents(b: ReplyBlock, index: number): SseEvent[] {
     }
   } else {
     const start = { type: 'tool_use', id: b.id, name: b.name, input: {} };
+    const json = b.inputJson ?? JSON.stringify(b.input);
     events.push({ event: 'content_block_start', data: { type: 'content_block_start', index, content_block: start } });
     // The real API opens a tool's input with an empty partial_json, then sends the JSON in pieces.
-    for (const partial_json of ['', ...splitInto(JSON.stringify(b.input), JSON_PIECES)]) {
+    for (const partial_json of ['', ...splitInto(json, JSON_PIECES)]) {
       events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } } });
     }
   }
