@@ -178,6 +178,39 @@ describe('a long unattended session: model failures, cut answers, context overfl
       assert.equal((await SessionJournal.open(h.store, id)).state.compactions.length, 2);
     });
 
+    it('killed in the middle of that second compaction and resumed: the state equals an uninterrupted run\'s, nothing lost or doubled', async () => {
+      const steps = (again: StepInput[]) => [
+        read('r1'),
+        read('r2'),
+        read('r3'),
+        read('r4'),
+        tooLong(),
+        finalText('SUMMARY ONE', { systemContains: 'You summarize' }),
+        tooLong(),
+        finalText('SUMMARY TWO', { systemContains: 'You summarize', lastUserContains: 'SUMMARY ONE' }),
+        ...again,
+        finalText('done', { toolResultFor: 'r4', messageCount: 3 }),
+      ];
+      let h = await harness(steps([]), FILES);
+      const straight = h.runner(new ScriptedGate(), { context: CONTEXT });
+      const a = await h.start(straight);
+      assert.equal((await straight.run(a)).status, 'completed');
+      const expected = (await SessionJournal.open(h.store, a)).state;
+      await h.close();
+
+      // The answer of the second summary dies with the process: the resumed run is refused once more and asks for it again.
+      h = await harness(steps([tooLong(), finalText('SUMMARY TWO', { systemContains: 'You summarize', lastUserContains: 'SUMMARY ONE' })]), FILES);
+      const b = await h.start(h.runner());
+      let answered = 0;
+      const probe = (p: string) => p === 'compaction:answered' && ++answered === 2 && crashAt(p)(p);
+      await assert.rejects(h.runner(new ScriptedGate(), { context: CONTEXT, probe }).run(b), Crash);
+      assert.equal((await SessionJournal.open(h.store, b)).state.compactions.length, 1);
+      const end = await h.runner(new ScriptedGate(), { context: CONTEXT }).run(b);
+      assert.equal(end.status, 'completed', end.reason);
+      assert.deepEqual(h.server.violations(), []);
+      assert.deepEqual((await SessionJournal.open(h.store, b)).state, expected);
+    });
+
     it('refused a third time, the session fails and says why', async () => {
       const h = await harness([read('r1'), read('r2'), read('r3'), tooLong(), finalText('S1', { systemContains: 'You summarize' }), tooLong(), finalText('S2', { systemContains: 'You summarize' }), tooLong()], FILES);
       const runner = h.runner(new ScriptedGate(), { context: CONTEXT });
