@@ -1,4 +1,3 @@
-import { detectDrift, driftNote } from '../checkpoints/drift';
 import type { LlmClient, LlmEvent } from '../model/llmClient';
 import { ModelError } from '../model/modelError';
 import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
@@ -7,7 +6,7 @@ import type { ChangeCapture } from '../ports/changeCapture';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { MemoryPort } from '../memory/memoryPort';
 import type { WriteOrigin } from '../memory/memoryTypes';
-import type { BlobHash, BlobInput, SessionId } from '../store/types';
+import type { SessionId } from '../store/types';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import { toolDefinitions } from '../tools/registry';
 import type { Tool, ToolContext } from '../tools/tool';
@@ -22,7 +21,7 @@ import { type Outliner, listEffects } from './stepEffects';
 import { Compactor } from './compactor';
 import { ToolCalls } from './toolCalls';
 import { type ContextOptions, messageChars, needsCompaction, systemWithPins } from './compaction';
-import { SEEN_BLOB_MAX } from './fileChanges';
+import { driftText, rememberEpisode } from './sessionNotes';
 
 export interface RunnerDeps {
   store: CheckpointStore;
@@ -189,7 +188,7 @@ export class Runner {
       for (;;) {
         const s = j.state;
         if (s.status === 'completed') {
-          await this.rememberEpisode(j);
+          await rememberEpisode(this.deps.memory, j);
           return { sessionId: id, status: 'completed' };
         }
         if (s.status === 'failed') return { sessionId: id, status: 'failed', ...(s.statusReason ? { reason: s.statusReason } : {}) };
@@ -211,7 +210,7 @@ export class Runner {
           continue;
         }
         if (await this.checkGuards(j)) continue;
-        const drift = checkDrift ? await this.driftText(id) : undefined;
+        const drift = checkDrift ? await driftText(this.deps.store, this.deps.toolContext.workspace, id, this.deps.outliner) : undefined;
         checkDrift = false;
         if (drift) {
           const m: Message = { role: 'user', content: [{ type: 'text', text: drift.text }] };
@@ -247,21 +246,6 @@ export class Runner {
         return { sessionId: id, status: 'failed', reason };
       }
       throw e;
-    }
-  }
-
-  private async driftText(id: SessionId): Promise<{ text: string; seen: { path: string; hash: BlobHash | null }[]; blobs: BlobInput[] } | undefined> {
-    try {
-      const outliner = this.deps.outliner;
-      const note = driftNote(await detectDrift(this.deps.store, this.deps.toolContext.workspace, id, { keepBytes: true, ...(outliner ? { outliner } : {}) }));
-      if (!note) return undefined;
-      // A path that cannot be read is told again next time: nothing is known of what it holds.
-      const told = note.told.filter((d) => d.kind !== 'unreadable');
-      const blobs = told.flatMap((d) => (d.diskBytes && d.diskHash && d.diskBytes.length <= SEEN_BLOB_MAX ? [{ content: d.diskBytes, hash: d.diskHash }] : []));
-      return { text: note.text, seen: told.map((d) => ({ path: d.path, hash: d.diskHash })), blobs };
-    } catch {
-      // Telling the model about drift is a courtesy; a file that cannot be compared stays as it is.
-      return undefined;
     }
   }
 
@@ -366,23 +350,6 @@ export class Runner {
     // that call does anything; a crash in between loses only a response that was never acted on.
     if (calls.length > 0) j.stage(turn, [event], { messages: [m] });
     else await this.commit(j, turn, [event], { messages: [m] });
-  }
-
-  /**
-   * A short record of a finished session for later sessions (kind `episode`). Keyed by the session,
-   * so a second completion (a resume of a completed session) writes nothing again. Never fails the session.
-   */
-  private async rememberEpisode(j: SessionJournal): Promise<void> {
-    if (!this.deps.memory) return;
-    try {
-      const last = await j.message(j.state.messages[j.state.messages.length - 1] as BlobHash);
-      const text = typeof last.content === 'string' ? last.content : last.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join(' ');
-      const task = j.state.task.length > 300 ? `${j.state.task.slice(0, 297)}...` : j.state.task;
-      const outcome = text.length > 600 ? `${text.slice(0, 597)}...` : text;
-      await this.deps.memory.port({ sessionId: j.id, seq: j.headSeq, step: j.state.turn, opKey: 'episode' }).remember({ kind: 'episode', text: `Task: ${task}\nOutcome: ${outcome}`, tags: ['session'] });
-    } catch {
-      // Memory is a convenience for later sessions; this one is done either way.
-    }
   }
 
   /**

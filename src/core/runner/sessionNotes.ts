@@ -1,0 +1,48 @@
+import { detectDrift, driftNote } from '../checkpoints/drift';
+import type { MemoryPort } from '../memory/memoryPort';
+import type { WriteOrigin } from '../memory/memoryTypes';
+import type { Workspace } from '../ports/workspace';
+import type { CheckpointStore } from '../store/checkpointStore';
+import type { BlobHash, BlobInput, SessionId } from '../store/types';
+import { SEEN_BLOB_MAX } from './fileChanges';
+import type { SessionJournal } from './sessionJournal';
+import type { Outliner } from './stepEffects';
+
+/** What a resumed session's model is told of its files changed while it was away, and what it then knows of them. */
+export interface DriftText {
+  text: string;
+  seen: { path: string; hash: BlobHash | null }[];
+  blobs: BlobInput[];
+}
+
+/** The drift note before a resumed session's next turn (undefined: nothing changed, or it could not be compared). */
+export async function driftText(store: CheckpointStore, workspace: Workspace, id: SessionId, outliner: Outliner | undefined): Promise<DriftText | undefined> {
+  try {
+    const note = driftNote(await detectDrift(store, workspace, id, { keepBytes: true, ...(outliner ? { outliner } : {}) }));
+    if (!note) return undefined;
+    // A path that cannot be read is told again next time: nothing is known of what it holds.
+    const told = note.told.filter((d) => d.kind !== 'unreadable');
+    const blobs = told.flatMap((d) => (d.diskBytes && d.diskHash && d.diskBytes.length <= SEEN_BLOB_MAX ? [{ content: d.diskBytes, hash: d.diskHash }] : []));
+    return { text: note.text, seen: told.map((d) => ({ path: d.path, hash: d.diskHash })), blobs };
+  } catch {
+    // Telling the model about drift is a courtesy; a file that cannot be compared stays as it is.
+    return undefined;
+  }
+}
+
+/**
+ * A short record of a finished session for later sessions (kind `episode`). Keyed by the session,
+ * so a second completion (a resume of a completed session) writes nothing again. Never fails the session.
+ */
+export async function rememberEpisode(memory: { port(origin: WriteOrigin): MemoryPort } | undefined, j: SessionJournal): Promise<void> {
+  if (!memory) return;
+  try {
+    const last = await j.message(j.state.messages[j.state.messages.length - 1] as BlobHash);
+    const text = typeof last.content === 'string' ? last.content : last.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join(' ');
+    const task = j.state.task.length > 300 ? `${j.state.task.slice(0, 297)}...` : j.state.task;
+    const outcome = text.length > 600 ? `${text.slice(0, 597)}...` : text;
+    await memory.port({ sessionId: j.id, seq: j.headSeq, step: j.state.turn, opKey: 'episode' }).remember({ kind: 'episode', text: `Task: ${task}\nOutcome: ${outcome}`, tags: ['session'] });
+  } catch {
+    // Memory is a convenience for later sessions; this one is done either way.
+  }
+}
