@@ -4,22 +4,8 @@ import { join } from 'node:path';
 import { CommandDiagnostics } from '../../../src/core/node/commandDiagnostics';
 import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
-import type { RunnerEvent, ToolResultData } from '../../../src/core/runner/runEvents';
 import { ScriptedGate, finalText, harnessPerTest, toolUse } from './runnerHarness';
-
-/** A real checker: each line of a .ts file at the top of the workspace that holds `BAD` is an error, in the gcc format. */
-const CHECKER = `
-const fs = require('fs');
-let bad = 0;
-for (const f of fs.readdirSync('.').filter((f) => f.endsWith('.ts')).sort()) {
-  fs.readFileSync(f, 'utf8').split('\\n').forEach((l, i) => {
-    if (l.includes('BAD')) { bad++; console.log(f + ':' + (i + 1) + ':1: error: bad line ' + l.trim()); }
-  });
-}
-process.exit(bad ? 1 : 0);
-`;
-
-const results = (events: RunnerEvent[]) => events.flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : []));
+import { BAD_LINE_CHECKER, toolResults } from './badLineChecker';
 
 describe('compiler output of a step that waited for the user in the same run', function () {
   this.timeout(30_000);
@@ -31,7 +17,7 @@ describe('compiler output of a step that waited for the user in the same run', f
       toolUse('w2', 'write_file', { path: 'c.ts', content: 'also fine\n' }, { toolResultFor: 'w1' }),
       finalText('done', { toolResultFor: 'w2' }),
     ];
-    const h = await make(steps, { 'check.cjs': CHECKER });
+    const h = await make(steps, { 'check.cjs': BAD_LINE_CHECKER });
     const processes = new NodeProcessRunner();
     const deps = { diagnoseSteps: true, toolContext: { workspace: new NodeWorkspace(h.workspace), processes, diagnostics: new CommandDiagnostics({ command: 'node check.cjs', root: h.workspace, runner: processes }) } };
     // The first write is approved at once; while the second is asked about, the user breaks a file the session never touched, then approves.
@@ -43,7 +29,7 @@ describe('compiler output of a step that waited for the user in the same run', f
     const id = await h.start(runner);
     assert.equal((await runner.run(id)).status, 'completed');
     assert.equal(gate.asked.length, 2, 'both writes were asked about, in one run');
-    const w2 = results(await h.events(id)).find((r) => r.callId === 'w2');
+    const w2 = toolResults(await h.events(id)).find((r) => r.callId === 'w2');
     assert.deepEqual({ errors: w2?.diagnostics?.errors, delta: w2?.diagnostics?.delta, introduced: w2?.diagnostics?.introducedCount }, { errors: 1, delta: { errors: 0, warnings: 0 }, introduced: 0 }, JSON.stringify(w2?.diagnostics));
     assert.doesNotMatch(w2?.content ?? '', /BAD mine/);
   });

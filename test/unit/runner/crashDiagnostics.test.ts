@@ -5,22 +5,8 @@ import { CommandDiagnostics } from '../../../src/core/node/commandDiagnostics';
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
-import type { RunnerEvent, ToolResultData } from '../../../src/core/runner/runEvents';
 import { Crash, ScriptedGate, crashAt, finalText, harnessPerTest, toolUse, type Harness } from './runnerHarness';
-
-/** A real checker: each line of a .ts file at the top of the workspace that holds `BAD` is an error, in the gcc format. */
-const CHECKER = `
-const fs = require('fs');
-let bad = 0;
-for (const f of fs.readdirSync('.').filter((f) => f.endsWith('.ts')).sort()) {
-  fs.readFileSync(f, 'utf8').split('\\n').forEach((l, i) => {
-    if (l.includes('BAD')) { bad++; console.log(f + ':' + (i + 1) + ':1: error: bad line ' + l.trim()); }
-  });
-}
-process.exit(bad ? 1 : 0);
-`;
-
-const results = (events: RunnerEvent[]) => events.flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : []));
+import { BAD_LINE_CHECKER, toolResults } from './badLineChecker';
 
 describe('compiler output of a command step a crash cut off before its result', function () {
   this.timeout(60_000);
@@ -45,7 +31,7 @@ describe('compiler output of a command step a crash cut off before its result', 
         toolUse('c1', 'run_command', { command: "printf 'BAD one\\n' > b.ts" }, { toolResultFor: 'w1' }),
         finalText('done', { toolResultFor: 'c1', ...(rerun ? { lastUserContains: 'introduced 1 error' } : {}) }),
       ];
-      const h = await make(steps, { 'check.cjs': CHECKER });
+      const h = await make(steps, { 'check.cjs': BAD_LINE_CHECKER });
       const deps = () => {
         const processes = new NodeProcessRunner();
         return { diagnoseSteps: true, toolContext: { workspace: new NodeWorkspace(h.workspace), processes, diagnostics: new CommandDiagnostics({ command: 'node check.cjs', root: h.workspace, runner: processes }) } };
@@ -58,7 +44,7 @@ describe('compiler output of a command step a crash cut off before its result', 
       const gate = new ScriptedGate(() => (rerun ? { decision: 'approve' } : { decision: 'reject' }));
       assert.equal((await h.runner(gate, { ...deps(), capture: await capture(h) }).run(id)).status, 'completed');
       assert.deepEqual(gate.asked.map((a) => a.kind), ['command_rerun']);
-      const c1 = results(await h.events(id)).find((r) => r.callId === 'c1');
+      const c1 = toolResults(await h.events(id)).find((r) => r.callId === 'c1');
       assert.deepEqual(c1?.sideEffects?.map((e) => `${e.path} ${e.kind}`), ['b.ts created']);
       assert.deepEqual(
         c1?.diagnostics && { errors: c1.diagnostics.errors, delta: c1.diagnostics.delta, introduced: c1.diagnostics.introduced.map((f) => `${f.path}:${f.line} ${f.message}`) },
