@@ -153,18 +153,22 @@ describe('a long unattended session: model failures, cut answers, context overfl
     const CONTEXT = { window: 1000, threshold: 0.7, keepTurns: 2 };
     const read = (id: string): StepInput => ({ type: 'message', content: [{ type: 'tool_use', id, name: 'read_file', input: { path: 'notes.txt' } }], usage: { input_tokens: 10, output_tokens: 5 } });
     const tooLong = () => errorStep(400, { errorType: 'invalid_request_error', message: 'prompt is too long: 212000 tokens > 200000 maximum' });
+    /** Four reads, then a request refused as too long before the first compaction and again after it. */
+    const overflowTwice = (): StepInput[] => [
+      read('r1'),
+      read('r2'),
+      read('r3'),
+      read('r4'),
+      tooLong(),
+      finalText('SUMMARY ONE', { systemContains: 'You summarize' }),
+      tooLong(),
+      finalText('SUMMARY TWO', { systemContains: 'You summarize', lastUserContains: 'SUMMARY ONE' }),
+    ];
 
     it('refused as too long again after compacting (the kept turns are too large themselves): only the last turn is kept, and the session goes on', async () => {
       const h = await harness(
         [
-          read('r1'),
-          read('r2'),
-          read('r3'),
-          read('r4'),
-          tooLong(),
-          finalText('SUMMARY ONE', { systemContains: 'You summarize' }),
-          tooLong(),
-          finalText('SUMMARY TWO', { systemContains: 'You summarize', lastUserContains: 'SUMMARY ONE' }),
+          ...overflowTwice(),
           // The summary and the last turn with its results.
           finalText('done', { toolResultFor: 'r4', messageCount: 3 }),
         ],
@@ -180,14 +184,7 @@ describe('a long unattended session: model failures, cut answers, context overfl
 
     it('killed in the middle of that second compaction and resumed: the state equals an uninterrupted run\'s, nothing lost or doubled', async () => {
       const steps = (again: StepInput[]) => [
-        read('r1'),
-        read('r2'),
-        read('r3'),
-        read('r4'),
-        tooLong(),
-        finalText('SUMMARY ONE', { systemContains: 'You summarize' }),
-        tooLong(),
-        finalText('SUMMARY TWO', { systemContains: 'You summarize', lastUserContains: 'SUMMARY ONE' }),
+        ...overflowTwice(),
         ...again,
         finalText('done', { toolResultFor: 'r4', messageCount: 3 }),
       ];
