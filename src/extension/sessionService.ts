@@ -78,10 +78,11 @@ export class SessionService implements vscode.Disposable {
   /** A change capture of the first workspace folder, with the settings of the moment. */
   private makeCapture(): { capture: NodeChangeCapture; shared: SerialCapture; dispose(): Promise<void> } {
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    const settings = readSettings();
     const capture = new NodeChangeCapture(root, {
       contentStore: new MemoryContentStore(),
-      maxFileBytes: readSettings().maxFileBytes,
-      ignore: vscode.workspace.getConfiguration('savepoint').get<string[]>('ignore', []),
+      maxFileBytes: settings.maxFileBytes,
+      ignore: settings.ignore,
       logDir: this.stores.captureLogDir,
       logKey: () => this.stores.captureLogKey(),
     });

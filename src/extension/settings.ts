@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ApprovalPolicy, CategoryRule } from '../core/runner/approvalPolicy';
 import type { Budgets } from '../core/runner/budgets';
 import { type ApprovalTimeout, approvalTimeoutFrom } from '../shared/approvalTimeout';
+import { SettingsReader } from './settingsReader';
 
 export interface AgentSettings {
   models: string[];
@@ -18,47 +19,61 @@ export interface AgentSettings {
   context: { threshold: number; keepTurns: number };
   /** Files over this size are recorded by hash and size only. */
   maxFileBytes: number;
+  /** Globs of files whose changes are not captured. */
+  ignore: string[];
 }
 
-const rule = (v: unknown, fallback: CategoryRule): CategoryRule => (v === 'auto' || v === 'ask' ? v : fallback);
-const clamp = (v: number | undefined, min: number, max: number, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback);
-const positive = (v: number | undefined) => (typeof v === 'number' && v > 0 ? v : undefined);
+const DEFAULT_MODEL = 'claude-sonnet-4-6';
+const RULES = ['auto', 'ask'] as const;
 
-/** The `savepoint.*` settings as the core wants them. Invalid values fall back to the safe default. */
+/**
+ * The `savepoint.*` settings as the core wants them. A value of the wrong type or out of range
+ * falls back to its default, and the user is told which setting and why (once per value).
+ */
 export function readSettings(): AgentSettings {
-  const c = vscode.workspace.getConfiguration('savepoint');
-  const model = c.get<string>('model', 'claude-sonnet-4-6').trim() || 'claude-sonnet-4-6';
-  const fallbacks = c.get<string[]>('fallbackModels', []).filter((m) => typeof m === 'string' && m.trim() && m !== model);
+  const r = new SettingsReader(vscode.workspace.getConfiguration('savepoint'));
+  const model = r.text('model', DEFAULT_MODEL).trim() || DEFAULT_MODEL;
+  const fallbacks = r.texts('fallbackModels').filter((m) => m.trim() && m !== model);
   const budgets: Budgets = {};
-  const steps = positive(c.get<number>('budget.maxSteps'));
-  const tokens = positive(c.get<number>('budget.maxTokens'));
-  const cost = positive(c.get<number>('budget.maxCostUsd'));
-  const failures = positive(c.get<number>('budget.maxToolFailures'));
+  // 0 means no limit.
+  const steps = r.number('budget.maxSteps', 0, { min: 0 });
+  const tokens = r.number('budget.maxTokens', 0, { min: 0 });
+  const cost = r.number('budget.maxCostUsd', 0, { min: 0 });
+  const failures = r.number('budget.maxToolFailures', 5, { min: 0 });
   if (steps) budgets.maxSteps = steps;
   if (tokens) budgets.maxTokens = tokens;
   if (cost) budgets.maxCostUsd = cost;
   if (failures) budgets.maxToolFailures = failures;
-  return {
+  const rule = (key: string, fallback: CategoryRule): CategoryRule => r.oneOf(`approval.${key}`, RULES, fallback);
+  const settings: AgentSettings = {
     models: [model, ...fallbacks],
-    baseUrl: c.get<string>('baseUrl')?.trim() || undefined,
-    maxTokens: positive(c.get<number>('maxTokens')) ?? 8192,
+    baseUrl: r.text('baseUrl', '').trim() || undefined,
+    maxTokens: r.number('maxTokens', 8192, { min: 1 }),
     budgets,
     policy: {
-      categories: {
-        read: rule(c.get('approval.read'), 'auto'),
-        compute: rule(c.get('approval.compute'), 'ask'),
-        mutate: rule(c.get('approval.mutate'), 'ask'),
-        memory: rule(c.get('approval.memory'), 'auto'),
-      },
-      alwaysAsk: c.get<string[]>('approval.alwaysAsk', []).filter((p) => typeof p === 'string'),
+      categories: { read: rule('read', 'auto'), compute: rule('compute', 'ask'), mutate: rule('mutate', 'ask'), memory: rule('memory', 'auto') },
+      alwaysAsk: r.texts('approval.alwaysAsk'),
     },
-    autoResume: c.get<boolean>('autoResume', false),
-    checkCommand: c.get<string>('checkCommand')?.trim() || undefined,
+    autoResume: r.flag('autoResume', false),
+    checkCommand: r.text('checkCommand', '').trim() || undefined,
     approvalTimeout: readApprovalTimeout(),
-    diagnoseSteps: c.get<boolean>('diagnostics.afterEachStep', true),
-    context: { threshold: clamp(c.get<number>('context.compactAtPercent'), 20, 95, 70) / 100, keepTurns: clamp(c.get<number>('context.keepTurns'), 1, 50, 4) },
-    maxFileBytes: clamp(c.get<number>('checkpoints.maxFileSizeMB'), 1, 1024, 5) * 1024 * 1024,
+    diagnoseSteps: r.flag('diagnostics.afterEachStep', true),
+    context: { threshold: r.number('context.compactAtPercent', 70, { min: 20, max: 95 }) / 100, keepTurns: r.number('context.keepTurns', 4, { min: 1, max: 50 }) },
+    maxFileBytes: r.number('checkpoints.maxFileSizeMB', 5, { min: 1, max: 1024 }) * 1024 * 1024,
+    ignore: r.texts('ignore'),
   };
+  r.number('approval.timeoutMinutes', 0, { min: 0, max: 10080 });
+  r.oneOf('approval.timeoutAction', ['reject', 'approve'] as const, 'reject');
+  r.report();
+  return settings;
+}
+
+/** `savepoint.store.*`, read when the store opens. */
+export function readStoreSettings(): { syncWrites: boolean; snapshotEvery: number; encryptAtRest: boolean } {
+  const r = new SettingsReader(vscode.workspace.getConfiguration('savepoint'));
+  const out = { syncWrites: r.flag('store.syncWrites', true), snapshotEvery: r.number('store.snapshotEvery', 64, { min: 1 }), encryptAtRest: r.flag('store.encryptAtRest', false) };
+  r.report();
+  return out;
 }
 
 /** `savepoint.approval.timeoutMinutes` and `.timeoutAction`; read on every ask, so a change applies to waiting approvals too. */

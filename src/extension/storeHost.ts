@@ -9,6 +9,7 @@ import type { SessionSummary } from '../core/store/types';
 import { allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
+import { readStoreSettings } from './settings';
 
 const STORE_KEY_SECRET = 'savepoint.storeEncryptionKey';
 
@@ -87,16 +88,16 @@ export class StoreHost implements vscode.Disposable {
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const registry = new WorkspaceRegistry(this.context.globalStorageUri.fsPath);
-    const config = vscode.workspace.getConfiguration('savepoint.store');
+    const config = readStoreSettings();
     try {
       const location = await registry.locate(storage.fsPath, folders);
       if (location.adoptedFrom) this.log.info(`using the store of this workspace found through the registry: ${location.dir}`);
-      const encrypt = config.get<boolean>('encryptAtRest', false);
+      const encrypt = config.encryptAtRest;
       const store = await openCheckpointStore({
         dir: location.dir,
         onLocked: 'readonly',
-        syncWrites: config.get<boolean>('syncWrites', true),
-        snapshotEvery: config.get<number>('snapshotEvery', 64),
+        syncWrites: config.syncWrites,
+        snapshotEvery: config.snapshotEvery,
         ...(encrypt ? { keyProvider: { getKey: () => this.storeKey() } } : {}),
       });
       store.onQuarantine((n) => this.log.warn(`a damaged record was set aside: ${n.key} (${n.reason})`));
