@@ -1,30 +1,37 @@
 import type { HostMessage, SessionRow, StoreView, TimelineSnapshot, WebviewMessage } from '../src/shared/protocol';
 import { SeqTracker } from '../src/shared/sequence';
 import './elements';
+import { type ScrollSpot, restoreSpot, scrollSpot } from './scrollSpot';
 import { SessionDetail } from './sessionDetail';
 import { type Act, renderSessions } from './sessionList';
 import { vscodeApi } from './vscodeApi';
 
 /**
- * UI state only (style.md): folded groups, the open session, expanded texts. Sessions and
- * timelines are always refetched from the host: after a reload the page asks for the open session
- * in its `ready`.
+ * UI state only (style.md): folded groups, the open session, expanded texts, and where each view
+ * was scrolled. Sessions and timelines are always refetched from the host: after a reload the page
+ * asks for the open session in its `ready`.
  */
 interface UiState {
   collapsed: string[];
   open?: string | null;
   expanded?: string[];
+  /** Scroll positions by view: '' the list, else a session id (the most recent few). */
+  scroll?: Record<string, ScrollSpot>;
 }
 
 const MAX_EXPANDED = 200;
+/** Sessions whose scroll position is kept (the list's too). */
+const MAX_SPOTS = 30;
 const api = vscodeApi<UiState>();
 const saved = api.getState();
-let ui: UiState = { collapsed: saved?.collapsed ?? [], open: saved?.open ?? null, expanded: saved?.expanded ?? [] };
+let ui: UiState = { collapsed: saved?.collapsed ?? [], open: saved?.open ?? null, expanded: saved?.expanded ?? [], scroll: saved?.scroll ?? {} };
 const expanded = new Set(ui.expanded);
 const seq = new SeqTracker();
 let sessions: SessionRow[] = [];
 let store: StoreView = { readOnly: false, error: null };
 let detail: SessionDetail | undefined;
+/** The view whose scroll position the page shows now ('' the list, a session id): null while one loads, so that no position is recorded then. */
+let shownView: string | null = null;
 
 function send(message: WebviewMessage): void {
   api.postMessage(message);
@@ -34,6 +41,41 @@ function saveUi(): void {
   ui = { ...ui, expanded: [...expanded].slice(-MAX_EXPANDED) };
   api.setState(ui);
 }
+
+/** Records where the view shown is scrolled (the newest last; the oldest dropped past MAX_SPOTS). */
+function saveScroll(): void {
+  if (shownView === null) return;
+  const spots = { ...ui.scroll };
+  delete spots[shownView];
+  spots[shownView] = scrollSpot(root(), shownView !== '');
+  const keys = Object.keys(spots);
+  for (const k of keys.slice(0, Math.max(0, keys.length - MAX_SPOTS))) delete spots[k];
+  ui = { ...ui, scroll: spots };
+  api.setState(ui);
+}
+
+/** Puts the view back where it was scrolled (a session seen for the first time: at its newest entries), now and once its widgets have rendered. */
+function showAt(view: string, fallback: ScrollSpot): void {
+  shownView = null;
+  const spot = ui.scroll?.[view] ?? fallback;
+  restoreSpot(root(), spot);
+  requestAnimationFrame(() => {
+    if ((view === '' ? !detail : detail?.sessionId === view) && shownView === null) {
+      restoreSpot(root(), spot);
+      shownView = view;
+    }
+  });
+}
+
+let scrollPending = false;
+window.addEventListener('scroll', () => {
+  if (scrollPending || shownView === null) return;
+  scrollPending = true;
+  requestAnimationFrame(() => {
+    scrollPending = false;
+    saveScroll();
+  });
+});
 
 const act: Act = (command, sessionId, step, path, callId) =>
   send({ method: 'command/run', params: { command, ...(sessionId ? { sessionId } : {}), ...(step !== undefined ? { step } : {}), ...(path !== undefined ? { path } : {}), ...(callId !== undefined ? { callId } : {}) } });
@@ -45,6 +87,7 @@ function root(): HTMLElement | null {
 function showList(): void {
   const r = root();
   if (!r) return;
+  if (shownView === '') saveScroll();
   detail = undefined;
   document.body.classList.remove('detail');
   renderSessions(r, sessions, store, new Set(ui.collapsed), (group) => {
@@ -55,9 +98,12 @@ function showList(): void {
     api.setState(ui);
     showList();
   }, act, openSession);
+  showAt('', { top: 0, end: false });
 }
 
 function openSession(id: string): void {
+  saveScroll();
+  shownView = null;
   ui = { ...ui, open: id };
   api.setState(ui);
   const r = root();
@@ -66,6 +112,8 @@ function openSession(id: string): void {
 }
 
 function back(): void {
+  saveScroll();
+  shownView = null;
   ui = { ...ui, open: null };
   api.setState(ui);
   send({ method: 'session/close' });
@@ -76,7 +124,9 @@ function showDetail(t: TimelineSnapshot): void {
   const r = root();
   if (!r || ui.open !== t.sessionId) return;
   document.body.classList.add('detail');
+  if (shownView === t.sessionId) saveScroll();
   detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back, expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }) });
+  showAt(t.sessionId, { top: 0, end: true });
 }
 
 function render(timeline: TimelineSnapshot | null): void {

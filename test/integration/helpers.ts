@@ -202,14 +202,14 @@ let uiRequests = 0;
  * element `of` or the page, saved in the integration artifacts); `mark` and `count` see run.mjs.
  * Undefined when the launcher has no browser (the Electron runner): the caller does it another way.
  */
-export async function workbenchUi(req: { shot?: string; of?: string; click?: string; wait?: string; mark?: string; count?: string }): Promise<{ count?: number } | undefined> {
+export async function workbenchUi(req: { shot?: string; of?: string; click?: string; wait?: string; mark?: string; count?: string; scroll?: string; to?: number | 'end'; where?: string }): Promise<{ count?: number; top?: number; height?: number; anchor?: string | null } | undefined> {
   const dir = process.env.SAVEPOINT_INTEG_UI;
   if (!dir) return undefined;
   const id = `${process.pid}-${++uiRequests}`;
   console.log(`[savepoint-integration-ui] ${JSON.stringify({ ...req, id })}`);
   const file = join(dir, `ui-${id}.json`);
-  const what = req.click ? `click ${req.click}` : req.wait ? `find ${req.wait}` : req.mark ? `mark ${req.mark}` : req.count ? `count ${req.count}` : `take ${req.shot}`;
-  const answer = await waitFor(`the browser to ${what}`, () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; error?: string; count?: number }) : undefined), 60000);
+  const what = req.click ? `click ${req.click}` : req.wait ? `find ${req.wait}` : req.mark ? `mark ${req.mark}` : req.count ? `count ${req.count}` : req.scroll ? `scroll ${req.scroll}` : req.where ? `tell where ${req.where} is scrolled` : `take ${req.shot}`;
+  const answer = await waitFor(`the browser to ${what}`, () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; error?: string; count?: number; top?: number; height?: number; anchor?: string | null }) : undefined), 60000);
   if (!answer.ok) throw new Error(`the browser could not ${what}: ${answer.error}`);
   return answer;
 }

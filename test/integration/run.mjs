@@ -63,6 +63,23 @@ async function uiRequest(page, req) {
   const shoot = () => (req.of ? page.locator(req.of).first() : page).screenshot({ path: join(artifacts, `${req.shot}.png`) });
   const selector = req.click ?? req.wait ?? req.mark;
   try {
+    // `scroll` (with `to`: a number of pixels or 'end') scrolls the page of the frame the selector
+    // finds; `where` answers where that page is scrolled and the id of the first entry in view.
+    if (req.scroll || req.where) {
+      let hit;
+      for (const f of page.frames()) if (await f.locator(req.scroll ?? req.where).count().catch(() => 0)) hit = f;
+      if (!hit) throw new Error(`nothing on the page matches ${req.scroll ?? req.where}`);
+      const at = await hit.evaluate((to) => {
+        const s = document.scrollingElement ?? document.documentElement;
+        if (to !== undefined) s.scrollTop = to === 'end' ? s.scrollHeight : to;
+        const first = [...document.querySelectorAll('li[data-id]')].find((li) => li.getBoundingClientRect().bottom > 0);
+        return { top: s.scrollTop, height: s.scrollHeight, anchor: first?.getAttribute('data-id') ?? null };
+      }, req.scroll ? req.to : undefined);
+      await sleep(300);
+      if (req.shot) await shoot();
+      answer({ ok: true, ...at });
+      return;
+    }
     if (req.count) {
       let count = 0;
       for (const f of page.frames()) count = Math.max(count, await f.locator(req.count).count().catch(() => 0));

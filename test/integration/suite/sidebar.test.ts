@@ -9,64 +9,7 @@ import type { HostMessage } from '../../../src/shared/protocol';
 import { encodeMessage, hashMessage } from '../../../src/core/runner/sessionJournal';
 import type { NewEvent } from '../../../src/core/store/types';
 import { activateExtension, sleep, waitFor, WindowStub, workbenchUi } from '../helpers';
-
-/** A context with its own storage folders: the provider under test gets a store of its own. */
-function contextIn(dir: string): vscode.ExtensionContext {
-  const secrets = new Map<string, string>();
-  const changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
-  return {
-    storageUri: vscode.Uri.file(join(dir, 'workspace-storage')),
-    globalStorageUri: vscode.Uri.file(join(dir, 'global-storage')),
-    secrets: {
-      get: async (k: string) => secrets.get(k),
-      store: async (k: string, v: string) => void secrets.set(k, v),
-      delete: async (k: string) => void secrets.delete(k),
-      onDidChange: changed.event,
-    },
-  } as unknown as vscode.ExtensionContext;
-}
-
-/** A WebviewView around a webview: the real one of a panel, or a recording fake. */
-function viewOf(webview: vscode.Webview, onDidDispose: vscode.Event<void>): vscode.WebviewView {
-  return { webview, onDidDispose, visible: true, viewType: SessionsViewProvider.viewId, onDidChangeVisibility: new vscode.EventEmitter<void>().event, show: () => undefined } as unknown as vscode.WebviewView;
-}
-
-/** Records what the provider posts, and forwards it to `target` when there is one. */
-function recording(target: vscode.Webview | undefined, posted: HostMessage[]): { webview: vscode.Webview; send: (m: unknown) => void } {
-  const inbound = new vscode.EventEmitter<unknown>();
-  const fake: Record<string, unknown> = { options: {}, html: '', cspSource: 'vscode-webview:', asWebviewUri: (u: vscode.Uri) => u, onDidReceiveMessage: inbound.event };
-  const webview = new Proxy((target ?? fake) as unknown as Record<string | symbol, unknown>, {
-    get(t, p) {
-      if (p === 'postMessage')
-        return async (m: HostMessage) => {
-          posted.push(m);
-          return target ? target.postMessage(m) : true;
-        };
-      const v = t[p];
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-    set(t, p, v) {
-      t[p] = v;
-      return true;
-    },
-  }) as unknown as vscode.Webview;
-  return { webview, send: (m) => inbound.fire(m) };
-}
-
-const said = { role: 'assistant' as const, content: [{ type: 'text' as const, text: 'Reading it.' }] };
-const usage = { input: 10, output: 2, cacheRead: 0, cacheWrite: 0 };
-
-/** One step that reads a file: its turn, the call, the result, the results sent back (two entries). */
-function readStep(step: number): NewEvent[] {
-  const callId = `r${step}`;
-  return [
-    { step, type: 'model_turn', data: { turn: step, message: hashMessage(said), calls: [{ id: callId, name: 'read_file' }], stopReason: 'tool_use', usage, costUsd: 0, model: 'm1', attempts: 1, retries: [] } },
-    { step, type: 'tool_planned', data: { callId, name: 'read_file', category: 'read', input: { path: `f${step}.ts` } } },
-    { step, type: 'tool_started', data: { callId } },
-    { step, type: 'tool_result', data: { callId, name: 'read_file', key: `k${step}`, isError: false, content: `contents of f${step}.ts`, progressed: true } },
-    { step, type: 'message_added', data: { role: 'user', message: hashMessage(said), reason: 'tool_results' } },
-  ];
-}
+import { contextIn, readStep, recording, said, viewOf } from '../sidebarFakes';
 
 describe('Sidebar handshake', () => {
   let dir: string;

@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
+import { StoreHost } from '../../../src/extension/storeHost';
+import type { HostMessage } from '../../../src/shared/protocol';
+import { activateExtension, waitFor, workbenchUi } from '../helpers';
+import { commitSteps, contextIn, recording, viewOf } from '../sidebarFakes';
+
+/**
+ * What the user keeps while using the real sidebar page: where they scrolled and what they opened,
+ * across the view being hidden and a visit to another session.
+ */
+describe('Sidebar state', () => {
+  let dir: string;
+  let host: StoreHost;
+  let provider: SessionsViewProvider;
+  let log: vscode.LogOutputChannel;
+  const panels: vscode.WebviewPanel[] = [];
+
+  before(async function () {
+    const ext = await activateExtension();
+    if (!(await workbenchUi({ count: 'body' }))) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'savepoint-integ-sidebar-state-'));
+    log = vscode.window.createOutputChannel('Savepoint integration (sidebar state)', { log: true });
+    host = new StoreHost(contextIn(dir), log);
+    provider = new SessionsViewProvider(ext.extensionUri, host, log);
+    const opened = (await host.get()).store;
+    assert.ok(opened);
+    const store = opened;
+    const long = (await store.createSession({ title: 'A long running session', status: 'running' })).id;
+    await commitSteps(store, long, 0, 1, 300, 'A long running session');
+    const short = (await store.createSession({ title: 'A short session', status: 'waiting' })).id;
+    await commitSteps(store, short, 0, 1, 1, 'A short session');
+    host.notifyChanged();
+  });
+
+  after(async () => {
+    for (const p of panels) p.dispose();
+    provider?.dispose();
+    await host?.dispose();
+    log?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The real page in an editor tab, showing `title`'s timeline. */
+  async function openPage(name: string, title: string): Promise<{ panel: vscode.WebviewPanel; posted: HostMessage[] }> {
+    const panel = vscode.window.createWebviewPanel('savepoint.integrationSidebar', name, vscode.ViewColumn.One, { enableScripts: true });
+    panels.push(panel);
+    const posted: HostMessage[] = [];
+    provider.resolveWebviewView(viewOf(recording(panel.webview, posted).webview, panel.onDidDispose));
+    await waitFor('the bootstrap', () => posted.find((m) => m.method === 'bootstrap'), 60000);
+    await workbenchUi({ click: `li.session[title="${title}"]` });
+    await workbenchUi({ wait: 'li.entry' });
+    return { panel, posted };
+  }
+
+  it('keeps where the user scrolled and the sections they opened when the view is hidden and shown again, and after a visit to another session', async () => {
+    const { panel, posted } = await openPage('Savepoint sidebar (state)', 'A long running session');
+    // Open the input of a call in the middle of the page (the click scrolls to it).
+    await workbenchUi({ click: 'li[data-id="tool:r250"] vscode-collapsible[heading="Input"]' });
+    await workbenchUi({ wait: 'li[data-id="tool:r250"] vscode-collapsible[open]' });
+    const before = await workbenchUi({ where: 'li.entry' });
+    assert.ok(before?.anchor && (before.top ?? 0) > 0, `scrolled into the middle: ${JSON.stringify(before)}`);
+
+    // Hidden behind another editor, the page is torn down; shown again, it is built anew.
+    const boots = posted.filter((m) => m.method === 'bootstrap').length;
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    await waitFor('the page hidden', () => (panel.visible ? undefined : true));
+    panel.reveal(vscode.ViewColumn.One);
+    await waitFor('the page built again', () => (posted.filter((m) => m.method === 'bootstrap').length > boots ? true : undefined), 60000);
+    const untitled = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'untitled');
+    await vscode.window.tabGroups.close(untitled);
+    await workbenchUi({ wait: 'li[data-id="tool:r250"]' });
+    const shown = await workbenchUi({ where: 'li.entry', shot: 'sidebar-state-after-hide', of: '.editor-group-container' });
+    assert.equal(shown?.anchor, before.anchor, 'the same entry at the top of the view');
+    assert.equal((await workbenchUi({ count: 'li[data-id="tool:r250"] vscode-collapsible[open]' }))?.count, 1, 'the input opened is still open');
+
+    // Another session and back.
+    await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
+    await workbenchUi({ click: 'li.session[title="A short session"]' });
+    await workbenchUi({ wait: 'li.entry-model:has-text("Turn 1")' });
+    await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
+    await workbenchUi({ click: 'li.session[title="A long running session"]' });
+    await workbenchUi({ wait: 'li[data-id="tool:r250"]' });
+    assert.equal((await workbenchUi({ where: 'li.entry' }))?.anchor, before.anchor, 'back at the same entry after visiting another session');
+    panel.dispose();
+  });
+});
