@@ -4,12 +4,13 @@ import type { StreamBatch } from '../src/shared/textCoalescer';
 import { sortEntries, type TimelineEntry } from '../src/shared/timeline';
 import { ago, button, el, icon, iconAction, tokens } from './dom';
 import { GROUP_LABEL, STATUS_ICON, type Act } from './sessionList';
+import { atEnd } from './scrollSpot';
 import { type EntryContext, renderEntry } from './timelineEntries';
 
 const metaLine = (r: SessionRow): string => `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · $${r.costUsd.toFixed(2)} · ${ago(r.updatedAt)}`;
 
-/** How many entries a page brings (the host's page size; only for the button's words). */
-const PAGE_HINT = 200;
+/** How many entries a page brings (the host's page size), and how many a followed timeline keeps on the page. */
+const PAGE = 200;
 
 export interface DetailDeps {
   act: Act;
@@ -39,6 +40,11 @@ export class SessionDetail {
   /** Entries before the first one shown, not loaded yet. */
   private earlier: number;
   private readonly moreBox = el('li', 'more-earlier');
+  /**
+   * Entries kept on the page: a page's worth while the user follows the end (the oldest go back
+   * behind "Show earlier entries" as new ones come), more once they asked for earlier ones.
+   */
+  private limit = PAGE;
   /** What the header's buttons were built for, and its line of counts (written again on every change). */
   private headerKey: string | undefined;
   private headerMeta: HTMLElement | undefined;
@@ -98,7 +104,27 @@ export class SessionDetail {
       }
     }
     this.renderLive();
+    if (follow) this.limit = PAGE;
+    this.trim(follow);
     if (follow) this.scrollToEnd();
+  }
+
+  /**
+   * Drops the oldest entries past the limit (they come back with "Show earlier entries"). While the
+   * user reads further up, it waits for a page more before it trims, and keeps what they read in place.
+   */
+  private trim(follow: boolean): void {
+    const excess = this.entries.size - this.limit;
+    if (excess <= 0 || (!follow && excess < PAGE)) return;
+    const s = document.scrollingElement ?? document.documentElement;
+    const height = s.scrollHeight;
+    for (const e of sortEntries(this.entries.values()).slice(0, excess)) {
+      this.entries.delete(e.id);
+      this.list.querySelector(`li[data-id="${CSS.escape(e.id)}"]`)?.remove();
+    }
+    this.earlier += excess;
+    this.renderMore();
+    if (!follow) s.scrollTop -= height - s.scrollHeight;
   }
 
   /** A page of earlier entries, above the ones shown; what the user was looking at stays in place. */
@@ -113,6 +139,7 @@ export class SessionDetail {
     if (this.moreBox.isConnected) this.moreBox.after(...nodes);
     else this.list.prepend(...nodes);
     this.earlier = earlier;
+    this.limit = Math.max(this.limit, this.entries.size);
     this.renderMore();
     s.scrollTop = top + (s.scrollHeight - height);
   }
@@ -129,7 +156,7 @@ export class SessionDetail {
       this.moreBox.remove();
       return;
     }
-    const label = `Show ${Math.min(this.earlier, PAGE_HINT).toLocaleString()} earlier entries (${this.earlier.toLocaleString()} before these)`;
+    const label = `Show ${Math.min(this.earlier, PAGE).toLocaleString()} earlier entries (${this.earlier.toLocaleString()} before these)`;
     const b = button(label, 'fold-up', () => {
       b.setAttribute('disabled', '');
       this.deps.earlier(this.firstOrder());
@@ -229,8 +256,7 @@ export class SessionDetail {
   }
 
   private atBottom(): boolean {
-    const s = document.scrollingElement ?? document.documentElement;
-    return s.scrollHeight - s.scrollTop - s.clientHeight < 40;
+    return atEnd();
   }
 
   private scrollToEnd(): void {

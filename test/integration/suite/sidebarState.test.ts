@@ -5,19 +5,25 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
 import { StoreHost } from '../../../src/extension/storeHost';
+import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
+import type { SessionId } from '../../../src/core/store/types';
 import type { HostMessage } from '../../../src/shared/protocol';
 import { activateExtension, waitFor, workbenchUi } from '../helpers';
 import { commitSteps, contextIn, recording, viewOf } from '../sidebarFakes';
 
 /**
- * What the user keeps while using the real sidebar page: where they scrolled and what they opened,
- * across the view being hidden and a visit to another session.
+ * What the user keeps while using the real sidebar page: where they scrolled and what they opened
+ * (across the view being hidden and a visit to another session), and a page that does not grow
+ * without end while a session runs.
  */
 describe('Sidebar state', () => {
   let dir: string;
   let host: StoreHost;
   let provider: SessionsViewProvider;
   let log: vscode.LogOutputChannel;
+  let store: CheckpointStore;
+  let long: SessionId;
+  let longHead: number;
   const panels: vscode.WebviewPanel[] = [];
 
   before(async function () {
@@ -29,9 +35,9 @@ describe('Sidebar state', () => {
     provider = new SessionsViewProvider(ext.extensionUri, host, log);
     const opened = (await host.get()).store;
     assert.ok(opened);
-    const store = opened;
-    const long = (await store.createSession({ title: 'A long running session', status: 'running' })).id;
-    await commitSteps(store, long, 0, 1, 300, 'A long running session');
+    store = opened;
+    long = (await store.createSession({ title: 'A long running session', status: 'running' })).id;
+    longHead = await commitSteps(store, long, 0, 1, 300, 'A long running session');
     const short = (await store.createSession({ title: 'A short session', status: 'waiting' })).id;
     await commitSteps(store, short, 0, 1, 1, 'A short session');
     host.notifyChanged();
@@ -86,6 +92,21 @@ describe('Sidebar state', () => {
     await workbenchUi({ click: 'li.session[title="A long running session"]' });
     await workbenchUi({ wait: 'li[data-id="tool:r250"]' });
     assert.equal((await workbenchUi({ where: 'li.entry' }))?.anchor, before.anchor, 'back at the same entry after visiting another session');
+    panel.dispose();
+  });
+
+  it("keeps a running session's page bounded as steps arrive: the oldest go behind Show earlier entries", async () => {
+    const { panel } = await openPage('Savepoint sidebar (running)', 'A long running session');
+    assert.equal((await workbenchUi({ count: 'li.entry' }))?.count, 200);
+    await workbenchUi({ scroll: 'li.entry', to: 'end' });
+    // 150 more steps: 300 entries, read by the page as the session journals them.
+    longHead = await commitSteps(store, long, longHead, 301, 150);
+    host.notifyChanged();
+    await workbenchUi({ wait: 'li.entry-model:has-text("Turn 450")' });
+    assert.equal((await workbenchUi({ count: 'li.entry' }))?.count, 200, 'the newest 200 entries only');
+    await workbenchUi({ wait: 'li.more-earlier vscode-button:has-text("701 before these")', shot: 'sidebar-running-bounded', of: '.editor-group-container' });
+    const at = await workbenchUi({ where: 'li.entry' });
+    assert.ok(at && at.top !== undefined && at.top > 0, 'still following the end');
     panel.dispose();
   });
 });
