@@ -5,7 +5,7 @@ import { sortEntries, type TimelineEntry } from '../src/shared/timeline';
 import { ago, button, el, icon, iconAction, tokens } from './dom';
 import { GROUP_LABEL, STATUS_ICON, type Act } from './sessionList';
 import { atEnd } from './scrollSpot';
-import { type EntryContext, renderEntry } from './timelineEntries';
+import { type EntryContext, renderEntry, waitingWords } from './timelineEntries';
 
 const metaLine = (r: SessionRow): string => `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · $${r.costUsd.toFixed(2)} · ${ago(r.updatedAt)}`;
 
@@ -174,10 +174,13 @@ export class SessionDetail {
     if (follow) this.scrollToEnd();
   }
 
-  /** Re-renders what shows elapsed time: pending approvals (the header's buttons keep their focus). */
+  /**
+   * Writes again what shows elapsed time (a pending approval's wait), in place: the entry and its
+   * buttons stay the same elements, so the pointer, the focus and the reader keep their place.
+   */
   tick(): void {
-    const waiting = [...this.entries.values()].filter((e) => e.kind === 'approval' && e.decision === null);
-    if (waiting.length) this.update(waiting);
+    const now = Date.now();
+    for (const v of this.list.querySelectorAll<HTMLElement>('.verdict[data-since]')) v.textContent = waitingWords(Number(v.dataset.since), now);
   }
 
   private renderLive(): void {

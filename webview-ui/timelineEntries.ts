@@ -194,7 +194,11 @@ function approvalEntry(a: ApprovalEntry, ctx: EntryContext): HTMLElement[] {
     const act = el('div', 'entry-actions');
     act.append(iconAction('bell-dot', 'Answer it now', () => ctx.answer()));
     h.append(act);
-    return [h, el('div', 'verdict tone-warning', `Waiting for you for ${duration(ctx.now - a.requestedAt)}`), el('div', 'reasons', a.reasons.join('; '))];
+    const wait = el('div', 'verdict tone-warning', waitingWords(a.requestedAt, ctx.now));
+    // Written again every few seconds (SessionDetail.tick): not read out each time.
+    wait.dataset.since = String(a.requestedAt);
+    wait.setAttribute('aria-live', 'off');
+    return [h, wait, el('div', 'reasons', a.reasons.join('; '))];
   }
   const waited = a.decidedAt === null ? '' : ` after ${duration(a.decidedAt - a.requestedAt)}`;
   const ok = a.decision === 'approve' || a.decision === 'edit';
@@ -202,6 +206,8 @@ function approvalEntry(a: ApprovalEntry, ctx: EntryContext): HTMLElement[] {
   if (a.text) out.push(el('div', 'decision-text', a.text));
   return out;
 }
+
+export const waitingWords = (requestedAt: number, now: number): string => `Waiting for you for ${duration(now - requestedAt)}`;
 
 /** One timeline entry as an `<li>` keyed by the entry id. */
 export function renderEntry(e: TimelineEntry, ctx: EntryContext): HTMLLIElement {

@@ -13,8 +13,8 @@ import { commitSteps, contextIn, recording, viewOf } from '../sidebarFakes';
 
 /**
  * What the user keeps while using the real sidebar page: where they scrolled and what they opened
- * (across the view being hidden and a visit to another session), and a page that does not grow
- * without end while a session runs.
+ * (across the view being hidden and a visit to another session), a page that does not grow without
+ * end while a session runs, and a waiting approval that is not rebuilt under the pointer.
  */
 describe('Sidebar state', () => {
   let dir: string;
@@ -24,6 +24,8 @@ describe('Sidebar state', () => {
   let store: CheckpointStore;
   let long: SessionId;
   let longHead: number;
+  let short: SessionId;
+  let shortHead: number;
   const panels: vscode.WebviewPanel[] = [];
 
   before(async function () {
@@ -38,8 +40,8 @@ describe('Sidebar state', () => {
     store = opened;
     long = (await store.createSession({ title: 'A long running session', status: 'running' })).id;
     longHead = await commitSteps(store, long, 0, 1, 300, 'A long running session');
-    const short = (await store.createSession({ title: 'A short session', status: 'waiting' })).id;
-    await commitSteps(store, short, 0, 1, 1, 'A short session');
+    short = (await store.createSession({ title: 'A short session', status: 'waiting' })).id;
+    shortHead = await commitSteps(store, short, 0, 1, 1, 'A short session');
     host.notifyChanged();
   });
 
@@ -107,6 +109,24 @@ describe('Sidebar state', () => {
     await workbenchUi({ wait: 'li.more-earlier vscode-button:has-text("701 before these")', shot: 'sidebar-running-bounded', of: '.editor-group-container' });
     const at = await workbenchUi({ where: 'li.entry' });
     assert.ok(at && at.top !== undefined && at.top > 0, 'still following the end');
+    panel.dispose();
+  });
+
+  it("writes a waiting approval's time again in place: its entry and its Answer button stay the same elements", async () => {
+    // Asked now: the page shows a wait of a second or two, and more once it writes the time again.
+    await store.commit({
+      sessionId: short,
+      expectedHeadSeq: shortHead,
+      events: [{ step: 2, type: 'approval_requested', data: { approvalId: 'tool:w2:9', kind: 'tool', callId: 'w2', name: 'write_file', input: { path: 'a.ts' }, reasons: ['mutate tools ask first (approval policy)'], requestedAt: Date.now() } }],
+      blobs: [],
+      snapshot: () => ({}),
+    });
+    host.notifyChanged();
+    const { panel } = await openPage('Savepoint sidebar (approval)', 'A short session');
+    await workbenchUi({ mark: 'li.entry-approval vscode-icon[title="Answer it now"]' });
+    // The page writes elapsed times every 15 s: wait until it has, at least once.
+    await workbenchUi({ wait: 'li.entry-approval .verdict:text-matches("for (1\\\\d|[2-9]\\\\d)s$")' });
+    assert.equal((await workbenchUi({ count: 'li.entry-approval vscode-icon[data-probe]' }))?.count, 1, 'the same button: a pointer on it or the focus stays');
     panel.dispose();
   });
 });
