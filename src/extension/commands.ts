@@ -30,20 +30,25 @@ async function pick(d: Pick<Deps, 'stores'>, placeHolder: string, filter: (s: Se
   return item?.id;
 }
 
+/** Tells the user why something they asked for did not happen: NotReady as a warning with its fixing action, anything else as an error (logged). */
+export async function explainFailure(e: unknown, log: vscode.LogOutputChannel): Promise<void> {
+  if (e instanceof NotReady) {
+    const actions = e.action ? [e.action.title] : [];
+    const a = await vscode.window.showWarningMessage(`Savepoint: ${e.message}`, ...actions);
+    if (a && e.action) await vscode.commands.executeCommand(e.action.command);
+    return;
+  }
+  log.error(`command failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  void vscode.window.showErrorMessage(`Savepoint: ${e instanceof Error ? e.message : String(e)}`);
+}
+
 /** Runs a command body, turning NotReady into a message with its fixing action. */
 function guarded(d: Deps, body: (...args: unknown[]) => Promise<unknown>) {
   return async (...args: unknown[]) => {
     try {
       await body(...args);
     } catch (e) {
-      if (e instanceof NotReady) {
-        const actions = e.action ? [e.action.title] : [];
-        const a = await vscode.window.showWarningMessage(`Savepoint: ${e.message}`, ...actions);
-        if (a && e.action) await vscode.commands.executeCommand(e.action.command);
-        return;
-      }
-      d.log.error(`command failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      void vscode.window.showErrorMessage(`Savepoint: ${e instanceof Error ? e.message : String(e)}`);
+      await explainFailure(e, d.log);
     }
   };
 }

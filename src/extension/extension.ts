@@ -7,10 +7,10 @@ import { NotificationApprovalGate } from './notificationApprovalGate';
 import { SESSION_SCHEME, SessionDocumentProvider } from './sessionDocument';
 import { SessionService } from './sessionService';
 import { SessionsViewProvider } from './sessionsViewProvider';
-import { readSettings } from './settings';
 import { ApprovalStatusBar } from './statusBar';
 import { StoreHost } from './storeHost';
 import { count } from '../core/util/plural';
+import { recover } from './recovery';
 
 let sessions: SessionService | undefined;
 let stores: StoreHost | undefined;
@@ -62,28 +62,6 @@ export function activate(context: vscode.ExtensionContext): void {
     // Index long-term memory in the background, so that the first session does not wait for it.
     void host.memory();
   });
-}
-
-/** After a crash or a restart: sessions that were running are interrupted; offer to resume them. */
-async function recover(service: SessionService, statusBar: ApprovalStatusBar, log: vscode.LogOutputChannel): Promise<void> {
-  try {
-    // On its own: a failure of what follows does not stop it.
-    void service.sweepCrashLeftovers().catch((e: unknown) => log.warn(`clean-up after a crashed rewind: ${e instanceof Error ? e.message : String(e)}`));
-    const interrupted = await service.recoverInterrupted();
-    await statusBar.refresh();
-    if (interrupted.length === 0) return;
-    log.info(`interrupted sessions: ${interrupted.join(', ')}`);
-    if (readSettings().autoResume) {
-      for (const id of interrupted) await service.resume(id);
-      return;
-    }
-    const what = interrupted.length === 1 ? 'A session was' : `${interrupted.length} sessions were`;
-    const a = await vscode.window.showWarningMessage(`Savepoint: ${what} interrupted when the editor stopped. Nothing is lost.`, 'Resume', 'Show');
-    if (a === 'Resume') for (const id of interrupted) await service.resume(id);
-    if (a === 'Show') await vscode.commands.executeCommand('savepoint.showSession', interrupted[0]);
-  } catch (e) {
-    log.warn(`restart recovery: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }
 
 /** Pauses running sessions at a checkpoint (bounded), then closes the store. */

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { SessionId } from '../../../src/core/store/types';
+import { recover } from '../../../src/extension/recovery';
+import { NotReady } from '../../../src/extension/sessionService';
 import { activateExtension, config, events, modelStats, waitForSession, WindowStub } from '../helpers';
 
 /**
@@ -33,5 +36,26 @@ describe('Restart recovery', () => {
     await vscode.commands.executeCommand('savepoint.resumeSession');
     assert.ok(offered.some((i) => i.id === seeded.sessionId && i.label.includes(seeded.title)), `offered: ${JSON.stringify(offered.map((i) => i.label))}`);
     assert.deepEqual(ui.errors(), []);
+  });
+
+  it('Resume on the restart notice says why a session cannot resume, with the button that fixes it', async () => {
+    const log = vscode.window.createOutputChannel('Savepoint integration (recovery)', { log: true });
+    ui.on('warning', /interrupted when the editor stopped/, () => 'Resume');
+    const why = new NotReady("Set your Anthropic API key first (it is kept in VS Code's secret storage).", { title: 'Set API Key', command: 'savepoint.setApiKey' });
+    const sessions = {
+      sweepCrashLeftovers: async () => 0,
+      recoverInterrupted: async () => ['01INTERRUPTED' as SessionId],
+      resume: async () => {
+        throw why;
+      },
+    };
+    try {
+      await recover(sessions, { refresh: async () => undefined }, log);
+    } finally {
+      log.dispose();
+    }
+    const told = ui.calls.find((c) => c.kind === 'warning' && c.message.includes('Set your Anthropic API key first'));
+    assert.ok(told, `the user is told why: ${JSON.stringify(ui.calls.map((c) => c.message))}`);
+    assert.deepEqual(told.args.slice(1), ['Set API Key']);
   });
 });

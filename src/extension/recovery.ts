@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import type { SessionId } from '../core/store/types';
+import { explainFailure } from './commands';
+import { readSettings } from './settings';
+
+/** What the restart recovery needs of the session service. */
+export interface RecoveringSessions {
+  sweepCrashLeftovers(): Promise<number>;
+  recoverInterrupted(): Promise<SessionId[]>;
+  resume(id: SessionId): Promise<void>;
+}
+
+/** After a crash or a restart: sessions that were running are interrupted; offer to resume them. */
+export async function recover(service: RecoveringSessions, statusBar: { refresh(): Promise<void> }, log: vscode.LogOutputChannel): Promise<void> {
+  try {
+    // On its own: a failure of what follows does not stop it.
+    void service.sweepCrashLeftovers().catch((e: unknown) => log.warn(`clean-up after a crashed rewind: ${e instanceof Error ? e.message : String(e)}`));
+    const interrupted = await service.recoverInterrupted();
+    await statusBar.refresh();
+    if (interrupted.length === 0) return;
+    log.info(`interrupted sessions: ${interrupted.join(', ')}`);
+    if (readSettings().autoResume) return await resumeAll(service, interrupted, log);
+    const what = interrupted.length === 1 ? 'A session was' : `${interrupted.length} sessions were`;
+    const a = await vscode.window.showWarningMessage(`Savepoint: ${what} interrupted when the editor stopped. Nothing is lost.`, 'Resume', 'Show');
+    if (a === 'Resume') await resumeAll(service, interrupted, log);
+    if (a === 'Show') await vscode.commands.executeCommand('savepoint.showSession', interrupted[0]);
+  } catch (e) {
+    log.warn(`restart recovery: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Resumes the sessions one by one; the first that cannot (no API key, a restricted workspace...)
+ * tells the user why, with the button that fixes it, and the rest wait for Resume Session.
+ */
+async function resumeAll(service: RecoveringSessions, ids: readonly SessionId[], log: vscode.LogOutputChannel): Promise<void> {
+  for (const id of ids) {
+    try {
+      await service.resume(id);
+    } catch (e) {
+      await explainFailure(e, log);
+      return;
+    }
+  }
+}
