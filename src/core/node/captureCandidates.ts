@@ -15,6 +15,8 @@ export interface CandidateContext {
   concurrency: number;
   /** Started on every tracked directory found; undefined when the capture does not watch. */
   watchers: DirWatchers | undefined;
+  /** Told each path found whose name is not valid UTF-8 (which no path string reaches). */
+  onUnnamed?: (rel: string) => void;
 }
 
 /** Every tracked path, by a stat of the whole tree (no watcher, or it overflowed); what is tracked under an unreadable folder is left out. */
@@ -22,7 +24,7 @@ export async function sweepCandidates(ctx: CandidateContext): Promise<Candidates
   const { root, filter, index, watchers } = ctx;
   const onDir = watchers ? (rel: string) => watchers.add(rel) : undefined;
   const denied: string[] = [];
-  const found: Candidates = await scanTree(root, '', filter, { stat: true, onDir, onDenied: (d) => denied.push(d) });
+  const found: Candidates = await scanTree(root, '', filter, { stat: true, onDir, onDenied: (d) => denied.push(d), onUnnamed: ctx.onUnnamed });
   for (const rel of index.paths()) if (!found.has(rel) && !underAny(denied, rel)) found.set(rel, null);
   return found;
 }
@@ -46,6 +48,8 @@ export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>,
     });
     if (st === 'denied') return;
     if (!st || !(st.isFile() || st.isSymbolicLink() || st.isDirectory())) {
+      // The watcher decoded a name that is not UTF-8: nothing by that string is there, yet something changed.
+      if (!st && rel.includes('\uFFFD')) ctx.onUnnamed?.(rel);
       gone(rel);
       watchers?.removeTree(rel);
       return;
@@ -66,7 +70,7 @@ export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>,
   });
   for (const dir of newDirs) {
     const denied: string[] = [];
-    const files = await scanTree(root, dir, filter, { stat: true, onDir: (rel) => watchers?.add(rel), onDenied: (d) => denied.push(d) });
+    const files = await scanTree(root, dir, filter, { stat: true, onDir: (rel) => watchers?.add(rel), onDenied: (d) => denied.push(d), onUnnamed: ctx.onUnnamed });
     for (const p of dir === '' ? index.paths() : index.under(dir)) if (!files.has(p) && !underAny(denied, p)) found.set(p, null);
     for (const [p, st] of files) found.set(p, st);
   }

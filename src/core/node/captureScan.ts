@@ -10,6 +10,17 @@ export interface ScanOptions {
   onDir?: (dirRel: string, ino: number) => void;
   /** Called for a directory that cannot be read (EACCES): what is tracked under it is not known now, not gone. */
   onDenied?: (dirRel: string) => void;
+  /**
+   * Called for an entry whose name is not valid UTF-8 (`rel` shows each byte that is not as U+FFFD):
+   * no path string reaches it, so it is left out, and said to be.
+   */
+  onUnnamed?: (rel: string) => void;
+}
+
+/** Whether the entry `name` (as readdir decoded it) cannot be reached by that name: its bytes were not UTF-8. */
+async function unreachable(dirAbs: string, name: string): Promise<boolean> {
+  if (!name.includes('\uFFFD')) return false;
+  return (await lstat(path.join(dirAbs, name)).then(() => false, () => true));
 }
 
 /** Whether `rel` is under one of `dirs` (workspace-relative; '' is the root). */
@@ -43,6 +54,10 @@ export async function scanTree(rootAbs: string, startRel: string, filter: Captur
     await Promise.all(
       children.map(async (d) => {
         const rel = dirRel === '' ? d.name : `${dirRel}/${d.name}`;
+        if (await unreachable(abs, d.name)) {
+          options.onUnnamed?.(rel);
+          return;
+        }
         if (d.isDirectory()) {
           if (await filter.excludes(dirRel, rel, true)) return;
           const st = await lstat(path.join(abs, d.name)).catch(() => undefined);

@@ -72,6 +72,8 @@ export class NodeChangeCapture implements ChangeCapture {
   private log: Promise<CaptureLog | undefined> | undefined;
   /** A settle failed after updating part of the index: what it found never reached the log, which is rewritten at the next command. */
   private logBehind = false;
+  /** Entries whose names are not UTF-8 seen so far: a sweep tells only the ones it finds first (it sees every entry, changed or not). */
+  private readonly unnamedSeen = new Set<string>();
 
   constructor(
     root: string,
@@ -112,7 +114,8 @@ export class NodeChangeCapture implements ChangeCapture {
       if (this.disposed) throw new CaptureError('DISPOSED', 'the capture was disposed');
       if (this.open) throw new CaptureError('ALREADY_OPEN', `capture ${this.open.id} is still open`);
       await this.start();
-      const { comparisons } = await this.settle();
+      const { comparisons, unnamed } = await this.settle();
+      for (const u of unnamed) this.unnamedSeen.add(u);
       await this.keep(comparisons);
       const mark = { id: this.nextId++, startedAt: Date.now() };
       // Durable before the command runs: the index it starts from, for the next process if this one dies.
@@ -134,11 +137,14 @@ export class NodeChangeCapture implements ChangeCapture {
       if (this.disposed) throw new CaptureError('DISPOSED', 'the capture was disposed');
       if (!this.open || this.open.id !== mark.id) throw new CaptureError('NOT_OPEN', `capture ${mark.id} is not open`);
       try {
-        const { comparisons, method, examined, hashed } = await this.settle();
+        const { comparisons, method, examined, hashed, unnamed } = await this.settle();
         await this.logged((log) => log.closed());
         await this.old.fill(comparisons);
         await this.keep(comparisons);
-        return { changes: buildChanges(comparisons, this.maxFileBytes), method, examined, hashed };
+        // A watcher reports only what changed; a sweep finds every entry, so only the ones not seen before count.
+        const told = unnamed.filter((u) => method === 'watch' || !this.unnamedSeen.has(u));
+        for (const u of unnamed) this.unnamedSeen.add(u);
+        return { changes: buildChanges(comparisons, this.maxFileBytes), method, examined, hashed, ...(told.length ? { unnamed: told } : {}) };
       } finally {
         this.open = undefined;
       }
@@ -202,7 +208,7 @@ export class NodeChangeCapture implements ChangeCapture {
     const keep = this.options.keepBaselineContents ?? true;
     // What git holds of the workspace, asked while the tree is scanned: those contents the cache drops first.
     const inGit = keep && this.options.gitContents !== false ? this.old.git().indexIds() : undefined;
-    const files = await scanTree(this.root, '', this.filter, { stat: false, onDir: (rel) => this.watchers?.add(rel) });
+    const files = await scanTree(this.root, '', this.filter, { stat: false, onDir: (rel) => this.watchers?.add(rel), onUnnamed: (rel) => this.unnamedSeen.add(rel) });
     const gitIds = (await inGit) ?? new Map<string, string>();
     const { keptBytes, spareBytes } = await this.absorb(files.keys(), gitIds);
     await this.logged((log) => log.snapshot(this.index.all()));
@@ -294,7 +300,7 @@ export class NodeChangeCapture implements ChangeCapture {
   }
 
   /** Brings the index up to date with the disk and says what changed since the last settle. */
-  private async settle(): Promise<{ comparisons: Comparison[]; method: CaptureMethod; examined: number; hashed: number }> {
+  private async settle(): Promise<{ comparisons: Comparison[]; method: CaptureMethod; examined: number; hashed: number; unnamed: string[] }> {
     if (this.watching) await this.drainEvents();
     const method: CaptureMethod = this.watching && !this.overflowed ? 'watch' : 'sweep';
     const dirty = this.dirty;
@@ -304,10 +310,11 @@ export class NodeChangeCapture implements ChangeCapture {
     this.overflowed = false;
     this.events = 0;
     let found;
+    const unnamed = new Set<string>();
     try {
       // The repository's info/exclude or a .gitignore above the root changed (nothing watches those): the whole workspace goes by the new rules from here.
       if (await this.filter.rootRulesChanged()) await this.rescopeDir('');
-      const ctx = { root: this.root, filter: this.filter, index: this.index, concurrency: this.concurrency, watchers: this.watching ? this.watchers : undefined };
+      const ctx = { root: this.root, filter: this.filter, index: this.index, concurrency: this.concurrency, watchers: this.watching ? this.watchers : undefined, onUnnamed: (rel: string) => unnamed.add(rel) };
       const candidates = method === 'watch' ? await dirtyCandidates(ctx, dirty, newDirs) : await sweepCandidates(ctx);
       // One pair of budgets for the new bytes this settle reads.
       const admit = admitWithin(this.budgets);
@@ -322,7 +329,7 @@ export class NodeChangeCapture implements ChangeCapture {
     }
     const { candidates, comparisons, hashed } = found;
     void this.logged((log) => log.note(comparisons));
-    return { comparisons, method, examined: candidates.size, hashed };
+    return { comparisons, method, examined: candidates.size, hashed, unnamed: [...unnamed].sort() };
   }
 
   /**

@@ -84,6 +84,12 @@ export interface FileChangeSet {
   examined: number;
   /** Files read and hashed while capturing. */
   hashed: number;
+  /**
+   * Entries changed (or, when sweeping, first found) whose names are not valid UTF-8, each byte that is
+   * not shown as U+FFFD: no path reaches them, so they are not in `changes`, and a rewind cannot
+   * restore or remove them. Absent when there are none.
+   */
+  unnamed?: string[];
 }
 
 /** Opaque token of an open capture. */

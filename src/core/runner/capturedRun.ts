@@ -24,11 +24,23 @@ export async function captured(capture: ChangeCapture | undefined, run: () => Pr
     await capture.end(mark).catch(() => undefined);
     throw e;
   }
+  let set: FileChangeSet;
   try {
-    return { out, set: await capture.end(mark) };
+    set = await capture.end(mark);
   } catch (e) {
     return { out: unrecorded(out, why(e)) };
   }
+  return { out: set.unnamed?.length ? withUnnamed(out, set.unnamed) : out, set };
+}
+
+/** Files a command changed that no path reaches (names not UTF-8): said, since they are in no record and no rewind. */
+function withUnnamed(out: ToolOutput, names: readonly string[]): ToolOutput {
+  const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, and ${names.length - 10} more` : '');
+  const them = names.length === 1 ? 'it' : 'them';
+  return {
+    ...out,
+    content: `${out.content}\n[not recorded: ${shown}: ${names.length === 1 ? 'its name is' : 'their names are'} not valid UTF-8 (shown with \uFFFD for each byte that is not), so a rewind neither restores nor removes ${them}; rename ${them} to UTF-8 to have ${them} recorded]`,
+  };
 }
 
 const unrecorded = (out: ToolOutput, why: string): ToolOutput => ({ ...out, content: `${out.content}\n[the files this command changed were not recorded: ${why}]` });
