@@ -15,7 +15,14 @@ export interface AnthropicClientOptions {
   prices?: Record<string, ModelInfo>;
   /** Per-request timeout in ms. Default 10 minutes. */
   timeoutMs?: number;
+  /**
+   * Longest silence in ms between the request and its headers, and between two stream events,
+   * before the attempt is abandoned as stalled and retried. Default 90 s (the API pings far more often).
+   */
+  streamIdleMs?: number;
 }
+
+const DEFAULT_STREAM_IDLE_MS = 90_000;
 
 type SdkParams = Anthropic.MessageStreamParams;
 
@@ -72,8 +79,21 @@ export class AnthropicLlmClient implements LlmClient {
 
   private async once(model: string, request: LlmRequest, onEvent: (e: LlmEvent) => void): Promise<Omit<LlmResponse, 'attempts'>> {
     const params = this.params(model, request);
+    // A stream that goes quiet is abandoned (and retried) after the idle limit: the socket's own
+    // timeout is minutes, and a connection kept open without data never ends at all.
+    const idleMs = this.options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS;
+    const idle = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => idle.abort(), idleMs);
+    };
+    arm();
     try {
-      const stream = this.sdk.messages.stream(params, request.signal ? { signal: request.signal } : {});
+      const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
+      const stream = this.sdk.messages.stream(params, { signal });
+      stream.on('connect', arm);
+      stream.on('streamEvent', arm);
       stream.on('text', (delta) => onEvent({ type: 'text', delta }));
       stream.on('inputJson', (_partial, snapshot) => {
         const block = stream.currentMessage?.content.at(-1);
@@ -100,7 +120,10 @@ export class AnthropicLlmClient implements LlmClient {
       if (requestId) out.requestId = requestId;
       return out;
     } catch (e) {
+      if (idle.signal.aborted && !request.signal?.aborted) throw new ModelError('STALLED', `the response stream stalled: nothing arrived for ${idleMs / 1000} s`, {}, { cause: e });
       throw toModelError(e, request.signal);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

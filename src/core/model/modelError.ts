@@ -5,6 +5,8 @@ export type ModelErrorCode =
   | 'CONNECTION'
   /** The stream ended or errored after it started; the SDK does not retry these, we do. */
   | 'STREAM_INTERRUPTED'
+  /** Nothing arrived for longer than the client's idle limit (headers or events); the attempt was abandoned. */
+  | 'STALLED'
   | 'BAD_REQUEST'
   /** The request is larger than the model's context window (a 400 that says so). */
   | 'CONTEXT_OVERFLOW'
@@ -13,7 +15,7 @@ export type ModelErrorCode =
   /** Every model's circuit is open or every model gave up. */
   | 'UNAVAILABLE';
 
-const RETRYABLE: ReadonlySet<ModelErrorCode> = new Set(['RATE_LIMITED', 'OVERLOADED', 'SERVER', 'CONNECTION', 'STREAM_INTERRUPTED']);
+const RETRYABLE: ReadonlySet<ModelErrorCode> = new Set(['RATE_LIMITED', 'OVERLOADED', 'SERVER', 'CONNECTION', 'STREAM_INTERRUPTED', 'STALLED']);
 
 export class ModelError extends Error {
   override readonly name = 'ModelError';

@@ -57,7 +57,7 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
 
 const isRetryable = (e: Error) => ModelError.is(e) && e.retryable;
 /** Failures that say the model is in trouble (not our request): these count toward its circuit. */
-const isOutage = (e: Error) => ModelError.is(e) && (e.code === 'OVERLOADED' || e.code === 'SERVER' || e.code === 'CONNECTION');
+const isOutage = (e: Error) => ModelError.is(e) && (e.code === 'OVERLOADED' || e.code === 'SERVER' || e.code === 'CONNECTION' || e.code === 'STALLED');
 
 /**
  * Settles like `run`, but rejects with ABORTED as soon as `signal` aborts: cockatiel's wait between

@@ -67,6 +67,11 @@ const messageStepSchema = z.strictObject({
   chunkDelayMs: nonNegInt.default(0),
   /** Streaming: after this many SSE events, `destroy` the socket or `end` the body cleanly without message_stop. Non-streaming: the socket is destroyed before any answer. */
   cut: z.strictObject({ afterEvents: nonNegInt, mode: z.enum(['destroy', 'end']).default('destroy') }).optional(),
+  /**
+   * Streaming: after this many SSE events, send nothing more and keep the connection open until the
+   * client goes away (a stream that stalls). Non-streaming: the headers go out, the body never does.
+   */
+  stall: z.strictObject({ afterEvents: nonNegInt }).optional(),
   /** Streaming: after this many SSE events, send an `error` event and end. Non-streaming: answer that error with its HTTP status. */
   streamError: z
     .strictObject({ afterEvents: nonNegInt, errorType: z.string().default('overloaded_error'), message: z.string().default('Overloaded') })

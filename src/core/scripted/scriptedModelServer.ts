@@ -7,7 +7,7 @@ import { encodeSse, errorEvent, messageEvents } from './sse';
 import { StepQueue } from './stepQueue';
 
 /** How one request was answered. `message` is the only successful answer (a whole message delivered). */
-export type RequestOutcome = 'pending' | 'message' | 'error' | 'cut' | 'stream_error' | 'invalid' | 'exhausted' | 'aborted';
+export type RequestOutcome = 'pending' | 'message' | 'error' | 'cut' | 'stream_error' | 'stalled' | 'invalid' | 'exhausted' | 'aborted';
 
 export interface RecordedRequest {
   /** Arrival order, from 0. */
@@ -219,7 +219,7 @@ export class ScriptedModelServer {
     await sleep(taken.step.delayMs, signal);
     if (signal.aborted) return;
     if (taken.step.type === 'error') return answerError(res, rec, requestId, taken.step);
-    const outcome = rec.stream ? await streamMessage(res, rec, requestId, taken.step, body, signal) : answerJson(res, rec, requestId, taken.step, body);
+    const outcome = rec.stream ? await streamMessage(res, rec, requestId, taken.step, body, signal) : await answerJson(res, rec, requestId, taken.step, body, signal);
     rec.outcome = outcome;
     if (outcome === 'message') this.answered.set(rec.fingerprint, (this.answered.get(rec.fingerprint) ?? 0) + 1);
   }
@@ -232,7 +232,13 @@ function answerError(res: ServerResponse, rec: RecordedRequest, requestId: strin
   sendError(res, requestId, step.status, { ...(step.errorType ? { type: step.errorType } : {}), message: step.message ?? `scripted ${step.status}` }, headers);
 }
 
-function answerJson(res: ServerResponse, rec: RecordedRequest, requestId: string, step: MessageStep, body: MessagesRequest): RequestOutcome {
+async function answerJson(res: ServerResponse, rec: RecordedRequest, requestId: string, step: MessageStep, body: MessagesRequest, signal: AbortSignal): Promise<RequestOutcome> {
+  if (step.stall) {
+    rec.status = 200;
+    res.writeHead(200, { 'content-type': 'application/json', 'request-id': requestId });
+    res.flushHeaders();
+    return stallUntilGone(signal);
+  }
   if (step.cut) {
     res.destroy();
     return 'cut';
@@ -267,6 +273,7 @@ async function streamMessage(
       else res.destroy();
       return 'cut';
     }
+    if (step.stall?.afterEvents === i) return stallUntilGone(signal);
     if (step.streamError?.afterEvents === i) {
       await write(res, encodeSse(errorEvent(step.streamError.errorType, step.streamError.message)));
       res.end();
@@ -279,6 +286,12 @@ async function streamMessage(
   }
   await new Promise<void>((resolve) => res.end(resolve));
   return 'message';
+}
+
+/** Sends nothing more until the client goes away or the server closes: a stalled answer. */
+async function stallUntilGone(signal: AbortSignal): Promise<RequestOutcome> {
+  if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  return 'stalled';
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AnthropicLlmClient } from '../../../src/core/model/anthropicLlmClient';
+import { type AnthropicClientOptions, AnthropicLlmClient } from '../../../src/core/model/anthropicLlmClient';
 import type { LlmEvent, LlmRequest } from '../../../src/core/model/llmClient';
 import { ModelError } from '../../../src/core/model/modelError';
 import type { ModelPolicyOptions } from '../../../src/core/model/modelPolicy';
@@ -25,7 +25,7 @@ const first: Message[] = [{ role: 'user', content: 'What does README.md say?' }]
 
 describe('AnthropicLlmClient against the scripted model server', () => {
   let server: ScriptedModelServer | undefined;
-  const client = (policy: ModelPolicyOptions = FAST) => new AnthropicLlmClient({ apiKey: 'test', baseURL: server?.url ?? '', policy });
+  const client = (policy: ModelPolicyOptions = FAST, extra: Partial<AnthropicClientOptions> = {}) => new AnthropicLlmClient({ apiKey: 'test', baseURL: server?.url ?? '', policy, ...extra });
   const collect = () => {
     const events: LlmEvent[] = [];
     return { events, on: (e: LlmEvent) => events.push(e) };
@@ -115,6 +115,38 @@ describe('AnthropicLlmClient against the scripted model server', () => {
       server.requests().map((q) => q.outcome),
       ['cut', 'message'],
     );
+  });
+
+  it('abandons a stream that stalls (headers and a few events, then nothing) after the idle limit, and retries it', async function () {
+    // Without an idle limit the stalled attempt would wait for the test's timeout.
+    this.timeout(20_000);
+    const text = 'An answer whose stream goes quiet half way through.';
+    server = await ScriptedModelServer.start([textStep(text, { stall: { afterEvents: 3 } }), textStep(text, { stall: { afterEvents: 0 } }), textStep(text)]);
+    const { events, on } = collect();
+    const r = await client(FAST, { streamIdleMs: 300 }).complete(request(first), on);
+    assert.deepEqual(r.content, [{ type: 'text', text }]);
+    assert.equal(r.attempts, 3);
+    assert.deepEqual(
+      events.flatMap((e) => (e.type === 'retry' ? [e.code] : [])),
+      ['STALLED', 'STALLED'],
+    );
+    assert.deepEqual(
+      server.requests().map((q) => q.outcome),
+      ['stalled', 'stalled', 'message'],
+    );
+  });
+
+  it('a cancel while the stream is stalled rejects at once with ABORTED and closes the request', async function () {
+    this.timeout(20_000);
+    server = await ScriptedModelServer.start([textStep('never finished', { stall: { afterEvents: 4 } })]);
+    const ac = new AbortController();
+    const e = await client(FAST, { streamIdleMs: 600_000 })
+      .complete(request(first, { signal: ac.signal }), (ev) => {
+        if (ev.type === 'text') ac.abort();
+      })
+      .catch((x: unknown) => x);
+    assert.ok(ModelError.is(e, 'ABORTED'), String(e));
+    assert.equal(server.requestCount(), 1);
   });
 
   it('retries a stream that ends cleanly without message_stop instead of returning half a message', async () => {
