@@ -40,10 +40,13 @@ export function detectLoop(history: readonly CallRecord[], options: LoopOptions 
     const span = period * repeat;
     if (history.length < span) break;
     const tail = history.slice(-span);
-    // Identical repeats are a loop even if they "progress" (rewriting the same file again and again).
-    if (period > 1 && tail.some((c) => c.progressed)) continue;
     const pattern = tail.slice(0, period).map((c) => c.key);
     if (period > 1 && new Set(pattern).size === 1) continue;
+    // Identical repeats are a loop even if they "progress" (rewriting the same file again and again),
+    // and so is a cycle whose very calls change the workspace each time round: the same edits can
+    // only apply again because the cycle undid them (an edit and its reverse, a build and a clean).
+    // A change made once inside the span is progress the cycle did not make again: no loop yet.
+    if (period > 1 && tail.some((c, i) => c.progressed !== (tail[i % period] as CallRecord).progressed)) continue;
     if (tail.every((c, i) => c.key === pattern[i % period])) {
       return { kind: period === 1 ? 'repeat' : 'cycle', calls: pattern, times: repeat };
     }

@@ -42,4 +42,16 @@ describe('loop detection', () => {
     assert.equal(detectLoop(progressing), undefined);
     assert.equal(detectLoop(['a', 'b', 'a', 'b', 'a', 'c'].map((k) => rec(k))), undefined);
   });
+
+  it('finds a flip-flop: an edit and its reverse, or two commands, that change the workspace every time round', () => {
+    const edit = callKey('edit_file', { path: 'a.ts', old_text: 'x', new_text: 'y' });
+    const undo = callKey('edit_file', { path: 'a.ts', old_text: 'y', new_text: 'x' });
+    const flipFlop = [edit, undo, edit, undo, edit, undo].map((k) => rec(k, true));
+    assert.deepEqual(detectLoop(flipFlop), { kind: 'cycle', calls: [edit, undo], times: 3 });
+    const build = callKey('run_command', { command: 'npm run build' });
+    const clean = callKey('run_command', { command: 'npm run clean' });
+    const read = callKey('read_file', { path: 'out/a.js' });
+    const commands = [build, read, clean, build, read, clean, build, read, clean].map((k) => rec(k, k !== read));
+    assert.deepEqual(detectLoop(commands), { kind: 'cycle', calls: [build, read, clean], times: 3 });
+  });
 });
