@@ -38,6 +38,12 @@ export interface ModelTurnData {
    */
   calls: { id: string; name: string; cut?: true }[];
   stopReason: StopReason;
+  /**
+   * A text answer that max_tokens (or a pause_turn) ended before it was done: the session is not
+   * complete, and a 'continue' message asking the model to go on follows in the same batch
+   * (absent in journals written before this was told apart, where such a turn completed the session).
+   */
+  continues?: true;
   usage: Usage;
   costUsd: number;
   model: string;
@@ -246,8 +252,11 @@ export interface StepDiagnostics {
 export interface MessageAddedData {
   role: 'user' | 'assistant';
   message: BlobHash;
-  /** tool_results: the results of a turn's calls; human: the user's words; drift: what changed on disk while the session was away. */
-  reason: 'tool_results' | 'human' | 'drift';
+  /**
+   * tool_results: the results of a turn's calls; human: the user's words; drift: what changed on
+   * disk while the session was away; continue: the model is asked to go on with an answer cut short.
+   */
+  reason: 'tool_results' | 'human' | 'drift' | 'continue';
   /** The message's size in characters (context accounting; absent in older journals). */
   chars?: number;
   /**

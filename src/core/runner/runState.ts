@@ -59,6 +59,8 @@ export interface RunState {
   outputs: Record<string, BlobHash>;
   /** Compactions in force, oldest first. */
   compactions: { id: string; summary: BlobHash }[];
+  /** Text answers cut short in a row, each followed by a request to continue (see ModelTurnData.continues). */
+  continued?: number;
   /** The findings after the last step that changed files: the base of the next step's delta. */
   diagnostics?: { errors: number; warnings: number; blob: BlobHash };
 }
@@ -109,9 +111,9 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
         cacheRead: s.usage.cacheRead + d.usage.cacheRead,
         cacheWrite: s.usage.cacheWrite + d.usage.cacheWrite,
       };
-      const status = d.calls.length === 0 ? 'completed' : s.status;
+      const status = d.calls.length === 0 && !d.continues ? 'completed' : s.status;
       const context = { ...ctx(s), tokens: d.usage.input + d.usage.cacheRead + d.usage.cacheWrite + d.usage.output, charsSince: 0 };
-      return { ...s, status, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name, ...(c.cut ? { cut: true as const } : {}) })), counters, usage, context };
+      return { ...s, status, continued: d.continues ? (s.continued ?? 0) + 1 : 0, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name, ...(c.cut ? { cut: true as const } : {}) })), counters, usage, context };
     }
     case 'tool_planned':
       // A new plan (the user edited the input) replaces the old one and its decision.

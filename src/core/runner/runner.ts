@@ -22,6 +22,7 @@ import { Compactor } from './compactor';
 import { ToolCalls } from './toolCalls';
 import { type ContextOptions, messageChars, needsCompaction, systemWithPins } from './compaction';
 import { driftText, rememberEpisode } from './sessionNotes';
+import { cutAnswerEnd } from './cutAnswer';
 
 export interface RunnerDeps {
   store: CheckpointStore;
@@ -184,12 +185,13 @@ export class Runner {
     let compactionGaveUp = -1;
     /** Requests of this turn the API refused as over the context window. */
     const overflow = { turn: -1, times: 0 };
+    let incomplete: string | undefined;
     try {
       for (;;) {
         const s = j.state;
         if (s.status === 'completed') {
           await rememberEpisode(this.deps.memory, j);
-          return { sessionId: id, status: 'completed' };
+          return { sessionId: id, status: 'completed', ...(incomplete ? { reason: incomplete } : {}) };
         }
         if (s.status === 'failed') return { sessionId: id, status: 'failed', ...(s.statusReason ? { reason: s.statusReason } : {}) };
         const open = s.openApprovals[0];
@@ -223,7 +225,7 @@ export class Runner {
           compactionGaveUp = j.state.turn;
         }
         try {
-          await this.modelTurn(j, signal);
+          incomplete = await this.modelTurn(j, signal);
         } catch (e) {
           // The projection fell short (a huge tool result, another tokenizer): compact now and ask
           // again. Refused again (the turns kept verbatim are too large themselves), only the last
@@ -323,7 +325,8 @@ export class Runner {
     await this.commit(j, s.turn, [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'tool_results' } }], { messages: [m] });
   }
 
-  private async modelTurn(j: SessionJournal, signal: AbortSignal): Promise<void> {
+  /** Returns why the session completed with an incomplete answer, if it did. */
+  private async modelTurn(j: SessionJournal, signal: AbortSignal): Promise<string | undefined> {
     const s = j.state;
     const retries: RetryNote[] = [];
     const pending = this.deps.llm.complete(
@@ -342,14 +345,17 @@ export class Runner {
     const cutId = response.stopReason === 'max_tokens' && last?.type === 'tool_use' ? last.id : undefined;
     const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name, ...(b.id === cutId ? { cut: true as const } : {}) }));
     const turn = s.turn + 1;
+    const end = calls.length === 0 ? cutAnswerEnd(response.stopReason, s.continued ?? 0, s.maxTokens) : undefined;
     const event: RunnerEvent = {
       type: 'model_turn',
-      data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries },
+      data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries, ...(end?.continues ? { continues: true as const } : {}) },
     };
     // With tool calls, the turn goes out in one batch with the first call's plan and intent, before
     // that call does anything; a crash in between loses only a response that was never acted on.
+    // An answer cut short goes out with the request to continue it (or the note that it is incomplete).
     if (calls.length > 0) j.stage(turn, [event], { messages: [m] });
-    else await this.commit(j, turn, [event], { messages: [m] });
+    else await this.commit(j, turn, [event, ...(end?.events ?? [])], { messages: [m, ...(end?.messages ?? [])] });
+    return end?.incomplete;
   }
 
   /**

@@ -1,0 +1,34 @@
+import type { Message, StopReason } from '../model/types';
+import { messageChars } from './compaction';
+import type { RunnerEvent } from './runEvents';
+import { hashMessage } from './sessionJournal';
+
+/** Requests to go on with one answer cut short, at most; past them the session completes and says the answer is cut. */
+export const MAX_CONTINUATIONS = 3;
+
+/** What a turn without tool calls that did not end by itself adds to its batch. */
+export interface CutAnswerEnd {
+  /** The model is asked to go on (ModelTurnData.continues). */
+  continues: boolean;
+  events: RunnerEvent[];
+  messages: Message[];
+  /** The session completes with its answer cut: why, in words. */
+  incomplete?: string;
+}
+
+/**
+ * A text answer ended by max_tokens (or a pause_turn) is not the final answer: the model is asked to
+ * continue, `MAX_CONTINUATIONS` times in a row at most; after that the session completes and its
+ * status says the answer is incomplete. Undefined for an answer that ended by itself.
+ * `continued`: the cut answers right before this one (RunState.continued).
+ */
+export function cutAnswerEnd(stopReason: StopReason, continued: number, maxTokens: number): CutAnswerEnd | undefined {
+  if (stopReason !== 'max_tokens' && stopReason !== 'pause_turn') return undefined;
+  const why = stopReason === 'max_tokens' ? `reached the output limit (max_tokens ${maxTokens})` : 'was paused by the API (pause_turn)';
+  if (continued >= MAX_CONTINUATIONS) {
+    const incomplete = `the final answer is incomplete: it ${why} ${continued + 1} times in a row and was continued ${continued} times; raise the maximum output tokens or ask for a shorter answer`;
+    return { continues: false, events: [{ type: 'status', data: { status: 'completed', reason: incomplete } }], messages: [], incomplete };
+  }
+  const m: Message = { role: 'user', content: [{ type: 'text', text: `Your answer ${why} before it was finished. Continue exactly where it stopped, without repeating what you already wrote.` }] };
+  return { continues: true, events: [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'continue', chars: messageChars(m) } }], messages: [m] };
+}

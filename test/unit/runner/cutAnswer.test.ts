@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import type { ModelTurnData } from '../../../src/core/runner/runEvents';
+import { SessionJournal } from '../../../src/core/runner/sessionJournal';
+import type { StepInput } from '../../../src/core/scripted/scenario';
+import { Crash, ScriptedGate, crashAt, finalText, harnessPerTest, type Harness } from './runnerHarness';
+
+/** A plain text answer that max_tokens ended before it was done. */
+const cutText = (text: string, expect?: StepInput['expect']): StepInput => ({ type: 'message', stop_reason: 'max_tokens', content: [{ type: 'text', text }], ...(expect ? { expect } : {}) });
+
+const turns = async (h: Harness, id: string): Promise<ModelTurnData[]> => (await h.events(id as never)).flatMap((e) => (e.type === 'model_turn' ? [e.data] : []));
+
+describe('a text answer cut by max_tokens is not the final answer', function () {
+  this.timeout(30_000);
+  const harness = harnessPerTest();
+
+  it('the model is asked to continue it, and the session completes with the rest of the answer', async () => {
+    const h = await harness([cutText('The plan has three parts. First, the parser'), finalText(' then the checker, then the tests.', { lastUserContains: 'max_tokens 8192' })]);
+    const runner = h.runner();
+    const id = await h.start(runner);
+    const end = await runner.run(id);
+    assert.equal(end.status, 'completed', end.reason);
+    assert.equal(end.reason, undefined);
+    assert.deepEqual(h.server.violations(), []);
+    assert.equal(h.server.requestCount(), 2, 'the cut answer was followed by a request to continue it');
+    assert.deepEqual((await turns(h, id)).map((t) => [t.stopReason, t.continues ?? false]), [['max_tokens', true], ['end_turn', false]]);
+    const added = (await h.events(id)).flatMap((e) => (e.type === 'message_added' ? [e.data.reason] : []));
+    assert.deepEqual(added, ['continue']);
+  });
+
+  it('cut again and again, it is continued a bounded number of times; then the session completes and says the answer is incomplete', async () => {
+    const h = await harness([cutText('part 1'), cutText('part 2'), cutText('part 3'), cutText('part 4'), finalText('never asked for')]);
+    const runner = h.runner();
+    const id = await h.start(runner);
+    const end = await runner.run(id);
+    assert.equal(end.status, 'completed');
+    assert.match(end.reason ?? '', /incomplete.*max_tokens 8192.*4 times/);
+    assert.equal(h.server.requestCount(), 4);
+    const s = (await SessionJournal.open(h.store, id)).state;
+    assert.equal(s.status, 'completed');
+    assert.match(s.statusReason ?? '', /incomplete/);
+  });
+
+  it('a crash right after the cut answer was journaled: the resumed run asks to continue once, and asks nothing twice', async () => {
+    const h = await harness([cutText('The first half'), finalText(' and the second half.', { lastUserContains: 'Continue' })]);
+    const id = await h.start(h.runner());
+    await assert.rejects(h.runner(new ScriptedGate(), { probe: crashAt('after:model_turn') }).run(id), Crash);
+    assert.equal((await h.runner().run(id)).status, 'completed');
+    assert.deepEqual(h.server.violations(), []);
+    assert.deepEqual(h.server.duplicateTurns(), []);
+    assert.equal(h.server.requestCount(), 2);
+    assert.equal((await h.events(id)).filter((e) => e.type === 'message_added').length, 1);
+  });
+});
