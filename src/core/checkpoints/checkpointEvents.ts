@@ -143,6 +143,7 @@ const RUNNER_EVENT_TYPES: Record<Exclude<RunnerEventType, CheckpointEventType>, 
   budgets_changed: true,
   compacted: true,
   compaction_undone: true,
+  model_spent: true,
   fact_pinned: true,
   fact_unpinned: true,
 };

@@ -3,7 +3,8 @@ import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from './llmClient';
 import { ModelError } from './modelError';
 import { ModelPolicies, type ModelPolicyOptions } from './modelPolicy';
 import { type ModelInfo, costOf } from './models';
-import type { ContentBlock, StopReason } from './types';
+import { SpendMeter } from './spendMeter';
+import type { ContentBlock, StopReason, Usage } from './types';
 
 export interface AnthropicClientOptions {
   apiKey: string;
@@ -48,6 +49,7 @@ export class AnthropicLlmClient implements LlmClient {
   async complete(request: LlmRequest, onEvent: (e: LlmEvent) => void = () => undefined): Promise<LlmResponse> {
     if (request.models.length === 0) throw new ModelError('BAD_REQUEST', 'no model configured');
     let lastError: unknown;
+    const meter = new SpendMeter(this.options.prices);
     for (let i = 0; i < request.models.length; i++) {
       const model = request.models[i] as string;
       const next = request.models[i + 1];
@@ -63,13 +65,19 @@ export class AnthropicLlmClient implements LlmClient {
           onEvent,
           async () => {
             attempts++;
-            return this.once(model, request, onEvent);
+            meter.begin(model);
+            return this.once(model, request, onEvent, meter);
           },
           next !== undefined,
         );
-        return { ...response, attempts };
+        const spent = meter.total();
+        return { ...response, attempts, ...(spent ? { spent } : {}) };
       } catch (e) {
         lastError = e;
+        if (ModelError.is(e)) {
+          const spent = meter.total();
+          if (spent) e.details.spent = spent;
+        }
         if (!ModelError.is(e) || !(e.retryable || e.code === 'UNAVAILABLE') || !next) throw e;
         onEvent({ type: 'fallback', from: model, to: next, reason: e.message });
       }
@@ -77,7 +85,7 @@ export class AnthropicLlmClient implements LlmClient {
     throw lastError;
   }
 
-  private async once(model: string, request: LlmRequest, onEvent: (e: LlmEvent) => void): Promise<Omit<LlmResponse, 'attempts'>> {
+  private async once(model: string, request: LlmRequest, onEvent: (e: LlmEvent) => void, meter: SpendMeter): Promise<Omit<LlmResponse, 'attempts'>> {
     const params = this.params(model, request);
     // A stream that goes quiet is abandoned (and retried) after the idle limit: the socket's own
     // timeout is minutes, and a connection kept open without data never ends at all.
@@ -93,19 +101,18 @@ export class AnthropicLlmClient implements LlmClient {
       const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
       const stream = this.sdk.messages.stream(params, { signal });
       stream.on('connect', arm);
-      stream.on('streamEvent', arm);
+      stream.on('streamEvent', (_event, snapshot) => {
+        arm();
+        meter.seen(usageOf(snapshot.usage));
+      });
       stream.on('text', (delta) => onEvent({ type: 'text', delta }));
       stream.on('inputJson', (_partial, snapshot) => {
         const block = stream.currentMessage?.content.at(-1);
         if (block?.type === 'tool_use') onEvent({ type: 'tool_input', toolUseId: block.id, name: block.name, partial: snapshot });
       });
       const msg = await stream.finalMessage();
-      const usage = {
-        input: msg.usage.input_tokens,
-        output: msg.usage.output_tokens,
-        cacheRead: msg.usage.cache_read_input_tokens ?? 0,
-        cacheWrite: msg.usage.cache_creation_input_tokens ?? 0,
-      };
+      meter.answered();
+      const usage = usageOf(msg.usage);
       const content = msg.content.flatMap((b): ContentBlock[] =>
         b.type === 'text' ? [{ type: 'text', text: b.text }] : b.type === 'tool_use' ? [{ type: 'tool_use', id: b.id, name: b.name, input: b.input }] : [],
       );
@@ -138,6 +145,10 @@ export class AnthropicLlmClient implements LlmClient {
     if (request.tools?.length) params.tools = request.tools.map((t) => ({ ...t })) as Anthropic.Tool[];
     return params;
   }
+}
+
+function usageOf(u: Anthropic.Usage): Usage {
+  return { input: u.input_tokens, output: u.output_tokens, cacheRead: u.cache_read_input_tokens ?? 0, cacheWrite: u.cache_creation_input_tokens ?? 0 };
 }
 
 /** A rolling cache breakpoint on the newest block: the whole prefix before it is reused next turn. */

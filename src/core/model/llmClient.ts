@@ -1,3 +1,4 @@
+import type { Spent } from './spendMeter';
 import type { ContentBlock, Message, StopReason, ToolDefinition, Usage } from './types';
 
 export interface LlmRequest {
@@ -20,6 +21,8 @@ export interface LlmResponse {
   requestId?: string;
   /** Attempts it took, including retried failures. */
   attempts: number;
+  /** What the retried attempts were billed (their streams got as far as message_start); absent: nothing. */
+  spent?: Spent;
 }
 
 /** What the client reports while it works; the runner journals retries and fail-overs. */
@@ -34,7 +37,8 @@ export type LlmEvent =
  * A model client (port). `complete` sends one turn and resolves with the whole assistant message.
  * Retries (with backoff, `retry-after` honoured) and fail-over happen inside; partial output
  * streamed through `onEvent` before a retry is void, which the `retry` event says.
- * Rejects with `ModelError` (stable `code`); an aborted signal rejects with code ABORTED.
+ * Rejects with `ModelError` (stable `code`, and `details.spent` when failed attempts were billed);
+ * an aborted signal rejects with code ABORTED.
  * Not idempotent: every call is a new request, so the runner calls it only for turns it has not journaled.
  */
 export interface LlmClient {

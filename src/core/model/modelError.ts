@@ -1,3 +1,5 @@
+import type { Spent } from './spendMeter';
+
 export type ModelErrorCode =
   | 'RATE_LIMITED'
   | 'OVERLOADED'
@@ -23,7 +25,8 @@ export class ModelError extends Error {
   constructor(
     readonly code: ModelErrorCode,
     message: string,
-    readonly details: { status?: number; retryAfterMs?: number; requestId?: string } = {},
+    /** `spent`: what the request's attempts were billed although none answered (set by the client as it gives up). */
+    readonly details: { status?: number; retryAfterMs?: number; requestId?: string; spent?: Spent } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -2,7 +2,7 @@ import { ModelError } from '../model/modelError';
 import type { LlmResponse } from '../model/llmClient';
 import type { BlobHash } from '../store/types';
 import { SUMMARY_SYSTEM, compactionCut, estimateTokens, messageChars, projectedTokens, summaryMessage, summaryRequest } from './compaction';
-import type { CompactedData, RunnerEvent } from './runEvents';
+import { type CompactedData, type RunnerEvent, spentEvents } from './runEvents';
 import type { RunnerDeps } from './runner';
 import { type AppendExtras, RunnerError, type SessionJournal, hashMessage } from './sessionJournal';
 
@@ -38,8 +38,10 @@ export class Compactor {
         (event) => this.deps.onEvent?.({ type: 'model', sessionId: j.id, event }),
       );
     } catch (e) {
-      if (ModelError.is(e) && !ModelError.is(e, 'ABORTED')) return false;
-      throw e;
+      if (!ModelError.is(e) || ModelError.is(e, 'ABORTED')) throw e;
+      const spent = spentEvents(e, 'summary');
+      if (spent.length) await this.commit(j, s.turn, spent);
+      return false;
     }
     this.deps.probe?.('compaction:answered');
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
@@ -58,6 +60,7 @@ export class Compactor {
       usage: response.usage,
       costUsd: response.costUsd,
       model: response.model,
+      ...(response.spent ? { spent: response.spent } : {}),
     };
     await this.commit(j, s.turn, [{ type: 'compacted', data }], { messages: [summary] });
     return true;

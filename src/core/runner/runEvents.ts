@@ -1,3 +1,5 @@
+import { ModelError } from '../model/modelError';
+import type { Spent } from '../model/spendMeter';
 import type { Usage, StopReason } from '../model/types';
 import type { BlobHash, SessionStatus } from '../store/types';
 import type { ApprovalPolicy, ToolCategory } from './approvalPolicy';
@@ -49,6 +51,8 @@ export interface ModelTurnData {
   model: string;
   attempts: number;
   retries: RetryNote[];
+  /** What the retried attempts were billed besides `usage` (absent: nothing, or an older journal). */
+  spent?: Spent;
 }
 
 export interface PlannedMutation {
@@ -279,6 +283,16 @@ export interface CompactedData {
   usage: Usage;
   costUsd: number;
   model: string;
+  /** What the summary's retried attempts were billed besides `usage`. */
+  spent?: Spent;
+}
+
+/**
+ * Tokens billed for model requests that gave the session nothing: a turn that failed or was
+ * cancelled after its stream began, a summary that could not be had. They count against the budgets.
+ */
+export interface ModelSpentData extends Spent {
+  why: 'failed' | 'cancelled' | 'summary';
 }
 
 /** A compaction undone: the summary is replaced by the messages it stood for. */
@@ -320,6 +334,7 @@ export interface RunnerEventMap {
   budgets_changed: BudgetsChangedData;
   compacted: CompactedData;
   compaction_undone: CompactionUndoneData;
+  model_spent: ModelSpentData;
   fact_pinned: FactPinnedData;
   fact_unpinned: FactUnpinnedData;
 }
@@ -339,3 +354,9 @@ export function question(seq: number, data: Omit<ApprovalRequestedData, 'approva
 
 /** The kind of question an approval id names (see `question`). */
 export const approvalKind = (approvalId: string | undefined): string | undefined => approvalId?.split(':')[0];
+
+/** The record of what a failed or cancelled model request `e` was billed: none when nothing was. */
+export function spentEvents(e: unknown, why: ModelSpentData['why']): RunnerEvent[] {
+  const spent = ModelError.is(e) ? e.details.spent : undefined;
+  return spent ? [{ type: 'model_spent', data: { usage: spent.usage, costUsd: spent.costUsd, why } }] : [];
+}

@@ -99,18 +99,8 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
     }
     case 'model_turn': {
       const d = e.data;
-      const counters: BudgetCounters = {
-        ...s.counters,
-        steps: s.counters.steps + 1,
-        tokens: s.counters.tokens + d.usage.input + d.usage.output + d.usage.cacheRead + d.usage.cacheWrite,
-        costUsd: s.counters.costUsd + d.costUsd,
-      };
-      const usage: Usage = {
-        input: s.usage.input + d.usage.input,
-        output: s.usage.output + d.usage.output,
-        cacheRead: s.usage.cacheRead + d.usage.cacheRead,
-        cacheWrite: s.usage.cacheWrite + d.usage.cacheWrite,
-      };
+      const { counters: charged, usage } = charge(charge(s, d.usage, d.costUsd), d.spent?.usage, d.spent?.costUsd);
+      const counters: BudgetCounters = { ...charged, steps: s.counters.steps + 1 };
       const status = d.calls.length === 0 && !d.continues ? 'completed' : s.status;
       const context = { ...ctx(s), tokens: d.usage.input + d.usage.cacheRead + d.usage.cacheWrite + d.usage.output, charsSince: 0 };
       return { ...s, status, continued: d.continues ? (s.continued ?? 0) + 1 : 0, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name, ...(c.cut ? { cut: true as const } : {}) })), counters, usage, context };
@@ -160,8 +150,7 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
     }
     case 'compacted': {
       const d = e.data;
-      const counters: BudgetCounters = { ...s.counters, tokens: s.counters.tokens + d.usage.input + d.usage.output + d.usage.cacheRead + d.usage.cacheWrite, costUsd: s.counters.costUsd + d.costUsd };
-      const usage: Usage = { input: s.usage.input + d.usage.input, output: s.usage.output + d.usage.output, cacheRead: s.usage.cacheRead + d.usage.cacheRead, cacheWrite: s.usage.cacheWrite + d.usage.cacheWrite };
+      const { counters, usage } = charge(charge(s, d.usage, d.costUsd), d.spent?.usage, d.spent?.costUsd);
       return {
         ...s,
         messages: [d.summary, ...s.messages.slice(d.replaced.length)],
@@ -171,6 +160,8 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
         compactions: [...(s.compactions ?? []), { id: d.compactionId, summary: d.summary }],
       };
     }
+    case 'model_spent':
+      return { ...s, ...charge(s, e.data.usage, e.data.costUsd) };
     case 'compaction_undone': {
       const c = (s.compactions ?? []).find((x) => x.id === e.data.compactionId);
       const at = c ? s.messages.indexOf(c.summary) : -1;
@@ -199,6 +190,15 @@ export function reduce(s: RunState, e: RunnerEvent): RunState {
       // operations, not conversation: the runner's state does not change.
       return s;
   }
+}
+
+/** The budget counters and session usage with a model request's tokens and cost added. */
+function charge(s: Pick<RunState, 'counters' | 'usage'>, u: Usage | undefined, costUsd = 0): Pick<RunState, 'counters' | 'usage'> {
+  if (!u) return { counters: s.counters, usage: s.usage };
+  return {
+    counters: { ...s.counters, tokens: s.counters.tokens + u.input + u.output + u.cacheRead + u.cacheWrite, costUsd: s.counters.costUsd + costUsd },
+    usage: { input: s.usage.input + u.input, output: s.usage.output + u.output, cacheRead: s.usage.cacheRead + u.cacheRead, cacheWrite: s.usage.cacheWrite + u.cacheWrite },
+  };
 }
 
 /** Snapshots written before context accounting existed have no `context`. */

@@ -14,7 +14,7 @@ import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
 import { type Budgets, exhausted } from './budgets';
 import { answerEvents } from './approvalAnswer';
 import { type LoopOptions, detectLoop } from './loopDetector';
-import { type ApprovalRequestedData, type RetryNote, type RunnerEvent, question } from './runEvents';
+import { type ApprovalRequestedData, type RetryNote, type RunnerEvent, question, spentEvents } from './runEvents';
 import { nextOpenCall, turnSettled } from './runState';
 import { RunnerError, SessionJournal, hashMessage } from './sessionJournal';
 import { type Outliner, listEffects } from './stepEffects';
@@ -241,19 +241,21 @@ export class Runner {
         }
       }
     } catch (e) {
-      if (signal.aborted && (ModelError.is(e, 'ABORTED') || (e instanceof Error && e.name === 'AbortError'))) return this.pause(j, signal);
+      if (signal.aborted && (ModelError.is(e, 'ABORTED') || (e instanceof Error && e.name === 'AbortError'))) return this.pause(j, signal, spentEvents(e, 'cancelled'));
       if (ModelError.is(e)) {
         const reason = e.retryable || e.code === 'UNAVAILABLE' ? `the model call failed after retries (${e.code}): ${e.message}; resume the session to try again` : `the model call failed (${e.code}): ${e.message}`;
-        await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'failed', reason } }]);
+        await this.commit(j, j.state.turn, [...spentEvents(e, 'failed'), { type: 'status', data: { status: 'failed', reason } }]);
         return { sessionId: id, status: 'failed', reason };
       }
       throw e;
     }
   }
 
-  private async pause(j: SessionJournal, signal: AbortSignal): Promise<RunOutcome> {
+  /** `spent`: what a model request the pause cut off was billed, journaled with the pause. */
+  private async pause(j: SessionJournal, signal: AbortSignal, spent: RunnerEvent[] = []): Promise<RunOutcome> {
     const reason = typeof signal.reason === 'string' ? signal.reason : 'paused';
-    if (j.state.status !== 'paused') await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'paused', reason } }]);
+    if (j.state.status !== 'paused') await this.commit(j, j.state.turn, [...spent, { type: 'status', data: { status: 'paused', reason } }]);
+    else if (spent.length) await this.commit(j, j.state.turn, spent);
     return { sessionId: j.id, status: 'paused', reason };
   }
 
@@ -348,7 +350,7 @@ export class Runner {
     const end = calls.length === 0 ? cutAnswerEnd(response.stopReason, s.continued ?? 0, s.maxTokens) : undefined;
     const event: RunnerEvent = {
       type: 'model_turn',
-      data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries, ...(end?.continues ? { continues: true as const } : {}) },
+      data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries, ...(response.spent ? { spent: response.spent } : {}), ...(end?.continues ? { continues: true as const } : {}) },
     };
     // With tool calls, the turn goes out in one batch with the first call's plan and intent, before
     // that call does anything; a crash in between loses only a response that was never acted on.

@@ -111,6 +111,8 @@ export function describeEvent(ev: RunnerEvent): string {
       return `${head}budgets → ${JSON.stringify(ev.data.budgets)}`;
     case 'compacted':
       return `${head}compacted ${ev.data.replaced.length} earlier messages into a summary (${ev.data.compactionId}): ~${ev.data.tokensBefore} → ~${ev.data.tokensAfter} tokens; undo restores them`;
+    case 'model_spent':
+      return `${head}billed for a model request that gave nothing (${ev.data.why}): ${ev.data.usage.input}+${ev.data.usage.output} tokens, $${ev.data.costUsd.toFixed(4)}`;
     case 'compaction_undone':
       return `${head}compaction undone (${ev.data.compactionId}): ${ev.data.restore.length} messages restored, ~${ev.data.tokensAfter} tokens`;
     case 'fact_pinned':
