@@ -1,8 +1,9 @@
 import { ModelError } from '../model/modelError';
 import type { LlmResponse } from '../model/llmClient';
+import { type Spent, addSpent } from '../model/spendMeter';
 import type { BlobHash } from '../store/types';
 import { SUMMARY_SYSTEM, compactionCut, estimateTokens, messageChars, projectedTokens, summaryMessage, summaryRequest } from './compaction';
-import { type CompactedData, type RunnerEvent, spentEvents } from './runEvents';
+import type { CompactedData, RunnerEvent } from './runEvents';
 import type { RunnerDeps } from './runner';
 import { type AppendExtras, RunnerError, type SessionJournal, hashMessage } from './sessionJournal';
 
@@ -31,21 +32,29 @@ export class Compactor {
     const cut = compactionCut(raw.map((m) => m.role), keepTurns ?? o.keepTurns);
     if (cut === null) return false;
     this.deps.probe?.('compaction:request');
-    let response: LlmResponse;
-    try {
-      response = await this.deps.llm.complete(
-        { models: s.models, system: SUMMARY_SYSTEM, messages: [summaryRequest(s.task, raw.slice(0, cut))], maxTokens: o.summaryMaxTokens ?? 2048, signal },
-        (event) => this.deps.onEvent?.({ type: 'model', sessionId: j.id, event }),
-      );
-    } catch (e) {
-      if (!ModelError.is(e) || ModelError.is(e, 'ABORTED')) throw e;
-      const spent = spentEvents(e, 'summary');
-      if (spent.length) await this.commit(j, s.turn, spent);
-      return false;
+    // A summary cut by its own max_tokens has lost its end (what remains to do, most often): it is
+    // asked for again with twice the room, once; cut again, the session goes on uncompacted.
+    const limit = o.summaryMaxTokens ?? 2048;
+    let wasted: Spent | undefined;
+    let response: LlmResponse | undefined;
+    for (const maxTokens of [limit, limit * 2]) {
+      try {
+        response = await this.deps.llm.complete(
+          { models: s.models, system: SUMMARY_SYSTEM, messages: [summaryRequest(s.task, raw.slice(0, cut))], maxTokens, signal },
+          (event) => this.deps.onEvent?.({ type: 'model', sessionId: j.id, event }),
+        );
+      } catch (e) {
+        if (!ModelError.is(e) || e.code === 'ABORTED') throw e;
+        return this.giveUp(j, addSpent(wasted, e.details.spent));
+      }
+      if (response.stopReason !== 'max_tokens') break;
+      wasted = addSpent(wasted, addSpent(response.spent, { usage: response.usage, costUsd: response.costUsd }));
+      response = undefined;
     }
+    if (!response) return this.giveUp(j, wasted);
     this.deps.probe?.('compaction:answered');
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
-    if (!text) return false;
+    if (!text) return this.giveUp(j, addSpent(wasted, addSpent(response.spent, { usage: response.usage, costUsd: response.costUsd })));
     const summary = summaryMessage(s.task, text, s.compactions.length + 1, cut);
     const tokensAfter = estimateTokens(s.system.length + messageChars(summary) + raw.slice(cut).reduce((n, m) => n + messageChars(m), 0));
     // Named by its event; a fork renumbers the events it copies but keeps their compactions' names, so a name taken is told apart.
@@ -60,10 +69,17 @@ export class Compactor {
       usage: response.usage,
       costUsd: response.costUsd,
       model: response.model,
-      ...(response.spent ? { spent: response.spent } : {}),
     };
+    const spent = addSpent(response.spent, wasted);
+    if (spent) data.spent = spent;
     await this.commit(j, s.turn, [{ type: 'compacted', data }], { messages: [summary] });
     return true;
+  }
+
+  /** No summary: what its requests were billed is journaled all the same (it counts against the budgets). */
+  private async giveUp(j: SessionJournal, spent: Spent | undefined): Promise<false> {
+    if (spent) await this.commit(j, j.state.turn, [{ type: 'model_spent', data: { usage: spent.usage, costUsd: spent.costUsd, why: 'summary' } }]);
+    return false;
   }
 
   /** Puts back the messages a compaction in force summarized (the latest by default), read from its journal record. */

@@ -32,6 +32,16 @@ function scenario(summaryTimes = 1): StepInput[] {
 
 const FILES = { 'notes.txt': 'hello\n' };
 
+/** A summary its max_tokens cut short, answering `times` requests. */
+const cutSummary = (text: string, times: number): StepInput => ({
+  type: 'message',
+  content: [{ type: 'text', text }],
+  stop_reason: 'max_tokens',
+  expect: { systemContains: 'You summarize' },
+  times,
+  ...usage(300),
+});
+
 async function state(h: Harness, id: SessionId): Promise<RunState> {
   return (await SessionJournal.open(h.store, id)).state;
 }
@@ -165,6 +175,35 @@ describe('context window: compaction that lasts, survives a crash, and can be un
     assert.deepEqual(h.server.violations(), []);
     assert.equal(end.status, 'completed', end.reason);
     assert.equal((await state(h, id)).compactions.length, 1);
+  });
+
+  it('a summary cut by its own max_tokens is not used: it is asked for again with twice the room, and the cut one is still paid for', async () => {
+    const steps = scenario().slice(0, 6);
+    steps.splice(4, 0, cutSummary('SUMMARY CUT: read notes.txt four times; what remains to', 1));
+    h = await harness([...steps, { ...finalText('done', { toolResultFor: 'r5' }), ...usage(100) }], FILES);
+    const runner = h.runner(new ScriptedGate(), { context: CONTEXT });
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    assert.deepEqual(h.server.violations(), []);
+    const summaries = h.server.requests().filter((q) => JSON.stringify((q.body as { system?: unknown }).system).includes('You summarize'));
+    assert.deepEqual(summaries.map((q) => (q.body as { max_tokens: number }).max_tokens), [2048, 4096]);
+    const s = await state(h, id);
+    const first = await (await SessionJournal.open(h.store, id)).message(s.messages[0] as never);
+    assert.match(String(first.content), /SUMMARY ONE/);
+    assert.doesNotMatch(String(first.content), /SUMMARY CUT/);
+    const compacted = (await h.events(id)).find((e) => e.type === 'compacted');
+    assert.equal(compacted?.type === 'compacted' ? compacted.data.spent?.usage.input : undefined, 300);
+  });
+
+  it('a summary cut twice leaves the session uncompacted, and what both cost is counted', async () => {
+    h = await harness([...scenario().slice(0, 4), cutSummary('SUMMARY CUT', 2), { ...finalText('done', { toolResultFor: 'r4', messageCount: 9 }), ...usage(100) }], FILES);
+    const runner = h.runner(new ScriptedGate(), { context: CONTEXT });
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    assert.deepEqual(h.server.violations(), []);
+    const s = await state(h, id);
+    assert.equal(s.compactions.length, 0);
+    assert.deepEqual((await h.events(id)).flatMap((e) => (e.type === 'model_spent' ? [[e.data.why, e.data.usage.input]] : [])), [['summary', 600]]);
   });
 
   it('a summary that cannot be had leaves the session uncompacted, not failed; a second overflow fails it with the reason', async () => {
