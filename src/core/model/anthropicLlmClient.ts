@@ -175,6 +175,15 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** Where the key comes from: the editor's secret storage, or the environment for the command line. */
+const SET_KEY = 'check the key: in VS Code run "Savepoint: Set API Key"; on the command line set ANTHROPIC_API_KEY';
+
+/** The API's own words of an error (the SDK's message starts with the status and may hold the whole JSON body). */
+function apiMessage(e: APIError): string {
+  const body = e.error as { error?: { message?: unknown } } | undefined;
+  return typeof body?.error?.message === 'string' ? body.error.message : e.message;
+}
+
 /** How the API words a request over the context window. */
 const CONTEXT_OVERFLOW = /prompt is too long|context (length|window)|too many (input )?tokens|maximum context/i;
 
@@ -194,7 +203,7 @@ export function toModelError(e: unknown, signal?: AbortSignal): ModelError {
     if (s === undefined) return new ModelError('STREAM_INTERRUPTED', `the response stream failed: ${e.message}`, details, { cause: e });
     if (s === 429) return new ModelError('RATE_LIMITED', 'rate limited by the model provider', details, { cause: e });
     if (s === 529) return new ModelError('OVERLOADED', 'the model is overloaded', details, { cause: e });
-    if (s === 401 || s === 403) return new ModelError('AUTH', 'the API key was refused', details, { cause: e });
+    if (s === 401 || s === 403) return new ModelError('AUTH', `${s === 401 ? 'the API key was refused' : 'the API key may not use this model or endpoint'} (${s}: ${apiMessage(e)}); ${SET_KEY}`, details, { cause: e });
     if (s === 408 || s === 409 || s >= 500) return new ModelError('SERVER', `the model provider failed (${s})`, details, { cause: e });
     if ((s === 400 || s === 413) && CONTEXT_OVERFLOW.test(e.message)) return new ModelError('CONTEXT_OVERFLOW', `the conversation is larger than the model's context window: ${e.message}`, details, { cause: e });
     return new ModelError('BAD_REQUEST', `the request was refused (${s}): ${e.message}`, details, { cause: e });

@@ -130,6 +130,17 @@ describe('a long unattended session: model failures, cut answers, context overfl
       assert.equal(h.server.requestCount(), 1);
     });
 
+    it('a key the API refuses (401) is not retried, and the reason says the key is wrong and how to set it', async () => {
+      const h = await harness([errorStep(401, { message: 'invalid x-api-key' }), finalText('unused')], FILES);
+      const runner = h.runner();
+      const end = await runner.run(await h.start(runner));
+      assert.equal(end.status, 'failed');
+      assert.match(end.reason ?? '', /\(AUTH\): the API key was refused \(401: invalid x-api-key\)/);
+      assert.match(end.reason ?? '', /Savepoint: Set API Key/);
+      assert.match(end.reason ?? '', /ANTHROPIC_API_KEY/);
+      assert.equal(h.server.requestCount(), 1);
+    });
+
     for (const [what, broken] of [
       ['a stream cut mid tool_use (connection reset)', { cut: { afterEvents: 9 } }],
       ['a stream that ends cleanly mid tool_use, without message_stop', { cut: { afterEvents: 9, mode: 'end' as const } }],
