@@ -6,6 +6,8 @@ import { hashMessage } from './sessionJournal';
 /** Requests to go on with one answer cut short, at most; past them the session completes and says the answer is cut. */
 export const MAX_CONTINUATIONS = 3;
 
+const REFUSED = 'the model declined to go on with this request (stop_reason refusal): the task is not done; rephrase it in a new session, or resume to ask again';
+
 /** What a turn without tool calls that did not end by itself adds to its batch. */
 export interface CutAnswerEnd {
   /** The model is asked to go on (ModelTurnData.continues). */
@@ -19,10 +21,13 @@ export interface CutAnswerEnd {
 /**
  * A text answer ended by max_tokens (or a pause_turn) is not the final answer: the model is asked to
  * continue, `MAX_CONTINUATIONS` times in a row at most; after that the session completes and its
- * status says the answer is incomplete. Undefined for an answer that ended by itself.
+ * status says the answer is incomplete. A refusal fails the session with the reason. Undefined for
+ * an answer that ended by itself.
  * `continued`: the cut answers right before this one (RunState.continued).
  */
 export function cutAnswerEnd(stopReason: StopReason, continued: number, maxTokens: number): CutAnswerEnd | undefined {
+  // Not a final answer either: the session stops and says why (the user may resume it, or rephrase).
+  if (stopReason === 'refusal') return { continues: false, events: [{ type: 'status', data: { status: 'failed', reason: REFUSED } }], messages: [] };
   if (stopReason !== 'max_tokens' && stopReason !== 'pause_turn') return undefined;
   const why = stopReason === 'max_tokens' ? `reached the output limit (max_tokens ${maxTokens})` : 'was paused by the API (pause_turn)';
   if (continued >= MAX_CONTINUATIONS) {

@@ -40,6 +40,15 @@ describe('a text answer cut by max_tokens is not the final answer', function () 
     assert.match(s.statusReason ?? '', /incomplete/);
   });
 
+  it('an answer the model ends with a refusal does not complete the session: it stops and says why', async () => {
+    const h = await harness([{ type: 'message', stop_reason: 'refusal', content: [{ type: 'text', text: 'I will not' }] }]);
+    const runner = h.runner();
+    const end = await runner.run(await h.start(runner));
+    assert.equal(end.status, 'failed');
+    assert.match(end.reason ?? '', /refusal.*not done/);
+    assert.equal(h.server.requestCount(), 1);
+  });
+
   it('a crash right after the cut answer was journaled: the resumed run asks to continue once, and asks nothing twice', async () => {
     const h = await harness([cutText('The first half'), finalText(' and the second half.', { lastUserContains: 'Continue' })]);
     const id = await h.start(h.runner());
