@@ -179,10 +179,7 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 const SET_KEY = 'check the key: in VS Code run "Savepoint: Set API Key"; on the command line set ANTHROPIC_API_KEY';
 
 /** The API's own words of an error (the SDK's message starts with the status and may hold the whole JSON body). */
-function apiMessage(e: APIError): string {
-  const body = e.error as { error?: { message?: unknown } } | undefined;
-  return typeof body?.error?.message === 'string' ? body.error.message : e.message;
-}
+const apiMessage = (e: APIError): string => e.apiMessage ?? e.message;
 
 /** How the API words a request over the context window. */
 const CONTEXT_OVERFLOW = /prompt is too long|context (length|window)|too many (input )?tokens|maximum context/i;
@@ -204,9 +201,10 @@ export function toModelError(e: unknown, signal?: AbortSignal): ModelError {
     if (s === 429) return new ModelError('RATE_LIMITED', 'rate limited by the model provider', details, { cause: e });
     if (s === 529) return new ModelError('OVERLOADED', 'the model is overloaded', details, { cause: e });
     if (s === 401 || s === 403) return new ModelError('AUTH', `${s === 401 ? 'the API key was refused' : 'the API key may not use this model or endpoint'} (${s}: ${apiMessage(e)}); ${SET_KEY}`, details, { cause: e });
-    if (s === 408 || s === 409 || s >= 500) return new ModelError('SERVER', `the model provider failed (${s})`, details, { cause: e });
-    if ((s === 400 || s === 413) && CONTEXT_OVERFLOW.test(e.message)) return new ModelError('CONTEXT_OVERFLOW', `the conversation is larger than the model's context window: ${e.message}`, details, { cause: e });
-    return new ModelError('BAD_REQUEST', `the request was refused (${s}): ${e.message}`, details, { cause: e });
+    if (s === 408 || s === 409 || s >= 500) return new ModelError('SERVER', `the model provider failed (${s}: ${apiMessage(e)})`, details, { cause: e });
+    if ((s === 400 || s === 413) && CONTEXT_OVERFLOW.test(e.message)) return new ModelError('CONTEXT_OVERFLOW', `the conversation is larger than the model's context window: ${apiMessage(e)}`, details, { cause: e });
+    if (s === 404) return new ModelError('BAD_REQUEST', `the model or endpoint was not found (404: ${apiMessage(e)}): check the model name and the base URL in the settings`, details, { cause: e });
+    return new ModelError('BAD_REQUEST', `the request was refused (${s}): ${apiMessage(e)}`, details, { cause: e });
   }
   // Anything else thrown while reading the stream (a socket closed mid-message, a malformed event).
   return new ModelError('STREAM_INTERRUPTED', `the response stream broke: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });

@@ -130,6 +130,15 @@ describe('a long unattended session: model failures, cut answers, context overfl
       assert.equal(h.server.requestCount(), 1);
     });
 
+    it('a model name the API does not know (404) says so in the API\'s words, not as a JSON body', async () => {
+      const h = await harness([errorStep(404, { message: 'model: claude-nope' })], FILES);
+      const runner = h.runner();
+      const end = await runner.run(await h.start(runner));
+      assert.equal(end.status, 'failed');
+      assert.match(end.reason ?? '', /\(BAD_REQUEST\): the model or endpoint was not found \(404: model: claude-nope\): check the model name/);
+      assert.doesNotMatch(end.reason ?? '', /[{}]/);
+    });
+
     it('a key the API refuses (401) is not retried, and the reason says the key is wrong and how to set it', async () => {
       const h = await harness([errorStep(401, { message: 'invalid x-api-key' }), finalText('unused')], FILES);
       const runner = h.runner();
