@@ -32,7 +32,11 @@ export interface ToolDefinition {
   input_schema: Record<string, unknown>;
 }
 
-export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'pause_turn' | 'refusal';
+/** `model_context_window_exceeded`: the answer filled what was left of the context window: cut like max_tokens. */
+export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
+
+/** Stop reasons that end an answer before the model finished it (its last block is incomplete). */
+export const isCut = (r: StopReason): boolean => r === 'max_tokens' || r === 'model_context_window_exceeded';
 
 export interface Usage {
   input: number;

@@ -1,4 +1,4 @@
-import type { Message, StopReason } from '../model/types';
+import { type Message, type StopReason, isCut } from '../model/types';
 import { messageChars } from './compaction';
 import type { RunnerEvent } from './runEvents';
 import { hashMessage } from './sessionJournal';
@@ -28,8 +28,9 @@ export interface CutAnswerEnd {
 export function cutAnswerEnd(stopReason: StopReason, continued: number, maxTokens: number): CutAnswerEnd | undefined {
   // Not a final answer either: the session stops and says why (the user may resume it, or rephrase).
   if (stopReason === 'refusal') return { continues: false, events: [{ type: 'status', data: { status: 'failed', reason: REFUSED } }], messages: [] };
-  if (stopReason !== 'max_tokens' && stopReason !== 'pause_turn') return undefined;
-  const why = stopReason === 'max_tokens' ? `reached the output limit (max_tokens ${maxTokens})` : 'was paused by the API (pause_turn)';
+  if (!isCut(stopReason) && stopReason !== 'pause_turn') return undefined;
+  const why =
+    stopReason === 'max_tokens' ? `reached the output limit (max_tokens ${maxTokens})` : stopReason === 'pause_turn' ? 'was paused by the API (pause_turn)' : "filled the model's context window";
   if (continued >= MAX_CONTINUATIONS) {
     const incomplete = `the final answer is incomplete: it ${why} ${continued + 1} times in a row and was continued ${continued} times; raise the maximum output tokens or ask for a shorter answer`;
     return { continues: false, events: [{ type: 'status', data: { status: 'completed', reason: incomplete } }], messages: [], incomplete };

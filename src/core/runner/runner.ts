@@ -1,6 +1,6 @@
 import type { LlmClient, LlmEvent } from '../model/llmClient';
 import { ModelError } from '../model/modelError';
-import type { ContentBlock, Message, ToolUseBlock } from '../model/types';
+import { type ContentBlock, type Message, type ToolUseBlock, isCut } from '../model/types';
 import type { ApprovalAnswer, ApprovalGate } from '../ports/approvalGate';
 import type { ChangeCapture } from '../ports/changeCapture';
 import type { CheckpointStore } from '../store/checkpointStore';
@@ -344,7 +344,7 @@ export class Runner {
     // max_tokens ending the answer inside a tool_use block leaves that call's input incomplete (the
     // SDK drops an unfinished value, so it may even validate: a command without its cwd): never run.
     const last = response.content.at(-1);
-    const cutId = response.stopReason === 'max_tokens' && last?.type === 'tool_use' ? last.id : undefined;
+    const cutId = isCut(response.stopReason) && last?.type === 'tool_use' ? last.id : undefined;
     const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name, ...(b.id === cutId ? { cut: true as const } : {}) }));
     const turn = s.turn + 1;
     const end = calls.length === 0 ? cutAnswerEnd(response.stopReason, s.continued ?? 0, s.maxTokens) : undefined;

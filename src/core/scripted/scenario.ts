@@ -59,7 +59,7 @@ const messageStepSchema = z.strictObject({
   ...common,
   content: z.array(replyBlockSchema).min(1),
   /** Default: `tool_use` when the content has a tool_use block, else `end_turn`. */
-  stop_reason: z.enum(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'pause_turn', 'refusal']).optional(),
+  stop_reason: z.enum(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'pause_turn', 'refusal', 'model_context_window_exceeded']).optional(),
   usage: usageSchema.default({ input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }),
   /** The model the answer names; default the requested model. */
   responseModel: z.string().optional(),

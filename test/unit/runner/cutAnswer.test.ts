@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ModelTurnData } from '../../../src/core/runner/runEvents';
 import { SessionJournal } from '../../../src/core/runner/sessionJournal';
 import type { StepInput } from '../../../src/core/scripted/scenario';
@@ -47,6 +49,21 @@ describe('a text answer cut by max_tokens is not the final answer', function () 
     assert.equal(end.status, 'failed');
     assert.match(end.reason ?? '', /refusal.*not done/);
     assert.equal(h.server.requestCount(), 1);
+  });
+
+  it('an answer that filled the context window (model_context_window_exceeded) is cut too: its last call is never run', async () => {
+    const cut: StepInput = {
+      type: 'message',
+      stop_reason: 'model_context_window_exceeded',
+      content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.txt', content: 'x' }, inputJson: '{"path": "a.txt", "content": "the first li' }],
+    };
+    const h = await harness([cut, finalText('done', { toolResultFor: 'w1', toolResultIsError: true })]);
+    const runner = h.runner();
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    assert.deepEqual(h.server.violations(), []);
+    await assert.rejects(access(join(h.workspace, 'a.txt')), 'the half-written file was not written');
+    assert.deepEqual((await turns(h, id))[0]?.calls, [{ id: 'w1', name: 'write_file', cut: true }]);
   });
 
   it('a crash right after the cut answer was journaled: the resumed run asks to continue once, and asks nothing twice', async () => {
