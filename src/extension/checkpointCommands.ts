@@ -14,7 +14,8 @@ import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
 import type { BlobHash, SessionId } from '../core/store/types';
-import type { SessionService } from './sessionService';
+import { explainFailure } from './commands';
+import { NotReady, type SessionService } from './sessionService';
 import type { StoreHost } from './storeHost';
 import { count } from '../core/util/plural';
 
@@ -79,16 +80,30 @@ function shown(bytes: Uint8Array, what: string): string {
   return editorText(bytes);
 }
 
-interface Deps {
-  stores: StoreHost;
-  sessions: SessionService;
+export interface CheckpointDeps {
+  stores: Pick<StoreHost, 'get' | 'memory' | 'notifyChanged'>;
+  sessions: Pick<SessionService, 'isRunning' | 'symbolOutliner' | 'holdWrites' | 'resume'>;
   pickSession: (placeHolder: string) => Promise<SessionId | undefined>;
+  log: vscode.LogOutputChannel;
+  /** The workspace folder the session's files are in (default: the first one open). */
+  folder?: () => vscode.Uri | undefined;
+}
+type Deps = CheckpointDeps;
+
+const firstFolder = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
+
+/** The folder a rewind writes in; NotReady (a warning with the button that opens one) without it. */
+function folder(d?: Deps): vscode.Uri {
+  const f = (d?.folder ?? firstFolder)();
+  if (!f) throw new NotReady('Open the folder the session worked in first: a rewind or its undo writes the files there.', { title: 'Open Folder', command: 'vscode.openFolder' });
+  return f;
 }
 
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  if (!f) throw new Error('open the workspace folder first');
-  return f.uri;
+/** The session store; NotReady saying why it is not open (a warning with the logs a click away). */
+async function storeOf(d: Deps): Promise<CheckpointStore> {
+  const { store, error } = await d.stores.get();
+  if (!store) throw new NotReady(`${error ?? 'The session store is not open'}: the checkpoints cannot be read.`, { title: 'Show Logs', command: 'savepoint.showLogs' });
+  return store;
 }
 
 const workspace = (): NodeWorkspace => new NodeWorkspace(folder().fsPath);
@@ -172,8 +187,7 @@ async function reporting(work: () => Promise<void>): Promise<void> {
 
 /** The step given by the caller (the sidebar passes it), or the one the user picks, with the changes of files it made. */
 async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unknown, every = false): Promise<StepChanges | undefined> {
-  const { store } = await d.stores.get();
-  if (!store) return undefined;
+  const store = await storeOf(d);
   // `every` checkpoint (to rewind or fork to: a step that changed no file is one for the conversation), or the steps that changed files and the start.
   const history = await loadFileHistory(store, id);
   const steps = every ? stepChoices(history) : [...stepChanges(history), { step: 0, calls: [], files: [] }];
@@ -195,8 +209,27 @@ async function idleSession(d: Deps, arg: unknown, placeHolder: string, why: stri
 }
 
 export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('savepoint.rewindSession', async (arg?: unknown, stepArg?: unknown) => {
+  return Object.entries(checkpointCommands(d)).map(([id, run]) => vscode.commands.registerCommand(id, run));
+}
+
+/**
+ * The checkpoint commands by id. What stops one (no folder, no store: NotReady) is told as a
+ * warning that says why and what to do, as the other commands do; other failures as errors.
+ */
+export function checkpointCommands(d: Deps): Record<string, (...args: unknown[]) => Promise<void>> {
+  const guard =
+    (body: (...args: unknown[]) => Promise<void>) =>
+    async (...args: unknown[]): Promise<void> => {
+      try {
+        await body(...args);
+      } catch (e) {
+        await explainFailure(e, d.log);
+      }
+    };
+  return {
+    'savepoint.rewindSession': guard(async (arg?: unknown, stepArg?: unknown) => {
+      folder(d);
+      await storeOf(d);
       const id = await idleSession(d, arg, 'Rewind which session?', 'the rewind');
       if (!id) return;
       const target = await pickStep(d, id, 'Restore the workspace to its state after which step?', stepArg, true);
@@ -213,8 +246,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       // A conversation rewind continues in a fork: as for Fork, what it goes on with (needed from a finished session's last step).
       const message = mode.mode === 'files' ? '' : await vscode.window.showInputBox({ title: 'Savepoint: Rewind', prompt: 'What should the new session do from there? (optional unless the session had finished)' });
       if (message === undefined) return;
-      const { store } = await d.stores.get();
-      if (!store) return;
+      const store = await storeOf(d);
       await reporting(async () => {
         const ws = workspace();
         const outliner = await d.sessions.symbolOutliner();
@@ -239,11 +271,12 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep }, false);
       });
     }),
-    vscode.commands.registerCommand('savepoint.undoRewind', async (arg?: unknown, rewindArg?: unknown) => {
+    'savepoint.undoRewind': guard(async (arg?: unknown, rewindArg?: unknown) => {
+      folder(d);
+      await storeOf(d);
       const id = await idleSession(d, arg, 'Undo a rewind of which session?', 'the undo');
       if (!id) return;
-      const { store } = await d.stores.get();
-      if (!store) return;
+      const store = await storeOf(d);
       await reporting(async () => {
         const rewinds = (await listRewinds(store, id)).filter(undoable);
         if (!rewinds.length) {
@@ -269,15 +302,15 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         if (r) await runUndo(d, store, id, r, true);
       });
     }),
-    vscode.commands.registerCommand('savepoint.forkSession', async (arg?: unknown, stepArg?: unknown) => {
+    'savepoint.forkSession': guard(async (arg?: unknown, stepArg?: unknown) => {
+      await storeOf(d);
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Fork which session?'));
       if (!id) return;
       const target = await pickStep(d, id, 'Start the new session from the checkpoint after which step?', stepArg, true);
       if (!target) return;
       const message = await vscode.window.showInputBox({ title: 'Savepoint: Fork', prompt: 'What should the new session do from there? (optional unless the session had finished)' });
       if (message === undefined) return;
-      const { store } = await d.stores.get();
-      if (!store) return;
+      const store = await storeOf(d);
       try {
         const fork = await forkSession(store, id, target.step, message.trim() ? { message: message.trim() } : {});
         d.stores.notifyChanged();
@@ -288,7 +321,8 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
         else throw e;
       }
     }),
-    vscode.commands.registerCommand('savepoint.openStepDiff', async (arg?: unknown, stepArg?: unknown, pathArg?: unknown, callArg?: unknown) => {
+    'savepoint.openStepDiff': guard(async (arg?: unknown, stepArg?: unknown, pathArg?: unknown, callArg?: unknown) => {
+      await storeOf(d);
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Diff of which session?'));
       if (!id) return;
       const target = await pickStep(d, id, 'Which step?', stepArg);
@@ -303,13 +337,13 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       const side = (hash: string | null, link: string | undefined) => (link !== undefined ? BlobContentProvider.link(link, t.path) : BlobContentProvider.uri(hash, t.path));
       await vscode.commands.executeCommand('vscode.diff', side(t.beforeHash, t.beforeLink), side(t.afterHash, t.afterLink), `${t.path} (step ${t.step})`, { preview: true });
     }),
-    vscode.commands.registerCommand('savepoint.showStepSymbols', async (arg?: unknown, stepArg?: unknown, pathArg?: unknown) => {
+    'savepoint.showStepSymbols': guard(async (arg?: unknown, stepArg?: unknown, pathArg?: unknown) => {
+      await storeOf(d);
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Symbols of which session?'));
       if (!id) return;
       const target = await pickStep(d, id, 'As which step left the files?', stepArg);
       if (!target) return;
-      const { store } = await d.stores.get();
-      if (!store) return;
+      const store = await storeOf(d);
       let outlines: StepOutline[];
       try {
         outlines = await stepOutlines(store, id, target.step, typeof pathArg === 'string' ? pathArg : undefined, { outliner: () => d.sessions.symbolOutliner() });
@@ -334,7 +368,7 @@ export function registerCheckpointCommands(d: Deps): vscode.Disposable[] {
       const line = Math.max(0, (picked.line ?? 1) - 1);
       await vscode.window.showTextDocument(BlobContentProvider.uri(picked.o.file, picked.o.path), { preview: true, selection: new vscode.Range(line, 0, line, 0) });
     }),
-  ];
+  };
 }
 
 /** The codicon VS Code's own outline uses for each kind of symbol. */

@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     ...registerCommands({ context, stores: host, sessions: service, documents, log }),
     vscode.workspace.registerTextDocumentContentProvider(BLOB_SCHEME, new BlobContentProvider(host)),
-    ...registerCheckpointCommands({ stores: host, sessions: service, pickSession: sessionPicker(host) }),
+    ...registerCheckpointCommands({ stores: host, sessions: service, pickSession: sessionPicker(host), log }),
   );
   log.info(`Savepoint ${String(context.extension.packageJSON.version)} activated`);
   void recover(service, statusBar, log).then(() => {

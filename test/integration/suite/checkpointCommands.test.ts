@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { type CheckpointDeps, checkpointCommands } from '../../../src/extension/checkpointCommands';
+import { StoreHost } from '../../../src/extension/storeHost';
+import type { SessionId } from '../../../src/core/store/types';
+import { WindowStub } from '../helpers';
+import { commitSteps, contextIn } from '../sidebarFakes';
+
+/**
+ * Rewind, Undo a Rewind, Fork, Diff and Symbols when what they need is missing: the user is told
+ * why and what to do in a warning with the button that helps (as the other commands do), never a
+ * raw error and never nothing at all.
+ */
+describe('Checkpoint commands without a folder or a store', () => {
+  let ui: WindowStub;
+  let log: vscode.LogOutputChannel;
+  let dir: string;
+  let host: StoreHost;
+  let id: SessionId;
+
+  before(async () => {
+    log = vscode.window.createOutputChannel('Savepoint integration (checkpoint commands)', { log: true });
+    dir = mkdtempSync(join(tmpdir(), 'savepoint-integ-checkpoint-commands-'));
+    host = new StoreHost(contextIn(dir), log);
+    const store = (await host.get()).store;
+    assert.ok(store);
+    id = (await store.createSession({ title: 'A paused session', status: 'paused' })).id;
+    await commitSteps(store, id, 0, 1, 2, 'A paused session');
+  });
+  after(async () => {
+    await host?.dispose();
+    log?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => (ui = new WindowStub().install()));
+  afterEach(() => ui.restore());
+
+  const deps = (over: Partial<CheckpointDeps>): CheckpointDeps => ({
+    stores: host,
+    sessions: { isRunning: () => false, symbolOutliner: async () => undefined, holdWrites: () => () => undefined, resume: async () => undefined } as unknown as CheckpointDeps['sessions'],
+    pickSession: async () => id,
+    log,
+    ...over,
+  });
+  const warnings = () => ui.calls.filter((c) => c.kind === 'warning');
+
+  it('says that the session store is not open, and why, with the logs a click away', async () => {
+    const closed = { get: async () => ({ store: undefined, readOnly: false, error: 'The session store could not be opened: no space left on the disk' }), memory: async () => undefined, notifyChanged: () => undefined } as unknown as CheckpointDeps['stores'];
+    const commands = checkpointCommands(deps({ stores: closed }));
+    for (const [command, args] of [['savepoint.rewindSession', [id, 1]], ['savepoint.undoRewind', [id]], ['savepoint.forkSession', [id, 1]], ['savepoint.openStepDiff', [id, 1]], ['savepoint.showStepSymbols', [id, 1]]] as const) {
+      const seen = ui.calls.length;
+      await commands[command]?.(...args);
+      const told = ui.calls.slice(seen);
+      assert.equal(told.length, 1, `${command}: one message, no question first: ${JSON.stringify(told.map((c) => c.message))}`);
+      assert.equal(told[0]?.kind, 'warning', command);
+      assert.match(told[0]?.message ?? '', /^Savepoint: The session store could not be opened: no space left on the disk/, command);
+      assert.deepEqual(told[0]?.args.slice(1), ['Show Logs'], command);
+    }
+    assert.deepEqual(ui.errors(), []);
+  });
+
+  it('says that a rewind and its undo need the folder open, with the button that opens one, before asking anything', async () => {
+    const commands = checkpointCommands(deps({ folder: () => undefined }));
+    for (const [command, args] of [['savepoint.rewindSession', [id, 1]], ['savepoint.undoRewind', [id]], ['savepoint.rewindSession', []]] as const) {
+      const seen = ui.calls.length;
+      await commands[command]?.(...args);
+      const told = ui.calls.slice(seen);
+      assert.deepEqual(told.map((c) => c.kind), ['warning'], `${command}: ${JSON.stringify(told.map((c) => c.message))}`);
+      assert.match(told[0]?.message ?? '', /^Savepoint: Open the folder the session worked in first/, command);
+      assert.deepEqual(told[0]?.args.slice(1), ['Open Folder'], command);
+    }
+    assert.deepEqual(ui.errors(), []);
+    assert.equal(warnings().length, 3);
+  });
+});
