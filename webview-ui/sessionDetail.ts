@@ -195,13 +195,13 @@ export class SessionDetail {
   }
 
   /**
-   * The header, rebuilt only when what its buttons do changes (the session, its status, its title):
+   * The header, rebuilt only when what its buttons do changes (the session, its status, its title, whether its run is alive):
    * a running session changes at every step, and a button replaced under the pointer or the focus
    * would lose the click or the keyboard. Otherwise only the counts are written again.
    */
   private renderHeader(): void {
     const r = this.row;
-    const key = r ? JSON.stringify([r.id, r.status, r.title]) : '';
+    const key = r ? JSON.stringify([r.id, r.status, r.title, !!r.live]) : '';
     if (key === this.headerKey && this.headerMeta && r) {
       this.headerMeta.textContent = metaLine(r);
       return;

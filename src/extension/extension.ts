@@ -11,6 +11,7 @@ import { ApprovalStatusBar } from './statusBar';
 import { StoreHost } from './storeHost';
 import { count } from '../core/util/plural';
 import { recover } from './recovery';
+import type { SessionId } from '../core/store/types';
 
 let sessions: SessionService | undefined;
 let stores: StoreHost | undefined;
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   sessions = service;
   const documents = new SessionDocumentProvider(host);
   const statusBar = new ApprovalStatusBar(host);
-  const view = new SessionsViewProvider(context.extensionUri, host, log, service.onDidNotice);
+  const view = new SessionsViewProvider(context.extensionUri, host, log, service.onDidNotice, (id) => service.isRunning(id as SessionId));
   const timeouts = new ApprovalTimeoutScheduler(host, service, log);
   const memoryView = new MemoryViewProvider(host);
   context.subscriptions.push(

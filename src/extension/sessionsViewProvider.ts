@@ -27,6 +27,8 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
     private readonly log: vscode.LogOutputChannel,
     /** The running sessions' live notices (none: the timeline follows the journal only). */
     notices: vscode.Event<RunnerNotice> = () => ({ dispose: () => undefined }),
+    /** Whether a run of the session is alive in this window (none: never). */
+    private readonly isLive: (id: string) => boolean = () => false,
   ) {
     this.feed = new TimelineFeed(stores, notices, (m) => this.postFeed(m), log);
     this.disposables.push(
@@ -101,7 +103,7 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
 
   private async load(): Promise<{ sessions: SessionRow[]; store: StoreView }> {
     const state = await this.stores.get();
-    const sessions = toRows(await this.stores.listSessions());
+    const sessions = toRows(await this.stores.listSessions()).map((r) => ({ ...r, live: this.isLive(r.id) }));
     return { sessions, store: { readOnly: state.readOnly, error: state.error } };
   }
 

@@ -23,6 +23,8 @@ export interface SessionRow {
   pendingApproval: { tool: string; summary: string; requestedAt: number } | null;
   /** The session this one was forked from: its title while it exists (null once deleted), and the step. */
   forkOf: { id: string; title: string | null; step: number | null } | null;
+  /** A run of it is alive in this window (a waiting session can be, or be paused at its question): its history cannot change then. */
+  live?: boolean;
 }
 
 export interface StoreView {

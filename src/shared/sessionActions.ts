@@ -15,13 +15,14 @@ export const LIST_ACTIONS: Record<SessionStatusView, SessionAction[]> = {
 };
 
 /** The actions of an open session's header. */
-export function detailActions(row: Pick<SessionRow, 'status'>): SessionAction[] {
+export function detailActions(row: Pick<SessionRow, 'status' | 'live'>): SessionAction[] {
   const base: SessionAction[] = [];
   if (row.status === 'running') base.push(['pauseSession', 'debug-pause', 'Pause', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
   else if (row.status === 'waiting') base.push(['resumeSession', 'bell', 'Answer', true], ['pauseSession', 'debug-pause', 'Pause', false], ['cancelSession', 'debug-stop', 'Cancel', false]);
   else if (row.status === 'interrupted' || row.status === 'paused') base.push(['resumeSession', 'debug-continue', 'Resume', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
   else if (row.status === 'failed') base.push(['resumeSession', 'debug-restart', 'Retry', true]);
-  if (row.status !== 'running') base.push(['rewindSession', 'history', 'Rewind…', false]);
+  // A waiting session whose run is alive would refuse the rewind: it is offered once paused.
+  if (row.status !== 'running' && !row.live) base.push(['rewindSession', 'history', 'Rewind…', false]);
   base.push(['forkSession', 'repo-forked', 'Fork…', false]);
   return base;
 }

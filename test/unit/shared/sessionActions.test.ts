@@ -13,4 +13,11 @@ describe('the sidebar actions of a session', () => {
     assert.ok(commands(LIST_ACTIONS.waiting).includes('pauseSession'));
     assert.ok(commands(detailActions({ status: 'waiting' })).includes('rewindSession'));
   });
+
+  it('a waiting session offers no Rewind while its run is alive (the rewind would be refused), and offers it once paused', () => {
+    assert.ok(!commands(detailActions({ status: 'waiting', live: true })).includes('rewindSession'));
+    assert.ok(commands(detailActions({ status: 'waiting', live: true })).includes('pauseSession'), 'Pause is what makes the rewind possible');
+    assert.ok(commands(detailActions({ status: 'waiting', live: false })).includes('rewindSession'));
+    assert.ok(commands(detailActions({ status: 'paused' })).includes('rewindSession'));
+  });
 });

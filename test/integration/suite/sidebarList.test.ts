@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
+import { StoreHost } from '../../../src/extension/storeHost';
+import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
+import type { SessionId } from '../../../src/core/store/types';
+import type { HostMessage } from '../../../src/shared/protocol';
+import { activateExtension, waitFor, workbenchUi } from '../helpers';
+import { commitSteps, contextIn, recording, viewOf } from '../sidebarFakes';
+
+/**
+ * The session list of the real sidebar page as a keyboard and screen-reader user meets it: the
+ * focus stays where it is while sessions change, a row opens with Enter and Space, its elapsed
+ * time moves on, and what the host reveals is shown.
+ */
+describe('Sidebar list', () => {
+  let dir: string;
+  let host: StoreHost;
+  let provider: SessionsViewProvider;
+  let log: vscode.LogOutputChannel;
+  let store: CheckpointStore;
+  let running: SessionId;
+  let waiting: SessionId;
+  const live = new Set<string>();
+  const panels: vscode.WebviewPanel[] = [];
+
+  before(async function () {
+    const ext = await activateExtension();
+    if (!(await workbenchUi({ count: 'body' }))) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'savepoint-integ-sidebar-list-'));
+    log = vscode.window.createOutputChannel('Savepoint integration (sidebar list)', { log: true });
+    host = new StoreHost(contextIn(dir), log);
+    provider = new SessionsViewProvider(ext.extensionUri, host, log, undefined, (id) => live.has(id));
+    const opened = (await host.get()).store;
+    assert.ok(opened);
+    store = opened;
+    running = (await store.createSession({ title: 'A running session', status: 'running' })).id;
+    await commitSteps(store, running, 0, 1, 1, 'A running session');
+    waiting = (await store.createSession({ title: 'A waiting session', status: 'waiting' })).id;
+    await commitSteps(store, waiting, 0, 1, 1, 'A waiting session');
+    host.notifyChanged();
+  });
+
+  after(async () => {
+    for (const p of panels) p.dispose();
+    provider?.dispose();
+    await host?.dispose();
+    log?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The real page in an editor tab, showing the list. */
+  async function openPage(name: string): Promise<{ panel: vscode.WebviewPanel; posted: HostMessage[] }> {
+    const panel = vscode.window.createWebviewPanel('savepoint.integrationSidebar', name, vscode.ViewColumn.One, { enableScripts: true });
+    panels.push(panel);
+    const posted: HostMessage[] = [];
+    provider.resolveWebviewView(viewOf(recording(panel.webview, posted).webview, panel.onDidDispose));
+    await waitFor('the bootstrap', () => posted.find((m) => m.method === 'bootstrap'), 60000);
+    await workbenchUi({ wait: 'li.session[title="A running session"]' });
+    return { panel, posted };
+  }
+
+  // Scoped to the session's own header: the real sidebar of the editor may show another session's.
+  const header = (title: string) => `.detail-header:has-text("${title}")`;
+
+  it("offers no Rewind on a waiting session while its run is alive, and offers it once the run stopped", async () => {
+    live.add(waiting);
+    host.notifyChanged();
+    const { panel } = await openPage('Savepoint sidebar (rewind)');
+    await workbenchUi({ click: 'li.session[title="A waiting session"]' });
+    await workbenchUi({ wait: `${header('A waiting session')} .detail-actions vscode-button:has-text("Pause")` });
+    assert.equal((await workbenchUi({ count: `${header('A waiting session')} .detail-actions vscode-button:has-text("Rewind")` }))?.count, 0, 'no Rewind while the run is alive');
+    live.delete(waiting);
+    host.notifyChanged();
+    await workbenchUi({ wait: `${header('A waiting session')} .detail-actions vscode-button:has-text("Rewind")`, shot: 'sidebar-rewind-after-pause', of: '.editor-group-container' });
+    panel.dispose();
+  });
+});
