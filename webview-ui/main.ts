@@ -150,6 +150,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     seq.bootstrap(msg.params.seq);
     sessions = msg.params.sessions;
     store = msg.params.store;
+    // A timeline nobody asked for is a session the host reveals (Show on a notice).
+    if (msg.params.timeline && msg.params.timeline.sessionId !== ui.open) {
+      ui = { ...ui, open: msg.params.timeline.sessionId };
+      api.setState(ui);
+    }
     render(msg.params.timeline);
     return;
   }
@@ -169,6 +174,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'timeline/earlier':
       if (detail?.sessionId === msg.params.sessionId) detail.prepend(msg.params.entries, msg.params.earlier);
+      break;
+    case 'session/reveal':
+      openSession(msg.params.sessionId);
       break;
     case 'timeline/stream':
       if (detail?.sessionId === msg.params.sessionId) detail.stream(msg.params);

@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCheckpointCommands({ stores: host, sessions: service, pickSession: sessionPicker(host), log }),
   );
   log.info(`Savepoint ${String(context.extension.packageJSON.version)} activated`);
-  void recover(service, statusBar, log).then(() => {
+  void recover(service, statusBar, log, (id) => view.reveal(id)).then(() => {
     void timeouts.refresh();
     // Index long-term memory in the background, so that the first session does not wait for it.
     void host.memory();

@@ -10,8 +10,8 @@ export interface RecoveringSessions {
   resume(id: SessionId): Promise<void>;
 }
 
-/** After a crash or a restart: sessions that were running are interrupted; offer to resume them. */
-export async function recover(service: RecoveringSessions, statusBar: { refresh(): Promise<void> }, log: vscode.LogOutputChannel): Promise<void> {
+/** After a crash or a restart: sessions that were running are interrupted; offer to resume them, or to show them (`show`: in the Savepoint sidebar). */
+export async function recover(service: RecoveringSessions, statusBar: { refresh(): Promise<void> }, log: vscode.LogOutputChannel, show: (id: SessionId) => Promise<void>): Promise<void> {
   try {
     // On its own: a failure of what follows does not stop it.
     void service.sweepCrashLeftovers().catch((e: unknown) => log.warn(`clean-up after a crashed rewind: ${e instanceof Error ? e.message : String(e)}`));
@@ -23,7 +23,8 @@ export async function recover(service: RecoveringSessions, statusBar: { refresh(
     const what = interrupted.length === 1 ? 'A session was' : `${interrupted.length} sessions were`;
     const a = await vscode.window.showWarningMessage(`Savepoint: ${what} interrupted when the editor stopped. Nothing is lost.`, 'Resume', 'Show');
     if (a === 'Resume') await resumeAll(service, interrupted, log);
-    if (a === 'Show') await vscode.commands.executeCommand('savepoint.showSession', interrupted[0]);
+    const first = interrupted[0];
+    if (a === 'Show' && first) await show(first);
   } catch (e) {
     log.warn(`restart recovery: ${e instanceof Error ? e.message : String(e)}`);
   }

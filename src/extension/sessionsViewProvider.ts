@@ -20,6 +20,8 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
   private seq = 0;
   private readonly feed: TimelineFeed;
   private readonly disposables: vscode.Disposable[] = [];
+  /** A session to show once the page is ready (revealed while the view was not built). */
+  private revealing: string | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -71,7 +73,8 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
       case 'ready': {
         this.ready = true;
         const { sessions, store } = await this.load();
-        const wanted = msg.params?.sessionId;
+        const wanted = this.revealing ?? msg.params?.sessionId;
+        this.revealing = undefined;
         if (!wanted) this.feed.close();
         const timeline = wanted ? await this.feed.open(wanted) : null;
         const boot: Bootstrap = { seq: this.seq, sessions, store, timeline: timeline ? timeline() : null };
@@ -105,6 +108,17 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
     const state = await this.stores.get();
     const sessions = toRows(await this.stores.listSessions()).map((r) => ({ ...r, live: this.isLive(r.id) }));
     return { sessions, store: { readOnly: state.readOnly, error: state.error } };
+  }
+
+  /**
+   * Shows the Savepoint sidebar with the session open (Show on a notice). A view not built yet (or
+   * torn down while hidden) opens it in the bootstrap that follows its `ready`.
+   */
+  async reveal(sessionId: string): Promise<void> {
+    // A hidden view's page is torn down: it says `ready` again when shown.
+    const told = this.view?.visible && this.ready ? await this.view.webview.postMessage({ method: 'session/reveal', params: { seq: ++this.seq, sessionId } } satisfies HostMessage) : false;
+    if (!told) this.revealing = sessionId;
+    await vscode.commands.executeCommand(`${SessionsViewProvider.viewId}.focus`);
   }
 
   private async pushChange(): Promise<void> {

@@ -54,7 +54,7 @@ export interface Bootstrap {
   seq: number;
   store: StoreView;
   sessions: SessionRow[];
-  /** The session the webview asked to show in its `ready`, when it exists. */
+  /** The session to show: the one the webview asked for in its `ready`, or the one the host reveals (Show on a notice). */
   timeline: TimelineSnapshot | null;
 }
 
@@ -68,6 +68,8 @@ export interface HostNotifications {
   'timeline/changed': { seq: number; sessionId: string; entries: TimelineEntry[] };
   /** The answer to `timeline/earlier`: the page of entries before the ones the webview has, and how many are left before it. */
   'timeline/earlier': { seq: number; sessionId: string; entries: TimelineEntry[]; earlier: number };
+  /** The host shows this session (Show on a notice): the webview opens it as if the user had. */
+  'session/reveal': { seq: number; sessionId: string };
   /** Streamed model text, coalesced: `text` is appended to the live turn (after clearing it when `reset`). */
   'timeline/stream': { seq: number; sessionId: string } & StreamBatch;
 }

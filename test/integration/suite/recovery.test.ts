@@ -50,12 +50,28 @@ describe('Restart recovery', () => {
       },
     };
     try {
-      await recover(sessions, { refresh: async () => undefined }, log);
+      await recover(sessions, { refresh: async () => undefined }, log, async () => undefined);
     } finally {
       log.dispose();
     }
     const told = ui.calls.find((c) => c.kind === 'warning' && c.message.includes('Set your Anthropic API key first'));
     assert.ok(told, `the user is told why: ${JSON.stringify(ui.calls.map((c) => c.message))}`);
     assert.deepEqual(told.args.slice(1), ['Set API Key']);
+  });
+
+  it('Show on the restart notice shows the session in the Savepoint sidebar, not in a text document', async () => {
+    const log = vscode.window.createOutputChannel('Savepoint integration (recovery show)', { log: true });
+    ui.on('warning', /interrupted when the editor stopped/, () => 'Show');
+    const shown: SessionId[] = [];
+    const sessions = { sweepCrashLeftovers: async () => 0, recoverInterrupted: async () => ['01FIRST' as SessionId, '01SECOND' as SessionId], resume: async () => undefined };
+    const documents = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'savepoint-session').length;
+    const before = documents();
+    try {
+      await recover(sessions, { refresh: async () => undefined }, log, async (id) => void shown.push(id));
+    } finally {
+      log.dispose();
+    }
+    assert.deepEqual(shown, ['01FIRST']);
+    assert.equal(documents(), before, 'no session document opened');
   });
 });

@@ -78,4 +78,20 @@ describe('Sidebar list', () => {
     await workbenchUi({ wait: `${header('A waiting session')} .detail-actions vscode-button:has-text("Rewind")`, shot: 'sidebar-rewind-after-pause', of: '.editor-group-container' });
     panel.dispose();
   });
+
+  it('shows the session the host reveals (Show on the restart notice), in a page already open and in one built after', async () => {
+    const { panel } = await openPage('Savepoint sidebar (reveal)');
+    await provider.reveal(waiting);
+    await workbenchUi({ wait: header('A waiting session'), shot: 'sidebar-revealed', of: '.editor-group-container' });
+    const gone = new Promise<void>((r) => panel.onDidDispose(() => r()));
+    panel.dispose();
+    await gone;
+    await provider.reveal(running);
+    const posted: HostMessage[] = [];
+    const again = vscode.window.createWebviewPanel('savepoint.integrationSidebar', 'Savepoint sidebar (revealed later)', vscode.ViewColumn.One, { enableScripts: true });
+    panels.push(again);
+    provider.resolveWebviewView(viewOf(recording(again.webview, posted).webview, again.onDidDispose));
+    await workbenchUi({ wait: header('A running session') });
+    again.dispose();
+  });
 });
