@@ -22,24 +22,30 @@ export const STATUS_ICON: Record<SessionStatusView, string> = {
 
 export type Act = (command: WebviewCommand, sessionId?: string, step?: number, path?: string, callId?: string) => void;
 
+/**
+ * One session's row: a list item holding a real button that opens the session (Enter and Space,
+ * as any button), its actions as sibling buttons, and lines of text.
+ */
 function row(s: SessionRow, act: Act, open: (id: string) => void): HTMLElement {
   const li = el('li', 'session');
   li.title = s.title;
-  const icon = el('span', `codicon codicon-${STATUS_ICON[s.status]} status-${s.status}`);
-  const title = el('span', 'title', s.title);
-  const meta = el('span', 'meta', `${s.steps} step${s.steps === 1 ? "" : "s"} · ${tokens(s.tokens)} tokens · $${s.costUsd.toFixed(2)} · ${ago(s.updatedAt)}`);
+  li.dataset.id = s.id;
+  const openButton = el('button', 'open');
+  openButton.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
+  openButton.append(el('span', `codicon codicon-${STATUS_ICON[s.status]} status-${s.status}`), el('span', 'title', s.title));
+  openButton.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    open(s.id);
+  });
   const actions = el('span', 'actions');
   for (const [command, codicon, label] of LIST_ACTIONS[s.status]) actions.append(iconAction(codicon, label, () => act(command, s.id)));
-  li.tabIndex = 0;
-  li.setAttribute('role', 'button');
-  li.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
+  const meta = el('span', 'meta', `${s.steps} step${s.steps === 1 ? '' : 's'} · ${tokens(s.tokens)} tokens · $${s.costUsd.toFixed(2)} · ${ago(s.updatedAt)}`);
+  const extra = el('span', 'extra');
+  if (s.forkOf) extra.append(forkLine(s.forkOf, open));
+  if (s.pendingApproval) extra.append(el('span', 'pending', `Waiting: ${s.pendingApproval.tool} — ${s.pendingApproval.summary}`));
+  // A click anywhere else on the row opens it too (the pointer's convenience; the keyboard has the button).
   li.addEventListener('click', () => open(s.id));
-  li.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Enter' && ev.target === li) open(s.id);
-  });
-  li.append(icon, title, actions, meta);
-  if (s.forkOf) li.append(forkLine(s.forkOf, open));
-  if (s.pendingApproval) li.append(el('span', 'pending', `Waiting: ${s.pendingApproval.tool} — ${s.pendingApproval.summary}`));
+  li.append(openButton, actions, meta, extra);
   return li;
 }
 
@@ -60,7 +66,6 @@ function forkLine(f: NonNullable<SessionRow['forkOf']>, open: (id: string) => vo
     ev.stopPropagation();
     open(f.id);
   });
-  link.addEventListener('keydown', (ev) => ev.stopPropagation());
   line.append(el('span', '', 'Fork of'), link);
   if (f.step !== null) line.append(el('span', '', `at step ${f.step}`));
   return line;

@@ -54,14 +54,15 @@ function descendants(pid) {
 
 /**
  * Waits for (`wait`) or clicks (`click`) the first element a selector finds in any frame, the webviews'
- * too, or marks it with a `data-probe` attribute (`mark`: is it the same element later?), then takes a
+ * too, or marks it with a `data-probe` attribute (`mark`: is it the same element later?), or focuses it
+ * (`focus`, and presses the key `press` there), then takes a
  * screenshot (`shot`) of the page or of the element `of`. `count` answers how many elements match, in
  * the frame with the most.
  */
 async function uiRequest(page, req) {
   const answer = (r) => writeFileSync(join(artifacts, `ui-${req.id}.json`), JSON.stringify(r));
   const shoot = () => (req.of ? page.locator(req.of).first() : page).screenshot({ path: join(artifacts, `${req.shot}.png`) });
-  const selector = req.click ?? req.wait ?? req.mark;
+  const selector = req.click ?? req.wait ?? req.mark ?? req.focus;
   try {
     // `scroll` (with `to`: a number of pixels or 'end') scrolls the page of the frame the selector
     // finds; `where` answers where that page is scrolled and the id of the first entry in view.
@@ -80,6 +81,13 @@ async function uiRequest(page, req) {
       answer({ ok: true, ...at });
       return;
     }
+    // `focused` answers count 1 when the focus of the frame the selector finds is on that element.
+    if (req.focused) {
+      let count = 0;
+      for (const f of page.frames()) count = Math.max(count, await f.evaluate((sel) => (document.activeElement?.matches(sel) ? 1 : 0), req.focused).catch(() => 0));
+      answer({ ok: true, count });
+      return;
+    }
     if (req.count) {
       let count = 0;
       for (const f of page.frames()) count = Math.max(count, await f.locator(req.count).count().catch(() => 0));
@@ -92,6 +100,9 @@ async function uiRequest(page, req) {
       if (hit) {
         if (req.click) await hit.locator(selector).first().click({ timeout: 10000 });
         if (req.mark) await hit.locator(selector).first().evaluate((e) => e.setAttribute('data-probe', '1'));
+        // `focus` puts the keyboard focus on the element, then presses `press` (a key name) there if given.
+        if (req.focus) await hit.locator(selector).first().focus({ timeout: 10000 });
+        if (req.focus && req.press) await hit.locator(selector).first().press(req.press, { timeout: 10000 });
         break;
       }
       if (tries > 120) throw new Error(`nothing on the page matches ${selector}`);

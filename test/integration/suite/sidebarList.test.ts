@@ -63,8 +63,23 @@ describe('Sidebar list', () => {
     return { panel, posted };
   }
 
+  const openButton = (title: string) => `li.session[title="${title}"] button.open`;
   // Scoped to the session's own header: the real sidebar of the editor may show another session's.
   const header = (title: string) => `.detail-header:has-text("${title}")`;
+
+  it('opens a row with Space and with Enter, from a real button; its actions are buttons beside it, not inside', async () => {
+    const { panel } = await openPage('Savepoint sidebar (keys)');
+    assert.equal((await workbenchUi({ count: 'li.session[role], li.session[tabindex]' }))?.count, 0, 'a row is a plain list item');
+    assert.equal((await workbenchUi({ count: 'li.session button.open vscode-icon, li.session button.open button' }))?.count, 0, 'no button inside the open button');
+    assert.equal((await workbenchUi({ count: 'li.session[title="A running session"] > .actions vscode-icon[title="Pause"]' }))?.count, 1, 'the actions beside it');
+    for (const key of ['Space', 'Enter']) {
+      await workbenchUi({ focus: openButton('A waiting session'), press: key });
+      await workbenchUi({ wait: header('A waiting session') });
+      await workbenchUi({ click: `${header('A waiting session')} vscode-icon[title="Back to the sessions"]` });
+      await workbenchUi({ wait: openButton('A waiting session') });
+    }
+    panel.dispose();
+  });
 
   it("offers no Rewind on a waiting session while its run is alive, and offers it once the run stopped", async () => {
     live.add(waiting);
