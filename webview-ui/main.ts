@@ -3,7 +3,7 @@ import { SeqTracker } from '../src/shared/sequence';
 import './elements';
 import { type ScrollSpot, restoreSpot, scrollSpot } from './scrollSpot';
 import { SessionDetail } from './sessionDetail';
-import { type Act, renderSessions } from './sessionList';
+import { type Act, SessionList } from './sessionList';
 import { vscodeApi } from './vscodeApi';
 
 /**
@@ -30,6 +30,8 @@ const seq = new SeqTracker();
 let sessions: SessionRow[] = [];
 let store: StoreView = { readOnly: false, error: null };
 let detail: SessionDetail | undefined;
+/** The session list while the page shows it (updated in place on every change). */
+let list: SessionList | undefined;
 /** The view whose scroll position the page shows now ('' the list, a session id): null while one loads, so that no position is recorded then. */
 let shownView: string | null = null;
 
@@ -84,20 +86,23 @@ function root(): HTMLElement | null {
   return document.getElementById('root');
 }
 
+function toggleGroup(group: string): void {
+  const collapsed = new Set(ui.collapsed);
+  if (collapsed.has(group)) collapsed.delete(group);
+  else collapsed.add(group);
+  ui = { ...ui, collapsed: [...collapsed] };
+  api.setState(ui);
+  list?.render(sessions, store, collapsed);
+}
+
 function showList(): void {
   const r = root();
   if (!r) return;
   if (shownView === '') saveScroll();
   detail = undefined;
   document.body.classList.remove('detail');
-  renderSessions(r, sessions, store, new Set(ui.collapsed), (group) => {
-    const collapsed = new Set(ui.collapsed);
-    if (collapsed.has(group)) collapsed.delete(group);
-    else collapsed.add(group);
-    ui = { ...ui, collapsed: [...collapsed] };
-    api.setState(ui);
-    showList();
-  }, act, openSession);
+  list ??= new SessionList(r, { act, open: openSession, toggle: toggleGroup });
+  list.render(sessions, store, new Set(ui.collapsed));
   showAt('', { top: 0, end: false });
 }
 
@@ -106,6 +111,7 @@ function openSession(id: string): void {
   shownView = null;
   ui = { ...ui, open: id };
   api.setState(ui);
+  list = undefined;
   const r = root();
   if (r) r.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Loading the timeline…' }));
   send({ method: 'session/open', params: { sessionId: id } });
@@ -124,6 +130,7 @@ function showDetail(t: TimelineSnapshot): void {
   const r = root();
   if (!r || ui.open !== t.sessionId) return;
   document.body.classList.add('detail');
+  list = undefined;
   if (shownView === t.sessionId) saveScroll();
   detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back, expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }) });
   showAt(t.sessionId, { top: 0, end: true });
@@ -164,6 +171,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       sessions = msg.params.sessions;
       store = msg.params.store;
       if (detail) detail.setRow(sessions.find((s) => s.id === detail?.sessionId));
+      else if (list) list.render(sessions, store, new Set(ui.collapsed));
       else if (!ui.open) showList();
       break;
     case 'timeline/snapshot':

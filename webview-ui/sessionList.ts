@@ -22,31 +22,61 @@ export const STATUS_ICON: Record<SessionStatusView, string> = {
 
 export type Act = (command: WebviewCommand, sessionId?: string, step?: number, path?: string, callId?: string) => void;
 
+export interface ListDeps {
+  act: Act;
+  open: (id: string) => void;
+  toggle: (group: string) => void;
+}
+
+const metaText = (s: SessionRow, now: number): string => `${s.steps} step${s.steps === 1 ? '' : 's'} · ${tokens(s.tokens)} tokens · $${s.costUsd.toFixed(2)} · ${ago(s.updatedAt, now)}`;
+
 /**
- * One session's row: a list item holding a real button that opens the session (Enter and Space,
- * as any button), its actions as sibling buttons, and lines of text.
+ * One session's row: a list item holding a real button that opens the session, its actions as
+ * sibling buttons, and lines of text. Updated in place: a running session changes at every step,
+ * and an element replaced under the focus or the pointer would lose the keyboard or the click.
  */
-function row(s: SessionRow, act: Act, open: (id: string) => void): HTMLElement {
-  const li = el('li', 'session');
-  li.title = s.title;
-  li.dataset.id = s.id;
-  const openButton = el('button', 'open');
-  openButton.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
-  openButton.append(el('span', `codicon codicon-${STATUS_ICON[s.status]} status-${s.status}`), el('span', 'title', s.title));
-  openButton.addEventListener('click', (ev) => {
-    ev.stopPropagation();
-    open(s.id);
-  });
-  const actions = el('span', 'actions');
-  for (const [command, codicon, label] of LIST_ACTIONS[s.status]) actions.append(iconAction(codicon, label, () => act(command, s.id)));
-  const meta = el('span', 'meta', `${s.steps} step${s.steps === 1 ? '' : 's'} · ${tokens(s.tokens)} tokens · $${s.costUsd.toFixed(2)} · ${ago(s.updatedAt)}`);
-  const extra = el('span', 'extra');
-  if (s.forkOf) extra.append(forkLine(s.forkOf, open));
-  if (s.pendingApproval) extra.append(el('span', 'pending', `Waiting: ${s.pendingApproval.tool} — ${s.pendingApproval.summary}`));
-  // A click anywhere else on the row opens it too (the pointer's convenience; the keyboard has the button).
-  li.addEventListener('click', () => open(s.id));
-  li.append(openButton, actions, meta, extra);
-  return li;
+class RowView {
+  readonly li = el('li', 'session');
+  private readonly openButton = el('button', 'open');
+  private readonly statusIcon = el('span', '');
+  private readonly title = el('span', 'title');
+  private readonly actions = el('span', 'actions');
+  private readonly meta = el('span', 'meta');
+  private readonly extra = el('span', 'extra');
+  private row: SessionRow | undefined;
+  private actionsKey: string | undefined;
+  private extraKey: string | undefined;
+
+  constructor(private readonly deps: ListDeps) {
+    this.openButton.append(this.statusIcon, this.title);
+    this.openButton.addEventListener('click', (ev) => {
+      ev.stopPropagation();
+      if (this.row) deps.open(this.row.id);
+    });
+    // A click anywhere else on the row opens it too (the pointer's convenience; the keyboard has the button).
+    this.li.addEventListener('click', () => this.row && deps.open(this.row.id));
+    this.li.append(this.openButton, this.actions, this.meta, this.extra);
+  }
+
+  update(s: SessionRow, now: number): void {
+    this.row = s;
+    this.li.dataset.id = s.id;
+    this.li.title = s.title;
+    this.statusIcon.className = `codicon codicon-${STATUS_ICON[s.status]} status-${s.status}`;
+    this.title.textContent = s.title;
+    this.openButton.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
+    this.meta.textContent = metaText(s, now);
+    const actionsKey = `${s.id}:${s.status}`;
+    if (actionsKey !== this.actionsKey) {
+      this.actionsKey = actionsKey;
+      this.actions.replaceChildren(...LIST_ACTIONS[s.status].map(([command, codicon, label]) => iconAction(codicon, label, () => this.deps.act(command, s.id))));
+    }
+    const extraKey = JSON.stringify([s.forkOf, s.pendingApproval?.tool, s.pendingApproval?.summary]);
+    if (extraKey !== this.extraKey) {
+      this.extraKey = extraKey;
+      this.extra.replaceChildren(...(s.forkOf ? [forkLine(s.forkOf, this.deps.open)] : []), ...(s.pendingApproval ? [el('span', 'pending', `Waiting: ${s.pendingApproval.tool} — ${s.pendingApproval.summary}`)] : []));
+    }
+  }
 }
 
 /** "Fork of ‹title› at step N": the parent opens on click while it exists. */
@@ -71,39 +101,111 @@ function forkLine(f: NonNullable<SessionRow['forkOf']>, open: (id: string) => vo
   return line;
 }
 
-/** Renders the sessions grouped by status (textContent only: nothing from a session is parsed as HTML). */
-export function renderSessions(
-  root: HTMLElement,
-  sessions: readonly SessionRow[],
-  store: StoreView,
-  collapsed: ReadonlySet<string>,
-  onToggle: (group: string) => void,
-  act: Act,
-  openSession: (id: string) => void,
-): void {
-  root.replaceChildren();
-  if (store.error) root.append(el('div', 'banner error', store.error));
-  else if (store.readOnly) root.append(el('div', 'banner', 'Another window is using this workspace\'s sessions: shown read-only.'));
-  if (sessions.length === 0 && !store.error) {
-    root.append(el('p', 'empty', 'No sessions yet. Sessions you start appear here, and survive restarts.'));
-    root.append(button('New Session', 'add', () => act('newSession')));
-    return;
+interface GroupView {
+  section: HTMLElement;
+  header: HTMLButtonElement;
+  chevron: HTMLElement;
+  label: HTMLElement;
+  list: HTMLUListElement;
+}
+
+/**
+ * The sessions grouped by status (textContent only: nothing from a session is parsed as HTML).
+ * Rendered again in place on every change: rows, group headers and buttons stay the same
+ * elements, moved only when their order changes; if a move still takes the focus away, it is put
+ * back on the same button of the same row.
+ */
+export class SessionList {
+  private readonly rows = new Map<string, RowView>();
+  private readonly groups = new Map<SessionStatusView, GroupView>();
+  private readonly banner = el('div', 'banner');
+  private readonly empty = el('div', 'empty-list');
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly deps: ListDeps,
+  ) {
+    this.empty.append(el('p', 'empty', 'No sessions yet. Sessions you start appear here, and survive restarts.'), button('New Session', 'add', () => deps.act('newSession')));
+    root.replaceChildren();
   }
-  for (const status of STATUS_ORDER) {
-    const group = sessions.filter((s) => s.status === status).sort((a, b) => b.updatedAt - a.updatedAt);
-    if (group.length === 0) continue;
-    const section = el('section', 'group');
-    const open = !collapsed.has(status);
-    const header = el('button', 'group-header');
-    header.setAttribute('aria-expanded', String(open));
-    header.append(el('span', `codicon codicon-chevron-${open ? 'down' : 'right'}`), el('span', '', `${GROUP_LABEL[status]} (${group.length})`));
-    header.addEventListener('click', () => onToggle(status));
-    section.append(header);
-    if (open) {
-      const list = el('ul', 'sessions');
-      list.append(...group.map((s) => row(s, act, openSession)));
-      section.append(list);
+
+  render(sessions: readonly SessionRow[], store: StoreView, collapsed: ReadonlySet<string>): void {
+    const focus = this.focusKey();
+    const now = Date.now();
+    const parts: HTMLElement[] = [];
+    this.banner.className = store.error ? 'banner error' : 'banner';
+    this.banner.textContent = store.error ?? (store.readOnly ? "Another window is using this workspace's sessions: shown read-only." : '');
+    if (store.error || store.readOnly) parts.push(this.banner);
+    if (sessions.length === 0 && !store.error) parts.push(this.empty);
+    const seen = new Set<string>();
+    for (const status of sessions.length ? STATUS_ORDER : []) {
+      const members = sessions.filter((s) => s.status === status).sort((a, b) => b.updatedAt - a.updatedAt);
+      if (members.length === 0) continue;
+      const g = this.group(status);
+      const open = !collapsed.has(status);
+      g.header.setAttribute('aria-expanded', String(open));
+      g.chevron.className = `codicon codicon-chevron-${open ? 'down' : 'right'}`;
+      g.label.textContent = `${GROUP_LABEL[status]} (${members.length})`;
+      const items = open
+        ? members.map((s) => {
+            seen.add(s.id);
+            const r = this.rows.get(s.id) ?? new RowView(this.deps);
+            this.rows.set(s.id, r);
+            r.update(s, now);
+            return r.li;
+          })
+        : [];
+      place(g.list, items);
+      place(g.section, open ? [g.header, g.list] : [g.header]);
+      parts.push(g.section);
     }
-    root.append(section);
+    for (const id of [...this.rows.keys()]) if (!seen.has(id)) this.rows.delete(id);
+    place(this.root, parts);
+    this.restoreFocus(focus);
   }
+
+  private group(status: SessionStatusView): GroupView {
+    const known = this.groups.get(status);
+    if (known) return known;
+    const header = el('button', 'group-header');
+    const chevron = el('span', '');
+    const label = el('span', '');
+    header.append(chevron, label);
+    header.addEventListener('click', () => this.deps.toggle(status));
+    const g = { section: el('section', 'group'), header, chevron, label, list: el('ul', 'sessions') };
+    g.section.dataset.group = status;
+    this.groups.set(status, g);
+    return g;
+  }
+
+  /** Where the focus is in the list: the row (or group), and which of its buttons by its label. */
+  private focusKey(): { id?: string; group?: string; label: string | null } | undefined {
+    const a = document.activeElement;
+    if (!(a instanceof HTMLElement) || !this.root.contains(a)) return undefined;
+    const li = a.closest<HTMLElement>('li.session');
+    if (li) return { id: li.dataset.id ?? '', label: a.classList.contains('open') ? null : a.getAttribute('title') };
+    const section = a.closest<HTMLElement>('section.group');
+    if (section) return { group: section.dataset.group ?? '', label: null };
+    return undefined;
+  }
+
+  /** Puts a focus the update took away back on the same button of the same row (its open button when that one is gone). */
+  private restoreFocus(key: ReturnType<SessionList['focusKey']>): void {
+    if (!key || (document.activeElement instanceof HTMLElement && this.root.contains(document.activeElement))) return;
+    const li = key.id !== undefined ? this.rows.get(key.id)?.li : undefined;
+    if (li?.isConnected) {
+      const same = key.label === null ? undefined : [...li.querySelectorAll<HTMLElement>('[title]')].find((e) => e !== li && e.getAttribute('title') === key.label);
+      (same ?? li.querySelector<HTMLElement>('button.open'))?.focus();
+      return;
+    }
+    if (key.group) this.groups.get(key.group as SessionStatusView)?.header.focus();
+  }
+}
+
+/** Makes `parent`'s children exactly `children`, moving only those out of place (a moved element loses the focus). */
+function place(parent: HTMLElement, children: readonly HTMLElement[]): void {
+  children.forEach((c, i) => {
+    if (parent.children[i] !== c) parent.insertBefore(c, parent.children[i] ?? null);
+  });
+  while (parent.children.length > children.length) parent.lastElementChild?.remove();
 }

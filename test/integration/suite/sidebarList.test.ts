@@ -23,6 +23,7 @@ describe('Sidebar list', () => {
   let log: vscode.LogOutputChannel;
   let store: CheckpointStore;
   let running: SessionId;
+  let runningHead: number;
   let waiting: SessionId;
   const live = new Set<string>();
   const panels: vscode.WebviewPanel[] = [];
@@ -38,7 +39,7 @@ describe('Sidebar list', () => {
     assert.ok(opened);
     store = opened;
     running = (await store.createSession({ title: 'A running session', status: 'running' })).id;
-    await commitSteps(store, running, 0, 1, 1, 'A running session');
+    runningHead = await commitSteps(store, running, 0, 1, 1, 'A running session');
     waiting = (await store.createSession({ title: 'A waiting session', status: 'waiting' })).id;
     await commitSteps(store, waiting, 0, 1, 1, 'A waiting session');
     host.notifyChanged();
@@ -66,6 +67,22 @@ describe('Sidebar list', () => {
   const openButton = (title: string) => `li.session[title="${title}"] button.open`;
   // Scoped to the session's own header: the real sidebar of the editor may show another session's.
   const header = (title: string) => `.detail-header:has-text("${title}")`;
+
+  it("keeps the keyboard focus on a row's button while its session changes at every step", async () => {
+    const { panel } = await openPage('Savepoint sidebar (focus)');
+    await workbenchUi({ focus: openButton('A running session') });
+    await workbenchUi({ mark: openButton('A running session') });
+    for (const step of [2, 3]) {
+      runningHead = await commitSteps(store, running, runningHead, step, 1);
+      await store.updateSession(running, { stepCount: step });
+      host.notifyChanged();
+      await workbenchUi({ wait: `li.session[title="A running session"] .meta:has-text("${step} steps")` });
+    }
+    await workbenchUi({ shot: 'sidebar-list-focus', of: '.editor-group-container' });
+    assert.equal((await workbenchUi({ focused: openButton('A running session') }))?.count, 1, 'the focus is still on the same row');
+    assert.equal((await workbenchUi({ count: `${openButton('A running session')}[data-probe]` }))?.count, 1, 'the same element: updated in place');
+    panel.dispose();
+  });
 
   it('opens a row with Space and with Enter, from a real button; its actions are buttons beside it, not inside', async () => {
     const { panel } = await openPage('Savepoint sidebar (keys)');
