@@ -193,6 +193,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
 });
 
 // Elapsed times (an approval's wait, "updated 3m ago") move on without any message.
-setInterval(() => detail?.tick(), 15000);
+setInterval(() => {
+  detail?.tick();
+  list?.tick();
+}, 15000);
 document.getElementById('logs')?.addEventListener('click', () => act('showLogs'));
 send({ method: 'ready', params: ui.open ? { sessionId: ui.open } : {} });

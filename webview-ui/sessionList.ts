@@ -77,6 +77,10 @@ class RowView {
       this.extra.replaceChildren(...(s.forkOf ? [forkLine(s.forkOf, this.deps.open)] : []), ...(s.pendingApproval ? [el('span', 'pending', `Waiting: ${s.pendingApproval.tool} — ${s.pendingApproval.summary}`)] : []));
     }
   }
+
+  tick(now: number): void {
+    if (this.row) this.meta.textContent = metaText(this.row, now);
+  }
 }
 
 /** "Fork of ‹title› at step N": the parent opens on click while it exists. */
@@ -162,6 +166,11 @@ export class SessionList {
     for (const id of [...this.rows.keys()]) if (!seen.has(id)) this.rows.delete(id);
     place(this.root, parts);
     this.restoreFocus(focus);
+  }
+
+  /** Writes the elapsed times ("updated 3m ago") again, in place. */
+  tick(now = Date.now()): void {
+    for (const r of this.rows.values()) r.tick(now);
   }
 
   private group(status: SessionStatusView): GroupView {

@@ -98,6 +98,16 @@ describe('Sidebar list', () => {
     panel.dispose();
   });
 
+  it('writes "updated … ago" again as time passes, without any change of the session', async () => {
+    // Updated now: the page first says a second or two ago.
+    await store.updateSession(waiting, { stepCount: 1 });
+    host.notifyChanged();
+    const { panel } = await openPage('Savepoint sidebar (ago)');
+    // The page writes elapsed times every 15 s: wait until it has written this one at least once.
+    await workbenchUi({ wait: 'li.session[title="A waiting session"] .meta:text-matches("· (1\\\\d|[2-9]\\\\d)s ago$")', shot: 'sidebar-list-ago', of: '.editor-group-container' });
+    panel.dispose();
+  });
+
   it("offers no Rewind on a waiting session while its run is alive, and offers it once the run stopped", async () => {
     live.add(waiting);
     host.notifyChanged();
