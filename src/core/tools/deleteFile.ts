@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError, type FileChange, type Tool } from './tool';
-import { jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
+import { checkSize, jsonInputSchema, workspaceCall, writablePath } from './toolSupport';
 
 const schema = z.strictObject({
   path: z.string().min(1).describe('Workspace-relative path of the file to delete.'),
@@ -15,11 +15,12 @@ export const deleteFileTool: Tool<DeleteFileInput> = {
   inputSchema: jsonInputSchema(schema),
   schema,
   async plan(input, ctx): Promise<FileChange[]> {
-    const file = await workspacePath(ctx.workspace, input.path);
+    const file = await writablePath(ctx.workspace, input.path);
     if (file === '.') throw new ToolError('IS_DIRECTORY', 'The workspace root is a directory.');
     const st = await workspaceCall(() => ctx.workspace.stat(file));
     if (st === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist.`);
     if (st.type === 'directory') throw new ToolError('IS_DIRECTORY', `${file} is a directory; delete_file deletes files only.`);
+    if (st.type === 'file') checkSize(file, st.size, 'delete it with run_command (rm) instead.');
     const before = await workspaceCall(() => ctx.workspace.readFile(file));
     if (before === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist.`);
     // The path itself a symlink: the deletion removes the link, and a rewind re-creates the link (not a copy of what it led to).

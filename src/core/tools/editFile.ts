@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { findAll, findIgnoringWhitespace, spliceAll } from './editMatch';
+import { type Span, findAll, findIgnoringWhitespace, findLooseEol, spliceSpans } from './editMatch';
+import { type Eol, dominantEol, eolOfRegion, keepFinalEol, withEol } from './textFidelity';
 import { ToolError, type FileChange, type Tool } from './tool';
-import { decodeExact, encodeText, jsonInputSchema, lineOf, lineStarts, looksBinary, workspaceCall, workspacePath } from './toolSupport';
+import { checkSize, decodeExact, encodeText, jsonInputSchema, lineOf, lineStarts, looksBinary, workspaceCall, writablePath } from './toolSupport';
 
 const schema = z.strictObject({
   path: z.string().min(1).describe('Workspace-relative path of the file to edit.'),
@@ -17,17 +18,22 @@ function listLines(lines: readonly number[]): string {
   return lines.length > 20 ? `${shown}, ...` : shown;
 }
 
-/** The occurrences of old_text, trying CRLF line ends when the file uses them and the model wrote LF. */
-function locate(text: string, input: EditFileInput): { at: number[]; oldText: string; newText: string } {
-  const at = findAll(text, input.old_text);
-  if (at.length > 0 || !text.includes('\r\n') || !input.old_text.includes('\n') || input.old_text.includes('\r')) {
-    return { at, oldText: input.old_text, newText: input.new_text };
-  }
-  const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
-  return { at: findAll(text, crlf(input.old_text)), oldText: crlf(input.old_text), newText: crlf(input.new_text) };
+/**
+ * The occurrences of old_text: exactly as written, else with CRLF and LF taken as the same line
+ * end (the model writes LF; a Windows or mixed file has CRLF). `all`: every occurrence, overlapping
+ * ones too (`aa` is twice in `aaa`), for the uniqueness check; `spans`: the ones replace_all replaces.
+ */
+function locate(text: string, oldText: string): { all: Span[]; spans: Span[] } {
+  const exact = (overlapping: boolean) => findAll(text, oldText, overlapping).map((i) => ({ start: i, end: i + oldText.length }));
+  const all = exact(true);
+  if (all.length > 0) return { all, spans: all.length > 1 ? exact(false) : all };
+  if (!text.includes('\r\n') && !oldText.includes('\r\n')) return { all, spans: all };
+  const loose = findLooseEol(text, oldText, true);
+  return { all: loose, spans: loose.length > 1 ? findLooseEol(text, oldText, false) : loose };
 }
 
 function noMatch(file: string, text: string, oldText: string): ToolError {
+  if (text === '') return new ToolError('NO_MATCH', `${file} is empty, so old_text cannot be found in it. To give it contents, use write_file.`);
   const near = findIgnoringWhitespace(text, oldText);
   if (near.length === 0) {
     return new ToolError('NO_MATCH', `old_text was not found in ${file}. Read the file again and copy the text exactly.`);
@@ -41,32 +47,51 @@ function noMatch(file: string, text: string, oldText: string): ToolError {
   );
 }
 
+/**
+ * `text` with `spans` replaced by new_text, written with the line ends of the text it replaces (or
+ * the file's, for text within one line). An edit that reaches the end never drops the file's final
+ * line break (a lost one is an accident; adding a missing one, as linters ask, is an edit).
+ */
+function replaced(text: string, spans: readonly Span[], newText: string): string {
+  let fileEol: Eol | undefined;
+  // The file's line end is looked at once, for all the occurrences (replace_all may have thousands).
+  const eolOf = (region: string): Eol => eolOfRegion(region, () => (fileEol ??= dominantEol(text) ?? '\n'));
+  const out = spliceSpans(text, spans, (s) => withEol(newText, eolOf(text.slice(s.start, s.end))));
+  return spans.some((s) => s.end === text.length) ? keepFinalEol(text, out, false) : out;
+}
+
 export const editFileTool: Tool<EditFileInput> = {
   name: 'edit_file',
   description:
     'Replace text in an existing file. old_text must match the file exactly (whitespace included) and occur exactly once, ' +
-    'unless replace_all is true. To create a file or replace all of it, use write_file.',
+    'unless replace_all is true; LF and CRLF line ends match each other. The file keeps its line ends (CRLF or LF), its byte order mark, ' +
+    'and its final line break. To create a file or replace all of it, use write_file.',
   category: 'mutate',
   inputSchema: jsonInputSchema(schema),
   schema,
   async plan(input, ctx): Promise<FileChange[]> {
     if (input.old_text === '') throw new ToolError('INVALID_INPUT', 'old_text is empty. To create a file or replace all of it, use write_file.');
     if (input.old_text === input.new_text) throw new ToolError('INVALID_INPUT', 'old_text and new_text are the same; nothing would change.');
-    const file = await workspacePath(ctx.workspace, input.path);
+    const file = await writablePath(ctx.workspace, input.path);
+    const st = await workspaceCall(() => ctx.workspace.stat(file));
+    if (st?.type === 'file') checkSize(file, st.size, 'change it with run_command (sed, a script) instead.');
     const before = await workspaceCall(() => ctx.workspace.readFile(file));
     if (before === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist. To create it, use write_file.`);
     const text = looksBinary(before) ? undefined : decodeExact(before);
     if (text === undefined) throw new ToolError('INVALID_INPUT', `${file} is not a UTF-8 text file; edit_file cannot change it safely.`);
-    const { at, oldText, newText } = locate(text, input);
-    if (at.length === 0) throw noMatch(file, text, oldText);
-    if (at.length > 1 && !input.replace_all) {
+    const { all, spans } = locate(text, input.old_text);
+    if (all.length === 0) throw noMatch(file, text, input.old_text);
+    if (all.length > 1 && !input.replace_all) {
       const starts = lineStarts(text);
+      const lines = [...new Set(all.map((s) => lineOf(starts, s.start)))];
       throw new ToolError(
         'AMBIGUOUS',
-        `old_text occurs ${at.length} times in ${file} (lines ${listLines(at.map((i) => lineOf(starts, i)))}). ` +
+        `old_text occurs ${all.length} times in ${file} (line${lines.length > 1 ? 's' : ''} ${listLines(lines)}). ` +
           'Include more surrounding lines to make it unique, or set replace_all to true.',
       );
     }
-    return [{ path: file, before, after: encodeText(spliceAll(text, at, oldText.length, newText)) }];
+    const after = replaced(text, spans, input.new_text);
+    if (after === text) throw new ToolError('INVALID_INPUT', `The edit changes nothing in ${file}: new_text is what the file already has there.`);
+    return [{ path: file, before, after: encodeText(after) }];
   },
 };

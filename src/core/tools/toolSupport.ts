@@ -28,6 +28,9 @@ export function toToolError(e: unknown): unknown {
   }
   const code = errCode(e);
   if (code === 'EACCES' || code === 'EPERM') return new ToolError('FAILED', `Permission denied: ${(e as Error).message}`);
+  // A name the model made up can be longer than the file system takes (255 bytes a name on most).
+  if (code === 'ENAMETOOLONG') return new ToolError('INVALID_INPUT', `The path is too long for the file system: ${(e as Error).message}`);
+  if (code === 'ELOOP') return new ToolError('INVALID_INPUT', `The path goes round a loop of symlinks: ${(e as Error).message}`);
   return e;
 }
 
@@ -56,6 +59,41 @@ export async function workspacePath(ws: Workspace, given: string): Promise<strin
   const outside = inRoot === '..' || inRoot.startsWith(`..${path.sep}`) || path.isAbsolute(inRoot);
   const rel = outside ? path.relative(await ws.resolve('.'), real) : inRoot;
   return rel === '' ? '.' : rel.split(path.sep).join('/');
+}
+
+/**
+ * A path a file tool may write or delete: `workspacePath`, refusing a path in a `.git` folder (or
+ * that `.git` itself), as given or as it resolves through symlinks, whatever its letter case (the
+ * same folder on a case-insensitive disk). Writing there can corrupt the repository, and git's own
+ * commands through run_command are the way to change it.
+ */
+export async function writablePath(ws: Workspace, given: string): Promise<string> {
+  const file = await workspacePath(ws, given);
+  const [real, root] = await Promise.all([workspaceCall(() => ws.resolve(file)), workspaceCall(() => ws.resolve('.'))]);
+  if (inGitDir(file) || inGitDir(path.relative(root, real))) {
+    throw new ToolError('INVALID_INPUT', `${file} is in the repository's .git folder, which file tools do not change; use git commands through run_command.`);
+  }
+  // Checked here, not when the write is applied: a write that fails there fails the step, and again at every resume.
+  const long = file.split('/').find((part) => Buffer.byteLength(part) > NAME_MAX_BYTES);
+  if (long !== undefined) throw new ToolError('INVALID_INPUT', `The name ${long.slice(0, 40)}... is longer than the ${NAME_MAX_BYTES} bytes a file or folder name can have.`);
+  return file;
+}
+
+/** The longest name of a file or folder on the usual file systems (ext4, APFS, NTFS: 255). */
+const NAME_MAX_BYTES = 255;
+
+const inGitDir = (rel: string): boolean => rel.split(/[\\/]/).some((part) => part.toLowerCase() === '.git');
+
+/**
+ * The largest file a tool reads whole (its bytes, the decoded text and the edited copy are all in
+ * memory at once). Past it, a read would fail in Node itself (2 GiB) or hold the extension host.
+ */
+export const TOOL_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Refuses a file too large to read whole, naming what the model can do instead. */
+export function checkSize(file: string, size: number, instead: string): void {
+  if (size <= TOOL_FILE_MAX_BYTES) return;
+  throw new ToolError('INVALID_INPUT', `${file} is ${formatBytes(size)}, more than the ${formatBytes(TOOL_FILE_MAX_BYTES)} file tools handle; ${instead}`);
 }
 
 const BINARY_SNIFF_BYTES = 8000;

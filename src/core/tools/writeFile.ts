@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { Workspace } from '../ports/workspace';
+import { likeBefore } from './textFidelity';
 import { ToolError, type FileChange, type Tool } from './tool';
-import { encodeText, jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
+import { checkSize, decodeExact, encodeText, jsonInputSchema, looksBinary, workspaceCall, writablePath } from './toolSupport';
 
 const schema = z.strictObject({
   path: z.string().min(1).describe('Workspace-relative path of the file; missing parent directories are created.'),
@@ -21,18 +22,27 @@ async function checkParents(ws: Workspace, file: string): Promise<void> {
   }
 }
 
+/** The content to write over `before`: an existing text file keeps its line ends, BOM and final line break. */
+function contentOver(before: Uint8Array | null, content: string): Uint8Array {
+  const old = before === null || looksBinary(before) ? undefined : decodeExact(before);
+  return encodeText(old === undefined ? content : likeBefore(old, content));
+}
+
 export const writeFileTool: Tool<WriteFileInput> = {
   name: 'write_file',
-  description: 'Create a file, or replace the whole contents of an existing one. For a small change to an existing file, prefer edit_file.',
+  description:
+    'Create a file, or replace the whole contents of an existing one. An existing file keeps its line ends (CRLF stays CRLF), ' +
+    'its byte order mark, and whether it ends with a line break (add a missing final line break with edit_file). For a small change to an existing file, prefer edit_file.',
   category: 'mutate',
   inputSchema: jsonInputSchema(schema),
   schema,
   async plan(input, ctx): Promise<FileChange[]> {
-    const file = await workspacePath(ctx.workspace, input.path);
+    const file = await writablePath(ctx.workspace, input.path);
     const st = await workspaceCall(() => ctx.workspace.stat(file));
     if (st?.type === 'directory') throw new ToolError('IS_DIRECTORY', `${file} is a directory.`);
     if (st === undefined) await checkParents(ctx.workspace, file);
+    if (st?.type === 'file') checkSize(file, st.size, 'replace it with run_command instead.');
     const before = st === undefined ? null : ((await workspaceCall(() => ctx.workspace.readFile(file))) ?? null);
-    return [{ path: file, before, after: encodeText(input.content) }];
+    return [{ path: file, before, after: contentOver(before, input.content) }];
   },
 };

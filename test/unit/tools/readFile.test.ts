@@ -67,6 +67,14 @@ describe('read_file', () => {
     assert.match((await call(readFileTool, { path: 'empty.txt' }, ctx)).output!.content, /empty/);
   });
 
+  it('says a file is not UTF-8 (shown with U+FFFD), and that a UTF-16 one is UTF-16', async () => {
+    const utf16 = new Uint8Array([0xff, 0xfe, 0x68, 0x00, 0x69, 0x00]);
+    const { ctx } = await setup({ 'latin1.txt': new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]), 'utf16.txt': utf16 });
+    const latin1 = await call(readFileTool, { path: 'latin1.txt' }, ctx);
+    assert.equal(latin1.output?.content, 'caf\uFFFD\n[latin1.txt is not valid UTF-8 (another encoding?): the bytes that are not are shown as \uFFFD. edit_file cannot change it.]');
+    assert.match((await call(readFileTool, { path: 'utf16.txt' }, ctx)).output!.content, /binary file \(6 bytes, UTF-16 text\)/);
+  });
+
   it('maps missing files, directories and special files to ToolErrors', async () => {
     const { root, ctx } = await setup({ 'src/a.ts': '' });
     assert.equal((await call(readFileTool, { path: 'nope.ts' }, ctx)).error?.code, 'NOT_FOUND');
