@@ -28,25 +28,57 @@ function killTree(child: ChildProcess): void {
   }
 }
 
-/** Combined stdout+stderr in arrival order, kept up to a cap and counted beyond it. */
+/** Combined stdout+stderr in arrival order, kept up to a cap (and its last `tailMax` bytes past it) and counted beyond. */
 class OutputBuffer {
   private readonly chunks: Buffer[] = [];
   private kept = 0;
+  private readonly tail: Buffer[] = [];
+  private tailKept = 0;
   total = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly tailMax: number,
+  ) {}
 
   push(chunk: Buffer): void {
     this.total += chunk.length;
     const room = this.max - this.kept;
-    if (room <= 0) return;
-    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
-    this.chunks.push(part);
-    this.kept += part.length;
+    const part = room <= 0 ? undefined : chunk.length <= room ? chunk : chunk.subarray(0, room);
+    if (part) {
+      this.chunks.push(part);
+      this.kept += part.length;
+    }
+    const rest = part ? chunk.subarray(part.length) : chunk;
+    if (this.tailMax > 0 && rest.length > 0) this.pushTail(rest);
+  }
+
+  /** Keeps the last `tailMax` bytes past the cap, dropping older ones. */
+  private pushTail(b: Buffer): void {
+    const kept = b.length > this.tailMax ? b.subarray(b.length - this.tailMax) : b;
+    this.tail.push(Buffer.from(kept));
+    this.tailKept += kept.length;
+    while (this.tailKept > this.tailMax) {
+      const first = this.tail[0] as Buffer;
+      const over = this.tailKept - this.tailMax;
+      if (first.length <= over) {
+        this.tail.shift();
+        this.tailKept -= first.length;
+      } else {
+        this.tail[0] = first.subarray(over);
+        this.tailKept -= over;
+      }
+    }
   }
 
   bytes(): Uint8Array {
     const b = Buffer.concat(this.chunks);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  tailBytes(): Uint8Array | undefined {
+    if (this.tail.length === 0) return undefined;
+    const b = Buffer.concat(this.tail);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   }
 }
@@ -68,7 +100,7 @@ export class NodeProcessRunner implements ProcessRunner {
   run(command: string, options: RunOptions): Promise<RunResult> {
     if (options.signal?.aborted) return Promise.resolve(abortedBeforeStart());
     const started = Date.now();
-    const out = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+    const out = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, Math.max(0, options.keepTailBytes ?? 0));
     const { file, args } = shellCommand(command);
     let child: ChildProcess;
     try {
@@ -147,6 +179,7 @@ class Supervision {
     this.cleanup();
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
+    const tail = this.out.tailBytes();
     this.resolve({
       exitCode: exit.code,
       signal: exit.signal,
@@ -154,6 +187,7 @@ class Supervision {
       aborted: this.aborted,
       output: this.out.bytes(),
       outputBytes: this.out.total,
+      ...(tail ? { outputTail: tail } : {}),
       durationMs: Date.now() - this.started,
     });
   }

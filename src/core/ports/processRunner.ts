@@ -11,6 +11,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Keep at most this many bytes of combined output in memory; the rest is counted, not kept. */
   maxOutputBytes?: number;
+  /**
+   * When the output runs past `maxOutputBytes`, also keep its last this many bytes (`outputTail`):
+   * a long build or test log ends with what matters (the summary, the error). Default 0.
+   */
+  keepTailBytes?: number;
 }
 
 export interface RunResult {
@@ -23,6 +28,11 @@ export interface RunResult {
   output: Uint8Array;
   /** Total bytes the process wrote, kept or not. */
   outputBytes: number;
+  /**
+   * The last bytes written (at most `keepTailBytes`), when the output ran past `maxOutputBytes` and
+   * a tail was asked for; they follow `output` after `outputBytes - output.length - outputTail.length` bytes not kept.
+   */
+  outputTail?: Uint8Array;
   durationMs: number;
 }
 

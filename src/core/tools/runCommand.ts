@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import type { RunResult } from '../ports/processRunner';
+import { asTerminalShows, keptOutput } from './commandOutput';
 import { ToolError, type Tool, type ToolOutput } from './tool';
-import { headTail, jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
+import { decodeText, encodeText, headTail, jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
 
 export const COMMAND_DEFAULT_TIMEOUT_MS = 120_000;
 export const COMMAND_MAX_TIMEOUT_MS = 600_000;
 export const COMMAND_HEAD_BYTES = 8 * 1024;
 export const COMMAND_TAIL_BYTES = 8 * 1024;
-/** Output kept in memory (and in `full`); the rest is only counted. */
-const COMMAND_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+/** Output kept in memory (and in `full`): its first bytes and its last ones; the rest is only counted. */
+const COMMAND_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+const COMMAND_KEEP_TAIL_BYTES = 2 * 1024 * 1024;
+/**
+ * Nothing can answer a command: git must not open an editor (a commit without -m would wait for
+ * it until the timeout) nor ask for credentials. GIT_EDITOR=true keeps the message git prepared.
+ */
+const COMMAND_ENV = { GIT_EDITOR: 'true', GIT_TERMINAL_PROMPT: '0' };
 
 const schema = z.strictObject({
   command: z.string().min(1).describe('The shell command line (run with /bin/sh -c; cmd.exe on Windows).'),
@@ -34,7 +41,8 @@ export const runCommandTool: Tool<RunCommandInput> = {
   name: 'run_command',
   description:
     'Run a shell command in the workspace (build, test, git, ...) and get its combined stdout and stderr and exit code. ' +
-    'stdin is closed, so interactive commands cannot be answered. Long output is shortened to its beginning and end. ' +
+    'stdin is closed, so interactive commands cannot be answered (git opens no editor: give commit messages with -m). ' +
+    'Long output is shortened to its beginning and end; colour codes and progress redraws are left out. ' +
     'Background processes started by the command are killed when it exits.',
   category: 'mutate',
   inputSchema: jsonInputSchema(schema),
@@ -46,18 +54,26 @@ export const runCommandTool: Tool<RunCommandInput> = {
     if (st.type !== 'directory') throw new ToolError('INVALID_INPUT', `cwd ${dir} is not a directory.`);
     const cwd = await workspaceCall(() => ctx.workspace.resolve(dir));
     const timeoutMs = input.timeout_ms ?? COMMAND_DEFAULT_TIMEOUT_MS;
-    const r = await ctx.processes.run(input.command, { cwd, timeoutMs, signal: ctx.signal, maxOutputBytes: COMMAND_MAX_OUTPUT_BYTES });
-    const { text, cut } = headTail(r.output, COMMAND_HEAD_BYTES, COMMAND_TAIL_BYTES);
+    const r = await ctx.processes.run(input.command, { cwd, timeoutMs, signal: ctx.signal, maxOutputBytes: COMMAND_MAX_OUTPUT_BYTES, keepTailBytes: COMMAND_KEEP_TAIL_BYTES, env: COMMAND_ENV });
+    const kept = keptOutput(r);
+    // Cut after the terminal's view: progress bars and colour codes take no room from the lines that matter.
+    const shown = asTerminalShows(decodeText(kept));
+    const { text, cut } = headTail(encodeText(shown), COMMAND_HEAD_BYTES, COMMAND_TAIL_BYTES);
     const parts: string[] = [];
     if (r.outputBytes === 0) parts.push('[No output.]');
     else parts.push(text.endsWith('\n') ? text.slice(0, -1) : text);
-    if (r.outputBytes > r.output.length) parts.push(`[Output was ${r.outputBytes} bytes; only the first ${r.output.length} were kept.]`);
+    const tail = r.outputTail?.length ?? 0;
+    const lost = r.outputBytes - r.output.length - tail;
+    if (lost > 0) {
+      const which = tail > 0 ? `the ${lost} between its first ${r.output.length} and its last ${tail} were not kept` : `only the first ${r.output.length} were kept`;
+      parts.push(`[Output was ${r.outputBytes} bytes; ${which}.]`);
+    }
     parts.push(statusLine(r, timeoutMs));
     const failed = r.timedOut || r.aborted || r.exitCode !== 0;
     return {
       content: parts.join('\n'),
       ...(failed ? { isError: true } : {}),
-      ...(cut > 0 || r.outputBytes > r.output.length ? { full: r.output } : {}),
+      ...(cut > 0 || lost > 0 ? { full: kept } : {}),
       progressed: true,
     };
   },

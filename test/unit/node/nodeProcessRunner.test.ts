@@ -54,6 +54,15 @@ describe('NodeProcessRunner (real child processes)', function () {
     assert.equal(out(r.output), 'x'.repeat(1000));
   });
 
+  it('keeps the last keepTailBytes too when the output runs past maxOutputBytes', async () => {
+    const r = await runner.run('head -c 100000 /dev/zero | tr "\\0" x; printf END', { cwd, timeoutMs: 10_000, maxOutputBytes: 1000, keepTailBytes: 10 });
+    assert.equal(out(r.output), 'x'.repeat(1000));
+    assert.equal(out(r.outputTail ?? new Uint8Array()), 'xxxxxxxEND');
+    assert.equal(r.outputBytes, 100_003);
+    const short = await runner.run('printf short', { cwd, timeoutMs: 10_000, maxOutputBytes: 1000, keepTailBytes: 10 });
+    assert.equal(short.outputTail, undefined);
+  });
+
   it('kills `sleep 30` on timeout, quickly', async () => {
     const r = await runner.run('sleep 30', { cwd, timeoutMs: 300 });
     assert.equal(r.timedOut, true);
