@@ -63,7 +63,7 @@ export class ToolCalls {
 
   private async plan(j: SessionJournal, call: CallState, tool: Tool, raw: unknown, edited: boolean, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
     const valid = validateInput(tool, raw);
-    if (!valid.ok) return this.finish(j, call, { content: `Invalid input for ${tool.name}: ${valid.message}`, isError: true }, raw);
+    if (!valid.ok) return this.finish(j, call, { content: valid.message, isError: true }, raw);
     let changes: FileChange[] | undefined;
     try {
       changes = tool.plan ? await this.planChanges(tool, valid.value, new AbortController().signal) : undefined;

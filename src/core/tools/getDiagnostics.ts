@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Diagnostic, Diagnostics } from '../ports/diagnostics';
 import type { Workspace } from '../ports/workspace';
 import { ToolError, type Tool, type ToolOutput } from './tool';
-import { jsonInputSchema, workspacePath } from './toolSupport';
+import { jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
 import { count } from '../util/plural';
 
 const schema = z.strictObject({
@@ -30,6 +30,9 @@ export const getDiagnosticsTool: Tool<GetDiagnosticsInput> = {
   schema,
   async run(input, ctx): Promise<ToolOutput> {
     const paths = input.paths ? await Promise.all(input.paths.map((p) => workspacePath(ctx.workspace, p))) : undefined;
+    // A misspelt path would read 'No problems found in src/compnent.ts'.
+    const missing = (await Promise.all((paths ?? []).map(async (p) => ((await workspaceCall(() => ctx.workspace.stat(p))) === undefined ? [p] : [])))).flat();
+    if (missing.length > 0) throw new ToolError('NOT_FOUND', `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist.`);
     const scoped = paths && !paths.includes('.') ? paths : undefined;
     const source = ctx.diagnostics;
     let found: Diagnostic[];

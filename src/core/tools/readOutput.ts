@@ -25,8 +25,17 @@ export const readOutputTool: Tool<ReadOutputInput> = {
     const bytes = await ctx.outputs?.read(input.call_id);
     if (!bytes) throw new ToolError('NOT_FOUND', `No kept output for call ${input.call_id}: only outputs that were cut are kept.`);
     if (input.offset >= bytes.length && bytes.length > 0) throw new ToolError('INVALID_INPUT', `offset ${input.offset} is past the end (${bytes.length} bytes).`);
-    const end = Math.min(bytes.length, input.offset + input.length);
+    const end = charBoundary(bytes, Math.min(bytes.length, input.offset + input.length), input.offset);
     const more = end < bytes.length ? `\n[bytes ${input.offset}-${end} of ${bytes.length}; continue with offset ${end}]` : `\n[bytes ${input.offset}-${end} of ${bytes.length}; end of output]`;
     return { content: `${decodeText(bytes.subarray(input.offset, end))}${more}` };
   },
 };
+
+/**
+ * `end` moved back to the start of the UTF-8 character it falls in, so that a page ends, and the
+ * next begins, between characters (a cut one would show as U+FFFD twice); never back to `start`.
+ */
+function charBoundary(bytes: Uint8Array, end: number, start: number): number {
+  for (let e = end; e > start && e > end - 4 && e < bytes.length; e--) if (((bytes[e] as number) & 0xc0) !== 0x80) return e;
+  return end;
+}

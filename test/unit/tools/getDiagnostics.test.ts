@@ -26,7 +26,7 @@ describe('get_diagnostics', () => {
   });
 
   it('passes normalized, confined paths, and caps the list', async () => {
-    const ctx = toolContext(new NodeWorkspace(await tmp.make()), found);
+    const ctx = toolContext(new NodeWorkspace(await tmp.make({ 'src/a.ts': '', 'docs/': '' })), found);
     const r = await call(getDiagnosticsTool, { paths: ['./src/'], max_results: 1 }, ctx);
     assert.deepEqual(found.calls.at(-1), ['src']);
     assert.equal(r.output?.content, 'src/a.ts:3:7 error bad type [ts TS2322]\n[2 findings (1 error) in src; showing the first 1.]');
