@@ -33,7 +33,7 @@ export function keptOutput(r: RunResult): Uint8Array {
   const tail = r.outputTail;
   if (!tail || tail.length === 0) return r.output;
   const dropped = r.outputBytes - r.output.length - tail.length;
-  const marker = new TextEncoder().encode(`\n[... ${dropped} bytes not kept ...]\n`);
+  const marker = dropped > 0 ? new TextEncoder().encode(`\n[... ${dropped} bytes not kept ...]\n`) : new Uint8Array();
   const all = new Uint8Array(r.output.length + marker.length + tail.length);
   all.set(r.output, 0);
   all.set(marker, r.output.length);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { realpath } from 'node:fs/promises';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
-import { asTerminalShows } from '../../../src/core/tools/commandOutput';
+import { asTerminalShows, keptOutput } from '../../../src/core/tools/commandOutput';
 import { runCommandTool } from '../../../src/core/tools/runCommand';
 import { call, FakeDiagnostics, scratch, text, toolContext } from './toolHarness';
 
@@ -24,6 +24,14 @@ describe('run_command: what the model reads of an output', function () {
     assert.ok(full.startsWith('yyy'));
     assert.ok(full.endsWith('Tests: 3 failed\n'));
     assert.match(full, /\n\[\.\.\. \d+ bytes not kept \.\.\.\]\n/);
+  });
+
+  it('puts the kept first and last bytes together, with a marker only where bytes are missing', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const base = { exitCode: 0, signal: null, timedOut: false, aborted: false, durationMs: 1 };
+    assert.equal(text(keptOutput({ ...base, output: enc('abc'), outputBytes: 3 })), 'abc');
+    assert.equal(text(keptOutput({ ...base, output: enc('abc'), outputTail: enc('de'), outputBytes: 5 })), 'abcde');
+    assert.equal(text(keptOutput({ ...base, output: enc('abc'), outputTail: enc('yz'), outputBytes: 10 })), 'abc\n[... 5 bytes not kept ...]\nyz');
   });
 
   it('leaves out colour codes and progress redraws, and keeps CRLF lines whole', () => {
