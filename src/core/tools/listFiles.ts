@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ListEntry } from '../ports/workspace';
-import type { Tool, ToolOutput } from './tool';
+import type { Tool, ToolContext, ToolOutput } from './tool';
 import { jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
 
 const schema = z.strictObject({
@@ -39,7 +39,21 @@ export const listFilesTool: Tool<ListFilesInput> = {
     const lines = result.entries.map(formatEntry);
     if (result.truncated) {
       lines.push(`[Stopped at ${input.limit} entries; list a subdirectory${input.recursive ? ', or without recursive,' : ''} or raise limit to see more.]`);
+      if (input.recursive) lines.push(...(await notReached(ctx, dir, result.entries)));
     }
     return { content: lines.join('\n') };
   },
 };
+
+/**
+ * The entries of `dir` itself that a recursive listing cut at its limit never reached: depth first,
+ * the first folders can use up the limit, and the model would not know the others exist.
+ */
+async function notReached(ctx: ToolContext, dir: string, shown: readonly ListEntry[]): Promise<string[]> {
+  const top = await workspaceCall(() => ctx.workspace.list(dir, { recursive: false, limit: NOT_REACHED_MAX }));
+  const seen = new Set(shown.map((e) => e.path));
+  const unseen = top.entries.filter((e) => !seen.has(e.path)).map(formatEntry);
+  return unseen.length ? [`[Not reached, in ${dir}: ${unseen.join(', ')}${top.truncated ? ', ...' : ''}]`] : [];
+}
+
+const NOT_REACHED_MAX = 200;

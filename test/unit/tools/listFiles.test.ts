@@ -40,6 +40,8 @@ describe('list_files', () => {
     const r = await call(listFilesTool, { recursive: true, limit: 2 }, ctx);
     assert.equal(r.output?.content.split('\n').slice(0, 2).join('\n'), 'src/\nsrc/lib/');
     assert.match(r.output!.content, /Stopped at 2 entries/);
+    // The entries of the root the depth-first walk never reached are named.
+    assert.match(r.output!.content, /\[Not reached, in \.: \.gitignore, README\.md\]$/);
   });
 
   it('marks symlinks, and reports errors as ToolErrors', async () => {
