@@ -32,6 +32,8 @@ export const SEEDED_TITLE = 'A session the editor was running when it stopped';
 /** A byte-exact restore is only proven on bytes a text round trip would change: BOM, CRLF, non-ASCII, no final newline. */
 export const NOTES_ORIGINAL = '\uFEFFNotes \u2014 caf\u00e9\r\nsecond line\r\n\tlast line without newline';
 export const NOTES_REWRITTEN = 'Rewritten by the agent.\n';
+/** What write_file leaves of NOTES_REWRITTEN over NOTES_ORIGINAL: the file's BOM and its lack of a final newline kept. */
+export const NOTES_ON_DISK = '\uFEFFRewritten by the agent.';
 
 export const FIXTURE_FILES: Record<string, string> = {
   'hello.ts': 'export const hello = 1;\n',

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, config, deferred, events, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
-import { NOTES_ORIGINAL, NOTES_REWRITTEN, REWRITE_MODEL, REWRITE_TASK } from '../scenario';
+import { NOTES_ON_DISK, NOTES_ORIGINAL, REWRITE_MODEL, REWRITE_TASK } from '../scenario';
 
 /**
  * A session rewrites notes.txt (a BOM, CRLF line ends, non-ASCII, no final newline). Rewind to
@@ -29,7 +29,7 @@ describe('Rewind', () => {
     const s = await waitForSession(seeded.storeDir, REWRITE_TASK, (x) => x.status === 'completed' || x.status === 'failed', 'to finish');
     assert.equal(s.status, 'completed');
     const rewritten = readFileSync(file);
-    assert.equal(rewritten.toString('utf8'), NOTES_REWRITTEN);
+    assert.equal(rewritten.toString('utf8'), NOTES_ON_DISK);
 
     let steps: Array<{ label: string; step: number }> = [];
     ui.on('quickPick', /Restore the workspace to its state after which step\?/, (c) => {
@@ -63,7 +63,7 @@ describe('Rewind', () => {
     const s = await waitForSession(seeded.storeDir, REWRITE_TASK, (x) => x.status === 'completed', 'to be there');
     const file = join(workspaceRoot(), 'notes.txt');
     const rewritten = readFileSync(file);
-    assert.equal(rewritten.toString('utf8'), NOTES_REWRITTEN, 'the first test left the session\'s version');
+    assert.equal(rewritten.toString('utf8'), NOTES_ON_DISK, 'the first test left the session\'s version');
 
     ui.on('quickPick', /Restore the workspace to its state after which step\?/, (c) => (c.args[0] as Array<{ step: number }>).find((i) => i.step === 0));
     ui.on('quickPick', /What to rewind\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Files only'));
@@ -127,7 +127,7 @@ describe('Rewind', () => {
       assert.equal((await events(seeded.storeDir, s.id)).filter((e) => e.type === 'rewind').length, rewindsBefore, 'no rewind recorded');
       assert.deepEqual(ui.errors(), []);
     } finally {
-      writeFileSync(file, NOTES_REWRITTEN);
+      writeFileSync(file, NOTES_ON_DISK);
     }
   });
 });
