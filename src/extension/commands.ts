@@ -10,6 +10,8 @@ interface Deps {
   sessions: SessionService;
   documents: SessionDocumentProvider;
   log: vscode.LogOutputChannel;
+  /** Shows the Savepoint sidebar with the session open. */
+  reveal: (id: SessionId) => Promise<void>;
 }
 
 const STATUS_ICON: Record<string, string> = { running: 'sync', waiting: 'bell', interrupted: 'debug-disconnect', paused: 'debug-pause', failed: 'error', completed: 'check' };
@@ -63,7 +65,8 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       const text = typeof task === 'string' ? task : await vscode.window.showInputBox({ title: 'Savepoint: New Session', prompt: 'What should the agent do?', placeHolder: 'e.g. Add input validation to src/parser.ts and a test for it', ignoreFocusOut: true });
       if (!text?.trim()) return;
       const id = await d.sessions.start(text.trim());
-      void vscode.window.showInformationMessage(`Savepoint: session started.`, 'Show Session').then((a) => a && vscode.commands.executeCommand('savepoint.showSession', id));
+      // Its live timeline is in the sidebar (the palette's Show Session opens the text document).
+      void vscode.window.showInformationMessage(`Savepoint: session started.`, 'Show Session').then((a) => a && d.reveal(id));
     }),
     reg('savepoint.resumeSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Resume which session?', (s) => unfinished(s) && !d.sessions.isRunning(s.id)));

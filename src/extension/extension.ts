@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const mode = state.readOnly ? 'read-only (another window holds it)' : 'read-write';
       void vscode.window.showInformationMessage(`Savepoint: ${count(list.length, 'session')}, store ${mode} at ${state.store.dir}`);
     }),
-    ...registerCommands({ context, stores: host, sessions: service, documents, log }),
+    ...registerCommands({ context, stores: host, sessions: service, documents, log, reveal: (id) => view.reveal(id) }),
     vscode.workspace.registerTextDocumentContentProvider(BLOB_SCHEME, new BlobContentProvider(host)),
     ...registerCheckpointCommands({ stores: host, sessions: service, pickSession: sessionPicker(host), log }),
   );

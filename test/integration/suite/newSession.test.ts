@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, config, deferred, events, modelStats, sleep, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
+import { activateExtension, config, deferred, events, modelStats, sleep, waitFor, waitForSession, useModel, WindowStub, workbenchUi, workspaceRoot } from '../helpers';
 import { EDIT_MODEL, EDIT_TASK, LATE_MODEL, LATE_TASK, REJECT_MODEL, REJECT_REASON, REJECT_TASK, RESHOW_MODEL, RESHOW_TASK, TWICE_MODEL, TWICE_TASK } from '../scenario';
 
 /**
@@ -25,8 +25,15 @@ describe('New Session', () => {
     const requestsBefore = (await modelStats()).requests;
     const asked = () => ui.calls.filter((c) => c.kind === 'warning' && c.message.includes('allow the agent to edit_file hello.ts'));
 
+    ui.on('info', /session started/, () => 'Show Session');
     await vscode.commands.executeCommand('savepoint.newSession', EDIT_TASK);
     assert.ok(ui.calls.some((c) => c.kind === 'info' && /session started/.test(c.message)), 'started notification');
+    // Show Session on that notice opens the session's live timeline in the Savepoint sidebar.
+    if (await workbenchUi({ count: 'body' })) {
+      await workbenchUi({ wait: `.detail-title:has-text("${EDIT_TASK}")`, shot: 'new-session-shown' });
+      // Back to the list, where the later suites expect the sidebar.
+      await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
+    }
     const waiting = await waitForSession(seeded.storeDir, EDIT_TASK, (s) => s.status === 'waiting', 'to wait for the approval');
     // The request is journaled (status waiting) before the gate shows it: wait for the notification too.
     await waitFor('the approval notification', () => (asked().length === 1 ? true : undefined));
