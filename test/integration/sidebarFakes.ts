@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SessionsViewProvider } from '../../src/extension/sessionsViewProvider';
@@ -5,6 +6,8 @@ import type { HostMessage } from '../../src/shared/protocol';
 import { encodeMessage, hashMessage } from '../../src/core/runner/sessionJournal';
 import type { CheckpointStore } from '../../src/core/store/checkpointStore';
 import type { NewEvent, SessionId } from '../../src/core/store/types';
+import type { StoreHost } from '../../src/extension/storeHost';
+import { waitFor } from './helpers';
 
 // What the sidebar suites give the provider under test instead of the extension's own: a context
 // with its own storage, a view around a real (or recording) webview, and journaled steps.
@@ -75,4 +78,23 @@ export async function commitSteps(store: CheckpointStore, id: SessionId, head: n
     head = (await store.commit({ sessionId: id, expectedHeadSeq: head, events, blobs: head === 0 ? [{ content: encodeMessage(said) }] : [], snapshot: () => ({}) })).headSeq;
   }
   return head;
+}
+
+/** The real sidebar page in an editor tab named `name`, driven by `provider` (what it posts is recorded), once the page has its bootstrap. */
+export async function sidebarPanel(provider: SessionsViewProvider, name: string, panels: vscode.WebviewPanel[]): Promise<{ panel: vscode.WebviewPanel; posted: HostMessage[] }> {
+  const panel = vscode.window.createWebviewPanel('savepoint.integrationSidebar', name, vscode.ViewColumn.One, { enableScripts: true });
+  panels.push(panel);
+  const posted: HostMessage[] = [];
+  provider.resolveWebviewView(viewOf(recording(panel.webview, posted).webview, panel.onDidDispose));
+  await waitFor('the bootstrap', () => posted.find((m) => m.method === 'bootstrap'), 60000);
+  return { panel, posted };
+}
+
+/** A sidebar suite's teardown: its pages, provider, store host, log and folder. */
+export async function closeSidebar(s: { panels: vscode.WebviewPanel[]; provider?: SessionsViewProvider; host?: StoreHost; log?: vscode.LogOutputChannel; dir?: string }): Promise<void> {
+  for (const p of s.panels) p.dispose();
+  s.provider?.dispose();
+  await s.host?.dispose();
+  s.log?.dispose();
+  if (s.dir) rmSync(s.dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -8,8 +8,8 @@ import { StoreHost } from '../../../src/extension/storeHost';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { SessionId } from '../../../src/core/store/types';
 import type { HostMessage } from '../../../src/shared/protocol';
-import { activateExtension, waitFor, workbenchUi } from '../helpers';
-import { commitSteps, contextIn, recording, viewOf } from '../sidebarFakes';
+import { activateExtension, workbenchUi } from '../helpers';
+import { closeSidebar, commitSteps, contextIn, recording, sidebarPanel, viewOf } from '../sidebarFakes';
 
 /**
  * The session list of the real sidebar page as a keyboard and screen-reader user meets it: the
@@ -45,21 +45,11 @@ describe('Sidebar list', () => {
     host.notifyChanged();
   });
 
-  after(async () => {
-    for (const p of panels) p.dispose();
-    provider?.dispose();
-    await host?.dispose();
-    log?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => closeSidebar({ panels, provider, host, log, dir }));
 
   /** The real page in an editor tab, showing the list. */
   async function openPage(name: string): Promise<{ panel: vscode.WebviewPanel; posted: HostMessage[] }> {
-    const panel = vscode.window.createWebviewPanel('savepoint.integrationSidebar', name, vscode.ViewColumn.One, { enableScripts: true });
-    panels.push(panel);
-    const posted: HostMessage[] = [];
-    provider.resolveWebviewView(viewOf(recording(panel.webview, posted).webview, panel.onDidDispose));
-    await waitFor('the bootstrap', () => posted.find((m) => m.method === 'bootstrap'), 60000);
+    const { panel, posted } = await sidebarPanel(provider, name, panels);
     await workbenchUi({ wait: 'li.session[title="A running session"]' });
     return { panel, posted };
   }

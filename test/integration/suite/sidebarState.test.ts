@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -9,7 +9,7 @@ import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { SessionId } from '../../../src/core/store/types';
 import type { HostMessage } from '../../../src/shared/protocol';
 import { activateExtension, waitFor, workbenchUi } from '../helpers';
-import { commitSteps, contextIn, recording, viewOf } from '../sidebarFakes';
+import { closeSidebar, commitSteps, contextIn, sidebarPanel } from '../sidebarFakes';
 
 /**
  * What the user keeps while using the real sidebar page: where they scrolled and what they opened
@@ -45,21 +45,11 @@ describe('Sidebar state', () => {
     host.notifyChanged();
   });
 
-  after(async () => {
-    for (const p of panels) p.dispose();
-    provider?.dispose();
-    await host?.dispose();
-    log?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => closeSidebar({ panels, provider, host, log, dir }));
 
   /** The real page in an editor tab, showing `title`'s timeline. */
   async function openPage(name: string, title: string): Promise<{ panel: vscode.WebviewPanel; posted: HostMessage[] }> {
-    const panel = vscode.window.createWebviewPanel('savepoint.integrationSidebar', name, vscode.ViewColumn.One, { enableScripts: true });
-    panels.push(panel);
-    const posted: HostMessage[] = [];
-    provider.resolveWebviewView(viewOf(recording(panel.webview, posted).webview, panel.onDidDispose));
-    await waitFor('the bootstrap', () => posted.find((m) => m.method === 'bootstrap'), 60000);
+    const { panel, posted } = await sidebarPanel(provider, name, panels);
     await workbenchUi({ click: `li.session[title="${title}"]` });
     await workbenchUi({ wait: 'li.entry' });
     return { panel, posted };
