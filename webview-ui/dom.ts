@@ -29,6 +29,16 @@ export function iconAction(name: string, label: string, onClick: () => void): HT
   return i;
 }
 
+/** An action refused now: its icon dimmed, not a button, with a tooltip (and a label for screen readers) saying why. */
+export function refusedIcon(name: string, why: string): HTMLElement {
+  const i = icon(name, { cls: 'refused' });
+  i.title = why;
+  i.setAttribute('role', 'img');
+  i.setAttribute('aria-label', why);
+  i.setAttribute('aria-disabled', 'true');
+  return i;
+}
+
 /** A `<vscode-button>` with a codicon and a label. */
 export function button(label: string, codicon: string, onClick: () => void, opts: { secondary?: boolean; title?: string } = {}): HTMLElement {
   const b = document.createElement('vscode-button');

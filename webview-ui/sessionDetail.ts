@@ -1,11 +1,11 @@
 import type { LiveTurn, SessionRow, TimelineSnapshot } from '../src/shared/protocol';
-import { detailActions } from '../src/shared/sessionActions';
+import { detailActions, historyLock } from '../src/shared/sessionActions';
 import type { StreamBatch } from '../src/shared/textCoalescer';
 import { sortEntries, type TimelineEntry } from '../src/shared/timeline';
 import { ago, button, el, icon, iconAction, tokens } from './dom';
 import { GROUP_LABEL, STATUS_ICON, type Act } from './sessionList';
 import { atEnd } from './scrollSpot';
-import { type EntryContext, renderEntry, waitingWords } from './timelineEntries';
+import { type EntryContext, relock, renderEntry, waitingWords } from './timelineEntries';
 
 const metaLine = (r: SessionRow): string => `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · $${r.costUsd.toFixed(2)} · ${ago(r.updatedAt)}`;
 
@@ -73,7 +73,11 @@ export class SessionDetail {
   }
 
   setRow(row: SessionRow | undefined): void {
+    const lock = historyLock(row);
+    const relocked = lock !== historyLock(this.row);
     this.row = row;
+    // The run started or stopped: the steps' Rewind (and Undo) are offered again, or say why not.
+    if (relocked) relock(this.list, lock);
     this.renderHeader();
     this.renderGone();
   }
@@ -251,9 +255,8 @@ export class SessionDetail {
       },
       diff: (step, path, callId) => act('openStepDiff', id, step, path, callId),
       symbols: (step, path) => act('showStepSymbols', id, step, path),
-      rewind: (step) => act('rewindSession', id, step),
-      fork: (step) => act('forkSession', id, step),
-      undoRewind: (seq) => act('undoRewind', id, seq),
+      run: (a) => act(a.command, id, a.arg),
+      lock: historyLock(this.row),
       answer: () => act('resumeSession', id),
     };
   }

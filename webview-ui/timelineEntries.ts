@@ -1,6 +1,7 @@
 import { linkNote } from '../src/shared/linkNote';
 import { type ApprovalEntry, type Clipped, type FileStat, type ModelEntry, type TimelineEntry, type ToolEntry, type ToolState, diagnosticsLook } from '../src/shared/timeline';
-import { duration, el, icon, iconAction, tokens } from './dom';
+import { type StepAction, actionTitle, stepActions, undoRewindAction } from '../src/shared/sessionActions';
+import { duration, el, icon, iconAction, refusedIcon, tokens } from './dom';
 
 /** What an entry's controls can do. `expanded` holds the ids of the texts shown in full. */
 export interface EntryContext {
@@ -14,10 +15,10 @@ export interface EntryContext {
   diff(step: number, path?: string, callId?: string): void;
   /** The symbols of `path` as the step left it (its stored outline). */
   symbols(step: number, path: string): void;
-  rewind(step: number): void;
-  fork(step: number): void;
-  /** Undo a rewind, given the seq of its journal event. */
-  undoRewind(seq: number): void;
+  /** Runs a step's Rewind or Fork, or a rewind's Undo. */
+  run(a: StepAction): void;
+  /** Why what changes the session's history is refused now (`historyLock`), or null. */
+  lock: string | null;
   answer(): void;
   now: number;
 }
@@ -61,13 +62,32 @@ function head(iconName: string, title: string, meta: string, opts: { spin?: bool
   return h;
 }
 
+/** How to build an action again for another lock (`relock`), by its element. */
+const rebuild = new WeakMap<HTMLElement, (lock: string | null) => HTMLElement>();
+
+/** An action as an icon button, or, refused, as a dimmed icon whose tooltip says why. */
+function actionIcon(make: (lock: string | null) => StepAction, ctx: EntryContext, lock = ctx.lock): HTMLElement {
+  const a = make(lock);
+  const e = a.refused === null ? iconAction(a.codicon, actionTitle(a), () => ctx.run(a)) : refusedIcon(a.codicon, actionTitle(a));
+  e.dataset.action = a.command;
+  rebuild.set(e, (next) => actionIcon(make, ctx, next));
+  return e;
+}
+
+/**
+ * Builds the actions again for the session's new lock (its run started or stopped), in place: the
+ * rest of the timeline stays as it is.
+ */
+export function relock(list: HTMLElement, lock: string | null): void {
+  for (const old of list.querySelectorAll<HTMLElement>('[data-action]')) {
+    const next = rebuild.get(old)?.(lock);
+    if (next) old.replaceWith(next);
+  }
+}
+
 /** Rewind and Fork at a step: on every settled step's turn, and on each call of it that changed files. */
-function stepActions(step: number, ctx: EntryContext): HTMLElement[] {
-  return [
-    // On a step, rewinding means taking that step back: the files go to how they were before it.
-    iconAction('history', `Rewind the workspace to before step ${step} (undo this step and everything after it)`, () => ctx.rewind(Math.max(0, step - 1))),
-    iconAction('repo-forked', `Fork a new session from step ${step}`, () => ctx.fork(step)),
-  ];
+function stepButtons(step: number, ctx: EntryContext): HTMLElement[] {
+  return [0, 1].map((i) => actionIcon((lock) => stepActions(step, lock)[i]!, ctx));
 }
 
 function modelEntry(e: ModelEntry, ctx: EntryContext): HTMLElement[] {
@@ -75,7 +95,7 @@ function modelEntry(e: ModelEntry, ctx: EntryContext): HTMLElement[] {
   // A step still under way (calls running, an approval open) is no checkpoint yet.
   if (e.settled) {
     const actions = el('span', 'entry-actions');
-    actions.append(...stepActions(e.step, ctx));
+    actions.append(...stepButtons(e.step, ctx));
     h.append(actions);
   }
   const out: HTMLElement[] = [h];
@@ -148,7 +168,7 @@ function toolEntry(t: ToolEntry, ctx: EntryContext): HTMLElement[] {
     const bar = el('div', 'files-head');
     bar.append(el('span', 'diffstat', `${t.files.length} file${t.files.length === 1 ? '' : 's'} changed`), el('span', 'added', ` +${added}`), el('span', 'removed', ` −${removed}`));
     const tools = el('span', 'entry-actions');
-    tools.append(iconAction('diff-multiple', `Open the diff of step ${t.step}`, () => ctx.diff(t.step)), ...stepActions(t.step, ctx));
+    tools.append(iconAction('diff-multiple', `Open the diff of step ${t.step}`, () => ctx.diff(t.step)), ...stepButtons(t.step, ctx));
     bar.append(tools);
     const list = el('ul', 'file-list');
     list.append(...t.files.map((f) => fileRow(f, t, ctx)));
@@ -231,7 +251,7 @@ export function renderEntry(e: TimelineEntry, ctx: EntryContext): HTMLLIElement 
     case 'note': {
       const h = head(e.icon, e.text, '', { tone: e.tone });
       const r = e.rewind;
-      if (r && !r.undone) h.append(iconAction('discard', 'Undo this rewind (the files go back to what they held before it)…', () => ctx.undoRewind(r.seq)));
+      if (r && !r.undone) h.append(actionIcon((lock) => undoRewindAction(r.seq, lock), ctx));
       li.append(h);
       break;
     }

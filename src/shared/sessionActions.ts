@@ -22,7 +22,45 @@ export function detailActions(row: Pick<SessionRow, 'status' | 'live'>): Session
   else if (row.status === 'interrupted' || row.status === 'paused') base.push(['resumeSession', 'debug-continue', 'Resume', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
   else if (row.status === 'failed') base.push(['resumeSession', 'debug-restart', 'Retry', true]);
   // A waiting session whose run is alive would refuse the rewind: it is offered once paused.
-  if (row.status !== 'running' && !row.live) base.push(['rewindSession', 'history', 'Rewind…', false]);
+  if (historyLock(row) === null) base.push(['rewindSession', 'history', 'Rewind…', false]);
   base.push(['forkSession', 'repo-forked', 'Fork…', false]);
   return base;
 }
+
+/**
+ * Why what changes a session's history (a step's Rewind, a rewind's Undo) is refused now, or null
+ * when it is offered: the host refuses both while the session runs or a run of it is alive in this
+ * window (paused at its question). Fork only reads the history: it is offered while the run goes on.
+ */
+export function historyLock(row: Pick<SessionRow, 'status' | 'live'> | undefined): string | null {
+  if (!row || (row.status !== 'running' && !row.live)) return null;
+  return row.status === 'running' ? 'unavailable while the session runs: pause it first' : 'unavailable while the session waits for your answer: pause it first';
+}
+
+/** An action on one entry of the timeline: what it runs, at which step (or rewind), and why it is refused now (null: offered). */
+export interface StepAction {
+  command: 'rewindSession' | 'forkSession' | 'undoRewind';
+  codicon: string;
+  /** What the action does; a refused one's tooltip adds why. */
+  label: string;
+  /** The argument of the command: the step to go to, or the seq of the rewind to undo. */
+  arg: number;
+  refused: string | null;
+}
+
+/** Rewind and Fork at a settled step; `lock` is `historyLock` of the session. */
+export function stepActions(step: number, lock: string | null): StepAction[] {
+  return [
+    // On a step, rewinding means taking that step back: the files go to how they were before it.
+    { command: 'rewindSession', codicon: 'history', label: `Rewind the workspace to before step ${step} (undo this step and everything after it)`, arg: Math.max(0, step - 1), refused: lock },
+    { command: 'forkSession', codicon: 'repo-forked', label: `Fork a new session from step ${step}`, arg: step, refused: null },
+  ];
+}
+
+/** Undo of the rewind journaled at `seq`. */
+export function undoRewindAction(seq: number, lock: string | null): StepAction {
+  return { command: 'undoRewind', codicon: 'discard', label: 'Undo this rewind (the files go back to what they held before it)…', arg: seq, refused: lock };
+}
+
+/** The tooltip of an action: what it does, and why it is refused when it is. */
+export const actionTitle = (a: StepAction): string => (a.refused === null ? a.label : `${a.label.replace(/…$/, '')}: ${a.refused}`);

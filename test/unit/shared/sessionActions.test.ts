@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { LIST_ACTIONS, detailActions } from '../../../src/shared/sessionActions';
+import { LIST_ACTIONS, type StepAction, actionTitle, detailActions, historyLock, stepActions, undoRewindAction } from '../../../src/shared/sessionActions';
+
+const commands = (a: readonly (readonly unknown[])[]) => a.map((x) => x[0]);
 
 /**
  * A session waiting at an approval offered "Rewind…" in its header; the rewind was refused with
  * "pause the session before rewinding it", and neither the header nor the row offered a Pause.
  */
 describe('the sidebar actions of a session', () => {
-  const commands = (a: readonly (readonly unknown[])[]) => a.map((x) => x[0]);
-
   it('a session waiting for an answer can be paused from its header and its row, so that it can be rewound', () => {
     assert.ok(commands(detailActions({ status: 'waiting' })).includes('pauseSession'));
     assert.ok(commands(LIST_ACTIONS.waiting).includes('pauseSession'));
@@ -19,5 +19,37 @@ describe('the sidebar actions of a session', () => {
     assert.ok(commands(detailActions({ status: 'waiting', live: true })).includes('pauseSession'), 'Pause is what makes the rewind possible');
     assert.ok(commands(detailActions({ status: 'waiting', live: false })).includes('rewindSession'));
     assert.ok(commands(detailActions({ status: 'paused' })).includes('rewindSession'));
+  });
+});
+
+/**
+ * While a session's run was alive, every step of its timeline offered Rewind: a click only got
+ * "pause it first". The header already hid its Rewind then; the steps now say why instead.
+ */
+describe("the actions on a session's timeline steps", () => {
+  const byCommand = (a: StepAction[], c: StepAction['command']) => a.find((x) => x.command === c);
+
+  it('refuses Rewind and Undo with the reason while the session runs or its run is alive, and offers Fork', () => {
+    for (const row of [{ status: 'running' as const }, { status: 'running' as const, live: true }, { status: 'waiting' as const, live: true }, { status: 'paused' as const, live: true }]) {
+      const lock = historyLock(row);
+      assert.ok(lock, `${JSON.stringify(row)} is locked`);
+      const rewind = byCommand(stepActions(3, lock), 'rewindSession');
+      assert.equal(rewind?.refused, lock);
+      assert.match(actionTitle(rewind!), /^Rewind the workspace to before step 3 .*: unavailable while the session (runs|waits for your answer): pause it first$/);
+      assert.equal(byCommand(stepActions(3, lock), 'forkSession')?.refused, null, 'a fork reads the history only');
+      assert.match(actionTitle(undoRewindAction(7, lock)), /^Undo this rewind .*: unavailable while .*pause it first$/);
+      assert.ok(!commands(detailActions(row)).includes('rewindSession'), 'the header agrees');
+    }
+  });
+
+  it('offers Rewind and Undo once the run stopped, with the step before as the target', () => {
+    for (const row of [{ status: 'waiting' as const, live: false }, { status: 'paused' as const }, { status: 'completed' as const }, { status: 'failed' as const }, undefined]) {
+      const lock = historyLock(row);
+      assert.equal(lock, null);
+      const rewind = byCommand(stepActions(3, lock), 'rewindSession');
+      assert.deepEqual([rewind?.arg, rewind?.refused, actionTitle(rewind!)], [2, null, 'Rewind the workspace to before step 3 (undo this step and everything after it)']);
+      assert.equal(undoRewindAction(7, lock).refused, null);
+      if (row) assert.ok(commands(detailActions(row)).includes('rewindSession'), 'the header agrees');
+    }
   });
 });
