@@ -55,14 +55,14 @@ function descendants(pid) {
 /**
  * Waits for (`wait`) or clicks (`click`) the first element a selector finds in any frame, the webviews'
  * too, or marks it with a `data-probe` attribute (`mark`: is it the same element later?), or focuses it
- * (`focus`, and presses the key `press` there), then takes a
+ * (`focus`, and presses the key `press` there), or moves the pointer over it (`hover`), then takes a
  * screenshot (`shot`) of the page or of the element `of`. `count` answers how many elements match, in
  * the frame with the most.
  */
 async function uiRequest(page, req) {
   const answer = (r) => writeFileSync(join(artifacts, `ui-${req.id}.json`), JSON.stringify(r));
   const shoot = () => (req.of ? page.locator(req.of).first() : page).screenshot({ path: join(artifacts, `${req.shot}.png`) });
-  const selector = req.click ?? req.wait ?? req.mark ?? req.focus;
+  const selector = req.click ?? req.wait ?? req.mark ?? req.focus ?? req.hover;
   try {
     // `scroll` (with `to`: a number of pixels or 'end') scrolls the page of the frame the selector
     // finds; `where` answers where that page is scrolled and the id of the first entry in view.
@@ -103,6 +103,7 @@ async function uiRequest(page, req) {
         // `focus` puts the keyboard focus on the element, then presses `press` (a key name) there if given.
         if (req.focus) await hit.locator(selector).first().focus({ timeout: 10000 });
         if (req.focus && req.press) await hit.locator(selector).first().press(req.press, { timeout: 10000 });
+        if (req.hover) await hit.locator(selector).first().hover({ timeout: 10000 });
         break;
       }
       if (tries > 120) throw new Error(`nothing on the page matches ${selector}`);
