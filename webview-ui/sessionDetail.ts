@@ -4,6 +4,7 @@ import type { StreamBatch } from '../src/shared/textCoalescer';
 import { sortEntries, type TimelineEntry } from '../src/shared/timeline';
 import { ago, button, el, icon, iconAction, tokens } from './dom';
 import { GROUP_LABEL, STATUS_ICON, type Act } from './sessionList';
+import { focusKey, refocus } from './focusKeep';
 import { atEnd } from './scrollSpot';
 import { type EntryContext, relock, renderEntry, waitingWords } from './timelineEntries';
 
@@ -101,8 +102,12 @@ export class SessionDetail {
       this.entries.set(e.id, e);
       const node = renderEntry(e, ctx);
       const old = this.list.querySelector(`li[data-id="${CSS.escape(e.id)}"]`);
-      if (old) old.replaceWith(node);
-      else {
+      if (old) {
+        // A call that came back, a text expanded: the same control of the new entry keeps the focus.
+        const focus = focusKey(old);
+        old.replaceWith(node);
+        refocus(node, focus);
+      } else {
         const after = [...this.list.querySelectorAll<HTMLLIElement>('li.entry[data-order]')].find((li) => Number(li.dataset.order) > e.order);
         this.list.insertBefore(node, after ?? (this.liveBox.isConnected ? this.liveBox : null));
       }
@@ -230,7 +235,10 @@ export class SessionDetail {
       for (const [command, codicon, label, primary] of detailActions(r)) actions.append(button(label, codicon, () => this.deps.act(command, r.id), { secondary: !primary }));
       parts.push(meta, actions);
     }
+    // Rebuilt under the keyboard (the run stopped: Pause became Resume): the focus stays in the header.
+    const focus = focusKey(this.header);
     this.header.replaceChildren(...parts);
+    refocus(this.header, focus);
   }
 
   private ctx(): EntryContext {

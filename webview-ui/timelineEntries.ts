@@ -2,6 +2,7 @@ import { linkNote } from '../src/shared/linkNote';
 import { type ApprovalEntry, type Clipped, type FileStat, type ModelEntry, type TimelineEntry, type ToolEntry, type ToolState, diagnosticsLook } from '../src/shared/timeline';
 import { type StepAction, actionTitle, stepActions, undoRewindAction } from '../src/shared/sessionActions';
 import { duration, el, icon, iconAction, refusedIcon, tokens } from './dom';
+import { focusWidget } from './focusKeep';
 
 /** What an entry's controls can do. `expanded` holds the ids of the texts shown in full. */
 export interface EntryContext {
@@ -76,13 +77,26 @@ function actionIcon(make: (lock: string | null) => StepAction, ctx: EntryContext
 
 /**
  * Builds the actions again for the session's new lock (its run started or stopped), in place: the
- * rest of the timeline stays as it is.
+ * rest of the timeline stays as it is. A focused action that becomes refused hands the focus to
+ * the nearest action beside it, never to the page.
  */
 export function relock(list: HTMLElement, lock: string | null): void {
   for (const old of list.querySelectorAll<HTMLElement>('[data-action]')) {
     const next = rebuild.get(old)?.(lock);
-    if (next) old.replaceWith(next);
+    if (!next) continue;
+    const focused = old === document.activeElement;
+    old.replaceWith(next);
+    if (focused) {
+      const near = [next, ...siblings(next, 'nextElementSibling'), ...siblings(next, 'previousElementSibling')].find((e) => e.matches('vscode-icon[action-icon]'));
+      if (near) focusWidget(near);
+    }
   }
+}
+
+function siblings(e: Element, way: 'nextElementSibling' | 'previousElementSibling'): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (let s = e[way]; s; s = s[way]) if (s instanceof HTMLElement) out.push(s);
+  return out;
 }
 
 /** Rewind and Fork at a step: on every settled step's turn, and on each call of it that changed files. */
@@ -151,7 +165,25 @@ function collapsible(heading: string, description: string, body: HTMLElement, ke
   c.setAttribute('heading', heading);
   c.setAttribute('description', description);
   c.open = ctx.expanded.has(key);
-  c.addEventListener('vsc-collapsible-toggle', (ev) => ctx.remember(key, (ev as CustomEvent<{ open: boolean }>).detail.open));
+  // The widget's header is a focusable div that toggles on Enter only and does not say what it is:
+  // a button that Space toggles too, its state read out.
+  const header = (): HTMLElement | null | undefined => c.shadowRoot?.querySelector<HTMLElement>('.collapsible-header');
+  const said = (): void => header()?.setAttribute('aria-expanded', String(c.open));
+  void c.updateComplete.then(() => {
+    header()?.setAttribute('role', 'button');
+    said();
+  });
+  c.addEventListener('vsc-collapsible-toggle', (ev) => {
+    ctx.remember(key, (ev as CustomEvent<{ open: boolean }>).detail.open);
+    said();
+  });
+  c.addEventListener('keydown', (ev) => {
+    if (ev.key !== ' ' || ev.composedPath()[0] !== header()) return;
+    ev.preventDefault();
+    c.open = !c.open;
+    ctx.remember(key, c.open);
+    said();
+  });
   body.classList.add('collapsible-body');
   c.append(body);
   return c;

@@ -6,23 +6,32 @@ import * as vscode from 'vscode';
 import { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
 import { StoreHost } from '../../../src/extension/storeHost';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
-import type { SessionId } from '../../../src/core/store/types';
-import { activateExtension, workbenchUi } from '../helpers';
-import { closeSidebar, commitSteps, contextIn, sidebarPanel } from '../sidebarFakes';
+import type { NewEvent, SessionId } from '../../../src/core/store/types';
+import { activateExtension, waitFor, workbenchUi } from '../helpers';
+import { closeSidebar, commitSteps, contextIn, readStep, sidebarPanel } from '../sidebarFakes';
 
 /**
- * A session's timeline in the real sidebar page: a step's Rewind is refused, saying why, while the
- * run is alive, and offered again when it stops.
+ * A session's timeline in the real sidebar page as a keyboard user meets it: each step's actions
+ * are reached with Tab and run with Enter and Space; Rewind is refused, saying why, while the run
+ * is alive, and offered again when it stops; the focus stays where it is while entries come in,
+ * while a text is expanded and while the header changes.
  */
-describe('Sidebar timeline run lock', () => {
+describe('Sidebar timeline keys', () => {
   let dir: string;
   let host: StoreHost;
   let provider: SessionsViewProvider;
   let log: vscode.LogOutputChannel;
   let store: CheckpointStore;
   let alive: SessionId;
+  let paused: SessionId;
+  let growing: SessionId;
+  let growingHead: number;
   const live = new Set<string>();
   const panels: vscode.WebviewPanel[] = [];
+  /** The commands the page ran for this suite's sessions (not run: they belong to another store). */
+  const ran: unknown[][] = [];
+  const commands = vscode.commands as { executeCommand: (...a: unknown[]) => Thenable<unknown> };
+  const execute = commands.executeCommand;
 
   before(async function () {
     const ext = await activateExtension();
@@ -37,13 +46,27 @@ describe('Sidebar timeline run lock', () => {
     alive = (await store.createSession({ title: 'A session whose run is alive', status: 'waiting' })).id;
     await commitSteps(store, alive, 0, 1, 2, 'A session whose run is alive');
     live.add(alive);
+    paused = (await store.createSession({ title: 'A paused session', status: 'paused' })).id;
+    await commitSteps(store, paused, 0, 1, 2, 'A paused session');
+    growing = (await store.createSession({ title: 'A session still running', status: 'running' })).id;
+    growingHead = await commitSteps(store, growing, 0, 1, 1, 'A session still running');
+    // Step 2 under way: its call planned and started, no result yet; its result is long (a "Show all").
+    growingHead = (await store.commit({ sessionId: growing, expectedHeadSeq: growingHead, events: readStep(2).slice(0, 3), blobs: [], snapshot: () => ({}) })).headSeq;
+    live.add(growing);
+    await store.updateSession(growing, { stepCount: 2 });
     host.notifyChanged();
+    const ours = new Set<unknown>([alive, paused, growing]);
+    commands.executeCommand = (...a: unknown[]) => (ours.has(a[1]) ? Promise.resolve(void ran.push(a)) : execute.apply(vscode.commands, a));
   });
 
-  after(() => closeSidebar({ panels, provider, host, log, dir }));
+  after(async () => {
+    commands.executeCommand = execute;
+    await closeSidebar({ panels, provider, host, log, dir });
+  });
 
   const header = (title: string) => `.detail-header:has-text("${title}")`;
   const turn = (step: number) => `li.entry-model[title^="step ${step} "]`;
+  const call = (step: number) => `li.entry-tool[title^="step ${step} "]`;
 
   async function openSession(name: string, title: string): Promise<vscode.WebviewPanel> {
     const { panel } = await sidebarPanel(provider, name, panels);
@@ -67,6 +90,58 @@ describe('Sidebar timeline run lock', () => {
     await workbenchUi({ wait: `${steps} vscode-icon[action-icon][title="Rewind the workspace to before step 2 (undo this step and everything after it)"]`, shot: 'sidebar-step-rewind-offered', of: '.editor-group-container' });
     assert.equal((await workbenchUi({ count: refused }))?.count, 0);
     assert.equal((await workbenchUi({ count: `${steps} vscode-icon[action-icon][title^="Rewind"]` }))?.count, 2, 'both steps offer it again');
+    panel.dispose();
+  });
+
+  it("reaches every action of a step with Tab and runs it with Enter and with Space", async () => {
+    const panel = await openSession('Savepoint sidebar (step keys)', 'A paused session');
+    const rewind = `${turn(1)} vscode-icon[title^="Rewind the workspace"]`;
+    const fork = `${turn(1)} vscode-icon[title^="Fork a new session"]`;
+    const input = `${call(1)} vscode-collapsible[heading="Input"]`;
+    await workbenchUi({ focus: `${rewind} button`, press: 'Tab' });
+    assert.equal((await workbenchUi({ focused: fork }))?.count, 1, 'Tab goes from Rewind to Fork');
+    await workbenchUi({ focus: `${fork} button`, press: 'Tab' });
+    assert.equal((await workbenchUi({ focused: input }))?.count, 1, "then to the step's call");
+    for (const [key, target, command, arg] of [['Enter', rewind, 'savepoint.rewindSession', 0], ['Space', rewind, 'savepoint.rewindSession', 0], ['Enter', fork, 'savepoint.forkSession', 1], ['Space', fork, 'savepoint.forkSession', 1]] as const) {
+      const before = ran.length;
+      await workbenchUi({ focus: `${target} button`, press: key });
+      const got = await waitFor(`${command} from ${key}`, () => ran[before]);
+      assert.deepEqual(got, [command, paused, arg], `${key} on ${target}`);
+    }
+    for (const [key, open] of [['Space', 1], ['Space', 0], ['Enter', 1]] as const) {
+      await workbenchUi({ focus: `${input} .collapsible-header`, press: key });
+      await waitFor(`the Input ${open ? 'open' : 'closed'} after ${key}`, async () => ((await workbenchUi({ count: `${input}[open]` }))?.count === open ? true : undefined), 10000);
+    }
+    assert.equal((await workbenchUi({ count: `${input} .collapsible-header[role="button"][aria-expanded="true"]` }))?.count, 1, 'read out as an open button');
+    await workbenchUi({ shot: 'sidebar-step-keys', of: '.editor-group-container' });
+    panel.dispose();
+  });
+
+  it('keeps the focus where it is while the running session journals its call, on an expanded text, and when its run stops', async () => {
+    const panel = await openSession('Savepoint sidebar (focus kept)', 'A session still running');
+    // The call under way: its Input has the focus when its result comes and the entry is rebuilt.
+    const input = `${call(2)} vscode-collapsible[heading="Input"]`;
+    await workbenchUi({ focus: `${input} .collapsible-header` });
+    const long: NewEvent[] = readStep(2).slice(3).map((e) => (e.type === 'tool_result' ? ({ ...e, data: { ...(e.data as object), content: 'a long result line\n'.repeat(60) } }) as NewEvent : e));
+    growingHead = (await store.commit({ sessionId: growing, expectedHeadSeq: growingHead, events: long, blobs: [], snapshot: () => ({}) })).headSeq;
+    growingHead = await commitSteps(store, growing, growingHead, 3, 1);
+    host.notifyChanged();
+    await workbenchUi({ wait: `${call(2)} vscode-collapsible[heading="Result"]` });
+    await workbenchUi({ wait: call(3) });
+    assert.equal((await workbenchUi({ focused: input }))?.count, 1, 'the focus is still on the Input of step 2');
+    // "Show all" of the long result rebuilds its entry: the focus moves to its "Show less".
+    const result = `${call(2)} vscode-collapsible[heading="Result"]`;
+    await workbenchUi({ focus: `${result} .collapsible-header`, press: 'Enter' });
+    await workbenchUi({ focus: `${result} button.more`, press: 'Enter' });
+    await workbenchUi({ wait: `${result} button.more:has-text("Show less")` });
+    assert.equal((await workbenchUi({ focused: `${call(2)} button.more` }))?.count, 1, 'the focus is on "Show less"');
+    // The run stops: the header's Pause becomes Resume under the focus, which stays in the header.
+    await workbenchUi({ focus: `${header('A session still running')} .detail-actions vscode-button:has-text("Pause")` });
+    live.delete(growing);
+    await store.updateSession(growing, { status: 'paused' });
+    host.notifyChanged();
+    await workbenchUi({ wait: `${header('A session still running')} .detail-actions vscode-button:has-text("Resume")`, shot: 'sidebar-focus-kept', of: '.editor-group-container' });
+    assert.equal((await workbenchUi({ focused: '.detail-actions vscode-button' }))?.count, 1, 'the focus is on Resume');
     panel.dispose();
   });
 });
