@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { type Comparison, sameExec } from '../capture/changeSet';
-import { type AdmitBytes, type IndexEntry, lstatOrNone, readEntry, statDiffers } from './captureRead';
+import { type AdmitBytes, type IndexEntry, isExecutable, lstatOrNone, readEntry, statDiffers } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
 
 /** A path to compare with the index: its lstat, or null when nothing tracked is there any more. */
@@ -9,6 +9,12 @@ export type Candidates = Map<string, Stats | null>;
 
 /** The file clock's granularity, with a wide margin: an entry written this close to its read is re-hashed. */
 const RACY_MS = 50;
+
+/** The bytes the capture already holds for a content hash (its content store), if any. */
+export type Recall = (hash: string) => Promise<Uint8Array | undefined>;
+
+/** What a move (rename(2)) keeps of a regular file: its inode, size and modification time. */
+const movedKey = (ino: number, size: number, mtimeMs: number) => `${ino}:${size}:${mtimeMs}`;
 
 /**
  * The baseline index: path -> size, times, inode and hash of every tracked file (never the bytes).
@@ -84,17 +90,23 @@ export class CaptureIndex {
 
   /**
    * Updates the entries of `candidates` and returns those whose content changed (or appeared, or
-   * went). A file whose stat matches its entry (and is not racy) is not read. `hashed` counts reads.
-   * `admit`: whether the new bytes of a file are kept (the capture's budgets, see readEntry).
+   * went). A file whose stat matches its entry (and is not racy) is not read, nor is a new path that
+   * a vanished entry was moved to (see `moves`) when `recall` has that entry's bytes. `hashed` counts
+   * reads. `admit`: whether the new bytes of a file are kept (the capture's budgets, see readEntry).
    */
-  async compare(candidates: Candidates, admit?: AdmitBytes): Promise<{ comparisons: Comparison[]; hashed: number }> {
+  async compare(candidates: Candidates, admit?: AdmitBytes, recall?: Recall): Promise<{ comparisons: Comparison[]; hashed: number }> {
     const comparisons: Comparison[] = [];
     let hashed = 0;
+    const moved = recall ? this.moves(candidates) : new Map<string, IndexEntry>();
     await eachLimited(candidates, this.concurrency, async ([rel, st]) => {
       const before = this.entries.get(rel);
       if (st && before && !statDiffers(before, st, RACY_MS)) return;
-      const after = st ? await this.read(rel, admit) : undefined;
-      if (st) hashed++;
+      const from = st ? moved.get(rel) : undefined;
+      let after = st && from && recall ? await this.movedEntry(from, st, recall, admit) : undefined;
+      if (st && !after) {
+        after = await this.read(rel, admit);
+        hashed++;
+      }
       // There but unreadable (chmod 000): what it holds is not known, and it is not gone either.
       if (st && !after && before && (await lstatOrNone(path.join(this.rootAbs, rel)))?.isFile()) return;
       if (after) this.set(rel, after);
@@ -104,6 +116,37 @@ export class CaptureIndex {
       comparisons.push({ path: rel, before, after });
     });
     return { comparisons, hashed };
+  }
+
+  /**
+   * The new paths among `candidates` that hold a file moved from a vanished one (mv, git mv): the same
+   * inode, size and modification time as the vanished path's entry, which was not racy when read. A
+   * rename keeps all three; a write changes the time (a move plus a same-size rewrite with the old time
+   * put back by hand would pass, as it would git's test without ctime, which a rename changes).
+   */
+  private moves(candidates: Candidates): Map<string, IndexEntry> {
+    const gone = new Map<string, IndexEntry>();
+    for (const [rel, st] of candidates) {
+      const e = st === null ? this.entries.get(rel) : undefined;
+      if (e && e.link === undefined && Math.max(e.mtimeMs, e.ctimeMs) < e.readAt - RACY_MS) gone.set(movedKey(e.ino, e.size, e.mtimeMs), e);
+    }
+    const out = new Map<string, IndexEntry>();
+    if (gone.size === 0) return out;
+    for (const [rel, st] of candidates) {
+      const e = st?.isFile() && !this.entries.has(rel) ? gone.get(movedKey(st.ino, st.size, st.mtimeMs)) : undefined;
+      if (e) out.set(rel, e);
+    }
+    return out;
+  }
+
+  /** The entry of a file moved from `from`, with the bytes `recall` holds for it; undefined when it holds none (the file is read). */
+  private async movedEntry(from: IndexEntry, st: Stats, recall: Recall, admit?: AdmitBytes): Promise<IndexEntry | undefined> {
+    if (from.size > this.maxBytes) return undefined;
+    const bytes = await recall(from.hash);
+    if (bytes?.length !== from.size) return undefined;
+    const keep = admit ? admit(from.size, from.binary) : true;
+    const mode = process.platform === 'win32' ? {} : { mode: st.mode & 0o7777 };
+    return { hash: from.hash, size: from.size, binary: from.binary, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt: Date.now(), ...(isExecutable(st.mode) ? { exec: true as const } : {}), ...mode, ...(keep ? { bytes } : {}) };
   }
 
   read(rel: string, admit?: AdmitBytes): Promise<IndexEntry | undefined> {

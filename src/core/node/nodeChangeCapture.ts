@@ -318,7 +318,7 @@ export class NodeChangeCapture implements ChangeCapture {
       const candidates = method === 'watch' ? await dirtyCandidates(ctx, dirty, newDirs) : await sweepCandidates(ctx);
       // One pair of budgets for the new bytes this settle reads.
       const admit = admitWithin(this.budgets);
-      found = { candidates, ...(await this.index.compare(candidates, admit)) };
+      found = { candidates, ...(await this.index.compare(candidates, admit, (hash) => this.store.get(hash))) };
       found.comparisons.push(...(await this.rescope(found.comparisons, admit)));
     } catch (e) {
       // The dirty paths are lost with this attempt: the next settle sweeps instead. The index may
