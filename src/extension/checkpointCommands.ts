@@ -82,7 +82,7 @@ function shown(bytes: Uint8Array, what: string): string {
 
 export interface CheckpointDeps {
   stores: Pick<StoreHost, 'get' | 'memory' | 'notifyChanged'>;
-  sessions: Pick<SessionService, 'isRunning' | 'symbolOutliner' | 'holdWrites' | 'resume'>;
+  sessions: Pick<SessionService, 'isRunning' | 'symbolOutliner' | 'holdWrites' | 'resume' | 'folders'>;
   pickSession: (placeHolder: string) => Promise<SessionId | undefined>;
   log: vscode.LogOutputChannel;
   /** The workspace folder the session's files are in (default: the first one open). */
@@ -203,6 +203,9 @@ async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unk
 /** The session given by the caller or picked, when it is not running (a running one is refused with `why`). */
 async function idleSession(d: Deps, arg: unknown, placeHolder: string, why: string): Promise<SessionId | undefined> {
   const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession(placeHolder));
+  // Its files are in the folder it worked in: another folder's files are never rewound in its name.
+  const elsewhere = id ? d.sessions.folders?.problem(id) : undefined;
+  if (elsewhere) throw new NotReady(elsewhere);
   if (!id || !d.sessions.isRunning(id)) return id;
   void vscode.window.showWarningMessage(`Savepoint: the session is running or waiting for your answer: pause it first (Pause in the sidebar, or Savepoint: Pause Session), then try ${why} again.`);
   return undefined;
@@ -306,6 +309,8 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       await storeOf(d);
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Fork which session?'));
       if (!id) return;
+      const elsewhere = d.sessions.folders?.problem(id);
+      if (elsewhere) throw new NotReady(elsewhere);
       const target = await pickStep(d, id, 'Start the new session from the checkpoint after which step?', stepArg, true);
       if (!target) return;
       const message = await vscode.window.showInputBox({ title: 'Savepoint: Fork', prompt: 'What should the new session do from there? (optional unless the session had finished)' });
@@ -313,6 +318,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       const store = await storeOf(d);
       try {
         const fork = await forkSession(store, id, target.step, message.trim() ? { message: message.trim() } : {});
+        await d.sessions.folders?.record(fork.id);
         d.stores.notifyChanged();
         const a = await vscode.window.showInformationMessage(`Savepoint: new session "${fork.title}" forked from step ${fork.parent?.step ?? target.step}; the original is unchanged.`, 'Resume It');
         if (a) await d.sessions.resume(fork.id);

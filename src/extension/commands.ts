@@ -66,7 +66,9 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       if (!text?.trim()) return;
       const id = await d.sessions.start(text.trim());
       // Its live timeline is in the sidebar (the palette's Show Session opens the text document).
-      void vscode.window.showInformationMessage(`Savepoint: session started.`, 'Show Session').then((a) => a && d.reveal(id));
+      // With several folders open, which one the agent works in: always the first.
+      const where = d.sessions.folders?.namedFirst();
+      void vscode.window.showInformationMessage(`Savepoint: session started${where ? ` in the folder "${where}" (the workspace's first; Savepoint works there)` : ''}.`, 'Show Session').then((a) => a && d.reveal(id));
     }),
     reg('savepoint.resumeSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Resume which session?', (s) => unfinished(s) && !d.sessions.isRunning(s.id)));
@@ -101,6 +103,7 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       const { store } = await d.stores.get();
       await d.sessions.removeCrashLeftovers(id);
       await store?.deleteSession(id, 'deleted by the user');
+      await d.sessions.folders?.forget(id);
       d.stores.notifyChanged();
     }),
     reg('savepoint.exportSession', async (arg?: unknown) => {

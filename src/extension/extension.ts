@@ -1,3 +1,4 @@
+import { SessionFolders } from '../shared/sessionFolder';
 import * as vscode from 'vscode';
 import { ApprovalTimeoutScheduler } from './approvalTimeouts';
 import { BLOB_SCHEME, BlobContentProvider, registerCheckpointCommands } from './checkpointCommands';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const gate = new NotificationApprovalGate(log);
   const service = new SessionService(host, context.secrets, gate, log, context.extensionUri.fsPath);
   gate.lateAnswers = (r, answer) => service.answerLate(r, answer);
+  service.folders = new SessionFolders(context.workspaceState, () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name, path: f.uri.fsPath })));
   sessions = service;
   const documents = new SessionDocumentProvider(host);
   const statusBar = new ApprovalStatusBar(host);

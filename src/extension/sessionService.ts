@@ -18,6 +18,7 @@ import type { SessionId } from '../core/store/types';
 import type { CheckpointStore } from '../core/store/checkpointStore';
 import { builtinTools } from '../core/tools/registry';
 import { memoryTools } from '../core/memory/memoryTools';
+import type { SessionFolders } from '../shared/sessionFolder';
 import { logNotice } from './sessionLog';
 import { readSettings } from './settings';
 import type { StoreHost } from './storeHost';
@@ -54,6 +55,8 @@ export class SessionService implements vscode.Disposable {
   private readonly capture = new CaptureSlot(() => this.makeCapture());
   private readonly configWatch: vscode.Disposable;
   private outliner: Promise<AstOutliner | undefined> | undefined;
+  /** The folder each session works in, checked before a run (set by the extension; see sessionFolder.ts). */
+  folders: SessionFolders | undefined;
 
   constructor(
     private readonly stores: StoreHost,
@@ -101,6 +104,7 @@ export class SessionService implements vscode.Disposable {
       const runner = await this.runner();
       const s = readSettings();
       const id = await runner.start({ task, models: s.models, maxTokens: s.maxTokens, budgets: s.budgets, policy: s.policy });
+      await this.folders?.record(id);
       this.log.info(`session ${id} started: ${task}`);
       this.launch(id, runner, ended);
       return id;
@@ -116,6 +120,8 @@ export class SessionService implements vscode.Disposable {
       if (this.gate.reshow?.(id)) this.log.info(`session ${id}: its pending approval was shown again`);
       return;
     }
+    const elsewhere = this.folders?.problem(id);
+    if (elsewhere) throw new NotReady(elsewhere);
     this.starting.add(id);
     const ended = this.capture.begin();
     try {
