@@ -107,7 +107,7 @@ export class LongTermMemory {
   }
 
   /**
-   * Memories for the system prompt within `tokenBudget` (chars/4): procedures and pinned entries
+   * Memories for the system prompt within `tokenBudget` (see estimateTokens): procedures and pinned entries
    * first, then the hits of the query's first distinct words (`promptQuery`).
    */
   selectForPrompt(query: string, tokenBudget: number, options: Omit<RecallOptions, 'limit'> = {}): PromptSelection {
