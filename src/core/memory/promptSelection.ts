@@ -10,6 +10,13 @@ export interface PromptSelection {
   tokens: number;
   /** Candidates left out because they did not fit the budget. */
   omitted: number;
+  /** Pinned entries that did not fit: `text` names them to the model (by id, for recall). */
+  leftOutPinned: MemoryEntry[];
+}
+
+/** The line that tells the model which pinned memories the prompt had no room for. */
+export function leftOutNote(left: readonly MemoryEntry[]): string {
+  return left.length ? `Pinned memories left out for lack of room (recall them by id when they matter): ${left.map((e) => e.id).join(', ')}\n` : '';
 }
 
 const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
@@ -72,7 +79,8 @@ export const PROCEDURE_SHARE = 0.5;
  * Chooses memories for the prompt within `tokenBudget` (header included): pinned entries first,
  * then procedures (by relevance to the query, then most recent) within PROCEDURE_SHARE of the
  * budget, then the recall hits by relevance (procedures left out before included). Greedy: an entry
- * that does not fit is skipped and smaller ones after it may still go in. Pure: `candidates` are
+ * that does not fit is skipped and smaller ones after it may still go in. Pinned entries that do not
+ * fit are named in a note at the end (`leftOutNote`), and then nothing unpinned goes in. Pure: `candidates` are
  * every current entry, `hits` the recall of the query.
  */
 export function selectEntries(candidates: Iterable<MemoryEntry>, hits: readonly RecallHit[], tokenBudget: number): PromptSelection {
@@ -100,11 +108,27 @@ export function selectEntries(candidates: Iterable<MemoryEntry>, hits: readonly 
     }
   };
   take(pinned, tokenBudget);
-  take(procedures, Math.floor(tokenBudget * PROCEDURE_SHARE));
-  take(hits.map((h) => h.entry), tokenBudget);
+  const leftOutPinned = pinned.filter((e) => !chosen.has(e.id));
+  let note = '';
+  if (leftOutPinned.length) {
+    // The note takes its room from the pinned entries last taken; nothing unpinned goes in while a
+    // pinned one is left out (a user who pins a memory expects it before any other).
+    while (entries.length && used + estimateTokens(leftOutNote(leftOutPinned)) > tokenBudget) {
+      const last = entries.pop() as MemoryEntry;
+      chosen.delete(last.id);
+      leftOutPinned.unshift(last);
+      text = text.slice(0, text.length - renderForPrompt(last).length);
+      used -= estimateTokens(renderForPrompt(last));
+    }
+    note = leftOutNote(leftOutPinned);
+    if (used + estimateTokens(note) > tokenBudget) note = '';
+  } else {
+    take(procedures, Math.floor(tokenBudget * PROCEDURE_SHARE));
+    take(hits.map((h) => h.entry), tokenBudget);
+  }
   const considered = new Set([...pinned, ...procedures, ...hits.map((h) => h.entry)].map((e) => e.id));
   const omitted = considered.size - chosen.size;
-  if (entries.length === 0) return { entries, text: '', tokens: 0, omitted };
-  const full = PROMPT_HEADER + text;
-  return { entries, text: full, tokens: estimateTokens(full), omitted };
+  if (entries.length === 0 && !note) return { entries, text: '', tokens: 0, omitted, leftOutPinned };
+  const full = PROMPT_HEADER + text + note;
+  return { entries, text: full, tokens: estimateTokens(full), omitted, leftOutPinned };
 }

@@ -20,6 +20,8 @@ export interface SessionStartedData {
   policy: ApprovalPolicy;
   /** The first user message (the task), as a blob. */
   firstMessage: BlobHash;
+  /** Pinned long-term memories the prompt had no room for (their ids; the system prompt names them too). */
+  pinnedLeftOut?: string[];
 }
 
 export interface RetryNote {

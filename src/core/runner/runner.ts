@@ -68,7 +68,8 @@ export interface RunnerDeps {
 /** What the runner needs of long-term memory (LongTermMemory implements it). */
 export interface SessionMemory {
   port(origin: WriteOrigin): MemoryPort;
-  selectForPrompt(query: string, tokenBudget: number): { text: string };
+  /** `leftOutPinned`: pinned memories the budget had no room for (the text names them to the model). */
+  selectForPrompt(query: string, tokenBudget: number): { text: string; leftOutPinned?: readonly { id: string }[] };
 }
 
 /** Memories put into a new session's system prompt, at most this many tokens. */
@@ -128,7 +129,9 @@ export class Runner {
     const first: Message = { role: 'user', content: o.task };
     const j = await SessionJournal.open(this.deps.store, summary.id, this.now);
     // Chosen once and journaled with the start, so a resume sends the very same prompt.
-    const remembered = this.deps.memory?.selectForPrompt(o.task, MEMORY_PROMPT_TOKENS).text;
+    const chosen = this.deps.memory?.selectForPrompt(o.task, MEMORY_PROMPT_TOKENS);
+    const remembered = chosen?.text;
+    const leftOut = chosen?.leftOutPinned?.map((e) => e.id) ?? [];
     await this.commit(j, 0, [
       {
         type: 'session_started',
@@ -140,6 +143,7 @@ export class Runner {
           budgets: o.budgets ?? {},
           policy: o.policy ?? DEFAULT_APPROVAL_POLICY,
           firstMessage: hashMessage(first),
+          ...(leftOut.length ? { pinnedLeftOut: leftOut } : {}),
         },
       },
     ], { messages: [first] });

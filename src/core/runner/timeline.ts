@@ -76,12 +76,15 @@ function resultDetails(d: ToolResultData): string {
   return lines.length > DETAIL_LINES ? `${shown}\n        … and ${lines.length - DETAIL_LINES} more` : shown;
 }
 
+const leftOutPins = (ids: readonly string[] | undefined): string =>
+  ids?.length ? `; ${ids.length} pinned memor${ids.length === 1 ? 'y' : 'ies'} left out of the prompt for lack of room: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}` : '';
+
 /** The event in words, without position or time. */
 export function describeEvent(ev: RunnerEvent): string {
   const head = '';
   switch (ev.type) {
     case 'session_started':
-      return `${head}started: ${cut(ev.data.task, 100)} (models ${ev.data.models.join(', ')})`;
+      return `${head}started: ${cut(ev.data.task, 100)} (models ${ev.data.models.join(', ')})${leftOutPins(ev.data.pinnedLeftOut)}`;
     case 'model_turn': {
       const d = ev.data;
       const calls = d.calls.map((c) => c.name).join(', ') || 'no tool call';
