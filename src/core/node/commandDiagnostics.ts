@@ -158,6 +158,22 @@ function normalizeScope(p: string): string {
   return n === '.' ? '' : n.replace(/^\.\//, '');
 }
 
+/**
+ * Lines a checker prints when it finds nothing: npm/pnpm script headers (`> app@1.0.0 check`, `> tsc`),
+ * cargo's progress, mypy's, ruff's, pyright's and tsc's clean summaries, counts of none.
+ */
+const CLEAN_LINE =
+  /^\s*(?:>.*|\$ .*|(?:Compiling|Checking|Finished|Blocking|Updating|Downloading|Downloaded|Locking|Adding|Fresh|Running)\b.*|Success: no issues found.*|All checks passed!?|0 errors?(?:, 0 \w+)*\.?|Found 0 errors?\b.*|No (?:issues|problems|errors)(?: found)?\.?|Done in .*|\[\d{1,2}:\d{2}:\d{2}(?: [AP]M)?\] .*|.*\b(?:compiled|completed) successfully\b.*)\s*$/i;
+
+/**
+ * A line that reads as a finding or a count of them (`2 problems`, `E: x.kt line 4 - unresolved`,
+ * `a.kt(4)`) in a format no parser here knows: with no finding read, the output was not understood.
+ */
+const FINDING_LIKE = /\b(?:errors?|warnings?|problems?|issues?|fail(?:s|ed|ure)?|fatal|undefined|unresolved|mismatch)\b|\bline \d+|\.[A-Za-z0-9]{1,6}[:(]\d+/i;
+
+/** The first lines of the output, for an output that could not be read. */
+const headOf = (text: string) => text.trim().split(/\r?\n/).slice(0, 8).join('\n');
+
 /** The last lines of the output, for an error that has to say why. */
 const tailOf = (text: string) => text.trim().split(/\r?\n/).slice(-10).join('\n');
 
@@ -174,7 +190,8 @@ function shellReportedSignal(exitCode: number | null): string | undefined {
  * The `Diagnostics` port for the CLI and tests: runs a configured check command and parses its
  * output (tsc, gcc/clang, rustc/cargo, ESLint's default and `-f unix` formats, go build/vet, mypy, pyright, flake8 and ruff formats). Findings outside the
  * workspace are dropped. A command that fails without printing any finding (not installed,
- * crashed) is an error, not "no problems"; so is one killed by a signal or whose output passed the
+ * crashed) is an error, not "no problems"; so is one that exits 0 having printed lines of no known
+ * format and no finding (its output was not understood); so is one killed by a signal or whose output passed the
  * runner's cap, whatever it printed, since its list may be partial. Not idempotent in cost: each
  * call runs the command again.
  */
@@ -205,6 +222,12 @@ export class CommandDiagnostics implements Diagnostics {
     if (found.length === 0 && outside === 0 && result.exitCode !== 0) {
       const tail = tailOf(text);
       throw new Error(`The check command \`${command}\` failed (exit ${result.exitCode}) without reporting any finding${tail ? `:\n${tail}` : ', and printed nothing'}`);
+    }
+    // Exit 0 is not "no problems" when it printed what reads as findings that no parser read: a checker
+    // whose format is not known here (or one that always exits 0) may have listed errors.
+    const plain = text.replace(ANSI, '');
+    if (found.length === 0 && outside === 0 && plain.split(/\r?\n/).some((l) => FINDING_LIKE.test(l) && !CLEAN_LINE.test(l))) {
+      throw new Error(`The check command \`${command}\` exited 0, but its output was not understood (no finding in a known format):\n${headOf(plain)}`);
     }
     if (!paths || paths.length === 0) return found;
     const scopes = paths.map(normalizeScope);
