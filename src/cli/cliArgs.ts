@@ -44,6 +44,8 @@ options:
                       after every step that changes files, and each step records the errors it
                       introduced or fixed (shown by \`show\`)
   --no-step-checks    with --check-command: do not run it after every step
+  --check-command-timeout SECONDS
+                      stop the check command after this long (default 300)
 
 SESSION: an id as savepoint list shows it, or its start (${MIN_PREFIX} characters or more) when no other id begins so
 
@@ -65,6 +67,7 @@ export const OPTIONS = {
   'max-tool-failures': { type: 'string' },
   'check-command': { type: 'string' },
   'no-step-checks': { type: 'boolean' },
+  'check-command-timeout': { type: 'string' },
   reject: { type: 'string' },
   respond: { type: 'string' },
   edit: { type: 'string' },
@@ -138,6 +141,14 @@ export function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} needs a non-negative number, got "${v}"`);
+  return n;
+}
+
+/** Seconds that must be more than 0 (a time limit). */
+export function positiveSeconds(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\s*[0-9.]+\s*$/.test(v) || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} needs a positive number of seconds, got "${v}" (nothing was done)`);
   return n;
 }
 

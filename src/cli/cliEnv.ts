@@ -21,6 +21,8 @@ export interface CliEnv {
   baseUrl?: string;
   apiKey?: string;
   checkCommand?: string;
+  /** The check command's time limit in seconds (default 300). */
+  checkTimeoutSeconds?: number;
   /** Long-term memory (workspace scope in the store, user scope under the data directory). */
   memory?: boolean;
   /** Run the check command after every step that changes files and journal the findings' delta. */

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { AstOutliner } from '../core/code/astOutline';
 import { languageForPath } from '../core/code/languages';
 import type { LlmClient } from '../core/model/llmClient';
-import { CommandDiagnostics } from '../core/node/commandDiagnostics';
+import { CommandDiagnostics, checkCommandTimeoutMs } from '../core/node/commandDiagnostics';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import { STALE_SWEEP_MARKER, sweepStaleStagingWhenDue } from '../core/node/staleStaging';
@@ -47,7 +47,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
   const store = await openCheckpointStore({ dir: storeDir, onLocked: env.readsOnly ? 'readonly' : 'fail' });
   const workspace = extra.toolContext?.workspace ?? new NodeWorkspace(env.workspace);
   const processes = new NodeProcessRunner();
-  const diagnostics = env.checkCommand ? new CommandDiagnostics({ command: env.checkCommand, root: resolve(env.workspace), runner: processes }) : noDiagnostics;
+  const diagnostics = env.checkCommand ? new CommandDiagnostics({ command: env.checkCommand, root: resolve(env.workspace), runner: processes, timeoutMs: checkCommandTimeoutMs(env.checkTimeoutSeconds) }) : noDiagnostics;
   // Loaded only where used: the model client, the runner and tree-sitter were most of a command's start-up.
   const logDir = `${storeDir}-capture-log`;
   const capture = env.codeAware && env.runs ? await captureFor(env.workspace, logDir) : undefined;

@@ -307,7 +307,7 @@ export class SessionService implements vscode.Disposable {
       toolContext: {
         workspace: new NodeWorkspace(root),
         processes,
-        diagnostics: s.checkCommand ? new CommandDiagnostics({ command: s.checkCommand, root, runner: processes }) : new VscodeDiagnostics(root),
+        diagnostics: s.checkCommand ? new CommandDiagnostics({ command: s.checkCommand, root, runner: processes, timeoutMs: s.checkTimeoutMs }) : new VscodeDiagnostics(root),
       },
       approvals: this.gate,
       capture,

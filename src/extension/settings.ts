@@ -12,6 +12,8 @@ export interface AgentSettings {
   policy: ApprovalPolicy;
   autoResume: boolean;
   checkCommand: string | undefined;
+  /** savepoint.checkCommand's time limit. */
+  checkTimeoutMs: number;
   approvalTimeout: ApprovalTimeout;
   /** Record the compiler findings after every step that changes files. */
   diagnoseSteps: boolean;
@@ -56,6 +58,7 @@ export function readSettings(): AgentSettings {
     },
     autoResume: r.flag('autoResume', false),
     checkCommand: r.text('checkCommand', '').trim() || undefined,
+    checkTimeoutMs: r.number('checkCommandTimeoutSeconds', 300, { min: 1, max: 86400 }) * 1000,
     approvalTimeout: readApprovalTimeout(),
     diagnoseSteps: r.flag('diagnostics.afterEachStep', true),
     context: { threshold: r.number('context.compactAtPercent', 70, { min: 20, max: 95 }) / 100, keepTurns: r.number('context.keepTurns', 4, { min: 1, max: 50 }) },

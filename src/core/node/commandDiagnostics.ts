@@ -10,8 +10,18 @@ export interface CommandDiagnosticsOptions {
   /** Absolute workspace root: the command runs there, and reported paths are made relative to it. */
   root: string;
   runner: ProcessRunner;
-  /** Default 5 minutes. */
+  /** Default 5 minutes (`checkCommandTimeoutMs`); a positive number. */
   timeoutMs?: number;
+}
+
+/** The check command's time limit when none is set. */
+export const DEFAULT_CHECK_TIMEOUT_SECONDS = 300;
+
+/** The time limit in ms for `seconds` as a setting or the command line gives it (absent: 5 minutes); anything but a positive number is refused. */
+export function checkCommandTimeoutMs(seconds: number | undefined): number {
+  const s = seconds ?? DEFAULT_CHECK_TIMEOUT_SECONDS;
+  if (!Number.isFinite(s) || s <= 0) throw new RangeError(`the check command time limit must be a positive number of seconds, got ${String(seconds)}`);
+  return s * 1000;
 }
 
 interface Parsed {
@@ -198,11 +208,13 @@ function shellReportedSignal(exitCode: number | null): string | undefined {
 export class CommandDiagnostics implements Diagnostics {
   private realRoot: Promise<string> | undefined;
 
-  constructor(private readonly options: CommandDiagnosticsOptions) {}
+  constructor(private readonly options: CommandDiagnosticsOptions) {
+    if (options.timeoutMs !== undefined) checkCommandTimeoutMs(options.timeoutMs / 1000);
+  }
 
   async collect(paths?: readonly string[], signal?: AbortSignal): Promise<Diagnostic[]> {
     const { command, root, runner } = this.options;
-    const limit = this.options.timeoutMs ?? 300_000;
+    const limit = this.options.timeoutMs ?? checkCommandTimeoutMs(undefined);
     const result = await runner.run(command, { cwd: root, timeoutMs: limit, ...(signal ? { signal } : {}) });
     if (result.aborted) throw signal?.reason ?? new Error('The check command was aborted.');
     const text = Buffer.from(result.output).toString('utf8');
