@@ -71,9 +71,20 @@ function resultDetails(d: ToolResultData): string {
     return `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${link !== undefined ? ` (${link})` : hashOnly(s)}`;
   });
   const lines = [...files, ...(d.symbols ?? [])];
-  if (lines.length === 0) return '';
   const shown = lines.slice(0, DETAIL_LINES).map((l) => `\n        ${l}`).join('');
-  return lines.length > DETAIL_LINES ? `${shown}\n        … and ${lines.length - DETAIL_LINES} more` : shown;
+  return (lines.length > DETAIL_LINES ? `${shown}\n        … and ${lines.length - DETAIL_LINES} more` : shown) + findingLines(d);
+}
+
+const FINDING_LINES = 5;
+
+/** Under a result: the errors and warnings the step introduced, as a compiler prints them (the first few; the rest counted). */
+function findingLines(d: ToolResultData): string {
+  const diag = d.diagnostics;
+  if (!diag || diag.unavailable || diag.introducedCount === 0) return '';
+  const shown = diag.introduced.slice(0, FINDING_LINES);
+  const lines = shown.map((f) => `\n        ${f.path}:${f.line}:${f.column} ${f.severity} ${cut(f.message.split('\n')[0] ?? '', 160)}${f.code ? ` [${f.code}]` : ''}`).join('');
+  const more = diag.introducedCount - shown.length;
+  return more > 0 ? `${lines}\n        … and ${more} more new finding${more === 1 ? '' : 's'} (get_diagnostics lists them all)` : lines;
 }
 
 const leftOutPins = (ids: readonly string[] | undefined): string =>

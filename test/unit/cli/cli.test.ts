@@ -80,6 +80,7 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
 
     const shown = (await cli('show', id)).stdout;
     assert.match(shown, /ok write_file: .*introduced 1 error \(now 1 error, 0 warnings\)\n {8}changed .*`a` in a\.ts/);
+    assert.match(shown, /\n {8}a\.ts:1:18 error broken\n/, 'the error itself, as the checker printed it');
     const diff = (await cli('diff', id)).stdout;
     assert.match(diff, /^## step 1 · a\.ts \(edit\)\n[\s\S]*-export const a = 1;\n\+export const a = BROKEN;\n/);
     assert.equal((await cli('diff', id, '2')).stdout, 'step 2 changed no file\n');
