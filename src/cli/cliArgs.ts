@@ -40,6 +40,8 @@ options:
   --base-url URL      any Anthropic-compatible endpoint (default: the API; key from ANTHROPIC_API_KEY)
   --approvals MODE    prompt | park | yes (default: prompt on a terminal, park otherwise)
   --max-steps N  --max-tokens N  --max-cost USD  --max-tool-failures N
+  --max-minutes N     stop and ask after N minutes of active run time (over all runs; waiting for
+                      an approval is not counted)
   --check-command CMD the command get_diagnostics runs (e.g. "npx tsc --noEmit -p ."); it also runs
                       after every step that changes files, and each step records the errors it
                       introduced or fixed (shown by \`show\`)
@@ -65,6 +67,7 @@ export const OPTIONS = {
   'max-tokens': { type: 'string' },
   'max-cost': { type: 'string' },
   'max-tool-failures': { type: 'string' },
+  'max-minutes': { type: 'string' },
   'check-command': { type: 'string' },
   'no-step-checks': { type: 'boolean' },
   'check-command-timeout': { type: 'string' },

@@ -94,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
             ...(o['max-tokens'] ? { maxTokens: num(o['max-tokens'], 'max-tokens') } : {}),
             ...(o['max-cost'] ? { maxCostUsd: num(o['max-cost'], 'max-cost') } : {}),
             ...(o['max-tool-failures'] ? { maxToolFailures: num(o['max-tool-failures'], 'max-tool-failures') } : {}),
+            ...(o['max-minutes'] ? { maxMinutes: num(o['max-minutes'], 'max-minutes') } : {}),
           },
         });
         process.stderr.write(`session ${id}\n`);

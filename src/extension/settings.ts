@@ -42,10 +42,12 @@ export function readSettings(): AgentSettings {
   const tokens = r.number('budget.maxTokens', 0, { min: 0 });
   const cost = r.number('budget.maxCostUsd', 0, { min: 0 });
   const failures = r.number('budget.maxToolFailures', 5, { min: 0 });
+  const minutes = r.number('budget.maxMinutes', 0, { min: 0 });
   if (steps) budgets.maxSteps = steps;
   if (tokens) budgets.maxTokens = tokens;
   if (cost) budgets.maxCostUsd = cost;
   if (failures) budgets.maxToolFailures = failures;
+  if (minutes) budgets.maxMinutes = minutes;
   const rule = (key: string, fallback: CategoryRule): CategoryRule => r.oneOf(`approval.${key}`, RULES, fallback);
   const settings: AgentSettings = {
     models: [model, ...fallbacks],

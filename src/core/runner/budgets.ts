@@ -7,6 +7,11 @@ export interface Budgets {
   maxCostUsd?: number;
   /** Failed calls of one tool before the session stops to ask. */
   maxToolFailures?: number;
+  /**
+   * Minutes of active run time: a runner driving the session (model requests, tools, checks), over
+   * all its runs. Time waiting for an approval's answer, paused or stopped is not counted.
+   */
+  maxMinutes?: number;
 }
 
 export interface BudgetCounters {
@@ -14,19 +19,24 @@ export interface BudgetCounters {
   tokens: number;
   costUsd: number;
   toolFailures: Record<string, number>;
+  /** Active run time in ms (`activeMs` of the journal's events; absent in older snapshots: 0). */
+  activeMs?: number;
 }
 
-export type BudgetKind = 'steps' | 'tokens' | 'cost' | 'tool_failures';
+export type BudgetKind = 'steps' | 'tokens' | 'cost' | 'tool_failures' | 'time';
 
 export interface Exhaustion {
   kind: BudgetKind;
   limit: number;
   used: number;
-  /** The tool, for tool_failures. */
+  /** The tool, for tool_failures. For time, `limit` and `used` are minutes. */
   tool?: string;
 }
 
-export const emptyCounters = (): BudgetCounters => ({ steps: 0, tokens: 0, costUsd: 0, toolFailures: {} });
+export const emptyCounters = (): BudgetCounters => ({ steps: 0, tokens: 0, costUsd: 0, toolFailures: {}, activeMs: 0 });
+
+/** Minutes of active run time, to a tenth. */
+export const activeMinutes = (c: BudgetCounters): number => Math.floor((c.activeMs ?? 0) / 6000) / 10;
 
 /** The first budget that is used up, or undefined. A limit of 0 or less is no limit. */
 export function exhausted(b: Budgets, c: BudgetCounters): Exhaustion | undefined {
@@ -34,10 +44,28 @@ export function exhausted(b: Budgets, c: BudgetCounters): Exhaustion | undefined
   if (over(b.maxSteps, c.steps)) return { kind: 'steps', limit: b.maxSteps as number, used: c.steps };
   if (over(b.maxTokens, c.tokens)) return { kind: 'tokens', limit: b.maxTokens as number, used: c.tokens };
   if (over(b.maxCostUsd, c.costUsd)) return { kind: 'cost', limit: b.maxCostUsd as number, used: c.costUsd };
+  if (over(b.maxMinutes, (c.activeMs ?? 0) / 60_000)) return { kind: 'time', limit: b.maxMinutes as number, used: activeMinutes(c) };
   for (const [tool, used] of Object.entries(c.toolFailures)) {
     if (over(b.maxToolFailures, used)) return { kind: 'tool_failures', limit: b.maxToolFailures as number, used, tool };
   }
   return undefined;
+}
+
+/** Dollars as a person reads them (not 0.10350000000000001): cents from a dollar, four places from a cent, two digits below. */
+export const usd = (n: number): string => `$${n >= 1 ? n.toFixed(2) : n >= 0.01 ? n.toFixed(4) : Number(n.toPrecision(2)).toString()}`;
+
+/** The budget question's reason, in words. */
+export function describeExhaustion(over: Exhaustion): string {
+  switch (over.kind) {
+    case 'tool_failures':
+      return `tool ${over.tool} failed ${over.used} of ${over.limit}`;
+    case 'cost':
+      return `cost budget used: ${usd(over.used)} of ${usd(over.limit)}`;
+    case 'time':
+      return `time budget used: ${over.used} of ${over.limit} minutes of active run time (waiting for approvals not counted)`;
+    default:
+      return `${over.kind} budget used: ${over.used} of ${over.limit}`;
+  }
 }
 
 /** Budgets raised so that `e` is no longer exhausted (the user chose "continue, raise the budget"). */
@@ -52,5 +80,7 @@ export function raise(b: Budgets, e: Exhaustion, factor = 2): Budgets {
       return { ...b, maxCostUsd: Math.max(e.used * 1.01, e.limit * factor) };
     case 'tool_failures':
       return { ...b, maxToolFailures: next };
+    case 'time':
+      return { ...b, maxMinutes: Math.max(Math.ceil(e.used) + 1, Math.ceil(e.limit * factor)) };
   }
 }

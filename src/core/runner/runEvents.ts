@@ -343,7 +343,15 @@ export interface RunnerEventMap {
 
 export type RunnerEventType = keyof RunnerEventMap;
 
-export type RunnerEvent = { [K in RunnerEventType]: { type: K; data: RunnerEventMap[K] } }[RunnerEventType];
+/**
+ * Any event the runner commits may carry the active run time (ms) since its previous commit in the
+ * same run, on the last event of the batch: what the time budget counts (see Budgets.maxMinutes).
+ */
+export interface Timed {
+  activeMs?: number;
+}
+
+export type RunnerEvent = { [K in RunnerEventType]: { type: K; data: RunnerEventMap[K] & Timed } }[RunnerEventType];
 
 /**
  * The approval question journaled at `seq` (the journal's next event): its id is its kind, the call

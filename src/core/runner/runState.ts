@@ -92,6 +92,12 @@ export function initialRunState(): RunState {
 
 /** The pure step function: the state after one journal event. Never mutates its input. */
 export function reduce(s: RunState, e: RunnerEvent): RunState {
+  const ms = e.data.activeMs;
+  const timed = typeof ms === 'number' && ms > 0 ? { ...s, counters: { ...s.counters, activeMs: (s.counters.activeMs ?? 0) + ms } } : s;
+  return reduceEvent(timed, e);
+}
+
+function reduceEvent(s: RunState, e: RunnerEvent): RunState {
   switch (e.type) {
     case 'session_started': {
       const d = e.data;

@@ -11,7 +11,8 @@ import { oneSessionOpAtATime } from '../store/sessionOps';
 import { toolDefinitions } from '../tools/registry';
 import type { Tool, ToolContext } from '../tools/tool';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
-import { type Budgets, exhausted } from './budgets';
+import { type Budgets, describeExhaustion, exhausted } from './budgets';
+import { RunClocks } from './runClocks';
 import { answerEvents } from './approvalAnswer';
 import { type LoopOptions, detectLoop } from './loopDetector';
 import { type ApprovalRequestedData, type RetryNote, type RunnerEvent, question, spentEvents } from './runEvents';
@@ -97,9 +98,6 @@ export interface RunOutcome {
   reason?: string;
 }
 
-/** Dollars as a person reads them (not 0.10350000000000001): cents from a dollar, four places from a cent, two digits below. */
-const usd = (n: number): string => `$${n >= 1 ? n.toFixed(2) : n >= 0.01 ? n.toFixed(4) : Number(n.toPrecision(2)).toString()}`;
-
 const DEFAULT_SYSTEM =
   'You are a careful coding agent working in the user\'s workspace through the tools you are given. ' +
   'Read before you edit, keep changes minimal, and say briefly what you did when you are done.';
@@ -113,9 +111,11 @@ export class Runner {
   private readonly now: () => number;
   private readonly calls: ToolCalls;
   private readonly compactor: Compactor;
+  private readonly clocks: RunClocks;
 
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? Date.now;
+    this.clocks = new RunClocks(this.now);
     this.calls = new ToolCalls(deps, this.now, (j, step, events, extras) => this.commit(j, step, events, extras));
     this.compactor = new Compactor(deps, (j, step, events, extras) => this.commit(j, step, events, extras));
   }
@@ -180,6 +180,7 @@ export class Runner {
       return opened;
     });
     if (j.state.status === 'completed') return { sessionId: id, status: 'completed' };
+    this.clocks.start(id);
     const startedHere = new Set<string>();
     // Files the session worked on may have changed while it was away: the model hears about it
     // before its next turn (not before, so that a pending call's results still come first). Checked
@@ -252,6 +253,8 @@ export class Runner {
         return { sessionId: id, status: 'failed', reason };
       }
       throw e;
+    } finally {
+      this.clocks.stop(id);
     }
   }
 
@@ -265,7 +268,7 @@ export class Runner {
 
   /** Returns true when the session is parked (nobody can answer now, or the signal fired). */
   private async askUser(j: SessionJournal, a: ApprovalRequestedData, signal: AbortSignal): Promise<boolean> {
-    const answer = await this.deps.approvals.ask(
+    const answer = await this.clocks.excluding(j.id, () => this.deps.approvals.ask(
       {
         sessionId: j.id,
         approvalId: a.approvalId,
@@ -279,7 +282,7 @@ export class Runner {
         ...(a.userOnly ? { userOnly: true as const } : {}),
       },
       signal,
-    );
+    ));
     if (answer === 'park') return true;
     await this.record(j, a, answer);
     return false;
@@ -314,7 +317,7 @@ export class Runner {
     const loop = over ? undefined : detectLoop(s.history, this.deps.loop);
     if (!over && !loop) return false;
     const reasons = over
-      ? [over.kind === 'tool_failures' ? `tool ${over.tool} failed ${over.used} of ${over.limit}` : over.kind === 'cost' ? `cost budget used: ${usd(over.used)} of ${usd(over.limit)}` : `${over.kind} budget used: ${over.used} of ${over.limit}`]
+      ? [describeExhaustion(over)]
       : [`the agent seems to be looping: ${loop?.kind === 'repeat' ? 'the same call' : 'the same calls'} ${loop?.times} times without progress (${loop?.calls.join(' → ').slice(0, 300)})`];
     await this.commit(j, s.turn, [question(j.headSeq + 1, { kind: over ? 'budget' : 'loop', reasons, requestedAt: this.now() })]);
     return true;
@@ -382,7 +385,7 @@ export class Runner {
   }
 
   private async commit(j: SessionJournal, step: number, events: RunnerEvent[], extras?: Parameters<SessionJournal['append']>[2]): Promise<void> {
-    const committed = await j.append(step, events, extras);
+    const committed = await j.append(step, this.clocks.stamp(j.id, events), extras);
     this.deps.onEvent?.({ type: 'committed', sessionId: j.id, events: committed });
     for (const e of committed) this.deps.probe?.(`after:${e.type}`);
   }

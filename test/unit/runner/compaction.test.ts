@@ -6,7 +6,7 @@ import { describeEvent } from '../../../src/core/runner/timeline';
 import type { StepInput } from '../../../src/core/scripted/scenario';
 import type { SessionId } from '../../../src/core/store/types';
 import { errorStep } from '../../../src/core/scripted/scenario';
-import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness } from './runnerHarness';
+import { Crash, ScriptedGate, crashAt, finalText, harness, toolUse, type Harness, withoutRunTime } from './runnerHarness';
 
 /** A window of 1,000 tokens compacts at 700; the scripted usage walks the context up to it twice. */
 const CONTEXT = { window: 1000, threshold: 0.7, keepTurns: 2 };
@@ -43,7 +43,7 @@ const cutSummary = (text: string, times: number): StepInput => ({
 });
 
 async function state(h: Harness, id: SessionId): Promise<RunState> {
-  return (await SessionJournal.open(h.store, id)).state;
+  return withoutRunTime((await SessionJournal.open(h.store, id)).state);
 }
 
 describe('context window: compaction that lasts, survives a crash, and can be undone; pinned facts', function () {

@@ -8,6 +8,7 @@ import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
 import { FixtureProcess } from '../../fixtures/storeChild';
 import { type RunDir, crashScenario, prepareRun } from './crashScenario';
+import { withoutRunTime } from './runnerHarness';
 
 const TURNS = 12;
 const SID = 'compaction-crash-session';
@@ -46,7 +47,7 @@ async function child(d: RunDir, killAt: number) {
 async function finalState(d: RunDir): Promise<RunState> {
   const store = await openCheckpointStore({ dir: d.store, onLocked: 'fail' });
   try {
-    return (await SessionJournal.open(store, SID as SessionId)).state;
+    return withoutRunTime((await SessionJournal.open(store, SID as SessionId)).state);
   } finally {
     await store.close();
   }

@@ -102,3 +102,6 @@ export class Crash extends Error {}
 export const crashAt = (point: string) => (p: string) => {
   if (p === point) throw new Crash(`crash at ${p}`);
 };
+
+/** A state without its active run time, which is wall-clock time and differs between two runs of the same session. */
+export const withoutRunTime = <S extends { counters: { activeMs?: number } }>(s: S): S => ({ ...s, counters: { ...s.counters, activeMs: 0 } });
