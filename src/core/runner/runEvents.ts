@@ -323,6 +323,13 @@ export interface BudgetsChangedData {
   budgets: Budgets;
 }
 
+/** The finished session's episode is in long-term memory (written after the completion: a crash in between is made good by the next run). */
+export interface EpisodeRememberedData {
+  /** The session it is about (a fork copies the record and writes one of its own). */
+  sessionId: string;
+  memoryId: string;
+}
+
 export interface RunnerEventMap {
   session_started: SessionStartedData;
   model_turn: ModelTurnData;
@@ -339,6 +346,7 @@ export interface RunnerEventMap {
   model_spent: ModelSpentData;
   fact_pinned: FactPinnedData;
   fact_unpinned: FactUnpinnedData;
+  episode_remembered: EpisodeRememberedData;
 }
 
 export type RunnerEventType = keyof RunnerEventMap;

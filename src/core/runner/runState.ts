@@ -61,6 +61,8 @@ export interface RunState {
   compactions: { id: string; summary: BlobHash }[];
   /** Text answers cut short in a row, each followed by a request to continue (see ModelTurnData.continues). */
   continued?: number;
+  /** The session whose episode is in long-term memory (see EpisodeRememberedData). */
+  episodeOf?: string;
   /** The findings after the last step that changed files: the base of the next step's delta. */
   diagnostics?: { errors: number; warnings: number; blob: BlobHash };
 }
@@ -191,6 +193,8 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
     }
     case 'budgets_changed':
       return { ...s, budgets: e.data.budgets };
+    case 'episode_remembered':
+      return { ...s, episodeOf: e.data.sessionId };
     default:
       // Events other modules journal about the session (rewinds and their undo) record disk
       // operations, not conversation: the runner's state does not change.

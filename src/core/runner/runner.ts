@@ -22,7 +22,7 @@ import { type Outliner, listEffects } from './stepEffects';
 import { Compactor } from './compactor';
 import { ToolCalls } from './toolCalls';
 import { type ContextOptions, messageChars, needsCompaction, systemWithPins } from './compaction';
-import { driftText, rememberEpisode } from './sessionNotes';
+import { driftText, episodeOnce } from './sessionNotes';
 import { cutAnswerEnd } from './cutAnswer';
 
 export interface RunnerDeps {
@@ -179,7 +179,10 @@ export class Runner {
       }
       return opened;
     });
-    if (j.state.status === 'completed') return { sessionId: id, status: 'completed' };
+    if (j.state.status === 'completed') {
+      await episodeOnce(this.deps.memory, j, (events) => this.commit(j, j.state.turn, events));
+      return { sessionId: id, status: 'completed' };
+    }
     this.clocks.start(id);
     const startedHere = new Set<string>();
     // Files the session worked on may have changed while it was away: the model hears about it
@@ -195,7 +198,7 @@ export class Runner {
       for (;;) {
         const s = j.state;
         if (s.status === 'completed') {
-          await rememberEpisode(this.deps.memory, j);
+          await episodeOnce(this.deps.memory, j, (events) => this.commit(j, j.state.turn, events));
           return { sessionId: id, status: 'completed', ...(incomplete ? { reason: incomplete } : {}) };
         }
         if (s.status === 'failed') return { sessionId: id, status: 'failed', ...(s.statusReason ? { reason: s.statusReason } : {}) };

@@ -5,6 +5,7 @@ import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, BlobInput, SessionId } from '../store/types';
 import { SEEN_BLOB_MAX } from './fileChanges';
+import type { RunnerEvent } from './runEvents';
 import type { SessionJournal } from './sessionJournal';
 import type { Outliner } from './stepEffects';
 
@@ -32,17 +33,31 @@ export async function driftText(store: CheckpointStore, workspace: Workspace, id
 
 /**
  * A short record of a finished session for later sessions (kind `episode`). Keyed by the session,
- * so a second completion (a resume of a completed session) writes nothing again. Never fails the session.
+ * so a second completion (a resume of a completed session) writes nothing again. Never fails the
+ * session. Returns the entry's id when it is in memory (written now or before), else undefined.
  */
-export async function rememberEpisode(memory: { port(origin: WriteOrigin): MemoryPort } | undefined, j: SessionJournal): Promise<void> {
-  if (!memory) return;
+export async function rememberEpisode(memory: { port(origin: WriteOrigin): MemoryPort } | undefined, j: SessionJournal): Promise<string | undefined> {
+  if (!memory) return undefined;
   try {
     const last = await j.message(j.state.messages[j.state.messages.length - 1] as BlobHash);
     const text = typeof last.content === 'string' ? last.content : last.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join(' ');
     const task = j.state.task.length > 300 ? `${j.state.task.slice(0, 297)}...` : j.state.task;
     const outcome = text.length > 600 ? `${text.slice(0, 597)}...` : text;
-    await memory.port({ sessionId: j.id, seq: j.headSeq, step: j.state.turn, opKey: 'episode' }).remember({ kind: 'episode', text: `Task: ${task}\nOutcome: ${outcome}`, tags: ['session'] });
+    const r = await memory.port({ sessionId: j.id, seq: j.headSeq, step: j.state.turn, opKey: 'episode' }).remember({ kind: 'episode', text: `Task: ${task}\nOutcome: ${outcome}`, tags: ['session'] });
+    return r.entry.id;
   } catch {
     // Memory is a convenience for later sessions; this one is done either way.
+    return undefined;
   }
+}
+
+/**
+ * The finished session's episode, unless its journal says it is written (`episode_remembered`,
+ * committed after the write): a process that died between the completion and the episode leaves it
+ * to the next run of the session, which writes it (once: the write is keyed by the session).
+ */
+export async function episodeOnce(memory: { port(origin: WriteOrigin): MemoryPort } | undefined, j: SessionJournal, commit: (events: RunnerEvent[]) => Promise<void>): Promise<void> {
+  if (j.state.episodeOf === j.id) return;
+  const memoryId = await rememberEpisode(memory, j);
+  if (memoryId) await commit([{ type: 'episode_remembered', data: { sessionId: j.id, memoryId } }]);
 }

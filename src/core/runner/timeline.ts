@@ -123,6 +123,8 @@ export function describeEvent(ev: RunnerEvent): string {
       return `${head}status → ${ev.data.status}${ev.data.reason ? ` (${cut(ev.data.reason, 120)})` : ''}`;
     case 'budgets_changed':
       return `${head}budgets → ${JSON.stringify(ev.data.budgets)}`;
+    case 'episode_remembered':
+      return `${head}remembered in long-term memory as an episode (${ev.data.memoryId})`;
     case 'compacted':
       return `${head}compacted ${ev.data.replaced.length} earlier messages into a summary (${ev.data.compactionId}): ~${ev.data.tokensBefore} → ~${ev.data.tokensAfter} tokens; undo restores them`;
     case 'model_spent':
