@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { SessionId, SessionSummary } from '../store/types';
 import { CheckpointError, type RewindData, type RewindMemory, type RewindUndoneData, type RewoundFile, requireIdle, stagingTag } from './checkpointEvents';
 import { forkSession } from './fork';
+import { forkIdOf, strayRewindForks } from './strayForks';
 import { removeEmptiedFolders } from './rewindFolders';
 import { memoryWaiting } from './rewindRecords';
 import { type RewindFilePlan, type RewindPlan, type UndoPlan, removeUnsettled } from './rewindPlan';
@@ -41,6 +41,8 @@ export interface RewindResult {
   removedDirs?: string[];
   /** The session the conversation continues in (conversation and both modes). */
   forkId?: SessionId;
+  /** Forks earlier attempts of this rewind made with another message and left (a crash before their record): deleted now (`strayRewindForks`). */
+  strayForksRemoved?: SessionId[];
   /** Memory writes undone with the conversation. */
   memoryWritesUndone: number;
 }
@@ -117,16 +119,10 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
   const done = outcome(data, skipped, late, plan.files);
   const removedDirs = await removeEmptiedFolders(store, workspace, plan, done.written);
   const memoryWritesUndone = reverts.reduce((n, r) => n + r.versions.length, 0);
-  return { rewindId, ...done, ...(removedDirs.length ? { removedDirs } : {}), ...(fork ? { forkId: fork.id } : {}), memoryWritesUndone };
-}
-
-/**
- * The id of a rewind's fork: the same for the same rewind (session, journal head) with the same
- * message, so that a retry after a crash between the fork and the record finds that fork.
- */
-function forkIdOf(rewindId: string, message: string | undefined): SessionId {
-  // As long as a ULID (the CLI's list lines up), in characters a ULID may hold.
-  return createHash('sha256').update(JSON.stringify([rewindId, message ?? null])).digest('hex').slice(0, 26).toUpperCase() as SessionId;
+  // Recorded: what earlier attempts with another message left is now surely no one's.
+  const stray = fork ? await strayRewindForks(store, plan.sessionId, plan.targetStep, rewindId, fork.id).catch(() => []) : [];
+  for (const s of stray) await store.deleteSession(s, `left by an earlier attempt of ${rewindId}, retried with another message`);
+  return { rewindId, ...done, ...(removedDirs.length ? { removedDirs } : {}), ...(fork ? { forkId: fork.id } : {}), ...(stray.length ? { strayForksRemoved: stray } : {}), memoryWritesUndone };
 }
 
 /**
