@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Socket } from 'node:net';
 import type { ProcessRunner, RunOptions, RunResult } from '../ports/processRunner';
 
 /** How long to wait for the pipes to close after the shell exited and its group was killed. */
@@ -89,10 +90,11 @@ function abortedBeforeStart(): RunResult {
 
 /**
  * The `ProcessRunner` port with real child processes. The command runs through `/bin/sh -c`
- * (`cmd.exe /c` on Windows) as the leader of a new process group, with stdin closed. When the shell
- * exits, on timeout and on abort, the whole group is killed; the run then resolves as soon as the
- * pipes close, or after a short grace if something outside the group still holds them, so a
- * command that leaves background processes behind never hangs the agent.
+ * (`cmd.exe /c` on Windows) as the leader of a new process group, with stdin closed and nothing
+ * to read from stdout or stderr. When the shell exits, on timeout and on abort, the whole group is
+ * killed; the run then resolves as soon as the pipes close, or after a short grace if something
+ * outside the group still holds them, so a command that leaves background processes behind never
+ * hangs the agent.
  */
 export class NodeProcessRunner implements ProcessRunner {
   constructor(private readonly baseEnv: NodeJS.ProcessEnv = process.env) {}
@@ -116,6 +118,11 @@ export class NodeProcessRunner implements ProcessRunner {
       return Promise.reject(e);
     }
 
+    // Output only flows out: the pipes are two-way sockets, so a program that finds no terminal and reads its
+    // keys from stdout or stderr (vi, `read x <&2`) would wait for ever. Closing our sending side gives it end of input.
+    if (!isWindows) {
+      for (const pipe of [child.stdout, child.stderr]) if (pipe instanceof Socket) pipe.end();
+    }
     return new Supervision(child, options, out, started).result;
   }
 }

@@ -14,8 +14,18 @@ const COMMAND_KEEP_TAIL_BYTES = 2 * 1024 * 1024;
 /**
  * Nothing can answer a command: git must not open an editor (a commit without -m would wait for
  * it until the timeout) nor ask for credentials. GIT_EDITOR=true keeps the message git prepared.
+ * Any other editor the user set (`code --wait`, vim) fails at once instead of waiting, so the file
+ * is left as it was; pagers print their input.
  */
-const COMMAND_ENV = { GIT_EDITOR: 'true', GIT_TERMINAL_PROMPT: '0' };
+const COMMAND_ENV = {
+  GIT_EDITOR: 'true',
+  GIT_TERMINAL_PROMPT: '0',
+  EDITOR: 'false',
+  VISUAL: 'false',
+  PAGER: 'cat',
+  GIT_PAGER: 'cat',
+  MANPAGER: 'cat',
+};
 
 const schema = z.strictObject({
   command: z.string().min(1).describe('The shell command line (run with /bin/sh -c; cmd.exe on Windows).'),
@@ -30,8 +40,23 @@ const schema = z.strictObject({
 
 export type RunCommandInput = z.infer<typeof schema>;
 
-function statusLine(r: RunResult, timeoutMs: number): string {
-  if (r.timedOut) return `[Timed out after ${timeoutMs} ms; the command and its child processes were killed.]`;
+/** A prompt is an unfinished line: the last line of output when it has no newline after it. */
+function unansweredPrompt(shown: string): string | undefined {
+  if (shown === '' || shown.endsWith('\n')) return undefined;
+  const last = shown.slice(shown.lastIndexOf('\n') + 1);
+  return last.trim() === '' ? undefined : last.slice(-200);
+}
+
+function statusLine(r: RunResult, timeoutMs: number, shown: string): string {
+  if (r.timedOut) {
+    const killed = `[Timed out after ${timeoutMs} ms; the command and its child processes were killed.]`;
+    const prompt = unansweredPrompt(shown);
+    if (prompt === undefined) return killed;
+    return (
+      `${killed}\n[Its output ends with ${JSON.stringify(prompt)}, an unfinished line as a prompt leaves: it was probably waiting for input, ` +
+      'which never comes (stdin is empty). Give the answer as an option or argument, or pipe it in (`echo y | command`).]'
+    );
+  }
   if (r.aborted) return '[Cancelled; the command and its child processes were killed.]';
   if (r.exitCode === null) return `[Killed by signal ${r.signal ?? 'unknown'}.]`;
   return `[Exit code ${r.exitCode}.]`;
@@ -41,7 +66,8 @@ export const runCommandTool: Tool<RunCommandInput> = {
   name: 'run_command',
   description:
     'Run a shell command in the workspace (build, test, git, ...) and get its combined stdout and stderr and exit code. ' +
-    'stdin is closed, so interactive commands cannot be answered (git opens no editor: give commit messages with -m). ' +
+    'stdin is closed, so interactive commands cannot be answered: editors ($EDITOR, git) do not open (give commit messages with -m), ' +
+    'pagers print everything, and a program that asks a question reads end of input. ' +
     'Long output is shortened to its beginning and end; colour codes and progress redraws are left out. ' +
     'Background processes started by the command are killed when it exits.',
   category: 'mutate',
@@ -68,7 +94,7 @@ export const runCommandTool: Tool<RunCommandInput> = {
       const which = tail > 0 ? `the ${lost} between its first ${r.output.length} and its last ${tail} were not kept` : `only the first ${r.output.length} were kept`;
       parts.push(`[Output was ${r.outputBytes} bytes; ${which}.]`);
     }
-    parts.push(statusLine(r, timeoutMs));
+    parts.push(statusLine(r, timeoutMs, shown));
     const failed = r.timedOut || r.aborted || r.exitCode !== 0;
     return {
       content: parts.join('\n'),
