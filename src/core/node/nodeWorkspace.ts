@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, rmdirSync, statSync, symlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, rmdirSync, statSync, symlinkSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkspaceError, type FileChangeRequest, type FileStat, type LinkOnWay, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type Workspace } from '../ports/workspace';
+import { WorkspaceError, type FileChangeRequest, type FileStat, type LinkOnWay, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type NotWritable, type Workspace } from '../ports/workspace';
 import { PathConfiner } from './confinedPath';
 import { linksOnWay } from './linksOnWay';
 import { isExecutable } from './captureRead';
@@ -235,6 +235,19 @@ export class NodeWorkspace implements Workspace {
     return process.platform !== 'win32';
   }
 
+  async notWritable(rel: string, options: { entry?: boolean; file?: boolean } = {}): Promise<NotWritable | undefined> {
+    const target = options.entry === true ? this.confiner.confineEntry(rel).entry : this.confiner.confine(rel).real;
+    const rootReal = this.confiner.confine('.').real;
+    const shown = (abs: string): string => path.relative(rootReal, abs).split(path.sep).join('/') || '.';
+    if (options.file === true && statSync(target, { throwIfNoEntry: false })?.isFile() && !canWrite(target)) return { kind: 'file', path: shown(target) };
+    for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+      const st = statSync(dir, { throwIfNoEntry: false });
+      if (st?.isDirectory()) return canWrite(dir) ? undefined : { kind: 'folder', path: shown(dir) };
+      // A file on the way: the tools' own checks say so.
+      if (st !== undefined || path.dirname(dir) === dir) return undefined;
+    }
+  }
+
   async stat(rel: string): Promise<FileStat | undefined> {
     const { real } = this.confiner.confine(rel);
     try {
@@ -325,3 +338,13 @@ function readSmall(rel: string, file: string): Buffer | undefined {
   }
 }
 
+/** Whether this process may write `abs`; only a refusal counts (anything else is left to the write to report). */
+function canWrite(abs: string): boolean {
+  try {
+    accessSync(abs, constants.W_OK);
+    return true;
+  } catch (e) {
+    const code = errCode(e);
+    return code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS';
+  }
+}

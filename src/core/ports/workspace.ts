@@ -118,6 +118,12 @@ export interface FileChangeRequest {
   replaceDir?: true;
 }
 
+/** See `Workspace.notWritable`. */
+export interface NotWritable {
+  kind: 'file' | 'folder';
+  path: string;
+}
+
 export interface StageOptions {
   /** Letters and digits naming the operation in its temporary files' names, for `removeStaged` after a crash. */
   tag?: string;
@@ -216,6 +222,16 @@ export interface Workspace {
    * Idempotent: deleting a missing file returns false. Throws IS_DIRECTORY for a directory.
    */
   deleteFile(rel: string): Promise<boolean>;
+
+  /**
+   * What would refuse a change at `rel` for lack of write permission, found before any is made: the
+   * folder the change is made in (for a path whose folders are still to be made, the nearest one that
+   * exists), or with `file`, the existing file itself when it is read-only. Paths are
+   * workspace-relative (`/`-separated). `entry`: the change is to the entry itself (a deletion), not
+   * where a symlink leads. Undefined: nothing refuses it. Reads metadata only; the answer can change
+   * before the change is applied. Absent: not checked.
+   */
+  notWritable?(rel: string, options?: { entry?: boolean; file?: boolean }): Promise<NotWritable | undefined>;
 
   /** Metadata of what is at the path (symlinks followed), or `undefined` when nothing is. */
   stat(rel: string): Promise<FileStat | undefined>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError, type FileChange, type Tool } from './tool';
-import { checkSize, jsonInputSchema, workspaceCall, writablePath } from './toolSupport';
+import { checkSize, checkWritable, jsonInputSchema, workspaceCall, writablePath } from './toolSupport';
 
 const schema = z.strictObject({
   path: z.string().min(1).describe('Workspace-relative path of the file to delete.'),
@@ -23,6 +23,7 @@ export const deleteFileTool: Tool<DeleteFileInput> = {
     if (st.type === 'file') checkSize(file, st.size, 'delete it with run_command (rm) instead.');
     const before = await workspaceCall(() => ctx.workspace.readFile(file));
     if (before === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist.`);
+    await checkWritable(ctx.workspace, file, 'delete');
     // The path itself a symlink: the deletion removes the link, and a rewind re-creates the link (not a copy of what it led to).
     const [link] = await workspaceCall(() => ctx.workspace.linksOnWay([file]));
     const beforeLink = link?.path === file ? link.to : undefined;

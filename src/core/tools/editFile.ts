@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type Span, findAll, findIgnoringWhitespace, findLooseEol, spliceSpans } from './editMatch';
 import { type Eol, dominantEol, eolOfRegion, keepFinalEol, withEol } from './textFidelity';
 import { ToolError, type FileChange, type Tool } from './tool';
-import { checkSize, decodeExact, encodeText, jsonInputSchema, lineOf, lineStarts, looksBinary, workspaceCall, writablePath } from './toolSupport';
+import { checkSize, checkWritable, decodeExact, encodeText, jsonInputSchema, lineOf, lineStarts, looksBinary, workspaceCall, writablePath } from './toolSupport';
 
 const schema = z.strictObject({
   path: z.string().min(1).describe('Workspace-relative path of the file to edit.'),
@@ -92,6 +92,7 @@ export const editFileTool: Tool<EditFileInput> = {
     }
     const after = replaced(text, spans, input.new_text);
     if (after === text) throw new ToolError('INVALID_INPUT', `The edit changes nothing in ${file}: new_text is what the file already has there.`);
+    await checkWritable(ctx.workspace, file, 'change');
     return [{ path: file, before, after: encodeText(after) }];
   },
 };

@@ -79,6 +79,21 @@ export async function writablePath(ws: Workspace, given: string): Promise<string
   return file;
 }
 
+/**
+ * Refuses a change the file system would refuse for lack of write permission, when it is planned:
+ * otherwise it is approved and only fails when applied. `deletion`: the file itself goes (a read-only
+ * file can still be deleted from a writable folder); otherwise an existing read-only file is refused.
+ */
+export async function checkWritable(ws: Workspace, file: string, action: 'write' | 'change' | 'delete'): Promise<void> {
+  const deletion = action === 'delete';
+  const blocked = await workspaceCall(async () => ws.notWritable?.(file, deletion ? { entry: true } : { file: true }));
+  if (blocked === undefined) return;
+  if (blocked.kind === 'file') {
+    throw new ToolError('FAILED', `${blocked.path} is read-only (no write permission), so it cannot be changed. Ask the user to make it writable if it should change.`);
+  }
+  throw new ToolError('FAILED', `Cannot ${action} ${file}: the folder ${blocked.path} is not writable (no write permission). Ask the user to give write permission, or work elsewhere.`);
+}
+
 /** The longest name of a file or folder on the usual file systems (ext4, APFS, NTFS: 255). */
 const NAME_MAX_BYTES = 255;
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Workspace } from '../ports/workspace';
 import { likeBefore } from './textFidelity';
 import { ToolError, type FileChange, type Tool } from './tool';
-import { checkSize, decodeExact, encodeText, jsonInputSchema, looksBinary, workspaceCall, writablePath } from './toolSupport';
+import { checkSize, checkWritable, decodeExact, encodeText, jsonInputSchema, looksBinary, workspaceCall, writablePath } from './toolSupport';
 
 const schema = z.strictObject({
   path: z.string().min(1).describe('Workspace-relative path of the file; missing parent directories are created.'),
@@ -42,6 +42,7 @@ export const writeFileTool: Tool<WriteFileInput> = {
     if (st?.type === 'directory') throw new ToolError('IS_DIRECTORY', `${file} is a directory.`);
     if (st === undefined) await checkParents(ctx.workspace, file);
     if (st?.type === 'file') checkSize(file, st.size, 'replace it with run_command instead.');
+    await checkWritable(ctx.workspace, file, 'write');
     const before = st === undefined ? null : ((await workspaceCall(() => ctx.workspace.readFile(file))) ?? null);
     return [{ path: file, before, after: contentOver(before, input.content) }];
   },
