@@ -30,9 +30,13 @@ export function cutAnswerEnd(stopReason: StopReason, continued: number, maxToken
   if (stopReason === 'refusal') return { continues: false, events: [{ type: 'status', data: { status: 'failed', reason: REFUSED } }], messages: [] };
   if (!isCut(stopReason) && stopReason !== 'pause_turn') return undefined;
   const why =
-    stopReason === 'max_tokens' ? `reached the output limit (max_tokens ${maxTokens})` : stopReason === 'pause_turn' ? 'was paused by the API (pause_turn)' : "filled the model's context window";
+    stopReason === 'max_tokens' ? `reached the output limit (max_tokens ${maxTokens})` : stopReason === 'pause_turn' ? 'was paused by the API (pause_turn)' : "stopped because the model's context window was full";
   if (continued >= MAX_CONTINUATIONS) {
-    const incomplete = `the final answer is incomplete: it ${why} ${continued + 1} times in a row and was continued ${continued} times; raise the maximum output tokens or ask for a shorter answer`;
+    const instead =
+      stopReason === 'model_context_window_exceeded'
+        ? 'the conversation is too long for the model: have it compacted sooner (a lower compaction threshold, context.compactAtPercent), or start a new session with a smaller task'
+        : 'raise the maximum output tokens or ask for a shorter answer';
+    const incomplete = `the final answer is incomplete: it ${why} ${continued + 1} times in a row and was continued ${continued} times; ${instead}`;
     return { continues: false, events: [{ type: 'status', data: { status: 'completed', reason: incomplete } }], messages: [], incomplete };
   }
   const m: Message = { role: 'user', content: [{ type: 'text', text: `Your answer ${why} before it was finished. Continue exactly where it stopped, without repeating what you already wrote.` }] };

@@ -25,6 +25,8 @@ export interface CallState {
   interrupted?: SideEffect[];
   /** Its input was cut off by max_tokens: it is answered with an error, never run. */
   cut?: true;
+  /** With `cut`: what cut it off was the full context window (model_context_window_exceeded), not max_tokens. */
+  windowFull?: true;
 }
 
 /** Everything the driver needs to continue a session. Small: messages are blob hashes. */
@@ -111,7 +113,7 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
       const counters: BudgetCounters = { ...charged, steps: s.counters.steps + 1 };
       const status = d.calls.length === 0 && !d.continues ? 'completed' : s.status;
       const context = { ...ctx(s), tokens: d.usage.input + d.usage.cacheRead + d.usage.cacheWrite + d.usage.output, charsSince: 0 };
-      return { ...s, status, continued: d.continues ? (s.continued ?? 0) + 1 : 0, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name, ...(c.cut ? { cut: true as const } : {}) })), counters, usage, context };
+      return { ...s, status, continued: d.continues ? (s.continued ?? 0) + 1 : 0, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name, ...(c.cut ? { cut: true as const, ...(d.stopReason === 'model_context_window_exceeded' ? { windowFull: true as const } : {}) } : {}) })), counters, usage, context };
     }
     case 'tool_planned':
       // A new plan (the user edited the input) replaces the old one and its decision.

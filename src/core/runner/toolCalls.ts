@@ -47,7 +47,7 @@ export class ToolCalls {
   }
 
   async advance(j: SessionJournal, call: CallState, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
-    if (call.cut && !call.planned) return this.finish(j, call, { content: cutCallMessage(j.state.maxTokens), isError: true }, await j.toolUseInput(call.id));
+    if (call.cut && !call.planned) return this.finish(j, call, { content: cutCallMessage(j.state.maxTokens, call.windowFull === true), isError: true }, await j.toolUseInput(call.id));
     const tool = this.deps.tools.find((t) => t.name === call.name);
     if (!tool) return this.finish(j, call, { content: `There is no tool named "${call.name}". Available: ${this.deps.tools.map((t) => t.name).join(', ')}.`, isError: true }, null);
     if (!call.planned) return this.plan(j, call, tool, await j.toolUseInput(call.id), false, startedHere, signal);
@@ -380,9 +380,10 @@ export class ToolCalls {
 }
 
 
-/** What the model is told about a call whose input max_tokens cut off. */
-const cutCallMessage = (maxTokens: number): string =>
-  `Not run: your answer reached its output limit (max_tokens ${maxTokens}) while this call's input was being written, so the input is incomplete. ` +
+/** What the model is told about a call whose input max_tokens (or the full context window) cut off. */
+const cutCallMessage = (maxTokens: number, windowFull: boolean): string =>
+  `Not run: ${windowFull ? "the model's context window was full (model_context_window_exceeded)" : `your answer reached its output limit (max_tokens ${maxTokens})`} ` +
+  "while this call's input was being written, so the input is incomplete. " +
   'Make the call again with a smaller input (for a large file: write a first part, then add the rest in further calls).';
 
 /** A version's contents, when it is kept (undefined otherwise). */
