@@ -42,6 +42,9 @@ options:
   --max-steps N  --max-tokens N  --max-cost USD  --max-tool-failures N
   --max-minutes N     stop and ask after N minutes of active run time (over all runs; waiting for
                       an approval is not counted)
+  --stream-idle-seconds N   abandon and retry a model answer silent this long (default 90)
+  --max-continuations N     ask the model to go on with an answer cut short at most N times in a
+                            row (default 3)
   --check-command CMD the command get_diagnostics runs (e.g. "npx tsc --noEmit -p ."); it also runs
                       after every step that changes files, and each step records the errors it
                       introduced or fixed (shown by \`show\`)
@@ -68,6 +71,8 @@ export const OPTIONS = {
   'max-cost': { type: 'string' },
   'max-tool-failures': { type: 'string' },
   'max-minutes': { type: 'string' },
+  'stream-idle-seconds': { type: 'string' },
+  'max-continuations': { type: 'string' },
   'check-command': { type: 'string' },
   'no-step-checks': { type: 'boolean' },
   'check-command-timeout': { type: 'string' },
@@ -153,6 +158,21 @@ export function positiveSeconds(v: string | undefined, name: string): number | u
   const n = Number(v);
   if (!/^\s*[0-9.]+\s*$/.test(v) || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} needs a positive number of seconds, got "${v}" (nothing was done)`);
   return n;
+}
+
+/** A whole number from `min` to `max`, as the user writes it (digits only). */
+export function wholeNum(v: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = /^[0-9]+$/.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`--${name} needs a whole number from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+/** `--stream-idle-seconds` and `--max-continuations` as CliEnv fields (the same ranges as their settings). */
+export function modelLimits(idleSeconds: string | undefined, continuations: string | undefined): { streamIdleMs?: number; maxContinuations?: number } {
+  const idle = wholeNum(idleSeconds, 'stream-idle-seconds', 5, 3600);
+  const max = wholeNum(continuations, 'max-continuations', 0, 20);
+  return { ...(idle !== undefined ? { streamIdleMs: idle * 1000 } : {}), ...(max !== undefined ? { maxContinuations: max } : {}) };
 }
 
 /** A step as the user writes it: digits only (Number() would read "" as 0, "0x10" as 16 and "1e3" as 1000). */

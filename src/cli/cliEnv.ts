@@ -28,6 +28,10 @@ export interface CliEnv {
   /** Run the check command after every step that changes files and journal the findings' delta. */
   diagnoseSteps?: boolean;
   modelPolicy?: ModelPolicyOptions;
+  /** Abandon and retry a model answer silent this long (AnthropicClientOptions.streamIdleMs). */
+  streamIdleMs?: number;
+  /** RunnerDeps.maxContinuations. */
+  maxContinuations?: number;
 }
 
 /** Where the CLI keeps a workspace's sessions when --store is not given. */

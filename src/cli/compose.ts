@@ -69,6 +69,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
         apiKey: env.apiKey ?? process.env.ANTHROPIC_API_KEY ?? '',
         ...(env.baseUrl ? { baseURL: env.baseUrl } : {}),
         ...(env.modelPolicy ? { policy: env.modelPolicy } : {}),
+        ...(env.streamIdleMs !== undefined ? { streamIdleMs: env.streamIdleMs } : {}),
       }));
   const runner = made && llm && new made.Runner({
     store,
@@ -81,6 +82,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     ...(env.codeAware ? { onModelRequest: startBaseline } : {}),
     ...(outliner ? { outliner } : {}),
     ...(env.checkCommand && env.diagnoseSteps ? { diagnoseSteps: true } : {}),
+    ...(env.maxContinuations !== undefined ? { maxContinuations: env.maxContinuations } : {}),
     ...extra,
   });
   let staleSweep: Promise<unknown> | undefined;

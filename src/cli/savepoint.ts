@@ -23,7 +23,7 @@ import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } fr
 import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
-import { USAGE, UsageError, checkTakes, num, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
+import { USAGE, UsageError, checkTakes, modelLimits, num, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
 import { resolveSessionArg } from './sessionPrefix';
 
 async function main(argv: string[]): Promise<number> {
@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     ...(o['base-url'] ? { baseUrl: o['base-url'] } : process.env.ANTHROPIC_BASE_URL ? { baseUrl: process.env.ANTHROPIC_BASE_URL } : {}),
     ...(o['check-command'] ? { checkCommand: o['check-command'], diagnoseSteps: o['no-step-checks'] !== true } : {}),
     ...(o['check-command-timeout'] !== undefined ? { checkTimeoutSeconds: positiveSeconds(o['check-command-timeout'], 'check-command-timeout') } : {}),
+    ...modelLimits(o['stream-idle-seconds'], o['max-continuations']),
     // A rewind's preview names the symbols each file change touches, and `outline` reads a version no step outlined: they need the outliner too.
     codeAware: command === 'run' || command === 'resume' || command === 'rewind' || command === 'undo-rewind' || command === 'outline' || (command === 'approve' && o.resume === true),
     memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || command === 'rewind' || command === 'undo-rewind',

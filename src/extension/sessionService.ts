@@ -299,10 +299,11 @@ export class SessionService implements vscode.Disposable {
     const memory = await this.stores.memory();
     return new Runner({
       store: state.store,
-      llm: new AnthropicLlmClient({ apiKey: apiKey || 'no-key', ...(s.baseUrl ? { baseURL: s.baseUrl } : {}) }),
+      llm: new AnthropicLlmClient({ apiKey: apiKey || 'no-key', ...(s.baseUrl ? { baseURL: s.baseUrl } : {}), streamIdleMs: s.streamIdleMs }),
       tools: memory ? [...builtinTools(), ...memoryTools()] : builtinTools(),
       ...(memory ? { memory } : {}),
       diagnoseSteps: s.diagnoseSteps,
+      maxContinuations: s.maxContinuations,
       context: s.context,
       toolContext: {
         workspace: new NodeWorkspace(root),

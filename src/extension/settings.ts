@@ -8,6 +8,10 @@ export interface AgentSettings {
   models: string[];
   baseUrl: string | undefined;
   maxTokens: number;
+  /** Abandon and retry a model answer silent this long (savepoint.streamIdleSeconds). */
+  streamIdleMs: number;
+  /** Requests to go on with an answer cut short, in a row (savepoint.maxContinuations). */
+  maxContinuations: number;
   budgets: Budgets;
   policy: ApprovalPolicy;
   autoResume: boolean;
@@ -53,6 +57,8 @@ export function readSettings(): AgentSettings {
     models: [model, ...fallbacks],
     baseUrl: r.text('baseUrl', '').trim() || undefined,
     maxTokens: r.number('maxTokens', 8192, { min: 1 }),
+    streamIdleMs: r.number('streamIdleSeconds', 90, { min: 5, max: 3600, whole: true }) * 1000,
+    maxContinuations: r.number('maxContinuations', 3, { min: 0, max: 20, whole: true }),
     budgets,
     policy: {
       categories: { read: rule('read', 'auto'), compute: rule('compute', 'ask'), mutate: rule('mutate', 'ask'), memory: rule('memory', 'auto') },

@@ -46,11 +46,16 @@ export class SettingsReader {
     return fallback;
   }
 
-  number(key: string, fallback: number, range: { min: number; max?: number }): number {
+  /** `range.whole`: a fraction is not valid either (a count). */
+  number(key: string, fallback: number, range: { min: number; max?: number; whole?: boolean }): number {
     const v = this.raw(key);
     if (v === undefined || v === null) return fallback;
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       this.bad(key, v, 'it must be a number', fallback);
+      return fallback;
+    }
+    if (range.whole === true && !Number.isInteger(v)) {
+      this.bad(key, v, 'it must be a whole number', fallback);
       return fallback;
     }
     if (v < range.min || (range.max !== undefined && v > range.max)) {

@@ -3,7 +3,7 @@ import { messageChars } from './compaction';
 import type { RunnerEvent } from './runEvents';
 import { hashMessage } from './sessionJournal';
 
-/** Requests to go on with one answer cut short, at most; past them the session completes and says the answer is cut. */
+/** Requests to go on with one answer cut short, at most, by default (RunnerDeps.maxContinuations); past them the session completes and says the answer is cut. */
 export const MAX_CONTINUATIONS = 3;
 
 const REFUSED = 'the model declined to go on with this request (stop_reason refusal): the task is not done; rephrase it in a new session, or resume to ask again';
@@ -20,18 +20,18 @@ export interface CutAnswerEnd {
 
 /**
  * A text answer ended by max_tokens (or a pause_turn) is not the final answer: the model is asked to
- * continue, `MAX_CONTINUATIONS` times in a row at most; after that the session completes and its
+ * continue, `maxContinuations` times in a row at most; after that the session completes and its
  * status says the answer is incomplete. A refusal fails the session with the reason. Undefined for
  * an answer that ended by itself.
  * `continued`: the cut answers right before this one (RunState.continued).
  */
-export function cutAnswerEnd(stopReason: StopReason, continued: number, maxTokens: number): CutAnswerEnd | undefined {
+export function cutAnswerEnd(stopReason: StopReason, continued: number, maxTokens: number, maxContinuations = MAX_CONTINUATIONS): CutAnswerEnd | undefined {
   // Not a final answer either: the session stops and says why (the user may resume it, or rephrase).
   if (stopReason === 'refusal') return { continues: false, events: [{ type: 'status', data: { status: 'failed', reason: REFUSED } }], messages: [] };
   if (!isCut(stopReason) && stopReason !== 'pause_turn') return undefined;
   const why =
     stopReason === 'max_tokens' ? `reached the output limit (max_tokens ${maxTokens})` : stopReason === 'pause_turn' ? 'was paused by the API (pause_turn)' : "stopped because the model's context window was full";
-  if (continued >= MAX_CONTINUATIONS) {
+  if (continued >= maxContinuations) {
     const instead =
       stopReason === 'model_context_window_exceeded'
         ? 'the conversation is too long for the model: have it compacted sooner (a lower compaction threshold, context.compactAtPercent), or start a new session with a smaller task'

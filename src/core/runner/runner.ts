@@ -64,6 +64,8 @@ export interface RunnerDeps {
   context?: ContextOptions | false;
   /** Called as each model request goes out (work that can wait for the model, such as a capture's baseline, starts here). */
   onModelRequest?: () => void;
+  /** Requests to go on with a text answer cut short, in a row, before the session completes with it incomplete. Default 3. */
+  maxContinuations?: number;
 }
 
 /** What the runner needs of long-term memory (LongTermMemory implements it). */
@@ -357,7 +359,7 @@ export class Runner {
     const cutId = isCut(response.stopReason) && last?.type === 'tool_use' ? last.id : undefined;
     const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name, ...(b.id === cutId ? { cut: true as const } : {}) }));
     const turn = s.turn + 1;
-    const end = calls.length === 0 ? cutAnswerEnd(response.stopReason, s.continued ?? 0, s.maxTokens) : undefined;
+    const end = calls.length === 0 ? cutAnswerEnd(response.stopReason, s.continued ?? 0, s.maxTokens, this.deps.maxContinuations) : undefined;
     const event: RunnerEvent = {
       type: 'model_turn',
       data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries, ...(response.spent ? { spent: response.spent } : {}), ...(end?.continues ? { continues: true as const } : {}) },

@@ -77,3 +77,20 @@ describe('a text answer cut by max_tokens is not the final answer', function () 
     assert.equal((await h.events(id)).filter((e) => e.type === 'message_added').length, 1);
   });
 });
+
+describe('how many times a cut answer is continued is the runner’s maxContinuations (the setting), 3 by default', function () {
+  this.timeout(30_000);
+  const harness = harnessPerTest();
+
+  for (const max of [0, 1, 5]) {
+    it(`maxContinuations ${max}: ${max} requests to continue, then the session completes and says the answer is incomplete`, async () => {
+      const steps = Array.from({ length: max + 1 }, (_, i) => cutText(`part ${i + 1}`));
+      const h = await harness([...steps, finalText('never asked for')]);
+      const runner = h.runner(new ScriptedGate(), { maxContinuations: max });
+      const end = await runner.run(await h.start(runner));
+      assert.equal(end.status, 'completed');
+      assert.match(end.reason ?? '', new RegExp(`incomplete.*${max + 1} times in a row and was continued ${max} times`));
+      assert.equal(h.server.requestCount(), max + 1);
+    });
+  }
+});
