@@ -3,7 +3,7 @@ import type { LlmResponse } from '../model/llmClient';
 import { type Spent, addSpent } from '../model/spendMeter';
 import type { BlobHash } from '../store/types';
 import { SUMMARY_SYSTEM, compactionCut, estimateTokens, messageChars, projectedTokens, summaryMessage, summaryRequest } from './compaction';
-import type { CompactedData, RunnerEvent } from './runEvents';
+import type { CompactedData, RetryNote, RunnerEvent } from './runEvents';
 import type { RunnerDeps } from './runner';
 import { type AppendExtras, RunnerError, type SessionJournal, hashMessage } from './sessionJournal';
 
@@ -37,24 +37,29 @@ export class Compactor {
     const limit = o.summaryMaxTokens ?? 2048;
     let wasted: Spent | undefined;
     let response: LlmResponse | undefined;
+    // Journaled with the summary (or its failure), as a model turn's are: the live notes of them do not last.
+    const retries: RetryNote[] = [];
     for (const maxTokens of [limit, limit * 2]) {
       try {
         response = await this.deps.llm.complete(
           { models: s.models, system: SUMMARY_SYSTEM, messages: [summaryRequest(s.task, raw.slice(0, cut))], maxTokens, signal },
-          (event) => this.deps.onEvent?.({ type: 'model', sessionId: j.id, event }),
+          (event) => {
+            if (event.type === 'retry') retries.push({ model: event.model, attempt: event.attempt, delayMs: event.delayMs, code: event.code, reason: event.reason });
+            this.deps.onEvent?.({ type: 'model', sessionId: j.id, event });
+          },
         );
       } catch (e) {
         if (!ModelError.is(e) || e.code === 'ABORTED') throw e;
-        return this.giveUp(j, addSpent(wasted, e.details.spent));
+        return this.giveUp(j, addSpent(wasted, e.details.spent), retries);
       }
       if (response.stopReason !== 'max_tokens') break;
       wasted = addSpent(wasted, addSpent(response.spent, { usage: response.usage, costUsd: response.costUsd }));
       response = undefined;
     }
-    if (!response) return this.giveUp(j, wasted);
+    if (!response) return this.giveUp(j, wasted, retries);
     this.deps.probe?.('compaction:answered');
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
-    if (!text) return this.giveUp(j, addSpent(wasted, addSpent(response.spent, { usage: response.usage, costUsd: response.costUsd })));
+    if (!text) return this.giveUp(j, addSpent(wasted, addSpent(response.spent, { usage: response.usage, costUsd: response.costUsd })), retries);
     const summary = summaryMessage(s.task, text, s.compactions.length + 1, cut);
     const tokensAfter = estimateTokens(s.system.length + messageChars(summary) + raw.slice(cut).reduce((n, m) => n + messageChars(m), 0));
     // Named by its event; a fork renumbers the events it copies but keeps their compactions' names, so a name taken is told apart.
@@ -72,13 +77,19 @@ export class Compactor {
     };
     const spent = addSpent(response.spent, wasted);
     if (spent) data.spent = spent;
+    if (retries.length) data.retries = retries;
     await this.commit(j, s.turn, [{ type: 'compacted', data }], { messages: [summary] });
     return true;
   }
 
-  /** No summary: what its requests were billed is journaled all the same (it counts against the budgets). */
-  private async giveUp(j: SessionJournal, spent: Spent | undefined): Promise<false> {
-    if (spent) await this.commit(j, j.state.turn, [{ type: 'model_spent', data: { usage: spent.usage, costUsd: spent.costUsd, why: 'summary' } }]);
+  /**
+   * No summary: what its requests were billed is journaled all the same (it counts against the
+   * budgets), and so are the retries it took, even when nothing was billed.
+   */
+  private async giveUp(j: SessionJournal, spent: Spent | undefined, retries: RetryNote[]): Promise<false> {
+    if (!spent && !retries.length) return false;
+    const billed = spent ?? { usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: 0 };
+    await this.commit(j, j.state.turn, [{ type: 'model_spent', data: { usage: billed.usage, costUsd: billed.costUsd, why: 'summary', ...(retries.length ? { retries } : {}) } }]);
     return false;
   }
 

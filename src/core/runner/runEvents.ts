@@ -287,6 +287,8 @@ export interface CompactedData {
   model: string;
   /** What the summary's retried attempts were billed besides `usage`. */
   spent?: Spent;
+  /** The summary request's retries, as a model turn's (absent: none, or an older journal). */
+  retries?: RetryNote[];
 }
 
 /**
@@ -295,6 +297,8 @@ export interface CompactedData {
  */
 export interface ModelSpentData extends Spent {
   why: 'failed' | 'cancelled' | 'summary';
+  /** A summary that could not be had: the retries it took first (absent: none, or an older journal). */
+  retries?: RetryNote[];
 }
 
 /** A compaction undone: the summary is replaced by the messages it stood for. */

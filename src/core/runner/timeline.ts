@@ -1,5 +1,5 @@
 import { linkNote } from '../../shared/linkNote';
-import type { RunnerEvent, SideEffect, ToolResultData } from './runEvents';
+import type { RetryNote, RunnerEvent, SideEffect, ToolResultData } from './runEvents';
 import { describeStepDiagnostics } from './stepDiagnostics';
 import type { JournalEvent } from '../store/types';
 import { count } from '../util/plural';
@@ -99,7 +99,7 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'model_turn': {
       const d = ev.data;
       const calls = d.calls.map((c) => c.name).join(', ') || 'no tool call';
-      const retries = d.retries.length ? `, ${d.retries.length} retr${d.retries.length === 1 ? 'y' : 'ies'} (${[...new Set(d.retries.map((r) => r.code))].join(', ')})` : '';
+      const retries = d.retries.length ? `, ${retriesText(d.retries)}` : '';
       return `${head}model turn ${d.turn} [${d.model}]: ${calls}; ${d.usage.input}+${d.usage.output} tokens, $${d.costUsd.toFixed(4)}${retries}`;
     }
     case 'tool_planned':
@@ -126,9 +126,12 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'episode_remembered':
       return `${head}remembered in long-term memory as an episode (${ev.data.memoryId})`;
     case 'compacted':
-      return `${head}compacted ${ev.data.replaced.length} earlier messages into a summary (${ev.data.compactionId}): ~${ev.data.tokensBefore} → ~${ev.data.tokensAfter} tokens; undo restores them`;
-    case 'model_spent':
-      return `${head}billed for a model request that gave nothing (${ev.data.why}): ${ev.data.usage.input}+${ev.data.usage.output} tokens, $${ev.data.costUsd.toFixed(4)}`;
+      return `${head}compacted ${ev.data.replaced.length} earlier messages into a summary (${ev.data.compactionId}): ~${ev.data.tokensBefore} → ~${ev.data.tokensAfter} tokens; undo restores them${ev.data.retries?.length ? `; ${retriesText(ev.data.retries)}` : ''}`;
+    case 'model_spent': {
+      const billed = `${ev.data.usage.input}+${ev.data.usage.output} tokens, $${ev.data.costUsd.toFixed(4)}${ev.data.retries?.length ? `; ${retriesText(ev.data.retries)}` : ''}`;
+      if (ev.data.why === 'summary') return `${head}the summary for a compaction could not be had (the session went on uncompacted): billed ${billed}`;
+      return `${head}billed for a model request that gave nothing (${ev.data.why}): ${billed}`;
+    }
     case 'compaction_undone':
       return `${head}compaction undone (${ev.data.compactionId}): ${ev.data.restore.length} messages restored, ~${ev.data.tokensAfter} tokens`;
     case 'fact_pinned':
@@ -139,3 +142,6 @@ export function describeEvent(ev: RunnerEvent): string {
       return `${head}${(ev as { type: string }).type}`;
   }
 }
+
+/** "2 retries (OVERLOADED, SERVER)": how many, and their kinds. */
+const retriesText = (retries: readonly RetryNote[]): string => `${retries.length} retr${retries.length === 1 ? 'y' : 'ies'} (${[...new Set(retries.map((r) => r.code))].join(', ')})`;
