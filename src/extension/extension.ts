@@ -1,6 +1,7 @@
 import { SessionFolders } from '../shared/sessionFolder';
 import * as vscode from 'vscode';
 import { ApprovalTimeoutScheduler } from './approvalTimeouts';
+import { CheckCommandConsent } from './checkCommandConsent';
 import { BLOB_SCHEME, BlobContentProvider, registerCheckpointCommands } from './checkpointCommands';
 import { registerCommands, sessionPicker } from './commands';
 import { MemoryViewProvider } from './memoryView';
@@ -24,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const host = new StoreHost(context, log);
   stores = host;
   const gate = new NotificationApprovalGate(log);
-  const service = new SessionService(host, context.secrets, gate, log, context.extensionUri.fsPath);
+  const service = new SessionService(host, context.secrets, gate, log, context.extensionUri.fsPath, new CheckCommandConsent(context.workspaceState));
   gate.lateAnswers = (r, answer) => service.answerLate(r, answer);
   service.folders = new SessionFolders(context.workspaceState, () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name, path: f.uri.fsPath })));
   sessions = service;

@@ -21,6 +21,7 @@ import { memoryTools } from '../core/memory/memoryTools';
 import type { SessionFolders } from '../shared/sessionFolder';
 import { logNotice } from './sessionLog';
 import { readSettings } from './settings';
+import type { CheckCommandConsent } from './checkCommandConsent';
 import type { StoreHost } from './storeHost';
 import { VscodeDiagnostics } from './vscodeDiagnostics';
 
@@ -64,6 +65,7 @@ export class SessionService implements vscode.Disposable {
     private readonly gate: ApprovalGate,
     private readonly log: vscode.LogOutputChannel,
     private readonly extensionPath: string,
+    private readonly checkConsent: CheckCommandConsent,
   ) {
     this.configWatch = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('savepoint.ignore') && !e.affectsConfiguration('savepoint.checkpoints.maxFileSizeMB')) return;
@@ -293,6 +295,7 @@ export class SessionService implements vscode.Disposable {
     const apiKey = (await this.secrets.get(API_KEY_SECRET)) ?? process.env.ANTHROPIC_API_KEY ?? '';
     if (needsModel && !apiKey && !s.baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
     const root = folder.uri.fsPath;
+    const checkCommand = await this.checkConsent.command(s, needsModel);
     const processes = new NodeProcessRunner();
     const capture = this.capture.get().shared;
     const outliner = await this.symbolOutliner();
@@ -308,7 +311,7 @@ export class SessionService implements vscode.Disposable {
       toolContext: {
         workspace: new NodeWorkspace(root),
         processes,
-        diagnostics: s.checkCommand ? new CommandDiagnostics({ command: s.checkCommand, root, runner: processes, timeoutMs: s.checkTimeoutMs }) : new VscodeDiagnostics(root),
+        diagnostics: checkCommand ? new CommandDiagnostics({ command: checkCommand, root, runner: processes, timeoutMs: s.checkTimeoutMs }) : new VscodeDiagnostics(root),
       },
       approvals: this.gate,
       capture,

@@ -9,7 +9,7 @@ import type { SessionSummary } from '../core/store/types';
 import { allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
-import { readStoreSettings } from './settings';
+import { readEncryptAtRest, readMemoryEnabled, readStoreSettings } from './settings';
 
 const STORE_KEY_SECRET = 'savepoint.storeEncryptionKey';
 
@@ -58,11 +58,11 @@ export class StoreHost implements vscode.Disposable {
    * not open or `savepoint.memory.enabled` is off. Opened once per store, on first use.
    */
   async memory(): Promise<LongTermMemory | undefined> {
-    if (!vscode.workspace.getConfiguration('savepoint.memory').get<boolean>('enabled', true)) return undefined;
+    if (!readMemoryEnabled()) return undefined;
     const { store } = await this.get();
     if (!store) return undefined;
     if (this.memoryOpening?.store !== store) {
-      const encrypt = vscode.workspace.getConfiguration('savepoint.store').get<boolean>('encryptAtRest', false);
+      const encrypt = readEncryptAtRest();
       const userDir = join(this.context.globalStorageUri.fsPath, 'user-memory');
       const opened = openMemory(store, userDir, encrypt ? { getKey: () => this.storeKey() } : undefined).then(
         (m) => {
@@ -120,7 +120,7 @@ export class StoreHost implements vscode.Disposable {
    * log (its paths and content hashes). Undefined when encryption is off.
    */
   captureLogKey(): Promise<Uint8Array | undefined> {
-    return vscode.workspace.getConfiguration('savepoint.store').get<boolean>('encryptAtRest', false) ? this.storeKey() : Promise.resolve(undefined);
+    return readEncryptAtRest() ? this.storeKey() : Promise.resolve(undefined);
   }
 
   /** One key per machine, read (or made) once per window: the store and the capture's log asking at once must not make two. */

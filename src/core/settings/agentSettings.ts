@@ -1,0 +1,129 @@
+import type { ApprovalPolicy, CategoryRule } from '../runner/approvalPolicy';
+import type { Budgets } from '../runner/budgets';
+import { type ApprovalTimeout, approvalTimeoutFrom } from '../../shared/approvalTimeout';
+import { askWins, bothLists, lowerLimit, offWins, onWins, type SettingsValues } from './settingsValues';
+
+export interface AgentSettings {
+  models: string[];
+  baseUrl: string | undefined;
+  maxTokens: number;
+  /** Abandon and retry a model answer silent this long (savepoint.streamIdleSeconds). */
+  streamIdleMs: number;
+  /** Requests to go on with an answer cut short, in a row (savepoint.maxContinuations). */
+  maxContinuations: number;
+  budgets: Budgets;
+  policy: ApprovalPolicy;
+  autoResume: boolean;
+  /** The check command of the user's settings. */
+  checkCommand: string | undefined;
+  /** The check command this workspace's settings ask for instead: run only once the user allows it (see `CheckCommandConsent`). */
+  workspaceCheckCommand: string | undefined;
+  /** savepoint.checkCommand's time limit. */
+  checkTimeoutMs: number;
+  approvalTimeout: ApprovalTimeout;
+  /** Record the compiler findings after every step that changes files. */
+  diagnoseSteps: boolean;
+  /** Compaction: the fraction of the window that triggers it, and the turns kept verbatim. */
+  context: { threshold: number; keepTurns: number };
+  /** Files over this size are recorded by hash and size only. */
+  maxFileBytes: number;
+  /** Globs of files whose changes are not captured. */
+  ignore: string[];
+}
+
+const DEFAULT_MODEL = 'claude-sonnet-4-6';
+const RULES = ['auto', 'ask'] as const;
+
+/**
+ * Settings only the user's own settings may set (VS Code scope `machine`, so that VS Code ignores
+ * them in a workspace's settings too): the address the API key is sent to, and what an approval
+ * nobody answers becomes. package.json declares them so; a unit test holds the two together.
+ */
+export const USER_ONLY_SETTINGS = ['baseUrl', 'approval.timeoutMinutes', 'approval.timeoutAction'] as const;
+
+/**
+ * Safeguards a workspace's settings may make stricter and never looser: approvals (ask over auto,
+ * more always-ask patterns), budgets (the lower limit), encryption at rest (on over off), memory
+ * (off over on: the user's memory of other projects is not offered to a repository that asks for it).
+ */
+export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approval.mutate', 'approval.memory', 'approval.alwaysAsk', 'budget.maxSteps', 'budget.maxTokens', 'budget.maxCostUsd', 'budget.maxToolFailures', 'budget.maxMinutes', 'store.encryptAtRest', 'memory.enabled'] as const;
+
+/**
+ * The `savepoint.*` settings as the core wants them. A value of the wrong type or out of range
+ * falls back to its default, and so does a workspace value that would loosen a safeguard; each
+ * leaves a problem in `values.problems` for the user.
+ */
+export function agentSettings(r: SettingsValues): AgentSettings {
+  const model = r.text('model', DEFAULT_MODEL).trim() || DEFAULT_MODEL;
+  const fallbacks = r.texts('fallbackModels').filter((m) => m.trim() && m !== model);
+  const budgets: Budgets = {};
+  // 0 means no limit.
+  const limit = (key: string, fallback: number) => r.number(`budget.${key}`, fallback, { min: 0 }, { strictest: lowerLimit });
+  const steps = limit('maxSteps', 0);
+  const tokens = limit('maxTokens', 0);
+  const cost = limit('maxCostUsd', 0);
+  const failures = limit('maxToolFailures', 5);
+  const minutes = limit('maxMinutes', 0);
+  if (steps) budgets.maxSteps = steps;
+  if (tokens) budgets.maxTokens = tokens;
+  if (cost) budgets.maxCostUsd = cost;
+  if (failures) budgets.maxToolFailures = failures;
+  if (minutes) budgets.maxMinutes = minutes;
+  const rule = (key: string, fallback: CategoryRule): CategoryRule => r.oneOf(`approval.${key}`, RULES, fallback, { strictest: askWins });
+  const userCheck = r.text('checkCommand', '', 'consent').trim() || undefined;
+  const workspaceCheck = r.workspaceText('checkCommand')?.trim() || undefined;
+  return {
+    models: [model, ...fallbacks],
+    baseUrl: r.text('baseUrl', '', 'user', 'the API key is sent to it').trim() || undefined,
+    maxTokens: r.number('maxTokens', 8192, { min: 1 }),
+    streamIdleMs: r.number('streamIdleSeconds', 90, { min: 5, max: 3600, whole: true }) * 1000,
+    maxContinuations: r.number('maxContinuations', 3, { min: 0, max: 20, whole: true }),
+    budgets,
+    policy: {
+      categories: { read: rule('read', 'auto'), compute: rule('compute', 'ask'), mutate: rule('mutate', 'ask'), memory: rule('memory', 'auto') },
+      alwaysAsk: r.texts('approval.alwaysAsk', { strictest: bothLists }),
+    },
+    autoResume: r.flag('autoResume', false),
+    checkCommand: userCheck,
+    workspaceCheckCommand: workspaceCheck === userCheck ? undefined : workspaceCheck,
+    checkTimeoutMs: r.number('checkCommandTimeoutSeconds', 300, { min: 1, max: 86400 }) * 1000,
+    approvalTimeout: approvalTimeout(r),
+    diagnoseSteps: r.flag('diagnostics.afterEachStep', true),
+    context: { threshold: r.number('context.compactAtPercent', 70, { min: 20, max: 95 }) / 100, keepTurns: r.number('context.keepTurns', 4, { min: 1, max: 50 }) },
+    maxFileBytes: r.number('checkpoints.maxFileSizeMB', 5, { min: 1, max: 1024 }) * 1024 * 1024,
+    ignore: r.texts('ignore'),
+  };
+}
+
+/** `savepoint.approval.timeoutMinutes` and `.timeoutAction`, from the user's settings only (they decide approvals nobody answers). */
+export function approvalTimeout(r: SettingsValues): ApprovalTimeout {
+  const why = 'it decides the approvals you do not answer';
+  return approvalTimeoutFrom(r.number('approval.timeoutMinutes', 0, { min: 0, max: 10080 }, 'user', why), r.oneOf('approval.timeoutAction', ['reject', 'approve'] as const, 'reject', 'user', why));
+}
+
+/** `savepoint.store.*`, read when the store opens. */
+export function storeSettings(r: SettingsValues): { syncWrites: boolean; snapshotEvery: number; encryptAtRest: boolean } {
+  return { syncWrites: r.flag('store.syncWrites', true), snapshotEvery: r.number('store.snapshotEvery', 64, { min: 1 }), encryptAtRest: encryptAtRest(r) };
+}
+
+/** `savepoint.store.encryptAtRest`: on if any place's settings turn it on. */
+export const encryptAtRest = (r: SettingsValues): boolean => r.flag('store.encryptAtRest', false, { strictest: onWins });
+
+/** `savepoint.memory.enabled`: off if any place's settings turn it off. */
+export const memoryEnabled = (r: SettingsValues): boolean => r.flag('memory.enabled', true, { strictest: offWins });
+
+/** The user's answers about check commands that a workspace's settings asked for, by command text. */
+export type CheckCommandAnswers = Readonly<Record<string, 'allow' | 'deny'>>;
+
+/**
+ * The check command to run: the one this workspace's settings ask for once the user allowed that
+ * exact text here, else the user's own (or none). `unanswered`: the workspace's command, neither
+ * allowed nor refused yet, to ask about. A repository's settings alone never run a command.
+ */
+export function checkCommandOf(s: Pick<AgentSettings, 'checkCommand' | 'workspaceCheckCommand'>, answers: CheckCommandAnswers): { command: string | undefined; unanswered?: string } {
+  const asked = s.workspaceCheckCommand;
+  if (asked === undefined) return { command: s.checkCommand };
+  const answer = Object.hasOwn(answers, asked) ? answers[asked] : undefined;
+  if (answer === 'allow') return { command: asked };
+  return { command: s.checkCommand, ...(answer === undefined ? { unanswered: asked } : {}) };
+}

@@ -1,0 +1,154 @@
+/**
+ * One setting's values by where they are set, as VS Code's `WorkspaceConfiguration.inspect` gives
+ * them: the user's settings (`globalValue`), the workspace's (`.vscode/settings.json` or the
+ * `.code-workspace` file) and the folder's. A workspace's settings come with the files of a cloned
+ * repository, so they are not the user's word.
+ */
+export interface SettingLayers {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/** Where the values of a key (relative to `savepoint.`) come from; undefined: set nowhere. */
+export type SettingSource = (key: string) => SettingLayers | undefined;
+
+export interface SettingProblem {
+  key: string;
+  text: string;
+}
+
+/**
+ * How a key's values from the workspace's settings count:
+ * - `any` (default): as VS Code merges them, the folder's over the workspace's over the user's.
+ * - `user`: only the user's settings count. For what sends the API key somewhere or decides
+ *   approvals unattended: a repository must not choose it for its reader.
+ * - `consent`: as `user`, without a problem for the workspace's value: the caller asks the user
+ *   whether to take it (`workspaceText`).
+ * - `strictest`: every place's value counts and the strictest wins (`stricter(a, b)` gives the
+ *   stricter of two): a workspace can make a safeguard stronger (ask more, stop sooner), never weaker.
+ */
+export type Trust<T> = 'any' | 'user' | 'consent' | { strictest: (a: T, b: T) => T };
+
+/** A value as its setting's type takes it: `expected` says what is wrong with it; `value`, what of it is still used (a list's good items). */
+type Checked<T> = { value?: T; expected?: string };
+
+const WORKSPACE_LAYERS = [
+  ['workspaceValue', "this workspace's settings"],
+  ['workspaceFolderValue', "this folder's settings"],
+] as const;
+
+const isSet = (v: unknown): boolean => v !== undefined && v !== null;
+
+/**
+ * Reads `savepoint.*` values by the type their setting declares and by where they are set (see
+ * `Trust`). A value of another type, or out of its range, gives the default instead, and a problem
+ * in words; so does a workspace value that is not taken. settings.json is hand-edited, and a
+ * repository's is written by someone else: neither may stop a command or loosen a safeguard.
+ * Pure: the extension gives it VS Code's configuration and shows `problems`.
+ */
+export class SettingsValues {
+  readonly problems: SettingProblem[] = [];
+
+  constructor(private readonly source: SettingSource) {}
+
+  private bad(key: string, value: unknown, expected: string, fallback: unknown, where?: string): void {
+    this.problems.push({ key, text: `savepoint.${key} is ${JSON.stringify(value)}${where ? ` in ${where}` : ''}, but ${expected}: ${JSON.stringify(fallback)} is used` });
+  }
+
+  private read<T>(key: string, fallback: T, check: (v: unknown) => Checked<T>, trust: Trust<T> = 'any', why = ''): T {
+    const layers = this.source(key) ?? {};
+    const valid = (v: unknown, where?: string): T | undefined => {
+      if (!isSet(v)) return undefined;
+      const c = check(v);
+      if (c.expected !== undefined) this.bad(key, v, c.expected, c.value ?? fallback, where);
+      return c.value;
+    };
+    if (trust === 'any') {
+      const merged = [layers.workspaceFolderValue, layers.workspaceValue, layers.globalValue].find(isSet);
+      return valid(merged) ?? fallback;
+    }
+    const user = valid(layers.globalValue) ?? fallback;
+    if (trust === 'consent') return user;
+    if (trust === 'user') {
+      for (const [layer, where] of WORKSPACE_LAYERS) {
+        const v = layers[layer];
+        if (isSet(v)) this.problems.push({ key, text: `savepoint.${key} is ${JSON.stringify(v)} in ${where}, which is not used: only your user settings can set it${why ? ` (${why})` : ''}` });
+      }
+      return user;
+    }
+    let result = user;
+    const offered: Array<[T, string]> = [];
+    for (const [layer, where] of WORKSPACE_LAYERS) {
+      const v = valid(layers[layer], where);
+      if (v === undefined) continue;
+      offered.push([v, where]);
+      result = trust.strictest(result, v);
+    }
+    for (const [v, where] of offered) {
+      if (!same(trust.strictest(result, v), result) || same(v, result)) continue;
+      this.problems.push({ key, text: `savepoint.${key} is ${JSON.stringify(v)} in ${where}, which is not used: a workspace can make it stricter, not looser (${JSON.stringify(result)} is used; set it in your user settings)` });
+    }
+    return result;
+  }
+
+  text(key: string, fallback: string, trust: Trust<string> = 'any', why?: string): string {
+    return this.read(key, fallback, (v) => (typeof v === 'string' ? { value: v } : { expected: 'it must be text' }), trust, why);
+  }
+
+  texts(key: string, trust: Trust<string[]> = 'any'): string[] {
+    const check = (v: unknown): Checked<string[]> => {
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return { value: v as string[] };
+      // A list with a few bad items keeps its good ones.
+      return { value: Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [], expected: 'it must be a list of text' };
+    };
+    return this.read(key, [] as string[], check, trust);
+  }
+
+  flag(key: string, fallback: boolean, trust: Trust<boolean> = 'any'): boolean {
+    return this.read(key, fallback, (v) => (typeof v === 'boolean' ? { value: v } : { expected: 'it must be true or false' }), trust);
+  }
+
+  /** `range.whole`: a fraction is not valid either (a count). */
+  number(key: string, fallback: number, range: { min: number; max?: number; whole?: boolean }, trust: Trust<number> = 'any', why?: string): number {
+    const check = (v: unknown): Checked<number> => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return { expected: 'it must be a number' };
+      if (range.whole === true && !Number.isInteger(v)) return { expected: 'it must be a whole number' };
+      if (v < range.min || (range.max !== undefined && v > range.max)) return { expected: range.max === undefined ? `it must be at least ${range.min}` : `it must be between ${range.min} and ${range.max}` };
+      return { value: v };
+    };
+    return this.read(key, fallback, check, trust, why);
+  }
+
+  oneOf<T extends string>(key: string, values: readonly T[], fallback: T, trust: Trust<T> = 'any', why?: string): T {
+    const check = (v: unknown): Checked<T> => (typeof v === 'string' && (values as readonly string[]).includes(v) ? { value: v as T } : { expected: `it must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}` });
+    return this.read(key, fallback, check, trust, why);
+  }
+
+  /** The workspace's own value of a `consent` key (the folder's over the workspace's): undefined when it sets none. */
+  workspaceText(key: string): string | undefined {
+    const layers = this.source(key) ?? {};
+    const v = [layers.workspaceFolderValue, layers.workspaceValue].find(isSet);
+    if (v === undefined) return undefined;
+    if (typeof v === 'string') return v;
+    this.bad(key, v, 'it must be text', '', "this workspace's settings");
+    return undefined;
+  }
+}
+
+const same = <T>(a: T, b: T): boolean => (Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b);
+
+/** The stricter of two rules: `ask` over `auto`. */
+export const askWins = <T extends string>(a: T, b: T): T => (a === 'ask' ? a : b);
+
+/** The stricter of two limits where 0 means none: the smaller one that limits. */
+export const lowerLimit = (a: number, b: number): number => (a === 0 ? b : b === 0 ? a : Math.min(a, b));
+
+/** Both lists, the first's items first: a workspace adds to the user's always-ask patterns, it cannot take theirs away. */
+export const bothLists = (a: string[], b: string[]): string[] => [...a, ...b.filter((x) => !a.includes(x))];
+
+/** `true` over `false` (for a safeguard that is on when true). */
+export const onWins = (a: boolean, b: boolean): boolean => a || b;
+
+/** `false` over `true` (for something that is safer off). */
+export const offWins = (a: boolean, b: boolean): boolean => a && b;
