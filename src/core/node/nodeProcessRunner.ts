@@ -9,6 +9,19 @@ const isWindows = process.platform === 'win32';
 /** setTimeout fires at once for delays past 2^31-1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * The model credentials that Savepoint (and the SDK under it) read from the environment. A command
+ * the agent runs never gets them: its output goes to the model and into the store, so `env` would
+ * hand the key to both (and to an export of the session). Names compared in any letter case
+ * (Windows' are case-insensitive).
+ */
+const CREDENTIALS = new Set(['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN']);
+
+/** `env` without the model credentials. */
+export function withoutCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !CREDENTIALS.has(name.toUpperCase())));
+}
+
 function shellCommand(command: string): { file: string; args: string[] } {
   if (isWindows) return { file: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', `"${command}"`] };
   return { file: '/bin/sh', args: ['-c', command] };
@@ -94,7 +107,8 @@ function abortedBeforeStart(): RunResult {
  * to read from stdout or stderr. When the shell exits, on timeout and on abort, the whole group is
  * killed; the run then resolves as soon as the pipes close, or after a short grace if something
  * outside the group still holds them, so a command that leaves background processes behind never
- * hangs the agent.
+ * hangs the agent. The command gets the runner's environment without the model credentials (see
+ * `withoutCredentials`).
  */
 export class NodeProcessRunner implements ProcessRunner {
   constructor(private readonly baseEnv: NodeJS.ProcessEnv = process.env) {}
@@ -108,7 +122,7 @@ export class NodeProcessRunner implements ProcessRunner {
     try {
       child = spawn(file, args, {
         cwd: options.cwd,
-        env: { ...this.baseEnv, ...options.env },
+        env: withoutCredentials({ ...this.baseEnv, ...options.env }),
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: !isWindows,
         windowsHide: true,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { realpath, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { COMMAND_HEAD_BYTES, COMMAND_TAIL_BYTES, runCommandTool } from '../../../src/core/tools/runCommand';
 import { call, FakeDiagnostics, scratch, text, toolContext } from './toolHarness';
@@ -74,5 +75,42 @@ describe('run_command', function () {
     const r = await call(runCommandTool, { command: 'sleep 30' }, ctx);
     assert.equal(r.output?.isError, true);
     assert.match(r.output!.content, /Cancelled/);
+  });
+});
+
+describe('run_command: the model credentials stay out of the commands the agent runs', function () {
+  if (process.platform === 'win32') return;
+  const tmp = scratch('cmdenv');
+  const saved = { key: process.env.ANTHROPIC_API_KEY, token: process.env.ANTHROPIC_AUTH_TOKEN };
+  afterEach(async () => {
+    for (const [name, v] of [['ANTHROPIC_API_KEY', saved.key], ['ANTHROPIC_AUTH_TOKEN', saved.token]] as const) {
+      if (v === undefined) delete process.env[name];
+      else process.env[name] = v;
+    }
+    await tmp.cleanup();
+  });
+
+  it('`env` shows neither ANTHROPIC_API_KEY nor ANTHROPIC_AUTH_TOKEN (as the CLI and an editor started with the key have them): the output goes to the model and into the store', async () => {
+    process.env.ANTHROPIC_API_KEY = 'sk-ant-api03-secret-key-for-the-test';
+    process.env.ANTHROPIC_AUTH_TOKEN = 'secret-bearer-token-for-the-test';
+    process.env.SAVEPOINT_TEST_OTHER = 'kept';
+    try {
+      const root = await realpath(await tmp.make());
+      const r = await call(runCommandTool, { command: 'env; printenv ANTHROPIC_API_KEY; echo "[$ANTHROPIC_AUTH_TOKEN]"' }, toolContext(new NodeWorkspace(root)));
+      const shown = r.output?.content ?? String(r.error);
+      assert.ok(!shown.includes('secret'), shown);
+      assert.match(shown, /SAVEPOINT_TEST_OTHER=kept/, 'the rest of the environment is passed on');
+      assert.match(shown, /^\[\]$/m);
+    } finally {
+      delete process.env.SAVEPOINT_TEST_OTHER;
+    }
+  });
+
+  it('nor does a runner given an environment of its own, whatever the letter case of the name', async () => {
+    const root = await realpath(await tmp.make());
+    const runner = new NodeProcessRunner({ PATH: process.env.PATH, ANTHROPIC_API_KEY: 'secret-1', anthropic_auth_token: 'secret-2' });
+    const r = await runner.run('env', { cwd: root, timeoutMs: 10_000, env: { ANTHROPIC_API_KEY: 'secret-3' } });
+    const shown = Buffer.from(r.output).toString('utf8');
+    assert.ok(!shown.includes('secret'), shown);
   });
 });
