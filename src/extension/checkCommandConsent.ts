@@ -1,5 +1,6 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { type AgentSettings, type CheckCommandAnswers, checkCommandOf } from '../core/settings/agentSettings';
+import { notify } from './notify';
 
 const KEY = 'savepoint.checkCommandAnswers';
 
@@ -19,7 +20,7 @@ export class CheckCommandConsent {
     const { command, unanswered } = checkCommandOf(s, answers);
     if (unanswered === undefined || !ask) return command;
     const allow = 'Allow in This Workspace';
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await notify.warn(
       "Savepoint: this workspace's settings ask to run a command after every step that changes files, and whenever the agent checks for errors (savepoint.checkCommand). Run it?",
       { modal: true, detail: `${unanswered}\n\nOnly allow a command you have read and trust: it runs without asking again. ${s.checkCommand ? `Otherwise your own check command runs (${s.checkCommand}).` : "Otherwise VS Code's problems are used."}` },
       allow,

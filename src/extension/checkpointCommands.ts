@@ -18,6 +18,7 @@ import { explainFailure } from './commands';
 import { NotReady, type SessionService } from './sessionService';
 import type { StoreHost } from './storeHost';
 import { count } from '../core/util/plural';
+import { notify } from './notify';
 
 export const BLOB_SCHEME = 'savepoint-blob';
 
@@ -130,12 +131,12 @@ const SHOW_CHANGES = 'Show Changes';
  */
 async function confirmPlan(message: string, detail: string, files: readonly RewindFilePlan[], action: string, title: string): Promise<boolean> {
   const changes = files.filter((f) => f.action !== 'none');
-  const go = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...(changes.length ? [action, SHOW_CHANGES] : [action]));
+  const go = await notify.warn(message, { modal: true, detail }, ...(changes.length ? [action, SHOW_CHANGES] : [action]));
   if (go !== SHOW_CHANGES) return go === action;
   // A file kept where a move put it changes nothing: no side by side for it.
   await showChanges(title, changes.filter((f) => f.keptFor === undefined));
   try {
-    return (await vscode.window.showWarningMessage(message, action)) === action;
+    return (await notify.warn(message, action)) === action;
   } finally {
     await closeChanges(title);
   }
@@ -150,7 +151,7 @@ async function pickOverwrites(files: readonly RewindFilePlan[], what: string): P
   if (!asked.length) return [];
   const picked = await vscode.window.showQuickPick(asked.map((label) => ({ label, picked: false })), { canPickMany: true, placeHolder: `These files were edited outside the session. Tick the ones ${what} overwrites anyway (others are kept; Escape cancels).` });
   const chosen = overwritesChosen(asked, picked?.map((p) => p.label));
-  if (!chosen) void vscode.window.showInformationMessage(`Savepoint: ${what} was cancelled; nothing was changed.`);
+  if (!chosen) void notify.info(`Savepoint: ${what} was cancelled; nothing was changed.`);
   return chosen;
 }
 
@@ -172,7 +173,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const memory = await d.stores.memory();
   const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), holdWrites: d.sessions.holdWrites });
   d.stores.notifyChanged();
-  void vscode.window.showInformationMessage(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${keptNote(u)}).`);
+  void notify.info(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${keptNote(u)}).`);
 }
 
 /** CheckpointErrors (a stale preview, a running session, nothing to undo) are the user's to read, not failures. */
@@ -180,7 +181,7 @@ async function reporting(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (e) {
-    if (CheckpointError.is(e)) void vscode.window.showWarningMessage(`Savepoint: ${e.message}`);
+    if (CheckpointError.is(e)) void notify.warn(`Savepoint: ${e.message}`);
     else throw e;
   }
 }
@@ -207,7 +208,7 @@ async function idleSession(d: Deps, arg: unknown, placeHolder: string, why: stri
   const elsewhere = id ? d.sessions.folders?.problem(id) : undefined;
   if (elsewhere) throw new NotReady(elsewhere);
   if (!id || !d.sessions.isRunning(id)) return id;
-  void vscode.window.showWarningMessage(`Savepoint: the session is running or waiting for your answer: pause it first (Pause in the sidebar, or Savepoint: Pause Session), then try ${why} again.`);
+  void notify.warn(`Savepoint: the session is running or waiting for your answer: pause it first (Pause in the sidebar, or Savepoint: Pause Session), then try ${why} again.`);
   return undefined;
 }
 
@@ -270,7 +271,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), holdWrites: d.sessions.holdWrites });
         d.stores.notifyChanged();
         const done = rewoundMessage(plan, result);
-        const undo = done.offerUndo ? await vscode.window.showInformationMessage(done.text, 'Undo') : (void vscode.window.showInformationMessage(done.text), undefined);
+        const undo = done.offerUndo ? await notify.info(done.text, 'Undo') : (void notify.info(done.text), undefined);
         if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep }, false);
       });
     }),
@@ -283,13 +284,13 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       await reporting(async () => {
         const rewinds = (await listRewinds(store, id)).filter(undoable);
         if (!rewinds.length) {
-          void vscode.window.showInformationMessage('Savepoint: this session has no rewind left to undo.');
+          void notify.info('Savepoint: this session has no rewind left to undo.');
           return;
         }
         // The sidebar names a rewind by the seq of its event; a caller may also give its id.
         const given = rewinds.find((r) => r.rewindId === rewindArg || r.seq === rewindArg);
         if (rewindArg !== undefined && !given) {
-          void vscode.window.showInformationMessage('Savepoint: that rewind was undone already.');
+          void notify.info('Savepoint: that rewind was undone already.');
           return;
         }
         const r =
@@ -320,10 +321,10 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const fork = await forkSession(store, id, target.step, message.trim() ? { message: message.trim() } : {});
         await d.sessions.folders?.record(fork.id);
         d.stores.notifyChanged();
-        const a = await vscode.window.showInformationMessage(`Savepoint: new session "${fork.title}" forked from step ${fork.parent?.step ?? target.step}; the original is unchanged.`, 'Resume It');
+        const a = await notify.info(`Savepoint: new session "${fork.title}" forked from step ${fork.parent?.step ?? target.step}; the original is unchanged.`, 'Resume It');
         if (a) await d.sessions.resume(fork.id);
       } catch (e) {
-        if (CheckpointError.is(e)) void vscode.window.showWarningMessage(`Savepoint: ${e.message}`);
+        if (CheckpointError.is(e)) void notify.warn(`Savepoint: ${e.message}`);
         else throw e;
       }
     }),
@@ -333,7 +334,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       if (!id) return;
       const target = await pickStep(d, id, 'Which step?', stepArg);
       if (!target || target.files.length === 0) {
-        if (target) void vscode.window.showInformationMessage(`Savepoint: step ${target.step} changed no file.`);
+        if (target) void notify.info(`Savepoint: step ${target.step} changed no file.`);
         return;
       }
       // The sidebar's row of a call names the call: a step may change the file in two calls.
@@ -354,7 +355,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       try {
         outlines = await stepOutlines(store, id, target.step, typeof pathArg === 'string' ? pathArg : undefined, { outliner: () => d.sessions.symbolOutliner() });
       } catch (e) {
-        if (CheckpointError.is(e)) return void vscode.window.showWarningMessage(`Savepoint: ${e.message}`);
+        if (CheckpointError.is(e)) return void notify.warn(`Savepoint: ${e.message}`);
         throw e;
       }
       // The symbols of the files the step left, from the checkpoint's outlines; picking one opens that version at it.

@@ -3,6 +3,7 @@ import type { SessionId, SessionSummary } from '../core/store/types';
 import { SessionDocumentProvider } from './sessionDocument';
 import { API_KEY_SECRET, NotReady, type SessionService } from './sessionService';
 import type { StoreHost } from './storeHost';
+import { notify } from './notify';
 
 interface Deps {
   context: vscode.ExtensionContext;
@@ -22,7 +23,7 @@ export const sessionPicker = (stores: StoreHost) => (placeHolder: string) => pic
 async function pick(d: Pick<Deps, 'stores'>, placeHolder: string, filter: (s: SessionSummary) => boolean): Promise<SessionId | undefined> {
   const list = (await d.stores.listSessions()).filter(filter).sort((a, b) => b.updatedAt - a.updatedAt);
   if (list.length === 0) {
-    void vscode.window.showInformationMessage('Savepoint: no session to choose from.');
+    void notify.info('Savepoint: no session to choose from.');
     return undefined;
   }
   const item = await vscode.window.showQuickPick(
@@ -36,12 +37,12 @@ async function pick(d: Pick<Deps, 'stores'>, placeHolder: string, filter: (s: Se
 export async function explainFailure(e: unknown, log: vscode.LogOutputChannel): Promise<void> {
   if (e instanceof NotReady) {
     const actions = e.action ? [e.action.title] : [];
-    const a = await vscode.window.showWarningMessage(`Savepoint: ${e.message}`, ...actions);
+    const a = await notify.warn(`Savepoint: ${e.message}`, ...actions);
     if (a && e.action) await vscode.commands.executeCommand(e.action.command);
     return;
   }
   log.error(`command failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  void vscode.window.showErrorMessage(`Savepoint: ${e instanceof Error ? e.message : String(e)}`);
+  void notify.error(`Savepoint: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 /** Runs a command body, turning NotReady into a message with its fixing action. */
@@ -68,7 +69,7 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       // Its live timeline is in the sidebar (the palette's Show Session opens the text document).
       // With several folders open, which one the agent works in: always the first.
       const where = d.sessions.folders?.namedFirst();
-      void vscode.window.showInformationMessage(`Savepoint: session started${where ? ` in the folder "${where}" (the workspace's first; Savepoint works there)` : ''}.`, 'Show Session').then((a) => a && d.reveal(id));
+      void notify.info(`Savepoint: session started${where ? ` in the folder "${where}" (the workspace's first; Savepoint works there)` : ''}.`, 'Show Session').then((a) => a && d.reveal(id));
     }),
     reg('savepoint.resumeSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Resume which session?', (s) => unfinished(s) && !d.sessions.isRunning(s.id)));
@@ -80,12 +81,12 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     }),
     reg('savepoint.pauseSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Pause which session?', (s) => d.sessions.isRunning(s.id)));
-      if (id && !d.sessions.pause(id)) void vscode.window.showInformationMessage('Savepoint: that session is not running.');
+      if (id && !d.sessions.pause(id)) void notify.info('Savepoint: that session is not running.');
     }),
     reg('savepoint.cancelSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Cancel which session?', unfinished));
       if (!id) return;
-      const ok = await vscode.window.showWarningMessage('Cancel this session? Its checkpoints are kept; you can retry it later.', { modal: true }, 'Cancel Session');
+      const ok = await notify.warn('Cancel this session? Its checkpoints are kept; you can retry it later.', { modal: true }, 'Cancel Session');
       if (ok) await d.sessions.cancel(id);
     }),
     reg('savepoint.showSession', async (arg?: unknown) => {
@@ -98,7 +99,7 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     reg('savepoint.deleteSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Delete which session?', (s) => !d.sessions.isRunning(s.id)));
       if (!id) return;
-      const ok = await vscode.window.showWarningMessage('Delete this session and its checkpoints? Files in your workspace are not touched.', { modal: true }, 'Delete');
+      const ok = await notify.warn('Delete this session and its checkpoints? Files in your workspace are not touched.', { modal: true }, 'Delete');
       if (!ok) return;
       const { store } = await d.stores.get();
       await d.sessions.removeCrashLeftovers(id);
@@ -116,15 +117,15 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       for await (const e of store.readEvents(id)) events.push(e);
       const body = { format: 'savepoint-session/1', session: await store.getSession(id), events };
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(body, null, 2)));
-      void vscode.window.showInformationMessage(`Savepoint: exported ${events.length} events.`);
+      void notify.info(`Savepoint: exported ${events.length} events.`);
     }),
     reg('savepoint.undoCompaction', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Undo the latest compaction of which session?', (s) => !d.sessions.isRunning(s.id)));
       if (!id) return;
-      const ok = await vscode.window.showWarningMessage('Put back the messages the latest compaction summarized? The next request will be larger again.', { modal: true }, 'Undo Compaction');
+      const ok = await notify.warn('Put back the messages the latest compaction summarized? The next request will be larger again.', { modal: true }, 'Undo Compaction');
       if (!ok) return;
       const r = await d.sessions.undoCompaction(id);
-      void vscode.window.showInformationMessage(`Savepoint: ${r.restored} messages restored (${r.compactionId}).`);
+      void notify.info(`Savepoint: ${r.restored} messages restored (${r.compactionId}).`);
     }),
     reg('savepoint.pinFact', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Pin a fact in which session?', (s) => !d.sessions.isRunning(s.id)));
@@ -132,14 +133,14 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       const fact = await vscode.window.showInputBox({ title: 'Savepoint: Pin Fact', prompt: 'Sent verbatim with every later request of this session, whatever is compacted', placeHolder: 'e.g. Never edit files under vendor/', ignoreFocusOut: true });
       if (!fact?.trim()) return;
       await d.sessions.pinFact(id, fact);
-      void vscode.window.showInformationMessage('Savepoint: fact pinned.');
+      void notify.info('Savepoint: fact pinned.');
     }),
     reg('savepoint.setApiKey', async () => {
       const key = await vscode.window.showInputBox({ title: 'Anthropic API key', prompt: 'Kept in VS Code\'s secret storage, never in settings or checkpoints. Leave empty to remove it.', password: true, ignoreFocusOut: true });
       if (key === undefined) return;
       if (key.trim()) await d.context.secrets.store(API_KEY_SECRET, key.trim());
       else await d.context.secrets.delete(API_KEY_SECRET);
-      void vscode.window.showInformationMessage(key.trim() ? 'Savepoint: API key saved.' : 'Savepoint: API key removed.');
+      void notify.info(key.trim() ? 'Savepoint: API key saved.' : 'Savepoint: API key removed.');
     }),
   ];
 }

@@ -14,6 +14,7 @@ import { StoreHost } from './storeHost';
 import { count } from '../core/util/plural';
 import { recover } from './recovery';
 import type { SessionId } from '../core/store/types';
+import { notify } from './notify';
 
 let sessions: SessionService | undefined;
 let stores: StoreHost | undefined;
@@ -49,12 +50,12 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('savepoint.showStoreInfo', async () => {
       const state = await host.get();
       if (!state.store) {
-        void vscode.window.showErrorMessage(`Savepoint: ${state.error ?? 'the session store is not open.'}`, 'Show Logs').then((a) => a && log.show());
+        void notify.error(`Savepoint: ${state.error ?? 'the session store is not open.'}`, 'Show Logs').then((a) => a && log.show());
         return;
       }
       const list = await host.listSessions();
       const mode = state.readOnly ? 'read-only (another window holds it)' : 'read-write';
-      void vscode.window.showInformationMessage(`Savepoint: ${count(list.length, 'session')}, store ${mode} at ${state.store.dir}`);
+      void notify.info(`Savepoint: ${count(list.length, 'session')}, store ${mode} at ${state.store.dir}`);
     }),
     ...registerCommands({ context, stores: host, sessions: service, documents, log, reveal: (id) => view.reveal(id) }),
     vscode.workspace.registerTextDocumentContentProvider(BLOB_SCHEME, new BlobContentProvider(host)),

@@ -5,6 +5,7 @@ import { MAX_MEMORY_TEXT, type MemoryEntry, MemoryError, type MemoryId, type Mem
 import { StoreError } from '../core/store/errors';
 import type { SessionId } from '../core/store/types';
 import type { StoreHost } from './storeHost';
+import { notify } from './notify';
 
 export const MEMORY_SCHEME = 'savepoint-memory';
 
@@ -24,7 +25,7 @@ function memoryTextProblem(v: string): string | undefined {
 }
 
 async function offerCopy(message: string, text: string): Promise<void> {
-  if ((await vscode.window.showErrorMessage(message, 'Copy My Text')) === 'Copy My Text') await vscode.env.clipboard.writeText(text);
+  if ((await notify.error(message, 'Copy My Text')) === 'Copy My Text') await vscode.env.clipboard.writeText(text);
 }
 
 /**
@@ -42,7 +43,7 @@ async function userWrite(write: () => Promise<unknown>, text?: string): Promise<
     else if (StoreError.is(e, 'READ_ONLY')) why = 'This memory is read-only in this window: another window holds it. Make the change there.';
     else if (MemoryError.is(e)) why = `The memory was not saved: ${e.message}.`;
     else throw e;
-    if (text === undefined) void vscode.window.showErrorMessage(why);
+    if (text === undefined) void notify.error(why);
     else await offerCopy(`${why} Your edit was not saved.`, text);
     return 'failed';
   }
@@ -151,7 +152,7 @@ export class MemoryViewProvider implements vscode.TreeDataProvider<Node>, vscode
     const e = m.get(shown.id);
     if (!e) {
       this.refresh();
-      void vscode.window.showInformationMessage('This memory was deleted meanwhile (a session forgot it, or a rewind took it back).');
+      void notify.info('This memory was deleted meanwhile (a session forgot it, or a rewind took it back).');
       return undefined;
     }
     return { m, e };
@@ -171,7 +172,7 @@ export class MemoryViewProvider implements vscode.TreeDataProvider<Node>, vscode
       if ((await userWrite(() => m.edit(e.id, { text }, USER_ORIGIN, { ifVersion: e.version }), text)) !== 'changed') return;
       const now = await this.fresh(e);
       if (!now) return offerCopy('Your edit was not saved.', text);
-      const choice = await vscode.window.showWarningMessage('This memory changed while you were editing it. Save your text over the new one?', { modal: true, detail: `Now: ${now.e.text.slice(0, 300)}` }, 'Save Mine', 'Copy My Text');
+      const choice = await notify.warn('This memory changed while you were editing it. Save your text over the new one?', { modal: true, detail: `Now: ${now.e.text.slice(0, 300)}` }, 'Save Mine', 'Copy My Text');
       if (choice === 'Copy My Text') await vscode.env.clipboard.writeText(text);
       if (choice !== 'Save Mine') return;
       cur = now;
@@ -183,7 +184,7 @@ export class MemoryViewProvider implements vscode.TreeDataProvider<Node>, vscode
     if (!cur) return;
     // The state it is in now decides, not the one the tree showed (a session may have pinned it since).
     if ((await userWrite(() => cur.m.edit(cur.e.id, { pinned: !cur.e.pinned }, USER_ORIGIN, { ifVersion: cur.e.version }))) === 'changed') {
-      void vscode.window.showInformationMessage('This memory changed meanwhile; nothing was changed. Look at it again and retry.');
+      void notify.info('This memory changed meanwhile; nothing was changed. Look at it again and retry.');
     }
   }
 
@@ -192,11 +193,11 @@ export class MemoryViewProvider implements vscode.TreeDataProvider<Node>, vscode
     if (!cur) return;
     const { e, m } = cur;
     const what = e.pinned ? `pinned ${e.kind} (it goes into every session's prompt)` : e.kind;
-    const ok = await vscode.window.showWarningMessage(`Delete this ${what} from long-term memory?`, { modal: true, detail: e.text.slice(0, 300) }, 'Delete');
+    const ok = await notify.warn(`Delete this ${what} from long-term memory?`, { modal: true, detail: e.text.slice(0, 300) }, 'Delete');
     if (ok !== 'Delete') return;
     // Only what the user saw and confirmed is deleted: a version written since is asked about again.
     if ((await userWrite(() => m.forget(e.id, USER_ORIGIN, { ifVersion: e.version }))) === 'changed') {
-      void vscode.window.showInformationMessage('This memory changed while you were deciding; it was not deleted. Look at it again.');
+      void notify.info('This memory changed while you were deciding; it was not deleted. Look at it again.');
     }
   }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { type ApprovalTimeout, type TimedOutAnswer, timedOutAnswer, timeoutPlan } from '../shared/approvalTimeout';
 import { readApprovalTimeout } from './settings';
+import { notify } from './notify';
 
 /**
  * Approvals as VS Code notifications: Approve / Edit / Reject / Respond. The request is already in
@@ -42,7 +43,7 @@ export class NotificationApprovalGate implements ApprovalGate {
     const copies: Thenable<string | undefined>[] = [];
     const show = () => {
       open++;
-      const p = vscode.window.showWarningMessage(title(r), { modal: false, detail: r.reasons.join('\n') }, ...buttons(r));
+      const p = notify.warn(title(r), { modal: false, detail: r.reasons.join('\n') }, ...buttons(r));
       copies.push(p);
       p.then(
         (v) => (v ? settle(v) : --open === 0 && settle(undefined)),
@@ -56,7 +57,7 @@ export class NotificationApprovalGate implements ApprovalGate {
       if (!choice && deadline.signal.aborted && !signal.aborted) {
         const answer = timedOutAnswer(r.kind, t, r.userOnly === true);
         // VS Code cannot take a notification back: a late click on it is answered, not lost silently.
-        void Promise.race(copies).then((late) => late && void vscode.window.showInformationMessage(`Savepoint: too late, that approval timed out and was ${answer.decision === 'approve' ? 'approved' : 'rejected'} already.`));
+        void Promise.race(copies).then((late) => late && void notify.info(`Savepoint: too late, that approval timed out and was ${answer.decision === 'approve' ? 'approved' : 'rejected'} already.`));
         return this.timedOut(r, answer);
       }
       if (!choice) {
@@ -80,7 +81,7 @@ export class NotificationApprovalGate implements ApprovalGate {
     if (live) return live.choose(choice);
     const answer = await answerFor(r, choice);
     if (answer === 'park') return;
-    if (!this.lateAnswers) return void vscode.window.showInformationMessage('Savepoint: that session stopped while the question was open, so the answer was not recorded. Resume the session to answer it.');
+    if (!this.lateAnswers) return void notify.info('Savepoint: that session stopped while the question was open, so the answer was not recorded. Resume the session to answer it.');
     await this.lateAnswers(r, answer).catch((e: unknown) => this.log?.warn(`a late answer to ${r.approvalId}: ${e instanceof Error ? e.message : String(e)}`));
   }
 
@@ -92,7 +93,7 @@ export class NotificationApprovalGate implements ApprovalGate {
 
   private timedOut(r: ApprovalRequest, answer: TimedOutAnswer): ApprovalAnswer {
     this.log?.info(`approval ${r.approvalId} (${r.kind}${r.tool ? ` ${r.tool}` : ''}) timed out: ${answer.decision}`);
-    void vscode.window.showInformationMessage(`Savepoint: ${answer.text}`);
+    void notify.info(`Savepoint: ${answer.text}`);
     return { decision: answer.decision, text: answer.text };
   }
 }

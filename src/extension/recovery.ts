@@ -1,7 +1,8 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { SessionId } from '../core/store/types';
 import { explainFailure } from './commands';
 import { readSettings } from './settings';
+import { notify } from './notify';
 
 /** What the restart recovery needs of the session service. */
 export interface RecoveringSessions {
@@ -21,7 +22,7 @@ export async function recover(service: RecoveringSessions, statusBar: { refresh(
     log.info(`interrupted sessions: ${interrupted.join(', ')}`);
     if (readSettings().autoResume) return await resumeAll(service, interrupted, log);
     const what = interrupted.length === 1 ? 'A session was' : `${interrupted.length} sessions were`;
-    const a = await vscode.window.showWarningMessage(`Savepoint: ${what} interrupted when the editor stopped. Nothing is lost.`, 'Resume', 'Show');
+    const a = await notify.warn(`Savepoint: ${what} interrupted when the editor stopped. Nothing is lost.`, 'Resume', 'Show');
     if (a === 'Resume') await resumeAll(service, interrupted, log);
     const first = interrupted[0];
     if (a === 'Show' && first) await show(first);

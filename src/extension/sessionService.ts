@@ -24,6 +24,7 @@ import { readSettings } from './settings';
 import type { CheckCommandConsent } from './checkCommandConsent';
 import type { StoreHost } from './storeHost';
 import { VscodeDiagnostics } from './vscodeDiagnostics';
+import { notify } from './notify';
 
 export const API_KEY_SECRET = 'savepoint.anthropicApiKey';
 
@@ -159,16 +160,16 @@ export class SessionService implements vscode.Disposable {
    * records nothing, and says so.
    */
   async answerLate(r: ApprovalRequest, answer: ApprovalAnswer): Promise<void> {
-    if (this.isRunning(r.sessionId as SessionId)) return void vscode.window.showInformationMessage('Savepoint: that session is running again and has asked anew; answer the new question.');
+    if (this.isRunning(r.sessionId as SessionId)) return void notify.info('Savepoint: that session is running again and has asked anew; answer the new question.');
     try {
       await (await this.runner(false)).decide(r.sessionId as SessionId, r.approvalId, answer);
     } catch (e) {
       this.log.info(`a late answer to ${r.approvalId}: ${e instanceof Error ? e.message : String(e)}`);
-      return void vscode.window.showInformationMessage(`Savepoint: that question is no longer open, so your answer was not recorded (${e instanceof Error ? e.message : String(e)}).`);
+      return void notify.info(`Savepoint: that question is no longer open, so your answer was not recorded (${e instanceof Error ? e.message : String(e)}).`);
     }
     this.log.info(`session ${r.sessionId}: answer '${answer.decision}' to ${r.approvalId} recorded after its run stopped`);
     this.soon();
-    const go = await vscode.window.showInformationMessage(`Savepoint: your answer (${answer.decision}) is recorded. The session is paused: resume it to go on.`, 'Resume Session');
+    const go = await notify.info(`Savepoint: your answer (${answer.decision}) is recorded. The session is paused: resume it to go on.`, 'Resume Session');
     if (go) await this.resume(r.sessionId as SessionId);
   }
 
@@ -254,7 +255,7 @@ export class SessionService implements vscode.Disposable {
       },
       (e: unknown) => {
         this.log.error(`session ${id} stopped on an error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        void vscode.window.showErrorMessage(`Savepoint: the session stopped on an error (${e instanceof Error ? e.message : String(e)}). It can be resumed.`, 'Show Logs').then((a) => a && this.log.show());
+        void notify.error(`Savepoint: the session stopped on an error (${e instanceof Error ? e.message : String(e)}). It can be resumed.`, 'Show Logs').then((a) => a && this.log.show());
         return undefined;
       },
     );
@@ -270,8 +271,8 @@ export class SessionService implements vscode.Disposable {
 
   private report(out: RunOutcome): void {
     this.log.info(`session ${out.sessionId}: ${out.status}${out.reason ? ` (${out.reason})` : ''}`);
-    if (out.status === 'completed') void vscode.window.showInformationMessage('Savepoint: the session completed.');
-    if (out.status === 'failed') void vscode.window.showErrorMessage(`Savepoint: the session failed: ${out.reason ?? 'unknown reason'}. You can retry it with Resume Session.`);
+    if (out.status === 'completed') void notify.info('Savepoint: the session completed.');
+    if (out.status === 'failed') void notify.error(`Savepoint: the session failed: ${out.reason ?? 'unknown reason'}. You can retry it with Resume Session.`);
   }
 
   /** Coalesced "sessions changed" for the sidebar and the status bar. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SettingsValues } from '../core/settings/settingsValues';
+import { notify } from './notify';
 
 /** Problems already shown to the user: a value is reported once, not at every read. */
 const reported = new Set<string>();
@@ -21,6 +22,6 @@ export class SettingsReader extends SettingsValues {
     if (!fresh.length) return;
     for (const p of fresh) reported.add(p.text);
     const first = fresh[0]!;
-    void vscode.window.showWarningMessage(`Savepoint: ${fresh.length === 1 ? 'a setting is' : `${fresh.length} settings are`} not used as set, and ${fresh.length === 1 ? 'another value is' : 'other values are'} used instead. ${fresh.map((p) => `${p.text}.`).join(' ')}`, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', `savepoint.${first.key}`));
+    void notify.warn(`Savepoint: ${fresh.length === 1 ? 'a setting is' : `${fresh.length} settings are`} not used as set, and ${fresh.length === 1 ? 'another value is' : 'other values are'} used instead. ${fresh.map((p) => `${p.text}.`).join(' ')}`, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', `savepoint.${first.key}`));
   }
 }

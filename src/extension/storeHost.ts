@@ -10,6 +10,7 @@ import { allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
 import { readEncryptAtRest, readMemoryEnabled, readStoreSettings } from './settings';
+import { notify } from './notify';
 
 const STORE_KEY_SECRET = 'savepoint.storeEncryptionKey';
 
@@ -145,7 +146,7 @@ export class StoreHost implements vscode.Disposable {
 
   /** LevelDB refused a damaged store: offer LevelDB's repair, after a full backup copy. */
   private async offerRepair(storageDir: string, folders: string[], registry: WorkspaceRegistry): Promise<void> {
-    const a = await vscode.window.showErrorMessage('Savepoint: the session store is damaged and cannot be opened.', { detail: 'Repair rebuilds what can be read. A full copy of the damaged store is kept first, so nothing is lost.' }, 'Repair', 'Show Logs');
+    const a = await notify.error('Savepoint: the session store is damaged and cannot be opened.', { detail: 'Repair rebuilds what can be read. A full copy of the damaged store is kept first, so nothing is lost.' }, 'Repair', 'Show Logs');
     if (a === 'Show Logs') this.log.show();
     if (a !== 'Repair') return;
     try {
@@ -154,10 +155,10 @@ export class StoreHost implements vscode.Disposable {
       this.log.info(`store repaired; the damaged copy is kept in ${backup}`);
       this.opening = undefined;
       this.changed.fire();
-      void vscode.window.showInformationMessage(`Savepoint: the session store was repaired. The damaged copy is kept in ${backup}.`);
+      void notify.info(`Savepoint: the session store was repaired. The damaged copy is kept in ${backup}.`);
     } catch (e) {
       this.log.error(`repair failed: ${e instanceof Error ? e.message : String(e)}`);
-      void vscode.window.showErrorMessage(`Savepoint: the repair failed (${e instanceof Error ? e.message : String(e)}). Nothing was deleted.`);
+      void notify.error(`Savepoint: the repair failed (${e instanceof Error ? e.message : String(e)}). Nothing was deleted.`);
     }
   }
 
