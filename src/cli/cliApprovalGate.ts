@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
+import { shownInput, shownLines } from '../shared/notificationText';
 
 export type ApprovalMode = 'prompt' | 'park' | 'yes';
 
@@ -47,16 +48,20 @@ export class CliApprovalGate implements ApprovalGate {
   }
 }
 
+/** The terminal's [e]dit asks for a new input without showing the old one. */
+const CUT = 'reject it if you need to read all of it';
+
 export function describeRequest(r: ApprovalRequest): string {
   const head =
     r.kind === 'tool'
-      ? `approval needed: ${r.tool ?? 'tool'} ${JSON.stringify(r.input ?? {}).slice(0, 300)}`
+      ? `approval needed: ${r.tool ?? 'tool'} ${shownInput(JSON.stringify(r.input ?? {}), 2000, CUT)}`
       : r.kind === 'command_rerun'
-        ? `the command was interrupted and may have partly run: ${JSON.stringify(r.input ?? {}).slice(0, 300)}`
+        ? `the command was interrupted and may have partly run: ${shownInput(JSON.stringify(r.input ?? {}), 2000, CUT)}`
         : r.kind === 'conflict'
           ? `conflict: ${r.tool ?? 'an edit'} cannot be applied as planned`
           : r.kind === 'budget'
             ? 'budget exhausted: continue with a raised budget?'
             : 'loop detected: let the agent go on?';
-  return [head, ...r.reasons.map((x) => `  - ${x}`), ...(r.diff ? [r.diff] : [])].join('\n');
+  // The model's input and the diff of what it wrote, shown whole and inert (see shownInput): what is approved is what runs.
+  return [head, ...r.reasons.map((x) => `  - ${x}`), ...(r.diff ? [shownLines(r.diff)] : [])].join('\n');
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { type ApprovalTimeout, type TimedOutAnswer, timedOutAnswer, timeoutPlan } from '../shared/approvalTimeout';
+import { shownInput } from '../shared/notificationText';
 import { readApprovalTimeout } from './settings';
 import { notify } from './notify';
 
@@ -115,14 +116,15 @@ async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAn
 
 function title(r: ApprovalRequest): string {
   const input = r.input && typeof r.input === 'object' ? (r.input as Record<string, unknown>) : {};
-  const what = typeof input.command === 'string' ? `run \`${input.command}\`` : typeof input.path === 'string' ? `${r.tool ?? 'change'} ${input.path}` : (r.tool ?? 'continue');
+  // The model's words, shown whole (see shownInput): what is approved is what runs.
+  const what = typeof input.command === 'string' ? `run \`${shownInput(input.command)}\`` : typeof input.path === 'string' ? `${r.tool ?? 'change'} ${shownInput(input.path, 300)}` : (r.tool ?? 'continue');
   switch (r.kind) {
     case 'tool':
       return `Savepoint: allow the agent to ${what}?`;
     case 'command_rerun':
-      return `Savepoint: the command \`${String(input.command ?? '')}\` was interrupted and may have partly run${r.changed ? ` (changed since it began: ${r.changed}; the step records these either way)` : ''}. Run it again?`;
+      return `Savepoint: the command \`${shownInput(String(input.command ?? ''), 500)}\` was interrupted and may have partly run${r.changed ? ` (changed since it began: ${shownInput(r.changed, 200)}; the step records these either way)` : ''}. Run it again?`;
     case 'conflict':
-      return `Savepoint: ${typeof input.path === 'string' ? input.path : 'a file'} changed outside the session. Apply the agent's edit anyway?`;
+      return `Savepoint: ${typeof input.path === 'string' ? shownInput(input.path, 300) : 'a file'} changed outside the session. Apply the agent's edit anyway?`;
     case 'budget':
       return 'Savepoint: the session used up its budget. Continue with a raised budget?';
     case 'loop':

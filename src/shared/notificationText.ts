@@ -8,3 +8,38 @@
 export function withoutLinks(text: string): string {
   return text.replace(/\]\(/g, ']\u200b(');
 }
+
+/** Characters that change how text reads without showing themselves: control characters, bidi controls ("Trojan Source"), zero-width and other invisible ones. */
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+const SPACES = /[ \t\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+
+/**
+ * A model's input (a command, a path) as an approval shows it, so that what the user approves is
+ * what runs. A notification shows the first 1000 characters of its message, line breaks as spaces
+ * and a run of spaces as one: a command padded with spaces hid its end behind "...", and one on two
+ * lines read as one command. Here line breaks show as ⏎, invisible and reordering characters by
+ * their code, runs of spaces as one; an input still longer than `max` keeps its beginning and its
+ * end and says how much of its middle is not shown, and `hint`: where to read all of it.
+ */
+export function shownInput(text: string, max = 600, hint = 'Edit shows the whole input'): string {
+  const visible = [
+    ...text
+      .replace(/\r\n|\r|\n/g, ' ⏎ ')
+      .replace(INVISIBLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`)
+      .replace(SPACES, ' '),
+  ];
+  if (visible.length <= max) return visible.join('');
+  const head = Math.ceil(max * 0.6);
+  const tail = max - head;
+  return `${visible.slice(0, head).join('')} … [${visible.length - head - tail} characters not shown: ${hint}] … ${visible.slice(-tail).join('')}`;
+}
+
+/**
+ * Lines of someone else's text (a diff of what the model wrote) as a terminal shows them: control
+ * characters that would move the cursor, erase lines or recolour the screen (ESC sequences, a lone
+ * carriage return, BEL) and invisible or reordering ones are shown by their code, as `shownInput` does.
+ * Line breaks and tabs stay.
+ */
+export function shownLines(text: string): string {
+  return text.replace(/\r(?!\n)/g, '\\u{D}').replace(INVISIBLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
+}
