@@ -117,7 +117,15 @@ async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAn
 function title(r: ApprovalRequest): string {
   const input = r.input && typeof r.input === 'object' ? (r.input as Record<string, unknown>) : {};
   // The model's words, shown whole (see shownInput): what is approved is what runs.
-  const what = typeof input.command === 'string' ? `run \`${shownInput(input.command)}\`` : typeof input.path === 'string' ? `${r.tool ?? 'change'} ${shownInput(input.path, 300)}` : (r.tool ?? 'continue');
+  const every = input.scope === 'user' ? ' for every project' : '';
+  const what =
+    typeof input.command === 'string'
+      ? `run \`${shownInput(input.command)}\``
+      : typeof input.path === 'string'
+        ? `${r.tool ?? 'change'} ${shownInput(input.path, 300)}`
+        : typeof input.text === 'string'
+          ? `${r.tool ?? 'remember'}${every} "${shownInput(input.text, 400)}"`
+          : `${r.tool ?? 'continue'}${every}`;
   switch (r.kind) {
     case 'tool':
       return `Savepoint: allow the agent to ${what}?`;

@@ -206,7 +206,8 @@ export class LongTermMemory {
     return {
       remember: (input) => this.rememberFor(input, origin),
       recall: async (query, options) => this.recall(query, options),
-      forget: async (id) => {
+      forget: async (id, scope) => {
+        this.checkScope(id, scope, 'forget');
         const r = await this.forget(id, origin);
         if (!r.previous) throw new MemoryError('NOT_FOUND', `no memory ${id}`);
         return r.previous;
@@ -227,12 +228,22 @@ export class LongTermMemory {
       if (input.scope !== undefined && scope !== undefined && input.scope !== scope) {
         throw new MemoryError('INVALID_ARGUMENT', `memory ${input.id} is in the ${scope} scope, which an update cannot change: remember it anew with scope ${input.scope}, then forget this one`);
       }
+      this.checkScope(input.id, input.scope, 'change');
       const r = await this.edit(input.id, patch, origin);
       return { entry: r.entry as MemoryEntry, updated: true, replayed: r.replayed };
     }
     if (input.kind === undefined || input.text === undefined) throw new MemoryError('INVALID_ARGUMENT', 'a new memory needs a kind and a text');
     const r = await this.remember({ ...input, kind: input.kind, text: input.text }, origin);
     return { entry: r.entry as MemoryEntry, updated: false, replayed: r.replayed };
+  }
+
+  /**
+   * A tool call may change or forget a memory of the user scope (read in every project) only when it
+   * says scope 'user': the approval policy asks the user about exactly those, so that an id alone
+   * cannot slip a change past it.
+   */
+  private checkScope(id: MemoryId, given: MemoryScope | undefined, verb: string): void {
+    if (this.index.get(id)?.scope === 'user' && given !== 'user') throw new MemoryError('INVALID_ARGUMENT', `memory ${id} is in the user scope (read in every project): to ${verb} it, give scope "user" (the user is asked)`);
   }
 
   private applied(r: WriteResult): WriteResult {

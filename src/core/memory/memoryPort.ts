@@ -1,9 +1,9 @@
 import type { RecallHit, RecallOptions } from './memoryIndex';
-import type { MemoryEntry, MemoryId, NewMemory } from './memoryTypes';
+import type { MemoryEntry, MemoryId, MemoryScope, NewMemory } from './memoryTypes';
 
 /** A `remember` call: a new entry, or (with `id`) a new version of an existing one. */
 export interface RememberInput extends Partial<NewMemory> {
-  /** Update this entry instead of creating one (its scope is kept). */
+  /** Update this entry instead of creating one (its scope is kept; an entry of the user scope needs `scope` 'user'). */
   id?: MemoryId;
 }
 
@@ -28,6 +28,10 @@ export interface MemoryPort {
   remember(input: RememberInput): Promise<RememberOutcome>;
   /** Current entries ranked by relevance to `query` (an empty query lists the most recent). Read-only. */
   recall(query: string, options?: RecallOptions): Promise<RecallHit[]>;
-  /** Forgets an entry (it stays in the version history, so a rewind can restore it). Returns what it read. */
-  forget(id: MemoryId): Promise<MemoryEntry>;
+  /**
+   * Forgets an entry (it stays in the version history, so a rewind can restore it). Returns what it read.
+   * An entry of the user scope is forgotten only with `scope` 'user' (as `remember` updates one):
+   * the approval policy asks about exactly those calls.
+   */
+  forget(id: MemoryId, scope?: MemoryScope): Promise<MemoryEntry>;
 }

@@ -42,7 +42,7 @@ const rememberSchema = z.strictObject({
   tags: z.array(z.string().min(1).max(48)).max(MAX_MEMORY_TAGS).optional().describe('A few short keywords that help recall it (e.g. "build", "tests").'),
   pinned: z.boolean().optional().describe('Pinned memories are always in the prompt. Use sparingly.'),
   scope: scope.optional().describe("workspace (default): this project only; user: every project of this user (preferences)."),
-  id: memoryId.optional().describe('Update this existing memory instead of creating one; only the given fields change (its scope stays).'),
+  id: memoryId.optional().describe('Update this existing memory instead of creating one; only the given fields change (its scope stays, and a user-scope memory needs scope "user").'),
 });
 export type RememberToolInput = z.infer<typeof rememberSchema>;
 
@@ -101,6 +101,7 @@ export const recallTool: Tool<RecallToolInput> = {
 
 const forgetSchema = z.strictObject({
   id: memoryId.describe('The id of the memory to forget (recall shows it in braces).'),
+  scope: scope.optional().describe('Required ("user") to forget a memory of the user scope.'),
 });
 export type ForgetToolInput = z.infer<typeof forgetSchema>;
 
@@ -112,7 +113,7 @@ export const forgetTool: Tool<ForgetToolInput> = {
   schema: forgetSchema,
   async run(input, ctx): Promise<ToolOutput> {
     const port = portOf(ctx);
-    const gone = await memoryCall(() => port.forget(input.id as MemoryId));
+    const gone = await memoryCall(() => port.forget(input.id as MemoryId, input.scope));
     return { content: `Forgot ${gone.id}:\n${renderForPrompt(gone)}`, progressed: true };
   },
 };

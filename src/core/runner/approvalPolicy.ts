@@ -47,7 +47,8 @@ export interface ApprovalDecisionNeed {
 /**
  * Decides whether a call needs the user. `input` is the tool's validated input. Commands (fields
  * that are executed: command, script, query, sql) are checked against the destructive patterns;
- * commands and path fields for leaving the workspace; every string against the user's patterns.
+ * commands and path fields for leaving the workspace; every string against the user's patterns;
+ * memory writes for the user scope, which every project reads.
  * File contents are not commands: writing a migration that says DROP TABLE is a write, not a drop.
  * Fail-closed: an invalid user pattern makes every call ask.
  */
@@ -69,6 +70,8 @@ export function needsApproval(policy: ApprovalPolicy, tool: { name: string; cate
     if (strings.some((s) => re.test(s))) reasons.push(`matches always-ask pattern ${JSON.stringify(src)}`);
   }
   if (paths.some((s) => OUTSIDE.test(s))) reasons.push('refers to a path outside the workspace');
+  // The user scope is read into every project's prompts: a repository must not plant instructions there unasked.
+  if (tool.category === 'memory' && fields.some(([k, v]) => k === 'scope' && v === 'user')) reasons.push('changes your memory of every project (scope user)');
   if (reasons.length > 0) return { ask: true, reasons, always: true };
   // Policies journaled before memory existed have no rule for it: memory writes are undoable, so auto.
   const rule = policy.categories[tool.category] ?? (tool.category === 'memory' ? 'auto' : 'ask');
