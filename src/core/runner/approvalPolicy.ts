@@ -36,6 +36,21 @@ const DESTRUCTIVE: readonly Pattern[] = [
 /** A path argument that leaves the workspace: absolute, `~`, or `..`. */
 const OUTSIDE = /(^|[\s'"=])(\/(?!dev\/null\b)[^\s'"]*|~[^\s'"]*|\.\.(\/|$|\s))/;
 
+/**
+ * Other ways a command line reaches outside the workspace: `..` before a shell operator or quote
+ * (`cd ..; cat x`, `ls ..|head`), the home and temporary folders by variable (`$HOME`, `${HOME}`,
+ * `%USERPROFILE%`), the previous folder (`$OLDPWD`, `cd -`), `cd` or `pushd` alone (home), and the
+ * parent of the working folder by `dirname $PWD`. Best effort: a shell can spell a path in endless
+ * ways (see the setting's description), but these plain ones must not run unasked.
+ */
+const COMMAND_OUTSIDE: readonly RegExp[] = [
+  /(^|[\s'"=/:;&|(<>])\.\.(?=$|[\s'"/\\;&|)<>])/,
+  /\$\{?(HOME|USERPROFILE|OLDPWD|TMPDIR|TEMP|TMP|APPDATA|LOCALAPPDATA|XDG_[A-Z_]+)\b/,
+  /%(USERPROFILE|HOMEPATH|HOMEDRIVE|APPDATA|LOCALAPPDATA|TEMP|TMP)%/i,
+  /(^|[;&|(`]|\$\()\s*(cd|pushd)(\s+-)?\s*($|[;&|)`])/,
+  /\bdirname\s+["']?(\$\{?PWD\b|\$\(pwd\)|`pwd`)/,
+];
+
 export interface ApprovalDecisionNeed {
   ask: boolean;
   /** Why the call must be asked about (shown to the user), when it must. */
@@ -69,7 +84,7 @@ export function needsApproval(policy: ApprovalPolicy, tool: { name: string; cate
     }
     if (strings.some((s) => re.test(s))) reasons.push(`matches always-ask pattern ${JSON.stringify(src)}`);
   }
-  if (paths.some((s) => OUTSIDE.test(s))) reasons.push('refers to a path outside the workspace');
+  if (paths.some((s) => OUTSIDE.test(s)) || commands.some((s) => COMMAND_OUTSIDE.some((re) => re.test(s)))) reasons.push('refers to a path outside the workspace');
   // The user scope is read into every project's prompts: a repository must not plant instructions there unasked.
   if (tool.category === 'memory' && fields.some(([k, v]) => k === 'scope' && v === 'user')) reasons.push('changes your memory of every project (scope user)');
   if (reasons.length > 0) return { ask: true, reasons, always: true };

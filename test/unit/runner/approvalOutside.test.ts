@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { type ApprovalPolicy, needsApproval } from '../../../src/core/runner/approvalPolicy';
+
+/** Commands set to run unasked (approval.mutate auto): what leaves the workspace must still be asked about, as the setting promises. */
+const autoAll: ApprovalPolicy = { categories: { read: 'auto', compute: 'auto', mutate: 'auto' }, alwaysAsk: [] };
+const asks = (command: string) => needsApproval(autoAll, { name: 'run_command', category: 'mutate' }, { command });
+
+describe('approval policy: commands that reach outside the workspace by other spellings are asked about too', () => {
+  it('the home folder by variable, `..` before a shell operator, and a bare cd (which goes home)', () => {
+    for (const command of [
+      'cat $HOME/.ssh/id_rsa',
+      'cat "${HOME}/.aws/credentials"',
+      'tar czf x.tgz $USERPROFILE',
+      'type %USERPROFILE%\\.npmrc',
+      'cd ..; cat secret.txt',
+      'cd ..&&cat secret.txt',
+      'ls ..|head',
+      'cd && cat .bash_history',
+      'cd; ls',
+      'cd',
+      'pushd .. >/dev/null',
+      'cat $(dirname $PWD)/other/secret',
+      'cat "$OLDPWD/x"',
+    ]) {
+      const r = asks(command);
+      assert.equal(r.ask, true, command);
+      assert.ok(r.reasons.some((x) => /outside the workspace/.test(x)), `${command}: ${r.reasons.join('; ')}`);
+    }
+  });
+
+  it('still runs ordinary commands unasked', () => {
+    for (const command of ['npm test', 'git status', 'ls -la src', 'cd src && npm run build', 'echo ok > /dev/null', 'node -e "console.log(1..toString())"', 'cat a..b.txt', 'make HOMEPAGE=x']) {
+      assert.equal(asks(command).ask, false, command);
+    }
+  });
+});
