@@ -18,16 +18,23 @@ async function call<I>(tool: Tool<I>, input: unknown, ctx: ToolContext) {
   return (tool.run as NonNullable<Tool<I>['run']>)(parsed.data, ctx);
 }
 
-describe('memory tools', () => {
-  const tmp = tempDirs('memory-tools');
-  let m: OpenedMemory;
+/** Opens a memory (a workspace and a user folder of its own) before the describe's tests, gives it to `set`, and closes it after them. */
+function withMemory(name: string, set: (m: OpenedMemory) => void): void {
+  const tmp = tempDirs(name);
+  let opened: OpenedMemory | undefined;
   before(async () => {
-    m = await openMemory(await tmp.make(), { userDir: await tmp.make() });
+    opened = await openMemory(await tmp.make(), { userDir: await tmp.make() });
+    set(opened);
   });
   after(async () => {
-    await m.close();
+    await opened?.close();
     await tmp.cleanup();
   });
+}
+
+describe('memory tools', () => {
+  let m: OpenedMemory;
+  withMemory('memory-tools', (opened) => (m = opened));
 
   it('declares snake_case names, categories and JSON schemas', () => {
     assert.deepEqual(memoryTools().map((t) => [t.name, t.category]), [['remember', 'memory'], ['recall', 'read'], ['forget', 'memory']]);
@@ -74,15 +81,8 @@ describe('memory tools', () => {
 });
 
 describe('memory tools: an update by id that cannot do what the model asks', () => {
-  const tmp = tempDirs('memory-tools-update');
   let m: OpenedMemory;
-  before(async () => {
-    m = await openMemory(await tmp.make(), { userDir: await tmp.make() });
-  });
-  after(async () => {
-    await m.close();
-    await tmp.cleanup();
-  });
+  withMemory('memory-tools-update', (opened) => (m = opened));
 
   it('an update with nothing to change is an error, and writes no version', async () => {
     const out = await call(rememberTool, { text: 'Build with npm run build', kind: 'procedure' }, ctxFor(m, 1, 'toolu_1'));
@@ -110,15 +110,8 @@ describe('memory tools: an update by id that cannot do what the model asks', () 
  * are the user's to approve, whatever the memory rule (auto by default) says.
  */
 describe('memory tools: writes to the user scope (every project) are always asked about', () => {
-  const tmp = tempDirs('memory-user-scope');
   let m: OpenedMemory;
-  before(async () => {
-    m = await openMemory(await tmp.make(), { userDir: await tmp.make() });
-  });
-  after(async () => {
-    await m.close();
-    await tmp.cleanup();
-  });
+  withMemory('memory-user-scope', (opened) => (m = opened));
 
   const ask = (tool: Tool, input: unknown) => needsApproval(DEFAULT_APPROVAL_POLICY, tool, input);
 
