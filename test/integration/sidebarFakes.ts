@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SessionsViewProvider } from '../../src/extension/sessionsViewProvider';
@@ -6,7 +7,7 @@ import type { HostMessage } from '../../src/shared/protocol';
 import { encodeMessage, hashMessage } from '../../src/core/runner/sessionJournal';
 import type { CheckpointStore } from '../../src/core/store/checkpointStore';
 import type { NewEvent, SessionId } from '../../src/core/store/types';
-import type { StoreHost } from '../../src/extension/storeHost';
+import { StoreHost } from '../../src/extension/storeHost';
 import { waitFor } from './helpers';
 
 // What the sidebar suites give the provider under test instead of the extension's own: a context
@@ -97,4 +98,18 @@ export async function closeSidebar(s: { panels: vscode.WebviewPanel[]; provider?
   await s.host?.dispose();
   s.log?.dispose();
   if (s.dir) rmSync(s.dir, { recursive: true, force: true });
+}
+
+/**
+ * A sidebar suite's own folder, log, store host and provider (whose run-alive answer is `live`; none:
+ * no run alive), with the store opened.
+ */
+export async function sidebarSetup(ext: vscode.Extension<unknown>, name: string, live?: ReadonlySet<string>): Promise<{ dir: string; log: vscode.LogOutputChannel; host: StoreHost; provider: SessionsViewProvider; store: CheckpointStore }> {
+  const dir = mkdtempSync(join(tmpdir(), `savepoint-integ-${name.replace(/ /g, '-')}-`));
+  const log = vscode.window.createOutputChannel(`Savepoint integration (${name})`, { log: true });
+  const host = new StoreHost(contextIn(dir), log);
+  const provider = new SessionsViewProvider(ext.extensionUri, host, log, undefined, live ? (id) => live.has(id) : undefined);
+  const store = (await host.get()).store;
+  if (!store) throw new Error(`the ${name} suite's store did not open`);
+  return { dir, log, host, provider, store };
 }

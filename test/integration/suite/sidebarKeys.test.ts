@@ -1,14 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
-import { StoreHost } from '../../../src/extension/storeHost';
+import type { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
+import type { StoreHost } from '../../../src/extension/storeHost';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { NewEvent, SessionId } from '../../../src/core/store/types';
 import { activateExtension, waitFor, workbenchUi } from '../helpers';
-import { closeSidebar, commitSteps, contextIn, readStep, sidebarPanel } from '../sidebarFakes';
+import { closeSidebar, commitSteps, readStep, sidebarPanel, sidebarSetup } from '../sidebarFakes';
 
 /**
  * A session's timeline in the real sidebar page as a keyboard user meets it: each step's actions
@@ -36,13 +33,7 @@ describe('Sidebar timeline keys', () => {
   before(async function () {
     const ext = await activateExtension();
     if (!(await workbenchUi({ count: 'body' }))) this.skip();
-    dir = mkdtempSync(join(tmpdir(), 'savepoint-integ-sidebar-keys-'));
-    log = vscode.window.createOutputChannel('Savepoint integration (sidebar keys)', { log: true });
-    host = new StoreHost(contextIn(dir), log);
-    provider = new SessionsViewProvider(ext.extensionUri, host, log, undefined, (id) => live.has(id));
-    const opened = (await host.get()).store;
-    assert.ok(opened);
-    store = opened;
+    ({ dir, log, host, provider, store } = await sidebarSetup(ext, 'sidebar keys', live));
     alive = (await store.createSession({ title: 'A session whose run is alive', status: 'waiting' })).id;
     await commitSteps(store, alive, 0, 1, 2, 'A session whose run is alive');
     live.add(alive);

@@ -1,15 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
-import { StoreHost } from '../../../src/extension/storeHost';
+import type { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
+import type { StoreHost } from '../../../src/extension/storeHost';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { SessionId } from '../../../src/core/store/types';
 import type { HostMessage } from '../../../src/shared/protocol';
 import { activateExtension, workbenchUi } from '../helpers';
-import { closeSidebar, commitSteps, contextIn, recording, sidebarPanel, viewOf } from '../sidebarFakes';
+import { closeSidebar, commitSteps, recording, sidebarPanel, viewOf, sidebarSetup } from '../sidebarFakes';
 
 /**
  * The session list of the real sidebar page as a keyboard and screen-reader user meets it: the
@@ -31,13 +28,7 @@ describe('Sidebar list', () => {
   before(async function () {
     const ext = await activateExtension();
     if (!(await workbenchUi({ count: 'body' }))) this.skip();
-    dir = mkdtempSync(join(tmpdir(), 'savepoint-integ-sidebar-list-'));
-    log = vscode.window.createOutputChannel('Savepoint integration (sidebar list)', { log: true });
-    host = new StoreHost(contextIn(dir), log);
-    provider = new SessionsViewProvider(ext.extensionUri, host, log, undefined, (id) => live.has(id));
-    const opened = (await host.get()).store;
-    assert.ok(opened);
-    store = opened;
+    ({ dir, log, host, provider, store } = await sidebarSetup(ext, 'sidebar list', live));
     running = (await store.createSession({ title: 'A running session', status: 'running' })).id;
     runningHead = await commitSteps(store, running, 0, 1, 1, 'A running session');
     waiting = (await store.createSession({ title: 'A waiting session', status: 'waiting' })).id;

@@ -1,15 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
-import { StoreHost } from '../../../src/extension/storeHost';
+import type { SessionsViewProvider } from '../../../src/extension/sessionsViewProvider';
+import type { StoreHost } from '../../../src/extension/storeHost';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { SessionId } from '../../../src/core/store/types';
 import type { HostMessage } from '../../../src/shared/protocol';
 import { activateExtension, waitFor, workbenchUi } from '../helpers';
-import { closeSidebar, commitSteps, contextIn, sidebarPanel } from '../sidebarFakes';
+import { closeSidebar, commitSteps, sidebarPanel, sidebarSetup } from '../sidebarFakes';
 
 /**
  * What the user keeps while using the real sidebar page: where they scrolled and what they opened
@@ -31,13 +28,7 @@ describe('Sidebar state', () => {
   before(async function () {
     const ext = await activateExtension();
     if (!(await workbenchUi({ count: 'body' }))) this.skip();
-    dir = mkdtempSync(join(tmpdir(), 'savepoint-integ-sidebar-state-'));
-    log = vscode.window.createOutputChannel('Savepoint integration (sidebar state)', { log: true });
-    host = new StoreHost(contextIn(dir), log);
-    provider = new SessionsViewProvider(ext.extensionUri, host, log);
-    const opened = (await host.get()).store;
-    assert.ok(opened);
-    store = opened;
+    ({ dir, log, host, provider, store } = await sidebarSetup(ext, 'sidebar state'));
     long = (await store.createSession({ title: 'A long running session', status: 'running' })).id;
     longHead = await commitSteps(store, long, 0, 1, 300, 'A long running session');
     short = (await store.createSession({ title: 'A short session', status: 'waiting' })).id;
