@@ -41,14 +41,15 @@ export class BlobContentProvider implements vscode.TextDocumentContentProvider {
     return vscode.Uri.from({ scheme: BLOB_SCHEME, path: `/${path}`, query: `link=${to}` });
   }
 
-  static disk(path: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: BLOB_SCHEME, path: `/${path}`, query: 'disk' });
+  /** The file `path` as it is now in the workspace folder `root` (the session's). */
+  static disk(path: string, root: vscode.Uri): vscode.Uri {
+    return vscode.Uri.from({ scheme: BLOB_SCHEME, path: `/${path}`, query: 'disk', fragment: root.toString() });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const key = uri.query;
     if (key === 'none' || key === '') return '';
-    if (key === 'disk') return this.disk(uri.path.slice(1));
+    if (key === 'disk') return this.disk(uri.path.slice(1), uri.fragment);
     // The target on a line of its own, so that a retargeted link's diff shows the change.
     if (key.startsWith('link=')) return `symlink to ${key.slice('link='.length)}\n\n(a link holds no contents of its own; Savepoint never follows it)\n`;
     const { store } = await this.stores.get();
@@ -63,11 +64,10 @@ export class BlobContentProvider implements vscode.TextDocumentContentProvider {
     return shown(bytes, `sha256 ${key}`);
   }
 
-  private async disk(path: string): Promise<string> {
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-    if (!root) return '';
+  private async disk(path: string, folder: string): Promise<string> {
+    if (!folder) return '';
     try {
-      return shown(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, path)), 'on disk');
+      return shown(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(vscode.Uri.parse(folder), path)), 'on disk');
     } catch {
       return '';
     }
@@ -83,19 +83,20 @@ function shown(bytes: Uint8Array, what: string): string {
 
 export interface CheckpointDeps {
   stores: Pick<StoreHost, 'get' | 'memory' | 'notifyChanged'>;
-  sessions: Pick<SessionService, 'isRunning' | 'symbolOutliner' | 'holdWrites' | 'resume' | 'folders'>;
+  sessions: Pick<SessionService, 'isRunning' | 'symbolOutliner' | 'holdWritesIn' | 'resume' | 'folders' | 'folderOf'>;
   pickSession: (placeHolder: string) => Promise<SessionId | undefined>;
   log: vscode.LogOutputChannel;
-  /** The workspace folder the session's files are in (default: the first one open). */
-  folder?: () => vscode.Uri | undefined;
+  /** The workspace folder the session's files are in (default: the session's own, `SessionService.folderOf`). */
+  folder?: (id?: SessionId) => vscode.Uri | undefined;
 }
 type Deps = CheckpointDeps;
 
-const firstFolder = (): vscode.Uri | undefined => vscode.workspace.workspaceFolders?.[0]?.uri;
-
-/** The folder a rewind writes in; NotReady (a warning with the button that opens one) without it. */
-function folder(d?: Deps): vscode.Uri {
-  const f = (d?.folder ?? firstFolder)();
+/**
+ * The folder a rewind of session `id` writes in: the session's own (NotReady naming it when it is not
+ * open); without an id, whether any is open. NotReady (a warning with the button that opens one) without a folder.
+ */
+function folder(d: Deps, id?: SessionId): vscode.Uri {
+  const f = d.folder ? d.folder(id) : id ? d.sessions.folderOf(id).uri : vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!f) throw new NotReady('Open the folder the session worked in first: a rewind or its undo writes the files there.', { title: 'Open Folder', command: 'vscode.openFolder' });
   return f;
 }
@@ -107,12 +108,12 @@ async function storeOf(d: Deps): Promise<CheckpointStore> {
   return store;
 }
 
-const workspace = (): NodeWorkspace => new NodeWorkspace(folder().fsPath);
+/** The session's files, in its folder. */
+const workspace = (d: Deps, id: SessionId): NodeWorkspace => new NodeWorkspace(folder(d, id).fsPath);
 
 /** The files side by side in the multi-file diff editor: the disk now (left), what the operation writes (right). */
-async function showChanges(title: string, files: readonly RewindFilePlan[]): Promise<void> {
-  const root = folder();
-  const rows = files.map((f) => [vscode.Uri.joinPath(root, f.path), f.fromHash === null ? BlobContentProvider.uri(null, f.path) : BlobContentProvider.disk(f.path), BlobContentProvider.uri(f.toHash, f.path)]);
+async function showChanges(title: string, files: readonly RewindFilePlan[], root: vscode.Uri): Promise<void> {
+  const rows = files.map((f) => [vscode.Uri.joinPath(root, f.path), f.fromHash === null ? BlobContentProvider.uri(null, f.path) : BlobContentProvider.disk(f.path, root), BlobContentProvider.uri(f.toHash, f.path)]);
   await vscode.commands.executeCommand('vscode.changes', title, rows);
 }
 
@@ -129,12 +130,12 @@ const SHOW_CHANGES = 'Show Changes';
  * files side by side and asks again in a notification, which leaves the diff editor usable (a modal
  * would block it).
  */
-async function confirmPlan(message: string, detail: string, files: readonly RewindFilePlan[], action: string, title: string): Promise<boolean> {
+async function confirmPlan(message: string, detail: string, files: readonly RewindFilePlan[], action: string, title: string, root: vscode.Uri): Promise<boolean> {
   const changes = files.filter((f) => f.action !== 'none');
   const go = await notify.warn(message, { modal: true, detail }, ...(changes.length ? [action, SHOW_CHANGES] : [action]));
   if (go !== SHOW_CHANGES) return go === action;
   // A file kept where a move put it changes nothing: no side by side for it.
-  await showChanges(title, changes.filter((f) => f.keptFor === undefined));
+  await showChanges(title, changes.filter((f) => f.keptFor === undefined), root);
   try {
     return (await notify.warn(message, action)) === action;
   } finally {
@@ -157,7 +158,7 @@ async function pickOverwrites(files: readonly RewindFilePlan[], what: string): P
 
 /** Undoes a rewind from its safety checkpoint; with `preview`, shows what changes first. */
 async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: { rewindId: string; targetStep: number }, preview: boolean): Promise<void> {
-  const ws = workspace();
+  const ws = workspace(d, id);
   const outliner = await d.sessions.symbolOutliner();
   const plan = await planUndo(store, ws, id, rewind.rewindId, outliner ? { outliner } : {});
   const changes = plan.files.filter((f) => f.action !== 'none');
@@ -166,12 +167,12 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
     const later = (plan.laterRewound ?? []).map((l) => `${l.path}: left for now, rewound again by ${laterName([l.targetStep])} (undo that one first)`);
     const detail = [...changes.map(previewLine), ...later, ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
     const message = `Savepoint: undo the rewind to ${at}? Files go back to what they held before the rewind: ${changeCount(changes)}.`;
-    if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`))) return;
+    if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`, folder(d, id)))) return;
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo');
   if (!overwrite) return;
   const memory = await d.stores.memory();
-  const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), holdWrites: d.sessions.holdWrites });
+  const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), holdWrites: d.sessions.holdWritesIn(ws.root) });
   d.stores.notifyChanged();
   void notify.info(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${keptNote(u)}).`);
 }
@@ -205,8 +206,7 @@ async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unk
 async function idleSession(d: Deps, arg: unknown, placeHolder: string, why: string): Promise<SessionId | undefined> {
   const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession(placeHolder));
   // Its files are in the folder it worked in: another folder's files are never rewound in its name.
-  const elsewhere = id ? d.sessions.folders?.problem(id) : undefined;
-  if (elsewhere) throw new NotReady(elsewhere);
+  if (id) folder(d, id);
   if (!id || !d.sessions.isRunning(id)) return id;
   void notify.warn(`Savepoint: the session is running or waiting for your answer: pause it first (Pause in the sidebar, or Savepoint: Pause Session), then try ${why} again.`);
   return undefined;
@@ -252,7 +252,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       if (message === undefined) return;
       const store = await storeOf(d);
       await reporting(async () => {
-        const ws = workspace();
+        const ws = workspace(d, id);
         const outliner = await d.sessions.symbolOutliner();
         const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode, ...(outliner ? { outliner } : {}) });
         const changes = plan.files.filter((f) => f.action !== 'none');
@@ -265,10 +265,12 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         // The step the plan goes back to: one that never settled goes back to the end of the step before.
         const at = targetName(plan.targetStep);
         const question = `Savepoint: rewind to ${at}? ${changeCount(changes)}; only files this session touched, and a safety checkpoint lets you undo it.`;
-        if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`))) return;
+        if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`, folder(d, id)))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind');
         if (!overwrite) return;
-        const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), holdWrites: d.sessions.holdWrites });
+        const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), holdWrites: d.sessions.holdWritesIn(ws.root) });
+        // The conversation continues in a fork, which works where its parent did.
+        if (result.forkId) await d.sessions.folders?.inherit(result.forkId, id);
         d.stores.notifyChanged();
         const done = rewoundMessage(plan, result);
         const undo = done.offerUndo ? await notify.info(done.text, 'Undo') : (void notify.info(done.text), undefined);
@@ -310,8 +312,8 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       await storeOf(d);
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Fork which session?'));
       if (!id) return;
-      const elsewhere = d.sessions.folders?.problem(id);
-      if (elsewhere) throw new NotReady(elsewhere);
+      // The fork works where its parent did: that folder must be open.
+      folder(d, id);
       const target = await pickStep(d, id, 'Start the new session from the checkpoint after which step?', stepArg, true);
       if (!target) return;
       const message = await vscode.window.showInputBox({ title: 'Savepoint: Fork', prompt: 'What should the new session do from there? (optional unless the session had finished)' });
@@ -319,7 +321,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       const store = await storeOf(d);
       try {
         const fork = await forkSession(store, id, target.step, message.trim() ? { message: message.trim() } : {});
-        await d.sessions.folders?.record(fork.id);
+        await d.sessions.folders?.inherit(fork.id, id);
         d.stores.notifyChanged();
         const a = await notify.info(`Savepoint: new session "${fork.title}" forked from step ${fork.parent?.step ?? target.step}; the original is unchanged.`, 'Resume It');
         if (a) await d.sessions.resume(fork.id);

@@ -56,6 +56,12 @@ function guarded(d: Deps, body: (...args: unknown[]) => Promise<unknown>) {
   };
 }
 
+/** Which of the workspace's folders a new session works in; undefined when the user dismisses the question. */
+async function pickFolder(open: readonly vscode.WorkspaceFolder[]): Promise<vscode.WorkspaceFolder | undefined> {
+  const items = open.map((f) => ({ label: f.name, detail: f.uri.fsPath, f }));
+  return (await vscode.window.showQuickPick(items, { title: 'Savepoint: New Session', placeHolder: 'Which folder should the agent work in? It reads, writes and runs commands there only.', ignoreFocusOut: true }))?.f;
+}
+
 const idArg = (a: unknown): SessionId | undefined => (typeof a === 'string' && a ? (a as SessionId) : undefined);
 const unfinished = (s: SessionSummary) => s.status !== 'completed';
 
@@ -65,11 +71,13 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     reg('savepoint.newSession', async (task?: unknown) => {
       const text = typeof task === 'string' ? task : await vscode.window.showInputBox({ title: 'Savepoint: New Session', prompt: 'What should the agent do?', placeHolder: 'e.g. Add input validation to src/parser.ts and a test for it', ignoreFocusOut: true });
       if (!text?.trim()) return;
-      const id = await d.sessions.start(text.trim());
+      // With several folders open, the user says which one the agent works in (it stays there for good).
+      const open = vscode.workspace.workspaceFolders ?? [];
+      const folder = open.length > 1 ? await pickFolder(open) : open[0];
+      if (open.length > 1 && !folder) return void notify.info('Savepoint: no folder chosen, so no session was started.');
+      const id = await d.sessions.start(text.trim(), folder);
       // Its live timeline is in the sidebar (the palette's Show Session opens the text document).
-      // With several folders open, which one the agent works in: always the first.
-      const where = d.sessions.folders?.namedFirst();
-      void notify.info(`Savepoint: session started${where ? ` in the folder "${where}" (the workspace's first; Savepoint works there)` : ''}.`, 'Show Session').then((a) => a && d.reveal(id));
+      void notify.info(`Savepoint: session started${open.length > 1 && folder ? ` in the folder "${folder.name}"` : ''}.`, 'Show Session').then((a) => a && d.reveal(id));
     }),
     reg('savepoint.resumeSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Resume which session?', (s) => unfinished(s) && !d.sessions.isRunning(s.id)));

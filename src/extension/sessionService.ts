@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { MemoryContentStore } from '../core/capture/memoryContentStore';
@@ -28,6 +29,22 @@ import { notify } from './notify';
 
 export const API_KEY_SECRET = 'savepoint.anthropicApiKey';
 
+/** A folder's change capture, and the same shared by the runners working there (one command at a time). */
+interface FolderCapture {
+  capture: NodeChangeCapture;
+  shared: SerialCapture;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Where the change capture of the folder `root` keeps its log: beside the store, one folder of logs
+ * per workspace folder when several are open (each capture recovers its own folder's commands). A
+ * workspace of one folder keeps the one it always had.
+ */
+export function captureLogDirOf(base: string, root: string, folderCount: number): string {
+  return folderCount > 1 ? `${base}-${createHash('sha256').update(root).digest('hex').slice(0, 16)}` : base;
+}
+
 /** Why a session cannot run here, in words for the user, with the action that fixes it. */
 export class NotReady extends Error {
   constructor(
@@ -53,8 +70,8 @@ export class SessionService implements vscode.Disposable {
   /** Every runner notice as it happens: committed events and the model's streamed output (the sidebar's live timeline). */
   readonly onDidNotice = this.notices.event;
   private notifyTimer: NodeJS.Timeout | undefined;
-  /** The workspace's change capture as the runners share it (one command at a time across sessions), made again after its settings change. */
-  private readonly capture = new CaptureSlot(() => this.makeCapture());
+  /** Each workspace folder's change capture as the runners working there share it (one command at a time across sessions), made again after its settings change. */
+  private readonly captures = new Map<string, CaptureSlot<FolderCapture>>();
   private readonly configWatch: vscode.Disposable;
   private outliner: Promise<AstOutliner | undefined> | undefined;
   /** The folder each session works in, checked before a run (set by the extension; see sessionFolder.ts). */
@@ -70,8 +87,8 @@ export class SessionService implements vscode.Disposable {
   ) {
     this.configWatch = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('savepoint.ignore') && !e.affectsConfiguration('savepoint.checkpoints.maxFileSizeMB')) return;
-      if (this.capture.made) this.log.info(`the change capture's settings changed: it starts again with them${this.running.size > 0 ? ' once the running sessions stop' : ''}`);
-      this.capture.invalidate();
+      if ([...this.captures.values()].some((c) => c.made)) this.log.info(`the change capture's settings changed: it starts again with them${this.running.size > 0 ? ' once the running sessions stop' : ''}`);
+      for (const c of this.captures.values()) c.invalidate();
     });
   }
 
@@ -79,17 +96,45 @@ export class SessionService implements vscode.Disposable {
    * A rewind or undo of a session is about to write these files: a command another session runs
    * meanwhile does not take the writes for its own (see SerialCapture.holdWrites). Returns the release.
    */
-  readonly holdWrites = (writes: readonly HeldWrite[]): ((notWritten?: readonly string[]) => void) => (this.capture.made ? this.capture.get().shared.holdWrites(writes) : () => undefined);
+  holdWritesIn(root: string): (writes: readonly HeldWrite[]) => (notWritten?: readonly string[]) => void {
+    return (writes) => {
+      const slot = this.captures.get(root);
+      return slot?.made ? slot.get().shared.holdWrites(writes) : () => undefined;
+    };
+  }
 
-  /** A change capture of the first workspace folder, with the settings of the moment. */
-  private makeCapture(): { capture: NodeChangeCapture; shared: SerialCapture; dispose(): Promise<void> } {
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  /** The change capture of the folder `root` (one per folder, made on first use). */
+  private captureIn(root: string): CaptureSlot<FolderCapture> {
+    let slot = this.captures.get(root);
+    if (!slot) this.captures.set(root, (slot = new CaptureSlot(() => this.makeCapture(root))));
+    return slot;
+  }
+
+  /**
+   * The folder a session works in (`SessionFolders.folderOf`): its own, wherever it is among the
+   * workspace's folders; NotReady saying which to add back when it is not open.
+   */
+  folderOf(id: SessionId): vscode.WorkspaceFolder {
+    const open = vscode.workspace.workspaceFolders ?? [];
+    let uri: string | undefined;
+    try {
+      uri = this.folders?.folderOf(id).uri;
+    } catch (e) {
+      throw new NotReady(e instanceof Error ? e.message : String(e));
+    }
+    const folder = open.find((f) => f.uri.toString() === uri) ?? open[0];
+    if (!folder) throw new NotReady('Open a folder first: the agent works inside a workspace folder.');
+    return folder;
+  }
+
+  /** A change capture of the workspace folder `root`, with the settings of the moment; its log beside the store (one per folder when there are several). */
+  private makeCapture(root: string): FolderCapture {
     const settings = readSettings();
     const capture = new NodeChangeCapture(root, {
       contentStore: new MemoryContentStore(),
       maxFileBytes: settings.maxFileBytes,
       ignore: settings.ignore,
-      logDir: this.stores.captureLogDir,
+      logDir: captureLogDirOf(this.stores.captureLogDir, root, vscode.workspace.workspaceFolders?.length ?? 1),
       logKey: () => this.stores.captureLogKey(),
     });
     capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
@@ -100,14 +145,16 @@ export class SessionService implements vscode.Disposable {
     return this.running.has(id) || this.starting.has(id);
   }
 
-  async start(task: string): Promise<SessionId> {
+  /** Starts a session working in `folder` (default: the workspace's first). */
+  async start(task: string, folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0]): Promise<SessionId> {
+    const root = this.rootOf(folder);
     // Claimed before the runner takes the capture: a settings change meanwhile does not drop it under the run.
-    const ended = this.capture.begin();
+    const ended = this.captureIn(root).begin();
     try {
-      const runner = await this.runner();
+      const runner = await this.runner(root);
       const s = readSettings();
       const id = await runner.start({ task, models: s.models, maxTokens: s.maxTokens, budgets: s.budgets, policy: s.policy });
-      await this.folders?.record(id);
+      if (folder) await this.folders?.record(id, { uri: folder.uri.toString(), name: folder.name, path: folder.uri.fsPath });
       this.log.info(`session ${id} started: ${task}`);
       this.launch(id, runner, ended);
       return id;
@@ -123,12 +170,11 @@ export class SessionService implements vscode.Disposable {
       if (this.gate.reshow?.(id)) this.log.info(`session ${id}: its pending approval was shown again`);
       return;
     }
-    const elsewhere = this.folders?.problem(id);
-    if (elsewhere) throw new NotReady(elsewhere);
+    const root = this.rootOf(this.folderOf(id));
     this.starting.add(id);
-    const ended = this.capture.begin();
+    const ended = this.captureIn(root).begin();
     try {
-      this.launch(id, await this.runner(), ended);
+      this.launch(id, await this.runner(root), ended);
     } catch (e) {
       ended();
       throw e;
@@ -149,7 +195,7 @@ export class SessionService implements vscode.Disposable {
       r.abort.abort('cancelled by the user');
       await r.done;
     }
-    await (await this.runner(false)).cancel(id);
+    await (await this.journalRunner()).cancel(id);
     this.soon();
   }
 
@@ -162,7 +208,7 @@ export class SessionService implements vscode.Disposable {
   async answerLate(r: ApprovalRequest, answer: ApprovalAnswer): Promise<void> {
     if (this.isRunning(r.sessionId as SessionId)) return void notify.info('Savepoint: that session is running again and has asked anew; answer the new question.');
     try {
-      await (await this.runner(false)).decide(r.sessionId as SessionId, r.approvalId, answer);
+      await (await this.journalRunner()).decide(r.sessionId as SessionId, r.approvalId, answer);
     } catch (e) {
       this.log.info(`a late answer to ${r.approvalId}: ${e instanceof Error ? e.message : String(e)}`);
       return void notify.info(`Savepoint: that question is no longer open, so your answer was not recorded (${e instanceof Error ? e.message : String(e)}).`);
@@ -176,7 +222,7 @@ export class SessionService implements vscode.Disposable {
   /** Puts back the messages the latest compaction of a session summarized (not while it runs). */
   async undoCompaction(id: SessionId): Promise<{ compactionId: string; restored: number }> {
     if (this.running.has(id)) throw new NotReady('Pause the session first: its history cannot change while it runs.');
-    const r = await (await this.runner(false)).undoCompaction(id);
+    const r = await (await this.journalRunner()).undoCompaction(id);
     this.log.info(`session ${id}: ${r.compactionId} undone, ${r.restored} messages restored`);
     this.soon();
     return r;
@@ -185,7 +231,7 @@ export class SessionService implements vscode.Disposable {
   /** Pins (or unpins) a fact sent verbatim with every later request of the session. */
   async pinFact(id: SessionId, fact: string, remove = false): Promise<void> {
     if (this.running.has(id)) throw new NotReady('Pause the session first: pins are added between runs.');
-    await (await this.runner(false)).pinFact(id, fact, remove);
+    await (await this.journalRunner()).pinFact(id, fact, remove);
     this.log.info(`session ${id}: ${remove ? 'unpinned' : 'pinned'} "${fact.trim()}"`);
     this.soon();
   }
@@ -194,7 +240,7 @@ export class SessionService implements vscode.Disposable {
   async recoverInterrupted(): Promise<SessionId[]> {
     const state = await this.stores.get();
     if (!state.store || state.readOnly) return [];
-    const runner = await this.runner(false);
+    const runner = await this.journalRunner();
     const marked: SessionId[] = [];
     for (const s of await this.stores.listSessions()) {
       if (s.status !== 'running' || this.running.has(s.id)) continue;
@@ -216,23 +262,41 @@ export class SessionService implements vscode.Disposable {
    * `.savepoint-*.tmp` files; nothing in a restricted workspace.
    */
   async sweepCrashLeftovers(): Promise<number> {
-    const at = await this.leftoversHome();
-    if (!at) return 0;
-    const [named, stale] = await Promise.all([sweepCrashLeftovers(at.store, at.workspace, await this.stores.listSessions()), sweepStaleStagingWhenDue(at.workspace.root, join(this.stores.captureLogDir, STALE_SWEEP_MARKER)).then((r) => r ?? [])]);
-    if (named) this.log.info(`removed ${named} temporary file(s) left by a rewind the editor's stop cut short`);
-    if (stale.length) this.log.info(`removed ${stale.length} temporary file(s) left by a rewind or write a crash cut short before its record: ${stale.join(', ')}`);
-    return named + stale.length;
+    let total = 0;
+    const sessions = await this.stores.listSessions();
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    for (const folder of folders) {
+      const at = await this.leftoversHome(folder);
+      if (!at) continue;
+      // Each session's records name files in its own folder.
+      const own = sessions.filter((s) => this.folderIfOpen(s.id)?.uri.toString() === folder.uri.toString());
+      const marker = join(captureLogDirOf(this.stores.captureLogDir, at.workspace.root, folders.length), STALE_SWEEP_MARKER);
+      const [named, stale] = await Promise.all([sweepCrashLeftovers(at.store, at.workspace, own), sweepStaleStagingWhenDue(at.workspace.root, marker).then((r) => r ?? [])]);
+      const where = folders.length > 1 ? ` in the folder "${folder.name}"` : '';
+      if (named) this.log.info(`removed ${named} temporary file(s)${where} left by a rewind the editor's stop cut short`);
+      if (stale.length) this.log.info(`removed ${stale.length} temporary file(s)${where} left by a rewind or write a crash cut short before its record: ${stale.join(', ')}`);
+      total += named + stale.length;
+    }
+    return total;
   }
 
   /** Before a session is deleted: the temporary files of its crashed rewinds, which nothing would name afterwards. */
   async removeCrashLeftovers(id: SessionId): Promise<void> {
-    const at = await this.leftoversHome();
+    const at = await this.leftoversHome(this.folderIfOpen(id));
     if (at) await removeCrashLeftovers(at.store, at.workspace, id).catch((e: unknown) => this.log.warn(`clean-up before deleting ${id}: ${String(e)}`));
   }
 
-  private async leftoversHome(): Promise<{ store: CheckpointStore; workspace: NodeWorkspace } | undefined> {
+  /** The session's folder when it is open (`folderOf`), else undefined. */
+  private folderIfOpen(id: SessionId): vscode.WorkspaceFolder | undefined {
+    try {
+      return this.folderOf(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async leftoversHome(folder: vscode.WorkspaceFolder | undefined): Promise<{ store: CheckpointStore; workspace: NodeWorkspace } | undefined> {
     const state = await this.stores.get();
-    const folder = vscode.workspace.workspaceFolders?.[0];
     if (!state.store || state.readOnly || !vscode.workspace.isTrusted || !folder || folder.uri.scheme !== 'file') return undefined;
     return { store: state.store, workspace: new NodeWorkspace(folder.uri.fsPath) };
   }
@@ -285,20 +349,33 @@ export class SessionService implements vscode.Disposable {
     }, 100);
   }
 
-  private async runner(needsModel = true): Promise<Runner> {
-    if (!vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run agents in a restricted workspace. Trust the workspace to let the agent use tools.');
-    const folder = vscode.workspace.workspaceFolders?.[0];
+  /** The path of a workspace folder on disk; NotReady without one (or for a folder that is not on disk). */
+  private rootOf(folder: vscode.WorkspaceFolder | undefined): string {
     if (!folder || folder.uri.scheme !== 'file') throw new NotReady('Open a folder first: the agent works inside a workspace folder.');
+    return folder.uri.fsPath;
+  }
+
+  /**
+   * A runner for what only reads or writes a session's journal (cancel, an answer after the run, a
+   * pin, marking an interrupted run): in the first folder, whichever the session's is, since none of
+   * these touches a file; a session whose folder is not open can still be cancelled.
+   */
+  private journalRunner(): Promise<Runner> {
+    return this.runner(this.rootOf(vscode.workspace.workspaceFolders?.[0]), false);
+  }
+
+  /** A runner working in the folder `root`, with its change capture. */
+  private async runner(root: string, needsModel = true): Promise<Runner> {
+    if (!vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run agents in a restricted workspace. Trust the workspace to let the agent use tools.');
     const state = await this.stores.get();
     if (!state.store) throw new NotReady(state.error ?? 'The session store is not available.');
     if (state.readOnly) throw new NotReady('Another window is using this workspace\'s sessions; they are shown read-only here.');
     const s = readSettings();
     const apiKey = (await this.secrets.get(API_KEY_SECRET)) ?? process.env.ANTHROPIC_API_KEY ?? '';
     if (needsModel && !apiKey && !s.baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
-    const root = folder.uri.fsPath;
     const checkCommand = await this.checkConsent.command(s, needsModel);
     const processes = new NodeProcessRunner();
-    const capture = this.capture.get().shared;
+    const capture = this.captureIn(root).get().shared;
     const outliner = await this.symbolOutliner();
     const memory = await this.stores.memory();
     return new Runner({
@@ -337,7 +414,7 @@ export class SessionService implements vscode.Disposable {
 
   dispose(): void {
     for (const r of this.running.values()) r.abort.abort('the extension was disposed');
-    void this.capture.dispose();
+    for (const c of this.captures.values()) void c.dispose();
     this.configWatch.dispose();
     void this.outliner?.then((o) => o?.dispose());
     this.changed.dispose();

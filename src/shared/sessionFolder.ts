@@ -1,9 +1,10 @@
 /**
- * Which workspace folder each session works in. Savepoint runs a session in the workspace's first
- * folder, and keeps only paths relative to it: in a workspace of several folders, a session started
- * in one and resumed after the folders were reordered (or its folder removed) would read, write and
- * rewind the same relative paths in another project. So the folder is recorded when a session starts
- * and checked before anything runs or writes for it. The editor gives the folders and the Memento.
+ * Which workspace folder each session works in. A session keeps only paths relative to its folder:
+ * in a workspace of several folders, a session resumed in another folder would read, write and rewind
+ * the same relative paths in another project. So the folder is chosen when a session starts (the
+ * user picks one when several are open), recorded, and every later run, rewind, undo and fork of the
+ * session works in it again, wherever it now is among the workspace's folders. The editor gives the
+ * folders and the Memento.
  */
 
 /** A workspace folder as the host names it. */
@@ -24,20 +25,26 @@ export interface FolderMemo {
 const KEY = 'savepoint.sessionFolders';
 
 /**
- * Why the session recorded in `recorded` cannot run or rewind with the workspace's folders `open` now
- * (the first is where Savepoint works), or undefined when it can. A session with no record (started
- * before this was kept, or elsewhere) is not refused. With one folder open that is not the recorded
- * one, the project was moved or renamed (its sessions followed it): not refused either.
+ * The folder a session recorded in `recorded` works in among the folders `open` now, or why it has
+ * none. Its own folder, wherever it is in the list. A session with no record (started before this
+ * was kept, or elsewhere) works in the first folder, as Savepoint did then. With one folder open
+ * that is not the recorded one, the project was moved or renamed (its sessions followed it): that
+ * one. With several open and its own not among them, none: a message saying which to add back.
  */
-export function folderProblem(recorded: FolderRef | undefined, open: readonly FolderRef[]): string | undefined {
+export function folderFor(recorded: FolderRef | undefined, open: readonly FolderRef[]): { folder: FolderRef } | { problem: string } {
   const first = open[0];
-  if (!recorded || !first || first.uri === recorded.uri) return undefined;
-  const at = open.findIndex((f) => f.uri === recorded.uri);
-  if (at > 0) {
-    return `this session worked in the folder "${recorded.name}", which is now folder ${at + 1} of this workspace, and Savepoint works in the first folder ("${first.name}"). Move "${recorded.name}" to the top of the workspace's folders (drag it in the Explorer), then try again.`;
-  }
-  if (open.length === 1) return undefined;
-  return `this session worked in the folder "${recorded.name}" (${recorded.path}), which is not open in this workspace. Add it back as the workspace's first folder, then try again.`;
+  if (!first) return { problem: 'Open the folder the session worked in first: it reads and writes its files there.' };
+  if (!recorded) return { folder: first };
+  const own = open.find((f) => f.uri === recorded.uri);
+  if (own) return { folder: own };
+  if (open.length === 1) return { folder: first };
+  return { problem: `this session worked in the folder "${recorded.name}" (${recorded.path}), which is not open in this workspace. Add it back to the workspace (File: Add Folder to Workspace), then try again.` };
+}
+
+/** Why the session recorded in `recorded` cannot run or rewind with the folders `open` now; undefined when it can (`folderFor`). */
+export function folderProblem(recorded: FolderRef | undefined, open: readonly FolderRef[]): string | undefined {
+  const r = folderFor(recorded, open);
+  return 'problem' in r ? r.problem : undefined;
 }
 
 /** The records, by session id. */
@@ -51,10 +58,15 @@ export class SessionFolders {
     return this.memo.get<Record<string, FolderRef>>(KEY) ?? {};
   }
 
-  /** The session works in the workspace's first folder (where it was just started or forked). */
-  async record(id: string): Promise<void> {
-    const first = this.open()[0];
-    if (first) await this.memo.update(KEY, { ...this.all(), [id]: first });
+  /** The session works in `folder` (where it was just started, forked or rewound into a fork); by default the workspace's first. */
+  async record(id: string, folder: FolderRef | undefined = this.open()[0]): Promise<void> {
+    if (folder) await this.memo.update(KEY, { ...this.all(), [id]: folder });
+  }
+
+  /** A new session `id` made from `parent` (a fork) works where the parent did. */
+  async inherit(id: string, parent: string): Promise<void> {
+    const r = folderFor(this.all()[parent], this.open());
+    await this.record(id, 'folder' in r ? r.folder : this.all()[parent]);
   }
 
   async forget(id: string): Promise<void> {
@@ -62,14 +74,23 @@ export class SessionFolders {
     await this.memo.update(KEY, rest);
   }
 
+  /** The folder the session works in now (`folderFor`); throws with the reason when it has none. */
+  folderOf(id: string): FolderRef {
+    const r = folderFor(this.all()[id], this.open());
+    if ('problem' in r) throw new FolderMissing(r.problem);
+    return r.folder;
+  }
+
   /** See `folderProblem`. */
   problem(id: string): string | undefined {
     return folderProblem(this.all()[id], this.open());
   }
 
-  /** With several folders open, the one a new session works in; undefined with one (nothing to say). */
-  namedFirst(): string | undefined {
-    const open = this.open();
-    return open.length > 1 ? open[0]?.name : undefined;
+  /** The folders open now, in the workspace's order. */
+  folders(): FolderRef[] {
+    return this.open();
   }
 }
+
+/** The session's folder is not open: the message says which one to add back. */
+export class FolderMissing extends Error {}

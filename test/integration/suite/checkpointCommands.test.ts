@@ -40,7 +40,7 @@ describe('Checkpoint commands without a folder or a store', () => {
 
   const deps = (over: Partial<CheckpointDeps>): CheckpointDeps => ({
     stores: host,
-    sessions: { isRunning: () => false, symbolOutliner: async () => undefined, holdWrites: () => () => undefined, resume: async () => undefined } as unknown as CheckpointDeps['sessions'],
+    sessions: { isRunning: () => false, symbolOutliner: async () => undefined, holdWritesIn: () => () => () => undefined, folderOf: () => vscode.workspace.workspaceFolders?.[0], resume: async () => undefined } as unknown as CheckpointDeps['sessions'],
     pickSession: async () => id,
     log,
     ...over,

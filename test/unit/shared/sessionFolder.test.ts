@@ -1,46 +1,54 @@
 import assert from 'node:assert/strict';
-import { type FolderRef, SessionFolders, folderProblem } from '../../../src/shared/sessionFolder';
+import { type FolderRef, FolderMissing, SessionFolders, folderFor, folderProblem } from '../../../src/shared/sessionFolder';
 
 const f = (name: string): FolderRef => ({ uri: `file:///work/${name}`, name, path: `/work/${name}` });
 const api = f('api');
 const web = f('web');
 
+function memento() {
+  const data = new Map<string, unknown>();
+  return { get: <T>(k: string) => data.get(k) as T | undefined, update: async (k: string, v: unknown) => void data.set(k, v) };
+}
+
 describe('the workspace folder a session works in', () => {
-  it('runs where it was started: the same first folder, or no record (an older session)', () => {
-    assert.equal(folderProblem(api, [api, web]), undefined);
-    assert.equal(folderProblem(undefined, [web, api]), undefined);
+  it('works in its own folder wherever it now is among the folders; with no record (an older session), in the first', () => {
+    assert.deepEqual(folderFor(api, [api, web]), { folder: api });
+    assert.deepEqual(folderFor(api, [web, api]), { folder: api });
+    assert.deepEqual(folderFor(undefined, [web, api]), { folder: web });
+    assert.equal(folderProblem(api, [web, api]), undefined);
   });
 
-  it('refuses when its folder is no longer first, naming both and how to fix it', () => {
-    const p = folderProblem(api, [web, api]);
-    assert.match(p ?? '', /"api", which is now folder 2 of this workspace/);
-    assert.match(p ?? '', /first folder \("web"\)/);
-    assert.match(p ?? '', /Move "api" to the top/);
+  it('refuses when its folder was removed from a workspace of several folders, naming it and how to add it back', () => {
+    const p = folderProblem(api, [web, f('docs')]) ?? '';
+    assert.match(p, /"api" \(\/work\/api\), which is not open in this workspace/);
+    assert.match(p, /Add Folder to Workspace/);
   });
 
-  it('refuses when its folder was removed from a workspace of several folders', () => {
-    assert.match(folderProblem(api, [web, f('docs')]) ?? '', /"api" \(\/work\/api\), which is not open in this workspace/);
+  it('works in a single folder at another place (the project was moved or renamed, its sessions with it)', () => {
+    assert.deepEqual(folderFor(api, [f('api-renamed')]), { folder: f('api-renamed') });
   });
 
-  it('does not refuse a single folder at another place (the project was moved or renamed, its sessions with it)', () => {
-    assert.equal(folderProblem(api, [f('api-renamed')]), undefined);
+  it('refuses with no folder open', () => {
+    assert.match(folderProblem(api, []) ?? '', /Open the folder the session worked in first/);
+    assert.match(folderProblem(undefined, []) ?? '', /Open the folder/);
   });
 
-  it('keeps the records across instances (the Memento), forgets a deleted session, and names the first folder only when there are several', async () => {
-    const data = new Map<string, unknown>();
-    const memo = { get: <T>(k: string) => data.get(k) as T | undefined, update: async (k: string, v: unknown) => void data.set(k, v) };
+  it('keeps the chosen folder across instances (the Memento) and reorders, gives a fork its parent\'s, forgets a deleted session', async () => {
+    const memo = memento();
     let open = [api, web];
     const folders = new SessionFolders(memo, () => open);
-    assert.equal(folders.namedFirst(), 'api');
-    await folders.record('s1');
+    await folders.record('s1', web);
+    await folders.record('s2');
     open = [web, api];
-    await new SessionFolders(memo, () => open).record('s2');
     const later = new SessionFolders(memo, () => open);
-    assert.match(later.problem('s1') ?? '', /now folder 2/);
-    assert.equal(later.problem('s2'), undefined);
-    await later.forget('s1');
-    assert.equal(later.problem('s1'), undefined);
-    open = [web];
-    assert.equal(later.namedFirst(), undefined);
+    assert.equal(later.folderOf('s1').name, 'web');
+    assert.equal(later.folderOf('s2').name, 'api', 'recorded in the first folder of then, which is second now');
+    await later.inherit('fork', 's1');
+    open = [api];
+    assert.equal(later.folderOf('fork').name, 'api', 'one folder left: the project moved');
+    open = [api, f('docs')];
+    assert.throws(() => later.folderOf('fork'), (e: unknown) => e instanceof FolderMissing && /"web"/.test(e.message));
+    await later.forget('fork');
+    assert.equal(later.folderOf('fork').name, 'api', 'forgotten: as an older session, the first folder');
   });
 });
