@@ -8,8 +8,10 @@
 // and is stopped by PID.
 //   node test/integration/run.mjs            (SAVEPOINT_INTEG_OUT=.tmp/out-x for a private build,
 //                                             SAVEPOINT_INTEGRATION_GREP=pattern, SAVEPOINT_INTEG_TIMEOUT_S=300)
+//   node test/integration/run.mjs --multi-root   a workspace of two folders (the fixture twice), and
+//                                             only the suites made for it (multiRoot.test.ts)
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,8 @@ requireTools('integration');
 const step = logger('integration');
 const started = Date.now();
 const timeoutMs = Number(process.env.SAVEPOINT_INTEG_TIMEOUT_S ?? 300) * 1000;
-const artifacts = join(root, '.artifacts', 'integration');
+const multiRoot = process.argv.includes('--multi-root');
+const artifacts = join(root, '.artifacts', multiRoot ? 'integration-multi-root' : 'integration');
 mkdirSync(artifacts, { recursive: true });
 const tools = join(root, '.e2e-tools');
 const codeServer = join(tools, 'node_modules', '.bin', 'code-server');
@@ -120,6 +123,17 @@ const outDir = compiledDir();
 const scratch = mkdtempSync(join(tmpdir(), 'savepoint-integ-'));
 const prep = await prepare(outDir, scratch);
 step(`scripted model at ${prep.model.url}; fixture workspace ${prep.ws}`);
+// Two folders: the fixture, and a copy of it beside (files of the same names in both).
+let opened = `folder=${encodeURIComponent(prep.ws)}`;
+let openArg = prep.ws;
+if (multiRoot) {
+  const second = join(scratch, 'ws-second');
+  cpSync(prep.ws, second, { recursive: true });
+  openArg = join(scratch, 'two-folders.code-workspace');
+  writeFileSync(openArg, JSON.stringify({ folders: [{ path: prep.ws }, { path: second }] }, null, 1));
+  opened = `workspace=${encodeURIComponent(openArg)}`;
+  step(`multi-root workspace ${openArg}: ${prep.ws} and ${second}`);
+}
 
 const env = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'xdg-config'), XDG_DATA_HOME: join(scratch, 'xdg-data'), XDG_CACHE_HOME: join(scratch, 'xdg-cache') };
 delete env.ANTHROPIC_API_KEY;
@@ -129,11 +143,12 @@ env.SAVEPOINT_INTEG_TAG = TAG;
 // A suite asks the browser for a screenshot or a click (helpers.ts `workbenchUi`); the answer is a file in artifacts.
 const UI_TAG = '[savepoint-integration-ui] ';
 env.SAVEPOINT_INTEG_UI = artifacts;
+if (multiRoot) env.SAVEPOINT_INTEGRATION_GREP ??= 'multi-root workspace';
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const server = spawn(
   codeServer,
-  ['--config', join(scratch, 'config.yaml'), '--user-data-dir', prep.ud, '--extensions-dir', prep.exts, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', prep.ws],
+  ['--config', join(scratch, 'config.yaml'), '--user-data-dir', prep.ud, '--extensions-dir', prep.exts, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', openArg],
   { env, stdio: ['ignore', 'pipe', 'pipe'] },
 );
 let serverLog = '';
@@ -180,7 +195,7 @@ try {
     ['extensionDevelopmentPath', `vscode-remote://${host}${root}`],
     ['extensionTestsPath', `vscode-remote://${host}${prep.entry}`],
   ];
-  await page.goto(`${url}/?folder=${encodeURIComponent(prep.ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  await page.goto(`${url}/?${opened}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   step('workbench opened with the extension-development payload; the suites run in the extension host');
   const timer = new Promise((res) => setTimeout(() => res('timeout'), Math.max(10000, timeoutMs - (Date.now() - started))));
   const code = await Promise.race([exited, timer]);

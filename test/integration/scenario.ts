@@ -26,6 +26,9 @@ export const REMEMBERED = 'The integration fixture builds with `make ci`.';
 /** A session whose first step only reads a file: a checkpoint that changed nothing, forked from the sidebar. */
 export const READ_MODEL = 'claude-sonnet-4-6-integration-read';
 export const READ_TASK = 'Read the README';
+/** A session in the second folder of a multi-root workspace (multiRoot.test.ts): a command's file and an edit, then done. */
+export const MULTI_MODEL = 'claude-sonnet-4-6-integration-multi';
+export const MULTI_TASK = 'Work in the second folder';
 /** The session the launcher leaves journaled as running before the editor starts. */
 export const SEEDED_TITLE = 'A session the editor was running when it stopped';
 
@@ -42,6 +45,19 @@ export const FIXTURE_FILES: Record<string, string> = {
 };
 
 export const STEPS: StepInput[] = [
+  {
+    type: 'message',
+    model: MULTI_MODEL,
+    expect: { lastUserContains: MULTI_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_multi_cmd', name: 'run_command', input: { command: 'echo made by a command > made.txt' } }],
+  },
+  {
+    type: 'message',
+    model: MULTI_MODEL,
+    expect: { toolResultFor: 'toolu_integ_multi_cmd', toolResultIsError: false },
+    content: [{ type: 'tool_use', id: 'toolu_integ_multi_edit', name: 'edit_file', input: { path: 'hello.ts', old_text: 'hello = 1', new_text: 'hello = 3' } }],
+  },
+  { type: 'message', model: MULTI_MODEL, expect: { toolResultFor: 'toolu_integ_multi_edit', toolResultIsError: false }, content: [{ type: 'text', text: 'Done in the second folder.' }] },
   {
     type: 'message',
     model: EDIT_MODEL,

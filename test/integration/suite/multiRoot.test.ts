@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { activateExtension, extensionStoreDir, modelStats, sleep, useModel, waitFor, waitForSession, WindowStub, workbenchUi } from '../helpers';
+import { FIXTURE_FILES, MULTI_MODEL, MULTI_TASK } from '../scenario';
+
+/**
+ * A workspace of two folders (run.mjs with SAVEPOINT_INTEG_MULTIROOT=1 opens one; in the usual
+ * one-folder run this suite is skipped): New Session asks which folder the agent works in, and the
+ * session reads, writes, runs its commands and is rewound in that folder only; the other folder's
+ * files of the same names are never touched.
+ */
+describe('multi-root workspace', () => {
+  let ui: WindowStub;
+  before(function () {
+    if ((vscode.workspace.workspaceFolders?.length ?? 0) < 2) this.skip();
+  });
+  after(() => useModel(undefined));
+  beforeEach(() => (ui = new WindowStub().install()));
+  afterEach(() => ui.restore());
+
+  it('New Session asks for the folder; the session works, and is rewound, in the second folder only', async () => {
+    await activateExtension();
+    await useModel(MULTI_MODEL);
+    const [first, second] = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) as [string, string];
+    const text = (root: string, file: string) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : undefined);
+    const untouched = () => {
+      assert.equal(text(first, 'hello.ts'), FIXTURE_FILES['hello.ts'], 'the first folder\'s hello.ts is untouched');
+      assert.equal(text(first, 'made.txt'), undefined, 'no made.txt in the first folder');
+    };
+    let offered: string[] = [];
+    ui.on('quickPick', /Which folder should the agent work in\?/, (c) => {
+      const items = c.args[0] as Array<{ label: string; detail?: string }>;
+      offered = items.map((i) => i.detail ?? i.label);
+      return items[1];
+    });
+    ui.on('warning', /allow the agent to (run `echo made|edit_file hello\.ts)/, () => 'Approve');
+    await vscode.commands.executeCommand('savepoint.newSession', MULTI_TASK);
+    assert.deepEqual(offered, [first, second], 'both folders offered, in the workspace\'s order');
+    const started = ui.calls.find((c) => c.kind === 'info' && /session started/.test(c.message));
+    assert.match(started?.message ?? '', new RegExp(`session started in the folder "${second.split('/').pop()}"`));
+
+    const storeDir = await extensionStoreDir(ui);
+    const done = await waitForSession(storeDir, MULTI_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish');
+    assert.equal(done.status, 'completed', JSON.stringify(done));
+    assert.equal(text(second, 'hello.ts'), 'export const hello = 3;\n');
+    assert.equal(text(second, 'made.txt'), 'made by a command\n');
+    untouched();
+
+    // Rewound to before the session: the edit and the command's file go, in the second folder.
+    ui.on('quickPick', /Rewind which session\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label.includes(MULTI_TASK)));
+    ui.on('quickPick', /Restore the workspace to its state after which step\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Before the session'));
+    ui.on('quickPick', /What to rewind\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Files only'));
+    let preview = '';
+    ui.on('warning', /rewind to before the session\?/, (c) => {
+      preview = String((c.args[1] as { detail?: string } | undefined)?.detail ?? '');
+      return 'Rewind';
+    });
+    await vscode.commands.executeCommand('savepoint.rewindSession');
+    await waitFor('the rewind in the second folder', () => (text(second, 'hello.ts') === FIXTURE_FILES['hello.ts'] && text(second, 'made.txt') === undefined ? true : undefined));
+    assert.match(preview, /hello\.ts/);
+    assert.match(preview, /made\.txt/);
+    untouched();
+    // The Explorer catches up with the disk (its watcher), then the picture.
+    await sleep(1500);
+    await workbenchUi({ shot: 'multi-root-after-rewind' });
+
+    const stats = await modelStats();
+    assert.deepEqual(stats.duplicateTurns, []);
+    assert.deepEqual(stats.violations, []);
+    assert.deepEqual(ui.errors(), []);
+  });
+});
