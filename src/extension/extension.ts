@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   sessions = service;
   const documents = new SessionDocumentProvider(host);
   const statusBar = new ApprovalStatusBar(host);
-  const view = new SessionsViewProvider(context.extensionUri, host, log, service.onDidNotice, (id) => service.isRunning(id as SessionId));
+  const view = new SessionsViewProvider(context.extensionUri, host, log, service.onDidNotice, (id) => service.isRunning(id as SessionId), (id) => service.folders?.nameOf(id));
   const timeouts = new ApprovalTimeoutScheduler(host, service, log);
   const memoryView = new MemoryViewProvider(host);
   context.subscriptions.push(

@@ -31,6 +31,8 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
     notices: vscode.Event<RunnerNotice> = () => ({ dispose: () => undefined }),
     /** Whether a run of the session is alive in this window (none: never). */
     private readonly isLive: (id: string) => boolean = () => false,
+    /** The folder a session works in, named when several are open (none: never named). */
+    private readonly folderName: (id: string) => string | undefined = () => undefined,
   ) {
     this.feed = new TimelineFeed(stores, notices, (m) => this.postFeed(m), log);
     this.disposables.push(
@@ -40,6 +42,8 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
         // Changes from outside the runner (rewind, fork, delete) reach the timeline here.
         void this.feed.refresh();
       }),
+      // Which folder each session works in is named only while several are open.
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.pushChange()),
     );
   }
 
@@ -106,7 +110,10 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
 
   private async load(): Promise<{ sessions: SessionRow[]; store: StoreView }> {
     const state = await this.stores.get();
-    const sessions = toRows(await this.stores.listSessions()).map((r) => ({ ...r, live: this.isLive(r.id) }));
+    const sessions = toRows(await this.stores.listSessions()).map((r) => {
+      const folder = this.folderName(r.id);
+      return { ...r, live: this.isLive(r.id), ...(folder ? { folder } : {}) };
+    });
     return { sessions, store: { readOnly: state.readOnly, error: state.error } };
   }
 

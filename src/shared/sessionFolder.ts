@@ -86,6 +86,17 @@ export class SessionFolders {
     return folderProblem(this.all()[id], this.open());
   }
 
+  /**
+   * With several folders open, the name of the one the session works in for the session list (the
+   * folder it was recorded in, marked when it is not open); undefined with one folder (nothing to tell apart).
+   */
+  nameOf(id: string): string | undefined {
+    const open = this.open();
+    if (open.length < 2) return undefined;
+    const r = folderFor(this.all()[id], open);
+    return 'folder' in r ? r.folder.name : `${this.all()[id]?.name ?? 'its folder'} (not open)`;
+  }
+
   /** The folders open now, in the workspace's order. */
   folders(): FolderRef[] {
     return this.open();

@@ -47,6 +47,12 @@ describe('multi-root workspace', () => {
     assert.equal(text(second, 'hello.ts'), 'export const hello = 3;\n');
     assert.equal(text(second, 'made.txt'), 'made by a command\n');
     untouched();
+    // The session list names the folder each session works in (several are open).
+    await vscode.commands.executeCommand('workbench.view.extension.savepoint');
+    if (await workbenchUi({ count: 'body' })) {
+      const named = await workbenchUi({ wait: `.meta:has-text("${second.split('/').pop()} · ")`, shot: 'multi-root-sidebar' });
+      assert.ok(named, 'the row names the second folder');
+    }
 
     // Rewound to before the session: the edit and the command's file go, in the second folder.
     ui.on('quickPick', /Rewind which session\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label.includes(MULTI_TASK)));

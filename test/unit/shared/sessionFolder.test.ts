@@ -48,6 +48,11 @@ describe('the workspace folder a session works in', () => {
     assert.equal(later.folderOf('fork').name, 'api', 'one folder left: the project moved');
     open = [api, f('docs')];
     assert.throws(() => later.folderOf('fork'), (e: unknown) => e instanceof FolderMissing && /"web"/.test(e.message));
+    assert.equal(later.nameOf('s1'), 'web (not open)', 'named for the session list, marked when not open');
+    assert.equal(later.nameOf('s2'), 'api');
+    open = [api];
+    assert.equal(later.nameOf('s2'), undefined, 'one folder: nothing to tell apart');
+    open = [api, f('docs')];
     await later.forget('fork');
     assert.equal(later.folderOf('fork').name, 'api', 'forgotten: as an older session, the first folder');
   });
