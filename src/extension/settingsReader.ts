@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SettingsValues } from '../core/settings/settingsValues';
+import { SettingsValues, settingsWarning } from '../core/settings/settingsValues';
 import { notify } from './notify';
 
 /** Problems already shown to the user: a value is reported once, not at every read. */
@@ -16,12 +16,16 @@ export class SettingsReader extends SettingsValues {
     super((key) => config.inspect<unknown>(key));
   }
 
-  /** Shows the problems not shown before, in one warning; "Open Settings" opens the first setting. */
+  /**
+   * Shows the problems not shown before, in one warning, with the notices of workspace values used
+   * (`used`: the model a repository chose); "Open Settings" opens the first setting.
+   */
   report(): void {
     const fresh = this.problems.filter((p) => !reported.has(p.text));
     if (!fresh.length) return;
     for (const p of fresh) reported.add(p.text);
-    const first = fresh[0]!;
-    void notify.warn(`Savepoint: ${fresh.length === 1 ? 'a setting is' : `${fresh.length} settings are`} not used as set, and ${fresh.length === 1 ? 'another value is' : 'other values are'} used instead. ${fresh.map((p) => `${p.text}.`).join(' ')}`, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', `savepoint.${first.key}`));
+    // The first one the warning names: what is not used comes before what a workspace chose.
+    const first = fresh.find((p) => !p.used) ?? fresh[0]!;
+    void notify.warn(`Savepoint: ${settingsWarning(fresh)}`, 'Open Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openSettings', `savepoint.${first.key}`));
   }
 }

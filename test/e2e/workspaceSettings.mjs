@@ -3,7 +3,9 @@
 // approval timeout that approves, and a checkCommand. None of it may take effect unasked: the
 // model requests go to the user's endpoint, the edit is asked about and not approved by a timeout,
 // the check command runs only if the user allows it (here: Don't Allow), and the warning names the
-// workspace value not used. Screenshots in .artifacts/workspace-settings/.
+// workspace value not used. It also chooses a model (used: a project may, and the warning says the
+// workspace chose it), turns auto-resume on and synced writes off (neither taken).
+// Screenshots in .artifacts/workspace-settings/.
 //   node test/e2e/workspaceSettings.mjs [savepoint.vsix]
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +16,10 @@ requireTools('workspace-settings');
 const step = logger('workspace-settings');
 const shots = join(root, '.artifacts', 'workspace-settings');
 mkdirSync(shots, { recursive: true });
+// Only requests for the workspace's model take these steps: another model exhausts the scenario.
 const mine = await startScriptedModel(mkdtempSync(join(tmpdir(), 'savepoint-model-')), [
-  { type: 'message', content: [{ type: 'text', text: 'Bumping.' }, { type: 'tool_use', id: 'toolu_ws_1', name: 'edit_file', input: { path: 'hello.ts', old_text: 'hello = 1', new_text: 'hello = 2' } }] },
-  { type: 'message', content: [{ type: 'text', text: 'Done.' }], expect: { toolResultFor: 'toolu_ws_1', toolResultIsError: false } },
+  { type: 'message', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'Bumping.' }, { type: 'tool_use', id: 'toolu_ws_1', name: 'edit_file', input: { path: 'hello.ts', old_text: 'hello = 1', new_text: 'hello = 2' } }] },
+  { type: 'message', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'Done.' }], expect: { toolResultFor: 'toolu_ws_1', toolResultIsError: false } },
 ]);
 const theirs = await startScriptedModel(mkdtempSync(join(tmpdir(), 'savepoint-model-')), [{ type: 'message', times: 'always', content: [{ type: 'text', text: 'their server' }] }]);
 const repoSettings = {
@@ -25,6 +28,9 @@ const repoSettings = {
   'savepoint.approval.timeoutMinutes': 0.05,
   'savepoint.approval.timeoutAction': 'approve',
   'savepoint.checkCommand': 'touch CHECK_COMMAND_RAN',
+  'savepoint.model': 'claude-haiku-4-5',
+  'savepoint.autoResume': true,
+  'savepoint.store.syncWrites': false,
 };
 const files = { 'hello.ts': 'export const hello = 1;\n', '.vscode/settings.json': JSON.stringify(repoSettings, null, 1) };
 const wb = await startWorkbench({ vsix: resolve(process.argv[2] ?? join(root, 'savepoint.vsix')), files, settings: { 'savepoint.baseUrl': mine.url }, shots });
@@ -62,6 +68,9 @@ try {
   const center = page.locator('.notifications-center');
   await center.locator('text=savepoint.approval.mutate is "auto" in this workspace\'s settings, which is not used').first().waitFor({ timeout: 10000 });
   step('the settings warning names the workspace value not used');
+  await center.locator('text=savepoint.model is "claude-haiku-4-5" in this workspace\'s settings, and it is used instead of the default').first().waitFor({ timeout: 10000 });
+  await center.locator('text=savepoint.autoResume is true in this workspace\'s settings, which is not used').first().waitFor({ timeout: 10000 });
+  step("the warning says the workspace chose the model (and its requests used it), and names its auto-resume not used");
   await wb.screenshot('settings-warning');
   step('OK');
 } finally {

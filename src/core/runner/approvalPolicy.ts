@@ -65,7 +65,8 @@ export interface ApprovalDecisionNeed {
  * commands and path fields for leaving the workspace; every string against the user's patterns;
  * memory writes for the user scope, which every project reads.
  * File contents are not commands: writing a migration that says DROP TABLE is a write, not a drop.
- * Fail-closed: an invalid user pattern makes every call ask.
+ * Fail-closed: a user pattern that is invalid, or could backtrack for ever (`alwaysAskProblem`),
+ * makes every call ask; the others run on bounded stretches of each string (`matchesBounded`).
  */
 export function needsApproval(policy: ApprovalPolicy, tool: { name: string; category: ToolCategory }, input: unknown): ApprovalDecisionNeed {
   const reasons: string[] = [];
@@ -75,14 +76,13 @@ export function needsApproval(policy: ApprovalPolicy, tool: { name: string; cate
   const paths = fields.filter(([k]) => PATH_KEYS.has(k) || COMMAND_KEYS.has(k)).map(([, v]) => v);
   for (const p of DESTRUCTIVE) if (commands.some((s) => p.re.test(s))) reasons.push(p.why);
   for (const src of policy.alwaysAsk) {
-    let re: RegExp;
-    try {
-      re = new RegExp(src, 'i');
-    } catch {
-      reasons.push(`the always-ask pattern ${JSON.stringify(src)} is invalid, so every call is asked about`);
+    const problem = alwaysAskProblem(src);
+    if (problem !== undefined) {
+      reasons.push(problem);
       continue;
     }
-    if (strings.some((s) => re.test(s))) reasons.push(`matches always-ask pattern ${JSON.stringify(src)}`);
+    const re = new RegExp(src, 'i');
+    if (strings.some((s) => matchesBounded(re, s))) reasons.push(`matches always-ask pattern ${JSON.stringify(src)}`);
   }
   if (paths.some((s) => OUTSIDE.test(s)) || commands.some((s) => COMMAND_OUTSIDE.some((re) => re.test(s)))) reasons.push('refers to a path outside the workspace');
   // The user scope is read into every project's prompts: a repository must not plant instructions there unasked.
@@ -103,4 +103,115 @@ function collectStrings(v: unknown, key = '', out: [string, string][] = [], dept
   else if (Array.isArray(v)) for (const x of v) collectStrings(x, key, out, depth + 1);
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collectStrings(x, k, out, depth + 1);
   return out;
+}
+
+/**
+ * The most characters an always-ask pattern is run on at once. A longer string is matched in
+ * stretches this long, each starting half a stretch after the one before: a match of up to half a
+ * stretch is found whole wherever it is (padding cannot push a command past the patterns), and a
+ * pattern that is slow on long text (`\s*\s*x`) never sees more than this. `^`, `$` and `\b` at a
+ * stretch's edge may then match where the whole string would not: one more question, never one less.
+ */
+export const MATCH_WINDOW = 1000;
+
+/** Whether `re` (no `g` flag) matches `s`, run on at most `MATCH_WINDOW` characters at a time. */
+export function matchesBounded(re: RegExp, s: string): boolean {
+  if (s.length <= MATCH_WINDOW) return re.test(s);
+  for (let at = 0; ; at += MATCH_WINDOW / 2) {
+    if (re.test(s.slice(at, at + MATCH_WINDOW))) return true;
+    if (at + MATCH_WINDOW >= s.length) return false;
+  }
+}
+
+/**
+ * Why an always-ask pattern is not used (the approval reason that makes every call ask instead),
+ * or undefined for a pattern that is used. A pattern comes from any settings, a cloned repository's
+ * too, and runs on what the model writes: one that can backtrack for ever would freeze the editor.
+ */
+export function alwaysAskProblem(src: string): string | undefined {
+  const fault = patternFault(src);
+  return fault === undefined ? undefined : `the always-ask pattern ${JSON.stringify(src)} (savepoint.approval.alwaysAsk) ${fault}: it is not used, so every call is asked about`;
+}
+
+/**
+ * What makes a pattern unsafe to run, in words, or undefined. Refused: an invalid pattern; a
+ * backreference (\1, \k<name>: matching with one can take exponential time whatever the rest);
+ * and a group repeated without bound (*, +, {n,}) that holds a repetition or alternatives inside
+ * (`(a+)+`, `(x\s*y)*`, `(a|a)*`): its text can be split between the repetitions in exponentially
+ * many ways, which a backtracking engine tries one by one when the match fails. Such a pattern has
+ * a safe form: a class (`[ab]*` for `(a|b)*`), or the inner repetition alone (`a+` for `(a+)+`).
+ * A small scanner of JavaScript's pattern syntax (without the u flag, as the patterns are compiled).
+ */
+export function patternFault(src: string): string | undefined {
+  try {
+    new RegExp(src, 'i');
+  } catch (e) {
+    return `is invalid (${e instanceof Error ? e.message : String(e)})`;
+  }
+  /** An open group: whether it holds a quantifier, or alternatives (`|`), at any depth. */
+  interface Group {
+    repeats: boolean;
+    alternatives: boolean;
+  }
+  const open: Group[] = [{ repeats: false, alternatives: false }];
+  const top = (): Group => open[open.length - 1] as Group;
+  /** What a quantifier here would repeat: a group just closed, another atom ({}), or nothing. */
+  let last: { group?: Group } | undefined;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      const next = src[i + 1] ?? '';
+      if (/[1-9]/.test(next) || (next === 'k' && src[i + 2] === '<')) return 'has a backreference (\\1, \\k<name>), which can take exponential time on a long input';
+      i++;
+      last = {};
+    } else if (c === '[') {
+      i = classEnd(src, i);
+      last = {};
+    } else if (c === '(') {
+      open.push({ repeats: false, alternatives: false });
+      // (?:, (?=, (?!, (?<=, (?<!, (?<name>: not atoms nor quantifiers.
+      if (src[i + 1] === '?') i = src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!' ? src.indexOf('>', i) : src[i + 2] === '<' ? i + 3 : i + 2;
+      last = undefined;
+    } else if (c === ')') {
+      const g = open.pop() as Group;
+      top().repeats ||= g.repeats;
+      top().alternatives ||= g.alternatives;
+      last = { group: g };
+    } else if (c === '|') {
+      top().alternatives = true;
+      last = undefined;
+    } else {
+      const q = c === '*' || c === '+' || c === '?' ? { length: 1, unbounded: c !== '?' } : countAt(src, i);
+      if (q === undefined) {
+        last = {};
+        continue;
+      }
+      if (q.unbounded && (last?.group?.repeats || last?.group?.alternatives)) {
+        return `repeats a group that holds ${last.group.repeats ? 'a repetition' : 'alternatives'} without bound (like (a+)+ or (a|b)*), which can take exponential time on a long input`;
+      }
+      top().repeats = true;
+      i += q.length - 1;
+      // A lazy quantifier's ? is part of it.
+      if (src[i + 1] === '?') i++;
+      last = undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The index of the `]` that closes the class opened at `start` (`[]` and `[^]` are whole classes). */
+function classEnd(src: string, start: number): number {
+  let i = start + 1;
+  if (src[i] === '^') i++;
+  for (; i < src.length; i++) {
+    if (src[i] === '\\') i++;
+    else if (src[i] === ']') return i;
+  }
+  return src.length;
+}
+
+/** A count quantifier at `i` ({n}, {n,}, {n,m}): its length, and whether it has no upper bound. Anything else there is a literal brace. */
+function countAt(src: string, i: number): { length: number; unbounded: boolean } | undefined {
+  const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i, i + 40));
+  return m ? { length: m[0].length, unbounded: m[2] !== undefined && m[3] === '' } : undefined;
 }

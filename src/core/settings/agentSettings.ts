@@ -1,4 +1,4 @@
-import type { ApprovalPolicy, CategoryRule } from '../runner/approvalPolicy';
+import { type ApprovalPolicy, type CategoryRule, patternFault } from '../runner/approvalPolicy';
 import type { Budgets } from '../runner/budgets';
 import { type ApprovalTimeout, approvalTimeoutFrom } from '../../shared/approvalTimeout';
 import { askWins, bothLists, lowerLimit, offWins, onWins, type SettingsValues } from './settingsValues';
@@ -43,18 +43,22 @@ export const USER_ONLY_SETTINGS = ['baseUrl', 'approval.timeoutMinutes', 'approv
 
 /**
  * Safeguards a workspace's settings may make stricter and never looser: approvals (ask over auto,
- * more always-ask patterns), budgets (the lower limit), encryption at rest (on over off), memory
- * (off over on: the user's memory of other projects is not offered to a repository that asks for it).
+ * more always-ask patterns), budgets and the output tokens per model call (the lower limit: a
+ * repository does not spend more of the user's money than they allow), encryption at rest and
+ * synced writes (on over off), memory (off over on: the user's memory of other projects is not
+ * offered to a repository that asks for it), auto-resume (off over on: a repository does not run
+ * the agent at startup without the user).
  */
-export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approval.mutate', 'approval.memory', 'approval.alwaysAsk', 'budget.maxSteps', 'budget.maxTokens', 'budget.maxCostUsd', 'budget.maxToolFailures', 'budget.maxMinutes', 'store.encryptAtRest', 'memory.enabled'] as const;
+export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approval.mutate', 'approval.memory', 'approval.alwaysAsk', 'budget.maxSteps', 'budget.maxTokens', 'budget.maxCostUsd', 'budget.maxToolFailures', 'budget.maxMinutes', 'maxTokens', 'store.encryptAtRest', 'store.syncWrites', 'memory.enabled', 'autoResume'] as const;
 
 /**
  * The `savepoint.*` settings as the core wants them. A value of the wrong type or out of range
  * falls back to its default, and so does a workspace value that would loosen a safeguard; each
- * leaves a problem in `values.problems` for the user.
+ * leaves a problem in `values.problems` for the user. So does an always-ask pattern that is not
+ * used (invalid, or one that could freeze the editor: it makes every call ask instead).
  */
 export function agentSettings(r: SettingsValues): AgentSettings {
-  const model = r.text('model', DEFAULT_MODEL).trim() || DEFAULT_MODEL;
+  const model = r.text('model', DEFAULT_MODEL, 'told', 'it decides what a session costs').trim() || DEFAULT_MODEL;
   const fallbacks = r.texts('fallbackModels').filter((m) => m.trim() && m !== model);
   const budgets: Budgets = {};
   // 0 means no limit.
@@ -70,20 +74,25 @@ export function agentSettings(r: SettingsValues): AgentSettings {
   if (failures) budgets.maxToolFailures = failures;
   if (minutes) budgets.maxMinutes = minutes;
   const rule = (key: string, fallback: CategoryRule): CategoryRule => r.oneOf(`approval.${key}`, RULES, fallback, { strictest: askWins });
+  const alwaysAsk = r.texts('approval.alwaysAsk', { strictest: bothLists });
+  for (const src of alwaysAsk) {
+    const fault = patternFault(src);
+    if (fault !== undefined) r.problems.push({ key: 'approval.alwaysAsk', text: `savepoint.approval.alwaysAsk has ${JSON.stringify(src)}, which ${fault}: it is not used as a pattern, and every call is asked about until it is changed` });
+  }
   const userCheck = r.text('checkCommand', '', 'consent').trim() || undefined;
   const workspaceCheck = r.workspaceText('checkCommand')?.trim() || undefined;
   return {
     models: [model, ...fallbacks],
     baseUrl: r.text('baseUrl', '', 'user', 'the API key is sent to it').trim() || undefined,
-    maxTokens: r.number('maxTokens', 8192, { min: 1 }),
+    maxTokens: r.number('maxTokens', 8192, { min: 1 }, { strictest: Math.min }),
     streamIdleMs: r.number('streamIdleSeconds', 90, { min: 5, max: 3600, whole: true }) * 1000,
     maxContinuations: r.number('maxContinuations', 3, { min: 0, max: 20, whole: true }),
     budgets,
     policy: {
       categories: { read: rule('read', 'auto'), compute: rule('compute', 'ask'), mutate: rule('mutate', 'ask'), memory: rule('memory', 'auto') },
-      alwaysAsk: r.texts('approval.alwaysAsk', { strictest: bothLists }),
+      alwaysAsk,
     },
-    autoResume: r.flag('autoResume', false),
+    autoResume: r.flag('autoResume', false, { strictest: offWins }),
     checkCommand: userCheck,
     workspaceCheckCommand: workspaceCheck === userCheck ? undefined : workspaceCheck,
     checkTimeoutMs: r.number('checkCommandTimeoutSeconds', 300, { min: 1, max: 86400 }) * 1000,
@@ -101,9 +110,9 @@ export function approvalTimeout(r: SettingsValues): ApprovalTimeout {
   return approvalTimeoutFrom(r.number('approval.timeoutMinutes', 0, { min: 0, max: 10080 }, 'user', why), r.oneOf('approval.timeoutAction', ['reject', 'approve'] as const, 'reject', 'user', why));
 }
 
-/** `savepoint.store.*`, read when the store opens. */
+/** `savepoint.store.*`, read when the store opens. Synced writes: on if any place's settings turn them on (a workspace cannot trade the user's checkpoints for speed). */
 export function storeSettings(r: SettingsValues): { syncWrites: boolean; snapshotEvery: number; encryptAtRest: boolean } {
-  return { syncWrites: r.flag('store.syncWrites', true), snapshotEvery: r.number('store.snapshotEvery', 64, { min: 1 }), encryptAtRest: encryptAtRest(r) };
+  return { syncWrites: r.flag('store.syncWrites', true, { strictest: onWins }), snapshotEvery: r.number('store.snapshotEvery', 64, { min: 1 }), encryptAtRest: encryptAtRest(r) };
 }
 
 /** `savepoint.store.encryptAtRest`: on if any place's settings turn it on. */

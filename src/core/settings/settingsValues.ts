@@ -16,11 +16,15 @@ export type SettingSource = (key: string) => SettingLayers | undefined;
 export interface SettingProblem {
   key: string;
   text: string;
+  /** Not a problem but a notice: the workspace's value is used, and the user is told who chose it (`told`). */
+  used?: true;
 }
 
 /**
  * How a key's values from the workspace's settings count:
  * - `any` (default): as VS Code merges them, the folder's over the workspace's over the user's.
+ * - `told`: as `any`, and a workspace's value used that differs from the user's (or the default)
+ *   leaves a notice (`used`): a repository may choose it, and the user knows it did (the model).
  * - `user`: only the user's settings count. For what sends the API key somewhere or decides
  *   approvals unattended: a repository must not choose it for its reader.
  * - `consent`: as `user`, without a problem for the workspace's value: the caller asks the user
@@ -28,7 +32,7 @@ export interface SettingProblem {
  * - `strictest`: every place's value counts and the strictest wins (`stricter(a, b)` gives the
  *   stricter of two): a workspace can make a safeguard stronger (ask more, stop sooner), never weaker.
  */
-export type Trust<T> = 'any' | 'user' | 'consent' | { strictest: (a: T, b: T) => T };
+export type Trust<T> = 'any' | 'told' | 'user' | 'consent' | { strictest: (a: T, b: T) => T };
 
 /** A value as its setting's type takes it: `expected` says what is wrong with it; `value`, what of it is still used (a list's good items). */
 type Checked<T> = { value?: T; expected?: string };
@@ -58,15 +62,24 @@ export class SettingsValues {
 
   private read<T>(key: string, fallback: T, check: (v: unknown) => Checked<T>, trust: Trust<T> = 'any', why = ''): T {
     const layers = this.source(key) ?? {};
-    const valid = (v: unknown, where?: string): T | undefined => {
+    /** `instead`: what is used when `v` is not valid (said in the problem). */
+    const valid = (v: unknown, where?: string, instead = fallback): T | undefined => {
       if (!isSet(v)) return undefined;
       const c = check(v);
-      if (c.expected !== undefined) this.bad(key, v, c.expected, c.value ?? fallback, where);
+      if (c.expected !== undefined) this.bad(key, v, c.expected, c.value ?? instead, where);
       return c.value;
     };
-    if (trust === 'any') {
+    if (trust === 'any' || trust === 'told') {
       const merged = [layers.workspaceFolderValue, layers.workspaceValue, layers.globalValue].find(isSet);
-      return valid(merged) ?? fallback;
+      const value = valid(merged) ?? fallback;
+      // The layer the value comes from: the folder's over the workspace's.
+      const chosen = [...WORKSPACE_LAYERS].reverse().find(([layer]) => isSet(layers[layer]));
+      if (trust === 'told' && chosen && check(merged).expected === undefined) {
+        const mine = isSet(layers.globalValue) ? check(layers.globalValue).value : undefined;
+        const theirs = mine === undefined ? `the default ${JSON.stringify(fallback)}` : `your ${JSON.stringify(mine)}`;
+        if (!same(value, mine ?? fallback)) this.problems.push({ key, used: true, text: `savepoint.${key} is ${JSON.stringify(value)} in ${chosen[1]}, and it is used instead of ${theirs}${why ? ` (${why})` : ''}` });
+      }
+      return value;
     }
     const user = valid(layers.globalValue) ?? fallback;
     if (trust === 'consent') return user;
@@ -80,13 +93,13 @@ export class SettingsValues {
     let result = user;
     const offered: Array<[T, string]> = [];
     for (const [layer, where] of WORKSPACE_LAYERS) {
-      const v = valid(layers[layer], where);
+      const v = valid(layers[layer], where, user);
       if (v === undefined) continue;
       offered.push([v, where]);
       result = trust.strictest(result, v);
     }
     for (const [v, where] of offered) {
-      if (!same(trust.strictest(result, v), result) || same(v, result)) continue;
+      if (!same(trust.strictest(result, v), result) || covers(result, v)) continue;
       this.problems.push({ key, text: `savepoint.${key} is ${JSON.stringify(v)} in ${where}, which is not used: a workspace can make it stricter, not looser (${JSON.stringify(result)} is used; set it in your user settings)` });
     }
     return result;
@@ -138,6 +151,9 @@ export class SettingsValues {
 
 const same = <T>(a: T, b: T): boolean => (Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b);
 
+/** Whether `used` holds all of `v`: the same value, or for a list every item of it (a workspace's always-ask patterns added to the user's are used). */
+const covers = <T>(used: T, v: T): boolean => (Array.isArray(used) && Array.isArray(v) ? v.every((x) => used.includes(x)) : used === v);
+
 /** The stricter of two rules: `ask` over `auto`. */
 export const askWins = <T extends string>(a: T, b: T): T => (a === 'ask' ? a : b);
 
@@ -152,3 +168,14 @@ export const onWins = (a: boolean, b: boolean): boolean => a || b;
 
 /** `false` over `true` (for something that is safer off). */
 export const offWins = (a: boolean, b: boolean): boolean => a && b;
+
+/** The warning's words for `problems`: what is not used as set, then what a workspace's settings chose, each problem's text after. */
+export function settingsWarning(problems: readonly SettingProblem[]): string {
+  const notUsed = problems.filter((p) => !p.used);
+  const chosen = problems.filter((p) => p.used);
+  const heads: string[] = [];
+  if (notUsed.length) heads.push(`${notUsed.length === 1 ? 'a setting is' : `${notUsed.length} settings are`} not used as set, and ${notUsed.length === 1 ? 'another value is' : 'other values are'} used instead.`);
+  if (chosen.length) heads.push(`${chosen.length === 1 ? 'a setting is' : `${chosen.length} settings are`} chosen by this workspace's settings, not yours.`);
+  // Each head a sentence: the first follows "Savepoint: ".
+  return `${heads.map((h, i) => (i ? h.charAt(0).toUpperCase() + h.slice(1) : h)).join(' ')} ${[...notUsed, ...chosen].map((p) => `${p.text}.`).join(' ')}`;
+}

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { agentSettings, approvalTimeout, checkCommandOf, encryptAtRest, memoryEnabled, STRICTEST_SETTINGS, USER_ONLY_SETTINGS } from '../../../src/core/settings/agentSettings';
-import { type SettingLayers, SettingsValues } from '../../../src/core/settings/settingsValues';
+import { agentSettings, approvalTimeout, checkCommandOf, encryptAtRest, memoryEnabled, storeSettings, STRICTEST_SETTINGS, USER_ONLY_SETTINGS } from '../../../src/core/settings/agentSettings';
+import { type SettingLayers, SettingsValues, settingsWarning } from '../../../src/core/settings/settingsValues';
 
 /** Settings as VS Code's `inspect` gives them: the user's, a cloned repository's `.vscode/settings.json`, and its folder's. */
 function values(user: Record<string, unknown>, workspace: Record<string, unknown> = {}, folder: Record<string, unknown> = {}): SettingsValues {
@@ -44,7 +44,10 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
 
   it("a workspace adds always-ask patterns and cannot remove the user's", () => {
     assert.deepEqual(agentSettings(values({ 'approval.alwaysAsk': ['curl'] }, { 'approval.alwaysAsk': [] })).policy.alwaysAsk, ['curl']);
-    assert.deepEqual(agentSettings(values({ 'approval.alwaysAsk': ['curl'] }, { 'approval.alwaysAsk': ['terraform', 'curl'] })).policy.alwaysAsk, ['curl', 'terraform']);
+    const added = values({ 'approval.alwaysAsk': ['curl'] }, { 'approval.alwaysAsk': ['terraform', 'curl'] });
+    assert.deepEqual(agentSettings(added).policy.alwaysAsk, ['curl', 'terraform']);
+    // Its patterns are all used: nothing to warn about.
+    assert.deepEqual(added.problems, []);
   });
 
   it('a workspace can lower budgets, never raise or remove them', () => {
@@ -59,6 +62,67 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
     assert.equal(encryptAtRest(values({}, { 'store.encryptAtRest': true })), true);
     assert.equal(memoryEnabled(values({ 'memory.enabled': false }, { 'memory.enabled': true })), false);
     assert.equal(memoryEnabled(values({}, { 'memory.enabled': false })), false);
+  });
+
+  it('a workspace cannot turn synced writes off (a checkpoint must survive a power loss), only on', () => {
+    const off = values({}, { 'store.syncWrites': false }, { 'store.syncWrites': false });
+    assert.equal(storeSettings(off).syncWrites, true);
+    assert.ok(problems(off).some((p) => p.includes('savepoint.store.syncWrites is false in this workspace\'s settings, which is not used: a workspace can make it stricter, not looser (true is used')), problems(off).join('\n'));
+    assert.equal(storeSettings(values({ 'store.syncWrites': false }, { 'store.syncWrites': true })).syncWrites, true);
+    // The user's own choice stays theirs.
+    assert.equal(storeSettings(values({ 'store.syncWrites': false })).syncWrites, false);
+  });
+
+  it('a workspace can turn auto-resume off, not on: resuming runs the agent without the user asking', () => {
+    const on = values({}, { autoResume: true });
+    assert.equal(agentSettings(on).autoResume, false);
+    assert.ok(problems(on).some((p) => p.includes('savepoint.autoResume is true in this workspace\'s settings, which is not used: a workspace can make it stricter, not looser (false is used')), problems(on).join('\n'));
+    assert.equal(agentSettings(values({}, {}, { autoResume: true })).autoResume, false);
+    assert.equal(agentSettings(values({ autoResume: true }, { autoResume: false })).autoResume, false);
+    assert.equal(agentSettings(values({ autoResume: true })).autoResume, true);
+  });
+
+  it("a workspace can lower the output tokens per call, not raise them above the user's or the default", () => {
+    const more = values({}, { maxTokens: 64_000 });
+    assert.equal(agentSettings(more).maxTokens, 8192);
+    assert.ok(problems(more).some((p) => p.includes('savepoint.maxTokens is 64000 in this workspace\'s settings, which is not used: a workspace can make it stricter, not looser (8192 is used')), problems(more).join('\n'));
+    assert.equal(agentSettings(values({ maxTokens: 4096 }, {}, { maxTokens: 16_000 })).maxTokens, 4096);
+    assert.equal(agentSettings(values({ maxTokens: 16_000 }, { maxTokens: 2048 })).maxTokens, 2048);
+    assert.equal(agentSettings(values({ maxTokens: 16_000 })).maxTokens, 16_000);
+  });
+
+  it("a workspace may choose the model, and the user is told when it differs from theirs (they know who chose it)", () => {
+    const v = values({ model: 'claude-haiku-4-5' }, { model: 'claude-opus-4-1' });
+    assert.deepEqual(agentSettings(v).models, ['claude-opus-4-1']);
+    const told = v.problems.filter((p) => p.key === 'model');
+    assert.equal(told.length, 1, problems(v).join('\n'));
+    assert.equal(told[0]?.used, true);
+    assert.equal(told[0]?.text, 'savepoint.model is "claude-opus-4-1" in this workspace\'s settings, and it is used instead of your "claude-haiku-4-5" (it decides what a session costs)');
+    // The settings warning says who chose it, after what is not used.
+    assert.equal(settingsWarning(v.problems), `a setting is chosen by this workspace's settings, not yours. ${told[0]?.text}.`);
+    const both = values({}, { model: 'claude-opus-4-1', autoResume: true });
+    agentSettings(both);
+    assert.match(settingsWarning(both.problems), /^a setting is not used as set, and another value is used instead\. A setting is chosen by this workspace's settings, not yours\. savepoint\.autoResume is true .*\. savepoint\.model is "claude-opus-4-1" .*\.$/);
+    // Against the default when the user set none; the folder's value is the one used and named.
+    const d = values({}, { model: 'claude-haiku-4-5' }, { model: 'claude-opus-4-1' });
+    assert.deepEqual(agentSettings(d).models, ['claude-opus-4-1']);
+    assert.deepEqual(problems(d), ['savepoint.model is "claude-opus-4-1" in this folder\'s settings, and it is used instead of the default "claude-sonnet-4-6" (it decides what a session costs)']);
+    // The same model as the user's, or none from the workspace: nothing to say.
+    const same = values({ model: 'claude-opus-4-1' }, { model: 'claude-opus-4-1' });
+    agentSettings(same);
+    assert.deepEqual(same.problems, []);
+    const mine = values({ model: 'claude-opus-4-1' });
+    agentSettings(mine);
+    assert.deepEqual(mine.problems, []);
+  });
+
+  it("an always-ask pattern that could freeze the editor (nested repetition, a backreference) is named in the warning and asks about every call", () => {
+    const v = values({ 'approval.alwaysAsk': ['curl'] }, { 'approval.alwaysAsk': ['(a+)+$', '(x)\\1'] });
+    assert.deepEqual(agentSettings(v).policy.alwaysAsk, ['curl', '(a+)+$', '(x)\\1']);
+    const texts = problems(v);
+    assert.ok(texts.some((p) => p.startsWith('savepoint.approval.alwaysAsk has "(a+)+$"') && p.includes('every call is asked about')), texts.join('\n'));
+    assert.ok(texts.some((p) => p.startsWith('savepoint.approval.alwaysAsk has "(x)\\\\1"') && p.includes('backreference')), texts.join('\n'));
+    assert.ok(!texts.some((p) => p.includes('"curl"')));
   });
 
   it("a workspace's check command runs only once the user allowed that exact command in this workspace", () => {
@@ -81,9 +145,10 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
     const v = values({ model: 'claude-haiku-4-5', maxTokens: 4096, ignore: ['a'] }, { model: 'claude-opus-4-1', maxTokens: -5 }, { ignore: ['dist/**'] });
     const s = agentSettings(v);
     assert.deepEqual(s.models, ['claude-opus-4-1']);
-    assert.equal(s.maxTokens, 8192);
+    // A workspace's bad value leaves the user's (maxTokens: lowered only, so their 4096 stands).
+    assert.equal(s.maxTokens, 4096);
     assert.deepEqual(s.ignore, ['dist/**']);
-    assert.ok(problems(v).includes('savepoint.maxTokens is -5, but it must be at least 1: 8192 is used'), problems(v).join('\n'));
+    assert.ok(problems(v).includes('savepoint.maxTokens is -5 in this workspace\'s settings, but it must be at least 1: 4096 is used'), problems(v).join('\n'));
     const bad = values({ 'approval.mutate': 'never', 'approval.alwaysAsk': ['rm', 3] }, { 'approval.compute': 'sometimes' });
     const b = agentSettings(bad);
     assert.equal(b.policy.categories.mutate, 'ask');
