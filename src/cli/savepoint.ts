@@ -44,8 +44,11 @@ async function main(argv: string[]): Promise<number> {
     ...(o['check-command-timeout'] !== undefined ? { checkTimeoutSeconds: positiveSeconds(o['check-command-timeout'], 'check-command-timeout') } : {}),
     ...modelLimits(o['stream-idle-seconds'], o['max-continuations']),
     // A rewind's preview names the symbols each file change touches, and `outline` reads a version no step outlined: they need the outliner too.
-    codeAware: command === 'run' || command === 'resume' || command === 'rewind' || command === 'undo-rewind' || command === 'outline' || (command === 'approve' && o.resume === true),
-    memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || command === 'rewind' || command === 'undo-rewind',
+    // Not a rewind or undo told to go ahead (--yes): the symbols help decide, and loading tree-sitter
+    // and parsing every file twice was most of such a command's time.
+    codeAware: command === 'run' || command === 'resume' || ((command === 'rewind' || command === 'undo-rewind') && o.yes !== true) || command === 'outline' || (command === 'approve' && o.resume === true),
+    // A files-only rewind touches no memory (a conversation rewind takes back the writes after its step).
+    memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || (command === 'rewind' && (o.mode ?? 'files') !== 'files') || command === 'undo-rewind',
     runs: ['run', 'resume', 'approve', 'uncompact', 'pin', 'unpin'].includes(command),
     readsOnly: ['list', 'show', 'diff', 'outline', 'compacted'].includes(command),
   };

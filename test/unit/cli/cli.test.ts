@@ -132,11 +132,12 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
     assert.match(preview.stdout, /^restore a\.ts\n {10}changed constant `a`\nnothing written: add --yes/, 'the preview names the symbols going back');
     assert.equal(await a(), 'export const a = 2;\n', 'the preview writes nothing');
     const done = await cli('rewind', id, '0', '--yes');
-    assert.match(done.stdout, /rewound 1 file\nundo: savepoint undo-rewind \S+ \S+ --yes\n$/);
+    // Told to go ahead, it names the files but parses no symbols (the preview's aid to decide; tree-sitter was most of its time).
+    assert.match(done.stdout, /^restore a\.ts\nrewound 1 file\nundo: savepoint undo-rewind \S+ \S+ --yes\n$/);
     assert.equal(await a(), 'export const a = 1;\n');
 
     assert.match((await cli('undo-rewind', id)).stdout, /^restore a\.ts\n {10}changed constant `a`\nnothing written/);
-    assert.equal((await cli('undo-rewind', id, '--yes')).stdout, 'restore a.ts\n          changed constant `a`\nrewind undone: 1 file restored\n');
+    assert.equal((await cli('undo-rewind', id, '--yes')).stdout, 'restore a.ts\nrewind undone: 1 file restored\n');
     assert.equal(await a(), 'export const a = 2;\n');
     await assert.rejects(cli('undo-rewind', id, '--yes'), (e: { code?: number; stderr?: string }) => e.code === 2 && /no rewind left to undo/.test(e.stderr ?? ''));
     await assert.rejects(cli('rewind', id, 'two'), (e: { code?: number; stderr?: string }) => e.code === 2 && /rewind needs a step number/.test(e.stderr ?? ''));
