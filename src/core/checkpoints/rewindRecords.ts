@@ -1,6 +1,7 @@
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { JournalEvent, SessionId } from '../store/types';
-import { CheckpointError, type RewindData, type RewindMemory, type RewindMode, type RewindUndoneData, type RewoundFile, readJournal, recordKey, settlements } from './checkpointEvents';
+import { CheckpointError, type RewindData, type RewindMemory, type RewindMode, type RewindUndoneData, type RewoundFile, recordKey, settlements } from './checkpointEvents';
+import { readTouchEvents } from './fileHistory';
 import { targetName } from './planText';
 
 /**
@@ -107,13 +108,23 @@ export interface RewindRecord {
 /** A rewind its undo still has something to give back for: files it wrote, or memory writes it took back. */
 export const undoable = (r: RewindRecord): boolean => !r.undone && (r.left.length > 0 || r.memoryReverts.length > 0);
 
-/** Every rewind of the session, newest first, whether it was undone, and what it wrote. */
+/**
+ * Every rewind of the session, newest first, whether it was undone, and what it wrote. Read from the
+ * touch digests where the store keeps them (what the undo plan reads too), with only the rewind
+ * records themselves read whole for their mode and time: decoding the whole conversation was most of
+ * a CLI rewind's time after its writes.
+ */
 export async function listRewinds(store: CheckpointStore, sessionId: SessionId): Promise<RewindRecord[]> {
-  const journal = await readJournal(store, sessionId);
+  const { events: journal } = await readTouchEvents(store, sessionId);
+  const whole = new Map<number, RewindData>();
+  for (const e of journal) {
+    if (e.type !== 'rewind' || ((e.data as Partial<RewindData>).mode !== undefined && (e.data as Partial<RewindData>).at !== undefined)) continue;
+    for await (const full of store.readEvents(sessionId, { fromSeq: e.seq, toSeq: e.seq })) whole.set(full.seq, full.data as RewindData);
+  }
   return journal
     .flatMap((e) => {
       if (e.type !== 'rewind') return [];
-      const d = e.data as RewindData;
+      const d = { ...(e.data as RewindData), ...whole.get(e.seq) };
       const notWritten = settlements(journal).get(recordKey('rewind', d.rewindId))?.notWritten ?? [];
       const { left, undoneBefore, memoryLeft } = leftToUndo(journal, d);
       return [

@@ -3,7 +3,7 @@ import { MemoryLevel } from 'memory-level';
 import { readJournal } from '../../../src/core/checkpoints/checkpointEvents';
 import { buildFileHistory, lastStepOf, loadFileHistory, readTouchEvents } from '../../../src/core/checkpoints/fileHistory';
 import { applyRewind, undoRewind } from '../../../src/core/checkpoints/rewind';
-import { planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
+import { listRewinds, planRewind, planUndo } from '../../../src/core/checkpoints/rewindPlan';
 import { TOUCH_DIGEST } from '../../../src/core/checkpoints/touchDigest';
 import { LevelCheckpointStore } from '../../../src/core/store/levelCheckpointStore';
 import type { Db } from '../../../src/core/store/storeContext';
@@ -247,5 +247,36 @@ describe('touch digests: the file history without decoding the conversation', fu
     await assertSameHistory(h.store as unknown as LevelCheckpointStore, b.id);
     assert.ok(await h.store.readDigests(b.id, TOUCH_DIGEST.version));
     await assert.rejects(planUndo(h.store, b.ws, b.id, r.rewindId), /already undone/);
+  });
+
+  it('the list of rewinds comes from the digests, with only the rewind records themselves read whole (mode, time)', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const first = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 1), { now: () => 1000 });
+    await undoRewind(h.store, b.ws, await planUndo(h.store, b.ws, b.id, first.rewindId));
+    const second = await applyRewind(h.store, b.ws, await planRewind(h.store, b.ws, b.id, 0), { now: () => 2000 });
+    // Every event the list reads whole, counted.
+    let whole = 0;
+    const store = h.store;
+    const counting = Object.create(store, {
+      readEvents: {
+        value: async function* (...args: Parameters<typeof store.readEvents>) {
+          for await (const e of store.readEvents(...args)) {
+            whole++;
+            yield e;
+          }
+        },
+      },
+    }) as typeof store;
+    const listed = await listRewinds(counting, b.id);
+    assert.deepEqual(
+      listed.map((r) => [r.rewindId, r.mode, r.at, r.targetStep, r.undone]),
+      [
+        [second.rewindId, 'files', 2000, 0, false],
+        [first.rewindId, 'files', 1000, 1, true],
+      ],
+    );
+    const journal = await readJournal(store, b.id);
+    assert.equal(whole, 2, `read whole: ${whole} events of the journal's ${journal.length}`);
   });
 });
