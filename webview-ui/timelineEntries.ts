@@ -229,11 +229,17 @@ function diagnosticsLine(t: ToolEntry): HTMLElement {
   const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
   const change = [d.introducedCount ? `introduced ${n(d.introducedCount, 'problem')}` : '', d.resolvedCount ? `fixed ${d.resolvedCount}` : ''].filter(Boolean).join(', ') || 'no new problems';
   const unchecked = d.unchecked.length ? ` · ${d.unchecked.length === 1 ? d.unchecked[0] : n(d.unchecked.length, 'file')} not checked before this step (its problems are not counted as new)` : '';
-  const text = d.unavailable ? `Problems not checked: ${d.unavailable}` : `${change[0]?.toUpperCase() ?? ''}${change.slice(1)} · now ${n(d.errors, 'error')}, ${n(d.warnings, 'warning')}${unchecked}`;
+  const unread = d.notUnderstood ? ` · ${n(d.notUnderstood.count, 'line')} of the check output not understood (the problems may not all be listed)` : '';
+  const text = d.unavailable ? `Problems not checked: ${d.unavailable}` : `${change[0]?.toUpperCase() ?? ''}${change.slice(1)} · now ${n(d.errors, 'error')}, ${n(d.warnings, 'warning')}${unchecked}${unread}`;
   box.append(icon(look.icon), el('span', '', ` ${text}`));
   if (d.introduced.length) {
     const ul = el('ul', 'introduced');
     ul.append(...d.introduced.map((l) => el('li', '', l)));
+    box.append(ul);
+  }
+  if (d.notUnderstood?.lines.length && !d.unavailable) {
+    const ul = el('ul', 'not-understood');
+    ul.append(...d.notUnderstood.lines.map((l) => el('li', '', `Not understood: ${l}`)));
     box.append(ul);
   }
   return box;

@@ -55,6 +55,8 @@ export interface DiagnosticsDelta {
   unavailable: string | null;
   /** Files the step changed whose findings no one had seen before it (not open in the editor): not counted as new. */
   unchecked: string[];
+  /** Lines of the checker's output that were neither findings nor noise: how many, and the first few (null: none). */
+  notUnderstood: { count: number; lines: string[] } | null;
 }
 
 /**
@@ -63,7 +65,8 @@ export interface DiagnosticsDelta {
  */
 export function diagnosticsLook(d: DiagnosticsDelta): { icon: 'warning' | 'error' | 'check'; tone: 'tone-warning' | 'tone-error' | 'tone-success' | '' } {
   if (d.unavailable) return { icon: 'warning', tone: 'tone-warning' };
-  return { icon: d.errors ? 'error' : 'check', tone: d.deltaErrors > 0 ? 'tone-error' : d.deltaErrors < 0 ? 'tone-success' : '' };
+  // No error read, but not all of the output was understood: not the check of "no errors" either.
+  return { icon: d.errors ? 'error' : d.notUnderstood ? 'warning' : 'check', tone: d.deltaErrors > 0 ? 'tone-error' : d.deltaErrors < 0 ? 'tone-success' : '' };
 }
 
 interface EntryBase {

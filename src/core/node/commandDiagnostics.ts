@@ -1,7 +1,8 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Diagnostic, Diagnostics, Severity } from '../ports/diagnostics';
+import type { Diagnostic, Diagnostics, DiagnosticsReport, Severity } from '../ports/diagnostics';
 import type { ProcessRunner } from '../ports/processRunner';
+import { CARET, CLEAN_LINE, FINDING_LIKE, FRAME, UnreadLines } from './checkOutputNoise';
 import { relativeInside, toPosix } from './confinedPath';
 
 export interface CommandDiagnosticsOptions {
@@ -58,12 +59,6 @@ const PYRIGHT = /^\s*(\S.*?):(\d+):(\d+) - (error|warning|information): (.*?)(?:
 // summaries (`error: could not compile…`) have no location line: neither is a finding.
 const RUSTC_HEADER = /^(error|warning)(?:\[(E\d{4})\])?: (.*)$/;
 const RUSTC_LOCATION = /^\s*--> (.+?):(\d+):(\d+)$/;
-// A code frame: gcc 9+ and clang `    2 |   int x = y;`, `      |           ^~`, `  +++ |+#include <stdio.h>`,
-// rustc's `  |` and ` --> src/main.rs:2:13`. It shows the line number and the code, which change
-// when the code around a finding moves, so it must not become part of the message (a finding's identity).
-const FRAME = /^\s*(?:\d+\s*|\+\+\+\s*)?\||^\s*(?:-->|:::)\s/;
-// The caret under an older clang's (or mypy --pretty's) copy of the source line: `    ~~~~^~~~`.
-const CARET = /^\s*[~^][~^\s]*$/;
 // ESLint's default (stylish) format: the file's absolute path alone on a line, then its findings
 // indented under it, `  1:7  error  'x' is assigned a value but never used  no-unused-vars` (the
 // rule after two spaces or more; none for a parsing error).
@@ -168,19 +163,6 @@ function normalizeScope(p: string): string {
   return n === '.' ? '' : n.replace(/^\.\//, '');
 }
 
-/**
- * Lines a checker prints when it finds nothing: npm/pnpm script headers (`> app@1.0.0 check`, `> tsc`),
- * cargo's progress, mypy's, ruff's, pyright's and tsc's clean summaries, counts of none.
- */
-const CLEAN_LINE =
-  /^\s*(?:>.*|\$ .*|(?:Compiling|Checking|Finished|Blocking|Updating|Downloading|Downloaded|Locking|Adding|Fresh|Running)\b.*|Success: no issues found.*|All checks passed!?|0 errors?(?:, 0 \w+)*\.?|Found 0 errors?\b.*|No (?:issues|problems|errors)(?: found)?\.?|Done in .*|\[\d{1,2}:\d{2}:\d{2}(?: [AP]M)?\] .*|.*\b(?:compiled|completed) successfully\b.*)\s*$/i;
-
-/**
- * A line that reads as a finding or a count of them (`2 problems`, `E: x.kt line 4 - unresolved`,
- * `a.kt(4)`) in a format no parser here knows: with no finding read, the output was not understood.
- */
-const FINDING_LIKE = /\b(?:errors?|warnings?|problems?|issues?|fail(?:s|ed|ure)?|fatal|undefined|unresolved|mismatch)\b|\bline \d+|\.[A-Za-z0-9]{1,6}[:(]\d+/i;
-
 /** The first lines of the output, for an output that could not be read. */
 const headOf = (text: string) => text.trim().split(/\r?\n/).slice(0, 8).join('\n');
 
@@ -213,6 +195,14 @@ export class CommandDiagnostics implements Diagnostics {
   }
 
   async collect(paths?: readonly string[], signal?: AbortSignal): Promise<Diagnostic[]> {
+    return (await this.collectReport(paths, signal)).findings;
+  }
+
+  /**
+   * `collect`, with the lines of the output that were neither findings nor known noise: of a command
+   * that failed, all of them (they may say why); of one that exited 0, those that read like findings.
+   */
+  async collectReport(paths?: readonly string[], signal?: AbortSignal): Promise<DiagnosticsReport> {
     const { command, root, runner } = this.options;
     const limit = this.options.timeoutMs ?? checkCommandTimeoutMs(undefined);
     const result = await runner.run(command, { cwd: root, timeoutMs: limit, ...(signal ? { signal } : {}) });
@@ -229,7 +219,7 @@ export class CommandDiagnostics implements Diagnostics {
     if (result.outputBytes > result.output.length) {
       throw new Error(`The check command \`${command}\` printed ${result.outputBytes} bytes, more than the ${result.output.length} kept: its list of findings would be incomplete.`);
     }
-    const { found, outside } = await this.parse(text);
+    const { found, outside, unread } = await this.parse(text);
     // Findings all outside the workspace (a sibling package the project takes in) are a list: none here.
     if (found.length === 0 && outside === 0 && result.exitCode !== 0) {
       const tail = tailOf(text);
@@ -241,25 +231,29 @@ export class CommandDiagnostics implements Diagnostics {
     if (found.length === 0 && outside === 0 && plain.split(/\r?\n/).some((l) => FINDING_LIKE.test(l) && !CLEAN_LINE.test(l))) {
       throw new Error(`The check command \`${command}\` exited 0, but its output was not understood (no finding in a known format):\n${headOf(plain)}`);
     }
-    if (!paths || paths.length === 0) return found;
+    const notUnderstood = unread.report(result.exitCode !== 0);
+    const report = (findings: Diagnostic[]): DiagnosticsReport => (notUnderstood ? { findings, notUnderstood } : { findings });
+    if (!paths || paths.length === 0) return report(found);
     const scopes = paths.map(normalizeScope);
-    return found.filter((d) => scopes.some((s) => inScope(d.path, s)));
+    return report(found.filter((d) => scopes.some((s) => inScope(d.path, s))));
   }
 
   /**
    * The findings in the output. Indented lines after one (tsc's elaborations) are added to its
    * message, up to its code frame: the frame and anything after it (fix-it hints) are left out.
    * A rustc finding starts at its location line, so its frame and notes are all left out.
-   * `outside`: how many findings were about files outside the workspace (left out).
+   * `outside`: how many findings were about files outside the workspace (left out); `unread`: the
+   * lines that were neither findings nor part of one.
    */
-  private async parse(text: string): Promise<{ found: Diagnostic[]; outside: number }> {
+  private async parse(text: string): Promise<{ found: Diagnostic[]; outside: number; unread: UnreadLines }> {
     const found: { finding: Diagnostic; extra: string[]; framed: boolean }[] = [];
     let outside = 0;
     let last: (typeof found)[number] | undefined;
     let previous = '';
     // The file ESLint's stylish rows are under: its path alone on a line, until a line that is no row.
     let stylishFile: string | undefined;
-    for (const raw of text.split(/\r?\n/)) {
+    const unread = new UnreadLines();
+    for (const [at, raw] of text.split(/\r?\n/).entries()) {
       const line = raw.replace(ANSI, '');
       const rustc = parseRustcFinding(previous, line);
       previous = line;
@@ -279,7 +273,13 @@ export class CommandDiagnostics implements Diagnostics {
         continue;
       }
       last = undefined;
-      if (!p) continue;
+      if (!p) {
+        // A path alone on a line heads the rows under it (ESLint's stylish format, pyright).
+        if (stylishFile === undefined) unread.line(line, at);
+        continue;
+      }
+      // A rustc finding began on the line above, its header.
+      unread.finding(at, rustc !== undefined);
       const rel = await this.relative(p.file);
       if (rel === undefined) {
         outside++;
@@ -296,7 +296,7 @@ export class CommandDiagnostics implements Diagnostics {
       }
       return finding;
     });
-    return { found: findings, outside };
+    return { found: findings, outside, unread };
   }
 
   /** Workspace-relative form of a path the checker printed, or undefined when it is outside. */

@@ -15,12 +15,32 @@ export interface Diagnostic {
   code?: string;
 }
 
+/** Lines of a source's output that were neither findings nor known noise (summaries, headers, code frames). */
+export interface NotUnderstood {
+  /** How many such lines there were. */
+  count: number;
+  /** The first few of them, each cut to a readable length. */
+  lines: string[];
+}
+
+/** The findings, and what of the output they were read from was not understood (absent: all of it was). */
+export interface DiagnosticsReport {
+  findings: Diagnostic[];
+  notUnderstood?: NotUnderstood;
+}
+
 export interface Diagnostics {
   /**
    * The current findings, for the given workspace-relative paths or for the whole workspace.
    * Read-only with respect to the files. May take as long as a compile; honours the signal.
    */
   collect(paths?: readonly string[], signal?: AbortSignal): Promise<Diagnostic[]>;
+  /**
+   * `collect`, saying too which lines of the output it read the findings from were not understood
+   * (a source that parses text: a check command). Same preconditions and cost as `collect`: a call
+   * runs the check once. Sources whose findings come structured need not implement it.
+   */
+  collectReport?(paths?: readonly string[], signal?: AbortSignal): Promise<DiagnosticsReport>;
   /**
    * Waits until the findings reflect changes just made to these files (a language server takes a
    * moment to catch up with a write). Sources that compute on demand need not implement it.

@@ -253,6 +253,8 @@ export interface StepDiagnostics {
    * editor), whose findings were first seen after the step: not counted as introduced (absent: none).
    */
   unchecked?: string[];
+  /** Lines of the checker's output that were neither findings nor known noise: how many, and the first few (absent: none). */
+  notUnderstood?: { count: number; lines: string[] };
 }
 
 export interface MessageAddedData {

@@ -83,9 +83,12 @@ export async function diagnoseStep(source: Diagnostics, changed: readonly string
   const seen = (p: string) => known.has(p) || (reports !== undefined && (reports(p) || (renamed?.has(p) === true && reports(renamed.get(p) as string))));
   const unseen = new Set(reports ? changed.filter((p) => !created.includes(p) && !seen(p)) : []);
   let after: Finding[];
+  let notUnderstood: StepDiagnostics['notUnderstood'];
   try {
     await source.settle?.(changed, signal);
-    after = (await source.collect(undefined, signal)).map(toFinding);
+    const got = source.collectReport ? await source.collectReport(undefined, signal) : { findings: await source.collect(undefined, signal) };
+    after = got.findings.map(toFinding);
+    notUnderstood = got.notUnderstood;
   } catch (e) {
     if (signal.aborted) throw e;
     return { record: unavailableRecord(reasonOf(e)), blob: undefined };
@@ -117,6 +120,7 @@ export async function diagnoseStep(source: Diagnostics, changed: readonly string
       resolvedCount: resolved,
       blob: blob.hash,
       ...(unchecked.length ? { unchecked } : {}),
+      ...(notUnderstood ? { notUnderstood } : {}),
     },
     blob: { content: blob.content },
   };
@@ -204,10 +208,14 @@ export function describeStepDiagnostics(d: StepDiagnostics): string {
   }
   if (d.resolvedCount > 0) parts.push(`fixed ${d.resolvedCount}`);
   const unchecked = d.unchecked?.length ? `${uncheckedFiles(d.unchecked)} not checked before this step: ${d.unchecked.length === 1 ? 'its findings are' : 'their findings are'} not counted as new` : '';
-  if (parts.length === 0 && !unchecked) return '';
+  const notes = [unchecked, d.notUnderstood ? notUnderstoodText(d.notUnderstood.count) : ''].filter(Boolean).join('; ');
+  if (parts.length === 0 && !notes) return '';
   const now = `(now ${plural(d.errors, 'error')}, ${plural(d.warnings, 'warning')})`;
-  return parts.length === 0 ? `${unchecked} ${now}` : `${parts.join(', ')} ${now}${unchecked ? `; ${unchecked}` : ''}`;
+  return parts.length === 0 ? `${notes} ${now}` : `${parts.join(', ')} ${now}${notes ? `; ${notes}` : ''}`;
 }
+
+/** "2 lines of the check output not understood": the findings may not be all the checker said. */
+export const notUnderstoodText = (n: number): string => `${plural(n, 'line')} of the check output not understood`;
 
 /** A line of a checker's output that says what went wrong (`tsc: not found`, `Error: Cannot find module…`). */
 const TELLING = /error|not found|cannot|can't|no such|denied|not recognized|missing|invalid/i;
@@ -235,5 +243,6 @@ export function diagnosticsForModel(d: StepDiagnostics): string {
   if (!summary) return '';
   const lines = d.introduced.map((f) => `  ${f.path}:${f.line}:${f.column} ${f.severity} ${f.message.split('\n')[0]}${f.code ? ` [${f.code}]` : ''}`);
   const more = d.introducedCount > d.introduced.length ? [`  ... and ${d.introducedCount - d.introduced.length} more (get_diagnostics lists them)`] : [];
+  for (const l of d.notUnderstood?.lines ?? []) more.push(`  not understood: ${l}`);
   return `\n[diagnostics after this step: ${summary}${lines.length ? ':' : ''}]${lines.length ? `\n${[...lines, ...more].join('\n')}` : ''}`;
 }

@@ -1,5 +1,5 @@
 import { linkNote } from '../../shared/linkNote';
-import type { RetryNote, RunnerEvent, SideEffect, ToolResultData } from './runEvents';
+import type { RetryNote, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
 import { describeStepDiagnostics } from './stepDiagnostics';
 import type { JournalEvent } from '../store/types';
 import { count } from '../util/plural';
@@ -77,10 +77,25 @@ function resultDetails(d: ToolResultData): string {
 
 const FINDING_LINES = 5;
 
-/** Under a result: the errors and warnings the step introduced, as a compiler prints them (the first few; the rest counted). */
+/** Under a result: what the step's check said that the summary does not (introduced findings, output not understood). */
 function findingLines(d: ToolResultData): string {
   const diag = d.diagnostics;
-  if (!diag || diag.unavailable || diag.introducedCount === 0) return '';
+  if (!diag || diag.unavailable) return '';
+  return introducedLines(diag) + notUnderstoodLines(diag);
+}
+
+/** Under a result: the lines of the check output that were not understood (the first few; the rest counted). */
+function notUnderstoodLines(diag: StepDiagnostics): string {
+  const n = diag.notUnderstood;
+  if (!n) return '';
+  const lines = n.lines.map((l) => `\n        not understood: ${l}`).join('');
+  const more = n.count - n.lines.length;
+  return more > 0 ? `${lines}\n        … and ${more} more line${more === 1 ? '' : 's'} not understood` : lines;
+}
+
+/** The errors and warnings the step introduced, as a compiler prints them (the first few; the rest counted). */
+function introducedLines(diag: StepDiagnostics): string {
+  if (diag.introducedCount === 0) return '';
   const shown = diag.introduced.slice(0, FINDING_LINES);
   const lines = shown.map((f) => `\n        ${f.path}:${f.line}:${f.column} ${f.severity} ${cut(f.message.split('\n')[0] ?? '', 160)}${f.code ? ` [${f.code}]` : ''}`).join('');
   const more = diag.introducedCount - shown.length;

@@ -283,7 +283,7 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 /** The step's findings, read defensively: the field is optional and older journals lack it. */
 export function diagnosticsOf(raw: unknown): DiagnosticsDelta | null {
   if (!raw || typeof raw !== 'object') return null;
-  const d = raw as { errors?: unknown; warnings?: unknown; delta?: { errors?: unknown; warnings?: unknown }; introduced?: unknown; introducedCount?: unknown; resolvedCount?: unknown; unavailable?: unknown; unchecked?: unknown };
+  const d = raw as { errors?: unknown; warnings?: unknown; delta?: { errors?: unknown; warnings?: unknown }; introduced?: unknown; introducedCount?: unknown; resolvedCount?: unknown; unavailable?: unknown; unchecked?: unknown; notUnderstood?: { count?: unknown; lines?: unknown } };
   const introduced = Array.isArray(d.introduced) ? d.introduced.slice(0, 10).map(findingLine) : [];
   return {
     errors: num(d.errors),
@@ -295,6 +295,7 @@ export function diagnosticsOf(raw: unknown): DiagnosticsDelta | null {
     resolvedCount: num(d.resolvedCount),
     unavailable: typeof d.unavailable === 'string' ? d.unavailable : null,
     unchecked: Array.isArray(d.unchecked) ? d.unchecked.filter((p): p is string => typeof p === 'string').slice(0, 10) : [],
+    notUnderstood: d.notUnderstood && num(d.notUnderstood.count) > 0 ? { count: num(d.notUnderstood.count), lines: Array.isArray(d.notUnderstood.lines) ? d.notUnderstood.lines.filter((l): l is string => typeof l === 'string').slice(0, 5).map((l) => l.slice(0, 300)) : [] } : null,
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type DiagnosticsDelta, diagnosticsLook } from '../../../src/shared/timeline';
 
-const delta = (o: Partial<DiagnosticsDelta>): DiagnosticsDelta => ({ errors: 0, warnings: 0, deltaErrors: 0, deltaWarnings: 0, introduced: [], introducedCount: 0, resolvedCount: 0, unavailable: null, unchecked: [], ...o });
+const delta = (o: Partial<DiagnosticsDelta>): DiagnosticsDelta => ({ errors: 0, warnings: 0, deltaErrors: 0, deltaWarnings: 0, introduced: [], introducedCount: 0, resolvedCount: 0, unavailable: null, unchecked: [], notUnderstood: null, ...o });
 
 describe("a step's findings line in the sidebar", () => {
   it('shows a check that could not run as a warning, not the green check of "no errors"', () => {

@@ -106,7 +106,7 @@ describe('sidebar timeline view model (journal events -> entries)', () => {
     ], none);
     const tool = state.entries.get('tool:c1');
     assert.ok(tool?.kind === 'tool');
-    assert.deepEqual(tool.diagnostics, { errors: 2, warnings: 1, deltaErrors: 1, deltaWarnings: 0, introduced: ['a.ts:3 error: Type error'], introducedCount: 1, resolvedCount: 0, unavailable: null, unchecked: [] });
+    assert.deepEqual(tool.diagnostics, { errors: 2, warnings: 1, deltaErrors: 1, deltaWarnings: 0, introduced: ['a.ts:3 error: Type error'], introducedCount: 1, resolvedCount: 0, unavailable: null, unchecked: [], notUnderstood: null });
     const notes = sortEntries(state.entries.values()).filter((e) => e.kind === 'note').map((e) => (e.kind === 'note' ? e.text : ''));
     assert.deepEqual(notes, ['Rewound 1 file to step 1', 'something_new']);
     const rewindNote = () => sortEntries(state.entries.values()).find((e) => e.kind === 'note' && e.text.startsWith('Rewound'));
