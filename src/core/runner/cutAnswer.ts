@@ -8,6 +8,15 @@ export const MAX_CONTINUATIONS = 3;
 
 const REFUSED = 'the model declined to go on with this request (stop_reason refusal): the task is not done; rephrase it in a new session, or resume to ask again';
 
+/** What the user can do about an answer still cut after the last continuation, by what cut it. */
+const INSTEAD = {
+  max_tokens: 'raise the maximum output tokens or ask for a shorter answer',
+  model_context_window_exceeded: 'the conversation is too long for the model: have it compacted sooner (a lower compaction threshold, context.compactAtPercent), or start a new session with a smaller task',
+  // The API pauses a turn that runs long on its side (server tools such as web search): more output tokens would not help.
+  pause_turn:
+    'the API paused a long turn on its side each time (server tools such as web search), which the output token limit does not change: allow more continuations (the savepoint.maxContinuations setting, --max-continuations on the command line), or split the task into smaller ones',
+} as const;
+
 /** What a turn without tool calls that did not end by itself adds to its batch. */
 export interface CutAnswerEnd {
   /** The model is asked to go on (ModelTurnData.continues). */
@@ -32,10 +41,7 @@ export function cutAnswerEnd(stopReason: StopReason, continued: number, maxToken
   const why =
     stopReason === 'max_tokens' ? `reached the output limit (max_tokens ${maxTokens})` : stopReason === 'pause_turn' ? 'was paused by the API (pause_turn)' : "stopped because the model's context window was full";
   if (continued >= maxContinuations) {
-    const instead =
-      stopReason === 'model_context_window_exceeded'
-        ? 'the conversation is too long for the model: have it compacted sooner (a lower compaction threshold, context.compactAtPercent), or start a new session with a smaller task'
-        : 'raise the maximum output tokens or ask for a shorter answer';
+    const instead = INSTEAD[stopReason as keyof typeof INSTEAD] ?? INSTEAD.max_tokens;
     const incomplete = `the final answer is incomplete: it ${why} ${continued + 1} times in a row and was continued ${continued} times; ${instead}`;
     return { continues: false, events: [{ type: 'status', data: { status: 'completed', reason: incomplete } }], messages: [], incomplete };
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cutAnswerEnd } from '../../../src/core/runner/cutAnswer';
 import type { ModelTurnData } from '../../../src/core/runner/runEvents';
 import { SessionJournal } from '../../../src/core/runner/sessionJournal';
 import type { StepInput } from '../../../src/core/scripted/scenario';
@@ -40,6 +41,20 @@ describe('a text answer cut by max_tokens is not the final answer', function () 
     const s = (await SessionJournal.open(h.store, id)).state;
     assert.equal(s.status, 'completed');
     assert.match(s.statusReason ?? '', /incomplete/);
+  });
+
+  it('paused by the API (pause_turn) again and again: the incomplete answer says so, and does not ask for more output tokens', async () => {
+    const paused = (text: string): StepInput => ({ type: 'message', stop_reason: 'pause_turn', content: [{ type: 'text', text }] });
+    const h = await harness([paused('searching 1'), paused('searching 2'), paused('searching 3'), paused('searching 4'), finalText('never asked for')]);
+    const runner = h.runner();
+    const end = await runner.run(await h.start(runner));
+    assert.equal(end.status, 'completed');
+    assert.equal(h.server.requestCount(), 4);
+    assert.match(end.reason ?? '', /incomplete: it was paused by the API \(pause_turn\) 4 times in a row and was continued 3 times/);
+    assert.doesNotMatch(end.reason ?? '', /output tokens|shorter answer/, end.reason);
+    assert.match(end.reason ?? '', /savepoint\.maxContinuations.*--max-continuations/, end.reason);
+    // max_tokens keeps its own advice.
+    assert.match(cutAnswerEnd('max_tokens', 3, 8192)?.incomplete ?? '', /raise the maximum output tokens/);
   });
 
   it('an answer the model ends with a refusal does not complete the session: it stops and says why', async () => {
