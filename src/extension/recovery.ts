@@ -8,15 +8,21 @@ import { notify } from './notify';
 export interface RecoveringSessions {
   sweepCrashLeftovers(): Promise<number>;
   recoverInterrupted(): Promise<SessionId[]>;
+  rememberLostEpisodes(): Promise<number>;
   resume(id: SessionId): Promise<void>;
 }
 
-/** After a crash or a restart: sessions that were running are interrupted; offer to resume them, or to show them (`show`: in the Savepoint sidebar). */
+/**
+ * After a crash or a restart: sessions that were running are interrupted; offer to resume them, or to
+ * show them (`show`: in the Savepoint sidebar). Finished sessions whose episode a crash lost get it.
+ */
 export async function recover(service: RecoveringSessions, statusBar: { refresh(): Promise<void> }, log: vscode.LogOutputChannel, show: (id: SessionId) => Promise<void>): Promise<void> {
   try {
     // On its own: a failure of what follows does not stop it.
     void service.sweepCrashLeftovers().catch((e: unknown) => log.warn(`clean-up after a crashed rewind: ${e instanceof Error ? e.message : String(e)}`));
     const interrupted = await service.recoverInterrupted();
+    // On its own too: the editor never runs a finished session again, so this is where its lost episode is written.
+    void service.rememberLostEpisodes().catch((e: unknown) => log.warn(`episodes of finished sessions: ${e instanceof Error ? e.message : String(e)}`));
     await statusBar.refresh();
     if (interrupted.length === 0) return;
     log.info(`interrupted sessions: ${interrupted.join(', ')}`);

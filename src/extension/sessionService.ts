@@ -15,6 +15,7 @@ import { STALE_SWEEP_MARKER, sweepStaleStagingWhenDue } from '../core/node/stale
 import { removeCrashLeftovers, sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
+import { rememberLostEpisodes } from '../core/runner/sessionNotes';
 import type { SessionId } from '../core/store/types';
 import type { CheckpointStore } from '../core/store/checkpointStore';
 import { builtinTools } from '../core/tools/registry';
@@ -252,6 +253,24 @@ export class SessionService implements vscode.Disposable {
     }
     if (marked.length) this.soon();
     return marked;
+  }
+
+  /**
+   * After a restart: the long-term memory of finished sessions whose process died before it was
+   * written (see rememberLostEpisodes), from their journals; nothing runs and no model is asked.
+   * Once: a session whose episode is written is skipped. Not in a read-only store, nor with memory off.
+   */
+  async rememberLostEpisodes(): Promise<number> {
+    const state = await this.stores.get();
+    if (!state.store || state.readOnly) return 0;
+    const memory = await this.stores.memory();
+    if (!memory) return 0;
+    const written = await rememberLostEpisodes(state.store, memory, await this.stores.listSessions());
+    if (written.length) {
+      this.log.info(`long-term memory: wrote the episode of ${written.length} finished session(s) a crash had left without one: ${written.join(', ')}`);
+      this.soon();
+    }
+    return written.length;
   }
 
   /**

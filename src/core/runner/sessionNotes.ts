@@ -3,10 +3,11 @@ import type { MemoryPort } from '../memory/memoryPort';
 import type { WriteOrigin } from '../memory/memoryTypes';
 import type { Workspace } from '../ports/workspace';
 import type { CheckpointStore } from '../store/checkpointStore';
-import type { BlobHash, BlobInput, SessionId } from '../store/types';
+import { oneSessionOpAtATime } from '../store/sessionOps';
+import type { BlobHash, BlobInput, SessionId, SessionSummary } from '../store/types';
 import { SEEN_BLOB_MAX } from './fileChanges';
 import type { RunnerEvent } from './runEvents';
-import type { SessionJournal } from './sessionJournal';
+import { SessionJournal } from './sessionJournal';
 import type { Outliner } from './stepEffects';
 
 /** What a resumed session's model is told of its files changed while it was away, and what it then knows of them. */
@@ -60,4 +61,31 @@ export async function episodeOnce(memory: { port(origin: WriteOrigin): MemoryPor
   if (j.state.episodeOf === j.id) return;
   const memoryId = await rememberEpisode(memory, j);
   if (memoryId) await commit([{ type: 'episode_remembered', data: { sessionId: j.id, memoryId } }]);
+}
+
+/**
+ * The episodes of completed sessions that were lost (the process died between the completion and
+ * the episode), written now from their journals: no model call, nothing run again. For the editor,
+ * which never runs a completed session again (the CLI's resume writes it then). Idempotent: a session
+ * whose journal says its episode is written is skipped, and the write is keyed by the session. A
+ * journal that cannot be read is left as it is. Returns the sessions whose episode it wrote.
+ */
+export async function rememberLostEpisodes(store: CheckpointStore, memory: { port(origin: WriteOrigin): MemoryPort } | undefined, sessions: readonly SessionSummary[], now: () => number = Date.now): Promise<SessionId[]> {
+  if (!memory) return [];
+  const written: SessionId[] = [];
+  for (const s of sessions) {
+    if (s.status !== 'completed') continue;
+    try {
+      // As a run opens it: a rewind or undo of the session under way finishes first.
+      await oneSessionOpAtATime(store, s.id, async () => {
+        const j = await SessionJournal.open(store, s.id, now);
+        if (j.state.status !== 'completed' || j.state.episodeOf === j.id) return;
+        await episodeOnce(memory, j, async (events) => void (await j.append(j.state.turn, events)));
+        if (j.state.episodeOf === j.id) written.push(s.id);
+      });
+    } catch {
+      // Damaged or gone meanwhile: its episode is a convenience, not worth failing the others for.
+    }
+  }
+  return written;
 }

@@ -44,6 +44,7 @@ describe('Restart recovery', () => {
     const why = new NotReady("Set your Anthropic API key first (it is kept in VS Code's secret storage).", { title: 'Set API Key', command: 'savepoint.setApiKey' });
     const sessions = {
       sweepCrashLeftovers: async () => 0,
+      rememberLostEpisodes: async () => 0,
       recoverInterrupted: async () => ['01INTERRUPTED' as SessionId],
       resume: async () => {
         throw why;
@@ -63,7 +64,7 @@ describe('Restart recovery', () => {
     const log = vscode.window.createOutputChannel('Savepoint integration (recovery show)', { log: true });
     ui.on('warning', /interrupted when the editor stopped/, () => 'Show');
     const shown: SessionId[] = [];
-    const sessions = { sweepCrashLeftovers: async () => 0, recoverInterrupted: async () => ['01FIRST' as SessionId, '01SECOND' as SessionId], resume: async () => undefined };
+    const sessions = { sweepCrashLeftovers: async () => 0, rememberLostEpisodes: async () => 0, recoverInterrupted: async () => ['01FIRST' as SessionId, '01SECOND' as SessionId], resume: async () => undefined };
     const documents = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'savepoint-session').length;
     const before = documents();
     try {
