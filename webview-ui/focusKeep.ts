@@ -45,12 +45,12 @@ function focusable(e: HTMLElement): boolean {
 
 /**
  * Focuses a control: a widget with no focus of its own (`<vscode-icon>`, `<vscode-collapsible>`)
- * through the control inside it, once it has rendered.
+ * through the control inside it, once it has rendered. `preventScroll`: the page stays where the reader has it.
  */
-export function focusWidget(e: HTMLElement): void {
+export function focusWidget(e: HTMLElement, options: FocusOptions = {}): void {
   const go = (): void => {
-    if (e.tabIndex >= 0) e.focus();
-    else e.shadowRoot?.querySelector<HTMLElement>('button, [tabindex="0"]')?.focus();
+    if (e.tabIndex >= 0) e.focus(options);
+    else e.shadowRoot?.querySelector<HTMLElement>('button, [tabindex="0"]')?.focus(options);
   };
   const pending = (e as { updateComplete?: Promise<unknown> }).updateComplete;
   if (pending) void pending.then(go);

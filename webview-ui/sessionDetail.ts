@@ -4,7 +4,8 @@ import type { StreamBatch } from '../src/shared/textCoalescer';
 import { sortEntries, type TimelineEntry } from '../src/shared/timeline';
 import { ago, button, el, icon, iconAction, tokens } from './dom';
 import { GROUP_LABEL, STATUS_ICON, type Act } from './sessionList';
-import { focusKey, refocus } from './focusKeep';
+import { type FocusSpot, type TrimFocus, focusAfterTrim } from '../src/shared/trimFocus';
+import { focusKey, focusWidget, refocus } from './focusKeep';
 import { atEnd } from './scrollSpot';
 import { type EntryContext, relock, renderEntry, waitingWords } from './timelineEntries';
 
@@ -127,13 +128,44 @@ export class SessionDetail {
     if (excess <= 0 || (!follow && excess < PAGE)) return;
     const s = document.scrollingElement ?? document.documentElement;
     const height = s.scrollHeight;
-    for (const e of sortEntries(this.entries.values()).slice(0, excess)) {
-      this.entries.delete(e.id);
-      this.list.querySelector(`li[data-id="${CSS.escape(e.id)}"]`)?.remove();
+    const order = sortEntries(this.entries.values()).map((e) => e.id);
+    // A dropped entry takes the focus with it, and "Show earlier entries" is rebuilt: neither leaves it to the page.
+    const spot = this.focusSpot();
+    for (const id of order.slice(0, excess)) {
+      this.entries.delete(id);
+      this.list.querySelector(`li[data-id="${CSS.escape(id)}"]`)?.remove();
     }
     this.earlier += excess;
     this.renderMore();
+    this.placeFocus(focusAfterTrim(order, excess, spot, this.moreBox.isConnected));
     if (!follow) s.scrollTop -= height - s.scrollHeight;
+  }
+
+  /** Where the keyboard focus is in the list: on a control of an entry, or on "Show earlier entries". */
+  private focusSpot(): FocusSpot | undefined {
+    const a = document.activeElement;
+    if (!a || !this.list.contains(a)) return undefined;
+    if (this.moreBox.contains(a)) return 'earlier';
+    const id = a.closest<HTMLElement>('li.entry[data-id]')?.dataset.id;
+    return id === undefined ? undefined : { entry: id };
+  }
+
+  /** Puts the focus where `focusAfterTrim` says, without moving the page (the reader may follow the end). */
+  private placeFocus(to: TrimFocus | undefined): void {
+    if (!to || to === 'keep') return;
+    const noScroll = { preventScroll: true };
+    if (to === 'earlier') {
+      const b = this.moreBox.querySelector<HTMLElement>('vscode-button');
+      if (b) focusWidget(b, noScroll);
+      return;
+    }
+    const li = this.list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(to.entry)}"]`);
+    if (!li) return;
+    const control = li.querySelector<HTMLElement>('vscode-button, vscode-collapsible, button, a[href], [tabindex="0"]');
+    if (control) return focusWidget(control, noScroll);
+    // An entry with no control of its own takes the focus itself.
+    li.tabIndex = -1;
+    li.focus(noScroll);
   }
 
   /** A page of earlier entries, above the ones shown; what the user was looking at stays in place. */
