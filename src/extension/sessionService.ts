@@ -1,14 +1,8 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { MemoryContentStore } from '../core/capture/memoryContentStore';
-import { CaptureSlot } from '../core/capture/captureSlot';
-import { SerialCapture } from '../core/capture/serialCapture';
-import type { HeldWrite } from '../core/ports/changeCapture';
 import { AstOutliner } from '../core/code/astOutline';
 import { AnthropicLlmClient } from '../core/model/anthropicLlmClient';
 import { CommandDiagnostics } from '../core/node/commandDiagnostics';
-import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import { STALE_SWEEP_MARKER, sweepStaleStagingWhenDue } from '../core/node/staleStaging';
@@ -21,6 +15,7 @@ import type { CheckpointStore } from '../core/store/checkpointStore';
 import { builtinTools } from '../core/tools/registry';
 import { memoryTools } from '../core/memory/memoryTools';
 import type { SessionFolders } from '../shared/sessionFolder';
+import { captureLogDirOf, FolderCaptures } from './folderCaptures';
 import { logNotice } from './sessionLog';
 import { readSettings } from './settings';
 import type { CheckCommandConsent } from './checkCommandConsent';
@@ -29,22 +24,6 @@ import { VscodeDiagnostics } from './vscodeDiagnostics';
 import { notify } from './notify';
 
 export const API_KEY_SECRET = 'savepoint.anthropicApiKey';
-
-/** A folder's change capture, and the same shared by the runners working there (one command at a time). */
-interface FolderCapture {
-  capture: NodeChangeCapture;
-  shared: SerialCapture;
-  dispose(): Promise<void>;
-}
-
-/**
- * Where the change capture of the folder `root` keeps its log: beside the store, one folder of logs
- * per workspace folder when several are open (each capture recovers its own folder's commands). A
- * workspace of one folder keeps the one it always had.
- */
-export function captureLogDirOf(base: string, root: string, folderCount: number): string {
-  return folderCount > 1 ? `${base}-${createHash('sha256').update(root).digest('hex').slice(0, 16)}` : base;
-}
 
 /** Why a session cannot run here, in words for the user, with the action that fixes it. */
 export class NotReady extends Error {
@@ -71,9 +50,8 @@ export class SessionService implements vscode.Disposable {
   /** Every runner notice as it happens: committed events and the model's streamed output (the sidebar's live timeline). */
   readonly onDidNotice = this.notices.event;
   private notifyTimer: NodeJS.Timeout | undefined;
-  /** Each workspace folder's change capture as the runners working there share it (one command at a time across sessions), made again after its settings change. */
-  private readonly captures = new Map<string, CaptureSlot<FolderCapture>>();
-  private readonly configWatch: vscode.Disposable;
+  /** Each workspace folder's change capture, shared by the runners working there. */
+  private readonly captures: FolderCaptures;
   private outliner: Promise<AstOutliner | undefined> | undefined;
   /** The folder each session works in, checked before a run (set by the extension; see sessionFolder.ts). */
   folders: SessionFolders | undefined;
@@ -86,29 +64,12 @@ export class SessionService implements vscode.Disposable {
     private readonly extensionPath: string,
     private readonly checkConsent: CheckCommandConsent,
   ) {
-    this.configWatch = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('savepoint.ignore') && !e.affectsConfiguration('savepoint.checkpoints.maxFileSizeMB')) return;
-      if ([...this.captures.values()].some((c) => c.made)) this.log.info(`the change capture's settings changed: it starts again with them${this.running.size > 0 ? ' once the running sessions stop' : ''}`);
-      for (const c of this.captures.values()) c.invalidate();
-    });
+    this.captures = new FolderCaptures(stores, log, () => this.running.size > 0);
   }
 
-  /**
-   * A rewind or undo of a session is about to write these files: a command another session runs
-   * meanwhile does not take the writes for its own (see SerialCapture.holdWrites). Returns the release.
-   */
-  holdWritesIn(root: string): (writes: readonly HeldWrite[]) => (notWritten?: readonly string[]) => void {
-    return (writes) => {
-      const slot = this.captures.get(root);
-      return slot?.made ? slot.get().shared.holdWrites(writes) : () => undefined;
-    };
-  }
-
-  /** The change capture of the folder `root` (one per folder, made on first use). */
-  private captureIn(root: string): CaptureSlot<FolderCapture> {
-    let slot = this.captures.get(root);
-    if (!slot) this.captures.set(root, (slot = new CaptureSlot(() => this.makeCapture(root))));
-    return slot;
+  /** See FolderCaptures.holdWritesIn. */
+  holdWritesIn(root: string): ReturnType<FolderCaptures['holdWritesIn']> {
+    return this.captures.holdWritesIn(root);
   }
 
   /**
@@ -128,20 +89,6 @@ export class SessionService implements vscode.Disposable {
     return folder;
   }
 
-  /** A change capture of the workspace folder `root`, with the settings of the moment; its log beside the store (one per folder when there are several). */
-  private makeCapture(root: string): FolderCapture {
-    const settings = readSettings();
-    const capture = new NodeChangeCapture(root, {
-      contentStore: new MemoryContentStore(),
-      maxFileBytes: settings.maxFileBytes,
-      ignore: settings.ignore,
-      logDir: captureLogDirOf(this.stores.captureLogDir, root, vscode.workspace.workspaceFolders?.length ?? 1),
-      logKey: () => this.stores.captureLogKey(),
-    });
-    capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
-    return { capture, shared: new SerialCapture(capture), dispose: () => capture.dispose() };
-  }
-
   isRunning(id: SessionId): boolean {
     return this.running.has(id) || this.starting.has(id);
   }
@@ -150,7 +97,7 @@ export class SessionService implements vscode.Disposable {
   async start(task: string, folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0]): Promise<SessionId> {
     const root = this.rootOf(folder);
     // Claimed before the runner takes the capture: a settings change meanwhile does not drop it under the run.
-    const ended = this.captureIn(root).begin();
+    const ended = this.captures.in(root).begin();
     try {
       const runner = await this.runner(root);
       const s = readSettings();
@@ -173,7 +120,7 @@ export class SessionService implements vscode.Disposable {
     }
     const root = this.rootOf(this.folderOf(id));
     this.starting.add(id);
-    const ended = this.captureIn(root).begin();
+    const ended = this.captures.in(root).begin();
     try {
       this.launch(id, await this.runner(root), ended);
     } catch (e) {
@@ -394,7 +341,7 @@ export class SessionService implements vscode.Disposable {
     if (needsModel && !apiKey && !s.baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
     const checkCommand = await this.checkConsent.command(s, needsModel);
     const processes = new NodeProcessRunner();
-    const capture = this.captureIn(root).get().shared;
+    const capture = this.captures.in(root).get().shared;
     const outliner = await this.symbolOutliner();
     const memory = await this.stores.memory();
     return new Runner({
@@ -433,8 +380,7 @@ export class SessionService implements vscode.Disposable {
 
   dispose(): void {
     for (const r of this.running.values()) r.abort.abort('the extension was disposed');
-    for (const c of this.captures.values()) void c.dispose();
-    this.configWatch.dispose();
+    this.captures.dispose();
     void this.outliner?.then((o) => o?.dispose());
     this.changed.dispose();
     this.notices.dispose();
