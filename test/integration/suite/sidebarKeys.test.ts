@@ -135,4 +135,26 @@ describe('Sidebar timeline keys', () => {
     assert.equal((await workbenchUi({ focused: '.detail-actions vscode-button' }))?.count, 1, 'the focus is on Resume');
     panel.dispose();
   });
+
+  it('a long timeline that drops its oldest entries while one of them has the focus: the focus goes to "Show earlier entries", not to the page', async () => {
+    const title = 'A long session that grows';
+    const id = (await store.createSession({ title, status: 'running' })).id;
+    const head = await commitSteps(store, id, 0, 1, 100, title);
+    live.add(id);
+    await store.updateSession(id, { stepCount: 100 });
+    host.notifyChanged();
+    const panel = await openSession('Savepoint sidebar (focus on a dropped entry)', title);
+    const page = `${header(title)} ~ ol.timeline`;
+    await workbenchUi({ focus: `${page} ${call(1)} vscode-collapsible[heading="Input"] .collapsible-header` });
+    // 200 entries more while the reader is up the page: the 200 oldest leave it, the focused one among them.
+    await commitSteps(store, id, head, 101, 100);
+    await store.updateSession(id, { stepCount: 200 });
+    host.notifyChanged();
+    await workbenchUi({ wait: `${page} ${call(200)}` });
+    await waitFor('the oldest entries dropped', async () => ((await workbenchUi({ count: `${page} ${call(1)}` }))?.count === 0 ? true : undefined));
+    // `focused` takes plain CSS (no :has-text): the page of this session is the one whose list has the focus.
+    assert.equal((await workbenchUi({ focused: 'ol.timeline li.more-earlier vscode-button' }))?.count, 1, 'the focus is on "Show earlier entries"');
+    live.delete(id);
+    panel.dispose();
+  });
 });
