@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic, Diagnostics, Severity } from '../core/ports/diagnostics';
@@ -45,10 +46,12 @@ export class VscodeDiagnostics implements Diagnostics {
       last = Date.now();
     });
     try {
-      await Promise.all(
+      const docs = await Promise.all(
         changed.slice(0, MAX_OPENED).map((p) => vscode.workspace.openTextDocument(vscode.Uri.file(path.join(this.root, p))).then(undefined, () => undefined)),
       );
       const opened = Date.now();
+      // A file shown in a tab is checked as the editor holds it: its problems are the write's only once the editor has reloaded it.
+      if (await untilReloaded(docs, opened + MAX_WAIT_MS, signal)) last = Date.now();
       last = Math.max(last, opened);
       while (!signal?.aborted && Date.now() - last < QUIET_MS && Date.now() - opened < MAX_WAIT_MS) {
         await new Promise((r) => setTimeout(r, 100));
@@ -99,6 +102,36 @@ export class VscodeDiagnostics implements Diagnostics {
 }
 
 /** Shown in a tab: as a text editor, or as a side of a diff editor (its documents are open too, and checked). */
+/**
+ * Waits (until `deadline`) for the documents shown in tabs to hold what their files hold on disk:
+ * VS Code reloads a document when its file watcher sees the write, and on a busy machine that came
+ * after the language server had gone quiet, so the step's new error was missed. A document with
+ * unsaved changes is the user's, and one whose file is not UTF-8 text cannot be compared: not waited
+ * for. True when a reload was waited for.
+ */
+async function untilReloaded(docs: readonly (vscode.TextDocument | undefined)[], deadline: number, signal?: AbortSignal): Promise<boolean> {
+  let waited = false;
+  for (const doc of docs) {
+    if (!doc || doc.isDirty || doc.uri.scheme !== 'file' || !inTab(doc.uri)) continue;
+    const disk = await readFile(doc.uri.fsPath).then(utf8Text, () => undefined);
+    if (disk === undefined) continue;
+    while (!signal?.aborted && Date.now() < deadline && doc.getText().replace(/\r\n/g, '\n') !== disk) {
+      waited = true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return waited;
+}
+
+/** The file's text as an editor holds it (no BOM, line ends as \n), or undefined when it is not UTF-8. */
+function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/\r\n/g, '\n');
+  } catch {
+    return undefined;
+  }
+}
+
 function inTab(uri: vscode.Uri): boolean {
   const key = uri.toString();
   const shows = (input: unknown): boolean =>
