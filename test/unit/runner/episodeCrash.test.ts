@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
-import { type OpenedMemory, openMemory } from '../../../src/core/memory/openMemory';
 import { memoryTools } from '../../../src/core/memory/memoryTools';
 import { builtinTools } from '../../../src/core/tools/registry';
 import { SessionJournal } from '../../../src/core/runner/sessionJournal';
 import { forkSession } from '../../../src/core/checkpoints/fork';
 import { Crash, ScriptedGate, crashAt, finalText, harnessPerTest } from './runnerHarness';
+import { memoryPerTest } from './memoryPerTest';
 
 describe('the episode of a finished session survives a crash right after the completion is journaled', function () {
   this.timeout(30_000);
   const harness = harnessPerTest();
-  let mem: OpenedMemory | undefined;
-  afterEach(async () => {
-    await mem?.close();
-    mem = undefined;
-  });
+  const openMem = memoryPerTest();
 
   it('a crash between "completed" and the episode write: the next run of the session writes it, once', async () => {
     const h = await harness([finalText('Renamed the config loader.'), finalText('Also done.', { lastUserContains: 'and the tests' })]);
-    mem = await openMemory(h.store, undefined);
+    const mem = await openMem(h.store);
     const deps = { memory: mem.memory, tools: [...builtinTools(), ...memoryTools()] };
     const runner = h.runner(new ScriptedGate(), { ...deps, probe: crashAt('after:model_turn') });
     const id = await h.start(runner, 'rename the config loader');
@@ -41,7 +37,7 @@ describe('the episode of a finished session survives a crash right after the com
 
   it('an episode taken back after it was journaled (forgotten) is not written again by a later run', async () => {
     const h = await harness([finalText('Done.')]);
-    mem = await openMemory(h.store, undefined);
+    const mem = await openMem(h.store);
     const runner = h.runner(new ScriptedGate(), { memory: mem.memory });
     const id = await h.start(runner);
     await runner.run(id);

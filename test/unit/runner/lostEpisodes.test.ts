@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
-import { type OpenedMemory, openMemory } from '../../../src/core/memory/openMemory';
 import { SessionJournal } from '../../../src/core/runner/sessionJournal';
 import { rememberLostEpisodes } from '../../../src/core/runner/sessionNotes';
 import { allSessions } from '../../../src/core/store/allSessions';
 import { Crash, ScriptedGate, crashAt, finalText, harnessPerTest, toolUse } from './runnerHarness';
+import { memoryPerTest } from './memoryPerTest';
 
 describe('the editor writes the episodes a crash lost, without running a session again', function () {
   this.timeout(30_000);
   const harness = harnessPerTest();
-  let mem: OpenedMemory | undefined;
-  afterEach(async () => {
-    await mem?.close();
-    mem = undefined;
-  });
+  const openMem = memoryPerTest();
 
   it('a completed session whose episode was lost gets it, once; the others are left as they are; no model call', async () => {
     const h = await harness([finalText('Renamed the config loader.'), finalText('Tests added.'), toolUse('p1', 'write_file', { path: 'a.txt', content: 'x' })]);
-    mem = await openMemory(h.store, undefined);
+    const mem = await openMem(h.store);
     // Completed, then the process died before the episode (the crash is after the completing turn's records).
     const crashing = h.runner(new ScriptedGate(), { memory: mem.memory, probe: crashAt('after:model_turn') });
     const lost = await h.start(crashing, 'rename the config loader');
