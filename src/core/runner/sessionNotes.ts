@@ -70,11 +70,18 @@ export async function episodeOnce(memory: { port(origin: WriteOrigin): MemoryPor
  * whose journal says its episode is written is skipped, and the write is keyed by the session. A
  * journal that cannot be read is left as it is. Returns the sessions whose episode it wrote.
  */
-export async function rememberLostEpisodes(store: CheckpointStore, memory: { port(origin: WriteOrigin): MemoryPort } | undefined, sessions: readonly SessionSummary[], now: () => number = Date.now): Promise<SessionId[]> {
+export async function rememberLostEpisodes(
+  store: CheckpointStore,
+  memory: { port(origin: WriteOrigin): MemoryPort; list?(o: { kind: 'episode' }): { createdBy: { sessionId: string } }[] } | undefined,
+  sessions: readonly SessionSummary[],
+  now: () => number = Date.now,
+): Promise<SessionId[]> {
   if (!memory) return [];
+  // A session whose episode memory holds is not read at all: this runs at every start of the editor, on every finished session.
+  const kept = new Set(memory.list?.({ kind: 'episode' }).map((e) => e.createdBy.sessionId));
   const written: SessionId[] = [];
   for (const s of sessions) {
-    if (s.status !== 'completed') continue;
+    if (s.status !== 'completed' || kept.has(s.id)) continue;
     try {
       // As a run opens it: a rewind or undo of the session under way finishes first.
       await oneSessionOpAtATime(store, s.id, async () => {
