@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Diagnostic, Diagnostics } from '../ports/diagnostics';
+import type { Diagnostic, Diagnostics, NotUnderstood } from '../ports/diagnostics';
 import type { Workspace } from '../ports/workspace';
 import { ToolError, type Tool, type ToolOutput } from './tool';
 import { jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
@@ -36,6 +36,7 @@ export const getDiagnosticsTool: Tool<GetDiagnosticsInput> = {
     const scoped = paths && !paths.includes('.') ? paths : undefined;
     const source = ctx.diagnostics;
     let found: Diagnostic[];
+    let notUnderstood: NotUnderstood | undefined;
     try {
       // A source that reports on some files only (the editor's open files) is asked to check the named ones first.
       const unseen = scoped && source.reports ? scoped.filter((p) => !source.reports?.(p)) : [];
@@ -43,16 +44,18 @@ export const getDiagnosticsTool: Tool<GetDiagnosticsInput> = {
       if (unseen.length && source.prepare) await source.prepare(unseen, ctx.signal).catch((e: unknown) => {
         if (ctx.signal.aborted) throw e;
       });
-      found = await source.collect(scoped, ctx.signal);
+      // A check command's report says which lines of its output it could not read: findings may be among them.
+      if (source.collectReport) ({ findings: found, notUnderstood } = await source.collectReport(scoped, ctx.signal));
+      else found = await source.collect(scoped, ctx.signal);
     } catch (e) {
       if (ctx.signal.aborted) throw e;
       throw new ToolError('FAILED', `Diagnostics are not available: ${e instanceof Error ? e.message : String(e)}`);
     }
     const { unchecked, note } = source.reports ? await coverage(ctx.workspace, source, scoped, found) : { unchecked: [], note: '' };
-    const partly = note ? `\n[${note}.]` : '';
+    const partly = (note ? `\n[${note}.]` : '') + unreadLines(notUnderstood);
     const checked = paths?.filter((p) => !unchecked.includes(p));
     const scope = checked ? checked.join(', ') : 'the workspace';
-    if (found.length === 0) return { content: checked?.length === 0 ? `${note[0]?.toUpperCase() ?? ''}${note.slice(1)}.` : `No problems found in ${scope}.${partly}` };
+    if (found.length === 0) return { content: checked?.length === 0 ? `${note[0]?.toUpperCase() ?? ''}${note.slice(1)}.${unreadLines(notUnderstood)}` : `No problems found in ${scope}.${partly}` };
     const sorted = [...found].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column);
     const lines = sorted.slice(0, input.max_results).map(formatDiagnostic);
     const errors = found.filter((d) => d.severity === 'error').length;
@@ -60,6 +63,17 @@ export const getDiagnosticsTool: Tool<GetDiagnosticsInput> = {
     return { content: lines.join('\n') };
   },
 };
+
+/**
+ * The lines of the check output that no parser read, after the list: the model sees what the findings
+ * may be missing (a linker error, a checker's format not known here) instead of a clean "no problems".
+ */
+function unreadLines(n: NotUnderstood | undefined): string {
+  if (!n || n.count === 0) return '';
+  const more = n.count - n.lines.length;
+  const rest = more > 0 ? [`  ... and ${more} more`] : [];
+  return `\n[${count(n.count, 'line')} of the check output not understood: the list may be incomplete.]\n${[...n.lines.map((l) => `  not understood: ${l}`), ...rest].join('\n')}`;
+}
 
 /**
  * What a source that reports on some files only did not check: the named files it does not report on,

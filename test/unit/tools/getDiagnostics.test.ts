@@ -50,4 +50,18 @@ describe('get_diagnostics', () => {
     const r = await call(getDiagnosticsTool, { paths: ['src/a.ts'] }, ctx);
     assert.equal(r.output?.content, "src/a.ts:2:5 error Cannot find name 'foo'. [ts TS2304]\n[1 finding (1 error) in src/a.ts.]");
   });
+
+  it('lists the lines of the check output it could not read, after the findings and after "no problems"', async function () {
+    if (process.platform === 'win32') this.skip();
+    const root = await tmp.make({ 'src/a.ts': '', 'src/b.ts': '' });
+    const lines = ["src/a.ts(2,5): error TS2304: Cannot find name 'foo'.", 'ld: undefined reference to `bar`', 'collect2: error: ld returned 1 exit status'];
+    const command = `printf '%s\\n' ${lines.map((l) => `'${l.replace(/'/g, "'\\''")}'`).join(' ')}; exit 2`;
+    const ctx = toolContext(new NodeWorkspace(root), new CommandDiagnostics({ command, root, runner: new NodeProcessRunner() }));
+    const unread = ['[2 lines of the check output not understood: the list may be incomplete.]', '  not understood: ld: undefined reference to `bar`', '  not understood: collect2: error: ld returned 1 exit status'];
+    const all = await call(getDiagnosticsTool, {}, ctx);
+    assert.equal(all.output?.content, ["src/a.ts:2:5 error Cannot find name 'foo'. [ts TS2304]", '[1 finding (1 error) in the workspace.]', ...unread].join('\n'));
+    // No finding in b.ts, but the unread lines may be about it: not a plain "no problems".
+    const b = await call(getDiagnosticsTool, { paths: ['src/b.ts'] }, ctx);
+    assert.equal(b.output?.content, ['No problems found in src/b.ts.', ...unread].join('\n'));
+  });
 });
