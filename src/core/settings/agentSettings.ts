@@ -59,7 +59,7 @@ export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approva
  */
 export function agentSettings(r: SettingsValues): AgentSettings {
   const model = r.text('model', DEFAULT_MODEL, 'told', 'it decides what a session costs').trim() || DEFAULT_MODEL;
-  const fallbacks = r.texts('fallbackModels').filter((m) => m.trim() && m !== model);
+  const fallbacks = r.texts('fallbackModels', 'told', 'they decide what a session costs when the model is unavailable').filter((m) => m.trim() && m !== model);
   const budgets: Budgets = {};
   // 0 means no limit.
   const limit = (key: string, fallback: number) => r.number(`budget.${key}`, fallback, { min: 0 }, { strictest: lowerLimit });
@@ -100,7 +100,8 @@ export function agentSettings(r: SettingsValues): AgentSettings {
     diagnoseSteps: r.flag('diagnostics.afterEachStep', true),
     context: { threshold: r.number('context.compactAtPercent', 70, { min: 20, max: 95 }) / 100, keepTurns: r.number('context.keepTurns', 4, { min: 1, max: 50 }) },
     maxFileBytes: r.number('checkpoints.maxFileSizeMB', 5, { min: 1, max: 1024 }) * 1024 * 1024,
-    ignore: r.texts('ignore'),
+    // A repository may keep its build output out of the capture; `**` would keep everything out, so the user is told.
+    ignore: r.texts('ignore', 'told', 'what commands change under these paths is not recorded, and a rewind cannot bring it back'),
   };
 }
 

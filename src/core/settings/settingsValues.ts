@@ -109,13 +109,13 @@ export class SettingsValues {
     return this.read(key, fallback, (v) => (typeof v === 'string' ? { value: v } : { expected: 'it must be text' }), trust, why);
   }
 
-  texts(key: string, trust: Trust<string[]> = 'any'): string[] {
+  texts(key: string, trust: Trust<string[]> = 'any', why?: string): string[] {
     const check = (v: unknown): Checked<string[]> => {
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return { value: v as string[] };
       // A list with a few bad items keeps its good ones.
       return { value: Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [], expected: 'it must be a list of text' };
     };
-    return this.read(key, [] as string[], check, trust);
+    return this.read(key, [] as string[], check, trust, why);
   }
 
   flag(key: string, fallback: boolean, trust: Trust<boolean> = 'any'): boolean {

@@ -116,6 +116,22 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
     assert.deepEqual(mine.problems, []);
   });
 
+  it("a workspace's fallback models and ignore patterns are used, and the user is told (what a session costs; what a rewind can bring back)", () => {
+    const v = values({ 'fallbackModels': ['claude-haiku-4-5'] }, { fallbackModels: ['claude-opus-4-1'], ignore: ['**'] });
+    const s = agentSettings(v);
+    assert.deepEqual(s.models, ['claude-sonnet-4-6', 'claude-opus-4-1']);
+    assert.deepEqual(s.ignore, ['**']);
+    assert.ok(v.problems.every((p) => p.used === true), problems(v).join('\n'));
+    assert.deepEqual(problems(v), [
+      'savepoint.fallbackModels is ["claude-opus-4-1"] in this workspace\'s settings, and it is used instead of your ["claude-haiku-4-5"] (they decide what a session costs when the model is unavailable)',
+      'savepoint.ignore is ["**"] in this workspace\'s settings, and it is used instead of the default [] (what commands change under these paths is not recorded, and a rewind cannot bring it back)',
+    ]);
+    // The user's own lists, or a workspace's equal to them: nothing to say.
+    const mine = values({ fallbackModels: ['claude-haiku-4-5'], ignore: ['dist/**'] }, { ignore: ['dist/**'] });
+    agentSettings(mine);
+    assert.deepEqual(mine.problems, []);
+  });
+
   it("an always-ask pattern that could freeze the editor (nested repetition, a backreference) is named in the warning and asks about every call", () => {
     const v = values({ 'approval.alwaysAsk': ['curl'] }, { 'approval.alwaysAsk': ['(a+)+$', '(x)\\1'] });
     assert.deepEqual(agentSettings(v).policy.alwaysAsk, ['curl', '(a+)+$', '(x)\\1']);
