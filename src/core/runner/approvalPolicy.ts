@@ -1,4 +1,5 @@
-/** Which tool calls must wait for the user. Pure: the runner journals what this decides. */
+/** Which tool calls must wait for the user. Pure but for the always-ask patterns' time limit: the runner journals what this decides. */
+import { MATCH_LIMIT_MS, matchesWithin } from './patternMatch';
 
 /** memory: writes to long-term memory (not the workspace; undone with the session's rewind). */
 export type ToolCategory = 'read' | 'compute' | 'mutate' | 'memory';
@@ -66,7 +67,8 @@ export interface ApprovalDecisionNeed {
  * memory writes for the user scope, which every project reads.
  * File contents are not commands: writing a migration that says DROP TABLE is a write, not a drop.
  * Fail-closed: a user pattern that is invalid, or could backtrack for ever (`alwaysAskProblem`),
- * makes every call ask; the others run on bounded stretches of each string (`matchesBounded`).
+ * makes every call ask; the others run on bounded stretches of each string, within a time limit
+ * past which the call is asked about too (`matchesWithin`).
  */
 export function needsApproval(policy: ApprovalPolicy, tool: { name: string; category: ToolCategory }, input: unknown): ApprovalDecisionNeed {
   const reasons: string[] = [];
@@ -81,8 +83,9 @@ export function needsApproval(policy: ApprovalPolicy, tool: { name: string; cate
       reasons.push(problem);
       continue;
     }
-    const re = new RegExp(src, 'i');
-    if (strings.some((s) => matchesBounded(re, s))) reasons.push(`matches always-ask pattern ${JSON.stringify(src)}`);
+    const matched = matchesWithin(src, strings);
+    if (matched === 'stopped') reasons.push(`the always-ask pattern ${JSON.stringify(src)} (savepoint.approval.alwaysAsk) took longer than ${MATCH_LIMIT_MS} ms on this call's input and was stopped, so the call is asked about; a simpler pattern avoids this (\\s+ instead of \\s*\\s*)`);
+    else if (matched) reasons.push(`matches always-ask pattern ${JSON.stringify(src)}`);
   }
   if (paths.some((s) => OUTSIDE.test(s)) || commands.some((s) => COMMAND_OUTSIDE.some((re) => re.test(s)))) reasons.push('refers to a path outside the workspace');
   // The user scope is read into every project's prompts: a repository must not plant instructions there unasked.
@@ -103,24 +106,6 @@ function collectStrings(v: unknown, key = '', out: [string, string][] = [], dept
   else if (Array.isArray(v)) for (const x of v) collectStrings(x, key, out, depth + 1);
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collectStrings(x, k, out, depth + 1);
   return out;
-}
-
-/**
- * The most characters an always-ask pattern is run on at once. A longer string is matched in
- * stretches this long, each starting half a stretch after the one before: a match of up to half a
- * stretch is found whole wherever it is (padding cannot push a command past the patterns), and a
- * pattern that is slow on long text (`\s*\s*x`) never sees more than this. `^`, `$` and `\b` at a
- * stretch's edge may then match where the whole string would not: one more question, never one less.
- */
-export const MATCH_WINDOW = 1000;
-
-/** Whether `re` (no `g` flag) matches `s`, run on at most `MATCH_WINDOW` characters at a time. */
-export function matchesBounded(re: RegExp, s: string): boolean {
-  if (s.length <= MATCH_WINDOW) return re.test(s);
-  for (let at = 0; ; at += MATCH_WINDOW / 2) {
-    if (re.test(s.slice(at, at + MATCH_WINDOW))) return true;
-    if (at + MATCH_WINDOW >= s.length) return false;
-  }
 }
 
 /**

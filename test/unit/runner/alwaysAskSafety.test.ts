@@ -65,4 +65,14 @@ describe('always-ask patterns cannot freeze the extension host', () => {
     assert.equal(decide(['^[\\s\\S]{1001}'], { command: 'x'.repeat(5000) }).ask, false);
     assert.equal(decide(['^[\\s\\S]{1000}'], { command: 'x'.repeat(5000) }).ask, true);
   });
+
+  it('stops a pattern that is slow without backtracking for ever (\\s*\\s*x on 20,000 spaces: seconds of work) and asks, naming it', () => {
+    const d = decideInChild(['\\s*\\s*x'], { command: `echo${' '.repeat(20_000)}done` });
+    assert.equal(d.ask, true);
+    assert.ok(d.reasons.some((r) => r.includes('"\\\\s*\\\\s*x"') && r.includes('was stopped') && r.includes('asked about')), d.reasons.join('\n'));
+    // The same pattern on ordinary input is used as usual.
+    assert.equal(decide(['\\s*\\s*x'], { command: 'echo  x' }).ask, true);
+    assert.equal(decide(['\\s*\\s*x'], { command: 'echo  y' }).ask, false);
+  });
 });
+
