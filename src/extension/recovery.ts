@@ -3,6 +3,7 @@ import type { SessionId } from '../core/store/types';
 import { explainFailure } from './commands';
 import { readSettings } from './settings';
 import { notify } from './notify';
+import { FolderNotOpen } from './sessionService';
 
 /** What the restart recovery needs of the session service. */
 export interface RecoveringSessions {
@@ -38,16 +39,35 @@ export async function recover(service: RecoveringSessions, statusBar: { refresh(
 }
 
 /**
- * Resumes the sessions one by one; the first that cannot (no API key, a restricted workspace...)
- * tells the user why, with the button that fixes it, and the rest wait for Resume Session.
+ * Resumes the sessions one by one. A session whose folder is not open in this window is passed over
+ * (the others are not held back by it), and one notice names those folders. The first other failure
+ * (no API key, a restricted workspace...) tells the user why, with the button that fixes it, and the
+ * rest wait for Resume Session.
  */
 async function resumeAll(service: RecoveringSessions, ids: readonly SessionId[], log: vscode.LogOutputChannel): Promise<void> {
-  for (const id of ids) {
-    try {
-      await service.resume(id);
-    } catch (e) {
-      await explainFailure(e, log);
-      return;
+  const passed: FolderNotOpen[] = [];
+  try {
+    for (const id of ids) {
+      try {
+        await service.resume(id);
+      } catch (e) {
+        if (!(e instanceof FolderNotOpen)) {
+          await explainFailure(e, log);
+          return;
+        }
+        log.info(`session ${id} not resumed: ${e.message}`);
+        passed.push(e);
+      }
     }
+  } finally {
+    if (passed.length) void notify.warn(`Savepoint: ${notOpenText(passed)}`);
   }
+}
+
+/** Why sessions were not resumed: the folders they worked in, each named once. */
+export function notOpenText(passed: readonly FolderNotOpen[]): string {
+  const only = passed[0];
+  if (passed.length === 1 && only) return `an interrupted session was not resumed: ${only.message}`;
+  const named = [...new Set(passed.map((p) => (p.folder ? `"${p.folder.name}" (${p.folder.path})` : 'a folder not recorded')))];
+  return `${passed.length} interrupted sessions were not resumed: they worked in ${named.length === 1 ? 'the folder' : 'the folders'} ${named.join(', ')}, not open in this workspace. Add ${named.length === 1 ? 'it' : 'them'} back (File: Add Folder to Workspace), then use Resume Session.`;
 }

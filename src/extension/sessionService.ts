@@ -14,7 +14,7 @@ import type { SessionId } from '../core/store/types';
 import type { CheckpointStore } from '../core/store/checkpointStore';
 import { builtinTools } from '../core/tools/registry';
 import { memoryTools } from '../core/memory/memoryTools';
-import type { SessionFolders } from '../shared/sessionFolder';
+import { FolderMissing, type SessionFolders } from '../shared/sessionFolder';
 import { captureLogDirOf, FolderCaptures } from './folderCaptures';
 import { logNotice } from './sessionLog';
 import { readSettings } from './settings';
@@ -30,6 +30,16 @@ export class NotReady extends Error {
   constructor(
     message: string,
     readonly action?: { title: string; command: string },
+  ) {
+    super(message);
+  }
+}
+
+/** The session's folder is not open in this window: this session waits for it, others can run. `folder`: its name and path, when recorded. */
+export class FolderNotOpen extends NotReady {
+  constructor(
+    message: string,
+    readonly folder?: { name: string; path: string },
   ) {
     super(message);
   }
@@ -82,7 +92,7 @@ export class SessionService implements vscode.Disposable {
     try {
       uri = this.folders?.folderOf(id).uri;
     } catch (e) {
-      throw new NotReady(e instanceof Error ? e.message : String(e));
+      throw new FolderNotOpen(e instanceof Error ? e.message : String(e), e instanceof FolderMissing ? e.folder : undefined);
     }
     const folder = open.find((f) => f.uri.toString() === uri) ?? open[0];
     if (!folder) throw new NotReady('Open a folder first: the agent works inside a workspace folder.');

@@ -77,7 +77,7 @@ export class SessionFolders {
   /** The folder the session works in now (`folderFor`); throws with the reason when it has none. */
   folderOf(id: string): FolderRef {
     const r = folderFor(this.all()[id], this.open());
-    if ('problem' in r) throw new FolderMissing(r.problem);
+    if ('problem' in r) throw new FolderMissing(r.problem, this.all()[id]);
     return r.folder;
   }
 
@@ -103,5 +103,12 @@ export class SessionFolders {
   }
 }
 
-/** The session's folder is not open: the message says which one to add back. */
-export class FolderMissing extends Error {}
+/** The session's folder is not open: the message says which one to add back; `folder`, the one it worked in (when recorded). */
+export class FolderMissing extends Error {
+  constructor(
+    message: string,
+    readonly folder?: FolderRef,
+  ) {
+    super(message);
+  }
+}

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SessionId } from '../../../src/core/store/types';
 import { recover } from '../../../src/extension/recovery';
-import { NotReady } from '../../../src/extension/sessionService';
+import { FolderNotOpen, NotReady } from '../../../src/extension/sessionService';
 import { activateExtension, config, events, modelStats, waitForSession, WindowStub } from '../helpers';
 
 /**
@@ -75,4 +75,31 @@ describe('Restart recovery', () => {
     assert.deepEqual(shown, ['01FIRST']);
     assert.equal(documents(), before, 'no session document opened');
   });
+
+  it('Resume on the restart notice passes over a session whose folder is not open, resumes the others, and names the folder', async () => {
+    const log = vscode.window.createOutputChannel('Savepoint integration (recovery folders)', { log: true });
+    ui.on('warning', /interrupted when the editor stopped/, () => 'Resume');
+    const resumed: SessionId[] = [];
+    const away = (name: string) => new FolderNotOpen(`this session worked in the folder "${name}" (/src/${name}), which is not open in this workspace. Add it back to the workspace (File: Add Folder to Workspace), then try again.`, { name, path: `/src/${name}` });
+    const sessions = {
+      sweepCrashLeftovers: async () => 0,
+      rememberLostEpisodes: async () => 0,
+      recoverInterrupted: async () => ['01API' as SessionId, '01HERE' as SessionId, '01API2' as SessionId, '01WEB' as SessionId, '01THERE' as SessionId],
+      resume: async (id: SessionId) => {
+        if (id === '01API' || id === '01API2') throw away('api');
+        if (id === '01WEB') throw away('web');
+        resumed.push(id);
+      },
+    };
+    try {
+      await recover(sessions, { refresh: async () => undefined }, log, async () => undefined);
+    } finally {
+      log.dispose();
+    }
+    assert.deepEqual(resumed, ['01HERE', '01THERE'], 'the sessions after one whose folder is away are resumed too');
+    const notices = ui.calls.filter((c) => c.kind === 'warning' && c.message.includes('not resumed')).map((c) => c.message);
+    assert.deepEqual(notices, ['Savepoint: 3 interrupted sessions were not resumed: they worked in the folders "api" (/src/api), "web" (/src/web), not open in this workspace. Add them back (File: Add Folder to Workspace), then use Resume Session.']);
+    assert.deepEqual(ui.errors(), []);
+  });
 });
+
