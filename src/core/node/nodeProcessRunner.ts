@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
 import type { ProcessRunner, RunOptions, RunResult } from '../ports/processRunner';
+import { COMMAND_MARK, canFindStrays, newMark, stopStrays, type Stray } from './strayProcesses';
 
 /** How long to wait for the pipes to close after the shell exited and its group was killed. */
 const CLOSE_GRACE_MS = 500;
@@ -105,9 +106,9 @@ function abortedBeforeStart(): RunResult {
  * The `ProcessRunner` port with real child processes. The command runs through `/bin/sh -c`
  * (`cmd.exe /c` on Windows) as the leader of a new process group, with stdin closed and nothing
  * to read from stdout or stderr. When the shell exits, on timeout and on abort, the whole group is
- * killed; the run then resolves as soon as the pipes close, or after a short grace if something
- * outside the group still holds them, so a command that leaves background processes behind never
- * hangs the agent. The command gets the runner's environment without the model credentials (see
+ * killed, and so are the processes it started that left the group (`stopStrays`, Linux); the run
+ * then resolves as soon as the pipes close, or after a short grace if something outside the group
+ * still holds them, so a command that leaves background processes behind never hangs the agent. The command gets the runner's environment without the model credentials (see
  * `withoutCredentials`).
  */
 export class NodeProcessRunner implements ProcessRunner {
@@ -118,11 +119,13 @@ export class NodeProcessRunner implements ProcessRunner {
     const started = Date.now();
     const out = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, Math.max(0, options.keepTailBytes ?? 0));
     const { file, args } = shellCommand(command);
+    // Its processes that leave its group are found by this mark (`stopStrays`).
+    const mark = canFindStrays ? newMark() : undefined;
     let child: ChildProcess;
     try {
       child = spawn(file, args, {
         cwd: options.cwd,
-        env: withoutCredentials({ ...this.baseEnv, ...options.env }),
+        env: withoutCredentials({ ...this.baseEnv, ...options.env, ...(mark ? { [COMMAND_MARK]: mark } : {}) }),
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: !isWindows,
         windowsHide: true,
@@ -137,7 +140,7 @@ export class NodeProcessRunner implements ProcessRunner {
     if (!isWindows) {
       for (const pipe of [child.stdout, child.stderr]) if (pipe instanceof Socket) pipe.end();
     }
-    return new Supervision(child, options, out, started).result;
+    return new Supervision(child, options, out, started, mark).result;
   }
 }
 
@@ -150,6 +153,8 @@ class Supervision {
   private settled = false;
   private readonly timer: NodeJS.Timeout;
   private graceTimer: NodeJS.Timeout | undefined;
+  /** The processes the command left outside its group, being stopped once the shell exited. */
+  private strays: Promise<Stray[]> = Promise.resolve([]);
   private resolve!: (r: RunResult) => void;
   private readonly onAbort = () => {
     this.aborted = true;
@@ -161,6 +166,7 @@ class Supervision {
     private readonly options: RunOptions,
     private readonly out: OutputBuffer,
     private readonly started: number,
+    private readonly mark: string | undefined,
   ) {
     this.result = new Promise<RunResult>((resolve, reject) => {
       this.resolve = resolve;
@@ -182,6 +188,8 @@ class Supervision {
       this.exit = { code, signal };
       // Grandchildren may still hold the pipes: end them with the group, then give the pipes a moment to drain.
       killTree(child);
+      // And those that left the group (setsid, a daemon): the run ends once they are gone too.
+      if (this.mark) this.strays = stopStrays(this.mark, child.pid).catch(() => []);
       this.graceTimer = setTimeout(() => this.finish(), CLOSE_GRACE_MS);
     });
     child.on('close', () => this.finish());
@@ -198,6 +206,10 @@ class Supervision {
     const exit = this.exit;
     if (this.settled || !exit) return;
     this.cleanup();
+    void this.strays.then((strays) => this.settle(exit, strays));
+  }
+
+  private settle(exit: { code: number | null; signal: string | null }, strays: Stray[]): void {
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
     const tail = this.out.tailBytes();
@@ -209,6 +221,7 @@ class Supervision {
       output: this.out.bytes(),
       outputBytes: this.out.total,
       ...(tail ? { outputTail: tail } : {}),
+      ...(strays.length ? { strays: strays.map((p) => p.name) } : {}),
       durationMs: Date.now() - this.started,
     });
   }

@@ -33,6 +33,11 @@ export interface RunResult {
    * a tail was asked for; they follow `output` after `outputBytes - output.length - outputTail.length` bytes not kept.
    */
   outputTail?: Uint8Array;
+  /**
+   * The names of processes the command started outside its process group (`setsid`, a daemon),
+   * killed when it ended like the rest of its processes; absent when there were none.
+   */
+  strays?: string[];
   durationMs: number;
 }
 

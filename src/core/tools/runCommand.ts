@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../ports/processRunner';
 import { asTerminalShows, keptOutput } from './commandOutput';
 import { ToolError, type Tool, type ToolOutput } from './tool';
+import { count } from '../util/plural';
 import { decodeText, encodeText, headTail, jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
 
 export const COMMAND_DEFAULT_TIMEOUT_MS = 120_000;
@@ -95,6 +96,8 @@ export const runCommandTool: Tool<RunCommandInput> = {
       parts.push(`[Output was ${r.outputBytes} bytes; ${which}.]`);
     }
     parts.push(statusLine(r, timeoutMs, shown));
+    // A server or daemon the model meant to keep running is gone: it should know, and not wait for it.
+    if (r.strays?.length) parts.push(`[Stopped ${count(r.strays.length, 'process', 'processes')} the command had started outside its process group (setsid, a daemon): ${[...new Set(r.strays)].slice(0, 5).join(', ')}. No process outlives the command that started it.]`);
     const failed = r.timedOut || r.aborted || r.exitCode !== 0;
     return {
       content: parts.join('\n'),

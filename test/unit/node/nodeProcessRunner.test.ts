@@ -98,6 +98,41 @@ describe('NodeProcessRunner (real child processes)', function () {
     assert.ok(r.durationMs < 2_500, `took ${r.durationMs} ms`);
   });
 
+  describe('processes that leave the group (setsid, a daemon) do not outlive the command (Linux)', function () {
+    before(function () {
+      if (process.platform !== 'linux' || !(existsSync('/usr/bin/setsid') || existsSync('/bin/setsid'))) this.skip();
+    });
+    const pidIn = (name: string) => Number(readFileSync(`${cwd}/${name}`, 'utf8'));
+
+    it('kills a setsid child when the shell exits, and names it', async () => {
+      // The pause lets setsid leave the group before the shell exits (else the group kill takes it, as the command's).
+      const r = await runner.run('setsid sleep 300 & echo $! > stray.pid; sleep 0.3; echo detached', { cwd, timeoutMs: 60_000 });
+      assert.equal(r.exitCode, 0);
+      assert.equal(out(r.output), 'detached\n');
+      assert.equal(alive(pidIn('stray.pid')), false, 'the setsid sleep is gone when the run resolves');
+      assert.deepEqual(r.strays, ['sleep']);
+    });
+
+    it("kills a daemon's grandchild (a new session, then a background child in it), on timeout too", async () => {
+      const r = await runner.run(`setsid sh -c 'sleep 300 & echo $! > deep.pid; wait' & sleep 0.3; echo ready; sleep 30`, { cwd, timeoutMs: 1_500 });
+      assert.equal(r.timedOut, true);
+      assert.equal(out(r.output), 'ready\n');
+      assert.equal(alive(pidIn('deep.pid')), false);
+      assert.deepEqual([...(r.strays ?? [])].sort(), ['sh', 'sleep']);
+    });
+
+    it("leaves alone the processes of another command still running, and those it did not start", async () => {
+      const first = runner.run('setsid sleep 300 & echo $! > first.pid; sleep 2', { cwd, timeoutMs: 60_000 });
+      while (!existsSync(`${cwd}/first.pid`) || readFileSync(`${cwd}/first.pid`, 'utf8').trim() === '') await new Promise((res) => setTimeout(res, 20));
+      const other = await runner.run('echo quick', { cwd, timeoutMs: 60_000 });
+      assert.equal(other.strays, undefined);
+      assert.equal(alive(pidIn('first.pid')), true, "the other command's detached sleep runs on while that command runs");
+      const r = await first;
+      assert.deepEqual(r.strays, ['sleep']);
+      assert.equal(alive(pidIn('first.pid')), false);
+    });
+  });
+
   it('kills the group on abort, and does not start when already aborted', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);

@@ -68,6 +68,13 @@ describe('run_command', function () {
     assert.equal((await call(runCommandTool, { command: 'true', timeout_ms: 600_001 }, ctx)).error?.code, 'INVALID_INPUT');
   });
 
+  it('tells the model which processes it started outside its group were stopped (a server started with setsid does not run on)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const { ctx } = await setup();
+    const r = await call(runCommandTool, { command: 'setsid sleep 300 & sleep 0.3; echo started' }, ctx);
+    assert.equal(r.output?.content, 'started\n[Exit code 0.]\n[Stopped 1 process the command had started outside its process group (setsid, a daemon): sleep. No process outlives the command that started it.]');
+  });
+
   it('stops when the session is aborted', async () => {
     const ac = new AbortController();
     const { ctx } = await setup(ac.signal);
