@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { needsApproval } from '../../../src/core/runner/approvalPolicy';
 import { readSettings } from '../../../src/extension/settings';
 import { activateExtension, WindowStub } from '../helpers';
 
@@ -42,4 +43,12 @@ describe('Settings', () => {
     readSettings();
     assert.equal(ui.calls.filter((x) => x.kind === 'warning').length, 1);
   });
+
+  it('stops a slow always-ask pattern inside the extension host too (its time limit runs through vm), and asks', () => {
+    const auto = { categories: { read: 'auto', compute: 'auto', mutate: 'auto' }, alwaysAsk: ['\\s*\\s*x'] } as const;
+    const d = needsApproval({ ...auto, alwaysAsk: [...auto.alwaysAsk] }, { name: 'run_command', category: 'mutate' }, { command: `echo${' '.repeat(20_000)}done` });
+    assert.equal(d.ask, true);
+    assert.ok(d.reasons.some((r) => r.includes('was stopped')), d.reasons.join('\n'));
+  });
 });
+
