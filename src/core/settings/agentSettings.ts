@@ -43,13 +43,13 @@ export const USER_ONLY_SETTINGS = ['baseUrl', 'approval.timeoutMinutes', 'approv
 
 /**
  * Safeguards a workspace's settings may make stricter and never looser: approvals (ask over auto,
- * more always-ask patterns), budgets and the output tokens per model call (the lower limit: a
- * repository does not spend more of the user's money than they allow), encryption at rest and
+ * more always-ask patterns), budgets, the output tokens per model call and the continuations of a
+ * cut answer (the lower limit: a repository does not spend more of the user's money than they allow), encryption at rest and
  * synced writes (on over off), memory (off over on: the user's memory of other projects is not
  * offered to a repository that asks for it), auto-resume (off over on: a repository does not run
  * the agent at startup without the user).
  */
-export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approval.mutate', 'approval.memory', 'approval.alwaysAsk', 'budget.maxSteps', 'budget.maxTokens', 'budget.maxCostUsd', 'budget.maxToolFailures', 'budget.maxMinutes', 'maxTokens', 'store.encryptAtRest', 'store.syncWrites', 'memory.enabled', 'autoResume'] as const;
+export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approval.mutate', 'approval.memory', 'approval.alwaysAsk', 'budget.maxSteps', 'budget.maxTokens', 'budget.maxCostUsd', 'budget.maxToolFailures', 'budget.maxMinutes', 'maxTokens', 'maxContinuations', 'store.encryptAtRest', 'store.syncWrites', 'memory.enabled', 'autoResume'] as const;
 
 /**
  * The `savepoint.*` settings as the core wants them. A value of the wrong type or out of range
@@ -86,7 +86,7 @@ export function agentSettings(r: SettingsValues): AgentSettings {
     baseUrl: r.text('baseUrl', '', 'user', 'the API key is sent to it').trim() || undefined,
     maxTokens: r.number('maxTokens', 8192, { min: 1 }, { strictest: Math.min }),
     streamIdleMs: r.number('streamIdleSeconds', 90, { min: 5, max: 3600, whole: true }) * 1000,
-    maxContinuations: r.number('maxContinuations', 3, { min: 0, max: 20, whole: true }),
+    maxContinuations: r.number('maxContinuations', 3, { min: 0, max: 20, whole: true }, { strictest: Math.min }),
     budgets,
     policy: {
       categories: { read: rule('read', 'auto'), compute: rule('compute', 'ask'), mutate: rule('mutate', 'ask'), memory: rule('memory', 'auto') },
@@ -99,7 +99,7 @@ export function agentSettings(r: SettingsValues): AgentSettings {
     approvalTimeout: approvalTimeout(r),
     diagnoseSteps: r.flag('diagnostics.afterEachStep', true),
     context: { threshold: r.number('context.compactAtPercent', 70, { min: 20, max: 95 }) / 100, keepTurns: r.number('context.keepTurns', 4, { min: 1, max: 50 }) },
-    maxFileBytes: r.number('checkpoints.maxFileSizeMB', 5, { min: 1, max: 1024 }) * 1024 * 1024,
+    maxFileBytes: r.number('checkpoints.maxFileSizeMB', 5, { min: 1, max: 1024 }, 'told', 'files larger than this that commands change are kept by hash only, and a rewind cannot bring them back') * 1024 * 1024,
     // A repository may keep its build output out of the capture; `**` would keep everything out, so the user is told.
     ignore: r.texts('ignore', 'told', 'what commands change under these paths is not recorded, and a rewind cannot bring it back'),
   };

@@ -132,6 +132,17 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
     assert.deepEqual(mine.problems, []);
   });
 
+  it("a workspace can lower the continuations per answer, not raise them (each is a model call), and its file size limit is named (what a rewind can bring back)", () => {
+    const raise = values({ maxContinuations: 2 }, { maxContinuations: 20 });
+    assert.equal(agentSettings(raise).maxContinuations, 2);
+    assert.ok(problems(raise).some((p) => p.startsWith('savepoint.maxContinuations is 20 in this workspace\'s settings, which is not used: a workspace can make it stricter')), problems(raise).join('\n'));
+    assert.equal(agentSettings(values({ maxContinuations: 5 }, { maxContinuations: 1 })).maxContinuations, 1);
+    const small = values({}, { 'checkpoints.maxFileSizeMB': 1 });
+    assert.equal(agentSettings(small).maxFileBytes, 1024 * 1024);
+    assert.deepEqual(problems(small), ['savepoint.checkpoints.maxFileSizeMB is 1 in this workspace\'s settings, and it is used instead of the default 5 (files larger than this that commands change are kept by hash only, and a rewind cannot bring them back)']);
+    assert.ok(STRICTEST_SETTINGS.includes('maxContinuations' as (typeof STRICTEST_SETTINGS)[number]));
+  });
+
   it("an always-ask pattern that could freeze the editor (nested repetition, a backreference) is named in the warning and asks about every call", () => {
     const v = values({ 'approval.alwaysAsk': ['curl'] }, { 'approval.alwaysAsk': ['(a+)+$', '(x)\\1'] });
     assert.deepEqual(agentSettings(v).policy.alwaysAsk, ['curl', '(a+)+$', '(x)\\1']);
