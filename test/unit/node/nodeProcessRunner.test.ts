@@ -103,10 +103,11 @@ describe('NodeProcessRunner (real child processes)', function () {
       if (process.platform !== 'linux' || !(existsSync('/usr/bin/setsid') || existsSync('/bin/setsid'))) this.skip();
     });
     const pidIn = (name: string) => Number(readFileSync(`${cwd}/${name}`, 'utf8'));
+    /** Shell that waits until process PID has left the shell's group (setsid done; else the group kill takes it, as the command's own). */
+    const leftGroup = (pid: string) => `p=${pid}; while [ "$(cut -d' ' -f5 /proc/$p/stat)" = "$(cut -d' ' -f5 /proc/$$/stat)" ]; do sleep 0.05; done;`;
 
     it('kills a setsid child when the shell exits, and names it', async () => {
-      // The pause lets setsid leave the group before the shell exits (else the group kill takes it, as the command's).
-      const r = await runner.run('setsid sleep 300 & echo $! > stray.pid; sleep 0.3; echo detached', { cwd, timeoutMs: 60_000 });
+      const r = await runner.run(`setsid sleep 300 & echo $! > stray.pid; ${leftGroup('$!')} echo detached`, { cwd, timeoutMs: 60_000 });
       assert.equal(r.exitCode, 0);
       assert.equal(out(r.output), 'detached\n');
       assert.equal(alive(pidIn('stray.pid')), false, 'the setsid sleep is gone when the run resolves');
@@ -114,7 +115,7 @@ describe('NodeProcessRunner (real child processes)', function () {
     });
 
     it("kills a daemon's grandchild (a new session, then a background child in it), on timeout too", async () => {
-      const r = await runner.run(`setsid sh -c 'sleep 300 & echo $! > deep.pid; wait' & sleep 0.3; echo ready; sleep 30`, { cwd, timeoutMs: 1_500 });
+      const r = await runner.run(`setsid sh -c 'sleep 300 & echo $! > deep.pid; wait' & while [ ! -s deep.pid ]; do sleep 0.05; done; echo ready; sleep 30`, { cwd, timeoutMs: 5_000 });
       assert.equal(r.timedOut, true);
       assert.equal(out(r.output), 'ready\n');
       assert.equal(alive(pidIn('deep.pid')), false);

@@ -71,7 +71,7 @@ describe('run_command', function () {
   it('tells the model which processes it started outside its group were stopped (a server started with setsid does not run on)', async function () {
     if (process.platform !== 'linux') this.skip();
     const { ctx } = await setup();
-    const r = await call(runCommandTool, { command: 'setsid sleep 300 & sleep 0.3; echo started' }, ctx);
+    const r = await call(runCommandTool, { command: `setsid sleep 300 & p=$!; while [ "$(cut -d' ' -f5 /proc/$p/stat)" = "$(cut -d' ' -f5 /proc/$$/stat)" ]; do sleep 0.05; done; echo started` }, ctx);
     assert.equal(r.output?.content, 'started\n[Exit code 0.]\n[Stopped 1 process the command had started outside its process group (setsid, a daemon): sleep. No process outlives the command that started it.]');
   });
 
