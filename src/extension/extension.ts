@@ -14,6 +14,7 @@ import { ApprovalStatusBar } from './statusBar';
 import { StoreHost } from './storeHost';
 import { count } from '../core/util/plural';
 import { recover } from './recovery';
+import { rememberChoicesIn } from './settingsReader';
 import type { SessionId } from '../core/store/types';
 import { notify } from './notify';
 
@@ -24,6 +25,7 @@ let stores: StoreHost | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Savepoint', { log: true });
   context.subscriptions.push(log);
+  rememberChoicesIn(context.workspaceState);
   const host = new StoreHost(context, log);
   stores = host;
   const gate = new NotificationApprovalGate(log);

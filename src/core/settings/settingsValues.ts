@@ -179,3 +179,19 @@ export function settingsWarning(problems: readonly SettingProblem[]): string {
   // Each head a sentence: the first follows "Savepoint: ".
   return `${heads.map((h, i) => (i ? h.charAt(0).toUpperCase() + h.slice(1) : h)).join(' ')} ${[...notUsed, ...chosen].map((p) => `${p.text}.`).join(' ')}`;
 }
+
+/** How many workspace choices seen are remembered per workspace (the oldest go first). */
+const SEEN_MAX = 100;
+
+/**
+ * Which problems a warning shows: those not shown in this window (`shown`, texts), less the
+ * workspace choices (`used`) the user already saw in this workspace in an earlier window (`seen`):
+ * a repository's `ignore` or `model` is said once, and again when it (or the user's own) changes,
+ * where a value not used is said in every window until it is fixed. `seen`: the list to keep.
+ */
+export function noticesToShow(problems: readonly SettingProblem[], shown: ReadonlySet<string>, seen: readonly string[]): { show: SettingProblem[]; seen: string[] } {
+  const before = new Set(seen);
+  const show = problems.filter((p) => !shown.has(p.text) && !(p.used && before.has(p.text)));
+  const added = show.filter((p) => p.used).map((p) => p.text);
+  return { show, seen: [...seen, ...added].slice(-SEEN_MAX) };
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { agentSettings, approvalTimeout, checkCommandOf, encryptAtRest, memoryEnabled, storeSettings, STRICTEST_SETTINGS, USER_ONLY_SETTINGS } from '../../../src/core/settings/agentSettings';
-import { type SettingLayers, SettingsValues, settingsWarning } from '../../../src/core/settings/settingsValues';
+import { type SettingLayers, type SettingProblem, SettingsValues, noticesToShow, settingsWarning } from '../../../src/core/settings/settingsValues';
 
 /** Settings as VS Code's `inspect` gives them: the user's, a cloned repository's `.vscode/settings.json`, and its folder's. */
 function values(user: Record<string, unknown>, workspace: Record<string, unknown> = {}, folder: Record<string, unknown> = {}): SettingsValues {
@@ -195,5 +195,31 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
     }
     const userOnly = Object.entries(props).filter(([, p]) => p.scope === 'application' || p.scope === 'machine').map(([k]) => k.slice('savepoint.'.length));
     assert.deepEqual(userOnly.sort(), [...USER_ONLY_SETTINGS].sort());
+  });
+});
+
+describe('settings: which problems the warning shows', () => {
+  const notUsed: SettingProblem = { key: 'maxTokens', text: 'savepoint.maxTokens is -5, but it must be at least 1: 8192 is used' };
+  const chosen: SettingProblem = { key: 'ignore', used: true, text: 'savepoint.ignore is ["dist/**"] in this workspace\'s settings, and it is used instead of the default []' };
+
+  it('shows a workspace choice once per workspace (seen in an earlier window), a value not used in every window until fixed', () => {
+    const firstWindow = noticesToShow([notUsed, chosen], new Set(), []);
+    assert.deepEqual(firstWindow.show, [notUsed, chosen]);
+    assert.deepEqual(firstWindow.seen, [chosen.text]);
+    // The same window reads again: nothing new.
+    assert.deepEqual(noticesToShow([notUsed, chosen], new Set([notUsed.text, chosen.text]), firstWindow.seen).show, []);
+    // The next window: the bad value again, the choice already seen here.
+    const next = noticesToShow([notUsed, chosen], new Set(), firstWindow.seen);
+    assert.deepEqual(next.show, [notUsed]);
+    // The repository changes its choice: said again.
+    const changed: SettingProblem = { ...chosen, text: chosen.text.replace('dist/**', '**') };
+    assert.deepEqual(noticesToShow([changed], new Set(), next.seen).show, [changed]);
+  });
+
+  it('keeps at most the last 100 choices seen', () => {
+    const many = Array.from({ length: 150 }, (_, i): SettingProblem => ({ key: 'model', used: true, text: `choice ${i}` }));
+    const r = noticesToShow(many, new Set(), []);
+    assert.equal(r.seen.length, 100);
+    assert.equal(r.seen.at(-1), 'choice 149');
   });
 });
