@@ -5,6 +5,7 @@ import type { RewindData, RewindSettledData, RewindUndoneData } from './checkpoi
 import { CheckpointError, readJournal } from './checkpointEvents';
 import { TOUCH_DIGEST } from './touchDigest';
 import { sideEffectTouches } from './sideEffectTouches';
+import { lastStateOf } from './lastKnownState';
 
 /** applied: the result says it ran; not_applied: error or skipped; in_flight: started, no result (a crash). */
 export type TouchOutcome = 'applied' | 'not_applied' | 'in_flight';
@@ -53,6 +54,8 @@ export interface KnownState {
   inFlight?: BlobHash | null;
   /** The last change was found after a crash and may be someone else's: not surely the session's own version. */
   uncertain?: true;
+  /** `hash` is a user's version that a rewind overwrote with their OK and its undo gave back: theirs, not the session's own. */
+  notOwn?: true;
 }
 
 /** The last version of a file the model was shown (read_file), and where in the journal. */
@@ -261,28 +264,14 @@ export class FileHistory {
 
   /**
    * What the session last saw or wrote for each touched path. With `includeRewinds` (default), the
-   * writes of rewinds and undos count as the session's own (conflict detection); without, only the
-   * calls do (what the model last saw).
+   * writes of rewinds and undos count as the session's own (conflict detection), but for a user's
+   * version an undo gave back (`notOwn`); without, only the calls do (what the model last saw).
    */
   lastState(includeRewinds = true): Map<string, KnownState> {
     const out = new Map<string, KnownState>();
     for (const [path, list] of this.byPath) {
       const relevant = includeRewinds ? list : list.filter(byCall);
-      const state: KnownState = { path, hash: relevant[0]?.beforeHash ?? null };
-      for (const t of relevant) {
-        if (t.outcome === 'applied') {
-          // A rewind's record is committed before its renames: after a crash between the two, the
-          // file still holds what it held before. That counts as the session's own only if it was
-          // already: a user's edit a rewind overwrote with their OK must be asked about again.
-          const wasOwn = t.beforeHash === state.hash || (state.inFlight !== undefined && t.beforeHash === state.inFlight);
-          state.hash = t.afterHash;
-          delete state.inFlight;
-          if (t.uncertain) state.uncertain = true;
-          else delete state.uncertain;
-          if ((t.kind === 'rewind' || t.kind === 'undo') && t.beforeHash !== t.afterHash && wasOwn) state.inFlight = t.beforeHash;
-        } else if (t.outcome === 'in_flight') state.inFlight = t.afterHash;
-      }
-      if (relevant.length > 0) out.set(path, state);
+      if (relevant.length > 0) out.set(path, lastStateOf(path, relevant));
     }
     return out;
   }

@@ -208,8 +208,15 @@ export async function planUndo(store: CheckpointStore, workspace: Workspace, ses
   return { sessionId, rewindId, part: parts + 1, headSeq, files, memoryReverts: memoryLeft, ...(laterMemory.length ? { laterMemory } : {}), unsettled: unsettledOf(journal), ...(rewind.madeDirs?.length ? { madeDirs: rewind.madeDirs } : {}), ...(later.size ? { laterRewound: [...later].map(([path, targetStep]) => ({ path, targetStep })) } : {}) };
 }
 
-/** The versions on disk that are surely the session's own: none when the last was found after a crash (it may be the user's, made meanwhile: asked about). */
-const ownHashes = (k: KnownState | undefined): (BlobHash | null)[] => (!k || k.uncertain ? [] : k.inFlight !== undefined ? [k.hash, k.inFlight] : [k.hash]);
+/**
+ * The versions on disk that are surely the session's own: none when the last was found after a crash
+ * (it may be the user's, made meanwhile: asked about), nor a user's version an undo gave back.
+ */
+function ownHashes(k: KnownState | undefined): (BlobHash | null)[] {
+  if (!k || k.uncertain) return [];
+  const last = k.notOwn ? [] : [k.hash];
+  return k.inFlight !== undefined ? [...last, k.inFlight] : last;
+}
 
 interface Wanted {
   path: string;
