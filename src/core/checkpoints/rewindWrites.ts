@@ -91,7 +91,10 @@ export async function prepareWrites(store: CheckpointStore, workspace: Workspace
   }
   if (staging.status === 'rejected') throw await fileWhereFolderWas(workspace, staging.reason);
   let staged = staging.value;
-  const same = candidates.map((f, i) => disk.value[i]?.hash === f.fromHash);
+  const changed = candidates.map((f, i) => disk.value[i]?.hash !== f.fromHash);
+  // A move's deletion waits for its way back: with that path changed since the preview, the moved file stays.
+  const back = new Map(candidates.map((f, i) => [f.path, i]));
+  const same = candidates.map((f, i) => !changed[i] && !(f.movedFrom !== undefined && changed[back.get(f.movedFrom) ?? -1]));
   if (same.includes(false)) {
     await staged.discard();
     staged = await workspace.stageFiles(changes((i) => same[i] === true), { tag });
@@ -162,7 +165,15 @@ export async function commitAndWrite(
   // The record is durable: the renames follow (distinct paths, any order).
   onRecorded?.();
   const planned = new Map(prepared.write.map(({ f }) => [f.path, f]));
-  const unchanged = async (path: string) => (await readPlanned(workspace, planned.get(path) as RewindFilePlan).catch(() => undefined))?.hash === planned.get(path)?.fromHash;
+  const now = (f: RewindFilePlan) => readPlanned(workspace, f).then((d) => d.hash, () => undefined);
+  const unchanged = async (path: string) => {
+    const f = planned.get(path) as RewindFilePlan;
+    if ((await now(f)) !== f.fromHash) return false;
+    // A move's deletion is made only while its way back (`movedFrom`) holds what it held, or what this rewind writes there: never both copies gone.
+    const back = f.movedFrom === undefined ? undefined : planned.get(f.movedFrom);
+    const there = back && (await now(back));
+    return !back || there === back.fromHash || there === back.toHash;
+  };
   // Held until the renames are done (a link by its own hash, as the capture sees it), then released with the files skipped (changed meanwhile): those are not left out of a command's capture.
   const release = holdWrites?.(prepared.write.map(({ f }) => ({ path: f.path, hash: writtenHash(f) })));
   let skipped: string[] = [];

@@ -37,6 +37,32 @@ describe('a rewind around what the user put at the session\'s paths', function (
     assert.deepEqual(await diskTree(s.h.workspace), { 'a.txt': '"the original text\\n"' });
   });
 
+  it('the way back of a move written by the user after the preview: the moved file is kept too', async () => {
+    const s = await commandSession(['mv a.txt b.txt'], { prepare: (ws) => writeFile(join(ws, 'a.txt'), 'the original text\n'), keep });
+    const plan = await planRewind(s.h.store, s.ws, s.id, 0);
+    assert.deepEqual(plan.files.map((f) => [f.path, f.action, f.conflict]), [['a.txt', 'create', false], ['b.txt', 'delete', false]]);
+    await writeFile(join(s.h.workspace, 'a.txt'), 'a new file of the user\n');
+    const r = await applyRewind(s.h.store, s.ws, plan);
+    assert.deepEqual({ written: r.written, skipped: r.skipped.sort(), moveKept: r.moveKept }, { written: [], skipped: ['a.txt', 'b.txt'], moveKept: ['b.txt'] });
+    assert.deepEqual(await diskTree(s.h.workspace), { 'a.txt': '"a new file of the user\\n"', 'b.txt': '"the original text\\n"' });
+  });
+
+  it('the way back of a move saved by the user while the rewind commits its record: the moved file is kept too', async () => {
+    const s = await commandSession(['mv a.txt b.txt'], { prepare: (ws) => writeFile(join(ws, 'a.txt'), 'the original text\n'), keep });
+    const plan = await planRewind(s.h.store, s.ws, s.id, 0);
+    const store = s.h.store;
+    const commit = store.commit.bind(store);
+    // The save lands after the rewind has read the disk and staged the new contents, before the renames.
+    store.commit = async (c) => {
+      if (c.events[0]?.type === 'rewind') await writeFile(join(s.h.workspace, 'a.txt'), 'a new file of the user\n');
+      return commit(c);
+    };
+    const r = await applyRewind(store, s.ws, plan);
+    store.commit = commit;
+    assert.deepEqual({ written: r.written, skipped: r.skipped.sort() }, { written: [], skipped: ['a.txt', 'b.txt'] });
+    assert.deepEqual(await diskTree(s.h.workspace), { 'a.txt': '"a new file of the user\\n"', 'b.txt': '"the original text\\n"' });
+  });
+
   it('a folder of the user where the session once had a file does not stop a rewind that leaves that path absent', async () => {
     const s = await commandSession(['printf scratch > tmp', 'rm tmp && printf 1 > f.txt'], { prepare: (ws) => writeFile(join(ws, 'f.txt'), '0'), keep });
     await mkdir(join(s.h.workspace, 'tmp'));
