@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { eachLimited } from '../util/eachLimited';
 import { errCode } from '../util/errCode';
@@ -40,12 +41,16 @@ export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>,
     found.set(rel, null);
     for (const p of index.under(rel)) found.set(p, null);
   };
+  const ownName = exactNames(root, dirty);
   await eachLimited(dirty, ctx.concurrency, async (rel) => {
-    const st = await lstatOrNone(path.join(root, rel)).catch((e: unknown) => {
-      // Under a folder made unsearchable (chmod 000): what is there is not known now, not gone.
-      if (errCode(e) === 'EACCES' || errCode(e) === 'EPERM') return 'denied' as const;
-      throw e;
-    });
+    const st = await lstatOrNone(path.join(root, rel)).then(
+      async (s) => (s && !(await ownName(rel)) ? undefined : s),
+      (e: unknown) => {
+        // Under a folder made unsearchable (chmod 000): what is there is not known now, not gone.
+        if (errCode(e) === 'EACCES' || errCode(e) === 'EPERM') return 'denied' as const;
+        throw e;
+      },
+    );
     if (st === 'denied') return;
     if (!st || !(st.isFile() || st.isSymbolicLink() || st.isDirectory())) {
       // The watcher decoded a name that is not UTF-8: nothing by that string is there, yet something changed.
@@ -76,4 +81,23 @@ export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>,
   }
   await index.addLinkedNames(found);
   return found;
+}
+
+/**
+ * Whether a dirty path that a lstat finds is there by its own name. A file system that ignores case
+ * (macOS, Windows) finds `Readme.md` after `mv Readme.md README.md`: the entry is README.md, and
+ * Readme.md is gone. Only names of the batch that differ from another one only in case are looked up
+ * in their folder (read once per folder); any other name is its own.
+ */
+function exactNames(root: string, dirty: ReadonlySet<string>): (rel: string) => Promise<boolean> {
+  const byFold = new Map<string, number>();
+  for (const rel of dirty) byFold.set(rel.toLowerCase(), (byFold.get(rel.toLowerCase()) ?? 0) + 1);
+  const folders = new Map<string, Promise<Set<string> | undefined>>();
+  return async (rel) => {
+    if ((byFold.get(rel.toLowerCase()) ?? 0) < 2) return true;
+    const dir = path.posix.dirname(rel);
+    let names = folders.get(dir);
+    if (!names) folders.set(dir, (names = readdir(path.join(root, dir)).then((n) => new Set(n), () => undefined)));
+    return (await names)?.has(path.posix.basename(rel)) ?? true;
+  };
 }
