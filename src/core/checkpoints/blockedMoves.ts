@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { LinkOnWay } from '../ports/workspace';
+import type { LinkOnWay, Workspace } from '../ports/workspace';
 import type { FileHistory } from './fileHistory';
 import { keptWords, ownLinkKeptWords } from './planText';
 
@@ -7,6 +7,7 @@ import { keptWords, ownLinkKeptWords } from './planText';
 interface PlannedFile {
   path: string;
   action: 'restore' | 'delete' | 'create' | 'none';
+  fromHash: string | null;
   toHash: string | null;
   link?: LinkOnWay;
   keptFor?: KeptForMove;
@@ -112,6 +113,29 @@ export function keepBlockedMoves(history: FileHistory, step: number, files: Plan
     if (k === undefined) continue;
     f.keptFor = k;
     Object.defineProperty(f, 'diff', { enumerable: true, value: `${keptWords(f.path, k)}\n` });
+    Object.defineProperty(f, 'symbols', { enumerable: true, value: [] });
+  }
+}
+
+/**
+ * On a file system that ignores case (macOS, Windows), `Readme.md` and `README.md` are one file: a
+ * rewind of `mv Readme.md README.md` finds Readme.md holding what it should (it reads README.md) and
+ * would delete README.md, the file itself. That deletion is left out, and its preview says why: the
+ * file stays, under the name it has. Two of the plan's names are one file when they differ only in
+ * case, the disk holds the same contents at both, and their folder lists only the one to delete.
+ */
+export async function keepCaseTwins(workspace: Workspace, files: PlannedFile[]): Promise<void> {
+  for (const f of files) {
+    if (f.action !== 'delete' || f.link !== undefined || f.keptFor !== undefined || f.fromHash === null) continue;
+    const twin = files.find((g) => g !== f && g.toHash !== null && g.link === undefined && g.fromHash === f.fromHash && g.path.toLowerCase() === f.path.toLowerCase());
+    if (!twin) continue;
+    const dir = posix.dirname(twin.path);
+    const listed = await workspace.list(dir, { respectGitignore: false, limit: 100_000 }).catch(() => undefined);
+    if (listed && !listed.truncated && listed.entries.some((e) => e.path === twin.path || e.path === `./${twin.path}`)) continue;
+    f.action = 'none';
+    f.conflict = false;
+    delete f.movedFrom;
+    Object.defineProperty(f, 'diff', { enumerable: true, value: `${f.path} is kept: on this file system it is the same file as ${twin.path} (the names differ only in case), which the rewind brings back; deleting ${f.path} would delete it too. Rename the file by hand if its old name matters\n` });
     Object.defineProperty(f, 'symbols', { enumerable: true, value: [] });
   }
 }

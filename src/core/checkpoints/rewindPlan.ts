@@ -9,7 +9,7 @@ import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
 import { directoryNow, linkWords, symbolChanges } from './planText';
-import { type KeptForMove, keepBlockedMoves } from './blockedMoves';
+import { type KeptForMove, keepBlockedMoves, keepCaseTwins } from './blockedMoves';
 import { linksAt } from './historyLinks';
 import type { Outliner } from '../runner/stepEffects';
 
@@ -171,6 +171,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
   const final = aliases.size > 0 ? history.renamed(aliases) : history;
   if (aliases.size > 0) plan.files = await planFiles(store, workspace, wanted(final), o);
   keepBlockedMoves(final, step, plan.files);
+  await keepCaseTwins(workspace, plan.files);
   return plan;
 }
 

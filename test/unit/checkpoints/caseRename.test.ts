@@ -69,4 +69,20 @@ describe('a rename that changes only the case of a name, on a file system that i
     const result = (await h.events(id)).find((e) => e.type === 'tool_result');
     assert.match(String(result?.data.content), /\[files changed by the command: R Readme\.md -> README\.md\]/);
   });
+
+  it('a rewind never deletes the file under its new name: it stays, and the preview says why', async function () {
+    if (!(await tmpIgnoresCase())) this.skip();
+    const prepare = async (ws: string) => {
+      await mkdir(join(ws, 'src'));
+      await writeFile(join(ws, 'Readme.md'), README);
+      await writeFile(join(ws, 'src/button.tsx'), 'export const Button = 1;\n');
+    };
+    const { h, id, ws } = await commandSession(['mv Readme.md README.md && mv src/button.tsx src/Button.tsx'], { prepare, keep });
+    const plan = await planRewind(h.store, ws, id, 0);
+    assert.match(plan.files.find((f) => f.path === 'README.md')?.diff ?? '', /README\.md is kept: on this file system it is the same file as Readme\.md/);
+    await applyRewind(h.store, ws, plan);
+    assert.deepEqual([...(await readdir(h.workspace)), ...(await readdir(join(h.workspace, 'src'))).map((n) => `src/${n}`)].sort(), ['README.md', 'src', 'src/Button.tsx']);
+    assert.equal(await readFile(join(h.workspace, 'README.md'), 'utf8'), README);
+    assert.equal(await readFile(join(h.workspace, 'src/Button.tsx'), 'utf8'), 'export const Button = 1;\n');
+  });
 });
