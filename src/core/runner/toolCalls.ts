@@ -90,20 +90,22 @@ export class ToolCalls {
   private async declined(j: SessionJournal, call: CallState, decision: string, text: string | undefined, signal: AbortSignal): Promise<void> {
     const kind = approvalKind(call.approvalId);
     const input = call.planned?.input ?? null;
-    if (decision === 'respond') return this.finish(j, call, { content: `The user answered instead of running ${call.name}: ${text ?? ''}` }, input, kind === 'tool' ? undefined : 'skipped');
+    // What a command cut off by a crash had changed stays the step's, whatever the answer: a rewind can take it back.
+    const had = kind === 'command_rerun' && call.interrupted?.length ? call.interrupted : undefined;
+    const changed = had ? `\n[files changed since the interrupted run began: ${listEffects(had, 30)}]` : '';
+    // Its findings are the step's too, against the last step's (the list before it died with the process).
+    const diag = had && this.deps.diagnoseSteps && j.state.diagnostics ? await this.checks.diagnoseEffects(j, had, await this.checks.base(j, signal, true), signal) : undefined;
+    const more = had ? { sideEffects: had, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) } : {};
+    const after = `${changed}${diag ? diagnosticsForModel(diag.record) : ''}`;
+    if (decision === 'respond') return this.finish(j, call, { content: `The user answered instead of running ${call.name}: ${text ?? ''}${after}` }, input, kind === 'tool' ? undefined : 'skipped', more);
     const why =
       kind === 'command_rerun'
         ? 'The command was interrupted by a crash and may have partly run; the user chose not to run it again.'
         : kind === 'conflict'
           ? 'The file changed outside the session since this edit was planned; the user chose not to apply it.'
           : 'The user rejected this call.';
-    // What a command cut off by a crash had changed stays the step's: a rewind can take it back.
-    const had = kind === 'command_rerun' && call.interrupted?.length ? call.interrupted : undefined;
-    const changed = had ? `\n[files changed since the interrupted run began: ${listEffects(had, 30)}]` : '';
-    // Its findings are the step's too, against the last step's (the list before it died with the process).
-    const diag = had && this.deps.diagnoseSteps && j.state.diagnostics ? await this.checks.diagnoseEffects(j, had, await this.checks.base(j, signal, true), signal) : undefined;
-    const content = `${why}${text ? ` Feedback: ${text}` : ''}${changed}${diag ? diagnosticsForModel(diag.record) : ''}`;
-    return this.finish(j, call, { content, isError: true }, input, kind === 'tool' ? undefined : 'skipped', had ? { sideEffects: had, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) } : {});
+    const content = `${why}${text ? ` Feedback: ${text}` : ''}${after}`;
+    return this.finish(j, call, { content, isError: true }, input, kind === 'tool' ? undefined : 'skipped', more);
   }
 
   private async start(j: SessionJournal, call: CallState, tool: Tool, input: unknown, approved: ApprovedDisk, startedHere: Set<string>, signal: AbortSignal): Promise<void> {

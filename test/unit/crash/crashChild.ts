@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
+import type { ApprovalAnswer } from '../../../src/core/ports/approvalGate';
 import type { SessionId } from '../../../src/core/store/types';
 import type { StepInput } from '../../../src/core/scripted/scenario';
 import { builtSession } from '../checkpoints/checkpointHarness';
@@ -32,8 +33,9 @@ export async function crashDir(steps: StepInput[], files: Record<string, string>
 
 export const SID = 'crash-at-session';
 
-export function runChild(d: CrashDir, kill: 'apply' | 'ended' | 'none', rerun: 'approve' | 'reject' = 'approve'): FixtureProcess {
-  return new FixtureProcess('crashAtChild', [d.store, d.ws, d.server.url, SID, kill, rerun]);
+/** `rerun`: the answer to "run the interrupted command again?" ('approve', 'reject', or any answer). */
+export function runChild(d: CrashDir, kill: 'apply' | 'ended' | 'none', rerun: 'approve' | 'reject' | ApprovalAnswer = 'approve'): FixtureProcess {
+  return new FixtureProcess('crashAtChild', [d.store, d.ws, d.server.url, SID, kill, typeof rerun === 'string' ? rerun : JSON.stringify(rerun)]);
 }
 
 /** Savepoint's staged files anywhere under `dir`. */

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { access, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ToolResultData } from '../../../src/core/runner/runEvents';
+import { openCheckpointStore } from '../../../src/core/store/openStore';
+import type { JournalEvent, SessionId } from '../../../src/core/store/types';
+import type { FixtureProcess } from '../../fixtures/storeChild';
+import { finalText, toolUse } from '../runner/runnerHarness';
+import { type CrashDir, SID, crashDir, runChild } from './crashChild';
+
+/**
+ * What a command cut off by a crash had changed is the step's, whatever the user answers to "run it
+ * again?" (see rerunQuestion): the answers other than approve and reject, and a crash after them.
+ */
+describe('the answer to "run the interrupted command again?" keeps what the cut-off run changed (real process, real LevelDB)', function () {
+  this.timeout(90_000);
+  let d: CrashDir | undefined;
+  afterEach(async () => {
+    await d?.server.close();
+    if (d) await rm(d.root, { recursive: true, force: true });
+    d = undefined;
+  });
+
+  const exists = (p: string) => access(p).then(() => true, () => false);
+  const journal = async (c: CrashDir): Promise<JournalEvent[]> => {
+    const store = await openCheckpointStore({ dir: c.store, onLocked: 'fail' });
+    try {
+      const out: JournalEvent[] = [];
+      for await (const e of store.readEvents(SID as SessionId)) out.push(e);
+      return out;
+    } finally {
+      await store.close();
+    }
+  };
+  const resultOf = (events: JournalEvent[]) => events.find((e) => e.type === 'tool_result' && (e.data as ToolResultData).callId === 'c1')?.data as ToolResultData | undefined;
+  const effects = (r: ToolResultData | undefined) => r?.sideEffects?.map((s) => `${s.kind} ${s.path}`) ?? [];
+
+  /** SIGKILLs the child once the command has left `marker` in the signal folder. */
+  async function killOnceRan(c: CrashDir, p: FixtureProcess, marker: string): Promise<void> {
+    for (let i = 0; i < 400 && !(await exists(join(c.sig, marker))); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(await exists(join(c.sig, marker)), `the command left ${marker}`);
+    p.child.kill('SIGKILL');
+    assert.equal((await p.exited).signal, 'SIGKILL');
+  }
+
+  const FIRST = "printf 'a2\\n' > a.txt && touch ../sig/ran && sleep 20";
+
+  it('answered with a reply to the model: the result records the files the cut-off run changed', async () => {
+    d = await crashDir([toolUse('c1', 'run_command', { command: FIRST }), finalText('done', { toolResultFor: 'c1' })], { 'a.txt': 'a1\n' });
+    await killOnceRan(d, runChild(d, 'none'), 'ran');
+    const out = await runChild(d, 'none', { decision: 'respond', text: 'I ran it myself' }).exited;
+    assert.equal(out.code, 0, out.stderr);
+    const result = resultOf(await journal(d));
+    assert.deepEqual(effects(result), ['modified a.txt'], 'a rewind to before the step cannot take back what the cut-off run changed');
+    assert.match(result?.content ?? '', /files changed since the interrupted run began: M a\.txt/, 'the model is told what changed, as for a rejection');
+  });
+});
