@@ -116,8 +116,8 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
       return { ...s, status, continued: d.continues ? (s.continued ?? 0) + 1 : 0, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name, ...(c.cut ? { cut: true as const, ...(d.stopReason === 'model_context_window_exceeded' ? { windowFull: true as const } : {}) } : {}) })), counters, usage, context };
     }
     case 'tool_planned':
-      // A new plan (the user edited the input) replaces the old one and its decision.
-      return updateCall(s, e.data.callId, (c) => ({ id: c.id, name: c.name, planned: e.data }));
+      // A new plan (the user edited the input) replaces the old one and its decision; what a cut-off run of the command had changed stays the step's.
+      return updateCall(s, e.data.callId, (c) => ({ id: c.id, name: c.name, planned: e.data, ...(c.interrupted ? { interrupted: c.interrupted } : {}) }));
     case 'tool_started':
       // A run again, or a run of the input the user edited (kept in tool_planned), uses up the answer that let it run: a crash during it is reconciled, or asked about, anew.
       return updateCall(s, e.data.callId, (c) => {

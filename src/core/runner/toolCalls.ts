@@ -319,6 +319,8 @@ export class ToolCalls {
     recovered?: ToolResultData['recovered'],
     more: { sideEffects?: SideEffect[]; symbols?: SymbolSnapshot; blobs?: BlobInput[]; diagnostics?: StepDiagnostics; merged?: PlannedMutation[] } = {},
   ): Promise<void> {
+    // What a command cut off by a crash had changed is the step's whatever happens next (an edited input the tool refuses, too).
+    const sideEffects = more.sideEffects ?? call.interrupted;
     // Under its real path, as the writes (see `byRealPath`); the path given when it cannot be resolved.
     const seen = await Promise.all((out.seen ?? []).map(async (f) => ({ path: await filePath(this.deps.toolContext.workspace, f.path).catch(() => f.path), hash: hashBytes(f.bytes), bytes: f.bytes })));
     const blobs: BlobInput[] = [
@@ -337,7 +339,7 @@ export class ToolCalls {
       progressed: out.progressed === true && out.isError !== true,
       ...(out.full ? { outputBlob: hashBytes(out.full) } : {}),
       ...(recovered ? { recovered } : {}),
-      ...(more.sideEffects?.length ? { sideEffects: more.sideEffects } : {}),
+      ...(sideEffects?.length ? { sideEffects } : {}),
       ...(more.symbols?.lines.length ? { symbols: more.symbols.lines } : {}),
       ...(more.symbols?.outlines.length ? { outlines: more.symbols.outlines } : {}),
       ...(more.diagnostics ? { diagnostics: more.diagnostics } : {}),

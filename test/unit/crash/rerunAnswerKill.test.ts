@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ToolResultData } from '../../../src/core/runner/runEvents';
+import type { ApprovalRequestedData, ToolResultData } from '../../../src/core/runner/runEvents';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { JournalEvent, SessionId } from '../../../src/core/store/types';
 import type { FixtureProcess } from '../../fixtures/storeChild';
@@ -53,5 +53,28 @@ describe('the answer to "run the interrupted command again?" keeps what the cut-
     const result = resultOf(await journal(d));
     assert.deepEqual(effects(result), ['modified a.txt'], 'a rewind to before the step cannot take back what the cut-off run changed');
     assert.match(result?.content ?? '', /files changed since the interrupted run began: M a\.txt/, 'the model is told what changed, as for a rejection');
+  });
+
+  it('answered with an edited command that is SIGKILLed too, then rejected: the result records what both cut-off runs changed', async () => {
+    d = await crashDir([toolUse('c1', 'run_command', { command: FIRST }), finalText('done', { toolResultFor: 'c1' })], { 'a.txt': 'a1\n' });
+    await killOnceRan(d, runChild(d, 'none'), 'ran');
+    const edited = { decision: 'edit' as const, input: { command: "printf 'b2\\n' > b.txt && touch ../sig/ran2 && sleep 20" } };
+    await killOnceRan(d, runChild(d, 'none', edited), 'ran2');
+    const out = await runChild(d, 'none', 'reject').exited;
+    assert.equal(out.code, 0, out.stderr);
+    const events = await journal(d);
+    const asked = events.filter((e) => e.type === 'approval_requested' && (e.data as ApprovalRequestedData).kind === 'command_rerun').map((e) => (e.data as ApprovalRequestedData).interrupted?.map((s) => `${s.kind} ${s.path}`));
+    assert.deepEqual(asked, [['modified a.txt'], ['modified a.txt', 'created b.txt']], 'the second question names what both runs changed');
+    assert.deepEqual(effects(resultOf(events)), ['modified a.txt', 'created b.txt']);
+  });
+
+  it('answered with an edited command the tool refuses (a field it does not know): the result records what the cut-off run changed', async () => {
+    d = await crashDir([toolUse('c1', 'run_command', { command: FIRST }), finalText('done', { toolResultFor: 'c1' })], { 'a.txt': 'a1\n' });
+    await killOnceRan(d, runChild(d, 'none'), 'ran');
+    const out = await runChild(d, 'none', { decision: 'edit', input: { cmd: 'true' } }).exited;
+    assert.equal(out.code, 0, out.stderr);
+    const result = resultOf(await journal(d));
+    assert.match(result?.content ?? '', /Invalid input for run_command/);
+    assert.deepEqual(effects(result), ['modified a.txt']);
   });
 });
