@@ -293,7 +293,8 @@ async function symbolsOf(app: Composed): Promise<Outliner | undefined> {
 type Lister = (o: ListSessionsOptions) => Promise<SessionPage>;
 
 async function latestUnfinished(list: Lister): Promise<SessionId | undefined> {
-  return (await allSessions(list)).find((s) => s.status !== 'completed')?.id;
+  // A session with no record at all was never started (a crash while it was): nothing to resume.
+  return (await allSessions(list)).find((s) => s.status !== 'completed' && s.headSeq > 0)?.id;
 }
 
 /** One session's line; `ids`: the sessions there are (a fork whose source was deleted says so, as the sidebar does). */

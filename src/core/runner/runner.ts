@@ -127,7 +127,8 @@ export class Runner {
     if (!o.task.trim()) throw new RunnerError('INVALID', 'the task is empty');
     if (o.models.length === 0) throw new RunnerError('INVALID', 'no model configured');
     const title = o.title ?? (o.task.length > 80 ? `${o.task.slice(0, 77)}...` : o.task);
-    const summary = await this.deps.store.createSession({ title, status: 'running', ...(o.id ? { id: o.id } : {}) });
+    // Created 'failed', made 'running' by the start record (as a fork is): a crash in between leaves no row that looks resumable.
+    const summary = await this.deps.store.createSession({ title, status: 'failed', ...(o.id ? { id: o.id } : {}) });
     const first: Message = { role: 'user', content: o.task };
     const j = await SessionJournal.open(this.deps.store, summary.id, this.now);
     // Chosen once and journaled with the start, so a resume sends the very same prompt.
@@ -176,6 +177,7 @@ export class Runner {
     // records and the runner's status do not race to the journal, and a rewind then finds it running.
     const j = await oneSessionOpAtATime(this.deps.store, id, async () => {
       const opened = await SessionJournal.open(this.deps.store, id, this.now);
+      if (opened.headSeq === 0) throw new RunnerError('INVALID', `session ${id} was never started: Savepoint stopped before its task was recorded, so there is nothing to resume; start the task again`);
       if (opened.state.status !== 'completed' && opened.state.status !== 'running' && opened.state.status !== 'waiting') {
         await this.commit(opened, opened.state.turn, [{ type: 'status', data: { status: opened.state.openApprovals.length ? 'waiting' : 'running', reason: `resumed from ${opened.state.status}` } }]);
       }
