@@ -120,7 +120,7 @@ export class NodeProcessRunner implements ProcessRunner {
     const out = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, Math.max(0, options.keepTailBytes ?? 0));
     const { file, args } = shellCommand(command);
     // Its processes that leave its group are found by this mark (`stopStrays`).
-    const mark = canFindStrays ? newMark() : undefined;
+    const mark = canFindStrays ? (options.mark ?? newMark()) : undefined;
     let child: ChildProcess;
     try {
       child = spawn(file, args, {
@@ -141,6 +141,10 @@ export class NodeProcessRunner implements ProcessRunner {
       for (const pipe of [child.stdout, child.stderr]) if (pipe instanceof Socket) pipe.end();
     }
     return new Supervision(child, options, out, started, mark).result;
+  }
+
+  async stopMarked(mark: string): Promise<string[]> {
+    return (await stopStrays(mark, undefined)).map((p) => p.name);
   }
 }
 

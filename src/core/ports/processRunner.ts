@@ -16,6 +16,12 @@ export interface RunOptions {
    * a long build or test log ends with what matters (the summary, the error). Default 0.
    */
   keepTailBytes?: number;
+  /**
+   * What the command's processes carry in their environment (see `COMMAND_MARK`), a fresh one by
+   * default. A mark the caller can make again (from the call it runs for) lets a later process find
+   * them with `stopMarked` when this one died while they ran.
+   */
+  mark?: string;
 }
 
 export interface RunResult {
@@ -48,4 +54,11 @@ export interface ProcessRunner {
    * Not idempotent: each call runs the command again.
    */
   run(command: string, options: RunOptions): Promise<RunResult>;
+
+  /**
+   * Kills the live processes that carry `mark` (see RunOptions.mark): what is left running of a
+   * command whose runner died, which nothing supervises. Returns their names, one per process
+   * killed; [] when there is none, or where processes cannot be found by their mark. Idempotent.
+   */
+  stopMarked?(mark: string): Promise<string[]>;
 }

@@ -7,7 +7,7 @@ import { needsApproval } from './approvalPolicy';
 import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, editStagingTag, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
 import { callKey } from './loopDetector';
 import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, listEffects, symbolSnapshot } from './stepEffects';
-import { type Interrupted, captureLabel, recoverInterrupted, rerunQuestion } from './interruptedCommand';
+import { type Interrupted, captureLabel, markedFor, recoverInterrupted, rerunQuestion, stopLeftovers } from './interruptedCommand';
 import { composeEffects } from './composeEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
 import { captured } from './capturedRun';
@@ -276,11 +276,12 @@ export class ToolCalls {
       const content = `${out.content}${told}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
-    // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer.
+    // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer. What still ran of it is stopped first.
+    const stopped = tool.name === 'run_command' ? await stopLeftovers(this.deps.toolContext.processes, this.deps.store, j, call.id) : [];
     const found = tool.category === 'mutate' ? await recoverInterrupted(this.deps.capture, j, call.id) : undefined;
     if (tool.name === 'run_command' && (!latest || approvalKind(latest.approvalId) !== 'command_rerun')) {
       const since = found && call.interrupted?.length ? { ...found, effects: composeEffects(call.interrupted, found.effects) } : found;
-      await this.commit(j, j.state.turn, [rerunQuestion(j, call, input, since, this.now())], found ? { blobs: found.blobs } : undefined);
+      await this.commit(j, j.state.turn, [rerunQuestion(j, call, input, since, this.now(), stopped)], found ? { blobs: found.blobs } : undefined);
       if (found) await this.deps.capture?.forget?.(captureLabel(j, call.id)).catch(() => undefined);
       return;
     }
@@ -379,7 +380,9 @@ export class ToolCalls {
     const outputs = j ? { read: async (id: string) => (j.state.outputs[id] ? j.getBlob(j.state.outputs[id]) : undefined) } : undefined;
     // Bound to the call: its id is the idempotency key, so a call run again at resume writes nothing twice.
     const memory = j && callId && this.deps.memory ? this.deps.memory.port({ sessionId: j.id, seq: j.headSeq, step: j.state.turn, opKey: callId }) : undefined;
-    return { ...this.deps.toolContext, signal, ...(outputs ? { outputs } : {}), ...(memory ? { memory } : {}) };
+    // Its commands' processes are marked as the call's: a resume after a crash finds what still runs of them (`stopLeftovers`).
+    const processes = j && callId ? markedFor(this.deps.toolContext.processes, this.deps.store, j, callId) : this.deps.toolContext.processes;
+    return { ...this.deps.toolContext, processes, signal, ...(outputs ? { outputs } : {}), ...(memory ? { memory } : {}) };
   }
 }
 

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { access, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ApprovalRequestedData } from '../../../src/core/runner/runEvents';
+import { canFindStrays } from '../../../src/core/node/strayProcesses';
+import { openCheckpointStore } from '../../../src/core/store/openStore';
+import type { JournalEvent, SessionId } from '../../../src/core/store/types';
+import { finalText, toolUse } from '../runner/runnerHarness';
+import { type CrashDir, SID, crashDir, runChild } from './crashChild';
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A command runs in a process group of its own: SIGKILL of the runner does not reach it, and nothing
+ * supervises it any more. The resume finds it still running: it is stopped before the user is asked
+ * whether to run it again, so it neither runs beside its run again nor goes on changing the workspace
+ * after the step recorded what it had changed.
+ */
+describe('a command still running after its runner was SIGKILLed (real processes, real LevelDB)', function () {
+  this.timeout(90_000);
+  let d: CrashDir | undefined;
+  afterEach(async () => {
+    await d?.server.close();
+    if (d) await rm(d.root, { recursive: true, force: true });
+    d = undefined;
+  });
+
+  it('is stopped at the resume, and the question says so; it writes nothing after the step is recorded', async function () {
+    if (!canFindStrays) this.skip();
+    d = await crashDir(
+      [toolUse('c1', 'run_command', { command: "touch ../sig/ran && sleep 6 && printf 'late\\n' > late.txt" }), finalText('done', { toolResultFor: 'c1' })],
+      {},
+    );
+    const first = runChild(d, 'none');
+    for (let i = 0; i < 400 && !(await exists(join(d.sig, 'ran'))); i++) await sleep(25);
+    assert.ok(await exists(join(d.sig, 'ran')), 'the command ran');
+    first.child.kill('SIGKILL');
+    assert.equal((await first.exited).signal, 'SIGKILL');
+    const killedAt = Date.now();
+
+    const second = await runChild(d, 'none', 'reject').exited;
+    assert.equal(second.code, 0, second.stderr);
+    assert.ok(Date.now() - killedAt < 5_000, 'the resume ended before the command would have written late.txt (the test proves nothing otherwise)');
+    const store = await openCheckpointStore({ dir: d.store, onLocked: 'fail' });
+    const events: JournalEvent[] = [];
+    for await (const e of store.readEvents(SID as SessionId)) events.push(e);
+    await store.close();
+    const asked = events.find((e) => e.type === 'approval_requested' && (e.data as ApprovalRequestedData).kind === 'command_rerun')?.data as ApprovalRequestedData;
+    assert.match(asked.reasons[0] ?? '', /It was still running: Savepoint stopped it \(\d+ process(es)?: [^)]*sleep[^)]*\)/);
+
+    await sleep(Math.max(0, killedAt + 8_000 - Date.now()));
+    assert.equal(await exists(join(d.ws, 'late.txt')), false, 'the command cut off by the crash went on and wrote late.txt after its step was recorded');
+  });
+});
