@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { access, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { access, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import type { ApprovalRequestedData, ToolResultData } from '../../../src/core/runner/runEvents';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
-import type { JournalEvent, SessionId } from '../../../src/core/store/types';
+import type { SessionId } from '../../../src/core/store/types';
 import { finalText, toolUse } from '../runner/runnerHarness';
-import { type CrashDir, SID, crashDir, runChild } from './crashChild';
+import { type CrashDir, SID, crashDir, runChild, journalOf, removeAfterEach } from './crashChild';
 
 /**
  * The runner SIGKILLed while a command runs (the editor killed mid-`npm install`): at the resume,
@@ -18,23 +18,14 @@ import { type CrashDir, SID, crashDir, runChild } from './crashChild';
 describe('a command SIGKILLed mid-run (real process, real LevelDB)', function () {
   this.timeout(90_000);
   let d: CrashDir | undefined;
-  afterEach(async () => {
-    await d?.server.close();
-    if (d) await rm(d.root, { recursive: true, force: true });
+  removeAfterEach(() => {
+    const c = d;
     d = undefined;
+    return c;
   });
 
   const exists = (p: string) => access(p).then(() => true, () => false);
-  const events = async (c: CrashDir): Promise<JournalEvent[]> => {
-    const store = await openCheckpointStore({ dir: c.store, onLocked: 'fail' });
-    try {
-      const out: JournalEvent[] = [];
-      for await (const e of store.readEvents(SID as SessionId)) out.push(e);
-      return out;
-    } finally {
-      await store.close();
-    }
-  };
+  const events = journalOf;
 
   /** Reads a.txt (its old contents go into the store), then runs a command that edits, deletes and creates files, and is killed in the middle. */
   async function killedMidCommand(answer: 'approve' | 'reject', lastUserContains: string): Promise<CrashDir> {

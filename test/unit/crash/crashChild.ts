@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { ApprovalAnswer } from '../../../src/core/ports/approvalGate';
-import type { SessionId } from '../../../src/core/store/types';
+import type { JournalEvent, SessionId } from '../../../src/core/store/types';
 import type { StepInput } from '../../../src/core/scripted/scenario';
 import { builtSession } from '../checkpoints/checkpointHarness';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
@@ -74,5 +74,27 @@ export async function withStore<T>(k: Killed, f: (s: Awaited<ReturnType<typeof o
     return await f(s, new NodeWorkspace(k.ws));
   } finally {
     await s.close();
+  }
+}
+
+/** After each test, closes the scripted model of the crash folder `take` gives (and forgets) and removes the folder. */
+export function removeAfterEach(take: () => CrashDir | undefined): void {
+  afterEach(async () => {
+    const c = take();
+    if (!c) return;
+    await c.server.close();
+    await rm(c.root, { recursive: true, force: true });
+  });
+}
+
+/** The session's journal in the crash folder's store, read whole (the store opened and closed around it). */
+export async function journalOf(c: CrashDir): Promise<JournalEvent[]> {
+  const store = await openCheckpointStore({ dir: c.store, onLocked: 'fail' });
+  try {
+    const out: JournalEvent[] = [];
+    for await (const e of store.readEvents(SID as SessionId)) out.push(e);
+    return out;
+  } finally {
+    await store.close();
   }
 }

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sweepCrashLeftovers } from '../../../src/core/checkpoints/rewindPlan';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import { finalText, toolUse } from '../runner/runnerHarness';
-import { type CrashDir, crashDir, runChild, tempsUnder } from './crashChild';
+import { type CrashDir, crashDir, runChild, tempsUnder, removeAfterEach } from './crashChild';
 
 describe('an edit tool SIGKILLed mid-apply (real process, real LevelDB)', function () {
   this.timeout(60_000);
   let d: CrashDir | undefined;
-  afterEach(async () => {
-    await d?.server.close();
-    if (d) await rm(d.root, { recursive: true, force: true });
+  removeAfterEach(() => {
+    const c = d;
     d = undefined;
+    return c;
   });
 
   it('the resumed session applies the edit once and leaves no .savepoint-*.tmp file in the user\'s folder', async () => {

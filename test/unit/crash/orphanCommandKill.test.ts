@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { access, rm } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApprovalRequestedData } from '../../../src/core/runner/runEvents';
 import { canFindStrays } from '../../../src/core/node/strayProcesses';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { JournalEvent, SessionId } from '../../../src/core/store/types';
 import { finalText, toolUse } from '../runner/runnerHarness';
-import { type CrashDir, SID, crashDir, runChild } from './crashChild';
+import { type CrashDir, SID, crashDir, runChild, removeAfterEach } from './crashChild';
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,10 +20,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('a command still running after its runner was SIGKILLed (real processes, real LevelDB)', function () {
   this.timeout(90_000);
   let d: CrashDir | undefined;
-  afterEach(async () => {
-    await d?.server.close();
-    if (d) await rm(d.root, { recursive: true, force: true });
+  removeAfterEach(() => {
+    const c = d;
     d = undefined;
+    return c;
   });
 
   it('is stopped at the resume, and the question says so; it writes nothing after the step is recorded', async function () {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { access, rm } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApprovalRequestedData, ToolResultData } from '../../../src/core/runner/runEvents';
-import { openCheckpointStore } from '../../../src/core/store/openStore';
-import type { JournalEvent, SessionId } from '../../../src/core/store/types';
+import type { JournalEvent } from '../../../src/core/store/types';
 import type { FixtureProcess } from '../../fixtures/storeChild';
 import { finalText, toolUse } from '../runner/runnerHarness';
-import { type CrashDir, SID, crashDir, runChild } from './crashChild';
+import { type CrashDir, crashDir, runChild, journalOf, removeAfterEach } from './crashChild';
 
 /**
  * What a command cut off by a crash had changed is the step's, whatever the user answers to "run it
@@ -15,23 +14,14 @@ import { type CrashDir, SID, crashDir, runChild } from './crashChild';
 describe('the answer to "run the interrupted command again?" keeps what the cut-off run changed (real process, real LevelDB)', function () {
   this.timeout(90_000);
   let d: CrashDir | undefined;
-  afterEach(async () => {
-    await d?.server.close();
-    if (d) await rm(d.root, { recursive: true, force: true });
+  removeAfterEach(() => {
+    const c = d;
     d = undefined;
+    return c;
   });
 
   const exists = (p: string) => access(p).then(() => true, () => false);
-  const journal = async (c: CrashDir): Promise<JournalEvent[]> => {
-    const store = await openCheckpointStore({ dir: c.store, onLocked: 'fail' });
-    try {
-      const out: JournalEvent[] = [];
-      for await (const e of store.readEvents(SID as SessionId)) out.push(e);
-      return out;
-    } finally {
-      await store.close();
-    }
-  };
+  const journal = journalOf;
   const resultOf = (events: JournalEvent[]) => events.find((e) => e.type === 'tool_result' && (e.data as ToolResultData).callId === 'c1')?.data as ToolResultData | undefined;
   const effects = (r: ToolResultData | undefined) => r?.sideEffects?.map((s) => `${s.kind} ${s.path}`) ?? [];
 

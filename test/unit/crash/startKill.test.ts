@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
 import { finalText } from '../runner/runnerHarness';
-import { type CrashDir, SID, crashDir, runChild } from './crashChild';
+import { type CrashDir, SID, crashDir, runChild, removeAfterEach } from './crashChild';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
@@ -18,10 +17,10 @@ const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
 describe('a session SIGKILLed while it is started, between its row and its start record (real process, real LevelDB)', function () {
   this.timeout(60_000);
   let d: CrashDir | undefined;
-  afterEach(async () => {
-    await d?.server.close();
-    if (d) await rm(d.root, { recursive: true, force: true });
+  removeAfterEach(() => {
+    const c = d;
     d = undefined;
+    return c;
   });
 
   it('is left finished (failed), not running; a resume of it says it never started, and `savepoint resume` passes over it', async () => {
