@@ -30,6 +30,17 @@ export async function stopLeftovers(processes: ProcessRunner, store: CheckpointS
   return (await processes.stopMarked?.(commandMark(store, j, callId)).catch(() => [])) ?? [];
 }
 
+/**
+ * Stops what still runs of the commands a process that died had started in the journal's latest turn
+ * (started, no result): at a restart, when the session is marked interrupted, so that nothing runs
+ * unsupervised until a resume. The words for the status reason ('' when nothing ran any more).
+ */
+export async function stopOrphans(processes: ProcessRunner, store: CheckpointStore, j: SessionJournal): Promise<string> {
+  const open = j.state.calls.filter((c) => c.name === 'run_command' && c.started && !c.result);
+  const names = (await Promise.all(open.map((c) => stopLeftovers(processes, store, j, c.id)))).flat();
+  return names.length ? `; its command was still running, and Savepoint stopped it (${count(names.length, 'process', 'processes')}: ${[...new Set(names)].slice(0, 5).join(', ')})` : '';
+}
+
 /** What a command cut off by a crash had changed, as the step's side effects, with the contents to keep. */
 export interface Interrupted {
   effects: SideEffect[];

@@ -24,6 +24,7 @@ import { ToolCalls } from './toolCalls';
 import { type ContextOptions, messageChars, needsCompaction, systemWithPins } from './compaction';
 import { driftText, episodeOnce } from './sessionNotes';
 import { cutAnswerEnd } from './cutAnswer';
+import { stopOrphans } from './interruptedCommand';
 
 export interface RunnerDeps {
   store: CheckpointStore;
@@ -155,12 +156,12 @@ export class Runner {
 
   /**
    * Records that a session's process died while it was running (the editor crashed or was killed):
-   * its status becomes `interrupted` until someone resumes it. No-op for other statuses.
+   * its status becomes `interrupted` until someone resumes it, and what its commands still run is stopped (`stopOrphans`). No-op for other statuses.
    */
   async markInterrupted(id: SessionId, reason: string): Promise<boolean> {
     const j = await SessionJournal.open(this.deps.store, id, this.now);
     if (j.state.status !== 'running') return false;
-    await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'interrupted', reason } }]);
+    await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'interrupted', reason: `${reason}${await stopOrphans(this.deps.toolContext.processes, this.deps.store, j)}` } }]);
     return true;
   }
 

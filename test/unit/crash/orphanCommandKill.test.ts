@@ -6,7 +6,7 @@ import { canFindStrays } from '../../../src/core/node/strayProcesses';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { JournalEvent, SessionId } from '../../../src/core/store/types';
 import { finalText, toolUse } from '../runner/runnerHarness';
-import { type CrashDir, SID, crashDir, runChild, removeAfterEach } from './crashChild';
+import { type CrashDir, SID, crashDir, journalOf, runChild, removeAfterEach } from './crashChild';
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,18 +26,40 @@ describe('a command still running after its runner was SIGKILLed (real processes
     return c;
   });
 
-  it('is stopped at the resume, and the question says so; it writes nothing after the step is recorded', async function () {
-    if (!canFindStrays) this.skip();
-    d = await crashDir(
+  /** The runner SIGKILLed while its command sleeps 6 s before writing late.txt; when. */
+  async function killedMidCommand(): Promise<{ c: CrashDir; killedAt: number }> {
+    const c = await crashDir(
       [toolUse('c1', 'run_command', { command: "touch ../sig/ran && sleep 6 && printf 'late\\n' > late.txt" }), finalText('done', { toolResultFor: 'c1' })],
       {},
     );
-    const first = runChild(d, 'none');
-    for (let i = 0; i < 400 && !(await exists(join(d.sig, 'ran'))); i++) await sleep(25);
-    assert.ok(await exists(join(d.sig, 'ran')), 'the command ran');
+    d = c;
+    const first = runChild(c, 'none');
+    for (let i = 0; i < 400 && !(await exists(join(c.sig, 'ran'))); i++) await sleep(25);
+    assert.ok(await exists(join(c.sig, 'ran')), 'the command ran');
     first.child.kill('SIGKILL');
     assert.equal((await first.exited).signal, 'SIGKILL');
-    const killedAt = Date.now();
+    return { c, killedAt: Date.now() };
+  }
+
+  it('is stopped when the editor restarts and marks the session interrupted, and the status says so', async function () {
+    if (!canFindStrays) this.skip();
+    const { c, killedAt } = await killedMidCommand();
+    const child = runChild(c, 'mark');
+    const marked = await child.exited;
+    assert.equal(marked.code, 0, marked.stderr);
+    assert.ok(child.lines.includes('marked true'), child.lines.join('\n'));
+    assert.ok(Date.now() - killedAt < 5_000, 'marked before the command would have written late.txt (the test proves nothing otherwise)');
+    const status = (await journalOf(c)).filter((e) => e.type === 'status').at(-1)?.data as { status: string; reason: string };
+    assert.equal(status.status, 'interrupted');
+    assert.match(status.reason, /^the editor stopped while the session was running; its command was still running, and Savepoint stopped it \(\d+ process(es)?: [^)]*sleep[^)]*\)$/);
+    await sleep(Math.max(0, killedAt + 8_000 - Date.now()));
+    assert.equal(await exists(join(c.ws, 'late.txt')), false, 'the command went on unsupervised after the restart and wrote late.txt');
+  });
+
+  it('is stopped at the resume, and the question says so; it writes nothing after the step is recorded', async function () {
+    if (!canFindStrays) this.skip();
+    const { c: dir, killedAt } = await killedMidCommand();
+    d = dir;
 
     const second = await runChild(d, 'none', 'reject').exited;
     assert.equal(second.code, 0, second.stderr);
