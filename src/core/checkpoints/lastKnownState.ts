@@ -14,8 +14,9 @@ export function lastStateOf(path: string, touches: readonly FileTouch[]): KnownS
     if (t.outcome === 'applied') {
       // A rewind's record is committed before its renames: after a crash between the two, the
       // file still holds what it held before. That counts as the session's own only if it was
-      // already: a user's edit a rewind overwrote with their OK must be asked about again.
-      const wasOwn = (t.beforeHash === state.hash && !state.notOwn) || (state.inFlight !== undefined && t.beforeHash === state.inFlight);
+      // already: a user's edit a rewind overwrote with their OK must be asked about again, and so must
+      // a version found after a crash (`uncertain`: it may be the user's, made meanwhile).
+      const wasOwn = (t.beforeHash === state.hash && !state.notOwn && !state.uncertain) || (state.inFlight !== undefined && t.beforeHash === state.inFlight);
       const rewound = (t.kind === 'rewind' || t.kind === 'undo') && t.beforeHash !== t.afterHash;
       if (t.kind === 'rewind' && rewound && !wasOwn) usersOverwritten.set(t.callId, t.beforeHash);
       state.hash = t.afterHash;
