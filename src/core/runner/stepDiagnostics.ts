@@ -3,6 +3,7 @@ import type { BlobHash, BlobInput } from '../store/types';
 import type { Finding, StepDiagnostics } from './runEvents';
 import { hashBytes } from './sessionJournal';
 import { count as plural } from '../util/plural';
+import { notUnderstoodText } from '../tools/getDiagnostics';
 
 const SHOWN = 10;
 const encoder = new TextEncoder();
@@ -214,8 +215,6 @@ export function describeStepDiagnostics(d: StepDiagnostics): string {
   return parts.length === 0 ? `${notes} ${now}` : `${parts.join(', ')} ${now}${notes ? `; ${notes}` : ''}`;
 }
 
-/** "2 lines of the check output not understood": the findings may not be all the checker said. */
-export const notUnderstoodText = (n: number): string => `${plural(n, 'line')} of the check output not understood`;
 
 /** A line of a checker's output that says what went wrong (`tsc: not found`, `Error: Cannot find module…`). */
 const TELLING = /error|not found|cannot|can't|no such|denied|not recognized|missing|invalid/i;

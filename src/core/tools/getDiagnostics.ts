@@ -64,6 +64,9 @@ export const getDiagnosticsTool: Tool<GetDiagnosticsInput> = {
   },
 };
 
+/** "2 lines of the check output not understood": the findings may not be all the checker said (the step's record says it too). */
+export const notUnderstoodText = (n: number): string => `${count(n, 'line')} of the check output not understood`;
+
 /**
  * The lines of the check output that no parser read, after the list: the model sees what the findings
  * may be missing (a linker error, a checker's format not known here) instead of a clean "no problems".
@@ -72,7 +75,7 @@ function unreadLines(n: NotUnderstood | undefined): string {
   if (!n || n.count === 0) return '';
   const more = n.count - n.lines.length;
   const rest = more > 0 ? [`  ... and ${more} more`] : [];
-  return `\n[${count(n.count, 'line')} of the check output not understood: the list may be incomplete.]\n${[...n.lines.map((l) => `  not understood: ${l}`), ...rest].join('\n')}`;
+  return `\n[${notUnderstoodText(n.count)}: the list may be incomplete.]\n${[...n.lines.map((l) => `  not understood: ${l}`), ...rest].join('\n')}`;
 }
 
 /**
