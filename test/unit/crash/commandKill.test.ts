@@ -18,11 +18,7 @@ import { type CrashDir, SID, crashDir, runChild, journalOf, removeAfterEach } fr
 describe('a command SIGKILLed mid-run (real process, real LevelDB)', function () {
   this.timeout(90_000);
   let d: CrashDir | undefined;
-  removeAfterEach(() => {
-    const c = d;
-    d = undefined;
-    return c;
-  });
+  removeAfterEach(() => d, () => (d = undefined));
 
   const exists = (p: string) => access(p).then(() => true, () => false);
   const events = journalOf;

@@ -77,10 +77,11 @@ export async function withStore<T>(k: Killed, f: (s: Awaited<ReturnType<typeof o
   }
 }
 
-/** After each test, closes the scripted model of the crash folder `take` gives (and forgets) and removes the folder. */
-export function removeAfterEach(take: () => CrashDir | undefined): void {
+/** After each test, closes the scripted model of the test's crash folder (`current`), removes the folder and `forget`s it. */
+export function removeAfterEach(current: () => CrashDir | undefined, forget: () => void): void {
   afterEach(async () => {
-    const c = take();
+    const c = current();
+    forget();
     if (!c) return;
     await c.server.close();
     await rm(c.root, { recursive: true, force: true });

@@ -10,11 +10,7 @@ import { type CrashDir, crashDir, runChild, tempsUnder, removeAfterEach } from '
 describe('an edit tool SIGKILLed mid-apply (real process, real LevelDB)', function () {
   this.timeout(60_000);
   let d: CrashDir | undefined;
-  removeAfterEach(() => {
-    const c = d;
-    d = undefined;
-    return c;
-  });
+  removeAfterEach(() => d, () => (d = undefined));
 
   it('the resumed session applies the edit once and leaves no .savepoint-*.tmp file in the user\'s folder', async () => {
     d = await crashDir([toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: "'v0'", new_text: "'v1'" }), finalText('done', { toolResultFor: 'e1' })], { 'src/a.ts': "export const v = 'v0';\n" });

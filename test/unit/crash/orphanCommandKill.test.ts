@@ -20,11 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('a command still running after its runner was SIGKILLed (real processes, real LevelDB)', function () {
   this.timeout(90_000);
   let d: CrashDir | undefined;
-  removeAfterEach(() => {
-    const c = d;
-    d = undefined;
-    return c;
-  });
+  removeAfterEach(() => d, () => (d = undefined));
 
   /** The runner SIGKILLed while its command sleeps 6 s before writing late.txt; when. */
   async function killedMidCommand(): Promise<{ c: CrashDir; killedAt: number }> {

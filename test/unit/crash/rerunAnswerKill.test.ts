@@ -14,11 +14,7 @@ import { type CrashDir, crashDir, runChild, journalOf, removeAfterEach } from '.
 describe('the answer to "run the interrupted command again?" keeps what the cut-off run changed (real process, real LevelDB)', function () {
   this.timeout(90_000);
   let d: CrashDir | undefined;
-  removeAfterEach(() => {
-    const c = d;
-    d = undefined;
-    return c;
-  });
+  removeAfterEach(() => d, () => (d = undefined));
 
   const exists = (p: string) => access(p).then(() => true, () => false);
   const journal = journalOf;

@@ -17,11 +17,7 @@ const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
 describe('a session SIGKILLed while it is started, between its row and its start record (real process, real LevelDB)', function () {
   this.timeout(60_000);
   let d: CrashDir | undefined;
-  removeAfterEach(() => {
-    const c = d;
-    d = undefined;
-    return c;
-  });
+  removeAfterEach(() => d, () => (d = undefined));
 
   it('is left finished (failed), not running; a resume of it says it never started, and `savepoint resume` passes over it', async () => {
     d = await crashDir([finalText('done')], {});
