@@ -13,6 +13,8 @@ export interface CommandDiagnosticsOptions {
   runner: ProcessRunner;
   /** Default 5 minutes (`checkCommandTimeoutMs`); a positive number. */
   timeoutMs?: number;
+  /** The mark the command's processes carry (`markedAs`). */
+  mark?: string;
 }
 
 /** The check command's time limit when none is set. */
@@ -198,14 +200,18 @@ export class CommandDiagnostics implements Diagnostics {
     return (await this.collectReport(paths, signal)).findings;
   }
 
+  markedAs(mark: string): CommandDiagnostics {
+    return new CommandDiagnostics({ ...this.options, mark });
+  }
+
   /**
    * `collect`, with the lines of the output that were neither findings nor known noise: of a command
    * that failed, all of them (they may say why); of one that exited 0, those that read like findings.
    */
   async collectReport(paths?: readonly string[], signal?: AbortSignal): Promise<DiagnosticsReport> {
-    const { command, root, runner } = this.options;
+    const { command, root, runner, mark } = this.options;
     const limit = this.options.timeoutMs ?? checkCommandTimeoutMs(undefined);
-    const result = await runner.run(command, { cwd: root, timeoutMs: limit, ...(signal ? { signal } : {}) });
+    const result = await runner.run(command, { cwd: root, timeoutMs: limit, ...(signal ? { signal } : {}), ...(mark ? { mark } : {}) });
     if (result.aborted) throw signal?.reason ?? new Error('The check command was aborted.');
     const text = Buffer.from(result.output).toString('utf8');
     // What it printed tells why (a `--watch` that never ends, a prompt waiting for input).

@@ -58,4 +58,9 @@ export interface Diagnostics {
    * `reports` says which it does after), so that the findings before the step include theirs.
    */
   prepare?(paths: readonly string[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Sources that run processes (a check command) return themselves with those processes carrying
+   * `mark` (`RunOptions.mark`): after a crash, a later process can then stop what still runs of them.
+   */
+  markedAs?(mark: string): Diagnostics;
 }

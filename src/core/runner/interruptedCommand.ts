@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ChangeCapture } from '../ports/changeCapture';
+import type { Diagnostics } from '../ports/diagnostics';
 import type { ProcessRunner } from '../ports/processRunner';
 import type { CheckpointStore } from '../store/checkpointStore';
+import type { ToolContext } from '../tools/tool';
 import { count } from '../util/plural';
 import type { BlobHash, BlobInput } from '../store/types';
 import { type RunnerEvent, type SideEffect, question } from './runEvents';
@@ -15,10 +17,25 @@ export const captureLabel = (j: SessionJournal, callId: string): string => `${j.
 /** The mark the processes of the call's command carry (RunOptions.mark): made again from the call after a crash (the store's id keeps a session id given twice, in two stores, apart). */
 const commandMark = (store: CheckpointStore, j: SessionJournal, callId: string): string => createHash('sha256').update(`${store.workspaceId}/${j.id}/${callId}`).digest('hex').slice(0, 24);
 
-/** `processes` marking each command it runs as the call `callId`'s. */
-export function markedFor(processes: ProcessRunner, store: CheckpointStore, j: SessionJournal, callId: string): ProcessRunner {
+/** The mark of the processes of the checks the session's steps run (the check command after a step that changed files); `#` is in no call's id. */
+const checkMark = (store: CheckpointStore, j: SessionJournal): string => commandMark(store, j, '#check');
+
+/** The tools' context with what the call `callId` runs marked as the call's: its commands, and the check command get_diagnostics runs. */
+export function markedFor(ctx: Pick<ToolContext, 'processes' | 'diagnostics'>, store: CheckpointStore, j: SessionJournal, callId: string): Pick<ToolContext, 'processes' | 'diagnostics'> {
   const mark = commandMark(store, j, callId);
-  return { run: (command, options) => processes.run(command, { ...options, mark }), ...(processes.stopMarked ? { stopMarked: processes.stopMarked.bind(processes) } : {}) };
+  const { processes, diagnostics } = ctx;
+  return {
+    processes: { run: (command, options) => processes.run(command, { ...options, mark }), ...(processes.stopMarked ? { stopMarked: processes.stopMarked.bind(processes) } : {}) },
+    diagnostics: diagnostics.markedAs?.(mark) ?? diagnostics,
+  };
+}
+
+/** `source`, its check command's processes marked as the session's steps' checks (`stopCheckLeftovers` finds them). */
+export const checksMarked = (source: Diagnostics, store: CheckpointStore, j: SessionJournal): Diagnostics => source.markedAs?.(checkMark(store, j)) ?? source;
+
+/** Stops what still runs of a step's check that a process which died had started (before this process runs one). Returns the names of the processes stopped. */
+export async function stopCheckLeftovers(processes: ProcessRunner, store: CheckpointStore, j: SessionJournal): Promise<string[]> {
+  return (await processes.stopMarked?.(checkMark(store, j)).catch(() => [])) ?? [];
 }
 
 /**
@@ -36,9 +53,11 @@ export async function stopLeftovers(processes: ProcessRunner, store: CheckpointS
  * unsupervised until a resume. The words for the status reason ('' when nothing ran any more).
  */
 export async function stopOrphans(processes: ProcessRunner, store: CheckpointStore, j: SessionJournal): Promise<string> {
-  const open = j.state.calls.filter((c) => c.name === 'run_command' && c.started && !c.result);
-  const names = (await Promise.all(open.map((c) => stopLeftovers(processes, store, j, c.id)))).flat();
-  return names.length ? `; its command was still running, and Savepoint stopped it (${count(names.length, 'process', 'processes')}: ${[...new Set(names)].slice(0, 5).join(', ')})` : '';
+  const open = j.state.calls.filter((c) => c.started && !c.result);
+  const commands = (await Promise.all(open.map((c) => stopLeftovers(processes, store, j, c.id)))).flat();
+  const checks = await stopCheckLeftovers(processes, store, j);
+  const said = (what: string, names: readonly string[]) => `; its ${what} was still running, and Savepoint stopped it (${count(names.length, 'process', 'processes')}: ${[...new Set(names)].slice(0, 5).join(', ')})`;
+  return `${commands.length ? said('command', commands) : ''}${checks.length ? said('check command', checks) : ''}`;
 }
 
 /** What a command cut off by a crash had changed, as the step's side effects, with the contents to keep. */

@@ -1,6 +1,8 @@
 import type { Diagnostics } from '../ports/diagnostics';
 import type { BlobInput } from '../store/types';
 import type { SideEffect, StepDiagnostics } from './runEvents';
+import { checksMarked, stopCheckLeftovers } from './interruptedCommand';
+import type { RunnerDeps } from './runner';
 import type { SessionJournal } from './sessionJournal';
 import { type Base, collectOrWhy, diagnoseStep, prepareBase, readFindings, type StepPaths, unavailableRecord } from './stepDiagnostics';
 
@@ -16,11 +18,41 @@ export class StepChecks {
   /** The base of a step whose check failed: the next one's when no fresh base can be collected. */
   private readonly failedAfter = new WeakMap<SessionJournal, Base>();
 
-  /** `exists`: whether a file is in the workspace now (the findings of a file gone are not carried forward). */
+  /** Runs in which what a dead process's check left running has been stopped (`sweep`). */
+  private readonly swept = new WeakSet<SessionJournal>();
+
+  /**
+   * `sourceFor`: the findings' source for the session's steps; `exists`: whether a file is in the
+   * workspace now (the findings of a file gone are not carried forward); `stopLeftovers`: stops what a check
+   * of the session still runs that a process which died had started, before a run's first check.
+   */
   constructor(
-    private readonly sourceOf: () => Diagnostics,
+    private readonly sourceFor: (j: SessionJournal) => Diagnostics,
     private readonly exists?: (path: string) => Promise<boolean>,
+    private readonly stopLeftovers?: (j: SessionJournal) => Promise<unknown>,
   ) {}
+
+  /** A runner's: its check command's processes marked as the session's, and what a check cut off by a crash still runs stopped. */
+  static of(deps: Pick<RunnerDeps, 'toolContext' | 'store'>): StepChecks {
+    const ctx = deps.toolContext;
+    return new StepChecks(
+      (j) => checksMarked(ctx.diagnostics, deps.store, j),
+      (p) => ctx.workspace.stat(p).then((st) => st !== undefined, () => true),
+      (j) => stopCheckLeftovers(ctx.processes, deps.store, j),
+    );
+  }
+
+  /** Stops what a check of the session cut off by a crash still runs, once per run: before its first check, and before a call the crash cut off is settled (which may run none). */
+  async sweep(j: SessionJournal): Promise<void> {
+    if (this.swept.has(j)) return;
+    this.swept.add(j);
+    await this.stopLeftovers?.(j);
+  }
+
+  private async sourceOf(j: SessionJournal): Promise<Diagnostics> {
+    await this.sweep(j);
+    return this.sourceFor(j);
+  }
 
   /**
    * The findings the next delta is taken against, before the step runs: the last step's, once a
@@ -42,7 +74,7 @@ export class StepChecks {
     }
     const kept = this.collected.get(j);
     if (kept) return kept;
-    const fresh = await collectOrWhy(this.sourceOf(), signal);
+    const fresh = await collectOrWhy(await this.sourceOf(j), signal);
     if ('unavailable' in fresh) return this.failedAfter.get(j) ?? fresh;
     this.collected.set(j, fresh);
     return fresh;
@@ -59,7 +91,7 @@ export class StepChecks {
    */
   async before(j: SessionJournal, signal: AbortSignal, paths?: readonly string[], journaled = false): Promise<StepBase> {
     const base = await this.base(j, signal, journaled);
-    return base && !('unavailable' in base) && paths?.length ? prepareBase(this.sourceOf(), paths, base, signal) : base;
+    return base && !('unavailable' in base) && paths?.length ? prepareBase(await this.sourceOf(j), paths, base, signal) : base;
   }
 
   /** The step's findings and delta against `base`; from now on this run's next step compares with them. `step`: the files it created or moved. */
@@ -71,7 +103,7 @@ export class StepChecks {
       this.recorded.delete(j);
       return { record: unavailableRecord(`before this step: ${base.unavailable}`), blobs: [] };
     }
-    const { record, blob } = await diagnoseStep(this.sourceOf(), changed, base, signal, { ...step, ...(this.exists ? { exists: this.exists } : {}) });
+    const { record, blob } = await diagnoseStep(await this.sourceOf(j), changed, base, signal, { ...step, ...(this.exists ? { exists: this.exists } : {}) });
     // Findings the journal keeps as the next base. A checker that failed records none, and the list
     // before this step no longer describes the files: the next step collects a base of its own first,
     // so that the errors this step made are not counted as that step's.

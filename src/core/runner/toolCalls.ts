@@ -40,10 +40,7 @@ export class ToolCalls {
     private readonly now: () => number,
     private readonly commit: Commit,
   ) {
-    this.checks = new StepChecks(
-      () => deps.toolContext.diagnostics,
-      (p) => deps.toolContext.workspace.stat(p).then((st) => st !== undefined, () => true),
-    );
+    this.checks = StepChecks.of(deps);
   }
 
   async advance(j: SessionJournal, call: CallState, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
@@ -236,6 +233,7 @@ export class ToolCalls {
   }
 
   private async reconcile(j: SessionJournal, call: CallState, tool: Tool, latest: CallState['decision'], signal: AbortSignal): Promise<void> {
+    await this.checks.sweep(j);
     const input = call.planned?.input;
     const mutations = call.started?.mutations;
     if (mutations) {
@@ -277,7 +275,7 @@ export class ToolCalls {
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
     // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer. What still ran of it is stopped first.
-    const stopped = tool.name === 'run_command' ? await stopLeftovers(this.deps.toolContext.processes, this.deps.store, j, call.id) : [];
+    const stopped = await stopLeftovers(this.deps.toolContext.processes, this.deps.store, j, call.id);
     const found = tool.category === 'mutate' ? await recoverInterrupted(this.deps.capture, j, call.id) : undefined;
     if (tool.name === 'run_command' && (!latest || approvalKind(latest.approvalId) !== 'command_rerun')) {
       const since = found && call.interrupted?.length ? { ...found, effects: composeEffects(call.interrupted, found.effects) } : found;
@@ -381,11 +379,10 @@ export class ToolCalls {
     // Bound to the call: its id is the idempotency key, so a call run again at resume writes nothing twice.
     const memory = j && callId && this.deps.memory ? this.deps.memory.port({ sessionId: j.id, seq: j.headSeq, step: j.state.turn, opKey: callId }) : undefined;
     // Its commands' processes are marked as the call's: a resume after a crash finds what still runs of them (`stopLeftovers`).
-    const processes = j && callId ? markedFor(this.deps.toolContext.processes, this.deps.store, j, callId) : this.deps.toolContext.processes;
-    return { ...this.deps.toolContext, processes, signal, ...(outputs ? { outputs } : {}), ...(memory ? { memory } : {}) };
+    const marked = j && callId ? markedFor(this.deps.toolContext, this.deps.store, j, callId) : {};
+    return { ...this.deps.toolContext, ...marked, signal, ...(outputs ? { outputs } : {}), ...(memory ? { memory } : {}) };
   }
 }
-
 
 /** What the model is told about a call whose input max_tokens (or the full context window) cut off. */
 const cutCallMessage = (maxTokens: number, windowFull: boolean): string =>

@@ -33,9 +33,9 @@ export async function crashDir(steps: StepInput[], files: Record<string, string>
 
 export const SID = 'crash-at-session';
 
-/** `rerun`: the answer to "run the interrupted command again?" ('approve', 'reject', or any answer). */
-export function runChild(d: CrashDir, kill: 'apply' | 'ended' | 'start' | 'mark' | 'none', rerun: 'approve' | 'reject' | ApprovalAnswer = 'approve'): FixtureProcess {
-  return new FixtureProcess('crashAtChild', [d.store, d.ws, d.server.url, SID, kill, typeof rerun === 'string' ? rerun : JSON.stringify(rerun)]);
+/** `rerun`: the answer to "run the interrupted command again?" ('approve', 'reject', or any answer); `check`: the check command run around each step that changes files. */
+export function runChild(d: CrashDir, kill: 'apply' | 'ended' | 'start' | 'mark' | 'none', rerun: 'approve' | 'reject' | ApprovalAnswer = 'approve', check?: string): FixtureProcess {
+  return new FixtureProcess('crashAtChild', [d.store, d.ws, d.server.url, SID, kill, typeof rerun === 'string' ? rerun : JSON.stringify(rerun), ...(check ? [check] : [])]);
 }
 
 /** Savepoint's staged files anywhere under `dir`. */
