@@ -3,6 +3,7 @@ import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/port
 import { type ApprovalTimeout, type TimedOutAnswer, timedOutAnswer, timeoutPlan } from '../shared/approvalTimeout';
 import { shownInput } from '../shared/notificationText';
 import { readApprovalTimeout } from './settings';
+import { editInEditor } from './inputEditor';
 import { notify } from './notify';
 
 /**
@@ -103,8 +104,8 @@ export class NotificationApprovalGate implements ApprovalGate {
 async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAnswer | 'park'> {
   if (choice === 'Approve' || choice === 'Run Again' || choice === 'Continue' || choice === 'Apply Anyway') return { decision: 'approve' };
   if (choice === 'Edit') {
-    const text = await vscode.window.showInputBox({ title: `Edit the input of ${r.tool ?? 'the call'}`, value: JSON.stringify(r.input ?? {}), prompt: 'JSON input the tool will run with', validateInput: (v) => (isJson(v) ? null : 'Not valid JSON') });
-    return text === undefined ? 'park' : { decision: 'edit', input: JSON.parse(text) as unknown };
+    const edited = await editInEditor(r);
+    return edited ? { decision: 'edit', input: edited.input } : 'park';
   }
   if (choice === 'Respond') {
     const text = await vscode.window.showInputBox({ title: 'Your reply to the agent (instead of running the tool)' });
@@ -152,15 +153,6 @@ function buttons(r: ApprovalRequest): string[] {
       return ['Continue', 'Reject'];
     case 'loop':
       return ['Continue', 'Respond', 'Reject'];
-  }
-}
-
-function isJson(v: string): boolean {
-  try {
-    JSON.parse(v);
-    return true;
-  } catch {
-    return false;
   }
 }
 

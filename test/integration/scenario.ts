@@ -18,6 +18,8 @@ export const RESHOW_TASK = 'Create reshow.txt';
 export const TWICE_MODEL = 'claude-sonnet-4-6-integration-twice';
 export const TWICE_TASK = 'Create twice.txt';
 export const LATE_MODEL = 'claude-sonnet-4-6-integration-late';
+export const EDITED_MODEL = 'claude-sonnet-4-6-integration-edited';
+export const EDITED_TASK = 'Create edited.txt';
 export const LATE_TASK = 'Create late.txt';
 export const MEMORY_MODEL = 'claude-sonnet-4-6-integration-memory';
 export const REMEMBER_TASK = 'Find out how this project builds';
@@ -120,6 +122,13 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_late', name: 'write_file', input: { path: 'late.txt', content: 'approved after the pause\n' } }],
   },
   { type: 'message', model: LATE_MODEL, expect: { toolResultFor: 'toolu_integ_late', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
+  {
+    type: 'message',
+    model: EDITED_MODEL,
+    expect: { lastUserContains: EDITED_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_edited', name: 'write_file', input: { path: 'edited.txt', content: 'line one from the model\nline two from the model\n' } }],
+  },
+  { type: 'message', model: EDITED_MODEL, expect: { toolResultFor: 'toolu_integ_edited', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
   {
     type: 'message',
     model: READ_MODEL,
