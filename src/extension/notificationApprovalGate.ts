@@ -7,7 +7,7 @@ import { editInEditor } from './inputEditor';
 import { notify } from './notify';
 
 /**
- * Approvals as VS Code notifications: Approve / Edit / Reject / Respond. The request is already in
+ * Approvals as VS Code notifications: Approve / Edit / Reject / Respond (Edit: `editInEditor`). The request is already in
  * the journal when this is called. Dismissing the notification does not decide anything: the
  * session stays waiting, and the sidebar and the status bar offer it again.
  * With a timeout set, an approval still unanswered when it runs out (counted from the journaled
@@ -145,10 +145,11 @@ function buttons(r: ApprovalRequest): string[] {
   switch (r.kind) {
     case 'tool':
       return ['Approve', 'Edit', 'Reject', 'Respond'];
+    // Edit runs the call with the input the user changed, whichever the question (the runner takes it for these three).
     case 'command_rerun':
-      return ['Run Again', 'Reject', 'Respond'];
+      return ['Run Again', 'Edit', 'Reject', 'Respond'];
     case 'conflict':
-      return ['Apply Anyway', 'Reject', 'Respond'];
+      return ['Apply Anyway', 'Edit', 'Reject', 'Respond'];
     case 'budget':
       return ['Continue', 'Reject'];
     case 'loop':
