@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ApprovalTimeoutScheduler } from './approvalTimeouts';
 import { CheckCommandConsent } from './checkCommandConsent';
 import { BLOB_SCHEME, BlobContentProvider } from './blobContentProvider';
+import { PROPOSED_SCHEME, ProposedChanges } from './proposedChanges';
 import { registerCheckpointCommands } from './checkpointCommands';
 import { registerCommands, sessionPicker } from './commands';
 import { MemoryViewProvider } from './memoryView';
@@ -28,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   rememberChoicesIn(context.workspaceState);
   const host = new StoreHost(context, log);
   stores = host;
-  const gate = new NotificationApprovalGate(log);
+  const proposed = new ProposedChanges();
+  const gate = new NotificationApprovalGate(log, undefined, undefined, proposed);
   const service = new SessionService(host, context.secrets, gate, log, context.extensionUri.fsPath, new CheckCommandConsent(context.workspaceState));
   gate.lateAnswers = (r, answer) => service.answerLate(r, answer);
   service.folders = new SessionFolders(context.workspaceState, () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name, path: f.uri.fsPath })));
@@ -48,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
     timeouts,
     vscode.window.registerWebviewViewProvider(SessionsViewProvider.viewId, view),
     vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
+    vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),
     host.onDidChange(() => void statusBar.refresh()),
     vscode.commands.registerCommand('savepoint.showLogs', () => log.show()),
     vscode.commands.registerCommand('savepoint.showStoreInfo', async () => {

@@ -28,6 +28,8 @@ export class NotificationApprovalGate implements ApprovalGate {
     private readonly log?: vscode.LogOutputChannel,
     private readonly timeout: () => ApprovalTimeout = readApprovalTimeout,
     private readonly now: () => number = Date.now,
+    /** Opens the change a question proposes (Show Changes); absent: the button is not offered. */
+    private readonly proposed?: { show(r: ApprovalRequest): Promise<void> },
   ) {}
 
   async ask(r: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
@@ -43,16 +45,28 @@ export class NotificationApprovalGate implements ApprovalGate {
     let settle!: (v: string | undefined) => void;
     const answered = new Promise<string | undefined>((resolve) => (settle = resolve));
     const copies: Thenable<string | undefined>[] = [];
+    const offered = [...buttons(r)];
+    if (r.diff && this.proposed) offered.splice(1, 0, SHOW_CHANGES);
     const show = () => {
       open++;
-      const p = notify.warn(title(r), { modal: false, detail: r.reasons.join('\n') }, ...buttons(r));
-      copies.push(p);
+      const p = notify.warn(title(r), { modal: false, detail: r.reasons.join('\n') }, ...offered);
+      copies.push(p.then((v) => (v === SHOW_CHANGES ? undefined : v)));
       p.then(
-        (v) => (v ? settle(v) : --open === 0 && settle(undefined)),
+        (v) => {
+          // Not an answer: the change opens, and the same question is asked again (while it is still open).
+          if (v === SHOW_CHANGES) {
+            open--;
+            void this.proposed?.show(r).catch((e: unknown) => this.log?.warn(`showing the change of ${r.approvalId}: ${String(e)}`)).finally(() => this.showing.get(r.approvalId) === entry && show());
+            return;
+          }
+          if (v) settle(v);
+          else if (--open === 0) settle(undefined);
+        },
         () => --open === 0 && settle(undefined),
       );
     };
-    this.showing.set(r.approvalId, { sessionId: r.sessionId, again: show, choose: (c) => settle(c) });
+    const entry = { sessionId: r.sessionId, again: show, choose: (c: string) => settle(c) };
+    this.showing.set(r.approvalId, entry);
     try {
       show();
       const choice = await raceAbort(answered, AbortSignal.any([signal, deadline.signal]));
@@ -140,6 +154,9 @@ function title(r: ApprovalRequest): string {
       return 'Savepoint: the agent seems to be going in circles. Let it continue?';
   }
 }
+
+/** The button that opens the change a question proposes, then asks the question again. */
+export const SHOW_CHANGES = 'Show Changes';
 
 function buttons(r: ApprovalRequest): string[] {
   switch (r.kind) {

@@ -20,6 +20,8 @@ export const TWICE_TASK = 'Create twice.txt';
 export const LATE_MODEL = 'claude-sonnet-4-6-integration-late';
 export const EDITED_MODEL = 'claude-sonnet-4-6-integration-edited';
 export const EDITED_TASK = 'Create edited.txt';
+export const SHOWN_MODEL = 'claude-sonnet-4-6-integration-shown';
+export const SHOWN_TASK = 'Change the second line of notes.md';
 export const LATE_TASK = 'Create late.txt';
 export const MEMORY_MODEL = 'claude-sonnet-4-6-integration-memory';
 export const REMEMBER_TASK = 'Find out how this project builds';
@@ -129,6 +131,13 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_edited', name: 'write_file', input: { path: 'edited.txt', content: 'line one from the model\nline two from the model\n' } }],
   },
   { type: 'message', model: EDITED_MODEL, expect: { toolResultFor: 'toolu_integ_edited', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
+  {
+    type: 'message',
+    model: SHOWN_MODEL,
+    expect: { lastUserContains: SHOWN_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_shown', name: 'write_file', input: { path: 'shown.md', content: 'first line\nsecond line, changed\n' } }],
+  },
+  { type: 'message', model: SHOWN_MODEL, expect: { toolResultFor: 'toolu_integ_shown', toolResultIsError: false }, content: [{ type: 'text', text: 'Changed.' }] },
   {
     type: 'message',
     model: READ_MODEL,

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, config, events, modelStats, useModel, waitFor, waitForSession, WindowStub, workbenchUi, workspaceRoot } from '../helpers';
-import { EDITED_MODEL, EDITED_TASK } from '../scenario';
+import { EDITED_MODEL, EDITED_TASK, SHOWN_MODEL, SHOWN_TASK } from '../scenario';
 
 /** The untitled JSON document Edit opens, while it is open. */
 const inputDocument = (): vscode.TextDocument | undefined => vscode.workspace.textDocuments.find((d) => d.isUntitled && !d.isClosed && d.languageId === 'json');
@@ -20,7 +20,7 @@ async function replaceText(doc: vscode.TextDocument, text: string): Promise<void
  * editor holds once the user chooses Use Edited Input. Text that is not JSON is said, with where,
  * and the document stays open to be fixed; the document closes without a save prompt at the end.
  */
-describe('Edit on an approval', () => {
+describe('Show Changes and Edit on an approval', () => {
   let ui: WindowStub;
   after(() => useModel(undefined));
   beforeEach(() => (ui = new WindowStub().install()));
@@ -60,6 +60,34 @@ describe('Edit on an approval', () => {
     const decided = (await events(seeded.storeDir, done.id)).find((e) => e.type === 'approval_decided')?.data as { decision: string } | undefined;
     assert.equal(decided?.decision, 'edit');
     await waitFor('the input document closed, its text dropped without a save prompt', () => (inputDocument() ? undefined : true));
+    assert.deepEqual((await modelStats()).duplicateTurns, []);
+  });
+
+  it('Show Changes opens the proposed change as a diff and asks the same question again, which Approve then answers', async () => {
+    await useModel(SHOWN_MODEL);
+    const { seeded } = config();
+    const file = join(workspaceRoot(), 'shown.md');
+    writeFileSync(file, 'first line\nsecond line\n');
+    const asked = () => ui.calls.filter((c) => c.kind === 'warning' && c.message.includes('allow the agent to write_file shown.md'));
+    let diff = '';
+    ui.on('warning', /allow the agent to write_file shown\.md/, async () => {
+      if (asked().length > 1) return 'Approve';
+      return 'Show Changes';
+    });
+    await vscode.commands.executeCommand('savepoint.newSession', SHOWN_TASK);
+    await waitFor('the question asked again after Show Changes', () => (asked().length >= 2 ? true : undefined));
+    const shown = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'savepoint-proposed');
+    assert.ok(shown, 'the proposed change is open');
+    diff = shown.getText();
+    assert.equal(shown.languageId, 'diff');
+    assert.match(diff, /^-second line$/m);
+    assert.match(diff, /^\+second line, changed$/m);
+    assert.deepEqual(asked()[0]?.args.slice(2), ['Approve', 'Show Changes', 'Edit', 'Reject', 'Respond']);
+    if (await workbenchUi({ count: 'body' })) await workbenchUi({ wait: '.monaco-editor .view-lines:has-text("second line, changed")', shot: 'approval-show-changes' });
+    const done = await waitForSession(seeded.storeDir, SHOWN_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish');
+    assert.equal(done.status, 'completed');
+    assert.equal(asked().length, 2, 'asked twice: once before Show Changes, once after');
+    assert.equal(readFileSync(file, 'utf8'), 'first line\nsecond line, changed\n');
     assert.deepEqual((await modelStats()).duplicateTurns, []);
   });
 });
