@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { type ApprovalTimeout, type TimedOutAnswer, timedOutAnswer, timeoutPlan } from '../shared/approvalTimeout';
-import { shownInput } from '../shared/notificationText';
+import { askedBecause, shownInput } from '../shared/notificationText';
 import { readApprovalTimeout } from './settings';
 import { editInEditor } from './inputEditor';
 import { notify } from './notify';
@@ -49,7 +49,7 @@ export class NotificationApprovalGate implements ApprovalGate {
     if (r.diff && this.proposed) offered.splice(1, 0, SHOW_CHANGES);
     const show = () => {
       open++;
-      const p = notify.warn(title(r), { modal: false, detail: r.reasons.join('\n') }, ...offered);
+      const p = notify.warn(`${title(r)}${askedBecause(r.kind, r.reasons)}`, { modal: false, detail: r.reasons.join('\n') }, ...offered);
       copies.push(p.then((v) => (v === SHOW_CHANGES ? undefined : v)));
       p.then(
         (v) => {

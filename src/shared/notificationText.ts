@@ -43,3 +43,19 @@ export function shownInput(text: string, max = 600, hint = 'Edit shows the whole
 export function shownLines(text: string): string {
   return text.replace(/\r(?!\n)/g, '\\u{D}').replace(INVISIBLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
 }
+
+/** The policy's plain "this kind of tool asks first": the question itself says as much. */
+const ROUTINE_REASON = /tools ask first \(approval policy\)$/;
+
+/**
+ * Why a question is asked, for its notification's message (VS Code shows a notification's detail in
+ * modal boxes only): a destructive command, an always-ask pattern, a path outside the workspace, the
+ * lines changed outside the session, the budget or the loop. '' when there is nothing to add (the
+ * routine policy reason; a command to run again, whose question says it all).
+ */
+export function askedBecause(kind: string, reasons: readonly string[]): string {
+  if (kind === 'command_rerun') return '';
+  const said = reasons.filter((r) => !ROUTINE_REASON.test(r));
+  return said.length ? ` Asked because: ${shownInput(said.join('; '), 500, 'the session timeline shows them all')}.` : '';
+}
+

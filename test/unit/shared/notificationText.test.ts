@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { shownInput, withoutLinks } from '../../../src/shared/notificationText';
+import { askedBecause, shownInput, withoutLinks } from '../../../src/shared/notificationText';
 
 /**
  * How VS Code finds links in a notification's message (parseLinkedText in vs/base/common/linkedText.ts,
@@ -68,5 +68,23 @@ describe('shownInput: the input an approval asks about, all of it there to read'
   it('a short input is as written', () => {
     assert.equal(shownInput('git commit -m "fix: a  b"'), 'git commit -m "fix: a b"');
     assert.equal(shownInput('src/a.ts'), 'src/a.ts');
+  });
+});
+
+describe('askedBecause: why a question is asked, in its notification', () => {
+  it('names what makes the call risky, and leaves out the routine policy reason', () => {
+    assert.equal(askedBecause('tool', ['mutate tools ask first (approval policy)']), '');
+    assert.equal(askedBecause('tool', ['deletes files recursively', 'refers to a path outside the workspace']), ' Asked because: deletes files recursively; refers to a path outside the workspace.');
+  });
+
+  it('adds nothing to the question about a command to run again, which says it all', () => {
+    assert.equal(askedBecause('command_rerun', ['the command was running when Savepoint stopped; it may have partly run. Run it again?']), '');
+  });
+
+  it('keeps a long reason readable: one line, its middle cut, where to read it all said', () => {
+    const said = askedBecause('conflict', [`lines changed outside the session:\n${'x'.repeat(2000)}`]);
+    assert.ok(said.length < 700, String(said.length));
+    assert.doesNotMatch(said, /\n/);
+    assert.match(said, /characters not shown: the session timeline shows them all/);
   });
 });
