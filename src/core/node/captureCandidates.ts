@@ -4,7 +4,7 @@ import { eachLimited } from '../util/eachLimited';
 import { errCode } from '../util/errCode';
 import type { CaptureFilter } from './captureFilter';
 import type { Candidates, CaptureIndex } from './captureIndex';
-import { lstatOrNone } from './captureRead';
+import { lstatOrNone, realWay } from './captureRead';
 import { scanTree, underAny } from './captureScan';
 import type { DirWatchers } from './captureWatcher';
 
@@ -42,15 +42,19 @@ export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>,
     for (const p of index.under(rel)) found.set(p, null);
   };
   const ownName = exactNames(root, dirty);
+  const onWay = realWay(root);
   await eachLimited(dirty, ctx.concurrency, async (rel) => {
-    const st = await lstatOrNone(path.join(root, rel)).then(
-      async (s) => (s && !(await ownName(rel)) ? undefined : s),
-      (e: unknown) => {
-        // Under a folder made unsearchable (chmod 000): what is there is not known now, not gone.
-        if (errCode(e) === 'EACCES' || errCode(e) === 'EPERM') return 'denied' as const;
-        throw e;
-      },
-    );
+    // Under a folder since replaced by a link (or removed): the path is gone from the tree, whatever is behind the link.
+    const st = !(await onWay(rel))
+      ? undefined
+      : await lstatOrNone(path.join(root, rel)).then(
+          async (s) => (s && !(await ownName(rel)) ? undefined : s),
+          (e: unknown) => {
+            // Under a folder made unsearchable (chmod 000): what is there is not known now, not gone.
+            if (errCode(e) === 'EACCES' || errCode(e) === 'EPERM') return 'denied' as const;
+            throw e;
+          },
+        );
     if (st === 'denied') return;
     if (!st || !(st.isFile() || st.isSymbolicLink() || st.isDirectory())) {
       // The watcher decoded a name that is not UTF-8: nothing by that string is there, yet something changed.
@@ -74,6 +78,11 @@ export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>,
     }
   });
   for (const dir of newDirs) {
+    if (!(await onWay(dir))) {
+      for (const p of index.under(dir)) found.set(p, null);
+      watchers?.removeTree(dir);
+      continue;
+    }
     const denied: string[] = [];
     const files = await scanTree(root, dir, filter, { stat: true, onDir: (rel) => watchers?.add(rel), onDenied: (d) => denied.push(d), onUnnamed: ctx.onUnnamed });
     for (const p of dir === '' ? index.paths() : index.under(dir)) if (!files.has(p) && !underAny(denied, p)) found.set(p, null);

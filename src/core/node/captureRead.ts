@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs, { type Stats } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { linkHash, looksBinary, type Side } from '../capture/changeSet';
 import { errCode } from '../util/errCode';
@@ -26,6 +27,29 @@ export async function lstatOrNone(abs: string): Promise<Stats | undefined> {
     if (GONE.has(errCode(e) ?? '')) return undefined;
     throw e;
   }
+}
+
+/**
+ * Whether every folder from the root down to the parent of a path is a real folder: not a symlink,
+ * and there. The watcher reports paths by the folder's name it watched; once that folder is replaced
+ * by a link (to a folder outside the workspace, say), such a path leads through the link, and what
+ * is behind it is not the workspace's. A folder that cannot be looked at (EACCES) is not known to be
+ * a link: the caller's own lstat tells. Each folder is looked at once per checker (one settle).
+ */
+export function realWay(rootAbs: string): (rel: string) => Promise<boolean> {
+  const dirs = new Map<string, Promise<boolean>>();
+  const isDir = (dir: string): Promise<boolean> => {
+    let found = dirs.get(dir);
+    if (!found) {
+      found = lstatOrNone(path.join(rootAbs, dir)).then((st) => st?.isDirectory() === true, () => true);
+      dirs.set(dir, found);
+    }
+    return found;
+  };
+  return async (rel) => {
+    for (let i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) if (!(await isDir(rel.slice(0, i)))) return false;
+    return true;
+  };
 }
 
 // The callback API through promisify: about twice as fast as FileHandle for many small files.

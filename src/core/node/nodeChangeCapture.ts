@@ -15,7 +15,7 @@ import { CaptureFilter } from './captureFilter';
 import type { NodeChangeCaptureOptions } from './captureOptions';
 import { CaptureIndex } from './captureIndex';
 import { dirtyCandidates, sweepCandidates } from './captureCandidates';
-import { type AdmitBytes, admitWithin, lstatOrNone } from './captureRead';
+import { type AdmitBytes, admitWithin, lstatOrNone, realWay } from './captureRead';
 import { bornSince, rescope, ruleDirs } from './captureRescope';
 import { scanTree } from './captureScan';
 import { eachLimited } from '../util/eachLimited';
@@ -283,6 +283,8 @@ export class NodeChangeCapture implements ChangeCapture {
   private async attach(rel: string): Promise<void> {
     const st = await lstatOrNone(path.join(this.root, rel)).catch(() => undefined);
     if (!st?.isDirectory() || !this.watchers) return;
+    // Never through a folder replaced by a link: what is behind it is not the workspace's.
+    if (!(await realWay(this.root)(rel))) return;
     if (await this.filter.excludesPath(rel, true)) return;
     this.watchers.add(rel);
     this.newDirs.add(rel);
