@@ -122,7 +122,10 @@ export class CaptureIndex {
    * The new paths among `candidates` that hold a file moved from a vanished one (mv, git mv): the same
    * inode, size and modification time as the vanished path's entry, which was not racy when read. A
    * rename keeps all three; a write changes the time (a move plus a same-size rewrite with the old time
-   * put back by hand would pass, as it would git's test without ctime, which a rename changes).
+   * put back by hand would pass, as it would git's test without ctime, which a rename changes). A file
+   * born after the entry was read is not the moved one, whatever its stat: a file system that reuses
+   * the inode of a deleted file (ext4 does at once) gives it to a new one, and tar, unzip or cp -p set
+   * its time, the same for every file of an archive.
    */
   private moves(candidates: Candidates): Map<string, IndexEntry> {
     const gone = new Map<string, IndexEntry>();
@@ -134,7 +137,8 @@ export class CaptureIndex {
     if (gone.size === 0) return out;
     for (const [rel, st] of candidates) {
       const e = st?.isFile() && !this.entries.has(rel) ? gone.get(movedKey(st.ino, st.size, st.mtimeMs)) : undefined;
-      if (e) out.set(rel, e);
+      // A rename keeps the birth time (before the entry's read); a file born since is a new one that got the freed inode.
+      if (e && !(st && st.birthtimeMs > 0 && st.birthtimeMs >= e.readAt - RACY_MS)) out.set(rel, e);
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { utimes } from 'node:fs/promises';
+import { stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { CAPTURE_MODES, captureCommand, captureScratch, summary, text } from './captureHarness';
 
@@ -65,4 +65,23 @@ describe('capture: files moved by a command', () => {
     assert.equal(text(set.changes[0]?.afterBytes), 'just written\n');
     assert.equal(set.hashed, 1);
   });
+
+  for (const [mode, options] of CAPTURE_MODES) {
+    it(`${mode}: a file deleted, and a new one of the same size and time that gets its inode (tar, unzip, cp -p set the time), is a deletion and a creation with the new bytes`, async function () {
+      const root = await scratch.workspace({ 'a.txt': 'AAAA\n' });
+      // The time npm pack gives every file of a package: files extracted from one archive share it.
+      const packed = new Date(499162500_000);
+      await utimes(path.join(root, 'a.txt'), packed, packed);
+      await new Promise((r) => setTimeout(r, 120));
+      const ino = (await stat(path.join(root, 'a.txt'))).ino;
+      const capture = scratch.capture(root, options);
+      await capture.start();
+      const set = await captureCommand(capture, root, "rm a.txt && printf 'BBBB\\n' > b.txt && touch -d @499162500 b.txt");
+      // The file system must give the freed inode to the new file (ext4 does), else nothing here can mislead the capture.
+      if ((await stat(path.join(root, 'b.txt'))).ino !== ino) this.skip();
+      assert.deepEqual(summary(set), ['a.txt deleted', 'b.txt created']);
+      assert.equal(text(set.changes[1]?.afterBytes), 'BBBB\n');
+      assert.deepEqual(summary(await captureCommand(capture, root, 'cat b.txt > /dev/null')), [], 'the index holds what b.txt holds');
+    });
+  }
 });
