@@ -42,5 +42,16 @@ describe('files a command creates while it un-ignores them', () => {
       const set = await captureCommand(capture, root, "printf '' > .gitignore");
       assert.deepEqual(summary(set), ['.gitignore modified']);
     });
+
+    it(`a build the command force-adds (git add -f dist), or un-ignores in .git/info/exclude, reports its new files created, ${mode}`, async () => {
+      const root = await tmp.workspace({ '.gitignore': 'dist/\n', 'a.ts': 'a\n' });
+      await sh(root, "git init -q && printf 'out/\\n' >> .git/info/exclude && git add -A");
+      const capture = tmp.capture(root, options);
+      await capture.start();
+      const forced = await captureCommand(capture, root, 'mkdir dist && echo bundle > dist/app.js && git add -f dist/app.js');
+      assert.deepEqual(summary(forced), ['dist/app.js created']);
+      const unexcluded = await captureCommand(capture, root, "mkdir out && echo o > out/o.js && printf '' > .git/info/exclude");
+      assert.deepEqual(summary(unexcluded), ['out/o.js created']);
+    });
   }
 });
