@@ -36,6 +36,8 @@ export async function sweepCandidates(ctx: CandidateContext): Promise<Candidates
  */
 export async function dirtyCandidates(ctx: CandidateContext, dirty: Set<string>, newDirs: Set<string>): Promise<Candidates> {
   const { root, filter, index, watchers } = ctx;
+  // A write through another name of a hard-linked file (outside the workspace, in an ignored folder) reaches no watcher: those files are looked at each time.
+  for (const rel of index.linkedPaths()) dirty.add(rel);
   const found: Candidates = new Map();
   const gone = (rel: string) => {
     found.set(rel, null);

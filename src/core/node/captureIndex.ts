@@ -24,6 +24,8 @@ export class CaptureIndex {
   private readonly entries = new Map<string, IndexEntry>();
   /** Number of entries below each directory, so `under` is free for a path that holds none. */
   private readonly dirs = new Map<string, number>();
+  /** The entries of files with other names (hard links): a write through a name outside the workspace, or in an ignored folder, has no event. */
+  private readonly linked = new Set<string>();
 
   constructor(
     private readonly rootAbs: string,
@@ -49,13 +51,21 @@ export class CaptureIndex {
   }
 
   set(rel: string, e: IndexEntry): void {
-    const { bytes: _bytes, ...meta } = e;
+    const { bytes: _bytes, links, ...meta } = e;
     if (!this.entries.has(rel)) this.count(rel, 1);
     this.entries.set(rel, meta);
+    if (links !== undefined) this.linked.add(rel);
+    else this.linked.delete(rel);
   }
 
   delete(rel: string): void {
     if (this.entries.delete(rel)) this.count(rel, -1);
+    this.linked.delete(rel);
+  }
+
+  /** The tracked files that had other names (hard links) as last read: a watched capture stats them at every settle. */
+  linkedPaths(): string[] {
+    return [...this.linked];
   }
 
   /**
@@ -150,7 +160,7 @@ export class CaptureIndex {
     if (bytes?.length !== from.size) return undefined;
     const keep = admit ? admit(from.size, from.binary) : true;
     const mode = process.platform === 'win32' ? {} : { mode: st.mode & 0o7777 };
-    return { hash: from.hash, size: from.size, binary: from.binary, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt: Date.now(), ...(isExecutable(st.mode) ? { exec: true as const } : {}), ...mode, ...(keep ? { bytes } : {}) };
+    return { hash: from.hash, size: from.size, binary: from.binary, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt: Date.now(), ...(st.nlink > 1 ? { links: st.nlink } : {}), ...(isExecutable(st.mode) ? { exec: true as const } : {}), ...mode, ...(keep ? { bytes } : {}) };
   }
 
   read(rel: string, admit?: AdmitBytes): Promise<IndexEntry | undefined> {

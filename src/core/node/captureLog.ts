@@ -271,8 +271,8 @@ export function replay(text: string, label?: string, lines: LineSeal = PLAIN_LIN
   return { ...(open ? { open } : {}), unclosed };
 }
 
-const strip = (e: LoggedSide & { mtimeMs?: number; ctimeMs?: number; ino?: number; readAt?: number; bytes?: Uint8Array }): LoggedSide => {
-  const { mtimeMs: _m, ctimeMs: _c, ino: _i, readAt: _r, bytes: _b, ...side } = e;
+const strip = (e: LoggedSide & { mtimeMs?: number; ctimeMs?: number; ino?: number; readAt?: number; links?: number; bytes?: Uint8Array }): LoggedSide => {
+  const { mtimeMs: _m, ctimeMs: _c, ino: _i, readAt: _r, links: _l, bytes: _b, ...side } = e;
   return side;
 };
 

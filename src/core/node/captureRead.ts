@@ -13,6 +13,8 @@ export interface IndexEntry extends Side {
   ino: number;
   /** Date.now() just before the file was read: an entry modified within the clock's granularity of it is "racy". */
   readAt: number;
+  /** The file has other names (hard links, a link count above 1) as it was read: one may be where nothing watches. */
+  links?: number;
 }
 
 const CHUNK = 1024 * 1024;
@@ -165,7 +167,7 @@ export async function readEntry(abs: string, maxBytes: number, admit?: AdmitByte
   try {
     const st = await fstatFd(fd);
     if (!st.isFile()) return undefined;
-    const meta = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, ...(isExecutable(st.mode) ? { exec: true as const } : {}), ...(process.platform === 'win32' ? {} : { mode: st.mode & 0o7777 }) };
+    const meta = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, readAt, ...(st.nlink > 1 ? { links: st.nlink } : {}), ...(isExecutable(st.mode) ? { exec: true as const } : {}), ...(process.platform === 'win32' ? {} : { mode: st.mode & 0o7777 }) };
     if (st.size > maxBytes) return { ...meta, ...(await hashChunks(fd)) };
     // A large file's first bytes first: one past its budget is hashed without holding its bytes; otherwise they start the read.
     const first = admit && st.size > BINARY_PROBE ? await head(fd) : undefined;
