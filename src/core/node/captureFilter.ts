@@ -114,22 +114,36 @@ export class CaptureFilter {
    * each settle: one stat per file, and one `git ls-files` when the index changed.
    */
   async rootRulesChanged(): Promise<boolean> {
+    const changed = await this.rootRulesMoved();
+    if (changed) this.invalidate('');
+    return changed;
+  }
+
+  /**
+   * `rootRulesChanged` without dropping the rules: they still say what was tracked before the change
+   * (a command that edits a file and excludes it keeps its edit), until the caller's `invalidate('')`.
+   * Says true again until then.
+   */
+  async rootRulesMoved(): Promise<boolean> {
     const seen = this.rootSourcesSeen;
     if (!this.respectGitignore || seen === undefined || !this.chains.has('')) return false;
     const stamps = await Promise.all(seen.map((s) => stampOf(s.file)));
-    if (stamps.every((stamp, i) => stamp === seen[i]?.stamp) && !(await this.forcedChanged())) return false;
-    this.invalidate('');
-    return true;
+    return !stamps.every((stamp, i) => stamp === seen[i]?.stamp) || (await this.forcedChanged());
   }
 
-  /** Whether the index changed since the forced files were listed, and lists other ones now. */
+  /** Whether the index changed since the forced files were listed, and lists different ones (which `invalidate` then brings in). */
   private async forcedChanged(): Promise<boolean> {
     const asked = this.forced;
-    if (asked === undefined || this.indexFile === undefined || (await stampOf(this.indexFile)) === this.indexSeen) return false;
+    const seen = this.indexSeen;
+    if (asked === undefined || this.indexFile === undefined || (await stampOf(this.indexFile)) === seen) return false;
     const before = (await asked).files;
-    this.forced = undefined;
-    const after = (await this.forcedPaths()).files;
-    return before.size !== after.size || [...after].some((p) => !before.has(p));
+    const relisted = this.listForced();
+    const after = (await relisted).files;
+    const changed = before.size !== after.size || [...after].some((p) => !before.has(p));
+    // The same files (git status refreshed the index): the new stamp stands. Others: asked again until the caller invalidates.
+    if (changed) this.indexSeen = seen;
+    else if (this.forced === asked) this.forced = relisted;
+    return changed;
   }
 
   private forcedPaths(): Promise<Forced> {

@@ -314,15 +314,17 @@ export class NodeChangeCapture implements ChangeCapture {
     let found;
     const unnamed = new Set<string>();
     try {
-      // One pair of budgets for the new bytes this settle reads.
-      const admit = admitWithin(this.budgets);
-      // The repository's info/exclude, a .gitignore above the root or what git tracks changed (nothing watches those): the
-      // whole workspace goes by the new rules from here, and the files they track that were born in the open capture are its creations (git add -f dist).
-      const born = (await this.filter.rootRulesChanged()) ? await this.rescopeDir('', this.open?.startedAt, admit) : [];
+      // The repository's info/exclude, a .gitignore above the root or what git tracks changed (nothing watches those). The
+      // changes are found by the rules as they were (a file a command edits and excludes keeps its edit); then the whole
+      // workspace goes by the new ones, and the files they track that were born in the open capture are its creations (git add -f dist).
+      const rootMoved = await this.filter.rootRulesMoved();
       const ctx = { root: this.root, filter: this.filter, index: this.index, concurrency: this.concurrency, watchers: this.watching ? this.watchers : undefined, onUnnamed: (rel: string) => unnamed.add(rel) };
       const candidates = method === 'watch' ? await dirtyCandidates(ctx, dirty, newDirs) : await sweepCandidates(ctx);
+      // One pair of budgets for the new bytes this settle reads.
+      const admit = admitWithin(this.budgets);
       found = { candidates, ...(await this.index.compare(candidates, admit, (hash) => this.store.get(hash))) };
-      found.comparisons.push(...born, ...(await this.rescope(found.comparisons, admit)));
+      if (rootMoved) found.comparisons.push(...(await this.rescopeDir('', this.open?.startedAt, admit)));
+      found.comparisons.push(...(await this.rescope(found.comparisons, admit)));
     } catch (e) {
       // The dirty paths are lost with this attempt: the next settle sweeps instead. The index may
       // have taken some of them already, unlogged: the log is rewritten from it before the next command.

@@ -36,5 +36,18 @@ describe('NodeChangeCapture: files git tracks although its rules ignore them', (
       assert.equal(text(only(set, 'gen/schema.ts').beforeBytes), 's1\n');
       assert.equal(text(only(set, 'secret.txt').beforeBytes), 'k1\n');
     });
+
+    it(`a file a command edits and, in the same command, excludes (info/exclude) or stops tracking while ignored (git rm --cached) keeps the edit with its old bytes, as with a .gitignore it changes, ${mode}`, async () => {
+      const root = await tmp.workspace({ '.gitignore': 'dist/\n', 'dist/index.js': 'v1\n', 'notes.txt': 'n1\n', 'keys.txt': 'k1\n' });
+      await sh(root, `git init -q && git add .gitignore && git add -f dist && ${commit}`);
+      const capture = tmp.capture(root, options);
+      await capture.start();
+      const set = await captureCommand(capture, root, 'echo n2 > notes.txt && echo notes.txt >> .git/info/exclude && echo v2 > dist/index.js && git rm -q --cached dist/index.js && echo k2 > keys.txt && echo keys.txt >> .gitignore');
+      assert.deepEqual(summary(set), ['.gitignore modified', 'dist/index.js modified', 'keys.txt modified', 'notes.txt modified']);
+      assert.equal(text(only(set, 'notes.txt').beforeBytes), 'n1\n');
+      assert.equal(text(only(set, 'dist/index.js').beforeBytes), 'v1\n');
+      // From then on the new rules apply.
+      assert.deepEqual(summary(await captureCommand(capture, root, 'echo n3 > notes.txt && echo v3 > dist/index.js && echo k3 > keys.txt')), []);
+    });
   }
 });
