@@ -37,7 +37,7 @@ describe('New Session', () => {
     const waiting = await waitForSession(seeded.storeDir, EDIT_TASK, (s) => s.status === 'waiting', 'to wait for the approval');
     // The request is journaled (status waiting) before the gate shows it: wait for the notification too.
     await waitFor('the approval notification', () => (asked().length === 1 ? true : undefined));
-    assert.deepEqual(asked()[0]?.args.slice(2), ['Approve', 'Edit', 'Reject', 'Respond']);
+    assert.deepEqual(asked()[0]?.args.slice(2), ['Approve', 'Show Changes', 'Edit', 'Reject', 'Respond']);
     assert.equal(waiting.pendingApproval?.tool, 'edit_file');
     assert.ok(readFileSync(file).equals(original), 'nothing is written before the approval');
 
