@@ -1,30 +1,34 @@
 import * as vscode from 'vscode';
 import type { ApprovalRequest } from '../core/ports/approvalGate';
-import { inputFrom } from '../shared/editedInput';
+import { type EditedText, editedText, inputFrom, withEditedText } from '../shared/editedInput';
 import { notify } from './notify';
 
 /** The button that runs the call with the input as the editor holds it. */
 export const USE_EDITED_INPUT = 'Use Edited Input';
 
 /**
- * Edit, for a question about a call: its input opens as a JSON document in an editor, where a long
- * text (a file's new contents, a command over several lines) reads and changes as in any file, and
- * the call runs with it once the user chooses Use Edited Input. Text that is not a JSON object is
- * said, with where, and the document stays open to be fixed. Cancel (or closing the document):
- * nothing is decided, and the session goes on waiting. The document is closed without a save prompt
- * once the answer is given or withdrawn.
+ * Edit, for a question about a call. The text the user is likeliest to change opens as a document of
+ * its own, read as the file or script it is (`editedText`: a file's new contents, the text an edit
+ * puts in, a command line), and the call runs with the other fields as they were; any other input
+ * opens whole as JSON, where text that is not a JSON object is said, with where, and the document
+ * stays open to be fixed. The call runs with what the editor holds once the user chooses Use Edited
+ * Input. Cancel (or closing the document): nothing is decided, and the session goes on waiting. The
+ * document is closed without a save prompt once the answer is given or withdrawn.
  */
 export async function editInEditor(r: ApprovalRequest): Promise<{ input: unknown } | undefined> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(r.input ?? {}, null, 2)}\n` });
+  const text = editedText(r.tool, r.input);
+  const doc = text ? await textDocument(text, r.approvalId) : await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(r.input ?? {}, null, 2)}\n` });
   await vscode.window.showTextDocument(doc, { preview: false });
+  const what = text ? `${text.what} (the other fields of ${r.tool ?? 'the call'} stay as they are)` : `the input of ${r.tool ?? 'the call'} (JSON)`;
   try {
     for (;;) {
-      const choice = await notify.info(`Savepoint: edit the input of ${r.tool ?? 'the call'} in the editor (JSON), then choose ${USE_EDITED_INPUT}. Cancel leaves the question open.`, USE_EDITED_INPUT, 'Cancel');
+      const choice = await notify.info(`Savepoint: edit ${what} in the editor, then choose ${USE_EDITED_INPUT}. Cancel leaves the question open.`, USE_EDITED_INPUT, 'Cancel');
       if (choice !== USE_EDITED_INPUT) return undefined;
       if (doc.isClosed) {
         void notify.warn('Savepoint: the edited input was closed before it was used, so nothing was decided; the question is still open (choose Edit on it again).');
         return undefined;
       }
+      if (text) return { input: withEditedText(r.input as Record<string, unknown>, text, doc.getText()) };
       const read = inputFrom(doc.getText());
       if ('input' in read) return read;
       void notify.error(`Savepoint: the edited input cannot be used: ${read.error}. Fix it in the editor and choose ${USE_EDITED_INPUT} again.`);
@@ -33,6 +37,23 @@ export async function editInEditor(r: ApprovalRequest): Promise<{ input: unknown
   } finally {
     await closeUnsaved(doc);
   }
+}
+
+/**
+ * An untitled document holding `e.text`, named after the file (its extension gives the language) and
+ * the question (so that two questions never share one). Its line ends are the text's: LF unless the
+ * text has CRLF, whatever the editor's default for new files.
+ */
+async function textDocument(e: EditedText, approvalId: string): Promise<vscode.TextDocument> {
+  const dot = e.name.lastIndexOf('.');
+  const tag = ` (Savepoint edit ${approvalId.replace(/[^A-Za-z0-9]/g, '').slice(-8)})`;
+  const name = dot > 0 ? `${e.name.slice(0, dot)}${tag}${e.name.slice(dot)}` : `${e.name}${tag}`;
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: name }));
+  const edit = new vscode.WorkspaceEdit();
+  const all = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
+  edit.set(doc.uri, [vscode.TextEdit.replace(all, e.text), vscode.TextEdit.setEndOfLine(e.text.includes('\r\n') ? vscode.EndOfLine.CRLF : vscode.EndOfLine.LF)]);
+  await vscode.workspace.applyEdit(edit);
+  return doc;
 }
 
 /** Closes `doc`'s editors, dropping its unsaved text (it was an answer, not a file to keep). */

@@ -20,6 +20,8 @@ export const TWICE_TASK = 'Create twice.txt';
 export const LATE_MODEL = 'claude-sonnet-4-6-integration-late';
 export const EDITED_MODEL = 'claude-sonnet-4-6-integration-edited';
 export const EDITED_TASK = 'Create edited.txt';
+export const DROP_MODEL = 'claude-sonnet-4-6-integration-drop';
+export const DROP_TASK = 'Delete drop-a.txt';
 export const SHOWN_MODEL = 'claude-sonnet-4-6-integration-shown';
 export const SHOWN_TASK = 'Change the second line of notes.md';
 export const LATE_TASK = 'Create late.txt';
@@ -131,6 +133,13 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_edited', name: 'write_file', input: { path: 'edited.txt', content: 'line one from the model\nline two from the model\n' } }],
   },
   { type: 'message', model: EDITED_MODEL, expect: { toolResultFor: 'toolu_integ_edited', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
+  {
+    type: 'message',
+    model: DROP_MODEL,
+    expect: { lastUserContains: DROP_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_drop', name: 'delete_file', input: { path: 'drop-a.txt' } }],
+  },
+  { type: 'message', model: DROP_MODEL, expect: { toolResultFor: 'toolu_integ_drop', toolResultIsError: false }, content: [{ type: 'text', text: 'Deleted.' }] },
   {
     type: 'message',
     model: SHOWN_MODEL,

@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, config, events, modelStats, useModel, waitFor, waitForSession, WindowStub, workbenchUi, workspaceRoot } from '../helpers';
-import { EDITED_MODEL, EDITED_TASK, SHOWN_MODEL, SHOWN_TASK } from '../scenario';
+import { DROP_MODEL, DROP_TASK, EDITED_MODEL, EDITED_TASK, SHOWN_MODEL, SHOWN_TASK } from '../scenario';
 
-/** The untitled JSON document Edit opens, while it is open. */
-const inputDocument = (): vscode.TextDocument | undefined => vscode.workspace.textDocuments.find((d) => d.isUntitled && !d.isClosed && d.languageId === 'json');
+/** The untitled document Edit opens, while it is open: the JSON of the whole input, or the text of one field (named "... (Savepoint edit ...)"). */
+const inputDocument = (json: boolean) => (): vscode.TextDocument | undefined =>
+  vscode.workspace.textDocuments.find((d) => d.isUntitled && !d.isClosed && (json ? d.languageId === 'json' : d.uri.path.includes('(Savepoint edit ')));
 
 async function replaceText(doc: vscode.TextDocument, text: string): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
@@ -15,10 +16,11 @@ async function replaceText(doc: vscode.TextDocument, text: string): Promise<void
 }
 
 /**
- * Edit on an approval: the call's input opens as a JSON document in an editor (a file's contents
- * over several lines read and change there, not in a one-line box), and the call runs with what the
- * editor holds once the user chooses Use Edited Input. Text that is not JSON is said, with where,
- * and the document stays open to be fixed; the document closes without a save prompt at the end.
+ * Edit on an approval: a file's new contents open as a document of their own, read as that file (not
+ * a line of JSON in a one-line box); any other input opens as JSON, where text that is not JSON is
+ * said, with where, and stays open to be fixed. The call runs with what the editor holds once the
+ * user chooses Use Edited Input; the document closes without a save prompt. Show Changes opens the
+ * proposed diff and asks again.
  */
 describe('Show Changes and Edit on an approval', () => {
   let ui: WindowStub;
@@ -26,41 +28,65 @@ describe('Show Changes and Edit on an approval', () => {
   beforeEach(() => (ui = new WindowStub().install()));
   afterEach(() => ui.restore());
 
-  it('opens the input in an editor, says where broken JSON breaks, and runs the call with the fixed input', async () => {
+  it('opens the new contents of a file as that file in an editor, and writes what the user made of them', async () => {
     await activateExtension();
     await useModel(EDITED_MODEL);
     const { seeded } = config();
     const file = join(workspaceRoot(), 'edited.txt');
     ui.on('warning', /allow the agent to write_file edited\.txt/, () => 'Edit');
-    let shown = '';
-    let rounds = 0;
-    ui.on('info', /edit the input of write_file in the editor/, async () => {
-      const doc = await waitFor('the input document', inputDocument);
-      rounds++;
-      if (rounds === 1) {
-        shown = doc.getText();
-        if (await workbenchUi({ count: 'body' })) await workbenchUi({ wait: '.monaco-editor .view-lines:has-text("from the model")', shot: 'approval-edit-input' });
-        // A comma left out: not JSON.
-        await replaceText(doc, '{\n  "path": "edited.txt"\n  "content": "from the user\\n"\n}\n');
-      } else {
-        await replaceText(doc, '{\n  "path": "edited.txt",\n  "content": "line one from the user\\nline two from the user\\n"\n}\n');
-      }
+    let shown: vscode.TextDocument | undefined;
+    let shownText = '';
+    ui.on('info', /edit the new contents of edited\.txt \(the other fields of write_file stay as they are\) in the editor/, async () => {
+      shown = await waitFor('the contents document', inputDocument(false));
+      shownText = shown.getText();
+      if (await workbenchUi({ count: 'body' })) await workbenchUi({ wait: '.monaco-editor .view-lines:has-text("line two from the model")', shot: 'approval-edit-input' });
+      await replaceText(shown, 'line one from the user\nline two from the user\n');
       return 'Use Edited Input';
     });
     await vscode.commands.executeCommand('savepoint.newSession', EDITED_TASK);
     const done = await waitForSession(seeded.storeDir, EDITED_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish');
     assert.equal(done.status, 'completed');
-    // What the model asked for, laid out over lines, each field on its own.
-    assert.deepEqual(JSON.parse(shown), { path: 'edited.txt', content: 'line one from the model\nline two from the model\n' });
-    assert.ok(shown.split('\n').length >= 4, `the input is laid out over lines:\n${shown}`);
-    assert.equal(rounds, 2, 'asked again after the broken JSON');
-    const said = ui.errors().find((m) => /the edited input cannot be used/.test(m)) ?? '';
-    assert.match(said, /not valid JSON at line 3, column 3 .*Fix it in the editor and choose Use Edited Input again/);
+    assert.equal(shownText, 'line one from the model\nline two from the model\n', 'the contents as the model wrote them, not JSON');
+    assert.match(shown?.uri.path ?? '', /^edited \(Savepoint edit [A-Za-z0-9]+\)\.txt$/);
+    assert.equal(shown?.eol, vscode.EndOfLine.LF);
     assert.equal(readFileSync(file, 'utf8'), 'line one from the user\nline two from the user\n');
     const decided = (await events(seeded.storeDir, done.id)).find((e) => e.type === 'approval_decided')?.data as { decision: string } | undefined;
     assert.equal(decided?.decision, 'edit');
-    await waitFor('the input document closed, its text dropped without a save prompt', () => (inputDocument() ? undefined : true));
+    await waitFor('the contents document closed, its text dropped without a save prompt', () => (inputDocument(false)() ? undefined : true));
     assert.deepEqual((await modelStats()).duplicateTurns, []);
+  });
+
+  it('opens any other input as JSON, says where broken JSON breaks, and runs the call with the fixed input', async () => {
+    await useModel(DROP_MODEL);
+    const { seeded } = config();
+    writeFileSync(join(workspaceRoot(), 'drop-a.txt'), 'keep me\n');
+    writeFileSync(join(workspaceRoot(), 'drop-b.txt'), 'drop me\n');
+    ui.on('warning', /allow the agent to delete_file drop-a\.txt/, () => 'Edit');
+    let shown = '';
+    let rounds = 0;
+    ui.on('info', /edit the input of delete_file \(JSON\) in the editor/, async () => {
+      const doc = await waitFor('the input document', inputDocument(true));
+      rounds++;
+      if (rounds === 1) {
+        shown = doc.getText();
+        // A comma too many: not JSON.
+        await replaceText(doc, '{\n  "path": "drop-b.txt",\n}\n');
+      } else {
+        await replaceText(doc, '{\n  "path": "drop-b.txt"\n}\n');
+      }
+      return 'Use Edited Input';
+    });
+    await vscode.commands.executeCommand('savepoint.newSession', DROP_TASK);
+    const done = await waitForSession(seeded.storeDir, DROP_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish');
+    assert.equal(done.status, 'completed');
+    assert.deepEqual(JSON.parse(shown), { path: 'drop-a.txt' });
+    assert.ok(shown.split('\n').length >= 3, `the input is laid out over lines:\n${shown}`);
+    assert.equal(rounds, 2, 'asked again after the broken JSON');
+    const said = ui.errors().find((m) => /the edited input cannot be used/.test(m)) ?? '';
+    assert.match(said, /not valid JSON at line 3, column 1 .*Fix it in the editor and choose Use Edited Input again/);
+    assert.equal(existsSync(join(workspaceRoot(), 'drop-b.txt')), false, 'the file the user named is deleted');
+    assert.equal(readFileSync(join(workspaceRoot(), 'drop-a.txt'), 'utf8'), 'keep me\n');
+    await waitFor('the input document closed', () => (inputDocument(true)() ? undefined : true));
   });
 
   it('Show Changes opens the proposed change as a diff and asks the same question again, which Approve then answers', async () => {
