@@ -49,7 +49,7 @@ export class NotificationApprovalGate implements ApprovalGate {
     if (r.diff && this.proposed) offered.splice(1, 0, SHOW_CHANGES);
     const show = () => {
       open++;
-      const p = notify.warn(`${title(r)}${askedBecause(r.kind, r.reasons)}`, { modal: false, detail: r.reasons.join('\n') }, ...offered);
+      const p = notify.warn(`${title(r)}${askedBecause(r.kind, r.reasons)}`, { modal: false }, ...offered);
       copies.push(p.then((v) => (v === SHOW_CHANGES ? undefined : v)));
       p.then(
         (v) => {

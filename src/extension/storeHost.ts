@@ -146,7 +146,8 @@ export class StoreHost implements vscode.Disposable {
 
   /** LevelDB refused a damaged store: offer LevelDB's repair, after a full backup copy. */
   private async offerRepair(storageDir: string, folders: string[], registry: WorkspaceRegistry): Promise<void> {
-    const a = await notify.error('Savepoint: the session store is damaged and cannot be opened.', { detail: 'Repair rebuilds what can be read. A full copy of the damaged store is kept first, so nothing is lost.' }, 'Repair', 'Show Logs');
+    // In the message itself: VS Code shows a notification's detail in modal boxes only.
+    const a = await notify.error('Savepoint: the session store is damaged and cannot be opened. Repair rebuilds what can be read; a full copy of the damaged store is kept first, so nothing is lost.', 'Repair', 'Show Logs');
     if (a === 'Show Logs') this.log.show();
     if (a !== 'Repair') return;
     try {
