@@ -136,17 +136,25 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
  * For a fork: the files its source changed after the fork point that the fork itself never read or
  * wrote (a fork leaves the files as they are), each as it was at the fork point, the state before
  * the source's first change of it after that point. Without them a fork resumed from step 3 of a
- * session that went on to create src/util.ts was never told the file is there. Empty for a session
- * that is no fork, or whose source is gone or unreadable (telling is a courtesy).
+ * session that went on to create src/util.ts was never told the file is there. A fork of a fork is
+ * told what each session up the chain changed after the point the next one was forked from it (the
+ * nearest first: its first change is what the file held at the point). The chain stops at a source
+ * that is gone or unreadable (telling is a courtesy); empty for a session that is no fork.
  */
 async function changedSinceFork(store: CheckpointStore, sessionId: SessionId, known: ReadonlySet<string>): Promise<Known[]> {
-  const parent = (await store.getSession(sessionId))?.parent;
-  if (!parent || !(await store.getSession(parent.sessionId))) return [];
-  const source = await loadFileHistory(store, parent.sessionId).catch(() => undefined);
   const first = new Map<string, Known>();
-  for (const t of source?.touches ?? []) {
-    if (t.seq <= parent.seq || t.outcome === 'not_applied' || known.has(t.path) || first.has(t.path)) continue;
-    first.set(t.path, { path: t.path, hash: t.beforeHash, sinceFork: true });
+  const visited = new Set<string>([sessionId]);
+  let parent = (await store.getSession(sessionId))?.parent;
+  while (parent && !visited.has(parent.sessionId)) {
+    visited.add(parent.sessionId);
+    const from = await store.getSession(parent.sessionId);
+    const source = from ? await loadFileHistory(store, parent.sessionId).catch(() => undefined) : undefined;
+    if (!from || !source) break;
+    for (const t of source.touches) {
+      if (t.seq <= parent.seq || t.outcome === 'not_applied' || known.has(t.path) || first.has(t.path)) continue;
+      first.set(t.path, { path: t.path, hash: t.beforeHash, sinceFork: true });
+    }
+    parent = from.parent;
   }
   return [...first.values()];
 }

@@ -61,6 +61,34 @@ describe('a fork resumed after its source went on is told what the source change
     }
   });
 
+  it('a fork of a fork is told what each session up the chain changed after the point it was forked at (the first source too)', async () => {
+    const h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'return 1;', new_text: 'return 10;' }),
+        toolUse('w1', 'write_file', { path: 'src/util.ts', content: NEW }, { toolResultFor: 'e1' }),
+        finalText('done', { toolResultFor: 'w1' }),
+        // The first fork goes on (after the grandchild was forked from it), the grandchild answers its note.
+        toolUse('w2', 'write_file', { path: 'src/b.ts', content: 'export const b = 2;\n' }),
+        finalText('b done', { toolResultFor: 'w2' }),
+        finalText('noted'),
+      ],
+      FILES,
+    );
+    const runner = h.runner();
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const child = await forkSession(h.store, id, 1, { message: 'go on' });
+    const grandchild = await forkSession(h.store, child.id, 1);
+    assert.equal((await h.runner().run(child.id)).status, 'completed');
+    assert.equal((await h.runner().run(grandchild.id)).status, 'completed');
+    const notes = await driftNotes(h, grandchild.id);
+    assert.equal(notes.length, 1, 'the resumed fork of a fork is told once');
+    const note = notes[0] as string;
+    assert.match(note, /\nsrc\/util\.ts was created after the point this session was forked at [^\n]*:\n(?:.*\n)*?\+export const n = 1;/, 'created by the first session after the point');
+    assert.match(note, /\nsrc\/b\.ts was created after the point this session was forked at [^\n]*:\n(?:.*\n)*?\+export const b = 2;/, 'created by the fork it came from');
+    assert.doesNotMatch(note, /src\/a\.ts/, 'the fork knows src/a.ts as it is');
+  });
+
   it('a fork whose source is deleted is told only of its own files', async () => {
     const h = await harness(
       [
