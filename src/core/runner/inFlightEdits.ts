@@ -1,3 +1,4 @@
+import { WorkspaceError } from '../ports/workspace';
 import type { BlobHash } from '../store/types';
 import { type ApprovedDisk, approvedAt } from './conflictQuestion';
 import { hashOrNull } from './fileChanges';
@@ -17,6 +18,8 @@ export interface InFlightFiles {
   unwritten: { m: PlannedMutation; disk: Uint8Array | null }[];
   /** The edit had reached them, and they were changed outside after it (`changedAfterEdit`): done; the model is told that change. */
   after: MergedFile[];
+  /** No longer files the session can write (a directory, a symlink out of the workspace, a pipe): why, per path. */
+  unreadable: string[];
 }
 
 /** Reads each file of the edit and sorts it (files already as the edit makes them are in none of the lists). */
@@ -26,9 +29,17 @@ export async function inFlightFiles(
   getBlob: (h: BlobHash) => Promise<Uint8Array>,
   approved: ApprovedDisk,
 ): Promise<InFlightFiles> {
-  const out: InFlightFiles = { pending: [], conflicts: [], merged: [], unwritten: [], after: [] };
+  const out: InFlightFiles = { pending: [], conflicts: [], merged: [], unwritten: [], after: [], unreadable: [] };
   for (const m of mutations) {
-    const bytes = await readFile(m.path);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await readFile(m.path);
+    } catch (e) {
+      // Replaced outside while Savepoint was down: nothing to merge with, nothing to write into; the resume goes on without the edit.
+      if (!WorkspaceError.is(e)) throw e;
+      out.unreadable.push(e.message);
+      continue;
+    }
     const now = hashOrNull(bytes);
     if (now === m.afterHash) continue;
     const asked = approvedAt(approved, m.path, now);
@@ -48,3 +59,7 @@ export async function inFlightFiles(
   }
   return out;
 }
+
+/** What the model is told of an edit in flight at a crash that was not made because a path of it is no longer a file it can write. */
+export const notMadeNote = (unreadable: readonly string[]): string =>
+  `The edit was not made: it was interrupted by a crash, and before the session resumed its files changed outside the session. ${unreadable.join(' ')} Nothing was written at the resume; look at the path before changing it again.`;
