@@ -86,7 +86,8 @@ export const lineCount = (t: string): number => (t === '' ? 0 : (t.match(/\n/g)?
 /**
  * A unified diff from `a` to `b` (undefined: absent), cut at `maxChars`; binary contents are named,
  * not shown. When too many lines differ for a line diff in bounded time (see `lineDiffLimits`), a
- * short note with both sizes instead; when only the line endings changed, a note saying so.
+ * short note with both sizes instead; when only the line endings changed, a note saying so; when
+ * they were converted and lines changed too, the diff of the lines without them, with that note.
  */
 export function boundedDiff(path: string, a: Uint8Array | undefined, b: Uint8Array | undefined, maxChars = DEFAULT_MAX_DIFF_CHARS): string {
   // A write of the contents the file had: no diff has lines for it, and a binary one does not differ.
@@ -95,23 +96,43 @@ export function boundedDiff(path: string, a: Uint8Array | undefined, b: Uint8Arr
   if (!a && b?.length === 0) return `${path}: created, empty\n`;
   if (!b && a?.length === 0) return `${path}: deleted (it was empty)\n`;
   if (isBinary(a) || isBinary(b)) return `Binary file ${path} differs (${a?.length ?? 0} -> ${b?.length ?? 0} bytes)\n`;
-  const { before, after, note } = textSides(a, b);
+  const sides = textSides(a, b);
+  const { note } = sides;
+  const eol = eolNote(sides.before, sides.after) || bomNote(sides.before, sides.after);
+  // Line endings converted as well as lines changed: every line would show as taken out and put back
+  // the same, the real change lost among them (and cut off). The lines are compared without them.
+  const converted = eol ? '' : eolConverted(sides.before, sides.after);
+  const [before, after] = converted ? [toLf(sides.before), toLf(sides.after)] : [sides.before, sides.after];
   const [linesBefore, linesAfter] = [lineCount(before), lineCount(after)];
   const patch = createTwoFilesPatch(a ? `a/${path}` : '/dev/null', b ? `b/${path}` : '/dev/null', before, after, undefined, undefined, { context: 3, ...lineDiffLimits(linesBefore, linesAfter) });
-  const eol = eolNote(before, after) || bomNote(before, after);
-  if (patch === undefined) return `${path}: too many lines differ to show a line diff (${linesBefore} lines, ${a?.length ?? 0} bytes -> ${linesAfter} lines, ${b?.length ?? 0} bytes)${eol ? `; ${eol}` : ''}${note ? `; ${note}` : ''}\n`;
+  const remark = eol || converted;
+  if (patch === undefined) return `${path}: too many lines differ to show a line diff (${linesBefore} lines, ${a?.length ?? 0} bytes -> ${linesAfter} lines, ${b?.length ?? 0} bytes)${remark ? `; ${remark}` : ''}${note ? `; ${note}` : ''}\n`;
   // Such a diff takes every line out and puts it back looking the same: say what happened instead.
   if (eol) return `${path}: ${eol}; the text is the same\n`;
-  const shown = note ? `${path}: ${note}\n${patch}` : patch;
+  const notes = [...(converted ? [`${converted}; the diff below leaves them out`] : []), ...(note ? [note] : [])];
+  const shown = notes.length ? `${path}: ${notes.join('; ')}\n${patch}` : patch;
   return shown.length > maxChars ? `${shown.slice(0, maxChars)}\n... (diff cut at ${maxChars} of ${shown.length} characters)\n` : shown;
 }
 
+const toLf = (t: string): string => t.replace(/\r\n/g, '\n');
+
 /** Line endings converted (by an editor or a formatter) change every line: say so, since no diff shows it. */
 function eolNote(before: string, after: string): string {
-  const lf = (t: string) => t.replace(/\r\n/g, '\n');
+  const lf = toLf;
   if (before === after || lf(before) !== lf(after)) return '';
   const now = !after.includes('\r\n') ? ' (now LF)' : !before.includes('\r\n') ? ' (now CRLF)' : '';
   return `only the line endings changed${now}`;
+}
+
+/** One side all CRLF, the other all LF (converted), with other changes too: the remark, or '' when not so. */
+function eolConverted(before: string, after: string): string {
+  const crlf = (t: string) => t.includes('\r\n');
+  const lfOnly = (t: string) => /(^|[^\r])\n/.test(t);
+  if (before === '' || after === '' || crlf(before) === crlf(after)) return '';
+  const [from, to] = crlf(after) ? [before, after] : [after, before];
+  // Mixed endings on the CRLF side (a bare LF line) are not a conversion: those lines differ, as they show.
+  if (lfOnly(to) || !lfOnly(from)) return '';
+  return `the line endings changed too (now ${crlf(after) ? 'CRLF' : 'LF'})`;
 }
 
 /** A byte order mark added or removed, alone: the lines look the same, so say so. */

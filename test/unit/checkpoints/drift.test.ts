@@ -166,6 +166,19 @@ describe('drift: what changed outside the session since it last saw its files', 
     assert.match(describeDrift(drift) ?? '', /src\/a\.ts was changed outside the session:\n```diff\nsrc\/a\.ts: only the line endings changed/);
   });
 
+  it('line endings converted and a line changed too: the model is shown the changed line and told the endings changed, not every line taken out and put back (cut before the change)', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `const value${i} = compute(${i});\n`);
+    h = await harness([toolUse('r1', 'read_file', { path: 'src/gen.ts' }), finalText('done', { toolResultFor: 'r1' })], { 'src/gen.ts': lines.join('') });
+    const id = await h.start(h.runner());
+    assert.equal((await h.runner().run(id)).status, 'completed');
+    await writeFile(join(h.workspace, 'src/gen.ts'), lines.map((l, i) => (i === 150 ? 'const value150 = changedByUser();\n' : l)).join('').replace(/\n/g, '\r\n'));
+    const gen = (await detectDrift(h.store, new NodeWorkspace(h.workspace), id)).find((d) => d.path === 'src/gen.ts');
+    assert.equal(gen?.kind, 'changed');
+    assert.match(gen?.diff ?? '', /^src\/gen\.ts: the line endings changed too \(now CRLF\)/);
+    assert.match(gen?.diff ?? '', /\n-const value150 = compute\(150\);\n\+const value150 = changedByUser\(\);\n/);
+    assert.doesNotMatch(gen?.diff ?? '', /^-const value0 /m, 'an unchanged line shown as removed and added again');
+  });
+
   it('after a files rewind, the model is told its files were rewound; as the session\'s own writes they are unchanged', async () => {
     const b = await builtSession();
     h = b.h;
