@@ -28,6 +28,8 @@ export async function inFlightFiles(
   readFile: (path: string) => Promise<Uint8Array | undefined>,
   getBlob: (h: BlobHash) => Promise<Uint8Array>,
   approved: ApprovedDisk,
+  /** The path a file's name leads to now, symlinks followed (workspace-relative). */
+  realPath: (path: string) => Promise<string> = async (p) => p,
 ): Promise<InFlightFiles> {
   const out: InFlightFiles = { pending: [], conflicts: [], merged: [], unwritten: [], after: [], unreadable: [] };
   for (const m of mutations) {
@@ -49,6 +51,12 @@ export async function inFlightFiles(
       continue;
     }
     out.unwritten.push({ m, disk: bytes ?? null });
+    // Made a link to another file meanwhile (the intent names the real path): writing would go into that file, which is never done unasked.
+    const real = bytes && m.afterHash !== null && !asked ? await realPath(m.path).catch(() => m.path) : m.path;
+    if (real !== m.path) {
+      out.conflicts.push(`${m.path} leads to ${real} now, through a symlink: the edit was made for ${m.path}, and approving it writes it into ${real}`);
+      continue;
+    }
     if (now === m.beforeHash || asked) {
       out.pending.push(m);
       continue;

@@ -240,7 +240,7 @@ export class ToolCalls {
       // A crash inside the write may have left its staged copy beside the file: never the user's to find.
       await this.deps.toolContext.workspace.removeStaged(editStagingTag(j.id, call.id), mutations.map((m) => m.path)).catch(() => undefined);
       const approved = await approvedDisk(this.deps.store, j, latest, ['approve']);
-      const { pending, conflicts, merged, unwritten, after, unreadable } = await inFlightFiles(mutations, (p) => this.deps.toolContext.workspace.readFile(p), (h) => j.getBlob(h), approved);
+      const { pending, conflicts, merged, unwritten, after, unreadable } = await inFlightFiles(mutations, (p) => this.deps.toolContext.workspace.readFile(p), (h) => j.getBlob(h), approved, (p) => filePath(this.deps.toolContext.workspace, p));
       if (unreadable.length > 0) return this.finish(j, call, { content: notMadeNote(unreadable), isError: true }, input, 'skipped');
       if (conflicts.length > 0) {
         const shown = await Promise.all(unwritten.map(async ({ m, disk }): Promise<ShownChange> => ({ path: m.path, before: disk, after: m.afterHash ? await j.getBlob(m.afterHash as BlobHash) : null })));
