@@ -48,3 +48,9 @@ export function cutAnswerEnd(stopReason: StopReason, continued: number, maxToken
   const m: Message = { role: 'user', content: [{ type: 'text', text: `Your answer ${why} before it was finished. Continue exactly where it stopped, without repeating what you already wrote.` }] };
   return { continues: true, events: [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'continue', chars: messageChars(m) } }], messages: [m] };
 }
+
+/** What the model is told about a call whose input max_tokens (or the full context window) cut off. */
+export const cutCallMessage = (maxTokens: number, windowFull: boolean): string =>
+  `Not run: ${windowFull ? "the model's context window was full (model_context_window_exceeded)" : `your answer reached its output limit (max_tokens ${maxTokens})`} ` +
+  "while this call's input was being written, so the input is incomplete. " +
+  'Make the call again with a smaller input (for a large file: write a first part, then add the rest in further calls).';

@@ -1,6 +1,7 @@
 import type { ContentBlock, Message } from '../model/types';
 import { validateInput } from '../tools/registry';
 import { type FileChange, type Tool, ToolError, type ToolOutput } from '../tools/tool';
+import { WorkspaceError } from '../ports/workspace';
 import { filePath } from '../util/filePath';
 import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval } from './approvalPolicy';
@@ -14,6 +15,7 @@ import { captured } from './capturedRun';
 import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflictQuestion } from './conflictQuestion';
 import { changedAfterEditNote, mergedNote } from './outsideChanges';
 import { inFlightFiles, notMadeNote } from './inFlightEdits';
+import { cutCallMessage } from './cutAnswer';
 import { mergeWithLastSeen } from './lastSeenMerge';
 import { type FileWrite, applyChanges } from './applyChanges';
 import { diagnosticsForModel } from './stepDiagnostics';
@@ -250,7 +252,9 @@ export class ToolCalls {
         ...(await Promise.all(pending.map(async (m) => ({ path: m.path, before: null, after: m.afterHash ? await j.getBlob(m.afterHash as BlobHash) : null })))),
         ...merged.map((m) => ({ path: m.path, before: null, after: m.after })),
       ];
-      const out = await this.apply(j, call, changes);
+      // A path the write cannot reach now (its folder made a file meanwhile), though the user allowed it: not made, and the session goes on.
+      const out = await this.apply(j, call, changes).catch((e: unknown) => (WorkspaceError.is(e) ? e : Promise.reject(e)));
+      if (out instanceof WorkspaceError) return this.finish(j, call, { content: notMadeNote([out.message]), isError: true }, input, 'skipped');
       // The result died with the process: the step's symbols are read again from the journaled contents.
       const blob = (h: string | null) => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(null));
       const versions: FileVersions[] = await Promise.all(
@@ -384,12 +388,6 @@ export class ToolCalls {
     return { ...this.deps.toolContext, ...marked, signal, ...(outputs ? { outputs } : {}), ...(memory ? { memory } : {}) };
   }
 }
-
-/** What the model is told about a call whose input max_tokens (or the full context window) cut off. */
-const cutCallMessage = (maxTokens: number, windowFull: boolean): string =>
-  `Not run: ${windowFull ? "the model's context window was full (model_context_window_exceeded)" : `your answer reached its output limit (max_tokens ${maxTokens})`} ` +
-  "while this call's input was being written, so the input is incomplete. " +
-  'Make the call again with a smaller input (for a large file: write a first part, then add the rest in further calls).';
 
 /** A version's contents, when it is kept (undefined otherwise). */
 const kept = (j: SessionJournal, h: string | null | undefined): Promise<Uint8Array | undefined> => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(undefined));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunnerEvent, ToolResultData } from '../../../src/core/runner/runEvents';
@@ -34,6 +34,22 @@ describe('an edit in flight at a crash whose path is no longer a file in the wor
     assert.equal(w1?.recovered, 'skipped');
     assert.match(w1?.content ?? '', /src\/f\.ts is a directory/);
     assert.match(w1?.content ?? '', /not made/);
+  });
+
+  it('its folder replaced by a file, and the user allows the write: the resume goes on (not stopped at every resume), the file is kept and the model is told the edit was not made', async () => {
+    const { h, id } = await crashThen(async (h) => {
+      await rm(join(h.workspace, 'src'), { recursive: true });
+      await writeFile(join(h.workspace, 'src'), 'a file now\n');
+    });
+    const gate = new ScriptedGate();
+    assert.equal((await h.runner(gate).run(id)).status, 'completed');
+    assert.deepEqual(gate.asked.map((a) => a.kind), ['conflict'], 'the file is gone: the user is asked first');
+    assert.equal((await stat(join(h.workspace, 'src'))).isFile(), true);
+    assert.equal(await readFile(join(h.workspace, 'src'), 'utf8'), 'a file now\n');
+    const w1 = results(await h.events(id)).find((r) => r.callId === 'w1');
+    assert.equal(w1?.isError, true);
+    assert.equal(w1?.recovered, 'skipped');
+    assert.match(w1?.content ?? '', /The edit was not made[^]*A parent of src\/f\.ts is a file/);
   });
 
   it('a symlink out of the workspace in its place: nothing is written through it, and the resume goes on', async () => {
