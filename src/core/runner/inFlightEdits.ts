@@ -71,3 +71,6 @@ export async function inFlightFiles(
 /** What the model is told of an edit in flight at a crash that was not made because a path of it is no longer a file it can write. */
 export const notMadeNote = (unreadable: readonly string[]): string =>
   `The edit was not made: it was interrupted by a crash, and before the session resumed its files changed outside the session. ${unreadable.join(' ')} Nothing was written at the resume; look at the path before changing it again.`;
+
+/** What the model is told of an approved edit whose path changed outside the session so that it cannot be written (its folder made a file). */
+export const notWrittenNote = (why: string): string => `The edit was not made: its path changed outside the session before the write. ${why} Nothing was written; look at the path before changing it again.`;

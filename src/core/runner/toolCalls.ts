@@ -14,7 +14,7 @@ import { approvedFromDisk, mergeStale } from './pendingMerge';
 import { captured } from './capturedRun';
 import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflictQuestion } from './conflictQuestion';
 import { changedAfterEditNote, mergedNote } from './outsideChanges';
-import { inFlightFiles, notMadeNote } from './inFlightEdits';
+import { inFlightFiles, notMadeNote, notWrittenNote } from './inFlightEdits';
 import { cutCallMessage } from './cutAnswer';
 import { mergeWithLastSeen } from './lastSeenMerge';
 import { type FileWrite, applyChanges } from './applyChanges';
@@ -178,7 +178,8 @@ export class ToolCalls {
     if (call.decision) this.checks.waited(j);
     const base = await this.stepBase(j, tool, signal, changes?.map((c) => c.path));
     if (changes) {
-      const out = await this.apply(j, call, changes);
+      const out = await this.apply(j, call, changes).catch((e: unknown) => (WorkspaceError.is(e) ? e : Promise.reject(e)));
+      if (out instanceof WorkspaceError) return this.finish(j, call, { content: notWrittenNote(out.message), isError: true }, input);
       this.deps.probe?.(`applied:${tool.name}`);
       const symbols = await this.symbols(changes);
       const diag = base ? await this.checks.diagnose(j, changes.map((c) => c.path), base, signal, { created: changes.flatMap((c) => (c.before === null ? [c.path] : [])) }) : undefined;

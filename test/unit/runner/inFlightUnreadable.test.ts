@@ -70,3 +70,23 @@ describe('an edit in flight at a crash whose path is no longer a file in the wor
     }
   });
 });
+
+describe('an approved edit whose folder was replaced by a file while the question waited', function () {
+  this.timeout(30_000);
+  const harness = harnessPerTest();
+
+  it('the user allows the write at the conflict question: the run goes on (no error out of it), the file is kept and the model is told the edit was not made', async () => {
+    const h = await harness([toolUse('w1', 'write_file', { path: 'src/f.ts', content: 'session\n' }), finalText('done', { toolResultFor: 'w1' })], { 'src/f.ts': 'original\n' });
+    const id = await h.start(h.runner());
+    assert.equal((await h.runner(new ScriptedGate(() => 'park')).run(id)).status, 'waiting');
+    await rm(join(h.workspace, 'src'), { recursive: true });
+    await writeFile(join(h.workspace, 'src'), 'a file now\n');
+    const gate = new ScriptedGate();
+    assert.equal((await h.runner(gate).run(id)).status, 'completed');
+    assert.deepEqual(gate.asked.map((a) => a.kind), ['tool', 'conflict']);
+    assert.equal(await readFile(join(h.workspace, 'src'), 'utf8'), 'a file now\n');
+    const w1 = results(await h.events(id)).find((r) => r.callId === 'w1');
+    assert.equal(w1?.isError, true);
+    assert.match(w1?.content ?? '', /The edit was not made[^]*A parent of src\/f\.ts is a file/);
+  });
+});
