@@ -192,8 +192,8 @@ export class Runner {
     const startedHere = new Set<string>();
     // Files the session worked on may have changed while it was away: the model hears about it
     // before its next turn (not before, so that a pending call's results still come first). Checked
-    // then, not now: a pending edit merged into a changed file is the session's own write.
-    let checkDrift = j.state.turn > 0;
+    // then, not now: a pending edit merged into a changed file is the session's own write. A fork from the start (turn 0) is told what its source changed since.
+    let checkDrift = j.state.turn > 0 || (await this.deps.store.getSession(id))?.parent != null;
     /** The turn at which compaction was tried and could not help (nothing to cut, or the summary failed): not again before the next turn. */
     let compactionGaveUp = -1;
     /** Requests of this turn the API refused as over the context window. */

@@ -89,6 +89,27 @@ describe('a fork resumed after its source went on is told what the source change
     assert.doesNotMatch(note, /src\/a\.ts/, 'the fork knows src/a.ts as it is');
   });
 
+  it('a fork from the start (step 0) is told what the source changed, as a fork from a later step is', async () => {
+    const h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'return 1;', new_text: 'return 10;' }),
+        toolUse('w1', 'write_file', { path: 'src/util.ts', content: NEW }, { toolResultFor: 'e1' }),
+        finalText('done', { toolResultFor: 'w1' }),
+        finalText('noted'),
+      ],
+      FILES,
+    );
+    const runner = h.runner();
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    const fork = await forkSession(h.store, id, 0, { message: 'start over, another way' });
+    assert.equal((await h.runner().run(fork.id)).status, 'completed');
+    const notes = await driftNotes(h, fork.id);
+    assert.equal(notes.length, 1, 'the fork from the start is told');
+    assert.match(notes[0] as string, /\nsrc\/a\.ts was changed after the point this session was forked at [^\n]*:\n(?:.*\n)*?-  return 1;\n\+  return 10;/);
+    assert.match(notes[0] as string, /\nsrc\/util\.ts was created after the point this session was forked at/);
+  });
+
   it('a fork whose source is deleted is told only of its own files', async () => {
     const h = await harness(
       [
