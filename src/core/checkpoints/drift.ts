@@ -182,7 +182,7 @@ export function driftNote(drift: readonly FileDrift[], o: DescribeOptions = {}):
     ? 'While you were away, files were changed outside this session: files you worked on or read, or files the session this one was forked from changed after the point it was forked at. Take this into account before editing them or relying on what you read.\n'
     : 'While you were away, files you worked on or read were changed outside the session. Take this into account before editing them or relying on what you read.\n';
   const told: FileDrift[] = [];
-  for (const d of changed) {
+  for (const [i, d] of changed.entries()) {
     const head = d.kind === 'unreadable'
       ? `\n${d.path} can no longer be read as a file (${d.reason ?? 'unknown reason'}); it was changed outside the session.\n`
       : d.sinceFork
@@ -199,18 +199,37 @@ export function driftNote(drift: readonly FileDrift[], o: DescribeOptions = {}):
     const noDiff = d.kind === 'deleted' || d.kind === 'unreadable';
     const symbols = d.symbols?.length && !noDiff ? `${d.symbols.join('\n')}\n` : '';
     const body = noDiff ? '' : `${symbols}\`\`\`diff\n${d.diff ?? ''}\`\`\`\n`;
-    if (text.length + head.length + body.length > max) {
-      const rest = changed.length - told.length;
-      const fits = text.length + head.length <= max - 80;
-      if (fits && !noDiff) text += `${head}${symbols && text.length + head.length + symbols.length <= max - 80 ? symbols : ''}(diff left out: too long)\n`;
+    // Room is kept for naming the files after this one, should their diffs not fit (up to a quarter of the note).
+    const later = changed.slice(i + 1).reduce((n, f) => n + f.path.length + 2, 0);
+    const reserve = later > 0 ? Math.min(Math.floor(max / 4), later + 80) : 0;
+    if (text.length + head.length + body.length > max - reserve) {
+      const keep = Math.max(80, reserve);
+      const fits = text.length + head.length <= max - keep;
+      if (fits && !noDiff) text += `${head}${symbols && text.length + head.length + symbols.length <= max - keep ? symbols : ''}(diff left out: too long)\n`;
       else if (fits) text += head;
       if (fits) told.push(d);
-      const left = rest - (fits ? 1 : 0);
-      if (left > 0) text += `\n... and ${count(left, 'more file')} changed outside the session (not shown).\n`;
+      const left = changed.slice(fits ? i + 1 : i);
+      if (left.length > 0) text += leftOutLine(left, max - text.length);
       return { text, told };
     }
     text += head + body;
     told.push(d);
   }
   return { text, told };
+}
+
+/**
+ * The files a note had no room for: counted, and named as many as fit in `room` characters (the
+ * others counted), so that the model knows which to read again.
+ */
+function leftOutLine(files: readonly FileDrift[], room: number): string {
+  const others = (n: number) => (n > 0 ? ` and ${n} other${n === 1 ? '' : 's'}` : '');
+  let line = `\n... and ${count(files.length, 'more file')} changed outside the session (not shown)`;
+  for (const [i, f] of files.entries()) {
+    const next = `${i === 0 ? ': ' : ', '}${f.path}`;
+    // Room is checked with what would follow, so that the count of the rest always fits after the last name.
+    if (line.length + next.length + others(files.length - i - 1).length + 2 > room) return `${line}${i === 0 ? '' : others(files.length - i)}.\n`;
+    line += next;
+  }
+  return `${line}.\n`;
 }

@@ -146,6 +146,20 @@ describe('drift: what changed outside the session since it last saw its files', 
     assert.match(text, /1 more file changed outside the session \(not shown\)|diff left out/);
   });
 
+  it('files left out of a note at its cap are still named, as many as fit, so the model knows which to read again', async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `src/mod${String(i).padStart(2, '0')}.ts`);
+    const body = (tag: string) => Array.from({ length: 20 }, (_, k) => `export const v${k} = '${tag}';\n`).join('');
+    const steps = names.map((p, i) => toolUse(`w${i}`, 'write_file', { path: p, content: body('session') }, i > 0 ? { toolResultFor: `w${i - 1}` } : undefined));
+    h = await harness([...steps, finalText('done', { toolResultFor: `w${names.length - 1}` })]);
+    const id = await h.start(h.runner());
+    assert.equal((await h.runner().run(id)).status, 'completed');
+    for (const p of names) await writeFile(join(h.workspace, p), body('user'));
+    const text = describeDrift(await detectDrift(h.store, new NodeWorkspace(h.workspace), id), { maxChars: 6000 }) ?? '';
+    assert.ok(text.length <= 6000, `${text.length}`);
+    assert.match(text, /more files changed outside the session \(not shown\): src\/mod/);
+    for (const p of names) assert.ok(text.includes(p), `${p} is not named in the note: ${text.slice(-600)}`);
+  });
+
   it('binary contents are named, not dumped', async () => {
     const b = await builtSession();
     h = b.h;
