@@ -23,6 +23,23 @@ describe('a fork resumed after its source went on is told what the source change
   this.timeout(60_000);
   const harness = harnessPerTest();
 
+  /** A completed session that edited src/a.ts, then created src/util.ts; its fork's model answers 'noted'. */
+  async function editedThenCreated(): Promise<{ h: Harness; id: SessionId }> {
+    const h = await harness(
+      [
+        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'return 1;', new_text: 'return 10;' }),
+        toolUse('w1', 'write_file', { path: 'src/util.ts', content: NEW }, { toolResultFor: 'e1' }),
+        finalText('done', { toolResultFor: 'w1' }),
+        finalText('noted'),
+      ],
+      FILES,
+    );
+    const runner = h.runner();
+    const id = await h.start(runner);
+    assert.equal((await runner.run(id)).status, 'completed');
+    return { h, id };
+  }
+
   it('names the files the source created, changed and deleted after the fork point that the fork never knew, with diffs; not a file changed and put back, nor a file the fork knows unchanged', async () => {
     const h = await harness(
       [
@@ -90,18 +107,7 @@ describe('a fork resumed after its source went on is told what the source change
   });
 
   it('a fork from the start (step 0) is told what the source changed, as a fork from a later step is', async () => {
-    const h = await harness(
-      [
-        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'return 1;', new_text: 'return 10;' }),
-        toolUse('w1', 'write_file', { path: 'src/util.ts', content: NEW }, { toolResultFor: 'e1' }),
-        finalText('done', { toolResultFor: 'w1' }),
-        finalText('noted'),
-      ],
-      FILES,
-    );
-    const runner = h.runner();
-    const id = await h.start(runner);
-    assert.equal((await runner.run(id)).status, 'completed');
+    const { h, id } = await editedThenCreated();
     const fork = await forkSession(h.store, id, 0, { message: 'start over, another way' });
     assert.equal((await h.runner().run(fork.id)).status, 'completed');
     const notes = await driftNotes(h, fork.id);
@@ -111,18 +117,7 @@ describe('a fork resumed after its source went on is told what the source change
   });
 
   it('a fork whose source is deleted is told only of its own files', async () => {
-    const h = await harness(
-      [
-        toolUse('e1', 'edit_file', { path: 'src/a.ts', old_text: 'return 1;', new_text: 'return 10;' }),
-        toolUse('w1', 'write_file', { path: 'src/util.ts', content: NEW }, { toolResultFor: 'e1' }),
-        finalText('done', { toolResultFor: 'w1' }),
-        finalText('noted'),
-      ],
-      FILES,
-    );
-    const runner = h.runner();
-    const id = await h.start(runner);
-    assert.equal((await runner.run(id)).status, 'completed');
+    const { h, id } = await editedThenCreated();
     const fork = await forkSession(h.store, id, 1, { message: 'go on' });
     await h.store.deleteSession(id, 'test');
     assert.equal((await h.runner().run(fork.id)).status, 'completed');
