@@ -178,7 +178,7 @@ export class ToolCalls {
     if (call.decision) this.checks.waited(j);
     const base = await this.stepBase(j, tool, signal, changes?.map((c) => c.path));
     if (changes) {
-      const out = await this.apply(j, call, changes).catch((e: unknown) => (WorkspaceError.is(e) ? e : Promise.reject(e)));
+      const out = await refusedOr(this.apply(j, call, changes));
       if (out instanceof WorkspaceError) return this.finish(j, call, { content: notWrittenNote(out.message), isError: true }, input);
       this.deps.probe?.(`applied:${tool.name}`);
       const symbols = await this.symbols(changes);
@@ -254,7 +254,7 @@ export class ToolCalls {
         ...merged.map((m) => ({ path: m.path, before: null, after: m.after })),
       ];
       // A path the write cannot reach now (its folder made a file meanwhile), though the user allowed it: not made, and the session goes on.
-      const out = await this.apply(j, call, changes).catch((e: unknown) => (WorkspaceError.is(e) ? e : Promise.reject(e)));
+      const out = await refusedOr(this.apply(j, call, changes));
       if (out instanceof WorkspaceError) return this.finish(j, call, { content: notMadeNote([out.message]), isError: true }, input, 'skipped');
       // The result died with the process: the step's symbols are read again from the journaled contents.
       const blob = (h: string | null) => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(null));
@@ -389,6 +389,9 @@ export class ToolCalls {
     return { ...this.deps.toolContext, ...marked, signal, ...(outputs ? { outputs } : {}), ...(memory ? { memory } : {}) };
   }
 }
+
+/** `p`'s value, or the workspace's refusal of a path (its folder made a file meanwhile) as a value: the call then ends with a result saying so. */
+const refusedOr = <T>(p: Promise<T>): Promise<T | WorkspaceError> => p.catch((e: unknown) => (WorkspaceError.is(e) ? e : Promise.reject(e)));
 
 /** A version's contents, when it is kept (undefined otherwise). */
 const kept = (j: SessionJournal, h: string | null | undefined): Promise<Uint8Array | undefined> => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(undefined));
