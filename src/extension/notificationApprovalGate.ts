@@ -29,7 +29,7 @@ export class NotificationApprovalGate implements ApprovalGate {
     private readonly timeout: () => ApprovalTimeout = readApprovalTimeout,
     private readonly now: () => number = Date.now,
     /** Opens the change a question proposes (Show Changes); absent: the button is not offered. */
-    private readonly proposed?: { show(r: ApprovalRequest): Promise<void> },
+    private readonly proposed?: { show(r: ApprovalRequest): Promise<void>; forget(approvalId: string): void },
   ) {}
 
   async ask(r: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
@@ -84,6 +84,7 @@ export class NotificationApprovalGate implements ApprovalGate {
     } finally {
       if (timer) clearTimeout(timer);
       this.showing.delete(r.approvalId);
+      this.proposed?.forget(r.approvalId);
     }
   }
 

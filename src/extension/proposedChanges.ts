@@ -6,7 +6,7 @@ export const PROPOSED_SCHEME = 'savepoint-proposed';
 /**
  * Read-only documents of the change a question proposes (its unified diff, one file after another),
  * opened from the question's Show Changes: what is approved is seen before it is written. Kept while
- * the extension runs; a document opened again after a restart says where the change is.
+ * the question is open (`forget`); a document opened again later says where the change is.
  */
 export class ProposedChanges implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
@@ -16,6 +16,11 @@ export class ProposedChanges implements vscode.TextDocumentContentProvider {
     const uri = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${r.tool ?? 'change'} (proposed).diff`, query: r.approvalId });
     this.texts.set(r.approvalId, r.diff ?? '');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, preserveFocus: false });
+  }
+
+  /** The question is closed (answered, parked, timed out): its change is no longer kept here. */
+  forget(approvalId: string): void {
+    this.texts.delete(approvalId);
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
