@@ -73,7 +73,7 @@ export async function forkSession(store: CheckpointStore, sourceId: SessionId, a
   const effects = (await store.listEffects(sourceId)).filter((r) => r.step <= b.step);
   // Created 'failed' and made 'paused' by the commit: a crash in between leaves an empty, finished
   // session that retention may remove, never one that looks resumable.
-  const title = o.title ?? `${source.title} (fork at step ${b.step})`;
+  const title = o.title ?? forkTitle(source.title, b.step);
   const existing = o.id === undefined ? undefined : await store.getSession(o.id);
   // The very fork: same source and point, and nothing the user did to it since (run, renamed, pinned).
   const sameFork = existing?.parent?.sessionId === sourceId && existing.parent.seq === b.seq && existing.title === title && !existing.pinned;
@@ -104,6 +104,15 @@ export async function forkSession(store: CheckpointStore, sourceId: SessionId, a
     forceSnapshot: true,
   });
   return done.summary;
+}
+
+/**
+ * "<title> (fork at step N)": a fork of a fork drops its source's own suffix, so that the chain
+ * reads as the first session's title once, with the step this fork was taken at (the parent link
+ * keeps which fork it came from).
+ */
+function forkTitle(sourceTitle: string, step: number): string {
+  return `${sourceTitle.replace(/ \(fork at step \d+\)$/, '')} (fork at step ${step})`;
 }
 
 /** The fork's events: the copy, then the optional user message and a `paused` status (a fork is idle until a runner picks it up). */

@@ -51,6 +51,19 @@ describe('fork: a new session continuing from a step of another (real runner on 
     assert.equal((await h.store.getSession(fork.id))?.stepCount, 4);
   });
 
+  it('a fork of a fork is titled after the first session once, with the step it was taken at', async () => {
+    const b = await builtSession();
+    h = b.h;
+    const title = (await h.store.getSession(b.id))?.title ?? '';
+    const first = await forkSession(h.store, b.id, 2);
+    assert.equal(first.title, `${title} (fork at step 2)`);
+    const second = await forkSession(h.store, first.id, 1);
+    assert.equal(second.title, `${title} (fork at step 1)`, 'one suffix, naming the step of this fork');
+    assert.equal(second.parent?.sessionId, first.id, 'the parent link still tells which fork it came from');
+    const named = await forkSession(h.store, first.id, 1, { title: 'my try (fork at step 9)' });
+    assert.equal(named.title, 'my try (fork at step 9)', 'a title the caller gives is kept as it is');
+  });
+
   it('keeps working after its source is deleted: the copy holds its own references to the blobs', async () => {
     const b = await builtSession();
     h = b.h;
