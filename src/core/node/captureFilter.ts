@@ -49,7 +49,8 @@ export class CaptureFilter {
   ) {
     this.excludeDirs = new Set(options.excludeDirs ?? ['node_modules']);
     const globs = options.ignore ?? [];
-    this.globs = globs.length > 0 ? picomatch([...globs], { dot: true }) : undefined;
+    // The globs are relative to the root; one written from the root ("/dist/**", as in a .gitignore) means the same glob.
+    this.globs = globs.length > 0 ? picomatch(globs.map((g) => g.replace(/^\/+/, '')), { dot: true }) : undefined;
     this.respectGitignore = options.respectGitignore ?? true;
   }
 

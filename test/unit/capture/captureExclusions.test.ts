@@ -47,6 +47,13 @@ describe('NodeChangeCapture: what is never reported', () => {
     assert.deepEqual(summary(set), ['pkg/keep.log created', 'src/b.ts created']);
   });
 
+  it('takes ignore globs written from the root ("/gen/**", "./tmp/**") as the same globs without the prefix', async () => {
+    const root = await tmp.workspace({ 'src/a.ts': 'a\n', 'gen/old.ts': 'g\n' });
+    const capture = tmp.capture(root, { ignore: ['/gen/**', './tmp/**', '/notes.md'] });
+    const set = await captureCommand(capture, root, 'echo g2 >> gen/old.ts && mkdir -p tmp gen/deep src/gen && echo t > tmp/t.txt && echo d > gen/deep/d.ts && echo n > notes.md && echo s > src/gen/s.ts && echo b >> src/a.ts');
+    assert.deepEqual(summary(set), ['src/a.ts modified', 'src/gen/s.ts created']);
+  });
+
   for (const [mode, options] of [
     ['with the watcher', {}],
     ['without it', { watch: false }],
