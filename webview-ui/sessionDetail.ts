@@ -8,8 +8,9 @@ import { type FocusSpot, type TrimFocus, focusAfterTrim } from '../src/shared/tr
 import { focusKey, focusWidget, refocus } from './focusKeep';
 import { atEnd } from './scrollSpot';
 import { type EntryContext, relock, renderEntry, waitingWords } from './timelineEntries';
+import { usd } from '../src/shared/money';
 
-const metaLine = (r: SessionRow): string => `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · $${r.costUsd.toFixed(2)} · ${ago(r.updatedAt)}`;
+const metaLine = (r: SessionRow): string => `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · ${usd(r.costUsd)} · ${ago(r.updatedAt)}`;
 
 /** How many entries a page brings (the host's page size), and how many a followed timeline keeps on the page. */
 const PAGE = 200;

@@ -1,6 +1,7 @@
 import { STATUS_ORDER, type SessionRow, type SessionStatusView, type StoreView, type WebviewCommand } from '../src/shared/protocol';
 import { LIST_ACTIONS } from '../src/shared/sessionActions';
 import { ago, button, el, iconAction, tokens } from './dom';
+import { usd } from '../src/shared/money';
 
 export const GROUP_LABEL: Record<SessionStatusView, string> = {
   running: 'Running',
@@ -28,7 +29,7 @@ export interface ListDeps {
   toggle: (group: string) => void;
 }
 
-const metaText = (s: SessionRow, now: number): string => `${s.folder ? `${s.folder} · ` : ''}${s.steps} step${s.steps === 1 ? '' : 's'} · ${tokens(s.tokens)} tokens · $${s.costUsd.toFixed(2)} · ${ago(s.updatedAt, now)}`;
+const metaText = (s: SessionRow, now: number): string => `${s.folder ? `${s.folder} · ` : ''}${s.steps} step${s.steps === 1 ? '' : 's'} · ${tokens(s.tokens)} tokens · ${usd(s.costUsd)} · ${ago(s.updatedAt, now)}`;
 
 /**
  * One session's row: a list item holding a real button that opens the session, its actions as

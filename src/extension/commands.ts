@@ -4,6 +4,7 @@ import { SessionDocumentProvider } from './sessionDocument';
 import { API_KEY_SECRET, NotReady, type SessionService } from './sessionService';
 import type { StoreHost } from './storeHost';
 import { notify } from './notify';
+import { usd } from '../shared/money';
 
 interface Deps {
   context: vscode.ExtensionContext;
@@ -27,7 +28,7 @@ async function pick(d: Pick<Deps, 'stores'>, placeHolder: string, filter: (s: Se
     return undefined;
   }
   const item = await vscode.window.showQuickPick(
-    list.map((s) => ({ label: `$(${STATUS_ICON[s.status] ?? 'circle'}) ${s.title}`, description: `${s.status} · ${s.stepCount} steps · $${s.costUsd.toFixed(2)}`, detail: s.pendingApproval ? `waiting: ${s.pendingApproval.summary}` : new Date(s.updatedAt).toLocaleString(), id: s.id })),
+    list.map((s) => ({ label: `$(${STATUS_ICON[s.status] ?? 'circle'}) ${s.title}`, description: `${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)}`, detail: s.pendingApproval ? `waiting: ${s.pendingApproval.summary}` : new Date(s.updatedAt).toLocaleString(), id: s.id })),
     { placeHolder, matchOnDescription: true },
   );
   return item?.id;
