@@ -4,6 +4,7 @@ import type { BlobHash, SessionId } from '../store/types';
 import { DEFAULT_MAX_DIFF_CHARS, DEFAULT_MAX_NOTE_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
 import { type FileHistory, type KnownState, loadFileHistory } from './fileHistory';
 import { linksOnDisk } from './historyLinks';
+import { movedFiles } from './driftMoves';
 import { type Outliner, fileSymbols } from '../runner/stepEffects';
 import { count } from '../util/plural';
 
@@ -28,6 +29,8 @@ export interface FileDrift {
   symbols?: string[];
   /** Kind 'unreadable': why the path cannot be read now (it became a directory, a pipe, a link out of the workspace, no permission). */
   reason?: string;
+  /** Kind 'deleted': the path the file was moved to outside the session, with the contents the session last knew. */
+  movedTo?: string;
   /** With `keepBytes`, a file that drifted: what the disk holds now. */
   diskBytes?: Uint8Array;
   /**
@@ -115,6 +118,11 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
       if (lines.length) symbols.set(k.path, lines);
     }
   }
+  const gone = known.flatMap((k, i) => {
+    const now = disk[i];
+    return k.hash !== null && readable(now) && now.hash === null && diffs.has(k.path) ? [{ path: k.path, hash: k.hash }] : [];
+  });
+  const moved = await movedFiles(workspace, gone, new Set([...known.map((k) => k.path), ...history.paths]));
   return known.map((k, i): FileDrift => {
     const now = disk[i];
     if (now && 'reason' in now) return { path: k.path, kind: 'unreadable', knownHash: k.hash, diskHash: null, reason: now.reason, ...(k.read ? { read: true } : {}) };
@@ -128,7 +136,8 @@ export async function detectDrift(store: CheckpointStore, workspace: Workspace, 
     const rewound = (last?.kind === 'rewind' || last?.kind === 'undo') && written.get(k.path)?.hash === diskHash;
     const bytes = o.keepBytes && now?.bytes ? { diskBytes: now.bytes } : {};
     const undone = rewound && last?.kind === 'undo' ? { undone: true } : {};
-    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(rewound ? { rewound, ...undone } : {}), ...read, ...(syms ? { symbols: syms } : {}), ...bytes, ...(k.sinceFork ? { sinceFork: true as const } : {}) };
+    const movedTo = moved.get(k.path);
+    return { path: k.path, kind, knownHash: k.hash, diskHash, diff, ...(movedTo !== undefined ? { movedTo } : {}), ...(rewound ? { rewound, ...undone } : {}), ...read, ...(syms ? { symbols: syms } : {}), ...bytes, ...(k.sinceFork ? { sinceFork: true as const } : {}) };
   });
 }
 
@@ -189,6 +198,8 @@ export function driftNote(drift: readonly FileDrift[], o: DescribeOptions = {}):
       ? `\n${d.path} was ${d.kind === 'deleted' ? 'deleted' : d.kind === 'created' ? 'created' : 'changed'} after the point this session was forked at (by the session it was forked from, or outside it)${d.kind === 'deleted' ? '.' : ':'}\n`
       : d.rewound
       ? `\n${d.path} was ${d.undone ? 'given back by the user, who undid a rewind, to what it held before that rewind' : 'rewound by the user to an earlier checkpoint'}${d.kind === 'deleted' ? ', which deleted it.' : ':'}\n`
+      : d.kind === 'deleted' && d.movedTo !== undefined
+        ? `\n${d.path} was moved outside the session to ${d.movedTo}, its contents unchanged${d.read ? ' (you had read it)' : ''}: use the new path.\n`
       : d.kind === 'deleted'
         ? `\n${d.path} was deleted outside the session${d.read ? ' (you had read it)' : ''}.\n`
         : d.kind === 'created'

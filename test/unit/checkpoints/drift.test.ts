@@ -57,6 +57,33 @@ describe('drift: what changed outside the session since it last saw its files', 
     assert.doesNotMatch(text, /README/);
   });
 
+  it('a file moved or renamed outside the session, its contents unchanged, is told with its new path, not as deleted', async () => {
+    const b = await builtSession();
+    h = b.h;
+    await mkdir(join(h.workspace, 'lib'), { recursive: true });
+    await mkdir(join(h.workspace, 'docs'), { recursive: true });
+    await writeFile(join(h.workspace, 'docs/new.ts'), 'another file of that name\n');
+    await writeFile(join(h.workspace, 'lib/new.ts'), NEW);
+    await rm(join(h.workspace, 'src/new.ts'));
+    await writeFile(join(h.workspace, 'src/b.ts'), A3);
+    await rm(join(h.workspace, 'src/a.ts'));
+    const drift = await detectDrift(h.store, b.ws, b.id);
+    const by = Object.fromEntries(drift.map((d) => [d.path, d]));
+    assert.equal(by['src/new.ts']?.kind, 'deleted');
+    assert.equal(by['src/new.ts']?.movedTo, 'lib/new.ts', 'the copy with the same bytes, not the other file of that name');
+    assert.equal(by['src/a.ts']?.movedTo, 'src/b.ts', 'a rename in its own folder');
+    const text = describeDrift(drift) ?? '';
+    assert.match(text, /src\/new\.ts was moved outside the session to lib\/new\.ts, its contents unchanged: use the new path\./);
+    assert.match(text, /src\/a\.ts was moved outside the session to src\/b\.ts/);
+
+    await writeFile(join(h.workspace, 'lib/new.ts'), `${NEW}// changed after the move\n`);
+    const changed = await detectDrift(h.store, b.ws, b.id);
+    const after = changed.find((d) => d.path === 'src/new.ts');
+    assert.equal(after?.kind, 'deleted');
+    assert.equal(after?.movedTo, undefined, 'moved and changed: not told as a move');
+    assert.match(describeDrift(changed) ?? '', /src\/new\.ts was deleted outside the session/);
+  });
+
   it('a path that can no longer be read (now a directory) is reported as such, and the other files are still compared', async () => {
     const b = await builtSession();
     h = b.h;
