@@ -5,30 +5,41 @@ import { notify } from './notify';
 
 /** The button that runs the call with the input as the editor holds it. */
 export const USE_EDITED_INPUT = 'Use Edited Input';
+/** The button that opens every field of the input as JSON (the path, an edit's old text), with the text as edited so far. */
+export const ALL_FIELDS = 'Edit All Fields';
 
 /**
  * Edit, for a question about a call. The text the user is likeliest to change opens as a document of
  * its own, read as the file or script it is (`editedText`: a file's new contents, the text an edit
- * puts in, a command line), and the call runs with the other fields as they were; any other input
- * opens whole as JSON, where text that is not a JSON object is said, with where, and the document
- * stays open to be fixed. The call runs with what the editor holds once the user chooses Use Edited
- * Input. Cancel (or closing the document): nothing is decided, and the session goes on waiting. The
- * document is closed without a save prompt once the answer is given or withdrawn.
+ * puts in, a command line), and the call runs with the other fields as they were; Edit All Fields
+ * then opens every field as JSON, the text as edited so far. Any other input opens whole as JSON,
+ * where text that is not a JSON object is said, with where, and the document stays open to be fixed.
+ * The call runs with what the editor holds once the user chooses Use Edited Input. Cancel (or
+ * closing the document): nothing is decided, and the session goes on waiting. The document is closed
+ * without a save prompt once the answer is given or withdrawn.
  */
-export async function editInEditor(r: ApprovalRequest): Promise<{ input: unknown } | undefined> {
-  const text = editedText(r.tool, r.input);
+export async function editInEditor(r: ApprovalRequest, wholeInput = false): Promise<{ input: unknown } | undefined> {
+  const text = wholeInput ? undefined : editedText(r.tool, r.input);
   const doc = text ? await textDocument(text, r.approvalId) : await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(r.input ?? {}, null, 2)}\n` });
   await vscode.window.showTextDocument(doc, { preview: false });
-  const what = text ? `${text.what} (the other fields of ${r.tool ?? 'the call'} stay as they are)` : `the input of ${r.tool ?? 'the call'} (JSON)`;
+  const what = text ? `${text.what} (the other fields of ${r.tool ?? 'the call'} stay as they are; ${ALL_FIELDS} opens them all)` : `the input of ${r.tool ?? 'the call'} (JSON)`;
+  const buttons = text ? [USE_EDITED_INPUT, ALL_FIELDS, 'Cancel'] : [USE_EDITED_INPUT, 'Cancel'];
+  let carried: unknown;
   try {
     for (;;) {
-      const choice = await notify.info(`Savepoint: edit ${what} in the editor, then choose ${USE_EDITED_INPUT}. Cancel leaves the question open.`, USE_EDITED_INPUT, 'Cancel');
-      if (choice !== USE_EDITED_INPUT) return undefined;
+      const choice = await notify.info(`Savepoint: edit ${what} in the editor, then choose ${USE_EDITED_INPUT}. Cancel leaves the question open.`, ...buttons);
+      if (choice !== USE_EDITED_INPUT && choice !== ALL_FIELDS) return undefined;
       if (doc.isClosed) {
         void notify.warn('Savepoint: the edited input was closed before it was used, so nothing was decided; the question is still open (choose Edit on it again).');
         return undefined;
       }
-      if (text) return { input: withEditedText(r.input as Record<string, unknown>, text, doc.getText()) };
+      if (text) {
+        const input = withEditedText(r.input as Record<string, unknown>, text, doc.getText());
+        if (choice === USE_EDITED_INPUT) return { input };
+        // Every field, with the text as the user left it: the path, an edit's old text, a timeout.
+        carried = input;
+        break;
+      }
       const read = inputFrom(doc.getText());
       if ('input' in read) return read;
       void notify.error(`Savepoint: the edited input cannot be used: ${read.error}. Fix it in the editor and choose ${USE_EDITED_INPUT} again.`);
@@ -37,6 +48,7 @@ export async function editInEditor(r: ApprovalRequest): Promise<{ input: unknown
   } finally {
     await closeUnsaved(doc);
   }
+  return editInEditor({ ...r, input: carried }, true);
 }
 
 /**

@@ -22,6 +22,8 @@ export const EDITED_MODEL = 'claude-sonnet-4-6-integration-edited';
 export const EDITED_TASK = 'Create edited.txt';
 export const DROP_MODEL = 'claude-sonnet-4-6-integration-drop';
 export const DROP_TASK = 'Delete drop-a.txt';
+export const FIELDS_MODEL = 'claude-sonnet-4-6-integration-fields';
+export const FIELDS_TASK = 'Create fields-a.txt';
 export const SHOWN_MODEL = 'claude-sonnet-4-6-integration-shown';
 export const SHOWN_TASK = 'Change the second line of notes.md';
 export const LATE_TASK = 'Create late.txt';
@@ -140,6 +142,13 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_drop', name: 'delete_file', input: { path: 'drop-a.txt' } }],
   },
   { type: 'message', model: DROP_MODEL, expect: { toolResultFor: 'toolu_integ_drop', toolResultIsError: false }, content: [{ type: 'text', text: 'Deleted.' }] },
+  {
+    type: 'message',
+    model: FIELDS_MODEL,
+    expect: { lastUserContains: FIELDS_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_fields', name: 'write_file', input: { path: 'fields-a.txt', content: 'contents from the model\n' } }],
+  },
+  { type: 'message', model: FIELDS_MODEL, expect: { toolResultFor: 'toolu_integ_fields', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
   {
     type: 'message',
     model: SHOWN_MODEL,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, config, events, modelStats, useModel, waitFor, waitForSession, WindowStub, workbenchUi, workspaceRoot } from '../helpers';
-import { DROP_MODEL, DROP_TASK, EDITED_MODEL, EDITED_TASK, SHOWN_MODEL, SHOWN_TASK } from '../scenario';
+import { DROP_MODEL, DROP_TASK, EDITED_MODEL, EDITED_TASK, FIELDS_MODEL, FIELDS_TASK, SHOWN_MODEL, SHOWN_TASK } from '../scenario';
 
 /** The untitled document Edit opens, while it is open: the JSON of the whole input, or the text of one field (named "... (Savepoint edit ...)"). */
 const inputDocument = (json: boolean) => (): vscode.TextDocument | undefined =>
@@ -36,7 +36,7 @@ describe('Show Changes and Edit on an approval', () => {
     ui.on('warning', /allow the agent to write_file edited\.txt/, () => 'Edit');
     let shown: vscode.TextDocument | undefined;
     let shownText = '';
-    ui.on('info', /edit the new contents of edited\.txt \(the other fields of write_file stay as they are\) in the editor/, async () => {
+    ui.on('info', /edit the new contents of edited\.txt \(the other fields of write_file stay as they are; Edit All Fields opens them all\) in the editor/, async () => {
       shown = await waitFor('the contents document', inputDocument(false));
       shownText = shown.getText();
       if (await workbenchUi({ count: 'body' })) await workbenchUi({ wait: '.monaco-editor .view-lines:has-text("line two from the model")', shot: 'approval-edit-input' });
@@ -54,6 +54,32 @@ describe('Show Changes and Edit on an approval', () => {
     assert.equal(decided?.decision, 'edit');
     await waitFor('the contents document closed, its text dropped without a save prompt', () => (inputDocument(false)() ? undefined : true));
     assert.deepEqual((await modelStats()).duplicateTurns, []);
+  });
+
+  it('Edit All Fields opens every field as JSON with the text as edited, so the path can be changed too', async () => {
+    await activateExtension();
+    await useModel(FIELDS_MODEL);
+    const { seeded } = config();
+    ui.on('warning', /allow the agent to write_file fields-a\.txt/, () => 'Edit');
+    ui.on('info', /edit the new contents of fields-a\.txt .* in the editor/, async () => {
+      const doc = await waitFor('the contents document', inputDocument(false));
+      await replaceText(doc, 'contents from the user\n');
+      return 'Edit All Fields';
+    });
+    let json = '';
+    ui.on('info', /edit the input of write_file \(JSON\) in the editor/, async () => {
+      const doc = await waitFor('the input document', inputDocument(true));
+      json = doc.getText();
+      await replaceText(doc, json.replace('"fields-a.txt"', '"fields-b.txt"'));
+      return 'Use Edited Input';
+    });
+    await vscode.commands.executeCommand('savepoint.newSession', FIELDS_TASK);
+    const done = await waitForSession(seeded.storeDir, FIELDS_TASK, (s) => s.status === 'completed' || s.status === 'failed', 'to finish');
+    assert.equal(done.status, 'completed');
+    assert.deepEqual(JSON.parse(json), { path: 'fields-a.txt', content: 'contents from the user\n' }, 'every field, with the contents as edited before');
+    assert.equal(readFileSync(join(workspaceRoot(), 'fields-b.txt'), 'utf8'), 'contents from the user\n');
+    assert.equal(existsSync(join(workspaceRoot(), 'fields-a.txt')), false, 'nothing written at the path the model chose');
+    await waitFor('both input documents closed', () => (inputDocument(false)() || inputDocument(true)() ? undefined : true));
   });
 
   it('opens any other input as JSON, says where broken JSON breaks, and runs the call with the fixed input', async () => {
