@@ -134,7 +134,7 @@ try {
   await rerun.waitFor({ timeout: 60000 });
   // What the cut-off run had changed, found from the change capture's log, is named in the question.
   const asked = (await rerun.textContent()) ?? '';
-  if (!asked.includes('changed since it began: A partial.txt')) fail(`the rerun question does not name what the interrupted run changed: ${asked}`);
+  if (!asked.includes('changed since it began: created partial.txt')) fail(`the rerun question does not name what the interrupted run changed: ${asked}`);
   await shownToast('was interrupted and may have partly run').waitFor({ timeout: 10000 }).catch(() => undefined);
   await wb.screenshot('rerun-question');
   const log = existsSync(join(wb.ws, 'job.log')) ? readFileSync(join(wb.ws, 'job.log'), 'utf8') : '';

@@ -87,7 +87,7 @@ export async function recoverInterrupted(capture: ChangeCapture | undefined, j: 
 /** The question asked after a crash cut a command off: run it again? With what it had changed by then, which the step keeps either way. */
 export function rerunQuestion(j: SessionJournal, call: CallState, input: unknown, found: Interrupted | undefined, now: number, stopped: readonly string[] = []): RunnerEvent {
   // Nothing tells the command's changes from ones made after the crash, before the resume: said as such.
-  const changed = found?.effects.length ? ` Since it began, these files changed (by it, or by anyone after Savepoint stopped): ${listEffects(found.effects)}; the step records them either way.` : '';
+  const changed = found?.effects.length ? ` Since it began, these files changed (by it, or by anyone after Savepoint stopped): ${listEffects(found.effects, 10, true)}; the step records them either way.` : '';
   return question(j.headSeq + 1, {
     kind: 'command_rerun',
     callId: call.id,

@@ -286,7 +286,7 @@ export class Runner {
         ...(a.name !== undefined ? { tool: a.name } : {}),
         ...(a.input !== undefined ? { input: a.input } : {}),
         ...(a.diff !== undefined ? { diff: a.diff } : {}),
-        ...(a.interrupted?.length ? { changed: listEffects(a.interrupted) } : {}),
+        ...(a.interrupted?.length ? { changed: listEffects(a.interrupted, 10, true) } : {}),
         ...(a.userOnly ? { userOnly: true as const } : {}),
       },
       signal,

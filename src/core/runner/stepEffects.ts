@@ -179,9 +179,13 @@ export function describeSideEffects(effects: readonly SideEffect[]): string {
   return effects.length === 0 ? '' : `\n[files changed by the command: ${listEffects(effects, 30)}]`;
 }
 
-/** `M a.txt, A gen/x.ts (binary), and 3 more`: the changes as the model and the user read them. */
-export function listEffects(effects: readonly SideEffect[], max = 10): string {
-  const letter = { created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const;
+/**
+ * `M a.txt, A gen/x.ts (binary), and 3 more`: the changes as the model reads them (git's letters);
+ * `words` spells them for the user ("modified a.txt, created gen/x.ts"), who meets them in a
+ * question and should not need git's status letters to read it.
+ */
+export function listEffects(effects: readonly SideEffect[], max = 10, words = false): string {
+  const letter = words ? ({ created: 'created', modified: 'modified', deleted: 'deleted', renamed: 'renamed' } as const) : ({ created: 'A', modified: 'M', deleted: 'D', renamed: 'R' } as const);
   const shown = effects.slice(0, max).map((e) => {
     const link = linkNote(e.kind, e);
     return `${letter[e.kind]} ${e.from ? `${e.from} -> ` : ''}${e.path}${e.binary ? ' (binary)' : ''}${link !== undefined ? ` (${link})` : ''}`;

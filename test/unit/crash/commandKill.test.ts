@@ -49,7 +49,7 @@ describe('a command SIGKILLed mid-run (real process, real LevelDB)', function ()
     assert.ok(second.lines.includes('asked command_rerun'));
     const journal = await events(d);
     const asked = journal.find((e) => e.type === 'approval_requested' && (e.data as ApprovalRequestedData).kind === 'command_rerun')?.data as ApprovalRequestedData;
-    assert.match(asked.reasons[0] ?? '', /Since it began, these files changed \(by it, or by anyone after Savepoint stopped\): M a\.txt, D b\.txt, A gen\/x\.ts; the step records them either way/);
+    assert.match(asked.reasons[0] ?? '', /Since it began, these files changed \(by it, or by anyone after Savepoint stopped\): modified a\.txt, deleted b\.txt, created gen\/x\.ts; the step records them either way/);
     const result = journal.find((e) => e.type === 'tool_result' && (e.data as ToolResultData).callId === 'c1')?.data as ToolResultData;
     assert.equal(result.recovered, 'skipped');
     assert.deepEqual(result.sideEffects?.map((s) => `${s.kind} ${s.path}`), ['modified a.txt', 'deleted b.txt', 'created gen/x.ts']);
