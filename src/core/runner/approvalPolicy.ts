@@ -34,8 +34,12 @@ const DESTRUCTIVE: readonly Pattern[] = [
   { re: /\bsudo\b/, why: 'sudo' },
 ];
 
-/** A path argument that leaves the workspace: absolute, `~`, or `..`. */
-const OUTSIDE = /(^|[\s'"=])(\/(?!dev\/null\b)[^\s'"]*|~[^\s'"]*|\.\.(\/|$|\s))/;
+/**
+ * A path argument that leaves the workspace: absolute, `~`, or `..`; also written against a
+ * redirection or shell operator (`>~/.bashrc`, `2>/var/log/build.log`, `cat</etc/passwd`, `a|/bin/x`), as the
+ * shell reads it. The standard streams (`/dev/null`, `/dev/stderr`) are not outside anything.
+ */
+const OUTSIDE = /(^|[\s'"=<>|;&(`])(\/(?!dev\/(null|stdin|stdout|stderr|fd\/\d+)\b)[^\s'"]*|~[^\s'"]*|\.\.(\/|$|\s))/;
 
 /**
  * Other ways a command line reaches outside the workspace: `..` before a shell operator or quote

@@ -28,8 +28,16 @@ describe('approval policy: commands that reach outside the workspace by other sp
     }
   });
 
+  it('a redirection or shell operator written against an absolute or home path (`>~/.bashrc`, `2>/var/log/build.log`, `cat</etc/passwd`)', () => {
+    for (const command of ['echo alias ls=rm >>~/.bashrc', 'echo x>/etc/hosts', 'npm test 2>/var/log/test.log', 'cat</etc/passwd', 'echo $(</etc/passwd)', 'ls|/usr/bin/tee x', 'true&&/bin/sh x', 'make;~/bin/deploy']) {
+      const r = asks(command);
+      assert.equal(r.ask, true, command);
+      assert.ok(r.reasons.some((x) => /outside the workspace/.test(x)), `${command}: ${r.reasons.join('; ')}`);
+    }
+  });
+
   it('still runs ordinary commands unasked', () => {
-    for (const command of ['npm test', 'git status', 'ls -la src', 'cd src && npm run build', 'echo ok > /dev/null', 'node -e "console.log(1..toString())"', 'cat a..b.txt', 'make HOMEPAGE=x']) {
+    for (const command of ['npm test', 'git status', 'ls -la src', 'cd src && npm run build', 'echo ok > /dev/null', 'node -e "console.log(1..toString())"', 'cat a..b.txt', 'make HOMEPAGE=x', 'npm test 2>/dev/null', 'echo oops >/dev/stderr', 'node x.js 2>&1 >out.log', 'ls>/dev/stdout']) {
       assert.equal(asks(command).ask, false, command);
     }
   });
