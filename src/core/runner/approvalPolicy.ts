@@ -25,7 +25,9 @@ interface Pattern {
 /** Destructive actions that are always asked about, whatever the category rules say. */
 const DESTRUCTIVE: readonly Pattern[] = [
   { re: /\brm\s+(-[a-z]*r[a-z]*|-[a-z]*\s+-[a-z]*r|--recursive)\b/i, why: 'recursive delete (rm -r)' },
-  { re: /\bgit\s+push\b.*\s(--force(-with-lease)?|-f)\b/i, why: 'force push' },
+  // -f alone or among other short flags (-fu), or a + refspec (origin +main) forces as --force does.
+  { re: /\bgit\s+push\b.*\s(--force(-with-lease|-if-includes)?\b|-[a-z]*f[a-z]*\b|\+\S)/i, why: 'force push' },
+  { re: /\bgit\s+push\b.*\s(--delete\b|-[a-z]*d[a-z]*\b|:[^\s:])/i, why: 'remote branch delete (git push --delete, origin :branch)' },
   { re: /\bgit\s+reset\s+.*--hard\b/i, why: 'git reset --hard' },
   { re: /\bgit\s+clean\b.*-[a-z]*f/i, why: 'git clean' },
   { re: /\b(drop|truncate|alter)\s+(table|database|schema|index|view)\b/i, why: 'destructive SQL' },

@@ -37,6 +37,16 @@ describe('approval policy', () => {
     }
   });
 
+  it('asks for a force push however the flag is written: combined short flags (-fu), a + refspec, a remote branch deleted', () => {
+    for (const c of ['git push -fu origin main', 'git push -uf origin main', 'git push origin +main', 'git push origin +HEAD:main', 'git push --force-if-includes origin main', 'git push origin :release', 'git push --delete origin release', 'git push -d origin release']) {
+      assert.equal(autoCmd(c).ask, true, c);
+      assert.equal(autoCmd(c).always, true, c);
+    }
+    for (const c of ['git push -u origin feature', 'git push --follow-tags', 'git push origin HEAD:feature', 'git push --dry-run origin main', 'git push origin v1.0+build']) {
+      assert.equal(autoCmd(c).ask, false, c);
+    }
+  });
+
   it('asks for anything that leaves the workspace, but not for file contents that mention paths or SQL', () => {
     assert.match(autoCmd('cat /etc/passwd').reasons.join(), /outside the workspace/);
     assert.equal(autoCmd('ls ../other-project').ask, true);
