@@ -7,7 +7,9 @@ export type ApprovalMode = 'prompt' | 'park' | 'yes';
 /**
  * The terminal's approval gate. `prompt` asks on the terminal; `park` leaves the session waiting
  * for a later `savepoint approve`; `yes` approves tool calls (for scripted runs) but still parks
- * what only a person should decide: a command that may have partly run, a conflicting file.
+ * what only a person should decide: a command that may have partly run, a conflicting file, and a
+ * call only the user may approve (`userOnly`: destructive, an always-ask pattern, outside the
+ * workspace, a write over lines the user changed), which not even a timeout approves.
  */
 export class CliApprovalGate implements ApprovalGate {
   constructor(
@@ -17,7 +19,8 @@ export class CliApprovalGate implements ApprovalGate {
 
   async ask(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
     this.out.write(`\n${describeRequest(request)}\n`);
-    if (this.mode === 'yes' && (request.kind === 'tool' || request.kind === 'loop')) return { decision: 'approve' };
+    if (this.mode === 'yes' && (request.kind === 'tool' || request.kind === 'loop') && !request.userOnly) return { decision: 'approve' };
+    if (this.mode === 'yes' && request.userOnly) this.out.write('--approvals yes does not approve this call: only you can (see the reasons above).\n');
     if (this.mode !== 'prompt' || !process.stdin.isTTY) {
       this.out.write(`parked: answer later with \`savepoint approve ${request.sessionId}\` (--reject, --respond or --edit), then \`savepoint resume ${request.sessionId}\`\n`);
       return 'park';

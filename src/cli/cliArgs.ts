@@ -38,7 +38,9 @@ options:
   --store DIR         where sessions are kept (default: per workspace in your data directory)
   --model NAME        model; repeat for fallbacks (default claude-sonnet-4-6)
   --base-url URL      any Anthropic-compatible endpoint (default: the API; key from ANTHROPIC_API_KEY)
-  --approvals MODE    prompt | park | yes (default: prompt on a terminal, park otherwise)
+  --approvals MODE    prompt | park | yes (default: prompt on a terminal, park otherwise); yes
+                      still parks what only you may approve (a destructive command, an alwaysAsk
+                      pattern, a path outside the workspace, a conflict, a command cut off by a crash)
   --max-steps N  --max-tokens N  --max-cost USD  --max-tool-failures N
   --max-minutes N     stop and ask after N minutes of active run time (over all runs; waiting for
                       an approval is not counted)
