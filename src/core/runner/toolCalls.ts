@@ -49,18 +49,18 @@ export class ToolCalls {
     if (call.cut && !call.planned) return this.finish(j, call, { content: cutCallMessage(j.state.maxTokens, call.windowFull === true), isError: true }, await j.toolUseInput(call.id));
     const tool = this.deps.tools.find((t) => t.name === call.name);
     if (!tool) return this.finish(j, call, { content: `There is no tool named "${call.name}". Available: ${this.deps.tools.map((t) => t.name).join(', ')}.`, isError: true }, null);
-    if (!call.planned) return this.plan(j, call, tool, await j.toolUseInput(call.id), false, startedHere, signal);
+    if (!call.planned) return this.plan(j, call, tool, await j.toolUseInput(call.id), undefined, startedHere, signal);
     const latest = call.decision && call.decision.approvalId === call.approvalId ? call.decision : undefined;
     if (call.approvalId && !latest) throw new RunnerError('INVALID', `call ${call.id} waits for approval ${call.approvalId}`);
     if (latest && latest.decision !== 'approve' && latest.decision !== 'edit') return this.declined(j, call, latest.decision, latest.text, signal);
     // The input the user edited runs, whichever question they answered with it (the call, a command to run again, a conflict).
-    if (latest?.decision === 'edit' && latest.input !== undefined && ['tool', 'command_rerun', 'conflict'].includes(approvalKind(latest.approvalId) ?? '')) return this.plan(j, call, tool, latest.input, true, startedHere, signal);
+    if (latest?.decision === 'edit' && latest.input !== undefined && ['tool', 'command_rerun', 'conflict'].includes(approvalKind(latest.approvalId) ?? '')) return this.plan(j, call, tool, latest.input, approvalKind(latest.approvalId), startedHere, signal);
     if (!call.started) return this.start(j, call, tool, call.planned.input, await approvedDisk(this.deps.store, j, latest, ['approve', 'edit']), startedHere, signal);
     if (startedHere.has(call.id)) throw new RunnerError('INVALID', `call ${call.id} started in this process but has no result`);
     return this.reconcile(j, call, tool, latest, signal);
   }
 
-  private async plan(j: SessionJournal, call: CallState, tool: Tool, raw: unknown, edited: boolean, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
+  private async plan(j: SessionJournal, call: CallState, tool: Tool, raw: unknown, edited: string | undefined, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
     const valid = validateInput(tool, raw);
     if (!valid.ok) return this.finish(j, call, { content: valid.message, isError: true }, raw);
     let changes: FileChange[] | undefined;
@@ -70,12 +70,12 @@ export class ToolCalls {
       if (ToolError.is(e)) return this.finish(j, call, { content: e.message, isError: true }, valid.value);
       throw e;
     }
-    // A call asked for before the user changed its files (queued behind a question, or after a crash): merged with their change, or asked about.
-    const stale = changes && !edited ? await mergeWithLastSeen(this.deps.store, j.id, changes) : undefined;
+    // A call asked for before the user changed its files (queued behind a question, or after a crash): merged with their change, or asked about; so is its input as the user edited it (`edited`: the kind of question answered with Edit, which opens the model's version, not the merge shown), but not a conflict's, which the user resolved.
+    const stale = changes && (edited === undefined || edited === 'tool') ? await mergeWithLastSeen(this.deps.store, j.id, changes) : undefined;
     changes = stale?.changes ?? changes;
     const mutations = changes?.map(toMutation);
     const planned: RunnerEvent = { type: 'tool_planned', data: { callId: call.id, name: tool.name, category: tool.category, input: valid.value, ...(mutations ? { mutations } : {}) } };
-    const policy = edited ? { ask: false, reasons: [] } : needsApproval(j.state.policy, tool, valid.value);
+    const policy = edited !== undefined ? { ask: false, reasons: [] } : needsApproval(j.state.policy, tool, valid.value);
     // Writing over lines the user changed is theirs to allow, whatever the policy (and never a timeout's).
     const need = stale?.conflicts.length ? { ask: true, reasons: [...stale.conflicts, ...policy.reasons], always: true as const } : policy;
     // Nothing to wait for: the plan and the intent go in one batch, then the call runs.

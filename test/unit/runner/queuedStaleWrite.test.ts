@@ -88,6 +88,20 @@ describe('a queued write of a file changed outside the session since the model l
     assert.match(results(await h.events(id)).find((r) => r.callId === 'w1')?.content ?? '', /merged with changes made outside the session/);
   });
 
+  it('asked about by the policy and answered with Edit (the content shown, one line changed): the edit is merged too, the user\'s change kept', async () => {
+    h = await harness(STEPS(), { 'src/f.ts': ORIGINAL });
+    const runner = h.runner(new ScriptedGate(() => 'park'));
+    const id = await runner.start({ task: 'do the task', models: ['claude-sonnet-4-6'] });
+    assert.equal((await runner.run(id)).status, 'waiting');
+    await writeFile(join(h.workspace, 'src/f.ts'), THEIRS_ELSEWHERE);
+    // Edit opens the call's content (the model's, made from what it read) and runs what the user makes of it.
+    const edited = OURS.replace('return 2;', 'return 20;');
+    const gate = new ScriptedGate((r) => (r.tool === 'write_file' ? { decision: 'edit', input: { ...(r.input as object), content: edited } } : { decision: 'approve' }));
+    assert.equal((await h.runner(gate).run(id)).status, 'completed');
+    assert.equal(await readFile(join(h.workspace, 'src/f.ts'), 'utf8'), edited.replace('return 3;', 'return 3; // tuned by hand'), "the user's own change, kept in the question's diff, was written over by the edited content");
+    assert.match(results(await h.events(id)).find((r) => r.callId === 'w1')?.content ?? '', /merged with changes made outside the session/);
+  });
+
   it('unchanged since the model read it: written as planned, nothing asked and nothing said about a merge', async () => {
     h = await harness(STEPS(), { 'src/f.ts': ORIGINAL });
     const runner = h.runner(new ScriptedGate(() => 'park'));
