@@ -18,13 +18,28 @@ export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
 };
 
 interface Pattern {
-  re: RegExp;
+  /** A regular expression, or a check of its own (`withArg`). */
+  re: { test(s: string): boolean };
   why: string;
 }
 
+/**
+ * `cmd` with an argument `arg` matches, anywhere in the same simple command (up to `;`, `&`, `|` or a
+ * line break): GNU tools take options after their paths too (`rm build -rf`). Linear in the command
+ * line, where one regular expression scanning on from every `cmd` is quadratic.
+ */
+const withArg = (cmd: RegExp, arg: RegExp): Pattern['re'] => ({
+  test: (s) =>
+    s.split(/[;&|\n]/).some((part) => {
+      const at = part.search(cmd);
+      return at >= 0 && arg.test(part.slice(at));
+    }),
+});
+
 /** Destructive actions that are always asked about, whatever the category rules say. */
 const DESTRUCTIVE: readonly Pattern[] = [
-  { re: /\brm\s+(-[a-z]*r[a-z]*|-[a-z]*\s+-[a-z]*r|--recursive)\b/i, why: 'recursive delete (rm -r)' },
+  { re: withArg(/\brm\s/i, /\s(-[a-z]*r[a-z]*|--recursive)\b/i), why: 'recursive delete (rm -r)' },
+  { re: withArg(/\bfind\s/i, /\s-delete\b/i), why: 'recursive delete (find -delete)' },
   // -f alone or among other short flags (-fu), or a + refspec (origin +main) forces as --force does.
   { re: /\bgit\s+push\b.*\s(--force(-with-lease|-if-includes)?\b|-[a-z]*f[a-z]*\b|\+\S)/i, why: 'force push' },
   { re: /\bgit\s+push\b.*\s(--delete\b|-[a-z]*d[a-z]*\b|:[^\s:])/i, why: 'remote branch delete (git push --delete, origin :branch)' },

@@ -37,6 +37,16 @@ describe('approval policy', () => {
     }
   });
 
+  it('asks for a recursive delete however its options are placed: after the paths (GNU rm takes them anywhere), after other options, or by find -delete', () => {
+    for (const c of ['rm build -rf', 'rm ./dist -r', 'rm -v -i -rf x', 'rm -f -v -r x', 'rm x --recursive', 'find . -name "*.ts" -delete', 'find src -type f -delete']) {
+      assert.equal(autoCmd(c).ask, true, c);
+      assert.equal(autoCmd(c).always, true, c);
+    }
+    for (const c of ['rm -f my-repo.txt', 'rm -f --preserve-root a', 'rm notes-r.txt', 'find . -name "*.log"', 'npm run rm -- --dry', 'rm a.txt; git reset --soft HEAD~1']) {
+      assert.equal(autoCmd(c).ask, false, c);
+    }
+  });
+
   it('asks for a force push however the flag is written: combined short flags (-fu), a + refspec, a remote branch deleted', () => {
     for (const c of ['git push -fu origin main', 'git push -uf origin main', 'git push origin +main', 'git push origin +HEAD:main', 'git push --force-if-includes origin main', 'git push origin :release', 'git push --delete origin release', 'git push -d origin release']) {
       assert.equal(autoCmd(c).ask, true, c);
