@@ -367,7 +367,7 @@ export class SessionService implements vscode.Disposable {
         processes,
         diagnostics: checkCommand ? new CommandDiagnostics({ command: checkCommand, root, runner: processes, timeoutMs: s.checkTimeoutMs }) : new VscodeDiagnostics(root),
       },
-      approvals: this.gate,
+      approvals: this.gate, policy: s.policy,
       capture,
       maxFileBytes: s.maxFileBytes,
       ...(outliner ? { outliner } : {}),

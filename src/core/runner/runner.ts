@@ -33,6 +33,8 @@ export interface RunnerDeps {
   /** The tools' view of the world; the runner adds the abort signal. */
   toolContext: Omit<ToolContext, 'signal'>;
   approvals: ApprovalGate;
+  /** The approval policy of this run (the settings now): calls planned from now on are asked about by it, not by the one the session started with (used when absent). */
+  policy?: ApprovalPolicy;
   now?: () => number;
   loop?: LoopOptions;
   /** Live progress for a UI: committed events, streamed text, retries. */
@@ -101,9 +103,7 @@ export interface RunOutcome {
   reason?: string;
 }
 
-const DEFAULT_SYSTEM =
-  'You are a careful coding agent working in the user\'s workspace through the tools you are given. ' +
-  'Read before you edit, keep changes minimal, and say briefly what you did when you are done.';
+const DEFAULT_SYSTEM = "You are a careful coding agent working in the user's workspace through the tools you are given. Read before you edit, keep changes minimal, and say briefly what you did when you are done.";
 
 /**
  * The durable agent loop. Every model turn, tool call, approval and decision is journaled before
@@ -280,9 +280,7 @@ export class Runner {
       {
         sessionId: j.id,
         approvalId: a.approvalId,
-        kind: a.kind,
-        reasons: a.reasons,
-        requestedAt: a.requestedAt,
+        kind: a.kind, reasons: a.reasons, requestedAt: a.requestedAt,
         ...(a.name !== undefined ? { tool: a.name } : {}),
         ...(a.input !== undefined ? { input: a.input } : {}),
         ...(a.diff !== undefined ? { diff: a.diff } : {}),

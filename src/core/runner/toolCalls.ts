@@ -75,7 +75,7 @@ export class ToolCalls {
     changes = stale?.changes ?? changes;
     const mutations = changes?.map(toMutation);
     const planned: RunnerEvent = { type: 'tool_planned', data: { callId: call.id, name: tool.name, category: tool.category, input: valid.value, ...(mutations ? { mutations } : {}) } };
-    const policy = edited !== undefined ? { ask: false, reasons: [] } : needsApproval(j.state.policy, tool, valid.value);
+    const policy = edited !== undefined ? { ask: false, reasons: [] } : needsApproval(this.deps.policy ?? j.state.policy, tool, valid.value);
     // Writing over lines the user changed is theirs to allow, whatever the policy (and never a timeout's).
     const need = stale?.conflicts.length ? { ask: true, reasons: [...stale.conflicts, ...policy.reasons], always: true as const } : policy;
     // Nothing to wait for: the plan and the intent go in one batch, then the call runs.
