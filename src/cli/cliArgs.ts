@@ -99,11 +99,30 @@ export class UsageError extends Error {}
  */
 export function parseCommandLine(argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
+    refuseRepeated(parsed.tokens);
+    return { values: parsed.values, positionals: parsed.positionals };
   } catch (e) {
     const negative = e instanceof Error && /^Unknown option '(-[0-9]+)'/.exec(e.message)?.[1];
     if (negative) throw new UsageError(`a step is a whole number counted from the start (0: before the session), got "${negative}"; savepoint show SESSION lists the steps`);
     throw e;
+  }
+}
+
+/**
+ * An option that takes one value, given twice with different values: the parser kept the last and
+ * dropped the other without a word (`fork S 1 --message A --message B` forked with B, `--store` twice
+ * used the second store). The same value twice is taken, as are the options meant to repeat.
+ */
+function refuseRepeated(tokens: readonly { kind: string; name?: string; value?: string | undefined }[]): void {
+  const seen = new Map<string, string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined || t.value === undefined) continue;
+    const option = OPTIONS[t.name as keyof typeof OPTIONS];
+    if ('multiple' in option && option.multiple) continue;
+    const first = seen.get(t.name);
+    if (first !== undefined && first !== t.value) throw new UsageError(`--${t.name} is given twice ("${first}", then "${t.value}"); give it once (nothing was done)`);
+    seen.set(t.name, t.value);
   }
 }
 
