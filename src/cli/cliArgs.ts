@@ -127,7 +127,7 @@ function refuseRepeated(tokens: readonly { kind: string; name?: string; value?: 
 }
 
 /** The arguments each command takes (named as in USAGE, with how many at most) and the options only it takes. */
-const TAKES: Record<string, { args: string; max: number; options?: readonly string[] }> = {
+const TAKES: Record<string, { args: string; max: number; options?: readonly string[]; oneOf?: readonly string[] }> = {
   run: { args: '"task"', max: Infinity },
   resume: { args: '[SESSION]', max: 1 },
   list: { args: '', max: 0 },
@@ -142,7 +142,7 @@ const TAKES: Record<string, { args: string; max: number; options?: readonly stri
   pin: { args: 'SESSION "fact"', max: Infinity },
   unpin: { args: 'SESSION "fact"', max: Infinity },
   memory: { args: '[list | show ID | recall QUERY | forget ID | reverts]', max: Infinity },
-  approve: { args: 'SESSION', max: 1, options: ['reject', 'respond', 'edit', 'resume'] },
+  approve: { args: 'SESSION', max: 1, options: ['reject', 'respond', 'edit', 'resume'], oneOf: ['reject', 'respond', 'edit'] },
 };
 
 /**
@@ -161,6 +161,9 @@ export function checkTakes(command: string, rest: readonly string[], given: Read
     const by = Object.keys(TAKES).filter((c) => TAKES[c]?.options?.includes(name));
     if (by.length) throw new UsageError(`${command} does not take --${name} (${by.join(', ')} does); nothing was done`);
   }
+  // One answer: `approve S --reject A --respond B` recorded the reject and dropped the reply.
+  const answers = (takes.oneOf ?? []).filter((name) => given[name] !== undefined);
+  if (answers.length > 1) throw new UsageError(`${command} takes one answer: ${(takes.oneOf ?? []).map((n) => `--${n}`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, not ${answers.map((n) => `--${n}`).join(' and ')} (nothing was done)`);
 }
 
 /** The command's first argument is a session id (or the start of one: `resolveSessionArg`). */

@@ -15,7 +15,7 @@ interface Refusal {
   stderr?: string;
 }
 
-describe('the savepoint CLI refuses an option given twice instead of keeping one (child process)', function () {
+describe('the savepoint CLI refuses an option given twice, or answers that exclude each other, instead of keeping one (child process)', function () {
   this.timeout(90_000);
   let root: string;
   let ws: string;
@@ -65,5 +65,13 @@ describe('the savepoint CLI refuses an option given twice instead of keeping one
     // The same value twice (a script that adds an option already there) and options meant to repeat are taken.
     assert.match((await cli('rewind', id, '1', '--mode', 'files', '--mode', 'files')).stdout, /nothing written: add --yes/);
     assert.match((await cli('rewind', id, '1', '--model', 'a', '--model', 'b')).stdout, /^restore/);
+  });
+
+  it('approve with more than one of --reject, --respond and --edit is refused: it recorded the reject and dropped the others', async () => {
+    const before = (await cli('show', id)).stdout;
+    await refused(['approve', id, '--reject', 'no', '--respond', 'why?'], /^savepoint: approve takes one answer: --reject, --respond or --edit, not --reject and --respond \(nothing was done\)\n$/);
+    await refused(['approve', id, '--respond', 'x', '--edit', '{}'], /not --respond and --edit/);
+    assert.equal((await cli('show', id)).stdout, before, 'no answer was recorded');
+    assert.match((await cli('list')).stdout, /waiting/);
   });
 });
