@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { SessionId } from '../core/store/types';
 
@@ -216,4 +217,18 @@ export function parseJson(text: string): unknown {
   } catch {
     throw new UsageError('--edit needs the new input as JSON');
   }
+}
+
+/** The commands that read or write the workspace's files (the others read only the store). */
+const TOUCHES_WORKSPACE: readonly string[] = ['run', 'resume', 'approve', 'rewind', 'undo-rewind'];
+
+/**
+ * The workspace must be a folder before such a command opens or makes a store: a mistyped
+ * --workspace made a store and a session, spent a model call, and failed on the first file with
+ * a stack trace (a rewind's preview too).
+ */
+export function checkWorkspace(command: string, dir: string): void {
+  if (!TOUCHES_WORKSPACE.includes(command)) return;
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) throw new UsageError(`the workspace ${dir} ${st ? 'is a file, not a folder' : 'does not exist'} (is --workspace right?); nothing was done`);
 }

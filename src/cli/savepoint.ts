@@ -23,7 +23,7 @@ import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } fr
 import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
-import { USAGE, UsageError, checkTakes, modelLimits, num, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
+import { USAGE, UsageError, checkTakes, checkWorkspace, modelLimits, num, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
 import { resolveSessionArg } from './sessionPrefix';
 
 async function main(argv: string[]): Promise<number> {
@@ -55,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
   }
+  checkWorkspace(command, env.workspace);
   const storeDir = env.store ?? defaultStoreDir(env.workspace);
   // Opening makes a store: a command on a session (or `list`) in a workspace that has none (the wrong
   // folder, a mistyped --workspace) left an empty one behind, and said only "no session X".
