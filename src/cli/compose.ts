@@ -14,12 +14,15 @@ import type { Diagnostics } from '../core/ports/diagnostics';
 import type { Workspace } from '../core/ports/workspace';
 import type { Runner, RunnerDeps } from '../core/runner/runner';
 import type { Outliner } from '../core/runner/stepEffects';
+import type { SessionId } from '../core/store/types';
 import { type DiskCheckpointStore, openCheckpointStore } from '../core/store/openStore';
 import type { LongTermMemory } from '../core/memory/longTermMemory';
 import { openMemory } from '../core/memory/openMemory';
 import { type CliEnv, defaultStoreDir, userMemoryDir } from './cliEnv';
 
 export { type CliEnv, defaultStoreDir, userMemoryDir } from './cliEnv';
+
+const INTERRUPTED = 'its process (a CLI run or the editor) was killed or crashed';
 
 const noDiagnostics: Diagnostics = { collect: async () => [] };
 
@@ -37,6 +40,12 @@ export interface Composed {
    * most once a day), which `close` waits for.
    */
   sweepLeftovers(): Promise<void>;
+  /**
+   * Sessions the store says are running, though this process holds the store and runs none (the run
+   * that had them was killed or crashed): marked interrupted, with what their commands still run
+   * stopped, as the editor does at its start. Nothing in a read-only copy. The ids marked.
+   */
+  recoverInterrupted(): Promise<SessionId[]>;
   close(): Promise<void>;
 }
 
@@ -61,30 +70,32 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
   };
   const mem = env.memory ? await openMemory(store, userMemoryDir()) : undefined;
   const outliner = env.codeAware ? lazyOutliner(() => import('../core/code/astOutline').then(({ AstOutliner }) => AstOutliner.create(grammarLocation())).catch(() => undefined)) : undefined;
-  const made = env.runs ? await runnerModules() : undefined;
-  const llm: LlmClient | undefined =
-    extra.llm ??
-    (made &&
+  const build = async (): Promise<Runner> => {
+    const made = await runnerModules();
+    const llm: LlmClient =
+      extra.llm ??
       new made.AnthropicLlmClient({
         apiKey: env.apiKey ?? process.env.ANTHROPIC_API_KEY ?? '',
         ...(env.baseUrl ? { baseURL: env.baseUrl } : {}),
         ...(env.modelPolicy ? { policy: env.modelPolicy } : {}),
         ...(env.streamIdleMs !== undefined ? { streamIdleMs: env.streamIdleMs } : {}),
-      }));
-  const runner = made && llm && new made.Runner({
-    store,
-    llm,
-    tools: mem ? [...made.builtinTools(), ...made.memoryTools()] : made.builtinTools(),
-    toolContext: { workspace, processes, diagnostics },
-    ...(mem ? { memory: mem.memory } : {}),
-    approvals: gate,
-    ...(capture ? { capture } : {}),
-    ...(env.codeAware ? { onModelRequest: startBaseline } : {}),
-    ...(outliner ? { outliner } : {}),
-    ...(env.checkCommand && env.diagnoseSteps ? { diagnoseSteps: true } : {}),
-    ...(env.maxContinuations !== undefined ? { maxContinuations: env.maxContinuations } : {}),
-    ...extra,
-  });
+      });
+    return new made.Runner({
+      store,
+      llm,
+      tools: mem ? [...made.builtinTools(), ...made.memoryTools()] : made.builtinTools(),
+      toolContext: { workspace, processes, diagnostics },
+      ...(mem ? { memory: mem.memory } : {}),
+      approvals: gate,
+      ...(capture ? { capture } : {}),
+      ...(env.codeAware ? { onModelRequest: startBaseline } : {}),
+      ...(outliner ? { outliner } : {}),
+      ...(env.checkCommand && env.diagnoseSteps ? { diagnoseSteps: true } : {}),
+      ...(env.maxContinuations !== undefined ? { maxContinuations: env.maxContinuations } : {}),
+      ...extra,
+    });
+  };
+  const runner = env.runs ? await build() : undefined;
   let staleSweep: Promise<unknown> | undefined;
   return {
     store,
@@ -98,6 +109,16 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     sweepLeftovers: async () => {
       staleSweep ??= sweepStaleStagingWhenDue(env.workspace, join(logDir, STALE_SWEEP_MARKER)).catch(() => undefined);
       await sweepCrashLeftovers(store, workspace, await allSessions(store.listSessions.bind(store)));
+    },
+    recoverInterrupted: async () => {
+      if (store.readOnly) return [];
+      const stale = (await allSessions(store.listSessions.bind(store))).filter((s) => s.status === 'running');
+      if (stale.length === 0) return [];
+      // Loaded only here: the runner records the status and stops what the dead run's commands still run.
+      const r = runner ?? (await build());
+      const marked: SessionId[] = [];
+      for (const s of stale) if (await r.markInterrupted(s.id, INTERRUPTED)) marked.push(s.id);
+      return marked;
     },
     close: async () => {
       await staleSweep;

@@ -85,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
     // The temporary files of rewinds and writes a crash cut short (in an earlier run of the CLI, whose store
     // the editor never sees), at a command that runs a session or rewinds one (a preview too).
     if (['run', 'resume', 'rewind', 'undo-rewind', 'fork', 'approve'].includes(command)) await app.sweepLeftovers();
+    // A run that was killed left its session "running": no rewind took it, and nothing could pause it.
+    for (const s of await app.recoverInterrupted()) process.stderr.write(`session ${s} was left running by a process that stopped (killed or crashed): marked interrupted; nothing is lost, continue it with \`savepoint resume ${s}\`\n`);
     // The start of an id names the one session whose id begins so (as in `git`).
     if (takesSession(command) && rest[0]) rest[0] = await resolveSessionArg(app.store, rest[0]);
     switch (command) {

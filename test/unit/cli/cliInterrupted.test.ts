@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(what: string, ok: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await ok()) return;
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('the savepoint CLI after a CLI run was killed (real processes)', function () {
+  this.timeout(90_000);
+  let root: string;
+  let server: ScriptedModelServer;
+  let child: ChildProcess | undefined;
+  let orphan: number | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    if (orphan !== undefined && alive(orphan)) process.kill(orphan, 'SIGKILL');
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('the session is marked interrupted, its command stopped, and a rewind works: it stayed "running" for good, and rewind --yes said "pause it" (no CLI command does)', async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-killed-'));
+    const ws = join(root, 'ws');
+    await mkdir(ws);
+    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
+    server = await ScriptedModelServer.start([
+      { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
+      { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: 'echo $$ > pid.txt; sleep 60; echo late > late.txt' } }] },
+      { type: 'message', content: [{ type: 'text', text: 'done' }] },
+    ]);
+    const env = { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') };
+    const common = ['--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url];
+    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, ...common], { env });
+    child = spawn(process.execPath, [CLI, 'run', '--approvals', 'yes', 'make a 2, then wait', ...common], { env, stdio: 'ignore' });
+    await until('the command to start', async () => (await readFile(join(ws, 'pid.txt'), 'utf8').catch(() => '')).trim() !== '');
+    orphan = Number((await readFile(join(ws, 'pid.txt'), 'utf8')).trim());
+    const exited = new Promise((r) => child?.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    child = undefined;
+    assert.equal(alive(orphan), true, 'the command outlived the CLI');
+
+    // The first command to open the store after the kill (here a list) marks the session.
+    const listed = await cli('list');
+    assert.match(listed.stdout, /^\S+ {2}interrupted /, 'no longer said to be running');
+    const id = listed.stdout.slice(0, 26);
+    assert.ok(listed.stderr.endsWith(`\nsession ${id} was left running by a process that stopped (killed or crashed): marked interrupted; nothing is lost, continue it with \`savepoint resume ${id}\`\n`), listed.stderr);
+    const rewound = await cli('rewind', id, '0', '--yes');
+    assert.match(rewound.stdout, /^restore a\.ts\n[\s\S]*rewound 1 file/, rewound.stderr);
+    assert.equal(await readFile(join(ws, 'a.ts'), 'utf8'), 'export const a = 1;\n');
+    assert.match((await cli('show', id)).stdout, /status → interrupted \(its process \(a CLI run or the editor\) was killed or crashed; its command was still running/);
+    await until('the command to be stopped', async () => !alive(orphan as number));
+  });
+});
