@@ -267,7 +267,10 @@ async function memoryCommand(app: Composed, args: string[]): Promise<number> {
       return 0;
     case 'show': {
       if (!arg) throw new UsageError('memory show needs an id (see savepoint memory list)');
-      process.stdout.write(formatMemoryShow(memory.get(arg as MemoryId), await memory.history(arg as MemoryId)));
+      const [entry, history] = [memory.get(arg as MemoryId), await memory.history(arg as MemoryId)];
+      // As `memory forget` says it (exit 1): "No such memory." with exit 0 read as found to a script.
+      if (!entry && history.length === 0) throw new MemoryError('NOT_FOUND', `no memory ${arg} (savepoint memory list shows the ids)`);
+      process.stdout.write(formatMemoryShow(entry, history));
       return 0;
     }
     case 'recall':
