@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { shownInput, shownLines } from '../shared/notificationText';
+import { errCode } from '../core/util/errCode';
 
 export type ApprovalMode = 'prompt' | 'park' | 'yes';
 
@@ -21,10 +22,11 @@ export class CliApprovalGate implements ApprovalGate {
     this.out.write(`\n${describeRequest(request)}\n`);
     if (this.mode === 'yes' && (request.kind === 'tool' || request.kind === 'loop') && !request.userOnly) return { decision: 'approve' };
     if (this.mode === 'yes' && request.userOnly) this.out.write('--approvals yes does not approve this call: only you can (see the reasons above).\n');
-    if (this.mode !== 'prompt' || !process.stdin.isTTY) {
+    const park = (): 'park' => {
       this.out.write(`parked: answer later with \`savepoint approve ${request.sessionId}\` (--reject, --respond or --edit), then \`savepoint resume ${request.sessionId}\`\n`);
       return 'park';
-    }
+    };
+    if (this.mode !== 'prompt' || !process.stdin.isTTY) return park();
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
       for (;;) {
@@ -44,6 +46,12 @@ export class CliApprovalGate implements ApprovalGate {
       }
     } catch (e) {
       if (signal.aborted) return 'park';
+      // Ctrl+C or Ctrl+D at the prompt (readline's AbortError): no answer, so the question waits, as [p]ark
+      // leaves it. It was thrown out of the run as an "unexpected failure" with a stack trace.
+      if (errCode(e) === 'ABORT_ERR') {
+        this.out.write('\n');
+        return park();
+      }
       throw e;
     } finally {
       rl.close();
