@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { Budgets } from '../core/runner/budgets';
 import type { SessionId } from '../core/store/types';
 
 /** The CLI's command line: its usage text, its options, and the checks of its arguments (a failed check is a UsageError: exit 2). */
@@ -170,11 +171,22 @@ export function checkTakes(command: string, rest: readonly string[], given: Read
 /** The command's first argument is a session id (or the start of one: `resolveSessionArg`). */
 export const takesSession = (command: string): boolean => /^\[?SESSION\b/.test(TAKES[command]?.args ?? '');
 
-export function num(v: string | undefined, name: string): number | undefined {
+/**
+ * The budget options as the runner takes them, checked before anything is opened. An empty value
+ * (`--max-steps=$N` with N unset) was taken as no limit at all, and Number() read "0x10" as 16 and
+ * "1e6" as a million: counts are digits only, amounts digits with an optional fraction.
+ */
+export function budgetsOf(o: Readonly<Record<string, unknown>>): Budgets {
+  const count = (name: string) => amount(o[name], name, /^[0-9]+$/, 'a whole number (0 or more)');
+  const usd = (name: string) => amount(o[name], name, /^[0-9]+(\.[0-9]+)?$/, 'a number (0 or more, such as 2.50)');
+  const b = { maxSteps: count('max-steps'), maxTokens: count('max-tokens'), maxCostUsd: usd('max-cost'), maxToolFailures: count('max-tool-failures'), maxMinutes: usd('max-minutes') };
+  return Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
+}
+
+function amount(v: unknown, name: string, form: RegExp, what: string): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} needs a non-negative number, got "${v}"`);
-  return n;
+  if (typeof v !== 'string' || !form.test(v) || !Number.isFinite(Number(v))) throw new UsageError(`--${name} needs ${what}, got "${String(v)}" (nothing was done)`);
+  return Number(v);
 }
 
 /** Seconds that must be more than 0 (a time limit). */

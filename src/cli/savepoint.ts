@@ -23,7 +23,7 @@ import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } fr
 import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
-import { USAGE, UsageError, checkTakes, checkWorkspace, modelLimits, num, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
+import { USAGE, UsageError, budgetsOf, checkTakes, checkWorkspace, modelLimits, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
 import { resolveSessionArg } from './sessionPrefix';
 
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     return command || o.help ? 0 : 2;
   }
   checkTakes(command, rest, o);
+  const budgets = budgetsOf(o);
   const mode = (o.approvals ?? (process.stdin.isTTY ? 'prompt' : 'park')) as ApprovalMode;
   if (!['prompt', 'park', 'yes'].includes(mode)) throw new UsageError(`--approvals must be prompt, park or yes`);
   const env: CliEnv = {
@@ -96,13 +97,7 @@ async function main(argv: string[]): Promise<number> {
         const id = await app.runner.start({
           task,
           models: o.model?.length ? o.model : ['claude-sonnet-4-6'],
-          budgets: {
-            ...(o['max-steps'] ? { maxSteps: num(o['max-steps'], 'max-steps') } : {}),
-            ...(o['max-tokens'] ? { maxTokens: num(o['max-tokens'], 'max-tokens') } : {}),
-            ...(o['max-cost'] ? { maxCostUsd: num(o['max-cost'], 'max-cost') } : {}),
-            ...(o['max-tool-failures'] ? { maxToolFailures: num(o['max-tool-failures'], 'max-tool-failures') } : {}),
-            ...(o['max-minutes'] ? { maxMinutes: num(o['max-minutes'], 'max-minutes') } : {}),
-          },
+          budgets,
         });
         process.stderr.write(`session ${id}\n`);
         return report(await app.runner.run(id, abort.signal));
