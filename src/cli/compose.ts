@@ -112,12 +112,16 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
     },
     recoverInterrupted: async () => {
       if (store.readOnly) return [];
-      const stale = (await allSessions(store.listSessions.bind(store))).filter((s) => s.status === 'running');
+      // A row with no record was never started by a runner (another tool made it): nothing ran it.
+      const stale = (await allSessions(store.listSessions.bind(store))).filter((s) => s.status === 'running' && s.headSeq > 0);
       if (stale.length === 0) return [];
       // Loaded only here: the runner records the status and stops what the dead run's commands still run.
       const r = runner ?? (await build());
       const marked: SessionId[] = [];
-      for (const s of stale) if (await r.markInterrupted(s.id, INTERRUPTED)) marked.push(s.id);
+      for (const s of stale) {
+        // Best effort, as at the editor's start: a journal the runner cannot read (another tool's records) is left as it is, and the command goes on.
+        if (await r.markInterrupted(s.id, INTERRUPTED).catch(() => false)) marked.push(s.id);
+      }
       return marked;
     },
     close: async () => {
