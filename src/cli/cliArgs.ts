@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Budgets } from '../core/runner/budgets';
+import { errCode } from '../core/util/errCode';
 import type { SessionId } from '../core/store/types';
 
 /** The CLI's command line: its usage text, its options, and the checks of its arguments (a failed check is a UsageError: exit 2). */
@@ -107,8 +108,22 @@ export function parseCommandLine(argv: string[]) {
   } catch (e) {
     const negative = e instanceof Error && /^Unknown option '(-[0-9]+)'/.exec(e.message)?.[1];
     if (negative) throw new UsageError(`a step is a whole number counted from the start (0: before the session), got "${negative}"; savepoint show SESSION lists the steps`);
+    // Node's advice, to put it after `--`, made a mistyped option part of the task or a session id.
+    const unknown = errCode(e) === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknownOption(argv);
+    if (unknown) throw new UsageError(`unknown option ${unknown} (savepoint --help lists the options); nothing was done`);
     throw e;
   }
+}
+
+/** The first option in `argv` (before a `--`) that OPTIONS does not name, as typed without its value. */
+function unknownOption(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--');
+  for (const a of end < 0 ? argv : argv.slice(0, end)) {
+    if (!a.startsWith('-') || a === '-') continue;
+    const name = a.replace(/=.*$/, '');
+    if (name.startsWith('--') ? !(name.slice(2) in OPTIONS) : ![...name.slice(1)].every((c) => c === 'h')) return name;
+  }
+  return undefined;
 }
 
 /**

@@ -108,6 +108,13 @@ describe('the savepoint CLI refuses a command line it cannot take whole, before 
     assert.match((await cli('fork', id, '1', 'go', 'on', 'now')).stdout, /continue it: savepoint resume/);
   });
 
+  it('an unknown option is named with where the options are listed: Node\'s advice, to put it after `--`, made it part of the task or a session id', async () => {
+    await refused(['rewind', id, '1', '--yse'], /^savepoint: unknown option --yse \(savepoint --help lists the options\); nothing was done\n$/);
+    await refused(['run', '--dry-run', 'do it'], /^savepoint: unknown option --dry-run /);
+    await refused(['list', '-x'], /^savepoint: unknown option -x /);
+    assert.equal(await a(), 'export const a = 3;\n', 'no rewind ran');
+  });
+
   it('--store naming a file, not a folder, says so (exit 1) where it was an unexpected failure with a stack trace', async () => {
     const file = join(root, 'not-a-folder');
     await writeFile(file, 'mine\n');
