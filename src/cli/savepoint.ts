@@ -79,9 +79,9 @@ async function main(argv: string[]): Promise<number> {
   const app = await compose(env, new CliApprovalGate(mode), { onEvent: (e) => e.type === 'committed' && printEvents(e.events) });
   if (app.store.readOnly) process.stderr.write("(another process, such as the editor, is using this workspace's sessions: showing them as they are now, from a copy)\n");
   const abort = new AbortController();
-  const onSignal = () => abort.abort('interrupted by the user (Ctrl+C); resume with `savepoint resume`');
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // The journal names the signal: a SIGTERM (a timeout, a cancelled CI job) was recorded as the user's Ctrl+C.
+  process.once('SIGINT', () => abort.abort('interrupted by the user (Ctrl+C); resume with `savepoint resume`'));
+  process.once('SIGTERM', () => abort.abort('stopped by SIGTERM; resume with `savepoint resume`'));
   try {
     // The temporary files of rewinds and writes a crash cut short (in an earlier run of the CLI, whose store
     // the editor never sees), at a command that runs a session or rewinds one (a preview too).

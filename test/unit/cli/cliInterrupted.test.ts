@@ -69,4 +69,28 @@ describe('the savepoint CLI after a CLI run was killed (real processes)', functi
     assert.match((await cli('show', id)).stdout, /status → interrupted \(its process \(a CLI run or the editor\) was killed or crashed; its command was still running/);
     await until('the command to be stopped', async () => !alive(orphan as number));
   });
+
+  it('SIGTERM (a timeout, a CI job cancelled) pauses the run under its own name: the session said "interrupted by the user (Ctrl+C)"', async () => {
+    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-term-'));
+    const ws = join(root, 'ws');
+    await mkdir(ws);
+    server = await ScriptedModelServer.start([
+      { type: 'message', delayMs: 30_000, content: [{ type: 'text', text: 'late' }] },
+      { type: 'message', content: [{ type: 'text', text: 'done' }] },
+    ]);
+    const env = { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') };
+    const common = ['--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url];
+    const term = spawn(process.execPath, [CLI, 'run', 'wait', ...common], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = term;
+    let stdout = '';
+    term.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    await until('the model request', async () => server.requests().length > 0);
+    const exited = new Promise<number | null>((r) => term.once('exit', r));
+    term.kill('SIGTERM');
+    assert.equal(await exited, 4, 'paused');
+    child = undefined;
+    const outcome = JSON.parse(stdout.trim()) as { sessionId: string; status: string; reason: string };
+    assert.deepEqual([outcome.status, outcome.reason], ['paused', 'stopped by SIGTERM; resume with `savepoint resume`']);
+    assert.match((await run(process.execPath, [CLI, 'resume', outcome.sessionId, ...common], { env })).stdout, /"status":"completed"/, 'the next resume works');
+  });
 });
