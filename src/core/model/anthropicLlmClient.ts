@@ -1,9 +1,11 @@
 import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { MessageStream } from '@anthropic-ai/sdk/lib/MessageStream';
 import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from './llmClient';
 import { ModelError } from './modelError';
 import { ModelPolicies, type ModelPolicyOptions } from './modelPolicy';
 import { type ModelInfo, costOf } from './models';
 import { SpendMeter } from './spendMeter';
+import { repairedStream } from './toolInputRepair';
 import type { ContentBlock, StopReason, Usage } from './types';
 
 export interface AnthropicClientOptions {
@@ -25,7 +27,7 @@ export interface AnthropicClientOptions {
 
 const DEFAULT_STREAM_IDLE_MS = 90_000;
 
-type SdkParams = Anthropic.MessageStreamParams;
+type SdkParams = Anthropic.MessageCreateParamsNonStreaming;
 
 /**
  * LlmClient on `@anthropic-ai/sdk`, streaming. The SDK's own retries are off (maxRetries 0): every
@@ -99,8 +101,10 @@ export class AnthropicLlmClient implements LlmClient {
     arm();
     try {
       const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
-      const stream = this.sdk.messages.stream(params, { signal });
-      stream.on('connect', arm);
+      // The raw events, their tool inputs repaired before the SDK assembles them (see ToolInputRepair).
+      const { data, response } = await this.sdk.messages.create({ ...params, stream: true }, { signal }).withResponse();
+      arm();
+      const stream = MessageStream.fromReadableStream(repairedStream(data, signal));
       stream.on('streamEvent', (_event, snapshot) => {
         arm();
         meter.seen(usageOf(snapshot.usage));
@@ -123,7 +127,7 @@ export class AnthropicLlmClient implements LlmClient {
         model: msg.model || model,
         costUsd: costOf(model, usage, this.options.prices),
       };
-      const requestId = stream.request_id;
+      const requestId = response.headers.get('request-id');
       if (requestId) out.requestId = requestId;
       return out;
     } catch (e) {

@@ -117,6 +117,24 @@ describe('AnthropicLlmClient against the scripted model server', () => {
     );
   });
 
+  it('takes a lone backslash in a tool input (a PHP namespace, a regex) as the backslash it is, instead of retrying the answer as a broken stream', async () => {
+    // The model writes `App\Http` and `\d+` with one backslash: not valid JSON escapes. The SDK's
+    // parse of the input threw at the block's end, every attempt alike: ten billed attempts, then a failed turn.
+    const inputJson = String.raw`{"path": "app/Kernel.php", "old_text": "use App\Http\Middleware;\n", "new_text": "x = /\d+\s\\/;\t\"q\"\u00e9"}`;
+    const input = { path: 'app/Kernel.php', old_text: 'use App\\Http\\Middleware;\n', new_text: 'x = /\\d+\\s\\/;\t"q"é' };
+    server = await ScriptedModelServer.start([
+      { type: 'message', content: [{ type: 'tool_use', id: 'toolu_1', name: 'edit_file', input, inputJson }] },
+      textStep('unused'),
+    ]);
+    const { events, on } = collect();
+    const r = await client().complete(request(first), on);
+    assert.deepEqual(r.content, [{ type: 'tool_use', id: 'toolu_1', name: 'edit_file', input }]);
+    assert.equal(r.attempts, 1);
+    assert.deepEqual(events.filter((e) => e.type === 'retry'), []);
+    assert.deepEqual(events.filter((e) => e.type === 'tool_input').at(-1), { type: 'tool_input', toolUseId: 'toolu_1', name: 'edit_file', partial: input });
+    assert.equal(server.requestCount(), 1);
+  });
+
   it('abandons a stream that stalls (headers and a few events, then nothing) after the idle limit, and retries it', async function () {
     // Without an idle limit the stalled attempt would wait for the test's timeout.
     this.timeout(20_000);
