@@ -1,6 +1,6 @@
 import type { LlmClient, LlmEvent } from '../model/llmClient';
 import { ModelError } from '../model/modelError';
-import { type ContentBlock, type Message, type ToolUseBlock, isCut } from '../model/types';
+import type { ContentBlock, Message } from '../model/types';
 import type { ApprovalAnswer, ApprovalGate } from '../ports/approvalGate';
 import type { ChangeCapture } from '../ports/changeCapture';
 import type { CheckpointStore } from '../store/checkpointStore';
@@ -8,22 +8,21 @@ import type { MemoryPort } from '../memory/memoryPort';
 import type { WriteOrigin } from '../memory/memoryTypes';
 import type { SessionId } from '../store/types';
 import { oneSessionOpAtATime } from '../store/sessionOps';
-import { toolDefinitions } from '../tools/registry';
 import type { Tool, ToolContext } from '../tools/tool';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
 import { type Budgets, describeExhaustion, exhausted } from './budgets';
 import { RunClocks } from './runClocks';
 import { answerEvents } from './approvalAnswer';
 import { type LoopOptions, detectLoop } from './loopDetector';
-import { type ApprovalRequestedData, type RetryNote, type RunnerEvent, question, spentEvents } from './runEvents';
+import { type ApprovalRequestedData, type RunnerEvent, question, spentEvents } from './runEvents';
 import { nextOpenCall, turnSettled } from './runState';
 import { RunnerError, SessionJournal, hashMessage } from './sessionJournal';
 import { type Outliner, listEffects } from './stepEffects';
 import { Compactor } from './compactor';
 import { ToolCalls } from './toolCalls';
-import { type ContextOptions, messageChars, needsCompaction, systemWithPins } from './compaction';
+import { type ContextOptions, messageChars, needsCompaction } from './compaction';
 import { driftText, episodeOnce } from './sessionNotes';
-import { cutAnswerEnd } from './cutAnswer';
+import { modelTurn } from './modelTurn';
 import { stopOrphans } from './interruptedCommand';
 
 export interface RunnerDeps {
@@ -238,7 +237,7 @@ export class Runner {
           compactionGaveUp = j.state.turn;
         }
         try {
-          incomplete = await this.modelTurn(j, signal);
+          incomplete = await modelTurn(this.deps, j, signal, (at, step, events, extras) => this.commit(at, step, events, extras));
         } catch (e) {
           // The projection fell short (a huge tool result, another tokenizer): compact now and ask
           // again. Refused again (the turns kept verbatim are too large themselves), only the last
@@ -338,39 +337,6 @@ export class Runner {
     });
     const m: Message = { role: 'user', content };
     await this.commit(j, s.turn, [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'tool_results' } }], { messages: [m] });
-  }
-
-  /** Returns why the session completed with an incomplete answer, if it did. */
-  private async modelTurn(j: SessionJournal, signal: AbortSignal): Promise<string | undefined> {
-    const s = j.state;
-    const retries: RetryNote[] = [];
-    const pending = this.deps.llm.complete(
-      { models: s.models, system: systemWithPins(s.system, s.pinned), messages: await j.conversation(), tools: toolDefinitions(this.deps.tools), maxTokens: s.maxTokens, signal },
-      (event) => {
-        if (event.type === 'retry') retries.push({ model: event.model, attempt: event.attempt, delayMs: event.delayMs, code: event.code, reason: event.reason });
-        this.deps.onEvent?.({ type: 'model', sessionId: j.id, event });
-      },
-    );
-    this.deps.onModelRequest?.();
-    const response = await pending;
-    const m: Message = { role: 'assistant', content: response.content };
-    // max_tokens ending the answer inside a tool_use block leaves that call's input incomplete (the
-    // SDK drops an unfinished value, so it may even validate: a command without its cwd): never run.
-    const last = response.content.at(-1);
-    const cutId = isCut(response.stopReason) && last?.type === 'tool_use' ? last.id : undefined;
-    const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name, ...(b.id === cutId ? { cut: true as const } : {}) }));
-    const turn = s.turn + 1;
-    const end = calls.length === 0 ? cutAnswerEnd(response.stopReason, s.continued ?? 0, s.maxTokens, this.deps.maxContinuations) : undefined;
-    const event: RunnerEvent = {
-      type: 'model_turn',
-      data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries, ...(response.spent ? { spent: response.spent } : {}), ...(end?.continues ? { continues: true as const } : {}) },
-    };
-    // With tool calls, the turn goes out in one batch with the first call's plan and intent, before
-    // that call does anything; a crash in between loses only a response that was never acted on.
-    // An answer cut short goes out with the request to continue it (or the note that it is incomplete).
-    if (calls.length > 0) j.stage(turn, [event], { messages: [m] });
-    else await this.commit(j, turn, [event, ...(end?.events ?? [])], { messages: [m, ...(end?.messages ?? [])] });
-    return end?.incomplete;
   }
 
   /**
