@@ -39,7 +39,8 @@ export const USAGE = `savepoint — a durable coding agent (headless)
 options:
   --workspace DIR     the workspace (default: current directory)
   --store DIR         where sessions are kept (default: per workspace in your data directory)
-  --model NAME        model; repeat for fallbacks (default claude-sonnet-4-6)
+  --model NAME        model; repeat for fallbacks (default claude-sonnet-4-6). With resume (or
+                      approve --resume): the session asks this model from now on
   --base-url URL      any Anthropic-compatible endpoint (default: the API; key from ANTHROPIC_API_KEY)
   --approvals MODE    prompt | park | yes (default: prompt on a terminal, park otherwise); yes
                       still parks what only you may approve (a destructive command, an alwaysAsk

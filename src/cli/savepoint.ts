@@ -105,7 +105,8 @@ async function main(argv: string[]): Promise<number> {
       case 'resume': {
         const id = (rest[0] as SessionId | undefined) ?? (await latestUnfinished(app.store.listSessions.bind(app.store)));
         if (!id) throw new UsageError('no unfinished session to resume');
-        return report(await app.runner.run(id, abort.signal));
+        // --model given to a resume: the session asks it from now on (a model name corrected, or another chosen).
+        return report(await app.runner.run(id, abort.signal, o.model?.length ? { models: o.model } : {}));
       }
       case 'list': {
         const all = await allSessions(app.store.listSessions.bind(app.store));
@@ -240,7 +241,7 @@ async function main(argv: string[]): Promise<number> {
         // model), for this question only: later questions of the run are asked as any are.
         await app.runner.decide(id, open.approvalId, answer);
         if (!o.resume) return 0;
-        return report(await app.runner.run(id, abort.signal));
+        return report(await app.runner.run(id, abort.signal, o.model?.length ? { models: o.model } : {}));
       }
       default:
         throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);

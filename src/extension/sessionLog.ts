@@ -4,7 +4,7 @@ import { describeEvent } from '../core/runner/timeline';
 import { count } from '../core/util/plural';
 
 /** Events worth a line at info level; the rest of every checkpoint is logged at debug. */
-const NOTABLE = new Set(['approval_requested', 'approval_decided', 'status', 'compacted', 'compaction_undone', 'fact_pinned', 'budgets_changed']);
+const NOTABLE = new Set(['approval_requested', 'approval_decided', 'status', 'compacted', 'compaction_undone', 'fact_pinned', 'budgets_changed', 'models_changed']);
 
 /**
  * The Savepoint log (a LogOutputChannel, its level set by the user): every checkpoint saved, with

@@ -132,7 +132,8 @@ export class SessionService implements vscode.Disposable {
     this.starting.add(id);
     const ended = this.captures.in(root).begin();
     try {
-      this.launch(id, await this.runner(root), ended);
+      // The models in the settings now: a session stopped by a model name the API did not know goes on once it is corrected.
+      this.launch(id, await this.runner(root), ended, readSettings().models);
     } catch (e) {
       ended();
       throw e;
@@ -285,10 +286,10 @@ export class SessionService implements vscode.Disposable {
   }
 
   /** `ended`: the run's claim on the change capture (see CaptureSlot), released when the run stops. */
-  private launch(id: SessionId, runner: Runner, ended: () => void): void {
+  private launch(id: SessionId, runner: Runner, ended: () => void, models?: readonly string[]): void {
     this.log.info(`session ${id}: running from its latest checkpoint`);
     const abort = new AbortController();
-    const done = runner.run(id, abort.signal).then(
+    const done = runner.run(id, abort.signal, models ? { models } : {}).then(
       (out) => {
         this.report(out);
         return out;

@@ -207,7 +207,7 @@ export function toModelError(e: unknown, signal?: AbortSignal): ModelError {
     if (s === 401 || s === 403) return new ModelError('AUTH', `${s === 401 ? 'the API key was refused' : 'the API key may not use this model or endpoint'} (${s}: ${apiMessage(e)}); ${SET_KEY}`, details, { cause: e });
     if (s === 408 || s === 409 || s >= 500) return new ModelError('SERVER', `the model provider failed (${s}: ${apiMessage(e)})`, details, { cause: e });
     if ((s === 400 || s === 413) && CONTEXT_OVERFLOW.test(e.message)) return new ModelError('CONTEXT_OVERFLOW', `the conversation is larger than the model's context window: ${apiMessage(e)}`, details, { cause: e });
-    if (s === 404) return new ModelError('BAD_REQUEST', `the model or endpoint was not found (404: ${apiMessage(e)}): check the model name and the base URL in the settings`, details, { cause: e });
+    if (s === 404) return new ModelError('BAD_REQUEST', `the model or endpoint was not found (404: ${apiMessage(e)}): check the model name and the base URL in the settings (savepoint.model, or --model and --base-url on the command line), then resume the session: it asks the model set then`, details, { cause: e });
     return new ModelError('BAD_REQUEST', `the request was refused (${s}): ${apiMessage(e)}`, details, { cause: e });
   }
   // Anything else thrown while reading the stream (a socket closed mid-message, a malformed event).

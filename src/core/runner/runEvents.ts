@@ -329,6 +329,12 @@ export interface BudgetsChangedData {
   budgets: Budgets;
 }
 
+/** The models the session asks, changed at a resume (the user corrected a model name, or chose another). */
+export interface ModelsChangedData {
+  models: string[];
+  from: string[];
+}
+
 /** The finished session's episode is in long-term memory (written after the completion: a crash in between is made good by the next run). */
 export interface EpisodeRememberedData {
   /** The session it is about (a fork copies the record and writes one of its own). */
@@ -347,6 +353,7 @@ export interface RunnerEventMap {
   message_added: MessageAddedData;
   status: StatusData;
   budgets_changed: BudgetsChangedData;
+  models_changed: ModelsChangedData;
   compacted: CompactedData;
   compaction_undone: CompactionUndoneData;
   model_spent: ModelSpentData;

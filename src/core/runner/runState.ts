@@ -195,6 +195,8 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
     }
     case 'budgets_changed':
       return { ...s, budgets: e.data.budgets };
+    case 'models_changed':
+      return { ...s, models: e.data.models };
     case 'episode_remembered':
       return { ...s, episodeOf: e.data.sessionId };
     default:

@@ -96,6 +96,15 @@ export interface StartOptions {
   id?: SessionId;
 }
 
+export interface RunOptions {
+  /**
+   * The models to ask from now on (the settings' or the command line's at a resume): journaled when
+   * they differ from the session's, so that a session stopped by a model name the API does not know
+   * goes on once the name is corrected. Absent or empty: the session's own.
+   */
+  models?: readonly string[];
+}
+
 export interface RunOutcome {
   sessionId: SessionId;
   status: 'completed' | 'failed' | 'waiting' | 'paused';
@@ -172,12 +181,16 @@ export class Runner {
   }
 
   /** Runs (or resumes) the session until it completes, fails, waits for the user, or the signal pauses it. */
-  async run(id: SessionId, signal: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
+  async run(id: SessionId, signal: AbortSignal = new AbortController().signal, options: RunOptions = {}): Promise<RunOutcome> {
     // Taken up after a rewind or undo of the session in progress here (and before the next): its
     // records and the runner's status do not race to the journal, and a rewind then finds it running.
     const j = await oneSessionOpAtATime(this.deps.store, id, async () => {
       const opened = await SessionJournal.open(this.deps.store, id, this.now);
       if (opened.headSeq === 0) throw new RunnerError('INVALID', `session ${id} was never started: Savepoint stopped before its task was recorded, so there is nothing to resume; start the task again`);
+      const models = options.models?.length ? [...options.models] : undefined;
+      if (models && opened.state.status !== 'completed' && models.join('\n') !== opened.state.models.join('\n')) {
+        await this.commit(opened, opened.state.turn, [{ type: 'models_changed', data: { models, from: opened.state.models } }]);
+      }
       if (opened.state.status !== 'completed' && opened.state.status !== 'running' && opened.state.status !== 'waiting') {
         await this.commit(opened, opened.state.turn, [{ type: 'status', data: { status: opened.state.openApprovals.length ? 'waiting' : 'running', reason: `resumed from ${opened.state.status}` } }]);
       }

@@ -138,6 +138,8 @@ export function describeEvent(ev: RunnerEvent): string {
       return `${head}status → ${ev.data.status}${ev.data.reason ? ` (${cut(ev.data.reason, 120)})` : ''}`;
     case 'budgets_changed':
       return `${head}budgets → ${JSON.stringify(ev.data.budgets)}`;
+    case 'models_changed':
+      return `${head}models → ${ev.data.models.join(', ')} (were ${ev.data.from.join(', ')})`;
     case 'episode_remembered':
       return `${head}remembered in long-term memory as an episode (${ev.data.memoryId})`;
     case 'compacted':

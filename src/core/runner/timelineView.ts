@@ -154,6 +154,7 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
       return [put(state, note(e, tone, icon, describeEvent(ev).trim()))];
     }
     case 'budgets_changed':
+    case 'models_changed':
       return [put(state, note(e, 'info', 'dashboard', describeEvent(ev).trim()))];
     default:
       return otherNotes(state, e);
