@@ -185,8 +185,11 @@ const SET_KEY = 'check the key: in VS Code run "Savepoint: Set API Key"; on the 
 /** The API's own words of an error (the SDK's message starts with the status and may hold the whole JSON body). */
 const apiMessage = (e: APIError): string => e.apiMessage ?? e.message;
 
-/** How the API words a request over the context window. */
-const CONTEXT_OVERFLOW = /prompt is too long|context (length|window)|too many (input )?tokens|maximum context/i;
+/**
+ * How the API words a request over the context window: the prompt alone ("prompt is too long"), or
+ * the prompt with the answer's room ("input length and `max_tokens` exceed context limit").
+ */
+const CONTEXT_OVERFLOW = /prompt is too long|context (length|window|limit)|too many (input )?tokens|maximum context/i;
 
 export function toModelError(e: unknown, signal?: AbortSignal): ModelError {
   if (e instanceof ModelError) return e;

@@ -233,12 +233,18 @@ describe('AnthropicLlmClient against the scripted model server', () => {
   });
 
   it('tells a request over the context window (CONTEXT_OVERFLOW) from other 400s, and does not retry it', async () => {
-    server = await ScriptedModelServer.start([errorStep(400, { message: 'prompt is too long: 210000 tokens > 200000 maximum' }), textStep('unused')]);
-    const e = await client()
-      .complete(request(first))
-      .catch((x: unknown) => x);
-    assert.ok(ModelError.is(e, 'CONTEXT_OVERFLOW'), String(e));
-    assert.equal(server.requestCount(), 1);
+    server = await ScriptedModelServer.start([
+      errorStep(400, { message: 'prompt is too long: 210000 tokens > 200000 maximum' }),
+      errorStep(400, { message: 'input length and `max_tokens` exceed context limit: 199759 + 8192 > 200000, decrease input length or `max_tokens` and try again' }),
+      textStep('unused'),
+    ]);
+    for (const n of [1, 2]) {
+      const e = await client()
+        .complete(request(first))
+        .catch((x: unknown) => x);
+      assert.ok(ModelError.is(e, 'CONTEXT_OVERFLOW'), String(e));
+      assert.equal(server.requestCount(), n);
+    }
   });
 
   it('rejects with ABORTED when the signal aborts mid-request', async () => {
