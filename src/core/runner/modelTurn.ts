@@ -17,8 +17,13 @@ type Commit = (j: SessionJournal, step: number, events: RunnerEvent[], extras?: 
 export async function modelTurn(deps: Pick<RunnerDeps, 'llm' | 'tools' | 'onEvent' | 'onModelRequest' | 'maxContinuations'>, j: SessionJournal, signal: AbortSignal, commit: Commit): Promise<string | undefined> {
   const s = j.state;
   const retries: RetryNote[] = [];
+  // A conversation ending with the model's own answer (one it refused, and the session was resumed to
+  // ask again) would be a prefill: the 4.6 models and later refuse it (400), older ones would only go
+  // on with the refusal. The request is asked again without it; the journal keeps it.
+  const messages = await j.conversation();
+  while (messages.length > 1 && messages.at(-1)?.role === 'assistant') messages.pop();
   const pending = deps.llm.complete(
-    { models: s.models, system: systemWithPins(s.system, s.pinned), messages: await j.conversation(), tools: toolDefinitions(deps.tools), maxTokens: s.maxTokens, signal },
+    { models: s.models, system: systemWithPins(s.system, s.pinned), messages, tools: toolDefinitions(deps.tools), maxTokens: s.maxTokens, signal },
     (event) => {
       if (event.type === 'retry') retries.push({ model: event.model, attempt: event.attempt, delayMs: event.delayMs, code: event.code, reason: event.reason });
       deps.onEvent?.({ type: 'model', sessionId: j.id, event });

@@ -82,6 +82,8 @@ function conversationProblems(messages: readonly RequestMessage[]): string[] {
     if (m.role === 'assistant') problems.push(...toolUsePairing(messages, i, seenToolUse));
     else problems.push(...toolResultPairing(messages, i));
   });
+  // The API's words for a last assistant message (a prefill) on the 4.6 models and later; the agent never means one.
+  if (messages.at(-1)?.role === 'assistant') problems.push('This model does not support assistant message prefill. The conversation must end with a user message.');
   return problems;
 }
 
