@@ -104,7 +104,7 @@ export class AnthropicLlmClient implements LlmClient {
       // The raw events, their tool inputs repaired before the SDK assembles them (see ToolInputRepair).
       const { data, response } = await this.sdk.messages.create({ ...params, stream: true }, { signal }).withResponse();
       arm();
-      const stream = MessageStream.fromReadableStream(repairedStream(data, signal));
+      const stream = MessageStream.fromReadableStream(repairedStream(data, signal, arm));
       stream.on('streamEvent', (_event, snapshot) => {
         arm();
         meter.seen(usageOf(snapshot.usage));

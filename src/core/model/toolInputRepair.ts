@@ -51,26 +51,81 @@ export class ToolInputRepair {
 
 type StreamEvent = Anthropic.RawMessageStreamEvent;
 
+/** The key of the input a tool call gets when the JSON the model wrote for it cannot be read (`invalidToolInput`). */
+export const INVALID_TOOL_INPUT = 'savepoint_unreadable_input';
+
+/** Of an unreadable tool input: the JSON as the model wrote it (cut), and why it cannot be read. */
+export interface UnreadableInput {
+  json: string;
+  error: string;
+}
+
+/** How much of an unreadable input is kept with the call (the journal, the model's next request). */
+const MAX_KEPT_JSON = 2_000;
+
+/** The input that stands for JSON the model wrote that is not JSON even once repaired (a missing comma, a cut string). */
+function unreadable(json: string, e: unknown): Record<string, UnreadableInput> {
+  const error = e instanceof Error ? e.message : String(e);
+  return { [INVALID_TOOL_INPUT]: { json: json.length > MAX_KEPT_JSON ? `${json.slice(0, MAX_KEPT_JSON)}...` : json, error } };
+}
+
+/** The `UnreadableInput` a call's input stands for, if it is one. */
+export function invalidToolInput(raw: unknown): UnreadableInput | undefined {
+  if (typeof raw !== 'object' || raw === null || !(INVALID_TOOL_INPUT in raw)) return undefined;
+  const v = (raw as Record<string, unknown>)[INVALID_TOOL_INPUT];
+  return typeof v === 'object' && v !== null && typeof (v as UnreadableInput).error === 'string' ? (v as UnreadableInput) : undefined;
+}
+
 /**
  * The events of a raw message stream with each tool input's JSON repaired (`ToolInputRepair`), as
- * newline-delimited JSON for `MessageStream.fromReadableStream`. Ends with APIUserAbortError when
- * `signal` aborted: the SDK's stream ends quietly on an abort, which would pass for a whole answer.
+ * newline-delimited JSON for `MessageStream.fromReadableStream`. A tool input's deltas are held
+ * until its block ends and go on as one: JSON that still cannot be read then (a missing comma, a
+ * string cut off) goes on as an input saying so (`invalidToolInput`), which the call answers with
+ * an error the model can act on. Before, the SDK threw on it mid-stream, and the whole answer was
+ * retried as a broken stream, each attempt billed and, with the same prompt, often alike. A block
+ * that never ends (the stream ends first) goes on as it was written, for the SDK to read as far as
+ * it can. `seen` is called on every raw event (held ones too), so that a long tool input keeps the
+ * stream's idle timer from firing. Ends with APIUserAbortError when `signal` aborted: the SDK's
+ * stream ends quietly on an abort, which would pass for a whole answer.
  */
-export function repairedStream(events: AsyncIterable<StreamEvent>, signal: AbortSignal): ReadableStream<Uint8Array> {
+export function repairedStream(events: AsyncIterable<StreamEvent>, signal: AbortSignal, seen: () => void = () => undefined): ReadableStream<Uint8Array> {
   const repair = new ToolInputRepair();
+  const held = new Map<number, string>();
   const it = events[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
+  const line = (e: unknown) => encoder.encode(`${JSON.stringify(e)}\n`);
+  const delta = (index: number, json: string) => line({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json } });
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const next = await it.next();
-      if (next.done) {
-        if (signal.aborted) throw new APIUserAbortError();
-        controller.close();
+      for (;;) {
+        const next = await it.next();
+        if (next.done) {
+          if (signal.aborted) throw new APIUserAbortError();
+          for (const [index, json] of held) controller.enqueue(delta(index, json));
+          held.clear();
+          controller.close();
+          return;
+        }
+        seen();
+        const e = next.value;
+        if (e.type === 'content_block_delta' && e.delta.type === 'input_json_delta') {
+          held.set(e.index, (held.get(e.index) ?? '') + repair.fix(e.index, e.delta.partial_json));
+          continue;
+        }
+        if (e.type === 'content_block_stop' && held.has(e.index)) {
+          const json = held.get(e.index) ?? '';
+          held.delete(e.index);
+          let readable = json;
+          try {
+            if (json.trim() !== '') JSON.parse(json);
+          } catch (err) {
+            readable = JSON.stringify(unreadable(json, err));
+          }
+          controller.enqueue(delta(e.index, readable));
+        }
+        controller.enqueue(line(e));
         return;
       }
-      let e = next.value;
-      if (e.type === 'content_block_delta' && e.delta.type === 'input_json_delta') e = { ...e, delta: { ...e.delta, partial_json: repair.fix(e.index, e.delta.partial_json) } };
-      controller.enqueue(encoder.encode(`${JSON.stringify(e)}\n`));
     },
     async cancel() {
       await it.return?.();

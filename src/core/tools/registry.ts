@@ -10,6 +10,7 @@ import { runCommandTool } from './runCommand';
 import { searchTextTool } from './searchText';
 import type { Tool } from './tool';
 import { writeFileTool } from './writeFile';
+import { invalidToolInput } from '../model/toolInputRepair';
 
 /** Every tool the agent has, in the order they are described to the model. */
 export function builtinTools(): Tool[] {
@@ -65,6 +66,8 @@ function typeName(v: unknown): string {
 
 /** The model's raw input checked against the tool's schema, with a message naming every bad field. */
 export function validateInput<I>(tool: Tool<I>, raw: unknown): ValidationResult<I> {
+  const unreadable = invalidToolInput(raw);
+  if (unreadable) return { ok: false, message: `Not run: the input you wrote for ${tool.name} is not valid JSON (${unreadable.error}). Send the call again with its input as valid JSON.` };
   const r = tool.schema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data };
   const issues = (r.error.issues as unknown as Issue[]).map((i) => describeIssue(i, raw));

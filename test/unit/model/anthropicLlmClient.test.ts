@@ -6,6 +6,7 @@ import type { ModelPolicyOptions } from '../../../src/core/model/modelPolicy';
 import type { Message } from '../../../src/core/model/types';
 import { errorStep, textStep, toolStep } from '../../../src/core/scripted/scenario';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
+import { invalidToolInput } from '../../../src/core/model/toolInputRepair';
 
 const PRIMARY = 'claude-sonnet-4-6';
 const FALLBACK = 'claude-haiku-4-6';
@@ -133,6 +134,25 @@ describe('AnthropicLlmClient against the scripted model server', () => {
     assert.deepEqual(events.filter((e) => e.type === 'retry'), []);
     assert.deepEqual(events.filter((e) => e.type === 'tool_input').at(-1), { type: 'tool_input', toolUseId: 'toolu_1', name: 'edit_file', partial: input });
     assert.equal(server.requestCount(), 1);
+  });
+
+  it('answers a tool input that is not JSON even once repaired (a missing comma) as unreadable, in one attempt, instead of retrying the answer as a broken stream', async () => {
+    const inputJson = '{"path": "a.txt" "content": "x"}';
+    server = await ScriptedModelServer.start([
+      { type: 'message', content: [{ type: 'text', text: 'Writing it.' }, { type: 'tool_use', id: 'toolu_1', name: 'write_file', input: { path: 'a.txt', content: 'x' }, inputJson }] },
+      textStep('unused'),
+    ]);
+    const { events, on } = collect();
+    const r = await client().complete(request(first), on);
+    assert.equal(r.attempts, 1);
+    assert.deepEqual(events.filter((e) => e.type === 'retry'), []);
+    assert.equal(server.requestCount(), 1);
+    assert.deepEqual(r.content[0], { type: 'text', text: 'Writing it.' });
+    const call = r.content[1];
+    assert.equal(call?.type, 'tool_use');
+    const unreadable = invalidToolInput(call?.type === 'tool_use' ? call.input : undefined);
+    assert.equal(unreadable?.json, inputJson, 'the JSON as the model wrote it');
+    assert.match(unreadable?.error ?? '', /JSON/);
   });
 
   it('abandons a stream that stalls (headers and a few events, then nothing) after the idle limit, and retries it', async function () {
