@@ -25,6 +25,7 @@ import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
 import { USAGE, UsageError, budgetsOf, checkTakes, checkWorkspace, modelLimits, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
 import { resolveSessionArg } from './sessionPrefix';
+import { CTRL_C, SIGTERM_STOP } from '../core/runner/stopReasons';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseCommandLine(argv);
@@ -80,8 +81,8 @@ async function main(argv: string[]): Promise<number> {
   if (app.store.readOnly) process.stderr.write("(another process, such as the editor, is using this workspace's sessions: showing them as they are now, from a copy)\n");
   const abort = new AbortController();
   // The journal names the signal: a SIGTERM (a timeout, a cancelled CI job) was recorded as the user's Ctrl+C.
-  process.once('SIGINT', () => abort.abort('interrupted by the user (Ctrl+C); resume with `savepoint resume`'));
-  process.once('SIGTERM', () => abort.abort('stopped by SIGTERM; resume with `savepoint resume`'));
+  process.once('SIGINT', () => abort.abort(CTRL_C));
+  process.once('SIGTERM', () => abort.abort(SIGTERM_STOP));
   try {
     // The temporary files of rewinds and writes a crash cut short (in an earlier run of the CLI, whose store
     // the editor never sees), at a command that runs a session or rewinds one (a preview too).

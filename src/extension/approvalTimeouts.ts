@@ -7,7 +7,7 @@ import type { StoreHost } from './storeHost';
 
 /**
  * Applies the approval timeout to sessions that wait with nobody asking (the notification was
- * dismissed, or the editor restarted): at the deadline, counted from the journaled request time,
+ * dismissed, or the editor restarted), unless their user paused them there: at the deadline, counted from the journaled request time,
  * the session is resumed and the gate answers the overdue approval with the default action.
  * One timer, for the earliest deadline; sessions that run are left to the gate's own timer.
  */
@@ -41,7 +41,8 @@ export class ApprovalTimeoutScheduler implements vscode.Disposable {
     if (t.minutes <= 0) return;
     let next = Infinity;
     for (const s of await this.stores.listSessions()) {
-      if (s.status !== 'waiting' || !s.pendingApproval || this.sessions.isRunning(s.id)) continue;
+      // A session its user paused at the question is theirs to resume: the timeout's default action must not run it on.
+      if (s.status !== 'waiting' || !s.pendingApproval || s.pendingApproval.held || this.sessions.isRunning(s.id)) continue;
       const plan = timeoutPlan({ kind: approvalKind(s.pendingApproval.id) ?? 'tool', requestedAt: s.pendingApproval.requestedAt }, t, this.now());
       if (plan.type === 'wait') next = Math.min(next, plan.ms);
       if (plan.type !== 'decide') continue;

@@ -8,7 +8,7 @@ import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import { STALE_SWEEP_MARKER, sweepStaleStagingWhenDue } from '../core/node/staleStaging';
 import { removeCrashLeftovers, sweepCrashLeftovers } from '../core/checkpoints/rewindPlan';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
-import { type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
+import { PAUSED_BY_USER, type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
 import { rememberLostEpisodes } from '../core/runner/sessionNotes';
 import type { SessionId } from '../core/store/types';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -144,7 +144,7 @@ export class SessionService implements vscode.Disposable {
 
   pause(id: SessionId): boolean {
     const r = this.running.get(id);
-    r?.abort.abort('paused by the user');
+    r?.abort.abort(PAUSED_BY_USER);
     return !!r;
   }
 

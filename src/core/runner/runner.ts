@@ -24,6 +24,8 @@ import { type ContextOptions, messageChars, needsCompaction } from './compaction
 import { driftText, episodeOnce } from './sessionNotes';
 import { modelTurn } from './modelTurn';
 import { stopOrphans } from './interruptedCommand';
+import { isUserStop } from './stopReasons';
+export { PAUSED_BY_USER } from './stopReasons';
 
 export interface RunnerDeps {
   store: CheckpointStore;
@@ -193,6 +195,8 @@ export class Runner {
       }
       if (opened.state.status !== 'completed' && opened.state.status !== 'running' && opened.state.status !== 'waiting') {
         await this.commit(opened, opened.state.turn, [{ type: 'status', data: { status: opened.state.openApprovals.length ? 'waiting' : 'running', reason: `resumed from ${opened.state.status}` } }]);
+      } else if (opened.state.status === 'waiting' && isUserStop(opened.state.statusReason)) {
+        await this.commit(opened, opened.state.turn, [{ type: 'status', data: { status: 'waiting', reason: 'resumed by the user' } }]);
       }
       return opened;
     });
@@ -221,10 +225,10 @@ export class Runner {
         if (s.status === 'failed') return { sessionId: id, status: 'failed', ...(s.statusReason ? { reason: s.statusReason } : {}) };
         const open = s.openApprovals[0];
         // A session at a question stays 'waiting' when stopped (the editor closing, a pause, Ctrl+C): the question is still the user's to answer, and is found as such after a restart.
-        if (signal.aborted) return open ? { sessionId: id, status: 'waiting' } : await this.pause(j, signal);
+        if (signal.aborted) return open ? await this.held(j, signal) : await this.pause(j, signal);
         if (open) {
           const parked = await this.askUser(j, open, signal);
-          if (parked) return { sessionId: id, status: 'waiting' };
+          if (parked) return signal.aborted ? await this.held(j, signal) : { sessionId: id, status: 'waiting' };
           continue;
         }
         const call = nextOpenCall(s);
@@ -284,6 +288,12 @@ export class Runner {
     if (j.state.status !== 'paused') await this.commit(j, j.state.turn, [...spent, { type: 'status', data: { status: 'paused', reason } }]);
     else if (spent.length) await this.commit(j, j.state.turn, spent);
     return { sessionId: j.id, status: 'paused', reason };
+  }
+
+  /** Stopped at a question by its user, the session is held: the reason is journaled, and no approval timeout answers the question until a resume. */
+  private async held(j: SessionJournal, signal: AbortSignal): Promise<RunOutcome> {
+    if (isUserStop(signal.reason) && j.state.statusReason !== signal.reason) await this.commit(j, j.state.turn, [{ type: 'status', data: { status: 'waiting', reason: signal.reason } }]);
+    return { sessionId: j.id, status: 'waiting' };
   }
 
   /** Returns true when the session is parked (nobody can answer now, or the signal fired). */

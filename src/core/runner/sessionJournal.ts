@@ -4,6 +4,7 @@ import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, BlobInput, EffectWrite, SessionId, SessionSummary, SummaryPatch } from '../store/types';
 import type { RunnerEvent } from './runEvents';
 import { type RunState, initialRunState, reduce } from './runState';
+import { isUserStop } from './stopReasons';
 
 export class RunnerError extends Error {
   override readonly name = 'RunnerError';
@@ -205,6 +206,8 @@ function summaryOf(s: RunState): SummaryPatch {
     stepCount: s.counters.steps,
     tokens: s.usage,
     costUsd: s.counters.costUsd,
-    pendingApproval: open ? { id: open.approvalId, tool: open.name ?? open.kind, summary: open.reasons.join('; '), requestedAt: open.requestedAt } : null,
+    pendingApproval: open
+      ? { id: open.approvalId, tool: open.name ?? open.kind, summary: open.reasons.join('; '), requestedAt: open.requestedAt, ...(s.status === 'waiting' && isUserStop(s.statusReason) ? { held: true } : {}) }
+      : null,
   };
 }

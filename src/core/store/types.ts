@@ -32,6 +32,8 @@ export interface PendingApprovalSummary {
   tool: string;
   summary: string;
   requestedAt: number;
+  /** Its user stopped the session at this question (a pause, Ctrl+C): no approval timeout answers it until a resume. */
+  held?: true;
 }
 
 export interface SessionLink {
