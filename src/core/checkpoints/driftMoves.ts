@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Workspace } from '../ports/workspace';
 import type { BlobHash } from '../store/types';
 import { readDisk } from './fileContents';
@@ -6,6 +7,8 @@ import { readDisk } from './fileContents';
 const MAX_LISTED = 20_000;
 /** How many candidate files are read (hashed) at most, for all the deleted files together. */
 const MAX_READ = 64;
+/** Empty bytes name no file: every empty `__init__.py` or `.gitkeep` has them, there before the session or not. */
+const EMPTY = createHash('sha256').digest('hex');
 
 /**
  * Where the files the session knew, now gone, were moved or renamed outside the session with their
@@ -15,7 +18,8 @@ const MAX_READ = 64;
  * know that sit in the gone file's own folder (a rename) or carry its name elsewhere (a move), up to
  * MAX_READ reads over at most MAX_LISTED entries (gitignored ones skipped); a candidate is taken when
  * its bytes are the very bytes the session last knew, and by one gone file only. A file moved AND
- * changed is not found: it stays "deleted". Best effort: a listing or a read that fails finds nothing.
+ * changed is not found, nor an empty file (any other empty file would pass for it): it stays
+ * "deleted". Best effort: a listing or a read that fails finds nothing.
  */
 export async function movedFiles(workspace: Workspace, gone: readonly { path: string; hash: BlobHash }[], known: ReadonlySet<string>): Promise<Map<string, string>> {
   const moved = new Map<string, string>();
@@ -26,6 +30,7 @@ export async function movedFiles(workspace: Workspace, gone: readonly { path: st
   let reads = 0;
   const hashes = new Map<string, BlobHash | null>();
   for (const g of gone) {
+    if (g.hash === EMPTY) continue;
     const dir = folderOf(g.path);
     const name = g.path.slice(dir.length === 0 ? 0 : dir.length + 1);
     const candidates = files.filter((f) => !taken.has(f) && (folderOf(f) === dir || f === name || f.endsWith(`/${name}`)));

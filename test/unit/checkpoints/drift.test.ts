@@ -84,6 +84,23 @@ describe('drift: what changed outside the session since it last saw its files', 
     assert.match(describeDrift(changed) ?? '', /src\/new\.ts was deleted outside the session/);
   });
 
+  it('an empty file deleted is told as deleted, not as moved to another empty file that was there all along', async () => {
+    // Empty bytes say nothing of which file it was: every empty __init__.py or .gitkeep has them.
+    h = await harness(
+      [toolUse('t1', 'write_file', { path: 'pkg/__init__.py', content: '' }), finalText('done', { toolResultFor: 't1', toolResultIsError: false })],
+      { 'lib/__init__.py': '', 'pkg/.gitkeep': '', 'main.py': 'print(1)\n' },
+    );
+    const runner = h.runner();
+    const id = await h.start(runner, 'package');
+    assert.equal((await runner.run(id)).status, 'completed');
+    await rm(join(h.workspace, 'pkg/__init__.py'));
+    const drift = await detectDrift(h.store, new NodeWorkspace(h.workspace), id);
+    const gone = drift.find((d) => d.path === 'pkg/__init__.py');
+    assert.equal(gone?.kind, 'deleted');
+    assert.equal(gone?.movedTo, undefined, 'lib/__init__.py and pkg/.gitkeep were there before the session: nothing was moved');
+    assert.match(describeDrift(drift) ?? '', /pkg\/__init__\.py was deleted outside the session/);
+  });
+
   it('a path that can no longer be read (now a directory) is reported as such, and the other files are still compared', async () => {
     const b = await builtSession();
     h = b.h;
