@@ -30,11 +30,36 @@ interface Pattern {
  */
 const withArg = (cmd: RegExp, arg: RegExp): Pattern['re'] => ({
   test: (s) =>
-    s.split(/[;&|\n]/).some((part) => {
+    simpleCommands(s).some((part) => {
       const at = part.search(cmd);
       return at >= 0 && arg.test(part.slice(at));
     }),
 });
+
+/**
+ * The simple commands of a command line as the shell splits them: at `;`, `&`, `|` and line breaks
+ * outside quotes, with the quotes and backslashes taken out as the shell takes them (`rm "a;b" -rf`
+ * is one rm, `"-rf"` is -rf). Splitting inside quotes looked for an rm's options in another command.
+ */
+function simpleCommands(s: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  let quote: string | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charAt(i);
+    if (c === '\\' && quote !== "'" && i + 1 < s.length) cur += s.charAt(++i);
+    else if (quote !== undefined) {
+      if (c === quote) quote = undefined;
+      else cur += c;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (';&|\n'.includes(c)) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts;
+}
 
 /** Destructive actions that are always asked about, whatever the category rules say. */
 const DESTRUCTIVE: readonly Pattern[] = [

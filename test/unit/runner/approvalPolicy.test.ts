@@ -47,6 +47,17 @@ describe('approval policy', () => {
     }
   });
 
+  it('asks for a recursive delete when a quoted path holds a shell operator, or the option is quoted: the shell reads neither as the quote', () => {
+    // Split at every ; & | even inside quotes, the rm's own options after such a path were looked for in another command.
+    for (const c of ['rm "a;b" -rf', "rm 'build|x' -r", 'rm "x&" --recursive', 'rm "-rf" build', "rm '-r' build", 'find "a;b" -delete']) {
+      assert.equal(autoCmd(c).ask, true, c);
+      assert.equal(autoCmd(c).always, true, c);
+    }
+    for (const c of ['rm "a;b" -f', 'echo "rm x" ; ls -r', "grep 'rm' x | sort -r", 'rm a; ls -R']) {
+      assert.equal(autoCmd(c).ask, false, c);
+    }
+  });
+
   it('asks for a force push however the flag is written: combined short flags (-fu), a + refspec, a remote branch deleted', () => {
     for (const c of ['git push -fu origin main', 'git push -uf origin main', 'git push origin +main', 'git push origin +HEAD:main', 'git push --force-if-includes origin main', 'git push origin :release', 'git push --delete origin release', 'git push -d origin release']) {
       assert.equal(autoCmd(c).ask, true, c);
