@@ -1,19 +1,22 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk';
 
-/** What JSON allows after a backslash (a `u` is taken to start its four hex digits). */
-const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't', 'u']);
+/** What JSON allows after a backslash, but for `u`, an escape only with four hex digits after it. */
+const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
+const HEX = /^[0-9a-fA-F]$/;
 
 interface BlockState {
   inString: boolean;
   /** A backslash inside a string is held until the next character says whether it escapes it. */
   escape: boolean;
+  /** After a backslash and a `u`: the hex digits seen so far, held until four say it is an escape (`C:\users` is not). */
+  unicode?: string;
 }
 
 /**
  * Makes the JSON of streamed tool inputs parseable where the model wrote a string JSON does not
- * allow: a backslash before a character that is not an escape (`App\Http`, `\d+`) is the backslash
- * itself, and a raw control character (a newline) is that character. Valid JSON goes through unchanged.
+ * allow: a backslash before a character that is not an escape (`App\Http`, `\d+`, a `u` without four
+ * hex digits: `C:\users`) is the backslash itself, and a raw control character (a newline) is that character. Valid JSON goes through unchanged.
  * The SDK parses a tool input as it streams and throws on either: the whole answer was lost, and
  * retried as a broken stream, though every attempt was the same. Stateful per content block, since
  * an escape may span two deltas.
@@ -26,8 +29,25 @@ export class ToolInputRepair {
     if (!st) this.blocks.set(index, (st = { inString: false, escape: false }));
     let out = '';
     for (const c of partial) {
+      if (st.unicode !== undefined) {
+        if (HEX.test(c)) {
+          st.unicode += c;
+          if (st.unicode.length === 4) {
+            out += `\\u${st.unicode}`;
+            st.unicode = undefined;
+          }
+          continue;
+        }
+        // Not an escape: the backslash itself, then the u and its digits; the character goes on as any.
+        out += `\\\\u${st.unicode}`;
+        st.unicode = undefined;
+      }
       if (st.escape) {
         st.escape = false;
+        if (c === 'u') {
+          st.unicode = '';
+          continue;
+        }
         if (ESCAPES.has(c)) {
           out += `\\${c}`;
           continue;

@@ -20,4 +20,14 @@ describe('ToolInputRepair', () => {
     assert.equal(r.fix(2, String.raw`{"p": "C:\U`), String.raw`{"p": "C:\\U`);
     assert.equal(r.fix(1, valid.slice(7)), valid.slice(7));
   });
+
+  it('takes a backslash before a u that starts no \\uXXXX escape (C:\\users, namespace App\\utils) as the backslash, however the deltas split it', () => {
+    const win = String.raw`{"path": "C:\users\me\u00e9\unit.txt", "ns": "App\utils\u", "ok": "\u00E9\uabcd"}`;
+    const meant2 = { path: 'C:\\users\\meé\\unit.txt', ns: 'App\\utils\\u', ok: 'é\uabcd' };
+    for (let at = 0; at <= win.length; at++) {
+      const r = new ToolInputRepair();
+      const json = r.fix(0, win.slice(0, at)) + r.fix(0, win.slice(at));
+      assert.deepEqual(JSON.parse(json), meant2, `split at ${at}`);
+    }
+  });
 });
