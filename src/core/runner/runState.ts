@@ -113,7 +113,10 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
       const counters: BudgetCounters = { ...charged, steps: s.counters.steps + 1 };
       const status = d.calls.length === 0 && !d.continues ? 'completed' : s.status;
       const context = { ...ctx(s), tokens: d.usage.input + d.usage.cacheRead + d.usage.cacheWrite + d.usage.output, charsSince: 0 };
-      return { ...s, status, continued: d.continues ? (s.continued ?? 0) + 1 : 0, turn: d.turn, messages: [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name, ...(c.cut ? { cut: true as const, ...(d.stopReason === 'model_context_window_exceeded' ? { windowFull: true as const } : {}) } : {}) })), counters, usage, context };
+      // A refused answer (no calls) stays in the journal but leaves the conversation: sent again, even merged into
+      // the next answer after a resume, it is a turn the API asks to take out, lest the model refuse again.
+      const refused = d.stopReason === 'refusal' && d.calls.length === 0;
+      return { ...s, status, continued: d.continues ? (s.continued ?? 0) + 1 : 0, turn: d.turn, messages: refused ? s.messages : [...s.messages, d.message], calls: d.calls.map((c) => ({ id: c.id, name: c.name, ...(c.cut ? { cut: true as const, ...(d.stopReason === 'model_context_window_exceeded' ? { windowFull: true as const } : {}) } : {}) })), counters, usage, context };
     }
     case 'tool_planned':
       // A new plan (the user edited the input) replaces the old one and its decision; what a cut-off run of the command had changed stays the step's.
