@@ -122,7 +122,9 @@ export function needsApproval(policy: ApprovalPolicy, tool: { name: string; cate
   const strings = fields.map(([, v]) => v);
   const commands = fields.filter(([k]) => COMMAND_KEYS.has(k)).map(([, v]) => v);
   const paths = fields.filter(([k]) => PATH_KEYS.has(k) || COMMAND_KEYS.has(k)).map(([, v]) => v);
-  for (const p of DESTRUCTIVE) if (commands.some((s) => p.re.test(s))) reasons.push(p.why);
+  // Also as the shell reads them, quotes taken out: `git push origin "+main"` forces as +main does.
+  const unquoted = commands.map((s) => simpleCommands(s).join(';')).filter((u, i) => u !== commands[i]);
+  for (const p of DESTRUCTIVE) if (commands.some((s) => p.re.test(s)) || unquoted.some((s) => p.re.test(s))) reasons.push(p.why);
   for (const src of policy.alwaysAsk) {
     const problem = alwaysAskProblem(src);
     if (problem !== undefined) {

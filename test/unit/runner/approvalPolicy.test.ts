@@ -68,6 +68,16 @@ describe('approval policy', () => {
     }
   });
 
+  it('asks for a force push or a remote delete written with quotes, which the shell takes out', () => {
+    for (const c of ['git push origin "+main"', "git push '-f' origin main", 'git push "--force" origin main', "git push origin ':release'", 'git reset "--hard"']) {
+      assert.equal(autoCmd(c).ask, true, c);
+      assert.equal(autoCmd(c).always, true, c);
+    }
+    for (const c of ['git push origin "feature"', "git push -u origin 'main'"]) {
+      assert.equal(autoCmd(c).ask, false, c);
+    }
+  });
+
   it('asks for anything that leaves the workspace, but not for file contents that mention paths or SQL', () => {
     assert.match(autoCmd('cat /etc/passwd').reasons.join(), /outside the workspace/);
     assert.equal(autoCmd('ls ../other-project').ask, true);
