@@ -25,16 +25,23 @@ export async function movedFiles(workspace: Workspace, gone: readonly { path: st
   const moved = new Map<string, string>();
   if (gone.length === 0) return moved;
   const listed = await workspace.list('.', { recursive: true, limit: MAX_LISTED }).catch(() => undefined);
-  const files = (listed?.entries ?? []).filter((e) => e.type === 'file' && !known.has(e.path)).map((e) => e.path);
+  // Indexed once by folder and by name: a folder of thousands of gone files costs one pass, not one per file.
+  const byFolder = new Map<string, string[]>();
+  const byName = new Map<string, string[]>();
+  for (const e of listed?.entries ?? []) {
+    if (e.type !== 'file' || known.has(e.path)) continue;
+    push(byFolder, folderOf(e.path), e.path);
+    push(byName, nameOf(e.path), e.path);
+  }
   const taken = new Set<string>();
   let reads = 0;
   const hashes = new Map<string, BlobHash | null>();
   for (const g of gone) {
+    if (reads >= MAX_READ) break;
     if (g.hash === EMPTY) continue;
-    const dir = folderOf(g.path);
-    const name = g.path.slice(dir.length === 0 ? 0 : dir.length + 1);
-    const candidates = files.filter((f) => !taken.has(f) && (folderOf(f) === dir || f === name || f.endsWith(`/${name}`)));
+    const candidates = new Set([...(byFolder.get(folderOf(g.path)) ?? []), ...(byName.get(nameOf(g.path)) ?? [])]);
     for (const c of candidates) {
+      if (taken.has(c)) continue;
       if (!hashes.has(c)) {
         if (reads >= MAX_READ) break;
         reads++;
@@ -48,6 +55,14 @@ export async function movedFiles(workspace: Workspace, gone: readonly { path: st
   }
   return moved;
 }
+
+function push(m: Map<string, string[]>, key: string, path: string): void {
+  const list = m.get(key);
+  if (list) list.push(path);
+  else m.set(key, [path]);
+}
+
+const nameOf = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 function folderOf(path: string): string {
   const i = path.lastIndexOf('/');
