@@ -1,31 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
-
-const run = promisify(execFile);
-const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
+import { cliScratch } from './cliChild';
 
 describe('savepoint run with a budget it cannot read (child process)', function () {
   this.timeout(60_000);
-  let root: string;
-  let server: ScriptedModelServer;
-  afterEach(async () => {
-    await server?.close();
-    await rm(root, { recursive: true, force: true });
-  });
+  const scratch = cliScratch('savepoint-cli-budget-');
 
   it('refuses an empty, hex, exponent or fractional count before anything is made: `--max-steps=$N` with N unset ran with no step limit', async () => {
-    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-budget-'));
-    const ws = join(root, 'ws');
-    await mkdir(ws);
-    server = await ScriptedModelServer.start([{ type: 'message', content: [{ type: 'text', text: 'done' }], times: 'always' }]);
-    const store = join(root, 'store');
-    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', store, '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
+    const { store, server, cli } = await scratch([{ type: 'message', content: [{ type: 'text', text: 'done' }], times: 'always' }]);
     const cases: [string, RegExp][] = [
       ['--max-steps=', /^savepoint: --max-steps needs a whole number \(0 or more\), got "" \(nothing was done\)\n$/],
       ['--max-steps=0x10', /--max-steps needs a whole number \(0 or more\), got "0x10"/],

@@ -1,33 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { errorStep, textStep } from '../../../src/core/scripted/scenario';
-import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
-
-const run = promisify(execFile);
-const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
+import { cliScratch } from './cliChild';
 
 describe('savepoint resume --model in a child process', function () {
   this.timeout(60_000);
-  let root: string;
-  let server: ScriptedModelServer;
-  afterEach(async () => {
-    await server?.close();
-    await rm(root, { recursive: true, force: true });
-  });
+  const scratch = cliScratch('savepoint-cli-');
 
   it('a session stopped by a mistyped model name goes on with the model the resume names', async () => {
-    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-'));
-    const ws = join(root, 'ws');
-    await mkdir(ws);
-    server = await ScriptedModelServer.start([errorStep(404, { model: 'claude-sonet-4-6', times: 'always', message: 'model: claude-sonet-4-6' }), textStep('Done.', { model: 'claude-sonnet-4-6' })]);
+    const made = await scratch([errorStep(404, { model: 'claude-sonet-4-6', times: 'always', message: 'model: claude-sonet-4-6' }), textStep('Done.', { model: 'claude-sonnet-4-6' })]);
+    const server = made.server;
     const cli = (...args: string[]) =>
-      run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } }).catch(
-        (e: { code?: number; stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code }),
-      );
+      made.cli(...args).catch((e: { code?: number; stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code }));
     const first = await cli('run', '--approvals', 'yes', '--model', 'claude-sonet-4-6', 'say done');
     const failed = JSON.parse(first.stdout.trim().split('\n').pop() as string) as { sessionId: string; status: string; reason: string };
     assert.equal(failed.status, 'failed', first.stderr);

@@ -157,47 +157,32 @@ describe('context window: compaction that lasts, survives a crash, and can be un
     assert.match(o1?.content ?? '', /\[bytes 30000-30060 of \d+; continue with offset 30060\]/);
   });
 
-  it('a request the API refuses as over the context window is compacted and asked again, once', async () => {
-    h = await harness(
-      [
-        read('r1', 10),
-        read('r2', 10),
-        read('r3', 10),
-        errorStep(400, { errorType: 'invalid_request_error', message: 'prompt is too long: 212000 tokens > 200000 maximum' }),
-        finalText('SUMMARY: read notes three times.', { systemContains: 'You summarize' }),
-        finalText('done', { toolResultFor: 'r3', messageCount: 5 }),
-      ],
-      FILES,
-    );
-    const runner = h.runner(new ScriptedGate(), { context: CONTEXT });
-    const id = await h.start(runner);
-    const end = await runner.run(id);
-    assert.deepEqual(h.server.violations(), []);
-    assert.equal(end.status, 'completed', end.reason);
-    assert.equal((await state(h, id)).compactions.length, 1);
-  });
-
-  it('a request the API refuses because its input and max_tokens exceed the context limit is compacted and asked again too', async () => {
-    // The API's words when the input fits but input + max_tokens does not: the edge a projection that fell short reaches first.
-    const refused = 'input length and `max_tokens` exceed context limit: 199759 + 8192 > 200000, decrease input length or `max_tokens` and try again';
-    h = await harness(
-      [
-        read('r1', 10),
-        read('r2', 10),
-        read('r3', 10),
-        errorStep(400, { errorType: 'invalid_request_error', message: refused }),
-        finalText('SUMMARY: read notes three times.', { systemContains: 'You summarize' }),
-        finalText('done', { toolResultFor: 'r3', messageCount: 5 }),
-      ],
-      FILES,
-    );
-    const runner = h.runner(new ScriptedGate(), { context: CONTEXT });
-    const id = await h.start(runner);
-    const end = await runner.run(id);
-    assert.deepEqual(h.server.violations(), []);
-    assert.equal(end.status, 'completed', end.reason);
-    assert.equal((await state(h, id)).compactions.length, 1);
-  });
+  // The API's words for a request over the window, and when the input fits but input + max_tokens does not (the edge a projection that fell short reaches first).
+  const overWindow: [string, string][] = [
+    ['as over the context window is compacted and asked again, once', 'prompt is too long: 212000 tokens > 200000 maximum'],
+    ['because its input and max_tokens exceed the context limit is compacted and asked again too', 'input length and `max_tokens` exceed context limit: 199759 + 8192 > 200000, decrease input length or `max_tokens` and try again'],
+  ];
+  for (const [what, refused] of overWindow) {
+    it(`a request the API refuses ${what}`, async () => {
+      h = await harness(
+        [
+          read('r1', 10),
+          read('r2', 10),
+          read('r3', 10),
+          errorStep(400, { errorType: 'invalid_request_error', message: refused }),
+          finalText('SUMMARY: read notes three times.', { systemContains: 'You summarize' }),
+          finalText('done', { toolResultFor: 'r3', messageCount: 5 }),
+        ],
+        FILES,
+      );
+      const runner = h.runner(new ScriptedGate(), { context: CONTEXT });
+      const id = await h.start(runner);
+      const end = await runner.run(id);
+      assert.deepEqual(h.server.violations(), []);
+      assert.equal(end.status, 'completed', end.reason);
+      assert.equal((await state(h, id)).compactions.length, 1);
+    });
+  }
 
   it('a summary cut by its own max_tokens is not used: it is asked for again with twice the room, and the cut one is still paid for', async () => {
     const steps = scenario().slice(0, 6);
