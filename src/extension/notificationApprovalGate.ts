@@ -14,7 +14,11 @@ import { notify } from './notify';
  * `requestedAt`, so across restarts) gets the default answer, which the runner journals.
  */
 export class NotificationApprovalGate implements ApprovalGate {
-  /** Questions on screen now, by approval id: their session, how to show them once more, and how to answer them. */
+  /**
+   * Questions on screen now, by session and approval id (`questionKey`: a budget or loop question's id
+   * is its kind and journal position, which another session may have too): their session, how to
+   * show them once more, and how to answer them.
+   */
   private readonly showing = new Map<string, { sessionId: string; again: () => void; choose: (choice: string) => void }>();
 
   /**
@@ -29,11 +33,12 @@ export class NotificationApprovalGate implements ApprovalGate {
     private readonly timeout: () => ApprovalTimeout = readApprovalTimeout,
     private readonly now: () => number = Date.now,
     /** Opens the change a question proposes (Show Changes); absent: the button is not offered. */
-    private readonly proposed?: { show(r: ApprovalRequest): Promise<void>; forget(approvalId: string): void },
+    private readonly proposed?: { show(r: ApprovalRequest): Promise<void>; forget(r: ApprovalRequest): void },
   ) {}
 
   async ask(r: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
-    if (this.showing.has(r.approvalId)) return 'park';
+    const key = questionKey(r);
+    if (this.showing.has(key)) return 'park';
     const t = this.timeout();
     const plan = timeoutPlan(r, t, this.now());
     if (plan.type === 'decide') return this.timedOut(r, plan.answer);
@@ -56,7 +61,7 @@ export class NotificationApprovalGate implements ApprovalGate {
           // Not an answer: the change opens, and the same question is asked again (while it is still open).
           if (v === SHOW_CHANGES) {
             open--;
-            void this.proposed?.show(r).catch((e: unknown) => this.log?.warn(`showing the change of ${r.approvalId}: ${String(e)}`)).finally(() => this.showing.get(r.approvalId) === entry && show());
+            void this.proposed?.show(r).catch((e: unknown) => this.log?.warn(`showing the change of ${r.approvalId}: ${String(e)}`)).finally(() => this.showing.get(key) === entry && show());
             return;
           }
           if (v) settle(v);
@@ -66,7 +71,7 @@ export class NotificationApprovalGate implements ApprovalGate {
       );
     };
     const entry = { sessionId: r.sessionId, again: show, choose: (c: string) => settle(c) };
-    this.showing.set(r.approvalId, entry);
+    this.showing.set(key, entry);
     try {
       show();
       const choice = await raceAbort(answered, AbortSignal.any([signal, deadline.signal]));
@@ -83,8 +88,8 @@ export class NotificationApprovalGate implements ApprovalGate {
       return await answerFor(r, choice);
     } finally {
       if (timer) clearTimeout(timer);
-      this.showing.delete(r.approvalId);
-      this.proposed?.forget(r.approvalId);
+      this.showing.delete(key);
+      this.proposed?.forget(r);
     }
   }
 
@@ -94,7 +99,7 @@ export class NotificationApprovalGate implements ApprovalGate {
    * then goes on without asking it again).
    */
   private async late(r: ApprovalRequest, choice: string): Promise<void> {
-    const live = this.showing.get(r.approvalId);
+    const live = this.showing.get(questionKey(r));
     if (live) return live.choose(choice);
     const answer = await answerFor(r, choice);
     if (answer === 'park') return;
@@ -114,6 +119,9 @@ export class NotificationApprovalGate implements ApprovalGate {
     return { decision: answer.decision, text: answer.text };
   }
 }
+
+/** A question's key among those on screen: its session and its approval id (a fork journals its parent's questions under the same ids). */
+const questionKey = (r: ApprovalRequest): string => `${r.sessionId}\u0000${r.approvalId}`;
 
 /** The answer a button stands for, with what the user types for Edit, Respond and Reject ('park': they closed the box). */
 async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAnswer | 'park'> {

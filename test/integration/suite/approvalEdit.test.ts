@@ -3,6 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, config, events, modelStats, useModel, waitFor, waitForSession, WindowStub, workbenchUi, workspaceRoot } from '../helpers';
+import type { ApprovalRequest } from '../../../src/core/ports/approvalGate';
+import { NotificationApprovalGate } from '../../../src/extension/notificationApprovalGate';
 import { DROP_MODEL, DROP_TASK, EDITED_MODEL, EDITED_TASK, FIELDS_MODEL, FIELDS_TASK, SHOWN_MODEL, SHOWN_TASK } from '../scenario';
 
 /** The untitled document Edit opens, while it is open: the JSON of the whole input, or the text of one field (named "... (Savepoint edit ...)"). */
@@ -142,4 +144,22 @@ describe('Show Changes and Edit on an approval', () => {
     assert.equal(readFileSync(file, 'utf8'), 'first line\nsecond line, changed\n');
     assert.deepEqual((await modelStats()).duplicateTurns, []);
   });
+
+  it('asks a fork and its parent each their own question, though the fork journals it under the same id', async () => {
+    const gate = new NotificationApprovalGate(undefined, () => ({ minutes: 0, action: 'reject' }));
+    const request = (sessionId: string): ApprovalRequest => ({ sessionId, approvalId: 'budget:41', kind: 'budget', reasons: ['the step budget (20) is used up'], requestedAt: Date.now() });
+    const asked = () => ui.calls.filter((c) => c.kind === 'warning' && c.message.includes('used up its budget'));
+    const answers = new Map<number, (v: string) => void>();
+    ui.on('warning', /used up its budget/, () => new Promise<string>((resolve) => answers.set(answers.size, resolve)));
+    ui.on('inputBox', /Why\?/, () => 'not on this branch');
+    const never = new AbortController().signal;
+    const parent = gate.ask(request('parent-session'), never);
+    const fork = gate.ask(request('fork-session'), never);
+    await waitFor('both questions on screen', () => (asked().length === 2 ? true : undefined));
+    answers.get(1)?.('Reject');
+    answers.get(0)?.('Continue');
+    assert.deepEqual(await parent, { decision: 'approve' });
+    assert.deepEqual(await fork, { decision: 'reject', text: 'not on this branch' });
+  });
 });
+
