@@ -30,7 +30,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const host = new StoreHost(context, log);
   stores = host;
   const proposed = new ProposedChanges();
-  const gate = new NotificationApprovalGate(log, undefined, undefined, proposed);
+  // A question names its session: several can wait at once, and "allow the agent to run npm test?" alone does not say which.
+  const titleOf = async (id: string) => (await (await host.get()).store?.getSession(id as SessionId))?.title;
+  const gate = new NotificationApprovalGate(log, undefined, undefined, proposed, titleOf);
   const service = new SessionService(host, context.secrets, gate, log, context.extensionUri.fsPath, new CheckCommandConsent(context.workspaceState));
   gate.lateAnswers = (r, answer) => service.answerLate(r, answer);
   service.folders = new SessionFolders(context.workspaceState, () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name, path: f.uri.fsPath })));

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { type ApprovalTimeout, type TimedOutAnswer, timedOutAnswer, timeoutPlan } from '../shared/approvalTimeout';
-import { askedBecause, shownInput } from '../shared/notificationText';
+import { askedBecause, shownInput, shownTitle } from '../shared/notificationText';
 import { readApprovalTimeout } from './settings';
 import { editInEditor } from './inputEditor';
 import { notify } from './notify';
@@ -34,9 +34,13 @@ export class NotificationApprovalGate implements ApprovalGate {
     private readonly now: () => number = Date.now,
     /** Opens the change a question proposes (Show Changes); absent: the button is not offered. */
     private readonly proposed?: { show(r: ApprovalRequest): Promise<void>; forget(r: ApprovalRequest): void },
+    /** The title of a session, to say which one asks (several can wait at once); absent or undefined: not named. */
+    private readonly titleOf?: (sessionId: string) => Promise<string | undefined>,
   ) {}
 
   async ask(r: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
+    // Looked up first: from the check below to the question's entry in `showing`, nothing awaits.
+    const name = await this.titleOf?.(r.sessionId).catch(() => undefined);
     const key = questionKey(r);
     if (this.showing.has(key)) return 'park';
     const t = this.timeout();
@@ -54,7 +58,7 @@ export class NotificationApprovalGate implements ApprovalGate {
     if (r.diff && this.proposed) offered.splice(1, 0, SHOW_CHANGES);
     const show = () => {
       open++;
-      const p = notify.warn(`${title(r)}${askedBecause(r.kind, r.reasons)}`, { modal: false }, ...offered);
+      const p = notify.warn(`${title(r, name)}${askedBecause(r.kind, r.reasons)}`, { modal: false }, ...offered);
       copies.push(p.then((v) => (v === SHOW_CHANGES ? undefined : v)));
       p.then(
         (v) => {
@@ -138,7 +142,12 @@ async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAn
   return text === undefined ? 'park' : { decision: 'reject', text };
 }
 
-function title(r: ApprovalRequest): string {
+/** The question's message: which session asks (when its title is known), then what it asks. */
+function title(r: ApprovalRequest, session: string | undefined): string {
+  return `Savepoint${session ? ` (${shownTitle(session)})` : ''}: ${question(r)}`;
+}
+
+function question(r: ApprovalRequest): string {
   const input = r.input && typeof r.input === 'object' ? (r.input as Record<string, unknown>) : {};
   // The model's words, shown whole (see shownInput): what is approved is what runs.
   const every = input.scope === 'user' ? ' for every project' : '';
@@ -152,15 +161,15 @@ function title(r: ApprovalRequest): string {
           : `${r.tool ?? 'continue'}${every}`;
   switch (r.kind) {
     case 'tool':
-      return `Savepoint: allow the agent to ${what}?`;
+      return `allow the agent to ${what}?`;
     case 'command_rerun':
-      return `Savepoint: the command \`${shownInput(String(input.command ?? ''), 500)}\` was interrupted and may have partly run${r.changed ? ` (changed since it began: ${shownInput(r.changed, 200)}; the step records these either way)` : ''}. Run it again?`;
+      return `the command \`${shownInput(String(input.command ?? ''), 500)}\` was interrupted and may have partly run${r.changed ? ` (changed since it began: ${shownInput(r.changed, 200)}; the step records these either way)` : ''}. Run it again?`;
     case 'conflict':
-      return `Savepoint: ${typeof input.path === 'string' ? shownInput(input.path, 300) : 'a file'} changed outside the session. Apply the agent's edit anyway?`;
+      return `${typeof input.path === 'string' ? shownInput(input.path, 300) : 'a file'} changed outside the session. Apply the agent's edit anyway?`;
     case 'budget':
-      return 'Savepoint: the session used up its budget. Continue with a raised budget?';
+      return 'the session used up its budget. Continue with a raised budget?';
     case 'loop':
-      return 'Savepoint: the agent seems to be going in circles. Let it continue?';
+      return 'the agent seems to be going in circles. Let it continue?';
   }
 }
 

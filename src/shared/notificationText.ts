@@ -59,3 +59,13 @@ export function askedBecause(kind: string, reasons: readonly string[]): string {
   return said.length ? ` Asked because: ${shownInput(said.join('; '), 500, 'the session timeline shows them all')}.` : '';
 }
 
+
+/**
+ * A session's title where a notification names the session a question comes from (several can wait
+ * at once): on one line, invisible characters by their code, cut to `max` characters with an ellipsis.
+ */
+export function shownTitle(title: string, max = 60): string {
+  const one = shownInput(title.trim(), Number.MAX_SAFE_INTEGER);
+  const chars = [...one];
+  return chars.length <= max ? one : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}

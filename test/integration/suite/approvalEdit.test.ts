@@ -146,7 +146,8 @@ describe('Show Changes and Edit on an approval', () => {
   });
 
   it('asks a fork and its parent each their own question, though the fork journals it under the same id', async () => {
-    const gate = new NotificationApprovalGate(undefined, () => ({ minutes: 0, action: 'reject' }));
+    const titles: Record<string, string> = { 'parent-session': 'Migrate the billing API', 'fork-session': 'Migrate the billing API (fork at step 12)' };
+    const gate = new NotificationApprovalGate(undefined, () => ({ minutes: 0, action: 'reject' }), undefined, undefined, async (id) => titles[id]);
     const request = (sessionId: string): ApprovalRequest => ({ sessionId, approvalId: 'budget:41', kind: 'budget', reasons: ['the step budget (20) is used up'], requestedAt: Date.now() });
     const asked = () => ui.calls.filter((c) => c.kind === 'warning' && c.message.includes('used up its budget'));
     const answers = new Map<number, (v: string) => void>();
@@ -156,6 +157,8 @@ describe('Show Changes and Edit on an approval', () => {
     const parent = gate.ask(request('parent-session'), never);
     const fork = gate.ask(request('fork-session'), never);
     await waitFor('both questions on screen', () => (asked().length === 2 ? true : undefined));
+    // Each names its session: the two questions read the same otherwise.
+    assert.deepEqual(asked().map((c) => c.message.split(':')[0]), ['Savepoint (Migrate the billing API)', 'Savepoint (Migrate the billing API (fork at step 12))']);
     answers.get(1)?.('Reject');
     answers.get(0)?.('Continue');
     assert.deepEqual(await parent, { decision: 'approve' });

@@ -39,6 +39,7 @@ describe('New Session', () => {
     await waitFor('the approval notification', () => (asked().length === 1 ? true : undefined));
     assert.deepEqual(asked()[0]?.args.slice(2), ['Approve', 'Show Changes', 'Edit', 'Reject', 'Respond']);
     assert.equal(waiting.pendingApproval?.tool, 'edit_file');
+    assert.ok(asked()[0]?.message.startsWith(`Savepoint (${EDIT_TASK}): allow the agent to edit_file hello.ts?`), `the question names its session: ${asked()[0]?.message}`);
     assert.ok(readFileSync(file).equals(original), 'nothing is written before the approval');
 
     ui.on('quickPick', /Which session waits for you\?/, (c) => (c.args[0] as Array<{ label: string; id: string }>).find((i) => i.label.includes(EDIT_TASK)));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { askedBecause, shownInput, withoutLinks } from '../../../src/shared/notificationText';
+import { askedBecause, shownInput, shownTitle, withoutLinks } from '../../../src/shared/notificationText';
 
 /**
  * How VS Code finds links in a notification's message (parseLinkedText in vs/base/common/linkedText.ts,
@@ -88,3 +88,16 @@ describe('askedBecause: why a question is asked, in its notification', () => {
     assert.match(said, /characters not shown: the session timeline shows them all/);
   });
 });
+
+describe('shownTitle', () => {
+  it('names a session on one line, cut to its first characters, invisible ones by their code', () => {
+    assert.equal(shownTitle('Migrate the API to v2'), 'Migrate the API to v2');
+    assert.equal(shownTitle('  Fix the build\nthen the tests  '), 'Fix the build ⏎ then the tests');
+    assert.equal(shownTitle('rename\u202eexe.txt'), 'rename\\u{202E}exe.txt');
+    const long = shownTitle('Refactor every module of the payment service to the new logging API, then run the tests');
+    assert.equal([...long].length, 60);
+    assert.match(long, /^Refactor every module of the payment service to the new.*…$/);
+    assert.equal([...shownTitle('😀'.repeat(80))].length, 60, 'counted in characters, not UTF-16 units');
+  });
+});
+
