@@ -61,8 +61,8 @@ options:
 SESSION: an id as savepoint list shows it, or its start (${MIN_PREFIX} characters or more) when no other id begins so
 
 exit codes: 0 done (a preview too), 1 failed (no such session or step, a conflict, the store), 2 the
-  command line is wrong or has nothing to act on (no rewind left to undo, no approval waiting; nothing
-  was done), 3 the session waits for an approval, 4 it paused or a budget stopped it, 5 another
+  command line is wrong or has nothing to act on (no rewind left to undo, no approval waiting, no
+  compaction to undo, a fact not pinned; nothing was done), 3 the session waits for an approval, 4 it paused or a budget stopped it, 5 another
   process (the editor) is using the workspace's sessions
 `;
 

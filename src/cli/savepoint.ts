@@ -211,14 +211,22 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'uncompact': {
-        const r = await app.runner.undoCompaction(sessionArg(rest[0], 'uncompact'), rest[1]);
+        // No compaction (or none by that id) to undo: nothing to act on, as undo-rewind says it (exit 2).
+        const r = await app.runner.undoCompaction(await existing(app, sessionArg(rest[0], 'uncompact')), rest[1]).catch((e: unknown) => {
+          throw RunnerError.is(e, 'NOT_FOUND') ? new UsageError(e.message) : e;
+        });
         process.stdout.write(`${r.compactionId} undone: ${r.restored} messages restored\n`);
         return 0;
       }
       case 'pin':
       case 'unpin': {
         const fact = rest.slice(1).join(' ');
-        await app.runner.pinFact(sessionArg(rest[0], command), fact, command === 'unpin');
+        const id = await existing(app, sessionArg(rest[0], command));
+        if (!fact.trim()) throw new UsageError(`${command} needs the fact: savepoint ${command} SESSION "fact"`);
+        // A fact that is not pinned: nothing to act on (exit 2), as for a rewind or an approval.
+        await app.runner.pinFact(id, fact, command === 'unpin').catch((e: unknown) => {
+          throw RunnerError.is(e, 'NOT_FOUND') ? new UsageError(e.message) : e;
+        });
         process.stdout.write(`${command === 'pin' ? 'pinned' : 'unpinned'}: ${fact.trim()}\n`);
         return 0;
       }
@@ -285,6 +293,12 @@ async function memoryCommand(app: Composed, args: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown memory command "${sub}": list, show ID, recall QUERY, forget ID, reverts`);
   }
+}
+
+/** `id`, once it is known to be a session of the store (exit 1 otherwise, as `show` says it). */
+async function existing(app: Composed, id: SessionId): Promise<SessionId> {
+  if (!(await app.store.getSession(id))) throw new StoreError('SESSION_NOT_FOUND', `no session ${id} in this workspace`);
+  return id;
 }
 
 /** The outliner for a preview's symbol lines, once it has loaded (undefined when the CLI is not code-aware or it failed to load). */
