@@ -2,11 +2,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
-import type { CompactedData, RunnerEvent } from '../core/runner/runEvents';
+import type { CompactedData, ModelTurnData } from '../core/runner/runEvents';
+import type { Message } from '../core/model/types';
+import { StreamedText, agentSaid, messageText } from './agentText';
 import type { RunOutcome } from '../core/runner/runner';
 import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
 import { StoreError } from '../core/store/errors';
-import type { ListSessionsOptions, SessionId, SessionPage, SessionSummary } from '../core/store/types';
+import type { BlobHash, ListSessionsOptions, SessionId, SessionPage, SessionSummary } from '../core/store/types';
 import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
 import { type CliEnv, defaultStoreDir } from './cliEnv';
 import type { Composed } from './compose';
@@ -77,7 +79,11 @@ async function main(argv: string[]): Promise<number> {
   }
   // Loaded here, not at start-up: `list` from the rows at rest needs none of it.
   const { compose } = await import('./compose');
-  const app = await compose(env, new CliApprovalGate(mode), { onEvent: (e) => e.type === 'committed' && printEvents(e.events) });
+  // What the agent says is printed under each of its turns, once the turn is journaled (a retried answer once).
+  const streamed = new StreamedText();
+  const app = await compose(env, new CliApprovalGate(mode), {
+    onEvent: (e) => (e.type === 'committed' ? printLines(streamed.lines(e.sessionId, e.events, describeEvent)) : streamed.onModel(e.sessionId, e.event)),
+  });
   if (app.store.readOnly) process.stderr.write("(another process, such as the editor, is using this workspace's sessions: showing them as they are now, from a copy)\n");
   const abort = new AbortController();
   // The journal names the signal: a SIGTERM (a timeout, a cancelled CI job) was recorded as the user's Ctrl+C.
@@ -123,7 +129,13 @@ async function main(argv: string[]): Promise<number> {
         if (!s) throw new StoreError('SESSION_NOT_FOUND', `no session ${id} in this workspace`);
         const parent = s.parent && (await app.store.getSession(s.parent.sessionId));
         process.stdout.write(`${listLine(s, new Set(parent ? [parent.id] : []))}\n`);
-        for await (const e of app.store.readEvents(id)) process.stdout.write(`${timelineLine(e)}\n`);
+        for await (const e of app.store.readEvents(id)) {
+          process.stdout.write(`${timelineLine(e)}\n`);
+          if (e.type === 'model_turn') {
+            const said = agentSaid(await turnText(app, (e.data as ModelTurnData).message), '        ');
+            if (said) process.stdout.write(`${said}\n`);
+          }
+        }
         return 0;
       }
       case 'diff': {
@@ -322,8 +334,17 @@ function listLine(s: SessionSummary, ids: ReadonlySet<string>): string {
   return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  $${s.costUsd.toFixed(4)}  ${new Date(s.updatedAt).toISOString()}  ${s.title}${fork}${waiting}`;
 }
 
-function printEvents(events: RunnerEvent[]): void {
-  for (const e of events) process.stderr.write(`${describeEvent(e)}\n`);
+function printLines(lines: readonly string[]): void {
+  for (const l of lines) process.stderr.write(`${l}\n`);
+}
+
+/** The text of a journaled model turn ('' when its message is not at hand). */
+async function turnText(app: Composed, hash: BlobHash): Promise<string> {
+  try {
+    return messageText(JSON.parse(new TextDecoder().decode(await app.store.getBlob(hash))) as Message);
+  } catch {
+    return '';
+  }
 }
 
 function report(r: RunOutcome): number {
