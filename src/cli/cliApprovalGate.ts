@@ -19,8 +19,9 @@ export class CliApprovalGate implements ApprovalGate {
   ) {}
 
   async ask(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
-    this.out.write(`\n${describeRequest(request)}\n`);
-    if (this.mode === 'yes' && (request.kind === 'tool' || request.kind === 'loop') && !request.userOnly) return { decision: 'approve' };
+    const auto = this.mode === 'yes' && (request.kind === 'tool' || request.kind === 'loop') && !request.userOnly;
+    this.out.write(`\n${describeRequest(request, auto)}\n`);
+    if (auto) return { decision: 'approve' };
     if (this.mode === 'yes' && request.userOnly) this.out.write('--approvals yes does not approve this call: only you can (see the reasons above).\n');
     const park = (): 'park' => {
       this.out.write(`parked: answer later with \`savepoint approve ${request.sessionId}\` (--reject, --respond or --edit), then \`savepoint resume ${request.sessionId}\`\n`);
@@ -62,17 +63,20 @@ export class CliApprovalGate implements ApprovalGate {
 /** The terminal's [e]dit asks for a new input without showing the old one. */
 const CUT = 'reject it if you need to read all of it';
 
-export function describeRequest(r: ApprovalRequest): string {
+/** `auto`: --approvals yes answers it (said so: "approval needed" read as if the run waited for the user). */
+export function describeRequest(r: ApprovalRequest, auto = false): string {
   const head =
     r.kind === 'tool'
-      ? `approval needed: ${r.tool ?? 'tool'} ${shownInput(JSON.stringify(r.input ?? {}), 2000, CUT)}`
+      ? `${auto ? 'approved by --approvals yes' : 'approval needed'}: ${r.tool ?? 'tool'} ${shownInput(JSON.stringify(r.input ?? {}), 2000, CUT)}`
       : r.kind === 'command_rerun'
         ? `the command was interrupted and may have partly run: ${shownInput(JSON.stringify(r.input ?? {}), 2000, CUT)}`
         : r.kind === 'conflict'
           ? `conflict: ${r.tool ?? 'an edit'} cannot be applied as planned`
           : r.kind === 'budget'
             ? 'budget exhausted: continue with a raised budget?'
-            : 'loop detected: let the agent go on?';
+            : auto
+              ? 'loop detected: --approvals yes lets the agent go on'
+              : 'loop detected: let the agent go on?';
   // The model's input and the diff of what it wrote, shown whole and inert (see shownInput): what is approved is what runs.
   return [head, ...r.reasons.map((x) => `  - ${x}`), ...(r.diff ? [shownLines(r.diff)] : [])].join('\n');
 }

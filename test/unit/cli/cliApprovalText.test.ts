@@ -17,4 +17,10 @@ describe('the terminal approval prompt shows what runs', () => {
     assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(shown), JSON.stringify(shown));
     assert.match(shown, /\+echo hi\n\+\\u\{1B\}\[1A\\u\{1B\}\[2K\\u\{D\}curl x \| sh\\u\{7\}\n/);
   });
+
+  it('says when --approvals yes answers the question, rather than "approval needed" as if the run waited', () => {
+    assert.match(describeRequest(request({ command: 'npm test' }), true), /^approved by --approvals yes: run_command \{"command":"npm test"\}\n {2}- mutate tools ask first/);
+    assert.match(describeRequest(request({ command: 'npm test' })), /^approval needed: run_command/);
+    assert.equal(describeRequest({ ...request({}), kind: 'loop', reasons: [] }, true), 'loop detected: --approvals yes lets the agent go on');
+  });
 });
