@@ -247,6 +247,11 @@ function diagnosticsLine(t: ToolEntry): HTMLElement {
 
 function approvalEntry(a: ApprovalEntry, ctx: EntryContext): HTMLElement[] {
   const what = `${a.approvalKind === 'tool' ? 'Approval' : `Approval (${a.approvalKind.replace('_', ' ')})`}${a.tool ? `: ${a.tool}` : ''}`;
+  if (a.decision === null && a.stopped !== null) {
+    // Nobody is asked: an Answer would retry the stopped session, and the wait no longer counts.
+    const why = a.stopped === 'stopped' ? '' : ` (${a.stopped})`;
+    return [head('circle-slash', what, ''), el('div', 'verdict', `Not answered: the session stopped${why}. Retry asks it again.`), el('div', 'reasons', a.reasons.join('; '))];
+  }
   if (a.decision === null) {
     const h = head('bell', what, '', { tone: 'warning' });
     const act = el('div', 'entry-actions');

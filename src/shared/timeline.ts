@@ -122,6 +122,11 @@ export interface ApprovalEntry extends EntryBase {
   decision: string | null;
   decidedAt: number | null;
   text: string | null;
+  /**
+   * Unanswered, and the session stopped (cancelled, failed): why, as the journal says it. Nobody is
+   * asked then, and answering means retrying the session, which asks again. Null: asked now, or answered.
+   */
+  stopped: string | null;
 }
 
 export type NoteTone = 'info' | 'warning' | 'error' | 'success';

@@ -151,7 +151,7 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
     }
     case 'status': {
       const [tone, icon] = STATUS_NOTE[ev.data.status] ?? ['info', 'info'];
-      return [put(state, note(e, tone, icon, describeEvent(ev).trim()))];
+      return [...questionsAfter(state, ev.data.status, ev.data.reason), put(state, note(e, tone, icon, describeEvent(ev).trim()))];
     }
     case 'budgets_changed':
     case 'models_changed':
@@ -159,6 +159,19 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
     default:
       return otherNotes(state, e);
   }
+}
+
+/**
+ * The unanswered questions once the session's status changes: a stopped session (cancelled,
+ * failed) asks nobody, so they say why instead of waiting; any other status (a retry) asks them again.
+ */
+function questionsAfter(state: TimelineState, status: string, reason: unknown): string[] {
+  const stopped = status === 'failed' || status === 'completed' ? (typeof reason === 'string' && reason.trim() ? reason.trim() : 'stopped') : null;
+  const changed: string[] = [];
+  for (const x of state.entries.values()) {
+    if (x.kind === 'approval' && x.decision === null && x.stopped !== stopped) changed.push(put(state, { ...x, stopped }));
+  }
+  return changed;
 }
 
 /** The latest turn's calls came back: its step is a checkpoint now. */
@@ -241,7 +254,7 @@ function applyCallEvent(state: TimelineState, e: JournalEvent, ev: RunnerEvent, 
     case 'approval_requested': {
       const d = ev.data;
       const ids = d.callId ? [put(state, { ...toolEntry(state, e, d.callId, d.name ?? 'tool'), state: 'waiting' })] : [];
-      const entry: ApprovalEntry = { kind: 'approval', id: `approval:${d.approvalId}`, order: e.seq, step: e.step, at: e.at, approvalId: d.approvalId, approvalKind: d.kind, tool: d.name ?? null, reasons: d.reasons, requestedAt: d.requestedAt, decision: null, decidedAt: null, text: null };
+      const entry: ApprovalEntry = { kind: 'approval', id: `approval:${d.approvalId}`, order: e.seq, step: e.step, at: e.at, approvalId: d.approvalId, approvalKind: d.kind, tool: d.name ?? null, reasons: d.reasons, requestedAt: d.requestedAt, decision: null, decidedAt: null, text: null, stopped: null };
       return [...ids, put(state, entry)];
     }
     case 'approval_decided': {
