@@ -1,5 +1,5 @@
 import { STATUS_ORDER, type SessionRow, type SessionStatusView, type StoreView, type WebviewCommand } from '../src/shared/protocol';
-import { LIST_ACTIONS } from '../src/shared/sessionActions';
+import { listActions } from '../src/shared/sessionActions';
 import { ago, button, el, iconAction, tokens } from './dom';
 import { usd } from '../src/shared/money';
 
@@ -67,10 +67,10 @@ class RowView {
     this.title.textContent = s.title;
     this.openButton.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
     this.meta.textContent = metaText(s, now);
-    const actionsKey = `${s.id}:${s.status}`;
+    const actionsKey = `${s.id}:${s.status}:${!!s.live}`;
     if (actionsKey !== this.actionsKey) {
       this.actionsKey = actionsKey;
-      this.actions.replaceChildren(...LIST_ACTIONS[s.status].map(([command, codicon, label]) => iconAction(codicon, label, () => this.deps.act(command, s.id))));
+      this.actions.replaceChildren(...listActions(s).map(([command, codicon, label]) => iconAction(codicon, label, () => this.deps.act(command, s.id))));
     }
     const extraKey = JSON.stringify([s.forkOf, s.pendingApproval?.tool, s.pendingApproval?.summary]);
     if (extraKey !== this.extraKey) {

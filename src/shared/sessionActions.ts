@@ -6,7 +6,7 @@ export type SessionAction = [WebviewCommand, string, string, boolean];
 /** The actions of a session's row in the list, by status. */
 export const LIST_ACTIONS: Record<SessionStatusView, SessionAction[]> = {
   running: [['pauseSession', 'debug-pause', 'Pause', true], ['cancelSession', 'debug-stop', 'Cancel', false]],
-  // Paused at its question (kept for the resume), a waiting session can be rewound.
+  // Paused at its question (kept for the resume), a waiting session can be rewound. Pause only while its run is alive (`listActions`).
   waiting: [['resumeSession', 'bell', 'Answer the waiting approval', true], ['pauseSession', 'debug-pause', 'Pause', false], ['cancelSession', 'debug-stop', 'Cancel', false]],
   interrupted: [['resumeSession', 'debug-continue', 'Resume', true], ['cancelSession', 'debug-stop', 'Cancel', false]],
   paused: [['resumeSession', 'debug-continue', 'Resume', true], ['cancelSession', 'debug-stop', 'Cancel', false]],
@@ -14,11 +14,19 @@ export const LIST_ACTIONS: Record<SessionStatusView, SessionAction[]> = {
   completed: [],
 };
 
+/** The actions of a session's row in the list (`LIST_ACTIONS`), for the row's status and whether its run is alive. */
+export function listActions(row: Pick<SessionRow, 'status' | 'live'>): SessionAction[] {
+  return LIST_ACTIONS[row.status].filter(([command]) => command !== 'pauseSession' || pausable(row));
+}
+
+/** A run to pause: a running session, or a waiting one whose run is alive (paused at its question, or after a restart, none is). */
+const pausable = (row: Pick<SessionRow, 'status' | 'live'>): boolean => row.status === 'running' || (row.status === 'waiting' && !!row.live);
+
 /** The actions of an open session's header. */
 export function detailActions(row: Pick<SessionRow, 'status' | 'live'>): SessionAction[] {
   const base: SessionAction[] = [];
   if (row.status === 'running') base.push(['pauseSession', 'debug-pause', 'Pause', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
-  else if (row.status === 'waiting') base.push(['resumeSession', 'bell', 'Answer', true], ['pauseSession', 'debug-pause', 'Pause', false], ['cancelSession', 'debug-stop', 'Cancel', false]);
+  else if (row.status === 'waiting') base.push(['resumeSession', 'bell', 'Answer', true], ...(pausable(row) ? [['pauseSession', 'debug-pause', 'Pause', false] as SessionAction] : []), ['cancelSession', 'debug-stop', 'Cancel', false]);
   else if (row.status === 'interrupted' || row.status === 'paused') base.push(['resumeSession', 'debug-continue', 'Resume', true], ['cancelSession', 'debug-stop', 'Cancel', false]);
   else if (row.status === 'failed') base.push(['resumeSession', 'debug-restart', 'Retry', true]);
   // A waiting session whose run is alive would refuse the rewind: it is offered once paused.

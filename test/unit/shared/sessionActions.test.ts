@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { LIST_ACTIONS, type StepAction, actionTitle, detailActions, historyLock, stepActions, undoRewindAction } from '../../../src/shared/sessionActions';
+import { type StepAction, actionTitle, detailActions, historyLock, listActions, stepActions, undoRewindAction } from '../../../src/shared/sessionActions';
 
 const commands = (a: readonly (readonly unknown[])[]) => a.map((x) => x[0]);
 
@@ -9,9 +9,21 @@ const commands = (a: readonly (readonly unknown[])[]) => a.map((x) => x[0]);
  */
 describe('the sidebar actions of a session', () => {
   it('a session waiting for an answer can be paused from its header and its row, so that it can be rewound', () => {
-    assert.ok(commands(detailActions({ status: 'waiting' })).includes('pauseSession'));
-    assert.ok(commands(LIST_ACTIONS.waiting).includes('pauseSession'));
+    assert.ok(commands(detailActions({ status: 'waiting', live: true })).includes('pauseSession'));
+    assert.ok(commands(listActions({ status: 'waiting', live: true })).includes('pauseSession'));
     assert.ok(commands(detailActions({ status: 'waiting' })).includes('rewindSession'));
+  });
+
+  // Paused at its question, or after the editor restarted, a waiting session has no run to pause:
+  // its Pause only said "that session is not running". It offers Answer, Cancel and Rewind then.
+  it('offers Pause on a waiting session only while a run of it is alive', () => {
+    for (const row of [{ status: 'waiting' as const }, { status: 'waiting' as const, live: false }]) {
+      assert.deepEqual(commands(listActions(row)), ['resumeSession', 'cancelSession'], JSON.stringify(row));
+      assert.deepEqual(commands(detailActions(row)), ['resumeSession', 'cancelSession', 'rewindSession', 'forkSession'], JSON.stringify(row));
+    }
+    assert.deepEqual(commands(listActions({ status: 'waiting', live: true })), ['resumeSession', 'pauseSession', 'cancelSession']);
+    assert.deepEqual(commands(detailActions({ status: 'waiting', live: true })), ['resumeSession', 'pauseSession', 'cancelSession', 'forkSession']);
+    assert.deepEqual(commands(listActions({ status: 'running', live: true })), ['pauseSession', 'cancelSession'], 'a running one keeps its Pause');
   });
 
   it('a waiting session offers no Rewind while its run is alive (the rewind would be refused), and offers it once paused', () => {
