@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { RunnerNotice } from '../core/runner/runner';
-import type { Bootstrap, HostMessage, SessionRow, StoreView, TimelineSnapshot } from '../shared/protocol';
+import type { Bootstrap, CommandParams, HostMessage, SessionRow, StoreView, TimelineSnapshot } from '../shared/protocol';
 import { parseWebviewMessage } from '../shared/protocolSchema';
 import { toRows } from '../core/runner/sessionRows';
 import type { StoreHost } from './storeHost';
 import { type FeedMessage, TimelineFeed } from '../core/runner/timelineFeed';
 import { sidebarHtml } from './webviewHtml';
+import { notify } from './notify';
+import type { SessionId } from '../core/store/types';
 
 /**
  * The sidebar: the session list and one session's live timeline. Sends nothing until the page
@@ -100,12 +102,29 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
         this.feed.close();
         break;
       case 'command/run': {
-        const { command, sessionId, step, path, callId } = msg.params;
-        const args = sessionId === undefined ? [] : step === undefined ? [sessionId] : path === undefined ? [sessionId, step] : callId === undefined ? [sessionId, step, path] : [sessionId, step, path, callId];
-        await vscode.commands.executeCommand(`savepoint.${command}`, ...args);
+        await this.runCommand(msg.params);
         break;
       }
     }
+  }
+
+  /** Runs a command the page asked for, unless its session was deleted meanwhile (then says so). */
+  private async runCommand({ command, sessionId, step, path, callId }: CommandParams): Promise<void> {
+    // A button drawn before the session was deleted (in another view, or by the palette).
+    if (sessionId !== undefined && !(await this.exists(sessionId))) {
+      this.log.info(`sidebar: ${command} of ${sessionId} not run: the session no longer exists`);
+      void notify.warn('Savepoint: that session no longer exists (it was deleted), so nothing was done.');
+      await this.pushChange();
+      return;
+    }
+    const args = sessionId === undefined ? [] : step === undefined ? [sessionId] : path === undefined ? [sessionId, step] : callId === undefined ? [sessionId, step, path] : [sessionId, step, path, callId];
+    await vscode.commands.executeCommand(`savepoint.${command}`, ...args);
+  }
+
+  /** Whether the store has the session (no store: the command itself says why it cannot run). */
+  private async exists(id: string): Promise<boolean> {
+    const { store } = await this.stores.get();
+    return !store || !!(await store.getSession(id as SessionId));
   }
 
   private async load(): Promise<{ sessions: SessionRow[]; store: StoreView }> {
