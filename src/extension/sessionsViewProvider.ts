@@ -7,6 +7,7 @@ import type { StoreHost } from './storeHost';
 import { type FeedMessage, TimelineFeed } from '../core/runner/timelineFeed';
 import { sidebarHtml } from './webviewHtml';
 import { notify } from './notify';
+import { RepeatFilter } from '../core/util/repeatFilter';
 import type { SessionId } from '../core/store/types';
 
 /**
@@ -24,6 +25,8 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
   private readonly disposables: vscode.Disposable[] = [];
   /** A session to show once the page is ready (revealed while the view was not built). */
   private revealing: string | undefined;
+  /** The same action sent twice in a row (a double click) runs once. */
+  private readonly repeats = new RepeatFilter();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -102,7 +105,18 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
         this.feed.close();
         break;
       case 'command/run': {
-        await this.runCommand(msg.params);
+        const { command } = msg.params;
+        // The second click of a double click: the action is under way (its question asked once).
+        const done = this.repeats.admit(JSON.stringify(msg.params));
+        if (!done) {
+          this.log.info(`sidebar: a repeated ${command} dropped: the same action is under way (a double click)`);
+          break;
+        }
+        try {
+          await this.runCommand(msg.params);
+        } finally {
+          done();
+        }
         break;
       }
     }

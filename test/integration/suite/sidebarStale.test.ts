@@ -55,6 +55,17 @@ describe('Sidebar stale and repeated actions', () => {
     assert.match(ui.calls.find((c) => c.kind === 'warning')?.message ?? '', /^Savepoint: that session no longer exists \(it was deleted\), so nothing was done\.$/);
   });
 
+  it('a double click on Cancel asks once', async () => {
+    const s = await store.createSession({ title: 'Cancelled with a double click', status: 'paused' });
+    const { send } = await page();
+    ui.on('warning', /Cancel this session/, () => sleep(300).then(() => undefined));
+    send({ method: 'command/run', params: { command: 'cancelSession', sessionId: s.id } });
+    send({ method: 'command/run', params: { command: 'cancelSession', sessionId: s.id } });
+    await waitFor('the question', () => ui.calls.find((c) => c.kind === 'warning' && /Cancel this session/.test(c.message)));
+    await sleep(1500);
+    assert.equal(ui.calls.filter((c) => /Cancel this session/.test(c.message)).length, 1);
+  });
+
   it('the real page: the question of a cancelled session offers no Answer and no longer counts the wait', async function () {
     if (!(await workbenchUi({ count: 'body' }))) this.skip();
     const title = 'A cancelled question';
