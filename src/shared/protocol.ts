@@ -82,6 +82,9 @@ export type HostMessage = { [M in keyof HostNotifications]: { method: M; params:
 export const WEBVIEW_COMMANDS = ['showLogs', 'showStoreInfo', 'newSession', 'resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'answerApprovals', 'rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
+/** Commands that take a session (the others take none: newSession would read an id as its task). */
+export const SESSION_COMMANDS: readonly WebviewCommand[] = ['resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols'];
+
 /** Commands that take a step (and, for the diff, a file): rewind, fork and diff at that checkpoint. */
 export const STEP_COMMANDS: readonly WebviewCommand[] = ['rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols'];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STEP_COMMANDS, WEBVIEW_COMMANDS, type WebviewMessage } from './protocol';
+import { SESSION_COMMANDS, STEP_COMMANDS, WEBVIEW_COMMANDS, type WebviewMessage } from './protocol';
 
 const sessionId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/);
 /** A workspace-relative path as the journal records it: it only selects a file of a step, never opens one by itself. */
@@ -11,6 +11,7 @@ const callId = z.string().regex(/^[0-9A-Za-z_:.-]{1,128}$/);
 const commandParams = z
   .object({ command: z.enum(WEBVIEW_COMMANDS), sessionId: sessionId.optional(), step: z.number().int().min(0).max(1_000_000).optional(), path: relPath.optional(), callId: callId.optional() })
   .strict()
+  .refine((p) => p.sessionId === undefined || SESSION_COMMANDS.includes(p.command), { message: 'a session goes with a command that takes one' })
   .refine((p) => (p.step === undefined && p.path === undefined) || (STEP_COMMANDS.includes(p.command) && p.sessionId !== undefined), { message: 'step and path go with a session and a step command' })
   .refine((p) => p.path === undefined || ((p.command === 'openStepDiff' || p.command === 'showStepSymbols') && p.step !== undefined), { message: 'a path goes with openStepDiff or showStepSymbols at a step' })
   .refine((p) => p.callId === undefined || (p.command === 'openStepDiff' && p.path !== undefined), { message: 'a call goes with openStepDiff of a path' });

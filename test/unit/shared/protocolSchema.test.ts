@@ -51,6 +51,18 @@ describe('webview protocol: inbound messages are validated at the host boundary'
     }
   });
 
+  // newSession takes its task as its argument: a session id sent with it started a session whose
+  // task was that id, without asking. The commands that take no session take no id.
+  it('drops a session id sent with a command that takes no session', () => {
+    for (const command of ['newSession', 'showLogs', 'showStoreInfo', 'answerApprovals']) {
+      assert.equal(parseWebviewMessage({ method: 'command/run', params: { command, sessionId: 'Fix_the_build' } }), undefined, command);
+      assert.deepEqual(parseWebviewMessage({ method: 'command/run', params: { command } }), { method: 'command/run', params: { command } });
+    }
+    for (const command of ['resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols']) {
+      assert.ok(parseWebviewMessage({ method: 'command/run', params: { command, sessionId: '01JABCDEF' } }), command);
+    }
+  });
+
   it('drops unknown methods, unknown commands, extra fields and non-objects', () => {
     for (const bad of [
       null,
