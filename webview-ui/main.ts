@@ -1,4 +1,5 @@
 import type { HostMessage, SessionRow, StoreView, TimelineSnapshot, WebviewMessage } from '../src/shared/protocol';
+import { statusAnnouncement } from '../src/shared/announce';
 import { SeqTracker } from '../src/shared/sequence';
 import './elements';
 import { type ScrollSpot, restoreSpot, scrollSpot } from './scrollSpot';
@@ -151,6 +152,15 @@ function inSequence(next: number): boolean {
   return verdict === 'apply';
 }
 
+/**
+ * Reads `text` out through the page's status region (a screen reader speaks it once, politely). The
+ * page itself is not a live region: each redraw of a row or a timeline was read out whole.
+ */
+function announce(text: string): void {
+  const region = document.getElementById('announce');
+  if (region && text) region.textContent = text;
+}
+
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const msg = event.data;
   if (msg.method === 'bootstrap') {
@@ -168,6 +178,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   if (!inSequence(msg.params.seq)) return;
   switch (msg.method) {
     case 'sessions/changed':
+      announce(statusAnnouncement(sessions, msg.params.sessions));
       sessions = msg.params.sessions;
       store = msg.params.store;
       if (detail) detail.setRow(sessions.find((s) => s.id === detail?.sessionId));

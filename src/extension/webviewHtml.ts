@@ -31,7 +31,8 @@ export function sidebarHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
 <title>Savepoint sessions</title>
 </head>
 <body>
-<div id="root" aria-live="polite"><p class="empty">Loading sessions…</p></div>
+<div id="root"><p class="empty">Loading sessions…</p></div>
+<div id="announce" role="status" class="visually-hidden"></div>
 <footer><button id="logs" class="link"><span class="codicon codicon-output"></span> Show Logs</button></footer>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>

@@ -57,6 +57,11 @@ describe('New Session', () => {
     assert.equal(asked().length, 2, 'asked again through Answer Waiting Approvals');
     assert.equal(readFileSync(file, 'utf8'), 'export const hello = 2;\n');
     await waitFor('the completion notification', () => ui.calls.find((c) => c.kind === 'info' && /the session completed/.test(c.message)));
+    if (await workbenchUi({ count: 'body' })) {
+      // A screen reader hears the session change status once, through the status region; the page itself is not read out at each redraw.
+      await waitFor('the completion read out', async () => ((await workbenchUi({ count: `#announce[role="status"]:has-text("${EDIT_TASK}: completed.")` }))?.count ? true : undefined));
+      assert.equal((await workbenchUi({ count: '#root[aria-live], #root [aria-live="polite"], #root [aria-live="assertive"]' }))?.count, 0, 'the page is not a live region');
+    }
 
     // The step's AST snapshot: its symbols in a quick pick; picking one opens the version the step left, at the symbol.
     let offered: string[] = [];
