@@ -21,13 +21,14 @@ export function leftOutNote(left: readonly MemoryEntry[]): string {
 
 const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 const PICTURE = /\p{Extended_Pictographic}/u;
-const JOINER = /[\u200d\ufe0e\ufe0f\p{M}]/u;
 
 /**
  * Approximate tokens, counted by character class: about four characters a token for ASCII (English
- * and code), one for each CJK (and Thai) character and each emoji, two characters a token for other
- * letters (Cyrillic, Greek, accented Latin...). Counted over code points: "text.length / 4" read
- * Chinese as a quarter of what it costs, and a prompt budget of CJK memories overran four times.
+ * and code), one for each CJK (and Thai) character and each emoji, two characters a token for any
+ * other code point (Cyrillic, Greek, accented Latin, and combining marks, joiners and variation
+ * selectors too: each is bytes the model reads, and counted as nothing a memory of 4,000 of them
+ * went into the prompt as one token). Counted over code points: "text.length / 4" read Chinese as a
+ * quarter of what it costs, and a prompt budget of CJK memories overran four times.
  */
 export function estimateTokens(text: string): number {
   let ascii = 0;
@@ -36,7 +37,7 @@ export function estimateTokens(text: string): number {
   for (const ch of text) {
     if (ch.charCodeAt(0) < 0x80) ascii++;
     else if (WIDE.test(ch) || PICTURE.test(ch)) whole++;
-    else if (!JOINER.test(ch)) other++;
+    else other++;
   }
   return Math.ceil(ascii / 4 + other / 2 + whole);
 }

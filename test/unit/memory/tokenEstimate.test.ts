@@ -36,4 +36,17 @@ describe('memory token estimate by character class', () => {
     assert.ok(s.entries.length <= 2, `${s.entries.length} CJK memories chosen for a 300-token budget`);
     assert.ok(s.tokens <= 300);
   });
+
+  it('combining marks, joiners and variation selectors are not free: a memory made of them cannot slip past the budget', () => {
+    // Each is a code point of two or three UTF-8 bytes the model reads; counted as nothing, 4,000 of them cost 0 or 1 "token".
+    for (const c of ['\u0301', '\u200d', '\ufe0f', '\u093f']) {
+      const text = `a${c.repeat(3000)}`;
+      assert.ok(estimateTokens(text) >= 1500, `${estimateTokens(text)} tokens for 3,000 × U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}`);
+    }
+    // Hindi: its vowel signs are combining marks, half of every word.
+    assert.ok(estimateTokens('हिन्दी') >= 3, String(estimateTokens('हिन्दी')));
+    const marks = Array.from({ length: 5 }, (_, i) => entry(`01K${String(i).padStart(23, '0')}`, `x${'\u0301'.repeat(3990)}`));
+    const s = selectEntries(marks, [], 1500);
+    assert.deepEqual(s.entries, [], `${s.entries.length} memories of 3,990 combining marks each chosen for a 1,500-token budget`);
+  });
 });
