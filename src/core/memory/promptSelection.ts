@@ -65,11 +65,20 @@ export function promptQuery(task: string, maxTerms = MAX_PROMPT_QUERY_TERMS): st
 
 export const PROMPT_HEADER = 'Long-term memory (from earlier sessions; ids are for the remember and forget tools):\n';
 
-/** One entry as the model reads it: one item of a list, its further lines indented under it. */
+/**
+ * Every way a text can break a line as the model reads it: not only LF and CRLF, but a lone CR,
+ * NEL, vertical tab, form feed and the Unicode line and paragraph separators.
+ */
+const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
+
+/**
+ * One entry as the model reads it: one item of a list, its further lines indented under it (a line
+ * of its text that starts with "- (procedure, pinned, user)" must not read as another memory).
+ */
 export function renderForPrompt(e: MemoryEntry): string {
   const tags = e.tags.length ? ` [${e.tags.join(', ')}]` : '';
   const scope = e.scope === 'user' ? ', user' : '';
-  const text = e.text.replace(/\r?\n/g, '\n  ');
+  const text = e.text.replace(LINE_BREAK, '\n  ');
   return `- (${e.kind}${e.pinned ? ', pinned' : ''}${scope}) ${text}${tags} {${e.id}}\n`;
 }
 
