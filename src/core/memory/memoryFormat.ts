@@ -1,12 +1,17 @@
 import type { MemoryEntry, MemoryRevert, MemoryVersion } from './memoryTypes';
+import { shownLines } from '../../shared/notificationText';
 import { count } from '../util/plural';
 
-/** Plain-text views of long-term memory for the CLI (`savepoint memory list|show`). No colours, no editor. */
+/**
+ * Plain-text views of long-term memory for the CLI (`savepoint memory list|show`). No colours, no
+ * editor. A memory's text is the model's: its control characters (an escape sequence that clears
+ * the screen, a lone carriage return that hides what came before it) are shown by their code.
+ */
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
 function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = shownLines(text.replace(/\s+/g, ' ').trim());
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(1, max - 1))}…`;
 }
 
@@ -53,7 +58,7 @@ export function formatMemoryShow(entry: MemoryEntry | undefined, history: readon
       `created:   ${iso(entry.createdAt)} by session ${entry.createdBy.sessionId} at event ${entry.createdBy.seq}`,
       `updated:   ${iso(entry.updatedAt)} by session ${entry.provenance.sessionId} at event ${entry.provenance.seq} (version ${entry.version})`,
       '',
-      entry.text,
+      shownLines(entry.text),
     );
   } else {
     lines.push(`id:        ${id}`, 'state:     forgotten (or undone); its versions follow');
