@@ -29,6 +29,12 @@ export interface LongTermMemoryOptions {
    * needs the user scope, so a window gets it back once the one that held it has closed.
    */
   reopenUser?: () => Promise<MemoryStore | undefined>;
+  /**
+   * When the user scope is a read-only copy: takes it again (or opens the store itself once it is
+   * free), so that what the window holding it wrote since (a memory the user deleted or corrected
+   * there) is read. Resolves undefined when there is nothing to take again.
+   */
+  recopyUser?: () => Promise<MemoryStore | undefined>;
   /** Why the user store could not be opened (no `user` then): what a user-scope write is told. */
   userProblem?: string;
   now?: () => number;
@@ -56,11 +62,12 @@ export class LongTermMemory {
   private constructor(
     private readonly stores: { workspace: MemoryStore; user?: MemoryStore },
     private readonly reopenUser?: () => Promise<MemoryStore | undefined>,
+    private readonly recopyUser?: () => Promise<MemoryStore | undefined>,
   ) {}
 
   /** Reads every current entry of both scopes into the index. */
   static async open(o: LongTermMemoryOptions): Promise<LongTermMemory> {
-    const m = new LongTermMemory({ workspace: o.workspace, ...(o.user ? { user: o.user } : {}) }, o.reopenUser);
+    const m = new LongTermMemory({ workspace: o.workspace, ...(o.user ? { user: o.user } : {}) }, o.reopenUser, o.recopyUser);
     m.userProblem = o.user ? undefined : o.userProblem;
     const start = performance.now();
     for (const store of m.scopes()) for await (const batch of store.entries()) m.index.addAll(batch);
@@ -258,6 +265,18 @@ export class LongTermMemory {
   }
 
   /**
+   * The user scope as it is now, when it is a read-only copy (another window holds it): the copy is
+   * taken again and the index follows it, so that a memory the user deleted or corrected in that
+   * window is not read here as it was. For a session's prompt, chosen once at its start. Best effort:
+   * a copy that cannot be taken leaves the one there was.
+   */
+  async refresh(): Promise<void> {
+    const recopy = this.recopyUser;
+    if (!recopy || !this.stores.user?.readOnly) return;
+    await this.swapUser(recopy).catch(() => undefined);
+  }
+
+  /**
    * The user scope open for writing, when it is a read-only copy and its store is free now (the
    * window that held it has closed), or opened at all when it could not be before: the copy's
    * entries in the index give way to the store's.
@@ -265,10 +284,15 @@ export class LongTermMemory {
   private async claimUser(): Promise<void> {
     const reopen = this.reopenUser;
     if (!reopen || (this.stores.user && !this.stores.user.readOnly)) return;
+    await this.swapUser(reopen);
+  }
+
+  /** Puts the user store `open` gives in place of the one there was (none: left as it is); the index follows its entries. */
+  private async swapUser(open: () => Promise<MemoryStore | undefined>): Promise<void> {
     this.reopening ??= (async () => {
       let fresh: MemoryStore | undefined;
       try {
-        fresh = await reopen();
+        fresh = await open();
       } catch (e) {
         this.userProblem = e instanceof Error ? e.message : String(e);
         return;

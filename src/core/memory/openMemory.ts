@@ -39,11 +39,21 @@ export async function openMemory(workspaceStore: DiskCheckpointStore, userDir: s
     await copy?.close().catch(() => undefined);
     return new MemoryStore('user', own.openSpace('memory'));
   };
+  // A read-only copy taken again (or the store itself, once free): what the holder wrote since.
+  const recopyUser = async (): Promise<MemoryStore | undefined> => {
+    if (!userDir || !userStore?.copyDir) return undefined;
+    const fresh = await openCheckpointStore({ dir: userDir, onLocked: 'readonly', ...key });
+    const copy = userStore;
+    userStore = fresh;
+    await copy.close().catch(() => undefined);
+    return new MemoryStore('user', fresh.openSpace('memory'));
+  };
   const memory = await LongTermMemory.open({
     workspace: new MemoryStore('workspace', workspaceStore.openSpace('memory')),
     ...(userStore ? { user: new MemoryStore('user', userStore.openSpace('memory')) } : {}),
     ...(userProblem !== undefined ? { userProblem } : {}),
     reopenUser,
+    recopyUser,
   });
   return { memory, close: async () => userStore?.close() };
 }

@@ -77,6 +77,8 @@ export interface SessionMemory {
   port(origin: WriteOrigin): MemoryPort;
   /** `leftOutPinned`: pinned memories the budget had no room for (the text names them to the model). */
   selectForPrompt(query: string, tokenBudget: number): { text: string; leftOutPinned?: readonly { id: string }[] };
+  /** Reads again what another process wrote to a scope this one only reads a copy of (best effort; before the prompt is chosen). */
+  refresh?(): Promise<void>;
 }
 
 /** Memories put into a new session's system prompt, at most this many tokens. */
@@ -142,7 +144,9 @@ export class Runner {
     const summary = await this.deps.store.createSession({ title, status: 'failed', ...(o.id ? { id: o.id } : {}) });
     const first: Message = { role: 'user', content: o.task };
     const j = await SessionJournal.open(this.deps.store, summary.id, this.now);
-    // Chosen once and journaled with the start, so a resume sends the very same prompt.
+    // Chosen once and journaled with the start, so a resume sends the very same prompt; from the
+    // memory as it is now (a user memory deleted in the window that holds it is not chosen here).
+    await this.deps.memory?.refresh?.();
     const chosen = this.deps.memory?.selectForPrompt(o.task, MEMORY_PROMPT_TOKENS);
     const remembered = chosen?.text;
     const leftOut = chosen?.leftOutPinned?.map((e) => e.id) ?? [];
