@@ -54,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
     // A files-only rewind touches no memory (a conversation rewind takes back the writes after its step).
     memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || (command === 'rewind' && (o.mode ?? 'files') !== 'files') || command === 'undo-rewind',
     runs: ['run', 'resume', 'approve', 'uncompact', 'pin', 'unpin'].includes(command),
-    readsOnly: ['list', 'show', 'diff', 'outline', 'compacted'].includes(command),
+    // `memory` without `forget` only reads too: what a session running in another terminal remembers can be looked at meanwhile.
+    readsOnly: ['list', 'show', 'diff', 'outline', 'compacted'].includes(command) || (command === 'memory' && rest[0] !== 'forget'),
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
