@@ -214,6 +214,7 @@ export class LongTermMemory {
       remember: (input) => this.rememberFor(input, origin),
       recall: async (query, options) => this.recall(query, options),
       forget: async (id, scope) => {
+        this.checkSameScope(id, scope, `not the ${scope} scope: forget it without scope (the user scope needs scope "user")`);
         this.checkScope(id, scope, 'forget');
         const r = await this.forget(id, origin);
         if (!r.previous) throw new MemoryError('NOT_FOUND', `no memory ${id}`);
@@ -231,10 +232,7 @@ export class LongTermMemory {
         ...(input.pinned !== undefined ? { pinned: input.pinned } : {}),
       };
       if (Object.keys(patch).length === 0) throw new MemoryError('INVALID_ARGUMENT', `nothing to change in memory ${input.id}: give its new text, kind, tags or pinned`);
-      const scope = this.index.get(input.id)?.scope;
-      if (input.scope !== undefined && scope !== undefined && input.scope !== scope) {
-        throw new MemoryError('INVALID_ARGUMENT', `memory ${input.id} is in the ${scope} scope, which an update cannot change: remember it anew with scope ${input.scope}, then forget this one`);
-      }
+      this.checkSameScope(input.id, input.scope, `which an update cannot change: remember it anew with scope ${input.scope}, then forget this one`);
       this.checkScope(input.id, input.scope, 'change');
       const r = await this.edit(input.id, patch, origin);
       return { entry: r.entry as MemoryEntry, updated: true, replayed: r.replayed };
@@ -242,6 +240,12 @@ export class LongTermMemory {
     if (input.kind === undefined || input.text === undefined) throw new MemoryError('INVALID_ARGUMENT', 'a new memory needs a kind and a text');
     const r = await this.remember({ ...input, kind: input.kind, text: input.text }, origin);
     return { entry: r.entry as MemoryEntry, updated: false, replayed: r.replayed };
+  }
+
+  /** A call that names a scope names the entry's own (the approval policy asks by the scope the call names). */
+  private checkSameScope(id: MemoryId, given: MemoryScope | undefined, what: string): void {
+    const scope = this.index.get(id)?.scope;
+    if (given !== undefined && scope !== undefined && given !== scope) throw new MemoryError('INVALID_ARGUMENT', `memory ${id} is in the ${scope} scope, ${what}`);
   }
 
   /**

@@ -102,6 +102,15 @@ describe('memory tools: an update by id that cannot do what the model asks', () 
     const ok = await call(rememberTool, { id, text: 'Prefers tabs everywhere', scope: 'workspace' }, ctxFor(m, 5, 'toolu_5'));
     assert.match(ok.content, /^Updated/);
   });
+
+  it('a forget that names the other scope is an error, as an update is: the user is not asked about "your memory of every project" for a workspace memory, and it stays', async () => {
+    const out = await call(rememberTool, { text: 'Lint with eslint', kind: 'procedure' }, ctxFor(m, 6, 'toolu_6'));
+    const id = /Remembered ([0-9A-Z]{26})/.exec(out.content)?.[1] as MemoryId;
+    await assert.rejects(call(forgetTool, { id, scope: 'user' }, ctxFor(m, 7, 'toolu_7')), (e) => ToolError.is(e, 'INVALID_INPUT') && /workspace scope/.test(e.message));
+    assert.equal(m.memory.get(id)?.text, 'Lint with eslint');
+    assert.match((await call(forgetTool, { id, scope: 'workspace' }, ctxFor(m, 8, 'toolu_8'))).content, /^Forgot/);
+    assert.equal(m.memory.get(id), undefined);
+  });
 });
 
 /**
