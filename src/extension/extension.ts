@@ -72,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`Savepoint ${String(context.extension.packageJSON.version)} activated`);
   void recover(service, statusBar, log, (id) => view.reveal(id)).then(() => {
     void timeouts.refresh();
+    void host.tidy();
     // Index long-term memory in the background, so that the first session does not wait for it.
     void host.memory();
   });

@@ -9,6 +9,7 @@ import type { SessionSummary } from '../core/store/types';
 import { allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
+import { tidyStore } from '../core/store/housekeeping';
 import { readEncryptAtRest, readMemoryEnabled, readStoreSettings } from './settings';
 import { notify } from './notify';
 
@@ -78,6 +79,21 @@ export class StoreHost implements vscode.Disposable {
       this.memoryOpening = { store, opened };
     }
     return (await this.memoryOpening.opened)?.memory;
+  }
+
+  /**
+   * After the restart recovery: finishes the session deletions a crash or a closed window cut short,
+   * so that their space is freed. Logged, never thrown: the sessions work without it.
+   */
+  async tidy(): Promise<void> {
+    const { store } = await this.get();
+    if (!store || store.readOnly) return;
+    try {
+      const { finished } = await tidyStore(store);
+      if (finished > 0) this.log.info(`finished ${finished} session deletion(s) cut short before; their space is freed`);
+    } catch (e) {
+      this.log.warn(`store housekeeping: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** Tell listeners (the sidebar) that sessions changed. */
