@@ -72,7 +72,8 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`Savepoint ${String(context.extension.packageJSON.version)} activated`);
   void recover(service, statusBar, log, (id) => view.reveal(id)).then(() => {
     void timeouts.refresh();
-    void host.tidy();
+    // Deleted sessions' folders are forgotten, as the Delete Session command does.
+    void host.tidy((id) => service.isRunning(id)).then((ids) => Promise.all(ids.map((id) => service.folders?.forget(id))));
     // Index long-term memory in the background, so that the first session does not wait for it.
     void host.memory();
   });

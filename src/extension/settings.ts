@@ -1,5 +1,6 @@
-import { type AgentSettings, agentSettings, approvalTimeout, encryptAtRest, memoryEnabled, storeSettings } from '../core/settings/agentSettings';
+import { type AgentSettings, agentSettings, approvalTimeout, encryptAtRest, memoryEnabled, retentionPolicy, storeSettings } from '../core/settings/agentSettings';
 import type { SettingsValues } from '../core/settings/settingsValues';
+import type { RetentionPolicy } from '../core/store/types';
 import type { ApprovalTimeout } from '../shared/approvalTimeout';
 import { SettingsReader } from './settingsReader';
 
@@ -30,3 +31,6 @@ export const readMemoryEnabled = (): boolean => read(memoryEnabled);
 
 /** `savepoint.approval.timeoutMinutes` and `.timeoutAction`; read on every ask, so a change applies to waiting approvals too. */
 export const readApprovalTimeout = (): ApprovalTimeout => read(approvalTimeout);
+
+/** `savepoint.retention.*`, read when the store's housekeeping runs (after the restart recovery). */
+export const readRetention = (): RetentionPolicy => read(retentionPolicy);

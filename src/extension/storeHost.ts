@@ -5,12 +5,12 @@ import type { LongTermMemory } from '../core/memory/longTermMemory';
 import { type OpenedMemory, openMemory } from '../core/memory/openMemory';
 import { StoreError } from '../core/store/errors';
 import { type DiskCheckpointStore, openCheckpointStore, repairCheckpointStore } from '../core/store/openStore';
-import type { SessionSummary } from '../core/store/types';
+import type { SessionId, SessionSummary } from '../core/store/types';
 import { allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
 import { tidyStore } from '../core/store/housekeeping';
-import { readEncryptAtRest, readMemoryEnabled, readStoreSettings } from './settings';
+import { readEncryptAtRest, readMemoryEnabled, readRetention, readStoreSettings } from './settings';
 import { notify } from './notify';
 
 const STORE_KEY_SECRET = 'savepoint.storeEncryptionKey';
@@ -83,16 +83,22 @@ export class StoreHost implements vscode.Disposable {
 
   /**
    * After the restart recovery: finishes the session deletions a crash or a closed window cut short,
-   * so that their space is freed. Logged, never thrown: the sessions work without it.
+   * so that their space is freed, then deletes the finished sessions `savepoint.retention.*` does not
+   * keep (never one `busy` names: this window runs it). Logged, never thrown: the sessions work without
+   * it. Returns the sessions deleted.
    */
-  async tidy(): Promise<void> {
+  async tidy(busy: (id: SessionId) => boolean): Promise<SessionId[]> {
     const { store } = await this.get();
-    if (!store || store.readOnly) return;
+    if (!store || store.readOnly) return [];
     try {
-      const { finished } = await tidyStore(store);
+      const { finished, deleted } = await tidyStore(store, { policy: readRetention(), busy });
       if (finished > 0) this.log.info(`finished ${finished} session deletion(s) cut short before; their space is freed`);
+      for (const d of deleted) this.log.info(`deleted session ${d.sessionId} "${d.title}" (${d.reason})`);
+      if (deleted.length > 0) this.changed.fire();
+      return deleted.map((d) => d.sessionId);
     } catch (e) {
       this.log.warn(`store housekeeping: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
     }
   }
 

@@ -1,7 +1,8 @@
 import { type ApprovalPolicy, type CategoryRule, patternFault } from '../runner/approvalPolicy';
 import type { Budgets } from '../runner/budgets';
+import type { RetentionPolicy } from '../store/types';
 import { type ApprovalTimeout, approvalTimeoutFrom } from '../../shared/approvalTimeout';
-import { askWins, bothLists, lowerLimit, offWins, onWins, type SettingsValues } from './settingsValues';
+import { askWins, bothLists, higherLimit, lowerLimit, offWins, onWins, type SettingsValues } from './settingsValues';
 
 export interface AgentSettings {
   models: string[];
@@ -49,7 +50,7 @@ export const USER_ONLY_SETTINGS = ['baseUrl', 'approval.timeoutMinutes', 'approv
  * offered to a repository that asks for it), auto-resume (off over on: a repository does not run
  * the agent at startup without the user).
  */
-export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approval.mutate', 'approval.memory', 'approval.alwaysAsk', 'budget.maxSteps', 'budget.maxTokens', 'budget.maxCostUsd', 'budget.maxToolFailures', 'budget.maxMinutes', 'maxTokens', 'maxContinuations', 'store.encryptAtRest', 'store.syncWrites', 'memory.enabled', 'autoResume'] as const;
+export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approval.mutate', 'approval.memory', 'approval.alwaysAsk', 'budget.maxSteps', 'budget.maxTokens', 'budget.maxCostUsd', 'budget.maxToolFailures', 'budget.maxMinutes', 'maxTokens', 'maxContinuations', 'store.encryptAtRest', 'store.syncWrites', 'memory.enabled', 'autoResume', 'retention.keepLastSessions', 'retention.maxAgeDays'] as const;
 
 /**
  * The `savepoint.*` settings as the core wants them. A value of the wrong type or out of range
@@ -115,6 +116,19 @@ export function approvalTimeout(r: SettingsValues): ApprovalTimeout {
 export function storeSettings(r: SettingsValues): { syncWrites: boolean; snapshotEvery: number; encryptAtRest: boolean } {
   return { syncWrites: r.flag('store.syncWrites', true, { strictest: onWins }), snapshotEvery: r.number('store.snapshotEvery', 64, { min: 1 }), encryptAtRest: encryptAtRest(r) };
 }
+
+/**
+ * `savepoint.retention.*` as the store's policy; 0 (the default) sets no limit. A workspace's settings
+ * may keep more sessions (a higher limit, or none), never fewer: a cloned repository does not delete
+ * the user's sessions.
+ */
+export function retentionPolicy(r: SettingsValues): RetentionPolicy {
+  const keepLast = r.number('retention.keepLastSessions', 0, { min: 0, whole: true }, { strictest: higherLimit });
+  const days = r.number('retention.maxAgeDays', 0, { min: 0 }, { strictest: higherLimit });
+  return { ...(keepLast > 0 ? { keepLast } : {}), ...(days > 0 ? { maxAgeMs: days * DAY_MS } : {}) };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `savepoint.store.encryptAtRest`: on if any place's settings turn it on. */
 export const encryptAtRest = (r: SettingsValues): boolean => r.flag('store.encryptAtRest', false, { strictest: onWins });

@@ -160,6 +160,9 @@ export const askWins = <T extends string>(a: T, b: T): T => (a === 'ask' ? a : b
 /** The stricter of two limits where 0 means none: the smaller one that limits. */
 export const lowerLimit = (a: number, b: number): number => (a === 0 ? b : b === 0 ? a : Math.min(a, b));
 
+/** The looser of two limits where 0 means none (for a limit on what is kept: keeping more is the safe side). */
+export const higherLimit = (a: number, b: number): number => (a === 0 || b === 0 ? 0 : Math.max(a, b));
+
 /** Both lists, the first's items first: a workspace adds to the user's always-ask patterns, it cannot take theirs away. */
 export const bothLists = (a: string[], b: string[]): string[] => [...a, ...b.filter((x) => !a.includes(x))];
 

@@ -98,8 +98,10 @@ export interface CheckpointStore {
   /**
    * Deletes a session, its journal, snapshots, effects and the blobs no other session uses, and
    * records a DeletionRecord. Interrupted deletions are finished by the next call of `vacuum()`.
+   * `onlyIfIdleSince` (retention): deletes only when the session is still finished, unpinned and last
+   * updated at that time, checked under the session's lock; else throws HEAD_MISMATCH, deleting nothing.
    */
-  deleteSession(id: SessionId, reason: string): Promise<DeletionRecord>;
+  deleteSession(id: SessionId, reason: string, options?: { onlyIfIdleSince?: number }): Promise<DeletionRecord>;
 
   /** Finishes interrupted deletions. Idempotent. */
   vacuum(): Promise<number>;

@@ -14,26 +14,27 @@ import { SessionLocks } from './sessionLocks';
 import { readOrInitMeta } from './storeMeta';
 import { type BatchOp, type Db, StoreContext } from './storeContext';
 import type { LevelStoreOptions } from './levelStoreOptions';
-import type {
-  BlobHash,
-  BlobInput,
-  CommitResult,
-  DeletionRecord,
-  EffectRecord,
-  EventRange,
-  JournalEvent,
-  ListSessionsOptions,
-  NewSession,
-  QuarantineNotice,
-  RetentionCandidate,
-  RetentionPolicy,
-  SessionId,
-  SessionLoad,
-  SessionPage,
-  SessionSummary,
-  StepCommit,
-  SummaryPatch,
-  WorkspaceId,
+import {
+  ACTIVE_STATUSES,
+  type BlobHash,
+  type BlobInput,
+  type CommitResult,
+  type DeletionRecord,
+  type EffectRecord,
+  type EventRange,
+  type JournalEvent,
+  type ListSessionsOptions,
+  type NewSession,
+  type QuarantineNotice,
+  type RetentionCandidate,
+  type RetentionPolicy,
+  type SessionId,
+  type SessionLoad,
+  type SessionPage,
+  type SessionSummary,
+  type StepCommit,
+  type SummaryPatch,
+  type WorkspaceId,
 } from './types';
 
 export { SCHEMA_VERSION } from './storeMeta';
@@ -321,9 +322,16 @@ export class LevelCheckpointStore implements CheckpointStore {
     return this.retention.plan(policy, now ?? this.ctx.now());
   }
 
-  async deleteSession(id: SessionId, reason: string): Promise<DeletionRecord> {
+  async deleteSession(id: SessionId, reason: string, options: { onlyIfIdleSince?: number } = {}): Promise<DeletionRecord> {
     this.ctx.assertWritable();
-    return this.exclusive(id, async () => this.retention.deleteSession(await this.requireSession(id), reason));
+    return this.exclusive(id, async () => {
+      const s = await this.requireSession(id);
+      const since = options.onlyIfIdleSince;
+      if (since !== undefined && (s.updatedAt !== since || s.pinned || ACTIVE_STATUSES.includes(s.status))) {
+        throw new StoreError('HEAD_MISMATCH', `session ${id} changed since it was chosen for deletion: it is kept`);
+      }
+      return this.retention.deleteSession(s, reason);
+    });
   }
 
   async vacuum(): Promise<number> {

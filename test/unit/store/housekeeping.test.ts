@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { ClassicLevel } from 'classic-level';
+import { retentionPolicy } from '../../../src/core/settings/agentSettings';
+import { type SettingLayers, SettingsValues } from '../../../src/core/settings/settingsValues';
 import { tidyStore } from '../../../src/core/store/housekeeping';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
-import type { BlobHash, SessionId } from '../../../src/core/store/types';
+import type { BlobHash, RetentionPolicy, SessionId, SessionStatus } from '../../../src/core/store/types';
 import { FixtureProcess } from '../../fixtures/storeChild';
+import { bytes, sourceFile, stepCommit } from '../builders';
 import { tempDirs } from './helpers/tmp';
 
 const SID = 'deleted-session' as SessionId;
+const DAY = 24 * 60 * 60 * 1000;
+const NOW = Date.UTC(2026, 5, 1);
 
 /** The database's keys that belong to SID (its journal, snapshots, effects, owned blobs, references). */
 async function keysOf(dir: string, sid: string): Promise<string[]> {
@@ -59,10 +64,99 @@ describe('start-up housekeeping of a store on disk: a deletion SIGKILLed part wa
     const reader = await openCheckpointStore({ dir, onLocked: 'readonly' });
     try {
       assert.equal(reader.readOnly, true);
-      assert.deepEqual(await tidyStore(reader), { finished: 0 });
+      assert.deepEqual(await tidyStore(reader), { finished: 0, deleted: [] });
     } finally {
       await reader.close();
       await owner.close();
     }
+  });
+});
+
+/** Settings as VS Code's `inspect` gives them: the user's and a cloned repository's. */
+const settings = (user: Record<string, unknown>, workspace: Record<string, unknown> = {}) => retentionPolicy(new SettingsValues((key): SettingLayers => ({ globalValue: user[key], workspaceValue: workspace[key] })));
+
+describe('start-up housekeeping applies savepoint.retention.* (real LevelDB on disk)', function () {
+  this.timeout(60_000);
+  const tmp = tempDirs('retention-settings');
+  afterEach(async function () {
+    await tmp.cleanup(this.currentTest?.state === 'failed');
+  });
+
+  /** A store whose clock the test moves, with one session per status, each a step with its own file, all last updated 40 days ago but the newest. */
+  async function monthsOld() {
+    const dir = await tmp.make();
+    let clock = NOW - 40 * DAY;
+    const store = await openCheckpointStore({ dir, onLocked: 'fail', now: () => clock });
+    const ids: Record<string, SessionId> = {};
+    const make = async (name: string, status: SessionStatus, pinned = false) => {
+      const s = await store.createSession({ title: name, status, pinned });
+      await store.commit(stepCommit(s.id, 1, 0, { blobs: [{ content: bytes(`${name}\n${sourceFile(name.length)}`) }] }));
+      ids[name] = s.id;
+      clock += 1000;
+    };
+    for (const st of ['running', 'waiting', 'paused', 'interrupted'] as const) await make(st, st);
+    await make('pinned', 'completed', true);
+    await make('failed', 'failed');
+    await make('old', 'completed');
+    clock = NOW - DAY;
+    await make('recent', 'completed');
+    clock = NOW;
+    return { dir, store, ids };
+  }
+
+  it('maxAgeDays 30 deletes the finished sessions older than 30 days, and only those: never a running, waiting, paused, interrupted or pinned one', async () => {
+    const { store, ids } = await monthsOld();
+    const done = await tidyStore(store, { policy: settings({ 'retention.maxAgeDays': 30 }), now: NOW });
+    assert.deepEqual(done.deleted.map((d) => d.sessionId).sort(), [ids['failed'], ids['old']].sort());
+    const left = (await store.listSessions()).sessions.map((s) => s.title).sort();
+    assert.deepEqual(left, ['interrupted', 'paused', 'pinned', 'recent', 'running', 'waiting']);
+    assert.ok(done.deleted.every((d) => d.blobsFreed === 1), 'each deleted session\'s own file is freed');
+    await store.close();
+  });
+
+  it('keepLastSessions 1 keeps the newest finished session; 0 (the default) deletes nothing', async () => {
+    const { store, ids } = await monthsOld();
+    assert.deepEqual((await tidyStore(store, { policy: settings({}), now: NOW })).deleted, []);
+    assert.deepEqual((await tidyStore(store, { policy: settings({ 'retention.keepLastSessions': 0 }), now: NOW })).deleted, []);
+    const done = await tidyStore(store, { policy: settings({ 'retention.keepLastSessions': 1 }), now: NOW });
+    assert.deepEqual(done.deleted.map((d) => d.sessionId).sort(), [ids['failed'], ids['old']].sort());
+    assert.ok(await store.getSession(ids['recent'] as SessionId));
+    await store.close();
+  });
+
+  it("a cloned repository's settings cannot make retention delete more: its lower limits are not used", () => {
+    assert.deepEqual(settings({}, { 'retention.keepLastSessions': 1, 'retention.maxAgeDays': 1 }), {});
+    assert.deepEqual(settings({ 'retention.keepLastSessions': 20 }, { 'retention.keepLastSessions': 5 }), { keepLast: 20 });
+    assert.deepEqual(settings({ 'retention.keepLastSessions': 20 }, { 'retention.keepLastSessions': 50 }), { keepLast: 50 });
+    assert.deepEqual(settings({ 'retention.maxAgeDays': 7 }, { 'retention.maxAgeDays': 0 }), {});
+    assert.deepEqual(settings({ 'retention.maxAgeDays': 7 }), { maxAgeMs: 7 * DAY });
+  });
+
+  it('a session this window runs, or one resumed after the plan was made, is kept', async () => {
+    const { store, ids } = await monthsOld();
+    const resumed = ids['old'] as SessionId;
+    // The plan is made, then the session is resumed (its status written) before its deletion comes.
+    const racing = {
+      readOnly: false,
+      vacuum: () => store.vacuum(),
+      planRetention: async (p: RetentionPolicy, now?: number) => {
+        const plan = await store.planRetention(p, now);
+        await store.updateSession(resumed, { status: 'running' });
+        return plan;
+      },
+      deleteSession: store.deleteSession.bind(store),
+    };
+    const done = await tidyStore(racing, { policy: settings({ 'retention.maxAgeDays': 30 }), now: NOW, busy: (id) => id === ids['failed'] });
+    assert.deepEqual(done.deleted, []);
+    assert.equal((await store.getSession(resumed))?.status, 'running');
+    assert.ok(await store.getSession(ids['failed'] as SessionId));
+    await store.close();
+  });
+
+  it('a store whose clock went back, or sessions updated "in the future", deletes none of them by age', async () => {
+    const { store } = await monthsOld();
+    const done = await tidyStore(store, { policy: settings({ 'retention.maxAgeDays': 30 }), now: NOW - 365 * DAY });
+    assert.deepEqual(done.deleted, []);
+    await store.close();
   });
 });
