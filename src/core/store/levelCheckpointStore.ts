@@ -356,6 +356,8 @@ export class LevelCheckpointStore implements CheckpointStore {
   async close(): Promise<void> {
     if (this.ctx.db.status === 'closed') return;
     await Promise.allSettled([this.locks.idle(), this.ctx.settled()]);
+    // A compaction that gives a deleted session's space back finishes before the database closes.
+    await this.ctx.compacted();
     const atRest = this.ctx.readOnly ? undefined : this.listAtRest;
     const rows = atRest ? await this.rowsAtClose() : undefined;
     this.ctx.markClosed();

@@ -1,5 +1,5 @@
 import type { BlobStore } from './blobStore';
-import { keys } from './keys';
+import { END, keys } from './keys';
 import type { BatchOp, StoreContext } from './storeContext';
 import {
   ACTIVE_STATUSES,
@@ -148,9 +148,11 @@ export class Retention {
 
   private async purge(dKey: string, record: StoredDeletion): Promise<DeletionRecord> {
     const sid = record.sessionId;
-    for (const prefix of [keys.eventPrefix(sid), keys.digestPrefix(sid), keys.snapshotPrefix(sid), keys.effectPrefix(sid)]) {
-      await this.deleteRange(prefix);
-    }
+    const prefixes = [keys.eventPrefix(sid), keys.digestPrefix(sid), keys.snapshotPrefix(sid), keys.effectPrefix(sid)];
+    for (const prefix of prefixes) await this.deleteRange(prefix);
+    /** The span of the blobs freed (content-addressed: spread over the table), to compact. */
+    let lo: string | undefined;
+    let hi: string | undefined;
     let freed = record.blobsFreed;
     for (;;) {
       const owned: string[] = [];
@@ -162,11 +164,18 @@ export class Retention {
           { type: 'del', key: k },
           { type: 'put', key: dKey, value: this.ctx.encodeJson({ ...record, blobsFreed: freed + n }) },
         ];
-        freed += await this.blobs.release(sid, k.slice(k.lastIndexOf('!') + 1) as BlobHash, progress);
+        const hash = k.slice(k.lastIndexOf('!') + 1) as BlobHash;
+        const got = await this.blobs.release(sid, hash, progress);
+        freed += got;
+        if (got > 0) [lo, hi] = [lo === undefined || hash < lo ? hash : lo, hi === undefined || hash > hi ? hash : hi];
       }
     }
     const done: StoredDeletion = { ...record, blobsFreed: freed, purged: true };
     await this.ctx.write([{ type: 'put', key: dKey, value: this.ctx.encodeJson(done) }], 'recording a deletion');
+    // The deleted records' space goes back to the disk soon (in the background), not at some compaction that may never come.
+    const ranges = [...prefixes, keys.ownedPrefix(sid)].map((p) => [p, p + END] as const);
+    if (lo !== undefined && hi !== undefined) ranges.push([keys.blob(lo as BlobHash), keys.blob(hi as BlobHash)], [keys.refPrefix(lo as BlobHash), keys.refPrefix(hi as BlobHash) + END]);
+    this.ctx.compactSoon(ranges);
     const { purged: _p, ...out } = done;
     return out;
   }

@@ -5,6 +5,7 @@ import { END, keys, sessionOfKey } from './keys';
 import type { QuarantineNotice } from './types';
 import { LoggedWrites, MAX_DEFERRED_BYTES, opsBytes, syncOption } from './loggedWrites';
 import type { WriteAheadLog } from './writeAheadLog';
+import { Compactions, type KeyRange, canCompact } from './compactions';
 
 export { MAX_DEFERRED_BYTES };
 
@@ -72,6 +73,7 @@ export class StoreContext {
   private writesInFlight = 0;
   /** With a write-ahead log: the batches it holds on their way to LevelDB. */
   private readonly logged: LoggedWrites | undefined;
+  private readonly compactions: Compactions;
 
   constructor(o: ContextOptions) {
     this.db = o.db;
@@ -80,6 +82,7 @@ export class StoreContext {
     this.syncWrites = o.syncWrites;
     this.now = o.now;
     this.logged = o.log ? new LoggedWrites(o.db, o.log, () => this.flushTables()) : undefined;
+    this.compactions = new Compactions(o.db, () => this.settled());
     this.hasGetSync = (o.db.supports as { getSync?: boolean }).getSync === true && typeof o.db.getSync === 'function';
   }
 
@@ -243,9 +246,18 @@ export class StoreContext {
     return applied && (await this.flushTables());
   }
 
+  /** See Compactions.soon: the space of deleted records goes back to the disk. */
+  compactSoon(ranges: readonly KeyRange[]): void {
+    if (!this.readOnly) this.compactions.soon(ranges);
+  }
+
+  /** Settles once the compactions asked for so far have run. */
+  compacted(): Promise<void> {
+    return this.compactions.done();
+  }
+
   private async flushTables(): Promise<boolean> {
-    const db = this.db as Db & { compactRange?: (start: string, end: string) => Promise<void> };
-    if (db.status !== 'open' || typeof db.compactRange !== 'function' || !db.supports.additionalMethods['compactRange']) return false;
+    if (!canCompact(this.db)) return false;
     try {
       await flushToTables(this.db);
       return true;
@@ -374,3 +386,4 @@ export class StoreContext {
     yield* this.range(p, p + END, opts);
   }
 }
+
