@@ -9,32 +9,31 @@ import { StoreError } from './errors';
 import { JournalReader } from './journalReader';
 import { isValidActionId, isValidSessionId, keys } from './keys';
 import { TOUCH_DIGEST } from '../checkpoints/touchDigest';
-import { Retention } from './retention';
+import { Retention, retainable } from './retention';
 import { SessionLocks } from './sessionLocks';
 import { readOrInitMeta } from './storeMeta';
 import { type BatchOp, type Db, StoreContext } from './storeContext';
 import type { LevelStoreOptions } from './levelStoreOptions';
-import {
-  ACTIVE_STATUSES,
-  type BlobHash,
-  type BlobInput,
-  type CommitResult,
-  type DeletionRecord,
-  type EffectRecord,
-  type EventRange,
-  type JournalEvent,
-  type ListSessionsOptions,
-  type NewSession,
-  type QuarantineNotice,
-  type RetentionCandidate,
-  type RetentionPolicy,
-  type SessionId,
-  type SessionLoad,
-  type SessionPage,
-  type SessionSummary,
-  type StepCommit,
-  type SummaryPatch,
-  type WorkspaceId,
+import type {
+  BlobHash,
+  BlobInput,
+  CommitResult,
+  DeletionRecord,
+  EffectRecord,
+  EventRange,
+  JournalEvent,
+  ListSessionsOptions,
+  NewSession,
+  QuarantineNotice,
+  RetentionCandidate,
+  RetentionPolicy,
+  SessionId,
+  SessionLoad,
+  SessionPage,
+  SessionSummary,
+  StepCommit,
+  SummaryPatch,
+  WorkspaceId,
 } from './types';
 
 export { SCHEMA_VERSION } from './storeMeta';
@@ -327,7 +326,7 @@ export class LevelCheckpointStore implements CheckpointStore {
     return this.exclusive(id, async () => {
       const s = await this.requireSession(id);
       const since = options.onlyIfIdleSince;
-      if (since !== undefined && (s.updatedAt !== since || s.pinned || ACTIVE_STATUSES.includes(s.status))) {
+      if (since !== undefined && (s.updatedAt !== since || !retainable(s))) {
         throw new StoreError('HEAD_MISMATCH', `session ${id} changed since it was chosen for deletion: it is kept`);
       }
       return this.retention.deleteSession(s, reason);

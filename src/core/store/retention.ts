@@ -18,6 +18,15 @@ interface StoredDeletion extends DeletionRecord {
 const CHUNK = 500;
 
 /**
+ * Whether retention may delete the session: finished, unpinned, and no rewind of it cut short whose
+ * temporary files may still be beside the user's files (`unsettled`: its records name them, and
+ * start-up removes them only for a session it still has).
+ */
+export function retainable(s: SessionSummary): boolean {
+  return !s.pinned && !ACTIVE_STATUSES.includes(s.status) && !s.unsettled?.length;
+}
+
+/**
  * Retention works on whole sessions: a session's journal, snapshots and effects go together, so no
  * snapshot + delta chain is ever cut in the middle, and blobs shared with other sessions (or used
  * as a delta base) stay until their last reference goes. Active and pinned sessions are exempt.
@@ -48,7 +57,7 @@ export class Retention {
         chosen.set(s.id, { sessionId: s.id, title: s.title, sizeBytes: s.sizeBytes, updatedAt: s.updatedAt, reason });
       }
     };
-    const eligible = all.filter((s) => !s.pinned && !ACTIVE_STATUSES.includes(s.status));
+    const eligible = all.filter(retainable);
     if (policy.maxAgeMs !== undefined && policy.maxAgeMs > 0) {
       for (const s of eligible) if (now - s.updatedAt > (policy.maxAgeMs as number)) choose(s, 'maxAge');
     }

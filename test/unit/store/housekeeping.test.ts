@@ -153,6 +153,18 @@ describe('start-up housekeeping applies savepoint.retention.* (real LevelDB on d
     await store.close();
   });
 
+  it('a finished session whose rewind a crash cut short (its temporary files may still be beside the user\'s) is kept until start-up has removed them', async () => {
+    const { store, ids } = await monthsOld();
+    const old = ids['old'] as SessionId;
+    await store.updateSession(old, { unsettled: ['rewind-tag'] }, { keepUpdatedAt: true });
+    const policy = settings({ 'retention.maxAgeDays': 30 });
+    assert.deepEqual((await tidyStore(store, { policy, now: NOW })).deleted.map((d) => d.sessionId), [ids['failed']]);
+    assert.ok(await store.getSession(old), 'the session that names the leftovers is kept');
+    await store.updateSession(old, { unsettled: [] }, { keepUpdatedAt: true });
+    assert.deepEqual((await tidyStore(store, { policy, now: NOW })).deleted.map((d) => d.sessionId), [old], 'once they are removed, it goes');
+    await store.close();
+  });
+
   it('a store whose clock went back, or sessions updated "in the future", deletes none of them by age', async () => {
     const { store } = await monthsOld();
     const done = await tidyStore(store, { policy: settings({ 'retention.maxAgeDays': 30 }), now: NOW - 365 * DAY });
