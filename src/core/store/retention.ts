@@ -76,6 +76,17 @@ export class Retention {
         total -= s.sizeBytes;
       }
     }
+    // A session a kept session was forked from stays: the rewind that made the fork is recorded in
+    // it, with the safety checkpoint its undo restores (and the fork's drift check reads it).
+    const byId = new Map(all.map((s) => [s.id, s]));
+    for (const s of all) {
+      if (chosen.has(s.id)) continue;
+      const seen = new Set<SessionId>([s.id]);
+      for (let p = s.parent?.sessionId; p !== undefined && !seen.has(p); p = byId.get(p)?.parent?.sessionId) {
+        seen.add(p);
+        chosen.delete(p);
+      }
+    }
     return [...chosen.values()];
   }
 

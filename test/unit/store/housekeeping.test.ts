@@ -165,6 +165,23 @@ describe('start-up housekeeping applies savepoint.retention.* (real LevelDB on d
     await store.close();
   });
 
+  it('the session a kept fork was made from (a conversation rewind records its safety checkpoint there) is kept, up the chain', async () => {
+    const { store, ids } = await monthsOld();
+    const source = ids['old'] as SessionId;
+    // A fork of the old session, itself forked: the newest is paused (a rewind's fork waits for its resume).
+    const middle = await store.createSession({ title: 'old (fork at step 1)', status: 'completed', parent: { sessionId: source, seq: 1, step: 1 } });
+    const fork = await store.createSession({ title: 'old (fork at step 1) again', status: 'paused', parent: { sessionId: middle.id, seq: 1, step: 1 } });
+    const done = await tidyStore(store, { policy: settings({ 'retention.keepLastSessions': 1 }), now: NOW });
+    // keepLast 1 keeps the newest finished session (the middle fork); 'recent' and 'failed' go, and the source stays for its fork.
+    assert.deepEqual(done.deleted.map((d) => d.sessionId).sort(), [ids['failed'], ids['recent']].sort());
+    for (const id of [source, middle.id, fork.id]) assert.ok(await store.getSession(id), `${id} is kept`);
+    // Once the fork is finished and old, nothing keeps its sources: they go with it.
+    await store.updateSession(fork.id, { status: 'completed' });
+    const later = await tidyStore(store, { policy: settings({ 'retention.maxAgeDays': 30 }), now: NOW + 60 * DAY });
+    assert.deepEqual(later.deleted.map((d) => d.sessionId).sort(), [source, middle.id, fork.id].sort());
+    await store.close();
+  });
+
   it('a store whose clock went back, or sessions updated "in the future", deletes none of them by age', async () => {
     const { store } = await monthsOld();
     const done = await tidyStore(store, { policy: settings({ 'retention.maxAgeDays': 30 }), now: NOW - 365 * DAY });
