@@ -199,7 +199,7 @@ function manifestMissing(dir: string): boolean {
  * made after CURRENT). A MANIFEST alone is not one: LevelDB writes it (and a .dbtmp) before CURRENT
  * when it creates a database, so a process killed in its first open leaves them, and nothing else.
  */
-const isDatabaseFile = (name: string) => isTable(name) || /^\d+\.log$/.test(name) || name.startsWith(LOG_PREFIX);
+export const isDatabaseFile = (name: string) => isTable(name) || /^\d+\.log$/.test(name) || name.startsWith(LOG_PREFIX);
 
 async function openAt(dir: string, options: Omit<LevelStoreOptions, 'db'>): Promise<DiskCheckpointStore> {
   // Without CURRENT but with the files of a database, creating one would make an empty store whose

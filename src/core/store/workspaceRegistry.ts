@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isDatabaseFile } from './openStore';
 import type { WorkspaceId } from './types';
 
 export interface RegistryEntry {
@@ -51,11 +52,15 @@ export class WorkspaceRegistry {
 
   /**
    * Where this workspace's store is: `<storageDir>/store` when it exists (or nothing else is
-   * known), otherwise an existing store registered for one of the same folders.
+   * known, or it holds a database that lost its CURRENT), otherwise an existing store registered
+   * for one of the same folders.
    */
   async locate(storageDir: string, folders: readonly string[]): Promise<StoreLocation> {
     const own = join(storageDir, 'store');
     if (await exists(join(own, 'CURRENT'))) return { dir: own };
+    // A database here that lost its CURRENT is this workspace's store, damaged: opening it reports
+    // that (and the repair is offered), where another store found by folder would hide its sessions.
+    if ((await readdir(own).catch(() => [] as string[])).some(isDatabaseFile)) return { dir: own };
     const wanted = new Set(folders.map((f) => resolve(f)));
     const candidates = (await this.entries())
       .filter((e) => e.folders.some((f) => wanted.has(f)))

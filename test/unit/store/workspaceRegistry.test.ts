@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StoreError } from '../../../src/core/store/errors';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import { WorkspaceRegistry } from '../../../src/core/store/workspaceRegistry';
 import { FixtureProcess } from '../../fixtures/storeChild';
@@ -51,6 +52,25 @@ describe('WorkspaceRegistry: sessions survive a change of the editor storage fol
     assert.deepEqual(await registry.entries(), []);
     await registry.record(own.workspaceId, join(root, 'storageA', 'store'), [folder]);
     assert.equal((await registry.entries()).length, 1);
+  });
+
+  it("a store in the current storage folder that lost its CURRENT file is still this workspace's: the open reports the damage (and offers the repair) instead of quietly using an older store", async () => {
+    const registry = new WorkspaceRegistry(join(root, 'global'));
+    const folder = join(root, 'project');
+    const older = await openCheckpointStore({ dir: join(root, 'storageA', 'store'), syncWrites: false });
+    await registry.record(older.workspaceId, join(root, 'storageA', 'store'), [folder], 1000);
+    await older.close();
+    const ownDir = join(root, 'storageB', 'store');
+    const own = await openCheckpointStore({ dir: ownDir, onLocked: 'fail' });
+    await own.createSession({ title: 'months of work' });
+    await registry.record(own.workspaceId, ownDir, [folder], 2000);
+    await own.close();
+    await rm(join(ownDir, 'CURRENT'));
+
+    const found = await registry.locate(join(root, 'storageB'), [folder]);
+    assert.equal(found.dir, ownDir);
+    assert.equal(found.adoptedFrom, undefined);
+    await assert.rejects(openCheckpointStore({ dir: found.dir, onLocked: 'fail' }), (e: unknown) => StoreError.is(e, 'CORRUPT'));
   });
 
   it('editor windows starting at the same moment (real processes) each keep their entry: none is overwritten by another window\'s', async () => {
