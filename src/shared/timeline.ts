@@ -127,6 +127,8 @@ export interface ApprovalEntry extends EntryBase {
    * asked then, and answering means retrying the session, which asks again. Null: asked now, or answered.
    */
   stopped: string | null;
+  /** The tool call it asks about (its entry is `tool:<callId>`); null for a budget or a loop. */
+  callId: string | null;
 }
 
 export type NoteTone = 'info' | 'warning' | 'error' | 'success';

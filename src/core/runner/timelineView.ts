@@ -168,8 +168,13 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
 function questionsAfter(state: TimelineState, status: string, reason: unknown): string[] {
   const stopped = status === 'failed' || status === 'completed' ? (typeof reason === 'string' && reason.trim() ? reason.trim() : 'stopped') : null;
   const changed: string[] = [];
-  for (const x of state.entries.values()) {
-    if (x.kind === 'approval' && x.decision === null && x.stopped !== stopped) changed.push(put(state, { ...x, stopped }));
+  for (const x of [...state.entries.values()]) {
+    if (x.kind !== 'approval' || x.decision !== null || x.stopped === stopped) continue;
+    changed.push(put(state, { ...x, stopped }));
+    // Its call said "Waiting for your approval" with a bell too: planned (not run) while nobody is asked.
+    const call = x.callId === null ? undefined : state.entries.get(`tool:${x.callId}`);
+    const want = stopped === null ? 'waiting' : 'planned';
+    if (call?.kind === 'tool' && (call.state === 'waiting' || call.state === 'planned') && call.state !== want) changed.push(put(state, { ...call, state: want }));
   }
   return changed;
 }
@@ -254,7 +259,7 @@ function applyCallEvent(state: TimelineState, e: JournalEvent, ev: RunnerEvent, 
     case 'approval_requested': {
       const d = ev.data;
       const ids = d.callId ? [put(state, { ...toolEntry(state, e, d.callId, d.name ?? 'tool'), state: 'waiting' })] : [];
-      const entry: ApprovalEntry = { kind: 'approval', id: `approval:${d.approvalId}`, order: e.seq, step: e.step, at: e.at, approvalId: d.approvalId, approvalKind: d.kind, tool: d.name ?? null, reasons: d.reasons, requestedAt: d.requestedAt, decision: null, decidedAt: null, text: null, stopped: null };
+      const entry: ApprovalEntry = { kind: 'approval', id: `approval:${d.approvalId}`, order: e.seq, step: e.step, at: e.at, approvalId: d.approvalId, approvalKind: d.kind, callId: d.callId ?? null, tool: d.name ?? null, reasons: d.reasons, requestedAt: d.requestedAt, decision: null, decidedAt: null, text: null, stopped: null };
       return [...ids, put(state, entry)];
     }
     case 'approval_decided': {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { applyEvents, emptyTimeline, type TimelineLookups } from '../../../src/core/runner/timelineView';
 import type { JournalEvent } from '../../../src/core/store/types';
-import type { ApprovalEntry } from '../../../src/shared/timeline';
+import type { ApprovalEntry, ToolEntry } from '../../../src/shared/timeline';
 
 let seq = 0;
 const ev = (step: number, type: string, data: unknown): JournalEvent => ({ seq: ++seq, at: 1_000 * seq, step, type, data });
@@ -24,6 +24,7 @@ describe('the sidebar timeline: a question of a session that stopped', () => {
     ];
   }
   const approval = (state: ReturnType<typeof emptyTimeline>) => state.entries.get('approval:tool:c1:4') as ApprovalEntry;
+  const call = (state: ReturnType<typeof emptyTimeline>) => state.entries.get('tool:c1') as ToolEntry;
 
   it('is asked while the session waits, stopped once it is cancelled (the entry goes out again), asked anew when a retry waits on it', () => {
     const state = emptyTimeline();
@@ -33,9 +34,12 @@ describe('the sidebar timeline: a question of a session that stopped', () => {
     assert.equal(approval(state).stopped, 'cancelled by the user');
     assert.equal(approval(state).decision, null, 'nobody answered it');
     assert.ok(cancelled.has('approval:tool:c1:4'), 'the page is sent the entry again');
+    assert.equal(call(state).state, 'planned', 'its call no longer says it waits for an approval');
+    assert.ok(cancelled.has('tool:c1'), 'the page is sent the call again');
     const retried = applyEvents(state, [ev(1, 'status', { status: 'waiting', reason: 'resumed from failed' })], none);
     assert.equal(approval(state).stopped, null, 'the retry asks it again');
     assert.ok(retried.has('approval:tool:c1:4'));
+    assert.equal(call(state).state, 'waiting', 'its call waits again');
   });
 
   it('leaves an answered question as it was, and a pause at the question keeps it asked', () => {
