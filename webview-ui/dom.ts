@@ -2,7 +2,11 @@
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
+  if (text !== undefined) {
+    e.textContent = text;
+    // Text in any script (a task or a model's answer in Arabic or Hebrew) reads in its own direction, its punctuation where it belongs.
+    e.dir = 'auto';
+  }
   return e;
 }
 

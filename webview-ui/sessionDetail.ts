@@ -38,7 +38,7 @@ export class SessionDetail {
   private readonly header = el('header', 'detail-header');
   private readonly list = el('ol', 'timeline');
   private readonly liveBox = el('li', 'entry entry-live');
-  private readonly liveText = el('pre', 'body prose');
+  private readonly liveText = Object.assign(el('pre', 'body prose'), { dir: 'auto' });
   private readonly liveNotes = el('ul', 'live-notes');
   /** Entries before the first one shown, not loaded yet. */
   private earlier: number;

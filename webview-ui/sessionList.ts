@@ -40,7 +40,7 @@ class RowView {
   readonly li = el('li', 'session');
   private readonly openButton = el('button', 'open');
   private readonly statusIcon = el('span', '');
-  private readonly title = el('span', 'title');
+  private readonly title = Object.assign(el('span', 'title'), { dir: 'auto' });
   private readonly actions = el('span', 'actions');
   private readonly meta = el('span', 'meta');
   private readonly extra = el('span', 'extra');

@@ -130,6 +130,7 @@ describe('Sidebar handshake', () => {
     assert.equal(snap.params.timeline.earlier, 401);
     await workbenchUi({ wait: 'li.more-earlier vscode-button', shot: 'sidebar-long-session', of: '.editor-group-container' });
     assert.equal((await workbenchUi({ count: 'li.entry' }))?.count, 200);
+    assert.equal((await workbenchUi({ count: 'h2.detail-title[dir="auto"]' }))?.count, 1, 'a title in any script reads in its own direction');
     await workbenchUi({ click: 'li.more-earlier vscode-button' });
     await waitFor('the earlier page', () => posted.find((m) => m.method === 'timeline/earlier'));
     await waitFor('400 entries on the page', async () => ((await workbenchUi({ count: 'li.entry' }))?.count === 400 ? true : undefined));
