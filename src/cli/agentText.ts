@@ -1,30 +1,6 @@
 import type { LlmEvent } from '../core/model/llmClient';
-import type { Message } from '../core/model/types';
 import type { RunnerEvent } from '../core/runner/runEvents';
-import { shownLines } from '../shared/notificationText';
-
-/**
- * What the agent said in a turn, as the CLI prints it under the turn's line: each line after
- * "  > ", control and invisible characters by their code (a model's text must not move the cursor
- * or recolour the terminal). '' when it said nothing.
- */
-export function agentSaid(text: string, indent = '  '): string {
-  const t = text.trim();
-  if (!t) return '';
-  return shownLines(t)
-    .split('\n')
-    .map((l) => `${indent}> ${l}`.trimEnd())
-    .join('\n');
-}
-
-/** The text blocks of a message, one after another. */
-export function messageText(m: Message): string {
-  if (typeof m.content === 'string') return m.content;
-  return m.content
-    .filter((b) => b.type === 'text')
-    .map((b) => b.text)
-    .join('\n\n');
-}
+import { agentSaid } from '../shared/agentText';
 
 /**
  * The text of the model answer streaming now, per session, for the CLI to print under the turn once

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { Message } from '../core/model/types';
 import { transcript } from '../core/runner/compaction';
-import type { CompactedData } from '../core/runner/runEvents';
+import type { CompactedData, ModelTurnData } from '../core/runner/runEvents';
+import { agentSaid, messageText } from '../shared/agentText';
 import { timelineLine } from '../core/runner/timeline';
-import type { SessionId } from '../core/store/types';
+import type { BlobHash, SessionId } from '../core/store/types';
 import type { StoreHost } from './storeHost';
 
 export const SESSION_SCHEME = 'savepoint-session';
@@ -34,6 +35,11 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
     const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · $${s.costUsd.toFixed(4)} · session ${s.id}`, ''];
     for await (const e of store.readEvents(id)) {
       lines.push(timelineLine(e));
+      // What the agent said in the turn (its answer, its words beside a call), under the turn's line.
+      if (e.type === 'model_turn') {
+        const said = agentSaid(await turnText(store, (e.data as ModelTurnData).message), '       ');
+        if (said) lines.push(said);
+      }
       // What a compaction summarized stays readable here (Savepoint: Undo Compaction puts it back).
       if (e.type === 'compacted') {
         const d = e.data as CompactedData;
@@ -42,5 +48,14 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
       }
     }
     return `${lines.join('\n')}\n`;
+  }
+}
+
+/** The text of a journaled model turn ('' when its message is not at hand). */
+async function turnText(store: { getBlob(h: BlobHash): Promise<Uint8Array> }, hash: BlobHash): Promise<string> {
+  try {
+    return messageText(JSON.parse(decoder.decode(await store.getBlob(hash))) as Message);
+  } catch {
+    return '';
   }
 }

@@ -57,6 +57,11 @@ describe('New Session', () => {
     assert.equal(asked().length, 2, 'asked again through Answer Waiting Approvals');
     assert.equal(readFileSync(file, 'utf8'), 'export const hello = 2;\n');
     await waitFor('the completion notification', () => ui.calls.find((c) => c.kind === 'info' && /the session completed/.test(c.message)));
+    // Show Session's document has what the agent said under each turn: its words beside the edit, and its answer.
+    await vscode.commands.executeCommand('savepoint.showSession', done.id);
+    const log = await waitFor('the session document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'savepoint-session' && d.uri.path.includes(done.id)));
+    assert.match(log.getText(), /model turn 1 [^\n]*\n {7}> I will bump the constant\.\n/);
+    assert.match(log.getText(), /model turn 2 [^\n]*\n {7}> Done: hello is 2\.\n/);
     if (await workbenchUi({ count: 'body' })) {
       // A screen reader hears the session change status once, through the status region; the page itself is not read out at each redraw.
       await waitFor('the completion read out', async () => ((await workbenchUi({ count: `#announce[role="status"]:has-text("${EDIT_TASK}: completed.")` }))?.count ? true : undefined));

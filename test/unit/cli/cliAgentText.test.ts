@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { StreamedText, agentSaid } from '../../../src/cli/agentText';
+import { StreamedText } from '../../../src/cli/agentText';
+import { agentSaid } from '../../../src/shared/agentText';
 import type { RunnerEvent } from '../../../src/core/runner/runEvents';
 import { textStep, toolStep } from '../../../src/core/scripted/scenario';
 import { cliScratch } from './cliChild';
