@@ -1,35 +1,21 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { MemoryStore } from '../../../src/core/memory/memoryStore';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
-
-const run = promisify(execFile);
-const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
+import { cliScratch } from './cliChild';
 
 describe('savepoint memory while another process (a running session) holds the store (child process)', function () {
   this.timeout(60_000);
-  let root: string;
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const scratch = cliScratch('savepoint-cli-memlocked-');
 
   it('list, show, recall and reverts read a copy, as list and show of sessions do; forget, which writes, is refused', async () => {
-    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-memlocked-'));
-    const ws = join(root, 'ws');
-    await mkdir(ws);
-    const dir = join(root, 'store');
+    const { cli, store: dir } = await scratch([]);
     // This process is the one running a session: it holds the store, and has remembered something.
     const holder = await openCheckpointStore({ dir, onLocked: 'fail' });
     try {
       const space = new MemoryStore('workspace', holder.openSpace('memory'));
       for await (const batch of space.entries()) assert.deepEqual(batch, []);
       const id = (await space.create({ kind: 'procedure', text: 'The tests run with make test.' }, { sessionId: 'S1' as SessionId, seq: 3 })).entry?.id ?? '';
-      const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workspace', ws, '--store', dir], { env: { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') } });
       for (const args of [['memory', 'list'], ['memory'], ['memory', 'show', id], ['memory', 'recall', 'tests']]) {
         const r = await cli(...args).catch((e: { code?: number; stderr?: string }) => assert.fail(`${args.join(' ')} failed (exit ${e.code}): ${e.stderr}`));
         assert.match(r.stdout, /The tests run with make test\./, args.join(' '));
