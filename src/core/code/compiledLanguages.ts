@@ -32,10 +32,15 @@ function goMethodName(node: Node): SymbolName[] {
 
 const GO_TYPE_KINDS: Readonly<Record<string, SymbolKind>> = { struct_type: 'struct', interface_type: 'interface' };
 
-/** One symbol per name in `type (…)`, `const (…)`, `var (…)`; a lone spec takes the whole declaration. */
+/**
+ * One symbol per name in `type (…)`, `const (…)`, `var (…)`; a lone spec takes the whole declaration.
+ * The grammar puts the specs of `var (…)` in a `var_spec_list`, those of the others right in the declaration.
+ */
 function goSpecNames(specTypes: readonly string[], kindOf: (spec: Node) => SymbolKind) {
   return (node: Node): SymbolName[] => {
-    const specs = node.namedChildren.filter((c) => specTypes.includes(c.type));
+    const specs = node.namedChildren
+      .flatMap((c) => (c.type.endsWith('_spec_list') ? c.namedChildren : [c]))
+      .filter((c) => specTypes.includes(c.type));
     return specs.flatMap((spec) =>
       spec.childrenForFieldName('name').filter((n) => n.isNamed).map((nameNode) => ({
         name: nameNode.text,
