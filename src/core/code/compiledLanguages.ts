@@ -79,7 +79,7 @@ function rustImplName(node: Node): SymbolName[] {
   return [{ name: trait ? `impl ${trait} for ${type}` : `impl ${type}`, nameNode: null }];
 }
 
-/** Rust: fn, struct, enum, union, trait, impl, mod, const, static, type, macro_rules. */
+/** Rust: fn, struct, enum, union, trait, impl, mod, const, static, type, macro_rules, and what extern blocks declare. */
 export const rust: LanguageSpec = {
   id: 'rust',
   grammar: 'tree-sitter-rust.wasm',
@@ -98,6 +98,8 @@ export const rust: LanguageSpec = {
     macro_definition: { kind: 'macro' },
   },
   leading: ['attribute_item'],
+  // `extern "C" { fn f(); }`: a foreign function is declared in the module the block sits in.
+  transparent: { foreign_mod_item: (node) => node.childrenForFieldName('body').filter((b) => b.type === 'declaration_list') },
 };
 
 /** Java: classes, interfaces, enums (with their methods), records, methods, constructors. */
