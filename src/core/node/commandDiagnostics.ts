@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Diagnostics, DiagnosticsReport, Severity } from '../ports/diagnostics';
 import type { ProcessRunner } from '../ports/processRunner';
+import { cargoPackageDirs, locateCargoPath } from './cargoPaths';
 import { CARET, CLEAN_LINE, FINDING_LIKE, FRAME, UnreadLines } from './checkOutputNoise';
 import { relativeInside, toPosix } from './confinedPath';
 
@@ -259,6 +260,7 @@ export class CommandDiagnostics implements Diagnostics {
     // The file ESLint's stylish rows are under: its path alone on a line, until a line that is no row.
     let stylishFile: string | undefined;
     const unread = new UnreadLines();
+    const cargoDirs = cargoPackageDirs(text);
     for (const [at, raw] of text.split(/\r?\n/).entries()) {
       const line = raw.replace(ANSI, '');
       const rustc = parseRustcFinding(previous, line);
@@ -286,7 +288,7 @@ export class CommandDiagnostics implements Diagnostics {
       }
       // A rustc finding began on the line above, its header.
       unread.finding(at, rustc !== undefined);
-      const rel = await this.relative(p.file);
+      const rel = await this.relative(p.file, cargoDirs);
       if (rel === undefined) {
         outside++;
         continue;
@@ -305,13 +307,15 @@ export class CommandDiagnostics implements Diagnostics {
     return { found: findings, outside, unread };
   }
 
-  /** Workspace-relative form of a path the checker printed, or undefined when it is outside. */
-  private async relative(file: string): Promise<string | undefined> {
+  /** Workspace-relative form of a path the checker printed (found in the crates cargo named), or undefined when it is outside. */
+  private async relative(file: string, cargoDirs: readonly string[]): Promise<string | undefined> {
     const root = this.options.root;
-    const abs = path.resolve(root, file);
+    this.realRoot ??= realpath(root).catch(() => root);
+    // cargo's paths are relative to its workspace root, which may be a subfolder.
+    const inCargo = cargoDirs.length ? await locateCargoPath(root, file, cargoDirs, await this.realRoot) : undefined;
+    const abs = inCargo ?? path.resolve(root, file);
     const rel = relativeInside(root, abs);
     if (rel !== undefined) return toPosix(rel);
-    this.realRoot ??= realpath(root).catch(() => root);
     const inReal = relativeInside(await this.realRoot, abs);
     return inReal === undefined ? undefined : toPosix(inReal);
   }
