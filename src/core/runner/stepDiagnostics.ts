@@ -20,11 +20,18 @@ function toFinding(d: Diagnostic): Finding {
   return { path: d.path, line: d.line, column: d.column, severity: d.severity, message: d.message, ...(d.code ? { code: d.code } : {}) };
 }
 
+/** A line a message names (mypy's `already defined on line 3`): it moves with the code as the finding's own line does. */
+const LINE_IN_MESSAGE = /\bline \d+\b/gi;
+
 /**
  * Line numbers move when code above them changes; a finding is the same one while its file, kind and
- * text are. In a file whose lines did not move (`moved` says no: the step did not change it), its line too.
+ * text are (the lines its text names aside). In a file whose lines did not move (`moved` says no: the
+ * step did not change it), its line and its text as it is.
  */
-const identity = (f: Finding, moved?: (path: string) => boolean) => `${f.path}\u0000${f.severity}\u0000${f.code ?? ''}\u0000${f.message}${moved && !moved(f.path) ? `\u0000${f.line}` : ''}`;
+const identity = (f: Finding, moved?: (path: string) => boolean) =>
+  moved && !moved(f.path)
+    ? `${f.path}\u0000${f.severity}\u0000${f.code ?? ''}\u0000${f.message}\u0000${f.line}`
+    : `${f.path}\u0000${f.severity}\u0000${f.code ?? ''}\u0000${f.message.replace(LINE_IN_MESSAGE, 'line #')}`;
 
 const counted = (fs: readonly Finding[]) => fs.filter((f) => f.severity === 'error' || f.severity === 'warning');
 
