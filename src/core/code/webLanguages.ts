@@ -99,7 +99,14 @@ const tsRules: Record<string, SymbolRule> = {
   enum_declaration: { kind: 'enum' },
   internal_module: { kind: 'namespace', body: 'body' },
   module: { kind: 'module', body: 'body' },
+  // Reached only through `declare global { … }` (see `tsWrappers`): the block is the namespace `global`.
+  statement_block: { kind: 'namespace', names: globalBlock, body: (node) => node },
 };
+
+/** `declare global { … }` holds its block right under `declare`; elsewhere a block is no symbol. */
+function globalBlock(node: Node): SymbolName[] {
+  return node.parent?.type === 'ambient_declaration' ? [{ name: 'global', nameNode: null }] : [];
+}
 
 /** What `export default` may hold that is a symbol of its own (named `default` when anonymous). */
 const DEFAULT_EXPORTS = new Set([...FUNCTION_VALUES, 'class', 'object']);
