@@ -121,13 +121,13 @@ export const java: LanguageSpec = {
   },
 };
 
-/** C#: namespaces, classes, structs, interfaces, enums, records, delegates, methods, properties. */
+/** C#: namespaces (a file-scoped one holds what follows it), classes, structs, interfaces, enums, records, delegates, methods, properties. */
 export const csharp: LanguageSpec = {
   id: 'csharp',
   grammar: 'tree-sitter-c-sharp.wasm',
   rules: {
     namespace_declaration: { kind: 'namespace', body: 'body' },
-    file_scoped_namespace_declaration: { kind: 'namespace' },
+    file_scoped_namespace_declaration: { kind: 'namespace', opensScope: true },
     class_declaration: { kind: 'class', body: 'body' },
     struct_declaration: { kind: 'struct', body: 'body' },
     interface_declaration: { kind: 'interface', body: 'body' },

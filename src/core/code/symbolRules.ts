@@ -51,6 +51,8 @@ export interface SymbolRule {
   body?: string | ((node: Node) => Node | null);
   /** Only a symbol in a file, module or namespace, never inside a class (module-level variables). */
   topLevelOnly?: boolean;
+  /** It holds the rest of its container (C#'s `namespace N;`): the declarations after it are its members. */
+  opensScope?: boolean;
 }
 
 /**

@@ -47,8 +47,9 @@ function isLeading(node: Node, spec: LanguageSpec): boolean {
  * lines right above a declaration belong to it. Returns the text ranges the symbols took, which
  * the parent cuts out of its own hash.
  */
-function visitContainer(walk: Walk, container: Node, parent: Parent | null, leadIn: Lead | null = null): TextCut[] {
+function visitContainer(walk: Walk, container: Node, outerParent: Parent | null, leadIn: Lead | null = null): TextCut[] {
   const cuts: TextCut[] = [];
+  let parent = outerParent;
   let lead: Lead | null = leadIn;
   let previousRow = -1;
   // Whether the child before this one was part of `lead`: `@a() @b()` or `#[a] #[b]` share a line.
@@ -64,13 +65,24 @@ function visitContainer(walk: Walk, container: Node, parent: Parent | null, lead
       inLead = false;
       const attached = lead !== null && child.startPosition.row <= lead.lastRow + 1;
       const start = attached && lead ? lead.start : child.startIndex;
-      if (visitDeclaration(walk, child, start, parent)) cuts.push(memberCut(walk.source, child, start));
+      const at = walk.out.length;
+      if (visitDeclaration(walk, child, start, parent)) {
+        cuts.push(memberCut(walk.source, child, start));
+        parent = lookup(walk.spec.rules, child.type)?.opensScope ? scopeOf(walk.out[at], child, parent) : parent;
+      }
       else for (const block of lookup(walk.spec.transparent, child.type)?.(child) ?? []) cuts.push(...visitContainer(walk, block, parent, leadBefore(walk, block)));
       lead = null;
     }
     previousRow = lastRow(child);
   }
   return cuts;
+}
+
+/** The container a scope-opening declaration (`namespace N;`) makes of the rest of the file. */
+function scopeOf(symbol: SymbolInfo | undefined, node: Node, parent: Parent | null): Parent | null {
+  if (!symbol) return parent;
+  const nameNode = node.childForFieldName('name');
+  return { name: symbol.name, kind: symbol.kind as SymbolKind, declaredNames: [...(parent?.declaredNames ?? []), ...(nameNode ? [nameNode.text] : [])] };
 }
 
 interface Lead {
