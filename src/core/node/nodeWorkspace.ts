@@ -7,7 +7,7 @@ import { PathConfiner } from './confinedPath';
 import { linksOnWay } from './linksOnWay';
 import { isExecutable } from './captureRead';
 import { eachLimited } from '../util/eachLimited';
-import { loadGitignore, walk } from './gitignoreWalk';
+import { isIgnored, loadGitignore, walk } from './gitignoreWalk';
 import { loadRootRules } from './repositoryRules';
 
 import { NodeStagedFiles, SYNC_IO_MAX, type StageTarget, removeEmptyTree, removeTemps, syncDir, unlinkEntry, withExec, writeSynced } from './stagedFiles';
@@ -267,8 +267,13 @@ export class NodeWorkspace implements Workspace {
     const st = await this.stat(dir);
     if (!st) throw new WorkspaceError('NOT_FOUND', dir, `${dir} does not exist.`);
     if (st.type !== 'directory') throw new WorkspaceError('NOT_DIRECTORY', dir, `${dir} is not a directory.`);
-    const matchers = options.respectGitignore === false ? undefined : await this.ancestorMatchers(rel);
-    return walk(real, rel, { recursive: options.recursive ?? false, limit: options.limit ?? 1000, matchers });
+    if (options.respectGitignore === false) return walk(real, rel, { recursive: options.recursive ?? false, limit: options.limit ?? 1000, matchers: undefined });
+    const matchers = await this.ancestorMatchers(rel);
+    // A folder named on purpose (node_modules/lib, dist) is looked in: the rules that ignore it would leave nothing.
+    const own = matchers.at(-1)?.base === rel && rel !== '' ? matchers.slice(-1) : [];
+    const ignoredDir = rel !== '' && isIgnored(matchers.slice(0, matchers.length - own.length), rel, true);
+    const result = await walk(real, rel, { recursive: options.recursive ?? false, limit: options.limit ?? 1000, matchers: ignoredDir ? own : matchers });
+    return ignoredDir ? { ...result, ignoredDir } : result;
   }
 
   /** The repository's info/exclude, the .gitignore files above the root (a folder of a repository), then those of the root and of every directory down to `rel`, outermost first. */

@@ -81,6 +81,11 @@ export interface ListResult {
   entries: ListEntry[];
   /** More entries existed than `limit`. */
   truncated: boolean;
+  /**
+   * The listed directory is itself ignored by a `.gitignore` above it (a dependency's folder, a build
+   * output): it was listed because it was named, with only the ignore files inside it applied.
+   */
+  ignoredDir?: true;
 }
 
 export interface FileChangeRequest {
@@ -251,7 +256,8 @@ export interface Workspace {
   canMakeLinks?(): boolean;
 
   /**
-   * The entries under a directory. `.git` and `node_modules` are always skipped.
+   * The entries under a directory. `.git` and `node_modules` are always skipped below it. A directory
+   * that `.gitignore` files above it ignore is listed all the same (see `ListResult.ignoredDir`).
    * Throws NOT_FOUND, NOT_DIRECTORY, and the confinement errors. Read-only.
    */
   list(dir: string, options?: ListOptions): Promise<ListResult>;

@@ -28,22 +28,26 @@ export const listFilesTool: Tool<ListFilesInput> = {
   name: 'list_files',
   description:
     'List the files and directories under a workspace directory (directories end with /). Paths are workspace-relative. ' +
-    'Entries ignored by .gitignore, and .git and node_modules, are left out.',
+    'Entries ignored by .gitignore, and .git and node_modules, are left out; a folder they ignore is listed when named as dir.',
   category: 'read',
   inputSchema: jsonInputSchema(schema),
   schema,
   async run(input, ctx): Promise<ToolOutput> {
     const dir = await workspacePath(ctx.workspace, input.dir);
     const result = await workspaceCall(() => ctx.workspace.list(dir, { recursive: input.recursive, limit: input.limit }));
-    if (result.entries.length === 0) return { content: `[${dir} is empty (or everything in it is ignored).]` };
+    const named = result.ignoredDir ? [ignoredDirNote(dir, 'listed')] : [];
+    if (result.entries.length === 0) return { content: [`[${dir} is empty (or everything in it is ignored).]`, ...named].join('\n') };
     const lines = result.entries.map(formatEntry);
     if (result.truncated) {
       lines.push(`[Stopped at ${input.limit} entries; list a subdirectory${input.recursive ? ', or without recursive,' : ''} or raise limit to see more.]`);
       if (input.recursive) lines.push(...(await notReached(ctx, dir, result.entries)));
     }
-    return { content: lines.join('\n') };
+    return { content: [...lines, ...named].join('\n') };
   },
 };
+
+/** Said when the folder the model named is one .gitignore leaves out: looked in all the same. */
+export const ignoredDirNote = (dir: string, done: 'listed' | 'searched'): string => `[${dir} is ignored by .gitignore; ${done} because you named it.]`;
 
 /**
  * The entries of `dir` itself that a recursive listing cut at its limit never reached: depth first,

@@ -5,6 +5,7 @@ import { ToolError, type Tool, type ToolContext, type ToolOutput } from './tool'
 import { LineSearch, SearchTimeout } from './lineSearch';
 import { decodeText, formatBytes, jsonInputSchema, looksBinary, workspaceCall, workspacePath } from './toolSupport';
 import { LoopSlices } from '../util/loopSlices';
+import { ignoredDirNote } from './listFiles';
 
 export const SEARCH_MAX_FILE_BYTES = 1024 * 1024;
 const SEARCH_MAX_FILES = 50_000;
@@ -95,7 +96,7 @@ async function matchBatch(search: LineSearch, batch: { file: string; text: strin
 }
 
 /** The files to search: those under `dir`, or `dir` itself when it is a file. */
-async function filesUnder(ctx: ToolContext, dir: string): Promise<{ entries: ListEntry[]; truncated: boolean }> {
+async function filesUnder(ctx: ToolContext, dir: string): Promise<{ entries: ListEntry[]; truncated: boolean; ignoredDir?: true }> {
   const st = await workspaceCall(() => ctx.workspace.stat(dir));
   if (st?.type === 'file') return { entries: [{ path: dir, type: 'file' }], truncated: false };
   return workspaceCall(() => ctx.workspace.list(dir, { recursive: true, limit: SEARCH_MAX_FILES }));
@@ -136,7 +137,7 @@ export const searchTextTool: Tool<SearchTextInput> = {
   name: 'search_text',
   description:
     'Search the text files of the workspace for a literal string (or a regular expression with regex: true), line by line. ' +
-    'Returns matching lines as `path:line: text`. Respects .gitignore; skips binary files and files over ' +
+    'Returns matching lines as `path:line: text`. Respects .gitignore (a folder it ignores, such as node_modules/x, is searched when named as dir); skips binary files and files over ' +
     `${formatBytes(SEARCH_MAX_FILE_BYTES)}.`,
   category: 'read',
   inputSchema: jsonInputSchema(schema),
@@ -156,6 +157,7 @@ export const searchTextTool: Tool<SearchTextInput> = {
     }
     if (scan.more) notes.push(`[Stopped at ${input.max_results} matches; narrow the search (dir, glob) or raise max_results.]`);
     if (listing.truncated) notes.push(`[Only the first ${SEARCH_MAX_FILES} entries under ${dir} were searched; narrow dir.]`);
+    if (listing.ignoredDir) notes.push(ignoredDirNote(dir, 'searched'));
     if (scan.skippedLarge > 0) notes.push(`[${scan.skippedLarge} files over ${formatBytes(SEARCH_MAX_FILE_BYTES)} were skipped.]`);
     if (scan.lines.length === 0 && !scan.slow) notes.unshift(`No matches for ${JSON.stringify(input.pattern)} under ${dir}${input.glob ? ` in files matching ${input.glob}` : ''}.${multiLine(input)}`);
     return { content: [...scan.lines, ...notes].join('\n'), ...(scan.slow ? { isError: true } : {}) };
