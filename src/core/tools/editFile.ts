@@ -18,18 +18,21 @@ function listLines(lines: readonly number[]): string {
   return lines.length > 20 ? `${shown}, ...` : shown;
 }
 
+/** Past this many occurrences an edit that is not unique is refused without counting the rest: a data file can hold millions. */
+const AMBIGUOUS_COUNT_MAX = 1000;
+
 /**
  * The occurrences of old_text: exactly as written, else with CRLF and LF taken as the same line
- * end (the model writes LF; a Windows or mixed file has CRLF). `all`: every occurrence, overlapping
- * ones too (`aa` is twice in `aaa`), for the uniqueness check; `spans`: the ones replace_all replaces.
+ * end (the model writes LF; a Windows or mixed file has CRLF). replace_all: every one it replaces
+ * (non-overlapping). Otherwise every start, overlapping ones too (`aa` is twice in `aaa`), for the
+ * uniqueness check, but no more than AMBIGUOUS_COUNT_MAX + 1 of them.
  */
-function locate(text: string, oldText: string): { all: Span[]; spans: Span[] } {
-  const exact = (overlapping: boolean) => findAll(text, oldText, overlapping).map((i) => ({ start: i, end: i + oldText.length }));
-  const all = exact(true);
-  if (all.length > 0) return { all, spans: all.length > 1 ? exact(false) : all };
-  if (!text.includes('\r\n') && !oldText.includes('\r\n')) return { all, spans: all };
-  const loose = findLooseEol(text, oldText, true);
-  return { all: loose, spans: loose.length > 1 ? findLooseEol(text, oldText, false) : loose };
+function locate(text: string, oldText: string, replaceAll: boolean): Span[] {
+  const overlapping = !replaceAll;
+  const max = replaceAll ? Infinity : AMBIGUOUS_COUNT_MAX + 1;
+  const exact = findAll(text, oldText, overlapping, max).map((i) => ({ start: i, end: i + oldText.length }));
+  if (exact.length > 0 || (!text.includes('\r\n') && !oldText.includes('\r\n'))) return exact;
+  return findLooseEol(text, oldText, overlapping, max);
 }
 
 function noMatch(file: string, text: string, oldText: string): ToolError {
@@ -79,14 +82,15 @@ export const editFileTool: Tool<EditFileInput> = {
     if (before === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist. To create it, use write_file.`);
     const text = looksBinary(before) ? undefined : decodeExact(before);
     if (text === undefined) throw new ToolError('INVALID_INPUT', `${file} is not a UTF-8 text file; edit_file cannot change it safely.`);
-    const { all, spans } = locate(text, input.old_text);
-    if (all.length === 0) throw noMatch(file, text, input.old_text);
-    if (all.length > 1 && !input.replace_all) {
+    const spans = locate(text, input.old_text, input.replace_all);
+    if (spans.length === 0) throw noMatch(file, text, input.old_text);
+    if (spans.length > 1 && !input.replace_all) {
       const starts = lineStarts(text);
-      const lines = [...new Set(all.map((s) => lineOf(starts, s.start)))];
+      const lines = [...new Set(spans.map((s) => lineOf(starts, s.start)))];
+      const times = spans.length > AMBIGUOUS_COUNT_MAX ? `more than ${AMBIGUOUS_COUNT_MAX}` : String(spans.length);
       throw new ToolError(
         'AMBIGUOUS',
-        `old_text occurs ${all.length} times in ${file} (line${lines.length > 1 ? 's' : ''} ${listLines(lines)}). ` +
+        `old_text occurs ${times} times in ${file} (line${lines.length > 1 ? 's' : ''} ${listLines(lines)}). ` +
           'Include more surrounding lines to make it unique, or set replace_all to true.',
       );
     }

@@ -7,21 +7,22 @@ export interface Span {
 /**
  * Where `needle` occurs in `text`, as start offsets. Non-overlapping by default; `overlapping`
  * counts every start (`aa` occurs twice in `aaa`), which is what tells an edit it is ambiguous.
+ * At most `max` offsets, the first ones.
  */
-export function findAll(text: string, needle: string, overlapping = false): number[] {
+export function findAll(text: string, needle: string, overlapping = false, max = Infinity): number[] {
   const at: number[] = [];
   if (needle === '') return at;
   const step = overlapping ? 1 : needle.length;
-  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + step)) at.push(i);
+  for (let i = text.indexOf(needle); i !== -1 && at.length < max; i = text.indexOf(needle, i + step)) at.push(i);
   return at;
 }
 
 /**
  * Where `needle` occurs in `text` when a CRLF and an LF are taken as the same line end, as spans
  * of `text` (a CRLF is wholly inside or outside a span). The model writes LF; files edited on
- * Windows, or mixed ones, have CRLF in some or all places.
+ * Windows, or mixed ones, have CRLF in some or all places. At most `max` spans, the first ones.
  */
-export function findLooseEol(text: string, needle: string, overlapping = false): Span[] {
+export function findLooseEol(text: string, needle: string, overlapping = false, max = Infinity): Span[] {
   const view = text.replace(/\r\n/g, '\n');
   const want = needle.replace(/\r\n/g, '\n');
   // Where each removed CR stood in the view: just before the LF it preceded.
@@ -29,7 +30,7 @@ export function findLooseEol(text: string, needle: string, overlapping = false):
   for (let i = text.indexOf('\r\n'), k = 0; i !== -1; i = text.indexOf('\r\n', i + 2), k++) crs.push(i - k);
   /** The offset in `text` of view offset `v`: a CR before the LF at `v` belongs to what starts there. */
   const raw = (v: number) => v + countBelow(crs, v);
-  return findAll(view, want, overlapping).map((v) => ({ start: raw(v), end: raw(v + want.length) }));
+  return findAll(view, want, overlapping, max).map((v) => ({ start: raw(v), end: raw(v + want.length) }));
 }
 
 /** How many of the sorted `xs` are below `v`. */
