@@ -17,7 +17,7 @@ export const SEARCH_BATCH_BUDGET_MS = 3000;
 
 const schema = z.strictObject({
   pattern: z.string().min(1).describe('Text to look for (literal unless regex is true), within one line.'),
-  regex: z.boolean().default(false).describe('Treat pattern as a JavaScript regular expression. Default false.'),
+  regex: z.boolean().default(false).describe('Treat pattern as a JavaScript regular expression, in Unicode mode (\\p{L} is a letter). Default false.'),
   dir: z.string().min(1).default('.').describe("Workspace-relative directory to search under (or one file). Default '.'."),
   glob: z.string().min(1).optional().describe("Only files whose workspace-relative path matches this glob (e.g. 'src/**/*.ts'; '*.md' matches by file name)."),
   case_sensitive: z.boolean().default(true).describe('Default true.'),
@@ -36,9 +36,20 @@ function buildMatcher(input: SearchTextInput): RegExp {
   }
   const flags = input.case_sensitive ? '' : 'i';
   try {
-    return new RegExp(input.regex ? input.pattern : escapeRegExp(input.pattern), flags);
+    if (!input.regex) return new RegExp(escapeRegExp(input.pattern), flags);
+    // Unicode mode, where \p{L} is a letter and \u{1F600} one character (without it they match "p{L}", 41 u's);
+    // a pattern that is valid only without it (\" and other needless escapes) is read as before.
+    return unicodeRegExp(input.pattern, flags) ?? new RegExp(input.pattern, flags);
   } catch (e) {
     throw new ToolError('INVALID_INPUT', `pattern is not a valid regular expression: ${(e as Error).message}`);
+  }
+}
+
+function unicodeRegExp(pattern: string, flags: string): RegExp | undefined {
+  try {
+    return new RegExp(pattern, `${flags}u`);
+  } catch {
+    return undefined;
   }
 }
 

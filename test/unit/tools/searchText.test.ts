@@ -75,4 +75,12 @@ describe('search_text', () => {
     await assert.rejects(call(searchTextTool, { pattern: 'not there' }, toolContext(ws, undefined, ac.signal)), (e: unknown) => (e as Error).name === 'AbortError');
     assert.ok(reads < 2000, `the scan stopped early (${reads} files read)`);
   });
+
+  it('reads a regular expression with Unicode escapes (\\p{...}, \\u{...}) as Unicode, and one valid only without them as before', async () => {
+    const root = await tmp.make({ 'names.txt': 'plain ascii\nÉmile Zola\nsmile \u{1F600}\nkey: "v"\n' });
+    const ctx = toolContext(new NodeWorkspace(root));
+    assert.equal((await call(searchTextTool, { pattern: '^\\p{Lu}\\p{Ll}+ ', regex: true }, ctx)).output?.content, 'names.txt:2: Émile Zola');
+    assert.equal((await call(searchTextTool, { pattern: '\\u{1F600}$', regex: true }, ctx)).output?.content, 'names.txt:3: smile \u{1F600}');
+    assert.equal((await call(searchTextTool, { pattern: 'key: \\"v\\"', regex: true }, ctx)).output?.content, 'names.txt:4: key: "v"');
+  });
 });
