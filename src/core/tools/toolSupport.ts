@@ -62,13 +62,17 @@ export async function workspacePath(ws: Workspace, given: string): Promise<strin
 }
 
 /**
- * A path a file tool may write or delete: `workspacePath`, refusing a path in a `.git` folder (or
- * that `.git` itself), as given or as it resolves through symlinks, whatever its letter case (the
- * same folder on a case-insensitive disk). Writing there can corrupt the repository, and git's own
- * commands through run_command are the way to change it.
+ * A path a file tool may write or delete: `workspacePath`, refusing a path that ends with a slash
+ * (a folder's), and one in a `.git` folder (or that `.git` itself), as given or as it resolves
+ * through symlinks, whatever its letter case (the same folder on a case-insensitive disk). Writing
+ * there can corrupt the repository, and git's own commands through run_command are the way to change it.
  */
 export async function writablePath(ws: Workspace, given: string): Promise<string> {
   const file = await workspacePath(ws, given);
+  // `dir/` would otherwise write, change or delete a file named dir.
+  if (given.endsWith('/') || (path.sep === '\\' && given.endsWith('\\'))) {
+    throw new ToolError('INVALID_INPUT', `${given} ends with a slash, so it names a folder, not a file. Give the file's path, such as ${file === '.' ? '' : `${file}/`}name.ext.`);
+  }
   const [real, root] = await Promise.all([workspaceCall(() => ws.resolve(file)), workspaceCall(() => ws.resolve('.'))]);
   if (inGitDir(file) || inGitDir(path.relative(root, real))) {
     throw new ToolError('INVALID_INPUT', `${file} is in the repository's .git folder, which file tools do not change; use git commands through run_command.`);

@@ -3,6 +3,7 @@ import { chmod, readdir, readFile, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { deleteFileTool } from '../../../src/core/tools/deleteFile';
+import { editFileTool } from '../../../src/core/tools/editFile';
 import { writeFileTool } from '../../../src/core/tools/writeFile';
 import { call, scratch, text, toolContext } from './toolHarness';
 
@@ -45,6 +46,18 @@ describe('write_file and delete_file', () => {
     assert.deepEqual((await readdir(outside)).sort(), ['dir', 'f.txt']);
     assert.deepEqual(await readdir(path.join(outside, 'dir')), ['x.txt']);
     assert.equal((await call(writeFileTool, { path: 'a.txt' }, ctx)).error?.code, 'INVALID_INPUT');
+  });
+
+  it('a path ending in a slash names a folder: write_file, edit_file and delete_file refuse it, writing nothing', async () => {
+    const { root, ctx } = await setup();
+    const made = await call(writeFileTool, { path: 'newdir/', content: 'x' }, ctx);
+    assert.equal(made.error?.code, 'INVALID_INPUT');
+    assert.match(made.error!.message, /^newdir\/ ends with a slash, so it names a folder, not a file\. Give the file's path, such as newdir\/name\.ext\.$/);
+    assert.equal((await call(writeFileTool, { path: 'a.txt/', content: 'x' }, ctx)).error?.code, 'INVALID_INPUT');
+    assert.equal((await call(editFileTool, { path: 'a.txt/', old_text: 'old', new_text: 'new' }, ctx)).error?.code, 'INVALID_INPUT');
+    assert.equal((await call(deleteFileTool, { path: 'a.txt/' }, ctx)).error?.code, 'INVALID_INPUT');
+    assert.deepEqual((await readdir(root)).sort(), ['a.txt', 'emptydir', 'src']);
+    assert.equal(await readFile(path.join(root, 'a.txt'), 'utf8'), 'old');
   });
 
   it('delete_file deletes a file with its bytes as before', async () => {
