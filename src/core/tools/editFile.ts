@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Span, findAll, findIgnoringWhitespace, findLooseEol, spliceSpans } from './editMatch';
-import { type Eol, dominantEol, eolOfRegion, keepFinalEol, withEol } from './textFidelity';
+import { type Eol, dominantEol, eolOfRegion, keepBom, keepFinalEol, withEol } from './textFidelity';
 import { ToolError, type FileChange, type Tool } from './tool';
 import { checkSize, checkWritable, decodeExact, encodeText, jsonInputSchema, lineOf, lineStarts, looksBinary, workspaceCall, writablePath } from './toolSupport';
 
@@ -53,14 +53,17 @@ function noMatch(file: string, text: string, oldText: string): ToolError {
 /**
  * `text` with `spans` replaced by new_text, written with the line ends of the text it replaces (or
  * the file's, for text within one line). An edit that reaches the end never drops the file's final
- * line break (a lost one is an accident; adding a missing one, as linters ask, is an edit).
+ * line break (a lost one is an accident; adding a missing one, as linters ask, is an edit), nor one
+ * at the start its BOM.
  */
 function replaced(text: string, spans: readonly Span[], newText: string): string {
   let fileEol: Eol | undefined;
   // The file's line end is looked at once, for all the occurrences (replace_all may have thousands).
   const eolOf = (region: string): Eol => eolOfRegion(region, () => (fileEol ??= dominantEol(text) ?? '\n'));
   const out = spliceSpans(text, spans, (s) => withEol(newText, eolOf(text.slice(s.start, s.end))));
-  return spans.some((s) => s.end === text.length) ? keepFinalEol(text, out, false) : out;
+  // An edit at the start (at 1: just after a BOM) may take the BOM out, or put another in.
+  const bom = (spans[0]?.start ?? 2) <= 1 ? keepBom(text, out) : out;
+  return spans.some((s) => s.end === text.length) ? keepFinalEol(text, bom, false) : bom;
 }
 
 export const editFileTool: Tool<EditFileInput> = {

@@ -52,6 +52,16 @@ export function keepFinalEol(original: string, result: string, absenceToo: boole
 }
 
 /**
+ * `result` (what `original` became) starting with one BOM when `original` started with one: the
+ * model copies the BOM read_file shows into old_text and leaves it out of new_text, or adds one.
+ */
+export function keepBom(original: string, result: string): string {
+  if (!original.startsWith(BOM)) return result;
+  if (!result.startsWith(BOM)) return BOM + result;
+  return result.startsWith(BOM + BOM) && !original.startsWith(BOM + BOM) ? result.slice(1) : result;
+}
+
+/**
  * New contents for a file that held `before` (valid UTF-8 text), given as `content` by the model:
  * the file's BOM kept, its line ends kept when it used CRLF and the content uses LF only, and its
  * final line break (or its absence) kept: a whole file's last line break is the model's habit, not
@@ -60,6 +70,5 @@ export function keepFinalEol(original: string, result: string, absenceToo: boole
 export function likeBefore(before: string, content: string): string {
   let out = content;
   if (dominantEol(before) === '\r\n' && !out.includes('\r\n')) out = withEol(out, '\r\n');
-  if (before.startsWith(BOM) && !out.startsWith(BOM)) out = BOM + out;
-  return keepFinalEol(before, out, true);
+  return keepFinalEol(before, keepBom(before, out), true);
 }

@@ -68,6 +68,15 @@ describe('edit_file and write_file keep the text as the file had it', () => {
     assert.equal(r.error?.code, 'INVALID_INPUT');
   });
 
+  it('edit_file keeps one BOM when old_text copied it from the first line (read_file shows it) and new_text left it out, or added another', async () => {
+    const root = await tmp.make({ 'bom.cs': '\uFEFFusing System;\r\nclass A {}\r\n' });
+    const ctx = toolContext(new NodeWorkspace(root));
+    await call(editFileTool, { path: 'bom.cs', old_text: '\uFEFFusing System;\n', new_text: 'using System.IO;\n' }, ctx);
+    assert.equal(await readFile(path.join(root, 'bom.cs'), 'utf8'), '\uFEFFusing System.IO;\r\nclass A {}\r\n');
+    await call(editFileTool, { path: 'bom.cs', old_text: 'using System.IO;', new_text: '\uFEFFusing System;' }, ctx);
+    assert.equal(await readFile(path.join(root, 'bom.cs'), 'utf8'), '\uFEFFusing System;\r\nclass A {}\r\n');
+  });
+
   it('write_file over a CRLF file with LF content writes CRLF; over a BOM file keeps the BOM', async () => {
     const { ctx, disk } = await setup({ 'win.txt': 'old\r\nlines\r\n', 'bom.txt': '\uFEFFold\n' });
     await call(writeFileTool, { path: 'win.txt', content: 'new\nlines\n' }, ctx);
