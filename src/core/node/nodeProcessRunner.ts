@@ -25,7 +25,9 @@ export function withoutCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 function shellCommand(command: string): { file: string; args: string[] } {
   if (isWindows) return { file: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', `"${command}"`] };
-  return { file: '/bin/sh', args: ['-c', command] };
+  // stderr written into the stdout pipe: two pipes are read in whatever order they fill, so an error
+  // would show after output written later. On the same line, so that the shell's line numbers stay.
+  return { file: '/bin/sh', args: ['-c', `exec 2>&1; ${command}`] };
 }
 
 /** Kills the process and everything in its group (its children and their children). */
@@ -103,9 +105,9 @@ function abortedBeforeStart(): RunResult {
 }
 
 /**
- * The `ProcessRunner` port with real child processes. The command runs through `/bin/sh -c`
- * (`cmd.exe /c` on Windows) as the leader of a new process group, with stdin closed and nothing
- * to read from stdout or stderr. When the shell exits, on timeout and on abort, the whole group is
+ * The `ProcessRunner` port with real child processes. The command runs through `/bin/sh -c` with
+ * its stderr sent into its stdout pipe (`cmd.exe /c` on Windows, two pipes), as the leader of a new
+ * process group, with stdin closed and nothing to read from stdout or stderr. When the shell exits, on timeout and on abort, the whole group is
  * killed, and so are the processes it started that left the group (`stopStrays`, Linux); the run
  * then resolves as soon as the pipes close, or after a short grace if something outside the group
  * still holds them, so a command that leaves background processes behind never hangs the agent. The command gets the runner's environment without the model credentials (see

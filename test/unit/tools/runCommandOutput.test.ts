@@ -26,6 +26,14 @@ describe('run_command: what the model reads of an output', function () {
     assert.match(full, /\n\[\.\.\. \d+ bytes not kept \.\.\.\]\n/);
   });
 
+  it('shows stdout and stderr lines in the order the command wrote them (an error next to what it is about)', async () => {
+    const ctx = await setup();
+    const command = 'for i in 1 2 3 4 5; do echo "compiling $i"; echo "error in $i" >&2; done; echo done; ls missing-file 2>/dev/null; true';
+    const r = await call(runCommandTool, { command }, ctx);
+    const lines = [1, 2, 3, 4, 5].flatMap((i) => [`compiling ${i}`, `error in ${i}`]);
+    assert.equal(r.output?.content, [...lines, 'done', '[Exit code 0.]'].join('\n'));
+  });
+
   it('puts the kept first and last bytes together, with a marker only where bytes are missing', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     const base = { exitCode: 0, signal: null, timedOut: false, aborted: false, durationMs: 1 };
