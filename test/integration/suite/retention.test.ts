@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { StoreHost } from '../../../src/extension/storeHost';
+import type { SessionId } from '../../../src/core/store/types';
+import { commitSteps, contextIn } from '../sidebarFakes';
+
+/**
+ * The editor's housekeeping (StoreHost.tidy, run once after the restart recovery) with the user's
+ * savepoint.retention.* as VS Code reads them: finished sessions past the limit go, the others and
+ * the one this window runs stay, and nothing goes with the default (no limit).
+ */
+describe('Retention in the editor', () => {
+  let log: vscode.LogOutputChannel;
+  let dir: string;
+  let host: StoreHost;
+  const settings = () => vscode.workspace.getConfiguration('savepoint');
+
+  before(() => {
+    log = vscode.window.createOutputChannel('Savepoint integration (retention)', { log: true });
+    dir = mkdtempSync(join(tmpdir(), 'savepoint-integ-retention-'));
+    host = new StoreHost(contextIn(dir), log);
+  });
+  after(async () => {
+    await settings().update('retention.keepLastSessions', undefined, vscode.ConfigurationTarget.Global);
+    await host?.dispose();
+    log?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps everything by default, then deletes the finished sessions past keepLastSessions, never a paused one or one this window runs', async () => {
+    const { store } = await host.get();
+    assert.ok(store);
+    const made: Record<string, SessionId> = {};
+    for (const [title, status] of [['oldest done', 'completed'], ['paused', 'paused'], ['older done', 'completed'], ['running here', 'completed'], ['newest done', 'completed']] as const) {
+      const id = (await store.createSession({ title, status })).id;
+      await commitSteps(store, id, 0, 1, 1, title);
+      made[title] = id;
+    }
+    assert.deepEqual(await host.tidy(() => false), [], 'the default keeps every session');
+    await settings().update('retention.keepLastSessions', 1, vscode.ConfigurationTarget.Global);
+    const deleted = await host.tidy((id) => id === made['running here']);
+    assert.deepEqual(new Set(deleted), new Set([made['oldest done'], made['older done']]));
+    const left = (await host.listSessions()).map((s) => s.title).sort();
+    assert.deepEqual(left, ['newest done', 'paused', 'running here']);
+  });
+});
