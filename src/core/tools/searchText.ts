@@ -6,6 +6,7 @@ import { LineSearch, SearchTimeout } from './lineSearch';
 import { decodeText, formatBytes, jsonInputSchema, looksBinary, workspaceCall, workspacePath } from './toolSupport';
 import { LoopSlices } from '../util/loopSlices';
 import { ignoredDirNote } from './listFiles';
+import { count } from '../util/plural';
 
 export const SEARCH_MAX_FILE_BYTES = 1024 * 1024;
 const SEARCH_MAX_FILES = 50_000;
@@ -169,8 +170,10 @@ export const searchTextTool: Tool<SearchTextInput> = {
     if (scan.more) notes.push(`[Stopped at ${input.max_results} matches; narrow the search (dir, glob) or raise max_results.]`);
     if (listing.truncated) notes.push(`[Only the first ${SEARCH_MAX_FILES} entries under ${dir} were searched; narrow dir.]`);
     if (listing.ignoredDir) notes.push(ignoredDirNote(dir, 'searched'));
-    if (scan.skippedLarge > 0) notes.push(`[${scan.skippedLarge} files over ${formatBytes(SEARCH_MAX_FILE_BYTES)} were skipped.]`);
-    if (scan.lines.length === 0 && !scan.slow) notes.unshift(`No matches for ${JSON.stringify(input.pattern)} under ${dir}${input.glob ? ` in files matching ${input.glob}` : ''}.${multiLine(input)}`);
+    if (scan.skippedLarge > 0) notes.push(`[${count(scan.skippedLarge, 'file')} over ${formatBytes(SEARCH_MAX_FILE_BYTES)} ${scan.skippedLarge === 1 ? 'was' : 'were'} skipped.]`);
+    // Not "no matches" in a listing that was cut: only in the part searched.
+    const where = listing.truncated ? `in the first ${SEARCH_MAX_FILES} entries under ${dir}` : `under ${dir}`;
+    if (scan.lines.length === 0 && !scan.slow) notes.unshift(`No matches for ${JSON.stringify(input.pattern)} ${where}${input.glob ? ` in files matching ${input.glob}` : ''}.${multiLine(input)}`);
     return { content: [...scan.lines, ...notes].join('\n'), ...(scan.slow ? { isError: true } : {}) };
   },
 };

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
 import { SEARCH_MAX_FILE_BYTES, searchTextTool } from '../../../src/core/tools/searchText';
 import { call, scratch, toolContext } from './toolHarness';
@@ -47,13 +49,24 @@ describe('search_text', () => {
     assert.equal((await call(searchTextTool, { pattern: 'total', dir: '../x' }, ctx)).error?.code, 'OUTSIDE_WORKSPACE');
   });
 
+  it('in a listing cut at its limit, says it found no match in the part it searched, not in the folder', async () => {
+    const root = await tmp.make({ 'a.txt': 'x\n' });
+    // More entries than a search lists: 60 folders of 1,000 empty files.
+    await Promise.all(Array.from({ length: 60 }, async (_, d) => {
+      await mkdir(join(root, `d${d}`));
+      for (let f = 0; f < 1000; f++) await writeFile(join(root, `d${d}`, `f${f}`), '');
+    }));
+    const content = (await call(searchTextTool, { pattern: 'needle' }, toolContext(new NodeWorkspace(root)))).output!.content;
+    assert.match(content, /^No matches for "needle" in the first 50000 entries under \.\.\n\[Only the first 50000 entries under \. were searched; narrow dir\.\]/);
+  });
+
   it('stops at max_results and says so; skips large files and says so; shortens very long lines', async () => {
     const root = await tmp.make({ 'huge.txt': `hit\n${'z'.repeat(SEARCH_MAX_FILE_BYTES)}`, 'many.txt': 'hit\n'.repeat(50), 'long.txt': `${'a'.repeat(1000)}NEEDLE${'b'.repeat(1000)}\n` });
     const ctx = toolContext(new NodeWorkspace(root));
     const r = await call(searchTextTool, { pattern: 'hit', max_results: 5 }, ctx);
     assert.equal(r.output?.content.split('\n').length, 7);
     assert.match(r.output!.content, /Stopped at 5 matches/);
-    assert.match(r.output!.content, /1 files over 1\.0 MB were skipped/);
+    assert.match(r.output!.content, /\[1 file over 1\.0 MB was skipped\.\]/);
     const long = await call(searchTextTool, { pattern: 'NEEDLE' }, ctx);
     assert.ok(long.output!.content.includes('NEEDLE'));
     assert.ok(long.output!.content.length < 400);
