@@ -25,9 +25,11 @@ export const readOutputTool: Tool<ReadOutputInput> = {
     const bytes = await ctx.outputs?.read(input.call_id);
     if (!bytes) throw new ToolError('NOT_FOUND', `No kept output for call ${input.call_id}: only outputs that were cut are kept.`);
     if (input.offset >= bytes.length && bytes.length > 0) throw new ToolError('INVALID_INPUT', `offset ${input.offset} is past the end (${bytes.length} bytes).`);
-    const end = charBoundary(bytes, Math.min(bytes.length, input.offset + input.length), input.offset);
-    const more = end < bytes.length ? `\n[bytes ${input.offset}-${end} of ${bytes.length}; continue with offset ${end}]` : `\n[bytes ${input.offset}-${end} of ${bytes.length}; end of output]`;
-    return { content: `${decodeText(bytes.subarray(input.offset, end))}${more}` };
+    // An offset inside a character (a model's own arithmetic) starts at the next one, and says so in the range.
+    const start = nextCharStart(bytes, input.offset);
+    const end = charBoundary(bytes, Math.min(bytes.length, start + input.length), start);
+    const more = end < bytes.length ? `\n[bytes ${start}-${end} of ${bytes.length}; continue with offset ${end}]` : `\n[bytes ${start}-${end} of ${bytes.length}; end of output]`;
+    return { content: `${decodeText(bytes.subarray(start, end))}${more}` };
   },
 };
 
@@ -38,4 +40,11 @@ export const readOutputTool: Tool<ReadOutputInput> = {
 function charBoundary(bytes: Uint8Array, end: number, start: number): number {
   for (let e = end; e > start && e > end - 4 && e < bytes.length; e--) if (((bytes[e] as number) & 0xc0) !== 0x80) return e;
   return end;
+}
+
+/** `at`, or the start of the next UTF-8 character when `at` falls inside one (at most 3 bytes on). */
+function nextCharStart(bytes: Uint8Array, at: number): number {
+  let s = at;
+  while (s < bytes.length && s < at + 3 && ((bytes[s] as number) & 0xc0) === 0x80) s++;
+  return s;
 }

@@ -22,6 +22,13 @@ describe('read_output', () => {
     assert.equal(next.output?.content, 'é-end\n[bytes 2-8 of 8; end of output]');
   });
 
+  it('starts at the next character when the offset falls inside one, and says where it started', async () => {
+    // '€' is three bytes (2-4): offset 3 is inside it.
+    const ctx = await withOutput(new TextEncoder().encode('a-€-end'));
+    const page = await call(readOutputTool, { call_id: 'call_1', offset: 3 }, ctx);
+    assert.equal(page.output?.content, '-end\n[bytes 5-9 of 9; end of output]');
+  });
+
   it('says when a call has no kept output, and when the offset is past the end', async () => {
     const ctx = await withOutput(new TextEncoder().encode('abc'));
     assert.equal((await call(readOutputTool, { call_id: 'other' }, ctx)).error?.code, 'NOT_FOUND');
