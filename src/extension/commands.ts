@@ -108,6 +108,8 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     reg('savepoint.deleteSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Delete which session?', (s) => !d.sessions.isRunning(s.id)));
       if (!id) return;
+      // Given by id (a keybinding, another extension): the picker's filter did not see it.
+      if (d.sessions.isRunning(id)) return void notify.warn('Savepoint: that session is running (or asking you something); pause or cancel it first, then delete it. Nothing was deleted.');
       const ok = await notify.warn('Delete this session and its checkpoints? Files in your workspace are not touched.', { modal: true }, 'Delete');
       if (!ok) return;
       const { store } = await d.stores.get();

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, config, deferred, events, modelStats, sleep, waitFor, waitForSession, useModel, WindowStub, workbenchUi, workspaceRoot } from '../helpers';
+import { activateExtension, config, deferred, events, modelStats, sessions, sleep, waitFor, waitForSession, useModel, WindowStub, workbenchUi, workspaceRoot } from '../helpers';
 import { EDIT_MODEL, EDIT_TASK, LATE_MODEL, LATE_TASK, REJECT_MODEL, REJECT_REASON, REJECT_TASK, RESHOW_MODEL, RESHOW_TASK, TWICE_MODEL, TWICE_TASK } from '../scenario';
 
 /**
@@ -118,7 +118,12 @@ describe('New Session', () => {
     ui.on('warning', /allow the agent to write_file reshow\.txt/, () => new Promise(() => undefined));
     await vscode.commands.executeCommand('savepoint.newSession', RESHOW_TASK);
     await waitFor('the first approval notification', () => (asked().length === 1 ? true : undefined));
-    await waitForSession(seeded.storeDir, RESHOW_TASK, (s) => s.status === 'waiting', 'to wait for the approval');
+    const waiting = await waitForSession(seeded.storeDir, RESHOW_TASK, (s) => s.status === 'waiting', 'to wait for the approval');
+    // Delete Session given the id of a session whose run is alive (its question on screen) deletes nothing.
+    ui.on('warning', /Delete this session/, () => 'Delete');
+    await vscode.commands.executeCommand('savepoint.deleteSession', waiting.id);
+    assert.ok(ui.calls.some((c) => c.kind === 'warning' && /that session is running \(or asking you something\).*Nothing was deleted/.test(c.message)), 'the user is told why');
+    assert.ok((await sessions(seeded.storeDir)).some((s) => s.id === waiting.id), 'the session is still there');
     ui.on('warning', /allow the agent to write_file reshow\.txt/, () => 'Approve');
     ui.on('quickPick', /Which session waits for you\?/, (c) => (c.args[0] as Array<{ label: string; id: string }>).find((i) => i.label.includes(RESHOW_TASK)));
     await vscode.commands.executeCommand('savepoint.answerApprovals');
