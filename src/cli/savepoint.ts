@@ -3,13 +3,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
 import type { CompactedData, ModelTurnData } from '../core/runner/runEvents';
-import type { Message } from '../core/model/types';
 import { StreamedText } from './agentText';
-import { agentSaid, messageText } from '../shared/agentText';
+import { agentSaid, turnText } from '../shared/agentText';
 import type { RunOutcome } from '../core/runner/runner';
 import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
 import { StoreError } from '../core/store/errors';
-import type { BlobHash, ListSessionsOptions, SessionId, SessionPage, SessionSummary } from '../core/store/types';
+import type { ListSessionsOptions, SessionId, SessionPage, SessionSummary } from '../core/store/types';
 import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
 import { type CliEnv, defaultStoreDir } from './cliEnv';
 import type { Composed } from './compose';
@@ -134,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
         for await (const e of app.store.readEvents(id)) {
           process.stdout.write(`${timelineLine(e)}\n`);
           if (e.type === 'model_turn') {
-            const said = agentSaid(await turnText(app, (e.data as ModelTurnData).message), '        ');
+            const said = agentSaid(await turnText(app.store, (e.data as ModelTurnData).message), '        ');
             if (said) process.stdout.write(`${said}\n`);
           }
         }
@@ -338,15 +337,6 @@ function listLine(s: SessionSummary, ids: ReadonlySet<string>): string {
 
 function printLines(lines: readonly string[]): void {
   for (const l of lines) process.stderr.write(`${l}\n`);
-}
-
-/** The text of a journaled model turn ('' when its message is not at hand). */
-async function turnText(app: Composed, hash: BlobHash): Promise<string> {
-  try {
-    return messageText(JSON.parse(new TextDecoder().decode(await app.store.getBlob(hash))) as Message);
-  } catch {
-    return '';
-  }
 }
 
 function report(r: RunOutcome): number {

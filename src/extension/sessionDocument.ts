@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import type { Message } from '../core/model/types';
 import { transcript } from '../core/runner/compaction';
 import type { CompactedData, ModelTurnData } from '../core/runner/runEvents';
-import { agentSaid, messageText } from '../shared/agentText';
+import { agentSaid, turnText } from '../shared/agentText';
 import { timelineLine } from '../core/runner/timeline';
-import type { BlobHash, SessionId } from '../core/store/types';
+import type { SessionId } from '../core/store/types';
 import type { StoreHost } from './storeHost';
 
 export const SESSION_SCHEME = 'savepoint-session';
@@ -48,14 +48,5 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
       }
     }
     return `${lines.join('\n')}\n`;
-  }
-}
-
-/** The text of a journaled model turn ('' when its message is not at hand). */
-async function turnText(store: { getBlob(h: BlobHash): Promise<Uint8Array> }, hash: BlobHash): Promise<string> {
-  try {
-    return messageText(JSON.parse(decoder.decode(await store.getBlob(hash))) as Message);
-  } catch {
-    return '';
   }
 }

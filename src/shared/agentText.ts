@@ -27,3 +27,12 @@ export function messageText(m: WithContent): string {
     .map((b) => b.text)
     .join('\n\n');
 }
+
+/** The text of a journaled model turn, read from its message blob ('' when the message is not at hand). */
+export async function turnText<H>(store: { getBlob(hash: H): Promise<Uint8Array> }, hash: H): Promise<string> {
+  try {
+    return messageText(JSON.parse(new TextDecoder().decode(await store.getBlob(hash))) as WithContent);
+  } catch {
+    return '';
+  }
+}
