@@ -22,17 +22,19 @@ function listLines(lines: readonly number[]): string {
 const AMBIGUOUS_COUNT_MAX = 1000;
 
 /**
- * The occurrences of old_text: exactly as written, else with CRLF and LF taken as the same line
- * end (the model writes LF; a Windows or mixed file has CRLF). replace_all: every one it replaces
- * (non-overlapping). Otherwise every start, overlapping ones too (`aa` is twice in `aaa`), for the
- * uniqueness check, but no more than AMBIGUOUS_COUNT_MAX + 1 of them.
+ * The occurrences of old_text, with CRLF and LF taken as the same line end (the model writes LF; a
+ * Windows or mixed file has CRLF), so that in a mixed file an LF copy and a CRLF copy are two
+ * occurrences, not one; exactly as written when that finds more (an old_text ending in a CR).
+ * replace_all: every one it replaces (non-overlapping). Otherwise every start, overlapping ones too
+ * (`aa` is twice in `aaa`), for the uniqueness check, but no more than AMBIGUOUS_COUNT_MAX + 1.
  */
 function locate(text: string, oldText: string, replaceAll: boolean): Span[] {
   const overlapping = !replaceAll;
   const max = replaceAll ? Infinity : AMBIGUOUS_COUNT_MAX + 1;
   const exact = findAll(text, oldText, overlapping, max).map((i) => ({ start: i, end: i + oldText.length }));
-  if (exact.length > 0 || (!text.includes('\r\n') && !oldText.includes('\r\n'))) return exact;
-  return findLooseEol(text, oldText, overlapping, max);
+  if (!oldText.includes('\n') || (!text.includes('\r\n') && !oldText.includes('\r\n'))) return exact;
+  const loose = findLooseEol(text, oldText, overlapping, max);
+  return loose.length > exact.length ? loose : exact;
 }
 
 function noMatch(file: string, text: string, oldText: string): ToolError {

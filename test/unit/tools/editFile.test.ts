@@ -58,6 +58,17 @@ describe('edit_file', () => {
     assert.equal(text(r.changes?.[0]?.after), 'uno\r\ndos\r\nthree\r\n');
   });
 
+  it('in a mixed file, an LF copy and a CRLF copy of old_text are two occurrences: ambiguous, and replace_all takes both', async () => {
+    const mixed = 'a();\nb();\r\n// later\r\na();\r\nb();\r\n';
+    const { root, ctx } = await setup({ 'mixed.js': mixed });
+    const amb = await call(editFileTool, { path: 'mixed.js', old_text: 'a();\nb();', new_text: 'c();' }, ctx);
+    assert.equal(amb.error?.code, 'AMBIGUOUS');
+    assert.match(amb.error!.message, /occurs 2 times .*\(lines 1, 4\)/);
+    assert.equal(await readFile(path.join(root, 'mixed.js'), 'utf8'), mixed);
+    const all = await call(editFileTool, { path: 'mixed.js', old_text: 'a();\nb();', new_text: 'c();', replace_all: true }, ctx);
+    assert.equal(text(all.changes?.[0]?.after), 'c();\r\n// later\r\nc();\r\n');
+  });
+
   it('keeps a BOM and refuses files that are not UTF-8 text', async () => {
     const { ctx } = await setup({ 'bom.txt': '\uFEFFhello\n', 'latin1.txt': new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]) });
     const r = await call(editFileTool, { path: 'bom.txt', old_text: 'hello', new_text: 'bye' }, ctx);
