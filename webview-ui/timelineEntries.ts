@@ -1,6 +1,6 @@
 import { linkNote } from '../src/shared/linkNote';
 import { type ApprovalEntry, type Clipped, type FileStat, type ModelEntry, type TimelineEntry, type ToolEntry, type ToolState, diagnosticsLook } from '../src/shared/timeline';
-import { type StepAction, actionTitle, stepActions, undoRewindAction } from '../src/shared/sessionActions';
+import { READ_ONLY_LOCK, type StepAction, actionTitle, stepActions, undoRewindAction } from '../src/shared/sessionActions';
 import { duration, el, icon, iconAction, refusedIcon, tokens } from './dom';
 import { focusWidget } from './focusKeep';
 
@@ -254,9 +254,12 @@ function approvalEntry(a: ApprovalEntry, ctx: EntryContext): HTMLElement[] {
   }
   if (a.decision === null) {
     const h = head('bell', what, '', { tone: 'warning' });
-    const act = el('div', 'entry-actions');
-    act.append(iconAction('bell-dot', 'Answer it now', () => ctx.answer()));
-    h.append(act);
+    // Read-only (another window holds the store, for as long as this window is open): that window asks it.
+    if (ctx.lock !== READ_ONLY_LOCK) {
+      const act = el('div', 'entry-actions');
+      act.append(iconAction('bell-dot', 'Answer it now', () => ctx.answer()));
+      h.append(act);
+    }
     const wait = el('div', 'verdict tone-warning', waitingWords(a.requestedAt, ctx.now));
     // Written again every few seconds (SessionDetail.tick): not read out each time.
     wait.dataset.since = String(a.requestedAt);

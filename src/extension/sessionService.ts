@@ -346,7 +346,7 @@ export class SessionService implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run agents in a restricted workspace. Trust the workspace to let the agent use tools.');
     const state = await this.stores.get();
     if (!state.store) throw new NotReady(state.error ?? 'The session store is not available.');
-    if (state.readOnly) throw new NotReady('Another window is using this workspace\'s sessions; they are shown read-only here.');
+    if (state.readOnly) throw new NotReady('Another window is using this workspace\'s sessions; they are shown read-only here. To work with them here, close that window, then reload this one.');
     const s = readSettings();
     const apiKey = (await this.secrets.get(API_KEY_SECRET)) ?? process.env.ANTHROPIC_API_KEY ?? '';
     if (needsModel && !apiKey && !s.baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });

@@ -145,7 +145,7 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
     const state = await this.stores.get();
     const sessions = toRows(await this.stores.listSessions()).map((r) => {
       const folder = this.folderName(r.id);
-      return { ...r, live: this.isLive(r.id), ...(folder ? { folder } : {}) };
+      return { ...r, live: this.isLive(r.id), ...(state.readOnly ? { readOnly: true } : {}), ...(folder ? { folder } : {}) };
     });
     return { sessions, store: { readOnly: state.readOnly, error: state.error } };
   }

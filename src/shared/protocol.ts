@@ -25,6 +25,8 @@ export interface SessionRow {
   forkOf: { id: string; title: string | null; step: number | null } | null;
   /** A run of it is alive in this window (a waiting session can be, or be paused at its question): its history cannot change then. */
   live?: boolean;
+  /** Another window holds the store: this window shows the session but cannot change it. */
+  readOnly?: boolean;
   /** In a workspace of several folders: the folder the session works in (its name, and "(not open)" when removed). */
   folder?: string;
 }

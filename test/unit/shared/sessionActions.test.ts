@@ -65,3 +65,29 @@ describe("the actions on a session's timeline steps", () => {
     }
   });
 });
+
+/**
+ * With another window holding the store, the sidebar showed its sessions read-only, but every row
+ * and header still offered Resume, Cancel, Rewind and Fork, and every step Rewind and Fork: each
+ * click only got an error. Now nothing that changes the store is offered; the steps say why.
+ */
+describe('the actions of a session shown read-only (another window holds the store)', () => {
+  const statuses = ['running', 'waiting', 'interrupted', 'paused', 'failed', 'completed'] as const;
+
+  it('offers no action in the list or the header', () => {
+    for (const status of statuses) {
+      assert.deepEqual(listActions({ status, readOnly: true }), [], status);
+      assert.deepEqual(detailActions({ status, readOnly: true }), [], status);
+      assert.ok(detailActions({ status }).length > 0, `${status} has actions when the store is this window's`);
+    }
+  });
+
+  it("refuses a step's Rewind, Fork and Undo with the reason", () => {
+    const lock = historyLock({ status: 'completed', readOnly: true });
+    assert.ok(lock);
+    for (const a of [...stepActions(4, lock), undoRewindAction(9, lock)]) {
+      assert.equal(a.refused, lock, a.command);
+      assert.match(actionTitle(a), /: unavailable here: another window is using this workspace's sessions \(they are read-only in this one\)$/);
+    }
+  });
+});
