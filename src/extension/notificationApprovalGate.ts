@@ -120,7 +120,7 @@ export class NotificationApprovalGate implements ApprovalGate {
   private timedOut(r: ApprovalRequest, answer: TimedOutAnswer): ApprovalAnswer {
     this.log?.info(`approval ${r.approvalId} (${r.kind}${r.tool ? ` ${r.tool}` : ''}) timed out: ${answer.decision}`);
     void notify.info(`Savepoint: ${answer.text}`);
-    return { decision: answer.decision, text: answer.text };
+    return { decision: answer.decision, text: answer.text, timedOut: answer.timedOut };
   }
 }
 

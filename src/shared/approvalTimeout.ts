@@ -17,7 +17,10 @@ export const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
 
 export interface TimedOutAnswer {
   decision: 'approve' | 'reject';
+  /** What happened, for the user's notice and the model. */
   text: string;
+  /** The wait nobody answered within, in words ("5 minutes"). */
+  timedOut: string;
 }
 
 export type TimeoutPlan = { type: 'never' } | { type: 'wait'; ms: number } | { type: 'decide'; answer: TimedOutAnswer };
@@ -37,7 +40,8 @@ export function timedOutAnswer(kind: string, t: ApprovalTimeout, userOnly = fals
   const decision = t.action === 'approve' && kind === 'tool' && !userOnly ? 'approve' : 'reject';
   const seconds = Math.round(t.minutes * 60);
   const after = seconds < 60 ? `${seconds} second${seconds === 1 ? '' : 's'}` : t.minutes === 1 ? '1 minute' : `${Math.round(t.minutes * 10) / 10} minutes`;
-  return { decision, text: `No answer within ${after}: ${decision === 'approve' ? 'approved' : 'rejected'} automatically (setting savepoint.approval.timeoutAction).` };
+  const what = kind === 'tool' ? 'the call' : 'it';
+  return { decision, timedOut: after, text: `Nobody answered this approval within ${after}, so the approval timeout ${decision === 'approve' ? 'approved' : 'rejected'} ${what} (setting savepoint.approval.timeoutAction).` };
 }
 
 /** What to do about a pending approval now: nothing, wait `ms`, or decide. */

@@ -161,13 +161,13 @@ try {
   await page.locator('.quick-input-widget input').fill('Make hello 3');
   await page.keyboard.press('Enter');
   await page.locator('.notification-toast', { hasText: 'allow the agent to edit_file hello.ts' }).first().waitFor({ timeout: 60000 });
-  await page.locator('.notification-toast', { hasText: 'No answer within 15 seconds: rejected automatically' }).first().waitFor({ timeout: 30000 });
+  await page.locator('.notification-toast', { hasText: 'Nobody answered this approval within 15 seconds, so the approval timeout rejected the call' }).first().waitFor({ timeout: 30000 });
   await web.locator('text=Completed (2)').waitFor({ timeout: 30000 });
   const after = readFileSync(join(wb.ws, 'hello.ts'), 'utf8');
   if (after !== 'export const hello = 2;\n') fail(`the timed-out edit ran: hello.ts is ${JSON.stringify(after)}`);
   await web.locator('li.session', { hasText: 'Make hello 3' }).click();
   const timedOut = web.locator('li.entry-approval', { hasText: 'Rejected after' });
-  await timedOut.locator('.decision-text', { hasText: 'No answer within 15 seconds: rejected automatically' }).waitFor({ timeout: 20000 });
+  await timedOut.locator('.decision-text', { hasText: 'Nobody answered this approval within 15 seconds, so the approval timeout rejected the call' }).waitFor({ timeout: 20000 });
   await web.locator('li.entry-tool', { hasText: 'edit_file' }).locator('vscode-collapsible[heading="Error"]').waitFor({ timeout: 10000 });
   step(`approval timeout: "${(await timedOut.innerText()).replace(/\s+/g, ' ').slice(0, 140)}"; hello.ts untouched`);
   await wb.screenshot('approval-timed-out');

@@ -26,6 +26,8 @@ export interface ApprovalAnswer {
   input?: unknown;
   /** Feedback for 'reject'; the reply for 'respond'. */
   text?: string;
+  /** Decided by the approval timeout, not the user: nobody answered within this wait ("5 minutes"). */
+  timedOut?: string;
 }
 
 /**

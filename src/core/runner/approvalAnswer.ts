@@ -12,7 +12,7 @@ import { hashMessage } from './sessionJournal';
  * took it (the gate during a run, or `savepoint approve` between runs).
  */
 export function answerEvents(s: RunState, asked: ApprovalRequestedData, answer: ApprovalAnswer): { events: RunnerEvent[]; messages: Message[] } {
-  const events: RunnerEvent[] = [{ type: 'approval_decided', data: { approvalId: asked.approvalId, decision: answer.decision, ...(answer.input !== undefined ? { input: answer.input } : {}), ...(answer.text !== undefined ? { text: answer.text } : {}) } }];
+  const events: RunnerEvent[] = [{ type: 'approval_decided', data: { approvalId: asked.approvalId, decision: answer.decision, ...(answer.input !== undefined ? { input: answer.input } : {}), ...(answer.text !== undefined ? { text: answer.text } : {}), ...(answer.timedOut !== undefined ? { timedOut: answer.timedOut } : {}) } }];
   const messages: Message[] = [];
   if (asked.kind === 'budget' && answer.decision !== 'reject') {
     const over = exhausted(s.budgets, s.counters);
@@ -20,7 +20,8 @@ export function answerEvents(s: RunState, asked: ApprovalRequestedData, answer: 
     if (over) events.push({ type: 'budgets_changed', data: { budgets: edited && typeof edited === 'object' ? { ...s.budgets, ...edited } : raise(s.budgets, over) } });
   }
   if ((asked.kind === 'budget' || asked.kind === 'loop') && answer.decision === 'reject') {
-    events.push({ type: 'status', data: { status: 'failed', reason: `stopped by the user: ${asked.reasons.join('; ')}${answer.text ? ` (${answer.text})` : ''}` } });
+    const by = answer.timedOut !== undefined ? `stopped by the approval timeout (nobody answered within ${answer.timedOut}): ${asked.reasons.join('; ')}` : `stopped by the user: ${asked.reasons.join('; ')}${answer.text ? ` (${answer.text})` : ''}`;
+    events.push({ type: 'status', data: { status: 'failed', reason: by } });
   }
   // A reply to a budget or loop question goes to the model with the go-ahead (a budget is raised as for approve).
   if ((asked.kind === 'loop' || asked.kind === 'budget') && answer.decision === 'respond' && answer.text) {

@@ -129,6 +129,8 @@ export interface ApprovalDecidedData {
   input?: unknown;
   /** Feedback for 'reject', the human reply for 'respond'. */
   text?: string;
+  /** Decided by the approval timeout, not the user: nobody answered within this wait ("5 minutes"). */
+  timedOut?: string;
 }
 
 /** A file a command (or anything else during the call) changed, found by the change capture. */

@@ -20,7 +20,7 @@ import { mergeWithLastSeen } from './lastSeenMerge';
 import { type FileWrite, applyChanges } from './applyChanges';
 import { diagnosticsForModel } from './stepDiagnostics';
 import { type StepBase, StepChecks } from './stepChecks';
-import { type PlannedMutation, type RunnerEvent, type SideEffect, type StepDiagnostics, type ToolResultData, approvalKind, question } from './runEvents';
+import { type ApprovalDecidedData, type PlannedMutation, type RunnerEvent, type SideEffect, type StepDiagnostics, type ToolResultData, approvalKind, question } from './runEvents';
 import type { CallState } from './runState';
 import type { RunnerDeps } from './runner';
 import { RunnerError, type AppendExtras, type SessionJournal, hashBytes, hashMessage } from './sessionJournal';
@@ -52,7 +52,7 @@ export class ToolCalls {
     if (!call.planned) return this.plan(j, call, tool, await j.toolUseInput(call.id), undefined, startedHere, signal);
     const latest = call.decision && call.decision.approvalId === call.approvalId ? call.decision : undefined;
     if (call.approvalId && !latest) throw new RunnerError('INVALID', `call ${call.id} waits for approval ${call.approvalId}`);
-    if (latest && latest.decision !== 'approve' && latest.decision !== 'edit') return this.declined(j, call, latest.decision, latest.text, signal);
+    if (latest && latest.decision !== 'approve' && latest.decision !== 'edit') return this.declined(j, call, latest, signal);
     // The input the user edited runs, whichever question they answered with it (the call, a command to run again, a conflict).
     if (latest?.decision === 'edit' && latest.input !== undefined && ['tool', 'command_rerun', 'conflict'].includes(approvalKind(latest.approvalId) ?? '')) return this.plan(j, call, tool, latest.input, approvalKind(latest.approvalId), startedHere, signal);
     if (!call.started) return this.start(j, call, tool, call.planned.input, await approvedDisk(this.deps.store, j, latest, ['approve', 'edit']), startedHere, signal);
@@ -86,7 +86,7 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, [planned, asked], changes ? { blobs: this.blobsOf(changes) } : undefined);
   }
 
-  private async declined(j: SessionJournal, call: CallState, decision: string, text: string | undefined, signal: AbortSignal): Promise<void> {
+  private async declined(j: SessionJournal, call: CallState, { decision, text, timedOut }: ApprovalDecidedData, signal: AbortSignal): Promise<void> {
     const kind = approvalKind(call.approvalId);
     const input = call.planned?.input ?? null;
     // What a command cut off by a crash had changed stays the step's, whatever the answer: a rewind can take it back.
@@ -103,7 +103,8 @@ export class ToolCalls {
         : kind === 'conflict'
           ? 'The file changed outside the session since this edit was planned; the user chose not to apply it.'
           : 'The user rejected this call.';
-    const content = `${why}${text ? ` Feedback: ${text}` : ''}${after}`;
+    // Nobody decided: the timeout's own words say so (the user may be away), not "the user rejected".
+    const content = timedOut !== undefined ? `${text ?? `Nobody answered this approval within ${timedOut}, so the approval timeout rejected the call.`}${after}` : `${why}${text ? ` Feedback: ${text}` : ''}${after}`;
     return this.finish(j, call, { content, isError: true }, input, kind === 'tool' ? undefined : 'skipped', more);
   }
 

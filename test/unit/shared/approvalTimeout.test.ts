@@ -18,7 +18,7 @@ describe('approval timeout: the default action, counted from the journaled reque
     assert.equal(plan.type, 'decide');
     assert.ok(plan.type === 'decide');
     assert.equal(plan.answer.decision, 'reject');
-    assert.match(plan.answer.text, /No answer within 10 minutes: rejected automatically/);
+    assert.match(plan.answer.text, /^Nobody answered this approval within 10 minutes, so the approval timeout rejected the call/);
   });
 
   it('an approval asked before a restart and overdue after it is decided at once', () => {
@@ -30,7 +30,7 @@ describe('approval timeout: the default action, counted from the journaled reque
 
   it('approve applies to tool calls only: conflicts, re-runs, budgets and loops are rejected', () => {
     const t = approvalTimeoutFrom(1, 'approve');
-    assert.deepEqual(timedOutAnswer('tool', t), { decision: 'approve', text: 'No answer within 1 minute: approved automatically (setting savepoint.approval.timeoutAction).' });
+    assert.deepEqual(timedOutAnswer('tool', t), { decision: 'approve', timedOut: '1 minute', text: 'Nobody answered this approval within 1 minute, so the approval timeout approved the call (setting savepoint.approval.timeoutAction).' });
     for (const kind of ['conflict', 'command_rerun', 'budget', 'loop']) assert.equal(timedOutAnswer(kind, t).decision, 'reject', kind);
   });
 
@@ -43,8 +43,8 @@ describe('approval timeout: the default action, counted from the journaled reque
   });
 
   it('says how long it waited in words that fit the setting', () => {
-    assert.match(timedOutAnswer('tool', approvalTimeoutFrom(0.05, 'reject')).text, /^No answer within 3 seconds: rejected/);
-    assert.match(timedOutAnswer('tool', approvalTimeoutFrom(90, 'reject')).text, /^No answer within 90 minutes/);
+    assert.match(timedOutAnswer('tool', approvalTimeoutFrom(0.05, 'reject')).text, /^Nobody answered this approval within 3 seconds, so the approval timeout rejected/);
+    assert.match(timedOutAnswer('tool', approvalTimeoutFrom(90, 'reject')).text, /^Nobody answered this approval within 90 minutes,/);
   });
 
   it('unknown actions mean reject; huge timeouts are capped', () => {
