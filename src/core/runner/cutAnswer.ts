@@ -1,4 +1,4 @@
-import { type Message, type StopReason, isCut } from '../model/types';
+import { type ContentBlock, type Message, type StopReason, isCut } from '../model/types';
 import { messageChars } from './compaction';
 import type { RunnerEvent } from './runEvents';
 import { hashMessage } from './sessionJournal';
@@ -46,6 +46,22 @@ export function cutAnswerEnd(stopReason: StopReason, continued: number, maxToken
     return { continues: false, events: [{ type: 'status', data: { status: 'completed', reason: incomplete } }], messages: [], incomplete };
   }
   const m: Message = { role: 'user', content: [{ type: 'text', text: `Your answer ${why} before it was finished. Continue exactly where it stopped, without repeating what you already wrote.` }] };
+  return { continues: true, events: [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'continue', chars: messageChars(m) } }], messages: [m] };
+}
+
+/** No tool call and no text: what the API sometimes answers with `end_turn`, mostly right after tool results. */
+export const isEmptyAnswer = (content: readonly ContentBlock[]): boolean => content.every((b) => b.type !== 'tool_use' && (b.type !== 'text' || b.text.trim() === ''));
+
+const NO_ANSWER = 'the model ended its turn without any answer, also when asked to go on, so the session has no final answer; its timeline shows what was done';
+
+/**
+ * A turn that ended by itself with no text and no tool call: the session would complete with no
+ * answer. The model is asked once to finish (its answer, or its next step); ended so again right
+ * after a request to go on (this one, or a cut answer's), the session completes and says why.
+ */
+export function emptyAnswerEnd(continued: number): CutAnswerEnd {
+  if (continued > 0) return { continues: false, events: [{ type: 'status', data: { status: 'completed', reason: NO_ANSWER } }], messages: [], incomplete: NO_ANSWER };
+  const m: Message = { role: 'user', content: [{ type: 'text', text: 'Your last turn ended without any text or tool call. If the task is done, give your final answer: what you did and what is left. Otherwise go on with the next step.' }] };
   return { continues: true, events: [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'continue', chars: messageChars(m) } }], messages: [m] };
 }
 

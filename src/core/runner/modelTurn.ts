@@ -1,7 +1,7 @@
 import { type Message, type ToolUseBlock, isCut } from '../model/types';
 import { toolDefinitions } from '../tools/registry';
 import { systemWithPins } from './compaction';
-import { cutAnswerEnd } from './cutAnswer';
+import { cutAnswerEnd, emptyAnswerEnd, isEmptyAnswer } from './cutAnswer';
 import type { RetryNote, RunnerEvent } from './runEvents';
 import type { RunnerDeps } from './runner';
 import { type AppendExtras, type SessionJournal, hashMessage } from './sessionJournal';
@@ -38,7 +38,8 @@ export async function modelTurn(deps: Pick<RunnerDeps, 'llm' | 'tools' | 'onEven
   const cutId = isCut(response.stopReason) && last?.type === 'tool_use' ? last.id : undefined;
   const calls = response.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name, ...(b.id === cutId ? { cut: true as const } : {}) }));
   const turn = s.turn + 1;
-  const end = calls.length === 0 ? cutAnswerEnd(response.stopReason, s.continued ?? 0, s.maxTokens, deps.maxContinuations) : undefined;
+  const cut = calls.length === 0 ? cutAnswerEnd(response.stopReason, s.continued ?? 0, s.maxTokens, deps.maxContinuations) : undefined;
+  const end = cut ?? (calls.length === 0 && response.stopReason === 'end_turn' && isEmptyAnswer(response.content) ? emptyAnswerEnd(s.continued ?? 0) : undefined);
   const event: RunnerEvent = {
     type: 'model_turn',
     data: { turn, message: hashMessage(m), calls, stopReason: response.stopReason, usage: response.usage, costUsd: response.costUsd, model: response.model, attempts: response.attempts, retries, ...(response.spent ? { spent: response.spent } : {}), ...(end?.continues ? { continues: true as const } : {}) },

@@ -180,7 +180,9 @@ export class SessionJournal {
   async conversation(): Promise<Message[]> {
     const all = await Promise.all(this.current.messages.map((h) => this.message(h)));
     const out: Message[] = [];
-    for (const m of all) {
+    for (const journaled of all) {
+      // An empty text block (a turn that ended with nothing) is refused by the API ("text content blocks must be non-empty").
+      const m = typeof journaled.content === 'string' ? journaled : { ...journaled, content: journaled.content.filter((b) => b.type !== 'text' || b.text !== '') };
       if (m.content.length === 0) continue;
       const prev = out[out.length - 1];
       if (prev && prev.role === m.role) out[out.length - 1] = { role: m.role, content: [...blocks(prev), ...blocks(m)] };

@@ -77,6 +77,9 @@ function conversationProblems(messages: readonly RequestMessage[]): string[] {
     const expected = i % 2 === 0 ? 'user' : 'assistant';
     if (m.role !== expected) problems.push(`messages[${i}]: roles must alternate user/assistant starting with user; got ${m.role}`);
     const blocks = blocksOf(m);
+    // The API's words for these: a conversation that holds one fails on every request.
+    if (blocks.length === 0 && !(m.role === 'assistant' && i === messages.length - 1)) problems.push(`messages.${i}: all messages must have non-empty content except for the optional final assistant message`);
+    if (blocks.some((b) => b.type === 'text' && b.text === '')) problems.push(`messages.${i}: text content blocks must be non-empty`);
     const wrong = blocks.find((b) => b.type === (m.role === 'user' ? 'tool_use' : 'tool_result'));
     if (wrong) problems.push(`messages[${i}]: a ${m.role} message cannot hold ${wrong.type}`);
     if (m.role === 'assistant') problems.push(...toolUsePairing(messages, i, seenToolUse));

@@ -57,7 +57,8 @@ const common = {
 const messageStepSchema = z.strictObject({
   type: z.literal('message'),
   ...common,
-  content: z.array(replyBlockSchema).min(1),
+  /** May be empty: the API does answer `end_turn` with no content at all, mostly right after tool results. */
+  content: z.array(replyBlockSchema),
   /** Default: `tool_use` when the content has a tool_use block, else `end_turn`. */
   stop_reason: z.enum(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'pause_turn', 'refusal', 'model_context_window_exceeded']).optional(),
   usage: usageSchema.default({ input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }),
