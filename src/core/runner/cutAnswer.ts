@@ -62,7 +62,7 @@ const NO_ANSWER = 'the model ended its turn without any answer, also when asked 
 export function emptyAnswerEnd(continued: number): CutAnswerEnd {
   if (continued > 0) return { continues: false, events: [{ type: 'status', data: { status: 'completed', reason: NO_ANSWER } }], messages: [], incomplete: NO_ANSWER };
   const m: Message = { role: 'user', content: [{ type: 'text', text: 'Your last turn ended without any text or tool call. If the task is done, give your final answer: what you did and what is left. Otherwise go on with the next step.' }] };
-  return { continues: true, events: [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'continue', chars: messageChars(m) } }], messages: [m] };
+  return { continues: true, events: [{ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'no_answer', chars: messageChars(m) } }], messages: [m] };
 }
 
 /** What the model is told about a call whose input max_tokens (or the full context window) cut off. */

@@ -266,7 +266,7 @@ export interface MessageAddedData {
    * tool_results: the results of a turn's calls; human: the user's words; drift: what changed on
    * disk while the session was away; continue: the model is asked to go on with an answer cut short.
    */
-  reason: 'tool_results' | 'human' | 'drift' | 'continue';
+  reason: 'tool_results' | 'human' | 'drift' | 'continue' | 'no_answer';
   /** The message's size in characters (context accounting; absent in older journals). */
   chars?: number;
   /**

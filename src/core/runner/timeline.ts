@@ -133,7 +133,7 @@ export function describeEvent(ev: RunnerEvent): string {
       return `${head}  ${ev.data.isError ? 'ERROR' : 'ok'} ${ev.data.name}${ev.data.recovered ? ` [recovered: ${ev.data.recovered}]` : ''}: ${cut(firstLine.replace(/\s+/g, ' '), 110)}${diag ? ` — ${diag}` : ''}${resultDetails(ev.data)}`;
     }
     case 'message_added':
-      return `${head}  ${ev.data.reason === 'human' ? 'human message' : ev.data.reason === 'drift' ? 'told the model what changed on disk while the session was away' : ev.data.reason === 'continue' ? 'the answer was cut short: asked the model to continue' : 'tool results sent'}`;
+      return `${head}  ${ev.data.reason === 'human' ? 'human message' : ev.data.reason === 'drift' ? 'told the model what changed on disk while the session was away' : ev.data.reason === 'continue' ? 'the answer was cut short: asked the model to continue' : ev.data.reason === 'no_answer' ? 'the turn ended without any answer: asked the model to finish' : 'tool results sent'}`;
     case 'status':
       return `${head}status → ${ev.data.status}${ev.data.reason ? ` (${cut(ev.data.reason, 120)})` : ''}`;
     case 'budgets_changed':

@@ -145,7 +145,7 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
       const d = ev.data;
       if (d.reason === 'tool_results') return settleTurn(state);
       const text = look.messageText(d.message)?.slice(0, NOTE_CHARS);
-      if (d.reason === 'continue') return [put(state, note(e, 'warning', 'warning', describeEvent(ev).trim()))];
+      if (d.reason === 'continue' || d.reason === 'no_answer') return [put(state, note(e, 'warning', 'warning', describeEvent(ev).trim()))];
       if (d.reason === 'drift') return [put(state, note(e, 'warning', 'warning', text ? `Files changed on disk while the session was away: ${text}` : describeEvent(ev).trim()))];
       return [put(state, note(e, 'info', 'comment', text ? `You: ${text}` : describeEvent(ev).trim()))];
     }

@@ -30,6 +30,8 @@ describe('a turn that ends with no answer at all', function () {
       assert.equal(h.server.requests().length, 3, 'one more request, for the answer');
       assert.match(lastUserText(h.server.requests()[2]?.body), /Your last turn ended without any text or tool call/);
       assert.deepEqual(h.server.violations(), []);
+      const asked = (await h.events(id)).filter((e) => e.type === 'message_added' && e.data.reason !== 'tool_results');
+      assert.deepEqual(asked.map((e) => e.type === 'message_added' && e.data.reason), ['no_answer'], 'the timeline says why the model was asked, not "the answer was cut short"');
     });
   }
 
