@@ -67,7 +67,7 @@ class RowView {
     this.title.textContent = s.title;
     this.openButton.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
     this.meta.textContent = metaText(s, now);
-    const actionsKey = `${s.id}:${s.status}:${!!s.live}`;
+    const actionsKey = `${s.id}:${s.status}:${!!s.live}:${!!s.readOnly}`;
     if (actionsKey !== this.actionsKey) {
       this.actionsKey = actionsKey;
       this.actions.replaceChildren(...listActions(s).map(([command, codicon, label]) => iconAction(codicon, label, () => this.deps.act(command, s.id))));
