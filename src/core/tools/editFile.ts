@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Workspace } from '../ports/workspace';
 import { type Span, findAll, findIgnoringWhitespace, findLooseEol, spliceSpans } from './editMatch';
 import { type Eol, dominantEol, eolOfRegion, keepBom, keepFinalEol, withEol } from './textFidelity';
 import { ToolError, type FileChange, type Tool } from './tool';
@@ -28,7 +29,7 @@ const AMBIGUOUS_COUNT_MAX = 1000;
  * replace_all: every one it replaces (non-overlapping). Otherwise every start, overlapping ones too
  * (`aa` is twice in `aaa`), for the uniqueness check, but no more than AMBIGUOUS_COUNT_MAX + 1.
  */
-function locate(text: string, oldText: string, replaceAll: boolean): Span[] {
+export function locate(text: string, oldText: string, replaceAll: boolean): Span[] {
   const overlapping = !replaceAll;
   const max = replaceAll ? Infinity : AMBIGUOUS_COUNT_MAX + 1;
   const exact = findAll(text, oldText, overlapping, max).map((i) => ({ start: i, end: i + oldText.length }));
@@ -58,7 +59,7 @@ function noMatch(file: string, text: string, oldText: string): ToolError {
  * line break (a lost one is an accident; adding a missing one, as linters ask, is an edit), nor one
  * at the start its BOM.
  */
-function replaced(text: string, spans: readonly Span[], newText: string): string {
+export function replaced(text: string, spans: readonly Span[], newText: string): string {
   let fileEol: Eol | undefined;
   // The file's line end is looked at once, for all the occurrences (replace_all may have thousands).
   const eolOf = (region: string): Eol => eolOfRegion(region, () => (fileEol ??= dominantEol(text) ?? '\n'));
@@ -66,6 +67,27 @@ function replaced(text: string, spans: readonly Span[], newText: string): string
   // An edit at the start (at 1: just after a BOM) may take the BOM out, or put another in.
   const bom = (spans[0]?.start ?? 2) <= 1 ? keepBom(text, out) : out;
   return spans.some((s) => s.end === text.length) ? keepFinalEol(text, bom, false) : bom;
+}
+
+/**
+ * replace_all of a text within one line by a text without line breaks: no line end to adjust, so
+ * one native replaceAll does it, with `replaced`'s BOM and final line break rules. A data file may hold millions of occurrences: a span for each kept the extension host's
+ * thread busy for seconds, mostly collecting them. Undefined: not such an edit, or no occurrence.
+ */
+export function replacedEverywhereInLine(text: string, oldText: string, newText: string): string | undefined {
+  if (/[\r\n]/.test(oldText) || /[\r\n]/.test(newText)) return undefined;
+  // Where the first occurrence starts and the last one ends (non-overlapping, from the start, as replaceAll takes them).
+  let first = -1;
+  let lastEnd = -1;
+  for (let i = text.indexOf(oldText); i !== -1; i = text.indexOf(oldText, i + oldText.length)) {
+    if (first < 0) first = i;
+    lastEnd = i + oldText.length;
+  }
+  if (first < 0) return undefined;
+  // Literally: a `$` in new_text is not a replacement pattern.
+  const joined = text.replaceAll(oldText, newText.replaceAll('$', '$$$$'));
+  const bom = first <= 1 ? keepBom(text, joined) : joined;
+  return lastEnd === text.length ? keepFinalEol(text, bom, false) : bom;
 }
 
 export const editFileTool: Tool<EditFileInput> = {
@@ -87,6 +109,8 @@ export const editFileTool: Tool<EditFileInput> = {
     if (before === undefined) throw new ToolError('NOT_FOUND', `${file} does not exist. To create it, use write_file.`);
     const text = looksBinary(before) ? undefined : decodeExact(before);
     if (text === undefined) throw new ToolError('INVALID_INPUT', `${file} is not a UTF-8 text file; edit_file cannot change it safely.`);
+    const inLine = input.replace_all ? replacedEverywhereInLine(text, input.old_text, input.new_text) : undefined;
+    if (inLine !== undefined) return changed(ctx.workspace, file, before, text, inLine);
     const spans = locate(text, input.old_text, input.replace_all);
     if (spans.length === 0) throw noMatch(file, text, input.old_text);
     if (spans.length > 1 && !input.replace_all) {
@@ -99,9 +123,12 @@ export const editFileTool: Tool<EditFileInput> = {
           'Include more surrounding lines to make it unique, or set replace_all to true.',
       );
     }
-    const after = replaced(text, spans, input.new_text);
-    if (after === text) throw new ToolError('INVALID_INPUT', `The edit changes nothing in ${file}: new_text is what the file already has there.`);
-    await checkWritable(ctx.workspace, file, 'change');
-    return [{ path: file, before, after: encodeText(after) }];
+    return changed(ctx.workspace, file, before, text, replaced(text, spans, input.new_text));
   },
 };
+
+async function changed(workspace: Workspace, file: string, before: Uint8Array, text: string, after: string): Promise<FileChange[]> {
+  if (after === text) throw new ToolError('INVALID_INPUT', `The edit changes nothing in ${file}: new_text is what the file already has there.`);
+  await checkWritable(workspace, file, 'change');
+  return [{ path: file, before, after: encodeText(after) }];
+}
