@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CheckpointError } from '../core/checkpoints/checkpointEvents';
 import { loadFileHistory } from '../core/checkpoints/fileHistory';
-import { conflictsToAsk, overwritesChosen } from '../core/checkpoints/overwriteChoice';
+import { conflictsToAsk, markUnsaved, overwritesChosen } from '../core/checkpoints/overwriteChoice';
 import { type StepChanges, changeOf, stepChanges, stepChoices } from '../core/checkpoints/stepChanges';
 import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
@@ -19,6 +19,7 @@ import type { StoreHost } from './storeHost';
 import { count } from '../core/util/plural';
 import { notify } from './notify';
 import { BlobContentProvider } from './blobContentProvider';
+import { showWritten, unsavedUnder } from './unsavedEditors';
 
 export interface CheckpointDeps {
   stores: Pick<StoreHost, 'get' | 'memory' | 'notifyChanged'>;
@@ -86,10 +87,14 @@ async function confirmPlan(message: string, detail: string, files: readonly Rewi
  * The files edited outside the session that the user ticks to overwrite anyway (none: all are kept);
  * undefined when the user dismissed the question: then nothing is written, and that is said.
  */
-async function pickOverwrites(files: readonly RewindFilePlan[], what: string): Promise<string[] | undefined> {
+async function pickOverwrites(files: readonly RewindFilePlan[], what: string, root: vscode.Uri): Promise<string[] | undefined> {
+  // Saved or opened meanwhile: an editor's unsaved changes are asked about from the latest look.
+  markUnsaved(files, unsavedUnder(root));
   const asked = conflictsToAsk(files);
   if (!asked.length) return [];
-  const picked = await vscode.window.showQuickPick(asked.map((label) => ({ label, picked: false })), { canPickMany: true, placeHolder: `These files were edited outside the session. Tick the ones ${what} overwrites anyway (others are kept; Escape cancels).` });
+  const unsaved = new Set(files.filter((f) => f.unsaved).map((f) => f.path));
+  const items = asked.map((label) => ({ label, picked: false, ...(unsaved.has(label) ? { description: 'unsaved changes in an editor: ticked, they are discarded' } : {}) }));
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: `These files were edited outside the session (on disk, or unsaved in an editor). Tick the ones ${what} overwrites anyway (others are kept; Escape cancels).` });
   const chosen = overwritesChosen(asked, picked?.map((p) => p.label));
   if (!chosen) void notify.info(`Savepoint: ${what} was cancelled; nothing was changed.`);
   return chosen;
@@ -100,20 +105,23 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const ws = workspace(d, id);
   const outliner = await d.sessions.symbolOutliner();
   const plan = await planUndo(store, ws, id, rewind.rewindId, outliner ? { outliner } : {});
+  const root = folder(d, id);
+  markUnsaved(plan.files, unsavedUnder(root));
   const changes = plan.files.filter((f) => f.action !== 'none');
   const at = targetName(rewind.targetStep);
   if (preview) {
     const later = (plan.laterRewound ?? []).map((l) => `${l.path}: left for now, rewound again by ${laterName([l.targetStep])} (undo that one first)`);
     const detail = [...changes.map(previewLine), ...later, ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
     const message = `Savepoint: undo the rewind to ${at}? Files go back to what they held before the rewind: ${changeCount(changes)}.`;
-    if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`, folder(d, id)))) return;
+    if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`, root))) return;
   }
-  const overwrite = await pickOverwrites(plan.files, 'the undo');
+  const overwrite = await pickOverwrites(plan.files, 'the undo', root);
   if (!overwrite) return;
   const memory = await d.stores.memory();
   const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), holdWrites: d.sessions.holdWritesIn(ws.root) });
   d.stores.notifyChanged();
-  void notify.info(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${keptNote(u)}).`);
+  await showWritten(root, plan.files, u.written);
+  void notify.info(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${keptNote(u, plan.files)}).`);
 }
 
 /** CheckpointErrors (a stale preview, a running session, nothing to undo) are the user's to read, not failures. */
@@ -194,6 +202,8 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const ws = workspace(d, id);
         const outliner = await d.sessions.symbolOutliner();
         const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode, ...(outliner ? { outliner } : {}) });
+        const root = folder(d, id);
+        markUnsaved(plan.files, unsavedUnder(root));
         const changes = plan.files.filter((f) => f.action !== 'none');
         const memory = await d.stores.memory();
         const memoryWrites = plan.conversation && memory ? await memory.previewRevert(id, plan.conversation.seq) : [];
@@ -204,13 +214,14 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         // The step the plan goes back to: one that never settled goes back to the end of the step before.
         const at = targetName(plan.targetStep);
         const question = `Savepoint: rewind to ${at}? ${changeCount(changes)}; only files this session touched, and a safety checkpoint lets you undo it.`;
-        if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`, folder(d, id)))) return;
-        const overwrite = await pickOverwrites(plan.files, 'the rewind');
+        if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`, root))) return;
+        const overwrite = await pickOverwrites(plan.files, 'the rewind', root);
         if (!overwrite) return;
         const result = await applyRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), ...(message.trim() ? { message: message.trim() } : {}), holdWrites: d.sessions.holdWritesIn(ws.root) });
         // The conversation continues in a fork, which works where its parent did.
         if (result.forkId) await d.sessions.folders?.inherit(result.forkId, id);
         d.stores.notifyChanged();
+        await showWritten(root, plan.files, result.written);
         const done = rewoundMessage(plan, result);
         const undo = done.offerUndo ? await notify.info(done.text, 'Undo') : (void notify.info(done.text), undefined);
         if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep }, false);

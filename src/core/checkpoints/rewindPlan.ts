@@ -24,6 +24,8 @@ export interface RewindFilePlan {
   toHash: BlobHash | null;
   /** The disk differs from what the session last wrote: someone changed it outside the session. */
   conflict: boolean;
+  /** The file has unsaved changes in an editor (`markUnsaved`): asked about as a conflict is, never written without the user's OK. */
+  unsaved?: true;
   /**
    * The target contents are in the store. False for a version a command produced that the capture
    * kept by hash only (binary or too large): such a file is reported and never written.

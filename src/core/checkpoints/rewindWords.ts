@@ -1,4 +1,5 @@
 import { count } from '../util/plural';
+import { needsOk } from './overwriteChoice';
 import type { RewindResult } from './rewind';
 import { type RewindFilePlan, type RewindPlan, keptWords, linkWords, targetName } from './rewindPlan';
 
@@ -13,7 +14,7 @@ export const previewLine = (f: RewindFilePlan): string =>
     ? `${f.action} ${f.path} (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)`
     : f.keptFor !== undefined
       ? `keep ${f.path} (${keptWords(f.path, f.keptFor)})`
-      : `${f.action} ${f.path}${f.replacesDir ? ` (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
+      : `${f.action} ${f.path}${f.replacesDir ? ` (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.unsaved ? ' (unsaved changes in an editor)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
 
 /** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */
 function symbolsNote(lines: readonly string[]): string {
@@ -22,11 +23,15 @@ function symbolsNote(lines: readonly string[]): string {
   return ` — ${shown}${lines.length > 3 ? `, and ${lines.length - 3} more` : ''}`;
 }
 
-/** ", kept 2 edited outside the session, 1 not restorable (kept by hash only)" for what a rewind or its undo left alone. */
-export function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[]; moveKept?: readonly string[] }): string {
+/**
+ * ", kept 2 edited outside the session, 1 not restorable (kept by hash only)" for what a rewind or its
+ * undo left alone; with the plan's `files`, those kept for their unsaved changes in an editor are told apart.
+ */
+export function keptNote(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[]; moveKept?: readonly string[] }, files: readonly RewindFilePlan[] = []): string {
   const moved = r.moveKept?.length ?? 0;
-  const edited = r.skipped.length - r.notRestorable.length - r.linked.length - moved;
-  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${moved > 0 ? `, kept ${moved} where a move put ${moved === 1 ? 'it' : 'them'} (the way back is kept)` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}${r.linked.length ? `, kept ${r.linked.length} that a symlink is in the way of` : ''}`;
+  const unsaved = files.filter((f) => f.unsaved && r.skipped.includes(f.path)).length;
+  const edited = r.skipped.length - r.notRestorable.length - r.linked.length - moved - unsaved;
+  return `${edited > 0 ? `, kept ${edited} edited outside the session` : ''}${unsaved > 0 ? `, kept ${unsaved} with unsaved changes in an editor` : ''}${moved > 0 ? `, kept ${moved} where a move put ${moved === 1 ? 'it' : 'them'} (the way back is kept)` : ''}${r.notRestorable.length ? `, ${r.notRestorable.length} not restorable (kept by hash only)` : ''}${r.linked.length ? `, kept ${r.linked.length} that a symlink is in the way of` : ''}`;
 }
 
 /**
@@ -35,7 +40,7 @@ export function keptNote(r: { skipped: readonly string[]; notRestorable: readonl
  * kept by hash only): the count says what the rewind will do, not what the plan lists.
  */
 export function changeCount(changes: readonly RewindFilePlan[]): string {
-  const conflicts = new Set(changes.filter((f) => f.conflict).map((f) => f.path));
+  const conflicts = new Set(changes.filter(needsOk).map((f) => f.path));
   const kept = changes.filter((f) => !f.restorable || f.link !== undefined || f.keptFor !== undefined).length;
   const asked = changes.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && (conflicts.has(f.path) || (f.movedFrom !== undefined && conflicts.has(f.movedFrom)))).length;
   const sure = changes.length - kept - asked;
@@ -47,7 +52,7 @@ export function changeCount(changes: readonly RewindFilePlan[]): string {
  * the undo has something to give back (files written, memory writes taken back). A rewind that
  * changed nothing on disk (conversation only, or every file kept) says so instead of "rewound 0 files".
  */
-export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'>, result: RewindResult): { text: string; offerUndo: boolean } {
+export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: readonly RewindFilePlan[] }, result: RewindResult): { text: string; offerUndo: boolean } {
   const at = targetName(plan.targetStep);
   const offerUndo = result.written.length > 0 || result.memoryWritesUndone > 0;
   const dirs = result.removedDirs ? `, removed ${count(result.removedDirs.length, 'emptied folder')} made ${plan.targetStep === 0 ? 'during the session' : `after ${at}`}` : '';
@@ -55,5 +60,5 @@ export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'>, result: Rew
   const files = result.written.length > 0 ? `rewound ${count(result.written.length, 'file')}` : 'no file was changed';
   const fork = result.forkId ? `; a new session continues from ${at}` : '';
   const undo = offerUndo ? ' Undo it now or later with Savepoint: Undo a Rewind.' : '';
-  return { text: `Savepoint: ${files}${keptNote(result)}${dirs}${memory}${fork}.${undo}`, offerUndo };
+  return { text: `Savepoint: ${files}${keptNote(result, plan.files)}${dirs}${memory}${fork}.${undo}`, offerUndo };
 }

@@ -6,6 +6,7 @@ import { CheckpointError, type RewindSettledData, type RewoundFile } from './che
 import { blobsOf, readDisk, writtenHash } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { fileWhereFolderWas } from './rewindFolders';
+import { needsOk } from './overwriteChoice';
 import { type RewindFilePlan, plannedContents } from './rewindPlan';
 
 /** The writing half of a rewind or undo: the files staged, the record with the safety checkpoint committed, the renames, the settlement. */
@@ -58,14 +59,14 @@ export interface Prepared {
 
 /**
  * Which files to write, with their new contents staged. A file is left alone when its contents
- * were not kept, when it is a conflict not listed in `overwrite` (with the deletion that would take
+ * were not kept, when it is a conflict (or has unsaved changes in an editor) not listed in `overwrite` (with the deletion that would take
  * its move back, `movedFrom`), or when the disk no longer holds
  * what the preview saw. The disk is read (to check that) while the new contents are staged; the
  * rare file that changed since the preview makes the staging start again without it.
  */
 export async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[], tag: string): Promise<Prepared> {
   const changing = files.filter((f) => f.action !== 'none');
-  const kept = new Set(changing.filter((f) => f.conflict && !overwrite.includes(f.path)).map((f) => f.path));
+  const kept = new Set(changing.filter((f) => needsOk(f) && !overwrite.includes(f.path)).map((f) => f.path));
   const writable = changing.filter((f) => f.restorable && f.link === undefined && f.keptFor === undefined && !kept.has(f.path) && !(f.movedFrom !== undefined && kept.has(f.movedFrom)));
   const candidates = swappable(changing, writable);
   // What the plan read, else the store (a plan that went through a copy carries no contents).

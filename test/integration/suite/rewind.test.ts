@@ -130,4 +130,71 @@ describe('Rewind', () => {
       writeFileSync(file, NOTES_ON_DISK);
     }
   });
+
+  it('a file with unsaved changes in an editor is asked about, never rewritten under them; ticked, the editor shows what was written', async () => {
+    const { seeded } = config();
+    const s = await waitForSession(seeded.storeDir, REWRITE_TASK, (x) => x.status === 'completed', 'to be there');
+    const file = join(workspaceRoot(), 'notes.txt');
+    assert.equal(readFileSync(file, 'utf8'), NOTES_ON_DISK, 'the earlier tests left the session\'s version');
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const typeUnsaved = async (words: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, new vscode.Position(0, 0), words);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(doc.isDirty, 'the editor has unsaved changes');
+      return doc.getText();
+    };
+    try {
+      const unsaved = await typeUnsaved('typed, not saved\n');
+      ui.on('quickPick', /Restore the workspace to its state after which step\?/, (c) => (c.args[0] as Array<{ step: number }>).find((i) => i.step === 0));
+      ui.on('quickPick', /What to rewind\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Files only'));
+      let preview = '';
+      ui.on('warning', /rewind to before the session\?/, (c) => {
+        preview = `${c.message}\n${(c.args[1] as { detail?: string }).detail ?? ''}`;
+        return 'Rewind';
+      });
+      let offered: Array<{ label: string; description?: string }> = [];
+      ui.on('quickPick', /edited outside the session/, (c) => {
+        offered = c.args[0] as typeof offered;
+        return undefined;
+      });
+      await vscode.commands.executeCommand('savepoint.rewindSession', s.id);
+      assert.match(preview, /restore notes\.txt \(unsaved changes in an editor\)/);
+      assert.match(preview, /0 files will change, 1 more only if you choose to overwrite it next/);
+      assert.deepEqual(offered.map((o) => o.label), ['notes.txt'], 'the unsaved file is asked about');
+      assert.match(offered[0]?.description ?? '', /unsaved changes in an editor/);
+      assert.equal(readFileSync(file, 'utf8'), NOTES_ON_DISK, 'Escape: the file is not written');
+      assert.equal(doc.getText(), unsaved, 'Escape: the unsaved text is still there');
+      assert.ok(doc.isDirty);
+
+      // Ticked: the file is rewound, and the editor shows it (the unsaved text was the user's to give up, and was).
+      ui.on('quickPick', /edited outside the session/, (c) => (c.args[0] as Array<{ label: string }>).filter((i) => i.label === 'notes.txt'));
+      ui.on('info', /Savepoint: rewound /, () => undefined);
+      await vscode.commands.executeCommand('savepoint.rewindSession', s.id);
+      assert.ok(readFileSync(file).equals(Buffer.from(NOTES_ORIGINAL, 'utf8')), `after the rewind: ${JSON.stringify(readFileSync(file, 'utf8'))}`);
+      await waitFor('the editor to show the rewound file', () => (!doc.isDirty && doc.getText() === NOTES_ORIGINAL.replace(/^\uFEFF/, '') ? true : undefined), 10000);
+
+      // Its undo asks the same way, and the editor shows the session's version again.
+      await typeUnsaved('typed again\n');
+      ui.on('warning', /undo the rewind to before the session\?/, () => 'Undo Rewind');
+      let undoOffered: string[] = [];
+      ui.on('quickPick', /edited outside the session/, (c) => {
+        undoOffered = (c.args[0] as Array<{ label: string }>).map((i) => i.label);
+        return (c.args[0] as Array<{ label: string }>).filter((i) => i.label === 'notes.txt');
+      });
+      await vscode.commands.executeCommand('savepoint.undoRewind', s.id);
+      assert.deepEqual(undoOffered, ['notes.txt']);
+      assert.equal(readFileSync(file, 'utf8'), NOTES_ON_DISK);
+      await waitFor('the editor to show the file the undo wrote', () => (!doc.isDirty && doc.getText() === NOTES_ON_DISK.replace(/^\uFEFF/, '') ? true : undefined), 10000);
+      assert.deepEqual(ui.errors(), []);
+    } finally {
+      if (doc.isDirty) {
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      writeFileSync(file, NOTES_ON_DISK);
+    }
+  });
 });
