@@ -41,10 +41,15 @@ function folder(d: Deps, id?: SessionId): vscode.Uri {
   return f;
 }
 
-/** The session store; NotReady saying why it is not open (a warning with the logs a click away). */
-async function storeOf(d: Deps): Promise<CheckpointStore> {
-  const { store, error } = await d.stores.get();
+/**
+ * The session store; NotReady saying why it is not open (a warning with the logs a click away), and,
+ * for a command that `writes` (a rewind, its undo, a fork), when another window holds it: said before
+ * any question, not after the preview and the confirm.
+ */
+async function storeOf(d: Deps, writes = false): Promise<CheckpointStore> {
+  const { store, error, readOnly } = await d.stores.get();
   if (!store) throw new NotReady(`${error ?? 'The session store is not open'}: the checkpoints cannot be read.`, { title: 'Show Logs', command: 'savepoint.showLogs' });
+  if (writes && readOnly) throw new NotReady('Another window is using this workspace\'s sessions (they are read-only here): rewind, undo or fork in that window, or close it and try again. Nothing was changed.');
   return store;
 }
 
@@ -180,7 +185,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
   return {
     'savepoint.rewindSession': guard(async (arg?: unknown, stepArg?: unknown) => {
       folder(d);
-      await storeOf(d);
+      await storeOf(d, true);
       const id = await idleSession(d, arg, 'Rewind which session?', 'the rewind');
       if (!id) return;
       const target = await pickStep(d, id, 'Restore the workspace to its state after which step?', stepArg, true);
@@ -229,7 +234,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
     }),
     'savepoint.undoRewind': guard(async (arg?: unknown, rewindArg?: unknown) => {
       folder(d);
-      await storeOf(d);
+      await storeOf(d, true);
       const id = await idleSession(d, arg, 'Undo a rewind of which session?', 'the undo');
       if (!id) return;
       const store = await storeOf(d);
@@ -259,7 +264,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       });
     }),
     'savepoint.forkSession': guard(async (arg?: unknown, stepArg?: unknown) => {
-      await storeOf(d);
+      await storeOf(d, true);
       const id = (typeof arg === 'string' ? arg : undefined) as SessionId | undefined ?? (await d.pickSession('Fork which session?'));
       if (!id) return;
       // The fork works where its parent did: that folder must be open.

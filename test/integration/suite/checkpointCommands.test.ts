@@ -75,4 +75,24 @@ describe('Checkpoint commands without a folder or a store', () => {
     assert.deepEqual(ui.errors(), []);
     assert.equal(warnings().length, 3);
   });
+
+  it('says that another window holds the sessions before asking anything, when Rewind, Undo a Rewind or Fork would have to write', async () => {
+    const store = (await host.get()).store;
+    assert.ok(store);
+    // A second window: the store open read-only (the first holds it), every read working.
+    const readOnly = { get: async () => ({ store, readOnly: true, error: null }), memory: async () => undefined, notifyChanged: () => undefined } as unknown as CheckpointDeps['stores'];
+    const commands = checkpointCommands(deps({ stores: readOnly }));
+    const head = (await store.getSession(id))?.headSeq;
+    for (const [command, args] of [['savepoint.rewindSession', [id, 1]], ['savepoint.undoRewind', [id]], ['savepoint.forkSession', [id, 1]], ['savepoint.rewindSession', []]] as const) {
+      const seen = ui.calls.length;
+      await commands[command]?.(...args);
+      const told = ui.calls.slice(seen);
+      assert.deepEqual(told.map((c) => c.kind), ['warning'], `${command}: one warning, no question first: ${JSON.stringify(told.map((c) => c.message))}`);
+      assert.match(told[0]?.message ?? '', /^Savepoint: Another window is using this workspace's sessions/, command);
+      assert.match(told[0]?.message ?? '', /Nothing was changed\.$/, command);
+    }
+    assert.deepEqual(ui.errors(), []);
+    assert.equal((await store.getSession(id))?.headSeq, head, 'nothing was recorded');
+  });
+
 });
