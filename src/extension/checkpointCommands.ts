@@ -8,7 +8,7 @@ import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { changeCount, keptNote, previewLine, rewoundMessage } from '../core/checkpoints/rewindWords';
+import { changeCount, keptNote, previewLine, rewindQuestion, rewoundMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -218,7 +218,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         ].join('\n');
         // The step the plan goes back to: one that never settled goes back to the end of the step before.
         const at = targetName(plan.targetStep);
-        const question = `Savepoint: rewind to ${at}? ${changeCount(changes)}; only files this session touched, and a safety checkpoint lets you undo it.`;
+        const question = rewindQuestion(mode.mode, plan.targetStep, changes);
         if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`, root))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind', root);
         if (!overwrite) return;
@@ -228,8 +228,10 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         d.stores.notifyChanged();
         await showWritten(root, plan.files, result.written);
         const done = rewoundMessage(plan, result);
-        const undo = done.offerUndo ? await notify.info(done.text, 'Undo') : (void notify.info(done.text), undefined);
-        if (undo === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep }, false);
+        const buttons = [...(done.offerUndo ? ['Undo'] : []), ...(done.offerResume ? ['Resume It'] : [])];
+        const answer = buttons.length ? await notify.info(done.text, ...buttons) : (void notify.info(done.text), undefined);
+        if (answer === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep }, false);
+        if (answer === 'Resume It' && result.forkId) await d.sessions.resume(result.forkId);
       });
     }),
     'savepoint.undoRewind': guard(async (arg?: unknown, rewindArg?: unknown) => {

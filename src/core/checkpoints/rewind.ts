@@ -39,8 +39,9 @@ export interface RewindResult {
   moveKept: string[];
   /** The folders its deletions emptied that a step after the target made (`removeEmptiedFolders`): removed too. */
   removedDirs?: string[];
-  /** The session the conversation continues in (conversation and both modes). */
+  /** The session the conversation continues in (conversation and both modes), and its title. */
   forkId?: SessionId;
+  forkTitle?: string;
   /** Forks earlier attempts of this rewind made with another message and left (a crash before their record): deleted now (`strayRewindForks`). */
   strayForksRemoved?: SessionId[];
   /** Memory writes undone with the conversation. */
@@ -122,7 +123,7 @@ async function apply(store: CheckpointStore, workspace: Workspace, plan: RewindP
   // Recorded: what earlier attempts with another message left is now surely no one's.
   const stray = fork ? await strayRewindForks(store, plan.sessionId, plan.targetStep, rewindId, fork.id).catch(() => []) : [];
   for (const s of stray) await store.deleteSession(s, `left by an earlier attempt of ${rewindId}, retried with another message`);
-  return { rewindId, ...done, ...(removedDirs.length ? { removedDirs } : {}), ...(fork ? { forkId: fork.id } : {}), ...(stray.length ? { strayForksRemoved: stray } : {}), memoryWritesUndone };
+  return { rewindId, ...done, ...(removedDirs.length ? { removedDirs } : {}), ...(fork ? { forkId: fork.id, forkTitle: fork.title } : {}), ...(stray.length ? { strayForksRemoved: stray } : {}), memoryWritesUndone };
 }
 
 /**

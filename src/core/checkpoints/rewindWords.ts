@@ -1,6 +1,7 @@
 import { count } from '../util/plural';
 import { needsOk } from './overwriteChoice';
 import type { RewindResult } from './rewind';
+import type { RewindMode } from './checkpointEvents';
 import { type RewindFilePlan, type RewindPlan, keptWords, linkWords, targetName } from './rewindPlan';
 
 /**
@@ -48,17 +49,30 @@ export function changeCount(changes: readonly RewindFilePlan[]): string {
 }
 
 /**
+ * The question before a rewind: what changes on disk (files and both modes) and where the
+ * conversation goes on (conversation and both modes: a new session; nothing of this one is undone).
+ */
+export function rewindQuestion(mode: RewindMode, targetStep: number, changes: readonly RewindFilePlan[]): string {
+  const at = targetName(targetStep);
+  const files = `${changeCount(changes)}; only files this session touched, and a safety checkpoint lets you undo it.`;
+  if (mode === 'files') return `Savepoint: rewind to ${at}? ${files}`;
+  if (mode === 'conversation') return `Savepoint: rewind the conversation to ${at}? A new session goes on from ${at}; this session and the files stay as they are.`;
+  return `Savepoint: rewind the files and the conversation to ${at}? ${files} A new session goes on from ${at}; this one is kept as it is.`;
+}
+
+/**
  * What a rewind did, in one notification, and whether that notification offers its Undo: only when
  * the undo has something to give back (files written, memory writes taken back). A rewind that
  * changed nothing on disk (conversation only, or every file kept) says so instead of "rewound 0 files".
+ * A conversation rewind names the new session, which is paused: the notification offers to resume it.
  */
-export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: readonly RewindFilePlan[] }, result: RewindResult): { text: string; offerUndo: boolean } {
+export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: readonly RewindFilePlan[] }, result: RewindResult): { text: string; offerUndo: boolean; offerResume: boolean } {
   const at = targetName(plan.targetStep);
   const offerUndo = result.written.length > 0 || result.memoryWritesUndone > 0;
   const dirs = result.removedDirs ? `, removed ${count(result.removedDirs.length, 'emptied folder')} made ${plan.targetStep === 0 ? 'during the session' : `after ${at}`}` : '';
   const memory = result.memoryWritesUndone > 0 ? `, took back ${count(result.memoryWritesUndone, 'long-term memory write')}` : '';
   const files = result.written.length > 0 ? `rewound ${count(result.written.length, 'file')}` : 'no file was changed';
-  const fork = result.forkId ? `; a new session continues from ${at}` : '';
+  const fork = result.forkId ? `; the conversation goes on from ${at} in a new session, ${result.forkTitle ? `"${result.forkTitle}", ` : ''}paused until you resume it (Resume It, or from the sidebar)` : '';
   const undo = offerUndo ? ' Undo it now or later with Savepoint: Undo a Rewind.' : '';
-  return { text: `Savepoint: ${files}${keptNote(result, plan.files)}${dirs}${memory}${fork}.${undo}`, offerUndo };
+  return { text: `Savepoint: ${files}${keptNote(result, plan.files)}${dirs}${memory}${fork}.${undo}`, offerUndo, offerResume: result.forkId !== undefined };
 }

@@ -95,4 +95,30 @@ describe('Checkpoint commands without a folder or a store', () => {
     assert.equal((await store.getSession(id))?.headSeq, head, 'nothing was recorded');
   });
 
+  it('a conversation rewind asks without promising an undo, names the new session, and Resume It resumes that one', async () => {
+    const resumed: string[] = [];
+    const sessions = { isRunning: () => false, symbolOutliner: async () => undefined, holdWritesIn: () => () => () => undefined, folderOf: () => vscode.workspace.workspaceFolders?.[0], resume: async (x: string) => void resumed.push(x) } as unknown as CheckpointDeps['sessions'];
+    const commands = checkpointCommands(deps({ sessions }));
+    ui.on('quickPick', /What to rewind\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Conversation only'));
+    ui.on('inputBox', /What should the new session do from there\?/, () => '');
+    let question = '';
+    ui.on('warning', /rewind the conversation to step 1\?/, (c) => {
+      question = c.message;
+      return 'Rewind';
+    });
+    let buttons: unknown[] = [];
+    ui.on('info', /the conversation goes on from step 1/, (c) => {
+      buttons = c.args.slice(1);
+      return 'Resume It';
+    });
+    await commands['savepoint.rewindSession']?.(id, 1);
+    assert.equal(question, 'Savepoint: rewind the conversation to step 1? A new session goes on from step 1; this session and the files stay as they are.');
+    assert.deepEqual(buttons, ['Resume It']);
+    const store = (await host.get()).store;
+    const fork = (await store?.listSessions({ limit: 50 }))?.sessions.find((x) => x.parent?.sessionId === id);
+    assert.ok(fork, 'the fork is in the list');
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && c.message.includes(`"${fork.title}", paused until you resume it`)), 'the notification names the fork');
+    assert.deepEqual(resumed, [fork.id]);
+    assert.deepEqual(ui.errors(), []);
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RewindResult } from '../../../src/core/checkpoints/rewind';
-import { rewoundMessage } from '../../../src/core/checkpoints/rewindWords';
+import { rewindQuestion, rewoundMessage } from '../../../src/core/checkpoints/rewindWords';
 import type { SessionId } from '../../../src/core/store/types';
 
 const result = (o: Partial<RewindResult>): RewindResult => ({ rewindId: 'rewind:S:9', written: [], skipped: [], notRestorable: [], linked: [], moveKept: [], memoryWritesUndone: 0, ...o });
@@ -19,12 +19,16 @@ describe('the notification after a rewind', () => {
   });
 
   it('after a conversation-only rewind: names the new session, says the files stay, offers no Undo', () => {
-    const m = rewoundMessage({ targetStep: 3 }, result({ forkId: 'F1' as SessionId }));
+    const m = rewoundMessage({ targetStep: 3 }, result({ forkId: 'F1' as SessionId, forkTitle: 'Fix the parser (fork at step 3)' }));
     assert.equal(m.offerUndo, false);
     assert.doesNotMatch(m.text, /rewound 0 files/);
     assert.doesNotMatch(m.text, /Undo/);
-    assert.match(m.text, /a new session continues from step 3/);
-    assert.match(m.text, /no file was changed/);
+    assert.equal(m.text, 'Savepoint: no file was changed; the conversation goes on from step 3 in a new session, "Fix the parser (fork at step 3)", paused until you resume it (Resume It, or from the sidebar).');
+    assert.equal(m.offerResume, true);
+  });
+
+  it('after a files-only rewind: nothing to resume', () => {
+    assert.equal(rewoundMessage({ targetStep: 2 }, result({ written: ['a.ts'] })).offerResume, false);
   });
 
   it('offers Undo when only long-term memory writes were taken back', () => {
@@ -39,5 +43,25 @@ describe('the notification after a rewind', () => {
     assert.match(m.text, /no file was changed/);
     assert.match(m.text, /kept 1 edited outside the session/);
     assert.doesNotMatch(m.text, /Undo/);
+  });
+});
+
+/**
+ * The question before a rewind. A conversation-only rewind asked "rewind to step 3? 0 files will
+ * change; only files this session touched, and a safety checkpoint lets you undo it": nothing said
+ * that a new session is made, and the undo it promised was not offered afterwards.
+ */
+describe('the question before a rewind', () => {
+  it('files only: the files that change, and the undo', () => {
+    assert.equal(rewindQuestion('files', 2, []), 'Savepoint: rewind to step 2? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it.');
+  });
+
+  it('conversation only: a new session goes on from the step; this one and the files stay', () => {
+    const q = rewindQuestion('conversation', 3, []);
+    assert.equal(q, 'Savepoint: rewind the conversation to step 3? A new session goes on from step 3; this session and the files stay as they are.');
+  });
+
+  it('files and conversation: both said', () => {
+    assert.equal(rewindQuestion('both', 0, []), 'Savepoint: rewind the files and the conversation to before the session? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it. A new session goes on from before the session; this one is kept as it is.');
   });
 });
