@@ -8,7 +8,7 @@ import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { changeCount, keptNote, previewLine, rewindQuestion, rewoundMessage } from '../core/checkpoints/rewindWords';
+import { changeCount, previewLine, rewindQuestion, rewoundMessage, undoneMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -126,7 +126,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), holdWrites: d.sessions.holdWritesIn(ws.root) });
   d.stores.notifyChanged();
   await showWritten(root, plan.files, u.written);
-  void notify.info(`Savepoint: rewind undone (${count(u.written.length, 'file')} restored${keptNote(u, plan.files)}).`);
+  void notify.info(undoneMessage(u, plan.files, plan.memoryReverts.length > 0));
 }
 
 /** CheckpointErrors (a stale preview, a running session, nothing to undo) are the user's to read, not failures. */

@@ -1,6 +1,6 @@
 import { count } from '../util/plural';
 import { needsOk } from './overwriteChoice';
-import type { RewindResult } from './rewind';
+import type { RewindResult, UndoResult } from './rewind';
 import type { RewindMode } from './checkpointEvents';
 import { type RewindFilePlan, type RewindPlan, keptWords, linkWords, targetName } from './rewindPlan';
 
@@ -75,4 +75,21 @@ export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: 
   const fork = result.forkId ? `; the conversation goes on from ${at} in a new session, ${result.forkTitle ? `"${result.forkTitle}", ` : ''}paused until you resume it (Resume It, or from the sidebar)` : '';
   const undo = offerUndo ? ' Undo it now or later with Savepoint: Undo a Rewind.' : '';
   return { text: `Savepoint: ${files}${keptNote(result, plan.files)}${dirs}${memory}${fork}.${undo}`, offerUndo, offerResume: result.forkId !== undefined };
+}
+
+/**
+ * What Undo a Rewind did, in one notification (`memory`: it gave back long-term memory writes too).
+ * Files kept (edited since) leave the rewind to undo: it says so, and how to give them back, instead
+ * of "rewind undone" over an undo that changed nothing.
+ */
+export function undoneMessage(u: UndoResult, files: readonly RewindFilePlan[] = [], memory = false): string {
+  const kept = keptNote(u, files).replace(/^, /, '');
+  // Kept for an edit (on disk or in an editor): a later undo writes them once ticked. A link or a hash-only version stays kept.
+  const tickable = u.skipped.length - u.notRestorable.length - u.linked.length;
+  const them = tickable === 1 ? 'it' : 'them';
+  const advice = tickable > 0 ? ` To give ${them} back${u.written.length > 0 || memory ? ' too' : ''}, run Savepoint: Undo a Rewind again and tick ${them}.` : '';
+  const mem = memory ? '; the long-term memory writes it took back are restored' : '';
+  if (u.skipped.length === 0) return `Savepoint: rewind undone (${u.written.length > 0 ? `${count(u.written.length, 'file')} restored` : 'no file to restore'}${mem}).`;
+  if (u.written.length === 0 && !memory) return `Savepoint: the rewind was not undone: no file was changed (${kept}).${advice}`;
+  return `Savepoint: rewind partly undone (${count(u.written.length, 'file')} restored, ${kept}${mem}).${advice}`;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RewindResult } from '../../../src/core/checkpoints/rewind';
-import { rewindQuestion, rewoundMessage } from '../../../src/core/checkpoints/rewindWords';
+import { rewindQuestion, rewoundMessage, undoneMessage } from '../../../src/core/checkpoints/rewindWords';
 import type { SessionId } from '../../../src/core/store/types';
 
 const result = (o: Partial<RewindResult>): RewindResult => ({ rewindId: 'rewind:S:9', written: [], skipped: [], notRestorable: [], linked: [], moveKept: [], memoryWritesUndone: 0, ...o });
@@ -63,5 +63,34 @@ describe('the question before a rewind', () => {
 
   it('files and conversation: both said', () => {
     assert.equal(rewindQuestion('both', 0, []), 'Savepoint: rewind the files and the conversation to before the session? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it. A new session goes on from before the session; this one is kept as it is.');
+  });
+});
+
+/**
+ * The notification after Undo a Rewind. With every file edited since and kept, it said "rewind
+ * undone (0 files restored, kept 2 edited outside the session)": nothing was undone, and the rewind
+ * is still there to undo once the user chooses to overwrite them.
+ */
+describe('the notification after an undo', () => {
+  const undone = (o: { written?: string[]; skipped?: string[]; linked?: string[] }) => ({ rewindId: 'rewind:S:9', written: [], skipped: [], notRestorable: [], linked: [], ...o });
+
+  it('every file restored: says how many', () => {
+    assert.equal(undoneMessage(undone({ written: ['a.ts'] })), 'Savepoint: rewind undone (1 file restored).');
+  });
+
+  it('every file kept: says that nothing was undone, and that the undo can be made later', () => {
+    assert.equal(undoneMessage(undone({ skipped: ['a.ts', 'b.ts'] })), 'Savepoint: the rewind was not undone: no file was changed (kept 2 edited outside the session). To give them back, run Savepoint: Undo a Rewind again and tick them.');
+  });
+
+  it('some kept: the undo is partly made, and the rest can still be given back', () => {
+    assert.equal(undoneMessage(undone({ written: ['a.ts'], skipped: ['b.ts'] })), 'Savepoint: rewind partly undone (1 file restored, kept 1 edited outside the session). To give it back too, run Savepoint: Undo a Rewind again and tick it.');
+  });
+
+  it('kept for a symlink only: nothing to tick, no such advice', () => {
+    assert.equal(undoneMessage(undone({ written: ['a.ts'], skipped: ['c.ts'], linked: ['c.ts'] })), 'Savepoint: rewind partly undone (1 file restored, kept 1 that a symlink is in the way of).');
+  });
+
+  it('only long-term memory writes given back', () => {
+    assert.equal(undoneMessage(undone({}), [], true), 'Savepoint: rewind undone (no file to restore; the long-term memory writes it took back are restored).');
   });
 });
