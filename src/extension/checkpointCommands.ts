@@ -8,7 +8,7 @@ import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { changeCount, previewLine, rewindQuestion, rewoundMessage, undoneMessage } from '../core/checkpoints/rewindWords';
+import { previewLine, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -52,6 +52,9 @@ async function storeOf(d: Deps, writes = false): Promise<CheckpointStore> {
   if (writes && readOnly) throw new NotReady('Another window is using this workspace\'s sessions (they are read-only here): rewind, undo or fork in that window, or close it and try again. Nothing was changed.');
   return store;
 }
+
+/** The name of the session's folder when the workspace has several (the questions say where they write), else undefined. */
+const folderName = (d: Deps, id: SessionId): string | undefined => ((vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? vscode.workspace.getWorkspaceFolder(folder(d, id))?.name : undefined);
 
 /** The session's files, in its folder. */
 const workspace = (d: Deps, id: SessionId): NodeWorkspace => new NodeWorkspace(folder(d, id).fsPath);
@@ -117,7 +120,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   if (preview) {
     const later = (plan.laterRewound ?? []).map((l) => `${l.path}: left for now, rewound again by ${laterName([l.targetStep])} (undo that one first)`);
     const detail = [...changes.map(previewLine), ...later, ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
-    const message = `Savepoint: undo the rewind to ${at}? Files go back to what they held before the rewind: ${changeCount(changes)}.`;
+    const message = undoQuestion(rewind.targetStep, changes, folderName(d, id));
     if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`, root))) return;
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo', root);
@@ -218,7 +221,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         ].join('\n');
         // The step the plan goes back to: one that never settled goes back to the end of the step before.
         const at = targetName(plan.targetStep);
-        const question = rewindQuestion(mode.mode, plan.targetStep, changes);
+        const question = rewindQuestion(mode.mode, plan.targetStep, changes, folderName(d, id));
         if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`, root))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind', root);
         if (!overwrite) return;

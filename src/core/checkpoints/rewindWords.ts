@@ -48,16 +48,20 @@ export function changeCount(changes: readonly RewindFilePlan[]): string {
   return [`${count(sure, 'file')} will change`, ...(asked ? [`${asked} more only if you choose to overwrite ${asked === 1 ? 'it' : 'them'} next`] : []), ...(kept ? [`${kept} cannot (shown below)`] : [])].join(', ');
 }
 
+/** ' in the folder "api"': where the files are, said when the workspace has several folders (`folder`, the session's). */
+const inFolder = (folder: string | undefined): string => (folder === undefined ? '' : ` in the folder "${folder}"`);
+
 /**
- * The question before a rewind: what changes on disk (files and both modes) and where the
- * conversation goes on (conversation and both modes: a new session; nothing of this one is undone).
+ * The question before a rewind: what changes on disk (files and both modes), in which folder when
+ * there are several (`folder`), and where the conversation goes on (conversation and both modes: a
+ * new session; nothing of this one is undone).
  */
-export function rewindQuestion(mode: RewindMode, targetStep: number, changes: readonly RewindFilePlan[]): string {
+export function rewindQuestion(mode: RewindMode, targetStep: number, changes: readonly RewindFilePlan[], folder?: string): string {
   const at = targetName(targetStep);
   const files = `${changeCount(changes)}; only files this session touched, and a safety checkpoint lets you undo it.`;
-  if (mode === 'files') return `Savepoint: rewind to ${at}? ${files}`;
+  if (mode === 'files') return `Savepoint: rewind to ${at}${inFolder(folder)}? ${files}`;
   if (mode === 'conversation') return `Savepoint: rewind the conversation to ${at}? A new session goes on from ${at}; this session and the files stay as they are.`;
-  return `Savepoint: rewind the files and the conversation to ${at}? ${files} A new session goes on from ${at}; this one is kept as it is.`;
+  return `Savepoint: rewind the files${inFolder(folder)} and the conversation to ${at}? ${files} A new session goes on from ${at}; this one is kept as it is.`;
 }
 
 /**
@@ -92,4 +96,9 @@ export function undoneMessage(u: UndoResult, files: readonly RewindFilePlan[] = 
   if (u.skipped.length === 0) return `Savepoint: rewind undone (${u.written.length > 0 ? `${count(u.written.length, 'file')} restored` : 'no file to restore'}${mem}).`;
   if (u.written.length === 0 && !memory) return `Savepoint: the rewind was not undone: no file was changed (${kept}).${advice}`;
   return `Savepoint: rewind partly undone (${count(u.written.length, 'file')} restored, ${kept}${mem}).${advice}`;
+}
+
+/** The question before Undo a Rewind (`folder`: as for `rewindQuestion`). */
+export function undoQuestion(targetStep: number, changes: readonly RewindFilePlan[], folder?: string): string {
+  return `Savepoint: undo the rewind to ${targetName(targetStep)}${inFolder(folder)}? Files go back to what they held before the rewind: ${changeCount(changes)}.`;
 }

@@ -59,7 +59,8 @@ describe('multi-root workspace', () => {
     ui.on('quickPick', /Restore the workspace to its state after which step\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Before the session'));
     ui.on('quickPick', /What to rewind\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Files only'));
     let preview = '';
-    ui.on('warning', /rewind to before the session\?/, (c) => {
+    // The question names the folder it writes in (two are open).
+    ui.on('warning', new RegExp(`rewind to before the session in the folder "${second.split('/').pop()}"\\?`), (c) => {
       preview = String((c.args[1] as { detail?: string } | undefined)?.detail ?? '');
       return 'Rewind';
     });

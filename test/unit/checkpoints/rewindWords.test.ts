@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RewindResult } from '../../../src/core/checkpoints/rewind';
-import { rewindQuestion, rewoundMessage, undoneMessage } from '../../../src/core/checkpoints/rewindWords';
+import { rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../../../src/core/checkpoints/rewindWords';
 import type { SessionId } from '../../../src/core/store/types';
 
 const result = (o: Partial<RewindResult>): RewindResult => ({ rewindId: 'rewind:S:9', written: [], skipped: [], notRestorable: [], linked: [], moveKept: [], memoryWritesUndone: 0, ...o });
@@ -92,5 +92,23 @@ describe('the notification after an undo', () => {
 
   it('only long-term memory writes given back', () => {
     assert.equal(undoneMessage(undone({}), [], true), 'Savepoint: rewind undone (no file to restore; the long-term memory writes it took back are restored).');
+  });
+});
+
+/**
+ * In a workspace of several folders, a session works in one of them: the question before a rewind or
+ * its undo named files by their path in that folder ("restore src/index.ts") and never said which
+ * folder, though two folders may both have src/index.ts.
+ */
+describe('the questions in a workspace of several folders', () => {
+  it('a rewind names the folder it writes in', () => {
+    assert.equal(rewindQuestion('files', 2, [], 'api'), 'Savepoint: rewind to step 2 in the folder "api"? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it.');
+    assert.equal(rewindQuestion('both', 2, [], 'api'), 'Savepoint: rewind the files in the folder "api" and the conversation to step 2? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it. A new session goes on from step 2; this one is kept as it is.');
+    assert.equal(rewindQuestion('conversation', 2, [], 'api'), 'Savepoint: rewind the conversation to step 2? A new session goes on from step 2; this session and the files stay as they are.');
+  });
+
+  it('an undo names the folder too; with one folder, neither does', () => {
+    assert.equal(undoQuestion(0, [], 'web'), 'Savepoint: undo the rewind to before the session in the folder "web"? Files go back to what they held before the rewind: 0 files will change.');
+    assert.equal(undoQuestion(3, []), 'Savepoint: undo the rewind to step 3? Files go back to what they held before the rewind: 0 files will change.');
   });
 });
