@@ -8,7 +8,7 @@ import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { previewLine, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
+import { forkedMessage, previewLine, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -221,7 +221,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         ].join('\n');
         // The step the plan goes back to: one that never settled goes back to the end of the step before.
         const at = targetName(plan.targetStep);
-        const question = rewindQuestion(mode.mode, plan.targetStep, changes, folderName(d, id));
+        const question = rewindQuestion(mode.mode, plan.targetStep, changes, { folder: folderName(d, id), asked: target.step });
         if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`, root))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind', root);
         if (!overwrite) return;
@@ -283,7 +283,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const fork = await forkSession(store, id, target.step, message.trim() ? { message: message.trim() } : {});
         await d.sessions.folders?.inherit(fork.id, id);
         d.stores.notifyChanged();
-        const a = await notify.info(`Savepoint: new session "${fork.title}" forked from step ${fork.parent?.step ?? target.step}; the original is unchanged.`, 'Resume It');
+        const a = await notify.info(forkedMessage(fork.title, target.step, fork.parent?.step ?? target.step), 'Resume It');
         if (a) await d.sessions.resume(fork.id);
       } catch (e) {
         if (CheckpointError.is(e)) void notify.warn(`Savepoint: ${e.message}`);

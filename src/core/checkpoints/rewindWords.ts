@@ -51,17 +51,28 @@ export function changeCount(changes: readonly RewindFilePlan[]): string {
 /** ' in the folder "api"': where the files are, said when the workspace has several folders (`folder`, the session's). */
 const inFolder = (folder: string | undefined): string => (folder === undefined ? '' : ` in the folder "${folder}"`);
 
+/** Where a rewind or fork of a step that never finished goes back to: "the end of step 1", "before the session". */
+const endOf = (step: number): string => (step === 0 ? 'before the session' : `the end of step ${step}`);
+
 /**
  * The question before a rewind: what changes on disk (files and both modes), in which folder when
  * there are several (`folder`), and where the conversation goes on (conversation and both modes: a
- * new session; nothing of this one is undone).
+ * new session; nothing of this one is undone). `asked`: the step the user picked, when the plan goes
+ * back further (it never finished): said why.
  */
-export function rewindQuestion(mode: RewindMode, targetStep: number, changes: readonly RewindFilePlan[], folder?: string): string {
+export function rewindQuestion(mode: RewindMode, targetStep: number, changes: readonly RewindFilePlan[], o: { folder?: string; asked?: number } = {}): string {
   const at = targetName(targetStep);
   const files = `${changeCount(changes)}; only files this session touched, and a safety checkpoint lets you undo it.`;
-  if (mode === 'files') return `Savepoint: rewind to ${at}${inFolder(folder)}? ${files}`;
-  if (mode === 'conversation') return `Savepoint: rewind the conversation to ${at}? A new session goes on from ${at}; this session and the files stay as they are.`;
-  return `Savepoint: rewind the files${inFolder(folder)} and the conversation to ${at}? ${files} A new session goes on from ${at}; this one is kept as it is.`;
+  const why = o.asked !== undefined && o.asked !== targetStep ? ` Step ${o.asked} never finished (cut short, or stopped at a question), so this goes back to ${endOf(targetStep)}.` : '';
+  if (mode === 'files') return `Savepoint: rewind to ${at}${inFolder(o.folder)}? ${files}${why}`;
+  if (mode === 'conversation') return `Savepoint: rewind the conversation to ${at}? A new session goes on from ${at}; this session and the files stay as they are.${why}`;
+  return `Savepoint: rewind the files${inFolder(o.folder)} and the conversation to ${at}? ${files} A new session goes on from ${at}; this one is kept as it is.${why}`;
+}
+
+/** What Fork did: the new session, and the step it starts after (`step`; earlier than `asked` when that step never finished, and said why). */
+export function forkedMessage(title: string, asked: number, step: number): string {
+  const why = asked !== step ? ` (step ${asked} never finished: cut short, or stopped at a question)` : '';
+  return `Savepoint: new session "${title}" forked from ${targetName(step)}${why}; the original is unchanged.`;
 }
 
 /**

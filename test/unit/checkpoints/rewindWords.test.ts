@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RewindResult } from '../../../src/core/checkpoints/rewind';
-import { rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../../../src/core/checkpoints/rewindWords';
+import { forkedMessage, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../../../src/core/checkpoints/rewindWords';
 import type { SessionId } from '../../../src/core/store/types';
 
 const result = (o: Partial<RewindResult>): RewindResult => ({ rewindId: 'rewind:S:9', written: [], skipped: [], notRestorable: [], linked: [], moveKept: [], memoryWritesUndone: 0, ...o });
@@ -102,13 +102,32 @@ describe('the notification after an undo', () => {
  */
 describe('the questions in a workspace of several folders', () => {
   it('a rewind names the folder it writes in', () => {
-    assert.equal(rewindQuestion('files', 2, [], 'api'), 'Savepoint: rewind to step 2 in the folder "api"? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it.');
-    assert.equal(rewindQuestion('both', 2, [], 'api'), 'Savepoint: rewind the files in the folder "api" and the conversation to step 2? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it. A new session goes on from step 2; this one is kept as it is.');
-    assert.equal(rewindQuestion('conversation', 2, [], 'api'), 'Savepoint: rewind the conversation to step 2? A new session goes on from step 2; this session and the files stay as they are.');
+    assert.equal(rewindQuestion('files', 2, [], { folder: 'api' }), 'Savepoint: rewind to step 2 in the folder "api"? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it.');
+    assert.equal(rewindQuestion('both', 2, [], { folder: 'api' }), 'Savepoint: rewind the files in the folder "api" and the conversation to step 2? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it. A new session goes on from step 2; this one is kept as it is.');
+    assert.equal(rewindQuestion('conversation', 2, [], { folder: 'api' }), 'Savepoint: rewind the conversation to step 2? A new session goes on from step 2; this session and the files stay as they are.');
   });
 
   it('an undo names the folder too; with one folder, neither does', () => {
     assert.equal(undoQuestion(0, [], 'web'), 'Savepoint: undo the rewind to before the session in the folder "web"? Files go back to what they held before the rewind: 0 files will change.');
     assert.equal(undoQuestion(3, []), 'Savepoint: undo the rewind to step 3? Files go back to what they held before the rewind: 0 files will change.');
+  });
+});
+
+/**
+ * A step that never finished (cut short by a crash, or stopped at a question) cannot be gone back to:
+ * a rewind or a fork goes back to the end of the step before. The question then said "rewind to step 1?"
+ * to the user who had picked step 2, and the fork "forked from step 1", without a word of why.
+ */
+describe('a rewind or fork of a step that never finished', () => {
+  it('the question says why it goes back further than the step picked', () => {
+    assert.equal(rewindQuestion('both', 1, [], { asked: 2 }), 'Savepoint: rewind the files and the conversation to step 1? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it. A new session goes on from step 1; this one is kept as it is. Step 2 never finished (cut short, or stopped at a question), so this goes back to the end of step 1.');
+    assert.match(rewindQuestion('conversation', 0, [], { asked: 1 }), /Step 1 never finished \(cut short, or stopped at a question\), so this goes back to before the session\.$/);
+    assert.doesNotMatch(rewindQuestion('files', 2, [], { asked: 2 }), /never finished/);
+  });
+
+  it('the fork says so too', () => {
+    assert.equal(forkedMessage('Fix it (fork at step 1)', 2, 1), 'Savepoint: new session "Fix it (fork at step 1)" forked from step 1 (step 2 never finished: cut short, or stopped at a question); the original is unchanged.');
+    assert.equal(forkedMessage('Fix it (fork at step 2)', 2, 2), 'Savepoint: new session "Fix it (fork at step 2)" forked from step 2; the original is unchanged.');
+    assert.equal(forkedMessage('Fix it (fork at step 0)', 0, 0), 'Savepoint: new session "Fix it (fork at step 0)" forked from before the session; the original is unchanged.');
   });
 });
