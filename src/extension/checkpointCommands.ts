@@ -8,7 +8,7 @@ import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { forkedMessage, previewLine, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
+import { forkedMessage, messageMissing, previewLine, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -210,6 +210,8 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const ws = workspace(d, id);
         const outliner = await d.sessions.symbolOutliner();
         const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode, ...(outliner ? { outliner } : {}) });
+        const missing = messageMissing(plan, message);
+        if (missing) return void notify.warn(`Savepoint: ${missing}`);
         const root = folder(d, id);
         markUnsaved(plan.files, unsavedUnder(root));
         const changes = plan.files.filter((f) => f.action !== 'none');

@@ -113,3 +113,13 @@ export function undoneMessage(u: UndoResult, files: readonly RewindFilePlan[] = 
 export function undoQuestion(targetStep: number, changes: readonly RewindFilePlan[], folder?: string): string {
   return `Savepoint: undo the rewind to ${targetName(targetStep)}${inFolder(folder)}? Files go back to what they held before the rewind: ${changeCount(changes)}.`;
 }
+
+/**
+ * Why a conversation rewind cannot go on with `message` (blank): the step it goes back to ended the
+ * session, and the new session needs to be told what to do. Undefined when it can. Checked on the
+ * plan, before the preview: the fork that refuses it is made only after every question.
+ */
+export function messageMissing(plan: Pick<RewindPlan, 'conversation' | 'targetStep'>, message: string): string | undefined {
+  if (!plan.conversation?.ended || message.trim()) return undefined;
+  return `step ${plan.targetStep} ended the session, so the new session needs to be told what to do from there: rewind again and say it when asked "What should the new session do from there?". Nothing was changed.`;
+}
