@@ -109,7 +109,7 @@ async function pickOverwrites(files: readonly RewindFilePlan[], what: string, ro
 }
 
 /** Undoes a rewind from its safety checkpoint; with `preview`, shows what changes first. */
-async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: { rewindId: string; targetStep: number }, preview: boolean): Promise<void> {
+async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: { rewindId: string; targetStep: number; mode: RewindMode }, preview: boolean): Promise<void> {
   const ws = workspace(d, id);
   const outliner = await d.sessions.symbolOutliner();
   const plan = await planUndo(store, ws, id, rewind.rewindId, outliner ? { outliner } : {});
@@ -120,7 +120,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   if (preview) {
     const later = (plan.laterRewound ?? []).map((l) => `${l.path}: left for now, rewound again by ${laterName([l.targetStep])} (undo that one first)`);
     const detail = [...changes.map(previewLine), ...later, ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
-    const message = undoQuestion(rewind.targetStep, changes, folderName(d, id));
+    const message = undoQuestion(rewind.targetStep, changes, { folder: folderName(d, id), mode: rewind.mode });
     if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`, root))) return;
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo', root);
@@ -235,7 +235,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const done = rewoundMessage(plan, result);
         const buttons = [...(done.offerUndo ? ['Undo'] : []), ...(done.offerResume ? ['Resume It'] : [])];
         const answer = buttons.length ? await notify.info(done.text, ...buttons) : (void notify.info(done.text), undefined);
-        if (answer === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep }, false);
+        if (answer === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep, mode: plan.mode }, false);
         if (answer === 'Resume It' && result.forkId) await d.sessions.resume(result.forkId);
       });
     }),

@@ -109,9 +109,13 @@ export function undoneMessage(u: UndoResult, files: readonly RewindFilePlan[] = 
   return `Savepoint: rewind partly undone (${count(u.written.length, 'file')} restored, ${kept}${mem}).${advice}`;
 }
 
-/** The question before Undo a Rewind (`folder`: as for `rewindQuestion`). */
-export function undoQuestion(targetStep: number, changes: readonly RewindFilePlan[], folder?: string): string {
-  return `Savepoint: undo the rewind to ${targetName(targetStep)}${inFolder(folder)}? Files go back to what they held before the rewind: ${changeCount(changes)}.`;
+/**
+ * The question before Undo a Rewind (`folder`: as for `rewindQuestion`). A rewind that started a new
+ * session (`mode` both or conversation) leaves it as it is when undone: said.
+ */
+export function undoQuestion(targetStep: number, changes: readonly RewindFilePlan[], o: { folder?: string | undefined; mode?: RewindMode } = {}): string {
+  const fork = o.mode !== undefined && o.mode !== 'files' ? ' The new session it started stays as it is (delete it from the session list if you no longer want it).' : '';
+  return `Savepoint: undo the rewind to ${targetName(targetStep)}${inFolder(o.folder)}? Files go back to what they held before the rewind: ${changeCount(changes)}.${fork}`;
 }
 
 /**

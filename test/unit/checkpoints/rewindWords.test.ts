@@ -108,7 +108,7 @@ describe('the questions in a workspace of several folders', () => {
   });
 
   it('an undo names the folder too; with one folder, neither does', () => {
-    assert.equal(undoQuestion(0, [], 'web'), 'Savepoint: undo the rewind to before the session in the folder "web"? Files go back to what they held before the rewind: 0 files will change.');
+    assert.equal(undoQuestion(0, [], { folder: 'web' }), 'Savepoint: undo the rewind to before the session in the folder "web"? Files go back to what they held before the rewind: 0 files will change.');
     assert.equal(undoQuestion(3, []), 'Savepoint: undo the rewind to step 3? Files go back to what they held before the rewind: 0 files will change.');
   });
 });
@@ -129,5 +129,17 @@ describe('a rewind or fork of a step that never finished', () => {
     assert.equal(forkedMessage('Fix it (fork at step 1)', 2, 1), 'Savepoint: new session "Fix it (fork at step 1)" forked from step 1 (step 2 never finished: cut short, or stopped at a question); the original is unchanged.');
     assert.equal(forkedMessage('Fix it (fork at step 2)', 2, 2), 'Savepoint: new session "Fix it (fork at step 2)" forked from step 2; the original is unchanged.');
     assert.equal(forkedMessage('Fix it (fork at step 0)', 0, 0), 'Savepoint: new session "Fix it (fork at step 0)" forked from before the session; the original is unchanged.');
+  });
+});
+
+/**
+ * Undo a Rewind of a rewind that also started a new session (files and conversation) gives the files
+ * back, and leaves that session as it is: the question did not say so, and a user could take the undo
+ * for one that also takes the new session away.
+ */
+describe('the question before undoing a rewind that started a new session', () => {
+  it('says that the new session stays', () => {
+    assert.equal(undoQuestion(2, [], { mode: 'both' }), 'Savepoint: undo the rewind to step 2? Files go back to what they held before the rewind: 0 files will change. The new session it started stays as it is (delete it from the session list if you no longer want it).');
+    assert.doesNotMatch(undoQuestion(2, [], { mode: 'files' }), /new session/);
   });
 });
