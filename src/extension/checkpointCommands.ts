@@ -56,6 +56,9 @@ async function storeOf(d: Deps, writes = false): Promise<CheckpointStore> {
 /** The name of the session's folder when the workspace has several (the questions say where they write), else undefined. */
 const folderName = (d: Deps, id: SessionId): string | undefined => ((vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? vscode.workspace.getWorkspaceFolder(folder(d, id))?.name : undefined);
 
+/** Logs an editor left unreverted after a rewind or undo wrote its file (`showWritten`). */
+const revertFailed = (d: Deps) => (path: string, e: unknown) => d.log.warn(`the editor of ${path} was not reverted after the write: ${e instanceof Error ? e.message : String(e)}`);
+
 /** The session's files, in its folder. */
 const workspace = (d: Deps, id: SessionId): NodeWorkspace => new NodeWorkspace(folder(d, id).fsPath);
 
@@ -128,7 +131,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const memory = await d.stores.memory();
   const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), holdWrites: d.sessions.holdWritesIn(ws.root) });
   d.stores.notifyChanged();
-  await showWritten(root, plan.files, u.written);
+  await showWritten(root, plan.files, u.written, revertFailed(d));
   void notify.info(undoneMessage(u, plan.files, plan.memoryReverts.length > 0));
 }
 
@@ -231,7 +234,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         // The conversation continues in a fork, which works where its parent did.
         if (result.forkId) await d.sessions.folders?.inherit(result.forkId, id);
         d.stores.notifyChanged();
-        await showWritten(root, plan.files, result.written);
+        await showWritten(root, plan.files, result.written, revertFailed(d));
         const done = rewoundMessage(plan, result);
         const buttons = [...(done.offerUndo ? ['Undo'] : []), ...(done.offerResume ? ['Resume It'] : [])];
         const answer = buttons.length ? await notify.info(done.text, ...buttons) : (void notify.info(done.text), undefined);

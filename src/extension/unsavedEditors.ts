@@ -22,12 +22,17 @@ export const unsavedUnder = (root: vscode.Uri): string[] => [...unsavedDocs(root
  * file deleted: its editor is closed). Otherwise they would go on showing the unsaved text, and a
  * save would put it back over what was written.
  */
-export async function showWritten(root: vscode.Uri, files: readonly RewindFilePlan[], written: readonly string[]): Promise<void> {
+export async function showWritten(root: vscode.Uri, files: readonly RewindFilePlan[], written: readonly string[], failed?: (path: string, e: unknown) => void): Promise<void> {
   const docs = unsavedDocs(root);
   for (const f of files) {
     const doc = docs.get(f.path);
     if (!f.unsaved || !doc || !written.includes(f.path)) continue;
-    await vscode.window.showTextDocument(doc, { preview: false });
-    await vscode.commands.executeCommand(f.toHash === null ? 'workbench.action.revertAndCloseActiveEditor' : 'workbench.action.files.revert');
+    // The files are written and recorded by now: an editor that cannot be reverted is left as it is (the save asks then), never a failed rewind.
+    try {
+      await vscode.window.showTextDocument(doc, { preview: false });
+      await vscode.commands.executeCommand(f.toHash === null ? 'workbench.action.revertAndCloseActiveEditor' : 'workbench.action.files.revert');
+    } catch (e) {
+      failed?.(f.path, e);
+    }
   }
 }
