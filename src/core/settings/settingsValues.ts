@@ -69,18 +69,7 @@ export class SettingsValues {
       if (c.expected !== undefined) this.bad(key, v, c.expected, c.value ?? instead, where);
       return c.value;
     };
-    if (trust === 'any' || trust === 'told') {
-      const merged = [layers.workspaceFolderValue, layers.workspaceValue, layers.globalValue].find(isSet);
-      const value = valid(merged) ?? fallback;
-      // The layer the value comes from: the folder's over the workspace's.
-      const chosen = [...WORKSPACE_LAYERS].reverse().find(([layer]) => isSet(layers[layer]));
-      if (trust === 'told' && chosen && check(merged).expected === undefined) {
-        const mine = isSet(layers.globalValue) ? check(layers.globalValue).value : undefined;
-        const theirs = mine === undefined ? `the default ${JSON.stringify(fallback)}` : `your ${JSON.stringify(mine)}`;
-        if (!same(value, mine ?? fallback)) this.problems.push({ key, used: true, text: `savepoint.${key} is ${JSON.stringify(value)} in ${chosen[1]}, and it is used instead of ${theirs}${why ? ` (${why})` : ''}` });
-      }
-      return value;
-    }
+    if (trust === 'any' || trust === 'told') return this.merged(key, layers, fallback, check, trust === 'told' ? why : undefined);
     const user = valid(layers.globalValue) ?? fallback;
     if (trust === 'consent') return user;
     if (trust === 'user') {
@@ -105,6 +94,40 @@ export class SettingsValues {
     return result;
   }
 
+  /**
+   * A key's value as VS Code merges them (`any`), from the first place that sets a valid one; `told`:
+   * set (the why, possibly empty) to leave a notice when a workspace's value is used.
+   */
+  private merged<T>(key: string, layers: SettingLayers, fallback: T, check: (v: unknown) => Checked<T>, told: string | undefined): T {
+    // The folder's over the workspace's over the user's, as VS Code merges them; a value not valid
+    // passes to the next place's (a repository's typo does not replace the user's own value).
+    const places = [...[...WORKSPACE_LAYERS].reverse(), ['globalValue', undefined] as const];
+    const skipped: Array<[unknown, string | undefined]> = [];
+    let value: T | undefined;
+    let chosen: (typeof places)[number] | undefined;
+    for (const place of places) {
+      const v = layers[place[0]];
+      if (!isSet(v)) continue;
+      const c = check(v);
+      if (c.value === undefined) {
+        skipped.push([v, place[1]]);
+        continue;
+      }
+      if (c.expected !== undefined) this.bad(key, v, c.expected, c.value, place[1]);
+      value = c.value;
+      chosen = place;
+      break;
+    }
+    value ??= fallback;
+    for (const [v, where] of skipped) this.bad(key, v, check(v).expected ?? '', value, where);
+    if (told !== undefined && chosen?.[1] !== undefined) {
+      const mine = isSet(layers.globalValue) ? check(layers.globalValue).value : undefined;
+      const theirs = mine === undefined ? `the default ${JSON.stringify(fallback)}` : `your ${JSON.stringify(mine)}`;
+      if (!same(value, mine ?? fallback)) this.problems.push({ key, used: true, text: `savepoint.${key} is ${JSON.stringify(value)} in ${chosen[1]}, and it is used instead of ${theirs}${told ? ` (${told})` : ''}` });
+    }
+    return value;
+  }
+
   text(key: string, fallback: string, trust: Trust<string> = 'any', why?: string): string {
     return this.read(key, fallback, (v) => (typeof v === 'string' ? { value: v } : { expected: 'it must be text' }), trust, why);
   }
@@ -112,8 +135,9 @@ export class SettingsValues {
   texts(key: string, trust: Trust<string[]> = 'any', why?: string): string[] {
     const check = (v: unknown): Checked<string[]> => {
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return { value: v as string[] };
-      // A list with a few bad items keeps its good ones.
-      return { value: Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [], expected: 'it must be a list of text' };
+      // A list with a few bad items keeps its good ones; what is not a list is not used at all.
+      const expected = 'it must be a list of text';
+      return Array.isArray(v) ? { value: v.filter((x): x is string => typeof x === 'string'), expected } : { expected };
     };
     return this.read(key, [] as string[], check, trust, why);
   }

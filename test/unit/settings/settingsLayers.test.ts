@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { agentSettings } from '../../../src/core/settings/agentSettings';
+import { type SettingLayers, SettingsValues } from '../../../src/core/settings/settingsValues';
+
+/** Settings as VS Code's `inspect` gives them: the user's, a cloned repository's `.vscode/settings.json`, and its folder's. */
+function values(user: Record<string, unknown>, workspace: Record<string, unknown> = {}, folder: Record<string, unknown> = {}): SettingsValues {
+  return new SettingsValues((key): SettingLayers => ({ globalValue: user[key], workspaceValue: workspace[key], workspaceFolderValue: folder[key] }));
+}
+
+const problems = (v: SettingsValues) => v.problems.map((p) => p.text);
+
+describe("settings: a workspace's value that is not valid", () => {
+  it("leaves the user's own value in use (not the default), and the warning says where the bad value is", () => {
+    const v = values({ streamIdleSeconds: 600, 'checkpoints.maxFileSizeMB': 100, model: 'claude-haiku-4-5', ignore: ['dist/**'] }, { streamIdleSeconds: 'slow', 'checkpoints.maxFileSizeMB': 0, ignore: 'build' }, { model: 42 });
+    const s = agentSettings(v);
+    assert.equal(s.streamIdleMs, 600_000);
+    assert.equal(s.maxFileBytes, 100 * 1024 * 1024);
+    assert.deepEqual(s.models, ['claude-haiku-4-5']);
+    assert.deepEqual(s.ignore, ['dist/**']);
+    const texts = problems(v);
+    assert.ok(texts.includes('savepoint.streamIdleSeconds is "slow" in this workspace\'s settings, but it must be a number: 600 is used'), texts.join('\n'));
+    assert.ok(texts.includes('savepoint.checkpoints.maxFileSizeMB is 0 in this workspace\'s settings, but it must be between 1 and 1024: 100 is used'), texts.join('\n'));
+    assert.ok(texts.includes('savepoint.model is 42 in this folder\'s settings, but it must be text: "claude-haiku-4-5" is used'), texts.join('\n'));
+    assert.ok(texts.includes('savepoint.ignore is "build" in this workspace\'s settings, but it must be a list of text: ["dist/**"] is used'), texts.join('\n'));
+    // Nothing chosen by the workspace is used, so nothing is said to be.
+    assert.ok(v.problems.every((p) => !p.used), texts.join('\n'));
+  });
+
+  it("falls back to the workspace's valid value under a folder's bad one, and to the default under a bad user value", () => {
+    const v = values({ 'context.keepTurns': 6 }, { 'context.keepTurns': 8 }, { 'context.keepTurns': 'many' });
+    assert.equal(agentSettings(v).context.keepTurns, 8);
+    assert.deepEqual(problems(v), ['savepoint.context.keepTurns is "many" in this folder\'s settings, but it must be a number: 8 is used']);
+    const mine = values({ 'context.keepTurns': 0 });
+    assert.equal(agentSettings(mine).context.keepTurns, 4);
+    assert.ok(problems(mine).includes('savepoint.context.keepTurns is 0, but it must be between 1 and 50: 4 is used'), problems(mine).join('\n'));
+  });
+});
