@@ -85,7 +85,7 @@ export function agentSettings(r: SettingsValues): AgentSettings {
   return {
     models: [model, ...fallbacks],
     baseUrl: r.text('baseUrl', '', 'user', 'the API key is sent to it').trim() || undefined,
-    maxTokens: r.number('maxTokens', 8192, { min: 1 }, { strictest: Math.min }),
+    maxTokens: r.number('maxTokens', 8192, { min: 1, whole: true }, { strictest: Math.min }),
     streamIdleMs: r.number('streamIdleSeconds', 90, { min: 5, max: 3600, whole: true }) * 1000,
     maxContinuations: r.number('maxContinuations', 3, { min: 0, max: 20, whole: true }, { strictest: Math.min }),
     budgets,
@@ -99,7 +99,7 @@ export function agentSettings(r: SettingsValues): AgentSettings {
     checkTimeoutMs: r.number('checkCommandTimeoutSeconds', 300, { min: 1, max: 86400 }) * 1000,
     approvalTimeout: approvalTimeout(r),
     diagnoseSteps: r.flag('diagnostics.afterEachStep', true),
-    context: { threshold: r.number('context.compactAtPercent', 70, { min: 20, max: 95 }) / 100, keepTurns: r.number('context.keepTurns', 4, { min: 1, max: 50 }) },
+    context: { threshold: r.number('context.compactAtPercent', 70, { min: 20, max: 95 }) / 100, keepTurns: r.number('context.keepTurns', 4, { min: 1, max: 50, whole: true }) },
     maxFileBytes: r.number('checkpoints.maxFileSizeMB', 5, { min: 1, max: 1024 }, 'told', 'files larger than this that commands change are kept by hash only, and a rewind cannot bring them back') * 1024 * 1024,
     // A repository may keep its build output out of the capture; `**` would keep everything out, so the user is told.
     ignore: r.texts('ignore', 'told', 'what commands change under these paths is not recorded, and a rewind cannot bring it back'),

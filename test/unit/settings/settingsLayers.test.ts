@@ -35,3 +35,17 @@ describe("settings: a workspace's value that is not valid", () => {
     assert.ok(problems(mine).includes('savepoint.context.keepTurns is 0, but it must be between 1 and 50: 4 is used'), problems(mine).join('\n'));
   });
 });
+
+describe('settings: counts are whole numbers', () => {
+  it('a fraction of output tokens (which the API refuses) or of turns kept (which stopped compaction) is not used, and is named', () => {
+    const v = values({ maxTokens: 4000.5, 'context.keepTurns': 2.5 });
+    const s = agentSettings(v);
+    assert.equal(s.maxTokens, 8192);
+    assert.equal(s.context.keepTurns, 4);
+    assert.ok(problems(v).includes('savepoint.maxTokens is 4000.5, but it must be a whole number: 8192 is used'), problems(v).join('\n'));
+    assert.ok(problems(v).includes('savepoint.context.keepTurns is 2.5, but it must be a whole number: 4 is used'), problems(v).join('\n'));
+    // A repository's fraction does not lower the user's limit to a value every request fails with.
+    const repo = values({ maxTokens: 4096 }, { maxTokens: 100.5 });
+    assert.equal(agentSettings(repo).maxTokens, 4096);
+  });
+});
