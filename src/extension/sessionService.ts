@@ -335,15 +335,15 @@ export class SessionService implements vscode.Disposable {
   /**
    * A runner for what only reads or writes a session's journal (cancel, an answer after the run, a
    * pin, marking an interrupted run): in the first folder, whichever the session's is, since none of
-   * these touches a file; a session whose folder is not open can still be cancelled.
+   * these touches a file; a session whose folder is not open can still be cancelled. Nothing runs: a restricted workspace allows it.
    */
   private journalRunner(): Promise<Runner> {
     return this.runner(this.rootOf(vscode.workspace.workspaceFolders?.[0]), false);
   }
 
-  /** A runner working in the folder `root`, with its change capture. */
+  /** A runner working in the folder `root`, with its change capture; `needsModel`: it runs the agent, which a restricted workspace refuses. */
   private async runner(root: string, needsModel = true): Promise<Runner> {
-    if (!vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run agents in a restricted workspace. Trust the workspace to let the agent use tools.');
+    if (needsModel && !vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run the agent or its tools in a restricted workspace; its sessions are shown only. Trust the workspace to run them.', { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' });
     const state = await this.stores.get();
     if (!state.store) throw new NotReady(state.error ?? 'The session store is not available.');
     if (state.readOnly) throw new NotReady('Another window is using this workspace\'s sessions; they are shown read-only here. To work with them here, close that window, then reload this one.');

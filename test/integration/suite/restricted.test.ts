@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { AnthropicLlmClient } from '../../../src/core/model/anthropicLlmClient';
+import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
+import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
+import { Runner } from '../../../src/core/runner/runner';
+import { type DiskCheckpointStore, openCheckpointStore } from '../../../src/core/store/openStore';
+import type { SessionId } from '../../../src/core/store/types';
+import { builtinTools } from '../../../src/core/tools/registry';
+import { CheckCommandConsent } from '../../../src/extension/checkCommandConsent';
+import { recover } from '../../../src/extension/recovery';
+import { NotReady, SessionService } from '../../../src/extension/sessionService';
+import type { StoreHost } from '../../../src/extension/storeHost';
+import { activateExtension, workspaceRoot, WindowStub } from '../helpers';
+
+/** Makes `vscode.workspace.isTrusted` say `trusted` (the suite runs with workspace trust turned off, so always trusted); returns the undo. */
+function trust(trusted: boolean): () => void {
+  const ws = vscode.workspace as unknown as Record<string, unknown>;
+  const own = Object.getOwnPropertyDescriptor(ws, 'isTrusted');
+  Object.defineProperty(ws, 'isTrusted', { configurable: true, get: () => trusted });
+  return () => (own ? Object.defineProperty(ws, 'isTrusted', own) : delete ws.isTrusted);
+}
+
+const memento = (): vscode.Memento => {
+  const m = new Map<string, unknown>();
+  return { keys: () => [...m.keys()], get: <T>(k: string, d?: T) => (m.has(k) ? (m.get(k) as T) : d), update: async (k: string, v: unknown) => void m.set(k, v) } as vscode.Memento;
+};
+
+/**
+ * A restricted workspace (not trusted): Savepoint shows its sessions but runs neither the agent nor
+ * its tools. What only writes the journal (marking a session the editor's stop cut off as
+ * interrupted) still happens, and what would run the agent says why not and how to trust the workspace.
+ */
+describe('restricted workspace', () => {
+  let ui: WindowStub;
+  let untrust: (() => void) | undefined;
+  let dir: string;
+  let store: DiskCheckpointStore;
+  let service: SessionService | undefined;
+  let log: vscode.LogOutputChannel;
+  beforeEach(async () => {
+    ui = new WindowStub().install();
+    dir = await mkdtemp(join(tmpdir(), 'savepoint-restricted-'));
+    store = await openCheckpointStore({ dir: join(dir, 'store'), onLocked: 'fail' });
+    log = vscode.window.createOutputChannel('Savepoint integration (restricted)', { log: true });
+  });
+  afterEach(async () => {
+    untrust?.();
+    untrust = undefined;
+    ui.restore();
+    service?.dispose();
+    service = undefined;
+    log.dispose();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the restart recovery marks a session the editor left running as interrupted, and Resume says how to trust the workspace', async () => {
+    const ext = await activateExtension();
+    // What a crashed editor leaves: a session journaled as running that no process runs.
+    const seeder = new Runner({
+      store,
+      llm: new AnthropicLlmClient({ apiKey: 'unused', baseURL: 'http://127.0.0.1:9' }),
+      tools: builtinTools(),
+      toolContext: { workspace: new NodeWorkspace(workspaceRoot()), processes: new NodeProcessRunner(), diagnostics: { collect: async () => [] } },
+      approvals: { ask: async () => 'park' },
+    });
+    const id: SessionId = await seeder.start({ task: 'left running by a crash', models: ['claude-sonnet-4-6'] });
+    assert.equal((await store.getSession(id))?.status, 'running');
+    const host = {
+      get: async () => ({ store, readOnly: false, error: null }),
+      listSessions: async () => (await store.listSessions({})).sessions,
+      memory: async () => undefined,
+      captureLogDir: join(dir, 'capture-log'),
+      captureLogKey: async () => undefined,
+      notifyChanged: () => undefined,
+    } as unknown as StoreHost;
+    const secrets = { get: async () => undefined } as unknown as vscode.SecretStorage;
+    service = new SessionService(host, secrets, { ask: async () => 'park' }, log, ext.extensionPath, new CheckCommandConsent(memento()));
+    untrust = trust(false);
+    assert.equal(vscode.workspace.isTrusted, false, 'the workspace reads as restricted');
+
+    ui.on('warning', /interrupted when the editor stopped/, () => 'Resume');
+    let refreshed = false;
+    await recover(service, { refresh: async () => void (refreshed = true) }, log, async () => undefined);
+    assert.equal((await store.getSession(id))?.status, 'interrupted', 'marked interrupted, not left "running"');
+    assert.ok(refreshed, 'the status bar is refreshed');
+    const told = ui.calls.find((c) => c.kind === 'warning' && /restricted workspace/.test(c.message));
+    assert.ok(told, `Resume says why it cannot run: ${JSON.stringify(ui.calls.map((c) => c.message))}`);
+    assert.deepEqual(told.args.slice(1), ['Manage Workspace Trust']);
+    assert.equal((await store.getSession(id))?.status, 'interrupted', 'nothing ran');
+    // Resume Session asked directly: refused the same way.
+    await assert.rejects(service.resume(id), (e: unknown) => e instanceof NotReady && /restricted workspace/.test(e.message) && e.action?.command === 'workbench.trust.manage');
+    assert.deepEqual(ui.errors(), []);
+  });
+});
