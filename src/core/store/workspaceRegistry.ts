@@ -53,7 +53,7 @@ export class WorkspaceRegistry {
   /**
    * Where this workspace's store is: `<storageDir>/store` when it exists (or nothing else is
    * known, or it holds a database that lost its CURRENT), otherwise an existing store registered
-   * for one of the same folders.
+   * for the same folders, or for folders that hold these or that these hold.
    */
   async locate(storageDir: string, folders: readonly string[]): Promise<StoreLocation> {
     const own = join(storageDir, 'store');
@@ -62,8 +62,13 @@ export class WorkspaceRegistry {
     // that (and the repair is offered), where another store found by folder would hide its sessions.
     if ((await readdir(own).catch(() => [] as string[])).some(isDatabaseFile)) return { dir: own };
     const wanted = new Set(folders.map((f) => resolve(f)));
+    // The same workspace under a new identity has the same folders, or one folder set holds the
+    // other (a folder added, or one of its folders opened alone); a workspace that only shares a
+    // folder with another is another workspace: its sessions are not these, and its window would
+    // make this one read-only.
+    const sameWorkspace = (e: RegistryEntry) => e.folders.some((f) => wanted.has(f)) && (e.folders.every((f) => wanted.has(f)) || [...wanted].every((f) => e.folders.includes(f)));
     const candidates = (await this.entries())
-      .filter((e) => e.folders.some((f) => wanted.has(f)))
+      .filter(sameWorkspace)
       .sort((a, b) => b.lastOpenedAt - a.lastOpenedAt);
     for (const e of candidates) {
       if (resolve(e.storeDir) !== resolve(own) && (await exists(join(e.storeDir, 'CURRENT')))) {
