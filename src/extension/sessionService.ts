@@ -368,7 +368,7 @@ export class SessionService implements vscode.Disposable {
         processes,
         diagnostics: checkCommand ? new CommandDiagnostics({ command: checkCommand, root, runner: processes, timeoutMs: s.checkTimeoutMs }) : new VscodeDiagnostics(root),
       },
-      approvals: this.gate, policy: s.policy,
+      approvals: this.gate, policy: () => readSettings().policy,
       capture,
       maxFileBytes: s.maxFileBytes,
       ...(outliner ? { outliner } : {}),

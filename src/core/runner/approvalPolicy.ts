@@ -12,6 +12,9 @@ export interface ApprovalPolicy {
   alwaysAsk: string[];
 }
 
+/** The policy in force now: a policy given as a function (the settings, read at each call) is asked for it. */
+export const policyNow = (p: ApprovalPolicy | (() => ApprovalPolicy) | undefined): ApprovalPolicy | undefined => (typeof p === 'function' ? p() : p);
+
 export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
   categories: { read: 'auto', compute: 'ask', mutate: 'ask', memory: 'auto' },
   alwaysAsk: [],

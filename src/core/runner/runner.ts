@@ -34,8 +34,12 @@ export interface RunnerDeps {
   /** The tools' view of the world; the runner adds the abort signal. */
   toolContext: Omit<ToolContext, 'signal'>;
   approvals: ApprovalGate;
-  /** The approval policy of this run (the settings now): calls planned from now on are asked about by it, not by the one the session started with (used when absent). */
-  policy?: ApprovalPolicy;
+  /**
+   * The approval policy of this run (the settings now): calls planned from now on are asked about by
+   * it, not by the one the session started with (used when absent). A function is asked at every call
+   * planned, so that a setting changed while the session runs applies to its next call.
+   */
+  policy?: ApprovalPolicy | (() => ApprovalPolicy);
   now?: () => number;
   loop?: LoopOptions;
   /** Live progress for a UI: committed events, streamed text, retries. */

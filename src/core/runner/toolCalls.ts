@@ -4,7 +4,7 @@ import { type FileChange, type Tool, ToolError, type ToolOutput } from '../tools
 import { WorkspaceError } from '../ports/workspace';
 import { filePath } from '../util/filePath';
 import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
-import { needsApproval } from './approvalPolicy';
+import { needsApproval, policyNow } from './approvalPolicy';
 import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, editStagingTag, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
 import { callKey } from './loopDetector';
 import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, listEffects, symbolSnapshot } from './stepEffects';
@@ -75,7 +75,7 @@ export class ToolCalls {
     changes = stale?.changes ?? changes;
     const mutations = changes?.map(toMutation);
     const planned: RunnerEvent = { type: 'tool_planned', data: { callId: call.id, name: tool.name, category: tool.category, input: valid.value, ...(mutations ? { mutations } : {}) } };
-    const policy = edited !== undefined ? { ask: false, reasons: [] } : needsApproval(this.deps.policy ?? j.state.policy, tool, valid.value);
+    const policy = edited !== undefined ? { ask: false, reasons: [] } : needsApproval(policyNow(this.deps.policy) ?? j.state.policy, tool, valid.value);
     // Writing over lines the user changed is theirs to allow, whatever the policy (and never a timeout's).
     const need = stale?.conflicts.length ? { ask: true, reasons: [...stale.conflicts, ...policy.reasons], always: true as const } : policy;
     // Nothing to wait for: the plan and the intent go in one batch, then the call runs.
