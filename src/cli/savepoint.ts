@@ -84,6 +84,10 @@ async function main(argv: string[]): Promise<number> {
   const streamed = new StreamedText();
   const app = await compose(env, new CliApprovalGate(mode), {
     onEvent: (e) => (e.type === 'committed' ? printLines(streamed.lines(e.sessionId, e.events, describeEvent)) : streamed.onModel(e.sessionId, e.event)),
+  }).catch((e: unknown) => {
+    // The store itself refuses (storeMeta.ts): a session written here in plain would sit among the editor's encrypted ones.
+    if (StoreError.is(e, 'KEY_UNAVAILABLE')) throw new StoreError('KEY_UNAVAILABLE', `the sessions in ${storeDir} are encrypted (the editor's savepoint.store.encryptAtRest), and the command line has no key for them: open them in the editor. Nothing was changed.`, { cause: e });
+    throw e;
   });
   if (app.store.readOnly) process.stderr.write("(another process, such as the editor, is using this workspace's sessions: showing them as they are now, from a copy)\n");
   const abort = new AbortController();

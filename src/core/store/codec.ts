@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { StoreError } from './errors';
 
@@ -46,6 +46,15 @@ export class RecordCodec {
 
   get encrypting(): boolean {
     return this.key !== undefined;
+  }
+
+  /**
+   * What the store records of its key (see storeMeta.ts): an HMAC-SHA-256 of a fixed text under
+   * the key, which tells whether a key is the store's without saying anything of the key itself.
+   * Undefined without a key.
+   */
+  keyCheck(): string | undefined {
+    return this.key ? createHmac('sha256', this.key).update('savepoint store key check 1').digest('base64') : undefined;
   }
 
   encode(payload: Uint8Array): Buffer {
@@ -129,6 +138,12 @@ function deflateOptions(length: number): { level: number; windowBits: number; me
  */
 function outputChunk(expected: number): number {
   return Math.min(16 * 1024, Math.max(256, expected + 64));
+}
+
+/** Whether `value` is a whole framed record (its checksum holds) that says it is encrypted. Nothing is decrypted. */
+export function isEncrypted(value: Uint8Array): boolean {
+  const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return buf.length >= HEADER && buf[0] === RECORD_VERSION && ((buf[1] as number) & FLAG_AES) !== 0 && buf.readUInt32BE(2) === checksum(buf);
 }
 
 function checksum(framed: Buffer): number {
