@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LongTermMemory } from '../core/memory/longTermMemory';
@@ -9,6 +8,7 @@ import type { SessionId, SessionSummary } from '../core/store/types';
 import { allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
+import { readOrMakeKey } from '../core/store/storeKey';
 import { tidyStore } from '../core/store/housekeeping';
 import { readEncryptAtRest, readMemoryEnabled, readRetention, readStoreSettings } from './settings';
 import { notify } from './notify';
@@ -157,13 +157,11 @@ export class StoreHost implements vscode.Disposable {
 
   private keyRead: Promise<Uint8Array> | undefined;
 
-  private async readOrMakeKey(): Promise<Uint8Array> {
-    const saved = await this.context.secrets.get(STORE_KEY_SECRET);
-    if (saved) return Uint8Array.from(Buffer.from(saved, 'base64'));
-    const key = randomBytes(32);
-    await this.context.secrets.store(STORE_KEY_SECRET, key.toString('base64'));
-    this.log.info('created the encryption key of the session store (kept in the secret storage)');
-    return Uint8Array.from(key);
+  private readOrMakeKey(): Promise<Uint8Array> {
+    const secret = { get: () => this.context.secrets.get(STORE_KEY_SECRET), store: (v: string) => this.context.secrets.store(STORE_KEY_SECRET, v) };
+    // Beside the user memory, in the folder every window of the machine shares (as they share the secret).
+    const lockFile = join(this.context.globalStorageUri.fsPath, 'store-key.lock');
+    return readOrMakeKey(secret, lockFile, () => this.log.info('created the encryption key of the session store (kept in the secret storage)'));
   }
 
   /** LevelDB refused a damaged store: offer LevelDB's repair, after a full backup copy. */
