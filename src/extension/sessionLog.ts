@@ -1,24 +1,13 @@
 import type * as vscode from 'vscode';
 import type { RunnerNotice } from '../core/runner/runner';
-import { describeEvent } from '../core/runner/timeline';
-import { count } from '../core/util/plural';
+import { noticeLines } from '../core/runner/logLines';
 
-/** Events worth a line at info level; the rest of every checkpoint is logged at debug. */
-const NOTABLE = new Set(['approval_requested', 'approval_decided', 'status', 'compacted', 'compaction_undone', 'fact_pinned', 'budgets_changed', 'models_changed']);
+export { pinnedLine, startedLine } from '../core/runner/logLines';
 
 /**
- * The Savepoint log (a LogOutputChannel, its level set by the user): every checkpoint saved, with
- * its events; retries, fail-overs and circuit-breaker changes of the model client; approvals,
- * compactions and status changes at info. Streamed text is not logged.
+ * The Savepoint log (a LogOutputChannel, its level set by the user): the lines `noticeLines` makes
+ * of a runner notice; with encryption at rest on (`sealed`) they carry nothing the store encrypts.
  */
-export function logNotice(log: vscode.LogOutputChannel, e: RunnerNotice): void {
-  if (e.type === 'committed') {
-    log.debug(`checkpoint saved: session ${e.sessionId}, ${count(e.events.length, 'event')}: ${e.events.map((x) => x.type).join(', ')}`);
-    for (const ev of e.events) if (NOTABLE.has(ev.type)) log.info(`session ${e.sessionId}: ${describeEvent(ev).trim()}`);
-    return;
-  }
-  const m = e.event;
-  if (m.type === 'retry') log.warn(`session ${e.sessionId}: model ${m.model} attempt ${m.attempt} failed (${m.code}: ${m.reason}); retrying in ${m.delayMs} ms`);
-  else if (m.type === 'fallback') log.warn(`session ${e.sessionId}: falling back from ${m.from} to ${m.to} (${m.reason})`);
-  else if (m.type === 'breaker') log[m.state === 'open' ? 'warn' : 'info'](`model ${m.model}: circuit breaker ${m.state}`);
+export function logNotice(log: vscode.LogOutputChannel, e: RunnerNotice, sealed: boolean): void {
+  for (const l of noticeLines(e, sealed)) log[l.level](l.text);
 }

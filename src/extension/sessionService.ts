@@ -16,8 +16,8 @@ import { builtinTools } from '../core/tools/registry';
 import { memoryTools } from '../core/memory/memoryTools';
 import { FolderMissing, type SessionFolders } from '../shared/sessionFolder';
 import { captureLogDirOf, FolderCaptures } from './folderCaptures';
-import { logNotice } from './sessionLog';
-import { readSettings } from './settings';
+import { logNotice, pinnedLine, startedLine } from './sessionLog';
+import { readEncryptAtRest, readSettings } from './settings';
 import type { CheckCommandConsent } from './checkCommandConsent';
 import type { StoreHost } from './storeHost';
 import { VscodeDiagnostics } from './vscodeDiagnostics';
@@ -113,7 +113,7 @@ export class SessionService implements vscode.Disposable {
       const s = readSettings();
       const id = await runner.start({ task, models: s.models, maxTokens: s.maxTokens, budgets: s.budgets, policy: s.policy });
       if (folder) await this.folders?.record(id, { uri: folder.uri.toString(), name: folder.name, path: folder.uri.fsPath });
-      this.log.info(`session ${id} started: ${task}`);
+      this.log.info(startedLine(id, task, readEncryptAtRest()));
       this.launch(id, runner, ended);
       return id;
     } catch (e) {
@@ -191,7 +191,7 @@ export class SessionService implements vscode.Disposable {
   async pinFact(id: SessionId, fact: string, remove = false): Promise<void> {
     if (this.running.has(id)) throw new NotReady('Pause the session first: pins are added between runs.');
     await (await this.journalRunner()).pinFact(id, fact, remove);
-    this.log.info(`session ${id}: ${remove ? 'unpinned' : 'pinned'} "${fact.trim()}"`);
+    this.log.info(pinnedLine(id, fact, remove, readEncryptAtRest()));
     this.soon();
   }
 
@@ -373,7 +373,7 @@ export class SessionService implements vscode.Disposable {
       maxFileBytes: s.maxFileBytes,
       ...(outliner ? { outliner } : {}),
       onEvent: (e) => {
-        logNotice(this.log, e);
+        logNotice(this.log, e, readEncryptAtRest());
         if (e.type === 'committed') this.soon();
         this.notices.fire(e);
       },

@@ -93,7 +93,9 @@ export class StoreHost implements vscode.Disposable {
     try {
       const { finished, deleted } = await tidyStore(store, { policy: readRetention(), busy });
       if (finished > 0) this.log.info(`finished ${finished} session deletion(s) cut short before; their space is freed`);
-      for (const d of deleted) this.log.info(`deleted session ${d.sessionId} "${d.title}" (${d.reason})`);
+      // Titles are the tasks: with encryption at rest on, not in the log's plain file.
+      const sealed = readEncryptAtRest();
+      for (const d of deleted) this.log.info(`deleted session ${d.sessionId}${sealed ? '' : ` "${d.title}"`} (${d.reason})`);
       if (deleted.length > 0) this.changed.fire();
       return deleted.map((d) => d.sessionId);
     } catch (e) {
