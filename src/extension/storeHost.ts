@@ -132,7 +132,7 @@ export class StoreHost implements vscode.Disposable {
     } catch (e) {
       this.log.error(`the store could not be opened: ${e instanceof Error ? e.message : String(e)}`);
       if (StoreError.is(e, 'CORRUPT')) void this.offerRepair(storage.fsPath, folders, registry);
-      return { store: undefined, readOnly: true, error: describeStoreError(e) };
+      return { store: undefined, readOnly: true, error: describeStoreError(e, config.encryptAtRest) };
     }
   }
 
@@ -195,11 +195,15 @@ export class StoreHost implements vscode.Disposable {
   }
 }
 
-/** User-facing wording lives here, not in core (style.md "Errors"). */
-export function describeStoreError(e: unknown): string {
+/** User-facing wording lives here, not in core (style.md "Errors"). `encrypting`: savepoint.store.encryptAtRest was on. */
+export function describeStoreError(e: unknown, encrypting = false): string {
   if (StoreError.is(e, 'SCHEMA_UNSUPPORTED')) return 'These sessions were written by a newer Savepoint. Update the extension to open them; nothing was changed.';
   if (StoreError.is(e, 'DISK_FULL')) return 'The disk is full: Savepoint cannot open its session store. Free some space and reload the window.';
-  if (StoreError.is(e, 'KEY_UNAVAILABLE')) return 'The session store is encrypted and its key is not available: turn savepoint.store.encryptAtRest on (the key is in this machine\'s secret storage).';
+  if (StoreError.is(e, 'KEY_UNAVAILABLE')) {
+    // With the setting on, the key was there but is not the store's (or could not be read): turning it on is no help.
+    if (encrypting) return `The session store does not open with the encryption key in this machine's secret storage: ${e.message}`;
+    return 'The session store is encrypted and savepoint.store.encryptAtRest is off: turn it on to open the store with the key in this machine\'s secret storage. Nothing in it was changed.';
+  }
   if (StoreError.is(e, 'CORRUPT')) return 'The session store is damaged. Show Logs has the details; nothing was deleted.';
   return `The session store could not be opened (${e instanceof Error ? e.message : String(e)}).`;
 }
