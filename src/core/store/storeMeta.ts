@@ -7,8 +7,8 @@ import type { WorkspaceId } from './types';
 /** Version of the key layout and record shapes. A store with a higher one is refused, never rewritten. */
 export const SCHEMA_VERSION = 1;
 
-/** Records looked at for an encrypted one in a store that has no key check (written before there was one). */
-const SAMPLED = 64;
+/** Session rows looked at for an encrypted one in a store that has no key check (written before there was one). */
+const SAMPLED = 32;
 
 /**
  * The store's meta records: checks the schema version and the key, and returns the workspace id,
@@ -65,11 +65,14 @@ function refuseKey(found: 'same' | 'none' | 'other'): void {
   }
 }
 
-/** A store without a key check: its first encrypted record (if any of the first few is) must decrypt with the key. */
+/**
+ * A store without a key check: an encrypted session row (if any of the newest few is) must decrypt
+ * with the key. Session rows, small, not the first records (blobs, up to megabytes each); the newest
+ * (ids are ULIDs, by time) since a store that turned encryption on has its plain sessions first.
+ */
 async function checkAgainstRecords(ctx: StoreContext): Promise<void> {
-  let seen = 0;
-  for await (const [k, v] of ctx.range('', '\xff')) {
-    if (k.startsWith('m!') || !v) continue;
+  for await (const [, v] of ctx.range(keys.sessionPrefix, `${keys.sessionPrefix}\xff`, { limit: SAMPLED, reverse: true })) {
+    if (!v) continue;
     if (isEncrypted(v)) {
       if (!ctx.codec.encrypting) refuseKey('none');
       try {
@@ -80,6 +83,5 @@ async function checkAgainstRecords(ctx: StoreContext): Promise<void> {
       }
       return;
     }
-    if (++seen >= SAMPLED) return;
   }
 }
