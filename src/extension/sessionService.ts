@@ -373,7 +373,7 @@ export class SessionService implements vscode.Disposable {
       maxFileBytes: s.maxFileBytes,
       ...(outliner ? { outliner } : {}),
       onEvent: (e) => {
-        logNotice(this.log, e, readEncryptAtRest());
+        logNotice(this.log, e, readEncryptAtRest);
         if (e.type === 'committed') this.soon();
         this.notices.fire(e);
       },
