@@ -71,23 +71,29 @@ export function replaced(text: string, spans: readonly Span[], newText: string):
 
 /**
  * replace_all of a text within one line by a text without line breaks: no line end to adjust, so
- * one native replaceAll does it, with `replaced`'s BOM and final line break rules. A data file may hold millions of occurrences: a span for each kept the extension host's
- * thread busy for seconds, mostly collecting them. Undefined: not such an edit, or no occurrence.
+ * one native replaceAll does it, with `replaced`'s BOM and final line break rules. A data file may
+ * hold millions of occurrences: a span for each kept the extension host's thread busy for seconds,
+ * mostly collecting them. Undefined: not such an edit, or no occurrence.
  */
 export function replacedEverywhereInLine(text: string, oldText: string, newText: string): string | undefined {
   if (/[\r\n]/.test(oldText) || /[\r\n]/.test(newText)) return undefined;
-  // Where the first occurrence starts and the last one ends (non-overlapping, from the start, as replaceAll takes them).
-  let first = -1;
-  let lastEnd = -1;
-  for (let i = text.indexOf(oldText); i !== -1; i = text.indexOf(oldText, i + oldText.length)) {
-    if (first < 0) first = i;
-    lastEnd = i + oldText.length;
-  }
+  const first = text.indexOf(oldText);
   if (first < 0) return undefined;
   // Literally: a `$` in new_text is not a replacement pattern.
   const joined = text.replaceAll(oldText, newText.replaceAll('$', '$$$$'));
   const bom = first <= 1 ? keepBom(text, joined) : joined;
-  return lastEnd === text.length ? keepFinalEol(text, bom, false) : bom;
+  return reachesEnd(text, oldText) ? keepFinalEol(text, bom, false) : bom;
+}
+
+/**
+ * Whether the last of the occurrences replaceAll takes (non-overlapping, from the start) ends the
+ * text: only a text that ends with `oldText` is walked (`aa` ends `aaa`, but is not taken there).
+ */
+function reachesEnd(text: string, oldText: string): boolean {
+  if (!text.endsWith(oldText)) return false;
+  let end = -1;
+  for (let i = text.indexOf(oldText); i !== -1; i = text.indexOf(oldText, i + oldText.length)) end = i + oldText.length;
+  return end === text.length;
 }
 
 export const editFileTool: Tool<EditFileInput> = {
