@@ -48,31 +48,44 @@ function simpleCommands(s: string): string[] {
   const parts: string[] = [];
   let cur = '';
   let quote: string | undefined;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charAt(i);
-    if (c === '\\' && quote !== "'" && i + 1 < s.length) cur += s.charAt(++i);
-    else if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      else cur += c;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (';&|\n'.includes(c)) {
+  // Taken a stretch at a time up to the next character that means something where it stands: one
+  // character at a time, a long command line made a string per character (half a megabyte: a second).
+  for (let i = 0; i < s.length; ) {
+    const next = quote === undefined ? OUTSIDE_QUOTES : quote === '"' ? IN_DOUBLE_QUOTES : IN_SINGLE_QUOTES;
+    next.lastIndex = i;
+    const at = next.exec(s)?.index ?? s.length;
+    cur += s.slice(i, at);
+    if (at === s.length) break;
+    const c = s.charAt(at);
+    i = at + 1;
+    if (c === '\\') {
+      // A backslash takes the next character as it is; the last one of the line stays.
+      cur += i < s.length ? s.charAt(i++) : c;
+    } else if (quote !== undefined) quote = undefined;
+    else if (c === '"' || c === "'") quote = c;
+    else {
       parts.push(cur);
       cur = '';
-    } else cur += c;
+    }
   }
   parts.push(cur);
   return parts;
 }
+
+/** Where the shell reads a character as more than itself: outside quotes, within "…", within '…'. */
+const OUTSIDE_QUOTES = /[\\"';&|\n]/g;
+const IN_DOUBLE_QUOTES = /[\\"]/g;
+const IN_SINGLE_QUOTES = /'/g;
 
 /** Destructive actions that are always asked about, whatever the category rules say. */
 const DESTRUCTIVE: readonly Pattern[] = [
   { re: withArg(/\brm\s/i, /\s(-[a-z]*r[a-z]*|--recursive)\b/i), why: 'recursive delete (rm -r)' },
   { re: withArg(/\bfind\s/i, /\s-delete\b/i), why: 'recursive delete (find -delete)' },
   // -f alone or among other short flags (-fu), or a + refspec (origin +main) forces as --force does.
-  { re: /\bgit\s+push\b.*\s(--force(-with-lease|-if-includes)?\b|-[a-z]*f[a-z]*\b|\+\S)/i, why: 'force push' },
-  { re: /\bgit\s+push\b.*\s(--delete\b|-[a-z]*d[a-z]*\b|:[^\s:])/i, why: 'remote branch delete (git push --delete, origin :branch)' },
-  { re: /\bgit\s+reset\s+.*--hard\b/i, why: 'git reset --hard' },
-  { re: /\bgit\s+clean\b.*-[a-z]*f/i, why: 'git clean' },
+  { re: withArg(/\bgit\s+push\b/i, /\s(--force(-with-lease|-if-includes)?\b|-[a-z]*f[a-z]*\b|\+\S)/i), why: 'force push' },
+  { re: withArg(/\bgit\s+push\b/i, /\s(--delete\b|-[a-z]*d[a-z]*\b|:[^\s:])/i), why: 'remote branch delete (git push --delete, origin :branch)' },
+  { re: withArg(/\bgit\s+reset\s/i, /\s--hard\b/i), why: 'git reset --hard' },
+  { re: withArg(/\bgit\s+clean\b/i, /-[a-z]*f/i), why: 'git clean' },
   { re: /\b(drop|truncate|alter)\s+(table|database|schema|index|view)\b/i, why: 'destructive SQL' },
   { re: /\bdelete\s+from\b/i, why: 'SQL DELETE' },
   { re: /\b(npm|yarn|pnpm)\s+publish\b|\bcargo\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bvsce\s+publish\b/i, why: 'package publish' },

@@ -68,6 +68,27 @@ describe('approval policy', () => {
     }
   });
 
+  it("looks for a push's, reset's or clean's option in the same simple command only: another command's -f or --hard is not theirs", () => {
+    for (const c of ['git push origin main; rm -f build.log', 'git push origin main && git tag -d v1', 'git reset --soft HEAD~1 && echo --hard', 'git clean -n && rm -f x.txt', 'git push origin main | tee -a push.log']) {
+      assert.equal(autoCmd(c).ask, false, c);
+    }
+    for (const c of ['rm -f build.log; git push -f origin main', 'echo x && git reset HEAD~1 --hard', 'ls; git clean -xf']) {
+      assert.equal(autoCmd(c).ask, true, c);
+      assert.equal(autoCmd(c).always, true, c);
+    }
+  });
+
+  it('decides a command line of half a megabyte of pushes, resets and cleans without stalling the editor (the checks are linear in its length)', function () {
+    // One regular expression scanning on from every 'git push' took seconds here (quadratic): this
+    // bound is a stall check, far above the milliseconds the linear checks take.
+    this.timeout(10_000);
+    for (const [word, option] of [['git push ', '-f'], ['git reset ', '--hard'], ['git clean ', '-f']] as const) {
+      const line = word.repeat(60_000);
+      assert.equal(autoCmd(line).ask, false, word);
+      assert.equal(autoCmd(`${line}${option}`).ask, true, word);
+    }
+  });
+
   it('asks for a force push or a remote delete written with quotes, which the shell takes out', () => {
     for (const c of ['git push origin "+main"', "git push '-f' origin main", 'git push "--force" origin main', "git push origin ':release'", 'git reset "--hard"']) {
       assert.equal(autoCmd(c).ask, true, c);
