@@ -128,7 +128,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo', root);
   if (!overwrite) return;
-  const memory = await d.stores.memory();
+  const memory = await d.stores.memory({ evenWhenOff: true });
   const u = await undoRewind(store, ws, plan, { overwriteConflicts: overwrite, ...(memory ? { memory } : {}), holdWrites: d.sessions.holdWritesIn(ws.root) });
   d.stores.notifyChanged();
   await showWritten(root, plan.files, u.written, revertFailed(d));
@@ -218,7 +218,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const root = folder(d, id);
         markUnsaved(plan.files, unsavedUnder(root));
         const changes = plan.files.filter((f) => f.action !== 'none');
-        const memory = await d.stores.memory();
+        const memory = await d.stores.memory({ evenWhenOff: true });
         const memoryWrites = plan.conversation && memory ? await memory.previewRevert(id, plan.conversation.seq) : [];
         const preview = [
           ...changes.map(previewLine),

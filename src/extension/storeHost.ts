@@ -58,9 +58,12 @@ export class StoreHost implements vscode.Disposable {
    * Long-term memory: the workspace scope inside the session store, the user scope in its own store
    * in global storage (read-only when another window holds it). Undefined when the session store is
    * not open or `savepoint.memory.enabled` is off. Opened once per store, on first use.
+   * `evenWhenOff`: for a rewind or its undo, which take back (or bring back) what a session wrote
+   * there whatever the setting says now: memory turned off keeps what was written, to be read again
+   * once it is back on, so a conversation rewound must not leave its later writes in it.
    */
-  async memory(): Promise<LongTermMemory | undefined> {
-    if (!readMemoryEnabled()) return undefined;
+  async memory(o: { evenWhenOff?: boolean } = {}): Promise<LongTermMemory | undefined> {
+    if (!o.evenWhenOff && !readMemoryEnabled()) return undefined;
     const { store } = await this.get();
     if (!store) return undefined;
     if (this.memoryOpening?.store !== store) {

@@ -121,4 +121,35 @@ describe('Checkpoint commands without a folder or a store', () => {
     assert.deepEqual(resumed, [fork.id]);
     assert.deepEqual(ui.errors(), []);
   });
+
+  it('a conversation rewind takes back the session\'s later memory writes with savepoint.memory.enabled off too, and says so first', async () => {
+    const store = (await host.get()).store;
+    assert.ok(store);
+    const memory = await host.memory();
+    assert.ok(memory, 'memory is on by default');
+    // A write the session made at its last step, after step 1; then the user turns memory off.
+    const head = (await store.getSession(id))?.headSeq ?? 0;
+    await memory.remember({ kind: 'fact', text: 'Deploy with make ship.' }, { sessionId: id, seq: head, step: 2 });
+    const facts = () => memory.list({ kind: 'fact' }).map((e) => e.text);
+    assert.deepEqual(facts(), ['Deploy with make ship.']);
+    const settings = vscode.workspace.getConfiguration('savepoint');
+    await settings.update('memory.enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      const commands = checkpointCommands(deps({}));
+      ui.on('quickPick', /What to rewind\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Conversation only'));
+      ui.on('inputBox', /What should the new session do from there\?/, () => 'Go on without deploying.');
+      let detail = '';
+      ui.on('warning', /rewind the conversation to step 1\?/, (c) => {
+        detail = JSON.stringify(c.args);
+        return 'Rewind';
+      });
+      ui.on('info', /the conversation goes on from step 1/, () => undefined);
+      await commands['savepoint.rewindSession']?.(id, 1);
+      assert.match(detail, /Also undoes 1 long-term memory write this session made after that step/);
+      assert.deepEqual(facts(), [], 'the write after step 1 was taken back with the conversation');
+      assert.deepEqual(ui.errors(), []);
+    } finally {
+      await settings.update('memory.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
