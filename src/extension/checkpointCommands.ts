@@ -22,7 +22,7 @@ import { BlobContentProvider } from './blobContentProvider';
 import { showWritten, unsavedUnder } from './unsavedEditors';
 
 export interface CheckpointDeps {
-  stores: Pick<StoreHost, 'get' | 'memory' | 'notifyChanged'>;
+  stores: Pick<StoreHost, 'get' | 'memory' | 'notifyChanged' | 'takeOver'>;
   sessions: Pick<SessionService, 'isRunning' | 'symbolOutliner' | 'holdWritesIn' | 'resume' | 'folders' | 'folderOf'>;
   pickSession: (placeHolder: string) => Promise<SessionId | undefined>;
   log: vscode.LogOutputChannel;
@@ -49,8 +49,13 @@ function folder(d: Deps, id?: SessionId): vscode.Uri {
 async function storeOf(d: Deps, writes = false): Promise<CheckpointStore> {
   const { store, error, readOnly } = await d.stores.get();
   if (!store) throw new NotReady(`${error ?? 'The session store is not open'}: the checkpoints cannot be read.`, { title: 'Show Logs', command: 'savepoint.showLogs' });
-  if (writes && readOnly) throw new NotReady('Another window is using this workspace\'s sessions (they are read-only here): rewind, undo or fork in that window, or close it and try again. Nothing was changed.');
-  return store;
+  if (!writes || !readOnly) return store;
+  // The window that held it may have closed since: then this one takes it over and goes on.
+  if (await d.stores.takeOver()) {
+    const now = await d.stores.get();
+    if (now.store && !now.readOnly) return now.store;
+  }
+  throw new NotReady('Another window is using this workspace\'s sessions (they are read-only here): rewind, undo or fork in that window, or close it and try again. Nothing was changed.');
 }
 
 /** The name of the session's folder when the workspace has several (the questions say where they write), else undefined. */

@@ -70,13 +70,22 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCheckpointCommands({ stores: host, sessions: service, pickSession: sessionPicker(host), log }),
   );
   log.info(`Savepoint ${String(context.extension.packageJSON.version)} activated`);
-  void recover(service, statusBar, log, (id) => view.reveal(id)).then(() => {
+  const start = () => recover(service, statusBar, log, (id) => view.reveal(id)).then(() => {
     void timeouts.refresh();
     // Deleted sessions' folders are forgotten, as the Delete Session command does.
     void host.tidy((id) => service.isRunning(id)).then((ids) => Promise.all(ids.map((id) => service.folders?.forget(id))));
     // Index long-term memory in the background, so that the first session does not wait for it.
     void host.memory();
   });
+  void start();
+  // A window that shows the sessions read-only takes the store over when the user comes back to it
+  // after closing the window that held it; then what a window does at start with its store is due.
+  context.subscriptions.push(
+    vscode.window.onDidChangeWindowState((w) => {
+      if (w.focused) void host.takeOver();
+    }),
+    host.onDidTakeOver(() => void start()),
+  );
 }
 
 /** Pauses running sessions at a checkpoint (bounded), then closes the store. */

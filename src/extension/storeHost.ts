@@ -112,6 +112,70 @@ export class StoreHost implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * A window that shows the store read-only (another window held it when this one opened it) takes
+   * it over once that window has closed, without a reload: tried when this window is focused again
+   * and before an action that writes (never on a timer, so that a window being reloaded does not lose
+   * its store to another one meanwhile). The read-only copy is closed a little later, once the reads
+   * under way on it are done. True when this window holds the store now.
+   */
+  takeOver(): Promise<boolean> {
+    this.takingOver ??= this.tryTakeOver().finally(() => (this.takingOver = undefined));
+    return this.takingOver;
+  }
+
+  private takingOver: Promise<boolean> | undefined;
+  private readonly retired = new Set<DiskCheckpointStore>();
+  private readonly tookOver = new vscode.EventEmitter<void>();
+  /** Fired once this window holds a store it showed read-only (`takeOver`): what a window does at start with its store (the restart recovery) is due now. */
+  readonly onDidTakeOver = this.tookOver.event;
+
+  private async tryTakeOver(): Promise<boolean> {
+    const state = await this.get();
+    const current = this.opening;
+    if (!state.store) return false;
+    if (!state.readOnly) return true;
+    const copy = state.store;
+    const config = readStoreSettings();
+    let own: DiskCheckpointStore;
+    try {
+      own = await openCheckpointStore({
+        dir: copy.dir,
+        onLocked: 'fail',
+        syncWrites: config.syncWrites,
+        snapshotEvery: config.snapshotEvery,
+        ...(config.encryptAtRest ? { keyProvider: { getKey: () => this.storeKey() } } : {}),
+      });
+    } catch (e) {
+      if (!StoreError.is(e, 'LOCKED')) this.log.warn(`the store could not be taken over from the read-only copy: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+    // Replaced meanwhile (a repair): this one is not needed.
+    if (this.opening !== current) {
+      await own.close();
+      return false;
+    }
+    own.onQuarantine((n) => this.log.warn(`a damaged record was set aside: ${n.key} (${n.reason})`));
+    this.opening = Promise.resolve({ store: own, readOnly: false, error: null });
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    await new WorkspaceRegistry(this.context.globalStorageUri.fsPath).record(own.workspaceId, own.dir, folders).catch((e: unknown) => this.log.warn(`workspace registry not updated: ${String(e)}`));
+    // Memory read from the copy goes with it (its user scope may hold the user store, which the next opening needs).
+    const memory = this.memoryOpening;
+    this.memoryOpening = undefined;
+    await (await memory?.opened)?.close().catch(() => undefined);
+    this.retired.add(copy);
+    setTimeout(() => void this.retire(copy), 10_000).unref();
+    this.log.info(`store taken over at ${own.dir}: the window that held it has closed`);
+    this.changed.fire();
+    this.tookOver.fire();
+    return true;
+  }
+
+  private async retire(copy: DiskCheckpointStore): Promise<void> {
+    if (!this.retired.delete(copy)) return;
+    await copy.close().catch((e: unknown) => this.log.warn(`the read-only copy of the store was not removed: ${String(e)}`));
+  }
+
   private async open(): Promise<StoreState> {
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -190,6 +254,9 @@ export class StoreHost implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     this.changed.dispose();
+    this.tookOver.dispose();
+    await this.takingOver?.catch(() => undefined);
+    for (const copy of [...this.retired]) await this.retire(copy);
     const state = await this.opening;
     // A rewind or undo under way finishes first, long-term memory included (bounded: the editor gives deactivation a few seconds).
     if (state?.store) await Promise.race([sessionOpsDone(state.store), new Promise((r) => setTimeout(r, 2000).unref())]);
