@@ -103,7 +103,7 @@ const OUTSIDE = /(^|[\s'"=<>|;&(`])(\/(?!dev\/(null|stdin|stdout|stderr|fd\/\d+)
  * Other ways a command line reaches outside the workspace: `..` before a shell operator or quote
  * (`cd ..; cat x`, `ls ..|head`), the home and temporary folders by variable (`$HOME`, `${HOME}`,
  * `%USERPROFILE%`), the previous folder (`$OLDPWD`, `cd -`), `cd` or `pushd` alone (home), and the
- * parent of the working folder by `dirname $PWD`. Best effort: a shell can spell a path in endless
+ * parent of the working folder by `dirname $PWD`, a path against a short option. Best effort: a shell can spell a path in endless
  * ways (see the setting's description), but these plain ones must not run unasked.
  */
 const COMMAND_OUTSIDE: readonly RegExp[] = [
@@ -112,6 +112,8 @@ const COMMAND_OUTSIDE: readonly RegExp[] = [
   /%(USERPROFILE|HOMEPATH|HOMEDRIVE|APPDATA|LOCALAPPDATA|TEMP|TMP)%/i,
   /(^|[;&|(`]|\$\()\s*(cd|pushd)(\s+-)?\s*($|[;&|)`])/,
   /\bdirname\s+["']?(\$\{?PWD\b|\$\(pwd\)|`pwd`)/,
+  // A path written against a short option, as most tools read it: `curl -o/etc/x`, `tar -C/etc`, `gcc -o~/bin/x`.
+  /(^|[\s'"])-[A-Za-z]{1,4}(\/(?!dev\/(null|stdin|stdout|stderr|fd\/\d+)\b)|~)/,
 ];
 
 export interface ApprovalDecisionNeed {

@@ -36,6 +36,17 @@ describe('approval policy: commands that reach outside the workspace by other sp
     }
   });
 
+  it('a path written against a short option (`curl -o/etc/x`, `tar -C/etc`, `gcc -o~/bin/x`), as the tools read it', () => {
+    for (const command of ['curl -s -o/etc/cron.d/job https://127.0.0.1/x', 'tar -C/etc -xf conf.tar', 'gcc -o~/bin/tool main.c', 'cp -t/usr/local/bin build/tool', 'unzip x.zip "-d/opt/app"']) {
+      const r = asks(command);
+      assert.equal(r.ask, true, command);
+      assert.ok(r.reasons.some((x) => /outside the workspace/.test(x)), `${command}: ${r.reasons.join('; ')}`);
+    }
+    for (const command of ['gcc -Iinclude -o build/tool main.c', 'tar -C build -xf x.tar', 'grep -rn "a/b" src', 'npm test -- --reporter=dot', 'node x.js 2>/dev/null -v', 'git log -n5 -- src/a.ts', 'make -j4']) {
+      assert.equal(asks(command).ask, false, command);
+    }
+  });
+
   it('still runs ordinary commands unasked', () => {
     for (const command of ['npm test', 'git status', 'ls -la src', 'cd src && npm run build', 'echo ok > /dev/null', 'node -e "console.log(1..toString())"', 'cat a..b.txt', 'make HOMEPAGE=x', 'npm test 2>/dev/null', 'echo oops >/dev/stderr', 'node x.js 2>&1 >out.log', 'ls>/dev/stdout']) {
       assert.equal(asks(command).ask, false, command);
