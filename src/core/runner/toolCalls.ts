@@ -19,6 +19,7 @@ import { cutCallMessage } from './cutAnswer';
 import { mergeWithLastSeen } from './lastSeenMerge';
 import { type FileWrite, applyChanges } from './applyChanges';
 import { diagnosticsForModel } from './stepDiagnostics';
+import { fitToTurn } from './turnResults';
 import { type StepBase, StepChecks } from './stepChecks';
 import { type ApprovalDecidedData, type PlannedMutation, type RunnerEvent, type SideEffect, type StepDiagnostics, type ToolResultData, approvalKind, question } from './runEvents';
 import type { CallState } from './runState';
@@ -26,7 +27,6 @@ import type { RunnerDeps } from './runner';
 import { RunnerError, type AppendExtras, type SessionJournal, hashBytes, hashMessage } from './sessionJournal';
 
 type Commit = (j: SessionJournal, step: number, events: RunnerEvent[], extras?: AppendExtras) => Promise<void>;
-
 /**
  * Moves one tool call forward by one journaled stage: planned (validated, approval asked when the
  * policy says so), started (intent record with the before/after hashes of every file it changes),
@@ -310,7 +310,7 @@ export class ToolCalls {
   private async execute(tool: Tool, input: unknown, signal: AbortSignal, j?: SessionJournal, callId?: string): Promise<ToolOutput> {
     if (!tool.run) throw new RunnerError('INVALID', `tool ${tool.name} has neither plan nor run`);
     try {
-      return await tool.run(input, this.ctx(signal, j, callId));
+      return fitToTurn(await tool.run(input, this.ctx(signal, j, callId)), j?.state, this.deps.context);
     } catch (e) {
       if (ToolError.is(e)) return { content: e.message, isError: true };
       throw e;
