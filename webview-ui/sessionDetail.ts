@@ -295,6 +295,7 @@ export class SessionDetail {
         saveUi();
       },
       diff: (step, path, callId) => act('openStepDiff', id, step, path, callId),
+      showCall: (callId) => act('showCall', id, undefined, undefined, callId),
       symbols: (step, path) => act('showStepSymbols', id, step, path),
       run: (a) => act(a.command, id, a.arg),
       lock: historyLock(this.row),

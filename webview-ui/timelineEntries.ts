@@ -14,6 +14,8 @@ export interface EntryContext {
   remember(key: string, open: boolean): void;
   /** The diff of a step, of one of its files, or of one call's change of that file. */
   diff(step: number, path?: string, callId?: string): void;
+  /** A call's input and result in full, in an editor (the host cuts them at CLIP_CHARS). */
+  showCall(callId: string): void;
   /** The symbols of `path` as the step left it (its stored outline). */
   symbols(step: number, path: string): void;
   /** Runs a step's Rewind or Fork, or a rewind's Undo. */
@@ -37,8 +39,11 @@ const TOOL_ICON: Record<ToolState, [string, string]> = {
 
 const DECISION_WORD: Record<string, string> = { approve: 'Approved', edit: 'Approved with an edited input', reject: 'Rejected', respond: 'Answered instead' };
 
-/** A long text with a preview; "Show all" expands it (and says when the host cut it too). */
-function clippedText(c: Clipped, key: string, ctx: EntryContext, cls = 'body'): HTMLElement {
+/**
+ * A long text with a preview; "Show all" expands it, and says when the host cut it too: then
+ * `openFull` (a call's input or result) opens all of it in an editor, or the session document has it.
+ */
+function clippedText(c: Clipped, key: string, ctx: EntryContext, cls = 'body', openFull?: () => void): HTMLElement {
   const wrap = el('div', 'clipped');
   const open = ctx.expanded.has(key);
   const long = c.text.length > PREVIEW_CHARS;
@@ -48,7 +53,12 @@ function clippedText(c: Clipped, key: string, ctx: EntryContext, cls = 'body'): 
     more.setAttribute('aria-expanded', String(open));
     more.addEventListener('click', () => ctx.toggle(key));
     wrap.append(more);
-    if (open && c.full > c.text.length) wrap.append(el('div', 'hint', `Cut at ${c.text.length.toLocaleString()} characters; the full text is in the session document.`));
+    if (open && c.full > c.text.length && !openFull) wrap.append(el('div', 'hint', `Cut at ${c.text.length.toLocaleString()} characters; the full text is in the session document.`));
+  }
+  if (openFull && c.full > c.text.length) {
+    const full = el('button', 'link more', `Open all ${c.full.toLocaleString()} chars in an editor`);
+    full.addEventListener('click', openFull);
+    wrap.append(full);
   }
   return wrap;
 }
@@ -217,8 +227,9 @@ function toolEntry(t: ToolEntry, ctx: EntryContext): HTMLElement[] {
     out.push(s);
   }
   if (t.diagnostics) out.push(diagnosticsLine(t));
-  out.push(collapsible('Input', `${t.input.full.toLocaleString()} chars`, clippedText(t.input, `${t.id}:input`, ctx), `${t.id}:input-open`, ctx));
-  if (t.result) out.push(collapsible(t.state === 'error' ? 'Error' : 'Result', `${t.result.full.toLocaleString()} chars`, clippedText(t.result, `${t.id}:result`, ctx), `${t.id}:result-open`, ctx));
+  const openFull = () => ctx.showCall(t.callId);
+  out.push(collapsible('Input', `${t.input.full.toLocaleString()} chars`, clippedText(t.input, `${t.id}:input`, ctx, 'body', openFull), `${t.id}:input-open`, ctx));
+  if (t.result) out.push(collapsible(t.state === 'error' ? 'Error' : 'Result', `${t.result.full.toLocaleString()} chars`, clippedText(t.result, `${t.id}:result`, ctx, 'body', openFull), `${t.id}:result-open`, ctx));
   return out;
 }
 

@@ -105,6 +105,13 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       const doc = await vscode.workspace.openTextDocument(SessionDocumentProvider.uri(id));
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
+    // A call's input and result in full (the sidebar shows them cut), with the whole output when the model got it cut.
+    reg('savepoint.showCall', async (arg?: unknown, callArg?: unknown) => {
+      const id = idArg(arg);
+      if (!id || typeof callArg !== 'string' || !callArg) return void notify.warn('Savepoint: Show Call is opened from a call in the Savepoint sidebar (its Open in Editor button).');
+      const doc = await vscode.workspace.openTextDocument(SessionDocumentProvider.callUri(id, callArg));
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
     reg('savepoint.deleteSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Delete which session?', (s) => !d.sessions.isRunning(s.id)));
       if (!id) return;

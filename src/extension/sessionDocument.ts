@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Message } from '../core/model/types';
+import { callText } from '../core/runner/callText';
 import { transcript } from '../core/runner/compaction';
 import type { CompactedData, ModelTurnData } from '../core/runner/runEvents';
 import { agentSaid, turnText } from '../shared/agentText';
@@ -11,7 +12,7 @@ export const SESSION_SCHEME = 'savepoint-session';
 
 const decoder = new TextDecoder();
 
-/** Read-only documents with a session's timeline: `savepoint-session:/<id>.log`. */
+/** Read-only documents with a session's timeline, `savepoint-session:/<id>.log`, and one of its calls in full, `savepoint-session:/<id>/<callId>.log`. */
 export class SessionDocumentProvider implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
@@ -22,19 +23,27 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
     return vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${id}.log` });
   }
 
+  static callUri(id: SessionId, callId: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${id}/${callId}.log` });
+  }
+
   refresh(id: SessionId): void {
     this.changed.fire(SessionDocumentProvider.uri(id));
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const id = uri.path.replace(/^\//, '').replace(/\.log$/, '') as SessionId;
+    const [id, callId] = uri.path.replace(/^\//, '').replace(/\.log$/, '').split('/') as [SessionId, string | undefined];
     const { store } = await this.stores.get();
     if (!store) return 'The session store is not available.';
+    if (callId !== undefined) return (await callText(store, id, callId)) ?? `No call ${callId} in session ${id} of this workspace.`;
     const s = await store.getSession(id);
     if (!s) return `No session ${id} in this workspace.`;
     const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · $${s.costUsd.toFixed(4)} · session ${s.id}`, ''];
     for await (const e of store.readEvents(id)) {
       lines.push(timelineLine(e));
+      // The task in full (its line cuts it; the sidebar sends this document's readers here for it).
+      const task = e.type === 'session_started' ? (e.data as { task?: unknown }).task : undefined;
+      if (typeof task === 'string' && task.length > 100) lines.push(...task.split('\n').map((l) => `       │ ${l}`));
       // What the agent said in the turn (its answer, its words beside a call), under the turn's line.
       if (e.type === 'model_turn') {
         const said = agentSaid(await turnText(store, (e.data as ModelTurnData).message), '       ');

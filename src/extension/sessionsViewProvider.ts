@@ -131,7 +131,7 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
       await this.pushChange();
       return;
     }
-    const args = sessionId === undefined ? [] : step === undefined ? [sessionId] : path === undefined ? [sessionId, step] : callId === undefined ? [sessionId, step, path] : [sessionId, step, path, callId];
+    const args = sessionId === undefined ? [] : command === 'showCall' ? [sessionId, callId] : step === undefined ? [sessionId] : path === undefined ? [sessionId, step] : callId === undefined ? [sessionId, step, path] : [sessionId, step, path, callId];
     await vscode.commands.executeCommand(`savepoint.${command}`, ...args);
   }
 

@@ -81,11 +81,11 @@ export interface HostNotifications {
 export type HostMessage = { [M in keyof HostNotifications]: { method: M; params: HostNotifications[M] } }[keyof HostNotifications];
 
 /** Webview -> host messages. The host validates them with `parseWebviewMessage` (protocolSchema.ts). */
-export const WEBVIEW_COMMANDS = ['showLogs', 'showStoreInfo', 'newSession', 'resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'answerApprovals', 'rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols'] as const;
+export const WEBVIEW_COMMANDS = ['showLogs', 'showStoreInfo', 'newSession', 'resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'answerApprovals', 'rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols', 'showCall'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Commands that take a session (the others take none: newSession would read an id as its task). */
-export const SESSION_COMMANDS: readonly WebviewCommand[] = ['resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols'];
+export const SESSION_COMMANDS: readonly WebviewCommand[] = ['resumeSession', 'pauseSession', 'cancelSession', 'showSession', 'rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols', 'showCall'];
 
 /** Commands that take a step (and, for the diff, a file): rewind, fork and diff at that checkpoint. */
 export const STEP_COMMANDS: readonly WebviewCommand[] = ['rewindSession', 'forkSession', 'openStepDiff', 'undoRewind', 'showStepSymbols'];
@@ -95,7 +95,7 @@ export interface CommandParams {
   sessionId?: string;
   step?: number;
   path?: string;
-  /** With a path: the call whose change of the file to show (a step may change a file in two calls). */
+  /** With a path: the call whose change of the file to show (a step may change a file in two calls); with showCall, the call to show in full. */
   callId?: string;
 }
 

@@ -14,7 +14,8 @@ const commandParams = z
   .refine((p) => p.sessionId === undefined || SESSION_COMMANDS.includes(p.command), { message: 'a session goes with a command that takes one' })
   .refine((p) => (p.step === undefined && p.path === undefined) || (STEP_COMMANDS.includes(p.command) && p.sessionId !== undefined), { message: 'step and path go with a session and a step command' })
   .refine((p) => p.path === undefined || ((p.command === 'openStepDiff' || p.command === 'showStepSymbols') && p.step !== undefined), { message: 'a path goes with openStepDiff or showStepSymbols at a step' })
-  .refine((p) => p.callId === undefined || (p.command === 'openStepDiff' && p.path !== undefined), { message: 'a call goes with openStepDiff of a path' });
+  .refine((p) => p.callId === undefined || (p.command === 'openStepDiff' && p.path !== undefined) || (p.command === 'showCall' && p.sessionId !== undefined), { message: 'a call goes with openStepDiff of a path, or showCall of a session' })
+  .refine((p) => p.command !== 'showCall' || p.callId !== undefined, { message: 'showCall needs a call' });
 
 /** The webview is untrusted input to the host: every message is checked before anything runs. */
 const webviewMessage = z.discriminatedUnion('method', [

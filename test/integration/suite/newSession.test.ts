@@ -62,6 +62,12 @@ describe('New Session', () => {
     const log = await waitFor('the session document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'savepoint-session' && d.uri.path.includes(done.id)));
     assert.match(log.getText(), /model turn 1 [^\n]*\n {7}> I will bump the constant\.\n/);
     assert.match(log.getText(), /model turn 2 [^\n]*\n {7}> Done: hello is 2\.\n/);
+    // A call in full (the sidebar's "Open all … chars in an editor", which cuts a result at 8,000 characters): its input and the result the model got.
+    await vscode.commands.executeCommand('savepoint.showCall', done.id, 'toolu_integ_edit');
+    const call = await waitFor('the call document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'savepoint-session' && d.uri.path.endsWith('/toolu_integ_edit.log')));
+    assert.match(call.getText(), /^edit_file call toolu_integ_edit at step 1 of session /);
+    assert.match(call.getText(), /"old_text": "hello = 1"/);
+    assert.match(call.getText(), /\nResult, as the model got it:\n/);
     if (await workbenchUi({ count: 'body' })) {
       // A screen reader hears the session change status once, through the status region; the page itself is not read out at each redraw.
       await waitFor('the completion read out', async () => ((await workbenchUi({ count: `#announce[role="status"]:has-text("${EDIT_TASK}: completed.")` }))?.count ? true : undefined));

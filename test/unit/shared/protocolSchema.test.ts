@@ -18,6 +18,8 @@ describe('webview protocol: inbound messages are validated at the host boundary'
       // The diff of one call's change of a file (a step may change a file in two calls).
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: '01JABCDEF', step: 3, path: 'src/hello.ts', callId: 'toolu_01AbC-d_9' } },
       { method: 'command/run', params: { command: 'forkSession', sessionId: '01JABCDEF' } },
+      // A call's input and result in full (the sidebar shows them cut).
+      { method: 'command/run', params: { command: 'showCall', sessionId: '01JABCDEF', callId: 'toolu_01AbC-d_9' } },
     ]) {
       assert.deepEqual(parseWebviewMessage(ok), ok, JSON.stringify(ok));
     }
@@ -38,6 +40,11 @@ describe('webview protocol: inbound messages are validated at the host boundary'
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, callId: 'c1' } },
       { method: 'command/run', params: { command: 'rewindSession', sessionId: 'a', step: 1, path: 'x.ts', callId: 'c1' } },
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: 'a', step: 1, path: 'x.ts', callId: 'c 1\n' } },
+      { method: 'command/run', params: { command: 'showCall', sessionId: 'a' } },
+      { method: 'command/run', params: { command: 'showCall', callId: 'c1' } },
+      { method: 'command/run', params: { command: 'showCall', sessionId: 'a', step: 1, callId: 'c1' } },
+      { method: 'command/run', params: { command: 'showCall', sessionId: 'a', callId: '../c1' } },
+      { method: 'command/run', params: { command: 'resumeSession', sessionId: 'a', callId: 'c1' } },
       { method: 'session/open', params: {} },
       { method: 'timeline/earlier', params: { sessionId: '01JABCDEF', before: -1 } },
       { method: 'timeline/earlier', params: { sessionId: '01JABCDEF', before: 1.5 } },
