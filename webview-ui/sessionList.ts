@@ -1,4 +1,5 @@
-import { STATUS_ORDER, type SessionRow, type SessionStatusView, type StoreView, type WebviewCommand } from '../src/shared/protocol';
+import type { SessionRow, SessionStatusView, StoreView, WebviewCommand } from '../src/shared/protocol';
+import { GROUP_PAGE, sessionGroups } from '../src/shared/sessionGroups';
 import { listActions } from '../src/shared/sessionActions';
 import { ago, button, el, iconAction, tokens } from './dom';
 import { usd } from '../src/shared/money';
@@ -112,10 +113,13 @@ interface GroupView {
   chevron: HTMLElement;
   label: HTMLElement;
   list: HTMLUListElement;
+  /** "Show N more of M": under a group cut at its limit. */
+  more: HTMLButtonElement;
 }
 
 /**
- * The sessions grouped by status (textContent only: nothing from a session is parsed as HTML).
+ * The sessions grouped by status (textContent only: nothing from a session is parsed as HTML),
+ * each group a page of its newest at a time (`sessionGroups`).
  * Rendered again in place on every change: rows, group headers and buttons stay the same
  * elements, moved only when their order changes; if a move still takes the focus away, it is put
  * back on the same button of the same row.
@@ -125,6 +129,9 @@ export class SessionList {
   private readonly groups = new Map<SessionStatusView, GroupView>();
   private readonly banner = el('div', 'banner');
   private readonly empty = el('div', 'empty-list');
+  /** The rows each group shows, raised by its "Show more" (GROUP_PAGE otherwise); kept while the page lives. */
+  private readonly limits = new Map<string, number>();
+  private last: Parameters<SessionList['render']> | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -135,6 +142,7 @@ export class SessionList {
   }
 
   render(sessions: readonly SessionRow[], store: StoreView, collapsed: ReadonlySet<string>): void {
+    this.last = [sessions, store, collapsed];
     const focus = this.focusKey();
     const now = Date.now();
     const parts: HTMLElement[] = [];
@@ -143,25 +151,22 @@ export class SessionList {
     if (store.error || store.readOnly) parts.push(this.banner);
     if (sessions.length === 0 && !store.error) parts.push(this.empty);
     const seen = new Set<string>();
-    for (const status of sessions.length ? STATUS_ORDER : []) {
-      const members = sessions.filter((s) => s.status === status).sort((a, b) => b.updatedAt - a.updatedAt);
-      if (members.length === 0) continue;
+    for (const { status, total, shown, hidden } of sessionGroups(sessions, collapsed, this.limits)) {
       const g = this.group(status);
       const open = !collapsed.has(status);
       g.header.setAttribute('aria-expanded', String(open));
       g.chevron.className = `codicon codicon-chevron-${open ? 'down' : 'right'}`;
-      g.label.textContent = `${GROUP_LABEL[status]} (${members.length})`;
-      const items = open
-        ? members.map((s) => {
-            seen.add(s.id);
-            const r = this.rows.get(s.id) ?? new RowView(this.deps);
-            this.rows.set(s.id, r);
-            r.update(s, now);
-            return r.li;
-          })
-        : [];
+      g.label.textContent = `${GROUP_LABEL[status]} (${total})`;
+      const items = shown.map((s) => {
+        seen.add(s.id);
+        const r = this.rows.get(s.id) ?? new RowView(this.deps);
+        this.rows.set(s.id, r);
+        r.update(s, now);
+        return r.li;
+      });
+      g.more.textContent = `Show ${Math.min(GROUP_PAGE, hidden)} more of ${hidden}`;
       place(g.list, items);
-      place(g.section, open ? [g.header, g.list] : [g.header]);
+      place(g.section, open ? [g.header, g.list, ...(hidden > 0 ? [g.more] : [])] : [g.header]);
       parts.push(g.section);
     }
     for (const id of [...this.rows.keys()]) if (!seen.has(id)) this.rows.delete(id);
@@ -182,7 +187,12 @@ export class SessionList {
     const label = el('span', '');
     header.append(chevron, label);
     header.addEventListener('click', () => this.deps.toggle(status));
-    const g = { section: el('section', 'group'), header, chevron, label, list: el('ul', 'sessions') };
+    const more = el('button', 'link more show-more');
+    more.addEventListener('click', () => {
+      this.limits.set(status, (this.limits.get(status) ?? GROUP_PAGE) + GROUP_PAGE);
+      if (this.last) this.render(...this.last);
+    });
+    const g = { section: el('section', 'group'), header, chevron, label, list: el('ul', 'sessions'), more };
     g.section.dataset.group = status;
     this.groups.set(status, g);
     return g;

@@ -5,6 +5,7 @@ import type { StoreHost } from '../../../src/extension/storeHost';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { SessionId } from '../../../src/core/store/types';
 import type { HostMessage } from '../../../src/shared/protocol';
+import { GROUP_PAGE } from '../../../src/shared/sessionGroups';
 import { activateExtension, workbenchUi } from '../helpers';
 import { closeSidebar, commitSteps, recording, sidebarPanel, viewOf, sidebarSetup } from '../sidebarFakes';
 
@@ -116,5 +117,21 @@ describe('Sidebar list', () => {
     provider.resolveWebviewView(viewOf(recording(again.webview, posted).webview, again.onDidDispose));
     await workbenchUi({ wait: header('A running session') });
     again.dispose();
+  });
+
+  // Last: the sessions it adds stay. A list of every session rebuilt at each change of a running one held the page.
+  it('lists 300 finished sessions a page at a time: the newest first, and "Show more" for the rest', async () => {
+    for (let n = 0; n < 300; n++) await store.createSession({ title: `Finished ${n}`, status: 'completed' });
+    host.notifyChanged();
+    const { panel } = await openPage('Savepoint sidebar (many)');
+    const rows = 'section[data-group="completed"] li.session';
+    await workbenchUi({ wait: 'li.session[title="Finished 299"]' });
+    assert.equal((await workbenchUi({ count: rows }))?.count, GROUP_PAGE, 'one page of the finished sessions');
+    assert.equal((await workbenchUi({ count: 'li.session[title="Finished 0"]' }))?.count, 0, 'the oldest wait for Show more');
+    await workbenchUi({ wait: 'section[data-group="completed"] button.show-more:has-text("Show 50 more of 250")', shot: 'sidebar-many-sessions', of: '.editor-group-container' });
+    await workbenchUi({ click: 'section[data-group="completed"] button.show-more' });
+    await workbenchUi({ wait: `${rows}:nth-child(${2 * GROUP_PAGE})` });
+    assert.equal((await workbenchUi({ count: rows }))?.count, 2 * GROUP_PAGE, 'a page more');
+    panel.dispose();
   });
 });
