@@ -5,7 +5,7 @@ import { type OpenedMemory, openMemory } from '../core/memory/openMemory';
 import { StoreError } from '../core/store/errors';
 import { type DiskCheckpointStore, openCheckpointStore, repairCheckpointStore } from '../core/store/openStore';
 import type { SessionId, SessionSummary } from '../core/store/types';
-import { allSessions } from '../core/store/allSessions';
+import { SharedListing, allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
 import { readOrMakeKey } from '../core/store/storeKey';
@@ -32,6 +32,11 @@ export class StoreHost implements vscode.Disposable {
   private memoryOpening: { store: DiskCheckpointStore; opened: Promise<OpenedMemory | undefined> } | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  /** The views that refresh at a change (sidebar, status bar, approval timeouts) share one read of every session. */
+  private readonly listing = new SharedListing(async () => {
+    const { store } = await this.get();
+    return store ? allSessions((o) => store.listSessions(o)) : [];
+  });
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -48,10 +53,8 @@ export class StoreHost implements vscode.Disposable {
     return this.opening;
   }
 
-  async listSessions(): Promise<SessionSummary[]> {
-    const { store } = await this.get();
-    if (!store) return [];
-    return allSessions((o) => store.listSessions(o));
+  listSessions(): Promise<SessionSummary[]> {
+    return this.listing.get();
   }
 
   /**
@@ -99,7 +102,7 @@ export class StoreHost implements vscode.Disposable {
       // Titles are the tasks: with encryption at rest on, not in the log's plain file.
       const sealed = readEncryptAtRest();
       for (const d of deleted) this.log.info(`deleted session ${d.sessionId}${sealed ? '' : ` "${d.title}"`} (${d.reason})`);
-      if (deleted.length > 0) this.changed.fire();
+      if (deleted.length > 0) this.fireChanged();
       return deleted.map((d) => d.sessionId);
     } catch (e) {
       this.log.warn(`store housekeeping: ${e instanceof Error ? e.message : String(e)}`);
@@ -109,6 +112,12 @@ export class StoreHost implements vscode.Disposable {
 
   /** Tell listeners (the sidebar) that sessions changed. */
   notifyChanged(): void {
+    this.fireChanged();
+  }
+
+  /** A listing under way is not shared past a change: the listeners read the sessions again. */
+  private fireChanged(): void {
+    this.listing.changed();
     this.changed.fire();
   }
 
@@ -244,7 +253,7 @@ export class StoreHost implements vscode.Disposable {
       const backup = await repairCheckpointStore(dir);
       this.log.info(`store repaired; the damaged copy is kept in ${backup}`);
       this.opening = undefined;
-      this.changed.fire();
+      this.fireChanged();
       void notify.info(`Savepoint: the session store was repaired. The damaged copy is kept in ${backup}.`);
     } catch (e) {
       this.log.error(`repair failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -17,3 +17,31 @@ export async function allSessions(list: (options: ListSessionsOptions) => Promis
   } while (cursor);
   return out;
 }
+
+/**
+ * One listing of every session for the callers that ask while it is read: the views an editor
+ * refreshes at one change (the sidebar, the status bar, the approval timeouts) read a thousand
+ * rows once, not once each. A call after `changed()` never joins a listing that started before
+ * it; a listing that ended is not kept. Each caller gets its own array.
+ */
+export class SharedListing {
+  private pending: { generation: number; rows: Promise<SessionSummary[]> } | undefined;
+  private generation = 0;
+
+  constructor(private readonly list: () => Promise<SessionSummary[]>) {}
+
+  get(): Promise<SessionSummary[]> {
+    if (this.pending?.generation !== this.generation) {
+      const rows = this.list().finally(() => {
+        if (this.pending?.rows === rows) this.pending = undefined;
+      });
+      this.pending = { generation: this.generation, rows };
+    }
+    return this.pending.rows.then((r) => [...r]);
+  }
+
+  /** The sessions changed: the next call reads them again. */
+  changed(): void {
+    this.generation++;
+  }
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { allSessions } from '../../../src/core/store/allSessions';
+import { SharedListing, allSessions } from '../../../src/core/store/allSessions';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { ListSessionsOptions, SessionId } from '../../../src/core/store/types';
 import { stepCommit } from '../builders';
@@ -33,6 +33,36 @@ describe('allSessions: every session, while the same process keeps committing (r
     assert.equal(new Set(seen).size, seen.length, 'no session listed twice');
     assert.ok(seen.includes(oldest), 'the session that was resumed while the list was read is in it');
     assert.equal(seen.length, 1000);
+    await store.close();
+  });
+
+  // At every change of a running session (up to ten a second) the sidebar, the status bar and the
+  // approval timeouts each listed every session: three reads of a thousand rows for one change.
+  it('1,000 sessions: the views that refresh at one change share one listing; a change after it starts is read again', async () => {
+    const dir = await tmp.make();
+    const store = await openCheckpointStore({ dir, syncWrites: false });
+    for (let i = 0; i < 1000; i++) await store.createSession({ title: `session ${i}` });
+    let reads = 0;
+    const listing = new SharedListing(() => {
+      reads++;
+      return allSessions((o) => store.listSessions(o));
+    });
+    listing.changed();
+    const [sidebar, statusBar, timeouts] = await Promise.all([listing.get(), listing.get(), listing.get()]);
+    assert.equal(reads, 1, 'one listing for the three views');
+    assert.equal(sidebar.length, 1000);
+    assert.deepEqual(statusBar, sidebar);
+    assert.notEqual(statusBar, sidebar, 'each its own array (a caller may sort it)');
+    assert.deepEqual(timeouts, sidebar);
+    const first = listing.get();
+    const added = await store.createSession({ title: 'made while the list was read' });
+    listing.changed();
+    const second = await listing.get();
+    assert.equal(reads, 3, 'a change after the listing started is read again');
+    assert.ok(second.some((s) => s.id === added.id));
+    assert.equal((await first).length >= 1000, true);
+    await listing.get();
+    assert.equal(reads, 4, 'a listing that ended is not kept');
     await store.close();
   });
 });
