@@ -8,6 +8,8 @@ import { applyEvents, blobsNeeded, type ChangePair, emptyTimeline, type LineStat
 
 /** Files larger than this are listed without line counts (counting them would stall the host). */
 const MAX_COUNTED_BYTES = 512 * 1024;
+/** Journal events read before they are folded in (and their blobs loaded). */
+const FOLD_BATCH = 500;
 
 /** The text of a stored message: its text blocks joined (tool calls are shown as their own entries). */
 export function messageTextOf(m: Message): string {
@@ -49,18 +51,32 @@ export class TimelineViewLoader {
     readonly sessionId: SessionId,
   ) {}
 
-  /** Folds in new events; returns the ids of the entries that changed. */
+  /**
+   * Folds in new events, FOLD_BATCH at a time (a long session's journal holds every result the
+   * model got: hundreds of MB read at once); returns the ids of the entries that changed.
+   */
   async catchUp(): Promise<Set<string>> {
-    const events: JournalEvent[] = [];
-    for await (const e of this.store.readEvents(this.sessionId, { fromSeq: this.state.lastSeq + 1 })) events.push(e);
-    if (events.length === 0) return new Set();
+    const changed = new Set<string>();
+    let batch: JournalEvent[] = [];
+    for await (const e of this.store.readEvents(this.sessionId, { fromSeq: this.state.lastSeq + 1 })) {
+      batch.push(e);
+      if (batch.length < FOLD_BATCH) continue;
+      await this.fold(batch, changed);
+      batch = [];
+    }
+    if (batch.length > 0) await this.fold(batch, changed);
+    return changed;
+  }
+
+  private async fold(events: JournalEvent[], changed: Set<string>): Promise<void> {
     const need = blobsNeeded(events);
     await this.loadTexts(need.messages);
     await this.loadCounts(need.changes);
-    return applyEvents(this.state, events, {
+    const ids = applyEvents(this.state, events, {
       messageText: (h) => this.texts.get(h),
       lineStats: (b, a) => this.counts.get(pairKey(b, a)) ?? undefined,
     });
+    for (const id of ids) changed.add(id);
   }
 
   private async loadTexts(hashes: string[]): Promise<void> {
