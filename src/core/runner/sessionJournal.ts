@@ -147,7 +147,14 @@ export class SessionJournal {
     this.current = after;
     this.head = result.headSeq;
     this.summaryRow = result.summary;
+    // What a compaction took out of the conversation is not held for the rest of a long run (the journal has it).
+    if (batch.events.some(({ e }) => e.type === 'compacted')) this.forgetOutside(after.messages);
     return batch.events.map(({ e }) => e);
+  }
+
+  private forgetOutside(messages: readonly BlobHash[]): void {
+    const keep = new Set(messages);
+    for (const h of [...this.messageCache.keys()]) if (!keep.has(h)) this.messageCache.delete(h);
   }
 
   async message(hash: BlobHash): Promise<Message> {
