@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { SessionId, SessionSummary } from '../core/store/types';
 import { SessionDocumentProvider } from './sessionDocument';
-import { API_KEY_SECRET, NotReady, type SessionService } from './sessionService';
+import type { SessionService } from './sessionService';
+import { API_KEY_SECRET, NotReady } from './readiness';
 import type { StoreHost } from './storeHost';
 import { notify } from './notify';
 import { usd } from '../shared/money';
@@ -70,6 +71,8 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
   const reg = (id: string, body: (...args: unknown[]) => Promise<unknown>) => vscode.commands.registerCommand(id, guarded(d, body));
   return [
     reg('savepoint.newSession', async (task?: unknown) => {
+      // What stops a session (a restricted workspace, no folder, no API key...) is said before the task is typed, not after.
+      if (typeof task !== 'string') await d.sessions.canStart();
       const text = typeof task === 'string' ? task : await vscode.window.showInputBox({ title: 'Savepoint: New Session', prompt: 'What should the agent do?', placeHolder: 'e.g. Add input validation to src/parser.ts and a test for it', ignoreFocusOut: true });
       if (!text?.trim()) return;
       // With several folders open, the user says which one the agent works in (it stays there for good).

@@ -3,7 +3,7 @@ import type { SessionId } from '../core/store/types';
 import { explainFailure } from './commands';
 import { readSettings } from './settings';
 import { notify } from './notify';
-import { FolderNotOpen } from './sessionService';
+import { FolderNotOpen } from './readiness';
 
 /** What the restart recovery needs of the session service. */
 export interface RecoveringSessions {

@@ -22,28 +22,7 @@ import type { CheckCommandConsent } from './checkCommandConsent';
 import type { StoreHost } from './storeHost';
 import { VscodeDiagnostics } from './vscodeDiagnostics';
 import { notify } from './notify';
-
-export const API_KEY_SECRET = 'savepoint.anthropicApiKey';
-
-/** Why a session cannot run here, in words for the user, with the action that fixes it. */
-export class NotReady extends Error {
-  constructor(
-    message: string,
-    readonly action?: { title: string; command: string },
-  ) {
-    super(message);
-  }
-}
-
-/** The session's folder is not open in this window: this session waits for it, others can run. `folder`: its name and path, when recorded. */
-export class FolderNotOpen extends NotReady {
-  constructor(
-    message: string,
-    readonly folder?: { name: string; path: string },
-  ) {
-    super(message);
-  }
-}
+import { FolderNotOpen, NotReady, readyToRun, rootOf } from './readiness';
 
 /**
  * Runs the workspace's sessions in the extension host: one runner per run, composed from the
@@ -103,9 +82,19 @@ export class SessionService implements vscode.Disposable {
     return this.running.has(id) || this.starting.has(id);
   }
 
+  /**
+   * Whether a session could start now (a folder on disk open, and `readyToRun`): asked before the
+   * user types a task, so that what stops it is said first and nothing typed is lost. Throws NotReady.
+   */
+  async canStart(): Promise<void> {
+    const open = vscode.workspace.workspaceFolders ?? [];
+    rootOf(open.find((f) => f.uri.scheme === 'file'));
+    await readyToRun(this.stores, this.secrets, true);
+  }
+
   /** Starts a session working in `folder` (default: the workspace's first). */
   async start(task: string, folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0]): Promise<SessionId> {
-    const root = this.rootOf(folder);
+    const root = rootOf(folder);
     // Claimed before the runner takes the capture: a settings change meanwhile does not drop it under the run.
     const ended = this.captures.in(root).begin();
     try {
@@ -128,7 +117,7 @@ export class SessionService implements vscode.Disposable {
       if (this.gate.reshow?.(id)) this.log.info(`session ${id}: its pending approval was shown again`);
       return;
     }
-    const root = this.rootOf(this.folderOf(id));
+    const root = rootOf(this.folderOf(id));
     this.starting.add(id);
     const ended = this.captures.in(root).begin();
     try {
@@ -326,37 +315,26 @@ export class SessionService implements vscode.Disposable {
     }, 100);
   }
 
-  /** The path of a workspace folder on disk; NotReady without one (or for a folder that is not on disk). */
-  private rootOf(folder: vscode.WorkspaceFolder | undefined): string {
-    if (!folder || folder.uri.scheme !== 'file') throw new NotReady('Open a folder first: the agent works inside a workspace folder.');
-    return folder.uri.fsPath;
-  }
-
   /**
    * A runner for what only reads or writes a session's journal (cancel, an answer after the run, a
    * pin, marking an interrupted run): in the first folder, whichever the session's is, since none of
    * these touches a file; a session whose folder is not open can still be cancelled. Nothing runs: a restricted workspace allows it.
    */
   private journalRunner(): Promise<Runner> {
-    return this.runner(this.rootOf(vscode.workspace.workspaceFolders?.[0]), false);
+    return this.runner(rootOf(vscode.workspace.workspaceFolders?.[0]), false);
   }
 
   /** A runner working in the folder `root`, with its change capture; `needsModel`: it runs the agent, which a restricted workspace refuses. */
   private async runner(root: string, needsModel = true): Promise<Runner> {
-    if (needsModel && !vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run the agent or its tools in a restricted workspace; its sessions are shown only. Trust the workspace to run them.', { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' });
-    const state = await this.stores.get();
-    if (!state.store) throw new NotReady(state.error ?? 'The session store is not available.');
-    if (state.readOnly) throw new NotReady('Another window is using this workspace\'s sessions; they are shown read-only here. To work with them here, close that window, then reload this one.');
+    const { store, apiKey } = await readyToRun(this.stores, this.secrets, needsModel);
     const s = readSettings();
-    const apiKey = (await this.secrets.get(API_KEY_SECRET)) ?? process.env.ANTHROPIC_API_KEY ?? '';
-    if (needsModel && !apiKey && !s.baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
     const checkCommand = await this.checkConsent.command(s, needsModel);
     const processes = new NodeProcessRunner();
     const capture = this.captures.in(root).get().shared;
     const outliner = await this.symbolOutliner();
     const memory = await this.stores.memory();
     return new Runner({
-      store: state.store,
+      store,
       llm: new AnthropicLlmClient({ apiKey: apiKey || 'no-key', ...(s.baseUrl ? { baseURL: s.baseUrl } : {}), streamIdleMs: s.streamIdleMs }),
       tools: memory ? [...builtinTools(), ...memoryTools()] : builtinTools(),
       ...(memory ? { memory } : {}),

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SessionId } from '../../../src/core/store/types';
 import { recover } from '../../../src/extension/recovery';
-import { FolderNotOpen, NotReady } from '../../../src/extension/sessionService';
+import { FolderNotOpen, NotReady } from '../../../src/extension/readiness';
 import { activateExtension, config, events, modelStats, waitForSession, WindowStub } from '../helpers';
 
 /**

@@ -12,7 +12,8 @@ import type { SessionId } from '../../../src/core/store/types';
 import { builtinTools } from '../../../src/core/tools/registry';
 import { CheckCommandConsent } from '../../../src/extension/checkCommandConsent';
 import { recover } from '../../../src/extension/recovery';
-import { NotReady, SessionService } from '../../../src/extension/sessionService';
+import { NotReady } from '../../../src/extension/readiness';
+import { SessionService } from '../../../src/extension/sessionService';
 import type { StoreHost } from '../../../src/extension/storeHost';
 import { activateExtension, workspaceRoot, WindowStub } from '../helpers';
 
@@ -94,6 +95,18 @@ describe('restricted workspace', () => {
     assert.equal((await store.getSession(id))?.status, 'interrupted', 'nothing ran');
     // Resume Session asked directly: refused the same way.
     await assert.rejects(service.resume(id), (e: unknown) => e instanceof NotReady && /restricted workspace/.test(e.message) && e.action?.command === 'workbench.trust.manage');
+    assert.deepEqual(ui.errors(), []);
+  });
+
+  it('New Session says the workspace is restricted before asking for the task, so nothing typed is lost', async () => {
+    await activateExtension();
+    untrust = trust(false);
+    ui.on('inputBox', /What should the agent do\?/, () => 'a task typed for nothing');
+    await vscode.commands.executeCommand('savepoint.newSession');
+    assert.deepEqual(ui.calls.filter((c) => c.kind === 'inputBox').map((c) => c.message), [], 'no task asked for');
+    const told = ui.calls.find((c) => c.kind === 'warning' && /restricted workspace/.test(c.message));
+    assert.ok(told, `the user is told why: ${JSON.stringify(ui.calls.map((c) => c.message))}`);
+    assert.deepEqual(told.args.slice(1), ['Manage Workspace Trust']);
     assert.deepEqual(ui.errors(), []);
   });
 });

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import type { DiskCheckpointStore } from '../core/store/openStore';
+import { readSettings } from './settings';
+import type { StoreHost } from './storeHost';
+
+export const API_KEY_SECRET = 'savepoint.anthropicApiKey';
+
+/** Why a session cannot run here, in words for the user, with the action that fixes it. */
+export class NotReady extends Error {
+  constructor(
+    message: string,
+    readonly action?: { title: string; command: string },
+  ) {
+    super(message);
+  }
+}
+
+/** The session's folder is not open in this window: this session waits for it, others can run. `folder`: its name and path, when recorded. */
+export class FolderNotOpen extends NotReady {
+  constructor(
+    message: string,
+    readonly folder?: { name: string; path: string },
+  ) {
+    super(message);
+  }
+}
+
+/** The path of a workspace folder on disk; NotReady without one (or for a folder that is not on disk). */
+export function rootOf(folder: vscode.WorkspaceFolder | undefined): string {
+  if (!folder || folder.uri.scheme !== 'file') throw new NotReady('Open a folder first: the agent works inside a workspace folder.', { title: 'Open Folder', command: 'vscode.openFolder' });
+  return folder.uri.fsPath;
+}
+
+/**
+ * What a run needs of the window, checked in the order a user fixes them: the workspace trusted (when
+ * it runs the agent: `needsModel`), the session store open and writable here, and an API key (or an
+ * endpoint of the user's own). Throws NotReady saying which is missing, with the action that fixes it.
+ */
+export async function readyToRun(stores: Pick<StoreHost, 'get'>, secrets: vscode.SecretStorage, needsModel: boolean): Promise<{ store: DiskCheckpointStore; apiKey: string }> {
+  if (needsModel && !vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run the agent or its tools in a restricted workspace; its sessions are shown only. Trust the workspace to run them.', { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' });
+  const state = await stores.get();
+  if (!state.store) throw new NotReady(state.error ?? 'The session store is not available.', { title: 'Show Logs', command: 'savepoint.showLogs' });
+  if (state.readOnly) throw new NotReady('Another window is using this workspace\'s sessions; they are shown read-only here. To work with them here, close that window, then reload this one.');
+  const apiKey = (await secrets.get(API_KEY_SECRET)) ?? process.env.ANTHROPIC_API_KEY ?? '';
+  if (needsModel && !apiKey && !readSettings().baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
+  return { store: state.store, apiKey };
+}
