@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const memoryView = new MemoryViewProvider(host);
   context.subscriptions.push(
     memoryView,
+    documents,
     ...memoryView.register(),
     { dispose: () => void host.dispose() },
     service,

@@ -12,12 +12,23 @@ export const SESSION_SCHEME = 'savepoint-session';
 
 const decoder = new TextDecoder();
 
-/** Read-only documents with a session's timeline, `savepoint-session:/<id>.log`, and one of its calls in full, `savepoint-session:/<id>/<callId>.log`. */
-export class SessionDocumentProvider implements vscode.TextDocumentContentProvider {
+/** Sessions change many times a second while they run: an open document is read again at most this often. */
+const FOLLOW_MS = 500;
+
+/**
+ * Read-only documents with a session's timeline, `savepoint-session:/<id>.log`, and one of its calls
+ * in full, `savepoint-session:/<id>/<callId>.log`. An open one follows its session
+ * (`stores.onDidChange`: a step, a pin, a rewind, a deletion), read again at most every FOLLOW_MS.
+ */
+export class SessionDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  private readonly sub: vscode.Disposable;
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly stores: StoreHost) {}
+  constructor(private readonly stores: StoreHost) {
+    this.sub = stores.onDidChange(() => this.follow());
+  }
 
   static uri(id: SessionId): vscode.Uri {
     return vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${id}.log` });
@@ -31,13 +42,27 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
     this.changed.fire(SessionDocumentProvider.uri(id));
   }
 
+  /** Reads the open session documents again, once the changes of the next FOLLOW_MS are in. */
+  private follow(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === SESSION_SCHEME && !d.isClosed) this.changed.fire(d.uri);
+    }, FOLLOW_MS);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const [id, callId] = uri.path.replace(/^\//, '').replace(/\.log$/, '').split('/') as [SessionId, string | undefined];
     const { store } = await this.stores.get();
     if (!store) return 'The session store is not available.';
     if (callId !== undefined) return (await callText(store, id, callId)) ?? `No call ${callId} in session ${id} of this workspace.`;
     const s = await store.getSession(id);
-    if (!s) return `No session ${id} in this workspace.`;
+    if (!s) return `Session ${id} is not in this workspace's store: it was deleted, or it belongs to another workspace.\n`;
     const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · $${s.costUsd.toFixed(4)} · session ${s.id}`, ''];
     for await (const e of store.readEvents(id)) {
       lines.push(timelineLine(e));

@@ -1,0 +1,37 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, config, sessions, waitFor, waitForSession, WindowStub } from '../helpers';
+
+/**
+ * Show Session's read-only document follows its session while it is open: a change journaled after
+ * it was opened shows without opening it again, and a deleted session's document says so.
+ */
+describe('Session document', () => {
+  let ui: WindowStub;
+  beforeEach(() => (ui = new WindowStub().install()));
+  afterEach(() => ui.restore());
+
+  it('an open session document shows what happens to the session afterwards, its deletion too', async () => {
+    await activateExtension();
+    const { seeded } = config();
+    await waitForSession(seeded.storeDir, seeded.title, (x) => x.status !== 'running', 'to be marked interrupted');
+    // A session of its own (a fork of the seeded one), so that nothing another suite reads changes.
+    ui.on('inputBox', /Savepoint: Fork/, () => '');
+    await vscode.commands.executeCommand('savepoint.forkSession', seeded.sessionId, 0);
+    const fork = await waitFor('the fork in the store', async () => (await sessions(seeded.storeDir)).filter((s) => s.parent?.sessionId === seeded.sessionId).sort((a, b) => b.createdAt - a.createdAt)[0]);
+    await vscode.commands.executeCommand('savepoint.showSession', fork.id);
+    const doc = await waitFor('the session document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'savepoint-session' && d.uri.path.includes(fork.id)));
+    assert.ok(doc.getText().startsWith(fork.title), doc.getText());
+    assert.ok(!doc.getText().includes('Never edit vendor/'));
+
+    ui.on('inputBox', /Pin Fact/, () => 'Never edit vendor/');
+    await vscode.commands.executeCommand('savepoint.pinFact', fork.id);
+    await waitFor('the pinned fact in the open document', () => (doc.getText().includes('pinned by the user: Never edit vendor/') ? true : undefined), 5000);
+
+    ui.on('warning', /Delete this session/, () => 'Delete');
+    await vscode.commands.executeCommand('savepoint.deleteSession', fork.id);
+    await waitFor('the deletion in the open document', () => (/deleted/i.test(doc.getText()) ? true : undefined), 5000);
+    assert.ok(!doc.getText().includes('Never edit vendor/'), 'nothing of the deleted session is left on screen');
+    assert.deepEqual(ui.errors(), []);
+  });
+});
