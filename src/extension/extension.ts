@@ -18,6 +18,7 @@ import { recover } from './recovery';
 import { rememberChoicesIn } from './settingsReader';
 import type { SessionId } from '../core/store/types';
 import { notify } from './notify';
+import { tellOutcome } from './outcomeNotices';
 
 let sessions: SessionService | undefined;
 let stores: StoreHost | undefined;
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new ApprovalStatusBar(host);
   const view = new SessionsViewProvider(context.extensionUri, host, log, service.onDidNotice, (id) => service.isRunning(id as SessionId), (id) => service.folders?.nameOf(id));
   const timeouts = new ApprovalTimeoutScheduler(host, service, log);
+  const outcomes = service.onDidEndRun((e) => void tellOutcome({ titleOf, show: (id) => view.reveal(id), resume: (id) => service.resume(id), log }, e.sessionId, e.end));
   const memoryView = new MemoryViewProvider(host);
   context.subscriptions.push(
     memoryView,
@@ -51,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     view,
     timeouts,
+    outcomes,
     vscode.window.registerWebviewViewProvider(SessionsViewProvider.viewId, view),
     vscode.workspace.registerTextDocumentContentProvider(SESSION_SCHEME, documents),
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),

@@ -22,6 +22,7 @@ import type { CheckCommandConsent } from './checkCommandConsent';
 import type { StoreHost } from './storeHost';
 import { VscodeDiagnostics } from './vscodeDiagnostics';
 import { notify } from './notify';
+import type { RunEnd } from '../shared/outcomeNotice';
 import { FolderNotOpen, NotReady, readyToRun, rootOf } from './readiness';
 
 /**
@@ -38,6 +39,9 @@ export class SessionService implements vscode.Disposable {
   private readonly notices = new vscode.EventEmitter<RunnerNotice>();
   /** Every runner notice as it happens: committed events and the model's streamed output (the sidebar's live timeline). */
   readonly onDidNotice = this.notices.event;
+  private readonly ends = new vscode.EventEmitter<{ sessionId: SessionId; end: RunEnd }>();
+  /** A run ended (completed, failed, waiting, paused) or stopped on an error: the extension tells the user (`outcomeNotice`). */
+  readonly onDidEndRun = this.ends.event;
   private notifyTimer: NodeJS.Timeout | undefined;
   /** Each workspace folder's change capture, shared by the runners working there. */
   private readonly captures: FolderCaptures;
@@ -280,12 +284,13 @@ export class SessionService implements vscode.Disposable {
     const abort = new AbortController();
     const done = runner.run(id, abort.signal, models ? { models } : {}).then(
       (out) => {
-        this.report(out);
+        this.log.info(`session ${out.sessionId}: ${out.status}${out.reason ? ` (${out.reason})` : ''}`);
+        this.ends.fire({ sessionId: id, end: out.reason === undefined ? { status: out.status } : { status: out.status, reason: out.reason } });
         return out;
       },
       (e: unknown) => {
         this.log.error(`session ${id} stopped on an error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        void notify.error(`Savepoint: the session stopped on an error (${e instanceof Error ? e.message : String(e)}). It can be resumed.`, 'Show Logs').then((a) => a && this.log.show());
+        this.ends.fire({ sessionId: id, end: { status: 'error', error: e instanceof Error ? e.message : String(e) } });
         return undefined;
       },
     );
@@ -297,12 +302,6 @@ export class SessionService implements vscode.Disposable {
       this.soon();
     });
     this.soon();
-  }
-
-  private report(out: RunOutcome): void {
-    this.log.info(`session ${out.sessionId}: ${out.status}${out.reason ? ` (${out.reason})` : ''}`);
-    if (out.status === 'completed') void notify.info('Savepoint: the session completed.');
-    if (out.status === 'failed') void notify.error(`Savepoint: the session failed: ${out.reason ?? 'unknown reason'}. You can retry it with Resume Session.`);
   }
 
   /** Coalesced "sessions changed" for the sidebar and the status bar. */
@@ -373,6 +372,7 @@ export class SessionService implements vscode.Disposable {
     void this.outliner?.then((o) => o?.dispose());
     this.changed.dispose();
     this.notices.dispose();
+    this.ends.dispose();
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
   }
 }
