@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
   service.folders = new SessionFolders(context.workspaceState, () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name, path: f.uri.fsPath })));
   sessions = service;
   const documents = new SessionDocumentProvider(host);
-  const statusBar = new ApprovalStatusBar(host);
+  const statusBar = new ApprovalStatusBar(host, (id) => service.isRunning(id as SessionId));
   const view = new SessionsViewProvider(context.extensionUri, host, log, service.onDidNotice, (id) => service.isRunning(id as SessionId), (id) => service.folders?.nameOf(id));
   const timeouts = new ApprovalTimeoutScheduler(host, service, log);
   const outcomes = service.onDidEndRun((e) => void tellOutcome({ titleOf, show: (id) => view.reveal(id), resume: (id) => service.resume(id), log }, e.sessionId, e.end));

@@ -1,24 +1,37 @@
 import * as vscode from 'vscode';
+import { latestOnly, type StatusLook, statusLook } from '../shared/statusLook';
 import type { StoreHost } from './storeHost';
 
-/** "Savepoint: 1 approval waiting" while any session waits for the user; click to answer. */
+/**
+ * "Savepoint: 1 approval waiting" while any session waits for the user (click to answer), else
+ * "Savepoint: 2 sessions running" while sessions run (click to show them); hidden when none (`statusLook`).
+ */
 export class ApprovalStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('savepoint.approvals', vscode.StatusBarAlignment.Left, 50);
+  /** Refreshes overlap (a change while the store is read): only the latest one's look is shown. */
+  private readonly show = latestOnly((look: StatusLook | undefined) => this.apply(look));
 
-  constructor(private readonly stores: StoreHost) {
-    this.item.name = 'Savepoint approvals';
-    this.item.command = 'savepoint.answerApprovals';
+  constructor(
+    private readonly stores: StoreHost,
+    /** Whether a run of the session is alive in this window. */
+    private readonly live: (id: string) => boolean = () => false,
+  ) {
+    this.item.name = 'Savepoint sessions';
   }
 
-  async refresh(): Promise<void> {
-    const waiting = (await this.stores.listSessions()).filter((s) => s.status === 'waiting').length;
-    if (waiting === 0) {
+  refresh(): Promise<void> {
+    return this.show(this.stores.listSessions().then((list) => statusLook(list, this.live)));
+  }
+
+  private apply(look: StatusLook | undefined): void {
+    if (!look) {
       this.item.hide();
       return;
     }
-    this.item.text = `$(bell-dot) Savepoint: ${waiting} approval${waiting === 1 ? '' : 's'} waiting`;
-    this.item.tooltip = 'A Savepoint session is waiting for your decision. Click to answer.';
-    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    this.item.text = look.text;
+    this.item.tooltip = look.tooltip;
+    this.item.command = look.command;
+    this.item.backgroundColor = look.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 
