@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { contextKeys } from '../shared/contextKeys';
 import { latestOnly, type StatusLook, statusLook } from '../shared/statusLook';
 import type { StoreHost } from './storeHost';
 
@@ -9,7 +10,7 @@ import type { StoreHost } from './storeHost';
 export class ApprovalStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('savepoint.approvals', vscode.StatusBarAlignment.Left, 50);
   /** Refreshes overlap (a change while the store is read): only the latest one's look is shown. */
-  private readonly show = latestOnly((look: StatusLook | undefined) => this.apply(look));
+  private readonly show = latestOnly((v: { look: StatusLook | undefined; keys: Record<string, boolean> }) => this.apply(v.look, v.keys));
 
   constructor(
     private readonly stores: StoreHost,
@@ -20,10 +21,12 @@ export class ApprovalStatusBar implements vscode.Disposable {
   }
 
   refresh(): Promise<void> {
-    return this.show(this.stores.listSessions().then((list) => statusLook(list, this.live)));
+    return this.show(this.stores.listSessions().then((list) => ({ look: statusLook(list, this.live), keys: contextKeys(list, this.live) })));
   }
 
-  private apply(look: StatusLook | undefined): void {
+  /** The item, and the context keys that offer the palette's session commands only when they have a session to act on. */
+  private apply(look: StatusLook | undefined, keys: Record<string, boolean>): void {
+    for (const [key, value] of Object.entries(keys)) void vscode.commands.executeCommand('setContext', key, value);
     if (!look) {
       this.item.hide();
       return;
