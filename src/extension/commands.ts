@@ -6,6 +6,7 @@ import { API_KEY_SECRET, NotReady } from './readiness';
 import type { StoreHost } from './storeHost';
 import { notify } from './notify';
 import { usd } from '../shared/money';
+import { sessionChoices } from '../core/store/sessionChoices';
 
 interface Deps {
   context: vscode.ExtensionContext;
@@ -23,11 +24,14 @@ const STATUS_ICON: Record<string, string> = { running: 'sync', waiting: 'bell', 
 export const sessionPicker = (stores: StoreHost) => (placeHolder: string) => pick({ stores } as Deps, placeHolder, () => true);
 
 async function pick(d: Pick<Deps, 'stores'>, placeHolder: string, filter: (s: SessionSummary) => boolean): Promise<SessionId | undefined> {
-  const list = (await d.stores.listSessions()).filter(filter).sort((a, b) => b.updatedAt - a.updatedAt);
-  if (list.length === 0) {
-    void notify.info('Savepoint: no session to choose from.');
+  const choices = await sessionChoices(d.stores, filter);
+  if ('none' in choices) {
+    // The sessions of a store that did not open are not gone: say why they cannot be listed.
+    if (choices.none === 'closed') throw new NotReady(`${choices.error} Its sessions cannot be listed.`, { title: 'Show Logs', command: 'savepoint.showLogs' });
+    void notify.info(choices.none === 'empty' ? 'Savepoint: this workspace has no session yet. Start one with Savepoint: New Session.' : 'Savepoint: no session to choose from.');
     return undefined;
   }
+  const list = choices.sessions;
   const item = await vscode.window.showQuickPick(
     list.map((s) => ({ label: `$(${STATUS_ICON[s.status] ?? 'circle'}) ${s.title}`, description: `${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)}`, detail: s.pendingApproval ? `waiting: ${s.pendingApproval.summary}` : new Date(s.updatedAt).toLocaleString(), id: s.id })),
     { placeHolder, matchOnDescription: true },
