@@ -7,6 +7,7 @@ import type { StoreHost } from './storeHost';
 import { notify } from './notify';
 import { usd } from '../shared/money';
 import { sessionChoices } from '../core/store/sessionChoices';
+import { readEncryptAtRest } from './settings';
 
 interface Deps {
   context: vscode.ExtensionContext;
@@ -108,8 +109,11 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     reg('savepoint.showSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Show which session?', () => true));
       if (!id) return;
-      d.documents.refresh(id);
-      const doc = await vscode.workspace.openTextDocument(SessionDocumentProvider.uri(id));
+      // The editor keeps the names of the documents it opened in plain files (its history): with encryption at rest, not the title (the task).
+      const title = readEncryptAtRest() ? undefined : (await (await d.stores.get()).store?.getSession(id))?.title;
+      const uri = SessionDocumentProvider.uri(id, title);
+      d.documents.refresh(uri);
+      const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
     // A call's input and result in full (the sidebar shows them cut), with the whole output when the model got it cut.

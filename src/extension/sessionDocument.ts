@@ -7,6 +7,7 @@ import { agentSaid, turnText } from '../shared/agentText';
 import { timelineLine } from '../core/runner/timeline';
 import type { SessionId } from '../core/store/types';
 import type { StoreHost } from './storeHost';
+import { sessionDocPath, sessionIdOfDocPath } from '../shared/sessionDocPath';
 
 export const SESSION_SCHEME = 'savepoint-session';
 
@@ -16,8 +17,8 @@ const decoder = new TextDecoder();
 const FOLLOW_MS = 500;
 
 /**
- * Read-only documents with a session's timeline, `savepoint-session:/<id>.log`, and one of its calls
- * in full, `savepoint-session:/<id>/<callId>.log`. An open one follows its session
+ * Read-only documents with a session's timeline, `savepoint-session:/<title> · <id>.log`, and one
+ * of its calls in full, `savepoint-session:/<id>/<callId>.log`. An open one follows its session
  * (`stores.onDidChange`: a step, a pin, a rewind, a deletion), read again at most every FOLLOW_MS.
  */
 export class SessionDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -30,16 +31,17 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
     this.sub = stores.onDidChange(() => this.follow());
   }
 
-  static uri(id: SessionId): vscode.Uri {
-    return vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${id}.log` });
+  /** The session's document, named by its title (`sessionDocPath`: with several open, the tabs say which is which). */
+  static uri(id: SessionId, title?: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: SESSION_SCHEME, path: sessionDocPath(id, title) });
   }
 
   static callUri(id: SessionId, callId: string): vscode.Uri {
     return vscode.Uri.from({ scheme: SESSION_SCHEME, path: `/${id}/${callId}.log` });
   }
 
-  refresh(id: SessionId): void {
-    this.changed.fire(SessionDocumentProvider.uri(id));
+  refresh(uri: vscode.Uri): void {
+    this.changed.fire(uri);
   }
 
   /** Reads the open session documents again, once the changes of the next FOLLOW_MS are in. */
@@ -57,7 +59,10 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const [id, callId] = uri.path.replace(/^\//, '').replace(/\.log$/, '').split('/') as [SessionId, string | undefined];
+    // A call in full is `/<id>/<callId>.log`; the session's own document has one segment (a title's slashes are replaced).
+    const [first, call] = uri.path.replace(/^\//, '').split('/');
+    const callId = call?.replace(/\.log$/, '');
+    const id = (callId !== undefined ? first : sessionIdOfDocPath(uri.path)) as SessionId;
     const { store } = await this.stores.get();
     if (!store) return 'The session store is not available.';
     if (callId !== undefined) return (await callText(store, id, callId)) ?? `No call ${callId} in session ${id} of this workspace.`;
