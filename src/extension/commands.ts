@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { SessionId, SessionSummary } from '../core/store/types';
 import { SessionDocumentProvider } from './sessionDocument';
@@ -8,6 +9,7 @@ import { notify } from './notify';
 import { usd } from '../shared/money';
 import { sessionChoices } from '../core/store/sessionChoices';
 import { readEncryptAtRest } from './settings';
+import { exportTarget } from '../core/util/exportTarget';
 
 interface Deps {
   context: vscode.ExtensionContext;
@@ -138,9 +140,11 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     }),
     reg('savepoint.exportSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Export which session?', () => true));
-      const { store } = await d.stores.get();
-      if (!id || !store) return;
-      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`savepoint-${id}.json`), filters: { JSON: ['json'] } });
+      const { store, error } = await d.stores.get();
+      if (!id) return;
+      if (!store) throw new NotReady(`${error ?? 'The session store is not open.'} The session cannot be exported.`, { title: 'Show Logs', command: 'savepoint.showLogs' });
+      const folder = d.sessions.folderIfOpen(id) ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(exportTarget(id, folder?.uri.fsPath, homedir())), filters: { JSON: ['json'] } });
       if (!target) return;
       const events = [];
       for await (const e of store.readEvents(id)) events.push(e);

@@ -257,7 +257,7 @@ export class SessionService implements vscode.Disposable {
   }
 
   /** The session's folder when it is open (`folderOf`), else undefined. */
-  private folderIfOpen(id: SessionId): vscode.WorkspaceFolder | undefined {
+  folderIfOpen(id: SessionId): vscode.WorkspaceFolder | undefined {
     try {
       return this.folderOf(id);
     } catch {
