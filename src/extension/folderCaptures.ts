@@ -67,7 +67,8 @@ export class FolderCaptures implements vscode.Disposable {
 
   /** A change capture of the workspace folder `root`, with the settings of the moment; its log beside the store. */
   private make(root: string): FolderCapture {
-    const settings = readSettings();
+    // Its ignored paths and size limit: the folder's own settings choose them (a workspace of several folders).
+    const settings = readSettings(vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && f.uri.fsPath === root));
     const capture = new NodeChangeCapture(root, {
       contentStore: new MemoryContentStore(),
       maxFileBytes: settings.maxFileBytes,

@@ -103,7 +103,7 @@ export class SessionService implements vscode.Disposable {
     const ended = this.captures.in(root).begin();
     try {
       const runner = await this.runner(root);
-      const s = readSettings();
+      const s = readSettings(folder);
       const id = await runner.start({ task, models: s.models, maxTokens: s.maxTokens, budgets: s.budgets, policy: s.policy });
       if (folder) await this.folders?.record(id, { uri: folder.uri.toString(), name: folder.name, path: folder.uri.fsPath });
       this.log.info(startedLine(id, task, readEncryptAtRest()));
@@ -121,12 +121,13 @@ export class SessionService implements vscode.Disposable {
       if (this.gate.reshow?.(id)) this.log.info(`session ${id}: its pending approval was shown again`);
       return;
     }
-    const root = rootOf(this.folderOf(id));
+    const folder = this.folderOf(id);
+    const root = rootOf(folder);
     this.starting.add(id);
     const ended = this.captures.in(root).begin();
     try {
       // The models in the settings now: a session stopped by a model name the API did not know goes on once it is corrected.
-      this.launch(id, await this.runner(root), ended, readSettings().models);
+      this.launch(id, await this.runner(root), ended, readSettings(folder).models);
     } catch (e) {
       ended();
       throw e;
@@ -326,7 +327,9 @@ export class SessionService implements vscode.Disposable {
   /** A runner working in the folder `root`, with its change capture; `needsModel`: it runs the agent, which a restricted workspace refuses. */
   private async runner(root: string, needsModel = true): Promise<Runner> {
     const { store, apiKey } = await readyToRun(this.stores, this.secrets, needsModel);
-    const s = readSettings();
+    // The folder's own settings choose for its sessions (a workspace of several folders).
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && f.uri.fsPath === root);
+    const s = readSettings(folder);
     const checkCommand = await this.checkConsent.command(s, needsModel);
     const processes = new NodeProcessRunner();
     const capture = this.captures.in(root).get().shared;
@@ -345,7 +348,7 @@ export class SessionService implements vscode.Disposable {
         processes,
         diagnostics: checkCommand ? new CommandDiagnostics({ command: checkCommand, root, runner: processes, timeoutMs: s.checkTimeoutMs }) : new VscodeDiagnostics(root),
       },
-      approvals: this.gate, policy: () => readSettings().policy,
+      approvals: this.gate, policy: () => readSettings(folder).policy,
       capture,
       maxFileBytes: s.maxFileBytes,
       ...(outliner ? { outliner } : {}),

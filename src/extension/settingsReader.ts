@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SettingsValues, noticesToShow, settingsWarning } from '../core/settings/settingsValues';
+import { type SettingLayers, SettingsValues, noticesToShow, settingsWarning } from '../core/settings/settingsValues';
 import { notify } from './notify';
 
 /** Problems already shown to the user: a value is reported once, not at every read. */
@@ -16,13 +16,29 @@ export function rememberChoicesIn(state: vscode.Memento): void {
 
 /**
  * `SettingsValues` on VS Code's configuration: each key's values by where they are set, from
- * `inspect` (the user's, the workspace's and the folder's), so that a workspace's settings count
- * only as far as the key lets them. `report` shows the problems not shown before, with a button to
- * the setting. settings.json is hand-edited: it must never stop a command on a TypeError.
+ * `inspect` (the user's, the workspace's and, in a workspace of several folders, each folder's
+ * own), so that a workspace's settings count only as far as the key lets them. `folder`: the
+ * workspace folder the session works in, whose own settings choose for it (the other folders'
+ * count for safeguards only, see `SettingLayers`). `report` shows the problems not shown before,
+ * with a button to the setting. settings.json is hand-edited: it must never stop a command on a TypeError.
  */
 export class SettingsReader extends SettingsValues {
-  constructor(config: vscode.WorkspaceConfiguration = vscode.workspace.getConfiguration('savepoint')) {
-    super((key) => config.inspect<unknown>(key));
+  constructor(folder?: vscode.WorkspaceFolder) {
+    const config = vscode.workspace.getConfiguration('savepoint');
+    // With one folder open and no .code-workspace file, the folder's settings are the workspace's.
+    const folders = vscode.workspace.workspaceFile ? (vscode.workspace.workspaceFolders ?? []) : [];
+    const own = folders.find((f) => f.uri.toString() === folder?.uri.toString());
+    const byFolder = new Map(folders.map((f) => [f, vscode.workspace.getConfiguration('savepoint', f.uri)]));
+    const folderValue = (f: vscode.WorkspaceFolder, key: string): unknown => byFolder.get(f)?.inspect<unknown>(key)?.workspaceFolderValue;
+    super((key): SettingLayers => {
+      const all = config.inspect<unknown>(key);
+      return {
+        globalValue: all?.globalValue,
+        workspaceValue: all?.workspaceValue,
+        ...(own ? { workspaceFolderValue: folderValue(own, key), workspaceFolderName: own.name } : {}),
+        otherFolders: folders.filter((f) => f !== own).map((f) => ({ name: f.name, value: folderValue(f, key) })),
+      };
+    });
   }
 
   /**

@@ -43,6 +43,13 @@ const RULES = ['auto', 'ask'] as const;
 export const USER_ONLY_SETTINGS = ['baseUrl', 'approval.timeoutMinutes', 'approval.timeoutAction'] as const;
 
 /**
+ * Settings of the workspace's one store, which no folder of a workspace of several folders chooses
+ * (VS Code scope `window`). The rest are scope `resource`: a folder's own settings reach the reader
+ * (see SettingLayers); package.json declares them so, and a unit test holds the two together.
+ */
+export const WORKSPACE_WIDE_SETTINGS = ['store.snapshotEvery'] as const;
+
+/**
  * Safeguards a workspace's settings may make stricter and never looser: approvals (ask over auto,
  * more always-ask patterns), budgets, the output tokens per model call and the continuations of a
  * cut answer (the lower limit: a repository does not spend more of the user's money than they allow), encryption at rest and

@@ -7,7 +7,16 @@
 export interface SettingLayers {
   globalValue?: unknown;
   workspaceValue?: unknown;
+  /** The folder's own value: in a workspace of several folders, that of the folder the session works in. */
   workspaceFolderValue?: unknown;
+  /** That folder's name, to say where a value is (a workspace of several folders). */
+  workspaceFolderName?: string;
+  /**
+   * The own values of the workspace's other folders (a workspace of several folders): each is a
+   * repository's word too, so they count for a safeguard (strictest wins, `Trust`), and a value of
+   * a user-only key is named as not used; the session's own folder alone chooses the rest.
+   */
+  otherFolders?: ReadonlyArray<{ name: string; value: unknown }>;
 }
 
 /** Where the values of a key (relative to `savepoint.`) come from; undefined: set nowhere. */
@@ -37,10 +46,16 @@ export type Trust<T> = 'any' | 'told' | 'user' | 'consent' | { strictest: (a: T,
 /** A value as its setting's type takes it: `expected` says what is wrong with it; `value`, what of it is still used (a list's good items). */
 type Checked<T> = { value?: T; expected?: string };
 
-const WORKSPACE_LAYERS = [
-  ['workspaceValue', "this workspace's settings"],
-  ['workspaceFolderValue', "this folder's settings"],
-] as const;
+/** Each place other than the user's settings that sets a value for the key, with where it is in words. */
+function workspacePlaces(layers: SettingLayers): Array<[unknown, string]> {
+  return [
+    [layers.workspaceValue, "this workspace's settings"],
+    [layers.workspaceFolderValue, folderWhere(layers.workspaceFolderName)],
+    ...(layers.otherFolders ?? []).map((f): [unknown, string] => [f.value, folderWhere(f.name)]),
+  ];
+}
+
+const folderWhere = (name: string | undefined): string => (name === undefined ? "this folder's settings" : `the settings of the folder ${JSON.stringify(name)}`);
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
@@ -73,22 +88,22 @@ export class SettingsValues {
     const user = valid(layers.globalValue) ?? fallback;
     if (trust === 'consent') return user;
     if (trust === 'user') {
-      for (const [layer, where] of WORKSPACE_LAYERS) {
-        const v = layers[layer];
+      for (const [v, where] of workspacePlaces(layers)) {
         if (isSet(v)) this.problems.push({ key, text: `savepoint.${key} is ${JSON.stringify(v)} in ${where}, which is not used: only your user settings can set it${why ? ` (${why})` : ''}` });
       }
       return user;
     }
     let result = user;
     const offered: Array<[T, string]> = [];
-    for (const [layer, where] of WORKSPACE_LAYERS) {
-      const v = valid(layers[layer], where, user);
+    for (const [set, where] of workspacePlaces(layers)) {
+      const v = valid(set, where, user);
       if (v === undefined) continue;
       offered.push([v, where]);
       result = trust.strictest(result, v);
     }
     for (const [v, where] of offered) {
-      if (!same(trust.strictest(result, v), result) || covers(result, v)) continue;
+      // Named only when looser than the user's own: a stricter one that another place outdoes is not "looser".
+      if (!same(trust.strictest(user, v), user) || same(v, user) || covers(result, v)) continue;
       this.problems.push({ key, text: `savepoint.${key} is ${JSON.stringify(v)} in ${where}, which is not used: a workspace can make it stricter, not looser (${JSON.stringify(result)} is used; set it in your user settings)` });
     }
     return result;
@@ -101,12 +116,13 @@ export class SettingsValues {
   private merged<T>(key: string, layers: SettingLayers, fallback: T, check: (v: unknown) => Checked<T>, told: string | undefined): T {
     // The folder's over the workspace's over the user's, as VS Code merges them; a value not valid
     // passes to the next place's (a repository's typo does not replace the user's own value).
-    const places = [...[...WORKSPACE_LAYERS].reverse(), ['globalValue', undefined] as const];
+    // Another folder's value does not choose for this one (see `otherFolders`).
+    const places: Array<[unknown, string | undefined]> = [[layers.workspaceFolderValue, folderWhere(layers.workspaceFolderName)], [layers.workspaceValue, "this workspace's settings"], [layers.globalValue, undefined]];
     const skipped: Array<[unknown, string | undefined]> = [];
     let value: T | undefined;
     let chosen: (typeof places)[number] | undefined;
     for (const place of places) {
-      const v = layers[place[0]];
+      const v = place[0];
       if (!isSet(v)) continue;
       const c = check(v);
       if (c.value === undefined) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { agentSettings, approvalTimeout, checkCommandOf, encryptAtRest, memoryEnabled, storeSettings, STRICTEST_SETTINGS, USER_ONLY_SETTINGS } from '../../../src/core/settings/agentSettings';
+import { agentSettings, approvalTimeout, checkCommandOf, encryptAtRest, memoryEnabled, storeSettings, STRICTEST_SETTINGS, USER_ONLY_SETTINGS, WORKSPACE_WIDE_SETTINGS } from '../../../src/core/settings/agentSettings';
 import { type SettingLayers, type SettingProblem, SettingsValues, noticesToShow, settingsWarning } from '../../../src/core/settings/settingsValues';
 
 /** Settings as VS Code's `inspect` gives them: the user's, a cloned repository's `.vscode/settings.json`, and its folder's. */
@@ -188,11 +188,15 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
     const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { scope?: string }> } } };
     const props = pkg.contributes.configuration.properties;
     for (const key of USER_ONLY_SETTINGS) assert.equal(props[`savepoint.${key}`]?.scope, 'application', key);
-    // The others must reach the reader from a workspace (to be tightened, or asked about): no scope that hides them.
+    // The others must reach the reader from a workspace (to be tightened, or asked about), and from
+    // a folder's own settings in a workspace of several folders: VS Code drops a folder's value of a
+    // `window` setting there (the default scope) before any extension sees it.
     for (const key of [...STRICTEST_SETTINGS, 'checkCommand']) {
       assert.ok(props[`savepoint.${key}`], `${key} is declared`);
-      assert.equal(props[`savepoint.${key}`]?.scope, undefined, key);
+      assert.equal(props[`savepoint.${key}`]?.scope, 'resource', key);
     }
+    const perWorkspace = Object.entries(props).filter(([, p]) => p.scope === undefined || p.scope === 'window').map(([k]) => k.slice('savepoint.'.length));
+    assert.deepEqual(perWorkspace.sort(), [...WORKSPACE_WIDE_SETTINGS].sort());
     const userOnly = Object.entries(props).filter(([, p]) => p.scope === 'application' || p.scope === 'machine').map(([k]) => k.slice('savepoint.'.length));
     assert.deepEqual(userOnly.sort(), [...USER_ONLY_SETTINGS].sort());
   });

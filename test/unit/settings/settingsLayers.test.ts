@@ -49,3 +49,39 @@ describe('settings: counts are whole numbers', () => {
     assert.equal(agentSettings(repo).maxTokens, 4096);
   });
 });
+
+describe("settings: the folders' own settings in a workspace of several folders", () => {
+  /** The session works in `own` ("web"); "api" is the workspace's other folder. */
+  function folders(user: Record<string, unknown>, own: Record<string, unknown>, other: Record<string, unknown>): SettingsValues {
+    return new SettingsValues((key): SettingLayers => ({ globalValue: user[key], workspaceFolderValue: own[key], workspaceFolderName: 'web', otherFolders: [{ name: 'api', value: other[key] }] }));
+  }
+
+  it("any folder's stricter safeguard wins, and a looser one is named with its folder", () => {
+    const v = folders({ 'approval.mutate': 'auto', 'budget.maxSteps': 50 }, { 'budget.maxSteps': 20 }, { 'approval.mutate': 'ask', 'budget.maxSteps': 10, 'approval.read': 'auto', 'memory.enabled': false });
+    const s = agentSettings(v);
+    assert.equal(s.policy.categories.mutate, 'ask');
+    assert.equal(s.budgets.maxSteps, 10);
+    assert.deepEqual(problems(v), []);
+    const loose = folders({ 'budget.maxSteps': 10 }, { 'budget.maxSteps': 30 }, { 'budget.maxSteps': 0 });
+    assert.equal(agentSettings(loose).budgets.maxSteps, 10);
+    assert.ok(problems(loose).includes('savepoint.budget.maxSteps is 30 in the settings of the folder "web", which is not used: a workspace can make it stricter, not looser (10 is used; set it in your user settings)'), problems(loose).join('\n'));
+    assert.ok(problems(loose).includes('savepoint.budget.maxSteps is 0 in the settings of the folder "api", which is not used: a workspace can make it stricter, not looser (10 is used; set it in your user settings)'), problems(loose).join('\n'));
+  });
+
+  it("the session's own folder chooses its model and ignored paths; another folder's do not apply to it", () => {
+    const v = folders({}, { model: 'claude-haiku-4-5', ignore: ['dist/**'] }, { model: 'claude-opus-4-1', ignore: ['**'], 'context.keepTurns': 9 });
+    const s = agentSettings(v);
+    assert.deepEqual(s.models, ['claude-haiku-4-5']);
+    assert.deepEqual(s.ignore, ['dist/**']);
+    assert.equal(s.context.keepTurns, 4);
+    assert.ok(problems(v).some((t) => t.startsWith('savepoint.model is "claude-haiku-4-5" in the settings of the folder "web", and it is used')), problems(v).join('\n'));
+  });
+
+  it("a folder's value of a user-only setting is named as not used, and its check command waits for consent", () => {
+    const v = folders({}, { checkCommand: 'make check' }, { 'approval.timeoutMinutes': 1, 'approval.timeoutAction': 'approve' });
+    const s = agentSettings(v);
+    assert.equal(s.approvalTimeout.minutes, 0);
+    assert.equal(s.workspaceCheckCommand, 'make check');
+    assert.ok(problems(v).includes('savepoint.approval.timeoutAction is "approve" in the settings of the folder "api", which is not used: only your user settings can set it (it decides the approvals you do not answer)'), problems(v).join('\n'));
+  });
+});
