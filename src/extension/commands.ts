@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { SessionId, SessionSummary } from '../core/store/types';
 import { SessionDocumentProvider } from './sessionDocument';
 import type { SessionService } from './sessionService';
+import { newSessionFolders } from '../shared/diskFolders';
 import { API_KEY_SECRET, NotReady } from './readiness';
 import type { StoreHost } from './storeHost';
 import { notify } from './notify';
@@ -65,10 +66,11 @@ function guarded(d: Deps, body: (...args: unknown[]) => Promise<unknown>) {
   };
 }
 
-/** Which of the workspace's folders a new session works in; undefined when the user dismisses the question. */
-async function pickFolder(open: readonly vscode.WorkspaceFolder[]): Promise<vscode.WorkspaceFolder | undefined> {
+/** Which of the workspace's folders on disk a new session works in (`leftOut`: the open ones not offered); undefined when the user dismisses the question. */
+async function pickFolder(open: readonly vscode.WorkspaceFolder[], leftOut: string | undefined): Promise<vscode.WorkspaceFolder | undefined> {
   const items = open.map((f) => ({ label: f.name, detail: f.uri.fsPath, f }));
-  return (await vscode.window.showQuickPick(items, { title: 'Savepoint: New Session', placeHolder: 'Which folder should the agent work in? It reads, writes and runs commands there only.', ignoreFocusOut: true }))?.f;
+  const placeHolder = `Which folder should the agent work in? It reads, writes and runs commands there only.${leftOut ? ` ${leftOut}` : ''}`;
+  return (await vscode.window.showQuickPick(items, { title: 'Savepoint: New Session', placeHolder, ignoreFocusOut: true }))?.f;
 }
 
 const idArg = (a: unknown): SessionId | undefined => (typeof a === 'string' && a ? (a as SessionId) : undefined);
@@ -78,14 +80,18 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
   const reg = (id: string, body: (...args: unknown[]) => Promise<unknown>) => vscode.commands.registerCommand(id, guarded(d, body));
   return [
     reg('savepoint.newSession', async (task?: unknown) => {
-      // What stops a session (a restricted workspace, no folder, no API key...) is said before the task is typed, not after.
+      // Said before the task is asked for: a workspace with no folder on disk has nowhere to run it.
+      const open = vscode.workspace.workspaceFolders ?? [];
+      const where = newSessionFolders(open.map((f) => ({ name: f.name, scheme: f.uri.scheme, f })));
+      if (where.refusal !== undefined) throw new NotReady(where.refusal);
+      // What else stops a session (a restricted workspace, the store, no API key...) is said before the task is typed, not after.
       if (typeof task !== 'string') await d.sessions.canStart();
       const text = typeof task === 'string' ? task : await vscode.window.showInputBox({ title: 'Savepoint: New Session', prompt: 'What should the agent do?', placeHolder: 'e.g. Add input validation to src/parser.ts and a test for it', ignoreFocusOut: true });
       if (!text?.trim()) return;
-      // With several folders open, the user says which one the agent works in (it stays there for good).
-      const open = vscode.workspace.workspaceFolders ?? [];
-      const folder = open.length > 1 ? await pickFolder(open) : open[0];
-      if (open.length > 1 && !folder) return void notify.info('Savepoint: no folder chosen, so no session was started.');
+      // With several folders on disk, the user says which one the agent works in (it stays there for good).
+      const usable = where.usable.map((u) => u.f);
+      const folder = usable.length > 1 ? await pickFolder(usable, where.leftOut) : usable[0];
+      if (usable.length > 1 && !folder) return void notify.info('Savepoint: no folder chosen, so no session was started.');
       const id = await d.sessions.start(text.trim(), folder);
       // Its live timeline is in the sidebar (the palette's Show Session opens the text document).
       void notify.info(`Savepoint: session started${open.length > 1 && folder ? ` in the folder "${folder.name}"` : ''}.`, 'Show Session').then((a) => a && d.reveal(id));

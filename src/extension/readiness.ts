@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DiskCheckpointStore } from '../core/store/openStore';
+import { newSessionFolders } from '../shared/diskFolders';
 import { readSettings } from './settings';
 import type { StoreHost } from './storeHost';
 
@@ -25,9 +26,11 @@ export class FolderNotOpen extends NotReady {
   }
 }
 
-/** The path of a workspace folder on disk; NotReady without one (or for a folder that is not on disk). */
+/** The path of a workspace folder on disk; NotReady without one, or for a folder that is not on disk (saying so). */
 export function rootOf(folder: vscode.WorkspaceFolder | undefined): string {
-  if (!folder || folder.uri.scheme !== 'file') throw new NotReady('Open a folder first: the agent works inside a workspace folder.', { title: 'Open Folder', command: 'vscode.openFolder' });
+  if (!folder) throw new NotReady('Open a folder first: the agent works inside a workspace folder.', { title: 'Open Folder', command: 'vscode.openFolder' });
+  const refusal = newSessionFolders([{ name: folder.name, scheme: folder.uri.scheme }]).refusal;
+  if (refusal !== undefined) throw new NotReady(refusal);
   return folder.uri.fsPath;
 }
 
