@@ -1,6 +1,6 @@
 import { SessionFolders } from '../shared/sessionFolder';
 import * as vscode from 'vscode';
-import { ApprovalTimeoutScheduler } from './approvalTimeouts';
+import { approvalTimeouts } from './approvalTimeouts';
 import { CheckCommandConsent } from './checkCommandConsent';
 import { BLOB_SCHEME, BlobContentProvider } from './blobContentProvider';
 import { PROPOSED_SCHEME, ProposedChanges } from './proposedChanges';
@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const documents = new SessionDocumentProvider(host);
   const statusBar = new ApprovalStatusBar(host, (id) => service.isRunning(id as SessionId));
   const view = new SessionsViewProvider(context.extensionUri, host, log, service.onDidNotice, (id) => service.isRunning(id as SessionId), (id) => service.folders?.nameOf(id));
-  const timeouts = new ApprovalTimeoutScheduler(host, service, log);
+  const timeouts = approvalTimeouts(host, service, log);
   const outcomes = service.onDidEndRun((e) => void tellOutcome({ titleOf, show: (id) => view.reveal(id), resume: (id) => service.resume(id), log }, e.sessionId, e.end));
   const memoryView = new MemoryViewProvider(host);
   context.subscriptions.push(
