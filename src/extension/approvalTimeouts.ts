@@ -9,6 +9,7 @@ export function approvalTimeouts(stores: StoreHost, sessions: SessionService, lo
   return new ApprovalTimeoutScheduler({
     sessions: { list: () => stores.listSessions(), isRunning: (id) => sessions.isRunning(id), resume: (id) => sessions.resume(id) },
     changes: [(l) => stores.onDidChange(l), (l) => vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('savepoint.approval') && l())],
+    trust: { isTrusted: () => vscode.workspace.isTrusted, onDidGrant: (l) => vscode.workspace.onDidGrantWorkspaceTrust(l) },
     timeout: readApprovalTimeout,
     now: Date.now,
     log,

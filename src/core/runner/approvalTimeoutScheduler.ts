@@ -13,6 +13,12 @@ export interface ApprovalTimeoutPorts {
     /** Runs the session on: its gate answers the overdue approval with the default action. May throw (it cannot run here). */
     resume(id: SessionId): Promise<void>;
   };
+  /**
+   * Whether the workspace is trusted: a restricted one runs no session, so no deadline is applied
+   * there (its resume would only fail); `onDidGrant` fires when the user trusts it, and the waits
+   * are planned again at once, as in a trusted workspace (an approval overdue by then is decided).
+   */
+  trust: { isTrusted(): boolean; onDidGrant: ChangeEvent };
   /** Changes after which the deadlines are planned again: the store's, the approval settings'. */
   changes: readonly ChangeEvent[];
   /** The approval timeout as the settings say now (read at every plan). */
@@ -33,7 +39,7 @@ export class ApprovalTimeoutScheduler {
   private readonly subs: Array<{ dispose(): void }>;
 
   constructor(private readonly ports: ApprovalTimeoutPorts) {
-    this.subs = ports.changes.map((on) => on(() => this.refresh()));
+    this.subs = [...ports.changes, ports.trust.onDidGrant].map((on) => on(() => this.refresh()));
   }
 
   /** Re-plans from the store (serialized: a refresh never overlaps the previous one). Resolves when this plan is done. */
@@ -46,7 +52,7 @@ export class ApprovalTimeoutScheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const t = this.ports.timeout();
-    if (t.minutes <= 0) return;
+    if (t.minutes <= 0 || !this.ports.trust.isTrusted()) return;
     let next = Infinity;
     for (const s of await this.ports.sessions.list()) {
       // A session its user paused at the question is theirs to resume: the timeout's default action must not run it on.
