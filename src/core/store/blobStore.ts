@@ -1,4 +1,6 @@
 import { type DecodedBlob, MAX_DELTA_DEPTH, applyDelta, decodeBlob, encodeDelta, encodeFull, hashBlob, isBlobHash } from './blobFormat';
+import { isEncrypted } from './codec';
+import { dependencyMoves, sealedOf } from './sealedBlobs';
 import { StoreError } from './errors';
 import { keys } from './keys';
 import type { BatchOp, StoreContext } from './storeContext';
@@ -7,6 +9,8 @@ import type { BlobHash, BlobInput, SessionId } from './types';
 interface Cached {
   content: Uint8Array;
   depth: number;
+  /** Its record and every record down its delta chain are encrypted (see `which`). */
+  sealed: boolean;
 }
 
 type DeltaRecord = Extract<DecodedBlob, { kind: 'delta' }>;
@@ -18,6 +22,8 @@ interface Walk {
   cur: BlobHash;
   chain: { hash: BlobHash; delta: DeltaRecord }[];
   base?: Cached;
+  /** A record met down the chain is not encrypted. */
+  plain?: true;
 }
 
 /** Blobs staged in a batch; they enter the cache only once the batch is on disk. */
@@ -115,11 +121,20 @@ export class BlobStore {
       ops.push({ type: 'put', key: refKey, value: EMPTY }, { type: 'put', key: ownedKey, value: EMPTY });
       bytes += refKey.length + ownedKey.length;
       if (fresh.has(hash) || stored.has(hash)) continue;
+      const sealing = this.ctx.codec.encrypting;
+      if (sealing && !this.freeing.has(hash)) {
+        // Stored plain before encryption was turned on: written again, encrypted, in place.
+        const moves = dependencyMoves(owner, hash, await this.ctx.getRaw(keys.blob(hash), 'reading a blob'), this.ctx.codec);
+        ops.push(...moves);
+        bytes += moves.reduce((n, op) => n + op.key.length, 0);
+        this.forget(hash);
+      }
       let depth = 0;
       let payload: Uint8Array | undefined;
       if (input.deltaBase && input.deltaBase !== hash) {
         const base = fresh.get(input.deltaBase) ?? (this.freeing.has(input.deltaBase) ? undefined : await this.tryLoad(input.deltaBase));
-        if (base) {
+        // Encrypted, a delta rests only on encrypted versions: one on a plain version would keep its contents plain.
+        if (base && (!sealing || base.sealed)) {
           payload = encodeDelta(input.content, base.content, input.deltaBase, base.depth);
           if (payload) {
             depth = base.depth + 1;
@@ -133,13 +148,18 @@ export class BlobStore {
       const key = keys.blob(hash);
       ops.push({ type: 'put', key, value });
       bytes += key.length + value.length;
-      fresh.set(hash, { content: input.content, depth });
+      fresh.set(hash, { content: input.content, depth, sealed: sealing });
     }
     return bytes;
   }
 
-  /** Which of `hashes` are stored: the cache, then ONE read for the rest. */
+  /**
+   * Which of `hashes` are stored: the cache, then ONE read for the rest. With encryption at rest,
+   * only those stored encrypted down their whole delta chain: one a plain store wrote before
+   * encryption was turned on is written again (see sealedBlobs.ts), not only referenced.
+   */
   private async which(hashes: readonly BlobHash[]): Promise<Set<BlobHash>> {
+    if (this.ctx.codec.encrypting) return sealedOf(hashes, (h) => this.cache.get(h), (hs) => this.load(hs), this.freeing);
     const out = new Set<BlobHash>();
     const ask = [...new Set(hashes.filter((h) => !(this.cache.has(h) && out.add(h))))];
     const raws = await this.ctx.getManyRaw(ask.map((h) => keys.blob(h)), 'checking blobs');
@@ -201,24 +221,30 @@ export class BlobStore {
       const need = [...new Set(active.filter((w) => !this.cache.has(w.cur)).map((w) => w.cur))];
       const raws = await this.ctx.getManyRaw(need.map((h) => keys.blob(h)), 'reading blobs');
       const records = new Map<BlobHash, DecodedBlob>();
+      const plain = new Set<BlobHash>();
       for (const [i, h] of need.entries()) {
         const raw = raws[i];
         if (raw === undefined) continue;
         const rec = await this.decodeRecord(h, raw);
         records.set(h, rec);
+        if (!isEncrypted(raw)) plain.add(h);
         if (rec.kind === 'full') fullRaw.set(h, raw);
       }
       const next: Walk[] = [];
       for (const w of active) {
         const cached = this.cache.get(w.cur);
         const rec = records.get(w.cur);
-        if (cached) w.base = cached;
-        else if (!rec) {
+        if (cached) {
+          w.base = cached;
+          if (!cached.sealed) w.plain = true;
+        } else if (!rec) {
           if (w.cur !== w.hash) throw await this.damaged(w.hash, `the base ${w.cur} of blob ${w.hash} is missing`);
           absent.add(w.hash);
         } else if (rec.kind === 'full') {
-          w.base = { content: rec.content, depth: 0 };
+          w.base = { content: rec.content, depth: 0, sealed: !plain.has(w.cur) };
+          if (plain.has(w.cur)) w.plain = true;
         } else {
+          if (plain.has(w.cur)) w.plain = true;
           w.chain.push({ hash: w.cur, delta: rec });
           w.cur = rec.base;
           next.push(w);
@@ -233,9 +259,9 @@ export class BlobStore {
       const versions: Cached[] = [base];
       for (let i = w.chain.length - 1; i >= 0; i--) {
         const { delta } = w.chain[i] as Walk['chain'][number];
-        versions.push({ content: applyDelta((versions[versions.length - 1] as Cached).content, delta), depth: delta.depth });
+        versions.push({ content: applyDelta((versions[versions.length - 1] as Cached).content, delta), depth: delta.depth, sealed: false });
       }
-      const top = versions[versions.length - 1] as Cached;
+      const top = { ...(versions[versions.length - 1] as Cached), sealed: w.plain !== true };
       if (hashBlob(top.content) !== w.hash) throw await this.findDamage(w, versions, fullRaw);
       this.remember(w.hash, top);
       known.set(w.hash, top);
