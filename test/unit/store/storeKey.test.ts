@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { utimes, writeFile } from 'node:fs/promises';
+import { readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type KeySecret, readOrMakeKey } from '../../../src/core/store/storeKey';
 import { tempDirs } from './helpers/tmp';
@@ -56,5 +56,52 @@ describe('the key of encryption at rest in the secret storage', function () {
     const secret = sharedSecret();
     const key = await readOrMakeKey(secret.windowView(), lockFile);
     assert.ok(Buffer.from(secret.value() ?? '', 'base64').equals(Buffer.from(key)));
+  });
+
+  it('a stale lock taken over by several windows at once lets one of them in at a time: one key is made, every window gets it', async () => {
+    const dir = await tmp.make();
+    for (let round = 0; round < 20; round++) {
+      const lockFile = join(dir, `store-key-${round}.lock`);
+      await writeFile(lockFile, '99999');
+      const old = new Date(Date.now() - 60_000);
+      await utimes(lockFile, old, old);
+      const secret = sharedSecret();
+      const keys = await Promise.all(Array.from({ length: 8 }, () => readOrMakeKey(secret.windowView(), lockFile)));
+      assert.equal(secret.writes(), 1, `round ${round}: one key was made (two windows held the lock at once when more were)`);
+      const saved = Buffer.from(secret.value() ?? '', 'base64');
+      for (const k of keys) assert.ok(saved.equals(Buffer.from(k)), `round ${round}: every window has the saved key`);
+      assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith(`store-key-${round}.lock`)), [], `round ${round}: no lock, and nothing moved aside, is left`);
+    }
+  });
+
+  it("a window whose lock was taken over as stale does not remove the new holder's lock when it releases", async () => {
+    const lockFile = join(await tmp.make(), 'store-key.lock');
+    const secret = sharedSecret();
+    let later: Promise<Uint8Array> | undefined;
+    let heldBySecond = false;
+    const slow: KeySecret = {
+      get: async () => {
+        // Held so long that another window judges the lock stale and takes it over.
+        const old = new Date(Date.now() - 60_000);
+        await utimes(lockFile, old, old);
+        const second: KeySecret = {
+          get: async () => {
+            heldBySecond = true;
+            await new Promise((r) => setTimeout(r, 300));
+            return secret.windowView().get();
+          },
+          store: (v) => secret.windowView().store(v),
+        };
+        later = readOrMakeKey(second, lockFile);
+        await new Promise((r) => setTimeout(r, 100));
+        return secret.windowView().get();
+      },
+      store: (v) => secret.windowView().store(v),
+    };
+    await readOrMakeKey(slow, lockFile);
+    assert.ok(heldBySecond, 'the second window took the stale lock over');
+    // The first window released; the second still holds its lock: the file is there.
+    assert.ok(await stat(lockFile).then(() => true, () => false), "the second window's lock is still there");
+    await later;
   });
 });
