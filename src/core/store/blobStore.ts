@@ -113,7 +113,7 @@ export class BlobStore {
   /** The puts of `stage`; returns their bytes. */
   private async stageOps(owner: SessionId, inputs: readonly BlobInput[], hashes: readonly BlobHash[], fresh: Map<BlobHash, Cached>, ops: BatchOp[]): Promise<number> {
     let bytes = 0;
-    const stored = await this.which(hashes);
+    const { stored, plain } = await this.which(hashes);
     for (const [i, input] of inputs.entries()) {
       const hash = hashes[i] as BlobHash;
       const refKey = keys.ref(hash, owner);
@@ -122,7 +122,7 @@ export class BlobStore {
       bytes += refKey.length + ownedKey.length;
       if (fresh.has(hash) || stored.has(hash)) continue;
       const sealing = this.ctx.codec.encrypting;
-      if (sealing && !this.freeing.has(hash)) {
+      if (plain.has(hash) && !this.freeing.has(hash)) {
         // Stored plain before encryption was turned on: written again, encrypted, in place.
         const moves = dependencyMoves(owner, hash, await this.ctx.getRaw(keys.blob(hash), 'reading a blob'), this.ctx.codec);
         ops.push(...moves);
@@ -158,15 +158,18 @@ export class BlobStore {
    * only those stored encrypted down their whole delta chain: one a plain store wrote before
    * encryption was turned on is written again (see sealedBlobs.ts), not only referenced.
    */
-  private async which(hashes: readonly BlobHash[]): Promise<Set<BlobHash>> {
-    if (this.ctx.codec.encrypting) return sealedOf(hashes, (h) => this.cache.get(h), (hs) => this.load(hs), this.freeing);
+  private async which(hashes: readonly BlobHash[]): Promise<{ stored: Set<BlobHash>; plain: ReadonlySet<BlobHash> }> {
+    if (this.ctx.codec.encrypting) {
+      const { sealed, plain } = await sealedOf(hashes, (h) => this.cache.get(h), (hs) => this.load(hs), this.freeing);
+      return { stored: sealed, plain };
+    }
     const out = new Set<BlobHash>();
     const ask = [...new Set(hashes.filter((h) => !(this.cache.has(h) && out.add(h))))];
     const raws = await this.ctx.getManyRaw(ask.map((h) => keys.blob(h)), 'checking blobs');
     ask.forEach((h, i) => raws[i] !== undefined && out.add(h));
     // Being deleted: stored again rather than only referenced.
     for (const h of hashes) if (this.freeing.has(h)) out.delete(h);
-    return out;
+    return { stored: out, plain: NOTHING };
   }
 
   async has(hash: BlobHash): Promise<boolean> {
@@ -384,6 +387,7 @@ export class BlobStore {
 }
 
 const EMPTY = new Uint8Array(0);
+const NOTHING: ReadonlySet<BlobHash> = new Set();
 
 function assertBlobHash(hash: BlobHash): void {
   if (!isBlobHash(hash)) throw new StoreError('INVALID_ARGUMENT', `not a blob hash: ${String(hash)}`);

@@ -20,13 +20,17 @@ interface Cached {
   sealed: boolean;
 }
 
-/** Which of `hashes` are stored encrypted down their whole chain ; one being freed does not count. */
-export async function sealedOf(hashes: readonly BlobHash[], cached: (h: BlobHash) => Cached | undefined, load: (hs: readonly BlobHash[]) => Promise<(Cached | undefined)[]>, freeing: ReadonlySet<BlobHash>): Promise<Set<BlobHash>> {
-  const out = new Set<BlobHash>();
-  const ask = [...new Set(hashes.filter((h) => !(cached(h)?.sealed === true && out.add(h))))];
-  for (const [i, c] of (await loadEach(ask, load)).entries()) if (c?.sealed) out.add(ask[i] as BlobHash);
-  for (const h of hashes) if (freeing.has(h)) out.delete(h);
-  return out;
+/**
+ * Which of `hashes` are stored encrypted down their whole chain (`sealed`; one being freed does not
+ * count), and which are stored with a plain record somewhere down it (`plain`: to write again).
+ */
+export async function sealedOf(hashes: readonly BlobHash[], cached: (h: BlobHash) => Cached | undefined, load: (hs: readonly BlobHash[]) => Promise<(Cached | undefined)[]>, freeing: ReadonlySet<BlobHash>): Promise<{ sealed: Set<BlobHash>; plain: Set<BlobHash> }> {
+  const sealed = new Set<BlobHash>();
+  const plain = new Set<BlobHash>();
+  const ask = [...new Set(hashes.filter((h) => !(cached(h)?.sealed === true && sealed.add(h))))];
+  for (const [i, c] of (await loadEach(ask, load)).entries()) if (c) (c.sealed ? sealed : plain).add(ask[i] as BlobHash);
+  for (const h of hashes) if (freeing.has(h)) sealed.delete(h);
+  return { sealed, plain };
 }
 
 /** `load`, and when a blob is damaged, each blob alone: a damaged one counts as not stored (it is written afresh). */
