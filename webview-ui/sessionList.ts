@@ -147,7 +147,7 @@ export class SessionList {
     const now = Date.now();
     const parts: HTMLElement[] = [];
     this.banner.className = store.error ? 'banner error' : 'banner';
-    this.banner.textContent = store.error ?? (store.readOnly ? "Another window is using this workspace's sessions: shown read-only. To work with them here, close that window, then reload this one." : '');
+    this.banner.textContent = store.error ?? (store.readOnly ? "Another window is using this workspace's sessions: shown read-only. To work with them here, close that window: this one takes them over when you come back to it." : '');
     if (store.error || store.readOnly) parts.push(this.banner);
     if (sessions.length === 0 && !store.error) parts.push(this.empty);
     const seen = new Set<string>();

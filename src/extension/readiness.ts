@@ -39,12 +39,17 @@ export function rootOf(folder: vscode.WorkspaceFolder | undefined): string {
  * it runs the agent: `needsModel`), the session store open and writable here, and an API key (or an
  * endpoint of the user's own). Throws NotReady saying which is missing, with the action that fixes it.
  */
-export async function readyToRun(stores: Pick<StoreHost, 'get'>, secrets: vscode.SecretStorage, needsModel: boolean): Promise<{ store: DiskCheckpointStore; apiKey: string }> {
+export async function readyToRun(stores: Pick<StoreHost, 'get' | 'takeOver'>, secrets: vscode.SecretStorage, needsModel: boolean): Promise<{ store: DiskCheckpointStore; apiKey: string }> {
   if (needsModel && !vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run the agent or its tools in a restricted workspace; its sessions are shown only. Trust the workspace to run them.', { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' });
-  const state = await stores.get();
+  let state = await stores.get();
   if (!state.store) throw new NotReady(state.error ?? 'The session store is not available.', { title: 'Show Logs', command: 'savepoint.showLogs' });
-  if (state.readOnly) throw new NotReady('Another window is using this workspace\'s sessions; they are shown read-only here. To work with them here, close that window, then reload this one.');
+  // The window that held it may have closed since: then this one takes it over and goes on.
+  if (state.readOnly && (await stores.takeOver())) state = await stores.get();
+  if (!state.store || state.readOnly) throw new NotReady(READ_ONLY_HERE);
   const apiKey = (await secrets.get(API_KEY_SECRET)) ?? process.env.ANTHROPIC_API_KEY ?? '';
   if (needsModel && !apiKey && !readSettings().baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
   return { store: state.store, apiKey };
 }
+
+/** Why a window cannot change the sessions it shows read-only, and what to do (`StoreHost.takeOver`). */
+export const READ_ONLY_HERE = "Another window is using this workspace's sessions; they are shown read-only here. To work with them here, close that window: this one takes them over when you come back to it.";

@@ -54,7 +54,7 @@ describe('Sidebar read-only (another window holds the store)', () => {
     await sidebarPanel(secondProvider, 'Savepoint sidebar (read-only)', panels);
     const row = `li.session[title="${title}"]`;
     await workbenchUi({ wait: row });
-    assert.equal((await workbenchUi({ count: `.banner:has-text("shown read-only. To work with them here, close that window, then reload this one.")` }))?.count, 1);
+    assert.equal((await workbenchUi({ count: `.banner:has-text("shown read-only. To work with them here, close that window: this one takes them over when you come back to it.")` }))?.count, 1);
     assert.equal((await workbenchUi({ count: `${row} .actions vscode-icon` }))?.count, 0, 'no Answer, Pause or Cancel on the row');
     await workbenchUi({ click: row });
     const header = `.detail-header:has-text("${title}")`;

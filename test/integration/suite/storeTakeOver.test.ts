@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { type CheckpointDeps, checkpointCommands } from '../../../src/extension/checkpointCommands';
+import { READ_ONLY_HERE, readyToRun } from '../../../src/extension/readiness';
 import { StoreHost } from '../../../src/extension/storeHost';
 import { WindowStub } from '../helpers';
 import { commitSteps, contextIn } from '../sidebarFakes';
@@ -90,6 +91,26 @@ describe('Store take-over (the window that held the store has closed)', () => {
       assert.ok(fork, 'the fork was made in this window');
     } finally {
       ui.restore();
+      await holder?.dispose();
+      await reader.dispose();
+      rmSync(where, { recursive: true, force: true });
+    }
+  });
+
+  it('a run (New Session, Resume) in the window that showed the store read-only is refused while the other window holds it, and goes ahead once it has closed', async () => {
+    const where = mkdtempSync(join(tmpdir(), 'savepoint-integ-take-over-run-'));
+    let holder: StoreHost | undefined = new StoreHost(contextIn(where), log);
+    const reader = new StoreHost(contextIn(where), log);
+    const secrets = { get: async () => undefined } as unknown as vscode.SecretStorage;
+    try {
+      assert.ok((await holder.get()).store);
+      assert.equal((await reader.get()).readOnly, true);
+      await assert.rejects(readyToRun(reader, secrets, false), (e: unknown) => e instanceof Error && e.message === READ_ONLY_HERE);
+      await holder.dispose();
+      holder = undefined;
+      const { store } = await readyToRun(reader, secrets, false);
+      assert.equal(store.readOnly, false, 'taken over, no reload');
+    } finally {
       await holder?.dispose();
       await reader.dispose();
       rmSync(where, { recursive: true, force: true });
