@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { shownInput, shownLines } from '../shared/notificationText';
 import { errCode } from '../core/util/errCode';
+import { terminalText } from './terminalText';
 
 export type ApprovalMode = 'prompt' | 'park' | 'yes';
 
@@ -20,7 +21,8 @@ export class CliApprovalGate implements ApprovalGate {
 
   async ask(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
     const auto = this.mode === 'yes' && (request.kind === 'tool' || request.kind === 'loop') && !request.userOnly;
-    this.out.write(`\n${describeRequest(request, auto)}\n`);
+    // The reasons quote the model's paths and commands: shown inert, as the input and the diff are.
+    this.out.write(`\n${terminalText(describeRequest(request, auto))}\n`);
     if (auto) return { decision: 'approve' };
     if (this.mode === 'yes' && request.userOnly) this.out.write('--approvals yes does not approve this call: only you can (see the reasons above).\n');
     const park = (): 'park' => {

@@ -4,6 +4,7 @@ import { type RewindFilePlan, type RewindPlan, type UndoPlan, keptWords, linkWor
 import { memoryWaiting } from '../core/checkpoints/rewindRecords';
 import type { MemoryVersion } from '../core/memory/memoryTypes';
 import { count } from '../core/util/plural';
+import { err, out, terminalLine } from './terminalText';
 
 /** The CLI's words for rewinds and their undos: the preview of each file, and what was left alone. */
 
@@ -12,25 +13,25 @@ const MAX_PREVIEW_SYMBOLS = 8;
 /** A rewind's or undo's preview: what happens to each file, and why it may not. */
 export function printPlan(files: readonly RewindFilePlan[], overwrite: readonly string[] = []): void {
   const changes = files.filter((f) => f.action !== 'none');
-  if (changes.length === 0) process.stdout.write('no file changes\n');
+  if (changes.length === 0) out('no file changes\n');
   for (const f of changes) {
     const waits = f.movedFrom !== undefined && files.some((g) => g.path === f.movedFrom && g.conflict) ? `  (the way back of a move: ${overwrite.includes(f.movedFrom) ? `goes with --overwrite ${f.movedFrom}` : `kept unless --overwrite ${f.movedFrom}`})` : '';
     const outside = `${f.fromHash === null ? 'deleted' : 'edited'} outside the session: ${overwrite.includes(f.path) ? 'overwritten, as --overwrite asks' : 'kept unless --overwrite'}`;
     const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${outside})` : waits}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
     const mode = `${f.replacesDir ? `  (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)'}`;
-    process.stdout.write(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${f.path}${mode}${why}\n`);
-    for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) process.stdout.write(`          ${line}\n`);
-    if (f.symbols.length > MAX_PREVIEW_SYMBOLS) process.stdout.write(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
+    out(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${terminalLine(f.path)}${mode}${why}\n`);
+    for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) out(`          ${line}\n`);
+    if (f.symbols.length > MAX_PREVIEW_SYMBOLS) out(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
   }
 }
 
 /** The long-term memory writes a conversation rewind takes back with the conversation (see LongTermMemory.previewRevert), one line each. */
 export function printMemoryPreview(writes: readonly MemoryVersion[], targetStep: number): void {
   if (writes.length === 0) return;
-  process.stdout.write(`also takes back ${count(writes.length, 'long-term memory write')} this session made ${targetStep === 0 ? 'since it started' : `after ${targetName(targetStep)}`}:\n`);
+  out(`also takes back ${count(writes.length, 'long-term memory write')} this session made ${targetStep === 0 ? 'since it started' : `after ${targetName(targetStep)}`}:\n`);
   for (const v of writes) {
     const text = v.entry ? v.entry.text.replace(/\s+/g, ' ').trim() : '';
-    process.stdout.write(`memory  ${v.op.padEnd(6)} ${v.id}${text ? `  ${text.length > 80 ? `${text.slice(0, 79)}…` : text}` : ''}\n`);
+    out(`memory  ${v.op.padEnd(6)} ${v.id}${text ? `  ${text.length > 80 ? `${text.slice(0, 79)}…` : text}` : ''}\n`);
   }
 }
 
@@ -56,8 +57,9 @@ export async function writesTakenBack(memory: RewindMemory | undefined, plan: Pi
 /** "; kept a.ts (edited outside the session); kept b.ts (where a move put it: its way back is kept); not restorable: logo.png (kept by hash only); kept cfg (a symlink in the way)" */
 export function keptLine(r: { skipped: readonly string[]; notRestorable: readonly string[]; linked: readonly string[]; moveKept?: readonly string[] }): string {
   const moved = r.moveKept ?? [];
+  const names = (paths: readonly string[]) => paths.map(terminalLine).join(', ');
   const edited = r.skipped.filter((p) => !r.notRestorable.includes(p) && !r.linked.includes(p) && !moved.includes(p));
-  return `${edited.length ? `; kept ${edited.join(', ')} (edited outside the session)` : ''}${moved.length ? `; kept ${moved.join(', ')} (where a move put it: its way back is kept)` : ''}${r.notRestorable.length ? `; not restorable: ${r.notRestorable.join(', ')} (kept by hash only)` : ''}${r.linked.length ? `; kept ${r.linked.join(', ')} (a symlink in the way: never written through)` : ''}`;
+  return `${edited.length ? `; kept ${names(edited)} (edited outside the session)` : ''}${moved.length ? `; kept ${names(moved)} (where a move put it: its way back is kept)` : ''}${r.notRestorable.length ? `; not restorable: ${names(r.notRestorable)} (kept by hash only)` : ''}${r.linked.length ? `; kept ${names(r.linked)} (a symlink in the way: never written through)` : ''}`;
 }
 
 /**
@@ -71,7 +73,7 @@ export function overwritePaths(given: readonly string[] | undefined, files: read
   for (const g of given ?? []) {
     const p = posix.normalize(g.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/+$/, '');
     if (conflicts.has(p)) out.push(p);
-    else process.stderr.write(`--overwrite ${g}: not a file changed outside the session here (${conflicts.size ? `those are: ${[...conflicts].join(', ')}` : 'there are none'}); ignored\n`);
+    else err(`--overwrite ${g}: not a file changed outside the session here (${conflicts.size ? `those are: ${[...conflicts].join(', ')}` : 'there are none'}); ignored\n`);
   }
   return out;
 }

@@ -28,12 +28,13 @@ import { errCode } from '../core/util/errCode';
 import { USAGE, UsageError, budgetsOf, checkTakes, checkWorkspace, modelLimits, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
 import { resolveSessionArg } from './sessionPrefix';
 import { CTRL_C, SIGTERM_STOP } from '../core/runner/stopReasons';
+import { err, out, terminalLine } from './terminalText';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseCommandLine(argv);
   const [command, ...rest] = positionals;
   if (o.help || !command) {
-    process.stdout.write(USAGE);
+    out(USAGE);
     return command || o.help ? 0 : 2;
   }
   checkTakes(command, rest, o);
@@ -74,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     const rows = readListSnapshot(storeDir);
     if (rows) {
       const ids = new Set(rows.map((r) => r.id));
-      for (const s of rows) process.stdout.write(`${listLine(s, ids)}\n`);
+      for (const s of rows) out(`${listLine(s, ids)}\n`);
       return 0;
     }
   }
@@ -89,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     if (StoreError.is(e, 'KEY_UNAVAILABLE')) throw new StoreError('KEY_UNAVAILABLE', `the sessions in ${storeDir} are encrypted (the editor's savepoint.store.encryptAtRest), and the command line has no key for them: open them in the editor. Nothing was changed.`, { cause: e });
     throw e;
   });
-  if (app.store.readOnly) process.stderr.write("(another process, such as the editor, is using this workspace's sessions: showing them as they are now, from a copy)\n");
+  if (app.store.readOnly) err("(another process, such as the editor, is using this workspace's sessions: showing them as they are now, from a copy)\n");
   const abort = new AbortController();
   // The journal names the signal: a SIGTERM (a timeout, a cancelled CI job) was recorded as the user's Ctrl+C.
   process.once('SIGINT', () => abort.abort(CTRL_C));
@@ -99,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
     // the editor never sees), at a command that runs a session or rewinds one (a preview too).
     if (['run', 'resume', 'rewind', 'undo-rewind', 'fork', 'approve'].includes(command)) await app.sweepLeftovers();
     // A run that was killed left its session "running": no rewind took it, and nothing could pause it.
-    for (const s of await app.recoverInterrupted()) process.stderr.write(`session ${s} was left running by a process that stopped (killed or crashed): marked interrupted; nothing is lost, continue it with \`savepoint resume ${s}\`\n`);
+    for (const s of await app.recoverInterrupted()) err(`session ${s} was left running by a process that stopped (killed or crashed): marked interrupted; nothing is lost, continue it with \`savepoint resume ${s}\`\n`);
     // The start of an id names the one session whose id begins so (as in `git`).
     if (takesSession(command) && rest[0]) rest[0] = await resolveSessionArg(app.store, rest[0]);
     switch (command) {
@@ -111,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
           models: o.model?.length ? o.model : ['claude-sonnet-4-6'],
           budgets,
         });
-        process.stderr.write(`session ${id}\n`);
+        err(`session ${id}\n`);
         return report(await app.runner.run(id, abort.signal));
       }
       case 'resume': {
@@ -123,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
       case 'list': {
         const all = await allSessions(app.store.listSessions.bind(app.store));
         const ids = new Set(all.map((r) => r.id));
-        for (const s of all) process.stdout.write(`${listLine(s, ids)}\n`);
+        for (const s of all) out(`${listLine(s, ids)}\n`);
         return 0;
       }
       case 'show': {
@@ -133,12 +134,12 @@ async function main(argv: string[]): Promise<number> {
         // As every other command reports it (exit 1): the command line was well formed.
         if (!s) throw new StoreError('SESSION_NOT_FOUND', `no session ${id} in this workspace`);
         const parent = s.parent && (await app.store.getSession(s.parent.sessionId));
-        process.stdout.write(`${listLine(s, new Set(parent ? [parent.id] : []))}\n`);
+        out(`${listLine(s, new Set(parent ? [parent.id] : []))}\n`);
         for await (const e of app.store.readEvents(id)) {
-          process.stdout.write(`${timelineLine(e)}\n`);
+          out(`${timelineLine(e)}\n`);
           if (e.type === 'model_turn') {
             const said = agentSaid(await turnText(app.store, (e.data as ModelTurnData).message), '        ');
-            if (said) process.stdout.write(`${said}\n`);
+            if (said) out(`${said}\n`);
           }
         }
         return 0;
@@ -148,8 +149,8 @@ async function main(argv: string[]): Promise<number> {
         const step = rest[1] === undefined ? undefined : stepArg(rest[1], 'diff');
         const { stepDiffs } = await import('../core/checkpoints/stepDiffs');
         const diffs = await stepDiffs(app.store, id, step === undefined ? {} : { step });
-        if (diffs.length === 0) process.stdout.write(step === undefined ? 'the session changed no file\n' : `step ${step} changed no file\n`);
-        for (const d of diffs) process.stdout.write(`## step ${d.step} · ${d.from ? `${d.from} -> ` : ''}${d.path} (${d.from ? 'moved by a command' : d.kind === 'command' ? 'changed by a command' : 'edit'})\n${d.diff}${d.diff.endsWith('\n') ? '' : '\n'}`);
+        if (diffs.length === 0) out(step === undefined ? 'the session changed no file\n' : `step ${step} changed no file\n`);
+        for (const d of diffs) out(`## step ${d.step} · ${d.from ? `${terminalLine(d.from)} -> ` : ''}${terminalLine(d.path)} (${d.from ? 'moved by a command' : d.kind === 'command' ? 'changed by a command' : 'edit'})\n${d.diff}${d.diff.endsWith('\n') ? '' : '\n'}`);
         return 0;
       }
       case 'outline': {
@@ -157,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
         const step = stepArg(rest[1], 'outline');
         // Loaded here: the outline records' schema library is a large part of the CLI's start-up.
         const { formatOutline, stepOutlines } = await import('../core/checkpoints/stepOutlines');
-        for (const o of await stepOutlines(app.store, id, step, rest[2], { outliner: () => symbolsOf(app) })) process.stdout.write(formatOutline(o));
+        for (const o of await stepOutlines(app.store, id, step, rest[2], { outliner: () => symbolsOf(app) })) out(formatOutline(o));
         return 0;
       }
       case 'rewind': {
@@ -173,13 +174,13 @@ async function main(argv: string[]): Promise<number> {
         printPlan(plan.files, overwrite);
         if (plan.conversation && app.memory) printMemoryPreview(await app.memory.previewRevert(id, plan.conversation.seq), plan.targetStep);
         if (!o.yes) {
-          process.stdout.write(previewEnd(plan, step, o.message !== undefined));
+          out(previewEnd(plan, step, o.message !== undefined));
           return 0;
         }
         const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: overwrite, ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
         // The undo offered only when there is something to undo (a conversation rewind with no memory write to give back has none).
         const canUndo = (await listRewinds(app.store, id)).some((x) => x.rewindId === r.rewindId && undoable(x));
-        process.stdout.write(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.join(', ')}` : ''}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}${(r.strayForksRemoved ?? []).map((s) => `; removed session ${s}, the fork an earlier attempt of this rewind left (with another message)`).join('')}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
+        out(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.join(', ')}` : ''}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}${(r.strayForksRemoved ?? []).map((s) => `; removed session ${s}, the fork an earlier attempt of this rewind left (with another message)`).join('')}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
         return 0;
       }
       case 'undo-rewind': {
@@ -191,15 +192,15 @@ async function main(argv: string[]): Promise<number> {
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
         const overwrite = overwritePaths(o.overwrite, plan.files);
         printPlan(plan.files, overwrite);
-        for (const l of plan.laterRewound ?? []) process.stdout.write(`  later  ${l.path}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
+        for (const l of plan.laterRewound ?? []) out(`  later  ${l.path}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
         const back = await writesTakenBack(app.memory, plan);
-        if (back) process.stdout.write(`also brings back ${count(back, 'long-term memory write')} the rewind took back\n`);
+        if (back) out(`also brings back ${count(back, 'long-term memory write')} the rewind took back\n`);
         if (!o.yes) {
-          process.stdout.write(`nothing written: add --yes to undo the rewind to ${targetName(r.targetStep)}\n`);
+          out(`nothing written: add --yes to undo the rewind to ${targetName(r.targetStep)}\n`);
           return 0;
         }
         const u = await undoRewind(app.store, app.workspace, plan, { overwriteConflicts: overwrite, ...(app.memory ? { memory: app.memory } : {}) });
-        process.stdout.write(`rewind undone: ${count(u.written.length, 'file')} restored${keptLine(u)}${back ? `; brought back ${count(back, 'long-term memory write')}` : ''}\n`);
+        out(`rewind undone: ${count(u.written.length, 'file')} restored${keptLine(u)}${back ? `; brought back ${count(back, 'long-term memory write')}` : ''}\n`);
         return 0;
       }
       case 'fork': {
@@ -210,7 +211,7 @@ async function main(argv: string[]): Promise<number> {
         if (words && o.message !== undefined) throw new UsageError('fork takes one message: after the step, or with --message');
         const message = (o.message ?? words).trim();
         const fork = await forkSession(app.store, id, step, message ? { message } : {});
-        process.stdout.write(`${fork.id}  ${fork.title}\ncontinue it: savepoint resume ${fork.id}\n`);
+        out(`${fork.id}  ${terminalLine(fork.title)}\ncontinue it: savepoint resume ${fork.id}\n`);
         return 0;
       }
       case 'compacted': {
@@ -220,10 +221,10 @@ async function main(argv: string[]): Promise<number> {
         let found: CompactedData | undefined;
         for await (const e of app.store.readEvents(id)) if (e.type === 'compacted' && (!wanted || (e.data as CompactedData).compactionId === wanted)) found = e.data as CompactedData;
         if (!found) throw new UsageError(wanted ? `no compaction ${wanted} in session ${id}` : `session ${id} was never compacted`);
-        process.stdout.write(`${found.compactionId}: ${found.replaced.length} messages, ~${found.tokensBefore} → ~${found.tokensAfter} tokens\n`);
+        out(`${found.compactionId}: ${found.replaced.length} messages, ~${found.tokensBefore} → ~${found.tokensAfter} tokens\n`);
         for (const h of found.replaced) {
           const m = await j.message(h);
-          process.stdout.write(`\n## ${m.role}\n${typeof m.content === 'string' ? m.content : JSON.stringify(m.content, null, 1)}\n`);
+          out(`\n## ${m.role}\n${typeof m.content === 'string' ? m.content : JSON.stringify(m.content, null, 1)}\n`);
         }
         return 0;
       }
@@ -232,7 +233,7 @@ async function main(argv: string[]): Promise<number> {
         const r = await app.runner.undoCompaction(await existing(app, sessionArg(rest[0], 'uncompact')), rest[1]).catch((e: unknown) => {
           throw RunnerError.is(e, 'NOT_FOUND') ? new UsageError(e.message) : e;
         });
-        process.stdout.write(`${r.compactionId} undone: ${r.restored} messages restored\n`);
+        out(`${r.compactionId} undone: ${r.restored} messages restored\n`);
         return 0;
       }
       case 'pin':
@@ -244,7 +245,7 @@ async function main(argv: string[]): Promise<number> {
         await app.runner.pinFact(id, fact, command === 'unpin').catch((e: unknown) => {
           throw RunnerError.is(e, 'NOT_FOUND') ? new UsageError(e.message) : e;
         });
-        process.stdout.write(`${command === 'pin' ? 'pinned' : 'unpinned'}: ${fact.trim()}\n`);
+        out(`${command === 'pin' ? 'pinned' : 'unpinned'}: ${fact.trim()}\n`);
         return 0;
       }
       case 'memory':
@@ -285,27 +286,27 @@ async function memoryCommand(app: Composed, args: string[]): Promise<number> {
   const origin = { sessionId: 'cli' as SessionId, seq: 0 };
   switch (sub) {
     case 'list':
-      process.stdout.write(formatMemoryList(memory.list(), process.stdout.columns ?? 160));
+      out(formatMemoryList(memory.list(), process.stdout.columns ?? 160));
       return 0;
     case 'show': {
       if (!arg) throw new UsageError('memory show needs an id (see savepoint memory list)');
       const [entry, history] = [memory.get(arg as MemoryId), await memory.history(arg as MemoryId)];
       // As `memory forget` says it (exit 1): "No such memory." with exit 0 read as found to a script.
       if (!entry && history.length === 0) throw new MemoryError('NOT_FOUND', `no memory ${arg} (savepoint memory list shows the ids)`);
-      process.stdout.write(formatMemoryShow(entry, history));
+      out(formatMemoryShow(entry, history));
       return 0;
     }
     case 'recall':
-      process.stdout.write(formatMemoryList(memory.recall(arg, { limit: 20 }).map((h) => h.entry), process.stdout.columns ?? 160));
+      out(formatMemoryList(memory.recall(arg, { limit: 20 }).map((h) => h.entry), process.stdout.columns ?? 160));
       return 0;
     case 'forget': {
       if (!arg) throw new UsageError('memory forget needs an id');
       await memory.forget(arg as MemoryId, origin);
-      process.stdout.write(`forgotten: ${arg} (its versions stay in the history)\n`);
+      out(`forgotten: ${arg} (its versions stay in the history)\n`);
       return 0;
     }
     case 'reverts':
-      process.stdout.write(formatMemoryReverts(await memory.listReverts()));
+      out(formatMemoryReverts(await memory.listReverts()));
       return 0;
     default:
       throw new UsageError(`unknown memory command "${sub}": list, show ID, recall QUERY, forget ID, reverts`);
@@ -334,13 +335,13 @@ async function latestUnfinished(list: Lister): Promise<SessionId | undefined> {
 /** One session's line; `ids`: the sessions there are (a fork whose source was deleted says so, as the sidebar does). */
 function listLine(s: SessionSummary, ids: ReadonlySet<string>): string {
   const tokens = s.tokens.input + s.tokens.output + s.tokens.cacheRead + s.tokens.cacheWrite;
-  const waiting = s.pendingApproval ? `  waiting: ${s.pendingApproval.summary.slice(0, 60)}` : '';
+  const waiting = s.pendingApproval ? `  waiting: ${terminalLine(s.pendingApproval.summary.slice(0, 60))}` : '';
   const fork = s.parent ? `  (fork of ${ids.has(s.parent.sessionId) ? '' : 'a deleted session, '}${s.parent.sessionId}${s.parent.step === undefined ? '' : ` at step ${s.parent.step}`})` : '';
-  return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  $${s.costUsd.toFixed(4)}  ${new Date(s.updatedAt).toISOString()}  ${s.title}${fork}${waiting}`;
+  return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  $${s.costUsd.toFixed(4)}  ${new Date(s.updatedAt).toISOString()}  ${terminalLine(s.title)}${fork}${waiting}`;
 }
 
 function printLines(lines: readonly string[]): void {
-  for (const l of lines) process.stderr.write(`${l}\n`);
+  for (const l of lines) err(`${l}\n`);
 }
 
 function report(r: RunOutcome): number {
@@ -362,16 +363,16 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`savepoint: ${e.message}\n`);
+      err(`savepoint: ${e.message}\n`);
       process.exitCode = 2;
     } else if (StoreError.is(e, 'LOCKED')) {
-      process.stderr.write('savepoint: another process (an editor window or a CLI run) is using this workspace\'s sessions; try again when it is done\n');
+      err('savepoint: another process (an editor window or a CLI run) is using this workspace\'s sessions; try again when it is done\n');
       process.exitCode = 5;
     } else if (RunnerError.is(e) || StoreError.is(e) || e instanceof MemoryError || CheckpointError.is(e)) {
-      process.stderr.write(`savepoint: ${e.message}\n`);
+      err(`savepoint: ${e.message}\n`);
       process.exitCode = 1;
     } else {
-      process.stderr.write(`savepoint: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      err(`savepoint: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exitCode = 1;
     }
   },

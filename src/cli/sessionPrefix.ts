@@ -1,6 +1,7 @@
 import { allSessions } from '../core/store/allSessions';
 import type { ListSessionsOptions, SessionId, SessionPage, SessionSummary } from '../core/store/types';
 import { MIN_PREFIX, UsageError } from './cliArgs';
+import { terminalLine } from './terminalText';
 const SHOWN = 10;
 
 interface Sessions {
@@ -21,7 +22,7 @@ export async function resolveSessionArg(store: Sessions, arg: string): Promise<S
   const matches = (await allSessions((o) => store.listSessions(o))).filter((s) => s.id.toUpperCase().startsWith(start));
   if (matches.length === 1) return (matches[0] as SessionSummary).id;
   if (matches.length === 0) return arg as SessionId;
-  const shown = matches.slice(0, SHOWN).map((s) => `  ${s.id}  ${s.title}`);
+  const shown = matches.slice(0, SHOWN).map((s) => `  ${s.id}  ${terminalLine(s.title)}`);
   const more = matches.length > SHOWN ? [`  ... and ${matches.length - SHOWN} more`] : [];
   throw new UsageError(`"${arg}" is the start of ${matches.length} sessions' ids; give more of it (nothing was done):\n${[...shown, ...more].join('\n')}`);
 }

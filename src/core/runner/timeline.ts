@@ -5,6 +5,8 @@ import type { JournalEvent } from '../store/types';
 import { count } from '../util/plural';
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** A user's or model's text on the event's one line: a task on several lines was printed on several, read as other events. */
+const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** One line per journal event, for `savepoint show` and the demo. */
 export function timelineLine(e: JournalEvent): string {
@@ -110,7 +112,7 @@ export function describeEvent(ev: RunnerEvent): string {
   const head = '';
   switch (ev.type) {
     case 'session_started':
-      return `${head}started: ${cut(ev.data.task, 100)} (models ${ev.data.models.join(', ')})${leftOutPins(ev.data.pinnedLeftOut)}`;
+      return `${head}started: ${cut(flat(ev.data.task), 100)} (models ${ev.data.models.join(', ')})${leftOutPins(ev.data.pinnedLeftOut)}`;
     case 'model_turn': {
       const d = ev.data;
       const calls = d.calls.map((c) => c.name).join(', ') || 'no tool call';
@@ -122,9 +124,9 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'tool_started':
       return `${head}  start ${ev.data.callId}${ev.data.mutations ? ` (${ev.data.mutations.map((m) => m.path).join(', ')})` : ''}`;
     case 'approval_requested':
-      return `${head}  ASK ${ev.data.kind}${ev.data.name ? ` ${ev.data.name}` : ''}: ${cut(ev.data.reasons.join('; '), 140)}`;
+      return `${head}  ASK ${ev.data.kind}${ev.data.name ? ` ${ev.data.name}` : ''}: ${cut(flat(ev.data.reasons.join('; ')), 140)}`;
     case 'approval_decided':
-      return `${head}  decided: ${ev.data.decision}${ev.data.text ? ` "${cut(ev.data.text, 80)}"` : ''}`;
+      return `${head}  decided: ${ev.data.decision}${ev.data.text ? ` "${cut(flat(ev.data.text), 80)}"` : ''}`;
     case 'tool_result': {
       const diag = ev.data.diagnostics ? describeStepDiagnostics(ev.data.diagnostics) : '';
       // The symbol lines the content carries for the model are said once, under the line (`resultDetails`).
@@ -135,7 +137,7 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'message_added':
       return `${head}  ${ev.data.reason === 'human' ? 'human message' : ev.data.reason === 'drift' ? 'told the model what changed on disk while the session was away' : ev.data.reason === 'continue' ? 'the answer was cut short: asked the model to continue' : ev.data.reason === 'no_answer' ? 'the turn ended without any answer: asked the model to finish' : 'tool results sent'}`;
     case 'status':
-      return `${head}status → ${ev.data.status}${ev.data.reason ? ` (${cut(ev.data.reason, 120)})` : ''}`;
+      return `${head}status → ${ev.data.status}${ev.data.reason ? ` (${cut(flat(ev.data.reason), 120)})` : ''}`;
     case 'budgets_changed':
       return `${head}budgets → ${JSON.stringify(ev.data.budgets)}`;
     case 'models_changed':
@@ -152,9 +154,9 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'compaction_undone':
       return `${head}compaction undone (${ev.data.compactionId}): ${ev.data.restore.length} messages restored, ~${ev.data.tokensAfter} tokens`;
     case 'fact_pinned':
-      return `${head}pinned by the ${ev.data.by}: ${cut(ev.data.fact, 120)}`;
+      return `${head}pinned by the ${ev.data.by}: ${cut(flat(ev.data.fact), 120)}`;
     case 'fact_unpinned':
-      return `${head}unpinned: ${cut(ev.data.fact, 120)}`;
+      return `${head}unpinned: ${cut(flat(ev.data.fact), 120)}`;
     default:
       return `${head}${(ev as { type: string }).type}`;
   }
