@@ -28,7 +28,7 @@ import { errCode } from '../core/util/errCode';
 import { USAGE, UsageError, budgetsOf, checkTakes, checkWorkspace, modelLimits, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
 import { resolveSessionArg } from './sessionPrefix';
 import { CTRL_C, SIGTERM_STOP } from '../core/runner/stopReasons';
-import { err, out, terminalLine } from './terminalText';
+import { err, jsonLine, out, terminalLine } from './terminalText';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseCommandLine(argv);
@@ -345,7 +345,8 @@ function printLines(lines: readonly string[]): void {
 }
 
 function report(r: RunOutcome): number {
-  process.stdout.write(`${JSON.stringify(r)}\n`);
+  // Exact JSON for scripts, and inert on a terminal: a reason can quote a server's or a command's text.
+  process.stdout.write(`${jsonLine(r)}\n`);
   return r.status === 'completed' ? 0 : r.status === 'failed' ? 1 : r.status === 'waiting' ? 3 : 4;
 }
 

@@ -32,3 +32,14 @@ export function out(text: string): void {
 export function err(text: string): void {
   process.stderr.write(terminalText(text));
 }
+
+/** Characters JSON.stringify leaves raw that a terminal acts on or hides (DEL, C1 such as CSI, bidi, line separators). */
+const JSON_UNSAFE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+
+/**
+ * `value` as one line of JSON that a terminal shows inert and a parser reads back exactly:
+ * JSON.stringify escapes C0 control characters, and the others are written as `\uXXXX` escapes.
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

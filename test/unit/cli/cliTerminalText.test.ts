@@ -85,3 +85,24 @@ describe('the savepoint CLI prints stored text (titles, model text, tool inputs,
     });
   });
 });
+
+describe('the outcome line of a run stays exact JSON and is inert on a terminal (child process)', function () {
+  this.timeout(90_000);
+  const scratch = cliScratch('savepoint-cli-json-');
+
+  it('a reason quoting a server error with a C1 CSI and a bidi override is written with \\u escapes, and parses back to the same text', async () => {
+    const message = 'bad request \x9b2J\u202eevil\u2028end';
+    const { cli } = await scratch([{ type: 'error', status: 400, errorType: 'invalid_request_error', message }]);
+    const failed = await cli('run', '--approvals', 'yes', 'do it').then(
+      () => assert.fail('the run was expected to fail'),
+      (e: { code?: number; stdout?: string }) => e,
+    );
+    assert.equal(failed.code, 1);
+    const line = (failed.stdout ?? '').trim().split('\n').pop() as string;
+    clean('the outcome line', line);
+    assert.doesNotMatch(line, /[\u2028\u2029]/);
+    const outcome = JSON.parse(line) as { status: string; reason?: string };
+    assert.equal(outcome.status, 'failed');
+    assert.ok(outcome.reason?.includes(message), `the reason as the server said it: ${JSON.stringify(outcome.reason)}`);
+  });
+});
