@@ -38,11 +38,18 @@ export function shownInput(text: string, max = 600, hint = 'Edit shows the whole
  * Lines of someone else's text (a diff of what the model wrote) as a terminal shows them: control
  * characters that would move the cursor, erase lines or recolour the screen (ESC sequences, a lone
  * carriage return, BEL) and invisible or reordering ones are shown by their code, as `shownInput` does.
- * Line breaks and tabs stay.
+ * Line breaks, tabs and the joiners (`JOINERS`) stay.
  */
 export function shownLines(text: string): string {
-  return text.replace(/\r(?!\n)/g, '\\u{D}').replace(INVISIBLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
+  return text.replace(/\r(?!\n)/g, '\\u{D}').replace(INVISIBLE, (c) => (JOINERS.includes(c) ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`));
 }
+
+/**
+ * The zero-width joiner and non-joiner, which text (a model's words, a file's lines) keeps as written:
+ * they join an emoji sequence (a family, a flag with a sign) and shape Indic and Persian script. A
+ * command or path in an approval (`shownInput`) still shows them by their code.
+ */
+const JOINERS = ['\u200c', '\u200d'];
 
 /** The policy's plain "this kind of tool asks first": the question itself says as much. */
 const ROUTINE_REASON = /tools ask first \(approval policy\)$/;

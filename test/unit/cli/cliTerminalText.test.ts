@@ -48,6 +48,8 @@ describe('the savepoint CLI prints stored text (titles, model text, tool inputs,
     clean('show', show);
     assert.ok(show.includes(KEPT), show);
     assert.ok(!show.includes('\nsecond line'), `the task's second line stays on its line: ${show}`);
+    assert.ok(show.includes(`> Looking \\u{1B}[31mred\\u{1B}[0m ${KEPT}\n`), `what the model said, its emoji joined as written: ${show}`);
+    assert.ok(ran.stderr.includes(`> done\\u{1B}]0;owned\\u{7} ${KEPT}\n`), ran.stderr);
     assert.equal(show.split('\n')[0], list.trimEnd(), 'show heads with the session row as list prints it');
 
     const diff = (await cli('diff', id)).stdout;
