@@ -33,7 +33,7 @@ const named = (list: readonly SessionAtGlance[]): string => {
 export function statusLook(sessions: readonly SessionAtGlance[], live: (id: string) => boolean): StatusLook | undefined {
   const waiting = sessions.filter((s) => s.status === 'waiting');
   const running = sessions.filter((s) => s.status === 'running' || (s.status !== 'waiting' && live(s.id)));
-  const runs = running.length ? `${running.length} ${running.length === 1 ? '' : 'sessions '}running` : '';
+  const runs = running.length ? `${running.length} session${running.length === 1 ? '' : 's'} running` : '';
   if (waiting.length) {
     const text = `$(bell-dot) Savepoint: ${waiting.length} approval${waiting.length === 1 ? '' : 's'} waiting${runs ? `, ${running.length} running` : ''}`;
     return { text, tooltip: `Waiting for your decision: ${named(waiting)}. Click to answer.`, command: 'savepoint.answerApprovals', warning: true };

@@ -16,6 +16,7 @@ describe('statusLook: the status bar says what runs and what waits', () => {
   it('sessions running in the background show, with how many, naming them; a click shows them', () => {
     const look = statusLook([s('a', 'running', 'Fix the parser'), s('b', 'running', 'Add tests'), s('c', 'failed')], (id) => id !== 'c');
     assert.equal(look?.text, '$(sync~spin) Savepoint: 2 sessions running');
+    assert.equal(statusLook([s('a', 'running')], () => true)?.text, '$(sync~spin) Savepoint: 1 session running');
     assert.equal(look?.warning, false);
     assert.equal(look?.command, 'savepoint.sessions.focus');
     assert.match(look?.tooltip ?? '', /Fix the parser/);
