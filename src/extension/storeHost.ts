@@ -175,7 +175,7 @@ export class StoreHost implements vscode.Disposable {
     this.retired.add(copy);
     setTimeout(() => void this.retire(copy), 10_000).unref();
     this.log.info(`store taken over at ${own.dir}: the window that held it has closed`);
-    this.changed.fire();
+    this.fireChanged();
     this.tookOver.fire();
     return true;
   }
