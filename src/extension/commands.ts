@@ -86,12 +86,13 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       if (where.refusal !== undefined) throw new NotReady(where.refusal);
       // What else stops a session (a restricted workspace, the store, no API key...) is said before the task is typed, not after.
       if (typeof task !== 'string') await d.sessions.canStart();
-      const text = typeof task === 'string' ? task : await vscode.window.showInputBox({ title: 'Savepoint: New Session', prompt: 'What should the agent do?', placeHolder: 'e.g. Add input validation to src/parser.ts and a test for it', ignoreFocusOut: true });
-      if (!text?.trim()) return;
-      // With several folders on disk, the user says which one the agent works in (it stays there for good).
+      // With several folders on disk, the user says which one the agent works in (it stays there for
+      // good), before typing the task: a question dismissed then loses nothing typed.
       const usable = where.usable.map((u) => u.f);
       const folder = usable.length > 1 ? await pickFolder(usable, where.leftOut) : usable[0];
       if (usable.length > 1 && !folder) return void notify.info('Savepoint: no folder chosen, so no session was started.');
+      const text = typeof task === 'string' ? task : await vscode.window.showInputBox({ title: 'Savepoint: New Session', prompt: 'What should the agent do?', placeHolder: 'e.g. Add input validation to src/parser.ts and a test for it', ignoreFocusOut: true });
+      if (!text?.trim()) return;
       const id = await d.sessions.start(text.trim(), folder);
       // Its live timeline is in the sidebar (the palette's Show Session opens the text document).
       void notify.info(`Savepoint: session started${open.length > 1 && folder ? ` in the folder "${folder.name}"` : ''}.`, 'Show Session').then((a) => a && d.reveal(id));

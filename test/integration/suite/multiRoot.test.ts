@@ -78,4 +78,20 @@ describe('multi-root workspace', () => {
     assert.deepEqual(stats.violations, []);
     assert.deepEqual(ui.errors(), []);
   });
+
+  it('New Session asks for the folder before the task: the question dismissed, nothing was typed for nothing', async () => {
+    const asked: string[] = [];
+    ui.on('quickPick', /Which folder should the agent work in\?/, () => {
+      asked.push('folder');
+      return undefined;
+    });
+    ui.on('inputBox', /What should the agent do\?/, () => {
+      asked.push('task');
+      return 'typed for nothing';
+    });
+    await vscode.commands.executeCommand('savepoint.newSession');
+    assert.deepEqual(asked, ['folder'], 'the task is not asked for once the folder question is dismissed');
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && /no folder chosen, so no session was started/.test(c.message)));
+    assert.deepEqual(ui.errors(), []);
+  });
 });
