@@ -8,6 +8,7 @@ import { API_KEY_SECRET, NotReady } from './readiness';
 import type { StoreHost } from './storeHost';
 import { notify } from './notify';
 import { usd } from '../shared/money';
+import { shownTitle } from '../shared/notificationText';
 import { sessionChoices } from '../core/store/sessionChoices';
 import { readEncryptAtRest } from './settings';
 import { exportTarget } from '../core/util/exportTarget';
@@ -73,6 +74,12 @@ async function pickFolder(open: readonly vscode.WorkspaceFolder[], leftOut: stri
   return (await vscode.window.showQuickPick(items, { title: 'Savepoint: New Session', placeHolder, ignoreFocusOut: true }))?.f;
 }
 
+/** ` ("<title>")`, to name a session in a question (given by id from the sidebar, a keybinding...: the user sees which); empty when unknown. */
+async function named(d: Pick<Deps, 'stores'>, id: SessionId): Promise<string> {
+  const title = await (await d.stores.get()).store?.getSession(id).then((s) => s?.title, () => undefined);
+  return title ? ` ("${shownTitle(title)}")` : '';
+}
+
 const idArg = (a: unknown): SessionId | undefined => (typeof a === 'string' && a ? (a as SessionId) : undefined);
 const unfinished = (s: SessionSummary) => s.status !== 'completed';
 
@@ -112,7 +119,7 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
     reg('savepoint.cancelSession', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Cancel which session?', unfinished));
       if (!id) return;
-      const ok = await notify.warn('Cancel this session? Its checkpoints are kept; you can retry it later.', { modal: true }, 'Cancel Session');
+      const ok = await notify.warn(`Cancel this session${await named(d, id)}? Its checkpoints are kept; you can retry it later.`, { modal: true }, 'Cancel Session');
       if (ok) await d.sessions.cancel(id);
     }),
     reg('savepoint.showSession', async (arg?: unknown) => {
@@ -137,7 +144,7 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       if (!id) return;
       // Given by id (a keybinding, another extension): the picker's filter did not see it.
       if (d.sessions.isRunning(id)) return void notify.warn('Savepoint: that session is running (or asking you something); pause or cancel it first, then delete it. Nothing was deleted.');
-      const ok = await notify.warn('Delete this session and its checkpoints? Files in your workspace are not touched.', { modal: true }, 'Delete');
+      const ok = await notify.warn(`Delete this session${await named(d, id)} and its checkpoints? Files in your workspace are not touched.`, { modal: true }, 'Delete');
       if (!ok) return;
       const { store } = await d.stores.get();
       await d.sessions.removeCrashLeftovers(id);

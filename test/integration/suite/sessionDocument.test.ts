@@ -30,6 +30,8 @@ describe('Session document', () => {
 
     ui.on('warning', /Delete this session/, () => 'Delete');
     await vscode.commands.executeCommand('savepoint.deleteSession', fork.id);
+    // Given by id (the sidebar's button), the question says which session it deletes.
+    assert.ok(ui.calls.some((c) => c.kind === 'warning' && c.message.startsWith(`Delete this session ("${fork.title.slice(0, 20)}`) && c.message.includes('") and its checkpoints?')), JSON.stringify(ui.calls.map((c) => c.message)));
     await waitFor('the deletion in the open document', () => (/deleted/i.test(doc.getText()) ? true : undefined), 5000);
     assert.ok(!doc.getText().includes('Never edit vendor/'), 'nothing of the deleted session is left on screen');
     assert.deepEqual(ui.errors(), []);
