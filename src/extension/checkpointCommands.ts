@@ -23,7 +23,7 @@ import { BlobContentProvider } from './blobContentProvider';
 import { showWritten, unsavedUnder } from './unsavedEditors';
 
 export interface CheckpointDeps {
-  stores: Pick<StoreHost, 'get' | 'memory' | 'notifyChanged' | 'takeOver'>;
+  stores: Pick<StoreHost, 'get' | 'memory' | 'notifyChanged' | 'writable'>;
   sessions: Pick<SessionService, 'isRunning' | 'symbolOutliner' | 'holdWritesIn' | 'resume' | 'folders' | 'folderOf'>;
   pickSession: (placeHolder: string) => Promise<SessionId | undefined>;
   log: vscode.LogOutputChannel;
@@ -48,14 +48,10 @@ function folder(d: Deps, id?: SessionId): vscode.Uri {
  * any question, not after the preview and the confirm.
  */
 async function storeOf(d: Deps, writes = false): Promise<CheckpointStore> {
-  const { store, error, readOnly } = await d.stores.get();
+  // The window that held the store may have closed since: then this one takes it over and goes on.
+  const { store, error, readOnly } = await (writes ? d.stores.writable() : d.stores.get());
   if (!store) throw new NotReady(`${error ?? 'The session store is not open'}: the checkpoints cannot be read.`, { title: 'Show Logs', command: 'savepoint.showLogs' });
   if (!writes || !readOnly) return store;
-  // The window that held it may have closed since: then this one takes it over and goes on.
-  if (await d.stores.takeOver()) {
-    const now = await d.stores.get();
-    if (now.store && !now.readOnly) return now.store;
-  }
   throw new NotReady('Another window is using this workspace\'s sessions (they are read-only here): rewind, undo or fork in that window, or close it and try again. Nothing was changed.');
 }
 

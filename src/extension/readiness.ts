@@ -39,13 +39,12 @@ export function rootOf(folder: vscode.WorkspaceFolder | undefined): string {
  * it runs the agent: `needsModel`), the session store open and writable here, and an API key (or an
  * endpoint of the user's own). Throws NotReady saying which is missing, with the action that fixes it.
  */
-export async function readyToRun(stores: Pick<StoreHost, 'get' | 'takeOver'>, secrets: vscode.SecretStorage, needsModel: boolean): Promise<{ store: DiskCheckpointStore; apiKey: string }> {
+export async function readyToRun(stores: Pick<StoreHost, 'writable'>, secrets: vscode.SecretStorage, needsModel: boolean): Promise<{ store: DiskCheckpointStore; apiKey: string }> {
   if (needsModel && !vscode.workspace.isTrusted) throw new NotReady('Savepoint does not run the agent or its tools in a restricted workspace; its sessions are shown only. Trust the workspace to run them.', { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' });
-  let state = await stores.get();
+  // The window that held the store may have closed since: then this one takes it over and goes on.
+  const state = await stores.writable();
   if (!state.store) throw new NotReady(state.error ?? 'The session store is not available.', { title: 'Show Logs', command: 'savepoint.showLogs' });
-  // The window that held it may have closed since: then this one takes it over and goes on.
-  if (state.readOnly && (await stores.takeOver())) state = await stores.get();
-  if (!state.store || state.readOnly) throw new NotReady(READ_ONLY_HERE);
+  if (state.readOnly) throw new NotReady(READ_ONLY_HERE);
   const apiKey = (await secrets.get(API_KEY_SECRET)) ?? process.env.ANTHROPIC_API_KEY ?? '';
   if (needsModel && !apiKey && !readSettings().baseUrl) throw new NotReady('Set your Anthropic API key first (it is kept in VS Code\'s secret storage).', { title: 'Set API Key', command: 'savepoint.setApiKey' });
   return { store: state.store, apiKey };

@@ -133,6 +133,12 @@ export class StoreHost implements vscode.Disposable {
     return this.takingOver;
   }
 
+  /** The state for an action that writes: read-only, the store is taken over first when it can be (`takeOver`). */
+  async writable(): Promise<StoreState> {
+    const state = await this.get();
+    return state.store && state.readOnly && (await this.takeOver()) ? this.get() : state;
+  }
+
   private takingOver: Promise<boolean> | undefined;
   private readonly retired = new Set<DiskCheckpointStore>();
   private readonly tookOver = new vscode.EventEmitter<void>();
@@ -145,16 +151,9 @@ export class StoreHost implements vscode.Disposable {
     if (!state.store) return false;
     if (!state.readOnly) return true;
     const copy = state.store;
-    const config = readStoreSettings();
     let own: DiskCheckpointStore;
     try {
-      own = await openCheckpointStore({
-        dir: copy.dir,
-        onLocked: 'fail',
-        syncWrites: config.syncWrites,
-        snapshotEvery: config.snapshotEvery,
-        ...(config.encryptAtRest ? { keyProvider: { getKey: () => this.storeKey() } } : {}),
-      });
+      own = await this.openStore(copy.dir, 'fail', readStoreSettings());
     } catch (e) {
       if (!StoreError.is(e, 'LOCKED')) this.log.warn(`the store could not be taken over from the read-only copy: ${e instanceof Error ? e.message : String(e)}`);
       return false;
@@ -164,10 +163,8 @@ export class StoreHost implements vscode.Disposable {
       await own.close();
       return false;
     }
-    own.onQuarantine((n) => this.log.warn(`a damaged record was set aside: ${n.key} (${n.reason})`));
     this.opening = Promise.resolve({ store: own, readOnly: false, error: null });
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    await new WorkspaceRegistry(this.context.globalStorageUri.fsPath).record(own.workspaceId, own.dir, folders).catch((e: unknown) => this.log.warn(`workspace registry not updated: ${String(e)}`));
+    await this.record(new WorkspaceRegistry(this.context.globalStorageUri.fsPath), own, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
     // Memory read from the copy goes with it (its user scope may hold the user store, which the next opening needs).
     const memory = this.memoryOpening;
     this.memoryOpening = undefined;
@@ -185,6 +182,24 @@ export class StoreHost implements vscode.Disposable {
     await copy.close().catch((e: unknown) => this.log.warn(`the read-only copy of the store was not removed: ${String(e)}`));
   }
 
+  /** The store at `dir` with the settings' options (its damaged records logged): at first use, and when taken over. */
+  private async openStore(dir: string, onLocked: 'readonly' | 'fail', config: ReturnType<typeof readStoreSettings>): Promise<DiskCheckpointStore> {
+    const store = await openCheckpointStore({
+      dir,
+      onLocked,
+      syncWrites: config.syncWrites,
+      snapshotEvery: config.snapshotEvery,
+      ...(config.encryptAtRest ? { keyProvider: { getKey: () => this.storeKey() } } : {}),
+    });
+    store.onQuarantine((n) => this.log.warn(`a damaged record was set aside: ${n.key} (${n.reason})`));
+    return store;
+  }
+
+  /** The registry learns which folders this store belongs to (a window that holds it only). */
+  private record(registry: WorkspaceRegistry, store: DiskCheckpointStore, folders: string[]): Promise<void> {
+    return registry.record(store.workspaceId, store.dir, folders).catch((e: unknown) => this.log.warn(`workspace registry not updated: ${String(e)}`));
+  }
+
   private async open(): Promise<StoreState> {
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -193,16 +208,8 @@ export class StoreHost implements vscode.Disposable {
     try {
       const location = await registry.locate(storage.fsPath, folders);
       if (location.adoptedFrom) this.log.info(`using the store of this workspace found through the registry: ${location.dir}`);
-      const encrypt = config.encryptAtRest;
-      const store = await openCheckpointStore({
-        dir: location.dir,
-        onLocked: 'readonly',
-        syncWrites: config.syncWrites,
-        snapshotEvery: config.snapshotEvery,
-        ...(encrypt ? { keyProvider: { getKey: () => this.storeKey() } } : {}),
-      });
-      store.onQuarantine((n) => this.log.warn(`a damaged record was set aside: ${n.key} (${n.reason})`));
-      if (!store.readOnly) await registry.record(store.workspaceId, location.dir, folders).catch((e: unknown) => this.log.warn(`workspace registry not updated: ${String(e)}`));
+      const store = await this.openStore(location.dir, 'readonly', config);
+      if (!store.readOnly) await this.record(registry, store, folders);
       this.log.info(`store open at ${location.dir}${store.readOnly ? ' (read-only: another window holds it)' : ''}`);
       return { store, readOnly: store.readOnly, error: null };
     } catch (e) {

@@ -48,7 +48,8 @@ describe('Checkpoint commands without a folder or a store', () => {
   const warnings = () => ui.calls.filter((c) => c.kind === 'warning');
 
   it('says that the session store is not open, and why, with the logs a click away', async () => {
-    const closed = { get: async () => ({ store: undefined, readOnly: false, error: 'The session store could not be opened: no space left on the disk' }), memory: async () => undefined, notifyChanged: () => undefined, takeOver: async () => false } as unknown as CheckpointDeps['stores'];
+    const closedState = { store: undefined, readOnly: false, error: 'The session store could not be opened: no space left on the disk' };
+    const closed = { get: async () => closedState, writable: async () => closedState, memory: async () => undefined, notifyChanged: () => undefined } as unknown as CheckpointDeps['stores'];
     const commands = checkpointCommands(deps({ stores: closed }));
     for (const [command, args] of [['savepoint.rewindSession', [id, 1]], ['savepoint.undoRewind', [id]], ['savepoint.forkSession', [id, 1]], ['savepoint.openStepDiff', [id, 1]], ['savepoint.showStepSymbols', [id, 1]]] as const) {
       const seen = ui.calls.length;
@@ -80,7 +81,7 @@ describe('Checkpoint commands without a folder or a store', () => {
     const store = (await host.get()).store;
     assert.ok(store);
     // A second window: the store open read-only (the first holds it), every read working.
-    const readOnly = { get: async () => ({ store, readOnly: true, error: null }), memory: async () => undefined, notifyChanged: () => undefined, takeOver: async () => false } as unknown as CheckpointDeps['stores'];
+    const readOnly = { get: async () => ({ store, readOnly: true, error: null }), writable: async () => ({ store, readOnly: true, error: null }), memory: async () => undefined, notifyChanged: () => undefined } as unknown as CheckpointDeps['stores'];
     const commands = checkpointCommands(deps({ stores: readOnly }));
     const head = (await store.getSession(id))?.headSeq;
     for (const [command, args] of [['savepoint.rewindSession', [id, 1]], ['savepoint.undoRewind', [id]], ['savepoint.forkSession', [id, 1]], ['savepoint.rewindSession', []]] as const) {

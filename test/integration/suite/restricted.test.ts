@@ -73,6 +73,7 @@ describe('restricted workspace', () => {
     assert.equal((await store.getSession(id))?.status, 'running');
     const host = {
       get: async () => ({ store, readOnly: false, error: null }),
+      writable: async () => ({ store, readOnly: false, error: null }),
       listSessions: async () => (await store.listSessions({})).sessions,
       memory: async () => undefined,
       captureLogDir: join(dir, 'capture-log'),
