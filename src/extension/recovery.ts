@@ -1,21 +1,29 @@
-import type * as vscode from 'vscode';
 import type { SessionId } from '../core/store/types';
 import { explainFailure } from './commands';
 import { readSettings } from './settings';
+import * as vscode from 'vscode';
+import { shownTitle } from '../shared/notificationText';
 import { notify } from './notify';
 import { FolderNotOpen } from './readiness';
+
+/** A session the restart marked interrupted, with its title (the task) to name it by. */
+export interface InterruptedSession {
+  id: SessionId;
+  title: string;
+}
 
 /** What the restart recovery needs of the session service. */
 export interface RecoveringSessions {
   sweepCrashLeftovers(): Promise<number>;
-  recoverInterrupted(): Promise<SessionId[]>;
+  recoverInterrupted(): Promise<InterruptedSession[]>;
   rememberLostEpisodes(): Promise<number>;
   resume(id: SessionId): Promise<void>;
 }
 
 /**
  * After a crash or a restart: sessions that were running are interrupted; offer to resume them, or to
- * show them (`show`: in the Savepoint sidebar). Finished sessions whose episode a crash lost get it.
+ * show them (`show`: in the Savepoint sidebar; of several, the one the user picks). The notice names
+ * them. Finished sessions whose episode a crash lost get it.
  */
 export async function recover(service: RecoveringSessions, statusBar: { refresh(): Promise<void> }, log: vscode.LogOutputChannel, show: (id: SessionId) => Promise<void>): Promise<void> {
   try {
@@ -26,16 +34,32 @@ export async function recover(service: RecoveringSessions, statusBar: { refresh(
     void service.rememberLostEpisodes().catch((e: unknown) => log.warn(`episodes of finished sessions: ${e instanceof Error ? e.message : String(e)}`));
     await statusBar.refresh();
     if (interrupted.length === 0) return;
-    log.info(`interrupted sessions: ${interrupted.join(', ')}`);
-    if (readSettings().autoResume) return await resumeAll(service, interrupted, log);
-    const what = interrupted.length === 1 ? 'A session was' : `${interrupted.length} sessions were`;
-    const a = await notify.warn(`Savepoint: ${what} interrupted when the editor stopped. Nothing is lost.`, 'Resume', 'Show');
-    if (a === 'Resume') await resumeAll(service, interrupted, log);
-    const first = interrupted[0];
-    if (a === 'Show' && first) await show(first);
+    const ids = interrupted.map((s) => s.id);
+    log.info(`interrupted sessions: ${ids.join(', ')}`);
+    if (readSettings().autoResume) return await resumeAll(service, ids, log);
+    const a = await notify.warn(interruptedText(interrupted), 'Resume', 'Show');
+    if (a === 'Resume') await resumeAll(service, ids, log);
+    if (a !== 'Show') return;
+    const chosen = interrupted.length === 1 ? interrupted[0] : await pickInterrupted(interrupted);
+    if (chosen) await show(chosen.id);
   } catch (e) {
     log.warn(`restart recovery: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** Names at most three of the interrupted sessions, so that the user knows which work stopped. */
+export function interruptedText(sessions: readonly InterruptedSession[]): string {
+  const names = sessions.slice(0, 3).map((s) => `"${shownTitle(s.title)}"`);
+  const more = sessions.length - names.length;
+  const which = more > 0 ? `${names.join(', ')} and ${more} more` : names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+  const what = sessions.length === 1 ? `The session ${which} was` : `${sessions.length} sessions were`;
+  const list = sessions.length === 1 ? '' : ` (${which})`;
+  return `Savepoint: ${what} interrupted when the editor stopped${list}. Nothing is lost.`;
+}
+
+async function pickInterrupted(sessions: readonly InterruptedSession[]): Promise<InterruptedSession | undefined> {
+  const items = sessions.map((s) => ({ label: shownTitle(s.title), description: s.id, s }));
+  return (await vscode.window.showQuickPick(items, { placeHolder: 'Show which interrupted session?' }))?.s;
 }
 
 /**

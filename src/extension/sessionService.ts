@@ -190,15 +190,15 @@ export class SessionService implements vscode.Disposable {
   }
 
   /** Sessions journaled as running that no process runs any more (the editor died): mark them interrupted. */
-  async recoverInterrupted(): Promise<SessionId[]> {
+  async recoverInterrupted(): Promise<Array<{ id: SessionId; title: string }>> {
     const state = await this.stores.get();
     if (!state.store || state.readOnly) return [];
     const runner = await this.journalRunner();
-    const marked: SessionId[] = [];
+    const marked: Array<{ id: SessionId; title: string }> = [];
     for (const s of await this.stores.listSessions()) {
       if (s.status !== 'running' || this.running.has(s.id)) continue;
       try {
-        if (await runner.markInterrupted(s.id, 'the editor stopped while the session was running')) marked.push(s.id);
+        if (await runner.markInterrupted(s.id, 'the editor stopped while the session was running')) marked.push({ id: s.id, title: s.title });
       } catch (e) {
         this.log.warn(`could not mark ${s.id} interrupted: ${String(e)}`);
       }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SessionId } from '../../../src/core/store/types';
-import { recover } from '../../../src/extension/recovery';
+import { interruptedText, recover } from '../../../src/extension/recovery';
 import { FolderNotOpen, NotReady } from '../../../src/extension/readiness';
 import { activateExtension, config, events, modelStats, waitForSession, WindowStub } from '../helpers';
 
@@ -10,6 +10,8 @@ import { activateExtension, config, events, modelStats, waitForSession, WindowSt
  * editor killed in the middle of a step leaves it. Activation must mark it interrupted (not resume
  * it on its own, not lose it) and offer to resume it.
  */
+const interrupted = (id: string) => ({ id: id as SessionId, title: `Task ${id}` });
+
 describe('Restart recovery', () => {
   let ui: WindowStub;
   beforeEach(() => (ui = new WindowStub().install()));
@@ -45,7 +47,7 @@ describe('Restart recovery', () => {
     const sessions = {
       sweepCrashLeftovers: async () => 0,
       rememberLostEpisodes: async () => 0,
-      recoverInterrupted: async () => ['01INTERRUPTED' as SessionId],
+      recoverInterrupted: async () => [interrupted('01INTERRUPTED')],
       resume: async () => {
         throw why;
       },
@@ -64,7 +66,7 @@ describe('Restart recovery', () => {
     const log = vscode.window.createOutputChannel('Savepoint integration (recovery show)', { log: true });
     ui.on('warning', /interrupted when the editor stopped/, () => 'Show');
     const shown: SessionId[] = [];
-    const sessions = { sweepCrashLeftovers: async () => 0, rememberLostEpisodes: async () => 0, recoverInterrupted: async () => ['01FIRST' as SessionId, '01SECOND' as SessionId], resume: async () => undefined };
+    const sessions = { sweepCrashLeftovers: async () => 0, rememberLostEpisodes: async () => 0, recoverInterrupted: async () => [interrupted('01FIRST')], resume: async () => undefined };
     const documents = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'savepoint-session').length;
     const before = documents();
     try {
@@ -74,6 +76,30 @@ describe('Restart recovery', () => {
     }
     assert.deepEqual(shown, ['01FIRST']);
     assert.equal(documents(), before, 'no session document opened');
+    assert.deepEqual(ui.calls.filter((c) => c.kind === 'warning').map((c) => c.message), ['Savepoint: The session "Task 01FIRST" was interrupted when the editor stopped. Nothing is lost.']);
+  });
+
+  it('the restart notice names the interrupted sessions, and its Show asks which of several to show', async () => {
+    const log = vscode.window.createOutputChannel('Savepoint integration (recovery show several)', { log: true });
+    ui.on('warning', /interrupted when the editor stopped/, () => 'Show');
+    let offered: string[] = [];
+    ui.on('quickPick', /Show which interrupted session\?/, (c) => {
+      const items = c.args[0] as Array<{ label: string }>;
+      offered = items.map((i) => i.label);
+      return items[3];
+    });
+    const shown: SessionId[] = [];
+    const ids = ['01A', '01B', '01C', '01D', '01E'];
+    const sessions = { sweepCrashLeftovers: async () => 0, rememberLostEpisodes: async () => 0, recoverInterrupted: async () => ids.map(interrupted), resume: async () => undefined };
+    try {
+      await recover(sessions, { refresh: async () => undefined }, log, async (id) => void shown.push(id));
+    } finally {
+      log.dispose();
+    }
+    assert.deepEqual(offered, ids.map((i) => `Task ${i}`));
+    assert.deepEqual(shown, ['01D'], 'the one picked, not the first');
+    assert.deepEqual(ui.calls.filter((c) => c.kind === 'warning').map((c) => c.message), ['Savepoint: 5 sessions were interrupted when the editor stopped ("Task 01A", "Task 01B", "Task 01C" and 2 more). Nothing is lost.']);
+    assert.equal(interruptedText(ids.slice(0, 2).map(interrupted)), 'Savepoint: 2 sessions were interrupted when the editor stopped ("Task 01A" and "Task 01B"). Nothing is lost.');
   });
 
   it('Resume on the restart notice passes over a session whose folder is not open, resumes the others, and names the folder', async () => {
@@ -84,7 +110,7 @@ describe('Restart recovery', () => {
     const sessions = {
       sweepCrashLeftovers: async () => 0,
       rememberLostEpisodes: async () => 0,
-      recoverInterrupted: async () => ['01API' as SessionId, '01HERE' as SessionId, '01API2' as SessionId, '01WEB' as SessionId, '01THERE' as SessionId],
+      recoverInterrupted: async () => ['01API', '01HERE', '01API2', '01WEB', '01THERE'].map(interrupted),
       resume: async (id: SessionId) => {
         if (id === '01API' || id === '01API2') throw away('api');
         if (id === '01WEB') throw away('web');
