@@ -19,7 +19,8 @@ export function printPlan(files: readonly RewindFilePlan[], overwrite: readonly 
     const outside = `${f.fromHash === null ? 'deleted' : 'edited'} outside the session: ${overwrite.includes(f.path) ? 'overwritten, as --overwrite asks' : 'kept unless --overwrite'}`;
     const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${outside})` : waits}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
     const mode = `${f.replacesDir ? `  (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)'}`;
-    out(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${terminalLine(f.path)}${mode}${why}\n`);
+    // The reasons name paths and link targets too: each stays on the file's row.
+    out(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${terminalLine(f.path)}${terminalLine(mode + why)}\n`);
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) out(`          ${line}\n`);
     if (f.symbols.length > MAX_PREVIEW_SYMBOLS) out(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
   }
@@ -73,7 +74,7 @@ export function overwritePaths(given: readonly string[] | undefined, files: read
   for (const g of given ?? []) {
     const p = posix.normalize(g.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/+$/, '');
     if (conflicts.has(p)) out.push(p);
-    else err(`--overwrite ${g}: not a file changed outside the session here (${conflicts.size ? `those are: ${[...conflicts].join(', ')}` : 'there are none'}); ignored\n`);
+    else err(`--overwrite ${g}: not a file changed outside the session here (${conflicts.size ? `those are: ${[...conflicts].map(terminalLine).join(', ')}` : 'there are none'}); ignored\n`);
   }
   return out;
 }

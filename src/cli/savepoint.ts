@@ -180,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
         const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: overwrite, ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
         // The undo offered only when there is something to undo (a conversation rewind with no memory write to give back has none).
         const canUndo = (await listRewinds(app.store, id)).some((x) => x.rewindId === r.rewindId && undoable(x));
-        out(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.join(', ')}` : ''}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}${(r.strayForksRemoved ?? []).map((s) => `; removed session ${s}, the fork an earlier attempt of this rewind left (with another message)`).join('')}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
+        out(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.map(terminalLine).join(', ')}` : ''}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}${(r.strayForksRemoved ?? []).map((s) => `; removed session ${s}, the fork an earlier attempt of this rewind left (with another message)`).join('')}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
         return 0;
       }
       case 'undo-rewind': {
@@ -192,7 +192,7 @@ async function main(argv: string[]): Promise<number> {
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
         const overwrite = overwritePaths(o.overwrite, plan.files);
         printPlan(plan.files, overwrite);
-        for (const l of plan.laterRewound ?? []) out(`  later  ${l.path}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
+        for (const l of plan.laterRewound ?? []) out(`  later  ${terminalLine(l.path)}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
         const back = await writesTakenBack(app.memory, plan);
         if (back) out(`also brings back ${count(back, 'long-term memory write')} the rewind took back\n`);
         if (!o.yes) {

@@ -66,6 +66,9 @@ export function hashOnly(s: Pick<SideEffect, 'binary' | 'tooLarge' | 'unkept' | 
 }
 const DETAIL_LINES = 10;
 
+/** A path (or a line naming one) kept on its row: a line break in a file name shows as ⏎. */
+const onRow = (text: string): string => text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ');
+
 /** Under a result: the files a command changed (binary and too-large ones marked) and the symbols the call changed, one per line. */
 function resultDetails(d: ToolResultData): string {
   const files = (d.sideEffects ?? []).map((s) => {
@@ -73,7 +76,7 @@ function resultDetails(d: ToolResultData): string {
     return `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${link !== undefined ? ` (${link})` : hashOnly(s)}`;
   });
   const lines = [...files, ...(d.symbols ?? [])];
-  const shown = lines.slice(0, DETAIL_LINES).map((l) => `\n        ${l}`).join('');
+  const shown = lines.slice(0, DETAIL_LINES).map((l) => `\n        ${onRow(l)}`).join('');
   return (lines.length > DETAIL_LINES ? `${shown}\n        … and ${lines.length - DETAIL_LINES} more` : shown) + findingLines(d);
 }
 
@@ -99,7 +102,7 @@ function notUnderstoodLines(diag: StepDiagnostics): string {
 function introducedLines(diag: StepDiagnostics): string {
   if (diag.introducedCount === 0) return '';
   const shown = diag.introduced.slice(0, FINDING_LINES);
-  const lines = shown.map((f) => `\n        ${f.path}:${f.line}:${f.column} ${f.severity} ${cut(f.message.split('\n')[0] ?? '', 160)}${f.code ? ` [${f.code}]` : ''}`).join('');
+  const lines = shown.map((f) => `\n        ${onRow(f.path)}:${f.line}:${f.column} ${f.severity} ${cut(f.message.split('\n')[0] ?? '', 160)}${f.code ? ` [${f.code}]` : ''}`).join('');
   const more = diag.introducedCount - shown.length;
   return more > 0 ? `${lines}\n        … and ${more} more new finding${more === 1 ? '' : 's'} (get_diagnostics lists them all)` : lines;
 }
@@ -122,7 +125,7 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'tool_planned':
       return `${head}  plan ${ev.data.name} ${cut(JSON.stringify(ev.data.input), 120)}`;
     case 'tool_started':
-      return `${head}  start ${ev.data.callId}${ev.data.mutations ? ` (${ev.data.mutations.map((m) => m.path).join(', ')})` : ''}`;
+      return `${head}  start ${ev.data.callId}${ev.data.mutations ? ` (${ev.data.mutations.map((m) => onRow(m.path)).join(', ')})` : ''}`;
     case 'approval_requested':
       return `${head}  ASK ${ev.data.kind}${ev.data.name ? ` ${ev.data.name}` : ''}: ${cut(flat(ev.data.reasons.join('; ')), 140)}`;
     case 'approval_decided':

@@ -91,6 +91,20 @@ describe('the CLI conversation rewind', function () {
     assert.deepEqual(await readdir(ws), ['a.ts']);
   });
 
+  it('names a removed folder whose name holds a line break on the same row', async () => {
+    const { ws, cli } = await setUp([
+      { type: 'message', delayMs: 100, content: [{ type: 'tool_use', id: 'w2', name: 'write_file', input: { path: 'two\nlines/b.ts', content: 'export const b = 1;\n' } }], expect: { toolResultFor: 'w1' } },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w2' } },
+    ]);
+    const started = await cli('run', '--approvals', 'yes', 'add b');
+    const id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    assert.deepEqual((await readdir(ws)).sort(), ['a.ts', 'two\nlines']);
+    // Each row of show and diff that names the file keeps it on that row.
+    for (const c of [["show", id], ["diff", id, "2"]]) { const o = (await cli(...c)).stdout; assert.doesNotMatch(o, /^lines\//m, `${c[0]}: ${o}`); }
+    const done = await cli('rewind', id, '1', '--yes');
+    assert.match(done.stdout, /^delete +two ⏎ lines\/b\.ts\nrewound 1 file; removed the folders it emptied that steps after 1 had made: two ⏎ lines\n/, JSON.stringify(done.stdout));
+  });
+
   it('--overwrite takes a conflict written as ./a.ts, and says on stderr that a path which is no conflict is ignored, at the preview too, which says the conflict would be overwritten', async () => {
     const { ws, cli } = await setUp([{ type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'w1' } }]);
     const started = await cli('run', '--approvals', 'yes', 'set a to 2');
