@@ -16,7 +16,11 @@ module.exports = (_env, argv) => {
   const common = {
     mode: production ? 'production' : 'development',
     devtool: production ? 'hidden-source-map' : 'source-map',
-    resolve: { extensions: ['.ts', '.js'] },
+    resolve: {
+      extensions: ['.ts', '.js'],
+      // Its "main" is a UMD build whose modules require each other at run time, which a bundle cannot follow.
+      alias: { 'jsonc-parser$': path.resolve(__dirname, 'node_modules/jsonc-parser/lib/esm/main.js') },
+    },
     infrastructureLogging: { level: 'warn' },
     performance: { hints: false },
   };

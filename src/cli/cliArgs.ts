@@ -58,6 +58,11 @@ options:
   --check-command-timeout SECONDS
                       stop the check command after this long (default 300)
 
+run, resume and approve read the workspace's .vscode/settings.json (savepoint.*) as the editor does:
+  it may make approvals, budgets and memory stricter than these options, never looser, and it
+  chooses the models (without --model), the ignored paths, the size limit and compaction; it never
+  sets the endpoint, and its check command is named, not run; what is not used is said on stderr
+
 SESSION: an id as savepoint list shows it, or its start (${MIN_PREFIX} characters or more) when no other id begins so
 
 exit codes: 0 done (a preview too), 1 failed (no such session or step, a conflict, the store), 2 the

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ModelPolicyOptions } from '../core/model/modelPolicy';
+import type { CliSettings } from './workspaceSettings';
 
 /**
  * What a CLI command runs with, and where it keeps things: light on purpose (no runner, model
@@ -32,6 +33,8 @@ export interface CliEnv {
   streamIdleMs?: number;
   /** RunnerDeps.maxContinuations. */
   maxContinuations?: number;
+  /** What a run takes from the workspace's settings (see cliSettings): approvals, compaction, the capture's ignored paths and size limit. */
+  settings?: Pick<CliSettings, 'policy' | 'context' | 'maxFileBytes' | 'ignore'>;
 }
 
 /** Where the CLI keeps a workspace's sessions when --store is not given. */

@@ -59,7 +59,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
   const diagnostics = env.checkCommand ? new CommandDiagnostics({ command: env.checkCommand, root: resolve(env.workspace), runner: processes, timeoutMs: checkCommandTimeoutMs(env.checkTimeoutSeconds) }) : noDiagnostics;
   // Loaded only where used: the model client, the runner and tree-sitter were most of a command's start-up.
   const logDir = `${storeDir}-capture-log`;
-  const capture = env.codeAware && env.runs ? await captureFor(env.workspace, logDir) : undefined;
+  const capture = env.codeAware && env.runs ? await captureFor(env.workspace, logDir, env.settings) : undefined;
   // The baseline scan reads the whole workspace: it runs while the model thinks, not before the first request.
   let baselineStarted = false;
   const startBaseline = () => {
@@ -92,6 +92,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
       ...(outliner ? { outliner } : {}),
       ...(env.checkCommand && env.diagnoseSteps ? { diagnoseSteps: true } : {}),
       ...(env.maxContinuations !== undefined ? { maxContinuations: env.maxContinuations } : {}),
+      ...(env.settings ? { policy: env.settings.policy, context: env.settings.context, maxFileBytes: env.settings.maxFileBytes } : {}),
       ...extra,
     });
   };
@@ -144,10 +145,10 @@ async function runnerModules() {
   return { Runner, AnthropicLlmClient, builtinTools, memoryTools };
 }
 
-/** The workspace's change capture, its log (for a command a crash cuts off) in `logDir`, beside the store. */
-async function captureFor(workspace: string, logDir: string) {
+/** The workspace's change capture, its log (for a command a crash cuts off) in `logDir`, beside the store; the settings' ignored paths and size limit. */
+async function captureFor(workspace: string, logDir: string, settings: CliEnv['settings']) {
   const [{ NodeChangeCapture }, { MemoryContentStore }] = await Promise.all([import('../core/node/nodeChangeCapture'), import('../core/capture/memoryContentStore')]);
-  return new NodeChangeCapture(resolve(workspace), { contentStore: new MemoryContentStore(), logDir });
+  return new NodeChangeCapture(resolve(workspace), { contentStore: new MemoryContentStore(), logDir, ...(settings ? { ignore: settings.ignore, maxFileBytes: settings.maxFileBytes } : {}) });
 }
 
 /** Inside the bundle (dist/cli.js) the grammars sit next to it; from out/ they come from node_modules. */

@@ -29,6 +29,7 @@ import { USAGE, UsageError, budgetsOf, checkTakes, checkWorkspace, modelLimits, 
 import { resolveSessionArg } from './sessionPrefix';
 import { CTRL_C, SIGTERM_STOP } from '../core/runner/stopReasons';
 import { err, jsonLine, out, terminalLine } from './terminalText';
+import { SETTINGS_FILE, cliSettings } from './workspaceSettings';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseCommandLine(argv);
@@ -62,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
   }
   checkWorkspace(command, env.workspace);
+  // A run reads the workspace's .vscode/settings.json as the editor does, the command line being the user's word (see cliSettings).
+  const settings = ['run', 'resume', 'approve'].includes(command) ? cliSettings(env.workspace, { models: o.model, budgets, maxContinuations: env.maxContinuations, streamIdleSeconds: env.streamIdleMs && env.streamIdleMs / 1000, checkCommand: o['check-command'], baseUrl: env.baseUrl }) : undefined;
+  if (settings) {
+    for (const n of settings.notes) err(`savepoint: ${SETTINGS_FILE}: ${n}\n`);
+    Object.assign(env, { settings, maxContinuations: settings.maxContinuations, streamIdleMs: settings.streamIdleMs, memory: env.memory && settings.memory });
+  }
   const storeDir = env.store ?? defaultStoreDir(env.workspace);
   // Opening makes a store: a command on a session (or `list`) in a workspace that has none (the wrong
   // folder, a mistyped --workspace) left an empty one behind, and said only "no session X".
@@ -107,11 +114,7 @@ async function main(argv: string[]): Promise<number> {
       case 'run': {
         const task = rest.join(' ').trim();
         if (!task) throw new UsageError('run needs a task: savepoint run "what to do"');
-        const id = await app.runner.start({
-          task,
-          models: o.model?.length ? o.model : ['claude-sonnet-4-6'],
-          budgets,
-        });
+        const id = await app.runner.start({ task, models: settings?.models ?? ['claude-sonnet-4-6'], budgets: settings?.budgets ?? budgets, ...(settings ? { maxTokens: settings.maxTokens, policy: settings.policy } : {}) });
         err(`session ${id}\n`);
         return report(await app.runner.run(id, abort.signal));
       }
