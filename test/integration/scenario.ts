@@ -37,6 +37,10 @@ export const READ_TASK = 'Read the README';
 /** A session in the second folder of a multi-root workspace (multiRoot.test.ts): a command's file and an edit, then done. */
 export const MULTI_MODEL = 'claude-sonnet-4-6-integration-multi';
 export const MULTI_TASK = 'Work in the second folder';
+/** A session whose command waits until the user has saved usersave.txt in the editor (editorSaves.test.ts). */
+export const USERSAVE_MODEL = 'claude-sonnet-4-6-integration-usersave';
+export const USERSAVE_TASK = 'Build while I type';
+export const USERSAVE_COMMAND = 'echo started > usersave-started.txt; until grep -q typed usersave.txt; do sleep 0.1; done; echo built > usersave-built.txt';
 /** The session the launcher leaves journaled as running before the editor starts. */
 export const SEEDED_TITLE = 'A session the editor was running when it stopped';
 
@@ -53,6 +57,13 @@ export const FIXTURE_FILES: Record<string, string> = {
 };
 
 export const STEPS: StepInput[] = [
+  {
+    type: 'message',
+    model: USERSAVE_MODEL,
+    expect: { lastUserContains: USERSAVE_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_usersave_cmd', name: 'run_command', input: { command: USERSAVE_COMMAND } }],
+  },
+  { type: 'message', model: USERSAVE_MODEL, expect: { toolResultFor: 'toolu_integ_usersave_cmd', toolResultIsError: false }, content: [{ type: 'text', text: 'Built.' }] },
   {
     type: 'message',
     model: MULTI_MODEL,

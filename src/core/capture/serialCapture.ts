@@ -11,8 +11,9 @@ import type { CaptureMark, ChangeCapture, FileChange, FileChangeSet, HeldWrite }
  * file tools, rewinds and undos of another session while a command runs are held (`holdWrites`)
  * and left out of that command's changes when the file still holds what was written: they are the
  * other session's, journaled by it. A hold covers the capture open when it is made and any that
- * begins before its release (a rewind's renames may land after a command began). An edit by the
- * user in the editor meanwhile is still the command's (nothing tells them apart on disk).
+ * begins before its release (a rewind's renames may land after a command began). A save in the
+ * editor meanwhile is the user's, told by the editor (`userSaving`), and left out the same way; a
+ * file another program changes is still the command's (nothing tells them apart on disk).
  */
 export class SerialCapture implements ChangeCapture {
   /** Settles when the last capture asked for has ended (or failed to begin). */
@@ -22,6 +23,8 @@ export class SerialCapture implements ChangeCapture {
   private toolWrites: Map<string, string | null> | undefined;
   /** Writes held now (not yet released). */
   private readonly holds = new Set<readonly HeldWrite[]>();
+  /** Saves in the editor under way (`userSaving`): each settles when its hash is known, or after SAVE_WAIT_MS. */
+  private readonly saving = new Set<Promise<void>>();
 
   constructor(private readonly inner: ChangeCapture) {}
 
@@ -48,6 +51,8 @@ export class SerialCapture implements ChangeCapture {
   async end(mark: CaptureMark): Promise<FileChangeSet> {
     try {
       const set = await this.inner.end(mark);
+      // A save that reached the disk while the command ran is known by its hash only once the editor says it is done.
+      if (this.saving.size) await Promise.all([...this.saving]);
       const written = this.toolWrites;
       if (!written?.size) return set;
       return { ...set, changes: withoutHeld(set.changes, (p, hash) => written.has(p) && written.get(p) === hash) };
@@ -75,6 +80,34 @@ export class SerialCapture implements ChangeCapture {
     };
   }
 
+  /**
+   * The user is saving `path` in the editor (before the save reaches the disk). Returns its settle, to
+   * call with the hash of what the save wrote (undefined: not known, the save failed). A save that
+   * lands while a command's capture is open is the user's typing, not the command's work: it is left
+   * out of the command's changes when the file still holds it (as a held write is), so a rewind of
+   * that session never takes it back as the session's own. The end of a capture waits for saves
+   * under way, at most SAVE_WAIT_MS each.
+   */
+  userSaving(path: string): (hash: string | undefined) => void {
+    let done!: () => void;
+    const pending = new Promise<void>((r) => (done = r));
+    const timer = setTimeout(() => finish(), SAVE_WAIT_MS);
+    const finish = () => {
+      clearTimeout(timer);
+      this.saving.delete(pending);
+      done();
+    };
+    this.saving.add(pending);
+    return (hash) => {
+      if (!this.saving.has(pending)) return;
+      if (hash !== undefined && this.toolWrites) {
+        this.toolWrites.set(path, hash);
+        this.inner.noteHeld?.([{ path, hash }]);
+      }
+      finish();
+    };
+  }
+
   recover(label: string): Promise<FileChangeSet | undefined> {
     return this.inner.recover ? this.inner.recover(label) : Promise.resolve(undefined);
   }
@@ -88,6 +121,9 @@ export class SerialCapture implements ChangeCapture {
     return this.inner.dispose();
   }
 }
+
+/** How long the end of a capture waits for the editor to say a save under way is done (a save that failed never says). */
+export const SAVE_WAIT_MS = 5000;
 
 /**
  * The changes without the sides another session wrote (`held`: the path holds what it wrote; null,

@@ -117,6 +117,32 @@ describe('SerialCapture: one command at a time across sessions, each with its ow
     await shared.dispose();
   });
 
+  it('a save in the editor while a command runs is the user\'s: the end waits for the editor to tell its hash, and leaves it out unless the command changes the file again', async () => {
+    const root = await scratch.workspace({ 'a.txt': 'a\n', 'typed.txt': 't\n', 'both.txt': 'b\n' });
+    const inner = scratch.capture(root, { contentStore: new MemoryContentStore() });
+    await inner.start();
+    const shared = new SerialCapture(inner);
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    const mark = await shared.begin();
+    await sh(root, "printf 'A\\n' > a.txt");
+    // The user saves typed.txt (told before the write, its hash after); both.txt is saved, then the command writes it.
+    const typed = shared.userSaving('typed.txt');
+    await writeFile(join(root, 'typed.txt'), 'typed by the user\n');
+    shared.userSaving('both.txt')(sha('saved\n'));
+    await writeFile(join(root, 'both.txt'), 'saved\n');
+    await sh(root, "printf 'formatted\\n' > both.txt");
+    const ended = shared.end(mark);
+    // The command has ended before the editor says the save is done: the end waits for it.
+    await new Promise((r) => setTimeout(r, 50));
+    typed(sha('typed by the user\n'));
+    assert.deepEqual(summary(await ended), ['a.txt modified', 'both.txt modified']);
+    // A later command that changes the file is that command's.
+    const next = await shared.begin();
+    await sh(root, "printf 'T\\n' > typed.txt");
+    assert.deepEqual(summary(await shared.end(next)), ['typed.txt modified']);
+    await shared.dispose();
+  });
+
   it('a capture that fails to begin lets the next one through, and a disposed capture says so', async () => {
     const root = await scratch.workspace({ 'a.txt': 'a\n' });
     const inner = scratch.capture(root, { contentStore: new MemoryContentStore() });
