@@ -18,6 +18,7 @@ import { inFlightFiles, notMadeNote, notWrittenNote } from './inFlightEdits';
 import { cutCallMessage } from './cutAnswer';
 import { mergeWithLastSeen } from './lastSeenMerge';
 import { type FileWrite, applyChanges } from './applyChanges';
+import { kept, lateWrites, refusedOr } from './lateWrites';
 import { diagnosticsForModel } from './stepDiagnostics';
 import { fitToTurn } from './turnResults';
 import { type StepBase, StepChecks } from './stepChecks';
@@ -179,13 +180,18 @@ export class ToolCalls {
     if (call.decision) this.checks.waited(j);
     const base = await this.stepBase(j, tool, signal, changes?.map((c) => c.path));
     if (changes) {
+      // Another session's edit or the user's save may have landed since the plan: merged, never written over.
+      const late = await lateWrites(this.deps.toolContext.workspace, changes);
+      if (late && 'notWritten' in late) return this.finish(j, call, { content: late.notWritten, isError: true }, input);
+      changes = late?.changes ?? changes;
       const out = await refusedOr(this.apply(j, call, changes));
       if (out instanceof WorkspaceError) return this.finish(j, call, { content: notWrittenNote(out.message), isError: true }, input);
       this.deps.probe?.(`applied:${tool.name}`);
       const symbols = await this.symbols(changes);
       const diag = base ? await this.checks.diagnose(j, changes.map((c) => c.path), base, signal, { created: changes.flatMap((c) => (c.before === null ? [c.path] : [])) }) : undefined;
-      const content = `${out.content}${note ? `\n${note}` : ''}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
-      return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
+      const content = `${out.content}${[note, late?.note].filter(Boolean).map((n) => `\n${n}`).join('')}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
+      const blobs = [...(late?.blobs ?? []), ...(diag?.blobs ?? [])];
+      return this.finish(j, call, { ...out, content }, input, undefined, { symbols, ...(late ? { merged: late.merged } : {}), ...(diag ? { diagnostics: diag.record } : {}), ...(blobs.length ? { blobs } : {}) });
     }
     return this.runCaptured(j, call, tool, input, signal, base);
   }
@@ -390,11 +396,5 @@ export class ToolCalls {
     return { ...this.deps.toolContext, ...marked, signal, ...(outputs ? { outputs } : {}), ...(memory ? { memory } : {}) };
   }
 }
-
-/** `p`'s value, or the workspace's refusal of a path (its folder made a file meanwhile) as a value: the call then ends with a result saying so. */
-const refusedOr = <T>(p: Promise<T>): Promise<T | WorkspaceError> => p.catch((e: unknown) => (WorkspaceError.is(e) ? e : Promise.reject(e)));
-
-/** A version's contents, when it is kept (undefined otherwise). */
-const kept = (j: SessionJournal, h: string | null | undefined): Promise<Uint8Array | undefined> => (h ? j.getBlob(h as BlobHash).catch(() => undefined) : Promise.resolve(undefined));
 
 const withSymbols = (s: SymbolSnapshot): string => (s.lines.length ? `\n${s.lines.join('\n')}` : '');
