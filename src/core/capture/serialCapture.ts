@@ -28,11 +28,17 @@ export class SerialCapture implements ChangeCapture {
 
   constructor(private readonly inner: ChangeCapture) {}
 
-  async begin(label?: string): Promise<CaptureMark> {
+  async begin(label?: string, signal?: AbortSignal): Promise<CaptureMark> {
     const previous = this.tail;
     let release!: () => void;
     this.tail = new Promise<void>((r) => (release = r));
-    await previous;
+    try {
+      // A session paused or cancelled while its command waits for another's stops waiting (its place passes on in order).
+      await untilAborted(previous, signal);
+    } catch (e) {
+      void previous.then(release);
+      throw e;
+    }
     // Noted from here: a tool may write while the capture settles in begin(), and that write may be seen as the command's.
     this.toolWrites = new Map();
     for (const hold of this.holds) for (const w of hold) this.toolWrites.set(w.path, w.hash);
@@ -120,6 +126,20 @@ export class SerialCapture implements ChangeCapture {
   dispose(): Promise<void> {
     return this.inner.dispose();
   }
+}
+
+/** `p`, or the abort of `signal` first (its reason thrown). */
+function untilAborted(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void p.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
 
 /** How long the end of a capture waits for the editor to say a save under way is done (a save that failed never says). */

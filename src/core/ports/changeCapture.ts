@@ -172,8 +172,11 @@ export interface ChangeCapture {
    * `label` names what runs inside (a session's call): an implementation that keeps its index on
    * disk makes it durable under that label before returning, so that `recover(label)` can find what
    * the call changed if the process dies before `end()`.
+   *
+   * `signal`: a capture that waits for its turn (SerialCapture: another session's command runs)
+   * stops waiting when it is aborted, and throws its reason (nothing is opened).
    */
-  begin(label?: string): Promise<CaptureMark>;
+  begin(label?: string, signal?: AbortSignal): Promise<CaptureMark>;
 
   /**
    * Closes the capture and returns every change since `begin()`: the net effect per path (a file

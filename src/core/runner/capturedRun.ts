@@ -6,15 +6,18 @@ import type { ToolOutput } from '../tools/tool';
  * the file tools: a command). A capture that cannot begin or end (disposed; or, without
  * SerialCapture in front, another session's open) leaves the command unrecorded, said in its
  * result, never silently. A tool that throws closes its capture: an open one would hold back every
- * later command's. `label` names the call (see ChangeCapture.begin: what a crash cut off is found by it).
+ * later command's. `signal` stops the wait for another session's command (the command is then not
+ * run, and its result says so). `label` names the call (see ChangeCapture.begin: what a crash cut off is found by it).
  */
-export async function captured(capture: ChangeCapture | undefined, run: () => Promise<ToolOutput>, label?: string): Promise<{ out: ToolOutput; set?: FileChangeSet }> {
+export async function captured(capture: ChangeCapture | undefined, run: () => Promise<ToolOutput>, label?: string, signal?: AbortSignal): Promise<{ out: ToolOutput; set?: FileChangeSet }> {
   if (!capture) return { out: await run() };
   const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
   let mark: CaptureMark;
   try {
-    mark = await capture.begin(label);
+    mark = await capture.begin(label, signal);
   } catch (e) {
+    // Paused or cancelled while it waited for another session's command: never run.
+    if (signal?.aborted) return { out: { content: NOT_RUN, isError: true } };
     return { out: unrecorded(await run(), why(e)) };
   }
   let out: ToolOutput;
@@ -42,5 +45,7 @@ function withUnnamed(out: ToolOutput, names: readonly string[]): ToolOutput {
     content: `${out.content}\n[not recorded: ${shown}: ${names.length === 1 ? 'its name is' : 'their names are'} not valid UTF-8 (shown with \uFFFD for each byte that is not), so a rewind neither restores nor removes ${them}; rename ${them} to UTF-8 to have ${them} recorded]`,
   };
 }
+
+const NOT_RUN = 'The command was not run: the session was paused or cancelled while the command waited for another session\'s command in this folder to finish (one command runs at a time). Run it again if it is still needed.';
 
 const unrecorded = (out: ToolOutput, why: string): ToolOutput => ({ ...out, content: `${out.content}\n[the files this command changed were not recorded: ${why}]` });

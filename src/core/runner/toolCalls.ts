@@ -213,7 +213,7 @@ export class ToolCalls {
   }
 
   private async recordCaptured(j: SessionJournal, call: CallState, tool: Tool, input: unknown, signal: AbortSignal, base: StepBase, recovered?: ToolResultData['recovered'], earlier?: Interrupted): Promise<void> {
-    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id));
+    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id), signal);
     const ran = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
     // An edited run again after a crash: what the cut-off run had changed is the step's too.
