@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { CaptureSlot } from '../core/capture/captureSlot';
 import { MemoryContentStore } from '../core/capture/memoryContentStore';
@@ -8,6 +7,7 @@ import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import type { HeldWrite } from '../core/ports/changeCapture';
 import { readSettings } from './settings';
 import type { StoreHost } from './storeHost';
+import { UserWrites } from './userWrites';
 
 /** A folder's change capture, and the same shared by the runners working there (one command at a time). */
 export interface FolderCapture {
@@ -33,9 +33,7 @@ export function captureLogDirOf(base: string, root: string, folderCount: number)
 export class FolderCaptures implements vscode.Disposable {
   private readonly slots = new Map<string, CaptureSlot<FolderCapture>>();
   private readonly configWatch: vscode.Disposable;
-  private readonly saveWatch: vscode.Disposable[];
-  /** Saves in the editor under way, by document: the settle of each capture told (`SerialCapture.userSaving`). */
-  private readonly saving = new Map<string, Array<(hash: string | undefined) => void>>();
+  private readonly userWrites: UserWrites;
 
   constructor(
     private readonly stores: Pick<StoreHost, 'captureLogDir' | 'captureLogKey'>,
@@ -48,34 +46,8 @@ export class FolderCaptures implements vscode.Disposable {
       if ([...this.slots.values()].some((c) => c.made)) this.log.info(`the change capture's settings changed: it starts again with them${running() ? ' once the running sessions stop' : ''}`);
       for (const c of this.slots.values()) c.invalidate();
     });
-    // The user's saves are theirs: a command another session runs meanwhile does not take them for its own.
-    this.saveWatch = [vscode.workspace.onWillSaveTextDocument((e) => this.willSave(e.document)), vscode.workspace.onDidSaveTextDocument((doc) => void this.didSave(doc))];
-  }
-
-  /** A save is about to write `doc`: the capture of its folder is told before the bytes land. */
-  private willSave(doc: vscode.TextDocument): void {
-    if (doc.uri.scheme !== 'file') return;
-    for (const [root, slot] of this.slots) {
-      const rel = relative(root, doc.uri.fsPath);
-      if (!slot.made || !rel || rel.startsWith('..') || isAbsolute(rel)) continue;
-      const key = doc.uri.toString();
-      this.saving.set(key, [...(this.saving.get(key) ?? []), slot.get().shared.userSaving(rel.split(sep).join('/'))]);
-    }
-  }
-
-  /** The save is done: what it wrote is the document's text in its encoding (read now, before anything awaits). */
-  private async didSave(doc: vscode.TextDocument): Promise<void> {
-    const key = doc.uri.toString();
-    const settles = this.saving.get(key);
-    if (!settles) return;
-    this.saving.delete(key);
-    let hash: string | undefined;
-    try {
-      hash = createHash('sha256').update(await vscode.workspace.encode(doc.getText(), { encoding: doc.encoding })).digest('hex');
-    } catch (e) {
-      this.log.warn(`the hash of a save could not be computed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    for (const settle of settles) settle(hash);
+    // The user's saves and Explorer operations are theirs: a command another session runs meanwhile does not take them for its own.
+    this.userWrites = new UserWrites(() => [...this.slots].flatMap(([root, slot]) => (slot.made ? [{ root, shared: slot.get().shared }] : [])), log);
   }
 
   /** The change capture of the folder `root` (one per folder, made on first use). */
@@ -114,7 +86,7 @@ export class FolderCaptures implements vscode.Disposable {
 
   dispose(): void {
     this.configWatch.dispose();
-    for (const d of this.saveWatch) d.dispose();
+    this.userWrites.dispose();
     for (const c of this.slots.values()) void c.dispose();
   }
 }

@@ -87,14 +87,15 @@ export class SerialCapture implements ChangeCapture {
   }
 
   /**
-   * The user is saving `path` in the editor (before the save reaches the disk). Returns its settle, to
-   * call with the hash of what the save wrote (undefined: not known, the save failed). A save that
+   * The user is saving `path` in the editor, or creating, deleting or moving it there (before the
+   * write reaches the disk). Returns its settle, to call with the hash of what was written (null: the
+   * file is gone; undefined: not known, the save failed). A save that
    * lands while a command's capture is open is the user's typing, not the command's work: it is left
    * out of the command's changes when the file still holds it (as a held write is), so a rewind of
    * that session never takes it back as the session's own. The end of a capture waits for saves
    * under way, at most SAVE_WAIT_MS each.
    */
-  userSaving(path: string): (hash: string | undefined) => void {
+  userSaving(path: string): (hash: string | null | undefined) => void {
     let done!: () => void;
     const pending = new Promise<void>((r) => (done = r));
     const timer = setTimeout(() => finish(), SAVE_WAIT_MS);

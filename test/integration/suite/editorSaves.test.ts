@@ -16,13 +16,14 @@ describe('editor saves while a session runs', () => {
   beforeEach(() => (ui = new WindowStub().install()));
   afterEach(() => ui.restore());
 
-  it("a file saved in the editor while a command runs is not the command's change: a rewind of the session keeps what the user typed", async () => {
+  it("a file saved, created or deleted in the editor while a command runs is not the command's change: a rewind of the session keeps what the user did", async () => {
     await activateExtension();
     await useModel(USERSAVE_MODEL);
     const root = workspaceRoot();
     const file = (name: string) => join(root, name);
     const text = (name: string) => (existsSync(file(name)) ? readFileSync(file(name), 'utf8') : undefined);
     writeFileSync(file('usersave.txt'), 'draft\n');
+    writeFileSync(file('usersave-gone.txt'), 'the user deletes this\n');
     const doc = await vscode.workspace.openTextDocument(file('usersave.txt'));
     await vscode.window.showTextDocument(doc);
 
@@ -30,6 +31,11 @@ describe('editor saves while a session runs', () => {
     await vscode.commands.executeCommand('savepoint.newSession', USERSAVE_TASK);
     // The command runs (its capture is open): the user types and saves meanwhile; the command waits for the saved text.
     await waitFor('the command to start', () => (text('usersave-started.txt') ? true : undefined));
+    // In the Explorer: a new file, and one deleted (the same events as applyEdit's file operations).
+    const ops = new vscode.WorkspaceEdit();
+    ops.createFile(vscode.Uri.file(file('usersave-new.txt')), { contents: new TextEncoder().encode('a file of the user\n') });
+    ops.deleteFile(vscode.Uri.file(file('usersave-gone.txt')));
+    assert.ok(await vscode.workspace.applyEdit(ops));
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), 'typed by the user\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
@@ -53,7 +59,10 @@ describe('editor saves while a session runs', () => {
     await waitFor('the rewind', () => (text('usersave-built.txt') === undefined && text('usersave-started.txt') === undefined ? true : undefined));
     assert.match(preview, /usersave-built\.txt/);
     assert.doesNotMatch(preview, /usersave\.txt/, 'the user\'s save is not among the session\'s changes');
+    assert.doesNotMatch(preview, /usersave-(new|gone)\.txt/, 'the files the user created and deleted are not the session\'s changes');
     assert.equal(text('usersave.txt'), 'typed by the user\n', 'what the user typed and saved is kept');
+    assert.equal(text('usersave-new.txt'), 'a file of the user\n', 'the file the user created is kept');
+    assert.equal(text('usersave-gone.txt'), undefined, 'the file the user deleted stays deleted');
 
     const stats = await modelStats();
     assert.deepEqual(stats.duplicateTurns, []);
