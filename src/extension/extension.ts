@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { SessionFolders } from '../shared/sessionFolder';
 import * as vscode from 'vscode';
 import { approvalTimeouts } from './approvalTimeouts';
@@ -18,6 +19,7 @@ import { recover } from './recovery';
 import { rememberChoicesIn } from './settingsReader';
 import type { SessionId } from '../core/store/types';
 import { notify } from './notify';
+import { unsavedUnder } from './unsavedEditors';
 import { tellOutcome } from './outcomeNotices';
 
 let sessions: SessionService | undefined;
@@ -33,7 +35,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const proposed = new ProposedChanges();
   // A question names its session: several can wait at once, and "allow the agent to run npm test?" alone does not say which.
   const titleOf = async (id: string) => (await (await host.get()).store?.getSession(id as SessionId))?.title;
-  const gate = new NotificationApprovalGate(log, undefined, undefined, proposed, titleOf);
+  // A file change asked about while the file has unsaved changes in an editor says so.
+  const unsavedOf = (id: string, path: string): boolean => {
+    try {
+      return unsavedUnder(service.folderOf(id as SessionId).uri).includes(posix.normalize(path).replace(/^\.\//, ''));
+    } catch {
+      return false;
+    }
+  };
+  const gate = new NotificationApprovalGate(log, undefined, undefined, proposed, titleOf, unsavedOf);
   const service = new SessionService(host, context.secrets, gate, log, context.extensionUri.fsPath, new CheckCommandConsent(context.workspaceState));
   gate.lateAnswers = (r, answer) => service.answerLate(r, answer);
   service.folders = new SessionFolders(context.workspaceState, () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name, path: f.uri.fsPath })));

@@ -36,6 +36,8 @@ export class NotificationApprovalGate implements ApprovalGate {
     private readonly proposed?: { show(r: ApprovalRequest): Promise<void>; forget(r: ApprovalRequest): void },
     /** The title of a session, to say which one asks (several can wait at once); absent or undefined: not named. */
     private readonly titleOf?: (sessionId: string) => Promise<string | undefined>,
+    /** Whether the file `path` (as the session names it) has unsaved changes in an editor; absent: not said. */
+    private readonly unsavedOf?: (sessionId: string, path: string) => boolean,
   ) {}
 
   async ask(r: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer | 'park'> {
@@ -58,7 +60,7 @@ export class NotificationApprovalGate implements ApprovalGate {
     if (r.diff && this.proposed) offered.splice(1, 0, SHOW_CHANGES);
     const show = () => {
       open++;
-      const p = notify.warn(`${title(r, name)}${askedBecause(r.kind, r.reasons)}`, { modal: false }, ...offered);
+      const p = notify.warn(`${title(r, name)}${unsavedNote(r, this.unsavedOf)}${askedBecause(r.kind, r.reasons)}`, { modal: false }, ...offered);
       copies.push(p.then((v) => (v === SHOW_CHANGES ? undefined : v)));
       p.then(
         (v) => {
@@ -140,6 +142,16 @@ async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAn
   }
   const text = await vscode.window.showInputBox({ title: 'Why? (sent to the agent; optional)' });
   return text === undefined ? 'park' : { decision: 'reject', text };
+}
+
+/**
+ * A file change whose file has unsaved changes in an editor: the agent changes the file on disk, and
+ * the user's unsaved text is not in what it changes (read when the question is shown, also again).
+ */
+function unsavedNote(r: ApprovalRequest, unsavedOf: ((sessionId: string, path: string) => boolean) | undefined): string {
+  const path = r.input && typeof r.input === 'object' ? (r.input as Record<string, unknown>).path : undefined;
+  if ((r.kind !== 'tool' && r.kind !== 'conflict') || typeof path !== 'string' || !unsavedOf?.(r.sessionId, path)) return '';
+  return ` ${shownInput(path, 300)} has unsaved changes in an editor: the agent changes the file as saved on disk, without your unsaved text (saving it afterwards asks which version to keep).`;
 }
 
 /** The question's message: which session asks (when its title is known), then what it asks. */

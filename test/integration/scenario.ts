@@ -41,6 +41,9 @@ export const MULTI_TASK = 'Work in the second folder';
 export const USERSAVE_MODEL = 'claude-sonnet-4-6-integration-usersave';
 export const USERSAVE_TASK = 'Build while I type';
 export const USERSAVE_COMMAND = 'echo started > usersave-started.txt; until grep -q typed usersave.txt; do sleep 0.1; done; echo built > usersave-built.txt';
+/** A session that asks to edit a file the user has unsaved changes to (editorSaves.test.ts). */
+export const UNSAVED_MODEL = 'claude-sonnet-4-6-integration-unsaved';
+export const UNSAVED_TASK = 'Edit the file I am typing in';
 /** The session the launcher leaves journaled as running before the editor starts. */
 export const SEEDED_TITLE = 'A session the editor was running when it stopped';
 
@@ -57,6 +60,13 @@ export const FIXTURE_FILES: Record<string, string> = {
 };
 
 export const STEPS: StepInput[] = [
+  {
+    type: 'message',
+    model: UNSAVED_MODEL,
+    expect: { lastUserContains: UNSAVED_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_unsaved_edit', name: 'edit_file', input: { path: './unsaved.txt', old_text: 'saved', new_text: 'edited by the agent' } }],
+  },
+  { type: 'message', model: UNSAVED_MODEL, expect: { toolResultFor: 'toolu_integ_unsaved_edit', toolResultIsError: true }, content: [{ type: 'text', text: 'Left it.' }] },
   {
     type: 'message',
     model: USERSAVE_MODEL,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, extensionStoreDir, modelStats, useModel, waitFor, waitForSession, WindowStub, workspaceRoot } from '../helpers';
-import { USERSAVE_MODEL, USERSAVE_TASK } from '../scenario';
+import { UNSAVED_MODEL, UNSAVED_TASK, USERSAVE_MODEL, USERSAVE_TASK } from '../scenario';
 
 /**
  * The user keeps typing and saving while a session's command runs: the change capture records what
@@ -69,5 +69,35 @@ describe('editor saves while a session runs', () => {
     assert.deepEqual(stats.violations, []);
     assert.deepEqual(ui.errors(), []);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a question to change a file with unsaved changes in an editor says so', async () => {
+    await activateExtension();
+    await useModel(UNSAVED_MODEL);
+    // code-server saves after a delay by default: the user here keeps unsaved text.
+    const files = vscode.workspace.getConfiguration('files');
+    const autoSave = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    const path = join(workspaceRoot(), 'unsaved.txt');
+    writeFileSync(path, 'saved\n');
+    const doc = await vscode.workspace.openTextDocument(path);
+    await vscode.window.showTextDocument(doc);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(1, 0), 'typed, not saved\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(doc.isDirty);
+    let asked = '';
+    ui.on('warning', /allow the agent to edit_file/, (c) => ((asked = c.message), 'Reject'));
+    ui.on('inputBox', /Why\?/, () => 'not now');
+    await vscode.commands.executeCommand('savepoint.newSession', UNSAVED_TASK);
+    const storeDir = await extensionStoreDir(ui);
+    await waitForSession(storeDir, UNSAVED_TASK, (s) => s.status === 'completed', 'to finish');
+    assert.match(asked, /unsaved\.txt has unsaved changes in an editor: the agent changes the file as saved on disk, without your unsaved text/);
+    assert.equal(readFileSync(path, 'utf8'), 'saved\n');
+    assert.ok(doc.isDirty, 'the unsaved text is still unsaved');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
+    assert.deepEqual(ui.errors(), []);
   });
 });
