@@ -31,7 +31,7 @@ interface Pattern {
  * line break): GNU tools take options after their paths too (`rm build -rf`). Linear in the command
  * line, where one regular expression scanning on from every `cmd` is quadratic.
  */
-const withArg = (cmd: RegExp, arg: RegExp): Pattern['re'] => ({
+const withArg = (cmd: RegExp, arg: { test(s: string): boolean }): Pattern['re'] => ({
   test: (s) =>
     simpleCommands(s).some((part) => {
       const at = part.search(cmd);
@@ -77,6 +77,11 @@ const OUTSIDE_QUOTES = /[\\"';&|\n]/g;
 const IN_DOUBLE_QUOTES = /[\\"]/g;
 const IN_SINGLE_QUOTES = /'/g;
 
+/** `git branch`'s arguments delete by force: -D, or a delete and a force however written (-d -f, -fd, --delete --force). */
+function forceDelete(args: string): boolean {
+  return /\s-[a-zA-Z]*D/.test(args) || (/\s(--delete\b|-[a-zA-Z]*d)/.test(args) && /\s(--force\b|-[a-zA-Z]*f)/.test(args));
+}
+
 /** Destructive actions that are always asked about, whatever the category rules say. */
 const DESTRUCTIVE: readonly Pattern[] = [
   { re: withArg(/\brm\s/i, /\s(-[a-z]*r[a-z]*|--recursive)\b/i), why: 'recursive delete (rm -r)' },
@@ -86,6 +91,9 @@ const DESTRUCTIVE: readonly Pattern[] = [
   { re: withArg(/\bgit\s+push\b/i, /\s(--delete\b|-[a-z]*d[a-z]*\b|:[^\s:])/i), why: 'remote branch delete (git push --delete, origin :branch)' },
   { re: withArg(/\bgit\s+reset\s/i, /\s--hard\b/i), why: 'git reset --hard' },
   { re: withArg(/\bgit\s+clean\b/i, /-[a-z]*f/i), why: 'git clean' },
+  // Only git keeps these, and a rewind gives back the workspace's files, never .git: a stash dropped or a branch deleted by force is gone.
+  { re: /\bgit\s+stash\s+(drop|clear)\b/i, why: 'git stash drop or clear (a rewind cannot bring a stash back)' },
+  { re: withArg(/\bgit\s+branch\b/, { test: forceDelete }), why: 'branch deleted by force (git branch -D; a rewind cannot bring it back)' },
   { re: /\b(drop|truncate|alter)\s+(table|database|schema|index|view)\b/i, why: 'destructive SQL' },
   { re: /\bdelete\s+from\b/i, why: 'SQL DELETE' },
   { re: /\b(npm|yarn|pnpm)\s+publish\b|\bcargo\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bvsce\s+publish\b/i, why: 'package publish' },

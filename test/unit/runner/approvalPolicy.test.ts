@@ -78,6 +78,19 @@ describe('approval policy', () => {
     }
   });
 
+  it("asks for what only git keeps and no rewind can give back: the user's stashes dropped or cleared, a branch deleted by force", () => {
+    // A rewind restores the workspace's files, never .git: a stash or an unmerged branch deleted is gone for good.
+    for (const c of ['git stash drop', 'git stash drop stash@{1}', 'git stash clear', 'git stash pop && git stash clear', 'git branch -D feature', 'git branch -dr origin/x -D y', 'git branch --delete --force feature', 'git branch -d -f feature', 'git branch -fd old']) {
+      assert.equal(autoCmd(c).ask, true, c);
+      assert.equal(autoCmd(c).always, true, c);
+    }
+    for (const c of ['git stash', 'git stash pop', 'git stash list', 'git stash show -p', 'git branch -d merged', 'git branch feature', 'git branch -f feature HEAD', 'git branch --list', 'echo stash clear']) {
+      assert.equal(autoCmd(c).ask, false, c);
+    }
+    assert.match(autoCmd('git stash clear').reasons.join(), /stash/);
+    assert.match(autoCmd('git branch -D feature').reasons.join(), /branch/);
+  });
+
   it('decides a command line of half a megabyte of pushes, resets and cleans without stalling the editor (the checks are linear in its length)', function () {
     // One regular expression scanning on from every 'git push' took seconds here (quadratic): this
     // bound is a stall check, far above the milliseconds the linear checks take.
