@@ -8,7 +8,7 @@ import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
-import { forkedMessage, messageMissing, previewLine, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
+import { forkedMessage, messageMissing, previewDetail, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -124,7 +124,7 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const at = targetName(rewind.targetStep);
   if (preview) {
     const later = (plan.laterRewound ?? []).map((l) => `${l.path}: left for now, rewound again by ${laterName([l.targetStep])} (undo that one first)`);
-    const detail = [...changes.map(previewLine), ...later, ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])].join('\n') || 'No file changes: the files already hold what the rewind found.';
+    const detail = previewDetail(changes, [...later, ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])]) || 'No file changes: the files already hold what the rewind found.';
     const message = undoQuestion(rewind.targetStep, changes, { folder: folderName(d, id), mode: rewind.mode });
     if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`, root))) return;
   }
@@ -222,10 +222,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const changes = plan.files.filter((f) => f.action !== 'none');
         const memory = await d.stores.memory({ evenWhenOff: true });
         const memoryWrites = plan.conversation && memory ? await memory.previewRevert(id, plan.conversation.seq) : [];
-        const preview = [
-          ...changes.map(previewLine),
-          ...(memoryWrites.length ? [`Also undoes ${count(memoryWrites.length, 'long-term memory write')} this session made after that step.`] : []),
-        ].join('\n');
+        const preview = previewDetail(changes, memoryWrites.length ? [`Also undoes ${count(memoryWrites.length, 'long-term memory write')} this session made after that step.`] : []);
         // The step the plan goes back to: one that never settled goes back to the end of the step before.
         const at = targetName(plan.targetStep);
         const question = rewindQuestion(mode.mode, plan.targetStep, changes, { folder: folderName(d, id), asked: target.step });

@@ -17,6 +17,31 @@ export const previewLine = (f: RewindFilePlan): string =>
       ? `keep ${f.path} (${keptWords(f.path, f.keptFor)})`
       : `${f.action} ${f.path}${f.replacesDir ? ` (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.unsaved ? ' (unsaved changes in an editor)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
 
+/** Files a preview names one by one; past that, the rest is counted (the modal must fit the window). */
+const PREVIEW_FILES = 24;
+
+/** A file the user should see named before saying yes: it will not simply be written. */
+const needsLook = (f: RewindFilePlan): boolean => f.conflict || !!f.unsaved || !f.restorable || f.link !== undefined || f.keptFor !== undefined || !!f.replacesDir;
+
+/**
+ * The modal's detail: one line per file (`previewLine`), then the `extra` lines (memory writes,
+ * files left for a later undo). After a step that changed thousands of files (a checkout of another
+ * branch) it names the files that need a look first, then the others up to PREVIEW_FILES lines,
+ * and counts the rest by action: the multi-file diff (Show Changes) has them all.
+ */
+export function previewDetail(changes: readonly RewindFilePlan[], extra: readonly string[] = []): string {
+  if (changes.length <= PREVIEW_FILES) return [...changes.map(previewLine), ...extra].join('\n');
+  const named = [...changes.filter(needsLook), ...changes.filter((f) => !needsLook(f))].slice(0, PREVIEW_FILES - 1);
+  const shown = new Set(named);
+  const rest = changes.filter((f) => !shown.has(f));
+  const actions = new Map<string, number>();
+  for (const f of rest) actions.set(f.action, (actions.get(f.action) ?? 0) + 1);
+  const byAction = [...actions].map(([a, n]) => `${n.toLocaleString('en-US')} ${a}`).join(', ');
+  const more = `… and ${rest.length.toLocaleString('en-US')} more file${rest.length === 1 ? '' : 's'} (${byAction}): Show Changes shows every file.`;
+  // In the order of the plan, the ones that need a look among them.
+  return [...changes.filter((f) => shown.has(f)).map(previewLine), more, ...extra].join('\n');
+}
+
 /** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */
 function symbolsNote(lines: readonly string[]): string {
   if (lines.length === 0) return '';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { RewindResult } from '../../../src/core/checkpoints/rewind';
-import { forkedMessage, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../../../src/core/checkpoints/rewindWords';
-import type { SessionId } from '../../../src/core/store/types';
+import type { RewindFilePlan } from '../../../src/core/checkpoints/rewindPlan';
+import { forkedMessage, previewDetail, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../../../src/core/checkpoints/rewindWords';
+import type { BlobHash, SessionId } from '../../../src/core/store/types';
 
 const result = (o: Partial<RewindResult>): RewindResult => ({ rewindId: 'rewind:S:9', written: [], skipped: [], notRestorable: [], linked: [], moveKept: [], memoryWritesUndone: 0, ...o });
 
@@ -141,5 +142,30 @@ describe('the question before undoing a rewind that started a new session', () =
   it('says that the new session stays', () => {
     assert.equal(undoQuestion(2, [], { mode: 'both' }), 'Savepoint: undo the rewind to step 2? Files go back to what they held before the rewind: 0 files will change. The new session it started stays as it is (delete it from the session list if you no longer want it).');
     assert.doesNotMatch(undoQuestion(2, [], { mode: 'files' }), /new session/);
+  });
+});
+
+/**
+ * The modal before a rewind or its undo after a step that changed thousands of files (a `git
+ * checkout` of another branch, a generator): it listed every one, a detail taller than the window
+ * whose buttons were out of reach. It stays a screen: what needs the user's eye first, then a count.
+ */
+describe('the preview of a rewind of thousands of files', () => {
+  const file = (path: string, o: Partial<RewindFilePlan> = {}): RewindFilePlan => ({ path, action: 'restore', fromHash: null, toHash: null, conflict: false, restorable: true, diff: '', symbols: [], ...o });
+
+  it('names the files that need a look (changed outside, not restorable) and counts the rest, with the extra lines kept', () => {
+    const changes = [...Array.from({ length: 3000 }, (_, i) => file(`src/f${i}.ts`, i % 3 === 0 ? { action: 'delete' } : {})), file('src/mine.ts', { conflict: true, fromHash: 'h' as BlobHash }), file('logo.png', { restorable: false })];
+    const detail = previewDetail(changes, ['Also undoes 2 long-term memory writes this session made after that step.']);
+    const lines = detail.split('\n');
+    assert.ok(lines.length <= 30, `${lines.length} lines`);
+    assert.ok(lines.includes('restore src/mine.ts (changed outside the session)'), 'a file changed outside the session is named');
+    assert.ok(lines.includes('restore logo.png (kept by hash only: not restorable)'), 'a file that cannot be restored is named');
+    assert.ok(lines.includes('restore src/f1.ts'), 'the first files are named');
+    assert.match(detail, /\n… and 2,979 more files \(993 delete, 1,986 restore\): Show Changes shows every file\.\n/);
+    assert.equal(lines.at(-1), 'Also undoes 2 long-term memory writes this session made after that step.');
+  });
+
+  it('a short preview is every line, as before', () => {
+    assert.equal(previewDetail([file('a.ts'), file('b.ts', { action: 'delete' })], ['x']), 'restore a.ts\ndelete b.ts\nx');
   });
 });
