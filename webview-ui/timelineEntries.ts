@@ -170,6 +170,17 @@ function fileRow(f: FileStat, t: ToolEntry, ctx: EntryContext): HTMLElement {
   return li;
 }
 
+/** Files a step lists one by one: a command that changed hundreds (a checkout of another branch) gets one row for the rest. */
+const FILE_ROWS = 30;
+
+/** "… and 270 more files": opens the whole step's diff, where every file is. */
+function moreFilesRow(t: ToolEntry, ctx: EntryContext): HTMLElement {
+  const n = t.files.length - FILE_ROWS;
+  const li = el('li', 'file file-more');
+  li.append(icon('ellipsis'), el('span', 'path', `and ${n.toLocaleString('en-US')} more file${n === 1 ? '' : 's'}`), iconAction('diff-multiple', `Open the diff of step ${t.step}: all ${t.files.length.toLocaleString('en-US')} files`, () => ctx.diff(t.step)));
+  return li;
+}
+
 function collapsible(heading: string, description: string, body: HTMLElement, key: string, ctx: EntryContext): HTMLElement {
   const c = document.createElement('vscode-collapsible');
   c.setAttribute('heading', heading);
@@ -213,7 +224,8 @@ function toolEntry(t: ToolEntry, ctx: EntryContext): HTMLElement[] {
     tools.append(iconAction('diff-multiple', `Open the diff of step ${t.step}`, () => ctx.diff(t.step)), ...stepButtons(t.step, ctx));
     bar.append(tools);
     const list = el('ul', 'file-list');
-    list.append(...t.files.map((f) => fileRow(f, t, ctx)));
+    list.append(...t.files.slice(0, FILE_ROWS).map((f) => fileRow(f, t, ctx)));
+    if (t.files.length > FILE_ROWS) list.append(moreFilesRow(t, ctx));
     box.append(bar, list);
     out.push(box);
   }

@@ -44,6 +44,10 @@ export const USERSAVE_COMMAND = 'echo started > usersave-started.txt; until grep
 /** A session that asks to edit a file the user has unsaved changes to (editorSaves.test.ts). */
 export const UNSAVED_MODEL = 'claude-sonnet-4-6-integration-unsaved';
 export const UNSAVED_TASK = 'Edit the file I am typing in';
+/** A session whose one command writes 300 files (a checkout of another branch, a generator): the sidebar's step stays short. */
+export const BIG_STEP_MODEL = 'claude-sonnet-4-6-integration-big-step';
+export const BIG_STEP_TASK = 'Generate the fixtures';
+export const BIG_STEP_FILES = 300;
 /** The session the launcher leaves journaled as running before the editor starts. */
 export const SEEDED_TITLE = 'A session the editor was running when it stopped';
 
@@ -187,4 +191,11 @@ export const STEPS: StepInput[] = [
     ],
   },
   { type: 'message', model: READ_MODEL, expect: { toolResultFor: 'toolu_integ_read', toolResultIsError: false }, content: [{ type: 'text', text: 'It is the fixture README.' }] },
+  {
+    type: 'message',
+    model: BIG_STEP_MODEL,
+    expect: { lastUserContains: BIG_STEP_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_big_step', name: 'run_command', input: { command: `mkdir -p generated && for i in $(seq 1 ${BIG_STEP_FILES}); do echo "fixture $i" > generated/f$i.txt; done` } }],
+  },
+  { type: 'message', model: BIG_STEP_MODEL, expect: { toolResultFor: 'toolu_integ_big_step', toolResultIsError: false }, content: [{ type: 'text', text: 'Generated.' }] },
 ];
