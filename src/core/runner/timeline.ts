@@ -69,11 +69,19 @@ const DETAIL_LINES = 10;
 /** A path (or a line naming one) kept on its row: a line break in a file name shows as ⏎. */
 const onRow = (text: string): string => text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ⏎ ');
 
+/**
+ * A command's change of the execute bit alone: the same contents on both sides (the capture reads
+ * neither again, so it flags them `unkept`, but nothing of them is missing: the file holds them).
+ */
+export const modeOnly = (s: Pick<SideEffect, 'beforeHash' | 'afterHash' | 'beforeLink' | 'afterLink' | 'beforeExec' | 'afterExec'>): boolean =>
+  s.beforeHash !== null && s.beforeHash === s.afterHash && s.beforeLink === undefined && s.afterLink === undefined && !s.beforeExec !== !s.afterExec;
+
 /** Under a result: the files a command changed (binary and too-large ones marked) and the symbols the call changed, one per line. */
 function resultDetails(d: ToolResultData): string {
   const files = (d.sideEffects ?? []).map((s) => {
     const link = linkNote(s.kind, s);
-    return `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${link !== undefined ? ` (${link})` : hashOnly(s)}`;
+    const note = link !== undefined ? ` (${link})` : modeOnly(s) && !s.binary ? ` (execute bit ${s.afterExec ? 'set' : 'cleared'})` : hashOnly(s);
+    return `${LETTER[s.kind]} ${s.from ? `${s.from} -> ` : ''}${s.path}${note}`;
   });
   const lines = [...files, ...(d.symbols ?? [])];
   const shown = lines.slice(0, DETAIL_LINES).map((l) => `\n        ${onRow(l)}`).join('');

@@ -1,7 +1,7 @@
 import { type ApprovalEntry, clip, type DiagnosticsDelta, type FileStat, type NoteEntry, type NoteTone, type TimelineEntry, type ToolEntry } from '../../shared/timeline';
 import type { JournalEvent } from '../store/types';
 import type { RunnerEvent, SideEffect, ToolStartedData } from './runEvents';
-import { describeEvent, foreignEventText } from './timeline';
+import { describeEvent, foreignEventText, modeOnly } from './timeline';
 import { count } from '../util/plural';
 import { recordKey } from '../checkpoints/checkpointEvents';
 
@@ -63,7 +63,7 @@ export function blobsNeeded(events: readonly JournalEvent[]): { messages: string
     if (ev.type === 'model_turn' && typeof ev.data.message === 'string') messages.push(ev.data.message);
     if (ev.type === 'message_added' && ev.data.reason !== 'tool_results' && typeof ev.data.message === 'string') messages.push(ev.data.message);
     if (ev.type === 'tool_started') for (const m of ev.data.mutations ?? []) changes.push({ before: m.beforeHash, after: m.afterHash });
-    if (ev.type === 'tool_result') for (const s of ev.data.sideEffects ?? []) if (!s.binary && !s.tooLarge && s.beforeLink === undefined && s.afterLink === undefined) changes.push({ before: s.beforeHash, after: s.afterHash });
+    if (ev.type === 'tool_result') for (const s of ev.data.sideEffects ?? []) if (!s.binary && !s.tooLarge && s.beforeLink === undefined && s.afterLink === undefined && !modeOnly(s)) changes.push({ before: s.beforeHash, after: s.afterHash });
   }
   return { messages, changes };
 }
@@ -112,6 +112,8 @@ function sideEffectStats(list: readonly SideEffect[], look: TimelineLookups): Fi
   return list.map((s): FileStat => {
     if (s.beforeLink !== undefined || s.afterLink !== undefined) return { path: s.path, kind: s.kind, added: null, removed: null, links: { ...(s.beforeLink !== undefined ? { beforeLink: s.beforeLink } : {}), ...(s.afterLink !== undefined ? { afterLink: s.afterLink } : {}) } };
     if (s.binary || s.tooLarge) return { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: s.binary ? 'binary' : 'too large', ...(s.binary && !s.tooLarge && s.unkept ? { unkept: true as const } : {}) };
+    // The execute bit alone (chmod +x): the same contents on both sides, no line changed and nothing missing.
+    if (modeOnly(s)) return { path: s.path, kind: s.kind, added: 0, removed: 0 };
     // A text file with a side not kept has no line counts: one side is a hash.
     if (s.unkept || s.afterUnkept) return { path: s.path, kind: s.kind, added: null, removed: null, hashOnly: 'not kept', ...(s.unkept ? { unkept: true as const } : {}), ...(s.afterUnkept ? { afterUnkept: true as const } : {}) };
     return stat(s.path, s.kind, s.beforeHash, s.afterHash, look);
