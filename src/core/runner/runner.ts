@@ -15,7 +15,7 @@ import { RunClocks } from './runClocks';
 import { answerEvents } from './approvalAnswer';
 import { type LoopOptions, detectLoop } from './loopDetector';
 import { type ApprovalRequestedData, type RunnerEvent, question, spentEvents } from './runEvents';
-import { nextOpenCall, turnSettled } from './runState';
+import { nextOpenCall, reduce, turnSettled } from './runState';
 import { RunnerError, SessionJournal, hashMessage } from './sessionJournal';
 import { type Outliner, listEffects } from './stepEffects';
 import { Compactor } from './compactor';
@@ -26,6 +26,9 @@ import { modelTurn } from './modelTurn';
 import { stopOrphans } from './interruptedCommand';
 import { isUserStop } from './stopReasons';
 export { PAUSED_BY_USER } from './stopReasons';
+
+/** The status reason of a session whose question was answered between runs (`Runner.decide`). */
+export const ANSWERED_BETWEEN_RUNS = 'the answer is recorded; resume the session to go on';
 
 export interface RunnerDeps {
   store: CheckpointStore;
@@ -336,14 +339,16 @@ export class Runner {
       // A cancelled (failed) or finished session has nothing left to answer: an answer would set it going again with no run behind it.
       if (j.state.status === 'failed' || j.state.status === 'completed') throw new RunnerError('INVALID', `session ${id} is ${j.state.status === 'failed' ? 'stopped' : 'completed'}: there is no question to answer`);
       if (!open || open.approvalId !== approvalId) throw new RunnerError('INVALID', `session ${id} is not waiting for approval ${approvalId}${open ? ` (it waits for ${open.approvalId})` : ''}`);
-      await this.record(j, open, answer);
+      // Nothing runs it now: left 'running', the next command or window took it for a run that was killed or crashed.
+      await this.record(j, open, answer, [{ type: 'status', data: { status: 'paused', reason: ANSWERED_BETWEEN_RUNS } }]);
     });
   }
 
-  /** The decision and its consequences, in one batch. */
-  private async record(j: SessionJournal, a: ApprovalRequestedData, answer: ApprovalAnswer): Promise<void> {
+  /** The decision and its consequences, in one batch; `idle`: the status after it when the session would otherwise be running (no run goes on). */
+  private async record(j: SessionJournal, a: ApprovalRequestedData, answer: ApprovalAnswer, idle: RunnerEvent[] = []): Promise<void> {
     const { events, messages } = answerEvents(j.state, a, answer);
-    await this.commit(j, j.state.turn, events, messages.length ? { messages } : {});
+    const after = events.reduce((s, e) => reduce(s, e), j.state);
+    await this.commit(j, j.state.turn, after.status === 'running' ? [...events, ...idle] : events, messages.length ? { messages } : {});
   }
 
   /** Budgets and loops escalate to the user instead of going on. True when an approval was asked. */

@@ -39,10 +39,22 @@ describe('an answer given between runs (Runner.decide, as savepoint approve give
     const asked = (await h.store.getSession(id))?.pendingApproval?.id as string;
     assert.match(asked, /^budget:/);
     await runner.decide(id, asked, { decision: 'approve' });
-    const last = (await h.events(id)).slice(-2).map((e) => e.type);
-    assert.deepEqual(last, ['approval_decided', 'budgets_changed']);
+    const last = (await h.events(id)).slice(-3).map((e) => e.type);
+    assert.deepEqual(last, ['approval_decided', 'budgets_changed', 'status']);
     assert.equal((await runner.run(id)).status, 'completed');
     assert.deepEqual(gate.asked.map((a) => a.approvalId), [asked]);
+  });
+
+  it('leaves the session paused, not running with no run behind it: the next command does not take it for a crashed run', async () => {
+    h = await harness([toolUse('r1', 'read_file', { path: 'f.txt' }), finalText('done', { toolResultFor: 'r1' })], { 'f.txt': 'x\n' });
+    const runner = h.runner(new ScriptedGate(() => 'park'));
+    const id = await runner.start({ task: 'read', models: ['claude-sonnet-4-6'], budgets: { maxSteps: 1 } });
+    assert.equal((await runner.run(id)).status, 'waiting');
+    const asked = (await h.store.getSession(id))?.pendingApproval?.id as string;
+    await runner.decide(id, asked, { decision: 'approve' });
+    assert.equal((await h.store.getSession(id))?.status, 'paused', 'answered between runs, nothing runs it');
+    assert.equal(await runner.markInterrupted(id, 'its process was killed or crashed'), false, 'the next command does not say its process was killed or crashed');
+    assert.equal((await runner.run(id)).status, 'completed');
   });
 
   it("a reply to a budget question raises the budget and reaches the model; a cancelled session's question cannot be answered", async () => {
@@ -52,7 +64,7 @@ describe('an answer given between runs (Runner.decide, as savepoint approve give
     assert.equal((await runner.run(id)).status, 'waiting');
     const asked = (await h.store.getSession(id))?.pendingApproval?.id as string;
     await runner.decide(id, asked, { decision: 'respond', text: 'go on, but read only one more file' });
-    assert.deepEqual((await h.events(id)).slice(-3).map((e) => e.type), ['approval_decided', 'budgets_changed', 'message_added']);
+    assert.deepEqual((await h.events(id)).slice(-4).map((e) => e.type), ['approval_decided', 'budgets_changed', 'message_added', 'status']);
     assert.equal((await runner.run(id)).status, 'completed', 'the model got the reply (the script checks it)');
 
     const other = await runner.start({ task: 'read', models: ['claude-sonnet-4-6'], budgets: { maxSteps: 1 } });
