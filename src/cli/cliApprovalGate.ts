@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { shownInput, shownLines } from '../shared/notificationText';
 import { errCode } from '../core/util/errCode';
+import { budgetEditFault } from '../core/runner/budgets';
 import { terminalText } from './terminalText';
 
 export type ApprovalMode = 'prompt' | 'park' | 'yes';
@@ -26,7 +27,9 @@ export class CliApprovalGate implements ApprovalGate {
     if (auto) return { decision: 'approve' };
     if (this.mode === 'yes' && request.userOnly) this.out.write('--approvals yes does not approve this call: only you can (see the reasons above).\n');
     const park = (): 'park' => {
-      this.out.write(`parked: answer later with \`savepoint approve ${request.sessionId}\` (--reject, --respond or --edit), then \`savepoint resume ${request.sessionId}\`\n`);
+      // A budget is raised to a chosen value with --edit: nothing said how to write it.
+      const edit = request.kind === 'budget' ? ` or --edit '{"maxCostUsd": 5}' to set a limit yourself` : ' or --edit';
+      this.out.write(`parked: answer later with \`savepoint approve ${request.sessionId}\` (--reject, --respond${edit}), then \`savepoint resume ${request.sessionId}\`\n`);
       return 'park';
     };
     if (this.mode !== 'prompt' || !process.stdin.isTTY) return park();
@@ -40,11 +43,16 @@ export class CliApprovalGate implements ApprovalGate {
         if (a === 's') return { decision: 'respond', text: await rl.question('your reply: ', { signal }) };
         if (a === 'e') {
           const text = await rl.question('new input (JSON): ', { signal });
+          let input: unknown;
           try {
-            return { decision: 'edit', input: JSON.parse(text) as unknown };
+            input = JSON.parse(text) as unknown;
           } catch {
             this.out.write('not valid JSON; nothing was changed\n');
+            continue;
           }
+          const fault = request.kind === 'budget' ? budgetEditFault(input) : undefined;
+          if (fault === undefined) return { decision: 'edit', input };
+          this.out.write(`${terminalText(fault)}; nothing was changed\n`);
         }
       }
     } catch (e) {

@@ -1,10 +1,10 @@
 import type { Message } from '../model/types';
 import type { ApprovalAnswer } from '../ports/approvalGate';
-import { type Budgets, exhausted, raise } from './budgets';
+import { type Budgets, budgetEditFault, exhausted, raise } from './budgets';
 import { messageChars } from './compaction';
 import type { ApprovalRequestedData, RunnerEvent } from './runEvents';
 import type { RunState } from './runState';
-import { hashMessage } from './sessionJournal';
+import { RunnerError, hashMessage } from './sessionJournal';
 
 /**
  * The events that record the user's answer to `asked`, with what the answer entails: a raised
@@ -15,9 +15,11 @@ export function answerEvents(s: RunState, asked: ApprovalRequestedData, answer: 
   const events: RunnerEvent[] = [{ type: 'approval_decided', data: { approvalId: asked.approvalId, decision: answer.decision, ...(answer.input !== undefined ? { input: answer.input } : {}), ...(answer.text !== undefined ? { text: answer.text } : {}), ...(answer.timedOut !== undefined ? { timedOut: answer.timedOut } : {}) } }];
   const messages: Message[] = [];
   if (asked.kind === 'budget' && answer.decision !== 'reject') {
+    const fault = answer.decision === 'edit' ? budgetEditFault(answer.input) : undefined;
+    if (fault !== undefined) throw new RunnerError('INVALID', `${fault}; nothing was recorded`);
     const over = exhausted(s.budgets, s.counters);
-    const edited = answer.decision === 'edit' ? (answer.input as Budgets | undefined) : undefined;
-    if (over) events.push({ type: 'budgets_changed', data: { budgets: edited && typeof edited === 'object' ? { ...s.budgets, ...edited } : raise(s.budgets, over) } });
+    const edited = answer.decision === 'edit' ? (answer.input as Budgets) : undefined;
+    if (over) events.push({ type: 'budgets_changed', data: { budgets: edited ? { ...s.budgets, ...edited } : raise(s.budgets, over) } });
   }
   if ((asked.kind === 'budget' || asked.kind === 'loop') && answer.decision === 'reject') {
     const by = answer.timedOut !== undefined ? `stopped by the approval timeout (nobody answered within ${answer.timedOut}): ${asked.reasons.join('; ')}` : `stopped by the user: ${asked.reasons.join('; ')}${answer.text ? ` (${answer.text})` : ''}`;

@@ -68,6 +68,26 @@ export function describeExhaustion(over: Exhaustion): string {
   }
 }
 
+const BUDGET_KEYS = { maxSteps: 'count', maxTokens: 'count', maxCostUsd: 'amount', maxToolFailures: 'count', maxMinutes: 'amount' } as const;
+
+/**
+ * What is wrong with budgets the user edited at a budget question (`undefined`: nothing): an object
+ * of the five limits, each a number 0 or more (0: no limit), the counts whole. A string, a negative
+ * number or a misspelt key would otherwise have been taken as no limit, or as no change.
+ */
+export function budgetEditFault(input: unknown): string | undefined {
+  const form = `budgets are JSON such as {"maxSteps": 10} or {"maxCostUsd": 5}, with ${Object.keys(BUDGET_KEYS).join(', ')}, each a number 0 or more (0: no limit)`;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return `${JSON.stringify(input) ?? String(input)} is not budgets: ${form}`;
+  const entries = Object.entries(input as Record<string, unknown>);
+  if (entries.length === 0) return `no budget given: ${form}`;
+  for (const [key, v] of entries) {
+    const kind = Object.hasOwn(BUDGET_KEYS, key) ? BUDGET_KEYS[key as keyof typeof BUDGET_KEYS] : undefined;
+    if (kind === undefined) return `there is no budget ${JSON.stringify(key)}: ${form}`;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (kind === 'count' && !Number.isInteger(v))) return `${key} is ${JSON.stringify(v)}, but it must be a ${kind === 'count' ? 'whole ' : ''}number 0 or more: ${form}`;
+  }
+  return undefined;
+}
+
 /** Budgets raised so that `e` is no longer exhausted (the user chose "continue, raise the budget"). */
 export function raise(b: Budgets, e: Exhaustion, factor = 2): Budgets {
   const next = Math.max(e.used + 1, Math.ceil(e.limit * factor));

@@ -57,6 +57,22 @@ describe('an answer given between runs (Runner.decide, as savepoint approve give
     assert.equal((await runner.run(id)).status, 'completed');
   });
 
+  it('a budget the user edits must be budgets: a bad one is refused with what is expected, nothing recorded, and the limit stays', async () => {
+    h = await harness([toolUse('r1', 'read_file', { path: 'f.txt' }), toolUse('r2', 'read_file', { path: 'f.txt' }, { toolResultFor: 'r1' }), finalText('done', { toolResultFor: 'r2' })], { 'f.txt': 'x\n' });
+    const runner = h.runner(new ScriptedGate(() => 'park'));
+    const id = await runner.start({ task: 'read', models: ['claude-sonnet-4-6'], budgets: { maxSteps: 1 } });
+    assert.equal((await runner.run(id)).status, 'waiting');
+    const asked = (await h.store.getSession(id))?.pendingApproval?.id as string;
+    const head = (await h.store.getSession(id))?.headSeq;
+    for (const input of [{ maxSteps: 'two' }, { maxSteps: -1 }, { maxSteps: 2.5 }, { maxStep: 2 }, null, [2], 'maxSteps=2']) {
+      await assert.rejects(runner.decide(id, asked, { decision: 'edit', input }), (e) => RunnerError.is(e, 'INVALID') && /\{"maxSteps": 10\}/.test(e.message) && /nothing was recorded/.test(e.message), JSON.stringify(input));
+    }
+    assert.equal((await h.store.getSession(id))?.headSeq, head, 'nothing journaled for a bad budget');
+    await runner.decide(id, asked, { decision: 'edit', input: { maxSteps: 2 } });
+    assert.equal((await runner.run(id)).status, 'waiting', 'stopped again at two steps: the edited limit holds');
+    assert.match((await h.store.getSession(id))?.pendingApproval?.summary ?? '', /steps budget used: 2 of 2/);
+  });
+
   it("a reply to a budget question raises the budget and reaches the model; a cancelled session's question cannot be answered", async () => {
     h = await harness([toolUse('r1', 'read_file', { path: 'f.txt' }), finalText('done', { toolResultFor: 'r1', lastUserContains: 'only one more file' })], { 'f.txt': 'x\n' });
     const runner = h.runner(new ScriptedGate(() => 'park'));
