@@ -4,7 +4,8 @@ import type { LongTermMemory } from '../core/memory/longTermMemory';
 import { type OpenedMemory, openMemory } from '../core/memory/openMemory';
 import { StoreError } from '../core/store/errors';
 import { type DiskCheckpointStore, openCheckpointStore, repairCheckpointStore } from '../core/store/openStore';
-import type { SessionId, SessionSummary } from '../core/store/types';
+import type { DeletionRecord, RetentionPolicy, SessionId, SessionSummary } from '../core/store/types';
+import { count } from '../core/util/plural';
 import { SharedListing, allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
@@ -12,6 +13,7 @@ import { readOrMakeKey } from '../core/store/storeKey';
 import { tidyStore } from '../core/store/housekeeping';
 import { readEncryptAtRest, readMemoryEnabled, readRetention, readStoreSettings } from './settings';
 import { notify } from './notify';
+import { shownTitle } from '../shared/notificationText';
 
 const STORE_KEY_SECRET = 'savepoint.storeEncryptionKey';
 
@@ -97,12 +99,17 @@ export class StoreHost implements vscode.Disposable {
     const { store } = await this.get();
     if (!store || store.readOnly) return [];
     try {
-      const { finished, deleted } = await tidyStore(store, { policy: readRetention(), busy });
+      const policy = readRetention();
+      const { finished, deleted } = await tidyStore(store, { policy, busy });
       if (finished > 0) this.log.info(`finished ${finished} session deletion(s) cut short before; their space is freed`);
       // Titles are the tasks: with encryption at rest on, not in the log's plain file.
       const sealed = readEncryptAtRest();
       for (const d of deleted) this.log.info(`deleted session ${d.sessionId}${sealed ? '' : ` "${d.title}"`} (${d.reason})`);
-      if (deleted.length > 0) this.fireChanged();
+      if (deleted.length > 0) {
+        this.fireChanged();
+        // Sessions gone from the sidebar without a word read as lost work: the user is told which, and by which setting.
+        void notify.info(`Savepoint: ${retentionNotice(deleted, policy)}`, 'Show Logs').then((a) => a && this.log.show());
+      }
       return deleted.map((d) => d.sessionId);
     } catch (e) {
       this.log.warn(`store housekeeping: ${e instanceof Error ? e.message : String(e)}`);
@@ -293,3 +300,16 @@ export function describeStoreError(e: unknown, encrypting = false): string {
   if (StoreError.is(e, 'CORRUPT')) return 'The session store is damaged. Show Logs has the details; nothing was deleted.';
   return `The session store could not be opened (${e instanceof Error ? e.message : String(e)}).`;
 }
+
+/** What retention deleted, for its notification: how many, the first titles, and the settings that chose them. */
+function retentionNotice(deleted: readonly DeletionRecord[], policy: RetentionPolicy): string {
+  const shown = deleted.slice(0, 3).map((d) => JSON.stringify(shownTitle(d.title)));
+  const more = deleted.length > shown.length ? ` and ${deleted.length - shown.length} more` : '';
+  const by = [
+    ...(policy.keepLast !== undefined ? [`savepoint.retention.keepLastSessions is ${policy.keepLast}`] : []),
+    ...(policy.maxAgeMs !== undefined ? [`savepoint.retention.maxAgeDays is ${Number((policy.maxAgeMs / DAY_MS).toFixed(3))}`] : []),
+  ];
+  return `deleted ${count(deleted.length, 'finished session')} that the retention settings do not keep (${by.join('; ')}): ${shown.join(', ')}${more}. Unfinished and pinned sessions, and those a kept fork came from, are never deleted.`;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { StoreHost } from '../../../src/extension/storeHost';
 import type { SessionId } from '../../../src/core/store/types';
 import { commitSteps, contextIn } from '../sidebarFakes';
+import { WindowStub } from '../helpers';
 
 /**
  * The editor's housekeeping (StoreHost.tidy, run once after the restart recovery) with the user's
@@ -16,14 +17,17 @@ describe('Retention in the editor', () => {
   let log: vscode.LogOutputChannel;
   let dir: string;
   let host: StoreHost;
+  let ui: WindowStub;
   const settings = () => vscode.workspace.getConfiguration('savepoint');
 
   before(() => {
     log = vscode.window.createOutputChannel('Savepoint integration (retention)', { log: true });
     dir = mkdtempSync(join(tmpdir(), 'savepoint-integ-retention-'));
     host = new StoreHost(contextIn(dir), log);
+    ui = new WindowStub().install();
   });
   after(async () => {
+    ui?.restore();
     await settings().update('retention.keepLastSessions', undefined, vscode.ConfigurationTarget.Global);
     await host?.dispose();
     log?.dispose();
@@ -40,9 +44,16 @@ describe('Retention in the editor', () => {
       made[title] = id;
     }
     assert.deepEqual(await host.tidy(() => false), [], 'the default keeps every session');
+    assert.equal(ui.calls.filter((c) => /deleted/.test(c.message)).length, 0, 'nothing deleted, nothing said');
     await settings().update('retention.keepLastSessions', 1, vscode.ConfigurationTarget.Global);
     const deleted = await host.tidy((id) => id === made['running here']);
     assert.deepEqual(new Set(deleted), new Set([made['oldest done'], made['older done']]));
+    // Sessions gone from the sidebar without a word read as lost: the user is told which, and why.
+    const told = ui.calls.find((c) => c.kind === 'info' && /deleted 2 finished sessions/.test(c.message));
+    assert.ok(told, `the user is told what retention deleted; notifications: ${JSON.stringify(ui.calls.map((c) => c.message))}`);
+    assert.match(told.message, /"oldest done"/);
+    assert.match(told.message, /"older done"/);
+    assert.match(told.message, /savepoint\.retention\.keepLastSessions is 1/);
     const left = (await host.listSessions()).map((s) => s.title).sort();
     assert.deepEqual(left, ['newest done', 'paused', 'running here']);
   });
