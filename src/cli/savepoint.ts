@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
-import type { CompactedData, ModelTurnData } from '../core/runner/runEvents';
+import { type CompactedData, type ModelTurnData, approvalKind } from '../core/runner/runEvents';
 import { StreamedText } from './agentText';
 import { agentSaid, turnText } from '../shared/agentText';
 import type { RunOutcome } from '../core/runner/runner';
@@ -116,13 +116,13 @@ async function main(argv: string[]): Promise<number> {
         if (!task) throw new UsageError('run needs a task: savepoint run "what to do"');
         const id = await app.runner.start({ task, models: settings?.models ?? ['claude-sonnet-4-6'], budgets: settings?.budgets ?? budgets, ...(settings ? { maxTokens: settings.maxTokens, policy: settings.policy } : {}) });
         err(`session ${id}\n`);
-        return report(await app.runner.run(id, abort.signal));
+        return await reported(app, await app.runner.run(id, abort.signal));
       }
       case 'resume': {
         const id = (rest[0] as SessionId | undefined) ?? (await latestUnfinished(app.store.listSessions.bind(app.store)));
         if (!id) throw new UsageError('no unfinished session to resume');
         // --model given to a resume: the session asks it from now on (a model name corrected, or another chosen).
-        return report(await app.runner.run(id, abort.signal, o.model?.length ? { models: o.model } : {}));
+        return await reported(app, await app.runner.run(id, abort.signal, o.model?.length ? { models: o.model } : {}));
       }
       case 'list': {
         const all = await allSessions(app.store.listSessions.bind(app.store));
@@ -271,7 +271,7 @@ async function main(argv: string[]): Promise<number> {
         // model), for this question only: later questions of the run are asked as any are.
         await app.runner.decide(id, open.approvalId, answer);
         if (!o.resume) return 0;
-        return report(await app.runner.run(id, abort.signal, o.model?.length ? { models: o.model } : {}));
+        return await reported(app, await app.runner.run(id, abort.signal, o.model?.length ? { models: o.model } : {}));
       }
       default:
         throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
@@ -347,10 +347,17 @@ function printLines(lines: readonly string[]): void {
   for (const l of lines) err(`${l}\n`);
 }
 
-function report(r: RunOutcome): number {
+function report(r: RunOutcome, budget?: string): number {
   // Exact JSON for scripts, and inert on a terminal: a reason can quote a server's or a command's text.
-  process.stdout.write(`${jsonLine(r)}\n`);
-  return r.status === 'completed' ? 0 : r.status === 'failed' ? 1 : r.status === 'waiting' ? 3 : 4;
+  process.stdout.write(`${jsonLine(budget !== undefined ? { ...r, reason: budget } : r)}\n`);
+  // A budget stopped it: 4, as --help says, not 3 (a call waiting for approval), so that a script can tell them apart.
+  return r.status === 'completed' ? 0 : r.status === 'failed' ? 1 : r.status === 'waiting' && budget === undefined ? 3 : 4;
+}
+
+/** The outcome's exit code and line; a session waiting at a budget question gives its reason (the budget used). */
+async function reported(app: Composed, r: RunOutcome): Promise<number> {
+  const pending = r.status === 'waiting' ? (await app.store.getSession(r.sessionId))?.pendingApproval : undefined;
+  return report(r, approvalKind(pending?.id) === 'budget' ? pending?.summary : undefined);
 }
 
 // A reader that stops early (`| head -1`) closes the pipe: the output ends there, the command does not.

@@ -52,6 +52,9 @@ describe('savepoint approve, for a budget question', function () {
     const started = await cli('run', '--approvals', 'park', '--max-steps', '1', 'read a.txt');
     assert.equal(outcome(started).status, 'waiting', started.stderr);
     assert.match(started.stderr, /budget exhausted/);
+    // As --help says: 4, a budget stopped it (3 is a call waiting for approval), and the outcome line says which budget.
+    assert.equal(started.code, 4, `the exit code of a run a budget stopped:\n${started.stdout}`);
+    assert.match((outcome(started) as { reason?: string }).reason ?? '', /steps budget used: 1 of 1/);
     return { cli, ws, id: outcome(started).sessionId };
   }
 
@@ -60,6 +63,7 @@ describe('savepoint approve, for a budget question', function () {
     const approved = await cli('approve', id, '--resume');
     await assert.rejects(readFile(join(ws, 'pwned.txt')), `a command the user never saw ran, approved by the budget's answer:\n${approved.stderr}`);
     assert.equal(outcome(approved).status, 'waiting', approved.stderr);
+    assert.equal(approved.code, 3, 'waiting for the approval of a call');
     assert.match((await cli('list')).stdout, /waiting: .*mutate tools ask first/);
   });
 
