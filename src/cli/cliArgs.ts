@@ -47,7 +47,8 @@ options:
                       pattern, a path outside the workspace, a conflict, a command cut off by a crash)
   --max-steps N  --max-tokens N  --max-cost USD  --max-tool-failures N
   --max-minutes N     stop and ask after N minutes of active run time (over all runs; waiting for
-                      an approval is not counted)
+                      an approval is not counted). Given to resume, the budget options answer the
+                      session's budget question with those limits
   --stream-idle-seconds N   abandon and retry a model answer silent this long (default 90)
   --max-continuations N     ask the model to go on with an answer cut short at most N times in a
                             row (default 3)

@@ -30,6 +30,7 @@ import { resolveSessionArg } from './sessionPrefix';
 import { CTRL_C, SIGTERM_STOP } from '../core/runner/stopReasons';
 import { err, jsonLine, out, terminalLine } from './terminalText';
 import { SETTINGS_FILE, cliSettings } from './workspaceSettings';
+import { resumeBudgets } from './resumeBudgets';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseCommandLine(argv);
@@ -121,6 +122,8 @@ async function main(argv: string[]): Promise<number> {
       case 'resume': {
         const id = (rest[0] as SessionId | undefined) ?? (await latestUnfinished(app.store.listSessions.bind(app.store)));
         if (!id) throw new UsageError('no unfinished session to resume');
+        const unused = await resumeBudgets(app.store, app.runner, id, budgets);
+        if (unused) err(`${unused}\n`);
         // --model given to a resume: the session asks it from now on (a model name corrected, or another chosen).
         return await reported(app, await app.runner.run(id, abort.signal, o.model?.length ? { models: o.model } : {}));
       }
