@@ -70,7 +70,7 @@ export function agentSettings(r: SettingsValues): AgentSettings {
   const fallbacks = r.texts('fallbackModels', 'told', 'they decide what a session costs when the model is unavailable').filter((m) => m.trim() && m !== model);
   const budgets: Budgets = {};
   // 0 means no limit.
-  const limit = (key: string, fallback: number) => r.number(`budget.${key}`, fallback, { min: 0 }, { strictest: lowerLimit });
+  const limit = (key: string, fallback: number) => r.number(`budget.${key}`, fallback, { min: 0, zeroIsNone: true }, { strictest: lowerLimit });
   const steps = limit('maxSteps', 0);
   const tokens = limit('maxTokens', 0);
   const cost = limit('maxCostUsd', 0);
@@ -130,8 +130,8 @@ export function storeSettings(r: SettingsValues): { syncWrites: boolean; snapsho
  * the user's sessions.
  */
 export function retentionPolicy(r: SettingsValues): RetentionPolicy {
-  const keepLast = r.number('retention.keepLastSessions', 0, { min: 0, whole: true }, { strictest: higherLimit });
-  const days = r.number('retention.maxAgeDays', 0, { min: 0 }, { strictest: higherLimit });
+  const keepLast = r.number('retention.keepLastSessions', 0, { min: 0, whole: true, zeroIsNone: true }, { strictest: higherLimit });
+  const days = r.number('retention.maxAgeDays', 0, { min: 0, zeroIsNone: true }, { strictest: higherLimit });
   return { ...(keepLast > 0 ? { keepLast } : {}), ...(days > 0 ? { maxAgeMs: days * DAY_MS } : {}) };
 }
 

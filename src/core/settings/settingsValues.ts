@@ -68,11 +68,14 @@ const isSet = (v: unknown): boolean => v !== undefined && v !== null;
  */
 export class SettingsValues {
   readonly problems: SettingProblem[] = [];
+  /** Keys whose 0 means no limit (`number`'s `zeroIsNone`): said so where 0 is used instead of a value. */
+  private readonly zeroIsNone = new Set<string>();
 
   constructor(private readonly source: SettingSource) {}
 
   private bad(key: string, value: unknown, expected: string, fallback: unknown, where?: string): void {
-    this.problems.push({ key, text: `savepoint.${key} is ${JSON.stringify(value)}${where ? ` in ${where}` : ''}, but ${expected}: ${JSON.stringify(fallback)} is used` });
+    const used = fallback === 0 && this.zeroIsNone.has(key) ? '0 (no limit)' : JSON.stringify(fallback);
+    this.problems.push({ key, text: `savepoint.${key} is ${JSON.stringify(value)}${where ? ` in ${where}` : ''}, but ${expected}: ${used} is used` });
   }
 
   private read<T>(key: string, fallback: T, check: (v: unknown) => Checked<T>, trust: Trust<T> = 'any', why = ''): T {
@@ -162,8 +165,9 @@ export class SettingsValues {
     return this.read(key, fallback, (v) => (typeof v === 'boolean' ? { value: v } : { expected: 'it must be true or false' }), trust);
   }
 
-  /** `range.whole`: a fraction is not valid either (a count). */
-  number(key: string, fallback: number, range: { min: number; max?: number; whole?: boolean }, trust: Trust<number> = 'any', why?: string): number {
+  /** `range.whole`: a fraction is not valid either (a count). `range.zeroIsNone`: 0 means no limit (a budget), and a problem says so. */
+  number(key: string, fallback: number, range: { min: number; max?: number; whole?: boolean; zeroIsNone?: boolean }, trust: Trust<number> = 'any', why?: string): number {
+    if (range.zeroIsNone === true) this.zeroIsNone.add(key);
     const check = (v: unknown): Checked<number> => {
       if (typeof v !== 'number' || !Number.isFinite(v)) return { expected: 'it must be a number' };
       if (range.whole === true && !Number.isInteger(v)) return { expected: 'it must be a whole number' };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { agentSettings, approvalTimeout, checkCommandOf, encryptAtRest, memoryEnabled, storeSettings, STRICTEST_SETTINGS, USER_ONLY_SETTINGS, WORKSPACE_WIDE_SETTINGS } from '../../../src/core/settings/agentSettings';
+import { agentSettings, approvalTimeout, checkCommandOf, encryptAtRest, memoryEnabled, retentionPolicy, storeSettings, STRICTEST_SETTINGS, USER_ONLY_SETTINGS, WORKSPACE_WIDE_SETTINGS } from '../../../src/core/settings/agentSettings';
 import { type SettingLayers, type SettingProblem, SettingsValues, noticesToShow, settingsWarning } from '../../../src/core/settings/settingsValues';
 
 /** Settings as VS Code's `inspect` gives them: the user's, a cloned repository's `.vscode/settings.json`, and its folder's. */
@@ -182,6 +182,16 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
     assert.equal(b.policy.categories.compute, 'ask');
     assert.deepEqual(b.policy.alwaysAsk, ['rm']);
     assert.ok(problems(bad).includes('savepoint.approval.compute is "sometimes" in this workspace\'s settings, but it must be one of "auto", "ask": "ask" is used'), problems(bad).join('\n'));
+  });
+
+  it('a budget or retention value not used says that what is used instead is no limit, not "0" (which reads as a budget of nothing)', () => {
+    const v = values({ 'budget.maxCostUsd': '5', 'budget.maxSteps': -3, 'retention.keepLastSessions': 'ten' });
+    assert.equal(agentSettings(v).budgets.maxCostUsd, undefined);
+    assert.ok(problems(v).some((p) => p === 'savepoint.budget.maxCostUsd is "5", but it must be a number: 0 (no limit) is used'), problems(v).join('\n'));
+    assert.ok(problems(v).some((p) => p === 'savepoint.budget.maxSteps is -3, but it must be at least 0: 0 (no limit) is used'), problems(v).join('\n'));
+    const r = values({ 'retention.keepLastSessions': 'ten' });
+    retentionPolicy(r);
+    assert.deepEqual(problems(r), ['savepoint.retention.keepLastSessions is "ten", but it must be a number: 0 (no limit) is used']);
   });
 
   it("package.json declares the user-only settings with scope application, so that VS Code ignores a workspace's value too", () => {
