@@ -54,6 +54,22 @@ export function exhausted(b: Budgets, c: BudgetCounters): Exhaustion | undefined
 /** Dollars as a person reads them (not 0.10350000000000001): cents from a dollar, four places from a cent, two digits below. */
 export const usd = (n: number): string => `$${n >= 1 ? n.toFixed(2) : n >= 0.01 ? n.toFixed(4) : Number(n.toPrecision(2)).toString()}`;
 
+/** Budgets as the timeline says them: "20 steps, $1.24, 5 failures per tool" (a limit of 0: no limit). */
+export function describeBudgets(b: Budgets): string {
+  const set = (n: number | undefined): n is number => typeof n === 'number' && n > 0;
+  const parts = [
+    set(b.maxSteps) ? `${b.maxSteps} steps` : undefined,
+    set(b.maxTokens) ? `${b.maxTokens} tokens` : undefined,
+    set(b.maxCostUsd) ? usd(b.maxCostUsd) : undefined,
+    set(b.maxToolFailures) ? `${b.maxToolFailures} failures per tool` : undefined,
+    set(b.maxMinutes) ? `${b.maxMinutes} minutes` : undefined,
+  ].filter((p): p is string => p !== undefined);
+  const none = (['maxSteps', 'maxTokens', 'maxCostUsd', 'maxToolFailures', 'maxMinutes'] as const).filter((k) => k in b && !set(b[k])).map((k) => NAMES[k]);
+  return `${parts.join(', ') || 'no limit'}${none.length && parts.length ? ` (${none.join(', ')}: no limit)` : ''}`;
+}
+
+const NAMES = { maxSteps: 'steps', maxTokens: 'tokens', maxCostUsd: 'cost', maxToolFailures: 'tool failures', maxMinutes: 'minutes' } as const;
+
 /** The budget question's reason, in words. */
 export function describeExhaustion(over: Exhaustion): string {
   switch (over.kind) {

@@ -1,6 +1,7 @@
 import { linkNote } from '../../shared/linkNote';
 import type { RetryNote, RunnerEvent, SideEffect, StepDiagnostics, ToolResultData } from './runEvents';
 import { describeStepDiagnostics } from './stepDiagnostics';
+import { describeBudgets } from './budgets';
 import type { JournalEvent } from '../store/types';
 import { count } from '../util/plural';
 
@@ -150,7 +151,7 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'status':
       return `${head}status → ${ev.data.status}${ev.data.reason ? ` (${cut(flat(ev.data.reason), 120)})` : ''}`;
     case 'budgets_changed':
-      return `${head}budgets → ${JSON.stringify(ev.data.budgets)}`;
+      return `${head}budgets → ${describeBudgets(ev.data.budgets)}`;
     case 'models_changed':
       return `${head}models → ${ev.data.models.join(', ')} (were ${ev.data.from.join(', ')})`;
     case 'episode_remembered':

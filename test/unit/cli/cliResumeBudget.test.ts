@@ -26,7 +26,7 @@ describe('savepoint resume with a budget option, on a session its budget stopped
     const id = outcome(started).sessionId;
     const resumed: Exit = await s.cli('resume', id, '--approvals', 'park', '--max-cost', '10').catch((e: Exit) => e);
     assert.equal(outcome(resumed).status, 'completed', `the $10 given to the resume was not used:\n${resumed.stderr}`);
-    assert.match(resumed.stderr, /budgets → .*"maxCostUsd":10/);
+    assert.match(resumed.stderr, /budgets → \$10\.00/);
     assert.equal(s.server.requestCount(), 4, 'each model turn asked once');
     const shown = (await s.cli('show', id)).stdout;
     assert.equal(shown.match(/start r[123]/g)?.length, 3, `each read ran once:\n${shown}`);

@@ -58,3 +58,10 @@ describe('savepoint show: rewinds, their undos and settlements in words', functi
     assert.equal(line(11, 'rewind', { targetStep: 0, files: [] }), '  11 10:00:00 step   2  rewind to before the session: 0 files');
   });
 });
+
+describe('the timeline line of a raised budget', function () {
+  it('says the limits in words, dollars as dollars, not as JSON with float noise', () => {
+    const text = describeEvent({ type: 'budgets_changed', data: { budgets: { maxSteps: 20, maxCostUsd: 1.2423000000000002, maxToolFailures: 5, maxMinutes: 30, maxTokens: 0 } } });
+    assert.equal(text, 'budgets → 20 steps, $1.24, 5 failures per tool, 30 minutes (tokens: no limit)');
+  });
+});
