@@ -49,7 +49,7 @@ function focusable(e: HTMLElement): boolean {
  */
 export function focusWidget(e: HTMLElement, options: FocusOptions = {}): void {
   const go = (): void => {
-    if (e.tabIndex >= 0) e.focus(options);
+    if (e.tabIndex >= 0 || e.hasAttribute('tabindex')) e.focus(options);
     else e.shadowRoot?.querySelector<HTMLElement>('button, [tabindex="0"]')?.focus(options);
   };
   const pending = (e as { updateComplete?: Promise<unknown> }).updateComplete;

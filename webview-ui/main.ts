@@ -35,6 +35,11 @@ let detail: SessionDetail | undefined;
 let list: SessionList | undefined;
 /** The view whose scroll position the page shows now ('' the list, a session id): null while one loads, so that no position is recorded then. */
 let shownView: string | null = null;
+/**
+ * The session the user opened here, whose title takes the keyboard focus once its timeline shows:
+ * the list it was opened from is gone, and the focus with it. Not a session the host reveals.
+ */
+let focusOnShow: string | undefined;
 
 function send(message: WebviewMessage): void {
   api.postMessage(message);
@@ -102,12 +107,14 @@ function showList(): void {
   if (shownView === '') saveScroll();
   detail = undefined;
   document.body.classList.remove('detail');
-  list ??= new SessionList(r, { act, open: openSession, toggle: toggleGroup });
+  list ??= new SessionList(r, { act, open: (id) => openSession(id, true), toggle: toggleGroup });
   list.render(sessions, store, new Set(ui.collapsed));
   showAt('', { top: 0, end: false });
 }
 
-function openSession(id: string): void {
+/** `byUser`: opened from this page (a row, a fork's link), not revealed by the host. */
+function openSession(id: string, byUser = false): void {
+  focusOnShow = byUser ? id : undefined;
   saveScroll();
   shownView = null;
   ui = { ...ui, open: id };
@@ -118,13 +125,16 @@ function openSession(id: string): void {
   send({ method: 'session/open', params: { sessionId: id } });
 }
 
-function back(): void {
+/** `byUser`: Back asked for here; the keyboard focus then goes to the row of the session left. */
+function back(byUser = false): void {
+  const left = ui.open;
   saveScroll();
   shownView = null;
   ui = { ...ui, open: null };
   api.setState(ui);
   send({ method: 'session/close' });
   showList();
+  if (byUser && left) list?.focusSession(left);
 }
 
 function showDetail(t: TimelineSnapshot): void {
@@ -133,8 +143,10 @@ function showDetail(t: TimelineSnapshot): void {
   document.body.classList.add('detail');
   list = undefined;
   if (shownView === t.sessionId) saveScroll();
-  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back, expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }) });
+  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back: () => back(true), expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }) });
   showAt(t.sessionId, { top: 0, end: true });
+  if (focusOnShow === t.sessionId) detail.focusTitle();
+  focusOnShow = undefined;
 }
 
 function render(timeline: TimelineSnapshot | null): void {

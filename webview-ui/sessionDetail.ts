@@ -254,6 +254,8 @@ export class SessionDetail {
     top.append(iconAction('arrow-left', 'Back to the sessions', () => this.deps.back()));
     const title = el('h2', 'detail-title', r?.title ?? 'Session');
     title.title = r?.title ?? '';
+    // Focused by the page (`focusTitle`), not reached with Tab.
+    title.tabIndex = -1;
     top.append(title);
     if (r) top.append(iconAction('go-to-file', 'Open the timeline as a document', () => this.deps.act('showSession', r.id)));
     const parts: HTMLElement[] = [top];
@@ -272,6 +274,11 @@ export class SessionDetail {
     const focus = focusKey(this.header);
     this.header.replaceChildren(...parts);
     refocus(this.header, focus);
+  }
+
+  /** Gives the keyboard focus to the session's title (it was opened from the list): a screen reader says which session shows. */
+  focusTitle(): void {
+    this.header.querySelector<HTMLElement>('.detail-title')?.focus({ preventScroll: true });
   }
 
   private ctx(): EntryContext {

@@ -198,6 +198,17 @@ export class SessionList {
     return g;
   }
 
+  /**
+   * Puts the keyboard focus on a session's row (the user came back from its timeline); on its
+   * group's header when the row is not shown (the group folded, or the session cut by its page).
+   */
+  focusSession(id: string): void {
+    const li = this.rows.get(id)?.li;
+    if (li?.isConnected) return li.querySelector<HTMLElement>('button.open')?.focus();
+    const status = this.last?.[0].find((s) => s.id === id)?.status;
+    if (status) this.groups.get(status)?.header.focus();
+  }
+
   /** Where the focus is in the list: the row (or group), and which of its buttons by its label. */
   private focusKey(): { id?: string; group?: string; label: string | null } | undefined {
     const a = document.activeElement;
