@@ -221,4 +221,10 @@ setInterval(() => {
   list?.tick();
 }, 15000);
 document.getElementById('logs')?.addEventListener('click', () => act('showLogs'));
+// Escape closes the timeline the user opened from the list, as Back does.
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Escape' || ev.defaultPrevented || !ui.open) return;
+  ev.preventDefault();
+  back(true);
+});
 send({ method: 'ready', params: ui.open ? { sessionId: ui.open } : {} });

@@ -200,17 +200,17 @@ let uiRequests = 0;
  * Asks the launcher's browser to wait for (`wait`) or click (`click`) the first element a selector
  * finds in any frame, webviews included, and then (or only) to take a screenshot (`shot`, of the
  * element `of` or the page, saved in the integration artifacts); `mark`, `count`, `focus`, `press`,
- * `focused` and `hover` see run.mjs.
+ * `focused`, `hover`, `script` (with `in`), `aria` and `keys` see run.mjs.
  * Undefined when the launcher has no browser (the Electron runner): the caller does it another way.
  */
-export async function workbenchUi(req: { shot?: string; of?: string; click?: string; wait?: string; mark?: string; count?: string; scroll?: string; to?: number | 'end'; where?: string; focus?: string; press?: string; focused?: string; hover?: string }): Promise<{ count?: number; top?: number; height?: number; anchor?: string | null } | undefined> {
+export async function workbenchUi(req: { shot?: string; of?: string; click?: string; wait?: string; mark?: string; count?: string; scroll?: string; to?: number | 'end'; where?: string; focus?: string; press?: string; focused?: string; hover?: string; script?: string; in?: string; keys?: string[]; aria?: string }): Promise<{ count?: number; top?: number; height?: number; anchor?: string | null; value?: unknown } | undefined> {
   const dir = process.env.SAVEPOINT_INTEG_UI;
   if (!dir) return undefined;
   const id = `${process.pid}-${++uiRequests}`;
   console.log(`[savepoint-integration-ui] ${JSON.stringify({ ...req, id })}`);
   const file = join(dir, `ui-${id}.json`);
-  const what = req.hover ? `move the pointer over ${req.hover}` : req.focus ? `focus ${req.focus}${req.press ? ` and press ${req.press}` : ''}` : req.focused ? `tell whether ${req.focused} has the focus` : req.click ? `click ${req.click}` : req.wait ? `find ${req.wait}` : req.mark ? `mark ${req.mark}` : req.count ? `count ${req.count}` : req.scroll ? `scroll ${req.scroll}` : req.where ? `tell where ${req.where} is scrolled` : `take ${req.shot}`;
-  const answer = await waitFor(`the browser to ${what}`, () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; error?: string; count?: number; top?: number; height?: number; anchor?: string | null }) : undefined), 60000);
+  const what = req.aria ? `read the accessibility tree of ${req.aria}` : req.script ? `evaluate ${req.script.slice(0, 80)}` : req.keys ? `press ${req.keys.join(' ')}` : req.hover ? `move the pointer over ${req.hover}` : req.focus ? `focus ${req.focus}${req.press ? ` and press ${req.press}` : ''}` : req.focused ? `tell whether ${req.focused} has the focus` : req.click ? `click ${req.click}` : req.wait ? `find ${req.wait}` : req.mark ? `mark ${req.mark}` : req.count ? `count ${req.count}` : req.scroll ? `scroll ${req.scroll}` : req.where ? `tell where ${req.where} is scrolled` : `take ${req.shot}`;
+  const answer = await waitFor(`the browser to ${what}`, () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { ok: boolean; error?: string; count?: number; top?: number; height?: number; anchor?: string | null; value?: unknown }) : undefined), 60000);
   if (!answer.ok) throw new Error(`the browser could not ${what}: ${answer.error}`);
   return answer;
 }

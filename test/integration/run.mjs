@@ -84,6 +84,33 @@ async function uiRequest(page, req) {
       answer({ ok: true, ...at });
       return;
     }
+    // `script` (a JavaScript expression) is evaluated in the frame that `in` finds (the workbench page
+    // itself without `in`); its value, JSON, is the answer's `value`.
+    if (req.script) {
+      let hit = req.in ? undefined : page.mainFrame();
+      for (const f of req.in ? page.frames() : []) if (await f.locator(req.in).count().catch(() => 0)) hit = f;
+      if (!hit) throw new Error(`nothing on the page matches ${req.in}`);
+      const value = await hit.evaluate(req.script);
+      if (req.shot) await shoot();
+      answer({ ok: true, value });
+      return;
+    }
+    // `aria` answers, as `value`, the accessibility tree (roles, names, states) of the first element it finds, as the browser computes it.
+    if (req.aria) {
+      let hit;
+      for (const f of page.frames()) if (await f.locator(req.aria).count().catch(() => 0)) hit = f;
+      if (!hit) throw new Error(`nothing on the page matches ${req.aria}`);
+      answer({ ok: true, value: await hit.locator(req.aria).first().ariaSnapshot({ timeout: 10000 }) });
+      return;
+    }
+    // `keys` presses these keys one after the other where the keyboard focus is (as a user types them).
+    if (req.keys) {
+      for (const k of req.keys) await page.keyboard.press(k);
+      await sleep(200);
+      if (req.shot) await shoot();
+      answer({ ok: true });
+      return;
+    }
     // `focused` answers count 1 when the focus of the frame the selector finds is on that element.
     if (req.focused) {
       let count = 0;

@@ -79,4 +79,15 @@ describe('Sidebar a11y', () => {
     await workbenchUi({ wait: row('A waiting session') });
     assert.equal((await workbenchUi({ focused: `${row('A waiting session')} button.open` }))?.count, 1, 'Back: the focus is on the row of the session left');
   });
+
+  it("closes a session's timeline with Escape, the focus back on the session's row", async () => {
+    await openPage('Savepoint sidebar (a11y escape)');
+    await workbenchUi({ focus: `${row('A completed session')} button.open`, press: 'Space' });
+    await workbenchUi({ wait: step3('A completed session') });
+    await workbenchUi({ focus: `${step3('A completed session')} vscode-collapsible[heading="Input"] .collapsible-header` });
+    await workbenchUi({ keys: ['Escape'] });
+    await workbenchUi({ wait: row('A completed session') });
+    assert.equal((await workbenchUi({ count: header('A completed session') }))?.count, 0, 'Escape went back to the list');
+    assert.equal((await workbenchUi({ focused: `${row('A completed session')} button.open` }))?.count, 1, 'the focus is on the row of the session left');
+  });
 });
