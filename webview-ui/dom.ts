@@ -10,12 +10,21 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, 
   return e;
 }
 
-/** A codicon through `<vscode-icon>` (the font comes from the page's codicon stylesheet). */
-export function icon(name: string, opts: { spin?: boolean; cls?: string } = {}): HTMLElement {
+/**
+ * A codicon through `<vscode-icon>` (the font comes from the page's codicon stylesheet). `label`:
+ * what the icon says (a call's state, a file's kind of change), read out as an image of that name
+ * and shown on hover; without it the icon is decoration, hidden from screen readers.
+ */
+export function icon(name: string, opts: { spin?: boolean; cls?: string; label?: string } = {}): HTMLElement {
   const i = document.createElement('vscode-icon');
   i.name = name;
   if (opts.spin) i.spin = true;
   if (opts.cls) i.className = opts.cls;
+  if (opts.label) {
+    i.setAttribute('role', 'img');
+    i.setAttribute('aria-label', opts.label);
+    i.title = opts.label;
+  }
   return i;
 }
 

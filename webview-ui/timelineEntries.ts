@@ -65,8 +65,7 @@ function clippedText(c: Clipped, key: string, ctx: EntryContext, cls = 'body', o
 
 function head(iconName: string, title: string, meta: string, opts: { spin?: boolean; tone?: string; label?: string } = {}): HTMLElement {
   const h = el('div', 'entry-head');
-  const i = icon(iconName, { spin: !!opts.spin, cls: opts.tone ? `tone-${opts.tone}` : '' });
-  if (opts.label) i.setAttribute('aria-label', opts.label);
+  const i = icon(iconName, { spin: !!opts.spin, cls: opts.tone ? `tone-${opts.tone}` : '', ...(opts.label ? { label: opts.label } : {}) });
   const m = el('span', 'entry-meta', meta);
   m.title = meta;
   h.append(i, el('span', 'entry-title', title), m);
@@ -152,7 +151,7 @@ function hashOnlyWhy(f: FileStat): string {
 
 function fileRow(f: FileStat, t: ToolEntry, ctx: EntryContext): HTMLElement {
   const li = el('li', 'file');
-  li.append(icon(f.kind === 'created' ? 'diff-added' : f.kind === 'deleted' ? 'diff-removed' : f.kind === 'renamed' ? 'diff-renamed' : 'diff-modified', { cls: `kind-${f.kind}` }), el('span', 'path', f.path));
+  li.append(icon(f.kind === 'created' ? 'diff-added' : f.kind === 'deleted' ? 'diff-removed' : f.kind === 'renamed' ? 'diff-renamed' : 'diff-modified', { cls: `kind-${f.kind}`, label: f.kind }), el('span', 'path', f.path));
   const stat = el('span', 'stat');
   const link = f.links ? linkNote(f.kind, f.links) : undefined;
   if (link !== undefined) {

@@ -90,4 +90,18 @@ describe('Sidebar a11y', () => {
     assert.equal((await workbenchUi({ count: header('A completed session') }))?.count, 0, 'Escape went back to the list');
     assert.equal((await workbenchUi({ focused: `${row('A completed session')} button.open` }))?.count, 1, 'the focus is on the row of the session left');
   });
+
+  it("tells a screen reader each call's state and what each file change is", async () => {
+    await openPage('Savepoint sidebar (a11y names)');
+    await workbenchUi({ click: `${row('A waiting session')} button.open` });
+    await workbenchUi({ wait: step3('A waiting session') });
+    const call = String((await workbenchUi({ aria: step3('A waiting session') }))?.value);
+    assert.match(call, /img "Waiting for your approval"/, call);
+    for (const [path, kind] of [['src/new.ts', 'created'], ['src/old.ts', 'deleted'], ['src/mod.ts', 'modified']] as const) {
+      const file = String((await workbenchUi({ aria: `${step3('A waiting session')} li.file:has(.path:text-is("${path}"))` }))?.value);
+      assert.match(file, new RegExp(`\\b${kind}\\b`), `${path} is said to be ${kind}:\n${file}`);
+    }
+    const done = String((await workbenchUi({ aria: `${header('A waiting session')} ~ ol.timeline li.entry-tool[title^="step 1 "]` }))?.value);
+    assert.match(done, /img "Done"/, done);
+  });
 });
