@@ -191,6 +191,8 @@ function collapsible(heading: string, description: string, body: HTMLElement, ke
   const said = (): void => header()?.setAttribute('aria-expanded', String(c.open));
   void c.updateComplete.then(() => {
     header()?.setAttribute('role', 'button');
+    // Named from its heading and description without a space between ("Input21 chars"): say them apart.
+    header()?.setAttribute('aria-label', `${heading}, ${description}`);
     said();
   });
   c.addEventListener('vsc-collapsible-toggle', (ev) => {

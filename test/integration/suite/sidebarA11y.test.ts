@@ -104,4 +104,13 @@ describe('Sidebar a11y', () => {
     const done = String((await workbenchUi({ aria: `${header('A waiting session')} ~ ol.timeline li.entry-tool[title^="step 1 "]` }))?.value);
     assert.match(done, /img "Done"/, done);
   });
+
+  it('names an Input or Result section by its title and its size, apart', async () => {
+    await openPage('Savepoint sidebar (a11y sections)');
+    await workbenchUi({ click: `${row('A completed session')} button.open` });
+    await workbenchUi({ wait: step3('A completed session') });
+    const tree = String((await workbenchUi({ aria: `${header('A completed session')} ~ ol.timeline li.entry-tool[title^="step 1 "]` }))?.value);
+    assert.match(tree, /button "Input, 21 chars"/, tree);
+    assert.match(tree, /button "Result, 17 chars"/, tree);
+  });
 });
