@@ -18,7 +18,10 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, 
 export function icon(name: string, opts: { spin?: boolean; cls?: string; label?: string } = {}): HTMLElement {
   const i = document.createElement('vscode-icon');
   i.name = name;
-  if (opts.spin) i.spin = true;
+  if (opts.spin) {
+    i.dataset.spin = '';
+    i.spin = !motionReduced();
+  }
   if (opts.cls) i.className = opts.cls;
   if (opts.label) {
     i.setAttribute('role', 'img');
@@ -26,6 +29,21 @@ export function icon(name: string, opts: { spin?: boolean; cls?: string; label?:
     i.title = opts.label;
   }
   return i;
+}
+
+/** VS Code was asked to reduce motion (workbench.reduceMotion, or the system's setting): it marks the page's body. */
+const motionReduced = (): boolean => document.body.classList.contains('vscode-reduce-motion');
+
+/**
+ * Stops the spinning icons while VS Code reduces motion, and starts them again when it no longer
+ * does (the setting changes while the page is open). The icons' animation is inside their shadow
+ * root, out of the page's stylesheet's reach.
+ */
+export function followReducedMotion(): void {
+  const apply = (): void => {
+    for (const i of document.querySelectorAll<HTMLElementTagNameMap['vscode-icon']>('vscode-icon[data-spin]')) i.spin = !motionReduced();
+  };
+  new MutationObserver(apply).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 }
 
 /** An icon-only action (`<vscode-icon action-icon>`), labelled for screen readers and hover. */

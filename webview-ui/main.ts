@@ -3,6 +3,7 @@ import { statusAnnouncement } from '../src/shared/announce';
 import { SeqTracker } from '../src/shared/sequence';
 import './elements';
 import { type ScrollSpot, restoreSpot, scrollSpot } from './scrollSpot';
+import { followReducedMotion } from './dom';
 import { SessionDetail } from './sessionDetail';
 import { type Act, SessionList } from './sessionList';
 import { vscodeApi } from './vscodeApi';
@@ -221,6 +222,7 @@ setInterval(() => {
   list?.tick();
 }, 15000);
 document.getElementById('logs')?.addEventListener('click', () => act('showLogs'));
+followReducedMotion();
 // Escape closes the timeline the user opened from the list, as Back does.
 document.addEventListener('keydown', (ev) => {
   if (ev.key !== 'Escape' || ev.defaultPrevented || !ui.open) return;

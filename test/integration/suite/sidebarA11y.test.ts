@@ -63,6 +63,7 @@ describe('Sidebar a11y', () => {
   const row = (title: string) => `li.session[title="${title}"]`;
   const header = (title: string) => `.detail-header:has-text("${title}")`;
   const step3 = (title: string) => `${header(title)} ~ ol.timeline li.entry-tool[title^="step 3 "]`;
+  const of = '.editor-group-container';
 
   async function openPage(name: string): Promise<vscode.WebviewPanel> {
     const { panel } = await sidebarPanel(provider, name, panels);
@@ -112,5 +113,23 @@ describe('Sidebar a11y', () => {
     const tree = String((await workbenchUi({ aria: `${header('A completed session')} ~ ol.timeline li.entry-tool[title^="step 1 "]` }))?.value);
     assert.match(tree, /button "Input, 21 chars"/, tree);
     assert.match(tree, /button "Result, 17 chars"/, tree);
+  });
+
+  it('keeps its icons still when VS Code is set to reduce motion', async () => {
+    const spinning = `[...document.querySelectorAll('vscode-icon')].flatMap((i) => [...(i.shadowRoot?.querySelectorAll('.codicon') ?? [])]).filter((c) => c.getAnimations().some((a) => a.playState === 'running')).length`;
+    await openPage('Savepoint sidebar (a11y motion)');
+    await workbenchUi({ click: `${row('A running session')} button.open` });
+    await workbenchUi({ wait: step3('A running session') });
+    assert.ok(Number((await workbenchUi({ script: spinning, in: step3('A running session') }))?.value) >= 2, 'the running session and its call spin');
+    await workbench().update('reduceMotion', 'on', vscode.ConfigurationTarget.Global);
+    await workbenchUi({ wait: `body.vscode-reduce-motion ${step3('A running session')}` });
+    assert.equal((await workbenchUi({ script: spinning, in: step3('A running session') }))?.value, 0, 'nothing spins once motion is reduced');
+    await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
+    await workbenchUi({ click: `${row('A running session')} button.open` });
+    await workbenchUi({ wait: step3('A running session'), shot: 'sidebar-a11y-reduced-motion', of });
+    assert.equal((await workbenchUi({ script: spinning, in: step3('A running session') }))?.value, 0, 'nor in a timeline opened then');
+    await workbench().update('reduceMotion', 'off', vscode.ConfigurationTarget.Global);
+    await workbenchUi({ wait: `body:not(.vscode-reduce-motion) ${step3('A running session')}` });
+    assert.ok(Number((await workbenchUi({ script: spinning, in: step3('A running session') }))?.value) >= 2, 'they spin again once motion is allowed');
   });
 });
