@@ -132,4 +132,52 @@ describe('Sidebar a11y', () => {
     await workbenchUi({ wait: `body:not(.vscode-reduce-motion) ${step3('A running session')}` });
     assert.ok(Number((await workbenchUi({ script: spinning, in: step3('A running session') }))?.value) >= 2, 'they spin again once motion is allowed');
   });
+
+  it('writes the words it colours by their state at a contrast of 4.5:1 or more in the light, dark and high-contrast themes', async () => {
+    await openPage('Savepoint sidebar (a11y contrast)');
+    for (const [theme, cls] of [['Default Light+', 'vscode-light'], ['Default Light Modern', 'vscode-light'], ['Default Dark+', 'vscode-dark'], ['Default Dark Modern', 'vscode-dark'], ['Default High Contrast', 'vscode-high-contrast'], ['Default High Contrast Light', 'vscode-high-contrast-light']] as const) {
+      await workbench().update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+      await workbenchUi({ wait: `body.${cls} ${row('A waiting session')} .extra .pending` });
+      const list = (await workbenchUi({ script: lowContrast(TONED), in: row('A waiting session') }))?.value;
+      await workbenchUi({ click: `${row('A waiting session')} button.open` });
+      await workbenchUi({ wait: `${header('A waiting session')} ~ ol.timeline li.entry-approval .verdict` });
+      const detail = (await workbenchUi({ script: lowContrast(TONED), in: header('A waiting session') }))?.value;
+      if (theme === 'Default Light+') await workbenchUi({ shot: 'sidebar-a11y-contrast-light', of });
+      assert.deepEqual([list, detail], [[], []], `${theme}: words under 4.5:1`);
+      await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
+    }
+  });
 });
+
+/** The words the page colours by their state (a warning, a success, a status): theirs are the project's colours, not the theme's text colours. */
+const TONED = '.pending, [class*="tone-"], [class*="tone-"] *, [class*="status-"]';
+
+/**
+ * The texts matching `sel` (shadow roots' too) whose colour is under 4.5:1 against what is behind
+ * them. A widget's slotted text is drawn in its slot's colour; the page's own background is the
+ * editor's (the page is in an editor tab).
+ */
+const lowContrast = (sel: string): string => `(() => {
+  const rgb = (c) => { const m = /rgba?\\(([^)]+)\\)/.exec(c); if (!m) return null; const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+  const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const up = (x) => x.assignedSlot ?? x.parentElement ?? (x.parentNode instanceof ShadowRoot ? x.parentNode.host : null);
+  const page = () => { const h = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim().replace('#', ''); return { r: parseInt(h.slice(0, 2), 16), g: parseInt(h.slice(2, 4), 16), b: parseInt(h.slice(4, 6), 16), a: 1 }; };
+  const behind = (e) => { for (let x = e; x; x = up(x)) { const c = rgb(getComputedStyle(x).backgroundColor); if (c && c.a > 0.5) return c; } return page(); };
+  const out = [];
+  const walk = (root) => {
+    for (const e of root.querySelectorAll('*')) {
+      if (e.shadowRoot) walk(e.shadowRoot);
+      if (!e.matches(${JSON.stringify(sel)}) || ![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+      const box = e.getBoundingClientRect();
+      const st = getComputedStyle(e);
+      if (!box.width || !box.height || st.visibility === 'hidden' || e.closest('.visually-hidden')) continue;
+      const drawn = e.shadowRoot?.querySelector('slot:not([name])') ?? e;
+      const fg = rgb(getComputedStyle(drawn).color);
+      const a = lum(fg), b = lum(behind(drawn));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 4.5) out.push(ratio.toFixed(2) + ' ' + e.tagName.toLowerCase() + '.' + e.className + ' "' + e.textContent.trim().slice(0, 30) + '"');
+    }
+  };
+  walk(document);
+  return out;
+})()`;
