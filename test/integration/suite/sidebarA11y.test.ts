@@ -147,6 +147,19 @@ describe('Sidebar a11y', () => {
       await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
     }
   });
+
+  it('cuts off no button in a sidebar 200 px wide', async () => {
+    await openPage('Savepoint sidebar (a11y narrow)');
+    const narrow = `(() => { const f = [...document.querySelectorAll('iframe.webview')].sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width)[0]; f.style.width = '200px'; return f.getBoundingClientRect().width; })()`;
+    assert.equal((await workbenchUi({ script: narrow }))?.value, 200);
+    const cut = `[...document.querySelectorAll('#root *')].filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > document.documentElement.clientWidth + 0.5; }).map((e) => e.tagName.toLowerCase() + '.' + e.className + (e.title ? ' ' + e.title : ''))`;
+    for (const title of ['A waiting session', 'A completed session']) {
+      await workbenchUi({ click: `${row(title)} button.open` });
+      await workbenchUi({ wait: step3(title), shot: `sidebar-a11y-narrow-${title.split(' ')[1]}`, of });
+      assert.deepEqual((await workbenchUi({ script: cut, in: step3(title) }))?.value, [], `${title}: past the right edge`);
+      await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
+    }
+  });
 });
 
 /** The words the page colours by their state (a warning, a success, a status): theirs are the project's colours, not the theme's text colours. */
