@@ -153,6 +153,12 @@ describe('Sidebar a11y', () => {
     const narrow = `(() => { const f = [...document.querySelectorAll('iframe.webview')].sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width)[0]; f.style.width = '200px'; return f.getBoundingClientRect().width; })()`;
     assert.equal((await workbenchUi({ script: narrow }))?.value, 200);
     const cut = `[...document.querySelectorAll('#root *')].filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > document.documentElement.clientWidth + 0.5; }).map((e) => e.tagName.toLowerCase() + '.' + e.className + (e.title ? ' ' + e.title : ''))`;
+    // A row's title has the whole width while its actions are not shown (no pointer on it, no focus in it).
+    await workbenchUi({ hover: `${row('A completed session')} .meta` });
+    const clipped = `(() => { const t = document.querySelector('li.session[title="A waiting session"] .title'); return t.scrollWidth > t.clientWidth; })()`;
+    assert.equal((await workbenchUi({ script: clipped, in: row('A waiting session'), shot: 'sidebar-a11y-narrow-list', of }))?.value, false, "the title of a row is not cut for actions it does not show");
+    await workbenchUi({ focus: `${row('A running session')} button.open`, press: 'Tab' });
+    assert.equal((await workbenchUi({ focused: `${row('A running session')} vscode-icon[title="Pause"]` }))?.count, 1, 'Tab from a row still reaches its actions');
     for (const title of ['A waiting session', 'A completed session']) {
       await workbenchUi({ click: `${row(title)} button.open` });
       await workbenchUi({ wait: step3(title), shot: `sidebar-a11y-narrow-${title.split(' ')[1]}`, of });
