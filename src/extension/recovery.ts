@@ -52,7 +52,7 @@ export function interruptedText(sessions: readonly InterruptedSession[]): string
   const names = sessions.slice(0, 3).map((s) => `"${shownTitle(s.title)}"`);
   const more = sessions.length - names.length;
   const which = more > 0 ? `${names.join(', ')} and ${more} more` : names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
-  const what = sessions.length === 1 ? `The session ${which} was` : `${sessions.length} sessions were`;
+  const what = sessions.length === 1 ? `the session ${which} was` : `${sessions.length} sessions were`;
   const list = sessions.length === 1 ? '' : ` (${which})`;
   return `Savepoint: ${what} interrupted when the editor stopped${list}. Nothing is lost.`;
 }

@@ -128,7 +128,7 @@ try {
   const interrupted = toast('interrupted when the editor stopped');
   await interrupted.waitFor({ timeout: 90000 });
   await wb.screenshot('interrupted-offer');
-  step('after the restart: "The session \"…\" was interrupted" with Resume');
+  step('after the restart: "the session \"…\" was interrupted" with Resume');
   await interrupted.getByRole('button', { name: 'Resume' }).click();
   const rerun = toast('was interrupted and may have partly run');
   await rerun.waitFor({ timeout: 60000 });

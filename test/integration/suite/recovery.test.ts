@@ -76,7 +76,7 @@ describe('Restart recovery', () => {
     }
     assert.deepEqual(shown, ['01FIRST']);
     assert.equal(documents(), before, 'no session document opened');
-    assert.deepEqual(ui.calls.filter((c) => c.kind === 'warning').map((c) => c.message), ['Savepoint: The session "Task 01FIRST" was interrupted when the editor stopped. Nothing is lost.']);
+    assert.deepEqual(ui.calls.filter((c) => c.kind === 'warning').map((c) => c.message), ['Savepoint: the session "Task 01FIRST" was interrupted when the editor stopped. Nothing is lost.']);
   });
 
   it('the restart notice names the interrupted sessions, and its Show asks which of several to show', async () => {
