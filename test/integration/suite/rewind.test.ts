@@ -136,6 +136,10 @@ describe('Rewind', () => {
     const s = await waitForSession(seeded.storeDir, REWRITE_TASK, (x) => x.status === 'completed', 'to be there');
     const file = join(workspaceRoot(), 'notes.txt');
     assert.equal(readFileSync(file, 'utf8'), NOTES_ON_DISK, 'the earlier tests left the session\'s version');
+    // code-server saves after a delay by default: on a busy machine the typed text was saved before it was looked at.
+    const files = vscode.workspace.getConfiguration('files');
+    const autoSave = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     const doc = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(doc);
     const typeUnsaved = async (words: string) => {
@@ -195,6 +199,7 @@ describe('Rewind', () => {
       }
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       writeFileSync(file, NOTES_ON_DISK);
+      await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
     }
   });
 });
