@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
-import type { Budgets } from '../core/runner/budgets';
+import { BUDGET_NAMES, type Budgets } from '../core/runner/budgets';
 import { type AgentSettings, agentSettings, memoryEnabled } from '../core/settings/agentSettings';
 import { type SettingLayers, SettingsValues } from '../core/settings/settingsValues';
 
@@ -33,7 +33,6 @@ export interface CliSettings {
 
 export const SETTINGS_FILE = join('.vscode', 'settings.json');
 
-const BUDGETS = ['maxSteps', 'maxTokens', 'maxCostUsd', 'maxToolFailures', 'maxMinutes'] as const;
 
 /**
  * The workspace's `.vscode/settings.json` read with the editor's rules (see SettingsValues): the
@@ -47,7 +46,7 @@ export function cliSettings(workspace: string, cli: CliChoices): CliSettings {
   const mine: Record<string, unknown> = {
     ...(cli.models?.length ? { model: cli.models[0], fallbackModels: cli.models.slice(1) } : {}),
     // A budget not given is none (0), as the command line has always run: the editor's default of 5 tool failures is its settings'.
-    ...Object.fromEntries(BUDGETS.map((k) => [`budget.${k}`, cli.budgets[k] ?? 0])),
+    ...Object.fromEntries(BUDGET_NAMES.map((k) => [`budget.${k}`, cli.budgets[k] ?? 0])),
     ...(cli.maxContinuations !== undefined ? { maxContinuations: cli.maxContinuations } : {}),
     ...(cli.streamIdleSeconds !== undefined ? { streamIdleSeconds: cli.streamIdleSeconds } : {}),
     ...(cli.checkCommand !== undefined ? { checkCommand: cli.checkCommand } : {}),

@@ -54,6 +54,9 @@ export function exhausted(b: Budgets, c: BudgetCounters): Exhaustion | undefined
 /** Dollars as a person reads them (not 0.10350000000000001): cents from a dollar, four places from a cent, two digits below. */
 export const usd = (n: number): string => `$${n >= 1 ? n.toFixed(2) : n >= 0.01 ? n.toFixed(4) : Number(n.toPrecision(2)).toString()}`;
 
+/** Every budget's key, in the order they are said. */
+export const BUDGET_NAMES = ['maxSteps', 'maxTokens', 'maxCostUsd', 'maxToolFailures', 'maxMinutes'] as const satisfies ReadonlyArray<keyof Budgets>;
+
 /** Budgets as the timeline says them: "20 steps, $1.24, 5 failures per tool" (a limit of 0: no limit). */
 export function describeBudgets(b: Budgets): string {
   const set = (n: number | undefined): n is number => typeof n === 'number' && n > 0;
@@ -64,7 +67,7 @@ export function describeBudgets(b: Budgets): string {
     set(b.maxToolFailures) ? `${b.maxToolFailures} failures per tool` : undefined,
     set(b.maxMinutes) ? `${b.maxMinutes} minutes` : undefined,
   ].filter((p): p is string => p !== undefined);
-  const none = (['maxSteps', 'maxTokens', 'maxCostUsd', 'maxToolFailures', 'maxMinutes'] as const).filter((k) => k in b && !set(b[k])).map((k) => NAMES[k]);
+  const none = BUDGET_NAMES.filter((k) => k in b && !set(b[k])).map((k) => NAMES[k]);
   return `${parts.join(', ') || 'no limit'}${none.length && parts.length ? ` (${none.join(', ')}: no limit)` : ''}`;
 }
 
