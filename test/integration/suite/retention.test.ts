@@ -42,6 +42,8 @@ describe('Retention in the editor', () => {
       const id = (await store.createSession({ title, status })).id;
       await commitSteps(store, id, 0, 1, 1, title);
       made[title] = id;
+      // Each a later last update than the one before: keepLastSessions keeps the newest, which a tie in the same millisecond left to chance.
+      await new Promise((r) => setTimeout(r, 5));
     }
     assert.deepEqual(await host.tidy(() => false), [], 'the default keeps every session');
     assert.equal(ui.calls.filter((c) => /deleted/.test(c.message)).length, 0, 'nothing deleted, nothing said');
