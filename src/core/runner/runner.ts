@@ -25,6 +25,7 @@ import { driftText, episodeOnce } from './sessionNotes';
 import { modelTurn } from './modelTurn';
 import { stopOrphans } from './interruptedCommand';
 import { isUserStop } from './stopReasons';
+import { taskTitle } from './sessionRows';
 export { PAUSED_BY_USER } from './stopReasons';
 
 /** The status reason of a session whose question was answered between runs (`Runner.decide`). */
@@ -61,10 +62,7 @@ export interface RunnerDeps {
   maxFileBytes?: number;
   /** Symbol outlines for the files a step changes. */
   outliner?: Outliner;
-  /**
-   * Record the compiler and linter findings (`toolContext.diagnostics`) after every step that
-   * changes files, with the delta against the step before. Off by default: a check command can be slow.
-   */
+  /** Record the findings (`toolContext.diagnostics`) after every step that changes files, with the delta; off by default (a check command can be slow). */
   diagnoseSteps?: boolean;
   /**
    * Long-term memory: bound to each tool call (remember/recall/forget), consulted for the system
@@ -146,7 +144,7 @@ export class Runner {
   async start(o: StartOptions): Promise<SessionId> {
     if (!o.task.trim()) throw new RunnerError('INVALID', 'the task is empty');
     if (o.models.length === 0) throw new RunnerError('INVALID', 'no model configured');
-    const title = o.title ?? (o.task.length > 80 ? `${o.task.slice(0, 77)}...` : o.task);
+    const title = o.title ?? taskTitle(o.task);
     // Created 'failed', made 'running' by the start record (as a fork is): a crash in between leaves no row that looks resumable.
     const summary = await this.deps.store.createSession({ title, status: 'failed', ...(o.id ? { id: o.id } : {}) });
     const first: Message = { role: 'user', content: o.task };

@@ -24,3 +24,13 @@ export function toRow(s: SessionSummary, titles: ReadonlyMap<string, string> = n
     forkOf: s.parent ? { id: s.parent.sessionId, title: titles.get(s.parent.sessionId) ?? null, step: s.parent.step ?? null } : null,
   };
 }
+
+/**
+ * A new session's title from its task: the first line with text (a task written in an editor or
+ * piped to the CLI has several), trimmed, cut to 80 characters (not inside one) ending with "...".
+ */
+export function taskTitle(task: string): string {
+  const line = task.split(/\r\n|\r|\n/).find((l) => l.trim() !== '')?.trim() ?? task.trim();
+  const chars = [...line];
+  return chars.length > 80 ? `${chars.slice(0, 77).join('')}...` : line;
+}
