@@ -21,6 +21,7 @@ import { count } from '../core/util/plural';
 import { notify } from './notify';
 import { BlobContentProvider } from './blobContentProvider';
 import { showWritten, unsavedUnder } from './unsavedEditors';
+import { askText } from './longText';
 
 export interface CheckpointDeps {
   stores: Pick<StoreHost, 'get' | 'memory' | 'notifyChanged' | 'writable'>;
@@ -208,7 +209,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       );
       if (!mode) return;
       // A conversation rewind continues in a fork: as for Fork, what it goes on with (needed from a finished session's last step).
-      const message = mode.mode === 'files' ? '' : await vscode.window.showInputBox({ title: 'Savepoint: Rewind', prompt: 'What should the new session do from there? (optional unless the session had finished)' });
+      const message = mode.mode === 'files' ? '' : await askText({ title: 'Savepoint: Rewind', prompt: 'What should the new session do from there? (optional unless the session had finished)', what: 'the message', send: 'Continue', fileName: 'Savepoint message', empty: true });
       if (message === undefined) return;
       const store = await storeOf(d);
       await reporting(async () => {
@@ -280,7 +281,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       folder(d, id);
       const target = await pickStep(d, id, 'Start the new session from the checkpoint after which step?', stepArg, true);
       if (!target) return;
-      const message = await vscode.window.showInputBox({ title: 'Savepoint: Fork', prompt: 'What should the new session do from there? (optional unless the session had finished)' });
+      const message = await askText({ title: 'Savepoint: Fork', prompt: 'What should the new session do from there? (optional unless the session had finished)', what: 'the message', send: 'Fork', fileName: 'Savepoint message', empty: true });
       if (message === undefined) return;
       const store = await storeOf(d);
       try {

@@ -69,7 +69,7 @@ async function textDocument(e: EditedText, approvalId: string): Promise<vscode.T
 }
 
 /** Closes `doc`'s editors, dropping its unsaved text (it was an answer, not a file to keep). */
-async function closeUnsaved(doc: vscode.TextDocument): Promise<void> {
+export async function closeUnsaved(doc: vscode.TextDocument): Promise<void> {
   if (doc.isClosed) return;
   const mine = (t: vscode.Tab) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString();
   // Once per editor it is open in (a split); bounded, should one refuse to close.

@@ -1,9 +1,10 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { type ApprovalTimeout, type TimedOutAnswer, timedOutAnswer, timeoutPlan } from '../shared/approvalTimeout';
 import { askedBecause, shownInput, shownTitle } from '../shared/notificationText';
 import { readApprovalTimeout } from './settings';
 import { editInEditor } from './inputEditor';
+import { askText } from './longText';
 import { notify } from './notify';
 
 /**
@@ -137,10 +138,10 @@ async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAn
     return edited ? { decision: 'edit', input: edited.input } : 'park';
   }
   if (choice === 'Respond') {
-    const text = await vscode.window.showInputBox({ title: 'Your reply to the agent (instead of running the tool)' });
+    const text = await askText({ title: 'Your reply to the agent (instead of running the tool)', prompt: 'Sent to the agent as the answer to its call.', what: 'your reply', send: 'Send Reply', fileName: 'Savepoint reply' });
     return text === undefined ? 'park' : { decision: 'respond', text };
   }
-  const text = await vscode.window.showInputBox({ title: 'Why? (sent to the agent; optional)' });
+  const text = await askText({ title: 'Why? (sent to the agent; optional)', prompt: 'Sent to the agent with the rejection.', what: 'the reason', send: 'Reject', fileName: 'Savepoint reason', empty: true });
   return text === undefined ? 'park' : { decision: 'reject', text };
 }
 

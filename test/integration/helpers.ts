@@ -159,7 +159,51 @@ export class WindowStub {
       this.saved[name] = w[name];
       w[name] = (...args: unknown[]) => this.handle(kind, args);
     }
+    this.saved.createInputBox = w.createInputBox;
+    w.createInputBox = () => this.inputBox();
     return this;
+  }
+
+  /**
+   * An input box made with createInputBox, answered as showInputBox is (kind 'inputBox', its title,
+   * placeholder and prompt matched): a string accepts it with that value; `{ button: N, value }`
+   * types `value` and presses its Nth title-bar button; undefined closes it.
+   */
+  private inputBox(): vscode.InputBox {
+    const accept = new vscode.EventEmitter<void>();
+    const button = new vscode.EventEmitter<vscode.QuickInputButton>();
+    const hide = new vscode.EventEmitter<void>();
+    const box = {
+      title: undefined as string | undefined,
+      prompt: undefined as string | undefined,
+      placeholder: undefined as string | undefined,
+      value: '',
+      buttons: [] as vscode.QuickInputButton[],
+      onDidAccept: accept.event,
+      onDidTriggerButton: button.event,
+      onDidHide: hide.event,
+      onDidChangeValue: new vscode.EventEmitter<string>().event,
+      show: () => {
+        void (async () => {
+          const answer = await this.handle('inputBox', [{ title: box.title, placeHolder: box.placeholder, prompt: box.prompt, buttons: box.buttons }]);
+          if (typeof answer === 'string') {
+            box.value = answer;
+            accept.fire();
+          } else if (answer && typeof answer === 'object' && 'button' in answer) {
+            const a = answer as { button: number; value?: string };
+            box.value = a.value ?? '';
+            const b = box.buttons[a.button];
+            if (!b) throw new Error(`the input box has no button ${a.button}`);
+            button.fire(b);
+          } else {
+            box.hide();
+          }
+        })();
+      },
+      hide: () => hide.fire(),
+      dispose: () => undefined,
+    };
+    return box as unknown as vscode.InputBox;
   }
 
   restore(): void {

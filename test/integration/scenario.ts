@@ -27,6 +27,10 @@ export const FIELDS_TASK = 'Create fields-a.txt';
 export const SHOWN_MODEL = 'claude-sonnet-4-6-integration-shown';
 export const SHOWN_TASK = 'Change the second line of notes.md';
 export const LATE_TASK = 'Create late.txt';
+export const LONG_MODEL = 'claude-sonnet-4-6-integration-long';
+/** A task and a reply of several lines, written in an editor. */
+export const LONG_TASK = 'Create long.txt\n\nKeep it to one line:\n- no header';
+export const LONG_REPLY = 'Not yet.\nAsk me which line first.';
 export const MEMORY_MODEL = 'claude-sonnet-4-6-integration-memory';
 export const REMEMBER_TASK = 'Find out how this project builds';
 export const RECALL_TASK = 'Build the project';
@@ -153,6 +157,13 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_late', name: 'write_file', input: { path: 'late.txt', content: 'approved after the pause\n' } }],
   },
   { type: 'message', model: LATE_MODEL, expect: { toolResultFor: 'toolu_integ_late', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
+  {
+    type: 'message',
+    model: LONG_MODEL,
+    expect: { lastUserContains: LONG_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_long', name: 'write_file', input: { path: 'long.txt', content: 'one line\n' } }],
+  },
+  { type: 'message', model: LONG_MODEL, expect: { toolResultFor: 'toolu_integ_long', lastUserContains: LONG_REPLY }, content: [{ type: 'text', text: 'Understood: nothing written.' }] },
   {
     type: 'message',
     model: EDITED_MODEL,
