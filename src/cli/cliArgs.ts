@@ -11,7 +11,8 @@ export const MIN_PREFIX = 4;
 
 export const USAGE = `savepoint — a durable coding agent (headless)
 
-  savepoint run "task"            start a session and run it
+  savepoint run "task"            start a session and run it (run -: the task from standard input,
+                                  e.g. savepoint run - < TASK.md; its first line is the title)
   savepoint resume [SESSION]      continue a session (default: the latest unfinished one)
   savepoint list                  sessions of the workspace
   savepoint show SESSION          the session's timeline

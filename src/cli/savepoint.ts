@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { text } from 'node:stream/consumers';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
 import { type CompactedData, type ModelTurnData, approvalKind } from '../core/runner/runEvents';
 import { StreamedText } from './agentText';
@@ -113,8 +114,11 @@ async function main(argv: string[]): Promise<number> {
     if (takesSession(command) && rest[0]) rest[0] = await resolveSessionArg(app.store, rest[0]);
     switch (command) {
       case 'run': {
-        const task = rest.join(' ').trim();
-        if (!task) throw new UsageError('run needs a task: savepoint run "what to do"');
+        // `run -`: the task (of several lines, from a file) on standard input.
+        const fromInput = rest.length === 1 && rest[0] === '-';
+        if (fromInput && process.stdin.isTTY) err('savepoint: type the task, then Ctrl+D on a line of its own\n');
+        const task = (fromInput ? await text(process.stdin) : rest.join(' ')).trim();
+        if (!task) throw new UsageError(fromInput ? 'run - read no task from standard input (nothing was done)' : 'run needs a task: savepoint run "what to do"');
         const id = await app.runner.start({ task, models: settings?.models ?? ['claude-sonnet-4-6'], budgets: settings?.budgets ?? budgets, ...(settings ? { maxTokens: settings.maxTokens, policy: settings.policy } : {}) });
         err(`session ${id}\n`);
         return await reported(app, await app.runner.run(id, abort.signal));
