@@ -26,19 +26,43 @@ export class SerialCapture implements ChangeCapture {
   /** Saves in the editor under way (`userSaving`): each settles when its hash is known, or after SAVE_WAIT_MS. */
   private readonly saving = new Set<Promise<void>>();
 
+  /** Turns asked for that wait for another's to end. */
+  private waiting = 0;
+  /** Whether something holds the turn now (a command's capture, or a check run in its turn). */
+  private busy = false;
+
   constructor(private readonly inner: ChangeCapture) {}
 
-  async begin(label?: string, signal?: AbortSignal): Promise<CaptureMark> {
+  /** How many commands and checks wait now for another's turn to end. */
+  get queued(): number {
+    return this.waiting;
+  }
+
+  /** Waits for the turn (in order); returns its release. Aborted: stops waiting, and its place passes on in order. */
+  private async turn(signal: AbortSignal | undefined): Promise<() => void> {
     const previous = this.tail;
     let release!: () => void;
     this.tail = new Promise<void>((r) => (release = r));
+    const waits = this.busy || this.waiting > 0;
+    if (waits) this.waiting++;
     try {
       // A session paused or cancelled while its command waits for another's stops waiting (its place passes on in order).
       await untilAborted(previous, signal);
     } catch (e) {
       void previous.then(release);
       throw e;
+    } finally {
+      if (waits) this.waiting--;
     }
+    this.busy = true;
+    return () => {
+      this.busy = false;
+      release();
+    };
+  }
+
+  async begin(label?: string, signal?: AbortSignal): Promise<CaptureMark> {
+    const release = await this.turn(signal);
     // Noted from here: a tool may write while the capture settles in begin(), and that write may be seen as the command's.
     this.toolWrites = new Map();
     for (const hold of this.holds) for (const w of hold) this.toolWrites.set(w.path, w.hash);
@@ -51,6 +75,21 @@ export class SerialCapture implements ChangeCapture {
       this.toolWrites = undefined;
       release();
       throw e;
+    }
+  }
+
+  /**
+   * Runs `run` in its turn: once no command of any session runs in the folder, and none begins
+   * until it ends. A check command runs so: what it writes (a tsbuildinfo, a coverage folder) is no
+   * command's change (the next capture folds it into its index). Aborted while waiting: throws its
+   * reason, and `run` is not run.
+   */
+  async inTurn<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.turn(signal);
+    try {
+      return await run();
+    } finally {
+      release();
     }
   }
 

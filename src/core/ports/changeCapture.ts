@@ -213,6 +213,13 @@ export interface ChangeCapture {
    */
   noteHeld?(writes: readonly HeldWrite[]): void;
 
+  /**
+   * Runs `run` when no capture is open, and opens none until it ends (SerialCapture: in the
+   * folder's turn, after the commands asked for before it): what it writes is then no command's
+   * change. A check command runs so. `signal` stops the wait (its reason thrown, `run` not run). Optional.
+   */
+  inTurn?<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+
   /** The changes of `label` are recorded: what was kept on disk for `recover` can go. Optional. */
   forget?(label: string): Promise<void>;
 }

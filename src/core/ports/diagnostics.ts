@@ -61,6 +61,8 @@ export interface Diagnostics {
   /**
    * Sources that run processes (a check command) return themselves with those processes carrying
    * `mark` (`RunOptions.mark`): after a crash, a later process can then stop what still runs of them.
+   * Such a source may write files (a tsbuildinfo, a coverage folder): the runner runs it in the
+   * folder's turn (`ChangeCapture.inTurn`), never beside another session's command.
    */
   markedAs?(mark: string): Diagnostics;
 }

@@ -26,6 +26,7 @@ import { modelTurn } from './modelTurn';
 import { stopOrphans } from './interruptedCommand';
 import { isUserStop } from './stopReasons';
 import { taskTitle } from './sessionRows';
+import { withCheckTurns } from './checkTurns';
 export { PAUSED_BY_USER } from './stopReasons';
 
 /** The status reason of a session whose question was answered between runs (`Runner.decide`). */
@@ -107,9 +108,8 @@ export interface StartOptions {
 
 export interface RunOptions {
   /**
-   * The models to ask from now on (the settings' or the command line's at a resume): journaled when
-   * they differ from the session's, so that a session stopped by a model name the API does not know
-   * goes on once the name is corrected. Absent or empty: the session's own.
+   * The models to ask from now on (the settings' or the command line's at a resume): journaled when they differ from the
+   * session's, so that a session stopped by a model name the API does not know goes on once the name is corrected. Absent or empty: the session's own.
    */
   models?: readonly string[];
 }
@@ -136,7 +136,7 @@ export class Runner {
   constructor(private readonly deps: RunnerDeps) {
     this.now = deps.now ?? Date.now;
     this.clocks = new RunClocks(this.now);
-    this.calls = new ToolCalls(deps, this.now, (j, step, events, extras) => this.commit(j, step, events, extras));
+    this.calls = new ToolCalls(withCheckTurns(deps), this.now, (j, step, events, extras) => this.commit(j, step, events, extras));
     this.compactor = new Compactor(deps, (j, step, events, extras) => this.commit(j, step, events, extras));
   }
 
