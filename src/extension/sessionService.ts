@@ -332,8 +332,9 @@ export class SessionService implements vscode.Disposable {
     const s = readSettings(folder);
     const checkCommand = await this.checkConsent.command(s, needsModel);
     const processes = new NodeProcessRunner();
-    const capture = this.captures.in(root).get().shared;
-    const outliner = await this.symbolOutliner();
+    // What only writes a journal runs no command and outlines nothing: the folder's capture (an index of every file) and the outliner are not made for it.
+    const capture = needsModel ? this.captures.in(root).get().shared : undefined;
+    const outliner = needsModel ? await this.symbolOutliner() : undefined;
     const memory = await this.stores.memory();
     return new Runner({
       store,
@@ -349,7 +350,7 @@ export class SessionService implements vscode.Disposable {
         diagnostics: checkCommand ? new CommandDiagnostics({ command: checkCommand, root, runner: processes, timeoutMs: s.checkTimeoutMs }) : new VscodeDiagnostics(root),
       },
       approvals: this.gate, policy: () => readSettings(folder).policy,
-      capture,
+      ...(capture ? { capture } : {}),
       maxFileBytes: s.maxFileBytes,
       ...(outliner ? { outliner } : {}),
       onEvent: (e) => {
