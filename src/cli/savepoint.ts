@@ -19,6 +19,7 @@ import type { Outliner } from '../core/runner/stepEffects';
 import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
 import { describeEvent, timelineLine } from '../core/runner/timeline';
+import { queueText } from '../core/runner/logLines';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
@@ -93,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
   // What the agent says is printed under each of its turns, once the turn is journaled (a retried answer once).
   const streamed = new StreamedText();
   const app = await compose(env, new CliApprovalGate(mode), {
-    onEvent: (e) => (e.type === 'committed' ? printLines(streamed.lines(e.sessionId, e.events, describeEvent)) : streamed.onModel(e.sessionId, e.event)),
+    onEvent: (e) => (e.type === 'committed' ? printLines(streamed.lines(e.sessionId, e.events, describeEvent)) : e.type === 'queued' ? printLines([`  ${queueText(e)}`]) : streamed.onModel(e.sessionId, e.event)),
   }).catch((e: unknown) => {
     // The store itself refuses (storeMeta.ts): a session written here in plain would sit among the editor's encrypted ones.
     if (StoreError.is(e, 'KEY_UNAVAILABLE')) throw new StoreError('KEY_UNAVAILABLE', `the sessions in ${storeDir} are encrypted (the editor's savepoint.store.encryptAtRest), and the command line has no key for them: open them in the editor. Nothing was changed.`, { cause: e });

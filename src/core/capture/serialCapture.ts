@@ -30,6 +30,8 @@ export class SerialCapture implements ChangeCapture {
   private waiting = 0;
   /** Whether something holds the turn now (a command's capture, or a check run in its turn). */
   private busy = false;
+  /** The label of the command that holds the turn (undefined: none, or a check). */
+  private holder: string | undefined;
 
   constructor(private readonly inner: ChangeCapture) {}
 
@@ -38,13 +40,19 @@ export class SerialCapture implements ChangeCapture {
     return this.waiting;
   }
 
-  /** Waits for the turn (in order); returns its release. Aborted: stops waiting, and its place passes on in order. */
-  private async turn(signal: AbortSignal | undefined): Promise<() => void> {
+  /**
+   * Waits for the turn (in order); returns its release. Aborted: stops waiting, and its place passes
+   * on in order. `label`: the command's, while it holds the turn; `waits`: told when it has to wait, with the label of the command running.
+   */
+  private async turn(signal: AbortSignal | undefined, label?: string, waits?: (behind: string | undefined) => void): Promise<() => void> {
     const previous = this.tail;
     let release!: () => void;
     this.tail = new Promise<void>((r) => (release = r));
-    const waits = this.busy || this.waiting > 0;
-    if (waits) this.waiting++;
+    const queued = this.busy || this.waiting > 0;
+    if (queued) {
+      this.waiting++;
+      waits?.(this.holder);
+    }
     try {
       // A session paused or cancelled while its command waits for another's stops waiting (its place passes on in order).
       await untilAborted(previous, signal);
@@ -52,17 +60,19 @@ export class SerialCapture implements ChangeCapture {
       void previous.then(release);
       throw e;
     } finally {
-      if (waits) this.waiting--;
+      if (queued) this.waiting--;
     }
     this.busy = true;
+    this.holder = label;
     return () => {
       this.busy = false;
+      this.holder = undefined;
       release();
     };
   }
 
-  async begin(label?: string, signal?: AbortSignal): Promise<CaptureMark> {
-    const release = await this.turn(signal);
+  async begin(label?: string, signal?: AbortSignal, waits?: (behind: string | undefined) => void): Promise<CaptureMark> {
+    const release = await this.turn(signal, label, waits);
     // Noted from here: a tool may write while the capture settles in begin(), and that write may be seen as the command's.
     this.toolWrites = new Map();
     for (const hold of this.holds) for (const w of hold) this.toolWrites.set(w.path, w.hash);

@@ -174,9 +174,10 @@ export interface ChangeCapture {
    * the call changed if the process dies before `end()`.
    *
    * `signal`: a capture that waits for its turn (SerialCapture: another session's command runs)
-   * stops waiting when it is aborted, and throws its reason (nothing is opened).
+   * stops waiting when it is aborted, and throws its reason (nothing is opened). `waits`: told
+   * before such a wait, with the label of the capture open now (undefined: not known, or a check).
    */
-  begin(label?: string, signal?: AbortSignal): Promise<CaptureMark>;
+  begin(label?: string, signal?: AbortSignal, waits?: (behind: string | undefined) => void): Promise<CaptureMark>;
 
   /**
    * Closes the capture and returns every change since `begin()`: the net effect per path (a file

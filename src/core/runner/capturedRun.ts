@@ -1,5 +1,7 @@
 import type { CaptureMark, ChangeCapture, FileChangeSet } from '../ports/changeCapture';
 import type { ToolOutput } from '../tools/tool';
+import type { SessionId } from '../store/types';
+import type { RunnerDeps } from './runner';
 
 /**
  * Runs a tool with the change capture around it (given for a tool that may change files outside
@@ -9,12 +11,14 @@ import type { ToolOutput } from '../tools/tool';
  * later command's. `signal` stops the wait for another session's command (the command is then not
  * run, and its result says so). `label` names the call (see ChangeCapture.begin: what a crash cut off is found by it).
  */
-export async function captured(capture: ChangeCapture | undefined, run: () => Promise<ToolOutput>, label?: string, signal?: AbortSignal): Promise<{ out: ToolOutput; set?: FileChangeSet }> {
+export async function captured(capture: ChangeCapture | undefined, run: () => Promise<ToolOutput>, label?: string, signal?: AbortSignal, queue?: QueueWatch): Promise<{ out: ToolOutput; set?: FileChangeSet }> {
   if (!capture) return { out: await run() };
   const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
   let mark: CaptureMark;
+  let waited = false;
   try {
-    mark = await capture.begin(label, signal);
+    mark = await capture.begin(label, signal, queue && ((behind) => ((waited = true), queue.waiting(behind))));
+    if (waited) queue?.running();
   } catch (e) {
     // Paused or cancelled while it waited for another session's command: never run.
     if (signal?.aborted) return { out: { content: NOT_RUN, isError: true } };
@@ -36,6 +40,12 @@ export async function captured(capture: ChangeCapture | undefined, run: () => Pr
   return { out: set.unnamed?.length ? withUnnamed(out, set.unnamed) : out, set };
 }
 
+/** Told when a command has to wait for its turn (another session's command runs: its capture's label), and when it then runs. */
+export interface QueueWatch {
+  waiting(behind: string | undefined): void;
+  running(): void;
+}
+
 /** Files a command changed that no path reaches (names not UTF-8): said, since they are in no record and no rewind. */
 function withUnnamed(out: ToolOutput, names: readonly string[]): ToolOutput {
   const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, and ${names.length - 10} more` : '');
@@ -49,3 +59,18 @@ function withUnnamed(out: ToolOutput, names: readonly string[]): ToolOutput {
 const NOT_RUN = 'The command was not run: the session was paused or cancelled while the command waited for another session\'s command in this folder to finish (one command runs at a time). Run it again if it is still needed.';
 
 const unrecorded = (out: ToolOutput, why: string): ToolOutput => ({ ...out, content: `${out.content}\n[the files this command changed were not recorded: ${why}]` });
+
+/** The notices of the call `callId` of session `sessionId` while its command waits for its turn (see QueueNotice). */
+export function queueNotices(deps: Pick<RunnerDeps, 'onEvent'>, sessionId: SessionId, callId: string): QueueWatch | undefined {
+  const say = deps.onEvent;
+  if (!say) return undefined;
+  let behind: SessionId | undefined;
+  return {
+    waiting: (label) => {
+      // A label is `session/call` (captureLabel).
+      behind = label === undefined ? undefined : (label.slice(0, label.indexOf('/')) as SessionId) || undefined;
+      say({ type: 'queued', sessionId, callId, behind, waiting: true });
+    },
+    running: () => say({ type: 'queued', sessionId, callId, behind, waiting: false }),
+  };
+}

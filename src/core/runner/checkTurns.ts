@@ -1,6 +1,20 @@
 import type { ChangeCapture } from '../ports/changeCapture';
 import type { Diagnostics } from '../ports/diagnostics';
+import type { SessionId } from '../store/types';
 import type { RunnerDeps } from './runner';
+
+/**
+ * A session's command waits for another session's command in its folder (`waiting`: true; `behind`:
+ * that session, undefined when not known or it is a check), then runs (`waiting`: false). Live
+ * only: nothing of it is journaled (the call is journaled as started before it waits).
+ */
+export interface QueueNotice {
+  type: 'queued';
+  sessionId: SessionId;
+  callId: string;
+  behind: SessionId | undefined;
+  waiting: boolean;
+}
 
 /**
  * The runner's deps with a check command (a findings source that runs processes: `markedAs`) run in

@@ -1,3 +1,4 @@
+import type { QueueNotice } from './checkTurns';
 import type { RunnerNotice } from './runner';
 import type { RunnerEvent } from './runEvents';
 import { describeEvent } from './timeline';
@@ -27,6 +28,7 @@ export function noticeLines(e: RunnerNotice, sealed: boolean): LogLine[] {
     for (const ev of e.events) if (NOTABLE.has(ev.type)) lines.push({ level: 'info', text: `session ${e.sessionId}: ${notableLine(ev, sealed)}` });
     return lines;
   }
+  if (e.type === 'queued') return [{ level: 'info', text: `session ${e.sessionId}: ${queueText(e)}` }];
   const m = e.event;
   if (m.type === 'retry') return [{ level: 'warn', text: `session ${e.sessionId}: model ${m.model} attempt ${m.attempt} failed (${m.code}: ${m.reason}); retrying in ${m.delayMs} ms` }];
   if (m.type === 'fallback') return [{ level: 'warn', text: `session ${e.sessionId}: falling back from ${m.from} to ${m.to} (${m.reason})` }];
@@ -51,3 +53,14 @@ export const startedLine = (id: string, task: string, sealed: boolean): string =
 /** The line of a fact the user pinned or unpinned (see `noticeLines` for `sealed`). */
 export const pinnedLine = (id: string, fact: string, remove: boolean, sealed: boolean): string =>
   `session ${id}: ${remove ? 'unpinned' : 'pinned'} ${sealed ? 'a fact' : `"${fact.trim()}"`}`;
+
+/**
+ * A command's wait for its turn in its folder, in words: for the wait, the session whose command
+ * runs (`title`, when known; its id otherwise); then that the command runs.
+ */
+export function queueText(n: QueueNotice, title?: string): string {
+  if (!n.waiting) return `the command (${n.callId}) runs now`;
+  // No session known: what runs is another session's check command (it takes its turn as a command does).
+  const what = title !== undefined ? `a command of the session "${title}"` : n.behind !== undefined ? `a command of the session ${n.behind}` : "another session's command or check";
+  return `the command (${n.callId}) waits for ${what} to finish: one command runs at a time in this folder`;
+}

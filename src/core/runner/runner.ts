@@ -26,7 +26,7 @@ import { modelTurn } from './modelTurn';
 import { stopOrphans } from './interruptedCommand';
 import { isUserStop } from './stopReasons';
 import { taskTitle } from './sessionRows';
-import { withCheckTurns } from './checkTurns';
+import { type QueueNotice, withCheckTurns } from './checkTurns';
 export { PAUSED_BY_USER } from './stopReasons';
 
 /** The status reason of a session whose question was answered between runs (`Runner.decide`). */
@@ -92,7 +92,7 @@ const MEMORY_PROMPT_TOKENS = 1500;
 
 export type RunnerNotice =
   | { type: 'committed'; sessionId: SessionId; events: RunnerEvent[] }
-  | { type: 'model'; sessionId: SessionId; event: LlmEvent };
+  | { type: 'model'; sessionId: SessionId; event: LlmEvent } | QueueNotice;
 
 export interface StartOptions {
   task: string;

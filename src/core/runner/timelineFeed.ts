@@ -3,6 +3,8 @@ import { TextCoalescer } from '../../shared/textCoalescer';
 import { sortEntries, type TimelineEntry } from '../../shared/timeline';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { SessionId } from '../store/types';
+import type { QueueNotice } from './checkTurns';
+import { queueText } from './logLines';
 import type { RunnerNotice } from './runner';
 import { TimelineViewLoader } from './timelineViewLoader';
 
@@ -139,6 +141,7 @@ export class TimelineFeed {
     }
     const live = this.lives.get(n.sessionId) ?? { text: '', notes: [] };
     this.lives.set(n.sessionId, live);
+    if (n.type === 'queued') return void this.queued(n, live);
     const e = n.event;
     if (e.type === 'text') {
       live.text += e.delta;
@@ -153,6 +156,18 @@ export class TimelineFeed {
       live.notes.push(note);
       if (shown) this.coalescer.note(note);
     }
+  }
+
+  /** A command that waits for another session's (named by its title), then runs: a note each, in order. */
+  private queued(n: QueueNotice, live: LiveTurn): void {
+    void this.serial(async () => {
+      const { store } = n.waiting && n.behind !== undefined ? await this.stores.get() : { store: undefined };
+      const title = n.behind !== undefined ? (await store?.getSession(n.behind))?.title : undefined;
+      const said = queueText(n, title);
+      const note = `${said[0]?.toUpperCase() ?? ''}${said.slice(1)}`;
+      live.notes.push(note);
+      if (n.sessionId === this.shown) this.coalescer.note(note);
+    });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -11,7 +11,7 @@ import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCaptur
 import { type Interrupted, captureLabel, markedFor, recoverInterrupted, rerunQuestion, stopLeftovers } from './interruptedCommand';
 import { composeEffects } from './composeEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
-import { captured } from './capturedRun';
+import { captured, queueNotices } from './capturedRun';
 import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflictQuestion } from './conflictQuestion';
 import { changedAfterEditNote, mergedNote } from './outsideChanges';
 import { inFlightFiles, notMadeNote, notWrittenNote } from './inFlightEdits';
@@ -213,7 +213,7 @@ export class ToolCalls {
   }
 
   private async recordCaptured(j: SessionJournal, call: CallState, tool: Tool, input: unknown, signal: AbortSignal, base: StepBase, recovered?: ToolResultData['recovered'], earlier?: Interrupted): Promise<void> {
-    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id), signal);
+    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id), signal, queueNotices(this.deps, j.id, call.id));
     const ran = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
     // An edited run again after a crash: what the cut-off run had changed is the step's too.

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { TimelineSnapshot } from '../../../src/shared/protocol';
-import { TIMELINE_PAGE } from '../../../src/core/runner/timelineFeed';
+import type { RunnerNotice } from '../../../src/core/runner/runner';
+import { type FeedMessage, TIMELINE_PAGE, TimelineFeed } from '../../../src/core/runner/timelineFeed';
+import type { SessionId } from '../../../src/core/store/types';
 import { FeedHarness, readStep } from './feedHarness';
 
 describe('sidebar timeline feed: the open session', () => {
@@ -62,5 +64,32 @@ describe('sidebar timeline feed: a long session (2,000 steps)', () => {
     const delta = h.posted[0];
     assert.ok(delta?.method === 'timeline/changed');
     assert.deepEqual(delta.params.entries.map((e) => [e.kind, e.step]), [['model', 2001], ['tool', 2001]], 'the new turn and its call, nothing else');
+  });
+});
+
+describe("sidebar timeline feed: a command waiting for another session's command", () => {
+  let h: FeedHarness;
+  beforeEach(async () => (h = await FeedHarness.open()));
+  afterEach(async () => h.close());
+
+  it('says it waits for that session (by its title), then that it runs, in the open session\'s live notes', async () => {
+    const other = await h.session(1, 'Run the migrations');
+    const id = await h.session(1, 'Fix the tests');
+    let listener: ((n: RunnerNotice) => void) | undefined;
+    const posted: FeedMessage[] = [];
+    const feed = new TimelineFeed({ get: async () => ({ store: h.store }) }, (l) => ((listener = l), { dispose: () => undefined }), (m) => posted.push(m), { warn: () => undefined });
+    try {
+      assert.ok(await feed.open(id));
+      listener?.({ type: 'queued', sessionId: id as SessionId, callId: 'c1', behind: other as SessionId, waiting: true });
+      listener?.({ type: 'queued', sessionId: id as SessionId, callId: 'c1', behind: other as SessionId, waiting: false });
+      const build = await feed.open(id);
+      const notes = build?.().live.notes ?? [];
+      assert.deepEqual(notes, [
+        'The command (c1) waits for a command of the session "Run the migrations" to finish: one command runs at a time in this folder',
+        'The command (c1) runs now',
+      ]);
+    } finally {
+      feed.dispose();
+    }
   });
 });
