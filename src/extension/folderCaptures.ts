@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CaptureSlot } from '../core/capture/captureSlot';
+import { FolderTurns } from '../core/capture/commandTurns';
 import { MemoryContentStore } from '../core/capture/memoryContentStore';
 import { SerialCapture } from '../core/capture/serialCapture';
 import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
@@ -32,6 +33,8 @@ export function captureLogDirOf(base: string, root: string, folderCount: number)
  */
 export class FolderCaptures implements vscode.Disposable {
   private readonly slots = new Map<string, CaptureSlot<FolderCapture>>();
+  /** Each folder's one-command-at-a-time queue (kept when its capture is made again). */
+  private readonly turns = new FolderTurns();
   private readonly configWatch: vscode.Disposable;
   private readonly userWrites: UserWrites;
 
@@ -81,7 +84,9 @@ export class FolderCaptures implements vscode.Disposable {
       logKey: () => this.stores.captureLogKey(),
     });
     capture.start().catch((e: unknown) => this.log.warn(`change capture unavailable: ${String(e)}`));
-    return { capture, shared: new SerialCapture(capture), dispose: () => capture.dispose() };
+    // A folder inside another open folder (a package of a repository) takes its turns in that one's queue: the outer capture sees its files.
+    const roots = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => (f.uri.scheme === 'file' ? [f.uri.fsPath] : []));
+    return { capture, shared: new SerialCapture(capture, this.turns.of(root, roots)), dispose: () => capture.dispose() };
   }
 
   dispose(): void {

@@ -1,3 +1,4 @@
+import { CommandTurns } from './commandTurns';
 import type { CaptureMark, ChangeCapture, FileChange, FileChangeSet, HeldWrite } from '../ports/changeCapture';
 
 /**
@@ -16,8 +17,6 @@ import type { CaptureMark, ChangeCapture, FileChange, FileChangeSet, HeldWrite }
  * file another program changes is still the command's (nothing tells them apart on disk).
  */
 export class SerialCapture implements ChangeCapture {
-  /** Settles when the last capture asked for has ended (or failed to begin). */
-  private tail: Promise<void> = Promise.resolve();
   private readonly releases = new Map<number, () => void>();
   /** While a capture is open: the files written meanwhile by other sessions, with what they wrote. */
   private toolWrites: Map<string, string | null> | undefined;
@@ -26,53 +25,19 @@ export class SerialCapture implements ChangeCapture {
   /** Saves in the editor under way (`userSaving`): each settles when its hash is known, or after SAVE_WAIT_MS. */
   private readonly saving = new Set<Promise<void>>();
 
-  /** Turns asked for that wait for another's to end. */
-  private waiting = 0;
-  /** Whether something holds the turn now (a command's capture, or a check run in its turn). */
-  private busy = false;
-  /** The label of the command that holds the turn (undefined: none, or a check). */
-  private holder: string | undefined;
-
-  constructor(private readonly inner: ChangeCapture) {}
+  constructor(
+    private readonly inner: ChangeCapture,
+    /** The folder's queue (shared with folders inside it or around it: FolderTurns). */
+    private readonly turns = new CommandTurns(),
+  ) {}
 
   /** How many commands and checks wait now for another's turn to end. */
   get queued(): number {
-    return this.waiting;
-  }
-
-  /**
-   * Waits for the turn (in order); returns its release. Aborted: stops waiting, and its place passes
-   * on in order. `label`: the command's, while it holds the turn; `waits`: told when it has to wait, with the label of the command running.
-   */
-  private async turn(signal: AbortSignal | undefined, label?: string, waits?: (behind: string | undefined) => void): Promise<() => void> {
-    const previous = this.tail;
-    let release!: () => void;
-    this.tail = new Promise<void>((r) => (release = r));
-    const queued = this.busy || this.waiting > 0;
-    if (queued) {
-      this.waiting++;
-      waits?.(this.holder);
-    }
-    try {
-      // A session paused or cancelled while its command waits for another's stops waiting (its place passes on in order).
-      await untilAborted(previous, signal);
-    } catch (e) {
-      void previous.then(release);
-      throw e;
-    } finally {
-      if (queued) this.waiting--;
-    }
-    this.busy = true;
-    this.holder = label;
-    return () => {
-      this.busy = false;
-      this.holder = undefined;
-      release();
-    };
+    return this.turns.queued;
   }
 
   async begin(label?: string, signal?: AbortSignal, waits?: (behind: string | undefined) => void): Promise<CaptureMark> {
-    const release = await this.turn(signal, label, waits);
+    const release = await this.turns.take(signal, label, waits);
     // Noted from here: a tool may write while the capture settles in begin(), and that write may be seen as the command's.
     this.toolWrites = new Map();
     for (const hold of this.holds) for (const w of hold) this.toolWrites.set(w.path, w.hash);
@@ -95,7 +60,7 @@ export class SerialCapture implements ChangeCapture {
    * reason, and `run` is not run.
    */
   async inTurn<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.turn(signal);
+    const release = await this.turns.take(signal);
     try {
       return await run();
     } finally {
@@ -176,20 +141,6 @@ export class SerialCapture implements ChangeCapture {
   dispose(): Promise<void> {
     return this.inner.dispose();
   }
-}
-
-/** `p`, or the abort of `signal` first (its reason thrown). */
-function untilAborted(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void p.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }
 
 /** How long the end of a capture waits for the editor to say a save under way is done (a save that failed never says). */
