@@ -24,6 +24,8 @@ import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpoint
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { repoCommandsAfter } from '../core/checkpoints/repoCommands';
+import { gitNote } from '../core/checkpoints/rewindWords';
 import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
@@ -184,6 +186,10 @@ async function main(argv: string[]): Promise<number> {
         const overwrite = overwritePaths(o.overwrite, plan.files);
         printPlan(plan.files, overwrite);
         if (plan.conversation && app.memory) printMemoryPreview(await app.memory.previewRevert(id, plan.conversation.seq), plan.targetStep);
+        // Files only: what git did in the steps taken back stays done (a rewind never touches .git).
+        const git = mode === 'conversation' ? '' : gitNote(await repoCommandsAfter(app.store, id, plan.targetStep));
+        // With --yes, said once, with the outcome.
+        if (git && !o.yes) out(`${terminalLine(git)}\n`);
         if (!o.yes) {
           out(previewEnd(plan, step, o.message !== undefined));
           return 0;
@@ -191,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
         const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: overwrite, ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
         // The undo offered only when there is something to undo (a conversation rewind with no memory write to give back has none).
         const canUndo = (await listRewinds(app.store, id)).some((x) => x.rewindId === r.rewindId && undoable(x));
-        out(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.map(terminalLine).join(', ')}` : ''}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}${(r.strayForksRemoved ?? []).map((s) => `; removed session ${s}, the fork an earlier attempt of this rewind left (with another message)`).join('')}\n${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
+        out(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.map(terminalLine).join(', ')}` : ''}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}${(r.strayForksRemoved ?? []).map((s) => `; removed session ${s}, the fork an earlier attempt of this rewind left (with another message)`).join('')}\n${git ? `${terminalLine(git)}\n` : ''}${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
         return 0;
       }
       case 'undo-rewind': {

@@ -8,6 +8,7 @@ import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { repoCommandsAfter } from '../core/checkpoints/repoCommands';
 import { forkedMessage, messageMissing, previewDetail, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
@@ -226,7 +227,9 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const preview = previewDetail(changes, memoryWrites.length ? [`Also undoes ${count(memoryWrites.length, 'long-term memory write')} this session made after that step.`] : []);
         // The step the plan goes back to: one that never settled goes back to the end of the step before.
         const at = targetName(plan.targetStep);
-        const question = rewindQuestion(mode.mode, plan.targetStep, changes, { folder: folderName(d, id), asked: target.step });
+        // What git did in the steps taken back stays done (a rewind never touches .git): said before and after.
+        const git = mode.mode === 'conversation' ? [] : await repoCommandsAfter(store, id, plan.targetStep);
+        const question = rewindQuestion(mode.mode, plan.targetStep, changes, { folder: folderName(d, id), asked: target.step, git });
         if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`, root))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind', root);
         if (!overwrite) return;
@@ -235,7 +238,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         if (result.forkId) await d.sessions.folders?.inherit(result.forkId, id);
         d.stores.notifyChanged();
         await showWritten(root, plan.files, result.written, revertFailed(d));
-        const done = rewoundMessage(plan, result);
+        const done = rewoundMessage(plan, result, git);
         const buttons = [...(done.offerUndo ? ['Undo'] : []), ...(done.offerResume ? ['Resume It'] : [])];
         const answer = buttons.length ? await notify.info(done.text, ...buttons) : (void notify.info(done.text), undefined);
         if (answer === 'Undo') await runUndo(d, store, id, { rewindId: result.rewindId, targetStep: plan.targetStep, mode: plan.mode }, false);

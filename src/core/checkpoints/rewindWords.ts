@@ -2,6 +2,7 @@ import { count } from '../util/plural';
 import { needsOk } from './overwriteChoice';
 import type { RewindResult, UndoResult } from './rewind';
 import type { RewindMode } from './checkpointEvents';
+import type { RepoStep } from './repoCommands';
 import { type RewindFilePlan, type RewindPlan, keptWords, linkWords, targetName } from './rewindPlan';
 
 /**
@@ -79,19 +80,46 @@ const inFolder = (folder: string | undefined): string => (folder === undefined ?
 /** Where a rewind or fork of a step that never finished goes back to: "the end of step 1", "before the session". */
 const endOf = (step: number): string => (step === 0 ? 'before the session' : `the end of step ${step}`);
 
+/** "git add, git commit and 2 more": a step's git commands, the first few named. */
+function listed(commands: readonly string[]): string {
+  const named = commands.length > 4 ? [...commands.slice(0, 3), `${commands.length - 3} more`] : commands;
+  return named.length === 1 ? (named[0] as string) : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1] as string}`;
+}
+
+/**
+ * "step 12 ran git commit: commits, branches, the index and stashes are not rewound, only files":
+ * what git did in the steps a rewind takes back, which stays done (a rewind never touches `.git`).
+ * Empty when no such step ran a git command that changed the repository (`repoCommandsAfter`).
+ */
+export function gitNote(steps: readonly RepoStep[]): string {
+  if (steps.length === 0) return '';
+  const ran = steps.slice(0, 3).map((s) => `step ${s.step} ran ${listed(s.commands)}`);
+  const more = steps.length > 3 ? `, and ${count(steps.length - 3, 'more step')} ran git commands too` : '';
+  const pushed = steps.some((s) => s.commands.includes('git push')) ? ', and what was pushed stays on the remote' : '';
+  return `${ran.join(', ')}${more}: commits, branches, the index and stashes are not rewound, only files${pushed}`;
+}
+
+/** `gitNote` as a sentence of a message (" Step 12 ran git commit: …."), empty without one. */
+const gitSentence = (steps: readonly RepoStep[] = []): string => {
+  const note = gitNote(steps);
+  return note ? ` ${note.charAt(0).toUpperCase()}${note.slice(1)}.` : '';
+};
+
 /**
  * The question before a rewind: what changes on disk (files and both modes), in which folder when
  * there are several (`folder`), and where the conversation goes on (conversation and both modes: a
  * new session; nothing of this one is undone). `asked`: the step the user picked, when the plan goes
- * back further (it never finished): said why.
+ * back further (it never finished): said why. `git`: the steps taken back that changed the repository
+ * (files and both modes): said that git is not rewound.
  */
-export function rewindQuestion(mode: RewindMode, targetStep: number, changes: readonly RewindFilePlan[], o: { folder?: string; asked?: number } = {}): string {
+export function rewindQuestion(mode: RewindMode, targetStep: number, changes: readonly RewindFilePlan[], o: { folder?: string; asked?: number; git?: readonly RepoStep[] } = {}): string {
   const at = targetName(targetStep);
   const files = `${changeCount(changes)}; only files this session touched, and a safety checkpoint lets you undo it.`;
   const why = o.asked !== undefined && o.asked !== targetStep ? ` Step ${o.asked} never finished (cut short, or stopped at a question), so this goes back to ${endOf(targetStep)}.` : '';
-  if (mode === 'files') return `Savepoint: rewind to ${at}${inFolder(o.folder)}? ${files}${why}`;
+  const git = gitSentence(o.git);
+  if (mode === 'files') return `Savepoint: rewind to ${at}${inFolder(o.folder)}? ${files}${git}${why}`;
   if (mode === 'conversation') return `Savepoint: rewind the conversation to ${at}? A new session goes on from ${at}; this session and the files stay as they are.${why}`;
-  return `Savepoint: rewind the files${inFolder(o.folder)} and the conversation to ${at}? ${files} A new session goes on from ${at}; this one is kept as it is.${why}`;
+  return `Savepoint: rewind the files${inFolder(o.folder)} and the conversation to ${at}? ${files}${git} A new session goes on from ${at}; this one is kept as it is.${why}`;
 }
 
 /** What Fork did: the new session, and the step it starts after (`step`; earlier than `asked` when that step never finished, and said why). */
@@ -105,8 +133,9 @@ export function forkedMessage(title: string, asked: number, step: number): strin
  * the undo has something to give back (files written, memory writes taken back). A rewind that
  * changed nothing on disk (conversation only, or every file kept) says so instead of "rewound 0 files".
  * A conversation rewind names the new session, which is paused: the notification offers to resume it.
+ * `git`: as for `rewindQuestion`.
  */
-export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: readonly RewindFilePlan[] }, result: RewindResult): { text: string; offerUndo: boolean; offerResume: boolean } {
+export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: readonly RewindFilePlan[] }, result: RewindResult, git: readonly RepoStep[] = []): { text: string; offerUndo: boolean; offerResume: boolean } {
   const at = targetName(plan.targetStep);
   const offerUndo = result.written.length > 0 || result.memoryWritesUndone > 0;
   const dirs = result.removedDirs ? `, removed ${count(result.removedDirs.length, 'emptied folder')} made ${plan.targetStep === 0 ? 'during the session' : `after ${at}`}` : '';
@@ -114,7 +143,7 @@ export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: 
   const files = result.written.length > 0 ? `rewound ${count(result.written.length, 'file')}` : 'no file was changed';
   const fork = result.forkId ? `; the conversation goes on from ${at} in a new session, ${result.forkTitle ? `"${result.forkTitle}", ` : ''}paused until you resume it (Resume It, or from the sidebar)` : '';
   const undo = offerUndo ? ' Undo it now or later with Savepoint: Undo a Rewind.' : '';
-  return { text: `Savepoint: ${files}${keptNote(result, plan.files)}${dirs}${memory}${fork}.${undo}`, offerUndo, offerResume: result.forkId !== undefined };
+  return { text: `Savepoint: ${files}${keptNote(result, plan.files)}${dirs}${memory}${fork}.${gitSentence(git)}${undo}`, offerUndo, offerResume: result.forkId !== undefined };
 }
 
 /**

@@ -44,7 +44,7 @@ const withArg = (cmd: RegExp, arg: { test(s: string): boolean }): Pattern['re'] 
  * outside quotes, with the quotes and backslashes taken out as the shell takes them (`rm "a;b" -rf`
  * is one rm, `"-rf"` is -rf). Splitting inside quotes looked for an rm's options in another command.
  */
-function simpleCommands(s: string): string[] {
+export function simpleCommands(s: string): string[] {
   const parts: string[] = [];
   let cur = '';
   let quote: string | undefined;

@@ -7,7 +7,7 @@ import { type CheckpointDeps, checkpointCommands } from '../../../src/extension/
 import { StoreHost } from '../../../src/extension/storeHost';
 import type { SessionId } from '../../../src/core/store/types';
 import { WindowStub } from '../helpers';
-import { commitSteps, contextIn } from '../sidebarFakes';
+import { commitSteps, contextIn, readStep } from '../sidebarFakes';
 
 /**
  * Rewind, Undo a Rewind, Fork, Diff and Symbols when what they need is missing: the user is told
@@ -152,5 +152,30 @@ describe('Checkpoint commands without a folder or a store', () => {
     } finally {
       await settings.update('memory.enabled', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('a files rewind past a step that ran git commit says, in the question and the outcome, that git is not rewound', async () => {
+    const store = (await host.get()).store;
+    assert.ok(store);
+    const git = (await store.createSession({ title: 'A session that committed', status: 'paused' })).id;
+    const head = await commitSteps(store, git, 0, 1, 1, 'A session that committed');
+    // Step 2 ran `git add -A && git commit` (no file changed: the commit is all it did).
+    const events = readStep(2).map((e) =>
+      e.type === 'tool_planned' ? { ...e, data: { callId: 'r2', name: 'run_command', category: 'compute', input: { command: 'git add -A && git commit -qm wip' } } } : e.type === 'tool_result' ? { ...e, data: { ...(e.data as object), name: 'run_command' } } : e,
+    );
+    await store.commit({ sessionId: git, expectedHeadSeq: head, events });
+    const commands = checkpointCommands(deps({ pickSession: async () => git }));
+    ui.on('quickPick', /What to rewind\?/, (c) => (c.args[0] as Array<{ label: string }>).find((i) => i.label === 'Files only'));
+    let question = '';
+    ui.on('warning', /rewind to step 1\?/, (c) => {
+      question = c.message;
+      return 'Rewind';
+    });
+    ui.on('info', /Savepoint: no file was changed/, () => undefined);
+    await commands['savepoint.rewindSession']?.(git, 1);
+    const note = 'Step 2 ran git add and git commit: commits, branches, the index and stashes are not rewound, only files.';
+    assert.equal(question, `Savepoint: rewind to step 1? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it. ${note}`);
+    assert.deepEqual(ui.calls.filter((c) => c.kind === 'info').map((c) => c.message), [`Savepoint: no file was changed. ${note}`]);
+    assert.deepEqual(ui.errors(), []);
   });
 });

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { applyRewind } from '../../../src/core/checkpoints/rewind';
+import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
+import { repoChangingGit, repoCommandsAfter } from '../../../src/core/checkpoints/repoCommands';
+import { gitNote, rewindQuestion, rewoundMessage } from '../../../src/core/checkpoints/rewindWords';
+import { commandSession, keptSessions } from './helpers/commandSession';
+
+const sh = promisify(execFile);
+const GIT = 'git -c user.email=t@t -c user.name=t';
+
+/** Which git commands of a command line changed the repository: what a rewind, which never touches .git, leaves done. */
+describe('the git commands that changed the repository', () => {
+  const cases: [string, string[]][] = [
+    ['git status && git log --oneline && git diff', []],
+    [`git add -A && ${GIT} commit -qm "fix; the parser"`, ['git add', 'git commit']],
+    ['cd pkg && git -C . --no-pager checkout -b feat', ['git checkout']],
+    ['GIT_AUTHOR_NAME=x /usr/bin/git commit -m x', ['git commit']],
+    ['(git stash) ; git stash list ; git stash show -p', ['git stash']],
+    ['git branch && git branch -a && git branch --list "f*" && git branch --contains HEAD', []],
+    ['git branch feat', ['git branch']],
+    ['git branch -D old', ['git branch']],
+    ['git tag && git tag -l && git tag -n5', []],
+    ['git tag -a v1 -m one', ['git tag']],
+    ['git restore a.ts', []],
+    ['git restore --staged a.ts', ['git restore']],
+    ['echo git commit', []],
+    ['git commit -m x && git commit --amend -m y && git push origin main', ['git commit', 'git push']],
+    ['git fetch && git pull --rebase', ['git pull']],
+  ];
+  for (const [line, want] of cases) it(line, () => assert.deepEqual(repoChangingGit(line), want));
+});
+
+/**
+ * A rewind gives back files only. Past steps that committed and made a branch, the question and the
+ * outcome said nothing of it: the user rewound to "before the commit" and found it still there.
+ */
+describe('a rewind past git commands, in a real repository', function () {
+  this.timeout(60_000);
+  const keep = keptSessions();
+
+  const session = () =>
+    commandSession(
+      ["printf 'one\\n' > a.txt", `git add a.txt && ${GIT} commit -qm one`, 'git --no-pager log --oneline', "git checkout -qb feature && printf 'two\\n' > a.txt", `${GIT} stash -q && git stash list`],
+      {
+        prepare: async (ws) => {
+          await writeFile(join(ws, 'a.txt'), 'zero\n');
+          await sh('sh', ['-c', `git init -q -b main && git add a.txt && ${GIT} commit -qm zero`], { cwd: ws });
+        },
+        keep,
+      },
+    );
+
+  it('the question and the outcome name the steps that changed the repository, and say git is not rewound', async () => {
+    const s = await session();
+    // Before the session: a.txt back to "zero" (the stash of step 5 had left it as committed, "one").
+    const plan = await planRewind(s.h.store, s.ws, s.id, 0);
+    const git = await repoCommandsAfter(s.h.store, s.id, plan.targetStep);
+    assert.deepEqual(git, [
+      { step: 2, commands: ['git add', 'git commit'] },
+      { step: 4, commands: ['git checkout'] },
+      { step: 5, commands: ['git stash'] },
+    ]);
+    const changes = plan.files.filter((f) => f.action !== 'none');
+    assert.equal(
+      rewindQuestion('files', 0, changes, { git }),
+      'Savepoint: rewind to before the session? 1 file will change; only files this session touched, and a safety checkpoint lets you undo it. Step 2 ran git add and git commit, step 4 ran git checkout, step 5 ran git stash: commits, branches, the index and stashes are not rewound, only files.',
+    );
+    const r = await applyRewind(s.h.store, s.ws, plan);
+    assert.equal(
+      rewoundMessage(plan, r, git).text,
+      'Savepoint: rewound 1 file. Step 2 ran git add and git commit, step 4 ran git checkout, step 5 ran git stash: commits, branches, the index and stashes are not rewound, only files. Undo it now or later with Savepoint: Undo a Rewind.',
+    );
+    // As said: the commit, the branch and the stash are all still there.
+    assert.equal((await sh('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: s.h.workspace })).stdout.trim(), 'feature');
+    assert.equal((await sh('git', ['stash', 'list'], { cwd: s.h.workspace })).stdout.split('\n').filter(Boolean).length, 1);
+  });
+
+  it('only the steps taken back; none after the target: no extra words', async () => {
+    const s = await session();
+    assert.deepEqual(await repoCommandsAfter(s.h.store, s.id, 4), [{ step: 5, commands: ['git stash'] }]);
+    assert.deepEqual(await repoCommandsAfter(s.h.store, s.id, 5), []);
+    assert.equal(gitNote([]), '');
+    assert.equal(rewindQuestion('files', 5, [], { git: [] }), rewindQuestion('files', 5, []));
+  });
+
+  it('more steps than it names, and a push: counted, and the push said to stay', () => {
+    const steps = [2, 3, 4, 5, 6].map((step) => ({ step, commands: step === 6 ? ['git push'] : ['git commit'] }));
+    assert.equal(gitNote(steps), 'step 2 ran git commit, step 3 ran git commit, step 4 ran git commit, and 2 more steps ran git commands too: commits, branches, the index and stashes are not rewound, only files, and what was pushed stays on the remote');
+  });
+});
