@@ -21,13 +21,17 @@ export const USAGE = `savepoint — a durable coding agent (headless)
                                   the symbols (with their hashes) of the files STEP changed, or of PATH
                                   as it was at the end of STEP: the checkpoint's AST snapshot (STEP 0:
                                   PATH before the session changed it, read from the stored version)
-  savepoint rewind SESSION STEP [--mode files|both|conversation] [--yes] [--overwrite PATH]... [--message TEXT]
+  savepoint rewind SESSION STEP [--mode files|both|conversation] [--yes] [--overwrite PATH]... [--message TEXT] [--all]
                                   preview (and with --yes, do) a rewind to the end of STEP (0: before
                                   the session); a safety checkpoint first, files edited outside the
                                   session are kept unless listed with --overwrite; --message: what the
-                                  conversation (both, conversation) goes on with (needed from the last step)
-  savepoint undo-rewind SESSION [REWIND_ID] [--yes] [--overwrite PATH]...
-                                  preview (and with --yes, do) the undo of a rewind (default: the latest)
+                                  conversation (both, conversation) goes on with (needed from the last step).
+                                  Files only, never git itself: the steps taken back that ran git commit,
+                                  checkout and the like are named. The preview names at most 24 files
+                                  (those that need a look first) and counts the rest; --all lists every file
+  savepoint undo-rewind SESSION [REWIND_ID] [--yes] [--overwrite PATH]... [--all]
+                                  preview (and with --yes, do) the undo of a rewind (default: the latest);
+                                  --all: as for rewind
   savepoint fork SESSION STEP ["message" | --message TEXT]
                                   a new session continuing from the end of STEP
   savepoint compacted SESSION [ID]   the messages a compaction summarized (default: the latest)
@@ -95,6 +99,7 @@ export const OPTIONS = {
   resume: { type: 'boolean' },
   mode: { type: 'string' },
   yes: { type: 'boolean' },
+  all: { type: 'boolean' },
   overwrite: { type: 'string', multiple: true },
   message: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -159,8 +164,8 @@ const TAKES: Record<string, { args: string; max: number; options?: readonly stri
   show: { args: 'SESSION', max: 1 },
   diff: { args: 'SESSION [STEP]', max: 2 },
   outline: { args: 'SESSION STEP [PATH]', max: 3 },
-  rewind: { args: 'SESSION STEP', max: 2, options: ['mode', 'yes', 'overwrite', 'message'] },
-  'undo-rewind': { args: 'SESSION [REWIND_ID]', max: 2, options: ['yes', 'overwrite'] },
+  rewind: { args: 'SESSION STEP', max: 2, options: ['mode', 'yes', 'overwrite', 'message', 'all'] },
+  'undo-rewind': { args: 'SESSION [REWIND_ID]', max: 2, options: ['yes', 'overwrite', 'all'] },
   fork: { args: 'SESSION STEP ["message"]', max: Infinity, options: ['message'] },
   compacted: { args: 'SESSION [ID]', max: 2 },
   uncompact: { args: 'SESSION [ID]', max: 2 },

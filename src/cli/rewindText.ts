@@ -3,6 +3,7 @@ import type { RewindMemory } from '../core/checkpoints/checkpointEvents';
 import { type RewindFilePlan, type RewindPlan, type UndoPlan, keptWords, linkWords, targetName } from '../core/checkpoints/rewindPlan';
 import { memoryWaiting } from '../core/checkpoints/rewindRecords';
 import type { MemoryVersion } from '../core/memory/memoryTypes';
+import { moreFiles, needsLook, previewShown } from '../core/checkpoints/rewindWords';
 import { count } from '../core/util/plural';
 import { err, out, terminalLine } from './terminalText';
 
@@ -10,12 +11,19 @@ import { err, out, terminalLine } from './terminalText';
 
 const MAX_PREVIEW_SYMBOLS = 8;
 
-/** A rewind's or undo's preview: what happens to each file, and why it may not. */
-export function printPlan(files: readonly RewindFilePlan[], overwrite: readonly string[] = []): void {
+/**
+ * A rewind's or undo's preview: what happens to each file, and why it may not. Past PREVIEW_FILES
+ * files (a step that checked out another branch), those that need a look first, and the rest counted
+ * as the editor's preview does; `all`: every file.
+ */
+export function printPlan(files: readonly RewindFilePlan[], overwrite: readonly string[] = [], all = false): void {
   const changes = files.filter((f) => f.action !== 'none');
   if (changes.length === 0) out('no file changes\n');
-  for (const f of changes) {
-    const waits = f.movedFrom !== undefined && files.some((g) => g.path === f.movedFrom && g.conflict) ? `  (the way back of a move: ${overwrite.includes(f.movedFrom) ? `goes with --overwrite ${f.movedFrom}` : `kept unless --overwrite ${f.movedFrom}`})` : '';
+  // A move whose way back is a file edited outside the session waits on it: named too.
+  const waitsOn = (f: RewindFilePlan) => f.movedFrom !== undefined && files.some((g) => g.path === f.movedFrom && g.conflict);
+  const { named, rest, byAction } = all ? { named: changes, rest: 0, byAction: '' } : previewShown(changes, (f) => needsLook(f) || waitsOn(f));
+  for (const f of named) {
+    const waits = f.movedFrom !== undefined && waitsOn(f) ? `  (the way back of a move: ${overwrite.includes(f.movedFrom) ? `goes with --overwrite ${f.movedFrom}` : `kept unless --overwrite ${f.movedFrom}`})` : '';
     const outside = `${f.fromHash === null ? 'deleted' : 'edited'} outside the session: ${overwrite.includes(f.path) ? 'overwritten, as --overwrite asks' : 'kept unless --overwrite'}`;
     const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${outside})` : waits}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
     const mode = `${f.replacesDir ? `  (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)'}`;
@@ -24,6 +32,7 @@ export function printPlan(files: readonly RewindFilePlan[], overwrite: readonly 
     for (const line of f.symbols.slice(0, MAX_PREVIEW_SYMBOLS)) out(`          ${line}\n`);
     if (f.symbols.length > MAX_PREVIEW_SYMBOLS) out(`          and ${count(f.symbols.length - MAX_PREVIEW_SYMBOLS, 'more symbol change')}\n`);
   }
+  if (rest) out(`${moreFiles(rest, byAction)}: add --all to list every file\n`);
 }
 
 /** The long-term memory writes a conversation rewind takes back with the conversation (see LongTermMemory.previewRevert), one line each. */

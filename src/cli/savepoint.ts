@@ -184,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
         const plan = await planRewind(app.store, app.workspace, id, step, { mode, ...(outliner ? { outliner } : {}) });
         // Checked at the preview too: an --overwrite that names no conflict is said to be ignored before --yes is added.
         const overwrite = overwritePaths(o.overwrite, plan.files);
-        printPlan(plan.files, overwrite);
+        printPlan(plan.files, overwrite, o.all === true);
         if (plan.conversation && app.memory) printMemoryPreview(await app.memory.previewRevert(id, plan.conversation.seq), plan.targetStep);
         // Files only: what git did in the steps taken back stays done (a rewind never touches .git).
         const git = mode === 'conversation' ? '' : gitNote(await repoCommandsAfter(app.store, id, plan.targetStep));
@@ -208,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
         const outliner = await symbolsOf(app);
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
         const overwrite = overwritePaths(o.overwrite, plan.files);
-        printPlan(plan.files, overwrite);
+        printPlan(plan.files, overwrite, o.all === true);
         for (const l of plan.laterRewound ?? []) out(`  later  ${terminalLine(l.path)}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
         const back = await writesTakenBack(app.memory, plan);
         if (back) out(`also brings back ${count(back, 'long-term memory write')} the rewind took back\n`);

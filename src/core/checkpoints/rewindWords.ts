@@ -19,10 +19,27 @@ export const previewLine = (f: RewindFilePlan): string =>
       : `${f.action} ${f.path}${f.replacesDir ? ` (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.unsaved ? ' (unsaved changes in an editor)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
 
 /** Files a preview names one by one; past that, the rest is counted (the modal must fit the window). */
-const PREVIEW_FILES = 24;
+export const PREVIEW_FILES = 24;
 
 /** A file the user should see named before saying yes: it will not simply be written. */
-const needsLook = (f: RewindFilePlan): boolean => f.conflict || !!f.unsaved || !f.restorable || f.link !== undefined || f.keptFor !== undefined || !!f.replacesDir;
+export const needsLook = (f: RewindFilePlan): boolean => f.conflict || !!f.unsaved || !f.restorable || f.link !== undefined || f.keptFor !== undefined || !!f.replacesDir;
+
+/**
+ * The files a preview of `changes` names, in the plan's order: all of them up to PREVIEW_FILES;
+ * past that, those that need a look (`look`) first, then the others, PREVIEW_FILES - 1 in all, the
+ * last line counting the rest by action (`byAction`: "2,900 delete, 100 restore"; `rest`: 0 when all are named).
+ */
+export function previewShown(changes: readonly RewindFilePlan[], look: (f: RewindFilePlan) => boolean = needsLook): { named: RewindFilePlan[]; rest: number; byAction: string } {
+  if (changes.length <= PREVIEW_FILES) return { named: [...changes], rest: 0, byAction: '' };
+  const shown = new Set([...changes.filter(look), ...changes.filter((f) => !look(f))].slice(0, PREVIEW_FILES - 1));
+  const actions = new Map<string, number>();
+  for (const f of changes) if (!shown.has(f)) actions.set(f.action, (actions.get(f.action) ?? 0) + 1);
+  const byAction = [...actions].map(([a, n]) => `${n.toLocaleString('en-US')} ${a}`).join(', ');
+  return { named: changes.filter((f) => shown.has(f)), rest: changes.length - shown.size, byAction };
+}
+
+/** "… and 2,977 more files (2,977 delete)": the last line of a preview that named only some (`previewShown`). */
+export const moreFiles = (rest: number, byAction: string): string => `… and ${rest.toLocaleString('en-US')} more file${rest === 1 ? '' : 's'} (${byAction})`;
 
 /**
  * The modal's detail: one line per file (`previewLine`), then the `extra` lines (memory writes,
@@ -31,16 +48,9 @@ const needsLook = (f: RewindFilePlan): boolean => f.conflict || !!f.unsaved || !
  * and counts the rest by action: the multi-file diff (Show Changes) has them all.
  */
 export function previewDetail(changes: readonly RewindFilePlan[], extra: readonly string[] = []): string {
-  if (changes.length <= PREVIEW_FILES) return [...changes.map(previewLine), ...extra].join('\n');
-  const named = [...changes.filter(needsLook), ...changes.filter((f) => !needsLook(f))].slice(0, PREVIEW_FILES - 1);
-  const shown = new Set(named);
-  const rest = changes.filter((f) => !shown.has(f));
-  const actions = new Map<string, number>();
-  for (const f of rest) actions.set(f.action, (actions.get(f.action) ?? 0) + 1);
-  const byAction = [...actions].map(([a, n]) => `${n.toLocaleString('en-US')} ${a}`).join(', ');
-  const more = `… and ${rest.length.toLocaleString('en-US')} more file${rest.length === 1 ? '' : 's'} (${byAction}): Show Changes shows every file.`;
+  const { named, rest, byAction } = previewShown(changes);
   // In the order of the plan, the ones that need a look among them.
-  return [...changes.filter((f) => shown.has(f)).map(previewLine), more, ...extra].join('\n');
+  return [...named.map(previewLine), ...(rest ? [`${moreFiles(rest, byAction)}: Show Changes shows every file.`] : []), ...extra].join('\n');
 }
 
 /** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { StepInput } from '../../../src/core/scripted/scenario';
+import { cliScratch } from './cliChild';
+
+const sh = promisify(execFile);
+const GIT = 'git -c user.email=t@t -c user.name=t';
+
+/** Step 1 checks out the branch "big", which has 40 more files than main. */
+const STEPS = (): StepInput[] => [
+  { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: 'git checkout -q big' } }] },
+  { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'c1' } },
+];
+
+/** The file rows of a preview: an action, then the path. */
+const rows = (stdout: string) => stdout.split('\n').filter((l) => /^(restore|delete|create|keep)\s/.test(l));
+
+/**
+ * After a step that checked out a branch with thousands of files, `savepoint rewind`'s preview
+ * printed every one of them (the editor's names at most 24 and counts the rest): the few that needed
+ * a look (edited outside the session) were lost in the scroll.
+ */
+describe('savepoint rewind: the preview of a big rewind', function () {
+  this.timeout(90_000);
+  const make = cliScratch('savepoint-clibig-');
+
+  it("names at most 24 files (those edited outside the session first) and counts the rest, the undo's preview too; --all lists every file", async () => {
+    const s = await make(STEPS());
+    await writeFile(join(s.ws, 'a.txt'), 'a\n');
+    const files = Array.from({ length: 40 }, (_, i) => `f${String(i + 1).padStart(2, '0')}.txt`);
+    await sh('sh', ['-c', `git init -q -b main && git add a.txt && ${GIT} commit -qm main && git checkout -qb big && for f in ${files.join(' ')}; do echo $f > $f; done && git add . && ${GIT} commit -qm big && git checkout -q main`], { cwd: s.ws });
+    const run = await s.cli('run', '--approvals', 'yes', 'check out big');
+    const id = (JSON.parse(run.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    // The user edits the last file afterwards: it needs a look, and is named first.
+    await writeFile(join(s.ws, 'f40.txt'), 'mine\n');
+
+    const preview = await s.cli('rewind', id, '0');
+    const named = rows(preview.stdout);
+    assert.equal(named.length, 23, preview.stdout);
+    assert.match(named[0] as string, /^delete\s+f01\.txt$/);
+    assert.ok(named.some((l) => /^delete\s+f40\.txt\s+\(edited outside the session: kept unless --overwrite\)$/.test(l)), preview.stdout);
+    assert.ok(preview.stdout.split('\n').includes('… and 17 more files (17 delete): add --all to list every file'), preview.stdout);
+    assert.match(preview.stdout, /nothing written: add --yes/);
+
+    const all = await s.cli('rewind', id, '0', '--all');
+    assert.deepEqual(rows(all.stdout).map((l) => l.split(/\s+/)[1]), files);
+    assert.doesNotMatch(all.stdout, /more files/);
+
+    // The undo's preview too.
+    await s.cli('rewind', id, '0', '--yes');
+    const undo = await s.cli('undo-rewind', id);
+    assert.equal(rows(undo.stdout).length, 23, undo.stdout);
+    assert.ok(undo.stdout.split('\n').includes('… and 16 more files (16 create): add --all to list every file'), undo.stdout);
+    assert.equal(rows((await s.cli('undo-rewind', id, '--all')).stdout).length, 39);
+
+    const help = await s.cli('--help');
+    assert.match(help.stdout, /--all/);
+  });
+});
