@@ -28,7 +28,8 @@ export const USAGE = `savepoint — a durable coding agent (headless)
                                   conversation (both, conversation) goes on with (needed from the last step).
                                   Files only, never git itself: the steps taken back that ran git commit,
                                   checkout and the like are named. The preview names at most 24 files
-                                  (those that need a look first) and counts the rest; --all lists every file
+                                  (those that need a look first) and counts the rest, and its outcome at most 10
+                                  removed folders; --all lists every file and folder
   savepoint undo-rewind SESSION [REWIND_ID] [--yes] [--overwrite PATH]... [--all]
                                   preview (and with --yes, do) the undo of a rewind (default: the latest);
                                   --all: as for rewind

@@ -35,6 +35,17 @@ export function printPlan(files: readonly RewindFilePlan[], overwrite: readonly 
   if (rest) out(`${moreFiles(rest, byAction)}: add --all to list every file\n`);
 }
 
+/** The folders a rewind's outcome names; past that, the rest is counted (a checkout of another branch makes hundreds). */
+const NAMED_FOLDERS = 10;
+
+/** "; removed the folders it emptied that the session had made: a, b and 3 more" (`all`: every one named); empty without any. */
+export function removedLine(dirs: readonly string[] | undefined, targetStep: number, all = false): string {
+  if (!dirs?.length) return '';
+  const shown = all ? dirs : dirs.slice(0, NAMED_FOLDERS);
+  const more = dirs.length > shown.length ? ` and ${(dirs.length - shown.length).toLocaleString('en-US')} more` : '';
+  return `; removed the folders it emptied that ${targetStep === 0 ? 'the session' : `steps after ${targetStep}`} had made: ${shown.map(terminalLine).join(', ')}${more}`;
+}
+
 /** The long-term memory writes a conversation rewind takes back with the conversation (see LongTermMemory.previewRevert), one line each. */
 export function printMemoryPreview(writes: readonly MemoryVersion[], targetStep: number): void {
   if (writes.length === 0) return;

@@ -26,7 +26,7 @@ import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { repoCommandsAfter } from '../core/checkpoints/repoCommands';
 import { gitNote } from '../core/checkpoints/rewindWords';
-import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, writesTakenBack } from './rewindText';
+import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, removedLine, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
 import { USAGE, UsageError, budgetsOf, checkTakes, checkWorkspace, modelLimits, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
@@ -197,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
         const r = await applyRewind(app.store, app.workspace, plan, { overwriteConflicts: overwrite, ...(app.memory ? { memory: app.memory } : {}), ...(o.message !== undefined ? { message: o.message } : {}) });
         // The undo offered only when there is something to undo (a conversation rewind with no memory write to give back has none).
         const canUndo = (await listRewinds(app.store, id)).some((x) => x.rewindId === r.rewindId && undoable(x));
-        out(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${r.removedDirs ? `; removed the folders it emptied that ${plan.targetStep === 0 ? 'the session' : `steps after ${plan.targetStep}`} had made: ${r.removedDirs.map(terminalLine).join(', ')}` : ''}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}${(r.strayForksRemoved ?? []).map((s) => `; removed session ${s}, the fork an earlier attempt of this rewind left (with another message)`).join('')}\n${git ? `${terminalLine(git)}\n` : ''}${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
+        out(`rewound ${count(r.written.length, 'file')}${keptLine(r)}${removedLine(r.removedDirs, plan.targetStep, o.all === true)}${r.memoryWritesUndone ? `; took back ${count(r.memoryWritesUndone, 'long-term memory write')}` : ''}${r.forkId ? `; the conversation continues in session ${r.forkId}` : ''}${(r.strayForksRemoved ?? []).map((s) => `; removed session ${s}, the fork an earlier attempt of this rewind left (with another message)`).join('')}\n${git ? `${terminalLine(git)}\n` : ''}${canUndo ? `undo: savepoint undo-rewind ${id} ${r.rewindId} --yes\n` : ''}`);
         return 0;
       }
       case 'undo-rewind': {

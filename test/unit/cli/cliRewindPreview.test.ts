@@ -59,4 +59,16 @@ describe('savepoint rewind: the preview of a big rewind', function () {
     const help = await s.cli('--help');
     assert.match(help.stdout, /--all/);
   });
+
+  it('after the rewind, names at most 10 of the folders it removed and counts the rest', async () => {
+    const s = await make([
+      { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: 'for i in $(seq 10 24); do mkdir d$i && echo $i > d$i/f.txt; done' } }] },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'c1' } },
+    ]);
+    const run = await s.cli('run', '--approvals', 'yes', 'make folders');
+    const id = (JSON.parse(run.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    const done = await s.cli('rewind', id, '0', '--yes');
+    assert.equal(rows(done.stdout).length, 15, done.stdout);
+    assert.match(done.stdout, /^rewound 15 files; removed the folders it emptied that the session had made: d10, d11, d12, d13, d14, d15, d16, d17, d18, d19 and 5 more$/m, done.stdout);
+  });
 });
