@@ -32,7 +32,7 @@ export const USAGE = `savepoint — a durable coding agent (headless)
                                   removed folders; --all lists every file and folder
   savepoint undo-rewind SESSION [REWIND_ID] [--yes] [--overwrite PATH]... [--all]
                                   preview (and with --yes, do) the undo of a rewind (default: the latest);
-                                  --all: as for rewind
+                                  --all: every file, and every one a later rewind wrote again (at most 10 named)
   savepoint fork SESSION STEP ["message" | --message TEXT]
                                   a new session continuing from the end of STEP
   savepoint compacted SESSION [ID]   the messages a compaction summarized (default: the latest)

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { RewindMemory } from '../core/checkpoints/checkpointEvents';
 import { type RewindFilePlan, type RewindPlan, type UndoPlan, keptWords, linkWords, targetName } from '../core/checkpoints/rewindPlan';
-import { memoryWaiting } from '../core/checkpoints/rewindRecords';
+import { laterName, memoryWaiting } from '../core/checkpoints/rewindRecords';
 import type { MemoryVersion } from '../core/memory/memoryTypes';
 import { moreFiles, needsLook, previewShown } from '../core/checkpoints/rewindWords';
 import { count } from '../core/util/plural';
@@ -35,15 +35,29 @@ export function printPlan(files: readonly RewindFilePlan[], overwrite: readonly 
   if (rest) out(`${moreFiles(rest, byAction)}: add --all to list every file\n`);
 }
 
-/** The folders a rewind's outcome names; past that, the rest is counted (a checkout of another branch makes hundreds). */
-const NAMED_FOLDERS = 10;
+/** The folders a rewind's outcome names, and the files an undo leaves to a later rewind's undo; past that, the rest is counted (a checkout of another branch makes hundreds). */
+const NAMED = 10;
 
 /** "; removed the folders it emptied that the session had made: a, b and 3 more" (`all`: every one named); empty without any. */
 export function removedLine(dirs: readonly string[] | undefined, targetStep: number, all = false): string {
   if (!dirs?.length) return '';
-  const shown = all ? dirs : dirs.slice(0, NAMED_FOLDERS);
+  const shown = all ? dirs : dirs.slice(0, NAMED);
   const more = dirs.length > shown.length ? ` and ${(dirs.length - shown.length).toLocaleString('en-US')} more` : '';
   return `; removed the folders it emptied that ${targetStep === 0 ? 'the session' : `steps after ${targetStep}`} had made: ${shown.map(terminalLine).join(', ')}${more}`;
+}
+
+/**
+ * An undo's files that a later rewind wrote again (left for now: `UndoPlan.laterRewound`), one line
+ * each; past NAMED, the rest counted (`all`: every one).
+ */
+export function printLater(later: readonly { path: string; targetStep: number | undefined }[] = [], all = false): void {
+  const shown = all || later.length <= NAMED ? later : later.slice(0, NAMED);
+  for (const l of shown) out(`  later  ${terminalLine(l.path)}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
+  const rest = later.slice(shown.length);
+  if (rest.length === 0) return;
+  const steps = rest.map((l) => l.targetStep);
+  const them = new Set(steps).size > 1 ? 'those' : 'that one';
+  out(`  later  … and ${count(rest.length, 'more file')}: rewound again by ${laterName(steps)}; undo ${them} first, then this undo gives them back (--all lists them)\n`);
 }
 
 /** The long-term memory writes a conversation rewind takes back with the conversation (see LongTermMemory.previewRevert), one line each. */

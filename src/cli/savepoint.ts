@@ -23,10 +23,10 @@ import { queueText } from '../core/runner/logLines';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { repoCommandsAfter } from '../core/checkpoints/repoCommands';
 import { gitNote } from '../core/checkpoints/rewindWords';
-import { keptLine, overwritePaths, previewEnd, printMemoryPreview, printPlan, removedLine, writesTakenBack } from './rewindText';
+import { keptLine, overwritePaths, previewEnd, printLater, printMemoryPreview, printPlan, removedLine, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
 import { USAGE, UsageError, budgetsOf, checkTakes, checkWorkspace, modelLimits, parseCommandLine, parseJson, positiveSeconds, sessionArg, stepArg, takesSession } from './cliArgs';
@@ -209,7 +209,7 @@ async function main(argv: string[]): Promise<number> {
         const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
         const overwrite = overwritePaths(o.overwrite, plan.files);
         printPlan(plan.files, overwrite, o.all === true);
-        for (const l of plan.laterRewound ?? []) out(`  later  ${terminalLine(l.path)}: rewound again by ${laterName([l.targetStep])}; undo that one first, then this undo gives it back\n`);
+        printLater(plan.laterRewound, o.all === true);
         const back = await writesTakenBack(app.memory, plan);
         if (back) out(`also brings back ${count(back, 'long-term memory write')} the rewind took back\n`);
         if (!o.yes) {

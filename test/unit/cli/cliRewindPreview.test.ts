@@ -71,4 +71,24 @@ describe('savepoint rewind: the preview of a big rewind', function () {
     assert.equal(rows(done.stdout).length, 15, done.stdout);
     assert.match(done.stdout, /^rewound 15 files; removed the folders it emptied that the session had made: d10, d11, d12, d13, d14, d15, d16, d17, d18, d19 and 5 more$/m, done.stdout);
   });
+
+  it('the undo of an earlier rewind names at most 10 of the files a later rewind wrote again, and counts the rest; --all lists them', async () => {
+    const s = await make([
+      { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: 'for i in $(seq 10 39); do echo $i > f$i.txt; done' } }] },
+      { type: 'message', content: [{ type: 'tool_use', id: 'c2', name: 'run_command', input: { command: 'echo x > x.txt' } }], expect: { toolResultFor: 'c1' } },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'c2' } },
+    ]);
+    const run = await s.cli('run', '--approvals', 'yes', 'make files');
+    const id = (JSON.parse(run.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    // Rewind A deletes the 31 files; rewind B writes the 30 of step 1 again.
+    const a = /undo: savepoint undo-rewind \S+ (\S+) --yes/.exec((await s.cli('rewind', id, '0', '--yes')).stdout)?.[1];
+    assert.ok(a);
+    await s.cli('rewind', id, '1', '--yes');
+    const undo = await s.cli('undo-rewind', id, a);
+    const later = undo.stdout.split('\n').filter((l) => l.startsWith('  later'));
+    assert.equal(later.length, 11, undo.stdout);
+    assert.equal(later[10], '  later  … and 20 more files: rewound again by the rewind to step 1; undo that one first, then this undo gives them back (--all lists them)');
+    assert.match(undo.stdout, /^create\s+x\.txt$/m);
+    assert.equal((await s.cli('undo-rewind', id, a, '--all')).stdout.split('\n').filter((l) => l.startsWith('  later')).length, 30);
+  });
 });
