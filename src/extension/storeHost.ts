@@ -10,7 +10,7 @@ import { SharedListing, allSessions } from '../core/store/allSessions';
 import { sessionOpsDone } from '../core/store/sessionOps';
 import { WorkspaceRegistry } from '../core/store/workspaceRegistry';
 import { readOrMakeKey } from '../core/store/storeKey';
-import { tidyStore } from '../core/store/housekeeping';
+import { type KeptSession, tidyStore } from '../core/store/housekeeping';
 import { readEncryptAtRest, readMemoryEnabled, readRetention, readStoreSettings } from './settings';
 import { notify } from './notify';
 import { shownTitle } from '../shared/notificationText';
@@ -100,15 +100,16 @@ export class StoreHost implements vscode.Disposable {
     if (!store || store.readOnly) return [];
     try {
       const policy = readRetention();
-      const { finished, deleted } = await tidyStore(store, { policy, busy });
+      const { finished, deleted, kept } = await tidyStore(store, { policy, busy });
       if (finished > 0) this.log.info(`finished ${finished} session deletion(s) cut short before; their space is freed`);
       // Titles are the tasks: with encryption at rest on, not in the log's plain file.
       const sealed = readEncryptAtRest();
       for (const d of deleted) this.log.info(`deleted session ${d.sessionId}${sealed ? '' : ` "${d.title}"`} (${d.reason})`);
+      for (const k of kept) this.log.info(`kept session ${k.sessionId}${sealed ? '' : ` "${k.title}"`} that the retention settings do not keep: ${k.why}`);
       if (deleted.length > 0) {
         this.fireChanged();
         // Sessions gone from the sidebar without a word read as lost work: the user is told which, and by which setting.
-        void notify.info(`Savepoint: ${retentionNotice(deleted, policy)}`, 'Show Logs').then((a) => a && this.log.show());
+        void notify.info(`Savepoint: ${retentionNotice(deleted, kept, policy)}`, 'Show Logs').then((a) => a && this.log.show());
       }
       return deleted.map((d) => d.sessionId);
     } catch (e) {
@@ -302,14 +303,15 @@ export function describeStoreError(e: unknown, encrypting = false): string {
 }
 
 /** What retention deleted, for its notification: how many, the first titles, and the settings that chose them. */
-function retentionNotice(deleted: readonly DeletionRecord[], policy: RetentionPolicy): string {
+function retentionNotice(deleted: readonly DeletionRecord[], kept: readonly KeptSession[], policy: RetentionPolicy): string {
   const shown = deleted.slice(0, 3).map((d) => JSON.stringify(shownTitle(d.title)));
   const more = deleted.length > shown.length ? ` and ${deleted.length - shown.length} more` : '';
   const by = [
     ...(policy.keepLast !== undefined ? [`savepoint.retention.keepLastSessions is ${policy.keepLast}`] : []),
     ...(policy.maxAgeMs !== undefined ? [`savepoint.retention.maxAgeDays is ${Number((policy.maxAgeMs / DAY_MS).toFixed(3))}`] : []),
   ];
-  return `deleted ${count(deleted.length, 'finished session')} that the retention settings do not keep (${by.join('; ')}): ${shown.join(', ')}${more}. Unfinished and pinned sessions, and those a kept fork came from, are never deleted.`;
+  const held = kept.length === 0 ? '' : ` Kept ${kept.slice(0, 2).map((k) => `${JSON.stringify(shownTitle(k.title))} (${k.why})`).join(', ')}${kept.length > 2 ? ` and ${kept.length - 2} more` : ''}: undo the rewind or delete the session to let it go.`;
+  return `deleted ${count(deleted.length, 'finished session')} that the retention settings do not keep (${by.join('; ')}): ${shown.join(', ')}${more}.${held} Unfinished and pinned sessions, those a kept fork came from, and those with a rewind not undone are never deleted.`;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,3 +1,6 @@
+import { CheckpointError } from '../checkpoints/checkpointEvents';
+import { listRewinds, undoable } from '../checkpoints/rewindRecords';
+import { targetName } from '../checkpoints/planText';
 import type { CheckpointStore } from './checkpointStore';
 import { StoreError } from './errors';
 import type { DeletionRecord, RetentionCandidate, RetentionPolicy, SessionId } from './types';
@@ -15,9 +18,18 @@ export interface HousekeepingResult {
   finished: number;
   /** Sessions the retention policy deleted now. */
   deleted: DeletionRecord[];
+  /** Sessions the policy chose but that were kept, and why (a rewind of theirs can still be undone). */
+  kept: KeptSession[];
 }
 
-type TidyStore = Pick<CheckpointStore, 'readOnly' | 'vacuum' | 'planRetention' | 'deleteSession'>;
+export interface KeptSession {
+  sessionId: SessionId;
+  title: string;
+  /** Why, in the user's words: "its rewind to step 2 is not undone (…)". */
+  why: string;
+}
+
+type TidyStore = Pick<CheckpointStore, 'readOnly' | 'vacuum' | 'planRetention' | 'deleteSession' | 'getSession' | 'readDigests' | 'readEvents'>;
 
 const REASONS: Record<RetentionCandidate['reason'], string> = {
   keepLast: 'retention: more finished sessions than savepoint.retention.keepLastSessions keeps',
@@ -34,12 +46,18 @@ const REASONS: Record<RetentionCandidate['reason'], string> = {
  * deletion is checked again under the session's lock. Idempotent; a read-only store is left alone.
  */
 export async function tidyStore(store: TidyStore, o: HousekeepingOptions = {}): Promise<HousekeepingResult> {
-  if (store.readOnly) return { finished: 0, deleted: [] };
+  if (store.readOnly) return { finished: 0, deleted: [], kept: [] };
   const finished = await store.vacuum();
   const deleted: DeletionRecord[] = [];
+  const kept: KeptSession[] = [];
   const plan = o.policy ? await store.planRetention(o.policy, o.now) : [];
   for (const c of plan) {
     if (o.busy?.(c.sessionId)) continue;
+    const why = await undoHeld(store, c.sessionId);
+    if (why) {
+      kept.push({ sessionId: c.sessionId, title: c.title, why });
+      continue;
+    }
     try {
       deleted.push(await store.deleteSession(c.sessionId, REASONS[c.reason], { onlyIfIdleSince: c.updatedAt }));
     } catch (e) {
@@ -47,5 +65,24 @@ export async function tidyStore(store: TidyStore, o: HousekeepingOptions = {}): 
       if (!StoreError.is(e, 'HEAD_MISMATCH') && !StoreError.is(e, 'SESSION_NOT_FOUND')) throw e;
     }
   }
-  return { finished, deleted };
+  return { finished, deleted, kept };
+}
+
+/**
+ * Why the session must stay: a rewind of its files that is not undone (its safety checkpoint, kept in
+ * this session only, is the one way back to the files as they were before it). Undefined: nothing holds it.
+ */
+async function undoHeld(store: TidyStore, id: SessionId): Promise<string | undefined> {
+  let open;
+  try {
+    open = (await listRewinds(store as CheckpointStore, id)).filter((r) => undoable(r) && r.left.length > 0);
+  } catch (e) {
+    // Gone meanwhile: its deletion below finds it so. Unreadable: kept, rather than deleted unread.
+    if (CheckpointError.is(e, 'NOT_FOUND') || StoreError.is(e, 'SESSION_NOT_FOUND')) return undefined;
+    return `its rewinds could not be read (${e instanceof Error ? e.message : String(e)})`;
+  }
+  const newest = open[0];
+  if (!newest) return undefined;
+  const others = open.length > 1 ? ` and ${open.length - 1} earlier one${open.length > 2 ? 's' : ''}` : '';
+  return `its rewind to ${targetName(newest.targetStep)}${others} ${open.length > 1 ? 'are' : 'is'} not undone (the session holds the files as they were before it)`;
 }

@@ -64,7 +64,7 @@ describe('start-up housekeeping of a store on disk: a deletion SIGKILLed part wa
     const reader = await openCheckpointStore({ dir, onLocked: 'readonly' });
     try {
       assert.equal(reader.readOnly, true);
-      assert.deepEqual(await tidyStore(reader), { finished: 0, deleted: [] });
+      assert.deepEqual(await tidyStore(reader), { finished: 0, deleted: [], kept: [] });
     } finally {
       await reader.close();
       await owner.close();
@@ -145,6 +145,9 @@ describe('start-up housekeeping applies savepoint.retention.* (real LevelDB on d
         return plan;
       },
       deleteSession: store.deleteSession.bind(store),
+      getSession: store.getSession.bind(store),
+      readDigests: store.readDigests.bind(store),
+      readEvents: store.readEvents.bind(store),
     };
     const done = await tidyStore(racing, { policy: settings({ 'retention.maxAgeDays': 30 }), now: NOW, busy: (id) => id === ids['failed'] });
     assert.deepEqual(done.deleted, []);
