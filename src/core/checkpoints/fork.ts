@@ -125,7 +125,7 @@ function forkJournal(b: StepBoundary, sourceId: SessionId, message: string | und
     messages.push(m);
     extra.push({ type: 'message_added', data: { role: 'user', message: hashMessage(m), reason: 'human', chars: messageChars(m) } });
   }
-  extra.push({ type: 'status', data: { status: 'paused', reason: `forked from ${sourceId} at step ${b.step}` } });
+  extra.push({ type: 'status', data: { status: 'paused', reason: `forked from ${sourceId} at step ${b.step}`, forked: true } });
   let state = b.state;
   for (const e of extra) {
     state = reduce(state, e);

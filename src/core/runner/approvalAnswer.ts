@@ -1,6 +1,6 @@
 import type { Message } from '../model/types';
 import type { ApprovalAnswer } from '../ports/approvalGate';
-import { type Budgets, budgetEditFault, exhausted, raise } from './budgets';
+import { type Budgets, budgetEditFault, exhausted, ownCounters, raise } from './budgets';
 import { messageChars } from './compaction';
 import type { ApprovalRequestedData, RunnerEvent } from './runEvents';
 import type { RunState } from './runState';
@@ -17,7 +17,7 @@ export function answerEvents(s: RunState, asked: ApprovalRequestedData, answer: 
   if (asked.kind === 'budget' && answer.decision !== 'reject') {
     const fault = answer.decision === 'edit' ? budgetEditFault(answer.input) : undefined;
     if (fault !== undefined) throw new RunnerError('INVALID', `${fault}; nothing was recorded`);
-    const over = exhausted(s.budgets, s.counters);
+    const over = exhausted(s.budgets, ownCounters(s.counters, s.inherited));
     const edited = answer.decision === 'edit' ? (answer.input as Budgets) : undefined;
     if (over) events.push({ type: 'budgets_changed', data: { budgets: edited ? { ...s.budgets, ...edited } : raise(s.budgets, over) } });
   }

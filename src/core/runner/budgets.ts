@@ -35,6 +35,19 @@ export interface Exhaustion {
 
 export const emptyCounters = (): BudgetCounters => ({ steps: 0, tokens: 0, costUsd: 0, toolFailures: {}, activeMs: 0 });
 
+/** What a session spent itself: `c` less what a fork's parent had spent before the fork (`inherited`). */
+export function ownCounters(c: BudgetCounters, inherited: BudgetCounters | undefined): BudgetCounters {
+  if (!inherited) return c;
+  const toolFailures = Object.fromEntries(Object.entries(c.toolFailures).map(([t, n]) => [t, Math.max(0, n - (inherited.toolFailures[t] ?? 0))]));
+  return {
+    steps: Math.max(0, c.steps - inherited.steps),
+    tokens: Math.max(0, c.tokens - inherited.tokens),
+    costUsd: Math.max(0, c.costUsd - inherited.costUsd),
+    toolFailures,
+    activeMs: Math.max(0, (c.activeMs ?? 0) - (inherited.activeMs ?? 0)),
+  };
+}
+
 /** Minutes of active run time, to a tenth. */
 export const activeMinutes = (c: BudgetCounters): number => Math.floor((c.activeMs ?? 0) / 6000) / 10;
 

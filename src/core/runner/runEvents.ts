@@ -325,6 +325,8 @@ export interface FactUnpinnedData {
 export interface StatusData {
   status: SessionStatus;
   reason?: string;
+  /** The first event of a fork's own: the budget counters up to here are its parent's (see RunState.inherited). */
+  forked?: true;
 }
 
 export interface BudgetsChangedData {

@@ -46,6 +46,11 @@ export interface RunState {
   /** Approvals asked and not yet decided. */
   openApprovals: ApprovalRequestedData[];
   counters: BudgetCounters;
+  /**
+   * A fork: the counters its parent had at the fork (part of `counters`). Its budgets count what the
+   * fork spends itself (`ownCounters`), or a parent that spent most of a budget left the fork none.
+   */
+  inherited?: BudgetCounters;
   /** Tokens by kind over the session (the index shows them). */
   usage: Usage;
   /** The most recent calls, for loop detection. */
@@ -192,6 +197,7 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
       return { ...s, pinned: (s.pinned ?? []).filter((f) => f !== e.data.fact) };
     case 'status': {
       const next: RunState = { ...s, status: e.data.status };
+      if (e.data.forked) next.inherited = s.counters;
       if (e.data.reason !== undefined) next.statusReason = e.data.reason;
       else delete next.statusReason;
       return next;

@@ -10,7 +10,7 @@ import type { SessionId } from '../store/types';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { Tool, ToolContext } from '../tools/tool';
 import { type ApprovalPolicy, DEFAULT_APPROVAL_POLICY } from './approvalPolicy';
-import { type Budgets, describeExhaustion, exhausted } from './budgets';
+import { type Budgets, describeExhaustion, exhausted, ownCounters } from './budgets';
 import { RunClocks } from './runClocks';
 import { answerEvents } from './approvalAnswer';
 import { type LoopOptions, detectLoop } from './loopDetector';
@@ -352,11 +352,11 @@ export class Runner {
   /** Budgets and loops escalate to the user instead of going on. True when an approval was asked. */
   private async checkGuards(j: SessionJournal): Promise<boolean> {
     const s = j.state;
-    const over = exhausted(s.budgets, s.counters);
+    const over = exhausted(s.budgets, ownCounters(s.counters, s.inherited));
     const loop = over ? undefined : detectLoop(s.history, this.deps.loop);
     if (!over && !loop) return false;
     const reasons = over
-      ? [describeExhaustion(over)]
+      ? [`${describeExhaustion(over)}${s.inherited ? " in this fork (what its parent spent before the fork is not counted)" : ''}`]
       : [`the agent seems to be looping: ${loop?.kind === 'repeat' ? 'the same call' : 'the same calls'} ${loop?.times} times without progress (${loop?.calls.join(' → ').slice(0, 300)})`];
     await this.commit(j, s.turn, [question(j.headSeq + 1, { kind: over ? 'budget' : 'loop', reasons, requestedAt: this.now() })]);
     return true;
