@@ -120,19 +120,23 @@ export function budgetEditFault(input: unknown): string | undefined {
   return undefined;
 }
 
-/** Budgets raised so that `e` is no longer exhausted (the user chose "continue, raise the budget"). */
-export function raise(b: Budgets, e: Exhaustion, factor = 2): Budgets {
-  const next = Math.max(e.used + 1, Math.ceil(e.limit * factor));
+/**
+ * Budgets raised so that `e` is no longer exhausted (the user chose "continue, raise the budget"):
+ * to what is used plus the original limit (at least double), so that one big turn past the limit
+ * does not leave a raised budget that the next turn uses up at once.
+ */
+export function raise(b: Budgets, e: Exhaustion): Budgets {
+  const whole = Math.ceil(e.used) + e.limit;
   switch (e.kind) {
     case 'steps':
-      return { ...b, maxSteps: next };
+      return { ...b, maxSteps: whole };
     case 'tokens':
-      return { ...b, maxTokens: next };
+      return { ...b, maxTokens: whole };
     case 'cost':
-      return { ...b, maxCostUsd: Math.max(e.used * 1.01, e.limit * factor) };
+      return { ...b, maxCostUsd: e.used + e.limit };
     case 'tool_failures':
-      return { ...b, maxToolFailures: next };
+      return { ...b, maxToolFailures: whole };
     case 'time':
-      return { ...b, maxMinutes: Math.max(Math.ceil(e.used) + 1, Math.ceil(e.limit * factor)) };
+      return { ...b, maxMinutes: e.used + e.limit };
   }
 }

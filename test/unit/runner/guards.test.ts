@@ -18,9 +18,19 @@ describe('budgets', () => {
     const c = { ...emptyCounters(), tokens: 9000 };
     const e = exhausted({ maxTokens: 8000 }, c)!;
     const b = raise({ maxTokens: 8000, maxSteps: 5 }, e);
-    assert.equal(b.maxTokens, 16000);
+    assert.equal(b.maxTokens, 17000);
     assert.equal(b.maxSteps, 5);
     assert.equal(exhausted(b, c), undefined);
+  });
+
+  it('a raised budget leaves at least the original limit of headroom past what one big turn spent', () => {
+    const c = { ...emptyCounters(), steps: 2, tokens: 50_000, costUsd: 9.5, activeMs: 12.3 * 60_000, toolFailures: { run_command: 3 } };
+    const cost = raise({ maxCostUsd: 1 }, exhausted({ maxCostUsd: 1 }, c)!);
+    assert.ok((cost.maxCostUsd ?? 0) >= 10.5, `a $1 budget after a $9.50 turn was raised to $${cost.maxCostUsd}: the next turn asks again at once`);
+    assert.ok((raise({ maxTokens: 8000 }, exhausted({ maxTokens: 8000 }, c)!).maxTokens ?? 0) >= 58_000);
+    assert.ok((raise({ maxMinutes: 5 }, exhausted({ maxMinutes: 5 }, c)!).maxMinutes ?? 0) >= 17.3);
+    assert.equal(raise({ maxSteps: 2 }, exhausted({ maxSteps: 2 }, c)!).maxSteps, 4, 'doubled, when the limit was just reached');
+    assert.equal(raise({ maxCostUsd: 10 }, exhausted({ maxCostUsd: 10 }, { ...c, costUsd: 10.25 })!).maxCostUsd, 20.25);
   });
 });
 
