@@ -69,12 +69,12 @@ export function agentSettings(r: SettingsValues): AgentSettings {
   const model = r.text('model', DEFAULT_MODEL, 'told', 'it decides what a session costs').trim() || DEFAULT_MODEL;
   const fallbacks = r.texts('fallbackModels', 'told', 'they decide what a session costs when the model is unavailable').filter((m) => m.trim() && m !== model);
   const budgets: Budgets = {};
-  // 0 means no limit.
-  const limit = (key: string, fallback: number) => r.number(`budget.${key}`, fallback, { min: 0, zeroIsNone: true }, { strictest: lowerLimit });
-  const steps = limit('maxSteps', 0);
-  const tokens = limit('maxTokens', 0);
+  // 0 means no limit. Counts are whole: "3 of 2.5 steps" is no budget a person sets.
+  const limit = (key: string, fallback: number, whole = false) => r.number(`budget.${key}`, fallback, { min: 0, zeroIsNone: true, whole }, { strictest: lowerLimit });
+  const steps = limit('maxSteps', 0, true);
+  const tokens = limit('maxTokens', 0, true);
   const cost = limit('maxCostUsd', 0);
-  const failures = limit('maxToolFailures', 5);
+  const failures = limit('maxToolFailures', 5, true);
   const minutes = limit('maxMinutes', 0);
   if (steps) budgets.maxSteps = steps;
   if (tokens) budgets.maxTokens = tokens;

@@ -194,6 +194,16 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
     assert.deepEqual(problems(r), ['savepoint.retention.keepLastSessions is "ten", but it must be a number: 0 (no limit) is used']);
   });
 
+  it('a step, token or failure budget with a fraction ("2.5 steps") is refused with a problem that says it must be whole; a cost or time budget may have one', () => {
+    const v = values({ 'budget.maxSteps': 2.5, 'budget.maxTokens': 1000.5, 'budget.maxToolFailures': 1.5, 'budget.maxCostUsd': 2.5, 'budget.maxMinutes': 1.5 });
+    assert.deepEqual(agentSettings(v).budgets, { maxCostUsd: 2.5, maxMinutes: 1.5, maxToolFailures: 5 });
+    assert.ok(problems(v).includes('savepoint.budget.maxSteps is 2.5, but it must be a whole number: 0 (no limit) is used'), problems(v).join('\n'));
+    assert.ok(problems(v).includes('savepoint.budget.maxTokens is 1000.5, but it must be a whole number: 0 (no limit) is used'), problems(v).join('\n'));
+    assert.ok(problems(v).includes('savepoint.budget.maxToolFailures is 1.5, but it must be a whole number: 5 is used'), problems(v).join('\n'));
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { type?: string }> } } };
+    for (const key of ['maxSteps', 'maxTokens', 'maxToolFailures']) assert.equal(pkg.contributes.configuration.properties[`savepoint.budget.${key}`]?.type, 'integer', `the settings editor refuses a fraction of budget.${key}`);
+  });
+
   it("package.json declares the user-only settings with scope application, so that VS Code ignores a workspace's value too", () => {
     const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { scope?: string }> } } };
     const props = pkg.contributes.configuration.properties;
