@@ -3,6 +3,7 @@ import { type ApprovalEntry, type Clipped, type FileStat, type ModelEntry, type 
 import { READ_ONLY_LOCK, type StepAction, actionTitle, stepActions, undoRewindAction } from '../src/shared/sessionActions';
 import { duration, el, icon, iconAction, refusedIcon, tokens } from './dom';
 import { focusWidget } from './focusKeep';
+import { usd } from '../src/shared/money';
 
 /** What an entry's controls can do. `expanded` holds the ids of the texts shown in full. */
 export interface EntryContext {
@@ -114,7 +115,7 @@ function stepButtons(step: number, ctx: EntryContext): HTMLElement[] {
 }
 
 function modelEntry(e: ModelEntry, ctx: EntryContext): HTMLElement[] {
-  const h = head('sparkle', `Turn ${e.turn}`, `${tokens(e.tokensIn)} in, ${tokens(e.tokensOut)} out · $${e.costUsd.toFixed(4)} · ${e.model}`);
+  const h = head('sparkle', `Turn ${e.turn}`, `${tokens(e.tokensIn)} in, ${tokens(e.tokensOut)} out · ${usd(e.costUsd)} · ${e.model}`);
   // A step still under way (calls running, an approval open) is no checkpoint yet.
   if (e.settled) {
     const actions = el('span', 'entry-actions');

@@ -35,6 +35,7 @@ import { CTRL_C, SIGTERM_STOP } from '../core/runner/stopReasons';
 import { err, jsonLine, out, terminalLine } from './terminalText';
 import { SETTINGS_FILE, cliSettings } from './workspaceSettings';
 import { resumeBudgets } from './resumeBudgets';
+import { usd } from '../shared/money';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseCommandLine(argv);
@@ -354,7 +355,7 @@ function listLine(s: SessionSummary, ids: ReadonlySet<string>): string {
   const tokens = s.tokens.input + s.tokens.output + s.tokens.cacheRead + s.tokens.cacheWrite;
   const waiting = s.pendingApproval ? `  waiting: ${terminalLine(s.pendingApproval.summary.slice(0, 60))}` : '';
   const fork = s.parent ? `  (fork of ${ids.has(s.parent.sessionId) ? '' : 'a deleted session, '}${s.parent.sessionId}${s.parent.step === undefined ? '' : ` at step ${s.parent.step}`})` : '';
-  return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  $${s.costUsd.toFixed(4)}  ${new Date(s.updatedAt).toISOString()}  ${terminalLine(s.title)}${fork}${waiting}`;
+  return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  ${usd(s.costUsd).padStart(8)}  ${new Date(s.updatedAt).toISOString()}  ${terminalLine(s.title)}${fork}${waiting}`;
 }
 
 function printLines(lines: readonly string[]): void {

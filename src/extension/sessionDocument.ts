@@ -8,6 +8,7 @@ import { timelineLine } from '../core/runner/timeline';
 import type { SessionId } from '../core/store/types';
 import type { StoreHost } from './storeHost';
 import { sessionDocPath, sessionIdOfDocPath } from '../shared/sessionDocPath';
+import { usd } from '../shared/money';
 
 export const SESSION_SCHEME = 'savepoint-session';
 
@@ -68,7 +69,7 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
     if (callId !== undefined) return (await callText(store, id, callId)) ?? `No call ${callId} in session ${id} of this workspace.`;
     const s = await store.getSession(id);
     if (!s) return `Session ${id} is not in this workspace's store: it was deleted, or it belongs to another workspace.\n`;
-    const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · $${s.costUsd.toFixed(4)} · session ${s.id}`, ''];
+    const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)} · session ${s.id}`, ''];
     for await (const e of store.readEvents(id)) {
       lines.push(timelineLine(e));
       // The task in full (its line cuts it; the sidebar sends this document's readers here for it).

@@ -1,5 +1,7 @@
 /** Session budgets. The counters are derived from the journal, so a restart never resets them. */
 
+import { usd } from '../../shared/money';
+
 export interface Budgets {
   maxSteps?: number;
   /** Input + output + cache tokens over the session. */
@@ -64,8 +66,6 @@ export function exhausted(b: Budgets, c: BudgetCounters): Exhaustion | undefined
   return undefined;
 }
 
-/** Dollars as a person reads them (not 0.10350000000000001): cents from a dollar, four places from a cent, two digits below. */
-export const usd = (n: number): string => `$${n >= 1 ? n.toFixed(2) : n >= 0.01 ? n.toFixed(4) : Number(n.toPrecision(2)).toString()}`;
 
 /** Every budget's key, in the order they are said. */
 export const BUDGET_NAMES = ['maxSteps', 'maxTokens', 'maxCostUsd', 'maxToolFailures', 'maxMinutes'] as const satisfies ReadonlyArray<keyof Budgets>;

@@ -4,6 +4,7 @@ import { describeStepDiagnostics } from './stepDiagnostics';
 import { describeBudgets } from './budgets';
 import type { JournalEvent } from '../store/types';
 import { count } from '../util/plural';
+import { usd } from '../../shared/money';
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 /** A user's or model's text on the event's one line: a task on several lines was printed on several, read as other events. */
@@ -129,7 +130,7 @@ export function describeEvent(ev: RunnerEvent): string {
       const d = ev.data;
       const calls = d.calls.map((c) => c.name).join(', ') || 'no tool call';
       const retries = d.retries.length ? `, ${retriesText(d.retries)}` : '';
-      return `${head}model turn ${d.turn} [${d.model}]: ${calls}; ${d.usage.input}+${d.usage.output} tokens, $${d.costUsd.toFixed(4)}${retries}`;
+      return `${head}model turn ${d.turn} [${d.model}]: ${calls}; ${d.usage.input}+${d.usage.output} tokens, ${usd(d.costUsd)}${retries}`;
     }
     case 'tool_planned':
       return `${head}  plan ${ev.data.name} ${cut(JSON.stringify(ev.data.input), 120)}`;
@@ -159,7 +160,7 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'compacted':
       return `${head}compacted ${ev.data.replaced.length} earlier messages into a summary (${ev.data.compactionId}): ~${ev.data.tokensBefore} → ~${ev.data.tokensAfter} tokens; undo restores them${ev.data.retries?.length ? `; ${retriesText(ev.data.retries)}` : ''}`;
     case 'model_spent': {
-      const billed = `${ev.data.usage.input}+${ev.data.usage.output} tokens, $${ev.data.costUsd.toFixed(4)}${ev.data.retries?.length ? `; ${retriesText(ev.data.retries)}` : ''}`;
+      const billed = `${ev.data.usage.input}+${ev.data.usage.output} tokens, ${usd(ev.data.costUsd)}${ev.data.retries?.length ? `; ${retriesText(ev.data.retries)}` : ''}`;
       if (ev.data.why === 'summary') return `${head}the summary for a compaction could not be had (the session went on uncompacted): billed ${billed}`;
       return `${head}billed for a model request that gave nothing (${ev.data.why}): ${billed}`;
     }
