@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { type ApprovalTimeout, type TimedOutAnswer, timedOutAnswer, timeoutPlan } from '../shared/approvalTimeout';
+import { limitAnswer, limitQuestion } from '../shared/budgetLimit';
 import { askedBecause, shownInput, shownTitle } from '../shared/notificationText';
 import { readApprovalTimeout } from './settings';
 import { editInEditor } from './inputEditor';
@@ -137,6 +138,14 @@ async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAn
     const edited = await editInEditor(r);
     return edited ? { decision: 'edit', input: edited.input } : 'park';
   }
+  if (choice === SET_LIMIT && r.budget) {
+    const budget = r.budget;
+    const words = limitQuestion(budget);
+    // Checked as it is typed: a limit not valid cannot be accepted, so nothing is recorded for it.
+    const text = await vscode.window.showInputBox({ ...words, value: words.placeholder, validateInput: (t) => limitAnswer(t, budget).fault });
+    const budgets = text === undefined ? undefined : limitAnswer(text, budget).budgets;
+    return budgets ? { decision: 'edit', input: budgets } : 'park';
+  }
   if (choice === 'Respond') {
     const text = await askText({ title: 'Your reply to the agent (instead of running the tool)', prompt: 'Sent to the agent as the answer to its call.', what: 'your reply', send: 'Send Reply', fileName: 'Savepoint reply' });
     return text === undefined ? 'park' : { decision: 'respond', text };
@@ -186,6 +195,9 @@ function question(r: ApprovalRequest): string {
   }
 }
 
+/** The budget question's button that asks for a new limit of the budget used up (as the CLI's --edit sets one). */
+export const SET_LIMIT = 'Set Limit';
+
 /** The button that opens the change a question proposes, then asks the question again. */
 export const SHOW_CHANGES = 'Show Changes';
 
@@ -198,8 +210,9 @@ function buttons(r: ApprovalRequest): string[] {
       return ['Run Again', 'Edit', 'Reject', 'Respond'];
     case 'conflict':
       return ['Apply Anyway', 'Edit', 'Reject', 'Respond'];
+    // Continue raises the budget (used plus the limit); Set Limit asks for the new limit (a question journaled before it was kept says no budget: not offered).
     case 'budget':
-      return ['Continue', 'Reject'];
+      return r.budget ? ['Continue', SET_LIMIT, 'Reject'] : ['Continue', 'Reject'];
     case 'loop':
       return ['Continue', 'Respond', 'Reject'];
   }

@@ -1,3 +1,4 @@
+import type { Exhaustion } from '../runner/budgets';
 import type { ApprovalKind, Decision } from '../runner/runEvents';
 
 /** What the user is asked. Already journaled when a gate sees it: a gate never persists anything. */
@@ -17,6 +18,8 @@ export interface ApprovalRequest {
   changed?: string;
   /** Only the user may approve it (a destructive call, an always-ask pattern, a path outside the workspace): a timeout rejects it whatever its setting. */
   userOnly?: true;
+  /** For a budget question: the budget used up, so that the user can set a new limit for it. */
+  budget?: Exhaustion;
   requestedAt: number;
 }
 

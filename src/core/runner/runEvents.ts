@@ -3,7 +3,7 @@ import type { Spent } from '../model/spendMeter';
 import type { Usage, StopReason } from '../model/types';
 import type { BlobHash, SessionStatus } from '../store/types';
 import type { ApprovalPolicy, ToolCategory } from './approvalPolicy';
-import type { Budgets } from './budgets';
+import type { Budgets, Exhaustion } from './budgets';
 
 /**
  * The runner's journal. Message bodies live in the blob store (content-addressed, deduplicated);
@@ -117,6 +117,8 @@ export interface ApprovalRequestedData {
   interrupted?: SideEffect[];
   /** A call the policy always asks about (destructive, an always-ask pattern, outside the workspace): only the user may approve it, never a timeout. */
   userOnly?: true;
+  /** For a budget question: the budget used up (absent from questions journaled before it was kept). */
+  budget?: Exhaustion;
   requestedAt: number;
 }
 

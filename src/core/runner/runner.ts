@@ -317,6 +317,7 @@ export class Runner {
         ...(a.diff !== undefined ? { diff: a.diff } : {}),
         ...(a.interrupted?.length ? { changed: listEffects(a.interrupted, 10, true) } : {}),
         ...(a.userOnly ? { userOnly: true as const } : {}),
+        ...(a.budget ? { budget: a.budget } : {}),
       },
       signal,
     ));
@@ -358,7 +359,7 @@ export class Runner {
     const reasons = over
       ? [`${describeExhaustion(over)}${s.inherited ? " in this fork (what its parent spent before the fork is not counted)" : ''}`]
       : [`the agent seems to be looping: ${loop?.kind === 'repeat' ? 'the same call' : 'the same calls'} ${loop?.times} times without progress (${loop?.calls.join(' → ').slice(0, 300)})`];
-    await this.commit(j, s.turn, [question(j.headSeq + 1, { kind: over ? 'budget' : 'loop', reasons, requestedAt: this.now() })]);
+    await this.commit(j, s.turn, [question(j.headSeq + 1, { kind: over ? 'budget' : 'loop', reasons, requestedAt: this.now(), ...(over ? { budget: over } : {}) })]);
     return true;
   }
 

@@ -164,5 +164,27 @@ describe('Show Changes and Edit on an approval', () => {
     assert.deepEqual(await parent, { decision: 'approve' });
     assert.deepEqual(await fork, { decision: 'reject', text: 'not on this branch' });
   });
+
+  it('Set Limit on a budget question asks for the new limit, refuses one not valid with why, and records nothing for it', async () => {
+    const gate = new NotificationApprovalGate(undefined, () => ({ minutes: 0, action: 'reject' }));
+    const request = (approvalId: string): ApprovalRequest => ({ sessionId: 'budget-session', approvalId, kind: 'budget', reasons: ['cost budget used: $2.75 of $2.50'], budget: { kind: 'cost', limit: 2.5, used: 2.75 }, requestedAt: Date.now() });
+    ui.on('warning', /used up its budget/, (c) => {
+      assert.deepEqual(c.args.slice(2), ['Continue', 'Set Limit', 'Reject']);
+      return 'Set Limit';
+    });
+    const faults: (string | undefined)[] = [];
+    let typed = '6';
+    ui.on('inputBox', /New limit in dollars/, (c) => {
+      const box = c.args[0] as vscode.InputBoxOptions;
+      assert.match(box.prompt ?? '', /^Used \$2\.75 of \$2\.50\./);
+      faults.push(...['2', 'six', '6'].map((t) => box.validateInput?.(t) as string | undefined));
+      return typed;
+    });
+    const never = new AbortController().signal;
+    assert.deepEqual(await gate.ask(request('budget:7'), never), { decision: 'edit', input: { maxCostUsd: 6 } });
+    assert.deepEqual(faults, ['$2.00 is not more than the $2.75 used: the session would ask again at once. Type more, or 0 for no limit', '"six" is not a limit: type a number, such as 5.25 (0: no limit)', undefined]);
+    typed = 'six';
+    assert.equal(await gate.ask(request('budget:9'), never), 'park', 'a limit not valid is not an answer: the question stays open');
+  });
 });
 
