@@ -1,5 +1,6 @@
 import type { Message } from '../model/types';
 import type { ApprovalAnswer } from '../ports/approvalGate';
+import { usd } from '../../shared/money';
 import { type Budgets, budgetEditFault, exhausted, ownCounters, raise } from './budgets';
 import { messageChars } from './compaction';
 import type { ApprovalRequestedData, RunnerEvent } from './runEvents';
@@ -17,8 +18,15 @@ export function answerEvents(s: RunState, asked: ApprovalRequestedData, answer: 
   if (asked.kind === 'budget' && answer.decision !== 'reject') {
     const fault = answer.decision === 'edit' ? budgetEditFault(answer.input) : undefined;
     if (fault !== undefined) throw new RunnerError('INVALID', `${fault}; nothing was recorded`);
-    const over = exhausted(s.budgets, ownCounters(s.counters, s.inherited));
+    const own = ownCounters(s.counters, s.inherited);
+    const over = exhausted(s.budgets, own);
     const edited = answer.decision === 'edit' ? (answer.input as Budgets) : undefined;
+    // A limit set at or below what is used: the same question would come back before any step.
+    const still = edited && over ? exhausted({ ...s.budgets, ...edited }, own) : undefined;
+    if (still && over && still.kind === over.kind) {
+      const key = Object.keys(edited ?? {}).find((k) => edited?.[k as keyof Budgets] === still.limit);
+      throw new RunnerError('INVALID', `${key ? `${key} ${still.limit}` : `the ${still.kind} limit`} is not more than the ${still.kind === 'cost' ? usd(still.used) : still.used} used: the session would ask again at once. Set more, or 0 for no limit; nothing was recorded`);
+    }
     if (over) events.push({ type: 'budgets_changed', data: { budgets: edited ? { ...s.budgets, ...edited } : raise(s.budgets, over) } });
   }
   if ((asked.kind === 'budget' || asked.kind === 'loop') && answer.decision === 'reject') {
