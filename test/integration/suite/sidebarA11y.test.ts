@@ -41,6 +41,8 @@ describe('Sidebar a11y', () => {
         { step: 3, type: 'tool_planned', data: { callId: 'w3', name: 'write_file', category: 'mutate', input: { path: 'src/new.ts' } } },
         { step: 3, type: 'tool_started', data: { callId: 'w3', mutations: [{ path: 'src/new.ts', beforeHash: null, afterHash: hashBytes(after1) }, { path: 'src/old.ts', beforeHash: hashBytes(before1), afterHash: null }, { path: 'src/mod.ts', beforeHash: hashBytes(before1), afterHash: hashBytes(after1) }] } },
       ];
+      // The waiting session's timeline also says an earlier run failed (a note in the error colour).
+      if (status === 'waiting') events.unshift({ step: 3, type: 'status', data: { status: 'failed', reason: 'the API was unreachable' } });
       if (status === 'waiting') events.push({ step: 3, type: 'approval_requested', data: { approvalId: 'tool:w3:9', kind: 'tool', callId: 'w3', name: 'write_file', input: { path: 'src/new.ts' }, reasons: ['mutate tools ask first (approval policy)'], requestedAt: Date.now() - 60_000 } });
       head = (await store.commit({ sessionId: s, expectedHeadSeq: head, events, blobs: [{ content: before1 }, { content: after1 }], snapshot: () => ({}) })).headSeq;
       await store.updateSession(s, { stepCount: 3, ...(status === 'waiting' ? { pendingApproval: { id: 'tool:w3:9', tool: 'write_file', summary: 'src/new.ts', requestedAt: Date.now() - 60_000 } } : {}) });
@@ -133,19 +135,23 @@ describe('Sidebar a11y', () => {
     assert.ok(Number((await workbenchUi({ script: spinning, in: step3('A running session') }))?.value) >= 2, 'they spin again once motion is allowed');
   });
 
-  it('writes the words it colours by their state at a contrast of 4.5:1 or more in the light, dark and high-contrast themes', async () => {
+  it('writes every word at a contrast of 4.5:1 or more against the sidebar and the editor background in the light, dark and high-contrast themes', async () => {
     await openPage('Savepoint sidebar (a11y contrast)');
+    const low: Record<string, unknown> = {};
     for (const [theme, cls] of [['Default Light+', 'vscode-light'], ['Default Light Modern', 'vscode-light'], ['Default Dark+', 'vscode-dark'], ['Default Dark Modern', 'vscode-dark'], ['Default High Contrast', 'vscode-high-contrast'], ['Default High Contrast Light', 'vscode-high-contrast-light']] as const) {
       await workbench().update('colorTheme', theme, vscode.ConfigurationTarget.Global);
       await workbenchUi({ wait: `body.${cls} ${row('A waiting session')} .extra .pending` });
-      const list = (await workbenchUi({ script: lowContrast(TONED), in: row('A waiting session') }))?.value;
+      const list = (await workbenchUi({ script: lowContrast('*'), in: row('A waiting session') }))?.value;
       await workbenchUi({ click: `${row('A waiting session')} button.open` });
       await workbenchUi({ wait: `${header('A waiting session')} ~ ol.timeline li.entry-approval .verdict` });
-      const detail = (await workbenchUi({ script: lowContrast(TONED), in: header('A waiting session') }))?.value;
-      if (theme === 'Default Light+') await workbenchUi({ shot: 'sidebar-a11y-contrast-light', of });
-      assert.deepEqual([list, detail], [[], []], `${theme}: words under 4.5:1`);
+      await workbenchUi({ wait: `${step3('A waiting session')} li.file .added` });
+      await workbenchUi({ wait: `${header('A waiting session')} ~ ol.timeline li.entry-note.tone-error` });
+      const detail = (await workbenchUi({ script: lowContrast('*'), in: header('A waiting session') }))?.value;
+      if (theme === 'Default Light+' || theme === 'Default Dark Modern') await workbenchUi({ shot: `sidebar-a11y-contrast-${cls.slice(7)}`, of });
+      for (const [where, words] of [['list', list], ['timeline', detail]] as const) if (Array.isArray(words) && words.length) low[`${theme}, ${where}`] = words;
       await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
     }
+    assert.deepEqual(low, {}, 'words under 4.5:1');
   });
 
   it('cuts off no button in a sidebar 200 px wide', async () => {
@@ -168,20 +174,27 @@ describe('Sidebar a11y', () => {
   });
 });
 
-/** The words the page colours by their state (a warning, a success, a status): theirs are the project's colours, not the theme's text colours. */
-const TONED = '.pending, [class*="tone-"], [class*="tone-"] *, [class*="status-"]';
-
 /**
  * The texts matching `sel` (shadow roots' too) whose colour is under 4.5:1 against what is behind
- * them. A widget's slotted text is drawn in its slot's colour; the page's own background is the
- * editor's (the page is in an editor tab).
+ * them. A widget's slotted text is drawn in its slot's colour; a colour with alpha is drawn over
+ * what is behind it. Where no element has a background, the page shows the theme's: the editor's
+ * here (the page is in an editor tab), the sidebar's in the Savepoint view; both are checked.
  */
 const lowContrast = (sel: string): string => `(() => {
-  const rgb = (c) => { const m = /rgba?\\(([^)]+)\\)/.exec(c); if (!m) return null; const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+  const rgb = (c) => {
+    const s = /color\\(srgb ([^)]+)\\)/.exec(c);
+    const m = s ?? /rgba?\\(([^)]+)\\)/.exec(c);
+    if (!m) return null;
+    const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    const k = s ? 255 : 1;
+    return { r: p[0] * k, g: p[1] * k, b: p[2] * k, a: p.length > 3 ? p[3] : 1 };
+  };
+  const over = (f, b) => ({ r: f.r * f.a + b.r * (1 - f.a), g: f.g * f.a + b.g * (1 - f.a), b: f.b * f.a + b.b * (1 - f.a), a: 1 });
   const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
   const up = (x) => x.assignedSlot ?? x.parentElement ?? (x.parentNode instanceof ShadowRoot ? x.parentNode.host : null);
-  const page = () => { const h = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim().replace('#', ''); return { r: parseInt(h.slice(0, 2), 16), g: parseInt(h.slice(2, 4), 16), b: parseInt(h.slice(4, 6), 16), a: 1 }; };
-  const behind = (e) => { for (let x = e; x; x = up(x)) { const c = rgb(getComputedStyle(x).backgroundColor); if (c && c.a > 0.5) return c; } return page(); };
+  const theme = (v) => { const h = getComputedStyle(document.documentElement).getPropertyValue(v).trim().replace('#', ''); return h ? { r: parseInt(h.slice(0, 2), 16), g: parseInt(h.slice(2, 4), 16), b: parseInt(h.slice(4, 6), 16), a: 1 } : null; };
+  const pages = ['--vscode-editor-background', '--vscode-sideBar-background'].map(theme).filter(Boolean);
+  const behind = (e) => { for (let x = e; x; x = up(x)) { const c = rgb(getComputedStyle(x).backgroundColor); if (c && c.a > 0.5) return [c]; } return pages; };
   const out = [];
   const walk = (root) => {
     for (const e of root.querySelectorAll('*')) {
@@ -191,9 +204,10 @@ const lowContrast = (sel: string): string => `(() => {
       const st = getComputedStyle(e);
       if (!box.width || !box.height || st.visibility === 'hidden' || e.closest('.visually-hidden')) continue;
       const drawn = e.shadowRoot?.querySelector('slot:not([name])') ?? e;
-      const fg = rgb(getComputedStyle(drawn).color);
-      const a = lum(fg), b = lum(behind(drawn));
-      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const ratio = Math.min(...behind(drawn).map((bg) => {
+        const a = lum(over(rgb(getComputedStyle(drawn).color), bg)), b = lum(bg);
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      }));
       if (ratio < 4.5) out.push(ratio.toFixed(2) + ' ' + e.tagName.toLowerCase() + '.' + e.className + ' "' + e.textContent.trim().slice(0, 30) + '"');
     }
   };
