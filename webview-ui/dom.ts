@@ -60,14 +60,41 @@ export function iconAction(name: string, label: string, onClick: () => void): HT
   return i;
 }
 
-/** An action refused now: its icon dimmed, not a button, with a tooltip (and a label for screen readers) saying why. */
-export function refusedIcon(name: string, why: string): HTMLElement {
-  const i = icon(name, { cls: 'refused' });
-  i.title = why;
-  i.setAttribute('role', 'img');
-  i.setAttribute('aria-label', why);
+/**
+ * An action refused now: a dimmed icon button that still takes the focus, so that a keyboard or
+ * screen-reader user finds it and hears why (its label ends with `why`; it is read out as
+ * unavailable). Pressed, it runs nothing: it says why again, out loud and under its entry.
+ */
+export function refusedAction(name: string, label: string, why: string): HTMLElement {
+  const i = iconAction(name, label, () => {
+    announce(why);
+    refusedNote(i, why);
+  });
+  i.classList.add('refused');
   i.setAttribute('aria-disabled', 'true');
+  void (i as { updateComplete?: Promise<unknown> }).updateComplete?.then(() => i.shadowRoot?.querySelector('button')?.setAttribute('aria-disabled', 'true'));
   return i;
+}
+
+/** "Unavailable …" shown under the line of the action pressed (a tooltip shows on hover only); the status region reads it out. */
+function refusedNote(action: HTMLElement, why: string): void {
+  const line = action.closest('.entry-head, .files-head');
+  if (!line) return;
+  const note = line.nextElementSibling?.classList.contains('refused-why') ? line.nextElementSibling : el('div', 'hint refused-why');
+  note.textContent = `${why.charAt(0).toUpperCase()}${why.slice(1)}`;
+  note.setAttribute('aria-hidden', 'true');
+  if (!note.isConnected) line.after(note);
+}
+
+/**
+ * Reads `text` out through the page's status region (a screen reader speaks it once, politely). The
+ * page itself is not a live region: each redraw of a row or a timeline was read out whole. The
+ * same words again are read again: the region changes by an invisible space.
+ */
+export function announce(text: string): void {
+  const region = document.getElementById('announce');
+  if (!region || !text) return;
+  region.textContent = region.textContent === text ? `${text}\u00a0` : text;
 }
 
 /** A `<vscode-button>` with a codicon and a label. */

@@ -38,7 +38,7 @@ export function refocus(within: Element, key: FocusKey | undefined): void {
   });
 }
 
-/** A control that takes the focus: not a refused (dimmed) icon, nor an icon that is no button. */
+/** A control that takes the focus: not an icon that is no button (a refused action is one: it says why). */
 function focusable(e: HTMLElement): boolean {
   return e.tagName !== 'VSCODE-ICON' || e.hasAttribute('action-icon');
 }

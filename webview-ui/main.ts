@@ -3,7 +3,7 @@ import { statusAnnouncement } from '../src/shared/announce';
 import { SeqTracker } from '../src/shared/sequence';
 import './elements';
 import { type ScrollSpot, restoreSpot, scrollSpot } from './scrollSpot';
-import { followReducedMotion } from './dom';
+import { announce, followReducedMotion } from './dom';
 import { SessionDetail } from './sessionDetail';
 import { type Act, SessionList } from './sessionList';
 import { vscodeApi } from './vscodeApi';
@@ -163,15 +163,6 @@ function inSequence(next: number): boolean {
   const verdict = seq.accept(next);
   if (verdict === 'resync') send({ method: 'ready', params: ui.open ? { sessionId: ui.open } : {} });
   return verdict === 'apply';
-}
-
-/**
- * Reads `text` out through the page's status region (a screen reader speaks it once, politely). The
- * page itself is not a live region: each redraw of a row or a timeline was read out whole.
- */
-function announce(text: string): void {
-  const region = document.getElementById('announce');
-  if (region && text) region.textContent = text;
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {

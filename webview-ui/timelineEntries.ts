@@ -1,7 +1,7 @@
 import { linkNote } from '../src/shared/linkNote';
 import { type ApprovalEntry, type Clipped, type FileStat, type ModelEntry, type TimelineEntry, type ToolEntry, type ToolState, diagnosticsLook } from '../src/shared/timeline';
 import { READ_ONLY_LOCK, type StepAction, actionTitle, stepActions, undoRewindAction } from '../src/shared/sessionActions';
-import { duration, el, icon, iconAction, refusedIcon, tokens } from './dom';
+import { duration, el, icon, iconAction, refusedAction, tokens } from './dom';
 import { focusWidget } from './focusKeep';
 import { usd } from '../src/shared/money';
 
@@ -76,10 +76,10 @@ function head(iconName: string, title: string, meta: string, opts: { spin?: bool
 /** How to build an action again for another lock (`relock`), by its element. */
 const rebuild = new WeakMap<HTMLElement, (lock: string | null) => HTMLElement>();
 
-/** An action as an icon button, or, refused, as a dimmed icon whose tooltip says why. */
+/** An action as an icon button, or, refused, as a dimmed one that says why and runs nothing. */
 function actionIcon(make: (lock: string | null) => StepAction, ctx: EntryContext, lock = ctx.lock): HTMLElement {
   const a = make(lock);
-  const e = a.refused === null ? iconAction(a.codicon, actionTitle(a), () => ctx.run(a)) : refusedIcon(a.codicon, actionTitle(a));
+  const e = a.refused === null ? iconAction(a.codicon, actionTitle(a), () => ctx.run(a)) : refusedAction(a.codicon, actionTitle(a), a.refused);
   e.dataset.action = a.command;
   rebuild.set(e, (next) => actionIcon(make, ctx, next));
   return e;
@@ -87,26 +87,18 @@ function actionIcon(make: (lock: string | null) => StepAction, ctx: EntryContext
 
 /**
  * Builds the actions again for the session's new lock (its run started or stopped), in place: the
- * rest of the timeline stays as it is. A focused action that becomes refused hands the focus to
- * the nearest action beside it, never to the page.
+ * rest of the timeline stays as it is. A focused action keeps the focus, offered or refused.
  */
 export function relock(list: HTMLElement, lock: string | null): void {
+  // What a refused action said when pressed is no longer so.
+  for (const note of list.querySelectorAll('.refused-why')) note.remove();
   for (const old of list.querySelectorAll<HTMLElement>('[data-action]')) {
     const next = rebuild.get(old)?.(lock);
     if (!next) continue;
     const focused = old === document.activeElement;
     old.replaceWith(next);
-    if (focused) {
-      const near = [next, ...siblings(next, 'nextElementSibling'), ...siblings(next, 'previousElementSibling')].find((e) => e.matches('vscode-icon[action-icon]'));
-      if (near) focusWidget(near);
-    }
+    if (focused) focusWidget(next);
   }
-}
-
-function siblings(e: Element, way: 'nextElementSibling' | 'previousElementSibling'): HTMLElement[] {
-  const out: HTMLElement[] = [];
-  for (let s = e[way]; s; s = s[way]) if (s instanceof HTMLElement) out.push(s);
-  return out;
 }
 
 /** Rewind and Fork at a step: on every settled step's turn, and on each call of it that changed files. */

@@ -5,7 +5,7 @@ import type { StoreHost } from '../../../src/extension/storeHost';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { NewEvent, SessionId } from '../../../src/core/store/types';
 import { hashBytes } from '../../../src/core/runner/sessionJournal';
-import { activateExtension, workbenchUi } from '../helpers';
+import { activateExtension, waitFor, workbenchUi } from '../helpers';
 import { closeSidebar, commitSteps, sidebarPanel, sidebarSetup } from '../sidebarFakes';
 
 /**
@@ -115,6 +115,33 @@ describe('Sidebar a11y', () => {
     const tree = String((await workbenchUi({ aria: `${header('A completed session')} ~ ol.timeline li.entry-tool[title^="step 1 "]` }))?.value);
     assert.match(tree, /button "Input, 21 chars"/, tree);
     assert.match(tree, /button "Result, 17 chars"/, tree);
+  });
+
+  it("lets the keyboard reach a step's Rewind while it is unavailable, says why, and runs nothing when it is pressed", async () => {
+    const commands = vscode.commands as { executeCommand: (...a: unknown[]) => Thenable<unknown> };
+    const execute = commands.executeCommand;
+    const ran: unknown[][] = [];
+    commands.executeCommand = (...a: unknown[]) => (String(a[0]).startsWith('savepoint.') && a[0] !== 'savepoint.showLogs' ? Promise.resolve(void ran.push(a)) : execute.apply(vscode.commands, a));
+    try {
+      await openPage('Savepoint sidebar (a11y refused)');
+      await workbenchUi({ click: `${row('A running session')} button.open` });
+      const turn1 = `${header('A running session')} ~ ol.timeline li.entry-model[title^="step 1 "]`;
+      await workbenchUi({ wait: `${turn1} vscode-icon[data-action="forkSession"]` });
+      await workbenchUi({ focus: `${turn1} vscode-icon[data-action="forkSession"] button`, press: 'Shift+Tab' });
+      assert.equal((await workbenchUi({ focused: 'li.entry-model vscode-icon[data-action="rewindSession"]' }))?.count, 1, 'Shift+Tab from Fork reaches the Rewind beside it');
+      const said = String((await workbenchUi({ aria: `${turn1} vscode-icon[data-action="rewindSession"]` }))?.value);
+      assert.match(said, /button "Rewind the workspace to before step 1 [^"]*: unavailable while the session runs: pause it first" \[disabled\]/, said);
+      await workbenchUi({ keys: ['Enter', 'Space'] });
+      const announced = `document.getElementById('announce').textContent.trim()`;
+      assert.equal((await workbenchUi({ script: announced, in: header('A running session') }))?.value, 'unavailable while the session runs: pause it first', 'the status region says why');
+      await workbenchUi({ wait: `${turn1} .refused-why:text-is("Unavailable while the session runs: pause it first")`, shot: 'sidebar-a11y-refused', of });
+      // Fork is offered: what it runs comes after anything the two presses would have run.
+      await workbenchUi({ focus: `${turn1} vscode-icon[data-action="forkSession"] button`, press: 'Enter' });
+      await waitFor('the fork', () => (ran.length ? true : undefined));
+      assert.deepEqual(ran.map((a) => a[0]), ['savepoint.forkSession'], 'the unavailable Rewind ran nothing');
+    } finally {
+      commands.executeCommand = execute;
+    }
   });
 
   it('keeps its icons still when VS Code is set to reduce motion', async () => {
