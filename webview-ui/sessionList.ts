@@ -188,11 +188,15 @@ export class SessionList {
     header.append(chevron, label);
     header.addEventListener('click', () => this.deps.toggle(status));
     const more = el('button', 'link more show-more');
+    const list = el('ul', 'sessions');
     more.addEventListener('click', () => {
+      const shown = list.children.length;
       this.limits.set(status, (this.limits.get(status) ?? GROUP_PAGE) + GROUP_PAGE);
       if (this.last) this.render(...this.last);
+      // The last "Show more" is gone: the focus goes to the first row it showed, where the reader goes on, not back up the list.
+      if (!more.isConnected) (list.children[shown] ?? list.lastElementChild)?.querySelector<HTMLElement>('button.open')?.focus();
     });
-    const g = { section: el('section', 'group'), header, chevron, label, list: el('ul', 'sessions'), more };
+    const g = { section: el('section', 'group'), header, chevron, label, list, more };
     g.section.dataset.group = status;
     this.groups.set(status, g);
     return g;

@@ -5,6 +5,7 @@ import type { StoreHost } from '../../../src/extension/storeHost';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { NewEvent, SessionId } from '../../../src/core/store/types';
 import { hashBytes } from '../../../src/core/runner/sessionJournal';
+import { GROUP_PAGE } from '../../../src/shared/sessionGroups';
 import { activateExtension, waitFor, workbenchUi } from '../helpers';
 import { closeSidebar, commitSteps, sidebarPanel, sidebarSetup } from '../sidebarFakes';
 
@@ -198,6 +199,19 @@ describe('Sidebar a11y', () => {
       assert.deepEqual((await workbenchUi({ script: cut, in: step3(title) }))?.value, [], `${title}: past the right edge`);
       await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
     }
+  });
+
+  // Last: it adds a group of 52 sessions to the list.
+  it('puts the focus on the first row the last "Show more" of a group showed', async () => {
+    for (let i = 0; i < GROUP_PAGE + 2; i++) await store.createSession({ title: `Paused ${i}`, status: 'paused' });
+    host.notifyChanged();
+    await openPage('Savepoint sidebar (a11y show more)');
+    const group = 'section[data-group="paused"]';
+    await workbenchUi({ wait: `${group} button.show-more:has-text("Show 2 more of 2")` });
+    await workbenchUi({ focus: `${group} button.show-more`, press: 'Enter' });
+    await workbenchUi({ wait: `${group} ul.sessions > li.session:nth-child(${GROUP_PAGE + 2})`, shot: 'sidebar-a11y-show-more', of });
+    assert.equal((await workbenchUi({ count: `${group} button.show-more` }))?.count, 0, 'the group shows all its sessions');
+    assert.equal((await workbenchUi({ focused: `${group} ul.sessions > li.session:nth-child(${GROUP_PAGE + 1}) button.open` }))?.count, 1, 'the focus is on the first row shown by it');
   });
 });
 
