@@ -43,6 +43,8 @@ export class SessionDetail {
   /** Entries before the first one shown, not loaded yet. */
   private earlier: number;
   private readonly moreBox = el('li', 'more-earlier');
+  /** "Show earlier entries" had the keyboard focus when pressed. */
+  private earlierFocused = false;
   /**
    * Entries kept on the page: a page's worth while the user follows the end (the oldest go back
    * behind "Show earlier entries" as new ones come), more once they asked for earlier ones.
@@ -183,6 +185,10 @@ export class SessionDetail {
     this.earlier = earlier;
     this.limit = Math.max(this.limit, this.entries.size);
     this.renderMore();
+    // The button pressed is replaced (or gone): the focus goes to the new one, else to the first entry it brought, not to the page.
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (this.earlierFocused && lost) this.placeFocus(this.moreBox.isConnected ? 'earlier' : fresh[0] && { entry: fresh[0].id });
+    this.earlierFocused = false;
     s.scrollTop = top + (s.scrollHeight - height);
   }
 
@@ -200,6 +206,7 @@ export class SessionDetail {
     }
     const label = `Show ${Math.min(this.earlier, PAGE).toLocaleString()} earlier entries (${this.earlier.toLocaleString()} before these)`;
     const b = button(label, 'fold-up', () => {
+      this.earlierFocused = document.activeElement === b;
       b.setAttribute('disabled', '');
       this.deps.earlier(this.firstOrder());
     }, { secondary: true });

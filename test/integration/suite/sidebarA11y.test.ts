@@ -213,6 +213,26 @@ describe('Sidebar a11y', () => {
     assert.equal((await workbenchUi({ count: `${group} button.show-more` }))?.count, 0, 'the group shows all its sessions');
     assert.equal((await workbenchUi({ focused: `${group} ul.sessions > li.session:nth-child(${GROUP_PAGE + 1}) button.open` }))?.count, 1, 'the focus is on the first row shown by it');
   });
+
+  it('keeps the focus on "Show earlier entries" once the earlier entries it asked for have come, and on the first of them after the last page', async () => {
+    const title = 'A long session';
+    const id = (await store.createSession({ title, status: 'completed' })).id;
+    await commitSteps(store, id, 0, 1, 250, title);
+    await store.updateSession(id, { stepCount: 250 });
+    host.notifyChanged();
+    await openPage('Savepoint sidebar (a11y earlier)');
+    await workbenchUi({ click: `${row(title)} button.open` });
+    const page = `${header(title)} ~ ol.timeline`;
+    await workbenchUi({ wait: `${page} li.more-earlier vscode-button:has-text("Show 200 earlier entries (301 before these)")` });
+    await workbenchUi({ focus: `${page} li.more-earlier vscode-button`, press: 'Enter' });
+    await workbenchUi({ wait: `${page} li.more-earlier vscode-button:has-text("Show 101 earlier entries (101 before these)")`, shot: 'sidebar-a11y-earlier', of });
+    assert.equal((await workbenchUi({ focused: 'ol.timeline li.more-earlier vscode-button' }))?.count, 1, 'the focus is on "Show earlier entries" again');
+    // The last page: the button is gone, the focus on the first entry it brought (the task, which has no control of its own).
+    await workbenchUi({ focus: `${page} li.more-earlier vscode-button`, press: 'Enter' });
+    await workbenchUi({ wait: `${page} > li.entry-start` });
+    assert.equal((await workbenchUi({ count: `${page} li.more-earlier` }))?.count, 0);
+    assert.equal((await workbenchUi({ focused: 'ol.timeline > li.entry-start' }))?.count, 1, 'the focus is on the first entry');
+  });
 });
 
 /**
