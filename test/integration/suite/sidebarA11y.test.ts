@@ -169,6 +169,8 @@ describe('Sidebar a11y', () => {
     for (const [theme, cls] of [['Default Light+', 'vscode-light'], ['Default Light Modern', 'vscode-light'], ['Default Dark+', 'vscode-dark'], ['Default Dark Modern', 'vscode-dark'], ['Default High Contrast', 'vscode-high-contrast'], ['Default High Contrast Light', 'vscode-high-contrast-light']] as const) {
       await workbench().update('colorTheme', theme, vscode.ConfigurationTarget.Global);
       await workbenchUi({ wait: `body.${cls} ${row('A waiting session')} .extra .pending` });
+      // A row under the pointer has the list's hover background under its words.
+      await workbenchUi({ hover: `${row('A waiting session')} .meta` });
       const list = (await workbenchUi({ script: lowContrast('*'), in: row('A waiting session') }))?.value;
       await workbenchUi({ click: `${row('A waiting session')} button.open` });
       await workbenchUi({ wait: `${header('A waiting session')} ~ ol.timeline li.entry-approval .verdict` });
