@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { text } from 'node:stream/consumers';
+import { taskOf } from './taskInput';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
 import { type CompactedData, type ModelTurnData, approvalKind } from '../core/runner/runEvents';
 import { StreamedText } from './agentText';
@@ -118,11 +118,7 @@ async function main(argv: string[]): Promise<number> {
     if (takesSession(command) && rest[0]) rest[0] = await resolveSessionArg(app.store, rest[0]);
     switch (command) {
       case 'run': {
-        // `run -`: the task (of several lines, from a file) on standard input.
-        const fromInput = rest.length === 1 && rest[0] === '-';
-        if (fromInput && process.stdin.isTTY) err('savepoint: type the task, then Ctrl+D on a line of its own\n');
-        const task = (fromInput ? await text(process.stdin) : rest.join(' ')).trim();
-        if (!task) throw new UsageError(fromInput ? 'run - read no task from standard input (nothing was done)' : 'run needs a task: savepoint run "what to do"');
+        const task = await taskOf(rest, err);
         const id = await app.runner.start({ task, models: settings?.models ?? ['claude-sonnet-4-6'], budgets: settings?.budgets ?? budgets, ...(settings ? { maxTokens: settings.maxTokens, policy: settings.policy } : {}) });
         err(`session ${id}\n`);
         return await reported(app, await app.runner.run(id, abort.signal));
@@ -343,9 +339,7 @@ async function symbolsOf(app: Composed): Promise<Outliner | undefined> {
   return app.outliner;
 }
 
-type Lister = (o: ListSessionsOptions) => Promise<SessionPage>;
-
-async function latestUnfinished(list: Lister): Promise<SessionId | undefined> {
+async function latestUnfinished(list: (o: ListSessionsOptions) => Promise<SessionPage>): Promise<SessionId | undefined> {
   // A session with no record at all was never started (a crash while it was): nothing to resume.
   return (await allSessions(list)).find((s) => s.status !== 'completed' && s.headSeq > 0)?.id;
 }

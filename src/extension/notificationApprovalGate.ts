@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { type ApprovalTimeout, type TimedOutAnswer, timedOutAnswer, timeoutPlan } from '../shared/approvalTimeout';
 import { limitAnswer, limitQuestion } from '../shared/budgetLimit';
