@@ -8,23 +8,11 @@ import { CommandDiagnostics } from '../../../src/core/node/commandDiagnostics';
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
 import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
-import type { ApprovalPolicy } from '../../../src/core/runner/approvalPolicy';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
 import type { SessionId } from '../../../src/core/store/types';
 import { finalText, harnessPerTest, type Harness } from './runnerHarness';
+import { A, AUTO, B, call, until } from './twoSessions';
 
-const AUTO: ApprovalPolicy = { categories: { read: 'auto', compute: 'auto', mutate: 'auto' }, alwaysAsk: [] };
-const A = 'claude-sonnet-4-6-session-a';
-const B = 'claude-sonnet-4-6-session-b';
-const call = (model: string, id: string, name: string, input: Record<string, unknown>) => ({ type: 'message' as const, model, content: [{ type: 'tool_use' as const, id, name, input }] });
-/** Polls until `probe` holds; fails after a generous stall limit (never a timing assertion). */
-async function until(what: string, probe: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`stalled waiting for ${what}`);
-}
 const resultOf = async (h: Harness, id: SessionId, callId: string) =>
   (await h.events(id)).flatMap((e) => (e.type === 'tool_result' ? [e.data as ToolResultData] : [])).find((r) => r.callId === callId);
 

@@ -5,23 +5,11 @@ import { join } from 'node:path';
 import { MemoryContentStore } from '../../../src/core/capture/memoryContentStore';
 import { SerialCapture } from '../../../src/core/capture/serialCapture';
 import { NodeChangeCapture } from '../../../src/core/node/nodeChangeCapture';
-import type { ApprovalPolicy } from '../../../src/core/runner/approvalPolicy';
 import { PAUSED_BY_USER, type RunOutcome } from '../../../src/core/runner/runner';
 import type { ToolResultData } from '../../../src/core/runner/runEvents';
 import { finalText, harnessPerTest } from './runnerHarness';
+import { A, AUTO, B, command, until } from './twoSessions';
 
-const AUTO: ApprovalPolicy = { categories: { read: 'auto', compute: 'auto', mutate: 'auto' }, alwaysAsk: [] };
-const A = 'claude-sonnet-4-6-session-a';
-const B = 'claude-sonnet-4-6-session-b';
-const command = (model: string, id: string, line: string) => ({ type: 'message' as const, model, content: [{ type: 'tool_use' as const, id, name: 'run_command', input: { command: line } }] });
-/** Polls until `probe` holds; fails after a generous stall limit (never a timing assertion). */
-async function until(what: string, probe: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`stalled waiting for ${what}`);
-}
 
 /**
  * Two sessions in one folder share its change capture, one command at a time: session B's command
