@@ -3,22 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { AnthropicLlmClient } from '../../../src/core/model/anthropicLlmClient';
-import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
-import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
-import { Runner } from '../../../src/core/runner/runner';
 import { type DiskCheckpointStore, openCheckpointStore } from '../../../src/core/store/openStore';
-import { builtinTools } from '../../../src/core/tools/registry';
-import { CheckCommandConsent } from '../../../src/extension/checkCommandConsent';
 import type { FolderCaptures } from '../../../src/extension/folderCaptures';
-import { SessionService } from '../../../src/extension/sessionService';
-import type { StoreHost } from '../../../src/extension/storeHost';
+import type { SessionService } from '../../../src/extension/sessionService';
 import { activateExtension, workspaceRoot, WindowStub } from '../helpers';
-
-const memento = (): vscode.Memento => {
-  const m = new Map<string, unknown>();
-  return { keys: () => [...m.keys()], get: <T>(k: string, d?: T) => (m.has(k) ? (m.get(k) as T) : d), update: async (k: string, v: unknown) => void m.set(k, v) } as vscode.Memento;
-};
+import { privateService, seeder } from '../privateService';
 
 /**
  * What only writes a session's journal (Cancel, a pin) starts no work it does not need: the
@@ -48,26 +37,10 @@ describe('Journal operations', () => {
 
   it('Cancel and Pin do not make the folder\'s change capture', async () => {
     const ext = await activateExtension();
-    const seeder = new Runner({
-      store,
-      llm: new AnthropicLlmClient({ apiKey: 'unused', baseURL: 'http://127.0.0.1:9' }),
-      tools: builtinTools(),
-      toolContext: { workspace: new NodeWorkspace(workspaceRoot()), processes: new NodeProcessRunner(), diagnostics: { collect: async () => [] } },
-      approvals: { ask: async () => 'park' },
-    });
-    const pinned = await seeder.start({ task: 'a session to pin a fact in', models: ['claude-sonnet-4-6'] });
-    const cancelled = await seeder.start({ task: 'a session to cancel', models: ['claude-sonnet-4-6'] });
-    const host = {
-      get: async () => ({ store, readOnly: false, error: null }),
-      writable: async () => ({ store, readOnly: false, error: null }),
-      listSessions: async () => (await store.listSessions({})).sessions,
-      memory: async () => undefined,
-      captureLogDir: join(dir, 'capture-log'),
-      captureLogKey: async () => undefined,
-      notifyChanged: () => undefined,
-    } as unknown as StoreHost;
-    const secrets = { get: async () => undefined } as unknown as vscode.SecretStorage;
-    service = new SessionService(host, secrets, { ask: async () => 'park' }, log, ext.extensionPath, new CheckCommandConsent(memento()));
+    const seeds = seeder(store);
+    const pinned = await seeds.start({ task: 'a session to pin a fact in', models: ['claude-sonnet-4-6'] });
+    const cancelled = await seeds.start({ task: 'a session to cancel', models: ['claude-sonnet-4-6'] });
+    service = privateService(store, dir, log, ext.extensionPath);
     await service.pinFact(pinned, 'the tests run with npm test');
     await service.cancel(cancelled);
     assert.equal((await store.getSession(cancelled))?.status, 'failed', 'the session is cancelled');

@@ -3,19 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { AnthropicLlmClient } from '../../../src/core/model/anthropicLlmClient';
-import { NodeProcessRunner } from '../../../src/core/node/nodeProcessRunner';
-import { NodeWorkspace } from '../../../src/core/node/nodeWorkspace';
-import { Runner } from '../../../src/core/runner/runner';
 import { type DiskCheckpointStore, openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
-import { builtinTools } from '../../../src/core/tools/registry';
-import { CheckCommandConsent } from '../../../src/extension/checkCommandConsent';
 import { recover } from '../../../src/extension/recovery';
 import { NotReady } from '../../../src/extension/readiness';
-import { SessionService } from '../../../src/extension/sessionService';
-import type { StoreHost } from '../../../src/extension/storeHost';
-import { activateExtension, workspaceRoot, WindowStub } from '../helpers';
+import type { SessionService } from '../../../src/extension/sessionService';
+import { activateExtension, WindowStub } from '../helpers';
+import { privateService, seeder } from '../privateService';
 
 /** Makes `vscode.workspace.isTrusted` say `trusted` (the suite runs with workspace trust turned off, so always trusted); returns the undo. */
 function trust(trusted: boolean): () => void {
@@ -24,11 +18,6 @@ function trust(trusted: boolean): () => void {
   Object.defineProperty(ws, 'isTrusted', { configurable: true, get: () => trusted });
   return () => (own ? Object.defineProperty(ws, 'isTrusted', own) : delete ws.isTrusted);
 }
-
-const memento = (): vscode.Memento => {
-  const m = new Map<string, unknown>();
-  return { keys: () => [...m.keys()], get: <T>(k: string, d?: T) => (m.has(k) ? (m.get(k) as T) : d), update: async (k: string, v: unknown) => void m.set(k, v) } as vscode.Memento;
-};
 
 /**
  * A restricted workspace (not trusted): Savepoint shows its sessions but runs neither the agent nor
@@ -62,26 +51,10 @@ describe('restricted workspace', () => {
   it('the restart recovery marks a session the editor left running as interrupted, and Resume says how to trust the workspace', async () => {
     const ext = await activateExtension();
     // What a crashed editor leaves: a session journaled as running that no process runs.
-    const seeder = new Runner({
-      store,
-      llm: new AnthropicLlmClient({ apiKey: 'unused', baseURL: 'http://127.0.0.1:9' }),
-      tools: builtinTools(),
-      toolContext: { workspace: new NodeWorkspace(workspaceRoot()), processes: new NodeProcessRunner(), diagnostics: { collect: async () => [] } },
-      approvals: { ask: async () => 'park' },
-    });
-    const id: SessionId = await seeder.start({ task: 'left running by a crash', models: ['claude-sonnet-4-6'] });
+    const seeds = seeder(store);
+    const id: SessionId = await seeds.start({ task: 'left running by a crash', models: ['claude-sonnet-4-6'] });
     assert.equal((await store.getSession(id))?.status, 'running');
-    const host = {
-      get: async () => ({ store, readOnly: false, error: null }),
-      writable: async () => ({ store, readOnly: false, error: null }),
-      listSessions: async () => (await store.listSessions({})).sessions,
-      memory: async () => undefined,
-      captureLogDir: join(dir, 'capture-log'),
-      captureLogKey: async () => undefined,
-      notifyChanged: () => undefined,
-    } as unknown as StoreHost;
-    const secrets = { get: async () => undefined } as unknown as vscode.SecretStorage;
-    service = new SessionService(host, secrets, { ask: async () => 'park' }, log, ext.extensionPath, new CheckCommandConsent(memento()));
+    service = privateService(store, dir, log, ext.extensionPath);
     untrust = trust(false);
     assert.equal(vscode.workspace.isTrusted, false, 'the workspace reads as restricted');
 
