@@ -31,8 +31,9 @@ describe('the sidebar stylesheet in high-contrast themes', () => {
       assert.ok(outline.some((v) => /solid/.test(v) && /var\(--vscode-(focusBorder|list-focusOutline)\b/.test(v)), `${selector}: outline ${JSON.stringify(outline)}`);
     });
 
-  it('a refused action is dimmed, and says why in its tooltip (not by colour alone)', () => {
-    assert.ok(declared('vscode-icon.refused', 'opacity').length > 0);
+  it('a refused action is dimmed, its glyph only (its focus frame stays clear; its name says why, not the colour alone)', () => {
+    assert.deepEqual(declared('vscode-icon.refused', 'opacity'), [], 'opacity would dim the focus frame too');
+    assert.ok(declared('vscode-icon.refused', 'color').some((v) => /color-mix\(.*var\(--vscode-icon-foreground\).*transparent\)/.test(v)), JSON.stringify(declared('vscode-icon.refused', 'color')));
   });
 
   it('no colour is written in the stylesheet outside a fallback: every colour is the theme\'s', () => {
