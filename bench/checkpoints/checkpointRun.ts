@@ -22,6 +22,8 @@ export interface RunConfig {
   steps: number;
   rewindTo: number;
   rewindChild: string;
+  /** `rewindFloor.js`: the same rewind's unavoidable I/O without Savepoint's code, run after it. */
+  floorChild: string;
   log: (msg: string) => void;
 }
 
@@ -36,6 +38,7 @@ export interface RewindOut {
   undo_ms: number;
   warm_ms: number;
   files: number;
+  written_paths: string[];
   actions: Record<string, number>;
   conflicts: number;
   written: number;
@@ -56,6 +59,17 @@ export interface RunResult {
   cpuP50: number;
   storeBytes: number;
   rewind: RewindOut & { wallMs: number };
+  floor: RewindFloor;
+}
+
+/** `rewindFloor.ts`'s line: the unavoidable I/O of the same rewind in a fresh process, without Savepoint's code. */
+export interface RewindFloor {
+  ms: number;
+  open_ms: number;
+  read_ms: number;
+  safety_ms: number;
+  files_ms: number;
+  files: number;
 }
 
 const enc = new TextEncoder();
@@ -119,8 +133,10 @@ export async function runOnce(cfg: RunConfig): Promise<RunResult> {
   const rewind = await runNode<RewindOut>([cfg.rewindChild, cfg.storeDir, w.id, cfg.workspace, String(cfg.rewindTo)]);
   if (rewind.out.skipped.length) throw new Error(`the rewind skipped ${rewind.out.skipped.join(', ')}`);
   await verify(cfg, w.atTarget);
+  const floor = await runNode<RewindFloor>([cfg.floorChild, cfg.storeDir, cfg.workspace, ...rewind.out.written_paths]);
+  await verify(cfg, w.atTarget);
   const r = rewind.out;
-  cfg.log(`  rewind to step ${cfg.rewindTo}: ${r.ms.toFixed(2)} ms (open ${r.open_ms.toFixed(2)}, plan ${r.plan_ms.toFixed(2)}, apply ${r.apply_ms.toFixed(2)}), ${r.written} files written, verified`);
+  cfg.log(`  rewind to step ${cfg.rewindTo}: ${r.ms.toFixed(2)} ms (open ${r.open_ms.toFixed(2)}, plan ${r.plan_ms.toFixed(2)}, apply ${r.apply_ms.toFixed(2)}), ${r.written} files written, verified; floor ${floor.out.ms.toFixed(2)} ms`);
   return {
     checkpoint,
     intent: stats(w.timings.map((t) => t.intentMs)),
@@ -128,5 +144,6 @@ export async function runOnce(cfg: RunConfig): Promise<RunResult> {
     cpuP50: percentile(w.timings.map((t) => t.cpuMs), 50),
     storeBytes,
     rewind: { ...r, wallMs: rewind.wallMs },
+    floor: floor.out,
   };
 }

@@ -123,6 +123,16 @@ function summarize(o: Options, files: number, runs: RunResult[], capture: Captur
           undo_ms: m((r) => r.rewind.undo_ms),
           rewind_again_ms: m((r) => r.rewind.warm_ms),
         },
+        floor: {
+          what: 'not Savepoint: the same rewind\'s I/O that no durable rewind can skip, in a fresh process after it, with no Savepoint code (bench/checkpoints/rewindFloor.ts): LevelDB open, 40 values and the files read, one fdatasync\'ed append (the safety checkpoint), the written files as temporary file + fsync + rename, one fsync per folder',
+          ms: m((r) => r.floor.ms),
+          open_ms: m((r) => r.floor.open_ms),
+          read_ms: m((r) => r.floor.read_ms),
+          safety_ms: m((r) => r.floor.safety_ms),
+          files_ms: m((r) => r.floor.files_ms),
+          above_floor_ms: round(metrics.rewind_inproc_ms - median(runs.map((r) => r.floor.ms))),
+          per_run: runs.map((r) => round(r.floor.ms)),
+        },
         files_in_plan: runs[0]?.rewind.files,
         actions: runs[0]?.rewind.actions,
         written: runs[0]?.rewind.written,
@@ -157,7 +167,7 @@ async function benchOne(o: Options, files: number) {
   for (let r = 0; r < o.runs; r++) {
     log(`F=${files} run ${r + 1}/${o.runs} (load ${load().join(' ')})`);
     const storeDir = join(o.dir, `store-f${files}-run${r + 1}`);
-    runs.push(await runOnce({ scenario, workspace, storeDir, steps: o.steps, rewindTo: Math.floor(o.steps / 2), rewindChild: join(__dirname, 'rewindChild.js'), log }));
+    runs.push(await runOnce({ scenario, workspace, storeDir, steps: o.steps, rewindTo: Math.floor(o.steps / 2), rewindChild: join(__dirname, 'rewindChild.js'), floorChild: join(__dirname, 'rewindFloor.js'), log }));
     if (!o.keep) await rm(storeDir, { recursive: true, force: true });
   }
   await resetHotFiles(scenario, workspace);

@@ -56,6 +56,7 @@ async function main(): Promise<Record<string, unknown>> {
     actions,
     conflicts: plan.files.filter((f) => f.conflict).length,
     written: result.written.length,
+    written_paths: result.written,
     skipped: result.skipped,
   };
 }
