@@ -3,7 +3,9 @@ import { detailActions, historyLock } from '../src/shared/sessionActions';
 import type { StreamBatch } from '../src/shared/textCoalescer';
 import { sortEntries, type TimelineEntry } from '../src/shared/timeline';
 import { ago, button, el, icon, iconAction, tokens } from './dom';
-import { GROUP_LABEL, STATUS_ICON, type Act } from './sessionList';
+import { GROUP_LABEL, STATUS_ICON, type Act, forkLine } from './sessionList';
+import { forksLine } from './treeLinks';
+import type { TreeLink } from '../src/shared/sessionTree';
 import { type FocusSpot, type TrimFocus, focusAfterTrim } from '../src/shared/trimFocus';
 import { focusKey, focusWidget, refocus } from './focusKeep';
 import { atEnd } from './scrollSpot';
@@ -23,6 +25,10 @@ export interface DetailDeps {
   saveUi: () => void;
   /** Asks the host for the entries before the one whose order is `before`. */
   earlier: (before: number) => void;
+  /** Opens another session's timeline (a link of the tree: its parent, one of its forks). */
+  open: (id: string) => void;
+  /** The forks made from a session, from the sessions the page has. */
+  forks: (id: string) => TreeLink[];
 }
 
 /**
@@ -250,7 +256,8 @@ export class SessionDetail {
    */
   private renderHeader(): void {
     const r = this.row;
-    const key = r ? JSON.stringify([r.id, r.status, r.title, !!r.live]) : '';
+    const forks = r ? this.deps.forks(r.id) : [];
+    const key = r ? JSON.stringify([r.id, r.status, r.title, !!r.live, r.forkOf, forks]) : '';
     if (key === this.headerKey && this.headerMeta && r) {
       this.headerMeta.textContent = metaLine(r);
       return;
@@ -275,7 +282,12 @@ export class SessionDetail {
       meta.append(icon(STATUS_ICON[r.status], { spin: r.status === 'running', cls: `status-${r.status}` }), badge, this.headerMeta);
       const actions = el('div', 'detail-actions');
       for (const [command, codicon, label, primary] of detailActions(r)) actions.append(button(label, codicon, () => this.deps.act(command, r.id), { secondary: !primary }));
-      parts.push(meta, actions);
+      // Its place in the tree of sessions: the one it was forked from, and its forks.
+      const tree = el('div', 'detail-tree');
+      if (r.forkOf) tree.append(forkLine(r.forkOf, this.deps.open));
+      const down = forksLine(forks, this.deps.open);
+      if (down) tree.append(down);
+      parts.push(meta, ...(tree.childElementCount > 0 ? [tree] : []), actions);
     }
     // Rebuilt under the keyboard (the run stopped: Pause became Resume): the focus stays in the header.
     const focus = focusKey(this.header);

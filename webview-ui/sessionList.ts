@@ -3,6 +3,7 @@ import { GROUP_PAGE, sessionGroups } from '../src/shared/sessionGroups';
 import { listActions } from '../src/shared/sessionActions';
 import { ago, button, el, iconAction, tokens } from './dom';
 import { usd } from '../src/shared/money';
+import { sessionLink } from './treeLinks';
 
 export const GROUP_LABEL: Record<SessionStatusView, string> = {
   running: 'Running',
@@ -86,7 +87,7 @@ class RowView {
 }
 
 /** "Fork of ‹title› at step N": the parent opens on click while it exists. */
-function forkLine(f: NonNullable<SessionRow['forkOf']>, open: (id: string) => void): HTMLElement {
+export function forkLine(f: NonNullable<SessionRow['forkOf']>, open: (id: string) => void): HTMLElement {
   const at = f.step === null ? '' : ` at step ${f.step}`;
   const line = el('span', 'fork');
   line.append(el('span', 'codicon codicon-repo-forked'));
@@ -94,15 +95,7 @@ function forkLine(f: NonNullable<SessionRow['forkOf']>, open: (id: string) => vo
     line.append(el('span', '', `Fork of a deleted session${at}`));
     return line;
   }
-  const link = el('a', '', f.title);
-  link.href = '#';
-  link.title = `Open ${f.title}`;
-  link.addEventListener('click', (ev) => {
-    ev.preventDefault();
-    ev.stopPropagation();
-    open(f.id);
-  });
-  line.append(el('span', '', 'Fork of'), link);
+  line.append(el('span', '', 'Fork of'), sessionLink({ ...f, title: f.title }, open));
   if (f.step !== null) line.append(el('span', '', `at step ${f.step}`));
   return line;
 }

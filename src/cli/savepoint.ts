@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { taskOf } from './taskInput';
+import { forkLines } from './forkLines';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
 import { type CompactedData, type ModelTurnData, approvalKind } from '../core/runner/runEvents';
 import { StreamedText } from './agentText';
@@ -143,8 +144,8 @@ async function main(argv: string[]): Promise<number> {
         const s = await app.store.getSession(id);
         // As every other command reports it (exit 1): the command line was well formed.
         if (!s) throw new StoreError('SESSION_NOT_FOUND', `no session ${id} in this workspace`);
-        const parent = s.parent && (await app.store.getSession(s.parent.sessionId));
-        out(`${listLine(s, new Set(parent ? [parent.id] : []))}\n`);
+        const all = await allSessions(app.store.listSessions.bind(app.store));
+        out(`${listLine(s, new Set(all.map((r) => r.id)))}\n${forkLines(all, s)}`);
         for await (const e of app.store.readEvents(id)) {
           out(`${timelineLine(e)}\n`);
           if (e.type === 'model_turn') {

@@ -9,6 +9,9 @@ import type { SessionId } from '../core/store/types';
 import type { StoreHost } from './storeHost';
 import { sessionDocPath, sessionIdOfDocPath } from '../shared/sessionDocPath';
 import { usd } from '../shared/money';
+import { allSessions } from '../core/store/allSessions';
+import { treeNode } from '../core/runner/sessionRows';
+import { treeLines, treeOf } from '../shared/sessionTree';
 
 export const SESSION_SCHEME = 'savepoint-session';
 
@@ -69,7 +72,10 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
     if (callId !== undefined) return (await callText(store, id, callId)) ?? `No call ${callId} in session ${id} of this workspace.`;
     const s = await store.getSession(id);
     if (!s) return `Session ${id} is not in this workspace's store: it was deleted, or it belongs to another workspace.\n`;
-    const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)} · session ${s.id}`, ''];
+    // Where it sits in the tree of sessions: the session it was forked from, and its forks.
+    const all = (await allSessions((o) => store.listSessions(o))).map(treeNode);
+    const tree = treeLines(treeOf(all, treeNode(s)), (t) => t.replace(/\s+/g, ' '));
+    const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)} · session ${s.id}`, ...tree, ''];
     for await (const e of store.readEvents(id)) {
       lines.push(timelineLine(e));
       // The task in full (its line cuts it; the sidebar sends this document's readers here for it).

@@ -1,5 +1,6 @@
 import type { SessionSummary } from '../store/types';
 import type { SessionRow } from '../../shared/protocol';
+import type { TreeSession } from '../../shared/sessionTree';
 
 /**
  * The sidebar's rows. A fork names the session it came from (the title, looked up among the rows,
@@ -24,6 +25,9 @@ export function toRow(s: SessionSummary, titles: ReadonlyMap<string, string> = n
     forkOf: s.parent ? { id: s.parent.sessionId, title: titles.get(s.parent.sessionId) ?? null, step: s.parent.step ?? null } : null,
   };
 }
+
+/** A stored session as the tree of sessions sees it (`sessionTree.ts`). */
+export const treeNode = (s: SessionSummary): TreeSession => ({ id: s.id, title: s.title, createdAt: s.createdAt, forkOf: s.parent ? { id: s.parent.sessionId, step: s.parent.step ?? null } : null });
 
 /**
  * A new session's title from its task: the first line with text (a task written in an editor or

@@ -22,6 +22,11 @@ describe('Session document', () => {
     await vscode.commands.executeCommand('savepoint.showSession', fork.id);
     const doc = await waitFor('the session document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'savepoint-session' && d.uri.path.includes(fork.id)));
     assert.ok(doc.getText().startsWith(fork.title), doc.getText());
+    // Its place in the tree, both ends: the fork names its parent, the parent's document its fork.
+    assert.ok(doc.getText().split('\n').includes(`fork of ${seeded.title.replace(/\s+/g, ' ')} (${seeded.sessionId}) at step 0`), doc.getText().slice(0, 400));
+    await vscode.commands.executeCommand('savepoint.showSession', seeded.sessionId);
+    const parentDoc = await waitFor('the parent session document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'savepoint-session' && d.uri.path.includes(seeded.sessionId)));
+    assert.ok(parentDoc.getText().split('\n').includes(`forked at step 0 into ${fork.title.replace(/\s+/g, ' ')} (${fork.id})`), parentDoc.getText().slice(0, 400));
     assert.ok(!doc.getText().includes('Never edit vendor/'));
 
     ui.on('inputBox', /Pin Fact/, () => 'Never edit vendor/');

@@ -39,6 +39,15 @@ describe('Sidebar step actions', () => {
     assert.match(done.message, /forked from step 1; the original is unchanged/);
     const child = await waitFor('the fork in the store', async () => (await sessions(seeded.storeDir)).find((x) => x.parent?.sessionId === s.id));
     assert.equal(child.parent?.step, 1);
+    if (inBrowser) {
+      // The parent's timeline names its fork (the tree was walked up only, from the fork's row), and the link opens it, whose header names its parent.
+      const down = `.detail-tree .fork a[title="Open ${child.title}"]`;
+      await workbenchUi({ wait: down, shot: 'sidebar-fork-in-parent', of: '.part.sidebar' });
+      assert.equal((await workbenchUi({ count: `.detail-tree .fork:has(a[title="Open ${child.title}"])` }))?.count, 1);
+      await workbenchUi({ click: down });
+      await workbenchUi({ wait: `.detail-title[title="${child.title}"]` });
+      await workbenchUi({ wait: `.detail-tree .fork a[title="Open ${READ_TASK}"]`, shot: 'sidebar-fork-parent-link', of: '.part.sidebar' });
+    }
     assert.deepEqual(ui.errors(), []);
   });
 });

@@ -119,6 +119,14 @@ describe('the savepoint CLI names sessions: by the start of an id, as git takes 
     assert.equal(await a(), before);
   });
 
+  it('show of a session names the forks made from it, by step then age (the tree could be walked up from a fork only)', async () => {
+    const [first, fork1, fork2] = ids as [string, string, string];
+    const lines = (await cli('show', first)).stdout.split('\n');
+    const at = (fork: string) => lines.findIndex((l) => new RegExp(`^  forked at step 1 into \\S.* \\(${fork}\\)$`).test(l));
+    assert.ok(at(fork1) > 0 && at(fork2) > at(fork1), lines.slice(0, 6).join('\n'));
+    assert.ok(!(await cli('show', fork1)).stdout.includes('forked at'), 'a fork with no forks of its own lists none');
+  });
+
   it('list and show say "fork of a deleted session" for a fork whose source is gone (they named it as if it were there)', async () => {
     const [first, fork] = ids as [string, string];
     assert.match((await cli('show', fork)).stdout.split('\n')[0] as string, new RegExp(`\\(fork of ${first} at step 1\\)`));
