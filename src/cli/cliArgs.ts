@@ -16,6 +16,10 @@ export const USAGE = `savepoint — a durable coding agent (headless)
   savepoint resume [SESSION]      continue a session (default: the latest unfinished one)
   savepoint list                  sessions of the workspace
   savepoint show SESSION          the session's timeline
+  savepoint export SESSION [--out FILE]
+                                  the whole session as JSON: its events and every stored content they
+                                  name (the conversation, the calls' results, the files' versions);
+                                  on standard output, or in FILE (a new file)
   savepoint diff SESSION [STEP]   the unified diff of each file the session changed (one step, or all)
   savepoint outline SESSION STEP [PATH]
                                   the symbols (with their hashes) of the files STEP changed, or of PATH
@@ -103,6 +107,7 @@ export const OPTIONS = {
   all: { type: 'boolean' },
   overwrite: { type: 'string', multiple: true },
   message: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -163,6 +168,7 @@ const TAKES: Record<string, { args: string; max: number; options?: readonly stri
   resume: { args: '[SESSION]', max: 1 },
   list: { args: '', max: 0 },
   show: { args: 'SESSION', max: 1 },
+  export: { args: 'SESSION', max: 1, options: ['out'] },
   diff: { args: 'SESSION [STEP]', max: 2 },
   outline: { args: 'SESSION STEP [PATH]', max: 3 },
   rewind: { args: 'SESSION STEP', max: 2, options: ['mode', 'yes', 'overwrite', 'message', 'all'] },

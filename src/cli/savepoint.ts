@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { taskOf } from './taskInput';
 import { forkLines } from './forkLines';
+import { existing, exportCommand, symbolsOf } from './appLookups';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
 import { type CompactedData, type ModelTurnData, approvalKind } from '../core/runner/runEvents';
 import { StreamedText } from './agentText';
@@ -16,7 +17,6 @@ import { type CliEnv, defaultStoreDir } from './cliEnv';
 import type { Composed } from './compose';
 import { readListSnapshot } from '../core/store/listSnapshot';
 import { allSessions } from '../core/store/allSessions';
-import type { Outliner } from '../core/runner/stepEffects';
 import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
 import { describeEvent, timelineLine } from '../core/runner/timeline';
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
     memory: command === 'run' || command === 'resume' || command === 'approve' || command === 'memory' || (command === 'rewind' && (o.mode ?? 'files') !== 'files') || command === 'undo-rewind',
     runs: ['run', 'resume', 'approve', 'uncompact', 'pin', 'unpin'].includes(command),
     // `memory` without `forget` only reads too: what a session running in another terminal remembers can be looked at meanwhile.
-    readsOnly: ['list', 'show', 'diff', 'outline', 'compacted'].includes(command) || (command === 'memory' && rest[0] !== 'forget'),
+    readsOnly: ['list', 'show', 'export', 'diff', 'outline', 'compacted'].includes(command) || (command === 'memory' && rest[0] !== 'forget'),
   };
   if ((command === 'run' || command === 'resume') && !env.baseUrl && !process.env.ANTHROPIC_API_KEY) {
     throw new UsageError('set ANTHROPIC_API_KEY (or --base-url for another Anthropic-compatible endpoint)');
@@ -155,6 +155,8 @@ async function main(argv: string[]): Promise<number> {
         }
         return 0;
       }
+      case 'export':
+        return await exportCommand(app, await existing(app, sessionArg(rest[0], 'export')), o.out);
       case 'diff': {
         const id = sessionArg(rest[0], 'diff');
         const step = rest[1] === undefined ? undefined : stepArg(rest[1], 'diff');
@@ -326,18 +328,6 @@ async function memoryCommand(app: Composed, args: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown memory command "${sub}": list, show ID, recall QUERY, forget ID, reverts`);
   }
-}
-
-/** `id`, once it is known to be a session of the store (exit 1 otherwise, as `show` says it). */
-async function existing(app: Composed, id: SessionId): Promise<SessionId> {
-  if (!(await app.store.getSession(id))) throw new StoreError('SESSION_NOT_FOUND', `no session ${id} in this workspace`);
-  return id;
-}
-
-/** The outliner for a preview's symbol lines, once it has loaded (undefined when the CLI is not code-aware or it failed to load). */
-async function symbolsOf(app: Composed): Promise<Outliner | undefined> {
-  await app.outliner?.ready?.();
-  return app.outliner;
 }
 
 async function latestUnfinished(list: (o: ListSessionsOptions) => Promise<SessionPage>): Promise<SessionId | undefined> {

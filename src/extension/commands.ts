@@ -13,6 +13,7 @@ import { sessionChoices } from '../core/store/sessionChoices';
 import { readEncryptAtRest } from './settings';
 import { exportTarget } from '../core/util/exportTarget';
 import { askText } from './longText';
+import { exportSession, exportedWords } from '../core/store/sessionExport';
 
 interface Deps {
   context: vscode.ExtensionContext;
@@ -161,11 +162,10 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       const folder = d.sessions.folderIfOpen(id) ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
       const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(exportTarget(id, folder?.uri.fsPath, homedir())), filters: { JSON: ['json'] } });
       if (!target) return;
-      const events = [];
-      for await (const e of store.readEvents(id)) events.push(e);
-      const body = { format: 'savepoint-session/1', session: await store.getSession(id), events };
+      const body = await exportSession(store, id);
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(body, null, 2)));
-      void notify.info(`Savepoint: exported ${events.length} events.`);
+      // The store is encrypted at rest, the file the user asked for is not: said, not refused.
+      void notify.info(`Savepoint: ${exportedWords(body)}${readEncryptAtRest() ? '; the file is not encrypted' : ''}.`);
     }),
     reg('savepoint.undoCompaction', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Undo the latest compaction of which session?', (s) => !d.sessions.isRunning(s.id)));

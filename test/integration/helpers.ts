@@ -127,7 +127,7 @@ export async function extensionStoreDir(ui: WindowStub): Promise<string> {
   return dir;
 }
 
-type Kind = 'info' | 'warning' | 'error' | 'quickPick' | 'inputBox';
+type Kind = 'info' | 'warning' | 'error' | 'quickPick' | 'inputBox' | 'saveDialog';
 export interface UiCall {
   kind: Kind;
   message: string;
@@ -151,6 +151,7 @@ export class WindowStub {
     error: 'showErrorMessage',
     quickPick: 'showQuickPick',
     inputBox: 'showInputBox',
+    saveDialog: 'showSaveDialog',
   };
 
   install(): this {
@@ -228,6 +229,9 @@ export class WindowStub {
       const opts = (kind === 'quickPick' ? args[1] : args[0]) as { placeHolder?: string; title?: string; prompt?: string } | undefined;
       message = [opts?.title, opts?.placeHolder, opts?.prompt].filter(Boolean).join(' | ');
       if (kind === 'quickPick') args = [await (args[0] as Thenable<unknown[]> | unknown[]), ...args.slice(1)];
+    } else if (kind === 'saveDialog') {
+      // Matched by the file it proposes (a rule answers with a vscode.Uri).
+      message = (args[0] as { defaultUri?: vscode.Uri } | undefined)?.defaultUri?.fsPath ?? '';
     } else {
       message = String(args[0]);
     }

@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, config, extensionStoreDir, sessions, WindowStub } from '../helpers';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { SessionExport } from '../../../src/core/store/sessionExport';
+import { activateExtension, config, extensionStoreDir, sessions, waitFor, WindowStub } from '../helpers';
 
 interface Contributed {
   command: string;
@@ -46,5 +50,24 @@ describe('Commands', () => {
     assert.match(asked.message, /What should the agent do\?/);
     assert.equal((await sessions(config().seeded.storeDir)).length, before);
     assert.deepEqual(ui.errors(), []);
+  });
+
+  it('Export Session writes the whole session: the events and the contents they name (the conversation was missing, named by hash only)', async () => {
+    const { seeded } = config();
+    const file = join(await mkdtemp(join(tmpdir(), 'savepoint-export-')), 'session.json');
+    ui.on('saveDialog', /\.json$/, () => vscode.Uri.file(file));
+    await vscode.commands.executeCommand('savepoint.exportSession', seeded.sessionId);
+    const said = await waitFor('the export notice', () => ui.calls.find((c) => c.kind === 'info' && /^Savepoint: exported \d+ events? and \d+ stored contents? \(/.test(c.message)));
+    const x = JSON.parse(await readFile(file, 'utf8')) as SessionExport;
+    assert.equal(x.format, 'savepoint-session/2');
+    assert.equal(x.session.id, seeded.sessionId);
+    // The task is the conversation's first message, named by session_started.
+    const first = (x.events.find((e) => e.type === 'session_started')?.data as { firstMessage?: string } | undefined)?.firstMessage;
+    assert.ok(first, 'session_started names the first message');
+    const named = [first, ...x.events.filter((e) => e.type === 'message_added').map((e) => (e.data as { message: string }).message)];
+    for (const h of named) assert.ok(x.blobs[h]?.data.includes(seeded.title), `message ${h} with its words`);
+    assert.match(said.message, new RegExp(`exported ${x.events.length} event`));
+    assert.deepEqual(ui.errors(), []);
+    await rm(dirname(file), { recursive: true, force: true });
   });
 });
