@@ -12,7 +12,7 @@ import { atEnd } from './scrollSpot';
 import { type EntryContext, relock, renderEntry, waitingWords } from './timelineEntries';
 import { usd } from '../src/shared/money';
 
-const metaLine = (r: SessionRow): string => `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · ${usd(r.costUsd)} · ${ago(r.updatedAt)}`;
+const metaLine = (r: SessionRow): string => `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · ${usd(r.costUsd)}${r.forkOf ? ' since the fork' : ''} · ${ago(r.updatedAt)}`;
 
 /** How many entries a page brings (the host's page size), and how many a followed timeline keeps on the page. */
 const PAGE = 200;

@@ -31,7 +31,7 @@ export interface ListDeps {
   toggle: (group: string) => void;
 }
 
-const metaText = (s: SessionRow, now: number): string => `${s.folder ? `${s.folder} · ` : ''}${s.steps} step${s.steps === 1 ? '' : 's'} · ${tokens(s.tokens)} tokens · ${usd(s.costUsd)} · ${ago(s.updatedAt, now)}`;
+const metaText = (s: SessionRow, now: number): string => `${s.folder ? `${s.folder} · ` : ''}${s.steps} step${s.steps === 1 ? '' : 's'} · ${tokens(s.tokens)} tokens · ${usd(s.costUsd)}${s.forkOf ? ' since the fork' : ''} · ${ago(s.updatedAt, now)}`;
 
 /**
  * One session's row: a list item holding a real button that opens the session, its actions as

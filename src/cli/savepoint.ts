@@ -339,7 +339,7 @@ async function latestUnfinished(list: (o: ListSessionsOptions) => Promise<Sessio
 function listLine(s: SessionSummary, ids: ReadonlySet<string>): string {
   const tokens = s.tokens.input + s.tokens.output + s.tokens.cacheRead + s.tokens.cacheWrite;
   const waiting = s.pendingApproval ? `  waiting: ${terminalLine(s.pendingApproval.summary.slice(0, 60))}` : '';
-  const fork = s.parent ? `  (fork of ${ids.has(s.parent.sessionId) ? '' : 'a deleted session, '}${s.parent.sessionId}${s.parent.step === undefined ? '' : ` at step ${s.parent.step}`})` : '';
+  const fork = s.parent ? `  (fork of ${ids.has(s.parent.sessionId) ? '' : 'a deleted session, '}${s.parent.sessionId}${s.parent.step === undefined ? '' : ` at step ${s.parent.step}`}; tokens and cost since the fork)` : '';
   return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  ${usd(s.costUsd).padStart(8)}  ${new Date(s.updatedAt).toISOString()}  ${terminalLine(s.title)}${fork}${waiting}`;
 }
 

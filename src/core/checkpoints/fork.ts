@@ -1,7 +1,7 @@
 import type { Message } from '../model/types';
 import { messageChars } from '../runner/compaction';
 import type { RunnerEvent } from '../runner/runEvents';
-import { type RunState, initialRunState, reduce } from '../runner/runState';
+import { type RunState, initialRunState, ownSpend, reduce } from '../runner/runState';
 import { encodeMessage, hashMessage } from '../runner/sessionJournal';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, JournalEvent, NewEvent, SessionId, SessionSummary } from '../store/types';
@@ -99,7 +99,7 @@ export async function forkSession(store: CheckpointStore, sourceId: SessionId, a
       ...(r.intent ? [{ step: r.step, actionId: r.actionId, phase: 'intent' as const, data: r.intent.data }] : []),
       ...(r.result ? [{ step: r.step, actionId: r.actionId, phase: 'result' as const, data: r.result.data }] : []),
     ]),
-    summary: { status: state.status, stepCount: state.counters.steps, tokens: state.usage, costUsd: state.counters.costUsd, pendingApproval: null },
+    summary: { status: state.status, stepCount: state.counters.steps, tokens: ownSpend(state).usage, costUsd: ownSpend(state).costUsd, pendingApproval: null },
     snapshot: () => state,
     forceSnapshot: true,
   });

@@ -51,6 +51,8 @@ export interface RunState {
    * fork spends itself (`ownCounters`), or a parent that spent most of a budget left the fork none.
    */
   inherited?: BudgetCounters;
+  /** A fork: `usage` at the fork, its parent's (absent in forks made before it was kept). */
+  inheritedUsage?: Usage;
   /** Tokens by kind over the session (the index shows them). */
   usage: Usage;
   /** The most recent calls, for loop detection. */
@@ -197,7 +199,10 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
       return { ...s, pinned: (s.pinned ?? []).filter((f) => f !== e.data.fact) };
     case 'status': {
       const next: RunState = { ...s, status: e.data.status };
-      if (e.data.forked) next.inherited = s.counters;
+      if (e.data.forked) {
+        next.inherited = s.counters;
+        next.inheritedUsage = s.usage;
+      }
       if (e.data.reason !== undefined) next.statusReason = e.data.reason;
       else delete next.statusReason;
       return next;
@@ -222,6 +227,18 @@ function charge(s: Pick<RunState, 'counters' | 'usage'>, u: Usage | undefined, c
     counters: { ...s.counters, tokens: s.counters.tokens + u.input + u.output + u.cacheRead + u.cacheWrite, costUsd: s.counters.costUsd + costUsd },
     usage: { input: s.usage.input + u.input, output: s.usage.output + u.output, cacheRead: s.usage.cacheRead + u.cacheRead, cacheWrite: s.usage.cacheWrite + u.cacheWrite },
   };
+}
+
+/**
+ * What the session spent itself, as the session list shows it: a fork's tokens and cost less its
+ * parent's before the fork, the same spending its budgets count (`ownCounters`).
+ */
+export function ownSpend(s: RunState): { usage: Usage; costUsd: number } {
+  const before = s.inheritedUsage;
+  const usage = before
+    ? { input: Math.max(0, s.usage.input - before.input), output: Math.max(0, s.usage.output - before.output), cacheRead: Math.max(0, s.usage.cacheRead - before.cacheRead), cacheWrite: Math.max(0, s.usage.cacheWrite - before.cacheWrite) }
+    : s.usage;
+  return { usage, costUsd: Math.max(0, s.counters.costUsd - (s.inherited?.costUsd ?? 0)) };
 }
 
 /** Snapshots written before context accounting existed have no `context`. */

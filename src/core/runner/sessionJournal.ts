@@ -3,7 +3,7 @@ import type { ContentBlock, Message } from '../model/types';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { BlobHash, BlobInput, EffectWrite, SessionId, SessionSummary, SummaryPatch } from '../store/types';
 import type { RunnerEvent } from './runEvents';
-import { type RunState, initialRunState, reduce } from './runState';
+import { type RunState, initialRunState, ownSpend, reduce } from './runState';
 import { isUserStop } from './stopReasons';
 
 export class RunnerError extends Error {
@@ -210,11 +210,12 @@ export const hashMessage = (m: Message): BlobHash => hashBytes(encodeMessage(m))
 
 function summaryOf(s: RunState): SummaryPatch {
   const open = s.openApprovals[0];
+  const own = ownSpend(s);
   return {
     status: s.status,
     stepCount: s.counters.steps,
-    tokens: s.usage,
-    costUsd: s.counters.costUsd,
+    tokens: own.usage,
+    costUsd: own.costUsd,
     pendingApproval: open
       ? { id: open.approvalId, tool: open.name ?? open.kind, summary: open.reasons.join('; '), requestedAt: open.requestedAt, ...(s.status === 'waiting' && isUserStop(s.statusReason) ? { held: true } : {}) }
       : null,

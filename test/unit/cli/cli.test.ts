@@ -144,7 +144,7 @@ describe('the savepoint CLI in a child process: step checks, compaction, pins, m
 
     const forked = await cli('fork', id, '1', 'try a 3 instead');
     const forkId = forked.stdout.split(/\s+/)[0] as string;
-    assert.match((await cli('list')).stdout, new RegExp(`${forkId} .*\\(fork of ${id} at step 1\\)`));
+    assert.match((await cli('list')).stdout, new RegExp(`${forkId} .*\\(fork of ${id} at step 1; tokens and cost since the fork\\)`));
     const resumed = await cli('resume', forkId, '--approvals', 'yes');
     assert.equal((JSON.parse(resumed.stdout.trim().split('\n').pop() as string) as { status: string }).status, 'completed');
     assert.deepEqual(server.violations(), []);

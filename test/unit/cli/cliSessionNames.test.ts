@@ -129,7 +129,7 @@ describe('the savepoint CLI names sessions: by the start of an id, as git takes 
 
   it('list and show say "fork of a deleted session" for a fork whose source is gone (they named it as if it were there)', async () => {
     const [first, fork] = ids as [string, string];
-    assert.match((await cli('show', fork)).stdout.split('\n')[0] as string, new RegExp(`\\(fork of ${first} at step 1\\)`));
+    assert.match((await cli('show', fork)).stdout.split('\n')[0] as string, new RegExp(`\\(fork of ${first} at step 1; tokens and cost since the fork\\)`));
     const store = await openCheckpointStore({ dir: join(root, 'store'), onLocked: 'fail' });
     try {
       await store.deleteSession(first as SessionId, 'test');
@@ -138,7 +138,7 @@ describe('the savepoint CLI names sessions: by the start of an id, as git takes 
     }
     ids = ids.filter((x) => x !== first);
     const line = (await listed()).find((l) => l.startsWith(fork));
-    assert.match(line ?? '', new RegExp(`\\(fork of a deleted session, ${first} at step 1\\)`));
-    assert.match((await cli('show', fork)).stdout.split('\n')[0] as string, new RegExp(`\\(fork of a deleted session, ${first} at step 1\\)`));
+    assert.match(line ?? '', new RegExp(`\\(fork of a deleted session, ${first} at step 1; tokens and cost since the fork\\)`));
+    assert.match((await cli('show', fork)).stdout.split('\n')[0] as string, new RegExp(`\\(fork of a deleted session, ${first} at step 1; tokens and cost since the fork\\)`));
   });
 });
