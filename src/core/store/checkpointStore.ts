@@ -92,8 +92,11 @@ export interface CheckpointStore {
   /** Updates index fields outside a step (pin, title, status), atomically. */
   updateSession(id: SessionId, patch: Pick<StepCommit, 'summary'>['summary'], options?: { keepUpdatedAt?: boolean }): Promise<SessionSummary>;
 
-  /** What the policy would delete: finished, unpinned sessions only. Deletes nothing. */
-  planRetention(policy: RetentionPolicy, now?: number): Promise<RetentionCandidate[]>;
+  /**
+   * What the policy would delete: finished, unpinned sessions only, never one of `keep` (the caller
+   * keeps it) nor one a kept session was forked from. Deletes nothing.
+   */
+  planRetention(policy: RetentionPolicy, now?: number, keep?: ReadonlySet<SessionId>): Promise<RetentionCandidate[]>;
 
   /**
    * Deletes a session, its journal, snapshots, effects and the blobs no other session uses, and

@@ -50,14 +50,29 @@ export async function tidyStore(store: TidyStore, o: HousekeepingOptions = {}): 
   const finished = await store.vacuum();
   const deleted: DeletionRecord[] = [];
   const kept: KeptSession[] = [];
-  const plan = o.policy ? await store.planRetention(o.policy, o.now) : [];
-  for (const c of plan) {
-    if (o.busy?.(c.sessionId)) continue;
-    const why = await undoHeld(store, c.sessionId);
-    if (why) {
-      kept.push({ sessionId: c.sessionId, title: c.title, why });
-      continue;
+  if (!o.policy) return { finished, deleted, kept };
+  // What stays is never counted as freed: the plan is made again without the sessions kept (and
+  // those they came from), until it holds none, so that a size limit picks others in their place.
+  const keep = new Set<SessionId>();
+  const free = new Set<SessionId>();
+  let plan: RetentionCandidate[];
+  for (;;) {
+    plan = (await store.planRetention(o.policy, o.now, keep)).filter((c) => !keep.has(c.sessionId));
+    let stays = false;
+    for (const c of plan) {
+      if (free.has(c.sessionId)) continue;
+      const why = o.busy?.(c.sessionId) ? null : await undoHeld(store, c.sessionId);
+      if (why === undefined) {
+        free.add(c.sessionId);
+        continue;
+      }
+      keep.add(c.sessionId);
+      if (why !== null) kept.push({ sessionId: c.sessionId, title: c.title, why });
+      stays = true;
     }
+    if (!stays) break;
+  }
+  for (const c of plan) {
     try {
       deleted.push(await store.deleteSession(c.sessionId, REASONS[c.reason], { onlyIfIdleSince: c.updatedAt }));
     } catch (e) {

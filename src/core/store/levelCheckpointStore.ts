@@ -317,8 +317,8 @@ export class LevelCheckpointStore implements CheckpointStore {
     return this.blobs.has(hash);
   }
 
-  planRetention(policy: RetentionPolicy, now?: number): Promise<RetentionCandidate[]> {
-    return this.retention.plan(policy, now ?? this.ctx.now());
+  planRetention(policy: RetentionPolicy, now?: number, keep?: ReadonlySet<SessionId>): Promise<RetentionCandidate[]> {
+    return this.retention.plan(policy, now ?? this.ctx.now(), keep);
   }
 
   async deleteSession(id: SessionId, reason: string, options: { onlyIfIdleSince?: number } = {}): Promise<DeletionRecord> {

@@ -41,7 +41,11 @@ export class Retention {
     private readonly onDeleted: (id: SessionId) => void,
   ) {}
 
-  async plan(policy: RetentionPolicy, now: number): Promise<RetentionCandidate[]> {
+  /**
+   * `keep`: sessions the caller keeps whatever the policy says (run by this window, a rewind not
+   * undone): they, and the sessions they came from, are neither chosen nor counted as freed.
+   */
+  async plan(policy: RetentionPolicy, now: number, keep: ReadonlySet<SessionId> = new Set()): Promise<RetentionCandidate[]> {
     const all: SessionSummary[] = [];
     for await (const [, raw] of this.ctx.prefix(keys.sessionPrefix)) {
       try {
@@ -57,7 +61,7 @@ export class Retention {
         chosen.set(s.id, { sessionId: s.id, title: s.title, sizeBytes: s.sizeBytes, updatedAt: s.updatedAt, reason });
       }
     };
-    const eligible = all.filter(retainable);
+    const eligible = all.filter((s) => retainable(s) && !keep.has(s.id));
     if (policy.maxAgeMs !== undefined && policy.maxAgeMs > 0) {
       for (const s of eligible) if (now - s.updatedAt > (policy.maxAgeMs as number)) choose(s, 'maxAge');
     }
@@ -67,24 +71,36 @@ export class Retention {
     if (policy.keepLast !== undefined && policy.keepLast >= 0) {
       eligible.slice(policy.keepLast).forEach((s) => choose(s, 'keepLast'));
     }
-    if (policy.maxTotalBytes !== undefined && policy.maxTotalBytes > 0) {
-      let total = all.reduce((n, s) => n + (chosen.has(s.id) ? 0 : s.sizeBytes), 0);
-      for (let i = eligible.length - 1; i >= 0 && total > policy.maxTotalBytes; i--) {
-        const s = eligible[i] as SessionSummary;
-        if (chosen.has(s.id)) continue;
-        choose(s, 'maxTotalBytes');
-        total -= s.sizeBytes;
-      }
-    }
     // A session a kept session was forked from stays: the rewind that made the fork is recorded in
     // it, with the safety checkpoint its undo restores (and the fork's drift check reads it).
     const byId = new Map(all.map((s) => [s.id, s]));
-    for (const s of all) {
-      if (chosen.has(s.id)) continue;
-      const seen = new Set<SessionId>([s.id]);
-      for (let p = s.parent?.sessionId; p !== undefined && !seen.has(p); p = byId.get(p)?.parent?.sessionId) {
-        seen.add(p);
-        chosen.delete(p);
+    const held = (): Set<SessionId> => {
+      const out = new Set<SessionId>();
+      for (const s of all) {
+        if (chosen.has(s.id)) continue;
+        const seen = new Set<SessionId>([s.id]);
+        for (let p = s.parent?.sessionId; p !== undefined && !seen.has(p); p = byId.get(p)?.parent?.sessionId) {
+          seen.add(p);
+          out.add(p);
+        }
+      }
+      return out;
+    };
+    for (const p of held()) chosen.delete(p);
+    if (policy.maxTotalBytes !== undefined && policy.maxTotalBytes > 0) {
+      // Only what is deleted counts as freed: a session that stays (held by a fork that stays) is
+      // passed over, and looked at again once the forks that held it are chosen.
+      let total = all.reduce((n, s) => n + (chosen.has(s.id) ? 0 : s.sizeBytes), 0);
+      for (let more = true; more && total > policy.maxTotalBytes; ) {
+        more = false;
+        const stays = held();
+        for (let i = eligible.length - 1; i >= 0 && total > policy.maxTotalBytes; i--) {
+          const s = eligible[i] as SessionSummary;
+          if (chosen.has(s.id) || stays.has(s.id)) continue;
+          choose(s, 'maxTotalBytes');
+          total -= s.sizeBytes;
+          more = true;
+        }
       }
     }
     return [...chosen.values()];
