@@ -193,9 +193,22 @@ export class SessionDetail {
     this.renderMore();
     // The button pressed is replaced (or gone): the focus goes to the new one, else to the first entry it brought, not to the page.
     const lost = !document.activeElement || document.activeElement === document.body;
-    if (this.earlierFocused && lost) this.placeFocus(this.moreBox.isConnected ? 'earlier' : fresh[0] && { entry: fresh[0].id });
+    const to = this.earlierFocused && lost ? (this.moreBox.isConnected ? 'earlier' : fresh[0] && { entry: fresh[0].id }) : undefined;
+    this.placeFocus(to);
     this.earlierFocused = false;
     s.scrollTop = top + (s.scrollHeight - height);
+    // Where the focus went is where the keyboard goes on: shown, not left above the page.
+    if (to) this.reveal(to === 'earlier' ? this.moreBox : this.list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(to.entry)}"]`));
+  }
+
+  /** Scrolls the page the least that shows `e` whole under the sticky header (or its top, when taller than the room). */
+  private reveal(e: HTMLElement | null): void {
+    if (!e) return;
+    const s = document.scrollingElement ?? document.documentElement;
+    const r = e.getBoundingClientRect();
+    const top = this.header.getBoundingClientRect().bottom;
+    if (r.top < top) s.scrollTop -= top - r.top;
+    else if (r.bottom > window.innerHeight) s.scrollTop += Math.min(r.bottom - window.innerHeight, r.top - top);
   }
 
   private firstOrder(): number {

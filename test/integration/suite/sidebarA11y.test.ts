@@ -229,13 +229,22 @@ describe('Sidebar a11y', () => {
     await workbenchUi({ focus: `${page} li.more-earlier vscode-button`, press: 'Enter' });
     await workbenchUi({ wait: `${page} li.more-earlier vscode-button:has-text("Show 101 earlier entries (101 before these)")`, shot: 'sidebar-a11y-earlier', of });
     assert.equal((await workbenchUi({ focused: 'ol.timeline li.more-earlier vscode-button' }))?.count, 1, 'the focus is on "Show earlier entries" again');
+    assert.equal((await workbenchUi({ script: focusInView, in: page }))?.value, 'in view', 'the focused button is on screen, under the header');
     // The last page: the button is gone, the focus on the first entry it brought (the task, which has no control of its own).
     await workbenchUi({ focus: `${page} li.more-earlier vscode-button`, press: 'Enter' });
     await workbenchUi({ wait: `${page} > li.entry-start` });
     assert.equal((await workbenchUi({ count: `${page} li.more-earlier` }))?.count, 0);
     assert.equal((await workbenchUi({ focused: 'ol.timeline > li.entry-start' }))?.count, 1, 'the focus is on the first entry');
+    assert.equal((await workbenchUi({ script: focusInView, in: page }))?.value, 'in view', 'the focused entry is on screen, under the header, not above the page');
   });
 });
+
+/** Whether the focused element is on screen: below the timeline's sticky header, above the bottom of the page. */
+const focusInView = `(() => {
+  const t = document.activeElement.getBoundingClientRect();
+  const h = document.querySelector('.detail-header').getBoundingClientRect();
+  return t.top >= h.bottom - 1 && t.bottom <= innerHeight + 1 ? 'in view' : 'top ' + t.top + ', bottom ' + t.bottom + ', header ends ' + h.bottom + ', page ' + innerHeight;
+})()`;
 
 /**
  * The texts matching `sel` (shadow roots' too) whose colour is under 4.5:1 against what is behind
