@@ -46,12 +46,15 @@ export function followReducedMotion(): void {
   new MutationObserver(apply).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 }
 
-/** An icon-only action (`<vscode-icon action-icon>`), labelled for screen readers and hover. */
-export function iconAction(name: string, label: string, onClick: () => void): HTMLElement {
+/**
+ * An icon-only action (`<vscode-icon action-icon>`), labelled for hover and for screen readers;
+ * `spoken`: the name a screen reader says when the label alone is not enough (whose action it is).
+ */
+export function iconAction(name: string, label: string, onClick: () => void, spoken = label): HTMLElement {
   const i = document.createElement('vscode-icon');
   i.name = name;
   i.actionIcon = true;
-  i.label = label;
+  i.label = spoken;
   i.title = label;
   i.addEventListener('click', (ev) => {
     ev.stopPropagation();

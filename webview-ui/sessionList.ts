@@ -69,10 +69,11 @@ class RowView {
     this.title.textContent = s.title;
     this.openButton.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
     this.meta.textContent = metaText(s, now);
-    const actionsKey = `${s.id}:${s.status}:${!!s.live}:${!!s.readOnly}`;
+    // The actions are named with the title (a screen reader says whose Pause it is): a rename rebuilds them.
+    const actionsKey = JSON.stringify([s.id, s.status, !!s.live, !!s.readOnly, s.title]);
     if (actionsKey !== this.actionsKey) {
       this.actionsKey = actionsKey;
-      this.actions.replaceChildren(...listActions(s).map(([command, codicon, label]) => iconAction(codicon, label, () => this.deps.act(command, s.id))));
+      this.actions.replaceChildren(...listActions(s).map(([command, codicon, label]) => iconAction(codicon, label, () => this.deps.act(command, s.id), `${label}: ${s.title}`)));
     }
     const extraKey = JSON.stringify([s.forkOf, s.pendingApproval?.tool, s.pendingApproval?.summary]);
     if (extraKey !== this.extraKey) {

@@ -237,6 +237,16 @@ describe('Sidebar a11y', () => {
     assert.equal((await workbenchUi({ focused: 'ol.timeline > li.entry-start' }))?.count, 1, 'the focus is on the first entry');
     assert.equal((await workbenchUi({ script: focusInView, in: page }))?.value, 'in view', 'the focused entry is on screen, under the header, not above the page');
   });
+
+  it("names each row's action with its session: a screen reader hears whose Pause it is", async () => {
+    await openPage('Savepoint sidebar (a11y row actions)');
+    for (const [title, labels] of [['A running session', ['Pause', 'Cancel']], ['A waiting session', ['Answer the waiting approval', 'Cancel']]] as const) {
+      // A row shows its actions while it has the focus (or the pointer), as a keyboard user meets them.
+      await workbenchUi({ focus: `${row(title)} button.open` });
+      const tree = String((await workbenchUi({ aria: `${row(title)} > .actions` }))?.value);
+      for (const label of labels) assert.match(tree, new RegExp(`button "${label}: ${title}"`), tree);
+    }
+  });
 });
 
 /** Whether the focused element is on screen: below the timeline's sticky header, above the bottom of the page. */
