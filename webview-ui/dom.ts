@@ -75,7 +75,12 @@ export function refusedAction(name: string, label: string, why: string): HTMLEle
   });
   i.classList.add('refused');
   i.setAttribute('aria-disabled', 'true');
-  void (i as { updateComplete?: Promise<unknown> }).updateComplete?.then(() => i.shadowRoot?.querySelector('button')?.setAttribute('aria-disabled', 'true'));
+  // Inside the icon's shadow root, out of the page's stylesheet's reach: unavailable, and not drawn as a link (VS Code's disabled actions keep the default cursor).
+  void (i as { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
+    const b = i.shadowRoot?.querySelector('button');
+    b?.setAttribute('aria-disabled', 'true');
+    b?.style.setProperty('cursor', 'default');
+  });
   return i;
 }
 

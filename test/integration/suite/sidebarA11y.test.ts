@@ -247,6 +247,16 @@ describe('Sidebar a11y', () => {
       for (const label of labels) assert.match(tree, new RegExp(`button "${label}: ${title}"`), tree);
     }
   });
+
+  it('shows an unavailable action with the default cursor, an available one with the pointer', async () => {
+    await openPage('Savepoint sidebar (a11y cursor)');
+    await workbenchUi({ click: `${row('A running session')} button.open` });
+    const turn1 = `${header('A running session')} ~ ol.timeline li.entry-model[title^="step 1 "]`;
+    await workbenchUi({ wait: `${turn1} vscode-icon.refused[data-action="rewindSession"]` });
+    const cursor = (action: string) => `getComputedStyle(document.querySelector('li.entry-model[title^="step 1 "] vscode-icon[data-action="${action}"]').shadowRoot.querySelector('button')).cursor`;
+    assert.equal((await workbenchUi({ script: cursor('rewindSession'), in: turn1 }))?.value, 'default', 'Rewind is unavailable while the run is alive');
+    assert.equal((await workbenchUi({ script: cursor('forkSession'), in: turn1 }))?.value, 'pointer', 'Fork is offered');
+  });
 });
 
 /** Whether the focused element is on screen: below the timeline's sticky header, above the bottom of the page. */
