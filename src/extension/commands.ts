@@ -40,7 +40,7 @@ async function pick(d: Pick<Deps, 'stores'>, placeHolder: string, filter: (s: Se
   }
   const list = choices.sessions;
   const item = await vscode.window.showQuickPick(
-    list.map((s) => ({ label: `$(${STATUS_ICON[s.status] ?? 'circle'}) ${s.title}`, description: `${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)}`, detail: s.pendingApproval ? `waiting: ${s.pendingApproval.summary}` : new Date(s.updatedAt).toLocaleString(), id: s.id })),
+    list.map((s) => ({ label: `$(${STATUS_ICON[s.status] ?? 'circle'}) ${s.title}`, description: `${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)}${s.parent ? ' since the fork' : ''}`, detail: s.pendingApproval ? `waiting: ${s.pendingApproval.summary}` : new Date(s.updatedAt).toLocaleString(), id: s.id })),
     { placeHolder, matchOnDescription: true },
   );
   return item?.id;

@@ -75,7 +75,7 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
     // Where it sits in the tree of sessions: the session it was forked from, and its forks.
     const all = (await allSessions((o) => store.listSessions(o))).map(treeNode);
     const tree = treeLines(treeOf(all, treeNode(s)), (t) => t.replace(/\s+/g, ' '));
-    const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)} · session ${s.id}`, ...tree, ''];
+    const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)}${s.parent ? ' since the fork' : ''} · session ${s.id}`, ...tree, ''];
     for await (const e of store.readEvents(id)) {
       lines.push(timelineLine(e));
       // The task in full (its line cuts it; the sidebar sends this document's readers here for it).

@@ -22,6 +22,12 @@ describe('Session document', () => {
     await vscode.commands.executeCommand('savepoint.showSession', fork.id);
     const doc = await waitFor('the session document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'savepoint-session' && d.uri.path.includes(fork.id)));
     assert.ok(doc.getText().startsWith(fork.title), doc.getText());
+    // A fork's cost is its own (its parent's is on the parent's row), and both say so.
+    assert.match(doc.getText().split('\n')[1] ?? '', / · \$\d+\.\d+ since the fork · /, doc.getText());
+    await vscode.commands.executeCommand('savepoint.showSession');
+    const picked = ui.calls.find((c) => c.kind === 'quickPick' && c.message === 'Show which session?');
+    const item = (picked?.args[0] as { id: string; description: string }[] | undefined)?.find((i) => i.id === fork.id);
+    assert.match(item?.description ?? '', / · \$\d+\.\d+ since the fork$/, JSON.stringify(item));
     // Its place in the tree, both ends: the fork names its parent, the parent's document its fork.
     assert.ok(doc.getText().split('\n').includes(`fork of ${seeded.title.replace(/\s+/g, ' ')} (${seeded.sessionId}) at step 0`), doc.getText().slice(0, 400));
     await vscode.commands.executeCommand('savepoint.showSession', seeded.sessionId);
