@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
 import type { ProcessRunner, RunOptions, RunResult } from '../ports/processRunner';
+import { DEFAULT_SECRET_NAMES, SecretMask, secretValues, type SecretValue } from '../secrets/secretMask';
 import { COMMAND_MARK, canFindStrays, newMark, stopStrays, type Stray } from './strayProcesses';
 
 /** How long to wait for the pipes to close after the shell exited and its group was killed. */
@@ -111,10 +112,14 @@ function abortedBeforeStart(): RunResult {
  * killed, and so are the processes it started that left the group (`stopStrays`, Linux); the run
  * then resolves as soon as the pipes close, or after a short grace if something outside the group
  * still holds them, so a command that leaves background processes behind never hangs the agent. The command gets the runner's environment without the model credentials (see
- * `withoutCredentials`).
+ * `withoutCredentials`). Its output comes back with the values of the secret variables of that
+ * environment (and `secrets.extra`) replaced by markers (see `SecretMask`): it goes to the model and into the store.
  */
 export class NodeProcessRunner implements ProcessRunner {
-  constructor(private readonly baseEnv: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly baseEnv: NodeJS.ProcessEnv = process.env,
+    private readonly secrets: { names?: readonly string[]; extra?: readonly SecretValue[] } = {},
+  ) {}
 
   run(command: string, options: RunOptions): Promise<RunResult> {
     if (options.signal?.aborted) return Promise.resolve(abortedBeforeStart());
@@ -142,7 +147,8 @@ export class NodeProcessRunner implements ProcessRunner {
     if (!isWindows) {
       for (const pipe of [child.stdout, child.stderr]) if (pipe instanceof Socket) pipe.end();
     }
-    return new Supervision(child, options, out, started, mark).result;
+    const mask = new SecretMask(secretValues({ ...this.baseEnv, ...options.env }, this.secrets.names ?? DEFAULT_SECRET_NAMES, this.secrets.extra));
+    return new Supervision(child, options, out, started, mark, mask).result;
   }
 
   async stopMarked(mark: string): Promise<string[]> {
@@ -173,6 +179,7 @@ class Supervision {
     private readonly out: OutputBuffer,
     private readonly started: number,
     private readonly mark: string | undefined,
+    private readonly mask: SecretMask,
   ) {
     this.result = new Promise<RunResult>((resolve, reject) => {
       this.resolve = resolve;
@@ -218,14 +225,19 @@ class Supervision {
   private settle(exit: { code: number | null; signal: string | null }, strays: Stray[]): void {
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
-    const tail = this.out.tailBytes();
+    const head = this.out.bytes();
+    const rawTail = this.out.tailBytes();
+    // A secret cut at the end of what is kept (or at the start of its tail) is masked too: its start alone is most of it.
+    const output = this.mask.maskBytes(head, { end: this.out.total > head.length });
+    const tail = rawTail && this.mask.maskBytes(rawTail, { start: true });
     this.resolve({
       exitCode: exit.code,
       signal: exit.signal,
       timedOut: this.timedOut,
       aborted: this.aborted,
-      output: this.out.bytes(),
-      outputBytes: this.out.total,
+      output,
+      // Counted as masked: what was not kept stays `outputBytes - output.length - outputTail.length`.
+      outputBytes: this.out.total - head.length - (rawTail?.length ?? 0) + output.length + (tail?.length ?? 0),
       ...(tail ? { outputTail: tail } : {}),
       ...(strays.length ? { strays: strays.map((p) => p.name) } : {}),
       durationMs: Date.now() - this.started,

@@ -30,9 +30,16 @@ export interface RunResult {
   signal: string | null;
   timedOut: boolean;
   aborted: boolean;
-  /** stdout and stderr interleaved in arrival order (up to maxOutputBytes). */
+  /**
+   * stdout and stderr interleaved in arrival order (up to maxOutputBytes), with the values of secret
+   * variables of the command's environment replaced by markers (`[secret NAME hidden]`), where the
+   * implementation masks them (the Node one does).
+   */
   output: Uint8Array;
-  /** Total bytes the process wrote, kept or not. */
+  /**
+   * Total bytes the process wrote, kept or not; a secret value masked in `output` or `outputTail`
+   * counts as its marker, so that `outputBytes - output.length - outputTail.length` are those not kept.
+   */
   outputBytes: number;
   /**
    * The last bytes written (at most `keepTailBytes`), when the output ran past `maxOutputBytes` and
