@@ -33,8 +33,8 @@ export interface CliEnv {
   streamIdleMs?: number;
   /** RunnerDeps.maxContinuations. */
   maxContinuations?: number;
-  /** What a run takes from the workspace's settings (see cliSettings): approvals, compaction, the capture's ignored paths and size limit. */
-  settings?: Pick<CliSettings, 'policy' | 'context' | 'maxFileBytes' | 'ignore'>;
+  /** What a run takes from the workspace's settings (see cliSettings): approvals, compaction, the capture's ignored paths and size limit, the secret variables' names. */
+  settings?: Pick<CliSettings, 'policy' | 'context' | 'maxFileBytes' | 'ignore'> & Partial<Pick<CliSettings, 'secretEnvNames'>>;
 }
 
 /** Where the CLI keeps a workspace's sessions when --store is not given. */

@@ -55,7 +55,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
   // A command that only reads works on a copy while the editor holds the store; one that writes is refused (LOCKED) and says so.
   const store = await openCheckpointStore({ dir: storeDir, onLocked: env.readsOnly ? 'readonly' : 'fail' });
   const workspace = extra.toolContext?.workspace ?? new NodeWorkspace(env.workspace);
-  const processes = new NodeProcessRunner();
+  const processes = new NodeProcessRunner(process.env, env.settings?.secretEnvNames ? { names: env.settings.secretEnvNames } : {});
   const diagnostics = env.checkCommand ? new CommandDiagnostics({ command: env.checkCommand, root: resolve(env.workspace), runner: processes, timeoutMs: checkCommandTimeoutMs(env.checkTimeoutSeconds) }) : noDiagnostics;
   // Loaded only where used: the model client, the runner and tree-sitter were most of a command's start-up.
   const logDir = `${storeDir}-capture-log`;

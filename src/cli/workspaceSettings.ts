@@ -26,6 +26,7 @@ export interface CliSettings {
   context: AgentSettings['context'];
   maxFileBytes: number;
   ignore: string[];
+  secretEnvNames: string[];
   memory: boolean;
   /** What the user is told on stderr: a value not used and why, a repository's choice, a file that does not parse. */
   notes: string[];
@@ -79,6 +80,7 @@ export function cliSettings(workspace: string, cli: CliChoices): CliSettings {
     context: s.context,
     maxFileBytes: s.maxFileBytes,
     ignore: s.ignore,
+    secretEnvNames: s.secretEnvNames,
     memory,
     notes,
   };

@@ -331,7 +331,8 @@ export class SessionService implements vscode.Disposable {
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && f.uri.fsPath === root);
     const s = readSettings(folder);
     const checkCommand = await this.checkConsent.command(s, needsModel);
-    const processes = new NodeProcessRunner();
+    // The key kept in the secret storage is masked as the environment's is: a command might find it elsewhere (a file, a keyring).
+    const processes = new NodeProcessRunner(process.env, { names: s.secretEnvNames, extra: apiKey ? [{ name: 'ANTHROPIC_API_KEY', value: apiKey }] : [] });
     // What only writes a journal runs no command and outlines nothing: the folder's capture (an index of every file) and the outliner are not made for it.
     const capture = needsModel ? this.captures.in(root).get().shared : undefined;
     const outliner = needsModel ? await this.symbolOutliner() : undefined;

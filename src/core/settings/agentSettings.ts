@@ -2,6 +2,7 @@ import { type ApprovalPolicy, type CategoryRule, patternFault } from '../runner/
 import type { Budgets } from '../runner/budgets';
 import type { RetentionPolicy } from '../store/types';
 import { type ApprovalTimeout, approvalTimeoutFrom } from '../../shared/approvalTimeout';
+import { DEFAULT_SECRET_NAMES, secretNameFault } from '../secrets/secretMask';
 import { askWins, bothLists, higherLimit, lowerLimit, offWins, onWins, type SettingsValues } from './settingsValues';
 
 export interface AgentSettings {
@@ -30,6 +31,8 @@ export interface AgentSettings {
   maxFileBytes: number;
   /** Globs of files whose changes are not captured. */
   ignore: string[];
+  /** Patterns of the names of environment variables whose values are masked in command output (see `secretValues`). */
+  secretEnvNames: string[];
 }
 
 const DEFAULT_MODEL = 'claude-sonnet-4-6';
@@ -57,7 +60,7 @@ export const WORKSPACE_WIDE_SETTINGS = ['store.snapshotEvery'] as const;
  * offered to a repository that asks for it), auto-resume (off over on: a repository does not run
  * the agent at startup without the user).
  */
-export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approval.mutate', 'approval.memory', 'approval.alwaysAsk', 'budget.maxSteps', 'budget.maxTokens', 'budget.maxCostUsd', 'budget.maxToolFailures', 'budget.maxMinutes', 'maxTokens', 'maxContinuations', 'store.encryptAtRest', 'store.syncWrites', 'memory.enabled', 'autoResume', 'retention.keepLastSessions', 'retention.maxAgeDays'] as const;
+export const STRICTEST_SETTINGS = ['approval.read', 'approval.compute', 'approval.mutate', 'approval.memory', 'approval.alwaysAsk', 'budget.maxSteps', 'budget.maxTokens', 'budget.maxCostUsd', 'budget.maxToolFailures', 'budget.maxMinutes', 'maxTokens', 'maxContinuations', 'store.encryptAtRest', 'store.syncWrites', 'memory.enabled', 'autoResume', 'retention.keepLastSessions', 'retention.maxAgeDays', 'secretEnvNames'] as const;
 
 /**
  * The `savepoint.*` settings as the core wants them. A value of the wrong type or out of range
@@ -110,7 +113,21 @@ export function agentSettings(r: SettingsValues): AgentSettings {
     maxFileBytes: r.number('checkpoints.maxFileSizeMB', 5, { min: 1, max: 1024 }, 'told', 'files larger than this that commands change are kept by hash only, and a rewind cannot bring them back') * 1024 * 1024,
     // A repository may keep its build output out of the capture; `**` would keep everything out, so the user is told.
     ignore: r.texts('ignore', 'told', 'what commands change under these paths is not recorded, and a rewind cannot bring it back'),
+    secretEnvNames: secretEnvNames(r),
   };
+}
+
+/**
+ * `savepoint.secretEnvNames`: a workspace's settings add names to the user's (or the defaults), never
+ * take one away. A pattern that is not one is named and left out.
+ */
+function secretEnvNames(r: SettingsValues): string[] {
+  const names = r.texts('secretEnvNames', { strictest: bothLists }, undefined, DEFAULT_SECRET_NAMES);
+  return names.filter((p) => {
+    const fault = secretNameFault(p);
+    if (fault !== undefined) r.problems.push({ key: 'secretEnvNames', text: `savepoint.secretEnvNames has ${JSON.stringify(p)}, which ${fault}: it is not used` });
+    return fault === undefined;
+  });
 }
 
 /** `savepoint.approval.timeoutMinutes` and `.timeoutAction`, from the user's settings only (they decide approvals nobody answers). */

@@ -151,14 +151,14 @@ export class SettingsValues {
     return this.read(key, fallback, (v) => (typeof v === 'string' ? { value: v } : { expected: 'it must be text' }), trust, why);
   }
 
-  texts(key: string, trust: Trust<string[]> = 'any', why?: string): string[] {
+  texts(key: string, trust: Trust<string[]> = 'any', why?: string, fallback: readonly string[] = []): string[] {
     const check = (v: unknown): Checked<string[]> => {
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return { value: v as string[] };
       // A list with a few bad items keeps its good ones; what is not a list is not used at all.
       const expected = 'it must be a list of text';
       return Array.isArray(v) ? { value: v.filter((x): x is string => typeof x === 'string'), expected } : { expected };
     };
-    return this.read(key, [] as string[], check, trust, why);
+    return this.read(key, [...fallback], check, trust, why);
   }
 
   flag(key: string, fallback: boolean, trust: Trust<boolean> = 'any'): boolean {

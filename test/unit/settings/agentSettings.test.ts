@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { agentSettings, approvalTimeout, checkCommandOf, encryptAtRest, memoryEnabled, retentionPolicy, storeSettings, STRICTEST_SETTINGS, USER_ONLY_SETTINGS, WORKSPACE_WIDE_SETTINGS } from '../../../src/core/settings/agentSettings';
+import { DEFAULT_SECRET_NAMES } from '../../../src/core/secrets/secretMask';
 import { type SettingLayers, type SettingProblem, SettingsValues, noticesToShow, settingsWarning } from '../../../src/core/settings/settingsValues';
 
 /** Settings as VS Code's `inspect` gives them: the user's, a cloned repository's `.vscode/settings.json`, and its folder's. */
@@ -40,6 +41,16 @@ describe("settings: what a workspace's settings (a cloned repository's .vscode/s
     assert.deepEqual(strict.problems, []);
     // What the user set stays theirs.
     assert.equal(agentSettings(values({ 'approval.mutate': 'auto' }, { 'approval.mutate': 'auto' })).policy.categories.mutate, 'auto');
+  });
+
+  it("secret variable names: the defaults, the user's own list, a workspace's added to it, and a pattern that is not one named", () => {
+    assert.deepEqual(agentSettings(values({})).secretEnvNames, [...DEFAULT_SECRET_NAMES]);
+    assert.deepEqual(agentSettings(values({ secretEnvNames: ['MY_CRED'] }, { secretEnvNames: [] })).secretEnvNames, ['MY_CRED']);
+    const added = values({ secretEnvNames: ['MY_CRED'] }, { secretEnvNames: ['DEPLOY_*', 'MY_CRED', 'a b', '*', 7] });
+    assert.deepEqual(agentSettings(added).secretEnvNames, ['MY_CRED', 'DEPLOY_*']);
+    assert.ok(problems(added).includes('savepoint.secretEnvNames has "a b", which is not a variable name pattern (letters, digits, _, and * or ? as wildcards): it is not used'), problems(added).join('\n'));
+    assert.ok(problems(added).includes('savepoint.secretEnvNames has "*", which would make every variable secret: it is not used'), problems(added).join('\n'));
+    assert.ok(problems(added).some((p) => p.startsWith('savepoint.secretEnvNames is ["DEPLOY_*","MY_CRED","a b","*",7] in this workspace\'s settings, but it must be a list of text')), problems(added).join('\n'));
   });
 
   it("a workspace adds always-ask patterns and cannot remove the user's", () => {
