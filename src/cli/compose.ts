@@ -84,7 +84,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
       store,
       llm,
       tools: mem ? [...made.builtinTools(), ...made.memoryTools()] : made.builtinTools(),
-      toolContext: { workspace, processes, diagnostics },
+      toolContext: { workspace, processes, diagnostics, secrets: processes.secretMask() },
       ...(mem ? { memory: mem.memory } : {}),
       approvals: gate,
       ...(capture ? { capture } : {}),

@@ -348,6 +348,7 @@ export class SessionService implements vscode.Disposable {
       toolContext: {
         workspace: new NodeWorkspace(root),
         processes,
+        secrets: processes.secretMask(),
         diagnostics: checkCommand ? new CommandDiagnostics({ command: checkCommand, root, runner: processes, timeoutMs: s.checkTimeoutMs }) : new VscodeDiagnostics(root),
       },
       approvals: this.gate, policy: () => readSettings(folder).policy,

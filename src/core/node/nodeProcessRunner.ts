@@ -121,6 +121,11 @@ export class NodeProcessRunner implements ProcessRunner {
     private readonly secrets: { names?: readonly string[]; extra?: readonly SecretValue[] } = {},
   ) {}
 
+  /** The secret values of the runner's environment (and `secrets.extra`), as its commands' output is masked. */
+  secretMask(): SecretMask {
+    return new SecretMask(secretValues(this.baseEnv, this.secrets.names ?? DEFAULT_SECRET_NAMES, this.secrets.extra));
+  }
+
   run(command: string, options: RunOptions): Promise<RunResult> {
     if (options.signal?.aborted) return Promise.resolve(abortedBeforeStart());
     const started = Date.now();

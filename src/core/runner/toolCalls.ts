@@ -21,6 +21,7 @@ import { type FileWrite, applyChanges } from './applyChanges';
 import { kept, lateWrites, refusedOr } from './lateWrites';
 import { diagnosticsForModel } from './stepDiagnostics';
 import { fitToTurn } from './turnResults';
+import { maskedOutput, plannedWithoutMarkers } from './secretResults';
 import { type StepBase, StepChecks } from './stepChecks';
 import { type ApprovalDecidedData, type PlannedMutation, type RunnerEvent, type SideEffect, type StepDiagnostics, type ToolResultData, approvalKind, question } from './runEvents';
 import type { CallState } from './runState';
@@ -316,21 +317,17 @@ export class ToolCalls {
   private async execute(tool: Tool, input: unknown, signal: AbortSignal, j?: SessionJournal, callId?: string): Promise<ToolOutput> {
     if (!tool.run) throw new RunnerError('INVALID', `tool ${tool.name} has neither plan nor run`);
     try {
-      return fitToTurn(await tool.run(input, this.ctx(signal, j, callId)), j?.state, this.deps.context);
+      // Masked before a cut: a secret cut in two would show its start.
+      return fitToTurn(maskedOutput(await tool.run(input, this.ctx(signal, j, callId)), this.deps.toolContext.secrets), j?.state, this.deps.context);
     } catch (e) {
       if (ToolError.is(e)) return { content: e.message, isError: true };
       throw e;
     }
   }
 
-  private async finish(
-    j: SessionJournal,
-    call: CallState,
-    out: ToolOutput,
-    input: unknown,
-    recovered?: ToolResultData['recovered'],
-    more: { sideEffects?: SideEffect[]; symbols?: SymbolSnapshot; blobs?: BlobInput[]; diagnostics?: StepDiagnostics; merged?: PlannedMutation[] } = {},
-  ): Promise<void> {
+  private async finish(j: SessionJournal, call: CallState, given: ToolOutput, input: unknown, recovered?: ToolResultData['recovered'], more: { sideEffects?: SideEffect[]; symbols?: SymbolSnapshot; blobs?: BlobInput[]; diagnostics?: StepDiagnostics; merged?: PlannedMutation[] } = {}): Promise<void> {
+    // Every result, however it was made (a run, a write, a recovery, a refusal): the model and the store never get a secret value.
+    const out = maskedOutput(given, this.deps.toolContext.secrets);
     // What a command cut off by a crash had changed is the step's whatever happens next (an edited input the tool refuses, too).
     const sideEffects = more.sideEffects ?? call.interrupted;
     // Under its real path, as the writes (see `byRealPath`); the path given when it cannot be resolved.
@@ -384,7 +381,7 @@ export class ToolCalls {
 
   /** The tool's changes, each file named by its real path (`byRealPath`). */
   private async planChanges(tool: Tool, input: unknown, signal: AbortSignal): Promise<FileChange[]> {
-    return byRealPath(this.deps.toolContext.workspace, await (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal)));
+    return byRealPath(this.deps.toolContext.workspace, await plannedWithoutMarkers(() => (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal)), input, this.deps.toolContext.secrets));
   }
 
   private ctx(signal: AbortSignal, j?: SessionJournal, callId?: string) {

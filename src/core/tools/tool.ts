@@ -4,6 +4,7 @@ import type { Diagnostics } from '../ports/diagnostics';
 import type { ProcessRunner } from '../ports/processRunner';
 import type { Workspace } from '../ports/workspace';
 import type { MemoryPort } from '../memory/memoryPort';
+import type { SecretMask } from '../secrets/secretMask';
 
 /** What every tool may use. Built once per session by the composition root (CLI or extension). */
 export interface ToolContext {
@@ -16,6 +17,11 @@ export interface ToolContext {
   outputs?: OutputReader;
   /** Long-term memory, bound to this call (the runner provides it when the session has memory). */
   memory?: MemoryPort;
+  /**
+   * The secret values of the environment: the runner masks them in every result the model gets and
+   * the store keeps, and refuses a file change that would write their marker into a file.
+   */
+  secrets?: SecretMask;
 }
 
 /** Reads back the whole output of an earlier call, kept in the store when the model got only part of it. */
