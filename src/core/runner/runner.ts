@@ -250,7 +250,7 @@ export class Runner {
           continue;
         }
         if (await this.checkGuards(j)) continue;
-        const drift = checkDrift ? await driftText(this.deps.store, this.deps.toolContext.workspace, id, this.deps.outliner) : undefined;
+        const drift = checkDrift ? await driftText(this.deps.store, this.deps.toolContext.workspace, id, this.deps.outliner, this.deps.toolContext.secrets) : undefined;
         checkDrift = false;
         if (drift) {
           const m: Message = { role: 'user', content: [{ type: 'text', text: drift.text }] };

@@ -2,6 +2,7 @@ import { detectDrift, driftNote } from '../checkpoints/drift';
 import type { MemoryPort } from '../memory/memoryPort';
 import type { WriteOrigin } from '../memory/memoryTypes';
 import type { Workspace } from '../ports/workspace';
+import type { SecretMask } from '../secrets/secretMask';
 import type { CheckpointStore } from '../store/checkpointStore';
 import { oneSessionOpAtATime } from '../store/sessionOps';
 import type { BlobHash, BlobInput, SessionId, SessionSummary } from '../store/types';
@@ -17,15 +18,18 @@ export interface DriftText {
   blobs: BlobInput[];
 }
 
-/** The drift note before a resumed session's next turn (undefined: nothing changed, or it could not be compared). */
-export async function driftText(store: CheckpointStore, workspace: Workspace, id: SessionId, outliner: Outliner | undefined): Promise<DriftText | undefined> {
+/**
+ * The drift note before a resumed session's next turn (undefined: nothing changed, or it could not be
+ * compared); its diffs with the secret values of the environment masked (`secrets`), as tool results are.
+ */
+export async function driftText(store: CheckpointStore, workspace: Workspace, id: SessionId, outliner: Outliner | undefined, secrets?: SecretMask): Promise<DriftText | undefined> {
   try {
     const note = driftNote(await detectDrift(store, workspace, id, { keepBytes: true, ...(outliner ? { outliner } : {}) }));
     if (!note) return undefined;
     // A path that cannot be read is told again next time: nothing is known of what it holds.
     const told = note.told.filter((d) => d.kind !== 'unreadable');
     const blobs = told.flatMap((d) => (d.diskBytes && d.diskHash && d.diskBytes.length <= SEEN_BLOB_MAX ? [{ content: d.diskBytes, hash: d.diskHash }] : []));
-    return { text: note.text, seen: told.map((d) => ({ path: d.path, hash: d.diskHash })), blobs };
+    return { text: secrets ? secrets.maskText(note.text) : note.text, seen: told.map((d) => ({ path: d.path, hash: d.diskHash })), blobs };
   } catch {
     // Telling the model about drift is a courtesy; a file that cannot be compared stays as it is.
     return undefined;
