@@ -7,6 +7,8 @@ import type { StepInput } from '../../src/core/scripted/scenario';
  * its model: the suites do not depend on each other's order or success.
  */
 export const EDIT_TASK = 'Change hello to 2';
+export const SECRET_TASK = 'Print the deploy settings';
+export const SECRET_MODEL = 'claude-sonnet-4-6-integration-secret';
 export const REWRITE_TASK = 'Rewrite notes.txt';
 export const REJECT_TASK = 'Delete README.md';
 export const REJECT_REASON = 'keep the README';
@@ -68,6 +70,13 @@ export const FIXTURE_FILES: Record<string, string> = {
 };
 
 export const STEPS: StepInput[] = [
+  {
+    type: 'message',
+    model: SECRET_MODEL,
+    expect: { lastUserContains: SECRET_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_secret_cmd', name: 'run_command', input: { command: 'echo "d=$SAVEPOINT_INTEG_DEPLOY_CRED g=$SAVEPOINT_INTEG_GH_TOKEN"' } }],
+  },
+  { type: 'message', model: SECRET_MODEL, expect: { toolResultFor: 'toolu_integ_secret_cmd', toolResultIsError: false }, content: [{ type: 'text', text: 'Printed.' }] },
   {
     type: 'message',
     model: UNSAVED_MODEL,
