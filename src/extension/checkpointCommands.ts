@@ -7,9 +7,9 @@ import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
-import { type RewindFilePlan, laterName, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
+import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { repoCommandsAfter } from '../core/checkpoints/repoCommands';
-import { forkedMessage, messageMissing, previewDetail, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
+import { LATER_NAMED, forkedMessage, laterLines, messageMissing, previewDetail, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
 import type { CheckpointStore } from '../core/store/checkpointStore';
@@ -79,15 +79,22 @@ async function closeChanges(title: string): Promise<void> {
 }
 
 const SHOW_CHANGES = 'Show Changes';
+const SHOW_ALL = 'Show All';
 
 /**
  * The preview before anything is written: a modal with one line per file. "Show Changes" opens the
  * files side by side and asks again in a notification, which leaves the diff editor usable (a modal
- * would block it).
+ * would block it). `all`: the full list when the detail counted some lines (files a later rewind wrote
+ * again): "Show All" opens it in a document and asks again.
  */
-async function confirmPlan(message: string, detail: string, files: readonly RewindFilePlan[], action: string, title: string, root: vscode.Uri): Promise<boolean> {
+async function confirmPlan(message: string, detail: string, files: readonly RewindFilePlan[], action: string, title: string, root: vscode.Uri, all?: readonly string[]): Promise<boolean> {
   const changes = files.filter((f) => f.action !== 'none');
-  const go = await notify.warn(message, { modal: true, detail }, ...(changes.length ? [action, SHOW_CHANGES] : [action]));
+  const go = await notify.warn(message, { modal: true, detail }, ...[action, ...(changes.length ? [SHOW_CHANGES] : []), ...(all ? [SHOW_ALL] : [])]);
+  if (go === SHOW_ALL && all) {
+    // Every line the modal counted, in a document of its own (a modal would block it): then asked again.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: `${message}\n\n${all.join('\n')}\n` }), { preview: true });
+    return (await notify.warn(message, action)) === action;
+  }
   if (go !== SHOW_CHANGES) return go === action;
   // A file kept where a move put it changes nothing: no side by side for it.
   await showChanges(title, changes.filter((f) => f.keptFor === undefined), root);
@@ -125,10 +132,12 @@ async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: {
   const changes = plan.files.filter((f) => f.action !== 'none');
   const at = targetName(rewind.targetStep);
   if (preview) {
-    const later = (plan.laterRewound ?? []).map((l) => `${l.path}: left for now, rewound again by ${laterName([l.targetStep])} (undo that one first)`);
+    // After a big checkout, hundreds of files wait for a later rewind's undo: the first few named, the rest counted (Show All lists them).
+    const later = laterLines(plan.laterRewound);
+    const all = (plan.laterRewound?.length ?? 0) > LATER_NAMED ? laterLines(plan.laterRewound, true) : undefined;
     const detail = previewDetail(changes, [...later, ...(plan.memoryReverts.length ? ['Also restores the long-term memory writes the rewind took back.'] : [])]) || 'No file changes: the files already hold what the rewind found.';
     const message = undoQuestion(rewind.targetStep, changes, { folder: folderName(d, id), mode: rewind.mode });
-    if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`, root))) return;
+    if (!(await confirmPlan(message, detail, plan.files, 'Undo Rewind', `Undo the rewind to ${at}: disk now ↔ after`, root, all))) return;
   }
   const overwrite = await pickOverwrites(plan.files, 'the undo', root);
   if (!overwrite) return;

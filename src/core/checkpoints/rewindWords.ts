@@ -3,7 +3,7 @@ import { needsOk } from './overwriteChoice';
 import type { RewindResult, UndoResult } from './rewind';
 import type { RewindMode } from './checkpointEvents';
 import type { RepoStep } from './repoCommands';
-import { type RewindFilePlan, type RewindPlan, keptWords, linkWords, targetName } from './rewindPlan';
+import { type RewindFilePlan, type RewindPlan, keptWords, laterName, linkWords, targetName } from './rewindPlan';
 
 /**
  * The words of a rewind's preview and of its outcome, as the editor shows them (plain strings, so
@@ -51,6 +51,20 @@ export function previewDetail(changes: readonly RewindFilePlan[], extra: readonl
   const { named, rest, byAction } = previewShown(changes);
   // In the order of the plan, the ones that need a look among them.
   return [...named.map(previewLine), ...(rest ? [`${moreFiles(rest, byAction)}: Show Changes shows every file.`] : []), ...extra].join('\n');
+}
+
+/** The files an undo's preview names of those a later rewind wrote again; past that, the rest is counted (a checkout of another branch makes hundreds). */
+export const LATER_NAMED = 10;
+
+/**
+ * An undo's files that a later rewind wrote again (left for now: `UndoPlan.laterRewound`), one line
+ * each; past LATER_NAMED, the rest in one line that counts them (`all`: every one, for Show All).
+ */
+export function laterLines(later: readonly { path: string; targetStep: number | undefined }[] = [], all = false): string[] {
+  const line = (steps: readonly (number | undefined)[]) => `rewound again by ${laterName(steps)} (undo ${new Set(steps).size > 1 ? 'those' : 'that one'} first)`;
+  const shown = all || later.length <= LATER_NAMED ? later : later.slice(0, LATER_NAMED);
+  const rest = later.slice(shown.length);
+  return [...shown.map((l) => `${l.path}: left for now, ${line([l.targetStep])}`), ...(rest.length ? [`… and ${count(rest.length, 'more file')} left for now, ${line(rest.map((l) => l.targetStep))}: Show All lists them.`] : [])];
 }
 
 /** The symbols a file change touches, on the preview's line: "— changed function `parse`, added class `Cache`". */
