@@ -5,6 +5,7 @@ import { conflictsToAsk, markUnsaved, overwritesChosen } from '../core/checkpoin
 import { type StepChanges, changeOf, stepChanges, stepChoices } from '../core/checkpoints/stepChanges';
 import { forkSession } from '../core/checkpoints/fork';
 import { type StepOutline, stepOutlines } from '../core/checkpoints/stepOutlines';
+import { rewindPickDetail, stepPickDescription } from '../core/checkpoints/pickWords';
 import type { SymbolKind } from '../core/code/symbolRules';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { type RewindFilePlan, listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
@@ -168,7 +169,7 @@ async function pickStep(d: Deps, id: SessionId, placeHolder: string, given?: unk
   const items = steps.map((s) =>
     s.step === 0
       ? { label: 'Before the session', description: 'every file as it was before the session touched it', step: 0, s }
-      : { label: `Step ${s.step}`, description: s.files.length ? s.files.map((t) => t.path).join(', ') : 'no file changed', step: s.step, s },
+      : { label: `Step ${s.step}`, description: stepPickDescription(s), step: s.step, s },
   );
   return (await vscode.window.showQuickPick(items, { placeHolder }))?.s;
 }
@@ -278,7 +279,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
             ? rewinds[0]
             : (
                 await vscode.window.showQuickPick(
-                  rewinds.map((x) => ({ label: `Rewind to ${targetName(x.targetStep)}`, description: new Date(x.at).toLocaleString(), detail: (x.left.length < x.files.length ? [...x.left, '(the rest given back already)'] : x.files).join(', '), r: x })),
+                  rewinds.map((x) => ({ label: `Rewind to ${targetName(x.targetStep)}`, description: new Date(x.at).toLocaleString(), detail: rewindPickDetail(x), r: x })),
                   { placeHolder: 'Undo which rewind? (newest first)' },
                 )
               )?.r);
