@@ -1,4 +1,4 @@
-import { simpleCommands } from '../runner/approvalPolicy';
+import { finalProgram, shellCommands } from './shellWords';
 import type { ToolPlannedData } from '../runner/runEvents';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { SessionId } from '../store/types';
@@ -17,9 +17,6 @@ export interface RepoStep {
 
 /** Git's own options before the subcommand that take the next word as their value. */
 const GIT_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--super-prefix', '--config-env']);
-
-/** Words a command line may put before the program (`sudo git …`, `env X=1 git …`). */
-const WRAPPERS = new Set(['sudo', 'env', 'command', 'time', 'nice', 'nohup', 'exec']);
 
 /** Subcommands that change the repository whatever their arguments. */
 const ALWAYS = new Set(['add', 'am', 'checkout', 'cherry-pick', 'commit', 'init', 'merge', 'mv', 'pull', 'push', 'rebase', 'reset', 'revert', 'rm', 'switch', 'update-ref']);
@@ -55,26 +52,27 @@ function changesRepo(sub: string, args: readonly string[]): boolean {
 
 /**
  * The repository-changing git commands of one command line, as "git commit", each once, in order.
- * Best effort, as the shell reads it: each simple command (split at `;`, `&`, `|`, line breaks), its
- * program after variable assignments and wrappers, git's own options (`-C dir`, `-c key=value`) skipped.
+ * Best effort, as the shell reads it: each simple command (`shellCommands`), the program it runs in
+ * the end (`finalProgram`: past assignments, wrappers, `xargs`; a shell's `-c` script and an `eval`
+ * read again), git's own options (`-C dir`, `-c key=value`) skipped. A script file that runs git is not seen.
  */
-export function repoChangingGit(commandLine: string): string[] {
+export function repoChangingGit(commandLine: string, depth = 0): string[] {
   const found: string[] = [];
-  for (const part of simpleCommands(commandLine)) {
-    const words = part
-      .trim()
-      .split(/\s+/)
-      .map((w) => w.replace(/^(\$\(|[({`!])+/, '').replace(/[)}`]+$/, ''))
-      .filter(Boolean);
+  const add = (names: readonly string[]) => names.forEach((n) => found.includes(n) || found.push(n));
+  for (const command of shellCommands(commandLine)) {
+    const run = finalProgram(command);
+    if (run === undefined) continue;
+    // A script within a script: a few levels are all a command line ever nests.
+    if ('script' in run) {
+      if (depth < 4) add(repoChangingGit(run.script, depth + 1));
+      continue;
+    }
+    if (!/(^|\/)git$/.test(run.program)) continue;
+    const words = run.args;
     let i = 0;
-    while (i < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] as string) || WRAPPERS.has(words[i] as string) || (i > 0 && WRAPPERS.has(words[i - 1] as string) && (words[i] as string).startsWith('-')))) i++;
-    if (!/(^|\/)git$/.test(words[i] ?? '')) continue;
-    i++;
     while (i < words.length && (words[i] as string).startsWith('-')) i += GIT_VALUE_OPTIONS.has(words[i] as string) ? 2 : 1;
     const sub = words[i];
-    if (sub === undefined || !changesRepo(sub, words.slice(i + 1))) continue;
-    const name = `git ${sub}`;
-    if (!found.includes(name)) found.push(name);
+    if (sub !== undefined && changesRepo(sub, words.slice(i + 1))) add([`git ${sub}`]);
   }
   return found;
 }

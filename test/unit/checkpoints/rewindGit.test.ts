@@ -30,6 +30,33 @@ describe('the git commands that changed the repository', () => {
     ['echo git commit', []],
     ['git commit -m x && git commit --amend -m y && git push origin main', ['git commit', 'git push']],
     ['git fetch && git pull --rebase', ['git pull']],
+    // Git run through a shell, xargs, eval or a wrapper with options: the git the shell runs in the end.
+    [`sh -c '${GIT} commit -qm "a; b"'`, ['git commit']],
+    [`bash -lc "git add . && git commit -m y"`, ['git add', 'git commit']],
+    [`bash -o pipefail -ec 'cd sub && git checkout -b x'`, ['git checkout']],
+    [`sh -c "sh -c 'git stash'"`, ['git stash']],
+    ['git ls-files -m | xargs git add', ['git add']],
+    ['find . -name "*.orig" -print0 | xargs -0 -n 1 -I{} git rm {}', ['git rm']],
+    ['xargs -a list.txt -P 4 git add', ['git add']],
+    ['env FOO=1 git commit -m x', ['git commit']],
+    ['env -u HOME -C sub GIT_EDITOR=true git merge main', ['git merge']],
+    ['/usr/bin/env git commit -m x', ['git commit']],
+    ['sudo -u bob git commit -m x', ['git commit']],
+    ['nice -n 5 timeout -s KILL 10 git push', ['git push']],
+    ['eval "git commit -m x"', ['git commit']],
+    ['if true; then git commit -m x; fi', ['git commit']],
+    ['for f in a b; do git add "$f"; done', ['git add']],
+    ['{ git add a; } && (cd sub && git stash)', ['git add', 'git stash']],
+    ['echo $(git stash) `git commit -m x`', ['git stash', 'git commit']],
+    ['git -C dir commit -m x', ['git commit']],
+    ['command git commit -m x', ['git commit']],
+    ['time -p git commit -m x', ['git commit']],
+    // Read-only git stays unsaid however it is run; words that only name git run nothing.
+    [`sh -c 'git log' && bash -c "git status; git diff" && xargs git show && eval "git branch -a"`, []],
+    ['command -v git && type git && which git && man git-commit', []],
+    [`echo "sh -c 'git commit'" && grep -r "git commit" . && sh -c "echo git commit"`, []],
+    ['timeout 10 git log && sudo -u bob git status && nice -n 5 git diff', []],
+    ['sh ./release.sh && bash -x scripts/tag.sh', []],
   ];
   for (const [line, want] of cases) it(line, () => assert.deepEqual(repoChangingGit(line), want));
 });
