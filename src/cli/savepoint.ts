@@ -26,7 +26,7 @@ import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
 import { listRewinds, planRewind, planUndo, targetName, undoable } from '../core/checkpoints/rewindPlan';
 import { repoCommandsAfter } from '../core/checkpoints/repoCommands';
-import { gitNote } from '../core/checkpoints/rewindWords';
+import { forkGitNote, gitNote } from '../core/checkpoints/rewindWords';
 import { keptLine, overwritePaths, previewEnd, printLater, printMemoryPreview, printPlan, removedLine, writesTakenBack } from './rewindText';
 import { count } from '../core/util/plural';
 import { errCode } from '../core/util/errCode';
@@ -228,7 +228,8 @@ async function main(argv: string[]): Promise<number> {
         if (words && o.message !== undefined) throw new UsageError('fork takes one message: after the step, or with --message');
         const message = (o.message ?? words).trim();
         const fork = await forkSession(app.store, id, step, message ? { message } : {});
-        out(`${fork.id}  ${terminalLine(fork.title)}\ncontinue it: savepoint resume ${fork.id}\n`);
+        const git = forkGitNote(await repoCommandsAfter(app.store, id, fork.parent?.step ?? step));
+        out(`${fork.id}  ${terminalLine(fork.title)}\n${git ? `${terminalLine(git)}\n` : ''}continue it: savepoint resume ${fork.id}\n`);
         return 0;
       }
       case 'compacted': {

@@ -301,7 +301,9 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         const fork = await forkSession(store, id, target.step, message.trim() ? { message: message.trim() } : {});
         await d.sessions.folders?.inherit(fork.id, id);
         d.stores.notifyChanged();
-        const a = await notify.info(forkedMessage(fork.title, target.step, fork.parent?.step ?? target.step), 'Resume It');
+        const from = fork.parent?.step ?? target.step;
+        // A fork goes back in the conversation only: what later steps did to git (and the files) stays, said.
+        const a = await notify.info(forkedMessage(fork.title, target.step, from, await repoCommandsAfter(store, id, from)), 'Resume It');
         if (a) await d.sessions.resume(fork.id);
       } catch (e) {
         if (CheckpointError.is(e)) void notify.warn(`Savepoint: ${e.message}`);

@@ -110,6 +110,16 @@ function listed(commands: readonly string[]): string {
   return named.length === 1 ? (named[0] as string) : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1] as string}`;
 }
 
+/** "step 12 ran git commit, step 14 ran git push": the steps named (a few, the rest counted); empty without any. */
+function gitRan(steps: readonly RepoStep[]): string {
+  const ran = steps.slice(0, 3).map((s) => `step ${s.step} ran ${listed(s.commands)}`);
+  const more = steps.length > 3 ? `, and ${count(steps.length - 3, 'more step')} ran git commands too` : '';
+  return `${ran.join(', ')}${more}`;
+}
+
+/** ", and what was pushed stays on the remote", when one of the steps pushed. */
+const pushedNote = (steps: readonly RepoStep[]): string => (steps.some((s) => s.commands.includes('git push')) ? ', and what was pushed stays on the remote' : '');
+
 /**
  * "step 12 ran git commit: commits, branches, the index and stashes are not rewound, only files":
  * what git did in the steps a rewind takes back, which stays done (a rewind never touches `.git`).
@@ -117,15 +127,21 @@ function listed(commands: readonly string[]): string {
  */
 export function gitNote(steps: readonly RepoStep[]): string {
   if (steps.length === 0) return '';
-  const ran = steps.slice(0, 3).map((s) => `step ${s.step} ran ${listed(s.commands)}`);
-  const more = steps.length > 3 ? `, and ${count(steps.length - 3, 'more step')} ran git commands too` : '';
-  const pushed = steps.some((s) => s.commands.includes('git push')) ? ', and what was pushed stays on the remote' : '';
-  return `${ran.join(', ')}${more}: commits, branches, the index and stashes are not rewound, only files${pushed}`;
+  return `${gitRan(steps)}: commits, branches, the index and stashes are not rewound, only files${pushedNote(steps)}`;
+}
+
+/**
+ * The note of a fork from before steps that changed the repository: a fork goes back in the
+ * conversation only, so what those steps did to the files and to git stays (`gitNote` for a rewind).
+ */
+export function forkGitNote(steps: readonly RepoStep[]): string {
+  if (steps.length === 0) return '';
+  return `${gitRan(steps)}: a fork takes back neither files nor git (the new session starts with the files, commits, branches, the index and stashes as they are now)${pushedNote(steps)}`;
 }
 
 /** `gitNote` as a sentence of a message (" Step 12 ran git commit: …."), empty without one. */
-const gitSentence = (steps: readonly RepoStep[] = []): string => {
-  const note = gitNote(steps);
+const gitSentence = (steps: readonly RepoStep[] = [], words: (steps: readonly RepoStep[]) => string = gitNote): string => {
+  const note = words(steps);
   return note ? ` ${note.charAt(0).toUpperCase()}${note.slice(1)}.` : '';
 };
 
@@ -146,10 +162,13 @@ export function rewindQuestion(mode: RewindMode, targetStep: number, changes: re
   return `Savepoint: rewind the files${inFolder(o.folder)} and the conversation to ${at}? ${files}${git} A new session goes on from ${at}; this one is kept as it is.${why}`;
 }
 
-/** What Fork did: the new session, and the step it starts after (`step`; earlier than `asked` when that step never finished, and said why). */
-export function forkedMessage(title: string, asked: number, step: number): string {
+/**
+ * What Fork did: the new session, and the step it starts after (`step`; earlier than `asked` when that
+ * step never finished, and said why). `git`: the later steps that changed the repository (`repoCommandsAfter`), said to stay done.
+ */
+export function forkedMessage(title: string, asked: number, step: number, git: readonly RepoStep[] = []): string {
   const why = asked !== step ? ` (step ${asked} never finished: cut short, or stopped at a question)` : '';
-  return `Savepoint: new session "${title}" forked from ${targetName(step)}${why}; the original is unchanged.`;
+  return `Savepoint: new session "${title}" forked from ${targetName(step)}${why}; the original is unchanged.${gitSentence(git, forkGitNote)}`;
 }
 
 /**

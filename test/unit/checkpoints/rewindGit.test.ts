@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { applyRewind } from '../../../src/core/checkpoints/rewind';
 import { planRewind } from '../../../src/core/checkpoints/rewindPlan';
 import { repoChangingGit, repoCommandsAfter } from '../../../src/core/checkpoints/repoCommands';
-import { gitNote, rewindQuestion, rewoundMessage } from '../../../src/core/checkpoints/rewindWords';
+import { forkedMessage, gitNote, rewindQuestion, rewoundMessage } from '../../../src/core/checkpoints/rewindWords';
+import { forkSession } from '../../../src/core/checkpoints/fork';
 import { commandSession, keptSessions } from './helpers/commandSession';
 
 const sh = promisify(execFile);
@@ -104,6 +105,17 @@ describe('a rewind past git commands, in a real repository', function () {
     // As said: the commit, the branch and the stash are all still there.
     assert.equal((await sh('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: s.h.workspace })).stdout.trim(), 'feature');
     assert.equal((await sh('git', ['stash', 'list'], { cwd: s.h.workspace })).stdout.split('\n').filter(Boolean).length, 1);
+  });
+
+  it('a fork from before the git commands says that it takes back neither files nor git', async () => {
+    const s = await session();
+    const fork = await forkSession(s.h.store, s.id, 1);
+    const git = await repoCommandsAfter(s.h.store, s.id, fork.parent?.step ?? 1);
+    assert.equal(
+      forkedMessage(fork.title, 1, 1, git),
+      `Savepoint: new session "${fork.title}" forked from step 1; the original is unchanged. Step 2 ran git add and git commit, step 4 ran git checkout, step 5 ran git stash: a fork takes back neither files nor git (the new session starts with the files, commits, branches, the index and stashes as they are now).`,
+    );
+    assert.equal(forkedMessage(fork.title, 5, 5, await repoCommandsAfter(s.h.store, s.id, 5)), `Savepoint: new session "${fork.title}" forked from step 5; the original is unchanged.`);
   });
 
   it('only the steps taken back; none after the target: no extra words', async () => {

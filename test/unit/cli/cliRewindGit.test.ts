@@ -20,6 +20,8 @@ const STEPS = (): StepInput[] => [
 
 const NOTE = 'step 2 ran git add and git commit, step 4 ran git checkout: commits, branches, the index and stashes are not rewound, only files';
 
+const FORK_NOTE = 'step 2 ran git add and git commit, step 4 ran git checkout: a fork takes back neither files nor git (the new session starts with the files, commits, branches, the index and stashes as they are now)';
+
 /**
  * A rewind gives back files only, never the repository. Past steps that committed and switched
  * branches, the preview and the outcome said nothing of it: the user rewound to "before the commit"
@@ -54,5 +56,11 @@ describe('savepoint rewind past git commands', function () {
     // As said: the branch and the commit are still there.
     assert.equal((await sh('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: s.ws })).stdout.trim(), 'feature');
     assert.equal((await sh('git', ['log', '--format=%s'], { cwd: s.ws })).stdout, 'one\nzero\n');
+
+    // A fork from step 1 takes back neither files nor git: said, as the rewind says it; from the last step, nothing.
+    const fork = await s.cli('fork', id, '1', 'go on');
+    assert.ok(fork.stdout.split('\n').includes(FORK_NOTE), fork.stdout);
+    const last = await s.cli('fork', id, '4', 'go on');
+    assert.doesNotMatch(last.stdout, /git/, last.stdout);
   });
 });
