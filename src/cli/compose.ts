@@ -19,6 +19,8 @@ import { type DiskCheckpointStore, openCheckpointStore } from '../core/store/ope
 import type { LongTermMemory } from '../core/memory/longTermMemory';
 import { openMemory } from '../core/memory/openMemory';
 import { type CliEnv, defaultStoreDir, userMemoryDir } from './cliEnv';
+import type { ContentSource } from '../core/checkpoints/contentSource';
+import { GitContents } from '../core/node/gitContents';
 
 export { type CliEnv, defaultStoreDir, userMemoryDir } from './cliEnv';
 
@@ -31,6 +33,8 @@ export interface Composed {
   memory: LongTermMemory | undefined;
   runner: Runner;
   workspace: Workspace;
+  /** The workspace's git, read-only: where a rewind looks for contents the session kept by hash only (verified against the hash). */
+  fromGit: ContentSource;
   /** The runner's outliner (loads in the background; `ready()` waits for it), when code-aware. */
   outliner: Outliner | undefined;
   /**
@@ -106,6 +110,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
       return runner;
     },
     workspace,
+    fromGit: new GitContents(resolve(env.workspace)),
     outliner,
     sweepLeftovers: async () => {
       staleSweep ??= sweepStaleStagingWhenDue(env.workspace, join(logDir, STALE_SWEEP_MARKER)).catch(() => undefined);

@@ -25,7 +25,7 @@ export function printPlan(files: readonly RewindFilePlan[], overwrite: readonly 
   for (const f of named) {
     const waits = f.movedFrom !== undefined && waitsOn(f) ? `  (the way back of a move: ${overwrite.includes(f.movedFrom) ? `goes with --overwrite ${f.movedFrom}` : `kept unless --overwrite ${f.movedFrom}`})` : '';
     const outside = `${f.fromHash === null ? 'deleted' : 'edited'} outside the session: ${overwrite.includes(f.path) ? 'overwritten, as --overwrite asks' : 'kept unless --overwrite'}`;
-    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${outside})` : waits}${f.restorable ? '' : '  (kept by hash only: not restorable)'}`;
+    const why = f.link !== undefined ? `  (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)` : f.keptFor !== undefined ? `  (${keptWords(f.path, f.keptFor)})` : `${f.conflict ? `  (${outside})` : waits}${f.restorable ? (f.fromGit ? '  (contents from git: the session kept them by hash only)' : '') : '  (kept by hash only: not restorable)'}`;
     const mode = `${f.replacesDir ? `  (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? '  (execute bit set)' : '  (execute bit cleared)'}`;
     // The reasons name paths and link targets too: each stays on the file's row.
     out(`${(f.keptFor !== undefined ? 'keep' : f.action).padEnd(7)} ${terminalLine(f.path)}${terminalLine(mode + why)}\n`);

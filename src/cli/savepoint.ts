@@ -181,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
         if (!['files', 'both', 'conversation'].includes(mode)) throw new UsageError('--mode must be files, both or conversation');
         if (o.message !== undefined && mode === 'files') throw new UsageError('--message goes with --mode both or conversation: a files-only rewind starts no new conversation');
         const outliner = await symbolsOf(app);
-        const plan = await planRewind(app.store, app.workspace, id, step, { mode, ...(outliner ? { outliner } : {}) });
+        const plan = await planRewind(app.store, app.workspace, id, step, { mode, fromGit: app.fromGit, ...(outliner ? { outliner } : {}) });
         // Checked at the preview too: an --overwrite that names no conflict is said to be ignored before --yes is added.
         const overwrite = overwritePaths(o.overwrite, plan.files);
         printPlan(plan.files, overwrite, o.all === true);
@@ -206,7 +206,7 @@ async function main(argv: string[]): Promise<number> {
         const r = rest[1] === undefined ? open[0] : open.find((x) => x.rewindId === rest[1]);
         if (!r) throw new UsageError(rest[1] === undefined ? `session ${id} has no rewind left to undo` : `no rewind ${rest[1]} left to undo in session ${id}`);
         const outliner = await symbolsOf(app);
-        const plan = await planUndo(app.store, app.workspace, id, r.rewindId, outliner ? { outliner } : {});
+        const plan = await planUndo(app.store, app.workspace, id, r.rewindId, { fromGit: app.fromGit, ...(outliner ? { outliner } : {}) });
         const overwrite = overwritePaths(o.overwrite, plan.files);
         printPlan(plan.files, overwrite, o.all === true);
         printLater(plan.laterRewound, o.all === true);

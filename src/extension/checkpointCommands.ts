@@ -13,6 +13,7 @@ import { repoCommandsAfter } from '../core/checkpoints/repoCommands';
 import { LATER_NAMED, forkedMessage, laterLines, messageMissing, previewDetail, rewindQuestion, rewoundMessage, undoQuestion, undoneMessage } from '../core/checkpoints/rewindWords';
 import type { RewindMode } from '../core/checkpoints/checkpointEvents';
 import { NodeWorkspace } from '../core/node/nodeWorkspace';
+import { GitContents } from '../core/node/gitContents';
 import type { CheckpointStore } from '../core/store/checkpointStore';
 import type { SessionId } from '../core/store/types';
 import { explainFailure } from './commands';
@@ -127,7 +128,7 @@ async function pickOverwrites(files: readonly RewindFilePlan[], what: string, ro
 async function runUndo(d: Deps, store: CheckpointStore, id: SessionId, rewind: { rewindId: string; targetStep: number; mode: RewindMode }, preview: boolean): Promise<void> {
   const ws = workspace(d, id);
   const outliner = await d.sessions.symbolOutliner();
-  const plan = await planUndo(store, ws, id, rewind.rewindId, outliner ? { outliner } : {});
+  const plan = await planUndo(store, ws, id, rewind.rewindId, { fromGit: new GitContents(ws.root), ...(outliner ? { outliner } : {}) });
   const root = folder(d, id);
   markUnsaved(plan.files, unsavedUnder(root));
   const changes = plan.files.filter((f) => f.action !== 'none');
@@ -226,7 +227,8 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
       await reporting(async () => {
         const ws = workspace(d, id);
         const outliner = await d.sessions.symbolOutliner();
-        const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode, ...(outliner ? { outliner } : {}) });
+        // Contents kept by hash only (over the size limit) may be in the user's git: taken only when verified against the hash.
+        const plan = await planRewind(store, ws, id, target.step, { mode: mode.mode, fromGit: new GitContents(ws.root), ...(outliner ? { outliner } : {}) });
         const missing = messageMissing(plan, message);
         if (missing) return void notify.warn(`Savepoint: ${missing}`);
         const root = folder(d, id);

@@ -12,6 +12,7 @@ import { directoryNow, linkWords, symbolChanges } from './planText';
 import { type KeptForMove, keepBlockedMoves, keepCaseTwins } from './blockedMoves';
 import { linksAt } from './historyLinks';
 import type { Outliner } from '../runner/stepEffects';
+import { type ContentSource, recalledContents } from './contentSource';
 
 export type FileAction = 'restore' | 'delete' | 'create' | 'none';
 
@@ -28,9 +29,11 @@ export interface RewindFilePlan {
   unsaved?: true;
   /**
    * The target contents are in the store. False for a version a command produced that the capture
-   * kept by hash only (binary or too large): such a file is reported and never written.
+   * kept by hash only (binary or too large): such a file is reported and never written. True with
+   * `fromGit`: those contents were found in the user's git (`PlanOptions.fromGit`), verified against the hash.
    */
   restorable: boolean;
+  fromGit?: true;
   /**
    * The path, or a folder on its way, is a symlink now: a rewind never writes through a link (its
    * target may be a file the session never touched) nor replaces one, so the file is left as it is,
@@ -126,13 +129,14 @@ export interface PlanOptions {
   maxDiffChars?: number;
   /** Reads the symbols each file change touches, for the preview (`symbols`). */
   outliner?: Outliner;
+  fromGit?: ContentSource;
 }
 
 /**
  * What rewinding the session to the end of `targetStep` would do. Reads only. Files: each file the
  * session touched goes back to the hash it had after that step; nothing else is ever looked at.
  * Conversation: where a fork continuing from that step would start. In `both` mode the files follow
- * the conversation's step, so that disk and fork agree.
+ * the conversation's step, so that disk and fork agree. `fromGit`: where else contents kept by hash only may be.
  */
 export async function planRewind(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, targetStep: number, o: PlanOptions = {}): Promise<RewindPlan> {
   const mode = o.mode ?? 'files';
@@ -298,7 +302,8 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   const onDisk = new Map(disk.flatMap((d) => (d.hash !== null && d.bytes ? [[d.hash, d.bytes] as const] : [])));
   const kept = await Promise.all(wanted.map((w, i) => (w.toHash === null || !changes[i] || onDisk.has(w.toHash) ? true : store.hasBlob(w.toHash))));
   const stored = await blobsOf(store, wanted.map((w, i) => (changes[i] && kept[i] && !(w.toHash !== null && onDisk.has(w.toHash)) ? w.toHash : null)));
-  const targets = wanted.map((w, i) => (changes[i] && w.toHash !== null ? (onDisk.get(w.toHash) ?? stored[i]) : undefined));
+  const recalled = await recalledContents(o.fromGit, wanted.map((w) => w.path), wanted.map((w, i) => (changes[i] && !kept[i] && w.link === undefined ? w.toHash : null)));
+  const targets = wanted.map((w, i) => (changes[i] && w.toHash !== null ? (onDisk.get(w.toHash) ?? stored[i] ?? recalled.get(i)) : undefined));
   // The execute bit of a file that is there, where it matters: one to delete (its undo re-creates
   // it), one whose target bit is known (a chmod to take back, with the contents or alone).
   // A file a link replaces is statted too: the undo writes it back with its bits.
@@ -319,7 +324,7 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const now = disk[i];
     const fromHash = now?.hash ?? null;
     const action = actions[i] as FileAction;
-    const restorable = kept[i] === true;
+    const restorable = kept[i] === true || recalled.has(i);
     const modeOnly = action === 'restore' && fromHash === w.toHash;
     const set = setExec[i];
     const modeNote = set === undefined ? '' : `${w.path}: execute bit ${set ? 'set' : 'cleared'}${modeOnly ? ' (contents unchanged)' : ''}\n`;
@@ -352,7 +357,7 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const modeConflict = set !== undefined && (w.ownExec === undefined || diskExec[i] !== w.ownExec);
     // The session's own link is no one else's edit; the link the target is, found there, changes nothing.
     const conflict = action !== 'none' && (entry !== undefined ? w.ownLinks?.includes(entry) !== true : !w.own.includes(fromHash) || modeConflict);
-    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict, restorable, ...execBits, ...(dirNow.has(i) ? { replacesDir: true as const } : {}) }, diff, symbols);
+    const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict, restorable, ...(recalled.has(i) ? { fromGit: true as const } : {}), ...execBits, ...(dirNow.has(i) ? { replacesDir: true as const } : {}) }, diff, symbols);
     // A mode-only change writes the contents the file has (they are the target's).
     const bytes = modeOnly ? now?.bytes : targets[i];
     if (bytes && restorable) planned.set(f, bytes);

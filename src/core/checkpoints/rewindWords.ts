@@ -16,7 +16,7 @@ export const previewLine = (f: RewindFilePlan): string =>
     ? `${f.action} ${f.path} (${linkWords(f.path, f.link)}: never written through; remove the link, then rewind again)`
     : f.keptFor !== undefined
       ? `keep ${f.path} (${keptWords(f.path, f.keptFor)})`
-      : `${f.action} ${f.path}${f.replacesDir ? ` (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.unsaved ? ' (unsaved changes in an editor)' : ''}${f.restorable ? '' : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
+      : `${f.action} ${f.path}${f.replacesDir ? ` (in place of the folder ${f.path}, emptied by this rewind)` : ''}${f.setExec === undefined ? '' : f.setExec ? ' (execute bit set)' : ' (execute bit cleared)'}${f.conflict ? (f.fromHash === null ? ' (deleted outside the session)' : ' (changed outside the session)') : ''}${f.unsaved ? ' (unsaved changes in an editor)' : ''}${f.restorable ? (f.fromGit ? ' (contents from git: the session kept them by hash only)' : '') : ' (kept by hash only: not restorable)'}${symbolsNote(f.symbols)}`;
 
 /** Files a preview names one by one; past that, the rest is counted (the modal must fit the window). */
 export const PREVIEW_FILES = 24;

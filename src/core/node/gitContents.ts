@@ -85,6 +85,33 @@ export class GitContents {
   }
 
   /**
+   * For a rewind (`ContentSource`): per path, the version git has whose sha-256 is `hash`, searched in
+   * the index, HEAD and every commit that changed the path on any branch, tag, stash or reflog entry
+   * (the branch a checkout left, a commit amended away), the newest MAX_VERSIONS of them. Each blob is
+   * read and hashed on its own (no size is known: one file over the size limit is all memory holds).
+   * Read-only as the rest; empty without git, outside a repository, or on any failure.
+   */
+  async recallByHash(wanted: readonly { path: string; hash: string }[]): Promise<Map<string, Uint8Array>> {
+    const found = new Map<string, Uint8Array>();
+    for (const w of wanted.filter((x) => !/[\n\r]/.test(x.path) && !x.path.startsWith('/'))) {
+      try {
+        const commits = (await this.exec(['--literal-pathspecs', 'log', '--all', '--reflog', '--format=%H', `--max-count=${MAX_VERSIONS}`, '--', `./${w.path}`], '')).toString('utf8').split('\n').filter(Boolean);
+        const infos = await this.run('--batch-check', [`:./${w.path}`, `HEAD:./${w.path}`, ...commits.map((c) => `${c}:./${w.path}`)], false);
+        const ids = [...new Set(infos.flatMap((i) => (i?.type === 'blob' ? [i.id] : [])))];
+        for (const id of ids) {
+          const bytes = await this.exec(['cat-file', 'blob', id], '');
+          if (createHash('sha256').update(bytes).digest('hex') !== w.hash) continue;
+          found.set(w.path, bytes);
+          break;
+        }
+      } catch {
+        // No git, not a repository, a timeout: this file stays recorded by hash.
+      }
+    }
+    return found;
+  }
+
+  /**
    * Git's object id for each file of the index under the workspace (stage 0, regular files), by
    * workspace path: which files' current bytes git could give back (`blobId` of the bytes equals
    * the id). One `git ls-files`, read-only like the rest. Empty without git, outside a repository,
@@ -177,6 +204,9 @@ export function blobId(bytes: Uint8Array, like: string): string {
     .update(bytes)
     .digest('hex');
 }
+
+/** The commits `recallByHash` looks at for one path, newest first. */
+const MAX_VERSIONS = 30;
 
 interface GitObject {
   id: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StepInput } from '../../../src/core/scripted/scenario';
@@ -62,5 +62,29 @@ describe('savepoint rewind past git commands', function () {
     assert.ok(fork.stdout.split('\n').includes(FORK_NOTE), fork.stdout);
     const last = await s.cli('fork', id, '4', 'go on');
     assert.doesNotMatch(last.stdout, /git/, last.stdout);
+  });
+
+  it('a file over the size limit that a checkout changed comes back from git, verified against its hash', async () => {
+    const s = await make([
+      { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: 'git checkout -q feature' } }] },
+      { type: 'message', content: [{ type: 'text', text: 'done' }], expect: { toolResultFor: 'c1' } },
+    ]);
+    const main = Buffer.alloc(1_200_000, 1);
+    const feature = Buffer.alloc(1_300_000, 2);
+    await sh('git', ['init', '-q', '-b', 'main'], { cwd: s.ws });
+    await writeFile(join(s.ws, 'big.bin'), feature);
+    await sh('sh', ['-c', `git add big.bin && ${GIT} commit -qm feature && git branch feature`], { cwd: s.ws });
+    await writeFile(join(s.ws, 'big.bin'), main);
+    await sh('sh', ['-c', `${GIT} commit -qam main`], { cwd: s.ws });
+    await mkdir(join(s.ws, '.vscode'));
+    await writeFile(join(s.ws, '.vscode', 'settings.json'), '{ "savepoint.checkpoints.maxFileSizeMB": 1 }\n');
+    const run = await s.cli('run', '--approvals', 'yes', 'switch to the feature branch');
+    const id = (JSON.parse(run.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
+    assert.deepEqual(await readFile(join(s.ws, 'big.bin')), feature, run.stderr);
+    const preview = await s.cli('rewind', id, '0');
+    assert.match(preview.stdout, /^restore +big\.bin +\(contents from git: the session kept them by hash only\)$/m, preview.stdout);
+    const done = await s.cli('rewind', id, '0', '--yes');
+    assert.match(done.stdout, /^rewound 1 file$/m, done.stdout);
+    assert.deepEqual(await readFile(join(s.ws, 'big.bin')), main);
   });
 });
