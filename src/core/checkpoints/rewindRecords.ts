@@ -1,3 +1,4 @@
+import { count } from '../util/plural';
 import type { CheckpointStore } from '../store/checkpointStore';
 import type { JournalEvent, SessionId } from '../store/types';
 import { CheckpointError, type RewindData, type RewindMemory, type RewindMode, type RewindUndoneData, type RewoundFile, recordKey, settlements } from './checkpointEvents';
@@ -71,10 +72,15 @@ export async function memoryWaiting(memory: RewindMemory | undefined, ids: reado
   return new Set(ids.filter((id) => [...entries([id])].some((e) => taken.has(e))));
 }
 
-/** The undo of a rewind whose every file a later rewind wrote again (`rewoundLater`) refuses, saying which to undo first. */
+/**
+ * The undo of a rewind whose every file a later rewind wrote again (`rewoundLater`) refuses, saying
+ * which to undo first. After a big checkout that is hundreds of files: ten named, the rest counted.
+ */
 export function laterFirst(files: readonly RewoundFile[], later: ReadonlyMap<string, number | undefined>): CheckpointError {
   const one = files.length === 1;
-  return new CheckpointError('INVALID', `${files.map((f) => f.path).join(', ')} ${one ? 'was' : 'were'} rewound again by ${laterName([...later.values()])}, which is not undone: undo that one first, then this one gives ${one ? 'it' : 'them'} back. Nothing was changed.`);
+  const named = files.length > 10 ? `${files.slice(0, 10).map((f) => f.path).join(', ')} and ${count(files.length - 10, 'more file')}` : files.map((f) => f.path).join(', ');
+  const steps = [...later.values()];
+  return new CheckpointError('INVALID', `${named} ${one ? 'was' : 'were'} rewound again by ${laterName(steps)}, which ${new Set(steps).size > 1 ? 'are' : 'is'} not undone: undo ${new Set(steps).size > 1 ? 'those' : 'that one'} first, then this one gives ${one ? 'it' : 'them'} back. Nothing was changed.`);
 }
 
 /** "the rewind to step 3", "the rewinds to step 3, the start", or "a later rewind" when a step is not known. */

@@ -39,4 +39,15 @@ describe("an undo's preview of files a later rewind wrote again", function () {
     assert.deepEqual(laterLines(later), ['a.txt: left for now, rewound again by the rewind to step 2 (undo that one first)', 'b.txt: left for now, rewound again by a later rewind (undo that one first)']);
     assert.deepEqual(laterLines([]), []);
   });
+
+  it('an undo with nothing but such files refuses naming a few of them, not all', async () => {
+    const s = await commandSession(['for i in $(seq 1 30); do printf 1 > f$i.txt; done', 'for i in $(seq 1 30); do printf 2 > f$i.txt; done'], { keep });
+    const r1 = await rewind(s, 0);
+    await rewind(s, 1);
+    const refused = await planUndo(s.h.store, s.ws, s.id, r1.rewindId).then(
+      () => '',
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    assert.match(refused, /^(f\d+\.txt, ){9}f\d+\.txt and 20 more files were rewound again by the rewind to step 1, which is not undone: undo that one first, then this one gives them back\. Nothing was changed\.$/);
+  });
 });
