@@ -177,5 +177,14 @@ describe('Checkpoint commands without a folder or a store', () => {
     assert.equal(question, `Savepoint: rewind to step 1? 0 files will change; only files this session touched, and a safety checkpoint lets you undo it. ${note}`);
     assert.deepEqual(ui.calls.filter((c) => c.kind === 'info').map((c) => c.message), [`Savepoint: no file was changed. ${note}`]);
     assert.deepEqual(ui.errors(), []);
+
+    // A fork from step 1 goes back in the conversation only: the commit of step 2 stays, and is said to.
+    ui.on('inputBox', /What should the new session do from there\?/, () => 'Go on.');
+    ui.on('info', /forked from step 1/, () => undefined);
+    await commands['savepoint.forkSession']?.(git, 1);
+    const forked = ui.calls.filter((c) => c.kind === 'info' && /forked from step 1/.test(c.message)).map((c) => c.message);
+    assert.equal(forked.length, 1, JSON.stringify(forked));
+    assert.match(forked[0] ?? '', /; the original is unchanged\. Step 2 ran git add and git commit: a fork takes back neither files nor git \(the new session starts with the files, commits, branches, the index and stashes as they are now\)\.$/);
+    assert.deepEqual(ui.errors(), []);
   });
 });
