@@ -186,8 +186,8 @@ async function main(argv: string[]): Promise<number> {
         const overwrite = overwritePaths(o.overwrite, plan.files);
         printPlan(plan.files, overwrite, o.all === true);
         if (plan.conversation && app.memory) printMemoryPreview(await app.memory.previewRevert(id, plan.conversation.seq), plan.targetStep);
-        // Files only: what git did in the steps taken back stays done (a rewind never touches .git).
-        const git = mode === 'conversation' ? '' : gitNote(await repoCommandsAfter(app.store, id, plan.targetStep));
+        // What git did in the steps taken back stays done (a rewind never touches .git; a conversation rewind, a fork, not the files either).
+        const git = (mode === 'conversation' ? forkGitNote : gitNote)(await repoCommandsAfter(app.store, id, plan.targetStep));
         // With --yes, said once, with the outcome.
         if (git && !o.yes) out(`${terminalLine(git)}\n`);
         if (!o.yes) {

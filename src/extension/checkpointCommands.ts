@@ -240,7 +240,7 @@ export function checkpointCommands(d: Deps): Record<string, (...args: unknown[])
         // The step the plan goes back to: one that never settled goes back to the end of the step before.
         const at = targetName(plan.targetStep);
         // What git did in the steps taken back stays done (a rewind never touches .git): said before and after.
-        const git = mode.mode === 'conversation' ? [] : await repoCommandsAfter(store, id, plan.targetStep);
+        const git = await repoCommandsAfter(store, id, plan.targetStep);
         const question = rewindQuestion(mode.mode, plan.targetStep, changes, { folder: folderName(d, id), asked: target.step, git });
         if (!(await confirmPlan(question, preview || 'No file changes.', plan.files, 'Rewind', `Rewind to ${at}: disk now ↔ after`, root))) return;
         const overwrite = await pickOverwrites(plan.files, 'the rewind', root);

@@ -150,7 +150,7 @@ const gitSentence = (steps: readonly RepoStep[] = [], words: (steps: readonly Re
  * there are several (`folder`), and where the conversation goes on (conversation and both modes: a
  * new session; nothing of this one is undone). `asked`: the step the user picked, when the plan goes
  * back further (it never finished): said why. `git`: the steps taken back that changed the repository
- * (files and both modes): said that git is not rewound.
+ * (files and both modes: said that git is not rewound; conversation: that neither files nor git are, as for a fork).
  */
 export function rewindQuestion(mode: RewindMode, targetStep: number, changes: readonly RewindFilePlan[], o: { folder?: string; asked?: number; git?: readonly RepoStep[] } = {}): string {
   const at = targetName(targetStep);
@@ -158,7 +158,7 @@ export function rewindQuestion(mode: RewindMode, targetStep: number, changes: re
   const why = o.asked !== undefined && o.asked !== targetStep ? ` Step ${o.asked} never finished (cut short, or stopped at a question), so this goes back to ${endOf(targetStep)}.` : '';
   const git = gitSentence(o.git);
   if (mode === 'files') return `Savepoint: rewind to ${at}${inFolder(o.folder)}? ${files}${git}${why}`;
-  if (mode === 'conversation') return `Savepoint: rewind the conversation to ${at}? A new session goes on from ${at}; this session and the files stay as they are.${why}`;
+  if (mode === 'conversation') return `Savepoint: rewind the conversation to ${at}? A new session goes on from ${at}; this session and the files stay as they are.${gitSentence(o.git, forkGitNote)}${why}`;
   return `Savepoint: rewind the files${inFolder(o.folder)} and the conversation to ${at}? ${files}${git} A new session goes on from ${at}; this one is kept as it is.${why}`;
 }
 
@@ -178,7 +178,7 @@ export function forkedMessage(title: string, asked: number, step: number, git: r
  * A conversation rewind names the new session, which is paused: the notification offers to resume it.
  * `git`: as for `rewindQuestion`.
  */
-export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: readonly RewindFilePlan[] }, result: RewindResult, git: readonly RepoStep[] = []): { text: string; offerUndo: boolean; offerResume: boolean } {
+export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: readonly RewindFilePlan[]; mode?: RewindMode }, result: RewindResult, git: readonly RepoStep[] = []): { text: string; offerUndo: boolean; offerResume: boolean } {
   const at = targetName(plan.targetStep);
   const offerUndo = result.written.length > 0 || result.memoryWritesUndone > 0;
   const dirs = result.removedDirs ? `, removed ${count(result.removedDirs.length, 'emptied folder')} made ${plan.targetStep === 0 ? 'during the session' : `after ${at}`}` : '';
@@ -186,7 +186,7 @@ export function rewoundMessage(plan: Pick<RewindPlan, 'targetStep'> & { files?: 
   const files = result.written.length > 0 ? `rewound ${count(result.written.length, 'file')}` : 'no file was changed';
   const fork = result.forkId ? `; the conversation goes on from ${at} in a new session, ${result.forkTitle ? `"${result.forkTitle}", ` : ''}paused until you resume it (Resume It, or from the sidebar)` : '';
   const undo = offerUndo ? ' Undo it now or later with Savepoint: Undo a Rewind.' : '';
-  return { text: `Savepoint: ${files}${keptNote(result, plan.files)}${dirs}${memory}${fork}.${gitSentence(git)}${undo}`, offerUndo, offerResume: result.forkId !== undefined };
+  return { text: `Savepoint: ${files}${keptNote(result, plan.files)}${dirs}${memory}${fork}.${gitSentence(git, plan.mode === 'conversation' ? forkGitNote : gitNote)}${undo}`, offerUndo, offerResume: result.forkId !== undefined };
 }
 
 /**

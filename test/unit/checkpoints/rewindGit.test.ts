@@ -118,6 +118,16 @@ describe('a rewind past git commands, in a real repository', function () {
     assert.equal(forkedMessage(fork.title, 5, 5, await repoCommandsAfter(s.h.store, s.id, 5)), `Savepoint: new session "${fork.title}" forked from step 5; the original is unchanged.`);
   });
 
+  it('a conversation-only rewind (a fork) says it too: the files and git stay as they are', async () => {
+    const s = await session();
+    const plan = await planRewind(s.h.store, s.ws, s.id, 1, { mode: 'conversation' });
+    const git = await repoCommandsAfter(s.h.store, s.id, plan.targetStep);
+    const note = 'Step 2 ran git add and git commit, step 4 ran git checkout, step 5 ran git stash: a fork takes back neither files nor git (the new session starts with the files, commits, branches, the index and stashes as they are now).';
+    assert.equal(rewindQuestion('conversation', 1, [], { git }), `Savepoint: rewind the conversation to step 1? A new session goes on from step 1; this session and the files stay as they are. ${note}`);
+    const r = await applyRewind(s.h.store, s.ws, plan, { message: 'go on' });
+    assert.match(rewoundMessage(plan, r, git).text, new RegExp(`paused until you resume it \\(Resume It, or from the sidebar\\)\\. ${note.replace(/[()]/g, '\\$&')}$`));
+  });
+
   it('only the steps taken back; none after the target: no extra words', async () => {
     const s = await session();
     assert.deepEqual(await repoCommandsAfter(s.h.store, s.id, 4), [{ step: 5, commands: ['git stash'] }]);

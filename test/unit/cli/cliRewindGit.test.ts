@@ -57,6 +57,9 @@ describe('savepoint rewind past git commands', function () {
     assert.equal((await sh('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: s.ws })).stdout.trim(), 'feature');
     assert.equal((await sh('git', ['log', '--format=%s'], { cwd: s.ws })).stdout, 'one\nzero\n');
 
+    // So does a conversation-only rewind, which is a fork.
+    const talk = await s.cli('rewind', id, '1', '--mode', 'conversation');
+    assert.ok(talk.stdout.split('\n').includes(FORK_NOTE), talk.stdout);
     // A fork from step 1 takes back neither files nor git: said, as the rewind says it; from the last step, nothing.
     const fork = await s.cli('fork', id, '1', 'go on');
     assert.ok(fork.stdout.split('\n').includes(FORK_NOTE), fork.stdout);
