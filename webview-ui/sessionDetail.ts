@@ -270,7 +270,7 @@ export class SessionDetail {
   private renderHeader(): void {
     const r = this.row;
     const forks = r ? this.deps.forks(r.id) : [];
-    const key = r ? JSON.stringify([r.id, r.status, r.title, !!r.live, r.forkOf, forks]) : '';
+    const key = r ? JSON.stringify([r.id, r.status, r.title, !!r.live, !!r.queued, r.forkOf, forks]) : '';
     if (key === this.headerKey && this.headerMeta && r) {
       this.headerMeta.textContent = metaLine(r);
       return;
@@ -289,10 +289,12 @@ export class SessionDetail {
     if (r) {
       const meta = el('div', 'detail-meta');
       const badge = document.createElement('vscode-badge');
-      badge.textContent = GROUP_LABEL[r.status];
+      // Its command waits for another session's in the folder: not spinning, as one that runs (or is stuck) does.
+      const queued = r.status === 'running' && !!r.queued;
+      badge.textContent = queued ? 'Waiting its turn' : GROUP_LABEL[r.status];
       badge.className = `status-badge status-${r.status}`;
       this.headerMeta = el('span', '', metaLine(r));
-      meta.append(icon(STATUS_ICON[r.status], { spin: r.status === 'running', cls: `status-${r.status}` }), badge, this.headerMeta);
+      meta.append(icon(queued ? 'watch' : STATUS_ICON[r.status], { spin: r.status === 'running' && !queued, cls: `status-${r.status}` }), badge, this.headerMeta);
       const actions = el('div', 'detail-actions');
       for (const [command, codicon, label, primary] of detailActions(r)) actions.append(button(label, codicon, () => this.deps.act(command, r.id), { secondary: !primary }));
       // Its place in the tree of sessions: the one it was forked from, and its forks.

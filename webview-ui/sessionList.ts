@@ -65,9 +65,10 @@ class RowView {
     this.row = s;
     this.li.dataset.id = s.id;
     this.li.title = s.title;
-    this.statusIcon.className = `codicon codicon-${STATUS_ICON[s.status]} status-${s.status}`;
+    const queued = s.status === 'running' && s.queued;
+    this.statusIcon.className = `codicon codicon-${queued ? 'watch' : STATUS_ICON[s.status]} status-${s.status}`;
     this.title.textContent = s.title;
-    this.openButton.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}: open its timeline`);
+    this.openButton.setAttribute('aria-label', `${s.title}, ${GROUP_LABEL[s.status]}${queued ? ', waiting its turn' : ''}: open its timeline`);
     this.meta.textContent = metaText(s, now);
     // The actions are named with the title (a screen reader says whose Pause it is): a rename rebuilds them.
     const actionsKey = JSON.stringify([s.id, s.status, !!s.live, !!s.readOnly, s.title]);
@@ -75,10 +76,11 @@ class RowView {
       this.actionsKey = actionsKey;
       this.actions.replaceChildren(...listActions(s).map(([command, codicon, label]) => iconAction(codicon, label, () => this.deps.act(command, s.id), `${label}: ${s.title}`)));
     }
-    const extraKey = JSON.stringify([s.forkOf, s.pendingApproval?.tool, s.pendingApproval?.summary]);
+    const extraKey = JSON.stringify([s.forkOf, s.pendingApproval?.tool, s.pendingApproval?.summary, queued]);
     if (extraKey !== this.extraKey) {
       this.extraKey = extraKey;
-      this.extra.replaceChildren(...(s.forkOf ? [forkLine(s.forkOf, this.deps.open)] : []), ...(s.pendingApproval ? [el('span', 'pending', `Waiting: ${s.pendingApproval.tool} — ${s.pendingApproval.summary}`)] : []));
+      const turn = queued ? [el('span', 'pending', `Waiting its turn: ${queued.title !== undefined ? `a command of "${queued.title}"` : "another session's command"} runs in this folder`)] : [];
+      this.extra.replaceChildren(...(s.forkOf ? [forkLine(s.forkOf, this.deps.open)] : []), ...(s.pendingApproval ? [el('span', 'pending', `Waiting: ${s.pendingApproval.tool} — ${s.pendingApproval.summary}`)] : []), ...turn);
     }
   }
 

@@ -32,6 +32,7 @@ const PREVIEW_CHARS = 600;
 const TOOL_ICON: Record<ToolState, [string, string]> = {
   planned: ['circle-large-outline', 'Planned'],
   waiting: ['bell', 'Waiting for your approval'],
+  queued: ['watch', "Waiting for another session's command in this folder"],
   running: ['loading', 'Running'],
   done: ['pass', 'Done'],
   error: ['error', 'Failed'],

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CheckpointStore } from '../../src/core/store/checkpointStore';
+import { pickPatch } from '../../src/core/store/summaryPatch';
 import type { BlobHash, CommitResult, JournalEvent, NewSession, SessionId, SessionLoad, SessionSummary, StepCommit } from '../../src/core/store/types';
 
 /**
@@ -38,7 +39,7 @@ export function nullStore(): CheckpointStore {
         blobs.set(h, b.content);
         hashes.push(h as BlobHash);
       }
-      const summary = { ...prev, ...step.summary, headSeq: prev.headSeq + step.events.length };
+      const summary = { ...prev, ...pickPatch(step.summary), headSeq: prev.headSeq + step.events.length };
       sessions.set(step.sessionId, summary);
       // The runner's state object itself (no copy, no encoding): what a resume would start from.
       if (step.snapshot) states.set(step.sessionId, step.snapshot());

@@ -11,7 +11,7 @@ import { agentSaid, turnText } from '../shared/agentText';
 import type { RunOutcome } from '../core/runner/runner';
 import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
 import { StoreError } from '../core/store/errors';
-import type { ListSessionsOptions, SessionId, SessionPage, SessionSummary } from '../core/store/types';
+import type { ListSessionsOptions, SessionId, SessionPage } from '../core/store/types';
 import { type ApprovalMode, CliApprovalGate } from './cliApprovalGate';
 import { type CliEnv, defaultStoreDir } from './cliEnv';
 import type { Composed } from './compose';
@@ -20,7 +20,6 @@ import { allSessions } from '../core/store/allSessions';
 import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
 import { describeEvent, timelineLine } from '../core/runner/timeline';
-import { queueText } from '../core/runner/logLines';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
@@ -36,7 +35,7 @@ import { CTRL_C, SIGTERM_STOP } from '../core/runner/stopReasons';
 import { err, jsonLine, out, terminalLine } from './terminalText';
 import { SETTINGS_FILE, cliSettings } from './workspaceSettings';
 import { resumeBudgets } from './resumeBudgets';
-import { usd } from '../shared/money';
+import { listLine } from './listLine';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseCommandLine(argv);
@@ -98,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
   // What the agent says is printed under each of its turns, once the turn is journaled (a retried answer once).
   const streamed = new StreamedText();
   const app = await compose(env, new CliApprovalGate(mode), {
-    onEvent: (e) => (e.type === 'committed' ? printLines(streamed.lines(e.sessionId, e.events, describeEvent)) : e.type === 'queued' ? printLines([`  ${queueText(e)}`]) : streamed.onModel(e.sessionId, e.event)),
+    onEvent: (e) => (e.type === 'committed' ? printLines(streamed.lines(e.sessionId, e.events, describeEvent)) : e.type === 'queued' ? undefined : streamed.onModel(e.sessionId, e.event)),
   }).catch((e: unknown) => {
     // The store itself refuses (storeMeta.ts): a session written here in plain would sit among the editor's encrypted ones.
     if (StoreError.is(e, 'KEY_UNAVAILABLE')) throw new StoreError('KEY_UNAVAILABLE', `the sessions in ${storeDir} are encrypted (the editor's savepoint.store.encryptAtRest), and the command line has no key for them: open them in the editor. Nothing was changed.`, { cause: e });
@@ -334,14 +333,6 @@ async function memoryCommand(app: Composed, args: string[]): Promise<number> {
 async function latestUnfinished(list: (o: ListSessionsOptions) => Promise<SessionPage>): Promise<SessionId | undefined> {
   // A session with no record at all was never started (a crash while it was): nothing to resume.
   return (await allSessions(list)).find((s) => s.status !== 'completed' && s.headSeq > 0)?.id;
-}
-
-/** One session's line; `ids`: the sessions there are (a fork whose source was deleted says so, as the sidebar does). */
-function listLine(s: SessionSummary, ids: ReadonlySet<string>): string {
-  const tokens = s.tokens.input + s.tokens.output + s.tokens.cacheRead + s.tokens.cacheWrite;
-  const waiting = s.pendingApproval ? `  waiting: ${terminalLine(s.pendingApproval.summary.slice(0, 60))}` : '';
-  const fork = s.parent ? `  (fork of ${ids.has(s.parent.sessionId) ? '' : 'a deleted session, '}${s.parent.sessionId}${s.parent.step === undefined ? '' : ` at step ${s.parent.step}`}; tokens and cost since the fork)` : '';
-  return `${s.id}  ${s.status.padEnd(11)} ${String(s.stepCount).padStart(4)} steps ${String(tokens).padStart(8)} tok  ${usd(s.costUsd).padStart(8)}  ${new Date(s.updatedAt).toISOString()}  ${terminalLine(s.title)}${fork}${waiting}`;
 }
 
 function printLines(lines: readonly string[]): void {

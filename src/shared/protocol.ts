@@ -19,6 +19,8 @@ export interface SessionRow {
   steps: number;
   tokens: number;
   costUsd: number;
+  /** Its command waits for its turn (another session's command runs in the folder): that session, and its title while known. */
+  queued?: { behind?: string; title?: string };
   /** What the session is waiting for, when it waits for the user. */
   pendingApproval: { tool: string; summary: string; requestedAt: number } | null;
   /** The session this one was forked from: its title while it exists (null once deleted), and the step. */

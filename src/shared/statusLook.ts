@@ -5,6 +5,8 @@ export interface SessionAtGlance {
   id: string;
   title: string;
   status: string;
+  /** A command of it waits for its turn (another session's command runs in its folder). */
+  queued?: object;
 }
 
 /** The Savepoint status bar item; undefined: hidden. */
@@ -15,6 +17,8 @@ export interface StatusLook {
   /** Drawn with the warning background: the user is waited for. */
   warning: boolean;
 }
+
+const sessionCount = (n: number): string => `${n} session${n === 1 ? '' : 's'}`;
 
 /** At most this many sessions are named in the tooltip; the rest are counted. */
 const MAX_NAMED = 3;
@@ -32,13 +36,19 @@ const named = (list: readonly SessionAtGlance[]): string => {
  */
 export function statusLook(sessions: readonly SessionAtGlance[], live: (id: string) => boolean): StatusLook | undefined {
   const waiting = sessions.filter((s) => s.status === 'waiting');
-  const running = sessions.filter((s) => s.status === 'running' || (s.status !== 'waiting' && live(s.id)));
-  const runs = running.length ? `${running.length} session${running.length === 1 ? '' : 's'} running` : '';
+  const active = sessions.filter((s) => s.status === 'running' || (s.status !== 'waiting' && live(s.id)));
+  // A session whose command waits for another's to end is not running it: told apart from one that is (or is stuck).
+  const queued = active.filter((s) => s.status === 'running' && s.queued);
+  const running = active.filter((s) => !queued.includes(s));
+  const inTurn = `waiting ${queued.length === 1 ? 'its' : 'their'} turn`;
+  const turns = queued.length ? `${queued.length} ${inTurn}` : '';
+  const runs = running.length ? `${sessionCount(running.length)} running${turns ? `, ${turns}` : ''}` : queued.length ? `${sessionCount(queued.length)} ${inTurn}` : '';
   if (waiting.length) {
-    const text = `$(bell-dot) Savepoint: ${waiting.length} approval${waiting.length === 1 ? '' : 's'} waiting${runs ? `, ${running.length} running` : ''}`;
+    const text = `$(bell-dot) Savepoint: ${waiting.length} approval${waiting.length === 1 ? '' : 's'} waiting${running.length ? `, ${running.length} running` : ''}${turns ? `, ${turns}` : ''}`;
     return { text, tooltip: `Waiting for your decision: ${named(waiting)}. Click to answer.`, command: 'savepoint.answerApprovals', warning: true };
   }
-  if (running.length) return { text: `$(sync~spin) Savepoint: ${runs}`, tooltip: `Running: ${named(running)}. Click to show the sessions.`, command: 'savepoint.sessions.focus', warning: false };
+  const tooltip = [running.length ? `Running: ${named(running)}.` : '', queued.length ? `Waiting for another session's command in the folder to end: ${named(queued)}.` : ''].filter(Boolean).join(' ');
+  if (active.length) return { text: `$(sync~spin) Savepoint: ${runs}`, tooltip: `${tooltip} Click to show the sessions.`, command: 'savepoint.sessions.focus', warning: false };
   return undefined;
 }
 

@@ -97,7 +97,8 @@ export interface ModelEntry extends EntryBase {
   settled: boolean;
 }
 
-export type ToolState = 'planned' | 'waiting' | 'running' | 'done' | 'error' | 'skipped';
+/** `waiting`: for the user's approval; `queued`: a command waiting for another session's command in its folder to end. */
+export type ToolState = 'planned' | 'waiting' | 'queued' | 'running' | 'done' | 'error' | 'skipped';
 
 export interface ToolEntry extends EntryBase {
   kind: 'tool';

@@ -1,6 +1,7 @@
 import type { CaptureMark, ChangeCapture, FileChangeSet } from '../ports/changeCapture';
 import type { ToolOutput } from '../tools/tool';
 import type { SessionId } from '../store/types';
+import type { CommandTurnData } from './commandTurnEvent';
 import type { RunnerDeps } from './runner';
 
 /**
@@ -15,14 +16,25 @@ export async function captured(capture: ChangeCapture | undefined, run: () => Pr
   if (!capture) return { out: await run() };
   const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
   let mark: CaptureMark;
-  let waited = false;
+  // The wait's record (journaled while the turn is awaited): settled before anything else is journaled or run.
+  let told: Promise<void> | undefined;
   try {
-    mark = await capture.begin(label, signal, queue && ((behind) => ((waited = true), queue.waiting(behind))));
-    if (waited) queue?.running();
+    mark = await capture.begin(label, signal, queue && ((behind) => void (told = Promise.resolve(queue.waiting(behind))).catch(() => undefined)));
   } catch (e) {
+    await told;
     // Paused or cancelled while it waited for another session's command: never run.
     if (signal?.aborted) return { out: { content: NOT_RUN, isError: true } };
     return { out: unrecorded(await run(), why(e)) };
+  }
+  if (told) {
+    try {
+      await told;
+      // Its turn, journaled before it runs: a crash before this line leaves a command that never ran.
+      await queue?.running();
+    } catch (e) {
+      await capture.end(mark).catch(() => undefined);
+      throw e;
+    }
   }
   let out: ToolOutput;
   try {
@@ -42,8 +54,8 @@ export async function captured(capture: ChangeCapture | undefined, run: () => Pr
 
 /** Told when a command has to wait for its turn (another session's command runs: its capture's label), and when it then runs. */
 export interface QueueWatch {
-  waiting(behind: string | undefined): void;
-  running(): void;
+  waiting(behind: string | undefined): void | Promise<void>;
+  running(): void | Promise<void>;
 }
 
 /** Files a command changed that no path reaches (names not UTF-8): said, since they are in no record and no rewind. */
@@ -60,17 +72,24 @@ const NOT_RUN = 'The command was not run: the session was paused or cancelled wh
 
 const unrecorded = (out: ToolOutput, why: string): ToolOutput => ({ ...out, content: `${out.content}\n[the files this command changed were not recorded: ${why}]` });
 
-/** The notices of the call `callId` of session `sessionId` while its command waits for its turn (see QueueNotice). */
-export function queueNotices(deps: Pick<RunnerDeps, 'onEvent'>, sessionId: SessionId, callId: string): QueueWatch | undefined {
+/**
+ * The notices of the call `callId` of session `sessionId` while its command waits for its turn (see
+ * QueueNotice), and its records (`journal`: the wait, then the turn, see CommandTurnData).
+ */
+export function queueNotices(deps: Pick<RunnerDeps, 'onEvent' | 'probe'>, sessionId: SessionId, callId: string, journal: (data: CommandTurnData) => Promise<unknown>): QueueWatch {
   const say = deps.onEvent;
-  if (!say) return undefined;
   let behind: SessionId | undefined;
   return {
-    waiting: (label) => {
+    waiting: async (label) => {
       // A label is `session/call` (captureLabel).
       behind = label === undefined ? undefined : (label.slice(0, label.indexOf('/')) as SessionId) || undefined;
-      say({ type: 'queued', sessionId, callId, behind, waiting: true });
+      say?.({ type: 'queued', sessionId, callId, behind, waiting: true });
+      await journal({ callId, waiting: true, ...(behind !== undefined ? { behind } : {}) });
+      deps.probe?.('queued:command');
     },
-    running: () => say({ type: 'queued', sessionId, callId, behind, waiting: false }),
+    running: async () => {
+      await journal({ callId, waiting: false });
+      say?.({ type: 'queued', sessionId, callId, behind, waiting: false });
+    },
   };
 }

@@ -5,8 +5,8 @@ import type { RunnerDeps } from './runner';
 
 /**
  * A session's command waits for another session's command in its folder (`waiting`: true; `behind`:
- * that session, undefined when not known or it is a check), then runs (`waiting`: false). Live
- * only: nothing of it is journaled (the call is journaled as started before it waits).
+ * that session, undefined when not known or it is a check), then runs (`waiting`: false). The live
+ * notice of the sidebar's note; the wait and the turn are journaled too (CommandTurnData).
  */
 export interface QueueNotice {
   type: 'queued';

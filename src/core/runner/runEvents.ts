@@ -4,6 +4,7 @@ import type { Usage, StopReason } from '../model/types';
 import type { BlobHash, SessionStatus } from '../store/types';
 import type { ApprovalPolicy, ToolCategory } from './approvalPolicy';
 import type { Budgets, Exhaustion } from './budgets';
+import type { CommandTurnData } from './commandTurnEvent';
 
 /**
  * The runner's journal. Message bodies live in the blob store (content-addressed, deduplicated);
@@ -366,6 +367,7 @@ export interface RunnerEventMap {
   fact_pinned: FactPinnedData;
   fact_unpinned: FactUnpinnedData;
   episode_remembered: EpisodeRememberedData;
+  command_turn: CommandTurnData;
 }
 
 export type RunnerEventType = keyof RunnerEventMap;
@@ -381,9 +383,8 @@ export interface Timed {
 export type RunnerEvent = { [K in RunnerEventType]: { type: K; data: RunnerEventMap[K] & Timed } }[RunnerEventType];
 
 /**
- * The approval question journaled at `seq` (the journal's next event): its id is its kind, the call
- * it is about (none for budget and loop questions) and that seq, so that an answer names the very
- * question it answers, and `approvalKind` reads the kind back from an id.
+ * The approval question journaled at `seq` (the journal's next event): its id is its kind, the call it is about (none for
+ * budget and loop questions) and that seq, so that an answer names the very question it answers (`approvalKind` reads it back).
  */
 export function question(seq: number, data: Omit<ApprovalRequestedData, 'approvalId'>): RunnerEvent {
   return { type: 'approval_requested', data: { approvalId: [data.kind, ...(data.callId !== undefined ? [data.callId] : []), seq].join(':'), ...data } };

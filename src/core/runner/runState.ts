@@ -23,6 +23,8 @@ export interface CallState {
   result?: ToolResultData;
   /** A command cut off by a crash: what it had changed by then (from its 'command_rerun' question). */
   interrupted?: SideEffect[];
+  /** A command waiting for its turn in its folder (another session's command runs): `behind` holds the turn, when known. */
+  queued?: { behind?: string };
   /** Its input was cut off by max_tokens: it is answered with an error, never run. */
   cut?: true;
   /** With `cut`: what cut it off was the full context window (model_context_window_exceeded), not max_tokens. */
@@ -135,6 +137,8 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
         const { decision: _d, approvalId: _a, ...rest } = c;
         return { ...rest, started: e.data };
       });
+    case 'command_turn':
+      return updateCall(s, e.data.callId, ({ queued: _q, ...c }) => (e.data.waiting ? { ...c, queued: e.data.behind !== undefined ? { behind: e.data.behind } : {} } : c));
     case 'approval_requested': {
       const interrupted = e.data.interrupted;
       const withCall = e.data.callId ? updateCall(s, e.data.callId, (c) => ({ ...c, approvalId: e.data.approvalId, ...(interrupted ? { interrupted } : {}) })) : s;

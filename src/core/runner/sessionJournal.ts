@@ -211,7 +211,10 @@ export const hashMessage = (m: Message): BlobHash => hashBytes(encodeMessage(m))
 function summaryOf(s: RunState): SummaryPatch {
   const open = s.openApprovals[0];
   const own = ownSpend(s);
+  // Only a running session's command waits for its turn (one that stopped meanwhile waits for nothing).
+  const queued = s.status === 'running' ? s.calls.find((c) => c.queued && !c.result)?.queued : undefined;
   return {
+    queued: queued ? { ...(queued.behind !== undefined ? { behind: queued.behind as SessionId } : {}) } : null,
     status: s.status,
     stepCount: s.counters.steps,
     tokens: own.usage,

@@ -23,11 +23,17 @@ export function toRow(s: SessionSummary, titles: ReadonlyMap<string, string> = n
     costUsd: s.costUsd,
     pendingApproval: s.pendingApproval ? { tool: s.pendingApproval.tool, summary: s.pendingApproval.summary, requestedAt: s.pendingApproval.requestedAt } : null,
     forkOf: s.parent ? { id: s.parent.sessionId, title: titles.get(s.parent.sessionId) ?? null, step: s.parent.step ?? null } : null,
+    ...(s.queued ? { queued: queuedRow(s.queued.behind, titles) } : {}),
   };
 }
 
 /** A stored session as the tree of sessions sees it (`sessionTree.ts`). */
 export const treeNode = (s: SessionSummary): TreeSession => ({ id: s.id, title: s.title, createdAt: s.createdAt, forkOf: s.parent ? { id: s.parent.sessionId, step: s.parent.step ?? null } : null });
+
+function queuedRow(behind: string | undefined, titles: ReadonlyMap<string, string>): NonNullable<SessionRow['queued']> {
+  const title = behind === undefined ? undefined : titles.get(behind);
+  return { ...(behind !== undefined ? { behind } : {}), ...(title !== undefined ? { title } : {}) };
+}
 
 /**
  * A new session's title from its task: the first line with text (a task written in an editor or

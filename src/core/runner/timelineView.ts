@@ -142,6 +142,7 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
     case 'tool_result':
     case 'approval_requested':
     case 'approval_decided':
+    case 'command_turn':
       return applyCallEvent(state, e, ev, look);
     case 'message_added': {
       const d = ev.data;
@@ -247,6 +248,11 @@ function applyCallEvent(state: TimelineState, e: JournalEvent, ev: RunnerEvent, 
     }
     case 'tool_started':
       return [started(state, e, ev.data, look)];
+    case 'command_turn': {
+      // A command waiting for another session's in its folder, then running (its result settles it).
+      const t = state.entries.get(`tool:${ev.data.callId}`);
+      return t?.kind === 'tool' && (t.state === 'running' || t.state === 'queued') ? [put(state, { ...t, state: ev.data.waiting ? 'queued' : 'running' })] : [];
+    }
     case 'tool_result': {
       const d = ev.data;
       const t = toolEntry(state, e, d.callId, d.name);

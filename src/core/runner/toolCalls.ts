@@ -30,11 +30,10 @@ import { RunnerError, type AppendExtras, type SessionJournal, hashBytes, hashMes
 
 type Commit = (j: SessionJournal, step: number, events: RunnerEvent[], extras?: AppendExtras) => Promise<void>;
 /**
- * Moves one tool call forward by one journaled stage: planned (validated, approval asked when the
- * policy says so), started (intent record with the before/after hashes of every file it changes),
- * result. A call found started without a result at resume was in flight when the last process
- * died; it is reconciled, never guessed: reads run again, file changes are compared by hash,
- * commands are never re-run without the user.
+ * Moves one tool call forward by one journaled stage: planned (validated, approval asked when the policy says so), started (intent
+ * record with the before/after hashes of every file it changes), result. A call found started without a result at resume was in
+ * flight when the last process died; it is reconciled, never guessed: reads run again, file changes are compared by hash,
+ * commands are never re-run without the user (one that only waited for its turn never ran: it runs).
  */
 export class ToolCalls {
   private readonly checks: StepChecks;
@@ -214,7 +213,7 @@ export class ToolCalls {
   }
 
   private async recordCaptured(j: SessionJournal, call: CallState, tool: Tool, input: unknown, signal: AbortSignal, base: StepBase, recovered?: ToolResultData['recovered'], earlier?: Interrupted): Promise<void> {
-    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id), signal, queueNotices(this.deps, j.id, call.id));
+    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id), signal, queueNotices(this.deps, j.id, call.id, (data) => this.commit(j, j.state.turn, [{ type: 'command_turn', data }])));
     const ran = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
     // An edited run again after a crash: what the cut-off run had changed is the step's too.
@@ -288,6 +287,8 @@ export class ToolCalls {
       const content = `${out.content}${told}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
+    // Its process died while the command waited for its turn (CommandTurnData): it never ran, so it runs now as a first run does.
+    if (call.queued) return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal));
     // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer. What still ran of it is stopped first.
     const stopped = await stopLeftovers(this.deps.toolContext.processes, this.deps.store, j, call.id);
     const found = tool.category === 'mutate' ? await recoverInterrupted(this.deps.capture, j, call.id) : undefined;
@@ -380,9 +381,8 @@ export class ToolCalls {
   }
 
   /** The tool's changes, each file named by its real path (`byRealPath`). */
-  private async planChanges(tool: Tool, input: unknown, signal: AbortSignal): Promise<FileChange[]> {
-    return byRealPath(this.deps.toolContext.workspace, await plannedWithoutMarkers(() => (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal)), input, this.deps.toolContext.secrets));
-  }
+  private planChanges = async (tool: Tool, input: unknown, signal: AbortSignal): Promise<FileChange[]> =>
+    byRealPath(this.deps.toolContext.workspace, await plannedWithoutMarkers(() => (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal)), input, this.deps.toolContext.secrets));
 
   private ctx(signal: AbortSignal, j?: SessionJournal, callId?: string) {
     const outputs = j ? { read: async (id: string) => (j.state.outputs[id] ? j.getBlob(j.state.outputs[id]) : undefined) } : undefined;

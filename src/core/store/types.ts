@@ -77,6 +77,12 @@ export interface SessionSummary {
    * temporary files may be beside the user's files: start-up looks for them (`sweepCrashLeftovers`).
    */
   unsettled?: string[];
+  /** A command of this running session waits for its turn in its folder (`behind`: the session whose command runs, when known). */
+  queued?: QueuedSummary;
+}
+
+export interface QueuedSummary {
+  behind?: SessionId;
 }
 
 export interface DigestCoverage {
@@ -101,7 +107,7 @@ export interface EventDigest {
 /** Fields a step may change in the index; the store owns id, createdAt, updatedAt, headSeq, snapshotSeq, sizeBytes. */
 export type SummaryPatch = Partial<
   Pick<SessionSummary, 'title' | 'status' | 'stepCount' | 'tokens' | 'costUsd' | 'pendingApproval' | 'pinned' | 'unsettled'>
->;
+> & { queued?: QueuedSummary | null };
 
 export interface JournalEvent<T = unknown> {
   /** Monotonic per session, starting at 1. */

@@ -119,6 +119,24 @@ describe('Sidebar list', () => {
     again.dispose();
   });
 
+  it("says which session's command a session's command waits for, in its row and its header, and running again after", async () => {
+    const queued = (await store.createSession({ title: 'A queued session', status: 'running' })).id;
+    await commitSteps(store, queued, 0, 1, 1, 'A queued session');
+    await store.updateSession(queued, { queued: { behind: running } });
+    host.notifyChanged();
+    const { panel } = await openPage('Savepoint sidebar (queued)');
+    const row = 'li.session[title="A queued session"]';
+    await workbenchUi({ wait: `${row} .pending:has-text('Waiting its turn: a command of "A running session" runs in this folder')` });
+    assert.equal((await workbenchUi({ count: `${row} .codicon-watch` }))?.count, 1, 'a watch, not the spinning sync of a running command');
+    await workbenchUi({ click: `${row} button.open` });
+    await workbenchUi({ wait: `${header('A queued session')} .status-badge:has-text("Waiting its turn")`, shot: 'sidebar-queued-command', of: '.editor-group-container' });
+    await store.updateSession(queued, { queued: null });
+    host.notifyChanged();
+    await workbenchUi({ wait: `${header('A queued session')} .status-badge:has-text("Running")` });
+    assert.equal((await workbenchUi({ count: `${row} .pending` }))?.count, 0, 'its turn came: nothing said of a wait');
+    panel.dispose();
+  });
+
   // Last: the sessions it adds stay. A list of every session rebuilt at each change of a running one held the page.
   it('lists 300 finished sessions a page at a time: the newest first, and "Show more" for the rest', async () => {
     for (let n = 0; n < 300; n++) await store.createSession({ title: `Finished ${n}`, status: 'completed' });

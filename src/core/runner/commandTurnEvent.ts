@@ -1,0 +1,10 @@
+/**
+ * A command waits for its turn in its folder (`waiting`; `behind`: the session whose command holds
+ * it, when known), then gets it (`waiting`: false, before it runs): journaled only when it waits, so
+ * that every view, in any process, says "queued" meanwhile. Waiting when its process died: never ran.
+ */
+export interface CommandTurnData {
+  callId: string;
+  waiting: boolean;
+  behind?: string;
+}
