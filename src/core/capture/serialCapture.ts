@@ -59,8 +59,8 @@ export class SerialCapture implements ChangeCapture {
    * command's change (the next capture folds it into its index). Aborted while waiting: throws its
    * reason, and `run` is not run.
    */
-  async inTurn<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.turns.take(signal);
+  async inTurn<T>(run: () => Promise<T>, signal?: AbortSignal, waits?: (behind: string | undefined) => void): Promise<T> {
+    const release = await this.turns.take(signal, undefined, waits);
     try {
       return await run();
     } finally {

@@ -219,10 +219,19 @@ export interface ChangeCapture {
    * folder's turn, after the commands asked for before it): what it writes is then no command's
    * change. A check command runs so. `signal` stops the wait (its reason thrown, `run` not run). Optional.
    */
-  inTurn?<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  inTurn?<T>(run: () => Promise<T>, signal?: AbortSignal, waits?: (behind: string | undefined) => void): Promise<T>;
 
   /** The changes of `label` are recorded: what was kept on disk for `recover` can go. Optional. */
   forget?(label: string): Promise<void>;
+}
+
+/**
+ * Told when a command or a check has to wait for its turn in the folder (`behind`: the label of the
+ * capture open then, undefined when not known or a check), and when it then gets it, before it runs.
+ */
+export interface TurnWatch {
+  waiting(behind: string | undefined): void | Promise<void>;
+  running(): void | Promise<void>;
 }
 
 /** A write about to happen (see ChangeCapture.holdWrites). */

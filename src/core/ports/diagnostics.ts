@@ -1,5 +1,7 @@
 /** Compiler and linter findings for the workspace (port): VS Code's diagnostics in the extension, a configured check command in the CLI. */
 
+import type { TurnWatch } from './changeCapture';
+
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
 export interface Diagnostic {
@@ -62,7 +64,8 @@ export interface Diagnostics {
    * Sources that run processes (a check command) return themselves with those processes carrying
    * `mark` (`RunOptions.mark`): after a crash, a later process can then stop what still runs of them.
    * Such a source may write files (a tsbuildinfo, a coverage folder): the runner runs it in the
-   * folder's turn (`ChangeCapture.inTurn`), never beside another session's command.
+   * folder's turn (`ChangeCapture.inTurn`), never beside another session's command; `watch` is told
+   * when a check of the source returned waits for its turn (a source that runs nothing ignores it).
    */
-  markedAs?(mark: string): Diagnostics;
+  markedAs?(mark: string, watch?: TurnWatch): Diagnostics;
 }

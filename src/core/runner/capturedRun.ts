@@ -1,4 +1,4 @@
-import type { CaptureMark, ChangeCapture, FileChangeSet } from '../ports/changeCapture';
+import type { CaptureMark, ChangeCapture, FileChangeSet, TurnWatch } from '../ports/changeCapture';
 import type { ToolOutput } from '../tools/tool';
 import type { SessionId } from '../store/types';
 import type { CommandTurnData } from './commandTurnEvent';
@@ -53,9 +53,21 @@ export async function captured(capture: ChangeCapture | undefined, run: () => Pr
 }
 
 /** Told when a command has to wait for its turn (another session's command runs: its capture's label), and when it then runs. */
-export interface QueueWatch {
-  waiting(behind: string | undefined): void | Promise<void>;
-  running(): void | Promise<void>;
+export type QueueWatch = TurnWatch;
+
+/** `run` in the folder's turn (`ChangeCapture.inTurn`: a check command), its wait and its turn told to `watch` as a command's are (`captured`). */
+export async function inTurnWatched<T>(capture: Required<Pick<ChangeCapture, 'inTurn'>>, run: () => Promise<T>, signal?: AbortSignal, watch?: QueueWatch): Promise<T> {
+  let told: Promise<void> | undefined;
+  const waits = watch && ((behind: string | undefined) => void (told = Promise.resolve(watch.waiting(behind))).catch(() => undefined));
+  try {
+    return await capture.inTurn(async () => {
+      if (told) await told.then(() => watch?.running());
+      return run();
+    }, signal, waits);
+  } finally {
+    // Stopped while it waited: its record is in before anything after it.
+    await told?.catch(() => undefined);
+  }
 }
 
 /** Files a command changed that no path reaches (names not UTF-8): said, since they are in no record and no rewind. */
@@ -74,22 +86,23 @@ const unrecorded = (out: ToolOutput, why: string): ToolOutput => ({ ...out, cont
 
 /**
  * The notices of the call `callId` of session `sessionId` while its command waits for its turn (see
- * QueueNotice), and its records (`journal`: the wait, then the turn, see CommandTurnData).
+ * QueueNotice), and its records (`journal`: the wait, then the turn, see CommandTurnData). `check`: the wait is of a check command's.
  */
-export function queueNotices(deps: Pick<RunnerDeps, 'onEvent' | 'probe'>, sessionId: SessionId, callId: string, journal: (data: CommandTurnData) => Promise<unknown>): QueueWatch {
+export function queueNotices(deps: Pick<RunnerDeps, 'onEvent' | 'probe'>, sessionId: SessionId, callId: string, journal: (data: CommandTurnData) => Promise<unknown>, check?: true): QueueWatch {
+  const of = check ? { check } : {};
   const say = deps.onEvent;
   let behind: SessionId | undefined;
   return {
     waiting: async (label) => {
       // A label is `session/call` (captureLabel).
       behind = label === undefined ? undefined : (label.slice(0, label.indexOf('/')) as SessionId) || undefined;
-      say?.({ type: 'queued', sessionId, callId, behind, waiting: true });
-      await journal({ callId, waiting: true, ...(behind !== undefined ? { behind } : {}) });
+      say?.({ type: 'queued', sessionId, callId, behind, waiting: true, ...of });
+      await journal({ callId, waiting: true, ...(behind !== undefined ? { behind } : {}), ...of });
       deps.probe?.('queued:command');
     },
     running: async () => {
-      await journal({ callId, waiting: false });
-      say?.({ type: 'queued', sessionId, callId, behind, waiting: false });
+      await journal({ callId, waiting: false, ...of });
+      say?.({ type: 'queued', sessionId, callId, behind, waiting: false, ...of });
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { ChangeCapture } from '../ports/changeCapture';
+import type { ChangeCapture, TurnWatch } from '../ports/changeCapture';
+import { inTurnWatched } from './capturedRun';
 import type { Diagnostics } from '../ports/diagnostics';
 import type { SessionId } from '../store/types';
 import type { RunnerDeps } from './runner';
@@ -14,6 +15,8 @@ export interface QueueNotice {
   callId: string;
   behind: SessionId | undefined;
   waiting: boolean;
+  /** The call's check command waits (the check after its step, get_diagnostics), not the call's command. */
+  check?: true;
 }
 
 /**
@@ -29,14 +32,15 @@ export function withCheckTurns(deps: RunnerDeps): RunnerDeps {
   return { ...deps, toolContext: { ...deps.toolContext, diagnostics: inTurns(source, capture as ChangeCapture & Required<Pick<ChangeCapture, 'inTurn'>>) } };
 }
 
-function inTurns(source: Diagnostics, capture: ChangeCapture & Required<Pick<ChangeCapture, 'inTurn'>>): Diagnostics {
+/** `watch`: told when a check waits for its turn, then gets it (`markedAs` gives each session's call its own). */
+function inTurns(source: Diagnostics, capture: ChangeCapture & Required<Pick<ChangeCapture, 'inTurn'>>, watch?: TurnWatch): Diagnostics {
   const { collectReport, markedAs, settle, reports, prepare } = source;
   return {
-    collect: (paths, signal) => capture.inTurn(() => source.collect(paths, signal), signal),
-    ...(collectReport ? { collectReport: (paths, signal) => capture.inTurn(() => collectReport.call(source, paths, signal), signal) } : {}),
-    ...(markedAs ? { markedAs: (mark) => inTurns(markedAs.call(source, mark), capture) } : {}),
+    collect: (paths, signal) => inTurnWatched(capture, () => source.collect(paths, signal), signal, watch),
+    ...(collectReport ? { collectReport: (paths, signal) => inTurnWatched(capture, () => collectReport.call(source, paths, signal), signal, watch) } : {}),
+    ...(markedAs ? { markedAs: (mark, told) => inTurns(markedAs.call(source, mark), capture, told) } : {}),
     ...(settle ? { settle: settle.bind(source) } : {}),
     ...(reports ? { reports: reports.bind(source) } : {}),
-    ...(prepare ? { prepare: (paths, signal) => capture.inTurn(() => prepare.call(source, paths, signal), signal) } : {}),
+    ...(prepare ? { prepare: (paths, signal) => inTurnWatched(capture, () => prepare.call(source, paths, signal), signal, watch) } : {}),
   };
 }

@@ -7,4 +7,9 @@ export interface CommandTurnData {
   callId: string;
   waiting: boolean;
   behind?: string;
+  /**
+   * The wait is of a check command the call runs (the check after its step, get_diagnostics), not of
+   * the command itself: a crash during it says nothing of whether the command ran.
+   */
+  check?: true;
 }

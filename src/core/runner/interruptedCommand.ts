@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChangeCapture } from '../ports/changeCapture';
+import type { ChangeCapture, TurnWatch } from '../ports/changeCapture';
 import type { Diagnostics } from '../ports/diagnostics';
 import type { ProcessRunner } from '../ports/processRunner';
 import type { CheckpointStore } from '../store/checkpointStore';
@@ -21,17 +21,17 @@ const commandMark = (store: CheckpointStore, j: SessionJournal, callId: string):
 const checkMark = (store: CheckpointStore, j: SessionJournal): string => commandMark(store, j, '#check');
 
 /** The tools' context with what the call `callId` runs marked as the call's: its commands, and the check command get_diagnostics runs. */
-export function markedFor(ctx: Pick<ToolContext, 'processes' | 'diagnostics'>, store: CheckpointStore, j: SessionJournal, callId: string): Pick<ToolContext, 'processes' | 'diagnostics'> {
+export function markedFor(ctx: Pick<ToolContext, 'processes' | 'diagnostics'>, store: CheckpointStore, j: SessionJournal, callId: string, watch?: TurnWatch): Pick<ToolContext, 'processes' | 'diagnostics'> {
   const mark = commandMark(store, j, callId);
   const { processes, diagnostics } = ctx;
   return {
     processes: { run: (command, options) => processes.run(command, { ...options, mark }), ...(processes.stopMarked ? { stopMarked: processes.stopMarked.bind(processes) } : {}) },
-    diagnostics: diagnostics.markedAs?.(mark) ?? diagnostics,
+    diagnostics: diagnostics.markedAs?.(mark, watch) ?? diagnostics,
   };
 }
 
 /** `source`, its check command's processes marked as the session's steps' checks (`stopCheckLeftovers` finds them). */
-export const checksMarked = (source: Diagnostics, store: CheckpointStore, j: SessionJournal): Diagnostics => source.markedAs?.(checkMark(store, j)) ?? source;
+export const checksMarked = (source: Diagnostics, store: CheckpointStore, j: SessionJournal, watch?: TurnWatch): Diagnostics => source.markedAs?.(checkMark(store, j), watch) ?? source;
 
 /** Stops what still runs of a step's check that a process which died had started (before this process runs one). Returns the names of the processes stopped. */
 export async function stopCheckLeftovers(processes: ProcessRunner, store: CheckpointStore, j: SessionJournal): Promise<string[]> {

@@ -24,7 +24,7 @@ export interface CallState {
   /** A command cut off by a crash: what it had changed by then (from its 'command_rerun' question). */
   interrupted?: SideEffect[];
   /** A command waiting for its turn in its folder (another session's command runs): `behind` holds the turn, when known. */
-  queued?: { behind?: string };
+  queued?: { behind?: string; check?: true };
   /** Its input was cut off by max_tokens: it is answered with an error, never run. */
   cut?: true;
   /** With `cut`: what cut it off was the full context window (model_context_window_exceeded), not max_tokens. */
@@ -138,7 +138,7 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
         return { ...rest, started: e.data };
       });
     case 'command_turn':
-      return updateCall(s, e.data.callId, ({ queued: _q, ...c }) => (e.data.waiting ? { ...c, queued: e.data.behind !== undefined ? { behind: e.data.behind } : {} } : c));
+      return updateCall(s, e.data.callId, ({ queued: _q, ...c }) => (e.data.waiting ? { ...c, queued: { ...(e.data.behind !== undefined ? { behind: e.data.behind } : {}), ...(e.data.check ? { check: true as const } : {}) } } : c));
     case 'approval_requested': {
       const interrupted = e.data.interrupted;
       const withCall = e.data.callId ? updateCall(s, e.data.callId, (c) => ({ ...c, approvalId: e.data.approvalId, ...(interrupted ? { interrupted } : {}) })) : s;
@@ -202,7 +202,8 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
     case 'fact_unpinned':
       return { ...s, pinned: (s.pinned ?? []).filter((f) => f !== e.data.fact) };
     case 'status': {
-      const next: RunState = { ...s, status: e.data.status };
+      // A check's wait ended with its run (paused, stopped, its process gone); a command's is kept: it never ran (see reconcile).
+      const next: RunState = { ...s, status: e.data.status, calls: s.calls.map(({ queued, ...c }) => (queued && !queued.check ? { ...c, queued } : c)) };
       if (e.data.forked) {
         next.inherited = s.counters;
         next.inheritedUsage = s.usage;

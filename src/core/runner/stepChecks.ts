@@ -1,3 +1,4 @@
+import type { TurnWatch } from '../ports/changeCapture';
 import type { Diagnostics } from '../ports/diagnostics';
 import type { BlobInput } from '../store/types';
 import type { SideEffect, StepDiagnostics } from './runEvents';
@@ -32,11 +33,14 @@ export class StepChecks {
     private readonly stopLeftovers?: (j: SessionJournal) => Promise<unknown>,
   ) {}
 
-  /** A runner's: its check command's processes marked as the session's, and what a check cut off by a crash still runs stopped. */
-  static of(deps: Pick<RunnerDeps, 'toolContext' | 'store'>): StepChecks {
+  /**
+   * A runner's: its check command's processes marked as the session's, and what a check cut off by a crash still runs stopped.
+   * `watch`: told when a check of the session waits for its turn in the folder, then gets it.
+   */
+  static of(deps: Pick<RunnerDeps, 'toolContext' | 'store'>, watch?: (j: SessionJournal) => TurnWatch | undefined): StepChecks {
     const ctx = deps.toolContext;
     return new StepChecks(
-      (j) => checksMarked(ctx.diagnostics, deps.store, j),
+      (j) => checksMarked(ctx.diagnostics, deps.store, j, watch?.(j)),
       (p) => ctx.workspace.stat(p).then((st) => st !== undefined, () => true),
       (j) => stopCheckLeftovers(ctx.processes, deps.store, j),
     );

@@ -192,3 +192,6 @@ export function listEffects(effects: readonly SideEffect[], max = 10, words = fa
   });
   return `${shown.join(', ')}${effects.length > max ? `, and ${effects.length - max} more` : ''}`;
 }
+
+/** A snapshot's symbol lines, each on a line of its own after a result (none: nothing). */
+export const withSymbols = (s: SymbolSnapshot): string => (s.lines.length ? `\n${s.lines.join('\n')}` : '');

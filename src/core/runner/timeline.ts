@@ -170,9 +170,11 @@ export function describeEvent(ev: RunnerEvent): string {
       return `${head}pinned by the ${ev.data.by}: ${cut(flat(ev.data.fact), 120)}`;
     case 'fact_unpinned':
       return `${head}unpinned: ${cut(flat(ev.data.fact), 120)}`;
-    case 'command_turn':
-      if (!ev.data.waiting) return `${head}  turn ${ev.data.callId}: runs now`;
-      return `${head}  queued ${ev.data.callId}: waits for ${ev.data.behind !== undefined ? `a command of session ${ev.data.behind}` : "another session's command or check"} to finish (one command runs at a time in this folder)`;
+    case 'command_turn': {
+      const what = ev.data.check ? `the check of ${ev.data.callId}` : ev.data.callId;
+      if (!ev.data.waiting) return `${head}  turn ${what}: runs now`;
+      return `${head}  queued ${what}: waits for ${ev.data.behind !== undefined ? `a command of session ${ev.data.behind}` : "another session's command or check"} to finish (one command runs at a time in this folder)`;
+    }
     default:
       return `${head}${(ev as { type: string }).type}`;
   }

@@ -7,11 +7,11 @@ import type { BlobHash, BlobInput, EffectWrite } from '../store/types';
 import { needsApproval, policyNow } from './approvalPolicy';
 import { DEFAULT_MAX_FILE_BYTES, SEEN_BLOB_MAX, byRealPath, changeBlobs, editStagingTag, hashOrNull, toMutation, unifiedDiff } from './fileChanges';
 import { callKey } from './loopDetector';
-import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, listEffects, symbolSnapshot } from './stepEffects';
+import { type FileVersions, type SymbolSnapshot, describeSideEffects, fromCapture, listEffects, symbolSnapshot, withSymbols } from './stepEffects';
 import { type Interrupted, captureLabel, markedFor, recoverInterrupted, rerunQuestion, stopLeftovers } from './interruptedCommand';
 import { composeEffects } from './composeEffects';
 import { approvedFromDisk, mergeStale } from './pendingMerge';
-import { captured, queueNotices } from './capturedRun';
+import { type QueueWatch, captured, queueNotices } from './capturedRun';
 import { type ApprovedDisk, type ShownChange, approvedAt, approvedDisk, conflictQuestion } from './conflictQuestion';
 import { changedAfterEditNote, mergedNote } from './outsideChanges';
 import { inFlightFiles, notMadeNote, notWrittenNote } from './inFlightEdits';
@@ -43,7 +43,7 @@ export class ToolCalls {
     private readonly now: () => number,
     private readonly commit: Commit,
   ) {
-    this.checks = StepChecks.of(deps);
+    this.checks = StepChecks.of(deps, (j) => this.turnWatch(j, j.state.calls.find((c) => c.started && !c.result)?.id, true));
   }
 
   async advance(j: SessionJournal, call: CallState, startedHere: Set<string>, signal: AbortSignal): Promise<void> {
@@ -213,7 +213,7 @@ export class ToolCalls {
   }
 
   private async recordCaptured(j: SessionJournal, call: CallState, tool: Tool, input: unknown, signal: AbortSignal, base: StepBase, recovered?: ToolResultData['recovered'], earlier?: Interrupted): Promise<void> {
-    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id), signal, queueNotices(this.deps, j.id, call.id, (data) => this.commit(j, j.state.turn, [{ type: 'command_turn', data }])));
+    const { out, set } = await captured(tool.category === 'mutate' ? this.deps.capture : undefined, () => this.execute(tool, input, signal, j, call.id), captureLabel(j, call.id), signal, this.turnWatch(j, call.id));
     const ran = set ? fromCapture(set) : undefined;
     this.deps.probe?.(`applied:${tool.name}`);
     // An edited run again after a crash: what the cut-off run had changed is the step's too.
@@ -288,7 +288,7 @@ export class ToolCalls {
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
     // Its process died while the command waited for its turn (CommandTurnData): it never ran, so it runs now as a first run does.
-    if (call.queued) return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal));
+    if (call.queued && !call.queued.check) return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal));
     // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer. What still ran of it is stopped first.
     const stopped = await stopLeftovers(this.deps.toolContext.processes, this.deps.store, j, call.id);
     const found = tool.category === 'mutate' ? await recoverInterrupted(this.deps.capture, j, call.id) : undefined;
@@ -380,6 +380,8 @@ export class ToolCalls {
     await this.commit(j, j.state.turn, events, extras);
   }
 
+  /** The notices and records of the call's command (`check`: its check command) while it waits for its turn in the folder, then gets it. */
+  private turnWatch = (j: SessionJournal, callId: string | undefined, check?: true): QueueWatch | undefined => (callId === undefined ? undefined : queueNotices(this.deps, j.id, callId, (data) => this.commit(j, j.state.turn, [{ type: 'command_turn', data }]), check));
   /** The tool's changes, each file named by its real path (`byRealPath`). */
   private planChanges = async (tool: Tool, input: unknown, signal: AbortSignal): Promise<FileChange[]> =>
     byRealPath(this.deps.toolContext.workspace, await plannedWithoutMarkers(() => (tool.plan as NonNullable<Tool['plan']>)(input, this.ctx(signal)), input, this.deps.toolContext.secrets));
@@ -389,9 +391,7 @@ export class ToolCalls {
     // Bound to the call: its id is the idempotency key, so a call run again at resume writes nothing twice.
     const memory = j && callId && this.deps.memory ? this.deps.memory.port({ sessionId: j.id, seq: j.headSeq, step: j.state.turn, opKey: callId }) : undefined;
     // Its commands' processes are marked as the call's: a resume after a crash finds what still runs of them (`stopLeftovers`).
-    const marked = j && callId ? markedFor(this.deps.toolContext, this.deps.store, j, callId) : {};
+    const marked = j && callId ? markedFor(this.deps.toolContext, this.deps.store, j, callId, this.turnWatch(j, callId, true)) : {};
     return { ...this.deps.toolContext, ...marked, signal, ...(outputs ? { outputs } : {}), ...(memory ? { memory } : {}) };
   }
 }
-
-const withSymbols = (s: SymbolSnapshot): string => (s.lines.length ? `\n${s.lines.join('\n')}` : '');
