@@ -132,7 +132,8 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
       return updateCall(s, e.data.callId, (c) => ({ id: c.id, name: c.name, planned: e.data, ...(c.interrupted ? { interrupted: c.interrupted } : {}) }));
     case 'tool_started':
       // A run again, or a run of the input the user edited (kept in tool_planned), uses up the answer that let it run: a crash during it is reconciled, or asked about, anew.
-      return updateCall(s, e.data.callId, (c) => {
+      // A start ends what an earlier wait for the turn said (a command that only waited, started again at resume: it may run from here).
+      return updateCall(s, e.data.callId, ({ queued: _q, ...c }) => {
         if (!e.data.rerun && c.decision?.decision !== 'edit') return { ...c, started: e.data };
         const { decision: _d, approvalId: _a, ...rest } = c;
         return { ...rest, started: e.data };

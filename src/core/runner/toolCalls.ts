@@ -287,8 +287,8 @@ export class ToolCalls {
       const content = `${out.content}${told}${withSymbols(symbols)}${diag ? diagnosticsForModel(diag.record) : ''}`;
       return this.finish(j, call, { ...out, content }, input, recovered, { symbols, ...(diag ? { diagnostics: diag.record, blobs: diag.blobs } : {}) });
     }
-    // Its process died while the command waited for its turn (CommandTurnData): it never ran, so it runs now as a first run does.
-    if (call.queued && !call.queued.check) return this.runCaptured(j, call, tool, input, signal, await this.stepBase(j, tool, signal));
+    // Its process died while the command waited for its turn (CommandTurnData): it never ran, so it starts now as a first run does.
+    if (call.queued && !call.queued.check) return this.begin(j, call, tool, input, undefined, new Set(), signal, []);
     // What a command had changed when the crash cut it off (its capture's index as it began, logged): journaled with the question, kept whatever the answer. What still ran of it is stopped first.
     const stopped = await stopLeftovers(this.deps.toolContext.processes, this.deps.store, j, call.id);
     const found = tool.category === 'mutate' ? await recoverInterrupted(this.deps.capture, j, call.id) : undefined;

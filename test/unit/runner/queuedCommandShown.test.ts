@@ -110,4 +110,32 @@ describe("a command waiting for another session's command, where the state is sh
     assert.equal(existsSync(join(h.workspace, 'b.txt')), true, 'it ran at the resume');
     await inner.dispose();
   });
+
+  it('a command that waited when its process died, then ran at the resume and was cut off again, is asked about: it may have run', async () => {
+    const h = await harness(twoCommands());
+    const inner = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await inner.start();
+    const serial = new SerialCapture(inner);
+    const runnerA = h.runner(undefined, { capture: serial });
+    const a = await runnerA.start({ task: 'session A', models: [A], policy: AUTO });
+    const b = await runnerA.start({ task: 'session B', models: [B], policy: AUTO });
+    const runA = runnerA.run(a);
+    let runB: Promise<unknown> | undefined;
+    try {
+      await until("A's command to start", () => existsSync(join(h.workspace, 'a-started')));
+      runB = h.runner(undefined, { capture: serial, probe: crashAt('queued:command') }).run(b).catch((e: unknown) => assert.ok(e instanceof Crash, String(e)));
+      await until("B's wait to be journaled", async () => (await h.events(b)).some((e) => e.type === 'command_turn'));
+    } finally {
+      await writeFile(join(h.workspace, 'release'), '');
+    }
+    assert.equal((await runA).status, 'completed');
+    await runB;
+    // Resumed: its turn comes at once (A is done), it runs, and its process dies before its result is journaled.
+    await assert.rejects(h.runner(undefined, { capture: serial, probe: crashAt('applied:run_command') }).run(b), Crash);
+    assert.equal(existsSync(join(h.workspace, 'b.txt')), true, 'it ran');
+    await h.runner(undefined, { capture: serial }).run(b);
+    const asked = (await h.events(b)).find((e) => e.type === 'approval_requested');
+    assert.equal(asked?.type === 'approval_requested' && asked.data.kind, 'command_rerun', 'a command that may have run is never run again unasked');
+    await inner.dispose();
+  });
 });
