@@ -23,16 +23,16 @@ export class CommandTurns {
   /**
    * Waits for the turn (in order); returns its release. Aborted: stops waiting (its reason thrown),
    * and its place passes on in order. `label`: the command's, while it holds the turn; `waits`: told
-   * when it has to wait, with the label of the command running.
+   * when it has to wait, with the label of the command running and how many more wait ahead of it.
    */
-  async take(signal: AbortSignal | undefined, label?: string, waits?: (behind: string | undefined) => void): Promise<() => void> {
+  async take(signal: AbortSignal | undefined, label?: string, waits?: (behind: string | undefined, ahead: number) => void): Promise<() => void> {
     const previous = this.tail;
     let release!: () => void;
     this.tail = new Promise<void>((r) => (release = r));
     const queued = this.busy || this.waiting > 0;
     if (queued) {
+      waits?.(this.holder, this.waiting);
       this.waiting++;
-      waits?.(this.holder);
     }
     try {
       // A session paused or cancelled while its command waits for another's stops waiting (its place passes on in order).

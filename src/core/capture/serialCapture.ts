@@ -36,7 +36,7 @@ export class SerialCapture implements ChangeCapture {
     return this.turns.queued;
   }
 
-  async begin(label?: string, signal?: AbortSignal, waits?: (behind: string | undefined) => void): Promise<CaptureMark> {
+  async begin(label?: string, signal?: AbortSignal, waits?: (behind: string | undefined, ahead: number) => void): Promise<CaptureMark> {
     const release = await this.turns.take(signal, label, waits);
     // Noted from here: a tool may write while the capture settles in begin(), and that write may be seen as the command's.
     this.toolWrites = new Map();
@@ -59,7 +59,7 @@ export class SerialCapture implements ChangeCapture {
    * command's change (the next capture folds it into its index). Aborted while waiting: throws its
    * reason, and `run` is not run.
    */
-  async inTurn<T>(run: () => Promise<T>, signal?: AbortSignal, waits?: (behind: string | undefined) => void): Promise<T> {
+  async inTurn<T>(run: () => Promise<T>, signal?: AbortSignal, waits?: (behind: string | undefined, ahead: number) => void): Promise<T> {
     const release = await this.turns.take(signal, undefined, waits);
     try {
       return await run();

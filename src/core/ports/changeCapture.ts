@@ -175,9 +175,10 @@ export interface ChangeCapture {
    *
    * `signal`: a capture that waits for its turn (SerialCapture: another session's command runs)
    * stops waiting when it is aborted, and throws its reason (nothing is opened). `waits`: told
-   * before such a wait, with the label of the capture open now (undefined: not known, or a check).
+   * before such a wait, with the label of the capture open now (undefined: not known, or a check) and
+   * how many more wait ahead of it.
    */
-  begin(label?: string, signal?: AbortSignal, waits?: (behind: string | undefined) => void): Promise<CaptureMark>;
+  begin(label?: string, signal?: AbortSignal, waits?: (behind: string | undefined, ahead: number) => void): Promise<CaptureMark>;
 
   /**
    * Closes the capture and returns every change since `begin()`: the net effect per path (a file
@@ -219,7 +220,7 @@ export interface ChangeCapture {
    * folder's turn, after the commands asked for before it): what it writes is then no command's
    * change. A check command runs so. `signal` stops the wait (its reason thrown, `run` not run). Optional.
    */
-  inTurn?<T>(run: () => Promise<T>, signal?: AbortSignal, waits?: (behind: string | undefined) => void): Promise<T>;
+  inTurn?<T>(run: () => Promise<T>, signal?: AbortSignal, waits?: (behind: string | undefined, ahead: number) => void): Promise<T>;
 
   /** The changes of `label` are recorded: what was kept on disk for `recover` can go. Optional. */
   forget?(label: string): Promise<void>;
@@ -227,10 +228,11 @@ export interface ChangeCapture {
 
 /**
  * Told when a command or a check has to wait for its turn in the folder (`behind`: the label of the
- * capture open then, undefined when not known or a check), and when it then gets it, before it runs.
+ * capture open then, undefined when not known or a check; `ahead`: how many more wait before it), and
+ * when it then gets it, before it runs.
  */
 export interface TurnWatch {
-  waiting(behind: string | undefined): void | Promise<void>;
+  waiting(behind: string | undefined, ahead?: number): void | Promise<void>;
   running(): void | Promise<void>;
 }
 

@@ -19,7 +19,7 @@ export async function captured(capture: ChangeCapture | undefined, run: () => Pr
   // The wait's record (journaled while the turn is awaited): settled before anything else is journaled or run.
   let told: Promise<void> | undefined;
   try {
-    mark = await capture.begin(label, signal, queue && ((behind) => void (told = Promise.resolve(queue.waiting(behind))).catch(() => undefined)));
+    mark = await capture.begin(label, signal, queue && ((behind, ahead) => void (told = Promise.resolve(queue.waiting(behind, ahead))).catch(() => undefined)));
   } catch (e) {
     await told;
     // Paused or cancelled while it waited for another session's command: never run.
@@ -58,7 +58,7 @@ export type QueueWatch = TurnWatch;
 /** `run` in the folder's turn (`ChangeCapture.inTurn`: a check command), its wait and its turn told to `watch` as a command's are (`captured`). */
 export async function inTurnWatched<T>(capture: Required<Pick<ChangeCapture, 'inTurn'>>, run: () => Promise<T>, signal?: AbortSignal, watch?: QueueWatch): Promise<T> {
   let told: Promise<void> | undefined;
-  const waits = watch && ((behind: string | undefined) => void (told = Promise.resolve(watch.waiting(behind))).catch(() => undefined));
+  const waits = watch && ((behind: string | undefined, ahead: number) => void (told = Promise.resolve(watch.waiting(behind, ahead))).catch(() => undefined));
   try {
     return await capture.inTurn(async () => {
       if (told) await told.then(() => watch?.running());
@@ -93,11 +93,12 @@ export function queueNotices(deps: Pick<RunnerDeps, 'onEvent' | 'probe'>, sessio
   const say = deps.onEvent;
   let behind: SessionId | undefined;
   return {
-    waiting: async (label) => {
+    waiting: async (label, ahead = 0) => {
       // A label is `session/call` (captureLabel).
       behind = label === undefined ? undefined : (label.slice(0, label.indexOf('/')) as SessionId) || undefined;
-      say?.({ type: 'queued', sessionId, callId, behind, waiting: true, ...of });
-      await journal({ callId, waiting: true, ...(behind !== undefined ? { behind } : {}), ...of });
+      const more = ahead > 0 ? { ahead } : {};
+      say?.({ type: 'queued', sessionId, callId, behind, waiting: true, ...more, ...of });
+      await journal({ callId, waiting: true, ...(behind !== undefined ? { behind } : {}), ...more, ...of });
       deps.probe?.('queued:command');
     },
     running: async () => {

@@ -15,6 +15,8 @@ export interface QueueNotice {
   callId: string;
   behind: SessionId | undefined;
   waiting: boolean;
+  /** How many more commands and checks wait before it (absent: none, it is next). */
+  ahead?: number;
   /** The call's check command waits (the check after its step, get_diagnostics), not the call's command. */
   check?: true;
 }

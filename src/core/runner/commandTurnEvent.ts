@@ -7,6 +7,8 @@ export interface CommandTurnData {
   callId: string;
   waiting: boolean;
   behind?: string;
+  /** How many more commands and checks waited before this one (absent: none). */
+  ahead?: number;
   /**
    * The wait is of a check command the call runs (the check after its step, get_diagnostics), not of
    * the command itself: a crash during it says nothing of whether the command ran.

@@ -58,10 +58,11 @@ export const pinnedLine = (id: string, fact: string, remove: boolean, sealed: bo
  * A command's wait for its turn in its folder, in words: for the wait, the session whose command
  * runs (`title`, when known; its id otherwise); then that the command runs.
  */
-export function queueText(n: Pick<QueueNotice, 'callId' | 'behind' | 'waiting' | 'check'>, title?: string): string {
+export function queueText(n: Pick<QueueNotice, 'callId' | 'behind' | 'waiting' | 'check' | 'ahead'>, title?: string): string {
   const who = n.check ? `the check after the step (${n.callId})` : `the command (${n.callId})`;
   if (!n.waiting) return `${who} runs now`;
   // No session known: what runs is another session's check command (it takes its turn as a command does).
   const what = title !== undefined ? `a command of the session "${title}"` : n.behind !== undefined ? `a command of the session ${n.behind}` : "another session's command or check";
-  return `${who} waits for ${what} to finish: one command runs at a time in this folder`;
+  const more = n.ahead ? `, and for ${n.ahead} more waiting ahead of it` : '';
+  return `${who} waits for ${what} to finish${more}: one command runs at a time in this folder`;
 }

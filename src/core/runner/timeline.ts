@@ -173,7 +173,7 @@ export function describeEvent(ev: RunnerEvent): string {
     case 'command_turn': {
       const what = ev.data.check ? `the check of ${ev.data.callId}` : ev.data.callId;
       if (!ev.data.waiting) return `${head}  turn ${what}: runs now`;
-      return `${head}  queued ${what}: waits for ${ev.data.behind !== undefined ? `a command of session ${ev.data.behind}` : "another session's command or check"} to finish (one command runs at a time in this folder)`;
+      return `${head}  queued ${what}: waits for ${ev.data.behind !== undefined ? `a command of session ${ev.data.behind}` : "another session's command or check"} to finish${ev.data.ahead ? `, and for ${ev.data.ahead} more waiting ahead of it` : ''} (one command runs at a time in this folder)`;
     }
     default:
       return `${head}${(ev as { type: string }).type}`;
