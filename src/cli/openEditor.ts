@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { StepInput } from '../core/scripted/scenario';
 import { ScriptedModelServer } from '../core/scripted/scriptedModelServer';
+import { type EditorAccess, editorAccess } from './editorPassword';
 
 /**
  * Opens Savepoint in a real VS Code on this machine: builds the VSIX, installs code-server
@@ -203,9 +204,9 @@ async function chooseModel(e: Editor, apiKey: string | undefined): Promise<Scrip
 }
 
 /** Starts code-server; `stop` ends it and its children by PID, then the model server, then this process. */
-function serve(e: Editor, port: number, model: ScriptedModelServer | undefined): { server: ChildProcess; log: () => string; stop: (code: number) => Promise<void> } {
-  const args = [...e.base, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', e.ws];
-  const server = spawn(codeServer, args, { env: e.env, stdio: ['ignore', 'pipe', 'pipe'] });
+function serve(e: Editor, port: number, model: ScriptedModelServer | undefined, access: EditorAccess): { server: ChildProcess; log: () => string; stop: (code: number) => Promise<void> } {
+  const args = [...e.base, '--bind-addr', `127.0.0.1:${port}`, ...access.args, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', e.ws];
+  const server = spawn(codeServer, args, { env: { ...e.env, ...access.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
@@ -235,12 +236,13 @@ function serve(e: Editor, port: number, model: ScriptedModelServer | undefined):
   return { server, log: () => log, stop };
 }
 
-function banner(url: string, e: Editor, model: ScriptedModelServer | undefined): string {
+function banner(url: string, e: Editor, model: ScriptedModelServer | undefined, access: EditorAccess): string {
   return [
     '',
     'Savepoint is running in VS Code 1.100 (code-server) on this machine. Open:',
     '',
     `    ${url}/?folder=${encodeURIComponent(e.ws)}`,
+    `    ${access.line}`,
     '',
     model ? `Model: the ${DEMO_LABEL.toUpperCase()} at ${model.url}. It plays a fixed script; set ANTHROPIC_API_KEY and run again to use Claude.` : 'Model: Claude (ANTHROPIC_API_KEY from the environment).',
     `Demo project: ${e.ws}`,
@@ -261,8 +263,9 @@ async function main(): Promise<void> {
   const requested = option('port') ?? process.env.PORT;
   const port = requested ? Number(requested) : await freePort();
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`bad port ${requested}`);
+  const access = editorAccess();
   const model = await chooseModel(e, apiKey);
-  const { server, log, stop } = serve(e, port, model);
+  const { server, log, stop } = serve(e, port, model, access);
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   const url = `http://127.0.0.1:${port}`;
@@ -272,7 +275,7 @@ async function main(): Promise<void> {
     process.stderr.write(`[open-editor] ${err instanceof Error ? err.message : String(err)}\n${log().slice(-3000)}\n`);
     return stop(1);
   }
-  process.stdout.write(`${banner(url, e, model)}\n`);
+  process.stdout.write(`${banner(url, e, model, access)}\n`);
 }
 
 main().catch((e: unknown) => {
