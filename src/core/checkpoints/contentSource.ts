@@ -12,10 +12,17 @@ export interface ContentSource {
   recallByHash(wanted: readonly { path: string; hash: string }[]): Promise<Map<string, Uint8Array>>;
 }
 
-/** The bytes `source` has for the versions asked (`hashes[i]`, null: not asked), by index, each verified byte-exact against its hash. */
+/**
+ * How many versions one preview asks the source for: each costs a few git runs, so a checkout that
+ * changed hundreds of files kept by hash only would hold the preview for minutes. The rest stay
+ * "not restorable", as before the source was asked.
+ */
+export const MAX_RECALLED = 50;
+
+/** The bytes `source` has for the versions asked (`hashes[i]`, null: not asked; the first MAX_RECALLED), by index, each verified byte-exact against its hash. */
 export async function recalledContents(source: ContentSource | undefined, paths: readonly string[], hashes: readonly (BlobHash | null)[]): Promise<Map<number, Uint8Array>> {
   const found = new Map<number, Uint8Array>();
-  const asked = hashes.flatMap((hash, i) => (hash === null ? [] : [{ i, path: paths[i] as string, hash }]));
+  const asked = hashes.flatMap((hash, i) => (hash === null ? [] : [{ i, path: paths[i] as string, hash }])).slice(0, MAX_RECALLED);
   if (!source || asked.length === 0) return found;
   const offered = await source.recallByHash(asked.map(({ path, hash }) => ({ path, hash })));
   for (const { i, path, hash } of asked) {
