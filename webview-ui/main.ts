@@ -1,7 +1,7 @@
 import type { HostMessage, SessionRow, StoreView, TimelineSnapshot, WebviewMessage } from '../src/shared/protocol';
 import { statusAnnouncement } from '../src/shared/announce';
 import { SeqTracker } from '../src/shared/sequence';
-import { treeOf } from '../src/shared/sessionTree';
+import { forkLinks } from '../src/shared/sessionTree';
 import './elements';
 import { type ScrollSpot, restoreSpot, scrollSpot } from './scrollSpot';
 import { announce, followReducedMotion } from './dom';
@@ -145,7 +145,7 @@ function showDetail(t: TimelineSnapshot): void {
   document.body.classList.add('detail');
   list = undefined;
   if (shownView === t.sessionId) saveScroll();
-  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back: () => back(true), expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }), open: (id) => openSession(id, true), forks: (id) => treeOf(sessions, { id, title: '', createdAt: 0, forkOf: null }).forks });
+  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back: () => back(true), expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }), open: (id) => openSession(id, true), forks: (id) => forkLinks(sessions, id) });
   showAt(t.sessionId, { top: 0, end: true });
   if (focusOnShow === t.sessionId) detail.focusTitle();
   focusOnShow = undefined;

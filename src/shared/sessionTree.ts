@@ -27,11 +27,15 @@ export function forksOf<T extends TreeSession>(all: readonly T[], id: string): T
     .sort((a, b) => (a.forkOf?.step ?? Infinity) - (b.forkOf?.step ?? Infinity) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
+/** The forks made from `id`, as links (the order of `forksOf`). */
+export function forkLinks(all: readonly TreeSession[], id: string): TreeLink[] {
+  return forksOf(all, id).map((f) => ({ id: f.id, title: f.title, step: f.forkOf?.step ?? null }));
+}
+
 /** The parent of `s` and its forks, as links. */
 export function treeOf(all: readonly TreeSession[], s: TreeSession): { parent: TreeLink | null; forks: TreeLink[] } {
   const parent = s.forkOf ? { id: s.forkOf.id, title: all.find((x) => x.id === s.forkOf?.id)?.title ?? null, step: s.forkOf.step } : null;
-  const forks = forksOf(all, s.id).map((f) => ({ id: f.id, title: f.title, step: f.forkOf?.step ?? null }));
-  return { parent, forks };
+  return { parent, forks: forkLinks(all, s.id) };
 }
 
 const at = (step: number | null): string => (step === null ? '' : ` at step ${step}`);
