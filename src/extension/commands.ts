@@ -13,7 +13,8 @@ import { sessionChoices } from '../core/store/sessionChoices';
 import { readEncryptAtRest } from './settings';
 import { exportTarget } from '../core/util/exportTarget';
 import { askText } from './longText';
-import { exportSession, exportedWords } from '../core/store/sessionExport';
+import { exportedWords, writeSessionExport } from '../core/store/sessionExport';
+import { inOnePiece, writeInPieces } from '../core/node/piecewiseFile';
 
 interface Deps {
   context: vscode.ExtensionContext;
@@ -162,10 +163,13 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       const folder = d.sessions.folderIfOpen(id) ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
       const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(exportTarget(id, folder?.uri.fsPath, homedir())), filters: { JSON: ['json'] } });
       if (!target) return;
-      const body = await exportSession(store, id);
-      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(body, null, 2)));
+      // Written as it is read, whole or not at all; a folder that is not on this machine's disk gets the document in one piece.
+      const summary =
+        target.scheme === 'file'
+          ? await writeInPieces(target.fsPath, (sink) => writeSessionExport(store, id, sink), { replace: true })
+          : await inOnePiece((sink) => writeSessionExport(store, id, sink), (text) => vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text)));
       // The store is encrypted at rest, the file the user asked for is not: said, not refused.
-      void notify.info(`Savepoint: ${exportedWords(body)}${readEncryptAtRest() ? '; the file is not encrypted' : ''}.`);
+      void notify.info(`Savepoint: ${exportedWords(summary)}${readEncryptAtRest() ? '; the file is not encrypted' : ''}.`);
     }),
     reg('savepoint.undoCompaction', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Undo the latest compaction of which session?', (s) => !d.sessions.isRunning(s.id)));

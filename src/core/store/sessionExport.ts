@@ -70,19 +70,61 @@ function jsonOf(text: string): unknown {
   }
 }
 
-/** The whole session; throws SESSION_NOT_FOUND. */
-export async function exportSession(store: CheckpointStore, id: SessionId, now: Date = new Date()): Promise<SessionExport> {
+/** What an export wrote, for the words said after it (`exportedWords`). */
+export interface ExportSummary {
+  events: number;
+  /** Stored contents written, and their size in bytes. */
+  blobs: number;
+  bytes: number;
+  missing: number;
+}
+
+/** Where the text of an export goes, piece by piece; resolves when the piece may be let go. */
+export type ExportSink = (text: string) => Promise<void>;
+
+/** Pieces are handed on in runs of about this many characters. */
+const RUN_CHARS = 1 << 20;
+
+/**
+ * The whole session as the `SessionExport` document, the text `JSON.stringify(x, null, 2)` would
+ * make, written to `sink` as it is read: each stored content is read, written and let go before the
+ * next, so that a session of many large versions (a lockfile `npm install` rewrote at every step) is
+ * exported in the memory of one, where the whole document in one string could exceed what a string
+ * can hold. Throws SESSION_NOT_FOUND before anything is written.
+ */
+export async function writeSessionExport(store: CheckpointStore, id: SessionId, sink: ExportSink, now: Date = new Date()): Promise<ExportSummary> {
   const session = await store.getSession(id);
   if (!session) throw new StoreError('SESSION_NOT_FOUND', `no session ${id} in this workspace`);
   const events: JournalEvent[] = [];
   for await (const e of store.readEvents(id)) events.push(e);
   const effects = await store.listEffects(id);
+  let run = '';
+  const put = async (text: string): Promise<void> => {
+    run += text;
+    if (run.length >= RUN_CHARS) {
+      const out = run;
+      run = '';
+      await sink(out);
+    }
+  };
+  /** A value at the document's depth `depth`, as JSON.stringify indents it there. */
+  const at = (v: unknown, depth: number) => JSON.stringify(v, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+  const list = async (key: string, items: readonly unknown[]) => {
+    if (items.length === 0) return put(`  ${JSON.stringify(key)}: [],\n`);
+    await put(`  ${JSON.stringify(key)}: [`);
+    for (const [i, item] of items.entries()) await put(`${i === 0 ? '' : ','}\n    ${at(item, 2)}`);
+    return put('\n  ],\n');
+  };
+  await put(`{\n  "format": ${JSON.stringify(EXPORT_FORMAT)},\n  "exportedAt": ${JSON.stringify(now.toISOString())},\n  "session": ${at(session, 1)},\n`);
+  await list('events', events);
+  await list('effects', effects);
   const named = new Set<string>();
   collectHashes(events.map((e) => e.data), named);
   collectHashes(effects, named);
-  const blobs: Record<string, ExportedBlob> = {};
   const missing: { hash: string; reason: string }[] = [];
   const done = new Set<string>();
+  const summary: ExportSummary = { events: events.length, blobs: 0, bytes: 0, missing: 0 };
+  await put('  "blobs": {');
   let pending = [...named];
   while (pending.length > 0) {
     const more = new Set<string>();
@@ -101,20 +143,32 @@ export async function exportSession(store: CheckpointStore, id: SessionId, now: 
         continue;
       }
       const text = asText(bytes);
-      blobs[hash] = text === undefined ? { encoding: 'base64', data: Buffer.from(bytes).toString('base64') } : { encoding: 'utf8', data: text };
+      const blob: ExportedBlob = text === undefined ? { encoding: 'base64', data: Buffer.from(bytes).toString('base64') } : { encoding: 'utf8', data: text };
+      await put(`${summary.blobs === 0 ? '' : ','}\n    ${JSON.stringify(hash)}: ${at(blob, 2)}`);
+      summary.blobs++;
+      summary.bytes += bytes.length;
       const inner = text === undefined ? undefined : jsonOf(text);
       if (inner !== undefined) collectHashes(inner, more);
     }
     pending = [...more].filter((h) => !done.has(h));
   }
-  return { format: EXPORT_FORMAT, exportedAt: now.toISOString(), session, events, effects, blobs, missing };
+  await put(summary.blobs === 0 ? '},\n' : '\n  },\n');
+  summary.missing = missing.length;
+  await put(`  "missing": ${at(missing, 1)}\n}`);
+  if (run.length > 0) await sink(run);
+  return summary;
 }
 
-/** "exported 412 events and 230 stored contents (1.8 MB); 2 files were recorded by hash only" */
-export function exportedWords(x: SessionExport): string {
-  const n = Object.keys(x.blobs).length;
-  const bytes = Object.values(x.blobs).reduce((sum, b) => sum + (b.encoding === 'utf8' ? Buffer.byteLength(b.data) : Math.floor((b.data.length * 3) / 4)), 0);
-  const size = bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
-  const gone = x.missing.length === 0 ? '' : `; ${count(x.missing.length, 'content is', 'contents are')} not in the store (listed under "missing")`;
-  return `exported ${count(x.events.length, 'event')} and ${count(n, 'stored content')} (${size})${gone}`;
+/** The whole session in memory (a small one: `writeSessionExport` writes any size). */
+export async function exportSession(store: CheckpointStore, id: SessionId, now: Date = new Date()): Promise<SessionExport> {
+  let text = '';
+  await writeSessionExport(store, id, async (piece) => void (text += piece), now);
+  return JSON.parse(text) as SessionExport;
+}
+
+/** "exported 412 events and 230 stored contents (1.8 MB); 2 contents are not in the store (listed under "missing")" */
+export function exportedWords(x: ExportSummary): string {
+  const size = x.bytes >= 1e6 ? `${(x.bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(x.bytes / 1e3)} KB`;
+  const gone = x.missing === 0 ? '' : `; ${count(x.missing, 'content is', 'contents are')} not in the store (listed under "missing")`;
+  return `exported ${count(x.events, 'event')} and ${count(x.blobs, 'stored content')} (${size})${gone}`;
 }
