@@ -91,7 +91,7 @@ export async function compose(env: CliEnv, gate: ApprovalGate, extra: Partial<Ru
       toolContext: { workspace, processes, diagnostics, secrets: processes.secretMask() },
       ...(mem ? { memory: mem.memory } : {}),
       approvals: gate,
-      ...(capture ? { capture } : {}),
+      ...(capture ? { capture: await inFolderTurns(capture, env.workspace) } : {}),
       ...(env.codeAware ? { onModelRequest: startBaseline } : {}),
       ...(outliner ? { outliner } : {}),
       ...(env.checkCommand && env.diagnoseSteps ? { diagnoseSteps: true } : {}),
@@ -154,6 +154,15 @@ async function runnerModules() {
 async function captureFor(workspace: string, logDir: string, settings: CliEnv['settings']) {
   const [{ NodeChangeCapture }, { MemoryContentStore }] = await Promise.all([import('../core/node/nodeChangeCapture'), import('../core/capture/memoryContentStore')]);
   return new NodeChangeCapture(resolve(workspace), { contentStore: new MemoryContentStore(), logDir, ...(settings ? { ignore: settings.ignore, maxFileBytes: settings.maxFileBytes } : {}) });
+}
+
+/**
+ * The capture taking its turns in the folder with every other process's commands (the editor's,
+ * other CLI runs' with their own stores): one command (or check) at a time in a folder.
+ */
+async function inFolderTurns(capture: NonNullable<Awaited<ReturnType<typeof captureFor>>>, workspace: string) {
+  const [{ SerialCapture }, { CommandTurns }, { FolderTurnLock }] = await Promise.all([import('../core/capture/serialCapture'), import('../core/capture/commandTurns'), import('../core/node/folderTurnLock')]);
+  return new SerialCapture(capture, new CommandTurns(new FolderTurnLock(resolve(workspace))));
 }
 
 /** Inside the bundle (dist/cli.js) the grammars sit next to it; from out/ they come from node_modules. */

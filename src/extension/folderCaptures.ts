@@ -4,6 +4,7 @@ import { CaptureSlot } from '../core/capture/captureSlot';
 import { FolderTurns } from '../core/capture/commandTurns';
 import { MemoryContentStore } from '../core/capture/memoryContentStore';
 import { SerialCapture } from '../core/capture/serialCapture';
+import { FolderTurnLock } from '../core/node/folderTurnLock';
 import { NodeChangeCapture } from '../core/node/nodeChangeCapture';
 import type { HeldWrite } from '../core/ports/changeCapture';
 import { readSettings } from './settings';
@@ -33,8 +34,8 @@ export function captureLogDirOf(base: string, root: string, folderCount: number)
  */
 export class FolderCaptures implements vscode.Disposable {
   private readonly slots = new Map<string, CaptureSlot<FolderCapture>>();
-  /** Each folder's one-command-at-a-time queue (kept when its capture is made again). */
-  private readonly turns = new FolderTurns();
+  /** Each folder's one-command-at-a-time queue (kept when its capture is made again), with the other processes' (the CLI's) commands there. */
+  private readonly turns = new FolderTurns((root) => new FolderTurnLock(root));
   private readonly configWatch: vscode.Disposable;
   private readonly userWrites: UserWrites;
 

@@ -1,6 +1,16 @@
 import path from 'node:path';
 
 /**
+ * The folder's turn across processes (FolderTurnLock): taken once the turn of this process's queue
+ * is had, so a process never waits on itself. `acquire` calls `waits` once when another process
+ * holds it, and waits until it is let go (or `signal` aborts: its reason thrown); it returns the
+ * release. A lock that cannot be had at all is no reason to hold back a command: it then returns at once.
+ */
+export interface TurnLock {
+  acquire(signal: AbortSignal | undefined, waits: () => void): Promise<() => Promise<void>>;
+}
+
+/**
  * The queue of a folder's commands (and check commands): one holds the turn at a time, the others
  * wait in the order they asked. SerialCapture takes its turns here; captures of folders one inside
  * the other share one (`FolderTurns`), since the outer one's capture sees the inner one's files.
@@ -14,6 +24,9 @@ export class CommandTurns {
   private busy = false;
   /** The label of the command that holds the turn (undefined: none, or a check). */
   private holder: string | undefined;
+
+  /** `lock`: the folder's turn among processes (none: this process's commands only). */
+  constructor(private readonly lock?: TurnLock) {}
 
   /** How many commands and checks wait now for another's turn to end. */
   get queued(): number {
@@ -45,10 +58,22 @@ export class CommandTurns {
     }
     this.busy = true;
     this.holder = label;
-    return () => {
+    let unlock: (() => Promise<void>) | undefined;
+    try {
+      // Another process's command (the editor's, another CLI run's) runs in the folder: it waits for that one too, shown queued as here.
+      unlock = await this.lock?.acquire(signal, () => waits?.(undefined, 0));
+    } catch (e) {
       this.busy = false;
       this.holder = undefined;
       release();
+      throw e;
+    }
+    return () => {
+      this.busy = false;
+      this.holder = undefined;
+      // The next of this process takes the turn once the lock is let go (else it would find it held, by this very process).
+      if (unlock) void unlock().then(release, release);
+      else release();
     };
   }
 }
@@ -61,13 +86,16 @@ export class CommandTurns {
 export class FolderTurns {
   private readonly byRoot = new Map<string, CommandTurns>();
 
+  /** `lockOf`: the turn across processes of an (outermost) folder. */
+  constructor(private readonly lockOf?: (root: string) => TurnLock) {}
+
   /** The queue of the folder `root`, among the open folders `roots`. */
   of(root: string, roots: readonly string[]): CommandTurns {
     const own = this.byRoot.get(root);
     if (own) return own;
     // The outermost open folder it lies in (itself when none): the folders inside that one share its queue.
     const outermost = roots.filter((r) => isInside(root, r)).reduce((a, b) => (isInside(a, b) ? b : a), root);
-    const shared = this.byRoot.get(outermost) ?? [...this.byRoot].find(([r]) => isInside(r, outermost))?.[1] ?? new CommandTurns();
+    const shared = this.byRoot.get(outermost) ?? [...this.byRoot].find(([r]) => isInside(r, outermost))?.[1] ?? new CommandTurns(this.lockOf?.(outermost));
     this.byRoot.set(outermost, shared);
     this.byRoot.set(root, shared);
     return shared;
