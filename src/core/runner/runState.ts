@@ -23,8 +23,12 @@ export interface CallState {
   result?: ToolResultData;
   /** A command cut off by a crash: what it had changed by then (from its 'command_rerun' question). */
   interrupted?: SideEffect[];
-  /** A command waiting for its turn in its folder (another session's command runs): `behind` holds the turn, when known. */
-  queued?: { behind?: string; check?: true };
+  /**
+   * A command waiting for its turn in its folder (another session's command runs): `behind` holds the
+   * turn, when known. `ended`: the wait ended with the run (paused, its process died), so the command
+   * never ran, and waits for nothing until it asks for its turn again at the resume.
+   */
+  queued?: { behind?: string; check?: true; ended?: true };
   /** Its input was cut off by max_tokens: it is answered with an error, never run. */
   cut?: true;
   /** With `cut`: what cut it off was the full context window (model_context_window_exceeded), not max_tokens. */
@@ -203,8 +207,8 @@ function reduceEvent(s: RunState, e: RunnerEvent): RunState {
     case 'fact_unpinned':
       return { ...s, pinned: (s.pinned ?? []).filter((f) => f !== e.data.fact) };
     case 'status': {
-      // A check's wait ended with its run (paused, stopped, its process gone); a command's is kept: it never ran (see reconcile).
-      const next: RunState = { ...s, status: e.data.status, calls: s.calls.map(({ queued, ...c }) => (queued && !queued.check ? { ...c, queued } : c)) };
+      // A check's wait ended with its run (paused, stopped, its process gone); a command's is kept, ended: it never ran (see reconcile).
+      const next: RunState = { ...s, status: e.data.status, calls: s.calls.map(({ queued, ...c }) => (queued && !queued.check ? { ...c, queued: { ...queued, ended: true as const } } : c)) };
       if (e.data.forked) {
         next.inherited = s.counters;
         next.inheritedUsage = s.usage;

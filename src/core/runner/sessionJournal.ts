@@ -211,8 +211,8 @@ export const hashMessage = (m: Message): BlobHash => hashBytes(encodeMessage(m))
 function summaryOf(s: RunState): SummaryPatch {
   const open = s.openApprovals[0];
   const own = ownSpend(s);
-  // Only a running session's command waits for its turn (one that stopped meanwhile waits for nothing).
-  const queued = s.status === 'running' ? s.calls.find((c) => c.queued && !c.result)?.queued : undefined;
+  // Only a running session's command waits for its turn (one whose wait ended with an earlier run waits for nothing, resumed or not).
+  const queued = s.status === 'running' ? s.calls.find((c) => c.queued && !c.queued.ended && !c.result)?.queued : undefined;
   return {
     queued: queued ? { ...(queued.behind !== undefined ? { behind: queued.behind as SessionId } : {}) } : null,
     status: s.status,

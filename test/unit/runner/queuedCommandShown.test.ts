@@ -111,6 +111,39 @@ describe("a command waiting for another session's command, where the state is sh
     await inner.dispose();
   });
 
+  it('resumed after its process died while its command waited, the session reads running, not queued, until its command waits again', async () => {
+    const h = await harness(twoCommands());
+    const inner = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await inner.start();
+    const serial = new SerialCapture(inner);
+    const runnerA = h.runner(undefined, { capture: serial });
+    const a = await runnerA.start({ task: 'session A', models: [A], policy: AUTO });
+    const b = await runnerA.start({ task: 'session B', models: [B], policy: AUTO });
+    const runA = runnerA.run(a);
+    let runB: Promise<unknown> | undefined;
+    try {
+      await until("A's command to start", () => existsSync(join(h.workspace, 'a-started')));
+      runB = h.runner(undefined, { capture: serial, probe: crashAt('queued:command') }).run(b).catch((e: unknown) => assert.ok(e instanceof Crash, String(e)));
+      await until("B's wait to be journaled", async () => (await h.events(b)).some((e) => e.type === 'command_turn'));
+    } finally {
+      await writeFile(join(h.workspace, 'release'), '');
+    }
+    assert.equal((await runA).status, 'completed');
+    await runB;
+    assert.equal(await h.runner(undefined, { capture: serial }).markInterrupted(b as SessionId, 'the editor was closed'), true);
+    // The resume, stopped right after it says the session runs again (before its command takes its turn).
+    await assert.rejects(h.runner(undefined, { capture: serial, probe: crashAt('after:status') }).run(b), Crash);
+    const row = await h.store.getSession(b);
+    assert.ok(row);
+    assert.equal(row.status, 'running');
+    assert.equal(row.queued, undefined, 'its command waits for nothing: A is done');
+    assert.match(listLine(row, new Set()), new RegExp(`^${b}  running `));
+    assert.equal(toRow(row).queued, undefined);
+    assert.equal((await h.runner(undefined, { capture: serial }).run(b)).status, 'completed');
+    assert.equal(existsSync(join(h.workspace, 'b.txt')), true, 'it ran at the resume');
+    await inner.dispose();
+  });
+
   it('a command that waited when its process died, then ran at the resume and was cut off again, is asked about: it may have run', async () => {
     const h = await harness(twoCommands());
     const inner = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
