@@ -34,6 +34,7 @@ const TOOL_ICON: Record<ToolState, [string, string]> = {
   waiting: ['bell', 'Waiting for your approval'],
   queued: ['watch', "Waiting for another session's command in this folder"],
   running: ['loading', 'Running'],
+  interrupted: ['debug-disconnect', 'Interrupted: the session stopped before it ended'],
   done: ['pass', 'Done'],
   error: ['error', 'Failed'],
   skipped: ['circle-slash', 'Skipped'],
@@ -208,7 +209,7 @@ function collapsible(heading: string, description: string, body: HTMLElement, ke
 function toolEntry(t: ToolEntry, ctx: EntryContext): HTMLElement[] {
   const [iconName, label] = TOOL_ICON[t.state];
   const summary = inputSummary(t);
-  const out: HTMLElement[] = [head(iconName, t.name, `${summary}${t.recovered ? ` · recovered: ${t.recovered}` : ''}`, { spin: t.state === 'running', tone: t.state === 'error' ? 'error' : t.state === 'waiting' ? 'warning' : t.state === 'done' ? 'success' : '', label })];
+  const out: HTMLElement[] = [head(iconName, t.name, `${summary}${t.recovered ? ` · recovered: ${t.recovered}` : ''}`, { spin: t.state === 'running', tone: t.state === 'error' ? 'error' : t.state === 'waiting' || t.state === 'interrupted' ? 'warning' : t.state === 'done' ? 'success' : '', label })];
   if (t.files.length) {
     const box = el('div', 'files');
     const added = t.files.reduce((n, f) => n + (f.added ?? 0), 0);

@@ -97,8 +97,12 @@ export interface ModelEntry extends EntryBase {
   settled: boolean;
 }
 
-/** `waiting`: for the user's approval; `queued`: a command waiting for another session's command in its folder to end. */
-export type ToolState = 'planned' | 'waiting' | 'queued' | 'running' | 'done' | 'error' | 'skipped';
+/**
+ * `waiting`: for the user's approval; `queued`: a command waiting for another session's command in its
+ * folder to end; `interrupted`: it ran or waited its turn when its session stopped (its process died,
+ * it was paused or failed), until the resume settles it.
+ */
+export type ToolState = 'planned' | 'waiting' | 'queued' | 'running' | 'interrupted' | 'done' | 'error' | 'skipped';
 
 export interface ToolEntry extends EntryBase {
   kind: 'tool';

@@ -154,7 +154,7 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
     }
     case 'status': {
       const [tone, icon] = STATUS_NOTE[ev.data.status] ?? ['info', 'info'];
-      return [...questionsAfter(state, ev.data.status, ev.data.reason), put(state, note(e, tone, icon, describeEvent(ev).trim()))];
+      return [...questionsAfter(state, ev.data.status, ev.data.reason), ...callsStopped(state, ev.data.status), put(state, note(e, tone, icon, describeEvent(ev).trim()))];
     }
     case 'budgets_changed':
     case 'models_changed':
@@ -162,6 +162,18 @@ function applyOne(state: TimelineState, e: JournalEvent, look: TimelineLookups):
     default:
       return otherNotes(state, e);
   }
+}
+
+/**
+ * The calls that ran or waited their turn when the session stopped (its process died, it was paused
+ * or failed): nothing runs or waits any more, so they read interrupted (not spinning) until the
+ * resume settles them. A session waiting for an answer (paused at a question) runs no call.
+ */
+function callsStopped(state: TimelineState, status: string): string[] {
+  if (status === 'running' || status === 'waiting') return [];
+  const changed: string[] = [];
+  for (const x of [...state.entries.values()]) if (x.kind === 'tool' && (x.state === 'running' || x.state === 'queued')) changed.push(put(state, { ...x, state: 'interrupted' }));
+  return changed;
 }
 
 /**
@@ -251,7 +263,7 @@ function applyCallEvent(state: TimelineState, e: JournalEvent, ev: RunnerEvent, 
     case 'command_turn': {
       // A command waiting for another session's in its folder, then running (its result settles it).
       const t = state.entries.get(`tool:${ev.data.callId}`);
-      return t?.kind === 'tool' && (t.state === 'running' || t.state === 'queued') ? [put(state, { ...t, state: ev.data.waiting ? 'queued' : 'running' })] : [];
+      return t?.kind === 'tool' && (t.state === 'running' || t.state === 'queued' || t.state === 'interrupted') ? [put(state, { ...t, state: ev.data.waiting ? 'queued' : 'running' })] : [];
     }
     case 'tool_result': {
       const d = ev.data;
