@@ -12,7 +12,7 @@ import { describeEvent } from '../../../src/core/runner/timeline';
 import { TimelineViewLoader } from '../../../src/core/runner/timelineViewLoader';
 import type { SessionId } from '../../../src/core/store/types';
 import { statusLook } from '../../../src/shared/statusLook';
-import { Crash, crashAt, finalText, harnessPerTest } from './runnerHarness';
+import { Crash, type Harness, crashAt, finalText, harnessPerTest } from './runnerHarness';
 import { A, AUTO, B, command, until } from './twoSessions';
 
 /**
@@ -31,6 +31,33 @@ describe("a command waiting for another session's command, where the state is sh
     command(B, 'b1', 'echo b > b.txt'),
     { ...finalText('B done', { toolResultFor: 'b1' }), model: B },
   ];
+
+  /**
+   * A's command runs; B's command, queued behind it, dies with its process (its wait journaled);
+   * then A's command ends. The capture, shared by every runner of the test, is returned to reuse.
+   */
+  const bDiedWhileQueued = async (h: Harness) => {
+    const inner = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
+    await inner.start();
+    const serial = new SerialCapture(inner);
+    const runnerA = h.runner(undefined, { capture: serial });
+    const dying = h.runner(undefined, { capture: serial, probe: crashAt('queued:command') });
+    const a = await runnerA.start({ task: 'session A', models: [A], policy: AUTO });
+    const b = await dying.start({ task: 'session B', models: [B], policy: AUTO });
+    const runA = runnerA.run(a);
+    let runB: Promise<unknown> | undefined;
+    try {
+      await until("A's command to start", () => existsSync(join(h.workspace, 'a-started')));
+      runB = dying.run(b).then(() => assert.fail('B was to crash while it waited'), (e: unknown) => assert.ok(e instanceof Crash, String(e)));
+      await until("B's wait to be journaled", async () => (await h.events(b)).some((e) => e.type === 'command_turn'));
+    } finally {
+      await writeFile(join(h.workspace, 'release'), '');
+    }
+    assert.equal((await runA).status, 'completed');
+    await runB;
+    assert.equal(existsSync(join(h.workspace, 'b.txt')), false, 'B crashed before its command ran');
+    return { inner, serial, b };
+  };
 
   it('reads "queued" in its call\'s row, the session list, the CLI list and the status bar, then running, then done', async () => {
     const h = await harness(twoCommands());
@@ -80,25 +107,7 @@ describe("a command waiting for another session's command, where the state is sh
 
   it('a command that only waited when its process died never ran: resumed, it runs, and is not asked about as cut off', async () => {
     const h = await harness(twoCommands());
-    const inner = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
-    await inner.start();
-    const serial = new SerialCapture(inner);
-    const runnerA = h.runner(undefined, { capture: serial });
-    const dying = h.runner(undefined, { capture: serial, probe: crashAt('queued:command') });
-    const a = await runnerA.start({ task: 'session A', models: [A], policy: AUTO });
-    const b = await dying.start({ task: 'session B', models: [B], policy: AUTO });
-    const runA = runnerA.run(a);
-    let runB: Promise<unknown> | undefined;
-    try {
-      await until("A's command to start", () => existsSync(join(h.workspace, 'a-started')));
-      runB = dying.run(b).then(() => assert.fail('B was to crash while it waited'), (e: unknown) => assert.ok(e instanceof Crash, String(e)));
-      await until("B's wait to be journaled", async () => (await h.events(b)).some((e) => e.type === 'command_turn'));
-    } finally {
-      await writeFile(join(h.workspace, 'release'), '');
-    }
-    assert.equal((await runA).status, 'completed');
-    await runB;
-    assert.equal(existsSync(join(h.workspace, 'b.txt')), false, 'B crashed before its command ran');
+    const { inner, serial, b } = await bDiedWhileQueued(h);
     const again = h.runner(undefined, { capture: serial });
     assert.equal(await again.markInterrupted(b as SessionId, 'the editor was closed'), true);
     assert.equal((await h.store.getSession(b))?.queued, undefined, 'an interrupted session waits for no turn');
@@ -113,23 +122,7 @@ describe("a command waiting for another session's command, where the state is sh
 
   it('resumed after its process died while its command waited, the session reads running, not queued, until its command waits again', async () => {
     const h = await harness(twoCommands());
-    const inner = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
-    await inner.start();
-    const serial = new SerialCapture(inner);
-    const runnerA = h.runner(undefined, { capture: serial });
-    const a = await runnerA.start({ task: 'session A', models: [A], policy: AUTO });
-    const b = await runnerA.start({ task: 'session B', models: [B], policy: AUTO });
-    const runA = runnerA.run(a);
-    let runB: Promise<unknown> | undefined;
-    try {
-      await until("A's command to start", () => existsSync(join(h.workspace, 'a-started')));
-      runB = h.runner(undefined, { capture: serial, probe: crashAt('queued:command') }).run(b).catch((e: unknown) => assert.ok(e instanceof Crash, String(e)));
-      await until("B's wait to be journaled", async () => (await h.events(b)).some((e) => e.type === 'command_turn'));
-    } finally {
-      await writeFile(join(h.workspace, 'release'), '');
-    }
-    assert.equal((await runA).status, 'completed');
-    await runB;
+    const { inner, serial, b } = await bDiedWhileQueued(h);
     assert.equal(await h.runner(undefined, { capture: serial }).markInterrupted(b as SessionId, 'the editor was closed'), true);
     // The resume, stopped right after it says the session runs again (before its command takes its turn).
     await assert.rejects(h.runner(undefined, { capture: serial, probe: crashAt('after:status') }).run(b), Crash);
@@ -146,23 +139,7 @@ describe("a command waiting for another session's command, where the state is sh
 
   it('a command that waited when its process died, then ran at the resume and was cut off again, is asked about: it may have run', async () => {
     const h = await harness(twoCommands());
-    const inner = new NodeChangeCapture(h.workspace, { contentStore: new MemoryContentStore() });
-    await inner.start();
-    const serial = new SerialCapture(inner);
-    const runnerA = h.runner(undefined, { capture: serial });
-    const a = await runnerA.start({ task: 'session A', models: [A], policy: AUTO });
-    const b = await runnerA.start({ task: 'session B', models: [B], policy: AUTO });
-    const runA = runnerA.run(a);
-    let runB: Promise<unknown> | undefined;
-    try {
-      await until("A's command to start", () => existsSync(join(h.workspace, 'a-started')));
-      runB = h.runner(undefined, { capture: serial, probe: crashAt('queued:command') }).run(b).catch((e: unknown) => assert.ok(e instanceof Crash, String(e)));
-      await until("B's wait to be journaled", async () => (await h.events(b)).some((e) => e.type === 'command_turn'));
-    } finally {
-      await writeFile(join(h.workspace, 'release'), '');
-    }
-    assert.equal((await runA).status, 'completed');
-    await runB;
+    const { inner, serial, b } = await bDiedWhileQueued(h);
     // Resumed: its turn comes at once (A is done), it runs, and its process dies before its result is journaled.
     await assert.rejects(h.runner(undefined, { capture: serial, probe: crashAt('applied:run_command') }).run(b), Crash);
     assert.equal(existsSync(join(h.workspace, 'b.txt')), true, 'it ran');
