@@ -16,18 +16,31 @@ export const ALL_FIELDS = 'Edit All Fields';
  * where text that is not a JSON object is said, with where, and the document stays open to be fixed.
  * The call runs with what the editor holds once the user chooses Use Edited Input. Cancel (or
  * closing the document): nothing is decided, and the session goes on waiting. The document is closed
- * without a save prompt once the answer is given or withdrawn.
+ * without a save prompt once the answer is given or withdrawn. A notice closed without a button
+ * keeps the document open, and Edit on the same question goes on with it.
  */
 export async function editInEditor(r: ApprovalRequest, wholeInput = false): Promise<{ input: unknown } | undefined> {
+  // Every field as JSON, kept from an earlier Edit of this question: that goes on, not the text alone.
+  if (!wholeInput && open(drafts.get(draftKey(r, true)))) return editInEditor(r, true);
+  const key = draftKey(r, wholeInput);
+  const kept = drafts.get(key);
+  drafts.delete(key);
   const text = wholeInput ? undefined : editedText(r.tool, r.input);
-  const doc = text ? await textDocument(text, r.approvalId) : await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(r.input ?? {}, null, 2)}\n` });
+  const doc = open(kept) ? kept : text ? await textDocument(text, r.approvalId) : await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(r.input ?? {}, null, 2)}\n` });
   await vscode.window.showTextDocument(doc, { preview: false });
   const what = text ? `${text.what} (the other fields of ${r.tool ?? 'the call'} stay as they are; ${ALL_FIELDS} opens them all)` : `the input of ${r.tool ?? 'the call'} (JSON)`;
   const buttons = text ? [USE_EDITED_INPUT, ALL_FIELDS, 'Cancel'] : [USE_EDITED_INPUT, 'Cancel'];
   let carried: unknown;
+  let keep = false;
   try {
     for (;;) {
       const choice = await notify.info(`Savepoint: edit ${what} in the editor, then choose ${USE_EDITED_INPUT}. Cancel leaves the question open.`, ...buttons);
+      // The notice closed without a button (its ✕, Clear All): not a Cancel, so the user's edit is not thrown away.
+      if (choice === undefined && !doc.isClosed) {
+        keep = true;
+        void notify.info(`Savepoint: your edit of ${text ? text.what : `the input of ${r.tool ?? 'the call'}`} stays open; choose Edit on the question again (the status bar offers it) to go on with it.`);
+        return undefined;
+      }
       if (choice !== USE_EDITED_INPUT && choice !== ALL_FIELDS) return undefined;
       if (doc.isClosed) {
         void notify.warn('Savepoint: the edited input was closed before it was used, so nothing was decided; the question is still open (choose Edit on it again).');
@@ -46,10 +59,16 @@ export async function editInEditor(r: ApprovalRequest, wholeInput = false): Prom
       await vscode.window.showTextDocument(doc, { preview: false });
     }
   } finally {
-    await closeUnsaved(doc);
+    if (keep) drafts.set(key, doc);
+    else await closeUnsaved(doc);
   }
   return editInEditor({ ...r, input: carried }, true);
 }
+
+/** Edits whose notice was closed without a button, by question and kind (the text alone, or every field): Edit on that question opens them again. */
+const drafts = new Map<string, vscode.TextDocument>();
+const draftKey = (r: ApprovalRequest, wholeInput: boolean): string => `${r.sessionId}\u0000${r.approvalId}\u0000${wholeInput ? 'all' : 'text'}`;
+const open = (d: vscode.TextDocument | undefined): d is vscode.TextDocument => d !== undefined && !d.isClosed;
 
 /**
  * An untitled document holding `e.text`, named after the file (its extension gives the language) and

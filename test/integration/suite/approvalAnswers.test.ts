@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ApprovalRequest } from '../../../src/core/ports/approvalGate';
+import { editInEditor } from '../../../src/extension/inputEditor';
 import { NotificationApprovalGate } from '../../../src/extension/notificationApprovalGate';
-import { activateExtension, WindowStub, workbenchUi } from '../helpers';
+import { activateExtension, waitFor, WindowStub, workbenchUi } from '../helpers';
 
 /** VS Code's own input box (the stub replaces it in `install`): kept to put back where a test needs the real one. */
 const realInputBox = vscode.window.createInputBox.bind(vscode.window);
@@ -11,6 +12,15 @@ const realInputBox = vscode.window.createInputBox.bind(vscode.window);
 const typing = (text: string): string[] => [...text].map((c) => (c === ' ' ? 'Space' : c));
 
 const command = (approvalId: string, cmd: string): ApprovalRequest => ({ sessionId: 'answers-session', approvalId, kind: 'tool', tool: 'run_command', input: { command: cmd }, reasons: ['run_command: tools ask first (approval policy)'], requestedAt: Date.now() });
+
+/** The untitled document Edit opens for a question's text ("command (Savepoint edit ...).sh"), while it is open. */
+const editDocument = (): vscode.TextDocument | undefined => vscode.workspace.textDocuments.find((d) => d.isUntitled && !d.isClosed && d.uri.path.includes('(Savepoint edit '));
+
+async function replaceText(doc: vscode.TextDocument, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  assert.ok(await vscode.workspace.applyEdit(edit), 'the edit of the document applied');
+}
 
 /**
  * What the user types to answer an approval (a reply, a reason for a rejection) in the real editor:
@@ -37,5 +47,28 @@ describe('Typed answers to an approval', () => {
     await workbenchUi({ focus: box, press: 'End' });
     await workbenchUi({ keys: [...typing(' first'), 'Enter'] });
     assert.deepEqual(await answer, { decision: 'respond', text: 'use the staging target first' });
+  });
+
+  it('an edited input whose notice is closed (its ✕, Clear All) stays open, and Edit on the same question goes on with it', async () => {
+    await activateExtension();
+    const r = command('tool:answers:2', 'npm run deploy');
+    let round = 0;
+    let seen = '';
+    ui.on('info', /edit the command .* in the editor, then choose Use Edited Input/, async () => {
+      const doc = await waitFor('the command document', editDocument);
+      if (round++ > 0) {
+        seen = doc.getText();
+        return 'Use Edited Input';
+      }
+      await replaceText(doc, 'npm run deploy -- --target staging\n');
+      // The notice closed without a button: VS Code answers undefined.
+      return undefined;
+    });
+    assert.equal(await editInEditor(r), undefined, 'closing the notice decides nothing');
+    assert.equal(editDocument()?.getText(), 'npm run deploy -- --target staging\n', 'the edited text is still open');
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && /your edit of the command stays open; choose Edit on the question again/.test(c.message)), `the user is told where the edit went: ${JSON.stringify(ui.calls.map((c) => c.message))}`);
+    assert.deepEqual(await editInEditor(r), { input: { command: 'npm run deploy -- --target staging' } });
+    assert.equal(seen, 'npm run deploy -- --target staging\n', 'Edit again showed the text as the user left it');
+    await waitFor('the document closed once used', () => (editDocument() ? undefined : true));
   });
 });
