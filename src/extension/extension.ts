@@ -46,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const gate = new NotificationApprovalGate(log, undefined, undefined, proposed, titleOf, unsavedOf);
   const service = new SessionService(host, context.secrets, gate, log, context.extensionUri.fsPath, new CheckCommandConsent(context.workspaceState));
   gate.lateAnswers = (r, answer) => service.answerLate(r, answer);
+  gate.lateRefusal = (r) => service.lateRefusal(r);
   service.folders = new SessionFolders(context.workspaceState, () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name, path: f.uri.fsPath })));
   sessions = service;
   const documents = new SessionDocumentProvider(host);

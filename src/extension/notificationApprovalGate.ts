@@ -30,6 +30,9 @@ export class NotificationApprovalGate implements ApprovalGate {
    */
   lateAnswers?: (r: ApprovalRequest, answer: ApprovalAnswer) => Promise<void>;
 
+  /** Why such a click can no longer be answered (its session was cancelled or finished meanwhile), said before a reply is typed; undefined: it may be. */
+  lateRefusal?: (r: ApprovalRequest) => Promise<string | undefined>;
+
   constructor(
     private readonly log?: vscode.LogOutputChannel,
     private readonly timeout: () => ApprovalTimeout = readApprovalTimeout,
@@ -109,6 +112,8 @@ export class NotificationApprovalGate implements ApprovalGate {
   private async late(r: ApprovalRequest, choice: string): Promise<void> {
     const live = this.showing.get(questionKey(r));
     if (live) return live.choose(choice);
+    const gone = await this.lateRefusal?.(r).catch(() => undefined);
+    if (gone) return void notify.info(`Savepoint: ${gone}`);
     const answer = await answerFor(r, choice);
     if (answer === 'park') return;
     if (!this.lateAnswers) return void notify.info('Savepoint: that session stopped while the question was open, so the answer was not recorded. Resume the session to answer it.');

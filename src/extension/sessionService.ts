@@ -15,6 +15,7 @@ import type { CheckpointStore } from '../core/store/checkpointStore';
 import { builtinTools } from '../core/tools/registry';
 import { memoryTools } from '../core/memory/memoryTools';
 import { FolderMissing, type SessionFolders } from '../shared/sessionFolder';
+import { lateQuestionGone } from '../shared/lateQuestion';
 import { captureLogDirOf, FolderCaptures } from './folderCaptures';
 import { logNotice, pinnedLine, startedLine } from './sessionLog';
 import { readEncryptAtRest, readSettings } from './settings';
@@ -170,6 +171,13 @@ export class SessionService implements vscode.Disposable {
     this.soon();
     const go = await notify.info(`Savepoint: your answer (${answer.decision}) is recorded. The session is paused: resume it to go on.`, 'Resume Session');
     if (go) await this.resume(r.sessionId as SessionId);
+  }
+
+  /** Why a click on a question of a run that stopped cannot be answered any more (`lateQuestionGone`); undefined while it may be. */
+  async lateRefusal(r: ApprovalRequest): Promise<string | undefined> {
+    const store = (await this.stores.get()).store;
+    if (!store || this.isRunning(r.sessionId as SessionId)) return undefined;
+    return lateQuestionGone(await store.getSession(r.sessionId as SessionId));
   }
 
   /** Puts back the messages the latest compaction of a session summarized (not while it runs). */

@@ -29,6 +29,9 @@ export const FIELDS_TASK = 'Create fields-a.txt';
 export const SHOWN_MODEL = 'claude-sonnet-4-6-integration-shown';
 export const SHOWN_TASK = 'Change the second line of notes.md';
 export const LATE_TASK = 'Create late.txt';
+/** A session cancelled while its question is on screen. */
+export const GONE_MODEL = 'claude-sonnet-4-6-integration-gone';
+export const GONE_TASK = 'Create gone.txt';
 export const LONG_MODEL = 'claude-sonnet-4-6-integration-long';
 /** A task and a reply of several lines, written in an editor. */
 export const LONG_TASK = 'Create long.txt\n\nKeep it to one line:\n- no header';
@@ -166,6 +169,12 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_late', name: 'write_file', input: { path: 'late.txt', content: 'approved after the pause\n' } }],
   },
   { type: 'message', model: LATE_MODEL, expect: { toolResultFor: 'toolu_integ_late', toolResultIsError: false }, content: [{ type: 'text', text: 'Created.' }] },
+  {
+    type: 'message',
+    model: GONE_MODEL,
+    expect: { lastUserContains: GONE_TASK },
+    content: [{ type: 'tool_use', id: 'toolu_integ_gone', name: 'write_file', input: { path: 'gone.txt', content: 'never written\n' } }],
+  },
   {
     type: 'message',
     model: LONG_MODEL,

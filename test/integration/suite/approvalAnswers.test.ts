@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { ApprovalRequest } from '../../../src/core/ports/approvalGate';
 import { editInEditor } from '../../../src/extension/inputEditor';
 import { NotificationApprovalGate } from '../../../src/extension/notificationApprovalGate';
-import { activateExtension, waitFor, WindowStub, workbenchUi } from '../helpers';
+import { activateExtension, config, deferred, useModel, waitFor, waitForSession, WindowStub, workbenchUi } from '../helpers';
+import { GONE_MODEL, GONE_TASK } from '../scenario';
 
 /** VS Code's own input box (the stub replaces it in `install`): kept to put back where a test needs the real one. */
 const realInputBox = vscode.window.createInputBox.bind(vscode.window);
@@ -28,6 +29,7 @@ async function replaceText(doc: vscode.TextDocument, text: string): Promise<void
  */
 describe('Typed answers to an approval', () => {
   let ui: WindowStub;
+  after(() => useModel(undefined));
   beforeEach(() => (ui = new WindowStub().install()));
   afterEach(() => ui.restore());
 
@@ -70,5 +72,23 @@ describe('Typed answers to an approval', () => {
     assert.deepEqual(await editInEditor(r), { input: { command: 'npm run deploy -- --target staging' } });
     assert.equal(seen, 'npm run deploy -- --target staging\n', 'Edit again showed the text as the user left it');
     await waitFor('the document closed once used', () => (editDocument() ? undefined : true));
+  });
+
+  it('Respond clicked on the question of a session cancelled meanwhile says so at once, without asking for a reply it would throw away', async () => {
+    await activateExtension();
+    await useModel(GONE_MODEL);
+    const { seeded } = config();
+    const click = deferred<string | undefined>();
+    ui.on('warning', /allow the agent to write_file gone\.txt/, () => click.promise);
+    ui.on('warning', /Cancel this session/, () => 'Cancel Session');
+    await vscode.commands.executeCommand('savepoint.newSession', GONE_TASK);
+    const waiting = await waitForSession(seeded.storeDir, GONE_TASK, (s) => s.status === 'waiting', 'to wait for the approval');
+    await vscode.commands.executeCommand('savepoint.cancelSession', waiting.id);
+    await waitForSession(seeded.storeDir, GONE_TASK, (s) => s.status === 'failed', 'to be cancelled');
+    // The notification of the cancelled session is still on screen (VS Code cannot take it back): the user clicks it.
+    click.resolve('Respond');
+    const told = await waitFor('the user told that the question is gone', () => ui.calls.find((c) => c.kind === 'info' && /no longer open/.test(c.message)));
+    assert.equal(told.message, `Savepoint: the session "${GONE_TASK}" was stopped meanwhile (cancelled, or failed), so its question is no longer open and nothing was recorded. Retry the session to be asked again.`);
+    assert.deepEqual(ui.calls.filter((c) => c.kind === 'inputBox').map((c) => c.message), [], 'no reply asked for');
   });
 });
