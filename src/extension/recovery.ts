@@ -47,14 +47,15 @@ export async function recover(service: RecoveringSessions, statusBar: { refresh(
   }
 }
 
-/** Names at most three of the interrupted sessions, so that the user knows which work stopped. */
+/** Names at most three of the interrupted sessions, so that the user knows which work stopped; says what Resume does, and where to resume later. */
 export function interruptedText(sessions: readonly InterruptedSession[]): string {
   const names = sessions.slice(0, 3).map((s) => `"${shownTitle(s.title)}"`);
   const more = sessions.length - names.length;
   const which = more > 0 ? `${names.join(', ')} and ${more} more` : names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
   const what = sessions.length === 1 ? `the session ${which} was` : `${sessions.length} sessions were`;
   const list = sessions.length === 1 ? '' : ` (${which})`;
-  return `Savepoint: ${what} interrupted when the editor stopped${list}. Nothing is lost.`;
+  // What Resume does (what will not run twice), and where to find the sessions once the notice is gone (no status bar item shows them).
+  return `Savepoint: ${what} interrupted when the editor stopped${list}. Nothing is lost: Resume goes on where ${sessions.length === 1 ? 'it' : 'they'} stopped, without redoing finished steps, and asks before running again a command that was cut off. To resume later: the Savepoint sidebar, or Savepoint: Resume Session.`;
 }
 
 async function pickInterrupted(sessions: readonly InterruptedSession[]): Promise<InterruptedSession | undefined> {

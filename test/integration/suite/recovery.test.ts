@@ -76,7 +76,7 @@ describe('Restart recovery', () => {
     }
     assert.deepEqual(shown, ['01FIRST']);
     assert.equal(documents(), before, 'no session document opened');
-    assert.deepEqual(ui.calls.filter((c) => c.kind === 'warning').map((c) => c.message), ['Savepoint: the session "Task 01FIRST" was interrupted when the editor stopped. Nothing is lost.']);
+    assert.deepEqual(ui.calls.filter((c) => c.kind === 'warning').map((c) => c.message), ['Savepoint: the session "Task 01FIRST" was interrupted when the editor stopped. Nothing is lost: Resume goes on where it stopped, without redoing finished steps, and asks before running again a command that was cut off. To resume later: the Savepoint sidebar, or Savepoint: Resume Session.']);
   });
 
   it('the restart notice names the interrupted sessions, and its Show asks which of several to show', async () => {
@@ -98,8 +98,8 @@ describe('Restart recovery', () => {
     }
     assert.deepEqual(offered, ids.map((i) => `Task ${i}`));
     assert.deepEqual(shown, ['01D'], 'the one picked, not the first');
-    assert.deepEqual(ui.calls.filter((c) => c.kind === 'warning').map((c) => c.message), ['Savepoint: 5 sessions were interrupted when the editor stopped ("Task 01A", "Task 01B", "Task 01C" and 2 more). Nothing is lost.']);
-    assert.equal(interruptedText(ids.slice(0, 2).map(interrupted)), 'Savepoint: 2 sessions were interrupted when the editor stopped ("Task 01A" and "Task 01B"). Nothing is lost.');
+    assert.deepEqual(ui.calls.filter((c) => c.kind === 'warning').map((c) => c.message), ['Savepoint: 5 sessions were interrupted when the editor stopped ("Task 01A", "Task 01B", "Task 01C" and 2 more). Nothing is lost: Resume goes on where they stopped, without redoing finished steps, and asks before running again a command that was cut off. To resume later: the Savepoint sidebar, or Savepoint: Resume Session.']);
+    assert.equal(interruptedText(ids.slice(0, 2).map(interrupted)), 'Savepoint: 2 sessions were interrupted when the editor stopped ("Task 01A" and "Task 01B"). Nothing is lost: Resume goes on where they stopped, without redoing finished steps, and asks before running again a command that was cut off. To resume later: the Savepoint sidebar, or Savepoint: Resume Session.');
   });
 
   it('Resume on the restart notice passes over a session whose folder is not open, resumes the others, and names the folder', async () => {
