@@ -96,7 +96,13 @@ export class NotificationApprovalGate implements ApprovalGate {
         if (signal.aborted) void answered.then((late) => (late ? this.late(r, late) : undefined));
         return 'park';
       }
-      return await answerFor(r, choice);
+      // Typing the answer (Edit, Respond, a reason) takes the user's time: a pause or a cancel meanwhile
+      // is not held up by it (the run lets go now), and what they give then counts as a late answer.
+      const typed = answerFor(r, choice);
+      const answer = await raceAbort(typed, signal);
+      if (answer !== undefined) return answer;
+      void typed.then((a) => (a === 'park' ? undefined : this.deliverLate(r, a)), (e: unknown) => this.log?.warn(`a late answer to ${r.approvalId}: ${String(e)}`));
+      return 'park';
     } finally {
       if (timer) clearTimeout(timer);
       this.showing.delete(key);
@@ -112,10 +118,21 @@ export class NotificationApprovalGate implements ApprovalGate {
   private async late(r: ApprovalRequest, choice: string): Promise<void> {
     const live = this.showing.get(questionKey(r));
     if (live) return live.choose(choice);
-    const gone = await this.lateRefusal?.(r).catch(() => undefined);
-    if (gone) return void notify.info(`Savepoint: ${gone}`);
+    if (await this.saidGone(r)) return;
     const answer = await answerFor(r, choice);
-    if (answer === 'park') return;
+    if (answer !== 'park') await this.deliverLate(r, answer);
+  }
+
+  /** Whether the question can no longer be answered (its session was cancelled or finished meanwhile), said to the user if so. */
+  private async saidGone(r: ApprovalRequest): Promise<boolean> {
+    const gone = await this.lateRefusal?.(r).catch(() => undefined);
+    if (gone) void notify.info(`Savepoint: ${gone}`);
+    return gone !== undefined;
+  }
+
+  /** An answer given once the question's run had stopped: journaled by the session service (`lateAnswers`). */
+  private async deliverLate(r: ApprovalRequest, answer: ApprovalAnswer): Promise<void> {
+    if (await this.saidGone(r)) return;
     if (!this.lateAnswers) return void notify.info('Savepoint: that session stopped while the question was open, so the answer was not recorded. Resume the session to answer it.');
     await this.lateAnswers(r, answer).catch((e: unknown) => this.log?.warn(`a late answer to ${r.approvalId}: ${e instanceof Error ? e.message : String(e)}`));
   }

@@ -91,4 +91,25 @@ describe('Typed answers to an approval', () => {
     assert.equal(told.message, `Savepoint: the session "${GONE_TASK}" was stopped meanwhile (cancelled, or failed), so its question is no longer open and nothing was recorded. Retry the session to be asked again.`);
     assert.deepEqual(ui.calls.filter((c) => c.kind === 'inputBox').map((c) => c.message), [], 'no reply asked for');
   });
+
+  it('a pause or a cancel while the user types a reply is not held up by it: the run lets go at once, and the reply then counts as a late answer', async () => {
+    const gate = new NotificationApprovalGate(undefined, () => ({ minutes: 0, action: 'reject' }));
+    const late: unknown[] = [];
+    gate.lateAnswers = async (_r, answer) => void late.push(answer);
+    const typed = deferred<string | undefined>();
+    ui.on('warning', /allow the agent to run `make release`/, () => 'Respond');
+    ui.on('inputBox', /Your reply to the agent/, () => typed.promise);
+    const run = new AbortController();
+    const answer = gate.ask(command('tool:answers:3', 'make release'), run.signal);
+    await waitFor('the reply box', () => (ui.calls.some((c) => c.kind === 'inputBox') ? true : undefined));
+    // The user pauses the session from the sidebar while the box is open.
+    run.abort('paused by the user');
+    let settled: unknown = 'not yet';
+    void answer.then((a) => (settled = a));
+    await waitFor('the run let go', () => (settled !== 'not yet' ? true : undefined), 10000);
+    assert.equal(settled, 'park');
+    typed.resolve('not before Friday');
+    await waitFor('the reply given as a late answer', () => (late.length ? true : undefined));
+    assert.deepEqual(late, [{ decision: 'respond', text: 'not before Friday' }]);
+  });
 });
