@@ -101,7 +101,7 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       const usable = where.usable.map((u) => u.f);
       const folder = usable.length > 1 ? await pickFolder(usable, where.leftOut) : usable[0];
       if (usable.length > 1 && !folder) return void notify.info('Savepoint: no folder chosen, so no session was started.');
-      const text = typeof task === 'string' ? task : await askText({ title: 'Savepoint: New Session', prompt: 'What should the agent do?', placeHolder: 'e.g. Add input validation to src/parser.ts and a test for it', ignoreFocusOut: true, what: 'the task', send: 'Start Session', fileName: 'Savepoint task' });
+      const text = typeof task === 'string' ? task : await askText({ title: 'Savepoint: New Session', prompt: 'What should the agent do?', placeHolder: 'e.g. Add input validation to src/parser.ts and a test for it', ignoreFocusOut: true, what: 'the task', send: 'Start Session', fileName: 'Savepoint task', again: 'run Savepoint: New Session again' });
       if (!text?.trim()) return;
       const id = await d.sessions.start(text.trim(), folder);
       // Its live timeline is in the sidebar (the palette's Show Session opens the text document).

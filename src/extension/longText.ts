@@ -15,7 +15,14 @@ export interface TextQuestion {
   empty?: boolean;
   /** The untitled document's name, without its extension (it is Markdown). */
   fileName: string;
+  /** What the text answers (a question's id), for a text kept open (see askText); default: `fileName`. */
+  draft?: string;
+  /** How to come back to a text kept open: "choose Respond on the question again"; default: "do the same again". */
+  again?: string;
 }
+
+/** Texts whose notice was closed without a button (its ✕, Clear All), by `draft`: asking the same again goes on with them. */
+const kept = new Map<string, vscode.TextDocument>();
 
 /** The input box's button that moves what is typed into an editor, for text of several lines. */
 export const WRITE_IN_EDITOR = 'Write in an Editor (several lines)';
@@ -25,23 +32,37 @@ export const WRITE_IN_EDITOR = 'Write in an Editor (several lines)';
  * Code asks, whose title-bar button moves what is typed so far into an untitled Markdown document;
  * the text is then what the document holds when the user chooses `q.send`. Undefined when the user
  * closes the box, chooses Cancel, or closes the document first (said). The document is closed
- * without a save prompt once it is used or given up.
+ * without a save prompt once it is used or given up. A notice closed without a button keeps it
+ * open, and the same question asked again (`q.draft`) goes on with it, without the box.
  */
 export async function askText(q: TextQuestion): Promise<string | undefined> {
-  const typed = await inputBox(q);
-  if (typed === undefined || 'text' in typed) return typed?.text;
-  const doc = await vscode.workspace.openTextDocument(freeName(q.fileName));
-  if (typed.toEditor) {
-    const edit = new vscode.WorkspaceEdit();
-    edit.insert(doc.uri, new vscode.Position(0, 0), typed.toEditor);
-    await vscode.workspace.applyEdit(edit);
+  const key = q.draft ?? q.fileName;
+  const earlier = kept.get(key);
+  kept.delete(key);
+  let doc = earlier && !earlier.isClosed ? earlier : undefined;
+  if (!doc) {
+    const typed = await inputBox(q);
+    if (typed === undefined || 'text' in typed) return typed?.text;
+    doc = await vscode.workspace.openTextDocument(freeName(q.fileName));
+    if (typed.toEditor) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, new vscode.Position(0, 0), typed.toEditor);
+      await vscode.workspace.applyEdit(edit);
+    }
   }
-  // The cursor after what was carried over, to go on typing.
+  // The cursor at the end, to go on typing.
   const end = doc.positionAt(doc.getText().length);
   await vscode.window.showTextDocument(doc, { preview: false, selection: new vscode.Range(end, end) });
+  let keep = false;
   try {
     for (;;) {
       const choice = await notify.info(`Savepoint: write ${q.what} in the editor, then choose ${q.send}. Cancel drops it.`, q.send, 'Cancel');
+      // The notice closed without a button (its ✕, Clear All): not a Cancel, so what the user wrote is not thrown away.
+      if (choice === undefined && !doc.isClosed) {
+        keep = true;
+        void notify.info(`Savepoint: ${q.what} stays open in the editor; ${q.again ?? 'do the same again'} to go on with it (Cancel drops it).`);
+        return undefined;
+      }
       if (choice !== q.send) return undefined;
       if (doc.isClosed) {
         void notify.warn(`Savepoint: ${q.what} was closed before it was sent, so nothing was done.`);
@@ -51,7 +72,8 @@ export async function askText(q: TextQuestion): Promise<string | undefined> {
       void notify.warn(`Savepoint: ${q.what} is empty; write it in the editor first.`);
     }
   } finally {
-    await closeUnsaved(doc);
+    if (keep) kept.set(key, doc);
+    else await closeUnsaved(doc);
   }
 }
 

@@ -170,10 +170,10 @@ async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAn
   }
   // The box stays open when the user looks elsewhere (the file, the diff): a click outside it threw the typed text away.
   if (choice === 'Respond') {
-    const text = await askText({ ignoreFocusOut: true, title: 'Your reply to the agent (instead of running the tool)', prompt: 'Sent to the agent as the answer to its call.', what: 'your reply', send: 'Send Reply', fileName: 'Savepoint reply' });
+    const text = await askText({ ignoreFocusOut: true, title: 'Your reply to the agent (instead of running the tool)', prompt: 'Sent to the agent as the answer to its call.', what: 'your reply', send: 'Send Reply', fileName: 'Savepoint reply', draft: `reply\u0000${questionKey(r)}`, again: 'choose Respond on the question again (the status bar offers it)' });
     return text === undefined ? 'park' : { decision: 'respond', text };
   }
-  const text = await askText({ ignoreFocusOut: true, title: 'Why? (sent to the agent; optional)', prompt: 'Sent to the agent with the rejection.', what: 'the reason', send: 'Reject', fileName: 'Savepoint reason', empty: true });
+  const text = await askText({ ignoreFocusOut: true, title: 'Why? (sent to the agent; optional)', prompt: 'Sent to the agent with the rejection.', what: 'the reason', send: 'Reject', fileName: 'Savepoint reason', empty: true, draft: `reason\u0000${questionKey(r)}`, again: 'choose Reject on the question again (the status bar offers it)' });
   return text === undefined ? 'park' : { decision: 'reject', text };
 }
 

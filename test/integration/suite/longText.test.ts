@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { askText } from '../../../src/extension/longText';
 import { activateExtension, config, modelStats, waitFor, waitForSession, useModel, WindowStub, workspaceRoot } from '../helpers';
 import { LONG_MODEL, LONG_REPLY, LONG_TASK } from '../scenario';
 
@@ -79,5 +80,30 @@ describe('Text of several lines', () => {
     await vscode.commands.executeCommand('savepoint.newSession');
     assert.ok(ui.calls.slice(before).some((c) => c.kind === 'warning' && c.message === 'Savepoint: the task was closed before it was sent, so nothing was done.'));
     assert.ok(!ui.calls.slice(before).some((c) => c.kind === 'info' && /session started/.test(c.message)), 'no session started');
+  });
+
+  it('a text whose notice is closed with its ✕ (not Cancel) stays open, and the same question asked again goes on with it', async () => {
+    const q = { title: 'Savepoint: New Session', prompt: 'What should the agent do?', what: 'the task', send: 'Start Session', fileName: 'Savepoint kept task' };
+    const written = 'Port the billing module\n\n- keep the public API\n- add tests\n';
+    let round = 0;
+    let seen = '';
+    ui.on('inputBox', /What should the agent do\?/, () => ({ button: 0, value: 'Port the billing module' }));
+    ui.on('info', /write the task in the editor, then choose Start Session/, async () => {
+      const doc = await waitFor('the task document', () => untitled('Savepoint kept task.md'));
+      if (round++ > 0) {
+        seen = doc.getText();
+        return 'Start Session';
+      }
+      await write(doc, written);
+      // The notice closed without a button: VS Code answers undefined.
+      return undefined;
+    });
+    assert.equal(await askText(q), undefined, 'nothing sent');
+    assert.equal(untitled('Savepoint kept task.md')?.getText(), written, 'the text is still open');
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && c.message === 'Savepoint: the task stays open in the editor; do the same again to go on with it (Cancel drops it).'), JSON.stringify(ui.calls.map((c) => c.message)));
+    assert.equal(await askText(q), written);
+    assert.equal(seen, written);
+    assert.equal(ui.calls.filter((c) => c.kind === 'inputBox').length, 1, 'the box is not asked again: the text kept is');
+    await waitFor('the document closed once sent', () => (tabOpen('Savepoint kept task.md') ? undefined : true));
   });
 });
