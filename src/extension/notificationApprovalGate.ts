@@ -170,7 +170,9 @@ async function answerFor(r: ApprovalRequest, choice: string): Promise<ApprovalAn
   }
   // The box stays open when the user looks elsewhere (the file, the diff): a click outside it threw the typed text away.
   if (choice === 'Respond') {
-    const text = await askText({ ignoreFocusOut: true, title: 'Your reply to the agent (instead of running the tool)', prompt: 'Sent to the agent as the answer to its call.', what: 'your reply', send: 'Send Reply', fileName: 'Savepoint reply', draft: `reply\u0000${questionKey(r)}`, again: 'choose Respond on the question again (the status bar offers it)' });
+    // A budget or loop question has no call to answer: the reply goes to the agent with the go-ahead (answerEvents).
+    const along = r.kind === 'loop' || r.kind === 'budget';
+    const text = await askText({ ignoreFocusOut: true, title: along ? 'Your message to the agent (it then continues)' : 'Your reply to the agent (instead of running the tool)', prompt: along ? 'Sent to the agent with the go-ahead to continue.' : 'Sent to the agent as the answer to its call.', what: along ? 'your message' : 'your reply', send: 'Send Reply', fileName: 'Savepoint reply', draft: `reply\u0000${questionKey(r)}`, again: 'choose Respond on the question again (the status bar offers it)' });
     return text === undefined ? 'park' : { decision: 'respond', text };
   }
   const text = await askText({ ignoreFocusOut: true, title: 'Why? (sent to the agent; optional)', prompt: 'Sent to the agent with the rejection.', what: 'the reason', send: 'Reject', fileName: 'Savepoint reason', empty: true, draft: `reason\u0000${questionKey(r)}`, again: 'choose Reject on the question again (the status bar offers it)' });

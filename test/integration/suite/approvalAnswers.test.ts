@@ -112,4 +112,18 @@ describe('Typed answers to an approval', () => {
     await waitFor('the reply given as a late answer', () => (late.length ? true : undefined));
     assert.deepEqual(late, [{ decision: 'respond', text: 'not before Friday' }]);
   });
+
+  it('Respond on the going-in-circles question asks for a message that goes with the go-ahead, not for a reply instead of a tool', async () => {
+    const gate = new NotificationApprovalGate(undefined, () => ({ minutes: 0, action: 'reject' }));
+    ui.on('warning', /going in circles/, () => 'Respond');
+    let box: { title?: string; prompt?: string } = {};
+    ui.on('inputBox', /agent/, (c) => {
+      box = c.args[0] as typeof box;
+      return 'try the other parser';
+    });
+    const loop: ApprovalRequest = { sessionId: 'answers-session', approvalId: 'loop:12', kind: 'loop', reasons: ['the agent seems to be looping: the same call 3 times without progress (read_file)'], requestedAt: Date.now() };
+    assert.deepEqual(await gate.ask(loop, new AbortController().signal), { decision: 'respond', text: 'try the other parser' });
+    assert.equal(box.title, 'Your message to the agent (it then continues)');
+    assert.match(box.prompt ?? '', /^Sent to the agent with the go-ahead to continue\./);
+  });
 });
