@@ -20,6 +20,9 @@ export const USAGE = `savepoint — a durable coding agent (headless)
                                   the whole session as JSON: its events and every stored content they
                                   name (the conversation, the calls' results, the files' versions);
                                   on standard output, or in FILE (a new file)
+  savepoint import FILE [--as-new]
+                                  a session an export wrote, into this workspace (whole or not at all);
+                                  --as-new: under a new id, when the session is here already
   savepoint diff SESSION [STEP]   the unified diff of each file the session changed (one step, or all)
   savepoint outline SESSION STEP [PATH]
                                   the symbols (with their hashes) of the files STEP changed, or of PATH
@@ -108,6 +111,7 @@ export const OPTIONS = {
   overwrite: { type: 'string', multiple: true },
   message: { type: 'string' },
   out: { type: 'string' },
+  'as-new': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -169,6 +173,7 @@ const TAKES: Record<string, { args: string; max: number; options?: readonly stri
   list: { args: '', max: 0 },
   show: { args: 'SESSION', max: 1 },
   export: { args: 'SESSION', max: 1, options: ['out'] },
+  import: { args: 'FILE', max: 1, options: ['as-new'] },
   diff: { args: 'SESSION [STEP]', max: 2 },
   outline: { args: 'SESSION STEP [PATH]', max: 3 },
   rewind: { args: 'SESSION STEP', max: 2, options: ['mode', 'yes', 'overwrite', 'message', 'all'] },

@@ -5,6 +5,7 @@ import { taskOf } from './taskInput';
 import { forkLines } from './forkLines';
 import { existing, symbolsOf } from './appLookups';
 import { exportCommand } from './exportCommand';
+import { importCommand } from './importCommand';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
 import { type CompactedData, type ModelTurnData, approvalKind } from '../core/runner/runEvents';
 import { StreamedText } from './agentText';
@@ -79,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   const storeDir = env.store ?? defaultStoreDir(env.workspace);
   // Opening makes a store: a command on a session (or `list`) in a workspace that has none (the wrong
   // folder, a mistyped --workspace) left an empty one behind, and said only "no session X".
-  if (command !== 'run' && command !== 'memory' && !existsSync(storeDir)) {
+  if (command !== 'run' && command !== 'memory' && command !== 'import' && !existsSync(storeDir)) {
     if (command === 'list') return 0;
     if (command === 'resume' && rest[0] === undefined) throw new UsageError('no unfinished session to resume');
     throw new StoreError('SESSION_NOT_FOUND', `no session ${sessionArg(rest[0], command)} in this workspace: ${env.workspace} has no sessions${env.store ? ` in ${storeDir}` : ''} (is --workspace${env.store ? ' or --store' : ''} right?)`);
@@ -157,6 +158,8 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'export':
         return await exportCommand(app, await existing(app, sessionArg(rest[0], 'export')), o.out);
+      case 'import':
+        return await importCommand(app, rest[0], o['as-new'] === true);
       case 'diff': {
         const id = sessionArg(rest[0], 'diff');
         const step = rest[1] === undefined ? undefined : stepArg(rest[1], 'diff');

@@ -157,7 +157,7 @@ export class LevelCheckpointStore implements CheckpointStore {
           throw new StoreError('INVALID_ARGUMENT', 'an event needs a string type and a non-negative integer step');
         }
         seq++;
-        const event: JournalEvent = { seq, at: now, step: ev.step, type: ev.type, data: ev.data };
+        const event: JournalEvent = { seq, at: typeof ev.at === 'number' ? ev.at : now, step: ev.step, type: ev.type, data: ev.data };
         put(keys.event(sid, seq), this.ctx.encodeJson(event));
         journal.push(event);
       }
@@ -167,7 +167,7 @@ export class LevelCheckpointStore implements CheckpointStore {
           throw new StoreError('INVALID_ARGUMENT', `invalid effect key (${ef.step}, ${ef.actionId})`);
         }
         const phase = ef.phase === 'intent' ? 'i' : 'r';
-        put(keys.effect(sid, ef.step, ef.actionId, phase), this.ctx.encodeJson({ at: now, data: ef.data }));
+        put(keys.effect(sid, ef.step, ef.actionId, phase), this.ctx.encodeJson({ at: typeof ef.at === 'number' ? ef.at : now, data: ef.data }));
       }
       const staged = await this.blobs.stage(sid, step.blobs ?? [], ops);
       // Settled whatever happens: until then a deletion freeing these blobs keeps them (see BlobStore.release).

@@ -45,7 +45,7 @@ function asText(bytes: Uint8Array): string | undefined {
 }
 
 /** Every blob hash a value holds, at any depth (an object's keys are not contents). */
-function collectHashes(value: unknown, into: Set<string>): void {
+export function collectHashes(value: unknown, into: Set<string>): void {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();

@@ -124,6 +124,8 @@ export interface NewEvent<T = unknown> {
   step: number;
   type: string;
   data: T;
+  /** The event's own time (an imported session keeps its original times); the commit's time otherwise. */
+  at?: number;
 }
 
 /** Content to keep in the blob store. `deltaBase` lets the store keep it as a small delta against an earlier blob. */
@@ -146,6 +148,8 @@ export interface EffectWrite<T = unknown> {
   actionId: string;
   phase: EffectPhase;
   data: T;
+  /** As NewEvent.at. */
+  at?: number;
 }
 
 export interface EffectRecord<I = unknown, R = unknown> {

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { StoreError } from '../core/store/errors';
+import { ImportError, importSession, parseExport } from '../core/store/sessionImport';
+import { count } from '../core/util/plural';
+import type { Composed } from './compose';
+import { UsageError } from './cliArgs';
+import { out, terminalLine } from './terminalText';
+
+/**
+ * `import FILE [--as-new]`: a session written by `export` (or the editor's Export Session) into this
+ * workspace's store, whole or not at all. The session there already: exit 2 (nothing was done),
+ * unless --as-new, which gives it a new id. A damaged file: exit 1, naming the first damage.
+ */
+export async function importCommand(app: Composed, file: string | undefined, asNew: boolean): Promise<number> {
+  if (!file) throw new UsageError('import needs the file an export wrote (savepoint export SESSION --out FILE)');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message} (nothing was imported)`);
+  }
+  try {
+    const r = await importSession(app.store, parseExport(text), { asNew });
+    const s = r.session;
+    const gone = r.missing ? `; ${count(r.missing, 'content was', 'contents were')} recorded by hash only, as in the export` : '';
+    const renamed = r.from !== s.id ? ` (a new id; it was ${r.from})` : '';
+    const running = r.wasRunning ? `\nit was running when it was exported: marked interrupted; continue it with \`savepoint resume ${s.id}\`` : '';
+    out(`imported session ${terminalLine(s.title)} (${s.id})${renamed}: ${count(r.events, 'event')}, ${count(r.blobs, 'stored content')}${gone}${running}\n`);
+    return 0;
+  } catch (e) {
+    if (ImportError.is(e, 'EXISTS')) throw new UsageError(`${e.message} (--as-new imports it as a new session)`);
+    if (ImportError.is(e)) throw new StoreError('INVALID_ARGUMENT', `${file}: ${e.message}; nothing was imported`);
+    throw e;
+  }
+}
