@@ -15,6 +15,8 @@ import { exportTarget } from '../core/util/exportTarget';
 import { askText } from './longText';
 import { exportedWords, writeSessionExport } from '../core/store/sessionExport';
 import { inOnePiece, writeInPieces } from '../core/node/piecewiseFile';
+import { ImportError, type ImportResult, importSession, parseExport } from '../core/store/sessionImport';
+import { count } from '../core/util/plural';
 
 interface Deps {
   context: vscode.ExtensionContext;
@@ -81,6 +83,22 @@ async function pickFolder(open: readonly vscode.WorkspaceFolder[], leftOut: stri
 async function named(d: Pick<Deps, 'stores'>, id: SessionId): Promise<string> {
   const title = await (await d.stores.get()).store?.getSession(id).then((s) => s?.title, () => undefined);
   return title ? ` ("${shownTitle(title)}")` : '';
+}
+
+/** The import of an export's text; a session there already is imported as a new one if the user says so (undefined when not). */
+async function importFrom(store: Parameters<typeof importSession>[0], text: string): Promise<ImportResult | undefined> {
+  try {
+    const doc = parseExport(text);
+    try {
+      return await importSession(store, doc);
+    } catch (e) {
+      if (!ImportError.is(e, 'EXISTS')) throw e;
+      const again = await notify.warn(`This workspace has the session "${shownTitle(doc.session.title)}" already. Import it again as a new session, beside it?`, { modal: true }, 'Import as New');
+      return again ? await importSession(store, doc, { asNew: true }) : undefined;
+    }
+  } catch (e) {
+    throw ImportError.is(e, 'INVALID') ? new Error(`${e.message}; nothing was imported.`) : e;
+  }
 }
 
 const idArg = (a: unknown): SessionId | undefined => (typeof a === 'string' && a ? (a as SessionId) : undefined);
@@ -170,6 +188,17 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
           : await inOnePiece((sink) => writeSessionExport(store, id, sink), (text) => vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text)));
       // The store is encrypted at rest, the file the user asked for is not: said, not refused.
       void notify.info(`Savepoint: ${exportedWords(summary)}${readEncryptAtRest() ? '; the file is not encrypted' : ''}.`);
+    }),
+    reg('savepoint.importSession', async () => {
+      const { store, error } = await d.stores.get();
+      if (!store) throw new NotReady(`${error ?? 'The session store is not open.'} No session can be imported.`, { title: 'Show Logs', command: 'savepoint.showLogs' });
+      const [file] = (await vscode.window.showOpenDialog({ title: 'Savepoint: Import Session', openLabel: 'Import', canSelectMany: false, filters: { JSON: ['json'] } })) ?? [];
+      if (!file) return;
+      const r = await importFrom(store, new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+      if (!r) return;
+      d.stores.notifyChanged();
+      const gone = r.missing ? `; ${count(r.missing, 'content was', 'contents were')} recorded by hash only, as in the export` : '';
+      void notify.info(`Savepoint: imported session "${shownTitle(r.session.title)}": ${count(r.events, 'event')}, ${count(r.blobs, 'stored content')}${gone}${r.wasRunning ? '; it was running when it was exported: marked interrupted' : ''}.`);
     }),
     reg('savepoint.undoCompaction', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Undo the latest compaction of which session?', (s) => !d.sessions.isRunning(s.id)));

@@ -127,7 +127,7 @@ export async function extensionStoreDir(ui: WindowStub): Promise<string> {
   return dir;
 }
 
-type Kind = 'info' | 'warning' | 'error' | 'quickPick' | 'inputBox' | 'saveDialog';
+type Kind = 'info' | 'warning' | 'error' | 'quickPick' | 'inputBox' | 'saveDialog' | 'openDialog';
 export interface UiCall {
   kind: Kind;
   message: string;
@@ -152,6 +152,7 @@ export class WindowStub {
     quickPick: 'showQuickPick',
     inputBox: 'showInputBox',
     saveDialog: 'showSaveDialog',
+    openDialog: 'showOpenDialog',
   };
 
   install(): this {
@@ -232,6 +233,9 @@ export class WindowStub {
     } else if (kind === 'saveDialog') {
       // Matched by the file it proposes (a rule answers with a vscode.Uri).
       message = (args[0] as { defaultUri?: vscode.Uri } | undefined)?.defaultUri?.fsPath ?? '';
+    } else if (kind === 'openDialog') {
+      // Matched by its title (a rule answers with an array of vscode.Uri).
+      message = (args[0] as { title?: string } | undefined)?.title ?? '';
     } else {
       message = String(args[0]);
     }

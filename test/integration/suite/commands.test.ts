@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SessionExport } from '../../../src/core/store/sessionExport';
@@ -69,5 +69,39 @@ describe('Commands', () => {
     assert.match(said.message, new RegExp(`exported ${x.events.length} event`));
     assert.deepEqual(ui.errors(), []);
     await rm(dirname(file), { recursive: true, force: true });
+  });
+
+  it('Import Session brings an export back: a damaged file is refused whole, a session here already comes in again only when asked', async () => {
+    const { seeded } = config();
+    const dir = await mkdtemp(join(tmpdir(), 'savepoint-import-'));
+    const file = join(dir, 'session.json');
+    ui.on('saveDialog', /\.json$/, () => vscode.Uri.file(file));
+    await vscode.commands.executeCommand('savepoint.exportSession', seeded.sessionId);
+    const x = JSON.parse(await readFile(file, 'utf8')) as SessionExport;
+    const before = (await sessions(seeded.storeDir)).length;
+    const damaged = join(dir, 'damaged.json');
+    await writeFile(damaged, JSON.stringify({ ...x, events: x.events.map((e, i) => (i === 1 ? { ...e, step: undefined } : e)) }));
+    ui.on('openDialog', /^Savepoint: Import Session$/, () => [vscode.Uri.file(damaged)]);
+    await vscode.commands.executeCommand('savepoint.importSession');
+    assert.ok(ui.errors().some((m) => /^Savepoint: the session export is damaged at events\[1\]\.step: .*; nothing was imported\.$/.test(m)), ui.errors().join('\n'));
+    assert.equal((await sessions(seeded.storeDir)).length, before);
+    // The seeded session is here: the user is asked, and a dismissed question imports nothing.
+    ui.on('openDialog', /^Savepoint: Import Session$/, () => [vscode.Uri.file(file)]);
+    await vscode.commands.executeCommand('savepoint.importSession');
+    assert.ok(ui.calls.some((c) => c.kind === 'warning' && /already\. Import it again as a new session, beside it\?$/.test(c.message)));
+    assert.equal((await sessions(seeded.storeDir)).length, before);
+    ui.on('warning', /Import it again as a new session/, () => 'Import as New');
+    await vscode.commands.executeCommand('savepoint.importSession');
+    const said = ui.calls.find((c) => c.kind === 'info' && /^Savepoint: imported session "/.test(c.message));
+    assert.ok(said, ui.calls.map((c) => c.message).join('\n'));
+    assert.match(said.message, new RegExp(`: ${x.events.length} events?, ${Object.keys(x.blobs).length} stored contents?`));
+    const copy = (await sessions(seeded.storeDir)).find((s) => s.id !== seeded.sessionId && s.title === x.session.title);
+    assert.ok(copy, 'a second session with the same title');
+    assert.equal(copy.headSeq, x.events.length + (x.session.status === 'running' ? 1 : 0));
+    assert.deepEqual(ui.errors().filter((m) => !/damaged/.test(m)), []);
+    ui.on('warning', /^Delete this session/, () => 'Delete');
+    await vscode.commands.executeCommand('savepoint.deleteSession', copy.id);
+    assert.equal((await sessions(seeded.storeDir)).length, before);
+    await rm(dir, { recursive: true, force: true });
   });
 });
