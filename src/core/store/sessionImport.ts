@@ -159,7 +159,10 @@ export async function importSession(store: CheckpointStore, value: unknown, opti
   const s = doc.session;
   const from = s.id;
   if (options.asNew) checkRenamable(doc);
-  if (!options.asNew && (await store.getSession(from))) throw new ImportError('EXISTS', `session ${from} ("${s.title}") is in this workspace already; nothing was imported`);
+  const here = options.asNew ? undefined : await store.getSession(from);
+  if (here && here.headSeq > 0) throw new ImportError('EXISTS', `session ${from} ("${s.title}") is in this workspace already; nothing was imported`);
+  // A row without a single record: an import a crash cut between its two writes (nothing to lose), done again.
+  if (here) await store.deleteSession(from, 'an import cut short, imported again');
   const wasRunning = s.status === 'running';
   const status = wasRunning ? 'interrupted' : s.status;
   const created = await store.createSession({ title: s.title, status, pinned: s.pinned, parent: s.parent, ...(options.asNew ? {} : { id: from }) });

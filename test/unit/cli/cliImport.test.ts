@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
 import type { SessionExport } from '../../../src/core/store/sessionExport';
+import { openCheckpointStore } from '../../../src/core/store/openStore';
+import type { SessionId } from '../../../src/core/store/types';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
@@ -118,6 +120,15 @@ describe('savepoint import: an exported session comes back whole, or not at all 
     assert.equal(shown.stderr, '', 'no run to recover: it was never running here');
     assert.match(shown.stdout.split('\n')[0] ?? '', /interrupted/);
     assert.match(shown.stdout.trimEnd().split('\n').pop() ?? '', /interrupted.*imported while it was running/);
+  });
+
+  it('an import cut short (its session row written, its records not) does not block the next one', async () => {
+    const store = await openCheckpointStore({ dir: join(root, 'cut'), onLocked: 'fail' });
+    await store.createSession({ id: id as SessionId, title: doc.session.title, status: 'completed' });
+    await store.close();
+    const { stdout } = await cli('ws2', 'cut', 'import', file);
+    assert.match(stdout, new RegExp(`^imported session raise a \\(${id}\\): ${doc.events.length} events`));
+    assert.equal(await steps('ws2', 'cut', id), await steps('ws', 'store', id));
   });
 
   it('refuses a session the store has already; --as-new gives a second one', async () => {
