@@ -78,6 +78,8 @@ export function parseExport(text: string): SessionExport {
 
 function checkedForm(value: unknown): SessionExport {
   const format = (value as { format?: unknown } | null)?.format;
+  // What Export Session wrote before the contents were carried: nothing to rebuild the conversation from.
+  if (format === 'savepoint-session/1') throw new ImportError('INVALID', "an export by an earlier Savepoint (savepoint-session/1) holds the events only, without the conversation and the files' versions: it cannot be imported; export the session again with this version");
   if (format !== EXPORT_FORMAT) throw new ImportError('INVALID', `not a session export Savepoint can read: its format is ${JSON.stringify(format) ?? 'not given'}, not "${EXPORT_FORMAT}"`);
   const r = Document.safeParse(value);
   if (!r.success) {

@@ -104,9 +104,9 @@ describe('savepoint import: an exported session comes back whole, or not at all 
     });
     await refused(cli('ws2', 'other', 'import', field), 1, /damaged at events\[3\]\.type.*nothing was imported/);
     const format = await tampered('format.json', (x) => {
-      (x as { format: string }).format = 'savepoint-session/1';
+      (x as { format: string }).format = 'savepoint-session/3';
     });
-    await refused(cli('ws2', 'other', 'import', format), 1, /its format is "savepoint-session\/1", not "savepoint-session\/2"; nothing was imported/);
+    await refused(cli('ws2', 'other', 'import', format), 1, /its format is "savepoint-session\/3", not "savepoint-session\/2"; nothing was imported/);
     await refused(cli('ws2', 'other', 'show', id), 1, /no session/);
     assert.equal((await cli('ws2', 'other', 'list')).stdout, '');
   });

@@ -3,7 +3,7 @@ import { openCheckpointStore } from '../../../src/core/store/openStore';
 import { hashBlob } from '../../../src/core/store/blobFormat';
 import { StoreError } from '../../../src/core/store/errors';
 import { exportSession } from '../../../src/core/store/sessionExport';
-import { ImportError, importSession } from '../../../src/core/store/sessionImport';
+import { ImportError, importSession, parseExport } from '../../../src/core/store/sessionImport';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { SessionId } from '../../../src/core/store/types';
 import { collect } from '../builders';
@@ -54,6 +54,13 @@ describe('importSession: all or nothing, and a new id held consistently (real Le
     } finally {
       await store.close();
     }
+  });
+
+  it('an export by an earlier Savepoint (savepoint-session/1, the events only) is refused saying why and what to do', () => {
+    assert.throws(
+      () => parseExport(JSON.stringify({ format: 'savepoint-session/1', session: {}, events: [] })),
+      (e: unknown) => ImportError.is(e, 'INVALID') && /^an export by an earlier Savepoint \(savepoint-session\/1\) holds the events only, without the conversation and the files' versions: it cannot be imported; export the session again with this version$/.test(e.message),
+    );
   });
 
   it('--as-new: the old id is replaced in the events; an id too short to replace safely is refused', async () => {
