@@ -73,10 +73,10 @@ function guarded(d: Deps, body: (...args: unknown[]) => Promise<unknown>) {
 }
 
 /** Which of the workspace's folders on disk a new session works in (`leftOut`: the open ones not offered); undefined when the user dismisses the question. */
-async function pickFolder(open: readonly vscode.WorkspaceFolder[], leftOut: string | undefined): Promise<vscode.WorkspaceFolder | undefined> {
+async function pickFolder(open: readonly vscode.WorkspaceFolder[], leftOut: string | undefined, title = 'Savepoint: New Session', question = 'Which folder should the agent work in? It reads, writes and runs commands there only.'): Promise<vscode.WorkspaceFolder | undefined> {
   const items = open.map((f) => ({ label: f.name, detail: f.uri.fsPath, f }));
-  const placeHolder = `Which folder should the agent work in? It reads, writes and runs commands there only.${leftOut ? ` ${leftOut}` : ''}`;
-  return (await vscode.window.showQuickPick(items, { title: 'Savepoint: New Session', placeHolder, ignoreFocusOut: true }))?.f;
+  const placeHolder = `${question}${leftOut ? ` ${leftOut}` : ''}`;
+  return (await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true }))?.f;
 }
 
 /** ` ("<title>")`, to name a session in a question (given by id from the sidebar, a keybinding...: the user sees which); empty when unknown. */
@@ -194,11 +194,18 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       if (!store) throw new NotReady(`${error ?? 'The session store is not open.'} No session can be imported.`, { title: 'Show Logs', command: 'savepoint.showLogs' });
       const [file] = (await vscode.window.showOpenDialog({ title: 'Savepoint: Import Session', openLabel: 'Import', canSelectMany: false, filters: { JSON: ['json'] } })) ?? [];
       if (!file) return;
+      // With several folders on disk, the user says which one holds the session's files, as for a new session: its rewinds and a resume work there.
+      const where = newSessionFolders((vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, scheme: f.uri.scheme, f })));
+      const usable = where.usable.map((u) => u.f);
+      const folder = usable.length > 1 ? await pickFolder(usable, where.leftOut, 'Savepoint: Import Session', "Which folder are the session's files in? Its rewinds and a resume work there only.") : undefined;
+      if (usable.length > 1 && !folder) return void notify.info('Savepoint: no folder chosen, so nothing was imported.');
       const r = await importFrom(store, new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
       if (!r) return;
+      if (folder) await d.sessions.folders?.record(r.session.id, { uri: folder.uri.toString(), name: folder.name, path: folder.uri.fsPath });
       d.stores.notifyChanged();
       const gone = r.missing ? `; ${count(r.missing, 'content was', 'contents were')} recorded by hash only, as in the export` : '';
-      void notify.info(`Savepoint: imported session "${shownTitle(r.session.title)}": ${count(r.events, 'event')}, ${count(r.blobs, 'stored content')}${gone}${r.wasRunning ? '; it was running when it was exported: marked interrupted' : ''}.`);
+      const into = folder ? ` into the folder "${d.sessions.folderOf(r.session.id).name}"` : '';
+      void notify.info(`Savepoint: imported session "${shownTitle(r.session.title)}"${into}: ${count(r.events, 'event')}, ${count(r.blobs, 'stored content')}${gone}${r.wasRunning ? '; it was running when it was exported: marked interrupted' : ''}.`);
     }),
     reg('savepoint.undoCompaction', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Undo the latest compaction of which session?', (s) => !d.sessions.isRunning(s.id)));

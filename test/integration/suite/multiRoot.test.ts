@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, extensionStoreDir, modelStats, sleep, useModel, waitFor, waitForSession, WindowStub, workbenchUi } from '../helpers';
+import { activateExtension, extensionStoreDir, modelStats, sessions, sleep, useModel, waitFor, waitForSession, WindowStub, workbenchUi } from '../helpers';
 import { FIXTURE_FILES, MULTI_MODEL, MULTI_TASK } from '../scenario';
 
 /**
@@ -93,5 +95,34 @@ describe('multi-root workspace', () => {
     assert.deepEqual(asked, ['folder'], 'the task is not asked for once the folder question is dismissed');
     assert.ok(ui.calls.some((c) => c.kind === 'info' && /no folder chosen, so no session was started/.test(c.message)));
     assert.deepEqual(ui.errors(), []);
+  });
+
+  it('Import Session asks which folder holds the session\'s files, keeps the answer, and imports nothing when it is dismissed', async () => {
+    await activateExtension();
+    const second = vscode.workspace.workspaceFolders?.[1]?.uri.fsPath as string;
+    const storeDir = await extensionStoreDir(ui);
+    const source = (await sessions(storeDir)).find((s) => s.title.includes(MULTI_TASK));
+    assert.ok(source, 'the session of the first test');
+    const dir = await mkdtemp(join(tmpdir(), 'savepoint-import-multi-'));
+    const file = join(dir, 'session.json');
+    ui.on('saveDialog', /\.json$/, () => vscode.Uri.file(file));
+    await vscode.commands.executeCommand('savepoint.exportSession', source.id);
+    ui.on('openDialog', /^Savepoint: Import Session$/, () => [vscode.Uri.file(file)]);
+    ui.on('quickPick', /Which folder are the session's files in\?/, () => undefined);
+    await vscode.commands.executeCommand('savepoint.importSession');
+    assert.ok(ui.calls.some((c) => c.kind === 'info' && c.message === 'Savepoint: no folder chosen, so nothing was imported.'));
+    const before = (await sessions(storeDir)).length;
+    ui.on('quickPick', /Which folder are the session's files in\?/, (c) => (c.args[0] as unknown[])[1]);
+    ui.on('warning', /Import it again as a new session/, () => 'Import as New');
+    await vscode.commands.executeCommand('savepoint.importSession');
+    // Named from the session's folder record, read back: the one chosen, not the workspace's first.
+    const said = ui.calls.find((c) => c.kind === 'info' && /^Savepoint: imported session /.test(c.message));
+    assert.match(said?.message ?? '', new RegExp(`into the folder "${basename(second)}": `));
+    const copy = (await sessions(storeDir)).find((s) => s.id !== source.id && s.title === source.title);
+    assert.ok(copy && (await sessions(storeDir)).length === before + 1);
+    assert.deepEqual(ui.errors(), []);
+    ui.on('warning', /^Delete this session/, () => 'Delete');
+    await vscode.commands.executeCommand('savepoint.deleteSession', copy.id);
+    await rm(dir, { recursive: true, force: true });
   });
 });
