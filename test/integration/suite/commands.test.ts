@@ -80,10 +80,11 @@ describe('Commands', () => {
     const x = JSON.parse(await readFile(file, 'utf8')) as SessionExport;
     const before = (await sessions(seeded.storeDir)).length;
     const damaged = join(dir, 'damaged.json');
-    await writeFile(damaged, JSON.stringify({ ...x, events: x.events.map((e, i) => (i === 1 ? { ...e, step: undefined } : e)) }));
+    await writeFile(damaged, JSON.stringify({ ...x, events: x.events.map((e, i) => (i === 0 ? { ...e, step: undefined } : e)) }));
     ui.on('openDialog', /^Savepoint: Import Session$/, () => [vscode.Uri.file(damaged)]);
     await vscode.commands.executeCommand('savepoint.importSession');
-    assert.ok(ui.errors().some((m) => /^Savepoint: the session export is damaged at events\[1\]\.step: .*; nothing was imported\.$/.test(m)), ui.errors().join('\n'));
+    // The first event: the seeded session may have only one.
+    assert.ok(ui.errors().some((m) => /^Savepoint: the session export is damaged at events\[0\]\.step: .*; nothing was imported\.$/.test(m)), JSON.stringify(ui.calls.map((c) => c.message)));
     assert.equal((await sessions(seeded.storeDir)).length, before);
     // The seeded session is here: the user is asked, and a dismissed question imports nothing.
     ui.on('openDialog', /^Savepoint: Import Session$/, () => [vscode.Uri.file(file)]);
