@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { StoreError } from '../core/store/errors';
-import { ImportError, importSession, parseExport } from '../core/store/sessionImport';
+import { ImportError, exportText, importSession, parseExport } from '../core/store/sessionImport';
 import { count } from '../core/util/plural';
 import type { Composed } from './compose';
 import { UsageError } from './cliArgs';
@@ -15,7 +15,7 @@ export async function importCommand(app: Composed, file: string | undefined, asN
   if (!file) throw new UsageError('import needs the file an export wrote (savepoint export SESSION --out FILE)');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = exportText(await readFile(file));
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message} (nothing was imported)`);
   }

@@ -15,7 +15,7 @@ import { exportTarget } from '../core/util/exportTarget';
 import { askText } from './longText';
 import { exportedWords, writeSessionExport } from '../core/store/sessionExport';
 import { inOnePiece, writeInPieces } from '../core/node/piecewiseFile';
-import { ImportError, type ImportResult, importSession, parseExport } from '../core/store/sessionImport';
+import { ImportError, type ImportResult, exportText, importSession, parseExport } from '../core/store/sessionImport';
 import { count } from '../core/util/plural';
 
 interface Deps {
@@ -199,7 +199,7 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       const usable = where.usable.map((u) => u.f);
       const folder = usable.length > 1 ? await pickFolder(usable, where.leftOut, 'Savepoint: Import Session', "Which folder are the session's files in? Its rewinds and a resume work there only.") : undefined;
       if (usable.length > 1 && !folder) return void notify.info('Savepoint: no folder chosen, so nothing was imported.');
-      const r = await importFrom(store, new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+      const r = await importFrom(store, exportText(await vscode.workspace.fs.readFile(file)));
       if (!r) return;
       if (folder) await d.sessions.folders?.record(r.session.id, { uri: folder.uri.toString(), name: folder.name, path: folder.uri.fsPath });
       d.stores.notifyChanged();

@@ -65,6 +65,18 @@ const Document = z.strictObject({
 
 const where = (path: readonly PropertyKey[]): string => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 
+/**
+ * The text of an export file's bytes: UTF-8 (as Savepoint writes it), with or without a byte order
+ * mark, or UTF-16 with one (what Windows PowerShell's `savepoint export ID > file` writes).
+ */
+export function exportText(bytes: Uint8Array): string {
+  const [a, b] = bytes;
+  if (a === 0xff && b === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (a === 0xfe && b === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  // The decoder drops a UTF-8 mark.
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
 /** The document as JSON text, checked: its form only (see `importSession` for the rest). */
 export function parseExport(text: string): SessionExport {
   let value: unknown;

@@ -122,6 +122,15 @@ describe('savepoint import: an exported session comes back whole, or not at all 
     assert.match(shown.stdout.trimEnd().split('\n').pop() ?? '', /interrupted.*imported while it was running/);
   });
 
+  it('reads a file Windows PowerShell wrote (`export ID > file`: UTF-16 with a byte order mark), and one with a UTF-8 mark', async () => {
+    const text = await readFile(file, 'utf8');
+    await writeFile(join(root, 'utf16.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    await writeFile(join(root, 'bom8.json'), `\uFEFF${text}`);
+    assert.match((await cli('ws2', 'utf16', 'import', join(root, 'utf16.json'))).stdout, new RegExp(`^imported session raise a \\(${id}\\)`));
+    assert.equal(await steps('ws2', 'utf16', id), await steps('ws', 'store', id));
+    assert.match((await cli('ws2', 'bom8', 'import', join(root, 'bom8.json'))).stdout, new RegExp(`^imported session raise a \\(${id}\\)`));
+  });
+
   it('an import cut short (its session row written, its records not) does not block the next one', async () => {
     const store = await openCheckpointStore({ dir: join(root, 'cut'), onLocked: 'fail' });
     await store.createSession({ id: id as SessionId, title: doc.session.title, status: 'completed' });
