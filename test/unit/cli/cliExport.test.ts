@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
 import type { SessionExport } from '../../../src/core/store/sessionExport';
+import { CLI, raiseASession } from './raiseASession';
 
 const run = promisify(execFile);
-const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
 
 /**
  * `savepoint export` (and the editor's Export Session, which writes the same document): the journal
@@ -27,20 +26,7 @@ describe('savepoint export: the whole session, its conversation and file version
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'savepoint-cli-export-'));
     ws = join(root, 'ws');
-    await mkdir(join(ws, '.vscode'), { recursive: true });
-    await writeFile(join(ws, '.vscode', 'settings.json'), '{ "savepoint.checkpoints.maxFileSizeMB": 1 }\n');
-    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
-    const server = await ScriptedModelServer.start([
-      { type: 'message', content: [{ type: 'text', text: 'Raising a to two.' }, { type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
-      { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: 'yes x | head -c 1200000 > big.txt' } }] },
-      { type: 'message', content: [{ type: 'text', text: 'All done: a is 2 now.' }] },
-    ]);
-    try {
-      const started = await run(process.execPath, [CLI, 'run', '--approvals', 'yes', 'raise a', '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: env() });
-      id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
-    } finally {
-      await server.close();
-    }
+    id = await raiseASession(ws, join(root, 'store'), env());
     assert.equal((await readFile(join(ws, 'big.txt'))).length, 1_200_000);
   });
   after(async () => {

@@ -5,13 +5,12 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
 import type { SessionExport } from '../../../src/core/store/sessionExport';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { SessionId } from '../../../src/core/store/types';
+import { CLI, raiseASession } from './raiseASession';
 
 const run = promisify(execFile);
-const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
 
 type Failed = { code?: number; stderr?: string };
 
@@ -42,21 +41,8 @@ describe('savepoint import: an exported session comes back whole, or not at all 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'savepoint-cli-import-'));
     const ws = join(root, 'ws');
-    await mkdir(join(ws, '.vscode'), { recursive: true });
     await mkdir(join(root, 'ws2'));
-    await writeFile(join(ws, '.vscode', 'settings.json'), '{ "savepoint.checkpoints.maxFileSizeMB": 1 }\n');
-    await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
-    const server = await ScriptedModelServer.start([
-      { type: 'message', content: [{ type: 'text', text: 'Raising a to two.' }, { type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
-      { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: 'yes x | head -c 1200000 > big.txt' } }] },
-      { type: 'message', content: [{ type: 'text', text: 'All done: a is 2 now.' }] },
-    ]);
-    try {
-      const started = await run(process.execPath, [CLI, 'run', '--approvals', 'yes', 'raise a', '--workspace', ws, '--store', join(root, 'store'), '--base-url', server.url], { env: env() });
-      id = (JSON.parse(started.stdout.trim().split('\n').pop() as string) as { sessionId: string }).sessionId;
-    } finally {
-      await server.close();
-    }
+    id = await raiseASession(ws, join(root, 'store'), env());
     file = join(root, 'session.json');
     await cli('ws', 'store', 'export', id, '--out', file);
     doc = JSON.parse(await readFile(file, 'utf8')) as SessionExport;
