@@ -10,12 +10,13 @@ import { removeCrashLeftovers, sweepCrashLeftovers } from '../core/checkpoints/r
 import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from '../core/ports/approvalGate';
 import { PAUSED_BY_USER, type RunOutcome, Runner, type RunnerNotice } from '../core/runner/runner';
 import { rememberLostEpisodes } from '../core/runner/sessionNotes';
+import { RunnerError } from '../core/runner/sessionJournal';
 import type { SessionId } from '../core/store/types';
 import type { CheckpointStore } from '../core/store/checkpointStore';
 import { builtinTools } from '../core/tools/registry';
 import { memoryTools } from '../core/memory/memoryTools';
 import { FolderMissing, type SessionFolders } from '../shared/sessionFolder';
-import { lateQuestionGone } from '../shared/lateQuestion';
+import { lateAnswerRefused, lateQuestionGone } from '../shared/lateQuestion';
 import { captureLogDirOf, FolderCaptures } from './folderCaptures';
 import { logNotice, pinnedLine, startedLine } from './sessionLog';
 import { readEncryptAtRest, readSettings } from './settings';
@@ -165,6 +166,10 @@ export class SessionService implements vscode.Disposable {
       await (await this.journalRunner()).decide(r.sessionId as SessionId, r.approvalId, answer);
     } catch (e) {
       this.log.info(`a late answer to ${r.approvalId}: ${e instanceof Error ? e.message : String(e)}`);
+      // The refusal's own words name ids; the user knows the session by its title.
+      const store = RunnerError.is(e, 'INVALID') ? (await this.stores.get()).store : undefined;
+      const now = store ? await store.getSession(r.sessionId as SessionId).catch(() => null) : null;
+      if (now !== null) return void notify.info(`Savepoint: ${lateAnswerRefused(now, r.approvalId)}`);
       return void notify.info(`Savepoint: that question is no longer open, so your answer was not recorded (${e instanceof Error ? e.message : String(e)}).`);
     }
     this.log.info(`session ${r.sessionId}: answer '${answer.decision}' to ${r.approvalId} recorded after its run stopped`);

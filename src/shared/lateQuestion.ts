@@ -13,3 +13,18 @@ export function lateQuestionGone(session: { title: string; status: string } | un
   if (session.status === 'completed') return `${named} finished meanwhile, so its question is no longer open and nothing was recorded.`;
   return undefined;
 }
+
+/**
+ * Why an answer given after its run stopped was not recorded, the question not being the one the
+ * session waits for (answered elsewhere meanwhile, from the CLI, the status bar or another window,
+ * or the session moved on): by the session's title, and what to answer instead when it asks
+ * something else now. `session` as read after the refusal (undefined: deleted meanwhile).
+ */
+export function lateAnswerRefused(session: { title: string; status: string; pendingApproval: { id: string } | null } | undefined, approvalId: string): string {
+  const gone = lateQuestionGone(session);
+  if (gone || !session) return gone ?? 'that session was deleted meanwhile, so nothing was recorded.';
+  const named = `the session "${shownTitle(session.title)}"`;
+  const open = session.pendingApproval;
+  if (open && open.id !== approvalId) return `${named} no longer asks that question (it was answered elsewhere, or the session went on), so your answer was not recorded. It asks another question now: answer that one.`;
+  return `${named} no longer asks that question (it was answered elsewhere, or the session went on), so your answer was not recorded.`;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { lateQuestionGone } from '../../../src/shared/lateQuestion';
+import { lateAnswerRefused, lateQuestionGone } from '../../../src/shared/lateQuestion';
 
 /**
  * A click on the notification of a question whose session stopped for good meanwhile (cancelled,
@@ -19,5 +19,30 @@ describe('a late click on the question of a session that ended', () => {
   it('shows a long or odd title on one line, cut short', () => {
     const said = lateQuestionGone({ title: `Line one\nline two ${'x'.repeat(100)}`, status: 'failed' }) ?? '';
     assert.match(said, /^the session "Line one ⏎ line two x+…" was stopped/);
+  });
+});
+
+/**
+ * An answer clicked on a question of a stopped run that the session no longer waits for (answered
+ * meanwhile from the CLI, the status bar or another window): said by the session's title, not by
+ * the runner's refusal, which names the session and the question by their ids.
+ */
+describe('a late answer to a question answered elsewhere', () => {
+  const session = (pending: string | null, status = 'paused') => ({ title: 'Migrate the config', status, pendingApproval: pending === null ? null : { id: pending } });
+
+  it('names the session by its title and says the answer was not recorded', () => {
+    const said = lateAnswerRefused(session(null), 'appr-7');
+    assert.equal(said, 'the session "Migrate the config" no longer asks that question (it was answered elsewhere, or the session went on), so your answer was not recorded.');
+    assert.doesNotMatch(said, /appr-7/);
+  });
+
+  it('says when the session asks another question now, so that the user answers that one', () => {
+    assert.match(lateAnswerRefused(session('appr-9', 'waiting'), 'appr-7'), /^the session "Migrate the config" no longer asks that question .* It asks another question now: answer that one\.$/);
+  });
+
+  it('says the session stopped, finished or was deleted when it did', () => {
+    assert.match(lateAnswerRefused(session(null, 'failed'), 'appr-7'), /was stopped meanwhile/);
+    assert.match(lateAnswerRefused(session(null, 'completed'), 'appr-7'), /finished meanwhile/);
+    assert.equal(lateAnswerRefused(undefined, 'appr-7'), 'that session was deleted meanwhile, so nothing was recorded.');
   });
 });
