@@ -24,11 +24,21 @@ export function withoutCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !CREDENTIALS.has(name.toUpperCase())));
 }
 
+/**
+ * Stops the command with this process, however it dies (SIGKILL, a crash of the editor's extension
+ * host), where nothing else would: the shell's stdin is a pipe whose other end only this process
+ * holds, and never writes to. A watcher in the command's group (a fork of the shell, no program
+ * started) reads it; the kernel closes that end when this process dies, the read ends, and the
+ * watcher kills the group. It is forked from a subshell, so the command's `wait` never waits for it;
+ * the command itself then reads /dev/null as before. When the command ends, the group kill ends it too.
+ */
+const DEATH_GUARD = '( exec 3<&0; (read _ <&3; kill -KILL 0) >/dev/null 2>&1 & ); exec </dev/null; ';
+
 function shellCommand(command: string): { file: string; args: string[] } {
   if (isWindows) return { file: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', `"${command}"`] };
   // stderr written into the stdout pipe: two pipes are read in whatever order they fill, so an error
   // would show after output written later. On the same line, so that the shell's line numbers stay.
-  return { file: '/bin/sh', args: ['-c', `exec 2>&1; ${command}`] };
+  return { file: '/bin/sh', args: ['-c', `exec 2>&1; ${DEATH_GUARD}${command}`] };
 }
 
 /** Kills the process and everything in its group (its children and their children). */
@@ -108,7 +118,8 @@ function abortedBeforeStart(): RunResult {
 /**
  * The `ProcessRunner` port with real child processes. The command runs through `/bin/sh -c` with
  * its stderr sent into its stdout pipe (`cmd.exe /c` on Windows, two pipes), as the leader of a new
- * process group, with stdin closed and nothing to read from stdout or stderr. When the shell exits, on timeout and on abort, the whole group is
+ * process group, with /dev/null for stdin and nothing to read from stdout or stderr; its group is
+ * killed when this process dies (`DEATH_GUARD`, not on Windows). When the shell exits, on timeout and on abort, the whole group is
  * killed, and so are the processes it started that left the group (`stopStrays`, Linux); the run
  * then resolves as soon as the pipes close, or after a short grace if something outside the group
  * still holds them, so a command that leaves background processes behind never hangs the agent. The command gets the runner's environment without the model credentials (see
@@ -138,7 +149,8 @@ export class NodeProcessRunner implements ProcessRunner {
       child = spawn(file, args, {
         cwd: options.cwd,
         env: withoutCredentials({ ...this.baseEnv, ...options.env, ...(mark ? { [COMMAND_MARK]: mark } : {}) }),
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // stdin: the death guard's pipe (see DEATH_GUARD); the command gets /dev/null.
+        stdio: [isWindows ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         detached: !isWindows,
         windowsHide: true,
         windowsVerbatimArguments: isWindows,
@@ -152,6 +164,8 @@ export class NodeProcessRunner implements ProcessRunner {
     if (!isWindows) {
       for (const pipe of [child.stdout, child.stderr]) if (pipe instanceof Socket) pipe.end();
     }
+    // Never written to, nor ended: held open until the run ends (see DEATH_GUARD).
+    child.stdin?.on('error', () => undefined);
     const mask = new SecretMask(secretValues({ ...this.baseEnv, ...options.env }, this.secrets.names ?? DEFAULT_SECRET_NAMES, this.secrets.extra));
     return new Supervision(child, options, out, started, mark, mask).result;
   }
@@ -215,6 +229,7 @@ class Supervision {
 
   private cleanup(): void {
     this.settled = true;
+    this.child.stdin?.destroy();
     clearTimeout(this.timer);
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.options.signal?.removeEventListener('abort', this.onAbort);

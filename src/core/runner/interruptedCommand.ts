@@ -40,7 +40,8 @@ export async function stopCheckLeftovers(processes: ProcessRunner, store: Checkp
 
 /**
  * Stops what still runs of the command `callId` that a process which died had started (its group
- * outlives it, and nothing supervises it any more): before the user is asked whether to run it
+ * stops with that process, not on Windows; what it started outside the group outlives it, and
+ * nothing supervises it any more): before the user is asked whether to run it
  * again, and before what it changed is taken. Returns the names of the processes stopped.
  */
 export async function stopLeftovers(processes: ProcessRunner, store: CheckpointStore, j: SessionJournal, callId: string): Promise<string[]> {

@@ -35,7 +35,7 @@ describe('commands of two processes in one folder take turns (real CLI processes
   const servers: ScriptedModelServer[] = [];
   const children: ChildProcess[] = [];
   afterEach(async () => {
-    // A's command, left running when A was killed, ends once this file is there.
+    // A's command, should it outlive A's process, ends once this file is there.
     await writeFile(join(root, 'ws', 'stop'), '').catch(() => undefined);
     for (const c of children.splice(0)) c.kill('SIGKILL');
     for (const s of servers.splice(0)) await s.close();

@@ -43,7 +43,8 @@ describe('the savepoint CLI after a CLI run was killed (real processes)', functi
     await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
     server = await ScriptedModelServer.start([
       { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
-      { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: 'echo $$ > pid.txt; sleep 60; echo late > late.txt' } }] },
+      // Its command's group stops with the CLI; a process it started outside the group (setsid) outlives it, found by its mark.
+      { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: "setsid sh -c 'echo $$ > pid.txt; exec sleep 60' & sleep 60; echo late > late.txt" } }] },
       { type: 'message', content: [{ type: 'text', text: 'done' }] },
     ]);
     const env = { ...process.env, ANTHROPIC_API_KEY: '', XDG_DATA_HOME: join(root, 'data') };

@@ -10,11 +10,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The check command (`savepoint.checkCommand`) runs in a process group of its own, as a command
- * does: SIGKILL of the runner does not reach it. Its first run here sleeps 6 s, then writes `late`
- * beside the workspace (a checker in watch mode, or one that hangs, would run for ever); the runs
- * after it find nothing and end at once.
+ * does: its group stops with the runner, but a process it started outside the group (setsid, a
+ * daemon) does not. Its first run here starts one that sleeps 6 s, then writes `late` beside the
+ * workspace (a checker in watch mode, or one that hangs, would run for ever); the runs after it
+ * find nothing and end at once.
  */
-const CHECK = "if [ ! -e ../sig/checking ]; then touch ../sig/checking; sleep 6; printf 'late\\n' > ../sig/late; fi";
+const CHECK = 'if [ ! -e ../sig/checking ]; then setsid sh -c "touch ../sig/checking; sleep 6; echo late > ../sig/late" & wait; fi';
 
 describe('a check command still running after its runner was SIGKILLed (real processes, real LevelDB)', function () {
   this.timeout(90_000);

@@ -12,8 +12,9 @@ const exists = (p: string) => access(p).then(() => true, () => false);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * A command runs in a process group of its own: SIGKILL of the runner does not reach it, and nothing
- * supervises it any more. The resume finds it still running: it is stopped before the user is asked
+ * A command runs in a process group of its own, which stops with its runner (SIGKILL too); a process
+ * it started outside the group (setsid, a daemon) does not, and nothing supervises it any more. The
+ * resume finds it still running: it is stopped before the user is asked
  * whether to run it again, so it neither runs beside its run again nor goes on changing the workspace
  * after the step recorded what it had changed.
  */
@@ -25,7 +26,7 @@ describe('a command still running after its runner was SIGKILLed (real processes
   /** The runner SIGKILLed while its command sleeps 6 s before writing late.txt; when. */
   async function killedMidCommand(): Promise<{ c: CrashDir; killedAt: number }> {
     const c = await crashDir(
-      [toolUse('c1', 'run_command', { command: "touch ../sig/ran && sleep 6 && printf 'late\\n' > late.txt" }), finalText('done', { toolResultFor: 'c1' })],
+      [toolUse('c1', 'run_command', { command: 'setsid sh -c "touch ../sig/ran && sleep 6 && echo late > late.txt" & wait' }), finalText('done', { toolResultFor: 'c1' })],
       {},
     );
     d = c;

@@ -47,6 +47,16 @@ describe('NodeProcessRunner (real child processes)', function () {
     assert.equal(r.exitCode, 0);
   });
 
+  it("the guard that stops a command with Savepoint changes nothing the command sees: stdin at its end, `wait`, its fds, line 1", async () => {
+    const fds = process.platform === 'linux' ? 'ls /proc/$$/fd | sort -n | tr "\\n" " "; echo; ' : '';
+    const r = await runner.run(`read x; echo "read $?"; sleep 0.2 & wait; echo waited; ${fds}no_such_command_here`, { cwd, timeoutMs: 60_000 });
+    const lines = out(r.output).split('\n');
+    assert.deepEqual(lines.slice(0, 2), ['read 1', 'waited']);
+    if (fds) assert.match(lines[2] as string, /^0 1 2 (\d+ )*$/);
+    assert.match(out(r.output), /sh: 1: no_such_command_here: not found|line 1: no_such_command_here/);
+    assert.equal(r.timedOut, false);
+  });
+
   it('keeps at most maxOutputBytes and counts the rest', async () => {
     const r = await runner.run('head -c 100000 /dev/zero | tr "\\0" x', { cwd, timeoutMs: 10_000, maxOutputBytes: 1000 });
     assert.equal(r.output.length, 1000);
