@@ -25,7 +25,8 @@ export async function importCommand(app: Composed, file: string | undefined, asN
     const gone = r.missing ? `; ${count(r.missing, 'content was', 'contents were')} recorded by hash only, as in the export` : '';
     const renamed = r.from !== s.id ? ` (a new id; it was ${r.from})` : '';
     const running = r.wasRunning ? `\nit was running when it was exported: marked interrupted; continue it with \`savepoint resume ${s.id}\`` : '';
-    out(`imported session ${terminalLine(s.title)} (${s.id})${renamed}: ${count(r.events, 'event')}, ${count(r.blobs, 'stored content')}${gone}${running}\n`);
+    const again = r.askedAgain ? `\n${count(r.askedAgain, 'approval given where it was exported is', 'approvals given where it was exported are')} asked again here before the call runs: \`savepoint resume ${s.id}\` asks, or answer with \`savepoint approve ${s.id}\`` : '';
+    out(`imported session ${terminalLine(s.title)} (${s.id})${renamed}: ${count(r.events, 'event')}, ${count(r.blobs, 'stored content')}${gone}${running}${again}\n`);
     return 0;
   } catch (e) {
     if (ImportError.is(e, 'EXISTS')) throw new UsageError(`${e.message} (--as-new imports it as a new session)`);

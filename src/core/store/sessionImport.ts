@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CheckpointStore } from './checkpointStore';
 import { hashBlob } from './blobFormat';
+import { askedAgainOnImport } from '../runner/importedApprovals';
 import { isValidActionId, isValidSessionId } from './keys';
 import { EXPORT_FORMAT, type SessionExport, collectHashes } from './sessionExport';
 import type { BlobHash, BlobInput, EffectWrite, NewEvent, SessionId, SessionSummary } from './types';
@@ -9,7 +10,8 @@ import type { BlobHash, BlobInput, EffectWrite, NewEvent, SessionId, SessionSumm
  * The way back in for `sessionExport.ts`: a `savepoint-session/2` document checked whole (its form,
  * every content against its hash, every hash its events name) before anything is written, then
  * written as one new session in one commit. A session that was running when it was exported comes
- * in interrupted (the process that ran it is not here); contents listed as missing stay missing.
+ * in interrupted (the process that ran it is not here); contents listed as missing stay missing. A
+ * call approved where it was exported and not run is asked about again (`askedAgainOnImport`).
  */
 
 export type ImportErrorCode = 'INVALID' | 'EXISTS';
@@ -160,6 +162,8 @@ export interface ImportResult {
   missing: number;
   /** It was running when it was exported: it came in interrupted. */
   wasRunning: boolean;
+  /** Approvals given where it was exported for calls not run yet: asked again here. */
+  askedAgain: number;
 }
 
 /**
@@ -184,7 +188,10 @@ export async function importSession(store: CheckpointStore, value: unknown, opti
   try {
     const events: NewEvent[] = doc.events.map((e) => ({ step: e.step, type: e.type, data: renamed(e.data, from, to), at: e.at }));
     const last = doc.events[doc.events.length - 1];
-    if (wasRunning) events.push({ step: last?.step ?? 0, type: 'status', data: { status: 'interrupted', reason: 'imported while it was running: the process that ran it is not here' }, at: (options.now ?? Date.now)() });
+    const now = (options.now ?? Date.now)();
+    if (wasRunning) events.push({ step: last?.step ?? 0, type: 'status', data: { status: 'interrupted', reason: 'imported while it was running: the process that ran it is not here' }, at: now });
+    const again = askedAgainOnImport(events, events.length + 1, now);
+    for (const e of again?.events ?? []) events.push({ step: last?.step ?? 0, type: e.type, data: e.data, at: now });
     const effects: EffectWrite[] = renamed(doc.effects, from, to).flatMap((e) => [
       ...(e.intent ? [{ step: e.step, actionId: e.actionId, phase: 'intent' as const, data: e.intent.data, at: e.intent.at }] : []),
       ...(e.result ? [{ step: e.step, actionId: e.actionId, phase: 'result' as const, data: e.result.data, at: e.result.at }] : []),
@@ -196,9 +203,9 @@ export async function importSession(store: CheckpointStore, value: unknown, opti
       events,
       effects,
       blobs,
-      summary: { title: s.title, status, stepCount: s.stepCount, tokens: s.tokens, costUsd: s.costUsd, pendingApproval: s.pendingApproval, pinned: s.pinned },
+      summary: { title: s.title, status: again?.status ?? status, stepCount: s.stepCount, tokens: s.tokens, costUsd: s.costUsd, pendingApproval: again ? again.pendingApproval : s.pendingApproval, pinned: s.pinned },
     });
-    return { session: done.summary, from, events: doc.events.length, blobs: bytes.size, missing: doc.missing.length, wasRunning };
+    return { session: done.summary, from, events: doc.events.length, blobs: bytes.size, missing: doc.missing.length, wasRunning, askedAgain: again?.events.length ?? 0 };
   } catch (e) {
     // The one commit failed (the disk, the store): the empty session made for it goes too.
     await store.deleteSession(to, 'its import failed').catch(() => undefined);
