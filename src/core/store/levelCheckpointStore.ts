@@ -106,6 +106,7 @@ export class LevelCheckpointStore implements CheckpointStore {
     const id = input.id ?? (this.newId() as SessionId);
     if (!isValidSessionId(id)) throw new StoreError('INVALID_ARGUMENT', `invalid session id: ${JSON.stringify(id)}`);
     if (typeof input.title !== 'string') throw new StoreError('INVALID_ARGUMENT', 'a session needs a title');
+    if (input.createdAt !== undefined && !(Number.isFinite(input.createdAt) && input.createdAt >= 0)) throw new StoreError('INVALID_ARGUMENT', `invalid creation time: ${input.createdAt}`);
     return this.exclusive(id, async () => {
       if (await this.getSession(id)) throw new StoreError('INVALID_ARGUMENT', `session ${id} already exists`);
       // A deletion of this id a crash cut short: its records go first, or they would be the new session's.
@@ -115,7 +116,7 @@ export class LevelCheckpointStore implements CheckpointStore {
         id,
         title: input.title,
         status: input.status ?? 'running',
-        createdAt: now,
+        createdAt: input.createdAt ?? now,
         updatedAt: now,
         stepCount: 0,
         headSeq: 0,

@@ -38,7 +38,7 @@ const Session = z.looseObject({
   id: z.string().refine(isValidSessionId, 'not a session id'),
   title: z.string(),
   status: z.enum(['running', 'waiting', 'paused', 'interrupted', 'completed', 'failed']),
-  createdAt: z.number(),
+  createdAt: z.number().nonnegative(),
   updatedAt: z.number(),
   stepCount: count,
   headSeq: count,
@@ -183,7 +183,8 @@ export async function importSession(store: CheckpointStore, value: unknown, opti
   if (here) await store.deleteSession(from, 'an import cut short, imported again');
   const wasRunning = s.status === 'running';
   const status = wasRunning ? 'interrupted' : s.status;
-  const created = await store.createSession({ title: s.title, status, pinned: s.pinned, parent: s.parent, ...(options.asNew ? {} : { id: from }) });
+  // Created when it was created where it was exported (the time of the import is the last change's).
+  const created = await store.createSession({ title: s.title, status, pinned: s.pinned, parent: s.parent, createdAt: s.createdAt, ...(options.asNew ? {} : { id: from }) });
   const to = created.id;
   try {
     const events: NewEvent[] = doc.events.map((e) => ({ step: e.step, type: e.type, data: renamed(e.data, from, to), at: e.at }));

@@ -200,6 +200,8 @@ export interface NewSession {
   pinned?: boolean;
   /** Use a given id (e.g. a CLI replaying a fixture); a fresh ULID otherwise. */
   id?: SessionId;
+  /** When it was created, if not now: an imported session keeps the time it was created where it was exported. */
+  createdAt?: number;
 }
 
 export interface StoredSnapshot<S = unknown> {

@@ -80,4 +80,25 @@ describe('importSession: all or nothing, and a new id held consistently (real Le
       await store.close();
     }
   });
+
+  it('keeps the time the session was created where it was exported; the time of its last change is the import\'s', async () => {
+    const from = await openCheckpointStore({ dir: await tmp.make(), onLocked: 'fail' });
+    const doc = await made(from);
+    await from.close();
+    // Made a while ago, elsewhere: a day before its last change.
+    const created = doc.session.updatedAt - 86_400_000;
+    const store = await openCheckpointStore({ dir: await tmp.make(), onLocked: 'fail' });
+    try {
+      const before = Date.now();
+      const r = await importSession(store, { ...doc, session: { ...doc.session, createdAt: created } });
+      assert.equal(r.session.createdAt, created);
+      assert.equal((await store.getSession(r.session.id))?.createdAt, created, 'as stored');
+      const again = await importSession(store, { ...doc, session: { ...doc.session, createdAt: created } }, { asNew: true });
+      assert.equal(again.session.createdAt, created, 'under a new id too');
+      // Retention counts from the last change: a session just imported is not the first it takes away.
+      assert.ok(r.session.updatedAt >= before);
+    } finally {
+      await store.close();
+    }
+  });
 });
