@@ -22,6 +22,7 @@ export const USAGE = `savepoint — a durable coding agent (headless)
                                   on standard output, or in FILE (a new file)
   savepoint import FILE [--as-new]
                                   a session an export wrote, into this workspace (whole or not at all);
+                                  FILE -: from standard input (savepoint export SESSION | savepoint import -);
                                   --as-new: under a new id, when the session is here already
   savepoint diff SESSION [STEP]   the unified diff of each file the session changed (one step, or all)
   savepoint outline SESSION STEP [PATH]

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,5 +134,37 @@ describe('savepoint import: an exported session comes back whole, or not at all 
     const ids = (await cli('ws', 'store', 'list')).stdout.trim().split('\n');
     assert.equal(ids.length, 2, ids.join('\n'));
     assert.equal((await steps('ws', 'store', fresh[1] as string)).split(id).join('ID'), (await steps('ws', 'store', id)).split(id).join('ID'));
+  });
+
+  it('import - reads the export from standard input; nothing there, or a terminal, is refused saying how', async () => {
+    /** The CLI with `input` on its standard input. */
+    const piped = (store: string, input: Buffer | string, ...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+        const child = spawn(process.execPath, [CLI, 'import', '-', ...args, '--workspace', join(root, 'ws2'), '--store', join(root, store)], { env: env() });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('error', fail);
+        child.on('close', (code) => done({ code, stdout, stderr }));
+        child.stdin.end(input);
+      });
+    const got = await piped('stdin', await readFile(file));
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(got.stdout, new RegExp(`^imported session raise a \\(${id}\\): ${doc.events.length} events`));
+    assert.equal(await steps('ws2', 'stdin', id), await steps('ws', 'store', id));
+    const empty = await piped('stdin-empty', '');
+    assert.equal(empty.code, 2, empty.stderr);
+    assert.match(empty.stderr, /import - read nothing from standard input: savepoint import - < session\.json, or savepoint export SESSION \| savepoint import - \(nothing was imported\)/);
+    const damaged = await piped('stdin-damaged', '{"format": "savepoint-session/2"');
+    assert.equal(damaged.code, 1, damaged.stderr);
+    assert.match(damaged.stderr, /standard input: not a session export: it is not JSON/);
+    // A terminal (a pty made by util-linux `script`) would wait for JSON typed by hand: refused at once.
+    if (spawnSync('script', ['--version']).status !== 0) return;
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const line = [process.execPath, CLI, 'import', '-', '--workspace', join(root, 'ws2'), '--store', join(root, 'stdin-tty')].map(quote).join(' ');
+    const tty = spawnSync('script', ['-qfec', line, '/dev/null'], { env: env(), encoding: 'utf8', timeout: 60_000 });
+    assert.match(tty.stdout, /import - reads an export from standard input, which is a terminal here/, tty.stdout);
+    assert.equal((await cli('ws2', 'stdin-tty', 'list').catch(() => ({ stdout: '' }))).stdout, '', 'nothing was imported');
   });
 });
