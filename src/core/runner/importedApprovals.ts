@@ -55,8 +55,8 @@ export function askedAgainOnImport(events: readonly { type: string; data: unknow
     const was = call.approvalId ? asked.get(call.approvalId) : undefined;
     if (!was) continue;
     const { approvalId: _old, activeMs: _ms, ...rest } = was as ApprovalRequestedData & { activeMs?: number };
-    const edited = call.decision?.decision === 'edit' ? ' with an edit, which is not carried: this is the call as the model made it' : '';
-    const reason = `approved${edited} where the session was exported, not here: asked again before it runs`;
+    const edited = call.decision?.decision === 'edit';
+    const reason = `approved${edited ? ' with an edit' : ''} where the session was exported, not here: asked again before it runs${edited ? ', as the model made the call (the edit is not carried)' : ''}`;
     again.push(question(nextSeq + again.length, { ...rest, reasons: [reason, ...rest.reasons], requestedAt: now }));
   }
   if (again.length === 0) return undefined;

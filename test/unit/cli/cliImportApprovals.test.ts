@@ -39,9 +39,10 @@ describe('savepoint import: an approval given elsewhere is asked again before th
 
   /**
    * A session in `ws`/`store` whose `call` was approved (`savepoint approve`) and not run; exported to
-   * s.json. `between`: done after the run parked at the question (before the export). Its id.
+   * s.json. `between`: done after the run parked at the question (before the export); `answer`: the
+   * approve command's options. Its id.
    */
-  async function approvedNotRun(call: { name: string; input: Record<string, unknown> }, between?: (id: string) => Promise<void>): Promise<string> {
+  async function approvedNotRun(call: { name: string; input: Record<string, unknown> }, between?: (id: string) => Promise<void>, answer: string[] = []): Promise<string> {
     root ??= await mkdtemp(join(tmpdir(), 'savepoint-cli-import-approvals-'));
     for (const ws of ['ws', 'ws2']) await mkdir(at(ws), { recursive: true });
     server = await ScriptedModelServer.start([
@@ -54,7 +55,7 @@ describe('savepoint import: an approval given elsewhere is asked again before th
     assert.equal(outcome(started).status, 'waiting', started.stderr);
     const id = outcome(started).sessionId;
     await between?.(id);
-    const approved = await cli('ws', 'store', 'approve', id);
+    const approved = await cli('ws', 'store', 'approve', id, ...answer);
     assert.equal(approved.code, 0, approved.stderr);
     const exported = await cli('ws', 'store', 'export', id, '--out', at('s.json'));
     assert.equal(exported.code, 0, exported.stderr);
@@ -131,5 +132,23 @@ describe('savepoint import: an approval given elsewhere is asked again before th
     const own = await cli('ws', 'store', 'resume', id, '--approvals', 'park');
     assert.equal(outcome(own).status, 'completed', `${own.stderr}\n${own.stdout}`);
     assert.equal(await readFile(at('ws', 'a.txt'), 'utf8'), 'one\nTWO\nthree\n');
+  });
+
+  it('a write approved with an edit, exported while it ran: asked again about the call as the model made it', async () => {
+    const id = await approvedNotRun({ name: 'write_file', input: { path: 'b.txt', content: 'made\n' } }, undefined, ['--edit', JSON.stringify({ path: 'b.txt', content: 'edited\n' })]);
+    const doc = JSON.parse(await readFile(at('s.json'), 'utf8')) as { session: { status: string } };
+    await writeFile(at('running.json'), JSON.stringify({ ...doc, session: { ...doc.session, status: 'running' } }));
+    const imported = await cli('ws2', 'fresh', 'import', at('running.json'), '--as-new');
+    assert.match(imported.stdout, /marked interrupted.*\n1 approval given where it was exported is asked again here/, imported.stderr);
+    const fresh = /\(([0-9A-Z]{26})\) \(a new id/.exec(imported.stdout)?.[1] as string;
+    assert.notEqual(fresh, id);
+
+    const resumed = await cli('ws2', 'fresh', 'resume', fresh, '--approvals', 'park');
+    assert.equal(outcome(resumed).status, 'waiting', `${resumed.stderr}\n${resumed.stdout}`);
+    assert.match(resumed.stderr, /approval needed: write_file \{"path":"b\.txt","content":"made\\n"\}\n {2}- approved with an edit where the session was exported, not here: asked again before it runs, as the model made the call \(the edit is not carried\)\n/);
+    assert.equal(existsSync(at('ws2', 'b.txt')), false, 'nothing is written before an answer here');
+    const approved = await cli('ws2', 'fresh', 'approve', fresh, '--resume');
+    assert.equal(outcome(approved).status, 'completed', `${approved.stderr}\n${approved.stdout}`);
+    assert.equal(await readFile(at('ws2', 'b.txt'), 'utf8'), 'made\n');
   });
 });
