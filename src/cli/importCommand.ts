@@ -35,9 +35,9 @@ async function exportBytes(file: string): Promise<Uint8Array> {
  */
 export async function importCommand(app: Composed, file: string | undefined, asNew: boolean): Promise<number> {
   if (!file) throw new UsageError('import needs the file an export wrote (savepoint export SESSION --out FILE), or - for standard input');
-  const text = exportText(await exportBytes(file));
+  const bytes = await exportBytes(file);
   try {
-    const r = await importSession(app.store, parseExport(text), { asNew });
+    const r = await importSession(app.store, parseExport(exportText(bytes)), { asNew });
     const s = r.session;
     const gone = r.missing ? `; ${count(r.missing, 'content was', 'contents were')} recorded by hash only, as in the export` : '';
     const renamed = r.from !== s.id ? ` (a new id; it was ${r.from})` : '';

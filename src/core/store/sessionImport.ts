@@ -1,4 +1,6 @@
+import { constants } from 'node:buffer';
 import { z } from 'zod';
+import { errCode } from '../util/errCode';
 import type { CheckpointStore } from './checkpointStore';
 import { hashBlob } from './blobFormat';
 import { askedAgainOnImport } from '../runner/importedApprovals';
@@ -65,6 +67,8 @@ const Document = z.strictObject({
   missing: z.array(z.strictObject({ hash: hex64, reason: z.string() })),
 });
 
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
+
 const where = (path: readonly PropertyKey[]): string => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 
 /**
@@ -73,10 +77,16 @@ const where = (path: readonly PropertyKey[]): string => path.map((p, i) => (type
  */
 export function exportText(bytes: Uint8Array): string {
   const [a, b] = bytes;
-  if (a === 0xff && b === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (a === 0xfe && b === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  // The decoder drops a UTF-8 mark.
-  return new TextDecoder('utf-8').decode(bytes);
+  try {
+    if (a === 0xff && b === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+    if (a === 0xfe && b === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+    // The decoder drops a UTF-8 mark.
+    return new TextDecoder('utf-8').decode(bytes);
+  } catch (e) {
+    // The document is parsed as one string, and a string holds at most this many characters.
+    if (errCode(e) !== 'ERR_STRING_TOO_LONG') throw e;
+    throw new ImportError('INVALID', `the export is too large to import (${Math.round(bytes.length / 1e6)} MB): Savepoint reads an export as one text, at most ${MAX_STRING_LENGTH.toLocaleString('en-US')} characters`);
+  }
 }
 
 /** The document as JSON text, checked: its form only (see `importSession` for the rest). */

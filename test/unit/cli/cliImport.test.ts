@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,5 +166,13 @@ describe('savepoint import: an exported session comes back whole, or not at all 
     const tty = spawnSync('script', ['-qfec', line, '/dev/null'], { env: env(), encoding: 'utf8', timeout: 60_000 });
     assert.match(tty.stdout, /import - reads an export from standard input, which is a terminal here/, tty.stdout);
     assert.equal((await cli('ws2', 'stdin-tty', 'list').catch(() => ({ stdout: '' }))).stdout, '', 'nothing was imported');
+  });
+
+  it('an export too large to be read as one text (over 512 MiB) is refused saying so, not as a file it cannot read', async () => {
+    // A sparse file: no disk used, and its size is all that matters (the bytes are never parsed).
+    const huge = join(root, 'huge.json');
+    await writeFile(huge, '');
+    await truncate(huge, 2 ** 29);
+    await refused(cli('ws2', 'huge', 'import', huge), 1, /huge\.json: the export is too large to import \(537 MB\): Savepoint reads an export as one text, at most 536,870,888 characters; nothing was imported/);
   });
 });
