@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
 import { StoreError } from '../core/store/errors';
-import { ImportError, exportText, importSession, parseExport } from '../core/store/sessionImport';
-import { count } from '../core/util/plural';
+import { ImportError, exportText, importSession, importedWords, parseExport } from '../core/store/sessionImport';
 import type { Composed } from './compose';
 import { UsageError } from './cliArgs';
 import { out, terminalLine } from './terminalText';
@@ -39,11 +38,10 @@ export async function importCommand(app: Composed, file: string | undefined, asN
   try {
     const r = await importSession(app.store, parseExport(exportText(bytes)), { asNew });
     const s = r.session;
-    const gone = r.missing ? `; ${count(r.missing, 'content was', 'contents were')} recorded by hash only, as in the export` : '';
     const renamed = r.from !== s.id ? ` (a new id; it was ${r.from})` : '';
-    const running = r.wasRunning ? `\nit was running when it was exported: marked interrupted; continue it with \`savepoint resume ${s.id}\`` : '';
-    const again = r.askedAgain ? `\n${count(r.askedAgain, 'approval given where it was exported is', 'approvals given where it was exported are')} asked again here before the call runs: \`savepoint resume ${s.id}\` asks, or answer with \`savepoint approve ${s.id}\`` : '';
-    out(`imported session ${terminalLine(s.title)} (${s.id})${renamed}: ${count(r.events, 'event')}, ${count(r.blobs, 'stored content')}${gone}${running}${again}\n`);
+    const again = r.askedAgain ? `: it asks about ${r.askedAgain === 1 ? 'that call' : 'those calls'} first (or answer with \`savepoint approve ${s.id}\`)` : '';
+    const next = r.wasRunning || r.askedAgain ? `\ncontinue it with \`savepoint resume ${s.id}\`${again}` : '';
+    out(`imported session ${terminalLine(s.title)} (${s.id})${renamed}: ${importedWords(r)}${next}\n`);
     return 0;
   } catch (e) {
     if (ImportError.is(e, 'EXISTS')) throw new UsageError(`${e.message} (--as-new imports it as a new session)`);

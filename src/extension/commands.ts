@@ -15,8 +15,7 @@ import { exportTarget } from '../core/util/exportTarget';
 import { askText } from './longText';
 import { exportedWords, writeSessionExport } from '../core/store/sessionExport';
 import { inOnePiece, writeInPieces } from '../core/node/piecewiseFile';
-import { ImportError, type ImportResult, exportText, importSession, parseExport } from '../core/store/sessionImport';
-import { count } from '../core/util/plural';
+import { ImportError, type ImportResult, exportText, importSession, importedWords, parseExport } from '../core/store/sessionImport';
 
 interface Deps {
   context: vscode.ExtensionContext;
@@ -203,9 +202,8 @@ export function registerCommands(d: Deps): vscode.Disposable[] {
       if (!r) return;
       if (folder) await d.sessions.folders?.record(r.session.id, { uri: folder.uri.toString(), name: folder.name, path: folder.uri.fsPath });
       d.stores.notifyChanged();
-      const gone = r.missing ? `; ${count(r.missing, 'content was', 'contents were')} recorded by hash only, as in the export` : '';
       const into = folder ? ` into the folder "${d.sessions.folderOf(r.session.id).name}"` : '';
-      void notify.info(`Savepoint: imported session "${shownTitle(r.session.title)}"${into}: ${count(r.events, 'event')}, ${count(r.blobs, 'stored content')}${gone}${r.wasRunning ? '; it was running when it was exported: marked interrupted' : ''}.`);
+      void notify.info(`Savepoint: imported session "${shownTitle(r.session.title)}"${into}: ${importedWords(r)}${r.askedAgain ? ' (resume it to answer)' : ''}.`);
     }),
     reg('savepoint.undoCompaction', async (arg?: unknown) => {
       const id = idArg(arg) ?? (await pick(d, 'Undo the latest compaction of which session?', (s) => !d.sessions.isRunning(s.id)));

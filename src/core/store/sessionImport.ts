@@ -1,6 +1,7 @@
 import { constants } from 'node:buffer';
 import { z } from 'zod';
 import { errCode } from '../util/errCode';
+import { count as counted } from '../util/plural';
 import type { CheckpointStore } from './checkpointStore';
 import { hashBlob } from './blobFormat';
 import { askedAgainOnImport } from '../runner/importedApprovals';
@@ -222,4 +223,16 @@ export async function importSession(store: CheckpointStore, value: unknown, opti
     await store.deleteSession(to, 'its import failed').catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * What an import brought in, for the words said after it (the CLI and the editor): its counts, the
+ * contents kept by hash only, and what it changed of the session's state (interrupted; approvals
+ * asked again). Each part after the first starts with '; '.
+ */
+export function importedWords(r: ImportResult): string {
+  const gone = r.missing ? `; ${counted(r.missing, 'content was', 'contents were')} recorded by hash only, as in the export` : '';
+  const running = r.wasRunning ? '; it was running when it was exported: marked interrupted' : '';
+  const again = r.askedAgain ? `; ${counted(r.askedAgain, 'call approved where it was exported is', 'calls approved where it was exported are')} asked about again here before it runs` : '';
+  return `${counted(r.events, 'event')}, ${counted(r.blobs, 'stored content')}${gone}${running}${again}`;
 }

@@ -101,7 +101,7 @@ describe('savepoint import: an exported session comes back whole, or not at all 
     const f = join(root, 'running.json');
     await writeFile(f, JSON.stringify({ ...doc, session: { ...doc.session, status: 'running' } }));
     const { stdout } = await cli('ws2', 'running', 'import', f);
-    assert.match(stdout, new RegExp(`\\nit was running when it was exported: marked interrupted; continue it with \`savepoint resume ${id}\`\\n$`));
+    assert.match(stdout, new RegExp(`; it was running when it was exported: marked interrupted\\ncontinue it with \`savepoint resume ${id}\`\\n$`));
     const shown = await cli('ws2', 'running', 'show', id);
     assert.equal(shown.stderr, '', 'no run to recover: it was never running here');
     assert.match(shown.stdout.split('\n')[0] ?? '', /interrupted/);

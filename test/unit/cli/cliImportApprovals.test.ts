@@ -66,7 +66,7 @@ describe('savepoint import: an approval given elsewhere is asked again before th
     const id = await approvedNotRun({ name: 'write_file', input: { path: 'b.txt', content: 'made\n' } });
     const imported = await cli('ws2', 'fresh', 'import', at('s.json'));
     assert.equal(imported.code, 0, imported.stderr);
-    assert.match(imported.stdout, /1 approval given where it was exported is asked again here/);
+    assert.match(imported.stdout, /1 call approved where it was exported is asked about again here before it runs\ncontinue it with `savepoint resume [0-9A-Z]+`: it asks about that call first/);
     const listed = await cli('ws2', 'fresh', 'list');
     assert.match(listed.stdout, /waiting/, listed.stdout);
 
@@ -117,7 +117,7 @@ describe('savepoint import: an approval given elsewhere is asked again before th
       await writeFile(at('ws2', 'a.txt'), 'one\nzwei\nthree\n');
     });
     const imported = await cli('ws2', 'fresh', 'import', at('s.json'));
-    assert.match(imported.stdout, /1 approval given where it was exported is asked again here/, imported.stderr);
+    assert.match(imported.stdout, /1 call approved where it was exported is asked about again here before it runs\ncontinue it with `savepoint resume [0-9A-Z]+`: it asks about that call first/, imported.stderr);
 
     const resumed = await cli('ws2', 'fresh', 'resume', id, '--approvals', 'park');
     assert.equal(outcome(resumed).status, 'waiting', `${resumed.stderr}\n${resumed.stdout}`);
@@ -139,7 +139,7 @@ describe('savepoint import: an approval given elsewhere is asked again before th
     const doc = JSON.parse(await readFile(at('s.json'), 'utf8')) as { session: { status: string } };
     await writeFile(at('running.json'), JSON.stringify({ ...doc, session: { ...doc.session, status: 'running' } }));
     const imported = await cli('ws2', 'fresh', 'import', at('running.json'), '--as-new');
-    assert.match(imported.stdout, /marked interrupted.*\n1 approval given where it was exported is asked again here/, imported.stderr);
+    assert.match(imported.stdout, /; it was running when it was exported: marked interrupted; 1 call approved where it was exported is asked about again here before it runs\ncontinue it with `savepoint resume [0-9A-Z]+`: it asks about that call first/, imported.stderr);
     const fresh = /\(([0-9A-Z]{26})\) \(a new id/.exec(imported.stdout)?.[1] as string;
     assert.notEqual(fresh, id);
 

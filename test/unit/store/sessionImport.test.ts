@@ -3,7 +3,7 @@ import { openCheckpointStore } from '../../../src/core/store/openStore';
 import { hashBlob } from '../../../src/core/store/blobFormat';
 import { StoreError } from '../../../src/core/store/errors';
 import { exportSession } from '../../../src/core/store/sessionExport';
-import { ImportError, importSession, parseExport } from '../../../src/core/store/sessionImport';
+import { ImportError, type ImportResult, importSession, importedWords, parseExport } from '../../../src/core/store/sessionImport';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { SessionId } from '../../../src/core/store/types';
 import { collect } from '../builders';
@@ -100,5 +100,22 @@ describe('importSession: all or nothing, and a new id held consistently (real Le
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('importedWords: what the CLI and the editor say after an import', () => {
+  const result = (o: Partial<ImportResult>): ImportResult => ({ session: {} as ImportResult['session'], from: 'S' as SessionId, events: 12, blobs: 3, missing: 0, wasRunning: false, askedAgain: 0, ...o });
+
+  it('counts what came in', () => {
+    assert.equal(importedWords(result({})), '12 events, 3 stored contents');
+    assert.equal(importedWords(result({ events: 1, blobs: 1 })), '1 event, 1 stored content');
+  });
+
+  it('says what the import changed of the session: kept by hash only, interrupted, and calls approved elsewhere asked about again', () => {
+    assert.equal(
+      importedWords(result({ missing: 2, wasRunning: true, askedAgain: 1 })),
+      '12 events, 3 stored contents; 2 contents were recorded by hash only, as in the export; it was running when it was exported: marked interrupted; 1 call approved where it was exported is asked about again here before it runs',
+    );
+    assert.match(importedWords(result({ askedAgain: 2 })), /; 2 calls approved where it was exported are asked about again here before it runs$/);
   });
 });
