@@ -9,7 +9,7 @@ import { config } from './helpers';
  * with the real `vscode` module, and reports `run()`'s outcome to the launcher (code-server: the
  * workbench calls `codeAutomationExit`; @vscode/test-electron: the process exit code).
  */
-const SUITES = ['commands', 'journalOps', 'settings', 'sidebar', 'sidebarState', 'recovery', 'newSession', 'approvalEdit', 'rewind', 'memory', 'diagnostics', 'sidebarSteps', 'checkpointCommands', 'sidebarList', 'sidebarKeys', 'sidebarThemes', 'sidebarStale', 'sidebarReadOnly', 'retention', 'restricted', 'storeKey', 'storeTakeOver', 'sessionDocument', 'multiRoot', 'multiRootSettings', 'multiRootVirtual', 'editorSaves', 'sidebarBigStep', 'sidebarA11y', 'longText', 'secrets', 'approvalAnswers'];
+const SUITES = ['commands', 'journalOps', 'settings', 'sidebar', 'sidebarState', 'recovery', 'newSession', 'approvalEdit', 'rewind', 'memory', 'diagnostics', 'sidebarSteps', 'checkpointCommands', 'sidebarList', 'sidebarKeys', 'sidebarThemes', 'sidebarStale', 'sidebarReadOnly', 'retention', 'restricted', 'storeKey', 'storeTakeOver', 'sessionDocument', 'multiRoot', 'multiRootSettings', 'multiRootVirtual', 'editorSaves', 'sidebarBigStep', 'sidebarA11y', 'longText', 'secrets', 'approvalAnswers', 'longSession'];
 
 export async function run(): Promise<void> {
   // One formatted string per line: the code-server launcher reads the host's console through the

@@ -1,4 +1,5 @@
 import type { StepInput } from '../../src/core/scripted/scenario';
+import { longRunSteps } from './longRun';
 
 /**
  * The fixture workspace and the scripted model's answers for the integration suites, shared by the
@@ -227,4 +228,6 @@ export const STEPS: StepInput[] = [
     content: [{ type: 'tool_use', id: 'toolu_integ_big_step', name: 'run_command', input: { command: `mkdir -p generated && for i in $(seq 1 ${BIG_STEP_FILES}); do echo "fixture $i" > generated/f$i.txt; done` } }],
   },
   { type: 'message', model: BIG_STEP_MODEL, expect: { toolResultFor: 'toolu_integ_big_step', toolResultIsError: false }, content: [{ type: 'text', text: 'Generated.' }] },
+  // A long session (longSession.test.ts): SAVEPOINT_INTEG_LONG_TURNS turns (default 100).
+  ...longRunSteps(Number(process.env.SAVEPOINT_INTEG_LONG_TURNS ?? 100)),
 ];
