@@ -1,10 +1,6 @@
 import * as vscode from 'vscode';
-import type { Message } from '../core/model/types';
 import { callText } from '../core/runner/callText';
-import { transcript } from '../core/runner/compaction';
-import type { CompactedData, ModelTurnData } from '../core/runner/runEvents';
-import { agentSaid, turnText } from '../shared/agentText';
-import { timelineLine } from '../core/runner/timeline';
+import { JournalLines } from '../core/runner/journalLines';
 import type { SessionId } from '../core/store/types';
 import type { StoreHost } from './storeHost';
 import { sessionDocPath, sessionIdOfDocPath } from '../shared/sessionDocPath';
@@ -14,8 +10,6 @@ import { treeNode } from '../core/runner/sessionRows';
 import { treeLines, treeOf } from '../shared/sessionTree';
 
 export const SESSION_SCHEME = 'savepoint-session';
-
-const decoder = new TextDecoder();
 
 /** Sessions change many times a second while they run: an open document is read again at most this often. */
 const FOLLOW_MS = 500;
@@ -30,6 +24,8 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
   readonly onDidChange = this.changed.event;
   private readonly sub: vscode.Disposable;
   private timer: NodeJS.Timeout | undefined;
+  /** The journal's lines of the sessions shown: read again, a document reads only what was journaled since. */
+  private readonly journal = new JournalLines();
 
   constructor(private readonly stores: StoreHost) {
     this.sub = stores.onDidChange(() => this.follow());
@@ -71,28 +67,15 @@ export class SessionDocumentProvider implements vscode.TextDocumentContentProvid
     if (!store) return 'The session store is not available.';
     if (callId !== undefined) return (await callText(store, id, callId)) ?? `No call ${callId} in session ${id} of this workspace.`;
     const s = await store.getSession(id);
-    if (!s) return `Session ${id} is not in this workspace's store: it was deleted, or it belongs to another workspace.\n`;
+    if (!s) {
+      this.journal.forget(id);
+      return `Session ${id} is not in this workspace's store: it was deleted, or it belongs to another workspace.\n`;
+    }
     // Where it sits in the tree of sessions: the session it was forked from, and its forks.
     const all = (await allSessions((o) => store.listSessions(o))).map(treeNode);
     const tree = treeLines(treeOf(all, treeNode(s)), (t) => t.replace(/\s+/g, ' '));
     const lines = [`${s.title}`, `status ${s.status} · ${s.stepCount} steps · ${usd(s.costUsd)}${s.parent ? ' since the fork' : ''} · session ${s.id}`, ...tree, ''];
-    for await (const e of store.readEvents(id)) {
-      lines.push(timelineLine(e));
-      // The task in full (its line cuts it; the sidebar sends this document's readers here for it).
-      const task = e.type === 'session_started' ? (e.data as { task?: unknown }).task : undefined;
-      if (typeof task === 'string' && task.length > 100) lines.push(...task.split('\n').map((l) => `       │ ${l}`));
-      // What the agent said in the turn (its answer, its words beside a call), under the turn's line.
-      if (e.type === 'model_turn') {
-        const said = agentSaid(await turnText(store, (e.data as ModelTurnData).message), '       ');
-        if (said) lines.push(said);
-      }
-      // What a compaction summarized stays readable here (Savepoint: Undo Compaction puts it back).
-      if (e.type === 'compacted') {
-        const d = e.data as CompactedData;
-        const messages = await Promise.all(d.replaced.map(async (h) => JSON.parse(decoder.decode(await store.getBlob(h))) as Message));
-        lines.push(...transcript(messages).split('\n').map((l) => `       │ ${l}`));
-      }
-    }
-    return `${lines.join('\n')}\n`;
+    // Not pushed as arguments: a long session has more lines than a call takes.
+    return `${lines.concat(await this.journal.read(store, s)).join('\n')}\n`;
   }
 }
