@@ -59,6 +59,9 @@ export class SessionDetail {
   /** What the header's buttons were built for, and its line of counts (written again on every change). */
   private headerKey: string | undefined;
   private headerMeta: HTMLElement | undefined;
+  /** The reader follows the end (see `onScroll`), and where the page was scrolled last. */
+  private following = false;
+  private lastTop = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -81,6 +84,7 @@ export class SessionDetail {
     this.renderMore();
     this.renderLive();
     this.renderGone();
+    window.addEventListener('scroll', this.onScroll, { passive: true });
   }
 
   setRow(row: SessionRow | undefined): void {
@@ -345,13 +349,27 @@ export class SessionDetail {
   }
 
   private atBottom(): boolean {
-    return atEnd();
+    return this.following || atEnd();
   }
 
   private scrollToEnd(): void {
     const s = document.scrollingElement ?? document.documentElement;
     s.scrollTop = s.scrollHeight;
+    this.following = true;
+    this.lastTop = s.scrollTop;
   }
+
+  /**
+   * Whether the reader follows the end: they scrolled to it, and not up since. Entries grow after
+   * they are drawn (a call's Input and Result rows come a moment later), past the end scrolled to:
+   * taken for the reader's scroll, that stopped the following of a running session at its first steps.
+   */
+  private readonly onScroll = (): void => {
+    if (!this.list.isConnected) return window.removeEventListener('scroll', this.onScroll);
+    const top = (document.scrollingElement ?? document.documentElement).scrollTop;
+    this.following = atEnd() || (this.following && top >= this.lastTop);
+    this.lastTop = top;
+  };
 
   dispose(): void {
     this.root.replaceChildren();

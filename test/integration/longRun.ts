@@ -7,6 +7,9 @@ import type { StepInput } from '../../src/core/scripted/scenario';
  */
 export const LONG_RUN_MODEL = 'claude-sonnet-4-6-integration-long-run';
 export const LONG_RUN_TASK = 'Refactor the long/ folder step by step';
+/** The same steps again, for a session watched in the sidebar from its start. */
+export const LONG_FOLLOW_MODEL = 'claude-sonnet-4-6-integration-long-follow';
+export const LONG_FOLLOW_TASK = 'Refactor the long/ folder while I watch';
 const FILES = 20;
 
 export function longRunSteps(turns: number, model = LONG_RUN_MODEL): StepInput[] {

@@ -1,5 +1,5 @@
 import type { StepInput } from '../../src/core/scripted/scenario';
-import { longRunSteps } from './longRun';
+import { LONG_FOLLOW_MODEL, longRunSteps } from './longRun';
 
 /**
  * The fixture workspace and the scripted model's answers for the integration suites, shared by the
@@ -230,4 +230,5 @@ export const STEPS: StepInput[] = [
   { type: 'message', model: BIG_STEP_MODEL, expect: { toolResultFor: 'toolu_integ_big_step', toolResultIsError: false }, content: [{ type: 'text', text: 'Generated.' }] },
   // A long session (longSession.test.ts): SAVEPOINT_INTEG_LONG_TURNS turns (default 100).
   ...longRunSteps(Number(process.env.SAVEPOINT_INTEG_LONG_TURNS ?? 100)),
+  ...longRunSteps(60, LONG_FOLLOW_MODEL),
 ];
