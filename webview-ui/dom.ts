@@ -1,3 +1,5 @@
+import { shortCount } from '../src/shared/shortCount';
+
 /** DOM helpers. Text goes in through textContent only: nothing from a session is parsed as HTML. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -136,6 +138,5 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`;
 }
 
-export function tokens(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(n >= 10000 ? 0 : 1)}k` : String(n);
-}
+/** A count of tokens said short (`shortCount`: 9.5k, 950k, 2.4M), as `savepoint list` says it. */
+export const tokens = shortCount;
