@@ -1,6 +1,7 @@
 import type { PendingApprovalSummary, SessionStatus } from '../store/types';
 import { type ApprovalRequestedData, type RunnerEvent, approvalKind, question } from './runEvents';
 import { type CallState, initialRunState, reduce } from './runState';
+import { summaryOf } from './sessionJournal';
 
 /**
  * An approval is the answer of the person who gave it, in the workspace it was given in. A session
@@ -61,10 +62,7 @@ export function askedAgainOnImport(events: readonly { type: string; data: unknow
   }
   if (again.length === 0) return undefined;
   for (const e of again) s = reduce(s, e);
-  const open = s.openApprovals[0];
-  return {
-    events: again,
-    status: s.status,
-    pendingApproval: open ? { id: open.approvalId, tool: open.name ?? open.kind, summary: open.reasons.join('; '), requestedAt: open.requestedAt } : null,
-  };
+  // The row as a commit of these events would make it.
+  const row = summaryOf(s);
+  return { events: again, status: row.status ?? s.status, pendingApproval: row.pendingApproval ?? null };
 }

@@ -208,7 +208,8 @@ const blocks = (m: Message): ContentBlock[] => (typeof m.content === 'string' ? 
 export const encodeMessage = (m: Message): Uint8Array => encoder.encode(JSON.stringify(m));
 export const hashMessage = (m: Message): BlobHash => hashBytes(encodeMessage(m));
 
-function summaryOf(s: RunState): SummaryPatch {
+/** The session's row as its journal's state `s` makes it (each commit's summary; an import's too). */
+export function summaryOf(s: RunState): SummaryPatch {
   const open = s.openApprovals[0];
   const own = ownSpend(s);
   // Only a running session's command waits for its turn (one whose wait ended with an earlier run waits for nothing, resumed or not).
