@@ -40,8 +40,9 @@ module.exports = (_env, argv) => {
       ...common,
       name: 'extension',
       target: 'node',
-      entry: './src/extension/extension.ts',
-      output: { path: path.resolve(__dirname, 'dist'), filename: 'extension.js', libraryTarget: 'commonjs2', clean: { keep: /webview|codicons|cli\.js|repairWorker\.js/ } },
+      // extension.js is the entry VS Code loads: it compiles extension-main.js (the extension) through the code cache (src/core/node/codeCache.ts).
+      entry: { extension: './src/extension/boot.ts', 'extension-main': './src/extension/extension.ts' },
+      output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2', clean: { keep: /webview|codicons|cli(-main)?\.js|repairWorker\.js|bench-/ } },
       externals: { vscode: 'commonjs vscode' },
       resolve: { ...common.resolve, mainFields: ['main', 'module'] },
       module: { rules: [tsRule('tsconfig.build.json')] },
@@ -64,7 +65,10 @@ module.exports = (_env, argv) => {
     },
     // The headless CLI as one file: loads in a fraction of the time of hundreds of modules, and
     // shares dist/prebuilds and dist/grammars with the extension bundle.
-    nodeBundle('cli', './src/cli/savepoint.ts', 'cli.js'),
+    // cli.js compiles cli-main.js (the CLI) through the code cache, as the extension's entry does.
+    nodeBundle('cli', { cli: './src/cli/boot.ts', 'cli-main': './src/cli/savepoint.ts' }, '[name].js'),
+    // The checkpoint benchmark's fresh rewind process, bundled and loaded as the CLI is (npm run bench:checkpoints builds it; not in the VSIX).
+    ...(_env && _env.bench ? [nodeBundle('bench', { 'bench-rewind': './bench/checkpoints/rewindChild.ts' }, '[name].js')] : []),
     // LevelDB's repair in a process of its own (src/core/store/openStore.ts): its repairer can abort.
     nodeBundle('repairWorker', './src/core/store/repairWorker.ts', 'repairWorker.js'),
     {
