@@ -21,7 +21,8 @@ export interface RunConfig {
   storeDir: string;
   steps: number;
   rewindTo: number;
-  rewindChild: string;
+  /** The fresh rewind process's leading arguments to node: rewindBoot.js and the bundle, or rewindChild.js from out/. */
+  rewindChild: string[];
   /** `rewindFloor.js`: the same rewind's unavoidable I/O without Savepoint's code, run after it. */
   floorChild: string;
   log: (msg: string) => void;
@@ -43,6 +44,8 @@ export interface RewindOut {
   conflicts: number;
   written: number;
   skipped: string[];
+  /** How the process's code was compiled (`CodeCacheState`, from rewindBoot.ts), or that it ran from out/. */
+  code_cache: string;
 }
 
 export interface Stats {
@@ -130,13 +133,13 @@ export async function runOnce(cfg: RunConfig): Promise<RunResult> {
   const checkpoint = stats(w.timings.map((t) => t.intentMs + t.resultMs));
   const storeBytes = (await bytesAllocated(cfg.storeDir)).allocated;
   cfg.log(`  ${cfg.steps} steps journaled: checkpoint p50 ${checkpoint.p50.toFixed(3)} ms, p95 ${checkpoint.p95.toFixed(3)} ms; store ${storeBytes} B`);
-  const rewind = await runNode<RewindOut>([cfg.rewindChild, cfg.storeDir, w.id, cfg.workspace, String(cfg.rewindTo)]);
+  const rewind = await runNode<RewindOut>([...cfg.rewindChild, cfg.storeDir, w.id, cfg.workspace, String(cfg.rewindTo)]);
   if (rewind.out.skipped.length) throw new Error(`the rewind skipped ${rewind.out.skipped.join(', ')}`);
   await verify(cfg, w.atTarget);
   const floor = await runNode<RewindFloor>([cfg.floorChild, cfg.storeDir, cfg.workspace, ...rewind.out.written_paths]);
   await verify(cfg, w.atTarget);
   const r = rewind.out;
-  cfg.log(`  rewind to step ${cfg.rewindTo}: ${r.ms.toFixed(2)} ms (open ${r.open_ms.toFixed(2)}, plan ${r.plan_ms.toFixed(2)}, apply ${r.apply_ms.toFixed(2)}), ${r.written} files written, verified; floor ${floor.out.ms.toFixed(2)} ms`);
+  cfg.log(`  rewind to step ${cfg.rewindTo}: ${r.ms.toFixed(2)} ms (open ${r.open_ms.toFixed(2)}, plan ${r.plan_ms.toFixed(2)}, apply ${r.apply_ms.toFixed(2)}; code cache: ${r.code_cache}), ${r.written} files written, verified; floor ${floor.out.ms.toFixed(2)} ms`);
   return {
     checkpoint,
     intent: stats(w.timings.map((t) => t.intentMs)),

@@ -45,6 +45,8 @@ async function main(): Promise<Record<string, unknown>> {
   for (const f of plan.files) actions[f.action] = (actions[f.action] ?? 0) + 1;
   return {
     ms: t3 - t0,
+    // Set by rewindBoot.ts: how this process's code was compiled (run directly from out/, without the cache).
+    code_cache: process.env.SAVEPOINT_BENCH_CODE_CACHE ?? 'not loaded through the code cache',
     cpu_ms: cpu,
     open_ms: t1 - t0,
     plan_ms: t2 - t1,
