@@ -15,7 +15,8 @@ export const USAGE = `savepoint — a durable coding agent (headless)
                                   e.g. savepoint run - < TASK.md; its first line is the title)
   savepoint resume [SESSION]      continue a session (default: the latest unfinished one)
   savepoint list                  sessions of the workspace
-  savepoint show SESSION          the session's timeline
+  savepoint show SESSION [STEPS]  the session's timeline; STEPS: one step (14), FROM-TO (10-20) or
+                                  FROM- (1400-: to the end)
   savepoint export SESSION [--out FILE]
                                   the whole session as JSON: its events and every stored content they
                                   name (the conversation, the calls' results, the files' versions);
@@ -172,7 +173,7 @@ const TAKES: Record<string, { args: string; max: number; options?: readonly stri
   run: { args: '"task"', max: Infinity },
   resume: { args: '[SESSION]', max: 1 },
   list: { args: '', max: 0 },
-  show: { args: 'SESSION', max: 1 },
+  show: { args: 'SESSION [STEPS]', max: 2 },
   export: { args: 'SESSION', max: 1, options: ['out'] },
   import: { args: 'FILE', max: 1, options: ['as-new'] },
   diff: { args: 'SESSION [STEP]', max: 2 },

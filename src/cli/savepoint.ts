@@ -2,14 +2,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { taskOf } from './taskInput';
-import { forkLines } from './forkLines';
 import { existing, symbolsOf } from './appLookups';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
-import { type CompactedData, type ModelTurnData, approvalKind } from '../core/runner/runEvents';
+import { type CompactedData, approvalKind } from '../core/runner/runEvents';
 import { StreamedText } from './agentText';
-import { agentSaid, turnText } from '../shared/agentText';
 import type { RunOutcome } from '../core/runner/runner';
 import { RunnerError, SessionJournal } from '../core/runner/sessionJournal';
 import { StoreError } from '../core/store/errors';
@@ -21,7 +19,7 @@ import { readListSnapshot } from '../core/store/listSnapshot';
 import { allSessions } from '../core/store/allSessions';
 import { formatMemoryList, formatMemoryReverts, formatMemoryShow } from '../core/memory/memoryFormat';
 import { type MemoryId, MemoryError } from '../core/memory/memoryTypes';
-import { describeEvent, timelineLine } from '../core/runner/timeline';
+import { describeEvent } from '../core/runner/timeline';
 import { CheckpointError, type RewindMode } from '../core/checkpoints/checkpointEvents';
 import { forkSession } from '../core/checkpoints/fork';
 import { applyRewind, undoRewind } from '../core/checkpoints/rewind';
@@ -38,6 +36,7 @@ import { err, jsonLine, out, terminalLine } from './terminalText';
 import { SETTINGS_FILE, cliSettings } from './workspaceSettings';
 import { resumeBudgets } from './resumeBudgets';
 import { listLine } from './listLine';
+import { showCommand, stepsArg } from './showCommand';
 
 async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseCommandLine(argv);
@@ -139,23 +138,8 @@ async function main(argv: string[]): Promise<number> {
         for (const s of all) out(`${listLine(s, ids)}\n`);
         return 0;
       }
-      case 'show': {
-        const id = rest[0] as SessionId | undefined;
-        if (!id) throw new UsageError('show needs a session id (see savepoint list)');
-        const s = await app.store.getSession(id);
-        // As every other command reports it (exit 1): the command line was well formed.
-        if (!s) throw new StoreError('SESSION_NOT_FOUND', `no session ${id} in this workspace`);
-        const all = await allSessions(app.store.listSessions.bind(app.store));
-        out(`${listLine(s, new Set(all.map((r) => r.id)))}\n${forkLines(all, s)}`);
-        for await (const e of app.store.readEvents(id)) {
-          out(`${timelineLine(e)}\n`);
-          if (e.type === 'model_turn') {
-            const said = agentSaid(await turnText(app.store, (e.data as ModelTurnData).message), '        ');
-            if (said) out(`${said}\n`);
-          }
-        }
-        return 0;
-      }
+      case 'show':
+        return await showCommand(app, sessionArg(rest[0], 'show'), stepsArg(rest[1]));
       case 'export':
         return await exportCommand(app, await existing(app, sessionArg(rest[0], 'export')), o.out);
       case 'import':
