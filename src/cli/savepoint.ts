@@ -3,8 +3,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { taskOf } from './taskInput';
 import { existing, symbolsOf } from './appLookups';
-import { exportCommand } from './exportCommand';
-import { importCommand } from './importCommand';
 import type { ApprovalAnswer } from '../core/ports/approvalGate';
 import { type CompactedData, approvalKind } from '../core/runner/runEvents';
 import { StreamedText } from './agentText';
@@ -140,10 +138,11 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'show':
         return await showCommand(app, sessionArg(rest[0], 'show'), stepsArg(rest[1]));
+      // Loaded here: an import's checks (a schema library) and an export's writer are much of the start-up of every other command.
       case 'export':
-        return await exportCommand(app, await existing(app, sessionArg(rest[0], 'export')), o.out);
+        return await (await import('./exportCommand')).exportCommand(app, await existing(app, sessionArg(rest[0], 'export')), o.out);
       case 'import':
-        return await importCommand(app, rest[0], o['as-new'] === true);
+        return await (await import('./importCommand')).importCommand(app, rest[0], o['as-new'] === true);
       case 'diff': {
         const id = sessionArg(rest[0], 'diff');
         const step = rest[1] === undefined ? undefined : stepArg(rest[1], 'diff');
