@@ -3,7 +3,7 @@ import type { BlobHash, BlobInput } from '../store/types';
 import type { Finding, StepDiagnostics } from './runEvents';
 import { hashBytes } from './sessionJournal';
 import { count as plural } from '../util/plural';
-import { notUnderstoodText } from '../tools/getDiagnostics';
+import { notUnderstoodText } from '../tools/notUnderstood';
 
 const SHOWN = 10;
 const encoder = new TextEncoder();

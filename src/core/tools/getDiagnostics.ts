@@ -4,6 +4,7 @@ import type { Workspace } from '../ports/workspace';
 import { ToolError, type Tool, type ToolOutput } from './tool';
 import { jsonInputSchema, workspaceCall, workspacePath } from './toolSupport';
 import { count } from '../util/plural';
+import { notUnderstoodText } from './notUnderstood';
 
 const schema = z.strictObject({
   paths: z.array(z.string().min(1)).max(100).optional().describe('Workspace-relative files or directories to report on. Default: the whole workspace.'),
@@ -63,9 +64,6 @@ export const getDiagnosticsTool: Tool<GetDiagnosticsInput> = {
     return { content: lines.join('\n') };
   },
 };
-
-/** "2 lines of the check output not understood": the findings may not be all the checker said (the step's record says it too). */
-export const notUnderstoodText = (n: number): string => `${count(n, 'line')} of the check output not understood`;
 
 /**
  * The lines of the check output that no parser read, after the list: the model sees what the findings
