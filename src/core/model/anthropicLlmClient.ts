@@ -1,5 +1,6 @@
-import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import { MessageStream } from '@anthropic-ai/sdk/lib/MessageStream';
+import type Anthropic from '@anthropic-ai/sdk';
+import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error';
+import type { MessageStream } from '@anthropic-ai/sdk/lib/MessageStream';
 import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from './llmClient';
 import { ModelError } from './modelError';
 import { ModelPolicies, type ModelPolicyOptions } from './modelPolicy';
@@ -29,23 +30,39 @@ const DEFAULT_STREAM_IDLE_MS = 90_000;
 
 type SdkParams = Anthropic.MessageCreateParamsNonStreaming;
 
+interface Sdk {
+  client: Anthropic;
+  MessageStream: typeof MessageStream;
+}
+
+/**
+ * The SDK's client and stream reader, loaded at the first request: their modules were a large part
+ * of the start-up of the extension (and of every CLI command that opens sessions), most of which
+ * never ask the model anything. Its error classes are a small module of their own, loaded at once.
+ */
+const loadSdk = () => Promise.all([import('@anthropic-ai/sdk'), import('@anthropic-ai/sdk/lib/MessageStream')]);
+
 /**
  * LlmClient on `@anthropic-ai/sdk`, streaming. The SDK's own retries are off (maxRetries 0): every
  * retry, including after a stream cut mid-message (which the SDK never retries), goes through our
  * policy, so each one is reported and counted the same way.
  */
 export class AnthropicLlmClient implements LlmClient {
-  private readonly sdk: Anthropic;
+  private sdk: Promise<Sdk> | undefined;
   private readonly policies: ModelPolicies;
 
   constructor(private readonly options: AnthropicClientOptions) {
-    this.sdk = new Anthropic({
-      apiKey: options.apiKey,
-      maxRetries: 0,
-      timeout: options.timeoutMs ?? 600_000,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-    });
     this.policies = new ModelPolicies(options.baseURL ?? 'anthropic', options.policy);
+  }
+
+  /** The SDK's client, made at the first request (see loadSdk). */
+  private loaded(): Promise<Sdk> {
+    const { apiKey, timeoutMs, baseURL } = this.options;
+    this.sdk ??= loadSdk().then(([{ default: Anthropic }, { MessageStream }]) => ({
+      client: new Anthropic({ apiKey, maxRetries: 0, timeout: timeoutMs ?? 600_000, ...(baseURL ? { baseURL } : {}) }),
+      MessageStream,
+    }));
+    return this.sdk;
   }
 
   async complete(request: LlmRequest, onEvent: (e: LlmEvent) => void = () => undefined): Promise<LlmResponse> {
@@ -88,6 +105,7 @@ export class AnthropicLlmClient implements LlmClient {
   }
 
   private async once(model: string, request: LlmRequest, onEvent: (e: LlmEvent) => void, meter: SpendMeter): Promise<Omit<LlmResponse, 'attempts'>> {
+    const { client, MessageStream } = await this.loaded();
     const params = this.params(model, request);
     // A stream that goes quiet is abandoned (and retried) after the idle limit: the socket's own
     // timeout is minutes, and a connection kept open without data never ends at all.
@@ -102,7 +120,7 @@ export class AnthropicLlmClient implements LlmClient {
     try {
       const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
       // The raw events, their tool inputs repaired before the SDK assembles them (see ToolInputRepair).
-      const { data, response } = await this.sdk.messages.create({ ...params, stream: true }, { signal }).withResponse();
+      const { data, response } = await client.messages.create({ ...params, stream: true }, { signal }).withResponse();
       arm();
       const stream = MessageStream.fromReadableStream(repairedStream(data, signal, arm));
       stream.on('streamEvent', (_event, snapshot) => {

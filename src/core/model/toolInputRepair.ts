@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { APIUserAbortError } from '@anthropic-ai/sdk';
+import { APIUserAbortError } from '@anthropic-ai/sdk/core/error';
 
 /** What JSON allows after a backslash, but for `u`, an escape only with four hex digits after it. */
 const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
