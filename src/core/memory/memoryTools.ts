@@ -52,7 +52,9 @@ export const rememberTool: Tool<RememberToolInput> = {
     'Save something worth knowing in later sessions to long-term memory: a fact about this project, a procedure (how to build or test), ' +
     'or a user preference (scope "user"). Check with recall first and pass id to update an existing memory instead of adding a duplicate.',
   category: 'memory',
-  inputSchema: jsonInputSchema(rememberSchema),
+  get inputSchema() {
+    return jsonInputSchema(rememberSchema);
+  },
   schema: rememberSchema,
   async run(input, ctx): Promise<ToolOutput> {
     const port = portOf(ctx);
@@ -83,7 +85,9 @@ export const recallTool: Tool<RecallToolInput> = {
   name: 'recall',
   description: 'Search long-term memory (facts, procedures and summaries of earlier sessions, this project and the user). Returns the best matches with their ids.',
   category: 'read',
-  inputSchema: jsonInputSchema(recallSchema),
+  get inputSchema() {
+    return jsonInputSchema(recallSchema);
+  },
   schema: recallSchema,
   async run(input, ctx): Promise<ToolOutput> {
     const port = portOf(ctx);
@@ -109,7 +113,9 @@ export const forgetTool: Tool<ForgetToolInput> = {
   name: 'forget',
   description: 'Remove a memory that is wrong or no longer true. The user can still restore it by rewinding the session.',
   category: 'memory',
-  inputSchema: jsonInputSchema(forgetSchema),
+  get inputSchema() {
+    return jsonInputSchema(forgetSchema);
+  },
   schema: forgetSchema,
   async run(input, ctx): Promise<ToolOutput> {
     const port = portOf(ctx);

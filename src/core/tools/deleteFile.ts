@@ -12,7 +12,9 @@ export const deleteFileTool: Tool<DeleteFileInput> = {
   name: 'delete_file',
   description: 'Delete one file from the workspace (not a directory).',
   category: 'mutate',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async plan(input, ctx): Promise<FileChange[]> {
     const file = await writablePath(ctx.workspace, input.path);

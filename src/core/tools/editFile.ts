@@ -103,7 +103,9 @@ export const editFileTool: Tool<EditFileInput> = {
     'unless replace_all is true; LF and CRLF line ends match each other. The file keeps its line ends (CRLF or LF), its byte order mark, ' +
     'and its final line break. To create a file or replace all of it, use write_file.',
   category: 'mutate',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async plan(input, ctx): Promise<FileChange[]> {
     if (input.old_text === '') throw new ToolError('INVALID_INPUT', 'old_text is empty. To create a file or replace all of it, use write_file.');

@@ -27,7 +27,9 @@ export const getDiagnosticsTool: Tool<GetDiagnosticsInput> = {
     'Get the current compiler and linter findings (errors first) as `path:line:col severity message`, for some files or the whole workspace. ' +
     'Use it after editing to check the code still builds.',
   category: 'read',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async run(input, ctx): Promise<ToolOutput> {
     const paths = input.paths ? await Promise.all(input.paths.map((p) => workspacePath(ctx.workspace, p))) : undefined;

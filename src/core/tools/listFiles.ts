@@ -30,7 +30,9 @@ export const listFilesTool: Tool<ListFilesInput> = {
     'List the files and directories under a workspace directory (directories end with /). Paths are workspace-relative. ' +
     'Entries ignored by .gitignore, and .git and node_modules, are left out; a folder they ignore is listed when named as dir.',
   category: 'read',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async run(input, ctx): Promise<ToolOutput> {
     const dir = await workspacePath(ctx.workspace, input.dir);

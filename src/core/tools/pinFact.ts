@@ -15,7 +15,9 @@ export const pinFactTool: Tool<PinFactInput> = {
     'Pin a fact you must not forget for the rest of this session (a decision, a constraint the user gave, a command that builds the project). ' +
     'Pinned facts are sent with every request verbatim, even after older turns are summarized. Use it sparingly.',
   category: 'read',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async run(input): Promise<ToolOutput> {
     return { content: `Pinned: ${input.fact}`, pin: input.fact };

@@ -52,7 +52,9 @@ export const readFileTool: Tool<ReadFileInput> = {
     'Read a text file in the workspace. Returns its contents as they are (no line numbers), up to ' +
     `${READ_MAX_LINES} lines or ${formatBytes(READ_MAX_BYTES)} at a time; use start_line and end_line to read a part or the rest of a longer file.`,
   category: 'read',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async run(input, ctx): Promise<ToolOutput> {
     const file = await workspacePath(ctx.workspace, input.path);

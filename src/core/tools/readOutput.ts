@@ -19,7 +19,9 @@ export const readOutputTool: Tool<ReadOutputInput> = {
     'Read part of the full output of an earlier tool call whose result was cut (its result says so and names the call id). ' +
     'Give a byte offset and length to page through it.',
   category: 'read',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async run(input, ctx): Promise<ToolOutput> {
     const bytes = await ctx.outputs?.read(input.call_id);

@@ -72,7 +72,9 @@ export const runCommandTool: Tool<RunCommandInput> = {
     'Long output is shortened to its beginning and end; colour codes and progress redraws are left out. ' +
     'Background processes started by the command are killed when it exits.',
   category: 'mutate',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async run(input, ctx): Promise<ToolOutput> {
     const dir = await workspacePath(ctx.workspace, input.cwd ?? '.');

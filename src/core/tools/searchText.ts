@@ -152,7 +152,9 @@ export const searchTextTool: Tool<SearchTextInput> = {
     'Returns matching lines as `path:line: text`. Respects .gitignore (a folder it ignores, such as node_modules/x, is searched when named as dir); skips binary files and files over ' +
     `${formatBytes(SEARCH_MAX_FILE_BYTES)}.`,
   category: 'read',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async run(input, ctx): Promise<ToolOutput> {
     const re = buildMatcher(input);

@@ -4,10 +4,21 @@ import { WorkspaceError, type Workspace } from '../ports/workspace';
 import { ToolError } from './tool';
 import { errCode } from '../util/errCode';
 
-/** The JSON schema the model sees, derived from the zod schema so the two cannot drift apart. */
+const jsonSchemas = new WeakMap<ZodType, Record<string, unknown>>();
+
+/**
+ * The JSON schema the model sees, derived from the zod schema so the two cannot drift apart. Made
+ * at its first use and kept (a tool's `inputSchema` is a getter): made for every tool at load, it
+ * was a large part of the start-up of the extension and of every CLI command.
+ */
 export function jsonInputSchema(schema: ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
-  return rest;
+  let json = jsonSchemas.get(schema);
+  if (!json) {
+    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+    json = rest;
+    jsonSchemas.set(schema, json);
+  }
+  return json;
 }
 
 /** A workspace failure as the ToolError the model reads; anything else is returned unchanged. */

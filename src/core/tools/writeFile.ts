@@ -34,7 +34,9 @@ export const writeFileTool: Tool<WriteFileInput> = {
     'Create a file, or replace the whole contents of an existing one. An existing file keeps its line ends (CRLF stays CRLF), ' +
     'its byte order mark, and whether it ends with a line break (add a missing final line break with edit_file). For a small change to an existing file, prefer edit_file.',
   category: 'mutate',
-  inputSchema: jsonInputSchema(schema),
+  get inputSchema() {
+    return jsonInputSchema(schema);
+  },
   schema,
   async plan(input, ctx): Promise<FileChange[]> {
     const file = await writablePath(ctx.workspace, input.path);
