@@ -14,16 +14,19 @@ import type { Outline, SymbolInfo } from './outlineTypes';
  */
 export const OUTLINE_RECORD_VERSION = 1;
 
-const Row = z.tuple([z.string(), z.string(), z.number().int().nonnegative(), z.number().int().nonnegative(), z.string(), z.string()]);
-
-const Record = z.object({
-  v: z.literal(OUTLINE_RECORD_VERSION),
-  language: z.string().nullable(),
-  syntaxErrors: z.boolean(),
-  parseError: z.string().optional(),
-  skipped: z.literal('tooLarge').optional(),
-  symbols: z.array(Row),
-});
+/** The record's form, made at the first read : built at load, it was a large part of the start-up of the extension. */
+function recordSchema() {
+  const Row = z.tuple([z.string(), z.string(), z.number().int().nonnegative(), z.number().int().nonnegative(), z.string(), z.string()]);
+  return z.object({
+    v: z.literal(OUTLINE_RECORD_VERSION),
+    language: z.string().nullable(),
+    syntaxErrors: z.boolean(),
+    parseError: z.string().optional(),
+    skipped: z.literal('tooLarge').optional(),
+    symbols: z.array(Row),
+  });
+}
+let record: ReturnType<typeof recordSchema> | undefined;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -48,7 +51,7 @@ export function decodeOutline(bytes: Uint8Array): Outline {
   } catch (e) {
     throw new Error(`the stored outline is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const parsed = Record.safeParse(raw);
+  const parsed = (record ??= recordSchema()).safeParse(raw);
   if (!parsed.success) {
     const v = (raw as { v?: unknown } | null)?.v;
     if (typeof v === 'number' && v > OUTLINE_RECORD_VERSION) throw new Error(`the stored outline is of format ${v}, newer than this Savepoint (${OUTLINE_RECORD_VERSION})`);

@@ -33,40 +33,47 @@ export class ImportError extends Error {
   }
 }
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'not a content hash');
-const count = z.number().int().nonnegative();
-const stamped = z.strictObject({ at: z.number(), data: z.unknown() });
+/**
+ * The form of a whole export, made at the first import: built at load, its schemas were a large
+ * part of the start-up of the extension, which imports sessions rarely.
+ */
+function documentSchema() {
+  const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'not a content hash');
+  const count = z.number().int().nonnegative();
+  const stamped = z.strictObject({ at: z.number(), data: z.unknown() });
 
-const Session = z.looseObject({
-  id: z.string().refine(isValidSessionId, 'not a session id'),
-  title: z.string(),
-  status: z.enum(['running', 'waiting', 'paused', 'interrupted', 'completed', 'failed']),
-  createdAt: z.number().nonnegative(),
-  updatedAt: z.number(),
-  stepCount: count,
-  headSeq: count,
-  snapshotSeq: count,
-  tokens: z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheRead: z.number().nonnegative(), cacheWrite: z.number().nonnegative() }),
-  costUsd: z.number().nonnegative(),
-  pendingApproval: z.strictObject({ id: z.string(), tool: z.string(), summary: z.string(), requestedAt: z.number(), held: z.literal(true).optional() }).nullable(),
-  pinned: z.boolean(),
-  parent: z.strictObject({ sessionId: z.string().refine(isValidSessionId, 'not a session id'), seq: count, step: count.optional() }).nullable(),
-  sizeBytes: z.number().nonnegative(),
-});
+  const Session = z.looseObject({
+    id: z.string().refine(isValidSessionId, 'not a session id'),
+    title: z.string(),
+    status: z.enum(['running', 'waiting', 'paused', 'interrupted', 'completed', 'failed']),
+    createdAt: z.number().nonnegative(),
+    updatedAt: z.number(),
+    stepCount: count,
+    headSeq: count,
+    snapshotSeq: count,
+    tokens: z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheRead: z.number().nonnegative(), cacheWrite: z.number().nonnegative() }),
+    costUsd: z.number().nonnegative(),
+    pendingApproval: z.strictObject({ id: z.string(), tool: z.string(), summary: z.string(), requestedAt: z.number(), held: z.literal(true).optional() }).nullable(),
+    pinned: z.boolean(),
+    parent: z.strictObject({ sessionId: z.string().refine(isValidSessionId, 'not a session id'), seq: count, step: count.optional() }).nullable(),
+    sizeBytes: z.number().nonnegative(),
+  });
 
-const Document = z.strictObject({
-  format: z.literal(EXPORT_FORMAT),
-  exportedAt: z.string(),
-  session: Session,
-  events: z.array(z.strictObject({ seq: z.number().int().positive(), at: z.number(), step: count, type: z.string().min(1), data: z.unknown() })),
-  effects: z.array(
-    z
-      .strictObject({ step: count, actionId: z.string().refine(isValidActionId, 'not an action id'), intent: stamped.optional(), result: stamped.optional() })
-      .refine((e) => e.intent !== undefined || e.result !== undefined, 'an effect record with neither intent nor result'),
-  ),
-  blobs: z.record(hex64, z.strictObject({ encoding: z.enum(['utf8', 'base64']), data: z.string() })),
-  missing: z.array(z.strictObject({ hash: hex64, reason: z.string() })),
-});
+  return z.strictObject({
+    format: z.literal(EXPORT_FORMAT),
+    exportedAt: z.string(),
+    session: Session,
+    events: z.array(z.strictObject({ seq: z.number().int().positive(), at: z.number(), step: count, type: z.string().min(1), data: z.unknown() })),
+    effects: z.array(
+      z
+        .strictObject({ step: count, actionId: z.string().refine(isValidActionId, 'not an action id'), intent: stamped.optional(), result: stamped.optional() })
+        .refine((e) => e.intent !== undefined || e.result !== undefined, 'an effect record with neither intent nor result'),
+    ),
+    blobs: z.record(hex64, z.strictObject({ encoding: z.enum(['utf8', 'base64']), data: z.string() })),
+    missing: z.array(z.strictObject({ hash: hex64, reason: z.string() })),
+  });
+}
+let document: ReturnType<typeof documentSchema> | undefined;
 
 const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
@@ -106,7 +113,7 @@ function checkedForm(value: unknown): SessionExport {
   // What Export Session wrote before the contents were carried: nothing to rebuild the conversation from.
   if (format === 'savepoint-session/1') throw new ImportError('INVALID', "an export by an earlier Savepoint (savepoint-session/1) holds the events only, without the conversation and the files' versions: it cannot be imported; export the session again with this version");
   if (format !== EXPORT_FORMAT) throw new ImportError('INVALID', `not a session export Savepoint can read: its format is ${JSON.stringify(format) ?? 'not given'}, not "${EXPORT_FORMAT}"`);
-  const r = Document.safeParse(value);
+  const r = (document ??= documentSchema()).safeParse(value);
   if (!r.success) {
     const first = r.error.issues[0];
     throw new ImportError('INVALID', `the session export is damaged at ${first ? `${where(first.path) || 'its top'}: ${first.message}` : 'an unknown place'}`);
