@@ -25,14 +25,34 @@ export function withoutCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
+ * At this process's death, before the group kill (which ends the guard too): kills the processes
+ * that carry the command's mark (from the guard's environment, as it was before the command ran) and
+ * are not in its group, those it started that left the group (`setsid`, a daemon; see `stopStrays`).
+ * `grep -z` lists the /proc/PID/environ that hold the exact `NAME=value` entry; the group is read
+ * from /proc/PID/stat after the last ") " (the name may hold spaces and parentheses); the shell, `$$`,
+ * leads the guard's group. Rounds, as a stray may fork between a look and its kill. POSIX sh (dash,
+ * busybox); where grep cannot read NUL-separated lines it finds nothing and the group kill is all
+ * there is. Linux only.
+ */
+const STRAYS_AT_DEATH =
+  `m=$${COMMAND_MARK}; n=0; while [ -n "$m" ] && [ $n -lt 10 ]; do n=$((n+1)); k=; ` +
+  `for f in $(grep -lszxF "${COMMAND_MARK}=$m" /proc/[0-9]*/environ); do p=\${f#/proc/}; p=\${p%/environ}; ` +
+  `read -r s <"/proc/$p/stat" || continue; set -- \${s##*") "}; [ "$3" = $$ ] || { kill -KILL "$p"; k=1; }; done; ` +
+  `[ -n "$k" ] || break; done; `;
+
+/**
  * Stops the command with this process, however it dies (SIGKILL, a crash of the editor's extension
  * host), where nothing else would: the shell's stdin is a pipe whose other end only this process
  * holds, and never writes to. A watcher in the command's group (a fork of the shell, no program
  * started) reads it; the kernel closes that end when this process dies, the read ends, and the
- * watcher kills the group. It is forked from a subshell, so the command's `wait` never waits for it;
- * the command itself then reads /dev/null as before. When the command ends, the group kill ends it too.
+ * watcher kills what the command started outside its group (`STRAYS_AT_DEATH`, Linux), then the
+ * group. It is forked from a subshell, so the command's `wait` never waits for it; the command
+ * itself then reads /dev/null as before. When the command ends, the group kill ends it too. While
+ * the command runs it costs a sleeping shell, nothing more: the scan is made only at the death.
+ * What it misses (the watcher killed too, `kill -9` of everything) is stopped by the next Savepoint
+ * process that opens the store (`stopMarked`).
  */
-const DEATH_GUARD = '( exec 3<&0; (read _ <&3; kill -KILL 0) >/dev/null 2>&1 & ); exec </dev/null; ';
+const DEATH_GUARD = `( exec 3<&0; (read _ <&3; ${canFindStrays ? STRAYS_AT_DEATH : ''}kill -KILL 0) >/dev/null 2>&1 & ); exec </dev/null; `;
 
 function shellCommand(command: string): { file: string; args: string[] } {
   if (isWindows) return { file: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', `"${command}"`] };
@@ -119,7 +139,7 @@ function abortedBeforeStart(): RunResult {
  * The `ProcessRunner` port with real child processes. The command runs through `/bin/sh -c` with
  * its stderr sent into its stdout pipe (`cmd.exe /c` on Windows, two pipes), as the leader of a new
  * process group, with /dev/null for stdin and nothing to read from stdout or stderr; its group is
- * killed when this process dies (`DEATH_GUARD`, not on Windows). When the shell exits, on timeout and on abort, the whole group is
+ * killed when this process dies, and on Linux so are the processes it started that left the group (`DEATH_GUARD`, not on Windows). When the shell exits, on timeout and on abort, the whole group is
  * killed, and so are the processes it started that left the group (`stopStrays`, Linux); the run
  * then resolves as soon as the pipes close, or after a short grace if something outside the group
  * still holds them, so a command that leaves background processes behind never hangs the agent. The command gets the runner's environment without the model credentials (see

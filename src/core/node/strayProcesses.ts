@@ -7,7 +7,8 @@ import { readFile, readdir } from 'node:fs/promises';
  * they would go on writing in the workspace after the step's changes were recorded. Every command
  * gets a mark of its own in its environment, which its descendants inherit whatever group or session
  * they move to; when the command ends, the processes that carry the mark are found in /proc and
- * killed (Linux; elsewhere the group kill is all there is). A process that cleans its environment
+ * killed (Linux; elsewhere the group kill is all there is), and when Savepoint dies, by the command's
+ * death guard (`DEATH_GUARD` in nodeProcessRunner). A process that cleans its environment
  * before it execs (`env -i`) is not found.
  */
 export const COMMAND_MARK = 'SAVEPOINT_COMMAND_ID';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ScriptedModelServer } from '../../../src/core/scripted/scriptedModelServer';
+import { killWithCommands } from '../../fixtures/killWithCommands';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '..', '..', '..', 'src', 'cli', 'savepoint.js');
@@ -43,7 +44,8 @@ describe('the savepoint CLI after a CLI run was killed (real processes)', functi
     await writeFile(join(ws, 'a.ts'), 'export const a = 1;\n');
     server = await ScriptedModelServer.start([
       { type: 'message', content: [{ type: 'tool_use', id: 'w1', name: 'write_file', input: { path: 'a.ts', content: 'export const a = 2;\n' } }] },
-      // Its command's group stops with the CLI; a process it started outside the group (setsid) outlives it, found by its mark.
+      // Its command's group stops with the CLI, and so does a process it started outside the group (setsid), unless the command's
+      // death guard is killed too (kill -9 of everything): then that process outlives the CLI, found by its mark at the next open.
       { type: 'message', content: [{ type: 'tool_use', id: 'c1', name: 'run_command', input: { command: "setsid sh -c 'echo $$ > pid.txt; exec sleep 60' & sleep 60; echo late > late.txt" } }] },
       { type: 'message', content: [{ type: 'text', text: 'done' }] },
     ]);
@@ -54,7 +56,7 @@ describe('the savepoint CLI after a CLI run was killed (real processes)', functi
     await until('the command to start', async () => (await readFile(join(ws, 'pid.txt'), 'utf8').catch(() => '')).trim() !== '');
     orphan = Number((await readFile(join(ws, 'pid.txt'), 'utf8')).trim());
     const exited = new Promise((r) => child?.once('exit', r));
-    child.kill('SIGKILL');
+    killWithCommands(child.pid as number);
     await exited;
     child = undefined;
     assert.equal(alive(orphan), true, 'the command outlived the CLI');

@@ -121,4 +121,24 @@ describe('a command stops with the Savepoint process that ran it (real CLI proce
     // Polled up to a generous limit: not a measure of speed, only whether they end at all.
     await until('the command to stop with the CLI', () => !running(shell) && !running(worker), 30_000);
   });
+
+  it('a process the command started outside its group (setsid) is gone after the CLI is killed: it ran on until a Savepoint process opened the store again', async function () {
+    if (process.platform !== 'linux') this.skip();
+    root = await mkdtemp(join(tmpdir(), 'savepoint-cli-orphan-setsid-'));
+    const ws = join(root, 'ws');
+    await mkdir(ws);
+    // The sleep's pid is written once it has left the command's group (setsid done; the group kill would take it otherwise).
+    const leftGroup = 'while [ "$(ps -o pgid= -p $p)" = "$(ps -o pgid= -p $$)" ]; do sleep 0.05; done';
+    // And one whose name reads, to a parse of /proc/PID/stat that splits at spaces, as in the command's group.
+    const odd = 'x) S 1 $$ ';
+    const a = await cliRun('s', `setsid sleep 300 & p=$!; ${leftGroup}; echo $p > stray.pid; cp "$(command -v sleep)" "./${odd}"; setsid "./${odd}" 300 & p=$!; ${leftGroup}; echo $p > odd.pid; while :; do sleep 0.1; done`);
+    await until('the setsid sleeps to leave the group', async () => (await pidIn(join(ws, 'odd.pid'))) !== undefined);
+    const strays = [(await pidIn(join(ws, 'stray.pid'))) as number, (await pidIn(join(ws, 'odd.pid'))) as number];
+    left.push(...strays);
+    assert.ok(strays.every(running), a.printed());
+    a.cli.kill('SIGKILL');
+    await a.exited;
+    // Polled up to a generous limit: not a measure of speed, only whether they end at all.
+    await until('the setsid sleeps to stop with the CLI', () => !strays.some(running), 30_000);
+  });
 });

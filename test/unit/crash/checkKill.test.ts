@@ -3,6 +3,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canFindStrays } from '../../../src/core/node/strayProcesses';
 import { finalText, toolUse } from '../runner/runnerHarness';
+import { killWithCommands } from '../../fixtures/killWithCommands';
 import { type CrashDir, crashDir, journalOf, removeAfterEach, runChild } from './crashChild';
 
 const exists = (p: string) => access(p).then(() => true, () => false);
@@ -10,10 +11,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The check command (`savepoint.checkCommand`) runs in a process group of its own, as a command
- * does: its group stops with the runner, but a process it started outside the group (setsid, a
- * daemon) does not. Its first run here starts one that sleeps 6 s, then writes `late` beside the
- * workspace (a checker in watch mode, or one that hangs, would run for ever); the runs after it
- * find nothing and end at once.
+ * does: its group stops with the runner, and so does a process it started outside the group (setsid,
+ * a daemon), unless its death guard is killed too (`kill -9` of everything), as here. Its first run
+ * here starts one that sleeps 6 s, then writes `late` beside the workspace (a checker in watch mode,
+ * or one that hangs, would run for ever); the runs after it find nothing and end at once.
  */
 const CHECK = 'if [ ! -e ../sig/checking ]; then setsid sh -c "touch ../sig/checking; sleep 6; echo late > ../sig/late" & wait; fi';
 
@@ -22,14 +23,14 @@ describe('a check command still running after its runner was SIGKILLed (real pro
   let d: CrashDir | undefined;
   removeAfterEach(() => d, () => (d = undefined));
 
-  /** The runner SIGKILLed while the check before its first step sleeps; when. */
+  /** The runner SIGKILLed, and the check's group with it (its death guard too), while the check before its first step sleeps; when. */
   async function killedMidCheck(): Promise<{ c: CrashDir; killedAt: number }> {
     const c = await crashDir([toolUse('w1', 'write_file', { path: 'a.txt', content: 'one\n' }), finalText('done', { toolResultFor: 'w1' })], {});
     d = c;
     const first = runChild(c, 'none', 'approve', CHECK);
     for (let i = 0; i < 400 && !(await exists(join(c.sig, 'checking'))); i++) await sleep(25);
     assert.ok(await exists(join(c.sig, 'checking')), `the check ran: ${first.lines.join('\n')}`);
-    first.child.kill('SIGKILL');
+    killWithCommands(first.child.pid as number);
     assert.equal((await first.exited).signal, 'SIGKILL');
     return { c, killedAt: Date.now() };
   }

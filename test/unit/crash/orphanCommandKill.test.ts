@@ -6,24 +6,26 @@ import { canFindStrays } from '../../../src/core/node/strayProcesses';
 import { openCheckpointStore } from '../../../src/core/store/openStore';
 import type { JournalEvent, SessionId } from '../../../src/core/store/types';
 import { finalText, toolUse } from '../runner/runnerHarness';
+import { killWithCommands } from '../../fixtures/killWithCommands';
 import { type CrashDir, SID, crashDir, journalOf, runChild, removeAfterEach } from './crashChild';
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * A command runs in a process group of its own, which stops with its runner (SIGKILL too); a process
- * it started outside the group (setsid, a daemon) does not, and nothing supervises it any more. The
- * resume finds it still running: it is stopped before the user is asked
- * whether to run it again, so it neither runs beside its run again nor goes on changing the workspace
- * after the step recorded what it had changed.
+ * A command runs in a process group of its own, which stops with its runner (SIGKILL too), and so do
+ * the processes it started outside the group (setsid, a daemon), killed by its death guard; but when
+ * the guard is killed too (`kill -9` of everything), they run on and nothing supervises them any more.
+ * The resume finds them still running: they are stopped before the user is asked whether to run the
+ * command again, so they neither run beside its run again nor go on changing the workspace after the
+ * step recorded what it had changed.
  */
 describe('a command still running after its runner was SIGKILLed (real processes, real LevelDB)', function () {
   this.timeout(90_000);
   let d: CrashDir | undefined;
   removeAfterEach(() => d, () => (d = undefined));
 
-  /** The runner SIGKILLed while its command sleeps 6 s before writing late.txt; when. */
+  /** The runner SIGKILLed, and its command's group with it (its death guard too), while the command sleeps 6 s before writing late.txt; when. */
   async function killedMidCommand(): Promise<{ c: CrashDir; killedAt: number }> {
     const c = await crashDir(
       [toolUse('c1', 'run_command', { command: 'setsid sh -c "touch ../sig/ran && sleep 6 && echo late > late.txt" & wait' }), finalText('done', { toolResultFor: 'c1' })],
@@ -33,7 +35,7 @@ describe('a command still running after its runner was SIGKILLed (real processes
     const first = runChild(c, 'none');
     for (let i = 0; i < 400 && !(await exists(join(c.sig, 'ran'))); i++) await sleep(25);
     assert.ok(await exists(join(c.sig, 'ran')), 'the command ran');
-    first.child.kill('SIGKILL');
+    killWithCommands(first.child.pid as number);
     assert.equal((await first.exited).signal, 'SIGKILL');
     return { c, killedAt: Date.now() };
   }
