@@ -1,3 +1,5 @@
+import type { FocusSpot, TrimFocus } from '../src/shared/trimFocus';
+
 /**
  * Keeps the keyboard focus across a rebuild: an entry of a running session is rebuilt when its
  * call comes back, a header when the run stops, a text when it is expanded. Without this the
@@ -55,4 +57,31 @@ export function focusWidget(e: HTMLElement, options: FocusOptions = {}): void {
   const pending = (e as { updateComplete?: Promise<unknown> }).updateComplete;
   if (pending) void pending.then(go);
   else go();
+}
+
+/** Where the keyboard focus is in the list: on a control of an entry, or on "Show earlier entries". */
+export function focusSpot(list: HTMLElement, moreBox: HTMLElement): FocusSpot | undefined {
+  const a = document.activeElement;
+  if (!a || !list.contains(a)) return undefined;
+  if (moreBox.contains(a)) return 'earlier';
+  const id = a.closest<HTMLElement>('li.entry[data-id]')?.dataset.id;
+  return id === undefined ? undefined : { entry: id };
+}
+
+/** Puts the focus where `focusAfterTrim` says, without moving the page (the reader may follow the end). */
+export function placeFocus(list: HTMLElement, moreBox: HTMLElement, to: TrimFocus | undefined): void {
+  if (!to || to === 'keep') return;
+  const noScroll = { preventScroll: true };
+  if (to === 'earlier') {
+    const b = moreBox.querySelector<HTMLElement>('vscode-button');
+    if (b) focusWidget(b, noScroll);
+    return;
+  }
+  const li = list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(to.entry)}"]`);
+  if (!li) return;
+  const control = li.querySelector<HTMLElement>('vscode-button, vscode-collapsible, button, a[href], [tabindex="0"]');
+  if (control) return focusWidget(control, noScroll);
+  // An entry with no control of its own takes the focus itself.
+  li.tabIndex = -1;
+  li.focus(noScroll);
 }

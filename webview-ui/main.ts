@@ -145,7 +145,7 @@ function showDetail(t: TimelineSnapshot): void {
   document.body.classList.add('detail');
   list = undefined;
   if (shownView === t.sessionId) saveScroll();
-  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back: () => back(true), expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }), open: (id) => openSession(id, true), forks: (id) => forkLinks(sessions, id) });
+  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back: () => back(true), expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }), later: (after) => send({ method: 'timeline/later', params: { sessionId: t.sessionId, after } }), page: (step) => send({ method: 'timeline/step', params: { sessionId: t.sessionId, step } }), newest: () => send({ method: 'session/open', params: { sessionId: t.sessionId } }), open: (id) => openSession(id, true), forks: (id) => forkLinks(sessions, id) });
   showAt(t.sessionId, { top: 0, end: true });
   if (focusOnShow === t.sessionId) detail.focusTitle();
   focusOnShow = undefined;
@@ -198,6 +198,12 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'timeline/earlier':
       if (detail?.sessionId === msg.params.sessionId) detail.prepend(msg.params.entries, msg.params.earlier);
+      break;
+    case 'timeline/page':
+      if (detail?.sessionId === msg.params.sessionId) detail.showPage(msg.params.step, msg.params.entries, msg.params.earlier, msg.params.later);
+      break;
+    case 'timeline/later':
+      if (detail?.sessionId === msg.params.sessionId) detail.append(msg.params.entries, msg.params.later);
       break;
     case 'session/reveal':
       openSession(msg.params.sessionId);

@@ -43,3 +43,30 @@ export function restoreSpot(root: HTMLElement | null, spot: ScrollSpot): void {
   if (anchor && spot.offset !== undefined) s.scrollTop += anchor.getBoundingClientRect().top - spot.offset;
   else s.scrollTop = spot.top;
 }
+
+/** Scrolls the page the least that shows `e` whole under the sticky `header` (or its top, when taller than the room). */
+export function reveal(e: HTMLElement | null, header: HTMLElement): void {
+  if (!e) return;
+  const s = scroller();
+  const r = e.getBoundingClientRect();
+  const top = header.getBoundingClientRect().bottom;
+  if (r.top < top) s.scrollTop -= top - r.top;
+  else if (r.bottom > window.innerHeight) s.scrollTop += Math.min(r.bottom - window.innerHeight, r.top - top);
+}
+
+/**
+ * Scrolls `li` to the top of the view under the sticky `header`, gives it the keyboard focus and
+ * marks it for a moment (the page's `flash` animation, still under reduced motion: its colour fades
+ * without moving). Returns where the page is scrolled now.
+ */
+export function bringToTop(li: HTMLElement, header: HTMLElement): number {
+  const s = scroller();
+  s.scrollTop += li.getBoundingClientRect().top - header.getBoundingClientRect().bottom - 4;
+  li.tabIndex = -1;
+  li.focus({ preventScroll: true });
+  li.classList.remove('flash');
+  void li.offsetWidth;
+  li.classList.add('flash');
+  li.addEventListener('animationend', () => li.classList.remove('flash'), { once: true });
+  return s.scrollTop;
+}

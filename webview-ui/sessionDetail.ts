@@ -1,18 +1,16 @@
 import type { LiveTurn, SessionRow, TimelineSnapshot } from '../src/shared/protocol';
-import { detailActions, historyLock } from '../src/shared/sessionActions';
+import { historyLock } from '../src/shared/sessionActions';
 import type { StreamBatch } from '../src/shared/textCoalescer';
 import { sortEntries, type TimelineEntry } from '../src/shared/timeline';
-import { ago, button, el, icon, iconAction, tokens } from './dom';
-import { GROUP_LABEL, STATUS_ICON, type Act, forkLine } from './sessionList';
-import { forksLine } from './treeLinks';
+import { button, el, icon } from './dom';
+import type { Act } from './sessionList';
 import type { TreeLink } from '../src/shared/sessionTree';
-import { type FocusSpot, type TrimFocus, focusAfterTrim } from '../src/shared/trimFocus';
-import { focusKey, focusWidget, refocus } from './focusKeep';
-import { atEnd } from './scrollSpot';
+import { focusAfterTrim } from '../src/shared/trimFocus';
+import { focusKey, focusSpot, focusWidget, placeFocus, refocus } from './focusKeep';
+import { atEnd, bringToTop, reveal } from './scrollSpot';
 import { type EntryContext, relock, renderEntry, waitingWords } from './timelineEntries';
-import { usd } from '../src/shared/money';
-
-const metaLine = (r: SessionRow): string => `${r.steps} step${r.steps === 1 ? '' : 's'} · ${tokens(r.tokens)} tokens · ${usd(r.costUsd)}${r.forkOf ? ' since the fork' : ''} · ${ago(r.updatedAt)}`;
+import { StepJump } from './stepJump';
+import { DetailHeader } from './detailHeader';
 
 /** How many entries a page brings (the host's page size), and how many a followed timeline keeps on the page. */
 const PAGE = 200;
@@ -25,6 +23,12 @@ export interface DetailDeps {
   saveUi: () => void;
   /** Asks the host for the entries before the one whose order is `before`. */
   earlier: (before: number) => void;
+  /** Asks the host for the entries after the one whose order is `after`. */
+  later: (after: number) => void;
+  /** Asks the host for the page that starts at step `step`. */
+  page: (step: number) => void;
+  /** Asks the host for the newest entries again (a fresh snapshot, whose end is followed). */
+  newest: () => void;
   /** Opens another session's timeline (a link of the tree: its parent, one of its forks). */
   open: (id: string) => void;
   /** The forks made from a session, from the sessions the page has. */
@@ -41,7 +45,6 @@ export class SessionDetail {
   private readonly entries = new Map<string, TimelineEntry>();
   private live: LiveTurn = { text: '', notes: [] };
   private row: SessionRow | undefined;
-  private readonly header = el('header', 'detail-header');
   private readonly list = el('ol', 'timeline');
   private readonly liveBox = el('li', 'entry entry-live');
   private readonly liveText = Object.assign(el('pre', 'body prose'), { dir: 'auto' });
@@ -51,14 +54,17 @@ export class SessionDetail {
   private readonly moreBox = el('li', 'more-earlier');
   /** "Show earlier entries" had the keyboard focus when pressed. */
   private earlierFocused = false;
+  /** Entries after the last one shown, not loaded yet (the user went to a step): the end is not followed meanwhile. */
+  private later = 0;
+  private readonly laterBox = el('li', 'more-later');
+  private laterFocused = false;
+  private readonly jump = new StepJump(() => this.row?.steps, (step) => this.goTo(step));
+  private readonly head: DetailHeader;
   /**
    * Entries kept on the page: a page's worth while the user follows the end (the oldest go back
    * behind "Show earlier entries" as new ones come), more once they asked for earlier ones.
    */
   private limit = PAGE;
-  /** What the header's buttons were built for, and its line of counts (written again on every change). */
-  private headerKey: string | undefined;
-  private headerMeta: HTMLElement | undefined;
   /** The reader follows the end (see `onScroll`), and where the page was scrolled last. */
   private following = false;
   private lastTop = 0;
@@ -70,6 +76,7 @@ export class SessionDetail {
     private readonly deps: DetailDeps,
   ) {
     this.sessionId = snapshot.sessionId;
+    this.head = new DetailHeader(deps, this.jump);
     this.row = row;
     for (const e of snapshot.entries) this.entries.set(e.id, e);
     this.live = { text: snapshot.live.text, notes: [...snapshot.live.notes] };
@@ -78,8 +85,8 @@ export class SessionDetail {
     liveHead.append(icon('loading', { spin: true }), el('span', 'entry-title', 'Model is writing…'));
     this.liveBox.append(liveHead, this.liveNotes, this.liveText);
     this.liveBox.setAttribute('aria-live', 'off');
-    root.replaceChildren(this.header, this.list);
-    this.renderHeader();
+    root.replaceChildren(this.head.root, this.list);
+    this.head.render(this.row);
     this.list.replaceChildren(...sortEntries(this.entries.values()).map((e) => renderEntry(e, this.ctx())));
     this.renderMore();
     this.renderLive();
@@ -93,7 +100,7 @@ export class SessionDetail {
     this.row = row;
     // The run started or stopped: the steps' Rewind (and Undo) are offered again, or say why not.
     if (relocked) relock(this.list, lock);
-    this.renderHeader();
+    this.head.render(this.row);
     this.renderGone();
   }
 
@@ -105,12 +112,18 @@ export class SessionDetail {
 
   /** Inserts or replaces entries (by id), in order. */
   update(entries: readonly TimelineEntry[]): void {
-    const follow = this.atBottom();
+    const follow = this.later === 0 && this.atBottom();
     const ctx = this.ctx();
     const first = this.firstOrder();
+    const last = this.lastOrder();
     for (const e of entries) {
       // An entry among the earlier ones not loaded yet: it comes with its page, as it is then.
       if (this.earlier > 0 && !this.entries.has(e.id) && e.order < first) continue;
+      // One after the page the user went to: it comes with the later ones.
+      if (this.later > 0 && !this.entries.has(e.id) && e.order > last) {
+        this.later++;
+        continue;
+      }
       // A newly journaled turn replaces the streamed text it was written from.
       if (e.kind === 'model' && !this.entries.has(e.id)) this.live = { text: '', notes: [] };
       this.entries.set(e.id, e);
@@ -126,6 +139,7 @@ export class SessionDetail {
         this.list.insertBefore(node, after ?? (this.liveBox.isConnected ? this.liveBox : null));
       }
     }
+    this.renderLater();
     this.renderLive();
     if (follow) this.limit = PAGE;
     this.trim(follow);
@@ -143,42 +157,15 @@ export class SessionDetail {
     const height = s.scrollHeight;
     const order = sortEntries(this.entries.values()).map((e) => e.id);
     // A dropped entry takes the focus with it, and "Show earlier entries" is rebuilt: neither leaves it to the page.
-    const spot = this.focusSpot();
+    const spot = focusSpot(this.list, this.moreBox);
     for (const id of order.slice(0, excess)) {
       this.entries.delete(id);
       this.list.querySelector(`li[data-id="${CSS.escape(id)}"]`)?.remove();
     }
     this.earlier += excess;
     this.renderMore();
-    this.placeFocus(focusAfterTrim(order, excess, spot, this.moreBox.isConnected));
+    placeFocus(this.list, this.moreBox, focusAfterTrim(order, excess, spot, this.moreBox.isConnected));
     if (!follow) s.scrollTop -= height - s.scrollHeight;
-  }
-
-  /** Where the keyboard focus is in the list: on a control of an entry, or on "Show earlier entries". */
-  private focusSpot(): FocusSpot | undefined {
-    const a = document.activeElement;
-    if (!a || !this.list.contains(a)) return undefined;
-    if (this.moreBox.contains(a)) return 'earlier';
-    const id = a.closest<HTMLElement>('li.entry[data-id]')?.dataset.id;
-    return id === undefined ? undefined : { entry: id };
-  }
-
-  /** Puts the focus where `focusAfterTrim` says, without moving the page (the reader may follow the end). */
-  private placeFocus(to: TrimFocus | undefined): void {
-    if (!to || to === 'keep') return;
-    const noScroll = { preventScroll: true };
-    if (to === 'earlier') {
-      const b = this.moreBox.querySelector<HTMLElement>('vscode-button');
-      if (b) focusWidget(b, noScroll);
-      return;
-    }
-    const li = this.list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(to.entry)}"]`);
-    if (!li) return;
-    const control = li.querySelector<HTMLElement>('vscode-button, vscode-collapsible, button, a[href], [tabindex="0"]');
-    if (control) return focusWidget(control, noScroll);
-    // An entry with no control of its own takes the focus itself.
-    li.tabIndex = -1;
-    li.focus(noScroll);
   }
 
   /** A page of earlier entries, above the ones shown; what the user was looking at stays in place. */
@@ -198,21 +185,11 @@ export class SessionDetail {
     // The button pressed is replaced (or gone): the focus goes to the new one, else to the first entry it brought, not to the page.
     const lost = !document.activeElement || document.activeElement === document.body;
     const to = this.earlierFocused && lost ? (this.moreBox.isConnected ? 'earlier' : fresh[0] && { entry: fresh[0].id }) : undefined;
-    this.placeFocus(to);
+    placeFocus(this.list, this.moreBox, to);
     this.earlierFocused = false;
     s.scrollTop = top + (s.scrollHeight - height);
     // Where the focus went is where the keyboard goes on: shown, not left above the page.
-    if (to) this.reveal(to === 'earlier' ? this.moreBox : this.list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(to.entry)}"]`));
-  }
-
-  /** Scrolls the page the least that shows `e` whole under the sticky header (or its top, when taller than the room). */
-  private reveal(e: HTMLElement | null): void {
-    if (!e) return;
-    const s = document.scrollingElement ?? document.documentElement;
-    const r = e.getBoundingClientRect();
-    const top = this.header.getBoundingClientRect().bottom;
-    if (r.top < top) s.scrollTop -= top - r.top;
-    else if (r.bottom > window.innerHeight) s.scrollTop += Math.min(r.bottom - window.innerHeight, r.top - top);
+    if (to) reveal(to === 'earlier' ? this.moreBox : this.list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(to.entry)}"]`), this.head.root);
   }
 
   private firstOrder(): number {
@@ -221,8 +198,98 @@ export class SessionDetail {
     return first;
   }
 
+  private lastOrder(): number {
+    let last = -Infinity;
+    for (const e of this.entries.values()) last = Math.max(last, e.order);
+    return last;
+  }
+
+  /** "Go to step": a step on the page is shown at once; another comes with its page. */
+  private goTo(step: number): void {
+    if (!this.showStep(step)) this.deps.page(step);
+  }
+
+  /**
+   * The page that starts at a step ("Go to step"), in place of the entries shown: the ones before
+   * and after it come with "Show earlier entries" and "Show later entries". The end is no longer followed.
+   */
+  showPage(step: number, entries: readonly TimelineEntry[], earlier: number, later: number): void {
+    this.entries.clear();
+    for (const e of entries) this.entries.set(e.id, e);
+    const ctx = this.ctx();
+    this.list.replaceChildren(...sortEntries(this.entries.values()).map((e) => renderEntry(e, ctx)));
+    this.earlier = earlier;
+    this.later = later;
+    this.limit = Math.max(PAGE, this.entries.size);
+    this.following = false;
+    this.renderMore();
+    this.renderLater();
+    this.renderLive();
+    this.showStep(step, true);
+  }
+
+  /** A page of later entries, below the ones shown; what the user was looking at stays in place. */
+  append(entries: readonly TimelineEntry[], later: number): void {
+    const ctx = this.ctx();
+    const fresh = sortEntries(entries.filter((e) => !this.entries.has(e.id)));
+    for (const e of fresh) this.entries.set(e.id, e);
+    const nodes = fresh.map((e) => renderEntry(e, ctx));
+    if (this.laterBox.isConnected) this.laterBox.before(...nodes);
+    else this.list.append(...nodes);
+    this.later = later;
+    this.limit = Math.max(this.limit, this.entries.size);
+    this.renderLater();
+    this.renderLive();
+    const lost = !document.activeElement || document.activeElement === document.body;
+    const to = this.laterFocused && lost ? (this.laterBox.isConnected ? this.laterBox.querySelector<HTMLElement>('vscode-button') : fresh[0] && this.list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(fresh[0].id)}"]`)) : undefined;
+    this.laterFocused = false;
+    if (to) {
+      if (to.tagName === 'LI') to.tabIndex = -1;
+      focusWidget(to, { preventScroll: true });
+      reveal(to.closest('li'), this.head.root);
+    }
+  }
+
+  /**
+   * Brings the first entry of `step` (or the first after it) to the top of the view, under the
+   * header, marks it for a moment and gives it the focus. False: no such entry is on the page.
+   * `nearest`: the first entry after it will do (the page the host sent for it).
+   */
+  private showStep(step: number, nearest = false): boolean {
+    const e = sortEntries(this.entries.values()).find((x) => (nearest ? x.step >= step : x.step === step));
+    if (!e) return false;
+    const li = this.list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(e.id)}"]`);
+    if (!li) return false;
+    this.following = false;
+    this.lastTop = bringToTop(li, this.head.root);
+    return true;
+  }
+
+  /** "Show later entries" at the end while some after a page the user went to are not loaded; "Show the newest" goes back to following the end. */
+  private renderLater(): void {
+    this.jump.box.hidden = !this.paged();
+    if (this.later <= 0) {
+      this.laterBox.remove();
+      return;
+    }
+    const label = `Show ${Math.min(this.later, PAGE).toLocaleString()} later entries (${this.later.toLocaleString()} after these)`;
+    const b = button(label, 'fold-down', () => {
+      this.laterFocused = document.activeElement === b;
+      b.setAttribute('disabled', '');
+      this.deps.later(this.lastOrder());
+    }, { secondary: true });
+    this.laterBox.replaceChildren(b, button('Show the newest', 'arrow-down', () => this.deps.newest(), { secondary: true }));
+    if (this.list.lastElementChild !== this.laterBox) this.list.append(this.laterBox);
+  }
+
+  /** The timeline is shown a page at a time (some entries are not loaded): "Go to step" is offered. */
+  private paged(): boolean {
+    return this.earlier > 0 || this.later > 0 || (this.row?.steps ?? 0) > PAGE / 2;
+  }
+
   /** "Show earlier entries" at the top while some are not loaded. */
   private renderMore(): void {
+    this.jump.box.hidden = !this.paged();
     if (this.earlier <= 0) {
       this.moreBox.remove();
       return;
@@ -256,7 +323,8 @@ export class SessionDetail {
   }
 
   private renderLive(): void {
-    const show = this.live.text.length > 0 || this.live.notes.length > 0;
+    // The turn under way is at the end, not after a page the user went to.
+    const show = this.later === 0 && (this.live.text.length > 0 || this.live.notes.length > 0);
     if (!show) {
       this.liveBox.remove();
       return;
@@ -266,57 +334,9 @@ export class SessionDetail {
     if (!this.liveBox.isConnected || this.liveBox !== this.list.lastElementChild) this.list.append(this.liveBox);
   }
 
-  /**
-   * The header, rebuilt only when what its buttons do changes (the session, its status, its title, whether its run is alive):
-   * a running session changes at every step, and a button replaced under the pointer or the focus
-   * would lose the click or the keyboard. Otherwise only the counts are written again.
-   */
-  private renderHeader(): void {
-    const r = this.row;
-    const forks = r ? this.deps.forks(r.id) : [];
-    const key = r ? JSON.stringify([r.id, r.status, r.title, !!r.live, !!r.queued, r.forkOf, forks]) : '';
-    if (key === this.headerKey && this.headerMeta && r) {
-      this.headerMeta.textContent = metaLine(r);
-      return;
-    }
-    this.headerKey = key;
-    this.headerMeta = undefined;
-    const top = el('div', 'detail-top');
-    top.append(iconAction('arrow-left', 'Back to the sessions', () => this.deps.back()));
-    const title = el('h2', 'detail-title', r?.title ?? 'Session');
-    title.title = r?.title ?? '';
-    // Focused by the page (`focusTitle`), not reached with Tab.
-    title.tabIndex = -1;
-    top.append(title);
-    if (r) top.append(iconAction('go-to-file', 'Open the timeline as a document', () => this.deps.act('showSession', r.id)));
-    const parts: HTMLElement[] = [top];
-    if (r) {
-      const meta = el('div', 'detail-meta');
-      const badge = document.createElement('vscode-badge');
-      // Its command waits for another session's in the folder: not spinning, as one that runs (or is stuck) does.
-      const queued = r.status === 'running' && !!r.queued;
-      badge.textContent = queued ? 'Waiting its turn' : GROUP_LABEL[r.status];
-      badge.className = `status-badge status-${r.status}`;
-      this.headerMeta = el('span', '', metaLine(r));
-      meta.append(icon(queued ? 'watch' : STATUS_ICON[r.status], { spin: r.status === 'running' && !queued, cls: `status-${r.status}` }), badge, this.headerMeta);
-      const actions = el('div', 'detail-actions');
-      for (const [command, codicon, label, primary] of detailActions(r)) actions.append(button(label, codicon, () => this.deps.act(command, r.id), { secondary: !primary }));
-      // Its place in the tree of sessions: the one it was forked from, and its forks.
-      const tree = el('div', 'detail-tree');
-      if (r.forkOf) tree.append(forkLine(r.forkOf, this.deps.open));
-      const down = forksLine(forks, this.deps.open);
-      if (down) tree.append(down);
-      parts.push(meta, ...(tree.childElementCount > 0 ? [tree] : []), actions);
-    }
-    // Rebuilt under the keyboard (the run stopped: Pause became Resume): the focus stays in the header.
-    const focus = focusKey(this.header);
-    this.header.replaceChildren(...parts);
-    refocus(this.header, focus);
-  }
-
   /** Gives the keyboard focus to the session's title (it was opened from the list): a screen reader says which session shows. */
   focusTitle(): void {
-    this.header.querySelector<HTMLElement>('.detail-title')?.focus({ preventScroll: true });
+    this.head.focusTitle();
   }
 
   private ctx(): EntryContext {

@@ -101,6 +101,16 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
         if (page) await this.post({ method: 'timeline/earlier', params: { seq: ++this.seq, sessionId: msg.params.sessionId, ...page } });
         break;
       }
+      case 'timeline/step': {
+        const page = await this.feed.around(msg.params.sessionId, msg.params.step);
+        if (page) await this.post({ method: 'timeline/page', params: { seq: ++this.seq, sessionId: msg.params.sessionId, step: msg.params.step, ...page } });
+        break;
+      }
+      case 'timeline/later': {
+        const page = await this.feed.later(msg.params.sessionId, msg.params.after);
+        if (page) await this.post({ method: 'timeline/later', params: { seq: ++this.seq, sessionId: msg.params.sessionId, ...page } });
+        break;
+      }
       case 'session/close':
         this.feed.close();
         break;

@@ -74,6 +74,10 @@ export interface HostNotifications {
   'timeline/changed': { seq: number; sessionId: string; entries: TimelineEntry[] };
   /** The answer to `timeline/earlier`: the page of entries before the ones the webview has, and how many are left before it. */
   'timeline/earlier': { seq: number; sessionId: string; entries: TimelineEntry[]; earlier: number };
+  /** The answer to `timeline/step`: the page that starts at that step, and how many entries come before and after it. */
+  'timeline/page': { seq: number; sessionId: string; step: number; entries: TimelineEntry[]; earlier: number; later: number };
+  /** The answer to `timeline/later`: the page of entries after the ones the webview has, and how many are left after it. */
+  'timeline/later': { seq: number; sessionId: string; entries: TimelineEntry[]; later: number };
   /** The host shows this session (Show on a notice): the webview opens it as if the user had. */
   'session/reveal': { seq: number; sessionId: string };
   /** Streamed model text, coalesced: `text` is appended to the live turn (after clearing it when `reset`). */
@@ -107,6 +111,10 @@ export type WebviewMessage =
   | { method: 'session/open'; params: { sessionId: string } }
   /** The page of the open session's entries before the one whose order is `before`. */
   | { method: 'timeline/earlier'; params: { sessionId: string; before: number } }
+  /** The page of the open session's entries that starts at step `step` ("Go to step"). */
+  | { method: 'timeline/step'; params: { sessionId: string; step: number } }
+  /** The page of the open session's entries after the one whose order is `after`. */
+  | { method: 'timeline/later'; params: { sessionId: string; after: number } }
   | { method: 'session/close' };
 
 export const STATUS_ORDER: readonly SessionStatusView[] = ['running', 'waiting', 'interrupted', 'paused', 'failed', 'completed'];

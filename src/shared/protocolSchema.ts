@@ -28,6 +28,8 @@ function messageSchema() {
     z.object({ method: z.literal('session/open'), params: z.object({ sessionId }).strict() }).strict(),
     z.object({ method: z.literal('session/close') }).strict(),
     z.object({ method: z.literal('timeline/earlier'), params: z.object({ sessionId, before: z.number().int().min(0) }).strict() }).strict(),
+    z.object({ method: z.literal('timeline/step'), params: z.object({ sessionId, step: z.number().int().min(0) }).strict() }).strict(),
+    z.object({ method: z.literal('timeline/later'), params: z.object({ sessionId, after: z.number().int().min(0) }).strict() }).strict(),
   ]);
 }
 let webviewMessage: ReturnType<typeof messageSchema> | undefined;

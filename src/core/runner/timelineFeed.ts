@@ -93,6 +93,37 @@ export class TimelineFeed {
     });
   }
 
+  /**
+   * The page of the shown session's entries that starts at step `step` (its first entry; the first
+   * entry past it when the session has no such step), and how many come before and after it.
+   */
+  around(id: string, step: number): Promise<{ entries: TimelineEntry[]; earlier: number; later: number } | null> {
+    return this.serial(async () => {
+      const sorted = this.sortedOf(id);
+      if (!sorted) return null;
+      const at = sorted.findIndex((e) => e.step >= step);
+      const start = at < 0 ? Math.max(0, sorted.length - TIMELINE_PAGE) : at;
+      const entries = sorted.slice(start, start + TIMELINE_PAGE);
+      return { entries, earlier: start, later: sorted.length - start - entries.length };
+    });
+  }
+
+  /** The page of the shown session's entries after the one whose order is `after`, and how many are left after it. */
+  later(id: string, after: number): Promise<{ entries: TimelineEntry[]; later: number } | null> {
+    return this.serial(async () => {
+      const rest = this.sortedOf(id)?.filter((e) => e.order > after);
+      if (!rest) return null;
+      return { entries: rest.slice(0, TIMELINE_PAGE), later: Math.max(0, rest.length - TIMELINE_PAGE) };
+    });
+  }
+
+  /** The shown session's entries in order (undefined: `id` is not shown now). */
+  private sortedOf(id: string): TimelineEntry[] | undefined {
+    const loader = this.loader;
+    if (!loader || loader.sessionId !== id || this.shown !== id) return undefined;
+    return sortEntries(loader.state.entries.values());
+  }
+
   close(): void {
     this.shown = undefined;
     this.loader = undefined;

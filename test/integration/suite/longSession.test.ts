@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, config, useModel, waitForSession, WindowStub, workbenchUi } from '../helpers';
+import { activateExtension, config, sessions, useModel, waitForSession, WindowStub, workbenchUi } from '../helpers';
 import { LONG_FOLLOW_MODEL, LONG_FOLLOW_TASK, LONG_RUN_MODEL, LONG_RUN_TASK } from '../longRun';
 
 /**
@@ -23,17 +23,23 @@ describe('Long session', () => {
   beforeEach(() => (ui = new WindowStub().install()));
   afterEach(() => ui.restore());
 
-  it('"Show earlier entries" fits the sidebar: its count of the entries before is not cut off at the edge', async function () {
-    this.timeout(600_000);
+  /** The long session (recorded once, by the first test that needs it), open in the sidebar; false: no workbench to look at. */
+  async function openLongRun(): Promise<boolean> {
     await activateExtension();
     const { seeded } = config();
-    await vscode.commands.executeCommand('savepoint.newSession', LONG_RUN_TASK);
+    if (!(await sessions(seeded.storeDir)).some((x) => x.title === LONG_RUN_TASK)) await vscode.commands.executeCommand('savepoint.newSession', LONG_RUN_TASK);
     const s = await waitForSession(seeded.storeDir, LONG_RUN_TASK, (x) => x.status === 'completed' || x.status === 'failed', 'to finish', 540_000);
     assert.equal(s.status, 'completed');
     await vscode.commands.executeCommand('workbench.view.extension.savepoint');
-    if (!(await workbenchUi({ count: 'body' }))) return this.skip();
+    if (!(await workbenchUi({ count: 'body' }))) return false;
     if ((await workbenchUi({ count: 'vscode-icon[title="Back to the sessions"]' }))?.count) await workbenchUi({ click: 'vscode-icon[title="Back to the sessions"]' });
     await workbenchUi({ click: `li.session[title="${LONG_RUN_TASK}"]` });
+    return true;
+  }
+
+  it('"Show earlier entries" fits the sidebar: its count of the entries before is not cut off at the edge', async function () {
+    this.timeout(600_000);
+    if (!(await openLongRun())) return this.skip();
     const more = 'li.more-earlier vscode-button';
     await workbenchUi({ wait: `${more}:has-text("before these")` });
     await workbenchUi({ scroll: 'ol.timeline', to: 0, shot: 'sidebar-long-session-earlier', of: '.part.sidebar' });
@@ -42,6 +48,44 @@ describe('Long session', () => {
     const { right, width, label } = fit?.value as { right: number; width: number; label: string };
     assert.match(label, /^Show [\d,]+ earlier entries \([\d,]+ before these\)$/);
     assert.ok(right <= width, `the button ends at ${right}px, past the view's ${width}px`);
+    assert.deepEqual(ui.errors(), []);
+  });
+
+  it('Go to step: an early step not loaded is brought into view; a step that is not a number or not in the session is refused with a message', async function () {
+    this.timeout(600_000);
+    if (!(await openLongRun())) return this.skip();
+    const field = 'vscode-textfield.goto-step';
+    const step3 = 'li.entry-model[title^="step 3 "]';
+    await workbenchUi({ wait: 'li.more-earlier vscode-button:has-text("before these")' });
+    await workbenchUi({ wait: field });
+    assert.equal((await workbenchUi({ count: step3 }))?.count, 0, 'step 3 is not on the first page');
+    const shown = async () => (await workbenchUi({ in: 'ol.timeline', script: `(() => { const l = document.querySelectorAll('li.entry'); return [l.length, l[0]?.dataset.id]; })()` }))?.value as [number, string];
+    const before = await shown();
+    // Not a number, then a step the session does not have: said under the field, the timeline as it was.
+    await workbenchUi({ focus: field });
+    await workbenchUi({ keys: ['a', 'b', 'c', 'Enter'] });
+    await workbenchUi({ wait: '.goto-message:has-text("not a step number")' });
+    await workbenchUi({ focus: field });
+    await workbenchUi({ keys: ['Control+A', '9', '9', '9', '9', 'Enter'] });
+    await workbenchUi({ wait: '.goto-message:has-text("no step 9999")', shot: 'sidebar-long-session-goto-refused', of: '.part.sidebar' });
+    assert.deepEqual(await shown(), before, 'a refused step changes nothing');
+    assert.equal((await workbenchUi({ count: step3 }))?.count, 0);
+    // Step 3: its page comes, the step in view under the header, the focus on it; later entries a click away.
+    await workbenchUi({ focus: field });
+    await workbenchUi({ keys: ['Control+A', '3', 'Enter'] });
+    await workbenchUi({ wait: `${step3}:has-text("Step 3:")` });
+    await workbenchUi({ wait: 'li.more-later vscode-button:has-text("later entries")' });
+    assert.equal((await workbenchUi({ count: '.goto-message:has-text("step")' }))?.count, 0, 'the message is gone');
+    assert.equal((await workbenchUi({ focused: step3 }))?.count, 1, 'the focus is on step 3');
+    const at = (await workbenchUi({ in: step3, script: `(() => { const r = document.querySelector('${step3}').getBoundingClientRect(); const h = document.querySelector('header.detail-header').getBoundingClientRect(); const f = document.querySelector('${field}').getBoundingClientRect(); return { top: r.top, header: h.bottom, view: innerHeight, right: f.right, width: document.documentElement.clientWidth, entries: document.querySelectorAll('li.entry').length }; })()` }))?.value as Record<string, number>;
+    await workbenchUi({ shot: 'sidebar-long-session-goto', of: '.part.sidebar' });
+    assert.ok(at.top! >= at.header! - 1 && at.top! < at.view!, `step 3 is at ${at.top}px, the header ends at ${at.header}px, the view at ${at.view}px`);
+    assert.ok(at.right! <= at.width!, `the field ends at ${at.right}px, past the view's ${at.width}px`);
+    assert.ok(at.entries! <= 200, `${at.entries} entries on the page`);
+    // Back to the newest: the end of the session, and no later entries left to show.
+    await workbenchUi({ click: 'li.more-later vscode-button:has-text("Show the newest")' });
+    await workbenchUi({ wait: 'li.entry-model:has-text("Done after 100 steps.")' });
+    assert.equal((await workbenchUi({ count: 'li.more-later' }))?.count, 0);
     assert.deepEqual(ui.errors(), []);
   });
 

@@ -67,6 +67,43 @@ describe('sidebar timeline feed: a long session (2,000 steps)', () => {
   });
 });
 
+describe('sidebar timeline feed: going to a step of a long session (1,500 steps)', () => {
+  let h: FeedHarness;
+  before(async () => (h = await FeedHarness.open()));
+  after(async () => h.close());
+
+  it('sends the page that starts at the step (bounded, with the counts before and after it); later pages come on request to the end, in order, each entry once', async () => {
+    const id = await h.session(1500);
+    assert.ok(await h.feed.open(id));
+    const all = 1 + 2 * 1500;
+    const page = await h.feed.around(id, 14);
+    assert.ok(page);
+    assert.ok(page.entries.length > 0 && page.entries.length <= TIMELINE_PAGE, `a page (${page.entries.length} entries)`);
+    assert.deepEqual([page.entries[0]?.kind, page.entries[0]?.step], ['model', 14], 'it starts with step 14');
+    assert.equal(page.earlier, 1 + 2 * 13, 'the task and steps 1 to 13 before it');
+    assert.equal(page.later, all - page.earlier - page.entries.length, 'and says how many come after it');
+    const seen = [...page.entries];
+    let later = page.later;
+    while (later > 0) {
+      const next = await h.feed.later(id, seen.at(-1)?.order ?? 0);
+      assert.ok(next && next.entries.length > 0 && next.entries.length <= TIMELINE_PAGE);
+      assert.equal(next.later, later - next.entries.length);
+      seen.push(...next.entries);
+      later = next.later;
+    }
+    assert.equal(seen.length, all - page.earlier);
+    assert.equal(new Set(seen.map((e) => e.id)).size, seen.length, 'no entry twice');
+    assert.deepEqual(seen.map((e) => e.order), [...seen.map((e) => e.order)].sort((a, b) => a - b), 'in journal order');
+    assert.equal(seen.at(-1)?.step, 1500, 'to the newest');
+    // The first step, the last one, and a session not shown.
+    assert.equal((await h.feed.around(id, 1))?.earlier, 1);
+    const last = await h.feed.around(id, 1500);
+    assert.deepEqual([last?.entries[0]?.step, last?.later], [1500, 0]);
+    assert.equal(await h.feed.around('another' as SessionId, 3), null);
+    assert.equal(await h.feed.later('another' as SessionId, 3), null);
+  });
+});
+
 describe("sidebar timeline feed: a command waiting for another session's command", () => {
   let h: FeedHarness;
   beforeEach(async () => (h = await FeedHarness.open()));

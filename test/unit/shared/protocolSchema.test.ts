@@ -12,6 +12,8 @@ describe('webview protocol: inbound messages are validated at the host boundary'
       { method: 'session/close' },
       // The page of a long session's entries before the first one shown.
       { method: 'timeline/earlier', params: { sessionId: '01JABCDEF', before: 4001 } },
+      { method: 'timeline/step', params: { sessionId: '01JABCDEF', step: 14 } },
+      { method: 'timeline/later', params: { sessionId: '01JABCDEF', after: 33 } },
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: '01JABCDEF', step: 3 } },
       { method: 'command/run', params: { command: 'openStepDiff', sessionId: '01JABCDEF', step: 3, path: 'src/hello.ts' } },
       { method: 'command/run', params: { command: 'rewindSession', sessionId: '01JABCDEF', step: 0 } },
@@ -50,6 +52,9 @@ describe('webview protocol: inbound messages are validated at the host boundary'
       { method: 'timeline/earlier', params: { sessionId: '01JABCDEF', before: 1.5 } },
       { method: 'timeline/earlier', params: { sessionId: 'a/b', before: 3 } },
       { method: 'timeline/earlier', params: { before: 3 } },
+      { method: 'timeline/step', params: { sessionId: '01JABCDEF', step: 1.5 } },
+      { method: 'timeline/step', params: { sessionId: '01JABCDEF', step: '14' } },
+      { method: 'timeline/later', params: { sessionId: '01JABCDEF', after: -2 } },
       { method: 'session/open', params: { sessionId: 'a/b' } },
       { method: 'session/close', params: { sessionId: 'a' } },
       { method: 'ready', params: { sessionId: 'a', more: 1 } },
