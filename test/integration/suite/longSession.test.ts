@@ -82,7 +82,20 @@ describe('Long session', () => {
     assert.ok(at.top! >= at.header! - 1 && at.top! < at.view!, `step 3 is at ${at.top}px, the header ends at ${at.header}px, the view at ${at.view}px`);
     assert.ok(at.right! <= at.width!, `the field ends at ${at.right}px, past the view's ${at.width}px`);
     assert.ok(at.entries! <= 200, `${at.entries} entries on the page`);
-    // Back to the newest: the end of the session, and no later entries left to show.
+    // The field is named for a screen reader, with the steps there are.
+    assert.match(String((await workbenchUi({ aria: 'div.goto' }))?.value), /textbox "Go to step \(1 to 101\)"/);
+    // The next (last) page below, pressed from the keyboard: the focus goes on to the first entry it brought, in view, not to the page.
+    await workbenchUi({ focus: 'li.more-later vscode-button:has-text("later entries")', press: 'Enter' });
+    await workbenchUi({ wait: 'li.entry-model:has-text("Step 99:")' });
+    assert.equal((await workbenchUi({ focused: 'ol.timeline li.entry' }))?.count, 1, 'the focus is on an entry');
+    const seen = (await workbenchUi({ in: 'ol.timeline', script: `(() => { const r = document.activeElement.getBoundingClientRect(); return { top: r.top, header: document.querySelector('header.detail-header').getBoundingClientRect().bottom, view: innerHeight }; })()` }))?.value as Record<string, number>;
+    assert.ok(seen.top! >= seen.header! - 1 && seen.top! < seen.view!, `the entry with the focus is at ${seen.top}px (the header ends at ${seen.header}px, the view at ${seen.view}px)`);
+    await workbenchUi({ wait: 'li.entry-model:has-text("Done after 100 steps.")' });
+    assert.equal((await workbenchUi({ count: 'li.more-later' }))?.count, 0, 'no later entries left to show');
+    // Step 1 (not loaded: the page from it comes, later ones behind it), then back to the newest at once: the end of the session.
+    await workbenchUi({ focus: field });
+    await workbenchUi({ keys: ['Control+A', '1', 'Enter'] });
+    await workbenchUi({ wait: 'li.entry-model[title^="step 1 "]:has-text("Step 1:")' });
     await workbenchUi({ click: 'li.more-later vscode-button:has-text("Show the newest")' });
     await workbenchUi({ wait: 'li.entry-model:has-text("Done after 100 steps.")' });
     assert.equal((await workbenchUi({ count: 'li.more-later' }))?.count, 0);
