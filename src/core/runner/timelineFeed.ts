@@ -87,9 +87,8 @@ export class TimelineFeed {
   /** The page of the shown session's entries before the one whose order is `before` (null: not shown now). */
   earlier(id: string, before: number): Promise<{ entries: TimelineEntry[]; earlier: number } | null> {
     return this.serial(async () => {
-      const loader = this.loader;
-      if (!loader || loader.sessionId !== id || this.shown !== id) return null;
-      return lastPage(sortEntries([...loader.state.entries.values()].filter((e) => e.order < before)));
+      const sorted = this.sortedOf(id);
+      return sorted ? lastPage(sorted.filter((e) => e.order < before)) : null;
     });
   }
 
