@@ -6,15 +6,11 @@ import { WorkspaceError, type FileChangeRequest, type FileStat, type LinkOnWay, 
 import { PathConfiner } from './confinedPath';
 import { linksOnWay } from './linksOnWay';
 import { isExecutable } from './captureRead';
-import { eachLimited } from '../util/eachLimited';
 import { isIgnored, loadGitignore, walk } from './gitignoreWalk';
 import { loadRootRules } from './repositoryRules';
 
-import { NodeStagedFiles, SYNC_IO_MAX, type StageTarget, removeEmptyTree, removeTemps, syncDir, unlinkEntry, withExec, writeSynced } from './stagedFiles';
+import { NodeStagedFiles, SYNC_IO_MAX, type StageTarget, removeEmptyTree, removeTemps, syncDir, unlinkEntry, withExec, writeStaged, type NewFile } from './stagedFiles';
 import { errCode } from '../util/errCode';
-/** Files written at once by `writeFiles`: each waits on an fsync, which the disk can overlap. */
-const WRITE_CONCURRENCY = 8;
-
 /** The `Workspace` port on the local file system (tests, the CLI, and the extension's default). */
 export class NodeWorkspace implements Workspace {
   readonly root: string;
@@ -102,24 +98,26 @@ export class NodeWorkspace implements Workspace {
     const temps: (string | undefined)[] = new Array<string | undefined>(changes.length);
     // One random part for the batch, numbered per file: each randomBytes call costs about 20 µs.
     const batch = randomBytes(8).toString('hex');
+    const files: NewFile[] = [];
+    let synced: Promise<void>;
     try {
-      await eachLimited([...changes.keys()], WRITE_CONCURRENCY, async (i) => {
-        const bytes = (changes[i] as FileChangeRequest).bytes;
+      changes.forEach((c, i) => {
         const t = targets[i] as StageTarget;
         if (t.kind === 'delete') return;
         const tmp = path.join((t.kind === 'write' ? t.stageDir : undefined) ?? t.dir, `${prefix}${batch}${i.toString(16).padStart(4, '0')}${TEMP_SUFFIX}`);
         temps[i] = tmp;
         // A link's text is metadata: the directory's sync after the rename makes it durable.
         if (t.kind === 'link') symlinkSync(t.to, tmp);
-        else await writeSynced(tmp, bytes as Uint8Array, t.mode ?? (t.executable ? 'executable' : undefined));
+        else files.push({ file: tmp, bytes: c.bytes as Uint8Array, mode: t.mode ?? (t.executable ? 'executable' : undefined) });
       });
+      ({ synced } = await writeStaged(files));
     } catch (e) {
       await removeTemps(temps);
       throw e;
     }
     const root = this.confiner.confine('.').real;
     const madeDirs = targets.flatMap((t) => (t.kind !== 'delete' && t.made !== undefined ? [path.relative(root, t.made).split(path.sep).join('/')] : []));
-    return new NodeStagedFiles(targets, temps, madeDirs);
+    return new NodeStagedFiles(targets, temps, madeDirs, synced);
   }
 
   async removeStaged(tag: string, paths: readonly string[]): Promise<{ removed: number; left: number }> {

@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, open as openCb, openSync, readdirSync, rename as renameCb, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsync, lstatSync, mkdirSync, openSync, readdirSync, rename as renameCb, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type ApplyGuard, type StagedFiles } from '../ports/workspace';
@@ -22,10 +22,6 @@ export const SYNC_IO_MAX = 256 * 1024;
  */
 function fsyncFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
-}
-
-function createFd(file: string, mode = 0o666): Promise<number> {
-  return new Promise((resolve, reject) => openCb(file, 'wx', mode, (e, fd) => (e ? reject(e) : resolve(fd))));
 }
 
 /**
@@ -81,17 +77,81 @@ export type StageTarget =
 /** The default mode of a new file (the umask applied) with an execute bit wherever it has a read bit, as `chmod +x`. */
 export const withExec = (mode: number): number => (mode & 0o7777) | ((mode & 0o444) >> 2);
 
-/** A new file with `bytes`, synced (data and inode), with `mode` when given ('executable': the default one plus execute bits). */
-export async function writeSynced(file: string, bytes: Uint8Array, mode: number | 'executable' | undefined): Promise<void> {
-  if (bytes.length > SYNC_IO_MAX) return writeSyncedLarge(file, bytes, mode);
-  const fd = await createFd(file, createMode(mode));
-  try {
-    for (let n = 0; n < bytes.length; ) n += writeSync(fd, bytes, n, bytes.length - n);
-    if (mode !== undefined) fchmodSync(fd, mode === 'executable' ? withExec(fstatSync(fd).mode) : mode);
-    await fsyncFd(fd);
-  } finally {
-    closeSync(fd);
+function writeAll(fd: number, bytes: Uint8Array, mode: number | 'executable' | undefined): void {
+  for (let n = 0; n < bytes.length; ) n += writeSync(fd, bytes, n, bytes.length - n);
+  if (mode !== undefined) fchmodSync(fd, mode === 'executable' ? withExec(fstatSync(fd).mode) : mode);
+}
+
+export interface NewFile {
+  file: string;
+  bytes: Uint8Array;
+  mode: number | 'executable' | undefined;
+}
+
+/** Files written before the syncs of the ones before them are waited for (`writeStaged`); it bounds the open descriptors too. */
+const WRITE_CHUNK = 64;
+
+/**
+ * New files, each synced (data and inode), with `mode` when given ('executable': the default one
+ * plus execute bits), in chunks: the small files of a chunk are all created and written first, on
+ * this thread, then synced at once in the thread pool, where the syncs overlap each other and
+ * whatever this thread does meanwhile. A creation while other files are being synced waits on the
+ * file system's journal (100 µs and more each on ext4), and a sync whose turn waits for this thread
+ * to be free waits for nothing: one pass of creations, then the syncs. The next chunk is written
+ * while the syncs of the one before run (at most two chunks' files open). Larger files keep the
+ * promise API (`writeSyncedLarge`).
+ *
+ * Resolves once every file is written and every chunk's syncs but the last are done; `synced`
+ * settles when those are (every descriptor closed), rejected by the first error. Written and not
+ * yet synced, a file is as good as synced for anything but a power loss, so the caller can go on
+ * (a rewind commits its record meanwhile) and waits for `synced` before a rename makes a file the
+ * user's. On a failure to write, no new chunk is started, what was started is waited for and the
+ * first error thrown; the caller removes the files.
+ */
+export async function writeStaged(files: readonly NewFile[]): Promise<{ synced: Promise<void> }> {
+  let failure: { e: unknown } | undefined;
+  const settle = async (syncs: Promise<void>[]) => {
+    for (const r of await Promise.allSettled(syncs)) if (r.status === 'rejected') failure ??= { e: r.reason };
+  };
+  let before: Promise<void>[] = [];
+  for (let at = 0; at < files.length && !failure; at += WRITE_CHUNK) {
+    const syncs: Promise<void>[] = [];
+    const written: number[] = [];
+    try {
+      for (const f of files.slice(at, at + WRITE_CHUNK)) {
+        if (f.bytes.length > SYNC_IO_MAX) syncs.push(writeSyncedLarge(f.file, f.bytes, f.mode));
+        else written.push(createWritten(f));
+      }
+    } catch (e) {
+      failure ??= { e };
+    }
+    for (const fd of written) syncs.push(syncAndClose(fd));
+    if (at > 0 || failure) await settle(before);
+    before = syncs;
   }
+  if (failure) {
+    await settle(before);
+    throw failure.e;
+  }
+  const synced = Promise.all(before).then(() => undefined);
+  // Waited for by the caller; an early failure is not left unhandled meanwhile.
+  synced.catch(() => undefined);
+  return { synced };
+}
+
+function createWritten(f: NewFile): number {
+  const fd = openSync(f.file, 'wx', createMode(f.mode));
+  try {
+    writeAll(fd, f.bytes, f.mode);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  return fd;
+}
+
+function syncAndClose(fd: number): Promise<void> {
+  return fsyncFd(fd).finally(() => closeSync(fd));
 }
 
 async function writeSyncedLarge(file: string, bytes: Uint8Array, mode: number | 'executable' | undefined): Promise<void> {
@@ -160,15 +220,27 @@ function makeWay(t: Extract<StageTarget, { kind: 'write' }>, dirs: Set<string>):
 export class NodeStagedFiles implements StagedFiles {
   private state: 'staged' | 'applied' | 'discarded' = 'staged';
 
+  /**
+   * `synced`: settles when every staged file is on disk (see `writeStaged`); no change is made
+   * before, and none at all when it fails.
+   */
   constructor(
     private readonly targets: readonly StageTarget[],
     private readonly temps: (string | undefined)[],
     readonly madeDirs: readonly string[] = [],
+    private readonly synced: Promise<void> = Promise.resolve(),
   ) {}
 
   async apply(guard?: ApplyGuard): Promise<{ skipped: string[] }> {
     if (this.state !== 'staged') throw new Error(`these changes were already ${this.state}`);
     this.state = 'applied';
+    try {
+      // Each guard asked right before its change: after the syncs, which a caller overlaps with its own work before this.
+      await this.synced;
+    } catch (e) {
+      await removeTemps(this.temps);
+      throw e;
+    }
     const dirs = new Set<string>();
     const skipped: string[] = [];
     const one = async (t: StageTarget, i: number) => {
@@ -205,6 +277,7 @@ export class NodeStagedFiles implements StagedFiles {
   async discard(): Promise<void> {
     if (this.state !== 'staged') return;
     this.state = 'discarded';
+    await this.synced.catch(() => undefined);
     await removeTemps(this.temps);
   }
 }

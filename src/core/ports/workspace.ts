@@ -143,8 +143,9 @@ export interface ApplyGuard {
 /** Changes prepared by `Workspace.stageFiles`. */
 export interface StagedFiles {
   /**
-   * Makes the changes: each temporary file is renamed over its target (atomic per file) and each
-   * deletion done, then their directories are synced, so every change is durable when it resolves.
+   * Makes the changes, once every temporary file is synced: each is renamed over its target (atomic
+   * per file) and each deletion done, then their directories are synced, so every change is durable
+   * when it resolves.
    * With a guard, each change is made only if the guard, asked just before, says its target is
    * unchanged; the others are dropped and returned in `skipped`, as is a `replaceDir` change whose
    * folder still holds something once the batch's deletions are done. On a failure the changes not made
@@ -207,9 +208,11 @@ export interface Workspace {
   writeFiles(changes: readonly FileChangeRequest[]): Promise<void>;
 
   /**
-   * Prepares several changes without making any: each new content goes to a synced temporary file
-   * beside its target (missing parent directories are created for it), each deletion is checked.
-   * No file the user has changes until `apply`. If
+   * Prepares several changes without making any: each new content goes to a temporary file beside
+   * its target (missing parent directories are created for it), each deletion is checked. Resolves
+   * once every temporary file is written; they may still be being synced then (the caller can go
+   * on meanwhile), and `apply` makes no change before all are on disk, nor any if one cannot be
+   * synced. No file the user has changes until `apply`. If
    * one change fails, what was staged is removed and the error thrown. Throws INVALID_PATH for a
    * path given twice, IS_DIRECTORY, NOT_DIRECTORY and the confinement errors.
    */

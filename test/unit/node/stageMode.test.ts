@@ -17,6 +17,7 @@ describe('NodeWorkspace staging: a file written with a known mode is never reada
       const fsAny = fs as unknown as Record<string, unknown>;
       const fspAny = fsp as unknown as Record<string, unknown>;
       const origOpen = fs.open;
+      const origOpenSync = fs.openSync;
       const origPOpen = fsp.open;
       fsAny.open = (file: string, ...rest: unknown[]) => {
         const cb = rest.pop() as (e: NodeJS.ErrnoException | null, fd: number) => void;
@@ -24,6 +25,11 @@ describe('NodeWorkspace staging: a file written with a known mode is never reada
           if (!e && String(file).includes('.savepoint-')) seen.push(fs.fstatSync(fd).mode & 0o777);
           cb(e, fd);
         });
+      };
+      fsAny.openSync = (file: string, ...rest: unknown[]) => {
+        const fd = (origOpenSync as unknown as (...a: unknown[]) => number)(file, ...rest);
+        if (String(file).includes('.savepoint-')) seen.push(fs.fstatSync(fd).mode & 0o777);
+        return fd;
       };
       fspAny.open = async (file: string, ...rest: unknown[]) => {
         const fh = await (origPOpen as unknown as (...a: unknown[]) => Promise<fsp.FileHandle>)(file, ...rest);
@@ -35,6 +41,7 @@ describe('NodeWorkspace staging: a file written with a known mode is never reada
         await ws.writeFiles([{ path: 'secret.env', bytes: Buffer.alloc(size, 'S'), mode: 0o600 }]);
       } finally {
         fsAny.open = origOpen;
+        fsAny.openSync = origOpenSync;
         fspAny.open = origPOpen;
         await rm(root, { recursive: true, force: true });
       }
