@@ -47,3 +47,12 @@ export async function linksOnDisk(workspace: Workspace, history: FileHistory, kn
     return own.has(k.path) || hash === k.hash ? { path: k.path, bytes: undefined, hash, link: l.to } : undefined;
   });
 }
+
+/**
+ * A recorded mode with the execute bit the target had, where known: the mode is the one a later
+ * deletion found, after any `chmod` the history recorded since the target.
+ */
+export function withBit(mode: number | undefined, exec: boolean | undefined): number | undefined {
+  if (mode === undefined || exec === undefined) return mode;
+  return exec ? mode | ((mode & 0o444) >> 2) : mode & ~0o111;
+}

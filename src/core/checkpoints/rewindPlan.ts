@@ -10,7 +10,7 @@ import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, t
 import { stepBoundary } from './fork';
 import { directoryNow, linkWords, symbolChanges } from './planText';
 import { type KeptForMove, keepBlockedMoves, keepCaseTwins } from './blockedMoves';
-import { linksAt } from './historyLinks';
+import { linksAt, withBit } from './historyLinks';
 import type { Outliner } from '../runner/stepEffects';
 import { type ContentSource, recalledContents } from './contentSource';
 
@@ -140,6 +140,8 @@ export interface PlanOptions {
  */
 export async function planRewind(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, targetStep: number, o: PlanOptions = {}): Promise<RewindPlan> {
   const mode = o.mode ?? 'files';
+  // The apply commits the safety checkpoint (an undo's plan too): the store gets ready for it while the plan reads.
+  store.prepareCommit?.();
   // Files only: the touch digests are enough. The conversation needs the whole journal.
   const journal = mode === 'files' ? undefined : await readJournal(store, sessionId);
   const touches = journal ? touchEventsOf(journal) : await readTouchEvents(store, sessionId);
@@ -186,6 +188,7 @@ export async function planRewind(store: CheckpointStore, workspace: Workspace, s
  * safety checkpoint). A file that no longer holds what the rewind wrote is a conflict.
  */
 export async function planUndo(store: CheckpointStore, workspace: Workspace, sessionId: SessionId, rewindId: string, o: Omit<PlanOptions, 'mode'> = {}): Promise<UndoPlan> {
+  store.prepareCommit?.();
   const { events: journal, headSeq } = await readTouchEvents(store, sessionId);
   const record = journal.find((e) => e.type === 'rewind' && (e.data as RewindData).rewindId === rewindId);
   const rewind = record?.data as RewindData | undefined;
@@ -242,15 +245,6 @@ interface Wanted {
   link?: string;
   /** Symlinks the session itself left at the path: such a link on disk is not someone else's, and may be removed or replaced. */
   ownLinks?: string[];
-}
-
-/**
- * A recorded mode with the execute bit the target had, where known: the mode is the one a later
- * deletion found, after any `chmod` the history recorded since the target.
- */
-function withBit(mode: number | undefined, exec: boolean | undefined): number | undefined {
-  if (mode === undefined || exec === undefined) return mode;
-  return exec ? mode | ((mode & 0o444) >> 2) : mode & ~0o111;
 }
 
 /** For a path that is a symlink: the hash of what it leads to (null: nothing, or outside the workspace). */

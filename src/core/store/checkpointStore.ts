@@ -120,4 +120,10 @@ export interface CheckpointStore {
 
   /** Flushes and releases the database (and its lock). Idempotent. */
   close(): Promise<void>;
+
+  /**
+   * Says a synced commit comes soon (the record of a rewind being planned): a store that can gets
+   * ready for it in the background, so that the commit waits for less. Nothing else changes.
+   */
+  prepareCommit?(): void;
 }

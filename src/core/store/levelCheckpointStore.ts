@@ -353,6 +353,10 @@ export class LevelCheckpointStore implements CheckpointStore {
     return this.ctx.onQuarantine(listener);
   }
 
+  prepareCommit(): void {
+    if (!this.ctx.readOnly) this.ctx.prepareCommit();
+  }
+
   async close(): Promise<void> {
     if (this.ctx.db.status === 'closed') return;
     await Promise.allSettled([this.locks.idle(), this.ctx.settled()]);

@@ -54,6 +54,12 @@ export class LoggedWrites {
     return this.queue.length;
   }
 
+  /** Readies the log for a synced commit soon (`WriteAheadLog.prepare`). */
+  prepare(): void {
+    this.log.prepare();
+  }
+
+
   write(ops: BatchOp[], what: string, deferSync: boolean): Promise<void> {
     const log = this.log;
     const sync = !(deferSync && log.unsyncedBytes + opsBytes(ops) <= MAX_DEFERRED_BYTES);

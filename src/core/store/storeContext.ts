@@ -163,6 +163,11 @@ export class StoreContext {
     }
   }
 
+  /** A synced commit comes soon (a rewind's record): the log gets ready for it in the background (`WriteAheadLog.prepare`). */
+  prepareCommit(): void {
+    if (this.syncWrites) this.logged?.prepare();
+  }
+
   /** Waits for the batches of the log handed to LevelDB so far (see LoggedWrites.settled). */
   async settled(): Promise<void> {
     await this.logged?.settled();

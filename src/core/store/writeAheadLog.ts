@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { close, closeSync, fdatasync, fdatasyncSync, fsync, fsyncSync, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreError } from './errors';
 import type { BatchOp } from './storeContext';
@@ -247,6 +247,30 @@ export class WriteAheadLog {
     return this.segment;
   }
 
+  /**
+   * Makes the segment the next append goes to now, with its first room, and puts the file and its
+   * name on disk in the thread pool while the caller reads: the first synced append then writes
+   * into bytes the disk has already, with one fdatasync and no folder sync (what a process that
+   * commits once, a rewind from the CLI, waits for). Until that is done, an append syncs what it
+   * needs itself. Nothing is reported: what fails here fails again at the first append, which says so.
+   */
+  prepare(): void {
+    if (this.fd !== undefined || this.broken) return;
+    const segment = this.segment;
+    let own: number;
+    try {
+      this.makeRoom(this.create(), this.bytes + 1);
+      // Its own descriptor: the log's may be closed meanwhile.
+      own = openSync(join(this.dir, segmentName(segment)), 'r');
+    } catch {
+      return;
+    }
+    fdatasync(own, (e) => {
+      close(own, () => undefined);
+      if (!e) syncDirInPool(this.dir, () => void (this.segment === segment && (this.named = true)));
+    });
+  }
+
   private create(): number {
     const fd = openSync(join(this.dir, segmentName(this.segment)), 'wx');
     try {
@@ -298,6 +322,20 @@ export class WriteAheadLog {
       this.broken = new Error(`the store's log could not be written, nor a half-written record taken back: ${(e as Error).message}`);
     }
   }
+}
+
+/** `syncDir` in the thread pool; `done` only once the folder is synced. */
+function syncDirInPool(dir: string, done: () => void): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  fsync(fd, (e) => {
+    close(fd, () => undefined);
+    if (!e) done();
+  });
 }
 
 /** Makes a new file's name durable (its directory entry). Some file systems refuse an fsync of a folder: the name then is as durable as they make it. */
