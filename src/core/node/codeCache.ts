@@ -150,10 +150,12 @@ export function loadWithCodeCache<T>(file: string, name: string, dir: string | u
 function prune(dir: string, name: string, keep: string): void {
   const now = Date.now();
   const found: { path: string; at: number; tmp: boolean }[] = [];
+  const ownName = new RegExp(`^${name.replace(/[^A-Za-z0-9]/g, '\\$&')}-[0-9a-f]{24}\\.bin(\\.\\d+\\.tmp)?$`);
   for (const n of readdirSync(dir)) {
     const tmp = n.endsWith('.tmp');
     const path = join(dir, n);
-    if (!n.startsWith(`${name}-`) || (!tmp && !n.endsWith('.bin')) || path === keep) continue;
+    // This name's caches only: another name may start like it ('cli' and 'cli-tuned').
+    if (!ownName.test(n) || path === keep) continue;
     found.push({ path, at: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0, tmp });
   }
   const bins = found.filter((f) => !f.tmp).sort((a, b) => b.at - a.at);

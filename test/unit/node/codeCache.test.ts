@@ -21,7 +21,7 @@ const bundle = (version: number) =>
 /** The loader in a fresh process, as dist/cli.js runs the CLI: load, run, save; prints what it saw. */
 const LOADER = `
 const { loadWithCodeCache } = require(process.env.CODE_CACHE_MODULE);
-const m = loadWithCodeCache(process.argv[2], 'test');
+const m = loadWithCodeCache(process.argv[2], process.env.CACHE_NAME || 'test');
 const state = m.state;
 const run = m.exports.run();
 let stack = '';
@@ -46,10 +46,10 @@ describe('code cache (the bundles compiled through V8 cached data)', function ()
   async function setup() {
     const dir = await tmp.make({ 'loader.js': LOADER, 'app/bundle.js': bundle(1) });
     const cache = path.join(dir, 'cache');
-    const run = (use: string, cacheSetting: string = cache): Seen =>
+    const run = (use: string, cacheSetting: string = cache, name = 'test'): Seen =>
       JSON.parse(
         execFileSync(process.execPath, [path.join(dir, 'loader.js'), path.join(dir, 'app', 'bundle.js'), use], {
-          env: { ...process.env, CODE_CACHE_MODULE: MODULE, SAVEPOINT_CODE_CACHE: cacheSetting },
+          env: { ...process.env, CODE_CACHE_MODULE: MODULE, SAVEPOINT_CODE_CACHE: cacheSetting, CACHE_NAME: name },
           encoding: 'utf8',
         }),
       ) as Seen;
@@ -115,8 +115,10 @@ describe('code cache (the bundles compiled through V8 cached data)', function ()
     assert.equal(run('list').state, 'used');
   });
 
-  it('another build of the bundle has its own cache; only the three latest are kept', async () => {
-    const { dir, run, files } = await setup();
+  it('another build of the bundle has its own cache; only the three latest are kept, and never one of a name that starts alike', async () => {
+    const { dir, cache, run, files } = await setup();
+    // As the CLI's 'cli' and 'cli-tuned' (a rewind's process, tuneOwnProcess).
+    const other = path.basename(run('rewind', cache, 'test-tuned').file as string);
     const names: string[] = [];
     for (let v = 1; v <= 5; v++) {
       writeFileSync(path.join(dir, 'app', 'bundle.js'), bundle(v));
@@ -127,7 +129,7 @@ describe('code cache (the bundles compiled through V8 cached data)', function ()
       // Written one after the other within a millisecond, the order by time must still be seen.
       await new Promise((r) => setTimeout(r, 20));
     }
-    assert.deepEqual(files(), names.slice(2).sort());
+    assert.deepEqual(files(), [...names.slice(2), other].sort(), "the other name's cache stays");
     assert.equal(run('list').state, 'used');
   });
 
