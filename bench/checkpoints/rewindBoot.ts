@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadWithCodeCache } from '../../src/core/node/codeCache';
+import { tuneOwnProcess } from '../../src/core/node/ownProcess';
 
 /**
  * The fresh rewind process as the product runs its code: `rewindChild.ts` bundled
@@ -12,6 +13,8 @@ const [bundle, ...args] = process.argv.slice(2);
 if (!bundle) throw new Error('usage: rewindBoot.js BUNDLE STORE SESSION WORKSPACE STEP');
 const file = resolve(bundle);
 process.argv = [process.argv[0] as string, file, ...args];
+// The settings of the CLI's rewind process, as dist/cli.js sets them for `rewind`.
+tuneOwnProcess();
 const child = loadWithCodeCache(file, 'bench-rewind');
 // Read by the child when it prints its line, long after this (its rewind awaits the disk first).
 process.env.SAVEPOINT_BENCH_CODE_CACHE = child.state;
