@@ -99,7 +99,7 @@ const WRITE_CHUNK = 64;
  * file system's journal (100 µs and more each on ext4), and a sync whose turn waits for this thread
  * to be free waits for nothing: one pass of creations, then the syncs. The next chunk is written
  * while the syncs of the one before run (at most two chunks' files open). Larger files keep the
- * promise API (`writeSyncedLarge`).
+ * promise API (`writeSyncedLarge`), each written and synced before this resolves.
  *
  * Resolves once every file is written and every chunk's syncs but the last are done; `synced`
  * settles when those are (every descriptor closed), rejected by the first error. Written and not
@@ -110,22 +110,25 @@ const WRITE_CHUNK = 64;
  */
 export async function writeStaged(files: readonly NewFile[]): Promise<{ synced: Promise<void> }> {
   let failure: { e: unknown } | undefined;
-  const settle = async (syncs: Promise<void>[]) => {
-    for (const r of await Promise.allSettled(syncs)) if (r.status === 'rejected') failure ??= { e: r.reason };
+  const settle = async (work: Promise<void>[]) => {
+    for (const r of await Promise.allSettled(work)) if (r.status === 'rejected') failure ??= { e: r.reason };
   };
   let before: Promise<void>[] = [];
   for (let at = 0; at < files.length && !failure; at += WRITE_CHUNK) {
     const syncs: Promise<void>[] = [];
     const written: number[] = [];
+    const large: Promise<void>[] = [];
     try {
       for (const f of files.slice(at, at + WRITE_CHUNK)) {
-        if (f.bytes.length > SYNC_IO_MAX) syncs.push(writeSyncedLarge(f.file, f.bytes, f.mode));
+        if (f.bytes.length > SYNC_IO_MAX) large.push(writeSyncedLarge(f.file, f.bytes, f.mode));
         else written.push(createWritten(f));
       }
     } catch (e) {
       failure ??= { e };
     }
     for (const fd of written) syncs.push(syncAndClose(fd));
+    // A large file is written (and synced) whole before this resolves: a failure to write one is the staging's.
+    await settle(large);
     if (at > 0 || failure) await settle(before);
     before = syncs;
   }

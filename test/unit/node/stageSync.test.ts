@@ -118,6 +118,24 @@ describe('NodeWorkspace staging: written first, synced while the caller goes on,
     assert.equal(openFds(), before);
   });
 
+  it('a large file (past 256 KB) is written and synced before the staging resolves: one that cannot be fails the staging itself, leaving nothing', async () => {
+    const fsp = fs.promises as unknown as Record<string, unknown>;
+    const realOpen = fs.promises.open;
+    fsp.open = async (file: string, ...rest: unknown[]) => {
+      if (String(file).includes('.savepoint-')) throw Object.assign(new Error('ENOSPC: no space left on device, open'), { code: 'ENOSPC' });
+      return (realOpen as unknown as (...a: unknown[]) => Promise<unknown>)(file, ...rest);
+    };
+    const before = openFds();
+    const ws = new NodeWorkspace(root);
+    try {
+      await assert.rejects(ws.stageFiles([{ path: 'small.txt', bytes: Buffer.from('s') }, { path: 'big.bin', bytes: Buffer.alloc(300 * 1024, 7) }]), (e: NodeJS.ErrnoException) => e.code === 'ENOSPC');
+    } finally {
+      fsp.open = realOpen;
+    }
+    assert.deepEqual(await readdir(root), []);
+    assert.equal(openFds(), before);
+  });
+
   it('a discard waits for the syncs under way, then removes every temporary file', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));
