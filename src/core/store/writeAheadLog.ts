@@ -260,8 +260,8 @@ export class WriteAheadLog {
     let own: number;
     try {
       this.makeRoom(this.create(), this.bytes + 1);
-      // Its own descriptor: the log's may be closed meanwhile.
-      own = openSync(join(this.dir, segmentName(segment)), 'r');
+      // Its own descriptor (the log's may be closed meanwhile), writable: Windows syncs no other.
+      own = openSync(join(this.dir, segmentName(segment)), 'r+');
     } catch {
       return;
     }
