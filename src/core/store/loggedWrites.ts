@@ -59,7 +59,6 @@ export class LoggedWrites {
     this.log.prepare();
   }
 
-
   write(ops: BatchOp[], what: string, deferSync: boolean): Promise<void> {
     const log = this.log;
     const sync = !(deferSync && log.unsyncedBytes + opsBytes(ops) <= MAX_DEFERRED_BYTES);
