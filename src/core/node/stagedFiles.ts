@@ -136,7 +136,11 @@ export async function writeStaged(files: readonly NewFile[]): Promise<{ synced: 
     await settle(before);
     throw failure.e;
   }
-  const synced = Promise.all(before).then(() => undefined);
+  // Settled once every sync is (every descriptor closed), not at the first failure.
+  const synced = Promise.allSettled(before).then((all) => {
+    const failed = all.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
   // Waited for by the caller; an early failure is not left unhandled meanwhile.
   synced.catch(() => undefined);
   return { synced };

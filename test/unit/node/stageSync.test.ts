@@ -15,7 +15,21 @@ async function temps(dir: string): Promise<string[]> {
   return out;
 }
 
-const openFds = () => (process.platform === 'linux' ? fs.readdirSync('/proc/self/fd').length : 0);
+/** The descriptors this process holds open on files under `dir` (Linux; elsewhere none are seen). Other tests' files do not count. */
+function openUnder(dir: string): string[] {
+  if (process.platform !== 'linux') return [];
+  const real = fs.realpathSync(dir);
+  const out: string[] = [];
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(`${real}/`)) out.push(target);
+    } catch {
+      // Closed meanwhile (the listing's own descriptor).
+    }
+  }
+  return out;
+}
 
 /**
  * The staging writes a batch's files first and syncs them after, in the thread pool, while the caller
@@ -38,14 +52,13 @@ describe('NodeWorkspace staging: written first, synced while the caller goes on,
     const ws = new NodeWorkspace(root);
     await writeFile(join(root, 'f007.txt'), 'old');
     await fs.promises.chmod(join(root, 'f007.txt'), 0o640);
-    const before = openFds();
     const changes = Array.from({ length: 150 }, (_, i) => ({ path: `d${i % 7}/f${String(i).padStart(3, '0')}.txt`, bytes: Buffer.from(`file ${i}\n`.repeat(i + 1)) }));
     changes.push({ path: 'f007.txt', bytes: Buffer.from('new') });
     await ws.writeFiles(changes);
     for (const c of changes) assert.equal(await readFile(join(root, c.path), 'utf8'), c.bytes.toString(), c.path);
     assert.equal((await stat(join(root, 'f007.txt'))).mode & 0o777, 0o640, 'an existing file keeps its mode');
     assert.deepEqual(await temps(root), []);
-    assert.equal(openFds(), before, 'every descriptor the staging opened is closed');
+    assert.deepEqual(openUnder(root), [], 'every descriptor the staging opened is closed');
   });
 
   it('no file is renamed before every staged file of the batch is synced', async () => {
@@ -77,11 +90,11 @@ describe('NodeWorkspace staging: written first, synced while the caller goes on,
     await writeFile(join(root, 'a.txt'), 'A');
     await writeFile(join(root, 'gone.txt'), 'G');
     let calls = 0;
+    // The second file's sync fails at once; the others take a while: apply waits for them (their descriptors closed) before it throws.
     fsAny.fsync = (fd: number, cb: Callback) => {
       if (++calls === 2) return setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
-      return realFsync(fd, cb);
+      return realFsync(fd, (e) => setTimeout(() => cb(e), 30));
     };
-    const before = openFds();
     const ws = new NodeWorkspace(root);
     const staged = await ws.stageFiles([
       { path: 'a.txt', bytes: Buffer.from('A2') },
@@ -94,11 +107,10 @@ describe('NodeWorkspace staging: written first, synced while the caller goes on,
     assert.equal(await readFile(join(root, 'gone.txt'), 'utf8'), 'G', 'nor is a deletion of the batch made');
     assert.equal(fs.existsSync(join(root, 'b.txt')), false);
     assert.deepEqual(await temps(root), []);
-    assert.equal(openFds(), before);
+    assert.deepEqual(openUnder(root), []);
   });
 
   it('a file that cannot be created in the second chunk (a full disk): the staging throws its error, leaves no temporary file and no descriptor open', async () => {
-    const before = openFds();
     const realOpenSync = fs.openSync;
     let created = 0;
     // The disk fills up at the 91st temporary file.
@@ -115,7 +127,7 @@ describe('NodeWorkspace staging: written first, synced while the caller goes on,
     assert.equal(created, 91, 'no file is created after the failure');
     assert.deepEqual(await temps(root), []);
     assert.deepEqual(await readdir(root), []);
-    assert.equal(openFds(), before);
+    assert.deepEqual(openUnder(root), []);
   });
 
   it('a large file (past 256 KB) is written and synced before the staging resolves: one that cannot be fails the staging itself, leaving nothing', async () => {
@@ -125,7 +137,6 @@ describe('NodeWorkspace staging: written first, synced while the caller goes on,
       if (String(file).includes('.savepoint-')) throw Object.assign(new Error('ENOSPC: no space left on device, open'), { code: 'ENOSPC' });
       return (realOpen as unknown as (...a: unknown[]) => Promise<unknown>)(file, ...rest);
     };
-    const before = openFds();
     const ws = new NodeWorkspace(root);
     try {
       await assert.rejects(ws.stageFiles([{ path: 'small.txt', bytes: Buffer.from('s') }, { path: 'big.bin', bytes: Buffer.alloc(300 * 1024, 7) }]), (e: NodeJS.ErrnoException) => e.code === 'ENOSPC');
@@ -133,7 +144,7 @@ describe('NodeWorkspace staging: written first, synced while the caller goes on,
       fsp.open = realOpen;
     }
     assert.deepEqual(await readdir(root), []);
-    assert.equal(openFds(), before);
+    assert.deepEqual(openUnder(root), []);
   });
 
   it('a discard waits for the syncs under way, then removes every temporary file', async () => {
