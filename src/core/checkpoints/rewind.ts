@@ -163,8 +163,10 @@ export interface UndoResult {
 /** What was written and what was left alone: before the record (`skipped`), at the renames (`late`), and why. */
 function outcome(data: { files: RewoundFile[] }, skipped: string[], late: string[], files: readonly RewindFilePlan[]): Pick<UndoResult, 'written' | 'skipped' | 'notRestorable' | 'linked'> & Pick<RewindResult, 'moveKept'> {
   const linked = files.filter((f) => f.link !== undefined || f.keptFor !== undefined).map((f) => f.path);
+  // Left alone before the record or at the renames (a change since the preview is found there).
+  const kept = new Set([...skipped, ...late]);
   return {
-    moveKept: files.filter((f) => f.movedFrom !== undefined && skipped.includes(f.path) && skipped.includes(f.movedFrom)).map((f) => f.path),
+    moveKept: files.filter((f) => f.movedFrom !== undefined && kept.has(f.path) && kept.has(f.movedFrom)).map((f) => f.path),
     written: data.files.map((f) => f.path).filter((p) => !late.includes(p)),
     skipped: [...skipped, ...late],
     notRestorable: files.filter((f) => f.action !== 'none' && !f.restorable && f.link === undefined).map((f) => f.path),

@@ -261,6 +261,17 @@ const planned = new WeakMap<RewindFilePlan, Uint8Array>();
  */
 export const plannedContents = (f: RewindFilePlan): Uint8Array | undefined => planned.get(f);
 
+/** What the plan read at each file it changes (null: nothing there), where it read the path itself (see `plannedDisk`). */
+const seenOnDisk = new WeakMap<RewindFilePlan, Uint8Array | null>();
+
+/**
+ * The disk at a planned change as the plan that made it read it (null: no file), when it read the
+ * path itself: not through or in place of a link, nor a folder. Its hash is `fromHash`. The apply
+ * takes it as the contents its record keeps, without reading the file again before the record: a
+ * file changed since is still left alone, by the check right before its rename.
+ */
+export const plannedDisk = (f: RewindFilePlan): Uint8Array | null | undefined => seenOnDisk.get(f);
+
 async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], o: Omit<PlanOptions, 'mode'>): Promise<RewindFilePlan[]> {
   const maxDiffChars = o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
   // A path that is a symlink now is not read through (it may point anywhere): nothing is written to it.
@@ -355,6 +366,7 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     // A mode-only change writes the contents the file has (they are the target's).
     const bytes = modeOnly ? now?.bytes : targets[i];
     if (bytes && restorable) planned.set(f, bytes);
+    if (action !== 'none' && entry === undefined && !dirNow.has(i)) seenOnDisk.set(f, now?.bytes ?? null);
     return f;
   });
 }

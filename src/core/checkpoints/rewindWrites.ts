@@ -7,7 +7,7 @@ import { blobsOf, readDisk, writtenHash } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { fileWhereFolderWas } from './rewindFolders';
 import { needsOk } from './overwriteChoice';
-import { type RewindFilePlan, plannedContents } from './rewindPlan';
+import { type RewindFilePlan, plannedContents, plannedDisk } from './rewindPlan';
 
 /** The writing half of a rewind or undo: the files staged, the record with the safety checkpoint committed, the renames, the settlement. */
 
@@ -61,8 +61,11 @@ export interface Prepared {
  * Which files to write, with their new contents staged. A file is left alone when its contents
  * were not kept, when it is a conflict (or has unsaved changes in an editor) not listed in `overwrite` (with the deletion that would take
  * its move back, `movedFrom`), or when the disk no longer holds
- * what the preview saw. The disk is read (to check that) while the new contents are staged; the
- * rare file that changed since the preview makes the staging start again without it.
+ * what the preview saw. A plan that read the disk carries what it read (`plannedDisk`): that is
+ * what the record keeps, and a file changed since is left alone at its rename (`commitAndWrite`
+ * reads each file right before it; the settlement names it). Otherwise the disk is read here while
+ * the new contents are staged, and the rare file that changed since the preview makes the staging
+ * start again without it.
  */
 export async function prepareWrites(store: CheckpointStore, workspace: Workspace, files: readonly RewindFilePlan[], overwrite: readonly string[], tag: string): Promise<Prepared> {
   const changing = files.filter((f) => f.action !== 'none');
@@ -85,7 +88,7 @@ export async function prepareWrites(store: CheckpointStore, workspace: Workspace
     });
   // The staging first: its writes wait on fsyncs in the thread pool while the disk is read here
   // (the workspace limits its own writes at once; reads of small files do not wait on the disk).
-  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true), { tag }), Promise.all(candidates.map((f) => readPlanned(workspace, f)))]);
+  const [staging, disk] = await Promise.allSettled([workspace.stageFiles(changes(() => true), { tag }), Promise.all(candidates.map((f) => seenOrRead(workspace, f)))]);
   if (disk.status === 'rejected') {
     if (staging.status === 'fulfilled') await staging.value.discard();
     throw disk.reason;
@@ -191,6 +194,15 @@ export async function commitAndWrite(
     await store.commit({ sessionId: id, expectedHeadSeq: headSeq + 1, events: [{ step, type: 'rewind_settled', data: settled }], summary: { unsettled: [...stillThere] }, deferSync: true }).catch(() => undefined);
   }
   return skipped;
+}
+
+/**
+ * The disk at a planned file before the record: what the plan read there (`plannedDisk`), else read
+ * now (a plan that went through a copy carries none).
+ */
+function seenOrRead(workspace: Workspace, f: RewindFilePlan): Promise<{ hash: BlobHash | null | 'changed'; bytes?: Uint8Array | undefined }> {
+  const seen = plannedDisk(f);
+  return seen === undefined ? readPlanned(workspace, f) : Promise.resolve({ hash: f.fromHash, bytes: seen ?? undefined });
 }
 
 /**
