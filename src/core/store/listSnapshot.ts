@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlink, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordCodec, jsonBytes, parseJson } from './codec';
 import type { SessionSummary } from './types';
@@ -79,6 +79,17 @@ export function removeListSnapshot(dir: string): void {
       // Read-only or locked: the check at read time still refuses it.
     }
   }
+}
+
+/**
+ * `removeListSnapshot` in the thread pool, for a writer that has just opened the store: its open
+ * wrote a new MANIFEST, so readers refuse the file already (see `readListSnapshot`), and the main
+ * thread need not wait for the unlinks. Never rejects; the writer's close waits for it before it
+ * writes the file again.
+ */
+export function removeListSnapshotInPool(dir: string): Promise<void> {
+  const gone = (f: string) => new Promise<void>((resolve) => unlink(f, () => resolve()));
+  return Promise.all([gone(join(dir, `${LIST_SNAPSHOT}.tmp`)), gone(join(dir, LIST_SNAPSHOT))]).then(() => undefined);
 }
 
 /**

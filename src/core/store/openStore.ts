@@ -9,7 +9,7 @@ import type { KeyProvider } from './codec';
 import { StoreError, fromLevelError } from './errors';
 import { LevelCheckpointStore, type LevelStoreOptions } from './levelCheckpointStore';
 import { type ManifestTables, readManifest } from './leveldbManifest';
-import { currentManifest, removeListSnapshot, writeListSnapshot } from './listSnapshot';
+import { currentManifest, removeListSnapshotInPool, writeListSnapshot } from './listSnapshot';
 import { type Db, flushToTables } from './storeContext';
 import { LOG_PREFIX, WriteAheadLog, readLog, setLogAside } from './writeAheadLog';
 import { errCode } from '../util/errCode';
@@ -35,6 +35,8 @@ export class DiskCheckpointStore extends LevelCheckpointStore {
   dir = '';
   /** Set when this is a read-only copy; removed on close. */
   copyDir: string | undefined;
+  /** The list at rest going, from the open on (see `openCheckpointStore`); the close waits for it before writing it again. */
+  listRemoved: Promise<void> = Promise.resolve();
 
   constructor(options: LevelStoreOptions) {
     super(options);
@@ -43,6 +45,7 @@ export class DiskCheckpointStore extends LevelCheckpointStore {
   }
 
   override async close(): Promise<void> {
+    await this.listRemoved;
     await super.close();
     if (this.copyDir) await rm(this.copyDir, { recursive: true, force: true });
   }
@@ -67,8 +70,9 @@ export async function openCheckpointStore(options: OpenStoreOptions): Promise<Di
   try {
     const store = await openAt(options.dir, { ...base, readOnly: false });
     store.dir = options.dir;
-    // From now on the list at rest is not the store's; its close writes it again.
-    removeListSnapshot(options.dir);
+    // From now on the list at rest is not the store's (readers already refuse it: the open wrote a
+    // new MANIFEST); its close writes it again.
+    store.listRemoved = removeListSnapshotInPool(options.dir);
     return store;
   } catch (e) {
     if (!StoreError.is(e, 'LOCKED') || options.onLocked === 'fail') throw e;
