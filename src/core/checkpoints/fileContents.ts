@@ -50,6 +50,22 @@ export async function blobsOf(store: CheckpointStore, hashes: readonly (BlobHash
   return hashes.map((h) => (h === null ? undefined : byHash.get(h)));
 }
 
+/**
+ * The contents of each hash the store has (null: none asked), and whether it has it: a version kept
+ * by hash only is not there. One batch where the store can tell (`findBlobs`).
+ */
+export async function storedContents(store: CheckpointStore, hashes: readonly (BlobHash | null)[]): Promise<{ kept: boolean[]; stored: (Uint8Array | undefined)[] }> {
+  if (!store.findBlobs) {
+    const kept = await Promise.all(hashes.map((h) => (h === null ? true : store.hasBlob(h))));
+    return { kept, stored: await blobsOf(store, hashes.map((h, i) => (kept[i] ? h : null))) };
+  }
+  const wanted = [...new Set(hashes.filter((h): h is BlobHash => h !== null))];
+  const got = await store.findBlobs(wanted);
+  const byHash = new Map(wanted.map((h, i) => [h, got[i]]));
+  const stored = hashes.map((h) => (h === null ? undefined : byHash.get(h)));
+  return { kept: hashes.map((h, i) => h === null || stored[i] !== undefined), stored };
+}
+
 // A BOM is kept (a change adding or removing one is a change), and invalid bytes are not made one U+FFFD each.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

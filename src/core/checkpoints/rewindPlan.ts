@@ -5,7 +5,7 @@ import { laterFirst, laterMemoryReverts, leftToUndo, rewoundLater } from './rewi
 import { type Unsettled, unsettledOf } from './rewindLeftovers';
 import { stepEndedAt } from './rewindFolders';
 import { CheckpointError, type RewindData, type RewindMode, type RewoundFile, readJournal, requireStep } from './checkpointEvents';
-import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, blobsOf, boundedDiff, readDisk } from './fileContents';
+import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, boundedDiff, readDisk, storedContents } from './fileContents';
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
 import { directoryNow, linkWords, symbolChanges } from './planText';
@@ -305,8 +305,7 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
   const changes = wanted.map((w, i) => !barrier[i] && w.link === undefined && (fromLink[i] !== undefined || (disk[i]?.hash ?? null) !== w.toHash));
   // A version the store has by hash only may be on disk under another of the session's paths (a move).
   const onDisk = new Map(disk.flatMap((d) => (d.hash !== null && d.bytes ? [[d.hash, d.bytes] as const] : [])));
-  const kept = await Promise.all(wanted.map((w, i) => (w.toHash === null || !changes[i] || onDisk.has(w.toHash) ? true : store.hasBlob(w.toHash))));
-  const stored = await blobsOf(store, wanted.map((w, i) => (changes[i] && kept[i] && !(w.toHash !== null && onDisk.has(w.toHash)) ? w.toHash : null)));
+  const { kept, stored } = await storedContents(store, wanted.map((w, i) => (changes[i] && w.toHash !== null && !onDisk.has(w.toHash) ? w.toHash : null)));
   const recalled = await recalledContents(o.fromGit, wanted.map((w) => w.path), wanted.map((w, i) => (changes[i] && !kept[i] && w.link === undefined ? w.toHash : null)));
   const targets = wanted.map((w, i) => (changes[i] && w.toHash !== null ? (onDisk.get(w.toHash) ?? stored[i] ?? recalled.get(i)) : undefined));
   // The execute bit of a file that is there, where it matters: one to delete (its undo re-creates

@@ -112,3 +112,7 @@ export function applyDelta(base: Uint8Array, d: Extract<DecodedBlob, { kind: 'de
 export function isBlobHash(s: string): s is BlobHash {
   return /^[0-9a-f]{64}$/.test(s);
 }
+
+export function assertBlobHash(hash: BlobHash): void {
+  if (!isBlobHash(hash)) throw new StoreError('INVALID_ARGUMENT', `not a blob hash: ${String(hash)}`);
+}

@@ -1,4 +1,4 @@
-import { type DecodedBlob, MAX_DELTA_DEPTH, applyDelta, decodeBlob, encodeDelta, encodeFull, hashBlob, isBlobHash } from './blobFormat';
+import { type DecodedBlob, MAX_DELTA_DEPTH, applyDelta, assertBlobHash, decodeBlob, encodeDelta, encodeFull, hashBlob } from './blobFormat';
 import { isEncrypted } from './codec';
 import { dependencyMoves, sealedOf } from './sealedBlobs';
 import { StoreError } from './errors';
@@ -182,6 +182,13 @@ export class BlobStore {
     const [found] = await this.load([hash]);
     if (!found) throw new StoreError('BLOB_NOT_FOUND', `blob ${hash} is not in the store`);
     return found.content;
+  }
+
+  /** Several blobs, in the order asked, undefined where the store has none (see `load`). */
+  async find(hashes: readonly BlobHash[]): Promise<(Uint8Array | undefined)[]> {
+    this.ctx.assertOpen();
+    hashes.forEach(assertBlobHash);
+    return (await this.load(hashes)).map((c) => c?.content);
   }
 
   /** Several blobs, in the order asked (see `load`). */
@@ -388,7 +395,3 @@ export class BlobStore {
 
 const EMPTY = new Uint8Array(0);
 const NOTHING: ReadonlySet<BlobHash> = new Set();
-
-function assertBlobHash(hash: BlobHash): void {
-  if (!isBlobHash(hash)) throw new StoreError('INVALID_ARGUMENT', `not a blob hash: ${String(hash)}`);
-}

@@ -87,6 +87,12 @@ export interface CheckpointStore {
    */
   getBlobs(hashes: readonly BlobHash[]): Promise<Uint8Array[]>;
 
+  /**
+   * As `getBlobs`, with undefined for a blob the store does not have (one kept by hash only) instead
+   * of BLOB_NOT_FOUND: one batch where `hasBlob` then `getBlobs` read each record twice.
+   */
+  findBlobs?(hashes: readonly BlobHash[]): Promise<(Uint8Array | undefined)[]>;
+
   hasBlob(hash: BlobHash): Promise<boolean>;
 
   /** Updates index fields outside a step (pin, title, status), atomically. */

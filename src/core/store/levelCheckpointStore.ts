@@ -37,7 +37,6 @@ import type {
 } from './types';
 
 export { SCHEMA_VERSION } from './storeMeta';
-
 export type { LevelStoreOptions } from './levelStoreOptions';
 
 /** Records at least this large are deflated in a plain store (see `compressMin`). */
@@ -311,6 +310,10 @@ export class LevelCheckpointStore implements CheckpointStore {
   async getBlobs(hashes: readonly BlobHash[]): Promise<Uint8Array[]> {
     this.ctx.assertOpen();
     return this.blobs.getMany(hashes);
+  }
+
+  findBlobs(hashes: readonly BlobHash[]): Promise<(Uint8Array | undefined)[]> {
+    return this.blobs.find(hashes);
   }
 
   hasBlob(hash: BlobHash): Promise<boolean> {

@@ -48,11 +48,16 @@ export function defineStoreContractReads(live: () => Live): void {
       assert.equal(text(got[0]!), 'message 12 '.repeat(50), label);
       assert.equal(text(got[1]!), versions[12], label);
       assert.equal(text(got.at(-1)!), versions[1], `${label}: duplicates are answered too`);
+      // findBlobs: the same reads, with undefined for a blob the store does not have.
+      const found = await store.findBlobs([asked[1]!, 'ab'.repeat(32) as BlobHash, asked[0]!, asked[1]!]);
+      assert.deepEqual(found.map((b) => b && text(b)), [versions[12], undefined, 'message 12 '.repeat(50), versions[12]], label);
     };
     await check('same process');
     store = await live().reopen();
     await check('after reopen, nothing cached');
     assert.deepEqual(await store.getBlobs([]), []);
+    assert.deepEqual(await store.findBlobs([]), []);
+    await assert.rejects(store.findBlobs(['not a hash' as BlobHash]), (e: unknown) => StoreError.is(e, 'INVALID_ARGUMENT'));
   });
 
   it('a version that does not rebuild to its hash names the damaged record down its chain, and quarantines a damaged base', async () => {
