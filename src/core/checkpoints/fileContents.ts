@@ -43,9 +43,14 @@ export async function aliasNames(workspace: Workspace, disk: readonly { path: st
 }
 
 /** Contents of several hashes (null: absent file), in one store read. */
-export async function blobsOf(store: CheckpointStore, hashes: readonly (BlobHash | null)[]): Promise<(Uint8Array | undefined)[]> {
+export function blobsOf(store: CheckpointStore, hashes: readonly (BlobHash | null)[]): Promise<(Uint8Array | undefined)[]> {
+  return eachOnce(hashes, (wanted) => store.getBlobs(wanted));
+}
+
+/** `read` asked each distinct hash once, its answers given back in the order of `hashes` (undefined for null). */
+async function eachOnce(hashes: readonly (BlobHash | null)[], read: (wanted: BlobHash[]) => Promise<(Uint8Array | undefined)[]>): Promise<(Uint8Array | undefined)[]> {
   const wanted = [...new Set(hashes.filter((h): h is BlobHash => h !== null))];
-  const got = await store.getBlobs(wanted);
+  const got = await read(wanted);
   const byHash = new Map(wanted.map((h, i) => [h, got[i]]));
   return hashes.map((h) => (h === null ? undefined : byHash.get(h)));
 }
@@ -55,14 +60,12 @@ export async function blobsOf(store: CheckpointStore, hashes: readonly (BlobHash
  * by hash only is not there. One batch where the store can tell (`findBlobs`).
  */
 export async function storedContents(store: CheckpointStore, hashes: readonly (BlobHash | null)[]): Promise<{ kept: boolean[]; stored: (Uint8Array | undefined)[] }> {
-  if (!store.findBlobs) {
+  const find = store.findBlobs?.bind(store);
+  if (!find) {
     const kept = await Promise.all(hashes.map((h) => (h === null ? true : store.hasBlob(h))));
     return { kept, stored: await blobsOf(store, hashes.map((h, i) => (kept[i] ? h : null))) };
   }
-  const wanted = [...new Set(hashes.filter((h): h is BlobHash => h !== null))];
-  const got = await store.findBlobs(wanted);
-  const byHash = new Map(wanted.map((h, i) => [h, got[i]]));
-  const stored = hashes.map((h) => (h === null ? undefined : byHash.get(h)));
+  const stored = await eachOnce(hashes, find);
   return { kept: hashes.map((h, i) => h === null || stored[i] !== undefined), stored };
 }
 
