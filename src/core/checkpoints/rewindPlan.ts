@@ -6,6 +6,7 @@ import { type Unsettled, unsettledOf } from './rewindLeftovers';
 import { stepEndedAt } from './rewindFolders';
 import { CheckpointError, type RewindData, type RewindMode, type RewoundFile, readJournal, requireStep } from './checkpointEvents';
 import { DEFAULT_MAX_DIFF_CHARS, type DiskFile, aliasNames, boundedDiff, readDisk, storedContents } from './fileContents';
+import { keepPlanReads } from './plannedReads';
 import { type FileHistory, type KnownState, buildFileHistory, readTouchEvents, touchEventsOf } from './fileHistory';
 import { stepBoundary } from './fork';
 import { directoryNow, linkWords, symbolChanges } from './planText';
@@ -250,28 +251,6 @@ interface Wanted {
 /** For a path that is a symlink: the hash of what it leads to (null: nothing, or outside the workspace). */
 const linkLeadsTo = new WeakMap<RewindFilePlan, BlobHash | null>();
 
-/** The contents each planned file goes to, as the plan read them (see `plannedContents`). */
-const planned = new WeakMap<RewindFilePlan, Uint8Array>();
-
-/**
- * The target contents of a planned restore or create, when the plan that made it read them: the
- * apply then needs no second read of the store, and contents kept by hash only that the plan found on
- * disk under another path (a binary file a command moved) come back too. Content-addressed: what the
- * plan read is what `toHash` names, whatever the disk does meanwhile.
- */
-export const plannedContents = (f: RewindFilePlan): Uint8Array | undefined => planned.get(f);
-
-/** What the plan read at each file it changes (null: nothing there), where it read the path itself (see `plannedDisk`). */
-const seenOnDisk = new WeakMap<RewindFilePlan, Uint8Array | null>();
-
-/**
- * The disk at a planned change as the plan that made it read it (null: no file), when it read the
- * path itself: not through or in place of a link, nor a folder. Its hash is `fromHash`. The apply
- * takes it as the contents its record keeps, without reading the file again before the record: a
- * file changed since is still left alone, by the check right before its rename.
- */
-export const plannedDisk = (f: RewindFilePlan): Uint8Array | null | undefined => seenOnDisk.get(f);
-
 async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: Wanted[], o: Omit<PlanOptions, 'mode'>): Promise<RewindFilePlan[]> {
   const maxDiffChars = o.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
   // A path that is a symlink now is not read through (it may point anywhere): nothing is written to it.
@@ -364,8 +343,7 @@ async function planFiles(store: CheckpointStore, workspace: Workspace, wanted: W
     const f = lazy({ path: w.path, action, fromHash, toHash: w.toHash, conflict, restorable, ...(recalled.has(i) ? { fromGit: true as const } : {}), ...execBits, ...(dirNow.has(i) ? { replacesDir: true as const } : {}) }, diff, symbols);
     // A mode-only change writes the contents the file has (they are the target's).
     const bytes = modeOnly ? now?.bytes : targets[i];
-    if (bytes && restorable) planned.set(f, bytes);
-    if (action !== 'none' && entry === undefined && !dirNow.has(i)) seenOnDisk.set(f, now?.bytes ?? null);
+    keepPlanReads(f, { contents: restorable ? bytes : undefined, disk: action !== 'none' && entry === undefined && !dirNow.has(i) ? (now?.bytes ?? null) : undefined });
     return f;
   });
 }

@@ -7,7 +7,8 @@ import { blobsOf, readDisk, writtenHash } from './fileContents';
 import { lastStepOf } from './fileHistory';
 import { fileWhereFolderWas } from './rewindFolders';
 import { needsOk } from './overwriteChoice';
-import { type RewindFilePlan, plannedContents, plannedDisk } from './rewindPlan';
+import { plannedContents, plannedDisk } from './plannedReads';
+import type { RewindFilePlan } from './rewindPlan';
 
 /** The writing half of a rewind or undo: the files staged, the record with the safety checkpoint committed, the renames, the settlement. */
 
