@@ -7,10 +7,11 @@ import type { CheckpointStore } from './checkpointStore';
 import { RecordCodec } from './codec';
 import { StoreError } from './errors';
 import { JournalReader } from './journalReader';
-import { isValidActionId, isValidSessionId, keys } from './keys';
+import { isValidSessionId, keys } from './keys';
 import { TOUCH_DIGEST } from '../checkpoints/touchDigest';
 import { Retention, retainable } from './retention';
 import { SessionLocks } from './sessionLocks';
+import { stepRecords } from './stepRecords';
 import { readOrInitMeta } from './storeMeta';
 import { type BatchOp, type Db, StoreContext } from './storeContext';
 import type { LevelStoreOptions } from './levelStoreOptions';
@@ -150,25 +151,9 @@ export class LevelCheckpointStore implements CheckpointStore {
         ops.push({ type: 'put', key, value });
         bytes += key.length + value.length;
       };
-      let seq = prev.headSeq;
-      const journal: JournalEvent[] = [];
-      for (const ev of step.events) {
-        if (typeof ev.type !== 'string' || !Number.isInteger(ev.step) || ev.step < 0) {
-          throw new StoreError('INVALID_ARGUMENT', 'an event needs a string type and a non-negative integer step');
-        }
-        seq++;
-        const event: JournalEvent = { seq, at: typeof ev.at === 'number' ? ev.at : now, step: ev.step, type: ev.type, data: ev.data };
-        put(keys.event(sid, seq), this.ctx.encodeJson(event));
-        journal.push(event);
-      }
+      const journal = stepRecords(this.ctx, step, prev.headSeq, now, put);
+      const seq = prev.headSeq + journal.length;
       const digested = await this.digests.stage(prev, journal, ops);
-      for (const ef of step.effects ?? []) {
-        if (!isValidActionId(ef.actionId) || !Number.isInteger(ef.step)) {
-          throw new StoreError('INVALID_ARGUMENT', `invalid effect key (${ef.step}, ${ef.actionId})`);
-        }
-        const phase = ef.phase === 'intent' ? 'i' : 'r';
-        put(keys.effect(sid, ef.step, ef.actionId, phase), this.ctx.encodeJson({ at: typeof ef.at === 'number' ? ef.at : now, data: ef.data }));
-      }
       const staged = await this.blobs.stage(sid, step.blobs ?? [], ops);
       // Settled whatever happens: until then a deletion freeing these blobs keeps them (see BlobStore.release).
       try {
