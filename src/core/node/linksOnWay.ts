@@ -1,5 +1,4 @@
 import { lstatSync, readlinkSync } from 'node:fs';
-import path from 'node:path';
 import type { LinkOnWay } from '../ports/workspace';
 import { lexicalPath, relativeInside, toPosix } from './confinedPath';
 
@@ -11,7 +10,7 @@ export function linksOnWay(root: string, rels: readonly string[]): (LinkOnWay | 
     if (!seen.has(prefix)) {
       let found: LinkOnWay | null | undefined;
       try {
-        const abs = path.join(root, ...prefix.split('/'));
+        const abs = lexicalPath(root, prefix);
         found = lstatSync(abs).isSymbolicLink() ? { path: prefix, to: readlinkSync(abs) } : undefined;
       } catch {
         // Nothing there (or not readable): nothing further on the way either.

@@ -3,7 +3,7 @@ import { accessSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, open
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError, type FileChangeRequest, type FileStat, type LinkOnWay, type StagedFiles, type StageOptions, type ListOptions, type ListResult, type NotWritable, type Workspace } from '../ports/workspace';
-import { PathConfiner } from './confinedPath';
+import { PathConfiner, inDir } from './confinedPath';
 import { linksOnWay } from './linksOnWay';
 import { isExecutable } from './captureRead';
 import { isIgnored, loadGitignore, walk } from './gitignoreWalk';
@@ -104,7 +104,7 @@ export class NodeWorkspace implements Workspace {
       changes.forEach((c, i) => {
         const t = targets[i] as StageTarget;
         if (t.kind === 'delete') return;
-        const tmp = path.join((t.kind === 'write' ? t.stageDir : undefined) ?? t.dir, `${prefix}${batch}${i.toString(16).padStart(4, '0')}${TEMP_SUFFIX}`);
+        const tmp = inDir((t.kind === 'write' ? t.stageDir : undefined) ?? t.dir, `${prefix}${batch}${i.toString(16).padStart(4, '0')}${TEMP_SUFFIX}`);
         temps[i] = tmp;
         // A link's text is metadata: the directory's sync after the rename makes it durable.
         if (t.kind === 'link') symlinkSync(t.to, tmp);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { isInside, lexicalPath, relativeInside } from '../../../src/core/node/confinedPath';
+import { inDir, isInside, lexicalPath, relativeInside } from '../../../src/core/node/confinedPath';
 
 /** The fast string forms must agree with `path.resolve` / `path.relative` on every shape of path. */
 describe('confined path arithmetic', () => {
@@ -22,5 +22,11 @@ describe('confined path arithmetic', () => {
         assert.equal(isInside(b, t), inside);
       }
     }
+  });
+
+  it('inDir is path.join for a normalized folder and one name', () => {
+    const dirs = ['/', '/w', '/work/main', '/work/main/src/m012', '/a b/c'];
+    const names = ['f.ts', '.savepoint-rw-0123abcd0001.tmp', 'x y', '..hidden'];
+    for (const d of dirs) for (const n of names) assert.equal(inDir(d, n), path.join(d, n), `${d} + ${n}`);
   });
 });
