@@ -42,6 +42,12 @@ let shownView: string | null = null;
  * the list it was opened from is gone, and the focus with it. Not a session the host reveals.
  */
 let focusOnShow: string | undefined;
+/**
+ * A timeline shown again (the view hidden and shown, a visit to another session) whose place was
+ * on a page it does not bring now (a step the user went to, earlier entries they loaded): that
+ * page is asked for, and the view goes back to the place once it comes.
+ */
+let returning: { sessionId: string; spot: ScrollSpot } | undefined;
 
 function send(message: WebviewMessage): void {
   api.postMessage(message);
@@ -145,10 +151,34 @@ function showDetail(t: TimelineSnapshot): void {
   document.body.classList.add('detail');
   list = undefined;
   if (shownView === t.sessionId) saveScroll();
-  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back: () => back(true), expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }), later: (after) => send({ method: 'timeline/later', params: { sessionId: t.sessionId, after } }), page: (step) => send({ method: 'timeline/step', params: { sessionId: t.sessionId, step } }), newest: () => send({ method: 'session/open', params: { sessionId: t.sessionId } }), open: (id) => openSession(id, true), forks: (id) => forkLinks(sessions, id) });
-  showAt(t.sessionId, { top: 0, end: true });
+  const page = (step: number) => {
+    returning = undefined;
+    send({ method: 'timeline/step', params: { sessionId: t.sessionId, step } });
+  };
+  detail = new SessionDetail(r, t, sessions.find((s) => s.id === t.sessionId), { act, back: () => back(true), expanded, saveUi, earlier: (before) => send({ method: 'timeline/earlier', params: { sessionId: t.sessionId, before } }), later: (after) => send({ method: 'timeline/later', params: { sessionId: t.sessionId, after } }), page, newest: () => newest(t.sessionId), open: (id) => openSession(id, true), forks: (id) => forkLinks(sessions, id) });
+  const spot = ui.scroll?.[t.sessionId];
+  if (spot && !spot.end && spot.anchor !== undefined && spot.step !== undefined && !t.entries.some((e) => e.id === spot.anchor)) {
+    // Until the page comes no place is recorded: the one kept is where the user was.
+    shownView = null;
+    page(spot.step);
+    returning = { sessionId: t.sessionId, spot };
+  } else {
+    returning = undefined;
+    showAt(t.sessionId, { top: 0, end: true });
+  }
   if (focusOnShow === t.sessionId) detail.focusTitle();
   focusOnShow = undefined;
+}
+
+/** "Show the newest": the end of the session, followed; the place on the page left is forgotten. */
+function newest(sessionId: string): void {
+  returning = undefined;
+  shownView = null;
+  const spots = { ...ui.scroll };
+  delete spots[sessionId];
+  ui = { ...ui, scroll: spots };
+  api.setState(ui);
+  send({ method: 'session/open', params: { sessionId } });
 }
 
 function render(timeline: TimelineSnapshot | null): void {
@@ -199,9 +229,14 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'timeline/earlier':
       if (detail?.sessionId === msg.params.sessionId) detail.prepend(msg.params.entries, msg.params.earlier);
       break;
-    case 'timeline/page':
-      if (detail?.sessionId === msg.params.sessionId) detail.showPage(msg.params.step, msg.params.entries, msg.params.earlier, msg.params.later);
+    case 'timeline/page': {
+      if (detail?.sessionId !== msg.params.sessionId) break;
+      const spot = returning?.sessionId === msg.params.sessionId ? returning.spot : undefined;
+      returning = undefined;
+      detail.showPage(msg.params.step, msg.params.entries, msg.params.earlier, msg.params.later, spot === undefined);
+      if (spot) showAt(msg.params.sessionId, spot);
       break;
+    }
     case 'timeline/later':
       if (detail?.sessionId === msg.params.sessionId) detail.append(msg.params.entries, msg.params.later);
       break;

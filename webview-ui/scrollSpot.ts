@@ -2,10 +2,13 @@
  * Where a view is scrolled, kept in the page's UI state so that it survives the view being hidden
  * (the page is rebuilt) and a visit to another session: the entry at the top of the view and how far
  * it sat from the top (entries above it may be loaded or not next time), the raw offset when no
- * entry is shown, and whether the view followed its end (a running session keeps following).
+ * entry is shown, and whether the view followed its end (a running session keeps following). The
+ * anchor's step finds its page again when the page rebuilt does not hold it (a step the user went to).
  */
 export interface ScrollSpot {
   anchor?: string;
+  /** The anchor's step. */
+  step?: number;
   offset?: number;
   top: number;
   end: boolean;
@@ -29,6 +32,8 @@ export function scrollSpot(root: HTMLElement | null, follows: boolean): ScrollSp
   if (first?.dataset.id) {
     spot.anchor = first.dataset.id;
     spot.offset = first.getBoundingClientRect().top;
+    const step = Number(first.dataset.step ?? NaN);
+    if (Number.isInteger(step)) spot.step = step;
   }
   return spot;
 }

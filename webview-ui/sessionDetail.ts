@@ -212,8 +212,9 @@ export class SessionDetail {
   /**
    * The page that starts at a step ("Go to step"), in place of the entries shown: the ones before
    * and after it come with "Show earlier entries" and "Show later entries". The end is no longer followed.
+   * `bring`: the step is brought to the top and given the focus (false: the caller puts the view back where it was).
    */
-  showPage(step: number, entries: readonly TimelineEntry[], earlier: number, later: number): void {
+  showPage(step: number, entries: readonly TimelineEntry[], earlier: number, later: number, bring = true): void {
     this.entries.clear();
     for (const e of entries) this.entries.set(e.id, e);
     const ctx = this.ctx();
@@ -225,7 +226,7 @@ export class SessionDetail {
     this.renderMore();
     this.renderLater();
     this.renderLive();
-    this.showStep(step, true);
+    if (bring) this.showStep(step, true);
   }
 
   /** A page of later entries, below the ones shown; what the user was looking at stays in place. */

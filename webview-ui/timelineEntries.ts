@@ -299,6 +299,7 @@ export function renderEntry(e: TimelineEntry, ctx: EntryContext): HTMLLIElement 
   const li = el('li', `entry entry-${e.kind}${e.kind === 'note' ? ` tone-${e.tone}` : ''}`);
   li.dataset.id = e.id;
   li.dataset.order = String(e.order);
+  li.dataset.step = String(e.step);
   li.title = `step ${e.step} · ${new Date(e.at).toLocaleTimeString()}`;
   switch (e.kind) {
     case 'start':

@@ -273,3 +273,17 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } 
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/**
+ * Types `text` over what the field `field` holds (select-all, then the keys), then Enter. The field
+ * is read before Enter and typed again if it does not hold the text (up to three times): under load
+ * a select-all can land before the field has the focus, and the keys then follow the old text.
+ */
+export async function typeInField(field: string, text: string): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await workbenchUi({ focus: field });
+    await workbenchUi({ keys: ['Control+A', ...text.split('')] });
+    if ((await workbenchUi({ in: field, script: `document.querySelector('${field}').value` }))?.value === text) break;
+  }
+  await workbenchUi({ keys: ['Enter'] });
+}

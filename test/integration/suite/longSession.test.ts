@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, config, sessions, useModel, waitForSession, WindowStub, workbenchUi } from '../helpers';
+import { activateExtension, config, sessions, typeInField, useModel, waitForSession, WindowStub, workbenchUi } from '../helpers';
 import { LONG_FOLLOW_MODEL, LONG_FOLLOW_TASK, LONG_RUN_MODEL, LONG_RUN_TASK } from '../longRun';
 
 /**
@@ -61,16 +61,7 @@ describe('Long session', () => {
     assert.equal((await workbenchUi({ count: step3 }))?.count, 0, 'step 3 is not on the first page');
     const shown = async () => (await workbenchUi({ in: 'ol.timeline', script: `(() => { const l = document.querySelectorAll('li.entry'); return [l.length, l[0]?.dataset.id]; })()` }))?.value as [number, string];
     const before = await shown();
-    // A number typed over what the field holds, then Enter: the field is read before Enter, since under
-    // load a select-all can land before the field has the focus and the digits then follow the old text.
-    const typeStep = async (text: string) => {
-      for (let attempt = 1; attempt <= 3; attempt++) {
-        await workbenchUi({ focus: field });
-        await workbenchUi({ keys: ['Control+A', ...text.split('')] });
-        if ((await workbenchUi({ in: field, script: `document.querySelector('${field}').value` }))?.value === text) break;
-      }
-      await workbenchUi({ keys: ['Enter'] });
-    };
+    const typeStep = (text: string) => typeInField(field, text);
     // Not a number, then a step the session does not have: said under the field, the timeline as it was.
     await workbenchUi({ focus: field });
     await workbenchUi({ keys: ['a', 'b', 'c', 'Enter'] });

@@ -5,7 +5,7 @@ import type { StoreHost } from '../../../src/extension/storeHost';
 import type { CheckpointStore } from '../../../src/core/store/checkpointStore';
 import type { SessionId } from '../../../src/core/store/types';
 import type { HostMessage } from '../../../src/shared/protocol';
-import { activateExtension, waitFor, workbenchUi } from '../helpers';
+import { activateExtension, typeInField, waitFor, workbenchUi } from '../helpers';
 import { closeSidebar, commitSteps, sidebarPanel, sidebarSetup } from '../sidebarFakes';
 
 /**
@@ -75,6 +75,48 @@ describe('Sidebar state', () => {
     await workbenchUi({ click: 'li.session[title="A long running session"]' });
     await workbenchUi({ wait: 'li[data-id="tool:r250"]' });
     assert.equal((await workbenchUi({ where: 'li.entry' }))?.anchor, before.anchor, 'back at the same entry after visiting another session');
+    panel.dispose();
+  });
+
+  /** Hides the page behind another editor and shows it again: it is built anew from its saved state. */
+  async function hideAndShow(panel: vscode.WebviewPanel, posted: HostMessage[]): Promise<void> {
+    const boots = posted.filter((m) => m.method === 'bootstrap').length;
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    await waitFor('the page hidden', () => (panel.visible ? undefined : true));
+    panel.reveal(vscode.ViewColumn.One);
+    await waitFor('the page built again', () => (posted.filter((m) => m.method === 'bootstrap').length > boots ? true : undefined), 60000);
+    const untitled = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'untitled');
+    await vscode.window.tabGroups.close(untitled);
+  }
+
+  it('keeps a step the user went to, not loaded with the newest entries, when the view is hidden and shown again; Show the newest then stays at the end', async () => {
+    // The row's step count, which "Go to step" reads (the runner keeps it; these steps were journaled directly).
+    await store.updateSession(long, { stepCount: 300 }, { keepUpdatedAt: true });
+    host.notifyChanged();
+    const { panel, posted } = await openPage('Savepoint sidebar (went to a step)', 'A long running session');
+    await typeInField('vscode-textfield.goto-step', '20');
+    await workbenchUi({ wait: 'li[data-id="tool:r20"]' });
+    await workbenchUi({ wait: 'li.more-later vscode-button:has-text("later entries")' });
+    const before = await workbenchUi({ where: 'li.entry' });
+    assert.ok(before?.anchor, `an entry at the top of the view: ${JSON.stringify(before)}`);
+
+    // The newest entries the page is built with do not hold step 20: its page comes again, the same entry at the top.
+    await hideAndShow(panel, posted);
+    await workbenchUi({ wait: 'li[data-id="tool:r20"]' });
+    await workbenchUi({ wait: 'li.more-later vscode-button:has-text("later entries")' });
+    const shown = await workbenchUi({ where: 'li.entry', shot: 'sidebar-state-step-after-hide', of: '.editor-group-container' });
+    assert.equal(shown?.anchor, before.anchor, 'the same entry at the top of the view');
+    assert.ok(Math.abs((shown.top ?? 0) - (before.top ?? 0)) < 400, `scrolled to ${shown.top}px, was ${before.top}px`);
+
+    // Show the newest: the end, which hiding and showing keeps (the place on the earlier page is forgotten).
+    await workbenchUi({ click: 'li.more-later vscode-button:has-text("Show the newest")' });
+    await workbenchUi({ wait: 'li.entry-model:has-text("Turn 300")' });
+    await hideAndShow(panel, posted);
+    await workbenchUi({ wait: 'li.entry-model:has-text("Turn 300")' });
+    assert.equal((await workbenchUi({ count: 'li[data-id="tool:r20"]' }))?.count, 0, 'not back at step 20');
+    assert.equal((await workbenchUi({ count: 'li.more-later' }))?.count, 0, 'no later entries: the newest are shown');
+    const end = await workbenchUi({ in: 'ol.timeline', script: `(() => { const s = document.scrollingElement; return s.scrollHeight - s.scrollTop - s.clientHeight; })()` });
+    assert.ok((end?.value as number) < 40, `${String(end?.value)}px below the view: not at the end`);
     panel.dispose();
   });
 
