@@ -46,6 +46,17 @@ describe('Sidebar state', () => {
     return { panel, posted };
   }
 
+  /** Hides the page behind another editor and shows it again: it is built anew from its saved state. */
+  async function hideAndShow(panel: vscode.WebviewPanel, posted: HostMessage[]): Promise<void> {
+    const boots = posted.filter((m) => m.method === 'bootstrap').length;
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    await waitFor('the page hidden', () => (panel.visible ? undefined : true));
+    panel.reveal(vscode.ViewColumn.One);
+    await waitFor('the page built again', () => (posted.filter((m) => m.method === 'bootstrap').length > boots ? true : undefined), 60000);
+    const untitled = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'untitled');
+    await vscode.window.tabGroups.close(untitled);
+  }
+
   it('keeps where the user scrolled and the sections they opened when the view is hidden and shown again, and after a visit to another session', async () => {
     const { panel, posted } = await openPage('Savepoint sidebar (state)', 'A long running session');
     // Open the input of a call in the middle of the page (the click scrolls to it).
@@ -55,13 +66,7 @@ describe('Sidebar state', () => {
     assert.ok(before?.anchor && (before.top ?? 0) > 0, `scrolled into the middle: ${JSON.stringify(before)}`);
 
     // Hidden behind another editor, the page is torn down; shown again, it is built anew.
-    const boots = posted.filter((m) => m.method === 'bootstrap').length;
-    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
-    await waitFor('the page hidden', () => (panel.visible ? undefined : true));
-    panel.reveal(vscode.ViewColumn.One);
-    await waitFor('the page built again', () => (posted.filter((m) => m.method === 'bootstrap').length > boots ? true : undefined), 60000);
-    const untitled = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'untitled');
-    await vscode.window.tabGroups.close(untitled);
+    await hideAndShow(panel, posted);
     await workbenchUi({ wait: 'li[data-id="tool:r250"]' });
     const shown = await workbenchUi({ where: 'li.entry', shot: 'sidebar-state-after-hide', of: '.editor-group-container' });
     assert.equal(shown?.anchor, before.anchor, 'the same entry at the top of the view');
@@ -77,17 +82,6 @@ describe('Sidebar state', () => {
     assert.equal((await workbenchUi({ where: 'li.entry' }))?.anchor, before.anchor, 'back at the same entry after visiting another session');
     panel.dispose();
   });
-
-  /** Hides the page behind another editor and shows it again: it is built anew from its saved state. */
-  async function hideAndShow(panel: vscode.WebviewPanel, posted: HostMessage[]): Promise<void> {
-    const boots = posted.filter((m) => m.method === 'bootstrap').length;
-    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
-    await waitFor('the page hidden', () => (panel.visible ? undefined : true));
-    panel.reveal(vscode.ViewColumn.One);
-    await waitFor('the page built again', () => (posted.filter((m) => m.method === 'bootstrap').length > boots ? true : undefined), 60000);
-    const untitled = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'untitled');
-    await vscode.window.tabGroups.close(untitled);
-  }
 
   it('keeps a step the user went to, not loaded with the newest entries, when the view is hidden and shown again; Show the newest then stays at the end', async () => {
     // The row's step count, which "Go to step" reads (the runner keeps it; these steps were journaled directly).
