@@ -170,14 +170,20 @@ function showDetail(t: TimelineSnapshot): void {
   focusOnShow = undefined;
 }
 
-/** "Show the newest": the end of the session, followed; the place on the page left is forgotten. */
-function newest(sessionId: string): void {
-  returning = undefined;
-  shownView = null;
+/** The session opens at its newest entries next time, not where the user left it. */
+function forgetPlace(sessionId: string): void {
+  if (returning?.sessionId === sessionId) returning = undefined;
+  if (!ui.scroll?.[sessionId]) return;
   const spots = { ...ui.scroll };
   delete spots[sessionId];
   ui = { ...ui, scroll: spots };
   api.setState(ui);
+}
+
+/** "Show the newest": the end of the session, followed; the place on the page left is forgotten. */
+function newest(sessionId: string): void {
+  shownView = null;
+  forgetPlace(sessionId);
   send({ method: 'session/open', params: { sessionId } });
 }
 
@@ -202,8 +208,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     seq.bootstrap(msg.params.seq);
     sessions = msg.params.sessions;
     store = msg.params.store;
-    // A timeline nobody asked for is a session the host reveals (Show on a notice).
-    if (msg.params.timeline && msg.params.timeline.sessionId !== ui.open) {
+    // A timeline nobody asked for is a session the host reveals (Show on a notice): at its newest entries, where the notice's news is.
+    if (msg.params.timeline && (msg.params.revealed || msg.params.timeline.sessionId !== ui.open)) {
+      forgetPlace(msg.params.timeline.sessionId);
       ui = { ...ui, open: msg.params.timeline.sessionId };
       api.setState(ui);
     }
@@ -241,6 +248,10 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       if (detail?.sessionId === msg.params.sessionId) detail.append(msg.params.entries, msg.params.later);
       break;
     case 'session/reveal':
+      // The place of the view shown now is kept (unless it is the session revealed), then no more is recorded until the timeline shows.
+      saveScroll();
+      shownView = null;
+      forgetPlace(msg.params.sessionId);
       openSession(msg.params.sessionId);
       break;
     case 'timeline/stream':

@@ -82,11 +82,12 @@ export class SessionsViewProvider implements vscode.WebviewViewProvider, vscode.
       case 'ready': {
         this.ready = true;
         const { sessions, store } = await this.load();
-        const wanted = this.revealing ?? msg.params?.sessionId;
+        const revealed = this.revealing;
+        const wanted = revealed ?? msg.params?.sessionId;
         this.revealing = undefined;
         if (!wanted) this.feed.close();
         const timeline = wanted ? await this.feed.open(wanted) : null;
-        const boot: Bootstrap = { seq: this.seq, sessions, store, timeline: timeline ? timeline() : null };
+        const boot: Bootstrap = { seq: this.seq, sessions, store, timeline: timeline ? timeline() : null, ...(timeline && revealed ? { revealed: true } : {}) };
         await this.post({ method: 'bootstrap', params: boot });
         break;
       }

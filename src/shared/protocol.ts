@@ -62,6 +62,8 @@ export interface Bootstrap {
   sessions: SessionRow[];
   /** The session to show: the one the webview asked for in its `ready`, or the one the host reveals (Show on a notice). */
   timeline: TimelineSnapshot | null;
+  /** The host reveals `timeline`'s session (Show on a notice): it opens at its newest entries, not where the user left it. */
+  revealed?: boolean;
 }
 
 /** Host -> webview notifications, by method. */

@@ -46,11 +46,12 @@ describe('Sidebar state', () => {
     return { panel, posted };
   }
 
-  /** Hides the page behind another editor and shows it again: it is built anew from its saved state. */
-  async function hideAndShow(panel: vscode.WebviewPanel, posted: HostMessage[]): Promise<void> {
+  /** Hides the page behind another editor (then runs `whileHidden`) and shows it again: it is built anew from its saved state. */
+  async function hideAndShow(panel: vscode.WebviewPanel, posted: HostMessage[], whileHidden?: () => Promise<void>): Promise<void> {
     const boots = posted.filter((m) => m.method === 'bootstrap').length;
     await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
     await waitFor('the page hidden', () => (panel.visible ? undefined : true));
+    await whileHidden?.();
     panel.reveal(vscode.ViewColumn.One);
     await waitFor('the page built again', () => (posted.filter((m) => m.method === 'bootstrap').length > boots ? true : undefined), 60000);
     const untitled = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'untitled');
@@ -111,6 +112,28 @@ describe('Sidebar state', () => {
     assert.equal((await workbenchUi({ count: 'li.more-later' }))?.count, 0, 'no later entries: the newest are shown');
     const end = await workbenchUi({ in: 'ol.timeline', script: `(() => { const s = document.scrollingElement; return s.scrollHeight - s.scrollTop - s.clientHeight; })()` });
     assert.ok((end?.value as number) < 40, `${String(end?.value)}px below the view: not at the end`);
+    panel.dispose();
+  });
+
+  it('opens a session the host reveals (Show on a notice) at its newest entries, not at a step the user went to, in the page shown and in one built again', async () => {
+    await store.updateSession(long, { stepCount: 300 }, { keepUpdatedAt: true });
+    host.notifyChanged();
+    const { panel, posted } = await openPage('Savepoint sidebar (revealed)', 'A long running session');
+    const goTo20 = async () => {
+      await typeInField('vscode-textfield.goto-step', '20');
+      await workbenchUi({ wait: 'li[data-id="tool:r20"]' });
+    };
+    const atNewest = async (what: string) => {
+      await workbenchUi({ wait: 'li.entry-model:has-text("Turn 300")' });
+      assert.equal((await workbenchUi({ count: 'li[data-id="tool:r20"]' }))?.count, 0, `${what}: not at step 20`);
+      assert.equal((await workbenchUi({ count: 'li.more-later' }))?.count, 0, `${what}: the newest entries`);
+    };
+    await goTo20();
+    await provider.reveal(long);
+    await atNewest('revealed in the page shown');
+    await goTo20();
+    await hideAndShow(panel, posted, () => provider.reveal(long));
+    await atNewest('revealed while the page was hidden');
     panel.dispose();
   });
 
