@@ -1,6 +1,6 @@
 import type { RewindFilePlan } from './rewindPlan';
 
-/** What a plan read, kept beside its files (not on them: a plan is posted to the webview as it is) for the apply. */
+// What a plan read, kept beside its files (not on them: a plan is posted to the webview as it is) for the apply.
 
 /** The contents each planned file goes to, as the plan read them (see `plannedContents`). */
 const planned = new WeakMap<RewindFilePlan, Uint8Array>();

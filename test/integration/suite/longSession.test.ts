@@ -61,17 +61,16 @@ describe('Long session', () => {
     assert.equal((await workbenchUi({ count: step3 }))?.count, 0, 'step 3 is not on the first page');
     const shown = async () => (await workbenchUi({ in: 'ol.timeline', script: `(() => { const l = document.querySelectorAll('li.entry'); return [l.length, l[0]?.dataset.id]; })()` }))?.value as [number, string];
     const before = await shown();
-    const typeStep = (text: string) => typeInField(field, text);
     // Not a number, then a step the session does not have: said under the field, the timeline as it was.
     await workbenchUi({ focus: field });
     await workbenchUi({ keys: ['a', 'b', 'c', 'Enter'] });
     await workbenchUi({ wait: '.goto-message:has-text("not a step number")' });
-    await typeStep('9999');
+    await typeInField(field, '9999');
     await workbenchUi({ wait: '.goto-message:has-text("no step 9999")', shot: 'sidebar-long-session-goto-refused', of: '.part.sidebar' });
     assert.deepEqual(await shown(), before, 'a refused step changes nothing');
     assert.equal((await workbenchUi({ count: step3 }))?.count, 0);
     // Step 3: its page comes, the step in view under the header, the focus on it; later entries a click away.
-    await typeStep('3');
+    await typeInField(field, '3');
     await workbenchUi({ wait: `${step3}:has-text("Step 3:")` });
     await workbenchUi({ wait: 'li.more-later vscode-button:has-text("later entries")' });
     assert.equal((await workbenchUi({ count: '.goto-message:has-text("step")' }))?.count, 0, 'the message is gone');
@@ -92,7 +91,7 @@ describe('Long session', () => {
     await workbenchUi({ wait: 'li.entry-model:has-text("Done after 100 steps.")' });
     assert.equal((await workbenchUi({ count: 'li.more-later' }))?.count, 0, 'no later entries left to show');
     // Step 1 (not loaded: the page from it comes, later ones behind it), then back to the newest at once: the end of the session.
-    await typeStep('1');
+    await typeInField(field, '1');
     await workbenchUi({ wait: 'li.entry-model[title^="step 1 "]:has-text("Step 1:")' });
     await workbenchUi({ click: 'li.more-later vscode-button:has-text("Show the newest")' });
     await workbenchUi({ wait: 'li.entry-model:has-text("Done after 100 steps.")' });
