@@ -48,7 +48,7 @@ export async function rescope(
 }
 
 /** The file clock's coarse granularity: a file born this close before a capture began counts as born in it. */
-const BIRTH_SLACK_MS = 10;
+export const BIRTH_SLACK_MS = 10;
 
 /**
  * Of `paths`, those born since `since` (ms): by their birth time, where the file system keeps one.

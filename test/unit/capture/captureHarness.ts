@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { BIRTH_SLACK_MS } from '../../../src/core/node/captureRescope';
 import { NodeChangeCapture, type NodeChangeCaptureOptions } from '../../../src/core/node/nodeChangeCapture';
 import type { FileChange, FileChangeSet } from '../../../src/core/ports/changeCapture';
 
@@ -27,6 +28,9 @@ export function captureScratch() {
         await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
         await writeFile(path.join(dir, rel), content);
       }
+      // Files born within the birth slack before a command starts count as its creations (the file clock is
+      // coarse): on a fast machine the first command can start that soon. The workspace's files are older.
+      if (Object.keys(files).length > 0) await new Promise((r) => setTimeout(r, BIRTH_SLACK_MS * 3));
       return dir;
     },
     capture(root: string, options: NodeChangeCaptureOptions = {}): NodeChangeCapture {
